@@ -1,0 +1,68 @@
+/* The svcm Lua 5.4 module: local svcm = require "svcm". */
+#include "svcmlua.h"
+
+static int l_version(lua_State *L)
+{
+    lua_pushstring(L, svcm_version());
+    return 1;
+}
+
+static int l_strerror(lua_State *L)
+{
+    lua_Integer code = luaL_checkinteger(L, 1);
+    lua_pushstring(L, svcm_strerror(code < INT32_MIN || code > INT32_MAX ? INT32_MIN : (int)code));
+    return 1;
+}
+
+static const luaL_Reg core_funcs[] = {
+    {"version", l_version},
+    {"strerror", l_strerror},
+    {NULL, NULL},
+};
+
+int luaopen_svcm(lua_State *L);
+SVCM_API int luaopen_svcm(lua_State *L)
+{
+    if (svcm_version_number() != SVCM_VERSION_HEX)
+        return luaL_error(L, "svcm: module built for C library %s but loaded %s",
+                          SVCM_VERSION_STRING, svcm_version());
+    luaL_newlib(L, core_funcs);
+    lua_pushstring(L, SVCM_VERSION_STRING);
+    lua_setfield(L, -2, "_VERSION");
+    /* Status codes by name: svcm.codes.EINVAL == -1. */
+    lua_newtable(L);
+#define SVCMLUA_CODE(name, value, msg)                                         \
+    lua_pushinteger(L, value);                                                 \
+    lua_setfield(L, -2, #name);
+    SVCM_ERRORS(SVCMLUA_CODE)
+#undef SVCMLUA_CODE
+    lua_setfield(L, -2, "codes");
+#ifdef SVCMLUA_HAVE_CORE
+    svcmlua_open_core(L);
+#endif
+#ifdef SVCMLUA_HAVE_FEEDBACK
+    svcmlua_open_feedback(L);
+#endif
+#ifdef SVCMLUA_HAVE_SKETCH
+    svcmlua_open_sketch(L);
+#endif
+#ifdef SVCMLUA_HAVE_CALENDAR
+    svcmlua_open_calendar(L);
+#endif
+#ifdef SVCMLUA_HAVE_ERLANG
+    svcmlua_open_erlang(L);
+#endif
+#ifdef SVCMLUA_HAVE_SEGMENT
+    svcmlua_open_segment(L);
+#endif
+#ifdef SVCMLUA_HAVE_LIFETIME
+    svcmlua_open_lifetime(L);
+#endif
+#ifdef SVCMLUA_HAVE_PRIORITY
+    svcmlua_open_priority(L);
+#endif
+#ifdef SVCMLUA_HAVE_PDCA
+    svcmlua_open_pdca(L);
+#endif
+    return 1;
+}

@@ -1,0 +1,61 @@
+/* Shared declarations of the svcm Lua 5.4 module.
+ *
+ * luaopen_svcm() builds the module table and calls, for each engine,
+ * `void svcmlua_open_<engine>(lua_State *L)` with that table on top of the
+ * stack; the opener adds its functions (luaL_setfuncs) and registers its
+ * metatables (luaL_newmetatable with names "svcm.<Type>", __gc, __close,
+ * __index). Misuse (wrong Lua types, a closed handle) raises via
+ * luaL_argerror/luaL_error; expected failures (bad data, a refused state
+ * change) return nil, message, code via svcmlua_fail(). */
+#ifndef SVCMLUA_H
+#define SVCMLUA_H
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svcm.h"
+
+/* Push nil, message, code and return 3. The message names the record and
+ * field when err carries them: "record 3, field 'score': ...". */
+int svcmlua_fail(lua_State *L, int rc, const svcm_error *err);
+/* Raise a Lua error with the same message (for misuse). Does not return. */
+int svcmlua_raise(lua_State *L, int rc, const svcm_error *err);
+/* Format the message of rc/err into buf (always NUL-terminated). */
+void svcmlua_message(int rc, const svcm_error *err, char *buf, size_t size);
+
+/* Read argument arg, a sequence table of numbers (or a single number), into
+ * a C array kept alive in a userdata pushed onto the stack (so it is freed
+ * by the GC even when a later call raises). Raises on a non-number item,
+ * naming the position. *n receives the length. Never returns NULL (returns a
+ * valid pointer even for n == 0). */
+const double *svcmlua_checkdoubles(lua_State *L, int arg, size_t *n);
+/* Same for integers (Lua integers, or floats with an integral value). */
+const int64_t *svcmlua_checkint64s(lua_State *L, int arg, size_t *n);
+
+/* Push a sequence table of n numbers / integers. */
+void svcmlua_pushdoubles(lua_State *L, const double *v, size_t n);
+void svcmlua_pushint64s(lua_State *L, const int64_t *v, size_t n);
+/* Push {lo, hi}. */
+void svcmlua_pushinterval(lua_State *L, svcm_interval iv);
+
+/* Optional fields of an options table at index idx (absolute index; the
+ * table may be absent: lua_isnoneornil). Raise when a field has the wrong
+ * type. Return def when absent. */
+double svcmlua_optfield_number(lua_State *L, int idx, const char *key, double def);
+lua_Integer svcmlua_optfield_integer(lua_State *L, int idx, const char *key, lua_Integer def);
+int svcmlua_optfield_boolean(lua_State *L, int idx, const char *key, int def);
+const char *svcmlua_optfield_string(lua_State *L, int idx, const char *key, const char *def);
+
+void svcmlua_open_core(lua_State *L);
+void svcmlua_open_feedback(lua_State *L);
+void svcmlua_open_sketch(lua_State *L);
+void svcmlua_open_calendar(lua_State *L);
+void svcmlua_open_erlang(lua_State *L);
+void svcmlua_open_segment(lua_State *L);
+void svcmlua_open_lifetime(lua_State *L);
+void svcmlua_open_priority(lua_State *L);
+void svcmlua_open_pdca(lua_State *L);
+
+#endif /* SVCMLUA_H */

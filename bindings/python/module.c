@@ -1,0 +1,315 @@
+/* The svcm CPython extension: module state, exceptions, engine wiring. */
+#include "svcmpy.h"
+
+#include <stdio.h>
+
+/* Exception classes by status code: name, extra builtin base, doc. */
+static const struct {
+    int code;
+    const char *name;
+    const char *doc;
+} exc_table[] = {
+    {SVCM_EINVAL, "svcm.InvalidInput", "Bad input: a value out of its domain, NaN, a wrong size (SVCM_EINVAL)."},
+    {SVCM_ENOMEM, "svcm.OutOfMemory", "The C library could not allocate memory (SVCM_ENOMEM)."},
+    {SVCM_ERANGE, "svcm.OutOfRange", "A result or argument outside its representable range (SVCM_ERANGE)."},
+    {SVCM_ESTATE, "svcm.StateError", "The operation is not allowed in the object's current state (SVCM_ESTATE)."},
+    {SVCM_EFORMAT, "svcm.FormatError", "Malformed saved bytes or text (SVCM_EFORMAT)."},
+    {SVCM_EEMPTY, "svcm.EmptyError", "No data to compute from (SVCM_EEMPTY)."},
+    {SVCM_ENOTFOUND, "svcm.NotFound", "No such item (SVCM_ENOTFOUND)."},
+    {SVCM_EMISMATCH, "svcm.Mismatch", "Objects with incompatible settings (SVCM_EMISMATCH)."},
+    {SVCM_ENOCONV, "svcm.NoConvergence", "An iterative fit did not converge (SVCM_ENOCONV)."},
+    {SVCM_ENOSPC, "svcm.BufferTooSmall", "An output buffer is too small (SVCM_ENOSPC)."},
+    {SVCM_EEXIST, "svcm.AlreadyExists", "An item with that key already exists (SVCM_EEXIST)."},
+    {SVCM_EIO, "svcm.InputOutputError", "Reading or writing failed (SVCM_EIO)."},
+};
+
+static PyObject *extra_base(int code)
+{
+    switch (code) {
+    case SVCM_EINVAL:
+    case SVCM_ERANGE:
+    case SVCM_EFORMAT:
+    case SVCM_EEMPTY:
+    case SVCM_EMISMATCH:
+    case SVCM_EEXIST:
+        return PyExc_ValueError;
+    case SVCM_ENOMEM:
+        return PyExc_MemoryError;
+    case SVCM_ESTATE:
+        return PyExc_RuntimeError;
+    case SVCM_ENOTFOUND:
+        return PyExc_LookupError;
+    case SVCM_ENOCONV:
+        return PyExc_ArithmeticError;
+    case SVCM_EIO:
+        return PyExc_OSError;
+    default:
+        return NULL;
+    }
+}
+
+svcmpy_state *svcmpy_state_of(PyObject *module)
+{
+    return (svcmpy_state *)PyModule_GetState(module);
+}
+
+PyObject *svcmpy_module_of_type(PyTypeObject *tp)
+{
+    return PyType_GetModuleByDef(tp, &svcmpy_module_def);
+}
+
+PyObject *svcmpy_engine_item(PyObject *module, int engine, Py_ssize_t i)
+{
+    svcmpy_state *st = svcmpy_state_of(module);
+    if (st == NULL || engine < 0 || engine >= SVCMPY_ENGINE_COUNT ||
+        st->engine[engine] == NULL || i < 0 || i >= PyTuple_GET_SIZE(st->engine[engine])) {
+        PyErr_SetString(PyExc_SystemError, "svcm: engine object missing");
+        return NULL;
+    }
+    return PyTuple_GET_ITEM(st->engine[engine], i);
+}
+
+int svcmpy_engine_set(PyObject *module, int engine, PyObject *tuple)
+{
+    svcmpy_state *st = svcmpy_state_of(module);
+    if (tuple == NULL)
+        return -1;
+    if (st == NULL || engine < 0 || engine >= SVCMPY_ENGINE_COUNT || !PyTuple_Check(tuple)) {
+        Py_DECREF(tuple);
+        PyErr_SetString(PyExc_SystemError, "svcm: bad engine slot");
+        return -1;
+    }
+    Py_XSETREF(st->engine[engine], tuple);
+    return 0;
+}
+
+PyObject *svcmpy_raise(PyObject *module, int rc, const svcm_error *err)
+{
+    svcmpy_state *st = module ? svcmpy_state_of(module) : NULL;
+    if (st == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, svcm_strerror(rc));
+        return NULL;
+    }
+    PyObject *cls = (rc <= 0 && rc > -SVCMPY_NCODES) ? st->by_code[-rc] : NULL;
+    if (cls == NULL)
+        cls = st->error;
+    char msg[256];
+    const char *detail = (err && err->message[0]) ? err->message : svcm_strerror(rc);
+    int has_index = err && err->index != SVCM_NO_INDEX;
+    if (has_index && err->field)
+        snprintf(msg, sizeof msg, "record %zu, field '%s': %s", err->index, err->field, detail);
+    else if (has_index)
+        snprintf(msg, sizeof msg, "record %zu: %s", err->index, detail);
+    else if (err && err->field)
+        snprintf(msg, sizeof msg, "field '%s': %s", err->field, detail);
+    else
+        snprintf(msg, sizeof msg, "%s", detail);
+    PyObject *exc = PyObject_CallFunction(cls, "s", msg);
+    if (exc == NULL)
+        return NULL;
+    PyObject *index = has_index ? PyLong_FromSize_t(err->index) : Py_NewRef(Py_None);
+    PyObject *field = (err && err->field) ? PyUnicode_FromString(err->field) : Py_NewRef(Py_None);
+    PyObject *code = PyLong_FromLong(rc);
+    if (index && field && code && PyObject_SetAttrString(exc, "code", code) == 0 &&
+        PyObject_SetAttrString(exc, "index", index) == 0 &&
+        PyObject_SetAttrString(exc, "field", field) == 0)
+        PyErr_SetObject(cls, exc);
+    Py_XDECREF(index);
+    Py_XDECREF(field);
+    Py_XDECREF(code);
+    Py_DECREF(exc);
+    return NULL;
+}
+
+PyObject *svcmpy_raise_type(PyTypeObject *tp, int rc, const svcm_error *err)
+{
+    PyObject *module = svcmpy_module_of_type(tp);
+    if (module == NULL)
+        return NULL;
+    return svcmpy_raise(module, rc, err);
+}
+
+PyDoc_STRVAR(version_doc, "version() -> str\n\nThe svcm C library version, e.g. '0.1.0'.");
+static PyObject *py_version(PyObject *module, PyObject *unused)
+{
+    return PyUnicode_FromString(svcm_version());
+}
+
+PyDoc_STRVAR(strerror_doc, "strerror(code: int) -> str\n\nThe message of an svcm status code.");
+static PyObject *py_strerror(PyObject *module, PyObject *arg)
+{
+    int overflow = 0;
+    long code = PyLong_AsLongAndOverflow(arg, &overflow);
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    if (overflow || code < INT32_MIN || code > INT32_MAX)
+        code = INT32_MIN;
+    return PyUnicode_FromString(svcm_strerror((int)code));
+}
+
+static PyMethodDef module_methods[] = {
+    {"version", py_version, METH_NOARGS, version_doc},
+    {"strerror", py_strerror, METH_O, strerror_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static int add_exceptions(PyObject *m, svcmpy_state *st)
+{
+    st->error = PyErr_NewExceptionWithDoc("svcm.Error",
+        "Base class of every error raised by svcm. Attributes: code (the C "
+        "status code), index (record at fault or None), field (or None).",
+        NULL, NULL);
+    if (st->error == NULL || PyModule_AddObjectRef(m, "Error", st->error) < 0)
+        return -1;
+    st->by_code[0] = Py_NewRef(st->error);
+    for (size_t i = 0; i < sizeof exc_table / sizeof exc_table[0]; i++) {
+        PyObject *extra = extra_base(exc_table[i].code);
+        PyObject *bases = extra ? PyTuple_Pack(2, st->error, extra) : PyTuple_Pack(1, st->error);
+        if (bases == NULL)
+            return -1;
+        PyObject *cls = PyErr_NewExceptionWithDoc(exc_table[i].name, exc_table[i].doc, bases, NULL);
+        Py_DECREF(bases);
+        if (cls == NULL)
+            return -1;
+        st->by_code[-exc_table[i].code] = cls;
+        if (PyModule_AddObjectRef(m, exc_table[i].name + 5, cls) < 0)
+            return -1;
+    }
+    /* Status codes by name: svcm.codes["EINVAL"] == -1. */
+    PyObject *codes = PyDict_New();
+    if (codes == NULL)
+        return -1;
+#define SVCMPY_CODE(name, value, msg)                                          \
+    {                                                                          \
+        PyObject *v = PyLong_FromLong(value);                                  \
+        if (v == NULL || PyDict_SetItemString(codes, #name, v) < 0) {          \
+            Py_XDECREF(v);                                                     \
+            Py_DECREF(codes);                                                  \
+            return -1;                                                         \
+        }                                                                      \
+        Py_DECREF(v);                                                          \
+    }
+    SVCM_ERRORS(SVCMPY_CODE)
+#undef SVCMPY_CODE
+    if (PyModule_AddObject(m, "codes", codes) < 0) {
+        Py_DECREF(codes);
+        return -1;
+    }
+    return 0;
+}
+
+static int module_exec(PyObject *m)
+{
+    if (svcm_version_number() != SVCM_VERSION_HEX) {
+        PyErr_Format(PyExc_ImportError,
+                     "svcm: extension built for C library %s but loaded %s",
+                     SVCM_VERSION_STRING, svcm_version());
+        return -1;
+    }
+    svcmpy_state *st = svcmpy_state_of(m);
+    if (add_exceptions(m, st) < 0)
+        return -1;
+    if (PyModule_AddStringConstant(m, "__version__", svcm_version()) < 0)
+        return -1;
+#ifdef SVCMPY_HAVE_CORE
+    if (svcmpy_init_core(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_FEEDBACK
+    if (svcmpy_init_feedback(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_SKETCH
+    if (svcmpy_init_sketch(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_CALENDAR
+    if (svcmpy_init_calendar(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_ERLANG
+    if (svcmpy_init_erlang(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_SEGMENT
+    if (svcmpy_init_segment(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_LIFETIME
+    if (svcmpy_init_lifetime(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_PRIORITY
+    if (svcmpy_init_priority(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_PDCA
+    if (svcmpy_init_pdca(m) < 0)
+        return -1;
+#endif
+    return 0;
+}
+
+static int module_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    svcmpy_state *st = svcmpy_state_of(m);
+    if (st == NULL)
+        return 0;
+    Py_VISIT(st->error);
+    for (int i = 0; i < SVCMPY_NCODES; i++)
+        Py_VISIT(st->by_code[i]);
+    for (int i = 0; i < SVCMPY_ENGINE_COUNT; i++)
+        Py_VISIT(st->engine[i]);
+    return 0;
+}
+
+static int module_clear(PyObject *m)
+{
+    svcmpy_state *st = svcmpy_state_of(m);
+    if (st == NULL)
+        return 0;
+    Py_CLEAR(st->error);
+    for (int i = 0; i < SVCMPY_NCODES; i++)
+        Py_CLEAR(st->by_code[i]);
+    for (int i = 0; i < SVCMPY_ENGINE_COUNT; i++)
+        Py_CLEAR(st->engine[i]);
+    return 0;
+}
+
+static void module_free(void *m)
+{
+    module_clear((PyObject *)m);
+}
+
+PyDoc_STRVAR(module_doc,
+    "svcm: service metrics.\n\n"
+    "Customer segmentation (five tiers, RFM, BG/NBD), Eisenhower and ITIL\n"
+    "priority with a dispatch queue, PDCA improvement cycles, and KPIs\n"
+    "(CSAT, NPS, CES, rates, durations, SLA, Erlang C, SERVQUAL) computed\n"
+    "by the svcm C library. Errors derive from svcm.Error.");
+
+PyModuleDef svcmpy_module_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "svcm",
+    .m_doc = module_doc,
+    .m_size = sizeof(svcmpy_state),
+    .m_methods = module_methods,
+    .m_traverse = module_traverse,
+    .m_clear = module_clear,
+    .m_free = module_free,
+};
+
+PyMODINIT_FUNC PyInit_svcm(void);
+PyMODINIT_FUNC PyInit_svcm(void)
+{
+    /* Single-phase init with per-module state: the state lives in the module
+     * object and heap types find it through PyType_GetModuleByDef. */
+    PyObject *m = PyModule_Create(&svcmpy_module_def);
+    if (m == NULL)
+        return NULL;
+    if (module_exec(m) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,1 @@
+# Type stubs for the svcm extension module.

@@ -1,0 +1,98 @@
+/* Shared declarations of the svcm CPython extension.
+ *
+ * The module is one extension with per-module state (multi-phase init, heap
+ * types). Each engine lives in its own bindings/python/py_<engine>.c and
+ * exposes `int svcmpy_init_<engine>(PyObject *module)`, called from module.c
+ * at import; it adds its functions and types to the module and may keep a
+ * tuple of its private objects (types) in state->engine[SVCMPY_<ENGINE>]. */
+#ifndef SVCMPY_H
+#define SVCMPY_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "svcm.h"
+
+enum svcmpy_engine {
+    SVCMPY_CORE,
+    SVCMPY_FEEDBACK,
+    SVCMPY_SKETCH,
+    SVCMPY_CALENDAR,
+    SVCMPY_ERLANG,
+    SVCMPY_SEGMENT,
+    SVCMPY_LIFETIME,
+    SVCMPY_PRIORITY,
+    SVCMPY_PDCA,
+    SVCMPY_ENGINE_COUNT
+};
+
+/* Number of status codes with their own exception class (0 .. -12). */
+#define SVCMPY_NCODES 13
+
+typedef struct svcmpy_state {
+    PyObject *error;                  /* svcm.Error */
+    PyObject *by_code[SVCMPY_NCODES]; /* class for status -i; [0] = Error */
+    PyObject *engine[SVCMPY_ENGINE_COUNT]; /* engine-private tuple, or NULL */
+} svcmpy_state;
+
+extern PyModuleDef svcmpy_module_def;
+
+/* State of the svcm module object. */
+svcmpy_state *svcmpy_state_of(PyObject *module);
+/* The svcm module a heap type (created with PyType_FromModuleAndSpec) belongs
+ * to, as a borrowed reference; NULL with an exception set on failure. */
+PyObject *svcmpy_module_of_type(PyTypeObject *tp);
+/* Borrowed item i of engine e's private tuple (set by its init). */
+PyObject *svcmpy_engine_item(PyObject *module, int engine, Py_ssize_t i);
+/* Store a new reference to a tuple of engine e's private objects (steals). */
+int svcmpy_engine_set(PyObject *module, int engine, PyObject *tuple);
+
+/* Raise the svcm exception for status rc, using err's detail when given.
+ * ENOMEM raises MemoryError. The exception carries attributes code, index
+ * (None when no record is at fault) and field. Always returns NULL. */
+PyObject *svcmpy_raise(PyObject *module, int rc, const svcm_error *err);
+/* Same, from a heap type's method. */
+PyObject *svcmpy_raise_type(PyTypeObject *tp, int rc, const svcm_error *err);
+
+/* A contiguous array read from any 1-D buffer-protocol object (array.array,
+ * numpy arrays, bytes, memoryview; strided views are copied) or from any
+ * sequence of numbers. Zero-copy when the buffer already holds the element
+ * type contiguously. */
+typedef struct svcmpy_array {
+    const void *data; /* elements, n of them */
+    Py_ssize_t n;
+    Py_buffer view;   /* held while has_view */
+    int has_view;
+    void *owned;      /* PyMem_Malloc'ed copy, or NULL */
+} svcmpy_array;
+
+/* Fill *out with doubles. Returns 0, or -1 with TypeError/ValueError set
+ * (naming argname) for non-numeric items or multi-dimensional buffers.
+ * NaN and infinities are passed through (the C API rejects them with the
+ * record index). */
+int svcmpy_doubles(PyObject *obj, svcmpy_array *out, const char *argname);
+/* Fill *out with int64_t (instants, counts). Floats are accepted only when
+ * integral. Returns 0 or -1 with an exception set. */
+int svcmpy_int64s(PyObject *obj, svcmpy_array *out, const char *argname);
+/* Release what svcmpy_doubles/svcmpy_int64s holds; safe on a zeroed or
+ * already released array. */
+void svcmpy_array_release(svcmpy_array *a);
+
+/* A new Python list of n doubles / int64s, or NULL with an exception set. */
+PyObject *svcmpy_list_from_doubles(const double *v, size_t n);
+PyObject *svcmpy_list_from_int64s(const int64_t *v, size_t n);
+/* A (lo, hi) tuple. */
+PyObject *svcmpy_interval(svcm_interval iv);
+
+/* Engine initialisers, one per bindings/python/py_<engine>.c. */
+int svcmpy_init_core(PyObject *module);
+int svcmpy_init_feedback(PyObject *module);
+int svcmpy_init_sketch(PyObject *module);
+int svcmpy_init_calendar(PyObject *module);
+int svcmpy_init_erlang(PyObject *module);
+int svcmpy_init_segment(PyObject *module);
+int svcmpy_init_lifetime(PyObject *module);
+int svcmpy_init_priority(PyObject *module);
+int svcmpy_init_pdca(PyObject *module);
+
+#endif /* SVCMPY_H */

@@ -1,0 +1,12 @@
+/**
+ * @file svcm.h
+ * @brief Umbrella header: includes the whole public API of svcm.
+ */
+#ifndef SVCM_H
+#define SVCM_H
+
+#include "svcm/common.h"
+#include "svcm/stats.h"
+#include "svcm/tier.h"
+
+#endif /* SVCM_H */

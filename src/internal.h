@@ -1,0 +1,47 @@
+/* Private helpers shared by svcm's source files. Not installed. */
+#ifndef SVCM_INTERNAL_H
+#define SVCM_INTERNAL_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svcm/common.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SVCM__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define SVCM__LIKELY(x) __builtin_expect(!!(x), 1)
+#define SVCM__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SVCM__PRINTF(f, a)
+#define SVCM__LIKELY(x) (x)
+#define SVCM__UNLIKELY(x) (x)
+#endif
+
+/* The allocator an object keeps: a copy of the caller's, or libc's. */
+void svcm__allocator_resolve(svcm_allocator *dst, const svcm_allocator *src);
+
+/* Allocation through an allocator; NULL allocator means libc. Sizes of 0 are
+ * rounded up to 1 so that NULL always means failure. */
+void *svcm__alloc(const svcm_allocator *a, size_t size);
+void *svcm__realloc(const svcm_allocator *a, void *ptr, size_t size);
+void svcm__free(const svcm_allocator *a, void *ptr);
+/* count * size with overflow check; returns NULL on overflow. Zeroed. */
+void *svcm__calloc(const svcm_allocator *a, size_t count, size_t size);
+/* Grow *ptr (of *cap elements of elem bytes) to hold at least need elements.
+ * Returns SVCM_OK or SVCM_ENOMEM (ptr and cap unchanged). */
+int svcm__grow(const svcm_allocator *a, void **ptr, size_t *cap, size_t need,
+               size_t elem);
+/* Duplicate a NUL-terminated string (NULL gives NULL with SVCM_OK). */
+int svcm__strdup(const svcm_allocator *a, const char *s, char **out);
+
+/* Fill *err (if not NULL) and return code. index may be SVCM_NO_INDEX, field
+ * may be NULL (it must be a static string). */
+int svcm__error(svcm_error *err, int code, size_t index, const char *field,
+                const char *fmt, ...) SVCM__PRINTF(5, 6);
+
+static inline bool svcm__finite(double x) { return isfinite(x) != 0; }
+
+#endif /* SVCM_INTERNAL_H */
