@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check that the public API, the version script and the exports agree.
 
-usage: check_symbols.py INCLUDE_DIR MAP_FILE SHARED_LIB
+usage: check_symbols.py MAP_FILE SHARED_LIB HEADER...
 
 1. every function declared with SVCM_API in the headers is listed in the map;
 2. every name in the map is declared SVCM_API;
@@ -13,10 +13,10 @@ import subprocess
 import sys
 
 
-def declared(include_dir):
+def declared(headers):
     names = set()
     pat = re.compile(r'SVCM_API\b[^;{(]*?\b(svcm_[a-z0-9_]+)\s*\(', re.S)
-    for h in pathlib.Path(include_dir).rglob('*.h'):
+    for h in map(pathlib.Path, headers):
         text = re.sub(r'/\*.*?\*/', '', h.read_text(), flags=re.S)
         text = re.sub(r'#define[^\n]*(\\\n[^\n]*)*', '', text)
         names.update(pat.findall(text))
@@ -41,8 +41,8 @@ def exported(lib):
 
 
 def main():
-    inc, map_file, lib = sys.argv[1:4]
-    d, m, e = declared(inc), mapped(map_file), exported(lib)
+    map_file, lib, headers = sys.argv[1], sys.argv[2], sys.argv[3:]
+    d, m, e = declared(headers), mapped(map_file), exported(lib)
     problems = []
     for name in sorted(d - m):
         problems.append(f'declared SVCM_API but missing from the map: {name}')
