@@ -2,7 +2,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "svcm.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"staff", cli_cmd_staff, "Erlang C staffing for an interval"},
+};
 
 static void usage(FILE *out)
 {
@@ -11,9 +20,17 @@ static void usage(FILE *out)
           "Service metrics over CSV files: customer tiers, priorities, PDCA\n"
           "cycles and KPIs, computed by the svcm library.\n"
           "\n"
+          "commands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
           "options:\n"
           "  --version   print the version and exit\n"
-          "  --help      print this help and exit\n",
+          "  --help      print this help and exit\n"
+          "\n"
+          "svcm COMMAND --help describes a command. Exit status: 0 success,\n"
+          "1 bad data or a failed computation, 2 usage error.\n",
           out);
 }
 
@@ -21,16 +38,19 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return 2;
+        return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("svcm %s\n", svcm_version());
-        return 0;
+        return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
-        return 0;
+        return CLI_EXIT_OK;
     }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "svcm: unknown command '%s' (try svcm --help)\n", argv[1]);
-    return 2;
+    return CLI_EXIT_USAGE;
 }

@@ -201,7 +201,9 @@ int cli_table_write(const cli_table *t, FILE *out, cli_format fmt)
             for (size_t c = 0; c < nc; c++) {
                 if (c)
                     fputs("  ", out);
-                if (pass == 0)
+                if (pass == 0 && c + 1 == nc)
+                    fputs(t->names[c], out);
+                else if (pass == 0)
                     fprintf(out, "%-*s", (int)w[c], t->names[c]);
                 else
                     for (size_t i = 0; i < w[c]; i++)

@@ -1,0 +1,108 @@
+/* Option parsing and output plumbing shared by the subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_usage_error(const cli_args *a, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "svcm %s: ", a->cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try svcm %s --help)\n", a->cmd);
+    exit(CLI_EXIT_USAGE);
+}
+
+bool cli_opt(cli_args *a, const char *name)
+{
+    const char *arg = a->argv[a->i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return false;
+    if (arg[n] == '=') {
+        a->value = arg + n + 1;
+        a->i++;
+        return true;
+    }
+    if (arg[n] != '\0')
+        return false;
+    if (a->i + 1 >= a->argc)
+        cli_usage_error(a, "option %s needs a value", name);
+    a->value = a->argv[a->i + 1];
+    a->i += 2;
+    return true;
+}
+
+bool cli_flag(cli_args *a, const char *name)
+{
+    if (strcmp(a->argv[a->i], name) != 0)
+        return false;
+    a->i++;
+    return true;
+}
+
+bool cli_common_opt(cli_args *a, cli_common *c)
+{
+    if (cli_opt(a, "--format")) {
+        if (cli_format_parse(a->value, &c->format) != 0)
+            cli_usage_error(a, "--format must be text, csv or json, not '%s'", a->value);
+        return true;
+    }
+    if (cli_opt(a, "--output") || cli_opt(a, "-o")) {
+        c->output = a->value;
+        return true;
+    }
+    if (cli_opt(a, "--svg")) {
+        c->svg = a->value;
+        return true;
+    }
+    return false;
+}
+
+double cli_opt_double(const cli_args *a, const char *name)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(a->value, &end);
+    if (a->value[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+        cli_usage_error(a, "%s: '%s' is not a number", name, a->value);
+    return v;
+}
+
+long long cli_opt_int(const cli_args *a, const char *name, long long min, long long max)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(a->value, &end, 10);
+    if (a->value[0] == '\0' || *end != '\0' || errno == ERANGE || v < min || v > max)
+        cli_usage_error(a, "%s: '%s' is not an integer in %lld..%lld", name, a->value, min, max);
+    return v;
+}
+
+int cli_emit(const cli_common *c, cli_table *const *tables, size_t n)
+{
+    cli_out out;
+    if (cli_out_open(&out, c->output) != 0) {
+        fprintf(stderr, "svcm: cannot write %s: %s\n", c->output, strerror(errno));
+        return CLI_EXIT_DATA;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i && c->format == CLI_TEXT)
+            fputc('\n', out.f);
+        if (cli_table_write(tables[i], out.f, c->format) != 0) {
+            cli_out_abort(&out);
+            fprintf(stderr, "svcm: write error\n");
+            return CLI_EXIT_DATA;
+        }
+    }
+    if (cli_out_commit(&out) != 0) {
+        fprintf(stderr, "svcm: cannot write %s\n", c->output ? c->output : "standard output");
+        return CLI_EXIT_DATA;
+    }
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,50 @@
+/* Shared pieces of the svcm command-line tool's subcommands. */
+#ifndef SVCM_CLI_H
+#define SVCM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "table.h"
+
+/* Exit codes: 0 success, 1 bad data or failed computation, 2 usage error. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_DATA = 1, CLI_EXIT_USAGE = 2 };
+
+/* Options every subcommand understands. */
+typedef struct cli_common {
+    cli_format format; /* --format text|csv|json */
+    const char *output; /* --output FILE (default stdout) */
+    const char *svg;    /* --svg FILE */
+} cli_common;
+
+/* A tiny long-option parser: --name VALUE, --name=VALUE, --flag. */
+typedef struct cli_args {
+    int argc;
+    char **argv;
+    int i;             /* next argument */
+    const char *value; /* value of the option just matched */
+    const char *cmd;   /* for messages */
+} cli_args;
+
+/* True when argument i is the option `name` taking a value (consumed). On a
+ * missing value prints an error and exits 2. */
+bool cli_opt(cli_args *a, const char *name);
+/* True when argument i is the flag `name` (consumed). */
+bool cli_flag(cli_args *a, const char *name);
+/* Handle --format/--output/--svg; true when consumed. */
+bool cli_common_opt(cli_args *a, cli_common *c);
+/* Print "svcm CMD: message" and exit 2. */
+_Noreturn void cli_usage_error(const cli_args *a, const char *fmt, ...);
+/* Parse a finite double / a non-negative integer from an option value, or
+ * exit 2 naming the option. */
+double cli_opt_double(const cli_args *a, const char *name);
+long long cli_opt_int(const cli_args *a, const char *name, long long min, long long max);
+
+/* Write a table to the common output (whole or nothing). */
+int cli_emit(const cli_common *c, cli_table *const *tables, size_t n);
+
+/* Subcommands. Each returns an exit code. */
+int cli_cmd_staff(int argc, char **argv);
+
+#endif /* SVCM_CLI_H */

@@ -1,0 +1,147 @@
+/* Deterministic synthetic data for `svcm demo`. */
+#include "demo_data.h"
+
+#include <math.h>
+#include <time.h>
+
+/* splitmix64 (Steele, Lea & Flood 2014): small, fast, fully deterministic. */
+typedef struct {
+    uint64_t s;
+} rng;
+
+static uint64_t next_u64(rng *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in (0, 1). */
+static double unif(rng *r) { return ((double)(next_u64(r) >> 11) + 0.5) / 9007199254740992.0; }
+static double expo(rng *r, double mean) { return -mean * log(unif(r)); }
+static double normal(rng *r)
+{
+    return sqrt(-2.0 * log(unif(r))) * cos(6.283185307179586 * unif(r));
+}
+static long pick(rng *r, long n) { return (long)(unif(r) * (double)n); }
+
+static void iso(char *buf, size_t size, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tmv;
+    struct tm *g = gmtime(&tt);
+    if (g == NULL) {
+        snprintf(buf, size, "%lld", (long long)t);
+        return;
+    }
+    tmv = *g;
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+}
+
+int cli_demo_customers(FILE *out, uint64_t seed, long n)
+{
+    rng r = {seed};
+    fputs("id,recency_days,frequency,monetary,tenure_days\n", out);
+    for (long i = 0; i < n; i++) {
+        double u = unif(&r);
+        double tenure, recency, freq, spend;
+        if (u < 0.12) { /* new: joined recently, one or two purchases */
+            tenure = 1 + pick(&r, 45);
+            freq = 1 + pick(&r, 2);
+            recency = pick(&r, (long)tenure + 1);
+        } else if (u < 0.30) { /* lapsed: nothing for a long time */
+            tenure = 200 + pick(&r, 900);
+            recency = 181 + pick(&r, (long)tenure - 180);
+            freq = 1 + floor(expo(&r, 3.0));
+        } else { /* active base, a heavy tail of big spenders */
+            tenure = 60 + pick(&r, 1400);
+            recency = floor(expo(&r, 35.0));
+            if (recency > tenure)
+                recency = tenure;
+            freq = 2 + floor(expo(&r, 7.0));
+        }
+        spend = freq * exp(3.6 + 0.8 * normal(&r));
+        fprintf(out, "C%05ld,%.0f,%.0f,%.2f,%.0f\n", i + 1, recency, freq, spend, tenure);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int cli_demo_tickets(FILE *out, uint64_t seed, long n)
+{
+    static const char *const channels[3] = {"email", "phone", "chat"};
+    static const char *const tiers[5] = {"vip", "key", "regular", "potential", "lost"};
+    static const double tier_p[5] = {0.06, 0.16, 0.55, 0.15, 0.08};
+    rng r = {seed};
+    fputs("id,created,first_response,resolved,due,channel,agent,tier,impact,severity,value,"
+          "urgent,fcr,reopened\n",
+          out);
+    const int64_t start = CLI_DEMO_NOW - 28 * 86400;
+    for (long i = 0; i < n; i++) {
+        /* Created mostly in working hours (08:00-19:00 UTC) on weekdays. */
+        int64_t day = pick(&r, 28), t;
+        int64_t base = start + day * 86400;
+        int wd = (int)((base / 86400 + 4) % 7); /* 0 = Sunday */
+        if ((wd == 0 || wd == 6) && unif(&r) < 0.8)
+            base += 2 * 86400;
+        t = base + 8 * 3600 + pick(&r, 11 * 3600);
+        if (t >= CLI_DEMO_NOW)
+            t = CLI_DEMO_NOW - 3600 - pick(&r, 86400);
+        long ch = pick(&r, 3);
+        double mean_resp = ch == 1 ? 300.0 : ch == 2 ? 120.0 : 5400.0;
+        int64_t first = t + 30 + (int64_t)expo(&r, mean_resp);
+        int64_t resolved = first + 600 + (int64_t)expo(&r, ch == 0 ? 36000.0 : 9000.0);
+        double u = unif(&r), acc = 0;
+        int tier = 4;
+        for (int k = 0; k < 5; k++) {
+            acc += tier_p[k];
+            if (u < acc) {
+                tier = k;
+                break;
+            }
+        }
+        int impact = 1 + (int)pick(&r, 4), severity = 1 + (int)pick(&r, 4);
+        int64_t due = t + (severity == 1 ? 4 : severity == 2 ? 8 : severity == 3 ? 24 : 72) * 3600;
+        double value = floor(exp(4.0 + normal(&r)));
+        int urgent = unif(&r) < 0.05;
+        int fcr = unif(&r) < (ch == 1 ? 0.78 : ch == 2 ? 0.71 : 0.62);
+        int reopened = !fcr && unif(&r) < 0.15;
+        char c[32], f[32], rs[32], d[32];
+        iso(c, sizeof c, t);
+        iso(f, sizeof f, first);
+        iso(d, sizeof d, due);
+        if (first > CLI_DEMO_NOW)
+            f[0] = '\0';
+        if (resolved > CLI_DEMO_NOW || f[0] == '\0')
+            rs[0] = '\0';
+        else
+            iso(rs, sizeof rs, resolved);
+        fprintf(out, "T%05ld,%s,%s,%s,%s,%s,agent%02ld,%s,%d,%d,%.0f,%d,%d,%d\n", i + 1, c, f, rs, d,
+                channels[ch], 1 + pick(&r, 12), tiers[tier], impact, severity, value, urgent, fcr,
+                reopened);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int cli_demo_feedback(FILE *out, uint64_t seed, long n)
+{
+    static const char *const channels[3] = {"email", "phone", "chat"};
+    rng r = {seed};
+    fputs("id,channel,nps,csat,ces\n", out);
+    for (long i = 0; i < n; i++) {
+        long ch = pick(&r, 3);
+        /* A latent satisfaction drives all three answers, chat a bit better. */
+        double s = 0.55 + 0.22 * normal(&r) + (ch == 2 ? 0.06 : ch == 0 ? -0.05 : 0.0);
+        if (s < 0)
+            s = 0;
+        if (s > 1)
+            s = 1;
+        int nps = (int)floor(s * 10.99);
+        double cs = fmax(fmin(s + 0.1 * normal(&r), 0.999), 0.0);
+        double ce = fmax(fmin(s + 0.1 * normal(&r), 0.999), 0.0);
+        int csat = 1 + (int)floor(cs * 5.0);
+        int ces = 7 - (int)floor(ce * 7.0); /* effort: 1 = very easy */
+        fprintf(out, "F%05ld,%s,%d,%d,%d\n", i + 1, channels[ch], nps, csat, ces);
+    }
+    return ferror(out) ? -1 : 0;
+}
