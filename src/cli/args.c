@@ -1,5 +1,8 @@
 /* Option parsing and output plumbing shared by the subcommands. */
+#define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <math.h>
@@ -105,4 +108,14 @@ int cli_emit(const cli_common *c, cli_table *const *tables, size_t n)
         return CLI_EXIT_DATA;
     }
     return CLI_EXIT_OK;
+}
+
+int cli_mkdir(const char *path)
+{
+    struct stat st;
+    if (mkdir(path, 0777) == 0)
+        return 0;
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    return -1;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "svcm.h"
 #include "table.h"
 
 /* Exit codes: 0 success, 1 bad data or failed computation, 2 usage error. */
@@ -44,7 +45,12 @@ long long cli_opt_int(const cli_args *a, const char *name, long long min, long l
 /* Write a table to the common output (whole or nothing). */
 int cli_emit(const cli_common *c, cli_table *const *tables, size_t n);
 
+/* mkdir -p for one level: 0 when the directory exists afterwards. */
+int cli_mkdir(const char *path);
+
 /* Subcommands. Each returns an exit code. */
 int cli_cmd_staff(int argc, char **argv);
+int cli_cmd_segment(int argc, char **argv);
+int cli_cmd_demo(int argc, char **argv);
 
 #endif /* SVCM_CLI_H */

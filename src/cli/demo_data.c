@@ -131,7 +131,7 @@ int cli_demo_feedback(FILE *out, uint64_t seed, long n)
     for (long i = 0; i < n; i++) {
         long ch = pick(&r, 3);
         /* A latent satisfaction drives all three answers, chat a bit better. */
-        double s = 0.55 + 0.22 * normal(&r) + (ch == 2 ? 0.06 : ch == 0 ? -0.05 : 0.0);
+        double s = 0.74 + 0.2 * normal(&r) + (ch == 2 ? 0.06 : ch == 0 ? -0.05 : 0.0);
         if (s < 0)
             s = 0;
         if (s > 1)

@@ -10,6 +10,8 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"demo", cli_cmd_demo, "write a synthetic data set and run every command on it"},
+    {"segment", cli_cmd_segment, "five-tier customer segmentation with RFM scores"},
     {"staff", cli_cmd_staff, "Erlang C staffing for an interval"},
 };
 
