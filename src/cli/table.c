@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *dup_str(const char *s)
@@ -261,6 +262,15 @@ int cli_out_open(cli_out *o, const char *path)
     int fd = mkstemp(o->tmp);
     if (fd < 0)
         goto fail;
+    /* mkstemp makes the file 0600; give the result the permissions a plain
+     * fopen would (0666 less the umask). */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        close(fd);
+        unlink(o->tmp);
+        goto fail;
+    }
     o->f = fdopen(fd, "w");
     if (o->f == NULL) {
         close(fd);
