@@ -77,6 +77,25 @@ double cli_opt_double(const cli_args *a, const char *name)
     return v;
 }
 
+double cli_opt_duration(const cli_args *a, const char *name)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(a->value, &end);
+    double unit = 1.0;
+    if (*end == 's')
+        end++;
+    else if (*end == 'm')
+        unit = 60.0, end++;
+    else if (*end == 'h')
+        unit = 3600.0, end++;
+    else if (*end == 'd')
+        unit = 86400.0, end++;
+    if (a->value[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v) || v < 0)
+        cli_usage_error(a, "%s: '%s' is not a duration (e.g. 3600, 90m, 4h, 2d)", name, a->value);
+    return v * unit;
+}
+
 long long cli_opt_int(const cli_args *a, const char *name, long long min, long long max)
 {
     char *end;
@@ -87,22 +106,31 @@ long long cli_opt_int(const cli_args *a, const char *name, long long min, long l
     return v;
 }
 
-int cli_emit(const cli_common *c, cli_table *const *tables, size_t n)
+int cli_emit(const cli_common *c, cli_table *const *tables, const char *const *keys, size_t n)
 {
     cli_out out;
     if (cli_out_open(&out, c->output) != 0) {
         fprintf(stderr, "svcm: cannot write %s: %s\n", c->output, strerror(errno));
         return CLI_EXIT_DATA;
     }
+    /* Several tables: text and CSV put a blank line between them, JSON makes
+     * an object with one array per key. */
+    bool wrap = c->format == CLI_JSON && n > 1;
+    if (wrap)
+        fputc('{', out.f);
     for (size_t i = 0; i < n; i++) {
-        if (i && c->format == CLI_TEXT)
-            fputc('\n', out.f);
+        if (i && !wrap)
+            fputs(c->format == CLI_CSV ? "\r\n" : "\n", out.f);
+        if (wrap)
+            fprintf(out.f, "%s\"%s\": ", i ? ",\n" : "", keys[i]);
         if (cli_table_write(tables[i], out.f, c->format) != 0) {
             cli_out_abort(&out);
             fprintf(stderr, "svcm: write error\n");
             return CLI_EXIT_DATA;
         }
     }
+    if (wrap)
+        fputs("}\n", out.f);
     if (cli_out_commit(&out) != 0) {
         fprintf(stderr, "svcm: cannot write %s\n", c->output ? c->output : "standard output");
         return CLI_EXIT_DATA;

@@ -36,14 +36,22 @@ bool cli_flag(cli_args *a, const char *name);
 /* Handle --format/--output/--svg; true when consumed. */
 bool cli_common_opt(cli_args *a, cli_common *c);
 /* Print "svcm CMD: message" and exit 2. */
-_Noreturn void cli_usage_error(const cli_args *a, const char *fmt, ...);
+#if defined(__GNUC__) || defined(__clang__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+_Noreturn void cli_usage_error(const cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* Parse a finite double / a non-negative integer from an option value, or
  * exit 2 naming the option. */
 double cli_opt_double(const cli_args *a, const char *name);
 long long cli_opt_int(const cli_args *a, const char *name, long long min, long long max);
 
-/* Write a table to the common output (whole or nothing). */
-int cli_emit(const cli_common *c, cli_table *const *tables, size_t n);
+/* Write tables to the common output (whole or nothing); keys name them in
+ * JSON output when there are several. */
+int cli_emit(const cli_common *c, cli_table *const *tables, const char *const *keys, size_t n);
+/* A duration option value: seconds, or a number with unit s, m, h or d. */
+double cli_opt_duration(const cli_args *a, const char *name);
 
 /* mkdir -p for one level: 0 when the directory exists afterwards. */
 int cli_mkdir(const char *path);
@@ -52,5 +60,6 @@ int cli_mkdir(const char *path);
 int cli_cmd_staff(int argc, char **argv);
 int cli_cmd_segment(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
+int cli_cmd_kpi(int argc, char **argv);
 
 #endif /* SVCM_CLI_H */

@@ -315,7 +315,7 @@ static int migrate(const char *old_path, const char *new_path, char sep, const s
                 bad |= cli_table_int(&t, (long long)mig.arrived[j]);
             bad |= cli_table_str(&t, "");
             cli_table *tables[] = {&t};
-            code = bad ? CLI_EXIT_DATA : cli_emit(c, tables, 1);
+            code = bad ? CLI_EXIT_DATA : cli_emit(c, tables, NULL, 1);
             cli_table_free(&t);
         }
     } else {

@@ -105,7 +105,7 @@ int cli_cmd_staff(int argc, char **argv)
         bad |= add_row(&t, &r, n < best.agents ? "misses a goal" : "");
     }
     cli_table *tables[] = {&t};
-    int code = bad ? CLI_EXIT_DATA : cli_emit(&c, tables, 1);
+    int code = bad ? CLI_EXIT_DATA : cli_emit(&c, tables, NULL, 1);
     cli_table_free(&t);
     return code;
 }

@@ -11,6 +11,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"demo", cli_cmd_demo, "write a synthetic data set and run every command on it"},
+    {"kpi", cli_cmd_kpi, "ticket KPIs (times, SLA, FCR) or survey KPIs (NPS, CSAT, CES)"},
     {"segment", cli_cmd_segment, "five-tier customer segmentation with RFM scores"},
     {"staff", cli_cmd_staff, "Erlang C staffing for an interval"},
 };
