@@ -147,3 +147,21 @@ int cli_mkdir(const char *path)
         return 0;
     return -1;
 }
+
+void cli_format_instant(int64_t t, char *buf, size_t size)
+{
+    /* Civil date from days (Hinnant's algorithm), no time zone database. */
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t secs = t - days * 86400;
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    snprintf(buf, size, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)m,
+             (long long)d, (long long)(secs / 3600), (long long)(secs / 60 % 60),
+             (long long)(secs % 60));
+}

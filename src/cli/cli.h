@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "svcm.h"
@@ -53,6 +54,8 @@ int cli_emit(const cli_common *c, cli_table *const *tables, const char *const *k
 /* A duration option value: seconds, or a number with unit s, m, h or d. */
 double cli_opt_duration(const cli_args *a, const char *name);
 
+/* An instant as YYYY-MM-DDTHH:MM:SSZ. */
+void cli_format_instant(int64_t t, char *buf, size_t size);
 /* mkdir -p for one level: 0 when the directory exists afterwards. */
 int cli_mkdir(const char *path);
 
@@ -61,5 +64,6 @@ int cli_cmd_staff(int argc, char **argv);
 int cli_cmd_segment(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
 int cli_cmd_kpi(int argc, char **argv);
+int cli_cmd_priority(int argc, char **argv);
 
 #endif /* SVCM_CLI_H */

@@ -100,9 +100,21 @@ int cli_demo_tickets(FILE *out, uint64_t seed, long n)
                 break;
             }
         }
-        int impact = 1 + (int)pick(&r, 4), severity = 1 + (int)pick(&r, 4);
+        static const char *const impacts[4] = {"individual", "team", "department",
+                                               "organisation"};
+        static const double impact_p[4] = {0.55, 0.25, 0.15, 0.05};
+        double ui = unif(&r), ai = 0;
+        int impact = 3;
+        for (int k = 0; k < 4; k++) {
+            ai += impact_p[k];
+            if (ui < ai) {
+                impact = k;
+                break;
+            }
+        }
+        int severity = 1 + (int)pick(&r, 4);
         int64_t due = t + (severity == 1 ? 4 : severity == 2 ? 8 : severity == 3 ? 24 : 72) * 3600;
-        double value = floor(exp(4.0 + normal(&r)));
+        double value = floor(100.0 * unif(&r) * unif(&r)) / 100.0; /* business value 0..1 */
         int urgent = unif(&r) < 0.05;
         int fcr = unif(&r) < (ch == 1 ? 0.78 : ch == 2 ? 0.71 : 0.62);
         int reopened = !fcr && unif(&r) < 0.15;
@@ -116,9 +128,9 @@ int cli_demo_tickets(FILE *out, uint64_t seed, long n)
             rs[0] = '\0';
         else
             iso(rs, sizeof rs, resolved);
-        fprintf(out, "T%05ld,%s,%s,%s,%s,%s,agent%02ld,%s,%d,%d,%.0f,%d,%d,%d\n", i + 1, c, f, rs, d,
-                channels[ch], 1 + pick(&r, 12), tiers[tier], impact, severity, value, urgent, fcr,
-                reopened);
+        fprintf(out, "T%05ld,%s,%s,%s,%s,%s,agent%02ld,%s,%s,%d,%.2f,%d,%d,%d\n", i + 1, c, f, rs,
+                d, channels[ch], 1 + pick(&r, 12), tiers[tier], impacts[impact], severity, value,
+                urgent, fcr, reopened);
     }
     return ferror(out) ? -1 : 0;
 }

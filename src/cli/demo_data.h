@@ -13,7 +13,8 @@
 /* Write n customers: id,recency_days,frequency,monetary,tenure_days. */
 int cli_demo_customers(FILE *out, uint64_t seed, long n);
 /* Write n tickets: id,created,first_response,resolved,due,channel,agent,
- * tier,impact,severity,value,urgent,fcr,reopened (instants ISO 8601 UTC;
+ * tier,impact (individual..organisation),severity (1..4),value (0..1),
+ * urgent,fcr,reopened (instants ISO 8601 UTC;
  * open tickets have empty resolved). */
 int cli_demo_tickets(FILE *out, uint64_t seed, long n);
 /* Write n survey answers: id,channel,nps,csat,ces. */

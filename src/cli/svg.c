@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void esc(FILE *out, const char *s)
 {
@@ -54,6 +55,32 @@ static void text(FILE *out, double x, double y, int size, const char *anchor, co
     fputs("</text>\n", out);
 }
 
+/* Text centred at x, broken at spaces into lines of at most width
+ * characters, starting at y. */
+static void wrapped(FILE *out, double x, double y, int size, size_t width, const char *s)
+{
+    char line[128];
+    while (s && *s) {
+        size_t len = strlen(s), take = len;
+        if (take > width) {
+            take = width;
+            while (take > 0 && s[take] != ' ')
+                take--;
+            if (take == 0)
+                take = width;
+        }
+        if (take >= sizeof line)
+            take = sizeof line - 1;
+        memcpy(line, s, take);
+        line[take] = '\0';
+        text(out, x, y, size, "middle", "#333", line);
+        y += size + 4;
+        s += take;
+        while (*s == ' ')
+            s++;
+    }
+}
+
 int cli_svg_share_bars(FILE *out, const char *title, size_t n, const char *const *labels,
                        const double *count_share, const double *value_share,
                        const long long *counts)
@@ -100,7 +127,7 @@ int cli_svg_share_bars(FILE *out, const char *title, size_t n, const char *const
 int cli_svg_eisenhower(FILE *out, const char *title, const long long counts[4],
                        const char *const names[4], const char *const advice[4])
 {
-    const int W = 640, H = 560, L = 80, T = 70, S = 260;
+    const int W = 640, L = 80, T = 70, S = 260, H = T + 2 * S + 30;
     static const char *const fill[4] = {"#e15759", "#4e79a7", "#f28e2b", "#bab0ac"};
     begin(out, W, H, title);
     /* Rows: important (top) / not important; columns: urgent (left) / not urgent. */
@@ -115,7 +142,7 @@ int cli_svg_eisenhower(FILE *out, const char *title, const long long counts[4],
         char num[32];
         snprintf(num, sizeof num, "%lld", counts[q]);
         text(out, x + S / 2.0, y + S / 2.0 + 20, 54, "middle", "#222", num);
-        text(out, x + S / 2.0, y + S - 24, 13, "middle", "#333", advice[q]);
+        wrapped(out, x + S / 2.0, y + S - 64, 12, 36, advice[q]);
     }
     text(out, L + S / 2.0, T - 10, 14, "middle", "#222", "urgent");
     text(out, L + 1.5 * S, T - 10, 14, "middle", "#222", "not urgent");

@@ -1,0 +1,241 @@
+/* svcm priority: the dispatch order of open requests at an instant. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "load.h"
+#include "svcm/priority.h"
+#include "svg.h"
+
+static const char priority_help[] =
+    "usage: svcm priority FILE [--now INSTANT] [--table FILE] [--all] [--top N]\n"
+    "                     [common options]\n"
+    "\n"
+    "Classifies each request into an Eisenhower quadrant (do, schedule, delegate,\n"
+    "eliminate) from its importance (customer tier, impact, severity, business\n"
+    "value) and its time-based urgency at --now, looks up its ITIL priority, and\n"
+    "prints the requests in dispatch order with their scores.\n"
+    "\n"
+    "Columns: id, tier (vip, key, regular, potential, lost), impact (individual,\n"
+    "team, department, organisation), severity (1 critical .. 4 minor), value\n"
+    "(0..1), created, due (may be empty: no deadline), urgent (0/1, optional),\n"
+    "resolved (optional: resolved requests are left out unless --all).\n"
+    "\n"
+    "  --now INSTANT   the instant to prioritise at (default: the latest created)\n"
+    "  --table FILE    ITIL impact x urgency table as rows of priorities\n"
+    "  --all           include resolved requests\n"
+    "  --top N         print only the first N\n"
+    "  --format F      text (default), csv or json\n"
+    "  --output FILE   write there instead of standard output\n"
+    "  --svg FILE      Eisenhower 2x2 with the count in each quadrant\n";
+
+static int read_text(const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    size_t cap = 1 << 16;
+    *text = malloc(cap);
+    *len = *text ? fread(*text, 1, cap, f) : 0;
+    int ok = *text && feof(f) && !ferror(f);
+    fclose(f);
+    if (!ok) {
+        free(*text);
+        *text = NULL;
+        errno = EFBIG;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_cmd_priority(int argc, char **argv)
+{
+    cli_args a = {argc, argv, 1, NULL, "priority"};
+    cli_common c = {CLI_TEXT, NULL, NULL};
+    const char *file = NULL, *table = NULL;
+    int64_t now = 0;
+    int have_now = 0, all = 0;
+    long long top = -1;
+    while (a.i < argc) {
+        if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
+            fputs(priority_help, stdout);
+            return CLI_EXIT_OK;
+        } else if (cli_opt(&a, "--now")) {
+            cli_field f = {a.value, strlen(a.value)};
+            if (cli_parse_instant(&f, &now) != 0)
+                cli_usage_error(&a, "--now: '%s' is not an instant", a.value);
+            have_now = 1;
+        } else if (cli_opt(&a, "--table")) {
+            table = a.value;
+        } else if (cli_flag(&a, "--all")) {
+            all = 1;
+        } else if (cli_opt(&a, "--top")) {
+            top = cli_opt_int(&a, "--top", 0, INT32_MAX);
+        } else if (cli_common_opt(&a, &c)) {
+            continue;
+        } else if (argv[a.i][0] == '-' && argv[a.i][1] != '\0') {
+            cli_usage_error(&a, "unknown option '%s'", argv[a.i]);
+        } else if (file == NULL) {
+            file = argv[a.i++];
+        } else {
+            cli_usage_error(&a, "one input file expected, got '%s' too", argv[a.i]);
+        }
+    }
+    if (file == NULL)
+        cli_usage_error(&a, "no input file");
+    svcm_priority_options opts;
+    svcm_priority_options_init(&opts);
+    if (table) {
+        char *text;
+        size_t len;
+        if (read_text(table, &text, &len) != 0) {
+            fprintf(stderr, "svcm priority: cannot read %s: %s\n", table, strerror(errno));
+            return CLI_EXIT_DATA;
+        }
+        svcm_error err;
+        int rc = svcm_itil_table_parse(text, len, &opts.table, &err);
+        free(text);
+        if (rc != SVCM_OK) {
+            fprintf(stderr, "svcm priority: %s:%zu: %s\n", table,
+                    err.index == SVCM_NO_INDEX ? (size_t)0 : err.index,
+                    err.message[0] ? err.message : svcm_strerror(rc));
+            return CLI_EXIT_DATA;
+        }
+    }
+    cli_col cols[10] = {
+        {"id", CLI_COL_STRING, true, false, -1, NULL},
+        {"tier", CLI_COL_STRING, true, false, -1, NULL},
+        {"impact", CLI_COL_STRING, true, false, -1, NULL},
+        {"severity", CLI_COL_DOUBLE, true, false, -1, NULL},
+        {"value", CLI_COL_DOUBLE, true, false, -1, NULL},
+        {"created", CLI_COL_INSTANT, true, false, -1, NULL},
+        {"due", CLI_COL_INSTANT, true, true, -1, NULL},
+        {"urgent", CLI_COL_DOUBLE, false, true, -1, NULL},
+        {"resolved", CLI_COL_INSTANT, false, true, -1, NULL},
+        {"", CLI_COL_STRING, false, true, -1, NULL},
+    };
+    cli_dataset d;
+    if (cli_load_csv("priority", file, ',', cols, 9, &d) != 0)
+        return CLI_EXIT_DATA;
+    size_t n = d.n, m = 0;
+    svcm_request *reqs = malloc((n ? n : 1) * sizeof *reqs);
+    size_t *row = malloc((n ? n : 1) * sizeof *row);
+    svcm_priority_result *res = malloc((n ? n : 1) * sizeof *res);
+    int code = CLI_EXIT_DATA;
+    if (!reqs || !row || !res) {
+        fprintf(stderr, "svcm priority: out of memory\n");
+        goto done;
+    }
+    const int64_t *created = cols[5].values, *due = cols[6].values;
+    const int64_t *resolved = cols[8].field >= 0 ? cols[8].values : NULL;
+    const double *sev = cols[3].values, *val = cols[4].values;
+    const double *urg = cols[7].field >= 0 ? cols[7].values : NULL;
+    if (!have_now) {
+        now = INT64_MIN;
+        for (size_t i = 0; i < n; i++)
+            if (created[i] > now)
+                now = created[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!all && resolved && resolved[i] != INT64_MIN && resolved[i] <= now)
+            continue;
+        if (created[i] > now)
+            continue; /* not raised yet at --now */
+        svcm_request *q = &reqs[m];
+        const char *why = NULL, *field = NULL;
+        svcm_tier tier;
+        svcm_impact imp;
+        if (svcm_tier_parse(cli_str(&d, &cols[1], i), &tier) != SVCM_OK)
+            why = "unknown tier", field = "tier";
+        else if (svcm_impact_parse(cli_str(&d, &cols[2], i), &imp) != SVCM_OK)
+            why = "unknown impact (individual, team, department or organisation)", field = "impact";
+        else if (sev[i] != floor(sev[i]) || fabs(sev[i]) > 1e6)
+            why = "severity must be an integer", field = "severity";
+        else if (urg && !isnan(urg[i]) && urg[i] != 0 && urg[i] != 1)
+            why = "urgent must be 0 or 1", field = "urgent";
+        if (why) {
+            fprintf(stderr, "svcm priority: %s: request '%s' (data row %zu), field '%s': %s\n", file,
+                    cli_str(&d, &cols[0], i), i + 1, field, why);
+            goto done;
+        }
+        q->id = (int64_t)m;
+        q->tier = (int)tier;
+        q->impact = (int)imp;
+        q->severity = (int)sev[i];
+        q->value = val[i];
+        q->created = created[i];
+        q->due = due[i] == INT64_MIN ? SVCM_NO_DUE : due[i];
+        q->urgent = urg && urg[i] == 1;
+        row[m++] = i;
+    }
+    svcm_error err;
+    int rc = svcm_priority_order(&opts, reqs, m, now, NULL, res, &err);
+    if (rc != SVCM_OK) {
+        if (err.index != SVCM_NO_INDEX && err.index < m)
+            fprintf(stderr, "svcm priority: %s: request '%s' (data row %zu), field '%s': %s\n", file,
+                    cli_str(&d, &cols[0], row[err.index]), row[err.index] + 1,
+                    err.field ? err.field : "?", err.message);
+        else
+            fprintf(stderr, "svcm priority: %s\n", err.message[0] ? err.message : svcm_strerror(rc));
+        goto done;
+    }
+    static const char *const names[] = {"rank", "id", "quadrant", "priority", "score",
+                                        "importance", "urgency", "tier", "due"};
+    char title[96];
+    snprintf(title, sizeof title, "Dispatch order (%zu open requests)", m);
+    cli_table t;
+    int bad = cli_table_init(&t, title, 9, names);
+    long long counts[4] = {0, 0, 0, 0};
+    for (size_t k = 0; k < m; k++)
+        if ((int)res[k].quadrant >= 0 && (int)res[k].quadrant < 4)
+            counts[res[k].quadrant]++;
+    size_t shown = top >= 0 && (size_t)top < m ? (size_t)top : m;
+    for (size_t k = 0; k < shown && !bad; k++) {
+        size_t i = row[res[k].index];
+        char p[16], dbuf[40];
+        snprintf(p, sizeof p, "P%d", res[k].priority);
+        bad |= cli_table_int(&t, (long long)k + 1);
+        bad |= cli_table_str(&t, cli_str(&d, &cols[0], i));
+        bad |= cli_table_str(&t, svcm_quadrant_name(res[k].quadrant));
+        bad |= cli_table_str(&t, p);
+        bad |= cli_table_num(&t, res[k].score, 4);
+        bad |= cli_table_num(&t, res[k].importance, 3);
+        bad |= cli_table_num(&t, res[k].urgency, 3);
+        bad |= cli_table_str(&t, cli_str(&d, &cols[1], i));
+        if (due[i] == INT64_MIN) {
+            bad |= cli_table_str(&t, "");
+        } else {
+            cli_format_instant(due[i], dbuf, sizeof dbuf);
+            bad |= cli_table_str(&t, dbuf);
+        }
+    }
+    cli_table *tables[] = {&t};
+    code = bad ? CLI_EXIT_DATA : cli_emit(&c, tables, NULL, 1);
+    cli_table_free(&t);
+    if (code == CLI_EXIT_OK && c.svg) {
+        const char *qn[4], *adv[4];
+        for (int q = 0; q < 4; q++) {
+            qn[q] = svcm_quadrant_name(q);
+            adv[q] = svcm_quadrant_advice(q);
+        }
+        cli_out o;
+        if (cli_out_open(&o, c.svg) != 0) {
+            fprintf(stderr, "svcm priority: cannot write %s: %s\n", c.svg, strerror(errno));
+            code = CLI_EXIT_DATA;
+        } else if (cli_svg_eisenhower(o.f, "Eisenhower matrix of open requests", counts, qn, adv) != 0) {
+            cli_out_abort(&o);
+            code = CLI_EXIT_DATA;
+        } else {
+            code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
+        }
+    }
+done:
+    free(reqs);
+    free(row);
+    free(res);
+    cli_dataset_free(&d);
+    return code;
+}
