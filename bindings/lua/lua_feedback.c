@@ -1,0 +1,872 @@
+/* Lua binding of the feedback engine: CSAT / NPS / CES accumulators and
+ * one-shot functions, rates, period comparisons, SERVQUAL and consistency. */
+#include "svcmlua.h"
+
+#include "svcm/kpi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FEEDBACK_MT "svcm.Feedback"
+#define RATE_MT "svcm.Rate"
+
+static void push_u64(lua_State *L, uint64_t v)
+{
+    if (v <= (uint64_t)INT64_MAX)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, (lua_Number)v);
+}
+
+static void set_number(lua_State *L, const char *key, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_u64(lua_State *L, const char *key, uint64_t v)
+{
+    push_u64(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_interval(lua_State *L, const char *key, svcm_interval iv)
+{
+    svcmlua_pushinterval(L, iv);
+    lua_setfield(L, -2, key);
+}
+
+static void push_feedback_result(lua_State *L, const svcm_feedback_summary *r, double confidence)
+{
+    lua_createtable(L, 0, 11);
+    set_number(L, "value", r->value);
+    set_u64(L, "n", r->n);
+    set_interval(L, "ci", r->ci);
+    set_number(L, "std_error", r->std_error);
+    set_number(L, "mean", r->mean);
+    set_number(L, "confidence", confidence);
+    lua_pushstring(L, svcm_feedback_kind_name((int)r->kind));
+    lua_setfield(L, -2, "kind");
+    set_u64(L, "satisfied", r->satisfied);
+    set_u64(L, "promoters", r->promoters);
+    set_u64(L, "passives", r->passives);
+    set_u64(L, "detractors", r->detractors);
+}
+
+static void push_comparison(lua_State *L, const svcm_test_result *t, double confidence)
+{
+    lua_createtable(L, 0, 8);
+    set_number(L, "diff", t->diff);
+    set_interval(L, "ci", t->ci);
+    set_number(L, "p_value", t->p_value);
+    set_number(L, "statistic", t->statistic);
+    set_number(L, "df", t->df);
+    set_number(L, "p_greater", t->p_greater);
+    set_number(L, "p_less", t->p_less);
+    set_number(L, "confidence", confidence);
+}
+
+static void push_rate_result(lua_State *L, const svcm_rate_summary *s, double confidence)
+{
+    lua_createtable(L, 0, 6);
+    set_number(L, "rate", s->rate);
+    set_interval(L, "ci", s->ci);
+    set_u64(L, "successes", s->successes);
+    set_u64(L, "trials", s->trials);
+    lua_pushstring(L, svcm_rate_kind_name((int)s->kind));
+    lua_setfield(L, -2, "kind");
+    set_number(L, "confidence", confidence);
+}
+
+/* ------------------------------------------------ feedback accumulators */
+
+typedef struct {
+    svcm_feedback *f;
+} lfeedback;
+
+static svcm_feedback *check_feedback(lua_State *L, int arg)
+{
+    lfeedback *u = luaL_checkudata(L, arg, FEEDBACK_MT);
+    if (u->f == NULL)
+        luaL_argerror(L, arg, "accumulator is closed");
+    return u->f;
+}
+
+static svcm_feedback *test_feedback(lua_State *L, int arg)
+{
+    lfeedback *u = luaL_testudata(L, arg, FEEDBACK_MT);
+    if (u == NULL)
+        return NULL;
+    if (u->f == NULL)
+        luaL_argerror(L, arg, "accumulator is closed");
+    return u->f;
+}
+
+/* Options of kind from the value at arg: nil, a number (the highest
+ * answer) or a table {scale=, top_boxes=, low=}. */
+static void read_options(lua_State *L, int arg, int kind, svcm_feedback_options *o)
+{
+    svcm_feedback_options_init(o, kind);
+    if (kind == SVCM_FEEDBACK_NPS || lua_isnoneornil(L, arg))
+        return;
+    lua_Integer scale = o->high, low = o->low, top = o->top_boxes;
+    if (lua_type(L, arg) == LUA_TNUMBER) {
+        scale = luaL_checkinteger(L, arg);
+    } else {
+        luaL_checktype(L, arg, LUA_TTABLE);
+        scale = svcmlua_optfield_integer(L, arg, "scale", scale);
+        low = svcmlua_optfield_integer(L, arg, "low", low);
+        top = svcmlua_optfield_integer(L, arg, "top_boxes", top);
+    }
+    if (scale < INT32_MIN || scale > INT32_MAX || low < INT32_MIN || low > INT32_MAX)
+        luaL_argerror(L, arg, "scale and low must fit in 32 bits");
+    if (top < 0 || top > (lua_Integer)UINT32_MAX)
+        luaL_argerror(L, arg, "top_boxes out of range");
+    o->high = (int32_t)scale;
+    o->low = (int32_t)low;
+    if (kind == SVCM_FEEDBACK_CSAT)
+        o->top_boxes = (uint32_t)top;
+}
+
+static lfeedback *push_feedback_slot(lua_State *L)
+{
+    lfeedback *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->f = NULL;
+    luaL_setmetatable(L, FEEDBACK_MT);
+    return u;
+}
+
+static int bad_options(lua_State *L, int rc, const svcm_feedback_options *o)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    snprintf(err.message, sizeof err.message,
+             "invalid scale %ld..%ld (top boxes %lu): need low < high, at most %d levels, "
+             "1 <= top_boxes < levels",
+             (long)o->low, (long)o->high, (unsigned long)o->top_boxes, SVCM_FEEDBACK_MAX_LEVELS);
+    return svcmlua_fail(L, rc, rc == SVCM_EINVAL ? &err : NULL);
+}
+
+/* Constructor behind svcm.NPS / CSAT / CES (a callable table: argument 1 is
+ * the table itself). The kind is upvalue 1. */
+static int l_feedback_call(lua_State *L)
+{
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(1));
+    svcm_feedback_options o;
+    read_options(L, 2, kind, &o);
+    lfeedback *u = push_feedback_slot(L);
+    int rc = svcm_feedback_new(&o, NULL, &u->f);
+    if (rc != SVCM_OK)
+        return bad_options(L, rc, &o);
+    return 1;
+}
+
+static int l_feedback_from_bytes(lua_State *L)
+{
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(1));
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    lfeedback *u = push_feedback_slot(L);
+    int rc = svcm_feedback_load((const unsigned char *)s, len, NULL, &u->f);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    svcm_feedback_options o;
+    svcm_feedback_get_options(u->f, &o);
+    if ((int)o.kind != kind) {
+        svcm_error err;
+        svcm_error_clear(&err);
+        snprintf(err.message, sizeof err.message, "bytes hold a %s accumulator, not %s",
+                 svcm_feedback_kind_name((int)o.kind), svcm_feedback_kind_name(kind));
+        return svcmlua_fail(L, SVCM_EMISMATCH, &err); /* u is freed by __gc */
+    }
+    return 1;
+}
+
+/* Count the number or table at arg into f. Returns 0, or the number of
+ * values pushed by svcmlua_fail. */
+static int add_values(lua_State *L, svcm_feedback *f, int arg)
+{
+    size_t n;
+    const double *xs = svcmlua_checkdoubles(L, arg, &n);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_feedback_add_batch(f, xs, n, &err);
+    lua_pop(L, 1); /* the array userdata */
+    if (rc != SVCM_OK) {
+        /* Lua users count from 1. */
+        if (err.index != SVCM_NO_INDEX)
+            err.index++;
+        return svcmlua_fail(L, rc, &err);
+    }
+    return 0;
+}
+
+static int l_feedback_add(lua_State *L)
+{
+    svcm_feedback *f = check_feedback(L, 1);
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        double x = lua_tonumber(L, 2);
+        int rc = svcm_feedback_add(f, x);
+        if (rc != SVCM_OK) {
+            svcm_feedback_options o;
+            svcm_feedback_get_options(f, &o);
+            svcm_error err;
+            svcm_error_clear(&err);
+            err.field = "score";
+            snprintf(err.message, sizeof err.message,
+                     "score %g is not an integer on the scale %ld..%ld", x, (long)o.low,
+                     (long)o.high);
+            return svcmlua_fail(L, rc, rc == SVCM_EINVAL ? &err : NULL);
+        }
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    int nret = add_values(L, f, 2);
+    if (nret)
+        return nret;
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_feedback_merge(lua_State *L)
+{
+    svcm_feedback *f = check_feedback(L, 1), *g = check_feedback(L, 2);
+    int rc = svcm_feedback_merge(f, g);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_feedback_result(lua_State *L)
+{
+    svcm_feedback *f = check_feedback(L, 1);
+    double confidence = luaL_optnumber(L, 2, 0.95);
+    svcm_feedback_summary r;
+    int rc = svcm_feedback_result(f, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_feedback_result(L, &r, confidence);
+    return 1;
+}
+
+static int l_feedback_to_bytes(lua_State *L)
+{
+    svcm_feedback *f = check_feedback(L, 1);
+    size_t len = 0;
+    (void)svcm_feedback_save(f, NULL, 0, &len);
+    luaL_Buffer b;
+    unsigned char *p = (unsigned char *)luaL_buffinitsize(L, &b, len);
+    int rc = svcm_feedback_save(f, p, len, &len);
+    if (rc != SVCM_OK)
+        return svcmlua_raise(L, rc, NULL);
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
+static int l_feedback_n(lua_State *L)
+{
+    push_u64(L, svcm_feedback_count(check_feedback(L, 1)));
+    return 1;
+}
+
+static int l_feedback_counts(lua_State *L)
+{
+    svcm_feedback *f = check_feedback(L, 1);
+    svcm_feedback_options o;
+    svcm_feedback_get_options(f, &o);
+    uint64_t h[SVCM_FEEDBACK_MAX_LEVELS];
+    (void)svcm_feedback_histogram(f, h, SVCM_FEEDBACK_MAX_LEVELS);
+    int levels = (int)((int64_t)o.high - o.low + 1);
+    lua_createtable(L, 0, levels);
+    for (int k = 0; k < levels; k++) {
+        push_u64(L, h[k]);
+        lua_rawseti(L, -2, (lua_Integer)o.low + k);
+    }
+    return 1;
+}
+
+static int l_feedback_scale(lua_State *L)
+{
+    svcm_feedback_options o;
+    svcm_feedback_get_options(check_feedback(L, 1), &o);
+    lua_pushinteger(L, o.low);
+    lua_pushinteger(L, o.high);
+    if (o.kind != SVCM_FEEDBACK_CSAT)
+        return 2;
+    lua_pushinteger(L, (lua_Integer)o.top_boxes);
+    return 3;
+}
+
+static int l_feedback_kind(lua_State *L)
+{
+    svcm_feedback_options o;
+    svcm_feedback_get_options(check_feedback(L, 1), &o);
+    lua_pushstring(L, svcm_feedback_kind_name((int)o.kind));
+    return 1;
+}
+
+static int l_feedback_gc(lua_State *L)
+{
+    lfeedback *u = luaL_checkudata(L, 1, FEEDBACK_MT);
+    svcm_feedback_free(u->f);
+    u->f = NULL;
+    return 0;
+}
+
+static int l_feedback_tostring(lua_State *L)
+{
+    lfeedback *u = luaL_checkudata(L, 1, FEEDBACK_MT);
+    if (u->f == NULL) {
+        lua_pushliteral(L, "svcm.Feedback (closed)");
+        return 1;
+    }
+    svcm_feedback_options o;
+    svcm_feedback_get_options(u->f, &o);
+    lua_pushfstring(L, "svcm.%s scale=%d..%d n=%I", svcm_feedback_kind_name((int)o.kind),
+                    (int)o.low, (int)o.high, (lua_Integer)svcm_feedback_count(u->f));
+    return 1;
+}
+
+static const luaL_Reg feedback_methods[] = {
+    {"add", l_feedback_add},
+    {"merge", l_feedback_merge},
+    {"result", l_feedback_result},
+    {"to_bytes", l_feedback_to_bytes},
+    {"n", l_feedback_n},
+    {"counts", l_feedback_counts},
+    {"scale", l_feedback_scale},
+    {"kind", l_feedback_kind},
+    {NULL, NULL},
+};
+
+/* ------------------------------------------------- one-shot functions */
+
+/* The accumulator at arg (a userdata of the right kind), or a temporary
+ * built from a table of scores, left in a userdata on the stack so that it
+ * is freed by the GC whatever happens. Returns NULL after pushing a failure
+ * (*nret set). */
+static svcm_feedback *feedback_arg(lua_State *L, int arg, const svcm_feedback_options *o,
+                                   int *nret)
+{
+    *nret = 0;
+    svcm_feedback *f = test_feedback(L, arg);
+    if (f != NULL) {
+        svcm_feedback_options have;
+        svcm_feedback_get_options(f, &have);
+        if (have.kind != o->kind)
+            luaL_argerror(L, arg, "accumulator of another kind");
+        return f;
+    }
+    lfeedback *u = push_feedback_slot(L);
+    int rc = svcm_feedback_new(o, NULL, &u->f);
+    if (rc != SVCM_OK) {
+        *nret = bad_options(L, rc, o);
+        return NULL;
+    }
+    *nret = add_values(L, u->f, arg);
+    return *nret ? NULL : u->f;
+}
+
+static int score_once(lua_State *L, int kind)
+{
+    lua_settop(L, 2);
+    svcm_feedback_options o;
+    double confidence = 0.95;
+    if (kind == SVCM_FEEDBACK_NPS) {
+        confidence = luaL_optnumber(L, 2, 0.95);
+        svcm_feedback_options_init(&o, kind);
+    } else {
+        read_options(L, 2, kind, &o);
+        if (lua_type(L, 2) == LUA_TTABLE)
+            confidence = svcmlua_optfield_number(L, 2, "confidence", confidence);
+    }
+    int nret;
+    svcm_feedback *f = feedback_arg(L, 1, &o, &nret);
+    if (f == NULL)
+        return nret;
+    svcm_feedback_summary r;
+    int rc = svcm_feedback_result(f, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_feedback_result(L, &r, confidence);
+    return 1;
+}
+
+static int l_nps(lua_State *L) { return score_once(L, SVCM_FEEDBACK_NPS); }
+static int l_csat(lua_State *L) { return score_once(L, SVCM_FEEDBACK_CSAT); }
+static int l_ces(lua_State *L) { return score_once(L, SVCM_FEEDBACK_CES); }
+
+static int compare_once(lua_State *L, int kind)
+{
+    lua_settop(L, 3);
+    svcm_feedback_options o;
+    double confidence = 0.95;
+    if (lua_type(L, 3) == LUA_TNUMBER) {
+        confidence = lua_tonumber(L, 3);
+        svcm_feedback_options_init(&o, kind);
+    } else {
+        read_options(L, 3, kind, &o);
+        if (lua_type(L, 3) == LUA_TTABLE)
+            confidence = svcmlua_optfield_number(L, 3, "confidence", confidence);
+    }
+    int nret;
+    svcm_feedback *fa = feedback_arg(L, 1, &o, &nret);
+    if (fa == NULL)
+        return nret;
+    svcm_feedback *fb = feedback_arg(L, 2, &o, &nret);
+    if (fb == NULL)
+        return nret;
+    svcm_test_result t;
+    int rc = svcm_feedback_compare(fa, fb, confidence, &t);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_comparison(L, &t, confidence);
+    return 1;
+}
+
+static int l_compare_nps(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_NPS); }
+static int l_compare_csat(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_CSAT); }
+static int l_compare_ces(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_CES); }
+
+/* ---------------------------------------------------------------- rates */
+
+static svcm_rate *check_rate(lua_State *L, int arg) { return luaL_checkudata(L, arg, RATE_MT); }
+
+static int opt_rate_kind(lua_State *L, int arg)
+{
+    if (lua_isnoneornil(L, arg))
+        return SVCM_RATE_GENERIC;
+    if (lua_type(L, arg) == LUA_TNUMBER) {
+        lua_Integer k = luaL_checkinteger(L, arg);
+        if (k < 0 || k >= SVCM_RATE_KIND_COUNT)
+            luaL_argerror(L, arg, "unknown rate kind");
+        return (int)k;
+    }
+    const char *name = luaL_checkstring(L, arg);
+    svcm_rate_kind k;
+    if (svcm_rate_kind_parse(name, &k) != SVCM_OK)
+        luaL_argerror(L, arg, lua_pushfstring(L, "unknown rate kind '%s'", name));
+    return (int)k;
+}
+
+static int l_rate_call(lua_State *L)
+{
+    int kind;
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_getfield(L, 2, "kind");
+        kind = opt_rate_kind(L, -1);
+        lua_pop(L, 1);
+    } else {
+        kind = opt_rate_kind(L, 2);
+    }
+    svcm_rate *r = lua_newuserdatauv(L, sizeof *r, 0);
+    svcm_rate_init(r, kind);
+    luaL_setmetatable(L, RATE_MT);
+    return 1;
+}
+
+static int l_rate_from_bytes(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    svcm_rate r;
+    int rc = svcm_rate_load((const unsigned char *)s, len, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    svcm_rate *u = lua_newuserdatauv(L, sizeof *u, 0);
+    *u = r;
+    luaL_setmetatable(L, RATE_MT);
+    return 1;
+}
+
+static int l_rate_add(lua_State *L)
+{
+    svcm_rate *r = check_rate(L, 1);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc;
+    if (lua_type(L, 2) == LUA_TBOOLEAN) {
+        rc = svcm_rate_add(r, lua_toboolean(L, 2));
+    } else {
+        size_t n;
+        const double *xs = svcmlua_checkdoubles(L, 2, &n);
+        rc = svcm_rate_add_batch(r, xs, n, &err);
+        if (err.index != SVCM_NO_INDEX)
+            err.index++;
+    }
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static uint64_t check_count(lua_State *L, int arg)
+{
+    lua_Integer v = luaL_checkinteger(L, arg);
+    if (v < 0)
+        luaL_argerror(L, arg, "count must be non-negative");
+    return (uint64_t)v;
+}
+
+static int l_rate_add_counts(lua_State *L)
+{
+    svcm_rate *r = check_rate(L, 1);
+    uint64_t s = check_count(L, 2), t = check_count(L, 3);
+    int rc = svcm_rate_add_counts(r, s, t);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_rate_merge(lua_State *L)
+{
+    int rc = svcm_rate_merge(check_rate(L, 1), check_rate(L, 2));
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_rate_result(lua_State *L)
+{
+    svcm_rate *r = check_rate(L, 1);
+    double confidence = luaL_optnumber(L, 2, 0.95);
+    svcm_rate_summary s;
+    int rc = svcm_rate_result(r, confidence, &s);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_rate_result(L, &s, confidence);
+    return 1;
+}
+
+static int l_rate_to_bytes(lua_State *L)
+{
+    unsigned char buf[SVCM_RATE_SAVED_SIZE];
+    size_t len;
+    int rc = svcm_rate_save(check_rate(L, 1), buf, sizeof buf, &len);
+    if (rc != SVCM_OK)
+        return svcmlua_raise(L, rc, NULL);
+    lua_pushlstring(L, (const char *)buf, len);
+    return 1;
+}
+
+static int l_rate_kind(lua_State *L)
+{
+    lua_pushstring(L, svcm_rate_kind_name((int)check_rate(L, 1)->kind));
+    return 1;
+}
+
+static int l_rate_successes(lua_State *L)
+{
+    push_u64(L, check_rate(L, 1)->successes);
+    return 1;
+}
+
+static int l_rate_trials(lua_State *L)
+{
+    push_u64(L, check_rate(L, 1)->trials);
+    return 1;
+}
+
+static int l_rate_tostring(lua_State *L)
+{
+    svcm_rate *r = check_rate(L, 1);
+    lua_pushfstring(L, "svcm.Rate %s %I/%I", svcm_rate_kind_name((int)r->kind),
+                    (lua_Integer)r->successes, (lua_Integer)r->trials);
+    return 1;
+}
+
+static int l_rate_close(lua_State *L)
+{
+    (void)check_rate(L, 1); /* a plain value: nothing to release */
+    return 0;
+}
+
+static const luaL_Reg rate_methods[] = {
+    {"add", l_rate_add},
+    {"add_counts", l_rate_add_counts},
+    {"merge", l_rate_merge},
+    {"result", l_rate_result},
+    {"to_bytes", l_rate_to_bytes},
+    {"kind", l_rate_kind},
+    {"successes", l_rate_successes},
+    {"trials", l_rate_trials},
+    {NULL, NULL},
+};
+
+/* svcm.rate(successes, trials [, {kind=, confidence=}]) */
+static int l_rate(lua_State *L)
+{
+    uint64_t s = check_count(L, 1), t = check_count(L, 2);
+    int kind = SVCM_RATE_GENERIC;
+    double confidence = 0.95;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_getfield(L, 3, "kind");
+        kind = opt_rate_kind(L, lua_gettop(L));
+        lua_pop(L, 1);
+        confidence = svcmlua_optfield_number(L, 3, "confidence", confidence);
+    }
+    svcm_rate r;
+    svcm_rate_init(&r, kind);
+    int rc = svcm_rate_add_counts(&r, s, t);
+    svcm_rate_summary sum;
+    if (rc == SVCM_OK)
+        rc = svcm_rate_result(&r, confidence, &sum);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_rate_result(L, &sum, confidence);
+    return 1;
+}
+
+static int l_compare_rates(lua_State *L)
+{
+    svcm_rate *a = check_rate(L, 1), *b = check_rate(L, 2);
+    double confidence = luaL_optnumber(L, 3, 0.95);
+    svcm_test_result t;
+    int rc = svcm_rate_compare(a, b, confidence, &t);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_comparison(L, &t, confidence);
+    return 1;
+}
+
+/* ------------------------------------------------------------- SERVQUAL */
+
+static void push_dimension_table(lua_State *L, const double *v, const size_t *counts)
+{
+    lua_createtable(L, 0, SVCM_SERVQUAL_DIMENSIONS);
+    for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
+        if (v)
+            lua_pushnumber(L, v[d]);
+        else
+            lua_pushinteger(L, (lua_Integer)counts[d]);
+        lua_setfield(L, -2, svcm_servqual_dimension_name(d));
+    }
+}
+
+/* svcm.servqual(expectations, perceptions [, {weights=, dimensions=}]):
+ * weights is a list of five numbers or a {dimension = weight} table;
+ * dimensions lists each item's dimension as a name or 0-4. */
+static int l_servqual(lua_State *L)
+{
+    lua_settop(L, 3); /* the arrays below are pushed above the options */
+    size_t ne, np;
+    const double *e = svcmlua_checkdoubles(L, 1, &ne);
+    const double *p = svcmlua_checkdoubles(L, 2, &np);
+    if (ne != np)
+        return luaL_error(L, "servqual: %d expectations but %d perceptions", (int)ne, (int)np);
+    double w[SVCM_SERVQUAL_DIMENSIONS];
+    const double *wp = NULL;
+    int *dims = NULL;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        int wt = lua_getfield(L, 3, "weights");
+        if (wt != LUA_TNIL && wt != LUA_TTABLE)
+            return luaL_error(L, "servqual: weights must be a table");
+        if (wt == LUA_TTABLE) {
+            if (lua_rawlen(L, -1) > 0) {
+                if (lua_rawlen(L, -1) != SVCM_SERVQUAL_DIMENSIONS)
+                    return luaL_error(L, "servqual: weights needs 5 values");
+                for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
+                    lua_rawgeti(L, -1, d + 1);
+                    if (!lua_isnumber(L, -1))
+                        return luaL_error(L, "servqual: weight %d is not a number", d + 1);
+                    w[d] = lua_tonumber(L, -1);
+                    lua_pop(L, 1);
+                }
+            } else {
+                int known = 0, total = 0;
+                for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
+                    int t = lua_getfield(L, -1, svcm_servqual_dimension_name(d));
+                    if (t != LUA_TNIL && t != LUA_TNUMBER)
+                        return luaL_error(L, "servqual: weight of %s is not a number",
+                                          svcm_servqual_dimension_name(d));
+                    known += t != LUA_TNIL;
+                    w[d] = t == LUA_TNUMBER ? lua_tonumber(L, -1) : 0.0;
+                    lua_pop(L, 1);
+                }
+                lua_pushnil(L);
+                while (lua_next(L, -2)) {
+                    total++;
+                    lua_pop(L, 1);
+                }
+                if (known != total)
+                    return luaL_error(L, "servqual: weights has a key that is not a dimension");
+            }
+            wp = w;
+        }
+        lua_pop(L, 1);
+        int dt = lua_getfield(L, 3, "dimensions");
+        if (dt != LUA_TNIL && dt != LUA_TTABLE)
+            return luaL_error(L, "servqual: dimensions must be a table");
+        if (dt == LUA_TTABLE) {
+            if (lua_rawlen(L, -1) != ne)
+                return luaL_error(L, "servqual: %d dimensions for %d items",
+                                  (int)lua_rawlen(L, -1), (int)ne);
+            dims = lua_newuserdatauv(L, ne * sizeof *dims + 1, 0);
+            for (size_t i = 0; i < ne; i++) {
+                int t = lua_rawgeti(L, -2, (lua_Integer)i + 1);
+                int d = -1;
+                if (t == LUA_TNUMBER && lua_isinteger(L, -1)) {
+                    lua_Integer v = lua_tointeger(L, -1);
+                    d = v < 0 || v > 1000 ? -1 : (int)v;
+                } else if (t == LUA_TSTRING) {
+                    for (int k = 0; k < SVCM_SERVQUAL_DIMENSIONS; k++)
+                        if (strcmp(lua_tostring(L, -1), svcm_servqual_dimension_name(k)) == 0)
+                            d = k;
+                }
+                lua_pop(L, 1);
+                dims[i] = d; /* range checked in C, which names the index */
+            }
+            lua_replace(L, -2); /* keep the userdata, drop the table */
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    svcm_servqual_result r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_servqual(e, p, ne, dims, wp, &r, &err);
+    if (rc != SVCM_OK) {
+        if (err.index != SVCM_NO_INDEX)
+            err.index++;
+        return svcmlua_fail(L, rc, &err);
+    }
+    lua_createtable(L, 0, 7);
+    push_dimension_table(L, r.gap, NULL);
+    lua_setfield(L, -2, "gaps");
+    set_number(L, "weighted", r.weighted);
+    set_number(L, "unweighted", r.unweighted);
+    push_dimension_table(L, r.expectation, NULL);
+    lua_setfield(L, -2, "expectations");
+    push_dimension_table(L, r.perception, NULL);
+    lua_setfield(L, -2, "perceptions");
+    push_dimension_table(L, NULL, r.items);
+    lua_setfield(L, -2, "items");
+    push_dimension_table(L, r.weight, NULL);
+    lua_setfield(L, -2, "weights");
+    return 1;
+}
+
+/* ---------------------------------------------------------- consistency */
+
+/* svcm.consistency(values): a list, or a {channel = value} table. */
+static int l_consistency(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    size_t n;
+    const double *xs;
+    if (lua_rawlen(L, 1) > 0) {
+        xs = svcmlua_checkdoubles(L, 1, &n);
+    } else {
+        lua_newtable(L);
+        lua_Integer k = 0;
+        lua_pushnil(L);
+        while (lua_next(L, 1)) {
+            if (lua_type(L, -1) != LUA_TNUMBER)
+                return luaL_argerror(L, 1, "values must be numbers");
+            lua_rawseti(L, -3, ++k);
+        }
+        xs = svcmlua_checkdoubles(L, -1, &n);
+    }
+    svcm_consistency_result r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_consistency(xs, n, &r, &err);
+    if (rc != SVCM_OK) {
+        if (err.index != SVCM_NO_INDEX)
+            err.index++;
+        return svcmlua_fail(L, rc, &err);
+    }
+    lua_createtable(L, 0, 8);
+    set_number(L, "mean", r.mean);
+    set_number(L, "sd", r.sd);
+    set_number(L, "cv", r.cv);
+    set_number(L, "sd_population", r.sd_population);
+    set_number(L, "cv_population", r.cv_population);
+    lua_pushinteger(L, (lua_Integer)r.n);
+    lua_setfield(L, -2, "n");
+    set_number(L, "min", r.min);
+    set_number(L, "max", r.max);
+    return 1;
+}
+
+/* ----------------------------------------------------------------- open */
+
+static const luaL_Reg feedback_funcs[] = {
+    {"nps", l_nps},
+    {"csat", l_csat},
+    {"ces", l_ces},
+    {"compare_nps", l_compare_nps},
+    {"compare_csat", l_compare_csat},
+    {"compare_ces", l_compare_ces},
+    {"rate", l_rate},
+    {"compare_rates", l_compare_rates},
+    {"servqual", l_servqual},
+    {"consistency", l_consistency},
+    {NULL, NULL},
+};
+
+/* module.name = a table with from_bytes, callable as a constructor. */
+static void add_class(lua_State *L, const char *name, lua_CFunction call,
+                      lua_CFunction from_bytes, int kind)
+{
+    lua_createtable(L, 0, 1);
+    lua_pushinteger(L, kind);
+    lua_pushcclosure(L, from_bytes, 1);
+    lua_setfield(L, -2, "from_bytes");
+    lua_createtable(L, 0, 1);
+    lua_pushinteger(L, kind);
+    lua_pushcclosure(L, call, 1);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, -2, name);
+}
+
+void svcmlua_open_feedback(lua_State *L)
+{
+    luaL_setfuncs(L, feedback_funcs, 0);
+
+    luaL_newmetatable(L, FEEDBACK_MT);
+    luaL_newlib(L, feedback_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_feedback_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_feedback_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_feedback_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, RATE_MT);
+    luaL_newlib(L, rate_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_rate_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_rate_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_rate_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    add_class(L, "NPS", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_NPS);
+    add_class(L, "CSAT", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_CSAT);
+    add_class(L, "CES", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_CES);
+    add_class(L, "Rate", l_rate_call, l_rate_from_bytes, 0);
+
+    lua_createtable(L, SVCM_SERVQUAL_DIMENSIONS, 0);
+    for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
+        lua_pushstring(L, svcm_servqual_dimension_name(d));
+        lua_rawseti(L, -2, d + 1);
+    }
+    lua_setfield(L, -2, "SERVQUAL_DIMENSIONS");
+    lua_createtable(L, SVCM_RATE_KIND_COUNT, 0);
+    for (int k = 0; k < SVCM_RATE_KIND_COUNT; k++) {
+        lua_pushstring(L, svcm_rate_kind_name(k));
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "RATE_KINDS");
+}

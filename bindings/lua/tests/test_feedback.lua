@@ -1,0 +1,297 @@
+-- Tests of svcm's feedback engine from Lua: CSAT, NPS, CES, rates,
+-- comparisons, SERVQUAL and consistency. Reference values are the same
+-- independent ones as the C tests (published tables or hand computations,
+-- written out next to each check). Errors name records from 1.
+local svcm = require "svcm"
+
+local passed, failed = 0, 0
+local function test(name, fn)
+  local ok, err = pcall(fn)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    io.stderr:write("FAIL ", name, ": ", tostring(err), "\n")
+  end
+end
+
+local function near(a, b, tol, what)
+  if not (math.abs(a - b) <= tol) then
+    error(string.format("%s: got %.17g, expected %.17g (tol %g)", what or "value", a, b, tol), 2)
+  end
+end
+
+local function scores(pairs_)
+  local out = {}
+  for _, p in ipairs(pairs_) do
+    for _ = 1, p[2] do out[#out + 1] = p[1] end
+  end
+  return out
+end
+
+test("nps all promoters is 100", function()
+  local r = assert(svcm.nps({9, 10, 10}))
+  assert(r.value == 100 and r.n == 3 and r.kind == "nps")
+  assert(r.ci[1] == 100 and r.ci[2] == 100)
+end)
+
+test("nps interval matches published variance example", function()
+  -- Cross Validated, "How can I calculate margin of error in a NPS result?"
+  -- (whuber): 1/2, 1/3, 1/6 -> NPS 1/3, variance 5/9. n = 300:
+  -- SE = 100 sqrt(5/9/300) = 4.3033148; CI [24.898991, 41.767675].
+  local xs = scores({{10, 90}, {9, 60}, {8, 50}, {7, 50}, {3, 20}, {6, 30}})
+  local r = assert(svcm.nps(xs))
+  assert(r.promoters == 150 and r.passives == 100 and r.detractors == 50)
+  near(r.value, 100 / 3, 1e-12)
+  near(r.std_error, 4.303314829119351, 1e-9)
+  near(r.ci[1], 24.898991254122272, 1e-7)
+  near(r.ci[2], 41.7676754125444, 1e-7)
+  -- 99%: z = 2.5758293 (hand computation on 50/30/20, SE 7.8102497)
+  local r99 = assert(svcm.nps(scores({{9, 50}, {7, 30}, {0, 20}}), 0.99))
+  near(r99.ci[1], 30 - 2.5758293035489004 * 7.810249675906654, 1e-7)
+end)
+
+test("nps bad score fails naming the record", function()
+  for _, bad in ipairs({11, -1, 8.5, 0 / 0, math.huge}) do
+    local r, msg, code = svcm.nps({10, 9, bad})
+    assert(r == nil and code == svcm.codes.EINVAL, tostring(msg))
+    assert(msg:find("record 3", 1, true) and msg:find("score", 1, true), msg)
+  end
+  local r, _, code = svcm.nps({})
+  assert(r == nil and code == svcm.codes.EEMPTY)
+  assert(not pcall(svcm.nps, {"x"}))
+end)
+
+test("NPS accumulator add merge result bytes", function()
+  local a = svcm.NPS()
+  assert(a:add({10, 9, 0}))
+  assert(a:add(5))
+  assert(a:n() == 4 and a:kind() == "nps")
+  local bad1, bmsg, bcode = a:add(10.5)
+  assert(bad1 == nil and bcode == svcm.codes.EINVAL and bmsg:find("score", 1, true), bmsg)
+  local ok, msg = a:add({10, 12})
+  assert(ok == nil and msg:find("record 2", 1, true))
+  assert(a:n() == 4) -- all or nothing
+  assert(a:counts()[10] == 1 and a:counts()[0] == 1 and a:counts()[5] == 1)
+  local lo, hi = a:scale()
+  assert(lo == 0 and hi == 10)
+  local b = svcm.NPS()
+  b:add({7, 7})
+  assert(a:merge(b))
+  assert(a:n() == 6)
+  local back = assert(svcm.NPS.from_bytes(a:to_bytes()))
+  assert(back:n() == 6 and back:result().value == a:result().value)
+  local bytes = a:to_bytes()
+  for cut = 0, #bytes - 1 do
+    local r, _, code = svcm.NPS.from_bytes(bytes:sub(1, cut))
+    assert(r == nil and code == svcm.codes.EFORMAT)
+  end
+  local r, _, code = svcm.CSAT.from_bytes(bytes)
+  assert(r == nil and code == svcm.codes.EMISMATCH)
+  local _, _, c2 = a:merge(svcm.CSAT())
+  assert(c2 == svcm.codes.EMISMATCH)
+  assert(tostring(a):find("nps", 1, true))
+  do
+    local closed <close> = svcm.NPS()
+    closed:add(9)
+  end
+end)
+
+test("merge equals adding everything to one", function()
+  local xs = {}
+  for i = 0, 499 do xs[#xs + 1] = (i * 7 + 3) % 11 end
+  local whole, p1, p2 = svcm.NPS(), svcm.NPS(), svcm.NPS()
+  whole:add(xs)
+  p1:add(table.move(xs, 1, 213, 1, {}))
+  p2:add(table.move(xs, 214, 500, 1, {}))
+  p1:merge(p2)
+  local cw, cp = whole:counts(), p1:counts()
+  for k = 0, 10 do assert(cw[k] == cp[k]) end
+  assert(whole:result().value == p1:result().value)
+end)
+
+test("csat interval matches newcombe 1998", function()
+  -- Newcombe (1998), Stat. Med. 17:857-872, Table I (Wilson score):
+  -- 81/263 -> 0.2553, 0.3662; 1/29 -> 0.0061, 0.1718.
+  for _, c in ipairs({{81, 263, 0.2553, 0.3662}, {1, 29, 0.0061, 0.1718}}) do
+    local sat, n = c[1], c[2]
+    local xs = scores({{5, sat // 2}, {4, sat - sat // 2}, {2, n - sat}})
+    local r = assert(svcm.csat(xs))
+    assert(r.satisfied == sat and r.n == n)
+    near(r.ci[1], c[3], 5e-5)
+    near(r.ci[2], c[4], 5e-5)
+  end
+end)
+
+test("csat scale and top boxes are configurable", function()
+  local r = assert(svcm.csat({10, 9, 8, 7, 1, 1, 8, 2}, {scale = 10, top_boxes = 3}))
+  assert(r.satisfied == 4 and r.value == 0.5)
+  local acc = assert(svcm.CSAT({scale = 3, low = -3, top_boxes = 1}))
+  acc:add({-3, 3, 0})
+  local lo, hi, top = acc:scale()
+  assert(lo == -3 and hi == 3 and top == 1)
+  assert(acc:result().satisfied == 1)
+  local bad, _, code = svcm.CSAT({top_boxes = 5})
+  assert(bad == nil and code == svcm.codes.EINVAL)
+  assert(svcm.CSAT(10):result() == nil)
+  local back = assert(svcm.CSAT.from_bytes(acc:to_bytes()))
+  assert(select(3, back:scale()) == 1)
+end)
+
+test("compare csat hand computation", function()
+  -- 56/70 vs 48/80: z = -2.6501720, p = 0.00804508, CI [-0.342495, -0.057505]
+  local c = assert(svcm.compare_csat(scores({{5, 56}, {2, 14}}), scores({{4, 48}, {3, 32}})))
+  near(c.diff, -0.2, 1e-12)
+  near(c.statistic, -2.6501719512585336, 1e-9)
+  near(c.p_value, 0.008045081368196568, 1e-9)
+  near(c.ci[1], -0.34249510085096296, 1e-9)
+  near(c.ci[2], -0.05750489914903717, 1e-9)
+end)
+
+test("ces t interval and welch compare hand computation", function()
+  -- 3,4,4,5,5,6: mean 4.5, SE 0.4281744, t(0.975,5) = 2.570582 ->
+  -- [3.3993425, 5.6006575]; Welch vs 2,3,3,4,4,4,5: t = -1.6430705,
+  -- df = 10.4012267, p = 0.1302194 (see tests/test_feedback.c).
+  local r = assert(svcm.ces({3, 4, 4, 5, 5, 6}))
+  near(r.value, 4.5, 1e-12)
+  near(r.ci[1], 3.399342544915661, 1e-5)
+  near(r.ci[2], 5.600657455084339, 1e-5)
+  local a = svcm.CES()
+  a:add({3, 4, 4, 5, 5, 6})
+  local c = assert(svcm.compare_ces(a, {2, 3, 3, 4, 4, 4, 5}))
+  near(c.statistic, -1.6430704522880653, 1e-9)
+  near(c.df, 10.40122667929155, 1e-9)
+  near(c.p_value, 0.1302194347928074, 1e-6)
+  local e, _, code = svcm.ces({4})
+  assert(e == nil and code == svcm.codes.EEMPTY)
+  assert(svcm.ces({5, 1}, {scale = 5}).n == 2)
+  assert(svcm.CES.from_bytes(a:to_bytes()):n() == 6)
+end)
+
+test("compare nps hand computation", function()
+  -- SE = 100 sqrt(0.61/100 + (5/9)/300) = 8.9173157; z = 0.3738046;
+  -- p = 0.7085497; CI [-14.144284, 20.810951].
+  local a = scores({{9, 50}, {8, 30}, {2, 20}})
+  local b = scores({{10, 150}, {7, 100}, {0, 50}})
+  local c = assert(svcm.compare_nps(a, b))
+  near(c.diff, 10 / 3, 1e-9)
+  near(c.statistic, 0.3738045687421206, 1e-9)
+  near(c.p_value, 0.7085497201533804, 1e-9)
+  near(c.ci[1], -14.144284192276153, 1e-7)
+  near(c.ci[2], 20.810950858942824, 1e-7)
+  assert(c.df == math.huge)
+  local r, _, code = svcm.compare_nps({10, 10}, {9, 9})
+  assert(r == nil and code == svcm.codes.ERANGE)
+  assert(not pcall(svcm.compare_nps, svcm.CSAT(), b))
+end)
+
+test("rates wilson counts merge bytes compare", function()
+  local r = svcm.Rate("fcr")
+  assert(r:add({1, 0, 1, 1}))
+  assert(r:add(true))
+  assert(r:add(false))
+  assert(r:add_counts(3, 4))
+  assert(r:successes() == 7 and r:trials() == 10 and r:kind() == "fcr")
+  local ok, msg, code = r:add({1, 0.5})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 2", 1, true), msg)
+  local ok2, _, code2 = r:add_counts(5, 4)
+  assert(ok2 == nil and code2 == svcm.codes.EINVAL)
+  assert(not pcall(r.add_counts, r, -1, 4))
+  assert(not pcall(svcm.Rate, "nope"))
+  assert(svcm.Rate():kind() == "generic")
+  assert(svcm.Rate({kind = "churn"}):kind() == "churn")
+  -- Newcombe (1998) Table I: 15/148 -> 0.0624, 0.1605.
+  local s = assert(svcm.rate(15, 148, {kind = "resolution"}))
+  near(s.ci[1], 0.0624, 5e-5)
+  near(s.ci[2], 0.1605, 5e-5)
+  assert(s.kind == "resolution")
+  -- Hand computation at 90%: 7/10 -> [0.4416998, 0.8731234].
+  local s90 = assert(svcm.rate(7, 10, {confidence = 0.90}))
+  near(s90.ci[1], 0.4416997958698352, 1e-9)
+  near(s90.ci[2], 0.873123416096802, 1e-9)
+  local a, b = svcm.Rate("fcr"), svcm.Rate("fcr")
+  a:add_counts(120, 200)
+  b:add_counts(150, 220)
+  -- z = 1.7477258, p = 0.0805115, CI [-0.0098214, 0.1734578]
+  local c = assert(svcm.compare_rates(a, b))
+  near(c.statistic, 1.7477257950106055, 1e-9)
+  near(c.p_value, 0.08051151994050242, 1e-9)
+  near(c.ci[1], -0.00982141511158327, 1e-9)
+  local back = assert(svcm.Rate.from_bytes(a:to_bytes()))
+  assert(back:successes() == 120 and back:trials() == 200 and back:kind() == "fcr")
+  local bad, _, fcode = svcm.Rate.from_bytes(a:to_bytes():sub(1, -2))
+  assert(bad == nil and fcode == svcm.codes.EFORMAT)
+  assert(a:merge(b))
+  assert(a:successes() == 270 and a:trials() == 420)
+  local m, _, mcode = a:merge(svcm.Rate("churn"))
+  assert(m == nil and mcode == svcm.codes.EMISMATCH)
+  local e, _, ecode = svcm.Rate():result()
+  assert(e == nil and ecode == svcm.codes.EEMPTY)
+  assert(#svcm.RATE_KINDS == 9)
+end)
+
+-- Hand-worked 22-item example (tests/test_servqual.c): gaps -1, -1.4, 0,
+-- -0.75, -0.2; unweighted -0.67; weights 10/30/25/20/15 -> weighted -0.70.
+local E22 = {6, 6, 5, 7, 7, 7, 6, 7, 6, 6, 6, 6, 6, 7, 6, 6, 7, 5, 5, 6, 6, 5}
+local P22 = {5, 6, 4, 5, 5, 6, 6, 4, 5, 6, 5, 7, 6, 6, 6, 5, 6, 5, 4, 6, 5, 6}
+
+test("servqual hand worked example", function()
+  local r = assert(svcm.servqual(E22, P22, {weights = {10, 30, 25, 20, 15}}))
+  near(r.gaps.tangibles, -1.0, 1e-12)
+  near(r.gaps.reliability, -1.4, 1e-12)
+  near(r.gaps.responsiveness, 0.0, 1e-12)
+  near(r.gaps.assurance, -0.75, 1e-12)
+  near(r.gaps.empathy, -0.2, 1e-12)
+  near(r.unweighted, -0.67, 1e-12)
+  near(r.weighted, -0.70, 1e-12)
+  assert(r.items.reliability == 5)
+  local same = assert(svcm.servqual(E22, P22, {weights = {tangibles = 10, reliability = 30,
+    responsiveness = 25, assurance = 20, empathy = 15}}))
+  near(same.weighted, -0.70, 1e-12)
+  local custom = assert(svcm.servqual({5, 6, 4, 3, 2, 7}, {5, 4, 5, 3, 3, 6},
+    {dimensions = {"tangibles", 1, "reliability", 2, 3, "empathy"}}))
+  near(custom.gaps.reliability, -0.5, 1e-15)
+  assert(#svcm.SERVQUAL_DIMENSIONS == 5 and svcm.SERVQUAL_DIMENSIONS[1] == "tangibles")
+end)
+
+test("servqual bad input", function()
+  local r, _, code = svcm.servqual(table.move(E22, 1, 21, 1, {}), table.move(P22, 1, 21, 1, {}))
+  assert(r == nil and code == svcm.codes.EINVAL)
+  local e = table.move(E22, 1, 22, 1, {})
+  e[8] = 0 / 0
+  local r2, msg = svcm.servqual(e, P22)
+  assert(r2 == nil and msg:find("record 8", 1, true) and msg:find("expectation", 1, true), msg)
+  local r3, msg3 = svcm.servqual(E22, P22, {weights = {1, 1, -1, 1, 1}})
+  assert(r3 == nil and msg3:find("weight", 1, true))
+  local r4 = svcm.servqual(E22, P22, {weights = {0, 0, 0, 0, 0}})
+  assert(r4 == nil)
+  local r5, msg5 = svcm.servqual({1, 2}, {1, 2}, {dimensions = {"tangibles", "speed"}})
+  assert(r5 == nil and msg5:find("record 2", 1, true), msg5)
+  assert(not pcall(svcm.servqual, E22, {1, 2}))
+  assert(not pcall(svcm.servqual, E22, P22, {weights = {1, 2}}))
+  assert(not pcall(svcm.servqual, E22, P22, {weights = {tangible = 1}}))
+  assert(not pcall(svcm.servqual, E22, P22, {weights = 3}))
+  assert(not pcall(svcm.servqual, E22, P22, {dimensions = "x"}))
+end)
+
+test("consistency hand computation", function()
+  -- 80, 85, 90, 75: mean 82.5, SS 125; SD sqrt(125/3), population sqrt(125/4).
+  local r = assert(svcm.consistency({80, 85, 90, 75}))
+  near(r.mean, 82.5, 1e-12)
+  near(r.sd, 6.454972243679028, 1e-12)
+  near(r.sd_population, 5.5901699437494745, 1e-12)
+  near(r.cv, 0.07824208780217004, 1e-14)
+  near(r.cv_population, 0.06775963568181181, 1e-14)
+  assert(r.n == 4 and r.min == 75 and r.max == 90)
+  local m = assert(svcm.consistency({phone = -10, chat = -30}))
+  near(m.cv, math.sqrt(200) / 20, 1e-12)
+  local z, _, code = svcm.consistency({-5, 5})
+  assert(z == nil and code == svcm.codes.ERANGE)
+  local o, _, ocode = svcm.consistency({5})
+  assert(o == nil and ocode == svcm.codes.EEMPTY)
+  local i, imsg = svcm.consistency({1, math.huge})
+  assert(i == nil and imsg:find("record 2", 1, true))
+end)
+
+print(string.format("%d passed, %d failed", passed, failed))
+if failed > 0 then error(failed .. " test(s) failed") end

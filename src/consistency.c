@@ -1,0 +1,50 @@
+/* Consistency of one KPI across channels: mean, SD and coefficient of
+ * variation. */
+#include <math.h>
+
+#include "internal.h"
+#include "svcm/kpi.h"
+
+int svcm_consistency(const double *values, size_t n, svcm_consistency_result *out,
+                     svcm_error *err)
+{
+    if ((values == NULL && n > 0) || out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "a required pointer is NULL");
+    for (size_t i = 0; i < n; i++)
+        if (!svcm__finite(values[i]))
+            return svcm__error(err, SVCM_EINVAL, i, "value", "value is not finite");
+    if (n < 2)
+        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL,
+                           "need at least two channels, got %zu", n);
+    /* Two passes: the mean first, then squared deviations from it, which
+     * avoids the cancellation of sum(x^2) - n * mean^2. */
+    double sum = 0.0, lo = values[0], hi = values[0];
+    for (size_t i = 0; i < n; i++) {
+        sum += values[i];
+        lo = fmin(lo, values[i]);
+        hi = fmax(hi, values[i]);
+    }
+    double mean = sum / (double)n;
+    if (!svcm__finite(mean))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "value", "the sum overflows");
+    if (mean == 0.0)
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "value",
+                           "mean is 0: the coefficient of variation is undefined");
+    double ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        ss += (values[i] - mean) * (values[i] - mean);
+    if (!svcm__finite(ss))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "value",
+                           "the squared deviations overflow");
+    svcm_consistency_result r;
+    r.n = n;
+    r.mean = mean;
+    r.sd = sqrt(ss / (double)(n - 1));
+    r.sd_population = sqrt(ss / (double)n);
+    r.cv = r.sd / fabs(mean);
+    r.cv_population = r.sd_population / fabs(mean);
+    r.min = lo;
+    r.max = hi;
+    *out = r;
+    return SVCM_OK;
+}
