@@ -1,0 +1,408 @@
+/* Lua surface of the erlang engine: Erlang B/C, service level, ASA,
+ * staffing, and contact-centre interval metrics. */
+#include "svcmlua.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "svcm/erlang.h"
+
+static int fail_field(lua_State *L, int rc, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = rc;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmlua_fail(L, rc, &err);
+}
+
+/* An agent count from a Lua integer; 0 or, when out of [0, UINT32_MAX], -1
+ * (the caller returns the failure triple). Non-integers raise. */
+static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
+{
+    (void)L;
+    if (v < 0 || (uint64_t)v > UINT32_MAX)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static void push_result(lua_State *L, const svcm_erlang_result *r)
+{
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, (lua_Integer)r->agents);
+    lua_setfield(L, -2, "agents");
+    lua_pushinteger(L, (lua_Integer)r->staff);
+    lua_setfield(L, -2, "staff");
+    lua_pushnumber(L, r->traffic);
+    lua_setfield(L, -2, "traffic");
+    lua_pushnumber(L, r->p_wait);
+    lua_setfield(L, -2, "p_wait");
+    lua_pushnumber(L, r->service_level);
+    lua_setfield(L, -2, "service_level");
+    lua_pushnumber(L, r->asa_s);
+    lua_setfield(L, -2, "asa");
+    lua_pushnumber(L, r->occupancy);
+    lua_setfield(L, -2, "occupancy");
+}
+
+/* svcm.erlang_b(a, n) / svcm.erlang_c(a, n) */
+static int erlang_bc(lua_State *L, int which_c)
+{
+    double a = luaL_checknumber(L, 1);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    uint32_t agents;
+    if (to_agents(L, n, &agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+    double out = 0.0;
+    svcm_error err;
+    int rc = which_c ? svcm_erlang_c(a, agents, &out, &err)
+                     : svcm_erlang_b(a, agents, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushnumber(L, out);
+    return 1;
+}
+
+static int l_erlang_b(lua_State *L) { return erlang_bc(L, 0); }
+static int l_erlang_c(lua_State *L) { return erlang_bc(L, 1); }
+
+/* svcm.traffic_erlangs(calls, aht_s, interval_s) */
+static int l_traffic(lua_State *L)
+{
+    double a = 0.0;
+    svcm_error err;
+    int rc = svcm_erlang_traffic(luaL_checknumber(L, 1), luaL_checknumber(L, 2),
+                                 luaL_checknumber(L, 3), &a, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushnumber(L, a);
+    return 1;
+}
+
+/* svcm.service_level(calls, aht_s, interval_s, agents, target_s) */
+static int l_service_level(lua_State *L)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3);
+    lua_Integer n = luaL_checkinteger(L, 4);
+    double target = luaL_checknumber(L, 5);
+    uint32_t agents;
+    if (to_agents(L, n, &agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+    double a = 0.0, out = 0.0;
+    svcm_error err;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_service_level(a, aht, agents, target, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushnumber(L, out);
+    return 1;
+}
+
+/* svcm.asa(calls, aht_s, interval_s, agents) */
+static int l_asa(lua_State *L)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3);
+    lua_Integer n = luaL_checkinteger(L, 4);
+    uint32_t agents;
+    if (to_agents(L, n, &agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+    double a = 0.0, out = 0.0;
+    svcm_error err;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_asa(a, aht, agents, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushnumber(L, out);
+    return 1;
+}
+
+/* Options from the fields of the table at idx (absent fields: defaults).
+ * Returns 0, or -1 when max_agents is out of range (caller fails). */
+static int read_options(lua_State *L, int idx, svcm_erlang_options *o)
+{
+    svcm_erlang_options_init(o);
+    o->target_answer_s = svcmlua_optfield_number(L, idx, "target_s", o->target_answer_s);
+    o->target_sl = svcmlua_optfield_number(L, idx, "target_sl", o->target_sl);
+    o->max_occupancy = svcmlua_optfield_number(L, idx, "max_occupancy", o->max_occupancy);
+    o->max_asa_s = svcmlua_optfield_number(L, idx, "max_asa_s", o->max_asa_s);
+    o->shrinkage = svcmlua_optfield_number(L, idx, "shrinkage", o->shrinkage);
+    lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
+    return to_agents(L, m, &o->max_agents);
+}
+
+/* A required number field of the table at idx. */
+static double need_number(lua_State *L, int idx, const char *key)
+{
+    int t = lua_getfield(L, idx, key);
+    if (t != LUA_TNUMBER)
+        luaL_error(L, "field '%s': number expected, got %s", key, lua_typename(L, t));
+    double v = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Shared body of agents_needed and staffing. Forms:
+ *   f(calls, aht_s, interval_s, target_s, target_sl [, opts])
+ *   f{calls=, aht_s=, interval_s=, target_s=, target_sl=, ...options} */
+static int staffing_common(lua_State *L, int want_table)
+{
+    double calls, aht, interval;
+    svcm_erlang_options o;
+    int opts_idx;
+    int bad_max = 0;
+    if (lua_istable(L, 1)) {
+        calls = need_number(L, 1, "calls");
+        aht = need_number(L, 1, "aht_s");
+        interval = need_number(L, 1, "interval_s");
+        opts_idx = 1;
+        bad_max = read_options(L, 1, &o) < 0;
+    } else {
+        calls = luaL_checknumber(L, 1);
+        aht = luaL_checknumber(L, 2);
+        interval = luaL_checknumber(L, 3);
+        opts_idx = 6;
+        bad_max = read_options(L, 6, &o) < 0;
+        o.target_answer_s = luaL_optnumber(L, 4, o.target_answer_s);
+        o.target_sl = luaL_optnumber(L, 5, o.target_sl);
+    }
+    if (bad_max)
+        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+    lua_Integer n = svcmlua_optfield_integer(L, opts_idx, "agents", -1);
+    uint32_t agents = 0;
+    int evaluate = n != -1;
+    if (evaluate && to_agents(L, n, &agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+    double a = 0.0;
+    svcm_error err;
+    svcm_erlang_result r;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = evaluate ? svcm_erlang_eval(a, aht, agents, &o, &r, &err)
+                      : svcm_erlang_staff(a, aht, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    if (want_table)
+        push_result(L, &r);
+    else
+        lua_pushinteger(L, (lua_Integer)r.agents);
+    return 1;
+}
+
+static int l_agents_needed(lua_State *L) { return staffing_common(L, 0); }
+static int l_staffing(lua_State *L) { return staffing_common(L, 1); }
+
+/* svcm.staffing_batch(calls, aht_s, interval_s [, opts]): calls a table,
+ * aht_s a table of the same length or one number. */
+static int l_staffing_batch(lua_State *L)
+{
+    size_t n = 0, naht = 0;
+    lua_settop(L, 4); /* the arrays below are pushed above the arguments */
+    double interval = luaL_checknumber(L, 3);
+    svcm_erlang_options o;
+    if (read_options(L, 4, &o) < 0)
+        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+    const double *calls = svcmlua_checkdoubles(L, 1, &n);
+    int aht_scalar = lua_type(L, 2) == LUA_TNUMBER;
+    const double *aht = svcmlua_checkdoubles(L, 2, &naht);
+    if (!aht_scalar && naht != n)
+        return luaL_argerror(L, 2, "length differs from calls");
+    /* Scratch in a userdata so that a raise cannot leak it. */
+    size_t per = 2 * sizeof(double) + sizeof(svcm_erlang_result);
+    if (n > (SIZE_MAX - 1) / per)
+        return luaL_argerror(L, 1, "table too large");
+    char *scratch = lua_newuserdatauv(L, n * per + 1, 0);
+    svcm_erlang_result *out = (svcm_erlang_result *)(void *)scratch;
+    double *traffic = (double *)(void *)(scratch + n * sizeof(svcm_erlang_result));
+    double *ahts = traffic + n;
+    svcm_error err;
+    for (size_t i = 0; i < n; i++) {
+        ahts[i] = aht_scalar ? aht[0] : aht[i];
+        int rc = svcm_erlang_traffic(calls[i], ahts[i], interval, &traffic[i], &err);
+        if (rc != SVCM_OK) {
+            err.index = i;
+            return svcmlua_fail(L, rc, &err);
+        }
+    }
+    int rc = svcm_erlang_staff_batch(traffic, ahts, n, &o, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_result(L, &out[i]);
+        lua_rawseti(L, -2, (lua_Integer)(i + 1));
+    }
+    return 1;
+}
+
+/* svcm.staff_with_shrinkage(agents, shrinkage) */
+static int l_staff_with_shrinkage(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    double s = luaL_checknumber(L, 2);
+    uint32_t agents, out = 0;
+    if (to_agents(L, n, &agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+    svcm_error err;
+    int rc = svcm_erlang_staff_with_shrinkage(agents, s, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushinteger(L, (lua_Integer)out);
+    return 1;
+}
+
+static const char *const count_names[] = {
+    "answered",       "answered_within_target", "abandoned",   "abandoned_within_target",
+    "abandoned_short", "wait_time_s",           "handled",     "talk_time_s",
+    "hold_time_s",    "acw_time_s",             "staffed_time_s",
+};
+#define NCOUNTS (sizeof count_names / sizeof count_names[0])
+
+static double *count_slot(svcm_contact_counts *c, size_t i)
+{
+    double *slots[NCOUNTS] = {&c->answered,       &c->answered_within_target,
+                              &c->abandoned,      &c->abandoned_within_target,
+                              &c->abandoned_short, &c->wait_time_s,
+                              &c->handled,        &c->talk_time_s,
+                              &c->hold_time_s,    &c->acw_time_s,
+                              &c->staffed_time_s};
+    return slots[i];
+}
+
+/* Counts from the table at idx: unknown keys and non-numbers raise;
+ * missing keys are 0. */
+static void read_counts(lua_State *L, int idx, svcm_contact_counts *c)
+{
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    memset(c, 0, sizeof *c);
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "counts: keys must be field names");
+        const char *name = lua_tostring(L, -2);
+        size_t i = 0;
+        while (i < NCOUNTS && strcmp(count_names[i], name) != 0)
+            i++;
+        if (i == NCOUNTS)
+            luaL_error(L, "counts: unknown field '%s'", name);
+        if (lua_type(L, -1) != LUA_TNUMBER)
+            luaL_error(L, "counts: field '%s' must be a number", name);
+        *count_slot(c, i) = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+}
+
+static void push_metrics(lua_State *L, const svcm_contact_metrics *m)
+{
+    lua_createtable(L, 0, 10);
+#define SVCMLUA_SET(key, val)                                                  \
+    lua_pushnumber(L, val);                                                    \
+    lua_setfield(L, -2, key);
+    SVCMLUA_SET("offered", m->offered)
+    SVCMLUA_SET("sl_answered", m->sl_answered)
+    SVCMLUA_SET("sl_offered", m->sl_offered)
+    SVCMLUA_SET("sl_excl_short", m->sl_excl_short)
+    SVCMLUA_SET("sl_abandon_positive", m->sl_abandon_positive)
+    SVCMLUA_SET("asa", m->asa_s)
+    SVCMLUA_SET("abandon_rate", m->abandon_rate)
+    SVCMLUA_SET("abandon_rate_excl_short", m->abandon_rate_excl_short)
+    SVCMLUA_SET("aht", m->aht_s)
+    SVCMLUA_SET("occupancy", m->occupancy)
+#undef SVCMLUA_SET
+}
+
+/* svcm.contact_metrics{answered=..., ...} (also svcm.contact_centre) */
+static int l_contact_metrics(lua_State *L)
+{
+    svcm_contact_counts c;
+    read_counts(L, 1, &c);
+    svcm_contact_metrics m;
+    svcm_error err;
+    int rc = svcm_contact_metrics_compute(&c, &m, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_metrics(L, &m);
+    return 1;
+}
+
+/* An array of count tables as a userdata-backed C array (pushed). */
+static svcm_contact_counts *read_counts_list(lua_State *L, int idx, size_t *n)
+{
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_Unsigned len = lua_rawlen(L, idx);
+    if (len > SIZE_MAX / sizeof(svcm_contact_counts) - 1)
+        luaL_argerror(L, idx, "table too large");
+    svcm_contact_counts *c = lua_newuserdatauv(L, (size_t)len * sizeof *c + 1, 0);
+    for (lua_Unsigned i = 0; i < len; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)(i + 1));
+        read_counts(L, -1, &c[i]);
+        lua_pop(L, 1);
+    }
+    *n = (size_t)len;
+    return c;
+}
+
+/* svcm.contact_metrics_batch{ {..}, {..} } */
+static int l_contact_metrics_batch(lua_State *L)
+{
+    size_t n = 0;
+    svcm_contact_counts *c = read_counts_list(L, 1, &n);
+    svcm_contact_metrics *m = lua_newuserdatauv(L, n * sizeof *m + 1, 0);
+    svcm_error err;
+    int rc = svcm_contact_metrics_batch(c, n, m, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_metrics(L, &m[i]);
+        lua_rawseti(L, -2, (lua_Integer)(i + 1));
+    }
+    return 1;
+}
+
+/* svcm.contact_counts_sum{ {..}, {..} } -> counts table */
+static int l_contact_counts_sum(lua_State *L)
+{
+    size_t n = 0;
+    svcm_contact_counts *c = read_counts_list(L, 1, &n);
+    svcm_contact_counts sum;
+    svcm_error err;
+    int rc = svcm_contact_counts_sum(c, n, &sum, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, 0, (int)NCOUNTS);
+    for (size_t i = 0; i < NCOUNTS; i++) {
+        lua_pushnumber(L, *count_slot(&sum, i));
+        lua_setfield(L, -2, count_names[i]);
+    }
+    return 1;
+}
+
+static const luaL_Reg erlang_funcs[] = {
+    {"erlang_b", l_erlang_b},
+    {"erlang_c", l_erlang_c},
+    {"traffic_erlangs", l_traffic},
+    {"service_level", l_service_level},
+    {"asa", l_asa},
+    {"agents_needed", l_agents_needed},
+    {"staffing", l_staffing},
+    {"staffing_batch", l_staffing_batch},
+    {"staff_with_shrinkage", l_staff_with_shrinkage},
+    {"contact_metrics", l_contact_metrics},
+    {"contact_centre", l_contact_metrics},
+    {"contact_metrics_batch", l_contact_metrics_batch},
+    {"contact_counts_sum", l_contact_counts_sum},
+    {NULL, NULL},
+};
+
+void svcmlua_open_erlang(lua_State *L)
+{
+    luaL_setfuncs(L, erlang_funcs, 0);
+}

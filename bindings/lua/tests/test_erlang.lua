@@ -1,0 +1,163 @@
+-- Tests of the erlang engine's Lua surface. Raises on the first failure.
+local svcm = require "svcm"
+
+local passed, failed = 0, 0
+
+local function test(name, fn)
+  local ok, msg = pcall(fn)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    io.stderr:write("FAIL ", name, ": ", tostring(msg), "\n")
+  end
+end
+
+local function near(got, want, tol, what)
+  if not (math.abs(got - want) <= tol) then
+    error(string.format("%s: got %.17g, want %.17g (tol %g)", what or "value", got, want, tol), 2)
+  end
+end
+
+local function fails_with(field, ok, msg, code)
+  assert(ok == nil, "expected failure")
+  assert(code == svcm.codes.EINVAL, "expected EINVAL, got " .. tostring(code))
+  assert(msg:find("field '" .. field .. "'", 1, true), msg)
+end
+
+test("erlang_b hand values", function()
+  -- B(1, 1) = 1/2; B(2, 1) = (1/2) / (1 + 1 + 1/2) = 0.2
+  near(svcm.erlang_b(1.0, 1), 0.5, 1e-15)
+  near(svcm.erlang_b(1.0, 2), 0.2, 1e-15)
+  -- erlang.com calculator manual: 15 lines at 1% blocking carry 8.108 Erlangs
+  assert(svcm.erlang_b(8.1075, 15) <= 0.01 and svcm.erlang_b(8.1085, 15) >= 0.01)
+end)
+
+test("erlang_c matches the power series for small N", function()
+  for _, a in ipairs({0.5, 3.0, 10.0}) do
+    for n = math.floor(a) + 1, math.floor(a) + 20 do
+      local term, sum = 1.0, 0.0
+      for k = 0, n - 1 do sum = sum + term; term = term * a / (k + 1) end
+      local last = term * n / (n - a)
+      near(svcm.erlang_c(a, n), last / (sum + last), 1e-12, "C(" .. n .. ")")
+    end
+  end
+  assert(svcm.erlang_c(10, 10) == 1.0)
+end)
+
+test("callcentrehelper worked example: 14 agents, 20 staff", function()
+  -- Call Centre Helper, "Erlang C Formula - Made Simple With an Easy Worked
+  -- Example": 100 calls / 30 min, AHT 180 s: P(wait) 0.174, SL 0.888,
+  -- occupancy 0.714 with 14 agents; 20 staff at 30% shrinkage.
+  near(svcm.traffic_erlangs(100, 180, 1800), 10.0, 1e-12)
+  near(svcm.erlang_c(10.0, 14), 0.174, 0.0005)
+  near(svcm.service_level(100, 180, 1800, 14, 20), 0.888, 0.0005)
+  near(svcm.asa(100, 180, 1800, 14), svcm.erlang_c(10.0, 14) * 45.0, 1e-12)
+  assert(svcm.agents_needed(100, 180, 1800, 20, 0.8) == 14)
+  local r = svcm.staffing{calls = 100, aht_s = 180, interval_s = 1800, target_s = 20,
+                          target_sl = 0.8, max_occupancy = 0.85, shrinkage = 0.3}
+  assert(r.agents == 14 and r.staff == 20)
+  near(r.occupancy, 0.714, 0.0005)
+  -- With a 70% occupancy cap (pyworkforce): 15 agents, 22 staff.
+  local r2 = svcm.agents_needed{calls = 100, aht_s = 180, interval_s = 1800, target_s = 20,
+                                target_sl = 0.8, max_occupancy = 0.7}
+  assert(r2 == 15)
+  local r3 = svcm.staffing(100, 180, 1800, 20, 0.8, {max_occupancy = 0.7, shrinkage = 0.3})
+  assert(r3.agents == 15 and r3.staff == 22)
+  near(r3.service_level, 0.941, 0.0005)
+end)
+
+test("jonesthenet 250 calls of 330 s at 80/30 need 28", function()
+  assert(svcm.agents_needed(250, 330, 3600, 30, 0.8) == 28)
+end)
+
+test("agents_needed is minimal and 10,000 Erlangs stays finite", function()
+  for _, calls in ipairs({5, 100, 1000, 60000}) do
+    local n = svcm.agents_needed(calls, 300, 1800, 20, 0.8)
+    assert(svcm.service_level(calls, 300, 1800, n, 20) >= 0.8)
+    if n > 1 then assert(svcm.service_level(calls, 300, 1800, n - 1, 20) < 0.8) end
+  end
+  local prev = 1.0
+  for n = 10001, 10400, 25 do
+    local c = svcm.erlang_c(10000.0, n)
+    assert(c > 0 and c < prev, "monotone at " .. n)
+    prev = c
+  end
+end)
+
+test("evaluating given agents and the unstable case", function()
+  local r = svcm.staffing{calls = 100, aht_s = 180, interval_s = 1800, agents = 9}
+  assert(r.p_wait == 1.0 and r.service_level == 0.0 and r.asa == math.huge)
+  assert(svcm.staff_with_shrinkage(14, 0.3) == 20)
+end)
+
+test("staffing_batch equals single calls", function()
+  local got = svcm.staffing_batch({10, 100, 1000}, {120, 180, 240}, 1800, {shrinkage = 0.2})
+  local ahts = {120, 180, 240}
+  for i, c in ipairs({10, 100, 1000}) do
+    local one = svcm.staffing{calls = c, aht_s = ahts[i], interval_s = 1800, shrinkage = 0.2}
+    assert(got[i].agents == one.agents and got[i].staff == one.staff)
+    assert(got[i].service_level == one.service_level)
+  end
+  assert(#svcm.staffing_batch({1, 2}, 60, 1800) == 2)
+  local ok, msg, code = svcm.staffing_batch({1, 0/0}, 60, 1800)
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1", 1, true), msg)
+end)
+
+test("bad values return nil, message, EINVAL naming the field", function()
+  fails_with("traffic", svcm.erlang_c(0/0, 3))
+  fails_with("agents", svcm.erlang_c(1.0, 0))
+  fails_with("agents", svcm.erlang_b(1.0, -3))
+  fails_with("aht_s", svcm.service_level(10, 0, 1800, 3, 20))
+  fails_with("target_s", svcm.service_level(10, 60, 1800, 3, -1))
+  fails_with("calls", svcm.asa(-1, 60, 1800, 3))
+  fails_with("interval_s", svcm.traffic_erlangs(1, 60, 0))
+  fails_with("target_sl", svcm.agents_needed(10, 60, 1800, 20, 1.0))
+  fails_with("shrinkage", svcm.staff_with_shrinkage(3, 1.0))
+  local ok, _, code = svcm.agents_needed{calls = 100, aht_s = 180, interval_s = 1800,
+                                         max_agents = 12}
+  assert(ok == nil and code == svcm.codes.ERANGE)
+end)
+
+test("misuse raises", function()
+  assert(not pcall(svcm.erlang_c, 10, 1.5))
+  assert(not pcall(svcm.erlang_c, "x", 3))
+  assert(not pcall(svcm.staffing, {calls = 100, interval_s = 1800}))
+  assert(not pcall(svcm.contact_metrics, {answerd = 1}))
+  assert(not pcall(svcm.contact_metrics, {answered = "1"}))
+end)
+
+test("contact metrics: ICMI service level formulas", function()
+  -- ICMI, "Service Level Calculations" (2002): 83%, 86%, 81%, 83%.
+  local m = svcm.contact_metrics{answered = 1000, abandoned = 60, answered_within_target = 860,
+                                 abandoned_within_target = 20, abandoned_short = 10}
+  assert(math.floor(100 * m.sl_abandon_positive + 0.5) == 83)
+  assert(math.floor(100 * m.sl_answered + 0.5) == 86)
+  assert(math.floor(100 * m.sl_offered + 0.5) == 81)
+  assert(math.floor(100 * m.sl_excl_short + 0.5) == 83)
+  near(m.abandon_rate_excl_short, 50 / 1050, 1e-15)
+  assert(m.aht ~= m.aht, "aht is nan without handled calls")
+  local same = svcm.contact_centre{answered = 1000, abandoned = 60, answered_within_target = 860}
+  near(same.sl_offered, m.sl_offered, 0)
+end)
+
+test("contact metrics: ASA, AHT, occupancy, errors, batch and sum", function()
+  local m = svcm.contact_metrics{answered = 400, wait_time_s = 6000, handled = 400,
+                                 talk_time_s = 60000, hold_time_s = 4000, acw_time_s = 16000,
+                                 staffed_time_s = 100000}
+  near(m.asa, 15, 1e-12); near(m.aht, 200, 1e-12); near(m.occupancy, 0.8, 1e-12)
+  fails_with("answered_within_target", svcm.contact_metrics{answered = 5, answered_within_target = 6})
+  fails_with("hold_time_s", svcm.contact_metrics{hold_time_s = -1})
+  local days = {{answered = 100, answered_within_target = 90},
+                {answered = 300, answered_within_target = 150}}
+  local ms = svcm.contact_metrics_batch(days)
+  near(ms[1].sl_answered, 0.9, 1e-15); near(ms[2].sl_answered, 0.5, 1e-15)
+  local total = svcm.contact_counts_sum(days)
+  assert(total.answered == 400)
+  near(svcm.contact_metrics(total).sl_answered, 0.6, 1e-15)
+  local ok, msg, code = svcm.contact_metrics_batch{days[1], {abandoned = 1, abandoned_short = 2}}
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'abandoned_short'", 1, true), msg)
+end)
+
+print(string.format("%d passed, %d failed", passed, failed))
+if failed > 0 then error(failed .. " test(s) failed") end

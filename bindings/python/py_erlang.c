@@ -1,0 +1,703 @@
+/* Python surface of the erlang engine: Erlang B/C, service level, ASA,
+ * staffing, and contact-centre interval metrics. */
+#include "svcmpy.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "svcm/erlang.h"
+
+/* Items of the engine tuple. */
+enum { ERL_STAFFING_TYPE, ERL_METRICS_TYPE, ERL_NITEMS };
+
+static PyStructSequence_Field staffing_fields[] = {
+    {"agents", "agents on the phones, N"},
+    {"staff", "scheduled staff after shrinkage: ceil(N / (1 - shrinkage))"},
+    {"traffic", "offered load A in Erlangs"},
+    {"p_wait", "Erlang C: probability that a call waits"},
+    {"service_level", "fraction answered within the target time"},
+    {"asa", "average speed of answer over all calls, seconds"},
+    {"occupancy", "A / N, capped at 1"},
+    {NULL, NULL},
+};
+
+static PyStructSequence_Desc staffing_desc = {
+    "svcm.Staffing",
+    "What N agents achieve on the offered traffic (Erlang C).",
+    staffing_fields,
+    7,
+};
+
+static PyStructSequence_Field metrics_fields[] = {
+    {"offered", "answered + abandoned"},
+    {"sl_answered", "(a) answered within T / answered"},
+    {"sl_offered", "(b) answered within T / (answered + abandoned)"},
+    {"sl_excl_short", "(c) answered within T / (answered + abandoned after T)"},
+    {"sl_abandon_positive", "(d) (answered + abandoned within T) / (answered + abandoned)"},
+    {"asa", "wait_time_s / answered, seconds"},
+    {"abandon_rate", "abandoned / offered"},
+    {"abandon_rate_excl_short", "(abandoned - short) / (offered - short)"},
+    {"aht", "(talk + hold + after-call work) / handled, seconds"},
+    {"occupancy", "(talk + hold + after-call work) / staffed time"},
+    {NULL, NULL},
+};
+
+static PyStructSequence_Desc metrics_desc = {
+    "svcm.ContactMetrics",
+    "Contact-centre metrics of an interval; undefined ratios are nan.",
+    metrics_fields,
+    10,
+};
+
+/* The count fields accepted by contact_metrics(), in struct order. */
+static const char *const count_names[] = {
+    "answered",       "answered_within_target", "abandoned",   "abandoned_within_target",
+    "abandoned_short", "wait_time_s",           "handled",     "talk_time_s",
+    "hold_time_s",    "acw_time_s",             "staffed_time_s",
+};
+#define NCOUNTS (sizeof count_names / sizeof count_names[0])
+
+static double *count_slot(svcm_contact_counts *c, size_t i)
+{
+    double *slots[NCOUNTS] = {&c->answered,       &c->answered_within_target,
+                              &c->abandoned,      &c->abandoned_within_target,
+                              &c->abandoned_short, &c->wait_time_s,
+                              &c->handled,        &c->talk_time_s,
+                              &c->hold_time_s,    &c->acw_time_s,
+                              &c->staffed_time_s};
+    return slots[i];
+}
+
+static PyObject *raise_field(PyObject *module, int rc, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = rc;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmpy_raise(module, rc, &err);
+}
+
+/* An agent count: a Python int in [0, UINT32_MAX] (the C call checks the
+ * tighter range and names the field). Returns 0 or -1 with an exception. */
+static int get_count(PyObject *module, PyObject *obj, const char *field, uint32_t *out)
+{
+    if (!PyLong_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an int, got %s", field,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || v < 0 || v > (long long)UINT32_MAX) {
+        raise_field(module, SVCM_EINVAL, field, "must be an integer in [0, 4294967295]");
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int get_agents(PyObject *module, PyObject *obj, uint32_t *out)
+{
+    return get_count(module, obj, "agents", out);
+}
+
+/* An optional number: None keeps *out. */
+static int get_optional(PyObject *obj, const char *name, double *out)
+{
+    if (obj == NULL || obj == Py_None)
+        return 0;
+    double v = PyFloat_AsDouble(obj);
+    if (v == -1.0 && PyErr_Occurred()) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a number or None", name);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A = calls * aht / interval; 0, or -1 with the svcm exception set. */
+static int traffic_of(PyObject *module, double calls, double aht, double interval, double *a)
+{
+    svcm_error err;
+    int rc = svcm_erlang_traffic(calls, aht, interval, a, &err);
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *make_staffing(PyObject *module, const svcm_erlang_result *r)
+{
+    PyObject *tp = svcmpy_engine_item(module, SVCMPY_ERLANG, ERL_STAFFING_TYPE);
+    if (tp == NULL)
+        return NULL;
+    PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
+    if (o == NULL)
+        return NULL;
+    PyObject *items[7] = {
+        PyLong_FromUnsignedLong(r->agents), PyLong_FromUnsignedLong(r->staff),
+        PyFloat_FromDouble(r->traffic),     PyFloat_FromDouble(r->p_wait),
+        PyFloat_FromDouble(r->service_level), PyFloat_FromDouble(r->asa_s),
+        PyFloat_FromDouble(r->occupancy),
+    };
+    int ok = 1;
+    for (int i = 0; i < 7; i++) {
+        if (items[i] == NULL)
+            ok = 0;
+        PyStructSequence_SetItem(o, i, items[i] ? items[i] : Py_NewRef(Py_None));
+    }
+    if (!ok) {
+        Py_DECREF(o);
+        return NULL;
+    }
+    return o;
+}
+
+static PyObject *make_metrics(PyObject *module, const svcm_contact_metrics *m)
+{
+    PyObject *tp = svcmpy_engine_item(module, SVCMPY_ERLANG, ERL_METRICS_TYPE);
+    if (tp == NULL)
+        return NULL;
+    PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
+    if (o == NULL)
+        return NULL;
+    const double v[10] = {m->offered,       m->sl_answered,   m->sl_offered,
+                          m->sl_excl_short, m->sl_abandon_positive, m->asa_s,
+                          m->abandon_rate,  m->abandon_rate_excl_short, m->aht_s,
+                          m->occupancy};
+    for (int i = 0; i < 10; i++) {
+        PyObject *f = PyFloat_FromDouble(v[i]);
+        if (f == NULL) {
+            Py_DECREF(o);
+            return NULL;
+        }
+        PyStructSequence_SetItem(o, i, f);
+    }
+    return o;
+}
+
+PyDoc_STRVAR(erlang_b_doc,
+"erlang_b(traffic_erlangs: float, agents: int) -> float\n\n"
+"Erlang B blocking probability for A Erlangs offered to N servers\n"
+"(stable recursion; exact for any traffic that fits a double).");
+static PyObject *py_erlang_b(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"traffic_erlangs", "agents", NULL};
+    double a;
+    PyObject *nobj;
+    uint32_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dO:erlang_b", kwlist, &a, &nobj) ||
+        get_agents(module, nobj, &n) < 0)
+        return NULL;
+    double out = 0.0;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_b(a, n, &out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(out);
+}
+
+PyDoc_STRVAR(erlang_c_doc,
+"erlang_c(traffic_erlangs: float, agents: int) -> float\n\n"
+"Erlang C: probability that a call waits with N agents and A Erlangs\n"
+"(1.0 when N <= A: the queue is unstable).");
+static PyObject *py_erlang_c(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"traffic_erlangs", "agents", NULL};
+    double a;
+    PyObject *nobj;
+    uint32_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dO:erlang_c", kwlist, &a, &nobj) ||
+        get_agents(module, nobj, &n) < 0)
+        return NULL;
+    double out = 0.0;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_c(a, n, &out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(out);
+}
+
+PyDoc_STRVAR(traffic_doc,
+"traffic_erlangs(calls: float, aht_s: float, interval_s: float) -> float\n\n"
+"Offered load A = calls * aht_s / interval_s, in Erlangs.");
+static PyObject *py_traffic(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls", "aht_s", "interval_s", NULL};
+    double calls, aht, interval, a = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddd:traffic_erlangs", kwlist, &calls, &aht,
+                                     &interval))
+        return NULL;
+    if (traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    return PyFloat_FromDouble(a);
+}
+
+PyDoc_STRVAR(service_level_doc,
+"service_level(calls, aht_s, interval_s, agents, target_s) -> float\n\n"
+"Fraction of calls answered within target_s seconds with `agents` agents:\n"
+"1 - C * exp(-(N - A) * target_s / aht_s); 0.0 when N <= A.");
+static PyObject *py_service_level(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", "target_s", NULL};
+    double calls, aht, interval, target, a = 0.0, out = 0.0;
+    PyObject *nobj;
+    uint32_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddOd:service_level", kwlist, &calls, &aht,
+                                     &interval, &nobj, &target) ||
+        get_agents(module, nobj, &n) < 0 ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_service_level(a, aht, n, target, &out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(out);
+}
+
+PyDoc_STRVAR(asa_doc,
+"asa(calls, aht_s, interval_s, agents) -> float\n\n"
+"Average speed of answer in seconds over all calls: C * aht_s / (N - A);\n"
+"inf when N <= A.");
+static PyObject *py_asa(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", NULL};
+    double calls, aht, interval, a = 0.0, out = 0.0;
+    PyObject *nobj;
+    uint32_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddO:asa", kwlist, &calls, &aht, &interval,
+                                     &nobj) ||
+        get_agents(module, nobj, &n) < 0 ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_asa(a, aht, n, &out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(out);
+}
+
+/* Options from keyword values; Nones keep the defaults. */
+static int fill_options(PyObject *module, svcm_erlang_options *o, double target_s,
+                        double target_sl, PyObject *max_occ, PyObject *max_asa,
+                        double shrinkage, PyObject *max_agents)
+{
+    svcm_erlang_options_init(o);
+    o->target_answer_s = target_s;
+    o->target_sl = target_sl;
+    o->shrinkage = shrinkage;
+    if (get_optional(max_occ, "max_occupancy", &o->max_occupancy) < 0 ||
+        get_optional(max_asa, "max_asa_s", &o->max_asa_s) < 0)
+        return -1;
+    if (max_agents != NULL && max_agents != Py_None) {
+        uint32_t m;
+        if (get_count(module, max_agents, "max_agents", &m) < 0)
+            return -1;
+        o->max_agents = m;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(agents_needed_doc,
+"agents_needed(calls, aht_s, interval_s, target_s, target_sl,\n"
+"              max_occupancy=None, max_asa_s=None, max_agents=None) -> int\n\n"
+"The smallest number of agents on the phones that answers target_sl of\n"
+"calls within target_s seconds, and, when given, keeps occupancy <=\n"
+"max_occupancy and ASA <= max_asa_s. Raises svcm.OutOfRange when no count\n"
+"up to max_agents (default 1,000,000) does.");
+static PyObject *py_agents_needed(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls",        "aht_s",     "interval_s", "target_s", "target_sl",
+                             "max_occupancy", "max_asa_s", "max_agents", NULL};
+    double calls, aht, interval, target_s, target_sl, a = 0.0;
+    PyObject *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddddd|OOO:agents_needed", kwlist, &calls, &aht,
+                                     &interval, &target_s, &target_sl, &max_occ, &max_asa,
+                                     &max_agents))
+        return NULL;
+    svcm_erlang_options o;
+    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, 0.0, max_agents) < 0 ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_erlang_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_staff(a, aht, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromUnsignedLong(r.agents);
+}
+
+PyDoc_STRVAR(staffing_doc,
+"staffing(calls, aht_s, interval_s, target_s=20.0, target_sl=0.8, *,\n"
+"         max_occupancy=None, max_asa_s=None, shrinkage=0.0, agents=None,\n"
+"         max_agents=None) -> svcm.Staffing\n\n"
+"With agents=None: the least agents meeting the goals (as agents_needed)\n"
+"and what they achieve. With agents=N: what N agents achieve. staff is\n"
+"ceil(agents / (1 - shrinkage)), the scheduled head count.");
+static PyObject *py_staffing(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls",     "aht_s",     "interval_s", "target_s",
+                             "target_sl", "max_occupancy", "max_asa_s", "shrinkage",
+                             "agents",    "max_agents", NULL};
+    double calls, aht, interval, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0, a = 0.0;
+    PyObject *max_occ = NULL, *max_asa = NULL, *agents = NULL, *max_agents = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddd|dd$OOdOO:staffing", kwlist, &calls, &aht,
+                                     &interval, &target_s, &target_sl, &max_occ, &max_asa,
+                                     &shrinkage, &agents, &max_agents))
+        return NULL;
+    svcm_erlang_options o;
+    uint32_t n = 0;
+    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, shrinkage,
+                     max_agents) < 0 ||
+        (agents != NULL && agents != Py_None && get_agents(module, agents, &n) < 0) ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    int evaluate = agents != NULL && agents != Py_None;
+    svcm_erlang_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = evaluate ? svcm_erlang_eval(a, aht, n, &o, &r, &err)
+                  : svcm_erlang_staff(a, aht, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_staffing(module, &r);
+}
+
+PyDoc_STRVAR(staffing_batch_doc,
+"staffing_batch(calls, aht_s, interval_s, target_s=20.0, target_sl=0.8, *,\n"
+"               max_occupancy=None, max_asa_s=None, shrinkage=0.0,\n"
+"               max_agents=None) -> list[svcm.Staffing]\n\n"
+"staffing() for every interval of a forecast: calls and aht_s are\n"
+"sequences or buffers of the same length (aht_s may be one number).\n"
+"All or nothing; errors name the interval index.");
+static PyObject *py_staffing_batch(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls",     "aht_s",         "interval_s", "target_s",
+                             "target_sl", "max_occupancy", "max_asa_s",  "shrinkage",
+                             "max_agents", NULL};
+    PyObject *calls_obj, *aht_obj, *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
+    double interval, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOd|dd$OOdO:staffing_batch", kwlist,
+                                     &calls_obj, &aht_obj, &interval, &target_s, &target_sl,
+                                     &max_occ, &max_asa, &shrinkage, &max_agents))
+        return NULL;
+    svcm_erlang_options o;
+    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, shrinkage,
+                     max_agents) < 0)
+        return NULL;
+    svcmpy_array calls = {0}, aht = {0};
+    double aht_one = 0.0;
+    /* One number (a float, an int, a numpy scalar) is used for every interval. */
+    int aht_scalar = PyNumber_Check(aht_obj) && !PySequence_Check(aht_obj);
+    if (svcmpy_doubles(calls_obj, &calls, "calls") < 0)
+        return NULL;
+    if (aht_scalar) {
+        aht_one = PyFloat_AsDouble(aht_obj);
+        if (aht_one == -1.0 && PyErr_Occurred()) {
+            svcmpy_array_release(&calls);
+            return NULL;
+        }
+    } else if (svcmpy_doubles(aht_obj, &aht, "aht_s") < 0) {
+        svcmpy_array_release(&calls);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    size_t n = (size_t)calls.n;
+    double *traffic = NULL, *ahts = NULL;
+    svcm_erlang_result *out = NULL;
+    if (!aht_scalar && aht.n != calls.n) {
+        PyErr_Format(PyExc_ValueError, "aht_s: length %zd differs from calls (%zd)", aht.n,
+                     calls.n);
+        goto done;
+    }
+    traffic = PyMem_Malloc(n ? n * sizeof *traffic : 1);
+    ahts = PyMem_Malloc(n ? n * sizeof *ahts : 1);
+    out = PyMem_Malloc(n ? n * sizeof *out : 1);
+    if (traffic == NULL || ahts == NULL || out == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    svcm_error err;
+    for (size_t i = 0; i < n; i++) {
+        ahts[i] = aht_scalar ? aht_one : ((const double *)aht.data)[i];
+        int rc = svcm_erlang_traffic(((const double *)calls.data)[i], ahts[i], interval,
+                                     &traffic[i], &err);
+        if (rc != SVCM_OK) {
+            err.index = i;
+            svcmpy_raise(module, rc, &err);
+            goto done;
+        }
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_staff_batch(traffic, ahts, n, &o, out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    if (result == NULL)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *item = make_staffing(module, &out[i]);
+        if (item == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, (Py_ssize_t)i, item);
+    }
+done:
+    PyMem_Free(traffic);
+    PyMem_Free(ahts);
+    PyMem_Free(out);
+    svcmpy_array_release(&calls);
+    svcmpy_array_release(&aht);
+    return result;
+}
+
+PyDoc_STRVAR(shrinkage_doc,
+"staff_with_shrinkage(agents: int, shrinkage: float) -> int\n\n"
+"Scheduled staff ceil(agents / (1 - shrinkage)) (float noise ignored:\n"
+"14 agents at 0.3 give 20).");
+static PyObject *py_staff_with_shrinkage(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"agents", "shrinkage", NULL};
+    PyObject *nobj;
+    double shrinkage;
+    uint32_t n, out = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od:staff_with_shrinkage", kwlist, &nobj,
+                                     &shrinkage) ||
+        get_agents(module, nobj, &n) < 0)
+        return NULL;
+    svcm_error err;
+    int rc = svcm_erlang_staff_with_shrinkage(n, shrinkage, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromUnsignedLong(out);
+}
+
+/* Fill counts from a mapping (or kwargs dict); unknown keys are a TypeError,
+ * missing keys are 0. */
+static int counts_from_mapping(PyObject *map, svcm_contact_counts *c, Py_ssize_t index)
+{
+    memset(c, 0, sizeof *c);
+    if (map == NULL)
+        return 0;
+    if (!PyDict_Check(map)) {
+        PyErr_Format(PyExc_TypeError, "counts[%zd]: expected a dict, got %s", index,
+                     Py_TYPE(map)->tp_name);
+        return -1;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(map, &pos, &key, &value)) {
+        const char *name = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
+        if (name == NULL) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "count names must be strings");
+            return -1;
+        }
+        size_t i = 0;
+        while (i < NCOUNTS && strcmp(count_names[i], name) != 0)
+            i++;
+        if (i == NCOUNTS) {
+            PyErr_Format(PyExc_TypeError, "unknown count '%s'", name);
+            return -1;
+        }
+        double v = PyFloat_AsDouble(value);
+        if (v == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "count '%s': expected a number", name);
+            return -1;
+        }
+        *count_slot(c, i) = v;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(contact_metrics_doc,
+"contact_metrics(*, answered=0, answered_within_target=0, abandoned=0,\n"
+"                abandoned_within_target=0, abandoned_short=0, wait_time_s=0,\n"
+"                handled=0, talk_time_s=0, hold_time_s=0, acw_time_s=0,\n"
+"                staffed_time_s=0) -> svcm.ContactMetrics\n\n"
+"Service level four ways (sl_answered, sl_offered, sl_excl_short,\n"
+"sl_abandon_positive), ASA, abandonment with and without short abandons,\n"
+"AHT and occupancy of one interval. Undefined ratios are nan. A bad count\n"
+"raises svcm.InvalidInput naming the field. Also available as\n"
+"contact_centre().");
+static PyObject *py_contact_metrics(PyObject *module, PyObject *args, PyObject *kw)
+{
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_SetString(PyExc_TypeError, "contact_metrics() takes keyword arguments only");
+        return NULL;
+    }
+    svcm_contact_counts c;
+    if (counts_from_mapping(kw, &c, 0) < 0)
+        return NULL;
+    svcm_contact_metrics m;
+    svcm_error err;
+    int rc = svcm_contact_metrics_compute(&c, &m, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_metrics(module, &m);
+}
+
+/* A list of dicts as a PyMem array of counts; NULL with an exception. */
+static svcm_contact_counts *counts_list(PyObject *seq_obj, size_t *n)
+{
+    PyObject *seq = PySequence_Fast(seq_obj, "counts: expected a sequence of dicts");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
+    svcm_contact_counts *c = PyMem_Malloc(len > 0 ? (size_t)len * sizeof *c : 1);
+    if (c == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (counts_from_mapping(PySequence_Fast_GET_ITEM(seq, i), &c[i], i) < 0) {
+            PyMem_Free(c);
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    *n = (size_t)len;
+    return c;
+}
+
+PyDoc_STRVAR(contact_metrics_batch_doc,
+"contact_metrics_batch(counts: Sequence[dict]) -> list[svcm.ContactMetrics]\n\n"
+"contact_metrics() for each interval (dicts with the same keys); all or\n"
+"nothing, errors name the interval index and field.");
+static PyObject *py_contact_metrics_batch(PyObject *module, PyObject *arg)
+{
+    size_t n = 0;
+    svcm_contact_counts *c = counts_list(arg, &n);
+    if (c == NULL)
+        return NULL;
+    PyObject *result = NULL;
+    svcm_contact_metrics *m = PyMem_Malloc(n ? n * sizeof *m : 1);
+    if (m == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    svcm_error err;
+    int rc = svcm_contact_metrics_batch(c, n, m, &err);
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    if (result == NULL)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *item = make_metrics(module, &m[i]);
+        if (item == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, (Py_ssize_t)i, item);
+    }
+done:
+    PyMem_Free(c);
+    PyMem_Free(m);
+    return result;
+}
+
+PyDoc_STRVAR(contact_counts_sum_doc,
+"contact_counts_sum(counts: Sequence[dict]) -> dict\n\n"
+"Field-by-field sum of interval counts (e.g. a day from its half hours);\n"
+"pass the result to contact_metrics(**sum) for the day's metrics.");
+static PyObject *py_contact_counts_sum(PyObject *module, PyObject *arg)
+{
+    size_t n = 0;
+    svcm_contact_counts *c = counts_list(arg, &n);
+    if (c == NULL)
+        return NULL;
+    svcm_contact_counts sum;
+    svcm_error err;
+    int rc = svcm_contact_counts_sum(c, n, &sum, &err);
+    PyMem_Free(c);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    PyObject *d = PyDict_New();
+    if (d == NULL)
+        return NULL;
+    for (size_t i = 0; i < NCOUNTS; i++) {
+        PyObject *v = PyFloat_FromDouble(*count_slot(&sum, i));
+        if (v == NULL || PyDict_SetItemString(d, count_names[i], v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    return d;
+}
+
+#define KW(name, fn, doc) {name, (PyCFunction)(void (*)(void))fn, METH_VARARGS | METH_KEYWORDS, doc}
+static PyMethodDef erlang_methods[] = {
+    KW("erlang_b", py_erlang_b, erlang_b_doc),
+    KW("erlang_c", py_erlang_c, erlang_c_doc),
+    KW("traffic_erlangs", py_traffic, traffic_doc),
+    KW("service_level", py_service_level, service_level_doc),
+    KW("asa", py_asa, asa_doc),
+    KW("agents_needed", py_agents_needed, agents_needed_doc),
+    KW("staffing", py_staffing, staffing_doc),
+    KW("staffing_batch", py_staffing_batch, staffing_batch_doc),
+    KW("staff_with_shrinkage", py_staff_with_shrinkage, shrinkage_doc),
+    KW("contact_metrics", py_contact_metrics, contact_metrics_doc),
+    KW("contact_centre", py_contact_metrics, contact_metrics_doc),
+    {"contact_metrics_batch", py_contact_metrics_batch, METH_O, contact_metrics_batch_doc},
+    {"contact_counts_sum", py_contact_counts_sum, METH_O, contact_counts_sum_doc},
+    {NULL, NULL, 0, NULL},
+};
+#undef KW
+
+int svcmpy_init_erlang(PyObject *module)
+{
+    if (PyModule_AddFunctions(module, erlang_methods) < 0)
+        return -1;
+    PyTypeObject *staffing = PyStructSequence_NewType(&staffing_desc);
+    if (staffing == NULL)
+        return -1;
+    PyTypeObject *metrics = PyStructSequence_NewType(&metrics_desc);
+    if (metrics == NULL) {
+        Py_DECREF(staffing);
+        return -1;
+    }
+    int rc = 0;
+    if (PyModule_AddObjectRef(module, "Staffing", (PyObject *)staffing) < 0 ||
+        PyModule_AddObjectRef(module, "ContactMetrics", (PyObject *)metrics) < 0)
+        rc = -1;
+    PyObject *tuple = rc == 0 ? PyTuple_Pack(ERL_NITEMS, staffing, metrics) : NULL;
+    Py_DECREF(staffing);
+    Py_DECREF(metrics);
+    if (tuple == NULL)
+        return -1;
+    return svcmpy_engine_set(module, SVCMPY_ERLANG, tuple);
+}

@@ -1,0 +1,216 @@
+"""Tests of the erlang engine's Python surface (Erlang B/C, staffing,
+contact-centre interval metrics)."""
+import array
+import math
+import unittest
+
+import svcm
+
+
+def erlang_c_series(a, n):
+    """Erlang C by the power-series form with exact rationals (small n)."""
+    from fractions import Fraction
+    a = Fraction(a)
+    term, total = Fraction(1), Fraction(0)
+    for k in range(n):
+        total += term
+        term = term * a / (k + 1)
+    last = term * n / (n - a)
+    return float(last / (total + last))
+
+
+class ErlangFormulas(unittest.TestCase):
+    def test_erlang_b_hand_values(self):
+        # B(1, 1) = 1/2 and B(2, 1) = (1/2) / (1 + 1 + 1/2) = 0.2.
+        self.assertEqual(svcm.erlang_b(1.0, 1), 0.5)
+        self.assertAlmostEqual(svcm.erlang_b(1.0, 2), 0.2, places=15)
+        self.assertEqual(svcm.erlang_b(traffic_erlangs=3.0, agents=0), 1.0)
+
+    def test_erlang_b_erlang_com_15_lines_1pct_is_8_108_erlangs(self):
+        # erlang.com calculator manual: 15 lines at 1% blocking carry 8.108 E.
+        self.assertLessEqual(svcm.erlang_b(8.1075, 15), 0.01)
+        self.assertGreaterEqual(svcm.erlang_b(8.1085, 15), 0.01)
+
+    def test_erlang_c_matches_exact_power_series(self):
+        for a in (0.5, 3.0, 10.0, 17.5):
+            for n in range(int(a) + 1, int(a) + 25):
+                self.assertAlmostEqual(svcm.erlang_c(a, n) / erlang_c_series(a, n), 1.0,
+                                       places=12)
+
+    def test_erlang_c_unstable_is_one(self):
+        self.assertEqual(svcm.erlang_c(10.0, 10), 1.0)
+
+    def test_callcentrehelper_worked_example(self):
+        # Call Centre Helper, "Erlang C Formula - Made Simple With an Easy
+        # Worked Example": 100 calls / 30 min, AHT 180 s, 14 agents ->
+        # P(wait) 0.174, service level (20 s) 0.888, occupancy 0.714.
+        self.assertAlmostEqual(svcm.traffic_erlangs(100, 180, 1800), 10.0)
+        self.assertAlmostEqual(svcm.erlang_c(10.0, 14), 0.174, delta=0.0005)
+        self.assertAlmostEqual(svcm.service_level(100, 180, 1800, 14, 20), 0.888, delta=0.0005)
+        # ASA by hand from C: C * 180 / (14 - 10).
+        self.assertAlmostEqual(svcm.asa(100, 180, 1800, 14), svcm.erlang_c(10.0, 14) * 45.0,
+                               places=12)
+        self.assertEqual(svcm.agents_needed(100, 180, 1800, 20, 0.8), 14)
+        s = svcm.staffing(100, 180, 1800, 20, 0.8, max_occupancy=0.85, shrinkage=0.3)
+        self.assertEqual((s.agents, s.staff), (14, 20))
+        self.assertAlmostEqual(s.occupancy, 0.714, delta=0.0005)
+        self.assertAlmostEqual(s.p_wait, 0.174, delta=0.0005)
+        # pyworkforce's over-occupancy case of the same example: cap 0.7 ->
+        # 15 agents, 22 staff, service level 0.941, P(wait) 0.102.
+        s = svcm.staffing(100, 180, 1800, 20, 0.8, max_occupancy=0.7, shrinkage=0.3)
+        self.assertEqual((s.agents, s.staff), (15, 22))
+        self.assertAlmostEqual(s.service_level, 0.941, delta=0.0005)
+        self.assertAlmostEqual(s.p_wait, 0.102, delta=0.0005)
+        self.assertEqual(svcm.agents_needed(100, 180, 1800, 20, 0.8, max_occupancy=0.7), 15)
+
+    def test_jonesthenet_250_calls_330s_needs_28(self):
+        # Jones the Net, "Erlang uplift": 250 calls/hour, AHT 330 s,
+        # 80% in 30 s -> 28 advisors.
+        self.assertEqual(svcm.agents_needed(250, 330, 3600, 30, 0.8), 28)
+
+    def test_agents_needed_is_minimal(self):
+        for calls in (5, 100, 1000, 20000):
+            n = svcm.agents_needed(calls, 240, 1800, 15, 0.9)
+            self.assertGreaterEqual(svcm.service_level(calls, 240, 1800, n, 15), 0.9)
+            if n > 1:
+                self.assertLess(svcm.service_level(calls, 240, 1800, n - 1, 15), 0.9)
+
+    def test_asa_goal(self):
+        n = svcm.agents_needed(720, 240, 3600, 0, 0.0, max_asa_s=5.0)
+        self.assertLessEqual(svcm.asa(720, 240, 3600, n), 5.0)
+        self.assertGreater(svcm.asa(720, 240, 3600, n - 1), 5.0)
+
+    def test_10000_erlangs_finite_and_monotone(self):
+        prev = 1.0
+        for n in range(10001, 10400, 20):
+            c = svcm.erlang_c(10000.0, n)
+            self.assertTrue(0.0 < c < prev)
+            prev = c
+        n = svcm.agents_needed(10000 * 1800 / 300, 300, 1800, 20, 0.8)
+        self.assertGreater(n, 10000)
+        self.assertLess(svcm.service_level(60000, 300, 1800, n - 1, 20), 0.8)
+
+    def test_unstable_staffing_reports_no_service(self):
+        s = svcm.staffing(100, 180, 1800, agents=9)
+        self.assertEqual((s.p_wait, s.service_level, s.occupancy), (1.0, 0.0, 1.0))
+        self.assertTrue(math.isinf(s.asa))
+        self.assertTrue(math.isinf(svcm.asa(100, 180, 1800, 10)))
+
+    def test_staffing_batch_equals_single_calls(self):
+        calls = array.array('d', [10, 100, 1000])
+        got = svcm.staffing_batch(calls, [120, 180, 240], 1800, 20, 0.8, shrinkage=0.2)
+        for c, aht, s in zip(calls, [120, 180, 240], got):
+            self.assertEqual(s, svcm.staffing(c, aht, 1800, 20, 0.8, shrinkage=0.2))
+        self.assertEqual(len(svcm.staffing_batch([1, 2], 60.0, 1800)), 2)
+        self.assertEqual(svcm.staffing_batch([], [], 1800), [])
+
+    def test_staff_with_shrinkage(self):
+        self.assertEqual(svcm.staff_with_shrinkage(14, 0.3), 20)
+        self.assertEqual(svcm.staff_with_shrinkage(15, 0.3), 22)
+
+
+class ErlangErrors(unittest.TestCase):
+    def test_bad_values_raise_invalid_input_naming_field(self):
+        cases = [
+            (lambda: svcm.erlang_c(float('nan'), 3), 'traffic'),
+            (lambda: svcm.erlang_b(-1.0, 3), 'traffic'),
+            (lambda: svcm.erlang_c(1.0, 0), 'agents'),
+            (lambda: svcm.erlang_c(1.0, -4), 'agents'),
+            (lambda: svcm.service_level(10, 0, 1800, 3, 20), 'aht_s'),
+            (lambda: svcm.service_level(10, 60, 1800, 3, -1), 'target_s'),
+            (lambda: svcm.asa(-10, 60, 1800, 3), 'calls'),
+            (lambda: svcm.traffic_erlangs(10, 60, 0), 'interval_s'),
+            (lambda: svcm.agents_needed(10, 60, 1800, 20, 1.0), 'target_sl'),
+            (lambda: svcm.agents_needed(10, 60, 1800, 20, 0.8, max_occupancy=0), 'max_occupancy'),
+            (lambda: svcm.staffing(10, 60, 1800, shrinkage=1.0), 'shrinkage'),
+            (lambda: svcm.staff_with_shrinkage(3, -0.5), 'shrinkage'),
+            (lambda: svcm.agents_needed(10, 60, 1800, 20, 0.8, max_agents=-1), 'max_agents'),
+            (lambda: svcm.agents_needed(10, 60, 1800, 20, 0.8, max_agents=0), 'max_agents'),
+            (lambda: svcm.agents_needed(10, 60, 1800, 20, 0.8, max_asa_s=float('nan')),
+             'max_asa_s'),
+        ]
+        for fn, field in cases:
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                fn()
+            self.assertEqual(cm.exception.field, field)
+            self.assertIsInstance(cm.exception, ValueError)
+
+    def test_unreachable_goal_is_out_of_range(self):
+        with self.assertRaises(svcm.OutOfRange):
+            svcm.agents_needed(100, 180, 1800, 20, 0.8, max_agents=12)
+
+    def test_batch_error_names_interval(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.staffing_batch([10, float('nan'), 3], 60, 1800)
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, 'calls'))
+        with self.assertRaises(ValueError):
+            svcm.staffing_batch([1, 2], [60], 1800)
+
+    def test_wrong_types_raise_type_error(self):
+        with self.assertRaises(TypeError):
+            svcm.erlang_c(10.0, 14.5)
+        with self.assertRaises(TypeError):
+            svcm.erlang_c("10", 14)
+
+
+class ContactMetrics(unittest.TestCase):
+    ICMI = dict(answered=1000, abandoned=60, answered_within_target=860,
+                abandoned_within_target=20, abandoned_short=10)
+
+    def test_icmi_service_level_formulas(self):
+        # ICMI, "Service Level Calculations" (2002): 83%, 86%, 81%, 83%.
+        m = svcm.contact_metrics(**self.ICMI)
+        self.assertEqual(round(100 * m.sl_abandon_positive), 83)
+        self.assertEqual(round(100 * m.sl_answered), 86)
+        self.assertEqual(round(100 * m.sl_offered), 81)
+        self.assertEqual(round(100 * m.sl_excl_short), 83)
+        self.assertAlmostEqual(m.sl_excl_short, 860 / 1040, places=15)
+        self.assertAlmostEqual(m.abandon_rate, 60 / 1060, places=15)
+        self.assertAlmostEqual(m.abandon_rate_excl_short, 50 / 1050, places=15)
+        # contact_centre is the same function (aht and occupancy are nan here).
+        self.assertEqual(tuple(svcm.contact_centre(**self.ICMI))[:8], tuple(m)[:8])
+
+    def test_asa_aht_occupancy_by_hand(self):
+        m = svcm.contact_metrics(answered=400, wait_time_s=6000, handled=400,
+                                 talk_time_s=60000, hold_time_s=4000, acw_time_s=16000,
+                                 staffed_time_s=100000)
+        self.assertAlmostEqual(m.asa, 15.0)
+        self.assertAlmostEqual(m.aht, 200.0)
+        self.assertAlmostEqual(m.occupancy, 0.8)
+
+    def test_empty_interval_is_nan(self):
+        m = svcm.contact_metrics()
+        self.assertTrue(math.isnan(m.sl_answered) and math.isnan(m.aht))
+
+    def test_bad_counts_name_the_field(self):
+        for field in ('answered', 'hold_time_s', 'staffed_time_s'):
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.contact_metrics(**{field: -1})
+            self.assertEqual(cm.exception.field, field)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.contact_metrics(answered=5, answered_within_target=6)
+        self.assertEqual(cm.exception.field, 'answered_within_target')
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.contact_metrics(answered=float('nan'))
+        with self.assertRaises(TypeError):
+            svcm.contact_metrics(answerd=5)
+        with self.assertRaises(TypeError):
+            svcm.contact_metrics({'answered': 5})
+
+    def test_batch_and_sum(self):
+        days = [dict(answered=100, answered_within_target=90),
+                dict(answered=300, answered_within_target=150)]
+        ms = svcm.contact_metrics_batch(days)
+        self.assertEqual([round(m.sl_answered, 12) for m in ms], [0.9, 0.5])
+        total = svcm.contact_counts_sum(days)
+        self.assertEqual(total['answered'], 400)
+        self.assertAlmostEqual(svcm.contact_metrics(**total).sl_answered, 0.6)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.contact_metrics_batch(days + [dict(abandoned=1, abandoned_short=2)])
+        self.assertEqual((cm.exception.index, cm.exception.field), (2, 'abandoned_short'))
+        with self.assertRaises(TypeError):
+            svcm.contact_counts_sum([1, 2])
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -1,0 +1,358 @@
+/**
+ * @file svcm/erlang.h
+ * @brief Contact-centre queueing and interval metrics: Erlang B, Erlang C,
+ *        service level, ASA, occupancy, staffing with shrinkage (erlang.c),
+ *        and service level / ASA / abandonment / AHT / occupancy from
+ *        interval counts (contact.c).
+ *
+ * The queueing model is M/M/N (Erlang C): Poisson arrivals, exponential
+ * handle times, N identical agents, an unlimited FIFO queue and callers who
+ * never abandon. Traffic is offered load in Erlangs,
+ * A = calls * AHT / interval.
+ *
+ * Erlang B is computed with the stable recursion
+ * B(0) = 1, B(n) = A B(n-1) / (n + A B(n-1)) (no factorials or powers), so
+ * results stay finite and accurate for any traffic that fits a double
+ * (tested to 10,000 Erlangs); Erlang C follows from B as
+ * C = N B / (N - A (1 - B)). Probabilities too small for a double (below
+ * about 1e-308) come out as 0.
+ *
+ * All functions here are pure: no allocation, no state, safe from any
+ * thread. Outputs are caller-owned structs or scalars, written only on
+ * success; nothing is retained after a call returns.
+ */
+#ifndef SVCM_ERLANG_H
+#define SVCM_ERLANG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief Largest agent count the functions accept (the recursion is O(N)).
+ *  Overridable when building the library; callers see the library's value
+ *  through SVCM_EINVAL on larger counts. */
+#ifndef SVCM_ERLANG_MAX_AGENTS
+#define SVCM_ERLANG_MAX_AGENTS 100000000u
+#endif
+
+/**
+ * @brief Offered traffic in Erlangs: A = calls * aht_s / interval_s.
+ * @param calls calls offered in the interval, finite and >= 0 (may be
+ *        fractional, e.g. a forecast).
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param interval_s interval length in seconds, finite and > 0.
+ * @param[out] out receives A.
+ * @param[out] err optional detail (field "calls", "aht_s", "interval_s").
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain or NULL out;
+ *         SVCM_ERANGE if A overflows a double.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_traffic(double calls, double aht_s, double interval_s,
+                                 double *out, svcm_error *err);
+
+/**
+ * @brief Erlang B: probability that a call finds all @p agents busy in a
+ *        loss system (M/M/N/N), by the recursion
+ *        B(n) = A B(n-1) / (n + A B(n-1)), B(0) = 1.
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param agents servers N, 0 <= N <= SVCM_ERLANG_MAX_AGENTS (B(0) = 1).
+ * @param[out] out receives B(N, A) in [0, 1].
+ * @param[out] err optional detail (field "traffic" or "agents").
+ * @return SVCM_OK; SVCM_EINVAL for bad traffic, too many agents or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_b(double traffic, uint32_t agents, double *out,
+                           svcm_error *err);
+
+/**
+ * @brief Erlang C: probability that a call has to wait (M/M/N),
+ *        C = N B / (N - A (1 - B)) with B = Erlang B(N, A).
+ *
+ * When N <= A the queue is unstable (it grows without bound): every call
+ * waits and the result is 1.
+ *
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param agents N, 1 <= N <= SVCM_ERLANG_MAX_AGENTS.
+ * @param[out] out receives C(N, A) in [0, 1].
+ * @param[out] err optional detail (field "traffic" or "agents").
+ * @return SVCM_OK; SVCM_EINVAL for bad traffic, N outside its range or
+ *         NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_c(double traffic, uint32_t agents, double *out,
+                           svcm_error *err);
+
+/**
+ * @brief What N agents achieve on offered traffic A (see svcm_erlang_eval()).
+ *
+ * For N <= A (unstable queue): p_wait = 1, service_level = 0,
+ * asa_s = INFINITY and occupancy = 1 (agents are never idle).
+ */
+typedef struct svcm_erlang_result {
+    uint32_t agents;      /**< agents on the phones, N */
+    uint32_t staff;       /**< scheduled staff after shrinkage: ceil(N / (1 - shrinkage)) */
+    double traffic;       /**< offered load A in Erlangs */
+    double p_wait;        /**< Erlang C: probability a call waits at all */
+    /** fraction answered within the target time t: 1 - C e^{-(N - A) t / AHT} */
+    double service_level;
+    double asa_s;         /**< average speed of answer over all calls: C AHT / (N - A), seconds */
+    double occupancy;     /**< A / N (capped at 1) */
+} svcm_erlang_result;
+
+/**
+ * @brief Targets and limits for svcm_erlang_eval() and svcm_erlang_staff().
+ *        Fill with svcm_erlang_options_init() first.
+ */
+typedef struct svcm_erlang_options {
+    double target_answer_s; /**< service-level answer time t in seconds, >= 0 (default 20) */
+    double target_sl;       /**< service-level goal in [0, 1); 0 means none (default 0.8) */
+    double max_occupancy;   /**< occupancy cap in (0, 1]; 1 means no cap (default 1) */
+    double max_asa_s;       /**< ASA goal in seconds, > 0; INFINITY means none (default INFINITY) */
+    double shrinkage;       /**< fraction of paid time off the phones, in [0, 1) (default 0) */
+    uint32_t max_agents;    /**< search limit, 1..SVCM_ERLANG_MAX_AGENTS (default 1,000,000) */
+} svcm_erlang_options;
+
+/**
+ * @brief Fill @p opts with the defaults: 80% within 20 s, no occupancy cap,
+ *        no ASA goal, no shrinkage, at most 1,000,000 agents.
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.1
+ */
+SVCM_API void svcm_erlang_options_init(svcm_erlang_options *opts);
+
+/**
+ * @brief Service level: the fraction of calls answered within @p target_s,
+ *        SL = 1 - C(N, A) exp(-(N - A) target_s / aht_s)
+ *        (M/M/N waiting-time distribution); 0 when N <= A.
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param agents N, 1 <= N <= SVCM_ERLANG_MAX_AGENTS.
+ * @param target_s answer-time target in seconds, finite and >= 0.
+ * @param[out] out receives SL in [0, 1].
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_service_level(double traffic, double aht_s,
+                                       uint32_t agents, double target_s,
+                                       double *out, svcm_error *err);
+
+/**
+ * @brief Average speed of answer over all calls (those answered at once
+ *        count as 0): ASA = C(N, A) aht_s / (N - A); INFINITY when N <= A.
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param agents N, 1 <= N <= SVCM_ERLANG_MAX_AGENTS.
+ * @param[out] out receives ASA in seconds.
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_asa(double traffic, double aht_s, uint32_t agents,
+                             double *out, svcm_error *err);
+
+/**
+ * @brief Scheduled staff needed to keep @p agents on the phones when a
+ *        fraction @p shrinkage of paid time is lost (breaks, training,
+ *        absence): staff = ceil(agents / (1 - shrinkage)). Quotients within
+ *        1e-9 (relative) of an integer count as that integer, so that
+ *        14 / (1 - 0.3) gives 20, not 21.
+ * @param agents agents needed on the phones.
+ * @param shrinkage fraction in [0, 1).
+ * @param[out] out receives the staff count.
+ * @param[out] err optional detail (field "shrinkage" or "agents").
+ * @return SVCM_OK; SVCM_EINVAL for shrinkage outside [0, 1) or NULL out;
+ *         SVCM_ERANGE if the result exceeds UINT32_MAX.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_staff_with_shrinkage(uint32_t agents, double shrinkage,
+                                              uint32_t *out, svcm_error *err);
+
+/**
+ * @brief Everything N agents achieve: p_wait, service level within
+ *        opts->target_answer_s, ASA, occupancy and staff after
+ *        opts->shrinkage (the goals in @p opts are not checked here).
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param agents N, 1 <= N <= SVCM_ERLANG_MAX_AGENTS.
+ * @param opts options (NULL means the defaults).
+ * @param[out] out the result.
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if the staff count exceeds UINT32_MAX.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_eval(double traffic, double aht_s, uint32_t agents,
+                              const svcm_erlang_options *opts,
+                              svcm_erlang_result *out, svcm_error *err);
+
+/**
+ * @brief The smallest number of agents N that meets every goal in @p opts:
+ *        service level >= target_sl within target_answer_s, occupancy
+ *        A / N <= max_occupancy and ASA <= max_asa_s; with its result.
+ *
+ * Only stable staffing is considered (N > A), so with no goal at all
+ * (target_sl = 0, max_occupancy = 1, max_asa_s = INFINITY) the answer is
+ * floor(A) + 1. All three measures improve monotonically with N, so the
+ * first N that meets them all is the minimum (N - 1 fails at least one,
+ * or is unstable). The Erlang B
+ * recursion runs once up to the first stable N and then advances one step
+ * per candidate: the search costs O(N) in total, not O(N^2).
+ *
+ * @param traffic offered load A in Erlangs, finite and >= 0. With A = 0
+ *        the answer is 1 agent.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param opts goals and limits (NULL means the defaults).
+ * @param[out] out the result for the N found (staff includes shrinkage).
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if no N up to opts->max_agents meets the
+ *         goals (out unchanged) or the staff count exceeds UINT32_MAX.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_staff(double traffic, double aht_s,
+                               const svcm_erlang_options *opts,
+                               svcm_erlang_result *out, svcm_error *err);
+
+/**
+ * @brief svcm_erlang_staff() for @p n intervals at once (a day's forecast),
+ *        all or nothing. To stay all or nothing without allocating, every
+ *        search runs twice (once to check, once to write), so the batch costs
+ *        about twice the single calls.
+ * @param traffic n offered loads in Erlangs (may be NULL when n == 0).
+ * @param aht_s n average handle times in seconds (may be NULL when n == 0).
+ * @param n number of intervals.
+ * @param opts goals and limits shared by every interval (NULL: defaults).
+ * @param[out] out n results (untouched on failure).
+ * @param[out] err optional: the index and field of the first bad interval.
+ * @return SVCM_OK; SVCM_EINVAL for a bad value (with its index), bad
+ *         options or NULL pointers; SVCM_ERANGE if an interval cannot meet
+ *         the goals within opts->max_agents (with its index).
+ * @par Thread safety: pure function; touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_erlang_staff_batch(const double *traffic, const double *aht_s,
+                                     size_t n, const svcm_erlang_options *opts,
+                                     svcm_erlang_result *out, svcm_error *err);
+
+/* ------------------------------------------------------------------------
+ * Interval metrics (contact.c)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * @brief What an ACD reports for one interval (or a sum of intervals).
+ *
+ * Counts are doubles so that averaged or forecast counts are allowed; every
+ * field must be finite and >= 0. "Within target" means within the
+ * service-level threshold T (e.g. 20 s); "short" abandons are those within
+ * the centre's short-abandon threshold (e.g. 5 s).
+ */
+typedef struct svcm_contact_counts {
+    double answered;                /**< calls answered */
+    double answered_within_target;  /**< answered within T, <= answered */
+    double abandoned;               /**< calls abandoned in queue */
+    double abandoned_within_target; /**< abandoned before T, <= abandoned */
+    double abandoned_short;         /**< short abandons, <= abandoned */
+    double wait_time_s;             /**< total queue time of the answered calls, seconds */
+    double handled;                 /**< calls handled (the AHT denominator) */
+    double talk_time_s;             /**< total talk time, seconds */
+    double hold_time_s;             /**< total hold time, seconds */
+    double acw_time_s;              /**< total after-call work, seconds */
+    double staffed_time_s;          /**< total agent time logged in and staffed, seconds */
+} svcm_contact_counts;
+
+/**
+ * @brief Metrics of one interval. A ratio whose denominator is 0 (e.g. no
+ *        calls offered) is NaN: the metric is undefined, not zero.
+ *
+ * Service level, with ICMI's names for the treatment of abandoned calls
+ * (ICMI "Service Level Calculations", QueueTips, 2002; Cisco ICM
+ * "abandoned calls ignored / negatively / positively impact"):
+ */
+typedef struct svcm_contact_metrics {
+    double offered;             /**< answered + abandoned */
+    /** (a) answered within T / answered: abandons ignored entirely */
+    double sl_answered;
+    /** (b) answered within T / (answered + abandoned): every abandon counts against */
+    double sl_offered;
+    /** (c) answered within T / (answered + abandoned after T): abandons before T excluded */
+    double sl_excl_short;
+    /** (d) (answered within T + abandoned before T) / (answered + abandoned):
+     *  abandons before T count as met */
+    double sl_abandon_positive;
+    double asa_s;               /**< wait_time_s / answered */
+    double abandon_rate;        /**< abandoned / offered */
+    /** (abandoned - short) / (offered - short): short abandons removed from both */
+    double abandon_rate_excl_short;
+    double aht_s;               /**< (talk + hold + after-call work) / handled */
+    double occupancy;           /**< (talk + hold + after-call work) / staffed time */
+} svcm_contact_metrics;
+
+/**
+ * @brief Compute the metrics of one interval.
+ * @param counts the interval's counts.
+ * @param[out] out the metrics.
+ * @param[out] err optional: on SVCM_EINVAL, the field at fault (index
+ *             SVCM_NO_INDEX).
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a negative or non-finite
+ *         field, or a sub-count larger than its total
+ *         (answered_within_target > answered, abandoned_within_target or
+ *         abandoned_short > abandoned).
+ * @par Thread safety: pure function; touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_contact_metrics_compute(const svcm_contact_counts *counts,
+                                          svcm_contact_metrics *out,
+                                          svcm_error *err);
+
+/**
+ * @brief svcm_contact_metrics_compute() for @p n intervals, all or nothing.
+ * @param counts n intervals (may be NULL when n == 0).
+ * @param n number of intervals.
+ * @param[out] out n metrics (untouched on failure).
+ * @param[out] err optional: the index and field of the first bad interval.
+ * @return SVCM_OK; SVCM_EINVAL as for svcm_contact_metrics_compute(), with
+ *         the interval's index, or for NULL pointers.
+ * @par Thread safety: pure function; touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_contact_metrics_batch(const svcm_contact_counts *counts,
+                                        size_t n, svcm_contact_metrics *out,
+                                        svcm_error *err);
+
+/**
+ * @brief Add the counts of @p n intervals into @p out (e.g. a day from its
+ *        half hours); the metrics of the sum are the day's metrics.
+ * @param counts n intervals (may be NULL when n == 0).
+ * @param n number of intervals.
+ * @param[out] out the field-by-field sum (all zero when n == 0).
+ * @param[out] err optional: the index and field of the first bad interval.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers or a bad interval (as in
+ *         svcm_contact_metrics_compute(), with its index); SVCM_ERANGE if a
+ *         sum overflows. @p out is untouched on failure.
+ * @par Thread safety: pure function; touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_contact_counts_sum(const svcm_contact_counts *counts,
+                                     size_t n, svcm_contact_counts *out,
+                                     svcm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVCM_ERLANG_H */

@@ -1,0 +1,366 @@
+/* Erlang B and C, service level, ASA, occupancy and staffing (M/M/N). */
+#include <math.h>
+
+#include "internal.h"
+#include "svcm/erlang.h"
+
+/* One step of the Erlang B recursion (the standard stable form, e.g. in Koole,
+ * "Call Center Optimization", 2013):
+ * B(n) = A B(n-1) / (n + A B(n-1)). Every term is positive, so there is no
+ * cancellation, and relative errors shrink from step to step. */
+static inline double erlang_b_step(double traffic, double b_prev, uint32_t n)
+{
+    double ab = traffic * b_prev;
+    return ab / ((double)n + ab);
+}
+
+/* B(n) for n = 0..agents. Once B underflows to 0 it stays 0. */
+static double erlang_b_run(double traffic, uint32_t agents)
+{
+    double b = 1.0;
+    for (uint32_t n = 1; n <= agents && b > 0.0; n++)
+        b = erlang_b_step(traffic, b, n);
+    return b;
+}
+
+/* Erlang C from Erlang B: C = N B / (N - A (1 - B)), valid for N > A
+ * (the standard identity C = B / (1 - rho (1 - B)), rho = A / N). */
+static inline double erlang_c_from_b(double traffic, uint32_t agents, double b)
+{
+    if ((double)agents <= traffic)
+        return 1.0;
+    double n = (double)agents;
+    double c = n * b / (n - traffic * (1.0 - b));
+    return c > 1.0 ? 1.0 : c;
+}
+
+static int check_traffic(double traffic, svcm_error *err)
+{
+    if (!svcm__finite(traffic) || traffic < 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "traffic",
+                           "traffic must be finite and >= 0 Erlangs");
+    return SVCM_OK;
+}
+
+static int check_aht(double aht_s, svcm_error *err)
+{
+    if (!svcm__finite(aht_s) || !(aht_s > 0.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "aht_s",
+                           "average handle time must be finite and > 0 seconds");
+    return SVCM_OK;
+}
+
+static int check_agents(uint32_t agents, uint32_t min, svcm_error *err)
+{
+    if (agents < min || agents > SVCM_ERLANG_MAX_AGENTS)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "agents",
+                           "agents must be in [%u, %u]", (unsigned)min,
+                           (unsigned)SVCM_ERLANG_MAX_AGENTS);
+    return SVCM_OK;
+}
+
+static int check_options(const svcm_erlang_options *o, svcm_error *err)
+{
+    if (!svcm__finite(o->target_answer_s) || o->target_answer_s < 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "target_answer_s",
+                           "target answer time must be finite and >= 0 seconds");
+    if (!(o->target_sl >= 0.0 && o->target_sl < 1.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "target_sl",
+                           "service-level goal must be in [0, 1)");
+    if (!(o->max_occupancy > 0.0 && o->max_occupancy <= 1.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_occupancy",
+                           "occupancy cap must be in (0, 1]");
+    if (isnan(o->max_asa_s) || !(o->max_asa_s > 0.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_asa_s",
+                           "ASA goal must be > 0 seconds (INFINITY for none)");
+    if (!(o->shrinkage >= 0.0 && o->shrinkage < 1.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "shrinkage",
+                           "shrinkage must be in [0, 1)");
+    if (o->max_agents < 1 || o->max_agents > SVCM_ERLANG_MAX_AGENTS)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_agents",
+                           "max_agents must be in [1, %u]", (unsigned)SVCM_ERLANG_MAX_AGENTS);
+    return SVCM_OK;
+}
+
+int svcm_erlang_traffic(double calls, double aht_s, double interval_s, double *out,
+                        svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    if (!svcm__finite(calls) || calls < 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "calls",
+                           "calls must be finite and >= 0");
+    int rc = check_aht(aht_s, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (!svcm__finite(interval_s) || !(interval_s > 0.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "interval_s",
+                           "interval must be finite and > 0 seconds");
+    /* Divide first: calls / interval is the arrival rate, and the product
+     * with AHT overflows only when the true value does. */
+    double a = calls / interval_s * aht_s;
+    if (!svcm__finite(a))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "calls",
+                           "traffic overflows a double");
+    *out = a;
+    return SVCM_OK;
+}
+
+int svcm_erlang_b(double traffic, uint32_t agents, double *out, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_agents(agents, 0, err);
+    if (rc != SVCM_OK)
+        return rc;
+    *out = erlang_b_run(traffic, agents);
+    return SVCM_OK;
+}
+
+int svcm_erlang_c(double traffic, uint32_t agents, double *out, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_agents(agents, 1, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if ((double)agents <= traffic) {
+        *out = 1.0; /* unstable: no need to run the recursion */
+        return SVCM_OK;
+    }
+    *out = erlang_c_from_b(traffic, agents, erlang_b_run(traffic, agents));
+    return SVCM_OK;
+}
+
+void svcm_erlang_options_init(svcm_erlang_options *opts)
+{
+    if (opts == NULL)
+        return;
+    opts->target_answer_s = 20.0;
+    opts->target_sl = 0.8;
+    opts->max_occupancy = 1.0;
+    opts->max_asa_s = INFINITY;
+    opts->shrinkage = 0.0;
+    opts->max_agents = 1000000u;
+}
+
+/* Fill the queueing measures of r for N agents given C(N, A). */
+static void fill_measures(double traffic, double aht_s, uint32_t agents, double c,
+                          double target_s, svcm_erlang_result *r)
+{
+    double n = (double)agents;
+    r->agents = agents;
+    r->traffic = traffic;
+    r->p_wait = c;
+    if (n <= traffic) {
+        r->service_level = 0.0;
+        r->asa_s = INFINITY;
+        r->occupancy = 1.0;
+        return;
+    }
+    double gap = n - traffic;
+    /* P(wait <= t) = 1 - C exp(-(N - A) t / AHT) for M/M/N FIFO (Gans,
+     * Koole & Mandelbaum, "Telephone call centers", MSOM 2003). */
+    double sl = 1.0 - c * exp(-gap * target_s / aht_s);
+    r->service_level = sl < 0.0 ? 0.0 : sl;
+    r->asa_s = c * aht_s / gap;
+    r->occupancy = traffic / n;
+}
+
+int svcm_erlang_service_level(double traffic, double aht_s, uint32_t agents,
+                              double target_s, double *out, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_aht(aht_s, err);
+    if (rc == SVCM_OK)
+        rc = check_agents(agents, 1, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (!svcm__finite(target_s) || target_s < 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "target_s",
+                           "target answer time must be finite and >= 0 seconds");
+    double c = 1.0;
+    if ((double)agents > traffic)
+        c = erlang_c_from_b(traffic, agents, erlang_b_run(traffic, agents));
+    svcm_erlang_result r;
+    fill_measures(traffic, aht_s, agents, c, target_s, &r);
+    *out = r.service_level;
+    return SVCM_OK;
+}
+
+int svcm_erlang_asa(double traffic, double aht_s, uint32_t agents, double *out,
+                    svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_aht(aht_s, err);
+    if (rc == SVCM_OK)
+        rc = check_agents(agents, 1, err);
+    if (rc != SVCM_OK)
+        return rc;
+    double c = 1.0;
+    if ((double)agents > traffic)
+        c = erlang_c_from_b(traffic, agents, erlang_b_run(traffic, agents));
+    svcm_erlang_result r;
+    fill_measures(traffic, aht_s, agents, c, 0.0, &r);
+    *out = r.asa_s;
+    return SVCM_OK;
+}
+
+int svcm_erlang_staff_with_shrinkage(uint32_t agents, double shrinkage, uint32_t *out,
+                                     svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    if (!(shrinkage >= 0.0 && shrinkage < 1.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "shrinkage",
+                           "shrinkage must be in [0, 1)");
+    /* Staff x paid time x (1 - shrinkage) = agents on the phones: the
+     * usual planning rule (e.g. Call Centre Helper's worked example,
+     * 14 agents at 30% shrinkage -> 20 staff). */
+    double x = (double)agents / (1.0 - shrinkage);
+    double r = nearbyint(x);
+    double staff = fabs(x - r) <= 1e-9 * x ? r : ceil(x);
+    if (staff > (double)UINT32_MAX)
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "agents",
+                           "scheduled staff exceeds %u", (unsigned)UINT32_MAX);
+    *out = (uint32_t)staff;
+    return SVCM_OK;
+}
+
+int svcm_erlang_eval(double traffic, double aht_s, uint32_t agents,
+                     const svcm_erlang_options *opts, svcm_erlang_result *out,
+                     svcm_error *err)
+{
+    svcm_erlang_options defaults;
+    if (opts == NULL) {
+        svcm_erlang_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_aht(aht_s, err);
+    if (rc == SVCM_OK)
+        rc = check_agents(agents, 1, err);
+    if (rc == SVCM_OK)
+        rc = check_options(opts, err);
+    if (rc != SVCM_OK)
+        return rc;
+    svcm_erlang_result r;
+    double c = 1.0;
+    if ((double)agents > traffic)
+        c = erlang_c_from_b(traffic, agents, erlang_b_run(traffic, agents));
+    fill_measures(traffic, aht_s, agents, c, opts->target_answer_s, &r);
+    rc = svcm_erlang_staff_with_shrinkage(agents, opts->shrinkage, &r.staff, err);
+    if (rc != SVCM_OK)
+        return rc;
+    *out = r;
+    return SVCM_OK;
+}
+
+/* The search itself, on validated input. Returns SVCM_OK or SVCM_ERANGE
+ * (with err filled, index as given). */
+static int staff_search(double traffic, double aht_s, const svcm_erlang_options *o,
+                        svcm_erlang_result *out, size_t index, svcm_error *err)
+{
+    /* The first stable N is floor(A) + 1; below it C = 1 and no goal with
+     * target_sl > 0 or a finite ASA can be met, and occupancy would be 1. */
+    double first = floor(traffic) + 1.0;
+    if (first > (double)o->max_agents)
+        return svcm__error(err, SVCM_ERANGE, index, "traffic",
+                           "%.6g Erlangs need more than max_agents = %u agents",
+                           traffic, (unsigned)o->max_agents);
+    uint32_t n = (uint32_t)first;
+    double b = erlang_b_run(traffic, n);
+    for (;;) {
+        double c = erlang_c_from_b(traffic, n, b);
+        svcm_erlang_result r;
+        fill_measures(traffic, aht_s, n, c, o->target_answer_s, &r);
+        if (r.service_level >= o->target_sl && r.occupancy <= o->max_occupancy &&
+            r.asa_s <= o->max_asa_s) {
+            int rc = svcm_erlang_staff_with_shrinkage(n, o->shrinkage, &r.staff, err);
+            if (rc != SVCM_OK) {
+                if (err != NULL)
+                    err->index = index;
+                return rc;
+            }
+            *out = r;
+            return SVCM_OK;
+        }
+        if (n >= o->max_agents)
+            break;
+        n++;
+        b = erlang_b_step(traffic, b, n); /* reuse B(n-1): one step per candidate */
+    }
+    return svcm__error(err, SVCM_ERANGE, index, "traffic",
+                       "no agent count up to max_agents = %u meets the goals",
+                       (unsigned)o->max_agents);
+}
+
+int svcm_erlang_staff(double traffic, double aht_s, const svcm_erlang_options *opts,
+                      svcm_erlang_result *out, svcm_error *err)
+{
+    svcm_erlang_options defaults;
+    if (opts == NULL) {
+        svcm_erlang_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_aht(aht_s, err);
+    if (rc == SVCM_OK)
+        rc = check_options(opts, err);
+    if (rc != SVCM_OK)
+        return rc;
+    return staff_search(traffic, aht_s, opts, out, SVCM_NO_INDEX, err);
+}
+
+int svcm_erlang_staff_batch(const double *traffic, const double *aht_s, size_t n,
+                            const svcm_erlang_options *opts, svcm_erlang_result *out,
+                            svcm_error *err)
+{
+    svcm_erlang_options defaults;
+    if (opts == NULL) {
+        svcm_erlang_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (n > 0 && (traffic == NULL || aht_s == NULL || out == NULL))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array with n > 0");
+    int rc = check_options(opts, err);
+    if (rc != SVCM_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (!svcm__finite(traffic[i]) || traffic[i] < 0.0)
+            return svcm__error(err, SVCM_EINVAL, i, "traffic",
+                               "traffic must be finite and >= 0 Erlangs");
+        if (!svcm__finite(aht_s[i]) || !(aht_s[i] > 0.0))
+            return svcm__error(err, SVCM_EINVAL, i, "aht_s",
+                               "average handle time must be finite and > 0 seconds");
+    }
+    /* Search every interval before writing any output, so that an
+     * unreachable goal in interval i leaves out untouched. The searches are
+     * cheap (O(N) each) and their results are kept only in the second pass
+     * to avoid an allocation. */
+    for (size_t i = 0; i < n; i++) {
+        svcm_erlang_result r;
+        rc = staff_search(traffic[i], aht_s[i], opts, &r, i, err);
+        if (rc != SVCM_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < n; i++)
+        (void)staff_search(traffic[i], aht_s[i], opts, &out[i], i, err);
+    return SVCM_OK;
+}
