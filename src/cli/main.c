@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
     {"demo", cli_cmd_demo, "write a synthetic data set and run every command on it"},
     {"kpi", cli_cmd_kpi, "ticket KPIs (times, SLA, FCR) or survey KPIs (NPS, CSAT, CES)"},
+    {"pdca", cli_cmd_pdca, "a saved PDCA cycle: goal, actions, Check, signals, audit"},
     {"priority", cli_cmd_priority, "dispatch order with Eisenhower quadrant and ITIL priority"},
     {"segment", cli_cmd_segment, "five-tier customer segmentation with RFM scores"},
     {"staff", cli_cmd_staff, "Erlang C staffing for an interval"},

@@ -239,31 +239,37 @@ int cli_svg_histogram(FILE *out, const char *title, const char *unit, const doub
         lo = 0;
         hi = 1;
     }
-    if (!(hi > lo))
-        hi = lo + 1.0;
+    /* Durations are heavy-tailed: past two decades, bin on a log axis. */
+    int logx = lo > 0 && hi / lo > 100.0;
+    double a = logx ? log10(lo) : lo, b = logx ? log10(hi) : hi;
+    if (!(b > a))
+        b = a + 1.0;
+#define POS(v) ((logx ? log10(v) : (v)) - a) / (b - a)
     long long bins[NB] = {0}, top = 1;
     for (size_t i = 0; i < n; i++) {
-        int b = (int)((values[i] - lo) / (hi - lo) * NB);
-        if (b >= NB)
-            b = NB - 1;
-        if (b < 0)
-            b = 0;
-        bins[b]++;
+        int k = (int)(POS(values[i]) * NB);
+        if (k >= NB)
+            k = NB - 1;
+        if (k < 0)
+            k = 0;
+        bins[k]++;
     }
-    for (int b = 0; b < NB; b++)
-        if (bins[b] > top)
-            top = bins[b];
+    for (int k = 0; k < NB; k++)
+        if (bins[k] > top)
+            top = bins[k];
     begin(out, W, H, title);
     double bw = pw / NB;
-    for (int b = 0; b < NB; b++) {
-        double h = ph * (double)bins[b] / (double)top;
+    for (int k = 0; k < NB; k++) {
+        double h = ph * (double)bins[k] / (double)top;
         fprintf(out,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4e79a7\" "
                 "stroke=\"#fff\"/>\n",
-                L + b * bw, T + ph - h, bw, h);
+                L + k * bw, T + ph - h, bw, h);
     }
     for (size_t m = 0; m < n_marks; m++) {
-        double x = L + pw * (marks[m] - lo) / (hi - lo);
+        if (!(marks[m] > 0 || !logx))
+            continue;
+        double x = L + pw * (POS(marks[m]));
         if (!(x >= L && x <= L + pw))
             continue;
         fprintf(out,
@@ -274,15 +280,18 @@ int cli_svg_histogram(FILE *out, const char *title, const char *unit, const doub
         snprintf(lab, sizeof lab, "%s %.3g", mark_labels[m], marks[m]);
         text(out, x + 3, T + 14 + 14 * (double)(m % 3), 11, "start", "#d62728", lab);
     }
+#undef POS
     fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#222\"/>\n", L,
             T + ph, L + pw, T + ph);
     for (int i = 0; i <= 4; i++) {
         char lab[32];
-        snprintf(lab, sizeof lab, "%.3g", lo + (hi - lo) * i / 4.0);
+        double v = a + (b - a) * i / 4.0;
+        snprintf(lab, sizeof lab, "%.3g", logx ? pow(10.0, v) : v);
         text(out, L + pw * i / 4.0, T + ph + 18, 11, "middle", "#333", lab);
     }
-    char axis[96];
-    snprintf(axis, sizeof axis, "%s (%zu values; bar height: count, max %lld)", unit, n, top);
+    char axis[128];
+    snprintf(axis, sizeof axis, "%s%s (%zu values; bar height: count, max %lld)", unit,
+             logx ? ", log scale" : "", n, top);
     text(out, L + pw / 2, H - 14, 12, "middle", "#222", axis);
     return end(out);
 }
