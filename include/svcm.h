@@ -8,6 +8,7 @@
 #include "svcm/common.h"
 #include "svcm/stats.h"
 #include "svcm/tier.h"
+#include "svcm/calendar.h"
 #include "svcm/erlang.h"
 #include "svcm/kpi.h"
 

@@ -1,0 +1,530 @@
+/* Lua binding of the calendar engine: svcm.Calendar, svcm.calendar_parse,
+ * svcm.sla, svcm.sla_compliance, svcm.days_from_civil, svcm.civil_from_days. */
+#include "svcmlua.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "svcm/calendar.h"
+
+#define CAL_MT "svcm.Calendar"
+
+typedef struct {
+    svcm_calendar *cal;
+} lcal;
+
+static svcm_calendar *check_cal(lua_State *L, int arg)
+{
+    lcal *c = luaL_checkudata(L, arg, CAL_MT);
+    if (c->cal == NULL)
+        luaL_argerror(L, arg, "calendar is closed");
+    return c->cal;
+}
+
+static void push_cal(lua_State *L, svcm_calendar *cal)
+{
+    lcal *c = lua_newuserdatauv(L, sizeof *c, 0);
+    c->cal = cal;
+    luaL_setmetatable(L, CAL_MT);
+}
+
+/* "HH:MM", "H:MM" or "HH:MM:SS" (24:00 allowed) -> seconds, or -1. */
+static long parse_hms(const char *s)
+{
+    long h = 0, m, sec = 0;
+    int nd = 0;
+    while (*s >= '0' && *s <= '9' && nd < 2) {
+        h = h * 10 + (*s++ - '0');
+        nd++;
+    }
+    if (nd == 0 || *s++ != ':')
+        return -1;
+    if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
+        return -1;
+    m = (s[0] - '0') * 10 + (s[1] - '0');
+    s += 2;
+    if (*s == ':') {
+        s++;
+        if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
+            return -1;
+        sec = (s[0] - '0') * 10 + (s[1] - '0');
+        s += 2;
+    }
+    if (*s != '\0' || m > 59 || sec > 59 || h > 24 || (h == 24 && (m || sec)))
+        return -1;
+    return h * 3600 + m * 60 + sec;
+}
+
+static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/* "YYYY-MM-DD", optionally with a leading '-' and up to 7 year digits. */
+static bool parse_date(const char *s, svcm_date *out)
+{
+    bool neg = *s == '-';
+    s += neg;
+    long y = 0;
+    int nd = 0;
+    while (digit(*s) && nd < 7) {
+        y = y * 10 + (*s++ - '0');
+        nd++;
+    }
+    if (nd == 0 || s[0] != '-' || !digit(s[1]) || !digit(s[2]) || s[3] != '-' || !digit(s[4]) ||
+        !digit(s[5]) || s[6] != '\0')
+        return false;
+    out->year = (int32_t)(neg ? -y : y);
+    out->month = (s[1] - '0') * 10 + (s[2] - '0');
+    out->day = (s[4] - '0') * 10 + (s[5] - '0');
+    return true;
+}
+
+/* The value on top of the stack as a time of day; pops it. */
+static int32_t pop_time(lua_State *L, int day, lua_Integer k, const char *what)
+{
+    int32_t v = 0;
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        long s = parse_hms(lua_tostring(L, -1));
+        if (s < 0)
+            luaL_error(L, "week[%d][%d]: %s '%s' is not HH:MM or HH:MM:SS", day, (int)k, what,
+                       lua_tostring(L, -1));
+        v = (int32_t)s;
+    } else if (lua_isinteger(L, -1)) {
+        lua_Integer x = lua_tointeger(L, -1);
+        if (x < INT32_MIN || x > INT32_MAX)
+            luaL_error(L, "week[%d][%d]: %s out of range", day, (int)k, what);
+        v = (int32_t)x;
+    } else {
+        luaL_error(L, "week[%d][%d]: %s must be 'HH:MM' or integer seconds", day, (int)k, what);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/* svcm.Calendar(offset_minutes, week, holidays) */
+static int l_calendar(lua_State *L)
+{
+    lua_Integer offset = luaL_optinteger(L, 1, 0);
+    if (offset < INT32_MIN || offset > INT32_MAX)
+        return luaL_argerror(L, 1, "offset out of range");
+    size_t n_iv = 0, n_hol = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        if (lua_rawlen(L, 2) != 7)
+            return luaL_argerror(L, 2, "week must have 7 days (Monday first)");
+        for (int d = 1; d <= 7; d++) {
+            int t = lua_rawgeti(L, 2, d);
+            if (t == LUA_TTABLE)
+                n_iv += lua_rawlen(L, -1);
+            else if (t != LUA_TNIL)
+                return luaL_argerror(L, 2, "each day must be a table of {start, end} pairs");
+            lua_pop(L, 1);
+        }
+    }
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        n_hol = lua_rawlen(L, 3);
+    }
+    if (n_iv > 100000 || n_hol > 10000000)
+        return luaL_error(L, "svcm.Calendar: too many intervals or holidays");
+    /* Scratch arrays live in userdata so a raise frees them. */
+    svcm_calendar_interval *iv = lua_newuserdatauv(L, n_iv * sizeof *iv + 1, 0);
+    svcm_date *hol = lua_newuserdatauv(L, n_hol * sizeof *hol + 1, 0);
+    size_t k = 0;
+    for (int d = 1; d <= 7 && n_iv > 0; d++) {
+        if (lua_rawgeti(L, 2, d) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer j = 1; j <= len; j++) {
+            if (lua_rawgeti(L, -1, j) != LUA_TTABLE)
+                return luaL_error(L, "week[%d][%d] must be a {start, end} pair", d, (int)j);
+            lua_rawgeti(L, -1, 1);
+            iv[k].start = pop_time(L, d, j, "start");
+            lua_rawgeti(L, -1, 2);
+            iv[k].end = pop_time(L, d, j, "end");
+            iv[k].weekday = d - 1;
+            k++;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    for (size_t i = 0; i < n_hol; i++) {
+        int t = lua_rawgeti(L, 3, (lua_Integer)(i + 1));
+        if (t == LUA_TSTRING) {
+            svcm_date date;
+            if (!parse_date(lua_tostring(L, -1), &date))
+                return luaL_error(L, "holidays[%d]: '%s' is not YYYY-MM-DD", (int)(i + 1),
+                                  lua_tostring(L, -1));
+            hol[i] = date;
+        } else if (t == LUA_TTABLE) {
+            lua_Integer y = 0, m = 0, dd = 0;
+            lua_getfield(L, -1, "year");
+            y = luaL_checkinteger(L, -1);
+            lua_getfield(L, -2, "month");
+            m = luaL_checkinteger(L, -1);
+            lua_getfield(L, -3, "day");
+            dd = luaL_checkinteger(L, -1);
+            lua_pop(L, 3);
+            if (y < INT32_MIN || y > INT32_MAX || m < INT32_MIN || m > INT32_MAX ||
+                dd < INT32_MIN || dd > INT32_MAX)
+                return luaL_error(L, "holidays[%d]: out of range", (int)(i + 1));
+            hol[i] = (svcm_date){(int32_t)y, (int32_t)m, (int32_t)dd};
+        } else {
+            return luaL_error(L, "holidays[%d]: expected 'YYYY-MM-DD' or {year=, month=, day=}",
+                              (int)(i + 1));
+        }
+        lua_pop(L, 1);
+    }
+    svcm_calendar_options o;
+    svcm_calendar_options_init(&o);
+    o.utc_offset_minutes = (int32_t)offset;
+    o.intervals = iv;
+    o.n_intervals = k;
+    o.holidays = hol;
+    o.n_holidays = n_hol;
+    svcm_calendar *cal = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_calendar_new(&o, NULL, &cal, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_cal(L, cal);
+    return 1;
+}
+
+static int l_calendar_parse(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    svcm_calendar *cal = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_calendar_parse(text, len, NULL, &cal, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_cal(L, cal);
+    return 1;
+}
+
+static int l_cal_gc(lua_State *L)
+{
+    lcal *c = luaL_checkudata(L, 1, CAL_MT);
+    svcm_calendar_free(c->cal);
+    c->cal = NULL;
+    return 0;
+}
+
+static int l_business_seconds(lua_State *L)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    int64_t v;
+    int rc = svcm_calendar_business_seconds(cal, luaL_checkinteger(L, 2), luaL_checkinteger(L, 3),
+                                            &v);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushinteger(L, v);
+    return 1;
+}
+
+static int l_add_business_seconds(lua_State *L)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    int64_t v;
+    int rc = svcm_calendar_add_business_seconds(cal, luaL_checkinteger(L, 2),
+                                                luaL_checkinteger(L, 3), &v);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushinteger(L, v);
+    return 1;
+}
+
+static int batch(lua_State *L, int add)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    size_t n, m;
+    const int64_t *a = svcmlua_checkint64s(L, 2, &n);
+    const int64_t *b = svcmlua_checkint64s(L, 3, &m);
+    if (n != m)
+        return luaL_argerror(L, 3, "length differs from argument 2");
+    int64_t *out = lua_newuserdatauv(L, n * sizeof *out + 1, 0);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = add ? svcm_calendar_add_business_seconds_batch(cal, a, b, n, out, &err)
+                 : svcm_calendar_business_seconds_batch(cal, a, b, n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    svcmlua_pushint64s(L, out, n);
+    return 1;
+}
+
+static int l_business_seconds_batch(lua_State *L) { return batch(L, 0); }
+static int l_add_business_seconds_batch(lua_State *L) { return batch(L, 1); }
+
+static int l_is_open(lua_State *L)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    bool open;
+    int rc = svcm_calendar_is_open(cal, luaL_checkinteger(L, 2), &open);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushboolean(L, open);
+    return 1;
+}
+
+static int l_next_open(lua_State *L)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    int64_t v;
+    int rc = svcm_calendar_next_open(cal, luaL_checkinteger(L, 2), &v);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushinteger(L, v);
+    return 1;
+}
+
+static int l_to_text(lua_State *L)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    size_t len = 0;
+    (void)svcm_calendar_to_text(cal, NULL, 0, &len);
+    luaL_Buffer b;
+    char *buf = luaL_buffinitsize(L, &b, len + 1);
+    int rc = svcm_calendar_to_text(cal, buf, len + 1, &len);
+    if (rc != SVCM_OK)
+        return svcmlua_raise(L, rc, NULL);
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
+/* ------------------------------------------------------------------- SLA */
+
+/* An optional integer field of the table at idx; absent -> SVCM_SLA_NONE. */
+static int64_t opt_instant(lua_State *L, int idx, const char *key)
+{
+    int t = lua_getfield(L, idx, key);
+    int64_t v = SVCM_SLA_NONE;
+    if (t != LUA_TNIL) {
+        int ok = 0;
+        v = lua_tointegerx(L, -1, &ok);
+        if (!ok)
+            luaL_error(L, "ticket field '%s': integer expected, got %s", key, luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static int64_t req_integer(lua_State *L, int idx, const char *key)
+{
+    int64_t v = opt_instant(L, idx, key);
+    if (v == SVCM_SLA_NONE)
+        luaL_error(L, "ticket field '%s' is required", key);
+    return v;
+}
+
+/* Read the ticket table at idx; pauses go into a userdata pushed on the stack. */
+static void read_ticket(lua_State *L, int idx, svcm_sla_ticket *t)
+{
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    memset(t, 0, sizeof *t);
+    t->created = req_integer(L, idx, "created");
+    t->first_response = opt_instant(L, idx, "first_response");
+    t->resolved = opt_instant(L, idx, "resolved");
+    t->response_target = req_integer(L, idx, "response_target");
+    t->resolution_target = req_integer(L, idx, "resolution_target");
+    int ty = lua_getfield(L, idx, "pauses");
+    size_t n = 0;
+    if (ty == LUA_TTABLE)
+        n = lua_rawlen(L, -1);
+    else if (ty != LUA_TNIL)
+        luaL_error(L, "ticket field 'pauses': table expected");
+    if (n > 10000000)
+        luaL_error(L, "ticket field 'pauses': too many pauses");
+    svcm_sla_pause *p = lua_newuserdatauv(L, n * sizeof *p + 1, 0);
+    for (size_t k = 0; k < n; k++) {
+        if (lua_rawgeti(L, -2, (lua_Integer)(k + 1)) != LUA_TTABLE)
+            luaL_error(L, "pauses[%d] must be a {start, end} pair", (int)(k + 1));
+        int ok = 0;
+        lua_rawgeti(L, -1, 1);
+        p[k].start = lua_tointegerx(L, -1, &ok);
+        if (!ok)
+            luaL_error(L, "pauses[%d]: integer start expected", (int)(k + 1));
+        lua_rawgeti(L, -2, 2);
+        if (lua_isnil(L, -1)) {
+            p[k].end = SVCM_SLA_NONE;
+        } else {
+            p[k].end = lua_tointegerx(L, -1, &ok);
+            if (!ok)
+                luaL_error(L, "pauses[%d]: integer end (or nil while on hold) expected",
+                           (int)(k + 1));
+        }
+        lua_pop(L, 3);
+    }
+    t->pauses = p;
+    t->n_pauses = n;
+    lua_remove(L, -2); /* the pauses table; keep the userdata */
+}
+
+static void push_metric(lua_State *L, const svcm_sla_metric *m)
+{
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, m->elapsed);
+    lua_setfield(L, -2, "elapsed");
+    lua_pushinteger(L, m->remaining);
+    lua_setfield(L, -2, "remaining");
+    if (m->due != SVCM_SLA_NONE) {
+        lua_pushinteger(L, m->due);
+        lua_setfield(L, -2, "due");
+    }
+    lua_pushboolean(L, m->stopped);
+    lua_setfield(L, -2, "stopped");
+    lua_pushboolean(L, m->met);
+    lua_setfield(L, -2, "met");
+    lua_pushboolean(L, m->breached);
+    lua_setfield(L, -2, "breached");
+}
+
+static void push_result(lua_State *L, const svcm_sla_result *r)
+{
+    lua_createtable(L, 0, 2);
+    push_metric(L, &r->response);
+    lua_setfield(L, -2, "response");
+    push_metric(L, &r->resolution);
+    lua_setfield(L, -2, "resolution");
+}
+
+/* svcm.sla(cal, ticket, now) -> {response = {...}, resolution = {...}} */
+static int l_sla(lua_State *L)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    lua_Integer now = luaL_checkinteger(L, 3);
+    svcm_sla_ticket t;
+    read_ticket(L, 2, &t);
+    svcm_sla_result r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_sla_evaluate(cal, &t, now, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_result(L, &r);
+    return 1;
+}
+
+static void push_rate(lua_State *L, const svcm_sla_rate *r)
+{
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, (lua_Integer)r->met);
+    lua_setfield(L, -2, "met");
+    lua_pushinteger(L, (lua_Integer)r->breached);
+    lua_setfield(L, -2, "breached");
+    lua_pushinteger(L, (lua_Integer)r->pending);
+    lua_setfield(L, -2, "pending");
+    lua_pushnumber(L, r->rate);
+    lua_setfield(L, -2, "rate");
+    svcmlua_pushinterval(L, r->ci);
+    lua_setfield(L, -2, "ci");
+}
+
+/* svcm.sla_compliance(cal, tickets, now [, confidence]) -> summary, per_ticket */
+static int l_sla_compliance(lua_State *L)
+{
+    svcm_calendar *cal = check_cal(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer now = luaL_checkinteger(L, 3);
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    size_t n = lua_rawlen(L, 2);
+    if (n > 10000000)
+        return luaL_argerror(L, 2, "too many tickets");
+    svcm_sla_ticket *t = lua_newuserdatauv(L, n * sizeof *t + 1, 0);
+    svcm_sla_result *per = lua_newuserdatauv(L, n * sizeof *per + 1, 0);
+    /* Each ticket's pauses array is a userdata kept alive in this table. */
+    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
+    int anchor = lua_gettop(L);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 2, (lua_Integer)(i + 1));
+        read_ticket(L, -1, &t[i]); /* pushes the pauses userdata */
+        lua_rawseti(L, anchor, (lua_Integer)(i + 1));
+        lua_pop(L, 1);
+    }
+    svcm_sla_summary s;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_sla_compliance(cal, t, n, now, confidence, &s, per, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, 0, 2);
+    push_rate(L, &s.response);
+    lua_setfield(L, -2, "response");
+    push_rate(L, &s.resolution);
+    lua_setfield(L, -2, "resolution");
+    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_result(L, &per[i]);
+        lua_rawseti(L, -2, (lua_Integer)(i + 1));
+    }
+    return 2;
+}
+
+static int l_days_from_civil(lua_State *L)
+{
+    lua_Integer y = luaL_checkinteger(L, 1), m = luaL_checkinteger(L, 2),
+                d = luaL_checkinteger(L, 3);
+    if (y < INT32_MIN || y > INT32_MAX || m < INT32_MIN || m > INT32_MAX || d < INT32_MIN ||
+        d > INT32_MAX)
+        return svcmlua_fail(L, SVCM_EINVAL, NULL);
+    svcm_date date = {(int32_t)y, (int32_t)m, (int32_t)d};
+    int64_t days;
+    int rc = svcm_days_from_civil(&date, &days);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushinteger(L, days);
+    return 1;
+}
+
+static int l_civil_from_days(lua_State *L)
+{
+    svcm_date date;
+    int rc = svcm_civil_from_days(luaL_checkinteger(L, 1), &date);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushinteger(L, date.year);
+    lua_pushinteger(L, date.month);
+    lua_pushinteger(L, date.day);
+    return 3;
+}
+
+static const luaL_Reg cal_methods[] = {
+    {"business_seconds", l_business_seconds},
+    {"add_business_seconds", l_add_business_seconds},
+    {"business_seconds_batch", l_business_seconds_batch},
+    {"add_business_seconds_batch", l_add_business_seconds_batch},
+    {"is_open", l_is_open},
+    {"next_open", l_next_open},
+    {"to_text", l_to_text},
+    {"close", l_cal_gc},
+    {NULL, NULL},
+};
+
+static const luaL_Reg funcs[] = {
+    {"Calendar", l_calendar},
+    {"calendar_parse", l_calendar_parse},
+    {"sla", l_sla},
+    {"sla_compliance", l_sla_compliance},
+    {"days_from_civil", l_days_from_civil},
+    {"civil_from_days", l_civil_from_days},
+    {NULL, NULL},
+};
+
+void svcmlua_open_calendar(lua_State *L)
+{
+    luaL_newmetatable(L, CAL_MT);
+    lua_pushcfunction(L, l_cal_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_cal_gc);
+    lua_setfield(L, -2, "__close");
+    luaL_newlib(L, cal_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_setfuncs(L, funcs, 0);
+}

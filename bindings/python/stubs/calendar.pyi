@@ -1,0 +1,95 @@
+# Type stubs for the calendar engine of svcm (merged into svcm.pyi by the lead).
+import array
+import datetime
+from typing import Iterable, Literal, NamedTuple, Optional, Sequence, Tuple, Union, overload
+
+_Time = Union[str, int]  # "HH:MM", "HH:MM:SS" or seconds since local midnight
+_Day = Optional[Sequence[Tuple[_Time, _Time]]]
+_Date = Union[str, datetime.date]  # "YYYY-MM-DD" or a date
+_Int64s = Union[Sequence[int], memoryview, bytes, "array.array[int]"]
+_OptInt64s = Union[Sequence[Optional[int]], memoryview, "array.array[int]", None]
+_Pause = Tuple[int, Optional[int]]
+
+SLA_NONE: int
+
+class Calendar:
+    def __new__(
+        cls,
+        utc_offset_minutes: int = ...,
+        week: Optional[Sequence[_Day]] = ...,
+        holidays: Optional[Iterable[_Date]] = ...,
+    ) -> Calendar: ...
+    def business_seconds(self, start: int, end: int, /) -> int: ...
+    def business_seconds_batch(self, starts: _Int64s, ends: _Int64s, /) -> list[int]: ...
+    def add_business_seconds(self, start: int, seconds: int, /) -> int: ...
+    def add_business_seconds_batch(self, starts: _Int64s, seconds: _Int64s, /) -> list[int]: ...
+    def is_open(self, t: int, /) -> bool: ...
+    def next_open(self, t: int, /) -> int: ...
+    def to_text(self) -> str: ...
+    @classmethod
+    def parse(cls, text: str, /) -> Calendar: ...
+
+class SlaMetric(NamedTuple):
+    elapsed: int
+    remaining: int
+    due: Optional[int]
+    stopped: bool
+    met: bool
+    breached: bool
+
+class SlaResult(NamedTuple):
+    response: SlaMetric
+    resolution: SlaMetric
+
+class SlaRate(NamedTuple):
+    met: int
+    breached: int
+    pending: int
+    rate: float
+    ci: Tuple[float, float]
+
+class SlaSummary(NamedTuple):
+    response: SlaRate
+    resolution: SlaRate
+
+def sla(
+    calendar: Calendar,
+    created: int,
+    first_response: Optional[int] = ...,
+    resolved: Optional[int] = ...,
+    pauses: Optional[Sequence[_Pause]] = ...,
+    *,
+    response_target: int,
+    resolution_target: int,
+    now: int,
+) -> SlaResult: ...
+@overload
+def sla_compliance(
+    calendar: Calendar,
+    created: _Int64s,
+    first_response: _OptInt64s = ...,
+    resolved: _OptInt64s = ...,
+    *,
+    response_target: Union[int, _Int64s],
+    resolution_target: Union[int, _Int64s],
+    now: int,
+    pauses: Optional[Sequence[Optional[Sequence[_Pause]]]] = ...,
+    confidence: float = ...,
+    per_ticket: Literal[False] = ...,
+) -> SlaSummary: ...
+@overload
+def sla_compliance(
+    calendar: Calendar,
+    created: _Int64s,
+    first_response: _OptInt64s = ...,
+    resolved: _OptInt64s = ...,
+    *,
+    response_target: Union[int, _Int64s],
+    resolution_target: Union[int, _Int64s],
+    now: int,
+    pauses: Optional[Sequence[Optional[Sequence[_Pause]]]] = ...,
+    confidence: float = ...,
+    per_ticket: Literal[True],
+) -> Tuple[SlaSummary, list[SlaResult]]: ...
+def days_from_civil(year: int, month: int, day: int, /) -> int: ...
+def civil_from_days(days: int, /) -> Tuple[int, int, int]: ...
