@@ -1,1 +1,0 @@
-# Type stubs for the svcm extension module.
