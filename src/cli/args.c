@@ -64,7 +64,29 @@ bool cli_common_opt(cli_args *a, cli_common *c)
         c->svg = a->value;
         return true;
     }
+    if (cli_opt(a, "--col")) {
+        const char *eq = strchr(a->value, '=');
+        if (eq == NULL || eq == a->value || eq[1] == '\0')
+            cli_usage_error(a, "--col needs FIELD=COLUMN, got '%s'", a->value);
+        if (c->n_renames == CLI_MAX_RENAMES)
+            cli_usage_error(a, "at most %d --col options", CLI_MAX_RENAMES);
+        /* Split in place: the argument vector is ours. */
+        char *v = (char *)a->value;
+        v[eq - a->value] = '\0';
+        c->rename_from[c->n_renames] = v;
+        c->rename_to[c->n_renames] = eq + 1;
+        c->n_renames++;
+        return true;
+    }
     return false;
+}
+
+const char *cli_colname(const cli_common *c, const char *field)
+{
+    for (size_t i = c->n_renames; i-- > 0;)
+        if (strcmp(c->rename_from[i], field) == 0)
+            return c->rename_to[i];
+    return field;
 }
 
 double cli_opt_double(const cli_args *a, const char *name)

@@ -13,12 +13,20 @@
 /* Exit codes: 0 success, 1 bad data or failed computation, 2 usage error. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_DATA = 1, CLI_EXIT_USAGE = 2 };
 
+#define CLI_MAX_RENAMES 32
+
 /* Options every subcommand understands. */
 typedef struct cli_common {
     cli_format format; /* --format text|csv|json */
     const char *output; /* --output FILE (default stdout) */
     const char *svg;    /* --svg FILE */
+    /* --col FIELD=COLUMN: read FIELD from the file's column COLUMN */
+    const char *rename_from[CLI_MAX_RENAMES], *rename_to[CLI_MAX_RENAMES];
+    size_t n_renames;
 } cli_common;
+
+/* The column to read for a field: its --col mapping, or the field name. */
+const char *cli_colname(const cli_common *c, const char *field);
 
 /* A tiny long-option parser: --name VALUE, --name=VALUE, --flag. */
 typedef struct cli_args {

@@ -36,7 +36,8 @@ static const char kpi_help[] =
     "  --confidence P         interval level (default 0.95)\n"
     "  --format F             text (default), csv or json\n"
     "  --output FILE          write there instead of standard output\n"
-    "  --svg FILE             tickets: first-response time distribution\n";
+    "  --svg FILE             tickets: first-response time distribution\n"
+    "  --col FIELD=COLUMN     read FIELD (e.g. created) from a differently named column\n";
 
 typedef struct groups {
     size_t n;            /* number of groups */
@@ -549,7 +550,7 @@ done:
 }
 
 /* Which kind of file: look at the header. */
-static int sniff(const char *path, char sep, int *is_tickets)
+static int sniff(const char *path, char sep, const cli_common *c, int *is_tickets)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
@@ -559,10 +560,10 @@ static int sniff(const char *path, char sep, int *is_tickets)
     cli_csv r;
     int rc = cli_csv_open(&r, f, sep) == 0 ? cli_csv_next(&r) : -1;
     if (rc == 1) {
-        *is_tickets = cli_csv_column(r.fields, r.nfields, "created") >= 0;
-        if (!*is_tickets && cli_csv_column(r.fields, r.nfields, "nps") < 0 &&
-            cli_csv_column(r.fields, r.nfields, "csat") < 0 &&
-            cli_csv_column(r.fields, r.nfields, "ces") < 0) {
+        *is_tickets = cli_csv_column(r.fields, r.nfields, cli_colname(c, "created")) >= 0;
+        if (!*is_tickets && cli_csv_column(r.fields, r.nfields, cli_colname(c, "nps")) < 0 &&
+            cli_csv_column(r.fields, r.nfields, cli_colname(c, "csat")) < 0 &&
+            cli_csv_column(r.fields, r.nfields, cli_colname(c, "ces")) < 0) {
             fprintf(stderr, "svcm kpi: %s:1: neither a tickets file (column 'created') nor a survey "
                             "file (columns nps, csat or ces)\n", path);
             rc = -1;
@@ -579,7 +580,7 @@ static int sniff(const char *path, char sep, int *is_tickets)
 int cli_cmd_kpi(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "kpi"};
-    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {CLI_TEXT, NULL, NULL}};
+    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {CLI_TEXT, NULL, NULL, {0}, {0}, 0}};
     const char *file = NULL;
     while (a.i < argc) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
@@ -615,7 +616,7 @@ int cli_cmd_kpi(int argc, char **argv)
     if (file == NULL)
         cli_usage_error(&a, "no input file");
     int is_tickets = 0;
-    if (sniff(file, ',', &is_tickets) != 0)
+    if (sniff(file, ',', &o.c, &is_tickets) != 0)
         return CLI_EXIT_DATA;
     cli_dataset d;
     int code;
@@ -623,12 +624,12 @@ int cli_cmd_kpi(int argc, char **argv)
         if (o.response_target > 1e9 || o.resolution_target > 1e9)
             cli_usage_error(&a, "targets must be below 1e9 seconds");
         cli_col cols[7] = {
-            {"id", CLI_COL_STRING, false, false, -1, NULL},
-            {"created", CLI_COL_INSTANT, true, false, -1, NULL},
-            {"first_response", CLI_COL_INSTANT, true, true, -1, NULL},
-            {"resolved", CLI_COL_INSTANT, true, true, -1, NULL},
-            {"fcr", CLI_COL_DOUBLE, false, true, -1, NULL},
-            {"reopened", CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o.c, "id"), CLI_COL_STRING, false, false, -1, NULL},
+            {cli_colname(&o.c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
+            {cli_colname(&o.c, "first_response"), CLI_COL_INSTANT, true, true, -1, NULL},
+            {cli_colname(&o.c, "resolved"), CLI_COL_INSTANT, true, true, -1, NULL},
+            {cli_colname(&o.c, "fcr"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o.c, "reopened"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {o.by ? o.by : "", CLI_COL_STRING, o.by != NULL, true, -1, NULL},
         };
         if (cli_load_csv("kpi", file, ',', cols, 7, &d) != 0)
@@ -638,10 +639,10 @@ int cli_cmd_kpi(int argc, char **argv)
         if (o.c.svg)
             cli_usage_error(&a, "--svg is available for tickets files only");
         cli_col cols[5] = {
-            {"id", CLI_COL_STRING, false, false, -1, NULL},
-            {"nps", CLI_COL_DOUBLE, false, true, -1, NULL},
-            {"csat", CLI_COL_DOUBLE, false, true, -1, NULL},
-            {"ces", CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o.c, "id"), CLI_COL_STRING, false, false, -1, NULL},
+            {cli_colname(&o.c, "nps"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o.c, "csat"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o.c, "ces"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {o.by ? o.by : "", CLI_COL_STRING, o.by != NULL, true, -1, NULL},
         };
         if (cli_load_csv("kpi", file, ',', cols, 5, &d) != 0)

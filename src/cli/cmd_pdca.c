@@ -75,7 +75,7 @@ static int kvf(cli_table *t, const char *k, double v, int decimals)
 int cli_cmd_pdca(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "pdca"};
-    cli_common c = {CLI_TEXT, NULL, NULL};
+    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
     const char *file = NULL;
     int64_t as_of = 0;
     int have_as_of = 0;

@@ -30,7 +30,8 @@ static const char priority_help[] =
     "  --top N         print only the first N\n"
     "  --format F      text (default), csv or json\n"
     "  --output FILE   write there instead of standard output\n"
-    "  --svg FILE      Eisenhower 2x2 with the count in each quadrant\n";
+    "  --svg FILE      Eisenhower 2x2 with the count in each quadrant\n"
+    "  --col FIELD=COLUMN  read FIELD (e.g. due) from a differently named column\n";
 
 static int read_text(const char *path, char **text, size_t *len)
 {
@@ -54,7 +55,7 @@ static int read_text(const char *path, char **text, size_t *len)
 int cli_cmd_priority(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "priority"};
-    cli_common c = {CLI_TEXT, NULL, NULL};
+    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
     const char *file = NULL, *table = NULL;
     int64_t now = 0;
     int have_now = 0, all = 0;
@@ -106,15 +107,15 @@ int cli_cmd_priority(int argc, char **argv)
         }
     }
     cli_col cols[10] = {
-        {"id", CLI_COL_STRING, true, false, -1, NULL},
-        {"tier", CLI_COL_STRING, true, false, -1, NULL},
-        {"impact", CLI_COL_STRING, true, false, -1, NULL},
-        {"severity", CLI_COL_DOUBLE, true, false, -1, NULL},
-        {"value", CLI_COL_DOUBLE, true, false, -1, NULL},
-        {"created", CLI_COL_INSTANT, true, false, -1, NULL},
-        {"due", CLI_COL_INSTANT, true, true, -1, NULL},
-        {"urgent", CLI_COL_DOUBLE, false, true, -1, NULL},
-        {"resolved", CLI_COL_INSTANT, false, true, -1, NULL},
+        {cli_colname(&c, "id"), CLI_COL_STRING, true, false, -1, NULL},
+        {cli_colname(&c, "tier"), CLI_COL_STRING, true, false, -1, NULL},
+        {cli_colname(&c, "impact"), CLI_COL_STRING, true, false, -1, NULL},
+        {cli_colname(&c, "severity"), CLI_COL_DOUBLE, true, false, -1, NULL},
+        {cli_colname(&c, "value"), CLI_COL_DOUBLE, true, false, -1, NULL},
+        {cli_colname(&c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
+        {cli_colname(&c, "due"), CLI_COL_INSTANT, true, true, -1, NULL},
+        {cli_colname(&c, "urgent"), CLI_COL_DOUBLE, false, true, -1, NULL},
+        {cli_colname(&c, "resolved"), CLI_COL_INSTANT, false, true, -1, NULL},
         {"", CLI_COL_STRING, false, true, -1, NULL},
     };
     cli_dataset d;

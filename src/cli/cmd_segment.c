@@ -31,7 +31,8 @@ static const char segment_help[] =
     "  --separator C      field separator (default ,)\n"
     "  --format F         text (default), csv or json\n"
     "  --output FILE      write there instead of standard output (whole or not at all)\n"
-    "  --svg FILE         tier distribution chart with value share\n";
+    "  --svg FILE         tier distribution chart with value share\n"
+    "  --col FIELD=COLUMN same as the --*-col options, e.g. --col recency_days=days\n";
 
 typedef struct seg_cols {
     const char *id, *recency, *frequency, *monetary, *tenure, *p_alive;
@@ -332,7 +333,7 @@ static int migrate(const char *old_path, const char *new_path, char sep, const s
 int cli_cmd_segment(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "segment"};
-    cli_common c = {CLI_TEXT, NULL, NULL};
+    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
     seg_cols names = {"id", "recency_days", "frequency", "monetary", "tenure_days", "p_alive"};
     const char *file = NULL, *policy = NULL, *old_path = NULL, *new_path = NULL;
     int summary_only = 0, customers_only = 0;
@@ -382,6 +383,12 @@ int cli_cmd_segment(int argc, char **argv)
             cli_usage_error(&a, "one input file expected, got '%s' too", argv[a.i]);
         }
     }
+    names.id = cli_colname(&c, names.id);
+    names.recency = cli_colname(&c, names.recency);
+    names.frequency = cli_colname(&c, names.frequency);
+    names.monetary = cli_colname(&c, names.monetary);
+    names.tenure = cli_colname(&c, names.tenure);
+    names.p_alive = cli_colname(&c, names.p_alive);
     if (summary_only && customers_only)
         cli_usage_error(&a, "--summary-only and --customers-only exclude each other");
     svcm_segment_policy pol;

@@ -40,7 +40,7 @@ static int add_row(cli_table *t, const svcm_erlang_result *r, const char *note)
 int cli_cmd_staff(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "staff"};
-    cli_common c = {CLI_TEXT, NULL, NULL};
+    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
     double calls = NAN, aht = NAN, interval = NAN;
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);

@@ -98,6 +98,21 @@ class WithFiles(unittest.TestCase):
         self.assertEqual({x["group"] for x in doc["scores"]}, {"chat", "email"})
         self.assertEqual({x["metric"] for x in doc["consistency"]}, {"nps", "csat", "ces"})
 
+    def test_columns_can_be_renamed(self):
+        path = self.write("renamed.csv", "ref,likelihood\nA,10\nB,9\nC,3\nD,8\n")
+        r = run("kpi", path, "--col", "nps=likelihood", "--col", "id=ref", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (nps,) = json.loads(r.stdout)
+        self.assertAlmostEqual(nps["value"], 25.0, places=6)  # 2 promoters, 1 detractor of 4
+        self.assertEqual(run("kpi", path, "--col", "nps").returncode, 2)
+        t = self.write("t.csv", "opened,answered,closed\n"
+                       "2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,2026-03-02T10:00:00Z\n")
+        r = run("kpi", t, "--col", "created=opened", "--col", "first_response=answered",
+                "--col", "resolved=closed", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        times = {x["metric"]: x for x in json.loads(r.stdout)["times"]}
+        self.assertAlmostEqual(times["first_response"]["max_h"], 0.5, places=3)
+
     def test_out_of_scale_answer_names_file_row_and_field(self):
         path = self.write("bad.csv", "id,nps\nA,9\nB,11\n")
         out = os.path.join(self.dir, "out.txt")
