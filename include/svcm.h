@@ -11,5 +11,7 @@
 #include "svcm/calendar.h"
 #include "svcm/erlang.h"
 #include "svcm/kpi.h"
+#include "svcm/priority.h"
+#include "svcm/sketch.h"
 
 #endif /* SVCM_H */
