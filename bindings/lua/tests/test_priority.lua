@@ -1,0 +1,218 @@
+-- Tests of the priority engine's Lua surface. Plain script: raises on the
+-- first failure, prints "N passed, 0 failed" at the end.
+local svcm = require "svcm"
+
+local HOUR = 3600
+local passed, failed = 0, 0
+
+local function test(name, fn)
+  local ok, err = pcall(fn)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    io.stderr:write(name, ": ", tostring(err), "\n")
+  end
+end
+
+local function near(a, b, tol)
+  assert(math.abs(a - b) <= tol, string.format("%.17g ~= %.17g", a, b))
+end
+
+local function item(id, tier, impact, severity, value, created, due, urgent)
+  return {id = id, tier = tier or "regular", impact = impact or "team", severity = severity or 3,
+          value = value or 0.2, created = created or 0, due = due, urgent = urgent or false}
+end
+
+test("each quadrant and its advice", function()
+  local q, advice = svcm.quadrant(true, true)
+  assert(q == "do" and advice:find("now"))
+  assert(svcm.quadrant(false, true) == "schedule")
+  assert(svcm.quadrant(true, false) == "delegate")
+  assert(svcm.quadrant(false, false) == "eliminate")
+  assert(svcm.quadrant_advice("schedule"):find("plan"))
+  assert(svcm.quadrant_advice(3) == svcm.quadrant_advice("eliminate"))
+  assert(not pcall(svcm.quadrant_advice, "later"))
+end)
+
+test("built-in ITIL v3 table", function()
+  -- ITIL v3 Service Operation, Incident Management prioritisation.
+  local want = {{1, 2, 3}, {2, 3, 4}, {3, 4, 5}}
+  for i = 1, 3 do
+    for u = 1, 3 do
+      assert(svcm.itil_priority(i, u) == want[i][u])
+    end
+  end
+  assert(svcm.itil_priority("high", "low") == 3 and svcm.itil_priority("med", "medium") == 3)
+  assert(not pcall(svcm.itil_priority, "huge", 1))
+  local nothing, msg, code = svcm.itil_priority(4, 1)
+  assert(nothing == nil and msg:find("impact") and code == svcm.codes.EINVAL)
+end)
+
+test("caller tables as rows and text, and invalid tables", function()
+  local rows = {{1, 1, 2, 3}, {2, 3, 3, 4}}
+  assert(svcm.itil_priority(2, 4, rows) == 4)
+  assert(svcm.itil_priority(2, 1, "1 1 2 3\n2, 3, 3, 4\n") == 2)
+  local t = svcm.itil_table("# comment\n1 2\n2 3\n")
+  assert(#t == 2 and t[2][2] == 3)
+  local none, msg, code = svcm.itil_table({{1, 2}, {3}})
+  assert(none == nil and code == svcm.codes.EINVAL and msg:find("hole"))
+  none, msg, code = svcm.itil_table({{1, 0}})
+  assert(none == nil and code == svcm.codes.EINVAL and msg:find("cell"))
+  none, msg, code = svcm.itil_table("1 2 3\n2 3 4\n3 4\n")
+  assert(none == nil and code == svcm.codes.EFORMAT and msg:find("line 3"))
+end)
+
+test("hand-computed scores in dispatch order", function()
+  local r = svcm.prioritize({
+    item(1, "vip", "organisation", 1, 1.0, 0, HOUR),
+    item(2, "lost", "individual", 4, 0.0, HOUR, 11 * HOUR),
+    item(3, "key", "department", 2, 0.5, -HOUR, 7 * HOUR),
+  }, HOUR)
+  assert(r[1].id == 1 and r[1].quadrant == "do" and r[1].priority == 1)
+  near(r[1].score, 101.0, 1e-12) -- 40 + 30 + 10 + 20 + 1 h of aging
+  assert(r[2].id == 3 and r[2].quadrant == "schedule" and r[2].priority == 4)
+  near(r[2].score, 80 / 3 + 7.5 + 7.5 + 5 + 2, 1e-9)
+  near(r[2].importance, 0.6625, 1e-12)
+  assert(r[3].id == 2 and r[3].score == 0.0 and r[3].index == 2)
+end)
+
+test("same request becomes urgent as time passes", function()
+  local it = {item(7, "vip", "organisation", 1, 1.0, 0, 4 * HOUR)}
+  assert(svcm.prioritize(it, HOUR)[1].quadrant == "schedule")
+  assert(svcm.prioritize(it, 3 * HOUR)[1].quadrant == "do")
+  near(svcm.urgency(it[1], 2 * HOUR), 0.5, 1e-12)
+  near(svcm.importance(it[1]), 1.0, 1e-12)
+  local r = svcm.prioritize(it, HOUR, {urgent_threshold = 0.2})
+  assert(r[1].quadrant == "do")
+end)
+
+test("ties by due, then id, then input order", function()
+  local r = svcm.prioritize({item(30), item(20), item(20), item(10), item(50, nil, nil, nil, nil, 0, 1000000),
+                             item(40, nil, nil, nil, nil, 0, 999999)}, 0)
+  local ids, idx = {}, {}
+  for i, x in ipairs(r) do ids[i], idx[i] = x.id, x.index end
+  assert(table.concat(ids, ",") == "40,50,10,20,20,30")
+  assert(table.concat(idx, ",") == "6,5,4,2,3,1")
+end)
+
+test("columns give the same order as a list of tables", function()
+  local items, cols = {}, {id = {}, tier = {}, impact = {}, severity = {}, value = {}, created = {},
+                           due = {}}
+  local seed = 12345
+  local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n end
+  for i = 1, 300 do
+    local created = rnd(40 * HOUR)
+    local it = item(rnd(100), rnd(5), rnd(4), 1 + rnd(4), rnd(5) / 4, created, created + rnd(40 * HOUR))
+    items[i] = it
+    for k in pairs(cols) do cols[k][i] = it[k] end
+  end
+  local a, b = svcm.prioritize(items, 20 * HOUR), svcm.prioritize(cols, 20 * HOUR)
+  local c = svcm.classify(items, 20 * HOUR, {sort = true})
+  local d = svcm.classify(items, 20 * HOUR)
+  for i = 1, 300 do
+    assert(a[i].id == b[i].id and a[i].score == b[i].score and a[i].index == b[i].index)
+    assert(c[i].index == a[i].index and d[i].index == i)
+    if i > 1 then
+      local p, c = a[i - 1], a[i]
+      assert(p.score > c.score or (p.score == c.score and
+        (items[p.index].due < items[c.index].due or (items[p.index].due == items[c.index].due and
+          (p.id < c.id or (p.id == c.id and p.index < c.index))))))
+    end
+  end
+end)
+
+test("bad records name index and field", function()
+  for _, case in ipairs({{"tier", 5}, {"impact", 4}, {"severity", 0}, {"value", 0 / 0}, {"due", -1}}) do
+    local items = {item(1, nil, nil, nil, nil, 0, 10), item(2, nil, nil, nil, nil, 0, 10)}
+    items[2][case[1]] = case[2]
+    local none, msg, code = svcm.prioritize(items, 0)
+    assert(none == nil and code == svcm.codes.EINVAL, case[1])
+    assert(msg:find("record 1, field '" .. case[1] .. "'", 1, true), msg)
+  end
+  local none, msg = svcm.prioritize({{id = 1}}, 0)
+  assert(none == nil and msg:find("missing"))
+  none, msg = svcm.prioritize({item(1, "gold")}, 0)
+  assert(none == nil and msg:find("tier"))
+  assert(not pcall(svcm.prioritize, {item(1, nil, nil, "high")}, 0)) -- misuse raises
+  none, msg = svcm.prioritize({item(1)}, 0, {w_itil = -1})
+  assert(none == nil and msg:find("w_itil"))
+end)
+
+test("aging bounds starvation", function()
+  local old = item(0, "lost", "individual", 4, 0.0, 0, nil)
+  local new = item(1, "vip", "organisation", 1, 1.0, 100 * HOUR + 1, 100 * HOUR + 1)
+  assert(svcm.prioritize({old, new}, 200 * HOUR)[1].id == 0)
+  local newer = item(1, "vip", "organisation", 1, 1.0, 100 * HOUR - 1, 100 * HOUR - 1)
+  assert(svcm.prioritize({old, newer}, 200 * HOUR)[1].id == 1)
+  assert(svcm.prioritize({old, new}, 200 * HOUR, {aging_per_hour = 0})[1].id == 1)
+end)
+
+test("wsjf is cost of delay over job size", function()
+  -- Jason Yip, "Problems I have with SAFe-style WSJF" (2024): 1 + 3 + 5 = 9.
+  assert(svcm.wsjf(1, 3, 5, 2) == 4.5)
+  local v = svcm.wsjf({1, 8}, {3, 13}, {5, 1}, {2, 8})
+  assert(v[1] == 4.5 and v[2] == 22 / 8)
+  local none, msg, code = svcm.wsjf(1, 1, 1, 0)
+  assert(none == nil and code == svcm.codes.EINVAL and msg:find("job_size"))
+  local o = svcm.wsjf_order({3, 1, 20, 3, 1}, {3, 1, 8, 3, 0}, {2, 0, 2, 2, 0}, {4, 1, 5, 4, 8},
+                            {1, 2, 3, 0, 4})
+  local ids = {}
+  for i, x in ipairs(o) do ids[i] = x.id end
+  assert(table.concat(ids, ",") == "3,2,0,1,4" and o[1].wsjf == 6.0)
+end)
+
+test("queue duplicate, missing and empty", function()
+  local q <close> = svcm.queue()
+  assert(q:push(item(5, nil, nil, nil, nil, 0, 10)))
+  local none, _, code = q:push(item(5))
+  assert(none == nil and code == svcm.codes.EEXIST)
+  none, _, code = q:remove(6)
+  assert(none == nil and code == svcm.codes.ENOTFOUND)
+  none, _, code = q:update(item(6))
+  assert(none == nil and code == svcm.codes.ENOTFOUND)
+  assert(#q == 1 and q:size() == 1 and q:get(5).id == 5)
+  assert(q:remove(5).id == 5)
+  none, _, code = q:pop(0)
+  assert(none == nil and code == svcm.codes.EEMPTY)
+end)
+
+test("queue pops equal a full sort at each instant", function()
+  local seed = 99
+  local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n end
+  for _, now in ipairs({0, 10 * HOUR, 40 * HOUR}) do
+    local q, items = svcm.queue(), {}
+    for i = 1, 500 do
+      local created = rnd(30 * HOUR)
+      local due = rnd(5) == 0 and nil or created + rnd(30 * HOUR)
+      items[i] = item(i, rnd(5), rnd(4), 1 + rnd(4), rnd(5) / 4, created, due, rnd(20) == 0)
+      assert(q:push(items[i]))
+    end
+    q:rescore(now // 2)
+    assert(q:instant() == now // 2)
+    local want = svcm.prioritize(items, now)
+    for i = 1, 500 do
+      local peeked, got = q:peek(now), q:pop(now)
+      assert(peeked.id == got.id and got.id == want[i].id and got.score == want[i].score)
+    end
+    assert(#q == 0)
+    q:close()
+    assert(not pcall(q.size, q)) -- closed handle raises
+  end
+end)
+
+test("queue update moves a request", function()
+  local q = svcm.queue({aging_per_hour = 1})
+  for i = 1, 5 do assert(q:push(item(i, nil, nil, nil, nil, 0, 10 * HOUR))) end
+  assert(q:peek(HOUR).id == 1)
+  assert(q:update(item(4, "vip", "organisation", 1, 1.0, 0, HOUR)))
+  assert(q:peek(HOUR).id == 4 and q:peek(HOUR).quadrant == "do")
+  q:remove(4)
+  assert(q:update(item(2, "lost", "individual", 4, 0.0, 0, nil)))
+  local ids = {}
+  for i = 1, 4 do ids[i] = q:pop(HOUR).id end
+  assert(table.concat(ids, ",") == "1,3,5,2")
+end)
+
+print(string.format("%d passed, %d failed", passed, failed))
+if failed > 0 then error(failed .. " test(s) failed") end

@@ -1,0 +1,1222 @@
+/* Python binding of the priority engine: quadrants, ITIL tables,
+ * prioritize/classify, WSJF and the dispatch Queue. */
+#include "svcmpy.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "svcm/priority.h"
+
+/* Engine tuple: the PriorityResult, Queue and Quadrant types, then the four
+ * Quadrant values (shared by every result). */
+enum { PRI_RESULT, PRI_QUEUE, PRI_QUADRANT_TYPE, PRI_QUADRANT0, PRI_COUNT = PRI_QUADRANT0 + 4 };
+
+/* The quadrant value: a str ("do", ...) that also has .advice. */
+static PyObject *quadrant_value(PyObject *module, int q)
+{
+    PyObject *v = svcmpy_engine_item(module, SVCMPY_PRIORITY, PRI_QUADRANT0 + q);
+    return v ? Py_NewRef(v) : NULL;
+}
+
+static PyObject *raise_field(PyObject *module, int rc, size_t index, const char *field,
+                             const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = rc;
+    err.index = index;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmpy_raise(module, rc, &err);
+}
+
+/* ----------------------------------------------------------- conversions */
+
+/* A Python int to int64; -1 with an exception set. */
+static int get_int64(PyObject *o, int64_t *out, const char *field)
+{
+    if (PyFloat_Check(o)) {
+        double d = PyFloat_AS_DOUBLE(o);
+        if (!isfinite(d) || d != floor(d) || fabs(d) >= 9.2e18) {
+            PyErr_Format(PyExc_ValueError, "%s: not an integer", field);
+            return -1;
+        }
+        *out = (int64_t)d;
+        return 0;
+    }
+    if (!PyLong_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an int, got %s", field, Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    long long v = PyLong_AsLongLong(o);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    *out = (int64_t)v;
+    return 0;
+}
+
+/* An int field that fits in C int (out-of-range values are clamped to
+ * INT_MIN/INT_MAX so that the C validation names the field). */
+static int get_small_int(PyObject *o, int *out, const char *field)
+{
+    int64_t v;
+    if (get_int64(o, &v, field) < 0)
+        return -1;
+    *out = v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int)v;
+    return 0;
+}
+
+/* Tier: an int or a name ("vip", "key", ...). */
+static int get_tier(PyObject *module, PyObject *o, size_t index, int *out)
+{
+    if (PyUnicode_Check(o)) {
+        svcm_tier t;
+        const char *s = PyUnicode_AsUTF8(o);
+        if (s == NULL)
+            return -1;
+        if (svcm_tier_parse(s, &t) != SVCM_OK) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "unknown tier name '%.40s'", s);
+            raise_field(module, SVCM_EINVAL, index, "tier", msg);
+            return -1;
+        }
+        *out = (int)t;
+        return 0;
+    }
+    return get_small_int(o, out, "tier");
+}
+
+/* Impact: an int or a name ("individual", "team", ...). */
+static int get_impact(PyObject *module, PyObject *o, size_t index, int *out)
+{
+    if (PyUnicode_Check(o)) {
+        svcm_impact im;
+        const char *s = PyUnicode_AsUTF8(o);
+        if (s == NULL)
+            return -1;
+        if (svcm_impact_parse(s, &im) != SVCM_OK) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "unknown impact name '%.40s'", s);
+            raise_field(module, SVCM_EINVAL, index, "impact", msg);
+            return -1;
+        }
+        *out = (int)im;
+        return 0;
+    }
+    return get_small_int(o, out, "impact");
+}
+
+/* One request from a mapping. Required keys: id, tier, impact, severity,
+ * created; optional: value (0.0), due (None = no deadline), urgent (False). */
+static int request_from_mapping(PyObject *module, PyObject *m, size_t index, svcm_request *r)
+{
+    static const char *const required[] = {"id", "tier", "impact", "severity", "created"};
+    PyObject *v[5] = {NULL};
+    int ok = -1;
+    if (!PyMapping_Check(m) || PyUnicode_Check(m)) {
+        PyErr_Format(PyExc_TypeError, "item %zu: expected a dict, got %s", index,
+                     Py_TYPE(m)->tp_name);
+        return -1;
+    }
+    memset(r, 0, sizeof *r);
+    r->due = SVCM_NO_DUE;
+    for (int k = 0; k < 5; k++) {
+        v[k] = PyMapping_GetItemString(m, required[k]);
+        if (v[k] == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+                PyErr_Clear();
+                char msg[64];
+                snprintf(msg, sizeof msg, "missing key '%s'", required[k]);
+                raise_field(module, SVCM_EINVAL, index, required[k], msg);
+            }
+            goto done;
+        }
+    }
+    if (get_int64(v[0], &r->id, "id") < 0 || get_tier(module, v[1], index, &r->tier) < 0 ||
+        get_impact(module, v[2], index, &r->impact) < 0 ||
+        get_small_int(v[3], &r->severity, "severity") < 0 ||
+        get_int64(v[4], &r->created, "created") < 0)
+        goto done;
+    static const char *const optional[] = {"value", "due", "urgent"};
+    for (int k = 0; k < 3; k++) {
+        PyObject *o = PyMapping_GetItemString(m, optional[k]);
+        if (o == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_KeyError))
+                goto done;
+            PyErr_Clear();
+            continue;
+        }
+        int bad = 0;
+        if (k == 0) {
+            r->value = PyFloat_AsDouble(o);
+            bad = r->value == -1.0 && PyErr_Occurred();
+        } else if (k == 1) {
+            if (o != Py_None)
+                bad = get_int64(o, &r->due, "due") < 0;
+        } else {
+            int t = PyObject_IsTrue(o);
+            bad = t < 0;
+            r->urgent = t > 0;
+        }
+        Py_DECREF(o);
+        if (bad)
+            goto done;
+    }
+    ok = 0;
+done:
+    for (int k = 0; k < 5; k++)
+        Py_XDECREF(v[k]);
+    return ok;
+}
+
+/* A column of the parallel-array form: a sequence or buffer. due may hold
+ * None (no deadline) when it is a list or tuple. */
+static int column_int64(PyObject *cols, const char *key, int required, svcmpy_array *a,
+                        int none_is_no_due)
+{
+    PyObject *o = PyDict_GetItemString(cols, key); /* borrowed */
+    memset(a, 0, sizeof *a);
+    if (o == NULL) {
+        if (required) {
+            PyErr_Format(PyExc_KeyError, "prioritize: missing column '%s'", key);
+            return -1;
+        }
+        return 1; /* absent */
+    }
+    if (none_is_no_due && (PyList_Check(o) || PyTuple_Check(o))) {
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+        int64_t *buf = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *buf : 1);
+        if (buf == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *it = PySequence_Fast_GET_ITEM(o, i);
+            if (it == Py_None) {
+                buf[i] = SVCM_NO_DUE;
+            } else if (get_int64(it, &buf[i], key) < 0) {
+                PyMem_Free(buf);
+                return -1;
+            }
+        }
+        a->owned = buf;
+        a->data = buf;
+        a->n = n;
+        return 0;
+    }
+    return svcmpy_int64s(o, a, key);
+}
+
+/* Requests from items (a list of dicts, or a dict of columns). Returns a
+ * PyMem_Malloc'ed array (caller frees) or NULL with an exception set. */
+static svcm_request *requests_from_items(PyObject *module, PyObject *items, size_t *n_out)
+{
+    if (PyDict_Check(items)) {
+        static const char *const names[] = {"id", "tier", "impact", "severity", "created",
+                                            "due", "urgent"};
+        svcmpy_array col[7];
+        svcmpy_array value;
+        memset(col, 0, sizeof col);
+        memset(&value, 0, sizeof value);
+        svcm_request *reqs = NULL;
+        int present[7] = {0};
+        for (int k = 0; k < 7; k++) {
+            int rc = column_int64(items, names[k], k < 5, &col[k], k == 5);
+            if (rc < 0)
+                goto cols_done;
+            present[k] = rc == 0;
+        }
+        PyObject *vo = PyDict_GetItemString(items, "value");
+        int have_value = vo != NULL;
+        if (have_value && svcmpy_doubles(vo, &value, "value") < 0)
+            goto cols_done;
+        Py_ssize_t n = col[0].n;
+        for (int k = 0; k < 7; k++) {
+            if (present[k] && col[k].n != n) {
+                char msg[96];
+                snprintf(msg, sizeof msg, "column '%s' has %zd entries, 'id' has %zd", names[k],
+                         col[k].n, n);
+                raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, names[k], msg);
+                goto cols_done;
+            }
+        }
+        if (have_value && value.n != n) {
+            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "value",
+                        "column 'value' differs in length from 'id'");
+            goto cols_done;
+        }
+        reqs = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *reqs : 1);
+        if (reqs == NULL) {
+            PyErr_NoMemory();
+            goto cols_done;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const int64_t *c[7];
+            for (int k = 0; k < 7; k++)
+                c[k] = col[k].data;
+            svcm_request *r = &reqs[i];
+            r->id = c[0][i];
+#define SVCMPY_CLAMP(v) ((v) < INT32_MIN ? INT32_MIN : (v) > INT32_MAX ? INT32_MAX : (int)(v))
+            r->tier = SVCMPY_CLAMP(c[1][i]);
+            r->impact = SVCMPY_CLAMP(c[2][i]);
+            r->severity = SVCMPY_CLAMP(c[3][i]);
+#undef SVCMPY_CLAMP
+            r->created = c[4][i];
+            r->due = present[5] ? c[5][i] : SVCM_NO_DUE;
+            r->urgent = present[6] ? c[6][i] != 0 : false;
+            r->value = have_value ? ((const double *)value.data)[i] : 0.0;
+        }
+        *n_out = (size_t)n;
+    cols_done:
+        for (int k = 0; k < 7; k++)
+            svcmpy_array_release(&col[k]);
+        svcmpy_array_release(&value);
+        return reqs;
+    }
+    PyObject *seq = PySequence_Fast(items, "items: expected a list of dicts or a dict of columns");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    svcm_request *reqs = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *reqs : 1);
+    if (reqs == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (request_from_mapping(module, PySequence_Fast_GET_ITEM(seq, i), (size_t)i, &reqs[i]) <
+            0) {
+            PyMem_Free(reqs);
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    *n_out = (size_t)n;
+    return reqs;
+}
+
+static PyObject *request_to_dict(const svcm_request *r)
+{
+    PyObject *due = r->due == SVCM_NO_DUE ? Py_NewRef(Py_None) : PyLong_FromLongLong(r->due);
+    if (due == NULL)
+        return NULL;
+    return Py_BuildValue("{s:L,s:s,s:s,s:i,s:d,s:L,s:N,s:O}", "id", (long long)r->id, "tier",
+                         svcm_tier_name(r->tier), "impact", svcm_impact_name(r->impact),
+                         "severity", r->severity, "value", r->value, "created",
+                         (long long)r->created, "due", due, "urgent",
+                         r->urgent ? Py_True : Py_False);
+}
+
+/* An ITIL table from None (builtin), a str (text form) or rows of ints. */
+static int table_from_object(PyObject *module, PyObject *o, svcm_itil_table *t)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc;
+    if (o == NULL || o == Py_None) {
+        svcm_itil_table_default(t);
+        return 0;
+    }
+    if (PyUnicode_Check(o)) {
+        Py_ssize_t len;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &len);
+        if (s == NULL)
+            return -1;
+        rc = svcm_itil_table_parse(s, (size_t)len, t, &err);
+    } else {
+        PyObject *rows = PySequence_Fast(o, "table: expected rows of ints or a str");
+        if (rows == NULL)
+            return -1;
+        Py_ssize_t nr = PySequence_Fast_GET_SIZE(rows), nc = -1;
+        int cells[SVCM_ITIL_MAX * SVCM_ITIL_MAX];
+        if (nr < 1 || nr > SVCM_ITIL_MAX) {
+            Py_DECREF(rows);
+            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
+                        "table needs 1..16 rows");
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < nr; i++) {
+            PyObject *row = PySequence_Fast(PySequence_Fast_GET_ITEM(rows, i),
+                                            "table: each row must be a sequence of ints");
+            if (row == NULL) {
+                Py_DECREF(rows);
+                return -1;
+            }
+            Py_ssize_t m = PySequence_Fast_GET_SIZE(row);
+            if (nc < 0)
+                nc = m;
+            if (m != nc || m < 1 || m > SVCM_ITIL_MAX) {
+                Py_DECREF(row);
+                Py_DECREF(rows);
+                char msg[96];
+                snprintf(msg, sizeof msg, "row %zd has %zd cells, expected %zd (a hole)", i + 1,
+                         m, nc);
+                raise_field(module, SVCM_EINVAL, (size_t)i, "cols", msg);
+                return -1;
+            }
+            for (Py_ssize_t j = 0; j < m; j++) {
+                if (get_small_int(PySequence_Fast_GET_ITEM(row, j), &cells[i * nc + j], "cell") <
+                    0) {
+                    Py_DECREF(row);
+                    Py_DECREF(rows);
+                    return -1;
+                }
+            }
+            Py_DECREF(row);
+        }
+        Py_DECREF(rows);
+        rc = svcm_itil_table_from_array((size_t)nr, (size_t)nc, cells, t, &err);
+    }
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *table_to_list(const svcm_itil_table *t)
+{
+    PyObject *rows = PyList_New(t->rows);
+    if (rows == NULL)
+        return NULL;
+    for (int i = 0; i < t->rows; i++) {
+        PyObject *row = PyList_New(t->cols);
+        if (row == NULL) {
+            Py_DECREF(rows);
+            return NULL;
+        }
+        for (int j = 0; j < t->cols; j++)
+            PyList_SET_ITEM(row, j, PyLong_FromLong(t->cell[i][j]));
+        PyList_SET_ITEM(rows, i, row);
+    }
+    return rows;
+}
+
+/* Options from keyword arguments (may be NULL). */
+static int options_from_kwargs(PyObject *module, PyObject *kw, svcm_priority_options *o)
+{
+    svcm_priority_options_init(o);
+    if (kw == NULL)
+        return 0;
+    struct {
+        const char *name;
+        double *p;
+    } dbl[] = {
+        {"w_tier", &o->w_tier},
+        {"w_impact", &o->w_impact},
+        {"w_severity", &o->w_severity},
+        {"w_value", &o->w_value},
+        {"important_threshold", &o->important_threshold},
+        {"urgent_threshold", &o->urgent_threshold},
+        {"w_quadrant", &o->w_quadrant},
+        {"w_itil", &o->w_itil},
+        {"w_tier_score", &o->w_tier_score},
+        {"w_sla", &o->w_sla},
+        {"aging_per_hour", &o->aging_per_hour},
+    };
+    PyObject *key, *val;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(kw, &pos, &key, &val)) {
+        const char *k = PyUnicode_AsUTF8(key);
+        if (k == NULL)
+            return -1;
+        if (strcmp(k, "table") == 0) {
+            if (table_from_object(module, val, &o->table) < 0)
+                return -1;
+            continue;
+        }
+        size_t i = 0;
+        for (; i < sizeof dbl / sizeof dbl[0]; i++)
+            if (strcmp(k, dbl[i].name) == 0)
+                break;
+        if (i == sizeof dbl / sizeof dbl[0]) {
+            PyErr_Format(PyExc_TypeError, "unexpected option '%s'", k);
+            return -1;
+        }
+        double d = PyFloat_AsDouble(val);
+        if (d == -1.0 && PyErr_Occurred())
+            return -1;
+        *dbl[i].p = d;
+    }
+    svcm_error err;
+    int rc = svcm_priority_options_validate(o, &err);
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *make_result(PyObject *module, const svcm_priority_result *r)
+{
+    PyObject *tp = svcmpy_engine_item(module, SVCMPY_PRIORITY, PRI_RESULT);
+    if (tp == NULL)
+        return NULL;
+    PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
+    if (o == NULL)
+        return NULL;
+    PyObject *v[7] = {
+        PyLong_FromLongLong(r->id),        quadrant_value(module, (int)r->quadrant),
+        PyLong_FromLong(r->priority),      PyFloat_FromDouble(r->score),
+        PyFloat_FromDouble(r->importance), PyFloat_FromDouble(r->urgency),
+        PyLong_FromSize_t(r->index),
+    };
+    int bad = 0;
+    for (int i = 0; i < 7; i++) {
+        if (v[i] == NULL)
+            bad = 1;
+        PyStructSequence_SetItem(o, i, v[i]); /* steals; NULL is tolerated */
+    }
+    if (bad) {
+        Py_DECREF(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int parse_now(PyObject *o, int64_t *now) { return get_int64(o, now, "now"); }
+
+/* ------------------------------------------------------------- functions */
+
+PyDoc_STRVAR(quadrant_doc,
+    "quadrant(urgent: bool, important: bool) -> Quadrant\n\n"
+    "The Eisenhower quadrant: 'do' (urgent and important), 'schedule'\n"
+    "(important only), 'delegate' (urgent only) or 'eliminate' (neither).\n"
+    "The result is a str; its .advice (or quadrant_advice(name)) is the\n"
+    "advice it implies.");
+static PyObject *py_quadrant(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"urgent", "important", NULL};
+    int urgent, important;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "pp:quadrant", kwlist, &urgent, &important))
+        return NULL;
+    return quadrant_value(module, (int)svcm_quadrant_of(urgent, important));
+}
+
+PyDoc_STRVAR(quadrant_advice_doc,
+    "quadrant_advice(quadrant: str | int) -> str\n\n"
+    "The advice of a quadrant given by name ('do', ...) or number (0..3).");
+static PyObject *py_quadrant_advice(PyObject *module, PyObject *arg)
+{
+    int q;
+    if (PyUnicode_Check(arg)) {
+        svcm_quadrant qq;
+        const char *s = PyUnicode_AsUTF8(arg);
+        if (s == NULL)
+            return NULL;
+        if (svcm_quadrant_parse(s, &qq) != SVCM_OK)
+            return raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "quadrant",
+                               "unknown quadrant name");
+        q = (int)qq;
+    } else if (get_small_int(arg, &q, "quadrant") < 0) {
+        return NULL;
+    }
+    const char *a = svcm_quadrant_advice(q);
+    if (a == NULL)
+        return raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "quadrant",
+                           "quadrant must be 0..3");
+    return PyUnicode_FromString(a);
+}
+
+PyDoc_STRVAR(itil_priority_doc,
+    "itil_priority(impact: int | str, urgency: int | str, table=None) -> int\n\n"
+    "ITIL priority (1 = most urgent) from an impact x urgency table. With the\n"
+    "built-in ITIL v3 table, impact and urgency are 1 = high, 2 = medium,\n"
+    "3 = low (the names 'high', 'medium', 'low' work too) and the result is\n"
+    "1 (critical) .. 5 (planning). table may be rows of ints or their text\n"
+    "form ('1 2 3\\n2 3 4\\n3 4 5').");
+/* An ITIL level: an int (1 = highest) or "high", "medium"/"med", "low". */
+static int get_level(PyObject *o, int *out, const char *field)
+{
+    if (PyUnicode_Check(o)) {
+        const char *s = PyUnicode_AsUTF8(o);
+        if (s == NULL)
+            return -1;
+        static const char *const names[][2] = {{"high", "h"}, {"medium", "med"}, {"low", "l"}};
+        for (int i = 0; i < 3; i++) {
+            if (PyOS_stricmp(s, names[i][0]) == 0 || PyOS_stricmp(s, names[i][1]) == 0) {
+                *out = i + 1;
+                return 0;
+            }
+        }
+        PyErr_Format(PyExc_ValueError, "%s: expected 1.., 'high', 'medium' or 'low', got '%s'",
+                     field, s);
+        return -1;
+    }
+    return get_small_int(o, out, field);
+}
+
+static PyObject *py_itil_priority(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"impact", "urgency", "table", NULL};
+    PyObject *impact_obj, *urgency_obj;
+    int impact, urgency;
+    PyObject *table = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|O:itil_priority", kwlist, &impact_obj,
+                                     &urgency_obj, &table))
+        return NULL;
+    if (get_level(impact_obj, &impact, "impact") < 0 ||
+        get_level(urgency_obj, &urgency, "urgency") < 0)
+        return NULL;
+    svcm_itil_table t;
+    if (table_from_object(module, table, &t) < 0)
+        return NULL;
+    int p;
+    svcm_error err;
+    int rc = svcm_itil_priority(&t, impact, urgency, &p, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromLong(p);
+}
+
+PyDoc_STRVAR(itil_table_doc,
+    "itil_table(table=None) -> list[list[int]]\n\n"
+    "Validate a table (rows of ints, or the text form: one row per line,\n"
+    "cells separated by spaces or commas, '#' comments) and return its rows.\n"
+    "None gives the built-in ITIL v3 table. Bad text raises FormatError\n"
+    "whose index is the line; holes and bad cells raise InvalidInput.");
+static PyObject *py_itil_table(PyObject *module, PyObject *args)
+{
+    PyObject *table = Py_None;
+    if (!PyArg_ParseTuple(args, "|O:itil_table", &table))
+        return NULL;
+    svcm_itil_table t;
+    if (table_from_object(module, table, &t) < 0)
+        return NULL;
+    return table_to_list(&t);
+}
+
+/* Shared body of classify() and prioritize(). */
+static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int ordered)
+{
+    PyObject *items, *now_obj;
+    if (!PyArg_ParseTuple(args, ordered ? "OO:prioritize" : "OO:classify", &items, &now_obj))
+        return NULL;
+    int64_t now;
+    if (parse_now(now_obj, &now) < 0)
+        return NULL;
+    /* classify(..., sort=True) sorts the classified records separately. */
+    int sort = 0;
+    PyObject *opts = kw;
+    if (!ordered && kw != NULL && PyDict_GetItemString(kw, "sort") != NULL) {
+        sort = PyObject_IsTrue(PyDict_GetItemString(kw, "sort"));
+        opts = PyDict_Copy(kw);
+        if (sort < 0 || opts == NULL || PyDict_DelItemString(opts, "sort") < 0) {
+            Py_XDECREF(opts);
+            return NULL;
+        }
+    } else {
+        Py_XINCREF(opts);
+    }
+    svcm_priority_options o;
+    int bad = options_from_kwargs(module, opts, &o) < 0;
+    Py_XDECREF(opts);
+    if (bad)
+        return NULL;
+    size_t n = 0;
+    svcm_request *reqs = requests_from_items(module, items, &n);
+    if (reqs == NULL)
+        return NULL;
+    svcm_priority_result *res = PyMem_Malloc(n > 0 ? n * sizeof *res : 1);
+    if (res == NULL) {
+        PyMem_Free(reqs);
+        return PyErr_NoMemory();
+    }
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = ordered ? svcm_priority_order(&o, reqs, n, now, NULL, res, &err)
+                 : svcm_priority_classify(&o, reqs, n, now, res, &err);
+    if (rc == SVCM_OK && sort) {
+        rc = svcm_priority_sort(res, n, NULL);
+        if (rc != SVCM_OK)
+            svcm_error_clear(&err);
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(reqs);
+    if (rc != SVCM_OK) {
+        PyMem_Free(res);
+        return svcmpy_raise(module, rc, &err);
+    }
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list != NULL && i < n; i++) {
+        PyObject *r = make_result(module, &res[i]);
+        if (r == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, r);
+    }
+    PyMem_Free(res);
+    return list;
+}
+
+PyDoc_STRVAR(prioritize_doc,
+    "prioritize(items, now: int, **options) -> list[PriorityResult]\n\n"
+    "Classify requests at instant now (seconds) and return them in dispatch\n"
+    "order: score descending, then due, then id, then input position.\n"
+    "items is a list of dicts or a dict of parallel columns (sequences or\n"
+    "buffers) with keys id, tier (0..4 or 'vip'..'lost'), impact (0..3 or\n"
+    "'individual', 'team', 'department', 'organisation'), severity (1..4),\n"
+    "created, and optionally value (0..1, default 0), due (None = no\n"
+    "deadline) and urgent (default False). Each result unpacks as\n"
+    "(id, quadrant, priority, score) and also has importance, urgency and\n"
+    "index. Options: w_tier, w_impact, w_severity, w_value,\n"
+    "important_threshold, urgent_threshold, w_quadrant, w_itil,\n"
+    "w_tier_score, w_sla, aging_per_hour, table.");
+static PyObject *py_prioritize(PyObject *module, PyObject *args, PyObject *kw)
+{
+    return run_batch(module, args, kw, 1);
+}
+
+PyDoc_STRVAR(classify_doc,
+    "classify(items, now: int, sort: bool = False, **options) -> list[PriorityResult]\n\n"
+    "Like prioritize() but in input order; sort=True then sorts the results\n"
+    "into dispatch order (the same order prioritize() gives).");
+static PyObject *py_classify(PyObject *module, PyObject *args, PyObject *kw)
+{
+    return run_batch(module, args, kw, 0);
+}
+
+PyDoc_STRVAR(importance_doc,
+    "importance(item: dict, **options) -> float\n\n"
+    "Importance on 0..1: the weighted mean of tier, impact, severity and value.");
+static PyObject *py_importance(PyObject *module, PyObject *args, PyObject *kw)
+{
+    PyObject *item;
+    if (!PyArg_ParseTuple(args, "O:importance", &item))
+        return NULL;
+    svcm_priority_options o;
+    svcm_request r;
+    if (options_from_kwargs(module, kw, &o) < 0 ||
+        request_from_mapping(module, item, SVCM_NO_INDEX, &r) < 0)
+        return NULL;
+    double v;
+    svcm_error err;
+    int rc = svcm_importance(&o, &r, &v, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(v);
+}
+
+PyDoc_STRVAR(urgency_doc,
+    "urgency(item: dict, now: int) -> float\n\n"
+    "Urgency on 0..1: the share of [created, due] elapsed at now (1 when due\n"
+    "or flagged urgent, 0 without a deadline).");
+static PyObject *py_urgency(PyObject *module, PyObject *args)
+{
+    PyObject *item, *now_obj;
+    if (!PyArg_ParseTuple(args, "OO:urgency", &item, &now_obj))
+        return NULL;
+    int64_t now;
+    svcm_request r;
+    if (parse_now(now_obj, &now) < 0 || request_from_mapping(module, item, SVCM_NO_INDEX, &r) < 0)
+        return NULL;
+    double v;
+    svcm_error err;
+    int rc = svcm_urgency(&r, now, &v, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(v);
+}
+
+/* WSJF inputs: four numbers, or four parallel arrays. Returns the item
+ * array (PyMem) and n, or NULL; *scalar tells which form. */
+static svcm_wsjf_item *wsjf_items(PyObject *args, PyObject *kw, int with_ids, size_t *n_out,
+                                  int *scalar)
+{
+    static char *kwlist[] = {"business_value", "time_criticality", "risk_reduction", "job_size",
+                             "ids", NULL};
+    static char *kwlist4[] = {"business_value", "time_criticality", "risk_reduction",
+                              "job_size", NULL};
+    PyObject *a[4], *ids_obj = Py_None;
+    if (with_ids ? !PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:wsjf_order", kwlist, &a[0],
+                                                &a[1], &a[2], &a[3], &ids_obj)
+                 : !PyArg_ParseTupleAndKeywords(args, kw, "OOOO:wsjf", kwlist4, &a[0], &a[1],
+                                                &a[2], &a[3]))
+        return NULL;
+    static const char *const names[] = {"business_value", "time_criticality", "risk_reduction",
+                                        "job_size"};
+    *scalar = PyFloat_Check(a[0]) || PyLong_Check(a[0]);
+    if (*scalar) {
+        double v[4];
+        for (int k = 0; k < 4; k++) {
+            if (!PyFloat_Check(a[k]) && !PyLong_Check(a[k])) {
+                PyErr_Format(PyExc_TypeError, "wsjf: %s must be a number like business_value",
+                             names[k]);
+                return NULL;
+            }
+            v[k] = PyFloat_AsDouble(a[k]);
+            if (v[k] == -1.0 && PyErr_Occurred())
+                return NULL;
+        }
+        svcm_wsjf_item *one = PyMem_Malloc(sizeof *one);
+        if (one == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        one->id = 0;
+        one->business_value = v[0];
+        one->time_criticality = v[1];
+        one->risk_reduction = v[2];
+        one->job_size = v[3];
+        *n_out = 1;
+        return one;
+    }
+    svcmpy_array col[4], ids;
+    memset(col, 0, sizeof col);
+    memset(&ids, 0, sizeof ids);
+    svcm_wsjf_item *items = NULL;
+    for (int k = 0; k < 4; k++)
+        if (svcmpy_doubles(a[k], &col[k], names[k]) < 0)
+            goto done;
+    if (ids_obj != NULL && ids_obj != Py_None && svcmpy_int64s(ids_obj, &ids, "ids") < 0)
+        goto done;
+    Py_ssize_t n = col[0].n;
+    for (int k = 1; k < 4; k++) {
+        if (col[k].n != n) {
+            PyErr_Format(PyExc_ValueError, "wsjf: %s has %zd values, business_value has %zd",
+                         names[k], col[k].n, n);
+            goto done;
+        }
+    }
+    if (ids.data != NULL && ids.n != n) {
+        PyErr_Format(PyExc_ValueError, "wsjf: ids has %zd values, expected %zd", ids.n, n);
+        goto done;
+    }
+    items = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *items : 1);
+    if (items == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        items[i].id = ids.data ? ((const int64_t *)ids.data)[i] : (int64_t)i;
+        items[i].business_value = ((const double *)col[0].data)[i];
+        items[i].time_criticality = ((const double *)col[1].data)[i];
+        items[i].risk_reduction = ((const double *)col[2].data)[i];
+        items[i].job_size = ((const double *)col[3].data)[i];
+    }
+    *n_out = (size_t)n;
+done:
+    for (int k = 0; k < 4; k++)
+        svcmpy_array_release(&col[k]);
+    svcmpy_array_release(&ids);
+    return items;
+}
+
+PyDoc_STRVAR(wsjf_doc,
+    "wsjf(business_value, time_criticality, risk_reduction, job_size) -> float | list[float]\n\n"
+    "Weighted Shortest Job First (SAFe): (business value + time criticality +\n"
+    "risk reduction/opportunity enablement) / job size. Numbers give a float;\n"
+    "parallel sequences or buffers give a list.");
+static PyObject *py_wsjf(PyObject *module, PyObject *args, PyObject *kw)
+{
+    size_t n = 0;
+    int scalar = 0;
+    svcm_wsjf_item *items = wsjf_items(args, kw, 0, &n, &scalar);
+    if (items == NULL)
+        return NULL;
+    double *out = PyMem_Malloc(n > 0 ? n * sizeof *out : 1);
+    if (out == NULL) {
+        PyMem_Free(items);
+        return PyErr_NoMemory();
+    }
+    svcm_error err;
+    int rc;
+    if (scalar) {
+        rc = svcm_wsjf(items[0].business_value, items[0].time_criticality,
+                       items[0].risk_reduction, items[0].job_size, out);
+        if (rc != SVCM_OK) /* the batch form names the field at fault */
+            rc = svcm_wsjf_batch(items, 1, out, &err);
+    } else {
+        rc = svcm_wsjf_batch(items, n, out, &err);
+    }
+    PyMem_Free(items);
+    PyObject *res = NULL;
+    if (rc != SVCM_OK) {
+        if (scalar)
+            err.index = SVCM_NO_INDEX; /* a single value: no record to name */
+        svcmpy_raise(module, rc, &err);
+    } else if (scalar)
+        res = PyFloat_FromDouble(out[0]);
+    else
+        res = svcmpy_list_from_doubles(out, n);
+    PyMem_Free(out);
+    return res;
+}
+
+PyDoc_STRVAR(wsjf_order_doc,
+    "wsjf_order(business_value, time_criticality, risk_reduction, job_size, ids=None)\n"
+    "    -> list[tuple[int, float]]\n\n"
+    "(id, wsjf) pairs, highest WSJF first; ties go to the smaller job, then\n"
+    "the smaller id, then input position. ids default to positions.");
+static PyObject *py_wsjf_order(PyObject *module, PyObject *args, PyObject *kw)
+{
+    size_t n = 0;
+    int scalar = 0;
+    svcm_wsjf_item *items = wsjf_items(args, kw, 1, &n, &scalar);
+    if (items == NULL)
+        return NULL;
+    size_t *order = PyMem_Malloc(n > 0 ? n * sizeof *order : 1);
+    double *scores = PyMem_Malloc(n > 0 ? n * sizeof *scores : 1);
+    if (order == NULL || scores == NULL) {
+        PyMem_Free(items);
+        PyMem_Free(order);
+        PyMem_Free(scores);
+        return PyErr_NoMemory();
+    }
+    svcm_error err;
+    int rc = svcm_wsjf_order(items, n, NULL, order, scores, &err);
+    PyObject *list = NULL;
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+    } else {
+        list = PyList_New((Py_ssize_t)n);
+        for (size_t i = 0; list != NULL && i < n; i++) {
+            PyObject *t = Py_BuildValue("(Ld)", (long long)items[order[i]].id, scores[order[i]]);
+            if (t == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+        }
+    }
+    PyMem_Free(items);
+    PyMem_Free(order);
+    PyMem_Free(scores);
+    return list;
+}
+
+/* ------------------------------------------------------------------ Queue */
+
+typedef struct {
+    PyObject_HEAD
+    svcm_pqueue *q;
+} QueueObject;
+
+static PyObject *queue_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+{
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_SetString(PyExc_TypeError, "Queue() takes keyword options only");
+        return NULL;
+    }
+    PyObject *module = svcmpy_module_of_type(tp);
+    if (module == NULL)
+        return NULL;
+    svcm_priority_options o;
+    if (options_from_kwargs(module, kw, &o) < 0)
+        return NULL;
+    QueueObject *self = (QueueObject *)tp->tp_alloc(tp, 0);
+    if (self == NULL)
+        return NULL;
+    svcm_error err;
+    int rc = svcm_pqueue_new(&o, NULL, &self->q, &err);
+    if (rc != SVCM_OK) {
+        Py_DECREF(self);
+        return svcmpy_raise(module, rc, &err);
+    }
+    return (PyObject *)self;
+}
+
+static void queue_dealloc(QueueObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    svcm_pqueue_free(self->q);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+/* A request from push/update arguments: one dict, or keywords. */
+static int queue_request(QueueObject *self, PyObject *args, PyObject *kw, svcm_request *r)
+{
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    if (module == NULL)
+        return -1;
+    Py_ssize_t na = PyTuple_GET_SIZE(args);
+    if (na == 1 && (kw == NULL || PyDict_Size(kw) == 0))
+        return request_from_mapping(module, PyTuple_GET_ITEM(args, 0), SVCM_NO_INDEX, r);
+    if (na == 0 && kw != NULL)
+        return request_from_mapping(module, kw, SVCM_NO_INDEX, r);
+    PyErr_SetString(PyExc_TypeError, "expected one dict or keyword fields");
+    return -1;
+}
+
+PyDoc_STRVAR(queue_push_doc,
+    "push(item: dict | **fields) -> None\n\n"
+    "Add a request (keys as for prioritize). AlreadyExists for a duplicate id.");
+static PyObject *queue_push(QueueObject *self, PyObject *args, PyObject *kw)
+{
+    svcm_request r;
+    if (queue_request(self, args, kw, &r) < 0)
+        return NULL;
+    svcm_error err;
+    int rc = svcm_pqueue_push(self->q, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(queue_update_doc,
+    "update(item: dict | **fields) -> None\n\n"
+    "Replace the queued request with the same id. NotFound if there is none.");
+static PyObject *queue_update(QueueObject *self, PyObject *args, PyObject *kw)
+{
+    svcm_request r;
+    if (queue_request(self, args, kw, &r) < 0)
+        return NULL;
+    svcm_error err;
+    int rc = svcm_pqueue_update(self->q, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(queue_remove_doc,
+    "remove(id: int) -> dict\n\nRemove a request by id and return it. NotFound if absent.");
+static PyObject *queue_remove(QueueObject *self, PyObject *arg)
+{
+    int64_t id;
+    if (get_int64(arg, &id, "id") < 0)
+        return NULL;
+    svcm_request r;
+    int rc = svcm_pqueue_remove(self->q, id, &r);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    return request_to_dict(&r);
+}
+
+PyDoc_STRVAR(queue_get_doc,
+    "get(id: int) -> dict\n\nThe queued request with that id. NotFound if absent.");
+static PyObject *queue_get(QueueObject *self, PyObject *arg)
+{
+    int64_t id;
+    if (get_int64(arg, &id, "id") < 0)
+        return NULL;
+    svcm_request r;
+    int rc = svcm_pqueue_get(self->q, id, &r);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    return request_to_dict(&r);
+}
+
+static PyObject *queue_front(QueueObject *self, PyObject *arg, int pop)
+{
+    int64_t now;
+    if (parse_now(arg, &now) < 0)
+        return NULL;
+    svcm_priority_result res;
+    int rc = pop ? svcm_pqueue_pop(self->q, now, NULL, &res)
+                 : svcm_pqueue_peek(self->q, now, NULL, &res);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    return module ? make_result(module, &res) : NULL;
+}
+
+PyDoc_STRVAR(queue_pop_doc,
+    "pop(now: int) -> PriorityResult\n\n"
+    "Remove and return the first request in dispatch order at instant now\n"
+    "(re-scoring everything first when now differs from the last instant).\n"
+    "EmptyError when the queue is empty.");
+static PyObject *queue_pop(QueueObject *self, PyObject *arg) { return queue_front(self, arg, 1); }
+
+PyDoc_STRVAR(queue_peek_doc,
+    "peek(now: int) -> PriorityResult\n\nLike pop() without removing.");
+static PyObject *queue_peek(QueueObject *self, PyObject *arg) { return queue_front(self, arg, 0); }
+
+PyDoc_STRVAR(queue_rescore_doc,
+    "rescore(now: int) -> None\n\nRe-score every request at instant now (O(n)).");
+static PyObject *queue_rescore(QueueObject *self, PyObject *arg)
+{
+    int64_t now;
+    if (parse_now(arg, &now) < 0)
+        return NULL;
+    svcm_pqueue_rescore(self->q, now);
+    Py_RETURN_NONE;
+}
+
+static PyObject *queue_instant(QueueObject *self, void *closure)
+{
+    return PyLong_FromLongLong(svcm_pqueue_instant(self->q));
+}
+
+static Py_ssize_t queue_len(QueueObject *self) { return (Py_ssize_t)svcm_pqueue_size(self->q); }
+
+static int queue_contains(QueueObject *self, PyObject *key)
+{
+    int64_t id;
+    if (!PyLong_Check(key))
+        return 0;
+    if (get_int64(key, &id, "id") < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    return svcm_pqueue_get(self->q, id, NULL) == SVCM_OK;
+}
+
+static PyMethodDef queue_methods[] = {
+    {"push", (PyCFunction)(void (*)(void))queue_push, METH_VARARGS | METH_KEYWORDS,
+     queue_push_doc},
+    {"update", (PyCFunction)(void (*)(void))queue_update, METH_VARARGS | METH_KEYWORDS,
+     queue_update_doc},
+    {"remove", (PyCFunction)(void (*)(void))queue_remove, METH_O, queue_remove_doc},
+    {"get", (PyCFunction)(void (*)(void))queue_get, METH_O, queue_get_doc},
+    {"pop", (PyCFunction)(void (*)(void))queue_pop, METH_O, queue_pop_doc},
+    {"peek", (PyCFunction)(void (*)(void))queue_peek, METH_O, queue_peek_doc},
+    {"rescore", (PyCFunction)(void (*)(void))queue_rescore, METH_O, queue_rescore_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef queue_getset[] = {
+    {"instant", (getter)(void (*)(void))queue_instant, NULL, "The instant the queue's order was scored at.",
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(queue_doc,
+    "Queue(**options)\n\n"
+    "A dispatch queue: a heap of requests ordered by their score at the\n"
+    "queue's instant, with update and remove by id. pop(now) and peek(now)\n"
+    "re-score everything when now changes, so successive pops at one instant\n"
+    "come out exactly as prioritize() would order them. Options as for\n"
+    "prioritize(). len(q) is the number of requests; 'id in q' tests one.");
+
+static PyType_Slot queue_slots[] = {
+    {Py_tp_new, queue_new},
+    {Py_tp_dealloc, queue_dealloc},
+    {Py_tp_methods, queue_methods},
+    {Py_tp_getset, queue_getset},
+    {Py_tp_doc, (void *)queue_doc},
+    {Py_sq_length, queue_len},
+    {Py_sq_contains, queue_contains},
+    {0, NULL},
+};
+
+static PyType_Spec queue_spec = {
+    .name = "svcm.Queue",
+    .basicsize = sizeof(QueueObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = queue_slots,
+};
+
+/* -------------------------------------------------------------- Quadrant */
+
+static PyObject *quadrant_get_advice(PyObject *self, void *closure)
+{
+    const char *s = PyUnicode_AsUTF8(self);
+    svcm_quadrant q;
+    if (s == NULL)
+        return NULL;
+    if (svcm_quadrant_parse(s, &q) != SVCM_OK) {
+        PyErr_SetString(PyExc_ValueError, "not a quadrant name");
+        return NULL;
+    }
+    return PyUnicode_FromString(svcm_quadrant_advice((int)q));
+}
+
+static PyGetSetDef quadrant_getset[] = {
+    {"advice", quadrant_get_advice, NULL, "The advice this quadrant implies.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot quadrant_slots[] = {
+    {Py_tp_getset, quadrant_getset},
+    {Py_tp_doc, (void *)"An Eisenhower quadrant name (a str) with its .advice."},
+    {0, NULL},
+};
+
+static PyType_Spec quadrant_spec = {
+    .name = "svcm.Quadrant",
+    .basicsize = 0, /* a plain str underneath */
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = quadrant_slots,
+};
+
+/* ------------------------------------------------------------------- init */
+
+static PyStructSequence_Field result_fields[] = {
+    {"id", "the request's id"},
+    {"quadrant", "Eisenhower quadrant: 'do', 'schedule', 'delegate' or 'eliminate'"},
+    {"priority", "ITIL priority, 1 = most urgent"},
+    {"score", "dispatch score, higher first"},
+    {"importance", "importance on 0..1"},
+    {"urgency", "urgency on 0..1"},
+    {"index", "position of the request in the input"},
+    {NULL, NULL},
+};
+
+static PyStructSequence_Desc result_desc = {
+    "svcm.PriorityResult",
+    "A classified request: unpacks as (id, quadrant, priority, score).",
+    result_fields,
+    4,
+};
+
+static PyMethodDef priority_methods[] = {
+    {"quadrant", (PyCFunction)(void (*)(void))py_quadrant, METH_VARARGS | METH_KEYWORDS,
+     quadrant_doc},
+    {"quadrant_advice", py_quadrant_advice, METH_O, quadrant_advice_doc},
+    {"itil_priority", (PyCFunction)(void (*)(void))py_itil_priority, METH_VARARGS | METH_KEYWORDS,
+     itil_priority_doc},
+    {"itil_table", py_itil_table, METH_VARARGS, itil_table_doc},
+    {"prioritize", (PyCFunction)(void (*)(void))py_prioritize, METH_VARARGS | METH_KEYWORDS,
+     prioritize_doc},
+    {"classify", (PyCFunction)(void (*)(void))py_classify, METH_VARARGS | METH_KEYWORDS,
+     classify_doc},
+    {"importance", (PyCFunction)(void (*)(void))py_importance, METH_VARARGS | METH_KEYWORDS,
+     importance_doc},
+    {"urgency", py_urgency, METH_VARARGS, urgency_doc},
+    {"wsjf", (PyCFunction)(void (*)(void))py_wsjf, METH_VARARGS | METH_KEYWORDS, wsjf_doc},
+    {"wsjf_order", (PyCFunction)(void (*)(void))py_wsjf_order, METH_VARARGS | METH_KEYWORDS,
+     wsjf_order_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+int svcmpy_init_priority(PyObject *module)
+{
+    if (PyModule_AddFunctions(module, priority_methods) < 0)
+        return -1;
+    PyTypeObject *result = PyStructSequence_NewType(&result_desc);
+    if (result == NULL)
+        return -1;
+    PyObject *queue = PyType_FromModuleAndSpec(module, &queue_spec, NULL);
+    if (queue == NULL) {
+        Py_DECREF(result);
+        return -1;
+    }
+    if (PyModule_AddObjectRef(module, "PriorityResult", (PyObject *)result) < 0 ||
+        PyModule_AddObjectRef(module, "Queue", queue) < 0) {
+        Py_DECREF(result);
+        Py_DECREF(queue);
+        return -1;
+    }
+    PyObject *tuple = PyTuple_New(PRI_COUNT);
+    PyObject *bases = PyTuple_Pack(1, (PyObject *)&PyUnicode_Type);
+    PyObject *qtype = bases ? PyType_FromModuleAndSpec(module, &quadrant_spec, bases) : NULL;
+    Py_XDECREF(bases);
+    if (tuple == NULL || qtype == NULL) {
+        Py_XDECREF(tuple);
+        Py_XDECREF(qtype);
+        Py_DECREF(result);
+        Py_DECREF(queue);
+        return -1;
+    }
+    PyTuple_SET_ITEM(tuple, PRI_RESULT, (PyObject *)result);
+    PyTuple_SET_ITEM(tuple, PRI_QUEUE, queue);
+    PyTuple_SET_ITEM(tuple, PRI_QUADRANT_TYPE, qtype);
+    for (int q = 0; q < SVCM_QUADRANT_COUNT; q++) {
+        PyObject *v = PyObject_CallFunction(qtype, "s", svcm_quadrant_name(q));
+        if (v == NULL) {
+            Py_DECREF(tuple);
+            return -1;
+        }
+        PyTuple_SET_ITEM(tuple, PRI_QUADRANT0 + q, v);
+    }
+    if (PyModule_AddObjectRef(module, "Quadrant", qtype) < 0) {
+        Py_DECREF(tuple);
+        return -1;
+    }
+    return svcmpy_engine_set(module, SVCMPY_PRIORITY, tuple);
+}

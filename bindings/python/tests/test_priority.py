@@ -1,0 +1,287 @@
+"""Tests of the priority engine's Python surface (svcm.quadrant,
+itil_priority, prioritize, wsjf, Queue)."""
+import array
+import random
+import unittest
+
+import svcm
+
+HOUR = 3600
+
+
+def item(id, tier="regular", impact="team", severity=3, value=0.2, created=0,
+         due=None, urgent=False):
+    return dict(id=id, tier=tier, impact=impact, severity=severity, value=value,
+                created=created, due=due, urgent=urgent)
+
+
+class QuadrantTest(unittest.TestCase):
+    def test_each_quadrant_name(self):
+        self.assertEqual(svcm.quadrant(True, True), "do")
+        self.assertEqual(svcm.quadrant(False, True), "schedule")
+        self.assertEqual(svcm.quadrant(True, False), "delegate")
+        self.assertEqual(svcm.quadrant(False, False), "eliminate")
+        self.assertEqual(svcm.quadrant(urgent=True, important=False), "delegate")
+
+    def test_quadrant_is_a_str_with_advice(self):
+        q = svcm.quadrant(True, False)
+        self.assertIsInstance(q, str)
+        self.assertEqual(q, "delegate")
+        self.assertEqual(q.advice, svcm.quadrant_advice("delegate"))
+        self.assertIn("hand it", q.advice)
+        r = svcm.prioritize([item(1, "vip", "organisation", 1, 1.0, 0, 0)], 0)[0]
+        self.assertEqual(r.quadrant.advice, svcm.quadrant(True, True).advice)
+
+    def test_advice_by_name_and_number(self):
+        self.assertIn("now", svcm.quadrant_advice("do"))
+        self.assertIn("plan", svcm.quadrant_advice("schedule"))
+        self.assertEqual(svcm.quadrant_advice(2), svcm.quadrant_advice("delegate"))
+        self.assertIn("drop", svcm.quadrant_advice("ELIMINATE"))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.quadrant_advice("later")
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.quadrant_advice(4)
+
+
+class ItilTest(unittest.TestCase):
+    def test_builtin_table_is_itil_v3(self):
+        # ITIL v3 Service Operation, Incident Management prioritisation:
+        # High/High = 1 Critical ... Low/Low = 5 Planning.
+        want = [[1, 2, 3], [2, 3, 4], [3, 4, 5]]
+        for i in range(3):
+            for u in range(3):
+                self.assertEqual(svcm.itil_priority(i + 1, u + 1), want[i][u])
+        self.assertEqual(svcm.itil_table(), want)
+
+    def test_caller_table_as_rows_and_text(self):
+        rows = [[1, 1, 2, 3], [2, 3, 3, 4]]
+        self.assertEqual(svcm.itil_priority(2, 4, table=rows), 4)
+        self.assertEqual(svcm.itil_priority(1, 2, rows), 1)
+        text = "# two impacts\n1, 1, 2, 3\n2 3 3 4\n"
+        self.assertEqual(svcm.itil_table(text), rows)
+        self.assertEqual(svcm.itil_priority(2, 1, table=text), 2)
+
+    def test_level_names_and_keywords(self):
+        self.assertEqual(svcm.itil_priority("high", "low"), 3)
+        self.assertEqual(svcm.itil_priority(impact="Medium", urgency="med"), 3)
+        with self.assertRaises(ValueError):
+            svcm.itil_priority("huge", 1)
+
+    def test_levels_out_of_range(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.itil_priority(4, 1)
+        self.assertEqual(cm.exception.field, "impact")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.itil_priority(1, 0)
+        self.assertEqual(cm.exception.field, "urgency")
+
+    def test_invalid_tables(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.itil_table([[1, 2], [3]])  # a hole
+        self.assertEqual(cm.exception.index, 1)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.itil_table([[1, 0], [2, 3]])
+        self.assertEqual(cm.exception.field, "cell")
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.itil_table([])
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.itil_table("1 2 3\n2 3 4\n3 4\n")
+        self.assertEqual(cm.exception.index, 3)  # the line
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.itil_table("1 2\nx 3\n")
+        self.assertEqual(cm.exception.index, 2)
+
+
+class PrioritizeTest(unittest.TestCase):
+    def test_hand_computed_scores(self):
+        items = [
+            item(1, "vip", "organisation", 1, 1.0, 0, HOUR),
+            item(2, "lost", "individual", 4, 0.0, HOUR, 11 * HOUR),
+            item(3, "key", "department", 2, 0.5, -HOUR, 7 * HOUR),
+        ]
+        got = svcm.prioritize(items, HOUR)
+        # 1: importance 1, due: DO, P1, 40+30+10+20 + 1 h aging = 101.
+        # 3: importance 0.6625, urgency 0.25: SCHEDULE, P4:
+        #    40*2/3 + 30*0.25 + 10*0.75 + 20*0.25 + 2 h = 48.667.
+        # 2: created now, nothing: 0.
+        self.assertEqual([tuple(r)[:3] for r in got],
+                         [(1, "do", 1), (3, "schedule", 4), (2, "eliminate", 5)])
+        self.assertAlmostEqual(got[0].score, 101.0, places=12)
+        self.assertAlmostEqual(got[1].score, 80 / 3 + 7.5 + 7.5 + 5 + 2, places=9)
+        self.assertEqual(got[2].score, 0.0)
+        self.assertAlmostEqual(got[1].importance, 0.6625, places=12)
+        self.assertEqual([r.index for r in got], [0, 2, 1])
+        rid, quad, prio, score = got[0]
+        self.assertEqual((rid, quad, prio), (1, "do", 1))
+
+    def test_same_request_becomes_urgent_as_time_passes(self):
+        it = [item(7, "vip", "organisation", 1, 1.0, 0, 4 * HOUR)]
+        quads = [svcm.prioritize(it, t * HOUR)[0].quadrant for t in (1, 3, 9)]
+        self.assertEqual(quads, ["schedule", "do", "do"])
+        self.assertAlmostEqual(svcm.urgency(it[0], 2 * HOUR), 0.5, places=12)
+        self.assertEqual(svcm.urgency(it[0], 9 * HOUR), 1.0)
+        self.assertAlmostEqual(svcm.importance(it[0]), 1.0, places=12)
+
+    def test_thresholds_and_weights_are_options(self):
+        it = [item(1, "regular", "team", 3, 0.2, 0, 100)]
+        self.assertEqual(svcm.prioritize(it, 30)[0].quadrant, "eliminate")
+        self.assertEqual(svcm.prioritize(it, 30, important_threshold=0.35,
+                                         urgent_threshold=0.3)[0].quadrant, "do")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.prioritize(it, 30, urgent_threshold=2.0)
+        self.assertEqual(cm.exception.field, "urgent_threshold")
+        with self.assertRaises(TypeError):
+            svcm.prioritize(it, 30, bogus=1)
+
+    def test_ties_by_due_then_id_then_input_order(self):
+        items = [item(30), item(20), item(20), item(10), item(50, due=10**6),
+                 item(40, due=10**6 - 1)]
+        got = svcm.prioritize(items, 0)
+        self.assertEqual([r.id for r in got], [40, 50, 10, 20, 20, 30])
+        self.assertEqual([r.index for r in got], [5, 4, 3, 1, 2, 0])
+
+    def test_columns_match_list_of_dicts(self):
+        rnd = random.Random(7)
+        items = []
+        for i in range(500):
+            created = rnd.randrange(0, 50 * HOUR)
+            due = None if rnd.random() < 0.2 else created + rnd.randrange(0, 50 * HOUR)
+            items.append(item(rnd.randrange(200), rnd.randrange(5), rnd.randrange(4),
+                              rnd.randrange(1, 5), rnd.randrange(5) / 4, created, due,
+                              rnd.random() < 0.05))
+        cols = {k: [it[k] for it in items] for k in items[0]}
+        cols["id"] = array.array("q", cols["id"])
+        cols["value"] = array.array("d", cols["value"])
+        a = svcm.prioritize(items, 30 * HOUR)
+        b = svcm.prioritize(cols, 30 * HOUR)
+        self.assertEqual(a, b)
+        self.assertEqual(svcm.classify(cols, 30 * HOUR, sort=True), a)
+        # Reference order: Python's sort on the documented key.
+        c = svcm.classify(items, 30 * HOUR)
+        self.assertEqual([r.index for r in c], list(range(len(items))))
+        due = [it["due"] if it["due"] is not None else 2**63 - 1 for it in items]
+        ref = sorted(c, key=lambda r: (-r.score, due[r.index], r.id, r.index))
+        self.assertEqual(a, ref)
+
+    def test_bad_record_names_index_and_field(self):
+        cases = [("tier", 5), ("impact", 4), ("severity", 0), ("value", float("nan")),
+                 ("due", -1)]
+        for field, bad in cases:
+            items = [item(1, created=0, due=10), item(2, created=0, due=10)]
+            items[1][field] = bad
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.prioritize(items, 0)
+            self.assertEqual((cm.exception.index, cm.exception.field), (1, field))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.prioritize([item(1, tier="gold")], 0)
+        self.assertEqual(cm.exception.field, "tier")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.prioritize([{"id": 1}], 0)
+        self.assertEqual(cm.exception.field, "tier")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.prioritize({"id": [1, 2], "tier": [0], "impact": [0, 0], "severity": [1, 1],
+                             "created": [0, 0]}, 0)
+        self.assertEqual(cm.exception.field, "tier")
+        self.assertIsInstance(cm.exception, ValueError)
+
+    def test_aging_prevents_starvation(self):
+        # B = 100, 1 point per hour: the old request beats any request
+        # created more than 100 h after it.
+        old = item(0, "lost", "individual", 4, 0.0, 0, None)
+        new = item(1, "vip", "organisation", 1, 1.0, 100 * HOUR + 1, 100 * HOUR + 1)
+        self.assertEqual(svcm.prioritize([old, new], 200 * HOUR)[0].id, 0)
+        newer = dict(new, created=100 * HOUR - 1, due=100 * HOUR - 1)
+        self.assertEqual(svcm.prioritize([old, newer], 200 * HOUR)[0].id, 1)
+        self.assertEqual(svcm.prioritize([old, new], 200 * HOUR, aging_per_hour=0)[0].id, 1)
+
+
+class WsjfTest(unittest.TestCase):
+    def test_cost_of_delay_over_job_size(self):
+        # Jason Yip, "Problems I have with SAFe-style WSJF" (2024): UBV 1,
+        # TC 3, RR|OE 5 make a cost of delay of 9; over job size 2: 4.5.
+        self.assertEqual(svcm.wsjf(1, 3, 5, 2), 4.5)
+        self.assertEqual(svcm.wsjf(business_value=1, time_criticality=3, risk_reduction=5,
+                                   job_size=2), 4.5)
+        self.assertEqual(svcm.wsjf([1, 8], [3, 13], [5, 1], [2, 8]), [4.5, 22 / 8])
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.wsjf(1, 1, 1, 0)
+        self.assertEqual(cm.exception.field, "job_size")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.wsjf([1, 1], [1, -1], [1, 1], [1, 1])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "time_criticality"))
+
+    def test_order_ties_by_smaller_job_then_id(self):
+        got = svcm.wsjf_order([3, 1, 20, 3, 1], [3, 1, 8, 3, 0], [2, 0, 2, 2, 0],
+                              [4, 1, 5, 4, 8], ids=[1, 2, 3, 0, 4])
+        self.assertEqual([i for i, _ in got], [3, 2, 0, 1, 4])
+        self.assertEqual(got[0][1], 6.0)
+
+
+class QueueTest(unittest.TestCase):
+    def test_duplicate_missing_and_empty(self):
+        q = svcm.Queue()
+        q.push(item(5, due=10))
+        with self.assertRaises(svcm.AlreadyExists):
+            q.push(item(5))
+        with self.assertRaises(svcm.NotFound):
+            q.remove(6)
+        with self.assertRaises(svcm.NotFound):
+            q.update(item(6))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            q.push(item(7, severity=9))
+        self.assertEqual(cm.exception.field, "severity")
+        self.assertEqual(len(q), 1)
+        self.assertIn(5, q)
+        self.assertEqual(q.remove(5)["id"], 5)
+        with self.assertRaises(svcm.EmptyError):
+            q.pop(0)
+        with self.assertRaises(svcm.EmptyError):
+            q.peek(0)
+
+    def test_pops_equal_full_sort_at_each_instant(self):
+        rnd = random.Random(2024)
+        for now in (0, 10 * HOUR, 40 * HOUR):
+            q = svcm.Queue()
+            items = []
+            for i in range(800):
+                created = rnd.randrange(0, 30 * HOUR)
+                due = None if rnd.random() < 0.2 else created + rnd.randrange(0, 30 * HOUR)
+                it = item(i, rnd.randrange(5), rnd.randrange(4), rnd.randrange(1, 5),
+                          rnd.randrange(5) / 4, created, due, rnd.random() < 0.05)
+                items.append(it)
+                q.push(it)
+            q.rescore(now // 2)
+            self.assertEqual(q.instant, now // 2)
+            popped = []
+            while len(q):
+                self.assertEqual(q.peek(now).id, q.get(q.peek(now).id)["id"])
+                popped.append(q.pop(now))
+            self.assertEqual([tuple(r)[:3] for r in popped],
+                             [tuple(r)[:3] for r in svcm.prioritize(items, now)])
+
+    def test_update_and_remove_move_requests(self):
+        q = svcm.Queue()
+        for i in range(1, 6):
+            q.push(id=i, tier="regular", impact="team", severity=3, value=0.2, created=0,
+                   due=10 * HOUR)
+        self.assertEqual(q.peek(HOUR).id, 1)
+        q.update(item(4, "vip", "organisation", 1, 1.0, 0, HOUR))
+        self.assertEqual(q.peek(HOUR).id, 4)
+        self.assertEqual(q.peek(HOUR).quadrant, "do")
+        q.remove(4)
+        q.update(item(2, "lost", "individual", 4, 0.0, 0, None))
+        self.assertEqual([q.pop(HOUR).id for _ in range(4)], [1, 3, 5, 2])
+        self.assertEqual(len(q), 0)
+
+    def test_options_apply_to_queue(self):
+        q = svcm.Queue(aging_per_hour=0, table=[[1, 2], [2, 3]])
+        q.push(item(1, "vip", "organisation", 1, 1.0, 0, 0))
+        r = q.pop(HOUR)
+        self.assertEqual(r.priority, 1)
+        self.assertAlmostEqual(r.score, 100.0, places=12)
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.Queue(w_itil=-1)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,631 @@
+/**
+ * @file svcm/priority.h
+ * @brief What do we work on first? Eisenhower quadrants from importance and
+ *        time-based urgency, ITIL impact x urgency priority tables, a
+ *        weighted dispatch score with aging, WSJF, and a live dispatch queue.
+ *
+ * @par Importance (0..1)
+ * A weighted mean of four normalised inputs (weights in
+ * ::svcm_priority_options, any non-negative values with a positive sum):
+ *
+ *     importance = (w_tier*T + w_impact*I + w_severity*S + w_value*V)
+ *                  / (w_tier + w_impact + w_severity + w_value)
+ *     T = (4 - tier) / 4           VIP 1, key 0.75, regular 0.5, potential 0.25, lost 0
+ *     I = impact / 3               individual 0, team 1/3, department 2/3, organisation 1
+ *     S = (4 - severity) / 3       severity 1 (critical) 1 .. severity 4 (minor) 0
+ *     V = value                    business value, already on 0..1
+ *
+ * A request is *important* when importance >= important_threshold.
+ *
+ * @par Urgency (0..1), derived from time
+ * The fraction of the request's window [created, due] that has elapsed at
+ * the instant `now`:
+ *
+ *     urgency = 0                                  now <= created
+ *             = (now - created) / (due - created)  created < now < due
+ *             = 1                                  now >= due (due or past due)
+ *
+ * so the same request grows more urgent as time passes and is most urgent
+ * once due. The explicit `urgent` flag forces urgency 1; a request without a
+ * deadline (due = ::SVCM_NO_DUE) has urgency 0 unless flagged. A request is
+ * *urgent* when urgency >= urgent_threshold.
+ *
+ * @par ITIL priority
+ * The request's ITIL impact level is its importance cut into `rows` equal
+ * bands (level 1 = the top band), its ITIL urgency level is its urgency cut
+ * into `cols` equal bands, and the priority is the cell of the options'
+ * table (built in: the ITIL v3 3x3 table, P1..P5).
+ *
+ * @par Dispatch score
+ *
+ *     base  = w_quadrant * Q + w_itil * P + w_tier_score * T + w_sla * U
+ *     score = base + aging_per_hour * max(0, now - created) / 3600
+ *     Q = DO 1, SCHEDULE 2/3, DELEGATE 1/3, ELIMINATE 0
+ *     P = (levels - priority) / (levels - 1)   P1 = 1, lowest = 0 (1 if levels == 1)
+ *     U = urgency (the share of the SLA window used up; 1 at or past due)
+ *
+ * Higher scores go first. 0 <= base <= B = w_quadrant + w_itil +
+ * w_tier_score + w_sla (100 with the defaults). Aging is linear and
+ * uncapped, which gives the starvation bound: with r = aging_per_hour/3600
+ * > 0, a request created at c is dispatched before every request created
+ * after c + B/r (its score exceeds theirs at every instant), so it waits
+ * only behind the finitely many requests that arrived before then.
+ *
+ * @par Order
+ * Dispatch order is score descending, then due ascending (no deadline
+ * last), then id ascending, then input position: a total order, so sorting
+ * is stable and deterministic.
+ *
+ * @par Dispatch queue and time
+ * A score depends on the instant, and two requests' scores can cross as
+ * time passes, so no single heap order is right for every instant. The
+ * queue therefore keeps an *instant of scoring*: its heap is ordered by the
+ * scores at that instant (initially 0). push() and update() score the new
+ * request at that instant (O(log n)); pop(t) and peek(t) at the same
+ * instant are O(log n); at a different instant they first re-score every
+ * entry and rebuild the heap (O(n), exactly what rescore(t) does). Hence
+ * successive pops at instant t return the requests in exactly the order of
+ * svcm_priority_order() at t. Callers that dispatch continuously should
+ * pass a clock rounded to their tolerance (say, the minute) so that most
+ * pops hit the O(log n) path.
+ */
+#ifndef SVCM_PRIORITY_H
+#define SVCM_PRIORITY_H
+
+#include <stdbool.h>
+
+#include "common.h"
+#include "tier.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief How far a request's effect reaches. Values are stable. */
+typedef enum svcm_impact {
+    SVCM_IMPACT_INDIVIDUAL = 0,   /**< one person */
+    SVCM_IMPACT_TEAM = 1,         /**< a team */
+    SVCM_IMPACT_DEPARTMENT = 2,   /**< a department or site */
+    SVCM_IMPACT_ORGANISATION = 3  /**< the whole organisation */
+} svcm_impact;
+
+/** @brief Number of impact scopes. */
+#define SVCM_IMPACT_COUNT 4
+
+/** @brief Most severe severity level (critical). */
+#define SVCM_SEVERITY_MIN 1
+/** @brief Least severe severity level (minor). */
+#define SVCM_SEVERITY_MAX 4
+
+/** @brief svcm_request::due value meaning "no deadline". */
+#define SVCM_NO_DUE INT64_MAX
+
+/** @brief Eisenhower quadrants. Values are stable. */
+typedef enum svcm_quadrant {
+    SVCM_QUADRANT_DO = 0,        /**< urgent and important */
+    SVCM_QUADRANT_SCHEDULE = 1,  /**< important, not urgent */
+    SVCM_QUADRANT_DELEGATE = 2,  /**< urgent, not important */
+    SVCM_QUADRANT_ELIMINATE = 3  /**< neither */
+} svcm_quadrant;
+
+/** @brief Number of quadrants. */
+#define SVCM_QUADRANT_COUNT 4
+
+/** @brief A request to prioritise (a plain value record). */
+typedef struct svcm_request {
+    int64_t id;       /**< caller's identifier (unique within a queue) */
+    int tier;         /**< customer tier, ::svcm_tier (0..4) */
+    int impact;       /**< ::svcm_impact (0..3) */
+    int severity;     /**< 1 (critical) .. 4 (minor) */
+    double value;     /**< business value on 0..1 */
+    int64_t created;  /**< instant the request was raised */
+    int64_t due;      /**< due instant or SLA deadline (>= created), or SVCM_NO_DUE */
+    bool urgent;      /**< explicit "urgent" flag: forces urgency 1 */
+} svcm_request;
+
+/** @brief Largest number of rows, columns and priority levels of a table. */
+#define SVCM_ITIL_MAX 16
+
+/**
+ * @brief An ITIL priority table: priority = cell[impact - 1][urgency - 1].
+ *
+ * Impact level 1 and urgency level 1 are the highest; priority 1 is the
+ * most urgent. A valid table has 1 <= rows, cols <= SVCM_ITIL_MAX,
+ * 1 <= levels <= SVCM_ITIL_MAX and every cell of the rows x cols block in
+ * 1..levels (0 marks a hole and is rejected). Cells outside the block are
+ * ignored.
+ */
+typedef struct svcm_itil_table {
+    int rows;    /**< impact levels */
+    int cols;    /**< urgency levels */
+    int levels;  /**< priorities 1..levels */
+    unsigned char cell[SVCM_ITIL_MAX][SVCM_ITIL_MAX]; /**< [impact-1][urgency-1] */
+} svcm_itil_table;
+
+/** @brief Weights, thresholds and table used to prioritise requests. */
+typedef struct svcm_priority_options {
+    double w_tier;              /**< importance weight of the tier (default 0.25) */
+    double w_impact;            /**< importance weight of the impact scope (0.30) */
+    double w_severity;          /**< importance weight of the severity (0.30) */
+    double w_value;             /**< importance weight of the business value (0.15) */
+    double important_threshold; /**< important when importance >= this (0.5), in [0, 1] */
+    double urgent_threshold;    /**< urgent when urgency >= this (0.75), in [0, 1] */
+    double w_quadrant;          /**< score weight of the quadrant (40) */
+    double w_itil;              /**< score weight of the ITIL priority (30) */
+    double w_tier_score;        /**< score weight of the customer tier (10) */
+    double w_sla;               /**< score weight of the SLA window used up (20) */
+    double aging_per_hour;      /**< score added per hour waited (1.0); 0 disables aging */
+    svcm_itil_table table;      /**< ITIL table (default: svcm_itil_table_default()) */
+} svcm_priority_options;
+
+/** @brief The classification of one request at one instant. */
+typedef struct svcm_priority_result {
+    int64_t id;             /**< the request's id */
+    int64_t due;            /**< the request's due instant (tie-break) */
+    size_t index;           /**< position of the request in the input */
+    double importance;      /**< 0..1 */
+    double urgency;         /**< 0..1 */
+    double score;           /**< dispatch score, higher first */
+    svcm_quadrant quadrant; /**< Eisenhower quadrant */
+    int priority;           /**< ITIL priority, 1..table.levels */
+} svcm_priority_result;
+
+/* ---------------------------------------------------------------- quadrants */
+
+/**
+ * @brief The Eisenhower quadrant of an (urgent, important) pair.
+ * @param urgent whether the request is urgent.
+ * @param important whether the request is important.
+ * @return DO, SCHEDULE, DELEGATE or ELIMINATE.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API svcm_quadrant svcm_quadrant_of(bool urgent, bool important);
+
+/**
+ * @brief Lower-case name of a quadrant: "do", "schedule", "delegate",
+ *        "eliminate".
+ * @param quadrant a ::svcm_quadrant value.
+ * @return a static string; NULL when @p quadrant is out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_quadrant_name(int quadrant);
+
+/**
+ * @brief The advice a quadrant implies (one English sentence).
+ * @param quadrant a ::svcm_quadrant value.
+ * @return a static string; NULL when @p quadrant is out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_quadrant_advice(int quadrant);
+
+/**
+ * @brief Parse a quadrant name (case-insensitive).
+ * @param name NUL-terminated name, e.g. "schedule".
+ * @param[out] out the quadrant.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments or an unknown name.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_quadrant_parse(const char *name, svcm_quadrant *out);
+
+/**
+ * @brief Lower-case name of an impact scope: "individual", "team",
+ *        "department", "organisation".
+ * @param impact a ::svcm_impact value.
+ * @return a static string; NULL when @p impact is out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_impact_name(int impact);
+
+/**
+ * @brief Parse an impact scope name (case-insensitive; "organization" is
+ *        accepted too).
+ * @param name NUL-terminated name.
+ * @param[out] out the scope.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments or an unknown name.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_impact_parse(const char *name, svcm_impact *out);
+
+/* --------------------------------------------------------------- ITIL tables */
+
+/**
+ * @brief Fill @p table with the ITIL v3 impact x urgency table (ITIL
+ *        Service Operation, Incident Management prioritisation):
+ *
+ *     impact \ urgency   High  Medium  Low
+ *     High                 1      2     3
+ *     Medium               2      3     4
+ *     Low                  3      4     5
+ *
+ * with priorities 1 Critical, 2 High, 3 Medium, 4 Low, 5 Planning.
+ * @param[out] table receives the table; NULL is a no-op.
+ * @par Thread safety: safe; touches only @p table.
+ * @since 0.1
+ */
+SVCM_API void svcm_itil_table_default(svcm_itil_table *table);
+
+/**
+ * @brief Check a caller-built table (see ::svcm_itil_table).
+ * @param table the table.
+ * @param[out] err optional detail: index = row (0-based) at fault, field
+ *        "rows", "cols", "levels" or "cell".
+ * @return SVCM_OK; SVCM_EINVAL for NULL, dimensions or levels out of
+ *         1..SVCM_ITIL_MAX, or a cell that is 0 (a hole) or above levels.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_itil_table_validate(const svcm_itil_table *table, svcm_error *err);
+
+/**
+ * @brief Build a table from a rows x cols row-major array of priorities;
+ *        levels becomes the largest cell.
+ * @param rows impact levels, 1..SVCM_ITIL_MAX.
+ * @param cols urgency levels, 1..SVCM_ITIL_MAX.
+ * @param cells rows*cols priorities, each in 1..SVCM_ITIL_MAX.
+ * @param[out] out receives the table, only on success.
+ * @param[out] err optional detail (index = row, field "rows", "cols" or "cell").
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad dimensions or a cell
+ *         out of range (0 is a hole).
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cells,
+                                        svcm_itil_table *out, svcm_error *err);
+
+/**
+ * @brief Parse the text form of a table: one row per line, cells as
+ *        decimal integers separated by spaces, tabs or commas. Blank lines
+ *        and lines starting with '#' are skipped. Every row must have as
+ *        many cells as the first; levels becomes the largest cell.
+ *
+ * Example: "1 2 3\n2 3 4\n3 4 5\n" is the built-in table.
+ * @param text the text (need not be NUL-terminated).
+ * @param len its length in bytes.
+ * @param[out] out receives the table, only on success.
+ * @param[out] err optional detail: index = 1-based line number.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers or a cell outside
+ *         1..SVCM_ITIL_MAX (field "cell"); SVCM_EFORMAT for a token that is
+ *         not an integer (field "cell"), a row with a different number of
+ *         cells (field "cols"), too many rows or columns, or no rows at all
+ *         (field "rows").
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out,
+                                   svcm_error *err);
+
+/**
+ * @brief Look up a priority.
+ * @param table a table, or NULL for the built-in ITIL table (impact and
+ *        urgency 1 = high, 2 = medium, 3 = low).
+ * @param impact impact level, 1..rows.
+ * @param urgency urgency level, 1..cols.
+ * @param[out] out receives the priority (1 = most urgent).
+ * @param[out] err optional detail (field "impact", "urgency" or the
+ *        table's).
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p out, an invalid table, or a
+ *         level out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_itil_priority(const svcm_itil_table *table, int impact, int urgency,
+                                int *out, svcm_error *err);
+
+/* ------------------------------------------------------------ classification */
+
+/**
+ * @brief Fill @p opts with the defaults listed in ::svcm_priority_options.
+ * @param[out] opts the options; NULL is a no-op.
+ * @par Thread safety: safe; touches only @p opts.
+ * @since 0.1
+ */
+SVCM_API void svcm_priority_options_init(svcm_priority_options *opts);
+
+/**
+ * @brief Check options: every weight finite and >= 0, the four importance
+ *        weights with a positive finite sum, the four score weights with a
+ *        finite sum, thresholds in [0, 1], aging finite and >= 0, a valid
+ *        table.
+ * @param opts the options.
+ * @param[out] err optional detail (field = the option's name).
+ * @return SVCM_OK; SVCM_EINVAL for NULL or a bad option.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_priority_options_validate(const svcm_priority_options *opts, svcm_error *err);
+
+/**
+ * @brief Check one request: tier in 0..4, impact in 0..3, severity in 1..4,
+ *        value finite in [0, 1], due >= created (or SVCM_NO_DUE).
+ * @param req the request.
+ * @param[out] err optional detail (index SVCM_NO_INDEX, field "tier",
+ *        "impact", "severity", "value" or "due").
+ * @return SVCM_OK; SVCM_EINVAL for NULL or a bad field.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_request_validate(const svcm_request *req, svcm_error *err);
+
+/**
+ * @brief Importance of a request (see the file comment), 0..1.
+ * @param opts options, or NULL for the defaults.
+ * @param req the request.
+ * @param[out] out receives the importance.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p req / @p out, bad options or a
+ *         bad request.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_importance(const svcm_priority_options *opts, const svcm_request *req,
+                             double *out, svcm_error *err);
+
+/**
+ * @brief Urgency of a request at instant @p now (see the file comment), 0..1.
+ * @param req the request.
+ * @param now the current instant.
+ * @param[out] out receives the urgency.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p req / @p out or a bad request.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_urgency(const svcm_request *req, int64_t now, double *out, svcm_error *err);
+
+/**
+ * @brief Classify and score requests at instant @p now, in input order.
+ * @param opts options, or NULL for the defaults.
+ * @param reqs @p n requests (may be NULL when n is 0).
+ * @param n number of requests.
+ * @param now the current instant.
+ * @param[out] out @p n results; written only when every request is valid.
+ * @param[out] err optional detail: index of the first bad request and its
+ *        field (index SVCM_NO_INDEX for a bad option).
+ * @return SVCM_OK; SVCM_EINVAL for NULL arrays with n > 0, bad options or
+ *         a bad request.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_priority_classify(const svcm_priority_options *opts, const svcm_request *reqs,
+                                    size_t n, int64_t now, svcm_priority_result *out,
+                                    svcm_error *err);
+
+/**
+ * @brief Sort results into dispatch order in place: score descending, due
+ *        ascending, id ascending, input index ascending (a total order, so
+ *        the result is deterministic and stable).
+ * @param res @p n results, e.g. from svcm_priority_classify().
+ * @param n number of results.
+ * @param alloc allocator for O(n) scratch memory, or NULL for libc.
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p res with n > 0 or a NaN score;
+ *         SVCM_ERANGE for more than UINT32_MAX results; SVCM_ENOMEM. The
+ *         results are unchanged on failure.
+ * @par Thread safety: safe; touches only @p res.
+ * @since 0.1
+ */
+SVCM_API int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_allocator *alloc);
+
+/**
+ * @brief Classify requests at @p now and return them in dispatch order:
+ *        svcm_priority_classify() then svcm_priority_sort().
+ * @param opts options, or NULL for the defaults.
+ * @param reqs @p n requests.
+ * @param n number of requests.
+ * @param now the current instant.
+ * @param alloc allocator for scratch memory, or NULL for libc.
+ * @param[out] out @p n results in dispatch order (svcm_priority_result::index
+ *        gives each one's input position); written only on success.
+ * @param[out] err optional detail as for svcm_priority_classify().
+ * @return SVCM_OK; SVCM_EINVAL as for svcm_priority_classify();
+ *         SVCM_ERANGE for more than UINT32_MAX requests; SVCM_ENOMEM.
+ *         Nothing is written on failure.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_priority_order(const svcm_priority_options *opts, const svcm_request *reqs,
+                                 size_t n, int64_t now, const svcm_allocator *alloc,
+                                 svcm_priority_result *out, svcm_error *err);
+
+/* ---------------------------------------------------------------------- WSJF */
+
+/** @brief Inputs of Weighted Shortest Job First (SAFe). */
+typedef struct svcm_wsjf_item {
+    int64_t id;               /**< caller's identifier */
+    double business_value;    /**< user-business value, >= 0 */
+    double time_criticality;  /**< time criticality, >= 0 */
+    double risk_reduction;    /**< risk reduction / opportunity enablement, >= 0 */
+    double job_size;          /**< job size (duration proxy), > 0 */
+} svcm_wsjf_item;
+
+/**
+ * @brief WSJF = cost of delay / job size, with cost of delay = business
+ *        value + time criticality + risk reduction-opportunity enablement
+ *        (SAFe, "WSJF").
+ * @param business_value user-business value, finite, >= 0.
+ * @param time_criticality time criticality, finite, >= 0.
+ * @param risk_reduction risk reduction / opportunity enablement, finite, >= 0.
+ * @param job_size job size, finite, > 0.
+ * @param[out] out receives WSJF.
+ * @return SVCM_OK; SVCM_EINVAL for NaN, infinite or negative inputs, a job
+ *         size <= 0, or a NULL @p out.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_wsjf(double business_value, double time_criticality, double risk_reduction,
+                       double job_size, double *out);
+
+/**
+ * @brief WSJF of many items, in input order (all or nothing).
+ * @param items @p n items.
+ * @param n number of items.
+ * @param[out] out @p n scores.
+ * @param[out] err optional detail: index of the first bad item and its field
+ *        ("business_value", "time_criticality", "risk_reduction", "job_size").
+ * @return SVCM_OK; SVCM_EINVAL for NULL arrays with n > 0 or a bad item.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_wsjf_batch(const svcm_wsjf_item *items, size_t n, double *out, svcm_error *err);
+
+/**
+ * @brief Order items by WSJF descending; ties by smaller job size, then id,
+ *        then input position (deterministic and stable).
+ * @param items @p n items.
+ * @param n number of items.
+ * @param alloc allocator for scratch memory, or NULL for libc.
+ * @param[out] order @p n input positions in dispatch order.
+ * @param[out] scores optional: @p n WSJF values in input order (may be NULL).
+ * @param[out] err optional detail as for svcm_wsjf_batch().
+ * @return SVCM_OK; SVCM_EINVAL as for svcm_wsjf_batch() or a NULL @p order
+ *         with n > 0; SVCM_ERANGE for more than UINT32_MAX items;
+ *         SVCM_ENOMEM. Nothing is written on failure.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_wsjf_order(const svcm_wsjf_item *items, size_t n, const svcm_allocator *alloc,
+                             size_t *order, double *scores, svcm_error *err);
+
+/* ------------------------------------------------------------- dispatch queue */
+
+/** @brief A dispatch queue of requests (opaque; see the file comment). */
+typedef struct svcm_pqueue svcm_pqueue;
+
+/**
+ * @brief Create an empty queue whose instant of scoring is 0.
+ * @param opts options (copied), or NULL for the defaults.
+ * @param alloc allocator (copied; its ctx must outlive the queue), or NULL.
+ * @param[out] out receives the queue; set to NULL on failure.
+ * @param[out] err optional detail for bad options.
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p out or bad options; SVCM_ENOMEM.
+ * @par Thread safety: the new queue is owned by the caller; use it from one
+ *      thread at a time.
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_new(const svcm_priority_options *opts, const svcm_allocator *alloc,
+                             svcm_pqueue **out, svcm_error *err);
+
+/**
+ * @brief Free a queue and everything it holds.
+ * @param q the queue; NULL is a no-op.
+ * @par Thread safety: not with other calls on the same queue.
+ * @since 0.1
+ */
+SVCM_API void svcm_pqueue_free(svcm_pqueue *q);
+
+/**
+ * @brief Number of requests in the queue.
+ * @param q the queue (NULL gives 0).
+ * @return the count.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API size_t svcm_pqueue_size(const svcm_pqueue *q);
+
+/**
+ * @brief The queue's instant of scoring: the instant of the last re-score
+ *        (by rescore, or by pop/peek at a new instant), initially 0.
+ * @param q the queue (NULL gives 0).
+ * @return the instant.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int64_t svcm_pqueue_instant(const svcm_pqueue *q);
+
+/**
+ * @brief Add a request, scored at the queue's instant. O(log n) amortised.
+ * @param q the queue.
+ * @param req the request (copied).
+ * @param[out] err optional detail (field of a bad request, or "id").
+ * @return SVCM_OK; SVCM_EINVAL for NULL or a bad request; SVCM_EEXIST if a
+ *         request with the same id is queued; SVCM_ENOMEM; SVCM_ERANGE past
+ *         UINT32_MAX - 1 entries. The queue is unchanged on failure.
+ * @par Thread safety: one thread at a time per queue.
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_push(svcm_pqueue *q, const svcm_request *req, svcm_error *err);
+
+/**
+ * @brief Replace the queued request that has the same id as @p req and
+ *        move it to its new place. O(log n).
+ * @param q the queue.
+ * @param req the new fields (copied).
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL or a bad request; SVCM_ENOTFOUND
+ *         if no request has that id. The queue is unchanged on failure.
+ * @par Thread safety: one thread at a time per queue.
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_update(svcm_pqueue *q, const svcm_request *req, svcm_error *err);
+
+/**
+ * @brief Remove the request with id @p id. O(log n).
+ * @param q the queue.
+ * @param id the id.
+ * @param[out] removed optional: receives the removed request.
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p q; SVCM_ENOTFOUND.
+ * @par Thread safety: one thread at a time per queue.
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_remove(svcm_pqueue *q, int64_t id, svcm_request *removed);
+
+/**
+ * @brief Copy the queued request with id @p id.
+ * @param q the queue.
+ * @param id the id.
+ * @param[out] out optional: receives the request (NULL just tests presence).
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p q; SVCM_ENOTFOUND.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_get(const svcm_pqueue *q, int64_t id, svcm_request *out);
+
+/**
+ * @brief Re-score every request at instant @p now and rebuild the heap. O(n).
+ * @param q the queue.
+ * @param now the new instant of scoring.
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p q.
+ * @par Thread safety: one thread at a time per queue.
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_rescore(svcm_pqueue *q, int64_t now);
+
+/**
+ * @brief Look at the first request in dispatch order at instant @p now
+ *        (re-scoring first when @p now differs from the queue's instant).
+ * @param q the queue.
+ * @param now the current instant.
+ * @param[out] req optional: receives the request.
+ * @param[out] res optional: receives its classification at @p now (index 0).
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p q; SVCM_EEMPTY when empty.
+ * @par Thread safety: one thread at a time per queue (it may re-score).
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_peek(svcm_pqueue *q, int64_t now, svcm_request *req,
+                              svcm_priority_result *res);
+
+/**
+ * @brief Remove and return the first request in dispatch order at instant
+ *        @p now (re-scoring first when @p now differs from the queue's
+ *        instant). O(log n) at the queue's instant.
+ * @param q the queue.
+ * @param now the current instant.
+ * @param[out] req optional: receives the request.
+ * @param[out] res optional: receives its classification at @p now (index 0).
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p q; SVCM_EEMPTY when empty.
+ * @par Thread safety: one thread at a time per queue.
+ * @since 0.1
+ */
+SVCM_API int svcm_pqueue_pop(svcm_pqueue *q, int64_t now, svcm_request *req,
+                             svcm_priority_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVCM_PRIORITY_H */

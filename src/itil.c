@@ -1,0 +1,172 @@
+/* ITIL impact x urgency priority tables: the built-in ITIL v3 table,
+ * validation of caller tables, and their text form. */
+#include <string.h>
+
+#include "internal.h"
+#include "svcm/priority.h"
+
+void svcm_itil_table_default(svcm_itil_table *table)
+{
+    /* ITIL v3 Service Operation, Incident Management prioritisation: rows are
+     * impact High/Medium/Low, columns urgency High/Medium/Low. */
+    static const unsigned char itil[3][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 5}};
+    if (table == NULL)
+        return;
+    memset(table, 0, sizeof *table);
+    table->rows = 3;
+    table->cols = 3;
+    table->levels = 5;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            table->cell[i][j] = itil[i][j];
+}
+
+int svcm_itil_table_validate(const svcm_itil_table *t, svcm_error *err)
+{
+    if (t == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "table is NULL");
+    if (t->rows < 1 || t->rows > SVCM_ITIL_MAX)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
+                           "table has %d rows; need 1..%d", t->rows, SVCM_ITIL_MAX);
+    if (t->cols < 1 || t->cols > SVCM_ITIL_MAX)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "cols",
+                           "table has %d columns; need 1..%d", t->cols, SVCM_ITIL_MAX);
+    if (t->levels < 1 || t->levels > SVCM_ITIL_MAX)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "levels",
+                           "table has %d priority levels; need 1..%d", t->levels, SVCM_ITIL_MAX);
+    for (int i = 0; i < t->rows; i++) {
+        for (int j = 0; j < t->cols; j++) {
+            int c = t->cell[i][j];
+            if (c == 0)
+                return svcm__error(err, SVCM_EINVAL, (size_t)i, "cell",
+                                   "hole at row %d, column %d", i + 1, j + 1);
+            if (c > t->levels)
+                return svcm__error(err, SVCM_EINVAL, (size_t)i, "cell",
+                                   "priority %d at row %d, column %d is above the %d levels", c,
+                                   i + 1, j + 1, t->levels);
+        }
+    }
+    return SVCM_OK;
+}
+
+int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cells, svcm_itil_table *out,
+                               svcm_error *err)
+{
+    if (cells == NULL || out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "cells or out is NULL");
+    if (rows < 1 || rows > SVCM_ITIL_MAX)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
+                           "table has %zu rows; need 1..%d", rows, SVCM_ITIL_MAX);
+    if (cols < 1 || cols > SVCM_ITIL_MAX)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "cols",
+                           "table has %zu columns; need 1..%d", cols, SVCM_ITIL_MAX);
+    svcm_itil_table t;
+    memset(&t, 0, sizeof t);
+    t.rows = (int)rows;
+    t.cols = (int)cols;
+    for (size_t i = 0; i < rows; i++) {
+        for (size_t j = 0; j < cols; j++) {
+            int c = cells[i * cols + j];
+            if (c < 1 || c > SVCM_ITIL_MAX)
+                return svcm__error(err, SVCM_EINVAL, i, "cell",
+                                   "priority %d at row %zu, column %zu is outside 1..%d", c,
+                                   i + 1, j + 1, SVCM_ITIL_MAX);
+            t.cell[i][j] = (unsigned char)c;
+            if (c > t.levels)
+                t.levels = c;
+        }
+    }
+    *out = t;
+    return SVCM_OK;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == ','; }
+
+int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, svcm_error *err)
+{
+    if (text == NULL || out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "text or out is NULL");
+    svcm_itil_table t;
+    memset(&t, 0, sizeof t);
+    size_t pos = 0, line = 0;
+    while (pos < len) {
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        line++;
+        size_t p = pos;
+        while (p < end && is_space(text[p]))
+            p++;
+        if (p < end && text[p] != '#') {
+            if (t.rows == SVCM_ITIL_MAX)
+                return svcm__error(err, SVCM_EFORMAT, line, "rows",
+                                   "line %zu: more than %d rows", line, SVCM_ITIL_MAX);
+            int ncells = 0;
+            while (p < end) {
+                if (text[p] < '0' || text[p] > '9') {
+                    return svcm__error(err, SVCM_EFORMAT, line, "cell",
+                                       "line %zu: expected a priority number at column %zu",
+                                       line, p - pos + 1);
+                }
+                int v = 0;
+                while (p < end && text[p] >= '0' && text[p] <= '9') {
+                    if (v <= 1000)
+                        v = v * 10 + (text[p] - '0');
+                    p++;
+                }
+                if (p < end && !is_space(text[p]))
+                    return svcm__error(err, SVCM_EFORMAT, line, "cell",
+                                       "line %zu: expected a priority number at column %zu",
+                                       line, p - pos + 1);
+                if (ncells == SVCM_ITIL_MAX)
+                    return svcm__error(err, SVCM_EFORMAT, line, "cols",
+                                       "line %zu: more than %d columns", line, SVCM_ITIL_MAX);
+                if (v < 1 || v > SVCM_ITIL_MAX)
+                    return svcm__error(err, SVCM_EINVAL, line, "cell",
+                                       "line %zu: priority %d is outside 1..%d", line, v,
+                                       SVCM_ITIL_MAX);
+                t.cell[t.rows][ncells++] = (unsigned char)v;
+                if (v > t.levels)
+                    t.levels = v;
+                while (p < end && is_space(text[p]))
+                    p++;
+            }
+            if (t.rows == 0)
+                t.cols = ncells;
+            else if (ncells != t.cols)
+                return svcm__error(err, SVCM_EFORMAT, line, "cols",
+                                   "line %zu: %d cells, expected %d like the first row", line,
+                                   ncells, t.cols);
+            t.rows++;
+        }
+        pos = end + 1;
+    }
+    if (t.rows == 0)
+        return svcm__error(err, SVCM_EFORMAT, line, "rows", "no rows in the table text");
+    *out = t;
+    return SVCM_OK;
+}
+
+int svcm_itil_priority(const svcm_itil_table *table, int impact, int urgency, int *out,
+                       svcm_error *err)
+{
+    svcm_itil_table builtin;
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
+    if (table == NULL) {
+        svcm_itil_table_default(&builtin);
+        table = &builtin;
+    } else {
+        int rc = svcm_itil_table_validate(table, err);
+        if (rc != SVCM_OK)
+            return rc;
+    }
+    if (impact < 1 || impact > table->rows)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "impact",
+                           "impact level %d is outside 1..%d", impact, table->rows);
+    if (urgency < 1 || urgency > table->cols)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "urgency",
+                           "urgency level %d is outside 1..%d", urgency, table->cols);
+    *out = table->cell[impact - 1][urgency - 1];
+    return SVCM_OK;
+}
