@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "load.h"
+#include "svcm/lifetime.h"
 #include "svcm/segment.h"
 #include "svg.h"
 
@@ -32,17 +33,31 @@ static const char segment_help[] =
     "  --format F         text (default), csv or json\n"
     "  --output FILE      write there instead of standard output (whole or not at all)\n"
     "  --svg FILE         tier distribution chart with value share\n"
+    "  --lifetime         fit BG/NBD + Gamma-Gamma: P(alive) feeds the lost rule, and\n"
+    "                     each customer gets P(alive) and CLV (needs tenure_days;\n"
+    "                     frequency counts all purchases, monetary their total)\n"
+    "  --clv-months N     CLV horizon in months (default 12)\n"
+    "  --discount R       monthly discount rate for CLV (default 0.01)\n"
     "  --col FIELD=COLUMN same as the --*-col options, e.g. --col recency_days=days\n";
 
 typedef struct seg_cols {
     const char *id, *recency, *frequency, *monetary, *tenure, *p_alive;
 } seg_cols;
 
+typedef struct seg_lifetime {
+    int on;
+    unsigned months;
+    double discount;
+} seg_lifetime;
+
 typedef struct seg_run {
     cli_dataset data;
     cli_col cols[6];
     uint8_t *tiers, *reasons, *r, *f, *m;
     svcm_tier_summary summary[SVCM_TIER_COUNT];
+    double *p_alive, *clv; /* with --lifetime */
+    svcm_bgnbd_fit_result bg;
+    svcm_gammagamma_fit_result gg;
 } seg_run;
 
 static void seg_free(seg_run *s)
@@ -53,12 +68,104 @@ static void seg_free(seg_run *s)
     free(s->r);
     free(s->f);
     free(s->m);
+    free(s->p_alive);
+    free(s->clv);
     memset(s, 0, sizeof *s);
+}
+
+/* BG/NBD and Gamma-Gamma from the segmentation columns, in weeks:
+ * x = frequency - 1 repeat purchases, T = tenure, t_x = tenure - recency
+ * (0 when x = 0: the only purchase was the first), mean spend =
+ * monetary / frequency. */
+static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt)
+{
+    size_t n = s->data.n;
+    const double *rec = s->cols[1].values, *freq = s->cols[2].values, *mon = s->cols[3].values;
+    const double *ten = s->cols[4].values;
+    if (s->cols[4].field < 0) {
+        fprintf(stderr, "svcm segment: --lifetime needs the tenure column '%s'\n", s->cols[4].name);
+        return CLI_EXIT_DATA;
+    }
+    double *x = malloc(n * sizeof *x), *tx = malloc(n * sizeof *tx), *T = malloc(n * sizeof *T);
+    double *ms = malloc(n * sizeof *ms);
+    s->p_alive = malloc(n * sizeof *s->p_alive);
+    s->clv = malloc(n * sizeof *s->clv);
+    int code = CLI_EXIT_DATA;
+    if (!x || !tx || !T || !ms || !s->p_alive || !s->clv) {
+        fprintf(stderr, "svcm segment: out of memory\n");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *why = NULL, *field = NULL;
+        if (!(freq[i] >= 1) || freq[i] != floor(freq[i]))
+            why = "must be a whole number >= 1 (all purchases) with --lifetime", field = s->cols[2].name;
+        else if (!(ten[i] >= rec[i]) || rec[i] < 0)
+            why = "recency must not exceed tenure", field = s->cols[1].name;
+        if (why) {
+            fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu), field '%s': %s\n", path,
+                    cli_str(&s->data, &s->cols[0], i), i + 1, field, why);
+            goto done;
+        }
+        x[i] = freq[i] - 1.0;
+        T[i] = ten[i] / 7.0;
+        tx[i] = x[i] > 0 ? (ten[i] - rec[i]) / 7.0 : 0.0;
+        ms[i] = x[i] > 0 ? mon[i] / freq[i] : 0.0;
+    }
+    svcm_error err;
+    int rc = svcm_bgnbd_fit(x, tx, T, n, NULL, NULL, &s->bg, &err);
+    const char *stage = "BG/NBD fit";
+    if (rc == SVCM_OK) {
+        stage = "P(alive)";
+        rc = svcm_bgnbd_p_alive(&s->bg.params, x, tx, T, n, s->p_alive, &err);
+    }
+    if (rc == SVCM_OK) {
+        /* Gamma-Gamma is fitted on repeat buyers only. */
+        size_t k = 0;
+        double *gx = malloc(n * sizeof *gx), *gm = malloc(n * sizeof *gm);
+        if (gx == NULL || gm == NULL) {
+            rc = SVCM_ENOMEM;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                if (x[i] > 0) {
+                    gx[k] = x[i];
+                    gm[k++] = ms[i];
+                }
+            stage = "Gamma-Gamma fit";
+            rc = svcm_gammagamma_fit(gx, gm, k, NULL, NULL, &s->gg, &err);
+        }
+        free(gx);
+        free(gm);
+    }
+    if (rc == SVCM_OK) {
+        svcm_clv_options co;
+        svcm_clv_options_init(&co);
+        co.horizon = lt->months;
+        co.discount_rate = lt->discount;
+        stage = "CLV";
+        rc = svcm_clv(&s->bg.params, &s->gg.params, x, tx, T, ms, n, &co, s->clv, &err);
+    }
+    if (rc != SVCM_OK) {
+        if (err.index != SVCM_NO_INDEX && err.index < n && stage[0] != 'G')
+            fprintf(stderr, "svcm segment: %s: %s: customer '%s' (data row %zu): %s\n", path, stage,
+                    cli_str(&s->data, &s->cols[0], err.index), err.index + 1, err.message);
+        else
+            fprintf(stderr, "svcm segment: %s: %s: %s\n", path, stage,
+                    err.message[0] ? err.message : svcm_strerror(rc));
+        goto done;
+    }
+    code = 0;
+done:
+    free(x);
+    free(tx);
+    free(T);
+    free(ms);
+    return code;
 }
 
 /* Load one file and segment it. Returns 0 or an exit code. */
 static int seg_load_and_assign(const char *path, char sep, const seg_cols *names,
-                               const svcm_segment_policy *pol, seg_run *s)
+                               const svcm_segment_policy *pol, const seg_lifetime *lt,
+                               seg_run *s)
 {
     memset(s, 0, sizeof *s);
     s->cols[0] = (cli_col){names->id, CLI_COL_STRING, true, false, -1, NULL};
@@ -74,13 +181,18 @@ static int seg_load_and_assign(const char *path, char sep, const seg_cols *names
         fprintf(stderr, "svcm segment: %s: no customers\n", path);
         return CLI_EXIT_DATA;
     }
+    if (lt && lt->on) {
+        int code = seg_lifetime_fit(path, s, lt);
+        if (code != 0)
+            return code;
+    }
     svcm_customers c = {0};
     c.n = n;
     c.recency = s->cols[1].values;
     c.frequency = s->cols[2].values;
     c.monetary = s->cols[3].values;
     c.tenure = s->cols[4].field >= 0 ? s->cols[4].values : NULL;
-    c.p_alive = s->cols[5].field >= 0 ? s->cols[5].values : NULL;
+    c.p_alive = s->p_alive ? s->p_alive : s->cols[5].field >= 0 ? s->cols[5].values : NULL;
     s->tiers = malloc(n);
     s->reasons = malloc(n);
     s->r = malloc(n);
@@ -146,10 +258,12 @@ static void write_customers(FILE *out, cli_format fmt, const seg_run *s)
         if (l > w)
             w = l;
     }
+    int lt = s->p_alive != NULL;
     if (fmt == CLI_TEXT)
-        fprintf(out, "Customers\n%-*s  tier       reason              rfm\n", (int)w, "id");
+        fprintf(out, "Customers\n%-*s  tier       reason              rfm%s\n", (int)w, "id",
+                lt ? "  p_alive       clv" : "");
     else if (fmt == CLI_CSV)
-        fputs("id,tier,reason,r,f,m\r\n", out);
+        fputs(lt ? "id,tier,reason,r,f,m,p_alive,clv\r\n" : "id,tier,reason,r,f,m\r\n", out);
     else
         fputs("[", out);
     for (size_t i = 0; i < n; i++) {
@@ -157,8 +271,11 @@ static void write_customers(FILE *out, cli_format fmt, const seg_run *s)
         const char *tier = svcm_tier_name(s->tiers[i]);
         const char *why = svcm_segment_reason_name(s->reasons[i]);
         if (fmt == CLI_TEXT) {
-            fprintf(out, "%-*s  %-9s  %-18s  %u%u%u\n", (int)w, id, tier, why, s->r[i], s->f[i],
+            fprintf(out, "%-*s  %-9s  %-18s  %u%u%u", (int)w, id, tier, why, s->r[i], s->f[i],
                     s->m[i]);
+            if (lt)
+                fprintf(out, "  %7.4f  %8.2f", s->p_alive[i], s->clv[i]);
+            fputc('\n', out);
         } else if (fmt == CLI_CSV) {
             if (strpbrk(id, ",\"\r\n")) {
                 fputc('"', out);
@@ -171,7 +288,10 @@ static void write_customers(FILE *out, cli_format fmt, const seg_run *s)
             } else {
                 fputs(id, out);
             }
-            fprintf(out, ",%s,%s,%u,%u,%u\r\n", tier, why, s->r[i], s->f[i], s->m[i]);
+            fprintf(out, ",%s,%s,%u,%u,%u", tier, why, s->r[i], s->f[i], s->m[i]);
+            if (lt)
+                fprintf(out, ",%.6f,%.2f", s->p_alive[i], s->clv[i]);
+            fputs("\r\n", out);
         } else {
             fputs(i ? ",\n {\"id\": \"" : "\n {\"id\": \"", out);
             for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
@@ -182,8 +302,11 @@ static void write_customers(FILE *out, cli_format fmt, const seg_run *s)
                 else
                     fputc(*p, out);
             }
-            fprintf(out, "\", \"tier\": \"%s\", \"reason\": \"%s\", \"r\": %u, \"f\": %u, \"m\": %u}",
+            fprintf(out, "\", \"tier\": \"%s\", \"reason\": \"%s\", \"r\": %u, \"f\": %u, \"m\": %u",
                     tier, why, s->r[i], s->f[i], s->m[i]);
+            if (lt)
+                fprintf(out, ", \"p_alive\": %.6f, \"clv\": %.2f", s->p_alive[i], s->clv[i]);
+            fputc('}', out);
         }
     }
     if (fmt == CLI_JSON)
@@ -250,12 +373,12 @@ static int migrate(const char *old_path, const char *new_path, char sep, const s
                    const svcm_segment_policy *pol, const cli_common *c)
 {
     seg_run a, b;
-    int code = seg_load_and_assign(old_path, sep, names, pol, &a);
+    int code = seg_load_and_assign(old_path, sep, names, pol, NULL, &a);
     if (code != 0) {
         seg_free(&a);
         return code;
     }
-    code = seg_load_and_assign(new_path, sep, names, pol, &b);
+    code = seg_load_and_assign(new_path, sep, names, pol, NULL, &b);
     if (code != 0) {
         seg_free(&a);
         seg_free(&b);
@@ -337,6 +460,7 @@ int cli_cmd_segment(int argc, char **argv)
     seg_cols names = {"id", "recency_days", "frequency", "monetary", "tenure_days", "p_alive"};
     const char *file = NULL, *policy = NULL, *old_path = NULL, *new_path = NULL;
     int summary_only = 0, customers_only = 0;
+    seg_lifetime lt = {0, 12, 0.01};
     long long bins = 0;
     char sep = ',';
     while (a.i < argc) {
@@ -363,6 +487,14 @@ int cli_cmd_segment(int argc, char **argv)
             if (strlen(a.value) != 1 || a.value[0] == '"' || a.value[0] == '\n')
                 cli_usage_error(&a, "--separator must be one character other than a quote");
             sep = a.value[0];
+        } else if (cli_flag(&a, "--lifetime")) {
+            lt.on = 1;
+        } else if (cli_opt(&a, "--clv-months")) {
+            lt.months = (unsigned)cli_opt_int(&a, "--clv-months", 1, 1200);
+        } else if (cli_opt(&a, "--discount")) {
+            lt.discount = cli_opt_double(&a, "--discount");
+            if (lt.discount < 0)
+                cli_usage_error(&a, "--discount must be >= 0");
         } else if (cli_flag(&a, "--summary-only")) {
             summary_only = 1;
         } else if (cli_flag(&a, "--customers-only")) {
@@ -408,12 +540,14 @@ int cli_cmd_segment(int argc, char **argv)
             cli_usage_error(&a, "give either FILE or --migrate OLD NEW");
         if (c.svg)
             cli_usage_error(&a, "--svg is not available with --migrate");
+        if (lt.on)
+            cli_usage_error(&a, "--lifetime is not available with --migrate");
         return migrate(old_path, new_path, sep, &names, &pol, &c);
     }
     if (file == NULL)
         cli_usage_error(&a, "no input file");
     seg_run s;
-    int code = seg_load_and_assign(file, sep, &names, &pol, &s);
+    int code = seg_load_and_assign(file, sep, &names, &pol, &lt, &s);
     if (code != 0) {
         seg_free(&s);
         return code;
@@ -430,8 +564,9 @@ int cli_cmd_segment(int argc, char **argv)
         fprintf(stderr, "svcm segment: cannot write %s: %s\n", c.output, strerror(errno));
         code = CLI_EXIT_DATA;
     } else {
-        if (c.format == CLI_JSON && !summary_only && !customers_only)
-            fputs("{\"customers\": ", o.f);
+        int wrap = c.format == CLI_JSON && ((!summary_only && !customers_only) || (lt.on && !customers_only));
+        if (wrap)
+            fputs(summary_only ? "{\"summary\": " : "{\"customers\": ", o.f);
         if (!summary_only)
             write_customers(o.f, c.format, &s);
         if (!summary_only && !customers_only)
@@ -440,7 +575,27 @@ int cli_cmd_segment(int argc, char **argv)
             cli_table_write(&sum, o.f, c.format);
         else if (c.format == CLI_JSON)
             fputc('\n', o.f);
-        if (c.format == CLI_JSON && !summary_only && !customers_only)
+        if (lt.on && !customers_only) {
+            static const char *const pc[] = {"model", "parameters", "loglik", "customers"};
+            cli_table par;
+            char buf[160];
+            if (cli_table_init(&par, "Lifetime models (time unit: weeks)", 4, pc) == 0) {
+                snprintf(buf, sizeof buf, "r=%.4f alpha=%.4f a=%.4f b=%.4f", s.bg.params.r,
+                         s.bg.params.alpha, s.bg.params.a, s.bg.params.b);
+                int bad = cli_table_str(&par, "BG/NBD") | cli_table_str(&par, buf) |
+                          cli_table_num(&par, s.bg.loglik, 2) | cli_table_int(&par, (long long)s.bg.n);
+                snprintf(buf, sizeof buf, "p=%.4f q=%.4f gamma=%.4f", s.gg.params.p, s.gg.params.q,
+                         s.gg.params.gamma);
+                bad |= cli_table_str(&par, "Gamma-Gamma") | cli_table_str(&par, buf) |
+                       cli_table_num(&par, s.gg.loglik, 2) | cli_table_int(&par, (long long)s.gg.n);
+                if (!bad) {
+                    fputs(c.format == CLI_JSON ? ",\n\"lifetime\": " : "\n", o.f);
+                    cli_table_write(&par, o.f, c.format);
+                }
+                cli_table_free(&par);
+            }
+        }
+        if (wrap)
             fputs("}\n", o.f);
         code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
         if (code)
