@@ -89,6 +89,56 @@ const char *cli_colname(const cli_common *c, const char *field)
     return field;
 }
 
+void cli_common_or_file(cli_args *a, cli_common *c, const char **file)
+{
+    if (cli_common_opt(a, c))
+        return;
+    const char *arg = a->argv[a->i];
+    if (arg[0] == '-' && arg[1] != '\0')
+        cli_usage_error(a, "unknown option '%s'", arg);
+    if (*file != NULL)
+        cli_usage_error(a, "one input file expected, got '%s' too", arg);
+    *file = arg;
+    a->i++;
+}
+
+int cli_read_file(const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    for (;;) {
+        if (n + 1 >= cap) {
+            cap = cap ? cap * 2 : 65536;
+            char *p = cap <= ((size_t)1 << 28) ? realloc(buf, cap) : NULL;
+            if (p == NULL) {
+                free(buf);
+                fclose(f);
+                errno = cap > ((size_t)1 << 28) ? EFBIG : ENOMEM;
+                return -1;
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        errno = EIO;
+        return -1;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
 double cli_opt_double(const cli_args *a, const char *name)
 {
     char *end;

@@ -42,8 +42,15 @@ typedef struct cli_args {
 bool cli_opt(cli_args *a, const char *name);
 /* True when argument i is the flag `name` (consumed). */
 bool cli_flag(cli_args *a, const char *name);
-/* Handle --format/--output/--svg; true when consumed. */
+/* Handle --format/--output/--svg/--col; true when consumed. */
 bool cli_common_opt(cli_args *a, cli_common *c);
+/* The end of every option loop: a common option, else an unknown option
+ * (usage error), else the single input file (a second one is a usage
+ * error). */
+void cli_common_or_file(cli_args *a, cli_common *c, const char **file);
+/* Read a whole file (at most 256 MiB) into a malloc'ed buffer with a NUL
+ * after the last byte. Returns 0, or -1 with errno set. */
+int cli_read_file(const char *path, char **text, size_t *len);
 /* Print "svcm CMD: message" and exit 2. */
 #if defined(__GNUC__) || defined(__clang__)
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -92,31 +92,9 @@ static svcm_calendar *load_calendar(const char *path)
                                    "sun = 00:00-24:00\n";
     char *text = NULL;
     size_t len = 0;
-    if (path) {
-        FILE *f = fopen(path, "rb");
-        if (f == NULL) {
-            fprintf(stderr, "svcm kpi: cannot open %s: %s\n", path, strerror(errno));
-            return NULL;
-        }
-        size_t cap = 0;
-        for (;;) {
-            if (len == cap) {
-                cap = cap ? cap * 2 : 4096;
-                char *p = realloc(text, cap);
-                if (p == NULL || cap > (1u << 24)) {
-                    free(p ? p : text);
-                    fclose(f);
-                    fprintf(stderr, "svcm kpi: %s: too large\n", path);
-                    return NULL;
-                }
-                text = p;
-            }
-            size_t got = fread(text + len, 1, cap - len, f);
-            len += got;
-            if (got == 0)
-                break;
-        }
-        fclose(f);
+    if (path && cli_read_file(path, &text, &len) != 0) {
+        fprintf(stderr, "svcm kpi: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
     }
     svcm_calendar *cal = NULL;
     svcm_error err;
@@ -603,14 +581,8 @@ int cli_cmd_kpi(int argc, char **argv)
             o.confidence = cli_opt_double(&a, "--confidence");
             if (!(o.confidence > 0 && o.confidence < 1))
                 cli_usage_error(&a, "--confidence must be between 0 and 1");
-        } else if (cli_common_opt(&a, &o.c)) {
-            continue;
-        } else if (argv[a.i][0] == '-' && argv[a.i][1] != '\0') {
-            cli_usage_error(&a, "unknown option '%s'", argv[a.i]);
-        } else if (file == NULL) {
-            file = argv[a.i++];
         } else {
-            cli_usage_error(&a, "one input file expected, got '%s' too", argv[a.i]);
+            cli_common_or_file(&a, &o.c, &file);
         }
     }
     if (file == NULL)

@@ -22,41 +22,6 @@ static const char pdca_help[] =
     "  --output FILE    write there instead of standard output\n"
     "  --svg FILE       control chart of the samples with limits and signals\n";
 
-static int read_all(const char *path, char **text, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return -1;
-    size_t cap = 0;
-    *text = NULL;
-    *len = 0;
-    for (;;) {
-        if (*len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *p = cap <= (1u << 28) ? realloc(*text, cap) : NULL;
-            if (p == NULL) {
-                free(*text);
-                fclose(f);
-                errno = ENOMEM;
-                return -1;
-            }
-            *text = p;
-        }
-        size_t got = fread(*text + *len, 1, cap - *len, f);
-        *len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(*text);
-        errno = EIO;
-        return -1;
-    }
-    return 0;
-}
-
 static int kv(cli_table *t, const char *k, const char *v)
 {
     return cli_table_str(t, k) | cli_table_str(t, v);
@@ -88,21 +53,15 @@ int cli_cmd_pdca(int argc, char **argv)
             if (cli_parse_instant(&f, &as_of) != 0)
                 cli_usage_error(&a, "--as-of: '%s' is not an instant", a.value);
             have_as_of = 1;
-        } else if (cli_common_opt(&a, &c)) {
-            continue;
-        } else if (argv[a.i][0] == '-' && argv[a.i][1] != '\0') {
-            cli_usage_error(&a, "unknown option '%s'", argv[a.i]);
-        } else if (file == NULL) {
-            file = argv[a.i++];
         } else {
-            cli_usage_error(&a, "one input file expected, got '%s' too", argv[a.i]);
+            cli_common_or_file(&a, &c, &file);
         }
     }
     if (file == NULL)
         cli_usage_error(&a, "no input file");
     char *text;
     size_t len;
-    if (read_all(file, &text, &len) != 0) {
+    if (cli_read_file(file, &text, &len) != 0) {
         fprintf(stderr, "svcm pdca: cannot read %s: %s\n", file, strerror(errno));
         return CLI_EXIT_DATA;
     }

@@ -33,25 +33,6 @@ static const char priority_help[] =
     "  --svg FILE      Eisenhower 2x2 with the count in each quadrant\n"
     "  --col FIELD=COLUMN  read FIELD (e.g. due) from a differently named column\n";
 
-static int read_text(const char *path, char **text, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return -1;
-    size_t cap = 1 << 16;
-    *text = malloc(cap);
-    *len = *text ? fread(*text, 1, cap, f) : 0;
-    int ok = *text && feof(f) && !ferror(f);
-    fclose(f);
-    if (!ok) {
-        free(*text);
-        *text = NULL;
-        errno = EFBIG;
-        return -1;
-    }
-    return 0;
-}
-
 int cli_cmd_priority(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "priority"};
@@ -75,14 +56,8 @@ int cli_cmd_priority(int argc, char **argv)
             all = 1;
         } else if (cli_opt(&a, "--top")) {
             top = cli_opt_int(&a, "--top", 0, INT32_MAX);
-        } else if (cli_common_opt(&a, &c)) {
-            continue;
-        } else if (argv[a.i][0] == '-' && argv[a.i][1] != '\0') {
-            cli_usage_error(&a, "unknown option '%s'", argv[a.i]);
-        } else if (file == NULL) {
-            file = argv[a.i++];
         } else {
-            cli_usage_error(&a, "one input file expected, got '%s' too", argv[a.i]);
+            cli_common_or_file(&a, &c, &file);
         }
     }
     if (file == NULL)
@@ -92,7 +67,7 @@ int cli_cmd_priority(int argc, char **argv)
     if (table) {
         char *text;
         size_t len;
-        if (read_text(table, &text, &len) != 0) {
+        if (cli_read_file(table, &text, &len) != 0) {
             fprintf(stderr, "svcm priority: cannot read %s: %s\n", table, strerror(errno));
             return CLI_EXIT_DATA;
         }

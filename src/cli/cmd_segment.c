@@ -340,21 +340,15 @@ static int write_svg(const char *path, const seg_run *s)
 
 static int read_policy(const char *path, svcm_segment_policy *pol)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "svcm segment: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    char buf[65536];
-    size_t len = fread(buf, 1, sizeof buf, f);
-    int too_big = !feof(f);
-    fclose(f);
-    if (too_big) {
-        fprintf(stderr, "svcm segment: %s: policy file larger than 64 KiB\n", path);
+    char *buf;
+    size_t len;
+    if (cli_read_file(path, &buf, &len) != 0) {
+        fprintf(stderr, "svcm segment: cannot read %s: %s\n", path, strerror(errno));
         return -1;
     }
     svcm_error err;
     int rc = svcm_segment_policy_parse(buf, len, pol, &err);
+    free(buf);
     if (rc != SVCM_OK) {
         fprintf(stderr, "svcm segment: %s:%zu: %s%s%s\n", path,
                 err.index == SVCM_NO_INDEX ? (size_t)0 : err.index, err.field ? err.field : "",
@@ -505,14 +499,8 @@ int cli_cmd_segment(int argc, char **argv)
             old_path = argv[a.i];
             new_path = argv[a.i + 1];
             a.i += 2;
-        } else if (cli_common_opt(&a, &c)) {
-            continue;
-        } else if (argv[a.i][0] == '-' && argv[a.i][1] != '\0') {
-            cli_usage_error(&a, "unknown option '%s'", argv[a.i]);
-        } else if (file == NULL) {
-            file = argv[a.i++];
         } else {
-            cli_usage_error(&a, "one input file expected, got '%s' too", argv[a.i]);
+            cli_common_or_file(&a, &c, &file);
         }
     }
     names.id = cli_colname(&c, names.id);
