@@ -11,6 +11,8 @@
 #include "svcm/calendar.h"
 #include "svcm/erlang.h"
 #include "svcm/kpi.h"
+#include "svcm/lifetime.h"
+#include "svcm/pdca.h"
 #include "svcm/priority.h"
 #include "svcm/sketch.h"
 

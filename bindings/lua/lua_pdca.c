@@ -1,0 +1,692 @@
+/* Lua surface of the PDCA engine: svcm.Cycle(...), svcm.Cycle.load(text),
+ * svcm.western_electric, svcm.xmr_limits. Action and sample indices are
+ * 1-based in Lua. */
+#include "svcmlua.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "svcm/pdca.h"
+
+#define CYCLE_MT "svcm.Cycle"
+
+typedef struct {
+    svcm_cycle *c; /* NULL once closed */
+} lcycle;
+
+static svcm_cycle *check_cycle(lua_State *L, int idx)
+{
+    lcycle *u = luaL_checkudata(L, idx, CYCLE_MT);
+    if (u->c == NULL)
+        luaL_argerror(L, idx, "cycle is closed");
+    return u->c;
+}
+
+/* Push a new userdata owning c; uservalue 1 holds the successor's
+ * userdata and uservalue 2 the predecessor's (Lua's GC handles the cycle). */
+static void push_cycle(lua_State *L, svcm_cycle *c)
+{
+    lcycle *u = lua_newuserdatauv(L, sizeof *u, 2);
+    u->c = c;
+    luaL_setmetatable(L, CYCLE_MT);
+}
+
+static int fail_msg(lua_State *L, int rc, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = rc;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmlua_fail(L, rc, &err);
+}
+
+/* svcm.Cycle(title, metric [, higher_is_better, baseline, target, deadline [, opts]])
+ * opts: owner, unit, rate, alpha, id. */
+static int l_cycle_new(lua_State *L)
+{
+    const char *title = luaL_checkstring(L, 1);
+    const char *metric = luaL_checkstring(L, 2);
+    int higher = lua_isnoneornil(L, 3) ? 1 : (luaL_checktype(L, 3, LUA_TBOOLEAN), lua_toboolean(L, 3));
+    int given = !lua_isnoneornil(L, 4) + !lua_isnoneornil(L, 5) + !lua_isnoneornil(L, 6);
+    if (given != 0 && given != 3)
+        return luaL_error(L, "Cycle: give baseline, target and deadline together");
+    double b = given ? luaL_checknumber(L, 4) : 0.0;
+    double t = given ? luaL_checknumber(L, 5) : 0.0;
+    lua_Integer d = given ? luaL_checkinteger(L, 6) : 0;
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = title;
+    o.metric = metric;
+    o.higher_is_better = higher != 0;
+    o.owner = svcmlua_optfield_string(L, 7, "owner", "");
+    o.unit = svcmlua_optfield_string(L, 7, "unit", "");
+    o.rate = svcmlua_optfield_boolean(L, 7, "rate", 0) != 0;
+    o.alpha = svcmlua_optfield_number(L, 7, "alpha", 0.05);
+    lua_Integer id = svcmlua_optfield_integer(L, 7, "id", 1);
+    if (id < 0)
+        return fail_msg(L, SVCM_EINVAL, "id", "id must be >= 0");
+    o.id = (uint64_t)id;
+    svcm_cycle *c = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_new(&o, NULL, &c, &err);
+    if (rc == SVCM_OK && given) {
+        rc = svcm_cycle_set_goal(c, b, t, (int64_t)d, &err);
+        if (rc != SVCM_OK)
+            svcm_cycle_free(c);
+    }
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_cycle(L, c);
+    return 1;
+}
+
+static int l_cycle_load(lua_State *L)
+{
+    size_t n = 0;
+    const char *text = luaL_checklstring(L, 1, &n);
+    svcm_cycle *c = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_load(text, n, NULL, &c, &err);
+    if (rc != SVCM_OK) {
+        int r = svcmlua_fail(L, rc, &err);
+        /* A fourth result: the line at fault. */
+        if (err.index != SVCM_NO_INDEX)
+            lua_pushinteger(L, (lua_Integer)err.index);
+        else
+            lua_pushnil(L);
+        return r + 1;
+    }
+    push_cycle(L, c);
+    return 1;
+}
+
+static int l_tostring(lua_State *L)
+{
+    lcycle *u = luaL_checkudata(L, 1, CYCLE_MT);
+    if (u->c == NULL) {
+        lua_pushliteral(L, "svcm.Cycle (closed)");
+        return 1;
+    }
+    svcm_cycle_info in;
+    (void)svcm_cycle_info_get(u->c, &in);
+    lua_pushfstring(L, "svcm.Cycle %I %s %s", (lua_Integer)in.id, in.title,
+                    svcm_pdca_phase_name(in.phase));
+    return 1;
+}
+
+static int l_gc(lua_State *L)
+{
+    lcycle *u = luaL_checkudata(L, 1, CYCLE_MT);
+    svcm_cycle_free(u->c);
+    u->c = NULL;
+    return 0;
+}
+
+static int ok_or_fail(lua_State *L, int rc, const svcm_error *err)
+{
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static svcm_cycle_info info_of(svcm_cycle *c)
+{
+    svcm_cycle_info in;
+    (void)svcm_cycle_info_get(c, &in);
+    return in;
+}
+
+/* The latest instant the cycle knows: last audit entry or sample. */
+static int64_t latest(svcm_cycle *c)
+{
+    svcm_cycle_info in = info_of(c);
+    int64_t t = INT64_MIN;
+    svcm_pdca_audit a;
+    if (in.n_audit > 0 && svcm_cycle_audit(c, in.n_audit - 1, &a) == SVCM_OK)
+        t = a.at;
+    for (size_t i = 0; i < in.n_samples; i++) {
+        svcm_pdca_sample s;
+        if (svcm_cycle_sample(c, i, &s) == SVCM_OK && s.t > t)
+            t = s.t;
+    }
+    return t == INT64_MIN ? 0 : t;
+}
+
+/* (now, actor, note) at arg, arg+1, arg+2 with defaults. */
+static void when_who(lua_State *L, svcm_cycle *c, int arg, int64_t *now, const char **actor,
+                     const char **note)
+{
+    *now = lua_isnoneornil(L, arg) ? latest(c) : (int64_t)luaL_checkinteger(L, arg);
+    *actor = luaL_optstring(L, arg + 1, info_of(c).owner);
+    *note = luaL_optstring(L, arg + 2, "");
+}
+
+static int l_set_goal(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    double b = luaL_checknumber(L, 2), t = luaL_checknumber(L, 3);
+    lua_Integer d = luaL_checkinteger(L, 4);
+    svcm_error err;
+    svcm_error_clear(&err);
+    return ok_or_fail(L, svcm_cycle_set_goal(c, b, t, (int64_t)d, &err), &err);
+}
+
+static int l_add_action(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    const char *desc = luaL_checkstring(L, 2);
+    const char *owner = luaL_optstring(L, 3, "");
+    lua_Integer due = luaL_optinteger(L, 4, 0);
+    size_t idx = 0;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_add_action(c, desc, owner, (int64_t)due, &idx, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushinteger(L, (lua_Integer)idx + 1);
+    return 1;
+}
+
+static int l_set_action_status(lua_State *L)
+{
+    static const char *const names[] = {"open", "done", "dropped", NULL};
+    svcm_cycle *c = check_cycle(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    int st = luaL_checkoption(L, 3, NULL, names);
+    if (i < 1)
+        return fail_msg(L, SVCM_ENOTFOUND, NULL, "action indices start at 1");
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_set_action_status(c, (size_t)(i - 1), (svcm_action_status)st, &err);
+    if (rc != SVCM_OK && err.index != SVCM_NO_INDEX)
+        err.index++; /* report the Lua index */
+    return ok_or_fail(L, rc, &err);
+}
+
+static int l_overdue(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    int64_t as_of = (int64_t)luaL_checkinteger(L, 2);
+    size_t n = 0;
+    (void)svcm_cycle_overdue(c, as_of, NULL, 0, &n);
+    size_t *idx = lua_newuserdatauv(L, (n > 0 ? n : 1) * sizeof *idx, 0);
+    (void)svcm_cycle_overdue(c, as_of, idx, n, &n);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, (lua_Integer)idx[i] + 1);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* c:measure(t, value [, baseline [, successes, trials]]) */
+static int l_measure(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_pdca_sample s = {0};
+    s.t = (int64_t)luaL_checkinteger(L, 2);
+    s.value = luaL_checknumber(L, 3);
+    s.baseline = lua_toboolean(L, 4) != 0;
+    if (!lua_isnoneornil(L, 5) || !lua_isnoneornil(L, 6)) {
+        lua_Integer a = luaL_checkinteger(L, 5), b = luaL_checkinteger(L, 6);
+        if (a < 0 || b < 0)
+            return fail_msg(L, SVCM_EINVAL, "counts", "counts must be >= 0");
+        s.has_counts = true;
+        s.successes = (uint64_t)a;
+        s.trials = (uint64_t)b;
+    }
+    svcm_error err;
+    svcm_error_clear(&err);
+    return ok_or_fail(L, svcm_cycle_measure(c, &s, 1, &err), &err);
+}
+
+/* c:measure_many(times, values [, baseline]) */
+static int l_measure_many(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    size_t nt = 0, nv = 0;
+    const int64_t *ts = svcmlua_checkint64s(L, 2, &nt);
+    const double *vs = svcmlua_checkdoubles(L, 3, &nv);
+    bool baseline = lua_toboolean(L, 4) != 0;
+    if (nt != nv)
+        return luaL_error(L, "measure_many: %d times but %d values", (int)nt, (int)nv);
+    svcm_pdca_sample *s = lua_newuserdatauv(L, (nt > 0 ? nt : 1) * sizeof *s, 0);
+    for (size_t i = 0; i < nt; i++)
+        s[i] = (svcm_pdca_sample){ts[i], vs[i], baseline, false, 0, 0};
+    svcm_error err;
+    svcm_error_clear(&err);
+    return ok_or_fail(L, svcm_cycle_measure(c, s, nt, &err), &err);
+}
+
+static int l_start(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    int64_t now = (int64_t)luaL_checkinteger(L, 2);
+    const char *actor = luaL_optstring(L, 3, "");
+    const char *note = luaL_optstring(L, 4, "");
+    svcm_error err;
+    svcm_error_clear(&err);
+    return ok_or_fail(L, svcm_cycle_start(c, now, actor, note, &err), &err);
+}
+
+static void set_num(lua_State *L, const char *k, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_bool(lua_State *L, const char *k, bool v)
+{
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_xmr(lua_State *L, const svcm_xmr *x)
+{
+    lua_createtable(L, 0, 6);
+    set_int(L, "n", (lua_Integer)x->n);
+    set_num(L, "center", x->center);
+    set_num(L, "mr_bar", x->mr_bar);
+    set_num(L, "sigma", x->sigma);
+    set_num(L, "ucl", x->ucl);
+    set_num(L, "lcl", x->lcl);
+}
+
+/* {{rule, index}, ...} with 1-based indices. */
+static void push_signals(lua_State *L, const svcm_we_signal *s, size_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 2, 0);
+        lua_pushinteger(L, s[i].rule);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, (lua_Integer)s[i].index + 1);
+        lua_rawseti(L, -2, 2);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static void push_check(lua_State *L, const svcm_pdca_check *r)
+{
+    lua_createtable(L, 0, 18);
+    set_str(L, "verdict", svcm_pdca_verdict_name(r->verdict));
+    set_num(L, "p_value", r->p_value);
+    set_num(L, "change", r->change);
+    set_num(L, "relative_change", r->relative_change);
+    set_bool(L, "target_met", r->target_met);
+    set_bool(L, "significant", r->significant);
+    push_signals(L, r->signals, r->n_signals);
+    lua_setfield(L, -2, "signals");
+    set_num(L, "baseline_mean", r->baseline_mean);
+    set_num(L, "after_mean", r->after_mean);
+    set_int(L, "n_baseline", (lua_Integer)r->n_baseline);
+    set_int(L, "n_after", (lua_Integer)r->n_after);
+    set_str(L, "test", r->test == SVCM_PDCA_TEST_PROPORTIONS ? "proportions" : "welch");
+    set_num(L, "statistic", r->result.statistic);
+    set_num(L, "df", r->result.df);
+    svcmlua_pushinterval(L, r->result.ci);
+    lua_setfield(L, -2, "ci");
+    set_num(L, "alpha", r->alpha);
+    push_xmr(L, &r->limits);
+    lua_setfield(L, -2, "limits");
+    lua_createtable(L, SVCM_WE_RULES, 0);
+    for (int i = 0; i < SVCM_WE_RULES; i++) {
+        lua_pushinteger(L, (lua_Integer)r->rule_count[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "rule_counts");
+}
+
+static int l_check(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    int64_t now;
+    const char *actor, *note;
+    when_who(L, c, 2, &now, &actor, &note);
+    svcm_pdca_check r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_check(c, now, actor, note, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_check(L, &r);
+    return 1;
+}
+
+static int l_result(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_pdca_check r;
+    if (svcm_cycle_result(c, &r) != SVCM_OK)
+        lua_pushnil(L);
+    else
+        push_check(L, &r);
+    return 1;
+}
+
+static int l_enter_act(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    int64_t now;
+    const char *actor, *note;
+    when_who(L, c, 2, &now, &actor, &note);
+    svcm_error err;
+    svcm_error_clear(&err);
+    return ok_or_fail(L, svcm_cycle_enter_act(c, now, actor, note, &err), &err);
+}
+
+/* c:act(decision [, now, actor, note, {target=, deadline=}]): from CHECK the
+ * cycle first enters ACT. "adjust" returns the next cycle, others true. */
+static int l_act(lua_State *L)
+{
+    static const char *const names[] = {"standardize", "adjust", "abandon", NULL};
+    svcm_cycle *c = check_cycle(L, 1);
+    int which = luaL_checkoption(L, 2, NULL, names);
+    int64_t now;
+    const char *actor, *note;
+    when_who(L, c, 3, &now, &actor, &note);
+    double target = 0;
+    lua_Integer deadline = 0;
+    if (which == 1) {
+        luaL_checktype(L, 6, LUA_TTABLE);
+        if (lua_getfield(L, 6, "target") != LUA_TNUMBER ||
+            lua_getfield(L, 6, "deadline") != LUA_TNUMBER)
+            return luaL_error(L, "act('adjust') needs {target = number, deadline = integer}");
+        target = lua_tonumber(L, -2);
+        int isint = 0;
+        deadline = lua_tointegerx(L, -1, &isint);
+        if (!isint)
+            return luaL_error(L, "act('adjust'): deadline must be an integer");
+        lua_pop(L, 2);
+    }
+    svcm_cycle_info in = info_of(c);
+    if (which == 2 && note[0] == '\0')
+        return fail_msg(L, SVCM_EINVAL, "reason", "abandoning a cycle needs a reason (note)");
+    svcm_pdca_check r;
+    if (which == 1 && in.phase == SVCM_PDCA_CHECK && svcm_cycle_result(c, &r) == SVCM_OK &&
+        !(in.higher_is_better ? target > r.after_mean : target < r.after_mean))
+        return fail_msg(L, SVCM_EINVAL, "target", "target must be better than the new baseline");
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = SVCM_OK;
+    if (in.phase == SVCM_PDCA_CHECK)
+        rc = svcm_cycle_enter_act(c, now, actor, "", &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    svcm_cycle *next = NULL;
+    if (which == 0)
+        rc = svcm_cycle_standardize(c, now, actor, note, &err);
+    else if (which == 2)
+        rc = svcm_cycle_abandon(c, now, actor, note, &err);
+    else
+        rc = svcm_cycle_adjust(c, now, actor, note, target, (int64_t)deadline, &next, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    if (next == NULL) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    push_cycle(L, next);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, 1, 1); /* the predecessor keeps its successor alive */
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 2);
+    return 1;
+}
+
+static int l_link(lua_State *L)
+{
+    svcm_cycle *a = check_cycle(L, 1);
+    svcm_cycle *b = check_cycle(L, 2);
+    int rc = svcm_cycle_link(a, b);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, 1, 1);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, 2, 2);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* The neighbour in uservalue slot, only while still linked in C (either
+ * may have been closed). */
+static int neighbour(lua_State *L, int slot)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    lua_getiuservalue(L, 1, slot);
+    if (!lua_isnil(L, -1)) {
+        lcycle *u = luaL_testudata(L, -1, CYCLE_MT);
+        svcm_cycle *linked = slot == 1 ? svcm_cycle_next(c) : svcm_cycle_prev(c);
+        if (u == NULL || u->c == NULL || linked != u->c) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+        }
+    }
+    return 1;
+}
+
+static int l_next(lua_State *L) { return neighbour(L, 1); }
+
+static int l_prev(lua_State *L) { return neighbour(L, 2); }
+
+static int l_save(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    size_t len = 0;
+    (void)svcm_cycle_save(c, NULL, 0, &len);
+    luaL_Buffer b;
+    char *p = luaL_buffinitsize(L, &b, len + 1);
+    int rc = svcm_cycle_save(c, p, len + 1, &len);
+    if (rc != SVCM_OK)
+        return svcmlua_raise(L, rc, NULL);
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
+static int l_phase(lua_State *L)
+{
+    lua_pushstring(L, svcm_pdca_phase_name(info_of(check_cycle(L, 1)).phase));
+    return 1;
+}
+
+static int l_info(lua_State *L)
+{
+    svcm_cycle_info in = info_of(check_cycle(L, 1));
+    lua_createtable(L, 0, 20);
+    set_int(L, "id", (lua_Integer)in.id);
+    set_str(L, "title", in.title);
+    set_str(L, "owner", in.owner);
+    set_str(L, "metric", in.metric);
+    set_str(L, "unit", in.unit);
+    set_bool(L, "higher_is_better", in.higher_is_better);
+    set_bool(L, "rate", in.rate);
+    set_num(L, "alpha", in.alpha);
+    if (in.has_goal) {
+        set_num(L, "baseline", in.baseline);
+        set_num(L, "target", in.target);
+        set_int(L, "deadline", (lua_Integer)in.deadline);
+    }
+    set_str(L, "phase", svcm_pdca_phase_name(in.phase));
+    set_str(L, "outcome", svcm_pdca_outcome_name(in.outcome));
+    if (in.has_do_start)
+        set_int(L, "do_start", (lua_Integer)in.do_start);
+    if (in.has_prev) {
+        set_int(L, "prev_id", (lua_Integer)in.prev_id);
+        set_str(L, "prev_title", in.prev_title);
+    }
+    if (in.has_next) {
+        set_int(L, "next_id", (lua_Integer)in.next_id);
+        set_str(L, "next_title", in.next_title);
+    }
+    return 1;
+}
+
+static int l_audit(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_cycle_info in = info_of(c);
+    lua_createtable(L, (int)in.n_audit, 0);
+    for (size_t i = 0; i < in.n_audit; i++) {
+        svcm_pdca_audit a;
+        (void)svcm_cycle_audit(c, i, &a);
+        lua_createtable(L, 0, 5);
+        set_int(L, "at", (lua_Integer)a.at);
+        set_str(L, "actor", a.actor);
+        set_str(L, "note", a.note);
+        set_str(L, "from", svcm_pdca_phase_name(a.from));
+        set_str(L, "to", svcm_pdca_phase_name(a.to));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_actions(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_cycle_info in = info_of(c);
+    lua_createtable(L, (int)in.n_actions, 0);
+    for (size_t i = 0; i < in.n_actions; i++) {
+        svcm_pdca_action a;
+        (void)svcm_cycle_action(c, i, &a);
+        lua_createtable(L, 0, 4);
+        set_str(L, "description", a.description);
+        set_str(L, "owner", a.owner);
+        set_int(L, "due", (lua_Integer)a.due);
+        set_str(L, "status", svcm_action_status_name(a.status));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_samples(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_cycle_info in = info_of(c);
+    lua_createtable(L, (int)in.n_samples, 0);
+    for (size_t i = 0; i < in.n_samples; i++) {
+        svcm_pdca_sample s;
+        (void)svcm_cycle_sample(c, i, &s);
+        lua_createtable(L, 0, 5);
+        set_int(L, "t", (lua_Integer)s.t);
+        set_num(L, "value", s.value);
+        set_bool(L, "baseline", s.baseline);
+        if (s.has_counts) {
+            set_int(L, "successes", (lua_Integer)s.successes);
+            set_int(L, "trials", (lua_Integer)s.trials);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* svcm.western_electric(values, mean, sigma) -> {{rule, index}, ...} */
+static int l_western_electric(lua_State *L)
+{
+    size_t n = 0;
+    const double *x = svcmlua_checkdoubles(L, 1, &n);
+    double mean = luaL_checknumber(L, 2), sigma = luaL_checknumber(L, 3);
+    size_t cap = n * SVCM_WE_RULES;
+    svcm_we_signal *out = lua_newuserdatauv(L, (cap > 0 ? cap : 1) * sizeof *out, 0);
+    size_t count = 0;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_western_electric(x, n, mean, sigma, out, cap, &count, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_signals(L, out, count);
+    return 1;
+}
+
+static int l_xmr_limits(lua_State *L)
+{
+    size_t n = 0;
+    const double *x = svcmlua_checkdoubles(L, 1, &n);
+    svcm_xmr r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_xmr_limits(x, n, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_xmr(L, &r);
+    return 1;
+}
+
+static const luaL_Reg cycle_methods[] = {
+    {"set_goal", l_set_goal},
+    {"add_action", l_add_action},
+    {"set_action_status", l_set_action_status},
+    {"overdue", l_overdue},
+    {"measure", l_measure},
+    {"measure_many", l_measure_many},
+    {"start", l_start},
+    {"check", l_check},
+    {"result", l_result},
+    {"enter_act", l_enter_act},
+    {"act", l_act},
+    {"link", l_link},
+    {"next", l_next},
+    {"prev", l_prev},
+    {"save", l_save},
+    {"phase", l_phase},
+    {"info", l_info},
+    {"audit", l_audit},
+    {"actions", l_actions},
+    {"samples", l_samples},
+    {"close", l_gc},
+    {NULL, NULL},
+};
+
+static const luaL_Reg pdca_funcs[] = {
+    {"western_electric", l_western_electric},
+    {"xmr_limits", l_xmr_limits},
+    {NULL, NULL},
+};
+
+static int l_cycle_call(lua_State *L)
+{
+    lua_remove(L, 1); /* the svcm.Cycle table */
+    return l_cycle_new(L);
+}
+
+void svcmlua_open_pdca(lua_State *L)
+{
+    luaL_setfuncs(L, pdca_funcs, 0);
+    if (luaL_newmetatable(L, CYCLE_MT)) {
+        lua_newtable(L);
+        luaL_setfuncs(L, cycle_methods, 0);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, l_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, l_gc);
+        lua_setfield(L, -2, "__close");
+        lua_pushcfunction(L, l_tostring);
+        lua_setfield(L, -2, "__tostring");
+    }
+    lua_pop(L, 1);
+    /* svcm.Cycle(...) constructs; svcm.Cycle.load(text) loads. */
+    lua_newtable(L);
+    lua_pushcfunction(L, l_cycle_load);
+    lua_setfield(L, -2, "load");
+    lua_newtable(L);
+    lua_pushcfunction(L, l_cycle_call);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, -2, "Cycle");
+}

@@ -1,0 +1,700 @@
+/**
+ * @file svcm/pdca.h
+ * @brief Plan-Do-Check-Act improvement cycles: a SMART goal on one KPI,
+ *        actions with owners and due dates, time-stamped measurements, a
+ *        Check that computes change, significance and control-chart signals,
+ *        an Act decision, chained cycles, an audit trail and a text format.
+ *
+ * @par Life cycle
+ * A cycle moves PLAN -> DO -> CHECK -> ACT -> CLOSED. Each transition is
+ * guarded; a refused transition returns ::SVCM_ESTATE and its ::svcm_error
+ * message says which condition is missing:
+ * - PLAN -> DO (svcm_cycle_start()): a goal is set and at least one action
+ *   is not dropped;
+ * - DO -> CHECK (svcm_cycle_check()): at least one measurement taken after
+ *   DO began (an "after" sample);
+ * - CHECK -> ACT (svcm_cycle_enter_act()): a Check result that is current
+ *   (measurements added after the last Check make it stale);
+ * - ACT -> CLOSED: svcm_cycle_standardize(), svcm_cycle_adjust() (which
+ *   also opens the next cycle) or svcm_cycle_abandon();
+ * - a CLOSED cycle accepts nothing: every mutating call is ::SVCM_ESTATE.
+ * Every transition appends an audit entry (instant, actor, note, from, to).
+ * Transition instants never go back in time (::SVCM_EINVAL otherwise).
+ *
+ * @par Chains and ownership
+ * svcm_cycle_adjust() returns a new cycle that the caller owns and frees
+ * with svcm_cycle_free(), exactly like one from svcm_cycle_new(). The new
+ * cycle's id is the predecessor's id + 1; it records its predecessor's id
+ * and title, and the predecessor records its successor's id and title.
+ * While both are alive they are also linked by pointer (svcm_cycle_next(),
+ * svcm_cycle_prev()), so a chain can be walked; freeing a cycle unlinks it
+ * from its neighbours (their recorded ids and titles stay). Loaded cycles
+ * are re-linked with svcm_cycle_link(). Cycles of one chain share links, so
+ * a chain must be used by one thread at a time.
+ *
+ * @par Text format (version 1)
+ * svcm_cycle_save() writes UTF-8 text, one record per line ending in "\n":
+ * @code
+ * svcm-pdca 1                         first line: magic and format version
+ * id 7                                unsigned decimal
+ * title "Faster first reply"          free text is always double-quoted
+ * owner "ana"
+ * metric "first reply time"
+ * unit "min"
+ * direction lower                     higher | lower
+ * rate 0                              1 when the KPI is a rate (counts allowed)
+ * alpha 0.05                          significance level
+ * goal 42 30 1767225600               baseline target deadline (absent: no goal)
+ * phase check                         plan | do | check | act | closed
+ * outcome none                        none | standardized | adjusted | abandoned
+ * do-start 1700000000                 absent before DO
+ * prev 6 "Faster first reply"         absent when there is no predecessor
+ * next 8 "Faster first reply"         absent when there is no successor
+ * action 1701000000 open "desc" "owner"        due, open|done|dropped
+ * sample 1699990000 baseline 41.5              time, baseline|after, value
+ * sample 1700100000 after 0.25 5 20            ... optional successes trials
+ * audit 1700000000 plan do "actor" "note"      instant, from, to
+ * check-samples 10 12                 the Check result, when there is one
+ * check-means 41.5 33.25
+ * check-change -8.25 -0.19879518072289157
+ * check-test welch <diff> <ci lo> <ci hi> <statistic> <df> <p> <p greater> <p less>
+ * check-verdict improved-target-missed 0 1 0.05
+ *                                     verdict, target met, significant, alpha
+ * check-xmr <n> <centre> <MRbar> <sigma> <UCL> <LCL>
+ * signal 1 3                          Western Electric rule, after-sample index
+ * end                                 last line: detects truncation
+ * @endcode
+ * Records appear in this order; action, sample, audit and signal lines
+ * repeat in index order. Numbers: integers in decimal; doubles printed with
+ * "%.15g" when that reads back bit-for-bit, else with "%.17g" (which always
+ * does); the loader also accepts hexadecimal floats such as 0x1.8p+1, and
+ * "inf", "-inf" and "nan" only where a value may be non-finite (the
+ * Check's statistic, df and relative change). Doubles go through the C
+ * library's snprintf/strtod, so the process must keep a '.'-decimal
+ * LC_NUMERIC locale (the default "C" locale is). Lines end in a line feed
+ * only (a carriage return before it is malformed; the line feed after "end"
+ * may be missing). Free text is enclosed in double
+ * quotes; inside, backslash escapes `\\`, `\"`, `\n`, `\r`, `\t` and `\xHH`
+ * (every other byte below 0x20, and 0x7F) are used, so a record never spans
+ * lines; other bytes (UTF-8) are written as they are. Tokens are separated
+ * by single spaces. The loader rejects, with ::SVCM_EFORMAT and the 1-based
+ * line number in svcm_error::index: a wrong magic or version, unknown or
+ * repeated keys, records out of order, bad numbers or escapes, missing
+ * required keys, a missing "end", and content that breaks an invariant
+ * (transitions that skip a phase, samples on the wrong side of do-start,
+ * times out of order, a Check result whose sample counts or signals
+ * disagree with the samples, a phase without the records it requires).
+ */
+#ifndef SVCM_PDCA_H
+#define SVCM_PDCA_H
+
+#include <stdbool.h>
+
+#include "common.h"
+#include "stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief Format version written by svcm_cycle_save(). */
+#define SVCM_PDCA_FORMAT_VERSION 1
+
+/** @brief The phase of a cycle. Values are stable. */
+typedef enum svcm_pdca_phase {
+    SVCM_PDCA_PLAN = 0,
+    SVCM_PDCA_DO = 1,
+    SVCM_PDCA_CHECK = 2,
+    SVCM_PDCA_ACT = 3,
+    SVCM_PDCA_CLOSED = 4
+} svcm_pdca_phase;
+
+/** @brief How a closed cycle ended (SVCM_PDCA_OUTCOME_NONE while open). */
+typedef enum svcm_pdca_outcome {
+    SVCM_PDCA_OUTCOME_NONE = 0,
+    SVCM_PDCA_STANDARDIZED = 1, /**< change adopted, cycle closed */
+    SVCM_PDCA_ADJUSTED = 2,     /**< closed, a linked next cycle opened */
+    SVCM_PDCA_ABANDONED = 3     /**< closed with a reason (the audit note) */
+} svcm_pdca_outcome;
+
+/** @brief Status of an action. */
+typedef enum svcm_action_status {
+    SVCM_ACTION_OPEN = 0,
+    SVCM_ACTION_DONE = 1,
+    SVCM_ACTION_DROPPED = 2
+} svcm_action_status;
+
+/** @brief The verdict of a Check. */
+typedef enum svcm_pdca_verdict {
+    SVCM_VERDICT_IMPROVED = 0,        /**< significant, better, target met */
+    SVCM_VERDICT_TARGET_MISSED = 1,   /**< significant and better, target missed */
+    SVCM_VERDICT_NO_CHANGE = 2,       /**< not significant at alpha */
+    SVCM_VERDICT_WORSE = 3            /**< significant and worse */
+} svcm_pdca_verdict;
+
+/** @brief Which test produced the Check's p-value. */
+typedef enum svcm_pdca_test {
+    SVCM_PDCA_TEST_WELCH = 0,      /**< Welch's t-test on the sample values */
+    SVCM_PDCA_TEST_PROPORTIONS = 1 /**< two-proportion z-test on summed counts */
+} svcm_pdca_test;
+
+/** @brief Options of a new cycle; fill with svcm_cycle_options_init(). */
+typedef struct svcm_cycle_options {
+    uint64_t id;            /**< caller's id; default 1 */
+    const char *title;      /**< required, non-empty (copied) */
+    const char *owner;      /**< may be NULL (stored as "") */
+    const char *metric;     /**< KPI name, required, non-empty (copied) */
+    const char *unit;       /**< may be NULL (stored as "") */
+    bool higher_is_better;  /**< direction of the KPI; default true */
+    bool rate;              /**< KPI is a rate: samples may carry counts; default false */
+    double alpha;           /**< significance level in (0, 1); default 0.05 */
+} svcm_cycle_options;
+
+/** @brief An opaque PDCA cycle. */
+typedef struct svcm_cycle svcm_cycle;
+
+/**
+ * @brief A read-only view of a cycle's scalar fields.
+ *
+ * String pointers are borrowed from the cycle: valid until the cycle is
+ * freed (they are never reallocated while it lives, except prev/next titles,
+ * which change only when the cycle is adjusted).
+ */
+typedef struct svcm_cycle_info {
+    uint64_t id;
+    const char *title, *owner, *metric, *unit;
+    bool higher_is_better;
+    bool rate;
+    double alpha;
+    bool has_goal;
+    double baseline;        /**< goal baseline (when has_goal) */
+    double target;          /**< goal target (when has_goal) */
+    int64_t deadline;       /**< goal deadline (when has_goal) */
+    svcm_pdca_phase phase;
+    svcm_pdca_outcome outcome;
+    bool has_do_start;
+    int64_t do_start;       /**< when DO began (when has_do_start) */
+    bool has_prev;
+    uint64_t prev_id;
+    const char *prev_title; /**< "" when !has_prev */
+    bool has_next;
+    uint64_t next_id;
+    const char *next_title; /**< "" when !has_next */
+    size_t n_actions, n_samples, n_audit;
+    bool has_check;         /**< a current Check result exists */
+} svcm_cycle_info;
+
+/** @brief An action (strings borrowed from the cycle, see svcm_cycle_action()). */
+typedef struct svcm_pdca_action {
+    const char *description;
+    const char *owner;
+    int64_t due;
+    svcm_action_status status;
+} svcm_pdca_action;
+
+/** @brief A KPI measurement. */
+typedef struct svcm_pdca_sample {
+    int64_t t;          /**< instant */
+    double value;       /**< KPI value (the proportion when counts are given) */
+    bool baseline;      /**< true: before DO began; false: after */
+    bool has_counts;    /**< successes/trials given (rate KPIs only) */
+    uint64_t successes; /**< <= trials */
+    uint64_t trials;    /**< > 0 */
+} svcm_pdca_sample;
+
+/** @brief An audit trail entry (strings borrowed from the cycle). */
+typedef struct svcm_pdca_audit {
+    int64_t at;
+    const char *actor;
+    const char *note;
+    svcm_pdca_phase from, to;
+} svcm_pdca_audit;
+
+/** @brief Number of Western Electric rules. */
+#define SVCM_WE_RULES 4
+
+/** @brief One Western Electric signal: rule 1..4 fired at sample index. */
+typedef struct svcm_we_signal {
+    int rule;
+    size_t index;
+} svcm_we_signal;
+
+/** @brief Individuals (XmR) chart limits. */
+typedef struct svcm_xmr {
+    size_t n;      /**< number of points */
+    double center; /**< mean of the points: the centre line */
+    double mr_bar; /**< mean moving range |x[i] - x[i-1]| */
+    double sigma;  /**< mr_bar / 1.128 (d2 for n = 2) */
+    double ucl;    /**< center + 3 sigma */
+    double lcl;    /**< center - 3 sigma */
+} svcm_xmr;
+
+/**
+ * @brief The result of a Check.
+ *
+ * `signals` is borrowed from the cycle: valid until the next call that
+ * modifies the cycle (or svcm_cycle_free()).
+ */
+typedef struct svcm_pdca_check {
+    size_t n_baseline, n_after;
+    double baseline_mean;   /**< pooled proportion for the z-test */
+    double after_mean;
+    double change;          /**< after_mean - baseline_mean */
+    double relative_change; /**< change / |baseline_mean|; NaN when that is 0 */
+    bool target_met;        /**< after_mean reaches the goal target (direction-aware) */
+    svcm_pdca_test test;
+    svcm_test_result result; /**< the test (diff = after - baseline) */
+    double p_value;          /**< result.p_value, two-sided */
+    double alpha;
+    bool significant;        /**< p_value < alpha */
+    svcm_pdca_verdict verdict;
+    svcm_xmr limits;         /**< XmR limits of the baseline samples */
+    size_t rule_count[SVCM_WE_RULES]; /**< signals per rule 1..4 */
+    const svcm_we_signal *signals;    /**< after-samples vs baseline limits */
+    size_t n_signals;
+} svcm_pdca_check;
+
+/**
+ * @brief Fill @p opts with defaults: id 1, no title/metric (required),
+ *        higher is better, not a rate, alpha 0.05.
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.1
+ */
+SVCM_API void svcm_cycle_options_init(svcm_cycle_options *opts);
+
+/**
+ * @brief Create a cycle in PLAN, without a goal or actions.
+ * @param opts options (copied, strings duplicated).
+ * @param alloc allocator (copied) or NULL for libc.
+ * @param[out] out receives the cycle; free with svcm_cycle_free().
+ * @param[out] err optional detail (field "title", "metric" or "alpha").
+ * @return SVCM_OK; SVCM_EINVAL for NULL opts/out, a missing or empty title
+ *         or metric, or alpha outside (0, 1); SVCM_ENOMEM.
+ * @par Thread safety: reentrant.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_new(const svcm_cycle_options *opts, const svcm_allocator *alloc,
+                            svcm_cycle **out, svcm_error *err);
+
+/**
+ * @brief Free a cycle (NULL is a no-op); unlinks it from its chain
+ *        neighbours, which stay valid and keep the recorded id and title.
+ * @param c the cycle, or NULL.
+ * @par Thread safety: not with other calls on the same chain.
+ * @since 0.1
+ */
+SVCM_API void svcm_cycle_free(svcm_cycle *c);
+
+/**
+ * @brief Set (or replace) the SMART goal: the KPI moves from @p baseline to
+ *        @p target by @p deadline. Allowed in PLAN only.
+ * @param c the cycle.
+ * @param baseline,target finite; target must be strictly better than
+ *        baseline in the KPI's direction.
+ * @param deadline instant.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, non-finite values or a target
+ *         that is not better than the baseline; SVCM_ESTATE outside PLAN.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_set_goal(svcm_cycle *c, double baseline, double target,
+                                 int64_t deadline, svcm_error *err);
+
+/**
+ * @brief Read the cycle's scalar fields.
+ * @param c the cycle.
+ * @param[out] out receives the fields.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_info_get(const svcm_cycle *c, svcm_cycle_info *out);
+
+/**
+ * @brief Add an action (status open). Allowed in every phase but CLOSED.
+ * @param c the cycle.
+ * @param description non-empty text (copied).
+ * @param owner may be NULL (stored as "").
+ * @param due due instant.
+ * @param[out] index optional: the new action's index.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or an empty description;
+ *         SVCM_ESTATE when closed; SVCM_ENOMEM (nothing added).
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_add_action(svcm_cycle *c, const char *description, const char *owner,
+                                   int64_t due, size_t *index, svcm_error *err);
+
+/**
+ * @brief Change an action's status (any status to any other).
+ * @param c the cycle.
+ * @param index the action (0-based).
+ * @param status the new status.
+ * @param[out] err optional detail (index and field "status").
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or an unknown status;
+ *         SVCM_ENOTFOUND for a bad index; SVCM_ESTATE when closed.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_set_action_status(svcm_cycle *c, size_t index,
+                                          svcm_action_status status, svcm_error *err);
+
+/**
+ * @brief Read action @p index (strings borrowed until the cycle is freed).
+ * @param c the cycle.
+ * @param index the action (0-based).
+ * @param[out] out receives the action.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments; SVCM_ENOTFOUND for a
+ *         bad index.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_action(const svcm_cycle *c, size_t index, svcm_pdca_action *out);
+
+/**
+ * @brief Indices of the actions overdue as of @p as_of: status open and
+ *        due strictly before @p as_of.
+ * @param c the cycle.
+ * @param as_of the instant.
+ * @param[out] idx receives up to @p cap indices, ascending (may be NULL
+ *        when cap is 0).
+ * @param cap capacity of @p idx.
+ * @param[out] count always receives the number of overdue actions.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or count; SVCM_ENOSPC when more
+ *         than @p cap are overdue (nothing written to idx).
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_overdue(const svcm_cycle *c, int64_t as_of, size_t *idx, size_t cap,
+                                size_t *count);
+
+/**
+ * @brief Record @p n measurements; all or nothing.
+ *
+ * Baseline samples are allowed in PLAN and DO and must be taken before DO
+ * began; after samples are allowed in DO and CHECK and must be taken at or
+ * after the DO start (ACT and CLOSED accept no samples: the Act decision
+ * rests on the Check result). Within each kind, times must not decrease
+ * (including against samples already recorded). Counts are accepted only
+ * when the cycle's KPI is a rate; with counts, @p value is ignored and the
+ * proportion successes / trials is stored. Adding a sample makes an
+ * existing Check result stale.
+ *
+ * @param c the cycle.
+ * @param s samples (may be NULL when n == 0).
+ * @param n count.
+ * @param[out] err optional: the index of the first bad sample and its field
+ *        ("value", "t", "baseline", "counts").
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, a non-finite value, counts on a
+ *         non-rate KPI, trials == 0 or successes > trials, or times out of
+ *         order or on the wrong side of the DO start; SVCM_ESTATE for a kind
+ *         not allowed in the current phase (PLAN: no after samples; CHECK:
+ *         no baseline samples; ACT, CLOSED: nothing); SVCM_ENOMEM.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_measure(svcm_cycle *c, const svcm_pdca_sample *s, size_t n,
+                                svcm_error *err);
+
+/**
+ * @brief Read sample @p index (in the order recorded).
+ * @param c the cycle.
+ * @param index the sample (0-based).
+ * @param[out] out receives the sample.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments; SVCM_ENOTFOUND.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_sample(const svcm_cycle *c, size_t index, svcm_pdca_sample *out);
+
+/**
+ * @brief PLAN -> DO at instant @p now.
+ * @param c the cycle.
+ * @param now the transition instant: not before the last audit entry, and
+ *        after every baseline sample.
+ * @param actor who (may be NULL: stored as "").
+ * @param note why (may be NULL: stored as "").
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or a @p now that goes back in
+ *         time; SVCM_ESTATE when not in PLAN, without a goal, or without an
+ *         action that is not dropped (the message says which); SVCM_ENOMEM.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, const char *note,
+                              svcm_error *err);
+
+/**
+ * @brief Run the Check. In DO this is the DO -> CHECK transition at @p now
+ *        (guard: at least one after sample); in CHECK it recomputes the
+ *        result (no transition, @p now/actor/note unused).
+ *
+ * Compares after samples with baseline samples: means, absolute and
+ * relative change, target met, a two-sided test (the two-proportion z-test
+ * on summed counts when the KPI is a rate and every sample has counts,
+ * else Welch's t-test), the XmR limits of the baseline samples and the
+ * Western Electric rules over the after samples against those limits. The
+ * verdict is direction-aware: significant (p < alpha) and better: improved
+ * (target met) or target missed; significant and worse: worse; otherwise
+ * no change. When the test is undefined because neither sample varies,
+ * p is 0 if the means differ and 1 if they are equal.
+ *
+ * @param c the cycle.
+ * @param now the DO -> CHECK instant (not before the last transition).
+ * @param actor who (may be NULL: ""); unused in CHECK.
+ * @param note why (may be NULL: ""); unused in CHECK.
+ * @param[out] out optional: the result (signals borrowed from the cycle).
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or @p now going back in time;
+ *         SVCM_ESTATE outside DO/CHECK or without an after sample;
+ *         SVCM_EEMPTY with fewer than 2 baseline or 2 after samples (the
+ *         cycle stays in DO); SVCM_ENOMEM.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_check(svcm_cycle *c, int64_t now, const char *actor, const char *note,
+                              svcm_pdca_check *out, svcm_error *err);
+
+/**
+ * @brief The current Check result (signals borrowed from the cycle).
+ * @param c the cycle.
+ * @param[out] out receives the result.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments; SVCM_ENOTFOUND when
+ *         there is no current result.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_result(const svcm_cycle *c, svcm_pdca_check *out);
+
+/**
+ * @brief CHECK -> ACT at @p now.
+ * @param c the cycle.
+ * @param now the transition instant.
+ * @param actor who (may be NULL: "").
+ * @param note why (may be NULL: "").
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or @p now going back in time;
+ *         SVCM_ESTATE when not in CHECK or without a current Check result;
+ *         SVCM_ENOMEM.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_enter_act(svcm_cycle *c, int64_t now, const char *actor,
+                                  const char *note, svcm_error *err);
+
+/**
+ * @brief Act: standardize (adopt the change) and close. ACT -> CLOSED.
+ * @param c the cycle.
+ * @param now the transition instant.
+ * @param actor who (may be NULL: "").
+ * @param note why (may be NULL: "").
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or @p now going back in time;
+ *         SVCM_ESTATE when not in ACT; SVCM_ENOMEM.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_standardize(svcm_cycle *c, int64_t now, const char *actor,
+                                    const char *note, svcm_error *err);
+
+/**
+ * @brief Act: abandon and close with a reason. ACT -> CLOSED.
+ * @param reason non-empty; stored as the audit note.
+ * @param c the cycle.
+ * @param now the transition instant.
+ * @param actor who (may be NULL: "").
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, an empty reason or @p now going
+ *         back in time; SVCM_ESTATE when not in ACT; SVCM_ENOMEM.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_abandon(svcm_cycle *c, int64_t now, const char *actor,
+                                const char *reason, svcm_error *err);
+
+/**
+ * @brief Act: adjust. Closes @p c (ACT -> CLOSED) and creates the next
+ *        cycle in PLAN: same title, owner, KPI and options, id = c's id + 1,
+ *        goal baseline = c's Check after-mean, the given target and deadline.
+ * @param c the cycle, in ACT.
+ * @param now the ACT -> CLOSED instant.
+ * @param actor who (may be NULL: "").
+ * @param note why (may be NULL: "").
+ * @param target the new target: strictly better than the new baseline.
+ * @param deadline the new deadline.
+ * @param[out] next receives the new cycle, owned by the caller (free with
+ *        svcm_cycle_free()); linked to @p c both ways.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c/next, a non-finite target or one
+ *         not better than the new baseline, or @p now going back in time;
+ *         SVCM_ESTATE when not in ACT; SVCM_ERANGE when c's id is
+ *         UINT64_MAX (no id left); SVCM_ENOMEM. On failure c is unchanged.
+ * @par Thread safety: one thread per chain.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_adjust(svcm_cycle *c, int64_t now, const char *actor, const char *note,
+                               double target, int64_t deadline, svcm_cycle **next,
+                               svcm_error *err);
+
+/**
+ * @brief Read audit entry @p index (strings borrowed until the cycle is freed).
+ * @param c the cycle.
+ * @param index the entry (0-based, in time order).
+ * @param[out] out receives the entry.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments; SVCM_ENOTFOUND.
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_audit(const svcm_cycle *c, size_t index, svcm_pdca_audit *out);
+
+/**
+ * @brief The successor in the chain, if alive and linked (borrowed).
+ * @param c the cycle (may be NULL).
+ * @return the successor, or NULL (also for NULL c).
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API svcm_cycle *svcm_cycle_next(const svcm_cycle *c);
+
+/**
+ * @brief The predecessor in the chain, if alive and linked (borrowed).
+ * @param c the cycle (may be NULL).
+ * @return the predecessor, or NULL (also for NULL c).
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API svcm_cycle *svcm_cycle_prev(const svcm_cycle *c);
+
+/**
+ * @brief Link two loaded cycles by pointer: @p prev must record @p next's
+ *        id as its successor and @p next must record @p prev's id as its
+ *        predecessor.
+ * @param prev the predecessor.
+ * @param next the successor.
+ * @return SVCM_OK; SVCM_EINVAL for NULL or equal arguments; SVCM_EMISMATCH
+ *         when the recorded ids do not agree; SVCM_EEXIST when either is
+ *         already linked to another cycle.
+ * @par Thread safety: one thread per chain.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_link(svcm_cycle *prev, svcm_cycle *next);
+
+/**
+ * @brief Save the cycle as text (format in the file comment).
+ * @param c the cycle.
+ * @param buf destination, or NULL to query the size.
+ * @param cap capacity of @p buf in bytes.
+ * @param[out] len always receives the text length, excluding the NUL
+ *        terminator that is written after it (so cap must be >= len + 1).
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or len; SVCM_ENOSPC when buf is
+ *         NULL or too small (nothing written).
+ * @par Thread safety: read-only.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_save(const svcm_cycle *c, char *buf, size_t cap, size_t *len);
+
+/**
+ * @brief Load a cycle saved by svcm_cycle_save() (not linked to any other).
+ * @param text the text (need not be NUL-terminated; NUL bytes are invalid).
+ * @param len its length.
+ * @param alloc allocator (copied) or NULL.
+ * @param[out] out receives the new cycle.
+ * @param[out] err optional: on SVCM_EFORMAT, index is the 1-based line
+ *        number and the message the reason.
+ * @return SVCM_OK; SVCM_EINVAL for NULL text/out; SVCM_EFORMAT for
+ *         malformed input; SVCM_ENOMEM.
+ * @par Thread safety: reentrant.
+ * @since 0.1
+ */
+SVCM_API int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
+                             svcm_cycle **out, svcm_error *err);
+
+/**
+ * @brief Individuals (XmR) chart limits: centre = mean, sigma = MRbar /
+ *        1.128 (d2 for moving ranges of 2), limits centre +- 3 sigma.
+ * @param x points, in time order (may be NULL when n == 0).
+ * @param n count, >= 2.
+ * @param[out] out the limits.
+ * @param[out] err optional: index of the first non-finite point.
+ * @return SVCM_OK; SVCM_EINVAL for NULL out, NULL x with n > 0, or a
+ *         non-finite point; SVCM_EEMPTY when n < 2.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_xmr_limits(const double *x, size_t n, svcm_xmr *out, svcm_error *err);
+
+/**
+ * @brief Western Electric rules over @p x against a centre and sigma.
+ *
+ * A signal is reported at the point that completes the pattern, and only
+ * when that point is itself part of it:
+ * 1: x[i] beyond 3 sigma; 2: x[i] and at least one of the 2 before it
+ * beyond 2 sigma on the same side; 3: x[i] and at least 3 of the 4 before it
+ * beyond 1 sigma on the same side; 4: x[i] and the 7 before it strictly on
+ * the same side of the centre. "Beyond" is strict (|x - mean| > k sigma).
+ * Signals are ordered by index, then rule.
+ *
+ * @param x points, in time order (may be NULL when n == 0).
+ * @param n count.
+ * @param mean centre line, finite.
+ * @param sigma finite, >= 0.
+ * @param[out] out receives the signals (may be NULL when cap is 0).
+ * @param cap capacity of @p out (4 n always suffices).
+ * @param[out] count receives the number of signals (on SVCM_OK and
+ *        SVCM_ENOSPC).
+ * @param[out] err optional detail (index of a non-finite point).
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, non-finite values or a
+ *         negative sigma; SVCM_ENOSPC when there are more than @p cap
+ *         signals (nothing written, count set).
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_western_electric(const double *x, size_t n, double mean, double sigma,
+                                   svcm_we_signal *out, size_t cap, size_t *count,
+                                   svcm_error *err);
+
+/**
+ * @brief Lower-case name of a phase: "plan", "do", "check", "act", "closed".
+ * @param phase a ::svcm_pdca_phase value.
+ * @return a static string; NULL when out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_pdca_phase_name(int phase);
+
+/**
+ * @brief Name of a verdict: "improved", "improved-target-missed",
+ *        "no-change", "worse".
+ * @param verdict a ::svcm_pdca_verdict value.
+ * @return a static string; NULL when out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_pdca_verdict_name(int verdict);
+
+/**
+ * @brief Name of an outcome: "none", "standardized", "adjusted", "abandoned".
+ * @param outcome a ::svcm_pdca_outcome value.
+ * @return a static string; NULL when out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_pdca_outcome_name(int outcome);
+
+/**
+ * @brief Name of an action status: "open", "done", "dropped".
+ * @param status a ::svcm_action_status value.
+ * @return a static string; NULL when out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_action_status_name(int status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVCM_PDCA_H */

@@ -1,0 +1,565 @@
+/* Tests of the PDCA text format: exact round trips and malformed input. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "svcm/pdca.h"
+
+#define AWKWARD_TITLE "Quote \" backslash \\ newline\nCR\rtab\tbell\x07 DEL\x7F end"
+#define UTF8_OWNER "Zoë Łukasiewicz ✓"
+
+/* A rate cycle with awkward strings, counts, an audit trail, a Check with
+ * signals, closed by adjust (so prev/next records exist on both sides). */
+static void build(svcm_cycle **first, svcm_cycle **second)
+{
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.id = 41;
+    o.title = AWKWARD_TITLE;
+    o.owner = UTF8_OWNER;
+    o.metric = "first-contact resolution";
+    o.unit = "";
+    o.rate = true;
+    o.alpha = 0.1;
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 0.1 + 0.2, 1.0 / 3.0, -5, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, "script \"hello\"\n line 2", "", 1000, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, "x", NULL, -9, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_action_status(c, 1, SVCM_ACTION_DROPPED, NULL), SVCM_OK);
+    svcm_pdca_sample b[4] = {{1, 0, true, true, 30, 100}, {2, 0, true, true, 29, 97},
+                             {3, 0.3125, true, false, 0, 0}, {3, 0, true, true, 1, 3}};
+    assert_int_equal(svcm_cycle_measure(c, b, 4, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(c, 10, "ana", "go\t!", NULL), SVCM_OK);
+    svcm_pdca_sample a[3] = {{10, 0.9, false, false, 0, 0}, {11, 0, false, true, 45, 100},
+                             {12, 1e-300, false, false, 0, 0}};
+    assert_int_equal(svcm_cycle_measure(c, a, 3, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_check(c, 20, "", "", NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_enter_act(c, 20, "bo", "\\", NULL), SVCM_OK);
+    svcm_cycle *n = NULL;
+    assert_int_equal(svcm_cycle_adjust(c, 30, "cy", "more", 0.9, 99, &n, NULL), SVCM_OK);
+    *first = c;
+    *second = n;
+}
+
+/* Save into a fresh malloc'ed NUL-terminated string. */
+static char *save(const svcm_cycle *c, size_t *len)
+{
+    size_t n = 0;
+    assert_int_equal(svcm_cycle_save(c, NULL, 0, &n), SVCM_ENOSPC);
+    char *buf = malloc(n + 1);
+    assert_non_null(buf);
+    size_t n2 = 0;
+    assert_int_equal(svcm_cycle_save(c, buf, n + 1, &n2), SVCM_OK);
+    assert_int_equal(n, n2);
+    assert_int_equal(strlen(buf), n);
+    if (len != NULL)
+        *len = n;
+    return buf;
+}
+
+static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+static void test_round_trip_is_identical_with_awkward_strings(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    size_t len;
+    char *text = save(c, &len);
+    assert_non_null(strstr(text, "svcm-pdca 1\n"));
+    assert_non_null(strstr(text, "\\\"")); /* escaped quote */
+    assert_non_null(strstr(text, "\\x07"));
+    assert_non_null(strstr(text, "\\x7F"));
+    assert_null(strchr(text, '\r'));
+    svcm_cycle *d = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, &err), SVCM_OK);
+    char *again = save(d, NULL);
+    assert_string_equal(text, again);
+    svcm_cycle_info ci, di;
+    svcm_cycle_info_get(c, &ci);
+    svcm_cycle_info_get(d, &di);
+    assert_string_equal(di.title, AWKWARD_TITLE);
+    assert_string_equal(di.owner, UTF8_OWNER);
+    assert_string_equal(di.unit, "");
+    assert_int_equal(di.id, 41);
+    assert_true(same_bits(di.baseline, 0.1 + 0.2));
+    assert_true(same_bits(di.target, 1.0 / 3.0));
+    assert_int_equal(di.deadline, -5);
+    assert_int_equal(di.phase, SVCM_PDCA_CLOSED);
+    assert_int_equal(di.outcome, SVCM_PDCA_ADJUSTED);
+    assert_true(di.has_next);
+    assert_int_equal(di.next_id, 42);
+    assert_string_equal(di.next_title, AWKWARD_TITLE);
+    assert_int_equal(di.n_actions, 2);
+    assert_int_equal(di.n_samples, 7);
+    assert_int_equal(di.n_audit, 4);
+    for (size_t i = 0; i < di.n_samples; i++) {
+        svcm_pdca_sample x, y;
+        svcm_cycle_sample(c, i, &x);
+        svcm_cycle_sample(d, i, &y);
+        assert_true(same_bits(x.value, y.value));
+        assert_int_equal(x.t, y.t);
+        assert_int_equal(x.baseline, y.baseline);
+        assert_int_equal(x.has_counts, y.has_counts);
+        assert_int_equal(x.successes, y.successes);
+        assert_int_equal(x.trials, y.trials);
+    }
+    svcm_pdca_action a;
+    svcm_cycle_action(d, 0, &a);
+    assert_string_equal(a.description, "script \"hello\"\n line 2");
+    svcm_cycle_action(d, 1, &a);
+    assert_int_equal(a.status, SVCM_ACTION_DROPPED);
+    svcm_pdca_audit au;
+    svcm_cycle_audit(d, 0, &au);
+    assert_string_equal(au.note, "go\t!");
+    svcm_cycle_audit(d, 2, &au);
+    assert_string_equal(au.note, "\\");
+    svcm_pdca_check x, y;
+    assert_int_equal(svcm_cycle_result(c, &x), SVCM_OK);
+    assert_int_equal(svcm_cycle_result(d, &y), SVCM_OK);
+    assert_true(same_bits(x.p_value, y.p_value));
+    assert_true(same_bits(x.result.statistic, y.result.statistic));
+    assert_true(same_bits(x.limits.sigma, y.limits.sigma));
+    assert_int_equal(x.verdict, y.verdict);
+    assert_int_equal(x.n_signals, y.n_signals);
+    for (int r = 0; r < SVCM_WE_RULES; r++)
+        assert_int_equal(x.rule_count[r], y.rule_count[r]);
+    /* The successor round-trips too, and loaded cycles re-link. */
+    size_t nlen;
+    char *ntext = save(n, &nlen);
+    svcm_cycle *e = NULL;
+    assert_int_equal(svcm_cycle_load(ntext, nlen, NULL, &e, NULL), SVCM_OK);
+    assert_null(svcm_cycle_next(d));
+    assert_int_equal(svcm_cycle_link(d, e), SVCM_OK);
+    assert_ptr_equal(svcm_cycle_next(d), e);
+    assert_ptr_equal(svcm_cycle_prev(e), d);
+    free(ntext);
+    free(again);
+    free(text);
+    svcm_cycle_free(e);
+    svcm_cycle_free(d);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
+static void test_every_finite_double_round_trips_bit_for_bit(void **state)
+{
+    (void)state;
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "t";
+    o.metric = "m";
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    enum { N = 3000 };
+    static svcm_pdca_sample s[N];
+    const double edge[] = {0.0, -0.0, 4.9406564584124654e-324, 2.2250738585072014e-308,
+                           1.7976931348623157e308, -1.7976931348623157e308, 0.1, 1.0 / 3.0,
+                           9007199254740993.0, 5e-324 * 3, 123456789012345678.0, 0.05};
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++, n++)
+        s[n] = (svcm_pdca_sample){(int64_t)n, edge[i], true, false, 0, 0};
+    while (n < N) { /* random bit patterns: every exponent and mantissa */
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        memcpy(&v, &x, sizeof v);
+        if (isfinite(v)) {
+            s[n] = (svcm_pdca_sample){(int64_t)n, v, true, false, 0, 0};
+            n++;
+        }
+    }
+    assert_int_equal(svcm_cycle_measure(c, s, N, NULL), SVCM_OK);
+    size_t len;
+    char *text = save(c, &len);
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, NULL), SVCM_OK);
+    for (size_t i = 0; i < N; i++) {
+        svcm_pdca_sample y;
+        assert_int_equal(svcm_cycle_sample(d, i, &y), SVCM_OK);
+        if (!same_bits(y.value, s[i].value))
+            fail_msg("sample %zu: %a came back as %a", i, s[i].value, y.value);
+    }
+    free(text);
+    svcm_cycle_free(d);
+    svcm_cycle_free(c);
+}
+
+static void test_save_reports_size_and_enospc(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    size_t len = 0;
+    char small[8] = "xxxxxxx";
+    assert_int_equal(svcm_cycle_save(c, small, sizeof small, &len), SVCM_ENOSPC);
+    assert_true(len > sizeof small);
+    assert_string_equal(small, "xxxxxxx"); /* nothing written */
+    char *buf = malloc(len + 1);
+    assert_int_equal(svcm_cycle_save(c, buf, len, &len), SVCM_ENOSPC); /* no room for NUL */
+    assert_int_equal(svcm_cycle_save(NULL, buf, len, &len), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_save(c, buf, len, NULL), SVCM_EINVAL);
+    free(buf);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
+/* Replace the first occurrence of from by to; returns a malloc'ed copy. */
+static char *replace(const char *s, const char *from, const char *to)
+{
+    const char *p = strstr(s, from);
+    assert_non_null(p);
+    size_t a = (size_t)(p - s), fl = strlen(from), tl = strlen(to), sl = strlen(s);
+    char *r = malloc(sl - fl + tl + 1);
+    memcpy(r, s, a);
+    memcpy(r + a, to, tl);
+    memcpy(r + a + tl, p + fl, sl - a - fl + 1);
+    return r;
+}
+
+/* The 1-based line on which needle starts. */
+static size_t line_of(const char *s, const char *needle)
+{
+    const char *p = strstr(s, needle);
+    assert_non_null(p);
+    size_t line = 1;
+    for (const char *q = s; q < p; q++)
+        line += *q == '\n';
+    return line;
+}
+
+/* Load text with from -> to and expect EFORMAT at the line where the
+ * replacement starts, with a message containing why. */
+static void expect_bad(const char *text, const char *from, const char *to, const char *why)
+{
+    char *bad = replace(text, from, to);
+    size_t want_line = line_of(text, from);
+    svcm_cycle *c = (svcm_cycle *)&want_line; /* must stay untouched */
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_load(bad, strlen(bad), NULL, &c, &err);
+    if (rc != SVCM_EFORMAT || err.index != want_line || strstr(err.message, why) == NULL)
+        fail_msg("replacing '%s' by '%s': rc %d, line %zu (want %zu), message '%s' (want '%s')",
+                 from, to, rc, err.index, want_line, err.message, why);
+    assert_int_equal(err.code, SVCM_EFORMAT);
+    assert_ptr_equal(c, (svcm_cycle *)&want_line);
+    free(bad);
+}
+
+static void test_round_trip_of_a_fresh_cycle_without_goal(void **state)
+{
+    (void)state;
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "t";
+    o.metric = "m";
+    o.higher_is_better = false;
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    size_t len;
+    char *text = save(c, &len);
+    assert_string_equal(text, "svcm-pdca 1\nid 1\ntitle \"t\"\nowner \"\"\nmetric \"m\"\n"
+                              "unit \"\"\ndirection lower\nrate 0\nalpha 0.05\n"
+                              "phase plan\noutcome none\nend\n");
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, NULL), SVCM_OK);
+    svcm_cycle_info in;
+    svcm_cycle_info_get(d, &in);
+    assert_false(in.has_goal);
+    assert_false(in.higher_is_better);
+    assert_int_equal(in.n_samples + in.n_actions + in.n_audit, 0);
+    char *again = save(d, NULL);
+    assert_string_equal(text, again);
+    /* Without "phase" the text is incomplete. */
+    char *bad = replace(text, "phase plan\n", "");
+    svcm_error err;
+    svcm_cycle *e = NULL;
+    assert_int_equal(svcm_cycle_load(bad, strlen(bad), NULL, &e, &err), SVCM_EFORMAT);
+    assert_string_equal(err.field, "phase");
+    assert_non_null(strstr(err.message, "missing required key"));
+    free(bad);
+    free(again);
+    free(text);
+    svcm_cycle_free(d);
+    svcm_cycle_free(c);
+}
+
+static void test_malformed_input_names_line_and_reason(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    char *text = save(c, NULL);
+    expect_bad(text, "svcm-pdca 1", "svcm-pdcx 1", "bad magic");
+    expect_bad(text, "svcm-pdca 1", "svcm-pdca 2", "version");
+    expect_bad(text, "alpha 0.1", "alpha 0.1x", "bad number");
+    expect_bad(text, "alpha 0.1\n", "alpha nan\n", "finite");
+    expect_bad(text, "alpha 0.1\n", "alpha -nan\n", "finite");
+    expect_bad(text, "alpha 0.1\n", "alpha 1.5\n", "significance");
+    expect_bad(text, "alpha 0.1\n", "alpha 1e999\n", "finite");
+    expect_bad(text, "id 41", "id 99999999999999999999", "out of range");
+    expect_bad(text, "id 41", "id -1", "bad unsigned");
+    expect_bad(text, "rate 1", "colour 1", "unknown key");
+    expect_bad(text, "rate 1", "rate 2", "0 or 1");
+    expect_bad(text, "direction higher", "direction up", "unknown name");
+    expect_bad(text, "rate 1", "rate 1 1", "end of the line");
+    expect_bad(text, "rate 1", "rate  1", "0 or 1");
+    expect_bad(text, "id 41", "id", "missing");
+    expect_bad(text, "metric \"", "metric \"\\q", "unknown escape");
+    expect_bad(text, "metric \"", "metric \"\\xZ", "bad \\x escape");
+    expect_bad(text, "metric \"", "metric \"\\x00", "NUL");
+    expect_bad(text, "metric \"", "metric \"\t", "control character");
+    expect_bad(text, "metric \"first-contact resolution\"", "metric \"open", "unterminated");
+    expect_bad(text, "metric \"first-contact resolution\"", "metric first", "quoted string");
+    /* Out of order, repeated and missing records. */
+    expect_bad(text, "unit \"\"", "title \"again\"", "out of order");
+    expect_bad(text, "direction higher", "unit \"x\"", "repeated");
+    expect_bad(text, "audit 10 plan do", "audit 10 plan check", "in order");
+    expect_bad(text, "audit 20 do check", "audit 5 do check", "back in time");
+    expect_bad(text, "audit 10 plan do", "audit 11 plan do", "do-start");
+    expect_bad(text, "sample 3 baseline 0.3125", "sample 0 baseline 0.3125", "time order");
+    expect_bad(text, "sample 10 after", "sample 9 after", "at or after");
+    expect_bad(text, "sample 1 baseline 0.3 30 100",
+               "sample 1 baseline 0.5 30 100", "successes / trials");
+    expect_bad(text, "sample 1 baseline 0.3 30 100",
+               "sample 1 baseline 0.3 30 0", "trials");
+    expect_bad(text, "check-samples 4 3", "check-samples 4 4", "sample counts");
+    expect_bad(text, "check-samples 4 3", "check-sample 4 3", "unknown key");
+    expect_bad(text, "outcome adjusted", "outcome standardized", "successor");
+    expect_bad(text, "phase closed", "phase act", "outcome");
+    expect_bad(text, "goal ", "goal nan ", "finite");
+    expect_bad(text, "action 1000 open", "action 1000 pending", "unknown name");
+    expect_bad(text, "action 1000 open \"script", "action 1000 open \"\" \"\"\naction 1 open \"script",
+               "empty description");
+    char *after = replace(text, "end\n", "end\nmore\n");
+    svcm_cycle *d = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_cycle_load(after, strlen(after), NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(err.index, line_of(text, "end\n") + 1);
+    assert_non_null(strstr(err.message, "after \"end\""));
+    free(after);
+    free(text);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
+static void test_signals_and_phases_are_validated(void **state)
+{
+    (void)state;
+    /* A cycle whose Check has signals: baseline 0, 1, 0, 1; after 9, 9. */
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "t";
+    o.metric = "m";
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 0.5, 5, 9, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, "a", NULL, 1, NULL, NULL), SVCM_OK);
+    svcm_pdca_sample s[6] = {{1, 0, true, false, 0, 0}, {2, 1, true, false, 0, 0},
+                             {3, 0, true, false, 0, 0}, {4, 1, true, false, 0, 0},
+                             {10, 9, false, false, 0, 0}, {11, 9, false, false, 0, 0}};
+    assert_int_equal(svcm_cycle_measure(c, s, 4, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(c, 5, NULL, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_measure(c, s + 4, 2, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_check(c, 12, NULL, NULL, NULL, NULL), SVCM_OK);
+    char *text = save(c, NULL);
+    assert_non_null(strstr(text, "signal 1 0\n"));
+    expect_bad(text, "signal 1 1", "signal 1 2", "index beyond");
+    expect_bad(text, "signal 1 0", "signal 5 0", "rule must be 1 to 4");
+    expect_bad(text, "signal 1 1", "signal 1 0", "out of order");
+    expect_bad(text, "check-xmr", "check-xmx", "unknown key");
+    expect_bad(text, "check-xmr 4", "check-xmr 3", "baseline samples");
+    expect_bad(text, "check-means", "check-samples 4 2\ncheck-means", "repeated");
+    expect_bad(text, "check-verdict improved 1 1", "check-verdict improved 1 0", "significance");
+    /* Whole-line edits of the Check's test record. */
+    const char *ct = strstr(text, "check-test ");
+    assert_non_null(ct);
+    size_t ctl = (size_t)(strchr(ct, '\n') - ct);
+    char line[512];
+    assert_true(ctl < sizeof line);
+    memcpy(line, ct, ctl);
+    line[ctl] = '\0';
+    expect_bad(text, line, "check-test welch 8.5 1 9 4 2 1.5 0 1", "outside [0, 1]");
+    expect_bad(text, line, "check-test welch 8.5 1 9 4 2 0 0", "missing");
+    expect_bad(text, line, "check-test welch 8.5 1 9 inf nan 2 0 1", "outside [0, 1]");
+    expect_bad(text, line, "check-test welch inf 1 9 4 2 0 0 1", "finite");
+    expect_bad(text, "check-verdict improved", "check-verdict better", "unknown name");
+    expect_bad(text, "phase check", "phase do", "Check result before CHECK");
+    expect_bad(text, "phase check", "phase plan", "do-start");
+    free(text);
+    svcm_cycle_free(c);
+}
+
+static void test_truncated_text_is_format_error_at_every_length(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    size_t len;
+    char *text = save(c, &len);
+    for (size_t k = 0; k + 1 < len; k++) {
+        svcm_cycle *d = NULL;
+        svcm_error err;
+        int rc = svcm_cycle_load(text, k, NULL, &d, &err);
+        if (rc != SVCM_EFORMAT)
+            fail_msg("length %zu of %zu: rc %d", k, len, rc);
+        assert_null(d);
+        assert_true(err.index >= 1);
+    }
+    /* "end" without its final newline is complete. */
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_load(text, len - 1, NULL, &d, NULL), SVCM_OK);
+    svcm_cycle_free(d);
+    svcm_error err;
+    assert_int_equal(svcm_cycle_load(text, len - 4, NULL, &d, &err), SVCM_EFORMAT);
+    assert_non_null(strstr(err.message, "missing \"end\""));
+    free(text);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
+static void test_corrupted_bytes_never_crash(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    size_t len;
+    char *text = save(c, &len);
+    const char subst[] = {'x', '0', ' ', '"', '\\', '\n', '-', '9', '\0'};
+    for (size_t k = 0; k < len; k++) {
+        for (size_t j = 0; j < sizeof subst; j++) {
+            char keep = text[k];
+            text[k] = subst[j];
+            svcm_cycle *d = NULL;
+            int rc = svcm_cycle_load(text, len, NULL, &d, NULL);
+            assert_true(rc == SVCM_OK || rc == SVCM_EFORMAT);
+            assert_true((rc == SVCM_OK) == (d != NULL));
+            svcm_cycle_free(d);
+            text[k] = keep;
+        }
+    }
+    free(text);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
+static void test_load_rejects_null_and_empty(void **state)
+{
+    (void)state;
+    svcm_cycle *d = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_cycle_load(NULL, 0, NULL, &d, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_load("x", 1, NULL, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_load("", 0, NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(err.index, 1);
+    const char nul[] = "svcm-pdca 1\nid 1\0\n";
+    assert_int_equal(svcm_cycle_load(nul, sizeof nul - 1, NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(err.index, 2);
+    assert_null(d);
+}
+
+static void test_hex_floats_are_accepted(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    char *text = save(c, NULL);
+    char *hex = replace(text, "alpha 0.1\n", "alpha 0x1.999999999999ap-4\n");
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_load(hex, strlen(hex), NULL, &d, NULL), SVCM_OK);
+    svcm_cycle_info in;
+    svcm_cycle_info_get(d, &in);
+    assert_true(same_bits(in.alpha, 0.1));
+    svcm_cycle_free(d);
+    free(hex);
+    free(text);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
+/* Loading under an allocator that fails after k allocations. */
+typedef struct budget {
+    long left;
+    long live;
+} budget;
+
+static void *b_alloc(void *ctx, size_t n)
+{
+    budget *b = ctx;
+    if (b->left-- <= 0)
+        return NULL;
+    b->live++;
+    return malloc(n);
+}
+
+static void *b_realloc(void *ctx, void *p, size_t n)
+{
+    budget *b = ctx;
+    if (b->left-- <= 0)
+        return NULL;
+    if (p == NULL)
+        b->live++;
+    return realloc(p, n);
+}
+
+static void b_free(void *ctx, void *p)
+{
+    budget *b = ctx;
+    if (p != NULL)
+        b->live--;
+    free(p);
+}
+
+static void test_load_allocation_failures_are_enomem_without_leaks(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    size_t len;
+    char *text = save(c, &len);
+    bool done = false;
+    for (long k = 0; k < 500 && !done; k++) {
+        budget b = {k, 0};
+        svcm_allocator a = {b_alloc, b_realloc, b_free, &b};
+        svcm_cycle *d = NULL;
+        int rc = svcm_cycle_load(text, len, &a, &d, NULL);
+        assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
+        svcm_cycle_free(d);
+        assert_int_equal(b.live, 0);
+        done = rc == SVCM_OK;
+    }
+    assert_true(done);
+    free(text);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_is_identical_with_awkward_strings),
+        cmocka_unit_test(test_round_trip_of_a_fresh_cycle_without_goal),
+        cmocka_unit_test(test_every_finite_double_round_trips_bit_for_bit),
+        cmocka_unit_test(test_save_reports_size_and_enospc),
+        cmocka_unit_test(test_malformed_input_names_line_and_reason),
+        cmocka_unit_test(test_signals_and_phases_are_validated),
+        cmocka_unit_test(test_truncated_text_is_format_error_at_every_length),
+        cmocka_unit_test(test_corrupted_bytes_never_crash),
+        cmocka_unit_test(test_load_rejects_null_and_empty),
+        cmocka_unit_test(test_hex_floats_are_accepted),
+        cmocka_unit_test(test_load_allocation_failures_are_enomem_without_leaks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
