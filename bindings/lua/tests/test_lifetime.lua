@@ -1,0 +1,176 @@
+-- Tests of the lifetime engine's Lua surface. Raises on failure.
+-- Published values: Fader, Hardie & Lee (2005), "Counting Your Customers the
+-- Easy Way", Marketing Science 24(2) (r = 0.243, alpha = 4.414, a = 0.793,
+-- b = 2.426, LL = -9582.4); Hardie's BG/NBD workbook via the lifetimes test
+-- suite (1.226); Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary
+-- Value" (p = 6.25, q = 3.74, gamma = 15.44; CLVTools' LL -4055.9177).
+local svcm = require "svcm"
+
+local passed, failed = 0, 0
+
+local function test(name, fn)
+  local ok, msg = pcall(fn)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    io.stderr:write("FAIL ", name, ": ", tostring(msg), "\n")
+  end
+end
+
+local function near(got, want, tol, what)
+  if not (math.abs(got - want) <= tol) then
+    error(string.format("%s: got %.17g, want %.17g (tol %g)", what or "value", got, want, tol), 2)
+  end
+end
+
+local data = "../../../../shared/data/"
+
+local function load_summary()
+  local x, tx, T, z = {}, {}, {}, {}
+  local first = true
+  for line in io.lines(data .. "cdnow_summary.csv") do
+    if first then
+      first = false
+    else
+      local _, a, b, c, d = line:match("^(%d+),([%d.]+),([%d.]+),([%d.]+),([%d.]+)")
+      x[#x + 1], tx[#tx + 1], T[#T + 1], z[#z + 1] = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
+    end
+  end
+  return x, tx, T, z
+end
+
+-- Days since 1970-01-01 of a Gregorian date (Hinnant's days_from_civil).
+local function days(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = (y >= 0 and y or y - 399) // 400
+  local yoe = y - era * 400
+  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
+  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+  return era * 146097 + doe - 719468
+end
+
+local x, tx, T, zbar = load_summary()
+local end_1997_09_30 = days(1997, 9, 30) * 86400
+
+test("bgnbd_fit reproduces Fader, Hardie & Lee (2005) CDNOW estimates", function()
+  local m = assert(svcm.bgnbd_fit(x, tx, T))
+  near(m.r, 0.243, 0.0005, "r")
+  near(m.alpha, 4.414, 0.0005, "alpha")
+  near(m.a, 0.793, 0.0005, "a")
+  near(m.b, 2.426, 0.0005, "b")
+  near(m.loglik, -9582.4, 0.05, "loglik")
+  assert(m.n == 2357 and m.groups < m.n and m.iterations > 0)
+  near(m:log_likelihood(x, tx, T), m.loglik, 1e-6)
+  -- Hardie's worked example: 1.226 purchases in the 39-week holdout.
+  near(m:expected_purchases(39, 2, 30.43, 38.86), 1.226, 0.0005)
+  local u = m:expected_purchases_unconditional({1, 78})
+  near(u[1], 0.0532, 0.0005)
+  near(u[2], 1.8576, 0.0005)
+end)
+
+test("p_alive of known parameters matches hand computation", function()
+  local m = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  -- 1 / (1 + 0.793/3.426 (43.274/34.844)^2.243)
+  near(m:p_alive(2, 30.43, 38.86), 0.726578570080673, 1e-12)
+  local p = m:p_alive({2, 0}, {30.43, 0}, 38.86)
+  assert(#p == 2 and p[2] == 1.0)
+  assert(m.loglik == nil)
+  assert(tostring(m):find("svcm.BGNBD", 1, true))
+end)
+
+test("bad records fail with index and field", function()
+  local m = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local ok, msg, code = m:p_alive({1, 0}, {1, 2}, {5, 5})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 't_x'", 1, true), msg)
+  ok, msg, code = m:p_alive({1, -1}, {1, 0}, {5, 5})
+  assert(ok == nil and msg:find("record 1, field 'x'", 1, true), msg)
+  ok, msg, code = svcm.bgnbd(0.2, -1, 1, 1)
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("alpha", 1, true), msg)
+  ok, msg, code = svcm.bgnbd_fit({0, 0}, {0, 0}, {3, 4})
+  assert(ok == nil and code == svcm.codes.EEMPTY, msg)
+  ok, msg, code = svcm.bgnbd_fit(x, tx, T, {max_iter = 2})
+  assert(ok == nil and code == svcm.codes.ENOCONV, msg)
+  assert(not pcall(m.p_alive, m, {1, 2}, {1}, {5, 5}))   -- length mismatch is misuse
+  assert(not pcall(m.p_alive, m, {1, "a"}, {1, 1}, {5, 5}))
+end)
+
+test("summaries of CDNOW transactions reproduce the summary CSV", function()
+  local ids, times, values = {}, {}, {}
+  for line in io.lines(data .. "cdnow_sample_transactions.txt") do
+    local _, s, d, _, v = line:match("(%d+)%s+(%d+)%s+(%d+)%s+(%d+)%s+([%d.]+)")
+    d = tonumber(d)
+    ids[#ids + 1] = tonumber(s)
+    times[#times + 1] = days(d // 10000, d // 100 % 100, d % 100) * 86400
+    values[#values + 1] = tonumber(v)
+  end
+  local s = assert(svcm.summarize_transactions(ids, times, values, end_1997_09_30))
+  assert(#s.id == 2357)
+  for i = 1, #s.id do
+    assert(s.id[i] == i and s.x[i] == x[i])
+    near(s.t_x[i], tx[i], 0.005 + 1e-9)
+    near(s.T[i], T[i], 0.005 + 1e-9)
+    near(s.mean_spend[i], zbar[i], 0.005 + 1e-9)
+  end
+  -- Fader & Hardie (2013) estimates from the unrounded mean spends.
+  local g = assert(svcm.gammagamma_fit(s.x, s.mean_spend))
+  near(g.p, 6.25, 0.005, "p")
+  near(g.q, 3.74, 0.005, "q")
+  near(g.gamma, 15.44, 0.005, "gamma")
+  near(g.loglik, -4055.9177, 0.0005, "loglik")
+  assert(g.n == 946)
+  near(g:log_likelihood(s.x, s.mean_spend), g.loglik, 1e-6)
+  local ok, msg, code = svcm.summarize_transactions({1, 2}, {0, 0}, {1, -1}, 0)
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'value'", 1, true), msg)
+end)
+
+test("log-likelihoods match hand computations", function()
+  -- BG/NBD r = alpha = a = b = 1, x = 1, t_x = 1, T = 2: 1/18 + 1/8 = 13/72
+  local m = assert(svcm.bgnbd(1, 1, 1, 1))
+  near(m:log_likelihood(1, 1, 2), math.log(13 / 72), 1e-14)
+  -- Gamma-Gamma p = 1, q = 2, gamma = 1, x = 1, m = 1: 2 / 2^3
+  local g = assert(svcm.gammagamma(1, 2, 1))
+  near(g:log_likelihood({1, 0}, {1, 0}), math.log(0.25), 1e-14)
+  assert(g.loglik == nil and g.q == 2)
+  assert(tostring(g):find("svcm.GammaGamma", 1, true))
+end)
+
+test("summary options move slot boundaries", function()
+  local s = assert(svcm.summarize_transactions({1, 1}, {23 * 3600, 25 * 3600}, {1, 2}, 7 * 86400))
+  assert(s.x[1] == 1)
+  s = assert(svcm.summarize_transactions({1, 1}, {23 * 3600, 25 * 3600}, {1, 2}, 7 * 86400,
+                                         {offset = -18000}))
+  assert(s.x[1] == 0)
+  local ok, msg, code = svcm.summarize_transactions({1}, {0}, {1}, 0, {granularity = 0})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("granularity", 1, true), msg)
+end)
+
+test("same-day purchases merge into one", function()
+  local s = assert(svcm.summarize_transactions({1, 1, 1}, {0, 86405, 86409}, {1, 2, 3}, 864000,
+                                               {period = 86400}))
+  assert(s.x[1] == 1 and s.mean_spend[1] == 5 and s.T[1] == 10)
+end)
+
+test("conditional spend and CLV match hand computations", function()
+  local g = assert(svcm.gammagamma(6.25, 3.74, 15.44))
+  -- 6.25 (15.44 + 2 * 22.35) / (12.5 + 2.74); x = 0: 6.25 * 15.44 / 2.74
+  near(g:conditional_expected_spend(2, 22.35), 375.875 / 15.24, 1e-12)
+  near(g:conditional_expected_spend({0}, {0})[1], 96.5 / 2.74, 1e-12)
+  local bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local e = {}
+  for k = 1, 3 do e[k] = bg:expected_purchases(4 * k, 2, 30.43, 38.86) end
+  local want = 0.5 * (375.875 / 15.24) * (e[1] / 1.1 + (e[2] - e[1]) / 1.1 ^ 2 + (e[3] - e[2]) / 1.1 ^ 3)
+  local got = g:clv(bg, 2, 30.43, 38.86, 22.35, {horizon = 3, discount_rate = 0.1,
+                                                 period_length = 4, margin = 0.5})
+  near(got, want, 1e-12 * want)
+  local ok, msg, code = g:clv(bg, 2, 30.43, 38.86, 22.35, {discount_rate = -1})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("discount_rate", 1, true), msg)
+  ok, msg, code = svcm.gammagamma(0.2, 0.9, 10):conditional_expected_spend(0, 0)
+  assert(ok == nil and code == svcm.codes.ERANGE, msg)
+  assert(not pcall(g.clv, g, g, 2, 30.43, 38.86, 22.35))  -- not a BG/NBD model
+  ok, msg, code = svcm.gammagamma_fit({1, 2}, {3, 0})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'mean_spend'", 1, true), msg)
+end)
+
+print(string.format("%d passed, %d failed", passed, failed))
+if failed > 0 then error(failed .. " test(s) failed") end

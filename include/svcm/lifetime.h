@@ -1,0 +1,419 @@
+/**
+ * @file svcm/lifetime.h
+ * @brief Customer lifetime: BG/NBD purchase model, Gamma-Gamma spend model,
+ *        P(alive), expected purchases, CLV, and transaction summaries.
+ *
+ * Sources:
+ * - BG/NBD: Fader, Hardie & Lee (2005), "Counting Your Customers the Easy
+ *   Way: An Alternative to the Pareto/NBD Model", Marketing Science 24(2).
+ * - Gamma-Gamma: Fader, Hardie & Lee (2005), "RFM and CLV: Using Iso-Value
+ *   Curves for Customer Base Analysis", Journal of Marketing Research 42(4);
+ *   Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value".
+ *
+ * Per-customer data is (x, t_x, T) in one time unit of the caller's choice
+ * (weeks in the papers): x = number of repeat purchases (a whole number
+ * in [0, 1e12]), t_x = time from the first purchase to the last repeat
+ * purchase (0 when x = 0), T = time from the first purchase to the end of
+ * the observation period, with 0 <= t_x <= T. A record breaking these rules, or
+ * holding NaN or an infinity, is ::SVCM_EINVAL with the record index and the
+ * field ("x", "t_x", "T", "mean_spend", "t").
+ *
+ * Model parameters are plain value structs; every function here is pure (no
+ * global state) and reentrant. Fits allocate scratch memory through the
+ * optional allocator and free it before returning.
+ */
+#ifndef SVCM_LIFETIME_H
+#define SVCM_LIFETIME_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief BG/NBD parameters: purchase rate ~ Gamma(r, alpha), dropout
+ *         probability ~ Beta(a, b). All must be finite and > 0. */
+typedef struct svcm_bgnbd_params {
+    double r;     /**< shape of the purchase-rate gamma */
+    double alpha; /**< scale of the purchase-rate gamma, in time units */
+    double a;     /**< first shape of the dropout beta */
+    double b;     /**< second shape of the dropout beta */
+} svcm_bgnbd_params;
+
+/** @brief Gamma-Gamma parameters: spend per purchase ~ Gamma(p, nu),
+ *         nu ~ Gamma(q, gamma) across customers. All finite and > 0. */
+typedef struct svcm_gammagamma_params {
+    double p;     /**< shape of the per-purchase spend gamma */
+    double q;     /**< shape of the gamma of nu across customers */
+    double gamma; /**< scale of the gamma of nu across customers */
+} svcm_gammagamma_params;
+
+/** @brief Settings of the maximum-likelihood fits. */
+typedef struct svcm_lifetime_fit_options {
+    /** Most quasi-Newton (BFGS) iterations; default 200. */
+    unsigned max_iter;
+    /** Stop when every component of the gradient of the mean
+     *  log-likelihood with respect to the log-parameters is below this;
+     *  default 1e-9. Must be > 0. The fit also stops, successfully, when
+     *  no step lowers the likelihood at machine precision while every
+     *  component is below 1e-6 (large data sets reach that floor first). */
+    double gtol;
+} svcm_lifetime_fit_options;
+
+/** @brief Result of svcm_bgnbd_fit(). */
+typedef struct svcm_bgnbd_fit_result {
+    svcm_bgnbd_params params; /**< the maximum-likelihood estimates */
+    double loglik;            /**< log-likelihood at params (summed over customers) */
+    size_t n;                 /**< customers used */
+    size_t groups;            /**< distinct (x, t_x, T) rows actually evaluated */
+    unsigned iterations;      /**< BFGS iterations taken */
+} svcm_bgnbd_fit_result;
+
+/** @brief Result of svcm_gammagamma_fit(). */
+typedef struct svcm_gammagamma_fit_result {
+    svcm_gammagamma_params params; /**< the maximum-likelihood estimates */
+    double loglik;       /**< log-likelihood of the mean spends at params */
+    size_t n;            /**< customers used (those with x > 0) */
+    unsigned iterations; /**< BFGS iterations taken */
+} svcm_gammagamma_fit_result;
+
+/**
+ * @brief Fill @p opts with the defaults (max_iter 200, gtol 1e-9).
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.1
+ */
+SVCM_API void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts);
+
+/**
+ * @brief Fit the BG/NBD model by maximum likelihood.
+ *
+ * Identical (x, t_x, T) records are evaluated once, weighted by their count,
+ * so data recorded in days (t_x and T multiples of 1/7 week) fits in time
+ * that grows with the number of distinct rows, not customers. The
+ * likelihood of Fader, Hardie & Lee (2005) is evaluated in logs with
+ * lgamma and log-sum-exp; it is maximised over the log-parameters by BFGS
+ * with an analytic gradient, started at r = a = b = 1,
+ * alpha = mean(T).
+ *
+ * @param x repeat purchases per customer (whole numbers >= 0).
+ * @param t_x time of the last repeat purchase (0 when x = 0), <= T.
+ * @param T length of observation per customer, >= 0.
+ * @param n number of customers.
+ * @param opts fit settings; NULL means the defaults.
+ * @param alloc allocator for scratch memory; NULL means libc.
+ * @param[out] out the estimates; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK;
+ *         SVCM_EINVAL for NULL pointers (with n > 0 or a NULL @p out), bad
+ *         options (field "max_iter" or "gtol"), or a bad record (index and
+ *         field: x negative, fractional or not finite; T negative or not
+ *         finite; t_x outside [0, T]; t_x != 0 with x = 0);
+ *         SVCM_EEMPTY when n == 0 or no customer has x > 0 (the model is
+ *         then not identified);
+ *         SVCM_ENOMEM when scratch memory cannot be allocated;
+ *         SVCM_ENOCONV when the optimiser does not converge within max_iter
+ *         iterations or the estimates run off to 0 or infinity (a factor
+ *         beyond e^15 from the start; the field names the parameter), as
+ *         when nobody ever drops out.
+ * @par Ownership: reads the arrays, keeps nothing.
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T,
+                            size_t n, const svcm_lifetime_fit_options *opts,
+                            const svcm_allocator *alloc, svcm_bgnbd_fit_result *out,
+                            svcm_error *err);
+
+/**
+ * @brief Total BG/NBD log-likelihood of @p n customers (the likelihood of
+ *        Fader, Hardie & Lee 2005, summed).
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,T the customers (see the file comment).
+ * @param n count (0 gives 0).
+ * @param[out] out the sum; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter (field
+ *         "r", "alpha", "a" or "b", index SVCM_NO_INDEX) or a bad record.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_bgnbd_loglik(const svcm_bgnbd_params *params, const double *x,
+                               const double *t_x, const double *T, size_t n,
+                               double *out, svcm_error *err);
+
+/**
+ * @brief P(alive | x, t_x, T) for each customer (Fader, Hardie & Lee
+ *        2008, "Computing P(alive) Using the BG/NBD Model"):
+ *        1 / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)).
+ *
+ * Customers with x = 0 are alive with probability 1 under BG/NBD (dropout
+ * only happens right after a purchase). This is the input of segment's
+ * "lost" rule.
+ *
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n probabilities; written only when every record is valid.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter or a bad record (index and field).
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_bgnbd_p_alive(const svcm_bgnbd_params *params, const double *x,
+                                const double *t_x, const double *T, size_t n,
+                                double *out, svcm_error *err);
+
+/**
+ * @brief Expected purchases in the next @p t time units for each customer,
+ *        E[Y(t) | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10).
+ *
+ * The Gaussian hypergeometric function of eq. 10 is evaluated after Euler's
+ * transformation 2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a,c-b;c;z), whose
+ * parameters do not grow with x, with the factor 1/(a-1) taken out
+ * analytically, so a = 1 is handled without cancellation. The series is
+ * summed until a bound on its remaining tail is below 1e-16 relative.
+ *
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizon, finite and >= 0.
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter, a bad
+ *         @p t (field "t") or a bad record; SVCM_ENOCONV when
+ *         t / (alpha + T + t) is so close to 1 that the series does not
+ *         reach its tolerance in 10^6 terms (index of the record).
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_bgnbd_expected_purchases(const svcm_bgnbd_params *params, double t,
+                                           const double *x, const double *t_x,
+                                           const double *T, size_t n, double *out,
+                                           svcm_error *err);
+
+/**
+ * @brief Expected purchases of a new customer in (0, t], E[X(t)]
+ *        (Fader, Hardie & Lee 2005), for each t.
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizons, each finite and >= 0.
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter or a bad
+ *         t (index and field "t"); SVCM_ENOCONV as in
+ *         svcm_bgnbd_expected_purchases().
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params *params,
+                                                         const double *t, size_t n,
+                                                         double *out, svcm_error *err);
+
+/**
+ * @brief Fit the Gamma-Gamma spend model by maximum likelihood.
+ *
+ * The likelihood of a customer's mean spend m over x purchases is
+ * Gamma(px+q)/(Gamma(px)Gamma(q)) gamma^q m^(px-1) x^(px) /
+ * (gamma + m x)^(px+q) (Fader & Hardie 2013, "The Gamma-Gamma Model of
+ * Monetary Value"). Records with x = 0 carry no spend information and are
+ * not used (their mean_spend must still be finite and >= 0, conventionally
+ * 0); records with x > 0 need mean_spend > 0.
+ *
+ * @param x purchases behind each mean (whole numbers >= 0).
+ * @param mean_spend mean value of those purchases.
+ * @param n number of customers.
+ * @param opts fit settings; NULL means the defaults.
+ * @param alloc allocator for scratch memory; NULL means libc.
+ * @param[out] out the estimates; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad options or a bad
+ *         record (index, field "x" or "mean_spend"); SVCM_EEMPTY when no
+ *         record has x > 0; SVCM_ENOMEM; SVCM_ENOCONV when the optimiser
+ *         does not converge or the estimates run off to 0 or infinity (a
+ *         factor beyond e^15 from the start, gamma starting at the mean
+ *         spend), e.g. when every customer has the same mean spend.
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
+                                 const svcm_lifetime_fit_options *opts,
+                                 const svcm_allocator *alloc,
+                                 svcm_gammagamma_fit_result *out, svcm_error *err);
+
+/**
+ * @brief Total Gamma-Gamma log-likelihood of the customers with x > 0 (the
+ *        density of the mean spend, as in svcm_gammagamma_fit()).
+ * @param params the model; each parameter finite and > 0.
+ * @param x,mean_spend,n the customers (x = 0 records contribute nothing).
+ * @param[out] out the sum; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter (field
+ *         "p", "q" or "gamma") or a bad record.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_gammagamma_loglik(const svcm_gammagamma_params *params, const double *x,
+                                    const double *mean_spend, size_t n, double *out,
+                                    svcm_error *err);
+
+/**
+ * @brief Conditional expected spend per purchase,
+ *        E(M | x, m) = p (gamma + x m) / (p x + q - 1) (Fader & Hardie 2013, "The
+ *        Gamma-Gamma Model of Monetary Value"): a weighted mean of the population mean
+ *        p gamma / (q - 1) and the customer's own mean m.
+ * @param params the model; each parameter finite and > 0.
+ * @param x,mean_spend the customers; x = 0 gives the population mean.
+ * @param n count.
+ * @param[out] out n expected spends; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter or a bad
+ *         record; SVCM_ERANGE when p x + q <= 1 for a record (its index;
+ *         with x = 0 this means q <= 1: the population mean is infinite).
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_gammagamma_conditional_spend(const svcm_gammagamma_params *params,
+                                               const double *x, const double *mean_spend,
+                                               size_t n, double *out, svcm_error *err);
+
+/** @brief Settings of svcm_clv(). */
+typedef struct svcm_clv_options {
+    /** Number of future periods summed; default 12. Must be >= 1. */
+    unsigned horizon;
+    /** Length of one period in the time unit of t_x and T; default
+     *  365.25 / 12 / 7 = 4.348 (a month, when times are in weeks). > 0. */
+    double period_length;
+    /** Discount rate per period, >= 0 and finite; default 0.01. */
+    double discount_rate;
+    /** Margin applied to spend (profit per unit of revenue), finite;
+     *  default 1 (CLV in revenue). */
+    double margin;
+} svcm_clv_options;
+
+/**
+ * @brief Fill @p opts with the defaults (12 periods of 4.348 time units,
+ *        discount 0.01 per period, margin 1).
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.1
+ */
+SVCM_API void svcm_clv_options_init(svcm_clv_options *opts);
+
+/**
+ * @brief Discounted customer lifetime value over a finite horizon.
+ *
+ * CLV = margin * E(M | x, m) * sum_{k=1..K} (E[Y(k L)] - E[Y((k-1) L)]) /
+ * (1 + d)^k, with E[Y(t)] the BG/NBD conditional expected purchases
+ * (svcm_bgnbd_expected_purchases()), E(M | x, m) the Gamma-Gamma
+ * conditional spend, K = horizon, L = period_length, d = discount_rate:
+ * the purchases expected in period k are valued at the expected spend and
+ * discounted to the end of the observation period as if paid at the end of
+ * period k.
+ *
+ * @param bgnbd the purchase model.
+ * @param spend the spend model.
+ * @param x,t_x,T the customers.
+ * @param mean_spend their mean spend per repeat purchase (0 when x = 0).
+ * @param n count.
+ * @param opts settings; NULL means the defaults.
+ * @param[out] out n values; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad parameters, bad
+ *         options (field "horizon", "period_length", "discount_rate" or
+ *         "margin") or a bad record; SVCM_ERANGE as in
+ *         svcm_gammagamma_conditional_spend(); SVCM_ENOCONV as in
+ *         svcm_bgnbd_expected_purchases().
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_clv(const svcm_bgnbd_params *bgnbd, const svcm_gammagamma_params *spend,
+                      const double *x, const double *t_x, const double *T,
+                      const double *mean_spend, size_t n, const svcm_clv_options *opts,
+                      double *out, svcm_error *err);
+
+/** @brief One customer's summary, as produced by svcm_lifetime_summarize(). */
+typedef struct svcm_customer_summary {
+    int64_t id;        /**< the customer id */
+    int64_t first;     /**< time of the first purchase (epoch seconds) */
+    double x;          /**< repeat purchases (distinct purchase slots after the first) */
+    double t_x;        /**< first to last repeat purchase, in periods */
+    double T;          /**< first purchase to the end, in periods */
+    double mean_spend; /**< mean value of the repeat purchases; 0 when x = 0 */
+} svcm_customer_summary;
+
+/** @brief Settings of svcm_lifetime_summarize(). */
+typedef struct svcm_summary_options {
+    /** Transactions of one customer in the same slot count as one purchase
+     *  whose value is their sum: slots are [k * granularity + offset,
+     *  (k+1) * granularity + offset). Seconds; default 86400 (one UTC day).
+     *  Must be >= 1. */
+    int64_t granularity;
+    /** Shift of the slot boundaries in seconds, e.g. a UTC offset to cut
+     *  days at local midnight (-18000 for UTC-5); default 0. */
+    int64_t offset;
+    /** Length of the output time unit in seconds; default 604800 (weeks,
+     *  as in the BG/NBD paper). Must be > 0 and finite. */
+    double period;
+} svcm_summary_options;
+
+/**
+ * @brief Fill @p opts with the defaults (daily slots, weeks out).
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.1
+ */
+SVCM_API void svcm_summary_options_init(svcm_summary_options *opts);
+
+/**
+ * @brief Turn raw transactions into per-customer (x, t_x, T, mean spend).
+ *
+ * Transactions may come in any order. Each is placed in its slot (see
+ * svcm_summary_options::granularity); one customer's transactions in the
+ * same slot are one purchase worth their summed value. The first purchase
+ * (slot) of a customer starts its clock and is not counted; x counts the
+ * later slots up to and including the slot of @p end, t_x is the distance
+ * in slots from the first to the last of them and T the distance to the
+ * slot of @p end, both converted to periods; mean_spend averages the values
+ * of the repeat purchases only. Transactions in slots after the slot of
+ * @p end are the holdout and are ignored, so a customer whose first
+ * purchase is after @p end does not appear. With the defaults and end =
+ * 1997-09-30, the CDNOW sample's transactions give the published
+ * calibration summary (T = 38.86 weeks for a customer who joined on
+ * 1997-01-01).
+ *
+ * @param ids customer ids.
+ * @param times transaction times, epoch seconds.
+ * @param values transaction values, finite and >= 0.
+ * @param n number of transactions.
+ * @param end the end of the calibration period (its slot is included).
+ * @param opts settings; NULL means the defaults.
+ * @param alloc allocator for scratch memory; NULL means libc.
+ * @param[out] out room for @p cap summaries, sorted by id; may be NULL
+ *             when cap == 0. n entries always suffice.
+ * @param cap capacity of @p out.
+ * @param[out] count receives the number of customers (also on
+ *             SVCM_ENOSPC, so a first call with cap 0 measures).
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad options (field
+ *         "granularity" or "period") or a bad transaction (index, field
+ *         "value" for a NaN, infinite or negative value, "time" when the
+ *         slot arithmetic would overflow); SVCM_ENOSPC when @p cap is
+ *         smaller than the number of customers (nothing written to
+ *         @p out); SVCM_ENOMEM.
+ * @par Thread safety: reentrant; touches only @p out, @p count and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times,
+                                     const double *values, size_t n, int64_t end,
+                                     const svcm_summary_options *opts,
+                                     const svcm_allocator *alloc,
+                                     svcm_customer_summary *out, size_t cap,
+                                     size_t *count, svcm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVCM_LIFETIME_H */

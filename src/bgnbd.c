@@ -1,0 +1,607 @@
+/* BG/NBD: likelihood, fit, P(alive), expected purchases; and the summary of
+ * raw transactions into the model's (x, t_x, T). Source: Fader, Hardie & Lee
+ * (2005), "Counting Your Customers the Easy Way", Marketing Science 24(2). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "optimize.h"
+#include "svcm/lifetime.h"
+
+/* Largest x accepted: far beyond any purchase count, and small enough that
+ * r + x and b + x - 1 stay exact in double arithmetic. */
+#define SVCM__MAX_X 1e12
+
+void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts)
+{
+    if (opts == NULL)
+        return;
+    opts->max_iter = 200;
+    opts->gtol = 1e-9;
+}
+
+static int check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err)
+{
+    if (opts->max_iter == 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_iter", "max_iter must be >= 1");
+    if (!(opts->gtol > 0.0) || !isfinite(opts->gtol))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "gtol", "gtol must be finite and > 0");
+    return SVCM_OK;
+}
+
+static int check_param(double v, const char *name, svcm_error *err)
+{
+    if (!(v > 0.0) || !isfinite(v))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, name, "%s must be finite and > 0",
+                           name);
+    return SVCM_OK;
+}
+
+static int check_params(const svcm_bgnbd_params *p, svcm_error *err)
+{
+    if (p == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "params is NULL");
+    int rc;
+    if ((rc = check_param(p->r, "r", err)) != SVCM_OK ||
+        (rc = check_param(p->alpha, "alpha", err)) != SVCM_OK ||
+        (rc = check_param(p->a, "a", err)) != SVCM_OK ||
+        (rc = check_param(p->b, "b", err)) != SVCM_OK)
+        return rc;
+    return SVCM_OK;
+}
+
+/* One customer's (x, t_x, T) against the rules of the header. */
+static int check_record(size_t i, double x, double tx, double T, svcm_error *err)
+{
+    if (!isfinite(x) || x < 0.0 || x != floor(x) || x > SVCM__MAX_X)
+        return svcm__error(err, SVCM_EINVAL, i, "x", "x must be a whole number >= 0, got %g", x);
+    if (!isfinite(T) || T < 0.0)
+        return svcm__error(err, SVCM_EINVAL, i, "T", "T must be finite and >= 0, got %g", T);
+    if (!isfinite(tx) || tx < 0.0 || tx > T)
+        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be in [0, T] = [0, %g], got %g", T,
+                           tx);
+    if (x == 0.0 && tx != 0.0)
+        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be 0 when x = 0, got %g", tx);
+    return SVCM_OK;
+}
+
+static int check_records(const double *x, const double *tx, const double *T, size_t n,
+                         svcm_error *err)
+{
+    if (n > 0 && (x == NULL || tx == NULL || T == NULL))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL input array");
+    for (size_t i = 0; i < n; i++) {
+        int rc = check_record(i, x[i], tx[i], T[i], err);
+        if (rc != SVCM_OK)
+            return rc;
+    }
+    return SVCM_OK;
+}
+
+/* log(1 + e^u) and 1 / (1 + e^-u) without overflow. */
+static void softplus_sigmoid(double u, double *sp, double *sig)
+{
+    if (u > 0.0) {
+        double e = exp(-u);
+        *sp = u + log1p(e);
+        *sig = 1.0 / (1.0 + e);
+    } else {
+        double e = exp(u);
+        *sp = log1p(e);
+        *sig = e / (1.0 + e);
+    }
+}
+
+/* The likelihood of one customer, in logs:
+ *   L = B(a, b+x)/B(a, b) Gamma(r+x) alpha^r / (Gamma(r) (alpha+T)^(r+x))
+ *       * (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)),
+ * the paper's two terms with the first factored out, so the sum is a
+ * log-sum-exp (softplus) that cannot overflow. */
+static double row_loglik(const svcm_bgnbd_params *p, double x, double tx, double T)
+{
+    double r = p->r, al = p->alpha, a = p->a, b = p->b;
+    double lT = log(al + T);
+    double ll = lgamma(r + x) - lgamma(r) + r * log(al) + lgamma(b + x) - lgamma(a + b + x) -
+                lgamma(b) + lgamma(a + b) - (r + x) * lT;
+    if (x > 0.0) {
+        double sp, sig;
+        softplus_sigmoid(log(a) - log(b + x - 1.0) + (r + x) * (lT - log(al + tx)), &sp, &sig);
+        ll += sp;
+    }
+    return ll;
+}
+
+int svcm_bgnbd_loglik(const svcm_bgnbd_params *params, const double *x, const double *t_x,
+                      const double *T, size_t n, double *out, svcm_error *err)
+{
+    int rc = check_params(params, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
+    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+        return rc;
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += row_loglik(params, x[i], t_x[i], T[i]);
+    *out = sum;
+    return SVCM_OK;
+}
+
+/* ---------------------------------------------------------------- fitting */
+
+typedef struct group {
+    double x, tx, T, w;
+} group;
+
+/* Distinct rows sorted by (x, T, t_x), so per-x and per-T terms are computed
+ * once per run in the objective. */
+typedef struct fit_ctx {
+    const group *g;
+    size_t ng;
+    double wsum;
+} fit_ctx;
+
+static int group_cmp(const void *pa, const void *pb)
+{
+    const group *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->T != b->T)
+        return a->T < b->T ? -1 : 1;
+    if (a->tx != b->tx)
+        return a->tx < b->tx ? -1 : 1;
+    return 0;
+}
+
+static uint64_t bits_of(double v)
+{
+    uint64_t u;
+    v += 0.0; /* -0.0 and 0.0 are the same row */
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Collapse identical (x, t_x, T) rows with an open-addressing hash table.
+ * On success *out holds *ng groups (caller frees). */
+static int make_groups(const svcm_allocator *al, const double *x, const double *tx, const double *T,
+                       size_t n, group **out, size_t *ng)
+{
+    size_t cap = 16;
+    while (cap < 2 * n) {
+        if (cap > SIZE_MAX / 4)
+            return SVCM_ENOMEM;
+        cap *= 2;
+    }
+    size_t *slot = svcm__calloc(al, cap, sizeof *slot); /* group index + 1, 0 = empty */
+    group *g = svcm__calloc(al, n ? n : 1, sizeof *g);
+    if (slot == NULL || g == NULL) {
+        svcm__free(al, slot);
+        svcm__free(al, g);
+        return SVCM_ENOMEM;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bx = bits_of(x[i]), bt = bits_of(tx[i]), bT = bits_of(T[i]);
+        size_t h = (size_t)mix64(bx ^ mix64(bt ^ mix64(bT))) & (cap - 1);
+        for (;;) {
+            size_t k = slot[h];
+            if (k == 0) {
+                g[m] = (group){x[i] + 0.0, tx[i] + 0.0, T[i] + 0.0, 1.0};
+                slot[h] = ++m;
+                break;
+            }
+            group *q = &g[k - 1];
+            if (q->x == x[i] && q->tx == tx[i] && q->T == T[i]) {
+                q->w += 1.0;
+                break;
+            }
+            h = (h + 1) & (cap - 1);
+        }
+    }
+    svcm__free(al, slot);
+    qsort(g, m, sizeof *g, group_cmp);
+    *out = g;
+    *ng = m;
+    return SVCM_OK;
+}
+
+/* Minus the mean log-likelihood and its gradient in theta = log(r, alpha,
+ * a, b). d/dr, d/dalpha, d/da, d/db of each row's log-likelihood are taken
+ * term by term from row_loglik(); sig is the weight of the second term. */
+static double bgnbd_objective(const double *theta, double *grad, void *vctx)
+{
+    const fit_ctx *c = vctx;
+    double r = exp(theta[0]), al = exp(theta[1]), a = exp(theta[2]), b = exp(theta[3]);
+    if (!(r > 0.0 && al > 0.0 && a > 0.0 && b > 0.0) || !isfinite(r + al + a + b))
+        return NAN;
+    double lal = log(al), lgr = lgamma(r), psr = svcm__digamma(r);
+    double lgb = lgamma(b), lgab = lgamma(a + b), psb = svcm__digamma(b),
+           psab = svcm__digamma(a + b), la = log(a);
+    double ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0;
+    double px = -1.0, pT = -1.0;
+    double cx = 0, drx = 0, dax = 0, dbx = 0, lax = 0, lT = 0, iT = 0;
+    for (size_t k = 0; k < c->ng; k++) {
+        const group *q = &c->g[k];
+        double x = q->x, rx = r + x;
+        if (x != px) {
+            double psabx = svcm__digamma(a + b + x);
+            cx = lgamma(rx) - lgr + r * lal + lgamma(b + x) - lgamma(a + b + x) - lgb + lgab;
+            drx = svcm__digamma(rx) - psr + lal;
+            dax = psab - psabx;
+            dbx = svcm__digamma(b + x) - psabx - psb + psab;
+            lax = x > 0.0 ? la - log(b + x - 1.0) : 0.0;
+            px = x;
+            pT = -1.0;
+        }
+        if (q->T != pT) {
+            lT = log(al + q->T);
+            iT = 1.0 / (al + q->T);
+            pT = q->T;
+        }
+        double l = cx - rx * lT;
+        double dr = drx - lT, dal = r / al - rx * iT, da = dax, db = dbx;
+        if (x > 0.0) {
+            double lt = log(al + q->tx), sp, sig;
+            softplus_sigmoid(lax + rx * (lT - lt), &sp, &sig);
+            l += sp;
+            dr += sig * (lT - lt);
+            dal += sig * rx * (iT - 1.0 / (al + q->tx));
+            da += sig / a;
+            db -= sig / (b + x - 1.0);
+        }
+        ll += q->w * l;
+        gr += q->w * dr;
+        gal += q->w * dal;
+        ga += q->w * da;
+        gb += q->w * db;
+    }
+    double s = -1.0 / c->wsum;
+    grad[0] = s * gr * r;
+    grad[1] = s * gal * al;
+    grad[2] = s * ga * a;
+    grad[3] = s * gb * b;
+    return s * ll;
+}
+
+/* Estimates beyond e^+-15 of their starting point (1 for r, a, b; mean(T)
+ * for alpha, so the bound does not depend on the time unit) mean the
+ * likelihood has no interior maximum: it flattens out as the parameters go
+ * to 0 or infinity (e.g. no heterogeneity, or nobody drops out). */
+#define SVCM__LOG_PARAM_LIMIT 15.0
+
+int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n,
+                   const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
+                   svcm_bgnbd_fit_result *out, svcm_error *err)
+{
+    svcm_lifetime_fit_options def;
+    if (opts == NULL) {
+        svcm_lifetime_fit_options_init(&def);
+        opts = &def;
+    }
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
+    int rc = check_fit_options(opts, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+        return rc;
+    if (n == 0)
+        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no customers");
+    double tsum = 0.0;
+    size_t repeaters = 0;
+    for (size_t i = 0; i < n; i++) {
+        tsum += T[i];
+        repeaters += x[i] > 0.0;
+    }
+    if (repeaters == 0)
+        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, "x",
+                           "no customer has a repeat purchase: the model is not identified");
+    svcm_allocator al;
+    svcm__allocator_resolve(&al, alloc);
+    group *g = NULL;
+    size_t ng = 0;
+    if ((rc = make_groups(&al, x, t_x, T, n, &g, &ng)) != SVCM_OK)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory grouping %zu rows", n);
+    fit_ctx c = {g, ng, (double)n};
+    double meanT = tsum / (double)n;
+    const double theta0[4] = {0.0, log(meanT > 0.0 ? meanT : 1.0), 0.0, 0.0};
+    double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]};
+    double fmin = 0.0;
+    unsigned iters = 0;
+    rc = svcm__bfgs(bgnbd_objective, &c, 4, theta, &fmin, opts->max_iter, opts->gtol, &iters);
+    svcm__free(&al, g);
+    if (rc != SVCM_OK)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
+                           "BG/NBD fit did not converge (stopped after %u iterations)", iters);
+    for (int k = 0; k < 4; k++)
+        if (fabs(theta[k] - theta0[k]) > SVCM__LOG_PARAM_LIMIT)
+            return svcm__error(
+                err, SVCM_ENOCONV, SVCM_NO_INDEX, (const char *[]){"r", "alpha", "a", "b"}[k],
+                "BG/NBD estimate ran off to %s", theta[k] > theta0[k] ? "infinity" : "0");
+    out->params = (svcm_bgnbd_params){exp(theta[0]), exp(theta[1]), exp(theta[2]), exp(theta[3])};
+    out->loglik = -fmin * (double)n;
+    out->n = n;
+    out->groups = ng;
+    out->iterations = iters;
+    return SVCM_OK;
+}
+
+/* -------------------------------------------------------------- P(alive) */
+
+/* log of the odds of "dropped out after the last purchase" against "alive":
+ * [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x). */
+static double log_dead_odds(const svcm_bgnbd_params *p, double x, double tx, double T)
+{
+    if (x == 0.0)
+        return -INFINITY;
+    return log(p->a) - log(p->b + x - 1.0) + (p->r + x) * (log(p->alpha + T) - log(p->alpha + tx));
+}
+
+int svcm_bgnbd_p_alive(const svcm_bgnbd_params *params, const double *x, const double *t_x,
+                       const double *T, size_t n, double *out, svcm_error *err)
+{
+    int rc = check_params(params, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (out == NULL && n > 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
+    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        double sp, sig;
+        softplus_sigmoid(-log_dead_odds(params, x[i], t_x[i], T[i]), &sp, &sig);
+        out[i] = sig; /* 1 / (1 + odds) */
+    }
+    return SVCM_OK;
+}
+
+/* -------------------------------------------------- expected purchases */
+
+/* Upper bound on terms of the series below. */
+#define SVCM__MAX_TERMS 1000000
+
+/* Eq. 10 without its P(alive)-like denominator:
+ *   C/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; C; z)],
+ * C = a+b+x-1, z = t/(alpha+T+t). Euler's transformation (Abramowitz &
+ * Stegun 15.3.3) turns (1-z)^(r+x) 2F1(r+x, b+x; C; z) into
+ * (1-z)^B 2F1(A, B; C; z) with A = a+b-1-r and B = a-1. Every term of that
+ * series after the first carries the factor B, so dividing by B gives
+ *   C (-expm1(B L)/B) - e^(B L) S,  L = log(1-z),
+ *   S = sum_{n>=1} (A)_n (B+1)_{n-1} z^n / ((C+1)_{n-1} n!),
+ * finite at a = 1 and with no (C)_n that could vanish. The series stops when
+ * a rigorous bound on its tail is below 1e-16 of the result. */
+static int expected_core(double A, double B, double C, double z, double *out)
+{
+    double L = log1p(-z);
+    double f1 = B != 0.0 ? -expm1(B * L) / B : -L;
+    double term = A * z, sum = term;
+    for (int n = 1;; n++) {
+        double An = A + n, Bn = B + n, Cn = C + n, n1 = n + 1.0;
+        term *= An * Bn * z / (Cn * n1);
+        sum += term;
+        if (An >= 0.0) {
+            /* For k >= n: (A+k)/(C+k) and (B+k)/(k+1) move monotonically
+             * towards 1, so each is at most max(1, its value now). */
+            double rho = z * fmax(1.0, An / Cn) * fmax(1.0, Bn / n1);
+            if (rho < 1.0 && fabs(term) * rho / (1.0 - rho) <= 1e-16 * (fabs(C * f1) + fabs(sum)))
+                break;
+        }
+        if (n >= SVCM__MAX_TERMS)
+            return SVCM_ENOCONV;
+    }
+    *out = C * f1 - exp(B * L) * sum;
+    return SVCM_OK;
+}
+
+static int expected_one(const svcm_bgnbd_params *p, double t, double x, double tx, double T,
+                        double *out)
+{
+    double r = p->r, al = p->alpha, a = p->a, b = p->b;
+    double z = t / (al + T + t), core;
+    int rc = expected_core(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z, &core);
+    if (rc != SVCM_OK)
+        return rc;
+    double sp, sig;
+    softplus_sigmoid(-log_dead_odds(p, x, tx, T), &sp, &sig);
+    *out = core * sig;
+    return SVCM_OK;
+}
+
+static int check_t(size_t i, double t, svcm_error *err)
+{
+    if (!isfinite(t) || t < 0.0)
+        return svcm__error(err, SVCM_EINVAL, i, "t", "t must be finite and >= 0, got %g", t);
+    return SVCM_OK;
+}
+
+int svcm_bgnbd_expected_purchases(const svcm_bgnbd_params *params, double t, const double *x,
+                                  const double *t_x, const double *T, size_t n, double *out,
+                                  svcm_error *err)
+{
+    int rc = check_params(params, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (out == NULL && n > 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
+    if ((rc = check_t(SVCM_NO_INDEX, t, err)) != SVCM_OK)
+        return rc;
+    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+        return rc;
+    /* The series needs the most terms for the largest z = t/(alpha+T+t)
+     * (smallest T) and the smallest C (x = 0): evaluating that worst case
+     * first keeps out unwritten on failure. */
+    if (n > 0) {
+        size_t imin = 0;
+        for (size_t i = 1; i < n; i++)
+            if (T[i] < T[imin])
+                imin = i;
+        double probe;
+        if ((rc = expected_one(params, t, 0.0, 0.0, T[imin], &probe)) != SVCM_OK)
+            return svcm__error(err, rc, imin, "t", "t/(alpha+T+t) too close to 1 for the series");
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((rc = expected_one(params, t, x[i], t_x[i], T[i], &out[i])) != SVCM_OK)
+            return svcm__error(err, rc, i, "t", "t/(alpha+T+t) too close to 1 for the series");
+    return SVCM_OK;
+}
+
+int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params *params, const double *t,
+                                                size_t n, double *out, svcm_error *err)
+{
+    int rc = check_params(params, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (n > 0 && (t == NULL || out == NULL))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array");
+    size_t imax = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = check_t(i, t[i], err)) != SVCM_OK)
+            return rc;
+        if (t[i] > t[imax])
+            imax = i;
+    }
+    /* E[X(t)] is eq. 10 for a customer seen for no time at all: x = t_x =
+     * T = 0. The largest t is the one that may fail: try it first. */
+    double probe;
+    if (n > 0 && (rc = expected_one(params, t[imax], 0.0, 0.0, 0.0, &probe)) != SVCM_OK)
+        return svcm__error(err, rc, imax, "t", "t/(alpha+t) too close to 1 for the series");
+    for (size_t i = 0; i < n; i++)
+        if ((rc = expected_one(params, t[i], 0.0, 0.0, 0.0, &out[i])) != SVCM_OK)
+            return svcm__error(err, rc, i, "t", "t/(alpha+t) too close to 1 for the series");
+    return SVCM_OK;
+}
+
+/* ------------------------------------------------ transaction summaries */
+
+void svcm_summary_options_init(svcm_summary_options *opts)
+{
+    if (opts == NULL)
+        return;
+    opts->granularity = 86400;
+    opts->offset = 0;
+    opts->period = 604800.0;
+}
+
+typedef struct txn {
+    int64_t id;
+    int64_t slot;
+    int64_t time;
+    double value;
+} txn;
+
+static int txn_cmp(const void *pa, const void *pb)
+{
+    const txn *a = pa, *b = pb;
+    if (a->id != b->id)
+        return a->id < b->id ? -1 : 1;
+    if (a->slot != b->slot)
+        return a->slot < b->slot ? -1 : 1;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return 0;
+}
+
+/* floor((t - offset) / g), or false when t - offset overflows. */
+static bool slot_of(int64_t t, int64_t offset, int64_t g, int64_t *out)
+{
+    if ((offset > 0 && t < INT64_MIN + offset) || (offset < 0 && t > INT64_MAX + offset))
+        return false;
+    int64_t d = t - offset, q = d / g;
+    if (d % g != 0 && d < 0)
+        q--;
+    *out = q;
+    return true;
+}
+
+int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const double *values,
+                            size_t n, int64_t end, const svcm_summary_options *opts,
+                            const svcm_allocator *alloc, svcm_customer_summary *out, size_t cap,
+                            size_t *count, svcm_error *err)
+{
+    svcm_summary_options def;
+    if (opts == NULL) {
+        svcm_summary_options_init(&def);
+        opts = &def;
+    }
+    if (count == NULL || (n > 0 && (ids == NULL || times == NULL || values == NULL)) ||
+        (cap > 0 && out == NULL))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
+    if (opts->granularity < 1)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "granularity",
+                           "granularity must be >= 1 second");
+    if (!(opts->period > 0.0) || !isfinite(opts->period))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "period",
+                           "period must be finite and > 0");
+    int64_t end_slot, s;
+    if (!slot_of(end, opts->offset, opts->granularity, &end_slot))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "end", "end - offset overflows");
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(values[i]) || values[i] < 0.0)
+            return svcm__error(err, SVCM_EINVAL, i, "value",
+                               "value must be finite and >= 0, got %g", values[i]);
+        if (!slot_of(times[i], opts->offset, opts->granularity, &s))
+            return svcm__error(err, SVCM_EINVAL, i, "time", "time - offset overflows");
+    }
+    svcm_allocator al;
+    svcm__allocator_resolve(&al, alloc);
+    txn *tx = svcm__calloc(&al, n ? n : 1, sizeof *tx);
+    if (tx == NULL)
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        slot_of(times[i], opts->offset, opts->granularity, &s);
+        if (s <= end_slot) /* later slots are the holdout */
+            tx[m++] = (txn){ids[i], s, times[i], values[i]};
+    }
+    qsort(tx, m, sizeof *tx, txn_cmp);
+    size_t customers = 0;
+    for (size_t i = 0; i < m; i++)
+        customers += i == 0 || tx[i].id != tx[i - 1].id;
+    *count = customers;
+    if (customers > cap) {
+        svcm__free(&al, tx);
+        return svcm__error(err, SVCM_ENOSPC, SVCM_NO_INDEX, NULL,
+                           "room for %zu customers needed, %zu given", customers, cap);
+    }
+    double unit = (double)opts->granularity / opts->period;
+    size_t k = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        int64_t first = tx[i].slot, last = first;
+        double x = 0.0, spend = 0.0;
+        while (j < m && tx[j].id == tx[i].id) {
+            if (tx[j].slot != first) {
+                /* one purchase per slot: only a new slot counts */
+                if (tx[j].slot != last)
+                    x += 1.0;
+                last = tx[j].slot;
+                spend += tx[j].value;
+            }
+            j++;
+        }
+        out[k++] = (svcm_customer_summary){
+            .id = tx[i].id,
+            .first = tx[i].time,
+            .x = x,
+            /* differences in double: int64 slot differences may overflow */
+            .t_x = ((double)last - (double)first) * unit,
+            .T = ((double)end_slot - (double)first) * unit,
+            .mean_spend = x > 0.0 ? spend / x : 0.0,
+        };
+        i = j;
+    }
+    svcm__free(&al, tx);
+    return SVCM_OK;
+}

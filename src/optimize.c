@@ -1,0 +1,151 @@
+/* BFGS on a few log-parameters, and digamma: the numerics shared by the
+ * BG/NBD and Gamma-Gamma fits. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+#include "optimize.h"
+
+double svcm__digamma(double x)
+{
+    if (!(x > 0.0) || !isfinite(x))
+        return NAN;
+    double res = 0.0;
+    /* psi(x) = psi(x + 1) - 1/x moves x where the asymptotic series
+     * (Abramowitz & Stegun 6.3.18) is accurate to double precision. */
+    while (x < 10.0) {
+        res -= 1.0 / x;
+        x += 1.0;
+    }
+    double inv = 1.0 / x, inv2 = inv * inv;
+    /* B_2k / (2k x^2k) for k = 1..7: the truncation error at x >= 10 is
+     * below 1e-17. */
+    double series =
+        inv2 * (1.0 / 12 -
+                inv2 * (1.0 / 120 -
+                        inv2 * (1.0 / 252 -
+                                inv2 * (1.0 / 240 - inv2 * (1.0 / 132 - inv2 * (691.0 / 32760 -
+                                                                                inv2 / 12.0))))));
+    return res + log(x) - 0.5 * inv - series;
+}
+
+static double max_abs(const double *v, size_t n)
+{
+    double m = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(v[i]) > m)
+            m = fabs(v[i]);
+    return m;
+}
+
+/* Largest change of any variable in one step: exp(8) is a factor of ~3000
+ * on a parameter, enough to cross any reasonable basin in a few steps. */
+#define SVCM__MAX_STEP 8.0
+
+/* Gradient size below which "f does not decrease any more" counts as
+ * converged: f is then at its rounding floor. */
+#define SVCM__BFGS_FLOOR_GTOL 1e-6
+
+int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *fmin,
+               unsigned max_iter, double gtol, unsigned *iters)
+{
+    enum { D = SVCM__BFGS_MAX_DIM };
+    double H[D][D], g[D], gn[D], d[D], s[D], y[D], xn[D];
+    *iters = 0;
+    if (dim == 0 || dim > D)
+        return SVCM_ENOCONV;
+    double fx = f(theta, g, ctx);
+    if (!isfinite(fx) || !isfinite(max_abs(g, dim)))
+        return SVCM_ENOCONV;
+    for (size_t i = 0; i < dim; i++)
+        for (size_t j = 0; j < dim; j++)
+            H[i][j] = i == j ? 1.0 : 0.0;
+    for (unsigned it = 0; it < max_iter; it++) {
+        if (max_abs(g, dim) <= gtol) {
+            *fmin = fx;
+            *iters = it;
+            return SVCM_OK;
+        }
+        double slope = 0.0;
+        for (size_t i = 0; i < dim; i++) {
+            d[i] = 0.0;
+            for (size_t j = 0; j < dim; j++)
+                d[i] -= H[i][j] * g[j];
+            slope += d[i] * g[i];
+        }
+        if (!(slope < 0.0)) { /* lost positive definiteness: steepest descent */
+            for (size_t i = 0; i < dim; i++) {
+                for (size_t j = 0; j < dim; j++)
+                    H[i][j] = i == j ? 1.0 : 0.0;
+                d[i] = -g[i];
+            }
+            slope = 0.0;
+            for (size_t i = 0; i < dim; i++)
+                slope += d[i] * g[i];
+        }
+        double step = 1.0, dmax = max_abs(d, dim);
+        if (dmax * step > SVCM__MAX_STEP)
+            step = SVCM__MAX_STEP / dmax;
+        /* Backtracking line search: Armijo condition and a strict decrease
+         * (near the optimum the Armijo term drops below one ulp of f, and a
+         * step that leaves f unchanged is no progress). */
+        double fn = NAN, gmax = max_abs(g, dim), tmax = max_abs(theta, dim);
+        int found = 0;
+        for (int k = 0; k < 60 && step * dmax > 1e-15 * (1.0 + tmax); k++) {
+            for (size_t i = 0; i < dim; i++)
+                xn[i] = theta[i] + step * d[i];
+            fn = f(xn, gn, ctx);
+            if (isfinite(fn) && isfinite(max_abs(gn, dim)) && fn < fx &&
+                fn <= fx + 1e-4 * step * slope) {
+                found = 1;
+                break;
+            }
+            /* At the precision floor of f already: stop searching. */
+            if (isfinite(fn) && gmax <= SVCM__BFGS_FLOOR_GTOL)
+                break;
+            step *= isfinite(fn) ? 0.5 : 0.1;
+        }
+        if (!found) {
+            /* No decrease representable: at the optimum up to rounding if
+             * the gradient is already small. */
+            *fmin = fx;
+            *iters = it;
+            return gmax <= SVCM__BFGS_FLOOR_GTOL ? SVCM_OK : SVCM_ENOCONV;
+        }
+        double sy = 0.0, yy = 0.0, ss = 0.0;
+        for (size_t i = 0; i < dim; i++) {
+            s[i] = xn[i] - theta[i];
+            y[i] = gn[i] - g[i];
+            sy += s[i] * y[i];
+            yy += y[i] * y[i];
+            ss += s[i] * s[i];
+        }
+        memcpy(theta, xn, dim * sizeof *theta);
+        memcpy(g, gn, dim * sizeof *g);
+        fx = fn;
+        /* Update only with positive curvature, keeping H positive definite. */
+        if (sy > 1e-12 * sqrt(ss * yy)) {
+            if (it == 0) { /* scale the initial guess (Nocedal & Wright 6.20) */
+                double sc = sy / yy;
+                for (size_t i = 0; i < dim; i++)
+                    for (size_t j = 0; j < dim; j++)
+                        H[i][j] = i == j ? sc : 0.0;
+            }
+            /* H <- (I - rho s y') H (I - rho y s') + rho s s' */
+            double rho = 1.0 / sy, Hy[D], yHy = 0.0;
+            for (size_t i = 0; i < dim; i++) {
+                Hy[i] = 0.0;
+                for (size_t j = 0; j < dim; j++)
+                    Hy[i] += H[i][j] * y[j];
+                yHy += y[i] * Hy[i];
+            }
+            for (size_t i = 0; i < dim; i++)
+                for (size_t j = 0; j < dim; j++)
+                    H[i][j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) +
+                               (rho * rho * yHy + rho) * s[i] * s[j];
+        }
+        *iters = it + 1;
+    }
+    *fmin = fx;
+    return max_abs(g, dim) <= gtol ? SVCM_OK : SVCM_ENOCONV;
+}

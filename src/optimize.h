@@ -1,0 +1,28 @@
+/* Private numerics of the lifetime engine (BG/NBD and Gamma-Gamma): a small
+ * BFGS minimiser for smooth functions of a few unconstrained variables (the
+ * models' log-parameters), and the digamma function their gradients need. */
+#ifndef SVCM_OPTIMIZE_H
+#define SVCM_OPTIMIZE_H
+
+#include <stddef.h>
+
+/* Largest number of variables svcm__bfgs() handles. */
+#define SVCM__BFGS_MAX_DIM 4
+
+/* Objective: returns f(theta) and writes its gradient to grad[0..dim).
+ * A non-finite return value marks theta as outside the domain. */
+typedef double (*svcm__objective)(const double *theta, double *grad, void *ctx);
+
+/* Minimise f from theta (updated in place). Stops when every |gradient|
+ * component is <= gtol, or when no step along a descent direction lowers f
+ * at machine precision while every component is <= 1e-6. Returns SVCM_OK
+ * (with *fmin = f(theta)) or SVCM_ENOCONV (theta then holds the last
+ * iterate); *iters receives the iterations taken. */
+int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *fmin,
+               unsigned max_iter, double gtol, unsigned *iters);
+
+/* psi(x) = d/dx log Gamma(x) for x > 0 (NaN otherwise), to about 1e-15
+ * relative: recurrence up to x >= 10, then the asymptotic series. */
+double svcm__digamma(double x);
+
+#endif /* SVCM_OPTIMIZE_H */

@@ -1,0 +1,155 @@
+/* Benchmarks of the lifetime engine: BG/NBD and Gamma-Gamma fits on CDNOW,
+ * a BG/NBD fit on 1 million simulated customers, and the batch predictions.
+ * Prints figures; asserts nothing about time. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "svcm/lifetime.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* splitmix64 and the draws a BG/NBD simulation needs (fixed seed). */
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static double rng_unif(uint64_t *s)
+{
+    return ((double)(rng_next(s) >> 11) + 0.5) * 0x1p-53;
+}
+static double rng_normal(uint64_t *s)
+{
+    return sqrt(-2.0 * log(rng_unif(s))) * cos(6.283185307179586 * rng_unif(s));
+}
+/* Gamma(shape, 1), Marsaglia & Tsang (2000), boosted below shape 1. */
+static double rng_gamma(uint64_t *s, double shape)
+{
+    if (shape < 1.0)
+        return rng_gamma(s, shape + 1.0) * pow(rng_unif(s), 1.0 / shape);
+    double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double z = rng_normal(s), v = 1.0 + c * z;
+        if (v <= 0.0)
+            continue;
+        v = v * v * v;
+        if (log(rng_unif(s)) < 0.5 * z * z + d - d * v + d * log(v))
+            return d * v;
+    }
+}
+
+/* Customers joining over 90 days, observed to day 273, purchase times
+ * recorded in whole days (as real data is), in weeks. */
+static void simulate(const svcm_bgnbd_params *p, size_t n, uint64_t seed, double *x, double *tx,
+                     double *T)
+{
+    uint64_t s = seed;
+    for (size_t i = 0; i < n; i++) {
+        double lam = rng_gamma(&s, p->r) / p->alpha;
+        double ga = rng_gamma(&s, p->a), gb = rng_gamma(&s, p->b), drop = ga / (ga + gb);
+        T[i] = (double)(273 - (int)(rng_unif(&s) * 90.0)) / 7.0;
+        double t = 0.0;
+        x[i] = 0.0;
+        tx[i] = 0.0;
+        for (;;) {
+            t += -log(rng_unif(&s)) / lam;
+            if (t > T[i])
+                break;
+            x[i] += 1.0;
+            tx[i] = floor(t * 7.0) / 7.0;
+            if (rng_unif(&s) < drop)
+                break;
+        }
+    }
+}
+
+int main(void)
+{
+    FILE *f = fopen(SVCM_DATA_DIR "/cdnow_summary.csv", "r");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open cdnow_summary.csv\n");
+        return 1;
+    }
+    static double cx[4096], ctx[4096], cT[4096], cz[4096];
+    char line[256];
+    size_t cn = 0;
+    int id;
+    if (fgets(line, sizeof line, f) == NULL)
+        return 1;
+    while (cn < 4096 && fgets(line, sizeof line, f) != NULL &&
+           sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &cx[cn], &ctx[cn], &cT[cn], &cz[cn]) == 5)
+        cn++;
+    fclose(f);
+
+    svcm_bgnbd_fit_result r;
+    svcm_error err;
+    const int reps = 20;
+    double best = INFINITY, t0;
+    for (int k = 0; k < reps; k++) {
+        t0 = now_ms();
+        if (svcm_bgnbd_fit(cx, ctx, cT, cn, NULL, NULL, &r, &err) != SVCM_OK) {
+            fprintf(stderr, "fit failed: %s\n", err.message);
+            return 1;
+        }
+        double dt = now_ms() - t0;
+        best = dt < best ? dt : best;
+    }
+    printf("BG/NBD fit, CDNOW (%zu customers, %zu distinct rows): best of %d %.3f ms, "
+           "%u iterations; r=%.4f alpha=%.4f a=%.4f b=%.4f LL=%.2f\n",
+           cn, r.groups, reps, best, r.iterations, r.params.r, r.params.alpha, r.params.a,
+           r.params.b, r.loglik);
+    svcm_gammagamma_fit_result g;
+    best = INFINITY;
+    for (int k = 0; k < reps; k++) {
+        t0 = now_ms();
+        if (svcm_gammagamma_fit(cx, cz, cn, NULL, NULL, &g, &err) != SVCM_OK) {
+            fprintf(stderr, "fit failed: %s\n", err.message);
+            return 1;
+        }
+        double dt = now_ms() - t0;
+        best = dt < best ? dt : best;
+    }
+    printf("Gamma-Gamma fit, CDNOW (%zu customers with x > 0): best of %d %.3f ms\n", g.n, reps,
+           best);
+
+    const size_t n = 1000000;
+    double *x = malloc(n * sizeof *x), *tx = malloc(n * sizeof *tx), *T = malloc(n * sizeof *T),
+           *out = malloc(n * sizeof *out);
+    if (!x || !tx || !T || !out)
+        return 1;
+    const svcm_bgnbd_params truth = {0.243, 4.414, 0.793, 2.426};
+    t0 = now_ms();
+    simulate(&truth, n, 20050401, x, tx, T);
+    printf("simulated %zu customers from r=0.243 alpha=4.414 a=0.793 b=2.426 in %.0f ms\n", n,
+           now_ms() - t0);
+    t0 = now_ms();
+    if (svcm_bgnbd_fit(x, tx, T, n, NULL, NULL, &r, &err) != SVCM_OK) {
+        fprintf(stderr, "fit failed: %s\n", err.message);
+        return 1;
+    }
+    printf("BG/NBD fit, 1M simulated customers (%zu distinct rows): %.1f ms, %u iterations; "
+           "r=%.4f alpha=%.4f a=%.4f b=%.4f\n",
+           r.groups, now_ms() - t0, r.iterations, r.params.r, r.params.alpha, r.params.a,
+           r.params.b);
+    t0 = now_ms();
+    svcm_bgnbd_p_alive(&r.params, x, tx, T, n, out, NULL);
+    printf("P(alive), 1M customers: %.1f ms\n", now_ms() - t0);
+    t0 = now_ms();
+    svcm_bgnbd_expected_purchases(&r.params, 39.0, x, tx, T, n, out, NULL);
+    printf("expected purchases over 39 weeks, 1M customers: %.1f ms\n", now_ms() - t0);
+    free(x);
+    free(tx);
+    free(T);
+    free(out);
+    return 0;
+}

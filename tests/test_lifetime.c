@@ -1,0 +1,1103 @@
+/* Tests of the lifetime engine: BG/NBD, Gamma-Gamma, CLV, summaries.
+ *
+ * Published values come from:
+ * - [FHL05] Fader, Hardie & Lee (2005), "Counting Your Customers the Easy
+ *   Way: An Alternative to the Pareto/NBD Model", Marketing Science 24(2):
+ *   CDNOW estimates r = 0.243, alpha = 4.414, a = 0.793, b = 2.426,
+ *   LL = -9582.4.
+ * - [HX] Hardie's BG/NBD Excel workbook for that paper, as quoted in the
+ *   test suite of the lifetimes package (tests/test_estimation.py): the
+ *   conditional expectation 1.226 for x = 2, t_x = 30.43, T = 38.86 over 39
+ *   weeks, and E[X(t)] = 0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576 at
+ *   t = 0.1429, 1, 3, 31.8571, 32, 78.
+ * - [FH13] Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary
+ *   Value": CDNOW estimates p = 6.25, q = 3.74, gamma = 15.44 from the 946
+ *   customers with repeat purchases; the reference implementation CLVTools
+ *   (tests/testthat/test_correctness_gg.R) reproduces them with
+ *   LL = -4055.9177.
+ * Other values are hand computations shown in comments, or a different
+ * algorithm (numerical integration over the posterior) computed here. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "svcm/lifetime.h"
+#include "optimize.h" /* private (src/): digamma and the BFGS minimiser */
+
+#define CLOSE(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+/* ------------------------------------------------------------ data */
+
+typedef struct cdnow {
+    size_t n;
+    double *x, *tx, *T, *zbar;
+} cdnow;
+
+static void cdnow_load(cdnow *d)
+{
+    FILE *f = fopen(SVCM_DATA_DIR "/cdnow_summary.csv", "r");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f)); /* header */
+    size_t cap = 4096;
+    d->x = malloc(cap * sizeof *d->x);
+    d->tx = malloc(cap * sizeof *d->tx);
+    d->T = malloc(cap * sizeof *d->T);
+    d->zbar = malloc(cap * sizeof *d->zbar);
+    d->n = 0;
+    int id;
+    while (fgets(line, sizeof line, f) != NULL) {
+        assert_true(d->n < cap);
+        assert_int_equal(sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &d->x[d->n], &d->tx[d->n],
+                                &d->T[d->n], &d->zbar[d->n]),
+                         5);
+        d->n++;
+    }
+    fclose(f);
+    assert_int_equal(d->n, 2357);
+}
+
+static void cdnow_free(cdnow *d)
+{
+    free(d->x);
+    free(d->tx);
+    free(d->T);
+    free(d->zbar);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+typedef struct txns {
+    size_t n;
+    int64_t *id, *time;
+    double *value;
+} txns;
+
+static void txns_load(txns *t)
+{
+    FILE *f = fopen(SVCM_DATA_DIR "/cdnow_sample_transactions.txt", "r");
+    assert_non_null(f);
+    size_t cap = 8192;
+    t->id = malloc(cap * sizeof *t->id);
+    t->time = malloc(cap * sizeof *t->time);
+    t->value = malloc(cap * sizeof *t->value);
+    t->n = 0;
+    long master, sample, date;
+    int cds;
+    double value;
+    while (fscanf(f, "%ld %ld %ld %d %lf", &master, &sample, &date, &cds, &value) == 5) {
+        assert_true(t->n < cap);
+        t->id[t->n] = sample;
+        t->time[t->n] =
+            days_from_civil(date / 10000, (int)(date / 100 % 100), (int)(date % 100)) * 86400;
+        t->value[t->n] = value;
+        t->n++;
+    }
+    fclose(f);
+    assert_int_equal(t->n, 6919);
+}
+
+static void txns_free(txns *t)
+{
+    free(t->id);
+    free(t->time);
+    free(t->value);
+}
+
+static const int64_t cdnow_end_day_1997_09_30 = 10134; /* checked in a test */
+
+static const svcm_bgnbd_params published = {0.243, 4.414, 0.793, 2.426};
+
+/* ------------------------------------------------- private numerics */
+
+static void test_digamma_matches_closed_forms(void **state)
+{
+    (void)state;
+    /* psi(1) = -gamma_E; psi(1/2) = -gamma_E - 2 log 2; psi(n) = H_(n-1) -
+     * gamma_E; psi(x + 1) = psi(x) + 1/x (A&S 6.3.2, 6.3.3, 6.3.5). */
+    const double euler = 0.57721566490153286061;
+    CLOSE(svcm__digamma(1.0), -euler, 1e-15);
+    CLOSE(svcm__digamma(0.5), -euler - 2.0 * log(2.0), 1e-15);
+    double h9 = 1 + 1 / 2.0 + 1 / 3.0 + 1 / 4.0 + 1 / 5.0 + 1 / 6.0 + 1 / 7.0 + 1 / 8.0 + 1 / 9.0;
+    CLOSE(svcm__digamma(10.0), h9 - euler, 1e-14);
+    for (double x = 0.01; x < 50.0; x *= 1.7)
+        CLOSE(svcm__digamma(x + 1.0), svcm__digamma(x) + 1.0 / x, 1e-13 * (1.0 + 1.0 / x));
+    assert_true(isnan(svcm__digamma(0.0)) && isnan(svcm__digamma(-1.0)));
+}
+
+/* Rosenbrock's function, minimum 0 at (1, 1). */
+static double rosenbrock(const double *v, double *g, void *ctx)
+{
+    (void)ctx;
+    double a = 1.0 - v[0], b = v[1] - v[0] * v[0];
+    g[0] = -2.0 * a - 400.0 * v[0] * b;
+    g[1] = 200.0 * b;
+    return a * a + 100.0 * b * b;
+}
+
+static void test_bfgs_finds_rosenbrock_minimum_and_reports_iteration_limit(void **state)
+{
+    (void)state;
+    double v[2] = {-1.2, 1.0}, f = -1;
+    unsigned it = 0;
+    assert_int_equal(svcm__bfgs(rosenbrock, NULL, 2, v, &f, 500, 1e-10, &it), SVCM_OK);
+    CLOSE(v[0], 1.0, 1e-8);
+    CLOSE(v[1], 1.0, 1e-8);
+    assert_true(f < 1e-15 && it > 0);
+    double w[2] = {-1.2, 1.0};
+    assert_int_equal(svcm__bfgs(rosenbrock, NULL, 2, w, &f, 3, 1e-10, &it), SVCM_ENOCONV);
+    assert_int_equal(svcm__bfgs(rosenbrock, NULL, 0, w, &f, 3, 1e-10, &it), SVCM_ENOCONV);
+}
+
+/* ------------------------------------------------------ BG/NBD: papers */
+
+static void test_bgnbd_fit_reproduces_fader_hardie_lee_2005_cdnow_estimates(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    svcm_bgnbd_fit_result r;
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, &err), SVCM_OK);
+    /* [FHL05]: to the published three decimals, LL to one. */
+    CLOSE(r.params.r, 0.243, 0.0005);
+    CLOSE(r.params.alpha, 4.414, 0.0005);
+    CLOSE(r.params.a, 0.793, 0.0005);
+    CLOSE(r.params.b, 2.426, 0.0005);
+    CLOSE(r.loglik, -9582.4, 0.05);
+    assert_int_equal(r.n, 2357);
+    assert_true(r.groups < r.n); /* identical rows were collapsed */
+    /* The reported log-likelihood is the likelihood at the estimates. */
+    double ll;
+    assert_int_equal(svcm_bgnbd_loglik(&r.params, d.x, d.tx, d.T, d.n, &ll, NULL), SVCM_OK);
+    CLOSE(ll, r.loglik, 1e-6);
+    cdnow_free(&d);
+}
+
+static void test_bgnbd_conditional_expectation_matches_hardie_worked_example(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    svcm_bgnbd_fit_result r;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, NULL), SVCM_OK);
+    double x = 2, tx = 30.43, T = 38.86, e = 0;
+    /* [HX]: 1.226 expected purchases in the 39-week holdout. */
+    assert_int_equal(svcm_bgnbd_expected_purchases(&r.params, 39.0, &x, &tx, &T, 1, &e, NULL),
+                     SVCM_OK);
+    CLOSE(e, 1.226, 0.0005);
+    /* The same with the rounded published parameters. */
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, 39.0, &x, &tx, &T, 1, &e, NULL),
+                     SVCM_OK);
+    CLOSE(e, 1.226, 0.0005);
+    cdnow_free(&d);
+}
+
+static void test_bgnbd_unconditional_expectation_matches_hardie_workbook(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    svcm_bgnbd_fit_result r;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, NULL), SVCM_OK);
+    const double t[6] = {0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0};
+    const double want[6] = {0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576}; /* [HX] */
+    double got[6];
+    assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&r.params, t, 6, got, NULL),
+                     SVCM_OK);
+    for (int i = 0; i < 6; i++)
+        CLOSE(got[i], want[i], 0.0005); /* the workbook's 4 decimals, +-5e-4 */
+    cdnow_free(&d);
+}
+
+/* ------------------------------------- BG/NBD: independent computations */
+
+/* E[Y(t) | x, t_x, T] by numerical integration over the dropout
+ * probability p, the purchase rate integrated out in closed form:
+ *   E = N / D, with f(p) = p^(a-1) (1-p)^(b-1),
+ *   N = int f(p) (1-p)^x [(al+T)^-k - (al+T+p t)^-k] / p dp  (alive paths:
+ *       E[Y(t) | lambda, p] = (1 - e^(-lambda p t)) / p),
+ *   D = B(a, b+x) (al+T)^-k + [x>0] B(a+1, b+x-1) (al+t_x)^-k,  k = r + x.
+ * Simpson's rule, on u = p^a when a < 1. */
+static double posterior_expectation(const svcm_bgnbd_params *P, double t, double x, double tx,
+                                    double T)
+{
+    double r = P->r, al = P->alpha, a = P->a, b = P->b, k = r + x;
+    const int m = 200000;
+    double h = 1.0 / m, sum = 0.0;
+    for (int i = 0; i <= m; i++) {
+        /* a < 1: p = u^(1/a) absorbs the singular p^(a-1); a >= 1: p = u. */
+        double u = i * h, p = a < 1.0 ? pow(u, 1.0 / a) : u, g;
+        if (p == 0.0) /* limit of the bracket / p */
+            g = k * t / (al + T);
+        else
+            g = -expm1(-k * log1p(p * t / (al + T))) / p;
+        g *= pow(1.0 - p, b + x - 1.0) * (a < 1.0 ? 1.0 / a : pow(p, a - 1.0));
+        double wgt = (i == 0 || i == m) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+        sum += wgt * g;
+    }
+    double N = sum * h / 3.0 * pow(al + T, -k);
+    double lb1 = lgamma(a) + lgamma(b + x) - lgamma(a + b + x);
+    double D = exp(lb1) * pow(al + T, -k);
+    if (x > 0)
+        D += exp(lgamma(a + 1) + lgamma(b + x - 1) - lgamma(a + b + x)) * pow(al + tx, -k);
+    return N / D;
+}
+
+static void test_bgnbd_conditional_expectation_matches_posterior_integration(void **state)
+{
+    (void)state;
+    const svcm_bgnbd_params sets[3] = {
+        {0.243, 4.414, 0.793, 2.426}, /* CDNOW: a < 1 */
+        {1.7, 12.0, 2.5, 3.1},        /* a > 1 */
+        {0.5, 3.0, 1.0, 1.8},         /* a = 1: the 1/(a-1) of eq. 10 */
+    };
+    const double cases[5][4] = {
+        /* t, x, t_x, T */
+        {39.0, 2, 30.43, 38.86}, {10.0, 0, 0.0, 20.0},  {100.0, 7, 35.0, 36.0},
+        {5.0, 40, 50.0, 52.0},   {500.0, 1, 0.5, 30.0},
+    };
+    for (int s = 0; s < 3; s++)
+        for (int c = 0; c < 5; c++) {
+            double t = cases[c][0], x = cases[c][1], tx = cases[c][2], T = cases[c][3], e;
+            assert_int_equal(svcm_bgnbd_expected_purchases(&sets[s], t, &x, &tx, &T, 1, &e, NULL),
+                             SVCM_OK);
+            double want = posterior_expectation(&sets[s], t, x, tx, T);
+            assert_true(fabs(e - want) <= 1e-7 * want);
+        }
+}
+
+static void test_bgnbd_expected_purchases_is_continuous_through_a_equal_1(void **state)
+{
+    (void)state;
+    double x = 3, tx = 20, T = 30, e0, e1, e2;
+    svcm_bgnbd_params p0 = {0.8, 6.0, 1.0 - 1e-9, 2.0}, p1 = {0.8, 6.0, 1.0, 2.0},
+                      p2 = {0.8, 6.0, 1.0 + 1e-9, 2.0};
+    assert_int_equal(svcm_bgnbd_expected_purchases(&p0, 52, &x, &tx, &T, 1, &e0, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_expected_purchases(&p1, 52, &x, &tx, &T, 1, &e1, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_expected_purchases(&p2, 52, &x, &tx, &T, 1, &e2, NULL), SVCM_OK);
+    assert_true(e1 > 0.0);
+    CLOSE(e0, e1, 1e-8 * e1);
+    CLOSE(e2, e1, 1e-8 * e1);
+}
+
+static void test_bgnbd_expected_purchases_slope_at_zero_is_rate_times_p_alive(void **state)
+{
+    (void)state;
+    /* For small t, E[Y(t)] = P(alive) E[lambda | data, alive] t + O(t^2),
+     * and E[lambda | data] = (r + x) / (alpha + T) (gamma-Poisson update). */
+    double x = 2, tx = 30.43, T = 38.86, t = 1e-6, e, pa;
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, t, &x, &tx, &T, 1, &e, NULL),
+                     SVCM_OK);
+    assert_int_equal(svcm_bgnbd_p_alive(&published, &x, &tx, &T, 1, &pa, NULL), SVCM_OK);
+    double slope = pa * (published.r + x) / (published.alpha + T);
+    assert_true(fabs(e / t - slope) <= 1e-5 * slope);
+    /* t = 0: nothing expected. */
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, 0.0, &x, &tx, &T, 1, &e, NULL),
+                     SVCM_OK);
+    assert_true(e == 0.0);
+}
+
+static void test_bgnbd_unconditional_is_conditional_for_a_customer_seen_for_no_time(void **state)
+{
+    (void)state;
+    double zero = 0.0, t = 26.0, eu, ec;
+    assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&published, &t, 1, &eu, NULL),
+                     SVCM_OK);
+    assert_int_equal(
+        svcm_bgnbd_expected_purchases(&published, t, &zero, &zero, &zero, 1, &ec, NULL), SVCM_OK);
+    CLOSE(eu, ec, 1e-15);
+    /* And the posterior integral with x = T = 0 is the prior expectation. */
+    CLOSE(eu, posterior_expectation(&published, t, 0, 0, 0), 1e-7 * eu);
+}
+
+static void test_bgnbd_p_alive_matches_hand_computation(void **state)
+{
+    (void)state;
+    /* 1 / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) with the published
+     * parameters and x = 2, t_x = 30.43, T = 38.86:
+     * 0.793/3.426 * (43.274/34.844)^2.243 = 0.3763136448, P = 0.7265785701.
+     * x = 0: alive for sure. */
+    const double x[3] = {2, 0, 1}, tx[3] = {30.43, 0, 38.86}, T[3] = {38.86, 38.86, 38.86};
+    double p[3];
+    assert_int_equal(svcm_bgnbd_p_alive(&published, x, tx, T, 3, p, NULL), SVCM_OK);
+    CLOSE(p[0], 0.726578570080673, 1e-12);
+    assert_true(p[1] == 1.0);
+    /* Last purchase at the end: 1 / (1 + a/b). */
+    CLOSE(p[2], 1.0 / (1.0 + 0.793 / 2.426), 1e-12);
+}
+
+static void test_bgnbd_p_alive_of_long_silent_heavy_buyer_is_tiny_not_nan(void **state)
+{
+    (void)state;
+    double x = 5000, tx = 1, T = 1e6, p;
+    assert_int_equal(svcm_bgnbd_p_alive(&published, &x, &tx, &T, 1, &p, NULL), SVCM_OK);
+    assert_true(p >= 0.0 && p < 1e-300);
+}
+
+static void test_bgnbd_loglik_matches_hand_computation(void **state)
+{
+    (void)state;
+    /* r = alpha = a = b = 1, x = 1, t_x = 1, T = 2:
+     * B(1,2)/B(1,1) * Gamma(2) 1 / (Gamma(1) 3^2) = 1/2 * 1/9 = 1/18;
+     * second term B(2,1)/B(1,1) * 1 / 2^2 = 1/2 * 1/4 = 1/8.
+     * L = 1/18 + 1/8 = 13/72. x = 0, T = 2: B(1,1)/B(1,1) * 1/3 = 1/3. */
+    svcm_bgnbd_params p = {1, 1, 1, 1};
+    const double x[2] = {1, 0}, tx[2] = {1, 0}, T[2] = {2, 2};
+    double ll;
+    assert_int_equal(svcm_bgnbd_loglik(&p, x, tx, T, 2, &ll, NULL), SVCM_OK);
+    CLOSE(ll, log(13.0 / 72.0) + log(1.0 / 3.0), 1e-13);
+}
+
+static void test_bgnbd_fit_of_duplicated_data_has_same_estimates_and_double_loglik(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    size_t n = d.n;
+    double *x = malloc(2 * n * sizeof *x), *tx = malloc(2 * n * sizeof *tx),
+           *T = malloc(2 * n * sizeof *T);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = x[2 * n - 1 - i] = d.x[i];
+        tx[i] = tx[2 * n - 1 - i] = d.tx[i];
+        T[i] = T[2 * n - 1 - i] = d.T[i];
+    }
+    svcm_bgnbd_fit_result r1, r2;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, n, NULL, NULL, &r1, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 2 * n, NULL, NULL, &r2, NULL), SVCM_OK);
+    assert_int_equal(r2.groups, r1.groups);
+    CLOSE(r2.params.r, r1.params.r, 1e-6);
+    CLOSE(r2.params.alpha, r1.params.alpha, 1e-5);
+    CLOSE(r2.params.a, r1.params.a, 1e-6);
+    CLOSE(r2.params.b, r1.params.b, 1e-5);
+    CLOSE(r2.loglik, 2 * r1.loglik, 1e-6);
+    free(x);
+    free(tx);
+    free(T);
+    cdnow_free(&d);
+}
+
+/* splitmix64 and the draws a BG/NBD simulation needs. */
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static double rng_unif(uint64_t *s)
+{
+    return ((double)(rng_next(s) >> 11) + 0.5) * 0x1p-53;
+}
+static double rng_normal(uint64_t *s)
+{
+    return sqrt(-2.0 * log(rng_unif(s))) * cos(6.283185307179586 * rng_unif(s));
+}
+/* Gamma(shape, 1) by Marsaglia & Tsang (2000), boosted below shape 1. */
+static double rng_gamma(uint64_t *s, double shape)
+{
+    if (shape < 1.0)
+        return rng_gamma(s, shape + 1.0) * pow(rng_unif(s), 1.0 / shape);
+    double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double z = rng_normal(s), v = 1.0 + c * z;
+        if (v <= 0.0)
+            continue;
+        v = v * v * v;
+        if (log(rng_unif(s)) < 0.5 * z * z + d - d * v + d * log(v))
+            return d * v;
+    }
+}
+
+static void test_bgnbd_fit_recovers_parameters_of_simulated_customers(void **state)
+{
+    (void)state;
+    const svcm_bgnbd_params truth = {0.6, 5.0, 0.9, 3.0};
+    const size_t n = 60000;
+    double *x = malloc(n * sizeof *x), *tx = malloc(n * sizeof *tx), *T = malloc(n * sizeof *T);
+    uint64_t s = 42;
+    for (size_t i = 0; i < n; i++) {
+        double lam = rng_gamma(&s, truth.r) / truth.alpha;
+        double ga = rng_gamma(&s, truth.a), gb = rng_gamma(&s, truth.b), p = ga / (ga + gb);
+        T[i] = 52.0 - (double)(i % 13); /* weekly cohorts */
+        double t = 0.0;
+        x[i] = 0.0;
+        tx[i] = 0.0;
+        for (;;) {
+            t += -log(rng_unif(&s)) / lam;
+            if (t > T[i])
+                break;
+            x[i] += 1.0;
+            tx[i] = t;
+            if (rng_unif(&s) < p)
+                break;
+        }
+    }
+    svcm_bgnbd_fit_result r;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, n, NULL, NULL, &r, NULL), SVCM_OK);
+    /* Sampling error at n = 60000 is a few percent; allow 10%. */
+    assert_true(fabs(r.params.r / truth.r - 1.0) < 0.1);
+    assert_true(fabs(r.params.alpha / truth.alpha - 1.0) < 0.1);
+    assert_true(fabs(r.params.a / truth.a - 1.0) < 0.1);
+    assert_true(fabs(r.params.b / truth.b - 1.0) < 0.1);
+    free(x);
+    free(tx);
+    free(T);
+}
+
+/* --------------------------------------------------- BG/NBD: bad input */
+
+static void test_bgnbd_bad_records_name_index_and_field_and_leave_output_alone(void **state)
+{
+    (void)state;
+    static const struct {
+        double x, tx, T;
+        const char *field;
+    } bad[] = {
+        {-1, 0, 10, "x"},   {1.5, 1, 10, "x"},  {NAN, 0, 10, "x"},     {INFINITY, 1, 10, "x"},
+        {1, 11, 10, "t_x"}, {1, -1, 10, "t_x"}, {1, NAN, 10, "t_x"},   {0, 2, 10, "t_x"},
+        {1, 1, -1, "T"},    {1, 1, NAN, "T"},   {1, 1, INFINITY, "T"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        double x[3] = {1, 0, bad[k].x}, tx[3] = {1, 0, bad[k].tx}, T[3] = {5, 5, bad[k].T};
+        double out[3] = {-7, -7, -7};
+        svcm_error err;
+        svcm_error_clear(&err);
+        assert_int_equal(svcm_bgnbd_p_alive(&published, x, tx, T, 3, out, &err), SVCM_EINVAL);
+        assert_int_equal(err.code, SVCM_EINVAL);
+        assert_int_equal(err.index, 2);
+        assert_string_equal(err.field, bad[k].field);
+        assert_true(out[0] == -7 && out[1] == -7 && out[2] == -7);
+        svcm_error_clear(&err);
+        assert_int_equal(svcm_bgnbd_expected_purchases(&published, 1.0, x, tx, T, 3, out, &err),
+                         SVCM_EINVAL);
+        assert_int_equal(err.index, 2);
+        assert_true(out[0] == -7);
+        svcm_bgnbd_fit_result r = {.loglik = -7};
+        svcm_error_clear(&err);
+        assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, &r, &err), SVCM_EINVAL);
+        assert_int_equal(err.index, 2);
+        assert_true(r.loglik == -7);
+        double ll = -7;
+        assert_int_equal(svcm_bgnbd_loglik(&published, x, tx, T, 3, &ll, &err), SVCM_EINVAL);
+        assert_true(ll == -7);
+    }
+}
+
+static void test_bgnbd_bad_parameters_and_nulls_are_einval(void **state)
+{
+    (void)state;
+    double x = 1, tx = 1, T = 2, out = -7, t = 1;
+    const char *names[4] = {"r", "alpha", "a", "b"};
+    for (int k = 0; k < 4; k++) {
+        for (int v = 0; v < 3; v++) {
+            svcm_bgnbd_params p = published;
+            double bad = v == 0 ? 0.0 : v == 1 ? -1.0 : NAN;
+            double *f = k == 0 ? &p.r : k == 1 ? &p.alpha : k == 2 ? &p.a : &p.b;
+            *f = bad;
+            svcm_error err;
+            assert_int_equal(svcm_bgnbd_p_alive(&p, &x, &tx, &T, 1, &out, &err), SVCM_EINVAL);
+            assert_string_equal(err.field, names[k]);
+            assert_int_equal(err.index, SVCM_NO_INDEX);
+        }
+    }
+    assert_int_equal(svcm_bgnbd_p_alive(NULL, &x, &tx, &T, 1, &out, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_p_alive(&published, NULL, &tx, &T, 1, &out, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_p_alive(&published, &x, &tx, &T, 1, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_p_alive(&published, NULL, NULL, NULL, 0, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_loglik(&published, &x, &tx, &T, 1, NULL, NULL), SVCM_EINVAL);
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, -1, &x, &tx, &T, 1, &out, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "t");
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, NAN, &x, &tx, &T, 1, &out, NULL),
+                     SVCM_EINVAL);
+    double ts[3] = {1, INFINITY, 2}, o3[3] = {-7, -7, -7};
+    assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&published, ts, 3, o3, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "t");
+    assert_true(o3[0] == -7);
+    assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&published, &t, 1, NULL, NULL),
+                     SVCM_EINVAL);
+    assert_true(out == -7);
+}
+
+static void
+test_bgnbd_expectation_beyond_series_reach_is_enoconv_with_output_untouched(void **state)
+{
+    (void)state;
+    /* z = t/(alpha+T+t) = 1 - 1e-12: the series would need ~1e13 terms. */
+    double x[2] = {1, 0}, tx[2] = {1, 0}, T[2] = {5, 0}, out[2] = {-7, -7}, t = 4.414e12;
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, t, x, tx, T, 2, out, &err),
+                     SVCM_ENOCONV);
+    assert_int_equal(err.index, 1);
+    assert_true(out[0] == -7 && out[1] == -7);
+    assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&published, &t, 1, out, &err),
+                     SVCM_ENOCONV);
+    assert_true(out[0] == -7);
+}
+
+static void test_bgnbd_fit_without_repeaters_or_data_is_eempty(void **state)
+{
+    (void)state;
+    double x[3] = {0, 0, 0}, tx[3] = {0, 0, 0}, T[3] = {4, 5, 6};
+    svcm_bgnbd_fit_result r;
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, &r, &err), SVCM_EEMPTY);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 0, NULL, NULL, &r, &err), SVCM_EEMPTY);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, NULL, &err), SVCM_EINVAL);
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    assert_int_equal(o.max_iter, 200);
+    o.max_iter = 0;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, &o, NULL, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "max_iter");
+    svcm_lifetime_fit_options_init(&o);
+    o.gtol = NAN;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, &o, NULL, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "gtol");
+    svcm_lifetime_fit_options_init(NULL); /* no-op */
+}
+
+static void test_bgnbd_fit_with_too_few_iterations_is_enoconv(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    o.max_iter = 2;
+    svcm_bgnbd_fit_result r = {.loglik = -7};
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, &o, NULL, &r, NULL), SVCM_ENOCONV);
+    assert_true(r.loglik == -7);
+    cdnow_free(&d);
+}
+
+static void test_bgnbd_fit_when_nobody_ever_drops_out_is_enoconv(void **state)
+{
+    (void)state;
+    /* Every customer bought at the very end: the likelihood keeps rising
+     * as the dropout probability goes to 0, so there is no maximum. */
+    double x[4] = {1, 2, 3, 1}, tx[4] = {10, 10, 10, 10}, T[4] = {10, 10, 10, 10};
+    svcm_bgnbd_fit_result r = {.loglik = -7};
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 4, NULL, NULL, &r, &err), SVCM_ENOCONV);
+    assert_int_equal(err.code, SVCM_ENOCONV);
+    assert_true(r.loglik == -7);
+}
+
+/* Allocator that fails after a budget of allocations. */
+static void *fail_alloc(void *ctx, size_t n)
+{
+    int *budget = ctx;
+    return (*budget)-- > 0 ? malloc(n) : NULL;
+}
+static void *fail_realloc(void *ctx, void *p, size_t n)
+{
+    int *budget = ctx;
+    return (*budget)-- > 0 ? realloc(p, n) : NULL;
+}
+static void fail_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+static void test_fits_and_summaries_report_enomem_from_the_allocator(void **state)
+{
+    (void)state;
+    int budget = 0;
+    svcm_allocator al = {fail_alloc, fail_realloc, fail_free, &budget};
+    double x[2] = {1, 0}, tx[2] = {1, 0}, T[2] = {3, 3}, m[2] = {5, 0};
+    svcm_bgnbd_fit_result r;
+    for (int b = 0; b < 2; b++) {
+        budget = b;
+        assert_int_equal(svcm_bgnbd_fit(x, tx, T, 2, NULL, &al, &r, NULL), SVCM_ENOMEM);
+    }
+    budget = 0;
+    svcm_gammagamma_fit_result g;
+    assert_int_equal(svcm_gammagamma_fit(x, m, 2, NULL, &al, &g, NULL), SVCM_ENOMEM);
+    int64_t id = 1, tm = 0;
+    double v = 1;
+    size_t count;
+    svcm_customer_summary out;
+    budget = 0;
+    assert_int_equal(svcm_lifetime_summarize(&id, &tm, &v, 1, 0, NULL, &al, &out, 1, &count, NULL),
+                     SVCM_ENOMEM);
+}
+
+/* ------------------------------------------------------------ Gamma-Gamma */
+
+/* The CDNOW summaries computed from the raw transactions: the mean spends
+ * at full precision, which the note's estimates were made from (the CSV's
+ * zbar is rounded to cents, which moves gamma to 15.448). */
+static size_t cdnow_summaries(svcm_customer_summary **out)
+{
+    txns t;
+    txns_load(&t);
+    *out = malloc(t.n * sizeof **out);
+    size_t count = 0;
+    assert_int_equal(svcm_lifetime_summarize(t.id, t.time, t.value, t.n,
+                                             cdnow_end_day_1997_09_30 * 86400, NULL, NULL, *out,
+                                             t.n, &count, NULL),
+                     SVCM_OK);
+    txns_free(&t);
+    return count;
+}
+
+static void test_gammagamma_fit_reproduces_fader_hardie_2013_cdnow_estimates(void **state)
+{
+    (void)state;
+    svcm_customer_summary *s;
+    size_t n = cdnow_summaries(&s);
+    double *x = malloc(n * sizeof *x), *m = malloc(n * sizeof *m);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = s[i].x;
+        m[i] = s[i].mean_spend;
+    }
+    svcm_gammagamma_fit_result g;
+    svcm_error err;
+    assert_int_equal(svcm_gammagamma_fit(x, m, n, NULL, NULL, &g, &err), SVCM_OK);
+    assert_int_equal(g.n, 946);     /* [FH13]: the customers with x > 0 */
+    CLOSE(g.params.p, 6.25, 0.005); /* [FH13], two decimals */
+    CLOSE(g.params.q, 3.74, 0.005);
+    CLOSE(g.params.gamma, 15.44, 0.005);
+    CLOSE(g.loglik, -4055.9177, 0.0005); /* CLVTools' reference value */
+    double ll;
+    assert_int_equal(svcm_gammagamma_loglik(&g.params, x, m, n, &ll, NULL), SVCM_OK);
+    CLOSE(ll, g.loglik, 1e-6);
+    free(x);
+    free(m);
+    free(s);
+}
+
+static void test_gammagamma_loglik_matches_hand_computation(void **state)
+{
+    (void)state;
+    /* p = 1, q = 2, gamma = 1; x = 1, m = 1:
+     * Gamma(3)/(Gamma(1) Gamma(2)) 1^2 1^0 1^1 / (1 + 1)^3 = 2/8.
+     * x = 2, m = 0.5: Gamma(4)/(Gamma(2) Gamma(2)) 0.5^1 2^2 / 2^4 = 6*2/16.
+     * x = 0 contributes nothing. */
+    svcm_gammagamma_params p = {1, 2, 1};
+    const double x[3] = {1, 2, 0}, m[3] = {1, 0.5, 0};
+    double ll;
+    assert_int_equal(svcm_gammagamma_loglik(&p, x, m, 3, &ll, NULL), SVCM_OK);
+    CLOSE(ll, log(0.25) + log(0.75), 1e-14);
+}
+
+static void test_gammagamma_conditional_spend_matches_hand_computation(void **state)
+{
+    (void)state;
+    /* [FH13] parameters; x = 2, m = 22.35: 6.25 (15.44 + 44.7) / (12.5 +
+     * 2.74) = 375.875 / 15.24 = 24.6637139...; x = 0: the population mean
+     * p gamma / (q - 1) = 96.5 / 2.74 = 35.2189781... */
+    svcm_gammagamma_params p = {6.25, 3.74, 15.44};
+    const double x[2] = {2, 0}, m[2] = {22.35, 0};
+    double e[2];
+    assert_int_equal(svcm_gammagamma_conditional_spend(&p, x, m, 2, e, NULL), SVCM_OK);
+    CLOSE(e[0], 375.875 / 15.24, 1e-12);
+    CLOSE(e[1], 96.5 / 2.74, 1e-12);
+}
+
+static void test_gammagamma_infinite_mean_is_erange_and_bad_input_einval(void **state)
+{
+    (void)state;
+    svcm_gammagamma_params p = {0.2, 0.9, 10};
+    double x[2] = {3, 0}, m[2] = {10, 0}, e[2] = {-7, -7};
+    svcm_error err;
+    /* x = 0 with q = 0.9: the population mean is infinite. */
+    assert_int_equal(svcm_gammagamma_conditional_spend(&p, x, m, 2, e, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 1);
+    assert_true(e[0] == -7);
+    svcm_gammagamma_params ok = {6.25, 3.74, 15.44};
+    double bx[3] = {1, 2, -1}, bm[3] = {1, 1, 1};
+    assert_int_equal(svcm_gammagamma_conditional_spend(&ok, bx, bm, 3, e, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "x");
+    double cm[2] = {1, NAN}, cx[2] = {1, 1};
+    assert_int_equal(svcm_gammagamma_conditional_spend(&ok, cx, cm, 2, e, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "mean_spend");
+    /* In a likelihood, x > 0 needs a positive mean. */
+    double zm[2] = {1, 0};
+    svcm_gammagamma_fit_result g = {.loglik = -7};
+    assert_int_equal(svcm_gammagamma_fit(cx, zm, 2, NULL, NULL, &g, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_true(g.loglik == -7);
+    double ll = -7;
+    assert_int_equal(svcm_gammagamma_loglik(&ok, cx, zm, 2, &ll, &err), SVCM_EINVAL);
+    assert_true(ll == -7);
+    svcm_gammagamma_params badp = {6.25, NAN, 15.44};
+    assert_int_equal(svcm_gammagamma_loglik(&badp, cx, cm, 1, &ll, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "q");
+    /* Only x = 0 records: nothing to fit. */
+    double x0[2] = {0, 0}, m0[2] = {0, 0};
+    assert_int_equal(svcm_gammagamma_fit(x0, m0, 2, NULL, NULL, &g, &err), SVCM_EEMPTY);
+}
+
+static void test_gammagamma_fit_of_identical_spends_is_enoconv(void **state)
+{
+    (void)state;
+    /* No spread across customers: p and q run off to infinity. */
+    double x[4] = {1, 2, 3, 4}, m[4] = {10, 10, 10, 10};
+    svcm_gammagamma_fit_result g;
+    assert_int_equal(svcm_gammagamma_fit(x, m, 4, NULL, NULL, &g, NULL), SVCM_ENOCONV);
+}
+
+/* -------------------------------------------------------------------- CLV */
+
+static void test_clv_matches_hand_computation(void **state)
+{
+    (void)state;
+    /* CLV = margin E(M) sum_k (E[Y(kL)] - E[Y((k-1)L)]) / (1+d)^k with
+     * 3 periods of 4 weeks, d = 0.1, margin 0.5 for customer 1 of CDNOW.
+     * E[Y(t)] at t = 4, 8, 12 come from the (separately tested) expected
+     * purchases; E(M) = 24.6637139... as in the spend test. */
+    svcm_gammagamma_params gg = {6.25, 3.74, 15.44};
+    double x = 2, tx = 30.43, T = 38.86, m = 22.35, e[3];
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(
+            svcm_bgnbd_expected_purchases(&published, 4.0 * (k + 1), &x, &tx, &T, 1, &e[k], NULL),
+            SVCM_OK);
+    double want = 0.5 * (375.875 / 15.24) *
+                  (e[0] / 1.1 + (e[1] - e[0]) / (1.1 * 1.1) + (e[2] - e[1]) / (1.1 * 1.1 * 1.1));
+    svcm_clv_options o;
+    svcm_clv_options_init(&o);
+    assert_int_equal(o.horizon, 12);
+    CLOSE(o.period_length, 4.348214285714286, 1e-12);
+    o.horizon = 3;
+    o.period_length = 4.0;
+    o.discount_rate = 0.1;
+    o.margin = 0.5;
+    double clv;
+    assert_int_equal(svcm_clv(&published, &gg, &x, &tx, &T, &m, 1, &o, &clv, NULL), SVCM_OK);
+    CLOSE(clv, want, 1e-12 * want);
+    /* Undiscounted, the increments telescope: 12 periods of 4.5 weeks give
+     * margin E(M) E[Y(54)]. */
+    o.horizon = 12;
+    o.period_length = 4.5;
+    o.discount_rate = 0.0;
+    double e54;
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, 54.0, &x, &tx, &T, 1, &e54, NULL),
+                     SVCM_OK);
+    assert_int_equal(svcm_clv(&published, &gg, &x, &tx, &T, &m, 1, &o, &clv, NULL), SVCM_OK);
+    CLOSE(clv, 0.5 * (375.875 / 15.24) * e54, 1e-12 * clv);
+    /* Undiscounted, one period: margin E(M) E[Y(L)]. */
+    o.period_length = 4.0;
+    o.horizon = 1;
+    o.discount_rate = 0.0;
+    assert_int_equal(svcm_clv(&published, &gg, &x, &tx, &T, &m, 1, &o, &clv, NULL), SVCM_OK);
+    CLOSE(clv, 0.5 * (375.875 / 15.24) * e[0], 1e-12);
+}
+
+static void test_options_init_fills_documented_defaults_and_accepts_null(void **state)
+{
+    (void)state;
+    svcm_summary_options so;
+    svcm_summary_options_init(&so);
+    assert_int_equal(so.granularity, 86400);
+    assert_int_equal(so.offset, 0);
+    assert_true(so.period == 604800.0);
+    svcm_clv_options co;
+    svcm_clv_options_init(&co);
+    assert_true(co.discount_rate == 0.01 && co.margin == 1.0 && co.horizon == 12);
+    svcm_lifetime_fit_options fo;
+    svcm_lifetime_fit_options_init(&fo);
+    assert_true(fo.gtol == 1e-9);
+    svcm_summary_options_init(NULL);
+    svcm_clv_options_init(NULL);
+    svcm_lifetime_fit_options_init(NULL);
+    /* Empty batches succeed and write nothing. */
+    assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&published, NULL, 0, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(svcm_clv(&published, &(svcm_gammagamma_params){6.25, 3.74, 15.44}, NULL, NULL,
+                              NULL, NULL, 0, NULL, NULL, NULL),
+                     SVCM_OK);
+}
+
+static void test_remaining_null_option_and_range_errors_are_reported(void **state)
+{
+    (void)state;
+    svcm_gammagamma_params gg = {6.25, 3.74, 15.44};
+    double x = 2, tx = 30, T = 38, m = 20, out = -7, ll = -7;
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_expected_purchases(&published, 1, &x, &tx, &T, 1, NULL, NULL),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_gammagamma_loglik(&gg, &x, &m, 1, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_gammagamma_loglik(NULL, &x, &m, 1, &ll, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_gammagamma_conditional_spend(&gg, &x, &m, 1, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_gammagamma_conditional_spend(&gg, NULL, &m, 1, &out, NULL), SVCM_EINVAL);
+    svcm_gammagamma_fit_result g = {.loglik = -7};
+    assert_int_equal(svcm_gammagamma_fit(&x, &m, 1, NULL, NULL, NULL, NULL), SVCM_EINVAL);
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    o.max_iter = 0;
+    assert_int_equal(svcm_gammagamma_fit(&x, &m, 1, &o, NULL, &g, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "max_iter");
+    svcm_lifetime_fit_options_init(&o);
+    o.gtol = -1;
+    assert_int_equal(svcm_gammagamma_fit(&x, &m, 1, &o, NULL, &g, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "gtol");
+    assert_true(g.loglik == -7);
+    /* CLV: bad spend model, bad BG/NBD parameter, infinite expected spend. */
+    assert_int_equal(svcm_clv(&published, NULL, &x, &tx, &T, &m, 1, NULL, &out, &err), SVCM_EINVAL);
+    svcm_bgnbd_params bad = published;
+    bad.b = INFINITY;
+    assert_int_equal(svcm_clv(&bad, &gg, &x, &tx, &T, &m, 1, NULL, &out, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "b");
+    svcm_gammagamma_params heavy = {0.1, 0.5, 1.0};
+    /* record 0: p x + q - 1 = 1.5 > 0; record 1 (x = 0): q - 1 < 0 */
+    double xs[2] = {20, 0}, txs[2] = {30, 0}, Ts[2] = {38, 38}, ms[2] = {20, 0}, outs[2] = {-7, -7};
+    assert_int_equal(svcm_clv(&published, &heavy, xs, txs, Ts, ms, 2, NULL, outs, &err),
+                     SVCM_ERANGE);
+    assert_int_equal(err.index, 1);
+    assert_true(outs[0] == -7 && outs[1] == -7);
+    assert_true(out == -7 && ll == -7);
+    /* Summaries: an end whose slot arithmetic overflows. */
+    int64_t id = 1, tm = 0;
+    double v = 1;
+    size_t count;
+    svcm_customer_summary s;
+    svcm_summary_options so;
+    svcm_summary_options_init(&so);
+    so.offset = 10;
+    assert_int_equal(
+        svcm_lifetime_summarize(&id, &tm, &v, 1, INT64_MIN, &so, NULL, &s, 1, &count, &err),
+        SVCM_EINVAL);
+    assert_string_equal(err.field, "end");
+}
+
+static void test_clv_bad_options_and_records_are_einval(void **state)
+{
+    (void)state;
+    svcm_gammagamma_params gg = {6.25, 3.74, 15.44};
+    double x[2] = {2, 1}, tx[2] = {30, 40}, T[2] = {38, 38}, m[2] = {20, 10}, out[2] = {-7, -7};
+    svcm_error err;
+    assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, NULL, out, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "t_x");
+    assert_true(out[0] == -7);
+    tx[1] = 10;
+    m[1] = -1;
+    assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, NULL, out, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "mean_spend");
+    m[1] = 10;
+    svcm_clv_options o;
+    const char *fields[4] = {"horizon", "period_length", "discount_rate", "margin"};
+    for (int k = 0; k < 4; k++) {
+        svcm_clv_options_init(&o);
+        if (k == 0)
+            o.horizon = 0;
+        else if (k == 1)
+            o.period_length = 0;
+        else if (k == 2)
+            o.discount_rate = -0.1;
+        else
+            o.margin = NAN;
+        assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, &o, out, &err), SVCM_EINVAL);
+        assert_string_equal(err.field, fields[k]);
+    }
+    assert_true(out[0] == -7);
+    assert_int_equal(svcm_clv(NULL, &gg, x, tx, T, m, 2, NULL, out, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, NULL, out, &err), SVCM_OK);
+    assert_true(out[0] > out[1] && out[1] > 0.0);
+}
+
+/* -------------------------------------------------- transaction summaries */
+
+static void test_summaries_of_cdnow_transactions_reproduce_cdnow_summary_csv(void **state)
+{
+    (void)state;
+    /* 1997-09-30 is day 10134 since the epoch; 1997-01-01 is 9862, and
+     * (10134 - 9862) / 7 = 38.857 weeks, the summary's T = 38.86. */
+    assert_int_equal(days_from_civil(1997, 9, 30), cdnow_end_day_1997_09_30);
+    assert_int_equal(days_from_civil(1997, 1, 1), 9862);
+    cdnow d;
+    cdnow_load(&d);
+    svcm_customer_summary *s;
+    size_t n = cdnow_summaries(&s);
+    assert_int_equal(n, d.n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(s[i].id, (int64_t)(i + 1)); /* sorted by id; CSV IDs 1..2357 */
+        assert_true(s[i].x == d.x[i]);
+        CLOSE(s[i].t_x, d.tx[i], 0.005 + 1e-9); /* the CSV rounds to 2 decimals */
+        CLOSE(s[i].T, d.T[i], 0.005 + 1e-9);
+        CLOSE(s[i].mean_spend, d.zbar[i], 0.005 + 1e-9);
+    }
+    /* Customer 1: 1997-01-01 (first), 01-18 and 08-02 (repeats), 12-12
+     * (holdout): x = 2, t_x = 213/7, spend (29.73 + 14.96) / 2. */
+    CLOSE(s[0].t_x, 213.0 / 7.0, 1e-12);
+    CLOSE(s[0].mean_spend, (29.73 + 14.96) / 2.0, 1e-12);
+    assert_int_equal(s[0].first, 9862 * 86400LL);
+    free(s);
+    cdnow_free(&d);
+}
+
+static void test_summaries_merge_same_day_purchases_and_ignore_order(void **state)
+{
+    (void)state;
+    const int64_t D = 86400;
+    /* Customer 7: day 0 twice (first), day 3 twice (one repeat worth 30),
+     * day 10 (repeat worth 5), day 40 after the end (holdout).
+     * Customer 5: only day 2 (no repeat). Customer 9: first after the end. */
+    const int64_t ids[9] = {7, 5, 7, 7, 9, 7, 7, 7, 5};
+    const int64_t tm[9] = {3 * D + 5, 2 * D, 0, 10 * D, 31 * D, 40 * D, 3 * D + 100, 7, 2 * D + 9};
+    const double v[9] = {10, 1, 4, 5, 100, 50, 20, 6, 2};
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    o.period = (double)D; /* days out */
+    svcm_customer_summary out[9];
+    size_t count = 0;
+    assert_int_equal(svcm_lifetime_summarize(ids, tm, v, 9, 30 * D, &o, NULL, out, 9, &count, NULL),
+                     SVCM_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(out[0].id, 5);
+    assert_true(out[0].x == 0 && out[0].t_x == 0 && out[0].mean_spend == 0);
+    CLOSE(out[0].T, 28.0, 1e-12);
+    assert_int_equal(out[0].first, 2 * D);
+    assert_int_equal(out[1].id, 7);
+    assert_true(out[1].x == 2);
+    CLOSE(out[1].t_x, 10.0, 1e-12);
+    CLOSE(out[1].T, 30.0, 1e-12);
+    CLOSE(out[1].mean_spend, (10 + 20 + 5) / 2.0, 1e-12);
+    assert_int_equal(out[1].first, 0);
+}
+
+static void test_summaries_slot_offset_moves_day_boundaries(void **state)
+{
+    (void)state;
+    /* 23:00 and 01:00 UTC are different UTC days but the same day at UTC-5
+     * (offset -18000 s: slots start at 05:00 UTC). */
+    const int64_t ids[2] = {1, 1}, tm[2] = {23 * 3600, 25 * 3600};
+    const double v[2] = {1, 2};
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    svcm_customer_summary out[2];
+    size_t count;
+    assert_int_equal(
+        svcm_lifetime_summarize(ids, tm, v, 2, 86400 * 10, &o, NULL, out, 2, &count, NULL),
+        SVCM_OK);
+    assert_true(out[0].x == 1);
+    o.offset = -18000;
+    assert_int_equal(
+        svcm_lifetime_summarize(ids, tm, v, 2, 86400 * 10, &o, NULL, out, 2, &count, NULL),
+        SVCM_OK);
+    assert_true(out[0].x == 0);
+}
+
+static void test_summaries_measure_with_zero_capacity_and_reject_bad_values(void **state)
+{
+    (void)state;
+    const int64_t ids[3] = {1, 2, 3}, tm[3] = {0, 0, 0};
+    double v[3] = {1, 2, 3};
+    size_t count = 0;
+    svcm_error err;
+    assert_int_equal(svcm_lifetime_summarize(ids, tm, v, 3, 0, NULL, NULL, NULL, 0, &count, &err),
+                     SVCM_ENOSPC);
+    assert_int_equal(count, 3);
+    svcm_customer_summary out[3] = {{.id = -7}, {.id = -7}, {.id = -7}};
+    assert_int_equal(svcm_lifetime_summarize(ids, tm, v, 3, 0, NULL, NULL, out, 2, &count, &err),
+                     SVCM_ENOSPC);
+    assert_int_equal(out[0].id, -7);
+    const double badv[3] = {NAN, INFINITY, -1};
+    for (int k = 0; k < 3; k++) {
+        v[1] = badv[k];
+        assert_int_equal(
+            svcm_lifetime_summarize(ids, tm, v, 3, 0, NULL, NULL, out, 3, &count, &err),
+            SVCM_EINVAL);
+        assert_int_equal(err.index, 1);
+        assert_string_equal(err.field, "value");
+        assert_int_equal(out[0].id, -7);
+    }
+    v[1] = 2;
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    o.granularity = 0;
+    assert_int_equal(svcm_lifetime_summarize(ids, tm, v, 3, 0, &o, NULL, out, 3, &count, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "granularity");
+    svcm_summary_options_init(&o);
+    o.period = -1;
+    assert_int_equal(svcm_lifetime_summarize(ids, tm, v, 3, 0, &o, NULL, out, 3, &count, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "period");
+    svcm_summary_options_init(&o);
+    o.offset = 1000;
+    const int64_t tmin[3] = {0, INT64_MIN, 0};
+    assert_int_equal(svcm_lifetime_summarize(ids, tmin, v, 3, 0, &o, NULL, out, 3, &count, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "time");
+    assert_int_equal(svcm_lifetime_summarize(ids, tm, v, 3, 0, NULL, NULL, out, 3, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_lifetime_summarize(NULL, tm, v, 3, 0, NULL, NULL, out, 3, &count, &err),
+                     SVCM_EINVAL);
+    /* No transactions: no customers. */
+    assert_int_equal(
+        svcm_lifetime_summarize(NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, &count, &err),
+        SVCM_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(out[0].id, -7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_digamma_matches_closed_forms),
+        cmocka_unit_test(test_bfgs_finds_rosenbrock_minimum_and_reports_iteration_limit),
+        cmocka_unit_test(test_bgnbd_fit_reproduces_fader_hardie_lee_2005_cdnow_estimates),
+        cmocka_unit_test(test_bgnbd_conditional_expectation_matches_hardie_worked_example),
+        cmocka_unit_test(test_bgnbd_unconditional_expectation_matches_hardie_workbook),
+        cmocka_unit_test(test_bgnbd_conditional_expectation_matches_posterior_integration),
+        cmocka_unit_test(test_bgnbd_expected_purchases_is_continuous_through_a_equal_1),
+        cmocka_unit_test(test_bgnbd_expected_purchases_slope_at_zero_is_rate_times_p_alive),
+        cmocka_unit_test(test_bgnbd_unconditional_is_conditional_for_a_customer_seen_for_no_time),
+        cmocka_unit_test(test_bgnbd_p_alive_matches_hand_computation),
+        cmocka_unit_test(test_bgnbd_p_alive_of_long_silent_heavy_buyer_is_tiny_not_nan),
+        cmocka_unit_test(test_bgnbd_loglik_matches_hand_computation),
+        cmocka_unit_test(test_bgnbd_fit_of_duplicated_data_has_same_estimates_and_double_loglik),
+        cmocka_unit_test(test_bgnbd_fit_recovers_parameters_of_simulated_customers),
+        cmocka_unit_test(test_bgnbd_bad_records_name_index_and_field_and_leave_output_alone),
+        cmocka_unit_test(test_bgnbd_bad_parameters_and_nulls_are_einval),
+        cmocka_unit_test(
+            test_bgnbd_expectation_beyond_series_reach_is_enoconv_with_output_untouched),
+        cmocka_unit_test(test_bgnbd_fit_without_repeaters_or_data_is_eempty),
+        cmocka_unit_test(test_bgnbd_fit_with_too_few_iterations_is_enoconv),
+        cmocka_unit_test(test_bgnbd_fit_when_nobody_ever_drops_out_is_enoconv),
+        cmocka_unit_test(test_fits_and_summaries_report_enomem_from_the_allocator),
+        cmocka_unit_test(test_gammagamma_fit_reproduces_fader_hardie_2013_cdnow_estimates),
+        cmocka_unit_test(test_gammagamma_loglik_matches_hand_computation),
+        cmocka_unit_test(test_gammagamma_conditional_spend_matches_hand_computation),
+        cmocka_unit_test(test_gammagamma_infinite_mean_is_erange_and_bad_input_einval),
+        cmocka_unit_test(test_gammagamma_fit_of_identical_spends_is_enoconv),
+        cmocka_unit_test(test_clv_matches_hand_computation),
+        cmocka_unit_test(test_options_init_fills_documented_defaults_and_accepts_null),
+        cmocka_unit_test(test_remaining_null_option_and_range_errors_are_reported),
+        cmocka_unit_test(test_clv_bad_options_and_records_are_einval),
+        cmocka_unit_test(test_summaries_of_cdnow_transactions_reproduce_cdnow_summary_csv),
+        cmocka_unit_test(test_summaries_merge_same_day_purchases_and_ignore_order),
+        cmocka_unit_test(test_summaries_slot_offset_moves_day_boundaries),
+        cmocka_unit_test(test_summaries_measure_with_zero_capacity_and_reject_bad_values),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
