@@ -171,8 +171,10 @@ int cli_cmd_demo(int argc, char **argv)
     snprintf(svg_resp, sizeof svg_resp, "%s/first_response.svg", dir);
     snprintf(svg_pdca, sizeof svg_pdca, "%s/pdca.svg", dir);
     int rc = 0;
-    rc |= run("Customer tiers", cli_cmd_segment,
-              (char *[]){"segment", customers, "--summary-only", "--svg", svg_tiers, NULL});
+    rc |= run("Customer tiers, with P(alive) and CLV from BG/NBD and Gamma-Gamma fits",
+              cli_cmd_segment,
+              (char *[]){"segment", customers, "--lifetime", "--summary-only", "--svg", svg_tiers,
+                         NULL});
     rc |= run("Ticket KPIs per channel (24x7 clock; first response 1h, resolution 24h)",
               cli_cmd_kpi,
               (char *[]){"kpi", tickets, "--by", "channel", "--svg", svg_resp, NULL});

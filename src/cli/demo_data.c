@@ -39,30 +39,51 @@ static void iso(char *buf, size_t size, int64_t t)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 }
 
+/* Gamma(shape, 1) by Marsaglia & Tsang (2000), with the shape < 1 boost. */
+static double gamma1(rng *r, double shape)
+{
+    if (shape < 1.0)
+        return gamma1(r, shape + 1.0) * pow(unif(r), 1.0 / shape);
+    double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x = normal(r), v = 1.0 + c * x;
+        if (v <= 0)
+            continue;
+        v = v * v * v;
+        double u = unif(r);
+        if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+            return d * v;
+    }
+}
+
 int cli_demo_customers(FILE *out, uint64_t seed, long n)
 {
+    /* Customers simulated from the BG/NBD story (Fader, Hardie & Lee 2005),
+     * in weeks: purchase rate lambda ~ Gamma(r = 0.8, alpha = 4), dropout
+     * probability after each repeat purchase p ~ Beta(a = 0.6, b = 5);
+     * spend per purchase ~ Gamma(6, nu), nu ~ Gamma(4, 1/15) (Gamma-Gamma
+     * spend model). Customers joined uniformly over the last 2 years. */
     rng r = {seed};
     fputs("id,recency_days,frequency,monetary,tenure_days\n", out);
     for (long i = 0; i < n; i++) {
-        double u = unif(&r);
-        double tenure, recency, freq, spend;
-        if (u < 0.12) { /* new: joined recently, one or two purchases */
-            tenure = 1 + pick(&r, 45);
-            freq = 1 + pick(&r, 2);
-            recency = pick(&r, (long)tenure + 1);
-        } else if (u < 0.30) { /* lapsed: nothing for a long time */
-            tenure = 200 + pick(&r, 900);
-            recency = 181 + pick(&r, (long)tenure - 180);
-            freq = 1 + floor(expo(&r, 3.0));
-        } else { /* active base, a heavy tail of big spenders */
-            tenure = 60 + pick(&r, 1400);
-            recency = floor(expo(&r, 35.0));
-            if (recency > tenure)
-                recency = tenure;
-            freq = 2 + floor(expo(&r, 7.0));
+        double T = 1.0 + floor(unif(&r) * 730.0) / 7.0; /* weeks since first purchase */
+        double lambda = gamma1(&r, 0.8) / 4.0;
+        double ga = gamma1(&r, 0.6), gb = gamma1(&r, 5.0), p = ga / (ga + gb);
+        double nu = gamma1(&r, 4.0) / 15.0;
+        double t = 0.0, t_x = 0.0, spend = gamma1(&r, 6.0) / nu;
+        long x = 0;
+        for (;;) {
+            t += expo(&r, 1.0 / lambda);
+            if (t > T)
+                break;
+            x++;
+            t_x = t;
+            spend += gamma1(&r, 6.0) / nu;
+            if (unif(&r) < p)
+                break; /* became inactive after this purchase */
         }
-        spend = freq * exp(3.6 + 0.8 * normal(&r));
-        fprintf(out, "C%05ld,%.0f,%.0f,%.2f,%.0f\n", i + 1, recency, freq, spend, tenure);
+        double tenure_days = round(T * 7.0), recency_days = round((T - t_x) * 7.0);
+        fprintf(out, "C%05ld,%.0f,%ld,%.2f,%.0f\n", i + 1, recency_days, x + 1, spend, tenure_days);
     }
     return ferror(out) ? -1 : 0;
 }

@@ -245,6 +245,52 @@ class WithFiles(unittest.TestCase):
         self.assertIn("impact", r.stderr)
 
 
+class Lifetime(unittest.TestCase):
+    def test_lifetime_on_cdnow_reproduces_the_published_fit(self):
+        # The CDNOW sample (see shared/data/README.md) as segmentation columns:
+        # frequency = x + 1 purchases, tenure = 7 T days, recency = 7 (T - t_x)
+        # days. svcm segment --lifetime turns them back into (x, t_x, T) and
+        # must reproduce Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414,
+        # a = 0.793, b = 2.426, log-likelihood -9582.4.
+        src = os.path.join(os.environ["SVCM_DATA_DIR"], "cdnow_summary.csv")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "cdnow.csv")
+            with open(src) as f, open(path, "w") as out:
+                out.write("id,recency_days,frequency,monetary,tenure_days\n")
+                for row in csv.DictReader(f):
+                    x, tx, T, z = int(row["x"]), float(row["t_x"]), float(row["T"]), float(row["zbar"])
+                    out.write(f"{row['ID']},{7 * (T - tx)!r},{x + 1},{z * (x + 1)!r},{7 * T!r}\n")
+            r = run("segment", path, "--lifetime", "--summary-only", "--format", "json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            doc = json.loads(r.stdout)
+            bg = [m for m in doc["lifetime"] if m["model"] == "BG/NBD"][0]
+            params = dict(kv.split("=") for kv in bg["parameters"].split())
+            for name, want in (("r", 0.243), ("alpha", 4.414), ("a", 0.793), ("b", 2.426)):
+                self.assertAlmostEqual(float(params[name]), want, delta=0.0006, msg=name)
+            self.assertAlmostEqual(bg["loglik"], -9582.4, delta=0.05)
+            self.assertEqual(bg["customers"], 2357)
+            r = run("segment", path, "--lifetime", "--customers-only", "--format", "csv")
+            recs = list(csv.DictReader(io.StringIO(r.stdout)))
+            self.assertEqual(len(recs), 2357)
+            for rec in recs:
+                self.assertTrue(0.0 <= float(rec["p_alive"]) <= 1.0)
+                self.assertGreaterEqual(float(rec["clv"]), 0.0)
+
+    def test_lifetime_needs_tenure_and_whole_frequencies(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "c.csv")
+            with open(path, "w") as f:
+                f.write("id,recency_days,frequency,monetary\nA,1,2,3\n")
+            r = run("segment", path, "--lifetime")
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("tenure", r.stderr)
+            with open(path, "w") as f:
+                f.write("id,recency_days,frequency,monetary,tenure_days\nA,1,2.5,3,10\n")
+            r = run("segment", path, "--lifetime")
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("'A'", r.stderr)
+
+
 class Demo(unittest.TestCase):
     def test_demo_runs_is_deterministic_and_charts_are_valid_svg(self):
         with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
