@@ -14,6 +14,7 @@
 #include "svcm/lifetime.h"
 #include "svcm/pdca.h"
 #include "svcm/priority.h"
+#include "svcm/segment.h"
 #include "svcm/sketch.h"
 
 #endif /* SVCM_H */

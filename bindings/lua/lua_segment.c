@@ -1,0 +1,699 @@
+/* Lua surface of the segment engine: RFM scores, tiers with reasons, policy
+ * tables and text, per-tier summaries, migration. Tiers and reason codes
+ * keep their C values (tiers 0..4: vip, key, regular, potential, lost). */
+#include "svcmlua.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "svcm/segment.h"
+
+static int fail_field(lua_State *L, int rc, size_t index, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = rc;
+    err.index = index;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmlua_fail(L, rc, &err);
+}
+
+static void push_bytes(lua_State *L, const uint8_t *v, size_t n)
+{
+    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, v[i]);
+        lua_rawseti(L, -2, (lua_Integer)(i + 1));
+    }
+}
+
+static void push_edges(lua_State *L, const svcm_rfm_edges *e)
+{
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, e->bins);
+    lua_setfield(L, -2, "bins");
+    svcmlua_pushdoubles(L, e->recency, (size_t)e->bins - 1);
+    lua_setfield(L, -2, "recency");
+    svcmlua_pushdoubles(L, e->frequency, (size_t)e->bins - 1);
+    lua_setfield(L, -2, "frequency");
+    svcmlua_pushdoubles(L, e->monetary, (size_t)e->bins - 1);
+    lua_setfield(L, -2, "monetary");
+}
+
+/* Edges from the table at idx: {recency = {...}, frequency = {...},
+ * monetary = {...}} (bins, if present, is ignored: it follows the lengths).
+ * Returns 0, or pushes the failure triple and returns its count. */
+static int read_edges(lua_State *L, int idx, svcm_rfm_edges *out)
+{
+    static const char *const keys[3] = {"recency", "frequency", "monetary"};
+    static const char *const fields[3] = {"recency_edges", "frequency_edges", "monetary_edges"};
+    double *dst[3] = {out->recency, out->frequency, out->monetary};
+    size_t len[3];
+    memset(out, 0, sizeof *out);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    for (int i = 0; i < 3; i++) {
+        lua_getfield(L, idx, keys[i]);
+        const double *v = svcmlua_checkdoubles(L, -1, &len[i]);
+        if (len[i] < 1 || len[i] > SVCM_RFM_MAX_BINS - 1) {
+            lua_pop(L, 2);
+            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, fields[i],
+                              "edges need 1 to 9 cut points (2 to 10 bins)");
+        }
+        memcpy(dst[i], v, len[i] * sizeof(double));
+        lua_pop(L, 2);
+    }
+    if (len[1] != len[0] || len[2] != len[0])
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "edges",
+                          "recency, frequency and monetary need the same number of edges");
+    out->bins = (int)len[0] + 1;
+    svcm_error err;
+    int rc = svcm_rfm_edges_check(out, &err);
+    return rc == SVCM_OK ? 0 : svcmlua_fail(L, rc, &err);
+}
+
+/* Customer columns from arguments 1..3 and options tenure / p_alive of the
+ * table at stack index opts (0: no options). Array buffers stay on the
+ * stack until the call returns. */
+static int read_columns(lua_State *L, int opts, svcm_customers *c)
+{
+    static const char *const names[5] = {"recency", "frequency", "monetary", "tenure", "p_alive"};
+    const double *col[5] = {NULL};
+    size_t n[5] = {0};
+    for (int i = 0; i < 3; i++)
+        col[i] = svcmlua_checkdoubles(L, i + 1, &n[i]);
+    for (int i = 3; i < 5; i++) {
+        if (opts == 0 || lua_isnoneornil(L, opts))
+            break;
+        if (lua_getfield(L, opts, names[i]) != LUA_TNIL)
+            col[i] = svcmlua_checkdoubles(L, -1, &n[i]);
+        else
+            n[i] = n[0];
+    }
+    for (int i = 1; i < 5; i++) {
+        if (col[i] != NULL && n[i] != n[0]) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "%s has %zu values but recency has %zu", names[i], n[i],
+                     n[0]);
+            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, names[i], msg);
+        }
+    }
+    memset(c, 0, sizeof *c);
+    c->n = n[0];
+    c->recency = col[0];
+    c->frequency = col[1];
+    c->monetary = col[2];
+    c->tenure = col[3];
+    c->p_alive = col[4];
+    return 0;
+}
+
+/* ------------------------------------------------------------ policy */
+
+static const struct {
+    const char *name;
+    int is_int;
+    size_t offset;
+} policy_keys[] = {
+#define SVCMLUA_KEY(name, is_int) {#name, is_int, offsetof(svcm_segment_policy, name)}
+    SVCMLUA_KEY(bins, 1),
+    SVCMLUA_KEY(churn_days, 0),
+    SVCMLUA_KEY(p_alive_min, 0),
+    SVCMLUA_KEY(new_tenure_days, 0),
+    SVCMLUA_KEY(new_max_frequency, 0),
+    SVCMLUA_KEY(vip_active_days, 0),
+    SVCMLUA_KEY(vip_m_top_scores, 1),
+    SVCMLUA_KEY(vip_min_monetary, 0),
+    SVCMLUA_KEY(key_weight_r, 0),
+    SVCMLUA_KEY(key_weight_f, 0),
+    SVCMLUA_KEY(key_weight_m, 0),
+    SVCMLUA_KEY(key_min_score, 0),
+#undef SVCMLUA_KEY
+};
+#define NPOLICY_KEYS (sizeof policy_keys / sizeof policy_keys[0])
+
+static void push_policy(lua_State *L, const svcm_segment_policy *p)
+{
+    lua_createtable(L, 0, (int)NPOLICY_KEYS);
+    for (size_t k = 0; k < NPOLICY_KEYS; k++) {
+        const char *at = (const char *)p + policy_keys[k].offset;
+        if (policy_keys[k].is_int) {
+            int v;
+            memcpy(&v, at, sizeof v);
+            lua_pushinteger(L, v);
+        } else {
+            double v;
+            memcpy(&v, at, sizeof v);
+            lua_pushnumber(L, v);
+        }
+        lua_setfield(L, -2, policy_keys[k].name);
+    }
+}
+
+/* A policy from the table at idx (absent keys keep their defaults). Unknown
+ * keys and non-numbers raise (misuse); the ranges are checked by the caller. */
+static void read_policy(lua_State *L, int idx, svcm_segment_policy *p)
+{
+    svcm_segment_policy_init(p);
+    if (lua_isnoneornil(L, idx))
+        return;
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        size_t k = NPOLICY_KEYS;
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *key = lua_tostring(L, -2);
+            for (k = 0; k < NPOLICY_KEYS; k++)
+                if (strcmp(key, policy_keys[k].name) == 0)
+                    break;
+        }
+        if (k == NPOLICY_KEYS)
+            luaL_error(L, "policy: unknown key '%s'",
+                       lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+        char *at = (char *)p + policy_keys[k].offset;
+        if (policy_keys[k].is_int) {
+            int ok = 0;
+            lua_Integer v = lua_tointegerx(L, -1, &ok);
+            if (!ok)
+                luaL_error(L, "policy: '%s' must be an integer", policy_keys[k].name);
+            int iv = (v < -1000000 || v > 1000000) ? 1000000 : (int)v; /* out of range anyway */
+            memcpy(at, &iv, sizeof iv);
+        } else {
+            if (lua_type(L, -1) != LUA_TNUMBER)
+                luaL_error(L, "policy: '%s' must be a number", policy_keys[k].name);
+            double v = lua_tonumber(L, -1);
+            memcpy(at, &v, sizeof v);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* svcm.policy([tbl]) -> full policy table, or nil, msg, code */
+static int l_policy(lua_State *L)
+{
+    lua_settop(L, 1);
+    svcm_segment_policy p;
+    read_policy(L, 1, &p);
+    svcm_error err;
+    int rc = svcm_segment_policy_check(&p, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_policy(L, &p);
+    return 1;
+}
+
+/* svcm.policy_from_text(text) -> policy table, or nil, msg, code (the error
+ * message names the line; the code is EFORMAT or EINVAL) */
+static int l_policy_from_text(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    svcm_segment_policy p;
+    svcm_error err;
+    int rc = svcm_segment_policy_parse(text, len, &p, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_policy(L, &p);
+    return 1;
+}
+
+/* svcm.policy_to_text(tbl) -> string, or nil, msg, code */
+static int l_policy_to_text(lua_State *L)
+{
+    lua_settop(L, 1);
+    svcm_segment_policy p;
+    read_policy(L, 1, &p);
+    svcm_error err;
+    int rc = svcm_segment_policy_check(&p, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    size_t len = 0;
+    (void)svcm_segment_policy_format(&p, NULL, 0, &len);
+    char *buf = lua_newuserdatauv(L, len + 1, 0);
+    rc = svcm_segment_policy_format(&p, buf, len + 1, &len);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushlstring(L, buf, len);
+    return 1;
+}
+
+/* ------------------------------------------------------------ functions */
+
+/* svcm.rfm_edges(values [, bins [, sorted]]) -> {edges...} */
+static int l_rfm_edges(lua_State *L)
+{
+    lua_settop(L, 3); /* optional arguments become nil slots below the buffers */
+    size_t n;
+    const double *v = svcmlua_checkdoubles(L, 1, &n);
+    lua_Integer bins = luaL_optinteger(L, 2, 5);
+    int is_sorted = lua_toboolean(L, 3);
+    if (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS)
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
+    double e[SVCM_RFM_MAX_BINS - 1];
+    svcm_error err;
+    int rc = is_sorted ? svcm_rfm_sorted_edges(v, n, (int)bins, e, &err)
+                       : svcm_rfm_column_edges(v, n, (int)bins, e, NULL, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    svcmlua_pushdoubles(L, e, (size_t)bins - 1);
+    return 1;
+}
+
+/* svcm.rfm_scores(recency, frequency, monetary [, {bins =, edges =}])
+ * -> {r = {...}, f = {...}, m = {...}, edges = {...}} */
+static int l_rfm_scores(lua_State *L)
+{
+    lua_settop(L, 4);
+    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    svcm_customers c;
+    int nret = read_columns(L, 0, &c); /* no optional columns here */
+    if (nret)
+        return nret;
+    lua_Integer bins = svcmlua_optfield_integer(L, 4, "bins", 5);
+    svcm_rfm_edges e;
+    int fit = 1;
+    if (!lua_isnoneornil(L, 4)) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        if (lua_getfield(L, 4, "edges") != LUA_TNIL) {
+            fit = 0;
+            nret = read_edges(L, lua_gettop(L), &e);
+            if (nret)
+                return nret;
+        }
+        lua_pop(L, 1);
+    }
+    if (fit && (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS))
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
+    uint8_t *buf = lua_newuserdatauv(L, 3 * c.n + 1, 0);
+    svcm_error err;
+    int rc = fit ? svcm_rfm_fit(&c, (int)bins, &e, NULL, &err) : SVCM_OK;
+    if (rc == SVCM_OK)
+        rc = svcm_rfm_score(&c, &e, buf, buf + c.n, buf + 2 * c.n, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, 0, 4);
+    push_bytes(L, buf, c.n);
+    lua_setfield(L, -2, "r");
+    push_bytes(L, buf + c.n, c.n);
+    lua_setfield(L, -2, "f");
+    push_bytes(L, buf + 2 * c.n, c.n);
+    lua_setfield(L, -2, "m");
+    push_edges(L, &e);
+    lua_setfield(L, -2, "edges");
+    return 1;
+}
+
+/* Policy and edges from the options table at opts (absent: defaults and
+ * fitting). Returns 0, or the failure triple's count. */
+static int read_policy_edges(lua_State *L, int opts, svcm_segment_policy *p, svcm_rfm_edges *e,
+                             int *fit)
+{
+    *fit = 1;
+    if (lua_isnoneornil(L, opts)) {
+        svcm_segment_policy_init(p);
+        return 0;
+    }
+    luaL_checktype(L, opts, LUA_TTABLE);
+    lua_getfield(L, opts, "policy");
+    read_policy(L, -1, p);
+    lua_pop(L, 1);
+    if (lua_getfield(L, opts, "edges") != LUA_TNIL) {
+        *fit = 0;
+        int nret = read_edges(L, lua_gettop(L), e);
+        if (nret)
+            return nret;
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* Check, fit unless edges were given, tier; push the result table. */
+static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segment_policy *p,
+                        svcm_rfm_edges *e, int fit)
+{
+    uint8_t *buf = lua_newuserdatauv(L, 5 * c->n + 1, 0);
+    svcm_error err;
+    /* The policy first, so that a bad one is named before any fitting; the
+     * fit and the assignment check the records themselves. */
+    int rc = svcm_segment_policy_check(p, &err);
+    if (rc == SVCM_OK && fit)
+        rc = svcm_rfm_fit(c, p->bins, e, NULL, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_segment_assign(c, p, e, buf, buf + c->n, buf + 2 * c->n, buf + 3 * c->n,
+                                 buf + 4 * c->n, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    static const char *const names[5] = {"tiers", "reasons", "r", "f", "m"};
+    lua_createtable(L, 0, 6);
+    for (int i = 0; i < 5; i++) {
+        push_bytes(L, buf + (size_t)i * c->n, c->n);
+        lua_setfield(L, -2, names[i]);
+    }
+    push_edges(L, e);
+    lua_setfield(L, -2, "edges");
+    lua_createtable(L, 0, SVCM_REASON_COUNT); /* reason_names[code], code 0..7 */
+    for (int i = 0; i < SVCM_REASON_COUNT; i++) {
+        lua_pushstring(L, svcm_segment_reason_name(i));
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "reason_names");
+    return 1;
+}
+
+/* svcm.segment(recency, frequency, monetary [, {tenure =, p_alive =,
+ * policy =, edges =}]) -> {tiers, reasons, r, f, m, edges, reason_names} */
+static int l_segment(lua_State *L)
+{
+    lua_settop(L, 4);
+    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    if (!lua_isnoneornil(L, 4))
+        luaL_checktype(L, 4, LUA_TTABLE);
+    svcm_customers c;
+    int nret = read_columns(L, 4, &c);
+    if (nret)
+        return nret;
+    svcm_segment_policy p;
+    svcm_rfm_edges e;
+    int fit;
+    nret = read_policy_edges(L, 4, &p, &e, &fit);
+    if (nret)
+        return nret;
+    return segment_view(L, &c, &p, &e, fit);
+}
+
+/* A number field of record table at idx; returns 1 when present. Raises
+ * when required and absent, or not a number. */
+static int record_field(lua_State *L, int idx, lua_Integer i, const char *key, int required,
+                        double *out)
+{
+    int t = lua_getfield(L, idx, key);
+    if (t == LUA_TNIL && !required) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (t != LUA_TNUMBER)
+        luaL_error(L, "records[%d].%s: number expected, got %s", (int)i, key,
+                   lua_typename(L, t));
+    *out = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* svcm.segment_records({{id =, recency =, frequency =, monetary =
+ * [, tenure =] [, p_alive =]}, ...} [, {policy =, edges =}]): tenure and
+ * p_alive may be absent per record. */
+static int l_segment_records(lua_State *L)
+{
+    lua_settop(L, 2);
+    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    luaL_checktype(L, 1, LUA_TTABLE);
+    size_t n = (size_t)lua_rawlen(L, 1);
+    if (n > SIZE_MAX / sizeof(svcm_customer) - 1)
+        return luaL_argerror(L, 1, "too many records");
+    svcm_customer *recs = lua_newuserdatauv(L, n * sizeof *recs + 1, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_Integer li = (lua_Integer)(i + 1);
+        if (lua_rawgeti(L, 1, li) != LUA_TTABLE)
+            return luaL_error(L, "records[%d]: table expected", (int)li);
+        int idx = lua_gettop(L);
+        svcm_customer *c = &recs[i];
+        memset(c, 0, sizeof *c);
+        lua_getfield(L, idx, "id");
+        int ok = 0;
+        c->id = (int64_t)lua_tointegerx(L, -1, &ok);
+        if (!ok)
+            return luaL_error(L, "records[%d].id: integer expected", (int)li);
+        lua_pop(L, 1);
+        record_field(L, idx, li, "recency", 1, &c->recency);
+        record_field(L, idx, li, "frequency", 1, &c->frequency);
+        record_field(L, idx, li, "monetary", 1, &c->monetary);
+        if (record_field(L, idx, li, "tenure", 0, &c->tenure))
+            c->flags |= SVCM_CUSTOMER_HAS_TENURE;
+        if (record_field(L, idx, li, "p_alive", 0, &c->p_alive))
+            c->flags |= SVCM_CUSTOMER_HAS_P_ALIVE;
+        lua_pop(L, 1);
+    }
+    svcm_customers view;
+    int rc = svcm_customers_from_records(recs, n, &view);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    svcm_segment_policy p;
+    svcm_rfm_edges e;
+    int fit;
+    int nret = read_policy_edges(L, 2, &p, &e, &fit);
+    if (nret)
+        return nret;
+    return segment_view(L, &view, &p, &e, fit);
+}
+
+/* svcm.rfm_fit(recency, frequency, monetary [, bins]) -> edges table */
+static int l_rfm_fit(lua_State *L)
+{
+    lua_settop(L, 4);
+    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    lua_Integer bins = luaL_optinteger(L, 4, 5);
+    svcm_customers c;
+    int nret = read_columns(L, 0, &c);
+    if (nret)
+        return nret;
+    if (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS)
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
+    svcm_rfm_edges e;
+    svcm_error err;
+    int rc = svcm_rfm_fit(&c, (int)bins, &e, NULL, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_edges(L, &e);
+    return 1;
+}
+
+/* svcm.check_customers(recency, frequency, monetary [, {tenure =, p_alive =}])
+ * -> true, or nil, msg, code naming the first bad record and field */
+static int l_check_customers(lua_State *L)
+{
+    lua_settop(L, 4);
+    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    if (!lua_isnoneornil(L, 4))
+        luaL_checktype(L, 4, LUA_TTABLE);
+    svcm_customers c;
+    int nret = read_columns(L, 4, &c);
+    if (nret)
+        return nret;
+    svcm_error err;
+    int rc = svcm_customers_check(&c, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* Small non-negative integers (tiers, scores) from the table at arg into a
+ * userdata left on the stack; values outside 0..255 fail (returns the
+ * triple count), else 0. */
+static int check_bytes(lua_State *L, int arg, const char *field, const uint8_t **out, size_t *n)
+{
+    const int64_t *v = svcmlua_checkint64s(L, arg, n);
+    uint8_t *b = lua_newuserdatauv(L, *n + 1, 0);
+    for (size_t i = 0; i < *n; i++) {
+        if (v[i] < 0 || v[i] > 255)
+            return fail_field(L, SVCM_EINVAL, i, field, "not a tier or score");
+        b[i] = (uint8_t)v[i];
+    }
+    *out = b;
+    return 0;
+}
+
+/* svcm.tier_summary(tiers, recency, frequency, monetary [, {r =, f =, m =}])
+ * -> sequence of 5 summaries in tier order; tiers may be a segment() result */
+/* When argument arg is a segment() result, replace it by its tiers; returns
+ * 1 if it was one. */
+static int unwrap_tiers(lua_State *L, int arg)
+{
+    if (lua_type(L, arg) == LUA_TTABLE && lua_getfield(L, arg, "tiers") == LUA_TTABLE) {
+        lua_replace(L, arg);
+        return 1;
+    }
+    if (lua_type(L, arg) == LUA_TTABLE)
+        lua_pop(L, 1);
+    return 0;
+}
+
+static int l_tier_summary(lua_State *L)
+{
+    lua_settop(L, 5);
+    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    /* A segment() result as argument 1 brings its tiers and, unless options
+     * are given, its r, f and m scores. */
+    if (lua_isnil(L, 5) && lua_type(L, 1) == LUA_TTABLE && lua_getfield(L, 1, "tiers") != LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, 1);
+        lua_replace(L, 5);
+    } else if (lua_type(L, 1) == LUA_TTABLE && lua_isnil(L, 5)) {
+        lua_pop(L, 1);
+    }
+    unwrap_tiers(L, 1);
+    const uint8_t *tiers, *sc[3] = {NULL, NULL, NULL};
+    size_t nt;
+    int nret = check_bytes(L, 1, "tiers", &tiers, &nt);
+    if (nret)
+        return nret;
+    /* Columns are arguments 2..4: shift them to read_columns' 1..3. */
+    const double *col[3];
+    size_t n[3];
+    static const char *const cnames[3] = {"recency", "frequency", "monetary"};
+    for (int i = 0; i < 3; i++) {
+        col[i] = svcmlua_checkdoubles(L, i + 2, &n[i]);
+        if (n[i] != nt)
+            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, cnames[i],
+                              "column and tiers differ in length");
+    }
+    static const char *const snames[3] = {"r", "f", "m"};
+    if (!lua_isnoneornil(L, 5)) {
+        luaL_checktype(L, 5, LUA_TTABLE);
+        for (int i = 0; i < 3; i++) {
+            if (lua_getfield(L, 5, snames[i]) == LUA_TNIL)
+                continue;
+            size_t ns;
+            nret = check_bytes(L, lua_gettop(L), snames[i], &sc[i], &ns);
+            if (nret)
+                return nret;
+            if (ns != nt)
+                return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, snames[i],
+                                  "scores and tiers differ in length");
+        }
+    }
+    svcm_customers c = {.n = nt, .recency = col[0], .frequency = col[1], .monetary = col[2]};
+    svcm_tier_summary s[SVCM_TIER_COUNT];
+    svcm_error err;
+    int rc = svcm_segment_summarize(&c, tiers, sc[0], sc[1], sc[2], s, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, SVCM_TIER_COUNT, 0);
+    for (int t = 0; t < SVCM_TIER_COUNT; t++) {
+        lua_createtable(L, 0, 12);
+        lua_pushinteger(L, t);
+        lua_setfield(L, -2, "tier");
+        lua_pushstring(L, svcm_tier_name(t));
+        lua_setfield(L, -2, "name");
+        lua_pushinteger(L, (lua_Integer)s[t].count);
+        lua_setfield(L, -2, "count");
+        const double v[9] = {s[t].customer_share, s[t].monetary_total, s[t].monetary_share,
+                             s[t].mean_recency,   s[t].mean_frequency, s[t].mean_monetary,
+                             s[t].mean_r_score,   s[t].mean_f_score,   s[t].mean_m_score};
+        static const char *const vn[9] = {"customer_share", "monetary_total", "monetary_share",
+                                          "mean_recency",   "mean_frequency", "mean_monetary",
+                                          "mean_r_score",   "mean_f_score",   "mean_m_score"};
+        for (int i = 0; i < 9; i++) {
+            lua_pushnumber(L, v[i]);
+            lua_setfield(L, -2, vn[i]);
+        }
+        lua_rawseti(L, -2, t + 1);
+    }
+    return 1;
+}
+
+static void push_counts(lua_State *L, const uint64_t *v)
+{
+    lua_createtable(L, SVCM_TIER_COUNT, 0);
+    for (int i = 0; i < SVCM_TIER_COUNT; i++) {
+        lua_pushinteger(L, (lua_Integer)v[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
+/* svcm.migration(old_ids, old_tiers, new_ids, new_tiers)
+ * -> {counts = {[old+1] = {[new+1] = n}}, arrived = {...}, gone = {...}} */
+static int l_migration(lua_State *L)
+{
+    lua_settop(L, 4);
+    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    unwrap_tiers(L, 2); /* segment() results stand for their tiers */
+    unwrap_tiers(L, 4);
+    size_t no, nn, nto, ntn;
+    const int64_t *oi = svcmlua_checkint64s(L, 1, &no);
+    const int64_t *ni = svcmlua_checkint64s(L, 3, &nn);
+    const uint8_t *ot, *nt;
+    int nret = check_bytes(L, 2, "old_tiers", &ot, &nto);
+    if (nret == 0)
+        nret = check_bytes(L, 4, "new_tiers", &nt, &ntn);
+    if (nret)
+        return nret;
+    if (nto != no || ntn != nn)
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, nto != no ? "old_tiers" : "new_tiers",
+                          "ids and tiers differ in length");
+    svcm_migration mg;
+    svcm_error err;
+    int rc = svcm_segment_migration(oi, ot, no, ni, nt, nn, &mg, NULL, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, 0, 3);
+    lua_createtable(L, SVCM_TIER_COUNT, 0);
+    for (int t = 0; t < SVCM_TIER_COUNT; t++) {
+        push_counts(L, mg.counts[t]);
+        lua_rawseti(L, -2, t + 1);
+    }
+    lua_setfield(L, -2, "counts");
+    push_counts(L, mg.arrived);
+    lua_setfield(L, -2, "arrived");
+    push_counts(L, mg.gone);
+    lua_setfield(L, -2, "gone");
+    return 1;
+}
+
+/* svcm.days_since(instants, as_of) -> {days...} */
+static int l_days_since(lua_State *L)
+{
+    lua_settop(L, 2);
+    size_t n;
+    const int64_t *t = svcmlua_checkint64s(L, 1, &n);
+    lua_Integer as_of = luaL_checkinteger(L, 2);
+    double *out = lua_newuserdatauv(L, n * sizeof(double) + 1, 0);
+    svcm_error err;
+    int rc = svcm_segment_days_since(t, n, (int64_t)as_of, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    svcmlua_pushdoubles(L, out, n);
+    return 1;
+}
+
+/* svcm.reason_name(code) -> string (raises for an unknown code) */
+static int l_reason_name(lua_State *L)
+{
+    lua_Integer code = luaL_checkinteger(L, 1);
+    const char *name = (code >= 0 && code < SVCM_REASON_COUNT)
+                           ? svcm_segment_reason_name((int)code)
+                           : NULL;
+    luaL_argcheck(L, name != NULL, 1, "unknown reason code");
+    lua_pushstring(L, name);
+    return 1;
+}
+
+static const luaL_Reg segment_funcs[] = {
+    {"rfm_edges", l_rfm_edges},
+    {"rfm_scores", l_rfm_scores},
+    {"segment", l_segment},
+    {"segment_records", l_segment_records},
+    {"rfm_fit", l_rfm_fit},
+    {"check_customers", l_check_customers},
+    {"policy", l_policy},
+    {"policy_from_text", l_policy_from_text},
+    {"policy_to_text", l_policy_to_text},
+    {"tier_summary", l_tier_summary},
+    {"migration", l_migration},
+    {"days_since", l_days_since},
+    {"reason_name", l_reason_name},
+    {NULL, NULL},
+};
+
+void svcmlua_open_segment(lua_State *L)
+{
+    luaL_setfuncs(L, segment_funcs, 0);
+    /* REASON_NAMES[code] for code 0..7 (keys are the C codes). */
+    lua_createtable(L, 0, SVCM_REASON_COUNT);
+    for (int i = 0; i < SVCM_REASON_COUNT; i++) {
+        lua_pushstring(L, svcm_segment_reason_name(i));
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "REASON_NAMES");
+}

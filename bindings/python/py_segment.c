@@ -1,0 +1,1253 @@
+/* Python binding of the segment engine: RFM scores, tiers with reasons,
+ * Policy, per-tier summaries, migration. Batch inputs are read zero-copy from
+ * float64 buffers (array('d'), numpy), the C loops run without the GIL and
+ * per-customer results come back as array('B') objects, one byte each. */
+#include "svcmpy.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "svcm/segment.h"
+
+enum {
+    SEG_ARRAY,   /* array.array */
+    SEG_EDGES,   /* RfmEdges */
+    SEG_SCORES,  /* RfmScores */
+    SEG_RESULT,  /* Segmentation */
+    SEG_SUMMARY, /* TierSummary */
+    SEG_MIGRATION,
+    SEG_POLICY,
+    SEG_REASON_NAMES, /* tuple of reason names, by code */
+    SEG_NITEMS
+};
+
+/* ------------------------------------------------------------ helpers */
+
+/* A new struct sequence of engine type `which`; steals every item (NULL
+ * items make the call fail after releasing the others). */
+static PyObject *make_struct(PyObject *module, int which, PyObject **items, int n)
+{
+    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, which);
+    PyObject *o = type ? PyStructSequence_New((PyTypeObject *)type) : NULL;
+    int ok = o != NULL;
+    for (int i = 0; i < n; i++) {
+        if (items[i] == NULL)
+            ok = 0;
+        if (o != NULL)
+            PyStructSequence_SetItem(o, i, items[i]);
+        else
+            Py_XDECREF(items[i]);
+    }
+    if (!ok) {
+        Py_XDECREF(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* array('B') holding a copy of n bytes. */
+static PyObject *byte_array(PyObject *module, const uint8_t *v, size_t n)
+{
+    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_ARRAY);
+    if (type == NULL)
+        return NULL;
+    PyObject *bytes = PyBytes_FromStringAndSize((const char *)v, (Py_ssize_t)n);
+    if (bytes == NULL)
+        return NULL;
+    PyObject *arr = PyObject_CallFunction(type, "sO", "B", bytes);
+    Py_DECREF(bytes);
+    return arr;
+}
+
+static PyObject *float_tuple(const double *v, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        PyObject *x = PyFloat_FromDouble(v[i]);
+        if (x == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, x);
+    }
+    return t;
+}
+
+static PyObject *make_edges(PyObject *module, const svcm_rfm_edges *e)
+{
+    PyObject *items[4] = {PyLong_FromLong(e->bins), float_tuple(e->recency, e->bins - 1),
+                          float_tuple(e->frequency, e->bins - 1),
+                          float_tuple(e->monetary, e->bins - 1)};
+    return make_struct(module, SEG_EDGES, items, 4);
+}
+
+static PyObject *invalid(PyObject *module, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = SVCM_EINVAL;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmpy_raise(module, SVCM_EINVAL, &err);
+}
+
+/* Read one column of edges (any sequence of numbers) into dst. Returns its
+ * length, or -1 with an exception set. */
+static Py_ssize_t read_edge_column(PyObject *module, PyObject *obj, const char *name, double *dst)
+{
+    svcmpy_array a;
+    if (svcmpy_doubles(obj, &a, name) < 0)
+        return -1;
+    Py_ssize_t n = a.n;
+    if (n < SVCM_RFM_MIN_BINS - 1 || n > SVCM_RFM_MAX_BINS - 1) {
+        svcmpy_array_release(&a);
+        invalid(module, name, "edges need 1 to 9 cut points (2 to 10 bins)");
+        return -1;
+    }
+    memcpy(dst, a.data, (size_t)n * sizeof(double));
+    svcmpy_array_release(&a);
+    return n;
+}
+
+/* Edges from an RfmEdges-like object (attributes recency, frequency,
+ * monetary) or a sequence of three sequences. */
+static int parse_edges(PyObject *module, PyObject *obj, svcm_rfm_edges *out)
+{
+    memset(out, 0, sizeof *out);
+    static const char *const names[3] = {"recency_edges", "frequency_edges", "monetary_edges"};
+    static const char *const attrs[3] = {"recency", "frequency", "monetary"};
+    double *dst[3] = {out->recency, out->frequency, out->monetary};
+    Py_ssize_t len[3];
+    int by_key = PyDict_Check(obj);
+    int by_attr = !by_key && PyObject_HasAttrString(obj, "recency");
+    if (!by_key && !by_attr && (!PySequence_Check(obj) || PySequence_Size(obj) != 3)) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "edges: expected RfmEdges, a dict with keys recency, "
+                                         "frequency, monetary, or three sequences");
+        return -1;
+    }
+    for (int i = 0; i < 3; i++) {
+        PyObject *col;
+        if (by_key) {
+            col = PyDict_GetItemString(obj, attrs[i]); /* borrowed */
+            if (col == NULL) {
+                PyErr_Format(PyExc_TypeError, "edges: missing key '%s'", attrs[i]);
+                return -1;
+            }
+            Py_INCREF(col);
+        } else {
+            col = by_attr ? PyObject_GetAttrString(obj, attrs[i]) : PySequence_GetItem(obj, i);
+        }
+        if (col == NULL)
+            return -1;
+        len[i] = read_edge_column(module, col, names[i], dst[i]);
+        Py_DECREF(col);
+        if (len[i] < 0)
+            return -1;
+    }
+    if (len[1] != len[0] || len[2] != len[0]) {
+        invalid(module, "edges", "recency, frequency and monetary need the same number of edges");
+        return -1;
+    }
+    out->bins = (int)len[0] + 1;
+    svcm_error err;
+    int rc = svcm_rfm_edges_check(out, &err);
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The customer columns of a call, with their buffers. */
+typedef struct columns {
+    svcmpy_array a[5]; /* recency, frequency, monetary, tenure, p_alive */
+    svcm_customers view;
+} columns;
+
+static void columns_release(columns *c)
+{
+    for (int i = 0; i < 5; i++)
+        svcmpy_array_release(&c->a[i]);
+}
+
+static int columns_read(PyObject *module, columns *c, PyObject *r, PyObject *f, PyObject *m,
+                        PyObject *t, PyObject *p)
+{
+    memset(c, 0, sizeof *c);
+    PyObject *objs[5] = {r, f, m, t, p};
+    static const char *const names[5] = {"recency", "frequency", "monetary", "tenure", "p_alive"};
+    for (int i = 0; i < 5; i++) {
+        if (i >= 3 && (objs[i] == NULL || objs[i] == Py_None))
+            continue; /* tenure and p_alive are optional */
+        if (svcmpy_doubles(objs[i], &c->a[i], names[i]) < 0) {
+            columns_release(c);
+            return -1;
+        }
+        if (i > 0 && c->a[i].n != c->a[0].n) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "%s has %zd values but recency has %zd", names[i],
+                     c->a[i].n, c->a[0].n);
+            columns_release(c);
+            invalid(module, names[i], msg);
+            return -1;
+        }
+    }
+    c->view.n = (size_t)c->a[0].n;
+    c->view.recency = c->a[0].data;
+    c->view.frequency = c->a[1].data;
+    c->view.monetary = c->a[2].data;
+    c->view.tenure = c->a[3].data;
+    c->view.p_alive = c->a[4].data;
+    return 0;
+}
+
+static int check_bins(PyObject *module, int bins)
+{
+    if (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS) {
+        invalid(module, "bins", "bins must be in 2..10");
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ Policy */
+
+typedef struct PolicyObject {
+    PyObject_HEAD
+    svcm_segment_policy p;
+} PolicyObject;
+
+/* The Policy attributes, in the order of the text form. */
+static const struct {
+    const char *name;
+    int is_int;
+    size_t offset;
+    const char *doc;
+} policy_keys[] = {
+    {"bins", 1, offsetof(svcm_segment_policy, bins), "RFM bins k (2..10); default 5"},
+    {"churn_days", 0, offsetof(svcm_segment_policy, churn_days),
+     "LOST when recency > churn_days; default 180"},
+    {"p_alive_min", 0, offsetof(svcm_segment_policy, p_alive_min),
+     "LOST when p_alive < p_alive_min; default 0.2"},
+    {"new_tenure_days", 0, offsetof(svcm_segment_policy, new_tenure_days),
+     "POTENTIAL when tenure < new_tenure_days; default 90"},
+    {"new_max_frequency", 0, offsetof(svcm_segment_policy, new_max_frequency),
+     "POTENTIAL when frequency <= new_max_frequency; default 1"},
+    {"vip_active_days", 0, offsetof(svcm_segment_policy, vip_active_days),
+     "VIP needs recency <= vip_active_days; default 90"},
+    {"vip_m_top_scores", 1, offsetof(svcm_segment_policy, vip_m_top_scores),
+     "VIP when M is among the top this many scores; default 1"},
+    {"vip_min_monetary", 0, offsetof(svcm_segment_policy, vip_min_monetary),
+     "VIP when monetary >= vip_min_monetary; default inf (off)"},
+    {"key_weight_r", 0, offsetof(svcm_segment_policy, key_weight_r), "weight of R; default 1"},
+    {"key_weight_f", 0, offsetof(svcm_segment_policy, key_weight_f), "weight of F; default 1"},
+    {"key_weight_m", 0, offsetof(svcm_segment_policy, key_weight_m), "weight of M; default 1"},
+    {"key_min_score", 0, offsetof(svcm_segment_policy, key_min_score),
+     "KEY when the weighted mean RFM score >= key_min_score; default 4"},
+};
+#define NPOLICY_KEYS (sizeof policy_keys / sizeof policy_keys[0])
+
+static PyObject *policy_get(PyObject *self, void *closure)
+{
+    size_t k = (size_t)(uintptr_t)closure;
+    const char *base = (const char *)&((PolicyObject *)self)->p + policy_keys[k].offset;
+    if (policy_keys[k].is_int) {
+        int v;
+        memcpy(&v, base, sizeof v);
+        return PyLong_FromLong(v);
+    }
+    double v;
+    memcpy(&v, base, sizeof v);
+    return PyFloat_FromDouble(v);
+}
+
+/* Set key k of p from a Python number (no range check). */
+static int policy_set_value(svcm_segment_policy *p, size_t k, PyObject *value)
+{
+    char *base = (char *)p + policy_keys[k].offset;
+    if (policy_keys[k].is_int) {
+        if (!PyLong_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "%s: expected an int", policy_keys[k].name);
+            return -1;
+        }
+        int overflow = 0;
+        long v = PyLong_AsLongAndOverflow(value, &overflow);
+        if (v == -1 && PyErr_Occurred())
+            return -1;
+        if (overflow || v < -1000000 || v > 1000000)
+            v = 1000000; /* out of every valid range: refused by the check */
+        int iv = (int)v;
+        memcpy(base, &iv, sizeof iv);
+        return 0;
+    }
+    double v = PyFloat_AsDouble(value);
+    if (v == -1.0 && PyErr_Occurred())
+        return -1;
+    memcpy(base, &v, sizeof v);
+    return 0;
+}
+
+static int policy_set(PyObject *self, PyObject *value, void *closure)
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "Policy attributes cannot be deleted");
+        return -1;
+    }
+    size_t k = (size_t)(uintptr_t)closure;
+    PolicyObject *po = (PolicyObject *)self;
+    svcm_segment_policy p = po->p;
+    if (policy_set_value(&p, k, value) < 0)
+        return -1;
+    svcm_error err;
+    int rc = svcm_segment_policy_check(&p, &err);
+    if (rc != SVCM_OK) {
+        svcmpy_raise_type(Py_TYPE(self), rc, &err);
+        return -1;
+    }
+    po->p = p;
+    return 0;
+}
+
+static PyGetSetDef policy_getset[] = {
+    {"bins", policy_get, policy_set, "RFM bins k (2..10); default 5", (void *)(uintptr_t)0},
+    {"churn_days", policy_get, policy_set, "LOST when recency > churn_days; default 180", (void *)(uintptr_t)1},
+    {"p_alive_min", policy_get, policy_set, "LOST when p_alive < p_alive_min; default 0.2", (void *)(uintptr_t)2},
+    {"new_tenure_days", policy_get, policy_set, "POTENTIAL when tenure < new_tenure_days; default 90", (void *)(uintptr_t)3},
+    {"new_max_frequency", policy_get, policy_set, "POTENTIAL when frequency <= new_max_frequency; default 1", (void *)(uintptr_t)4},
+    {"vip_active_days", policy_get, policy_set, "VIP needs recency <= vip_active_days; default 90", (void *)(uintptr_t)5},
+    {"vip_m_top_scores", policy_get, policy_set, "VIP when M is among the top this many scores; default 1", (void *)(uintptr_t)6},
+    {"vip_min_monetary", policy_get, policy_set, "VIP when monetary >= vip_min_monetary; default inf (off)", (void *)(uintptr_t)7},
+    {"key_weight_r", policy_get, policy_set, "weight of R; default 1", (void *)(uintptr_t)8},
+    {"key_weight_f", policy_get, policy_set, "weight of F; default 1", (void *)(uintptr_t)9},
+    {"key_weight_m", policy_get, policy_set, "weight of M; default 1", (void *)(uintptr_t)10},
+    {"key_min_score", policy_get, policy_set, "KEY when the weighted mean RFM score >= key_min_score; default 4", (void *)(uintptr_t)11},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyObject *policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_SetString(PyExc_TypeError, "Policy() takes keyword arguments only");
+        return NULL;
+    }
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    if (kwargs != NULL) {
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(kwargs, &pos, &key, &value)) {
+            size_t k;
+            for (k = 0; k < NPOLICY_KEYS; k++)
+                if (PyUnicode_CompareWithASCIIString(key, policy_keys[k].name) == 0)
+                    break;
+            if (k == NPOLICY_KEYS) {
+                PyErr_Format(PyExc_TypeError, "Policy() got an unexpected keyword argument '%U'",
+                             key);
+                return NULL;
+            }
+            if (policy_set_value(&p, k, value) < 0)
+                return NULL;
+        }
+    }
+    svcm_error err;
+    int rc = svcm_segment_policy_check(&p, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(type, rc, &err);
+    PolicyObject *self = (PolicyObject *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->p = p;
+    return (PyObject *)self;
+}
+
+static void policy_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+PyDoc_STRVAR(policy_from_text_doc,
+             "from_text(text: str) -> Policy\n\n"
+             "Read 'key = value' lines ('#' comments, blank lines allowed); unknown\n"
+             "keys and non-numbers raise FormatError, values out of range\n"
+             "InvalidInput; the exception's index is the 1-based line and its field\n"
+             "the key.");
+static PyObject *policy_from_text(PyObject *cls, PyObject *arg)
+{
+    Py_ssize_t len;
+    const char *text = PyUnicode_AsUTF8AndSize(arg, &len);
+    if (text == NULL)
+        return NULL;
+    svcm_segment_policy p;
+    svcm_error err;
+    int rc = svcm_segment_policy_parse(text, (size_t)len, &p, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
+    PyTypeObject *type = (PyTypeObject *)cls;
+    PolicyObject *self = (PolicyObject *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->p = p;
+    return (PyObject *)self;
+}
+
+PyDoc_STRVAR(policy_to_text_doc,
+             "to_text() -> str\n\nEvery key as 'key = value' lines; from_text() reads it back "
+             "to an equal Policy.");
+static PyObject *policy_to_text(PyObject *self, PyObject *unused)
+{
+    const svcm_segment_policy *p = &((PolicyObject *)self)->p;
+    size_t len = 0;
+    int rc = svcm_segment_policy_format(p, NULL, 0, &len);
+    if (rc != SVCM_ENOSPC)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    char *buf = PyMem_Malloc(len + 1);
+    if (buf == NULL)
+        return PyErr_NoMemory();
+    rc = svcm_segment_policy_format(p, buf, len + 1, &len);
+    PyObject *s = rc == SVCM_OK ? PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len)
+                                : svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    PyMem_Free(buf);
+    return s;
+}
+
+static bool policy_equal(const svcm_segment_policy *a, const svcm_segment_policy *b)
+{
+    for (size_t k = 0; k < NPOLICY_KEYS; k++) {
+        const char *pa = (const char *)a + policy_keys[k].offset;
+        const char *pb = (const char *)b + policy_keys[k].offset;
+        if (memcmp(pa, pb, policy_keys[k].is_int ? sizeof(int) : sizeof(double)) != 0)
+            return false;
+    }
+    return true;
+}
+
+static PyObject *policy_richcompare(PyObject *a, PyObject *b, int op)
+{
+    if ((op != Py_EQ && op != Py_NE) || Py_TYPE(b) != Py_TYPE(a))
+        Py_RETURN_NOTIMPLEMENTED;
+    bool eq = policy_equal(&((PolicyObject *)a)->p, &((PolicyObject *)b)->p);
+    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static PyObject *policy_repr(PyObject *self)
+{
+    const svcm_segment_policy *p = &((PolicyObject *)self)->p;
+    char buf[160];
+    snprintf(buf, sizeof buf, "svcm.Policy(bins=%d, churn_days=%g, key_min_score=%g, ...)",
+             p->bins, p->churn_days, p->key_min_score);
+    return PyUnicode_FromString(buf);
+}
+
+static PyMethodDef policy_methods[] = {
+    {"from_text", policy_from_text, METH_O | METH_CLASS, policy_from_text_doc},
+    {"to_text", policy_to_text, METH_NOARGS, policy_to_text_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(policy_doc,
+             "Policy(**thresholds)\n\n"
+             "The five-tier rules, tried in order: LOST (recency > churn_days, or\n"
+             "p_alive < p_alive_min), POTENTIAL (tenure < new_tenure_days, or\n"
+             "frequency <= new_max_frequency), VIP (recency <= vip_active_days and\n"
+             "M score in the top vip_m_top_scores, or monetary >= vip_min_monetary),\n"
+             "KEY (weighted mean RFM score >= key_min_score), REGULAR. Keywords set\n"
+             "thresholds; values out of range raise InvalidInput naming the field.\n"
+             "Policies compare equal when every threshold is equal.");
+
+static PyType_Slot policy_slots[] = {
+    {Py_tp_new, policy_new},
+    {Py_tp_dealloc, policy_dealloc},
+    {Py_tp_methods, policy_methods},
+    {Py_tp_getset, policy_getset},
+    {Py_tp_richcompare, policy_richcompare},
+    {Py_tp_repr, policy_repr},
+    {Py_tp_doc, (void *)policy_doc},
+    {Py_tp_hash, PyObject_HashNotImplemented},
+    {0, NULL},
+};
+
+static PyType_Spec policy_spec = {"svcm.Policy", sizeof(PolicyObject), 0, Py_TPFLAGS_DEFAULT,
+                                  policy_slots};
+
+/* The policy argument: None (defaults) or a Policy. */
+static int get_policy(PyObject *module, PyObject *obj, svcm_segment_policy *out)
+{
+    if (obj == NULL || obj == Py_None) {
+        svcm_segment_policy_init(out);
+        return 0;
+    }
+    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_POLICY);
+    if (type == NULL)
+        return -1;
+    int is = PyObject_IsInstance(obj, type);
+    if (is < 0)
+        return -1;
+    if (!is) {
+        PyErr_Format(PyExc_TypeError, "policy: expected svcm.Policy or None, got %s",
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    *out = ((PolicyObject *)obj)->p;
+    return 0;
+}
+
+/* ------------------------------------------------------------ functions */
+
+PyDoc_STRVAR(rfm_edges_doc,
+             "rfm_edges(values, bins=5, sorted=False) -> tuple[float, ...]\n\n"
+             "The bins - 1 quantile edges of one column: edge j is the order statistic\n"
+             "x_(ceil(n j / bins)) (Hyndman-Fan definition 1). Pass a sample to fit\n"
+             "from a sample; sorted=True reads already sorted values in O(bins).");
+static PyObject *py_rfm_edges(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"values", "bins", "sorted", NULL};
+    PyObject *values;
+    int bins = 5, is_sorted = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|ip:rfm_edges", kwlist, &values, &bins,
+                                     &is_sorted))
+        return NULL;
+    if (check_bins(module, bins) < 0)
+        return NULL;
+    svcmpy_array a;
+    if (svcmpy_doubles(values, &a, "values") < 0)
+        return NULL;
+    double e[SVCM_RFM_MAX_BINS - 1];
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = is_sorted ? svcm_rfm_sorted_edges(a.data, (size_t)a.n, bins, e, &err)
+                   : svcm_rfm_column_edges(a.data, (size_t)a.n, bins, e, NULL, &err);
+    Py_END_ALLOW_THREADS
+    svcmpy_array_release(&a);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return float_tuple(e, bins - 1);
+}
+
+PyDoc_STRVAR(rfm_scores_doc,
+             "rfm_scores(recency, frequency, monetary, bins=5, edges=None) -> RfmScores\n\n"
+             "Score each customer 1..bins on R (most recent highest), F and M. Edges\n"
+             "are fitted from the population unless given (an RfmEdges, or three\n"
+             "sequences of bins - 1 non-decreasing numbers). A value on an edge takes\n"
+             "the lower bin; equal values always get equal scores. Results r, f, m\n"
+             "are array('B'); bins is ignored when edges are given.");
+static PyObject *py_rfm_scores(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"recency", "frequency", "monetary", "bins", "edges", NULL};
+    PyObject *r, *f, *m, *edges_obj = Py_None;
+    int bins = 5;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|iO:rfm_scores", kwlist, &r, &f, &m,
+                                     &bins, &edges_obj))
+        return NULL;
+    svcm_rfm_edges e;
+    int fit = edges_obj == Py_None;
+    if (fit ? check_bins(module, bins) < 0 : parse_edges(module, edges_obj, &e) < 0)
+        return NULL;
+    columns c;
+    if (columns_read(module, &c, r, f, m, NULL, NULL) < 0)
+        return NULL;
+    size_t n = c.view.n;
+    uint8_t *buf = PyMem_Malloc(3 * n + 1);
+    if (buf == NULL) {
+        columns_release(&c);
+        return PyErr_NoMemory();
+    }
+    svcm_error err;
+    int rc = SVCM_OK;
+    Py_BEGIN_ALLOW_THREADS
+    if (fit)
+        rc = svcm_rfm_fit(&c.view, bins, &e, NULL, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_rfm_score(&c.view, &e, buf, buf + n, buf + 2 * n, &err);
+    Py_END_ALLOW_THREADS
+    columns_release(&c);
+    PyObject *res = NULL;
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+    } else {
+        PyObject *items[4] = {byte_array(module, buf, n), byte_array(module, buf + n, n),
+                              byte_array(module, buf + 2 * n, n), make_edges(module, &e)};
+        res = make_struct(module, SEG_SCORES, items, 4);
+    }
+    PyMem_Free(buf);
+    return res;
+}
+
+PyDoc_STRVAR(segment_doc,
+             "segment(recency, frequency, monetary, tenure=None, policy=None, p_alive=None,\n"
+             "        edges=None) -> Segmentation\n\n"
+             "Tier every customer under a Policy (default Policy()). tiers are ints\n"
+             "0..4 in the order VIP, KEY, REGULAR, POTENTIAL, LOST; reasons are the\n"
+             "rule codes (names in REASON_NAMES); both, and the scores r, f, m, are\n"
+             "array('B'). Edges are fitted with policy.bins unless given (an empty\n"
+             "population then raises EmptyError); reason_names[code] names a reason.");
+/* Check, fit (unless edges are given) and tier the customers of a view;
+ * returns a Segmentation, or NULL with an exception set. */
+static PyObject *segment_view(PyObject *module, const svcm_customers *view,
+                              const svcm_segment_policy *p, int fit, svcm_rfm_edges *e)
+{
+    size_t n = view->n;
+    uint8_t *buf = PyMem_Malloc(5 * n + 1);
+    if (buf == NULL)
+        return PyErr_NoMemory();
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    /* The policy first, so that a bad one is named before any fitting; the
+     * fit and the assignment check the records themselves. */
+    rc = svcm_segment_policy_check(p, &err);
+    if (rc == SVCM_OK && fit)
+        rc = svcm_rfm_fit(view, p->bins, e, NULL, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_segment_assign(view, p, e, buf, buf + n, buf + 2 * n, buf + 3 * n, buf + 4 * n,
+                                 &err);
+    Py_END_ALLOW_THREADS
+    PyObject *res = NULL;
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+    } else {
+        PyObject *names = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_REASON_NAMES);
+        PyObject *items[7] = {byte_array(module, buf, n),         byte_array(module, buf + n, n),
+                              byte_array(module, buf + 2 * n, n), byte_array(module, buf + 3 * n, n),
+                              byte_array(module, buf + 4 * n, n), make_edges(module, e),
+                              Py_XNewRef(names)};
+        res = make_struct(module, SEG_RESULT, items, 7);
+    }
+    PyMem_Free(buf);
+    return res;
+}
+
+static PyObject *py_segment(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"recency", "frequency", "monetary", "tenure", "policy",
+                             "p_alive", "edges", NULL};
+    PyObject *r, *f, *m, *t = Py_None, *pol = Py_None, *pa = Py_None, *edges_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OOOO:segment", kwlist, &r, &f, &m, &t,
+                                     &pol, &pa, &edges_obj))
+        return NULL;
+    svcm_segment_policy p;
+    if (get_policy(module, pol, &p) < 0)
+        return NULL;
+    svcm_rfm_edges e;
+    int fit = edges_obj == Py_None;
+    if (!fit && parse_edges(module, edges_obj, &e) < 0)
+        return NULL;
+    columns c;
+    if (columns_read(module, &c, r, f, m, t, pa) < 0)
+        return NULL;
+    PyObject *res = segment_view(module, &c.view, &p, fit, &e);
+    columns_release(&c);
+    return res;
+}
+
+/* A number field of a record; *present = 0 for None when optional. */
+static int record_number(PyObject *rec, Py_ssize_t i, Py_ssize_t idx, const char *name,
+                         int optional, double *out, int *present)
+{
+    PyObject *item = PySequence_Fast_GET_ITEM(rec, i);
+    if (optional && item == Py_None) {
+        *present = 0;
+        return 0;
+    }
+    double v = PyFloat_AsDouble(item);
+    if (v == -1.0 && PyErr_Occurred()) {
+        PyErr_Format(PyExc_TypeError, "records[%zd].%s: expected a number", idx, name);
+        return -1;
+    }
+    *out = v;
+    *present = 1;
+    return 0;
+}
+
+PyDoc_STRVAR(segment_records_doc,
+             "segment_records(records, policy=None, edges=None) -> Segmentation\n\n"
+             "Like segment(), for records (id, recency, frequency, monetary[, tenure\n"
+             "[, p_alive]]) where tenure and p_alive may be None per record (unknown\n"
+             "for that customer only). Results are in record order.");
+static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"records", "policy", "edges", NULL};
+    PyObject *recs_obj, *pol = Py_None, *edges_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO:segment_records", kwlist, &recs_obj,
+                                     &pol, &edges_obj))
+        return NULL;
+    svcm_segment_policy p;
+    if (get_policy(module, pol, &p) < 0)
+        return NULL;
+    svcm_rfm_edges e;
+    int fit = edges_obj == Py_None;
+    if (!fit && parse_edges(module, edges_obj, &e) < 0)
+        return NULL;
+    PyObject *seq = PySequence_Fast(recs_obj, "records: expected a sequence of records");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    svcm_customer *recs = PyMem_Malloc((size_t)n * sizeof *recs + 1);
+    PyObject *res = NULL;
+    if (recs == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *rec = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "");
+        if (rec == NULL || PySequence_Fast_GET_SIZE(rec) < 4 || PySequence_Fast_GET_SIZE(rec) > 6) {
+            Py_XDECREF(rec);
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError,
+                         "records[%zd]: expected (id, recency, frequency, monetary[, tenure"
+                         "[, p_alive]])", i);
+            goto done;
+        }
+        Py_ssize_t len = PySequence_Fast_GET_SIZE(rec);
+        svcm_customer *c = &recs[i];
+        memset(c, 0, sizeof *c);
+        long long id = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(rec, 0));
+        int present = 0, bad = id == -1 && PyErr_Occurred();
+        if (bad) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "records[%zd].id: expected an int64", i);
+        }
+        c->id = (int64_t)id;
+        bad = bad || record_number(rec, 1, i, "recency", 0, &c->recency, &present) < 0 ||
+              record_number(rec, 2, i, "frequency", 0, &c->frequency, &present) < 0 ||
+              record_number(rec, 3, i, "monetary", 0, &c->monetary, &present) < 0;
+        if (!bad && len > 4) {
+            bad = record_number(rec, 4, i, "tenure", 1, &c->tenure, &present) < 0;
+            if (present)
+                c->flags |= SVCM_CUSTOMER_HAS_TENURE;
+        }
+        if (!bad && len > 5) {
+            bad = record_number(rec, 5, i, "p_alive", 1, &c->p_alive, &present) < 0;
+            if (present)
+                c->flags |= SVCM_CUSTOMER_HAS_P_ALIVE;
+        }
+        Py_DECREF(rec);
+        if (bad)
+            goto done;
+    }
+    svcm_customers view;
+    int rc = svcm_customers_from_records(recs, (size_t)n, &view);
+    res = rc == SVCM_OK ? segment_view(module, &view, &p, fit, &e) : svcmpy_raise(module, rc, NULL);
+done:
+    PyMem_Free(recs);
+    Py_DECREF(seq);
+    return res;
+}
+
+PyDoc_STRVAR(rfm_fit_doc,
+             "rfm_fit(recency, frequency, monetary, bins=5) -> RfmEdges\n\n"
+             "Fit quantile edges of the three measures (see rfm_edges) to store and\n"
+             "pass back later as edges=.");
+static PyObject *py_rfm_fit(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"recency", "frequency", "monetary", "bins", NULL};
+    PyObject *r, *f, *m;
+    int bins = 5;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|i:rfm_fit", kwlist, &r, &f, &m, &bins))
+        return NULL;
+    if (check_bins(module, bins) < 0)
+        return NULL;
+    columns c;
+    if (columns_read(module, &c, r, f, m, NULL, NULL) < 0)
+        return NULL;
+    svcm_rfm_edges e;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_rfm_fit(&c.view, bins, &e, NULL, &err);
+    Py_END_ALLOW_THREADS
+    columns_release(&c);
+    return rc == SVCM_OK ? make_edges(module, &e) : svcmpy_raise(module, rc, &err);
+}
+
+PyDoc_STRVAR(check_customers_doc,
+             "check_customers(recency, frequency, monetary, tenure=None, p_alive=None) -> None\n\n"
+             "Raise InvalidInput (index = record, field = column) for the first record\n"
+             "that breaks the input rules: NaN or infinite values, negative recency,\n"
+             "frequency, monetary or tenure, recency above tenure, p_alive outside\n"
+             "[0, 1].");
+static PyObject *py_check_customers(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"recency", "frequency", "monetary", "tenure", "p_alive", NULL};
+    PyObject *r, *f, *m, *t = Py_None, *pa = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OO:check_customers", kwlist, &r, &f, &m,
+                                     &t, &pa))
+        return NULL;
+    columns c;
+    if (columns_read(module, &c, r, f, m, t, pa) < 0)
+        return NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_customers_check(&c.view, &err);
+    Py_END_ALLOW_THREADS
+    columns_release(&c);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    Py_RETURN_NONE;
+}
+
+/* Bytes 0..255 from a buffer or a sequence of ints; *data points into the
+ * buffer (zero-copy for array('B'), bytes) or into a PyMem copy in *owned. */
+static int read_small_ints(PyObject *obj, const char *name, Py_buffer *view, int *has_view,
+                           uint8_t **owned, const uint8_t **data, Py_ssize_t *n)
+{
+    *has_view = 0;
+    *owned = NULL;
+    if (PyObject_CheckBuffer(obj) && PyObject_GetBuffer(obj, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) == 0) {
+        const char *fmt = view->format ? view->format : "B";
+        if (view->itemsize == 1 && (strcmp(fmt, "B") == 0 || strcmp(fmt, "b") == 0 ||
+                                    strcmp(fmt, "c") == 0) && view->ndim <= 1) {
+            *has_view = 1;
+            *data = view->buf;
+            *n = view->len;
+            return 0;
+        }
+        PyBuffer_Release(view);
+    }
+    PyErr_Clear();
+    svcmpy_array a;
+    if (svcmpy_int64s(obj, &a, name) < 0)
+        return -1;
+    *owned = PyMem_Malloc((size_t)a.n + 1);
+    if (*owned == NULL) {
+        svcmpy_array_release(&a);
+        PyErr_NoMemory();
+        return -1;
+    }
+    const int64_t *v = a.data;
+    for (Py_ssize_t i = 0; i < a.n; i++) {
+        if (v[i] < 0 || v[i] > 255) {
+            long long bad = (long long)v[i];
+            svcmpy_array_release(&a);
+            PyMem_Free(*owned);
+            *owned = NULL;
+            PyErr_Format(PyExc_ValueError, "%s[%zd]: %lld is not a small non-negative int", name,
+                         i, bad);
+            return -1;
+        }
+        (*owned)[i] = (uint8_t)v[i];
+    }
+    *n = a.n;
+    *data = *owned;
+    svcmpy_array_release(&a);
+    return 0;
+}
+
+typedef struct small_ints {
+    Py_buffer view;
+    int has_view;
+    uint8_t *owned;
+    const uint8_t *data;
+    Py_ssize_t n;
+} small_ints;
+
+static int small_read(PyObject *obj, const char *name, small_ints *s)
+{
+    memset(s, 0, sizeof *s);
+    return read_small_ints(obj, name, &s->view, &s->has_view, &s->owned, &s->data, &s->n);
+}
+
+/* Field `name` of obj when obj is a Segmentation (new reference), else NULL
+ * (an exception is set only on a real failure). */
+static PyObject *segmentation_field(PyObject *module, PyObject *obj, const char *name)
+{
+    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_RESULT);
+    if (type == NULL || !PyObject_TypeCheck(obj, (PyTypeObject *)type))
+        return NULL;
+    return PyObject_GetAttrString(obj, name);
+}
+
+/* small_read() of a tiers argument that may also be a whole Segmentation. */
+static int tiers_read(PyObject *module, PyObject *obj, const char *name, small_ints *s)
+{
+    PyObject *t = segmentation_field(module, obj, "tiers");
+    if (t == NULL && PyErr_Occurred())
+        return -1;
+    int rc = small_read(t ? t : obj, name, s); /* a view keeps its exporter alive */
+    Py_XDECREF(t);
+    return rc;
+}
+
+static void small_release(small_ints *s)
+{
+    if (s->has_view)
+        PyBuffer_Release(&s->view);
+    s->has_view = 0;
+    PyMem_Free(s->owned);
+    s->owned = NULL;
+}
+
+PyDoc_STRVAR(tier_summary_doc,
+             "tier_summary(tiers, recency, frequency, monetary, r=None, f=None, m=None)\n"
+             "    -> tuple[TierSummary, ...]\n\n"
+             "Per tier (index = tier): count, customer share, monetary total and share,\n"
+             "mean recency, frequency and monetary, and mean R/F/M scores when r, f\n"
+             "and m are given (NaN otherwise, and for empty tiers). tiers may be a\n"
+             "whole Segmentation: its tiers, and its scores unless r, f, m are given.");
+static PyObject *py_tier_summary(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"tiers", "recency", "frequency", "monetary", "r", "f", "m", NULL};
+    PyObject *to, *ro, *fo, *mo, *so[3] = {Py_None, Py_None, Py_None};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|OOO:tier_summary", kwlist, &to, &ro, &fo,
+                                     &mo, &so[0], &so[1], &so[2]))
+        return NULL;
+    static const char *const snames[3] = {"r", "f", "m"};
+    small_ints tiers, sc[3];
+    memset(sc, 0, sizeof sc);
+    columns c;
+    if (columns_read(module, &c, ro, fo, mo, NULL, NULL) < 0)
+        return NULL;
+    PyObject *res = NULL;
+    if (tiers_read(module, to, "tiers", &tiers) < 0) {
+        columns_release(&c);
+        return NULL;
+    }
+    int nsc = 0;
+    for (int i = 0; i < 3; i++) {
+        /* Scores default to those of a Segmentation passed as tiers. */
+        PyObject *own = so[i] == Py_None ? segmentation_field(module, to, snames[i]) : NULL;
+        if (own == NULL && PyErr_Occurred())
+            goto done;
+        if (own == NULL && so[i] == Py_None)
+            continue;
+        int rc = small_read(own ? own : so[i], snames[i], &sc[i]);
+        Py_XDECREF(own);
+        if (rc < 0)
+            goto done;
+        nsc++;
+        if (sc[i].n != tiers.n) {
+            invalid(module, snames[i], "scores and tiers differ in length");
+            goto done;
+        }
+    }
+    if (tiers.n != (Py_ssize_t)c.view.n) {
+        invalid(module, "tiers", "tiers and recency differ in length");
+        goto done;
+    }
+    svcm_tier_summary s[SVCM_TIER_COUNT];
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_segment_summarize(&c.view, tiers.data, nsc ? sc[0].data : NULL,
+                                nsc ? sc[1].data : NULL, nsc ? sc[2].data : NULL, s, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        goto done;
+    }
+    res = PyTuple_New(SVCM_TIER_COUNT);
+    if (res == NULL)
+        goto done;
+    for (int t = 0; t < SVCM_TIER_COUNT; t++) {
+        PyObject *items[12] = {
+            PyLong_FromLong(t),
+            PyUnicode_FromString(svcm_tier_name(t)),
+            PyLong_FromUnsignedLongLong(s[t].count),
+            PyFloat_FromDouble(s[t].customer_share),
+            PyFloat_FromDouble(s[t].monetary_total),
+            PyFloat_FromDouble(s[t].monetary_share),
+            PyFloat_FromDouble(s[t].mean_recency),
+            PyFloat_FromDouble(s[t].mean_frequency),
+            PyFloat_FromDouble(s[t].mean_monetary),
+            PyFloat_FromDouble(s[t].mean_r_score),
+            PyFloat_FromDouble(s[t].mean_f_score),
+            PyFloat_FromDouble(s[t].mean_m_score),
+        };
+        PyObject *o = make_struct(module, SEG_SUMMARY, items, 12);
+        if (o == NULL) {
+            Py_CLEAR(res);
+            goto done;
+        }
+        PyTuple_SET_ITEM(res, t, o);
+    }
+done:
+    small_release(&tiers);
+    for (int i = 0; i < 3; i++)
+        small_release(&sc[i]);
+    columns_release(&c);
+    return res;
+}
+
+static PyObject *u64_tuple(const uint64_t *v, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        PyObject *x = PyLong_FromUnsignedLongLong(v[i]);
+        if (x == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, x);
+    }
+    return t;
+}
+
+PyDoc_STRVAR(migration_doc,
+             "migration(old_ids, old_tiers, new_ids, new_tiers) -> Migration\n\n"
+             "Match two snapshots by id: counts[old][new] for customers in both,\n"
+             "arrived[new] for ids only in the new snapshot, gone[old] for ids only\n"
+             "in the old one. A repeated id raises InvalidInput with the index of\n"
+             "its first repeat and field 'old_ids' or 'new_ids'. The tiers may be\n"
+             "whole Segmentation results.");
+static PyObject *py_migration(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"old_ids", "old_tiers", "new_ids", "new_tiers", NULL};
+    PyObject *oi, *ot, *ni, *nt;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO:migration", kwlist, &oi, &ot, &ni, &nt))
+        return NULL;
+    svcmpy_array oid, nid;
+    small_ints otr, ntr;
+    memset(&otr, 0, sizeof otr);
+    memset(&ntr, 0, sizeof ntr);
+    memset(&nid, 0, sizeof nid);
+    PyObject *res = NULL;
+    if (svcmpy_int64s(oi, &oid, "old_ids") < 0)
+        return NULL;
+    if (svcmpy_int64s(ni, &nid, "new_ids") < 0 || tiers_read(module, ot, "old_tiers", &otr) < 0 ||
+        tiers_read(module, nt, "new_tiers", &ntr) < 0)
+        goto done;
+    if (otr.n != oid.n || ntr.n != nid.n) {
+        invalid(module, otr.n != oid.n ? "old_tiers" : "new_tiers",
+                "ids and tiers differ in length");
+        goto done;
+    }
+    svcm_migration mg;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_segment_migration(oid.data, otr.data, (size_t)oid.n, nid.data, ntr.data,
+                                (size_t)nid.n, &mg, NULL, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        goto done;
+    }
+    PyObject *counts = PyTuple_New(SVCM_TIER_COUNT);
+    if (counts != NULL) {
+        for (int t = 0; t < SVCM_TIER_COUNT; t++) {
+            PyObject *row = u64_tuple(mg.counts[t], SVCM_TIER_COUNT);
+            if (row == NULL) {
+                Py_CLEAR(counts);
+                break;
+            }
+            PyTuple_SET_ITEM(counts, t, row);
+        }
+    }
+    PyObject *items[3] = {counts, u64_tuple(mg.arrived, SVCM_TIER_COUNT),
+                          u64_tuple(mg.gone, SVCM_TIER_COUNT)};
+    res = make_struct(module, SEG_MIGRATION, items, 3);
+done:
+    svcmpy_array_release(&oid);
+    svcmpy_array_release(&nid);
+    small_release(&otr);
+    small_release(&ntr);
+    return res;
+}
+
+PyDoc_STRVAR(days_since_doc,
+             "days_since(instants, as_of) -> array('d')\n\n"
+             "(as_of - t) / 86400 for each Unix-seconds instant t: recency from the\n"
+             "last activity, tenure from the first. An instant after as_of raises\n"
+             "InvalidInput (field 'time').");
+static PyObject *py_days_since(PyObject *module, PyObject *args)
+{
+    PyObject *obj;
+    long long as_of;
+    if (!PyArg_ParseTuple(args, "OL:days_since", &obj, &as_of))
+        return NULL;
+    svcmpy_array a;
+    if (svcmpy_int64s(obj, &a, "instants") < 0)
+        return NULL;
+    double *out = PyMem_Malloc((size_t)a.n * sizeof(double) + 1);
+    if (out == NULL) {
+        svcmpy_array_release(&a);
+        return PyErr_NoMemory();
+    }
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_segment_days_since(a.data, (size_t)a.n, (int64_t)as_of, out, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *res = NULL;
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+    } else {
+        PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_ARRAY);
+        PyObject *bytes = type ? PyBytes_FromStringAndSize((const char *)out,
+                                                           a.n * (Py_ssize_t)sizeof(double))
+                               : NULL;
+        if (bytes != NULL) {
+            res = PyObject_CallFunction(type, "sO", "d", bytes);
+            Py_DECREF(bytes);
+        }
+    }
+    svcmpy_array_release(&a);
+    PyMem_Free(out);
+    return res;
+}
+
+PyDoc_STRVAR(reason_name_doc,
+             "reason_name(code: int) -> str\n\nName of a reason code, e.g. 'vip_m_score'.");
+static PyObject *py_reason_name(PyObject *module, PyObject *arg)
+{
+    long code = PyLong_AsLong(arg);
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    const char *name = (code >= 0 && code < SVCM_REASON_COUNT)
+                           ? svcm_segment_reason_name((int)code)
+                           : NULL;
+    if (name == NULL) {
+        PyErr_Format(PyExc_ValueError, "reason code %ld is not in 0..%d", code,
+                     SVCM_REASON_COUNT - 1);
+        return NULL;
+    }
+    return PyUnicode_FromString(name);
+}
+
+#define KW(f) (PyCFunction)(void (*)(void))(f), METH_VARARGS | METH_KEYWORDS
+static PyMethodDef segment_methods[] = {
+    {"rfm_edges", KW(py_rfm_edges), rfm_edges_doc},
+    {"rfm_scores", KW(py_rfm_scores), rfm_scores_doc},
+    {"segment", KW(py_segment), segment_doc},
+    {"segment_records", KW(py_segment_records), segment_records_doc},
+    {"rfm_fit", KW(py_rfm_fit), rfm_fit_doc},
+    {"check_customers", KW(py_check_customers), check_customers_doc},
+    {"tier_summary", KW(py_tier_summary), tier_summary_doc},
+    {"migration", KW(py_migration), migration_doc},
+    {"days_since", py_days_since, METH_VARARGS, days_since_doc},
+    {"reason_name", py_reason_name, METH_O, reason_name_doc},
+    {NULL, NULL, 0, NULL},
+};
+#undef KW
+
+/* ------------------------------------------------------------ types */
+
+static PyStructSequence_Field edges_fields[] = {
+    {"bins", "number of bins k"},
+    {"recency", "k - 1 recency edges (days)"},
+    {"frequency", "k - 1 frequency edges"},
+    {"monetary", "k - 1 monetary edges"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc edges_desc = {
+    "svcm.RfmEdges", "RFM cut points; pass back as edges= to score with the same bins.",
+    edges_fields, 4};
+
+static PyStructSequence_Field scores_fields[] = {
+    {"r", "recency scores, array('B'), most recent = bins"},
+    {"f", "frequency scores, array('B')"},
+    {"m", "monetary scores, array('B')"},
+    {"edges", "the RfmEdges used"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc scores_desc = {"svcm.RfmScores", "RFM scores 1..bins.",
+                                            scores_fields, 4};
+
+static PyStructSequence_Field result_fields[] = {
+    {"tiers", "tiers 0..4 (VIP, KEY, REGULAR, POTENTIAL, LOST), array('B')"},
+    {"reasons", "reason codes (see REASON_NAMES), array('B')"},
+    {"r", "recency scores, array('B')"},
+    {"f", "frequency scores, array('B')"},
+    {"m", "monetary scores, array('B')"},
+    {"edges", "the RfmEdges used"},
+    {"reason_names", "reason names by code: reason_names[reasons[i]]"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc result_desc = {"svcm.Segmentation",
+                                            "Tiers, reasons and RFM scores of a population.",
+                                            result_fields, 7};
+
+static PyStructSequence_Field summary_fields[] = {
+    {"tier", "tier number"},
+    {"name", "tier name"},
+    {"count", "customers in the tier"},
+    {"customer_share", "count / all customers"},
+    {"monetary_total", "sum of monetary"},
+    {"monetary_share", "monetary_total / total (0 when the total is 0)"},
+    {"mean_recency", "mean recency (NaN if empty)"},
+    {"mean_frequency", "mean frequency (NaN if empty)"},
+    {"mean_monetary", "mean monetary (NaN if empty)"},
+    {"mean_r_score", "mean R score (NaN if empty or not given)"},
+    {"mean_f_score", "mean F score"},
+    {"mean_m_score", "mean M score"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc summary_desc = {"svcm.TierSummary", "Summary of one tier.",
+                                             summary_fields, 12};
+
+static PyStructSequence_Field migration_fields[] = {
+    {"counts", "counts[old_tier][new_tier] for ids in both snapshots"},
+    {"arrived", "ids only in the new snapshot, by new tier"},
+    {"gone", "ids only in the old snapshot, by old tier"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc migration_desc = {"svcm.Migration",
+                                               "Tier migration between two snapshots.",
+                                               migration_fields, 3};
+
+int svcmpy_init_segment(PyObject *m)
+{
+    if (PyModule_AddFunctions(m, segment_methods) < 0)
+        return -1;
+    PyObject *items[SEG_NITEMS] = {NULL};
+    PyObject *array_mod = PyImport_ImportModule("array");
+    if (array_mod != NULL) {
+        items[SEG_ARRAY] = PyObject_GetAttrString(array_mod, "array");
+        Py_DECREF(array_mod);
+    }
+    items[SEG_EDGES] = (PyObject *)PyStructSequence_NewType(&edges_desc);
+    items[SEG_SCORES] = (PyObject *)PyStructSequence_NewType(&scores_desc);
+    items[SEG_RESULT] = (PyObject *)PyStructSequence_NewType(&result_desc);
+    items[SEG_SUMMARY] = (PyObject *)PyStructSequence_NewType(&summary_desc);
+    items[SEG_MIGRATION] = (PyObject *)PyStructSequence_NewType(&migration_desc);
+    items[SEG_POLICY] = PyType_FromModuleAndSpec(m, &policy_spec, NULL);
+    items[SEG_REASON_NAMES] = PyTuple_New(SVCM_REASON_COUNT);
+    for (int i = 0; items[SEG_REASON_NAMES] != NULL && i < SVCM_REASON_COUNT; i++) {
+        PyObject *s = PyUnicode_FromString(svcm_segment_reason_name(i));
+        if (s == NULL)
+            Py_CLEAR(items[SEG_REASON_NAMES]);
+        else
+            PyTuple_SET_ITEM(items[SEG_REASON_NAMES], i, s);
+    }
+    PyObject *tuple = NULL;
+    int ok = 1;
+    for (int i = 0; i < SEG_NITEMS; i++)
+        ok &= items[i] != NULL;
+    static const char *const exported[SEG_NITEMS] = {NULL,           "RfmEdges",  "RfmScores",
+                                                     "Segmentation", "TierSummary", "Migration",
+                                                     "Policy",       "REASON_NAMES"};
+    for (int i = 0; ok && i < SEG_NITEMS; i++)
+        if (exported[i] && PyModule_AddObjectRef(m, exported[i], items[i]) < 0)
+            ok = 0;
+    if (ok) {
+        tuple = PyTuple_New(SEG_NITEMS);
+        ok = tuple != NULL;
+    }
+    for (int i = 0; i < SEG_NITEMS; i++) {
+        if (ok)
+            PyTuple_SET_ITEM(tuple, i, items[i]); /* steals */
+        else
+            Py_XDECREF(items[i]);
+    }
+    if (!ok || svcmpy_engine_set(m, SVCMPY_SEGMENT, tuple) < 0)
+        return -1;
+    static const char *const consts[SVCM_REASON_COUNT] = {
+        "REASON_LOST_INACTIVE", "REASON_LOST_P_ALIVE", "REASON_POTENTIAL_NEW",
+        "REASON_POTENTIAL_FEW", "REASON_VIP_M_SCORE",  "REASON_VIP_MONETARY",
+        "REASON_KEY_SCORE",     "REASON_REGULAR"};
+    for (int i = 0; i < SVCM_REASON_COUNT; i++)
+        if (PyModule_AddIntConstant(m, consts[i], i) < 0)
+            return -1;
+    return PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS);
+}

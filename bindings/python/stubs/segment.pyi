@@ -1,0 +1,113 @@
+# Type stubs for the segment engine of the svcm extension (merged by the lead
+# into bindings/python/svcm.pyi).
+from array import array
+from typing import Mapping, NamedTuple, Optional, Sequence, SupportsFloat, SupportsInt, Tuple, Union
+
+from typing_extensions import Buffer
+
+_Numbers = Union[Sequence[SupportsFloat], Buffer]
+_Ints = Union[Sequence[SupportsInt], Buffer]
+
+REASON_NAMES: Tuple[str, ...]  # indexed by reason code 0..7
+REASON_LOST_INACTIVE: int      # 0: recency > churn_days
+REASON_LOST_P_ALIVE: int       # 1: p_alive < p_alive_min
+REASON_POTENTIAL_NEW: int      # 2: tenure < new_tenure_days
+REASON_POTENTIAL_FEW: int      # 3: frequency <= new_max_frequency
+REASON_VIP_M_SCORE: int        # 4: M score in the top vip_m_top_scores, active
+REASON_VIP_MONETARY: int       # 5: monetary >= vip_min_monetary, active
+REASON_KEY_SCORE: int          # 6: weighted mean RFM score >= key_min_score
+REASON_REGULAR: int            # 7: no rule above fired
+RFM_MAX_BINS: int              # 10
+
+class RfmEdges(NamedTuple):
+    """RFM cut points (bins - 1 per measure); pass back as edges=."""
+    bins: int
+    recency: Tuple[float, ...]
+    frequency: Tuple[float, ...]
+    monetary: Tuple[float, ...]
+
+_Edges = Union[RfmEdges, Mapping[str, Sequence[SupportsFloat]],
+               Tuple[Sequence[SupportsFloat], Sequence[SupportsFloat], Sequence[SupportsFloat]]]
+
+class RfmScores(NamedTuple):
+    r: array        # array('B'), 1..bins, most recent = bins
+    f: array        # array('B')
+    m: array        # array('B')
+    edges: RfmEdges
+
+class Segmentation(NamedTuple):
+    tiers: array    # array('B'): 0 VIP, 1 KEY, 2 REGULAR, 3 POTENTIAL, 4 LOST
+    reasons: array  # array('B'): reason codes, names in REASON_NAMES
+    r: array
+    f: array
+    m: array
+    edges: RfmEdges
+    reason_names: Tuple[str, ...]  # REASON_NAMES: reason_names[reasons[i]]
+
+class TierSummary(NamedTuple):
+    tier: int
+    name: str
+    count: int
+    customer_share: float
+    monetary_total: float
+    monetary_share: float   # 0 when the total value is 0
+    mean_recency: float     # nan for an empty tier
+    mean_frequency: float
+    mean_monetary: float
+    mean_r_score: float     # nan for an empty tier or when no scores were given
+    mean_f_score: float
+    mean_m_score: float
+
+class Migration(NamedTuple):
+    counts: Tuple[Tuple[int, ...], ...]  # counts[old_tier][new_tier]
+    arrived: Tuple[int, ...]             # only in the new snapshot, by new tier
+    gone: Tuple[int, ...]                # only in the old snapshot, by old tier
+
+class Policy:
+    """The five-tier rules; keywords set thresholds (validated)."""
+    bins: int
+    churn_days: float
+    p_alive_min: float
+    new_tenure_days: float
+    new_max_frequency: float
+    vip_active_days: float
+    vip_m_top_scores: int
+    vip_min_monetary: float
+    key_weight_r: float
+    key_weight_f: float
+    key_weight_m: float
+    key_min_score: float
+    def __init__(self, *, bins: int = ..., churn_days: float = ..., p_alive_min: float = ...,
+                 new_tenure_days: float = ..., new_max_frequency: float = ...,
+                 vip_active_days: float = ..., vip_m_top_scores: int = ...,
+                 vip_min_monetary: float = ..., key_weight_r: float = ...,
+                 key_weight_f: float = ..., key_weight_m: float = ...,
+                 key_min_score: float = ...) -> None: ...
+    @classmethod
+    def from_text(cls, text: str) -> "Policy": ...
+    def to_text(self) -> str: ...
+
+def rfm_edges(values: _Numbers, bins: int = 5, sorted: bool = False) -> Tuple[float, ...]: ...
+def rfm_scores(recency: _Numbers, frequency: _Numbers, monetary: _Numbers, bins: int = 5,
+               edges: Optional[_Edges] = None) -> RfmScores: ...
+def segment(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
+            tenure: Optional[_Numbers] = None, policy: Optional[Policy] = None,
+            p_alive: Optional[_Numbers] = None, edges: Optional[_Edges] = None) -> Segmentation: ...
+def segment_records(records: Sequence[Sequence[Optional[SupportsFloat]]],
+                    policy: Optional[Policy] = None,
+                    edges: Optional[_Edges] = None) -> Segmentation:
+    """records: (id, recency, frequency, monetary[, tenure[, p_alive]]); tenure
+    and p_alive may be None per record."""
+    ...
+def rfm_fit(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
+            bins: int = 5) -> RfmEdges: ...
+def check_customers(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
+                    tenure: Optional[_Numbers] = None,
+                    p_alive: Optional[_Numbers] = None) -> None: ...
+def tier_summary(tiers: Union[_Ints, Segmentation], recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
+                 r: Optional[_Ints] = None, f: Optional[_Ints] = None,
+                 m: Optional[_Ints] = None) -> Tuple[TierSummary, ...]: ...
+def migration(old_ids: _Ints, old_tiers: Union[_Ints, Segmentation], new_ids: _Ints,
+              new_tiers: Union[_Ints, Segmentation]) -> Migration: ...
+def days_since(instants: _Ints, as_of: int) -> array: ...
+def reason_name(code: int) -> str: ...

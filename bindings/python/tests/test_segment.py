@@ -1,0 +1,383 @@
+"""Tests of the segment engine through the svcm Python binding.
+
+Expected scores, tiers and reasons are worked by hand from the documented
+rules (see tests/test_segment.c for the same population with the working);
+quantile edges follow Hyndman and Fan (1996), definition 1, checked here
+against a direct evaluation of inf{y : F_n(y) >= p} written in Python.
+"""
+import array
+import math
+import random
+import unittest
+
+import svcm
+
+VIP, KEY, REGULAR, POTENTIAL, LOST = range(5)
+
+# Fixed edges, k = 5 (recency, frequency, monetary).
+EDGES = ((10, 30, 60, 120), (1, 2, 4, 8), (100, 200, 500, 1000))
+
+# Ten customers, every rule firing under the default policy.
+POP_R = [200, 20, 5, 5, 5, 100, 25, 25, 5, 180]
+POP_F = [10, 5, 3, 1, 9, 9, 6, 6, 3, 2]
+POP_M = [5000, 800, 2000, 50, 1500, 1500, 600, 400, 950, 150]
+POP_T = [400, 300, 30, 365, 500, 500, 400, 400, 400, 200]
+POP_P = [1, 0.1, 1, 1, 1, 1, 1, 1, 1, 1]
+WANT_TIERS = [LOST, LOST, POTENTIAL, POTENTIAL, VIP, KEY, KEY, REGULAR, KEY, REGULAR]
+WANT_REASONS = ["lost_inactive", "lost_p_alive", "potential_new",
+                "potential_few_purchases", "vip_m_score", "key_score", "key_score",
+                "regular", "key_score", "regular"]
+WANT_R = [1, 4, 5, 5, 5, 2, 4, 4, 5, 1]
+WANT_F = [5, 4, 3, 1, 5, 5, 4, 4, 3, 2]
+WANT_M = [5, 4, 5, 1, 5, 5, 4, 3, 4, 2]
+
+
+def quantile_type1(values, j, k):
+    """inf{y : F_n(y) >= j / k}, by counting: count(x <= y) * k >= j * n."""
+    n = len(values)
+    return min(y for y in values if sum(v <= y for v in values) * k >= j * n)
+
+
+class RfmScores(unittest.TestCase):
+    def test_ten_distinct_values_fall_two_per_bin(self):
+        x = array.array("d", [7, 3, 10, 1, 9, 2, 8, 5, 4, 6])
+        res = svcm.rfm_scores(x, x, x)
+        self.assertEqual(res.edges.frequency, (2.0, 4.0, 6.0, 8.0))
+        self.assertEqual(res.edges.bins, 5)
+        self.assertEqual(list(res.f), [(int(v) + 1) // 2 for v in x])
+        self.assertEqual(list(res.r), [6 - (int(v) + 1) // 2 for v in x])
+        self.assertIsInstance(res.r, array.array)
+        self.assertEqual(res.r.typecode, "B")
+
+    def test_fixed_edges_and_values_on_edges(self):
+        res = svcm.rfm_scores([10, 10.5, 120, 121], [1, 2, 8, 9], [100, 100.01, 1000, 1e6],
+                              edges=EDGES)
+        self.assertEqual(list(res.r), [5, 4, 2, 1])
+        self.assertEqual(list(res.f), [1, 2, 4, 5])
+        self.assertEqual(list(res.m), [1, 2, 4, 5])
+        as_dict = svcm.rfm_scores([10], [1], [100], edges=dict(
+            recency=EDGES[0], frequency=EDGES[1], monetary=EDGES[2]))
+        self.assertEqual((as_dict.r[0], as_dict.f[0], as_dict.m[0]), (5, 1, 1))
+        with self.assertRaises(TypeError):
+            svcm.rfm_scores([10], [1], [100], edges=dict(recency=EDGES[0]))
+        # The edges of a result can be passed back.
+        again = svcm.rfm_scores([10], [1], [100], edges=res.edges)
+        self.assertEqual((again.r[0], again.f[0], again.m[0]), (5, 1, 1))
+
+    def test_degenerate_populations_are_defined(self):
+        same = svcm.rfm_scores([3] * 6, [3] * 6, [3] * 6)
+        self.assertEqual(list(same.r), [5] * 6)
+        self.assertEqual(list(same.f), [1] * 6)
+        self.assertEqual(same.edges.monetary, (3.0,) * 4)
+        small = svcm.rfm_scores([1, 2, 3], [3, 1, 2], [0, 0, 0])
+        self.assertEqual(small.edges.frequency, (1.0, 2.0, 2.0, 3.0))
+        self.assertEqual(list(small.f), [4, 1, 2])
+        self.assertEqual(list(small.m), [1, 1, 1])
+        ties = svcm.rfm_scores([1] * 10, [1, 2, 1, 9, 1, 3, 1, 2, 1, 1], [1] * 10)
+        self.assertEqual(ties.edges.frequency, (1.0, 1.0, 1.0, 2.0))
+        self.assertEqual(list(ties.f), [1, 4, 1, 5, 1, 5, 1, 4, 1, 1])
+
+    def test_edges_match_the_type1_definition(self):
+        rng = random.Random(7)
+        for _ in range(50):
+            n = rng.randint(1, 40)
+            k = rng.randint(2, 10)
+            x = [float(rng.randint(0, rng.randint(1, 12))) for _ in range(n)]
+            got = svcm.rfm_edges(x, bins=k)
+            want = tuple(quantile_type1(x, j, k) for j in range(1, k))
+            self.assertEqual(got, want)
+            self.assertEqual(svcm.rfm_edges(sorted(x), bins=k, sorted=True), want)
+
+    def test_bad_edges_and_bins_raise_invalid_input(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.rfm_scores([1], [1], [1], edges=((1, 2), (2, 1), (1, 2)))
+        self.assertEqual(cm.exception.field, "frequency_edges")
+        self.assertEqual(cm.exception.index, 1)
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.rfm_scores([1], [1], [1], edges=((1, 2), (1, 2), (1,)))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.rfm_scores([1], [1], [1], edges=((math.nan,), (1,), (1,)))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.rfm_scores([1], [1], [1], bins=11)
+        self.assertEqual(cm.exception.field, "bins")
+        with self.assertRaises(TypeError):
+            svcm.rfm_scores([1], [1], [1], edges=5)
+        with self.assertRaises(svcm.EmptyError):
+            svcm.rfm_scores([], [], [])
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.rfm_edges([1, 3, 2], sorted=True)
+        self.assertEqual(cm.exception.index, 2)
+
+    def test_bad_records_name_index_and_field(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.rfm_scores([1, 2, 3], [1, -1, 1], [1, 1, 1])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "frequency"))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.rfm_scores([1, math.nan], [1, 1], [1, 1])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "recency"))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.rfm_scores([1, 2], [1, 1], [1])
+        self.assertEqual(cm.exception.field, "monetary")
+        with self.assertRaises(TypeError):
+            svcm.rfm_scores([1, "x"], [1, 1], [1, 1])
+
+
+class Segment(unittest.TestCase):
+    def test_every_rule_fires_on_the_hand_worked_population(self):
+        res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES)
+        self.assertEqual(list(res.tiers), WANT_TIERS)
+        self.assertEqual([svcm.REASON_NAMES[c] for c in res.reasons], WANT_REASONS)
+        self.assertEqual([svcm.reason_name(c) for c in res.reasons], WANT_REASONS)
+        self.assertEqual([res.reason_names[c] for c in res.reasons], WANT_REASONS)
+        self.assertIs(res.reason_names, svcm.REASON_NAMES)
+        self.assertEqual(list(res.r), WANT_R)
+        self.assertEqual(list(res.f), WANT_F)
+        self.assertEqual(list(res.m), WANT_M)
+        self.assertEqual(res.edges.recency, (10.0, 30.0, 60.0, 120.0))
+
+    def test_array_inputs_are_read_in_place(self):
+        d = lambda v: array.array("d", v)  # noqa: E731
+        res = svcm.segment(d(POP_R), d(POP_F), d(POP_M), tenure=d(POP_T), p_alive=d(POP_P),
+                           edges=EDGES)
+        self.assertEqual(list(res.tiers), WANT_TIERS)
+        self.assertEqual(res.tiers.typecode, "B")
+
+    def test_policy_thresholds_change_the_outcome(self):
+        policy = svcm.Policy(vip_min_monetary=900)
+        res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES,
+                           policy=policy)
+        self.assertEqual(res.tiers[8], VIP)
+        self.assertEqual(res.reasons[8], svcm.REASON_VIP_MONETARY)
+        off = svcm.Policy(churn_days=math.inf, p_alive_min=0, new_tenure_days=0,
+                          new_max_frequency=-1)
+        res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES,
+                           policy=off)
+        self.assertEqual(list(res.tiers[:4]), [REGULAR, KEY, VIP, REGULAR])
+
+    def test_optional_columns(self):
+        res = svcm.segment(POP_R, POP_F, POP_M, edges=EDGES)
+        self.assertEqual(res.tiers[1], KEY)   # no p_alive: not lost
+        self.assertEqual(res.tiers[2], VIP)   # no tenure: not new
+
+    def test_tiers_are_invariant_under_shuffling(self):
+        rng = random.Random(3)
+        n = 3000
+        t = [float(rng.randint(0, 1000)) for _ in range(n)]
+        r = [rng.random() * x for x in t]
+        f = [float(rng.randint(0, 14)) for _ in range(n)]
+        m = [rng.random() * 3000 for _ in range(n)]
+        p = [rng.random() for _ in range(n)]
+        a = svcm.segment(r, f, m, tenure=t, p_alive=p)
+        perm = list(range(n))
+        rng.shuffle(perm)
+        b = svcm.segment([r[i] for i in perm], [f[i] for i in perm], [m[i] for i in perm],
+                         tenure=[t[i] for i in perm], p_alive=[p[i] for i in perm])
+        self.assertEqual(a.edges, b.edges)
+        self.assertEqual([a.tiers[i] for i in perm], list(b.tiers))
+        self.assertEqual([a.reasons[i] for i in perm], list(b.reasons))
+
+    def test_bad_input_names_record_and_field(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.segment([5, 50], [2, 2], [10, 10], tenure=[10, 20])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "recency"))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.segment([5, 5], [2, 2], [10, 10], p_alive=[0.5, 1.5])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "p_alive"))
+        with self.assertRaises(svcm.Mismatch):
+            svcm.segment([5], [2], [10], edges=((1,), (1,), (1,)))
+        with self.assertRaises(TypeError):
+            svcm.segment([5], [2], [10], policy="churn_days = 3")
+        self.assertEqual(svcm.codes["EINVAL"], -1)
+
+
+class PolicyType(unittest.TestCase):
+    def test_defaults_keywords_and_validation(self):
+        p = svcm.Policy()
+        self.assertEqual((p.bins, p.churn_days, p.p_alive_min, p.key_min_score), (5, 180.0, 0.2, 4.0))
+        self.assertEqual(p.vip_min_monetary, math.inf)
+        p.churn_days = 365
+        self.assertEqual(p.churn_days, 365.0)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            p.p_alive_min = 2
+        self.assertEqual(cm.exception.field, "p_alive_min")
+        self.assertEqual(p.p_alive_min, 0.2)  # unchanged
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.Policy(bins=3)  # default key_min_score 4 > 3 bins
+        self.assertEqual(cm.exception.field, "key_min_score")
+        self.assertEqual(svcm.Policy(bins=3, key_min_score=2.5).bins, 3)
+        with self.assertRaises(TypeError):
+            svcm.Policy(churn=3)
+        with self.assertRaises(TypeError):
+            svcm.Policy(bins=5.0)
+        with self.assertRaises(TypeError):
+            svcm.Policy(5)
+        self.assertEqual(svcm.Policy(), svcm.Policy())
+        self.assertNotEqual(svcm.Policy(), svcm.Policy(churn_days=1))
+
+    def test_text_round_trip(self):
+        p = svcm.Policy(churn_days=1 / 3, p_alive_min=0.1 + 0.2, vip_min_monetary=2500,
+                        key_weight_r=2, bins=7, key_min_score=5.5, vip_m_top_scores=2)
+        text = p.to_text()
+        self.assertIn("vip_min_monetary = 2500\n", text)
+        self.assertEqual(svcm.Policy.from_text(text), p)
+        self.assertIn("vip_min_monetary = inf\n", svcm.Policy().to_text())
+
+    def test_text_with_comments(self):
+        p = svcm.Policy.from_text("# tenant 7\n\nchurn_days = 365  # a year\n key_weight_m=2\n")
+        self.assertEqual((p.churn_days, p.key_weight_m, p.bins), (365.0, 2.0, 5))
+
+    def test_text_errors_name_line_and_key(self):
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Policy.from_text("# x\nchurn_days = 100\nchurn_dayz = 3\n")
+        self.assertEqual((cm.exception.index, cm.exception.field), (3, "key"))
+        self.assertIn("churn_dayz", str(cm.exception))
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Policy.from_text("\nbins = five\n")
+        self.assertEqual((cm.exception.index, cm.exception.field), (2, "bins"))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.Policy.from_text("bins = 5\np_alive_min = 1.5\n")
+        self.assertEqual((cm.exception.index, cm.exception.field), (2, "p_alive_min"))
+        with self.assertRaises(svcm.FormatError):
+            svcm.Policy.from_text("bins = 5\nbins = 6\n")
+        self.assertTrue(issubclass(svcm.FormatError, ValueError))
+
+
+class Summary(unittest.TestCase):
+    def test_summary_of_the_hand_worked_population(self):
+        s = svcm.tier_summary(WANT_TIERS, POP_R, POP_F, POP_M, r=WANT_R, f=WANT_F, m=WANT_M)
+        self.assertEqual(len(s), 5)
+        lost = s[LOST]
+        self.assertEqual((lost.tier, lost.name, lost.count), (LOST, "lost", 2))
+        self.assertAlmostEqual(lost.customer_share, 0.2, places=15)
+        self.assertEqual(lost.monetary_total, 5800.0)
+        self.assertAlmostEqual(lost.monetary_share, 5800 / 12950, places=15)
+        self.assertAlmostEqual(lost.mean_recency, 110.0, places=12)
+        self.assertAlmostEqual(lost.mean_r_score, 2.5, places=12)
+        self.assertAlmostEqual(s[KEY].mean_r_score, 11 / 3, places=12)
+        self.assertEqual(sum(x.count for x in s), 10)
+
+    def test_summary_takes_segmentation_arrays_and_handles_empty_tiers(self):
+        res = svcm.segment([1, 2, 3], [2, 2, 2], [0, 0, 0], edges=((1,), (1,), (1,)),
+                           policy=svcm.Policy(bins=2, key_min_score=2))
+        s = svcm.tier_summary(res.tiers, [1, 2, 3], [2, 2, 2], [0, 0, 0],
+                              r=res.r, f=res.f, m=res.m)
+        self.assertEqual(s[VIP].count, 0)
+        self.assertTrue(math.isnan(s[VIP].mean_recency))
+        # R 2, 1, 1; F 2; M 1: mean 5/3 and 4/3 < 2, no VIP: all REGULAR.
+        self.assertEqual(list(res.tiers), [REGULAR] * 3)
+        self.assertEqual(s[REGULAR].count, 3)
+        self.assertAlmostEqual(s[REGULAR].mean_r_score, 4 / 3, places=12)
+        self.assertEqual(s[REGULAR].monetary_share, 0.0)  # total value 0
+        s2 = svcm.tier_summary(res.tiers, [1, 2, 3], [2, 2, 2], [0, 0, 0])
+        self.assertTrue(math.isnan(s2[REGULAR].mean_r_score))
+        # A whole Segmentation brings its tiers and scores along.
+        s3 = svcm.tier_summary(res, [1, 2, 3], [2, 2, 2], [0, 0, 0])
+        self.assertEqual(repr(s3), repr(s))  # repr: NaN fields compare unequal
+
+    def test_summary_errors(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.tier_summary([0, 7], [1, 1], [1, 1], [1, 1])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "tiers"))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.tier_summary([0, 1], [1, 1], [1, 1], [1, 1], r=[1, 1])
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.tier_summary([0], [1, 1], [1, 1], [1, 1])
+        with self.assertRaises(svcm.EmptyError):
+            svcm.tier_summary([], [], [], [])
+
+
+class Migration(unittest.TestCase):
+    def test_moves_arrivals_and_departures(self):
+        mg = svcm.migration([1, 2, 3, 4, 5], [VIP, KEY, REGULAR, POTENTIAL, LOST],
+                            [3, 1, 6, 2, 7], [KEY, VIP, POTENTIAL, LOST, VIP])
+        counts = [[0] * 5 for _ in range(5)]
+        counts[VIP][VIP] = counts[KEY][LOST] = counts[REGULAR][KEY] = 1
+        self.assertEqual([list(row) for row in mg.counts], counts)
+        self.assertEqual(mg.gone, (0, 0, 0, 1, 1))
+        self.assertEqual(mg.arrived, (1, 0, 0, 1, 0))
+
+    def test_accepts_segmentation_arrays(self):
+        old = svcm.segment(POP_R, POP_F, POP_M, edges=EDGES)
+        ids = array.array("q", range(100, 110))
+        mg = svcm.migration(ids, old.tiers, ids, old.tiers)
+        self.assertEqual(sum(mg.counts[t][t] for t in range(5)), 10)
+        self.assertEqual(svcm.migration(ids, old, ids, old), mg)
+
+    def test_duplicates_and_bad_tiers(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.migration([1, 2, 3], [0, 0, 0], [3, 1, 3, 2, 1], [1, 1, 1, 1, 1])
+        self.assertEqual((cm.exception.index, cm.exception.field), (2, "new_ids"))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.migration([1, 2], [0, 9], [1], [0])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "old_tiers"))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.migration([1, 2], [0], [1], [0])
+        with self.assertRaises(ValueError):
+            svcm.migration([1], [-1], [1], [0])
+
+
+class DaysSince(unittest.TestCase):
+    def test_days_since(self):
+        as_of = 1_700_000_000
+        d = svcm.days_since([as_of, as_of - 3 * 86400, as_of - 43200], as_of)
+        self.assertEqual(list(d), [0.0, 3.0, 0.5])
+        self.assertEqual(d.typecode, "d")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.days_since([as_of, as_of + 1], as_of)
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "time"))
+
+
+class RecordsFitAndChecks(unittest.TestCase):
+    def test_records_with_per_record_optional_fields(self):
+        recs = [(100 + i, POP_R[i], POP_F[i], POP_M[i], POP_T[i]) for i in range(10)]
+        recs[1] = recs[1] + (0.1,)          # only customer 1 has P(alive)
+        res = svcm.segment_records(recs, edges=EDGES)
+        self.assertEqual(list(res.tiers), WANT_TIERS)
+        self.assertEqual(list(res.r), WANT_R)
+        recs[2] = (102, POP_R[2], POP_F[2], POP_M[2], None)  # tenure unknown: VIP
+        res = svcm.segment_records(recs, edges=EDGES)
+        self.assertEqual(res.tiers[2], VIP)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.segment_records([(1, 5, 1, 1, 2)], edges=EDGES)  # recency 5 > tenure 2
+        self.assertEqual((cm.exception.index, cm.exception.field), (0, "recency"))
+        with self.assertRaises(TypeError):
+            svcm.segment_records([(1, 5, 1)])
+        with self.assertRaises(TypeError):
+            svcm.segment_records([(1.5, 5, 1, 1)])
+
+    def test_records_and_columns_agree_with_fitted_edges(self):
+        rng = random.Random(11)
+        recs = [(i, float(rng.randint(0, 300)), float(rng.randint(0, 9)),
+                 rng.random() * 1000) for i in range(2500)]
+        a = svcm.segment_records(recs)
+        b = svcm.segment([x[1] for x in recs], [x[2] for x in recs], [x[3] for x in recs])
+        self.assertEqual(a.edges, b.edges)
+        self.assertEqual(a.tiers, b.tiers)
+        self.assertEqual(a.reasons, b.reasons)
+
+    def test_rfm_fit_returns_reusable_edges(self):
+        x = [7, 3, 10, 1, 9, 2, 8, 5, 4, 6]
+        e = svcm.rfm_fit(x, x, x)
+        self.assertIsInstance(e, svcm.RfmEdges)
+        self.assertEqual(tuple(e), (5, (2.0, 4.0, 6.0, 8.0), (2.0, 4.0, 6.0, 8.0),
+                                    (2.0, 4.0, 6.0, 8.0)))
+        self.assertEqual(svcm.rfm_fit(x, x, x, bins=2).recency, (5.0,))
+        # 5.5 is above edges 2 and 4: bin 3, so R = 6 - 3 = 3, F = M = 3.
+        res = svcm.rfm_scores([5.5, 8], [5.5, 8], [5.5, 8], edges=e)
+        self.assertEqual((res.r[0], res.f[0], res.m[0]), (3, 3, 3))
+        self.assertEqual((res.r[1], res.f[1], res.m[1]), (2, 4, 4))
+        with self.assertRaises(svcm.EmptyError):
+            svcm.rfm_fit([], [], [])
+
+    def test_check_customers(self):
+        self.assertIsNone(svcm.check_customers([1, 2], [1, 1], [5, 5], tenure=[2, 2]))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.check_customers([1, 2], [1, 1], [5, 5], p_alive=[1, -0.5])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "p_alive"))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.check_customers([1, 2], [1, 1], [5, math.inf])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "monetary"))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,478 @@
+/**
+ * @file svcm/segment.h
+ * @brief Customer segmentation: RFM scores, a five-tier policy with reason
+ *        codes, per-tier summaries and tier migration between snapshots.
+ *
+ * The flow:
+ *
+ * 1. Describe the customers with an ::svcm_customers view: either plain
+ *    arrays (struct of arrays) or an array of ::svcm_customer records through
+ *    svcm_customers_from_records().
+ * 2. Fit RFM edges with svcm_rfm_fit() (quantiles of the population), or
+ *    supply fixed edges so that scores stay stable across runs and tenants.
+ * 3. Score with svcm_rfm_score(), and/or assign tiers with
+ *    svcm_segment_assign() under an ::svcm_segment_policy.
+ * 4. Summarise with svcm_segment_summarize(); compare two snapshots with
+ *    svcm_segment_migration().
+ *
+ * @code
+ * svcm_customers c = {.n = n, .recency = days_idle, .frequency = orders,
+ *                     .monetary = spend};          // tenure, p_alive: NULL
+ * svcm_segment_policy p;
+ * svcm_segment_policy_init(&p);
+ * svcm_rfm_edges e;
+ * svcm_error err;
+ * int rc = svcm_rfm_fit(&c, p.bins, &e, NULL, &err);   // or fixed edges
+ * if (rc == SVCM_OK)
+ *     rc = svcm_segment_assign(&c, &p, &e, tiers, reasons, NULL, NULL, NULL, &err);
+ * if (rc != SVCM_OK)
+ *     fprintf(stderr, "record %zu: %s\n", err.index, err.message);
+ * @endcode
+ *
+ * @par Scores
+ * Each of R, F and M is scored 1..k (k = `bins`, 2..::SVCM_RFM_MAX_BINS) from
+ * k - 1 non-decreasing edges e[0..k-2]. The bin of a value x is
+ * 1 + (number of edges strictly below x): intervals are closed on the right,
+ * (e[j-1], e[j]], so a value exactly on edge e[j] goes to bin j + 1, the
+ * lower one. F = bin(frequency), M = bin(monetary), and recency is reversed,
+ * R = k + 1 - bin(recency), so the most recent customers score highest. A
+ * score depends on the value alone: equal values always get equal scores
+ * (ties are never split), whatever the input order.
+ *
+ * @par Fitted edges
+ * Edge j (1 <= j <= k - 1) is the sample quantile at p = j / k by the
+ * inverse of the empirical distribution function (Hyndman and Fan 1996,
+ * definition 1; R's `quantile(type = 1)`, numpy's "inverted_cdf"): the
+ * order statistic x_(ceil(n p)) (1-based). Edges are therefore data values,
+ * and with distinct values and n divisible by k every bin holds exactly
+ * n / k customers. Degenerate populations are not errors:
+ * - all values equal to c: every edge is c, everyone is in bin 1
+ *   (F = M = 1, R = k);
+ * - many duplicates: edges coincide and the bins between them stay empty;
+ *   equal values share the lowest bin whose edge they reach;
+ * - n < k: edges repeat order statistics; the top bin stays empty;
+ * - n = 0: nothing to fit, ::SVCM_EEMPTY.
+ * Fitting never sorts the whole column: a radix histogram on the top 16
+ * bits of each value locates the buckets holding the wanted ranks, and a
+ * three-way quickselect finishes inside those buckets (expected O(n) per
+ * column; a heap-sort fallback bounds adversarial orders at O(n log n)).
+ * Columns of up to 4096 values skip the histogram. To fit from a sample,
+ * pass the sample to svcm_rfm_column_edges(); to fit from already sorted
+ * values, use svcm_rfm_sorted_edges() (O(k) after an O(n) order check).
+ *
+ * @par Input rules (all functions that take an ::svcm_customers)
+ * recency, frequency and monetary are finite and >= 0; tenure, when given,
+ * is finite, >= 0 and >= recency (the last activity cannot precede the
+ * first); p_alive, when given, is in [0, 1]. A violation is ::SVCM_EINVAL
+ * with the record index and the field name, and no output is written.
+ */
+#ifndef SVCM_SEGMENT_H
+#define SVCM_SEGMENT_H
+
+#include "common.h"
+#include "tier.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief Largest number of RFM bins (scores run 1..bins). */
+#define SVCM_RFM_MAX_BINS 10
+/** @brief Smallest number of RFM bins. */
+#define SVCM_RFM_MIN_BINS 2
+
+/** @name svcm_customer::flags bits
+ *  @{ */
+#define SVCM_CUSTOMER_HAS_TENURE 1u  /**< svcm_customer::tenure is given */
+#define SVCM_CUSTOMER_HAS_P_ALIVE 2u /**< svcm_customer::p_alive is given */
+/** @} */
+
+/**
+ * @brief One customer as a record (array-of-structs input).
+ *
+ * Recency and tenure are in days; compute them from instants with
+ * svcm_segment_days_since() when you hold timestamps.
+ */
+typedef struct svcm_customer {
+    int64_t id;       /**< customer id, for the caller (not read by scoring or tiering) */
+    double recency;   /**< days since the last activity, >= 0 */
+    double frequency; /**< number of purchases (or visits), >= 0 */
+    double monetary;  /**< monetary value, >= 0 */
+    double tenure;    /**< days since the first activity; read only with SVCM_CUSTOMER_HAS_TENURE */
+    double p_alive;   /**< P(alive) in [0, 1]; read only with SVCM_CUSTOMER_HAS_P_ALIVE */
+    unsigned flags;   /**< SVCM_CUSTOMER_HAS_* bits */
+} svcm_customer;
+
+/**
+ * @brief A read-only view of n customers: struct of arrays, or strided.
+ *
+ * For plain arrays set the pointers and leave `stride` and `flags` at 0 /
+ * NULL. For records use svcm_customers_from_records(). Element i of a column
+ * is at `(const char *)column + i * stride` (stride 0 means 8 bytes, the
+ * size of a double and of an int64_t). The view does not own the memory.
+ */
+typedef struct svcm_customers {
+    size_t n;                 /**< number of customers */
+    const int64_t *id;        /**< ids, or NULL; no function reads them (migration takes its own id arrays) */
+    const double *recency;    /**< days since last activity; required when n > 0 */
+    const double *frequency;  /**< purchases; required when n > 0 */
+    const double *monetary;   /**< value; required when n > 0 */
+    const double *tenure;     /**< days since first activity; NULL = unknown */
+    const double *p_alive;    /**< P(alive); NULL = unknown */
+    const unsigned *flags;    /**< per-record SVCM_CUSTOMER_HAS_* bits (with stride 0: a packed unsigned array), or NULL: a given column means a given value */
+    size_t stride;            /**< bytes between records; 0 = packed arrays */
+} svcm_customers;
+
+/**
+ * @brief Fill a view over an array of records.
+ * @param recs the records (may be NULL when n == 0); must outlive the view.
+ * @param n number of records.
+ * @param[out] out the view (stride = sizeof(svcm_customer), flags set, so
+ *             tenure and p_alive are read per record according to flags).
+ * @return SVCM_OK; SVCM_EINVAL if out is NULL, or recs is NULL with n > 0.
+ * @par Thread safety: touches only @p out.
+ * @since 0.1
+ */
+SVCM_API int svcm_customers_from_records(const svcm_customer *recs, size_t n,
+                                         svcm_customers *out);
+
+/**
+ * @brief Check every record of a view against the input rules (see the file
+ *        comment): the first bad record, lowest index first, is reported.
+ * @param c the view.
+ * @param[out] err optional: record index and field ("recency", "frequency",
+ *             "monetary", "tenure", "p_alive") of the first violation; for a
+ *             missing required column the index is SVCM_NO_INDEX.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL view, a missing required column
+ *         (n > 0), a stride that is neither 0 nor at least 8, or a bad
+ *         record.
+ * @par Thread safety: reads only; safe from any thread.
+ * @since 0.1
+ */
+SVCM_API int svcm_customers_check(const svcm_customers *c, svcm_error *err);
+
+/**
+ * @brief Convert instants to days before @p as_of: out[i] = (as_of - t[i]) / 86400.
+ *
+ * Use it for recency (t = last activity) and tenure (t = first activity).
+ * @param t instants, Unix seconds (may be NULL when n == 0).
+ * @param n count.
+ * @param as_of the reference instant.
+ * @param[out] out n doubles (may alias nothing in @p t).
+ * @param[out] err optional: index of the first instant after @p as_of
+ *             (field "time").
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (n > 0) or an instant after
+ *         as_of (nothing written).
+ * @par Thread safety: touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_segment_days_since(const int64_t *t, size_t n, int64_t as_of,
+                                     double *out, svcm_error *err);
+
+/* ------------------------------------------------------------------ RFM */
+
+/** @brief RFM edges: k - 1 non-decreasing cut points per measure. */
+typedef struct svcm_rfm_edges {
+    int bins;                                /**< k, SVCM_RFM_MIN_BINS..SVCM_RFM_MAX_BINS */
+    double recency[SVCM_RFM_MAX_BINS - 1];   /**< first bins - 1 entries used */
+    double frequency[SVCM_RFM_MAX_BINS - 1]; /**< first bins - 1 entries used */
+    double monetary[SVCM_RFM_MAX_BINS - 1];  /**< first bins - 1 entries used */
+} svcm_rfm_edges;
+
+/**
+ * @brief Quantile edges of one column (unsorted, e.g. a sample).
+ *
+ * edges[j - 1] = x_(ceil(n j / k)), j = 1..k-1 (Hyndman-Fan definition 1).
+ * @param x values, finite (any sign); may be NULL when n == 0.
+ * @param n count.
+ * @param bins k, SVCM_RFM_MIN_BINS..SVCM_RFM_MAX_BINS.
+ * @param[out] edges bins - 1 doubles, written only on success.
+ * @param alloc allocator for scratch memory (at most n doubles and a 64 K
+ *        entry histogram, freed before return); NULL = libc.
+ * @param[out] err optional: index of the first non-finite value (field
+ *             "value").
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bins out of range or a
+ *         non-finite value; SVCM_EEMPTY if n == 0; SVCM_ENOMEM.
+ * @par Thread safety: touches only @p edges and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_rfm_column_edges(const double *x, size_t n, int bins, double *edges,
+                                   const svcm_allocator *alloc, svcm_error *err);
+
+/**
+ * @brief Quantile edges of one column already sorted ascending, in O(k).
+ *
+ * Same definition as svcm_rfm_column_edges(); the order is checked (O(n)).
+ * @param sorted non-decreasing finite values.
+ * @param n count.
+ * @param bins k, SVCM_RFM_MIN_BINS..SVCM_RFM_MAX_BINS.
+ * @param[out] edges bins - 1 doubles, written only on success.
+ * @param[out] err optional: index of the first non-finite or out-of-order
+ *             value (field "value").
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad bins, a non-finite
+ *         value or a value below its predecessor; SVCM_EEMPTY if n == 0.
+ * @par Thread safety: touches only @p edges and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_rfm_sorted_edges(const double *sorted, size_t n, int bins, double *edges,
+                                   svcm_error *err);
+
+/**
+ * @brief Fit recency, frequency and monetary edges from a population.
+ * @param c the customers (validated first; see the input rules).
+ * @param bins k, SVCM_RFM_MIN_BINS..SVCM_RFM_MAX_BINS.
+ * @param[out] out the edges, written only on success.
+ * @param alloc allocator for scratch memory (freed before return); NULL = libc.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad bins or a bad record;
+ *         SVCM_EEMPTY if c->n == 0; SVCM_ENOMEM.
+ * @par Thread safety: touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_rfm_fit(const svcm_customers *c, int bins, svcm_rfm_edges *out,
+                          const svcm_allocator *alloc, svcm_error *err);
+
+/**
+ * @brief Check edges: bins in range, every used edge finite and each column
+ *        non-decreasing.
+ * @param e the edges.
+ * @param[out] err optional: field "bins", "recency_edges",
+ *             "frequency_edges" or "monetary_edges", index = the edge.
+ * @return SVCM_OK; SVCM_EINVAL otherwise.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_rfm_edges_check(const svcm_rfm_edges *e, svcm_error *err);
+
+/**
+ * @brief Score customers 1..bins on R, F and M with the given edges.
+ * @param c the customers (validated first).
+ * @param e the edges (checked first).
+ * @param[out] r,f,m n scores each; any may be NULL to skip that measure.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c or e, bad edges or a bad record
+ *         (nothing written).
+ * @par Thread safety: touches only the outputs and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_rfm_score(const svcm_customers *c, const svcm_rfm_edges *e, uint8_t *r,
+                            uint8_t *f, uint8_t *m, svcm_error *err);
+
+/* --------------------------------------------------------------- Policy */
+
+/**
+ * @brief Why a customer got its tier: the rule that fired. Values stable.
+ */
+typedef enum svcm_segment_reason {
+    SVCM_REASON_LOST_INACTIVE = 0,   /**< recency > churn_days */
+    SVCM_REASON_LOST_P_ALIVE = 1,    /**< p_alive given and < p_alive_min */
+    SVCM_REASON_POTENTIAL_NEW = 2,   /**< tenure given and < new_tenure_days */
+    SVCM_REASON_POTENTIAL_FEW = 3,   /**< frequency <= new_max_frequency */
+    SVCM_REASON_VIP_M_SCORE = 4,     /**< M score in the top vip_m_top_scores, and active */
+    SVCM_REASON_VIP_MONETARY = 5,    /**< monetary >= vip_min_monetary, and active */
+    SVCM_REASON_KEY_SCORE = 6,       /**< weighted RFM score >= key_min_score */
+    SVCM_REASON_REGULAR = 7          /**< no rule above fired */
+} svcm_segment_reason;
+
+/** @brief Number of reason codes. */
+#define SVCM_REASON_COUNT 8
+
+/**
+ * @brief Name of a reason code, e.g. "lost_inactive", "vip_m_score".
+ * @return a static string; NULL if @p reason is out of range.
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API const char *svcm_segment_reason_name(int reason);
+
+/**
+ * @brief The tier rules and their thresholds.
+ *
+ * Rules are tried in this order; the first that holds decides:
+ * 1. LOST: recency > churn_days (::SVCM_REASON_LOST_INACTIVE); else p_alive
+ *    given and p_alive < p_alive_min (::SVCM_REASON_LOST_P_ALIVE).
+ * 2. POTENTIAL: tenure given and tenure < new_tenure_days
+ *    (::SVCM_REASON_POTENTIAL_NEW); else frequency <= new_max_frequency
+ *    (::SVCM_REASON_POTENTIAL_FEW).
+ * 3. VIP, only if recency <= vip_active_days: M score >= bins + 1 -
+ *    vip_m_top_scores (::SVCM_REASON_VIP_M_SCORE); else monetary >=
+ *    vip_min_monetary (::SVCM_REASON_VIP_MONETARY).
+ * 4. KEY: (key_weight_r R + key_weight_f F + key_weight_m M) /
+ *    (key_weight_r + key_weight_f + key_weight_m) >= key_min_score
+ *    (::SVCM_REASON_KEY_SCORE).
+ * 5. REGULAR (::SVCM_REASON_REGULAR).
+ *
+ * Initialise with svcm_segment_policy_init(); zero is not "default".
+ */
+typedef struct svcm_segment_policy {
+    int bins;                 /**< RFM bins k; default 5 */
+    double churn_days;        /**< LOST beyond this recency; default 180; >= 0 (+inf = off) */
+    double p_alive_min;       /**< LOST below this P(alive); default 0.2; in [0, 1] (0 turns the rule off) */
+    double new_tenure_days;   /**< POTENTIAL below this tenure; default 90; >= 0, may be +inf (0 = off) */
+    double new_max_frequency; /**< POTENTIAL at or below this frequency; default 1; finite (negative = off) */
+    double vip_active_days;   /**< VIP needs recency <= this; default 90; >= 0, may be +inf */
+    int vip_m_top_scores;     /**< VIP by M score: the top this many scores; default 1 (M = k); 0..bins (0 = off) */
+    double vip_min_monetary;  /**< VIP by value at or above this; default +inf = off; >= 0 */
+    double key_weight_r;      /**< weight of R in the KEY score; default 1; finite, >= 0 */
+    double key_weight_f;      /**< weight of F; default 1; >= 0 */
+    double key_weight_m;      /**< weight of M; default 1; >= 0; the three sum > 0 */
+    double key_min_score;     /**< KEY at or above this weighted mean score; default 4; in [1, bins] */
+} svcm_segment_policy;
+
+/**
+ * @brief Fill @p p with the defaults documented on ::svcm_segment_policy.
+ * @param p may be NULL (no-op).
+ * @par Thread safety: touches only @p p.
+ * @since 0.1
+ */
+SVCM_API void svcm_segment_policy_init(svcm_segment_policy *p);
+
+/**
+ * @brief Check every threshold of a policy against its documented range.
+ * @param p the policy.
+ * @param[out] err optional: field = the offending key (as in the text form).
+ * @return SVCM_OK; SVCM_EINVAL for NULL or a value out of range (NaN included).
+ * @par Thread safety: pure function.
+ * @since 0.1
+ */
+SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error *err);
+
+/**
+ * @brief Read a policy from "key = value" text.
+ *
+ * Keys are the member names of ::svcm_segment_policy; keys not given keep
+ * their defaults. One setting per line; `#` starts a comment; blank lines
+ * and spaces around keys and values are ignored; values are decimal numbers
+ * (`inf` is accepted where +infinity is allowed). A key may appear once.
+ * Numbers are read with strtod(), so the decimal point is that of the
+ * current LC_NUMERIC locale ("." unless the program calls setlocale()).
+ * @param text the text (need not be NUL-terminated).
+ * @param len its length in bytes.
+ * @param[out] out the policy, written only on success.
+ * @param[out] err optional: index = 1-based line number, field = the key
+ *             (static string; "key" for an unknown key); on a range error
+ *             found after reading (e.g. key_min_score above bins) the index
+ *             is the line of that key, or SVCM_NO_INDEX if it was defaulted.
+ * @return SVCM_OK; SVCM_EFORMAT for a line without '=', an unknown or
+ *         repeated key, or a value that is not a number; SVCM_EINVAL for a
+ *         number out of range (see svcm_segment_policy_check()) or NULL
+ *         pointers.
+ * @par Thread safety: touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy *out,
+                                       svcm_error *err);
+
+/**
+ * @brief Write a policy as text that svcm_segment_policy_parse() reads back
+ *        to the identical policy (every key, each number with the fewest of
+ *        15, 16 or 17 significant digits that reads back exactly; +inf as
+ *        `inf`; NUL-terminated; same LC_NUMERIC caveat as the parser).
+ * @param p the policy (checked first).
+ * @param buf destination; may be NULL to query the size.
+ * @param cap capacity of @p buf in bytes.
+ * @param[out] len optional: always receives the length needed, without the
+ *             terminating NUL.
+ * @return SVCM_OK; SVCM_EINVAL if p is NULL or invalid; SVCM_ENOSPC if buf
+ *         is NULL or cap < length + 1 (nothing written).
+ * @par Thread safety: touches only @p buf and @p len.
+ * @since 0.1
+ */
+SVCM_API int svcm_segment_policy_format(const svcm_segment_policy *p, char *buf, size_t cap,
+                                        size_t *len);
+
+/* --------------------------------------------------------------- Tiers */
+
+/**
+ * @brief Assign each customer a tier (and the reason) under a policy.
+ * @param c the customers (validated first).
+ * @param p the policy (checked first).
+ * @param e RFM edges, typically from svcm_rfm_fit() or fixed; e->bins must
+ *        equal p->bins.
+ * A customer's tier depends only on its own record, the policy and the
+ * edges, never on the input order or on the other customers.
+ * @param[out] tiers n svcm_tier values (required when n > 0).
+ * @param[out] reasons n svcm_segment_reason values, or NULL.
+ * @param[out] r,f,m n RFM scores each, or NULL.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; SVCM_EINVAL for NULL required pointers, a bad policy,
+ *         bad edges or a bad record; SVCM_EMISMATCH if e->bins != p->bins.
+ *         Nothing is written on failure.
+ * @par Thread safety: touches only the outputs and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
+                                 const svcm_rfm_edges *e, uint8_t *tiers, uint8_t *reasons,
+                                 uint8_t *r, uint8_t *f, uint8_t *m, svcm_error *err);
+
+/** @brief Summary of one tier. */
+typedef struct svcm_tier_summary {
+    uint64_t count;        /**< customers in the tier */
+    double customer_share; /**< count / n */
+    double monetary_total; /**< sum of monetary */
+    double monetary_share; /**< monetary_total / total of all tiers; 0 when that total is 0 */
+    double mean_recency;   /**< NaN for an empty tier */
+    double mean_frequency; /**< NaN for an empty tier */
+    double mean_monetary;  /**< NaN for an empty tier */
+    double mean_r_score;   /**< NaN for an empty tier or when no scores were given */
+    double mean_f_score;   /**< likewise */
+    double mean_m_score;   /**< likewise */
+} svcm_tier_summary;
+
+/**
+ * @brief Per-tier counts, shares, monetary totals and mean R/F/M (raw and
+ *        scores).
+ * @param c the customers (validated first).
+ * @param tiers n tiers, each < SVCM_TIER_COUNT.
+ * @param r,f,m n scores each (1..SVCM_RFM_MAX_BINS), or all three NULL.
+ * @param[out] out SVCM_TIER_COUNT summaries indexed by svcm_tier.
+ * @param[out] err optional detail (field "tiers", "r_scores", ... for bad
+ *             tiers or scores).
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, only some score arrays
+ *         given, a bad record, tier or score; SVCM_EEMPTY if n == 0.
+ * @par Thread safety: touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_segment_summarize(const svcm_customers *c, const uint8_t *tiers,
+                                    const uint8_t *r, const uint8_t *f, const uint8_t *m,
+                                    svcm_tier_summary out[SVCM_TIER_COUNT], svcm_error *err);
+
+/* ------------------------------------------------------------ Migration */
+
+/** @brief Tier migration between an old and a new snapshot. */
+typedef struct svcm_migration {
+    uint64_t counts[SVCM_TIER_COUNT][SVCM_TIER_COUNT]; /**< [old tier][new tier], ids in both */
+    uint64_t arrived[SVCM_TIER_COUNT]; /**< ids only in the new snapshot, by new tier */
+    uint64_t gone[SVCM_TIER_COUNT];    /**< ids only in the old snapshot, by old tier */
+} svcm_migration;
+
+/**
+ * @brief Match two snapshots by customer id and count tier moves.
+ *
+ * Runs in O(n) time with a radix sort of the ids; scratch memory is
+ * n_old + n_new + max(n_old, n_new) entries of 16 bytes.
+ * @param old_ids,old_tiers,n_old the old snapshot (pointers may be NULL when
+ *        n_old == 0).
+ * @param new_ids,new_tiers,n_new the new snapshot.
+ * @param[out] out the counts, written only on success.
+ * @param alloc allocator for scratch memory; NULL = libc.
+ * @param[out] err optional: for a duplicate id, the index of its second
+ *             occurrence (the smallest such index) with field "old_ids" or
+ *             "new_ids"; for a tier >= SVCM_TIER_COUNT, its index with field
+ *             "old_tiers" or "new_tiers".
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, duplicate ids or bad
+ *         tiers; SVCM_ENOMEM.
+ * @par Thread safety: touches only @p out and @p err.
+ * @since 0.1
+ */
+SVCM_API int svcm_segment_migration(const int64_t *old_ids, const uint8_t *old_tiers,
+                                    size_t n_old, const int64_t *new_ids,
+                                    const uint8_t *new_tiers, size_t n_new,
+                                    svcm_migration *out, const svcm_allocator *alloc,
+                                    svcm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVCM_SEGMENT_H */

@@ -1,0 +1,205 @@
+/* Tier assignment under a policy, per-tier summaries, days from instants. */
+#include <string.h>
+
+#include "internal.h"
+#include "svcm/segment.h"
+
+static inline double col_at(const double *col, size_t stride, size_t i)
+{
+    double v;
+    memcpy(&v, (const char *)col + i * stride, sizeof v);
+    return v;
+}
+
+int svcm_segment_days_since(const int64_t *t, size_t n, int64_t as_of, double *out,
+                            svcm_error *err)
+{
+    if ((t == NULL || out == NULL) && n > 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL pointer");
+    for (size_t i = 0; i < n; i++)
+        if (t[i] > as_of)
+            return svcm__error(err, SVCM_EINVAL, i, "time",
+                               "instant %lld is after the as-of instant %lld",
+                               (long long)t[i], (long long)as_of);
+    for (size_t i = 0; i < n; i++) {
+        /* as_of - t[i] may overflow int64 for far-apart instants: subtract
+         * in unsigned arithmetic, which is exact since as_of >= t[i]. */
+        uint64_t d = (uint64_t)as_of - (uint64_t)t[i];
+        out[i] = (double)d / 86400.0;
+    }
+    return SVCM_OK;
+}
+
+static inline bool has_value(const svcm_customers *c, const double *col, unsigned bit, size_t st,
+                             size_t i)
+{
+    if (col == NULL)
+        return false;
+    if (c->flags == NULL)
+        return true;
+    unsigned fl; /* packed flags (stride 0) are an array of unsigned */
+    memcpy(&fl, (const char *)c->flags + i * (c->stride ? st : sizeof fl), sizeof fl);
+    return (fl & bit) != 0;
+}
+
+/* The scoring rule of svcm_rfm_score() (src/rfm.c): 1 + the number of edges
+ * strictly below x. Repeated here so that tiering scores each record in the
+ * same pass, without a second validation of the input. */
+static inline unsigned bin_of(double x, const double *e, int ne)
+{
+    unsigned b = 1;
+    for (int j = 0; j < ne; j++)
+        b += x > e[j];
+    return b;
+}
+
+int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
+                        const svcm_rfm_edges *e, uint8_t *tiers, uint8_t *reasons, uint8_t *r,
+                        uint8_t *f, uint8_t *m, svcm_error *err)
+{
+    int rc = svcm_segment_policy_check(p, err);
+    if (rc == SVCM_OK)
+        rc = svcm_rfm_edges_check(e, err);
+    if (rc == SVCM_OK)
+        rc = svcm_customers_check(c, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (e->bins != p->bins)
+        return svcm__error(err, SVCM_EMISMATCH, SVCM_NO_INDEX, "bins",
+                           "edges have %d bins but the policy wants %d", e->bins, p->bins);
+    if (tiers == NULL && c->n > 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "tiers", "tiers output is NULL");
+
+    const size_t st = c->stride ? c->stride : sizeof(double);
+    const int ne = e->bins - 1;
+    const unsigned top = (unsigned)e->bins + 1;
+    const double wsum = p->key_weight_r + p->key_weight_f + p->key_weight_m;
+    const unsigned vip_m = top - (unsigned)p->vip_m_top_scores;
+    for (size_t i = 0; i < c->n; i++) {
+        const double rec = col_at(c->recency, st, i);
+        const double freq = col_at(c->frequency, st, i);
+        const double mon = col_at(c->monetary, st, i);
+        const unsigned rs = top - bin_of(rec, e->recency, ne);
+        const unsigned fs = bin_of(freq, e->frequency, ne);
+        const unsigned ms = bin_of(mon, e->monetary, ne);
+        svcm_tier t;
+        svcm_segment_reason why;
+        if (rec > p->churn_days) {
+            t = SVCM_TIER_LOST;
+            why = SVCM_REASON_LOST_INACTIVE;
+        } else if (has_value(c, c->p_alive, SVCM_CUSTOMER_HAS_P_ALIVE, st, i) &&
+                   col_at(c->p_alive, st, i) < p->p_alive_min) {
+            t = SVCM_TIER_LOST;
+            why = SVCM_REASON_LOST_P_ALIVE;
+        } else if (has_value(c, c->tenure, SVCM_CUSTOMER_HAS_TENURE, st, i) &&
+                   col_at(c->tenure, st, i) < p->new_tenure_days) {
+            t = SVCM_TIER_POTENTIAL;
+            why = SVCM_REASON_POTENTIAL_NEW;
+        } else if (freq <= p->new_max_frequency) {
+            t = SVCM_TIER_POTENTIAL;
+            why = SVCM_REASON_POTENTIAL_FEW;
+        } else if (rec <= p->vip_active_days && ms >= vip_m) {
+            t = SVCM_TIER_VIP;
+            why = SVCM_REASON_VIP_M_SCORE;
+        } else if (rec <= p->vip_active_days && mon >= p->vip_min_monetary) {
+            t = SVCM_TIER_VIP;
+            why = SVCM_REASON_VIP_MONETARY;
+        } else if ((p->key_weight_r * rs + p->key_weight_f * fs + p->key_weight_m * ms) / wsum >=
+                   p->key_min_score) {
+            t = SVCM_TIER_KEY;
+            why = SVCM_REASON_KEY_SCORE;
+        } else {
+            t = SVCM_TIER_REGULAR;
+            why = SVCM_REASON_REGULAR;
+        }
+        tiers[i] = (uint8_t)t;
+        if (reasons != NULL)
+            reasons[i] = (uint8_t)why;
+        if (r != NULL)
+            r[i] = (uint8_t)rs;
+        if (f != NULL)
+            f[i] = (uint8_t)fs;
+        if (m != NULL)
+            m[i] = (uint8_t)ms;
+    }
+    return SVCM_OK;
+}
+
+static int check_scores(const uint8_t *s, size_t n, const char *field, svcm_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 1 || s[i] > SVCM_RFM_MAX_BINS)
+            return svcm__error(err, SVCM_EINVAL, i, field, "score %u is not in 1..%d",
+                               (unsigned)s[i], SVCM_RFM_MAX_BINS);
+    return SVCM_OK;
+}
+
+int svcm_segment_summarize(const svcm_customers *c, const uint8_t *tiers, const uint8_t *r,
+                           const uint8_t *f, const uint8_t *m,
+                           svcm_tier_summary out[SVCM_TIER_COUNT], svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "output is NULL");
+    int rc = svcm_customers_check(c, err);
+    if (rc != SVCM_OK)
+        return rc;
+    const size_t n = c->n;
+    if (tiers == NULL && n > 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "tiers", "tiers are NULL");
+    const int given = (r != NULL) + (f != NULL) + (m != NULL);
+    if (given != 0 && given != 3)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, r == NULL ? "r_scores"
+                                                            : f == NULL ? "f_scores"
+                                                                        : "m_scores",
+                           "give all three score arrays or none");
+    for (size_t i = 0; i < n; i++)
+        if (tiers[i] >= SVCM_TIER_COUNT)
+            return svcm__error(err, SVCM_EINVAL, i, "tiers", "tier %u is not in 0..4",
+                               (unsigned)tiers[i]);
+    if (given == 3) {
+        rc = check_scores(r, n, "r_scores", err);
+        if (rc == SVCM_OK)
+            rc = check_scores(f, n, "f_scores", err);
+        if (rc == SVCM_OK)
+            rc = check_scores(m, n, "m_scores", err);
+        if (rc != SVCM_OK)
+            return rc;
+    }
+    if (n == 0)
+        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no customers to summarise");
+
+    uint64_t cnt[SVCM_TIER_COUNT] = {0};
+    double sr[SVCM_TIER_COUNT] = {0}, sf[SVCM_TIER_COUNT] = {0}, sm[SVCM_TIER_COUNT] = {0};
+    uint64_t scr[SVCM_TIER_COUNT] = {0}, scf[SVCM_TIER_COUNT] = {0}, scm[SVCM_TIER_COUNT] = {0};
+    const size_t st = c->stride ? c->stride : sizeof(double);
+    for (size_t i = 0; i < n; i++) {
+        unsigned t = tiers[i];
+        cnt[t]++;
+        sr[t] += col_at(c->recency, st, i);
+        sf[t] += col_at(c->frequency, st, i);
+        sm[t] += col_at(c->monetary, st, i);
+        if (given == 3) { /* integer sums: exact */
+            scr[t] += r[i];
+            scf[t] += f[i];
+            scm[t] += m[i];
+        }
+    }
+    double total = 0.0;
+    for (int t = 0; t < SVCM_TIER_COUNT; t++)
+        total += sm[t];
+    for (int t = 0; t < SVCM_TIER_COUNT; t++) {
+        svcm_tier_summary *o = &out[t];
+        double k = (double)cnt[t];
+        o->count = cnt[t];
+        o->customer_share = k / (double)n;
+        o->monetary_total = sm[t];
+        o->monetary_share = total > 0.0 ? sm[t] / total : 0.0;
+        o->mean_recency = cnt[t] ? sr[t] / k : NAN;
+        o->mean_frequency = cnt[t] ? sf[t] / k : NAN;
+        o->mean_monetary = cnt[t] ? sm[t] / k : NAN;
+        o->mean_r_score = cnt[t] && given ? (double)scr[t] / k : NAN;
+        o->mean_f_score = cnt[t] && given ? (double)scf[t] / k : NAN;
+        o->mean_m_score = cnt[t] && given ? (double)scm[t] / k : NAN;
+    }
+    return SVCM_OK;
+}

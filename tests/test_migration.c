@@ -1,0 +1,226 @@
+/* Tests of tier migration between snapshots (src/migration.c). The small
+ * cases are worked by hand; the random ones are checked against a
+ * quadratic matching written independently in the test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "svcm/segment.h"
+
+enum { V = SVCM_TIER_VIP, K = SVCM_TIER_KEY, R = SVCM_TIER_REGULAR, P = SVCM_TIER_POTENTIAL,
+       L = SVCM_TIER_LOST };
+
+static void test_moves_new_and_gone_customers_are_counted_apart(void **state)
+{
+    (void)state;
+    /* old: 1 VIP, 2 KEY, 3 REGULAR, 4 POTENTIAL, 5 LOST
+     * new: 3 KEY, 1 VIP, 6 POTENTIAL, 2 LOST, 7 VIP
+     * both: 1 VIP->VIP, 2 KEY->LOST, 3 REGULAR->KEY
+     * gone: 4 (POTENTIAL), 5 (LOST); new: 6 (POTENTIAL), 7 (VIP). */
+    int64_t old_ids[5] = {1, 2, 3, 4, 5}, new_ids[5] = {3, 1, 6, 2, 7};
+    uint8_t old_t[5] = {V, K, R, P, L}, new_t[5] = {K, V, P, L, V};
+    svcm_migration mg;
+    assert_int_equal(svcm_segment_migration(old_ids, old_t, 5, new_ids, new_t, 5, &mg, NULL, NULL),
+                     SVCM_OK);
+    svcm_migration want;
+    memset(&want, 0, sizeof want);
+    want.counts[V][V] = 1;
+    want.counts[K][L] = 1;
+    want.counts[R][K] = 1;
+    want.gone[P] = 1;
+    want.gone[L] = 1;
+    want.arrived[P] = 1;
+    want.arrived[V] = 1;
+    assert_memory_equal(&mg, &want, sizeof mg);
+}
+
+static void test_extreme_and_negative_ids_match(void **state)
+{
+    (void)state;
+    int64_t old_ids[4] = {INT64_MIN, -1, 0, INT64_MAX};
+    int64_t new_ids[4] = {INT64_MAX, 0, INT64_MIN, -1};
+    uint8_t old_t[4] = {V, K, R, P}, new_t[4] = {L, L, V, K};
+    svcm_migration mg;
+    assert_int_equal(svcm_segment_migration(old_ids, old_t, 4, new_ids, new_t, 4, &mg, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(mg.counts[V][V], 1); /* INT64_MIN */
+    assert_int_equal(mg.counts[K][K], 1); /* -1 */
+    assert_int_equal(mg.counts[R][L], 1); /* 0 */
+    assert_int_equal(mg.counts[P][L], 1); /* INT64_MAX */
+    for (int t = 0; t < SVCM_TIER_COUNT; t++) {
+        assert_int_equal(mg.gone[t], 0);
+        assert_int_equal(mg.arrived[t], 0);
+    }
+}
+
+static void test_empty_snapshots(void **state)
+{
+    (void)state;
+    int64_t ids[2] = {10, 20};
+    uint8_t t[2] = {K, L};
+    svcm_migration mg;
+    assert_int_equal(svcm_segment_migration(NULL, NULL, 0, ids, t, 2, &mg, NULL, NULL), SVCM_OK);
+    assert_int_equal(mg.arrived[K], 1);
+    assert_int_equal(mg.arrived[L], 1);
+    assert_int_equal(svcm_segment_migration(ids, t, 2, NULL, NULL, 0, &mg, NULL, NULL), SVCM_OK);
+    assert_int_equal(mg.gone[K], 1);
+    assert_int_equal(mg.gone[L], 1);
+    assert_int_equal(svcm_segment_migration(NULL, NULL, 0, NULL, NULL, 0, &mg, NULL, NULL),
+                     SVCM_OK);
+}
+
+static void test_duplicate_ids_name_the_first_repeat(void **state)
+{
+    (void)state;
+    int64_t old_ids[3] = {1, 2, 3};
+    uint8_t old_t[3] = {V, V, V};
+    /* 3 repeats at index 2, 1 repeats at index 4: the smaller is reported. */
+    int64_t new_ids[5] = {3, 1, 3, 2, 1};
+    uint8_t new_t[5] = {K, K, K, K, K};
+    svcm_migration mg;
+    memset(&mg, 0x77, sizeof mg);
+    svcm_migration before = mg;
+    svcm_error err;
+    assert_int_equal(svcm_segment_migration(old_ids, old_t, 3, new_ids, new_t, 5, &mg, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "new_ids");
+    assert_memory_equal(&mg, &before, sizeof mg);
+    int64_t dup_old[4] = {9, 9, 9, 8};
+    uint8_t t4[4] = {V, K, R, P};
+    assert_int_equal(svcm_segment_migration(dup_old, t4, 4, old_ids, old_t, 3, &mg, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "old_ids");
+}
+
+static void test_bad_tiers_and_null_pointers_are_invalid(void **state)
+{
+    (void)state;
+    int64_t ids[3] = {1, 2, 3};
+    uint8_t good[3] = {V, K, R}, bad[3] = {V, 5, R};
+    svcm_migration mg;
+    svcm_error err;
+    assert_int_equal(svcm_segment_migration(ids, good, 3, ids, bad, 3, &mg, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "new_tiers");
+    assert_int_equal(svcm_segment_migration(ids, bad, 3, ids, good, 3, &mg, NULL, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "old_tiers");
+    assert_int_equal(svcm_segment_migration(NULL, good, 3, ids, good, 3, &mg, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_segment_migration(ids, good, 3, ids, good, 3, NULL, NULL, &err),
+                     SVCM_EINVAL);
+}
+
+static uint64_t rng = 0x853C49E6748FEA9Bu;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static void test_random_snapshots_match_a_quadratic_count(void **state)
+{
+    (void)state;
+    enum { N = 700 };
+    static int64_t a[N], b[N];
+    static uint8_t ta[N], tb[N];
+    for (int trial = 0; trial < 20; trial++) {
+        /* Distinct ids: a multiplicative spread of 0..N-1 plus an offset, so
+         * that the sets overlap partly; wide ids exercise every radix pass. */
+        int64_t scale = trial % 2 ? 1 : (int64_t)0x0000100000000001;
+        size_t na = 1 + rnd() % N, nb = 1 + rnd() % N;
+        for (size_t i = 0; i < na; i++) {
+            a[i] = ((int64_t)((i * 7919) % N) - N / 3) * scale;
+            ta[i] = (uint8_t)(rnd() % 5);
+        }
+        for (size_t i = 0; i < nb; i++) {
+            b[i] = ((int64_t)((i * 104729 + 11) % N) - N / 2) * scale;
+            tb[i] = (uint8_t)(rnd() % 5);
+        }
+        svcm_migration mg, want;
+        memset(&want, 0, sizeof want);
+        for (size_t i = 0; i < na; i++) {
+            size_t j = 0;
+            while (j < nb && b[j] != a[i])
+                j++;
+            if (j < nb)
+                want.counts[ta[i]][tb[j]]++;
+            else
+                want.gone[ta[i]]++;
+        }
+        for (size_t j = 0; j < nb; j++) {
+            size_t i = 0;
+            while (i < na && a[i] != b[j])
+                i++;
+            if (i == na)
+                want.arrived[tb[j]]++;
+        }
+        assert_int_equal(svcm_segment_migration(a, ta, na, b, tb, nb, &mg, NULL, NULL), SVCM_OK);
+        assert_memory_equal(&mg, &want, sizeof mg);
+    }
+}
+
+typedef struct {
+    int calls, fail_at, live;
+} fail_ctx;
+static void *f_alloc(void *ctx, size_t size)
+{
+    fail_ctx *fc = ctx;
+    if (fc->calls++ >= fc->fail_at)
+        return NULL;
+    fc->live++;
+    return malloc(size);
+}
+static void *f_realloc(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    (void)p;
+    (void)size;
+    return NULL;
+}
+static void f_free(void *ctx, void *p)
+{
+    fail_ctx *fc = ctx;
+    if (p != NULL)
+        fc->live--;
+    free(p);
+}
+
+static void test_out_of_memory_is_reported_without_leaks(void **state)
+{
+    (void)state;
+    int64_t ids[3] = {1, 2, 3};
+    uint8_t t[3] = {V, K, R};
+    for (int fail_at = 0; fail_at < 4; fail_at++) {
+        fail_ctx fc = {0, fail_at, 0};
+        svcm_allocator al = {f_alloc, f_realloc, f_free, &fc};
+        svcm_migration mg;
+        int rc = svcm_segment_migration(ids, t, 3, ids, t, 3, &mg, &al, NULL);
+        assert_int_equal(rc, fail_at < 2 ? SVCM_ENOMEM : SVCM_OK);
+        assert_int_equal(fc.live, 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_moves_new_and_gone_customers_are_counted_apart),
+        cmocka_unit_test(test_extreme_and_negative_ids_match),
+        cmocka_unit_test(test_empty_snapshots),
+        cmocka_unit_test(test_duplicate_ids_name_the_first_repeat),
+        cmocka_unit_test(test_bad_tiers_and_null_pointers_are_invalid),
+        cmocka_unit_test(test_random_snapshots_match_a_quadratic_count),
+        cmocka_unit_test(test_out_of_memory_is_reported_without_leaks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

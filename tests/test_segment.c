@@ -1,0 +1,516 @@
+/* Tests of tier assignment, per-tier summaries and day conversion
+ * (src/segment.c). Expected tiers, reasons and summaries are worked by hand
+ * from the documented rules; the working is in the comments. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "svcm/segment.h"
+
+/* Field by field: svcm_rfm_edges has padding after bins. */
+static void assert_edges_equal(const svcm_rfm_edges *a, const svcm_rfm_edges *b)
+{
+    assert_int_equal(a->bins, b->bins);
+    assert_memory_equal(a->recency, b->recency, sizeof a->recency);
+    assert_memory_equal(a->frequency, b->frequency, sizeof a->frequency);
+    assert_memory_equal(a->monetary, b->monetary, sizeof a->monetary);
+}
+
+#define CLOSE(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+/* Fixed edges, k = 5:
+ *   recency   10, 30, 60, 120  -> R = 5 (<= 10), 4, 3, 2, 1 (> 120)
+ *   frequency  1,  2,  4,   8  -> F = 1 (<= 1), 2, 3, 4, 5 (> 8)
+ *   monetary 100, 200, 500, 1000 -> M = 1 (<= 100), 2, 3, 4, 5 (> 1000) */
+static const svcm_rfm_edges fixed = {.bins = 5,
+                                     .recency = {10, 30, 60, 120},
+                                     .frequency = {1, 2, 4, 8},
+                                     .monetary = {100, 200, 500, 1000}};
+
+/* Ten customers, one or more per rule, under the default policy
+ * (churn 180, p_alive_min 0.2, new tenure 90, new frequency <= 1, VIP active
+ * 90 days and M = 5, KEY mean score >= 4). */
+enum { NPOP = 10 };
+static const double pop_r[NPOP] = {200, 20, 5, 5, 5, 100, 25, 25, 5, 180};
+static const double pop_f[NPOP] = {10, 5, 3, 1, 9, 9, 6, 6, 3, 2};
+static const double pop_m[NPOP] = {5000, 800, 2000, 50, 1500, 1500, 600, 400, 950, 150};
+static const double pop_t[NPOP] = {400, 300, 30, 365, 500, 500, 400, 400, 400, 200};
+static const double pop_p[NPOP] = {1, 0.1, 1, 1, 1, 1, 1, 1, 1, 1};
+/*  0: recency 200 > 180                            -> LOST, inactive (despite M = 5)
+ *  1: p_alive 0.1 < 0.2                            -> LOST, p_alive
+ *  2: tenure 30 < 90                               -> POTENTIAL, new (despite M = 5)
+ *  3: frequency 1 <= 1                             -> POTENTIAL, few purchases
+ *  4: R5 F5 M5, recency 5 <= 90                    -> VIP, M score
+ *  5: R2 F5 M5 but recency 100 > 90: no VIP; mean (2+5+5)/3 = 4 -> KEY
+ *  6: R4 F4 M4, mean 4 (on the threshold)          -> KEY
+ *  7: R4 F4 M3, mean 11/3 < 4                      -> REGULAR
+ *  8: R5 F3 M4, mean 4                             -> KEY
+ *  9: recency 180 is not > 180; R1 F2 M2, mean 5/3 -> REGULAR */
+static const uint8_t want_tier[NPOP] = {
+    SVCM_TIER_LOST, SVCM_TIER_LOST, SVCM_TIER_POTENTIAL, SVCM_TIER_POTENTIAL, SVCM_TIER_VIP,
+    SVCM_TIER_KEY,  SVCM_TIER_KEY,  SVCM_TIER_REGULAR,   SVCM_TIER_KEY,       SVCM_TIER_REGULAR};
+static const uint8_t want_reason[NPOP] = {
+    SVCM_REASON_LOST_INACTIVE, SVCM_REASON_LOST_P_ALIVE, SVCM_REASON_POTENTIAL_NEW,
+    SVCM_REASON_POTENTIAL_FEW, SVCM_REASON_VIP_M_SCORE,  SVCM_REASON_KEY_SCORE,
+    SVCM_REASON_KEY_SCORE,     SVCM_REASON_REGULAR,      SVCM_REASON_KEY_SCORE,
+    SVCM_REASON_REGULAR};
+static const uint8_t want_r[NPOP] = {1, 4, 5, 5, 5, 2, 4, 4, 5, 1};
+static const uint8_t want_f[NPOP] = {5, 4, 3, 1, 5, 5, 4, 4, 3, 2};
+static const uint8_t want_m[NPOP] = {5, 4, 5, 1, 5, 5, 4, 3, 4, 2};
+
+static svcm_customers population(void)
+{
+    svcm_customers c;
+    memset(&c, 0, sizeof c);
+    c.n = NPOP;
+    c.recency = pop_r;
+    c.frequency = pop_f;
+    c.monetary = pop_m;
+    c.tenure = pop_t;
+    c.p_alive = pop_p;
+    return c;
+}
+
+static void test_every_rule_fires_on_a_hand_worked_population(void **state)
+{
+    (void)state;
+    svcm_customers c = population();
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    uint8_t t[NPOP], why[NPOP], r[NPOP], f[NPOP], m[NPOP];
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, r, f, m, NULL), SVCM_OK);
+    assert_memory_equal(r, want_r, NPOP);
+    assert_memory_equal(f, want_f, NPOP);
+    assert_memory_equal(m, want_m, NPOP);
+    assert_memory_equal(t, want_tier, NPOP);
+    assert_memory_equal(why, want_reason, NPOP);
+    /* Reasons and scores are optional outputs. */
+    uint8_t t2[NPOP];
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t2, NULL, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_memory_equal(t2, want_tier, NPOP);
+}
+
+static void test_vip_by_monetary_threshold_and_rules_switched_off(void **state)
+{
+    (void)state;
+    svcm_customers c = population();
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    p.vip_min_monetary = 900; /* customer 8: M4 but 950 >= 900 -> VIP by value */
+    uint8_t t[NPOP], why[NPOP];
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(t[8], SVCM_TIER_VIP);
+    assert_int_equal(why[8], SVCM_REASON_VIP_MONETARY);
+    assert_int_equal(why[4], SVCM_REASON_VIP_M_SCORE); /* the score rule is tried first */
+    assert_int_equal(t[5], SVCM_TIER_KEY);             /* 1500 but recency 100 > 90 */
+    /* Switch the LOST and POTENTIAL rules off: customer 0 (R1 F5 M5, recency
+     * 200 > 90 so no VIP) has mean 11/3 -> REGULAR; customer 1 (R4 F4 M4) is
+     * KEY; customer 2 (R5 F3 M5, recency 5) is VIP; customer 3 (R5 F1 M1)
+     * mean 7/3 -> REGULAR. */
+    svcm_segment_policy_init(&p);
+    p.churn_days = INFINITY;
+    p.p_alive_min = 0;
+    p.new_tenure_days = 0;
+    p.new_max_frequency = -1;
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(t[0], SVCM_TIER_REGULAR);
+    assert_int_equal(t[1], SVCM_TIER_KEY);
+    assert_int_equal(t[2], SVCM_TIER_VIP);
+    assert_int_equal(t[3], SVCM_TIER_REGULAR);
+    /* Weights: only R counts, threshold 5 -> KEY iff R = 5 (and no earlier
+     * rule): customer 8 (R5, not VIP) is KEY, 6 (R4) is REGULAR. */
+    svcm_segment_policy_init(&p);
+    p.key_weight_f = 0;
+    p.key_weight_m = 0;
+    p.key_min_score = 5;
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(t[8], SVCM_TIER_KEY);
+    assert_int_equal(t[6], SVCM_TIER_REGULAR);
+    assert_int_equal(t[5], SVCM_TIER_REGULAR);
+}
+
+static void test_p_alive_and_tenure_are_optional(void **state)
+{
+    (void)state;
+    svcm_customers c = population();
+    c.p_alive = NULL; /* customer 1 (R4 F4 M4) is now KEY */
+    c.tenure = NULL;  /* customer 2 (R5 F3 M5, active) is now VIP */
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    uint8_t t[NPOP], why[NPOP];
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(t[1], SVCM_TIER_KEY);
+    assert_int_equal(t[2], SVCM_TIER_VIP);
+    assert_int_equal(why[2], SVCM_REASON_VIP_M_SCORE);
+    assert_int_equal(t[3], SVCM_TIER_POTENTIAL);
+    assert_int_equal(why[3], SVCM_REASON_POTENTIAL_FEW);
+}
+
+static void test_records_with_per_record_flags_match_arrays(void **state)
+{
+    (void)state;
+    svcm_customer recs[NPOP];
+    for (size_t i = 0; i < NPOP; i++)
+        recs[i] = (svcm_customer){.id = (int64_t)(100 + i), .recency = pop_r[i],
+                                  .frequency = pop_f[i], .monetary = pop_m[i],
+                                  .tenure = pop_t[i], .p_alive = NAN,
+                                  .flags = SVCM_CUSTOMER_HAS_TENURE};
+    recs[1].p_alive = 0.1; /* only customer 1 carries P(alive) */
+    recs[1].flags |= SVCM_CUSTOMER_HAS_P_ALIVE;
+    svcm_customers c;
+    assert_int_equal(svcm_customers_from_records(recs, NPOP, &c), SVCM_OK);
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    uint8_t t[NPOP], why[NPOP];
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_memory_equal(t, want_tier, NPOP);
+    assert_memory_equal(why, want_reason, NPOP);
+    /* Without the tenure flag on customer 2 it is no longer new: VIP. */
+    recs[2].flags = 0;
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(t[2], SVCM_TIER_VIP);
+}
+
+static void test_packed_flags_mark_missing_values_in_arrays(void **state)
+{
+    (void)state;
+    /* Arrays with a packed flags array: only customer 1 has P(alive), only
+     * customer 2 lacks tenure; the NaNs behind cleared flags are not read. */
+    double p_alive[NPOP], tenure[NPOP];
+    unsigned flags[NPOP];
+    for (size_t i = 0; i < NPOP; i++) {
+        p_alive[i] = NAN;
+        tenure[i] = pop_t[i];
+        flags[i] = SVCM_CUSTOMER_HAS_TENURE;
+    }
+    p_alive[1] = 0.1;
+    flags[1] |= SVCM_CUSTOMER_HAS_P_ALIVE;
+    tenure[2] = NAN;
+    flags[2] = 0;
+    svcm_customers c = population();
+    c.tenure = tenure;
+    c.p_alive = p_alive;
+    c.flags = flags;
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    uint8_t t[NPOP], why[NPOP];
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(t[1], SVCM_TIER_LOST);
+    assert_int_equal(why[1], SVCM_REASON_LOST_P_ALIVE);
+    assert_int_equal(t[2], SVCM_TIER_VIP); /* tenure unknown: not new */
+    for (size_t i = 3; i < NPOP; i++)
+        assert_int_equal(t[i], want_tier[i]);
+}
+
+static uint64_t rng = 88172645463325252u;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static void test_tiers_are_invariant_under_shuffling(void **state)
+{
+    (void)state;
+    enum { N = 4000 };
+    static double r[N], f[N], m[N], t[N], pa[N], r2[N], f2[N], m2[N], t2[N], pa2[N];
+    static size_t perm[N];
+    for (size_t i = 0; i < N; i++) {
+        t[i] = (double)(rnd() % 1000);
+        r[i] = (double)(rnd() % 1000) * t[i] / 1000.0;
+        f[i] = (double)(rnd() % 15);
+        m[i] = (double)(rnd() % 300000) / 100.0;
+        pa[i] = (double)(rnd() % 1001) / 1000.0;
+        perm[i] = i;
+    }
+    for (size_t i = N - 1; i > 0; i--) {
+        size_t j = rnd() % (i + 1), x = perm[i];
+        perm[i] = perm[j];
+        perm[j] = x;
+    }
+    for (size_t i = 0; i < N; i++) {
+        r2[i] = r[perm[i]];
+        f2[i] = f[perm[i]];
+        m2[i] = m[perm[i]];
+        t2[i] = t[perm[i]];
+        pa2[i] = pa[perm[i]];
+    }
+    svcm_customers a = {.n = N, .recency = r, .frequency = f, .monetary = m, .tenure = t,
+                        .p_alive = pa};
+    svcm_customers b = {.n = N, .recency = r2, .frequency = f2, .monetary = m2, .tenure = t2,
+                        .p_alive = pa2};
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    svcm_rfm_edges ea, eb;
+    assert_int_equal(svcm_rfm_fit(&a, p.bins, &ea, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&b, p.bins, &eb, NULL, NULL), SVCM_OK);
+    assert_edges_equal(&ea, &eb);
+    static uint8_t ta[N], tb[N], wa[N], wb[N];
+    assert_int_equal(svcm_segment_assign(&a, &p, &ea, ta, wa, NULL, NULL, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_segment_assign(&b, &p, &eb, tb, wb, NULL, NULL, NULL, NULL), SVCM_OK);
+    int seen[SVCM_REASON_COUNT] = {0};
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(tb[i], ta[perm[i]]);
+        assert_int_equal(wb[i], wa[perm[i]]);
+        seen[wa[i]] = 1;
+    }
+    /* The random population exercises every rule but the value threshold
+     * (off by default). */
+    for (int k = 0; k < SVCM_REASON_COUNT; k++)
+        if (k != SVCM_REASON_VIP_MONETARY)
+            assert_true(seen[k]);
+}
+
+static void test_records_and_packed_flags_match_arrays_on_a_large_population(void **state)
+{
+    (void)state;
+    enum { N = 3001 };
+    static svcm_customer recs[N];
+    static double r[N], f[N], m[N], t[N], pa[N];
+    for (size_t i = 0; i < N; i++) {
+        t[i] = (double)(rnd() % 800);
+        r[i] = (double)(rnd() % 800) * t[i] / 800.0;
+        f[i] = (double)(rnd() % 12);
+        m[i] = (double)(rnd() % 90000) / 10.0;
+        pa[i] = (double)(rnd() % 101) / 100.0;
+        recs[i] = (svcm_customer){.id = (int64_t)i, .recency = r[i], .frequency = f[i],
+                                  .monetary = m[i], .tenure = t[i], .p_alive = pa[i],
+                                  .flags = SVCM_CUSTOMER_HAS_TENURE | SVCM_CUSTOMER_HAS_P_ALIVE};
+    }
+    svcm_customers a = {.n = N, .recency = r, .frequency = f, .monetary = m, .tenure = t,
+                        .p_alive = pa};
+    svcm_customers b;
+    assert_int_equal(svcm_customers_from_records(recs, N, &b), SVCM_OK);
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    svcm_rfm_edges e;
+    assert_int_equal(svcm_rfm_fit(&a, 5, &e, NULL, NULL), SVCM_OK);
+    static uint8_t out_a[5][N], out_b[5][N];
+    assert_int_equal(svcm_segment_assign(&a, &p, &e, out_a[0], out_a[1], out_a[2], out_a[3],
+                                         out_a[4], NULL),
+                     SVCM_OK);
+    assert_int_equal(svcm_segment_assign(&b, &p, &e, out_b[0], out_b[1], out_b[2], out_b[3],
+                                         out_b[4], NULL),
+                     SVCM_OK);
+    assert_memory_equal(out_a, out_b, sizeof out_a);
+    /* The same with every third P(alive) missing, as packed flags on the
+     * arrays (4-byte steps) and as record flags (record-sized steps). */
+    static unsigned flags[N];
+    for (size_t i = 0; i < N; i++) {
+        flags[i] = SVCM_CUSTOMER_HAS_TENURE | (i % 3 ? SVCM_CUSTOMER_HAS_P_ALIVE : 0u);
+        recs[i].flags = flags[i];
+    }
+    a.flags = flags;
+    assert_int_equal(svcm_segment_assign(&a, &p, &e, out_a[0], out_a[1], NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(svcm_segment_assign(&b, &p, &e, out_b[0], out_b[1], NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_memory_equal(out_a[0], out_b[0], N);
+    assert_memory_equal(out_a[1], out_b[1], N);
+    size_t p_alive_lost = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (i % 3 == 0)
+            assert_int_not_equal(out_a[1][i], SVCM_REASON_LOST_P_ALIVE);
+        p_alive_lost += out_a[1][i] == SVCM_REASON_LOST_P_ALIVE;
+    }
+    assert_true(p_alive_lost > 0);
+    /* A bad record near the end: nothing written anywhere. */
+    recs[N - 2].p_alive = 2; /* 2999: its P(alive) flag is on */
+    memset(out_b, 0xCC, sizeof out_b);
+    svcm_error err;
+    assert_int_equal(svcm_segment_assign(&b, &p, &e, out_b[0], out_b[1], NULL, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, N - 2);
+    assert_string_equal(err.field, "p_alive");
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(out_b[0][i], 0xCC);
+}
+
+static void test_assign_refuses_bad_input_and_writes_nothing(void **state)
+{
+    (void)state;
+    double r[NPOP], f[NPOP];
+    memcpy(r, pop_r, sizeof r);
+    memcpy(f, pop_f, sizeof f);
+    svcm_customers c = population();
+    c.recency = r;
+    c.frequency = f;
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    uint8_t t[NPOP], why[NPOP];
+    memset(t, 0xEE, sizeof t);
+    memset(why, 0xEE, sizeof why);
+    svcm_error err;
+    f[9] = -1; /* the last record: earlier ones must not have been written */
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 9);
+    assert_string_equal(err.field, "frequency");
+    f[9] = 2;
+    r[4] = 600; /* tenure 500 */
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 4);
+    assert_string_equal(err.field, "recency");
+    r[4] = 5;
+    p.key_min_score = NAN;
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "key_min_score");
+    svcm_segment_policy_init(&p);
+    p.bins = 4;
+    p.vip_m_top_scores = 1;
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, &err),
+                     SVCM_EMISMATCH);
+    svcm_segment_policy_init(&p);
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, NULL, why, NULL, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_segment_assign(&c, NULL, &fixed, t, why, NULL, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_segment_assign(&c, &p, NULL, t, why, NULL, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    for (size_t i = 0; i < NPOP; i++) {
+        assert_int_equal(t[i], 0xEE);
+        assert_int_equal(why[i], 0xEE);
+    }
+    /* Nobody to assign is fine, even without outputs. */
+    c.n = 0;
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, NULL, NULL, NULL, NULL, NULL, &err),
+                     SVCM_OK);
+}
+
+static void test_summary_of_the_hand_worked_population(void **state)
+{
+    (void)state;
+    svcm_customers c = population();
+    svcm_tier_summary s[SVCM_TIER_COUNT];
+    assert_int_equal(svcm_segment_summarize(&c, want_tier, want_r, want_f, want_m, s, NULL),
+                     SVCM_OK);
+    /* Total monetary: 5000+800+2000+50+1500+1500+600+400+950+150 = 12950. */
+    const double total = 12950;
+    /* LOST = customers 0, 1: value 5800, recency (200+20)/2 = 110, frequency
+     * 7.5, monetary 2900, R (1+4)/2, F (5+4)/2, M (5+4)/2. */
+    assert_int_equal(s[SVCM_TIER_LOST].count, 2);
+    CLOSE(s[SVCM_TIER_LOST].customer_share, 0.2, 1e-15);
+    CLOSE(s[SVCM_TIER_LOST].monetary_total, 5800, 0);
+    CLOSE(s[SVCM_TIER_LOST].monetary_share, 5800 / total, 1e-15);
+    CLOSE(s[SVCM_TIER_LOST].mean_recency, 110, 1e-12);
+    CLOSE(s[SVCM_TIER_LOST].mean_frequency, 7.5, 1e-12);
+    CLOSE(s[SVCM_TIER_LOST].mean_monetary, 2900, 1e-12);
+    CLOSE(s[SVCM_TIER_LOST].mean_r_score, 2.5, 1e-12);
+    CLOSE(s[SVCM_TIER_LOST].mean_f_score, 4.5, 1e-12);
+    CLOSE(s[SVCM_TIER_LOST].mean_m_score, 4.5, 1e-12);
+    /* KEY = 5, 6, 8: value 1500+600+950 = 3050; recency (100+25+5)/3;
+     * R (2+4+5)/3 = 11/3. */
+    assert_int_equal(s[SVCM_TIER_KEY].count, 3);
+    CLOSE(s[SVCM_TIER_KEY].monetary_total, 3050, 0);
+    CLOSE(s[SVCM_TIER_KEY].mean_recency, 130.0 / 3.0, 1e-12);
+    CLOSE(s[SVCM_TIER_KEY].mean_r_score, 11.0 / 3.0, 1e-12);
+    /* VIP = 4 alone. */
+    assert_int_equal(s[SVCM_TIER_VIP].count, 1);
+    CLOSE(s[SVCM_TIER_VIP].mean_monetary, 1500, 0);
+    double shares = 0, values = 0;
+    uint64_t count = 0;
+    for (int t = 0; t < SVCM_TIER_COUNT; t++) {
+        shares += s[t].customer_share;
+        values += s[t].monetary_share;
+        count += s[t].count;
+    }
+    assert_int_equal(count, NPOP);
+    CLOSE(shares, 1.0, 1e-12);
+    CLOSE(values, 1.0, 1e-12);
+}
+
+static void test_summary_empty_tiers_missing_scores_and_zero_value(void **state)
+{
+    (void)state;
+    double r[3] = {1, 2, 3}, f[3] = {2, 2, 2}, m[3] = {0, 0, 0};
+    svcm_customers c = {.n = 3, .recency = r, .frequency = f, .monetary = m};
+    uint8_t t[3] = {SVCM_TIER_KEY, SVCM_TIER_KEY, SVCM_TIER_LOST};
+    svcm_tier_summary s[SVCM_TIER_COUNT];
+    assert_int_equal(svcm_segment_summarize(&c, t, NULL, NULL, NULL, s, NULL), SVCM_OK);
+    assert_int_equal(s[SVCM_TIER_VIP].count, 0);
+    assert_true(s[SVCM_TIER_VIP].customer_share == 0.0);
+    assert_true(isnan(s[SVCM_TIER_VIP].mean_recency));
+    assert_true(isnan(s[SVCM_TIER_KEY].mean_r_score)); /* no scores given */
+    CLOSE(s[SVCM_TIER_KEY].mean_recency, 1.5, 1e-15);
+    assert_true(s[SVCM_TIER_KEY].monetary_share == 0.0); /* total value is 0 */
+    svcm_error err;
+    uint8_t sc[3] = {1, 2, 3}, bad[3] = {1, 0, 3};
+    assert_int_equal(svcm_segment_summarize(&c, t, sc, NULL, sc, s, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "f_scores");
+    assert_int_equal(svcm_segment_summarize(&c, t, sc, sc, bad, s, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "m_scores");
+    assert_int_equal(err.index, 1);
+    uint8_t badt[3] = {0, 5, 1};
+    assert_int_equal(svcm_segment_summarize(&c, badt, NULL, NULL, NULL, s, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "tiers");
+    assert_int_equal(err.index, 1);
+    m[2] = NAN;
+    assert_int_equal(svcm_segment_summarize(&c, t, NULL, NULL, NULL, s, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "monetary");
+    c.n = 0;
+    assert_int_equal(svcm_segment_summarize(&c, t, NULL, NULL, NULL, s, &err), SVCM_EEMPTY);
+    assert_int_equal(svcm_segment_summarize(&c, t, NULL, NULL, NULL, NULL, &err), SVCM_EINVAL);
+}
+
+static void test_days_since_converts_instants_and_refuses_the_future(void **state)
+{
+    (void)state;
+    const int64_t as_of = 1700000000;
+    int64_t t[4] = {as_of, as_of - 86400 * 3, as_of - 43200, INT64_MIN};
+    double d[4];
+    assert_int_equal(svcm_segment_days_since(t, 3, as_of, d, NULL), SVCM_OK);
+    assert_true(d[0] == 0.0);
+    assert_true(d[1] == 3.0);
+    assert_true(d[2] == 0.5);
+    /* Far-apart instants do not overflow: (INT64_MAX - INT64_MIN) / 86400. */
+    int64_t far = INT64_MIN;
+    double dd;
+    assert_int_equal(svcm_segment_days_since(&far, 1, INT64_MAX, &dd, NULL), SVCM_OK);
+    CLOSE(dd, 18446744073709551615.0 / 86400.0, 1e3);
+    double out[2] = {-7, -7};
+    int64_t bad[2] = {as_of - 1, as_of + 1};
+    svcm_error err;
+    assert_int_equal(svcm_segment_days_since(bad, 2, as_of, out, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "time");
+    assert_true(out[0] == -7);
+    assert_int_equal(svcm_segment_days_since(NULL, 2, as_of, out, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_segment_days_since(NULL, 0, as_of, NULL, &err), SVCM_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_rule_fires_on_a_hand_worked_population),
+        cmocka_unit_test(test_vip_by_monetary_threshold_and_rules_switched_off),
+        cmocka_unit_test(test_p_alive_and_tenure_are_optional),
+        cmocka_unit_test(test_records_with_per_record_flags_match_arrays),
+        cmocka_unit_test(test_packed_flags_mark_missing_values_in_arrays),
+        cmocka_unit_test(test_tiers_are_invariant_under_shuffling),
+        cmocka_unit_test(test_records_and_packed_flags_match_arrays_on_a_large_population),
+        cmocka_unit_test(test_assign_refuses_bad_input_and_writes_nothing),
+        cmocka_unit_test(test_summary_of_the_hand_worked_population),
+        cmocka_unit_test(test_summary_empty_tiers_missing_scores_and_zero_value),
+        cmocka_unit_test(test_days_since_converts_instants_and_refuses_the_future),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
