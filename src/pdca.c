@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "pdca_internal.h"
 #include "svcm/pdca.h"
 
 typedef struct action_rec {
@@ -46,19 +47,6 @@ struct svcm_cycle {
     svcm_pdca_check check;    /* check.signals points into signals */
     svcm_we_signal *signals;
 };
-
-/* Shared with pdca_io.c, which declares the same prototype. Kinds of the
- * record at fault, reported through *bad_kind. */
-#define SVCM__PDCA_REC_CYCLE 0
-#define SVCM__PDCA_REC_ACTION 1
-#define SVCM__PDCA_REC_SAMPLE 2
-#define SVCM__PDCA_REC_AUDIT 3
-#define SVCM__PDCA_REC_CHECK 4
-#define SVCM__PDCA_REC_SIGNAL 5
-int svcm__cycle_assemble(const svcm_allocator *alloc, const svcm_cycle_info *info,
-                         const svcm_pdca_action *actions, const svcm_pdca_sample *samples,
-                         const svcm_pdca_audit *audit, const svcm_pdca_check *check,
-                         svcm_cycle **out, int *bad_kind, size_t *bad_index, svcm_error *err);
 
 static const char *const phase_names[] = {"plan", "do", "check", "act", "closed"};
 static const char *const verdict_names[] = {"improved", "improved-target-missed", "no-change",
