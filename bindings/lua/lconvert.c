@@ -8,10 +8,12 @@ void svcmlua_message(int rc, const svcm_error *err, char *buf, size_t size)
 {
     const char *detail = (err && err->message[0]) ? err->message : svcm_strerror(rc);
     int has_index = err && err->index != SVCM_NO_INDEX;
+    /* Parsers report the line of a format error; loaders and batches the record. */
+    const char *what = rc == SVCM_EFORMAT ? "line" : "record";
     if (has_index && err->field)
-        snprintf(buf, size, "record %zu, field '%s': %s", err->index, err->field, detail);
+        snprintf(buf, size, "%s %zu, field '%s': %s", what, err->index, err->field, detail);
     else if (has_index)
-        snprintf(buf, size, "record %zu: %s", err->index, detail);
+        snprintf(buf, size, "%s %zu: %s", what, err->index, detail);
     else if (err && err->field)
         snprintf(buf, size, "field '%s': %s", err->field, detail);
     else

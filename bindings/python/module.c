@@ -96,10 +96,12 @@ PyObject *svcmpy_raise(PyObject *module, int rc, const svcm_error *err)
     char msg[256];
     const char *detail = (err && err->message[0]) ? err->message : svcm_strerror(rc);
     int has_index = err && err->index != SVCM_NO_INDEX;
+    /* Parsers report the line of a format error; loaders and batches the record. */
+    const char *what = rc == SVCM_EFORMAT ? "line" : "record";
     if (has_index && err->field)
-        snprintf(msg, sizeof msg, "record %zu, field '%s': %s", err->index, err->field, detail);
+        snprintf(msg, sizeof msg, "%s %zu, field '%s': %s", what, err->index, err->field, detail);
     else if (has_index)
-        snprintf(msg, sizeof msg, "record %zu: %s", err->index, detail);
+        snprintf(msg, sizeof msg, "%s %zu: %s", what, err->index, detail);
     else if (err && err->field)
         snprintf(msg, sizeof msg, "field '%s': %s", err->field, detail);
     else
