@@ -607,6 +607,7 @@ int cli_cmd_kpi(int argc, char **argv)
         if (cli_load_csv("kpi", file, ',', cols, 7, &d) != 0)
             return CLI_EXIT_DATA;
         code = kpi_tickets(file, &d, cols, &o);
+        cli_dataset_free(&d); /* d points into cols: free in this scope */
     } else {
         if (o.c.svg)
             cli_usage_error(&a, "--svg is available for tickets files only");
@@ -620,7 +621,7 @@ int cli_cmd_kpi(int argc, char **argv)
         if (cli_load_csv("kpi", file, ',', cols, 5, &d) != 0)
             return CLI_EXIT_DATA;
         code = kpi_feedback(file, &d, cols, &o);
+        cli_dataset_free(&d);
     }
-    cli_dataset_free(&d);
     return code;
 }
