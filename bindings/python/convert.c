@@ -171,8 +171,11 @@ static int to_array(PyObject *obj, svcmpy_array *out, const char *argname,
         out->has_view = 0;
         return 0;
     }
-    PyObject *seq = PySequence_Fast(obj, "");
+    /* A tuple snapshot, not the list itself: converting an item may run
+     * Python code (__float__, __index__) that shrinks the list. */
+    PyObject *seq = PySequence_Check(obj) ? PySequence_Tuple(obj) : NULL;
     if (seq == NULL) {
+        PyErr_Clear();
         PyErr_Format(PyExc_TypeError, "%s: expected a sequence or buffer of numbers, got %s",
                      argname, Py_TYPE(obj)->tp_name);
         return -1;

@@ -156,5 +156,25 @@ class Tiers(unittest.TestCase):
             svcm.tier_parse("gold")
 
 
+
+class ConversionRobustness(unittest.TestCase):
+    def test_list_shrunk_while_converting_does_not_crash(self):
+        values = []
+
+        class Evil:
+            def __float__(self):
+                values.clear()
+                return 1.0
+
+            def __index__(self):
+                values.clear()
+                return 1
+
+        values.extend([Evil(), 2.0, 3.0, 4.0])
+        m = svcm.Moments(values)  # converts a snapshot: all four items count
+        self.assertEqual(m.n, 4)
+        self.assertEqual(values, [])
+
+
 if __name__ == "__main__":
     unittest.main()
