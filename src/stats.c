@@ -303,8 +303,17 @@ static inline void moments_push(svcm_moments *m, double x)
 {
     m->n++;
     double d = x - m->mean;
-    m->mean += d / (double)m->n;
-    m->m2 += d * (x - m->mean);
+    if (SVCM__LIKELY(isfinite(d))) {
+        m->mean += d / (double)m->n;
+        m->m2 += d * (x - m->mean);
+    } else {
+        /* x and the mean are finite but their difference overflows: update
+         * the mean without forming it; the sum of squares exceeds the double
+         * range and is held as +inf (variance then reports SVCM_ERANGE). */
+        double nn = (double)m->n;
+        m->mean += x / nn - m->mean / nn;
+        m->m2 = INFINITY;
+    }
     if (x < m->min)
         m->min = x;
     if (x > m->max)
@@ -345,8 +354,13 @@ int svcm_moments_merge(svcm_moments *dst, const svcm_moments *src)
     /* Chan, Golub and LeVeque (1979), pairwise update. */
     double na = (double)dst->n, nb = (double)src->n, n = na + nb;
     double d = src->mean - dst->mean;
-    dst->mean += d * nb / n;
-    dst->m2 += src->m2 + d * d * na * nb / n;
+    if (isfinite(d)) {
+        dst->mean += d * nb / n;
+        dst->m2 += src->m2 + d * d * na * nb / n;
+    } else { /* means of opposite signs near the double range: see moments_push */
+        dst->mean = dst->mean * (na / n) + src->mean * (nb / n);
+        dst->m2 = INFINITY;
+    }
     dst->n += src->n;
     if (src->min < dst->min)
         dst->min = src->min;
@@ -361,7 +375,10 @@ int svcm_moments_variance(const svcm_moments *m, double *out)
         return SVCM_EINVAL;
     if (m->n < 2)
         return SVCM_EEMPTY;
-    *out = m->m2 / (double)(m->n - 1);
+    double v = m->m2 / (double)(m->n - 1);
+    if (!isfinite(v))
+        return SVCM_ERANGE;
+    *out = v;
     return SVCM_OK;
 }
 
@@ -372,10 +389,14 @@ int svcm_moments_mean_ci(const svcm_moments *m, double confidence, svcm_interval
     if (m->n < 2)
         return SVCM_EEMPTY;
     double var = m->m2 / (double)(m->n - 1), tc;
+    if (!isfinite(var))
+        return SVCM_ERANGE;
     int rc = svcm_t_quantile(0.5 + 0.5 * confidence, (double)(m->n - 1), &tc);
     if (rc != SVCM_OK)
         return rc;
     double half = tc * sqrt(var / (double)m->n);
+    if (!isfinite(m->mean - half) || !isfinite(m->mean + half))
+        return SVCM_ERANGE;
     out->lo = m->mean - half;
     out->hi = m->mean + half;
     return SVCM_OK;
@@ -417,7 +438,8 @@ int svcm_moments_load(const unsigned char *buf, size_t len, svcm_moments *out)
     if (m.n == 0) {
         if (m.mean != 0.0 || m.m2 != 0.0 || m.min != INFINITY || m.max != -INFINITY)
             return SVCM_EFORMAT;
-    } else if (!svcm__finite(m.mean) || !svcm__finite(m.m2) || m.m2 < 0.0 ||
+    } else if (!svcm__finite(m.mean) || isnan(m.m2) || m.m2 < 0.0 ||
+               (m.n < 2 && m.m2 != 0.0) ||
                !svcm__finite(m.min) || !svcm__finite(m.max) || m.min > m.max) {
         return SVCM_EFORMAT;
     }

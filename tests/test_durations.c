@@ -367,6 +367,33 @@ static void test_out_of_memory_is_reported_and_changes_nothing(void **state)
     }
 }
 
+static void test_extreme_durations_summarize_and_round_trip(void **state)
+{
+    (void)state;
+    /* {0, DBL_MAX}: the variance is not a double, so std is NaN, and the
+     * state (moments with m2 = +inf) still saves and loads back. */
+    svcm_durations *d = NULL, *back = NULL;
+    assert_int_equal(svcm_durations_new(NULL, NULL, &d), SVCM_OK);
+    assert_int_equal(svcm_durations_add(d, 0.0), SVCM_OK);
+    assert_int_equal(svcm_durations_add(d, DBL_MAX), SVCM_OK);
+    svcm_durations_result r;
+    assert_int_equal(svcm_durations_summary(d, &r), SVCM_OK);
+    assert_true(isnan(r.std));
+    assert_true(r.mean == DBL_MAX / 2);
+    size_t len = 0;
+    assert_int_equal(svcm_durations_save(d, NULL, 0, &len), SVCM_ENOSPC);
+    unsigned char *buf = malloc(len);
+    assert_non_null(buf);
+    assert_int_equal(svcm_durations_save(d, buf, len, &len), SVCM_OK);
+    assert_int_equal(svcm_durations_load(buf, len, NULL, &back), SVCM_OK);
+    svcm_durations_result r2;
+    assert_int_equal(svcm_durations_summary(back, &r2), SVCM_OK);
+    assert_true(r2.mean == r.mean && isnan(r2.std) && r2.max == DBL_MAX);
+    free(buf);
+    svcm_durations_free(d);
+    svcm_durations_free(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_save_load_round_trip_and_rejects_damage),
         cmocka_unit_test(test_load_rejects_moments_that_disagree_with_the_sketch),
         cmocka_unit_test(test_out_of_memory_is_reported_and_changes_nothing),
+        cmocka_unit_test(test_extreme_durations_summarize_and_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
  * digits (normal quantile via erfinv or root-finding on ncdf, t CDF via the
  * regularized incomplete beta betainc), an implementation independent of
  * ours. Published values are named where they are used. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -386,6 +387,51 @@ static void test_moments_save_load_round_trip_and_rejects_garbage(void **state)
     assert_int_equal(back.n, 0);
 }
 
+static void test_moments_at_the_edge_of_the_double_range(void **state)
+{
+    (void)state;
+    /* {0, DBL_MAX}: mean DBL_MAX / 2 exactly; the variance (about 1.6e616)
+     * is not a double. */
+    svcm_moments m, back;
+    svcm_moments_init(&m);
+    assert_int_equal(svcm_moments_add(&m, 0.0), SVCM_OK);
+    assert_int_equal(svcm_moments_add(&m, DBL_MAX), SVCM_OK);
+    assert_true(m.mean == DBL_MAX / 2);
+    double v = 42;
+    assert_int_equal(svcm_moments_variance(&m, &v), SVCM_ERANGE);
+    assert_true(v == 42);
+    svcm_interval iv;
+    assert_int_equal(svcm_moments_mean_ci(&m, 0.95, &iv), SVCM_ERANGE);
+    unsigned char buf[SVCM_MOMENTS_SAVED_SIZE];
+    size_t len;
+    assert_int_equal(svcm_moments_save(&m, buf, sizeof buf, &len), SVCM_OK);
+    assert_int_equal(svcm_moments_load(buf, len, &back), SVCM_OK);
+    assert_memory_equal(&m, &back, sizeof m);
+    /* {-DBL_MAX, DBL_MAX}: x - mean overflows; the mean is 0, never NaN. */
+    svcm_moments_init(&m);
+    assert_int_equal(svcm_moments_add(&m, -DBL_MAX), SVCM_OK);
+    assert_int_equal(svcm_moments_add(&m, DBL_MAX), SVCM_OK);
+    assert_true(m.mean == 0.0);
+    assert_true(isinf(m.m2) && m.m2 > 0);
+    assert_int_equal(svcm_moments_variance(&m, &v), SVCM_ERANGE);
+    /* The same through a merge of two one-value accumulators. */
+    svcm_moments a, b;
+    svcm_moments_init(&a);
+    svcm_moments_init(&b);
+    svcm_moments_add(&a, -DBL_MAX);
+    svcm_moments_add(&b, DBL_MAX);
+    assert_int_equal(svcm_moments_merge(&a, &b), SVCM_OK);
+    assert_true(a.mean == 0.0 && isinf(a.m2) && a.n == 2);
+    assert_true(a.min == -DBL_MAX && a.max == DBL_MAX);
+    /* A one-value state with a nonzero m2 is not reachable: rejected. */
+    svcm_moments one;
+    svcm_moments_init(&one);
+    svcm_moments_add(&one, 5.0);
+    one.m2 = 1.0;
+    assert_int_equal(svcm_moments_save(&one, buf, sizeof buf, &len), SVCM_OK);
+    assert_int_equal(svcm_moments_load(buf, len, &back), SVCM_EFORMAT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_moments_batch_is_all_or_nothing),
         cmocka_unit_test(test_moments_mean_ci_uses_student_t),
         cmocka_unit_test(test_moments_save_load_round_trip_and_rejects_garbage),
+        cmocka_unit_test(test_moments_at_the_edge_of_the_double_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -190,7 +190,12 @@ SVCM_API int svcm_moments_merge(svcm_moments *dst, const svcm_moments *src);
 
 /**
  * @brief Sample variance (n - 1 denominator).
- * @return SVCM_OK; SVCM_EINVAL for NULL; SVCM_EEMPTY if n < 2.
+ *
+ * Values of both signs near the double range can make the sum of squares
+ * exceed it; the moments then hold m2 = +INFINITY (the mean stays finite and
+ * correct) and the variance is not representable.
+ * @return SVCM_OK; SVCM_EINVAL for NULL; SVCM_EEMPTY if n < 2;
+ *         SVCM_ERANGE if the variance exceeds the double range.
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -198,7 +203,8 @@ SVCM_API int svcm_moments_variance(const svcm_moments *m, double *out);
 
 /**
  * @brief Confidence interval for the mean: mean +- t(df = n - 1) * s / sqrt(n).
- * @return SVCM_OK; SVCM_EINVAL for NULL or bad confidence; SVCM_EEMPTY if n < 2.
+ * @return SVCM_OK; SVCM_EINVAL for NULL or bad confidence; SVCM_EEMPTY if n < 2;
+ *         SVCM_ERANGE if the variance or a limit exceeds the double range.
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -223,7 +229,8 @@ SVCM_API int svcm_moments_save(const svcm_moments *m, unsigned char *buf,
                                size_t cap, size_t *len);
 
 /**
- * @brief Load moments saved by svcm_moments_save().
+ * @brief Load moments saved by svcm_moments_save(). Every state a sequence of
+ *        adds and merges can reach loads back, including m2 = +INFINITY.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for a wrong
  *         size, magic, version or inconsistent content (out unchanged).
  * @par Thread safety: touches only @p out.
