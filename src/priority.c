@@ -4,12 +4,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "priority_internal.h"
 #include "svcm/priority.h"
-
-/* Shared with queue.c (declared there too): score one request that is known
- * to be valid under valid options. */
-void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, int64_t now,
-                         svcm_priority_result *out);
 
 /* ------------------------------------------------------------------ names */
 
@@ -140,6 +136,12 @@ int svcm_priority_options_validate(const svcm_priority_options *o, svcm_error *e
     if (!svcm__finite(bsum))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "w_quadrant",
                            "the score weights must have a finite sum");
+    /* A wait is below 2^64 time units: bounding the aging term for that
+     * wait keeps every score finite (no inf ties that would undo aging). */
+    if (!svcm__finite(o->aging_per_hour * 0x1p64) ||
+        !svcm__finite(bsum + o->aging_per_hour * 0x1p64 / 3600.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "aging_per_hour",
+                           "aging_per_hour %g can overflow the score", o->aging_per_hour);
     if (!(o->important_threshold >= 0.0 && o->important_threshold <= 1.0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "important_threshold",
                            "important_threshold must be in [0, 1], got %g",
@@ -201,6 +203,9 @@ static double importance_of(const svcm_priority_options *o, const svcm_request *
     return v > 1.0 ? 1.0 : v; /* rounding can overshoot 1 by an ulp */
 }
 
+/* b - a for a <= b, exact: the true difference is below 2^64. */
+static inline uint64_t span(int64_t a, int64_t b) { return (uint64_t)b - (uint64_t)a; }
+
 static double urgency_of(const svcm_request *r, int64_t now)
 {
     if (r->urgent)
@@ -211,8 +216,10 @@ static double urgency_of(const svcm_request *r, int64_t now)
         return 1.0;
     if (now <= r->created)
         return 0.0;
-    /* created < now < due; differences in double avoid int64 overflow. */
-    return ((double)now - (double)r->created) / ((double)r->due - (double)r->created);
+    /* created < now < due: the differences are exact in uint64 (no int64
+     * overflow), and converting each one (rather than each instant) keeps
+     * them positive when the instants are too large for a double's 53 bits. */
+    return (double)span(r->created, now) / (double)span(r->created, r->due);
 }
 
 /* Band of x in [0, 1] among n equal bands, as a level: 1 = top band. */
@@ -233,7 +240,7 @@ void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, 
     double qs = quadrant_norm[q];
     double ps = t->levels > 1 ? (double)(t->levels - p) / (t->levels - 1) : 1.0;
     double ts = tier_norm[r->tier];
-    double wait = (double)now - (double)r->created;
+    double wait = now > r->created ? (double)span(r->created, now) : 0.0;
     double base = o->w_quadrant * qs + o->w_itil * ps + o->w_tier_score * ts + o->w_sla * urg;
     out->id = r->id;
     out->due = r->due;
@@ -591,9 +598,15 @@ static int check_wsjf_item(const svcm_wsjf_item *it, size_t i, double *out, svcm
     if (!svcm__finite(it->job_size) || !(it->job_size > 0.0))
         return svcm__error(err, SVCM_EINVAL, i, "job_size",
                            "job_size must be finite and > 0, got %g", it->job_size);
+    /* Overflow: name the field whose term first takes the sum past
+     * DBL_MAX, else the job size that is too small for the quotient. */
+    double cod = it->business_value + it->time_criticality;
+    const char *over = !svcm__finite(cod)                      ? "time_criticality"
+                       : !svcm__finite(cod + it->risk_reduction) ? "risk_reduction"
+                                                                 : "job_size";
     if (svcm_wsjf(it->business_value, it->time_criticality, it->risk_reduction, it->job_size,
                   out) != SVCM_OK)
-        return svcm__error(err, SVCM_EINVAL, i, "job_size", "WSJF overflows: job size too small");
+        return svcm__error(err, SVCM_EINVAL, i, over, "WSJF overflows a double at %s", over);
     return SVCM_OK;
 }
 

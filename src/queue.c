@@ -4,11 +4,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "priority_internal.h"
 #include "svcm/priority.h"
-
-/* Defined in priority.c: score a valid request under valid options. */
-void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, int64_t now,
-                         svcm_priority_result *out);
 
 /* A heap entry carries its sort keys so that sifting never leaves the heap
  * array; slot is where the request lives in reqs. */

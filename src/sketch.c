@@ -459,6 +459,13 @@ int svcm_sketch_add(svcm_sketch *s, double x)
     return svcm_sketch_add_batch(s, &x, 1, NULL);
 }
 
+/* The compensated sum. Once the running sum overflows, the compensation
+ * holds inf - inf = NaN rounding terms that must not be added to it. */
+static double sketch_sum(const svcm_sketch *s)
+{
+    return isinf(s->sum) ? s->sum : s->sum + s->comp;
+}
+
 static int same_settings(const svcm_sketch *a, const svcm_sketch *b)
 {
     return a->opt.rel_err == b->opt.rel_err && a->opt.max_buckets == b->opt.max_buckets &&
@@ -543,7 +550,7 @@ int svcm_sketch_get_stats(const svcm_sketch *s, svcm_sketch_stats *out)
     svcm_sketch_stats st;
     st.count = s->count;
     st.zero_count = s->zero_count;
-    st.sum = s->sum + s->comp;
+    st.sum = sketch_sum(s);
     st.mean = s->count > 0 ? st.sum / (double)s->count : NAN;
     st.min = s->count > 0 ? s->min : NAN;
     st.max = s->count > 0 ? s->max : NAN;
@@ -633,7 +640,7 @@ static void sketch_write(const svcm_sketch *s, svcm__writer *w)
     svcm__w_u8(w, (uint8_t)(exact ? FLAG_EXACT : (s->collapsed ? FLAG_COLLAPSED : 0u)));
     svcm__w_u64(w, s->count);
     svcm__w_u64(w, s->zero_count);
-    svcm__w_f64(w, s->sum + s->comp);
+    svcm__w_f64(w, sketch_sum(s));
     svcm__w_f64(w, s->min);
     svcm__w_f64(w, s->max);
     if (exact) {
@@ -689,14 +696,16 @@ static int load_exact(svcm__reader *r, svcm_sketch *s, uint64_t count, uint64_t 
     int rc = ok ? svcm_sketch_add_batch(s, v, (size_t)count, NULL) : SVCM_EFORMAT;
     svcm__free(&s->alloc, v);
     /* The values are all there: the saved sum must be theirs (to rounding). */
-    if (rc == SVCM_OK && !(fabs(sum - (s->sum + s->comp)) <= 1e-9 * (s->sum + s->comp)))
+    double have = sketch_sum(s); /* +inf if the values overflow a double */
+    if (rc == SVCM_OK && !(sum == have || fabs(sum - have) <= 1e-9 * have))
         rc = SVCM_EFORMAT;
     return rc;
 }
 
-/* Load the bucket form, checking every count and index. */
+/* Load the bucket form, checking every count and index, and the sum
+ * against min, max and count. */
 static int load_bins(svcm__reader *r, svcm_sketch *s, uint64_t count, uint64_t zeros,
-                     double min, double max, int collapsed)
+                     double sum, double min, double max, int collapsed)
 {
     int32_t lo = (int32_t)svcm__r_u32(r);
     uint32_t nb = svcm__r_u32(r);
@@ -705,6 +714,12 @@ static int load_bins(svcm__reader *r, svcm_sketch *s, uint64_t count, uint64_t z
     if (zeros > count || (nb == 0) != (zeros == count) || (zeros > 0) != (min == 0.0))
         return SVCM_EFORMAT;
     if (!(min >= 0.0 && min <= max && max <= DBL_MAX) || signbit(min))
+        return SVCM_EFORMAT;
+    /* The sum holds max and count values in [min, max] (1e-9: rounding of
+     * the compensated sum); else the mean would fall outside [min, max]. */
+    double n = (double)count;
+    if (!(sum <= max * n * (1.0 + 1e-9) && sum >= max * (1.0 - 1e-9) &&
+          sum >= min * n * (1.0 - 1e-9)))
         return SVCM_EFORMAT;
     if (nb == 0)
         return max == 0.0 && !collapsed ? SVCM_OK : SVCM_EFORMAT;
@@ -773,7 +788,7 @@ int svcm_sketch_load(const unsigned char *buf, size_t len, const svcm_allocator 
     if (exact) {
         rc = load_exact(&r, s, count, zeros, sum, min, max);
     } else {
-        rc = load_bins(&r, s, count, zeros, min, max, (flags & FLAG_COLLAPSED) != 0);
+        rc = load_bins(&r, s, count, zeros, sum, min, max, (flags & FLAG_COLLAPSED) != 0);
         if (rc == SVCM_OK) {
             s->count = count;
             s->zero_count = zeros;

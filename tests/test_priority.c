@@ -1,5 +1,6 @@
 /* Tests of the priority engine: quadrants, importance and urgency, ITIL
  * tables, the dispatch score and order, WSJF, and the dispatch queue. */
+#include <float.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -731,6 +732,34 @@ static void test_wsjf_batch_names_bad_item_and_field(void **state)
     assert_near(out[0], -1.0, 0.0);
 }
 
+/* A cost of delay past DBL_MAX is rejected naming the field whose term
+ * overflows the sum (it named job_size, which was fine); a tiny job size
+ * that overflows the quotient names job_size. */
+static void test_wsjf_overflow_names_the_overflowing_field(void **state)
+{
+    (void)state;
+    double v = -1.0;
+    assert_int_equal(svcm_wsjf(DBL_MAX, DBL_MAX, 0.0, 1.0, &v), SVCM_EINVAL);
+    assert_true(v == -1.0);
+    const struct {
+        svcm_wsjf_item it;
+        const char *field;
+    } cases[] = {
+        {{1, DBL_MAX, DBL_MAX, 0.0, 1.0}, "time_criticality"},
+        {{2, DBL_MAX, 0.0, DBL_MAX, 1.0}, "risk_reduction"},
+        {{3, 1.0, 1.0, 1.0, 1e-310}, "job_size"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        svcm_wsjf_item items[2] = {{9, 1, 1, 1, 1}, cases[k].it};
+        double out[2];
+        svcm_error err;
+        memset(&err, 0, sizeof err);
+        assert_int_equal(svcm_wsjf_batch(items, 2, out, &err), SVCM_EINVAL);
+        assert_int_equal(err.index, 1);
+        assert_string_equal(err.field, cases[k].field);
+    }
+}
+
 /* ----------------------------------------------------------------------- queue */
 
 static svcm_pqueue *new_queue(const svcm_priority_options *o)
@@ -1073,6 +1102,69 @@ static void test_null_and_empty_arguments(void **state)
     svcm_priority_options_init(NULL);
 }
 
+/* Instants near the int64 limits. Past 2^53 a double cannot tell
+ * neighbouring instants apart: converting the instants (not their
+ * differences) once made urgency 0/0 = NaN, and the NaN band index read the
+ * ITIL table out of bounds. Urgency is (now - created) / (due - created),
+ * here 1/2 exactly. */
+static void test_urgency_is_exact_for_instants_beyond_double_precision(void **state)
+{
+    (void)state;
+    const int64_t c = INT64_C(1) << 62;
+    svcm_request r = req(1, SVCM_TIER_VIP, SVCM_IMPACT_ORGANISATION, 1, 1.0, c, c + 2);
+    double u = -1.0;
+    assert_int_equal(svcm_urgency(&r, c + 1, &u, NULL), SVCM_OK);
+    assert_true(u == 0.5);
+    svcm_priority_result res;
+    assert_int_equal(svcm_priority_classify(NULL, &r, 1, c + 1, &res, NULL), SVCM_OK);
+    assert_true(res.urgency == 0.5);
+    assert_true(isfinite(res.score));
+    assert_in_range(res.priority, 1, 5);
+    /* The widest window: created INT64_MIN, due INT64_MAX - 1, now 0 is
+     * 2^63 / (2^64 - 2) = 0.5 to double precision. */
+    r = req(2, SVCM_TIER_LOST, SVCM_IMPACT_INDIVIDUAL, 4, 0.0, INT64_MIN, INT64_MAX - 1);
+    assert_int_equal(svcm_urgency(&r, 0, &u, NULL), SVCM_OK);
+    assert_near(u, 0.5, 1e-15);
+    /* created == due: due at once, urgency 1 from created on. */
+    r = req(3, SVCM_TIER_KEY, SVCM_IMPACT_TEAM, 2, 0.5, INT64_MAX - 1, INT64_MAX - 1);
+    assert_int_equal(svcm_urgency(&r, INT64_MAX - 1, &u, NULL), SVCM_OK);
+    assert_true(u == 1.0);
+    assert_int_equal(svcm_urgency(&r, INT64_MIN, &u, NULL), SVCM_OK);
+    assert_true(u == 0.0);
+    /* The longest wait, 2^64 - 1 units: aging is 1 per hour, so the score
+     * is the base 40 Q + 30 P + 10 T + 20 U plus (2^64 - 1) / 3600. Lost
+     * tier, individual, minor, value 0, no due: importance 0, urgency 0,
+     * ELIMINATE (Q 0), ITIL cell (3, 3) = 5 (P 0), T 0: base 0. */
+    r = req(4, SVCM_TIER_LOST, SVCM_IMPACT_INDIVIDUAL, 4, 0.0, INT64_MIN, SVCM_NO_DUE);
+    assert_int_equal(svcm_priority_classify(NULL, &r, 1, INT64_MAX, &res, NULL), SVCM_OK);
+    assert_near(res.score, 0x1p64 / 3600.0, 1e-12 * 0x1p64 / 3600.0);
+}
+
+/* aging_per_hour times the longest wait (2^64 units) used to overflow to
+ * +inf, and +inf scores tie, which undoes aging. Options that could do so
+ * are rejected, naming aging_per_hour; the largest accepted rate keeps the
+ * score finite at the longest wait. */
+static void test_options_reject_aging_that_could_overflow_the_score(void **state)
+{
+    (void)state;
+    svcm_priority_options o;
+    svcm_priority_options_init(&o);
+    o.aging_per_hour = 1e300;
+    svcm_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "aging_per_hour");
+    svcm_request r = req(1, SVCM_TIER_LOST, SVCM_IMPACT_INDIVIDUAL, 4, 0.0, INT64_MIN, SVCM_NO_DUE);
+    svcm_priority_result res;
+    assert_int_equal(svcm_priority_classify(&o, &r, 1, INT64_MAX, &res, NULL), SVCM_EINVAL);
+    svcm_pqueue *q = NULL;
+    assert_int_equal(svcm_pqueue_new(&o, NULL, &q, NULL), SVCM_EINVAL);
+    o.aging_per_hour = DBL_MAX / 0x1p65; /* about 4.9e288: accepted */
+    assert_int_equal(svcm_priority_options_validate(&o, NULL), SVCM_OK);
+    assert_int_equal(svcm_priority_classify(&o, &r, 1, INT64_MAX, &res, NULL), SVCM_OK);
+    assert_true(isfinite(res.score));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1106,6 +1198,7 @@ int main(void)
         cmocka_unit_test(test_wsjf_is_cost_of_delay_over_job_size),
         cmocka_unit_test(test_wsjf_order_ties_by_smaller_job_then_id),
         cmocka_unit_test(test_wsjf_batch_names_bad_item_and_field),
+        cmocka_unit_test(test_wsjf_overflow_names_the_overflowing_field),
         cmocka_unit_test(test_queue_push_duplicate_id_is_eexist),
         cmocka_unit_test(test_queue_empty_pop_and_peek_are_eempty),
         cmocka_unit_test(test_queue_remove_and_update_unknown_id_is_enotfound),
@@ -1116,6 +1209,8 @@ int main(void)
         cmocka_unit_test(test_queue_new_rejects_bad_options),
         cmocka_unit_test(test_aging_bounds_starvation),
         cmocka_unit_test(test_null_and_empty_arguments),
+        cmocka_unit_test(test_urgency_is_exact_for_instants_beyond_double_precision),
+        cmocka_unit_test(test_options_reject_aging_that_could_overflow_the_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -925,6 +925,16 @@ static void test_load_rejects_inconsistent_fields(void **state)
     expect_format_error(buf, len, OFF_SUM, b8, 8);
     put_f64(b8, NAN);
     expect_format_error(buf, len, OFF_SUM, b8, 8);
+    /* Sums no 4 values in [1, 8] with maximum 8 can have (15 is theirs):
+     * the mean would fall outside [min, max]. */
+    put_f64(b8, 1e300);
+    expect_format_error(buf, len, OFF_SUM, b8, 8); /* above 4 x max */
+    put_f64(b8, INFINITY);
+    expect_format_error(buf, len, OFF_SUM, b8, 8);
+    put_f64(b8, 7.5);
+    expect_format_error(buf, len, OFF_SUM, b8, 8); /* below max */
+    put_f64(b8, 0.0);
+    expect_format_error(buf, len, OFF_SUM, b8, 8);
     put_f64(b8, 100.0);
     expect_format_error(buf, len, OFF_MIN, b8, 8); /* min > max */
     put_f64(b8, 1000.0);
@@ -1112,10 +1122,54 @@ static void test_out_of_memory_leaves_the_sketch_unchanged(void **state)
     }
 }
 
+/* Two values of DBL_MAX sum past the largest double: the Neumaier
+ * compensation then holds inf - inf = NaN, which once leaked into the sum
+ * (NaN) and made the saved bytes unloadable. The sum is +inf, like the
+ * plain sum 2 * DBL_MAX, in exact mode and in bucket mode, and survives
+ * save and load. */
+static void test_sum_past_dbl_max_is_inf_not_nan_and_round_trips(void **state)
+{
+    (void)state;
+    for (size_t exact_limit = 0; exact_limit <= 1024; exact_limit += 1024) {
+        svcm_sketch *s = make(0.01, 2048, exact_limit);
+        assert_int_equal(svcm_sketch_add(s, DBL_MAX), SVCM_OK);
+        assert_int_equal(svcm_sketch_add(s, DBL_MAX), SVCM_OK);
+        const double more[2] = {1.0, DBL_MAX};
+        assert_int_equal(svcm_sketch_add_batch(s, more, 2, NULL), SVCM_OK);
+        svcm_sketch_stats st;
+        assert_int_equal(svcm_sketch_get_stats(s, &st), SVCM_OK);
+        assert_true(isinf(st.sum) && st.sum > 0.0);
+        assert_true(isinf(st.mean) && st.mean > 0.0);
+        assert_true(st.max == DBL_MAX && st.min == 1.0);
+        double p50;
+        assert_int_equal(svcm_sketch_quantile(s, 0.5, &p50), SVCM_OK);
+        assert_true(isfinite(p50) && fabs(p50 - DBL_MAX) <= 0.01 * DBL_MAX);
+        /* Merging into itself keeps +inf too. */
+        assert_int_equal(svcm_sketch_merge(s, s), SVCM_OK);
+        assert_int_equal(svcm_sketch_get_stats(s, &st), SVCM_OK);
+        assert_true(isinf(st.sum) && st.sum > 0.0);
+        size_t len = 0;
+        assert_int_equal(svcm_sketch_save(s, NULL, 0, &len), SVCM_ENOSPC);
+        unsigned char *buf = malloc(len);
+        assert_non_null(buf);
+        assert_int_equal(svcm_sketch_save(s, buf, len, &len), SVCM_OK);
+        svcm_sketch *t = NULL;
+        assert_int_equal(svcm_sketch_load(buf, len, NULL, &t), SVCM_OK);
+        svcm_sketch_stats lt;
+        assert_int_equal(svcm_sketch_get_stats(t, &lt), SVCM_OK);
+        assert_true(isinf(lt.sum) && lt.sum > 0.0);
+        assert_int_equal(lt.count, 8);
+        free(buf);
+        svcm_sketch_free(t);
+        svcm_sketch_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options_defaults_are_one_percent_2048_buckets_1024_exact),
+        cmocka_unit_test(test_sum_past_dbl_max_is_inf_not_nan_and_round_trips),
         cmocka_unit_test(test_new_rejects_out_of_range_options),
         cmocka_unit_test(test_empty_sketch_has_no_quantiles_and_nan_stats),
         cmocka_unit_test(test_add_rejects_negative_nan_and_infinite_naming_the_index),

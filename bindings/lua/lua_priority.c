@@ -598,12 +598,16 @@ static int l_queue_gc(lua_State *L)
 
 static int queue_put(lua_State *L, int update)
 {
-    svcm_pqueue *q = check_queue(L);
+    check_queue(L);
     svcm_request r;
     svcm_error err;
     int rc = read_request(L, 2, SVCM_NO_INDEX, &r, &err);
-    if (rc == SVCM_OK)
+    /* Reading the fields may run __index metamethods, which may close the
+     * queue: fetch the handle only now. */
+    if (rc == SVCM_OK) {
+        svcm_pqueue *q = check_queue(L);
         rc = update ? svcm_pqueue_update(q, &r, &err) : svcm_pqueue_push(q, &r, &err);
+    }
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     lua_pushboolean(L, 1);

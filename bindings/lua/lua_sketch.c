@@ -207,14 +207,29 @@ static int to_bytes(lua_State *L, int dur)
 static int l_sketch_to_bytes(lua_State *L) { return to_bytes(L, 0); }
 static int l_durations_to_bytes(lua_State *L) { return to_bytes(L, 1); }
 
+/* A count: an integer while it fits lua_Integer, else a float (repeated
+ * self-merges reach 2^63, which the cast made negative). */
+static void push_count(lua_State *L, uint64_t v)
+{
+    if (v <= (uint64_t)LUA_MAXINTEGER)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, (lua_Number)v);
+}
+static void set_count(lua_State *L, const char *k, uint64_t v)
+{
+    push_count(L, v);
+    lua_setfield(L, -2, k);
+}
+
 static int l_sketch_count(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)svcm_sketch_count(check_sketch(L, 1)));
+    push_count(L, svcm_sketch_count(check_sketch(L, 1)));
     return 1;
 }
 static int l_durations_count(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)svcm_durations_count(check_dur(L, 1)));
+    push_count(L, svcm_durations_count(check_dur(L, 1)));
     return 1;
 }
 
@@ -236,8 +251,8 @@ static int l_sketch_stats(lua_State *L)
     svcm_sketch_stats st;
     svcm_sketch_get_stats(check_sketch(L, 1), &st);
     lua_createtable(L, 0, 9);
-    set_integer(L, "count", (lua_Integer)st.count);
-    set_integer(L, "zero_count", (lua_Integer)st.zero_count);
+    set_count(L, "count", st.count);
+    set_count(L, "zero_count", st.zero_count);
     set_number(L, "sum", st.sum);
     set_number(L, "mean", st.mean);
     set_number(L, "min", st.min);
@@ -270,7 +285,7 @@ static int l_durations_summary(lua_State *L)
     if (rc)
         return svcmlua_fail(L, rc, NULL);
     lua_createtable(L, 0, 10);
-    set_integer(L, "count", (lua_Integer)r.count);
+    set_count(L, "count", r.count);
     set_number(L, "sum", r.sum);
     set_number(L, "mean", r.mean);
     set_number(L, "std", r.std);
@@ -292,8 +307,10 @@ static int l_sketch_tostring(lua_State *L)
     }
     svcm_sketch_options o;
     svcm_sketch_get_options(b->h, &o);
-    lua_pushfstring(L, "svcm.Sketch(rel_err=%f, count=%I)", o.rel_err,
-                    (lua_Integer)svcm_sketch_count(b->h));
+    char buf[96];
+    snprintf(buf, sizeof buf, "svcm.Sketch(rel_err=%g, count=%llu)", o.rel_err,
+             (unsigned long long)svcm_sketch_count(b->h));
+    lua_pushstring(L, buf);
     return 1;
 }
 static int l_durations_tostring(lua_State *L)
@@ -301,8 +318,12 @@ static int l_durations_tostring(lua_State *L)
     box *b = luaL_checkudata(L, 1, DURATIONS_MT);
     if (b->h == NULL)
         lua_pushliteral(L, "svcm.Durations(closed)");
-    else
-        lua_pushfstring(L, "svcm.Durations(count=%I)", (lua_Integer)svcm_durations_count(b->h));
+    else {
+        char buf[64];
+        snprintf(buf, sizeof buf, "svcm.Durations(count=%llu)",
+                 (unsigned long long)svcm_durations_count(b->h));
+        lua_pushstring(L, buf);
+    }
     return 1;
 }
 

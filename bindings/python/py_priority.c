@@ -170,6 +170,19 @@ done:
     return ok;
 }
 
+/* PySequence_Fast, but a list becomes a tuple: reading an item may run
+ * Python code (__float__, __getitem__, a row's __iter__) that shrinks the
+ * list under the caller's loop, which would then read past its end. */
+static PyObject *snapshot(PyObject *o, const char *msg)
+{
+    PyObject *seq = PySequence_Fast(o, msg);
+    if (seq == NULL || !PyList_Check(seq))
+        return seq;
+    PyObject *t = PyList_AsTuple(seq);
+    Py_DECREF(seq);
+    return t;
+}
+
 /* A column of the parallel-array form: a sequence or buffer. due may hold
  * None (no deadline) when it is a list or tuple. */
 static int column_int64(PyObject *cols, const char *key, int required, svcmpy_array *a,
@@ -274,7 +287,7 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
         svcmpy_array_release(&value);
         return reqs;
     }
-    PyObject *seq = PySequence_Fast(items, "items: expected a list of dicts or a dict of columns");
+    PyObject *seq = snapshot(items, "items: expected a list of dicts or a dict of columns");
     if (seq == NULL)
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
@@ -326,7 +339,7 @@ static int table_from_object(PyObject *module, PyObject *o, svcm_itil_table *t)
             return -1;
         rc = svcm_itil_table_parse(s, (size_t)len, t, &err);
     } else {
-        PyObject *rows = PySequence_Fast(o, "table: expected rows of ints or a str");
+        PyObject *rows = snapshot(o, "table: expected rows of ints or a str");
         if (rows == NULL)
             return -1;
         Py_ssize_t nr = PySequence_Fast_GET_SIZE(rows), nc = -1;

@@ -105,22 +105,30 @@ static void option_error(svcm_error *err, const svcm_sketch_options *o)
 static int add_values(PyObject *op, PyObject *values)
 {
     HandleObject *self = (HandleObject *)op;
-    void *h = ready(op);
-    if (h == NULL)
+    if (ready(op) == NULL)
         return -1;
     int dur = is_durations(op);
     svcm_error err;
     svcm_error_clear(&err);
     int rc;
+    /* Converting the values may run Python code (__float__) that re-runs
+     * __init__ and frees the handle: take the handle only afterwards. */
+    void *h;
     if (PyFloat_Check(values) || PyLong_Check(values)) {
         double x = PyFloat_AsDouble(values);
         if (x == -1.0 && PyErr_Occurred())
+            return -1;
+        if ((h = ready(op)) == NULL)
             return -1;
         rc = dur ? svcm_durations_add_batch(h, &x, 1, &err) : svcm_sketch_add_batch(h, &x, 1, &err);
     } else {
         svcmpy_array a;
         if (svcmpy_doubles(values, &a, "values") < 0)
             return -1;
+        if ((h = ready(op)) == NULL) {
+            svcmpy_array_release(&a);
+            return -1;
+        }
         self->busy = 1;
         Py_BEGIN_ALLOW_THREADS
         rc = dur ? svcm_durations_add_batch(h, a.data, (size_t)a.n, &err)
@@ -148,12 +156,14 @@ static int quantiles_of(PyObject *op, const double *qs, size_t n, double *out, s
                             : svcm_sketch_quantiles(h, qs, n, out, err);
 }
 
+/* Both read the level(s) first: converting may run Python code (__float__)
+ * that re-runs __init__ or lets another thread start a batch insert. */
 static PyObject *py_quantile(PyObject *op, PyObject *arg)
 {
-    if (ready(op) == NULL)
-        return NULL;
     double q = PyFloat_AsDouble(arg), v;
     if (q == -1.0 && PyErr_Occurred())
+        return NULL;
+    if (ready(op) == NULL)
         return NULL;
     svcm_error err;
     svcm_error_clear(&err);
@@ -163,11 +173,13 @@ static PyObject *py_quantile(PyObject *op, PyObject *arg)
 
 static PyObject *py_quantiles(PyObject *op, PyObject *arg)
 {
-    if (ready(op) == NULL)
-        return NULL;
     svcmpy_array a;
     if (svcmpy_doubles(arg, &a, "qs") < 0)
         return NULL;
+    if (ready(op) == NULL) {
+        svcmpy_array_release(&a);
+        return NULL;
+    }
     double *out = PyMem_Malloc(a.n > 0 ? (size_t)a.n * sizeof *out : 1);
     if (out == NULL) {
         svcmpy_array_release(&a);

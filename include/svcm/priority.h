@@ -330,8 +330,10 @@ SVCM_API void svcm_priority_options_init(svcm_priority_options *opts);
 /**
  * @brief Check options: every weight finite and >= 0, the four importance
  *        weights with a positive finite sum, the four score weights with a
- *        finite sum, thresholds in [0, 1], aging finite and >= 0, a valid
- *        table.
+ *        finite sum, thresholds in [0, 1], aging finite and >= 0 and small
+ *        enough that every score stays finite (aging_per_hour * 2^64 / 3600
+ *        plus the score weights' sum must be finite, i.e. aging_per_hour
+ *        below about 9.7e288), a valid table.
  * @param opts the options.
  * @param[out] err optional detail (field = the option's name).
  * @return SVCM_OK; SVCM_EINVAL for NULL or a bad option.
@@ -453,7 +455,8 @@ typedef struct svcm_wsjf_item {
  * @param job_size job size, finite, > 0.
  * @param[out] out receives WSJF.
  * @return SVCM_OK; SVCM_EINVAL for NaN, infinite or negative inputs, a job
- *         size <= 0, or a NULL @p out.
+ *         size <= 0, a NULL @p out, or inputs whose cost of delay or WSJF
+ *         overflows a double.
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -466,8 +469,11 @@ SVCM_API int svcm_wsjf(double business_value, double time_criticality, double ri
  * @param n number of items.
  * @param[out] out @p n scores.
  * @param[out] err optional detail: index of the first bad item and its field
- *        ("business_value", "time_criticality", "risk_reduction", "job_size").
- * @return SVCM_OK; SVCM_EINVAL for NULL arrays with n > 0 or a bad item.
+ *        ("business_value", "time_criticality", "risk_reduction", "job_size";
+ *        on overflow the field whose term takes the cost of delay past
+ *        DBL_MAX, else "job_size").
+ * @return SVCM_OK; SVCM_EINVAL for NULL arrays with n > 0 or a bad item
+ *         (including one whose WSJF overflows a double).
  * @par Thread safety: pure function.
  * @since 0.1
  */

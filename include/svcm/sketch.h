@@ -100,8 +100,10 @@ typedef struct svcm_sketch_options {
 typedef struct svcm_sketch_stats {
     uint64_t count;         /**< values added */
     uint64_t zero_count;    /**< values equal to zero */
-    double sum;             /**< sum of values (compensated summation) */
-    double mean;            /**< sum / count; NaN when empty */
+    double sum;             /**< sum of values (compensated summation);
+                                 +inf once it exceeds DBL_MAX */
+    double mean;            /**< sum / count; NaN when empty, +inf when
+                                 the sum is */
     double min;             /**< exact minimum; NaN when empty */
     double max;             /**< exact maximum; NaN when empty */
     size_t buckets;         /**< bucket counters spanned (<= max_buckets) */
@@ -279,7 +281,8 @@ SVCM_API int svcm_sketch_save(const svcm_sketch *s, unsigned char *buf,
  *
  * Every field is checked: settings in range, counts that add up, bucket
  * indices reachable by a double, first and last buckets non-empty, min and
- * max consistent with the buckets, raw values sorted.
+ * max consistent with the buckets, a sum that count values in [min, max]
+ * including max can have, raw values sorted (and summing to the sum).
  *
  * @param buf the bytes.
  * @param len their number.
@@ -303,9 +306,9 @@ typedef struct svcm_durations svcm_durations;
 /** @brief Summary of durations (seconds). */
 typedef struct svcm_durations_result {
     uint64_t count; /**< number of durations */
-    double sum;     /**< total */
+    double sum;     /**< total; +inf once it exceeds DBL_MAX */
     double mean;    /**< arithmetic mean (Welford) */
-    double std;     /**< sample standard deviation (n - 1); NaN if count < 2 */
+    double std;     /**< sample standard deviation (n - 1); NaN if count < 2 or the variance exceeds the double range */
     double min;     /**< exact minimum */
     double max;     /**< exact maximum */
     double p50;     /**< median (lower nearest rank, within rel_err) */

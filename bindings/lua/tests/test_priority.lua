@@ -214,5 +214,38 @@ test("queue update moves a request", function()
   assert(table.concat(ids, ",") == "1,3,5,2")
 end)
 
+test("closing the queue while its request is read", function()
+  -- An __index metamethod closes the queue while push reads the fields;
+  -- push must then see the queue closed (it pushed into freed memory).
+  local q = svcm.queue()
+  local base = item(1, nil, nil, nil, nil, 0, HOUR)
+  local tricky = setmetatable({}, {__index = function(_, k) q:close(); return base[k] end})
+  local ok, err = pcall(q.push, q, tricky)
+  assert(not ok and tostring(err):find("closed"))
+  local q2 = svcm.queue()
+  assert(q2:push(item(1, nil, nil, nil, nil, 0, HOUR)))
+  local upd = setmetatable({}, {__index = function(_, k) q2:close(); return base[k] end})
+  assert(not pcall(q2.update, q2, upd))
+end)
+
+test("instants beyond double precision", function()
+  -- (now - created) / (due - created) = 1/2 exactly; it was NaN.
+  local c = 1 << 62
+  local it = item(1, "vip", "organisation", 1, 1.0, c, c + 2)
+  assert(svcm.urgency(it, c + 1) == 0.5)
+  local r = svcm.prioritize({it}, c + 1)[1]
+  assert(r.urgency == 0.5 and r.score == r.score and r.priority >= 1 and r.priority <= 5)
+  -- The longest wait, 2^64 - 1 units at one point per hour; base 0.
+  local old = item(2, "lost", "individual", 4, 0.0, math.mininteger, nil)
+  r = svcm.prioritize({old}, math.maxinteger)[1]
+  near(r.score / (2.0^64 / 3600), 1.0, 1e-12)
+end)
+
+test("aging that could overflow the score is rejected", function()
+  local res, msg = svcm.prioritize({item(1)}, 0, {aging_per_hour = 1e300})
+  assert(res == nil and msg:find("aging_per_hour"))
+  assert(svcm.queue({aging_per_hour = 1e300}) == nil)
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

@@ -223,5 +223,35 @@ test("durations errors, merge, bytes, reset", function()
   assert(not pcall(a.summary, a))
 end)
 
+test("counts past math.maxinteger stay positive", function()
+  -- 63 self-merges of one value count 2^63, one past math.maxinteger: the
+  -- count is then a float (it was cast to a negative integer).
+  local s = svcm.Sketch{exact_limit = 0}
+  s:add(1.5)
+  for _ = 1, 63 do assert(s:merge(s)) end
+  assert(s:count() == 2.0^63 and s:count() > 0)
+  assert(s:stats().count == 2.0^63)
+  assert(tostring(s):find("count=9223372036854775808", 1, true))
+  local d = svcm.Durations{exact_limit = 0}
+  d:add(2.0)
+  for _ = 1, 63 do assert(d:merge(d)) end
+  assert(d:count() == 2.0^63 and d:summary().count == 2.0^63)
+  s:add(0) -- small counts stay integers
+  local t = svcm.Sketch()
+  t:add({0, 1})
+  assert(math.type(t:count()) == "integer" and math.type(t:stats().zero_count) == "integer")
+end)
+
+test("a sum past the largest double is inf and round-trips", function()
+  local big = 1.7976931348623157e308
+  for _, limit in ipairs({0, 1024}) do
+    local s = svcm.Sketch{exact_limit = limit}
+    assert(s:add({big, big}))
+    assert(s:stats().sum == math.huge)
+    local back = assert(svcm.Sketch.from_bytes(s:to_bytes()))
+    assert(back:stats().sum == math.huge and back:stats().max == big)
+  end
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then os.exit(1) end

@@ -2,6 +2,7 @@
 itil_priority, prioritize, wsjf, Queue)."""
 import array
 import random
+import math
 import unittest
 
 import svcm
@@ -183,6 +184,55 @@ class PrioritizeTest(unittest.TestCase):
                              "created": [0, 0]}, 0)
         self.assertEqual(cm.exception.field, "tier")
         self.assertIsInstance(cm.exception, ValueError)
+
+    def test_instants_beyond_double_precision(self):
+        # Past 2**53 a double cannot tell neighbouring instants apart; the
+        # urgency (now - created) / (due - created) must still be 1/2 here
+        # (it was NaN, and the NaN band read the ITIL table out of bounds).
+        c = 2 ** 62
+        it = item(1, "vip", "organisation", 1, 1.0, c, c + 2)
+        self.assertEqual(svcm.urgency(it, c + 1), 0.5)
+        r = svcm.prioritize([it], c + 1)[0]
+        self.assertEqual(r.urgency, 0.5)
+        self.assertTrue(math.isfinite(r.score))
+        self.assertIn(r.priority, range(1, 6))
+        # The longest wait, 2**64 - 1 units at 1 point per hour; base 0.
+        old = item(2, "lost", "individual", 4, 0.0, -2 ** 63, None)
+        r = svcm.prioritize([old], 2 ** 63 - 1)[0]
+        self.assertAlmostEqual(r.score / (2 ** 64 / 3600), 1.0, places=12)
+
+    def test_aging_that_could_overflow_the_score_is_rejected(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.prioritize([item(1)], 0, aging_per_hour=1e300)
+        self.assertEqual(cm.exception.field, "aging_per_hour")
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.Queue(aging_per_hour=1e300)
+
+    def test_items_list_shrunk_while_read_does_not_crash(self):
+        # Reading a value runs __float__, which empties the list being
+        # walked; the items already taken are used as they were (this
+        # crashed with a read past the end of the list).
+        items = []
+
+        class Shrinker:
+            def __float__(self):
+                items.clear()
+                return 0.5
+
+        items.extend(item(i, value=Shrinker()) for i in range(3))
+        got = svcm.prioritize(items, 10)
+        self.assertEqual(sorted(r.id for r in got), [0, 1, 2])
+
+    def test_table_rows_shrunk_while_read_does_not_crash(self):
+        rows = []
+
+        def row():
+            rows.clear()
+            yield 1
+
+        rows.extend([row(), [1], [1]])
+        got = svcm.prioritize([item(1)], 0, table=rows)
+        self.assertEqual(got[0].priority, 1)
 
     def test_aging_prevents_starvation(self):
         # B = 100, 1 point per hour: the old request beats any request

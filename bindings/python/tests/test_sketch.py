@@ -244,6 +244,41 @@ class SketchTest(unittest.TestCase):
         with self.assertRaises(RuntimeError):
             len(sk)
 
+    def test_sum_past_dbl_max_is_inf_and_round_trips(self):
+        # 2 * DBL_MAX overflows: the sum is +inf (it was NaN, and the saved
+        # bytes then failed to load).
+        big = 1.7976931348623157e308
+        for exact_limit in (0, 1024):
+            sk = svcm.Sketch(exact_limit=exact_limit)
+            sk.add([big, big])
+            self.assertEqual(sk.sum, math.inf)
+            back = svcm.Sketch.from_bytes(sk.to_bytes())
+            self.assertEqual(back.sum, math.inf)
+            self.assertEqual(back.max, big)
+
+    def test_reinit_while_converting_values_does_not_use_freed_sketch(self):
+        # __float__ re-runs __init__, which frees the old sketch; add() must
+        # then count into the new one (it wrote into freed memory).
+        sk = svcm.Sketch()
+
+        class Evil:
+            def __float__(self):
+                sk.__init__()
+                return 2.0
+
+        sk.add([1.0, Evil(), 3.0])
+        self.assertEqual(len(sk), 3)
+        self.assertEqual(sk.quantiles([0.0, 1.0]), [1.0, 3.0])
+
+        class EvilInt(int):
+            def __float__(self):
+                sk.__init__()
+                return 5.0
+
+        sk.add(EvilInt(5))
+        self.assertEqual(len(sk), 1)
+        self.assertEqual(sk.quantile(0.5), 5.0)
+
 
 class DurationsTest(unittest.TestCase):
     def test_summary_of_one_to_ten(self):
