@@ -193,12 +193,27 @@ int svcm_t_quantile(double p, double df, double *out)
     return SVCM_OK;
 }
 
-/* Two-sided critical value z(1 - (1 - confidence) / 2). */
+/* Two-sided critical value z(1 - (1 - confidence) / 2), taken from the lower
+ * tail: 0.5 + 0.5 c rounds to 1 for c within 2^-53 of 1, (1 - c) / 2 does not. */
 static int z_crit(double confidence, double *z)
 {
     if (!(confidence > 0.0 && confidence < 1.0))
         return SVCM_EINVAL;
-    return svcm_normal_quantile(0.5 + 0.5 * confidence, z);
+    double q;
+    int rc = svcm_normal_quantile(0.5 * (1.0 - confidence), &q);
+    if (rc == SVCM_OK)
+        *z = -q;
+    return rc;
+}
+
+/* The same for Student's t with df degrees of freedom. */
+static int t_crit(double confidence, double df, double *t)
+{
+    double q;
+    int rc = svcm_t_quantile(0.5 * (1.0 - confidence), df, &q);
+    if (rc == SVCM_OK)
+        *t = -q;
+    return rc;
 }
 
 int svcm_wilson(uint64_t successes, uint64_t n, double confidence, svcm_interval *out)
@@ -250,7 +265,7 @@ int svcm_welch_t_test(double mean1, double var1, double n1, double mean2, double
     r.df = se2 * se2 / (s1 * s1 / (n1 - 1.0) + s2 * s2 / (n2 - 1.0));
     fill_p(&r);
     double tc;
-    int rc = svcm_t_quantile(0.5 + 0.5 * confidence, r.df, &tc);
+    int rc = t_crit(confidence, r.df, &tc);
     if (rc != SVCM_OK)
         return rc;
     r.ci.lo = r.diff - tc * se;
@@ -391,7 +406,7 @@ int svcm_moments_mean_ci(const svcm_moments *m, double confidence, svcm_interval
     double var = m->m2 / (double)(m->n - 1), tc;
     if (!isfinite(var))
         return SVCM_ERANGE;
-    int rc = svcm_t_quantile(0.5 + 0.5 * confidence, (double)(m->n - 1), &tc);
+    int rc = t_crit(confidence, (double)(m->n - 1), &tc);
     if (rc != SVCM_OK)
         return rc;
     double half = tc * sqrt(var / (double)m->n);

@@ -432,6 +432,27 @@ static void test_moments_at_the_edge_of_the_double_range(void **state)
     assert_int_equal(svcm_moments_load(buf, len, &back), SVCM_EFORMAT);
 }
 
+static void test_confidence_next_to_one_is_accepted(void **state)
+{
+    (void)state;
+    /* c = 1 - 2^-53: 0.5 + 0.5 c rounds to 1, the lower tail (1 - c) / 2 =
+     * 2^-54 does not. z(1 - 2^-54) = 8.2923610758135955 (mpmath). */
+    double c = 1.0 - 0x1p-53;
+    svcm_interval iv;
+    assert_int_equal(svcm_wilson(5, 10, c, &iv), SVCM_OK);
+    assert_true(iv.lo >= 0.0 && iv.hi <= 1.0 && iv.lo < 0.5 && iv.hi > 0.5);
+    svcm_test_result r;
+    assert_int_equal(svcm_welch_t_test(1, 1, 10, 2, 1, 10, c, &r), SVCM_OK);
+    assert_true(isfinite(r.ci.lo) && isfinite(r.ci.hi) && r.ci.lo < r.diff && r.diff < r.ci.hi);
+    assert_int_equal(svcm_two_proportion_z_test(3, 10, 5, 10, c, &r), SVCM_OK);
+    CLOSE(r.ci.hi - r.diff, 8.2923610758135955 * sqrt(0.3 * 0.7 / 10 + 0.5 * 0.5 / 10), 1e-9);
+    svcm_moments m;
+    svcm_moments_init(&m);
+    assert_int_equal(svcm_moments_add_batch(&m, welch_a, 15, NULL), SVCM_OK);
+    assert_int_equal(svcm_moments_mean_ci(&m, c, &iv), SVCM_OK);
+    assert_true(isfinite(iv.lo) && isfinite(iv.hi));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_moments_mean_ci_uses_student_t),
         cmocka_unit_test(test_moments_save_load_round_trip_and_rejects_garbage),
         cmocka_unit_test(test_moments_at_the_edge_of_the_double_range),
+        cmocka_unit_test(test_confidence_next_to_one_is_accepted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
