@@ -228,6 +228,12 @@ static int build(const svcm_calendar_options *o, const svcm_allocator *alloc,
     if (o->n_holidays > 0 && o->holidays == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "holidays",
                            "holidays is NULL with n_holidays = %zu", o->n_holidays);
+    /* n + 1 elements are allocated below: a count of SIZE_MAX would wrap to
+     * a zero-length block that the validation then writes into. No array
+     * can hold SIZE_MAX intervals or holidays anyway. */
+    if (o->n_intervals == SIZE_MAX || o->n_holidays == SIZE_MAX)
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL,
+                           "SIZE_MAX intervals or holidays cannot be stored");
     if (o->utc_offset_minutes < -SVCM_CALENDAR_OFFSET_MAX ||
         o->utc_offset_minutes > SVCM_CALENDAR_OFFSET_MAX)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "utc_offset_minutes",
@@ -542,13 +548,21 @@ int svcm_calendar_next_open(const svcm_calendar *cal, int64_t t, int64_t *out)
 {
     if (cal == NULL || out == NULL)
         return SVCM_EINVAL;
+    if (!in_range(t))
+        return SVCM_ERANGE;
+    if (cal->week_total == 0)
+        return SVCM_ENOTFOUND;
     /* Boundaries are whole seconds, so the first open second after t is
-     * [u - 1, u) where u ends the first business second: u = add(t, 1). */
-    int64_t u;
-    int rc = svcm_calendar_add_business_seconds(cal, t, 1, &u);
-    if (rc != SVCM_OK)
-        return rc;
-    *out = u - 1;
+     * [u - 1, u) where u ends the first business second after t. u itself
+     * may lie one second past the range when the answer is its last
+     * instant, so only u - 1 is range-checked. */
+    int64_t l;
+    if (b_total_inverse(cal, b_total(cal, t + cal->offset) + 1, &l) != SVCM_OK)
+        return SVCM_ERANGE;
+    int64_t open_at = l - 1 - cal->offset;
+    if (!in_range(open_at))
+        return SVCM_ERANGE;
+    *out = open_at;
     return SVCM_OK;
 }
 

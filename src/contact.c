@@ -46,25 +46,45 @@ static double ratio(double num, double den)
     return den > 0.0 ? num / den : NAN;
 }
 
-static void compute(const svcm_contact_counts *c, svcm_contact_metrics *m)
+static int compute(const svcm_contact_counts *c, svcm_contact_metrics *out, size_t index,
+                   svcm_error *err)
 {
+    svcm_contact_metrics m;
     double offered = c->answered + c->abandoned;
     double abandoned_after = c->abandoned - c->abandoned_within_target;
     double handle = c->talk_time_s + c->hold_time_s + c->acw_time_s;
-    m->offered = offered;
+    m.offered = offered;
     /* The four treatments of abandoned calls in ICMI's "Service Level
      * Calculations" (QueueTips, 2002) and Cisco ICM's service-level types. */
-    m->sl_answered = ratio(c->answered_within_target, c->answered);
-    m->sl_offered = ratio(c->answered_within_target, offered);
-    m->sl_excl_short = ratio(c->answered_within_target, c->answered + abandoned_after);
-    m->sl_abandon_positive =
+    m.sl_answered = ratio(c->answered_within_target, c->answered);
+    m.sl_offered = ratio(c->answered_within_target, offered);
+    m.sl_excl_short = ratio(c->answered_within_target, c->answered + abandoned_after);
+    m.sl_abandon_positive =
         ratio(c->answered_within_target + c->abandoned_within_target, offered);
-    m->asa_s = ratio(c->wait_time_s, c->answered);
-    m->abandon_rate = ratio(c->abandoned, offered);
-    m->abandon_rate_excl_short =
-        ratio(c->abandoned - c->abandoned_short, offered - c->abandoned_short);
-    m->aht_s = ratio(handle, c->handled);
-    m->occupancy = ratio(handle, c->staffed_time_s);
+    m.asa_s = ratio(c->wait_time_s, c->answered);
+    m.abandon_rate = ratio(c->abandoned, offered);
+    /* The denominator as answered + (abandoned - short), not offered - short:
+     * offered rounds when answered is tiny next to abandoned, and offered -
+     * short could then be 0 with answered calls in the interval. */
+    double long_abandons = c->abandoned - c->abandoned_short;
+    m.abandon_rate_excl_short = ratio(long_abandons, c->answered + long_abandons);
+    m.aht_s = ratio(handle, c->handled);
+    m.occupancy = ratio(handle, c->staffed_time_s);
+    /* Sums of fields near DBL_MAX, or a large total over a tiny count, do
+     * not fit in a double: no metric may come out infinite. */
+#define SVCM__FINITE(f)                                                        \
+    if (isinf(m.f))                                                            \
+        return svcm__error(err, SVCM_ERANGE, index, #f, #f " overflows a double");
+    SVCM__FINITE(offered)
+    SVCM__FINITE(sl_offered)
+    SVCM__FINITE(sl_abandon_positive)
+    SVCM__FINITE(asa_s)
+    SVCM__FINITE(aht_s)
+    SVCM__FINITE(occupancy)
+#undef SVCM__FINITE
+    if (out != NULL)
+        *out = m;
+    return SVCM_OK;
 }
 
 int svcm_contact_metrics_compute(const svcm_contact_counts *counts,
@@ -75,8 +95,7 @@ int svcm_contact_metrics_compute(const svcm_contact_counts *counts,
     int rc = check_counts(counts, SVCM_NO_INDEX, err);
     if (rc != SVCM_OK)
         return rc;
-    compute(counts, out);
-    return SVCM_OK;
+    return compute(counts, out, SVCM_NO_INDEX, err);
 }
 
 int svcm_contact_metrics_batch(const svcm_contact_counts *counts, size_t n,
@@ -86,11 +105,13 @@ int svcm_contact_metrics_batch(const svcm_contact_counts *counts, size_t n,
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array with n > 0");
     for (size_t i = 0; i < n; i++) {
         int rc = check_counts(&counts[i], i, err);
+        if (rc == SVCM_OK)
+            rc = compute(&counts[i], NULL, i, err); /* overflow check only */
         if (rc != SVCM_OK)
             return rc;
     }
     for (size_t i = 0; i < n; i++)
-        compute(&counts[i], &out[i]);
+        (void)compute(&counts[i], &out[i], i, err);
     return SVCM_OK;
 }
 

@@ -96,9 +96,15 @@ int svcm_erlang_traffic(double calls, double aht_s, double interval_s, double *o
     if (!svcm__finite(interval_s) || !(interval_s > 0.0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "interval_s",
                            "interval must be finite and > 0 seconds");
-    /* Divide first: calls / interval is the arrival rate, and the product
-     * with AHT overflows only when the true value does. */
-    double a = calls / interval_s * aht_s;
+    /* calls / interval * aht in mantissa-exponent form: the mantissa part
+     * is the same computation on [0.5, 1) values (scaling by powers of two
+     * is exact), and the exponents add exactly, so the result overflows or
+     * underflows only when the true value does (the plain formula gave
+     * ERANGE for 1e300 calls / 1e-10 s * 1e-20 s = 1e290 Erlangs, and 0 for
+     * 1e-300 / 1e300 * 1e300). */
+    int ec, ea, ei;
+    double mc = frexp(calls, &ec), ma = frexp(aht_s, &ea), mi = frexp(interval_s, &ei);
+    double a = ldexp(mc / mi * ma, ec + ea - ei);
     if (!svcm__finite(a))
         return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "calls",
                            "traffic overflows a double");

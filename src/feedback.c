@@ -272,6 +272,25 @@ static void nps_parts(const stats *s, double *score, double *v)
 
 static bool good_confidence(double c) { return c > 0.0 && c < 1.0; }
 
+/* Two-sided critical values from the lower tail (1 - c) / 2: 1 - c is exact
+ * for c >= 0.5 (Sterbenz), whereas 0.5 + 0.5 c rounds to 1 for c within
+ * 2^-53 of 1 and the quantile of 1 does not exist. */
+static int z_two_sided(double confidence, double *z)
+{
+    double q;
+    int rc = svcm_normal_quantile(0.5 * (1.0 - confidence), &q);
+    *z = -q;
+    return rc;
+}
+
+static int t_two_sided(double confidence, double df, double *t)
+{
+    double q;
+    int rc = svcm_t_quantile(0.5 * (1.0 - confidence), df, &q);
+    *t = -q;
+    return rc;
+}
+
 int svcm_feedback_result(const svcm_feedback *f, double confidence, svcm_feedback_summary *out)
 {
     if (f == NULL || out == NULL || !good_confidence(confidence))
@@ -298,14 +317,14 @@ int svcm_feedback_result(const svcm_feedback *f, double confidence, svcm_feedbac
         double v, z;
         nps_parts(&s, &r.value, &v);
         r.std_error = 100.0 * sqrt(v / nn);
-        rc = svcm_normal_quantile(0.5 + 0.5 * confidence, &z);
+        rc = z_two_sided(confidence, &z);
         r.ci.lo = fmax(-100.0, r.value - z * r.std_error);
         r.ci.hi = fmin(100.0, r.value + z * r.std_error);
     } else {
         double t;
         r.value = s.mean;
         r.std_error = sqrt(s.var / nn);
-        rc = svcm_t_quantile(0.5 + 0.5 * confidence, nn - 1.0, &t);
+        rc = t_two_sided(confidence, nn - 1.0, &t);
         r.ci.lo = r.value - t * r.std_error;
         r.ci.hi = r.value + t * r.std_error;
     }
@@ -338,7 +357,7 @@ int svcm_feedback_compare(const svcm_feedback *a, const svcm_feedback *b, double
     double se = 100.0 * sqrt(va / (double)sa.n + vb / (double)sb.n);
     if (!(se > 0.0))
         return SVCM_ERANGE;
-    int rc = svcm_normal_quantile(0.5 + 0.5 * confidence, &z);
+    int rc = z_two_sided(confidence, &z);
     if (rc != SVCM_OK)
         return rc;
     svcm_test_result r;

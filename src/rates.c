@@ -146,6 +146,10 @@ int svcm_rate_save(const svcm_rate *r, unsigned char *buf, size_t cap, size_t *l
         return SVCM_EINVAL;
     if (len != NULL)
         *len = SVCM_RATE_SAVED_SIZE;
+    /* The kind is saved in 16 bits: an unknown kind such as 65537 would
+     * load back as a different, valid one. */
+    if (!consistent(r))
+        return SVCM_EINVAL;
     if (buf == NULL || cap < SVCM_RATE_SAVED_SIZE)
         return SVCM_ENOSPC;
     svcm__writer w = {buf, cap, 0};

@@ -74,10 +74,30 @@ int svcm_servqual(const double *expectations, const double *perceptions, size_t 
         r.expectation[d] = sum_e[d] / k;
         r.perception[d] = sum_p[d] / k;
         r.gap[d] = sum_g[d] / k;
+        if (!svcm__finite(sum_e[d]) || !svcm__finite(sum_p[d]) || !svcm__finite(sum_g[d])) {
+            /* A sum beyond DBL_MAX: the means may still fit, so add the
+             * scores pre-divided by the item count instead. */
+            r.expectation[d] = r.perception[d] = r.gap[d] = 0.0;
+            for (size_t i = 0; i < n_items; i++) {
+                if ((dimension_of ? dimension_of[i] : standard_dimension(i)) != d)
+                    continue;
+                r.expectation[d] += expectations[i] / k;
+                r.perception[d] += perceptions[i] / k;
+                r.gap[d] += perceptions[i] / k - expectations[i] / k;
+            }
+        }
         r.weight[d] = (weights ? weights[d] : 1.0) / wsum;
         r.unweighted += r.gap[d] / SVCM_SERVQUAL_DIMENSIONS;
         r.weighted += r.weight[d] * r.gap[d];
     }
+    for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++)
+        if (!svcm__finite(r.expectation[d]) || !svcm__finite(r.perception[d]) ||
+            !svcm__finite(r.gap[d]))
+            return svcm__error(err, SVCM_ERANGE, (size_t)d, "gap",
+                               "the mean gap of '%s' overflows a double", dimension_names[d]);
+    if (!svcm__finite(r.weighted) || !svcm__finite(r.unweighted))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "gap",
+                           "the combined gap overflows a double");
     *out = r;
     return SVCM_OK;
 }

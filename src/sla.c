@@ -196,7 +196,7 @@ static void finish_rate(svcm_sla_rate *r, double confidence)
     }
     r->rate = (double)r->met / (double)decided;
     if (svcm_wilson(r->met, decided, confidence, &r->ci) != SVCM_OK)
-        r->ci.lo = r->ci.hi = NAN; /* not reached: arguments checked by the caller */
+        r->ci.lo = r->ci.hi = NAN; /* not reached: confidence probed by the caller */
 }
 
 int svcm_sla_compliance(const svcm_calendar *cal, const svcm_sla_ticket *tickets, size_t n,
@@ -208,6 +208,14 @@ int svcm_sla_compliance(const svcm_calendar *cal, const svcm_sla_ticket *tickets
     if (!(confidence > 0.0 && confidence < 1.0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "confidence",
                            "confidence must be in (0, 1)");
+    /* Ask svcm_wilson() itself whether it takes this level (it may refuse a
+     * level within rounding of 1), so that no NaN interval is written with
+     * SVCM_OK after the tickets were evaluated. */
+    svcm_interval probe;
+    if (svcm_wilson(0, 1, confidence, &probe) != SVCM_OK)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "confidence",
+                           "confidence %.17g is too close to 0 or 1 for a Wilson interval",
+                           confidence);
     for (size_t i = 0; i < n; i++) {
         int rc = validate(&tickets[i], now, i, true, err);
         if (rc != SVCM_OK)

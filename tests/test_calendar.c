@@ -705,6 +705,62 @@ static void test_new_rejects_bad_offsets_holidays_and_pointers(void **state)
     svcm_calendar_free(NULL);
 }
 
+/* Regression: next_open() used add(t, 1) - 1, and add() rejects its result
+ * when the first open second ends one past the range, so the last instant
+ * of the range was reported out of range although it is the answer. */
+/* Regression: build() allocates n + 1 spans, and n = SIZE_MAX wrapped to a
+ * 1-byte block that validating the first (valid) interval wrote 24 bytes
+ * into (heap overflow, seen by ASan and valgrind) before the second
+ * interval stopped it with SVCM_EINVAL. Such a count cannot be allocated:
+ * SVCM_ENOMEM, before any element past the first is read. */
+static void test_size_max_counts_are_refused_before_reading(void **state)
+{
+    (void)state;
+    const svcm_calendar_interval iv[2] = {{0, 9 * H, 17 * H}, {9, 0, 1}};
+    const svcm_date hol[1] = {{2026, 1, 1}};
+    svcm_calendar_options o;
+    svcm_calendar_options_init(&o);
+    o.intervals = iv;
+    o.n_intervals = SIZE_MAX;
+    svcm_calendar *c = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_calendar_new(&o, NULL, &c, &err), SVCM_ENOMEM);
+    assert_null(c);
+    o.n_intervals = 1;
+    o.holidays = hol;
+    o.n_holidays = SIZE_MAX;
+    assert_int_equal(svcm_calendar_new(&o, NULL, &c, &err), SVCM_ENOMEM);
+    assert_null(c);
+}
+
+static void test_next_open_reaches_the_last_instant_of_the_range(void **state)
+{
+    (void)state;
+    const int64_t big = SVCM_CALENDAR_TIME_MAX;
+    /* 1e14 s = day 1157407407 + 35200 s: (1157407407 + 3) mod 7 = 5, a
+     * Saturday (Monday = 0), at 09:46:40 UTC. */
+    assert_int_equal(big % DAYS, 35200);
+    assert_int_equal((big / DAYS + 3) % 7, 5);
+    const svcm_calendar_interval always[] = {{0, 0, DAYS}, {1, 0, DAYS}, {2, 0, DAYS},
+                                             {3, 0, DAYS}, {4, 0, DAYS}, {5, 0, DAYS},
+                                             {6, 0, DAYS}};
+    svcm_calendar *c = make(0, always, 7, NULL, 0);
+    int64_t v = 0;
+    assert_int_equal(svcm_calendar_next_open(c, big, &v), SVCM_OK);
+    assert_int_equal(v, big);
+    svcm_calendar_free(c);
+    /* Open Saturdays from 09:46:40 only: the answer from an hour before is
+     * exactly the last instant of the range. */
+    const svcm_calendar_interval sat[] = {{5, 35200, 36000}};
+    c = make(0, sat, 1, NULL, 0);
+    assert_int_equal(svcm_calendar_next_open(c, big - H, &v), SVCM_OK);
+    assert_int_equal(v, big);
+    assert_int_equal(svcm_calendar_next_open(c, big - 1, &v), SVCM_OK);
+    assert_int_equal(v, big);
+    assert_int_equal(svcm_calendar_is_open(c, big, &(bool){false}), SVCM_OK);
+    svcm_calendar_free(c);
+}
+
 static void test_queries_reject_null_and_out_of_range_instants(void **state)
 {
     (void)state;
@@ -1048,6 +1104,8 @@ int main(void)
         cmocka_unit_test(test_new_rejects_bad_schedules_with_the_interval_index),
         cmocka_unit_test(test_new_rejects_bad_offsets_holidays_and_pointers),
         cmocka_unit_test(test_queries_reject_null_and_out_of_range_instants),
+        cmocka_unit_test(test_next_open_reaches_the_last_instant_of_the_range),
+        cmocka_unit_test(test_size_max_counts_are_refused_before_reading),
         cmocka_unit_test(test_parse_reads_the_documented_example),
         cmocka_unit_test(test_to_text_round_trips_seconds_midnight_and_negative_years),
         cmocka_unit_test(test_parse_errors_give_the_line_and_reason),

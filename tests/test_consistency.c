@@ -93,11 +93,36 @@ static void test_rejects_bad_input(void **state)
     assert_int_equal(svcm_consistency(NULL, 0, &r, &err), SVCM_EEMPTY);
     assert_int_equal(svcm_consistency(NULL, 2, &r, &err), SVCM_EINVAL);
     assert_int_equal(svcm_consistency(v, 2, NULL, &err), SVCM_EINVAL);
-    const double big[2] = {1.5e308, 1.5e308};
-    assert_int_equal(svcm_consistency(big, 2, &r, &err), SVCM_ERANGE);
-    const double far[2] = {-1e200, 1.1e200};
-    assert_int_equal(svcm_consistency(far, 2, &r, &err), SVCM_ERANGE);
+    /* mean 1e-300 next to an SD of 1e300: the CV (1e600) overflows. */
+    const double tiny_mean[3] = {1e300, -1e300, 3e-300};
+    assert_int_equal(svcm_consistency(tiny_mean, 3, &r, &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "value");
     assert_memory_equal(&r, &before, sizeof r);
+}
+
+/* Regression: a sum beyond DBL_MAX or squared deviations beyond it gave
+ * SVCM_ERANGE although mean, SD and CV all fit in a double.
+ * {1.5e308, 1.5e308}: mean 1.5e308, SD 0.
+ * {-1e200, 1.1e200}: mean 5e198, deviations -+1.05e200, sum of squares
+ * 2 * 1.05^2e400; sample SD 1.05e200 * sqrt(2) = 1.4849242404917498e200,
+ * population SD 1.05e200, CV = 1.4849242404917498e200 / 5e198 = 29.698484809834996. */
+static void test_huge_values_that_fit_are_not_a_range_error(void **state)
+{
+    (void)state;
+    svcm_consistency_result r;
+    svcm_error err;
+    const double big[2] = {1.5e308, 1.5e308};
+    assert_int_equal(svcm_consistency(big, 2, &r, &err), SVCM_OK);
+    assert_true(r.mean == 1.5e308);
+    assert_true(r.sd == 0.0 && r.cv == 0.0);
+    const double far[2] = {-1e200, 1.1e200};
+    assert_int_equal(svcm_consistency(far, 2, &r, &err), SVCM_OK);
+    assert_near(r.mean / 5e198, 1.0, 1e-15);
+    assert_near(r.sd / 1.4849242404917498e200, 1.0, 1e-14);
+    assert_near(r.sd_population / 1.05e200, 1.0, 1e-14);
+    assert_near(r.cv, 29.698484809834996, 1e-12);
+    assert_near(r.cv_population, 21.0, 1e-12);
+    assert_true(r.min == -1e200 && r.max == 1.1e200);
 }
 
 int main(void)
@@ -108,6 +133,7 @@ int main(void)
         cmocka_unit_test(test_identical_channels_have_zero_spread),
         cmocka_unit_test(test_zero_mean_is_a_range_error),
         cmocka_unit_test(test_rejects_bad_input),
+        cmocka_unit_test(test_huge_values_that_fit_are_not_a_range_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,6 +210,56 @@ static void test_batch_names_bad_interval_and_writes_nothing(void **state)
     assert_int_equal(svcm_contact_metrics_batch(NULL, 2, m, &err), SVCM_EINVAL);
 }
 
+/* Regression: metrics that overflow a double came out as infinity (or as
+ * a wrong 0) with SVCM_OK. answered = abandoned = 1e308 makes offered 2e308;
+ * 1e300 s of waiting over 1e-10 answered calls is an ASA of 1e310 s; 1e308 s
+ * each of talk, hold and after-call work is a handle time of 3e308 s. */
+static void test_overflowing_metric_is_erange_naming_it(void **state)
+{
+    (void)state;
+    svcm_contact_metrics m[2];
+    memset(m, 0x11, sizeof m);
+    svcm_contact_metrics before[2];
+    memcpy(before, m, sizeof m);
+    svcm_error err;
+    svcm_contact_counts c;
+    memset(&c, 0, sizeof c);
+    c.answered = 1e308;
+    c.abandoned = 1e308;
+    c.answered_within_target = 1e308;
+    assert_int_equal(svcm_contact_metrics_compute(&c, &m[0], &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "offered");
+    memset(&c, 0, sizeof c);
+    c.answered = 1e-10;
+    c.wait_time_s = 1e300;
+    assert_int_equal(svcm_contact_metrics_compute(&c, &m[0], &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "asa_s");
+    svcm_contact_counts day[2] = {icmi_counts(), icmi_counts()};
+    day[0].handled = day[1].handled = 10;
+    day[1].talk_time_s = day[1].hold_time_s = day[1].acw_time_s = 1e308;
+    assert_int_equal(svcm_contact_metrics_batch(day, 2, m, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "aht_s");
+    assert_memory_equal(m, before, sizeof m);
+}
+
+/* Regression: the short-abandon rate divided by offered - short, and
+ * offered = 1 + 1e17 rounds to 1e17, so with 1 answered call and 1e17 short
+ * abandons the denominator became 0 and the rate NaN. By hand: no long
+ * abandons over 1 answered call = 0. */
+static void test_abandon_rate_excl_short_survives_rounding_of_offered(void **state)
+{
+    (void)state;
+    svcm_contact_counts c;
+    memset(&c, 0, sizeof c);
+    c.answered = 1;
+    c.abandoned = 1e17;
+    c.abandoned_short = 1e17;
+    svcm_contact_metrics m;
+    assert_int_equal(svcm_contact_metrics_compute(&c, &m, NULL), SVCM_OK);
+    assert_true(m.abandon_rate_excl_short == 0.0);
+}
+
 /* Two half hours summed: the day's service level is total within / total
  * answered, not the mean of the two interval service levels. */
 static void test_sum_of_intervals_gives_day_metrics(void **state)
@@ -260,6 +310,8 @@ int main(void)
         cmocka_unit_test(test_subcount_larger_than_total_is_einval),
         cmocka_unit_test(test_batch_names_bad_interval_and_writes_nothing),
         cmocka_unit_test(test_sum_of_intervals_gives_day_metrics),
+        cmocka_unit_test(test_overflowing_metric_is_erange_naming_it),
+        cmocka_unit_test(test_abandon_rate_excl_short_survives_rounding_of_offered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

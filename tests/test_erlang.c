@@ -548,6 +548,26 @@ static void test_bad_traffic_agents_and_times_are_einval_naming_the_field(void *
     assert_rel(x, 42.0, 0.0); /* never written on failure */
 }
 
+/* Regression: A = calls / interval * aht overflowed (or underflowed) in the
+ * intermediate quotient although A itself fits. By hand:
+ * 1e300 calls / 1e-10 s * 1e-20 s = 1e290 Erlangs (was SVCM_ERANGE);
+ * 1e-300 calls / 1e300 s * 1e300 s = 1e-300 Erlangs (was 0).
+ * A true overflow stays SVCM_ERANGE: 1e300 * 1e300 / 1 s. */
+static void test_traffic_has_no_spurious_overflow_or_underflow(void **state)
+{
+    (void)state;
+    double a = 0.0;
+    svcm_error err;
+    assert_int_equal(svcm_erlang_traffic(1e300, 1e-20, 1e-10, &a, &err), SVCM_OK);
+    assert_rel(a, 1e290, 1e-15);
+    assert_int_equal(svcm_erlang_traffic(1e-300, 1e300, 1e300, &a, &err), SVCM_OK);
+    assert_rel(a, 1e-300, 1e-15);
+    assert_int_equal(svcm_erlang_traffic(0.0, 1e300, 1e-300, &a, &err), SVCM_OK);
+    assert_rel(a, 0.0, 0.0);
+    assert_int_equal(svcm_erlang_traffic(1e300, 1e300, 1.0, &a, &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "calls");
+}
+
 static void test_bad_options_are_einval_naming_the_field(void **state)
 {
     (void)state;
@@ -641,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_staff_batch_bad_interval_names_index_and_writes_nothing),
         cmocka_unit_test(test_bad_traffic_agents_and_times_are_einval_naming_the_field),
         cmocka_unit_test(test_bad_options_are_einval_naming_the_field),
+        cmocka_unit_test(test_traffic_has_no_spurious_overflow_or_underflow),
         cmocka_unit_test(test_options_init_sets_documented_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -286,6 +286,45 @@ static void test_result_rejects_empty_and_bad_confidence(void **state)
     svcm_feedback_free(f);
 }
 
+/* Regression: the critical value was the quantile of 0.5 + 0.5 c, which
+ * rounds to 1 for c = 1 - 2^-53 (the largest double below 1, "1 - 1e-16"),
+ * so a valid confidence was rejected with SVCM_EINVAL. The two-sided value
+ * belongs to the tail (1 - c) / 2 = 2^-54. Checked independently: for the
+ * normal, 0.5 erfc(z / sqrt 2) must give back 2^-54; for Student t with one
+ * degree of freedom (Cauchy) the upper quantile is cot(pi p) in closed form. */
+static void test_confidence_just_below_one_is_accepted(void **state)
+{
+    (void)state;
+    const double c = nextafter(1.0, 0.0), tail = ldexp(1.0, -54);
+    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    add_n(f, 10, 3000);
+    add_n(f, 0, 1000);
+    svcm_feedback_summary r;
+    assert_int_equal(svcm_feedback_result(f, c, &r), SVCM_OK);
+    /* NPS 50, SE = 100 sqrt(0.75 / 4000) = 1.37: 50 -+ 8.3 SE is not clamped */
+    double z = (r.value - r.ci.lo) / r.std_error;
+    assert_true(isfinite(z) && z > 8.0);
+    assert_true(fabs(0.5 * erfc(z / sqrt(2.0)) / tail - 1.0) < 1e-6);
+    svcm_feedback *g = make(SVCM_FEEDBACK_NPS);
+    add_n(g, 10, 1);
+    add_n(g, 0, 3);
+    svcm_test_result t;
+    assert_int_equal(svcm_feedback_compare(f, g, c, &t), SVCM_OK);
+    double zc = (t.diff - t.ci.lo) / (t.diff / t.statistic);
+    assert_true(fabs(0.5 * erfc(zc / sqrt(2.0)) / tail - 1.0) < 1e-6);
+    svcm_feedback_free(g);
+    svcm_feedback_free(f);
+    /* CES 3, 5: mean 4, s^2 = 2, SE = 1, df = 1: half-width cot(pi 2^-54). */
+    svcm_feedback *e = make(SVCM_FEEDBACK_CES);
+    double xs[] = {3, 5};
+    assert_int_equal(svcm_feedback_add_batch(e, xs, 2, NULL), SVCM_OK);
+    assert_int_equal(svcm_feedback_result(e, c, &r), SVCM_OK);
+    double want = 1.0 / tan(3.14159265358979323846 * tail);
+    assert_true(fabs((r.ci.hi - 4.0) / want - 1.0) < 1e-6);
+    assert_true(fabs((4.0 - r.ci.lo) / want - 1.0) < 1e-6);
+    svcm_feedback_free(e);
+}
+
 /* ----------------------------------------------------- add and batch */
 
 static void test_add_rejects_bad_scores_and_leaves_state(void **state)
@@ -787,6 +826,7 @@ int main(void)
         cmocka_unit_test(test_nps_interval_hand_computation_two_levels),
         cmocka_unit_test(test_nps_interval_is_clamped_to_100),
         cmocka_unit_test(test_result_rejects_empty_and_bad_confidence),
+        cmocka_unit_test(test_confidence_just_below_one_is_accepted),
         cmocka_unit_test(test_add_rejects_bad_scores_and_leaves_state),
         cmocka_unit_test(test_batch_is_all_or_nothing_and_names_the_index),
         cmocka_unit_test(test_batch_counts_equal_single_adds),

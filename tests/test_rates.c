@@ -122,6 +122,9 @@ static void test_add_counts_rejects_bad_counts_and_overflow(void **state)
     /* A hand-edited counter with successes > trials is refused. */
     svcm_rate broken = {SVCM_RATE_FCR, 5, 3};
     assert_int_equal(svcm_rate_add(&broken, true), SVCM_EINVAL);
+    svcm_rate unknown = {(svcm_rate_kind)99, 0, 0}; /* documented: unknown kind */
+    assert_int_equal(svcm_rate_add(&unknown, true), SVCM_EINVAL);
+    assert_int_equal(unknown.trials, 0);
     svcm_rate_summary s;
     assert_int_equal(svcm_rate_result(&broken, 0.95, &s), SVCM_EINVAL);
 }
@@ -254,6 +257,29 @@ static void test_save_load_round_trip(void **state)
     assert_int_equal(svcm_rate_save(NULL, buf, sizeof buf, &len), SVCM_EINVAL);
 }
 
+/* Regression: save() wrote an inconsistent counter. The kind is stored in
+ * 16 bits, so kind 65537 was saved as 1 and loaded back as a valid FCR
+ * counter; successes > trials was saved and only rejected on load. */
+static void test_save_rejects_inconsistent_counter(void **state)
+{
+    (void)state;
+    svcm_rate r;
+    assert_int_equal(svcm_rate_init(&r, SVCM_RATE_GENERIC), SVCM_OK);
+    r.kind = (svcm_rate_kind)65537;
+    unsigned char buf[SVCM_RATE_SAVED_SIZE];
+    memset(buf, 0x7e, sizeof buf);
+    size_t len = 0;
+    assert_int_equal(svcm_rate_save(&r, buf, sizeof buf, &len), SVCM_EINVAL);
+    assert_int_equal(len, SVCM_RATE_SAVED_SIZE);
+    for (size_t i = 0; i < sizeof buf; i++)
+        assert_int_equal(buf[i], 0x7e);
+    r.kind = SVCM_RATE_FCR;
+    r.successes = 3;
+    r.trials = 2;
+    assert_int_equal(svcm_rate_save(&r, buf, sizeof buf, &len), SVCM_EINVAL);
+    assert_int_equal(buf[0], 0x7e);
+}
+
 static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
 {
     (void)state;
@@ -301,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_compare_two_proportion_hand_computation),
         cmocka_unit_test(test_save_load_round_trip),
         cmocka_unit_test(test_load_rejects_truncated_and_corrupted_bytes),
+        cmocka_unit_test(test_save_rejects_inconsistent_counter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,6 +133,42 @@ static void test_rejects_bad_input_naming_index_and_field(void **state)
     assert_memory_equal(&r, &before, sizeof r); /* nothing written */
 }
 
+/* Regression: sums of scores near DBL_MAX overflowed and the call returned
+ * SVCM_OK with infinite means and gaps. Every E = 1e308 and P = 1.5e308: the
+ * sums overflow but the means (1e308, 1.5e308, gap 5e307) fit and must come
+ * out exact to rounding. With E = -1e308 and P = 1e308 the gap itself is
+ * 2e308, beyond DBL_MAX: SVCM_ERANGE naming the first dimension. */
+static void test_scores_near_dbl_max_give_finite_means_or_a_range_error(void **state)
+{
+    (void)state;
+    double e[SVCM_SERVQUAL_ITEMS], p[SVCM_SERVQUAL_ITEMS];
+    for (int i = 0; i < SVCM_SERVQUAL_ITEMS; i++) {
+        e[i] = 1e308;
+        p[i] = 1.5e308;
+    }
+    svcm_servqual_result r;
+    svcm_error err;
+    assert_int_equal(svcm_servqual(e, p, SVCM_SERVQUAL_ITEMS, NULL, NULL, &r, &err), SVCM_OK);
+    for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
+        assert_near(r.expectation[d] / 1e308, 1.0, 1e-15);
+        assert_near(r.perception[d] / 1.5e308, 1.0, 1e-15);
+        assert_near(r.gap[d] / 5e307, 1.0, 1e-14);
+    }
+    assert_near(r.unweighted / 5e307, 1.0, 1e-14);
+    assert_near(r.weighted / 5e307, 1.0, 1e-14);
+    for (int i = 0; i < SVCM_SERVQUAL_ITEMS; i++) {
+        e[i] = -1e308;
+        p[i] = 1e308;
+    }
+    memset(&r, 0x33, sizeof r);
+    svcm_servqual_result before = r;
+    assert_int_equal(svcm_servqual(e, p, SVCM_SERVQUAL_ITEMS, NULL, NULL, &r, &err),
+                     SVCM_ERANGE);
+    assert_int_equal(err.index, 0);
+    assert_string_equal(err.field, "gap");
+    assert_memory_equal(&r, &before, sizeof r);
+}
+
 static void test_dimension_names(void **state)
 {
     (void)state;
@@ -154,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_caller_map_groups_items),
         cmocka_unit_test(test_rejects_bad_input_naming_index_and_field),
         cmocka_unit_test(test_dimension_names),
+        cmocka_unit_test(test_scores_near_dbl_max_give_finite_means_or_a_range_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

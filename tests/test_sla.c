@@ -395,6 +395,32 @@ static void test_compliance_rejects_a_bad_ticket_and_writes_nothing(void **state
     svcm_calendar_free(c);
 }
 
+/* Regression: a confidence within rounding of 1 (1 - 2^-53, "1 - 1e-16")
+ * passed the (0, 1) check, the Wilson interval was then refused and the
+ * call returned SVCM_OK with a NaN interval. Either a real interval comes
+ * back (for 1 met of 1, Wilson's lower bound is 1 / (1 + z^2), z ~ 8.3:
+ * about 0.0143) or the level is rejected up front with nothing written. */
+static void test_confidence_next_to_one_never_gives_a_nan_interval(void **state)
+{
+    (void)state;
+    svcm_calendar *c = nine_to_five();
+    svcm_sla_ticket t = ticket(T(0, 9, 0), T(0, 9, 10), T(0, 10, 0), H, 8 * H);
+    svcm_sla_summary s;
+    memset(&s, 0x33, sizeof s);
+    svcm_error err;
+    int rc = svcm_sla_compliance(c, &t, 1, T(1, 0, 0), nextafter(1.0, 0.0), &s, NULL, &err);
+    if (rc == SVCM_OK) {
+        assert_int_equal(s.response.met, 1);
+        assert_true(s.response.ci.lo > 0.01 && s.response.ci.lo < 0.02);
+        assert_true(s.response.ci.hi == 1.0);
+    } else {
+        assert_int_equal(rc, SVCM_EINVAL);
+        assert_string_equal(err.field, "confidence");
+        assert_int_equal(s.response.met, 0x3333333333333333u);
+    }
+    svcm_calendar_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_bad_tickets_are_rejected_with_the_field),
         cmocka_unit_test(test_compliance_counts_met_breached_and_pending),
         cmocka_unit_test(test_compliance_rejects_a_bad_ticket_and_writes_nothing),
+        cmocka_unit_test(test_confidence_next_to_one_never_gives_a_nan_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,7 +83,10 @@ static int32_t pop_time(lua_State *L, int day, lua_Integer k, const char *what)
 {
     int32_t v = 0;
     if (lua_type(L, -1) == LUA_TSTRING) {
-        long s = parse_hms(lua_tostring(L, -1));
+        size_t len;
+        const char *str = lua_tolstring(L, -1, &len);
+        /* An embedded NUL would end the C string early: "09:00\0junk". */
+        long s = strlen(str) == len ? parse_hms(str) : -1;
         if (s < 0)
             luaL_error(L, "week[%d][%d]: %s '%s' is not HH:MM or HH:MM:SS", day, (int)k, what,
                        lua_tostring(L, -1));
@@ -153,7 +156,9 @@ static int l_calendar(lua_State *L)
         int t = lua_rawgeti(L, 3, (lua_Integer)(i + 1));
         if (t == LUA_TSTRING) {
             svcm_date date;
-            if (!parse_date(lua_tostring(L, -1), &date))
+            size_t len;
+            const char *str = lua_tolstring(L, -1, &len);
+            if (strlen(str) != len || !parse_date(str, &date))
                 return luaL_error(L, "holidays[%d]: '%s' is not YYYY-MM-DD", (int)(i + 1),
                                   lua_tostring(L, -1));
             hol[i] = date;

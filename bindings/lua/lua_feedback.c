@@ -323,8 +323,11 @@ static int l_feedback_tostring(lua_State *L)
     }
     svcm_feedback_options o;
     svcm_feedback_get_options(u->f, &o);
-    lua_pushfstring(L, "svcm.%s scale=%d..%d n=%I", svcm_feedback_kind_name((int)o.kind),
-                    (int)o.low, (int)o.high, (lua_Integer)svcm_feedback_count(u->f));
+    /* %llu, not lua_pushfstring's %I: counts above 2^63 would print negative. */
+    char b[96];
+    snprintf(b, sizeof b, "svcm.%s scale=%d..%d n=%llu", svcm_feedback_kind_name((int)o.kind),
+             (int)o.low, (int)o.high, (unsigned long long)svcm_feedback_count(u->f));
+    lua_pushstring(L, b);
     return 1;
 }
 
@@ -573,8 +576,10 @@ static int l_rate_trials(lua_State *L)
 static int l_rate_tostring(lua_State *L)
 {
     svcm_rate *r = check_rate(L, 1);
-    lua_pushfstring(L, "svcm.Rate %s %I/%I", svcm_rate_kind_name((int)r->kind),
-                    (lua_Integer)r->successes, (lua_Integer)r->trials);
+    char b[96];
+    snprintf(b, sizeof b, "svcm.Rate %s %llu/%llu", svcm_rate_kind_name((int)r->kind),
+             (unsigned long long)r->successes, (unsigned long long)r->trials);
+    lua_pushstring(L, b);
     return 1;
 }
 

@@ -47,10 +47,12 @@ static long parse_hms(const char *s)
 static int time_of_day(PyObject *o, int32_t *out, const char *what, int day, Py_ssize_t k)
 {
     if (PyUnicode_Check(o)) {
-        const char *s = PyUnicode_AsUTF8(o);
+        Py_ssize_t len;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &len);
         if (s == NULL)
             return -1;
-        long v = parse_hms(s);
+        /* An embedded NUL would end the C string early: "09:00\0junk". */
+        long v = strlen(s) == (size_t)len ? parse_hms(s) : -1;
         if (v < 0) {
             PyErr_Format(PyExc_ValueError, "week[%d][%zd]: %s '%s' is not HH:MM or HH:MM:SS", day,
                          k, what, s);
@@ -148,7 +150,8 @@ fail:
 static int read_date(PyObject *o, svcm_date *out, Py_ssize_t i)
 {
     if (PyUnicode_Check(o)) {
-        const char *s = PyUnicode_AsUTF8(o);
+        Py_ssize_t len;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &len);
         if (s == NULL)
             return -1;
         const char *p = s;
@@ -165,7 +168,7 @@ static int read_date(PyObject *o, svcm_date *out, Py_ssize_t i)
         }
         int ok = nd > 0 && *p == '-' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
                  p[2] <= '9' && p[3] == '-' && p[4] >= '0' && p[4] <= '9' && p[5] >= '0' &&
-                 p[5] <= '9' && p[6] == '\0';
+                 p[5] <= '9' && p[6] == '\0' && p + 6 == s + len;
         if (!ok) {
             PyErr_Format(PyExc_ValueError, "holidays[%zd]: '%s' is not YYYY-MM-DD", i, s);
             return -1;

@@ -420,8 +420,9 @@ SVCM_API int svcm_sla_evaluate(const svcm_calendar *cal,
  * @param[out] err optional: on SVCM_EINVAL, index is the ticket at fault and
  *        field as in svcm_sla_evaluate() (pause fields name "pause.start" /
  *        "pause.end" and the message gives the pause index).
- * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad confidence or any bad
- *         ticket (nothing written).
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad confidence (outside
+ *         (0, 1), or so close to 1 that svcm_wilson() refuses it; field
+ *         "confidence") or any bad ticket (nothing written).
  * @par Thread safety: safe from any thread; touches only its outputs.
  * @since 0.1
  */

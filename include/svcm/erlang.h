@@ -306,12 +306,15 @@ typedef struct svcm_contact_metrics {
  * @brief Compute the metrics of one interval.
  * @param counts the interval's counts.
  * @param[out] out the metrics.
- * @param[out] err optional: on SVCM_EINVAL, the field at fault (index
- *             SVCM_NO_INDEX).
+ * @param[out] err optional: on SVCM_EINVAL, the field at fault; on
+ *             SVCM_ERANGE, the metric that overflows (index SVCM_NO_INDEX).
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a negative or non-finite
  *         field, or a sub-count larger than its total
  *         (answered_within_target > answered, abandoned_within_target or
- *         abandoned_short > abandoned).
+ *         abandoned_short > abandoned); SVCM_ERANGE if a metric does not fit
+ *         in a double (offered = answered + abandoned beyond DBL_MAX, or a
+ *         total divided by a tiny count, e.g. ASA of 1e300 s over 1e-10
+ *         calls). @p out is written only on success.
  * @par Thread safety: pure function; touches only @p out and @p err.
  * @since 0.1
  */
@@ -326,7 +329,8 @@ SVCM_API int svcm_contact_metrics_compute(const svcm_contact_counts *counts,
  * @param[out] out n metrics (untouched on failure).
  * @param[out] err optional: the index and field of the first bad interval.
  * @return SVCM_OK; SVCM_EINVAL as for svcm_contact_metrics_compute(), with
- *         the interval's index, or for NULL pointers.
+ *         the interval's index, or for NULL pointers; SVCM_ERANGE as for
+ *         svcm_contact_metrics_compute(), with the interval's index.
  * @par Thread safety: pure function; touches only @p out and @p err.
  * @since 0.1
  */

@@ -358,8 +358,8 @@ SVCM_API int svcm_rate_init(svcm_rate *r, int kind);
  * @brief Count one trial.
  * @param r the counter.
  * @param success whether the trial is a success.
- * @return SVCM_OK; SVCM_EINVAL if r is NULL or holds successes > trials;
- *         SVCM_ERANGE on overflow (r unchanged).
+ * @return SVCM_OK; SVCM_EINVAL if r is NULL or inconsistent (unknown kind
+ *         or successes > trials); SVCM_ERANGE on overflow (r unchanged).
  * @par Thread safety: touches only @p r.
  * @since 0.1
  */
@@ -453,8 +453,9 @@ SVCM_API int svcm_rate_compare(const svcm_rate *a, const svcm_rate *b, double co
  * @param buf destination; may be NULL to query the size.
  * @param cap capacity of @p buf.
  * @param[out] len always receives the size needed (if not NULL).
- * @return SVCM_OK; SVCM_EINVAL if r is NULL; SVCM_ENOSPC if buf is NULL or
- *         cap is too small (nothing written).
+ * @return SVCM_OK; SVCM_EINVAL if r is NULL or inconsistent (unknown kind
+ *         or successes > trials; nothing written); SVCM_ENOSPC if buf is
+ *         NULL or cap is too small (nothing written).
  * @par Thread safety: reads only @p r.
  * @since 0.1
  */
@@ -532,11 +533,14 @@ typedef struct svcm_servqual_result {
  *        all zero (normalised to sum 1), or NULL for equal weights.
  * @param[out] out the result.
  * @param[out] err optional: index and field ("expectation", "perception",
- *             "dimension", "weight") of the first bad value.
+ *             "dimension", "weight") of the first bad value; on SVCM_ERANGE
+ *             field "gap" and the dimension (SVCM_NO_INDEX for the combined
+ *             gaps).
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, non-finite scores, an
  *         unknown dimension, a dimension without items, bad weights, or
- *         n_items != 22 with the standard mapping. @p out is written only on
- *         success.
+ *         n_items != 22 with the standard mapping; SVCM_ERANGE if a mean
+ *         score or gap does not fit in a double (scores near +-DBL_MAX).
+ *         @p out is written only on success.
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -578,8 +582,9 @@ typedef struct svcm_consistency_result {
  *             "value").
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers or a non-finite value;
  *         SVCM_EEMPTY if n < 2; SVCM_ERANGE if the mean is 0 (the
- *         coefficient of variation is undefined). @p out is written only on
- *         success.
+ *         coefficient of variation is undefined) or so small next to the SD
+ *         that the coefficient of variation overflows a double. @p out is
+ *         written only on success.
  * @par Thread safety: pure function.
  * @since 0.1
  */

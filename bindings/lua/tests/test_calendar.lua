@@ -153,6 +153,9 @@ test("bad input fails or raises", function()
   assert(not pcall(svcm.Calendar, 0, {{}, {}}))                       -- not 7 days
   assert(not pcall(svcm.Calendar, 0, {{{"9h", "17:00"}}, {}, {}, {}, {}, {}, {}}))
   assert(not pcall(svcm.Calendar, 0, nine_to_five(), {"2026-1-01"}))
+  -- Regression: text after an embedded NUL was silently ignored.
+  assert(not pcall(svcm.Calendar, 0, {{{"09:00\0junk", "17:00"}}, {}, {}, {}, {}, {}, {}}))
+  assert(not pcall(svcm.Calendar, 0, nine_to_five(), {"2026-01-01\0junk"}))
   local cal = assert(svcm.Calendar(0, nine_to_five()))
   v, msg, code = cal:business_seconds(0, 10 ^ 15 // 1)
   eq(code, svcm.codes.ERANGE)
@@ -223,6 +226,30 @@ test("sla compliance counts and Wilson interval", function()
   tickets[3].resolved = mon9 - 1
   local v, msg, code = svcm.sla_compliance(cal, tickets, at(2026, 1, 14, 12))
   eq(v, nil); eq(code, svcm.codes.EINVAL); assert(msg:find("record 2", 1, true), msg)
+end)
+
+test("next_open reaches the last instant of the range", function()
+  -- Regression: the answer 1e14 (Saturday 09:46:40 UTC) was reported out
+  -- of range. Open Saturdays 09:46:40-10:00 only.
+  local big = 100000000000000
+  local cal = assert(svcm.Calendar(0, {{}, {}, {}, {}, {}, {{35200, 36000}}, {}}))
+  eq(cal:next_open(big - H), big)
+  local v, _, code = cal:next_open(big + 1)
+  eq(v, nil); eq(code, svcm.codes.ERANGE)
+end)
+
+test("sla compliance at a confidence next to one gives no NaN", function()
+  -- Regression: confidence 1 - 2^-53 returned a NaN Wilson interval.
+  local cal = assert(svcm.Calendar(0, nine_to_five()))
+  local mon9 = at(2026, 1, 12, 9)
+  local t = {{created = mon9, first_response = mon9 + 60, resolved = mon9 + H,
+              response_target = H, resolution_target = 8 * H}}
+  local s, msg, code = svcm.sla_compliance(cal, t, mon9 + 2 * H, 1 - 2 ^ -53)
+  if s == nil then
+    eq(code, svcm.codes.EINVAL); assert(msg:find("confidence", 1, true), msg)
+  else
+    assert(s.response.ci[1] == s.response.ci[1])
+  end
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

@@ -159,5 +159,16 @@ test("contact metrics: ASA, AHT, occupancy, errors, batch and sum", function()
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'abandoned_short'", 1, true), msg)
 end)
 
+test("contact metrics that overflow fail with ERANGE", function()
+  -- Regression: offered = 2e308 and ASA = 1e310 s came out as inf.
+  local m, msg, code = svcm.contact_metrics{answered = 1e308, abandoned = 1e308}
+  assert(m == nil and code == svcm.codes.ERANGE and msg:find("offered", 1, true), msg)
+  m, msg, code = svcm.contact_metrics_batch{{answered = 1}, {answered = 1e-10, wait_time_s = 1e300}}
+  assert(m == nil and code == svcm.codes.ERANGE and msg:find("asa_s", 1, true), msg)
+  -- 1 answered, 1e17 abandons all short: no long abandons over 1 call.
+  local r = assert(svcm.contact_metrics{answered = 1, abandoned = 1e17, abandoned_short = 1e17})
+  assert(r.abandon_rate_excl_short == 0)
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

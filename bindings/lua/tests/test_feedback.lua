@@ -293,5 +293,45 @@ test("consistency hand computation", function()
   assert(i == nil and imsg:find("record 2", 1, true))
 end)
 
+test("confidence just below one is accepted", function()
+  -- Regression: 1 - 2^-53 was refused (0.5 + 0.5c rounds to 1). The
+  -- two-sided z for the tail 2^-54 is 8.292361075813595 (Wichura's AS241,
+  -- Python statistics.NormalDist().inv_cdf(2**-54), checked by erfc).
+  local r = assert(svcm.nps(scores({{10, 3000}, {0, 1000}}), 1 - 2 ^ -53))
+  near((r.value - r.ci[1]) / r.std_error, 8.292361075813595, 1e-6)
+end)
+
+test("servqual scores near DBL_MAX", function()
+  -- Regression: overflowing sums gave inf gaps with no error.
+  local e, p = {}, {}
+  for i = 1, 22 do e[i], p[i] = 1e308, 1.5e308 end
+  local r = assert(svcm.servqual(e, p))
+  near(r.gaps.empathy / 5e307, 1, 1e-13)
+  for i = 1, 22 do e[i], p[i] = -1e308, 1e308 end
+  local z, msg, code = svcm.servqual(e, p)
+  assert(z == nil and code == svcm.codes.ERANGE and msg:find("gap", 1, true), msg)
+end)
+
+test("consistency of huge values that fit", function()
+  -- Regression: {-1e200, 1.1e200} (mean 5e198, CV 29.698484809834996) was
+  -- an ERANGE; a CV of 1e600 still is one.
+  local r = assert(svcm.consistency({-1e200, 1.1e200}))
+  near(r.cv, 29.698484809834996, 1e-10)
+  local z, _, code = svcm.consistency({1e300, -1e300, 3e-300})
+  assert(z == nil and code == svcm.codes.ERANGE)
+end)
+
+test("tostring shows counts above 2^63 unsigned", function()
+  -- Regression: %I printed 2^64 - 2 as -2.
+  local r = svcm.Rate("fcr")
+  assert(r:add_counts(0, math.maxinteger))
+  assert(r:add_counts(0, math.maxinteger))
+  assert(tostring(r):find("0/18446744073709551614", 1, true), tostring(r))
+  -- An NPS accumulator whose last count (answers of 10) is 2^64 - 2.
+  local b = svcm.NPS():to_bytes()
+  local f = assert(svcm.NPS.from_bytes(b:sub(1, #b - 8) .. string.pack("<i8", -2)))
+  assert(tostring(f):find("n=18446744073709551614", 1, true), tostring(f))
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

@@ -79,6 +79,15 @@ class CalendarTests(unittest.TestCase):
         self.assertEqual(self.cal.next_open(at(2026, 1, 9, 17)), mon9)
         self.assertEqual(self.cal.next_open(mon9 + 7), mon9 + 7)
 
+    def test_next_open_reaches_the_last_instant_of_the_range(self):
+        # Regression: the answer 1e14 (a Saturday, 09:46:40 UTC) was reported
+        # out of range. Open Saturdays 09:46:40-10:00 only.
+        big = 10**14
+        cal = svcm.Calendar(0, [None] * 5 + [[(35200, 36000)], None])
+        self.assertEqual(cal.next_open(big - H), big)
+        with self.assertRaises(svcm.OutOfRange):
+            cal.next_open(big + 1)
+
     def test_holidays_as_strings_or_dates(self):
         for hol in (["2026-01-01"], [datetime.date(2026, 1, 1)]):
             cal = svcm.Calendar(0, NINE_TO_FIVE, hol)
@@ -191,6 +200,11 @@ class CalendarTests(unittest.TestCase):
             svcm.Calendar(0, [[("9h", "17:00")]] + [[]] * 6)
         with self.assertRaises(TypeError):
             svcm.Calendar(0, [[(9.5, 17)]] + [[]] * 6)
+        # Regression: text after an embedded NUL was silently ignored.
+        with self.assertRaises(ValueError):
+            svcm.Calendar(0, [[("09:00\0junk", "17:00")]] + [[]] * 6)
+        with self.assertRaises(ValueError):
+            svcm.Calendar(0, NINE_TO_FIVE, ["2026-01-01\0junk"])
         with self.assertRaises(svcm.OutOfRange):
             self.cal.business_seconds(0, 10**15)
         with self.assertRaises(svcm.InvalidInput):
@@ -246,6 +260,18 @@ class SlaTests(unittest.TestCase):
             svcm.sla(self.cal, 1000, response_target=H, now=2000)
         with self.assertRaises(TypeError):
             svcm.sla("cal", 1000, response_target=H, resolution_target=H, now=2000)
+
+    def test_confidence_next_to_one_never_gives_nan(self):
+        # Regression: confidence 1 - 2**-53 returned a NaN Wilson interval.
+        mon9 = at(2026, 1, 12, 9)
+        try:
+            s = svcm.sla_compliance(self.cal, [mon9], [mon9 + 60], [mon9 + H],
+                                    response_target=H, resolution_target=8 * H,
+                                    now=mon9 + 2 * H, confidence=math.nextafter(1.0, 0.0))
+        except svcm.InvalidInput as e:
+            self.assertEqual(e.field, 'confidence')
+        else:
+            self.assertFalse(math.isnan(s.response.ci[0]))
 
     def test_compliance_counts_and_wilson_interval(self):
         mon9 = at(2026, 1, 12, 9)

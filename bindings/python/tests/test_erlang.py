@@ -197,6 +197,21 @@ class ContactMetrics(unittest.TestCase):
         with self.assertRaises(TypeError):
             svcm.contact_metrics({'answered': 5})
 
+    def test_overflowing_metric_is_out_of_range(self):
+        # Regression: offered = 2e308 and ASA = 1e310 s came out as inf.
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            svcm.contact_metrics(answered=1e308, abandoned=1e308)
+        self.assertEqual(cm.exception.field, 'offered')
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            svcm.contact_metrics_batch([dict(answered=1),
+                                        dict(answered=1e-10, wait_time_s=1e300)])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, 'asa_s'))
+
+    def test_abandon_rate_excl_short_survives_rounding(self):
+        # 1 answered, 1e17 abandons all short: no long abandons over 1 call.
+        m = svcm.contact_metrics(answered=1, abandoned=1e17, abandoned_short=1e17)
+        self.assertEqual(m.abandon_rate_excl_short, 0.0)
+
     def test_batch_and_sum(self):
         days = [dict(answered=100, answered_within_target=90),
                 dict(answered=300, answered_within_target=150)]

@@ -42,6 +42,14 @@ class NPSTest(unittest.TestCase):
         self.assertAlmostEqual(r.ci[0], 24.898991254122272, places=7)
         self.assertAlmostEqual(r.ci[1], 41.7676754125444, places=7)
 
+    def test_confidence_just_below_one_is_accepted(self):
+        # Regression: 1 - 2**-53 was refused (0.5 + 0.5c rounds to 1). The
+        # critical value z must give back the tail 2**-54: 0.5 erfc(z/sqrt 2).
+        c = math.nextafter(1.0, 0.0)
+        r = svcm.nps(scores((10, 3000), (0, 1000)), confidence=c)
+        z = (r.value - r.ci[0]) / r.std_error
+        self.assertAlmostEqual(0.5 * math.erfc(z / math.sqrt(2)) / 2**-54, 1.0, places=5)
+
     def test_confidence_changes_the_interval(self):
         # 50/30/20 of 100: NPS 30, SE 7.8102497 (hand computation);
         # 99%: z = 2.5758293 -> half width 20.117970.
@@ -341,6 +349,14 @@ class ServqualTest(unittest.TestCase):
                                                 'empathy': 15})
         self.assertAlmostEqual(same.weighted, -0.70, places=12)
 
+    def test_scores_near_dbl_max(self):
+        # Regression: overflowing sums gave inf gaps with no error.
+        r = svcm.servqual([1e308] * 22, [1.5e308] * 22)
+        self.assertAlmostEqual(r.gaps['empathy'] / 5e307, 1.0, places=13)
+        with self.assertRaises(svcm.OutOfRange) as cm:  # gap 2e308
+            svcm.servqual([-1e308] * 22, [1e308] * 22)
+        self.assertEqual((cm.exception.index, cm.exception.field), (0, 'gap'))
+
     def test_custom_dimensions(self):
         r = svcm.servqual([5, 6, 4, 3, 2, 7], [5, 4, 5, 3, 3, 6],
                           dimensions=['tangibles', 1, 'reliability', 2, 3, 'empathy'])
@@ -385,6 +401,17 @@ class ConsistencyTest(unittest.TestCase):
         self.assertAlmostEqual(r.cv_population, 0.06775963568181181, places=14)
         self.assertEqual((r.n, r.min, r.max), (4, 75.0, 90.0))
         self.assertAlmostEqual(svcm.consistency([-10, -30]).cv, math.sqrt(200) / 20)
+
+    def test_huge_values_that_fit_are_not_out_of_range(self):
+        # Regression: sums / squares beyond DBL_MAX raised OutOfRange.
+        # {-1e200, 1.1e200}: mean 5e198, sample SD 1.05e200 * sqrt(2),
+        # CV 29.698484809834996 (as in tests/test_consistency.c).
+        r = svcm.consistency([-1e200, 1.1e200])
+        self.assertAlmostEqual(r.mean / 5e198, 1.0, places=14)
+        self.assertAlmostEqual(r.cv, 29.698484809834996, places=10)
+        self.assertEqual(svcm.consistency([1.5e308, 1.5e308]).mean, 1.5e308)
+        with self.assertRaises(svcm.OutOfRange):  # CV 1e600 does not fit
+            svcm.consistency([1e300, -1e300, 3e-300])
 
     def test_errors(self):
         with self.assertRaises(svcm.OutOfRange):
