@@ -22,11 +22,15 @@ static svcm_calendar *check_cal(lua_State *L, int arg)
     return c->cal;
 }
 
-static void push_cal(lua_State *L, svcm_calendar *cal)
+/* Push an empty calendar handle first, so that the calendar made into it is
+ * owned by a collectable object from the start (a Lua memory error after
+ * svcm_calendar_new would otherwise leak it). */
+static lcal *push_cal_slot(lua_State *L)
 {
     lcal *c = lua_newuserdatauv(L, sizeof *c, 0);
-    c->cal = cal;
+    c->cal = NULL;
     luaL_setmetatable(L, CAL_MT);
+    return c;
 }
 
 /* "HH:MM", "H:MM" or "HH:MM:SS" (24:00 allowed) -> seconds, or -1. */
@@ -188,13 +192,12 @@ static int l_calendar(lua_State *L)
     o.n_intervals = k;
     o.holidays = hol;
     o.n_holidays = n_hol;
-    svcm_calendar *cal = NULL;
+    lcal *slot = push_cal_slot(L);
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_calendar_new(&o, NULL, &cal, &err);
+    int rc = svcm_calendar_new(&o, NULL, &slot->cal, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    push_cal(L, cal);
     return 1;
 }
 
@@ -202,13 +205,12 @@ static int l_calendar_parse(lua_State *L)
 {
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
-    svcm_calendar *cal = NULL;
+    lcal *slot = push_cal_slot(L);
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_calendar_parse(text, len, NULL, &cal, &err);
+    int rc = svcm_calendar_parse(text, len, NULL, &slot->cal, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    push_cal(L, cal);
     return 1;
 }
 
