@@ -14,9 +14,17 @@ static int l_strerror(lua_State *L)
     return 1;
 }
 
+static int l_status_name(lua_State *L)
+{
+    lua_Integer code = luaL_checkinteger(L, 1);
+    lua_pushstring(L, svcm_status_name(code < INT32_MIN || code > INT32_MAX ? INT32_MIN : (int)code));
+    return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
     {"version", l_version},
     {"strerror", l_strerror},
+    {"status_name", l_status_name},
     {NULL, NULL},
 };
 

@@ -149,9 +149,23 @@ static PyObject *py_strerror(PyObject *module, PyObject *arg)
     return PyUnicode_FromString(svcm_strerror((int)code));
 }
 
+PyDoc_STRVAR(status_name_doc,
+             "status_name(code: int) -> str\n\nThe symbolic name of a status code, e.g. 'SVCM_EINVAL'.");
+static PyObject *py_status_name(PyObject *module, PyObject *arg)
+{
+    int overflow = 0;
+    long code = PyLong_AsLongAndOverflow(arg, &overflow);
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    if (overflow || code < INT32_MIN || code > INT32_MAX)
+        code = INT32_MIN;
+    return PyUnicode_FromString(svcm_status_name((int)code));
+}
+
 static PyMethodDef module_methods[] = {
     {"version", py_version, METH_NOARGS, version_doc},
     {"strerror", py_strerror, METH_O, strerror_doc},
+    {"status_name", py_status_name, METH_O, status_name_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -15,6 +15,8 @@ test("version is the C library version", function()
   assert(svcm._VERSION == "0.1.0")
   assert(svcm.codes.EINVAL == -1 and svcm.codes.OK == 0 and svcm.codes.EIO == -12)
   assert(svcm.strerror(-1) == "invalid argument")
+  assert(svcm.status_name(-1) == "SVCM_EINVAL" and svcm.status_name(-999) == "SVCM_EUNKNOWN")
+  for name, code in pairs(svcm.codes) do assert(svcm.status_name(code) == "SVCM_" .. name, name) end
 end)
 
 test("wilson matches Newcombe 1998", function()

@@ -24,6 +24,11 @@ class VersionAndErrors(unittest.TestCase):
         self.assertEqual(svcm.strerror(-1), "invalid argument")
         self.assertEqual(svcm.strerror(-999), "unknown error")
         self.assertEqual(svcm.strerror(2**80), "unknown error")
+        self.assertEqual(svcm.status_name(-1), "SVCM_EINVAL")
+        self.assertEqual(svcm.status_name(0), "SVCM_OK")
+        self.assertEqual(svcm.status_name(-999), "SVCM_EUNKNOWN")
+        for name, code in svcm.codes.items():
+            self.assertEqual(svcm.status_name(code), "SVCM_" + name)
 
     def test_invalid_input_names_record_and_field(self):
         m = svcm.Moments()
