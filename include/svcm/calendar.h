@@ -94,9 +94,9 @@ typedef struct svcm_calendar_interval {
 typedef struct svcm_calendar_options {
     int32_t utc_offset_minutes; /**< local = UTC + offset; |offset| <= 840 (default 0) */
     const svcm_calendar_interval *intervals; /**< weekly open intervals (default none) */
-    size_t n_intervals;
+    size_t n_intervals;                      /**< number of entries in @p intervals */
     const svcm_date *holidays; /**< local dates; order and duplicates do not matter */
-    size_t n_holidays;
+    size_t n_holidays;         /**< number of entries in @p holidays */
 } svcm_calendar_options;
 
 /** @brief A business-hours calendar (opaque, immutable once made). */
@@ -319,7 +319,7 @@ SVCM_API int svcm_calendar_to_text(const svcm_calendar *cal, char *buf,
 
 /** @brief A pause of the SLA clock (ticket pending / on hold): [start, end). */
 typedef struct svcm_sla_pause {
-    int64_t start;
+    int64_t start; /**< when the clock stopped (Unix seconds) */
     int64_t end; /**< SVCM_SLA_NONE: still paused (last pause of an unresolved ticket only) */
 } svcm_sla_pause;
 
@@ -334,7 +334,7 @@ typedef struct svcm_sla_ticket {
     int64_t first_response;    /**< SVCM_SLA_NONE if none yet */
     int64_t resolved;          /**< SVCM_SLA_NONE if still open */
     const svcm_sla_pause *pauses; /**< ordered, non-overlapping (may touch) */
-    size_t n_pauses;
+    size_t n_pauses;           /**< number of entries in @p pauses */
     int64_t response_target;   /**< business seconds, 0 .. SVCM_SLA_TARGET_MAX */
     int64_t resolution_target; /**< business seconds, 0 .. SVCM_SLA_TARGET_MAX */
 } svcm_sla_ticket;
@@ -351,8 +351,8 @@ typedef struct svcm_sla_metric {
 
 /** @brief Both metrics of a ticket. */
 typedef struct svcm_sla_result {
-    svcm_sla_metric response;
-    svcm_sla_metric resolution;
+    svcm_sla_metric response;   /**< first response */
+    svcm_sla_metric resolution; /**< resolution */
 } svcm_sla_result;
 
 /**
@@ -363,17 +363,17 @@ typedef struct svcm_sla_result {
  * tickets still within target are pending and left out of the rate.
  */
 typedef struct svcm_sla_rate {
-    uint64_t met;
-    uint64_t breached;
-    uint64_t pending;
+    uint64_t met;      /**< tickets that met the target */
+    uint64_t breached; /**< tickets past the target (stopped or not) */
+    uint64_t pending;  /**< open tickets still within the target */
     double rate;      /**< met / (met + breached); NaN when nothing is decided */
     svcm_interval ci; /**< Wilson interval for rate; [NaN, NaN] when nothing is decided */
 } svcm_sla_rate;
 
 /** @brief Compliance of both metrics. */
 typedef struct svcm_sla_summary {
-    svcm_sla_rate response;
-    svcm_sla_rate resolution;
+    svcm_sla_rate response;   /**< first-response compliance */
+    svcm_sla_rate resolution; /**< resolution compliance */
 } svcm_sla_summary;
 
 /**

@@ -41,12 +41,13 @@ extern "C" {
  *  The version of the headers; compare with svcm_version_number() to detect
  *  a header/library mismatch at run time.
  *  @{ */
-#define SVCM_VERSION_MAJOR 0
-#define SVCM_VERSION_MINOR 1
-#define SVCM_VERSION_PATCH 0
+#define SVCM_VERSION_MAJOR 0 /**< @brief Major version: incompatible API changes. */
+#define SVCM_VERSION_MINOR 1 /**< @brief Minor version: compatible additions. */
+#define SVCM_VERSION_PATCH 0 /**< @brief Patch version: fixes only. */
 /** @brief 0xMMmmpp: major, minor, patch, one byte each. */
 #define SVCM_VERSION_HEX                                                       \
     ((SVCM_VERSION_MAJOR << 16) | (SVCM_VERSION_MINOR << 8) | SVCM_VERSION_PATCH)
+/** @brief The version as "major.minor.patch". */
 #define SVCM_VERSION_STRING "0.1.0"
 /** @} */
 
@@ -70,12 +71,42 @@ extern "C" {
     X(EEXIST, -11, "already exists")                                           \
     X(EIO, -12, "input/output error")
 
-/** @brief Status codes returned by every fallible svcm function. */
-typedef enum svcm_status {
 #define SVCM__ENUM(name, value, msg) SVCM_##name = value,
+/**
+ * @brief Status codes returned by every fallible svcm function: SVCM_<NAME>
+ *        for each entry of ::SVCM_ERRORS (::SVCM_OK is 0, the rest negative).
+ */
+typedef enum svcm_status {
     SVCM_ERRORS(SVCM__ENUM)
-#undef SVCM__ENUM
 } svcm_status;
+#undef SVCM__ENUM
+/** @var SVCM_OK
+ *  @brief 0: success. */
+/** @var SVCM_EINVAL
+ *  @brief -1: invalid argument (NULL, NaN/inf, negative count, out of range,
+ *         out of order); ::svcm_error names the record and field. */
+/** @var SVCM_ENOMEM
+ *  @brief -2: an allocation failed; nothing was changed. */
+/** @var SVCM_ERANGE
+ *  @brief -3: the result (or an intermediate) is out of the representable range. */
+/** @var SVCM_ESTATE
+ *  @brief -4: the operation is not allowed in the object's current state. */
+/** @var SVCM_EFORMAT
+ *  @brief -5: malformed input text or saved bytes. */
+/** @var SVCM_EEMPTY
+ *  @brief -6: no data to compute from. */
+/** @var SVCM_ENOTFOUND
+ *  @brief -7: the key, name or item does not exist. */
+/** @var SVCM_EMISMATCH
+ *  @brief -8: incompatible settings (e.g. merging objects with different options). */
+/** @var SVCM_ENOCONV
+ *  @brief -9: an iterative method did not converge. */
+/** @var SVCM_ENOSPC
+ *  @brief -10: the output buffer is too small; the needed size is reported. */
+/** @var SVCM_EEXIST
+ *  @brief -11: the key, name or item already exists. */
+/** @var SVCM_EIO
+ *  @brief -12: an input/output error. */
 
 /**
  * @brief A human-readable message for a status code.
@@ -126,8 +157,11 @@ SVCM_API void svcm_error_clear(svcm_error *err);
  * object that holds the allocator.
  */
 typedef struct svcm_allocator {
+    /** Like malloc(size); returns NULL on failure. */
     void *(*alloc)(void *ctx, size_t size);
+    /** Like realloc(ptr, size); on failure returns NULL and keeps @p ptr. */
     void *(*realloc)(void *ctx, void *ptr, size_t size);
+    /** Like free(ptr); a NULL @p ptr is a no-op. */
     void (*free)(void *ctx, void *ptr);
     void *ctx; /**< passed back to each function */
 } svcm_allocator;
@@ -142,6 +176,8 @@ SVCM_API const char *svcm_version(void);
 
 /**
  * @brief The library version as SVCM_VERSION_HEX of the built library.
+ * @return 0xMMmmpp (major, minor, patch, one byte each) of the library that
+ *         is linked, which may differ from the headers' ::SVCM_VERSION_HEX.
  * @par Thread safety: safe from any thread.
  * @since 0.1
  */

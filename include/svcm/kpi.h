@@ -195,7 +195,7 @@ SVCM_API int svcm_feedback_merge(svcm_feedback *dst, const svcm_feedback *src);
 
 /** @brief Summary of a feedback accumulator, from svcm_feedback_result(). */
 typedef struct svcm_feedback_summary {
-    svcm_feedback_kind kind;
+    svcm_feedback_kind kind; /**< CSAT, NPS or CES */
     uint64_t n;         /**< number of answers */
     /** CSAT: share of answers in the top boxes, in [0, 1]; NPS: score in
      *  [-100, 100]; CES: mean answer. */
@@ -285,6 +285,7 @@ SVCM_API int svcm_feedback_load(const unsigned char *buf, size_t len,
 
 /**
  * @brief Lower-case name of a feedback kind: "csat", "nps", "ces".
+ * @param kind an ::svcm_feedback_kind value (any int is accepted).
  * @return a static string; NULL for an unknown kind.
  * @par Thread safety: pure function.
  * @since 0.1
@@ -317,6 +318,7 @@ typedef enum svcm_rate_kind {
  * @brief Lower-case name of a rate kind: "generic", "fcr", "complaint",
  *        "resolution", "churn", "retention", "repurchase", "reopen",
  *        "sla_compliance".
+ * @param kind an ::svcm_rate_kind value (any int is accepted).
  * @return a static string; NULL for an unknown kind.
  * @par Thread safety: pure function.
  * @since 0.1
@@ -408,9 +410,9 @@ SVCM_API int svcm_rate_merge(svcm_rate *dst, const svcm_rate *src);
 
 /** @brief A rate with its interval, from svcm_rate_result(). */
 typedef struct svcm_rate_summary {
-    svcm_rate_kind kind;
-    uint64_t successes;
-    uint64_t trials;
+    svcm_rate_kind kind; /**< the label the counter was made with */
+    uint64_t successes;  /**< number of successes */
+    uint64_t trials;     /**< number of trials, >= successes */
     double rate;      /**< successes / trials, in [0, 1] */
     svcm_interval ci; /**< Wilson score interval */
 } svcm_rate_summary;
@@ -497,6 +499,7 @@ typedef enum svcm_servqual_dimension {
 /**
  * @brief Lower-case name of a dimension: "tangibles", "reliability",
  *        "responsiveness", "assurance", "empathy".
+ * @param dimension an ::svcm_servqual_dimension value (any int is accepted).
  * @return a static string; NULL for an unknown dimension.
  * @par Thread safety: pure function.
  * @since 0.1

@@ -207,6 +207,7 @@ SVCM_API int svcm_sketch_merge(svcm_sketch *dst, const svcm_sketch *src);
 /**
  * @brief Number of values added.
  * @param s the sketch; NULL gives 0.
+ * @return the number of values added (zeros included); 0 for NULL.
  * @par Thread safety: reads only @p s.
  * @since 0.1
  */
@@ -393,6 +394,7 @@ SVCM_API int svcm_durations_merge(svcm_durations *dst,
 /**
  * @brief Number of durations added.
  * @param d the accumulator; NULL gives 0.
+ * @return the number of durations added; 0 for NULL.
  * @par Thread safety: reads only @p d.
  * @since 0.1
  */

@@ -18,8 +18,8 @@ extern "C" {
 
 /** @brief A closed interval [lo, hi]. */
 typedef struct svcm_interval {
-    double lo;
-    double hi;
+    double lo; /**< lower limit */
+    double hi; /**< upper limit, >= lo */
 } svcm_interval;
 
 /**
@@ -142,11 +142,11 @@ SVCM_API int svcm_two_proportion_z_test(uint64_t x1, uint64_t n1, uint64_t x2,
  * A plain value: initialise with svcm_moments_init(), copy freely.
  */
 typedef struct svcm_moments {
-    uint64_t n;
-    double mean;
-    double m2;
-    double min;
-    double max;
+    uint64_t n;  /**< number of values */
+    double mean; /**< running mean; 0 when n == 0 */
+    double m2;   /**< sum of squared deviations from the mean; may be +INFINITY (see svcm_moments_variance()) */
+    double min;  /**< smallest value; +INFINITY when n == 0 */
+    double max;  /**< largest value; -INFINITY when n == 0 */
 } svcm_moments;
 
 /**
@@ -159,6 +159,8 @@ SVCM_API void svcm_moments_init(svcm_moments *m);
 
 /**
  * @brief Add one finite value.
+ * @param m the accumulator.
+ * @param x the value, finite.
  * @return SVCM_OK; SVCM_EINVAL if m is NULL or x is not finite (m unchanged).
  * @par Thread safety: touches only @p m.
  * @since 0.1
@@ -182,6 +184,8 @@ SVCM_API int svcm_moments_add_batch(svcm_moments *m, const double *xs,
 
 /**
  * @brief dst := dst merged with src (as if all of src's values were added).
+ * @param dst the accumulator that receives @p src's values.
+ * @param src the accumulator to add; unchanged.
  * @return SVCM_OK; SVCM_EINVAL if either is NULL.
  * @par Thread safety: touches only @p dst.
  * @since 0.1
@@ -194,6 +198,8 @@ SVCM_API int svcm_moments_merge(svcm_moments *dst, const svcm_moments *src);
  * Values of both signs near the double range can make the sum of squares
  * exceed it; the moments then hold m2 = +INFINITY (the mean stays finite and
  * correct) and the variance is not representable.
+ * @param m the accumulator.
+ * @param[out] out the variance, written only on success.
  * @return SVCM_OK; SVCM_EINVAL for NULL; SVCM_EEMPTY if n < 2;
  *         SVCM_ERANGE if the variance exceeds the double range.
  * @par Thread safety: pure function.
@@ -203,6 +209,9 @@ SVCM_API int svcm_moments_variance(const svcm_moments *m, double *out);
 
 /**
  * @brief Confidence interval for the mean: mean +- t(df = n - 1) * s / sqrt(n).
+ * @param m the accumulator.
+ * @param confidence the confidence level, in (0, 1).
+ * @param[out] out the interval, written only on success.
  * @return SVCM_OK; SVCM_EINVAL for NULL or bad confidence; SVCM_EEMPTY if n < 2;
  *         SVCM_ERANGE if the variance or a limit exceeds the double range.
  * @par Thread safety: pure function.
@@ -231,6 +240,9 @@ SVCM_API int svcm_moments_save(const svcm_moments *m, unsigned char *buf,
 /**
  * @brief Load moments saved by svcm_moments_save(). Every state a sequence of
  *        adds and merges can reach loads back, including m2 = +INFINITY.
+ * @param buf the saved bytes.
+ * @param len their number, SVCM_MOMENTS_SAVED_SIZE.
+ * @param[out] out the moments, written only on success.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for a wrong
  *         size, magic, version or inconsistent content (out unchanged).
  * @par Thread safety: touches only @p out.

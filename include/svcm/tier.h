@@ -26,6 +26,7 @@ typedef enum svcm_tier {
 /**
  * @brief Lower-case name of a tier: "vip", "key", "regular", "potential",
  *        "lost".
+ * @param tier an ::svcm_tier value (any int is accepted).
  * @return a static string; NULL if @p tier is out of range.
  * @par Thread safety: pure function.
  * @since 0.1
