@@ -133,9 +133,11 @@ static int check_options(const svcm_cycle_options *o, svcm_error *err)
     if (o->metric == NULL || o->metric[0] == '\0')
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "metric",
                            "a cycle needs the name of the KPI it improves");
-    if (!(o->alpha > 0.0 && o->alpha < 1.0))
+    /* The Check's interval is at confidence 1 - alpha, which must stay
+     * below 1: alpha under about 5.6e-17 (2^-54) would make every Check fail. */
+    if (!(o->alpha > 0.0 && o->alpha < 1.0 && 1.0 - o->alpha < 1.0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "alpha",
-                           "significance level must be in (0, 1)");
+                           "significance level must be in (0, 1), with 1 - alpha < 1");
     return SVCM_OK;
 }
 
@@ -528,6 +530,16 @@ int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, const char *
     return SVCM_OK;
 }
 
+/* The direction-aware verdict from significance, change and target_met. */
+static svcm_pdca_verdict verdict_of(bool higher, const svcm_pdca_check *r)
+{
+    if (!r->significant || r->change == 0.0)
+        return SVCM_VERDICT_NO_CHANGE;
+    if (better(higher, r->baseline_mean, r->after_mean))
+        return r->target_met ? SVCM_VERDICT_IMPROVED : SVCM_VERDICT_TARGET_MISSED;
+    return SVCM_VERDICT_WORSE;
+}
+
 /* When neither sample varies the test statistic is undefined: the
  * difference is then either certain (p = 0) or absent (p = 1). */
 static void degenerate_test(double diff, double df, svcm_test_result *r)
@@ -567,6 +579,16 @@ static int compute_check(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_sign
     if (xb == NULL)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
     double *xa = xb + nb;
+    /* The Welch test runs on values / 2^e with |value / 2^e| < 1, so that
+     * variances neither overflow (values near DBL_MAX) nor underflow (values
+     * near 1e-160); t, df and p are scale-free and a power of 2 scales
+     * exactly, so ordinary data give the same bits as unscaled arithmetic. */
+    double big = 0.0;
+    for (size_t i = 0; i < c->n_samples; i++)
+        if (fabs(c->samples[i].value) > big)
+            big = fabs(c->samples[i].value);
+    int e = 0;
+    (void)frexp(big, &e);
     svcm_moments mb, ma;
     svcm_moments_init(&mb);
     svcm_moments_init(&ma);
@@ -577,10 +599,10 @@ static int compute_check(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_sign
         uint64_t *sx = s->baseline ? &s1 : &s2, *nx = s->baseline ? &n1 : &n2;
         if (s->baseline) {
             xb[ib++] = s->value;
-            (void)svcm_moments_add(&mb, s->value);
+            (void)svcm_moments_add(&mb, ldexp(s->value, -e));
         } else {
             xa[ia++] = s->value;
-            (void)svcm_moments_add(&ma, s->value);
+            (void)svcm_moments_add(&ma, ldexp(s->value, -e));
         }
         if (counts) {
             overflow = overflow || *nx > UINT64_MAX - s->trials;
@@ -606,12 +628,15 @@ static int compute_check(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_sign
         double vb = 0.0, va = 0.0;
         (void)svcm_moments_variance(&mb, &vb);
         (void)svcm_moments_variance(&ma, &va);
-        r.baseline_mean = mb.mean;
-        r.after_mean = ma.mean;
+        r.baseline_mean = ldexp(mb.mean, e);
+        r.after_mean = ldexp(ma.mean, e);
         rc = svcm_welch_t_test(mb.mean, vb, (double)nb, ma.mean, va, (double)na,
                                1.0 - c->alpha, &r.result);
         if (rc == SVCM_ERANGE)
             degenerate_test(ma.mean - mb.mean, (double)(nb + na - 2), &r.result);
+        r.result.diff = ldexp(r.result.diff, e);
+        r.result.ci.lo = ldexp(r.result.ci.lo, e);
+        r.result.ci.hi = ldexp(r.result.ci.hi, e);
     }
     if (rc != SVCM_OK && rc != SVCM_ERANGE) {
         svcm__free(&c->alloc, xb);
@@ -619,16 +644,18 @@ static int compute_check(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_sign
     }
     r.p_value = r.result.p_value;
     r.change = r.after_mean - r.baseline_mean;
+    if (!svcm__finite(r.change) || !svcm__finite(r.result.diff) ||
+        !svcm__finite(r.result.ci.lo) || !svcm__finite(r.result.ci.hi) ||
+        svcm_xmr_limits(xb, nb, &r.limits, NULL) != SVCM_OK) {
+        svcm__free(&c->alloc, xb);
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "samples",
+                           "the change, its confidence interval or the control limits "
+                           "exceed the double range");
+    }
     r.relative_change = r.baseline_mean != 0.0 ? r.change / fabs(r.baseline_mean) : NAN;
     r.target_met = c->higher_is_better ? r.after_mean >= c->target : r.after_mean <= c->target;
     r.significant = r.p_value < c->alpha;
-    if (!r.significant || r.change == 0.0)
-        r.verdict = SVCM_VERDICT_NO_CHANGE;
-    else if (better(c->higher_is_better, r.baseline_mean, r.after_mean))
-        r.verdict = r.target_met ? SVCM_VERDICT_IMPROVED : SVCM_VERDICT_TARGET_MISSED;
-    else
-        r.verdict = SVCM_VERDICT_WORSE;
-    (void)svcm_xmr_limits(xb, nb, &r.limits, NULL);
+    r.verdict = verdict_of(c->higher_is_better, &r);
     size_t nsig = 0;
     (void)svcm_western_electric(xa, na, r.limits.center, r.limits.sigma, NULL, 0, &nsig, NULL);
     svcm_we_signal *sg = svcm__calloc(&c->alloc, nsig, sizeof *sg);
@@ -841,7 +868,7 @@ int svcm_cycle_link(svcm_cycle *prev, svcm_cycle *next)
     if (prev == NULL || next == NULL || prev == next)
         return SVCM_EINVAL;
     if (!prev->has_next || prev->next_id != next->id || !next->has_prev ||
-        next->prev_id != prev->id)
+        next->prev_id != prev->id || prev->id == UINT64_MAX || next->id != prev->id + 1)
         return SVCM_EMISMATCH;
     if ((prev->next != NULL && prev->next != next) || (next->prev != NULL && next->prev != prev))
         return SVCM_EEXIST;
@@ -892,6 +919,14 @@ static int validate(const svcm_cycle_info *in, const svcm_pdca_action *actions,
         why = "a Check result before CHECK";
     else if (in->n_audit != (size_t)in->phase)
         why = "the audit trail must hold one transition per phase reached";
+    else if (in->has_prev && (in->id == 0 || in->prev_id != in->id - 1)) {
+        /* ids grow by 1 along a chain, so linked cycles can never loop. */
+        why = "the predecessor's id must be this cycle's id - 1";
+        field = "prev";
+    } else if (in->has_next && (in->id == UINT64_MAX || in->next_id != in->id + 1)) {
+        why = "the successor's id must be this cycle's id + 1";
+        field = "next";
+    }
     if (why != NULL) {
         svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, field, "%s", why);
         return bad(kind, index, SVCM__PDCA_REC_CYCLE, 0);
@@ -928,6 +963,12 @@ static int validate(const svcm_cycle_info *in, const svcm_pdca_action *actions,
         else
             na++;
     }
+    if (in->phase >= SVCM_PDCA_CHECK && (nb < 2 || na < 2)) {
+        /* Entering CHECK took a successful Check and samples are never removed. */
+        svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "phase",
+                    "a cycle past DO needs at least 2 baseline and 2 after samples");
+        return bad(kind, index, SVCM__PDCA_REC_CYCLE, 0);
+    }
     for (size_t i = 0; i < in->n_audit; i++) {
         const svcm_pdca_audit *a = &audit[i];
         why = NULL;
@@ -958,7 +999,10 @@ static int validate(const svcm_cycle_info *in, const svcm_pdca_action *actions,
             why = "p-value outside [0, 1] or unknown test";
             field = "check-test";
         } else if ((unsigned)check->verdict > SVCM_VERDICT_WORSE || check->alpha != in->alpha ||
-                   check->significant != (check->p_value < check->alpha)) {
+                   check->significant != (check->p_value < check->alpha) ||
+                   check->target_met != (in->higher_is_better ? check->after_mean >= in->target
+                                                              : check->after_mean <= in->target) ||
+                   check->verdict != verdict_of(in->higher_is_better, check)) {
             why = "verdict, alpha or significance disagree with the test and the cycle";
             field = "check-verdict";
         }

@@ -15,22 +15,37 @@ int svcm_xmr_limits(const double *x, size_t n, svcm_xmr *out, svcm_error *err)
     if (n < 2)
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL,
                            "an XmR chart needs at least 2 points, got %zu", n);
-    for (size_t i = 0; i < n; i++)
+    double big = 0.0;
+    for (size_t i = 0; i < n; i++) {
         if (!svcm__finite(x[i]))
             return svcm__error(err, SVCM_EINVAL, i, "value", "point is not finite");
+        if (fabs(x[i]) > big)
+            big = fabs(x[i]);
+    }
+    /* Work on x / 2^e with |x / 2^e| < 1: the sum and the moving ranges
+     * cannot overflow, and scaling by a power of 2 is exact, so ordinary
+     * data give the same bits as unscaled arithmetic. */
+    int e = 0;
+    (void)frexp(big, &e);
     double sum = 0.0, mr = 0.0;
     for (size_t i = 0; i < n; i++) {
-        sum += x[i];
+        sum += ldexp(x[i], -e);
         if (i > 0)
-            mr += fabs(x[i] - x[i - 1]);
+            mr += fabs(ldexp(x[i], -e) - ldexp(x[i - 1], -e));
     }
     svcm_xmr r;
     r.n = n;
     r.center = sum / (double)n;
     r.mr_bar = mr / (double)(n - 1);
     r.sigma = r.mr_bar / SVCM__D2_N2;
-    r.ucl = r.center + 3.0 * r.sigma;
-    r.lcl = r.center - 3.0 * r.sigma;
+    r.ucl = ldexp(r.center + 3.0 * r.sigma, e);
+    r.lcl = ldexp(r.center - 3.0 * r.sigma, e);
+    r.center = ldexp(r.center, e);
+    r.mr_bar = ldexp(r.mr_bar, e);
+    r.sigma = ldexp(r.sigma, e);
+    if (!svcm__finite(r.ucl) || !svcm__finite(r.lcl) || !svcm__finite(r.mr_bar))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, NULL,
+                           "the control limits exceed the double range");
     *out = r;
     return SVCM_OK;
 }
@@ -38,10 +53,14 @@ int svcm_xmr_limits(const double *x, size_t n, svcm_xmr *out, svcm_error *err)
 /* Side of point x beyond k sigma: +1 above, -1 below, 0 within. */
 static int beyond(double x, double mean, double sigma, double k)
 {
-    double d = x - mean;
-    if (d > k * sigma)
+    double d = x - mean, ks = k * sigma;
+    if (!isfinite(d)) { /* |x - mean| > DBL_MAX: compare halves, exact for such x */
+        d = 0.5 * x - 0.5 * mean;
+        ks = k * (0.5 * sigma);
+    }
+    if (d > ks)
         return 1;
-    if (d < -k * sigma)
+    if (d < -ks)
         return -1;
     return 0;
 }

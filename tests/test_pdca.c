@@ -457,6 +457,90 @@ static void test_relative_change_is_nan_for_zero_baseline(void **state)
     svcm_cycle_free(c);
 }
 
+/* Review: Welch's test is scale-free. Baseline {1, 3, 2}, after {5, 6, 7}:
+ * means 2 and 6, variances 1 and 1, t = 4 / sqrt(1/3 + 1/3) = 4.898979486,
+ * df = (2/3)^2 / (2 (1/3)^2 / 2) = 4. Scaled by 1e200 the variances
+ * overflowed (p was 0, statistic inf); scaled by 1e-160 their squares
+ * underflowed (df 0/0 and the Check failed). Both now match unscaled data. */
+static void test_check_welch_is_scale_free_near_the_double_range(void **state)
+{
+    (void)state;
+    const double scales[3] = {1.0, 1e200, 1e-160};
+    for (int k = 0; k < 3; k++) {
+        double b[3] = {1, 3, 2}, a[3] = {5, 6, 7};
+        for (int i = 0; i < 3; i++) {
+            b[i] *= scales[k];
+            a[i] *= scales[k];
+        }
+        svcm_cycle *c = cycle_with(true, 5 * scales[k], b, 3, a, 3);
+        svcm_pdca_check r;
+        assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
+        assert_near(r.result.statistic, 4.0 / sqrt(2.0 / 3.0), 1e-12);
+        assert_near(r.result.df, 4.0, 1e-12);
+        assert_near(r.change / scales[k], 4.0, 1e-12);
+        assert_true(isfinite(r.result.ci.lo) && isfinite(r.result.ci.hi));
+        assert_true(r.result.ci.lo > 0.0 && r.result.ci.hi < 8.0 * scales[k]);
+        assert_true(r.p_value > 0.0 && r.p_value < 0.05);
+        svcm_cycle_free(c);
+    }
+}
+
+/* Review: a change of 2e308 was +inf under SVCM_OK and the saved text
+ * could not be loaded back. Now SVCM_ERANGE and the cycle stays in DO. */
+static void test_check_beyond_double_range_is_erange_and_changes_nothing(void **state)
+{
+    (void)state;
+    const double b[2] = {-1e308, -1e308}, a[2] = {1e308, 1e308};
+    svcm_cycle *c = cycle_with(true, 0, b, 2, a, 2);
+    svcm_error err;
+    assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, NULL, &err), SVCM_ERANGE);
+    svcm_cycle_info in;
+    assert_int_equal(svcm_cycle_info_get(c, &in), SVCM_OK);
+    assert_int_equal(in.phase, SVCM_PDCA_DO);
+    assert_int_equal(in.n_audit, 1);
+    assert_false(in.has_check);
+    svcm_cycle_free(c);
+    /* A baseline moving range of 2e308: the control limits do not exist. */
+    const double b2[2] = {-1e308, 1e308}, a2[2] = {1, 2};
+    c = cycle_with(true, 1e300, b2, 2, a2, 2);
+    assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, NULL, NULL), SVCM_ERANGE);
+    svcm_cycle_free(c);
+}
+
+/* Review: alpha = 1e-20 was accepted, but the Check's confidence 1 - alpha
+ * rounds to 1 and every Check then failed with SVCM_EINVAL, leaving the
+ * cycle stuck in DO. Now refused up front; the smallest alpha with
+ * 1 - alpha < 1 (2^-53) still gives a working Check. */
+static void test_alpha_so_small_that_confidence_rounds_to_one_is_refused(void **state)
+{
+    (void)state;
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "t";
+    o.metric = "m";
+    svcm_cycle *c = NULL;
+    svcm_error err;
+    const double tiny[3] = {1e-300, 1e-20, 0x1p-54};
+    for (int i = 0; i < 3; i++) {
+        o.alpha = tiny[i];
+        assert_int_equal(svcm_cycle_new(&o, NULL, &c, &err), SVCM_EINVAL);
+        assert_string_equal(err.field, "alpha");
+    }
+    o.alpha = 0x1p-53;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 1, 5, 5000, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, "a", NULL, 1, NULL, NULL), SVCM_OK);
+    const double b[3] = {1, 3, 2}, a[3] = {5, 6, 7};
+    add_values(c, b, 3, true);
+    assert_int_equal(svcm_cycle_start(c, 100, NULL, NULL, NULL), SVCM_OK);
+    add_values(c, a, 3, false);
+    svcm_pdca_check r;
+    assert_int_equal(svcm_cycle_check(c, 200, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_false(r.significant); /* p = 0.008 is far above 2^-53 */
+    assert_int_equal(r.verdict, SVCM_VERDICT_NO_CHANGE);
+    svcm_cycle_free(c);
+}
+
 static void test_act_refused_without_current_check(void **state)
 {
     (void)state;
@@ -620,6 +704,55 @@ static void test_adjust_opens_linked_next_cycle_from_result(void **state)
     svcm_cycle_free(n);
     assert_null(svcm_cycle_next(NULL));
     assert_null(svcm_cycle_prev(NULL));
+}
+
+/* a -> b -> c through two adjusts. */
+static void three_chain(svcm_cycle *ch[3])
+{
+    ch[0] = cycle_in_act(); /* after mean 8 */
+    assert_int_equal(svcm_cycle_adjust(ch[0], 400, "x", NULL, 10, 9000, &ch[1], NULL), SVCM_OK);
+    svcm_cycle *b = ch[1];
+    assert_int_equal(svcm_cycle_add_action(b, "more", NULL, 900, NULL, NULL), SVCM_OK);
+    const double base[2] = {8, 9}, after[2] = {11, 12};
+    add_values(b, base, 2, true);                 /* t = 1, 2 */
+    assert_int_equal(svcm_cycle_start(b, 50, NULL, NULL, NULL), SVCM_OK);
+    add_values(b, after, 2, false);               /* t = 100, 101 */
+    assert_int_equal(svcm_cycle_check(b, 200, NULL, NULL, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_enter_act(b, 200, NULL, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_adjust(b, 300, NULL, NULL, 20, 9000, &ch[2], NULL), SVCM_OK);
+}
+
+/* Freeing chain members in every order leaves the survivors linked only
+ * to live cycles (ASan and valgrind see any dangling pointer). */
+static void test_three_chain_survives_freeing_in_any_order(void **state)
+{
+    (void)state;
+    static const int orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                     {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    for (int k = 0; k < 6; k++) {
+        svcm_cycle *ch[3];
+        three_chain(ch);
+        assert_ptr_equal(svcm_cycle_next(svcm_cycle_next(ch[0])), ch[2]);
+        assert_ptr_equal(svcm_cycle_prev(svcm_cycle_prev(ch[2])), ch[0]);
+        bool alive[3] = {true, true, true};
+        for (int j = 0; j < 3; j++) {
+            int f = orders[k][j];
+            svcm_cycle_free(ch[f]);
+            alive[f] = false;
+            for (int i = 0; i < 3; i++) {
+                if (!alive[i])
+                    continue;
+                svcm_cycle *nx = svcm_cycle_next(ch[i]), *pv = svcm_cycle_prev(ch[i]);
+                assert_ptr_equal(nx, i < 2 && alive[i + 1] ? ch[i + 1] : NULL);
+                assert_ptr_equal(pv, i > 0 && alive[i - 1] ? ch[i - 1] : NULL);
+                svcm_cycle_info in;
+                assert_int_equal(svcm_cycle_info_get(ch[i], &in), SVCM_OK);
+                assert_int_equal(in.id, (uint64_t)i + 1); /* recorded ids stay */
+                assert_int_equal(in.has_next, i < 2);
+                assert_int_equal(in.has_prev, i > 0);
+            }
+        }
+    }
 }
 
 static void test_adjust_refused_when_no_id_is_left(void **state)
@@ -911,6 +1044,9 @@ int main(void)
         cmocka_unit_test(test_check_uses_two_proportion_test_for_rate_with_counts),
         cmocka_unit_test(test_check_without_variation_is_certain_or_null),
         cmocka_unit_test(test_relative_change_is_nan_for_zero_baseline),
+        cmocka_unit_test(test_check_welch_is_scale_free_near_the_double_range),
+        cmocka_unit_test(test_check_beyond_double_range_is_erange_and_changes_nothing),
+        cmocka_unit_test(test_alpha_so_small_that_confidence_rounds_to_one_is_refused),
         cmocka_unit_test(test_act_refused_without_current_check),
         cmocka_unit_test(test_decisions_refused_outside_act),
         cmocka_unit_test(test_standardize_closes_and_audit_records_every_transition),
@@ -918,6 +1054,7 @@ int main(void)
         cmocka_unit_test(test_abandon_needs_a_reason),
         cmocka_unit_test(test_adjust_opens_linked_next_cycle_from_result),
         cmocka_unit_test(test_adjust_refused_when_no_id_is_left),
+        cmocka_unit_test(test_three_chain_survives_freeing_in_any_order),
         cmocka_unit_test(test_link_checks_recorded_ids),
         cmocka_unit_test(test_overdue_lists_open_actions_past_due),
         cmocka_unit_test(test_action_errors),

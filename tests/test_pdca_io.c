@@ -355,6 +355,103 @@ static void test_malformed_input_names_line_and_reason(void **state)
     svcm_cycle_free(c);
 }
 
+/* Review: a crafted CHECK, ACT or closed cycle with fewer than 2 baseline or
+ * 2 after samples loaded (its Check then needed samples it could never
+ * have had). Entering CHECK takes a successful Check, so the loader now
+ * refuses it at the phase line. */
+static void test_phase_past_do_needs_two_samples_of_each_kind(void **state)
+{
+    (void)state;
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "t";
+    o.metric = "m";
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 1, 5, 9, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, "a", NULL, 1, NULL, NULL), SVCM_OK);
+    svcm_pdca_sample s[5] = {{1, 1, true, false, 0, 0}, {2, 2, true, false, 0, 0},
+                             {10, 6, false, false, 0, 0}, {11, 7, false, false, 0, 0},
+                             {12, 8, false, false, 0, 0}};
+    assert_int_equal(svcm_cycle_measure(c, s, 2, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(c, 5, NULL, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_measure(c, s + 2, 2, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_check(c, 20, NULL, NULL, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_measure(c, s + 4, 1, NULL), SVCM_OK); /* stale: no Check saved */
+    char *text = save(c, NULL);
+    assert_null(strstr(text, "check-samples"));
+    const char *cuts[2][2] = {{"sample 10 after 6\nsample 11 after 7\n", ""},
+                              {"sample 2 baseline 2\n", ""}};
+    for (int k = 0; k < 2; k++) {
+        char *bad = replace(text, cuts[k][0], cuts[k][1]);
+        svcm_cycle *d = NULL;
+        svcm_error err;
+        assert_int_equal(svcm_cycle_load(bad, strlen(bad), NULL, &d, &err), SVCM_EFORMAT);
+        assert_null(d);
+        assert_int_equal(err.index, line_of(bad, "phase check"));
+        assert_non_null(strstr(err.message, "at least 2 baseline and 2 after"));
+        free(bad);
+    }
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_load(text, strlen(text), NULL, &d, NULL), SVCM_OK);
+    svcm_cycle_free(d);
+    free(text);
+    svcm_cycle_free(c);
+}
+
+/* Review: crafted records could make two loaded cycles each other's
+ * predecessor and successor; svcm_cycle_link() accepted both links and a
+ * walk along svcm_cycle_next() never ended. Chain ids grow by 1, so the
+ * loader rejects a "prev" other than id - 1 and a "next" other than id + 1. */
+static void test_chain_ids_must_step_by_one_so_links_cannot_loop(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n); /* c: id 41, next 42 */
+    char *text = save(c, NULL);
+    char *x = replace(text, "\nnext 42 ", "\nprev 42 \"p\"\nnext 42 ");
+    char *y1 = replace(text, "id 41\n", "id 42\n");
+    char *y = replace(y1, "\nnext 42 ", "\nprev 41 \"p\"\nnext 41 ");
+    svcm_cycle *cx = NULL, *cy = NULL;
+    svcm_error err;
+    int rx = svcm_cycle_load(x, strlen(x), NULL, &cx, &err);
+    if (rx == SVCM_OK && svcm_cycle_load(y, strlen(y), NULL, &cy, NULL) == SVCM_OK &&
+        svcm_cycle_link(cx, cy) == SVCM_OK && svcm_cycle_link(cy, cx) == SVCM_OK) {
+        const svcm_cycle *w = cx;
+        int steps = 0;
+        while (w != NULL && steps < 10) {
+            w = svcm_cycle_next(w);
+            steps++;
+        }
+        svcm_cycle_free(cy);
+        svcm_cycle_free(cx);
+        fail_msg("a chain of two loaded cycles loops (walked %d steps)", steps);
+    }
+    svcm_cycle_free(cy);
+    svcm_cycle_free(cx);
+    assert_int_equal(rx, SVCM_EFORMAT);
+    assert_int_equal(err.index, line_of(x, "prev 42"));
+    assert_string_equal(err.field, "prev");
+    expect_bad(text, "next 42 ", "next 43 ", "id + 1");
+    /* An API chain still loads and links. */
+    char *tn = save(n, NULL);
+    svcm_cycle *a = NULL, *b = NULL;
+    assert_int_equal(svcm_cycle_load(text, strlen(text), NULL, &a, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_load(tn, strlen(tn), NULL, &b, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_link(a, b), SVCM_OK);
+    assert_ptr_equal(svcm_cycle_next(a), b);
+    assert_null(svcm_cycle_next(b));
+    svcm_cycle_free(a);
+    svcm_cycle_free(b);
+    free(tn);
+    free(y);
+    free(y1);
+    free(x);
+    free(text);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
 static void test_signals_and_phases_are_validated(void **state)
 {
     (void)state;
@@ -383,6 +480,14 @@ static void test_signals_and_phases_are_validated(void **state)
     expect_bad(text, "check-xmr 4", "check-xmr 3", "baseline samples");
     expect_bad(text, "check-means", "check-samples 4 2\ncheck-means", "repeated");
     expect_bad(text, "check-verdict improved 1 1", "check-verdict improved 1 0", "significance");
+    /* Review: a verdict or target flag that the stored test and goal do not
+     * give was loaded as is (a forged "improved"). */
+    expect_bad(text, "check-verdict improved 1 1", "check-verdict worse 1 1", "verdict");
+    expect_bad(text, "check-verdict improved 1 1", "check-verdict no-change 1 1", "verdict");
+    expect_bad(text, "check-verdict improved 1 1", "check-verdict improved-target-missed 1 1",
+               "verdict");
+    expect_bad(text, "check-verdict improved 1 1", "check-verdict improved-target-missed 0 1",
+               "verdict"); /* after mean 9 does reach the target 5 */
     /* Whole-line edits of the Check's test record. */
     const char *ct = strstr(text, "check-test ");
     assert_non_null(ct);
@@ -555,6 +660,8 @@ int main(void)
         cmocka_unit_test(test_save_reports_size_and_enospc),
         cmocka_unit_test(test_malformed_input_names_line_and_reason),
         cmocka_unit_test(test_signals_and_phases_are_validated),
+        cmocka_unit_test(test_chain_ids_must_step_by_one_so_links_cannot_loop),
+        cmocka_unit_test(test_phase_past_do_needs_two_samples_of_each_kind),
         cmocka_unit_test(test_truncated_text_is_format_error_at_every_length),
         cmocka_unit_test(test_corrupted_bytes_never_crash),
         cmocka_unit_test(test_load_rejects_null_and_empty),

@@ -1,4 +1,5 @@
 /* Tests of the individuals (XmR) chart and the Western Electric rules. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -190,6 +191,66 @@ static void test_zero_sigma_flags_any_departure(void **state)
     assert_int_equal(s[0].index, 1);
 }
 
+/* Review: the sum of points near DBL_MAX overflowed, so the centre line
+ * was +inf under SVCM_OK. The limits are scale-equivariant: points scaled
+ * by 2^1000 give the NIST limits scaled by 2^1000. */
+static void test_xmr_of_huge_points_is_finite_and_scale_equivariant(void **state)
+{
+    (void)state;
+    const double top[2] = {DBL_MAX, DBL_MAX};
+    svcm_xmr x;
+    assert_int_equal(svcm_xmr_limits(top, 2, &x, NULL), SVCM_OK);
+    assert_true(x.center == DBL_MAX && x.sigma == 0.0 && x.ucl == DBL_MAX);
+    double big[10];
+    for (int i = 0; i < 10; i++)
+        big[i] = ldexp(nist_batches[i], 1000);
+    svcm_xmr ref;
+    assert_int_equal(svcm_xmr_limits(nist_batches, 10, &ref, NULL), SVCM_OK);
+    assert_int_equal(svcm_xmr_limits(big, 10, &x, NULL), SVCM_OK);
+    assert_true(x.center == ldexp(ref.center, 1000));
+    assert_true(x.mr_bar == ldexp(ref.mr_bar, 1000));
+    assert_true(x.ucl == ldexp(ref.ucl, 1000) && x.lcl == ldexp(ref.lcl, 1000));
+}
+
+/* Review: a moving range of 2 DBL_MAX cannot be represented; it was +inf
+ * (and the centre NaN-free but the limits infinite) under SVCM_OK. */
+static void test_xmr_beyond_double_range_is_erange(void **state)
+{
+    (void)state;
+    const double x[2] = {-DBL_MAX, DBL_MAX};
+    svcm_xmr r;
+    svcm_error err;
+    assert_int_equal(svcm_xmr_limits(x, 2, &r, &err), SVCM_ERANGE);
+    assert_int_equal(err.code, SVCM_ERANGE);
+    const double y[3] = {DBL_MAX, DBL_MAX, 0.5 * DBL_MAX}; /* UCL = DBL_MAX + 3 sigma */
+    assert_int_equal(svcm_xmr_limits(y, 3, &r, NULL), SVCM_ERANGE);
+}
+
+/* Review: x - mean overflowed to inf and so did 3 sigma, and inf > inf is
+ * false: a point 2 DBL_MAX from the centre was not beyond 3 sigma = 1.8
+ * DBL_MAX. Halves: DBL_MAX > 0.9 DBL_MAX, so rule 1 fires; with sigma =
+ * DBL_MAX (3 sigma = 3 DBL_MAX) it must not, but 1 and 2 sigma are passed. */
+static void test_rules_hold_when_distances_exceed_the_double_range(void **state)
+{
+    (void)state;
+    const double x[1] = {DBL_MAX};
+    svcm_we_signal s[4];
+    size_t n = 0;
+    assert_int_equal(svcm_western_electric(x, 1, -DBL_MAX, 0.6 * DBL_MAX, s, 4, &n, NULL),
+                     SVCM_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(s[0].rule, 1);
+    assert_int_equal(svcm_western_electric(x, 1, -DBL_MAX, DBL_MAX, s, 4, &n, NULL), SVCM_OK);
+    assert_int_equal(n, 0);
+    const double two[2] = {DBL_MAX, DBL_MAX};
+    assert_int_equal(svcm_western_electric(two, 2, -DBL_MAX, 0.9 * DBL_MAX, s, 8, &n, NULL),
+                     SVCM_OK);
+    /* 2 DBL_MAX > 2 sigma = 1.8 DBL_MAX and < 3 sigma: rule 2 at the second point. */
+    assert_int_equal(n, 1);
+    assert_int_equal(s[0].rule, 2);
+    assert_int_equal(s[0].index, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +264,9 @@ int main(void)
         cmocka_unit_test(test_western_electric_reports_enospc_and_count),
         cmocka_unit_test(test_western_electric_rejects_bad_input),
         cmocka_unit_test(test_zero_sigma_flags_any_departure),
+        cmocka_unit_test(test_xmr_of_huge_points_is_finite_and_scale_equivariant),
+        cmocka_unit_test(test_xmr_beyond_double_range_is_erange),
+        cmocka_unit_test(test_rules_hold_when_distances_exceed_the_double_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

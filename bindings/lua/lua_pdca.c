@@ -3,6 +3,8 @@
  * 1-based in Lua. */
 #include "svcmlua.h"
 
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,8 +114,9 @@ static int l_tostring(lua_State *L)
     }
     svcm_cycle_info in;
     (void)svcm_cycle_info_get(u->c, &in);
-    lua_pushfstring(L, "svcm.Cycle %I %s %s", (lua_Integer)in.id, in.title,
-                    svcm_pdca_phase_name(in.phase));
+    char id[24];
+    snprintf(id, sizeof id, "%" PRIu64, in.id);
+    lua_pushfstring(L, "svcm.Cycle %s %s %s", id, in.title, svcm_pdca_phase_name(in.phase));
     return 1;
 }
 
@@ -248,10 +251,12 @@ static int l_measure(lua_State *L)
 static int l_measure_many(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
+    /* Read before the array helpers push their buffers (an absent argument
+     * 4 would otherwise be the first buffer, which is true). */
+    bool baseline = lua_toboolean(L, 4) != 0;
     size_t nt = 0, nv = 0;
     const int64_t *ts = svcmlua_checkint64s(L, 2, &nt);
     const double *vs = svcmlua_checkdoubles(L, 3, &nv);
-    bool baseline = lua_toboolean(L, 4) != 0;
     if (nt != nv)
         return luaL_error(L, "measure_many: %d times but %d values", (int)nt, (int)nv);
     svcm_pdca_sample *s = lua_newuserdatauv(L, (nt > 0 ? nt : 1) * sizeof *s, 0);
@@ -288,6 +293,17 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 static void set_str(lua_State *L, const char *k, const char *v)
 {
     lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* An unsigned 64-bit value: an integer up to math.maxinteger, else the
+ * nearest float (ids and counts from C or a loaded text may exceed it). */
+static void set_u64(lua_State *L, const char *k, uint64_t v)
+{
+    if (v <= (uint64_t)LUA_MAXINTEGER)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, (lua_Number)v);
     lua_setfield(L, -2, k);
 }
 
@@ -396,13 +412,11 @@ static int l_enter_act(lua_State *L)
 static int l_act(lua_State *L)
 {
     static const char *const names[] = {"standardize", "adjust", "abandon", NULL};
-    svcm_cycle *c = check_cycle(L, 1);
     int which = luaL_checkoption(L, 2, NULL, names);
-    int64_t now;
-    const char *actor, *note;
-    when_who(L, c, 3, &now, &actor, &note);
     double target = 0;
     lua_Integer deadline = 0;
+    /* Read the options before fetching the cycle: lua_getfield may run an
+     * __index metamethod, which could close the cycle. */
     if (which == 1) {
         luaL_checktype(L, 6, LUA_TTABLE);
         if (lua_getfield(L, 6, "target") != LUA_TNUMBER ||
@@ -415,13 +429,22 @@ static int l_act(lua_State *L)
             return luaL_error(L, "act('adjust'): deadline must be an integer");
         lua_pop(L, 2);
     }
+    svcm_cycle *c = check_cycle(L, 1);
+    int64_t now;
+    const char *actor, *note;
+    when_who(L, c, 3, &now, &actor, &note);
     svcm_cycle_info in = info_of(c);
     if (which == 2 && note[0] == '\0')
         return fail_msg(L, SVCM_EINVAL, "reason", "abandoning a cycle needs a reason (note)");
     svcm_pdca_check r;
+    /* Validate the adjust target and id before leaving CHECK so that a
+     * refused decision changes nothing. */
     if (which == 1 && in.phase == SVCM_PDCA_CHECK && svcm_cycle_result(c, &r) == SVCM_OK &&
-        !(in.higher_is_better ? target > r.after_mean : target < r.after_mean))
-        return fail_msg(L, SVCM_EINVAL, "target", "target must be better than the new baseline");
+        !(isfinite(target) && (in.higher_is_better ? target > r.after_mean : target < r.after_mean)))
+        return fail_msg(L, SVCM_EINVAL, "target",
+                        "target must be finite and better than the new baseline");
+    if (which == 1 && in.phase == SVCM_PDCA_CHECK && in.id == UINT64_MAX)
+        return fail_msg(L, SVCM_ERANGE, "id", "no id left for the next cycle");
     svcm_error err;
     svcm_error_clear(&err);
     int rc = SVCM_OK;
@@ -510,7 +533,7 @@ static int l_info(lua_State *L)
 {
     svcm_cycle_info in = info_of(check_cycle(L, 1));
     lua_createtable(L, 0, 20);
-    set_int(L, "id", (lua_Integer)in.id);
+    set_u64(L, "id", in.id);
     set_str(L, "title", in.title);
     set_str(L, "owner", in.owner);
     set_str(L, "metric", in.metric);
@@ -528,11 +551,11 @@ static int l_info(lua_State *L)
     if (in.has_do_start)
         set_int(L, "do_start", (lua_Integer)in.do_start);
     if (in.has_prev) {
-        set_int(L, "prev_id", (lua_Integer)in.prev_id);
+        set_u64(L, "prev_id", in.prev_id);
         set_str(L, "prev_title", in.prev_title);
     }
     if (in.has_next) {
-        set_int(L, "next_id", (lua_Integer)in.next_id);
+        set_u64(L, "next_id", in.next_id);
         set_str(L, "next_title", in.next_title);
     }
     return 1;
@@ -588,8 +611,8 @@ static int l_samples(lua_State *L)
         set_num(L, "value", s.value);
         set_bool(L, "baseline", s.baseline);
         if (s.has_counts) {
-            set_int(L, "successes", (lua_Integer)s.successes);
-            set_int(L, "trials", (lua_Integer)s.trials);
+            set_u64(L, "successes", s.successes);
+            set_u64(L, "trials", s.trials);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
@@ -599,9 +622,9 @@ static int l_samples(lua_State *L)
 /* svcm.western_electric(values, mean, sigma) -> {{rule, index}, ...} */
 static int l_western_electric(lua_State *L)
 {
+    double mean = luaL_checknumber(L, 2), sigma = luaL_checknumber(L, 3);
     size_t n = 0;
     const double *x = svcmlua_checkdoubles(L, 1, &n);
-    double mean = luaL_checknumber(L, 2), sigma = luaL_checknumber(L, 3);
     size_t cap = n * SVCM_WE_RULES;
     svcm_we_signal *out = lua_newuserdatauv(L, (cap > 0 ? cap : 1) * sizeof *out, 0);
     size_t count = 0;

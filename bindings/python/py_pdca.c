@@ -607,16 +607,22 @@ static PyObject *Cycle_act(PyObject *self, PyObject *args, PyObject *kw)
         snprintf(err.message, sizeof err.message, "abandoning a cycle needs a reason (note)");
         return raise(self, SVCM_EINVAL, &err);
     }
-    /* Validate the adjust target before leaving CHECK so that a refused
-     * decision changes nothing. */
+    /* Validate the adjust target and id before leaving CHECK so that a
+     * refused decision changes nothing. */
     svcm_pdca_check r;
     if (which == 1 && in.phase == SVCM_PDCA_CHECK && svcm_cycle_result(CYC(self), &r) == SVCM_OK &&
-        !(in.higher_is_better ? target > r.after_mean : target < r.after_mean)) {
+        !(isfinite(target) && (in.higher_is_better ? target > r.after_mean : target < r.after_mean))) {
         err.code = SVCM_EINVAL;
         err.field = "target";
         snprintf(err.message, sizeof err.message,
-                 "target must be better than the new baseline %.17g", r.after_mean);
+                 "target must be finite and better than the new baseline %.17g", r.after_mean);
         return raise(self, SVCM_EINVAL, &err);
+    }
+    if (which == 1 && in.phase == SVCM_PDCA_CHECK && in.id == UINT64_MAX) {
+        err.code = SVCM_ERANGE;
+        err.field = "id";
+        snprintf(err.message, sizeof err.message, "no id left for the next cycle");
+        return raise(self, SVCM_ERANGE, &err);
     }
     int rc = SVCM_OK;
     if (in.phase == SVCM_PDCA_CHECK)

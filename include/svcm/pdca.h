@@ -83,7 +83,10 @@
  * required keys, a missing "end", and content that breaks an invariant
  * (transitions that skip a phase, samples on the wrong side of do-start,
  * times out of order, a Check result whose sample counts or signals
- * disagree with the samples, a phase without the records it requires).
+ * disagree with the samples, a phase without the records it requires (past
+ * DO: a goal, do-start, a Check result from ACT on, and at least 2 baseline
+ * and 2 after samples), a
+ * "prev" id other than id - 1 or a "next" id other than id + 1).
  */
 #ifndef SVCM_PDCA_H
 #define SVCM_PDCA_H
@@ -147,7 +150,8 @@ typedef struct svcm_cycle_options {
     const char *unit;       /**< may be NULL (stored as "") */
     bool higher_is_better;  /**< direction of the KPI; default true */
     bool rate;              /**< KPI is a rate: samples may carry counts; default false */
-    double alpha;           /**< significance level in (0, 1); default 0.05 */
+    double alpha;           /**< significance level in (0, 1) with 1 - alpha < 1
+                                 (alpha > 2^-54); default 0.05 */
 } svcm_cycle_options;
 
 /** @brief An opaque PDCA cycle. */
@@ -240,7 +244,8 @@ typedef struct svcm_pdca_check {
     double baseline_mean;   /**< pooled proportion for the z-test */
     double after_mean;
     double change;          /**< after_mean - baseline_mean */
-    double relative_change; /**< change / |baseline_mean|; NaN when that is 0 */
+    double relative_change; /**< change / |baseline_mean|; NaN when that is 0,
+                                 +-inf when the quotient overflows */
     bool target_met;        /**< after_mean reaches the goal target (direction-aware) */
     svcm_pdca_test test;
     svcm_test_result result; /**< the test (diff = after - baseline) */
@@ -270,7 +275,8 @@ SVCM_API void svcm_cycle_options_init(svcm_cycle_options *opts);
  * @param[out] out receives the cycle; free with svcm_cycle_free().
  * @param[out] err optional detail (field "title", "metric" or "alpha").
  * @return SVCM_OK; SVCM_EINVAL for NULL opts/out, a missing or empty title
- *         or metric, or alpha outside (0, 1); SVCM_ENOMEM.
+ *         or metric, or alpha outside (0, 1) or so small that 1 - alpha
+ *         rounds to 1 (alpha <= 2^-54, about 5.6e-17); SVCM_ENOMEM.
  * @par Thread safety: reentrant.
  * @since 0.1
  */
@@ -451,7 +457,9 @@ SVCM_API int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, con
  * @return SVCM_OK; SVCM_EINVAL for NULL c or @p now going back in time;
  *         SVCM_ESTATE outside DO/CHECK or without an after sample;
  *         SVCM_EEMPTY with fewer than 2 baseline or 2 after samples (the
- *         cycle stays in DO); SVCM_ENOMEM.
+ *         cycle stays in DO); SVCM_ERANGE when the change, its confidence
+ *         interval or the baseline's control limits exceed the double range
+ *         (values near +-DBL_MAX; nothing changes); SVCM_ENOMEM.
  * @par Thread safety: one thread per cycle.
  * @since 0.1
  */
@@ -570,8 +578,9 @@ SVCM_API svcm_cycle *svcm_cycle_prev(const svcm_cycle *c);
 
 /**
  * @brief Link two loaded cycles by pointer: @p prev must record @p next's
- *        id as its successor and @p next must record @p prev's id as its
- *        predecessor.
+ *        id as its successor, @p next must record @p prev's id as its
+ *        predecessor, and @p next's id must be @p prev's id + 1 (as
+ *        svcm_cycle_adjust() makes it; so a chain never loops).
  * @param prev the predecessor.
  * @param next the successor.
  * @return SVCM_OK; SVCM_EINVAL for NULL or equal arguments; SVCM_EMISMATCH
@@ -620,7 +629,8 @@ SVCM_API int svcm_cycle_load(const char *text, size_t len, const svcm_allocator 
  * @param[out] out the limits.
  * @param[out] err optional: index of the first non-finite point.
  * @return SVCM_OK; SVCM_EINVAL for NULL out, NULL x with n > 0, or a
- *         non-finite point; SVCM_EEMPTY when n < 2.
+ *         non-finite point; SVCM_EEMPTY when n < 2; SVCM_ERANGE when a
+ *         limit or MRbar exceeds the double range (points near +-DBL_MAX).
  * @par Thread safety: pure function.
  * @since 0.1
  */

@@ -47,6 +47,8 @@ class CycleLifeTest(unittest.TestCase):
             svcm.Cycle("", "m")
         with self.assertRaises(svcm.InvalidInput):
             svcm.Cycle("t", "m", alpha=0.0)
+        with self.assertRaises(svcm.InvalidInput):  # 1 - alpha rounds to 1
+            svcm.Cycle("t", "m", alpha=1e-20)
         with self.assertRaises(OverflowError):
             svcm.Cycle("t", "m", id=-1)
         self.assertEqual(svcm.Cycle("t", "m", id=2**64 - 1).id, 2**64 - 1)
@@ -167,6 +169,62 @@ class CycleLifeTest(unittest.TestCase):
             chain.append(w.id)
             w = w.next
         self.assertEqual(chain, [1, 2])
+
+    def test_refused_adjust_from_check_changes_nothing(self):
+        # Review: an infinite target or an exhausted id passed the binding's
+        # pre-check, the cycle entered ACT, then adjust refused: left in ACT.
+        c = cycle_with([1, 2, 3], [7, 8, 9])
+        c.check(200)
+        for bad in (math.inf, -math.inf, math.nan):
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                c.act("adjust", 300, target=bad, deadline=9)
+            self.assertEqual(cm.exception.field, "target")
+            self.assertEqual(c.phase, "check")
+        last = cycle_with([1, 2, 3], [7, 8, 9], id=2**64 - 1)
+        last.check(200)
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            last.act("adjust", 300, target=10, deadline=9)
+        self.assertEqual(cm.exception.field, "id")
+        self.assertEqual((last.phase, len(last.audit)), ("check", 2))
+        self.assertIsNone(last.act("standardize", 300))
+        self.assertEqual(last.outcome, "standardized")
+
+    def test_check_beyond_double_range_raises_and_changes_nothing(self):
+        c = cycle_with([-1e308, -1e308], [1e308, 1e308], target=0.0)
+        with self.assertRaises(svcm.OutOfRange):
+            c.check(200)
+        self.assertEqual((c.phase, c.result), ("do", None))
+        big = cycle_with([1e200, 3e200, 2e200], [5e200, 6e200, 7e200], target=4e200)
+        r = big.check(200)
+        self.assertAlmostEqual(r.statistic, 4 / math.sqrt(2 / 3), places=12)
+        self.assertEqual(svcm.Cycle.load(big.save()).save(), big.save())
+
+    def test_chain_survives_collection_of_its_middle(self):
+        import gc
+        a = cycle_with([1, 2, 3], [7, 8, 9])
+        a.check(200)
+        b = a.act("adjust", 300, target=10, deadline=9)
+        b.add_action("more")
+        b.measure(1, 8.0, baseline=True)
+        b.measure(2, 9.0, baseline=True)
+        b.start(50)
+        b.measure(100, 11.0)
+        b.measure(101, 12.0)
+        b.check(200)
+        c = b.act("adjust", 300, target=20, deadline=9)
+        del b
+        gc.collect()
+        # The middle stays alive while its neighbours reference it.
+        self.assertIs(a.next.next, c)
+        self.assertIs(c.prev.prev, a)
+        del a
+        gc.collect()
+        self.assertEqual(c.prev.id, 2)
+        self.assertEqual(c.prev.prev.id, 1)
+        mid = c.prev
+        del c
+        gc.collect()
+        self.assertEqual((mid.prev.id, mid.next.id), (1, 3))
 
     def test_overdue_and_actions(self):
         c = svcm.Cycle("t", "m", True, 1.0, 2.0, 9)
