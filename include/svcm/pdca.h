@@ -74,9 +74,10 @@
  * LC_NUMERIC locale (the default "C" locale is). Lines end in a line feed
  * only (a carriage return before it is malformed; the line feed after "end"
  * may be missing). Free text is enclosed in double
- * quotes; inside, backslash escapes `\\`, `\"`, `\n`, `\r`, `\t` and `\xHH`
- * (every other byte below 0x20, and 0x7F) are used, so a record never spans
- * lines; other bytes (UTF-8) are written as they are. Tokens are separated
+ * quotes; inside, a backslash escapes a backslash, a double quote, a line
+ * feed (backslash n), a carriage return (r), a tab (t), and every other byte
+ * below 0x20 and 0x7F as x followed by two hexadecimal digits, so a record
+ * never spans lines; other bytes (UTF-8) are written as they are. Tokens are separated
  * by single spaces. The loader rejects, with ::SVCM_EFORMAT and the 1-based
  * line number in svcm_error::index: a wrong magic or version, unknown or
  * repeated keys, records out of order, bad numbers or escapes, missing
@@ -165,35 +166,40 @@ typedef struct svcm_cycle svcm_cycle;
  * which change only when the cycle is adjusted).
  */
 typedef struct svcm_cycle_info {
-    uint64_t id;
-    const char *title, *owner, *metric, *unit;
-    bool higher_is_better;
-    bool rate;
-    double alpha;
-    bool has_goal;
+    uint64_t id;            /**< the caller's id of the cycle */
+    const char *title;      /**< title (never NULL) */
+    const char *owner;      /**< owner ("" when none was given) */
+    const char *metric;     /**< name of the KPI the cycle improves */
+    const char *unit;       /**< unit of the KPI ("" when none was given) */
+    bool higher_is_better;  /**< direction of the KPI */
+    bool rate;              /**< the KPI is a rate: samples may carry counts */
+    double alpha;           /**< significance level of the Check */
+    bool has_goal;          /**< a SMART goal has been set */
     double baseline;        /**< goal baseline (when has_goal) */
     double target;          /**< goal target (when has_goal) */
     int64_t deadline;       /**< goal deadline (when has_goal) */
-    svcm_pdca_phase phase;
-    svcm_pdca_outcome outcome;
-    bool has_do_start;
+    svcm_pdca_phase phase;     /**< current phase */
+    svcm_pdca_outcome outcome; /**< how the cycle ended (NONE while open) */
+    bool has_do_start;         /**< DO has begun */
     int64_t do_start;       /**< when DO began (when has_do_start) */
-    bool has_prev;
-    uint64_t prev_id;
+    bool has_prev;          /**< the cycle continues a predecessor */
+    uint64_t prev_id;       /**< the predecessor's id (when has_prev) */
     const char *prev_title; /**< "" when !has_prev */
-    bool has_next;
-    uint64_t next_id;
+    bool has_next;          /**< an adjusted successor exists */
+    uint64_t next_id;       /**< the successor's id (when has_next) */
     const char *next_title; /**< "" when !has_next */
-    size_t n_actions, n_samples, n_audit;
+    size_t n_actions;       /**< number of actions */
+    size_t n_samples;       /**< number of measurements */
+    size_t n_audit;         /**< number of audit trail entries */
     bool has_check;         /**< a current Check result exists */
 } svcm_cycle_info;
 
 /** @brief An action (strings borrowed from the cycle, see svcm_cycle_action()). */
 typedef struct svcm_pdca_action {
-    const char *description;
-    const char *owner;
-    int64_t due;
-    svcm_action_status status;
+    const char *description;   /**< what is to be done */
+    const char *owner;         /**< who does it */
+    int64_t due;               /**< when it is due */
+    svcm_action_status status; /**< open, done or dropped */
 } svcm_pdca_action;
 
 /** @brief A KPI measurement. */
@@ -208,10 +214,11 @@ typedef struct svcm_pdca_sample {
 
 /** @brief An audit trail entry (strings borrowed from the cycle). */
 typedef struct svcm_pdca_audit {
-    int64_t at;
-    const char *actor;
-    const char *note;
-    svcm_pdca_phase from, to;
+    int64_t at;           /**< instant of the transition */
+    const char *actor;    /**< who made it */
+    const char *note;     /**< why ("" when none was given) */
+    svcm_pdca_phase from; /**< phase before */
+    svcm_pdca_phase to;   /**< phase after */
 } svcm_pdca_audit;
 
 /** @brief Number of Western Electric rules. */
@@ -219,8 +226,8 @@ typedef struct svcm_pdca_audit {
 
 /** @brief One Western Electric signal: rule 1..4 fired at sample index. */
 typedef struct svcm_we_signal {
-    int rule;
-    size_t index;
+    int rule;     /**< Western Electric rule 1..4 */
+    size_t index; /**< the sample that completes the pattern */
 } svcm_we_signal;
 
 /** @brief Individuals (XmR) chart limits. */
@@ -240,23 +247,24 @@ typedef struct svcm_xmr {
  * modifies the cycle (or svcm_cycle_free()).
  */
 typedef struct svcm_pdca_check {
-    size_t n_baseline, n_after;
-    double baseline_mean;   /**< pooled proportion for the z-test */
-    double after_mean;
+    size_t n_baseline;      /**< baseline samples used */
+    size_t n_after;         /**< after-samples used */
+    double baseline_mean;   /**< mean of the baseline (pooled proportion for the z-test) */
+    double after_mean;      /**< mean of the after-samples (pooled proportion for the z-test) */
     double change;          /**< after_mean - baseline_mean */
     double relative_change; /**< change / |baseline_mean|; NaN when that is 0,
                                  +-inf when the quotient overflows */
     bool target_met;        /**< after_mean reaches the goal target (direction-aware) */
-    svcm_pdca_test test;
+    svcm_pdca_test test;     /**< which test gave the p-value */
     svcm_test_result result; /**< the test (diff = after - baseline) */
     double p_value;          /**< result.p_value, two-sided */
-    double alpha;
+    double alpha;            /**< the significance level used */
     bool significant;        /**< p_value < alpha */
-    svcm_pdca_verdict verdict;
+    svcm_pdca_verdict verdict; /**< improved, target missed, no change or worse */
     svcm_xmr limits;         /**< XmR limits of the baseline samples */
     size_t rule_count[SVCM_WE_RULES]; /**< signals per rule 1..4 */
     const svcm_we_signal *signals;    /**< after-samples vs baseline limits */
-    size_t n_signals;
+    size_t n_signals;                 /**< number of signals */
 } svcm_pdca_check;
 
 /**
