@@ -1,6 +1,7 @@
 /* BG/NBD: likelihood, fit, P(alive), expected purchases; and the summary of
  * raw transactions into the model's (x, t_x, T). Source: Fader, Hardie & Lee
  * (2005), "Counting Your Customers the Easy Way", Marketing Science 24(2). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,43 @@ static void softplus_sigmoid(double u, double *sp, double *sig)
     }
 }
 
+/* log(Gamma(y+d)/Gamma(y)) for y > 0, d >= 0. For y >= 10 from Stirling's
+ * series (Abramowitz & Stegun 6.1.41) written as a difference, so a large y
+ * does not cost the digits that lgamma(y+d) - lgamma(y) would lose (about
+ * |lgamma(y)| * 1e-16: 2e-6 absolute at y = 1e9). */
+static double stirling_tail(double z)
+{
+    double iz = 1.0 / z, iz2 = iz * iz;
+    return iz * (1.0 / 12 -
+                 iz2 * (1.0 / 360 -
+                        iz2 * (1.0 / 1260 -
+                               iz2 * (1.0 / 1680 -
+                                      iz2 * (1.0 / 1188 - iz2 * (691.0 / 360360 - iz2 / 156.0))))));
+}
+
+static double lgamma_ratio(double y, double d)
+{
+    if (d == 0.0)
+        return 0.0;
+    if (y < 10.0)
+        return lgamma(y + d) - lgamma(y); /* |lgamma(y)| is small here */
+    double yd = y + d;
+    return (y - 0.5) * log1p(d / y) + d * (log(yd) - 1.0) + (stirling_tail(yd) - stirling_tail(y));
+}
+
+/* log of the odds of "dropped out after the last purchase" against "alive":
+ * [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x). */
+static double log_dead_odds(const svcm_bgnbd_params *p, double x, double tx, double T)
+{
+    if (x == 0.0)
+        return -INFINITY;
+    /* x - 1.0 first: b + x - 1 would round a tiny b away at x = 1; and
+     * log((alpha+T)/(alpha+t_x)) as log1p: exact for t_x close to T, where
+     * the difference of two logs would be multiplied by a large r + x. */
+    return log(p->a) - log(p->b + (x - 1.0)) +
+           (p->r + x) * log1p((T - tx) / (p->alpha + tx));
+}
+
 /* The likelihood of one customer, in logs:
  *   L = B(a, b+x)/B(a, b) Gamma(r+x) alpha^r / (Gamma(r) (alpha+T)^(r+x))
  *       * (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)),
@@ -101,12 +139,13 @@ static void softplus_sigmoid(double u, double *sp, double *sig)
 static double row_loglik(const svcm_bgnbd_params *p, double x, double tx, double T)
 {
     double r = p->r, al = p->alpha, a = p->a, b = p->b;
-    double lT = log(al + T);
-    double ll = lgamma(r + x) - lgamma(r) + r * log(al) + lgamma(b + x) - lgamma(a + b + x) -
-                lgamma(b) + lgamma(a + b) - (r + x) * lT;
+    /* log(alpha/(alpha+T)) as -log1p(T/alpha): no cancellation for r large */
+    double q = T / al, lq = isfinite(q) ? -log1p(q) : log(al) - log(al + T);
+    double ll = lgamma_ratio(r, x) + r * lq - x * log(al + T) + lgamma_ratio(b, x) -
+                lgamma_ratio(a + b, x);
     if (x > 0.0) {
         double sp, sig;
-        softplus_sigmoid(log(a) - log(b + x - 1.0) + (r + x) * (lT - log(al + tx)), &sp, &sig);
+        softplus_sigmoid(log_dead_odds(p, x, tx, T), &sp, &sig);
         ll += sp;
     }
     return ll;
@@ -123,8 +162,18 @@ int svcm_bgnbd_loglik(const svcm_bgnbd_params *params, const double *x, const do
     if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     double sum = 0.0;
-    for (size_t i = 0; i < n; i++)
-        sum += row_loglik(params, x[i], t_x[i], T[i]);
+    for (size_t i = 0; i < n; i++) {
+        double l = row_loglik(params, x[i], t_x[i], T[i]);
+        /* parameters near the ends of the double range (a + b = inf,
+         * r log(alpha) = -inf) make a term NaN or infinite */
+        if (!isfinite(l))
+            return svcm__error(err, SVCM_ERANGE, i, NULL,
+                               "log-likelihood of the record is beyond the double range");
+        sum += l;
+    }
+    if (!isfinite(sum))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, NULL,
+                           "the summed log-likelihood is beyond the double range");
     *out = sum;
     return SVCM_OK;
 }
@@ -241,7 +290,7 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
             drx = svcm__digamma(rx) - psr + lal;
             dax = psab - psabx;
             dbx = svcm__digamma(b + x) - psabx - psb + psab;
-            lax = x > 0.0 ? la - log(b + x - 1.0) : 0.0;
+            lax = x > 0.0 ? la - log(b + (x - 1.0)) : 0.0;
             px = x;
             pT = -1.0;
         }
@@ -259,7 +308,7 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
             dr += sig * (lT - lt);
             dal += sig * rx * (iT - 1.0 / (al + q->tx));
             da += sig / a;
-            db -= sig / (b + x - 1.0);
+            db -= sig / (b + (x - 1.0));
         }
         ll += q->w * l;
         gr += q->w * dr;
@@ -340,15 +389,6 @@ int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n
 
 /* -------------------------------------------------------------- P(alive) */
 
-/* log of the odds of "dropped out after the last purchase" against "alive":
- * [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x). */
-static double log_dead_odds(const svcm_bgnbd_params *p, double x, double tx, double T)
-{
-    if (x == 0.0)
-        return -INFINITY;
-    return log(p->a) - log(p->b + x - 1.0) + (p->r + x) * (log(p->alpha + T) - log(p->alpha + tx));
-}
-
 int svcm_bgnbd_p_alive(const svcm_bgnbd_params *params, const double *x, const double *t_x,
                        const double *T, size_t n, double *out, svcm_error *err)
 {
@@ -373,24 +413,28 @@ int svcm_bgnbd_p_alive(const svcm_bgnbd_params *params, const double *x, const d
 #define SVCM__MAX_TERMS 1000000
 
 /* Eq. 10 without its P(alive)-like denominator:
- *   C/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; C; z)],
- * C = a+b+x-1, z = t/(alpha+T+t). Euler's transformation (Abramowitz &
- * Stegun 15.3.3) turns (1-z)^(r+x) 2F1(r+x, b+x; C; z) into
+ *   C/(a-1) [1 - ((alpha+T)/(alpha+T+t))^k 2F1(k, b'; C; z)],
+ * k = r+x, b' = b+x, C = a+b+x-1, z = t/(alpha+T+t). Euler's transformation
+ * (Abramowitz & Stegun 15.3.3) turns (1-z)^k 2F1(k, b'; C; z) into
  * (1-z)^B 2F1(A, B; C; z) with A = a+b-1-r and B = a-1. Every term of that
  * series after the first carries the factor B, so dividing by B gives
  *   C (-expm1(B L)/B) - e^(B L) S,  L = log(1-z),
  *   S = sum_{n>=1} (A)_n (B+1)_{n-1} z^n / ((C+1)_{n-1} n!),
  * finite at a = 1 and with no (C)_n that could vanish. The series stops when
- * a rigorous bound on its tail is below 1e-16 of the result. */
-static int expected_core(double A, double B, double C, double z, double *out)
+ * a rigorous bound on its tail is below 1e-16 of the result. When b' is
+ * large against k, A is close to C and the two parts nearly cancel (relative
+ * error about b' * 1e-16); *err_bound receives a bound on that rounding
+ * error relative to the result. */
+static int expected_euler(double A, double B, double C, double z, double *out, double *err_bound)
 {
     double L = log1p(-z);
     double f1 = B != 0.0 ? -expm1(B * L) / B : -L;
-    double term = A * z, sum = term;
+    double term = A * z, sum = term, sumabs = 2.0 * fabs(term);
     for (int n = 1;; n++) {
         double An = A + n, Bn = B + n, Cn = C + n, n1 = n + 1.0;
         term *= An * Bn * z / (Cn * n1);
         sum += term;
+        sumabs += (n + 2.0) * fabs(term); /* term n carries ~n roundings */
         if (An >= 0.0) {
             /* For k >= n: (A+k)/(C+k) and (B+k)/(k+1) move monotonically
              * towards 1, so each is at most max(1, its value now). */
@@ -401,22 +445,90 @@ static int expected_core(double A, double B, double C, double z, double *out)
         if (n >= SVCM__MAX_TERMS)
             return SVCM_ENOCONV;
     }
-    *out = C * f1 - exp(B * L) * sum;
-    return SVCM_OK;
+    double eBL = exp(B * L);
+    *out = C * f1 - eBL * sum;
+    *err_bound = 4.0 * DBL_EPSILON * (fabs(C * f1) + eBL * sumabs) / fabs(*out);
+    return isfinite(*out) ? SVCM_OK : SVCM_ENOCONV;
 }
+
+/* The same quantity as a series of positive terms, for C >= 1, without the
+ * cancellation: 1 = (1-z)^k sum_n (k)_n z^n / n! (binomial series), so the
+ * bracket is (1-z)^k sum_n (k)_n z^n/n! [1 - (b')_n / (C)_n], and
+ * 1 - (b')_n/(C)_n = (C - b') sum_{j<n} (b')_j / ((C)_j (C+j)), C - b' = a-1:
+ *   C/(a-1) [...] = (1-z)^k sum_{n>=1} (k)_n z^n/n! E_n,
+ *   E_n = sum_{j<n} v_j,  v_j = (b')_j/(C)_j * C/(C+j).
+ * v_{j+1}/v_j = (b'+j)/(C+j+1) < 1 (a > 0), so E_{n+1}/E_n <= (n+1)/n and
+ * the ratio of consecutive terms from n on is at most (k+n) z / n: a
+ * rigorous tail bound. Used only when (1-z)^-k cannot overflow. */
+static int expected_positive(double k, double bp, double C, double z, double *out,
+                             double *err_bound)
+{
+    double L = log1p(-z);
+    if (!(C >= 1.0) || -k * L > 600.0)
+        return SVCM_ENOCONV;
+    double c = 1.0, E = 0.0, P = 1.0, sum = 0.0;
+    for (int n = 1;; n++) {
+        double Cj = C + (n - 1.0);
+        E += P * (C / Cj);
+        P *= (bp + (n - 1.0)) / Cj;
+        c *= (k + (n - 1.0)) * z / n;
+        double term = c * E;
+        sum += term;
+        double rho = (k + n) * z / n;
+        if (rho < 1.0 && term * rho / (1.0 - rho) <= 1e-17 * sum) {
+            /* positive terms: rounding grows at most linearly with n */
+            *err_bound = 4.0 * DBL_EPSILON * (n + 2.0);
+            break;
+        }
+        if (n >= SVCM__MAX_TERMS || !isfinite(sum))
+            return SVCM_ENOCONV;
+    }
+    *out = exp(k * L) * sum;
+    return isfinite(*out) ? SVCM_OK : SVCM_ENOCONV;
+}
+
+/* Largest accepted bound on the relative rounding error of expected_euler():
+ * beyond it the positive series is used, and when that cannot be summed
+ * either the result is SVCM_ENOCONV rather than a value with lost digits. */
+#define SVCM__MAX_REL_ROUNDING 1e-13
+
+#define SVCM__SERIES_MSG                                                                          \
+    "the series of E[Y(t)] cannot be summed to 1e-13 relative (t/(alpha+T+t) too close to 1, "  \
+    "or extreme parameters)"
 
 static int expected_one(const svcm_bgnbd_params *p, double t, double x, double tx, double T,
                         double *out)
 {
     double r = p->r, al = p->alpha, a = p->a, b = p->b;
-    double z = t / (al + T + t), core;
-    int rc = expected_core(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z, &core);
-    if (rc != SVCM_OK)
-        return rc;
+    double z = t / (al + T + t), core = 0.0, bound = 0.0;
+    if (z == 0.0) {
+        *out = 0.0;
+        return SVCM_OK;
+    }
+    /* x - 1.0 first: b + x - 1 would round a tiny b away at x = 1 */
+    double C = a + b + (x - 1.0);
+    int rc = expected_euler(a + b - 1.0 - r, a - 1.0, C, z, &core, &bound);
+    if (rc != SVCM_OK || !(bound <= SVCM__MAX_REL_ROUNDING)) {
+        double pos, pbound = 0.0;
+        int prc = expected_positive(r + x, b + x, C, z, &pos, &pbound);
+        if (prc != SVCM_OK && rc == SVCM_OK)
+            return SVCM_ENOCONV; /* the Euler value is not accurate enough */
+        if (prc != SVCM_OK)
+            return prc;
+        /* keep the Euler value only if it is the more accurate one */
+        if (rc != SVCM_OK || !(bound < pbound))
+            core = pos;
+    }
     double sp, sig;
     softplus_sigmoid(-log_dead_odds(p, x, tx, T), &sp, &sig);
     *out = core * sig;
     return SVCM_OK;
+}
+
+int svcm__bgnbd_expected_one(const svcm_bgnbd_params *p, double t, double x, double tx, double T,
+                             double *out)
+{
+    return expected_one(p, t, x, tx, T, out);
 }
 
 static int check_t(size_t i, double t, svcm_error *err)
@@ -439,21 +551,15 @@ int svcm_bgnbd_expected_purchases(const svcm_bgnbd_params *params, double t, con
         return rc;
     if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
-    /* The series needs the most terms for the largest z = t/(alpha+T+t)
-     * (smallest T) and the smallest C (x = 0): evaluating that worst case
-     * first keeps out unwritten on failure. */
-    if (n > 0) {
-        size_t imin = 0;
-        for (size_t i = 1; i < n; i++)
-            if (T[i] < T[imin])
-                imin = i;
-        double probe;
-        if ((rc = expected_one(params, t, 0.0, 0.0, T[imin], &probe)) != SVCM_OK)
-            return svcm__error(err, rc, imin, "t", "t/(alpha+T+t) too close to 1 for the series");
-    }
+    /* A first pass that writes nothing keeps out unwritten on failure:
+     * which record's series fails depends on t, T, x and the parameters
+     * together (term count and cancellation), so no single probe will do. */
+    double v;
     for (size_t i = 0; i < n; i++)
-        if ((rc = expected_one(params, t, x[i], t_x[i], T[i], &out[i])) != SVCM_OK)
-            return svcm__error(err, rc, i, "t", "t/(alpha+T+t) too close to 1 for the series");
+        if ((rc = expected_one(params, t, x[i], t_x[i], T[i], &v)) != SVCM_OK)
+            return svcm__error(err, rc, i, "t", SVCM__SERIES_MSG);
+    for (size_t i = 0; i < n; i++)
+        expected_one(params, t, x[i], t_x[i], T[i], &out[i]);
     return SVCM_OK;
 }
 
@@ -465,21 +571,17 @@ int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params *params,
         return rc;
     if (n > 0 && (t == NULL || out == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array");
-    size_t imax = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         if ((rc = check_t(i, t[i], err)) != SVCM_OK)
             return rc;
-        if (t[i] > t[imax])
-            imax = i;
-    }
     /* E[X(t)] is eq. 10 for a customer seen for no time at all: x = t_x =
-     * T = 0. The largest t is the one that may fail: try it first. */
-    double probe;
-    if (n > 0 && (rc = expected_one(params, t[imax], 0.0, 0.0, 0.0, &probe)) != SVCM_OK)
-        return svcm__error(err, rc, imax, "t", "t/(alpha+t) too close to 1 for the series");
+     * T = 0. Two passes, as in svcm_bgnbd_expected_purchases(). */
+    double v;
     for (size_t i = 0; i < n; i++)
-        if ((rc = expected_one(params, t[i], 0.0, 0.0, 0.0, &out[i])) != SVCM_OK)
-            return svcm__error(err, rc, i, "t", "t/(alpha+t) too close to 1 for the series");
+        if ((rc = expected_one(params, t[i], 0.0, 0.0, 0.0, &v)) != SVCM_OK)
+            return svcm__error(err, rc, i, "t", SVCM__SERIES_MSG);
+    for (size_t i = 0; i < n; i++)
+        expected_one(params, t[i], 0.0, 0.0, 0.0, &out[i]);
     return SVCM_OK;
 }
 
@@ -499,6 +601,7 @@ typedef struct txn {
     int64_t slot;
     int64_t time;
     double value;
+    size_t idx; /* position in the caller's arrays, for errors */
 } txn;
 
 static int txn_cmp(const void *pa, const void *pb)
@@ -511,6 +614,56 @@ static int txn_cmp(const void *pa, const void *pb)
     if (a->time != b->time)
         return a->time < b->time ? -1 : 1;
     return 0;
+}
+
+/* The summary of the customer whose sorted transactions start at tx[i];
+ * *next receives the start of the next customer. SVCM_ERANGE when T in
+ * periods or the mean spend exceeds the double range (finite inputs can:
+ * a huge granularity / period, or values near DBL_MAX that sum to inf). */
+static int summarize_one(const txn *tx, size_t i, size_t m, int64_t end_slot, double unit,
+                         svcm_customer_summary *out, size_t *next, svcm_error *err)
+{
+    size_t j = i, first_repeat = i;
+    int64_t first = tx[i].slot, last = first;
+    double x = 0.0, spend = 0.0;
+    while (j < m && tx[j].id == tx[i].id) {
+        if (tx[j].slot != first) {
+            /* one purchase per slot: only a new slot counts */
+            if (tx[j].slot != last)
+                x += 1.0;
+            if (x == 1.0 && last == first)
+                first_repeat = j;
+            last = tx[j].slot;
+            spend += tx[j].value;
+        }
+        j++;
+    }
+    double mean = x > 0.0 ? spend / x : 0.0;
+    if (!isfinite(spend)) { /* the sum overflowed: sum scaled by 2^-64 (exact) */
+        double s = 0.0;
+        for (size_t q = i; q < j; q++)
+            if (tx[q].slot != first)
+                s += ldexp(tx[q].value, -64);
+        mean = ldexp(s / x, 64);
+    }
+    /* differences in double: int64 slot differences may overflow */
+    double T = ((double)end_slot - (double)first) * unit;
+    if (!isfinite(T))
+        return svcm__error(err, SVCM_ERANGE, tx[i].idx, "time",
+                           "T in periods exceeds the double range (granularity / period too large)");
+    if (!isfinite(mean))
+        return svcm__error(err, SVCM_ERANGE, tx[first_repeat].idx, "value",
+                           "the mean spend exceeds the double range");
+    *out = (svcm_customer_summary){
+        .id = tx[i].id,
+        .first = tx[i].time,
+        .x = x,
+        .t_x = ((double)last - (double)first) * unit,
+        .T = T,
+        .mean_spend = mean,
+    };
+    *next = j;
+    return SVCM_OK;
 }
 
 /* floor((t - offset) / g), or false when t - offset overflows. */
@@ -563,7 +716,7 @@ int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const doub
     for (size_t i = 0; i < n; i++) {
         slot_of(times[i], opts->offset, opts->granularity, &s);
         if (s <= end_slot) /* later slots are the holdout */
-            tx[m++] = (txn){ids[i], s, times[i], values[i]};
+            tx[m++] = (txn){ids[i], s, times[i], values[i], i};
     }
     qsort(tx, m, sizeof *tx, txn_cmp);
     size_t customers = 0;
@@ -576,31 +729,22 @@ int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const doub
                            "room for %zu customers needed, %zu given", customers, cap);
     }
     double unit = (double)opts->granularity / opts->period;
-    size_t k = 0;
-    for (size_t i = 0; i < m;) {
-        size_t j = i;
-        int64_t first = tx[i].slot, last = first;
-        double x = 0.0, spend = 0.0;
-        while (j < m && tx[j].id == tx[i].id) {
-            if (tx[j].slot != first) {
-                /* one purchase per slot: only a new slot counts */
-                if (tx[j].slot != last)
-                    x += 1.0;
-                last = tx[j].slot;
-                spend += tx[j].value;
+    /* Two passes over the customers, the first writing nothing, so that a
+     * summary beyond the double range leaves out untouched. */
+    for (int write = 0; write < 2; write++) {
+        size_t k = 0;
+        for (size_t i = 0; i < m;) {
+            svcm_customer_summary one;
+            size_t next = m;
+            int rc = summarize_one(tx, i, m, end_slot, unit, &one, &next, err);
+            if (rc != SVCM_OK) {
+                svcm__free(&al, tx);
+                return rc;
             }
-            j++;
+            if (write)
+                out[k++] = one;
+            i = next;
         }
-        out[k++] = (svcm_customer_summary){
-            .id = tx[i].id,
-            .first = tx[i].time,
-            .x = x,
-            /* differences in double: int64 slot differences may overflow */
-            .t_x = ((double)last - (double)first) * unit,
-            .T = ((double)end_slot - (double)first) * unit,
-            .mean_spend = x > 0.0 ? spend / x : 0.0,
-        };
-        i = j;
     }
     svcm__free(&al, tx);
     return SVCM_OK;

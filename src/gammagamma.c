@@ -56,13 +56,23 @@ static int check_spend_records(const double *x, const double *m, size_t n, bool 
     return SVCM_OK;
 }
 
+/* log(g + m x) without overflow for m x near the top of the double range. */
+static double log_g_plus_mx(double g, double m, double x)
+{
+    double s = g + m * x;
+    if (isfinite(s))
+        return log(s);
+    double lg = log(g), lmx = log(m) + log(x), hi = fmax(lg, lmx);
+    return hi + log1p(exp(fmin(lg, lmx) - hi));
+}
+
 /* Log density of the mean m of x purchases (Fader & Hardie 2013):
  * Gamma(px+q)/(Gamma(px) Gamma(q)) gamma^q m^(px-1) x^(px) / (gamma+mx)^(px+q). */
 static double row_loglik(const svcm_gammagamma_params *P, double x, double m)
 {
     double px = P->p * x, q = P->q, g = P->gamma;
     return lgamma(px + q) - lgamma(px) - lgamma(q) + q * log(g) + (px - 1.0) * log(m) +
-           px * log(x) - (px + q) * log(g + m * x);
+           px * log(x) - (px + q) * log_g_plus_mx(g, m, x);
 }
 
 int svcm_gammagamma_loglik(const svcm_gammagamma_params *params, const double *x,
@@ -76,9 +86,19 @@ int svcm_gammagamma_loglik(const svcm_gammagamma_params *params, const double *x
     if ((rc = check_spend_records(x, mean_spend, n, true, err)) != SVCM_OK)
         return rc;
     double sum = 0.0;
-    for (size_t i = 0; i < n; i++)
-        if (x[i] > 0.0)
-            sum += row_loglik(params, x[i], mean_spend[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] == 0.0)
+            continue;
+        double l = row_loglik(params, x[i], mean_spend[i]);
+        /* p x = inf makes lgamma(p x + q) - lgamma(p x) NaN */
+        if (!isfinite(l))
+            return svcm__error(err, SVCM_ERANGE, i, NULL,
+                               "log-likelihood of the record is beyond the double range");
+        sum += l;
+    }
+    if (!isfinite(sum))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, NULL,
+                           "the summed log-likelihood is beyond the double range");
     *out = sum;
     return SVCM_OK;
 }
@@ -119,7 +139,7 @@ static double spend_objective(const double *theta, double *grad, void *vctx)
             dpx = psx - svcm__digamma(px);
             px_prev = w->x;
         }
-        double lgm = log(g + w->m * w->x);
+        double lgm = log_g_plus_mx(g, w->m, w->x);
         ll += cx + (px - 1.0) * w->lm + px * w->lx - (px + q) * lgm;
         gp += w->x * (dpx + w->lm + w->lx - lgm);
         gq += psx - psq + lg - lgm;
@@ -198,15 +218,30 @@ int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
 
 /* ------------------------------------------------------ expected spend */
 
-/* The posterior mean of p/nu: p (gamma + x m) / (p x + q - 1). */
+/* The posterior mean of p/nu: p (gamma + x m) / (p x + q - 1), evaluated as
+ * (gamma + x m) / (x + (q-1)/p) split in two, so that p, gamma or x m near
+ * the top of the double range do not overflow an intermediate product when
+ * the result is representable; a result beyond it is SVCM_ERANGE. */
 static int spend_one(const svcm_gammagamma_params *P, size_t i, double x, double m, double *out,
                      svcm_error *err)
 {
-    double den = P->p * x + P->q - 1.0;
-    if (!(den > 0.0))
+    double p = P->p, q = P->q, g = P->gamma;
+    double den = p * x + q - 1.0, v;
+    if (x == 0.0) {
+        v = den > 0.0 ? g * (p / den) : 0.0;
+        if (den > 0.0 && (!isfinite(v) || v == 0.0))
+            v = p * (g / den);
+    } else {
+        double d = x + (q - 1.0) / p;
+        v = d > 0.0 ? g / d + m * (x / d) : 0.0;
+    }
+    if (!(den > 0.0) || (x > 0.0 && !(x + (q - 1.0) / p > 0.0)))
         return svcm__error(err, SVCM_ERANGE, i, x > 0.0 ? "x" : "q",
                            "p x + q <= 1: the expected spend is infinite");
-    *out = P->p * (P->gamma + x * m) / den;
+    if (!isfinite(v))
+        return svcm__error(err, SVCM_ERANGE, i, "mean_spend",
+                           "the expected spend overflows the double range");
+    *out = v;
     return SVCM_OK;
 }
 
@@ -240,6 +275,34 @@ void svcm_clv_options_init(svcm_clv_options *opts)
     opts->period_length = 365.25 / 12.0 / 7.0;
     opts->discount_rate = 0.01;
     opts->margin = 1.0;
+}
+
+/* One customer's CLV (see the header), or the error that forbids it. */
+static int clv_one(const svcm_bgnbd_params *bgnbd, const svcm_gammagamma_params *spend,
+                   const svcm_clv_options *opts, size_t i, double x, double tx, double T,
+                   double mean_spend, double *out, svcm_error *err)
+{
+    double m;
+    int rc = spend_one(spend, i, x, mean_spend, &m, err);
+    if (rc != SVCM_OK)
+        return rc;
+    double prev = 0.0, disc = 1.0, sum = 0.0;
+    for (unsigned k = 1; k <= opts->horizon; k++) {
+        double e = 0.0;
+        if ((rc = svcm__bgnbd_expected_one(bgnbd, opts->period_length * (double)k, x, tx, T,
+                                           &e)) != SVCM_OK)
+            return svcm__error(err, rc, i, "t",
+                               "the series of E[Y(t)] cannot be summed to 1e-13 relative");
+        disc /= 1.0 + opts->discount_rate;
+        sum += (e - prev) * disc;
+        prev = e;
+    }
+    double v = opts->margin == 0.0 ? 0.0 : opts->margin * m * sum;
+    if (!isfinite(v))
+        return svcm__error(err, SVCM_ERANGE, i, "mean_spend",
+                           "the CLV overflows the double range");
+    *out = v;
+    return SVCM_OK;
 }
 
 int svcm_clv(const svcm_bgnbd_params *bgnbd, const svcm_gammagamma_params *spend, const double *x,
@@ -292,36 +355,18 @@ int svcm_clv(const svcm_bgnbd_params *bgnbd, const svcm_gammagamma_params *spend
     if (!isfinite(horizon))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "horizon",
                            "horizon * period_length overflows");
-    if (n > 0) { /* the hardest series (see svcm_bgnbd_expected_purchases) */
-        size_t imin = 0;
-        for (size_t i = 1; i < n; i++)
-            if (T[i] < T[imin])
-                imin = i;
-        double zero = 0.0, probe;
-        if ((rc = svcm_bgnbd_expected_purchases(bgnbd, horizon, &zero, &zero, &T[imin], 1, &probe,
-                                                err)) != SVCM_OK) {
-            if (err != NULL)
-                err->index = imin;
-            return rc;
+    /* Two passes, the first writing nothing, keep out unwritten when a
+     * later record fails (a series that cannot be summed, or a value beyond
+     * the double range). */
+    for (int write = 0; write < 2; write++) {
+        for (size_t i = 0; i < n; i++) {
+            double v = 0.0;
+            if ((rc = clv_one(bgnbd, spend, opts, i, x[i], t_x[i], T[i], mean_spend[i], &v,
+                              err)) != SVCM_OK)
+                return rc;
+            if (write)
+                out[i] = v;
         }
-    }
-    for (size_t i = 0; i < n; i++) {
-        spend_one(spend, i, x[i], mean_spend[i], &m, NULL);
-        double prev = 0.0, disc = 1.0, sum = 0.0;
-        for (unsigned k = 1; k <= opts->horizon; k++) {
-            double e = 0.0;
-            rc = svcm_bgnbd_expected_purchases(bgnbd, opts->period_length * (double)k, &x[i],
-                                               &t_x[i], &T[i], 1, &e, err);
-            if (rc != SVCM_OK) {
-                if (err != NULL)
-                    err->index = i;
-                return rc; /* not reached after the probe above */
-            }
-            disc /= 1.0 + opts->discount_rate;
-            sum += (e - prev) * disc;
-            prev = e;
-        }
-        out[i] = opts->margin * m * sum;
     }
     return SVCM_OK;
 }

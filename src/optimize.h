@@ -1,6 +1,7 @@
 /* Private numerics of the lifetime engine (BG/NBD and Gamma-Gamma): a small
  * BFGS minimiser for smooth functions of a few unconstrained variables (the
- * models' log-parameters), and the digamma function their gradients need. */
+ * models' log-parameters), the digamma function their gradients need, and
+ * the one-record BG/NBD expectation CLV sums. */
 #ifndef SVCM_OPTIMIZE_H
 #define SVCM_OPTIMIZE_H
 
@@ -24,5 +25,12 @@ int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *
 /* psi(x) = d/dx log Gamma(x) for x > 0 (NaN otherwise), to about 1e-15
  * relative: recurrence up to x >= 10, then the asymptotic series. */
 double svcm__digamma(double x);
+
+struct svcm_bgnbd_params;
+
+/* E[Y(t) | x, t_x, T] of one valid record (bgnbd.c), for svcm_clv():
+ * SVCM_OK or SVCM_ENOCONV, *out written only on success. */
+int svcm__bgnbd_expected_one(const struct svcm_bgnbd_params *p, double t, double x, double tx,
+                             double T, double *out);
 
 #endif /* SVCM_OPTIMIZE_H */

@@ -1,6 +1,7 @@
 /* The five-tier policy: defaults, range checks, "key = value" text in and
  * out, reason names. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,10 @@ static bool parse_double(const char *s, double *out)
     char *end;
     double v = strtod(s, &end);
     if (end == s || *end != '\0')
+        return false;
+    /* A decimal beyond the double range ("1e999") is not +inf: only the
+     * words inf and infinity are. */
+    if (isinf(v) && strpbrk(s, "iI") == NULL)
         return false;
     *out = v;
     return true;

@@ -1,4 +1,5 @@
 /* Tier assignment under a policy, per-tier summaries, days from instants. */
+#include <math.h>
 #include <string.h>
 
 #include "internal.h"
@@ -73,7 +74,17 @@ int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
     const size_t st = c->stride ? c->stride : sizeof(double);
     const int ne = e->bins - 1;
     const unsigned top = (unsigned)e->bins + 1;
-    const double wsum = p->key_weight_r + p->key_weight_f + p->key_weight_m;
+    /* The KEY score (w_r R + w_f F + w_m M) / (w_r + w_f + w_m): a weight
+     * near DBL_MAX times a score up to 10 would overflow to inf and make
+     * every such customer KEY. Scaling all weights by 2^-64 is exact and
+     * leaves the quotient (and its rounding) unchanged. */
+    double wr = p->key_weight_r, wf = p->key_weight_f, wm = p->key_weight_m;
+    if (wr > 0x1p960 || wf > 0x1p960 || wm > 0x1p960) {
+        wr = ldexp(wr, -64);
+        wf = ldexp(wf, -64);
+        wm = ldexp(wm, -64);
+    }
+    const double wsum = wr + wf + wm;
     const unsigned vip_m = top - (unsigned)p->vip_m_top_scores;
     for (size_t i = 0; i < c->n; i++) {
         const double rec = col_at(c->recency, st, i);
@@ -104,8 +115,7 @@ int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
         } else if (rec <= p->vip_active_days && mon >= p->vip_min_monetary) {
             t = SVCM_TIER_VIP;
             why = SVCM_REASON_VIP_MONETARY;
-        } else if ((p->key_weight_r * rs + p->key_weight_f * fs + p->key_weight_m * ms) / wsum >=
-                   p->key_min_score) {
+        } else if ((wr * rs + wf * fs + wm * ms) / wsum >= p->key_min_score) {
             t = SVCM_TIER_KEY;
             why = SVCM_REASON_KEY_SCORE;
         } else {
@@ -178,6 +188,14 @@ int svcm_segment_summarize(const svcm_customers *c, const uint8_t *tiers, const 
         sr[t] += col_at(c->recency, st, i);
         sf[t] += col_at(c->frequency, st, i);
         sm[t] += col_at(c->monetary, st, i);
+        /* Finite values near DBL_MAX can sum to inf (and a share to
+         * inf / inf = NaN): report the record where that happens. */
+        if (!svcm__finite(sr[t]) || !svcm__finite(sf[t]) || !svcm__finite(sm[t]))
+            return svcm__error(err, SVCM_ERANGE, i,
+                               !svcm__finite(sr[t])   ? "recency"
+                               : !svcm__finite(sf[t]) ? "frequency"
+                                                      : "monetary",
+                               "a per-tier sum exceeds the double range");
         if (given == 3) { /* integer sums: exact */
             scr[t] += r[i];
             scf[t] += f[i];
@@ -187,6 +205,9 @@ int svcm_segment_summarize(const svcm_customers *c, const uint8_t *tiers, const 
     double total = 0.0;
     for (int t = 0; t < SVCM_TIER_COUNT; t++)
         total += sm[t];
+    if (!svcm__finite(total))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "monetary",
+                           "the monetary total exceeds the double range");
     for (int t = 0; t < SVCM_TIER_COUNT; t++) {
         svcm_tier_summary *o = &out[t];
         double k = (double)cnt[t];

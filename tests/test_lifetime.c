@@ -17,6 +17,7 @@
  *   LL = -4055.9177.
  * Other values are hand computations shown in comments, or a different
  * algorithm (numerical integration over the posterior) computed here. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -549,7 +550,7 @@ test_bgnbd_expectation_beyond_series_reach_is_enoconv_with_output_untouched(void
     svcm_error err;
     assert_int_equal(svcm_bgnbd_expected_purchases(&published, t, x, tx, T, 2, out, &err),
                      SVCM_ENOCONV);
-    assert_int_equal(err.index, 1);
+    assert_int_equal(err.index, 0); /* the first record whose series fails */
     assert_true(out[0] == -7 && out[1] == -7);
     assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&published, &t, 1, out, &err),
                      SVCM_ENOCONV);
@@ -1060,6 +1061,220 @@ static void test_summaries_measure_with_zero_capacity_and_reject_bad_values(void
     assert_int_equal(out[0].id, -7);
 }
 
+/* Relative closeness, for values spanning many magnitudes. */
+#define REL_CLOSE(got, want, tol) assert_true(fabs((got) - (want)) <= (tol) * fabs(want))
+
+static double ep1(svcm_bgnbd_params p, double t, double x, double tx, double T)
+{
+    double e = NAN;
+    assert_int_equal(svcm_bgnbd_expected_purchases(&p, t, &x, &tx, &T, 1, &e, NULL), SVCM_OK);
+    return e;
+}
+
+static double eu1(svcm_bgnbd_params p, double t)
+{
+    double e = NAN;
+    assert_int_equal(svcm_bgnbd_expected_purchases_unconditional(&p, &t, 1, &e, NULL), SVCM_OK);
+    return e;
+}
+
+static void test_bgnbd_expected_purchases_keeps_its_digits_at_extreme_parameters(void **state)
+{
+    (void)state;
+    /* References: mpmath 1.3 at 60-80 digits, eq. 10 with mp.hyp2f1, and
+     * independently the posterior integral
+     * P(alive) E[(1 - (1 + p t/(alpha+T))^-(r+x)) / p], p ~ Beta(a, b+x),
+     * by mp.quad (both agree to 20 digits). The Euler series loses about
+     * b * 1e-16 relative to cancellation; before the fix b = 1e10 gave
+     * 0.219000816 (x = 0), r = 1e-8 gave E[X(39)] = 5.4023233e-8 and
+     * b = 1e300 gave 1.49e284, all with SVCM_OK. */
+    const double T = 38.86, tx = 30.43;
+    svcm_bgnbd_params p = published;
+    p.b = 1e5;
+    REL_CLOSE(ep1(p, 39, 2, tx, T), 2.0214183704840119605, 1e-13);
+    REL_CLOSE(ep1(p, 39, 0, 0, T), 0.2189988886304294513, 1e-13);
+    p.b = 1e6;
+    REL_CLOSE(ep1(p, 39, 2, tx, T), 2.0214629072491506816, 1e-13);
+    REL_CLOSE(ep1(p, 39, 0, 0, T), 0.21899976407504527446, 1e-13);
+    p.b = 1e10;
+    REL_CLOSE(ep1(p, 39, 2, tx, T), 2.0214678554925530601, 1e-13);
+    REL_CLOSE(ep1(p, 39, 0, 0, T), 0.21899986133888841928, 1e-13);
+    /* The known lead: a and b huge with a/(a+b) fixed (was NaN, then
+     * SVCM_ENOCONV although the value is well defined). */
+    p = (svcm_bgnbd_params){0.243, 4.414, 1e8, 1e9};
+    REL_CLOSE(ep1(p, 39, 2, tx, T), 1.5319423456076186242, 1e-13);
+    REL_CLOSE(ep1(p, 39, 0, 0, T), 0.20848911659172396316, 1e-13);
+    REL_CLOSE(eu1(p, 39), 1.4682575867498552472, 1e-13);
+    p = (svcm_bgnbd_params){1e-8, 4.414, 0.793, 2.426};
+    REL_CLOSE(eu1(p, 39), 5.4023221821316571751e-8, 1e-13);
+    REL_CLOSE(ep1(p, 39, 2, tx, T), 1.1221650301807276533, 1e-13);
+    p = (svcm_bgnbd_params){50, 4.414, 5, 2.426};
+    REL_CLOSE(ep1(p, 39, 2, tx, T), 1.8455869530920317397e-5, 1e-13);
+    REL_CLOSE(eu1(p, 39), 1.6064999898007141574, 1e-13);
+    /* A long horizon: ~5e5 positive terms, rounding ~1e-12. */
+    REL_CLOSE(ep1(published, 1e7, 2, tx, T), 149.69436189495378686, 1e-11);
+    /* b -> infinity: nobody drops out, E = (r+x) t/(alpha+T) up to
+     * O(a/b) = 1e-300 (gamma mixture of Poisson rates). */
+    p = (svcm_bgnbd_params){0.243, 4.414, 0.793, 1e300};
+    REL_CLOSE(ep1(p, 39, 2, tx, T), 2.243 * 39 / (4.414 + T), 1e-14);
+    REL_CLOSE(eu1(p, 39), 0.243 * 39 / 4.414, 1e-14);
+}
+
+static double ll1(svcm_bgnbd_params p, double x, double tx, double T)
+{
+    double ll = NAN;
+    assert_int_equal(svcm_bgnbd_loglik(&p, &x, &tx, &T, 1, &ll, NULL), SVCM_OK);
+    return ll;
+}
+
+static void test_bgnbd_loglik_and_p_alive_keep_their_digits_at_extreme_parameters(void **state)
+{
+    (void)state;
+    /* References: mpmath 1.3 at 700 digits (loggamma differences need
+     * them at 1e300). Before the fix: b = 1e-300 with x = 1 gave +inf
+     * (b + x - 1 rounded to 0), a = 1e300 gave +681.58, b = 1e300 gave
+     * -8.4506, a = 1e8, b = 1e9 lost 7 digits (lgamma(1e9) ~ 2e10). */
+    const double T = 38.86, tx = 30.43;
+    REL_CLOSE(ll1((svcm_bgnbd_params){0.243, 4.414, 0.793, 1e-300}, 1, tx, T),
+              -5.467637006091904705, 1e-13); /* lgamma(1e-300) ~ 690 cancels */
+    REL_CLOSE(ll1((svcm_bgnbd_params){0.243, 4.414, 1e300, 2.426}, 2, tx, T),
+              -698.69027423721182302, 1e-14);
+    REL_CLOSE(ll1((svcm_bgnbd_params){0.243, 4.414, 0.793, 1e300}, 2, tx, T),
+              -9.2869832850816487167, 1e-13);
+    REL_CLOSE(ll1((svcm_bgnbd_params){0.243, 4.414, 1e8, 1e9}, 2, tx, T),
+              -9.3269629316978730129, 1e-14);
+    REL_CLOSE(ll1((svcm_bgnbd_params){1e8, 1e7, 3, 4}, 5, tx, T), -295.87766911185419172, 1e-14);
+    REL_CLOSE(ll1(published, 1e12, T, T), 22863469123134.014407, 1e-14);
+    /* P(alive): a tiny b at x = 1 is (nearly) certain death, not a log(0);
+     * t_x within 1e-6 of T with x = 1e9 needs log1p, not a difference of
+     * logs multiplied by 1e9 (was off by 8e-7). */
+    double x = 1, txs = tx, Ts = T, pa = NAN;
+    svcm_bgnbd_params p = {0.243, 4.414, 0.793, 1e-300};
+    assert_int_equal(svcm_bgnbd_p_alive(&p, &x, &txs, &Ts, 1, &pa, NULL), SVCM_OK);
+    REL_CLOSE(pa, 9.6330033504809762452e-301, 1e-11);
+    x = 1e9;
+    txs = T - 1e-6;
+    assert_int_equal(svcm_bgnbd_p_alive(&published, &x, &txs, &Ts, 1, &pa, NULL), SVCM_OK);
+    REL_CLOSE(pa, 0.10401706895432835303, 1e-13);
+}
+
+static void test_gammagamma_spend_and_clv_near_the_double_range_are_finite_or_erange(void **state)
+{
+    (void)state;
+    /* p (gamma + x m) / (p x + q - 1) overflowed in p (gamma + x m) and in
+     * x m, giving +inf with SVCM_OK although the value is representable.
+     * Hand values: p = q = 1e300, gamma = 1e10, x = 1, m = 5:
+     * (1e10 + 5) / (1 + (1e300 - 1)/1e300) = 5000000002.5; m = DBL_MAX,
+     * x = 2 (p, q, gamma of [FH13]): 6.25 (15.44 + 2 DBL_MAX) / 15.24, and
+     * mpmath (50 digits) gives 1.4744858389618730996e308. */
+    double x = 1, m = 5, e = NAN, ll = NAN;
+    svcm_gammagamma_params g = {1e300, 1e300, 1e10};
+    svcm_error err;
+    assert_int_equal(svcm_gammagamma_conditional_spend(&g, &x, &m, 1, &e, NULL), SVCM_OK);
+    REL_CLOSE(e, 5000000002.5, 1e-15);
+    g = (svcm_gammagamma_params){6.25, 3.74, 15.44};
+    x = 2;
+    m = DBL_MAX;
+    assert_int_equal(svcm_gammagamma_conditional_spend(&g, &x, &m, 1, &e, NULL), SVCM_OK);
+    REL_CLOSE(e, 1.4744858389618730996e308, 1e-15);
+    /* The log density at m = DBL_MAX was -inf (log(gamma + m x) = inf);
+     * mpmath (50 digits): -3348.3765838952700368. */
+    assert_int_equal(svcm_gammagamma_loglik(&g, &x, &m, 1, &ll, NULL), SVCM_OK);
+    REL_CLOSE(ll, -3348.3765838952700368, 1e-15);
+    /* A value past the range is SVCM_ERANGE naming the record; nothing
+     * written. */
+    double xs[2] = {1, 2}, ms[2] = {1, DBL_MAX}, out[2] = {-7, -7};
+    g.p = 1e300;
+    g.q = 2.0;
+    assert_int_equal(svcm_gammagamma_conditional_spend(&g, xs, ms, 2, out, &err), SVCM_OK);
+    g = (svcm_gammagamma_params){6.25, 1.5, 1e308};
+    out[0] = out[1] = -7;
+    assert_int_equal(svcm_gammagamma_conditional_spend(&g, xs, ms, 2, out, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "mean_spend");
+    assert_true(out[0] == -7 && out[1] == -7);
+    /* CLV: a margin of 1e300 on a spend of ~1e300 was +inf with SVCM_OK. */
+    svcm_clv_options o;
+    svcm_clv_options_init(&o);
+    o.margin = 1e300;
+    double txs[2] = {30.43, 30.43}, Ts[2] = {38.86, 38.86}, ms2[2] = {10, 1e300};
+    g = (svcm_gammagamma_params){6.25, 3.74, 15.44};
+    assert_int_equal(svcm_clv(&published, &g, xs, txs, Ts, ms2, 2, &o, out, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "mean_spend");
+    assert_true(out[0] == -7 && out[1] == -7);
+}
+
+static void test_logliks_beyond_the_double_range_are_erange_not_nan(void **state)
+{
+    (void)state;
+    /* a + b = inf made lgamma(a+b+x) - lgamma(a+b) NaN; r = DBL_MAX made
+     * r log(alpha/(alpha+T)) = -inf; p x = inf in Gamma-Gamma made
+     * lgamma(px+q) - lgamma(px) NaN; all returned with SVCM_OK. */
+    double x[2] = {2, 2}, tx[2] = {30, 30}, T[2] = {38, 38}, ll = -7;
+    svcm_error err;
+    svcm_bgnbd_params p = {1.0, 1.0, DBL_MAX, DBL_MAX};
+    assert_int_equal(svcm_bgnbd_loglik(&p, x, tx, T, 2, &ll, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 0);
+    p = (svcm_bgnbd_params){DBL_MAX, 1.0, 1.0, 1.0};
+    assert_int_equal(svcm_bgnbd_loglik(&p, x, tx, T, 2, &ll, &err), SVCM_ERANGE);
+    /* Finite terms whose sum overflows: r = 4e307 gives -1.4e308 each... */
+    p = (svcm_bgnbd_params){4e307, 1.0, 1.0, 1.0};
+    assert_int_equal(svcm_bgnbd_loglik(&p, x, tx, T, 1, &ll, NULL), SVCM_OK);
+    assert_true(isfinite(ll) && ll < -1e308);
+    ll = -7;
+    /* ... and -inf for two of them. */
+    assert_int_equal(svcm_bgnbd_loglik(&p, x, tx, T, 2, &ll, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, SVCM_NO_INDEX);
+    assert_true(ll == -7);
+    svcm_gammagamma_params g = {DBL_MAX, 1.0, 1.0};
+    double m[2] = {5, 5};
+    assert_int_equal(svcm_gammagamma_loglik(&g, x, m, 2, &ll, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 0);
+    assert_true(ll == -7);
+}
+
+static void test_summaries_near_the_double_range_are_finite_or_erange(void **state)
+{
+    (void)state;
+    /* Repeat purchases of DBL_MAX each: the sum overflowed and the mean
+     * spend was +inf with SVCM_OK; their mean is DBL_MAX. Days 0, 1, 2. */
+    int64_t ids[3] = {7, 7, 7}, tm[3] = {0, 86400, 2 * 86400};
+    double v[3] = {DBL_MAX, DBL_MAX, DBL_MAX};
+    svcm_customer_summary out[2];
+    size_t count = 0;
+    svcm_error err;
+    assert_int_equal(
+        svcm_lifetime_summarize(ids, tm, v, 3, 2 * 86400, NULL, NULL, out, 2, &count, &err),
+        SVCM_OK);
+    assert_true(out[0].x == 2.0 && out[0].mean_spend == DBL_MAX);
+    /* Two DBL_MAX in the same repeat slot are one purchase worth 2 DBL_MAX:
+     * beyond the range, SVCM_ERANGE at its first transaction. */
+    tm[2] = 86400 + 60;
+    memset(out, 0x5a, sizeof out);
+    svcm_customer_summary before[2];
+    memcpy(before, out, sizeof out);
+    assert_int_equal(
+        svcm_lifetime_summarize(ids, tm, v, 3, 2 * 86400, NULL, NULL, out, 2, &count, &err),
+        SVCM_ERANGE);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "value");
+    assert_memory_equal(out, before, sizeof out);
+    /* Periods of 1e-303 s: a span of 10 days is 8.64e308 periods, beyond
+     * DBL_MAX (was +inf with SVCM_OK); the other customer comes first. */
+    int64_t ids2[2] = {9, 3}, tm2[2] = {0, 9 * 86400};
+    double v2[2] = {1, 1};
+    svcm_summary_options so;
+    svcm_summary_options_init(&so);
+    so.period = 1e-303;
+    assert_int_equal(svcm_lifetime_summarize(ids2, tm2, v2, 2, 10 * 86400, &so, NULL, out, 2,
+                                             &count, &err),
+                     SVCM_ERANGE);
+    assert_int_equal(err.index, 0);
+    assert_string_equal(err.field, "time");
+    assert_memory_equal(out, before, sizeof out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1098,6 +1313,11 @@ int main(void)
         cmocka_unit_test(test_summaries_merge_same_day_purchases_and_ignore_order),
         cmocka_unit_test(test_summaries_slot_offset_moves_day_boundaries),
         cmocka_unit_test(test_summaries_measure_with_zero_capacity_and_reject_bad_values),
+        cmocka_unit_test(test_bgnbd_expected_purchases_keeps_its_digits_at_extreme_parameters),
+        cmocka_unit_test(test_bgnbd_loglik_and_p_alive_keep_their_digits_at_extreme_parameters),
+        cmocka_unit_test(test_gammagamma_spend_and_clv_near_the_double_range_are_finite_or_erange),
+        cmocka_unit_test(test_logliks_beyond_the_double_range_are_erange_not_nan),
+        cmocka_unit_test(test_summaries_near_the_double_range_are_finite_or_erange),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,6 +147,15 @@ static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
     assert_int_equal(parse("churn_days = 12 days\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(parse("churn_days =\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(parse("churn_days = 0x10\n", &p, &err), SVCM_EFORMAT);
+    /* A decimal beyond the double range is not +inf (strtod's HUGE_VAL was
+     * taken silently, turning the VIP value rule off); inf still is. */
+    assert_int_equal(parse("\nvip_min_monetary = 1e999\n", &p, &err), SVCM_EFORMAT);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "vip_min_monetary");
+    assert_int_equal(parse("churn_days = -1e999\n", &p, &err), SVCM_EFORMAT);
+    assert_int_equal(parse("vip_min_monetary = Infinity\n", &p, &err), SVCM_OK);
+    assert_true(isinf(p.vip_min_monetary));
+    assert_int_equal(parse("churn_days = nan\n", &p, &err), SVCM_EINVAL);
     assert_int_equal(parse("bins 5\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.index, 1);
     /* An embedded NUL does not cut the value short. */

@@ -1,6 +1,7 @@
 /* Tests of tier assignment, per-tier summaries and day conversion
  * (src/segment.c). Expected tiers, reasons and summaries are worked by hand
  * from the documented rules; the working is in the comments. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -497,6 +498,74 @@ static void test_days_since_converts_instants_and_refuses_the_future(void **stat
     assert_int_equal(svcm_segment_days_since(NULL, 0, as_of, NULL, &err), SVCM_OK);
 }
 
+static void test_key_weight_near_dbl_max_does_not_overflow_into_key(void **state)
+{
+    (void)state;
+    /* Only R is weighted, by 1e308: the KEY score is R itself. Customer 5
+     * of the population has R = 2 < 4 and must stay REGULAR; 1e308 * 2 used
+     * to overflow to inf and make it KEY. Customer 6 (R = 4) is KEY either
+     * way; with weights 1e308 on all three, 5 has mean (2+5+5)/3 = 4: KEY. */
+    svcm_customers c = population();
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    p.vip_m_top_scores = 0; /* VIP off, so the KEY rule decides */
+    p.key_weight_r = 1e308;
+    p.key_weight_f = 0.0;
+    p.key_weight_m = 0.0;
+    uint8_t tiers[NPOP], reasons[NPOP];
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, tiers, reasons, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(tiers[5], SVCM_TIER_REGULAR);
+    assert_int_equal(reasons[5], SVCM_REASON_REGULAR);
+    assert_int_equal(tiers[6], SVCM_TIER_KEY);
+    p.key_weight_f = p.key_weight_m = 1e307; /* sum 1.2e308: finite */
+    p.key_weight_r = 1e307;
+    assert_int_equal(svcm_segment_assign(&c, &p, &fixed, tiers, reasons, NULL, NULL, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(tiers[5], SVCM_TIER_KEY);
+    assert_int_equal(tiers[7], SVCM_TIER_REGULAR); /* mean 11/3 */
+}
+
+static void test_summary_sums_beyond_the_double_range_are_erange(void **state)
+{
+    (void)state;
+    /* Two finite monetary values of DBL_MAX in one tier sum to inf: the
+     * total was inf and the share inf / inf = NaN, with SVCM_OK. */
+    double rec[3] = {1, 2, 3}, fr[3] = {1, 1, 1}, mo[3] = {1, DBL_MAX, DBL_MAX};
+    svcm_customers c = {.n = 3, .recency = rec, .frequency = fr, .monetary = mo};
+    uint8_t tiers[3] = {0, 0, 0};
+    svcm_tier_summary out[SVCM_TIER_COUNT];
+    memset(out, 0x5a, sizeof out);
+    unsigned char before[sizeof out];
+    memcpy(before, out, sizeof out);
+    svcm_error err;
+    assert_int_equal(svcm_segment_summarize(&c, tiers, NULL, NULL, NULL, out, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "monetary");
+    assert_memory_equal(out, before, sizeof out);
+    /* In different tiers each sum is finite but the total is not. */
+    tiers[2] = 1;
+    assert_int_equal(svcm_segment_summarize(&c, tiers, NULL, NULL, NULL, out, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, SVCM_NO_INDEX);
+    assert_string_equal(err.field, "monetary");
+    assert_memory_equal(out, before, sizeof out);
+    /* Recency, same tier. */
+    double rec2[3] = {DBL_MAX, DBL_MAX, 1}, mo2[3] = {1, 1, 1};
+    c.recency = rec2;
+    c.monetary = mo2;
+    tiers[2] = 0;
+    assert_int_equal(svcm_segment_summarize(&c, tiers, NULL, NULL, NULL, out, &err), SVCM_ERANGE);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "recency");
+    /* One DBL_MAX is fine: share 1, mean DBL_MAX / 3 (hand: exact scaling). */
+    double mo3[3] = {0, DBL_MAX, 0};
+    c.recency = rec;
+    c.monetary = mo3;
+    assert_int_equal(svcm_segment_summarize(&c, tiers, NULL, NULL, NULL, out, &err), SVCM_OK);
+    assert_true(out[0].monetary_share == 1.0);
+    assert_true(out[0].mean_monetary == DBL_MAX / 3.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +580,8 @@ int main(void)
         cmocka_unit_test(test_summary_of_the_hand_worked_population),
         cmocka_unit_test(test_summary_empty_tiers_missing_scores_and_zero_value),
         cmocka_unit_test(test_days_since_converts_instants_and_refuses_the_future),
+        cmocka_unit_test(test_key_weight_near_dbl_max_does_not_overflow_into_key),
+        cmocka_unit_test(test_summary_sums_beyond_the_double_range_are_erange),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -686,9 +686,17 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
     int fit = edges_obj == Py_None;
     if (!fit && parse_edges(module, edges_obj, &e) < 0)
         return NULL;
-    PyObject *seq = PySequence_Fast(recs_obj, "records: expected a sequence of records");
-    if (seq == NULL)
+    /* Tuples, not PySequence_Fast: for a list that is the list itself, and
+     * an item's __float__ that empties it would leave the loop reading past
+     * its end (a tuple snapshot holds its items). */
+    PyObject *seq = PySequence_Tuple(recs_obj);
+    if (seq == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "records: expected a sequence of records");
+        }
         return NULL;
+    }
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     svcm_customer *recs = PyMem_Malloc((size_t)n * sizeof *recs + 1);
     PyObject *res = NULL;
@@ -697,7 +705,7 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
         goto done;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *rec = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "");
+        PyObject *rec = PySequence_Tuple(PySequence_Fast_GET_ITEM(seq, i));
         if (rec == NULL || PySequence_Fast_GET_SIZE(rec) < 4 || PySequence_Fast_GET_SIZE(rec) > 6) {
             Py_XDECREF(rec);
             PyErr_Clear();

@@ -134,7 +134,10 @@ SVCM_API int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T,
  * @param[out] out the sum; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter (field
- *         "r", "alpha", "a" or "b", index SVCM_NO_INDEX) or a bad record.
+ *         "r", "alpha", "a" or "b", index SVCM_NO_INDEX) or a bad record;
+ *         SVCM_ERANGE when a record's term (its index) or the sum
+ *         (SVCM_NO_INDEX) is beyond the double range, which only parameters
+ *         near the ends of that range cause (e.g. r = 1e308).
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -173,7 +176,11 @@ SVCM_API int svcm_bgnbd_p_alive(const svcm_bgnbd_params *params, const double *x
  * transformation 2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a,c-b;c;z), whose
  * parameters do not grow with x, with the factor 1/(a-1) taken out
  * analytically, so a = 1 is handled without cancellation. The series is
- * summed until a bound on its remaining tail is below 1e-16 relative.
+ * summed until a bound on its remaining tail is below 1e-16 relative. When
+ * its two parts would cancel (b large against r + x, r tiny, r large: a
+ * bound on the rounding error above 1e-13 relative), a series of positive
+ * terms for the same value is used instead (see src/bgnbd.c); the result
+ * is then accurate to about 1e-16 times the number of terms summed.
  *
  * @param params the model; each parameter finite and > 0.
  * @param t horizon, finite and >= 0.
@@ -182,9 +189,11 @@ SVCM_API int svcm_bgnbd_p_alive(const svcm_bgnbd_params *params, const double *x
  * @param[out] out n expectations; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter, a bad
- *         @p t (field "t") or a bad record; SVCM_ENOCONV when
- *         t / (alpha + T + t) is so close to 1 that the series does not
- *         reach its tolerance in 10^6 terms (index of the record).
+ *         @p t (field "t") or a bad record; SVCM_ENOCONV (index of the
+ *         first such record, field "t") when neither series reaches its
+ *         tolerance in 10^6 terms within the double range: t / (alpha + T +
+ *         t) very close to 1, or extreme parameters (e.g. r or a beyond
+ *         about 1e6).
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -250,7 +259,8 @@ SVCM_API int svcm_gammagamma_fit(const double *x, const double *mean_spend, size
  * @param[out] out the sum; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter (field
- *         "p", "q" or "gamma") or a bad record.
+ *         "p", "q" or "gamma") or a bad record; SVCM_ERANGE as in
+ *         svcm_bgnbd_loglik() (e.g. p x beyond the double range).
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -269,8 +279,10 @@ SVCM_API int svcm_gammagamma_loglik(const svcm_gammagamma_params *params, const 
  * @param[out] out n expected spends; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter or a bad
- *         record; SVCM_ERANGE when p x + q <= 1 for a record (its index;
- *         with x = 0 this means q <= 1: the population mean is infinite).
+ *         record; SVCM_ERANGE when p x + q <= 1 for a record (its index,
+ *         field "x"; with x = 0 this means q <= 1, field "q": the
+ *         population mean is infinite), or when the expected spend exceeds
+ *         the double range (field "mean_spend").
  * @par Thread safety: pure function.
  * @since 0.1
  */
@@ -323,7 +335,8 @@ SVCM_API void svcm_clv_options_init(svcm_clv_options *opts);
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad parameters, bad
  *         options (field "horizon", "period_length", "discount_rate" or
  *         "margin") or a bad record; SVCM_ERANGE as in
- *         svcm_gammagamma_conditional_spend(); SVCM_ENOCONV as in
+ *         svcm_gammagamma_conditional_spend(), or when a CLV exceeds the
+ *         double range (index, field "mean_spend"); SVCM_ENOCONV as in
  *         svcm_bgnbd_expected_purchases().
  * @par Thread safety: pure function.
  * @since 0.1
@@ -401,7 +414,11 @@ SVCM_API void svcm_summary_options_init(svcm_summary_options *opts);
  *         "value" for a NaN, infinite or negative value, "time" when the
  *         slot arithmetic would overflow); SVCM_ENOSPC when @p cap is
  *         smaller than the number of customers (nothing written to
- *         @p out); SVCM_ENOMEM.
+ *         @p out); SVCM_ERANGE when a customer's T in periods (index of its
+ *         first transaction, field "time": granularity / period too large)
+ *         or mean spend (index of its first repeat transaction, field
+ *         "value": values near DBL_MAX summed in one slot) exceeds the
+ *         double range (nothing written to @p out); SVCM_ENOMEM.
  * @par Thread safety: reentrant; touches only @p out, @p count and @p err.
  * @since 0.1
  */

@@ -279,6 +279,7 @@ typedef enum svcm_segment_reason {
 
 /**
  * @brief Name of a reason code, e.g. "lost_inactive", "vip_m_score".
+ * @param reason an ::svcm_segment_reason value.
  * @return a static string; NULL if @p reason is out of range.
  * @par Thread safety: pure function.
  * @since 0.1
@@ -343,7 +344,8 @@ SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error 
  * Keys are the member names of ::svcm_segment_policy; keys not given keep
  * their defaults. One setting per line; `#` starts a comment; blank lines
  * and spaces around keys and values are ignored; values are decimal numbers
- * (`inf` is accepted where +infinity is allowed). A key may appear once.
+ * (`inf` is accepted where +infinity is allowed; a decimal beyond the
+ * double range, such as 1e999, is not a number). A key may appear once.
  * Numbers are read with strtod(), so the decimal point is that of the
  * current LC_NUMERIC locale ("." unless the program calls setlocale()).
  * @param text the text (need not be NUL-terminated).
@@ -354,7 +356,8 @@ SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error 
  *             found after reading (e.g. key_min_score above bins) the index
  *             is the line of that key, or SVCM_NO_INDEX if it was defaulted.
  * @return SVCM_OK; SVCM_EFORMAT for a line without '=', an unknown or
- *         repeated key, or a value that is not a number; SVCM_EINVAL for a
+ *         repeated key, or a value that is not a number (hexadecimal,
+ *         nan(...) and overflowing decimals included); SVCM_EINVAL for a
  *         number out of range (see svcm_segment_policy_check()) or NULL
  *         pointers.
  * @par Thread safety: touches only @p out and @p err.
@@ -429,7 +432,11 @@ typedef struct svcm_tier_summary {
  * @param[out] err optional detail (field "tiers", "r_scores", ... for bad
  *             tiers or scores).
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, only some score arrays
- *         given, a bad record, tier or score; SVCM_EEMPTY if n == 0.
+ *         given, a bad record, tier or score; SVCM_EEMPTY if n == 0;
+ *         SVCM_ERANGE when a per-tier sum of recency, frequency or
+ *         monetary exceeds the double range (index of the record where it
+ *         does, field the column), or the monetary total of all tiers does
+ *         (SVCM_NO_INDEX, field "monetary"); nothing written.
  * @par Thread safety: touches only @p out and @p err.
  * @since 0.1
  */

@@ -143,6 +143,11 @@ test("summary options move slot boundaries", function()
   assert(s.x[1] == 0)
   local ok, msg, code = svcm.summarize_transactions({1}, {0}, {1}, 0, {granularity = 0})
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("granularity", 1, true), msg)
+  local big = 1.7976931348623157e308
+  s = assert(svcm.summarize_transactions({7, 7, 7}, {0, 86400, 172800}, {big, big, big}, 172800))
+  assert(s.mean_spend[1] == big)  -- was inf
+  ok, msg, code = svcm.summarize_transactions({7, 7, 7}, {0, 86400, 86460}, {big, big, big}, 172800)
+  assert(ok == nil and code == svcm.codes.ERANGE and msg:find("record 1, field 'value'", 1, true), msg)
 end)
 
 test("same-day purchases merge into one", function()
@@ -170,6 +175,17 @@ test("conditional spend and CLV match hand computations", function()
   assert(not pcall(g.clv, g, g, 2, 30.43, 38.86, 22.35))  -- not a BG/NBD model
   ok, msg, code = svcm.gammagamma_fit({1, 2}, {3, 0})
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'mean_spend'", 1, true), msg)
+end)
+
+test("extreme parameters give accurate values or range errors", function()
+  -- mpmath 1.3 reference (hyp2f1 at 60 digits; a posterior integral agrees)
+  local bg = assert(svcm.bgnbd(0.243, 4.414, 1e8, 1e9))
+  near(bg:expected_purchases(39, 2, 30.43, 38.86), 1.5319423456076186242, 1e-13)
+  bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 1e10))
+  near(bg:expected_purchases(39, 0, 0, 38.86), 0.21899986133888841928, 1e-13)
+  local g = assert(svcm.gammagamma(6.25, 1.5, 1e308))
+  local ok, msg, code = g:conditional_expected_spend({1, 2}, {1, 1.7976931348623157e308})
+  assert(ok == nil and code == svcm.codes.ERANGE and msg:find("record 1, field 'mean_spend'", 1, true), msg)
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

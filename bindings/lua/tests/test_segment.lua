@@ -186,6 +186,7 @@ test("policy text round trip and errors", function()
   local msg = fails(svcm.codes.EFORMAT, "key", svcm.policy_from_text("# x\nbins = 5\nchurn_dayz = 3\n"))
   assert(msg:find("line 3", 1, true) and msg:find("churn_dayz", 1, true), msg)
   msg = fails(svcm.codes.EFORMAT, "bins", svcm.policy_from_text("\nbins = five\n"))
+  fails(svcm.codes.EFORMAT, "vip_min_monetary", svcm.policy_from_text("vip_min_monetary = 1e999"))
   assert(msg:find("line 2", 1, true), msg)
   msg = fails(svcm.codes.EINVAL, "p_alive_min", svcm.policy_from_text("p_alive_min = 1.5"))
   assert(msg:find("record 1", 1, true), msg)
@@ -288,6 +289,11 @@ test("rfm_fit and check_customers", function()
   local msg = fails(svcm.codes.EINVAL, "p_alive",
                     svcm.check_customers({1, 2}, {1, 1}, {5, 5}, {p_alive = {1, -0.5}}))
   assert(msg:find("record 1", 1, true), msg)
+end)
+
+test("tier summary beyond the double range is ERANGE", function()
+  local big = 1.7976931348623157e308
+  fails(svcm.codes.ERANGE, "monetary", svcm.tier_summary({0, 0, 0}, {1, 2, 3}, {1, 1, 1}, {1, big, big}))
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

@@ -158,6 +158,15 @@ class GammaGammaAndSummaryTests(unittest.TestCase):
         with self.assertRaises(svcm.InvalidInput) as cm:
             svcm.summarize_transactions([1], [0], [1.0], 0, granularity=0)
         self.assertEqual(cm.exception.field, "granularity")
+
+    def test_summary_beyond_the_double_range_is_out_of_range(self):
+        big = 1.7976931348623157e308
+        day = 86400
+        s = svcm.summarize_transactions([7, 7, 7], [0, day, 2 * day], [big, big, big], 2 * day)
+        self.assertEqual(s["mean_spend"], [big])  # was inf
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            svcm.summarize_transactions([7, 7, 7], [0, day, day + 60], [big, big, big], 2 * day)
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "value"))
         with self.assertRaises(ValueError):
             svcm.summarize_transactions([1, 2], [0], [1.0, 2.0], 0)
 
@@ -206,6 +215,25 @@ class GammaGammaAndSummaryTests(unittest.TestCase):
         with self.assertRaises(svcm.InvalidInput) as cm:
             g.clv(bg, 2, 30.43, 38.86, 22.35, discount_rate=-1.0)
         self.assertEqual(cm.exception.field, "discount_rate")
+
+    def test_extreme_parameters_give_accurate_values_or_range_errors(self):
+        # mpmath 1.3 reference (hyp2f1 at 60 digits and a posterior
+        # integral agree): a, b huge with a/(a+b) fixed was NaN, then an
+        # error, before the positive-term series.
+        bg = svcm.BGNBD(0.243, 4.414, 1e8, 1e9)
+        self.assertAlmostEqual(bg.expected_purchases(39, 2, 30.43, 38.86),
+                               1.5319423456076186242, delta=1e-13)
+        # b = 1e10 lost 5 digits to cancellation (0.219000816...).
+        bg = svcm.BGNBD(0.243, 4.414, 0.793, 1e10)
+        self.assertAlmostEqual(bg.expected_purchases(39, 0, 0, 38.86),
+                               0.21899986133888841928, delta=1e-13)
+        # A spend beyond the double range is OutOfRange, not inf.
+        g = svcm.GammaGamma(6.25, 1.5, 1e308)
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            g.conditional_expected_spend([1, 2], [1, 1.7976931348623157e308])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "mean_spend"))
+        with self.assertRaises(svcm.OutOfRange):
+            svcm.BGNBD(1.7976931348623157e308, 1, 1, 1).log_likelihood(2, 30, 38)
 
     def test_gammagamma_bad_spend_raises_invalid_input(self):
         with self.assertRaises(svcm.InvalidInput) as cm:

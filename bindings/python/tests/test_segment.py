@@ -239,10 +239,22 @@ class PolicyType(unittest.TestCase):
         self.assertEqual((cm.exception.index, cm.exception.field), (2, "p_alive_min"))
         with self.assertRaises(svcm.FormatError):
             svcm.Policy.from_text("bins = 5\nbins = 6\n")
+        # A decimal beyond the double range is not +inf; "inf" is.
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Policy.from_text("vip_min_monetary = 1e999\n")
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "vip_min_monetary"))
+        self.assertEqual(svcm.Policy.from_text("vip_min_monetary = inf").vip_min_monetary,
+                         float("inf"))
         self.assertTrue(issubclass(svcm.FormatError, ValueError))
 
 
 class Summary(unittest.TestCase):
+    def test_summary_beyond_the_double_range_is_out_of_range(self):
+        big = 1.7976931348623157e308
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            svcm.tier_summary([0, 0, 0], [1, 2, 3], [1, 1, 1], [1, big, big])
+        self.assertEqual((cm.exception.index, cm.exception.field), (2, "monetary"))
+
     def test_summary_of_the_hand_worked_population(self):
         s = svcm.tier_summary(WANT_TIERS, POP_R, POP_F, POP_M, r=WANT_R, f=WANT_F, m=WANT_M)
         self.assertEqual(len(s), 5)
@@ -344,6 +356,30 @@ class RecordsFitAndChecks(unittest.TestCase):
             svcm.segment_records([(1, 5, 1)])
         with self.assertRaises(TypeError):
             svcm.segment_records([(1.5, 5, 1, 1)])
+
+    def test_records_emptied_by_a_value_while_being_read_are_read_as_given(self):
+        # A recency whose __float__ empties the outer list, or its own record
+        # list, made the loop read past the end of the list (a segfault):
+        # the records are now read from a snapshot taken at the call.
+        class Emptying:
+            def __init__(self, target):
+                self.target = target
+
+            def __float__(self):
+                self.target.clear()
+                return 1.0
+
+        recs = [[i, 1.0, 2.0, 3.0] for i in range(50)]
+        recs[0][1] = Emptying(recs)
+        res = svcm.segment_records(recs)
+        self.assertEqual(len(res.tiers), 50)
+        self.assertEqual(recs, [])
+        rec = [0, 1.0, 2.0, 3.0, 5.0, 0.5]
+        rec[1] = Emptying(rec)
+        res = svcm.segment_records([rec], edges=EDGES)
+        self.assertEqual(res.reason_names[res.reasons[0]], "potential_new")  # tenure 5 < 90
+        with self.assertRaises(TypeError):
+            svcm.segment_records(5)
 
     def test_records_and_columns_agree_with_fitted_edges(self):
         rng = random.Random(11)
