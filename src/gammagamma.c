@@ -321,8 +321,9 @@ int svcm_clv(const svcm_bgnbd_params *bgnbd, const svcm_gammagamma_params *spend
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "bgnbd is NULL");
     if (out == NULL && n > 0)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if (opts->horizon < 1)
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "horizon", "horizon must be >= 1");
+    if (opts->horizon < 1 || opts->horizon > SVCM_CLV_MAX_HORIZON)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "horizon",
+                           "horizon must be 1..%u periods", SVCM_CLV_MAX_HORIZON);
     if (!(opts->period_length > 0.0) || !isfinite(opts->period_length))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "period_length",
                            "period_length must be finite and > 0");

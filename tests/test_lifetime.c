@@ -918,6 +918,13 @@ static void test_clv_bad_options_and_records_are_einval(void **state)
         assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, &o, out, &err), SVCM_EINVAL);
         assert_string_equal(err.field, fields[k]);
     }
+    /* A horizon past the cap is refused up front (it would run for hours). */
+    svcm_clv_options_init(&o);
+    o.horizon = SVCM_CLV_MAX_HORIZON + 1;
+    assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, &o, out, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "horizon");
+    o.horizon = 4000000000u;
+    assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, &o, out, &err), SVCM_EINVAL);
     assert_true(out[0] == -7);
     assert_int_equal(svcm_clv(NULL, &gg, x, tx, T, m, 2, NULL, out, &err), SVCM_EINVAL);
     assert_int_equal(svcm_clv(&published, &gg, x, tx, T, m, 2, NULL, out, &err), SVCM_OK);

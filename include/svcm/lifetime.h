@@ -290,9 +290,14 @@ SVCM_API int svcm_gammagamma_conditional_spend(const svcm_gammagamma_params *par
                                                const double *x, const double *mean_spend,
                                                size_t n, double *out, svcm_error *err);
 
+/** @brief Most periods svcm_clv() sums (each costs two series per customer). */
+#ifndef SVCM_CLV_MAX_HORIZON
+#define SVCM_CLV_MAX_HORIZON 12000u
+#endif
+
 /** @brief Settings of svcm_clv(). */
 typedef struct svcm_clv_options {
-    /** Number of future periods summed; default 12. Must be >= 1. */
+    /** Number of future periods summed; default 12; 1..SVCM_CLV_MAX_HORIZON. */
     unsigned horizon;
     /** Length of one period in the time unit of t_x and T; default
      *  365.25 / 12 / 7 = 4.348 (a month, when times are in weeks). > 0. */
