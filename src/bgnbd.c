@@ -22,32 +22,15 @@ void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts)
     opts->gtol = 1e-9;
 }
 
-static int check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err)
-{
-    if (opts->max_iter == 0)
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_iter", "max_iter must be >= 1");
-    if (!(opts->gtol > 0.0) || !isfinite(opts->gtol))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "gtol", "gtol must be finite and > 0");
-    return SVCM_OK;
-}
-
-static int check_param(double v, const char *name, svcm_error *err)
-{
-    if (!(v > 0.0) || !isfinite(v))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, name, "%s must be finite and > 0",
-                           name);
-    return SVCM_OK;
-}
-
 static int check_params(const svcm_bgnbd_params *p, svcm_error *err)
 {
     if (p == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "params is NULL");
     int rc;
-    if ((rc = check_param(p->r, "r", err)) != SVCM_OK ||
-        (rc = check_param(p->alpha, "alpha", err)) != SVCM_OK ||
-        (rc = check_param(p->a, "a", err)) != SVCM_OK ||
-        (rc = check_param(p->b, "b", err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_positive(p->r, "r", err)) != SVCM_OK ||
+        (rc = svcm__lifetime_check_positive(p->alpha, "alpha", err)) != SVCM_OK ||
+        (rc = svcm__lifetime_check_positive(p->a, "a", err)) != SVCM_OK ||
+        (rc = svcm__lifetime_check_positive(p->b, "b", err)) != SVCM_OK)
         return rc;
     return SVCM_OK;
 }
@@ -341,7 +324,7 @@ int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n
     }
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    int rc = check_fit_options(opts, err);
+    int rc = svcm__lifetime_check_fit_options(opts, err);
     if (rc != SVCM_OK)
         return rc;
     if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)

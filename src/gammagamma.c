@@ -9,22 +9,14 @@
 #include "optimize.h"
 #include "svcm/lifetime.h"
 
-static int check_param(double v, const char *name, svcm_error *err)
-{
-    if (!(v > 0.0) || !isfinite(v))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, name, "%s must be finite and > 0",
-                           name);
-    return SVCM_OK;
-}
-
 static int check_params(const svcm_gammagamma_params *p, svcm_error *err)
 {
     if (p == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "params is NULL");
     int rc;
-    if ((rc = check_param(p->p, "p", err)) != SVCM_OK ||
-        (rc = check_param(p->q, "q", err)) != SVCM_OK ||
-        (rc = check_param(p->gamma, "gamma", err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_positive(p->p, "p", err)) != SVCM_OK ||
+        (rc = svcm__lifetime_check_positive(p->q, "q", err)) != SVCM_OK ||
+        (rc = svcm__lifetime_check_positive(p->gamma, "gamma", err)) != SVCM_OK)
         return rc;
     return SVCM_OK;
 }
@@ -163,11 +155,10 @@ int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
     }
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if (opts->max_iter == 0)
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_iter", "max_iter must be >= 1");
-    if (!(opts->gtol > 0.0) || !isfinite(opts->gtol))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "gtol", "gtol must be finite and > 0");
-    int rc = check_spend_records(x, mean_spend, n, true, err);
+    int rc = svcm__lifetime_check_fit_options(opts, err);
+    if (rc != SVCM_OK)
+        return rc;
+    rc = check_spend_records(x, mean_spend, n, true, err);
     if (rc != SVCM_OK)
         return rc;
     size_t used = 0;

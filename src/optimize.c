@@ -1,5 +1,5 @@
-/* BFGS on a few log-parameters, and digamma: the numerics shared by the
- * BG/NBD and Gamma-Gamma fits. */
+/* BFGS on a few log-parameters, digamma, and the parameter checks: what the
+ * BG/NBD and Gamma-Gamma models share. */
 #include <math.h>
 #include <string.h>
 
@@ -148,4 +148,21 @@ int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *
     }
     *fmin = fx;
     return max_abs(g, dim) <= gtol ? SVCM_OK : SVCM_ENOCONV;
+}
+
+int svcm__lifetime_check_positive(double v, const char *name, svcm_error *err)
+{
+    if (!(v > 0.0) || !isfinite(v))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, name, "%s must be finite and > 0",
+                           name);
+    return SVCM_OK;
+}
+
+int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err)
+{
+    if (opts->max_iter == 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_iter", "max_iter must be >= 1");
+    if (!(opts->gtol > 0.0) || !isfinite(opts->gtol))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "gtol", "gtol must be finite and > 0");
+    return SVCM_OK;
 }

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "svcm/lifetime.h"
+
 /* Largest number of variables svcm__bfgs() handles. */
 #define SVCM__BFGS_MAX_DIM 4
 
@@ -26,11 +28,14 @@ int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *
  * relative: recurrence up to x >= 10, then the asymptotic series. */
 double svcm__digamma(double x);
 
-struct svcm_bgnbd_params;
-
 /* E[Y(t) | x, t_x, T] of one valid record (bgnbd.c), for svcm_clv():
  * SVCM_OK or SVCM_ENOCONV, *out written only on success. */
-int svcm__bgnbd_expected_one(const struct svcm_bgnbd_params *p, double t, double x, double tx,
+int svcm__bgnbd_expected_one(const svcm_bgnbd_params *p, double t, double x, double tx,
                              double T, double *out);
+
+/* Parameter and option checks shared by both models: SVCM_OK, or
+ * SVCM_EINVAL naming the field. */
+int svcm__lifetime_check_positive(double v, const char *name, svcm_error *err);
+int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err);
 
 #endif /* SVCM_OPTIMIZE_H */
