@@ -142,7 +142,8 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
         pos = end + 1;
     }
     if (t.rows == 0)
-        return svcm__error(err, SVCM_EFORMAT, line, "rows", "no rows in the table text");
+        return svcm__error(err, SVCM_EFORMAT, line > 0 ? line : SVCM_NO_INDEX, "rows",
+                           "no rows in the table text");
     *out = t;
     return SVCM_OK;
 }

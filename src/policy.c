@@ -173,7 +173,7 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
         while (eq < b && text[eq] != '=')
             eq++;
         if (eq == b)
-            return svcm__error(err, SVCM_EFORMAT, line, NULL,
+            return svcm__error(err, SVCM_EFORMAT, line, "line",
                                "line %zu: expected 'key = value'", line);
         size_t ke = eq;
         while (ke > a && is_space(text[ke - 1]))

@@ -141,6 +141,10 @@ static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
     assert_int_equal(parse("\n\nchurn_days = soon\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.index, 3);
     assert_string_equal(err.field, "churn_days");
+    /* A line without '=' names the line (found by the policy fuzzer). */
+    assert_int_equal(parse("bins = 5\nx\n", &p, &err), SVCM_EFORMAT);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "line");
     assert_int_equal(parse("bins = 5.5\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.index, 1);
     assert_string_equal(err.field, "bins");

@@ -500,6 +500,10 @@ static void test_itil_bad_text_is_format_error_with_line(void **state)
     assert_int_equal(svcm_itil_table_parse(many, strlen(many), &t, &err), SVCM_EFORMAT);
     assert_int_equal(err.index, 17);
     assert_int_equal(svcm_itil_table_parse(NULL, 0, &t, &err), SVCM_EINVAL);
+    /* Empty text has no line to name (found by the itil_table_parse fuzzer). */
+    assert_int_equal(svcm_itil_table_parse("", 0, &t, &err), SVCM_EFORMAT);
+    assert_true(err.index == SVCM_NO_INDEX);
+    assert_string_equal(err.field, "rows");
 }
 
 /* ------------------------------------------------------------------- ordering */

@@ -352,7 +352,8 @@ SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error 
  * @param len its length in bytes.
  * @param[out] out the policy, written only on success.
  * @param[out] err optional: index = 1-based line number, field = the key
- *             (static string; "key" for an unknown key); on a range error
+ *             (static string; "key" for an unknown key, "line" for a line
+ *             without '='); on a range error
  *             found after reading (e.g. key_min_score above bins) the index
  *             is the line of that key, or SVCM_NO_INDEX if it was defaulted.
  * @return SVCM_OK; SVCM_EFORMAT for a line without '=', an unknown or

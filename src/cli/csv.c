@@ -210,7 +210,8 @@ int cli_parse_double(const cli_field *f, double *out)
     char *end;
     errno = 0;
     double v = strtod(tmp, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v))
+    /* end must reach the field's end: a NUL inside the field ends tmp early. */
+    if (end != tmp + (e - b) || errno == ERANGE || !isfinite(v))
         return -1;
     *out = v;
     return 0;
@@ -228,7 +229,7 @@ int cli_parse_int64(const cli_field *f, int64_t *out)
     char *end;
     errno = 0;
     long long v = strtoll(tmp, &end, 10);
-    if (*end != '\0' || errno == ERANGE)
+    if (end != tmp + (e - b) || errno == ERANGE)
         return -1;
     *out = (int64_t)v;
     return 0;

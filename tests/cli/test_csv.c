@@ -147,6 +147,15 @@ static void test_field_parsers_are_strict(void **state)
     assert_int_equal(cli_parse_int64(&f, &i), -1);
     f = F("99999999999999999999");
     assert_int_equal(cli_parse_int64(&f, &i), -1);
+    /* A NUL inside a field ends the C string early: the field is still
+     * rejected (found by the cli_csv fuzzer). */
+    cli_field nul = {"176\0x", 5};
+    assert_int_equal(cli_parse_double(&nul, &d), -1);
+    assert_int_equal(cli_parse_int64(&nul, &i), -1);
+    assert_int_equal(cli_parse_instant(&nul, &i), -1);
+    cli_field nul1 = {"\0", 1};
+    assert_int_equal(cli_parse_double(&nul1, &d), -1);
+    assert_int_equal(cli_parse_instant(&nul1, &i), -1);
     f = F("x");
     cli_field hdr[3] = {F(" id "), F("name"), F("x")};
     assert_int_equal(cli_csv_column(hdr, 3, "id"), 0);

@@ -1,0 +1,91 @@
+/* Helpers shared by the libFuzzer targets: a check that aborts (so libFuzzer
+ * records the input as a crash) and a reader that takes fixed-size values
+ * off the front of the fuzz input. */
+#ifndef SVCM_FUZZ_H
+#define SVCM_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <svcm/common.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A property the library promises; a failure is a bug, not bad input. */
+#define FUZZ_CHECK(cond)                                                       \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__,         \
+                    __LINE__, #cond);                                          \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+
+/* SVCM_FUZZ_LENIENT=1 in the environment skips the checks of error details
+ * and of NUL bytes in accepted CSV numbers, so that a known finding of that
+ * kind does not stop the search for others (see README.md). Off by default. */
+static inline int fuzz_lenient(void)
+{
+    static int lenient = -1;
+    if (lenient < 0) {
+        const char *v = getenv("SVCM_FUZZ_LENIENT");
+        lenient = v != NULL && v[0] == '1';
+    }
+    return lenient;
+}
+
+typedef struct fuzz_reader {
+    const uint8_t *p;
+    size_t n;
+} fuzz_reader;
+
+/* The next k bytes little-endian (zero-padded once the input runs out). */
+static inline uint64_t fuzz_take(fuzz_reader *r, size_t k)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (r->n > 0) {
+            v |= (uint64_t)r->p[0] << (8 * i);
+            r->p++;
+            r->n--;
+        }
+    }
+    return v;
+}
+
+/* Copy of data with a NUL after it, for code that might read a C string. */
+static inline char *fuzz_strdup(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    if (s != NULL) {
+        if (size > 0)
+            memcpy(s, data, size);
+        s[size] = '\0';
+    }
+    return s;
+}
+
+/* The error detail of a refused text: the status, a message, and a 1-based
+ * line number within the text, or the line just after it (a record missing
+ * at the end), or SVCM_NO_INDEX where the header allows it. */
+static inline void fuzz_check_line_error(const svcm_error *err, int rc, const uint8_t *data,
+                                         size_t size, int no_index_ok)
+{
+    if (fuzz_lenient())
+        return;
+    size_t lines = 1;
+    for (size_t i = 0; i < size; i++)
+        lines += data[i] == '\n';
+    FUZZ_CHECK(err->code == rc);
+    FUZZ_CHECK(err->message[0] != '\0');
+    FUZZ_CHECK(memchr(err->message, '\0', sizeof err->message) != NULL);
+    if (err->index == SVCM_NO_INDEX)
+        FUZZ_CHECK(no_index_ok);
+    else
+        FUZZ_CHECK(err->index >= 1 && err->index <= lines + 1);
+}
+
+#endif /* SVCM_FUZZ_H */
