@@ -96,7 +96,7 @@ static double lgamma_ratio(double y, double d)
     if (d == 0.0)
         return 0.0;
     if (y < 10.0)
-        return lgamma(y + d) - lgamma(y); /* |lgamma(y)| is small here */
+        return svcm__lgamma(y + d) - svcm__lgamma(y); /* |lgamma(y)| is small here */
     double yd = y + d;
     return (y - 0.5) * log1p(d / y) + d * (log(yd) - 1.0) + (stirling_tail(yd) - stirling_tail(y));
 }
@@ -258,8 +258,8 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
     double r = exp(theta[0]), al = exp(theta[1]), a = exp(theta[2]), b = exp(theta[3]);
     if (!(r > 0.0 && al > 0.0 && a > 0.0 && b > 0.0) || !isfinite(r + al + a + b))
         return NAN;
-    double lal = log(al), lgr = lgamma(r), psr = svcm__digamma(r);
-    double lgb = lgamma(b), lgab = lgamma(a + b), psb = svcm__digamma(b),
+    double lal = log(al), lgr = svcm__lgamma(r), psr = svcm__digamma(r);
+    double lgb = svcm__lgamma(b), lgab = svcm__lgamma(a + b), psb = svcm__digamma(b),
            psab = svcm__digamma(a + b), la = log(a);
     double ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0;
     double px = -1.0, pT = -1.0;
@@ -269,7 +269,7 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
         double x = q->x, rx = r + x;
         if (x != px) {
             double psabx = svcm__digamma(a + b + x);
-            cx = lgamma(rx) - lgr + r * lal + lgamma(b + x) - lgamma(a + b + x) - lgb + lgab;
+            cx = svcm__lgamma(rx) - lgr + r * lal + svcm__lgamma(b + x) - svcm__lgamma(a + b + x) - lgb + lgab;
             drx = svcm__digamma(rx) - psr + lal;
             dax = psab - psabx;
             dbx = svcm__digamma(b + x) - psabx - psb + psab;

@@ -63,7 +63,7 @@ static double log_g_plus_mx(double g, double m, double x)
 static double row_loglik(const svcm_gammagamma_params *P, double x, double m)
 {
     double px = P->p * x, q = P->q, g = P->gamma;
-    return lgamma(px + q) - lgamma(px) - lgamma(q) + q * log(g) + (px - 1.0) * log(m) +
+    return svcm__lgamma(px + q) - svcm__lgamma(px) - svcm__lgamma(q) + q * log(g) + (px - 1.0) * log(m) +
            px * log(x) - (px + q) * log_g_plus_mx(g, m, x);
 }
 
@@ -119,7 +119,7 @@ static double spend_objective(const double *theta, double *grad, void *vctx)
     double p = exp(theta[0]), q = exp(theta[1]), g = exp(theta[2]);
     if (!(p > 0.0 && q > 0.0 && g > 0.0) || !isfinite(p + q + g))
         return NAN;
-    double lgq = lgamma(q), psq = svcm__digamma(q), lg = log(g);
+    double lgq = svcm__lgamma(q), psq = svcm__digamma(q), lg = log(g);
     double ll = 0.0, gp = 0.0, gq = 0.0, gg = 0.0;
     double px_prev = -1.0, cx = 0.0, dpx = 0.0, psx = 0.0;
     for (size_t i = 0; i < c->n; i++) {
@@ -127,7 +127,7 @@ static double spend_objective(const double *theta, double *grad, void *vctx)
         double px = p * w->x;
         if (w->x != px_prev) {
             psx = svcm__digamma(px + q);
-            cx = lgamma(px + q) - lgamma(px) - lgq + q * lg;
+            cx = svcm__lgamma(px + q) - svcm__lgamma(px) - lgq + q * lg;
             dpx = psx - svcm__digamma(px);
             px_prev = w->x;
         }

@@ -44,4 +44,16 @@ int svcm__error(svcm_error *err, int code, size_t index, const char *field,
 
 static inline bool svcm__finite(double x) { return isfinite(x) != 0; }
 
+/* log|Gamma(x)| without a data race: lgamma() stores the sign in the global
+ * signgam, so two threads calling it race (ThreadSanitizer reports it);
+ * lgamma_r() returns the sign instead. lgamma_r is in the libm of glibc, musl
+ * and the BSDs (the build checks for it) but strict C11 headers do not
+ * declare it. */
+double lgamma_r(double x, int *sign);
+static inline double svcm__lgamma(double x)
+{
+    int sign;
+    return lgamma_r(x, &sign);
+}
+
 #endif /* SVCM_INTERNAL_H */

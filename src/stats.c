@@ -114,7 +114,7 @@ static double ibeta(double a, double b, double x, double y)
         return 0.0;
     if (y <= 0.0)
         return 1.0;
-    double lfront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log(y);
+    double lfront = svcm__lgamma(a + b) - svcm__lgamma(a) - svcm__lgamma(b) + a * log(x) + b * log(y);
     if (x < (a + 1.0) / (a + b + 2.0))
         return exp(lfront) * beta_cf(a, b, x) / a;
     return 1.0 - exp(lfront) * beta_cf(b, a, y) / b;
@@ -137,7 +137,7 @@ static double t_pdf(double t, double df)
 {
     if (isinf(df) || df > 1e12)
         return exp(-0.5 * t * t) / SVCM__SQRT2PI;
-    double lc = lgamma(0.5 * (df + 1.0)) - lgamma(0.5 * df) - 0.5 * log(df * SVCM__PI);
+    double lc = svcm__lgamma(0.5 * (df + 1.0)) - svcm__lgamma(0.5 * df) - 0.5 * log(df * SVCM__PI);
     return exp(lc - 0.5 * (df + 1.0) * log1p(t * t / df));
 }
 
