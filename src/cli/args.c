@@ -104,7 +104,8 @@ void cli_common_or_file(cli_args *a, cli_common *c, const char **file)
 
 int cli_read_file(const char *path, char **text, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
         return -1;
     size_t cap = 0, n = 0;
@@ -115,7 +116,8 @@ int cli_read_file(const char *path, char **text, size_t *len)
             char *p = cap <= ((size_t)1 << 28) ? realloc(buf, cap) : NULL;
             if (p == NULL) {
                 free(buf);
-                fclose(f);
+                if (!is_stdin)
+                    fclose(f);
                 errno = cap > ((size_t)1 << 28) ? EFBIG : ENOMEM;
                 return -1;
             }
@@ -127,7 +129,8 @@ int cli_read_file(const char *path, char **text, size_t *len)
             break;
     }
     int bad = ferror(f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (bad) {
         free(buf);
         errno = EIO;

@@ -48,8 +48,8 @@ bool cli_common_opt(cli_args *a, cli_common *c);
  * (usage error), else the single input file (a second one is a usage
  * error). */
 void cli_common_or_file(cli_args *a, cli_common *c, const char **file);
-/* Read a whole file (at most 256 MiB) into a malloc'ed buffer with a NUL
- * after the last byte. Returns 0, or -1 with errno set. */
+/* Read a whole file ("-": standard input; at most 256 MiB) into a malloc'ed
+ * buffer with a NUL after the last byte. Returns 0, or -1 with errno set. */
 int cli_read_file(const char *path, char **text, size_t *len);
 /* Print "svcm CMD: message" and exit 2. */
 #if defined(__GNUC__) || defined(__clang__)

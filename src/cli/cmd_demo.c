@@ -30,7 +30,11 @@ static int write_file(const char *dir, const char *name, gen_fn gen, uint64_t se
         fprintf(stderr, "svcm demo: write error on %s\n", path);
         return -1;
     }
-    return cli_out_commit(&o);
+    if (cli_out_commit(&o) != 0) {
+        fprintf(stderr, "svcm demo: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* Run a subcommand with the given arguments, after a heading. */
@@ -119,7 +123,11 @@ static int write_cycle(const char *path)
     }
     fwrite(text, 1, len, out.f);
     free(text);
-    return cli_out_commit(&out);
+    if (cli_out_commit(&out) != 0) {
+        fprintf(stderr, "svcm demo: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 int cli_cmd_demo(int argc, char **argv)

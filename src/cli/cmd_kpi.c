@@ -547,7 +547,13 @@ static int sniff(const char *path, char sep, const cli_common *c, int *is_ticket
             rc = -1;
         }
     } else {
-        fprintf(stderr, "svcm kpi: %s: no header row\n", path);
+        if (rc == 0 && ferror(f))
+            fprintf(stderr, "svcm kpi: %s: read error\n", path);
+        else if (rc == 0)
+            fprintf(stderr, "svcm kpi: %s: no header row\n", path);
+        else
+            fprintf(stderr, "svcm kpi: %s:%llu:%llu: %s\n", path,
+                    (unsigned long long)r.error_line, (unsigned long long)r.error_col, r.error);
         rc = -1;
     }
     cli_csv_close(&r);
@@ -587,6 +593,9 @@ int cli_cmd_kpi(int argc, char **argv)
     }
     if (file == NULL)
         cli_usage_error(&a, "no input file");
+    if (strcmp(file, "-") == 0)
+        cli_usage_error(&a, "needs a file, not standard input: it reads the header once to "
+                            "tell tickets from survey answers, then the whole file");
     int is_tickets = 0;
     if (sniff(file, ',', &o.c, &is_tickets) != 0)
         return CLI_EXIT_DATA;

@@ -172,6 +172,9 @@ int cli_cmd_pdca(int argc, char **argv)
     int code = CLI_EXIT_DATA;
     if (bad) {
         fprintf(stderr, "svcm pdca: out of memory\n");
+    } else if (c.svg && !have_check) {
+        /* Refused before anything is written: no report without its chart. */
+        fprintf(stderr, "svcm pdca: --svg needs a cycle that has been checked\n");
     } else {
         cli_table *tables[] = {&cyc, &acts, &check, &sig, &aud};
         const char *keys[] = {"cycle", "actions", "check", "signals", "audit"};
@@ -181,7 +184,7 @@ int cli_cmd_pdca(int argc, char **argv)
         /* Samples in time order as recorded; baseline first. */
         size_t n = info.n_samples, nb = 0;
         double *v = malloc((n ? n : 1) * sizeof *v);
-        size_t *sg = malloc((have_check && r.n_signals ? r.n_signals : 1) * sizeof *sg);
+        size_t *sg = malloc((r.n_signals ? r.n_signals : 1) * sizeof *sg);
         size_t m = 0;
         if (v && sg) {
             for (int pass = 0; pass < 2; pass++)
@@ -194,27 +197,21 @@ int cli_cmd_pdca(int argc, char **argv)
                         nb++;
                 }
             size_t ns = 0;
-            if (have_check)
-                for (size_t k = 0; k < r.n_signals; k++)
-                    sg[ns++] = nb + r.signals[k].index; /* after-sample index -> chart index */
-            double centre = have_check ? r.limits.center : NAN, sigma = have_check ? r.limits.sigma : 0;
-            if (!have_check) {
-                fprintf(stderr, "svcm pdca: --svg needs a cycle that has been checked\n");
+            for (size_t k = 0; k < r.n_signals; k++)
+                sg[ns++] = nb + r.signals[k].index; /* after-sample index -> chart index */
+            cli_out o;
+            char title[160];
+            snprintf(title, sizeof title, "%s: %s (XmR chart of the baseline)", info.title,
+                     info.metric);
+            if (cli_out_open(&o, c.svg) != 0) {
+                fprintf(stderr, "svcm pdca: cannot write %s: %s\n", c.svg, strerror(errno));
+                code = CLI_EXIT_DATA;
+            } else if (cli_svg_control(o.f, title, v, m, nb, r.limits.center, r.limits.sigma, sg,
+                                       ns) != 0) {
+                cli_out_abort(&o);
                 code = CLI_EXIT_DATA;
             } else {
-                cli_out o;
-                char title[160];
-                snprintf(title, sizeof title, "%s: %s (XmR chart of the baseline)", info.title,
-                         info.metric);
-                if (cli_out_open(&o, c.svg) != 0) {
-                    fprintf(stderr, "svcm pdca: cannot write %s: %s\n", c.svg, strerror(errno));
-                    code = CLI_EXIT_DATA;
-                } else if (cli_svg_control(o.f, title, v, m, nb, centre, sigma, sg, ns) != 0) {
-                    cli_out_abort(&o);
-                    code = CLI_EXIT_DATA;
-                } else {
-                    code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
-                }
+                code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
             }
         } else {
             code = CLI_EXIT_DATA;

@@ -162,6 +162,17 @@ done:
     return code;
 }
 
+/* The file's column for a library field name (names as in svcm_customers). */
+static const char *column_of(const seg_run *s, const char *field)
+{
+    static const char *const fields[] = {"id", "recency", "frequency", "monetary", "tenure",
+                                         "p_alive"};
+    for (size_t i = 0; field && i < sizeof fields / sizeof fields[0]; i++)
+        if (strcmp(field, fields[i]) == 0)
+            return s->cols[i].name;
+    return field ? field : "?";
+}
+
 /* Load one file and segment it. Returns 0 or an exit code. */
 static int seg_load_and_assign(const char *path, char sep, const seg_cols *names,
                                const svcm_segment_policy *pol, const seg_lifetime *lt,
@@ -211,9 +222,9 @@ static int seg_load_and_assign(const char *path, char sep, const seg_cols *names
         rc = svcm_segment_summarize(&c, s->tiers, s->r, s->f, s->m, s->summary, &err);
     if (rc != SVCM_OK) {
         if (err.index != SVCM_NO_INDEX && err.index < n)
-            fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu), field '%s': %s\n", path,
-                    cli_str(&s->data, &s->cols[0], err.index), err.index + 1,
-                    err.field ? err.field : "?", err.message);
+            fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu), column '%s': %s\n",
+                    path, cli_str(&s->data, &s->cols[0], err.index), err.index + 1,
+                    column_of(s, err.field), err.message);
         else
             fprintf(stderr, "svcm segment: %s: %s\n", path,
                     err.message[0] ? err.message : svcm_strerror(rc));

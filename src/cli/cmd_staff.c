@@ -37,6 +37,25 @@ static int add_row(cli_table *t, const svcm_erlang_result *r, const char *note)
     return rc;
 }
 
+/* The option a library field name came from. */
+static const char *option_of(const char *field)
+{
+    static const char *const map[][2] = {
+        {"calls", "--calls"},
+        {"aht_s", "--aht"},
+        {"interval_s", "--interval"},
+        {"target_sl", "--target-sl"},
+        {"target_answer_s", "--target-s"},
+        {"max_occupancy", "--max-occupancy"},
+        {"max_asa_s", "--max-asa"},
+        {"shrinkage", "--shrinkage"},
+    };
+    for (size_t i = 0; field && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(field, map[i][0]) == 0)
+            return map[i][1];
+    return field ? field : "input";
+}
+
 int cli_cmd_staff(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "staff"};
@@ -79,8 +98,7 @@ int cli_cmd_staff(int argc, char **argv)
     if (rc == SVCM_OK)
         rc = svcm_erlang_staff(traffic, aht, &o, &best, &err);
     if (rc != SVCM_OK) {
-        fprintf(stderr, "svcm staff: %s%s%s: %s\n", err.field ? "--" : "",
-                err.field ? err.field : "", err.field ? "" : "input",
+        fprintf(stderr, "svcm staff: %s: %s\n", option_of(err.field),
                 err.message[0] ? err.message : svcm_strerror(rc));
         return CLI_EXIT_DATA;
     }

@@ -71,7 +71,9 @@ int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, siz
     }
     int rc = cli_csv_next(&r);
     if (rc <= 0) {
-        if (rc == 0)
+        if (rc == 0 && ferror(in))
+            fprintf(stderr, "svcm %s: %s: read error\n", cmd, path);
+        else if (rc == 0)
             fprintf(stderr, "svcm %s: %s: empty file (a header row is required)\n", cmd, path);
         else
             fprintf(stderr, "svcm %s: %s:%llu:%llu: %s\n", cmd, path,

@@ -21,6 +21,12 @@ def run(*args, cwd=None):
     return subprocess.run([SVCM, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
+def run_bytes(*args):
+    r = subprocess.run([SVCM, *args], capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
 class Basics(unittest.TestCase):
     def test_version_help_and_unknown_command(self):
         r = run("--version")
@@ -339,6 +345,876 @@ class Demo(unittest.TestCase):
             r = run("pdca", bad)
             self.assertEqual(r.returncode, 1)
             self.assertIn("bad.pdca:", r.stderr)
+
+
+
+class Usage(unittest.TestCase):
+    """Option parsing: every malformed command line exits 2 and says why."""
+
+    def usage(self, *args, says):
+        r = run(*args)
+        self.assertEqual(r.returncode, 2, (args, r.stderr))
+        self.assertIn(says, r.stderr, args)
+        self.assertEqual(r.stdout, "", args)
+        return r
+
+    def test_every_help_mentions_its_options(self):
+        for cmd, opt in (("kpi", "--calendar"), ("priority", "--table"), ("pdca", "--as-of"),
+                         ("segment", "--migrate"), ("staff", "--shrinkage"), ("demo", "--data-only")):
+            for flag in ("--help", "-h"):
+                r = run(cmd, flag)
+                self.assertEqual(r.returncode, 0, cmd)
+                self.assertIn(opt, r.stdout, cmd)
+        self.assertEqual(run("-h").returncode, 0)
+        self.assertIn("unknown command 'frobnicate'", run("frobnicate").stderr)
+        self.assertIn("usage: svcm", run().stderr)
+
+    def test_option_values(self):
+        self.usage("kpi", "f.csv", "--format", says="option --format needs a value")
+        self.usage("kpi", "f.csv", "--format=yaml", says="not 'yaml'")
+        self.usage("kpi", "f.csv", "--bogus", says="unknown option '--bogus'")
+        self.usage("kpi", "a.csv", "b.csv", says="one input file expected, got 'b.csv' too")
+        self.usage("kpi", "--by", "channel", says="no input file")
+        self.usage("priority", says="no input file")
+        self.usage("pdca", says="no input file")
+        self.usage("staff", "--calls", "1e999", "--aht", "1", "--interval", "1", says="'1e999' is not a number")
+        self.usage("staff", "--calls", "", "--aht", "1", "--interval", "1", says="--calls")
+        self.usage("staff", "--calls", "1", "--aht", "1", says="--calls, --aht and --interval are required")
+        self.usage("staff", "--calls", "1", "--aht", "1", "--interval", "1", "extra", says="unknown argument 'extra'")
+        self.usage("staff", "--calls=1", "--aht=1", "--interval=1", "--svg", "x.svg",
+                   says="--svg is not available for staff")
+        self.usage("priority", "p.csv", "--top", "-1", says="--top: '-1' is not an integer in 0..")
+        self.usage("priority", "p.csv", "--top", "3x", says="'3x' is not an integer")
+        self.usage("priority", "p.csv", "--now", "yesterday", says="--now: 'yesterday' is not an instant")
+        self.usage("kpi", "f.csv", "--now", "2026-13-01", says="is not an instant")
+        self.usage("pdca", "c.pdca", "--as-of", "soon", says="--as-of: 'soon' is not an instant")
+        self.usage("kpi", "f.csv", "--confidence", "0", says="--confidence must be between 0 and 1")
+        self.usage("demo", "--customers", "0", says="--customers: '0' is not an integer in 1..100000000")
+        self.usage("demo", "--tickets", "many", says="--tickets")
+        self.usage("demo", "--answers", "-5", says="--answers")
+        self.usage("demo", "--colour", says="unknown argument '--colour'")
+
+    def test_durations_take_units_and_reject_the_rest(self):
+        for bad in ("", "-1", "5w", "1hh", "nan", "1e999"):
+            self.usage("kpi", "t.csv", "--response-target", bad, says="is not a duration")
+        self.usage("kpi", "t.csv", "--resolution-target=2y", says="--resolution-target: '2y'")
+
+    def test_col_needs_field_equals_column_and_is_bounded(self):
+        for bad in ("nps", "=x", "nps="):
+            self.usage("kpi", "f.csv", "--col", bad, says=f"--col needs FIELD=COLUMN, got '{bad}'")
+        many = []
+        for i in range(33):
+            many += ["--col", f"f{i}=c{i}"]
+        self.usage("kpi", "f.csv", *many, says="at most 32 --col options")
+
+    def test_segment_option_conflicts(self):
+        self.usage("segment", "c.csv", "--separator", ";;", says="--separator must be one character")
+        self.usage("segment", "c.csv", "--separator", '"', says="--separator must be one character")
+        self.usage("segment", "c.csv", "--bins", "1", says="--bins: '1' is not an integer in 2..255")
+        self.usage("segment", "c.csv", "--clv-months", "0", says="--clv-months")
+        self.usage("segment", "c.csv", "--discount", "-0.1", says="--discount must be >= 0")
+        self.usage("segment", "c.csv", "--summary-only", "--customers-only", says="exclude each other")
+        self.usage("segment", "--migrate", "old.csv", says="--migrate needs two files")
+        self.usage("segment", "c.csv", "--migrate", "a.csv", "b.csv", says="give either FILE or --migrate")
+        self.usage("segment", "--migrate", "a.csv", "b.csv", "--svg", "x.svg", says="--svg is not available with --migrate")
+        self.usage("segment", "--migrate", "a.csv", "b.csv", "--lifetime", says="--lifetime is not available with --migrate")
+        # The default policy needs key_min_score (4) <= bins: 3 bins is a usage error.
+        self.usage("segment", "c.csv", "--bins", "3", says="--bins 3: key_min_score")
+
+
+class Files(unittest.TestCase):
+    """File handling shared by the commands: missing, empty, malformed, unwritable."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", newline="") as f:
+            f.write(text)
+        return path
+
+    def fails(self, *args, says):
+        r = run(*args)
+        self.assertEqual(r.returncode, 1, (args, r.stderr))
+        self.assertIn(says, r.stderr, args)
+        return r
+
+    CUST = "id,recency_days,frequency,monetary\nA,10,5,100\nB,400,1,5\nC,50,2,30\n"
+
+    def test_errors_name_the_users_words(self):
+        # The file's column, not the library's field name.
+        path = self.write("neg.csv", "id,days_idle,frequency,monetary\nA,1,2,3\nB,-4,2,3\n")
+        self.fails("segment", path, "--col", "recency_days=days_idle",
+                   says="customer 'B' (data row 2), column 'days_idle'")
+        # The option, not the library's field name.
+        r = run("staff", "--calls", "10", "--aht", "100", "--interval", "1800", "--target-sl", "2")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("svcm staff: --target-sl:", r.stderr)
+        # A directory is a read error, not an empty file.
+        self.fails("segment", self.dir, says="read error")
+        # kpi reads its file twice: standard input is refused with the reason.
+        r = run("kpi", "-")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not standard input", r.stderr)
+
+    def test_demo_reports_a_file_it_cannot_write(self):
+        os.makedirs(os.path.join(self.dir, "tickets.csv"))
+        r = run("demo", "--dir", self.dir, "--data-only")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write", r.stderr)
+        self.assertIn("tickets.csv", r.stderr)
+
+    def test_pdca_reads_standard_input(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(run("demo", "--dir", d, "--data-only").returncode, 0)
+            with open(os.path.join(d, "cycle.pdca")) as f:
+                r = subprocess.run([SVCM, "pdca", "-", "--format", "json"], stdin=f,
+                                   capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(json.loads(r.stdout)["cycle"][0]["value"], "Cut email first-response time")
+
+    def test_missing_files_are_named(self):
+        nope = os.path.join(self.dir, "nope.csv")
+        self.fails("segment", nope, says=f"cannot open {nope}: No such file")
+        self.fails("priority", nope, says=f"cannot open {nope}")
+        self.fails("kpi", nope, says=f"cannot open {nope}")
+        self.fails("pdca", nope, says=f"cannot read {nope}")
+        c = self.write("c.csv", self.CUST)
+        self.fails("segment", c, "--policy", nope, says=f"cannot read {nope}")
+        t = self.write("t.csv", "created,first_response,resolved\n2026-03-02T09:00:00Z,,\n")
+        self.fails("kpi", t, "--calendar", nope, says=f"cannot read {nope}")
+        p = self.write("p.csv", "id,tier,impact,severity,value,created,due\n"
+                       "a,vip,team,1,0.5,2026-03-02T09:00:00Z,\n")
+        self.fails("priority", p, "--table", nope, says=f"cannot read {nope}")
+        # A directory is not a readable file either.
+        self.fails("pdca", self.dir, says=f"cannot read {self.dir}")
+
+    def test_header_problems(self):
+        empty = self.write("empty.csv", "")
+        self.fails("segment", empty, says="empty.csv: empty file (a header row is required)")
+        self.fails("kpi", empty, says="empty.csv: no header row")
+        self.fails("segment", self.write("h.csv", "id,recency_days,frequency\nA,1,2\n"),
+                   says="h.csv:1: no column named 'monetary' in the header")
+        self.fails("segment", self.write("q.csv", 'id,"recency_days\n'), says="q.csv:1:")
+        self.fails("kpi", self.write("k.csv", "id,score\nA,5\n"),
+                   says="neither a tickets file (column 'created') nor a survey file")
+        self.fails("segment", self.write("only.csv", "id,recency_days,frequency,monetary\n"),
+                   says="only.csv: no customers")
+
+    def test_rows_must_match_the_header(self):
+        self.fails("segment", self.write("w.csv", self.CUST + "D,1,2\n"),
+                   says="w.csv:5: expected 4 fields as in the header, found 3")
+        self.fails("segment", self.write("e.csv", "id,recency_days,frequency,monetary\n,1,2,3\n"),
+                   says="e.csv:2: column 'id' (field 1): '' empty")
+        self.fails("segment", self.write("b.csv", "id,recency_days,frequency,monetary\nA, ,2,3\n"),
+                   says="column 'recency_days' (field 2): ' ' empty")
+        self.fails("priority", self.write("i.csv", "id,tier,impact,severity,value,created,due\n"
+                                          "a,vip,team,1,0.5,last tuesday,\n"),
+                   says="column 'created' (field 6): 'last tuesday' is not an instant")
+
+    def test_blank_lines_are_skipped_and_stdin_is_dash(self):
+        path = self.write("c.csv", self.CUST.replace("\nB", "\n\nB") + "\n")
+        r = run("segment", path, "--customers-only", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([x["id"] for x in csv.DictReader(io.StringIO(r.stdout))], ["A", "B", "C"])
+        r2 = subprocess.run([SVCM, "segment", "-", "--customers-only", "--format", "csv"], input=self.CUST,
+                            capture_output=True, text=True, timeout=60)
+        self.assertEqual(r2.returncode, 0, r2.stderr)
+        self.assertEqual(r2.stdout, r.stdout)
+
+    def test_unwritable_outputs_fail_and_leave_nothing(self):
+        c = self.write("c.csv", self.CUST)
+        missing_dir = os.path.join(self.dir, "no", "out.txt")
+        self.fails("segment", c, "--output", missing_dir, says=f"cannot write {missing_dir}")
+        self.fails("staff", "--calls", "10", "--aht", "60", "--interval", "1800", "-o", missing_dir,
+                   says=f"cannot write {missing_dir}")
+        # An existing directory as the target: the temporary file is written
+        # next to it but cannot be renamed over it, and is removed.
+        sub = os.path.join(self.dir, "sub")
+        os.mkdir(sub)
+        self.fails("staff", "--calls", "10", "--aht", "60", "--interval", "1800", "--output", sub,
+                   says=f"cannot write {sub}")
+        self.fails("segment", c, "--output", sub, says="write error")
+        self.assertEqual(sorted(os.listdir(self.dir)), ["c.csv", "sub"])
+        self.assertEqual(os.listdir(sub), [])
+        r = self.fails("segment", c, "--svg", missing_dir, says=f"cannot write {missing_dir}")
+        self.assertIn("Tier summary", r.stdout)  # the tables were written first
+
+    def test_output_dash_is_standard_output_and_file_gets_the_same_bytes(self):
+        c = self.write("c.csv", self.CUST)
+        out = os.path.join(self.dir, "o.json")
+        r = run("segment", c, "--format=json", "--output=" + out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
+        r2 = run("segment", c, "--format", "json", "-o", "-")
+        with open(out) as f:
+            self.assertEqual(f.read(), r2.stdout)
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o666 & ~current_umask())
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class Staff(unittest.TestCase):
+    def test_caps_and_shrinkage_change_the_answer(self):
+        # 48 Erlangs as in WithFiles: 54 agents meet 80% in 20 s, but at 54
+        # occupancy is 48/54 = 88.9%; an 85% cap needs 48/0.85 = 56.5 -> 57.
+        # Paid staff with 30% shrinkage: ceil(57 / 0.7) = 82.
+        r = run("staff", "--calls", "360", "--aht", "240", "--interval", "1800", "--target-sl", "0.8",
+                "--target-s", "20", "--max-occupancy", "0.85", "--max-asa", "15", "--shrinkage", "0.3",
+                "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        best = [x for x in rows if x["note"] == "smallest meeting the goals"]
+        self.assertEqual([(x["agents"], x["staff"]) for x in best], [("57", "82")])
+        self.assertEqual([x["agents"] for x in rows], [str(n) for n in range(54, 61)])
+        for x in rows:
+            self.assertEqual(x["note"] == "misses a goal", int(x["agents"]) < 57)
+        r = run("staff", "--calls", "360", "--aht", "240", "--interval", "1800")
+        self.assertIn("goal 80% in 20 s", r.stdout)
+        self.assertRegex(r.stdout, r"\n\s*54\s+54\s+48\.00\s")
+
+    def test_small_counts_start_at_one_agent(self):
+        # 1 call of 60 s in an hour: 1/60 Erlang, one agent is enough; rows
+        # for 1..4 agents.
+        r = run("staff", "--calls", "1", "--aht", "60", "--interval", "3600", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([x["agents"] for x in json.loads(r.stdout)], [1, 2, 3, 4])
+
+    def test_bad_values_name_the_option(self):
+        r = run("staff", "--calls", "-1", "--aht", "240", "--interval", "1800")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--calls", r.stderr)
+        r = run("staff", "--calls", "100", "--aht", "240", "--interval", "1800", "--target-sl", "2")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("service-level goal", r.stderr)
+
+
+class Priority(unittest.TestCase):
+    TEXT = ("id,tier,impact,severity,value,created,due,urgent,resolved\n"
+            "low,regular,individual,4,0.1,2026-03-02T08:00:00Z,2026-03-09T08:00:00Z,0,\n"
+            "fire,vip,organisation,1,0.9,2026-03-02T08:00:00Z,2026-03-02T09:05:00Z,1,\n"
+            "soon,regular,individual,4,0.1,2026-03-02T08:00:00Z,2026-03-02T09:10:00Z,,\n"
+            "done,key,team,2,0.5,2026-03-02T07:00:00Z,,0,2026-03-02T08:30:00Z\n"
+            "later,key,team,2,0.5,2026-03-02T10:00:00Z,,0,\n")
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+        self.path = os.path.join(self.dir, "p.csv")
+        with open(self.path, "w") as f:
+            f.write(self.TEXT)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def ids(self, *args):
+        r = run("priority", self.path, *args, "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return [x["id"] for x in json.loads(r.stdout)]
+
+    def test_resolved_future_and_all(self):
+        at9 = ("--now", "2026-03-02T09:00:00Z")
+        # At 09:00 'done' is resolved (08:30) and 'later' not raised yet.
+        self.assertEqual(sorted(self.ids(*at9)), ["fire", "low", "soon"])
+        self.assertEqual(sorted(self.ids(*at9, "--all")), ["done", "fire", "low", "soon"])
+        # Default --now is the latest created (10:00): 'later' is in.
+        self.assertIn("later", self.ids())
+        self.assertEqual(self.ids(*at9, "--top", "1"), ["fire"])
+        self.assertEqual(self.ids(*at9, "--top", "0"), [])
+        self.assertEqual(len(self.ids(*at9, "--top", "99")), 3)
+
+    def test_itil_table_file_sets_every_priority(self):
+        table = os.path.join(self.dir, "t.txt")
+        with open(table, "w") as f:
+            f.write("# every cell P4\n4 4 4\n4 4 4\n4 4 4\n")
+        r = run("priority", self.path, "--now", "2026-03-02T09:00:00Z", "--table", table, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual({x["priority"] for x in rows}, {"P4"})
+        self.assertEqual(rows[0]["due"], "2026-03-02T09:05:00Z")
+        with open(table, "w") as f:
+            f.write("1 2\n3\n")
+        r = run("priority", self.path, "--table", table)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("t.txt:2:", r.stderr)
+
+    def test_svg_counts_each_quadrant(self):
+        svg = os.path.join(self.dir, "e.svg")
+        r = run("priority", self.path, "--now", "2026-03-02T09:00:00Z", "--svg", svg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        root = ET.parse(svg).getroot()
+        texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        self.assertIn("Eisenhower matrix of open requests", texts)
+        # Each quadrant's name is followed by its count: fire is do, soon
+        # delegate, low eliminate; done is resolved and later not raised yet.
+        counts = {q: texts[texts.index(q) + 1] for q in ("do", "schedule", "delegate", "eliminate")}
+        self.assertEqual(counts, {"do": "1", "schedule": "0", "delegate": "1", "eliminate": "1"})
+        bad = os.path.join(self.dir, "no", "e.svg")
+        r = run("priority", self.path, "--svg", bad)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write " + bad, r.stderr)
+
+    def test_bad_fields_name_request_and_field(self):
+        for old, new, field in ((",vip,", ",emperor,", "tier"), (",1,0.9", ",1.5,0.9", "severity"),
+                                ("0.9,2026-03-02T08:00:00Z,2026-03-02T09:05:00Z,1", "0.9,2026-03-02T08:00:00Z,2026-03-02T09:05:00Z,2", "urgent"),
+                                (",1,0.9", ",1,1.9", "value")):
+            path = os.path.join(self.dir, field + ".csv")
+            with open(path, "w") as f:
+                f.write(self.TEXT.replace(old, new, 1))
+            r = run("priority", path, "--now", "2026-03-02T09:00:00Z")
+            self.assertEqual(r.returncode, 1, field)
+            self.assertIn("request 'fire' (data row 2)", r.stderr, field)
+            self.assertIn(f"field '{field}'", r.stderr)
+
+
+
+class Kpi(unittest.TestCase):
+    # T1 answered after 30 min, resolved after 3 h; T2 after 2 h and 26 h;
+    # T3 still open. The latest instant in the file (now) is 2026-03-03T12:00.
+    TICKETS = ("id,created,first_response,resolved,channel,fcr,reopened\n"
+               "T1,2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,2026-03-02T12:00:00Z,email,1,0\n"
+               "T2,2026-03-02T10:00:00Z,2026-03-02T12:00:00Z,2026-03-03T12:00:00Z,email,0,1\n"
+               "T3,2026-03-02T11:00:00Z,,,email,,\n")
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+        self.path = self.write("t.csv", self.TICKETS)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", newline="") as f:
+            f.write(text)
+        return path
+
+    def test_targets_with_units_and_csv_sections(self):
+        # First response within 90 min: T1 met, T2 (2 h) breached, T3 open
+        # 25 h at now: breached -> 1 of 3. Resolution within 2 days: T1 and T2
+        # met, T3 (25 h) still pending -> 2 of 2.
+        r = run("kpi", self.path, "--by", "channel", "--format", "csv",
+                "--response-target", "90m", "--resolution-target", "2d")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # CSV lines end in CRLF (RFC 4180); text mode reads them as "\n".
+        self.assertEqual(run_bytes("kpi", self.path, "--format", "csv").count(b"\r\n\r\n"), 1)
+        sections = r.stdout.split("\n\n")
+        self.assertEqual(len(sections), 3)  # times, rates, consistency
+        times = {x["metric"]: x for x in csv.DictReader(io.StringIO(sections[0]))}
+        # Lower nearest rank (include/svcm/sketch.h): P50..P99 of two values
+        # is the smaller one; max is the larger.
+        self.assertEqual((times["first_response"]["p50_h"], times["first_response"]["p99_h"],
+                          times["first_response"]["max_h"]), ("0.50", "0.50", "2.00"))
+        self.assertEqual(times["resolution"]["mean_h"], "14.50")  # (3 + 26) / 2
+        rates = {x["metric"]: x for x in csv.DictReader(io.StringIO(sections[1]))}
+        self.assertEqual((rates["sla_first_response"]["successes"], rates["sla_first_response"]["trials"]), ("1", "3"))
+        self.assertEqual((rates["sla_resolution"]["successes"], rates["sla_resolution"]["trials"]), ("2", "2"))
+        # Wilson 95% interval for 1 of 3: 6.1% .. 79.2% (Wilson 1927; e.g.
+        # Newcombe 1998, Table I method 3 gives 0.0615 .. 0.7923).
+        self.assertEqual((rates["sla_first_response"]["ci_lo_pct"], rates["sla_first_response"]["ci_hi_pct"]),
+                         ("6.1", "79.2"))
+        # One group: consistency across groups is undefined, left empty.
+        cons = list(csv.DictReader(io.StringIO(sections[2])))
+        self.assertEqual([x["metric"] for x in cons], ["sla_first_response", "sla_resolution", "fcr", "reopen"])
+        for x in cons:
+            self.assertEqual((x["groups"], x["mean"], x["sd"]), ("1", "", ""))
+        # Seconds and hours spell the same targets.
+        r2 = run("kpi", self.path, "--by", "channel", "--format", "csv",
+                 "--response-target", "5400s", "--resolution-target", "48h")
+        self.assertEqual(r2.stdout, r.stdout)
+        r3 = run("kpi", self.path, "--by", "channel", "--format", "csv",
+                 "--response-target", "5400", "--resolution-target", "172800")
+        self.assertEqual(r3.stdout, r.stdout)
+
+    def test_now_decides_open_tickets_and_confidence_widens(self):
+        # Resolution within 2 days: by default (now = 2026-03-03T12:00) T3 has
+        # been open 25 h and is pending: 2 of 2 met. At 2026-03-05T00:00 it
+        # has been open 61 h and is breached: 2 of 3.
+        def sla(*args):
+            r = run("kpi", self.path, "--resolution-target", "2d", "--format", "json", *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            x = {x["metric"]: x for x in json.loads(r.stdout)["rates"]}["sla_resolution"]
+            return x["successes"], x["trials"]
+        self.assertEqual(sla(), (2, 2))
+        self.assertEqual(sla("--now", "2026-03-05T00:00:00Z"), (2, 3))
+        # An instant before a recorded event is refused, naming the ticket.
+        r = run("kpi", self.path, "--now", "2026-03-02T12:30:00Z")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("row 'T2' (data row 2), field 'resolved'", r.stderr)
+        r95 = json.loads(run("kpi", self.path, "--format", "json").stdout)["rates"]
+        r99 = json.loads(run("kpi", self.path, "--format", "json", "--confidence", "0.99").stdout)["rates"]
+        self.assertEqual(len(r95), 4)
+        for a, b in zip(r95, r99):
+            self.assertEqual(a["pct"], b["pct"])
+            self.assertGreaterEqual(b["ci_hi_pct"], a["ci_hi_pct"])
+            self.assertGreater(b["ci_hi_pct"] - b["ci_lo_pct"], a["ci_hi_pct"] - a["ci_lo_pct"])
+
+    def test_text_output_names_business_hours(self):
+        cal = self.write("cal.txt", "mon = 09:00-17:00\n")
+        r = run("kpi", self.path, "--calendar", cal)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("Times in business hours\n"))
+        self.assertTrue(run("kpi", self.path).stdout.startswith("Times in hours\n"))
+
+    def test_svg_histogram_of_first_responses(self):
+        svg = os.path.join(self.dir, "h.svg")
+        r = run("kpi", self.path, "--svg", svg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        root = ET.parse(svg).getroot()
+        texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        self.assertIn("First-response time", texts)
+        self.assertIn("P50 0.5", texts)
+        # 40 bins and the background: two answered tickets land in two bins.
+        rects = list(root.iter("{http://www.w3.org/2000/svg}rect"))
+        self.assertEqual(sum(1 for x in rects if x.get("fill") == "#4e79a7" and float(x.get("height")) > 0), 2)
+        bad = os.path.join(self.dir, "no", "h.svg")
+        r = run("kpi", self.path, "--svg", bad)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write " + bad, r.stderr)
+
+    def test_rejections(self):
+        r = run("kpi", self.path, "--response-target", "2e9")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("targets must be below 1e9 seconds", r.stderr)
+        bad = self.write("b.csv", self.TICKETS.replace("email,0,1", "email,0,2"))
+        r = run("kpi", bad)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("row 'T2' (data row 2), field 'reopened': must be 0 or 1", r.stderr)
+        bad = self.write("f.csv", self.TICKETS.replace("email,1,0", "email,7,0"))
+        self.assertIn("row 'T1' (data row 1), field 'fcr'", run("kpi", bad).stderr)
+        # No id column: the row number alone.
+        noid = self.write("n.csv", "created,first_response,resolved\n"
+                          "2026-03-02T09:00:00Z,2026-03-02T08:00:00Z,\n")
+        r = run("kpi", noid)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("data row 1, field 'first_response'", r.stderr)
+        survey = self.write("s.csv", "id,nps\nA,9\n")
+        r = run("kpi", survey, "--svg", os.path.join(self.dir, "x.svg"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--svg is available for tickets files only", r.stderr)
+        r = run("kpi", self.path, "--by", "agent")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no column named 'agent'", r.stderr)
+
+    def test_survey_groups_and_formats(self):
+        # email: NPS answers 10, 9, 0 -> (2 - 1) / 3 = 33.33; chat: 7, 8 -> 0.
+        # CSAT only in chat: 5 and 2 -> 1 of 2 top-2-box = 50%.
+        text = ("id,channel,nps,csat\n"
+                "A,email,10,\nB,email,9,\nC,email,0,\nD,chat,7,5\nE,chat,8,2\n")
+        path = self.write("s.csv", text)
+        r = run("kpi", path, "--by", "channel", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        got = {(x["group"], x["metric"]): x for x in doc["scores"]}
+        self.assertAlmostEqual(got[("email", "nps")]["value"], 100 / 3, places=2)
+        self.assertAlmostEqual(got[("chat", "nps")]["value"], 0.0, places=6)
+        self.assertAlmostEqual(got[("chat", "csat")]["value"], 50.0, places=6)
+        self.assertEqual(got[("email", "csat")]["n"], 0)
+        self.assertIsNone(got[("email", "csat")]["value"])
+        cons = {x["metric"]: x for x in doc["consistency"]}
+        self.assertEqual(set(cons), {"nps", "csat"})
+        self.assertEqual(cons["nps"]["groups"], 2)
+        self.assertAlmostEqual(cons["nps"]["mean"], 100 / 6, places=2)
+        self.assertEqual(cons["csat"]["groups"], 1)
+        r = run("kpi", path, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual([(x["group"], x["metric"], x["n"]) for x in rows],
+                         [("all", "nps", "5"), ("all", "csat", "2")])
+        r = run("kpi", path, "--col", "csat=nps", "--format", "json")
+        self.assertEqual(r.returncode, 1)  # NPS answers 0..10 are not on the 1-5 scale
+        self.assertIn("field 'csat'", r.stderr)
+
+
+class Pdca(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+        r = run("demo", "--dir", self.dir, "--data-only", "--customers", "3", "--tickets", "3", "--answers", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(self.dir, "cycle.pdca")) as f:
+            self.cycle = f.read()
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def save(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def overdue(self, *args):
+        r = run("pdca", os.path.join(self.dir, "cycle.pdca"), "--format", "json", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return [a["owner"] for a in json.loads(r.stdout)["actions"] if a["overdue"] == "yes"]
+
+    def test_as_of_decides_overdue_actions(self):
+        # Open actions: Ben due 2026-02-15, Chen due 2026-03-07; the last audit
+        # entry (the default as-of) is 2026-02-27.
+        self.assertEqual(self.overdue(), ["Ben"])
+        self.assertEqual(self.overdue("--as-of", "2026-12-31"), ["Ben", "Chen"])
+        self.assertEqual(self.overdue("--as-of", "2026-01-01T00:00:00Z"), [])
+
+    def test_closed_linked_cycle_shows_outcome_and_neighbours(self):
+        text = (self.cycle.replace("id 1\n", "id 2\n").replace("phase check", "phase closed")
+                .replace("outcome none", "outcome adjusted")
+                .replace("do-start 1770714000\n", 'do-start 1770714000\nprev 1 "Earlier try"\nnext 3 "Cut it further"\n')
+                .replace("check-samples", 'audit 1772269200 check act "Ana" "Review"\n'
+                         'audit 1772355600 act closed "Ana" "Next cycle"\ncheck-samples'))
+        r = run("pdca", self.save("closed.pdca", text), "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        cyc = dict(csv.reader(io.StringIO(r.stdout.split("\n\n")[0])))
+        self.assertEqual((cyc["phase"], cyc["outcome"]), ("closed", "adjusted"))
+        self.assertEqual((cyc["previous cycle"], cyc["next cycle"]), ("Earlier try", "Cut it further"))
+        self.assertEqual(cyc["deadline"], "2026-04-01T09:00:00Z")
+        self.assertEqual(r.stdout.split("\n\n")[4].count("\n"), 5)  # header + 4 transitions
+
+    def test_unchecked_cycle_has_no_chart(self):
+        plan = self.save("plan.pdca", 'svcm-pdca 1\nid 1\ntitle "Plan only"\nowner "o"\nmetric "m"\n'
+                         'unit "u"\ndirection higher\nrate 0\nalpha 0.05\nphase plan\noutcome none\nend\n')
+        r = run("pdca", plan)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("not run yet", r.stdout)
+        self.assertIn("higher is better", r.stdout)
+        svg = os.path.join(self.dir, "p.svg")
+        r = run("pdca", plan, "--svg", svg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--svg needs a cycle that has been checked", r.stderr)
+        self.assertFalse(os.path.exists(svg))
+        # Refused before the report is written: no half of the result.
+        out = os.path.join(self.dir, "report.txt")
+        r = run("pdca", plan, "--svg", svg, "-o", out)
+        self.assertEqual(r.returncode, 1)
+        self.assertFalse(os.path.exists(out))
+
+    def test_chart_escapes_markup_in_the_title(self):
+        text = self.cycle.replace('title "Cut email first-response time"', 'title "Cut & <reply> \\"time\\""')
+        svg = os.path.join(self.dir, "c.svg")
+        r = run("pdca", self.save("amp.pdca", text), "--svg", svg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        root = ET.parse(svg).getroot()  # well-formed only if escaped
+        texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        self.assertTrue(any(t.startswith('Cut & <reply> "time"') for t in texts), texts)
+        bad = os.path.join(self.dir, "no", "c.svg")
+        r = run("pdca", self.save("amp.pdca", text), "--svg", bad)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write " + bad, r.stderr)
+
+    def test_broken_cycle_names_the_line(self):
+        r = run("pdca", self.save("b.pdca", self.cycle.replace("phase check", "phase sideways")))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("b.pdca:11:", r.stderr)
+
+
+class SegmentOptions(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", newline="") as f:
+            f.write(text)
+        return path
+
+    def test_separator_column_names_and_id_escaping(self):
+        # ids with a comma and quotes, a backslash and a tab; ';'-separated.
+        path = self.write("c.csv", 'cust;days;buys;spent\n"a,""q""";10;5;100\n"b\\\t";400;1;5\nc;50;2;30\n')
+        common = ("--separator", ";", "--id-col", "cust", "--recency-col", "days",
+                  "--frequency-col", "buys", "--monetary-col", "spent")
+        r = run("segment", path, *common, "--customers-only", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        recs = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual([x["id"] for x in recs], ['a,"q"', "b\\\t", "c"])
+        self.assertEqual(recs[1]["tier"], "lost")  # 400 days > 180
+        r = run("segment", path, *common, "--format", "json")
+        doc = json.loads(r.stdout)
+        self.assertEqual([x["id"] for x in doc["customers"]], ['a,"q"', "b\\\t", "c"])
+        r2 = run("segment", path, "--separator=;", "--col", "id=cust", "--col", "recency_days=days",
+                 "--col", "frequency=buys", "--col", "monetary=spent", "--format", "json")
+        self.assertEqual(r2.stdout, r.stdout)
+        r = run("segment", path, *common)
+        self.assertRegex(r.stdout, r'(?m)^a,"q"\s+key\s+key_score\s+544$')
+        self.assertIn("Tier summary", r.stdout)
+
+    def test_bins_and_customers_only_json(self):
+        rows = ["id,recency_days,frequency,monetary"] + [f"C{i},{i},{1 + i % 9},{10 * i + 5}" for i in range(60)]
+        path = self.write("c.csv", "\n".join(rows) + "\n")
+        r = run("segment", path, "--bins", "9", "--customers-only", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        recs = json.loads(r.stdout)
+        self.assertEqual(len(recs), 60)
+        self.assertEqual(max(x["m"] for x in recs), 9)
+        self.assertEqual(min(x["m"] for x in recs), 1)
+
+    def test_p_alive_column_feeds_the_lost_rule(self):
+        text = "id,recency_days,frequency,monetary,alive\nA,10,5,100,0.01\nB,12,5,100,0.9\nC,20,2,50,0.8\n"
+        path = self.write("c.csv", text)
+        r = run("segment", path, "--p-alive-col", "alive", "--customers-only", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        tiers = {x["id"]: (x["tier"], x["reason"]) for x in csv.DictReader(io.StringIO(r.stdout))}
+        self.assertEqual(tiers["A"][0], "lost")
+        self.assertNotEqual(tiers["B"][0], "lost")
+
+    def test_lifetime_options_and_failures(self):
+        d = os.path.join(self.dir, "demo")
+        self.assertEqual(run("demo", "--dir", d, "--data-only", "--customers", "400").returncode, 0)
+        path = os.path.join(d, "customers.csv")
+        def clv(*args):
+            r = run("segment", path, "--lifetime", "--customers-only", "--format", "json", *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return [x["clv"] for x in json.loads(r.stdout)]
+        year, half, dear = clv(), clv("--clv-months", "6"), clv("--discount", "0.5")
+        self.assertEqual(len(year), 400)
+        for a, b, c in zip(year, half, dear):
+            self.assertLessEqual(b, a)  # a shorter horizon earns less
+            self.assertLessEqual(c, a)  # so does a steeper discount
+        self.assertLess(sum(half), sum(year))
+        # A renamed tenure column: found with --tenure-col, else --lifetime says which it needs.
+        with open(path) as f:
+            renamed = self.write("renamed.csv", f.read().replace(",tenure_days\n", ",age\n", 1))
+        self.assertEqual(run("segment", renamed, "--lifetime", "--customers-only", "--format", "json",
+                             "--tenure-col", "age").stdout,
+                         run("segment", path, "--lifetime", "--customers-only", "--format", "json").stdout)
+        r = run("segment", renamed, "--lifetime")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--lifetime needs the tenure column 'tenure_days'", r.stderr)
+        r = run("segment", path, "--lifetime", "--summary-only", "--format", "json")
+        doc = json.loads(r.stdout)
+        self.assertEqual(set(doc), {"summary", "lifetime"})
+        self.assertEqual([m["model"] for m in doc["lifetime"]], ["BG/NBD", "Gamma-Gamma"])
+        r = run("segment", path, "--lifetime", "--format", "csv")
+        self.assertIn("\nmodel,parameters,loglik,customers\n", r.stdout)
+        self.assertTrue(r.stdout.startswith("id,tier,reason,r,f,m,p_alive,clv\n"))
+        r = run("segment", path, "--lifetime")
+        self.assertIn("Lifetime models (time unit: weeks)", r.stdout)
+        self.assertRegex(r.stdout, r"(?m)^id\s+tier\s+reason\s+rfm\s+p_alive\s+clv$")
+        # Recency beyond tenure, and a population the fit cannot handle.
+        bad = self.write("r.csv", "id,recency_days,frequency,monetary,tenure_days\nA,50,2,10,40\n")
+        r = run("segment", bad, "--lifetime")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("customer 'A' (data row 1), field 'recency_days': recency must not exceed tenure", r.stderr)
+        few = self.write("few.csv", "id,recency_days,frequency,monetary,tenure_days\n"
+                         "A,10,5,100,400\nB,30,2,50,100\nC,200,1,20,300\nD,5,9,900,700\n")
+        r = run("segment", few, "--lifetime")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("BG/NBD fit", r.stderr)
+
+    def test_svg_tier_chart(self):
+        path = self.write("c.csv", "id,recency_days,frequency,monetary\nA,10,5,100\nB,400,1,5\nC,50,2,30\n")
+        svg = os.path.join(self.dir, "t.svg")
+        r = run("segment", path, "--svg", svg, "--summary-only", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        root = ET.parse(svg).getroot()
+        texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        self.assertIn("Customer tiers (3 customers)", texts)
+
+    def test_migrate_formats_and_errors(self):
+        head = "id,recency_days,frequency,monetary\n"
+        old = self.write("old.csv", head + "A,10,5,100\nB,10,5,100\nC,400,5,100\n")
+        new = self.write("new.csv", head + "A,10,5,100\nB,300,5,100\nD,10,5,100\n")
+        r = run("segment", "--migrate", old, new, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.reader(io.StringIO(r.stdout)))
+        self.assertEqual(rows[0], ["from \\ to", "vip", "key", "regular", "potential", "lost", "gone"])
+        self.assertEqual([x[0] for x in rows[1:]], ["vip", "key", "regular", "potential", "lost", "new"])
+        total_old = sum(int(v) for x in rows[1:6] for v in x[1:])
+        self.assertEqual(total_old, 3)  # every old customer moved somewhere or left
+        self.assertEqual(sum(int(v) for v in rows[6][1:6]), 1)  # D is new
+        r = run("segment", "--migrate", old, new)
+        self.assertTrue(r.stdout.startswith("Tier migration (rows: old tier, columns: new tier)\n"))
+        dup = self.write("dup.csv", head + "A,1,1,1\nB,2,2,2\nA,2,2,2\n")
+        r = run("segment", "--migrate", dup, new)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("dup.csv: customer 'A'", r.stderr)
+        r = run("segment", "--migrate", old, os.path.join(self.dir, "nope.csv"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot open", r.stderr)
+        r = run("segment", "--migrate", self.write("e.csv", head), new)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no customers", r.stderr)
+
+    def test_bad_policy_value_names_key_and_line(self):
+        path = self.write("c.csv", "id,recency_days,frequency,monetary\nA,10,5,100\n")
+        pol = self.write("p.txt", "churn_days = 30\nbins = many\n")
+        r = run("segment", path, "--policy", pol)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("p.txt:2: bins", r.stderr)
+
+
+class DemoOptions(unittest.TestCase):
+    def test_counts_set_the_rows_written(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("demo", "--dir", d, "--data-only", "--customers", "7", "--tickets", "11", "--answers", "13")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("(7 customers)", r.stdout)
+            self.assertNotIn("===", r.stdout)  # data only: no command ran
+            for name, n in (("customers.csv", 7), ("tickets.csv", 11), ("feedback.csv", 13)):
+                with open(os.path.join(d, name), newline="") as f:
+                    self.assertEqual(len(list(csv.DictReader(f))), n, name)
+            self.assertFalse(os.path.exists(os.path.join(d, "tiers.svg")))
+
+    def test_unusable_directory_fails(self):
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, "file")
+            open(f, "w").close()
+            for bad in (f, os.path.join(f, "sub")):
+                r = run("demo", "--dir", bad, "--data-only")
+                self.assertEqual(r.returncode, 1, bad)
+                self.assertIn("cannot create " + bad, r.stderr)
+            # A directory where a data file should go: the run fails and
+            # leaves no temporary file behind.
+            os.makedirs(os.path.join(d, "demo", "tickets.csv"))
+            r = run("demo", "--dir", os.path.join(d, "demo"), "--data-only")
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(sorted(os.listdir(os.path.join(d, "demo"))), ["customers.csv", "tickets.csv"])
+
+
+
+class Devices(unittest.TestCase):
+    """Output that cannot be written, input read through a terminal."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def to_full_device(self, *args):
+        with open("/dev/full", "w") as full:
+            return subprocess.run([SVCM, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+
+    @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
+    def test_a_full_disk_is_an_error_not_a_silent_loss(self):
+        # Small output fails when flushed, large output while being written.
+        r = self.to_full_device("staff", "--calls", "10", "--aht", "60", "--interval", "1800")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write standard output", r.stderr)
+        rows = ["id,recency_days,frequency,monetary"] + [f"C{i},{i % 400},{1 + i % 9},{i}" for i in range(2000)]
+        path = os.path.join(self.dir, "c.csv")
+        with open(path, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        r = self.to_full_device("segment", path, "--format", "json")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("write error", r.stderr)
+        tickets = ["id,created,first_response,resolved,agent"] + [
+            f"T{i},{1700000000 + i},{1700000060 + i},{1700003600 + i},agent{i:04d}" for i in range(300)]
+        t = os.path.join(self.dir, "t.csv")
+        with open(t, "w") as f:
+            f.write("\n".join(tickets) + "\n")
+        r = self.to_full_device("kpi", t, "--by", "agent", "--format", "json")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("svcm: write error", r.stderr)
+
+    def test_progress_on_a_terminal_only(self):
+        import pty
+        # 1,000,001 NPS answers i % 11: 0 and 1 occur 90,910 times, 2..10
+        # 90,909 times. Promoters 2 * 90,909, detractors 7 * 90,909 + 2:
+        # NPS = (181,818 - 636,365) / 1,000,001 = -45.45.
+        path = os.path.join(self.dir, "big.csv")
+        with open(path, "w") as f:
+            f.write("nps\n")
+            f.write("".join(f"{i % 11}\n" for i in range(1000001)))
+        master, slave = pty.openpty()
+        try:
+            r = subprocess.run([SVCM, "kpi", path, "--format", "csv"], stdout=subprocess.PIPE, stderr=slave,
+                               text=True, timeout=300)
+            os.close(slave)
+            slave = -1
+            seen = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO once the child side is closed
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        finally:
+            os.close(master)
+            if slave >= 0:
+                os.close(slave)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn(b"1000000 rows read", seen)
+        (nps,) = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual((nps["n"], nps["value"]), ("1000001", "-45.45"))
+        # Not a terminal: no progress, stderr stays empty.
+        r = run("kpi", path, "--format", "csv")
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+
+class MoreErrors(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", newline="") as f:
+            f.write(text)
+        return path
+
+    def test_segment_negative_recency_names_the_customer(self):
+        r = run("segment", self.write("n.csv", "id,recency_days,frequency,monetary\nA,1,2,3\nB,-4,2,3\n"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("customer 'B' (data row 2)", r.stderr)
+        self.assertIn("-4", r.stderr)
+
+    @unittest.skipUnless(os.path.isdir("/proc/self"), "needs /proc")
+    def test_demo_into_a_directory_that_takes_no_files(self):
+        # /proc/self exists but no file can be created in it.
+        r = run("demo", "--dir", "/proc/self", "--data-only")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write /proc/self/customers.csv", r.stderr)
+
+    def test_kpi_groups_without_answers_and_charts_of_few_values(self):
+        # 'phone' has one open ticket: no response time, no resolution time,
+        # no fcr answer -> its times are empty and it has no fcr row.
+        text = ("id,created,first_response,resolved,channel,fcr\n"
+                "T1,2026-03-02T09:00:00Z,2026-03-02T09:01:00Z,2026-03-02T10:00:00Z,email,1\n"
+                "T2,2026-03-02T09:00:00Z,2026-03-02T19:00:00Z,2026-03-02T20:00:00Z,email,0\n"
+                "T3,2026-03-02T09:30:00Z,,,phone,\n")
+        path = self.write("t.csv", text)
+        svg = os.path.join(self.dir, "h.svg")
+        r = run("kpi", path, "--by", "channel", "--format", "json", "--svg", svg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        phone = [x for x in doc["times"] if x["group"] == "phone"]
+        self.assertEqual([(x["n"], x["mean_h"], x["max_h"]) for x in phone], [(0, None, None)] * 2)
+        self.assertEqual([x["group"] for x in doc["rates"] if x["metric"] == "fcr"], ["email"])
+        cons = {x["metric"]: x for x in doc["consistency"]}
+        self.assertEqual(cons["fcr"]["groups"], 1)
+        # 1 min and 10 h span more than two decades (log axis); the P50
+        # marker is the lower nearest rank, 1 min = 0.0167 h.
+        root = ET.parse(svg).getroot()
+        texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        self.assertTrue(any(t.startswith("P50 0.0167") for t in texts), texts)
+        # No answered ticket at all: an empty chart, still valid SVG.
+        none = self.write("n.csv", "id,created,first_response,resolved\nT1,2026-03-02T09:00:00Z,,\n")
+        r = run("kpi", none, "--svg", svg, "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        times = json.loads(r.stdout)["times"]
+        self.assertEqual([x["n"] for x in times], [0, 0])
+        root = ET.parse(svg).getroot()
+        self.assertFalse([t for t in root.iter("{http://www.w3.org/2000/svg}text") if (t.text or "").startswith("P50")])
+        # One answered ticket: a one-bar histogram.
+        one = self.write("o.csv", "id,created,first_response,resolved\n"
+                         "T1,2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,\n")
+        r = run("kpi", one, "--svg", svg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        bars = [x for x in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}rect")
+                if x.get("fill") == "#4e79a7" and float(x.get("height")) > 0]
+        self.assertEqual(len(bars), 1)
 
 
 if __name__ == "__main__":

@@ -197,6 +197,39 @@ static void test_instants_in_epoch_and_iso8601(void **state)
     assert_int_equal(cli_parse_instant(&f, &t), -1);
 }
 
+static void test_malformed_times_and_offsets_are_rejected(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "2026-11-23T9:00",        /* hour needs two digits */
+        "2026-11-23T09-00",       /* ':' between hour and minute */
+        "2026-11-23T09:",         /* no minute */
+        "2026-11-23T09:00:5",     /* second needs two digits */
+        "2026-11-23T09:60",       /* minute 60 */
+        "2026-11-23T09:00:60",    /* no leap seconds */
+        "2026-11-23T09:00+1:00",  /* offset hour needs two digits */
+        "2026-11-23T09:00+0100",  /* offset needs ':' */
+        "2026-11-23T09:00+15:00", /* beyond UTC+14 */
+        "2026-11-23T09:00-05:60", /* offset minute 60 */
+        "2026-11-23T09:00+05:",   /* no offset minute */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t t = 42;
+        cli_field f = F(bad[i]);
+        if (cli_parse_instant(&f, &t) != -1)
+            fail_msg("accepted '%s'", bad[i]);
+    }
+    /* The extremes that are allowed: UTC+14:00 and UTC-12:00 (Kiribati and
+     * Baker Island); 2026-11-23T00:00Z is 1795392000 (date -u -d @1795392000). */
+    int64_t t;
+    cli_field f = F("2026-11-23T14:00+14:00");
+    assert_int_equal(cli_parse_instant(&f, &t), 0);
+    assert_int_equal(t, 1795392000);
+    f = F("2026-11-22T12:00:00-12:00");
+    assert_int_equal(cli_parse_instant(&f, &t), 0);
+    assert_int_equal(t, 1795392000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_long_records_span_buffer_refills),
         cmocka_unit_test(test_field_parsers_are_strict),
         cmocka_unit_test(test_instants_in_epoch_and_iso8601),
+        cmocka_unit_test(test_malformed_times_and_offsets_are_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
