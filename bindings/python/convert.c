@@ -4,6 +4,18 @@
 #include <math.h>
 #include <string.h>
 
+PyObject *svcmpy_snapshot(PyObject *obj, const char *msg)
+{
+    if (PyTuple_Check(obj))
+        return Py_NewRef(obj);
+    PyObject *t = PySequence_Tuple(obj);
+    if (t == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, msg);
+    }
+    return t;
+}
+
 void svcmpy_array_release(svcmpy_array *a)
 {
     if (a == NULL)

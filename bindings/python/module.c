@@ -131,6 +131,15 @@ PyObject *svcmpy_raise_type(PyTypeObject *tp, int rc, const svcm_error *err)
     return svcmpy_raise(module, rc, err);
 }
 
+PyObject *svcmpy_state_error(PyTypeObject *tp, const char *message)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    snprintf(err.message, sizeof err.message, "%s %s", tp->tp_name, message);
+    err.code = SVCM_ESTATE;
+    return svcmpy_raise_type(tp, SVCM_ESTATE, &err);
+}
+
 PyDoc_STRVAR(version_doc, "version() -> str\n\nThe svcm C library version, e.g. '0.1.0'.");
 static PyObject *py_version(PyObject *module, PyObject *unused)
 {

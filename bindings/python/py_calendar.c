@@ -85,7 +85,7 @@ static int read_week(PyObject *week, svcm_calendar_interval **out, size_t *n)
     *n = 0;
     if (week == NULL || week == Py_None)
         return 0;
-    PyObject *days = PySequence_Fast(week, "week must be a sequence of 7 days (Monday first)");
+    PyObject *days = svcmpy_snapshot(week, "week must be a sequence of 7 days (Monday first)");
     if (days == NULL)
         return -1;
     if (PySequence_Fast_GET_SIZE(days) != 7) {
@@ -100,7 +100,7 @@ static int read_week(PyObject *week, svcm_calendar_interval **out, size_t *n)
         PyObject *day = PySequence_Fast_GET_ITEM(days, d);
         if (day == Py_None)
             continue;
-        PyObject *list = PySequence_Fast(day, "each day must be a sequence of (start, end) pairs");
+        PyObject *list = svcmpy_snapshot(day, "each day must be a sequence of (start, end) pairs");
         if (list == NULL)
             goto fail;
         for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(list); k++) {
@@ -212,7 +212,7 @@ static int read_holidays(PyObject *obj, svcm_date **out, size_t *n)
     *n = 0;
     if (obj == NULL || obj == Py_None)
         return 0;
-    PyObject *seq = PySequence_Fast(obj, "holidays must be a sequence of dates");
+    PyObject *seq = svcmpy_snapshot(obj, "holidays must be a sequence of dates");
     if (seq == NULL)
         return -1;
     Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
@@ -672,7 +672,7 @@ static int read_pauses(PyObject *o, svcm_sla_pause **out, size_t *n, const char 
     *n = 0;
     if (o == NULL || o == Py_None)
         return 0;
-    PyObject *seq = PySequence_Fast(o, "pauses must be a sequence of (start, end) pairs");
+    PyObject *seq = svcmpy_snapshot(o, "pauses must be a sequence of (start, end) pairs");
     if (seq == NULL)
         return -1;
     Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
@@ -771,13 +771,18 @@ static int opt_instants(PyObject *o, Py_ssize_t n, int64_t **out, const char *na
         return 0;
     }
     if (PyList_Check(o) || PyTuple_Check(o)) {
-        if (PySequence_Fast_GET_SIZE(o) != n) {
+        /* A tuple snapshot: an item's __index__ may shrink a list. */
+        PyObject *t = svcmpy_snapshot(o, name);
+        if (t == NULL)
+            goto fail;
+        if (PyTuple_GET_SIZE(t) != n) {
             PyErr_Format(PyExc_ValueError, "%s has %zd items, expected %zd", name,
-                         PySequence_Fast_GET_SIZE(o), n);
+                         PyTuple_GET_SIZE(t), n);
+            Py_DECREF(t);
             goto fail;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *item = PySequence_Fast_GET_ITEM(o, i);
+            PyObject *item = PyTuple_GET_ITEM(t, i);
             if (item == Py_None) {
                 (*out)[i] = SVCM_SLA_NONE;
                 continue;
@@ -786,10 +791,12 @@ static int opt_instants(PyObject *o, Py_ssize_t n, int64_t **out, const char *na
             if (v == -1 && PyErr_Occurred()) {
                 PyErr_Clear();
                 PyErr_Format(PyExc_TypeError, "%s[%zd]: expected an int instant or None", name, i);
+                Py_DECREF(t);
                 goto fail;
             }
             (*out)[i] = v;
         }
+        Py_DECREF(t);
         return 0;
     }
     svcmpy_array a;
@@ -887,7 +894,7 @@ static PyObject *py_sla_compliance(PyObject *module, PyObject *args, PyObject *k
         goto done;
     }
     if (pauseso != Py_None) {
-        pseq = PySequence_Fast(pauseso, "pauses must be a sequence (one item per ticket)");
+        pseq = svcmpy_snapshot(pauseso, "pauses must be a sequence (one item per ticket)");
         if (pseq == NULL)
             goto done;
         if (PySequence_Fast_GET_SIZE(pseq) != n) {

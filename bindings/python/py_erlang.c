@@ -567,7 +567,7 @@ static PyObject *py_contact_metrics(PyObject *module, PyObject *args, PyObject *
 /* A list of dicts as a PyMem array of counts; NULL with an exception. */
 static svcm_contact_counts *counts_list(PyObject *seq_obj, size_t *n)
 {
-    PyObject *seq = PySequence_Fast(seq_obj, "counts: expected a sequence of dicts");
+    PyObject *seq = svcmpy_snapshot(seq_obj, "counts: expected a sequence of dicts");
     if (seq == NULL)
         return NULL;
     Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);

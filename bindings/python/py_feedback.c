@@ -197,8 +197,7 @@ static int is_feedback(PyObject *module, PyObject *obj)
 static int check_idle(FeedbackObject *o)
 {
     if (o->busy) {
-        PyErr_SetString(PyExc_RuntimeError,
-                        "svcm: accumulator is in use by another thread");
+        svcmpy_state_error(Py_TYPE(o), "object is in use by another thread");
         return -1;
     }
     return 0;
@@ -745,7 +744,7 @@ typedef struct {
 static int rate_idle(RateObject *o)
 {
     if (o->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "svcm: Rate is in use by another thread");
+        svcmpy_state_error(Py_TYPE(o), "object is in use by another thread");
         return -1;
     }
     return 0;
@@ -1156,7 +1155,7 @@ static PyObject *py_servqual(PyObject *module, PyObject *args, PyObject *kwds)
         wp = w;
     }
     if (pd != Py_None) {
-        PyObject *seq = PySequence_Fast(pd, "servqual: dimensions must be a sequence");
+        PyObject *seq = svcmpy_snapshot(pd, "servqual: dimensions must be a sequence");
         if (seq == NULL)
             goto done;
         Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);

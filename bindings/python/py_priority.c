@@ -170,19 +170,6 @@ done:
     return ok;
 }
 
-/* PySequence_Fast, but a list becomes a tuple: reading an item may run
- * Python code (__float__, __getitem__, a row's __iter__) that shrinks the
- * list under the caller's loop, which would then read past its end. */
-static PyObject *snapshot(PyObject *o, const char *msg)
-{
-    PyObject *seq = PySequence_Fast(o, msg);
-    if (seq == NULL || !PyList_Check(seq))
-        return seq;
-    PyObject *t = PyList_AsTuple(seq);
-    Py_DECREF(seq);
-    return t;
-}
-
 /* A column of the parallel-array form: a sequence or buffer. due may hold
  * None (no deadline) when it is a list or tuple. */
 static int column_int64(PyObject *cols, const char *key, int required, svcmpy_array *a,
@@ -198,21 +185,27 @@ static int column_int64(PyObject *cols, const char *key, int required, svcmpy_ar
         return 1; /* absent */
     }
     if (none_is_no_due && (PyList_Check(o) || PyTuple_Check(o))) {
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+        PyObject *t = svcmpy_snapshot(o, key); /* get_int64 may run __index__ */
+        if (t == NULL)
+            return -1;
+        Py_ssize_t n = PyTuple_GET_SIZE(t);
         int64_t *buf = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *buf : 1);
         if (buf == NULL) {
+            Py_DECREF(t);
             PyErr_NoMemory();
             return -1;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *it = PySequence_Fast_GET_ITEM(o, i);
+            PyObject *it = PyTuple_GET_ITEM(t, i);
             if (it == Py_None) {
                 buf[i] = SVCM_NO_DUE;
             } else if (get_int64(it, &buf[i], key) < 0) {
                 PyMem_Free(buf);
+                Py_DECREF(t);
                 return -1;
             }
         }
+        Py_DECREF(t);
         a->owned = buf;
         a->data = buf;
         a->n = n;
@@ -287,7 +280,7 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
         svcmpy_array_release(&value);
         return reqs;
     }
-    PyObject *seq = snapshot(items, "items: expected a list of dicts or a dict of columns");
+    PyObject *seq = svcmpy_snapshot(items, "items: expected a list of dicts or a dict of columns");
     if (seq == NULL)
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
@@ -339,7 +332,7 @@ static int table_from_object(PyObject *module, PyObject *o, svcm_itil_table *t)
             return -1;
         rc = svcm_itil_table_parse(s, (size_t)len, t, &err);
     } else {
-        PyObject *rows = snapshot(o, "table: expected rows of ints or a str");
+        PyObject *rows = svcmpy_snapshot(o, "table: expected rows of ints or a str");
         if (rows == NULL)
             return -1;
         Py_ssize_t nr = PySequence_Fast_GET_SIZE(rows), nc = -1;

@@ -47,15 +47,10 @@ static int is_durations(PyObject *op) { return ((HandleObject *)op)->dur; }
 static void *ready(PyObject *op)
 {
     HandleObject *self = (HandleObject *)op;
-    if (self->h == NULL) {
-        PyErr_Format(PyExc_RuntimeError, "%s object is not initialised", Py_TYPE(op)->tp_name);
-        return NULL;
-    }
-    if (self->busy) {
-        PyErr_Format(PyExc_RuntimeError, "%s object is in use by another thread",
-                     Py_TYPE(op)->tp_name);
-        return NULL;
-    }
+    if (self->h == NULL)
+        return svcmpy_state_error(Py_TYPE(op), "object is not initialised");
+    if (self->busy)
+        return svcmpy_state_error(Py_TYPE(op), "object is in use by another thread");
     return self->h;
 }
 
@@ -338,7 +333,7 @@ static int sketch_init(PyObject *op, PyObject *args, PyObject *kw)
         return -1;
     HandleObject *self = (HandleObject *)op;
     if (self->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "svcm.Sketch object is in use by another thread");
+        svcmpy_state_error(Py_TYPE(op), "object is in use by another thread");
         return -1;
     }
     svcm_sketch *s;
@@ -448,7 +443,7 @@ static PyType_Slot sketch_slots[] = {
     {Py_tp_doc, "Sketch(rel_err=0.01, max_buckets=2048, exact_limit=1024, values=None)\n\n"
                 "Mergeable quantile sketch (DDSketch) for values >= 0 with a relative-error\n"
                 "guarantee; exact for up to exact_limit values. One thread at a time: a\n"
-                "call made while another thread's add() runs raises RuntimeError."},
+                "call made while another thread's add() runs raises svcm.StateError (a RuntimeError)."},
     {Py_tp_init, sketch_init},
     {Py_tp_dealloc, handle_dealloc},
     {Py_tp_methods, sketch_methods},
@@ -471,7 +466,7 @@ static int durations_init(PyObject *op, PyObject *args, PyObject *kw)
         return -1;
     HandleObject *self = (HandleObject *)op;
     if (self->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "svcm.Durations object is in use by another thread");
+        svcmpy_state_error(Py_TYPE(op), "object is in use by another thread");
         return -1;
     }
     svcm_durations *d;

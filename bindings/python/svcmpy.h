@@ -53,6 +53,9 @@ int svcmpy_engine_set(PyObject *module, int engine, PyObject *tuple);
 PyObject *svcmpy_raise(PyObject *module, int rc, const svcm_error *err);
 /* Same, from a heap type's method. */
 PyObject *svcmpy_raise_type(PyTypeObject *tp, int rc, const svcm_error *err);
+/* svcm.StateError (SVCM_ESTATE) with a message, for an object of type tp that
+ * is not initialised or is in use by another thread. Returns NULL. */
+PyObject *svcmpy_state_error(PyTypeObject *tp, const char *message);
 
 /* A contiguous array read from any 1-D buffer-protocol object (array.array,
  * numpy arrays, bytes, memoryview; strided views are copied) or from any
@@ -77,6 +80,13 @@ int svcmpy_int64s(PyObject *obj, svcmpy_array *out, const char *argname);
 /* Release what svcmpy_doubles/svcmpy_int64s holds; safe on a zeroed or
  * already released array. */
 void svcmpy_array_release(svcmpy_array *a);
+
+/* A tuple holding the items of any iterable, for loops that read items one
+ * by one: reading an item may run Python code (__float__, __index__, a
+ * row's __iter__) that shrinks a list under the loop, and a tuple cannot
+ * shrink. Use instead of PySequence_Fast (whose result for a list is the
+ * list itself). A non-iterable raises TypeError(msg). New reference or NULL. */
+PyObject *svcmpy_snapshot(PyObject *obj, const char *msg);
 
 /* A new Python list of n doubles / int64s, or NULL with an exception set. */
 PyObject *svcmpy_list_from_doubles(const double *v, size_t n);
