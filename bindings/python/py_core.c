@@ -198,11 +198,24 @@ static PyObject *py_tier_parse(PyObject *m, PyObject *arg)
 typedef struct {
     PyObject_HEAD
     svcm_moments m;
+    int busy; /* a batch add runs without the GIL */
 } MomentsObject;
+
+/* 0, or -1 with svcm.StateError while another thread's add() runs. */
+static int moments_idle(PyObject *op)
+{
+    if (((MomentsObject *)op)->busy) {
+        svcmpy_state_error(Py_TYPE(op), "object is in use by another thread");
+        return -1;
+    }
+    return 0;
+}
 
 static int moments_add_obj(MomentsObject *self, PyObject *values)
 {
     svcm_error err;
+    if (moments_idle((PyObject *)self) < 0)
+        return -1;
     if (PyFloat_Check(values) || PyLong_Check(values)) {
         double x = PyFloat_AsDouble(values);
         if (x == -1.0 && PyErr_Occurred())
@@ -221,10 +234,16 @@ static int moments_add_obj(MomentsObject *self, PyObject *values)
     svcmpy_array a;
     if (svcmpy_doubles(values, &a, "values") < 0)
         return -1;
+    if (moments_idle((PyObject *)self) < 0) { /* converting may have run Python code */
+        svcmpy_array_release(&a);
+        return -1;
+    }
     int rc;
+    self->busy = 1;
     Py_BEGIN_ALLOW_THREADS
     rc = svcm_moments_add_batch(&self->m, a.data, (size_t)a.n, &err);
     Py_END_ALLOW_THREADS
+    self->busy = 0;
     svcmpy_array_release(&a);
     if (rc) {
         svcmpy_raise_type(Py_TYPE(self), rc, &err);
@@ -240,6 +259,8 @@ static int moments_init(PyObject *op, PyObject *args, PyObject *kw)
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:Moments", kwlist, &values))
         return -1;
     MomentsObject *self = (MomentsObject *)op;
+    if (moments_idle(op) < 0)
+        return -1;
     svcm_moments_init(&self->m);
     if (values != NULL && values != Py_None)
         return moments_add_obj(self, values);
@@ -255,17 +276,23 @@ static PyObject *moments_add(PyObject *op, PyObject *values)
 
 static PyObject *moments_merge(PyObject *op, PyObject *other)
 {
+    if (moments_idle(op) < 0)
+        return NULL;
     if (!PyObject_TypeCheck(other, Py_TYPE(op))) {
         PyErr_Format(PyExc_TypeError, "merge: expected svcm.Moments, got %s",
                      Py_TYPE(other)->tp_name);
         return NULL;
     }
+    if (moments_idle(other) < 0)
+        return NULL;
     svcm_moments_merge(&((MomentsObject *)op)->m, &((MomentsObject *)other)->m);
     Py_RETURN_NONE;
 }
 
 static PyObject *moments_variance(PyObject *op, PyObject *unused)
 {
+    if (moments_idle(op) < 0)
+        return NULL;
     double v;
     int rc = svcm_moments_variance(&((MomentsObject *)op)->m, &v);
     return rc ? svcmpy_raise_type(Py_TYPE(op), rc, NULL) : PyFloat_FromDouble(v);
@@ -273,6 +300,8 @@ static PyObject *moments_variance(PyObject *op, PyObject *unused)
 
 static PyObject *moments_mean_ci(PyObject *op, PyObject *args, PyObject *kw)
 {
+    if (moments_idle(op) < 0)
+        return NULL;
     static char *kwlist[] = {"confidence", NULL};
     double conf = 0.95;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|d:mean_ci", kwlist, &conf))
@@ -284,6 +313,8 @@ static PyObject *moments_mean_ci(PyObject *op, PyObject *args, PyObject *kw)
 
 static PyObject *moments_to_bytes(PyObject *op, PyObject *unused)
 {
+    if (moments_idle(op) < 0)
+        return NULL;
     unsigned char buf[SVCM_MOMENTS_SAVED_SIZE];
     size_t len;
     int rc = svcm_moments_save(&((MomentsObject *)op)->m, buf, sizeof buf, &len);
@@ -310,6 +341,8 @@ static PyObject *moments_from_bytes(PyObject *cls, PyObject *arg)
 
 static PyObject *moments_get(PyObject *op, void *which)
 {
+    if (moments_idle(op) < 0)
+        return NULL;
     const svcm_moments *m = &((MomentsObject *)op)->m;
     switch ((int)(intptr_t)which) {
     case 0:
@@ -325,6 +358,8 @@ static PyObject *moments_get(PyObject *op, void *which)
 
 static PyObject *moments_repr(PyObject *op)
 {
+    if (moments_idle(op) < 0)
+        return NULL;
     const svcm_moments *m = &((MomentsObject *)op)->m;
     char buf[160];
     snprintf(buf, sizeof buf, "svcm.Moments(n=%llu, mean=%.17g)", (unsigned long long)m->n,

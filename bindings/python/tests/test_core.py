@@ -181,5 +181,36 @@ class ConversionRobustness(unittest.TestCase):
         self.assertEqual(values, [])
 
 
+class MomentsThreads(unittest.TestCase):
+    def test_busy_moments_refuse_other_threads_and_lose_nothing(self):
+        # A batch add runs without the GIL; meanwhile the object refuses
+        # other calls with svcm.StateError instead of racing on its state,
+        # so the count is exactly the values added plus the merges accepted.
+        import threading
+        m = svcm.Moments()
+        big = array.array("d", [1.0]) * 2_000_000
+        accepted, refused = [0], []
+
+        def poke(stop):
+            while not stop.is_set():
+                try:
+                    m.merge(svcm.Moments([1.0]))
+                    accepted[0] += 1
+                except svcm.StateError as e:
+                    refused.append(str(e))
+
+        stop = threading.Event()
+        t = threading.Thread(target=poke, args=(stop,))
+        t.start()
+        for _ in range(5):
+            m.add(big)
+        stop.set()
+        t.join()
+        self.assertEqual(m.n, 5 * 2_000_000 + accepted[0])
+        self.assertEqual(m.mean, 1.0)
+        for msg in refused:
+            self.assertIn("in use by another thread", msg)
+
+
 if __name__ == "__main__":
     unittest.main()
