@@ -1,4 +1,5 @@
 /* Status codes, error detail, allocator plumbing and version. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,22 @@ int svcm__error(svcm_error *err, int code, size_t index, const char *field,
         snprintf(err->message, sizeof err->message, "%s", svcm_strerror(code));
     }
     return code;
+}
+
+bool svcm__name_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+int svcm__name_index(const char *name, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (svcm__name_eq(name, names[i]))
+            return i;
+    return -1;
 }
 
 const char *svcm_version(void) { return SVCM_VERSION_STRING; }

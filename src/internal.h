@@ -37,6 +37,12 @@ int svcm__grow(const svcm_allocator *a, void **ptr, size_t *cap, size_t need,
 /* Duplicate a NUL-terminated string (NULL gives NULL with SVCM_OK). */
 int svcm__strdup(const svcm_allocator *a, const char *s, char **out);
 
+/* ASCII case-insensitive name matching for the *_parse functions:
+ * svcm__name_eq compares two names; svcm__name_index returns the position
+ * of name in names[0..n), or -1. */
+bool svcm__name_eq(const char *a, const char *b);
+int svcm__name_index(const char *name, const char *const *names, int n);
+
 /* Fill *err (if not NULL) and return code. index may be SVCM_NO_INDEX, field
  * may be NULL (it must be a static string). */
 int svcm__error(svcm_error *err, int code, size_t index, const char *field,

@@ -1,6 +1,5 @@
 /* Importance, time-based urgency, Eisenhower quadrants, the dispatch score,
  * deterministic ordering, and WSJF. */
-#include <ctype.h>
 #include <string.h>
 
 #include "internal.h"
@@ -19,14 +18,6 @@ static const char *const quadrant_advice[SVCM_QUADRANT_COUNT] = {
 };
 static const char *const impact_names[SVCM_IMPACT_COUNT] = {"individual", "team", "department",
                                                             "organisation"};
-
-static bool eq_nocase(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return false;
-    return *a == *b;
-}
 
 svcm_quadrant svcm_quadrant_of(bool urgent, bool important)
 {
@@ -49,13 +40,11 @@ int svcm_quadrant_parse(const char *name, svcm_quadrant *out)
 {
     if (name == NULL || out == NULL)
         return SVCM_EINVAL;
-    for (int i = 0; i < SVCM_QUADRANT_COUNT; i++) {
-        if (eq_nocase(name, quadrant_names[i])) {
-            *out = (svcm_quadrant)i;
-            return SVCM_OK;
-        }
-    }
-    return SVCM_EINVAL;
+    int i = svcm__name_index(name, quadrant_names, SVCM_QUADRANT_COUNT);
+    if (i < 0)
+        return SVCM_EINVAL;
+    *out = (svcm_quadrant)i;
+    return SVCM_OK;
 }
 
 const char *svcm_impact_name(int impact)
@@ -67,17 +56,13 @@ int svcm_impact_parse(const char *name, svcm_impact *out)
 {
     if (name == NULL || out == NULL)
         return SVCM_EINVAL;
-    for (int i = 0; i < SVCM_IMPACT_COUNT; i++) {
-        if (eq_nocase(name, impact_names[i])) {
-            *out = (svcm_impact)i;
-            return SVCM_OK;
-        }
-    }
-    if (eq_nocase(name, "organization")) {
-        *out = SVCM_IMPACT_ORGANISATION;
-        return SVCM_OK;
-    }
-    return SVCM_EINVAL;
+    int i = svcm__name_index(name, impact_names, SVCM_IMPACT_COUNT);
+    if (i < 0 && svcm__name_eq(name, "organization"))
+        i = SVCM_IMPACT_ORGANISATION;
+    if (i < 0)
+        return SVCM_EINVAL;
+    *out = (svcm_impact)i;
+    return SVCM_OK;
 }
 
 /* ---------------------------------------------------------------- options */

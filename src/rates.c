@@ -1,6 +1,5 @@
 /* Rates: successes over trials (FCR, churn, SLA compliance, ...) with Wilson
  * intervals and two-period tests. */
-#include <ctype.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -19,24 +18,15 @@ const char *svcm_rate_kind_name(int kind)
     return rate_names[kind];
 }
 
-static bool same_name(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return false;
-    return *a == *b;
-}
-
 int svcm_rate_kind_parse(const char *name, svcm_rate_kind *out)
 {
     if (name == NULL || out == NULL)
         return SVCM_EINVAL;
-    for (int k = 0; k < SVCM_RATE_KIND_COUNT; k++)
-        if (same_name(name, rate_names[k])) {
-            *out = (svcm_rate_kind)k;
-            return SVCM_OK;
-        }
-    return SVCM_EINVAL;
+    int k = svcm__name_index(name, rate_names, SVCM_RATE_KIND_COUNT);
+    if (k < 0)
+        return SVCM_EINVAL;
+    *out = (svcm_rate_kind)k;
+    return SVCM_OK;
 }
 
 int svcm_rate_init(svcm_rate *r, int kind)

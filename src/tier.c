@@ -1,6 +1,4 @@
 /* Tier names shared by segmentation and priority. */
-#include <ctype.h>
-
 #include "internal.h"
 #include "svcm/tier.h"
 
@@ -12,27 +10,15 @@ const char *svcm_tier_name(int tier)
     return (tier >= 0 && tier < SVCM_TIER_COUNT) ? tier_names[tier] : NULL;
 }
 
-static bool eq_nocase(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return false;
-    return *a == *b;
-}
-
 int svcm_tier_parse(const char *name, svcm_tier *out)
 {
     if (name == NULL || out == NULL)
         return SVCM_EINVAL;
-    for (int i = 0; i < SVCM_TIER_COUNT; i++) {
-        if (eq_nocase(name, tier_names[i])) {
-            *out = (svcm_tier)i;
-            return SVCM_OK;
-        }
-    }
-    if (eq_nocase(name, "important")) {
-        *out = SVCM_TIER_KEY;
-        return SVCM_OK;
-    }
-    return SVCM_EINVAL;
+    int i = svcm__name_index(name, tier_names, SVCM_TIER_COUNT);
+    if (i < 0 && svcm__name_eq(name, "important"))
+        i = SVCM_TIER_KEY;
+    if (i < 0)
+        return SVCM_EINVAL;
+    *out = (svcm_tier)i;
+    return SVCM_OK;
 }
