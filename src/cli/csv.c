@@ -198,20 +198,32 @@ long cli_csv_column(const cli_field *header, size_t n, const char *name)
     return -1;
 }
 
-int cli_parse_double(const cli_field *f, double *out)
+/* The field without surrounding blanks, NUL-terminated in tmp (which holds
+ * at least max + 1 bytes). Returns its length, or 0 when it is empty or
+ * longer than max. A NUL inside the field shortens the C string, so callers
+ * check that parsing consumed all the returned length. */
+static size_t trimmed_copy(const cli_field *f, char *tmp, size_t max)
 {
     const char *b, *e;
     trim(f, &b, &e);
-    if (b == e || (size_t)(e - b) > 64)
-        return -1;
+    size_t n = (size_t)(e - b);
+    if (n == 0 || n > max)
+        return 0;
+    memcpy(tmp, b, n);
+    tmp[n] = '\0';
+    return n;
+}
+
+int cli_parse_double(const cli_field *f, double *out)
+{
     char tmp[72];
-    memcpy(tmp, b, (size_t)(e - b));
-    tmp[e - b] = '\0';
+    size_t n = trimmed_copy(f, tmp, 64);
+    if (n == 0)
+        return -1;
     char *end;
     errno = 0;
     double v = strtod(tmp, &end);
-    /* end must reach the field's end: a NUL inside the field ends tmp early. */
-    if (end != tmp + (e - b) || errno == ERANGE || !isfinite(v))
+    if (end != tmp + n || errno == ERANGE || !isfinite(v))
         return -1;
     *out = v;
     return 0;
@@ -219,17 +231,14 @@ int cli_parse_double(const cli_field *f, double *out)
 
 int cli_parse_int64(const cli_field *f, int64_t *out)
 {
-    const char *b, *e;
-    trim(f, &b, &e);
-    if (b == e || (size_t)(e - b) > 24)
-        return -1;
     char tmp[32];
-    memcpy(tmp, b, (size_t)(e - b));
-    tmp[e - b] = '\0';
+    size_t n = trimmed_copy(f, tmp, 24);
+    if (n == 0)
+        return -1;
     char *end;
     errno = 0;
     long long v = strtoll(tmp, &end, 10);
-    if (end != tmp + (e - b) || errno == ERANGE)
+    if (end != tmp + n || errno == ERANGE)
         return -1;
     *out = (int64_t)v;
     return 0;
