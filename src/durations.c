@@ -14,6 +14,23 @@ struct svcm_durations {
     svcm_moments moments;
 };
 
+/* A durations object around sketch s (taken over: freed on failure) with
+ * moments m; SVCM_OK or SVCM_ENOMEM. */
+static int wrap(const svcm_allocator *a, svcm_sketch *s, const svcm_moments *m,
+                svcm_durations **out)
+{
+    svcm_durations *d = svcm__calloc(a, 1, sizeof *d);
+    if (d == NULL) {
+        svcm_sketch_free(s);
+        return SVCM_ENOMEM;
+    }
+    d->alloc = *a;
+    d->sketch = s;
+    d->moments = *m;
+    *out = d;
+    return SVCM_OK;
+}
+
 int svcm_durations_new(const svcm_sketch_options *opts, const svcm_allocator *alloc,
                        svcm_durations **out)
 {
@@ -25,16 +42,9 @@ int svcm_durations_new(const svcm_sketch_options *opts, const svcm_allocator *al
     int rc = svcm_sketch_new(opts, &a, &s);
     if (rc != SVCM_OK)
         return rc;
-    svcm_durations *d = svcm__calloc(&a, 1, sizeof *d);
-    if (d == NULL) {
-        svcm_sketch_free(s);
-        return SVCM_ENOMEM;
-    }
-    d->alloc = a;
-    d->sketch = s;
-    svcm_moments_init(&d->moments);
-    *out = d;
-    return SVCM_OK;
+    svcm_moments m;
+    svcm_moments_init(&m);
+    return wrap(&a, s, &m, out);
 }
 
 void svcm_durations_free(svcm_durations *d)
@@ -179,14 +189,5 @@ int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocat
         svcm_sketch_free(s);
         return SVCM_EFORMAT;
     }
-    svcm_durations *d = svcm__calloc(&a, 1, sizeof *d);
-    if (d == NULL) {
-        svcm_sketch_free(s);
-        return SVCM_ENOMEM;
-    }
-    d->alloc = a;
-    d->sketch = s;
-    d->moments = m;
-    *out = d;
-    return SVCM_OK;
+    return wrap(&a, s, &m, out);
 }
