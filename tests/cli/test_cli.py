@@ -253,7 +253,7 @@ class WithFiles(unittest.TestCase):
 
 class Lifetime(unittest.TestCase):
     def test_lifetime_on_cdnow_reproduces_the_published_fit(self):
-        # The CDNOW sample (see shared/data/README.md) as segmentation columns:
+        # The CDNOW sample (see tests/data/README.md) as segmentation columns:
         # frequency = x + 1 purchases, tenure = 7 T days, recency = 7 (T - t_x)
         # days. svcm segment --lifetime turns them back into (x, t_x, T) and
         # must reproduce Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414,

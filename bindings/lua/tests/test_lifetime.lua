@@ -24,7 +24,7 @@ local function near(got, want, tol, what)
   end
 end
 
-local data = "../../../../shared/data/"
+local data = "../../../tests/data/"
 
 local function load_summary()
   local x, tx, T, z = {}, {}, {}, {}

@@ -104,11 +104,11 @@ local M = {100, 20, 5, 900, 50, 300}
 local E22, P22 = {}, {}
 for i = 1, 22 do E22[i], P22[i] = 5, 4 end
 
--- The first rows of the CDNOW summary (shared data folder).
+-- The first rows of the CDNOW summary (tests/data).
 local here = debug.getinfo(1, "S").source:match("^@(.*)[/\\]") or "."
 local CD = {x = {}, t_x = {}, T = {}, z = {}}
 do
-  local f = assert(io.open(here .. "/../../../../shared/data/cdnow_summary.csv"))
+  local f = assert(io.open(here .. "/../../../tests/data/cdnow_summary.csv"))
   local header = f:read("l"):gsub("\r$", "")
   local cols = {}
   for name in header:gmatch("[^,]+") do cols[#cols + 1] = name end

@@ -17,7 +17,7 @@ import unittest
 
 import svcm
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "data")
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "data")
 
 
 def load_summary():

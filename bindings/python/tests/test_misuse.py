@@ -102,7 +102,7 @@ def cycle_to_link():
 
 def cdnow(rows=300):
     """The first rows of the CDNOW summary (x, t_x, T, mean spend)."""
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "data",
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "data",
                         "cdnow_summary.csv")
     with open(path) as f:
         recs = list(csv.DictReader(f))[:rows]
