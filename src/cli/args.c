@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include "csv.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -49,6 +51,43 @@ bool cli_flag(cli_args *a, const char *name)
     return true;
 }
 
+void cli_common_init(cli_common *c, const char *cmd)
+{
+    memset(c, 0, sizeof *c);
+    c->cmd = cmd;
+    c->format = CLI_TEXT;
+}
+
+void cli_common_free(cli_common *c)
+{
+    free(c->rename_from);
+    free(c->rename_to);
+    c->rename_from = c->rename_to = NULL;
+    c->n_renames = c->cap_renames = 0;
+}
+
+/* Record FIELD=COLUMN, split in place at eq (the argument vector is ours). */
+static int add_rename(cli_common *c, const char *value, const char *eq)
+{
+    if (c->n_renames == c->cap_renames) {
+        size_t cap = c->cap_renames ? 2 * c->cap_renames : 8;
+        const char **from = realloc(c->rename_from, cap * sizeof *from);
+        if (from != NULL)
+            c->rename_from = from;
+        const char **to = from ? realloc(c->rename_to, cap * sizeof *to) : NULL;
+        if (to == NULL)
+            return -1;
+        c->rename_to = to;
+        c->cap_renames = cap;
+    }
+    char *v = (char *)value;
+    v[eq - value] = '\0';
+    c->rename_from[c->n_renames] = v;
+    c->rename_to[c->n_renames] = eq + 1;
+    c->n_renames++;
+    return 0;
+}
+
 bool cli_common_opt(cli_args *a, cli_common *c)
 {
     if (cli_opt(a, "--format")) {
@@ -68,17 +107,20 @@ bool cli_common_opt(cli_args *a, cli_common *c)
         const char *eq = strchr(a->value, '=');
         if (eq == NULL || eq == a->value || eq[1] == '\0')
             cli_usage_error(a, "--col needs FIELD=COLUMN, got '%s'", a->value);
-        if (c->n_renames == CLI_MAX_RENAMES)
-            cli_usage_error(a, "at most %d --col options", CLI_MAX_RENAMES);
-        /* Split in place: the argument vector is ours. */
-        char *v = (char *)a->value;
-        v[eq - a->value] = '\0';
-        c->rename_from[c->n_renames] = v;
-        c->rename_to[c->n_renames] = eq + 1;
-        c->n_renames++;
+        if (add_rename(c, a->value, eq) != 0) {
+            fprintf(stderr, "svcm %s: out of memory\n", a->cmd);
+            exit(CLI_EXIT_DATA);
+        }
         return true;
     }
     return false;
+}
+
+void cli_common_check(const cli_args *a, const cli_common *c)
+{
+    if (c->svg && cli_same_output(c->output, c->svg))
+        cli_usage_error(a, "--output and --svg name the same destination '%s'",
+                        c->output ? c->output : "-");
 }
 
 const char *cli_colname(const cli_common *c, const char *field)
@@ -110,30 +152,30 @@ int cli_read_file(const char *path, char **text, size_t *len)
         return -1;
     size_t cap = 0, n = 0;
     char *buf = NULL;
+    int err = 0;
     for (;;) {
         if (n + 1 >= cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *p = cap <= ((size_t)1 << 28) ? realloc(buf, cap) : NULL;
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *p = ncap > cap ? realloc(buf, ncap) : NULL;
             if (p == NULL) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                errno = cap > ((size_t)1 << 28) ? EFBIG : ENOMEM;
-                return -1;
+                err = ENOMEM;
+                break;
             }
             buf = p;
+            cap = ncap;
         }
         size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;
         if (got == 0)
             break;
     }
-    int bad = ferror(f);
+    if (err == 0 && ferror(f))
+        err = EIO;
     if (!is_stdin)
         fclose(f);
-    if (bad) {
+    if (err != 0) {
         free(buf);
-        errno = EIO;
+        errno = err;
         return -1;
     }
     buf[n] = '\0';
@@ -144,31 +186,25 @@ int cli_read_file(const char *path, char **text, size_t *len)
 
 double cli_opt_double(const cli_args *a, const char *name)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(a->value, &end);
-    if (a->value[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+    cli_field f = {a->value, strlen(a->value)};
+    double v;
+    if (cli_parse_double(&f, &v) != CLI_PARSE_OK)
         cli_usage_error(a, "%s: '%s' is not a number", name, a->value);
     return v;
 }
 
 double cli_opt_duration(const cli_args *a, const char *name)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(a->value, &end);
-    double unit = 1.0;
-    if (*end == 's')
-        end++;
-    else if (*end == 'm')
-        unit = 60.0, end++;
-    else if (*end == 'h')
-        unit = 3600.0, end++;
-    else if (*end == 'd')
-        unit = 86400.0, end++;
-    if (a->value[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v) || v < 0)
+    static const char units[] = "smhd";
+    static const double seconds[] = {1.0, 60.0, 3600.0, 86400.0};
+    size_t n = strlen(a->value);
+    const char *u = n ? strchr(units, a->value[n - 1]) : NULL;
+    /* The number before the unit: strtod stops at the unit letter. */
+    cli_field f = {a->value, u ? n - 1 : n};
+    double v;
+    if (cli_parse_double(&f, &v) != CLI_PARSE_OK || v < 0)
         cli_usage_error(a, "%s: '%s' is not a duration (e.g. 3600, 90m, 4h, 2d)", name, a->value);
-    return v * unit;
+    return v * (u ? seconds[u - units] : 1.0);
 }
 
 long long cli_opt_int(const cli_args *a, const char *name, long long min, long long max)
@@ -184,12 +220,11 @@ long long cli_opt_int(const cli_args *a, const char *name, long long min, long l
 int cli_emit(const cli_common *c, cli_table *const *tables, const char *const *keys, size_t n)
 {
     cli_out out;
-    if (cli_out_open(&out, c->output) != 0) {
-        fprintf(stderr, "svcm: cannot write %s: %s\n", c->output, strerror(errno));
+    if (cli_out_open(&out, c->cmd, c->output) != 0)
         return CLI_EXIT_DATA;
-    }
     /* Several tables: text and CSV put a blank line between them, JSON makes
-     * an object with one array per key. */
+     * an object with one array per key. A write error is kept in the stream
+     * and reported by the commit. */
     bool wrap = c->format == CLI_JSON && n > 1;
     if (wrap)
         fputc('{', out.f);
@@ -198,19 +233,26 @@ int cli_emit(const cli_common *c, cli_table *const *tables, const char *const *k
             fputs(c->format == CLI_CSV ? "\r\n" : "\n", out.f);
         if (wrap)
             fprintf(out.f, "%s\"%s\": ", i ? ",\n" : "", keys[i]);
-        if (cli_table_write(tables[i], out.f, c->format) != 0) {
-            cli_out_abort(&out);
-            fprintf(stderr, "svcm: write error\n");
-            return CLI_EXIT_DATA;
-        }
+        cli_table_write(tables[i], out.f, c->format);
     }
     if (wrap)
         fputs("}\n", out.f);
-    if (cli_out_commit(&out) != 0) {
-        fprintf(stderr, "svcm: cannot write %s\n", c->output ? c->output : "standard output");
-        return CLI_EXIT_DATA;
+    return cli_out_commit(&out) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
+}
+
+char *cli_strdupf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+        va_end(ap);
     }
-    return CLI_EXIT_OK;
+    return s;
 }
 
 int cli_mkdir(const char *path)

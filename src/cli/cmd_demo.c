@@ -16,25 +16,25 @@ static const char demo_help[] =
 
 typedef int (*gen_fn)(FILE *, uint64_t, long);
 
-static int write_file(const char *dir, const char *name, gen_fn gen, uint64_t seed, long n,
-                      char *path, size_t size)
+/* dir/name made by gen: its path (malloc'ed), or NULL after saying why. */
+static char *write_file(const char *dir, const char *name, gen_fn gen, uint64_t seed, long n)
 {
-    snprintf(path, size, "%s/%s", dir, name);
+    char *path = cli_strdupf("%s/%s", dir, name);
     cli_out o;
-    if (cli_out_open(&o, path) != 0) {
-        fprintf(stderr, "svcm demo: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
+    if (path == NULL) {
+        fprintf(stderr, "svcm demo: out of memory\n");
+        return NULL;
     }
-    if (gen(o.f, seed, n) != 0) {
-        cli_out_abort(&o);
-        fprintf(stderr, "svcm demo: write error on %s\n", path);
-        return -1;
+    if (cli_out_open(&o, "demo", path) != 0) {
+        free(path);
+        return NULL;
     }
+    gen(o.f, seed, n); /* a write error stays in the stream for the commit */
     if (cli_out_commit(&o) != 0) {
-        fprintf(stderr, "svcm demo: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
+        free(path);
+        return NULL;
     }
-    return 0;
+    return path;
 }
 
 /* Run a subcommand with the given arguments, after a heading. */
@@ -116,18 +116,66 @@ static int write_cycle(const char *path)
         return -1;
     }
     cli_out out;
-    if (cli_out_open(&out, path) != 0) {
+    if (cli_out_open(&out, "demo", path) != 0) {
         free(text);
-        fprintf(stderr, "svcm demo: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
     fwrite(text, 1, len, out.f);
     free(text);
-    if (cli_out_commit(&out) != 0) {
-        fprintf(stderr, "svcm demo: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return cli_out_commit(&out);
+}
+
+enum { CUSTOMERS, TICKETS, FEEDBACK, CYCLE, TIERS_SVG, RESPONSE_SVG, EISENHOWER_SVG, PDCA_SVG,
+       DEMO_NFILES };
+
+/* Write the data files into dir; files[] receives every path the demo uses. */
+static int demo_files(const char *dir, long n_cust, long n_tick, long n_ans, char **files)
+{
+    static const char *const charts[4] = {"tiers.svg", "first_response.svg", "eisenhower.svg",
+                                          "pdca.svg"};
+    if ((files[CUSTOMERS] = write_file(dir, "customers.csv", cli_demo_customers, 0x5EC7u, n_cust)) == NULL ||
+        (files[TICKETS] = write_file(dir, "tickets.csv", cli_demo_tickets, 0x71C3u, n_tick)) == NULL ||
+        (files[FEEDBACK] = write_file(dir, "feedback.csv", cli_demo_feedback, 0xFEEDu, n_ans)) == NULL)
+        return CLI_EXIT_DATA;
+    files[CYCLE] = cli_strdupf("%s/cycle.pdca", dir);
+    for (int i = 0; i < 4; i++)
+        files[TIERS_SVG + i] = cli_strdupf("%s/%s", dir, charts[i]);
+    for (int i = CYCLE; i < DEMO_NFILES; i++)
+        if (files[i] == NULL) {
+            fprintf(stderr, "svcm demo: out of memory\n");
+            return CLI_EXIT_DATA;
+        }
+    if (write_cycle(files[CYCLE]) != 0)
+        return CLI_EXIT_DATA;
+    printf("svcm %s demo: wrote %s (%ld customers), %s (%ld tickets), %s (%ld answers), %s\n",
+           svcm_version(), files[CUSTOMERS], n_cust, files[TICKETS], n_tick, files[FEEDBACK],
+           n_ans, files[CYCLE]);
+    return CLI_EXIT_OK;
+}
+
+/* Every command on the demo files. */
+static int demo_run(char **f)
+{
+    int rc = 0;
+    rc |= run("Customer tiers, with P(alive) and CLV from BG/NBD and Gamma-Gamma fits",
+              cli_cmd_segment,
+              (char *[]){"segment", f[CUSTOMERS], "--lifetime", "--summary-only", "--svg",
+                         f[TIERS_SVG], NULL});
+    rc |= run("Ticket KPIs per channel (24x7 clock; first response 1h, resolution 24h)",
+              cli_cmd_kpi,
+              (char *[]){"kpi", f[TICKETS], "--by", "channel", "--svg", f[RESPONSE_SVG], NULL});
+    rc |= run("Survey KPIs per channel", cli_cmd_kpi,
+              (char *[]){"kpi", f[FEEDBACK], "--by", "channel", NULL});
+    rc |= run("What to work on first", cli_cmd_priority,
+              (char *[]){"priority", f[TICKETS], "--top", "10", "--svg", f[EISENHOWER_SVG], NULL});
+    rc |= run("Did the improvement work?", cli_cmd_pdca,
+              (char *[]){"pdca", f[CYCLE], "--svg", f[PDCA_SVG], NULL});
+    rc |= run("Staffing one half hour of calls", cli_cmd_staff,
+              (char *[]){"staff", "--calls", "360", "--aht", "240", "--interval", "1800",
+                         "--target-sl", "0.8", "--target-s", "20", NULL});
+    printf("\nCharts: %s %s %s %s\n", f[TIERS_SVG], f[RESPONSE_SVG], f[EISENHOWER_SVG],
+           f[PDCA_SVG]);
+    return rc ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }
 
 int cli_cmd_demo(int argc, char **argv)
@@ -158,43 +206,11 @@ int cli_cmd_demo(int argc, char **argv)
         fprintf(stderr, "svcm demo: cannot create %s: %s\n", dir, strerror(errno));
         return CLI_EXIT_DATA;
     }
-    char customers[4096], tickets[4096], feedback[4096], cycle[4096];
-    if (write_file(dir, "customers.csv", cli_demo_customers, 0x5EC7u, n_cust, customers,
-                   sizeof customers) != 0 ||
-        write_file(dir, "tickets.csv", cli_demo_tickets, 0x71C3u, n_tick, tickets,
-                   sizeof tickets) != 0 ||
-        write_file(dir, "feedback.csv", cli_demo_feedback, 0xFEEDu, n_ans, feedback,
-                   sizeof feedback) != 0)
-        return CLI_EXIT_DATA;
-    snprintf(cycle, sizeof cycle, "%s/cycle.pdca", dir);
-    if (write_cycle(cycle) != 0)
-        return CLI_EXIT_DATA;
-    printf("svcm %s demo: wrote %s (%ld customers), %s (%ld tickets), %s (%ld answers), %s\n",
-           svcm_version(), customers, n_cust, tickets, n_tick, feedback, n_ans, cycle);
-    if (data_only)
-        return CLI_EXIT_OK;
-    char svg_tiers[4200], svg_eis[4200], svg_resp[4200], svg_pdca[4200];
-    snprintf(svg_tiers, sizeof svg_tiers, "%s/tiers.svg", dir);
-    snprintf(svg_eis, sizeof svg_eis, "%s/eisenhower.svg", dir);
-    snprintf(svg_resp, sizeof svg_resp, "%s/first_response.svg", dir);
-    snprintf(svg_pdca, sizeof svg_pdca, "%s/pdca.svg", dir);
-    int rc = 0;
-    rc |= run("Customer tiers, with P(alive) and CLV from BG/NBD and Gamma-Gamma fits",
-              cli_cmd_segment,
-              (char *[]){"segment", customers, "--lifetime", "--summary-only", "--svg", svg_tiers,
-                         NULL});
-    rc |= run("Ticket KPIs per channel (24x7 clock; first response 1h, resolution 24h)",
-              cli_cmd_kpi,
-              (char *[]){"kpi", tickets, "--by", "channel", "--svg", svg_resp, NULL});
-    rc |= run("Survey KPIs per channel", cli_cmd_kpi,
-              (char *[]){"kpi", feedback, "--by", "channel", NULL});
-    rc |= run("What to work on first", cli_cmd_priority,
-              (char *[]){"priority", tickets, "--top", "10", "--svg", svg_eis, NULL});
-    rc |= run("Did the improvement work?", cli_cmd_pdca,
-              (char *[]){"pdca", cycle, "--svg", svg_pdca, NULL});
-    rc |= run("Staffing one half hour of calls", cli_cmd_staff,
-              (char *[]){"staff", "--calls", "360", "--aht", "240", "--interval", "1800",
-                         "--target-sl", "0.8", "--target-s", "20", NULL});
-    printf("\nCharts: %s %s %s %s\n", svg_tiers, svg_resp, svg_eis, svg_pdca);
-    return rc ? CLI_EXIT_DATA : CLI_EXIT_OK;
+    char *files[DEMO_NFILES] = {NULL};
+    int code = demo_files(dir, n_cust, n_tick, n_ans, files);
+    if (code == CLI_EXIT_OK && !data_only)
+        code = demo_run(files);
+    for (int i = 0; i < DEMO_NFILES; i++)
+        free(files[i]);
+    return code;
 }

@@ -25,19 +25,26 @@ static const char kpi_help[] =
     "the targets in business time, FCR and reopen rates with Wilson intervals.\n"
     "A survey file (any of the columns nps 0-10, csat 1-5, ces 1-7; empty =\n"
     "not answered) gives NPS, CSAT (top-2-box) and CES with confidence intervals.\n"
-    "--by COLUMN repeats every figure per group (e.g. channel or agent) and adds\n"
-    "the consistency of each KPI across the groups (mean, SD, CV).\n"
+    "CES with a single answer has that answer as its value and no interval.\n"
+    "--by COLUMN repeats every figure per group (e.g. channel or agent; any number\n"
+    "of groups) and adds the consistency of each KPI across the groups (mean, SD,\n"
+    "CV).\n"
     "\n"
-    "  --by COLUMN            group by this column\n"
-    "  --calendar FILE        business hours (svcm calendar text); default 24x7\n"
-    "  --now INSTANT          as-of instant for open tickets (default: the latest in the file)\n"
-    "  --response-target DUR  first-response target in business time (default 1h)\n"
-    "  --resolution-target DUR resolution target in business time (default 24h)\n"
-    "  --confidence P         interval level (default 0.95)\n"
-    "  --format F             text (default), csv or json\n"
-    "  --output FILE          write there instead of standard output\n"
-    "  --svg FILE             tickets: first-response time distribution\n"
-    "  --col FIELD=COLUMN     read FIELD (e.g. created) from a differently named column\n";
+    "  --by COLUMN        group by this column\n"
+    "  --calendar FILE    business hours (svcm calendar text; it must have open\n"
+    "                     hours); default 24x7\n"
+    "  --now INSTANT      as-of instant for open tickets (default: the latest in\n"
+    "                     the file)\n"
+    "  --response-target DUR\n"
+    "                     first-response target in business time (default 1h)\n"
+    "  --resolution-target DUR\n"
+    "                     resolution target in business time (default 24h)\n"
+    "  --confidence P     interval level (default 0.95)\n"
+    CLI_FORMAT_HELP CLI_OUTPUT_HELP
+    "  --svg FILE         tickets: first-response time distribution (written as\n"
+    "                     --output is; not the same file as --output)\n"
+    CLI_COL_HELP
+    "\n" CLI_INSTANT_HELP;
 
 typedef struct groups {
     size_t n;            /* number of groups */
@@ -107,6 +114,14 @@ static svcm_calendar *load_calendar(const char *path)
                 err.message[0] ? err.message : svcm_strerror(rc));
         return NULL;
     }
+    /* A calendar without open hours would make every duration 0 and every
+     * ticket meet its targets: refused. */
+    int64_t open_at;
+    if (svcm_calendar_next_open(cal, 0, &open_at) == SVCM_ENOTFOUND) {
+        fprintf(stderr, "svcm kpi: %s: calendar has no open hours\n", path);
+        svcm_calendar_free(cal);
+        return NULL;
+    }
     return cal;
 }
 
@@ -148,9 +163,11 @@ static int add_duration_row(cli_table *t, const char *group, const char *metric,
 /* Consistency of one KPI across groups (skips groups where it is NaN). */
 static int add_consistency_row(cli_table *t, const char *metric, const double *v, size_t n)
 {
-    double tmp[4096];
+    double *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (tmp == NULL)
+        return -1;
     size_t k = 0;
-    for (size_t i = 0; i < n && k < 4096; i++)
+    for (size_t i = 0; i < n; i++)
         if (!isnan(v[i]))
             tmp[k++] = v[i];
     svcm_consistency_result r;
@@ -166,6 +183,7 @@ static int add_consistency_row(cli_table *t, const char *metric, const double *v
         for (int j = 0; j < 5; j++)
             bad |= cli_table_num(t, NAN, 3);
     }
+    free(tmp);
     return bad;
 }
 
@@ -189,6 +207,46 @@ static int report_error(const char *path, const cli_dataset *d, const cli_col *i
     else
         fprintf(stderr, "svcm kpi: %s: %s\n", path, err->message[0] ? err->message : svcm_strerror(rc));
     return CLI_EXIT_DATA;
+}
+
+/* The --svg chart: first-response times of all answered tickets in
+ * (business) hours, with the P50/P90/P95 of the merged groups. */
+static int write_histogram(const char *path, const svcm_calendar *cal, const int64_t *created,
+                           const int64_t *first, size_t n, svcm_durations *const *dur, size_t ng)
+{
+    double *h = malloc((n ? n : 1) * sizeof *h);
+    svcm_durations *all = NULL;
+    if (h == NULL || svcm_durations_new(NULL, NULL, &all) != SVCM_OK) {
+        free(h);
+        fprintf(stderr, "svcm kpi: out of memory\n");
+        return CLI_EXIT_DATA;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < ng; k++)
+        svcm_durations_merge(all, dur[2 * k]);
+    for (size_t i = 0; i < n; i++) {
+        int64_t bs;
+        if (first[i] != INT64_MIN &&
+            svcm_calendar_business_seconds(cal, created[i], first[i], &bs) == SVCM_OK)
+            h[m++] = (double)bs / 3600.0;
+    }
+    svcm_durations_result r;
+    double marks[3] = {NAN, NAN, NAN};
+    if (svcm_durations_summary(all, &r) == SVCM_OK) {
+        marks[0] = r.p50 / 3600.0;
+        marks[1] = r.p90 / 3600.0;
+        marks[2] = r.p95 / 3600.0;
+    }
+    static const char *const labels[3] = {"P50", "P90", "P95"};
+    cli_out out;
+    int code = CLI_EXIT_DATA;
+    if (cli_out_open(&out, "kpi", path) == 0) {
+        cli_svg_histogram(out.f, "First-response time", "hours", h, m, marks, labels, 3);
+        code = cli_out_commit(&out) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
+    }
+    svcm_durations_free(all);
+    free(h);
+    return code;
 }
 
 static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
@@ -363,44 +421,8 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
         goto done;
     }
     code = cli_emit(&o->c, tables, keys, nt);
-    if (code == CLI_EXIT_OK && o->c.svg) {
-        /* First-response distribution over all tickets, in hours. */
-        double *h = malloc((n ? n : 1) * sizeof *h);
-        size_t m = 0;
-        svcm_durations *allr = NULL;
-        if (h && svcm_durations_new(NULL, NULL, &allr) == SVCM_OK) {
-            for (size_t k = 0; k < ng; k++)
-                svcm_durations_merge(allr, dur[2 * k]);
-            for (size_t i = 0; i < n; i++)
-                if (first[i] != INT64_MIN) {
-                    int64_t bs;
-                    if (svcm_calendar_business_seconds(cal, created[i], first[i], &bs) == SVCM_OK)
-                        h[m++] = (double)bs / 3600.0;
-                }
-            svcm_durations_result r;
-            double marks[3] = {NAN, NAN, NAN};
-            if (svcm_durations_summary(allr, &r) == SVCM_OK) {
-                marks[0] = r.p50 / 3600.0;
-                marks[1] = r.p90 / 3600.0;
-                marks[2] = r.p95 / 3600.0;
-            }
-            const char *labels[3] = {"P50", "P90", "P95"};
-            cli_out out;
-            if (cli_out_open(&out, o->c.svg) == 0) {
-                if (cli_svg_histogram(out.f, "First-response time", "hours", h, m, marks, labels, 3) == 0)
-                    code = cli_out_commit(&out) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
-                else {
-                    cli_out_abort(&out);
-                    code = CLI_EXIT_DATA;
-                }
-            } else {
-                fprintf(stderr, "svcm kpi: cannot write %s\n", o->c.svg);
-                code = CLI_EXIT_DATA;
-            }
-        }
-        svcm_durations_free(allr);
-        free(h);
-    }
+    if (code == CLI_EXIT_OK && o->c.svg)
+        code = write_histogram(o->c.svg, cal, created, first, n, dur, ng);
 done:
     if (have_times)
         cli_table_free(&times);
@@ -422,6 +444,43 @@ done:
     svcm_calendar_free(cal);
     groups_free(&g);
     return code;
+}
+
+/* The answer of an accumulator that holds exactly one (NaN otherwise). */
+static double single_answer(const svcm_feedback *f)
+{
+    svcm_feedback_options fo;
+    uint64_t h[SVCM_FEEDBACK_MAX_LEVELS];
+    if (svcm_feedback_count(f) != 1 || svcm_feedback_get_options(f, &fo) != SVCM_OK ||
+        svcm_feedback_histogram(f, h, SVCM_FEEDBACK_MAX_LEVELS) != SVCM_OK)
+        return NAN;
+    for (int32_t i = 0; i <= fo.high - fo.low; i++)
+        if (h[i] != 0)
+            return (double)(fo.low + i);
+    return NAN;
+}
+
+/* n, value and interval of one score (value also in *value). The library
+ * has no interval for a single CES answer: its value is that answer (the
+ * mean of one), the interval stays empty. */
+static int add_score(cli_table *t, const svcm_feedback *f, double scale, double confidence,
+                     double *value)
+{
+    svcm_feedback_summary s;
+    svcm_feedback_options fo;
+    int bad = 0;
+    if (svcm_feedback_result(f, confidence, &s) == SVCM_OK) {
+        *value = s.value * scale;
+        bad |= cli_table_int(t, (long long)s.n);
+        bad |= cli_table_num(t, s.value * scale, 2);
+        bad |= cli_table_num(t, s.ci.lo * scale, 2);
+        return bad | cli_table_num(t, s.ci.hi * scale, 2);
+    }
+    bool ces = svcm_feedback_get_options(f, &fo) == SVCM_OK && fo.kind == SVCM_FEEDBACK_CES;
+    *value = ces ? single_answer(f) : NAN;
+    bad |= cli_table_int(t, (long long)svcm_feedback_count(f));
+    bad |= cli_table_num(t, *value, 2);
+    return bad | cli_table_num(t, NAN, 2) | cli_table_num(t, NAN, 2);
 }
 
 static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
@@ -475,21 +534,10 @@ static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const k
             per[3 * k + j] = NAN;
             if (acc[3 * k + j] == NULL)
                 continue;
-            svcm_feedback_summary s;
-            double scale = j == 1 ? 100.0 : 1.0;
             bad |= cli_table_str(&scores, g.names[k]);
             bad |= cli_table_str(&scores, names[j]);
-            if (svcm_feedback_result(acc[3 * k + j], o->confidence, &s) == SVCM_OK) {
-                per[3 * k + j] = s.value * scale;
-                bad |= cli_table_int(&scores, (long long)s.n);
-                bad |= cli_table_num(&scores, s.value * scale, 2);
-                bad |= cli_table_num(&scores, s.ci.lo * scale, 2);
-                bad |= cli_table_num(&scores, s.ci.hi * scale, 2);
-            } else {
-                bad |= cli_table_int(&scores, (long long)svcm_feedback_count(acc[3 * k + j]));
-                for (int q = 0; q < 3; q++)
-                    bad |= cli_table_num(&scores, NAN, 2);
-            }
+            bad |= add_score(&scores, acc[3 * k + j], j == 1 ? 100.0 : 1.0, o->confidence,
+                             &per[3 * k + j]);
         }
     cli_table *tables[2] = {&scores, &cons};
     const char *keys[2] = {"scores", "consistency"};
@@ -561,14 +609,60 @@ static int sniff(const char *path, char sep, const cli_common *c, int *is_ticket
     return rc == 1 ? 0 : -1;
 }
 
+/* Load a tickets or a survey file and report on it. */
+static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
+{
+    int is_tickets = 0;
+    if (sniff(file, ',', &o->c, &is_tickets) != 0)
+        return CLI_EXIT_DATA;
+    /* The group column is looked up only with --by. */
+    size_t ncols = (is_tickets ? 6 : 4) + (o->by != NULL);
+    cli_dataset d;
+    int code;
+    if (is_tickets) {
+        if (o->response_target > 1e9 || o->resolution_target > 1e9)
+            cli_usage_error(a, "targets must be below 1e9 seconds");
+        cli_col cols[7] = {
+            {cli_colname(&o->c, "id"), CLI_COL_STRING, false, false, -1, NULL},
+            {cli_colname(&o->c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
+            {cli_colname(&o->c, "first_response"), CLI_COL_INSTANT, true, true, -1, NULL},
+            {cli_colname(&o->c, "resolved"), CLI_COL_INSTANT, true, true, -1, NULL},
+            {cli_colname(&o->c, "fcr"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o->c, "reopened"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {o->by, CLI_COL_STRING, true, true, -1, NULL},
+        };
+        if (cli_load_csv("kpi", file, ',', cols, ncols, &d) != 0)
+            return CLI_EXIT_DATA;
+        code = kpi_tickets(file, &d, cols, o);
+        cli_dataset_free(&d); /* d points into cols: free in this scope */
+    } else {
+        if (o->c.svg)
+            cli_usage_error(a, "--svg is available for tickets files only");
+        cli_col cols[5] = {
+            {cli_colname(&o->c, "id"), CLI_COL_STRING, false, false, -1, NULL},
+            {cli_colname(&o->c, "nps"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o->c, "csat"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o->c, "ces"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {o->by, CLI_COL_STRING, true, true, -1, NULL},
+        };
+        if (cli_load_csv("kpi", file, ',', cols, ncols, &d) != 0)
+            return CLI_EXIT_DATA;
+        code = kpi_feedback(file, &d, cols, o);
+        cli_dataset_free(&d);
+    }
+    return code;
+}
+
 int cli_cmd_kpi(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "kpi"};
-    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {CLI_TEXT, NULL, NULL, {0}, {0}, 0}};
-    const char *file = NULL;
+    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {0}};
+    cli_common_init(&o.c, "kpi");
+    const char *file = NULL, *why;
     while (a.i < argc) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(kpi_help, stdout);
+            cli_common_free(&o.c);
             return CLI_EXIT_OK;
         } else if (cli_opt(&a, "--by")) {
             o.by = a.value;
@@ -576,8 +670,8 @@ int cli_cmd_kpi(int argc, char **argv)
             o.calendar = a.value;
         } else if (cli_opt(&a, "--now")) {
             cli_field f = {a.value, strlen(a.value)};
-            if (cli_parse_instant(&f, &o.now) != 0)
-                cli_usage_error(&a, "--now: '%s' is not an instant", a.value);
+            if (cli_read_instant(&f, &o.now, &why) != 0)
+                cli_usage_error(&a, "--now: '%s' %s", a.value, why);
             o.have_now = 1;
         } else if (cli_opt(&a, "--response-target")) {
             o.response_target = cli_opt_duration(&a, "--response-target");
@@ -596,41 +690,8 @@ int cli_cmd_kpi(int argc, char **argv)
     if (strcmp(file, "-") == 0)
         cli_usage_error(&a, "needs a file, not standard input: it reads the header once to "
                             "tell tickets from survey answers, then the whole file");
-    int is_tickets = 0;
-    if (sniff(file, ',', &o.c, &is_tickets) != 0)
-        return CLI_EXIT_DATA;
-    cli_dataset d;
-    int code;
-    if (is_tickets) {
-        if (o.response_target > 1e9 || o.resolution_target > 1e9)
-            cli_usage_error(&a, "targets must be below 1e9 seconds");
-        cli_col cols[7] = {
-            {cli_colname(&o.c, "id"), CLI_COL_STRING, false, false, -1, NULL},
-            {cli_colname(&o.c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
-            {cli_colname(&o.c, "first_response"), CLI_COL_INSTANT, true, true, -1, NULL},
-            {cli_colname(&o.c, "resolved"), CLI_COL_INSTANT, true, true, -1, NULL},
-            {cli_colname(&o.c, "fcr"), CLI_COL_DOUBLE, false, true, -1, NULL},
-            {cli_colname(&o.c, "reopened"), CLI_COL_DOUBLE, false, true, -1, NULL},
-            {o.by ? o.by : "", CLI_COL_STRING, o.by != NULL, true, -1, NULL},
-        };
-        if (cli_load_csv("kpi", file, ',', cols, 7, &d) != 0)
-            return CLI_EXIT_DATA;
-        code = kpi_tickets(file, &d, cols, &o);
-        cli_dataset_free(&d); /* d points into cols: free in this scope */
-    } else {
-        if (o.c.svg)
-            cli_usage_error(&a, "--svg is available for tickets files only");
-        cli_col cols[5] = {
-            {cli_colname(&o.c, "id"), CLI_COL_STRING, false, false, -1, NULL},
-            {cli_colname(&o.c, "nps"), CLI_COL_DOUBLE, false, true, -1, NULL},
-            {cli_colname(&o.c, "csat"), CLI_COL_DOUBLE, false, true, -1, NULL},
-            {cli_colname(&o.c, "ces"), CLI_COL_DOUBLE, false, true, -1, NULL},
-            {o.by ? o.by : "", CLI_COL_STRING, o.by != NULL, true, -1, NULL},
-        };
-        if (cli_load_csv("kpi", file, ',', cols, 5, &d) != 0)
-            return CLI_EXIT_DATA;
-        code = kpi_feedback(file, &d, cols, &o);
-        cli_dataset_free(&d);
-    }
+    cli_common_check(&a, &o.c);
+    int code = kpi_run(&a, file, &o);
+    cli_common_free(&o.c);
     return code;
 }

@@ -1,6 +1,5 @@
 /* svcm pdca: a saved PDCA cycle's state, Check and audit trail. */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,213 +16,286 @@ static const char pdca_help[] =
     "--as-of), the Check (change, test, p-value, verdict, XmR limits of the\n"
     "baseline, Western Electric signals of the after-samples) and the audit trail.\n"
     "\n"
-    "  --as-of INSTANT  for overdue actions (default: the last audit entry)\n"
-    "  --format F       text (default), csv or json\n"
-    "  --output FILE    write there instead of standard output\n"
-    "  --svg FILE       control chart of the samples with limits and signals\n";
+    "Numbers in the value column are text: rounded for reading in the text format,\n"
+    "exact (shortest form that reads back the same) in CSV and JSON.\n"
+    "\n"
+    "  --as-of INSTANT    for overdue actions (default: the last audit entry)\n"
+    CLI_FORMAT_HELP CLI_OUTPUT_HELP
+    "  --svg FILE         control chart of the samples with limits and signals\n"
+    "                     (written as --output is; not the same file as --output)\n"
+    "\n" CLI_INSTANT_HELP;
+
+typedef struct pdca_report {
+    svcm_cycle *cy;
+    svcm_cycle_info info;
+    svcm_pdca_check r;
+    bool have_check;
+    int64_t as_of;
+    cli_format fmt;
+    cli_table cyc, acts, check, sig, aud;
+} pdca_report;
 
 static int kv(cli_table *t, const char *k, const char *v)
 {
     return cli_table_str(t, k) | cli_table_str(t, v);
 }
 
-static int kvf(cli_table *t, const char *k, double v, int decimals)
+/* A number in the value column: through the number writer, as text. */
+static int kvf(cli_table *t, const char *k, double v, int decimals, cli_format fmt)
+{
+    char buf[CLI_NUM_SIZE];
+    return kv(t, k, cli_format_number(buf, v, decimals, fmt));
+}
+
+static int kv_range(cli_table *t, const char *k, double lo, double hi, cli_format fmt)
+{
+    char a[CLI_NUM_SIZE], b[CLI_NUM_SIZE];
+    char *s = cli_strdupf("%s .. %s", cli_format_number(a, lo, 4, fmt),
+                          cli_format_number(b, hi, 4, fmt));
+    int bad = s == NULL || kv(t, k, s);
+    free(s);
+    return bad;
+}
+
+static int kv_instant(cli_table *t, const char *k, int64_t at)
 {
     char buf[64];
-    if (isnan(v))
-        buf[0] = '\0';
-    else
-        snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    cli_format_instant(at, buf, sizeof buf);
     return kv(t, k, buf);
 }
 
-int cli_cmd_pdca(int argc, char **argv)
+static int fill_cycle(pdca_report *p)
 {
-    cli_args a = {argc, argv, 1, NULL, "pdca"};
-    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
-    const char *file = NULL;
-    int64_t as_of = 0;
-    int have_as_of = 0;
-    while (a.i < argc) {
-        if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
-            fputs(pdca_help, stdout);
-            return CLI_EXIT_OK;
-        } else if (cli_opt(&a, "--as-of")) {
-            cli_field f = {a.value, strlen(a.value)};
-            if (cli_parse_instant(&f, &as_of) != 0)
-                cli_usage_error(&a, "--as-of: '%s' is not an instant", a.value);
-            have_as_of = 1;
-        } else {
-            cli_common_or_file(&a, &c, &file);
+    const svcm_cycle_info *in = &p->info;
+    cli_table *t = &p->cyc;
+    char buf[32];
+    int bad = kv(t, "title", in->title) | kv(t, "owner", in->owner) | kv(t, "metric", in->metric);
+    bad |= kv(t, "unit", in->unit);
+    bad |= kv(t, "direction", in->higher_is_better ? "higher is better" : "lower is better");
+    bad |= kv(t, "phase", svcm_pdca_phase_name(in->phase));
+    if (in->phase == SVCM_PDCA_CLOSED)
+        bad |= kv(t, "outcome", svcm_pdca_outcome_name(in->outcome));
+    if (in->has_goal)
+        bad |= kvf(t, "baseline", in->baseline, 4, p->fmt) | kvf(t, "target", in->target, 4, p->fmt) |
+               kv_instant(t, "deadline", in->deadline);
+    snprintf(buf, sizeof buf, "%zu", in->n_samples);
+    bad |= kv(t, "samples", buf);
+    if (in->has_prev)
+        bad |= kv(t, "previous cycle", in->prev_title);
+    if (in->has_next)
+        bad |= kv(t, "next cycle", in->next_title);
+    return bad;
+}
+
+static int fill_actions(pdca_report *p)
+{
+    int bad = 0;
+    char buf[64];
+    for (size_t i = 0; i < p->info.n_actions && !bad; i++) {
+        svcm_pdca_action act;
+        svcm_cycle_action(p->cy, i, &act);
+        cli_format_instant(act.due, buf, sizeof buf);
+        bad |= cli_table_str(&p->acts, act.description);
+        bad |= cli_table_str(&p->acts, act.owner);
+        bad |= cli_table_str(&p->acts, buf);
+        bad |= cli_table_str(&p->acts, svcm_action_status_name(act.status));
+        bad |= cli_table_str(&p->acts,
+                             act.status == SVCM_ACTION_OPEN && act.due < p->as_of ? "yes" : "");
+    }
+    return bad;
+}
+
+static int fill_signals(pdca_report *p)
+{
+    static const char *const rules[4] = {"1 point beyond 3 sigma", "2 of 3 beyond 2 sigma, same side",
+                                         "4 of 5 beyond 1 sigma, same side", "8 in a row on one side"};
+    int bad = 0;
+    for (size_t k = 0; k < p->r.n_signals && !bad; k++) {
+        int ru = p->r.signals[k].rule;
+        bad |= cli_table_int(&p->sig, ru);
+        bad |= cli_table_int(&p->sig, (long long)p->r.signals[k].index);
+        bad |= cli_table_str(&p->sig, ru >= 1 && ru <= 4 ? rules[ru - 1] : "");
+    }
+    return bad;
+}
+
+static int fill_check(pdca_report *p)
+{
+    const svcm_pdca_check *r = &p->r;
+    cli_table *t = &p->check;
+    cli_format fmt = p->fmt;
+    char buf[96];
+    if (!p->have_check)
+        return kv(t, "check", "not run yet");
+    snprintf(buf, sizeof buf, "%zu / %zu", r->n_baseline, r->n_after);
+    int bad = kv(t, "samples (baseline / after)", buf);
+    bad |= kvf(t, "baseline mean", r->baseline_mean, 4, fmt);
+    bad |= kvf(t, "after mean", r->after_mean, 4, fmt);
+    bad |= kvf(t, "change", r->change, 4, fmt);
+    bad |= kvf(t, "relative change %", 100.0 * r->relative_change, 2, fmt);
+    bad |= kv_range(t, "change 95% CI", r->result.ci.lo, r->result.ci.hi, fmt);
+    bad |= kv(t, "test", r->test == SVCM_PDCA_TEST_WELCH ? "Welch t" : "two-proportion z");
+    bad |= kvf(t, "statistic", r->result.statistic, 4, fmt);
+    bad |= kvf(t, "p-value (two-sided)", r->p_value, -3, fmt);
+    bad |= kv(t, "target met", r->target_met ? "yes" : "no");
+    bad |= kv(t, "verdict", svcm_pdca_verdict_name(r->verdict));
+    bad |= kvf(t, "XmR centre line", r->limits.center, 4, fmt);
+    bad |= kvf(t, "XmR sigma (MRbar/1.128)", r->limits.sigma, 4, fmt);
+    bad |= kv_range(t, "control limits", r->limits.lcl, r->limits.ucl, fmt);
+    snprintf(buf, sizeof buf, "%zu / %zu / %zu / %zu", r->rule_count[0], r->rule_count[1],
+             r->rule_count[2], r->rule_count[3]);
+    return bad | kv(t, "signals by rule 1/2/3/4", buf) | fill_signals(p);
+}
+
+static int fill_audit(pdca_report *p)
+{
+    int bad = 0;
+    char buf[64];
+    for (size_t i = 0; i < p->info.n_audit && !bad; i++) {
+        svcm_pdca_audit e;
+        svcm_cycle_audit(p->cy, i, &e);
+        cli_format_instant(e.at, buf, sizeof buf);
+        bad |= cli_table_str(&p->aud, buf);
+        bad |= cli_table_str(&p->aud, e.actor);
+        bad |= cli_table_str(&p->aud, svcm_pdca_phase_name(e.from));
+        bad |= cli_table_str(&p->aud, svcm_pdca_phase_name(e.to));
+        bad |= cli_table_str(&p->aud, e.note);
+    }
+    return bad;
+}
+
+static int fill_tables(pdca_report *p)
+{
+    static const char *const kvcols[] = {"field", "value"};
+    static const char *const acols[] = {"action", "owner", "due", "status", "overdue"};
+    static const char *const scols[] = {"rule", "sample", "description"};
+    static const char *const tcols[] = {"at", "actor", "from", "to", "note"};
+    int bad = cli_table_init(&p->cyc, "Cycle", 2, kvcols);
+    bad |= cli_table_init(&p->acts, "Actions", 5, acols);
+    bad |= cli_table_init(&p->check, "Check", 2, kvcols);
+    bad |= cli_table_init(&p->sig, "Western Electric signals (after-samples vs baseline limits)", 3,
+                          scols);
+    bad |= cli_table_init(&p->aud, "Audit trail", 5, tcols);
+    return bad || fill_cycle(p) || fill_actions(p) || fill_check(p) || fill_audit(p);
+}
+
+/* The --svg control chart: samples in time order as recorded, baseline
+ * first, signals circled. */
+static int write_chart(const char *path, const pdca_report *p)
+{
+    size_t n = p->info.n_samples, nb = 0, m = 0, ns = p->r.n_signals;
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    size_t *sg = malloc((ns ? ns : 1) * sizeof *sg);
+    char *title = cli_strdupf("%s: %s (XmR chart of the baseline)", p->info.title, p->info.metric);
+    int code = CLI_EXIT_DATA;
+    cli_out o;
+    if (!v || !sg || !title) {
+        fprintf(stderr, "svcm pdca: out of memory\n");
+    } else {
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < n; i++) {
+                svcm_pdca_sample s;
+                svcm_cycle_sample(p->cy, i, &s);
+                if (s.baseline == (pass == 0))
+                    v[m++] = s.value;
+                nb += pass == 0 && s.baseline;
+            }
+        for (size_t k = 0; k < ns; k++)
+            sg[k] = nb + p->r.signals[k].index; /* after-sample index -> chart index */
+        if (cli_out_open(&o, "pdca", path) == 0) {
+            cli_svg_control(o.f, title, v, m, nb, p->r.limits.center, p->r.limits.sigma, sg, ns);
+            code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
         }
     }
-    if (file == NULL)
-        cli_usage_error(&a, "no input file");
+    free(v);
+    free(sg);
+    free(title);
+    return code;
+}
+
+static svcm_cycle *load_cycle(const char *file)
+{
     char *text;
     size_t len;
     if (cli_read_file(file, &text, &len) != 0) {
         fprintf(stderr, "svcm pdca: cannot read %s: %s\n", file, strerror(errno));
-        return CLI_EXIT_DATA;
+        return NULL;
     }
     svcm_cycle *cy = NULL;
     svcm_error err;
     int rc = svcm_cycle_load(text, len, NULL, &cy, &err);
     free(text);
-    if (rc != SVCM_OK) {
+    if (rc != SVCM_OK)
         fprintf(stderr, "svcm pdca: %s:%zu: %s\n", file,
                 err.index == SVCM_NO_INDEX ? (size_t)0 : err.index,
                 err.message[0] ? err.message : svcm_strerror(rc));
+    return rc == SVCM_OK ? cy : NULL;
+}
+
+static int pdca_run(const char *file, const cli_common *c, bool have_as_of, int64_t as_of)
+{
+    pdca_report p = {0};
+    if ((p.cy = load_cycle(file)) == NULL)
         return CLI_EXIT_DATA;
-    }
-    svcm_cycle_info info;
-    svcm_cycle_info_get(cy, &info);
-    if (!have_as_of) {
-        svcm_pdca_audit last;
-        as_of = info.n_audit && svcm_cycle_audit(cy, info.n_audit - 1, &last) == SVCM_OK ? last.at : 0;
-    }
-    static const char *const kvcols[] = {"field", "value"};
-    static const char *const acols[] = {"action", "owner", "due", "status", "overdue"};
-    static const char *const scols[] = {"rule", "sample", "description"};
-    static const char *const tcols[] = {"at", "actor", "from", "to", "note"};
-    cli_table cyc, acts, check, sig, aud;
-    int bad = cli_table_init(&cyc, "Cycle", 2, kvcols);
-    bad |= cli_table_init(&acts, "Actions", 5, acols);
-    bad |= cli_table_init(&check, "Check", 2, kvcols);
-    bad |= cli_table_init(&sig, "Western Electric signals (after-samples vs baseline limits)", 3, scols);
-    bad |= cli_table_init(&aud, "Audit trail", 5, tcols);
-    char buf[64];
-    bad |= kv(&cyc, "title", info.title);
-    bad |= kv(&cyc, "owner", info.owner);
-    bad |= kv(&cyc, "metric", info.metric);
-    bad |= kv(&cyc, "unit", info.unit);
-    bad |= kv(&cyc, "direction", info.higher_is_better ? "higher is better" : "lower is better");
-    bad |= kv(&cyc, "phase", svcm_pdca_phase_name(info.phase));
-    if (info.phase == SVCM_PDCA_CLOSED)
-        bad |= kv(&cyc, "outcome", svcm_pdca_outcome_name(info.outcome));
-    if (info.has_goal) {
-        bad |= kvf(&cyc, "baseline", info.baseline, 4);
-        bad |= kvf(&cyc, "target", info.target, 4);
-        cli_format_instant(info.deadline, buf, sizeof buf);
-        bad |= kv(&cyc, "deadline", buf);
-    }
-    snprintf(buf, sizeof buf, "%zu", info.n_samples);
-    bad |= kv(&cyc, "samples", buf);
-    if (info.has_prev)
-        bad |= kv(&cyc, "previous cycle", info.prev_title);
-    if (info.has_next)
-        bad |= kv(&cyc, "next cycle", info.next_title);
-    for (size_t i = 0; i < info.n_actions && !bad; i++) {
-        svcm_pdca_action act;
-        svcm_cycle_action(cy, i, &act);
-        cli_format_instant(act.due, buf, sizeof buf);
-        bad |= cli_table_str(&acts, act.description);
-        bad |= cli_table_str(&acts, act.owner);
-        bad |= cli_table_str(&acts, buf);
-        bad |= cli_table_str(&acts, svcm_action_status_name(act.status));
-        bad |= cli_table_str(&acts, act.status == SVCM_ACTION_OPEN && act.due < as_of ? "yes" : "");
-    }
-    svcm_pdca_check r;
-    int have_check = info.has_check && svcm_cycle_result(cy, &r) == SVCM_OK;
-    if (have_check) {
-        snprintf(buf, sizeof buf, "%zu / %zu", r.n_baseline, r.n_after);
-        bad |= kv(&check, "samples (baseline / after)", buf);
-        bad |= kvf(&check, "baseline mean", r.baseline_mean, 4);
-        bad |= kvf(&check, "after mean", r.after_mean, 4);
-        bad |= kvf(&check, "change", r.change, 4);
-        bad |= kvf(&check, "relative change %", 100.0 * r.relative_change, 2);
-        snprintf(buf, sizeof buf, "%.4f .. %.4f", r.result.ci.lo, r.result.ci.hi);
-        bad |= kv(&check, "change 95% CI", buf);
-        bad |= kv(&check, "test", r.test == SVCM_PDCA_TEST_WELCH ? "Welch t" : "two-proportion z");
-        bad |= kvf(&check, "statistic", r.result.statistic, 4);
-        snprintf(buf, sizeof buf, "%.3g", r.p_value);
-        bad |= kv(&check, "p-value (two-sided)", buf);
-        bad |= kv(&check, "target met", r.target_met ? "yes" : "no");
-        bad |= kv(&check, "verdict", svcm_pdca_verdict_name(r.verdict));
-        bad |= kvf(&check, "XmR centre line", r.limits.center, 4);
-        bad |= kvf(&check, "XmR sigma (MRbar/1.128)", r.limits.sigma, 4);
-        snprintf(buf, sizeof buf, "%.4f .. %.4f", r.limits.lcl, r.limits.ucl);
-        bad |= kv(&check, "control limits", buf);
-        snprintf(buf, sizeof buf, "%zu / %zu / %zu / %zu", r.rule_count[0], r.rule_count[1],
-                 r.rule_count[2], r.rule_count[3]);
-        bad |= kv(&check, "signals by rule 1/2/3/4", buf);
-        static const char *const rules[4] = {"1 point beyond 3 sigma",
-                                             "2 of 3 beyond 2 sigma, same side",
-                                             "4 of 5 beyond 1 sigma, same side",
-                                             "8 in a row on one side"};
-        for (size_t k = 0; k < r.n_signals && !bad; k++) {
-            bad |= cli_table_int(&sig, r.signals[k].rule);
-            bad |= cli_table_int(&sig, (long long)r.signals[k].index);
-            int ru = r.signals[k].rule;
-            bad |= cli_table_str(&sig, ru >= 1 && ru <= 4 ? rules[ru - 1] : "");
-        }
-    } else {
-        bad |= kv(&check, "check", "not run yet");
-    }
-    for (size_t i = 0; i < info.n_audit && !bad; i++) {
-        svcm_pdca_audit e;
-        svcm_cycle_audit(cy, i, &e);
-        cli_format_instant(e.at, buf, sizeof buf);
-        bad |= cli_table_str(&aud, buf);
-        bad |= cli_table_str(&aud, e.actor);
-        bad |= cli_table_str(&aud, svcm_pdca_phase_name(e.from));
-        bad |= cli_table_str(&aud, svcm_pdca_phase_name(e.to));
-        bad |= cli_table_str(&aud, e.note);
-    }
+    svcm_cycle_info_get(p.cy, &p.info);
+    svcm_pdca_audit last;
+    p.as_of = have_as_of ? as_of
+              : p.info.n_audit && svcm_cycle_audit(p.cy, p.info.n_audit - 1, &last) == SVCM_OK
+                  ? last.at
+                  : 0;
+    p.fmt = c->format;
+    p.have_check = p.info.has_check && svcm_cycle_result(p.cy, &p.r) == SVCM_OK;
     int code = CLI_EXIT_DATA;
-    if (bad) {
+    if (fill_tables(&p)) {
         fprintf(stderr, "svcm pdca: out of memory\n");
-    } else if (c.svg && !have_check) {
+    } else if (c->svg && !p.have_check) {
         /* Refused before anything is written: no report without its chart. */
         fprintf(stderr, "svcm pdca: --svg needs a cycle that has been checked\n");
     } else {
-        cli_table *tables[] = {&cyc, &acts, &check, &sig, &aud};
+        cli_table *tables[] = {&p.cyc, &p.acts, &p.check, &p.sig, &p.aud};
         const char *keys[] = {"cycle", "actions", "check", "signals", "audit"};
-        code = cli_emit(&c, tables, keys, 5);
+        code = cli_emit(c, tables, keys, 5);
     }
-    if (code == CLI_EXIT_OK && c.svg) {
-        /* Samples in time order as recorded; baseline first. */
-        size_t n = info.n_samples, nb = 0;
-        double *v = malloc((n ? n : 1) * sizeof *v);
-        size_t *sg = malloc((r.n_signals ? r.n_signals : 1) * sizeof *sg);
-        size_t m = 0;
-        if (v && sg) {
-            for (int pass = 0; pass < 2; pass++)
-                for (size_t i = 0; i < n; i++) {
-                    svcm_pdca_sample s;
-                    svcm_cycle_sample(cy, i, &s);
-                    if (s.baseline == (pass == 0))
-                        v[m++] = s.value;
-                    if (pass == 0 && s.baseline)
-                        nb++;
-                }
-            size_t ns = 0;
-            for (size_t k = 0; k < r.n_signals; k++)
-                sg[ns++] = nb + r.signals[k].index; /* after-sample index -> chart index */
-            cli_out o;
-            char title[160];
-            snprintf(title, sizeof title, "%s: %s (XmR chart of the baseline)", info.title,
-                     info.metric);
-            if (cli_out_open(&o, c.svg) != 0) {
-                fprintf(stderr, "svcm pdca: cannot write %s: %s\n", c.svg, strerror(errno));
-                code = CLI_EXIT_DATA;
-            } else if (cli_svg_control(o.f, title, v, m, nb, r.limits.center, r.limits.sigma, sg,
-                                       ns) != 0) {
-                cli_out_abort(&o);
-                code = CLI_EXIT_DATA;
-            } else {
-                code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
-            }
+    if (code == CLI_EXIT_OK && c->svg)
+        code = write_chart(c->svg, &p);
+    cli_table_free(&p.cyc);
+    cli_table_free(&p.acts);
+    cli_table_free(&p.check);
+    cli_table_free(&p.sig);
+    cli_table_free(&p.aud);
+    svcm_cycle_free(p.cy);
+    return code;
+}
+
+int cli_cmd_pdca(int argc, char **argv)
+{
+    cli_args a = {argc, argv, 1, NULL, "pdca"};
+    cli_common c;
+    cli_common_init(&c, "pdca");
+    const char *file = NULL, *why;
+    int64_t as_of = 0;
+    bool have_as_of = false, help = false;
+    while (a.i < argc && !help) {
+        if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
+            help = true;
+        } else if (cli_opt(&a, "--as-of")) {
+            cli_field f = {a.value, strlen(a.value)};
+            if (cli_read_instant(&f, &as_of, &why) != 0)
+                cli_usage_error(&a, "--as-of: '%s' %s", a.value, why);
+            have_as_of = true;
         } else {
-            code = CLI_EXIT_DATA;
+            cli_common_or_file(&a, &c, &file);
         }
-        free(v);
-        free(sg);
     }
-    cli_table_free(&cyc);
-    cli_table_free(&acts);
-    cli_table_free(&check);
-    cli_table_free(&sig);
-    cli_table_free(&aud);
-    svcm_cycle_free(cy);
+    int code = CLI_EXIT_OK;
+    if (help) {
+        fputs(pdca_help, stdout);
+    } else {
+        if (file == NULL)
+            cli_usage_error(&a, "no input file");
+        cli_common_check(&a, &c);
+        code = pdca_run(file, &c, have_as_of, as_of);
+    }
+    cli_common_free(&c);
     return code;
 }

@@ -24,19 +24,35 @@ static const char priority_help[] =
     "(0..1), created, due (may be empty: no deadline), urgent (0/1, optional),\n"
     "resolved (optional: resolved requests are left out unless --all).\n"
     "\n"
-    "  --now INSTANT   the instant to prioritise at (default: the latest created)\n"
-    "  --table FILE    ITIL impact x urgency table as rows of priorities\n"
-    "  --all           include resolved requests\n"
-    "  --top N         print only the first N\n"
-    "  --format F      text (default), csv or json\n"
-    "  --output FILE   write there instead of standard output\n"
-    "  --svg FILE      Eisenhower 2x2 with the count in each quadrant\n"
-    "  --col FIELD=COLUMN  read FIELD (e.g. due) from a differently named column\n";
+    "  --now INSTANT      the instant to prioritise at (default: the latest created)\n"
+    "  --table FILE       ITIL impact x urgency table as rows of priorities\n"
+    "  --all              include resolved requests\n"
+    "  --top N            print only the first N\n"
+    CLI_FORMAT_HELP CLI_OUTPUT_HELP
+    "  --svg FILE         Eisenhower 2x2 with the count in each quadrant (written as\n"
+    "                     --output is; not the same file as --output)\n"
+    CLI_COL_HELP
+    "\n" CLI_INSTANT_HELP;
 
-int cli_cmd_priority(int argc, char **argv)
+/* The --svg chart: the Eisenhower 2x2 with the count in each quadrant. */
+static int write_svg(const char *path, const long long counts[4])
+{
+    const char *qn[4], *adv[4];
+    for (int q = 0; q < 4; q++) {
+        qn[q] = svcm_quadrant_name(q);
+        adv[q] = svcm_quadrant_advice(q);
+    }
+    cli_out o;
+    if (cli_out_open(&o, "priority", path) != 0)
+        return CLI_EXIT_DATA;
+    cli_svg_eisenhower(o.f, "Eisenhower matrix of open requests", counts, qn, adv);
+    return cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
+}
+
+static int priority_main(int argc, char **argv, cli_common *c)
 {
     cli_args a = {argc, argv, 1, NULL, "priority"};
-    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
+    const char *bad_now;
     const char *file = NULL, *table = NULL;
     int64_t now = 0;
     int have_now = 0, all = 0;
@@ -47,8 +63,8 @@ int cli_cmd_priority(int argc, char **argv)
             return CLI_EXIT_OK;
         } else if (cli_opt(&a, "--now")) {
             cli_field f = {a.value, strlen(a.value)};
-            if (cli_parse_instant(&f, &now) != 0)
-                cli_usage_error(&a, "--now: '%s' is not an instant", a.value);
+            if (cli_read_instant(&f, &now, &bad_now) != 0)
+                cli_usage_error(&a, "--now: '%s' %s", a.value, bad_now);
             have_now = 1;
         } else if (cli_opt(&a, "--table")) {
             table = a.value;
@@ -57,11 +73,12 @@ int cli_cmd_priority(int argc, char **argv)
         } else if (cli_opt(&a, "--top")) {
             top = cli_opt_int(&a, "--top", 0, INT32_MAX);
         } else {
-            cli_common_or_file(&a, &c, &file);
+            cli_common_or_file(&a, c, &file);
         }
     }
     if (file == NULL)
         cli_usage_error(&a, "no input file");
+    cli_common_check(&a, c);
     svcm_priority_options opts;
     svcm_priority_options_init(&opts);
     if (table) {
@@ -82,15 +99,15 @@ int cli_cmd_priority(int argc, char **argv)
         }
     }
     cli_col cols[10] = {
-        {cli_colname(&c, "id"), CLI_COL_STRING, true, false, -1, NULL},
-        {cli_colname(&c, "tier"), CLI_COL_STRING, true, false, -1, NULL},
-        {cli_colname(&c, "impact"), CLI_COL_STRING, true, false, -1, NULL},
-        {cli_colname(&c, "severity"), CLI_COL_DOUBLE, true, false, -1, NULL},
-        {cli_colname(&c, "value"), CLI_COL_DOUBLE, true, false, -1, NULL},
-        {cli_colname(&c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
-        {cli_colname(&c, "due"), CLI_COL_INSTANT, true, true, -1, NULL},
-        {cli_colname(&c, "urgent"), CLI_COL_DOUBLE, false, true, -1, NULL},
-        {cli_colname(&c, "resolved"), CLI_COL_INSTANT, false, true, -1, NULL},
+        {cli_colname(c, "id"), CLI_COL_STRING, true, false, -1, NULL},
+        {cli_colname(c, "tier"), CLI_COL_STRING, true, false, -1, NULL},
+        {cli_colname(c, "impact"), CLI_COL_STRING, true, false, -1, NULL},
+        {cli_colname(c, "severity"), CLI_COL_DOUBLE, true, false, -1, NULL},
+        {cli_colname(c, "value"), CLI_COL_DOUBLE, true, false, -1, NULL},
+        {cli_colname(c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
+        {cli_colname(c, "due"), CLI_COL_INSTANT, true, true, -1, NULL},
+        {cli_colname(c, "urgent"), CLI_COL_DOUBLE, false, true, -1, NULL},
+        {cli_colname(c, "resolved"), CLI_COL_INSTANT, false, true, -1, NULL},
         {"", CLI_COL_STRING, false, true, -1, NULL},
     };
     cli_dataset d;
@@ -160,10 +177,10 @@ int cli_cmd_priority(int argc, char **argv)
     }
     static const char *const names[] = {"rank", "id", "quadrant", "priority", "score",
                                         "importance", "urgency", "tier", "due"};
-    char title[96];
-    snprintf(title, sizeof title, "Dispatch order (%zu open requests)", m);
+    char *title = cli_strdupf("Dispatch order (%zu open requests)", m);
     cli_table t;
-    int bad = cli_table_init(&t, title, 9, names);
+    int bad = cli_table_init(&t, title ? title : "Dispatch order", 9, names) | !title;
+    free(title);
     long long counts[4] = {0, 0, 0, 0};
     for (size_t k = 0; k < m; k++)
         if ((int)res[k].quadrant >= 0 && (int)res[k].quadrant < 4)
@@ -189,29 +206,23 @@ int cli_cmd_priority(int argc, char **argv)
         }
     }
     cli_table *tables[] = {&t};
-    code = bad ? CLI_EXIT_DATA : cli_emit(&c, tables, NULL, 1);
+    code = bad ? CLI_EXIT_DATA : cli_emit(c, tables, NULL, 1);
     cli_table_free(&t);
-    if (code == CLI_EXIT_OK && c.svg) {
-        const char *qn[4], *adv[4];
-        for (int q = 0; q < 4; q++) {
-            qn[q] = svcm_quadrant_name(q);
-            adv[q] = svcm_quadrant_advice(q);
-        }
-        cli_out o;
-        if (cli_out_open(&o, c.svg) != 0) {
-            fprintf(stderr, "svcm priority: cannot write %s: %s\n", c.svg, strerror(errno));
-            code = CLI_EXIT_DATA;
-        } else if (cli_svg_eisenhower(o.f, "Eisenhower matrix of open requests", counts, qn, adv) != 0) {
-            cli_out_abort(&o);
-            code = CLI_EXIT_DATA;
-        } else {
-            code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
-        }
-    }
+    if (code == CLI_EXIT_OK && c->svg)
+        code = write_svg(c->svg, counts);
 done:
     free(reqs);
     free(row);
     free(res);
     cli_dataset_free(&d);
+    return code;
+}
+
+int cli_cmd_priority(int argc, char **argv)
+{
+    cli_common c;
+    cli_common_init(&c, "priority");
+    int code = priority_main(argc, argv, &c);
+    cli_common_free(&c);
     return code;
 }

@@ -22,7 +22,8 @@ static const char segment_help[] =
     "counts moves between tiers, by id.\n"
     "\n"
     "  --policy FILE      tier rules as key = value lines (see svcm_segment_policy_parse)\n"
-    "  --bins K           RFM scores 1..K (default: the policy's, 5)\n"
+    "  --bins K           RFM scores 1..K, K from " CLI_XSTR(SVCM_RFM_MIN_BINS) " to "
+    CLI_XSTR(SVCM_RFM_MAX_BINS) " (default: the policy's, 5)\n"
     "  --id-col NAME      column names (defaults: id, recency_days, frequency,\n"
     "  --recency-col NAME   monetary, tenure_days, p_alive; the last two optional)\n"
     "  --frequency-col NAME\n"
@@ -30,15 +31,19 @@ static const char segment_help[] =
     "  --tenure-col NAME\n"
     "  --p-alive-col NAME\n"
     "  --separator C      field separator (default ,)\n"
-    "  --format F         text (default), csv or json\n"
-    "  --output FILE      write there instead of standard output (whole or not at all)\n"
-    "  --svg FILE         tier distribution chart with value share\n"
+    CLI_FORMAT_HELP CLI_OUTPUT_HELP
+    "  --svg FILE         tier distribution chart with value share (written as\n"
+    "                     --output is; not the same file as --output)\n"
     "  --lifetime         fit BG/NBD + Gamma-Gamma: P(alive) feeds the lost rule, and\n"
     "                     each customer gets P(alive) and CLV (needs tenure_days;\n"
     "                     frequency counts all purchases, monetary their total)\n"
     "  --clv-months N     CLV horizon in months (default 12)\n"
     "  --discount R       monthly discount rate for CLV (default 0.01)\n"
-    "  --col FIELD=COLUMN same as the --*-col options, e.g. --col recency_days=days\n";
+    "  --col FIELD=COLUMN same as the --*-col options, e.g. --col recency_days=days;\n"
+    "                     any number of times. A column name that occurs twice in\n"
+    "                     the header cannot be read: map the field to another column.\n"
+    "\n"
+    "With --migrate, an id that occurs twice in one file is an error naming it.\n";
 
 typedef struct seg_cols {
     const char *id, *recency, *frequency, *monetary, *tenure, *p_alive;
@@ -258,6 +263,40 @@ static int summary_table(const seg_run *s, cli_table *t)
     return bad;
 }
 
+static void write_customer(FILE *out, cli_format fmt, const seg_run *s, size_t i, int w)
+{
+    const char *id = cli_str(&s->data, &s->cols[0], i);
+    const char *tier = svcm_tier_name(s->tiers[i]);
+    const char *why = svcm_segment_reason_name(s->reasons[i]);
+    char pa[CLI_NUM_SIZE], clv[CLI_NUM_SIZE];
+    bool lt = s->p_alive != NULL;
+    if (lt) {
+        cli_format_number(pa, s->p_alive[i], 4, fmt);
+        cli_format_number(clv, s->clv[i], 2, fmt);
+    }
+    if (fmt == CLI_TEXT) {
+        fprintf(out, "%-*s  %-9s  %-18s  %u%u%u", w, id, tier, why, s->r[i], s->f[i], s->m[i]);
+        if (lt)
+            fprintf(out, "  %7s  %8s", pa, clv);
+        fputc('\n', out);
+    } else if (fmt == CLI_CSV) {
+        cli_write_csv_string(out, id);
+        fprintf(out, ",%s,%s,%u,%u,%u", tier, why, s->r[i], s->f[i], s->m[i]);
+        if (lt)
+            fprintf(out, ",%s,%s", pa, clv);
+        fputs("\r\n", out);
+    } else {
+        fputs(i ? ",\n {\"id\": " : "\n {\"id\": ", out);
+        cli_write_json_string(out, id);
+        fprintf(out, ", \"tier\": \"%s\", \"reason\": \"%s\", \"r\": %u, \"f\": %u, \"m\": %u",
+                tier, why, s->r[i], s->f[i], s->m[i]);
+        if (lt)
+            fprintf(out, ", \"p_alive\": %s, \"clv\": %s", pa[0] ? pa : "null",
+                    clv[0] ? clv : "null");
+        fputc('}', out);
+    }
+}
+
 /* Per-customer rows, streamed: a million rows must not go through a table of
  * allocated cells. */
 static void write_customers(FILE *out, cli_format fmt, const seg_run *s)
@@ -277,49 +316,8 @@ static void write_customers(FILE *out, cli_format fmt, const seg_run *s)
         fputs(lt ? "id,tier,reason,r,f,m,p_alive,clv\r\n" : "id,tier,reason,r,f,m\r\n", out);
     else
         fputs("[", out);
-    for (size_t i = 0; i < n; i++) {
-        const char *id = cli_str(d, &s->cols[0], i);
-        const char *tier = svcm_tier_name(s->tiers[i]);
-        const char *why = svcm_segment_reason_name(s->reasons[i]);
-        if (fmt == CLI_TEXT) {
-            fprintf(out, "%-*s  %-9s  %-18s  %u%u%u", (int)w, id, tier, why, s->r[i], s->f[i],
-                    s->m[i]);
-            if (lt)
-                fprintf(out, "  %7.4f  %8.2f", s->p_alive[i], s->clv[i]);
-            fputc('\n', out);
-        } else if (fmt == CLI_CSV) {
-            if (strpbrk(id, ",\"\r\n")) {
-                fputc('"', out);
-                for (const char *p = id; *p; p++) {
-                    if (*p == '"')
-                        fputc('"', out);
-                    fputc(*p, out);
-                }
-                fputc('"', out);
-            } else {
-                fputs(id, out);
-            }
-            fprintf(out, ",%s,%s,%u,%u,%u", tier, why, s->r[i], s->f[i], s->m[i]);
-            if (lt)
-                fprintf(out, ",%.6f,%.2f", s->p_alive[i], s->clv[i]);
-            fputs("\r\n", out);
-        } else {
-            fputs(i ? ",\n {\"id\": \"" : "\n {\"id\": \"", out);
-            for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                    fputc('\\', out);
-                if (*p < 0x20)
-                    fprintf(out, "\\u%04x", *p);
-                else
-                    fputc(*p, out);
-            }
-            fprintf(out, "\", \"tier\": \"%s\", \"reason\": \"%s\", \"r\": %u, \"f\": %u, \"m\": %u",
-                    tier, why, s->r[i], s->f[i], s->m[i]);
-            if (lt)
-                fprintf(out, ", \"p_alive\": %.6f, \"clv\": %.2f", s->p_alive[i], s->clv[i]);
-            fputc('}', out);
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        write_customer(out, fmt, s, i, (int)w);
     if (fmt == CLI_JSON)
         fputs(n ? "\n]" : "]", out);
 }
@@ -335,18 +333,19 @@ static int write_svg(const char *path, const seg_run *s)
         vs[k] = s->summary[k].monetary_share;
         counts[k] = (long long)s->summary[k].count;
     }
+    char *title = cli_strdupf("Customer tiers (%zu customers)", s->data.n);
     cli_out o;
-    if (cli_out_open(&o, path) != 0) {
-        fprintf(stderr, "svcm segment: cannot write %s: %s\n", path, strerror(errno));
+    if (title == NULL) {
+        fprintf(stderr, "svcm segment: out of memory\n");
         return CLI_EXIT_DATA;
     }
-    char title[96];
-    snprintf(title, sizeof title, "Customer tiers (%zu customers)", s->data.n);
-    if (cli_svg_share_bars(o.f, title, SVCM_TIER_COUNT, labels, cs, vs, counts) != 0) {
-        cli_out_abort(&o);
-        return CLI_EXIT_DATA;
+    int code = CLI_EXIT_DATA;
+    if (cli_out_open(&o, "segment", path) == 0) {
+        cli_svg_share_bars(o.f, title, SVCM_TIER_COUNT, labels, cs, vs, counts);
+        code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
     }
-    return cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
+    free(title);
+    return code;
 }
 
 static int read_policy(const char *path, svcm_segment_policy *pol)
@@ -372,6 +371,29 @@ static int read_policy(const char *path, svcm_segment_policy *pol)
 static int strptr_cmp(const void *x, const void *y)
 {
     return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* A migration failure in the file's terms: a duplicate id by its text and
+ * both of its rows (the library only knows the ids' ranks). */
+static void report_migration(const svcm_error *err, int rc, const seg_run *a, const seg_run *b,
+                             const char *old_path, const char *new_path)
+{
+    bool in_new = err->field && strncmp(err->field, "new", 3) == 0;
+    bool dup = err->field && strstr(err->field, "_ids") != NULL;
+    const seg_run *s = in_new ? b : a;
+    if (!dup || err->index >= s->data.n) {
+        fprintf(stderr, "svcm segment: migration: %s\n",
+                err->message[0] ? err->message : svcm_strerror(rc));
+        return;
+    }
+    const char *id = cli_str(&s->data, &s->cols[0], err->index);
+    size_t first = 0;
+    while (first < err->index && strcmp(cli_str(&s->data, &s->cols[0], first), id) != 0)
+        first++;
+    fprintf(stderr,
+            "svcm segment: %s: customer '%s' (data row %zu): the id occurs twice, first in data "
+            "row %zu\n",
+            in_new ? new_path : old_path, id, err->index + 1, first + 1);
 }
 
 static int migrate(const char *old_path, const char *new_path, char sep, const seg_cols *names,
@@ -419,15 +441,7 @@ static int migrate(const char *old_path, const char *new_path, char sep, const s
         svcm_error err;
         int rc = svcm_segment_migration(ida, a.tiers, na, idb, b.tiers, nb, &mig, NULL, &err);
         if (rc != SVCM_OK) {
-            int in_new = err.field && strstr(err.field, "new") != NULL;
-            const seg_run *s = in_new ? &b : &a;
-            if (err.index != SVCM_NO_INDEX && err.index < s->data.n)
-                fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu): %s\n",
-                        in_new ? new_path : old_path, cli_str(&s->data, &s->cols[0], err.index),
-                        err.index + 1, err.message);
-            else
-                fprintf(stderr, "svcm segment: migration: %s\n",
-                        err.message[0] ? err.message : svcm_strerror(rc));
+            report_migration(&err, rc, &a, &b, old_path, new_path);
         } else {
             static const char *const cols[] = {"from \\ to", "vip", "key", "regular",
                                                "potential", "lost", "gone"};
@@ -458,151 +472,189 @@ static int migrate(const char *old_path, const char *new_path, char sep, const s
     return code;
 }
 
-int cli_cmd_segment(int argc, char **argv)
+typedef struct seg_opts {
+    cli_common c;
+    seg_cols names;
+    const char *file, *policy, *old_path, *new_path;
+    int summary_only, customers_only;
+    seg_lifetime lt;
+    long long bins;
+    char sep;
+} seg_opts;
+
+/* The fitted lifetime models as a table; parameters as text, each number
+ * through the number writer (rounded in text, exact in CSV and JSON). */
+static int lifetime_table(const seg_run *s, cli_format fmt, cli_table *t)
 {
-    cli_args a = {argc, argv, 1, NULL, "segment"};
-    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
-    seg_cols names = {"id", "recency_days", "frequency", "monetary", "tenure_days", "p_alive"};
-    const char *file = NULL, *policy = NULL, *old_path = NULL, *new_path = NULL;
-    int summary_only = 0, customers_only = 0;
-    seg_lifetime lt = {0, 12, 0.01};
-    long long bins = 0;
-    char sep = ',';
-    while (a.i < argc) {
-        if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
-            fputs(segment_help, stdout);
-            return CLI_EXIT_OK;
-        } else if (cli_opt(&a, "--policy")) {
-            policy = a.value;
-        } else if (cli_opt(&a, "--bins")) {
-            bins = cli_opt_int(&a, "--bins", 2, 255);
-        } else if (cli_opt(&a, "--id-col")) {
-            names.id = a.value;
-        } else if (cli_opt(&a, "--recency-col")) {
-            names.recency = a.value;
-        } else if (cli_opt(&a, "--frequency-col")) {
-            names.frequency = a.value;
-        } else if (cli_opt(&a, "--monetary-col")) {
-            names.monetary = a.value;
-        } else if (cli_opt(&a, "--tenure-col")) {
-            names.tenure = a.value;
-        } else if (cli_opt(&a, "--p-alive-col")) {
-            names.p_alive = a.value;
-        } else if (cli_opt(&a, "--separator")) {
-            if (strlen(a.value) != 1 || a.value[0] == '"' || a.value[0] == '\n')
-                cli_usage_error(&a, "--separator must be one character other than a quote");
-            sep = a.value[0];
-        } else if (cli_flag(&a, "--lifetime")) {
-            lt.on = 1;
-        } else if (cli_opt(&a, "--clv-months")) {
-            lt.months = (unsigned)cli_opt_int(&a, "--clv-months", 1, 1200);
-        } else if (cli_opt(&a, "--discount")) {
-            lt.discount = cli_opt_double(&a, "--discount");
-            if (lt.discount < 0)
-                cli_usage_error(&a, "--discount must be >= 0");
-        } else if (cli_flag(&a, "--summary-only")) {
-            summary_only = 1;
-        } else if (cli_flag(&a, "--customers-only")) {
-            customers_only = 1;
-        } else if (cli_flag(&a, "--migrate")) {
-            if (a.i + 2 > argc)
-                cli_usage_error(&a, "--migrate needs two files: OLD NEW");
-            old_path = argv[a.i];
-            new_path = argv[a.i + 1];
-            a.i += 2;
+    static const char *const pc[] = {"model", "parameters", "loglik", "customers"};
+    char n[7][CLI_NUM_SIZE];
+    const double v[7] = {s->bg.params.r, s->bg.params.alpha, s->bg.params.a, s->bg.params.b,
+                         s->gg.params.p, s->gg.params.q, s->gg.params.gamma};
+    for (int i = 0; i < 7; i++)
+        cli_format_number(n[i], v[i], 4, fmt);
+    char *bg = cli_strdupf("r=%s alpha=%s a=%s b=%s", n[0], n[1], n[2], n[3]);
+    char *gg = cli_strdupf("p=%s q=%s gamma=%s", n[4], n[5], n[6]);
+    int bad = cli_table_init(t, "Lifetime models (time unit: weeks)", 4, pc) | !bg | !gg;
+    bad = bad || (cli_table_str(t, "BG/NBD") | cli_table_str(t, bg) |
+                  cli_table_num(t, s->bg.loglik, 2) | cli_table_int(t, (long long)s->bg.n));
+    bad = bad || (cli_table_str(t, "Gamma-Gamma") | cli_table_str(t, gg) |
+                  cli_table_num(t, s->gg.loglik, 2) | cli_table_int(t, (long long)s->gg.n));
+    free(bg);
+    free(gg);
+    return bad;
+}
+
+/* Customers, summary and lifetime models to --output, whole or not at all. */
+static int seg_report(const seg_opts *o, const seg_run *s, const cli_table *sum,
+                      const cli_table *par)
+{
+    cli_format fmt = o->c.format;
+    bool customers = !o->summary_only, summary = !o->customers_only;
+    cli_out out;
+    if (cli_out_open(&out, "segment", o->c.output) != 0)
+        return CLI_EXIT_DATA;
+    bool wrap = fmt == CLI_JSON && ((customers && summary) || (par && summary));
+    if (wrap)
+        fputs(customers ? "{\"customers\": " : "{\"summary\": ", out.f);
+    if (customers)
+        write_customers(out.f, fmt, s);
+    if (customers && summary)
+        fputs(fmt == CLI_JSON ? ",\n\"summary\": " : "\n", out.f);
+    if (summary)
+        cli_table_write(sum, out.f, fmt);
+    else if (fmt == CLI_JSON)
+        fputc('\n', out.f);
+    if (par && summary) {
+        fputs(fmt == CLI_JSON ? ",\n\"lifetime\": " : "\n", out.f);
+        cli_table_write(par, out.f, fmt);
+    }
+    if (wrap)
+        fputs("}\n", out.f);
+    return cli_out_commit(&out) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
+}
+
+/* Segment one file: the report, then the chart. */
+static int seg_single(const seg_opts *o, const svcm_segment_policy *pol)
+{
+    seg_run s;
+    int code = seg_load_and_assign(o->file, o->sep, &o->names, pol, &o->lt, &s);
+    cli_table sum = {0}, par = {0}; /* freeing a zeroed table is a no-op */
+    if (code == 0 && (summary_table(&s, &sum) != 0 ||
+                      (o->lt.on && lifetime_table(&s, o->c.format, &par) != 0))) {
+        fprintf(stderr, "svcm segment: out of memory\n");
+        code = CLI_EXIT_DATA;
+    }
+    if (code == 0)
+        code = seg_report(o, &s, &sum, o->lt.on ? &par : NULL);
+    if (code == 0 && o->c.svg)
+        code = write_svg(o->c.svg, &s);
+    cli_table_free(&sum);
+    cli_table_free(&par);
+    seg_free(&s);
+    return code;
+}
+
+/* The option loop; returns true when --help was given. */
+static bool seg_parse(cli_args *a, seg_opts *o)
+{
+    while (a->i < a->argc) {
+        if (cli_flag(a, "--help") || cli_flag(a, "-h")) {
+            return true;
+        } else if (cli_opt(a, "--policy")) {
+            o->policy = a->value;
+        } else if (cli_opt(a, "--bins")) {
+            o->bins = cli_opt_int(a, "--bins", SVCM_RFM_MIN_BINS, SVCM_RFM_MAX_BINS);
+        } else if (cli_opt(a, "--id-col")) {
+            o->names.id = a->value;
+        } else if (cli_opt(a, "--recency-col")) {
+            o->names.recency = a->value;
+        } else if (cli_opt(a, "--frequency-col")) {
+            o->names.frequency = a->value;
+        } else if (cli_opt(a, "--monetary-col")) {
+            o->names.monetary = a->value;
+        } else if (cli_opt(a, "--tenure-col")) {
+            o->names.tenure = a->value;
+        } else if (cli_opt(a, "--p-alive-col")) {
+            o->names.p_alive = a->value;
+        } else if (cli_opt(a, "--separator")) {
+            if (strlen(a->value) != 1 || strchr("\"\r\n", a->value[0]) != NULL)
+                cli_usage_error(a, "--separator must be one character other than a quote or "
+                                   "a line break");
+            o->sep = a->value[0];
+        } else if (cli_flag(a, "--lifetime")) {
+            o->lt.on = 1;
+        } else if (cli_opt(a, "--clv-months")) {
+            o->lt.months = (unsigned)cli_opt_int(a, "--clv-months", 1, 1200);
+        } else if (cli_opt(a, "--discount")) {
+            o->lt.discount = cli_opt_double(a, "--discount");
+            if (o->lt.discount < 0)
+                cli_usage_error(a, "--discount must be >= 0");
+        } else if (cli_flag(a, "--summary-only")) {
+            o->summary_only = 1;
+        } else if (cli_flag(a, "--customers-only")) {
+            o->customers_only = 1;
+        } else if (cli_flag(a, "--migrate")) {
+            if (a->i + 2 > a->argc)
+                cli_usage_error(a, "--migrate needs two files: OLD NEW");
+            o->old_path = a->argv[a->i];
+            o->new_path = a->argv[a->i + 1];
+            a->i += 2;
         } else {
-            cli_common_or_file(&a, &c, &file);
+            cli_common_or_file(a, &o->c, &o->file);
         }
     }
-    names.id = cli_colname(&c, names.id);
-    names.recency = cli_colname(&c, names.recency);
-    names.frequency = cli_colname(&c, names.frequency);
-    names.monetary = cli_colname(&c, names.monetary);
-    names.tenure = cli_colname(&c, names.tenure);
-    names.p_alive = cli_colname(&c, names.p_alive);
-    if (summary_only && customers_only)
-        cli_usage_error(&a, "--summary-only and --customers-only exclude each other");
+    return false;
+}
+
+/* After the options: the policy, then one file or a migration. */
+static int seg_run_opts(const cli_args *a, seg_opts *o)
+{
+    seg_cols *nm = &o->names;
+    const char **fields[] = {&nm->id, &nm->recency, &nm->frequency, &nm->monetary, &nm->tenure,
+                             &nm->p_alive};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        *fields[i] = cli_colname(&o->c, *fields[i]);
+    if (o->summary_only && o->customers_only)
+        cli_usage_error(a, "--summary-only and --customers-only exclude each other");
+    cli_common_check(a, &o->c);
     svcm_segment_policy pol;
     svcm_segment_policy_init(&pol);
-    if (policy && read_policy(policy, &pol) != 0)
+    if (o->policy && read_policy(o->policy, &pol) != 0)
         return CLI_EXIT_DATA;
-    if (bins) {
-        pol.bins = (int)bins;
+    if (o->bins) {
+        pol.bins = (int)o->bins;
         svcm_error err;
         if (svcm_segment_policy_check(&pol, &err) != SVCM_OK) {
-            fprintf(stderr, "svcm segment: --bins %lld: %s\n", bins, err.message);
+            fprintf(stderr, "svcm segment: --bins %lld: %s\n", o->bins, err.message);
             return CLI_EXIT_USAGE;
         }
     }
-    if (old_path) {
-        if (file)
-            cli_usage_error(&a, "give either FILE or --migrate OLD NEW");
-        if (c.svg)
-            cli_usage_error(&a, "--svg is not available with --migrate");
-        if (lt.on)
-            cli_usage_error(&a, "--lifetime is not available with --migrate");
-        return migrate(old_path, new_path, sep, &names, &pol, &c);
+    if (o->old_path) {
+        if (o->file)
+            cli_usage_error(a, "give either FILE or --migrate OLD NEW");
+        if (o->c.svg)
+            cli_usage_error(a, "--svg is not available with --migrate");
+        if (o->lt.on)
+            cli_usage_error(a, "--lifetime is not available with --migrate");
+        return migrate(o->old_path, o->new_path, o->sep, &o->names, &pol, &o->c);
     }
-    if (file == NULL)
-        cli_usage_error(&a, "no input file");
-    seg_run s;
-    int code = seg_load_and_assign(file, sep, &names, &pol, &lt, &s);
-    if (code != 0) {
-        seg_free(&s);
-        return code;
-    }
-    cli_table sum;
-    if (summary_table(&s, &sum) != 0) {
-        cli_table_free(&sum);
-        seg_free(&s);
-        fprintf(stderr, "svcm segment: out of memory\n");
-        return CLI_EXIT_DATA;
-    }
-    cli_out o;
-    if (cli_out_open(&o, c.output) != 0) {
-        fprintf(stderr, "svcm segment: cannot write %s: %s\n", c.output, strerror(errno));
-        code = CLI_EXIT_DATA;
-    } else {
-        int wrap = c.format == CLI_JSON && ((!summary_only && !customers_only) || (lt.on && !customers_only));
-        if (wrap)
-            fputs(summary_only ? "{\"summary\": " : "{\"customers\": ", o.f);
-        if (!summary_only)
-            write_customers(o.f, c.format, &s);
-        if (!summary_only && !customers_only)
-            fputs(c.format == CLI_JSON ? ",\n\"summary\": " : "\n", o.f);
-        if (!customers_only)
-            cli_table_write(&sum, o.f, c.format);
-        else if (c.format == CLI_JSON)
-            fputc('\n', o.f);
-        if (lt.on && !customers_only) {
-            static const char *const pc[] = {"model", "parameters", "loglik", "customers"};
-            cli_table par;
-            char buf[160];
-            if (cli_table_init(&par, "Lifetime models (time unit: weeks)", 4, pc) == 0) {
-                snprintf(buf, sizeof buf, "r=%.4f alpha=%.4f a=%.4f b=%.4f", s.bg.params.r,
-                         s.bg.params.alpha, s.bg.params.a, s.bg.params.b);
-                int bad = cli_table_str(&par, "BG/NBD") | cli_table_str(&par, buf) |
-                          cli_table_num(&par, s.bg.loglik, 2) | cli_table_int(&par, (long long)s.bg.n);
-                snprintf(buf, sizeof buf, "p=%.4f q=%.4f gamma=%.4f", s.gg.params.p, s.gg.params.q,
-                         s.gg.params.gamma);
-                bad |= cli_table_str(&par, "Gamma-Gamma") | cli_table_str(&par, buf) |
-                       cli_table_num(&par, s.gg.loglik, 2) | cli_table_int(&par, (long long)s.gg.n);
-                if (!bad) {
-                    fputs(c.format == CLI_JSON ? ",\n\"lifetime\": " : "\n", o.f);
-                    cli_table_write(&par, o.f, c.format);
-                }
-                cli_table_free(&par);
-            }
-        }
-        if (wrap)
-            fputs("}\n", o.f);
-        code = cli_out_commit(&o) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
-        if (code)
-            fprintf(stderr, "svcm segment: write error\n");
-    }
-    if (code == CLI_EXIT_OK && c.svg)
-        code = write_svg(c.svg, &s);
-    cli_table_free(&sum);
-    seg_free(&s);
+    if (o->file == NULL)
+        cli_usage_error(a, "no input file");
+    return seg_single(o, &pol);
+}
+
+int cli_cmd_segment(int argc, char **argv)
+{
+    cli_args a = {argc, argv, 1, NULL, "segment"};
+    seg_opts o = {.names = {"id", "recency_days", "frequency", "monetary", "tenure_days", "p_alive"},
+                  .lt = {0, 12, 0.01},
+                  .sep = ','};
+    cli_common_init(&o.c, "segment");
+    int code = CLI_EXIT_OK;
+    if (seg_parse(&a, &o))
+        fputs(segment_help, stdout);
+    else
+        code = seg_run_opts(&a, &o);
+    cli_common_free(&o.c);
     return code;
 }

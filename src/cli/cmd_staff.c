@@ -21,8 +21,7 @@ static const char staff_help[] =
     "  --max-occupancy P  occupancy cap, fraction (default none)\n"
     "  --max-asa S        average speed of answer goal, seconds (default none)\n"
     "  --shrinkage P      fraction of paid time off the phones (default 0)\n"
-    "  --format F         text (default), csv or json\n"
-    "  --output FILE      write there instead of standard output\n";
+    CLI_FORMAT_HELP CLI_OUTPUT_HELP;
 
 static int add_row(cli_table *t, const svcm_erlang_result *r, const char *note)
 {
@@ -56,10 +55,55 @@ static const char *option_of(const char *field)
     return field ? field : "input";
 }
 
+/* The table of agent counts around the smallest that meets the goals. */
+static int staff_table(const cli_common *c, double calls, double aht, double interval,
+                       const svcm_erlang_options *o)
+{
+    svcm_error err;
+    double traffic;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &traffic, &err);
+    svcm_erlang_result best;
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_staff(traffic, aht, o, &best, &err);
+    if (rc != SVCM_OK) {
+        fprintf(stderr, "svcm staff: %s: %s\n", option_of(err.field),
+                err.message[0] ? err.message : svcm_strerror(rc));
+        return CLI_EXIT_DATA;
+    }
+    static const char *const cols[] = {"agents", "staff", "erlangs", "sl_pct", "asa_s",
+                                       "occupancy_pct", "p_wait_pct", "note"};
+    char *title = cli_strdupf("Erlang C staffing: %.0f calls, AHT %.0f s, interval %.0f s, "
+                              "goal %.0f%% in %.0f s",
+                              calls, aht, interval, 100.0 * o->target_sl, o->target_answer_s);
+    cli_table t;
+    bool have_t = title != NULL;
+    int bad = !have_t || cli_table_init(&t, title, 8, cols) != 0;
+    free(title);
+    uint32_t lo = best.agents > 3 ? best.agents - 3 : 1;
+    for (uint32_t n = lo; n <= best.agents + 3 && !bad; n++) {
+        svcm_erlang_result r;
+        if (n == best.agents) {
+            bad |= add_row(&t, &best, "smallest meeting the goals");
+            continue;
+        }
+        if (svcm_erlang_eval(traffic, aht, n, o, &r, NULL) != SVCM_OK)
+            continue;
+        bad |= add_row(&t, &r, n < best.agents ? "misses a goal" : "");
+    }
+    cli_table *tables[] = {&t};
+    if (bad)
+        fprintf(stderr, "svcm staff: out of memory\n");
+    int code = bad ? CLI_EXIT_DATA : cli_emit(c, tables, NULL, 1);
+    if (have_t)
+        cli_table_free(&t);
+    return code;
+}
+
 int cli_cmd_staff(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "staff"};
-    cli_common c = {CLI_TEXT, NULL, NULL, {0}, {0}, 0};
+    cli_common c;
+    cli_common_init(&c, "staff");
     double calls = NAN, aht = NAN, interval = NAN;
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);
@@ -91,39 +135,7 @@ int cli_cmd_staff(int argc, char **argv)
         cli_usage_error(&a, "--calls, --aht and --interval are required");
     if (c.svg)
         cli_usage_error(&a, "--svg is not available for staff");
-    svcm_error err;
-    double traffic;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &traffic, &err);
-    svcm_erlang_result best;
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_staff(traffic, aht, &o, &best, &err);
-    if (rc != SVCM_OK) {
-        fprintf(stderr, "svcm staff: %s: %s\n", option_of(err.field),
-                err.message[0] ? err.message : svcm_strerror(rc));
-        return CLI_EXIT_DATA;
-    }
-    static const char *const cols[] = {"agents", "staff", "erlangs", "sl_pct", "asa_s",
-                                       "occupancy_pct", "p_wait_pct", "note"};
-    char title[160];
-    snprintf(title, sizeof title, "Erlang C staffing: %.0f calls, AHT %.0f s, interval %.0f s, goal %.0f%% in %.0f s",
-             calls, aht, interval, 100.0 * o.target_sl, o.target_answer_s);
-    cli_table t;
-    if (cli_table_init(&t, title, 8, cols) != 0)
-        return CLI_EXIT_DATA;
-    int bad = 0;
-    uint32_t lo = best.agents > 3 ? best.agents - 3 : 1;
-    for (uint32_t n = lo; n <= best.agents + 3 && !bad; n++) {
-        svcm_erlang_result r;
-        if (n == best.agents) {
-            bad |= add_row(&t, &best, "smallest meeting the goals");
-            continue;
-        }
-        if (svcm_erlang_eval(traffic, aht, n, &o, &r, NULL) != SVCM_OK)
-            continue;
-        bad |= add_row(&t, &r, n < best.agents ? "misses a goal" : "");
-    }
-    cli_table *tables[] = {&t};
-    int code = bad ? CLI_EXIT_DATA : cli_emit(&c, tables, NULL, 1);
-    cli_table_free(&t);
+    int code = staff_table(&c, calls, aht, interval, &o);
+    cli_common_free(&c);
     return code;
 }

@@ -108,64 +108,104 @@ static int end_field(cli_csv *r, size_t start)
 
 static int fail(cli_csv *r, uint64_t line, uint64_t col, const char *why)
 {
-    snprintf(r->error, sizeof r->error, "%s", why);
+    r->error = why;
     r->error_line = line;
     r->error_col = col;
     return -1;
+}
+
+static const char nul_byte[] = "NUL byte in a field (a binary or UTF-16 file?)";
+static const char bare_cr[] = "carriage return without a line feed: CR-only line ends (classic "
+                              "Mac OS) are not supported; convert the file to LF or CRLF";
+
+/* Skip a UTF-8 byte-order mark at the start of the input. The first refill
+ * reads up to CSV_BUF_SIZE bytes (fread stops short only at the end), so a
+ * mark is whole in the buffer if the input has one. */
+static void skip_bom(cli_csv *r)
+{
+    r->started = true;
+    if (peek_byte(r) == 0xEF && r->buf_len - r->buf_pos >= 3 &&
+        memcmp(r->buf + r->buf_pos, "\xEF\xBB\xBF", 3) == 0)
+        r->buf_pos += 3;
+}
+
+/* After a carriage return outside quotes: consume the line feed that must
+ * follow. Returns the line feed, or -1 after recording the error. */
+static int crlf(cli_csv *r)
+{
+    if (peek_byte(r) == '\n')
+        return next_byte(r);
+    return fail(r, r->line, r->col - 1, bare_cr);
+}
+
+/* The rest of a quoted field after its opening quote; then the byte after
+ * the closing quote (separator, line feed or -1 at the end) in *after.
+ * Returns 0 or -1. */
+static int quoted_field(cli_csv *r, uint64_t fline, uint64_t fcol, int *after)
+{
+    for (;;) {
+        int c = next_byte(r);
+        if (c < 0)
+            return fail(r, fline, fcol, "quoted field is not closed before the end of input");
+        if (c == 0)
+            return fail(r, r->line, r->col - 1, nul_byte);
+        if (c == '"' && peek_byte(r) != '"')
+            break;
+        if (c == '"')
+            next_byte(r); /* "" is one quote */
+        if (push_char(r, (char)c) < 0)
+            return fail(r, r->line, r->col, "out of memory");
+    }
+    uint64_t aline = r->line, acol = r->col;
+    int c = next_byte(r);
+    if (c == '\r' && (c = crlf(r)) < 0)
+        return -1;
+    if (c >= 0 && c != r->sep && c != '\n')
+        return fail(r, aline, acol, "unexpected character after a closing quote");
+    *after = c;
+    return 0;
+}
+
+/* An unquoted field starting with byte c; the byte that ended it in *after. */
+static int plain_field(cli_csv *r, int c, int *after)
+{
+    while (c >= 0 && c != r->sep && c != '\n') {
+        if (c == '\r') {
+            c = crlf(r);
+            if (c < 0)
+                return -1;
+            break;
+        }
+        if (c == '"')
+            return fail(r, r->line, r->col - 1, "quote inside an unquoted field");
+        if (c == 0)
+            return fail(r, r->line, r->col - 1, nul_byte);
+        if (push_char(r, (char)c) < 0)
+            return fail(r, r->line, r->col, "out of memory");
+        c = next_byte(r);
+    }
+    *after = c;
+    return 0;
 }
 
 int cli_csv_next(cli_csv *r)
 {
     r->rec_len = 0;
     r->nfields = 0;
-    int c = peek_byte(r);
-    if (c < 0)
+    if (!r->started)
+        skip_bom(r);
+    if (peek_byte(r) < 0)
         return 0;
     r->rec_line = r->line;
-    size_t start = 0;
     for (;;) {
         uint64_t fline = r->line, fcol = r->col;
-        c = next_byte(r);
-        if (c == '"') {
-            /* Quoted field: up to the closing quote, "" is a quote. */
-            for (;;) {
-                c = next_byte(r);
-                if (c < 0)
-                    return fail(r, fline, fcol, "quoted field is not closed before the end of input");
-                if (c == '"') {
-                    if (peek_byte(r) == '"') {
-                        next_byte(r);
-                        if (push_char(r, '"') < 0)
-                            return fail(r, r->line, r->col, "out of memory");
-                        continue;
-                    }
-                    break;
-                }
-                if (push_char(r, (char)c) < 0)
-                    return fail(r, r->line, r->col, "out of memory");
-            }
-            uint64_t aline = r->line, acol = r->col;
-            c = next_byte(r);
-            if (c == '\r' && peek_byte(r) == '\n')
-                c = next_byte(r);
-            if (c >= 0 && c != r->sep && c != '\n')
-                return fail(r, aline, acol, "unexpected character after a closing quote");
-        } else {
-            while (c >= 0 && c != r->sep && c != '\n') {
-                if (c == '\r' && peek_byte(r) == '\n') {
-                    c = next_byte(r);
-                    break;
-                }
-                if (c == '"')
-                    return fail(r, r->line, r->col - 1, "quote inside an unquoted field");
-                if (push_char(r, (char)c) < 0)
-                    return fail(r, r->line, r->col, "out of memory");
-                c = next_byte(r);
-            }
-        }
+        size_t start = r->rec_len;
+        int c = next_byte(r);
+        int rc = c == '"' ? quoted_field(r, fline, fcol, &c) : plain_field(r, c, &c);
+        if (rc < 0)
+            return -1;
         if (end_field(r, start) < 0)
             return fail(r, r->line, r->col, "out of memory");
-        start = r->rec_len;
         if (c != r->sep)
             break; /* end of record or of input */
     }
@@ -198,50 +238,42 @@ long cli_csv_column(const cli_field *header, size_t n, const char *name)
     return -1;
 }
 
-/* The field without surrounding blanks, NUL-terminated in tmp (which holds
- * at least max + 1 bytes). Returns its length, or 0 when it is empty or
- * longer than max. A NUL inside the field shortens the C string, so callers
- * check that parsing consumed all the returned length. */
-static size_t trimmed_copy(const cli_field *f, char *tmp, size_t max)
+/* Fields are NUL-terminated at their length (cli_csv_next and option
+ * values), so strtod and strtoll stop there at the latest; a NUL inside the
+ * field stops them early and the field is refused. */
+int cli_parse_double(const cli_field *f, double *out)
 {
     const char *b, *e;
     trim(f, &b, &e);
-    size_t n = (size_t)(e - b);
-    if (n == 0 || n > max)
-        return 0;
-    memcpy(tmp, b, n);
-    tmp[n] = '\0';
-    return n;
-}
-
-int cli_parse_double(const cli_field *f, double *out)
-{
-    char tmp[72];
-    size_t n = trimmed_copy(f, tmp, 64);
-    if (n == 0)
-        return -1;
+    if (b == e)
+        return CLI_PARSE_BAD;
     char *end;
     errno = 0;
-    double v = strtod(tmp, &end);
-    if (end != tmp + n || errno == ERANGE || !isfinite(v))
-        return -1;
+    double v = strtod(b, &end);
+    if (end != e || isnan(v))
+        return CLI_PARSE_BAD;
+    /* ERANGE: overflow (inf), underflow to zero, or a subnormal result. */
+    if (isinf(v) || (errno == ERANGE && v == 0))
+        return errno == ERANGE ? CLI_PARSE_RANGE : CLI_PARSE_BAD;
     *out = v;
-    return 0;
+    return CLI_PARSE_OK;
 }
 
 int cli_parse_int64(const cli_field *f, int64_t *out)
 {
-    char tmp[32];
-    size_t n = trimmed_copy(f, tmp, 24);
-    if (n == 0)
-        return -1;
+    const char *b, *e;
+    trim(f, &b, &e);
+    if (b == e)
+        return CLI_PARSE_BAD;
     char *end;
     errno = 0;
-    long long v = strtoll(tmp, &end, 10);
-    if (end != tmp + n || errno == ERANGE)
-        return -1;
+    long long v = strtoll(b, &end, 10);
+    if (end != e)
+        return CLI_PARSE_BAD;
+    if (errno == ERANGE)
+        return CLI_PARSE_RANGE;
     *out = (int64_t)v;
-    return 0;
+    return CLI_PARSE_OK;
 }
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Hinnant's algorithm). */
@@ -272,7 +304,7 @@ int cli_parse_instant(const cli_field *f, int64_t *out)
 {
     const char *b, *e;
     trim(f, &b, &e);
-    if (cli_parse_int64(f, out) == 0)
+    if (cli_parse_int64(f, out) == CLI_PARSE_OK)
         return 0;
     const char *p = b;
     int y, mo, d, h = 0, mi = 0, s = 0;
@@ -311,4 +343,27 @@ int cli_parse_instant(const cli_field *f, int64_t *out)
         return -1;
     *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - offset;
     return 0;
+}
+
+int cli_read_instant(const cli_field *f, int64_t *out, const char **why)
+{
+    const char *b, *e;
+    trim(f, &b, &e);
+    int64_t t;
+    if (e - b == 8 && strspn(b, "0123456789") == 8) {
+        *why = "is ambiguous: a bare 8-digit number may be a YYYYMMDD date or epoch "
+               "seconds; write the date as YYYY-MM-DD[THH:MM:SSZ], or the seconds with "
+               "a sign (+20260218)";
+        return -1;
+    }
+    int rc = cli_parse_instant(f, &t);
+    if (rc == 0 && t != INT64_MIN) {
+        *out = t;
+        return 0;
+    }
+    *why = rc == 0 || cli_parse_int64(f, &t) == CLI_PARSE_RANGE
+               ? "is out of range for an instant"
+               : "is not an instant (accepted: epoch seconds, or YYYY-MM-DDTHH:MM:SSZ with "
+                 "optional time, seconds and offset)";
+    return -1;
 }

@@ -3,9 +3,12 @@
  * Streams records from a FILE: fields may be quoted ("..."), quotes inside
  * quoted fields are doubled (""), quoted fields may hold commas and line
  * breaks; records end at LF or CRLF. A final record without a line break is
- * accepted. Malformed input (a quote inside an unquoted field, text after a
- * closing quote, an unterminated quoted field) is an error naming the line
- * and column where it happened. */
+ * accepted. A UTF-8 byte-order mark at the start is skipped. Malformed input
+ * is an error naming the line and column where it happened: a quote inside
+ * an unquoted field, text after a closing quote, an unterminated quoted
+ * field, a NUL byte anywhere in a field, and a carriage return that is not
+ * followed by a line feed outside quotes (CR-only line ends, as written by
+ * classic Mac OS, are refused rather than read as one long line). */
 #ifndef SVCM_CLI_CSV_H
 #define SVCM_CLI_CSV_H
 
@@ -25,6 +28,7 @@ typedef struct cli_csv {
     unsigned char *buf; /* input buffer */
     size_t buf_len, buf_pos, buf_cap;
     bool eof;
+    bool started; /* the byte-order mark check is done */
     char *rec; /* unescaped field bytes of the current record */
     size_t rec_len, rec_cap;
     size_t *starts; /* field start offsets into rec */
@@ -33,7 +37,7 @@ typedef struct cli_csv {
     uint64_t line;        /* physical line of the next byte (1-based) */
     uint64_t rec_line;    /* physical line where the current record starts */
     uint64_t col;         /* column (1-based byte) of the next byte */
-    char error[160];      /* reason of the last error */
+    const char *error;    /* reason of the last error (static text) */
     uint64_t error_line, error_col;
 } cli_csv;
 
@@ -51,11 +55,32 @@ int cli_csv_next(cli_csv *r);
 long cli_csv_column(const cli_field *header, size_t n, const char *name);
 
 /* Strict field conversions: the whole field (blanks around it allowed) must
- * be the number. Return 0 on success, -1 otherwise. */
+ * be the number; there is no length limit. Return 0 on success,
+ * CLI_PARSE_BAD when the field is not a number of that kind, CLI_PARSE_RANGE
+ * when it is one but out of range: an integer beyond int64, a double that
+ * overflows or that underflows to zero (a subnormal result such as 5e-324 is
+ * a valid finite number; "0" and "0e-999" are genuine zeros). */
+enum { CLI_PARSE_OK = 0, CLI_PARSE_BAD = -1, CLI_PARSE_RANGE = -2 };
 int cli_parse_double(const cli_field *f, double *out);
 int cli_parse_int64(const cli_field *f, int64_t *out);
-/* An instant: integer seconds since the epoch, or ISO 8601
- * YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM] (no offset: UTC). */
+/* The instant grammar: integer seconds since the epoch, or ISO 8601
+ * YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM] (no offset: UTC). Returns 0 or
+ * -1. Commands read instants with cli_read_instant(), which adds the
+ * ambiguity and range rules. */
 int cli_parse_instant(const cli_field *f, int64_t *out);
+/* An instant as every command reads it: cli_parse_instant(), except that
+ * - a bare run of exactly 8 digits (e.g. 20260218) is refused as ambiguous:
+ *   it looks like a YYYYMMDD date as much as epoch seconds (1970-04-26 ..
+ *   1973-03-03); write the date in ISO form, or the seconds with a sign
+ *   (+20260218);
+ * - the smallest int64 is refused as out of range (it means "no instant").
+ * Returns 0, or -1 with *why set to the reason, worded to follow the quoted
+ * field ("'x' is not an instant (...)"). */
+int cli_read_instant(const cli_field *f, int64_t *out, const char **why);
+/* Help text for INSTANT values, shared by the commands' --help. */
+#define CLI_INSTANT_HELP \
+    "INSTANT: epoch seconds or YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM] (no offset:\n" \
+    "UTC). A bare 8-digit number such as 20260218 is refused as ambiguous (a\n"        \
+    "YYYYMMDD date or epoch seconds?): write 2026-02-18, or +20260218 for seconds.\n"
 
 #endif /* SVCM_CLI_CSV_H */

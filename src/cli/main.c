@@ -1,4 +1,5 @@
 /* svcm: the command-line tool. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,7 +40,20 @@ static void usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+/* Output that went to standard output outside cli_out (help texts, the demo's
+ * narration) must not fail silently either. */
+static int flushed(int code)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return code;
+    if (code != CLI_EXIT_OK) /* the command has said what went wrong */
+        return code;
+    fprintf(stderr, "svcm: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
+    return CLI_EXIT_DATA;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -59,3 +73,5 @@ int main(int argc, char **argv)
     fprintf(stderr, "svcm: unknown command '%s' (try svcm --help)\n", argv[1]);
     return CLI_EXIT_USAGE;
 }
+
+int main(int argc, char **argv) { return flushed(dispatch(argc, argv)); }

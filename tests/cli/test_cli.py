@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import unittest
@@ -399,18 +400,32 @@ class Usage(unittest.TestCase):
             self.usage("kpi", "t.csv", "--response-target", bad, says="is not a duration")
         self.usage("kpi", "t.csv", "--resolution-target=2y", says="--resolution-target: '2y'")
 
-    def test_col_needs_field_equals_column_and_is_bounded(self):
+    def test_col_needs_field_equals_column_and_has_no_limit(self):
         for bad in ("nps", "=x", "nps="):
             self.usage("kpi", "f.csv", "--col", bad, says=f"--col needs FIELD=COLUMN, got '{bad}'")
+        # Once at most 32 were taken; any number is (the last one wins).
         many = []
-        for i in range(33):
+        for i in range(200):
             many += ["--col", f"f{i}=c{i}"]
-        self.usage("kpi", "f.csv", *many, says="at most 32 --col options")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "s.csv")
+            with open(path, "w") as f:
+                f.write("ref,score\nA,10\nB,0\n")
+            r = run("kpi", path, *many, "--col", "nps=wrong", "--col", "nps=score", "--format", "csv")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            (row,) = csv.DictReader(io.StringIO(r.stdout))
+            self.assertEqual((row["metric"], row["n"], row["value"]), ("nps", "2", "0"))
 
     def test_segment_option_conflicts(self):
         self.usage("segment", "c.csv", "--separator", ";;", says="--separator must be one character")
         self.usage("segment", "c.csv", "--separator", '"', says="--separator must be one character")
-        self.usage("segment", "c.csv", "--bins", "1", says="--bins: '1' is not an integer in 2..255")
+        # A carriage return cannot separate fields: it would end CRLF lines.
+        self.usage("segment", "c.csv", "--separator", "\r", says="other than a quote or a line break")
+        # The library's range (include/svcm/segment.h: SVCM_RFM_MIN_BINS..MAX_BINS),
+        # checked as the option is read and stated in --help.
+        self.usage("segment", "c.csv", "--bins", "1", says="--bins: '1' is not an integer in 2..10")
+        self.usage("segment", "c.csv", "--bins", "11", says="--bins: '11' is not an integer in 2..10")
+        self.assertIn("K from 2 to 10", run("segment", "--help").stdout)
         self.usage("segment", "c.csv", "--clv-months", "0", says="--clv-months")
         self.usage("segment", "c.csv", "--discount", "-0.1", says="--discount must be >= 0")
         self.usage("segment", "c.csv", "--summary-only", "--customers-only", says="exclude each other")
@@ -532,13 +547,13 @@ class Files(unittest.TestCase):
         self.fails("segment", c, "--output", missing_dir, says=f"cannot write {missing_dir}")
         self.fails("staff", "--calls", "10", "--aht", "60", "--interval", "1800", "-o", missing_dir,
                    says=f"cannot write {missing_dir}")
-        # An existing directory as the target: the temporary file is written
-        # next to it but cannot be renamed over it, and is removed.
+        # An existing directory as the target: refused before anything is
+        # written, with the reason.
         sub = os.path.join(self.dir, "sub")
         os.mkdir(sub)
         self.fails("staff", "--calls", "10", "--aht", "60", "--interval", "1800", "--output", sub,
-                   says=f"cannot write {sub}")
-        self.fails("segment", c, "--output", sub, says="write error")
+                   says=f"svcm staff: cannot write {sub}: Is a directory")
+        self.fails("segment", c, "--output", sub, says=f"svcm segment: cannot write {sub}: Is a directory")
         self.assertEqual(sorted(os.listdir(self.dir)), ["c.csv", "sub"])
         self.assertEqual(os.listdir(sub), [])
         r = self.fails("segment", c, "--svg", missing_dir, says=f"cannot write {missing_dir}")
@@ -709,17 +724,19 @@ class Kpi(unittest.TestCase):
         self.assertEqual(len(sections), 3)  # times, rates, consistency
         times = {x["metric"]: x for x in csv.DictReader(io.StringIO(sections[0]))}
         # Lower nearest rank (include/svcm/sketch.h): P50..P99 of two values
-        # is the smaller one; max is the larger.
+        # is the smaller one; max is the larger. CSV carries the numbers
+        # exactly, not rounded as in the text table.
         self.assertEqual((times["first_response"]["p50_h"], times["first_response"]["p99_h"],
-                          times["first_response"]["max_h"]), ("0.50", "0.50", "2.00"))
-        self.assertEqual(times["resolution"]["mean_h"], "14.50")  # (3 + 26) / 2
+                          times["first_response"]["max_h"]), ("0.5", "0.5", "2"))
+        self.assertEqual(times["resolution"]["mean_h"], "14.5")  # (3 + 26) / 2
         rates = {x["metric"]: x for x in csv.DictReader(io.StringIO(sections[1]))}
         self.assertEqual((rates["sla_first_response"]["successes"], rates["sla_first_response"]["trials"]), ("1", "3"))
         self.assertEqual((rates["sla_resolution"]["successes"], rates["sla_resolution"]["trials"]), ("2", "2"))
         # Wilson 95% interval for 1 of 3: 6.1% .. 79.2% (Wilson 1927; e.g.
         # Newcombe 1998, Table I method 3 gives 0.0615 .. 0.7923).
-        self.assertEqual((rates["sla_first_response"]["ci_lo_pct"], rates["sla_first_response"]["ci_hi_pct"]),
-                         ("6.1", "79.2"))
+        self.assertAlmostEqual(float(rates["sla_first_response"]["ci_lo_pct"]), 6.15, delta=0.005)
+        self.assertAlmostEqual(float(rates["sla_first_response"]["ci_hi_pct"]), 79.23, delta=0.005)
+        self.assertEqual(rates["sla_first_response"]["pct"], repr(100.0 * (1 / 3)))
         # One group: consistency across groups is undefined, left empty.
         cons = list(csv.DictReader(io.StringIO(sections[2])))
         self.assertEqual([x["metric"] for x in cons], ["sla_first_response", "sla_resolution", "fcr", "reopen"])
@@ -1095,16 +1112,17 @@ class Devices(unittest.TestCase):
     @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
     def test_a_full_disk_is_an_error_not_a_silent_loss(self):
         # Small output fails when flushed, large output while being written.
+        full = "cannot write standard output: No space left on device"
         r = self.to_full_device("staff", "--calls", "10", "--aht", "60", "--interval", "1800")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("cannot write standard output", r.stderr)
+        self.assertEqual(r.stderr, "svcm staff: " + full + "\n")
         rows = ["id,recency_days,frequency,monetary"] + [f"C{i},{i % 400},{1 + i % 9},{i}" for i in range(2000)]
         path = os.path.join(self.dir, "c.csv")
         with open(path, "w") as f:
             f.write("\n".join(rows) + "\n")
         r = self.to_full_device("segment", path, "--format", "json")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("write error", r.stderr)
+        self.assertEqual(r.stderr, "svcm segment: " + full + "\n")
         tickets = ["id,created,first_response,resolved,agent"] + [
             f"T{i},{1700000000 + i},{1700000060 + i},{1700003600 + i},agent{i:04d}" for i in range(300)]
         t = os.path.join(self.dir, "t.csv")
@@ -1112,7 +1130,12 @@ class Devices(unittest.TestCase):
             f.write("\n".join(tickets) + "\n")
         r = self.to_full_device("kpi", t, "--by", "agent", "--format", "json")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("svcm: write error", r.stderr)
+        self.assertEqual(r.stderr, "svcm kpi: " + full + "\n")
+        # Help texts and the demo's narration are checked too.
+        for args in (("--help",), ("kpi", "--help"), ("demo", "--dir", self.dir, "--data-only")):
+            r = self.to_full_device(*args)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertEqual(r.stderr, "svcm: " + full + "\n", args)
 
     def test_progress_on_a_terminal_only(self):
         import pty
@@ -1145,7 +1168,8 @@ class Devices(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn(b"1000000 rows read", seen)
         (nps,) = list(csv.DictReader(io.StringIO(r.stdout)))
-        self.assertEqual((nps["n"], nps["value"]), ("1000001", "-45.45"))
+        self.assertEqual(nps["n"], "1000001")
+        self.assertAlmostEqual(float(nps["value"]), -45454700 / 1000001, places=10)
         # Not a terminal: no progress, stderr stays empty.
         r = run("kpi", path, "--format", "csv")
         self.assertEqual((r.returncode, r.stderr), (0, ""))
@@ -1215,6 +1239,309 @@ class MoreErrors(unittest.TestCase):
         bars = [x for x in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}rect")
                 if x.get("fill") == "#4e79a7" and float(x.get("height")) > 0]
         self.assertEqual(len(bars), 1)
+
+
+class Issue12(unittest.TestCase):
+    """Issue 12: the CLI never clobbers, truncates or guesses."""
+
+    CUST = "id,recency_days,frequency,monetary\nA,10,5,100\nB,400,1,5\nC,50,2,30\n"
+    TICKET = ("id,created,first_response,resolved\n"
+              "T1,2026-03-02T09:00:00Z,2026-03-02T09:00:45Z,\n")
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="svcm-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, text, mode="w"):
+        with open(self.path(name), mode, **({} if "b" in mode else {"newline": ""})) as f:
+            f.write(text)
+        return self.path(name)
+
+    def read(self, name):
+        with open(self.path(name)) as f:
+            return f.read()
+
+    def tickets(self, rows):
+        return self.write("t.csv", "id,created,first_response,resolved\n" + "".join(rows))
+
+    # 3. Output files are written, not replaced.
+
+    def expected_report(self, *args):
+        r = run("segment", self.write("c.csv", self.CUST), "--format", "csv", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_output_symlink_is_followed_and_stays_a_link(self):
+        want = self.expected_report()
+        os.mkdir(self.path("real"))
+        self.write("real/report.csv", "old\n")
+        os.symlink("real/report.csv", self.path("link.csv"))
+        os.symlink("real/new.csv", self.path("dangling.csv"))
+        c = self.path("c.csv")
+        for link, target in (("link.csv", "real/report.csv"), ("dangling.csv", "real/new.csv")):
+            r = run("segment", c, "--format", "csv", "--output", self.path(link))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.islink(self.path(link)), link)
+            self.assertEqual(self.read(target), want)
+        self.assertEqual(sorted(os.listdir(self.path("real"))), ["new.csv", "report.csv"])
+
+    def test_output_keeps_an_existing_files_mode(self):
+        out = self.write("private.csv", "old\n")
+        os.chmod(out, 0o600)
+        r = run("segment", self.write("c.csv", self.CUST), "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o600)
+        svg = self.write("chart.svg", "")
+        os.chmod(svg, 0o640)
+        r = run("segment", self.path("c.csv"), "--output", out, "--svg", svg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.stat(svg).st_mode & 0o777, 0o640)
+
+    def test_output_to_a_hard_linked_file_keeps_the_link(self):
+        # Chosen rule (src/cli/output.c): rewritten in place once complete,
+        # so every name of the file sees the new report.
+        out = self.write("report.csv", "old content that is longer than nothing\n")
+        os.link(out, self.path("other-name.csv"))
+        inode = os.stat(out).st_ino
+        want = self.expected_report("--output", out)
+        r = run("segment", self.path("c.csv"), "--format", "csv")
+        self.assertEqual(self.read("other-name.csv"), r.stdout)
+        self.assertEqual(want, "")  # nothing on standard output
+        self.assertEqual((os.stat(out).st_ino, os.stat(out).st_nlink), (inode, 2))
+
+    def test_output_fifo_is_written_through(self):
+        import threading
+        fifo = self.path("pipe")
+        os.mkfifo(fifo)
+        got = []
+        # A daemon: a build that replaces the FIFO leaves the reader blocked.
+        reader = threading.Thread(target=lambda: got.append(open(fifo).read()), daemon=True)
+        reader.start()
+        r = run("segment", self.write("c.csv", self.CUST), "--format", "csv", "--output", fifo)
+        reader.join(60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(got, [self.expected_report()])
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))  # still a FIFO
+        self.assertEqual(sorted(os.listdir(self.dir)), ["c.csv", "pipe"])
+
+    def test_output_character_device_is_written_through(self):
+        # As root, a private copy of /dev/null (a failing old build would
+        # replace that, not the system's); otherwise /dev/null itself, which
+        # only root could replace.
+        dev = "/dev/null"
+        if os.geteuid() == 0:
+            dev = self.path("null")
+            try:
+                os.mknod(dev, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+                os.close(os.open(dev, os.O_WRONLY))
+            except OSError as e:
+                self.skipTest(f"cannot make or open a device node here: {e}")
+        before = os.stat(dev)
+        r = run("segment", self.write("c.csv", self.CUST), "--output", dev, "--svg", self.path("t.svg"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        after = os.stat(dev)
+        self.assertTrue(stat.S_ISCHR(after.st_mode))
+        self.assertEqual((after.st_ino, after.st_rdev), (before.st_ino, before.st_rdev))
+
+    def test_output_dev_stdout_is_standard_output(self):
+        r = run("segment", self.write("c.csv", self.CUST), "--format", "csv", "--output", "/dev/stdout")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, self.expected_report())
+
+    def test_failed_svg_names_the_file_and_the_reason(self):
+        c = self.write("c.csv", self.CUST)
+        t = self.write("t.csv", self.TICKET)
+        os.mkdir(self.path("dir.svg"))
+        d = self.path("dir.svg")
+        for args in (("segment", c), ("kpi", t), ("priority", self.write("p.csv", Priority.TEXT))):
+            r = run(*args, "--svg", d)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertIn(f"svcm {args[0]}: cannot write {d}: Is a directory", r.stderr)
+            if os.path.exists("/dev/full"):
+                r = run(*args, "--svg", "/dev/full")
+                self.assertEqual(r.returncode, 1, args)
+                self.assertIn(f"svcm {args[0]}: cannot write /dev/full: No space left on device", r.stderr)
+
+    def test_output_and_svg_on_the_same_destination_is_a_usage_error(self):
+        c = self.write("c.csv", self.CUST)
+        same = self.path("same")
+        for args in (("--output", same, "--svg", same),
+                     ("--output", same, "--svg", os.path.join(self.dir, ".", "same")),
+                     ("--svg", "-"),
+                     ("--output", "/dev/stdout", "--svg", "-")):
+            r = run("segment", c, *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn("--output and --svg name the same destination", r.stderr)
+        r = run("kpi", self.write("t.csv", self.TICKET), "-o", same, "--svg", same)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["c.csv", "t.csv"])
+
+    # 4. Numbers are read and printed exactly.
+
+    def test_eight_digit_instant_is_ambiguous(self):
+        t = self.tickets(["T1,20260218,20260219,\n"])
+        r = run("kpi", t)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("t.csv:2: column 'created' (field 2): '20260218' is ambiguous", r.stderr)
+        self.assertIn("YYYY-MM-DD", r.stderr)
+        self.assertIn("+20260218", r.stderr)
+        # Signed, it is plainly seconds.
+        t = self.tickets(["T1,+20260218,+20260219,\n"])
+        self.assertEqual(run("kpi", t).returncode, 0)
+        r = run("kpi", t, "--now", "20260220")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--now: '20260220' is ambiguous", r.stderr)
+        for cmd in ("kpi", "priority", "pdca"):
+            self.assertIn("20260218 is refused as ambiguous", run(cmd, "--help").stdout, cmd)
+
+    def test_smallest_int64_instant_is_an_error_not_empty(self):
+        t = self.tickets(["T1,2026-03-02T09:00:00Z,-9223372036854775808,\n"])
+        r = run("kpi", t)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("t.csv:2: column 'first_response' (field 3): '-9223372036854775808' is out of range",
+                      r.stderr)
+
+    def test_huge_values_print_whole_in_every_format(self):
+        c = self.write("c.csv", "id,recency_days,frequency,monetary\nA,1e70,5,1e70\nB,400,1,5\nC,50,2,30\n")
+        doc = json.loads(run("segment", c, "--summary-only", "--format", "json").stdout)
+        lost = [x for x in doc if x["tier"] == "lost"][0]
+        self.assertEqual((lost["value"], lost["mean_recency"]), (1e70, 2e70 / 4 + 200))
+        for fmt in ("text", "csv", "json"):
+            out = run("segment", c, "--summary-only", "--format", fmt).stdout
+            self.assertNotRegex(out, r"\d{17}", fmt)  # no 63-digit strings
+            self.assertIn("1e+70", out, fmt)
+
+    def test_csv_and_json_carry_full_precision(self):
+        # First response after 45 s = 0.0125 h: the text table shows 0.01,
+        # CSV and JSON the number itself.
+        t = self.write("t.csv", self.TICKET)
+        times = {x["metric"]: x for x in json.loads(run("kpi", t, "--format", "json").stdout)["times"]}
+        self.assertEqual(times["first_response"]["p50_h"], 0.0125)
+        self.assertEqual(times["first_response"]["mean_h"], 0.0125)
+        rows = list(csv.DictReader(io.StringIO(run("kpi", t, "--format", "csv").stdout.split("\n\n")[0])))
+        self.assertEqual(rows[0]["p50_h"], "0.0125")
+        self.assertRegex(run("kpi", t).stdout, r"first_response\s+1\s+0\.01\s+0\.01")
+        self.assertIn("CSV and JSON print every number exactly", run("kpi", "--help").stdout)
+        self.assertIn("JSON writes null", run("kpi", "--help").stdout)
+
+    def test_subnormal_inputs_are_finite_numbers(self):
+        c = self.write("c.csv", "id,recency_days,frequency,monetary\nA,10,5,5e-324\nB,400,1,5\nC,50,2,30\n")
+        r = run("segment", c, "--customers-only", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        c = self.write("c.csv", "id,recency_days,frequency,monetary\nA,10,5,1e-400\n")
+        r = run("segment", c)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("'1e-400' is out of the range of a double", r.stderr)
+
+    # 5. No silent caps or guesses.
+
+    def test_kpi_by_5000_groups_is_not_capped(self):
+        # Group i's one ticket meets the 1 h response target when i < 4096,
+        # and misses it otherwise: SLA rate 1 or 0, mean 4096 / 5000.
+        rows = [f"T{i},2026-03-02T09:00:00Z,2026-03-02T{'09:10' if i < 4096 else '11:00'}:00Z,,g{i:04d}\n"
+                for i in range(5000)]
+        t = self.write("t.csv", "id,created,first_response,resolved,agent\n" + "".join(rows))
+        r = run("kpi", t, "--by", "agent", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        cons = {x["metric"]: x for x in json.loads(r.stdout)["consistency"]}
+        self.assertEqual(cons["sla_first_response"]["groups"], 5000)
+        self.assertAlmostEqual(cons["sla_first_response"]["mean"], 4096 / 5000, places=12)
+
+    def test_utf8_byte_order_mark_is_skipped(self):
+        c = self.write("bom.csv", "\ufeff" + self.CUST, mode="w")
+        r = run("segment", c, "--customers-only", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([x["id"] for x in csv.DictReader(io.StringIO(r.stdout))], ["A", "B", "C"])
+
+    def test_cr_only_line_ends_are_refused_with_the_reason(self):
+        mac = self.write("mac.csv", self.CUST.replace("\n", "\r"))
+        for cmd in ("segment", "kpi"):
+            r = run(cmd, mac)
+            self.assertEqual(r.returncode, 1, cmd)
+            self.assertIn("mac.csv:1:35: carriage return without a line feed: CR-only line ends", r.stderr)
+            self.assertNotIn("no column named", r.stderr)
+
+    def test_duplicate_header_names(self):
+        # Rule: a column name that occurs twice cannot be read; a duplicate
+        # nobody reads is fine; --col may map a field elsewhere, never to a
+        # duplicated name.
+        dup = self.write("dup.csv", "id,recency_days,frequency,monetary,frequency,buys,note,note\n"
+                         "A,10,5,100,7,5,x,y\nB,400,1,5,7,1,x,y\nC,50,2,30,7,2,x,y\n")
+        r = run("segment", dup)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("dup.csv:1: columns 3 and 5 are both named 'frequency'", r.stderr)
+        r = run("segment", dup, "--col", "frequency=buys", "--customers-only", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, run("segment", self.write("c.csv", self.CUST), "--customers-only",
+                                       "--format", "csv").stdout)
+        r = run("segment", dup, "--col", "frequency=buys", "--col", "id=note")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("columns 7 and 8 are both named 'note'", r.stderr)
+        self.assertIn("A column name that occurs twice", run("kpi", "--help").stdout)
+
+    def test_nul_byte_in_a_field_is_an_error(self):
+        # 'A\0X' and 'A\0Y' used to both become 'A' and merge two customers.
+        old = self.write("old.csv", self.CUST)
+        nul = self.write("nul.csv", b"id,recency_days,frequency,monetary\nA\0X,1,1,1\nA\0Y,2,2,2\n", mode="wb")
+        r = run("segment", "--migrate", old, nul)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("nul.csv:2:2: NUL byte in a field", r.stderr)
+
+    def test_bins_help_and_check_agree_with_the_library(self):
+        c = self.write("c.csv", self.CUST)
+        self.assertIn("K from 2 to 10", run("segment", "--help").stdout)
+        for bins, code in (("1", 2), ("2", 1), ("10", 0), ("11", 2)):
+            # 2 bins: the default policy's key_min_score 4 needs at least 4.
+            r = run("segment", c, "--bins", bins, "--policy", self.write("p.txt", "key_min_score = 1\n"))
+            self.assertEqual(r.returncode, 0 if code == 1 else code, (bins, r.stderr))
+
+    def test_migrate_duplicate_id_names_the_customer_id(self):
+        new = self.write("new.csv", self.CUST)
+        dup = self.write("dup.csv", "id,recency_days,frequency,monetary\nA,1,1,1\nB,2,2,2\nA,2,2,2\n")
+        r = run("segment", "--migrate", dup, new)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr, f"svcm segment: {dup}: customer 'A' (data row 3): the id occurs "
+                                   "twice, first in data row 1\n")
+        r = run("segment", "--migrate", new, dup)
+        self.assertIn(f"{dup}: customer 'A' (data row 3)", r.stderr)
+        self.assertNotIn("id 0", r.stderr)
+
+    def test_calendar_without_open_hours_is_an_error(self):
+        t = self.write("t.csv", self.TICKET)
+        for text in ("", "# closed for good\n\n", "mon = closed\nholiday = 2026-01-01\n"):
+            cal = self.write("cal.txt", text)
+            r = run("kpi", t, "--calendar", cal)
+            self.assertEqual(r.returncode, 1, text)
+            self.assertEqual(r.stderr, f"svcm kpi: {cal}: calendar has no open hours\n")
+            self.assertEqual(r.stdout, "")
+
+    def test_ces_with_one_respondent_prints_its_value(self):
+        s = self.write("s.csv", "id,ces,channel\nA,3,chat\nB,5,mail\nC,6,mail\n")
+        (ces,) = json.loads(run("kpi", self.write("one.csv", "id,ces\nA,3\n"), "--format", "json").stdout)
+        self.assertEqual((ces["n"], ces["value"], ces["ci_lo"], ces["ci_hi"]), (1, 3, None, None))
+        doc = json.loads(run("kpi", s, "--by", "channel", "--format", "json").stdout)
+        chat = [x for x in doc["scores"] if x["group"] == "chat"][0]
+        self.assertEqual((chat["n"], chat["value"]), (1, 3))
+        self.assertEqual(doc["consistency"][0]["groups"], 2)  # chat counts now
+
+    # 6. JSON output is always valid UTF-8.
+
+    def test_json_output_is_valid_utf8(self):
+        c = self.write("c.csv", b"id,recency_days,frequency,monetary\n\xff\xfeA,10,5,100\n"
+                       b"B\x01\x7f,400,1,5\nJos\xc3\xa9,50,2,30\n\xe2\x82,60,2,30\n", mode="wb")
+        out = run_bytes("segment", c, "--format", "json")
+        doc = json.loads(out.decode("utf-8"))  # strict: raises on invalid UTF-8
+        self.assertEqual([x["id"] for x in doc["customers"]],
+                         ["\ufffd\ufffdA", "B\x01\x7f", "Jos\u00e9", "\ufffd"])
+        self.assertIn(b"B\\u0001\\u007f", out)  # control characters escaped
+        # CSV and text copy the bytes as read.
+        self.assertIn(b"\xff\xfeA,", run_bytes("segment", c, "--format", "csv", "--customers-only"))
+        self.assertIn("U+FFFD", run("segment", "--help").stdout)
 
 
 if __name__ == "__main__":

@@ -139,14 +139,14 @@ static void test_field_parsers_are_strict(void **state)
     f = F("nan");
     assert_int_equal(cli_parse_double(&f, &d), -1);
     f = F("1e999");
-    assert_int_equal(cli_parse_double(&f, &d), -1);
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_RANGE);
     f = F("-42");
     assert_int_equal(cli_parse_int64(&f, &i), 0);
     assert_int_equal(i, -42);
     f = F("4.0");
     assert_int_equal(cli_parse_int64(&f, &i), -1);
     f = F("99999999999999999999");
-    assert_int_equal(cli_parse_int64(&f, &i), -1);
+    assert_int_equal(cli_parse_int64(&f, &i), CLI_PARSE_RANGE);
     /* A NUL inside a field ends the C string early: the field is still
      * rejected (found by the cli_csv fuzzer). */
     cli_field nul = {"176\0x", 5};
@@ -230,6 +230,182 @@ static void test_malformed_times_and_offsets_are_rejected(void **state)
     assert_int_equal(t, 1795392000);
 }
 
+static void test_bom_is_skipped(void **state)
+{
+    (void)state;
+    FILE *f = from_text("\xEF\xBB\xBFid,nps\nA,9\n");
+    cli_csv r;
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    expect_fields(&r, 2, (const char *const[]){"id", "nps"});
+    assert_int_equal(cli_csv_column(r.fields, r.nfields, "id"), 0);
+    expect_fields(&r, 2, (const char *const[]){"A", "9"});
+    cli_csv_close(&r);
+    fclose(f);
+    /* Only at the very start: elsewhere the bytes are data. */
+    f = from_text("a\n\xEF\xBB\xBF" "b\n");
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    expect_fields(&r, 1, (const char *const[]){"a"});
+    expect_fields(&r, 1, (const char *const[]){"\xEF\xBB\xBF" "b"});
+    cli_csv_close(&r);
+    fclose(f);
+    /* A file that is only a mark has no records. */
+    f = from_text("\xEF\xBB\xBF");
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    assert_int_equal(cli_csv_next(&r), 0);
+    cli_csv_close(&r);
+    fclose(f);
+}
+
+/* Like expect_error, for input with NUL bytes (length given). */
+static void expect_error_n(const char *text, size_t len, uint64_t line, uint64_t col,
+                           const char *why)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    fwrite(text, 1, len, f);
+    rewind(f);
+    cli_csv r;
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    int rc;
+    while ((rc = cli_csv_next(&r)) == 1) {
+    }
+    assert_int_equal(rc, -1);
+    assert_int_equal(r.error_line, line);
+    assert_int_equal(r.error_col, col);
+    assert_non_null(strstr(r.error, why));
+    cli_csv_close(&r);
+    fclose(f);
+}
+
+static void test_nul_byte_in_a_field_names_line_and_column(void **state)
+{
+    (void)state;
+    /* A\0X and A\0Y must not both become "A". */
+    static const char unquoted[] = "id,n\nA\0X,1\nA\0Y,2\n";
+    expect_error_n(unquoted, sizeof unquoted - 1, 2, 2, "NUL byte");
+    static const char quoted[] = "id,n\n1,\"a\0\"\n";
+    expect_error_n(quoted, sizeof quoted - 1, 2, 5, "NUL byte");
+    static const char utf16[] = "i\0d\0";
+    expect_error_n(utf16, sizeof utf16 - 1, 1, 2, "UTF-16");
+}
+
+static void test_cr_only_line_ends_are_refused(void **state)
+{
+    (void)state;
+    /* Classic Mac OS line ends: refused at the first one, not read as one
+     * long header line. */
+    expect_error("id,nps\rA,9\rB,3\r", 1, 7, "CR-only line ends");
+    expect_error("id,nps\n\"A\"\r9\n", 2, 4, "CR-only line ends");
+    expect_error("a,b\r", 1, 4, "carriage return without a line feed");
+    /* CRLF is a line end, and a CR inside quotes is data. */
+    FILE *f = from_text("a,\"x\ry\"\r\nb,c\r\n");
+    cli_csv r;
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    expect_fields(&r, 2, (const char *const[]){"a", "x\ry"});
+    expect_fields(&r, 2, (const char *const[]){"b", "c"});
+    assert_int_equal(cli_csv_next(&r), 0);
+    cli_csv_close(&r);
+    fclose(f);
+}
+
+static void test_numbers_have_no_length_limit_and_subnormals_are_finite(void **state)
+{
+    (void)state;
+    double d;
+    int64_t i;
+    char longnum[300] = "0.";
+    memset(longnum + 2, '0', 200);
+    strcpy(longnum + 202, "15");
+    cli_field f = F(longnum);
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_OK);
+    assert_true(d == 1.5e-201);
+    char zeros[100];
+    memset(zeros, '0', 60);
+    strcpy(zeros + 60, "42");
+    f = F(zeros);
+    assert_int_equal(cli_parse_int64(&f, &i), CLI_PARSE_OK);
+    assert_int_equal(i, 42);
+    /* strtod reports ERANGE for subnormal results; they are finite numbers. */
+    f = F("5e-324");
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_OK);
+    assert_true(d > 0 && d == 4.9406564584124654e-324);
+    f = F("-2.2250738585072009e-308");
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_OK);
+    assert_true(d == -2.2250738585072009e-308);
+    /* Genuine zeros are zero; a non-zero that underflows to 0 is out of range. */
+    f = F("0e-999");
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_OK);
+    assert_true(d == 0);
+    f = F("-0.000");
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_OK);
+    f = F("1e-400");
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_RANGE);
+    f = F("-1e999");
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_RANGE);
+    f = F("inf");
+    assert_int_equal(cli_parse_double(&f, &d), CLI_PARSE_BAD);
+}
+
+static void expect_refused_instant(const char *text, const char *why)
+{
+    cli_field f = F(text);
+    int64_t t = 42;
+    const char *got = NULL;
+    if (cli_read_instant(&f, &t, &got) != -1)
+        fail_msg("accepted '%s'", text);
+    assert_int_equal(t, 42);
+    assert_non_null(got);
+    if (strstr(got, why) == NULL)
+        fail_msg("'%s': %s", text, got);
+}
+
+static void test_eight_bare_digits_are_an_ambiguous_instant(void **state)
+{
+    (void)state;
+    /* 20260218 is a date to a person and 1970-08-23 to strtoll. */
+    expect_refused_instant("20260218", "ambiguous");
+    expect_refused_instant(" 20260218 ", "YYYY-MM-DD");
+    expect_refused_instant("00000001", "+20260218");
+    int64_t t;
+    const char *why;
+    static const struct {
+        const char *text;
+        int64_t want;
+    } ok[] = {
+        {"+20260218", 20260218},     /* signed: clearly seconds */
+        {"-20260218", -20260218},
+        {"2026021", 2026021},        /* 7 digits */
+        {"202602180", 202602180},    /* 9 digits */
+        {"1771372800", 1771372800},  /* 10 digits, the usual */
+        {"2026-02-18", 1771372800},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        cli_field f = F(ok[i].text);
+        if (cli_read_instant(&f, &t, &why) != 0)
+            fail_msg("refused '%s': %s", ok[i].text, why);
+        assert_int_equal(t, ok[i].want);
+    }
+    /* The grammar alone still reads it (what the fuzzer checks). */
+    cli_field f = F("20260218");
+    assert_int_equal(cli_parse_instant(&f, &t), 0);
+    assert_int_equal(t, 20260218);
+}
+
+static void test_unreadable_instants_are_errors_not_empty(void **state)
+{
+    (void)state;
+    /* INT64_MIN stands for "no instant": as input it is out of range. */
+    expect_refused_instant("-9223372036854775808", "out of range");
+    expect_refused_instant("9223372036854775808", "out of range");
+    expect_refused_instant("yesterday", "is not an instant (accepted: epoch seconds");
+    expect_refused_instant("2026-02-30", "is not an instant");
+    int64_t t;
+    const char *why;
+    cli_field f = F("-9223372036854775807");
+    assert_int_equal(cli_read_instant(&f, &t, &why), 0);
+    assert_int_equal(t, -INT64_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +416,12 @@ int main(void)
         cmocka_unit_test(test_field_parsers_are_strict),
         cmocka_unit_test(test_instants_in_epoch_and_iso8601),
         cmocka_unit_test(test_malformed_times_and_offsets_are_rejected),
+        cmocka_unit_test(test_bom_is_skipped),
+        cmocka_unit_test(test_nul_byte_in_a_field_names_line_and_column),
+        cmocka_unit_test(test_cr_only_line_ends_are_refused),
+        cmocka_unit_test(test_numbers_have_no_length_limit_and_subnormals_are_finite),
+        cmocka_unit_test(test_eight_bare_digits_are_an_ambiguous_instant),
+        cmocka_unit_test(test_unreadable_instants_are_errors_not_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* Tests of the CLI's table writer (text, CSV, JSON) and atomic output. */
+/* Tests of the CLI's table writer (text, CSV, JSON), its number writer and
+ * its JSON strings. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,9 +11,7 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <math.h>
 
 #include "table.h"
 
@@ -92,36 +91,138 @@ static void test_negative_zero_prints_as_zero(void **state)
     assert_int_equal(cli_table_init(&t, NULL, 1, names), 0);
     assert_int_equal(cli_table_num(&t, -0.0001, 2), 0);
     assert_int_equal(cli_table_num(&t, -1.5, 1), 0);
-    char *s = render(&t, CLI_CSV);
-    assert_string_equal(s, "x\r\n0.00\r\n-1.5\r\n");
+    assert_int_equal(cli_table_num(&t, -0.0, 1), 0);
+    /* The text table rounds -0.0001 for reading: no "-0.00". */
+    char *s = render(&t, CLI_TEXT);
+    assert_string_equal(s, "x\n----\n0.00\n-1.5\n 0.0\n");
+    free(s);
+    /* CSV keeps the value; a zero has no sign. */
+    s = render(&t, CLI_CSV);
+    assert_string_equal(s, "x\r\n-0.0001\r\n-1.5\r\n0\r\n");
     free(s);
     cli_table_free(&t);
 }
 
-static void test_atomic_output_appears_only_on_commit(void **state)
+/* Format v for CSV and JSON and check the text, and that it reads back. */
+static void expect_exact(double v, const char *want)
+{
+    char buf[CLI_NUM_SIZE];
+    for (int fmt = CLI_CSV; fmt <= CLI_JSON; fmt++) {
+        const char *s = cli_format_number(buf, v, 2, (cli_format)fmt);
+        if (strcmp(s, want) != 0)
+            fail_msg("%.17g printed as '%s', want '%s'", v, s, want);
+        assert_true(strtod(s, NULL) == v);
+    }
+}
+
+static void test_numbers_read_back_exactly_in_csv_and_json(void **state)
 {
     (void)state;
-    char path[] = "svcm-test-out.csv";
-    remove(path);
-    cli_out o;
-    assert_int_equal(cli_out_open(&o, path), 0);
-    fputs("partial", o.f);
-    FILE *probe = fopen(path, "r");
-    assert_null(probe); /* nothing at the final name yet */
-    cli_out_abort(&o);
-    probe = fopen(path, "r");
-    assert_null(probe);
-    assert_int_equal(cli_out_open(&o, path), 0);
-    fputs("whole\n", o.f);
-    assert_int_equal(cli_out_commit(&o), 0);
-    probe = fopen(path, "r");
-    assert_non_null(probe);
-    char buf[16] = {0};
-    assert_non_null(fgets(buf, sizeof buf, probe));
-    assert_string_equal(buf, "whole\n");
-    fclose(probe);
-    remove(path);
-    assert_int_equal(cli_out_open(&o, "/nonexistent-dir/x.csv"), -1);
+    expect_exact(0.03125, "0.03125"); /* p50_h of 112.5 s: not 0.03 */
+    expect_exact(0.1, "0.1");
+    expect_exact(1.0 / 3.0, "0.3333333333333333");
+    expect_exact(100.0, "100");
+    expect_exact(-45.454545454545453, "-45.45454545454545");
+    expect_exact(123456.789, "123456.789");
+    expect_exact(0.0001234, "0.0001234");
+    expect_exact(1.5e-5, "1.5e-05");
+    expect_exact(1e70, "1e+70");
+    expect_exact(-1.2345678901234567e300, "-1.2345678901234567e+300");
+    expect_exact(5e-324, "5e-324");      /* the smallest subnormal */
+    expect_exact(2.2250738585072014e-308, "2.2250738585072014e-308");
+    expect_exact(1.7976931348623157e308, "1.7976931348623157e+308");
+    expect_exact(9007199254740993.0, "9007199254740992"); /* 2^53 + 1 rounds to 2^53 */
+    expect_exact(1e16, "1e+16");
+    expect_exact(1234567890123456.0, "1234567890123456");
+    /* Every double reads back: a sweep of awkward values. */
+    char buf[CLI_NUM_SIZE];
+    double v = 0.1;
+    for (int i = 0; i < 2000; i++, v = v * 1.37 + 1e-3 * i) {
+        assert_true(strtod(cli_format_number(buf, v, 2, CLI_CSV), NULL) == v);
+        assert_true(strtod(cli_format_number(buf, -v / 7.0, 2, CLI_JSON), NULL) == -v / 7.0);
+    }
+    /* Not finite: empty (JSON writes null). */
+    assert_string_equal(cli_format_number(buf, INFINITY, 2, CLI_JSON), "");
+    assert_string_equal(cli_format_number(buf, NAN, 2, CLI_CSV), "");
+}
+
+static void test_huge_numbers_are_never_cut_off(void **state)
+{
+    (void)state;
+    const char *names[] = {"value"};
+    cli_table t;
+    assert_int_equal(cli_table_init(&t, NULL, 1, names), 0);
+    assert_int_equal(cli_table_num(&t, 1e70, 2), 0);
+    assert_int_equal(cli_table_num(&t, 5e63, 2), 0);
+    assert_int_equal(cli_table_num(&t, INFINITY, 2), 0);
+    char *s = render(&t, CLI_JSON);
+    assert_string_equal(s, "[\n {\"value\": 1e+70},\n {\"value\": 5e+63},\n {\"value\": null}\n]\n");
+    free(s);
+    s = render(&t, CLI_CSV);
+    assert_string_equal(s, "value\r\n1e+70\r\n5e+63\r\n\r\n");
+    free(s);
+    s = render(&t, CLI_TEXT);
+    assert_string_equal(s, "value\n-----\n1e+70\n5e+63\n     \n");
+    free(s);
+    cli_table_free(&t);
+}
+
+static void test_text_rounds_only_for_reading(void **state)
+{
+    (void)state;
+    char buf[CLI_NUM_SIZE];
+    assert_string_equal(cli_format_number(buf, 0.03125, 2, CLI_TEXT), "0.03");
+    assert_string_equal(cli_format_number(buf, 2.0, 2, CLI_TEXT), "2.00");
+    assert_string_equal(cli_format_number(buf, 0.000123456, -3, CLI_TEXT), "0.000123");
+    assert_string_equal(cli_format_number(buf, 9999999999999998.0, 2, CLI_TEXT),
+                        "9999999999999998.00");
+    /* From 1e16 on the fixed layout would be a long digit string: exponent form. */
+    assert_string_equal(cli_format_number(buf, 1.5e16, 2, CLI_TEXT), "1.5e+16");
+    assert_string_equal(cli_format_number(buf, -1e300, 1, CLI_TEXT), "-1e+300");
+    assert_string_equal(cli_format_number(buf, -1e-9, 2, CLI_TEXT), "0.00");
+}
+
+static void test_json_replaces_invalid_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"Jos\xc3\xa9", "\"Jos\xc3\xa9\""},                /* valid: copied */
+        {"\xe2\x82\xac \xf0\x9f\x98\x80", "\"\xe2\x82\xac \xf0\x9f\x98\x80\""}, /* 3 and 4 bytes */
+        {"\xff\xfe" "A", "\"\\ufffd\\ufffdA\""},          /* bytes that start nothing */
+        {"a\xc3", "\"a\\ufffd\""},                           /* cut short at the end */
+        {"\xe2\x82x", "\"\\ufffdx\""},                      /* one U+FFFD per maximal subpart */
+        {"\xc0\xaf", "\"\\ufffd\\ufffd\""},               /* overlong '/' */
+        {"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""}, /* a surrogate */
+        {"\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""}, /* above U+10FFFF */
+        {"\x80z", "\"\\ufffdz\""},                           /* lone continuation byte */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = tmpfile();
+        assert_non_null(f);
+        cli_write_json_string(f, cases[i].in);
+        long n = ftell(f);
+        rewind(f);
+        char got[64] = {0};
+        assert_int_equal(fread(got, 1, (size_t)n, f), (size_t)n);
+        fclose(f);
+        if (strcmp(got, cases[i].out) != 0)
+            fail_msg("case %zu: got %s", i, got);
+    }
+}
+
+static void test_json_escapes_every_control_character(void **state)
+{
+    (void)state;
+    const char *names[] = {"s"};
+    cli_table t;
+    assert_int_equal(cli_table_init(&t, NULL, 1, names), 0);
+    assert_int_equal(cli_table_str(&t, "\x1f\x7f\xc2\x85\xc2\xa0"), 0); /* US, DEL, NEL, NBSP */
+    char *s = render(&t, CLI_JSON);
+    assert_string_equal(s, "[\n {\"s\": \"\\u001f\\u007f\\u0085\xc2\xa0\"}\n]\n");
+    free(s);
+    cli_table_free(&t);
 }
 
 static void test_json_escapes_control_characters_and_empty_table(void **state)
@@ -189,62 +290,6 @@ static void test_write_error_is_reported(void **state)
     cli_table_free(&t);
 }
 
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
-    closedir(d);
-    return n;
-}
-
-static void test_commit_over_a_directory_fails_and_leaves_no_temporary(void **state)
-{
-    (void)state;
-    char dir[] = "/tmp/svcm-test-table-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char target[64];
-    snprintf(target, sizeof target, "%s/out", dir);
-    assert_int_equal(mkdir(target, 0700), 0);
-    cli_out o;
-    assert_int_equal(cli_out_open(&o, target), 0);
-    assert_int_equal(count_entries(dir), 2); /* out/ and the temporary */
-    fputs("data\n", o.f);
-    assert_int_equal(cli_out_commit(&o), -1); /* rename cannot replace a directory */
-    assert_null(o.f);
-    assert_int_equal(count_entries(dir), 1);
-    assert_int_equal(rmdir(target), 0);
-    /* The result gets the permissions fopen would give: 0666 less the umask. */
-    mode_t mask = umask(022);
-    assert_int_equal(cli_out_open(&o, target), 0);
-    assert_int_equal(cli_out_commit(&o), 0);
-    umask(mask);
-    struct stat st;
-    assert_int_equal(stat(target, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0644);
-    assert_int_equal(st.st_size, 0);
-    assert_int_equal(unlink(target), 0);
-    assert_int_equal(rmdir(dir), 0);
-}
-
-static void test_dash_and_null_mean_standard_output(void **state)
-{
-    (void)state;
-    cli_out o;
-    assert_int_equal(cli_out_open(&o, "-"), 0);
-    assert_ptr_equal(o.f, stdout);
-    assert_int_equal(cli_out_commit(&o), 0);
-    assert_int_equal(cli_out_open(&o, NULL), 0);
-    assert_ptr_equal(o.f, stdout);
-    cli_out_abort(&o); /* never closes standard output */
-    assert_null(o.f);
-    assert_int_equal(fflush(stdout), 0);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,13 +297,15 @@ int main(void)
         cmocka_unit_test(test_csv_quotes_per_rfc4180),
         cmocka_unit_test(test_json_types_and_escapes),
         cmocka_unit_test(test_negative_zero_prints_as_zero),
-        cmocka_unit_test(test_atomic_output_appears_only_on_commit),
         cmocka_unit_test(test_json_escapes_control_characters_and_empty_table),
         cmocka_unit_test(test_text_width_counts_code_points_not_bytes),
         cmocka_unit_test(test_format_names),
         cmocka_unit_test(test_write_error_is_reported),
-        cmocka_unit_test(test_commit_over_a_directory_fails_and_leaves_no_temporary),
-        cmocka_unit_test(test_dash_and_null_mean_standard_output),
+        cmocka_unit_test(test_numbers_read_back_exactly_in_csv_and_json),
+        cmocka_unit_test(test_huge_numbers_are_never_cut_off),
+        cmocka_unit_test(test_text_rounds_only_for_reading),
+        cmocka_unit_test(test_json_replaces_invalid_utf8),
+        cmocka_unit_test(test_json_escapes_every_control_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
