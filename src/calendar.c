@@ -918,7 +918,7 @@ static int parse_lines(parser *ps, const char *text, size_t len, int32_t *offset
             rc = parse_holidays(ps, &v, line, field, err);
         } else {
             return FMT_ERR("line %zu: unknown key '%.*s' (expected utc_offset, mon..sun or holiday)",
-                           line, (int)(klen > 40 ? 40 : klen), c.p);
+                           line, (int)svcm__utf8_prefix(c.p, klen, 40), c.p);
         }
         if (rc != SVCM_OK)
             return rc;
@@ -937,7 +937,9 @@ int svcm_calendar_parse(const char *text, size_t len, const svcm_allocator *allo
     memset(&ps, 0, sizeof ps);
     ps.a = &a;
     int32_t offset = 0;
-    int rc = parse_lines(&ps, text, len, &offset, err);
+    int rc = svcm__utf8_text(text, len, "line", err);
+    if (rc == SVCM_OK)
+        rc = parse_lines(&ps, text, len, &offset, err);
     if (rc == SVCM_OK) {
         svcm_calendar_options o;
         svcm_calendar_options_init(&o);

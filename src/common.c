@@ -38,24 +38,30 @@ void svcm_error_clear(svcm_error *err)
         return;
     err->code = SVCM_OK;
     err->index = SVCM_NO_INDEX;
+    err->line = 0;
+    err->column = 0;
     err->field = NULL;
     err->message[0] = '\0';
 }
 
-int svcm__error(svcm_error *err, int code, size_t index, const char *field,
-                const char *fmt, ...)
+static int error_fill(svcm_error *err, int code, size_t index, size_t line,
+                      size_t column, const char *field, const char *fmt,
+                      va_list ap) SVCM__PRINTF(7, 0);
+
+static int error_fill(svcm_error *err, int code, size_t index, size_t line,
+                      size_t column, const char *field, const char *fmt,
+                      va_list ap)
 {
     if (err == NULL)
         return code;
     err->code = code;
     err->index = index;
+    err->line = line;
+    err->column = column;
     err->field = field;
     err->message[0] = '\0';
     if (fmt != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
         int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
         if (n >= (int)sizeof err->message) {
             /* Truncated: do not leave half of a UTF-8 sequence at the end. */
             size_t end = sizeof err->message - 1;
@@ -69,6 +75,26 @@ int svcm__error(svcm_error *err, int code, size_t index, const char *field,
         snprintf(err->message, sizeof err->message, "%s", svcm_strerror(code));
     }
     return code;
+}
+
+int svcm__error(svcm_error *err, int code, size_t index, const char *field,
+                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = error_fill(err, code, index, 0, 0, field, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int svcm__error_at(svcm_error *err, int code, size_t index, size_t line,
+                   size_t column, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = error_fill(err, code, index, line, column, field, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 bool svcm__name_eq(const char *a, const char *b)
@@ -85,6 +111,83 @@ int svcm__name_index(const char *name, const char *const *names, int n)
         if (svcm__name_eq(name, names[i]))
             return i;
     return -1;
+}
+
+bool svcm__utf8_check(const char *s, size_t len, size_t *bad_offset)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        /* The lead byte fixes the number of continuation bytes and the range
+         * of the first one (Unicode 15, table 3-7): E0 and F0 exclude
+         * overlongs, ED the surrogates, F4 everything above U+10FFFF. */
+        size_t more;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            more = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            more = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            more = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            break; /* 80..C1 (continuation or overlong lead), F5..FF */
+        }
+        if (len - i - 1 < more || p[i + 1] < lo || p[i + 1] > hi)
+            break;
+        size_t k = 2;
+        while (k <= more && (p[i + k] & 0xC0) == 0x80)
+            k++;
+        if (k <= more)
+            break;
+        i += more + 1;
+    }
+    if (i == len)
+        return true;
+    if (bad_offset != NULL)
+        *bad_offset = i;
+    return false;
+}
+
+size_t svcm__utf8_prefix(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    /* s[n] is the first byte cut off: back up while it continues a sequence. */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+size_t svcm__line_of(const char *text, size_t off)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < off; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+int svcm__utf8_text(const char *text, size_t len, const char *field, svcm_error *err)
+{
+    size_t bad = 0;
+    if (svcm__utf8_check(text, len, &bad))
+        return SVCM_OK;
+    size_t line = svcm__line_of(text, bad);
+    return svcm__error(err, SVCM_EFORMAT, line, field, "line %zu: invalid UTF-8 at byte offset %zu",
+                       line, bad);
 }
 
 const char *svcm_version(void) { return SVCM_VERSION_STRING; }

@@ -43,10 +43,37 @@ int svcm__strdup(const svcm_allocator *a, const char *s, char **out);
 bool svcm__name_eq(const char *a, const char *b);
 int svcm__name_index(const char *name, const char *const *names, int n);
 
+/* Strict UTF-8 (RFC 3629, the Unicode "well-formed" table): true when
+ * s[0..len) is valid. Overlong forms, surrogates (U+D800..U+DFFF), code
+ * points above U+10FFFF, bytes C0, C1, F5..FF, stray continuation bytes and
+ * sequences cut short (also by the end of the text) are invalid; on failure
+ * *bad_offset (if not NULL) receives the offset of the first byte of the
+ * first ill-formed sequence. NUL is U+0000, valid here: each caller keeps
+ * its own rule for NUL bytes. s may be NULL when len is 0. */
+bool svcm__utf8_check(const char *s, size_t len, size_t *bad_offset);
+
+/* The longest prefix of s[0..len) of at most max bytes that does not end
+ * inside a UTF-8 sequence, for quoting input in a message. */
+size_t svcm__utf8_prefix(const char *s, size_t len, size_t max);
+
+/* The 1-based line of byte offset off in text (lines end in '\n'). */
+size_t svcm__line_of(const char *text, size_t off);
+
+/* For the line-oriented text parsers: SVCM_OK when text[0..len) is valid
+ * UTF-8, else fills *err with SVCM_EFORMAT, index = the 1-based line of the
+ * first bad byte, field, and "line L: invalid UTF-8 at byte offset N"
+ * (N 0-based from the start of text), and returns SVCM_EFORMAT. */
+int svcm__utf8_text(const char *text, size_t len, const char *field, svcm_error *err);
+
 /* Fill *err (if not NULL) and return code. index may be SVCM_NO_INDEX, field
  * may be NULL (it must be a static string). */
 int svcm__error(svcm_error *err, int code, size_t index, const char *field,
                 const char *fmt, ...) SVCM__PRINTF(5, 6);
+/* svcm__error with a position in text: 1-based line and column (0 when
+ * unknown); the message must not repeat the position. */
+int svcm__error_at(svcm_error *err, int code, size_t index, size_t line,
+                   size_t column, const char *field, const char *fmt, ...)
+    SVCM__PRINTF(7, 8);
 
 static inline bool svcm__finite(double x) { return isfinite(x) != 0; }
 

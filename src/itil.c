@@ -86,6 +86,9 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
 {
     if (text == NULL || out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "text or out is NULL");
+    int rc = svcm__utf8_text(text, len, "line", err);
+    if (rc != SVCM_OK)
+        return rc;
     svcm_itil_table t;
     memset(&t, 0, sizeof t);
     size_t pos = 0, line = 0;

@@ -126,6 +126,16 @@ void svcm_cycle_free(svcm_cycle *c)
     svcm__free(a, c);
 }
 
+/* Text the cycle will keep must be valid UTF-8 (NULL stands for ""). */
+static int check_utf8(const char *s, const char *field, svcm_error *err)
+{
+    size_t bad = 0;
+    if (s == NULL || svcm__utf8_check(s, strlen(s), &bad))
+        return SVCM_OK;
+    return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, field,
+                       "invalid UTF-8 at byte offset %zu", bad);
+}
+
 static int check_options(const svcm_cycle_options *o, svcm_error *err)
 {
     if (o->title == NULL || o->title[0] == '\0')
@@ -133,6 +143,12 @@ static int check_options(const svcm_cycle_options *o, svcm_error *err)
     if (o->metric == NULL || o->metric[0] == '\0')
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "metric",
                            "a cycle needs the name of the KPI it improves");
+    int rc;
+    if ((rc = check_utf8(o->title, "title", err)) != SVCM_OK ||
+        (rc = check_utf8(o->owner, "owner", err)) != SVCM_OK ||
+        (rc = check_utf8(o->metric, "metric", err)) != SVCM_OK ||
+        (rc = check_utf8(o->unit, "unit", err)) != SVCM_OK)
+        return rc;
     /* The Check's interval is at confidence 1 - alpha, which must stay
      * below 1: alpha under about 5.6e-17 (2^-54) would make every Check fail. */
     if (!(o->alpha > 0.0 && o->alpha < 1.0 && 1.0 - o->alpha < 1.0))
@@ -276,6 +292,9 @@ int svcm_cycle_add_action(svcm_cycle *c, const char *description, const char *ow
     if (description == NULL || description[0] == '\0')
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "description",
                            "an action needs a description");
+    if ((rc = check_utf8(description, "description", err)) != SVCM_OK ||
+        (rc = check_utf8(owner, "owner", err)) != SVCM_OK)
+        return rc;
     void *p = c->actions;
     if (svcm__grow(&c->alloc, &p, &c->cap_actions, c->n_actions + 1, sizeof(action_rec)) != SVCM_OK)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
@@ -450,6 +469,10 @@ static int check_now(const svcm_cycle *c, int64_t now, svcm_error *err)
 static int audit_prepare(svcm_cycle *c, int64_t now, const char *actor, const char *note,
                          svcm_pdca_phase to, audit_rec *rec, svcm_error *err)
 {
+    int rc;
+    if ((rc = check_utf8(actor, "actor", err)) != SVCM_OK ||
+        (rc = check_utf8(note, "note", err)) != SVCM_OK)
+        return rc;
     void *p = c->audit;
     if (svcm__grow(&c->alloc, &p, &c->cap_audit, c->n_audit + 1, sizeof(audit_rec)) != SVCM_OK)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
@@ -788,6 +811,9 @@ int svcm_cycle_abandon(svcm_cycle *c, int64_t now, const char *actor, const char
     if (reason == NULL || reason[0] == '\0')
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "reason",
                            "abandoning a cycle needs a reason");
+    rc = check_utf8(reason, "reason", err);
+    if (rc != SVCM_OK)
+        return rc;
     return close_cycle(c, now, actor, reason, SVCM_PDCA_ABANDONED, err);
 }
 
@@ -828,11 +854,13 @@ int svcm_cycle_adjust(svcm_cycle *c, int64_t now, const char *actor, const char 
     n->prev_title = dup_text(&n->alloc, c->title);
     char *next_title = dup_text(&c->alloc, n->title);
     audit_rec rec;
-    if (n->prev_title == NULL || next_title == NULL ||
-        audit_prepare(c, now, actor, note, SVCM_PDCA_CLOSED, &rec, err) != SVCM_OK) {
+    rc = n->prev_title == NULL || next_title == NULL
+             ? svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL)
+             : audit_prepare(c, now, actor, note, SVCM_PDCA_CLOSED, &rec, err);
+    if (rc != SVCM_OK) {
         svcm__free(&c->alloc, next_title);
         svcm_cycle_free(n);
-        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
+        return rc;
     }
     audit_commit(c, &rec);
     c->outcome = SVCM_PDCA_ADJUSTED;

@@ -249,6 +249,7 @@ static const struct {
 typedef struct loader {
     const svcm_allocator *alloc;
     svcm_error *err;
+    const char *text; /* the whole text (byte offsets in messages) */
     size_t line;      /* 1-based number of the current line */
     const char *p;    /* cursor in the current line */
     const char *end;  /* end of the current line */
@@ -468,6 +469,17 @@ static int get_text(loader *ld, const char **out)
         }
     }
     d[k] = '\0';
+    /* The raw text is valid UTF-8 (parse_all checked), but \x escapes of
+     * bytes 80..FF may still spell an ill-formed sequence: report the text
+     * offset of the byte or escape that begins it. */
+    size_t bad = 0;
+    if (!svcm__utf8_check(d, k, &bad)) {
+        const char *r = s;
+        for (size_t at = 0; at < bad; at++)
+            r += *r != '\\' ? 1 : r[1] == 'x' ? 4 : 2;
+        return svcm__error(ld->err, SVCM_EFORMAT, ld->line, ld->key,
+                           "invalid UTF-8 at byte offset %zu", (size_t)(r - ld->text));
+    }
     ld->p = q + 1;
     *out = d;
     return SVCM_OK;
@@ -694,6 +706,13 @@ static int parse_all(loader *ld, const char *text, size_t len, svcm_cycle_info *
         ld->key = NULL;
         return fail(ld, "NUL byte in the text");
     }
+    size_t bad = 0;
+    if (!svcm__utf8_check(text, len, &bad)) {
+        ld->line = svcm__line_of(text, bad);
+        ld->key = NULL;
+        return svcm__error(ld->err, SVCM_EFORMAT, ld->line, NULL,
+                           "invalid UTF-8 at byte offset %zu", bad);
+    }
     bool seen[K_COUNT] = {false};
     int last = -1;
     ld->line = 0;
@@ -792,6 +811,7 @@ int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
     memset(&ld, 0, sizeof ld);
     ld.alloc = &a;
     ld.err = err;
+    ld.text = text;
     records R;
     memset(&R, 0, sizeof R);
     svcm_cycle_info in;

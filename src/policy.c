@@ -146,6 +146,9 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
 {
     if (out == NULL || (text == NULL && len > 0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL pointer");
+    int rc = svcm__utf8_text(text, len, "line", err);
+    if (rc != SVCM_OK)
+        return rc;
     svcm_segment_policy p;
     svcm_segment_policy_init(&p);
     size_t line_of[NKEYS] = {0}; /* 0: not given */
@@ -187,7 +190,7 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
                 break;
         if (k == NKEYS)
             return svcm__error(err, SVCM_EFORMAT, line, "key", "line %zu: unknown key '%.*s'",
-                               line, (int)(ke - a > 40 ? 40 : ke - a), text + a);
+                               line, (int)svcm__utf8_prefix(text + a, ke - a, 40), text + a);
         if (line_of[k] != 0)
             return svcm__error(err, SVCM_EFORMAT, line, keys[k].name,
                                "line %zu: '%s' was already set on line %zu", line, keys[k].name,
@@ -218,7 +221,7 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
     }
     svcm_error e;
     svcm_error_clear(&e);
-    int rc = svcm_segment_policy_check(&p, &e);
+    rc = svcm_segment_policy_check(&p, &e);
     if (rc != SVCM_OK) {
         size_t at = SVCM_NO_INDEX;
         for (size_t k = 0; k < NKEYS; k++)

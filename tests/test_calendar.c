@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -969,6 +970,70 @@ static void test_parse_errors_give_the_line_and_reason(void **state)
     assert_int_equal(svcm_calendar_parse(NULL, 3, NULL, &c, &err), SVCM_EINVAL);
 }
 
+/* Invalid UTF-8 anywhere in the text (comments too) is a format error on
+ * its line, with the byte offset from the start of the text. */
+static void test_parse_refuses_invalid_utf8_with_line_and_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t line, offset;
+    } bad[] = {
+        {"mon = 09:00-17:00 # caf\xE9\n", 1, 23},               /* Latin-1 in a comment */
+        {"# office\ntue = 09:00-17:00\ncaf\xE9 = closed\n", 3, 30}, /* Latin-1 in a key */
+        {"# \xC0\xAF\n", 1, 2},                                 /* overlong '/' */
+        {"# \xE0\x80\xAF\n", 1, 2},                             /* overlong, three bytes */
+        {"\n# \xED\xA0\x80\n", 2, 3},                           /* surrogate U+D800 */
+        {"# \xF4\x90\x80\x80\n", 1, 2},                         /* U+110000 */
+        {"# \x80\n", 1, 2},                                     /* lone continuation */
+        {"sat = closed # \xE2\x82", 1, 15},                     /* truncated at the end */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        svcm_calendar *c = NULL;
+        svcm_error err;
+        svcm_error_clear(&err);
+        char want[80];
+        snprintf(want, sizeof want, "line %zu: invalid UTF-8 at byte offset %zu", bad[i].line,
+                 bad[i].offset);
+        int rc = svcm_calendar_parse(bad[i].text, strlen(bad[i].text), NULL, &c, &err);
+        if (rc != SVCM_EFORMAT || err.index != bad[i].line || strcmp(err.message, want) != 0)
+            fail_msg("case %zu: rc %d, line %zu, message '%s' (want '%s')", i, rc, err.index,
+                     err.message, want);
+        assert_string_equal(err.field, "line");
+        assert_null(c);
+    }
+}
+
+/* UTF-8 comments are fine and change nothing; an unknown key is quoted
+ * without cutting a UTF-8 sequence. */
+static void test_parse_accepts_utf8_comments_and_quotes_keys_whole(void **state)
+{
+    (void)state;
+    const char *plain = "mon = 09:00-17:00\n";
+    const char *fancy = "# caf\xC3\xA9 \xE6\x9D\xB1\xE4\xBA\xAC\n"
+                        "mon = 09:00-17:00 # \xF0\x9F\x98\x80\n";
+    svcm_calendar *a = NULL, *b = NULL;
+    assert_int_equal(svcm_calendar_parse(plain, strlen(plain), NULL, &a, NULL), SVCM_OK);
+    assert_int_equal(svcm_calendar_parse(fancy, strlen(fancy), NULL, &b, NULL), SVCM_OK);
+    char ta[512], tb[512];
+    size_t la = 0, lb = 0;
+    assert_int_equal(svcm_calendar_to_text(a, ta, sizeof ta, &la), SVCM_OK);
+    assert_int_equal(svcm_calendar_to_text(b, tb, sizeof tb, &lb), SVCM_OK);
+    assert_string_equal(ta, tb);
+    svcm_calendar_free(a);
+    svcm_calendar_free(b);
+    /* 39 ASCII bytes and an e-acute: the 40-byte quote stops before it. */
+    const char *x39 = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    char text[64], want[160];
+    snprintf(text, sizeof text, "%s\xC3\xA9 = closed\n", x39);
+    svcm_error err;
+    svcm_calendar *c = NULL;
+    assert_int_equal(svcm_calendar_parse(text, strlen(text), NULL, &c, &err), SVCM_EFORMAT);
+    snprintf(want, sizeof want,
+             "line 1: unknown key '%s' (expected utc_offset, mon..sun or holiday)", x39);
+    assert_string_equal(err.message, want);
+}
+
 static void test_parse_survives_random_text(void **state)
 {
     (void)state;
@@ -1110,6 +1175,8 @@ int main(void)
         cmocka_unit_test(test_to_text_round_trips_seconds_midnight_and_negative_years),
         cmocka_unit_test(test_parse_errors_give_the_line_and_reason),
         cmocka_unit_test(test_parse_survives_random_text),
+        cmocka_unit_test(test_parse_refuses_invalid_utf8_with_line_and_offset),
+        cmocka_unit_test(test_parse_accepts_utf8_comments_and_quotes_keys_whole),
         cmocka_unit_test(test_allocation_failures_leak_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1024,6 +1025,155 @@ static void test_every_allocation_failure_is_enomem_without_leaks(void **state)
     assert_true(completed);
 }
 
+/* Latin-1 "cafe" with e-acute: invalid UTF-8 at byte 3. */
+#define LATIN1 "caf\xE9"
+
+/* rc is EINVAL naming field, with the byte offset in the message. */
+static void expect_bad_utf8(int rc, const svcm_error *err, const char *field, size_t offset)
+{
+    char want[64];
+    snprintf(want, sizeof want, "invalid UTF-8 at byte offset %zu", offset);
+    if (rc != SVCM_EINVAL || err->code != SVCM_EINVAL || err->field == NULL ||
+        strcmp(err->field, field) != 0 || strcmp(err->message, want) != 0)
+        fail_msg("field %s: rc %d, field '%s', message '%s' (want '%s')", field, rc,
+                 err->field ? err->field : "(null)", err->message, want);
+}
+
+static void test_new_refuses_invalid_utf8_in_every_text_option(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t offset;
+    } bad[] = {
+        {LATIN1, 3},
+        {"\xC0\xAF", 0},             /* overlong '/' */
+        {"ab\xE0\x80\xAF", 2},       /* overlong '/', three bytes */
+        {"x\xED\xA0\x80", 1},        /* surrogate U+D800 */
+        {"\xF4\x90\x80\x80", 0},     /* U+110000 */
+        {"\x80", 0},                 /* lone continuation */
+        {"euro \xE2\x82", 5},        /* truncated */
+    };
+    const char *fields[] = {"title", "owner", "metric", "unit"};
+    for (size_t f = 0; f < 4; f++) {
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            svcm_cycle_options o;
+            svcm_cycle_options_init(&o);
+            o.title = "t";
+            o.metric = "m";
+            const char **slot = f == 0 ? &o.title : f == 1 ? &o.owner : f == 2 ? &o.metric : &o.unit;
+            *slot = bad[i].text;
+            svcm_cycle *c = NULL;
+            svcm_error err;
+            expect_bad_utf8(svcm_cycle_new(&o, NULL, &c, &err), &err, fields[f], bad[i].offset);
+            assert_null(c);
+        }
+    }
+}
+
+static void test_add_action_refuses_invalid_utf8_and_adds_nothing(void **state)
+{
+    (void)state;
+    svcm_cycle *c = make_cycle(true, false, 1, 2);
+    svcm_error err;
+    size_t idx = 99;
+    expect_bad_utf8(svcm_cycle_add_action(c, LATIN1, "bo", 1, &idx, &err), &err, "description", 3);
+    expect_bad_utf8(svcm_cycle_add_action(c, "ok", "Jos\xE9", 1, &idx, &err), &err, "owner", 3);
+    expect_bad_utf8(svcm_cycle_add_action(c, "\xED\xBF\xBF", NULL, 1, &idx, &err), &err,
+                    "description", 0);
+    assert_int_equal(idx, 99);
+    svcm_cycle_info in;
+    svcm_cycle_info_get(c, &in);
+    assert_int_equal(in.n_actions, 1);
+    svcm_cycle_free(c);
+}
+
+/* Every transition refuses an actor or note (or reason) that is not UTF-8,
+ * before changing anything. */
+static void test_transitions_refuse_invalid_utf8_and_change_nothing(void **state)
+{
+    (void)state;
+    svcm_cycle *c = make_cycle(true, false, 1, 2);
+    double b[] = {1, 2, 1, 2}, a[] = {5, 6, 5, 6};
+    add_values(c, b, 4, true);
+    svcm_error err;
+    svcm_cycle_info in;
+    expect_bad_utf8(svcm_cycle_start(c, 100, LATIN1, "go", &err), &err, "actor", 3);
+    expect_bad_utf8(svcm_cycle_start(c, 100, "ana", "g\xC0\x80", &err), &err, "note", 1);
+    svcm_cycle_info_get(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PLAN);
+    assert_int_equal(in.n_audit, 0);
+    assert_false(in.has_do_start);
+    assert_int_equal(svcm_cycle_start(c, 100, "ana", "go", NULL), SVCM_OK);
+    add_values(c, a, 4, false);
+    svcm_pdca_check r;
+    expect_bad_utf8(svcm_cycle_check(c, 200, LATIN1, "", &r, &err), &err, "actor", 3);
+    expect_bad_utf8(svcm_cycle_check(c, 200, "", "\xF0\x9F\x98", &r, &err), &err, "note", 0);
+    svcm_cycle_info_get(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_DO);
+    assert_int_equal(in.n_audit, 1);
+    assert_false(in.has_check);
+    assert_int_equal(svcm_cycle_check(c, 200, "ana", "", &r, NULL), SVCM_OK);
+    /* In CHECK the Check is recomputed and actor and note are not stored. */
+    assert_int_equal(svcm_cycle_check(c, 200, LATIN1, LATIN1, &r, NULL), SVCM_OK);
+    expect_bad_utf8(svcm_cycle_enter_act(c, 300, LATIN1, "", &err), &err, "actor", 3);
+    expect_bad_utf8(svcm_cycle_enter_act(c, 300, "", LATIN1, &err), &err, "note", 3);
+    svcm_cycle_info_get(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_CHECK);
+    assert_int_equal(in.n_audit, 2);
+    assert_int_equal(svcm_cycle_enter_act(c, 300, "ana", "", NULL), SVCM_OK);
+    expect_bad_utf8(svcm_cycle_standardize(c, 400, LATIN1, "", &err), &err, "actor", 3);
+    expect_bad_utf8(svcm_cycle_standardize(c, 400, "", LATIN1, &err), &err, "note", 3);
+    expect_bad_utf8(svcm_cycle_abandon(c, 400, LATIN1, "why", &err), &err, "actor", 3);
+    expect_bad_utf8(svcm_cycle_abandon(c, 400, "", "too \xFF", &err), &err, "reason", 4);
+    svcm_cycle *next = (svcm_cycle *)&in; /* must stay untouched */
+    expect_bad_utf8(svcm_cycle_adjust(c, 400, LATIN1, "", 9, 999, &next, &err), &err, "actor", 3);
+    expect_bad_utf8(svcm_cycle_adjust(c, 400, "", LATIN1, 9, 999, &next, &err), &err, "note", 3);
+    assert_ptr_equal(next, (svcm_cycle *)&in);
+    svcm_cycle_info_get(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_ACT);
+    assert_int_equal(in.outcome, SVCM_PDCA_OUTCOME_NONE);
+    assert_int_equal(in.n_audit, 3);
+    assert_false(in.has_next);
+    assert_null(svcm_cycle_next(c));
+    assert_int_equal(svcm_cycle_standardize(c, 400, "ana", "done", NULL), SVCM_OK);
+    svcm_cycle_free(c);
+}
+
+/* UTF-8 text is stored byte for byte, whatever its script. */
+static void test_multibyte_utf8_text_is_kept_byte_for_byte(void **state)
+{
+    (void)state;
+    const char *cafe = "caf\xC3\xA9", *tokyo = "\xE6\x9D\xB1\xE4\xBA\xAC",
+               *emoji = "\xF0\x9F\x98\x80";
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = cafe;
+    o.owner = tokyo;
+    o.metric = emoji;
+    o.unit = "\xEF\xBF\xBF"; /* U+FFFF: a noncharacter, still well-formed */
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 1, 2, 99, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, tokyo, emoji, 5, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(c, 10, emoji, cafe, NULL), SVCM_OK);
+    svcm_cycle_info in;
+    svcm_cycle_info_get(c, &in);
+    assert_string_equal(in.title, cafe);
+    assert_string_equal(in.owner, tokyo);
+    assert_string_equal(in.metric, emoji);
+    assert_string_equal(in.unit, "\xEF\xBF\xBF");
+    svcm_pdca_action act;
+    assert_int_equal(svcm_cycle_action(c, 0, &act), SVCM_OK);
+    assert_string_equal(act.description, tokyo);
+    assert_string_equal(act.owner, emoji);
+    svcm_pdca_audit au;
+    assert_int_equal(svcm_cycle_audit(c, 0, &au), SVCM_OK);
+    assert_string_equal(au.actor, emoji);
+    assert_string_equal(au.note, cafe);
+    svcm_cycle_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1063,6 +1213,10 @@ int main(void)
         cmocka_unit_test(test_baseline_samples_refused_in_check),
         cmocka_unit_test(test_names_cover_every_value),
         cmocka_unit_test(test_every_allocation_failure_is_enomem_without_leaks),
+        cmocka_unit_test(test_new_refuses_invalid_utf8_in_every_text_option),
+        cmocka_unit_test(test_add_action_refuses_invalid_utf8_and_adds_nothing),
+        cmocka_unit_test(test_transitions_refuse_invalid_utf8_and_change_nothing),
+        cmocka_unit_test(test_multibyte_utf8_text_is_kept_byte_for_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

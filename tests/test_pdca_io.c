@@ -575,6 +575,184 @@ static void test_load_rejects_null_and_empty(void **state)
     assert_null(d);
 }
 
+/* A fresh cycle's text with one free-text record of every kind: title,
+ * owner, action, audit. */
+static char *utf8_sample_text(void)
+{
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "T";
+    o.owner = "O";
+    o.metric = "M";
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 1, 2, 99, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, "D", "W", 5, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(c, 10, "A", "N", NULL), SVCM_OK);
+    char *text = save(c, NULL);
+    svcm_cycle_free(c);
+    return text;
+}
+
+/* Load text with from -> to (to holds invalid UTF-8 starting at byte
+ * bad_in_to, 0-based within to) and expect EFORMAT on the line of from
+ * with the byte offset of that byte in the new text. */
+static void expect_bad_utf8(const char *text, const char *from, const char *to, size_t bad_in_to)
+{
+    char *bad = replace(text, from, to);
+    size_t want_line = line_of(text, from);
+    size_t want_offset = (size_t)(strstr(text, from) - text) + bad_in_to;
+    char want[64];
+    snprintf(want, sizeof want, "invalid UTF-8 at byte offset %zu", want_offset);
+    svcm_cycle *c = (svcm_cycle *)&want_line; /* must stay untouched */
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_load(bad, strlen(bad), NULL, &c, &err);
+    if (rc != SVCM_EFORMAT || err.index != want_line || strcmp(err.message, want) != 0)
+        fail_msg("replacing '%s': rc %d, line %zu (want %zu), message '%s' (want '%s')", from, rc,
+                 err.index, want_line, err.message, want);
+    assert_ptr_equal(c, (svcm_cycle *)&want_line);
+    free(bad);
+}
+
+static void test_load_refuses_invalid_utf8_with_line_and_byte_offset(void **state)
+{
+    (void)state;
+    char *text = utf8_sample_text();
+    /* Latin-1 in each free-text record. */
+    expect_bad_utf8(text, "title \"T\"", "title \"caf\xE9\"", 10);
+    expect_bad_utf8(text, "owner \"O\"", "owner \"Jos\xE9\"", 10);
+    expect_bad_utf8(text, "action 5 open \"D\"", "action 5 open \"D\xE9\"", 16);
+    expect_bad_utf8(text, "\"A\" \"N\"", "\"A\" \"caf\xE9\"", 8);
+    /* Outside quotes too: the whole text must be UTF-8. */
+    expect_bad_utf8(text, "direction higher", "direction higher\xE9", 16);
+    /* Markus Kuhn's stress cases, in the metric. */
+    static const struct {
+        const char *to;
+        size_t at;
+    } kuhn[] = {
+        {"metric \"\xC0\xAF\"", 8},                /* overlong '/' */
+        {"metric \"\xE0\x80\xAF\"", 8},            /* overlong '/', three bytes */
+        {"metric \"\xF0\x80\x80\xAF\"", 8},        /* overlong '/', four bytes */
+        {"metric \"x\xED\xA0\x80\"", 9},           /* surrogate U+D800 */
+        {"metric \"\xF4\x90\x80\x80\"", 8},        /* U+110000 */
+        {"metric \"\x80\"", 8},                    /* lone continuation */
+        {"metric \"\xE2\x82\"", 8},                /* truncated euro sign */
+        {"metric \"\xFE\xFF\"", 8},                /* impossible bytes */
+    };
+    for (size_t i = 0; i < sizeof kuhn / sizeof kuhn[0]; i++)
+        expect_bad_utf8(text, "metric \"M\"", kuhn[i].to, kuhn[i].at);
+    /* A sequence cut by the end of the text (no "end": UTF-8 is checked first). */
+    char *cut = replace(text, "end\n", "end\n\xE2\x82");
+    svcm_cycle *d = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_cycle_load(cut, strlen(cut), NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(err.index, line_of(text, "end\n") + 1);
+    assert_non_null(strstr(err.message, "invalid UTF-8"));
+    assert_null(d);
+    free(cut);
+    free(text);
+}
+
+/* The writer escapes only ASCII controls, but the reader decodes \xHH of any
+ * byte: the decoded text must be UTF-8 too, and the offset names the escape
+ * (or byte) that starts the bad sequence. */
+static void test_load_refuses_x_escapes_that_spell_invalid_utf8(void **state)
+{
+    (void)state;
+    char *text = utf8_sample_text();
+    expect_bad_utf8(text, "title \"T\"", "title \"caf\\xE9\"", 10);
+    expect_bad_utf8(text, "title \"T\"", "title \"\\xC0\\xAF\"", 7);
+    expect_bad_utf8(text, "title \"T\"", "title \"ok \\xED\\xA0\\x80\"", 10);
+    /* An escaped lead byte, then a raw sequence that does not continue it. */
+    expect_bad_utf8(text, "title \"T\"", "title \"\\xC3\xC2\xA9\"", 7);
+    /* A raw e-acute, then an escaped stray continuation byte. */
+    expect_bad_utf8(text, "title \"T\"", "title \"\\n\xC3\xA9\\xA9\"", 11);
+    /* Escapes that spell UTF-8 are fine and save as raw UTF-8. */
+    char *esc = replace(text, "title \"T\"", "title \"caf\\xC3\\xA9\"");
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_load(esc, strlen(esc), NULL, &d, NULL), SVCM_OK);
+    svcm_cycle_info in;
+    svcm_cycle_info_get(d, &in);
+    assert_string_equal(in.title, "caf\xC3\xA9");
+    char *again = save(d, NULL);
+    assert_non_null(strstr(again, "title \"caf\xC3\xA9\"\n"));
+    free(again);
+    free(esc);
+    svcm_cycle_free(d);
+    free(text);
+}
+
+/* UTF-8 in every free-text field survives save -> load unchanged, written
+ * as it is (not escaped). */
+static void test_multibyte_utf8_round_trips_through_save_and_load(void **state)
+{
+    (void)state;
+    const char *cafe = "caf\xC3\xA9", *tokyo = "\xE6\x9D\xB1\xE4\xBA\xAC",
+               *emoji = "\xF0\x9F\x98\x80\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD",
+               *mixed = "caf\xC3\xA9 \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80 \"q\"\n";
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = mixed;
+    o.owner = cafe;
+    o.metric = tokyo;
+    o.unit = emoji;
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 1, 2, 99, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, tokyo, emoji, 5, NULL, NULL), SVCM_OK);
+    svcm_pdca_sample b[2] = {{1, 1, true, false, 0, 0}, {2, 2, true, false, 0, 0}};
+    assert_int_equal(svcm_cycle_measure(c, b, 2, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(c, 10, cafe, emoji, NULL), SVCM_OK);
+    svcm_pdca_sample a[2] = {{11, 5, false, false, 0, 0}, {12, 6, false, false, 0, 0}};
+    assert_int_equal(svcm_cycle_measure(c, a, 2, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_check(c, 20, tokyo, cafe, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_enter_act(c, 20, emoji, tokyo, NULL), SVCM_OK);
+    svcm_cycle *n = NULL;
+    assert_int_equal(svcm_cycle_adjust(c, 30, mixed, mixed, 9, 99, &n, NULL), SVCM_OK);
+    size_t len;
+    char *text = save(c, &len);
+    assert_non_null(strstr(text, "owner \"caf\xC3\xA9\"\n"));
+    assert_non_null(strstr(text, "metric \"\xE6\x9D\xB1\xE4\xBA\xAC\"\n"));
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, NULL), SVCM_OK);
+    svcm_cycle_info in;
+    svcm_cycle_info_get(d, &in);
+    assert_string_equal(in.title, mixed);
+    assert_string_equal(in.owner, cafe);
+    assert_string_equal(in.metric, tokyo);
+    assert_string_equal(in.unit, emoji);
+    assert_string_equal(in.next_title, mixed);
+    svcm_pdca_action act;
+    assert_int_equal(svcm_cycle_action(d, 0, &act), SVCM_OK);
+    assert_string_equal(act.description, tokyo);
+    assert_string_equal(act.owner, emoji);
+    static const int who[4][2] = {{0, 1}, {2, 0}, {1, 2}, {3, 3}};
+    const char *texts[4] = {cafe, emoji, tokyo, mixed};
+    for (size_t i = 0; i < 4; i++) {
+        svcm_pdca_audit au;
+        assert_int_equal(svcm_cycle_audit(d, i, &au), SVCM_OK);
+        assert_string_equal(au.actor, texts[who[i][0]]);
+        assert_string_equal(au.note, texts[who[i][1]]);
+    }
+    char *again = save(d, NULL);
+    assert_string_equal(text, again);
+    /* The successor records its predecessor's multi-byte title. */
+    char *ntext = save(n, NULL);
+    svcm_cycle *e = NULL;
+    assert_int_equal(svcm_cycle_load(ntext, strlen(ntext), NULL, &e, NULL), SVCM_OK);
+    svcm_cycle_info_get(e, &in);
+    assert_string_equal(in.prev_title, mixed);
+    assert_string_equal(in.title, mixed);
+    free(ntext);
+    free(again);
+    free(text);
+    svcm_cycle_free(e);
+    svcm_cycle_free(d);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
 static void test_hex_floats_are_accepted(void **state)
 {
     (void)state;
@@ -667,6 +845,9 @@ int main(void)
         cmocka_unit_test(test_load_rejects_null_and_empty),
         cmocka_unit_test(test_hex_floats_are_accepted),
         cmocka_unit_test(test_load_allocation_failures_are_enomem_without_leaks),
+        cmocka_unit_test(test_load_refuses_invalid_utf8_with_line_and_byte_offset),
+        cmocka_unit_test(test_load_refuses_x_escapes_that_spell_invalid_utf8),
+        cmocka_unit_test(test_multibyte_utf8_round_trips_through_save_and_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

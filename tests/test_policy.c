@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -300,6 +301,75 @@ static void test_random_text_never_crashes_and_names_a_real_line(void **state)
     }
 }
 
+/* Invalid UTF-8 anywhere in the text (comments too) is a format error on
+ * its line, with the byte offset from the start of the text. */
+static void test_invalid_utf8_is_a_format_error_with_line_and_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t line, offset;
+    } bad[] = {
+        {"churn_days = 10 # caf\xE9\n", 1, 21},                 /* Latin-1 in a comment */
+        {"bins = 5\n# ok\nchurn_days = caf\xE9\n", 3, 30},      /* Latin-1 in a value */
+        {"caf\xE9 = 1\n", 1, 3},                                /* Latin-1 in a key */
+        {"# \xC0\xAF\n", 1, 2},                                 /* overlong '/' */
+        {"# \xE0\x80\xAF\n", 1, 2},                             /* overlong, three bytes */
+        {"\n\n# \xED\xA0\x80\n", 3, 4},                         /* surrogate U+D800 */
+        {"# \xF4\x90\x80\x80\n", 1, 2},                         /* U+110000 */
+        {"# \x80\n", 1, 2},                                     /* lone continuation */
+        {"bins = 5 # \xE2\x82", 1, 11},                         /* truncated at the end */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        svcm_segment_policy p;
+        memset(&p, 0x5A, sizeof p);
+        svcm_segment_policy before = p;
+        svcm_error err;
+        svcm_error_clear(&err);
+        char want[80];
+        snprintf(want, sizeof want, "line %zu: invalid UTF-8 at byte offset %zu", bad[i].line,
+                 bad[i].offset);
+        int rc = parse(bad[i].text, &p, &err);
+        if (rc != SVCM_EFORMAT || err.index != bad[i].line || strcmp(err.message, want) != 0)
+            fail_msg("case %zu: rc %d, line %zu, message '%s' (want '%s')", i, rc, err.index,
+                     err.message, want);
+        assert_string_equal(err.field, "line");
+        assert_memory_equal(&p, &before, sizeof p); /* nothing written */
+    }
+}
+
+static void test_utf8_comments_are_accepted(void **state)
+{
+    (void)state;
+    const char *text = "# caf\xC3\xA9 \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80\n"
+                       "churn_days = 10 # \xF0\x9F\x98\x80\n";
+    svcm_segment_policy p, want;
+    svcm_segment_policy_init(&want);
+    want.churn_days = 10;
+    assert_int_equal(parse(text, &p, NULL), SVCM_OK);
+    assert_policy_equal(&p, &want);
+}
+
+/* An unknown key is quoted (up to 40 bytes) without cutting a UTF-8
+ * sequence in two, so the message stays valid UTF-8. */
+static void test_unknown_key_quote_never_splits_a_utf8_sequence(void **state)
+{
+    (void)state;
+    svcm_error err;
+    char text[64], want[96];
+    svcm_segment_policy p;
+    /* 39 ASCII bytes and an e-acute: the 40-byte cut falls inside it. */
+    snprintf(text, sizeof text, "%s\xC3\xA9 = 1\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    assert_int_equal(parse(text, &p, &err), SVCM_EFORMAT);
+    snprintf(want, sizeof want, "line 1: unknown key '%s'", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    assert_string_equal(err.message, want);
+    /* 38 ASCII bytes and an e-acute: exactly 40 bytes, quoted whole. */
+    snprintf(text, sizeof text, "%s\xC3\xA9 = 1\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    assert_int_equal(parse(text, &p, &err), SVCM_EFORMAT);
+    snprintf(want, sizeof want, "line 1: unknown key '%s\xC3\xA9'", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    assert_string_equal(err.message, want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +383,9 @@ int main(void)
         cmocka_unit_test(test_format_with_small_buffer_writes_nothing),
         cmocka_unit_test(test_reason_names_cover_every_code),
         cmocka_unit_test(test_random_text_never_crashes_and_names_a_real_line),
+        cmocka_unit_test(test_invalid_utf8_is_a_format_error_with_line_and_offset),
+        cmocka_unit_test(test_utf8_comments_are_accepted),
+        cmocka_unit_test(test_unknown_key_quote_never_splits_a_utf8_sequence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

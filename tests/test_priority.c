@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -504,6 +505,48 @@ static void test_itil_bad_text_is_format_error_with_line(void **state)
     assert_int_equal(svcm_itil_table_parse("", 0, &t, &err), SVCM_EFORMAT);
     assert_true(err.index == SVCM_NO_INDEX);
     assert_string_equal(err.field, "rows");
+}
+
+/* Invalid UTF-8 anywhere in the table text (comments too) is a format
+ * error on its line, with the byte offset; UTF-8 comments are fine. */
+static void test_itil_text_must_be_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t line, offset;
+    } bad[] = {
+        {"1 2\n# caf\xE9\n2 3\n", 2, 9},      /* Latin-1 in a comment */
+        {"1 2\xE9\n", 1, 3},                  /* Latin-1 after a cell */
+        {"# \xC0\xAF\n1\n", 1, 2},            /* overlong '/' */
+        {"# \xE0\x80\xAF\n1\n", 1, 2},        /* overlong, three bytes */
+        {"1\n# \xED\xA0\x80\n", 2, 4},        /* surrogate U+D800 */
+        {"# \xF4\x90\x80\x80\n1\n", 1, 2},    /* U+110000 */
+        {"\x80" "1\n", 1, 0},                 /* lone continuation */
+        {"1\n# \xE2\x82", 2, 4},              /* truncated at the end */
+    };
+    svcm_itil_table t, before;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&t, 0x5A, sizeof t);
+        before = t;
+        svcm_error err;
+        svcm_error_clear(&err);
+        char want[80];
+        snprintf(want, sizeof want, "line %zu: invalid UTF-8 at byte offset %zu", bad[i].line,
+                 bad[i].offset);
+        int rc = svcm_itil_table_parse(bad[i].text, strlen(bad[i].text), &t, &err);
+        if (rc != SVCM_EFORMAT || err.index != bad[i].line || strcmp(err.message, want) != 0)
+            fail_msg("case %zu: rc %d, line %zu, message '%s' (want '%s')", i, rc, err.index,
+                     err.message, want);
+        assert_string_equal(err.field, "line");
+        assert_memory_equal(&t, &before, sizeof t);
+    }
+    const char *text = "# impact \xC3\x97 urgency, \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80\n"
+                       "1 2 3\n2 3 4\n3 4 5\n";
+    svcm_itil_table d;
+    assert_int_equal(svcm_itil_table_parse(text, strlen(text), &t, NULL), SVCM_OK);
+    svcm_itil_table_default(&d);
+    assert_memory_equal(&t, &d, sizeof t);
 }
 
 /* ------------------------------------------------------------------- ordering */
@@ -1194,6 +1237,7 @@ int main(void)
         cmocka_unit_test(test_itil_tables_with_holes_or_bad_cells_are_invalid),
         cmocka_unit_test(test_itil_text_form_parses_rows_commas_and_comments),
         cmocka_unit_test(test_itil_bad_text_is_format_error_with_line),
+        cmocka_unit_test(test_itil_text_must_be_utf8),
         cmocka_unit_test(test_sort_breaks_ties_by_due_then_id_then_input_order),
         cmocka_unit_test(test_order_matches_reference_sort_on_random_requests),
         cmocka_unit_test(test_sort_rejects_nan_score),

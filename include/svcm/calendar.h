@@ -270,7 +270,8 @@ SVCM_API int svcm_calendar_next_open(const svcm_calendar *cal, int64_t t,
  *
  * Times are HH:MM or HH:MM:SS; 24:00 may end an interval. A weekday not
  * listed is closed; a weekday or utc_offset given twice is an error;
- * holiday lines may repeat.
+ * holiday lines may repeat. The whole text, comments included, must be
+ * valid UTF-8 (RFC 3629).
  *
  * @param text the text (need not be NUL-terminated).
  * @param len its length in bytes.
@@ -280,11 +281,15 @@ SVCM_API int svcm_calendar_next_open(const svcm_calendar *cal, int64_t t,
  *        owns it and frees it with svcm_calendar_free().
  * @param[out] err optional: on SVCM_EFORMAT, index is the 1-based line
  *        number, field names the key ("line" when the key is unknown or
- *        missing) and message the reason.
+ *        missing, or the text is not UTF-8) and message the reason (for
+ *        invalid UTF-8, "invalid UTF-8 at byte offset N", N 0-based from the
+ *        start of @p text).
  * @return SVCM_OK; SVCM_EINVAL for NULL @p out, or NULL @p text with len > 0;
- *         SVCM_EFORMAT for any syntax error, unknown key, duplicate key, bad
- *         time or date, or an invalid schedule (overlapping intervals,
- *         start == end); SVCM_ENOMEM.
+ *         SVCM_EFORMAT for text that is not valid UTF-8 (overlong forms,
+ *         surrogates, code points above U+10FFFF, stray or missing
+ *         continuation bytes: checked before anything else), any syntax
+ *         error, unknown key, duplicate key, bad time or date, or an invalid
+ *         schedule (overlapping intervals, start == end); SVCM_ENOMEM.
  * @par Thread safety: reentrant.
  * @since 0.1
  */

@@ -17,6 +17,12 @@
  *   object must not be used by two threads at the same time.
  * - Time is `int64_t` seconds since the Unix epoch (UTC); durations are
  *   seconds as `double`.
+ * - Text is UTF-8 (RFC 3629: no overlong forms, surrogates, code points
+ *   above U+10FFFF or truncated sequences). Text parsers and loaders refuse
+ *   anything else with ::SVCM_EFORMAT, functions that store a caller's
+ *   string with ::SVCM_EINVAL; the ::svcm_error message gives the 0-based
+ *   byte offset of the first bad byte. Strings the library returns and
+ *   error messages are therefore UTF-8 too.
  */
 #ifndef SVCM_COMMON_H
 #define SVCM_COMMON_H
@@ -139,6 +145,8 @@ typedef struct svcm_error {
     size_t index;      /**< record (or line) at fault, or SVCM_NO_INDEX */
     const char *field; /**< field at fault: a static string, or NULL */
     char message[128]; /**< NUL-terminated explanation, never truncated mid-UTF-8 */
+    size_t line;       /**< 1-based line in parsed text, 0 when not text (@since 0.2) */
+    size_t column;     /**< 1-based column (byte) in that line, 0 when unknown (@since 0.2) */
 } svcm_error;
 
 /**

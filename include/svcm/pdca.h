@@ -78,8 +78,13 @@
  * feed (backslash n), a carriage return (r), a tab (t), and every other byte
  * below 0x20 and 0x7F as x followed by two hexadecimal digits, so a record
  * never spans lines; other bytes (UTF-8) are written as they are. Tokens are separated
- * by single spaces. The loader rejects, with ::SVCM_EFORMAT and the 1-based
- * line number in svcm_error::index: a wrong magic or version, unknown or
+ * by single spaces. The text is UTF-8 (RFC 3629), and so is every string a
+ * cycle stores: the setters refuse other bytes with ::SVCM_EINVAL, the
+ * loader with ::SVCM_EFORMAT. The loader rejects, with ::SVCM_EFORMAT and the 1-based
+ * line number in svcm_error::index: invalid UTF-8 anywhere in the text, or
+ * spelled by backslash-x escapes inside a string (overlong forms, surrogates, code
+ * points above U+10FFFF, stray or missing continuation bytes; the message
+ * gives the 0-based byte offset in the text), a wrong magic or version, unknown or
  * repeated keys, records out of order, bad numbers or escapes, missing
  * required keys, a missing "end", and content that breaks an invariant
  * (transitions that skip a phase, samples on the wrong side of do-start,
@@ -145,10 +150,10 @@ typedef enum svcm_pdca_test {
 /** @brief Options of a new cycle; fill with svcm_cycle_options_init(). */
 typedef struct svcm_cycle_options {
     uint64_t id;            /**< caller's id; default 1 */
-    const char *title;      /**< required, non-empty (copied) */
-    const char *owner;      /**< may be NULL (stored as "") */
-    const char *metric;     /**< KPI name, required, non-empty (copied) */
-    const char *unit;       /**< may be NULL (stored as "") */
+    const char *title;      /**< required, non-empty, UTF-8 (copied) */
+    const char *owner;      /**< UTF-8; may be NULL (stored as "") */
+    const char *metric;     /**< KPI name, required, non-empty, UTF-8 (copied) */
+    const char *unit;       /**< UTF-8; may be NULL (stored as "") */
     bool higher_is_better;  /**< direction of the KPI; default true */
     bool rate;              /**< KPI is a rate: samples may carry counts; default false */
     double alpha;           /**< significance level in (0, 1) with 1 - alpha < 1
@@ -281,10 +286,15 @@ SVCM_API void svcm_cycle_options_init(svcm_cycle_options *opts);
  * @param opts options (copied, strings duplicated).
  * @param alloc allocator (copied) or NULL for libc.
  * @param[out] out receives the cycle; free with svcm_cycle_free().
- * @param[out] err optional detail (field "title", "metric" or "alpha").
+ * @param[out] err optional detail (field "title", "owner", "metric", "unit"
+ *        or "alpha"; for invalid UTF-8 the message gives the 0-based byte
+ *        offset of the first bad byte).
  * @return SVCM_OK; SVCM_EINVAL for NULL opts/out, a missing or empty title
- *         or metric, or alpha outside (0, 1) or so small that 1 - alpha
- *         rounds to 1 (alpha <= 2^-54, about 5.6e-17); SVCM_ENOMEM.
+ *         or metric, a title, owner, metric or unit that is not valid UTF-8
+ *         (RFC 3629: overlong forms, surrogates, code points above U+10FFFF
+ *         and truncated sequences are invalid), or alpha outside (0, 1) or
+ *         so small that 1 - alpha rounds to 1 (alpha <= 2^-54, about
+ *         5.6e-17); SVCM_ENOMEM.
  * @par Thread safety: reentrant.
  * @since 0.1
  */
@@ -329,13 +339,15 @@ SVCM_API int svcm_cycle_info_get(const svcm_cycle *c, svcm_cycle_info *out);
 /**
  * @brief Add an action (status open). Allowed in every phase but CLOSED.
  * @param c the cycle.
- * @param description non-empty text (copied).
- * @param owner may be NULL (stored as "").
+ * @param description non-empty UTF-8 text (copied).
+ * @param owner UTF-8; may be NULL (stored as "").
  * @param due due instant.
  * @param[out] index optional: the new action's index.
- * @param[out] err optional detail.
- * @return SVCM_OK; SVCM_EINVAL for NULL c or an empty description;
- *         SVCM_ESTATE when closed; SVCM_ENOMEM (nothing added).
+ * @param[out] err optional detail (field "description" or "owner"; for
+ *        invalid UTF-8 the message gives the byte offset).
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, an empty description, or a
+ *         description or owner that is not valid UTF-8; SVCM_ESTATE when
+ *         closed; SVCM_ENOMEM (nothing added).
  * @par Thread safety: one thread per cycle.
  * @since 0.1
  */
@@ -429,12 +441,14 @@ SVCM_API int svcm_cycle_sample(const svcm_cycle *c, size_t index, svcm_pdca_samp
  * @param c the cycle.
  * @param now the transition instant: not before the last audit entry, and
  *        after every baseline sample.
- * @param actor who (may be NULL: stored as "").
- * @param note why (may be NULL: stored as "").
- * @param[out] err optional detail.
- * @return SVCM_OK; SVCM_EINVAL for NULL c or a @p now that goes back in
- *         time; SVCM_ESTATE when not in PLAN, without a goal, or without an
- *         action that is not dropped (the message says which); SVCM_ENOMEM.
+ * @param actor who, UTF-8 (may be NULL: stored as "").
+ * @param note why, UTF-8 (may be NULL: stored as "").
+ * @param[out] err optional detail (field "actor" or "note" with the byte
+ *        offset for invalid UTF-8).
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, a @p now that goes back in
+ *         time, or an actor or note that is not valid UTF-8; SVCM_ESTATE
+ *         when not in PLAN, without a goal, or without an action that is
+ *         not dropped (the message says which); SVCM_ENOMEM.
  * @par Thread safety: one thread per cycle.
  * @since 0.1
  */
@@ -458,11 +472,13 @@ SVCM_API int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, con
  *
  * @param c the cycle.
  * @param now the DO -> CHECK instant (not before the last transition).
- * @param actor who (may be NULL: ""); unused in CHECK.
- * @param note why (may be NULL: ""); unused in CHECK.
+ * @param actor who, UTF-8 (may be NULL: ""); unused (and not checked) in CHECK.
+ * @param note why, UTF-8 (may be NULL: ""); unused (and not checked) in CHECK.
  * @param[out] out optional: the result (signals borrowed from the cycle).
  * @param[out] err optional detail.
- * @return SVCM_OK; SVCM_EINVAL for NULL c or @p now going back in time;
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, @p now going back in time, or
+ *         (in DO) an actor or note that is not valid UTF-8 (field "actor"
+ *         or "note", byte offset in the message);
  *         SVCM_ESTATE outside DO/CHECK or without an after sample;
  *         SVCM_EEMPTY with fewer than 2 baseline or 2 after samples (the
  *         cycle stays in DO); SVCM_ERANGE when the change, its confidence
@@ -489,10 +505,12 @@ SVCM_API int svcm_cycle_result(const svcm_cycle *c, svcm_pdca_check *out);
  * @brief CHECK -> ACT at @p now.
  * @param c the cycle.
  * @param now the transition instant.
- * @param actor who (may be NULL: "").
- * @param note why (may be NULL: "").
+ * @param actor who, UTF-8 (may be NULL: "").
+ * @param note why, UTF-8 (may be NULL: "").
  * @param[out] err optional detail.
- * @return SVCM_OK; SVCM_EINVAL for NULL c or @p now going back in time;
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, @p now going back in time, or
+ *         an actor or note that is not valid UTF-8 (field "actor" or
+ *         "note", byte offset in the message);
  *         SVCM_ESTATE when not in CHECK or without a current Check result;
  *         SVCM_ENOMEM.
  * @par Thread safety: one thread per cycle.
@@ -505,10 +523,12 @@ SVCM_API int svcm_cycle_enter_act(svcm_cycle *c, int64_t now, const char *actor,
  * @brief Act: standardize (adopt the change) and close. ACT -> CLOSED.
  * @param c the cycle.
  * @param now the transition instant.
- * @param actor who (may be NULL: "").
- * @param note why (may be NULL: "").
+ * @param actor who, UTF-8 (may be NULL: "").
+ * @param note why, UTF-8 (may be NULL: "").
  * @param[out] err optional detail.
- * @return SVCM_OK; SVCM_EINVAL for NULL c or @p now going back in time;
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, @p now going back in time, or
+ *         an actor or note that is not valid UTF-8 (field "actor" or
+ *         "note", byte offset in the message);
  *         SVCM_ESTATE when not in ACT; SVCM_ENOMEM.
  * @par Thread safety: one thread per cycle.
  * @since 0.1
@@ -518,13 +538,15 @@ SVCM_API int svcm_cycle_standardize(svcm_cycle *c, int64_t now, const char *acto
 
 /**
  * @brief Act: abandon and close with a reason. ACT -> CLOSED.
- * @param reason non-empty; stored as the audit note.
+ * @param reason non-empty UTF-8; stored as the audit note.
  * @param c the cycle.
  * @param now the transition instant.
- * @param actor who (may be NULL: "").
+ * @param actor who, UTF-8 (may be NULL: "").
  * @param[out] err optional detail.
- * @return SVCM_OK; SVCM_EINVAL for NULL c, an empty reason or @p now going
- *         back in time; SVCM_ESTATE when not in ACT; SVCM_ENOMEM.
+ * @return SVCM_OK; SVCM_EINVAL for NULL c, an empty reason, @p now going
+ *         back in time, or an actor or reason that is not valid UTF-8
+ *         (field "actor" or "reason", byte offset in the message);
+ *         SVCM_ESTATE when not in ACT; SVCM_ENOMEM.
  * @par Thread safety: one thread per cycle.
  * @since 0.1
  */
@@ -537,15 +559,17 @@ SVCM_API int svcm_cycle_abandon(svcm_cycle *c, int64_t now, const char *actor,
  *        goal baseline = c's Check after-mean, the given target and deadline.
  * @param c the cycle, in ACT.
  * @param now the ACT -> CLOSED instant.
- * @param actor who (may be NULL: "").
- * @param note why (may be NULL: "").
+ * @param actor who, UTF-8 (may be NULL: "").
+ * @param note why, UTF-8 (may be NULL: "").
  * @param target the new target: strictly better than the new baseline.
  * @param deadline the new deadline.
  * @param[out] next receives the new cycle, owned by the caller (free with
  *        svcm_cycle_free()); linked to @p c both ways.
  * @param[out] err optional detail.
  * @return SVCM_OK; SVCM_EINVAL for NULL c/next, a non-finite target or one
- *         not better than the new baseline, or @p now going back in time;
+ *         not better than the new baseline, @p now going back in time, or
+ *         an actor or note that is not valid UTF-8 (field "actor" or
+ *         "note", byte offset in the message);
  *         SVCM_ESTATE when not in ACT; SVCM_ERANGE when c's id is
  *         UINT64_MAX (no id left); SVCM_ENOMEM. On failure c is unchanged.
  * @par Thread safety: one thread per chain.
@@ -620,9 +644,11 @@ SVCM_API int svcm_cycle_save(const svcm_cycle *c, char *buf, size_t cap, size_t 
  * @param alloc allocator (copied) or NULL.
  * @param[out] out receives the new cycle.
  * @param[out] err optional: on SVCM_EFORMAT, index is the 1-based line
- *        number and the message the reason.
+ *        number and the message the reason (for invalid UTF-8: "invalid
+ *        UTF-8 at byte offset N", N 0-based from the start of @p text).
  * @return SVCM_OK; SVCM_EINVAL for NULL text/out; SVCM_EFORMAT for
- *         malformed input; SVCM_ENOMEM.
+ *         malformed input, including text (or a string spelled with backslash-x
+ *         escapes) that is not valid UTF-8; SVCM_ENOMEM.
  * @par Thread safety: reentrant.
  * @since 0.1
  */

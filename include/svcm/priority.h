@@ -290,7 +290,10 @@ SVCM_API int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cel
  * @param[out] out receives the table, only on success.
  * @param[out] err optional detail: index = 1-based line number.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers or a cell outside
- *         1..SVCM_ITIL_MAX (field "cell"); SVCM_EFORMAT for a token that is
+ *         1..SVCM_ITIL_MAX (field "cell"); SVCM_EFORMAT for text, comments
+ *         included, that is not valid UTF-8 (RFC 3629; field "line", the
+ *         message gives the 0-based byte offset of the first bad byte;
+ *         checked before anything else), a token that is
  *         not an integer (field "cell"), a row with a different number of
  *         cells (field "cols"), too many rows or columns, or no rows at all
  *         (field "rows").

@@ -348,19 +348,24 @@ SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error 
  * double range, such as 1e999, is not a number). A key may appear once.
  * Numbers are read with strtod(), so the decimal point is that of the
  * current LC_NUMERIC locale ("." unless the program calls setlocale()).
+ * The whole text, comments included, must be valid UTF-8 (RFC 3629).
  * @param text the text (need not be NUL-terminated).
  * @param len its length in bytes.
  * @param[out] out the policy, written only on success.
  * @param[out] err optional: index = 1-based line number, field = the key
  *             (static string; "key" for an unknown key, "line" for a line
- *             without '='); on a range error
+ *             without '=' or for text that is not UTF-8, where the
+ *             message gives the 0-based byte offset of the first bad
+ *             byte); on a range error
  *             found after reading (e.g. key_min_score above bins) the index
  *             is the line of that key, or SVCM_NO_INDEX if it was defaulted.
- * @return SVCM_OK; SVCM_EFORMAT for a line without '=', an unknown or
- *         repeated key, or a value that is not a number (hexadecimal,
- *         nan(...) and overflowing decimals included); SVCM_EINVAL for a
- *         number out of range (see svcm_segment_policy_check()) or NULL
- *         pointers.
+ * @return SVCM_OK; SVCM_EFORMAT for text that is not valid UTF-8
+ *         (overlong forms, surrogates, code points above U+10FFFF, stray or
+ *         missing continuation bytes: checked before anything else), a line
+ *         without '=', an unknown or repeated key, or a value that is not a
+ *         number (hexadecimal, nan(...) and overflowing decimals included);
+ *         SVCM_EINVAL for a number out of range (see
+ *         svcm_segment_policy_check()) or NULL pointers.
  * @par Thread safety: touches only @p out and @p err.
  * @since 0.1
  */

@@ -68,6 +68,32 @@ static inline char *fuzz_strdup(const uint8_t *data, size_t size)
     return s;
 }
 
+/* Well-formed UTF-8 (RFC 3629), decided by decoding each sequence from its
+ * bit pattern and checking the code point: shortest form, not a surrogate,
+ * at most U+10FFFF. Independent of the library's table-driven validator.
+ * Returns 1 when valid; else 0 with *bad (if not NULL) at the first byte of
+ * the first ill-formed sequence. */
+static inline int fuzz_utf8_valid(const uint8_t *p, size_t n, size_t *bad)
+{
+    static const uint32_t min_of[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t i = 0;
+    while (i < n) {
+        size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2 : (p[i] & 0xF0) == 0xE0 ? 3
+                 : (p[i] & 0xF8) == 0xF0 ? 4 : 0;
+        uint32_t cp = k == 1 ? p[i] : k == 2 ? p[i] & 0x1Fu : k == 3 ? p[i] & 0x0Fu : p[i] & 0x07u;
+        size_t j = 1;
+        for (; k > 1 && j < k && i + j < n && (p[i + j] & 0xC0) == 0x80; j++)
+            cp = (cp << 6) | (p[i + j] & 0x3Fu);
+        if (k == 0 || j < k || cp < min_of[k] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            if (bad != NULL)
+                *bad = i;
+            return 0;
+        }
+        i += k;
+    }
+    return 1;
+}
+
 /* The error detail of a refused text: the status, a message, and a 1-based
  * line number within the text, or the line just after it (a record missing
  * at the end), or SVCM_NO_INDEX where the header allows it. */
@@ -82,6 +108,17 @@ static inline void fuzz_check_line_error(const svcm_error *err, int rc, const ui
     FUZZ_CHECK(err->code == rc);
     FUZZ_CHECK(err->message[0] != '\0');
     FUZZ_CHECK(memchr(err->message, '\0', sizeof err->message) != NULL);
+    /* Messages that quote the input never carry or cut a bad sequence. */
+    FUZZ_CHECK(fuzz_utf8_valid((const uint8_t *)err->message, strlen(err->message), NULL));
+    /* Invalid UTF-8 is refused naming the line of its first bad byte. */
+    size_t bad = 0;
+    if (!fuzz_utf8_valid(data, size, &bad) && err->index != SVCM_NO_INDEX) {
+        size_t line = 1;
+        for (size_t i = 0; i < bad; i++)
+            line += data[i] == '\n';
+        if (strstr(err->message, "invalid UTF-8") != NULL)
+            FUZZ_CHECK(err->index == line);
+    }
     if (err->index == SVCM_NO_INDEX)
         FUZZ_CHECK(no_index_ok);
     else

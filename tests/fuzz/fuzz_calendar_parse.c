@@ -96,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_line_error(&err, rc, data, size, 0);
         return 0;
     }
+    FUZZ_CHECK(fuzz_utf8_valid(data, size, NULL)); /* accepted text is UTF-8 */
 
     size_t l1 = 0, l2 = 0;
     char *t1 = text_of(cal, &l1);

@@ -23,6 +23,7 @@ static void check_round_trip(const svcm_cycle *c)
 {
     size_t l1 = 0, l2 = 0;
     char *t1 = save_all(c, &l1);
+    FUZZ_CHECK(fuzz_utf8_valid((const uint8_t *)t1, l1, NULL));
     svcm_cycle *d = NULL;
     svcm_error err;
     int rc = svcm_cycle_load(t1, l1, NULL, &d, &err);
@@ -102,9 +103,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_line_error(&err, rc, data, size, 0);
         return 0;
     }
+    /* Accepted text is UTF-8, and so is every string the cycle keeps (the
+     * saved text escapes only ASCII controls, so it shows them all). */
+    FUZZ_CHECK(fuzz_utf8_valid(data, size, NULL));
 
     size_t l1 = 0, l2 = 0;
     char *t1 = save_all(c, &l1);
+    FUZZ_CHECK(fuzz_utf8_valid((const uint8_t *)t1, l1, NULL));
     svcm_cycle *d = NULL;
     rc = svcm_cycle_load(t1, l1, NULL, &d, &err);
     if (rc != SVCM_OK)

@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(fuzz_lenient() || err.field != NULL);
         return 0;
     }
+    FUZZ_CHECK(fuzz_utf8_valid(data, size, NULL)); /* accepted text is UTF-8 */
     FUZZ_CHECK(svcm_segment_policy_check(&p, &err) == SVCM_OK);
 
     size_t l1 = 0, l2 = 0;
