@@ -48,6 +48,9 @@ SVCM_API int luaopen_svcm(lua_State *L)
 #ifdef SVCMLUA_HAVE_CORE
     svcmlua_open_core(L);
 #endif
+#ifdef SVCMLUA_HAVE_TIME
+    svcmlua_open_time(L);
+#endif
 #ifdef SVCMLUA_HAVE_FEEDBACK
     svcmlua_open_feedback(L);
 #endif

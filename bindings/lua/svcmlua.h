@@ -49,6 +49,7 @@ int svcmlua_optfield_boolean(lua_State *L, int idx, const char *key, int def);
 const char *svcmlua_optfield_string(lua_State *L, int idx, const char *key, const char *def);
 
 void svcmlua_open_core(lua_State *L);
+void svcmlua_open_time(lua_State *L);
 void svcmlua_open_feedback(lua_State *L);
 void svcmlua_open_sketch(lua_State *L);
 void svcmlua_open_calendar(lua_State *L);
