@@ -1,4 +1,5 @@
 /* Erlang B and C, service level, ASA, occupancy and staffing (M/M/N). */
+#include <float.h>
 #include <math.h>
 
 #include "internal.h"
@@ -222,24 +223,92 @@ int svcm_erlang_asa(double traffic, double aht_s, uint32_t agents, double *out,
     return SVCM_OK;
 }
 
+/* If s is the double nearest to k / 10^9 for some integer k, store
+ * 10^9 - k (the denominator of 1 - s over 10^9) and return true. The
+ * division of two exactly representable integers is correctly rounded, so
+ * (double)k / 1e9 is that nearest double; 9-decimal fractions are 1e-9
+ * apart, far more than a double's spacing below 1, so k is unique. */
+static bool shrinkage_decimal(double s, uint64_t *keep)
+{
+    double k = nearbyint(s * 1e9);
+    if (k / 1e9 != s)
+        return false;
+    *keep = 1000000000u - (uint64_t)k;
+    return true;
+}
+
+static int check_shrinkage(double shrinkage, svcm_error *err)
+{
+    if (!(shrinkage >= 0.0 && shrinkage < 1.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "shrinkage",
+                           "shrinkage must be in [0, 1)");
+    return SVCM_OK;
+}
+
+/* Sign of c (1 - s) - a, exactly: c - a is an exact integer and fma rounds
+ * c - a - c s once, and a correctly rounded result keeps the sign (every
+ * nonzero exact value here is a multiple of 2^-1074, so none rounds to 0). */
+static int staff_cmp(double c, double a, double s)
+{
+    double d = fma(-c, s, c - a);
+    return (d > 0.0) - (d < 0.0);
+}
+
 int svcm_erlang_staff_with_shrinkage(uint32_t agents, double shrinkage, uint32_t *out,
                                      svcm_error *err)
 {
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
-    if (!(shrinkage >= 0.0 && shrinkage < 1.0))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "shrinkage",
-                           "shrinkage must be in [0, 1)");
+    int rc = check_shrinkage(shrinkage, err);
+    if (rc != SVCM_OK)
+        return rc;
     /* Staff x paid time x (1 - shrinkage) = agents on the phones: the
      * usual planning rule (e.g. Call Centre Helper's worked example,
      * 14 agents at 30% shrinkage -> 20 staff). */
-    double x = (double)agents / (1.0 - shrinkage);
-    double r = nearbyint(x);
-    double staff = fabs(x - r) <= 1e-9 * x ? r : ceil(x);
-    if (staff > (double)UINT32_MAX)
+    uint64_t keep, staff;
+    if (shrinkage_decimal(shrinkage, &keep)) {
+        /* agents * 10^9 < 4.3e18 fits in 64 bits. */
+        staff = ((uint64_t)agents * 1000000000u + keep - 1u) / keep;
+    } else {
+        double c = ceil((double)agents / (1.0 - shrinkage));
+        if (c > (double)UINT32_MAX + 2.0)
+            return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "agents",
+                               "scheduled staff exceeds %u", (unsigned)UINT32_MAX);
+        /* The estimate is within one of the answer: step to the least c
+         * with c (1 - s) >= agents. */
+        while (staff_cmp(c, (double)agents, shrinkage) < 0)
+            c += 1.0;
+        while (c > 0.0 && staff_cmp(c - 1.0, (double)agents, shrinkage) >= 0)
+            c -= 1.0;
+        staff = (uint64_t)c;
+    }
+    if (staff > UINT32_MAX)
         return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "agents",
                            "scheduled staff exceeds %u", (unsigned)UINT32_MAX);
     *out = (uint32_t)staff;
+    return SVCM_OK;
+}
+
+int svcm_erlang_agents_from_staff(uint32_t staff, double shrinkage, uint32_t *out,
+                                  svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_shrinkage(shrinkage, err);
+    if (rc != SVCM_OK)
+        return rc;
+    uint64_t keep;
+    if (shrinkage_decimal(shrinkage, &keep)) {
+        *out = (uint32_t)((uint64_t)staff * keep / 1000000000u);
+        return SVCM_OK;
+    }
+    /* Largest a with a <= staff (1 - s): staff - a - staff s >= 0. */
+    double a = floor((double)staff * (1.0 - shrinkage));
+    while (a > 0.0 && fma(-(double)staff, shrinkage, (double)staff - a) < 0.0)
+        a -= 1.0;
+    while (a < (double)staff && fma(-(double)staff, shrinkage, (double)staff - a - 1.0) >= 0.0)
+        a += 1.0;
+    *out = (uint32_t)a;
     return SVCM_OK;
 }
 
@@ -368,5 +437,198 @@ int svcm_erlang_staff_batch(const double *traffic, const double *aht_s, size_t n
     }
     for (size_t i = 0; i < n; i++)
         (void)staff_search(traffic[i], aht_s[i], opts, &out[i], i, err);
+    return SVCM_OK;
+}
+
+int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff,
+                           const svcm_erlang_options *opts, svcm_erlang_result *out,
+                           svcm_error *err)
+{
+    svcm_erlang_options defaults;
+    if (opts == NULL) {
+        svcm_erlang_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_options(opts, err);
+    if (rc != SVCM_OK)
+        return rc;
+    uint32_t agents = 0;
+    rc = svcm_erlang_agents_from_staff(staff, opts->shrinkage, &agents, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (agents == 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "staff",
+                           "%u staff leave no agent after %.9g shrinkage",
+                           (unsigned)staff, opts->shrinkage);
+    svcm_erlang_result r;
+    rc = svcm_erlang_eval(traffic, aht_s, agents, opts, &r, err);
+    if (rc != SVCM_OK)
+        return rc;
+    r.staff = staff;
+    *out = r;
+    return SVCM_OK;
+}
+
+/* ------------------------------------------------------- Erlang B inverse */
+
+int svcm_erlang_b_trunks(double traffic, double blocking, uint32_t *out, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (!(blocking > 0.0 && blocking <= 1.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "blocking",
+                           "blocking target must be in (0, 1]");
+    /* B decreases strictly in N, so the first N at or below the target is
+     * the least; one recursion step per candidate. */
+    double b = 1.0;
+    uint32_t n = 0;
+    while (b > blocking) {
+        if (n >= SVCM_ERLANG_MAX_AGENTS)
+            return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "traffic",
+                               "more than %u trunks needed",
+                               (unsigned)SVCM_ERLANG_MAX_AGENTS);
+        n++;
+        b = erlang_b_step(traffic, b, n);
+    }
+    *out = n;
+    return SVCM_OK;
+}
+
+int svcm_erlang_b_capacity(uint32_t trunks, double blocking, double *out, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_agents(trunks, 1, err);
+    if (rc != SVCM_OK) {
+        if (err != NULL)
+            err->field = "trunks";
+        return rc;
+    }
+    if (!(blocking > 0.0 && blocking < 1.0))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "blocking",
+                           "blocking target must be in (0, 1)");
+    double n = (double)trunks, lo = 0.0, hi = n / (1.0 - blocking);
+    double a = 0.5 * hi;
+    for (int it = 0; it < 200 && hi - lo > 4.0 * DBL_EPSILON * hi; it++) {
+        double b = erlang_b_run(a, trunks);
+        if (b > blocking)
+            hi = a;
+        else
+            lo = a;
+        /* dB/dA = B (N / A - 1 + B) (differentiate the sum form of 1/B). */
+        double slope = b * (n / a - 1.0 + b);
+        double next = a - (b - blocking) / slope;
+        if (!(next > lo && next < hi))
+            next = 0.5 * (lo + hi); /* Newton left the bracket: bisect */
+        if (fabs(next - a) <= 2.0 * DBL_EPSILON * a) {
+            a = next;
+            break;
+        }
+        a = next;
+    }
+    *out = a;
+    return SVCM_OK;
+}
+
+/* ---------------------------------------------------- fractional agents */
+
+/* Gamma(a, x) e^x x^-a by a continued fraction (Legendre's, evaluated
+ * front to back by the modified Lentz method), for x >= a + 1 where it
+ * converges fast. */
+static double upper_gamma_cf(double a, double x)
+{
+    const double tiny = 1e-300;
+    double bk = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / bk, h = d;
+    for (int k = 1; k < 10000; k++) {
+        double ak = -(double)k * ((double)k - a);
+        bk += 2.0;
+        d = ak * d + bk;
+        d = fabs(d) < tiny ? tiny : d;
+        c = bk + ak / c;
+        c = fabs(c) < tiny ? tiny : c;
+        d = 1.0 / d;
+        double step = c * d;
+        h *= step;
+        if (fabs(step - 1.0) < 1e-16)
+            break;
+    }
+    return h;
+}
+
+/* 1 / B(f, A) = e^A A^-f Gamma(f + 1, A) for 0 < f < 1 and A > 0
+ * (Jagerman 1974). Below a + 1 the lower function's series
+ * gamma(a, x) = e^-x x^a sum_n x^n / (a (a+1) ... (a+n)) is used. */
+static double erlang_b_inv_frac(double traffic, double f)
+{
+    double a = f + 1.0;
+    if (traffic >= a + 1.0)
+        return traffic * upper_gamma_cf(a, traffic);
+    double term = 1.0 / a, sum = term;
+    for (int k = 1; k < 1000 && term > 1e-17 * sum; k++) {
+        term *= traffic / (a + (double)k);
+        sum += term;
+    }
+    return exp(traffic) * pow(traffic, -f) * tgamma(a) - traffic * sum;
+}
+
+static double erlang_b_real(double traffic, double agents)
+{
+    double whole = floor(agents), f = agents - whole;
+    if (traffic == 0.0)
+        return agents == 0.0 ? 1.0 : 0.0;
+    double b = f > 0.0 ? 1.0 / erlang_b_inv_frac(traffic, f) : 1.0;
+    /* The recursion holds for real x: B(x) = A B(x-1) / (x + A B(x-1)). */
+    uint32_t steps = (uint32_t)whole;
+    for (uint32_t k = 1; k <= steps && b > 0.0; k++) {
+        double ab = traffic * b;
+        b = ab / ((f + (double)k) + ab);
+    }
+    return b;
+}
+
+static int check_real_agents(double agents, bool positive, svcm_error *err)
+{
+    if (!svcm__finite(agents) || agents < 0.0 || (positive && !(agents > 0.0)) ||
+        agents > (double)SVCM_ERLANG_MAX_AGENTS)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "agents",
+                           "agents must be finite and in %s0, %u]", positive ? "(" : "[",
+                           (unsigned)SVCM_ERLANG_MAX_AGENTS);
+    return SVCM_OK;
+}
+
+int svcm_erlang_b_frac(double traffic, double agents, double *out, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_real_agents(agents, false, err);
+    if (rc != SVCM_OK)
+        return rc;
+    *out = erlang_b_real(traffic, agents);
+    return SVCM_OK;
+}
+
+int svcm_erlang_c_frac(double traffic, double agents, double *out, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_real_agents(agents, true, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (agents <= traffic) {
+        *out = 1.0;
+        return SVCM_OK;
+    }
+    double b = erlang_b_real(traffic, agents);
+    double c = agents * b / (agents - traffic * (1.0 - b));
+    *out = c > 1.0 ? 1.0 : c;
     return SVCM_OK;
 }

@@ -631,6 +631,281 @@ static void test_options_init_sets_documented_defaults(void **state)
     assert_int_equal(o.max_agents, 1000000u);
 }
 
+/* ------------------------------------------------ exact shrinkage */
+
+/* The brief's reference cases: 21 / (1 - 0.3) = 30 and 14 / 0.7 = 20 (not
+ * 31 or 21), and 9 / (1 - 0.1) = 10 although the double 0.1 is slightly
+ * above 1/10 (its exact binary value would give 11). */
+static void test_shrinkage_is_exact_for_decimal_values(void **state)
+{
+    (void)state;
+    uint32_t s = 0;
+    assert_int_equal(svcm_erlang_staff_with_shrinkage(21, 0.3, &s, NULL), SVCM_OK);
+    assert_int_equal(s, 30);
+    assert_int_equal(svcm_erlang_staff_with_shrinkage(14, 0.3, &s, NULL), SVCM_OK);
+    assert_int_equal(s, 20);
+    assert_int_equal(svcm_erlang_staff_with_shrinkage(9, 0.1, &s, NULL), SVCM_OK);
+    assert_int_equal(s, 10);
+    /* Against integer arithmetic in the test: pct percent shrinkage is
+     * ceil(100 a / (100 - pct)) staff, and staff give floor(staff (100 - pct)
+     * / 100) agents. */
+    for (uint32_t pct = 0; pct < 100; pct++) {
+        double sh = (double)pct / 100.0;
+        for (uint32_t a = 0; a <= 300; a++) {
+            assert_int_equal(svcm_erlang_staff_with_shrinkage(a, sh, &s, NULL), SVCM_OK);
+            assert_int_equal(s, (100u * a + (100u - pct) - 1u) / (100u - pct));
+            uint32_t back = 0;
+            assert_int_equal(svcm_erlang_agents_from_staff(a, sh, &back, NULL), SVCM_OK);
+            assert_int_equal(back, a * (100u - pct) / 100u);
+        }
+    }
+    /* Nine decimals still count as decimal: 0.123456789. */
+    assert_int_equal(svcm_erlang_staff_with_shrinkage(876543211, 0.123456789, &s, NULL),
+                     SVCM_OK);
+    assert_int_equal(s, 1000000000u);
+}
+
+/* A value that is no 9-decimal fraction is used at its exact binary value:
+ * j / 1024 for odd j has ten decimals; the answer is the integer
+ * ceil(1024 a / (1024 - j)). The double just above 0.1 gives 11 for 9. */
+static void test_shrinkage_binary_values_are_exact(void **state)
+{
+    (void)state;
+    uint32_t s = 0, back = 0;
+    for (uint32_t j = 1; j < 1024; j += 2) {
+        double sh = (double)j / 1024.0;
+        for (uint32_t a = 0; a <= 2000; a += 7) {
+            assert_int_equal(svcm_erlang_staff_with_shrinkage(a, sh, &s, NULL), SVCM_OK);
+            assert_int_equal(s, (uint32_t)((1024ull * a + (1024u - j) - 1u) / (1024u - j)));
+            assert_int_equal(svcm_erlang_agents_from_staff(a, sh, &back, NULL), SVCM_OK);
+            assert_int_equal(back, (uint32_t)((uint64_t)a * (1024u - j) / 1024u));
+        }
+    }
+    assert_int_equal(svcm_erlang_staff_with_shrinkage(9, nextafter(0.1, 1.0), &s, NULL),
+                     SVCM_OK);
+    assert_int_equal(s, 11);
+    svcm_error err;
+    assert_int_equal(svcm_erlang_staff_with_shrinkage(UINT32_MAX, 0.5 + 1.0 / 1024, &s, &err),
+                     SVCM_ERANGE);
+    assert_int_equal(svcm_erlang_agents_from_staff(UINT32_MAX, 0.0, &back, NULL), SVCM_OK);
+    assert_int_equal(back, UINT32_MAX);
+    assert_int_equal(svcm_erlang_agents_from_staff(3, 1.0, &back, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "shrinkage");
+    assert_int_equal(svcm_erlang_agents_from_staff(3, 0.1, NULL, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "out");
+}
+
+/* Reverse calculation: 20 staff at 30% shrinkage are 14 agents, the Call
+ * Centre Helper example above (SL 0.888); 1 staff at 30% leaves none. */
+static void test_eval_staff_is_eval_of_agents_after_shrinkage(void **state)
+{
+    (void)state;
+    svcm_erlang_options o;
+    svcm_erlang_options_init(&o);
+    o.shrinkage = 0.3;
+    svcm_erlang_result r, direct;
+    assert_int_equal(svcm_erlang_eval_staff(10.0, 180.0, 20, &o, &r, NULL), SVCM_OK);
+    assert_int_equal(r.agents, 14);
+    assert_int_equal(r.staff, 20);
+    assert_true(fabs(r.service_level - 0.888) <= 0.0005);
+    assert_int_equal(svcm_erlang_eval(10.0, 180.0, 14, &o, &direct, NULL), SVCM_OK);
+    assert_memory_equal(&r, &direct, sizeof r);
+    svcm_error err;
+    assert_int_equal(svcm_erlang_eval_staff(10.0, 180.0, 1, &o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "staff");
+    o.shrinkage = -0.1;
+    assert_int_equal(svcm_erlang_eval_staff(10.0, 180.0, 20, &o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "shrinkage");
+    assert_int_equal(svcm_erlang_eval_staff(10.0, 180.0, 20, NULL, NULL, &err), SVCM_EINVAL);
+}
+
+/* ---------------------------------------------------- Erlang B inverse */
+
+/* Erlang B table (e.g. ITU-D / Iversen, "Teletraffic Engineering and
+ * Network Planning", Technical University of Denmark, table of the Erlang
+ * B formula): 10 trunks carry 4.461 Erlangs at 1% blocking, 20 trunks
+ * 12.031 (3 decimals). */
+static void test_erlang_b_capacity_matches_published_table(void **state)
+{
+    (void)state;
+    double a = 0.0;
+    assert_int_equal(svcm_erlang_b_capacity(10, 0.01, &a, NULL), SVCM_OK);
+    assert_true(fabs(a - 4.461) <= 0.0005);
+    assert_int_equal(svcm_erlang_b_capacity(20, 0.01, &a, NULL), SVCM_OK);
+    assert_true(fabs(a - 12.031) <= 0.0005);
+    /* erlang.com, as above: 15 lines at 1% carry 8.108 Erlangs. */
+    assert_int_equal(svcm_erlang_b_capacity(15, 0.01, &a, NULL), SVCM_OK);
+    assert_true(fabs(a - 8.108) <= 0.0005);
+}
+
+/* The capacity is the root: B(N, capacity) = p to 1e-12 relative, from 1
+ * to 10,000 trunks and 1e-6 to 0.9 blocking; and one trunk solves by hand,
+ * B(1, A) = A / (1 + A) = p at A = p / (1 - p). */
+static void test_erlang_b_capacity_is_the_root(void **state)
+{
+    (void)state;
+    static const uint32_t trunks[] = {1, 2, 7, 30, 120, 1000, 10000};
+    static const double p[] = {1e-6, 0.001, 0.01, 0.05, 0.3, 0.9};
+    for (size_t i = 0; i < 7; i++)
+        for (size_t j = 0; j < 6; j++) {
+            double a = 0.0;
+            assert_int_equal(svcm_erlang_b_capacity(trunks[i], p[j], &a, NULL), SVCM_OK);
+            assert_rel(b_of(a, trunks[i]), p[j], 1e-12);
+        }
+    double a = 0.0;
+    assert_int_equal(svcm_erlang_b_capacity(1, 0.2, &a, NULL), SVCM_OK);
+    assert_rel(a, 0.25, 1e-14);
+    svcm_error err;
+    assert_int_equal(svcm_erlang_b_capacity(0, 0.2, &a, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "trunks");
+    assert_int_equal(svcm_erlang_b_capacity(3, 1.0, &a, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "blocking");
+    assert_int_equal(svcm_erlang_b_capacity(3, 0.0, &a, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_b_capacity(3, NAN, &a, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_b_capacity(3, 0.1, NULL, &err), SVCM_EINVAL);
+}
+
+/* erlang.com (as above): 33.333 Erlangs at 1% need 45 lines, 158.333 at 3%
+ * need 168; the answer is the least N, N - 1 blocks more. */
+static void test_erlang_b_trunks_is_least_n(void **state)
+{
+    (void)state;
+    uint32_t n = 0;
+    assert_int_equal(svcm_erlang_b_trunks(1200.0 / 36.0, 0.01, &n, NULL), SVCM_OK);
+    assert_int_equal(n, 45);
+    assert_int_equal(svcm_erlang_b_trunks(50000.0 * 0.19 / 60.0, 0.03, &n, NULL), SVCM_OK);
+    assert_int_equal(n, 168);
+    static const double loads[] = {0.1, 4.461, 50.0, 2500.0};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(svcm_erlang_b_trunks(loads[i], 0.02, &n, NULL), SVCM_OK);
+        assert_true(b_of(loads[i], n) <= 0.02 && b_of(loads[i], n - 1) > 0.02);
+    }
+    /* B(0, A) = 1 by definition, B(1, 0) = 0: no traffic needs one trunk,
+     * a 100% blocking target none. */
+    assert_int_equal(svcm_erlang_b_trunks(0.0, 0.01, &n, NULL), SVCM_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(svcm_erlang_b_trunks(5.0, 1.0, &n, NULL), SVCM_OK);
+    assert_int_equal(n, 0);
+    svcm_error err;
+    assert_int_equal(svcm_erlang_b_trunks(5.0, 0.0, &n, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "blocking");
+    assert_int_equal(svcm_erlang_b_trunks(-5.0, 0.1, &n, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "traffic");
+    assert_int_equal(svcm_erlang_b_trunks(5.0, 0.1, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_b_trunks(1e12, 1e-300, &n, &err), SVCM_ERANGE);
+}
+
+/* ------------------------------------------------- fractional agents */
+
+/* Integer agents give exactly the integer functions (same bits). */
+static void test_fractional_b_and_c_reproduce_integer_results(void **state)
+{
+    (void)state;
+    static const double loads[] = {0.0, 0.3, 5.0, 48.0, 1000.0};
+    for (size_t i = 0; i < 5; i++)
+        for (uint32_t n = 0; n <= 1100; n += (n < 60 ? 1 : 37)) {
+            double bf = -1.0, cf = -1.0;
+            assert_int_equal(svcm_erlang_b_frac(loads[i], (double)n, &bf, NULL), SVCM_OK);
+            double b = b_of(loads[i], n);
+            assert_memory_equal(&bf, &b, sizeof b);
+            if (n == 0)
+                continue;
+            assert_int_equal(svcm_erlang_c_frac(loads[i], (double)n, &cf, NULL), SVCM_OK);
+            double c = c_of(loads[i], n);
+            assert_memory_equal(&cf, &c, sizeof c);
+        }
+}
+
+/* Reference values of 1/B(x, A) = e^A A^-x Gamma(x + 1, A) computed with
+ * mpmath (40 digits, mpmath.gammainc), and C = x B / (x - A (1 - B)). */
+static void test_fractional_b_and_c_match_mpmath(void **state)
+{
+    (void)state;
+    static const struct {
+        double x, a, b, c;
+    } ref[] = {
+        {0.5, 1, 0.72519677735834863, 1},
+        {2.5, 3, 0.43266459109424648, 1},
+        {9.25, 5, 0.031606063152709205, 0.066323519399824972},
+        {14.7, 10, 0.041895606978919207, 0.12031074582272687},
+        {0.3, 0.01, 0.27769465950747871, 0.28454562021053969},
+        {100.5, 95.2, 0.047279808063832188, 0.48480791957337258},
+        {1000.25, 990, 0.018826563992215697, 0.65186500096218621},
+        {5050.5, 5000, 0.0056912338255436145, 0.36404471941151217},
+    };
+    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
+        double b = -1.0, c = -1.0;
+        assert_int_equal(svcm_erlang_b_frac(ref[i].a, ref[i].x, &b, NULL), SVCM_OK);
+        assert_rel(b, ref[i].b, 1e-12);
+        assert_int_equal(svcm_erlang_c_frac(ref[i].a, ref[i].x, &c, NULL), SVCM_OK);
+        assert_rel(c, ref[i].c, 1e-12);
+    }
+}
+
+/* Jagerman's integral 1/B = A int_0^inf e^{-At} (1+t)^x dt by composite
+ * Simpson in long double (s = A t, s up to 80), a check independent of the
+ * incomplete gamma code, for small loads where the integral is smooth. */
+static void test_fractional_b_matches_jagerman_integral(void **state)
+{
+    (void)state;
+    static const double xs[] = {0.1, 0.5, 1.75, 3.3, 7.9};
+    static const double loads[] = {0.5, 2.0, 4.0};
+    for (size_t i = 0; i < 5; i++)
+        for (size_t j = 0; j < 3; j++) {
+            long double a = loads[j], sum = 0.0L, h = 80.0L / 200000.0L;
+            for (int k = 0; k <= 200000; k++) {
+                long double s = h * k, w = (k == 0 || k == 200000) ? 1.0L : (k % 2 ? 4.0L : 2.0L);
+                sum += w * expl(-s) * powl(1.0L + s / a, (long double)xs[i]);
+            }
+            double want = (double)(1.0L / (sum * h / 3.0L));
+            double b = -1.0;
+            assert_int_equal(svcm_erlang_b_frac(loads[j], xs[i], &b, NULL), SVCM_OK);
+            assert_rel(b, want, 1e-10);
+        }
+}
+
+/* B and C decrease strictly with x on a fine grid (0.01 steps) and are
+ * continuous at the integers (the left limit equals the integer value). */
+static void test_fractional_b_and_c_are_monotone_and_continuous(void **state)
+{
+    (void)state;
+    static const double loads[] = {0.7, 6.0, 40.0};
+    for (size_t i = 0; i < 3; i++) {
+        double pb = 2.0, pc = 2.0;
+        for (int k = 1; k <= 8000; k++) {
+            double x = 0.01 * k, b = 0.0, c = 0.0;
+            assert_int_equal(svcm_erlang_b_frac(loads[i], x, &b, NULL), SVCM_OK);
+            assert_true(b < pb);
+            pb = b;
+            assert_int_equal(svcm_erlang_c_frac(loads[i], x, &c, NULL), SVCM_OK);
+            assert_true(x <= loads[i] ? c == 1.0 : c < pc);
+            pc = c;
+        }
+        for (uint32_t n = 1; n <= 60; n++) {
+            double left = 0.0;
+            assert_int_equal(svcm_erlang_b_frac(loads[i], n - 1e-9, &left, NULL), SVCM_OK);
+            assert_rel(left, b_of(loads[i], n), 1e-7);
+        }
+    }
+    double b = 0.0;
+    svcm_error err;
+    assert_int_equal(svcm_erlang_b_frac(1.0, -0.5, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "agents");
+    assert_int_equal(svcm_erlang_b_frac(1.0, NAN, &b, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_b_frac(NAN, 1.0, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "traffic");
+    assert_int_equal(svcm_erlang_b_frac(1.0, 1.0, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_c_frac(1.0, 0.0, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "agents");
+    assert_int_equal(svcm_erlang_c_frac(1.0, INFINITY, &b, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_c_frac(-1.0, 2.0, &b, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_c_frac(1.0, 2.0, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_erlang_b_frac(0.0, 0.0, &b, NULL), SVCM_OK);
+    assert_rel(b, 1.0, 0.0);
+    assert_int_equal(svcm_erlang_b_frac(0.0, 2.5, &b, NULL), SVCM_OK);
+    assert_rel(b, 0.0, 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -663,6 +938,16 @@ int main(void)
         cmocka_unit_test(test_bad_options_are_einval_naming_the_field),
         cmocka_unit_test(test_traffic_has_no_spurious_overflow_or_underflow),
         cmocka_unit_test(test_options_init_sets_documented_defaults),
+        cmocka_unit_test(test_shrinkage_is_exact_for_decimal_values),
+        cmocka_unit_test(test_shrinkage_binary_values_are_exact),
+        cmocka_unit_test(test_eval_staff_is_eval_of_agents_after_shrinkage),
+        cmocka_unit_test(test_erlang_b_capacity_matches_published_table),
+        cmocka_unit_test(test_erlang_b_capacity_is_the_root),
+        cmocka_unit_test(test_erlang_b_trunks_is_least_n),
+        cmocka_unit_test(test_fractional_b_and_c_reproduce_integer_results),
+        cmocka_unit_test(test_fractional_b_and_c_match_mpmath),
+        cmocka_unit_test(test_fractional_b_and_c_are_monotone_and_continuous),
+        cmocka_unit_test(test_fractional_b_matches_jagerman_integral),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

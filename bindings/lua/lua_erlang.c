@@ -385,7 +385,199 @@ static int l_contact_counts_sum(lua_State *L)
     return 1;
 }
 
+/* ------------------------------------------------------------ Erlang A,
+ * Erlang B inverse, fractional agents, reverse calculation (0.2) */
+
+static void push_a_result(lua_State *L, const svcm_erlang_a_result *r)
+{
+    lua_createtable(L, 0, 10);
+    lua_pushinteger(L, (lua_Integer)r->agents);
+    lua_setfield(L, -2, "agents");
+    lua_pushinteger(L, (lua_Integer)r->staff);
+    lua_setfield(L, -2, "staff");
+    const struct {
+        const char *name;
+        double value;
+    } fields[] = {
+        {"traffic", r->traffic},         {"p_wait", r->p_wait},
+        {"p_abandon", r->p_abandon},     {"service_level", r->service_level},
+        {"sl_virtual", r->sl_virtual},   {"asa", r->asa_s},
+        {"wait_all", r->wait_all_s},     {"occupancy", r->occupancy},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        lua_pushnumber(L, fields[i].value);
+        lua_setfield(L, -2, fields[i].name);
+    }
+}
+
+/* Erlang A options from the table at idx (absent fields: defaults).
+ * Returns 0, or -1 when max_agents is out of range (caller fails). */
+static int read_a_options(lua_State *L, int idx, svcm_erlang_a_options *o)
+{
+    svcm_erlang_a_options_init(o);
+    o->target_answer_s = svcmlua_optfield_number(L, idx, "target_s", o->target_answer_s);
+    o->target_sl = svcmlua_optfield_number(L, idx, "target_sl", o->target_sl);
+    o->max_occupancy = svcmlua_optfield_number(L, idx, "max_occupancy", o->max_occupancy);
+    o->max_asa_s = svcmlua_optfield_number(L, idx, "max_asa_s", o->max_asa_s);
+    o->max_abandon = svcmlua_optfield_number(L, idx, "max_abandon", o->max_abandon);
+    o->shrinkage = svcmlua_optfield_number(L, idx, "shrinkage", o->shrinkage);
+    lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
+    return to_agents(L, m, &o->max_agents);
+}
+
+/* svcm.erlang_a(calls, aht_s, interval_s, agents, patience_s [, target_s]) */
+static int l_erlang_a(lua_State *L)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3);
+    lua_Integer n = luaL_checkinteger(L, 4);
+    double patience = luaL_checknumber(L, 5);
+    svcm_erlang_a_options o;
+    svcm_erlang_a_options_init(&o);
+    o.target_answer_s = luaL_optnumber(L, 6, o.target_answer_s);
+    uint32_t agents;
+    if (to_agents(L, n, &agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+    double a = 0.0;
+    svcm_error err;
+    svcm_erlang_a_result r;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_a_eval(a, aht, patience, agents, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_a_result(L, &r);
+    return 1;
+}
+
+/* svcm.agents_needed_a(calls, aht_s, interval_s, patience_s, target_sl,
+ * target_s [, {max_abandon=, max_occupancy=, max_asa_s=, max_agents=}]) and
+ * svcm.staffing_a(calls, aht_s, interval_s, patience_s [, options]) whose
+ * options also take target_s, target_sl, shrinkage and staff (reverse). */
+static int staffing_a_common(lua_State *L, int want_table)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3), patience = luaL_checknumber(L, 4);
+    int opts_idx = want_table ? 5 : 7;
+    svcm_erlang_a_options o;
+    if (read_a_options(L, opts_idx, &o) < 0)
+        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+    if (!want_table) {
+        o.target_sl = luaL_checknumber(L, 5);
+        o.target_answer_s = luaL_checknumber(L, 6);
+    }
+    lua_Integer staff = want_table ? svcmlua_optfield_integer(L, opts_idx, "staff", -1) : -1;
+    uint32_t s = 0;
+    if (staff != -1 && to_agents(L, staff, &s) < 0)
+        return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
+    double a = 0.0;
+    svcm_error err;
+    svcm_erlang_a_result r;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = staff != -1 ? svcm_erlang_a_eval_staff(a, aht, patience, s, &o, &r, &err)
+                         : svcm_erlang_a_staff(a, aht, patience, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    if (want_table)
+        push_a_result(L, &r);
+    else
+        lua_pushinteger(L, (lua_Integer)r.agents);
+    return 1;
+}
+
+static int l_agents_needed_a(lua_State *L) { return staffing_a_common(L, 0); }
+static int l_staffing_a(lua_State *L) { return staffing_a_common(L, 1); }
+
+/* svcm.eval_staff(calls, aht_s, interval_s, staff [, {target_s=, shrinkage=}]) */
+static int l_eval_staff(lua_State *L)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3);
+    lua_Integer staff = luaL_checkinteger(L, 4);
+    svcm_erlang_options o;
+    svcm_erlang_options_init(&o);
+    o.target_answer_s = svcmlua_optfield_number(L, 5, "target_s", o.target_answer_s);
+    o.shrinkage = svcmlua_optfield_number(L, 5, "shrinkage", o.shrinkage);
+    uint32_t s;
+    if (to_agents(L, staff, &s) < 0)
+        return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
+    double a = 0.0;
+    svcm_error err;
+    svcm_erlang_result r;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_eval_staff(a, aht, s, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_result(L, &r);
+    return 1;
+}
+
+/* svcm.agents_from_staff(staff, shrinkage) */
+static int l_agents_from_staff(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    double sh = luaL_checknumber(L, 2);
+    uint32_t staff, out = 0;
+    if (to_agents(L, n, &staff) < 0)
+        return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
+    svcm_error err;
+    int rc = svcm_erlang_agents_from_staff(staff, sh, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushinteger(L, (lua_Integer)out);
+    return 1;
+}
+
+/* svcm.erlang_b_capacity(trunks, blocking) */
+static int l_erlang_b_capacity(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    double p = luaL_checknumber(L, 2), out = 0.0;
+    uint32_t trunks;
+    if (to_agents(L, n, &trunks) < 0)
+        return fail_field(L, SVCM_EINVAL, "trunks", "trunks must be in [0, 4294967295]");
+    svcm_error err;
+    int rc = svcm_erlang_b_capacity(trunks, p, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushnumber(L, out);
+    return 1;
+}
+
+/* svcm.erlang_b_trunks(a, blocking) */
+static int l_erlang_b_trunks(lua_State *L)
+{
+    double a = luaL_checknumber(L, 1), p = luaL_checknumber(L, 2);
+    uint32_t out = 0;
+    svcm_error err;
+    int rc = svcm_erlang_b_trunks(a, p, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushinteger(L, (lua_Integer)out);
+    return 1;
+}
+
+/* svcm.erlang_b_frac(a, x) / svcm.erlang_c_frac(a, x) */
+static int erlang_frac(lua_State *L, int which_c)
+{
+    double a = luaL_checknumber(L, 1), x = luaL_checknumber(L, 2), out = 0.0;
+    svcm_error err;
+    int rc = which_c ? svcm_erlang_c_frac(a, x, &out, &err) : svcm_erlang_b_frac(a, x, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushnumber(L, out);
+    return 1;
+}
+
+static int l_erlang_b_frac(lua_State *L) { return erlang_frac(L, 0); }
+static int l_erlang_c_frac(lua_State *L) { return erlang_frac(L, 1); }
+
+/* Shift scheduling, defined at the end of the file. */
+static int l_schedule_shifts(lua_State *L);
 static const luaL_Reg erlang_funcs[] = {
+    {"schedule_shifts", l_schedule_shifts},
     {"erlang_b", l_erlang_b},
     {"erlang_c", l_erlang_c},
     {"traffic_erlangs", l_traffic},
@@ -399,10 +591,193 @@ static const luaL_Reg erlang_funcs[] = {
     {"contact_centre", l_contact_metrics},
     {"contact_metrics_batch", l_contact_metrics_batch},
     {"contact_counts_sum", l_contact_counts_sum},
+    {"erlang_a", l_erlang_a},
+    {"agents_needed_a", l_agents_needed_a},
+    {"staffing_a", l_staffing_a},
+    {"eval_staff", l_eval_staff},
+    {"agents_from_staff", l_agents_from_staff},
+    {"erlang_b_capacity", l_erlang_b_capacity},
+    {"erlang_b_trunks", l_erlang_b_trunks},
+    {"erlang_b_frac", l_erlang_b_frac},
+    {"erlang_c_frac", l_erlang_c_frac},
     {NULL, NULL},
 };
 
 void svcmlua_open_erlang(lua_State *L)
 {
     luaL_setfuncs(L, erlang_funcs, 0);
+}
+
+/* ------------------------------------------------------ shift scheduling
+ * (schedule.h, 0.2): svcm.schedule_shifts(required, coverage, opts). */
+
+static int sched_fail_at(lua_State *L, size_t index, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = SVCM_EINVAL;
+    err.index = index;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmlua_fail(L, SVCM_EINVAL, &err);
+}
+
+/* Argument 2, a table of 0/1 rows of t numbers, into a userdata of p x t
+ * bytes left on the stack (values outside 0..255 become 255 so that svcm
+ * names the pattern). Raises on misuse. */
+static uint8_t *sched_coverage_arg(lua_State *L, size_t t, size_t *np)
+{
+    luaL_checktype(L, 2, LUA_TTABLE);
+    size_t p = (size_t)luaL_len(L, 2);
+    if (t > 0 && p > SIZE_MAX / t)
+        luaL_argerror(L, 2, "coverage matrix too large");
+    uint8_t *a = lua_newuserdatauv(L, p * t + 1, 0);
+    for (size_t j = 0; j < p; j++) {
+        if (lua_geti(L, 2, (lua_Integer)j + 1) != LUA_TTABLE)
+            luaL_argerror(L, 2, "coverage rows must be tables of 0/1");
+        if ((size_t)luaL_len(L, -1) != t)
+            luaL_error(L, "coverage row %d has %d periods, required has %d", (int)j + 1,
+                       (int)luaL_len(L, -1), (int)t);
+        for (size_t k = 0; k < t; k++) {
+            lua_geti(L, -1, (lua_Integer)k + 1);
+            int isint;
+            lua_Integer v = lua_tointegerx(L, -1, &isint);
+            if (!isint)
+                luaL_error(L, "coverage row %d, period %d: expected an integer", (int)j + 1,
+                           (int)k + 1);
+            a[j * t + k] = v >= 0 && v <= 255 ? (uint8_t)v : 255;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    *np = p;
+    return a;
+}
+
+/* An optional integer field of the options table at index 3. */
+static int sched_opt_int(lua_State *L, const char *name, lua_Integer *out)
+{
+    int set = 0;
+    if (lua_getfield(L, 3, name) != LUA_TNIL) {
+        int isint;
+        *out = lua_tointegerx(L, -1, &isint);
+        if (!isint)
+            luaL_error(L, "option %s: expected an integer", name);
+        set = 1;
+    }
+    lua_pop(L, 1);
+    return set;
+}
+
+/* objective, max_staff and the limits; 0, or 1 after pushing a failure. */
+static int sched_options_arg(lua_State *L, svcm_schedule_options *o)
+{
+    svcm_schedule_options_init(o);
+    if (lua_isnoneornil(L, 3))
+        return 0;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_getfield(L, 3, "objective");
+    const char *obj = lua_isnil(L, -1) ? "min_cost" : luaL_checkstring(L, -1);
+    int bad = strcmp(obj, "min_cost") != 0 && strcmp(obj, "min_abs_diff") != 0;
+    o->objective = strcmp(obj, "min_abs_diff") == 0 ? SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF
+                                                    : SVCM_SCHEDULE_OBJECTIVE_MIN_COST;
+    lua_pop(L, 1);
+    if (bad)
+        return fail_field(L, SVCM_EINVAL, "objective",
+                          "objective must be 'min_cost' or 'min_abs_diff'") > 0;
+    lua_Integer v;
+    if (sched_opt_int(L, "max_staff", &v)) {
+        if (v < 0 || v >= (lua_Integer)UINT32_MAX)
+            return fail_field(L, SVCM_EINVAL, "max_staff", "max_staff must be >= 0") > 0;
+        o->max_staff = (uint32_t)v;
+    }
+    if (sched_opt_int(L, "max_nodes", &v))
+        o->max_nodes = v < 0 ? 0 : (uint64_t)v;
+    if (sched_opt_int(L, "max_pivots", &v))
+        o->max_pivots = v < 0 ? 0 : (uint64_t)v;
+    lua_getfield(L, 3, "max_seconds");
+    if (!lua_isnil(L, -1))
+        o->max_seconds = luaL_checknumber(L, -1);
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* opts.cost as a userdata of p doubles on the stack, or NULL when absent. */
+static const double *sched_cost_arg(lua_State *L, size_t p)
+{
+    if (lua_isnoneornil(L, 3) || lua_getfield(L, 3, "cost") == LUA_TNIL) {
+        if (!lua_isnoneornil(L, 3))
+            lua_pop(L, 1);
+        return NULL;
+    }
+    luaL_checktype(L, -1, LUA_TTABLE);
+    if ((size_t)luaL_len(L, -1) != p)
+        luaL_error(L, "cost has %d entries for %d patterns", (int)luaL_len(L, -1), (int)p);
+    double *c = lua_newuserdatauv(L, (p + 1) * sizeof *c, 0);
+    for (size_t j = 0; j < p; j++) {
+        lua_geti(L, -2, (lua_Integer)j + 1);
+        int isnum;
+        c[j] = lua_tonumberx(L, -1, &isnum);
+        if (!isnum)
+            luaL_error(L, "cost %d: expected a number", (int)j + 1);
+        lua_pop(L, 1);
+    }
+    return c;
+}
+
+static void sched_push_result(lua_State *L, const svcm_schedule_result *r, const uint32_t *x,
+                              size_t p)
+{
+    static const char *const status[] = {"optimal", "node_limit", "pivot_limit", "time_limit"};
+    lua_createtable(L, 0, 10);
+    lua_pushnumber(L, r->objective);
+    lua_setfield(L, -2, "cost");
+    lua_createtable(L, (int)p, 0);
+    for (size_t j = 0; j < p; j++) {
+        lua_pushinteger(L, (lua_Integer)x[j]);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    lua_setfield(L, -2, "counts");
+    const double nums[] = {r->gap, r->bound, r->lp_bound};
+    const char *const names[] = {"gap", "bound", "lp_bound"};
+    for (int k = 0; k < 3; k++) {
+        lua_pushnumber(L, nums[k]);
+        lua_setfield(L, -2, names[k]);
+    }
+    lua_pushboolean(L, r->status == SVCM_SCHEDULE_STATUS_OPTIMAL);
+    lua_setfield(L, -2, "optimal");
+    lua_pushstring(L, status[r->status]);
+    lua_setfield(L, -2, "status");
+    const uint64_t ints[] = {r->staff, r->nodes, r->pivots};
+    const char *const inames[] = {"staff", "nodes", "pivots"};
+    for (int k = 0; k < 3; k++) {
+        lua_pushinteger(L, (lua_Integer)ints[k]);
+        lua_setfield(L, -2, inames[k]);
+    }
+}
+
+static int l_schedule_shifts(lua_State *L)
+{
+    size_t t, p;
+    lua_settop(L, 3); /* the options stay at index 3, scratch goes above */
+    const int64_t *req = svcmlua_checkint64s(L, 1, &t);
+    uint32_t *r = lua_newuserdatauv(L, (t + 1) * sizeof *r, 0);
+    for (size_t k = 0; k < t; k++) {
+        if (req[k] < 0 || req[k] > (int64_t)UINT32_MAX)
+            return sched_fail_at(L, k, "required", "required staff must be >= 0");
+        r[k] = (uint32_t)req[k];
+    }
+    const uint8_t *a = sched_coverage_arg(L, t, &p);
+    svcm_schedule_options o;
+    if (sched_options_arg(L, &o))
+        return 3;
+    const double *cost = sched_cost_arg(L, p);
+    uint32_t *x = lua_newuserdatauv(L, (p + 1) * sizeof *x, 0);
+    svcm_schedule_result res;
+    svcm_error err;
+    int rc = svcm_schedule_solve(r, t, a, p, cost, &o, NULL, x, &res, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    sched_push_result(L, &res, x, p);
+    return 1;
 }

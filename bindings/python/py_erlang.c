@@ -109,13 +109,10 @@ static int get_optional(PyObject *obj, const char *name, double *out)
 {
     if (obj == NULL || obj == Py_None)
         return 0;
-    double v = PyFloat_AsDouble(obj);
-    if (v == -1.0 && PyErr_Occurred()) {
+    int rc = svcmpy_as_double(obj, out);
+    if (rc > 0)
         PyErr_Format(PyExc_TypeError, "%s: expected a number or None", name);
-        return -1;
-    }
-    *out = v;
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 /* A = calls * aht / interval; 0, or -1 with the svcm exception set. */
@@ -526,13 +523,12 @@ static int counts_from_mapping(PyObject *map, svcm_contact_counts *c, Py_ssize_t
             PyErr_Format(PyExc_TypeError, "unknown count '%s'", name);
             return -1;
         }
-        double v = PyFloat_AsDouble(value);
-        if (v == -1.0 && PyErr_Occurred()) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_TypeError, "count '%s': expected a number", name);
+        int rc = svcmpy_as_double(value, count_slot(c, i));
+        if (rc != 0) {
+            if (rc > 0)
+                PyErr_Format(PyExc_TypeError, "count '%s': expected a number", name);
             return -1;
         }
-        *count_slot(c, i) = v;
     }
     return 0;
 }
@@ -659,8 +655,311 @@ static PyObject *py_contact_counts_sum(PyObject *module, PyObject *arg)
     return d;
 }
 
+/* ------------------------------------------------------------ Erlang A,
+ * Erlang B inverse, fractional agents, reverse calculation (0.2) */
+
+/* An Erlang A result as a types.SimpleNamespace (a plain attribute
+ * record that pickles and compares by value). */
+static PyObject *make_erlang_a(const svcm_erlang_a_result *r)
+{
+    PyObject *types = PyImport_ImportModule("types");
+    if (types == NULL)
+        return NULL;
+    PyObject *ns_type = PyObject_GetAttrString(types, "SimpleNamespace");
+    Py_DECREF(types);
+    if (ns_type == NULL)
+        return NULL;
+    PyObject *kw = Py_BuildValue(
+        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
+        "staff", (unsigned long)r->staff, "traffic", r->traffic, "p_wait", r->p_wait,
+        "p_abandon", r->p_abandon, "service_level", r->service_level, "sl_virtual",
+        r->sl_virtual, "asa", r->asa_s, "wait_all", r->wait_all_s, "occupancy", r->occupancy);
+    PyObject *ns = NULL;
+    if (kw != NULL) {
+        PyObject *empty = PyTuple_New(0);
+        if (empty != NULL)
+            ns = PyObject_Call(ns_type, empty, kw);
+        Py_XDECREF(empty);
+        Py_DECREF(kw);
+    }
+    Py_DECREF(ns_type);
+    return ns;
+}
+
+PyDoc_STRVAR(erlang_a_doc,
+"erlang_a(calls, aht_s, interval_s, agents, patience_s, target_s=20.0, *,\n"
+"         shrinkage=0.0) -> types.SimpleNamespace\n\n"
+"Erlang A (M/M/N+M): what `agents` achieve when callers abandon after an\n"
+"exponential patience with mean patience_s seconds. Attributes: agents,\n"
+"staff (after shrinkage), traffic, p_wait, p_abandon, service_level\n"
+"(answered within target_s / offered), sl_virtual (would-be wait <=\n"
+"target_s / offered), asa (mean wait of answered calls, s), wait_all (mean\n"
+"wait of all calls, abandoned ones included, s) and occupancy.");
+static PyObject *py_erlang_a(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", "patience_s",
+                             "target_s", "shrinkage", NULL};
+    double calls, aht, interval, patience, target_s = 20.0, shrinkage = 0.0, a = 0.0;
+    PyObject *nobj;
+    uint32_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddOd|d$d:erlang_a", kwlist, &calls, &aht,
+                                     &interval, &nobj, &patience, &target_s, &shrinkage) ||
+        get_agents(module, nobj, &n) < 0 || traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_erlang_a_options o;
+    svcm_erlang_a_options_init(&o);
+    o.target_answer_s = target_s;
+    o.shrinkage = shrinkage;
+    svcm_erlang_a_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_a_eval(a, aht, patience, n, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_erlang_a(&r);
+}
+
+/* Erlang A options from keyword values; Nones keep the defaults. */
+static int fill_a_options(PyObject *module, svcm_erlang_a_options *o, double target_s,
+                          double target_sl, PyObject *max_abandon, PyObject *max_occ,
+                          PyObject *max_asa, double shrinkage, PyObject *max_agents)
+{
+    svcm_erlang_a_options_init(o);
+    o->target_answer_s = target_s;
+    o->target_sl = target_sl;
+    o->shrinkage = shrinkage;
+    if (get_optional(max_abandon, "max_abandon", &o->max_abandon) < 0 ||
+        get_optional(max_occ, "max_occupancy", &o->max_occupancy) < 0 ||
+        get_optional(max_asa, "max_asa_s", &o->max_asa_s) < 0)
+        return -1;
+    if (max_agents != NULL && max_agents != Py_None) {
+        uint32_t m;
+        if (get_count(module, max_agents, "max_agents", &m) < 0)
+            return -1;
+        o->max_agents = m;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(agents_needed_a_doc,
+"agents_needed_a(calls, aht_s, interval_s, patience_s, target_sl, target_s,\n"
+"                max_abandon=None, *, max_occupancy=None, max_asa_s=None,\n"
+"                max_agents=None) -> int\n\n"
+"Erlang A staffing: the least agents that answer target_sl of the calls\n"
+"within target_s seconds and, when given, keep P(abandon) <= max_abandon,\n"
+"occupancy <= max_occupancy and the answered calls' ASA <= max_asa_s.\n"
+"Raises svcm.OutOfRange when no count up to max_agents does.");
+static PyObject *py_agents_needed_a(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls",       "aht_s",         "interval_s", "patience_s",
+                             "target_sl",   "target_s",      "max_abandon", "max_occupancy",
+                             "max_asa_s",   "max_agents",    NULL};
+    double calls, aht, interval, patience, target_sl, target_s, a = 0.0;
+    PyObject *max_ab = NULL, *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddddd|O$OOO:agents_needed_a", kwlist, &calls,
+                                     &aht, &interval, &patience, &target_sl, &target_s,
+                                     &max_ab, &max_occ, &max_asa, &max_agents))
+        return NULL;
+    svcm_erlang_a_options o;
+    if (fill_a_options(module, &o, target_s, target_sl, max_ab, max_occ, max_asa, 0.0,
+                       max_agents) < 0 ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_erlang_a_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_a_staff(a, aht, patience, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromUnsignedLong(r.agents);
+}
+
+PyDoc_STRVAR(staffing_a_doc,
+"staffing_a(calls, aht_s, interval_s, patience_s, target_s=20.0,\n"
+"           target_sl=0.8, *, max_abandon=None, max_occupancy=None,\n"
+"           max_asa_s=None, shrinkage=0.0, staff=None, max_agents=None)\n"
+"           -> types.SimpleNamespace\n\n"
+"Erlang A staffing with its result (attributes as erlang_a). With\n"
+"staff=S, the reverse calculation: what S scheduled staff achieve, with\n"
+"floor(S * (1 - shrinkage)) agents on the phones (exact for decimals).");
+static PyObject *py_staffing_a(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls",     "aht_s",       "interval_s",    "patience_s",
+                             "target_s",  "target_sl",   "max_abandon",   "max_occupancy",
+                             "max_asa_s", "shrinkage",   "staff",         "max_agents",
+                             NULL};
+    double calls, aht, interval, patience, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0;
+    double a = 0.0;
+    PyObject *max_ab = NULL, *max_occ = NULL, *max_asa = NULL, *staff = NULL,
+             *max_agents = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddd|dd$OOOdOO:staffing_a", kwlist, &calls,
+                                     &aht, &interval, &patience, &target_s, &target_sl,
+                                     &max_ab, &max_occ, &max_asa, &shrinkage, &staff,
+                                     &max_agents))
+        return NULL;
+    svcm_erlang_a_options o;
+    uint32_t s = 0;
+    int reverse = staff != NULL && staff != Py_None;
+    if (fill_a_options(module, &o, target_s, target_sl, max_ab, max_occ, max_asa, shrinkage,
+                       max_agents) < 0 ||
+        (reverse && get_count(module, staff, "staff", &s) < 0) ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_erlang_a_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = reverse ? svcm_erlang_a_eval_staff(a, aht, patience, s, &o, &r, &err)
+                 : svcm_erlang_a_staff(a, aht, patience, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_erlang_a(&r);
+}
+
+PyDoc_STRVAR(eval_staff_doc,
+"eval_staff(calls, aht_s, interval_s, staff, target_s=20.0, *,\n"
+"           shrinkage=0.0) -> svcm.Staffing\n\n"
+"Reverse calculation under Erlang C: what `staff` scheduled people\n"
+"achieve, with floor(staff * (1 - shrinkage)) agents on the phones.");
+static PyObject *py_eval_staff(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls", "aht_s", "interval_s", "staff", "target_s",
+                             "shrinkage", NULL};
+    double calls, aht, interval, target_s = 20.0, shrinkage = 0.0, a = 0.0;
+    PyObject *sobj;
+    uint32_t s;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddO|d$d:eval_staff", kwlist, &calls, &aht,
+                                     &interval, &sobj, &target_s, &shrinkage) ||
+        get_count(module, sobj, "staff", &s) < 0 ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_erlang_options o;
+    svcm_erlang_options_init(&o);
+    o.target_answer_s = target_s;
+    o.shrinkage = shrinkage;
+    svcm_erlang_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_eval_staff(a, aht, s, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_staffing(module, &r);
+}
+
+PyDoc_STRVAR(agents_from_staff_doc,
+"agents_from_staff(staff: int, shrinkage: float) -> int\n\n"
+"Agents on the phones that `staff` scheduled people give:\n"
+"floor(staff * (1 - shrinkage)), exact for decimal shrinkage.");
+static PyObject *py_agents_from_staff(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"staff", "shrinkage", NULL};
+    PyObject *sobj;
+    double shrinkage;
+    uint32_t s, out = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od:agents_from_staff", kwlist, &sobj,
+                                     &shrinkage) ||
+        get_count(module, sobj, "staff", &s) < 0)
+        return NULL;
+    svcm_error err;
+    int rc = svcm_erlang_agents_from_staff(s, shrinkage, &out, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromUnsignedLong(out);
+}
+
+PyDoc_STRVAR(erlang_b_capacity_doc,
+"erlang_b_capacity(trunks: int, blocking: float) -> float\n\n"
+"The traffic in Erlangs that `trunks` carry at the given blocking\n"
+"probability: the root A of Erlang B(trunks, A) = blocking.");
+static PyObject *py_erlang_b_capacity(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"trunks", "blocking", NULL};
+    PyObject *nobj;
+    double blocking, out = 0.0;
+    uint32_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od:erlang_b_capacity", kwlist, &nobj,
+                                     &blocking) ||
+        get_count(module, nobj, "trunks", &n) < 0)
+        return NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_b_capacity(n, blocking, &out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(out);
+}
+
+PyDoc_STRVAR(erlang_b_trunks_doc,
+"erlang_b_trunks(traffic_erlangs: float, blocking: float) -> int\n\n"
+"The least number of trunks whose Erlang B blocking is <= blocking.");
+static PyObject *py_erlang_b_trunks(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"traffic_erlangs", "blocking", NULL};
+    double a, blocking;
+    uint32_t out = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dd:erlang_b_trunks", kwlist, &a, &blocking))
+        return NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_b_trunks(a, blocking, &out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromUnsignedLong(out);
+}
+
+/* erlang_b_frac / erlang_c_frac share everything but the C call. */
+static PyObject *erlang_frac(PyObject *module, PyObject *args, PyObject *kw, int which_c)
+{
+    static char *kwlist[] = {"traffic_erlangs", "agents", NULL};
+    double a, x, out = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, which_c ? "dd:erlang_c_frac" : "dd:erlang_b_frac",
+                                     kwlist, &a, &x))
+        return NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = which_c ? svcm_erlang_c_frac(a, x, &out, &err) : svcm_erlang_b_frac(a, x, &out, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyFloat_FromDouble(out);
+}
+
+PyDoc_STRVAR(erlang_b_frac_doc,
+"erlang_b_frac(traffic_erlangs: float, agents: float) -> float\n\n"
+"Erlang B for a real number of servers (Jagerman's analytic continuation\n"
+"through the incomplete gamma function); integers give erlang_b exactly.");
+static PyObject *py_erlang_b_frac(PyObject *module, PyObject *args, PyObject *kw)
+{
+    return erlang_frac(module, args, kw, 0);
+}
+
+PyDoc_STRVAR(erlang_c_frac_doc,
+"erlang_c_frac(traffic_erlangs: float, agents: float) -> float\n\n"
+"Erlang C for a real number of agents, from erlang_b_frac; integers give\n"
+"erlang_c exactly.");
+static PyObject *py_erlang_c_frac(PyObject *module, PyObject *args, PyObject *kw)
+{
+    return erlang_frac(module, args, kw, 1);
+}
+
 #define KW(name, fn, doc) {name, (PyCFunction)(void (*)(void))fn, METH_VARARGS | METH_KEYWORDS, doc}
+/* Shift scheduling, defined at the end of the file. */
+static PyObject *py_schedule_shifts(PyObject *module, PyObject *args, PyObject *kw);
+extern const char svcmpy_schedule_shifts_doc[];
 static PyMethodDef erlang_methods[] = {
+    KW("schedule_shifts", py_schedule_shifts, svcmpy_schedule_shifts_doc),
     KW("erlang_b", py_erlang_b, erlang_b_doc),
     KW("erlang_c", py_erlang_c, erlang_c_doc),
     KW("traffic_erlangs", py_traffic, traffic_doc),
@@ -674,6 +973,15 @@ static PyMethodDef erlang_methods[] = {
     KW("contact_centre", py_contact_metrics, contact_metrics_doc),
     {"contact_metrics_batch", py_contact_metrics_batch, METH_O, contact_metrics_batch_doc},
     {"contact_counts_sum", py_contact_counts_sum, METH_O, contact_counts_sum_doc},
+    KW("erlang_a", py_erlang_a, erlang_a_doc),
+    KW("agents_needed_a", py_agents_needed_a, agents_needed_a_doc),
+    KW("staffing_a", py_staffing_a, staffing_a_doc),
+    KW("eval_staff", py_eval_staff, eval_staff_doc),
+    KW("agents_from_staff", py_agents_from_staff, agents_from_staff_doc),
+    KW("erlang_b_capacity", py_erlang_b_capacity, erlang_b_capacity_doc),
+    KW("erlang_b_trunks", py_erlang_b_trunks, erlang_b_trunks_doc),
+    KW("erlang_b_frac", py_erlang_b_frac, erlang_b_frac_doc),
+    KW("erlang_c_frac", py_erlang_c_frac, erlang_c_frac_doc),
     {NULL, NULL, 0, NULL},
 };
 #undef KW
@@ -700,4 +1008,236 @@ int svcmpy_init_erlang(PyObject *module)
     if (tuple == NULL)
         return -1;
     return svcmpy_engine_set(module, SVCMPY_ERLANG, tuple);
+}
+
+/* ------------------------------------------------------ shift scheduling
+ * (schedule.h, 0.2): svcm.schedule_shifts. */
+
+/* Required staff: a 1-D buffer or sequence of ints in [0, UINT32_MAX]
+ * (svcm checks the tighter limit). PyMem_Malloc'ed array or NULL. */
+static uint32_t *sched_required(PyObject *module, PyObject *obj, size_t *n)
+{
+    svcmpy_array arr = {0};
+    if (svcmpy_int64s(obj, &arr, "required") < 0)
+        return NULL;
+    const int64_t *v = arr.data;
+    uint32_t *out = PyMem_Malloc((size_t)(arr.n > 0 ? arr.n : 1) * sizeof *out);
+    for (Py_ssize_t t = 0; out != NULL && t < arr.n; t++) {
+        if (v[t] < 0 || v[t] > (int64_t)UINT32_MAX) {
+            PyMem_Free(out);
+            out = NULL;
+            svcm_error err;
+            svcm_error_clear(&err);
+            err.code = SVCM_EINVAL;
+            err.index = (size_t)t;
+            err.field = "required";
+            snprintf(err.message, sizeof err.message, "required staff must be >= 0");
+            svcmpy_raise(module, SVCM_EINVAL, &err);
+        }
+        else
+            out[t] = (uint32_t)v[t];
+    }
+    if (out == NULL && !PyErr_Occurred())
+        PyErr_NoMemory();
+    *n = (size_t)arr.n;
+    svcmpy_array_release(&arr);
+    return out;
+}
+
+/* One coverage row into a[0..t): values outside 0..255 become 255, so
+ * that svcm reports every value other than 0 and 1 with the pattern's index. */
+static int sched_row(PyObject *row, size_t j, size_t t, uint8_t *a)
+{
+    svcmpy_array arr = {0};
+    if (svcmpy_int64s(row, &arr, "coverage") < 0)
+        return -1;
+    int ok = (size_t)arr.n == t;
+    if (!ok)
+        PyErr_Format(PyExc_ValueError,
+                     "coverage: pattern %zu has %zd periods, required has %zu", j, arr.n, t);
+    const int64_t *v = arr.data;
+    for (size_t k = 0; ok && k < t; k++)
+        a[k] = v[k] >= 0 && v[k] <= 255 ? (uint8_t)v[k] : 255;
+    svcmpy_array_release(&arr);
+    return ok ? 0 : -1;
+}
+
+/* Coverage: a sequence of rows, or a 2-D buffer (read through
+ * memoryview.tolist()). PyMem_Malloc'ed P x T bytes or NULL. */
+static uint8_t *sched_coverage(PyObject *obj, size_t t, size_t *np)
+{
+    PyObject *rows = NULL;
+    if (PyObject_CheckBuffer(obj)) {
+        PyObject *mv = PyMemoryView_FromObject(obj);
+        rows = mv ? PyObject_CallMethod(mv, "tolist", NULL) : NULL;
+        Py_XDECREF(mv);
+        if (rows == NULL)
+            return NULL;
+        Py_SETREF(rows, svcmpy_snapshot(rows, "coverage: expected rows of 0/1"));
+    }
+    else
+        rows = svcmpy_snapshot(obj, "coverage: expected a sequence of 0/1 rows");
+    if (rows == NULL)
+        return NULL;
+    size_t p = (size_t)PyTuple_GET_SIZE(rows);
+    uint8_t *a = t > 0 && p > SIZE_MAX / t ? NULL : PyMem_Malloc(p * t + 1);
+    if (a == NULL)
+        PyErr_NoMemory();
+    for (size_t j = 0; a != NULL && j < p; j++)
+        if (sched_row(PyTuple_GET_ITEM(rows, (Py_ssize_t)j), j, t, a + j * t) < 0) {
+            PyMem_Free(a);
+            a = NULL;
+        }
+    Py_DECREF(rows);
+    *np = p;
+    return a;
+}
+
+/* objective, max_staff and the limits into *o; 0 or -1 with an exception. */
+static int sched_options(PyObject *module, const char *objective, PyObject *max_staff,
+                         PyObject *max_nodes, PyObject *max_pivots, PyObject *max_seconds,
+                         svcm_schedule_options *o)
+{
+    svcm_schedule_options_init(o);
+    if (strcmp(objective, "min_cost") == 0)
+        o->objective = SVCM_SCHEDULE_OBJECTIVE_MIN_COST;
+    else if (strcmp(objective, "min_abs_diff") == 0)
+        o->objective = SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF;
+    else {
+        raise_field(module, SVCM_EINVAL, "objective",
+                    "objective must be 'min_cost' or 'min_abs_diff'");
+        return -1;
+    }
+    uint32_t v32;
+    if (max_staff != Py_None) {
+        if (get_count(module, max_staff, "max_staff", &v32) < 0)
+            return -1;
+        o->max_staff = v32;
+    }
+    PyObject *lim[2] = {max_nodes, max_pivots};
+    uint64_t *dst[2] = {&o->max_nodes, &o->max_pivots};
+    const char *names[2] = {"max_nodes", "max_pivots"};
+    for (int k = 0; k < 2; k++) {
+        if (lim[k] == Py_None)
+            continue;
+        int64_t v;
+        int rc = svcmpy_as_int64(lim[k], &v);
+        if (rc > 0 || (rc == 0 && v < 0))
+            raise_field(module, SVCM_EINVAL, names[k], "limit must be an int >= 1");
+        if (rc != 0 || v < 0)
+            return -1;
+        *dst[k] = (uint64_t)v;
+    }
+    return get_optional(max_seconds, "max_seconds", &o->max_seconds);
+}
+
+/* The answer as types.SimpleNamespace. */
+static PyObject *sched_result(const svcm_schedule_result *r, const uint32_t *x, size_t p)
+{
+    PyObject *counts = PyList_New((Py_ssize_t)p);
+    for (size_t j = 0; counts != NULL && j < p; j++) {
+        PyObject *v = PyLong_FromUnsignedLong(x[j]);
+        if (v == NULL)
+            Py_CLEAR(counts);
+        else
+            PyList_SET_ITEM(counts, (Py_ssize_t)j, v);
+    }
+    static const char *const status[] = {"optimal", "node_limit", "pivot_limit", "time_limit"};
+    PyObject *types = counts ? PyImport_ImportModule("types") : NULL;
+    PyObject *ns_type = types ? PyObject_GetAttrString(types, "SimpleNamespace") : NULL;
+    PyObject *kw = ns_type ? Py_BuildValue(
+        "{s:d,s:O,s:d,s:d,s:d,s:O,s:s,s:K,s:K,s:K}", "cost", r->objective, "counts", counts,
+        "gap", r->gap, "bound", r->bound, "lp_bound", r->lp_bound, "optimal",
+        r->status == SVCM_SCHEDULE_STATUS_OPTIMAL ? Py_True : Py_False, "status",
+        status[r->status], "staff", (unsigned long long)r->staff, "nodes",
+        (unsigned long long)r->nodes, "pivots", (unsigned long long)r->pivots) : NULL;
+    PyObject *empty = kw ? PyTuple_New(0) : NULL;
+    PyObject *ns = empty ? PyObject_Call(ns_type, empty, kw) : NULL;
+    Py_XDECREF(empty);
+    Py_XDECREF(kw);
+    Py_XDECREF(ns_type);
+    Py_XDECREF(types);
+    Py_XDECREF(counts);
+    return ns;
+}
+
+/* Inputs read from Python, released by sched_free. */
+typedef struct sched_in {
+    uint32_t *r;
+    uint8_t *a;
+    svcmpy_array cost;
+    uint32_t *x;
+    size_t t, p;
+} sched_in;
+
+static void sched_free(sched_in *in)
+{
+    PyMem_Free(in->r);
+    PyMem_Free(in->a);
+    PyMem_Free(in->x);
+    svcmpy_array_release(&in->cost);
+}
+
+static int sched_read(PyObject *module, PyObject *req, PyObject *cov, PyObject *cost,
+                      sched_in *in)
+{
+    if ((in->r = sched_required(module, req, &in->t)) == NULL ||
+        (in->a = sched_coverage(cov, in->t, &in->p)) == NULL)
+        return -1;
+    if (cost != Py_None) {
+        if (svcmpy_doubles(cost, &in->cost, "cost") < 0)
+            return -1;
+        if ((size_t)in->cost.n != in->p) {
+            PyErr_Format(PyExc_ValueError, "cost: %zd costs for %zu patterns", in->cost.n,
+                         in->p);
+            return -1;
+        }
+    }
+    in->x = PyMem_Malloc((in->p > 0 ? in->p : 1) * sizeof *in->x);
+    if (in->x == NULL)
+        PyErr_NoMemory();
+    return in->x ? 0 : -1;
+}
+
+const char svcmpy_schedule_shifts_doc[] =
+"schedule_shifts(required, coverage, cost=None, objective='min_cost',\n"
+"                max_staff=None, *, max_nodes=None, max_pivots=None,\n"
+"                max_seconds=None) -> types.SimpleNamespace\n\n"
+"Agents per shift pattern by branch and bound. required: agents needed per\n"
+"period (ints >= 0); coverage: one 0/1 row per pattern over those periods\n"
+"(sequence of rows or a 2-D buffer); cost: per-agent cost of each pattern\n"
+"(default 1). objective 'min_cost': cheapest counts covering every period;\n"
+"'min_abs_diff': least sum |coverage - required|, head count <= max_staff.\n"
+"Attributes: cost (objective value), counts, gap, bound, lp_bound, optimal,\n"
+"status ('optimal', 'node_limit', 'pivot_limit', 'time_limit'), staff,\n"
+"nodes, pivots. A limit gives a feasible answer with optimal False.";
+
+static PyObject *py_schedule_shifts(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"required", "coverage", "cost", "objective", "max_staff",
+                             "max_nodes", "max_pivots", "max_seconds", NULL};
+    PyObject *req, *cov, *cost = Py_None, *max_staff = Py_None, *max_nodes = Py_None,
+                         *max_pivots = Py_None, *max_seconds = Py_None;
+    const char *objective = "min_cost";
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|OsO$OOO:schedule_shifts", kwlist, &req,
+                                     &cov, &cost, &objective, &max_staff, &max_nodes,
+                                     &max_pivots, &max_seconds))
+        return NULL;
+    svcm_schedule_options o;
+    if (sched_options(module, objective, max_staff, max_nodes, max_pivots, max_seconds, &o) < 0)
+        return NULL;
+    sched_in in = {0};
+    PyObject *out = NULL;
+    if (sched_read(module, req, cov, cost, &in) == 0) {
+        svcm_schedule_result r;
+        svcm_error err;
+        int rc;
+        const double *c = cost == Py_None ? NULL : in.cost.data;
+        Py_BEGIN_ALLOW_THREADS
+        rc = svcm_schedule_solve(in.r, in.t, in.a, in.p, c, &o, NULL, in.x, &r, &err);
+        Py_END_ALLOW_THREADS
+        out = rc == SVCM_OK ? sched_result(&r, in.x, in.p) : svcmpy_raise(module, rc, &err);
+    }
+    sched_free(&in);
+    return out;
 }

@@ -165,9 +165,18 @@ SVCM_API int svcm_erlang_asa(double traffic, double aht_s, uint32_t agents,
 /**
  * @brief Scheduled staff needed to keep @p agents on the phones when a
  *        fraction @p shrinkage of paid time is lost (breaks, training,
- *        absence): staff = ceil(agents / (1 - shrinkage)). Quotients within
- *        1e-9 (relative) of an integer count as that integer, so that
- *        14 / (1 - 0.3) gives 20, not 21.
+ *        absence): staff = ceil(agents / (1 - shrinkage)), computed exactly.
+ *
+ * Shrinkage is a decimal to the user, so a double that is the nearest
+ * double to a fraction k / 10^9 (at most nine decimals, as 0.3 or 0.125) is
+ * read as exactly k / 10^9 and the quotient is taken in integer arithmetic:
+ * ceil(14 / (1 - 0.3)) = 20, ceil(21 / (1 - 0.3)) = 30 and
+ * ceil(9 / (1 - 0.1)) = 10 (the binary value of 0.1 is slightly above 0.1
+ * and would give 11). Any other double is used
+ * at its exact binary value, with the comparison done by a fused
+ * multiply-add (no rounding error decides the result).
+ *
+ * (Since 0.2; in 0.1 quotients within 1e-9 of an integer counted as it.)
  * @param agents agents needed on the phones.
  * @param shrinkage fraction in [0, 1).
  * @param[out] out receives the staff count.
@@ -248,6 +257,255 @@ SVCM_API int svcm_erlang_staff(double traffic, double aht_s,
 SVCM_API int svcm_erlang_staff_batch(const double *traffic, const double *aht_s,
                                      size_t n, const svcm_erlang_options *opts,
                                      svcm_erlang_result *out, svcm_error *err);
+
+/* ------------------------------------------------------------------------
+ * Erlang B inverse, fractional agents, exact shrinkage (erlang.c)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * @brief Trunks needed: the least N with Erlang B(N, A) <= @p blocking.
+ * @param traffic offered load A in Erlangs, finite and >= 0 (A = 0 needs 1
+ *        trunk, as B(0, A) = 1 by definition and B(1, 0) = 0).
+ * @param blocking target blocking probability in (0, 1] (1 needs 0 trunks).
+ * @param[out] out receives N.
+ * @param[out] err optional detail (field "traffic", "blocking" or "out").
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain or NULL out;
+ *         SVCM_ERANGE if more than SVCM_ERLANG_MAX_AGENTS trunks are needed.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_b_trunks(double traffic, double blocking, uint32_t *out,
+                                  svcm_error *err);
+
+/**
+ * @brief Capacity of a trunk group: the traffic A in Erlangs that @p trunks
+ *        carry at blocking @p blocking, i.e. the root of B(N, A) = p.
+ *        B(N, A) increases strictly with A from 0 to 1, so the root is
+ *        unique; it is found by Newton's method on a bracket [0, N / (1 - p)]
+ *        that bisection keeps valid (B(N, A) >= 1 - N / A bounds the top).
+ * @param trunks N, 1 <= N <= SVCM_ERLANG_MAX_AGENTS.
+ * @param blocking target p in (0, 1).
+ * @param[out] out receives A (relative accuracy about 1e-13).
+ * @param[out] err optional detail (field "trunks", "blocking" or "out").
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_b_capacity(uint32_t trunks, double blocking, double *out,
+                                    svcm_error *err);
+
+/**
+ * @brief Erlang B for a real number of servers x >= 0: the analytic
+ *        continuation 1/B(x, A) = A integral_0^inf e^(-A t) (1 + t)^x dt
+ *        (Jagerman, "Some properties of the Erlang loss function", Bell
+ *        System Technical Journal 53, 1974), evaluated as
+ *        1/B(f, A) = e^A A^-f Gamma(f + 1, A) for the fractional part f
+ *        (series or continued fraction for the incomplete gamma function)
+ *        and then the usual recursion up to x. Integer x gives exactly
+ *        svcm_erlang_b(); B decreases strictly in x (the integrand grows
+ *        with x). Chosen over linear interpolation between floor(x) and
+ *        ceil(x) because it is smooth in x and is the function that the
+ *        integer formula is a sample of.
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param agents x, finite, 0 <= x <= SVCM_ERLANG_MAX_AGENTS.
+ * @param[out] out receives B(x, A) in [0, 1].
+ * @param[out] err optional detail (field "traffic", "agents" or "out").
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_b_frac(double traffic, double agents, double *out,
+                                svcm_error *err);
+
+/**
+ * @brief Erlang C for a real number of agents x > 0:
+ *        C = x B / (x - A (1 - B)) with B = svcm_erlang_b_frac(); 1 when
+ *        x <= A. Integer x gives exactly svcm_erlang_c().
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param agents x, finite, 0 < x <= SVCM_ERLANG_MAX_AGENTS.
+ * @param[out] out receives C(x, A) in [0, 1].
+ * @param[out] err optional detail (field "traffic", "agents" or "out").
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_c_frac(double traffic, double agents, double *out,
+                                svcm_error *err);
+
+/**
+ * @brief Agents on the phones that @p staff scheduled people give after
+ *        shrinkage: the largest a with a <= staff (1 - shrinkage), computed
+ *        exactly (the reverse of svcm_erlang_staff_with_shrinkage(); see
+ *        there for how the shrinkage value is read).
+ * @param staff scheduled staff.
+ * @param shrinkage fraction in [0, 1).
+ * @param[out] out receives the agent count (10 staff at 30% give 7).
+ * @param[out] err optional detail (field "shrinkage" or "out").
+ * @return SVCM_OK; SVCM_EINVAL for shrinkage outside [0, 1) or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_agents_from_staff(uint32_t staff, double shrinkage,
+                                           uint32_t *out, svcm_error *err);
+
+/**
+ * @brief Reverse calculation: what @p staff scheduled people achieve.
+ *        svcm_erlang_eval() with agents = svcm_erlang_agents_from_staff(
+ *        staff, opts->shrinkage); out->staff is @p staff.
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param staff scheduled staff; at least one agent must remain after
+ *        shrinkage.
+ * @param opts options (NULL means the defaults).
+ * @param[out] out the result.
+ * @param[out] err optional detail naming the bad field ("staff" when no
+ *             agent remains).
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options,
+ *         no agent left after shrinkage or NULL out.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff,
+                                    const svcm_erlang_options *opts,
+                                    svcm_erlang_result *out, svcm_error *err);
+
+/* ------------------------------------------------------------------------
+ * Erlang A: M/M/N+M, callers who abandon (erlang_a.c)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * @brief What N agents achieve when callers abandon (Erlang A, M/M/N+M:
+ *        Poisson arrivals, exponential handle times with mean aht_s,
+ *        exponential patience with mean patience_s; Palm 1943). See
+ *        svcm_erlang_a_eval().
+ *
+ * "Offered" means every arrival. Two service levels and two waits are given
+ * because tools differ: @c service_level counts the calls answered within T
+ * (abandoned calls count against), @c sl_virtual counts the calls whose
+ * would-be wait (the wait they would have had with unlimited patience) is at
+ * most T; @c asa_s averages the wait of answered calls only, @c wait_all_s
+ * that of all calls, abandoned ones up to the moment they hang up (some
+ * tools call this ASA).
+ */
+typedef struct svcm_erlang_a_result {
+    uint32_t agents;      /**< agents on the phones, N */
+    uint32_t staff;       /**< scheduled staff after shrinkage */
+    double traffic;       /**< offered load A in Erlangs */
+    double p_wait;        /**< probability that an arrival has to wait */
+    double p_abandon;     /**< probability that an arrival abandons */
+    double service_level; /**< P(answered within T): answered within T / offered */
+    double sl_virtual;    /**< P(would-be wait <= T) over offered calls */
+    double asa_s;         /**< mean wait of the answered calls, seconds */
+    double wait_all_s;    /**< mean wait of all calls, abandoned ones included, seconds */
+    double occupancy;     /**< A (1 - p_abandon) / N */
+} svcm_erlang_a_result;
+
+/**
+ * @brief Goals and limits for Erlang A staffing; fill with
+ *        svcm_erlang_a_options_init() first.
+ */
+typedef struct svcm_erlang_a_options {
+    double target_answer_s; /**< service-level answer time T, >= 0 (default 20) */
+    double target_sl;       /**< goal for service_level in [0, 1); 0: none (default 0.8) */
+    double max_occupancy;   /**< occupancy cap in (0, 1]; 1: none (default 1) */
+    double max_asa_s;       /**< goal for asa_s (answered calls), > 0; INFINITY: none (default) */
+    double max_abandon;     /**< cap on p_abandon in [0, 1]; 1: none (default 1) */
+    double shrinkage;       /**< fraction of paid time off the phones, [0, 1) (default 0) */
+    uint32_t max_agents;    /**< search limit, 1..SVCM_ERLANG_MAX_AGENTS (default 1,000,000) */
+} svcm_erlang_a_options;
+
+/**
+ * @brief Fill @p opts with the defaults: 80% answered within 20 s, no
+ *        occupancy, ASA or abandonment cap, no shrinkage, at most 1,000,000
+ *        agents.
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.2
+ */
+SVCM_API void svcm_erlang_a_options_init(svcm_erlang_a_options *opts);
+
+/**
+ * @brief Erlang A measures for N agents.
+ *
+ * Computed from the birth-death chain exactly: Erlang B for the states up
+ * to N, then the queue states N + k, whose weights relative to state N are
+ * a_k = prod_{i<=k} A / (N + i AHT/patience), summed until the rest is below
+ * 1e-17 of the sum, with rescaling so that nothing overflows (tested to
+ * 5,000 Erlangs). The answered-within-T probability uses the closed form of
+ * the would-be wait distribution of Mandelbaum & Zeltyn ("The M/M/n+G
+ * queue: summary of performance measures", 2007), whose incomplete gamma
+ * function is the same kind of sum at traffic A exp(-T / patience). The cost
+ * is O(N + K) where K = max(0, (A - N) patience / AHT) + O(sqrt(A patience /
+ * AHT)); more than 2^27 queue states is SVCM_ERANGE.
+ *
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param patience_s mean patience in seconds, finite and > 0.
+ * @param agents N, 1 <= N <= SVCM_ERLANG_MAX_AGENTS.
+ * @param opts options: target_answer_s and shrinkage are used (NULL means
+ *        the defaults; the goals are not checked here).
+ * @param[out] out the result.
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if the staff count exceeds UINT32_MAX or
+ *         the chain needs more than 2^27 queue states (field "patience_s").
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_a_eval(double traffic, double aht_s, double patience_s,
+                                uint32_t agents, const svcm_erlang_a_options *opts,
+                                svcm_erlang_a_result *out, svcm_error *err);
+
+/**
+ * @brief The smallest N that meets every goal in @p opts under Erlang A:
+ *        service_level >= target_sl, occupancy <= max_occupancy,
+ *        asa_s <= max_asa_s and p_abandon <= max_abandon.
+ *
+ * Erlang A is stable for any N >= 1, so the search starts at 1: it doubles
+ * N until the goals are met and then bisects between the last failing and
+ * the first meeting count. This finds the least N because every goal
+ * improves monotonically with N (more agents never lengthen the wait; the
+ * tests check each measure over a grid of loads and patiences), so the
+ * answer is never above the minimum.
+ *
+ * @param traffic offered load A in Erlangs, finite and >= 0 (A = 0 needs 1).
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param patience_s mean patience in seconds, finite and > 0.
+ * @param opts goals and limits (NULL means the defaults).
+ * @param[out] out the result for the N found (staff includes shrinkage).
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if no N up to max_agents meets the goals
+ *         (out unchanged), the staff count exceeds UINT32_MAX, or an
+ *         evaluation needs more than 2^27 queue states.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_a_staff(double traffic, double aht_s, double patience_s,
+                                 const svcm_erlang_a_options *opts,
+                                 svcm_erlang_a_result *out, svcm_error *err);
+
+/**
+ * @brief Reverse calculation under Erlang A: what @p staff scheduled people
+ *        achieve, i.e. svcm_erlang_a_eval() with agents =
+ *        svcm_erlang_agents_from_staff(staff, opts->shrinkage); out->staff
+ *        is @p staff.
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param patience_s mean patience in seconds, finite and > 0.
+ * @param staff scheduled staff; at least one agent must remain.
+ * @param opts options (NULL means the defaults).
+ * @param[out] out the result.
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL as for svcm_erlang_a_eval() or when no agent
+ *         remains after shrinkage (field "staff"); SVCM_ERANGE as for
+ *         svcm_erlang_a_eval().
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_a_eval_staff(double traffic, double aht_s, double patience_s,
+                                      uint32_t staff, const svcm_erlang_a_options *opts,
+                                      svcm_erlang_a_result *out, svcm_error *err);
 
 /* ------------------------------------------------------------------------
  * Interval metrics (contact.c)

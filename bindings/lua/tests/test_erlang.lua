@@ -170,5 +170,96 @@ test("contact metrics that overflow fail with ERANGE", function()
   assert(r.abandon_rate_excl_short == 0)
 end)
 
+test("erlang_a matches pyworkforce's regression values", function()
+  -- pyworkforce (github.com/rodrigo-arenas/pyworkforce), queuing/tests/
+  -- test_abandonment.py: 100 calls / 30 min, AHT 3 min, patience 5 min,
+  -- 14 positions, 20 s: P(wait) 0.14526, P(abandon) 0.013984, SL 0.916792.
+  local r = assert(svcm.erlang_a(100, 180, 1800, 14, 300, 20))
+  near(r.p_wait, 0.14526, 0.5e-5, "p_wait")
+  near(r.p_abandon, 0.013984, 0.5e-6, "p_abandon")
+  near(r.service_level, 0.916792, 0.5e-6, "service_level")
+  near(r.occupancy, 0.704297, 0.5e-6, "occupancy")
+  -- Exponential patience: P(abandon) = mean wait of all callers / patience.
+  near(r.p_abandon, r.wait_all / 300, 1e-15, "little")
+  assert(r.asa > 0 and r.sl_virtual >= r.service_level)
+end)
+
+test("erlang_a with patience = AHT is Poisson occupancy", function()
+  -- theta = mu: the number in system is Poisson(A), P(wait) = P(X >= N).
+  local a, n = 10.0, 12
+  local p, below = math.exp(-a), 0.0
+  for x = 0, n - 1 do below = below + p; p = p * a / (x + 1) end
+  local r = assert(svcm.erlang_a(100, 180, 1800, n, 180))
+  near(r.p_wait, 1 - below, 1e-12, "p_wait")
+end)
+
+test("agents_needed_a is minimal and staffing_a reverses", function()
+  for _, calls in ipairs({20, 100, 1000}) do
+    local n = assert(svcm.agents_needed_a(calls, 240, 1800, 120, 0.8, 20, {max_abandon = 0.02}))
+    local ok = svcm.erlang_a(calls, 240, 1800, n, 120, 20)
+    assert(ok.service_level >= 0.8 and ok.p_abandon <= 0.02)
+    if n > 1 then
+      local less = svcm.erlang_a(calls, 240, 1800, n - 1, 120, 20)
+      assert(less.service_level < 0.8 or less.p_abandon > 0.02)
+    end
+  end
+  local back = assert(svcm.staffing_a(100, 180, 1800, 300, {staff = 21, shrinkage = 0.3}))
+  assert(back.agents == 14 and back.staff == 21)
+  local s = assert(svcm.staffing_a(100, 180, 1800, 300, {shrinkage = 0.3, max_occupancy = 0.85}))
+  assert(s.staff == svcm.staff_with_shrinkage(s.agents, 0.3) and s.occupancy <= 0.85)
+  local r, msg, code = svcm.erlang_a(100, 180, 1800, 14, -1)
+  fails_with("patience_s", r, msg, code)
+  r, msg, code = svcm.staffing_a(100, 180, 1800, 300, {staff = 1, shrinkage = 0.3})
+  fails_with("staff", r, msg, code)
+  r, msg, code = svcm.agents_needed_a(100, 180, 1800, 300, 0.8, 20, {max_abandon = 2})
+  fails_with("max_abandon", r, msg, code)
+end)
+
+test("erlang_b_capacity matches the published Erlang B table", function()
+  -- Erlang B table (ITU-D / Iversen, "Teletraffic Engineering and Network
+  -- Planning"): 10 trunks carry 4.461 E at 1%, 20 trunks 12.031 E.
+  near(svcm.erlang_b_capacity(10, 0.01), 4.461, 0.0005, "10 trunks")
+  near(svcm.erlang_b_capacity(20, 0.01), 12.031, 0.0005, "20 trunks")
+  -- erlang.com: 33.333 Erlangs at 1% need 45 lines.
+  assert(svcm.erlang_b_trunks(1200 / 36, 0.01) == 45)
+  local r, msg, code = svcm.erlang_b_capacity(10, 1.5)
+  fails_with("blocking", r, msg, code)
+  r, msg, code = svcm.erlang_b_trunks(-1, 0.01)
+  fails_with("traffic", r, msg, code)
+end)
+
+test("fractional agents reproduce integers and match mpmath", function()
+  -- mpmath (40 digits): 1/B(9.25, 5) = e^5 5^-9.25 Gamma(10.25, 5).
+  near(svcm.erlang_b_frac(5, 9.25), 0.031606063152709205, 1e-15, "B frac")
+  near(svcm.erlang_c_frac(5, 9.25), 0.066323519399824972, 1e-15, "C frac")
+  for n = 1, 25 do
+    assert(svcm.erlang_b_frac(7.5, n) == svcm.erlang_b(7.5, n))
+    assert(svcm.erlang_c_frac(7.5, n) == svcm.erlang_c(7.5, n))
+  end
+  local r, msg, code = svcm.erlang_c_frac(5, 0)
+  fails_with("agents", r, msg, code)
+end)
+
+test("exact shrinkage and the reverse calculation", function()
+  -- ceil(21 / (1 - 0.3)) = 30, ceil(14 / 0.7) = 20, ceil(9 / 0.9) = 10.
+  assert(svcm.staff_with_shrinkage(21, 0.3) == 30)
+  assert(svcm.staff_with_shrinkage(14, 0.3) == 20)
+  assert(svcm.staff_with_shrinkage(9, 0.1) == 10)
+  for pct = 0, 99, 3 do
+    for a = 0, 120, 7 do
+      assert(svcm.staff_with_shrinkage(a, pct / 100) == (100 * a + 99 - pct) // (100 - pct))
+      assert(svcm.agents_from_staff(a, pct / 100) == a * (100 - pct) // 100)
+    end
+  end
+  -- 20 staff at 30%: 14 agents, Call Centre Helper's worked example (SL 0.888).
+  local r = assert(svcm.eval_staff(100, 180, 1800, 20, {shrinkage = 0.3}))
+  assert(r.agents == 14 and r.staff == 20)
+  near(r.service_level, 0.888, 0.0005, "service level")
+  local bad, msg, code = svcm.eval_staff(100, 180, 1800, 1, {shrinkage = 0.3})
+  fails_with("staff", bad, msg, code)
+  bad, msg, code = svcm.agents_from_staff(3, 1.0)
+  fails_with("shrinkage", bad, msg, code)
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

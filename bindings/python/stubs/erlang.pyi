@@ -1,5 +1,6 @@
 # Type stubs for the erlang engine of the svcm extension (merged by the lead
 # into bindings/python/svcm.pyi).
+from types import SimpleNamespace
 from typing import Mapping, NamedTuple, Sequence, SupportsFloat, Union
 
 from typing_extensions import Buffer
@@ -59,3 +60,37 @@ def contact_centre(*, answered: float = 0, answered_within_target: float = 0,
                    staffed_time_s: float = 0) -> ContactMetrics: ...
 def contact_metrics_batch(counts: Sequence[Mapping[str, float]]) -> list[ContactMetrics]: ...
 def contact_counts_sum(counts: Sequence[Mapping[str, float]]) -> dict[str, float]: ...
+
+# Erlang A (M/M/N+M), Erlang B inverse, fractional agents, reverse
+# calculation (0.2). Erlang A results are types.SimpleNamespace records with
+# agents, staff, traffic, p_wait, p_abandon, service_level (answered within
+# target / offered), sl_virtual (would-be wait <= target / offered), asa
+# (answered calls, s), wait_all (all calls, s) and occupancy.
+def erlang_a(calls: float, aht_s: float, interval_s: float, agents: int, patience_s: float,
+             target_s: float = 20.0, *, shrinkage: float = 0.0) -> SimpleNamespace: ...
+def agents_needed_a(calls: float, aht_s: float, interval_s: float, patience_s: float,
+                    target_sl: float, target_s: float, max_abandon: float | None = None, *,
+                    max_occupancy: float | None = None, max_asa_s: float | None = None,
+                    max_agents: int | None = None) -> int: ...
+def staffing_a(calls: float, aht_s: float, interval_s: float, patience_s: float,
+               target_s: float = 20.0, target_sl: float = 0.8, *,
+               max_abandon: float | None = None, max_occupancy: float | None = None,
+               max_asa_s: float | None = None, shrinkage: float = 0.0,
+               staff: int | None = None, max_agents: int | None = None) -> SimpleNamespace: ...
+def eval_staff(calls: float, aht_s: float, interval_s: float, staff: int,
+               target_s: float = 20.0, *, shrinkage: float = 0.0) -> Staffing: ...
+def agents_from_staff(staff: int, shrinkage: float) -> int: ...
+def erlang_b_capacity(trunks: int, blocking: float) -> float: ...
+def erlang_b_trunks(traffic_erlangs: float, blocking: float) -> int: ...
+def erlang_b_frac(traffic_erlangs: float, agents: float) -> float: ...
+def erlang_c_frac(traffic_erlangs: float, agents: float) -> float: ...
+
+# Shift scheduling (0.2): agents per shift pattern by branch and bound. The
+# result is a types.SimpleNamespace with cost (objective value), counts
+# (agents per pattern), gap, bound, lp_bound, optimal, status ('optimal',
+# 'node_limit', 'pivot_limit', 'time_limit'), staff, nodes and pivots.
+def schedule_shifts(required: Sequence[int], coverage: Sequence[Sequence[int]] | Buffer,
+                    cost: Sequence[float] | None = None, objective: str = "min_cost",
+                    max_staff: int | None = None, *, max_nodes: int | None = None,
+                    max_pivots: int | None = None,
+                    max_seconds: float | None = None) -> SimpleNamespace: ...

@@ -227,5 +227,145 @@ class ContactMetrics(unittest.TestCase):
             svcm.contact_counts_sum([1, 2])
 
 
+def erlang_a_chain(a, n, r, states=400):
+    """P(wait) and P(abandon) of M/M/N+M from the birth-death chain in exact
+    rationals (service rate 1, abandonment rate r), truncated after
+    `states` queue states (the rest is below 1e-40 for the cases used)."""
+    from fractions import Fraction
+    a, r = Fraction(a), Fraction(r)
+    w = [Fraction(1)]
+    for j in range(1, n + states):
+        death = j if j <= n else n + (j - n) * r
+        w.append(w[-1] * a / death)
+    total = sum(w)
+    wait = sum(w[n:]) / total
+    queue = sum((j - n) * w[j] for j in range(n, len(w))) / total
+    return float(wait), float(r * queue / a)
+
+
+class ErlangA(unittest.TestCase):
+    def test_pyworkforce_regression_14_agents(self):
+        # pyworkforce (github.com/rodrigo-arenas/pyworkforce),
+        # pyworkforce/queuing/tests/test_abandonment.py,
+        # test_erlanga_regression_metrics: 100 calls / 30 min, AHT 3 min,
+        # patience 5 min, 14 positions, 20 s: P(wait) 0.14526, P(abandon)
+        # 0.013984, service level 0.916792, occupancy 0.704297.
+        r = svcm.erlang_a(100, 180, 1800, 14, 300, 20)
+        self.assertAlmostEqual(r.p_wait, 0.14526, delta=0.5e-5)
+        self.assertAlmostEqual(r.p_abandon, 0.013984, delta=0.5e-6)
+        self.assertAlmostEqual(r.service_level, 0.916792, delta=0.5e-6)
+        self.assertAlmostEqual(r.occupancy, 0.704297, delta=0.5e-6)
+        self.assertAlmostEqual(r.wait_all / 60, 0.069919, delta=0.5e-6)
+        self.assertEqual((r.agents, r.staff), (14, 14))
+
+    def test_matches_exact_rational_chain(self):
+        from fractions import Fraction
+        for calls, agents, patience in ((100, 14, 300), (100, 8, 90), (40, 3, 600)):
+            a = calls * 180 / 1800
+            wait, abandon = erlang_a_chain(a, agents, Fraction(180, patience))
+            r = svcm.erlang_a(calls, 180, 1800, agents, patience)
+            self.assertAlmostEqual(r.p_wait / wait, 1.0, places=12)
+            self.assertAlmostEqual(r.p_abandon / abandon, 1.0, places=12)
+            # Little's law and exponential patience: P(ab) = E[wait] / patience.
+            self.assertAlmostEqual(r.p_abandon, r.wait_all / patience, places=14)
+
+    def test_agents_needed_a_is_minimal(self):
+        for calls in (20, 100, 1000, 20000):
+            for max_ab in (None, 0.01):
+                n = svcm.agents_needed_a(calls, 240, 1800, 120, 0.8, 20, max_abandon=max_ab)
+                ok = svcm.erlang_a(calls, 240, 1800, n, 120, 20)
+                self.assertGreaterEqual(ok.service_level, 0.8)
+                if max_ab is not None:
+                    self.assertLessEqual(ok.p_abandon, max_ab)
+                if n > 1:
+                    less = svcm.erlang_a(calls, 240, 1800, n - 1, 120, 20)
+                    self.assertTrue(less.service_level < 0.8 or
+                                    (max_ab is not None and less.p_abandon > max_ab))
+
+    def test_staffing_a_with_shrinkage_and_reverse(self):
+        r = svcm.staffing_a(100, 180, 1800, 300, 20, 0.8, max_occupancy=0.85,
+                            max_abandon=0.05, shrinkage=0.3)
+        self.assertTrue(r.service_level >= 0.8 and r.occupancy <= 0.85)
+        self.assertEqual(r.staff, svcm.staff_with_shrinkage(r.agents, 0.3))
+        back = svcm.staffing_a(100, 180, 1800, 300, staff=21, shrinkage=0.3)
+        self.assertEqual((back.agents, back.staff), (14, 21))
+        self.assertEqual(back.p_wait, svcm.erlang_a(100, 180, 1800, 14, 300).p_wait)
+
+    def test_bad_input_names_the_field(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.erlang_a(100, 180, 1800, 14, 0)
+        self.assertIn("patience_s", str(cm.exception))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.agents_needed_a(100, 180, 1800, 300, 0.8, 20, max_abandon=2.0)
+        self.assertIn("max_abandon", str(cm.exception))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.staffing_a(100, 180, 1800, 300, staff=1, shrinkage=0.3)
+        self.assertIn("staff", str(cm.exception))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.erlang_a(100, 180, 1800, 0, 300)
+        with self.assertRaises(TypeError):
+            svcm.erlang_a(100, 180, 1800, 14.5, 300)
+        with self.assertRaises(svcm.OutOfRange):
+            svcm.agents_needed_a(100, 180, 1800, 300, 0.8, 20, max_agents=5)
+
+
+class ErlangBInverseAndFractional(unittest.TestCase):
+    def test_capacity_matches_published_erlang_b_table(self):
+        # Erlang B table (ITU-D / Iversen, "Teletraffic Engineering and
+        # Network Planning"): 10 trunks carry 4.461 E at 1%, 20 carry 12.031 E.
+        self.assertAlmostEqual(svcm.erlang_b_capacity(10, 0.01), 4.461, delta=0.0005)
+        self.assertAlmostEqual(svcm.erlang_b_capacity(20, 0.01), 12.031, delta=0.0005)
+        for n in (1, 5, 50, 500):
+            a = svcm.erlang_b_capacity(n, 0.02)
+            self.assertAlmostEqual(svcm.erlang_b(a, n) / 0.02, 1.0, places=12)
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.erlang_b_capacity(10, 1.5)
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.erlang_b_capacity(0, 0.01)
+
+    def test_trunks_is_least_n(self):
+        # erlang.com: 33.333 Erlangs at 1% blocking need 45 lines.
+        self.assertEqual(svcm.erlang_b_trunks(1200 / 36, 0.01), 45)
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.erlang_b_trunks(10, 0)
+
+    def test_fractional_agents(self):
+        # mpmath (40 digits): 1/B(9.25, 5) = e^5 5^-9.25 Gamma(10.25, 5).
+        self.assertAlmostEqual(svcm.erlang_b_frac(5, 9.25) / 0.031606063152709205, 1, places=12)
+        self.assertAlmostEqual(svcm.erlang_c_frac(5, 9.25) / 0.066323519399824972, 1, places=12)
+        for n in range(1, 30):
+            self.assertEqual(svcm.erlang_b_frac(7.5, n), svcm.erlang_b(7.5, n))
+            self.assertEqual(svcm.erlang_c_frac(7.5, n), svcm.erlang_c(7.5, n))
+        xs = [8 + k / 20 for k in range(100)]
+        cs = [svcm.erlang_c_frac(7.5, x) for x in xs]
+        self.assertTrue(all(b < a for a, b in zip(cs, cs[1:])))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.erlang_b_frac(1.0, -1.0)
+
+
+class ExactShrinkage(unittest.TestCase):
+    def test_decimal_shrinkage_is_exact(self):
+        # ceil(21 / (1 - 0.3)) = 30, ceil(14 / 0.7) = 20, ceil(9 / 0.9) = 10.
+        self.assertEqual(svcm.staff_with_shrinkage(21, 0.3), 30)
+        self.assertEqual(svcm.staff_with_shrinkage(14, 0.3), 20)
+        self.assertEqual(svcm.staff_with_shrinkage(9, 0.1), 10)
+        from fractions import Fraction
+        for pct in range(0, 100, 3):
+            for agents in range(0, 120, 7):
+                want = -(-agents * 100 // (100 - pct))
+                self.assertEqual(svcm.staff_with_shrinkage(agents, pct / 100), want)
+                self.assertEqual(svcm.agents_from_staff(agents, pct / 100),
+                                 int(agents * Fraction(100 - pct, 100)))
+
+    def test_eval_staff_reverse_calculation(self):
+        # 20 staff at 30% shrinkage: 14 agents, Call Centre Helper's worked
+        # example (service level 0.888 within 20 s).
+        r = svcm.eval_staff(100, 180, 1800, 20, shrinkage=0.3)
+        self.assertEqual((r.agents, r.staff), (14, 20))
+        self.assertAlmostEqual(r.service_level, 0.888, delta=0.0005)
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.eval_staff(100, 180, 1800, 1, shrinkage=0.3)
+
+
 if __name__ == '__main__':
     unittest.main()
