@@ -166,3 +166,78 @@ int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "gtol", "gtol must be finite and > 0");
     return SVCM_OK;
 }
+
+/* ------------------------------------------------ standard errors */
+
+/* Cholesky factor of the dim x dim matrix A in place (lower triangle);
+ * false when A is not positive definite. */
+static bool cholesky(double A[SVCM__BFGS_MAX_DIM][SVCM__BFGS_MAX_DIM], size_t dim)
+{
+    for (size_t j = 0; j < dim; j++) {
+        double d = A[j][j];
+        for (size_t k = 0; k < j; k++)
+            d -= A[j][k] * A[j][k];
+        if (!(d > 0.0) || !isfinite(d))
+            return false;
+        A[j][j] = sqrt(d);
+        for (size_t i = j + 1; i < dim; i++) {
+            double s = A[i][j];
+            for (size_t k = 0; k < j; k++)
+                s -= A[i][k] * A[j][k];
+            A[i][j] = s / A[j][j];
+        }
+    }
+    return true;
+}
+
+/* Relative step of the central differences of the gradient: the
+ * truncation error (h^2) and the rounding error (1e-16 / h) balance near
+ * 1e-5 for the O(1) third derivatives of these log-likelihoods in the
+ * log-parameters. */
+#define SVCM__SE_STEP 1e-5
+
+/* The Hessian of minus the total log-likelihood in theta = log(params),
+ * wsum * d(grad f)/d theta by central differences of the analytic gradient
+ * of f (the mean), symmetrised. At the maximum the gradient term of the
+ * change of variables vanishes, so Var(param_k) = param_k^2 (H^-1)_kk (the
+ * delta method). SVCM_ENOCONV when H is not positive definite (no strict
+ * maximum) or a difference leaves the domain. */
+int svcm__lifetime_se(svcm__objective f, void *ctx, size_t dim, const double *theta,
+                      double wsum, double *se)
+{
+    enum { D = SVCM__BFGS_MAX_DIM };
+    double H[D][D], gp[D], gm[D], t[D];
+    if (dim == 0 || dim > D)
+        return SVCM_ENOCONV;
+    for (size_t j = 0; j < dim; j++) {
+        memcpy(t, theta, dim * sizeof *t);
+        t[j] = theta[j] + SVCM__SE_STEP;
+        double fp = f(t, gp, ctx);
+        t[j] = theta[j] - SVCM__SE_STEP;
+        double fm = f(t, gm, ctx);
+        if (!isfinite(fp) || !isfinite(fm))
+            return SVCM_ENOCONV;
+        for (size_t i = 0; i < dim; i++)
+            H[i][j] = wsum * (gp[i] - gm[i]) / (2.0 * SVCM__SE_STEP);
+    }
+    for (size_t i = 0; i < dim; i++)
+        for (size_t j = 0; j < i; j++)
+            H[i][j] = H[j][i] = 0.5 * (H[i][j] + H[j][i]);
+    if (!cholesky(H, dim))
+        return SVCM_ENOCONV;
+    /* (H^-1)_kk = |L^-1 e_k|^2 summed down column k of L^-1: solve L v = e_k. */
+    for (size_t k = 0; k < dim; k++) {
+        double v[D], s = 0.0;
+        for (size_t i = 0; i < dim; i++) {
+            double acc = i == k ? 1.0 : 0.0;
+            for (size_t m = 0; m < i; m++)
+                acc -= H[i][m] * v[m];
+            v[i] = acc / H[i][i];
+            s += v[i] * v[i];
+        }
+        se[k] = exp(theta[k]) * sqrt(s);
+        if (!isfinite(se[k]))
+            return SVCM_ENOCONV;
+    }
+    return SVCM_OK;
+}

@@ -1,7 +1,8 @@
-/* Private numerics of the lifetime engine (BG/NBD and Gamma-Gamma): a small
- * BFGS minimiser for smooth functions of a few unconstrained variables (the
- * models' log-parameters), the digamma function their gradients need, and
- * the one-record BG/NBD expectation CLV sums. */
+/* Private numerics of the lifetime engine (BG/NBD, MBG/NBD, Pareto/NBD,
+ * BG/BB and Gamma-Gamma): a small BFGS minimiser for smooth functions of a
+ * few unconstrained variables (the models' log-parameters), standard errors
+ * from the observed information, the digamma function the gradients need,
+ * and the one-record BG/NBD expectation CLV sums. */
 #ifndef SVCM_OPTIMIZE_H
 #define SVCM_OPTIMIZE_H
 
@@ -37,5 +38,13 @@ int svcm__bgnbd_expected_one(const svcm_bgnbd_params *p, double t, double x, dou
  * SVCM_EINVAL naming the field. */
 int svcm__lifetime_check_positive(double v, const char *name, svcm_error *err);
 int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err);
+
+/* Standard errors of the parameters at a maximum of the likelihood, from
+ * the observed information: f is the mean negative log-likelihood in
+ * theta = log(params) (as svcm__bfgs minimises it), wsum the total weight.
+ * Writes se[0..dim) and returns SVCM_OK, or SVCM_ENOCONV when the Hessian is
+ * not positive definite or a difference step leaves the domain. */
+int svcm__lifetime_se(svcm__objective f, void *ctx, size_t dim, const double *theta,
+                      double wsum, double *se);
 
 #endif /* SVCM_OPTIMIZE_H */

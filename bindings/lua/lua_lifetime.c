@@ -450,9 +450,475 @@ static void new_metatable(lua_State *L, const char *name, const luaL_Reg *method
     lua_pop(L, 1);
 }
 
+/* -------------------------------------------------- MBG/NBD and BG/BB */
+
+#define MBG_MT "svcm.MBGNBD"
+#define BGBB_MT "svcm.BGBB"
+
+/* Both models: four parameters and, once fitted, the fit's summary. */
+typedef struct {
+    double p[4];
+    int fitted;
+    double se[4];
+    double loglik, weight;
+    size_t n, groups;
+    unsigned iterations;
+} ldisc;
+
+static ldisc *push_disc(lua_State *L, const char *mt, const double p[4])
+{
+    ldisc *m = lua_newuserdatauv(L, sizeof *m, 0);
+    memset(m, 0, sizeof *m);
+    memcpy(m->p, p, sizeof m->p);
+    luaL_setmetatable(L, mt);
+    return m;
+}
+
+/* svcm.mbgnbd(r, alpha, a, b) and svcm.bgbb(alpha, beta, gamma, delta) */
+static int disc_new(lua_State *L, int bgbb)
+{
+    double v[4];
+    for (int i = 0; i < 4; i++)
+        v[i] = luaL_checknumber(L, i + 1);
+    svcm_mbgnbd_params pm = {v[0], v[1], v[2], v[3]};
+    svcm_bgbb_params pb = {v[0], v[1], v[2], v[3]};
+    svcm_error err;
+    int rc = bgbb ? svcm_bgbb_p_alive(&pb, NULL, NULL, NULL, 0, NULL, &err) /* checks p */
+                  : svcm_mbgnbd_p_alive(&pm, NULL, NULL, NULL, 0, NULL, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_disc(L, bgbb ? BGBB_MT : MBG_MT, v);
+    return 1;
+}
+static int l_mbgnbd(lua_State *L)
+{
+    return disc_new(L, 0);
+}
+static int l_bgbb(lua_State *L)
+{
+    return disc_new(L, 1);
+}
+
+/* Three columns from first on, plus weights at first+3 unless nil;
+ * returns whether all were numbers. */
+static int disc_cols(lua_State *L, int first, int with_weights, const double **d, size_t *n,
+                     const char *const *names)
+{
+    int k = with_weights && !lua_isnoneornil(L, first + 3) ? 4 : 3;
+    int all = check_cols(L, first, k, d, n, names);
+    if (k == 3)
+        d[3] = NULL;
+    return all;
+}
+
+/* svcm.mbgnbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=}]]) and
+ * svcm.bgbb_fit(frequency, recency, periods [, weights [, {...}]]) */
+static int disc_fit(lua_State *L, int bgbb)
+{
+    static const char *const n_mbg[] = {"x", "t_x", "T", "weights"};
+    static const char *const n_bb[] = {"frequency", "recency", "periods", "weights"};
+    svcm_lifetime_fit_options o;
+    fit_options(L, 5, &o);
+    const double *d[4];
+    size_t n;
+    disc_cols(L, 1, 1, d, &n, bgbb ? n_bb : n_mbg);
+    svcm_mbgnbd_fit_result rm;
+    svcm_bgbb_fit_result rb;
+    memset(&rm, 0, sizeof rm); /* only one is filled; both are read below */
+    memset(&rb, 0, sizeof rb);
+    svcm_error err;
+    int rc = bgbb ? svcm_bgbb_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &rb, &err)
+                  : svcm_mbgnbd_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &rm, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    double pm[4] = {rm.params.r, rm.params.alpha, rm.params.a, rm.params.b},
+           sm[4] = {rm.se.r, rm.se.alpha, rm.se.a, rm.se.b},
+           pb[4] = {rb.params.alpha, rb.params.beta, rb.params.gamma, rb.params.delta},
+           sb[4] = {rb.se.alpha, rb.se.beta, rb.se.gamma, rb.se.delta};
+    ldisc *m = push_disc(L, bgbb ? BGBB_MT : MBG_MT, bgbb ? pb : pm);
+    m->fitted = 1;
+    memcpy(m->se, bgbb ? sb : sm, sizeof m->se);
+    m->loglik = bgbb ? rb.loglik : rm.loglik;
+    m->weight = bgbb ? rb.weight : rm.weight;
+    m->n = bgbb ? rb.n : rm.n;
+    m->groups = bgbb ? rb.groups : rm.groups;
+    m->iterations = bgbb ? rb.iterations : rm.iterations;
+    return 1;
+}
+static int l_mbgnbd_fit(lua_State *L)
+{
+    return disc_fit(L, 0);
+}
+static int l_bgbb_fit(lua_State *L)
+{
+    return disc_fit(L, 1);
+}
+
+/* The model at argument 1, either kind; *bgbb tells which. */
+static ldisc *check_disc(lua_State *L, int *bgbb)
+{
+    ldisc *m = luaL_testudata(L, 1, MBG_MT);
+    *bgbb = m == NULL;
+    return m != NULL ? m : luaL_checkudata(L, 1, BGBB_MT);
+}
+
+enum { LD_P_ALIVE, LD_EXPECTED, LD_LOGLIK };
+
+/* m:p_alive(x, t_x, T|n), m:expected_purchases(t, x, t_x, T|n),
+ * m:log_likelihood(x, t_x, T|n [, weights (BG/BB)]) */
+static int disc_rows(lua_State *L, int what)
+{
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    int bgbb;
+    ldisc *m = check_disc(L, &bgbb);
+    double t = what == LD_EXPECTED ? luaL_checknumber(L, 2) : 0.0;
+    const double *d[4];
+    size_t n;
+    int all = disc_cols(L, what == LD_EXPECTED ? 3 : 2, what == LD_LOGLIK && bgbb, d, &n, names);
+    double ll = 0.0, *out = what == LD_LOGLIK ? &ll : out_buffer(L, n);
+    svcm_mbgnbd_params pm = {m->p[0], m->p[1], m->p[2], m->p[3]};
+    svcm_bgbb_params pb = {m->p[0], m->p[1], m->p[2], m->p[3]};
+    svcm_error err;
+    int rc;
+    if (what == LD_P_ALIVE)
+        rc = bgbb ? svcm_bgbb_p_alive(&pb, d[0], d[1], d[2], n, out, &err)
+                  : svcm_mbgnbd_p_alive(&pm, d[0], d[1], d[2], n, out, &err);
+    else if (what == LD_EXPECTED)
+        rc = bgbb ? svcm_bgbb_expected_purchases(&pb, t, d[0], d[1], d[2], n, out, &err)
+                  : svcm_mbgnbd_expected_purchases(&pm, t, d[0], d[1], d[2], n, out, &err);
+    else
+        rc = bgbb ? svcm_bgbb_loglik(&pb, d[0], d[1], d[2], d[3], n, out, &err)
+                  : svcm_mbgnbd_loglik(&pm, d[0], d[1], d[2], n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    if (what == LD_LOGLIK)
+        lua_pushnumber(L, ll);
+    else
+        push_result(L, all, out, n);
+    return 1;
+}
+static int d_p_alive(lua_State *L)
+{
+    return disc_rows(L, LD_P_ALIVE);
+}
+static int d_expected(lua_State *L)
+{
+    return disc_rows(L, LD_EXPECTED);
+}
+static int d_loglik(lua_State *L)
+{
+    return disc_rows(L, LD_LOGLIK);
+}
+
+/* m:expected_purchases_unconditional(t) */
+static int d_uncond(lua_State *L)
+{
+    static const char *const names[] = {"t"};
+    int bgbb;
+    ldisc *m = check_disc(L, &bgbb);
+    const double *d[1];
+    size_t n;
+    int all = check_cols(L, 2, 1, d, &n, names);
+    double *out = out_buffer(L, n);
+    svcm_mbgnbd_params pm = {m->p[0], m->p[1], m->p[2], m->p[3]};
+    svcm_bgbb_params pb = {m->p[0], m->p[1], m->p[2], m->p[3]};
+    svcm_error err;
+    int rc = bgbb ? svcm_bgbb_expected_purchases_unconditional(&pb, d[0], n, out, &err)
+                  : svcm_mbgnbd_expected_purchases_unconditional(&pm, d[0], n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_result(L, all, out, n);
+    return 1;
+}
+
+/* Fields: the parameters by name, then loglik, n, groups, iterations,
+ * weight, standard_errors (nil unless fitted). */
+static int disc_index(lua_State *L)
+{
+    static const char *const pn[2][4] = {{"r", "alpha", "a", "b"},
+                                         {"alpha", "beta", "gamma", "delta"}};
+    int bgbb;
+    ldisc *m = check_disc(L, &bgbb);
+    const char *k = luaL_checkstring(L, 2);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(k, pn[bgbb][i]) == 0) {
+            lua_pushnumber(L, m->p[i]);
+            return 1;
+        }
+    if (!m->fitted)
+        lua_pushnil(L);
+    else if (strcmp(k, "loglik") == 0)
+        lua_pushnumber(L, m->loglik);
+    else if (strcmp(k, "weight") == 0)
+        lua_pushnumber(L, m->weight);
+    else if (strcmp(k, "n") == 0 || strcmp(k, "groups") == 0)
+        lua_pushinteger(L, (lua_Integer)(k[0] == 'n' ? m->n : m->groups));
+    else if (strcmp(k, "iterations") == 0)
+        lua_pushinteger(L, (lua_Integer)m->iterations);
+    else if (strcmp(k, "standard_errors") == 0)
+        svcmlua_pushdoubles(L, m->se, 4);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int disc_tostring(lua_State *L)
+{
+    int bgbb;
+    ldisc *m = check_disc(L, &bgbb);
+    lua_pushfstring(L,
+                    bgbb ? "svcm.BGBB(alpha=%f, beta=%f, gamma=%f, delta=%f)"
+                         : "svcm.MBGNBD(r=%f, alpha=%f, a=%f, b=%f)",
+                    m->p[0], m->p[1], m->p[2], m->p[3]);
+    return 1;
+}
+
+/* m:purchase_pmf(t, k) (MBG/NBD only): P(X(t) = k) of a new customer */
+static int d_pmf(lua_State *L)
+{
+    static const char *const names[] = {"k"};
+    ldisc *m = luaL_checkudata(L, 1, MBG_MT);
+    double t = luaL_checknumber(L, 2);
+    const double *d[1];
+    size_t n;
+    int all = check_cols(L, 3, 1, d, &n, names);
+    double *out = out_buffer(L, n);
+    svcm_mbgnbd_params pm = {m->p[0], m->p[1], m->p[2], m->p[3]};
+    svcm_error err;
+    int rc = svcm_mbgnbd_purchase_pmf(&pm, t, d[0], n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_result(L, all, out, n);
+    return 1;
+}
+
+static const luaL_Reg disc_methods[] = {
+    {"p_alive", d_p_alive},
+    {"expected_purchases", d_expected},
+    {"expected_purchases_unconditional", d_uncond},
+    {"log_likelihood", d_loglik},
+    {NULL, NULL},
+};
+
+static const luaL_Reg mbg_methods[] = {
+    {"p_alive", d_p_alive},
+    {"expected_purchases", d_expected},
+    {"expected_purchases_unconditional", d_uncond},
+    {"log_likelihood", d_loglik},
+    {"purchase_pmf", d_pmf},
+    {NULL, NULL},
+};
+
+static const luaL_Reg disc_funcs[] = {
+    {"mbgnbd", l_mbgnbd},
+    {"mbgnbd_fit", l_mbgnbd_fit},
+    {"bgbb", l_bgbb},
+    {"bgbb_fit", l_bgbb_fit},
+    {NULL, NULL},
+};
+
+/* Registers the functions into the module table on top of the stack and
+ * the two metatables. */
+static void open_discrete(lua_State *L)
+{
+    luaL_setfuncs(L, disc_funcs, 0);
+    new_metatable(L, MBG_MT, mbg_methods, disc_index, disc_tostring);
+    new_metatable(L, BGBB_MT, disc_methods, disc_index, disc_tostring);
+}
+
+/* --------------------------------------------------------- Pareto/NBD */
+
+#define PNBD_MT "svcm.ParetoNBD"
+
+typedef struct {
+    svcm_paretonbd_params p;
+    int fitted;
+    svcm_paretonbd_fit_result fit;
+} lpnbd;
+
+static lpnbd *push_pnbd(lua_State *L)
+{
+    lpnbd *m = lua_newuserdatauv(L, sizeof *m, 0);
+    memset(m, 0, sizeof *m);
+    luaL_setmetatable(L, PNBD_MT);
+    return m;
+}
+
+/* svcm.paretonbd(r, alpha, s, beta) */
+static int l_pnbd(lua_State *L)
+{
+    svcm_paretonbd_params p = {luaL_checknumber(L, 1), luaL_checknumber(L, 2),
+                               luaL_checknumber(L, 3), luaL_checknumber(L, 4)};
+    svcm_error err;
+    int rc = svcm_paretonbd_p_alive(&p, NULL, NULL, NULL, 0, NULL, &err); /* checks p */
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_pnbd(L)->p = p;
+    return 1;
+}
+
+/* svcm.paretonbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=}]]) */
+static int l_pnbd_fit(lua_State *L)
+{
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    svcm_lifetime_fit_options o;
+    fit_options(L, 5, &o);
+    const double *d[4];
+    size_t n;
+    disc_cols(L, 1, 1, d, &n, names);
+    svcm_paretonbd_fit_result r;
+    svcm_error err;
+    int rc = svcm_paretonbd_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lpnbd *m = push_pnbd(L);
+    m->p = r.params;
+    m->fitted = 1;
+    m->fit = r;
+    return 1;
+}
+
+enum { LP_P_ALIVE, LP_EXPECTED, LP_LOGLIK };
+
+/* m:p_alive(x, t_x, T), m:expected_purchases(t, x, t_x, T),
+ * m:log_likelihood(x, t_x, T [, weights]) */
+static int pnbd_rows(lua_State *L, int what)
+{
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
+    double t = what == LP_EXPECTED ? luaL_checknumber(L, 2) : 0.0;
+    const double *d[4];
+    size_t n;
+    int all = disc_cols(L, what == LP_EXPECTED ? 3 : 2, what == LP_LOGLIK, d, &n, names);
+    double ll = 0.0, *out = what == LP_LOGLIK ? &ll : out_buffer(L, n);
+    svcm_error err;
+    int rc = what == LP_P_ALIVE ? svcm_paretonbd_p_alive(&m->p, d[0], d[1], d[2], n, out, &err)
+             : what == LP_EXPECTED
+                 ? svcm_paretonbd_expected_purchases(&m->p, t, d[0], d[1], d[2], n, out, &err)
+                 : svcm_paretonbd_loglik(&m->p, d[0], d[1], d[2], d[3], n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    if (what == LP_LOGLIK)
+        lua_pushnumber(L, ll);
+    else
+        push_result(L, all, out, n);
+    return 1;
+}
+static int p_p_alive(lua_State *L)
+{
+    return pnbd_rows(L, LP_P_ALIVE);
+}
+static int p_expected(lua_State *L)
+{
+    return pnbd_rows(L, LP_EXPECTED);
+}
+static int p_loglik(lua_State *L)
+{
+    return pnbd_rows(L, LP_LOGLIK);
+}
+
+/* m:expected_purchases_unconditional(t) and m:probability_of_purchases(t, n) */
+static int pnbd_column(lua_State *L, int pmf)
+{
+    static const char *const n_t[] = {"t"}, *const n_n[] = {"n"};
+    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
+    double t = pmf ? luaL_checknumber(L, 2) : 0.0;
+    const double *d[1];
+    size_t n;
+    int all = check_cols(L, pmf ? 3 : 2, 1, d, &n, pmf ? n_n : n_t);
+    double *out = out_buffer(L, n);
+    svcm_error err;
+    int rc = pmf ? svcm_paretonbd_probability_of_purchases(&m->p, t, d[0], n, out, &err)
+                 : svcm_paretonbd_expected_purchases_unconditional(&m->p, d[0], n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_result(L, all, out, n);
+    return 1;
+}
+static int p_uncond(lua_State *L)
+{
+    return pnbd_column(L, 0);
+}
+static int p_pmf(lua_State *L)
+{
+    return pnbd_column(L, 1);
+}
+
+/* Fields: r, alpha, s, beta; then loglik, n, groups, iterations, weight,
+ * standard_errors, grad_norm (nil unless fitted). */
+static int pnbd_index(lua_State *L)
+{
+    static const char *const pn[4] = {"r", "alpha", "s", "beta"};
+    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
+    const char *k = luaL_checkstring(L, 2);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    const double v[4] = {m->p.r, m->p.alpha, m->p.s, m->p.beta};
+    const svcm_paretonbd_fit_result *f = &m->fit;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(k, pn[i]) == 0) {
+            lua_pushnumber(L, v[i]);
+            return 1;
+        }
+    if (!m->fitted)
+        lua_pushnil(L);
+    else if (strcmp(k, "loglik") == 0)
+        lua_pushnumber(L, f->loglik);
+    else if (strcmp(k, "weight") == 0)
+        lua_pushnumber(L, f->weight);
+    else if (strcmp(k, "grad_norm") == 0)
+        lua_pushnumber(L, f->grad_norm);
+    else if (strcmp(k, "n") == 0 || strcmp(k, "groups") == 0)
+        lua_pushinteger(L, (lua_Integer)(k[0] == 'n' ? f->n : f->groups));
+    else if (strcmp(k, "iterations") == 0)
+        lua_pushinteger(L, (lua_Integer)f->iterations);
+    else if (strcmp(k, "standard_errors") == 0) {
+        const double se[4] = {f->se.r, f->se.alpha, f->se.s, f->se.beta};
+        svcmlua_pushdoubles(L, se, 4);
+    } else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int pnbd_tostring(lua_State *L)
+{
+    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
+    lua_pushfstring(L, "svcm.ParetoNBD(r=%f, alpha=%f, s=%f, beta=%f)", m->p.r, m->p.alpha, m->p.s,
+                    m->p.beta);
+    return 1;
+}
+
+static const luaL_Reg pnbd_methods[] = {
+    {"p_alive", p_p_alive},
+    {"expected_purchases", p_expected},
+    {"expected_purchases_unconditional", p_uncond},
+    {"probability_of_purchases", p_pmf},
+    {"log_likelihood", p_loglik},
+    {NULL, NULL},
+};
+
+static const luaL_Reg pnbd_funcs[] = {
+    {"paretonbd", l_pnbd},
+    {"paretonbd_fit", l_pnbd_fit},
+    {NULL, NULL},
+};
+
+/* Registers svcm.paretonbd* into the module table on top of the stack. */
+static void open_paretonbd(lua_State *L)
+{
+    luaL_setfuncs(L, pnbd_funcs, 0);
+    new_metatable(L, PNBD_MT, pnbd_methods, pnbd_index, pnbd_tostring);
+}
+
 void svcmlua_open_lifetime(lua_State *L)
 {
     luaL_setfuncs(L, lifetime_funcs, 0);
     new_metatable(L, BGNBD_MT, bg_methods, bg_index, bg_tostring);
     new_metatable(L, GG_MT, gg_methods, gg_index, gg_tostring);
+    open_discrete(L);
+    open_paretonbd(L);
 }

@@ -434,6 +434,529 @@ SVCM_API int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times,
                                      svcm_customer_summary *out, size_t cap,
                                      size_t *count, svcm_error *err);
 
+/* ------------------------------------------------------------- MBG/NBD */
+
+/** @brief MBG/NBD parameters (Batislam, Denizel & Filiztekin 2007,
+ *         "Empirical validation and comparison of models for customer base
+ *         analysis", IJRM 24(3)): purchase rate ~ Gamma(r, alpha), dropout
+ *         probability after each purchase, the first included, ~ Beta(a,
+ *         b). All must be finite and > 0. */
+typedef struct svcm_mbgnbd_params {
+    double r;     /**< shape of the purchase-rate gamma */
+    double alpha; /**< scale of the purchase-rate gamma, in time units */
+    double a;     /**< first shape of the dropout beta */
+    double b;     /**< second shape of the dropout beta */
+} svcm_mbgnbd_params;
+
+/** @brief Result of svcm_mbgnbd_fit(). */
+typedef struct svcm_mbgnbd_fit_result {
+    svcm_mbgnbd_params params; /**< the maximum-likelihood estimates */
+    /** Asymptotic standard errors of the estimates: square roots of the
+     *  diagonal of the inverse observed information (numerical Hessian of
+     *  the weighted log-likelihood at the estimates). */
+    svcm_mbgnbd_params se;
+    double loglik;        /**< weighted log-likelihood at params */
+    double weight;        /**< total weight (customers when weights is NULL) */
+    size_t n;             /**< records given */
+    size_t groups;        /**< distinct (x, t_x, T) rows of positive weight evaluated */
+    unsigned iterations;  /**< BFGS iterations taken */
+} svcm_mbgnbd_fit_result;
+
+/**
+ * @brief Fit the MBG/NBD model by maximum likelihood.
+ *
+ * MBG/NBD is BG/NBD except that a customer may drop out right after the
+ * first purchase too, so one-time buyers (x = 0) are alive with probability
+ * below 1. The likelihood of a customer (Batislam et al. 2007) is
+ * B(a, b+x+1)/B(a, b) Gamma(r+x) alpha^r / (Gamma(r) (alpha+T)^(r+x)) (1 +
+ * a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)); it is evaluated in logs and
+ * maximised over the log-parameters by BFGS with an analytic gradient (the
+ * optimiser of svcm_bgnbd_fit()), started at r = a = b = 1, alpha = the
+ * weighted mean of T. Identical rows are merged, their weights summed.
+ *
+ * @param x repeat purchases per customer (whole numbers in [0, 1e12]).
+ * @param t_x time of the last repeat purchase (0 when x = 0), <= T.
+ * @param T length of observation per customer, >= 0.
+ * @param weights customers each row stands for (finite, >= 0; 0 drops the
+ *        row); NULL means 1 each.
+ * @param n number of rows.
+ * @param opts fit settings; NULL means the defaults.
+ * @param alloc allocator for scratch memory; NULL means libc.
+ * @param[out] out the estimates; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK;
+ *         SVCM_EINVAL for NULL pointers (arrays with n > 0, or @p out), bad
+ *         options (field "max_iter" or "gtol"), a bad record (index and
+ *         field "x", "t_x" or "T", as for svcm_bgnbd_fit()), a bad weight
+ *         (index, field "weights": negative, NaN or infinite) or weights
+ *         summing beyond the double range (field "weights");
+ *         SVCM_EEMPTY when the total weight is 0 (also n == 0) or no row of
+ *         positive weight has x > 0 (field "x": not identified);
+ *         SVCM_ENOMEM when scratch memory cannot be allocated;
+ *         SVCM_ENOCONV when the optimiser does not converge within max_iter
+ *         iterations, the estimates run off to 0 or infinity (a factor
+ *         beyond e^15 from the start; the field names the parameter), or
+ *         the Hessian at the estimates is not positive definite (no strict
+ *         maximum, so no standard errors).
+ * @par Ownership: reads the arrays, keeps nothing.
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_mbgnbd_fit(const double *x, const double *t_x, const double *T,
+                             const double *weights, size_t n,
+                             const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
+                             svcm_mbgnbd_fit_result *out, svcm_error *err);
+
+/**
+ * @brief Total MBG/NBD log-likelihood of @p n customers (the likelihood of
+ *        svcm_mbgnbd_fit(), summed, unweighted).
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,T the customers (see the file comment).
+ * @param n count (0 gives 0).
+ * @param[out] out the sum; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter (field
+ *         "r", "alpha", "a" or "b", index SVCM_NO_INDEX) or a bad record;
+ *         SVCM_ERANGE when a record's term (its index) or the sum
+ *         (SVCM_NO_INDEX) is beyond the double range, which only parameters
+ *         near the ends of that range cause.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_mbgnbd_loglik(const svcm_mbgnbd_params *params, const double *x,
+                                const double *t_x, const double *T, size_t n, double *out,
+                                svcm_error *err);
+
+/**
+ * @brief P(alive | x, t_x, T) under MBG/NBD (Batislam et al. 2007):
+ *        1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)), below 1 also for
+ *        x = 0.
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n probabilities; written only when every record is valid.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter or a bad record (index and field).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_mbgnbd_p_alive(const svcm_mbgnbd_params *params, const double *x,
+                                 const double *t_x, const double *T, size_t n, double *out,
+                                 svcm_error *err);
+
+/**
+ * @brief Expected purchases in the next @p t time units for each customer,
+ *        E[Y(t) | x, t_x, T] = P(alive) (a+b+x)/(a-1) [1 -
+ *        ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))]
+ *        (Batislam et al. 2007).
+ *
+ * The bracket is BG/NBD's with b+1 for b and is evaluated as in
+ * svcm_bgnbd_expected_purchases() (a = 1 included, same accuracy).
+ *
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizon, finite and >= 0.
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter, a bad
+ *         @p t (field "t") or a bad record; SVCM_ENOCONV (index of the
+ *         first such record, field "t") when the hypergeometric series
+ *         cannot be summed to 1e-13 relative, as in
+ *         svcm_bgnbd_expected_purchases().
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_mbgnbd_expected_purchases(const svcm_mbgnbd_params *params, double t,
+                                            const double *x, const double *t_x,
+                                            const double *T, size_t n, double *out,
+                                            svcm_error *err);
+
+/**
+ * @brief Expected purchases of a new customer in (0, t], E[X(t)] =
+ *        b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))]
+ *        (Batislam et al. 2007), for each t.
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizons, each finite and >= 0.
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter or a bad
+ *         t (index and field "t"); SVCM_ENOCONV as in
+ *         svcm_mbgnbd_expected_purchases().
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_mbgnbd_expected_purchases_unconditional(const svcm_mbgnbd_params *params,
+                                                          const double *t, size_t n,
+                                                          double *out, svcm_error *err);
+
+/**
+ * @brief P(X(t) = k): the probability that a new customer makes exactly k
+ *        repeat purchases in (0, t] under MBG/NBD, for each k.
+ *
+ * Derived from the model's definition (Batislam et al. 2007): the customer
+ * is either alive with k purchases, E[(1-p)^(k+1)] P(N(t) = k), or dropped
+ * out right after the k-th purchase (after the first, at time 0, when k =
+ * 0), E[p (1-p)^k] P(N(t) >= k), with N(t) negative binomial (r, alpha):
+ * B(a, b+k+1)/B(a, b) NBD(k) + B(a+1, b+k)/B(a, b) I_z(k, r), z =
+ * t/(alpha+t), I the regularized incomplete beta function (a continued
+ * fraction; within 5e-12 relative of 40-digit values in the tests).
+ *
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizon, finite and >= 0.
+ * @param k purchase counts, whole numbers in [0, 1e12].
+ * @param n count.
+ * @param[out] out n probabilities; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter, a bad @p t (field "t") or a bad k (index, field "k");
+ *         SVCM_ENOCONV (index, field "k") when the continued fraction does
+ *         not converge in 10^4 steps (extreme parameters: its length grows
+ *         like the square root of r and k, e.g. r = 1e12).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_mbgnbd_purchase_pmf(const svcm_mbgnbd_params *params, double t,
+                                      const double *k, size_t n, double *out,
+                                      svcm_error *err);
+
+/* ---------------------------------------------------------------- BG/BB */
+
+/** @brief BG/BB parameters (Fader, Hardie & Shang 2010, "Customer-Base
+ *         Analysis in a Discrete-Time Noncontractual Setting", Marketing
+ *         Science 29(6)): an alive customer transacts in a period with
+ *         probability p ~ Beta(alpha, beta) and drops out before each later
+ *         period with probability theta ~ Beta(gamma, delta). All must be
+ *         finite and > 0. */
+typedef struct svcm_bgbb_params {
+    double alpha; /**< first shape of the transaction-probability beta */
+    double beta;  /**< second shape of the transaction-probability beta */
+    double gamma; /**< first shape of the dropout beta */
+    double delta; /**< second shape of the dropout beta */
+} svcm_bgbb_params;
+
+/** @brief Result of svcm_bgbb_fit(). */
+typedef struct svcm_bgbb_fit_result {
+    svcm_bgbb_params params; /**< the maximum-likelihood estimates */
+    /** Asymptotic standard errors (inverse observed information, as in
+     *  svcm_mbgnbd_fit_result::se). */
+    svcm_bgbb_params se;
+    double loglik;       /**< weighted log-likelihood at params */
+    double weight;       /**< total weight (customers when weights is NULL) */
+    size_t n;            /**< records given */
+    size_t groups;       /**< distinct (x, t_x, periods) rows of positive weight */
+    unsigned iterations; /**< BFGS iterations taken */
+} svcm_bgbb_fit_result;
+
+/**
+ * @brief Fit the BG/BB model to discrete-time data by maximum likelihood.
+ *
+ * Each record is (x, t_x, periods) for a customer who had @p periods
+ * transaction opportunities after the first transaction: x = opportunities
+ * with a transaction, t_x = the opportunity of the last one (0 when x = 0),
+ * all whole numbers with x <= t_x <= periods <= 1e6 (the likelihood sums
+ * periods - t_x terms). The likelihood is FHS eq. 5, in logs; BFGS on the
+ * log-parameters with an analytic gradient (the optimiser of
+ * svcm_bgnbd_fit()), started at alpha = beta = gamma = delta = 1.
+ *
+ * @param x transactions per record.
+ * @param t_x opportunity of the last transaction.
+ * @param periods opportunities observed.
+ * @param weights customers each row stands for (finite, >= 0); NULL means
+ *        1 each.
+ * @param n number of rows.
+ * @param opts fit settings; NULL means the defaults.
+ * @param alloc allocator for scratch memory; NULL means libc.
+ * @param[out] out the estimates; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK;
+ *         SVCM_EINVAL for NULL pointers (arrays with n > 0, or @p out), bad
+ *         options (field "max_iter" or "gtol"), a bad record (index, field
+ *         "periods", "x" or "t_x": not whole, out of order, beyond 1e6, or
+ *         t_x != 0 with x = 0), a bad weight (index, field "weights") or
+ *         weights summing beyond the double range;
+ *         SVCM_EEMPTY when the total weight is 0 (also n == 0) or no row of
+ *         positive weight has x > 0 (field "x");
+ *         SVCM_ENOMEM when scratch memory cannot be allocated;
+ *         SVCM_ENOCONV when the optimiser does not converge within max_iter
+ *         iterations, an estimate runs off to 0 or infinity (beyond e^+-15;
+ *         the field names it), e.g. when every customer transacts in every
+ *         period, or the Hessian at the estimates is not positive definite.
+ * @par Ownership: reads the arrays, keeps nothing.
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_bgbb_fit(const double *x, const double *t_x, const double *periods,
+                           const double *weights, size_t n,
+                           const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
+                           svcm_bgbb_fit_result *out, svcm_error *err);
+
+/**
+ * @brief Weighted BG/BB log-likelihood, sum of weight * log L (FHS eq. 5).
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,periods the records (see svcm_bgbb_fit()).
+ * @param weights finite and >= 0; NULL means 1 each.
+ * @param n count (0 gives 0).
+ * @param[out] out the sum; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter (field
+ *         "alpha", "beta", "gamma" or "delta"), a bad record or weight;
+ *         SVCM_ERANGE when a record's term (its index) or the sum is beyond
+ *         the double range (parameters near the ends of that range).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_bgbb_loglik(const svcm_bgbb_params *params, const double *x,
+                              const double *t_x, const double *periods, const double *weights,
+                              size_t n, double *out, svcm_error *err);
+
+/**
+ * @brief P(alive in period periods+1 | x, t_x, periods) (FHS eq. 11):
+ *        B(alpha+x, beta+n-x)/B(alpha, beta) B(gamma, delta+n+1)/B(gamma,
+ *        delta) / L, n = periods.
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,periods the records.
+ * @param n count.
+ * @param[out] out n probabilities; written only when every record is valid.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter or a bad record (index and field).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_bgbb_p_alive(const svcm_bgbb_params *params, const double *x,
+                               const double *t_x, const double *periods, size_t n, double *out,
+                               svcm_error *err);
+
+/**
+ * @brief Expected transactions in the next @p t opportunities,
+ *        E(X(n, n+t) | x, t_x, n) (FHS eq. 13), for each record.
+ *
+ * The difference of Gamma ratios in eq. 13 is evaluated as (delta+n)
+ * (1 - e^(-(gamma-1) M))/(gamma-1) with M the mean of psi(c+delta+n+t) -
+ * psi(c+delta+n) over c between 1 and gamma, so gamma = 1 is not a special
+ * case and nothing cancels: it agrees with 50-digit values to about 1e-14
+ * relative, 2e-12 when delta + periods is as large as 1e5.
+ *
+ * @param params the model; each parameter finite and > 0.
+ * @param t future opportunities, a whole number in [0, 1e12].
+ * @param x,t_x,periods the records.
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter, a bad
+ *         @p t (field "t") or a bad record.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_bgbb_expected_purchases(const svcm_bgbb_params *params, double t,
+                                          const double *x, const double *t_x,
+                                          const double *periods, size_t n, double *out,
+                                          svcm_error *err);
+
+/**
+ * @brief Expected transactions of a new customer in its first t
+ *        opportunities, E[X(t)] = alpha/(alpha+beta) delta/(gamma-1) [1 -
+ *        Gamma(gamma+delta) Gamma(1+delta+t) / (Gamma(gamma+delta+t)
+ *        Gamma(1+delta))] (FHS eq. 8), for each t.
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizons, whole numbers in [0, 1e12].
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter or a bad
+ *         t (index and field "t").
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_bgbb_expected_purchases_unconditional(const svcm_bgbb_params *params,
+                                                        const double *t, size_t n, double *out,
+                                                        svcm_error *err);
+
+/* ---------------------------------------------------------- Pareto/NBD */
+
+/** @brief Pareto/NBD parameters (Schmittlein, Morrison & Colombo 1987):
+ *         purchase rate ~ Gamma(r, alpha), dropout rate ~ Gamma(s, beta).
+ *         All must be finite and > 0. */
+typedef struct svcm_paretonbd_params {
+    double r;     /**< shape of the purchase-rate gamma */
+    double alpha; /**< scale of the purchase-rate gamma, in time units */
+    double s;     /**< shape of the dropout-rate gamma */
+    double beta;  /**< scale of the dropout-rate gamma, in time units */
+} svcm_paretonbd_params;
+
+/** @brief Result of svcm_paretonbd_fit(). */
+typedef struct svcm_paretonbd_fit_result {
+    svcm_paretonbd_params params; /**< the estimates (the last point when not converged) */
+    /** Asymptotic standard errors: square roots of the diagonal of the
+     *  inverse observed information (numerical Hessian of the weighted
+     *  log-likelihood at the estimates); NaN when not converged or when
+     *  that Hessian is not positive definite. */
+    svcm_paretonbd_params se;
+    double loglik;       /**< weighted log-likelihood at params */
+    double weight;       /**< total weight (customers when weights is NULL) */
+    size_t n;            /**< records given */
+    size_t groups;       /**< distinct (x, t_x, T) rows of positive weight evaluated */
+    unsigned iterations; /**< BFGS iterations taken */
+    /** Largest component of the gradient of the mean log-likelihood with
+     *  respect to the log-parameters at params. */
+    double grad_norm;
+    int converged;       /**< 1 when the fit returned SVCM_OK, else 0 */
+} svcm_paretonbd_fit_result;
+
+/**
+ * @brief Fit the Pareto/NBD model by maximum likelihood.
+ *
+ * Rows of positive weight are sorted and identical (x, t_x, T) rows merged,
+ * so the cost grows with the number of distinct rows. The likelihood (Fader
+ * & Hardie 2005, "A Note on Deriving the Pareto/NBD Model and Related
+ * Expressions") is evaluated in logs as a sum of two positive
+ * hypergeometric terms (see src/paretonbd.c), finite for every valid input;
+ * it is maximised over the log-parameters by BFGS with an analytic
+ * gradient, started at r = s = 1, alpha = beta = weighted mean of T.
+ *
+ * @param x repeat purchases per customer (whole numbers in [0, 1e12]).
+ * @param t_x time of the last repeat purchase (0 when x = 0), <= T.
+ * @param T length of observation per customer, >= 0.
+ * @param weights optional count of customers behind each row (finite,
+ *        >= 0; rows of weight 0 are ignored); NULL means 1 each.
+ * @param n number of rows.
+ * @param opts fit settings; NULL means the defaults.
+ * @param alloc allocator for scratch memory; NULL means libc.
+ * @param[out] out the estimates. Written on SVCM_OK and on SVCM_ENOCONV
+ *             (then with the last point reached, converged = 0 and NaN
+ *             standard errors); untouched on any other code.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK;
+ *         SVCM_EINVAL for NULL pointers (with n > 0 or a NULL @p out), bad
+ *         options (field "max_iter" or "gtol"), a bad record (index and
+ *         field "x", "t_x", "T" or "weights") or weights summing beyond the
+ *         double range (field "weights");
+ *         SVCM_EEMPTY when the total weight is 0 or no row of positive
+ *         weight has x > 0 (the model is then not identified);
+ *         SVCM_ENOMEM when scratch memory cannot be allocated;
+ *         SVCM_ENOCONV when BFGS does not reach gtol within max_iter
+ *         iterations, or an estimate runs off to 0 or infinity (beyond a
+ *         factor e^15 from its start; the field names the parameter).
+ * @par Ownership: reads the arrays, keeps nothing.
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_paretonbd_fit(const double *x, const double *t_x, const double *T,
+                                const double *weights, size_t n,
+                                const svcm_lifetime_fit_options *opts,
+                                const svcm_allocator *alloc, svcm_paretonbd_fit_result *out,
+                                svcm_error *err);
+
+/**
+ * @brief Total (weighted) Pareto/NBD log-likelihood of @p n rows.
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,T the customers (see the file comment).
+ * @param weights optional weight per row (finite, >= 0); NULL means 1 each.
+ * @param n count (0 gives 0).
+ * @param[out] out the sum; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter (field
+ *         "r", "alpha", "s" or "beta", index SVCM_NO_INDEX) or a bad record
+ *         (index and field, "weights" included); SVCM_ERANGE when a row's
+ *         term (its index) or the sum (SVCM_NO_INDEX) is beyond the double
+ *         range (parameters near the ends of that range);
+ *         SVCM_ENOCONV (index of the row) when its hypergeometric term
+ *         cannot be summed, which takes parameters far outside any fit
+ *         (e.g. alpha / beta beyond 1e300).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_paretonbd_loglik(const svcm_paretonbd_params *params, const double *x,
+                                   const double *t_x, const double *T, const double *weights,
+                                   size_t n, double *out, svcm_error *err);
+
+/**
+ * @brief P(alive | x, t_x, T) for each customer: the probability that the
+ *        customer has not dropped out by T, (alpha+T)^-(r+x) (beta+T)^-s
+ *        divided by the bracket of the likelihood (Fader & Hardie 2005
+ *        note).
+ * @param params the model; each parameter finite and > 0.
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n probabilities; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter or a bad record (index and field); SVCM_ERANGE or
+ *         SVCM_ENOCONV as in svcm_paretonbd_loglik().
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_paretonbd_p_alive(const svcm_paretonbd_params *params, const double *x,
+                                    const double *t_x, const double *T, size_t n, double *out,
+                                    svcm_error *err);
+
+/**
+ * @brief Expected purchases in the next @p t time units for each customer,
+ *        E[X(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1))
+ *        [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive) (Fader & Hardie 2005
+ *        note; the limit (r+x)(beta+T)/(alpha+T) log(1 +
+ *        t/(beta+T)) P(alive) at s = 1).
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizon, finite and >= 0.
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter, a bad
+ *         @p t (field "t") or a bad record; SVCM_ERANGE or SVCM_ENOCONV as
+ *         in svcm_paretonbd_loglik() (index of the record).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_paretonbd_expected_purchases(const svcm_paretonbd_params *params, double t,
+                                               const double *x, const double *t_x,
+                                               const double *T, size_t n, double *out,
+                                               svcm_error *err);
+
+/**
+ * @brief Expected purchases of a new customer in (0, t], E[X(t)] =
+ *        r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (Schmittlein,
+ *        Morrison & Colombo 1987; r beta / alpha log(1 + t/beta) at s = 1),
+ *        for each t.
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizons, each finite and >= 0.
+ * @param n count.
+ * @param[out] out n expectations; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a bad parameter or a bad
+ *         t (index and field "t"); SVCM_ERANGE (index, field "t") when an
+ *         expectation exceeds the double range (r / alpha near DBL_MAX).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_paretonbd_expected_purchases_unconditional(const svcm_paretonbd_params *params,
+                                                             const double *t, size_t n,
+                                                             double *out, svcm_error *err);
+
+/**
+ * @brief P(X(t) = k) for a new customer: the probability of exactly k
+ *        purchases in (0, t], for each k of @p counts (Fader & Hardie 2005
+ *        note, evaluated as one integral over the dropout time,
+ *        see src/paretonbd.c).
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizon, finite and >= 0 (t = 0 gives 1 for k = 0, else 0).
+ * @param counts the k, whole numbers in [0, 1e12].
+ * @param n count of @p counts.
+ * @param[out] out n probabilities; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter, a bad @p t (field "t") or a bad k (index, field "n");
+ *         SVCM_ERANGE or SVCM_ENOCONV (index) as in svcm_paretonbd_loglik().
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_paretonbd_probability_of_purchases(const svcm_paretonbd_params *params,
+                                                     double t, const double *counts, size_t n,
+                                                     double *out, svcm_error *err);
+
 #ifdef __cplusplus
 }
 #endif
