@@ -1,4 +1,6 @@
-/* The PDCA cycle text format: save and load (format in svcm/pdca.h). */
+/* The PDCA cycle text format (docs/pdca-format.md): the writer, and the
+ * reader that tokenizes and parses the text into records and hands them to
+ * svcm__cycle_assemble (pdca_load.c), blaming the line of a bad record. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -249,8 +251,10 @@ static const struct {
 typedef struct loader {
     const svcm_allocator *alloc;
     svcm_error *err;
-    const char *text; /* the whole text (byte offsets in messages) */
+    const char *text; /* the whole text */
     size_t line;      /* 1-based number of the current line */
+    const char *bol;  /* first byte of the current line */
+    const char *tok;  /* the token being read (error column), or NULL */
     const char *p;    /* cursor in the current line */
     const char *end;  /* end of the current line */
     const char *key;  /* static name of the current key (error field) */
@@ -259,14 +263,19 @@ typedef struct loader {
     bool nomem;
 } loader;
 
+/* The position goes into line/column, never into the message (issue 13). */
 static int fail(loader *ld, const char *why)
 {
-    return svcm__error(ld->err, SVCM_EFORMAT, ld->line, ld->key, "%s", why);
+    size_t col = ld->tok != NULL ? (size_t)(ld->tok - ld->bol) + 1 : 0;
+    return svcm__error_at(ld->err, SVCM_EFORMAT, SVCM_NO_INDEX, ld->line, col, ld->key, "%s",
+                          why);
 }
 
 /* The next space-separated bare token; false when none. */
 static bool word(loader *ld, const char **w, size_t *n)
 {
+    /* A missing token is blamed where it should have started. */
+    ld->tok = ld->p < ld->end && *ld->p == ' ' ? ld->p + 1 : ld->p;
     if (ld->p >= ld->end || *ld->p != ' ')
         return false;
     ld->p++;
@@ -406,6 +415,7 @@ static int hexval(char c)
 /* A quoted, escaped string, decoded into an allocated copy kept by ld. */
 static int get_text(loader *ld, const char **out)
 {
+    ld->tok = ld->p < ld->end && *ld->p == ' ' ? ld->p + 1 : ld->p;
     if (ld->end - ld->p < 3 || ld->p[0] != ' ' || ld->p[1] != '"')
         return fail(ld, "expected a quoted string");
     ld->p += 2;
@@ -477,8 +487,8 @@ static int get_text(loader *ld, const char **out)
         const char *r = s;
         for (size_t at = 0; at < bad; at++)
             r += *r != '\\' ? 1 : r[1] == 'x' ? 4 : 2;
-        return svcm__error(ld->err, SVCM_EFORMAT, ld->line, ld->key,
-                           "invalid UTF-8 at byte offset %zu", (size_t)(r - ld->text));
+        return svcm__error_at(ld->err, SVCM_EFORMAT, SVCM_NO_INDEX, ld->line,
+                              (size_t)(r - ld->bol) + 1, ld->key, "invalid UTF-8");
     }
     ld->p = q + 1;
     *out = d;
@@ -699,20 +709,15 @@ static int parse_all(loader *ld, const char *text, size_t len, svcm_cycle_info *
                      svcm_pdca_check *ck, bool *has_check, records *R, size_t *key_line)
 {
     const char *p = text, *end = text + len;
-    if (memchr(text, '\0', len) != NULL) {
-        ld->line = 1 + (size_t)0;
-        for (const char *q = text; *q; q++)
-            ld->line += *q == '\n';
-        ld->key = NULL;
-        return fail(ld, "NUL byte in the text");
+    const char *nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        size_t at = (size_t)(nul - text);
+        return svcm__error_at(ld->err, SVCM_EFORMAT, SVCM_NO_INDEX, svcm__line_of(text, at),
+                              svcm__column_of(text, at), NULL, "NUL byte in the text");
     }
-    size_t bad = 0;
-    if (!svcm__utf8_check(text, len, &bad)) {
-        ld->line = svcm__line_of(text, bad);
-        ld->key = NULL;
-        return svcm__error(ld->err, SVCM_EFORMAT, ld->line, NULL,
-                           "invalid UTF-8 at byte offset %zu", bad);
-    }
+    int rc = svcm__utf8_text(text, len, NULL, ld->err);
+    if (rc != SVCM_OK)
+        return rc;
     bool seen[K_COUNT] = {false};
     int last = -1;
     ld->line = 0;
@@ -720,6 +725,8 @@ static int parse_all(loader *ld, const char *text, size_t len, svcm_cycle_info *
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *eol = nl != NULL ? nl : end;
         ld->line++;
+        ld->bol = p;
+        ld->tok = p;
         ld->p = p;
         ld->end = eol;
         ld->key = NULL;
@@ -754,15 +761,17 @@ static int parse_all(loader *ld, const char *text, size_t len, svcm_cycle_info *
             last = key;
             if (key_line[key] == 0)
                 key_line[key] = ld->line;
-            int rc = parse_fields(ld, key, in, ck, R);
+            rc = parse_fields(ld, key, in, ck, R);
             if (rc != SVCM_OK)
                 return rc;
+            ld->tok = ld->p;
             if (ld->p != ld->end)
                 return fail(ld, "unexpected text at the end of the line");
         }
         p = nl != NULL ? nl + 1 : end;
     }
     ld->key = NULL;
+    ld->tok = NULL; /* the errors below blame a whole line */
     for (int i = 0; i < K_COUNT; i++)
         if (keys[i].required && !seen[i]) {
             ld->line++;
@@ -806,7 +815,8 @@ int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
     if (text == NULL || out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     loader ld;
     memset(&ld, 0, sizeof ld);
     ld.alloc = &a;
@@ -822,7 +832,7 @@ int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
     size_t key_line[K_COUNT] = {0};
     if (len == 0) {
         loader_free(&ld, &R);
-        return svcm__error(err, SVCM_EFORMAT, 1, NULL, "empty text");
+        return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, 1, 0, NULL, "empty text");
     }
     int rc = parse_all(&ld, text, len, &in, &ck, &has_check, &R, key_line);
     if (rc == SVCM_OK) {
@@ -851,7 +861,9 @@ int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
             default: break;
             }
             err->code = SVCM_EFORMAT;
-            err->index = line;
+            err->index = SVCM_NO_INDEX;
+            err->line = line;
+            err->column = 0;
         }
     }
     loader_free(&ld, &R);

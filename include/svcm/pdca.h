@@ -32,67 +32,17 @@
  * are re-linked with svcm_cycle_link(). Cycles of one chain share links, so
  * a chain must be used by one thread at a time.
  *
- * @par Text format (version 1)
- * svcm_cycle_save() writes UTF-8 text, one record per line ending in "\n":
- * @code
- * svcm-pdca 1                         first line: magic and format version
- * id 7                                unsigned decimal
- * title "Faster first reply"          free text is always double-quoted
- * owner "ana"
- * metric "first reply time"
- * unit "min"
- * direction lower                     higher | lower
- * rate 0                              1 when the KPI is a rate (counts allowed)
- * alpha 0.05                          significance level
- * goal 42 30 1767225600               baseline target deadline (absent: no goal)
- * phase check                         plan | do | check | act | closed
- * outcome none                        none | standardized | adjusted | abandoned
- * do-start 1700000000                 absent before DO
- * prev 6 "Faster first reply"         absent when there is no predecessor
- * next 8 "Faster first reply"         absent when there is no successor
- * action 1701000000 open "desc" "owner"        due, open|done|dropped
- * sample 1699990000 baseline 41.5              time, baseline|after, value
- * sample 1700100000 after 0.25 5 20            ... optional successes trials
- * audit 1700000000 plan do "actor" "note"      instant, from, to
- * check-samples 10 12                 the Check result, when there is one
- * check-means 41.5 33.25
- * check-change -8.25 -0.19879518072289157
- * check-test welch <diff> <ci lo> <ci hi> <statistic> <df> <p> <p greater> <p less>
- * check-verdict improved-target-missed 0 1 0.05
- *                                     verdict, target met, significant, alpha
- * check-xmr <n> <centre> <MRbar> <sigma> <UCL> <LCL>
- * signal 1 3                          Western Electric rule, after-sample index
- * end                                 last line: detects truncation
- * @endcode
- * Records appear in this order; action, sample, audit and signal lines
- * repeat in index order. Numbers: integers in decimal; doubles printed with
- * "%.15g" when that reads back bit-for-bit, else with "%.17g" (which always
- * does); the loader also accepts hexadecimal floats such as 0x1.8p+1, and
- * "inf", "-inf" and "nan" only where a value may be non-finite (the
- * Check's statistic, df and relative change). Doubles go through the C
- * library's snprintf/strtod, so the process must keep a '.'-decimal
- * LC_NUMERIC locale (the default "C" locale is). Lines end in a line feed
- * only (a carriage return before it is malformed; the line feed after "end"
- * may be missing). Free text is enclosed in double
- * quotes; inside, a backslash escapes a backslash, a double quote, a line
- * feed (backslash n), a carriage return (r), a tab (t), and every other byte
- * below 0x20 and 0x7F as x followed by two hexadecimal digits, so a record
- * never spans lines; other bytes (UTF-8) are written as they are. Tokens are separated
- * by single spaces. The text is UTF-8 (RFC 3629), and so is every string a
- * cycle stores: the setters refuse other bytes with ::SVCM_EINVAL, the
- * loader with ::SVCM_EFORMAT. The loader rejects, with ::SVCM_EFORMAT and the 1-based
- * line number in svcm_error::index: invalid UTF-8 anywhere in the text, or
- * spelled by backslash-x escapes inside a string (overlong forms, surrogates, code
- * points above U+10FFFF, stray or missing continuation bytes; the message
- * gives the 0-based byte offset in the text), a wrong magic or version, unknown or
- * repeated keys, records out of order, bad numbers or escapes, missing
- * required keys, a missing "end", and content that breaks an invariant
- * (transitions that skip a phase, samples on the wrong side of do-start,
- * times out of order, a Check result whose sample counts or signals
- * disagree with the samples, a phase without the records it requires (past
- * DO: a goal, do-start, a Check result from ACT on, and at least 2 baseline
- * and 2 after samples), a
- * "prev" id other than id - 1 or a "next" id other than id + 1).
+ * @par Text format
+ * svcm_cycle_save() writes a cycle as line-oriented UTF-8 text and
+ * svcm_cycle_load() reads it back; the version written is
+ * ::SVCM_PDCA_FORMAT_VERSION. The text is UTF-8 (RFC 3629), and so is every
+ * string a cycle stores: the setters refuse other bytes with ::SVCM_EINVAL,
+ * the loader with ::SVCM_EFORMAT. Doubles go through the C library's
+ * snprintf/strtod, so a process that saves or loads cycles must keep a
+ * '.'-decimal LC_NUMERIC locale (the default "C" locale is one). The
+ * format's specification (grammar, string escapes, every record and its
+ * fields, versioning, and everything the loader refuses) is
+ * docs/pdca-format.md in the source tree.
  */
 #ifndef SVCM_PDCA_H
 #define SVCM_PDCA_H
@@ -284,7 +234,8 @@ SVCM_API void svcm_cycle_options_init(svcm_cycle_options *opts);
 /**
  * @brief Create a cycle in PLAN, without a goal or actions.
  * @param opts options (copied, strings duplicated).
- * @param alloc allocator (copied) or NULL for libc.
+ * @param alloc allocator for the cycle, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the cycle; free with svcm_cycle_free().
  * @param[out] err optional detail (field "title", "owner", "metric", "unit"
  *        or "alpha"; for invalid UTF-8 the message gives the 0-based byte
@@ -624,7 +575,7 @@ SVCM_API svcm_cycle *svcm_cycle_prev(const svcm_cycle *c);
 SVCM_API int svcm_cycle_link(svcm_cycle *prev, svcm_cycle *next);
 
 /**
- * @brief Save the cycle as text (format in the file comment).
+ * @brief Save the cycle as text (format: docs/pdca-format.md).
  * @param c the cycle.
  * @param buf destination, or NULL to query the size.
  * @param cap capacity of @p buf in bytes.
@@ -641,14 +592,19 @@ SVCM_API int svcm_cycle_save(const svcm_cycle *c, char *buf, size_t cap, size_t 
  * @brief Load a cycle saved by svcm_cycle_save() (not linked to any other).
  * @param text the text (need not be NUL-terminated; NUL bytes are invalid).
  * @param len its length.
- * @param alloc allocator (copied) or NULL.
+ * @param alloc allocator for the cycle, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new cycle.
- * @param[out] err optional: on SVCM_EFORMAT, index is the 1-based line
- *        number and the message the reason (for invalid UTF-8: "invalid
- *        UTF-8 at byte offset N", N 0-based from the start of @p text).
+ * @param[out] err optional: on SVCM_EFORMAT, line is the 1-based line at
+ *        fault and column the 1-based byte column of the offending token
+ *        (of the first bad byte for invalid UTF-8 or a NUL byte; 0 when a
+ *        whole line or record is at fault), index is SVCM_NO_INDEX, and the
+ *        message gives the reason without the position (changed in 0.2:
+ *        index held the line).
  * @return SVCM_OK; SVCM_EINVAL for NULL text/out; SVCM_EFORMAT for
- *         malformed input, including text (or a string spelled with backslash-x
- *         escapes) that is not valid UTF-8; SVCM_ENOMEM.
+ *         malformed input (docs/pdca-format.md lists every case), including
+ *         text (or a string spelled with backslash-x escapes) that is not
+ *         valid UTF-8; SVCM_ENOMEM.
  * @par Thread safety: reentrant.
  * @since 0.1
  */
