@@ -831,9 +831,12 @@ static void add_class(lua_State *L, const char *name, lua_CFunction call,
     lua_setfield(L, -2, name);
 }
 
+static void open_kpi_groups(lua_State *L); /* grouped KPIs, at the end */
+
 void svcmlua_open_feedback(lua_State *L)
 {
     luaL_setfuncs(L, feedback_funcs, 0);
+    open_kpi_groups(L);
 
     luaL_newmetatable(L, FEEDBACK_MT);
     luaL_newlib(L, feedback_methods);
@@ -874,4 +877,588 @@ void svcmlua_open_feedback(lua_State *L)
         lua_rawseti(L, -2, k + 1);
     }
     lua_setfield(L, -2, "RATE_KINDS");
+}
+
+/* --------------------------------------------------------- grouped KPIs */
+
+/* svcm.kpi_groups{slot, ...}: an svcm_kpi_groups in a userdata. A slot is a
+ * kind name ("nps", "sla", ...) or a table {kind, settings...}:
+ * {"csat", scale=5, top_boxes=2, low=1}, {"ces", scale=7, low=1},
+ * {"rate", kind="fcr"}, {"durations", rel_err=0.01, max_buckets=2048,
+ * exact_limit=1024}. Groups and slots are numbered from 1, as Lua counts. */
+#define KPI_GROUPS_MT "svcm.KPIGroups"
+
+static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla",
+                                            NULL};
+
+typedef struct {
+    svcm_kpi_groups *g;
+} lkpigroups;
+
+static svcm_kpi_groups *check_kg(lua_State *L, int arg)
+{
+    lkpigroups *u = luaL_checkudata(L, arg, KPI_GROUPS_MT);
+    if (u->g == NULL)
+        luaL_argerror(L, arg, "object is closed");
+    return u->g;
+}
+
+static lkpigroups *push_kg_slot(lua_State *L)
+{
+    lkpigroups *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->g = NULL;
+    luaL_setmetatable(L, KPI_GROUPS_MT);
+    return u;
+}
+
+/* Fail with code rc, a 1-based index (or SVCM_NO_INDEX), field and text. */
+static int kg_fail(lua_State *L, int rc, size_t index, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.index = index;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmlua_fail(L, rc, &err);
+}
+
+/* Fail with the C library's detail, its 0-based group/slot index made 1-based. */
+static int kg_fail_c(lua_State *L, int rc, svcm_error *err)
+{
+    if (err->index != SVCM_NO_INDEX)
+        err->index++;
+    return svcmlua_fail(L, rc, err);
+}
+
+/* Only the keys [1] and names[] in the slot table at idx. */
+static int kg_only_keys(lua_State *L, int idx, const char *const *names)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        int known = lua_type(L, -1) == LUA_TNUMBER && lua_tointeger(L, -1) == 1;
+        for (int k = 0; !known && names[k] != NULL; k++)
+            known = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), names[k]) == 0;
+        if (!known) {
+            lua_pop(L, 1);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static lua_Integer kg_int_field(lua_State *L, int idx, const char *key, lua_Integer def,
+                                lua_Integer lo, lua_Integer hi)
+{
+    lua_Integer v = svcmlua_optfield_integer(L, idx, key, def);
+    if (v < lo || v > hi)
+        luaL_error(L, "kpi_groups: %s out of range", key);
+    return v;
+}
+
+/* Settings of slot kind k (index in kg_kind_names) from the table at idx
+ * (or none: idx 0). Returns 0, or 1 when a key is unknown. */
+static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
+{
+    static const char *const fb[] = {"scale", "low", "top_boxes", NULL};
+    static const char *const ces[] = {"scale", "low", NULL};
+    static const char *const rate[] = {"kind", NULL};
+    static const char *const sk[] = {"rel_err", "max_buckets", "exact_limit", NULL};
+    static const char *const none[] = {NULL};
+    static const int fk[] = {SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_CES};
+    const char *const *names = k == 0 || k == 5 ? none
+                               : k == 1         ? fb
+                               : k == 2         ? ces
+                               : k == 3         ? rate
+                                                : sk;
+    svcm_kpi_slot_init(s, k <= 2   ? SVCM_KPI_SLOT_KIND_FEEDBACK
+                          : k == 3 ? SVCM_KPI_SLOT_KIND_RATE
+                          : k == 4 ? SVCM_KPI_SLOT_KIND_DURATIONS
+                                   : SVCM_KPI_SLOT_KIND_SLA);
+    if (k <= 2)
+        svcm_feedback_options_init(&s->feedback, fk[k]);
+    if (idx == 0)
+        return 0;
+    if (!kg_only_keys(L, idx, names))
+        return 1;
+    if (k == 1 || k == 2) {
+        s->feedback.high = (int32_t)kg_int_field(L, idx, "scale", s->feedback.high, INT32_MIN,
+                                                 INT32_MAX);
+        s->feedback.low = (int32_t)kg_int_field(L, idx, "low", s->feedback.low, INT32_MIN,
+                                                INT32_MAX);
+        s->feedback.top_boxes = (uint32_t)kg_int_field(L, idx, "top_boxes",
+                                                       s->feedback.top_boxes, 0, UINT32_MAX);
+    } else if (k == 3) {
+        lua_getfield(L, idx, "kind");
+        s->rate = (svcm_rate_kind)opt_rate_kind(L, lua_gettop(L));
+        lua_pop(L, 1);
+    } else if (k == 4) {
+        s->sketch.rel_err = svcmlua_optfield_number(L, idx, "rel_err", s->sketch.rel_err);
+        s->sketch.max_buckets = (size_t)kg_int_field(
+            L, idx, "max_buckets", (lua_Integer)s->sketch.max_buckets, 0, INT32_MAX);
+        s->sketch.exact_limit = (size_t)kg_int_field(
+            L, idx, "exact_limit", (lua_Integer)s->sketch.exact_limit, 0, INT32_MAX);
+    }
+    return 0;
+}
+
+/* Slot i (1-based) from the value at idx. Returns 0, or the number of
+ * values pushed by a failure. */
+static int kg_slot_from(lua_State *L, int idx, size_t i, svcm_kpi_slot *s)
+{
+    static const char *const field[] = {"slot.feedback", "slot.feedback", "slot.feedback",
+                                        "slot.rate", "slot.sketch", "slot.kind"};
+    int table = lua_type(L, idx) == LUA_TTABLE;
+    if (table)
+        lua_rawgeti(L, idx, 1);
+    else
+        lua_pushvalue(L, idx);
+    if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_error(L, "kpi_groups: slot %d must be a kind name or {kind, ...}", (int)i);
+    const char *name = lua_tostring(L, -1);
+    int k = 0;
+    while (kg_kind_names[k] != NULL && strcmp(kg_kind_names[k], name) != 0)
+        k++;
+    lua_pop(L, 1);
+    if (kg_kind_names[k] == NULL)
+        return kg_fail(L, SVCM_EINVAL, i, "slot.kind",
+                       "unknown slot kind (nps, csat, ces, rate, durations, sla)");
+    if (kg_settings(L, table ? idx : 0, k, s))
+        return kg_fail(L, SVCM_EINVAL, i, field[k], "unknown setting for this slot kind");
+    return 0;
+}
+
+/* svcm.kpi_groups{slot, ...} -> object, or nil, message, code. */
+static int l_kpi_groups(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    size_t n = lua_rawlen(L, 1);
+    if (n < 1 || n > SVCM_KPI_GROUPS_MAX_SLOTS)
+        return kg_fail(L, SVCM_EINVAL, SVCM_NO_INDEX, "n_slots", "need 1..64 slots");
+    svcm_kpi_slot s[SVCM_KPI_GROUPS_MAX_SLOTS];
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        int nret = kg_slot_from(L, 2, i + 1, &s[i]);
+        if (nret)
+            return nret;
+        lua_pop(L, 1);
+    }
+    svcm_kpi_groups_options o;
+    svcm_kpi_groups_options_init(&o);
+    o.slots = s;
+    o.n_slots = n;
+    svcm_error err;
+    svcm_error_clear(&err);
+    lkpigroups *u = push_kg_slot(L);
+    int rc = svcm_kpi_groups_new(&o, NULL, &u->g, &err);
+    return rc != SVCM_OK ? kg_fail_c(L, rc, &err) : 1;
+}
+
+/* svcm.kpi_groups_load(bytes) -> object, or nil, message, code. */
+static int l_kpi_groups_load(lua_State *L)
+{
+    size_t len;
+    const char *b = luaL_checklstring(L, 1, &len);
+    svcm_error err;
+    svcm_error_clear(&err);
+    lkpigroups *u = push_kg_slot(L);
+    int rc = svcm_kpi_groups_load((const unsigned char *)b, len, NULL, &u->g, &err);
+    return rc != SVCM_OK ? kg_fail_c(L, rc, &err) : 1;
+}
+
+/* ---- groups and keys */
+
+static int l_kg_group(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t len, index;
+    const char *key = luaL_checklstring(L, 2, &len);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_group(g, key, len, &index, &err);
+    if (rc != SVCM_OK)
+        return kg_fail_c(L, rc, &err);
+    lua_pushinteger(L, (lua_Integer)index + 1);
+    return 1;
+}
+
+static int l_kg_find(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t len, index;
+    const char *key = luaL_checklstring(L, 2, &len);
+    if (svcm_kpi_groups_find(g, key, len, &index) != SVCM_OK)
+        lua_pushnil(L);
+    else
+        lua_pushinteger(L, (lua_Integer)index + 1);
+    return 1;
+}
+
+/* The 1-based group number at arg as a C index, or SIZE_MAX when it names
+ * no group. */
+static size_t kg_group_arg(lua_State *L, const svcm_kpi_groups *g, int arg)
+{
+    lua_Integer v = luaL_checkinteger(L, arg);
+    return v < 1 || (uint64_t)v > svcm_kpi_groups_count(g) ? SIZE_MAX : (size_t)(v - 1);
+}
+
+static int kg_no_group(lua_State *L)
+{
+    return kg_fail(L, SVCM_EINVAL, SVCM_NO_INDEX, "group", "no group with that number");
+}
+
+/* The 1-based slot number at arg as a C index (range checked in C). */
+static size_t kg_slot_arg(lua_State *L, int arg)
+{
+    lua_Integer v = luaL_checkinteger(L, arg);
+    return v < 1 ? SIZE_MAX : (size_t)(v - 1);
+}
+
+static int l_kg_key(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t k = kg_group_arg(L, g, 2), len;
+    const char *key;
+    if (k == SIZE_MAX || svcm_kpi_groups_key(g, k, &key, &len) != SVCM_OK)
+        return kg_no_group(L);
+    lua_pushlstring(L, key, len);
+    return 1;
+}
+
+static int l_kg_keys(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t n = svcm_kpi_groups_count(g);
+    lua_createtable(L, (int)(n < INT32_MAX ? n : 0), 0);
+    for (size_t i = 0; i < n; i++) {
+        const char *key;
+        size_t len;
+        (void)svcm_kpi_groups_key(g, i, &key, &len); /* i < n: cannot fail */
+        lua_pushlstring(L, key, len);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_kg_order(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t n = svcm_kpi_groups_count(g);
+    size_t *order = lua_newuserdatauv(L, n > 0 ? n * sizeof *order : 1, 0);
+    int rc = svcm_kpi_groups_order(g, order, n);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_createtable(L, (int)(n < INT32_MAX ? n : 0), 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, (lua_Integer)order[i] + 1);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_kg_count(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)svcm_kpi_groups_count(check_kg(L, 1)));
+    return 1;
+}
+
+/* Push the description of slot s: a table {kind, settings...}. */
+static void kg_push_slot(lua_State *L, const svcm_kpi_slot *s)
+{
+    lua_createtable(L, 1, 3);
+    if (s->kind == SVCM_KPI_SLOT_KIND_FEEDBACK) {
+        lua_pushstring(L, svcm_feedback_kind_name((int)s->feedback.kind));
+        if (s->feedback.kind != SVCM_FEEDBACK_NPS) {
+            lua_pushinteger(L, s->feedback.high);
+            lua_setfield(L, -3, "scale");
+            lua_pushinteger(L, s->feedback.low);
+            lua_setfield(L, -3, "low");
+        }
+        if (s->feedback.kind == SVCM_FEEDBACK_CSAT) {
+            lua_pushinteger(L, (lua_Integer)s->feedback.top_boxes);
+            lua_setfield(L, -3, "top_boxes");
+        }
+    } else if (s->kind == SVCM_KPI_SLOT_KIND_RATE) {
+        lua_pushstring(L, svcm_rate_kind_name((int)s->rate));
+        lua_setfield(L, -2, "kind");
+        lua_pushliteral(L, "rate");
+    } else if (s->kind == SVCM_KPI_SLOT_KIND_DURATIONS) {
+        set_number(L, "rel_err", s->sketch.rel_err);
+        lua_pushinteger(L, (lua_Integer)s->sketch.max_buckets);
+        lua_setfield(L, -2, "max_buckets");
+        lua_pushinteger(L, (lua_Integer)s->sketch.exact_limit);
+        lua_setfield(L, -2, "exact_limit");
+        lua_pushliteral(L, "durations");
+    } else {
+        lua_pushliteral(L, "sla");
+    }
+    lua_rawseti(L, -2, 1);
+}
+
+static int l_kg_slots(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t n = svcm_kpi_groups_slot_count(g);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        svcm_kpi_slot s;
+        (void)svcm_kpi_groups_slot(g, i, &s); /* i < n: cannot fail */
+        kg_push_slot(L, &s);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* ---- adding */
+
+static int kg_added(lua_State *L, int rc, svcm_error *err)
+{
+    if (rc != SVCM_OK)
+        return kg_fail_c(L, rc, err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* Group and slot of a result call; the slot must be of kind want. Returns
+ * 0, or the number of values pushed by a failure. */
+static int kg_locate(lua_State *L, svcm_kpi_groups *g, svcm_kpi_slot_kind want, size_t *k,
+                     size_t *slot)
+{
+    svcm_kpi_slot s;
+    *k = kg_group_arg(L, g, 2);
+    *slot = kg_slot_arg(L, 3);
+    if (*k == SIZE_MAX)
+        return kg_no_group(L);
+    if (svcm_kpi_groups_slot(g, *slot, &s) != SVCM_OK || s.kind != want)
+        return kg_fail(L, SVCM_EINVAL, SVCM_NO_INDEX, "slot",
+                       "no slot of this kind with that number");
+    return 0;
+}
+
+/* g:add_<what>(group, slot, ...): g, k and slot of a slot of kind want,
+ * or return the failure pushed. */
+#define KG_ADD_PROLOGUE(want)                                                               \
+    svcm_kpi_groups *g = check_kg(L, 1);                                                    \
+    size_t k, slot;                                                                         \
+    int nret = kg_locate(L, g, (want), &k, &slot);                                          \
+    if (nret)                                                                               \
+        return nret;                                                                        \
+    svcm_error err;                                                                         \
+    svcm_error_clear(&err);
+
+static int l_kg_add_score(lua_State *L)
+{
+    KG_ADD_PROLOGUE(SVCM_KPI_SLOT_KIND_FEEDBACK)
+    double score = luaL_checknumber(L, 4);
+    return kg_added(L, svcm_kpi_groups_add_score(g, k, slot, score, &err), &err);
+}
+
+static int l_kg_add_outcome(lua_State *L)
+{
+    KG_ADD_PROLOGUE(SVCM_KPI_SLOT_KIND_RATE)
+    luaL_checktype(L, 4, LUA_TBOOLEAN);
+    return kg_added(L, svcm_kpi_groups_add_outcome(g, k, slot, lua_toboolean(L, 4), &err), &err);
+}
+
+static int l_kg_add_duration(lua_State *L)
+{
+    KG_ADD_PROLOGUE(SVCM_KPI_SLOT_KIND_DURATIONS)
+    double seconds = luaL_checknumber(L, 4);
+    return kg_added(L, svcm_kpi_groups_add_duration(g, k, slot, seconds, &err), &err);
+}
+
+static int l_kg_add_sla(lua_State *L)
+{
+    KG_ADD_PROLOGUE(SVCM_KPI_SLOT_KIND_SLA)
+    uint64_t met = check_count(L, 4), breached = check_count(L, 5), pending = check_count(L, 6);
+    return kg_added(L, svcm_kpi_groups_add_sla(g, k, slot, met, breached, pending, &err), &err);
+}
+
+/* ---- results */
+
+static int l_kg_feedback(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    size_t k, slot;
+    int nret = kg_locate(L, g, SVCM_KPI_SLOT_KIND_FEEDBACK, &k, &slot);
+    if (nret)
+        return nret;
+    const svcm_feedback *f;
+    svcm_feedback_summary r;
+    int rc = svcm_kpi_groups_feedback(g, k, slot, &f);
+    if (rc == SVCM_OK)
+        rc = svcm_feedback_result(f, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_feedback_result(L, &r, confidence);
+    return 1;
+}
+
+static int l_kg_rate(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    size_t k, slot;
+    int nret = kg_locate(L, g, SVCM_KPI_SLOT_KIND_RATE, &k, &slot);
+    if (nret)
+        return nret;
+    svcm_rate r;
+    svcm_rate_summary s;
+    int rc = svcm_kpi_groups_rate(g, k, slot, &r);
+    if (rc == SVCM_OK)
+        rc = svcm_rate_result(&r, confidence, &s);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    push_rate_result(L, &s, confidence);
+    return 1;
+}
+
+static int l_kg_durations(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t k, slot;
+    int nret = kg_locate(L, g, SVCM_KPI_SLOT_KIND_DURATIONS, &k, &slot);
+    if (nret)
+        return nret;
+    const svcm_durations *d;
+    svcm_durations_result r;
+    int rc = svcm_kpi_groups_durations(g, k, slot, &d);
+    if (rc == SVCM_OK)
+        rc = svcm_durations_summary(d, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_createtable(L, 0, 10);
+    set_u64(L, "count", r.count);
+    const double v[9] = {r.sum, r.mean, r.std, r.min, r.max, r.p50, r.p90, r.p95, r.p99};
+    static const char *const names[9] = {"sum", "mean", "std", "min", "max",
+                                         "p50", "p90",  "p95", "p99"};
+    for (int i = 0; i < 9; i++)
+        set_number(L, names[i], v[i]);
+    return 1;
+}
+
+static int l_kg_quantiles(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t k, slot, n;
+    int nret = kg_locate(L, g, SVCM_KPI_SLOT_KIND_DURATIONS, &k, &slot);
+    if (nret)
+        return nret;
+    const double *qs = svcmlua_checkdoubles(L, 4, &n);
+    double *out = lua_newuserdatauv(L, n > 0 ? n * sizeof *out : 1, 0);
+    const svcm_durations *d;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_durations(g, k, slot, &d);
+    if (rc == SVCM_OK)
+        rc = svcm_durations_quantiles(d, qs, n, out, &err);
+    if (rc != SVCM_OK)
+        return kg_fail_c(L, rc, &err);
+    svcmlua_pushdoubles(L, out, n);
+    return 1;
+}
+
+static int l_kg_sla(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    size_t k, slot;
+    int nret = kg_locate(L, g, SVCM_KPI_SLOT_KIND_SLA, &k, &slot);
+    if (nret)
+        return nret;
+    struct svcm_kpi_groups_sla_result r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_sla_result(g, k, slot, confidence, &r, &err);
+    if (rc != SVCM_OK)
+        return kg_fail_c(L, rc, &err);
+    lua_createtable(L, 0, 6);
+    set_u64(L, "met", r.met);
+    set_u64(L, "breached", r.breached);
+    set_u64(L, "pending", r.pending);
+    set_number(L, "rate", r.rate);
+    set_interval(L, "ci", r.ci);
+    set_number(L, "confidence", confidence);
+    return 1;
+}
+
+/* ---- merge, saved form, lifetime */
+
+static int l_kg_merge(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1), *h = check_kg(L, 2);
+    svcm_error err;
+    svcm_error_clear(&err);
+    return kg_added(L, svcm_kpi_groups_merge(g, h, &err), &err);
+}
+
+static int l_kg_to_bytes(lua_State *L)
+{
+    svcm_kpi_groups *g = check_kg(L, 1);
+    size_t len = 0;
+    int rc = svcm_kpi_groups_save(g, NULL, 0, &len);
+    if (rc != SVCM_ENOSPC)
+        return svcmlua_fail(L, rc, NULL);
+    luaL_Buffer b;
+    unsigned char *p = (unsigned char *)luaL_buffinitsize(L, &b, len);
+    rc = svcm_kpi_groups_save(g, p, len, &len);
+    if (rc != SVCM_OK)
+        return svcmlua_raise(L, rc, NULL);
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
+static int l_kg_gc(lua_State *L)
+{
+    lkpigroups *u = luaL_checkudata(L, 1, KPI_GROUPS_MT);
+    svcm_kpi_groups_free(u->g);
+    u->g = NULL;
+    return 0;
+}
+
+static int l_kg_tostring(lua_State *L)
+{
+    lkpigroups *u = luaL_checkudata(L, 1, KPI_GROUPS_MT);
+    if (u->g == NULL)
+        lua_pushliteral(L, "svcm.KPIGroups (closed)");
+    else
+        lua_pushfstring(L, "svcm.KPIGroups slots=%d groups=%I",
+                        (int)svcm_kpi_groups_slot_count(u->g),
+                        (lua_Integer)svcm_kpi_groups_count(u->g));
+    return 1;
+}
+
+static const luaL_Reg kg_methods[] = {
+    {"group", l_kg_group},         {"find", l_kg_find},
+    {"key", l_kg_key},             {"keys", l_kg_keys},
+    {"order", l_kg_order},         {"count", l_kg_count},
+    {"slots", l_kg_slots},         {"add_score", l_kg_add_score},
+    {"add_outcome", l_kg_add_outcome}, {"add_duration", l_kg_add_duration},
+    {"add_sla", l_kg_add_sla},     {"feedback", l_kg_feedback},
+    {"rate", l_kg_rate},           {"durations", l_kg_durations},
+    {"quantiles", l_kg_quantiles}, {"sla", l_kg_sla},
+    {"merge", l_kg_merge},         {"to_bytes", l_kg_to_bytes},
+    {"close", l_kg_gc},            {NULL, NULL},
+};
+
+static void open_kpi_groups(lua_State *L)
+{
+    luaL_newmetatable(L, KPI_GROUPS_MT);
+    luaL_newlib(L, kg_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_kg_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_kg_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_kg_count);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, l_kg_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_kpi_groups);
+    lua_setfield(L, -2, "kpi_groups");
+    lua_pushcfunction(L, l_kpi_groups_load);
+    lua_setfield(L, -2, "kpi_groups_load");
 }

@@ -528,6 +528,7 @@ static PyMethodDef Feedback_methods[] = {
      Feedback_result_doc},
     {"to_bytes", Feedback_to_bytes, METH_NOARGS, Feedback_to_bytes_doc},
     {"from_bytes", Feedback_from_bytes, METH_O | METH_CLASS, Feedback_from_bytes_doc},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 
@@ -982,6 +983,7 @@ static PyMethodDef Rate_methods[] = {
     {"to_bytes", Rate_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nThe counter as bytes."},
     {"from_bytes", Rate_from_bytes, METH_O | METH_CLASS,
      "from_bytes(data) -> Rate\n\nLoad bytes made by to_bytes(); FormatError if malformed."},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 
@@ -1284,6 +1286,8 @@ static PyObject *name_tuple(const char *(*name)(int), int count)
     return t;
 }
 
+static int init_kpi_groups(PyObject *module); /* grouped KPIs, at the end */
+
 int svcmpy_init_feedback(PyObject *module)
 {
     if (PyModule_AddFunctions(module, feedback_functions) < 0)
@@ -1307,7 +1311,7 @@ int svcmpy_init_feedback(PyObject *module)
         }
         PyTuple_SET_ITEM(tuple, i, tp);
     }
-    if (svcmpy_engine_set(module, SVCMPY_FEEDBACK, tuple) < 0)
+    if (svcmpy_engine_set(module, SVCMPY_FEEDBACK, tuple) < 0 || init_kpi_groups(module) < 0)
         return -1;
     PyObject *dims = name_tuple(svcm_servqual_dimension_name, SVCM_SERVQUAL_DIMENSIONS);
     if (dims == NULL || PyModule_AddObject(module, "SERVQUAL_DIMENSIONS", dims) < 0) {
@@ -1320,4 +1324,1090 @@ int svcmpy_init_feedback(PyObject *module)
         return -1;
     }
     return 0;
+}
+
+/* --------------------------------------------------------- grouped KPIs */
+
+/* svcm.KPIGroups wraps an svcm_kpi_groups: the same slots (NPS/CSAT/CES
+ * answers, rates, durations, SLA counts) for every group key. Its two types
+ * extend this engine's private tuple after T_COUNT. */
+enum { T_KPI_GROUPS = T_COUNT, T_KPI_SLA_RESULT, T_KPI_COUNT };
+
+/* DurationsSummary is item 2 (SK_TYPE_SUMMARY) of the sketch engine's tuple
+ * (py_sketch.c): durations() returns the record svcm.Durations gives. */
+#define KG_SKETCH_SUMMARY_ITEM 2
+
+/* Slot kind names, in the order of kg_kind_of(). */
+static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla"};
+#define KG_KIND_NAMES 6
+
+typedef struct {
+    PyObject_HEAD
+    svcm_kpi_groups *g;
+    int busy; /* set while a batch runs without the GIL */
+} KPIGroupsObject;
+
+static PyStructSequence_Field kg_sla_fields[] = {
+    {"met", "tickets that met the target"},
+    {"breached", "tickets past the target"},
+    {"pending", "open tickets still within the target"},
+    {"rate", "met / (met + breached); nan when nothing is decided"},
+    {"ci", "(lo, hi) Wilson score interval for rate"},
+    {"confidence", "confidence level of ci"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc kg_sla_desc = {
+    "svcm.KPIGroupsSLAResult", "SLA compliance of one group: counts, rate, Wilson interval.",
+    kg_sla_fields, 6};
+
+/* Raise an svcm error (code rc, record index, field) from a KPIGroups method
+ * or constructor. Returns NULL. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static PyObject *kg_raise(PyTypeObject *tp, int rc, size_t index, const char *field,
+                          const char *fmt, ...);
+static PyObject *kg_raise(PyTypeObject *tp, int rc, size_t index, const char *field,
+                          const char *fmt, ...)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.index = index;
+    err.field = field;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err.message, sizeof err.message, fmt, ap);
+    va_end(ap);
+    return svcmpy_raise_type(tp, rc, &err);
+}
+
+/* The object, or NULL with StateError while a batch runs in another thread. */
+static svcm_kpi_groups *kg_ready(PyObject *self)
+{
+    KPIGroupsObject *o = (KPIGroupsObject *)self;
+    if (o->busy) {
+        svcmpy_state_error(Py_TYPE(self), "object is in use by another thread");
+        return NULL;
+    }
+    return o->g;
+}
+
+/* ---- slot descriptions */
+
+/* One int setting of a slot description in [lo, hi]; absent leaves *out. */
+static int kg_int_setting(PyTypeObject *tp, PyObject *d, const char *key, size_t i,
+                          const char *field, long long lo, long long hi, long long *out)
+{
+    PyObject *v = PyDict_GetItemString(d, key);
+    if (v == NULL)
+        return 0;
+    if (!PyLong_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s must be an int, got %s", i, key,
+                     Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    int overflow;
+    long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (x == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || x < lo || x > hi) {
+        kg_raise(tp, SVCM_EINVAL, i, field, "%s must be in %lld..%lld", key, lo, hi);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+/* Settings must be None or a dict whose keys are all in names. */
+static int kg_check_keys(PyTypeObject *tp, PyObject *d, size_t i, const char *field,
+                         const char *kind, const char *const *names, int n)
+{
+    if (d == Py_None)
+        return 0;
+    if (!PyDict_Check(d)) {
+        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s settings must be a dict, got %s", i, kind,
+                     Py_TYPE(d)->tp_name);
+        return -1;
+    }
+    Py_ssize_t known = 0;
+    for (int k = 0; k < n; k++)
+        known += PyDict_GetItemString(d, names[k]) != NULL;
+    if (known != PyDict_Size(d)) {
+        kg_raise(tp, SVCM_EINVAL, i, field, "unknown setting for a %s slot", kind);
+        return -1;
+    }
+    return 0;
+}
+
+/* FEEDBACK settings {scale, top_boxes (csat), low} of kind fk. */
+static int kg_feedback_slot(PyTypeObject *tp, PyObject *d, size_t i, int fk, svcm_kpi_slot *s)
+{
+    static const char *const names[] = {"scale", "low", "top_boxes"};
+    const char *kind = svcm_feedback_kind_name(fk);
+    int n = fk == SVCM_FEEDBACK_CSAT ? 3 : fk == SVCM_FEEDBACK_CES ? 2 : 0;
+    svcm_feedback_options_init(&s->feedback, fk);
+    if (kg_check_keys(tp, d, i, "slot.feedback", kind, names, n) < 0)
+        return -1;
+    if (d == Py_None || n == 0)
+        return 0;
+    long long high = s->feedback.high, low = s->feedback.low, top = s->feedback.top_boxes;
+    if (kg_int_setting(tp, d, "scale", i, "slot.feedback", INT32_MIN, INT32_MAX, &high) < 0 ||
+        kg_int_setting(tp, d, "low", i, "slot.feedback", INT32_MIN, INT32_MAX, &low) < 0 ||
+        kg_int_setting(tp, d, "top_boxes", i, "slot.feedback", 0, UINT32_MAX, &top) < 0)
+        return -1;
+    s->feedback.high = (int32_t)high;
+    s->feedback.low = (int32_t)low;
+    s->feedback.top_boxes = (uint32_t)top;
+    return 0;
+}
+
+/* DURATIONS settings {rel_err, max_buckets, exact_limit}. */
+static int kg_durations_slot(PyTypeObject *tp, PyObject *d, size_t i, svcm_kpi_slot *s)
+{
+    static const char *const names[] = {"rel_err", "max_buckets", "exact_limit"};
+    if (kg_check_keys(tp, d, i, "slot.sketch", "durations", names, 3) < 0)
+        return -1;
+    if (d == Py_None)
+        return 0;
+    PyObject *v = PyDict_GetItemString(d, "rel_err");
+    if (v != NULL) {
+        if (!PyFloat_Check(v) && !PyLong_Check(v)) {
+            PyErr_Format(PyExc_TypeError, "slots[%zu]: rel_err must be a number, got %s", i,
+                         Py_TYPE(v)->tp_name);
+            return -1;
+        }
+        Py_INCREF(v);
+        s->sketch.rel_err = PyFloat_AsDouble(v);
+        Py_DECREF(v);
+        if (s->sketch.rel_err == -1.0 && PyErr_Occurred())
+            return -1;
+    }
+    long long maxb = (long long)s->sketch.max_buckets, exact = (long long)s->sketch.exact_limit;
+    if (kg_int_setting(tp, d, "max_buckets", i, "slot.sketch", 0, PY_SSIZE_T_MAX, &maxb) < 0 ||
+        kg_int_setting(tp, d, "exact_limit", i, "slot.sketch", 0, PY_SSIZE_T_MAX, &exact) < 0)
+        return -1;
+    s->sketch.max_buckets = (size_t)maxb;
+    s->sketch.exact_limit = (size_t)exact;
+    return 0;
+}
+
+/* RATE settings: a rate kind (name or int) or {kind: ...}. */
+static int kg_rate_slot(PyTypeObject *tp, PyObject *d, size_t i, svcm_kpi_slot *s)
+{
+    static const char *const names[] = {"kind"};
+    PyObject *module = svcmpy_module_of_type(tp);
+    if (module == NULL)
+        return -1;
+    PyObject *kind = d;
+    if (d == Py_None || PyDict_Check(d)) {
+        if (kg_check_keys(tp, d, i, "slot.rate", "rate", names, 1) < 0)
+            return -1;
+        kind = d == Py_None ? NULL : PyDict_GetItemString(d, "kind");
+    }
+    Py_XINCREF(kind);
+    int k = parse_rate_kind(module, kind);
+    Py_XDECREF(kind);
+    if (k < 0)
+        return -1;
+    s->rate = (svcm_rate_kind)k;
+    return 0;
+}
+
+/* Slot i of kind k (an index into kg_kind_names) with its settings. */
+static int kg_make_slot(PyTypeObject *tp, int k, PyObject *settings, size_t i, svcm_kpi_slot *s)
+{
+    static const char *const none[] = {NULL};
+    static const int fk[] = {SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_CES};
+    if (k <= 2) {
+        svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_FEEDBACK);
+        return kg_feedback_slot(tp, settings, i, fk[k], s);
+    }
+    if (k == 3) {
+        svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_RATE);
+        return kg_rate_slot(tp, settings, i, s);
+    }
+    if (k == 4) {
+        svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_DURATIONS);
+        return kg_durations_slot(tp, settings, i, s);
+    }
+    svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_SLA);
+    return kg_check_keys(tp, settings, i, "slot.kind", "sla", none, 0);
+}
+
+/* Slot i from its description: "kind" or (kind,) or (kind, settings). */
+static int kg_slot_from(PyTypeObject *tp, PyObject *item, size_t i, svcm_kpi_slot *s)
+{
+    PyObject *name = item, *settings = Py_None;
+    if (PyTuple_Check(item) || PyList_Check(item)) {
+        Py_ssize_t n = PySequence_Size(item);
+        if (n < 1 || n > 2) {
+            PyErr_Format(PyExc_TypeError, "slots[%zu]: expected (kind,) or (kind, settings)", i);
+            return -1;
+        }
+        name = PySequence_GetItem(item, 0);
+        settings = n == 2 ? PySequence_GetItem(item, 1) : Py_NewRef(Py_None);
+        if (name == NULL || settings == NULL) {
+            Py_XDECREF(name);
+            Py_XDECREF(settings);
+            return -1;
+        }
+    } else {
+        Py_INCREF(name);
+        Py_INCREF(settings);
+    }
+    int k = -1, rc = -1;
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "slots[%zu]: expected a kind name such as 'nps', got %s",
+                     i, Py_TYPE(name)->tp_name);
+    } else {
+        for (int j = 0; j < KG_KIND_NAMES; j++)
+            if (PyUnicode_CompareWithASCIIString(name, kg_kind_names[j]) == 0)
+                k = j;
+        if (k < 0)
+            kg_raise(tp, SVCM_EINVAL, i, "slot.kind",
+                     "unknown slot kind (nps, csat, ces, rate, durations, sla)");
+        else
+            rc = kg_make_slot(tp, k, settings, i, s);
+    }
+    Py_DECREF(name);
+    Py_DECREF(settings);
+    return rc;
+}
+
+static PyObject *kg_wrap(PyTypeObject *tp, svcm_kpi_groups *g)
+{
+    KPIGroupsObject *self = (KPIGroupsObject *)PyType_GenericAlloc(tp, 0);
+    if (self == NULL) {
+        svcm_kpi_groups_free(g);
+        return NULL;
+    }
+    self->g = g;
+    self->busy = 0;
+    return (PyObject *)self;
+}
+
+static PyObject *KPIGroups_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"slots", NULL};
+    PyObject *slots;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:KPIGroups", kwlist, &slots))
+        return NULL;
+    PyObject *seq = svcmpy_snapshot(slots, "KPIGroups: slots must be a sequence of slot "
+                                           "descriptions");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n < 1 || n > (Py_ssize_t)SVCM_KPI_GROUPS_MAX_SLOTS) {
+        Py_DECREF(seq);
+        return kg_raise(tp, SVCM_EINVAL, SVCM_NO_INDEX, "n_slots", "%zd slots, need 1..%u", n,
+                        SVCM_KPI_GROUPS_MAX_SLOTS);
+    }
+    svcm_kpi_slot s[SVCM_KPI_GROUPS_MAX_SLOTS];
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (kg_slot_from(tp, PySequence_Fast_GET_ITEM(seq, i), (size_t)i, &s[i]) < 0) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+    Py_DECREF(seq);
+    svcm_kpi_groups_options o;
+    svcm_kpi_groups_options_init(&o);
+    o.slots = s;
+    o.n_slots = (size_t)n;
+    svcm_kpi_groups *g;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_new(&o, NULL, &g, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(tp, rc, &err);
+    return kg_wrap(tp, g);
+}
+
+static void KPIGroups_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    svcm_kpi_groups_free(((KPIGroupsObject *)self)->g);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+/* The description of slot i, as the constructor takes it back. */
+static PyObject *kg_slot_description(const svcm_kpi_slot *s)
+{
+    switch (s->kind) {
+    case SVCM_KPI_SLOT_KIND_FEEDBACK: {
+        const svcm_feedback_options *f = &s->feedback;
+        const char *name = svcm_feedback_kind_name((int)f->kind);
+        if (f->kind == SVCM_FEEDBACK_CSAT)
+            return Py_BuildValue("(s{s:l,s:l,s:k})", name, "scale", (long)f->high, "low",
+                                 (long)f->low, "top_boxes", (unsigned long)f->top_boxes);
+        if (f->kind == SVCM_FEEDBACK_CES)
+            return Py_BuildValue("(s{s:l,s:l})", name, "scale", (long)f->high, "low",
+                                 (long)f->low);
+        return Py_BuildValue("(s{})", name);
+    }
+    case SVCM_KPI_SLOT_KIND_RATE:
+        return Py_BuildValue("(s{s:s})", "rate", "kind", svcm_rate_kind_name((int)s->rate));
+    case SVCM_KPI_SLOT_KIND_DURATIONS:
+        return Py_BuildValue("(s{s:d,s:n,s:n})", "durations", "rel_err", s->sketch.rel_err,
+                             "max_buckets", (Py_ssize_t)s->sketch.max_buckets, "exact_limit",
+                             (Py_ssize_t)s->sketch.exact_limit);
+    default:
+        return Py_BuildValue("(s{})", "sla");
+    }
+}
+
+static PyObject *KPIGroups_get_slots(PyObject *self, void *closure)
+{
+    const svcm_kpi_groups *g = ((KPIGroupsObject *)self)->g; /* settings never change */
+    size_t n = svcm_kpi_groups_slot_count(g);
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    for (size_t i = 0; t != NULL && i < n; i++) {
+        svcm_kpi_slot s;
+        PyObject *d = svcm_kpi_groups_slot(g, i, &s) == SVCM_OK ? kg_slot_description(&s)
+                                                                 : NULL;
+        if (d == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_SystemError, "KPIGroups: slot settings unreadable");
+            Py_CLEAR(t);
+            break;
+        }
+        PyTuple_SET_ITEM(t, (Py_ssize_t)i, d);
+    }
+    return t;
+}
+
+/* ---- groups and keys */
+
+/* A key's bytes: a str (UTF-8) or any bytes-like object. */
+typedef struct {
+    const char *p;
+    Py_ssize_t n;
+    Py_buffer view;
+    int has_view;
+} kg_keybuf;
+
+static int kg_key_get(PyObject *key, kg_keybuf *k)
+{
+    k->has_view = 0;
+    if (PyUnicode_Check(key)) {
+        k->p = PyUnicode_AsUTF8AndSize(key, &k->n);
+        return k->p == NULL ? -1 : 0;
+    }
+    if (!PyObject_CheckBuffer(key)) {
+        PyErr_Format(PyExc_TypeError, "key: expected str or bytes, got %s",
+                     Py_TYPE(key)->tp_name);
+        return -1;
+    }
+    if (PyObject_GetBuffer(key, &k->view, PyBUF_SIMPLE) < 0)
+        return -1;
+    k->has_view = 1;
+    k->p = k->view.buf;
+    k->n = k->view.len;
+    return 0;
+}
+
+static void kg_key_release(kg_keybuf *k)
+{
+    if (k->has_view)
+        PyBuffer_Release(&k->view);
+    k->has_view = 0;
+}
+
+PyDoc_STRVAR(KPIGroups_group_doc,
+             "group(key) -> int\n\nThe number of the group of key (str, or bytes of UTF-8), "
+             "creating it with empty slots when it is new. Groups are numbered 0, 1, ... in "
+             "the order first seen. InvalidInput for invalid UTF-8 or a key over 65536 bytes.");
+static PyObject *KPIGroups_group(PyObject *self, PyObject *key)
+{
+    svcm_kpi_groups *g = kg_ready(self);
+    kg_keybuf k;
+    if (g == NULL || kg_key_get(key, &k) < 0)
+        return NULL;
+    size_t index;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_group(g, k.p, (size_t)k.n, &index, &err);
+    kg_key_release(&k);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    return PyLong_FromSize_t(index);
+}
+
+PyDoc_STRVAR(KPIGroups_find_doc,
+             "find(key) -> int | None\n\nThe number of the group of key, or None when there is "
+             "none (nothing is created).");
+static PyObject *KPIGroups_find(PyObject *self, PyObject *key)
+{
+    svcm_kpi_groups *g = kg_ready(self);
+    kg_keybuf k;
+    if (g == NULL || kg_key_get(key, &k) < 0)
+        return NULL;
+    size_t index;
+    int rc = svcm_kpi_groups_find(g, k.p, (size_t)k.n, &index);
+    kg_key_release(&k);
+    if (rc == SVCM_ENOTFOUND)
+        Py_RETURN_NONE;
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    return PyLong_FromSize_t(index);
+}
+
+/* Group number v of g: InvalidInput (field "group") unless 0 <= v < count. */
+static int kg_group_arg(PyObject *self, const svcm_kpi_groups *g, Py_ssize_t v, size_t *out)
+{
+    size_t n = svcm_kpi_groups_count(g);
+    if (v < 0 || (size_t)v >= n) {
+        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "group",
+                 "group %zd is not one of the %zu groups", v, n);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+static PyObject *kg_key_str(const svcm_kpi_groups *g, size_t group)
+{
+    const char *key;
+    size_t len;
+    if (svcm_kpi_groups_key(g, group, &key, &len) != SVCM_OK) {
+        PyErr_SetString(PyExc_SystemError, "KPIGroups: group key unreadable");
+        return NULL;
+    }
+    return PyUnicode_DecodeUTF8(key, (Py_ssize_t)len, "strict");
+}
+
+static PyObject *KPIGroups_key(PyObject *self, PyObject *arg)
+{
+    svcm_kpi_groups *g = kg_ready(self);
+    if (g == NULL)
+        return NULL;
+    Py_ssize_t v = PyNumber_AsSsize_t(arg, PyExc_OverflowError);
+    size_t group;
+    if ((v == -1 && PyErr_Occurred()) || kg_group_arg(self, g, v, &group) < 0)
+        return NULL;
+    return kg_key_str(g, group);
+}
+
+static PyObject *KPIGroups_keys(PyObject *self, PyObject *unused)
+{
+    svcm_kpi_groups *g = kg_ready(self);
+    if (g == NULL)
+        return NULL;
+    size_t n = svcm_kpi_groups_count(g);
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list != NULL && i < n; i++) {
+        PyObject *s = kg_key_str(g, i);
+        if (s == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)i, s);
+    }
+    return list;
+}
+
+static PyObject *KPIGroups_order(PyObject *self, PyObject *unused)
+{
+    svcm_kpi_groups *g = kg_ready(self);
+    if (g == NULL)
+        return NULL;
+    size_t n = svcm_kpi_groups_count(g);
+    size_t *order = PyMem_Malloc(n > 0 ? n * sizeof *order : 1);
+    if (order == NULL)
+        return PyErr_NoMemory();
+    int rc = svcm_kpi_groups_order(g, order, n);
+    PyObject *list = rc == SVCM_OK ? PyList_New((Py_ssize_t)n) : NULL;
+    for (size_t i = 0; list != NULL && i < n; i++) {
+        PyObject *x = PyLong_FromSize_t(order[i]);
+        if (x == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)i, x);
+    }
+    PyMem_Free(order);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    return list;
+}
+
+static Py_ssize_t KPIGroups_len(PyObject *self)
+{
+    svcm_kpi_groups *g = kg_ready(self);
+    return g == NULL ? -1 : (Py_ssize_t)svcm_kpi_groups_count(g);
+}
+
+/* ---- adding, one value */
+
+/* Parse "nn" + rest: group and slot numbers; the group is checked here, the
+ * slot (range and kind) by the C call, which names it. */
+static int kg_where(PyObject *self, Py_ssize_t group, Py_ssize_t slot, size_t *gi, size_t *si)
+{
+    if (kg_group_arg(self, ((KPIGroupsObject *)self)->g, group, gi) < 0)
+        return -1;
+    if (slot < 0) {
+        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot", "slot %zd is negative",
+                 slot);
+        return -1;
+    }
+    *si = (size_t)slot;
+    return 0;
+}
+
+static PyObject *kg_done(PyObject *self, int rc, const svcm_error *err)
+{
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *KPIGroups_add_score(PyObject *self, PyObject *args)
+{
+    Py_ssize_t group, slot;
+    double score;
+    size_t gi, si;
+    if (!PyArg_ParseTuple(args, "nnd:add_score", &group, &slot, &score) ||
+        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0)
+        return NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_add_score(((KPIGroupsObject *)self)->g, gi, si, score, &err);
+    return kg_done(self, rc, &err);
+}
+
+/* An outcome: a bool or the int 0 or 1. */
+static int kg_outcome(PyObject *v, bool *out)
+{
+    if (PyBool_Check(v)) {
+        *out = v == Py_True;
+        return 0;
+    }
+    long x = PyLong_Check(v) ? PyLong_AsLong(v) : -2;
+    if (x == -1 && PyErr_Occurred())
+        PyErr_Clear();
+    if (x != 0 && x != 1) {
+        PyErr_Format(PyExc_TypeError, "success: expected True, False, 0 or 1, got %s",
+                     Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    *out = x == 1;
+    return 0;
+}
+
+static PyObject *KPIGroups_add_outcome(PyObject *self, PyObject *args)
+{
+    Py_ssize_t group, slot;
+    PyObject *success;
+    size_t gi, si;
+    bool ok;
+    if (!PyArg_ParseTuple(args, "nnO:add_outcome", &group, &slot, &success) ||
+        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0 ||
+        kg_outcome(success, &ok) < 0)
+        return NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_add_outcome(((KPIGroupsObject *)self)->g, gi, si, ok, &err);
+    return kg_done(self, rc, &err);
+}
+
+static PyObject *KPIGroups_add_duration(PyObject *self, PyObject *args)
+{
+    Py_ssize_t group, slot;
+    double seconds;
+    size_t gi, si;
+    if (!PyArg_ParseTuple(args, "nnd:add_duration", &group, &slot, &seconds) ||
+        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0)
+        return NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_add_duration(((KPIGroupsObject *)self)->g, gi, si, seconds, &err);
+    return kg_done(self, rc, &err);
+}
+
+static PyObject *KPIGroups_add_sla(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"group", "slot", "met", "breached", "pending", NULL};
+    Py_ssize_t group, slot;
+    PyObject *pm = NULL, *pb = NULL, *pp = NULL;
+    uint64_t c[3] = {0, 0, 0};
+    size_t gi, si;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|OOO:add_sla", kwlist, &group, &slot, &pm,
+                                     &pb, &pp) ||
+        (pm && get_count(pm, "met", &c[0]) < 0) || (pb && get_count(pb, "breached", &c[1]) < 0) ||
+        (pp && get_count(pp, "pending", &c[2]) < 0) || kg_ready(self) == NULL ||
+        kg_where(self, group, slot, &gi, &si) < 0)
+        return NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_add_sla(((KPIGroupsObject *)self)->g, gi, si, c[0], c[1], c[2],
+                                     &err);
+    return kg_done(self, rc, &err);
+}
+
+/* ---- adding, batches */
+
+enum { KG_SCORES, KG_OUTCOMES, KG_DURATIONS };
+
+typedef struct {
+    svcm_kpi_groups *g;
+    size_t slot;
+    const int64_t *groups;
+    const double *v;
+    size_t n;
+    int what;
+    svcm_error err;
+} kg_batch;
+
+/* Record i's value is one the slot accepts (the C rules, checked up front so
+ * that a bad record leaves the object unchanged). */
+static int kg_value_ok(const kg_batch *b, const svcm_kpi_slot *s, double x)
+{
+    if (b->what == KG_SCORES)
+        return isfinite(x) && x == floor(x) && x >= s->feedback.low && x <= s->feedback.high;
+    if (b->what == KG_OUTCOMES)
+        return x == 0.0 || x == 1.0;
+    return isfinite(x) && x >= 0.0;
+}
+
+static int kg_batch_check(kg_batch *b)
+{
+    static const svcm_kpi_slot_kind want[] = {SVCM_KPI_SLOT_KIND_FEEDBACK,
+                                              SVCM_KPI_SLOT_KIND_RATE,
+                                              SVCM_KPI_SLOT_KIND_DURATIONS};
+    static const char *const field[] = {"scores", "outcomes", "seconds"};
+    svcm_kpi_slot s;
+    size_t count = svcm_kpi_groups_count(b->g), n_slots = svcm_kpi_groups_slot_count(b->g);
+    svcm_error *e = &b->err;
+    if (svcm_kpi_groups_slot(b->g, b->slot, &s) != SVCM_OK || s.kind != want[b->what]) {
+        e->field = "slot";
+        snprintf(e->message, sizeof e->message, "slot %zu of %zu is not of this kind", b->slot,
+                 n_slots);
+        return SVCM_EINVAL;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        e->index = i;
+        if (b->groups[i] < 0 || (uint64_t)b->groups[i] >= count) {
+            e->field = "groups";
+            snprintf(e->message, sizeof e->message, "group %lld is not one of the %zu groups",
+                     (long long)b->groups[i], count);
+            return SVCM_EINVAL;
+        }
+        if (!kg_value_ok(b, &s, b->v[i])) {
+            e->field = field[b->what];
+            if (b->what == KG_SCORES)
+                snprintf(e->message, sizeof e->message,
+                         "score %g is not an integer on the scale %ld..%ld", b->v[i],
+                         (long)s.feedback.low, (long)s.feedback.high);
+            else if (b->what == KG_OUTCOMES)
+                snprintf(e->message, sizeof e->message, "outcome %g is not 0 or 1", b->v[i]);
+            else
+                snprintf(e->message, sizeof e->message, "duration %g is not finite and >= 0",
+                         b->v[i]);
+            return SVCM_EINVAL;
+        }
+    }
+    e->index = SVCM_NO_INDEX;
+    return SVCM_OK;
+}
+
+/* Only a 64-bit count overflow or out-of-memory can stop the loop. */
+static int kg_batch_run(kg_batch *b)
+{
+    int rc = kg_batch_check(b);
+    for (size_t i = 0; rc == SVCM_OK && i < b->n; i++) {
+        size_t k = (size_t)b->groups[i];
+        if (b->what == KG_SCORES)
+            rc = svcm_kpi_groups_add_score(b->g, k, b->slot, b->v[i], &b->err);
+        else if (b->what == KG_OUTCOMES)
+            rc = svcm_kpi_groups_add_outcome(b->g, k, b->slot, b->v[i] == 1.0, &b->err);
+        else
+            rc = svcm_kpi_groups_add_duration(b->g, k, b->slot, b->v[i], &b->err);
+        if (rc != SVCM_OK)
+            b->err.index = i;
+    }
+    return rc;
+}
+
+static PyObject *kg_add_batch(PyObject *self, PyObject *args, int what, const char *fmt)
+{
+    PyObject *pg, *pv;
+    Py_ssize_t slot;
+    if (!PyArg_ParseTuple(args, fmt, &pg, &slot, &pv))
+        return NULL;
+    KPIGroupsObject *o = (KPIGroupsObject *)self;
+    svcmpy_array ga = {0}, va = {0};
+    PyObject *res = NULL;
+    if (kg_ready(self) == NULL || svcmpy_int64s(pg, &ga, "groups") < 0 ||
+        svcmpy_doubles(pv, &va, "values") < 0)
+        goto done;
+    if (ga.n != va.n) {
+        PyErr_Format(PyExc_ValueError, "%zd groups but %zd values", ga.n, va.n);
+        goto done;
+    }
+    if (slot < 0) {
+        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot", "slot %zd is negative",
+                 slot);
+        goto done;
+    }
+    {
+        kg_batch b = {o->g, (size_t)slot, ga.data, va.data, (size_t)ga.n, what, {0}};
+        svcm_error_clear(&b.err);
+        int rc;
+        o->busy = 1;
+        Py_BEGIN_ALLOW_THREADS
+        rc = kg_batch_run(&b);
+        Py_END_ALLOW_THREADS
+        o->busy = 0;
+        res = kg_done(self, rc, &b.err);
+    }
+done:
+    svcmpy_array_release(&ga);
+    svcmpy_array_release(&va);
+    return res;
+}
+
+static PyObject *KPIGroups_add_scores(PyObject *self, PyObject *args)
+{
+    return kg_add_batch(self, args, KG_SCORES, "OnO:add_scores");
+}
+static PyObject *KPIGroups_add_outcomes(PyObject *self, PyObject *args)
+{
+    return kg_add_batch(self, args, KG_OUTCOMES, "OnO:add_outcomes");
+}
+static PyObject *KPIGroups_add_durations(PyObject *self, PyObject *args)
+{
+    return kg_add_batch(self, args, KG_DURATIONS, "OnO:add_durations");
+}
+
+/* ---- results */
+
+/* Group and slot of a result call, the slot of kind `kind` (the C getters
+ * have no error detail, so the field is named here). */
+static int kg_locate(PyObject *self, Py_ssize_t group, Py_ssize_t slot, svcm_kpi_slot_kind kind,
+                     size_t *gi, size_t *si)
+{
+    static const char *const names[] = {"feedback", "rate", "durations", "sla"};
+    const svcm_kpi_groups *g = ((KPIGroupsObject *)self)->g;
+    svcm_kpi_slot s;
+    if (kg_where(self, group, slot, gi, si) < 0)
+        return -1;
+    if (svcm_kpi_groups_slot(g, *si, &s) != SVCM_OK || s.kind != kind) {
+        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot",
+                 "slot %zd of %zu is not a %s slot", slot, svcm_kpi_groups_slot_count(g),
+                 names[kind]);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *KPIGroups_feedback(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"group", "slot", "confidence", NULL};
+    Py_ssize_t group, slot;
+    double confidence = 0.95;
+    size_t gi, si;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|d:feedback", kwlist, &group, &slot,
+                                     &confidence) ||
+        kg_ready(self) == NULL ||
+        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_FEEDBACK, &gi, &si) < 0)
+        return NULL;
+    const svcm_feedback *f;
+    svcm_feedback_summary r;
+    int rc = svcm_kpi_groups_feedback(((KPIGroupsObject *)self)->g, gi, si, &f);
+    if (rc == SVCM_OK)
+        rc = svcm_feedback_result(f, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    return module == NULL ? NULL : feedback_record(module, &r, confidence);
+}
+
+static PyObject *KPIGroups_rate(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"group", "slot", "confidence", NULL};
+    Py_ssize_t group, slot;
+    double confidence = 0.95;
+    size_t gi, si;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|d:rate", kwlist, &group, &slot,
+                                     &confidence) ||
+        kg_ready(self) == NULL ||
+        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_RATE, &gi, &si) < 0)
+        return NULL;
+    svcm_rate r;
+    svcm_rate_summary s;
+    int rc = svcm_kpi_groups_rate(((KPIGroupsObject *)self)->g, gi, si, &r);
+    if (rc == SVCM_OK)
+        rc = svcm_rate_result(&r, confidence, &s);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    return module == NULL ? NULL : rate_record(module, &s, confidence);
+}
+
+/* The durations accumulator of (group, slot), or NULL with an exception. */
+static const svcm_durations *kg_durations(PyObject *self, Py_ssize_t group, Py_ssize_t slot)
+{
+    size_t gi, si;
+    const svcm_durations *d = NULL;
+    if (kg_ready(self) == NULL ||
+        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_DURATIONS, &gi, &si) < 0)
+        return NULL;
+    int rc = svcm_kpi_groups_durations(((KPIGroupsObject *)self)->g, gi, si, &d);
+    if (rc != SVCM_OK)
+        svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    return d;
+}
+
+static PyObject *KPIGroups_durations(PyObject *self, PyObject *args)
+{
+    Py_ssize_t group, slot;
+    if (!PyArg_ParseTuple(args, "nn:durations", &group, &slot))
+        return NULL;
+    const svcm_durations *d = kg_durations(self, group, slot);
+    if (d == NULL)
+        return NULL;
+    svcm_durations_result r;
+    int rc = svcm_durations_summary(d, &r);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    PyTypeObject *tp = module == NULL ? NULL
+                       : (PyTypeObject *)svcmpy_engine_item(module, SVCMPY_SKETCH,
+                                                            KG_SKETCH_SUMMARY_ITEM);
+    if (tp == NULL)
+        return NULL;
+    PyObject *items[10] = {
+        PyLong_FromUnsignedLongLong(r.count), PyFloat_FromDouble(r.sum),
+        PyFloat_FromDouble(r.mean),           PyFloat_FromDouble(r.std),
+        PyFloat_FromDouble(r.min),            PyFloat_FromDouble(r.max),
+        PyFloat_FromDouble(r.p50),            PyFloat_FromDouble(r.p90),
+        PyFloat_FromDouble(r.p95),            PyFloat_FromDouble(r.p99),
+    };
+    return fill_record(tp, items, 10);
+}
+
+static PyObject *KPIGroups_quantiles(PyObject *self, PyObject *args)
+{
+    Py_ssize_t group, slot;
+    PyObject *pq;
+    if (!PyArg_ParseTuple(args, "nnO:quantiles", &group, &slot, &pq))
+        return NULL;
+    const svcm_durations *d = kg_durations(self, group, slot);
+    svcmpy_array qa;
+    if (d == NULL || svcmpy_doubles(pq, &qa, "qs") < 0)
+        return NULL;
+    double *out = PyMem_Malloc(qa.n > 0 ? (size_t)qa.n * sizeof *out : 1);
+    PyObject *res = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    if (out == NULL) {
+        PyErr_NoMemory();
+    } else {
+        int rc = svcm_durations_quantiles(d, qa.data, (size_t)qa.n, out, &err);
+        res = rc == SVCM_OK ? svcmpy_list_from_doubles(out, (size_t)qa.n)
+                            : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    }
+    PyMem_Free(out);
+    svcmpy_array_release(&qa);
+    return res;
+}
+
+static PyObject *KPIGroups_sla(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"group", "slot", "confidence", NULL};
+    Py_ssize_t group, slot;
+    double confidence = 0.95;
+    size_t gi, si;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|d:sla", kwlist, &group, &slot,
+                                     &confidence) ||
+        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0)
+        return NULL;
+    struct svcm_kpi_groups_sla_result r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_sla_result(((KPIGroupsObject *)self)->g, gi, si, confidence, &r,
+                                        &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    PyTypeObject *tp = module == NULL ? NULL : engine_type(module, T_KPI_SLA_RESULT);
+    if (tp == NULL)
+        return NULL;
+    PyObject *items[6] = {
+        PyLong_FromUnsignedLongLong(r.met), PyLong_FromUnsignedLongLong(r.breached),
+        PyLong_FromUnsignedLongLong(r.pending), PyFloat_FromDouble(r.rate),
+        svcmpy_interval(r.ci), PyFloat_FromDouble(confidence),
+    };
+    return fill_record(tp, items, 6);
+}
+
+/* ---- merge and saved form */
+
+static PyObject *KPIGroups_merge(PyObject *self, PyObject *other)
+{
+    if (!Py_IS_TYPE(other, Py_TYPE(self))) {
+        PyErr_Format(PyExc_TypeError, "merge: expected a KPIGroups, got %s",
+                     Py_TYPE(other)->tp_name);
+        return NULL;
+    }
+    if (kg_ready(self) == NULL || kg_ready(other) == NULL)
+        return NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_merge(((KPIGroupsObject *)self)->g, ((KPIGroupsObject *)other)->g,
+                                   &err);
+    return kg_done(self, rc, &err);
+}
+
+static PyObject *KPIGroups_to_bytes(PyObject *self, PyObject *unused)
+{
+    svcm_kpi_groups *g = kg_ready(self);
+    if (g == NULL)
+        return NULL;
+    size_t len = 0;
+    int rc = svcm_kpi_groups_save(g, NULL, 0, &len);
+    if (rc != SVCM_ENOSPC)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
+    if (b == NULL)
+        return NULL;
+    rc = svcm_kpi_groups_save(g, (unsigned char *)PyBytes_AS_STRING(b), len, &len);
+    if (rc != SVCM_OK) {
+        Py_DECREF(b);
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    }
+    return b;
+}
+
+static PyObject *KPIGroups_from_bytes(PyObject *cls, PyObject *data)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    svcm_kpi_groups *g = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_kpi_groups_load(view.buf, (size_t)view.len, NULL, &g, &err);
+    PyBuffer_Release(&view);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
+    return kg_wrap((PyTypeObject *)cls, g);
+}
+
+static PyObject *KPIGroups_repr(PyObject *self)
+{
+    KPIGroupsObject *o = (KPIGroupsObject *)self;
+    if (o->busy)
+        return PyUnicode_FromFormat("<svcm.KPIGroups slots=%zu (busy)>",
+                                    svcm_kpi_groups_slot_count(o->g));
+    return PyUnicode_FromFormat("<svcm.KPIGroups slots=%zu groups=%zu>",
+                                svcm_kpi_groups_slot_count(o->g), svcm_kpi_groups_count(o->g));
+}
+
+#define KG_KW(f) (PyCFunction)(void (*)(void))(f), METH_VARARGS | METH_KEYWORDS
+static PyMethodDef KPIGroups_methods[] = {
+    {"group", KPIGroups_group, METH_O, KPIGroups_group_doc},
+    {"find", KPIGroups_find, METH_O, KPIGroups_find_doc},
+    {"key", KPIGroups_key, METH_O, "key(group) -> str\n\nThe key of group number group."},
+    {"keys", KPIGroups_keys, METH_NOARGS,
+     "keys() -> list[str]\n\nEvery key, in group order (first seen first)."},
+    {"order", KPIGroups_order, METH_NOARGS,
+     "order() -> list[int]\n\nThe group numbers sorted by key (code-point order)."},
+    {"add_score", KPIGroups_add_score, METH_VARARGS,
+     "add_score(group, slot, score) -> None\n\nCount one answer in a feedback slot "
+     "(nps/csat/ces) of a group; InvalidInput for an answer off the scale."},
+    {"add_outcome", KPIGroups_add_outcome, METH_VARARGS,
+     "add_outcome(group, slot, success) -> None\n\nCount one trial (True/False or 1/0) in "
+     "a rate slot."},
+    {"add_duration", KPIGroups_add_duration, METH_VARARGS,
+     "add_duration(group, slot, seconds) -> None\n\nCount one duration (finite, >= 0) in a "
+     "durations slot."},
+    {"add_sla", KG_KW(KPIGroups_add_sla),
+     "add_sla(group, slot, met=0, breached=0, pending=0) -> None\n\nAdd SLA ticket counts "
+     "to an sla slot."},
+    {"add_scores", KPIGroups_add_scores, METH_VARARGS,
+     "add_scores(groups, slot, scores) -> None\n\nadd_score for each pair of two equally "
+     "long arrays (buffers or sequences), counted without the GIL. Every record is checked "
+     "first (InvalidInput names its index): a bad one leaves the object unchanged."},
+    {"add_outcomes", KPIGroups_add_outcomes, METH_VARARGS,
+     "add_outcomes(groups, slot, outcomes) -> None\n\nadd_outcome for each pair (outcomes "
+     "0 or 1), as add_scores."},
+    {"add_durations", KPIGroups_add_durations, METH_VARARGS,
+     "add_durations(groups, slot, seconds) -> None\n\nadd_duration for each pair, as "
+     "add_scores. Only running out of memory can stop a checked batch midway (the records "
+     "before the one named stay counted)."},
+    {"feedback", KG_KW(KPIGroups_feedback),
+     "feedback(group, slot, confidence=0.95) -> FeedbackResult\n\nThe score of a feedback "
+     "slot, as NPS/CSAT/CES.result() gives it; EmptyError when nothing was counted."},
+    {"rate", KG_KW(KPIGroups_rate),
+     "rate(group, slot, confidence=0.95) -> RateResult\n\nThe rate of a rate slot, as "
+     "Rate.result() gives it; EmptyError without trials."},
+    {"durations", KPIGroups_durations, METH_VARARGS,
+     "durations(group, slot) -> DurationsSummary\n\nThe summary of a durations slot, as "
+     "Durations.summary() gives it; EmptyError when empty."},
+    {"quantiles", KPIGroups_quantiles, METH_VARARGS,
+     "quantiles(group, slot, qs) -> list[float]\n\nQuantiles of a durations slot."},
+    {"sla", KG_KW(KPIGroups_sla),
+     "sla(group, slot, confidence=0.95) -> KPIGroupsSLAResult\n\nThe counts of an sla slot, "
+     "the rate met / (met + breached) and its Wilson interval (nan when nothing is "
+     "decided)."},
+    {"merge", KPIGroups_merge, METH_O,
+     "merge(other) -> None\n\nAdd every group of other by key (new keys at the end); "
+     "Mismatch if the slots differ. other is unchanged."},
+    {"to_bytes", KPIGroups_to_bytes, METH_NOARGS,
+     "to_bytes() -> bytes\n\nThe object in svcm's versioned little-endian format."},
+    {"from_bytes", KPIGroups_from_bytes, METH_O | METH_CLASS,
+     "from_bytes(data) -> KPIGroups\n\nLoad bytes made by to_bytes(); FormatError if "
+     "malformed."},
+    SVCMPY_REDUCE_METHOD,
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef KPIGroups_getset[] = {
+    {"slots", KPIGroups_get_slots, NULL,
+     "the slot descriptions, normalised: ((kind, settings), ...)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot KPIGroups_slots[] = {
+    {Py_tp_new, (void *)KPIGroups_new},
+    {Py_tp_dealloc, (void *)KPIGroups_dealloc},
+    {Py_tp_methods, KPIGroups_methods},
+    {Py_tp_getset, KPIGroups_getset},
+    {Py_tp_repr, (void *)KPIGroups_repr},
+    {Py_sq_length, (void *)KPIGroups_len},
+    {Py_tp_doc,
+     (void *)"KPIGroups(slots)\n--\n\nThe same KPI accumulators (slots) for every group key "
+             "(channel, agent, queue...). slots is a sequence of 1..64 slot descriptions, "
+             "each a kind name or a (kind, settings) pair:\n"
+             "  'nps'                                      NPS answers 0-10\n"
+             "  ('csat', {'scale': 5, 'top_boxes': 2, 'low': 1})\n"
+             "  ('ces', {'scale': 7, 'low': 1})\n"
+             "  ('rate', 'fcr') or ('rate', {'kind': 'fcr'})   a Rate kind\n"
+             "  ('durations', {'rel_err': 0.01, 'max_buckets': 2048, 'exact_limit': 1024})\n"
+             "  'sla'                                      met / breached / pending counts\n"
+             "Settings left out take those defaults. Groups and slots are numbered from 0; "
+             "group(key) finds or creates a group. Mergeable, saveable, picklable."},
+    {0, NULL},
+};
+static PyType_Spec KPIGroups_spec = {"svcm.KPIGroups", sizeof(KPIGroupsObject), 0,
+                                     Py_TPFLAGS_DEFAULT, KPIGroups_slots};
+
+/* Add KPIGroups and KPIGroupsSLAResult to the module and to the end of this
+ * engine's tuple (set just before by svcmpy_init_feedback). */
+static int init_kpi_groups(PyObject *module)
+{
+    PyObject *tp = PyType_FromModuleAndSpec(module, &KPIGroups_spec, NULL);
+    PyObject *rt = tp ? (PyObject *)PyStructSequence_NewType(&kg_sla_desc) : NULL;
+    PyObject *old = svcmpy_state_of(module)->engine[SVCMPY_FEEDBACK];
+    PyObject *more = rt ? PyTuple_Pack(2, tp, rt) : NULL;
+    PyObject *all = more ? PySequence_Concat(old, more) : NULL;
+    int rc = -1;
+    if (all != NULL && PyTuple_GET_SIZE(all) == T_KPI_COUNT &&
+        PyModule_AddObjectRef(module, "KPIGroups", tp) == 0 &&
+        PyModule_AddObjectRef(module, "KPIGroupsSLAResult", rt) == 0)
+        rc = svcmpy_engine_set(module, SVCMPY_FEEDBACK, Py_NewRef(all));
+    Py_XDECREF(all);
+    Py_XDECREF(more);
+    Py_XDECREF(rt);
+    Py_XDECREF(tp);
+    return rc;
 }

@@ -38,6 +38,7 @@
 #include <stdbool.h>
 
 #include "common.h"
+#include "sketch.h"
 #include "stats.h"
 
 #ifdef __cplusplus
@@ -96,7 +97,8 @@ typedef struct svcm_feedback svcm_feedback;
  * SVCM_FEEDBACK_MAX_LEVELS levels; CSAT needs 1 <= top_boxes < levels.
  *
  * @param opts settings (NULL is not allowed: the kind must be chosen).
- * @param alloc allocator, copied; NULL for malloc/free.
+ * @param alloc allocator for the new object, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new accumulator; free it with
  *             svcm_feedback_free().
  * @return SVCM_OK; SVCM_EINVAL for NULL opts/out or invalid settings;
@@ -272,7 +274,8 @@ SVCM_API int svcm_feedback_save(const svcm_feedback *f, unsigned char *buf, size
  * @brief Load an accumulator saved by svcm_feedback_save().
  * @param buf the bytes.
  * @param len their number.
- * @param alloc allocator for the new object, copied; NULL for malloc/free.
+ * @param alloc allocator for the new object, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives a new accumulator (free with svcm_feedback_free()).
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for a wrong
  *         size, magic, kind tag, version, invalid settings or counts that
@@ -593,6 +596,436 @@ typedef struct svcm_consistency_result {
  */
 SVCM_API int svcm_consistency(const double *values, size_t n, svcm_consistency_result *out,
                               svcm_error *err);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Grouped KPIs: one set of accumulators per group key
+ *
+ * A ::svcm_kpi_groups holds, for every group key (channel, agent, queue,
+ * ...), the same list of accumulators, its slots: feedback scores (NPS,
+ * CSAT, CES), rates (FCR, reopen, ...), durations (response, resolution
+ * times) and SLA counts (met, breached, pending against one target). Groups
+ * are created on first use, with no cap on their number; the object merges
+ * by key and saves to bytes, so partitions of a data set can be counted
+ * apart and combined later.
+ *
+ * Keys are byte strings of a given length that must be valid UTF-8 (they
+ * are text that gets stored and printed); NUL bytes are allowed and
+ * compared like any other byte. Groups are numbered 0, 1, ... in the order
+ * they were first seen; svcm_kpi_groups_order() gives the order by key.
+ *
+ * Threading: every function is reentrant; one object must not be used by
+ * two threads at the same time (functions taking a `const` pointer may run
+ * concurrently with each other).
+ *
+ * Example: NPS per channel.
+ * @code
+ * svcm_kpi_slot slot;
+ * svcm_kpi_slot_init(&slot, SVCM_KPI_SLOT_KIND_FEEDBACK);
+ * svcm_feedback_options_init(&slot.feedback, SVCM_FEEDBACK_NPS);
+ * svcm_kpi_groups_options o;
+ * svcm_kpi_groups_options_init(&o);
+ * o.slots = &slot;
+ * o.n_slots = 1;
+ * svcm_kpi_groups *g;
+ * svcm_kpi_groups_new(&o, NULL, &g, NULL);
+ * size_t k;
+ * svcm_kpi_groups_group(g, "email", 5, &k, NULL);
+ * svcm_kpi_groups_add_score(g, k, 0, 9.0, NULL);
+ * const svcm_feedback *f;
+ * svcm_kpi_groups_feedback(g, k, 0, &f);  // then svcm_feedback_result(f, ...)
+ * svcm_kpi_groups_free(g);
+ * @endcode
+ *  @{ */
+
+/** @brief What one slot of every group counts. Values are stable. @since 0.2 */
+typedef enum svcm_kpi_slot_kind {
+    /** A ::svcm_feedback accumulator (NPS, CSAT or CES answers). */
+    SVCM_KPI_SLOT_KIND_FEEDBACK = 0,
+    /** A ::svcm_rate counter (successes over trials). */
+    SVCM_KPI_SLOT_KIND_RATE = 1,
+    /** A ::svcm_durations accumulator (seconds). */
+    SVCM_KPI_SLOT_KIND_DURATIONS = 2,
+    /** SLA counts against one target: met, breached, pending. */
+    SVCM_KPI_SLOT_KIND_SLA = 3
+} svcm_kpi_slot_kind;
+
+/** @brief Most slots an object may have. */
+#define SVCM_KPI_GROUPS_MAX_SLOTS 64u
+/** @brief Longest group key in bytes (keys are saved with a 32-bit length;
+ *         the cap keeps a saved object loadable). */
+#define SVCM_KPI_GROUPS_MAX_KEY 65536u
+
+/**
+ * @brief One slot: its kind and the settings that kind uses (the others
+ *        are ignored). Fill with svcm_kpi_slot_init(). @since 0.2
+ */
+typedef struct svcm_kpi_slot {
+    svcm_kpi_slot_kind kind;        /**< what the slot counts */
+    svcm_feedback_options feedback; /**< FEEDBACK: scale and kind (see svcm_feedback_new()) */
+    svcm_rate_kind rate;            /**< RATE: the label of the counters */
+    svcm_sketch_options sketch;     /**< DURATIONS: sketch settings (see svcm_durations_new()) */
+} svcm_kpi_slot;
+
+/**
+ * @brief Fill @p slot with @p kind and default settings: NPS 0-10 feedback,
+ *        ::SVCM_RATE_GENERIC, the default sketch options.
+ * @param slot may be NULL (no-op).
+ * @param kind the slot kind (stored as given; svcm_kpi_groups_new() checks it).
+ * @par Thread safety: touches only @p slot.
+ * @since 0.2
+ */
+SVCM_API void svcm_kpi_slot_init(svcm_kpi_slot *slot, svcm_kpi_slot_kind kind);
+
+/** @brief Settings of a grouped-KPI object. Fill with
+ *         svcm_kpi_groups_options_init(). @since 0.2 */
+typedef struct svcm_kpi_groups_options {
+    const svcm_kpi_slot *slots; /**< the slots every group gets (copied by svcm_kpi_groups_new()) */
+    size_t n_slots;             /**< their number, 1 .. ::SVCM_KPI_GROUPS_MAX_SLOTS */
+} svcm_kpi_groups_options;
+
+/**
+ * @brief Fill @p opts with the defaults: no slots (set them before use).
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.2
+ */
+SVCM_API void svcm_kpi_groups_options_init(svcm_kpi_groups_options *opts);
+
+/** @brief Accumulators per group key (opaque). @since 0.2 */
+typedef struct svcm_kpi_groups svcm_kpi_groups;
+
+/**
+ * @brief Create an object with no groups.
+ * @param opts the slots (required).
+ * @param alloc allocator for the new object, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out receives the object (free with svcm_kpi_groups_free());
+ *             untouched on failure.
+ * @param[out] err optional detail: field "opts", "out", "alloc",
+ *             "n_slots", "slots", or "slot.kind", "slot.feedback",
+ *             "slot.rate", "slot.sketch" with index = the slot.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, n_slots outside
+ *         1..::SVCM_KPI_GROUPS_MAX_SLOTS, an unknown slot kind or settings
+ *         the slot's accumulator refuses, or an incomplete allocator;
+ *         SVCM_ENOMEM.
+ * @par Thread safety: reentrant.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_new(const svcm_kpi_groups_options *opts,
+                                 const svcm_allocator *alloc, svcm_kpi_groups **out,
+                                 svcm_error *err);
+
+/**
+ * @brief Free the object and every accumulator in it. NULL is a no-op.
+ * @param g the object; invalid afterwards (so are pointers obtained from it).
+ * @par Thread safety: touches only @p g.
+ * @since 0.2
+ */
+SVCM_API void svcm_kpi_groups_free(svcm_kpi_groups *g);
+
+/**
+ * @brief Number of slots of every group.
+ * @param g the object (NULL gives 0).
+ * @return the number of slots.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API size_t svcm_kpi_groups_slot_count(const svcm_kpi_groups *g);
+
+/**
+ * @brief The settings of slot @p slot (also of a loaded object).
+ * @param g the object.
+ * @param slot the slot, < svcm_kpi_groups_slot_count().
+ * @param[out] out receives the slot.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers or a slot out of range.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_slot(const svcm_kpi_groups *g, size_t slot, svcm_kpi_slot *out);
+
+/**
+ * @brief Number of groups.
+ * @param g the object (NULL gives 0).
+ * @return the number of groups, numbered 0 .. count - 1 in first-seen order.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API size_t svcm_kpi_groups_count(const svcm_kpi_groups *g);
+
+/**
+ * @brief Find the group of @p key, creating it (with empty accumulators)
+ *        when it is new. Average O(1): a hash table that grows.
+ * @param g the object.
+ * @param key @p key_len bytes of valid UTF-8 (may be NULL when key_len is 0).
+ * @param key_len length in bytes, at most ::SVCM_KPI_GROUPS_MAX_KEY.
+ * @param[out] index receives the group's number.
+ * @param[out] err optional detail: field "key" (the message gives the byte
+ *             offset of invalid UTF-8), "key_len", "g" or "index".
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, invalid UTF-8 or a key
+ *         too long; SVCM_ENOMEM (@p g unchanged).
+ * @par Thread safety: touches only @p g and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_group(svcm_kpi_groups *g, const char *key, size_t key_len,
+                                   size_t *index, svcm_error *err);
+
+/**
+ * @brief Find the group of @p key without creating it.
+ * @param g the object.
+ * @param key @p key_len bytes (may be NULL when key_len is 0).
+ * @param key_len their number.
+ * @param[out] index receives the group's number.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_ENOTFOUND if no
+ *         group has that key.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_find(const svcm_kpi_groups *g, const char *key, size_t key_len,
+                                  size_t *index);
+
+/**
+ * @brief The key of group @p group.
+ * @param g the object.
+ * @param group the group number.
+ * @param[out] key receives a pointer to the key's bytes, owned by @p g and
+ *             valid until it is freed; followed by a NUL byte (the key may
+ *             hold NUL bytes itself: use @p len).
+ * @param[out] len receives the key's length in bytes.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers or a group out of range.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_key(const svcm_kpi_groups *g, size_t group, const char **key,
+                                 size_t *len);
+
+/**
+ * @brief The group numbers sorted by key: bytes compared as unsigned, a
+ *        key before every longer key it is a prefix of (for UTF-8 this is
+ *        code-point order; without NUL bytes it is strcmp() order).
+ * @param g the object.
+ * @param[out] order receives svcm_kpi_groups_count() group numbers.
+ * @param cap capacity of @p order in elements.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (order may be NULL when
+ *         there are no groups); SVCM_ENOSPC if cap is smaller than the
+ *         number of groups (nothing written).
+ * @par Thread safety: reads only @p g; no allocation (an in-place heap sort).
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_order(const svcm_kpi_groups *g, size_t *order, size_t cap);
+
+/**
+ * @brief Count one survey answer in a FEEDBACK slot of a group.
+ * @param g the object.
+ * @param group the group number.
+ * @param slot a FEEDBACK slot.
+ * @param score an integral answer on the slot's scale.
+ * @param[out] err optional detail: field "score", "group" or "slot".
+ * @return SVCM_OK; SVCM_EINVAL for NULL g, a group or slot out of range, a
+ *         slot of another kind, or a score that is NaN, infinite,
+ *         fractional or off the scale; SVCM_ERANGE if the count would
+ *         overflow. Nothing changes on failure.
+ * @par Thread safety: touches only @p g and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_add_score(svcm_kpi_groups *g, size_t group, size_t slot,
+                                       double score, svcm_error *err);
+
+/**
+ * @brief Count one trial in a RATE slot of a group.
+ * @param g the object.
+ * @param group the group number.
+ * @param slot a RATE slot.
+ * @param success whether the trial succeeded.
+ * @param[out] err optional detail: field "group" or "slot".
+ * @return SVCM_OK; SVCM_EINVAL for NULL g, a group or slot out of range or
+ *         a slot of another kind; SVCM_ERANGE if the count would overflow.
+ *         Nothing changes on failure.
+ * @par Thread safety: touches only @p g and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_add_outcome(svcm_kpi_groups *g, size_t group, size_t slot,
+                                         bool success, svcm_error *err);
+
+/**
+ * @brief Count one duration in a DURATIONS slot of a group.
+ * @param g the object.
+ * @param group the group number.
+ * @param slot a DURATIONS slot.
+ * @param seconds the duration, finite and >= 0.
+ * @param[out] err optional detail: field "seconds", "group" or "slot".
+ * @return SVCM_OK; SVCM_EINVAL for NULL g, a group or slot out of range, a
+ *         slot of another kind, or a negative, NaN or infinite duration;
+ *         SVCM_ERANGE if the count would overflow; SVCM_ENOMEM. Nothing
+ *         changes on failure.
+ * @par Thread safety: touches only @p g and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_add_duration(svcm_kpi_groups *g, size_t group, size_t slot,
+                                          double seconds, svcm_error *err);
+
+/**
+ * @brief Add SLA counts to an SLA slot of a group (one ticket is one of
+ *        the three; see ::svcm_sla_rate for their meaning).
+ * @param g the object.
+ * @param group the group number.
+ * @param slot an SLA slot.
+ * @param met tickets that met the target.
+ * @param breached tickets past the target.
+ * @param pending open tickets still within the target.
+ * @param[out] err optional detail: field "group", "slot" or "count".
+ * @return SVCM_OK; SVCM_EINVAL for NULL g, a group or slot out of range or
+ *         a slot of another kind; SVCM_ERANGE if the slot's total (met +
+ *         breached + pending) would pass UINT64_MAX. Nothing changes on
+ *         failure.
+ * @par Thread safety: touches only @p g and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_add_sla(svcm_kpi_groups *g, size_t group, size_t slot,
+                                     uint64_t met, uint64_t breached, uint64_t pending,
+                                     svcm_error *err);
+
+/**
+ * @brief The feedback accumulator of a FEEDBACK slot, for
+ *        svcm_feedback_result(), svcm_feedback_compare() and the like.
+ * @param g the object.
+ * @param group the group number.
+ * @param slot a FEEDBACK slot.
+ * @param[out] out receives a pointer owned by @p g, valid until @p g is
+ *             freed (adding to or merging into @p g updates what it sees).
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a group or slot out of
+ *         range, or a slot of another kind.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_feedback(const svcm_kpi_groups *g, size_t group, size_t slot,
+                                      const svcm_feedback **out);
+
+/**
+ * @brief A copy of the counter of a RATE slot, for svcm_rate_result().
+ * @param g the object.
+ * @param group the group number.
+ * @param slot a RATE slot.
+ * @param[out] out receives the counter.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a group or slot out of
+ *         range, or a slot of another kind.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_rate(const svcm_kpi_groups *g, size_t group, size_t slot,
+                                  svcm_rate *out);
+
+/**
+ * @brief The durations accumulator of a DURATIONS slot, for
+ *        svcm_durations_summary() and svcm_durations_quantiles().
+ * @param g the object.
+ * @param group the group number.
+ * @param slot a DURATIONS slot.
+ * @param[out] out receives a pointer owned by @p g, valid until the next
+ *             call that changes @p g (svcm_kpi_groups_merge() replaces it).
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a group or slot out of
+ *         range, or a slot of another kind.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_durations(const svcm_kpi_groups *g, size_t group, size_t slot,
+                                       const svcm_durations **out);
+
+/** @brief SLA compliance of one group, from svcm_kpi_groups_sla_result().
+ *  @since 0.2 */
+struct svcm_kpi_groups_sla_result {
+    uint64_t met;      /**< tickets that met the target */
+    uint64_t breached; /**< tickets past the target */
+    uint64_t pending;  /**< open tickets still within the target */
+    double rate;       /**< met / (met + breached); NaN when nothing is decided */
+    svcm_interval ci;  /**< Wilson interval for rate; [NaN, NaN] when nothing is decided */
+};
+
+/**
+ * @brief The counts of an SLA slot, the compliance rate met / (met +
+ *        breached) and its Wilson score interval (Wilson 1927, via
+ *        svcm_wilson()); pending tickets are left out of the rate.
+ * @param g the object.
+ * @param group the group number.
+ * @param slot an SLA slot.
+ * @param confidence two-sided level in (0, 1).
+ * @param[out] out the result; written only on success.
+ * @param[out] err optional detail: field "confidence", "group" or "slot".
+ * @return SVCM_OK (also when nothing is decided: rate and interval NaN);
+ *         SVCM_EINVAL for NULL pointers, a group or slot out of range, a
+ *         slot of another kind, or a confidence outside (0, 1) or so close
+ *         to 1 that svcm_wilson() refuses it.
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_sla_result(const svcm_kpi_groups *g, size_t group, size_t slot,
+                                        double confidence, struct svcm_kpi_groups_sla_result *out,
+                                        svcm_error *err);
+
+/**
+ * @brief dst := dst + src by key: every group of src is merged into the
+ *        dst group with the same key, created (at the end, in src's order)
+ *        when dst has none. The result equals an object that saw every
+ *        value of both.
+ * @param dst the object to grow.
+ * @param src the object to add (unchanged; may equal dst).
+ * @param[out] err optional detail: field "slots" (index = the first slot
+ *             that differs), "count" (index = the src group whose counts
+ *             would overflow), "dst" or "src".
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EMISMATCH if the
+ *         slot lists differ (number, kinds or settings); SVCM_ERANGE if a
+ *         count would overflow; SVCM_ENOMEM. @p dst is unchanged on
+ *         failure.
+ * @par Thread safety: touches only @p dst and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_merge(svcm_kpi_groups *dst, const svcm_kpi_groups *src,
+                                   svcm_error *err);
+
+/**
+ * @brief Save to bytes (src/bytes.h format, version 1: header, the slots,
+ *        then per group the key and each slot's saved accumulator or
+ *        counts, little-endian).
+ * @param g the object.
+ * @param buf destination; may be NULL to query the size.
+ * @param cap capacity of @p buf.
+ * @param[out] len always receives the size needed (if not NULL).
+ * @return SVCM_OK; SVCM_EINVAL if g is NULL; SVCM_ENOSPC if buf is NULL or
+ *         cap is too small (nothing written); SVCM_ERANGE if the payload
+ *         passes the 4 GiB the format's length field holds (nothing
+ *         written).
+ * @par Thread safety: reads only @p g.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_save(const svcm_kpi_groups *g, unsigned char *buf, size_t cap,
+                                  size_t *len);
+
+/**
+ * @brief Load an object saved by svcm_kpi_groups_save().
+ *
+ * Everything is checked: header, version, slot settings, group count
+ * against the bytes left, keys (length, UTF-8, no duplicates), every
+ * nested accumulator (as its own loader does, and with the settings of its
+ * slot), rates with successes <= trials, SLA totals that fit in 64 bits.
+ *
+ * @param buf the bytes.
+ * @param len their number.
+ * @param alloc allocator for the new object, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out receives a new object (free with svcm_kpi_groups_free());
+ *             untouched on failure.
+ * @param[out] err optional detail: on SVCM_EFORMAT the field ("header",
+ *             "slots", "groups", "key", "feedback", "rate", "durations",
+ *             "sla") and the group index where one is at fault.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers or an incomplete
+ *         allocator; SVCM_EFORMAT for anything malformed; SVCM_ENOMEM.
+ * @par Thread safety: reentrant.
+ * @since 0.2
+ */
+SVCM_API int svcm_kpi_groups_load(const unsigned char *buf, size_t len,
+                                  const svcm_allocator *alloc, svcm_kpi_groups **out,
+                                  svcm_error *err);
 
 /** @} */
 

@@ -46,50 +46,123 @@ static const char kpi_help[] =
     CLI_COL_HELP
     "\n" CLI_INSTANT_HELP;
 
+/* Rows grouped by the --by column (or all rows in one group "all"), counted
+ * in the library's grouped accumulators. */
 typedef struct groups {
+    svcm_kpi_groups *g;
+    size_t *of_row;      /* group of each row */
+    const char **names;  /* name of each group, as read */
+    size_t *order;       /* groups by name (strcmp order, as before) */
     size_t n;            /* number of groups */
-    const char **names;  /* sorted */
-    size_t *of_row;      /* group index of each row */
+    char *hex;           /* scratch for keys of cells that are not UTF-8 */
+    size_t hex_cap;
 } groups;
 
-static int str_cmp(const void *a, const void *b)
+/* The library takes UTF-8 keys; CSV and text output copy bytes as read, so
+ * a cell that is not UTF-8 gets a key no cell can have: a NUL byte, then
+ * the bytes in hex. Its name is still printed as read. */
+static int group_key(groups *gr, const char *s, size_t *k)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    static const char digits[] = "0123456789abcdef";
+    size_t len = strlen(s);
+    int rc = svcm_kpi_groups_group(gr->g, s, len, k, NULL);
+    if (rc != SVCM_EINVAL || len > (SIZE_MAX - 1) / 2)
+        return rc;
+    if (1 + 2 * len > gr->hex_cap) {
+        char *p = realloc(gr->hex, 1 + 2 * len);
+        if (p == NULL)
+            return SVCM_ENOMEM;
+        gr->hex = p;
+        gr->hex_cap = 1 + 2 * len;
+    }
+    gr->hex[0] = '\0';
+    for (size_t i = 0; i < len; i++) {
+        gr->hex[1 + 2 * i] = digits[(unsigned char)s[i] >> 4];
+        gr->hex[2 + 2 * i] = digits[(unsigned char)s[i] & 15];
+    }
+    return svcm_kpi_groups_group(gr->g, gr->hex, 1 + 2 * len, k, NULL);
 }
 
-/* Group rows by a string column (or one group "all"). */
-static int make_groups(const cli_dataset *d, const cli_col *col, groups *g)
+typedef struct named {
+    const char *name;
+    size_t k;
+} named;
+
+static int named_cmp(const void *a, const void *b)
 {
-    size_t n = d->n;
-    g->of_row = calloc(n ? n : 1, sizeof *g->of_row);
-    g->names = malloc((n ? n : 1) * sizeof *g->names);
-    if (!g->of_row || !g->names)
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+/* gr->order: the groups sorted by their names as read. */
+static int sort_groups(groups *gr)
+{
+    named *v = malloc((gr->n ? gr->n : 1) * sizeof *v);
+    gr->order = malloc((gr->n ? gr->n : 1) * sizeof *gr->order);
+    if (v == NULL || gr->order == NULL) {
+        free(v);
         return -1;
-    if (col == NULL) {
-        g->n = 1;
-        g->names[0] = "all";
-        return 0;
     }
-    for (size_t i = 0; i < n; i++)
-        g->names[i] = cli_str(d, col, i);
-    qsort(g->names, n, sizeof *g->names, str_cmp);
-    size_t u = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u == 0 || strcmp(g->names[u - 1], g->names[i]) != 0)
-            g->names[u++] = g->names[i];
-    g->n = u;
-    for (size_t i = 0; i < n; i++) {
-        const char *key = cli_str(d, col, i);
-        const char **hit = bsearch(&key, g->names, u, sizeof *g->names, str_cmp);
-        g->of_row[i] = (size_t)(hit - g->names);
-    }
+    for (size_t k = 0; k < gr->n; k++)
+        v[k] = (named){gr->names[k], k};
+    qsort(v, gr->n, sizeof *v, named_cmp);
+    for (size_t k = 0; k < gr->n; k++)
+        gr->order[k] = v[k].k;
+    free(v);
     return 0;
 }
 
-static void groups_free(groups *g)
+/* Make the accumulators (slots) and put every row in its group. Returns 0,
+ * -1 when out of memory, or 1 (message printed) for a name the library
+ * cannot take. */
+static int make_groups(const char *path, const cli_dataset *d, const cli_col *col,
+                       const svcm_kpi_slot *slots, size_t n_slots, groups *gr)
 {
-    free(g->of_row);
-    free(g->names);
+    size_t n = d->n;
+    svcm_kpi_groups_options o;
+    svcm_kpi_groups_options_init(&o);
+    o.slots = slots;
+    o.n_slots = n_slots;
+    gr->of_row = calloc(n ? n : 1, sizeof *gr->of_row);
+    gr->names = calloc(n ? n : 1, sizeof *gr->names);
+    if (!gr->of_row || !gr->names || svcm_kpi_groups_new(&o, NULL, &gr->g, NULL) != SVCM_OK)
+        return -1;
+    size_t k;
+    if (col == NULL && group_key(gr, "all", &k) != SVCM_OK)
+        return -1;
+    if (col == NULL)
+        gr->names[0] = "all";
+    for (size_t i = 0; i < n; i++) {
+        const char *s = col ? cli_str(d, col, i) : "all";
+        int rc = group_key(gr, s, &k);
+        if (rc == SVCM_ENOMEM)
+            return -1;
+        if (rc != SVCM_OK) {
+            fprintf(stderr, "svcm kpi: %s: data row %zu, field '%s': group name of %zu bytes "
+                            "is too long\n", path, i + 1, col->name, strlen(s));
+            return 1;
+        }
+        gr->names[k] = s;
+        gr->of_row[i] = k;
+    }
+    gr->n = svcm_kpi_groups_count(gr->g);
+    return sort_groups(gr);
+}
+
+static void groups_free(groups *gr)
+{
+    svcm_kpi_groups_free(gr->g);
+    free(gr->of_row);
+    free(gr->names);
+    free(gr->order);
+    free(gr->hex);
+}
+
+/* CLI exit code for make_groups()'s result. */
+static int groups_failed(int rc)
+{
+    if (rc < 0)
+        fprintf(stderr, "svcm kpi: out of memory\n");
+    return CLI_EXIT_DATA;
 }
 
 static svcm_calendar *load_calendar(const char *path)
@@ -109,9 +182,7 @@ static svcm_calendar *load_calendar(const char *path)
                   : svcm_calendar_parse(all_week, sizeof all_week - 1, NULL, &cal, &err);
     free(text);
     if (rc != SVCM_OK) {
-        fprintf(stderr, "svcm kpi: %s:%zu: %s\n", path ? path : "(built-in calendar)",
-                err.index == SVCM_NO_INDEX ? (size_t)0 : err.index,
-                err.message[0] ? err.message : svcm_strerror(rc));
+        cli_text_error("kpi", path ? path : "(built-in calendar)", &err, rc);
         return NULL;
     }
     /* A calendar without open hours would make every duration 0 and every
@@ -209,10 +280,13 @@ static int report_error(const char *path, const cli_dataset *d, const cli_col *i
     return CLI_EXIT_DATA;
 }
 
+/* Slots of a tickets report: times, SLA counts, FCR and reopen rates. */
+enum { T_FIRST, T_RESOLUTION, T_SLA_FIRST, T_SLA_RESOLUTION, T_FCR, T_REOPEN, T_SLOTS };
+
 /* The --svg chart: first-response times of all answered tickets in
  * (business) hours, with the P50/P90/P95 of the merged groups. */
 static int write_histogram(const char *path, const svcm_calendar *cal, const int64_t *created,
-                           const int64_t *first, size_t n, svcm_durations *const *dur, size_t ng)
+                           const int64_t *first, size_t n, const groups *gr)
 {
     double *h = malloc((n ? n : 1) * sizeof *h);
     svcm_durations *all = NULL;
@@ -222,8 +296,11 @@ static int write_histogram(const char *path, const svcm_calendar *cal, const int
         return CLI_EXIT_DATA;
     }
     size_t m = 0;
-    for (size_t k = 0; k < ng; k++)
-        svcm_durations_merge(all, dur[2 * k]);
+    for (size_t k = 0; k < gr->n; k++) {
+        const svcm_durations *d;
+        if (svcm_kpi_groups_durations(gr->g, k, T_FIRST, &d) == SVCM_OK)
+            svcm_durations_merge(all, d);
+    }
     for (size_t i = 0; i < n; i++) {
         int64_t bs;
         if (first[i] != INT64_MIN &&
@@ -249,34 +326,37 @@ static int write_histogram(const char *path, const svcm_calendar *cal, const int
     return code;
 }
 
-static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
+/* The as-of instant: --now, or the latest instant in the file. */
+static int64_t tickets_now(const cli_col *cols, size_t n, const kpi_opts *o)
 {
-    /* cols: 0 id, 1 created, 2 first_response, 3 resolved, 4 fcr, 5 reopened, 6 group */
-    size_t n = d->n;
     const int64_t *created = cols[1].values, *first = cols[2].values, *resolved = cols[3].values;
-    groups g = {0};
-    svcm_calendar *cal = load_calendar(o->calendar);
-    svcm_sla_ticket *tickets = calloc(n ? n : 1, sizeof *tickets);
-    double *fr = malloc((n ? n : 1) * sizeof *fr), *rs = malloc((n ? n : 1) * sizeof *rs);
-    size_t ng = 0;
-    int code = CLI_EXIT_DATA;
-    svcm_durations **dur = NULL;
-    svcm_sla_summary *sla = NULL;
-    svcm_rate *fcr = NULL, *reopen = NULL;
-    double *per = NULL;
-    cli_table times, rates, cons;
-    int have_times = 0, have_rates = 0, have_cons = 0;
-    if (!cal || !tickets || !fr || !rs || make_groups(d, o->by ? &cols[6] : NULL, &g) != 0)
-        goto done;
-    ng = g.n;
-    int64_t now = o->have_now ? o->now : INT64_MIN;
-    for (size_t i = 0; i < n && !o->have_now; i++) {
+    if (o->have_now)
+        return o->now;
+    int64_t now = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
         if (created[i] > now)
             now = created[i];
         if (first[i] != INT64_MIN && first[i] > now)
             now = first[i];
         if (resolved[i] != INT64_MIN && resolved[i] > now)
             now = resolved[i];
+    }
+    return now;
+}
+
+/* Evaluate every ticket's SLA timers (which also validates the instants
+ * and gives business-time durations) into *res; CLI exit code. */
+static int evaluate_tickets(const char *path, const cli_dataset *d, cli_col *cols,
+                            const kpi_opts *o, const svcm_calendar *cal, svcm_sla_result **res)
+{
+    size_t n = d->n;
+    const int64_t *created = cols[1].values, *first = cols[2].values, *resolved = cols[3].values;
+    svcm_sla_ticket *tickets = calloc(n ? n : 1, sizeof *tickets);
+    *res = malloc((n ? n : 1) * sizeof **res);
+    if (tickets == NULL || *res == NULL) {
+        free(tickets);
+        fprintf(stderr, "svcm kpi: out of memory\n");
+        return CLI_EXIT_DATA;
     }
     for (size_t i = 0; i < n; i++) {
         tickets[i].created = created[i];
@@ -285,164 +365,201 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
         tickets[i].response_target = (int64_t)o->response_target;
         tickets[i].resolution_target = (int64_t)o->resolution_target;
     }
-    /* Validate every ticket (and get business-time durations) in one pass. */
-    svcm_sla_result *res = malloc((n ? n : 1) * sizeof *res);
-    if (res == NULL)
-        goto done;
     svcm_error err;
     svcm_sla_summary all;
-    int rc = svcm_sla_compliance(cal, tickets, n, now, o->confidence, &all, res, &err);
-    if (rc != SVCM_OK) {
-        free(res);
-        code = report_error(path, d, &cols[0], err.index, &err, rc);
-        goto done;
-    }
-    dur = calloc(2 * ng, sizeof *dur);
-    sla = calloc(ng, sizeof *sla);
-    fcr = calloc(ng, sizeof *fcr);
-    reopen = calloc(ng, sizeof *reopen);
-    per = malloc(4 * ng * sizeof *per);
-    if (!dur || !sla || !fcr || !reopen || !per) {
-        free(res);
-        goto done;
-    }
-    for (size_t k = 0; k < 2 * ng; k++)
-        if (svcm_durations_new(NULL, NULL, &dur[k]) != SVCM_OK) {
-            free(res);
-            goto done;
+    int rc = svcm_sla_compliance(cal, tickets, n, tickets_now(cols, n, o), o->confidence, &all,
+                                 *res, &err);
+    free(tickets);
+    return rc == SVCM_OK ? CLI_EXIT_OK : report_error(path, d, &cols[0], err.index, &err, rc);
+}
+
+/* fcr and reopened must be 0 or 1 (or empty) in every row, checked before
+ * anything is counted; CLI exit code. */
+static int check_outcomes(const char *path, const cli_dataset *d, const cli_col *cols)
+{
+    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
+    const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
+    for (size_t i = 0; i < d->n; i++) {
+        const char *bad = NULL;
+        if (fcr && !isnan(fcr[i]) && fcr[i] != 0 && fcr[i] != 1)
+            bad = "fcr";
+        if (reo && !isnan(reo[i]) && reo[i] != 0 && reo[i] != 1)
+            bad = "reopened";
+        if (bad) {
+            svcm_error e;
+            svcm_error_clear(&e);
+            e.field = bad;
+            snprintf(e.message, sizeof e.message, "must be 0 or 1");
+            return report_error(path, d, &cols[0], i, &e, SVCM_EINVAL);
         }
-    for (size_t k = 0; k < ng; k++) {
-        svcm_rate_init(&fcr[k], SVCM_RATE_FCR);
-        svcm_rate_init(&reopen[k], SVCM_RATE_REOPEN);
     }
-    const double *fcr_v = cols[4].field >= 0 ? cols[4].values : NULL;
-    const double *reo_v = cols[5].field >= 0 ? cols[5].values : NULL;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = g.of_row[i];
+    return CLI_EXIT_OK;
+}
+
+static void ticket_slots(svcm_kpi_slot s[T_SLOTS])
+{
+    svcm_kpi_slot_init(&s[T_FIRST], SVCM_KPI_SLOT_KIND_DURATIONS);
+    svcm_kpi_slot_init(&s[T_RESOLUTION], SVCM_KPI_SLOT_KIND_DURATIONS);
+    svcm_kpi_slot_init(&s[T_SLA_FIRST], SVCM_KPI_SLOT_KIND_SLA);
+    svcm_kpi_slot_init(&s[T_SLA_RESOLUTION], SVCM_KPI_SLOT_KIND_SLA);
+    svcm_kpi_slot_init(&s[T_FCR], SVCM_KPI_SLOT_KIND_RATE);
+    s[T_FCR].rate = SVCM_RATE_FCR;
+    svcm_kpi_slot_init(&s[T_REOPEN], SVCM_KPI_SLOT_KIND_RATE);
+    s[T_REOPEN].rate = SVCM_RATE_REOPEN;
+}
+
+/* One SLA metric of one ticket: met, breached (also while open) or pending. */
+static int add_sla(svcm_kpi_groups *g, size_t k, size_t slot, const svcm_sla_metric *m)
+{
+    return svcm_kpi_groups_add_sla(g, k, slot, !m->breached && m->met, m->breached,
+                                   !m->breached && !m->met, NULL);
+}
+
+/* Count every (validated) ticket in its group; SVCM_OK or the error. */
+static int count_tickets(const groups *gr, const cli_col *cols, const svcm_sla_result *res,
+                         size_t n)
+{
+    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
+    const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
+    svcm_kpi_groups *g = gr->g;
+    int rc = SVCM_OK;
+    for (size_t i = 0; i < n && rc == SVCM_OK; i++) {
+        size_t k = gr->of_row[i];
         if (res[i].response.stopped)
-            svcm_durations_add(dur[2 * k], (double)res[i].response.elapsed);
+            rc |= svcm_kpi_groups_add_duration(g, k, T_FIRST, (double)res[i].response.elapsed, NULL);
         if (res[i].resolution.stopped)
-            svcm_durations_add(dur[2 * k + 1], (double)res[i].resolution.elapsed);
-        const char *bad_field = NULL;
-        if (fcr_v && !isnan(fcr_v[i]) && svcm_rate_add_batch(&fcr[k], &fcr_v[i], 1, NULL) != SVCM_OK)
-            bad_field = "fcr";
-        if (reo_v && !isnan(reo_v[i]) && svcm_rate_add_batch(&reopen[k], &reo_v[i], 1, NULL) != SVCM_OK)
-            bad_field = "reopened";
-        if (bad_field) {
-            svcm_error e2;
-            svcm_error_clear(&e2);
-            e2.field = bad_field;
-            snprintf(e2.message, sizeof e2.message, "must be 0 or 1");
-            free(res);
-            code = report_error(path, d, &cols[0], i, &e2, SVCM_EINVAL);
-            goto done;
-        }
+            rc |= svcm_kpi_groups_add_duration(g, k, T_RESOLUTION,
+                                               (double)res[i].resolution.elapsed, NULL);
+        rc |= add_sla(g, k, T_SLA_FIRST, &res[i].response);
+        rc |= add_sla(g, k, T_SLA_RESOLUTION, &res[i].resolution);
+        if (fcr && !isnan(fcr[i]))
+            rc |= svcm_kpi_groups_add_outcome(g, k, T_FCR, fcr[i] == 1, NULL);
+        if (reo && !isnan(reo[i]))
+            rc |= svcm_kpi_groups_add_outcome(g, k, T_REOPEN, reo[i] == 1, NULL);
     }
-    /* Per-group SLA compliance from the per-ticket results. */
-    for (size_t k = 0; k < ng; k++) {
-        svcm_sla_summary *s = &sla[k];
-        memset(s, 0, sizeof *s);
+    return rc;
+}
+
+/* The times and rates rows of group k; per[0..4) receives its SLA, FCR
+ * and reopen rates (NaN when undefined) for the consistency table. */
+static int ticket_rows(cli_table *times, cli_table *rates, const groups *gr, size_t k,
+                       const bool has[2], double confidence, double per[4])
+{
+    static const char *const sla_names[2] = {"sla_first_response", "sla_resolution"};
+    static const char *const rate_names[2] = {"fcr", "reopen"};
+    const char *name = gr->names[k];
+    const svcm_durations *d[2];
+    svcm_kpi_groups_durations(gr->g, k, T_FIRST, &d[0]);
+    svcm_kpi_groups_durations(gr->g, k, T_RESOLUTION, &d[1]);
+    int bad = add_duration_row(times, name, "first_response", d[0]);
+    bad |= add_duration_row(times, name, "resolution", d[1]);
+    for (int j = 0; j < 2; j++) {
+        struct svcm_kpi_groups_sla_result s = {0, 0, 0, NAN, {NAN, NAN}};
+        bad |= svcm_kpi_groups_sla_result(gr->g, k, T_SLA_FIRST + (size_t)j, confidence, &s,
+                                          NULL) != SVCM_OK;
+        per[j] = s.rate;
+        bad |= add_rate_row(rates, name, sla_names[j], s.met, s.met + s.breached, s.ci, s.rate);
     }
-    for (size_t i = 0; i < n; i++) {
-        svcm_sla_summary *s = &sla[g.of_row[i]];
-        const svcm_sla_metric *m[2] = {&res[i].response, &res[i].resolution};
-        svcm_sla_rate *r[2] = {&s->response, &s->resolution};
-        for (int j = 0; j < 2; j++) {
-            if (m[j]->breached)
-                r[j]->breached++;
-            else if (m[j]->met)
-                r[j]->met++;
-            else
-                r[j]->pending++;
-        }
+    for (int j = 0; j < 2; j++) {
+        svcm_rate r;
+        svcm_rate_summary s;
+        per[2 + j] = NAN;
+        svcm_kpi_groups_rate(gr->g, k, T_FCR + (size_t)j, &r);
+        if (!has[j] || svcm_rate_result(&r, confidence, &s) != SVCM_OK)
+            continue;
+        per[2 + j] = s.rate;
+        bad |= add_rate_row(rates, name, rate_names[j], s.successes, s.trials, s.ci, s.rate);
     }
-    free(res);
+    return bad;
+}
+
+/* Consistency across groups of each column of per (ng rows of width w). */
+static int consistency_table(cli_table *cons, const char *const *metrics, const bool *use,
+                             const double *per, size_t ng, size_t w)
+{
+    static const char *const ccols[] = {"metric", "groups", "mean", "sd", "cv", "min", "max"};
+    int bad = cli_table_init(cons, "Consistency across groups", 7, ccols);
+    double *v = malloc((ng ? ng : 1) * sizeof *v);
+    if (v == NULL)
+        bad = 1;
+    for (size_t j = 0; j < w && !bad; j++) {
+        if (!use[j])
+            continue;
+        for (size_t k = 0; k < ng; k++)
+            v[k] = per[w * k + j];
+        bad |= add_consistency_row(cons, metrics[j], v, ng);
+    }
+    free(v);
+    return bad;
+}
+
+/* Write the times, rates (and, with --by, consistency) tables. */
+static int emit_tickets(const groups *gr, const cli_col *cols, const kpi_opts *o)
+{
     static const char *const tcols[] = {"group", "metric", "n", "mean_h", "p50_h", "p90_h",
                                         "p95_h", "p99_h", "max_h"};
     static const char *const rcols[] = {"group", "metric", "successes", "trials", "pct",
                                         "ci_lo_pct", "ci_hi_pct"};
-    static const char *const ccols[] = {"metric", "groups", "mean", "sd", "cv", "min", "max"};
-    int bad = cli_table_init(&times, o->calendar ? "Times in business hours" : "Times in hours", 9, tcols);
-    have_times = 1;
+    static const char *const cn[4] = {"sla_first_response", "sla_resolution", "fcr", "reopen"};
+    static const bool all4[4] = {true, true, true, true};
+    const bool has[2] = {cols[4].field >= 0, cols[5].field >= 0};
+    cli_table times = {0}, rates = {0}, cons = {0};
+    double *per = malloc((gr->n ? gr->n : 1) * 4 * sizeof *per);
+    int bad = per == NULL;
+    bad |= cli_table_init(&times, o->calendar ? "Times in business hours" : "Times in hours", 9,
+                          tcols);
     bad |= cli_table_init(&rates, "Rates", 7, rcols);
-    have_rates = 1;
-    for (size_t k = 0; k < ng && !bad; k++) {
-        bad |= add_duration_row(&times, g.names[k], "first_response", dur[2 * k]);
-        bad |= add_duration_row(&times, g.names[k], "resolution", dur[2 * k + 1]);
-        const char *names[2] = {"sla_first_response", "sla_resolution"};
-        svcm_sla_rate *r[2] = {&sla[k].response, &sla[k].resolution};
-        for (int j = 0; j < 2; j++) {
-            uint64_t decided = r[j]->met + r[j]->breached;
-            svcm_interval ci = {NAN, NAN};
-            double rate = NAN;
-            if (decided > 0) {
-                svcm_wilson(r[j]->met, decided, o->confidence, &ci);
-                rate = (double)r[j]->met / (double)decided;
-            }
-            per[4 * k + j] = rate;
-            bad |= add_rate_row(&rates, g.names[k], names[j], r[j]->met, decided, ci, rate);
-        }
-        svcm_rate *rr[2] = {&fcr[k], &reopen[k]};
-        const char *rn[2] = {"fcr", "reopen"};
-        for (int j = 0; j < 2; j++) {
-            if (j == 0 ? !fcr_v : !reo_v) {
-                per[4 * k + 2 + j] = NAN;
-                continue;
-            }
-            svcm_rate_summary s;
-            if (svcm_rate_result(rr[j], o->confidence, &s) == SVCM_OK) {
-                per[4 * k + 2 + j] = s.rate;
-                bad |= add_rate_row(&rates, g.names[k], rn[j], s.successes, s.trials, s.ci, s.rate);
-            } else {
-                per[4 * k + 2 + j] = NAN;
-            }
-        }
-    }
+    for (size_t i = 0; i < gr->n && !bad; i++)
+        bad |= ticket_rows(&times, &rates, gr, gr->order[i], has, o->confidence, &per[4 * i]);
+    if (o->by && !bad)
+        bad |= consistency_table(&cons, cn, all4, per, gr->n, 4);
     cli_table *tables[3] = {&times, &rates, &cons};
-    const char *keys[3] = {"times", "rates", "consistency"};
-    size_t nt = 2;
-    if (o->by && !bad) {
-        bad |= cli_table_init(&cons, "Consistency across groups", 7, ccols);
-        have_cons = 1;
-        const char *cn[4] = {"sla_first_response", "sla_resolution", "fcr", "reopen"};
-        double *v = malloc(ng * sizeof *v);
-        if (v == NULL)
-            bad = 1;
-        for (int j = 0; j < 4 && !bad; j++) {
-            for (size_t k = 0; k < ng; k++)
-                v[k] = per[4 * k + j];
-            bad |= add_consistency_row(&cons, cn[j], v, ng);
-        }
-        free(v);
-        nt = 3;
-    }
-    if (bad) {
+    static const char *const keys[3] = {"times", "rates", "consistency"};
+    int code = CLI_EXIT_DATA;
+    if (bad)
         fprintf(stderr, "svcm kpi: out of memory\n");
+    else
+        code = cli_emit(&o->c, tables, keys, o->by ? 3 : 2);
+    cli_table_free(&times);
+    cli_table_free(&rates);
+    cli_table_free(&cons);
+    free(per);
+    return code;
+}
+
+static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
+{
+    /* cols: 0 id, 1 created, 2 first_response, 3 resolved, 4 fcr, 5 reopened, 6 group */
+    svcm_kpi_slot slots[T_SLOTS];
+    ticket_slots(slots);
+    groups gr = {0};
+    svcm_sla_result *res = NULL;
+    svcm_calendar *cal = load_calendar(o->calendar);
+    int code = CLI_EXIT_DATA;
+    if (cal == NULL)
+        goto done;
+    int rc = make_groups(path, d, o->by ? &cols[6] : NULL, slots, T_SLOTS, &gr);
+    if (rc != 0) {
+        code = groups_failed(rc);
         goto done;
     }
-    code = cli_emit(&o->c, tables, keys, nt);
+    code = evaluate_tickets(path, d, cols, o, cal, &res);
+    if (code == CLI_EXIT_OK)
+        code = check_outcomes(path, d, cols);
+    if (code != CLI_EXIT_OK)
+        goto done;
+    if (count_tickets(&gr, cols, res, d->n) != SVCM_OK) {
+        fprintf(stderr, "svcm kpi: out of memory\n");
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+    code = emit_tickets(&gr, cols, o);
     if (code == CLI_EXIT_OK && o->c.svg)
-        code = write_histogram(o->c.svg, cal, created, first, n, dur, ng);
+        code = write_histogram(o->c.svg, cal, cols[1].values, cols[2].values, d->n, &gr);
 done:
-    if (have_times)
-        cli_table_free(&times);
-    if (have_rates)
-        cli_table_free(&rates);
-    if (have_cons)
-        cli_table_free(&cons);
-    if (dur)
-        for (size_t k = 0; k < 2 * ng; k++)
-            svcm_durations_free(dur[k]);
-    free(dur);
-    free(sla);
-    free(fcr);
-    free(reopen);
-    free(per);
-    free(tickets);
-    free(fr);
-    free(rs);
+    free(res);
+    groups_free(&gr);
     svcm_calendar_free(cal);
-    groups_free(&g);
     return code;
 }
 
@@ -483,95 +600,98 @@ static int add_score(cli_table *t, const svcm_feedback *f, double scale, double 
     return bad | cli_table_num(t, NAN, 2) | cli_table_num(t, NAN, 2);
 }
 
-static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
+/* Count every answer of the survey columns present (slot j of column j
+ * among them); empty cells are questions not answered. CLI exit code. */
+static int count_answers(const char *path, const cli_dataset *d, const cli_col *cols,
+                         const groups *gr, const int *slot_of)
 {
-    /* cols: 0 id, 1 nps, 2 csat, 3 ces, 4 group */
-    static const int kinds[3] = {SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_CES};
     static const char *const names[3] = {"nps", "csat", "ces"};
-    groups g = {0};
-    int code = CLI_EXIT_DATA;
-    svcm_feedback **acc = NULL;
-    double *per = NULL, *buf = NULL;
-    size_t ng = 0, n = d->n;
-    cli_table scores, cons;
-    int have_scores = 0, have_cons = 0;
-    if (make_groups(d, o->by ? &cols[4] : NULL, &g) != 0)
-        goto done;
-    ng = g.n;
-    acc = calloc(3 * ng, sizeof *acc);
-    per = malloc(3 * ng * sizeof *per);
-    buf = malloc((n ? n : 1) * sizeof *buf);
-    if (!acc || !per || !buf)
-        goto done;
+    static const char *const scales[3] = {"0-10", "1-5", "1-7"};
     for (int j = 0; j < 3; j++) {
-        if (cols[1 + j].field < 0)
+        if (slot_of[j] < 0)
             continue;
-        svcm_feedback_options fo;
-        svcm_feedback_options_init(&fo, kinds[j]);
-        for (size_t k = 0; k < ng; k++)
-            if (svcm_feedback_new(&fo, NULL, &acc[3 * k + j]) != SVCM_OK)
-                goto done;
         const double *v = cols[1 + j].values;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < d->n; i++) {
             if (isnan(v[i]))
-                continue; /* empty cell: question not answered */
-            if (svcm_feedback_add(acc[3 * g.of_row[i] + j], v[i]) != SVCM_OK) {
+                continue;
+            int rc = svcm_kpi_groups_add_score(gr->g, gr->of_row[i], (size_t)slot_of[j], v[i], NULL);
+            if (rc == SVCM_EINVAL) {
                 svcm_error e;
                 svcm_error_clear(&e);
                 e.field = names[j];
                 snprintf(e.message, sizeof e.message, "%g is not an answer on the %s scale %s",
-                         v[i], names[j], j == 0 ? "0-10" : j == 1 ? "1-5" : "1-7");
-                code = report_error(path, d, &cols[0], i, &e, SVCM_EINVAL);
-                goto done;
+                         v[i], names[j], scales[j]);
+                return report_error(path, d, &cols[0], i, &e, SVCM_EINVAL);
+            }
+            if (rc != SVCM_OK) {
+                fprintf(stderr, "svcm kpi: %s: %s\n", path, svcm_strerror(rc));
+                return CLI_EXIT_DATA;
             }
         }
     }
+    return CLI_EXIT_OK;
+}
+
+/* The scores table (and, with --by, consistency across groups). */
+static int emit_feedback(const groups *gr, const int *slot_of, const kpi_opts *o)
+{
+    static const char *const names[3] = {"nps", "csat", "ces"};
     static const char *const scols[] = {"group", "metric", "n", "value", "ci_lo", "ci_hi"};
-    int bad = cli_table_init(&scores, "Survey scores (NPS -100..100, CSAT % top-2-box, CES mean)", 6, scols);
-    have_scores = 1;
-    for (size_t k = 0; k < ng && !bad; k++)
+    cli_table scores = {0}, cons = {0};
+    double *per = malloc((gr->n ? gr->n : 1) * 3 * sizeof *per);
+    int bad = per == NULL;
+    bad |= cli_table_init(&scores, "Survey scores (NPS -100..100, CSAT % top-2-box, CES mean)",
+                          6, scols);
+    for (size_t i = 0; i < gr->n && !bad; i++) {
+        size_t k = gr->order[i];
         for (int j = 0; j < 3; j++) {
-            per[3 * k + j] = NAN;
-            if (acc[3 * k + j] == NULL)
+            const svcm_feedback *f;
+            per[3 * i + (size_t)j] = NAN;
+            if (slot_of[j] < 0 || svcm_kpi_groups_feedback(gr->g, k, (size_t)slot_of[j], &f) != 0)
                 continue;
-            bad |= cli_table_str(&scores, g.names[k]);
+            bad |= cli_table_str(&scores, gr->names[k]);
             bad |= cli_table_str(&scores, names[j]);
-            bad |= add_score(&scores, acc[3 * k + j], j == 1 ? 100.0 : 1.0, o->confidence,
-                             &per[3 * k + j]);
+            bad |= add_score(&scores, f, j == 1 ? 100.0 : 1.0, o->confidence,
+                             &per[3 * i + (size_t)j]);
         }
+    }
+    const bool use[3] = {slot_of[0] >= 0, slot_of[1] >= 0, slot_of[2] >= 0};
+    if (o->by && !bad)
+        bad |= consistency_table(&cons, names, use, per, gr->n, 3);
     cli_table *tables[2] = {&scores, &cons};
-    const char *keys[2] = {"scores", "consistency"};
-    size_t nt = 1;
-    if (o->by && !bad) {
-        static const char *const ccols[] = {"metric", "groups", "mean", "sd", "cv", "min", "max"};
-        bad |= cli_table_init(&cons, "Consistency across groups", 7, ccols);
-        have_cons = 1;
-        for (int j = 0; j < 3 && !bad; j++) {
-            if (cols[1 + j].field < 0)
-                continue;
-            for (size_t k = 0; k < ng; k++)
-                buf[k] = per[3 * k + j];
-            bad |= add_consistency_row(&cons, names[j], buf, ng);
-        }
-        nt = 2;
-    }
-    if (bad) {
+    static const char *const keys[2] = {"scores", "consistency"};
+    int code = CLI_EXIT_DATA;
+    if (bad)
         fprintf(stderr, "svcm kpi: out of memory\n");
-        goto done;
-    }
-    code = cli_emit(&o->c, tables, keys, nt);
-done:
-    if (have_scores)
-        cli_table_free(&scores);
-    if (have_cons)
-        cli_table_free(&cons);
-    if (acc)
-        for (size_t k = 0; k < 3 * ng; k++)
-            svcm_feedback_free(acc[k]);
-    free(acc);
+    else
+        code = cli_emit(&o->c, tables, keys, o->by ? 2 : 1);
+    cli_table_free(&scores);
+    cli_table_free(&cons);
     free(per);
-    free(buf);
-    groups_free(&g);
+    return code;
+}
+
+static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
+{
+    /* cols: 0 id, 1 nps, 2 csat, 3 ces, 4 group */
+    static const int kinds[3] = {SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_CES};
+    svcm_kpi_slot slots[3];
+    int slot_of[3];
+    size_t n_slots = 0;
+    for (int j = 0; j < 3; j++) {
+        slot_of[j] = -1;
+        if (cols[1 + j].field < 0)
+            continue;
+        svcm_kpi_slot_init(&slots[n_slots], SVCM_KPI_SLOT_KIND_FEEDBACK);
+        svcm_feedback_options_init(&slots[n_slots].feedback, kinds[j]);
+        slot_of[j] = (int)n_slots++;
+    }
+    groups gr = {0};
+    int rc = make_groups(path, d, o->by ? &cols[4] : NULL, slots, n_slots, &gr);
+    int code = rc != 0 ? groups_failed(rc) : count_answers(path, d, cols, &gr, slot_of);
+    if (code == CLI_EXIT_OK)
+        code = emit_feedback(&gr, slot_of, o);
+    groups_free(&gr);
     return code;
 }
 
