@@ -341,7 +341,8 @@ int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, "x",
                            "no customer has a repeat purchase: the model is not identified");
     svcm_allocator al;
-    svcm__allocator_resolve(&al, alloc);
+    if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     group *g = NULL;
     size_t ng = 0;
     if ((rc = make_groups(&al, x, t_x, T, n, &g, &ng)) != SVCM_OK)
@@ -608,8 +609,9 @@ static int summarize_one(const txn *tx, size_t i, size_t m, int64_t end_slot, do
 {
     size_t j = i, first_repeat = i;
     int64_t first = tx[i].slot, last = first;
-    double x = 0.0, spend = 0.0;
+    double x = 0.0, spend = 0.0, total = 0.0;
     while (j < m && tx[j].id == tx[i].id) {
+        total += tx[j].value;
         if (tx[j].slot != first) {
             /* one purchase per slot: only a new slot counts */
             if (tx[j].slot != last)
@@ -644,6 +646,7 @@ static int summarize_one(const txn *tx, size_t i, size_t m, int64_t end_slot, do
         .t_x = ((double)last - (double)first) * unit,
         .T = T,
         .mean_spend = mean,
+        .monetary = total,
     };
     *next = j;
     return SVCM_OK;
@@ -674,6 +677,9 @@ int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const doub
     if (count == NULL || (n > 0 && (ids == NULL || times == NULL || values == NULL)) ||
         (cap > 0 && out == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
+    svcm_allocator al;
+    if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     if (opts->granularity < 1)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "granularity",
                            "granularity must be >= 1 second");
@@ -690,8 +696,6 @@ int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const doub
         if (!slot_of(times[i], opts->offset, opts->granularity, &s))
             return svcm__error(err, SVCM_EINVAL, i, "time", "time - offset overflows");
     }
-    svcm_allocator al;
-    svcm__allocator_resolve(&al, alloc);
     txn *tx = svcm__calloc(&al, n ? n : 1, sizeof *tx);
     if (tx == NULL)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");

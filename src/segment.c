@@ -55,7 +55,7 @@ static inline unsigned bin_of(double x, const double *e, int ne)
 }
 
 int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
-                        const svcm_rfm_edges *e, uint8_t *tiers, uint8_t *reasons, uint8_t *r,
+                        const svcm_rfm_edges *e, svcm_tier *tiers, uint8_t *reasons, uint8_t *r,
                         uint8_t *f, uint8_t *m, svcm_error *err)
 {
     int rc = svcm_segment_policy_check(p, err);
@@ -144,7 +144,7 @@ static int check_scores(const uint8_t *s, size_t n, const char *field, svcm_erro
     return SVCM_OK;
 }
 
-int svcm_segment_summarize(const svcm_customers *c, const uint8_t *tiers, const uint8_t *r,
+int svcm_segment_summarize(const svcm_customers *c, const svcm_tier *tiers, const uint8_t *r,
                            const uint8_t *f, const uint8_t *m,
                            svcm_tier_summary out[SVCM_TIER_COUNT], svcm_error *err)
 {

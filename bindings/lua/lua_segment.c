@@ -686,9 +686,12 @@ static const luaL_Reg segment_funcs[] = {
     {NULL, NULL},
 };
 
+static void customers_open(lua_State *L); /* the customer-table block at the end */
+
 void svcmlua_open_segment(lua_State *L)
 {
     luaL_setfuncs(L, segment_funcs, 0);
+    customers_open(L);
     /* REASON_NAMES[code] for code 0..7 (keys are the C codes). */
     lua_createtable(L, 0, SVCM_REASON_COUNT);
     for (int i = 0; i < SVCM_REASON_COUNT; i++) {
@@ -696,4 +699,329 @@ void svcmlua_open_segment(lua_State *L)
         lua_rawseti(L, -2, i);
     }
     lua_setfield(L, -2, "REASON_NAMES");
+}
+
+/* ------------------------------------------------------ customer table */
+/* The customer table (segment.h, "Customer table") as a plain Lua table
+ * {unit = "day"|"week"|"second", id = {...}, recency = {...}, ...}: the
+ * functions below copy it into an owned svcm_customers (boxed in a
+ * userdata whose __gc frees it, so a raise cannot leak it) and return
+ * results as tables. */
+
+#define CUSTOMERS_BOX "svcm_internal.CustomersBox" /* never reaches Lua code */
+
+static const char *const cu_units[SVCM_TIME_UNIT_COUNT] = {"day", "week", "second"};
+static const char *const cu_cols[10] = {"id", "recency", "frequency", "monetary", "tenure",
+                                        "p_alive", "x", "t_x", "T", "mean_repeat_spend"};
+
+static const void *cu_col(const svcm_customers *c, int k)
+{
+    const void *cols[10] = {c->id, c->recency, c->frequency, c->monetary, c->tenure,
+                            c->p_alive, c->x, c->t_x, c->T, c->mean_repeat_spend};
+    return cols[k];
+}
+
+static int cu_box_gc(lua_State *L)
+{
+    svcm_customers **box = luaL_checkudata(L, 1, CUSTOMERS_BOX);
+    svcm_customers_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+/* A unit name into *u; 0, or the failure triple's count (field `field`). */
+static int cu_unit(lua_State *L, const char *name, const char *field, svcm_time_unit *u)
+{
+    for (int k = 0; k < SVCM_TIME_UNIT_COUNT; k++)
+        if (strcmp(name, cu_units[k]) == 0) {
+            *u = (svcm_time_unit)k;
+            return 0;
+        }
+    return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, field,
+                      "unknown time unit (expected 'day', 'week' or 'second')");
+}
+
+/* The table at arg copied into an owned table, boxed on the stack. Returns
+ * 0 with *out set, or the failure triple's count. */
+static int cu_read(lua_State *L, int arg, svcm_customers **out)
+{
+    luaL_checktype(L, arg, LUA_TTABLE);
+    svcm_customers_options o;
+    svcm_customers_options_init(&o);
+    o.columns = 0;
+    lua_getfield(L, arg, "unit");
+    const char *un = lua_isnil(L, -1) ? "day" : luaL_checkstring(L, -1);
+    int nret = cu_unit(L, un, "unit", &o.unit);
+    if (nret)
+        return nret;
+    const void *data[10] = {NULL};
+    size_t len[10] = {0};
+    int first = -1;
+    for (int k = 0; k < 10; k++) {
+        if (lua_getfield(L, arg, cu_cols[k]) == LUA_TNIL)
+            continue; /* the nil stays: the stack only grows here */
+        int idx = lua_gettop(L);
+        data[k] = k == 0 ? (const void *)svcmlua_checkint64s(L, idx, &len[k])
+                         : (const void *)svcmlua_checkdoubles(L, idx, &len[k]);
+        o.columns |= 1u << k;
+        if (first < 0) {
+            first = k;
+        } else if (len[k] != len[first]) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "%s has %zu values but %s has %zu", cu_cols[k], len[k],
+                     cu_cols[first], len[first]);
+            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, cu_cols[k], msg);
+        }
+    }
+    o.n = first < 0 ? 0 : len[first];
+    svcm_customers **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, CUSTOMERS_BOX);
+    svcm_error err;
+    int rc = svcm_customers_new(&o, NULL, box, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    for (int k = 0; k < 10; k++)
+        if (data[k] != NULL)
+            memcpy((void *)(uintptr_t)cu_col(*box, k), data[k], o.n * 8);
+    *out = *box;
+    return 0;
+}
+
+/* Push a table as a Lua customer table. */
+static void cu_push(lua_State *L, const svcm_customers *c)
+{
+    lua_createtable(L, 0, 12);
+    lua_pushstring(L, cu_units[c->unit]);
+    lua_setfield(L, -2, "unit");
+    lua_pushinteger(L, (lua_Integer)c->n);
+    lua_setfield(L, -2, "n");
+    for (int k = 0; k < 10; k++) {
+        const void *v = cu_col(c, k);
+        if (v == NULL)
+            continue;
+        if (k == 0)
+            svcmlua_pushint64s(L, v, c->n);
+        else
+            svcmlua_pushdoubles(L, v, c->n);
+        lua_setfield(L, -2, cu_cols[k]);
+    }
+}
+
+/* svcm.summarize_customers(ids, times, values, end [, {period = "week",
+ * granularity =, offset =}]) -> customer table */
+static int l_summarize_customers(lua_State *L)
+{
+    lua_settop(L, 5);
+    luaL_checkstack(L, 24, "svcm");
+    size_t n, nt, nv;
+    const int64_t *ids = svcmlua_checkint64s(L, 1, &n);
+    const int64_t *times = svcmlua_checkint64s(L, 2, &nt);
+    const double *values = svcmlua_checkdoubles(L, 3, &nv);
+    lua_Integer end = luaL_checkinteger(L, 4);
+    if (!lua_isnoneornil(L, 5))
+        luaL_checktype(L, 5, LUA_TTABLE);
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
+    int nret = cu_unit(L, svcmlua_optfield_string(L, 5, "period", "week"), "period", &u);
+    if (nret)
+        return nret;
+    o.period = svcm_time_unit_seconds((int)u);
+    o.granularity = (int64_t)svcmlua_optfield_integer(L, 5, "granularity", o.granularity);
+    o.offset = (int64_t)svcmlua_optfield_integer(L, 5, "offset", o.offset);
+    if (nt != n || nv != n)
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, nt != n ? "times" : "values",
+                          "ids, times and values differ in length");
+    svcm_customers **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, CUSTOMERS_BOX);
+    svcm_error err;
+    int rc = svcm_customers_summarize(ids, times, values, n, (int64_t)end, &o, NULL, box, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    cu_push(L, *box);
+    return 1;
+}
+
+/* svcm.customers_segment(table [, {policy =, edges =}]) -> the result of
+ * svcm.segment: recency and tenure are converted from table.unit to days. */
+static int l_customers_segment(lua_State *L)
+{
+    lua_settop(L, 2);
+    luaL_checkstack(L, 40, "svcm"); /* columns, buffers and result tables */
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
+    svcm_segment_policy p;
+    svcm_rfm_edges e, used;
+    int fit, nret = read_policy_edges(L, 2, &p, &e, &fit);
+    svcm_customers *c = NULL;
+    if (nret || (nret = cu_read(L, 1, &c)) != 0)
+        return nret;
+    size_t n = c->n;
+    uint8_t *buf = lua_newuserdatauv(L, 5 * n + 1, 0);
+    /* the scores in days, scaled as svcm_customers_segment scales them */
+    double *rd = lua_newuserdatauv(L, n * 8 + 1, 0), scale;
+    scale = svcm_time_unit_seconds((int)c->unit) / 86400.0;
+    for (size_t i = 0; c->recency != NULL && i < n; i++)
+        rd[i] = c->recency[i] * scale;
+    svcm_customers days = {.n = n, .recency = c->recency ? rd : NULL, .frequency = c->frequency,
+                           .monetary = c->monetary};
+    svcm_error err;
+    int rc = svcm_segment_policy_check(&p, &err); /* the policy is named first */
+    if (rc == SVCM_OK)
+        rc = svcm_customers_segment(c, &p, fit ? NULL : &e, NULL, buf, buf + n, &used, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_rfm_score(&days, &used, buf + 2 * n, buf + 3 * n, buf + 4 * n, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    static const char *const names[5] = {"tiers", "reasons", "r", "f", "m"};
+    lua_createtable(L, 0, 7);
+    for (int i = 0; i < 5; i++) {
+        push_bytes(L, buf + (size_t)i * n, n);
+        lua_setfield(L, -2, names[i]);
+    }
+    push_edges(L, &used);
+    lua_setfield(L, -2, "edges");
+    lua_createtable(L, 0, SVCM_REASON_COUNT); /* reason_names[code], code 0..7 */
+    for (int i = 0; i < SVCM_REASON_COUNT; i++) {
+        lua_pushstring(L, svcm_segment_reason_name(i));
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "reason_names");
+    return 1;
+}
+
+/* A count option (absent: *out kept); out of range becomes 0, which the C
+ * checks refuse naming the field. */
+static void cu_count(lua_State *L, int opts, const char *key, unsigned *out)
+{
+    lua_Integer v = svcmlua_optfield_integer(L, opts, key, (lua_Integer)*out);
+    *out = v < 0 || v > 0x7FFFFFFF ? 0u : (unsigned)v;
+}
+
+static void cu_set_number(lua_State *L, const char *key, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void cu_set_integer(lua_State *L, const char *key, size_t v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, key);
+}
+
+/* The models of a successful fit as tables {r, alpha, a, b, loglik, n,
+ * groups, iterations} and {p, q, gamma, loglik, n, iterations}. */
+static void cu_push_models(lua_State *L, const svcm_lifetime_table_result *r, int want_clv)
+{
+    const svcm_bgnbd_fit_result *b = &r->bgnbd;
+    lua_createtable(L, 0, 8);
+    cu_set_number(L, "r", b->params.r);
+    cu_set_number(L, "alpha", b->params.alpha);
+    cu_set_number(L, "a", b->params.a);
+    cu_set_number(L, "b", b->params.b);
+    cu_set_number(L, "loglik", b->loglik);
+    cu_set_integer(L, "n", b->n);
+    cu_set_integer(L, "groups", b->groups);
+    cu_set_integer(L, "iterations", b->iterations);
+    lua_setfield(L, -2, "bgnbd");
+    if (!want_clv)
+        return;
+    const svcm_gammagamma_fit_result *g = &r->gammagamma;
+    lua_createtable(L, 0, 6);
+    cu_set_number(L, "p", g->params.p);
+    cu_set_number(L, "q", g->params.q);
+    cu_set_number(L, "gamma", g->params.gamma);
+    cu_set_number(L, "loglik", g->loglik);
+    cu_set_integer(L, "n", g->n);
+    cu_set_integer(L, "iterations", g->iterations);
+    lua_setfield(L, -2, "gammagamma");
+}
+
+/* svcm.lifetime_table_fit(table [, {unit = "week", horizon = 52, clv = true,
+ * max_iter =, gtol =, clv_horizon =, period_length =, discount_rate =,
+ * margin =}]) -> {bgnbd =, gammagamma =, p_alive =, expected =, clv =,
+ * unit =} */
+static int l_lifetime_table_fit(lua_State *L)
+{
+    lua_settop(L, 2);
+    luaL_checkstack(L, 40, "svcm");
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
+    svcm_lifetime_table_options o;
+    svcm_lifetime_table_options_init(&o);
+    int nret = cu_unit(L, svcmlua_optfield_string(L, 2, "unit", "week"), "unit", &o.unit);
+    if (nret)
+        return nret;
+    o.horizon = svcmlua_optfield_number(L, 2, "horizon", o.horizon);
+    int want_clv = svcmlua_optfield_boolean(L, 2, "clv", 1);
+    cu_count(L, 2, "max_iter", &o.fit.max_iter);
+    o.fit.gtol = svcmlua_optfield_number(L, 2, "gtol", o.fit.gtol);
+    cu_count(L, 2, "clv_horizon", &o.clv.horizon);
+    o.clv.period_length = svcmlua_optfield_number(L, 2, "period_length", o.clv.period_length);
+    o.clv.discount_rate = svcmlua_optfield_number(L, 2, "discount_rate", o.clv.discount_rate);
+    o.clv.margin = svcmlua_optfield_number(L, 2, "margin", o.clv.margin);
+    svcm_customers *c = NULL;
+    if ((nret = cu_read(L, 1, &c)) != 0)
+        return nret;
+    size_t n = c->n;
+    double *out = lua_newuserdatauv(L, 3 * n * sizeof(double) + 1, 0);
+    svcm_lifetime_table_result r;
+    svcm_error err;
+    int rc = svcm_lifetime_table_fit(c, &o, NULL, &r, out, out + n, want_clv ? out + 2 * n : NULL,
+                                     &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, 0, 6);
+    cu_push_models(L, &r, want_clv);
+    svcmlua_pushdoubles(L, out, n);
+    lua_setfield(L, -2, "p_alive");
+    svcmlua_pushdoubles(L, out + n, n);
+    lua_setfield(L, -2, "expected");
+    if (want_clv) {
+        svcmlua_pushdoubles(L, out + 2 * n, n);
+        lua_setfield(L, -2, "clv");
+    }
+    lua_pushstring(L, cu_units[r.unit]);
+    lua_setfield(L, -2, "unit");
+    return 1;
+}
+
+/* svcm.time_unit_seconds(unit): a name ("day", "week", "second") or the C
+ * svcm_time_unit value (any integer; 0.0 when it is no unit). */
+static int l_time_unit_seconds(lua_State *L)
+{
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        svcm_time_unit u = SVCM_TIME_UNIT_DAY;
+        int nret = cu_unit(L, lua_tostring(L, 1), "unit", &u);
+        if (nret)
+            return nret;
+        lua_pushnumber(L, svcm_time_unit_seconds((int)u));
+        return 1;
+    }
+    lua_Integer v = luaL_checkinteger(L, 1);
+    lua_pushnumber(L, svcm_time_unit_seconds(v < INT32_MIN || v > INT32_MAX ? -1 : (int)v));
+    return 1;
+}
+
+static const luaL_Reg customers_funcs[] = {
+    {"summarize_customers", l_summarize_customers},
+    {"customers_segment", l_customers_segment},
+    {"lifetime_table_fit", l_lifetime_table_fit},
+    {"time_unit_seconds", l_time_unit_seconds},
+    {NULL, NULL},
+};
+
+/* Called by svcmlua_open_segment with the module table on top. */
+static void customers_open(lua_State *L)
+{
+    luaL_setfuncs(L, customers_funcs, 0);
+    luaL_newmetatable(L, CUSTOMERS_BOX);
+    lua_pushcfunction(L, cu_box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, cu_box_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pop(L, 1);
 }

@@ -4,6 +4,7 @@
  * per-customer results come back as array('B') objects, one byte each. */
 #include "svcmpy.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -449,6 +450,7 @@ static PyObject *policy_repr(PyObject *self)
 static PyMethodDef policy_methods[] = {
     {"from_text", policy_from_text, METH_O | METH_CLASS, policy_from_text_doc},
     {"to_text", policy_to_text, METH_NOARGS, policy_to_text_doc},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 
@@ -657,12 +659,12 @@ static int record_number(PyObject *rec, Py_ssize_t i, Py_ssize_t idx, const char
         *present = 0;
         return 0;
     }
-    double v = PyFloat_AsDouble(item);
-    if (v == -1.0 && PyErr_Occurred()) {
-        PyErr_Format(PyExc_TypeError, "records[%zd].%s: expected a number", idx, name);
+    int rc = svcmpy_as_double(item, out);
+    if (rc != 0) {
+        if (rc > 0)
+            PyErr_Format(PyExc_TypeError, "records[%zd].%s: expected a number", idx, name);
         return -1;
     }
-    *out = v;
     *present = 1;
     return 0;
 }
@@ -708,6 +710,8 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
         PyObject *rec = PySequence_Tuple(PySequence_Fast_GET_ITEM(seq, i));
         if (rec == NULL || PySequence_Fast_GET_SIZE(rec) < 4 || PySequence_Fast_GET_SIZE(rec) > 6) {
             Py_XDECREF(rec);
+            if (rec == NULL && !PyErr_ExceptionMatches(PyExc_TypeError))
+                goto done; /* raised by the record's own __iter__ */
             PyErr_Clear();
             PyErr_Format(PyExc_TypeError,
                          "records[%zd]: expected (id, recency, frequency, monetary[, tenure"
@@ -717,13 +721,9 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
         Py_ssize_t len = PySequence_Fast_GET_SIZE(rec);
         svcm_customer *c = &recs[i];
         memset(c, 0, sizeof *c);
-        long long id = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(rec, 0));
-        int present = 0, bad = id == -1 && PyErr_Occurred();
-        if (bad) {
-            PyErr_Clear();
+        int present = 0, bad = svcmpy_as_int64(PySequence_Fast_GET_ITEM(rec, 0), &c->id);
+        if (bad > 0)
             PyErr_Format(PyExc_TypeError, "records[%zd].id: expected an int64", i);
-        }
-        c->id = (int64_t)id;
         bad = bad || record_number(rec, 1, i, "recency", 0, &c->recency, &present) < 0 ||
               record_number(rec, 2, i, "frequency", 0, &c->frequency, &present) < 0 ||
               record_number(rec, 3, i, "monetary", 0, &c->monetary, &present) < 0;
@@ -1204,6 +1204,8 @@ static PyStructSequence_Desc migration_desc = {"svcm.Migration",
                                                "Tier migration between two snapshots.",
                                                migration_fields, 3};
 
+static int customers_init(PyObject *m);
+
 int svcmpy_init_segment(PyObject *m)
 {
     if (PyModule_AddFunctions(m, segment_methods) < 0)
@@ -1257,5 +1259,608 @@ int svcmpy_init_segment(PyObject *m)
     for (int i = 0; i < SVCM_REASON_COUNT; i++)
         if (PyModule_AddIntConstant(m, consts[i], i) < 0)
             return -1;
-    return PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS);
+    if (PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS) < 0)
+        return -1;
+    return customers_init(m); /* the customer-table block at the end */
+}
+
+/* ------------------------------------------------------ customer table */
+/* The customer table (segment.h, "Customer table"): svcm.Customers owns an
+ * svcm_customers table; its columns are read-only memoryviews of the
+ * library-owned memory, each holding a reference to the table through a
+ * small exporter object, so numpy.asarray(c.recency) shares the memory and
+ * the table lives as long as any view of it. */
+
+enum { CU_TYPE, CU_COLUMN, CU_FIT, CU_NITEMS }; /* after the SEG_* items */
+
+static const char *const cu_unit_names[SVCM_TIME_UNIT_COUNT] = {"day", "week", "second"};
+
+/* Columns in the order of the SVCM_CUSTOMERS_COLUMN_* bits (bit k). */
+static const char *const cu_col_names[10] = {"id", "recency", "frequency", "monetary", "tenure",
+                                              "p_alive", "x", "t_x", "T", "mean_repeat_spend"};
+
+static const void *cu_column(const svcm_customers *c, int k)
+{
+    const void *cols[10] = {c->id, c->recency, c->frequency, c->monetary, c->tenure,
+                            c->p_alive, c->x, c->t_x, c->T, c->mean_repeat_spend};
+    return cols[k];
+}
+
+/* A unit name ("day", "week", "second") into *out; InvalidInput naming
+ * `field` for another string, TypeError for a non-string. */
+static int cu_unit(PyObject *module, PyObject *obj, const char *field, svcm_time_unit *out)
+{
+    if (!PyUnicode_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected 'day', 'week' or 'second'", field);
+        return -1;
+    }
+    for (int u = 0; u < SVCM_TIME_UNIT_COUNT; u++)
+        if (PyUnicode_CompareWithASCIIString(obj, cu_unit_names[u]) == 0) {
+            *out = (svcm_time_unit)u;
+            return 0;
+        }
+    if (PyErr_Occurred())
+        return -1;
+    invalid(module, field, "unknown time unit (expected 'day', 'week' or 'second')");
+    return -1;
+}
+
+/* ---- column exporter: the buffer behind one column's memoryview */
+
+typedef struct ColumnObject {
+    PyObject_HEAD
+    PyObject *owner; /* the Customers object whose memory this is */
+    void *data;
+    Py_ssize_t n;
+    int is_id; /* int64 ids, else doubles */
+} ColumnObject;
+
+static int column_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    ColumnObject *c = (ColumnObject *)self;
+    if (flags & PyBUF_WRITABLE) {
+        PyErr_SetString(PyExc_BufferError, "customer columns are read-only");
+        view->obj = NULL;
+        return -1;
+    }
+    view->buf = c->data;
+    view->obj = Py_NewRef(self);
+    view->len = c->n * 8;
+    view->readonly = 1;
+    view->itemsize = 8;
+    view->format = (flags & PyBUF_FORMAT) ? (c->is_id ? "q" : "d") : NULL;
+    view->ndim = 1;
+    view->shape = (flags & PyBUF_ND) ? &c->n : NULL;
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? &view->itemsize : NULL;
+    view->suboffsets = NULL;
+    view->internal = NULL;
+    return 0;
+}
+
+static void column_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_XDECREF(((ColumnObject *)self)->owner);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot column_slots[] = {
+    {Py_bf_getbuffer, column_getbuffer},
+    {Py_tp_dealloc, column_dealloc},
+    {Py_tp_doc, (void *)"The memory of one customer-table column (read through memoryview)."},
+    {0, NULL},
+};
+
+static PyType_Spec column_spec = {"svcm._CustomersColumn", sizeof(ColumnObject), 0,
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+                                  column_slots};
+
+/* ---- svcm.Customers */
+
+typedef struct CustomersObject {
+    PyObject_HEAD
+    svcm_customers *c; /* owned (svcm_customers_new / _summarize); never NULL once made */
+} CustomersObject;
+
+static void customers_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    svcm_customers_free(((CustomersObject *)self)->c);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+/* A Customers object of type tp taking ownership of c (freed on failure). */
+static PyObject *customers_wrap(PyTypeObject *tp, svcm_customers *c)
+{
+    CustomersObject *o = (CustomersObject *)tp->tp_alloc(tp, 0);
+    if (o == NULL) {
+        svcm_customers_free(c);
+        return NULL;
+    }
+    o->c = c;
+    return (PyObject *)o;
+}
+
+/* The memoryview of column k, or None when the table lacks it. */
+static PyObject *customers_get(PyObject *self, void *closure)
+{
+    int k = (int)(intptr_t)closure;
+    const svcm_customers *c = ((CustomersObject *)self)->c;
+    const void *data = cu_column(c, k);
+    if (data == NULL)
+        Py_RETURN_NONE;
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    PyObject *tp = module ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_NITEMS + CU_COLUMN)
+                          : NULL;
+    if (tp == NULL)
+        return NULL;
+    ColumnObject *col = PyObject_New(ColumnObject, (PyTypeObject *)tp);
+    if (col == NULL)
+        return NULL;
+    col->owner = Py_NewRef(self);
+    col->data = (void *)(uintptr_t)data; /* exported read-only */
+    col->n = (Py_ssize_t)c->n;
+    col->is_id = k == 0;
+    PyObject *mv = PyMemoryView_FromObject((PyObject *)col);
+    Py_DECREF(col);
+    return mv;
+}
+
+static PyObject *customers_unit(PyObject *self, void *closure)
+{
+    return PyUnicode_FromString(cu_unit_names[((CustomersObject *)self)->c->unit]);
+}
+
+static Py_ssize_t customers_len(PyObject *self)
+{
+    return (Py_ssize_t)((CustomersObject *)self)->c->n;
+}
+
+static PyObject *customers_repr(PyObject *self)
+{
+    const svcm_customers *c = ((CustomersObject *)self)->c;
+    return PyUnicode_FromFormat("svcm.Customers(n=%zd, unit='%s')", (Py_ssize_t)c->n,
+                                cu_unit_names[c->unit]);
+}
+
+/* Read the columns given as keywords (objs[k] NULL or None: absent) into
+ * a[]; *n the common length (0 when none), *bits which were given. */
+static int cu_read_columns(PyObject *module, PyObject *const *objs, svcmpy_array *a,
+                           size_t *n, unsigned *bits)
+{
+    int first = -1;
+    *bits = 0;
+    for (int k = 0; k < 10; k++) {
+        if (objs[k] == NULL || objs[k] == Py_None)
+            continue;
+        int rc = k == 0 ? svcmpy_int64s(objs[k], &a[k], cu_col_names[k])
+                        : svcmpy_doubles(objs[k], &a[k], cu_col_names[k]);
+        if (rc < 0)
+            return -1;
+        *bits |= 1u << k;
+        if (first < 0) {
+            first = k;
+        } else if (a[k].n != a[first].n) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "%s has %zd values but %s has %zd", cu_col_names[k], a[k].n,
+                     cu_col_names[first], a[first].n);
+            invalid(module, cu_col_names[k], msg);
+            return -1;
+        }
+    }
+    *n = first < 0 ? 0 : (size_t)a[first].n;
+    return 0;
+}
+
+PyDoc_STRVAR(customers_doc,
+             "Customers(*, unit='day', id=None, recency=None, frequency=None, monetary=None,\n"
+             "          tenure=None, p_alive=None, x=None, t_x=None, T=None,\n"
+             "          mean_repeat_spend=None)\n--\n\n"
+             "A customer table: the given columns (buffers or sequences of equal\n"
+             "length) are copied into a table the library owns; absent ones are None.\n"
+             "Times (recency, tenure, t_x, T) are in `unit` ('day', 'week' or\n"
+             "'second'). Columns read back as read-only memoryviews of the table's\n"
+             "memory ('q' for id, 'd' otherwise; numpy.asarray shares it).\n"
+             "svcm.summarize_customers() builds one from transactions.");
+static PyObject *customers_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"unit", "id", "recency", "frequency", "monetary", "tenure", "p_alive",
+                             "x", "t_x", "T", "mean_repeat_spend", NULL};
+    PyObject *unit_obj = NULL, *o[10] = {NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|$OOOOOOOOOOO:Customers", kwlist, &unit_obj,
+                                     &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6], &o[7], &o[8],
+                                     &o[9]))
+        return NULL;
+    PyObject *module = svcmpy_module_of_type(tp);
+    if (module == NULL)
+        return NULL;
+    svcm_customers_options opts;
+    svcm_customers_options_init(&opts);
+    if (unit_obj != NULL && cu_unit(module, unit_obj, "unit", &opts.unit) < 0)
+        return NULL;
+    svcmpy_array a[10];
+    memset(a, 0, sizeof a);
+    PyObject *res = NULL;
+    if (cu_read_columns(module, o, a, &opts.n, &opts.columns) == 0) {
+        svcm_customers *c = NULL;
+        svcm_error err;
+        int rc = svcm_customers_new(&opts, NULL, &c, &err);
+        if (rc != SVCM_OK) {
+            svcmpy_raise(module, rc, &err);
+        } else {
+            for (int k = 0; k < 10; k++)
+                if (opts.columns & (1u << k))
+                    memcpy((void *)(uintptr_t)cu_column(c, k), a[k].data, opts.n * 8);
+            res = customers_wrap(tp, c);
+        }
+    }
+    for (int k = 0; k < 10; k++)
+        svcmpy_array_release(&a[k]);
+    return res;
+}
+
+static PyObject *customers_from_columns(PyObject *cls, PyObject *args, PyObject *kw)
+{
+    return customers_new((PyTypeObject *)cls, args, kw);
+}
+
+PyDoc_STRVAR(customers_segment_doc,
+             "segment(policy=None, edges=None) -> Segmentation\n\n"
+             "RFM scores and tiers of the table, as svcm.segment() gives them: recency\n"
+             "and tenure are converted from the table's unit to days (the unit of the\n"
+             "policy and of the edges); edges are fitted with policy.bins unless given.\n"
+             "The p_alive column, when present, takes part in the LOST rule.");
+static PyObject *customers_segment(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"policy", "edges", NULL};
+    PyObject *pol = Py_None, *edges_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO:segment", kwlist, &pol, &edges_obj))
+        return NULL;
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    svcm_segment_policy p;
+    svcm_rfm_edges e, used;
+    if (module == NULL || get_policy(module, pol, &p) < 0 ||
+        (edges_obj != Py_None && parse_edges(module, edges_obj, &e) < 0))
+        return NULL;
+    const svcm_customers *c = ((CustomersObject *)self)->c;
+    size_t n = c->n;
+    /* The scores of the Segmentation: RFM in days, as customers_segment
+     * scales them (recency * seconds-per-unit / 86400). */
+    svcm_customers days = {.n = n, .recency = c->recency, .frequency = c->frequency,
+                           .monetary = c->monetary};
+    uint8_t *buf = PyMem_Malloc(5 * n + 1);
+    double *rd = c->unit != SVCM_TIME_UNIT_DAY && c->recency ? PyMem_Malloc(n * 8 + 1) : NULL;
+    if (buf == NULL || (rd == NULL && c->unit != SVCM_TIME_UNIT_DAY && c->recency)) {
+        PyMem_Free(buf);
+        return PyErr_NoMemory();
+    }
+    double scale = svcm_time_unit_seconds((int)c->unit) / 86400.0;
+    for (size_t i = 0; rd != NULL && i < n; i++)
+        rd[i] = c->recency[i] * scale;
+    if (rd != NULL)
+        days.recency = rd;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_segment_policy_check(&p, &err); /* the policy is named first */
+    if (rc == SVCM_OK)
+        rc = svcm_customers_segment(c, &p, edges_obj == Py_None ? NULL : &e, NULL, buf, buf + n,
+                                    &used, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_rfm_score(&days, &used, buf + 2 * n, buf + 3 * n, buf + 4 * n, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *res = NULL;
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+    } else {
+        PyObject *names = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_REASON_NAMES);
+        PyObject *items[7] = {byte_array(module, buf, n),         byte_array(module, buf + n, n),
+                              byte_array(module, buf + 2 * n, n), byte_array(module, buf + 3 * n, n),
+                              byte_array(module, buf + 4 * n, n), make_edges(module, &used),
+                              Py_XNewRef(names)};
+        res = make_struct(module, SEG_RESULT, items, 7);
+    }
+    PyMem_Free(buf);
+    PyMem_Free(rd);
+    return res;
+}
+
+/* array('d') holding a copy of n doubles. */
+static PyObject *cu_double_array(PyObject *module, const double *v, size_t n)
+{
+    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_ARRAY);
+    PyObject *bytes = type ? PyBytes_FromStringAndSize((const char *)v, (Py_ssize_t)(n * 8)) : NULL;
+    if (bytes == NULL)
+        return NULL;
+    PyObject *arr = PyObject_CallFunction(type, "sO", "d", bytes);
+    Py_DECREF(bytes);
+    return arr;
+}
+
+/* svcm.<name>(*params) with its fit diagnostics put back through the
+ * model's own __setstate__ (the form its pickles use). Steals both. */
+static PyObject *cu_model(PyObject *module, const char *name, PyObject *params, PyObject *state)
+{
+    PyObject *type = params && state ? PyObject_GetAttrString(module, name) : NULL;
+    PyObject *model = type ? PyObject_CallObject(type, params) : NULL;
+    PyObject *ok = model ? PyObject_CallMethod(model, "__setstate__", "(O)", state) : NULL;
+    if (ok == NULL)
+        Py_CLEAR(model);
+    Py_XDECREF(ok);
+    Py_XDECREF(type);
+    Py_XDECREF(params);
+    Py_XDECREF(state);
+    return model;
+}
+
+/* An unsigned count from an int (None keeps *out); ValueError above 2**32. */
+static int cu_count(PyObject *obj, const char *name, unsigned *out)
+{
+    if (obj == NULL || obj == Py_None)
+        return 0;
+    unsigned long v = PyLong_AsUnsignedLong(obj);
+    if (v == (unsigned long)-1 && PyErr_Occurred())
+        return -1;
+    if (v > 0xFFFFFFFFul) {
+        PyErr_Format(PyExc_ValueError, "%s too large", name);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* The LifetimeFit of a successful svcm_lifetime_table_fit(). */
+static PyObject *cu_fit_result(PyObject *module, const svcm_lifetime_table_result *r,
+                               const double *out, size_t n, int want_clv)
+{
+    const svcm_bgnbd_fit_result *b = &r->bgnbd;
+    const svcm_gammagamma_fit_result *g = &r->gammagamma;
+    PyObject *bg = cu_model(module, "BGNBD",
+                            Py_BuildValue("(dddd)", b->params.r, b->params.alpha, b->params.a,
+                                          b->params.b),
+                            Py_BuildValue("(dnnn)", b->loglik, (Py_ssize_t)b->n,
+                                          (Py_ssize_t)b->groups, (Py_ssize_t)b->iterations));
+    PyObject *gg = bg == NULL ? NULL
+                   : want_clv ? cu_model(module, "GammaGamma",
+                                       Py_BuildValue("(ddd)", g->params.p, g->params.q,
+                                                     g->params.gamma),
+                                       Py_BuildValue("(dnn)", g->loglik, (Py_ssize_t)g->n,
+                                                     (Py_ssize_t)g->iterations))
+                            : Py_NewRef(Py_None);
+    PyObject *items[6] = {bg, gg, NULL, NULL, NULL, NULL};
+    /* each step only after the previous succeeded: no call with an error set */
+    if (bg != NULL && gg != NULL && (items[2] = cu_double_array(module, out, n)) != NULL &&
+        (items[3] = cu_double_array(module, out + n, n)) != NULL &&
+        (items[4] = want_clv ? cu_double_array(module, out + 2 * n, n) : Py_NewRef(Py_None)))
+        items[5] = PyUnicode_FromString(cu_unit_names[r->unit]);
+    if (items[5] == NULL) {
+        for (int i = 0; i < 6; i++)
+            Py_XDECREF(items[i]);
+        return NULL;
+    }
+    return make_struct(module, SEG_NITEMS + CU_FIT, items, 6);
+}
+
+PyDoc_STRVAR(customers_fit_doc,
+             "fit_lifetime(horizon=52.0, unit='week', *, clv=True, max_iter=200, gtol=1e-9,\n"
+             "             clv_horizon=12, period_length=4.348, discount_rate=0.01,\n"
+             "             margin=1.0) -> LifetimeFit\n\n"
+             "Fit BG/NBD (Fader, Hardie & Lee 2005) on every customer and, with clv,\n"
+             "Gamma-Gamma (Fader & Hardie 2013) on those with repeat purchases over\n"
+             "mean_repeat_spend; return the models and per customer P(alive), the\n"
+             "expected purchases in the next `horizon` units and the CLV (clv_horizon\n"
+             "periods of period_length units). (x, t_x, T) come from the x, t_x and T\n"
+             "columns, else from frequency, recency and tenure; the table's times are\n"
+             "converted to `unit`, the unit of the models, horizon and period_length.\n"
+             "A failure inside a model names its stage ('BG/NBD fit: ', 'CLV: ', ...).");
+static PyObject *customers_fit(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"horizon",     "unit",          "clv",           "max_iter",
+                             "gtol",        "clv_horizon",   "period_length", "discount_rate",
+                             "margin",      NULL};
+    svcm_lifetime_table_options o;
+    svcm_lifetime_table_options_init(&o);
+    PyObject *unit_obj = NULL, *max_iter = NULL, *clv_h = NULL;
+    int want_clv = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|dO$pOdOddd:fit_lifetime", kwlist, &o.horizon,
+                                     &unit_obj, &want_clv, &max_iter, &o.fit.gtol, &clv_h,
+                                     &o.clv.period_length, &o.clv.discount_rate, &o.clv.margin))
+        return NULL;
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    if (module == NULL || (unit_obj != NULL && cu_unit(module, unit_obj, "unit", &o.unit) < 0) ||
+        cu_count(max_iter, "max_iter", &o.fit.max_iter) < 0 ||
+        cu_count(clv_h, "clv_horizon", &o.clv.horizon) < 0)
+        return NULL;
+    const svcm_customers *c = ((CustomersObject *)self)->c;
+    size_t n = c->n;
+    double *out = PyMem_Malloc(3 * n * sizeof(double) + 1);
+    if (out == NULL)
+        return PyErr_NoMemory();
+    svcm_lifetime_table_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_lifetime_table_fit(c, &o, NULL, &r, out, out + n, want_clv ? out + 2 * n : NULL,
+                                 &err);
+    Py_END_ALLOW_THREADS
+    PyObject *res = rc == SVCM_OK ? cu_fit_result(module, &r, out, n, want_clv)
+                                  : svcmpy_raise(module, rc, &err);
+    PyMem_Free(out);
+    return res;
+}
+
+static PyMethodDef customers_methods[] = {
+    {"from_columns", (PyCFunction)(void (*)(void))customers_from_columns,
+     METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+     "from_columns(*, unit='day', id=None, recency=None, ...) -> Customers\n\n"
+     "The same as Customers(...): a table holding a copy of the given columns."},
+    {"segment", (PyCFunction)(void (*)(void))customers_segment, METH_VARARGS | METH_KEYWORDS,
+     customers_segment_doc},
+    {"fit_lifetime", (PyCFunction)(void (*)(void))customers_fit, METH_VARARGS | METH_KEYWORDS,
+     customers_fit_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef customers_getset[] = {
+    {"id", customers_get, NULL, "customer ids, memoryview('q'), or None", (void *)0},
+    {"recency", customers_get, NULL, "time since the last purchase (unit), or None", (void *)1},
+    {"frequency", customers_get, NULL, "purchases, the first included, or None", (void *)2},
+    {"monetary", customers_get, NULL, "total value of the purchases, or None", (void *)3},
+    {"tenure", customers_get, NULL, "time since the first purchase (unit), or None", (void *)4},
+    {"p_alive", customers_get, NULL, "P(alive), or None", (void *)5},
+    {"x", customers_get, NULL, "repeat purchases (BG/NBD x), or None", (void *)6},
+    {"t_x", customers_get, NULL, "first to last repeat purchase (unit), or None", (void *)7},
+    {"T", customers_get, NULL, "first purchase to the end of observation (unit), or None",
+     (void *)8},
+    {"mean_repeat_spend", customers_get, NULL,
+     "mean value of the repeat purchases (0 when x = 0), or None", (void *)9},
+    {"unit", customers_unit, NULL, "time unit of the time columns: 'day', 'week' or 'second'",
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot customers_slots[] = {
+    {Py_tp_new, customers_new},
+    {Py_tp_dealloc, customers_dealloc},
+    {Py_tp_methods, customers_methods},
+    {Py_tp_getset, customers_getset},
+    {Py_tp_repr, customers_repr},
+    {Py_sq_length, customers_len},
+    {Py_tp_doc, (void *)customers_doc},
+    {0, NULL},
+};
+
+static PyType_Spec customers_spec = {"svcm.Customers", sizeof(CustomersObject), 0,
+                                     Py_TPFLAGS_DEFAULT, customers_slots};
+
+PyDoc_STRVAR(summarize_customers_doc,
+             "summarize_customers(ids, times, values, end, period='week', *,\n"
+             "                    granularity=86400, offset=0) -> Customers\n\n"
+             "The customer table of raw transactions (int ids, Unix-second times,\n"
+             "values) observed until `end`, one row per customer sorted by id, with\n"
+             "every column: x, t_x, T and mean_repeat_spend as summarize_transactions()\n"
+             "computes them, frequency = x + 1, tenure = T, recency = T - t_x,\n"
+             "monetary = all calibration purchases, p_alive = 0. Times are in\n"
+             "`period` ('week', 'day' or 'second'); purchases in one slot of\n"
+             "`granularity` seconds (shifted by offset) are one.");
+static PyObject *py_summarize_customers(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"ids", "times", "values", "end", "period", "granularity", "offset",
+                             NULL};
+    PyObject *oid, *otm, *oval, *per = NULL;
+    long long end;
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    long long gran = o.granularity, off = o.offset;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOL|O$LL:summarize_customers", kwlist, &oid,
+                                     &otm, &oval, &end, &per, &gran, &off))
+        return NULL;
+    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
+    if (per != NULL && cu_unit(module, per, "period", &u) < 0)
+        return NULL;
+    o.period = svcm_time_unit_seconds((int)u);
+    o.granularity = gran;
+    o.offset = off;
+    svcmpy_array ids = {0}, tm = {0}, val = {0};
+    PyObject *res = NULL, *tp = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_NITEMS + CU_TYPE);
+    if (tp == NULL || svcmpy_int64s(oid, &ids, "ids") < 0 || svcmpy_int64s(otm, &tm, "times") < 0 ||
+        svcmpy_doubles(oval, &val, "values") < 0)
+        goto done;
+    if (tm.n != ids.n || val.n != ids.n) {
+        invalid(module, tm.n != ids.n ? "times" : "values", "ids, times and values differ in length");
+        goto done;
+    }
+    svcm_customers *c = NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_customers_summarize(ids.data, tm.data, val.data, (size_t)ids.n, (int64_t)end, &o,
+                                  NULL, &c, &err);
+    Py_END_ALLOW_THREADS
+    res = rc == SVCM_OK ? customers_wrap((PyTypeObject *)tp, c) : svcmpy_raise(module, rc, &err);
+done:
+    svcmpy_array_release(&ids);
+    svcmpy_array_release(&tm);
+    svcmpy_array_release(&val);
+    return res;
+}
+
+PyDoc_STRVAR(time_unit_seconds_doc,
+             "time_unit_seconds(unit) -> float\n\n"
+             "Seconds in a time unit: 'day' 86400, 'week' 604800, 'second' 1. An int\n"
+             "is the C svcm_time_unit value (0 day, 1 week, 2 second; others give 0.0).");
+static PyObject *py_time_unit_seconds(PyObject *module, PyObject *arg)
+{
+    if (PyUnicode_Check(arg)) {
+        svcm_time_unit u;
+        return cu_unit(module, arg, "unit", &u) < 0
+                   ? NULL
+                   : PyFloat_FromDouble(svcm_time_unit_seconds((int)u));
+    }
+    if (!PyLong_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "unit: expected a unit name or an int");
+        return NULL;
+    }
+    int overflow = 0;
+    long v = PyLong_AsLongAndOverflow(arg, &overflow);
+    if (v == -1 && PyErr_Occurred())
+        return NULL;
+    /* any int is accepted: beyond int range it is no unit either */
+    int u = overflow || v < INT_MIN || v > INT_MAX ? -1 : (int)v;
+    return PyFloat_FromDouble(svcm_time_unit_seconds(u));
+}
+
+static PyMethodDef customers_functions[] = {
+    {"summarize_customers", (PyCFunction)(void (*)(void))py_summarize_customers,
+     METH_VARARGS | METH_KEYWORDS, summarize_customers_doc},
+    {"time_unit_seconds", py_time_unit_seconds, METH_O, time_unit_seconds_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyStructSequence_Field fit_fields[] = {
+    {"bgnbd", "the fitted svcm.BGNBD (loglik, n, groups, iterations set)"},
+    {"gammagamma", "the fitted svcm.GammaGamma, or None without clv"},
+    {"p_alive", "P(alive) per customer, array('d')"},
+    {"expected", "expected purchases in the next horizon units, array('d')"},
+    {"clv", "customer lifetime value per customer, array('d'), or None without clv"},
+    {"unit", "the models' time unit"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc fit_desc = {"svcm.LifetimeFit",
+                                         "Models and per-customer values of Customers.fit_lifetime().",
+                                         fit_fields, 6};
+
+/* Types and functions of the customer table; the types are appended to the
+ * engine's tuple (indices SEG_NITEMS + CU_*). */
+static int customers_init(PyObject *m)
+{
+    if (PyModule_AddFunctions(m, customers_functions) < 0)
+        return -1;
+    PyObject *t = PyTuple_New(SEG_NITEMS + CU_NITEMS);
+    if (t == NULL)
+        return -1;
+    for (Py_ssize_t i = 0; i < SEG_NITEMS; i++) {
+        PyObject *it = svcmpy_engine_item(m, SVCMPY_SEGMENT, i);
+        if (it == NULL) {
+            Py_DECREF(t);
+            return -1;
+        }
+        PyTuple_SET_ITEM(t, i, Py_NewRef(it));
+    }
+    PyObject *mine[CU_NITEMS] = {PyType_FromModuleAndSpec(m, &customers_spec, NULL),
+                                 PyType_FromModuleAndSpec(m, &column_spec, NULL),
+                                 (PyObject *)PyStructSequence_NewType(&fit_desc)};
+    int ok = 1;
+    for (int i = 0; i < CU_NITEMS; i++) {
+        ok &= mine[i] != NULL;
+        PyTuple_SET_ITEM(t, SEG_NITEMS + i, mine[i] ? mine[i] : Py_NewRef(Py_None));
+    }
+    if (!ok || PyModule_AddObjectRef(m, "Customers", mine[CU_TYPE]) < 0 ||
+        PyModule_AddObjectRef(m, "LifetimeFit", mine[CU_FIT]) < 0) {
+        Py_DECREF(t);
+        return -1;
+    }
+    return svcmpy_engine_set(m, SVCMPY_SEGMENT, t);
 }

@@ -18,6 +18,11 @@
  * holding NaN or an infinity, is ::SVCM_EINVAL with the record index and the
  * field ("x", "t_x", "T", "mean_spend", "t").
  *
+ * Customer table (@since 0.2): svcm_customers_summarize() turns transactions
+ * into an ::svcm_customers table (include/svcm/segment.h) that segmentation
+ * and svcm_lifetime_table_fit() read directly; the latter fits BG/NBD and
+ * Gamma-Gamma on it and fills P(alive), expected purchases and CLV.
+ *
  * Model parameters are plain value structs; every function here is pure (no
  * global state) and reentrant. Fits allocate scratch memory through the
  * optional allocator and free it before returning.
@@ -101,7 +106,8 @@ SVCM_API void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts);
  * @param T length of observation per customer, >= 0.
  * @param n number of customers.
  * @param opts fit settings; NULL means the defaults.
- * @param alloc allocator for scratch memory; NULL means libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out the estimates; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK;
@@ -234,7 +240,8 @@ SVCM_API int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params
  * @param mean_spend mean value of those purchases.
  * @param n number of customers.
  * @param opts fit settings; NULL means the defaults.
- * @param alloc allocator for scratch memory; NULL means libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out the estimates; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad options or a bad
@@ -359,6 +366,8 @@ typedef struct svcm_customer_summary {
     double t_x;        /**< first to last repeat purchase, in periods */
     double T;          /**< first purchase to the end, in periods */
     double mean_spend; /**< mean value of the repeat purchases; 0 when x = 0 */
+    double monetary;   /**< summed value of all purchases up to the end, the first included;
+                            +inf when the sum exceeds the double range (@since 0.2) */
 } svcm_customer_summary;
 
 /** @brief Settings of svcm_lifetime_summarize(). */
@@ -407,7 +416,8 @@ SVCM_API void svcm_summary_options_init(svcm_summary_options *opts);
  * @param n number of transactions.
  * @param end the end of the calibration period (its slot is included).
  * @param opts settings; NULL means the defaults.
- * @param alloc allocator for scratch memory; NULL means libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out room for @p cap summaries, sorted by id; may be NULL
  *             when cap == 0. n entries always suffice.
  * @param cap capacity of @p out.
@@ -481,7 +491,8 @@ typedef struct svcm_mbgnbd_fit_result {
  *        row); NULL means 1 each.
  * @param n number of rows.
  * @param opts fit settings; NULL means the defaults.
- * @param alloc allocator for scratch memory; NULL means libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out the estimates; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK;
@@ -668,7 +679,8 @@ typedef struct svcm_bgbb_fit_result {
  *        1 each.
  * @param n number of rows.
  * @param opts fit settings; NULL means the defaults.
- * @param alloc allocator for scratch memory; NULL means libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out the estimates; written only on success.
  * @param[out] err optional detail on failure.
  * @return SVCM_OK;
@@ -824,7 +836,8 @@ typedef struct svcm_paretonbd_fit_result {
  *        >= 0; rows of weight 0 are ignored); NULL means 1 each.
  * @param n number of rows.
  * @param opts fit settings; NULL means the defaults.
- * @param alloc allocator for scratch memory; NULL means libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out the estimates. Written on SVCM_OK and on SVCM_ENOCONV
  *             (then with the last point reached, converged = 0 and NaN
  *             standard errors); untouched on any other code.

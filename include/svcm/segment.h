@@ -70,6 +70,7 @@
 #define SVCM_SEGMENT_H
 
 #include "common.h"
+#include "lifetime.h"
 #include "tier.h"
 
 #ifdef __cplusplus
@@ -80,6 +81,19 @@ extern "C" {
 #define SVCM_RFM_MAX_BINS 10
 /** @brief Smallest number of RFM bins. */
 #define SVCM_RFM_MIN_BINS 2
+
+/**
+ * @brief The time unit of a customer table's time columns (@since 0.2).
+ *        Values are stable.
+ */
+typedef enum svcm_time_unit {
+    SVCM_TIME_UNIT_DAY = 0,    /**< 86400 seconds (the default: a zeroed table is in days) */
+    SVCM_TIME_UNIT_WEEK = 1,   /**< 604800 seconds (the unit of the BG/NBD papers) */
+    SVCM_TIME_UNIT_SECOND = 2  /**< 1 second */
+} svcm_time_unit;
+
+/** @brief Number of time units. */
+#define SVCM_TIME_UNIT_COUNT 3
 
 /** @name svcm_customer::flags bits
  *  @{ */
@@ -121,6 +135,15 @@ typedef struct svcm_customers {
     const double *p_alive;    /**< P(alive); NULL = unknown */
     const unsigned *flags;    /**< per-record SVCM_CUSTOMER_HAS_* bits (with stride 0: a packed unsigned array), or NULL: a given column means a given value */
     size_t stride;            /**< bytes between records; 0 = packed arrays */
+    /** Unit of recency, tenure, t_x and T (@since 0.2). 0, the value of a
+     *  zeroed view, is ::SVCM_TIME_UNIT_DAY. The svcm_rfm_* and
+     *  svcm_segment_* functions read recency and tenure as days; for a
+     *  table in another unit use svcm_customers_segment(), which converts. */
+    svcm_time_unit unit;
+    const double *x;          /**< repeat purchases (BG/NBD x: purchases after the first), or NULL (@since 0.2) */
+    const double *t_x;        /**< time from the first to the last repeat purchase (0 when x = 0), or NULL (@since 0.2) */
+    const double *T;          /**< time from the first purchase to the end of observation, or NULL (@since 0.2) */
+    const double *mean_repeat_spend; /**< mean value of the repeat purchases, the first excluded (Fader & Hardie 2013); 0 when x = 0; or NULL (@since 0.2) */
 } svcm_customers;
 
 /**
@@ -188,7 +211,8 @@ typedef struct svcm_rfm_edges {
  * @param bins k, SVCM_RFM_MIN_BINS..SVCM_RFM_MAX_BINS.
  * @param[out] edges bins - 1 doubles, written only on success.
  * @param alloc allocator for scratch memory (at most n doubles and a 64 K
- *        entry histogram, freed before return); NULL = libc.
+ *        entry histogram), freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] err optional: index of the first non-finite value (field
  *             "value").
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bins out of range or a
@@ -222,7 +246,8 @@ SVCM_API int svcm_rfm_sorted_edges(const double *sorted, size_t n, int bins, dou
  * @param c the customers (validated first; see the input rules).
  * @param bins k, SVCM_RFM_MIN_BINS..SVCM_RFM_MAX_BINS.
  * @param[out] out the edges, written only on success.
- * @param alloc allocator for scratch memory (freed before return); NULL = libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] err optional detail.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad bins or a bad record;
  *         SVCM_EEMPTY if c->n == 0; SVCM_ENOMEM.
@@ -352,13 +377,15 @@ SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error 
  * @param text the text (need not be NUL-terminated).
  * @param len its length in bytes.
  * @param[out] out the policy, written only on success.
- * @param[out] err optional: index = 1-based line number, field = the key
- *             (static string; "key" for an unknown key, "line" for a line
- *             without '=' or for text that is not UTF-8, where the
- *             message gives the 0-based byte offset of the first bad
- *             byte); on a range error
- *             found after reading (e.g. key_min_score above bins) the index
- *             is the line of that key, or SVCM_NO_INDEX if it was defaulted.
+ * @param[out] err optional: line and column (1-based) of the fault,
+ *             index SVCM_NO_INDEX, field = the key (static string; "key"
+ *             for an unknown key, "line" for a line without '=' or for
+ *             text that is not UTF-8, where the column is that of the
+ *             first bad byte); the message does not repeat the position.
+ *             On a range error found after reading (e.g. key_min_score
+ *             above bins) line and column are those of that key's value,
+ *             or 0 if it was defaulted (changed in 0.2: index held the
+ *             line and the message began "line N:").
  * @return SVCM_OK; SVCM_EFORMAT for text that is not valid UTF-8
  *         (overlong forms, surrogates, code points above U+10FFFF, stray or
  *         missing continuation bytes: checked before anything else), a line
@@ -411,7 +438,7 @@ SVCM_API int svcm_segment_policy_format(const svcm_segment_policy *p, char *buf,
  * @since 0.1
  */
 SVCM_API int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
-                                 const svcm_rfm_edges *e, uint8_t *tiers, uint8_t *reasons,
+                                 const svcm_rfm_edges *e, svcm_tier *tiers, uint8_t *reasons,
                                  uint8_t *r, uint8_t *f, uint8_t *m, svcm_error *err);
 
 /** @brief Summary of one tier. */
@@ -446,7 +473,7 @@ typedef struct svcm_tier_summary {
  * @par Thread safety: touches only @p out and @p err.
  * @since 0.1
  */
-SVCM_API int svcm_segment_summarize(const svcm_customers *c, const uint8_t *tiers,
+SVCM_API int svcm_segment_summarize(const svcm_customers *c, const svcm_tier *tiers,
                                     const uint8_t *r, const uint8_t *f, const uint8_t *m,
                                     svcm_tier_summary out[SVCM_TIER_COUNT], svcm_error *err);
 
@@ -468,7 +495,8 @@ typedef struct svcm_migration {
  *        n_old == 0).
  * @param new_ids,new_tiers,n_new the new snapshot.
  * @param[out] out the counts, written only on success.
- * @param alloc allocator for scratch memory; NULL = libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] err optional: for a duplicate id, the index of its second
  *             occurrence (the smallest such index) with field "old_ids" or
  *             "new_ids"; for a tier >= SVCM_TIER_COUNT, its index with field
@@ -483,6 +511,226 @@ SVCM_API int svcm_segment_migration(const int64_t *old_ids, const uint8_t *old_t
                                     const uint8_t *new_tiers, size_t n_new,
                                     svcm_migration *out, const svcm_allocator *alloc,
                                     svcm_error *err);
+
+/* ------------------------------------------------------- Customer table */
+
+/**
+ * @name Customer table (@since 0.2)
+ *
+ * One ::svcm_customers table serves RFM, tiering, BG/NBD, Gamma-Gamma and
+ * CLV. Its columns, each optional (NULL = absent), per customer i:
+ * - `id`: the customer id;
+ * - `recency`: time since the last purchase, `tenure`: time since the first
+ *   purchase (both in `unit`);
+ * - `frequency`: number of purchases, the first included; `monetary`: their
+ *   total value;
+ * - `p_alive`: P(alive), e.g. from svcm_lifetime_table_fit();
+ * - `x`, `t_x`, `T`, `mean_repeat_spend`: the lifetime summary of Fader,
+ *   Hardie & Lee (2005): repeat purchases, time of the last repeat purchase
+ *   and length of observation, both from the first purchase (in `unit`),
+ *   and the mean value of the repeat purchases (Fader & Hardie 2013: the
+ *   first purchase is not part of it).
+ *
+ * With every column present, frequency = x + 1, tenure = T and recency =
+ * T - t_x. A table is either borrowed (the caller's arrays in a view it
+ * fills) or owned (allocated by svcm_customers_new() or
+ * svcm_customers_summarize(), released by svcm_customers_free(); its
+ * columns are packed arrays that the caller may write through a cast).
+ * @{
+ */
+
+/** @brief svcm_customers_options::columns bits: which columns an owned
+ *         table has. */
+#define SVCM_CUSTOMERS_COLUMN_ID 0x001u                /**< id (int64_t) */
+#define SVCM_CUSTOMERS_COLUMN_RECENCY 0x002u           /**< recency */
+#define SVCM_CUSTOMERS_COLUMN_FREQUENCY 0x004u         /**< frequency */
+#define SVCM_CUSTOMERS_COLUMN_MONETARY 0x008u          /**< monetary */
+#define SVCM_CUSTOMERS_COLUMN_TENURE 0x010u            /**< tenure */
+#define SVCM_CUSTOMERS_COLUMN_P_ALIVE 0x020u           /**< p_alive */
+#define SVCM_CUSTOMERS_COLUMN_X 0x040u                 /**< x */
+#define SVCM_CUSTOMERS_COLUMN_T_X 0x080u               /**< t_x */
+#define SVCM_CUSTOMERS_COLUMN_T 0x100u                 /**< T */
+#define SVCM_CUSTOMERS_COLUMN_MEAN_REPEAT_SPEND 0x200u /**< mean_repeat_spend */
+#define SVCM_CUSTOMERS_COLUMN_ALL 0x3ffu               /**< every column */
+
+/**
+ * @brief Seconds in one time unit.
+ * @param unit an ::svcm_time_unit value (any int is accepted).
+ * @return 86400, 604800 or 1; 0 for an unknown unit.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API double svcm_time_unit_seconds(int unit);
+
+/** @brief Shape of an owned table made by svcm_customers_new(). */
+typedef struct svcm_customers_options {
+    size_t n;            /**< rows; default 0 */
+    unsigned columns;    /**< SVCM_CUSTOMERS_COLUMN_* bits; default SVCM_CUSTOMERS_COLUMN_ALL */
+    svcm_time_unit unit; /**< unit of the time columns; default SVCM_TIME_UNIT_DAY */
+} svcm_customers_options;
+
+/**
+ * @brief Fill @p opts with the defaults (0 rows, every column, days).
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.2
+ */
+SVCM_API void svcm_customers_options_init(svcm_customers_options *opts);
+
+/**
+ * @brief Allocate an owned table: the chosen columns, zero-filled, packed.
+ * @param opts shape; NULL means the defaults.
+ * @param alloc allocator for the table, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out receives the table (NULL on failure).
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p out, unknown column bits
+ *         (field "columns") or an unknown unit (field "unit"); SVCM_ENOMEM.
+ * @par Ownership: the caller owns the table and releases it with
+ *      svcm_customers_free(); never free a borrowed view with it.
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_new(const svcm_customers_options *opts, const svcm_allocator *alloc,
+                                svcm_customers **out, svcm_error *err);
+
+/**
+ * @brief Release a table from svcm_customers_new() or
+ *        svcm_customers_summarize().
+ * @param c the table; NULL is a no-op.
+ * @par Thread safety: touches only @p c.
+ * @since 0.2
+ */
+SVCM_API void svcm_customers_free(svcm_customers *c);
+
+/**
+ * @brief Summarise raw transactions into an owned table with every column.
+ *
+ * The rows are the customers of svcm_lifetime_summarize() (same rules,
+ * options and errors; sorted by id), with x, t_x, T and mean_repeat_spend
+ * as it computes them, frequency = x + 1, tenure = T, recency = T - t_x,
+ * monetary = the summed value of all calibration purchases (the first
+ * included) and p_alive = 0 (fill it with svcm_lifetime_table_fit()). The
+ * table's unit follows svcm_summary_options::period, which must be the
+ * length of an ::svcm_time_unit (604800, the default, gives weeks).
+ * @param ids,times,values,n,end,opts as in svcm_lifetime_summarize().
+ * @param alloc allocator for scratch memory and the table, copied (its ctx
+ *        must outlive the table);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out receives the table (NULL on failure).
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; the codes of svcm_lifetime_summarize(), except
+ *         SVCM_ENOSPC; SVCM_EINVAL also for a NULL @p out or a period that
+ *         is not a time unit (field "period"); SVCM_ERANGE also when a
+ *         customer's monetary total exceeds the double range (index of its
+ *         first transaction, field "value").
+ * @par Ownership: the caller releases the table with svcm_customers_free().
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_summarize(const int64_t *ids, const int64_t *times,
+                                      const double *values, size_t n, int64_t end,
+                                      const svcm_summary_options *opts,
+                                      const svcm_allocator *alloc, svcm_customers **out,
+                                      svcm_error *err);
+
+/**
+ * @brief RFM scoring and tiering of a table in any time unit: recency and
+ *        tenure are converted to days (the unit of the policy), edges are
+ *        fitted (svcm_rfm_fit()) unless given, then svcm_segment_assign().
+ * @param c the table (input rules of this file; an unknown unit is
+ *        ::SVCM_EINVAL, field "unit").
+ * @param p the policy.
+ * @param edges fixed edges in days, or NULL to fit them from @p c.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] tiers n ::svcm_tier values (required when n > 0); the same
+ *             bytes svcm_request::tier takes.
+ * @param[out] reasons n ::svcm_segment_reason values, or NULL.
+ * @param[out] fitted the edges used (days), or NULL.
+ * @param[out] err optional detail.
+ * @return SVCM_OK; the codes of svcm_rfm_fit() and svcm_segment_assign();
+ *         SVCM_ENOMEM. Nothing is written on failure.
+ * @par Thread safety: reentrant; touches only the outputs and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_segment(const svcm_customers *c, const svcm_segment_policy *p,
+                                    const svcm_rfm_edges *edges, const svcm_allocator *alloc,
+                                    svcm_tier *tiers, uint8_t *reasons, svcm_rfm_edges *fitted,
+                                    svcm_error *err);
+
+/** @brief Settings of svcm_lifetime_table_fit(). */
+typedef struct svcm_lifetime_table_options {
+    /** Time unit of the models: the table's times are converted to it, and
+     *  alpha, horizon and clv.period_length are in it; default
+     *  SVCM_TIME_UNIT_WEEK (the papers' unit). */
+    svcm_time_unit unit;
+    /** Horizon of the expected purchases, in @p unit; default 52; finite, >= 0. */
+    double horizon;
+    svcm_lifetime_fit_options fit; /**< both fits; default svcm_lifetime_fit_options_init() */
+    svcm_clv_options clv;          /**< CLV; default svcm_clv_options_init() (months of weeks) */
+} svcm_lifetime_table_options;
+
+/**
+ * @brief Fill @p opts with the defaults (weeks, 52 weeks ahead, default fit
+ *        and CLV options).
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.2
+ */
+SVCM_API void svcm_lifetime_table_options_init(svcm_lifetime_table_options *opts);
+
+/** @brief The models fitted by svcm_lifetime_table_fit(). */
+typedef struct svcm_lifetime_table_result {
+    svcm_bgnbd_fit_result bgnbd;           /**< BG/NBD, on every customer */
+    svcm_gammagamma_fit_result gammagamma; /**< Gamma-Gamma on customers with x > 0; zeroed when @p clv is NULL */
+    svcm_time_unit unit;                   /**< the models' time unit */
+} svcm_lifetime_table_result;
+
+/**
+ * @brief Fit BG/NBD (and Gamma-Gamma) on a customer table and fill the
+ *        P(alive), expected purchases and CLV columns.
+ *
+ * (x, t_x, T) come from the x, t_x and T columns when all three are given,
+ * else from the RFM columns: x = frequency - 1 (frequency a whole number
+ * >= 1), T = tenure, t_x = tenure - recency (0 when x = 0). Times are
+ * converted from the table's unit to opts->unit. BG/NBD is fitted on every
+ * customer (svcm_bgnbd_fit()). When @p clv is wanted, Gamma-Gamma is fitted
+ * on the customers with x > 0 over mean_repeat_spend, the mean of the
+ * repeat purchases (Fader & Hardie 2013; never monetary / frequency, which
+ * includes the first purchase), and svcm_clv() values each customer.
+ * @param c the table; n > 0.
+ * @param opts settings; NULL means the defaults.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out the models, or NULL.
+ * @param[out] p_alive n P(alive) values (svcm_bgnbd_p_alive()), or NULL.
+ * @param[out] expected n expected purchases over opts->horizon
+ *             (svcm_bgnbd_expected_purchases()), or NULL.
+ * @param[out] clv n CLVs (svcm_clv() with opts->clv), or NULL.
+ * @param[out] err optional detail: record index and field ("x", "t_x",
+ *             "T", "frequency", "recency", "tenure", "mean_repeat_spend")
+ *             or option ("unit", "horizon", and those of the fits and CLV);
+ *             a failure inside a model starts its message with the stage:
+ *             "BG/NBD fit: ", "P(alive): ", "expected purchases: ",
+ *             "Gamma-Gamma fit: " or "CLV: ".
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p c, an unknown unit (field
+ *         "unit", of the table or the options), a bad horizon, missing
+ *         columns (the first missing one named; mean_repeat_spend only when
+ *         @p clv is wanted) or a bad record; SVCM_EEMPTY when n == 0 or
+ *         nobody has x > 0; SVCM_ENOMEM; SVCM_ENOCONV and SVCM_ERANGE from
+ *         the fits, expectations and CLV (field and index as there).
+ *         Nothing is written on failure.
+ * @par Thread safety: reentrant; touches only the outputs and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_lifetime_table_fit(const svcm_customers *c,
+                                     const svcm_lifetime_table_options *opts,
+                                     const svcm_allocator *alloc,
+                                     svcm_lifetime_table_result *out, double *p_alive,
+                                     double *expected, double *clv, svcm_error *err);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -12,13 +12,21 @@ extern "C" {
 #endif
 
 /** @brief Customer tiers, most valuable first. Values are stable. */
-typedef enum svcm_tier {
+enum svcm_tier_value {
     SVCM_TIER_VIP = 0,       /**< top value and active */
     SVCM_TIER_KEY = 1,       /**< important: high weighted RFM score */
     SVCM_TIER_REGULAR = 2,   /**< everyone else who is active */
     SVCM_TIER_POTENTIAL = 3, /**< new, or at most one purchase */
     SVCM_TIER_LOST = 4       /**< inactive past the churn window */
-} svcm_tier;
+};
+
+/**
+ * @brief A customer tier: one of the ::svcm_tier_value constants, stored in
+ *        one byte everywhere (segmentation writes it, priority reads it), so
+ *        the output of one engine is the input of the other without
+ *        conversion. @since 0.2 (an enum in 0.1)
+ */
+typedef uint8_t svcm_tier;
 
 /** @brief Number of tiers. */
 #define SVCM_TIER_COUNT 5

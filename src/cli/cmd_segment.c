@@ -30,13 +30,17 @@ static const char segment_help[] =
     "  --monetary-col NAME\n"
     "  --tenure-col NAME\n"
     "  --p-alive-col NAME\n"
+    "  --mean-spend-col NAME  mean value of the repeat purchases, the first excluded\n"
+    "                     (default mean_repeat_spend; optional, read with --lifetime)\n"
     "  --separator C      field separator (default ,)\n"
     CLI_FORMAT_HELP CLI_OUTPUT_HELP
     "  --svg FILE         tier distribution chart with value share (written as\n"
     "                     --output is; not the same file as --output)\n"
     "  --lifetime         fit BG/NBD + Gamma-Gamma: P(alive) feeds the lost rule, and\n"
     "                     each customer gets P(alive) and CLV (needs tenure_days;\n"
-    "                     frequency counts all purchases, monetary their total)\n"
+    "                     frequency counts all purchases, monetary their total; the\n"
+    "                     spend model reads mean_repeat_spend, and without that\n"
+    "                     column estimates it as monetary / frequency, with a warning)\n"
     "  --clv-months N     CLV horizon in months (default 12)\n"
     "  --discount R       monthly discount rate for CLV (default 0.01)\n"
     "  --col FIELD=COLUMN same as the --*-col options, e.g. --col recency_days=days;\n"
@@ -46,7 +50,7 @@ static const char segment_help[] =
     "With --migrate, an id that occurs twice in one file is an error naming it.\n";
 
 typedef struct seg_cols {
-    const char *id, *recency, *frequency, *monetary, *tenure, *p_alive;
+    const char *id, *recency, *frequency, *monetary, *tenure, *p_alive, *mean_spend;
 } seg_cols;
 
 typedef struct seg_lifetime {
@@ -57,7 +61,7 @@ typedef struct seg_lifetime {
 
 typedef struct seg_run {
     cli_dataset data;
-    cli_col cols[6];
+    cli_col cols[7];
     uint8_t *tiers, *reasons, *r, *f, *m;
     svcm_tier_summary summary[SVCM_TIER_COUNT];
     double *p_alive, *clv; /* with --lifetime */
@@ -78,104 +82,79 @@ static void seg_free(seg_run *s)
     memset(s, 0, sizeof *s);
 }
 
-/* BG/NBD and Gamma-Gamma from the segmentation columns, in weeks:
- * x = frequency - 1 repeat purchases, T = tenure, t_x = tenure - recency
- * (0 when x = 0: the only purchase was the first), mean spend =
- * monetary / frequency. */
-static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt)
-{
-    size_t n = s->data.n;
-    const double *rec = s->cols[1].values, *freq = s->cols[2].values, *mon = s->cols[3].values;
-    const double *ten = s->cols[4].values;
-    if (s->cols[4].field < 0) {
-        fprintf(stderr, "svcm segment: --lifetime needs the tenure column '%s'\n", s->cols[4].name);
-        return CLI_EXIT_DATA;
-    }
-    double *x = malloc(n * sizeof *x), *tx = malloc(n * sizeof *tx), *T = malloc(n * sizeof *T);
-    double *ms = malloc(n * sizeof *ms);
-    s->p_alive = malloc(n * sizeof *s->p_alive);
-    s->clv = malloc(n * sizeof *s->clv);
-    int code = CLI_EXIT_DATA;
-    if (!x || !tx || !T || !ms || !s->p_alive || !s->clv) {
-        fprintf(stderr, "svcm segment: out of memory\n");
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *why = NULL, *field = NULL;
-        if (!(freq[i] >= 1) || freq[i] != floor(freq[i]))
-            why = "must be a whole number >= 1 (all purchases) with --lifetime", field = s->cols[2].name;
-        else if (!(ten[i] >= rec[i]) || rec[i] < 0)
-            why = "recency must not exceed tenure", field = s->cols[1].name;
-        if (why) {
-            fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu), field '%s': %s\n", path,
-                    cli_str(&s->data, &s->cols[0], i), i + 1, field, why);
-            goto done;
-        }
-        x[i] = freq[i] - 1.0;
-        T[i] = ten[i] / 7.0;
-        tx[i] = x[i] > 0 ? (ten[i] - rec[i]) / 7.0 : 0.0;
-        ms[i] = x[i] > 0 ? mon[i] / freq[i] : 0.0;
-    }
-    svcm_error err;
-    int rc = svcm_bgnbd_fit(x, tx, T, n, NULL, NULL, &s->bg, &err);
-    const char *stage = "BG/NBD fit";
-    if (rc == SVCM_OK) {
-        stage = "P(alive)";
-        rc = svcm_bgnbd_p_alive(&s->bg.params, x, tx, T, n, s->p_alive, &err);
-    }
-    if (rc == SVCM_OK) {
-        /* Gamma-Gamma is fitted on repeat buyers only. */
-        size_t k = 0;
-        double *gx = malloc(n * sizeof *gx), *gm = malloc(n * sizeof *gm);
-        if (gx == NULL || gm == NULL) {
-            rc = SVCM_ENOMEM;
-        } else {
-            for (size_t i = 0; i < n; i++)
-                if (x[i] > 0) {
-                    gx[k] = x[i];
-                    gm[k++] = ms[i];
-                }
-            stage = "Gamma-Gamma fit";
-            rc = svcm_gammagamma_fit(gx, gm, k, NULL, NULL, &s->gg, &err);
-        }
-        free(gx);
-        free(gm);
-    }
-    if (rc == SVCM_OK) {
-        svcm_clv_options co;
-        svcm_clv_options_init(&co);
-        co.horizon = lt->months;
-        co.discount_rate = lt->discount;
-        stage = "CLV";
-        rc = svcm_clv(&s->bg.params, &s->gg.params, x, tx, T, ms, n, &co, s->clv, &err);
-    }
-    if (rc != SVCM_OK) {
-        if (err.index != SVCM_NO_INDEX && err.index < n && stage[0] != 'G')
-            fprintf(stderr, "svcm segment: %s: %s: customer '%s' (data row %zu): %s\n", path, stage,
-                    cli_str(&s->data, &s->cols[0], err.index), err.index + 1, err.message);
-        else
-            fprintf(stderr, "svcm segment: %s: %s: %s\n", path, stage,
-                    err.message[0] ? err.message : svcm_strerror(rc));
-        goto done;
-    }
-    code = 0;
-done:
-    free(x);
-    free(tx);
-    free(T);
-    free(ms);
-    return code;
-}
-
 /* The file's column for a library field name (names as in svcm_customers). */
 static const char *column_of(const seg_run *s, const char *field)
 {
-    static const char *const fields[] = {"id", "recency", "frequency", "monetary", "tenure",
-                                         "p_alive"};
+    static const char *const fields[] = {"id",     "recency", "frequency",        "monetary",
+                                         "tenure", "p_alive", "mean_repeat_spend"};
     for (size_t i = 0; field && i < sizeof fields / sizeof fields[0]; i++)
         if (strcmp(field, fields[i]) == 0)
             return s->cols[i].name;
     return field ? field : "?";
+}
+
+/* Mean spend per repeat purchase, the Gamma-Gamma input (Fader & Hardie
+ * 2013): the file's mean_repeat_spend column when it has one; otherwise
+ * only the total over all purchases is known, and monetary / frequency
+ * (first purchase included) is the estimate, with a warning. */
+static double *seg_repeat_spend(const char *path, const seg_run *s)
+{
+    size_t n = s->data.n;
+    if (s->cols[6].field >= 0)
+        return NULL; /* read from the file */
+    fprintf(stderr,
+            "svcm segment: %s: no '%s' column: mean spend per repeat purchase estimated as "
+            "monetary / frequency (first purchase included)\n",
+            path, s->cols[6].name);
+    double *ms = malloc(n * sizeof *ms);
+    const double *freq = s->cols[2].values, *mon = s->cols[3].values;
+    for (size_t i = 0; ms && i < n; i++)
+        ms[i] = freq[i] > 1 ? mon[i] / freq[i] : 0.0;
+    return ms;
+}
+
+/* BG/NBD, Gamma-Gamma, P(alive) and CLV in one library call on the
+ * segmentation columns (days), with the models in weeks. */
+static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt)
+{
+    size_t n = s->data.n;
+    if (s->cols[4].field < 0) {
+        fprintf(stderr, "svcm segment: --lifetime needs the tenure column '%s'\n", s->cols[4].name);
+        return CLI_EXIT_DATA;
+    }
+    double *est = seg_repeat_spend(path, s);
+    s->p_alive = malloc(n * sizeof *s->p_alive);
+    s->clv = malloc(n * sizeof *s->clv);
+    if ((est == NULL && s->cols[6].field < 0) || !s->p_alive || !s->clv) {
+        fprintf(stderr, "svcm segment: out of memory\n");
+        free(est);
+        return CLI_EXIT_DATA;
+    }
+    svcm_customers c = {.n = n, .recency = s->cols[1].values, .frequency = s->cols[2].values,
+                        .monetary = s->cols[3].values, .tenure = s->cols[4].values,
+                        .mean_repeat_spend = est ? est : s->cols[6].values,
+                        .unit = SVCM_TIME_UNIT_DAY};
+    svcm_lifetime_table_options o;
+    svcm_lifetime_table_options_init(&o); /* models in weeks, CLV in months */
+    o.clv.horizon = lt->months;
+    o.clv.discount_rate = lt->discount;
+    svcm_lifetime_table_result r;
+    svcm_error err;
+    int rc = svcm_lifetime_table_fit(&c, &o, NULL, &r, s->p_alive, NULL, s->clv, &err);
+    free(est);
+    if (rc != SVCM_OK) {
+        if (err.index != SVCM_NO_INDEX && err.index < n)
+            fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu), field '%s': %s\n",
+                    path, cli_str(&s->data, &s->cols[0], err.index), err.index + 1,
+                    column_of(s, err.field), err.message);
+        else
+            fprintf(stderr, "svcm segment: %s: %s\n", path,
+                    err.message[0] ? err.message : svcm_strerror(rc));
+        return CLI_EXIT_DATA;
+    }
+    s->bg = r.bgnbd;
+    s->gg = r.gammagamma;
+    return 0;
 }
 
 /* Load one file and segment it. Returns 0 or an exit code. */
@@ -190,7 +169,8 @@ static int seg_load_and_assign(const char *path, char sep, const seg_cols *names
     s->cols[3] = (cli_col){names->monetary, CLI_COL_DOUBLE, true, false, -1, NULL};
     s->cols[4] = (cli_col){names->tenure, CLI_COL_DOUBLE, false, false, -1, NULL};
     s->cols[5] = (cli_col){names->p_alive, CLI_COL_DOUBLE, false, false, -1, NULL};
-    if (cli_load_csv("segment", path, sep, s->cols, 6, &s->data) != 0)
+    s->cols[6] = (cli_col){names->mean_spend, CLI_COL_DOUBLE, false, false, -1, NULL};
+    if (cli_load_csv("segment", path, sep, s->cols, 7, &s->data) != 0)
         return CLI_EXIT_DATA;
     size_t n = s->data.n;
     if (n == 0) {
@@ -360,9 +340,7 @@ static int read_policy(const char *path, svcm_segment_policy *pol)
     int rc = svcm_segment_policy_parse(buf, len, pol, &err);
     free(buf);
     if (rc != SVCM_OK) {
-        fprintf(stderr, "svcm segment: %s:%zu: %s%s%s\n", path,
-                err.index == SVCM_NO_INDEX ? (size_t)0 : err.index, err.field ? err.field : "",
-                err.field ? ": " : "", err.message[0] ? err.message : svcm_strerror(rc));
+        cli_text_error("segment", path, &err, rc);
         return -1;
     }
     return 0;
@@ -576,6 +554,8 @@ static bool seg_parse(cli_args *a, seg_opts *o)
             o->names.tenure = a->value;
         } else if (cli_opt(a, "--p-alive-col")) {
             o->names.p_alive = a->value;
+        } else if (cli_opt(a, "--mean-spend-col")) {
+            o->names.mean_spend = a->value;
         } else if (cli_opt(a, "--separator")) {
             if (strlen(a->value) != 1 || strchr("\"\r\n", a->value[0]) != NULL)
                 cli_usage_error(a, "--separator must be one character other than a quote or "
@@ -610,8 +590,8 @@ static bool seg_parse(cli_args *a, seg_opts *o)
 static int seg_run_opts(const cli_args *a, seg_opts *o)
 {
     seg_cols *nm = &o->names;
-    const char **fields[] = {&nm->id, &nm->recency, &nm->frequency, &nm->monetary, &nm->tenure,
-                             &nm->p_alive};
+    const char **fields[] = {&nm->id,     &nm->recency, &nm->frequency, &nm->monetary,
+                             &nm->tenure, &nm->p_alive, &nm->mean_spend};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         *fields[i] = cli_colname(&o->c, *fields[i]);
     if (o->summary_only && o->customers_only)
@@ -646,7 +626,8 @@ static int seg_run_opts(const cli_args *a, seg_opts *o)
 int cli_cmd_segment(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "segment"};
-    seg_opts o = {.names = {"id", "recency_days", "frequency", "monetary", "tenure_days", "p_alive"},
+    seg_opts o = {.names = {"id", "recency_days", "frequency", "monetary", "tenure_days", "p_alive",
+                            "mean_repeat_spend"},
                   .lt = {0, 12, 0.01},
                   .sep = ','};
     cli_common_init(&o.c, "segment");

@@ -86,6 +86,7 @@ class Policy:
     @classmethod
     def from_text(cls, text: str) -> "Policy": ...
     def to_text(self) -> str: ...
+    def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
 
 def rfm_edges(values: _Numbers, bins: int = 5, sorted: bool = False) -> Tuple[float, ...]: ...
 def rfm_scores(recency: _Numbers, frequency: _Numbers, monetary: _Numbers, bins: int = 5,
@@ -111,3 +112,65 @@ def migration(old_ids: _Ints, old_tiers: Union[_Ints, Segmentation], new_ids: _I
               new_tiers: Union[_Ints, Segmentation]) -> Migration: ...
 def days_since(instants: _Ints, as_of: int) -> array: ...
 def reason_name(code: int) -> str: ...
+
+# ---- customer table (segment.h, "Customer table")
+_Unit = str  # 'day', 'week' or 'second'
+
+class LifetimeFit(NamedTuple):
+    bgnbd: "BGNBD"                   # fitted: loglik, n, groups, iterations set
+    gammagamma: Optional["GammaGamma"]  # None when fit_lifetime(clv=False)
+    p_alive: array                   # array('d')
+    expected: array                  # array('d'): purchases in the next horizon units
+    clv: Optional[array]             # array('d'), None when clv=False
+    unit: _Unit                      # the models' time unit
+
+class Customers:
+    """A library-owned customer table; columns are read-only memoryviews."""
+    def __init__(self, *, unit: _Unit = "day", id: Optional[_Ints] = None,
+                 recency: Optional[_Numbers] = None, frequency: Optional[_Numbers] = None,
+                 monetary: Optional[_Numbers] = None, tenure: Optional[_Numbers] = None,
+                 p_alive: Optional[_Numbers] = None, x: Optional[_Numbers] = None,
+                 t_x: Optional[_Numbers] = None, T: Optional[_Numbers] = None,
+                 mean_repeat_spend: Optional[_Numbers] = None) -> None: ...
+    @classmethod
+    def from_columns(cls, *, unit: _Unit = "day", id: Optional[_Ints] = None,
+                     recency: Optional[_Numbers] = None, frequency: Optional[_Numbers] = None,
+                     monetary: Optional[_Numbers] = None, tenure: Optional[_Numbers] = None,
+                     p_alive: Optional[_Numbers] = None, x: Optional[_Numbers] = None,
+                     t_x: Optional[_Numbers] = None, T: Optional[_Numbers] = None,
+                     mean_repeat_spend: Optional[_Numbers] = None) -> "Customers": ...
+    @property
+    def id(self) -> Optional[memoryview]: ...  # format 'q'
+    @property
+    def recency(self) -> Optional[memoryview]: ...  # format 'd', in unit
+    @property
+    def frequency(self) -> Optional[memoryview]: ...
+    @property
+    def monetary(self) -> Optional[memoryview]: ...
+    @property
+    def tenure(self) -> Optional[memoryview]: ...
+    @property
+    def p_alive(self) -> Optional[memoryview]: ...
+    @property
+    def x(self) -> Optional[memoryview]: ...
+    @property
+    def t_x(self) -> Optional[memoryview]: ...
+    @property
+    def T(self) -> Optional[memoryview]: ...
+    @property
+    def mean_repeat_spend(self) -> Optional[memoryview]: ...
+    @property
+    def unit(self) -> _Unit: ...
+    def __len__(self) -> int: ...
+    def segment(self, policy: Optional[Policy] = None,
+                edges: Optional[Union[RfmEdges, Mapping[str, _Numbers],
+                                      Sequence[_Numbers]]] = None) -> Segmentation: ...
+    def fit_lifetime(self, horizon: float = 52.0, unit: _Unit = "week", *, clv: bool = True,
+                     max_iter: Optional[int] = None, gtol: float = 1e-9,
+                     clv_horizon: Optional[int] = None, period_length: float = 365.25 / 12 / 7,
+                     discount_rate: float = 0.01, margin: float = 1.0) -> LifetimeFit: ...
+
+def summarize_customers(ids: _Ints, times: _Ints, values: _Numbers, end: int,
+                        period: _Unit = "week", *, granularity: int = 86400,
+                        offset: int = 0) -> Customers: ...
+def time_unit_seconds(unit: Union[_Unit, int]) -> float: ...
