@@ -16,8 +16,9 @@ static const char *const quadrant_advice[SVCM_QUADRANT_COUNT] = {
     "Delegate it: it is urgent but not important, so hand it to someone who can act now.",
     "Eliminate it: it is neither urgent nor important, so drop it or park it.",
 };
-static const char *const impact_names[SVCM_IMPACT_COUNT] = {"individual", "team", "department",
-                                                            "organisation"};
+/* Indexed by impact - 1: 1 = organisation (widest) .. 4 = individual. */
+static const char *const impact_names[SVCM_IMPACT_COUNT] = {"organisation", "department", "team",
+                                                            "individual"};
 
 svcm_quadrant svcm_quadrant_of(bool urgent, bool important)
 {
@@ -49,7 +50,9 @@ int svcm_quadrant_parse(const char *name, svcm_quadrant *out)
 
 const char *svcm_impact_name(int impact)
 {
-    return (impact >= 0 && impact < SVCM_IMPACT_COUNT) ? impact_names[impact] : NULL;
+    return (impact >= SVCM_IMPACT_MIN && impact <= SVCM_IMPACT_MAX)
+               ? impact_names[impact - SVCM_IMPACT_MIN]
+               : NULL;
 }
 
 int svcm_impact_parse(const char *name, svcm_impact *out)
@@ -58,10 +61,10 @@ int svcm_impact_parse(const char *name, svcm_impact *out)
         return SVCM_EINVAL;
     int i = svcm__name_index(name, impact_names, SVCM_IMPACT_COUNT);
     if (i < 0 && svcm__name_eq(name, "organization"))
-        i = SVCM_IMPACT_ORGANISATION;
+        i = SVCM_IMPACT_ORGANISATION - SVCM_IMPACT_MIN;
     if (i < 0)
         return SVCM_EINVAL;
-    *out = (svcm_impact)i;
+    *out = (svcm_impact)(i + SVCM_IMPACT_MIN);
     return SVCM_OK;
 }
 
@@ -144,12 +147,12 @@ int svcm_priority_options_validate(const svcm_priority_options *o, svcm_error *e
 
 static int check_request(const svcm_request *r, size_t index, svcm_error *err)
 {
-    if (r->tier < 0 || r->tier >= SVCM_TIER_COUNT)
+    if (r->tier >= SVCM_TIER_COUNT)
         return svcm__error(err, SVCM_EINVAL, index, "tier",
-                           "unknown tier %d (need 0 = vip .. 4 = lost)", r->tier);
-    if (r->impact < 0 || r->impact >= SVCM_IMPACT_COUNT)
+                           "unknown tier %u (need 0 = vip .. 4 = lost)", (unsigned)r->tier);
+    if (r->impact < SVCM_IMPACT_MIN || r->impact > SVCM_IMPACT_MAX)
         return svcm__error(err, SVCM_EINVAL, index, "impact",
-                           "impact %d is outside 0 = individual .. 3 = organisation", r->impact);
+                           "impact %d is outside 1 = organisation .. 4 = individual", r->impact);
     if (r->severity < SVCM_SEVERITY_MIN || r->severity > SVCM_SEVERITY_MAX)
         return svcm__error(err, SVCM_EINVAL, index, "severity",
                            "severity %d is outside %d..%d", r->severity, SVCM_SEVERITY_MIN,
@@ -174,7 +177,8 @@ int svcm_request_validate(const svcm_request *req, svcm_error *err)
 /* Normalised inputs (see the header): T by tier, I by impact, S by
  * severity, Q by quadrant. Tables, because the hot loop should not divide. */
 static const double tier_norm[SVCM_TIER_COUNT] = {1.0, 0.75, 0.5, 0.25, 0.0};
-static const double impact_norm[SVCM_IMPACT_COUNT] = {0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0};
+/* I = (4 - impact) / 3; index 0 is unused (impact starts at 1). */
+static const double impact_norm[SVCM_IMPACT_MAX + 1] = {0.0, 1.0, 2.0 / 3.0, 1.0 / 3.0, 0.0};
 static const double severity_norm[SVCM_SEVERITY_MAX + 1] = {0.0, 1.0, 2.0 / 3.0, 1.0 / 3.0, 0.0};
 static const double quadrant_norm[SVCM_QUADRANT_COUNT] = {1.0, 2.0 / 3.0, 1.0 / 3.0, 0.0};
 
@@ -498,6 +502,8 @@ static void sort_results(sorter *s, const svcm_priority_result *src, svcm_priori
 
 int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_allocator *alloc)
 {
+    if (svcm__allocator_check(alloc, NULL) != SVCM_OK)
+        return SVCM_EINVAL;
     if (n == 0)
         return SVCM_OK;
     if (res == NULL)
@@ -528,6 +534,8 @@ int svcm_priority_order(const svcm_priority_options *opts, const svcm_request *r
 {
     if (n > 0 && (reqs == NULL || out == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "requests or out is NULL");
+    if (svcm__allocator_check(alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     /* All scratch first: once out is written nothing can fail. Classifying
      * into scratch and gathering into out measured faster than evaluating
      * twice or permuting out in place. */
@@ -634,6 +642,8 @@ int svcm_wsjf_order(const svcm_wsjf_item *items, size_t n, const svcm_allocator 
 {
     if (n > 0 && (items == NULL || order == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "items or order is NULL");
+    if (svcm__allocator_check(alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     double v;
     for (size_t i = 0; i < n; i++) {
         int rc = check_wsjf_item(&items[i], i, &v, err);

@@ -3,6 +3,7 @@
  * so that update and remove by id are O(log n). */
 #include <string.h>
 
+#include "bytes.h"
 #include "internal.h"
 #include "priority_internal.h"
 #include "svcm/priority.h"
@@ -155,7 +156,8 @@ int svcm_pqueue_new(const svcm_priority_options *opts, const svcm_allocator *all
         o = *opts;
     }
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     svcm_pqueue *q = svcm__calloc(&a, 1, sizeof *q);
     if (q == NULL)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
@@ -354,5 +356,228 @@ int svcm_pqueue_pop(svcm_pqueue *q, int64_t now, svcm_request *req, svcm_priorit
     if (rc != SVCM_OK)
         return rc;
     remove_bucket(q, map_find(q, q->reqs[q->heap[0].slot].id), NULL);
+    return SVCM_OK;
+}
+
+/* ------------------------------------------------------------ saved bytes */
+
+/* Saved form, version 1 (after the 12-byte header, little-endian):
+ *   options: 11 f64 in struct order (w_tier .. aging_per_hour), u8 rows,
+ *            u8 cols, u8 levels, rows * cols u8 cells (row-major);
+ *   i64 instant of scoring, u32 count, then count requests in heap order,
+ *   REQ_BYTES each: i64 id, u8 tier, u8 impact, u8 severity, u8 urgent,
+ *   f64 value, i64 created, i64 due.
+ * The order is a function of (options, instant, requests) because every
+ * entry is scored at the instant and ids are unique; heap order only makes
+ * the loaded heap identical, so saving it again gives the same bytes.
+ * The kind tag is the one bytes.h reserves for the priority engine. */
+#define PQUEUE_KIND SVCM__KIND_PRIORITY
+#define PQUEUE_VERSION 1
+#define REQ_BYTES 36u
+
+static void opts_write(svcm__writer *w, const svcm_priority_options *o)
+{
+    const double d[] = {o->w_tier, o->w_impact, o->w_severity, o->w_value,
+                        o->important_threshold, o->urgent_threshold, o->w_quadrant,
+                        o->w_itil, o->w_tier_score, o->w_sla, o->aging_per_hour};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        svcm__w_f64(w, d[i]);
+    const svcm_itil_table *t = &o->table;
+    svcm__w_u8(w, (uint8_t)t->rows);
+    svcm__w_u8(w, (uint8_t)t->cols);
+    svcm__w_u8(w, (uint8_t)t->levels);
+    for (int r = 0; r < t->rows; r++)
+        svcm__w_bytes(w, t->cell[r], (size_t)t->cols);
+}
+
+static void req_write(svcm__writer *w, const svcm_request *r)
+{
+    svcm__w_i64(w, r->id);
+    svcm__w_u8(w, (uint8_t)r->tier);
+    svcm__w_u8(w, (uint8_t)r->impact);
+    svcm__w_u8(w, (uint8_t)r->severity);
+    svcm__w_u8(w, r->urgent ? 1u : 0u);
+    svcm__w_f64(w, r->value);
+    svcm__w_i64(w, r->created);
+    svcm__w_i64(w, r->due);
+}
+
+static void queue_write(const svcm_pqueue *q, svcm__writer *w)
+{
+    svcm__w_header(w, PQUEUE_KIND, PQUEUE_VERSION);
+    opts_write(w, &q->opts);
+    svcm__w_i64(w, q->now);
+    svcm__w_u32(w, (uint32_t)q->n);
+    for (size_t i = 0; i < q->n; i++)
+        req_write(w, &q->reqs[q->heap[i].slot]);
+    svcm__w_finish(w);
+}
+
+int svcm_pqueue_save(const svcm_pqueue *q, unsigned char *buf, size_t cap, size_t *len)
+{
+    if (q == NULL)
+        return SVCM_EINVAL;
+    svcm__writer m = {NULL, 0, 0};
+    queue_write(q, &m);
+    if (len != NULL)
+        *len = m.pos;
+    /* The header's u32 payload length bounds what can be saved. */
+    if (m.pos - SVCM__HEADER_SIZE > UINT32_MAX)
+        return SVCM_ERANGE;
+    if (buf == NULL || cap < m.pos)
+        return SVCM_ENOSPC;
+    svcm__writer w = {buf, cap, 0};
+    queue_write(q, &w);
+    return SVCM_OK;
+}
+
+/* Options from r; an invalid set is SVCM_EFORMAT naming the option. */
+static int opts_read(svcm__reader *r, svcm_priority_options *o, svcm_error *err)
+{
+    double *d[] = {&o->w_tier, &o->w_impact, &o->w_severity, &o->w_value,
+                   &o->important_threshold, &o->urgent_threshold, &o->w_quadrant,
+                   &o->w_itil, &o->w_tier_score, &o->w_sla, &o->aging_per_hour};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        *d[i] = svcm__r_f64(r);
+    svcm_itil_table *t = &o->table;
+    memset(t, 0, sizeof *t);
+    t->rows = svcm__r_u8(r);
+    t->cols = svcm__r_u8(r);
+    t->levels = svcm__r_u8(r);
+    if (r->ok && t->rows <= SVCM_ITIL_MAX && t->cols <= SVCM_ITIL_MAX) {
+        for (int i = 0; i < t->rows; i++) {
+            const unsigned char *p = svcm__r_take(r, (size_t)t->cols);
+            if (p != NULL)
+                memcpy(t->cell[i], p, (size_t)t->cols);
+        }
+    }
+    if (!r->ok)
+        return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "bytes", "truncated options");
+    svcm_error e;
+    if (svcm_priority_options_validate(o, &e) != SVCM_OK)
+        return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, e.field, "saved options: %s",
+                           e.message);
+    return SVCM_OK;
+}
+
+/* Arrays for exactly n requests and a map at most half full. */
+static int queue_alloc(svcm_pqueue *q, size_t n)
+{
+    if (n == 0)
+        return SVCM_OK;
+    size_t mcap = 32;
+    while (mcap < 2 * n)
+        mcap *= 2;
+    q->reqs = svcm__calloc(&q->alloc, n, sizeof *q->reqs);
+    q->pos = svcm__calloc(&q->alloc, n, sizeof *q->pos);
+    q->heap = svcm__calloc(&q->alloc, n, sizeof *q->heap);
+    q->map = svcm__calloc(&q->alloc, mcap, sizeof *q->map);
+    if (q->reqs == NULL || q->pos == NULL || q->heap == NULL || q->map == NULL)
+        return SVCM_ENOMEM;
+    q->cap = n;
+    q->mcap = mcap;
+    return SVCM_OK;
+}
+
+static int req_read(svcm__reader *r, size_t i, svcm_request *req, svcm_error *err)
+{
+    req->id = svcm__r_i64(r);
+    req->tier = svcm__r_u8(r);
+    req->impact = svcm__r_u8(r);
+    req->severity = svcm__r_u8(r);
+    uint8_t urgent = svcm__r_u8(r);
+    req->urgent = urgent != 0;
+    req->value = svcm__r_f64(r);
+    req->created = svcm__r_i64(r);
+    req->due = svcm__r_i64(r);
+    /* prefix_read checked the length: no overrun here. */
+    if (urgent > 1)
+        return svcm__error(err, SVCM_EFORMAT, i, "urgent", "urgent flag is %u, not 0 or 1",
+                           (unsigned)urgent);
+    svcm_error e;
+    if (svcm_request_validate(req, &e) != SVCM_OK)
+        return svcm__error(err, SVCM_EFORMAT, i, e.field, "saved request: %s", e.message);
+    return SVCM_OK;
+}
+
+/* Requests into slots 0..n-1 (heap order), then the heap at q->now. */
+static int reqs_read(svcm_pqueue *q, svcm__reader *r, size_t n, svcm_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = req_read(r, i, &q->reqs[i], err);
+        if (rc != SVCM_OK)
+            return rc;
+        if (map_find(q, q->reqs[i].id) != SIZE_MAX)
+            return svcm__error(err, SVCM_EFORMAT, i, "id", "id %lld is saved twice",
+                               (long long)q->reqs[i].id);
+        map_put(q->map, q->mcap, q->reqs[i].id, (uint32_t)i);
+        q->n = i + 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        place(q, i, entry_of(q, (uint32_t)i));
+    for (size_t i = n / 2; i-- > 0;) /* a no-op for bytes this library saved */
+        sift_down(q, i);
+    return SVCM_OK;
+}
+
+/* Header, options, instant and count; checks the count against the length. */
+static int prefix_read(svcm__reader *r, svcm_priority_options *o, int64_t *now, size_t *n,
+                       svcm_error *err)
+{
+    uint16_t version = svcm__r_header(r, PQUEUE_KIND);
+    if (!r->ok)
+        return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "bytes",
+                           "not a saved queue: bad magic, kind or length");
+    if (version != PQUEUE_VERSION)
+        return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "version",
+                           "unknown format version %u", (unsigned)version);
+    int rc = opts_read(r, o, err);
+    if (rc != SVCM_OK)
+        return rc;
+    *now = svcm__r_i64(r);
+    uint32_t count = svcm__r_u32(r);
+    if (!r->ok)
+        return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "bytes", "truncated header fields");
+    size_t left = r->len - r->pos;
+    if (count > QUEUE_MAX_ENTRIES || left / REQ_BYTES != count || left % REQ_BYTES != 0)
+        return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "count",
+                           "%lu requests do not fill the %zu bytes left",
+                           (unsigned long)count, left);
+    *n = count;
+    return SVCM_OK;
+}
+
+int svcm_pqueue_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+                     svcm_pqueue **out, svcm_error *err)
+{
+    if (buf == NULL || out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "buf or out is NULL");
+    *out = NULL;
+    svcm_allocator a;
+    if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
+    svcm__reader r = {buf, len, 0, true};
+    svcm_priority_options o;
+    int64_t now = 0;
+    size_t n = 0;
+    int rc = prefix_read(&r, &o, &now, &n, err);
+    if (rc != SVCM_OK)
+        return rc;
+    svcm_pqueue *q = svcm__calloc(&a, 1, sizeof *q);
+    if (q == NULL)
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+    q->alloc = a;
+    q->opts = o;
+    q->now = now;
+    rc = queue_alloc(q, n);
+    if (rc != SVCM_OK)
+        rc = svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    else
+        rc = reqs_read(q, &r, n, err);
+    if (rc != SVCM_OK) {
+        svcm_pqueue_free(q);
+        return rc;
+    }
+    *out = q;
     return SVCM_OK;
 }

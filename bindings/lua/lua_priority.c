@@ -40,6 +40,19 @@ static int clamp_int(lua_Integer v)
     return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int)v;
 }
 
+/* A tier number into svcm_request's byte: out-of-range values are refused
+ * here, before narrowing could wrap them into a valid tier. */
+static int tier_byte(int64_t v, size_t index, uint8_t *out, svcm_error *err)
+{
+    if (v < 0 || v >= SVCM_TIER_COUNT) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "unknown tier %lld (need 0 = vip .. 4 = lost)", (long long)v);
+        return set_error(err, SVCM_EINVAL, index, "tier", msg);
+    }
+    *out = (uint8_t)v;
+    return SVCM_OK;
+}
+
 /* tier / impact: an integer or a name. */
 static int get_named(lua_State *L, int idx, const char *key, size_t index, int *out,
                      svcm_error *err)
@@ -102,7 +115,10 @@ static int read_request(lua_State *L, int idx, size_t index, svcm_request *r, sv
     r->id = (int64_t)v[0];
     r->severity = clamp_int(v[1]);
     r->created = (int64_t)v[2];
-    int rc = get_named(L, idx, "tier", index, &r->tier, err);
+    int tier = 0;
+    int rc = get_named(L, idx, "tier", index, &tier, err);
+    if (rc == SVCM_OK)
+        rc = tier_byte(tier, index, &r->tier, err);
     if (rc == SVCM_OK)
         rc = get_named(L, idx, "impact", index, &r->impact, err);
     if (rc != SVCM_OK)
@@ -317,7 +333,9 @@ static int read_items(lua_State *L, int idx, svcm_request **out, size_t *n_out, 
     for (size_t i = 0; i < n; i++) {
         svcm_request *r = &reqs[i];
         r->id = col[0][i];
-        r->tier = clamp_int(col[1][i]);
+        int rc = tier_byte(col[1][i], i, &r->tier, err);
+        if (rc != SVCM_OK)
+            return rc;
         r->impact = clamp_int(col[2][i]);
         r->severity = clamp_int(col[3][i]);
         r->created = col[4][i];
@@ -672,7 +690,38 @@ static int l_queue_instant(lua_State *L)
     return 1;
 }
 
+/* q:to_bytes(): the saved form (options, instant, requests). */
+static int l_queue_to_bytes(lua_State *L)
+{
+    svcm_pqueue *q = check_queue(L);
+    size_t len = 0;
+    svcm_pqueue_save(q, NULL, 0, &len);
+    luaL_Buffer buf;
+    unsigned char *p = (unsigned char *)luaL_buffinitsize(L, &buf, len);
+    int rc = svcm_pqueue_save(q, p, len, NULL);
+    if (rc != SVCM_OK)
+        return svcmlua_raise(L, rc, NULL);
+    luaL_pushresultsize(&buf, len);
+    return 1;
+}
+
+/* svcm.queue_from_bytes(s): nil, message, code for malformed bytes. */
+static int l_queue_from_bytes(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    lqueue *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->q = NULL;
+    luaL_setmetatable(L, QUEUE_MT);
+    svcm_error err;
+    int rc = svcm_pqueue_load((const unsigned char *)s, len, NULL, &u->q, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    return 1;
+}
+
 static const luaL_Reg queue_methods[] = {
+    {"to_bytes", l_queue_to_bytes},
     {"push", l_queue_push},
     {"update", l_queue_update},
     {"remove", l_queue_remove},
@@ -698,12 +747,35 @@ static const luaL_Reg priority_funcs[] = {
     {"wsjf", l_wsjf},
     {"wsjf_order", l_wsjf_order},
     {"queue", l_queue_new},
+    {"queue_from_bytes", l_queue_from_bytes},
     {NULL, NULL},
 };
+
+/* IMPACT_* and URGENCY_LEVEL_*: the C enums' values (1 = highest). */
+static void set_level_constants(lua_State *L)
+{
+    static const struct {
+        const char *name;
+        int value;
+    } c[] = {
+        {"IMPACT_ORGANISATION", SVCM_IMPACT_ORGANISATION},
+        {"IMPACT_DEPARTMENT", SVCM_IMPACT_DEPARTMENT},
+        {"IMPACT_TEAM", SVCM_IMPACT_TEAM},
+        {"IMPACT_INDIVIDUAL", SVCM_IMPACT_INDIVIDUAL},
+        {"URGENCY_LEVEL_HIGH", SVCM_URGENCY_LEVEL_HIGH},
+        {"URGENCY_LEVEL_MEDIUM", SVCM_URGENCY_LEVEL_MEDIUM},
+        {"URGENCY_LEVEL_LOW", SVCM_URGENCY_LEVEL_LOW},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        lua_pushinteger(L, c[i].value);
+        lua_setfield(L, -2, c[i].name);
+    }
+}
 
 void svcmlua_open_priority(lua_State *L)
 {
     luaL_setfuncs(L, priority_funcs, 0);
+    set_level_constants(L);
     if (luaL_newmetatable(L, QUEUE_MT)) {
         luaL_newlib(L, queue_methods);
         lua_setfield(L, -2, "__index");

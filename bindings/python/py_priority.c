@@ -67,8 +67,22 @@ static int get_small_int(PyObject *o, int *out, const char *field)
     return 0;
 }
 
+/* A tier number into svcm_request's byte: out-of-range values are refused
+ * here, before narrowing could wrap them into a valid tier. */
+static int tier_byte(PyObject *module, int64_t v, size_t index, uint8_t *out)
+{
+    if (v < 0 || v >= SVCM_TIER_COUNT) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "unknown tier %lld (need 0 = vip .. 4 = lost)", (long long)v);
+        raise_field(module, SVCM_EINVAL, index, "tier", msg);
+        return -1;
+    }
+    *out = (uint8_t)v;
+    return 0;
+}
+
 /* Tier: an int or a name ("vip", "key", ...). */
-static int get_tier(PyObject *module, PyObject *o, size_t index, int *out)
+static int get_tier(PyObject *module, PyObject *o, size_t index, uint8_t *out)
 {
     if (PyUnicode_Check(o)) {
         svcm_tier t;
@@ -81,10 +95,13 @@ static int get_tier(PyObject *module, PyObject *o, size_t index, int *out)
             raise_field(module, SVCM_EINVAL, index, "tier", msg);
             return -1;
         }
-        *out = (int)t;
+        *out = (uint8_t)t;
         return 0;
     }
-    return get_small_int(o, out, "tier");
+    int64_t v;
+    if (get_int64(o, &v, "tier") < 0)
+        return -1;
+    return tier_byte(module, v, index, out);
 }
 
 /* Impact: an int or a name ("individual", "team", ...). */
@@ -264,7 +281,11 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
             svcm_request *r = &reqs[i];
             r->id = c[0][i];
 #define SVCMPY_CLAMP(v) ((v) < INT32_MIN ? INT32_MIN : (v) > INT32_MAX ? INT32_MAX : (int)(v))
-            r->tier = SVCMPY_CLAMP(c[1][i]);
+            if (tier_byte(module, c[1][i], (size_t)i, &r->tier) < 0) {
+                PyMem_Free(reqs);
+                reqs = NULL;
+                goto cols_done;
+            }
             r->impact = SVCMPY_CLAMP(c[2][i]);
             r->severity = SVCMPY_CLAMP(c[3][i]);
 #undef SVCMPY_CLAMP
@@ -531,8 +552,9 @@ PyDoc_STRVAR(itil_priority_doc,
     "ITIL priority (1 = most urgent) from an impact x urgency table. With the\n"
     "built-in ITIL v3 table, impact and urgency are 1 = high, 2 = medium,\n"
     "3 = low (the names 'high', 'medium', 'low' work too) and the result is\n"
-    "1 (critical) .. 5 (planning). table may be rows of ints or their text\n"
-    "form ('1 2 3\\n2 3 4\\n3 4 5').");
+    "1 (critical) .. 5 (planning); IMPACT_ORGANISATION .. IMPACT_TEAM and\n"
+    "URGENCY_LEVEL_HIGH .. URGENCY_LEVEL_LOW are these levels. table may be\n"
+    "rows of ints or their text form ('1 2 3\\n2 3 4\\n3 4 5').");
 /* An ITIL level: an int (1 = highest) or "high", "medium"/"med", "low". */
 static int get_level(PyObject *o, int *out, const char *field)
 {
@@ -664,8 +686,8 @@ PyDoc_STRVAR(prioritize_doc,
     "Classify requests at instant now (seconds) and return them in dispatch\n"
     "order: score descending, then due, then id, then input position.\n"
     "items is a list of dicts or a dict of parallel columns (sequences or\n"
-    "buffers) with keys id, tier (0..4 or 'vip'..'lost'), impact (0..3 or\n"
-    "'individual', 'team', 'department', 'organisation'), severity (1..4),\n"
+    "buffers) with keys id, tier (0..4 or 'vip'..'lost'), impact (1..4 or\n"
+    "'organisation', 'department', 'team', 'individual'), severity (1..4),\n"
     "created, and optionally value (0..1, default 0), due (None = no\n"
     "deadline) and urgent (default False). Each result unpacks as\n"
     "(id, quadrant, priority, score) and also has importance, urgency and\n"
@@ -1062,7 +1084,55 @@ static int queue_contains(QueueObject *self, PyObject *key)
     return svcm_pqueue_get(self->q, id, NULL) == SVCM_OK;
 }
 
+PyDoc_STRVAR(queue_to_bytes_doc,
+    "to_bytes() -> bytes\n\nVersioned little-endian state: options, instant and every request.");
+static PyObject *queue_to_bytes(QueueObject *self, PyObject *unused)
+{
+    (void)unused;
+    size_t len = 0;
+    svcm_pqueue_save(self->q, NULL, 0, &len);
+    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
+    if (b == NULL)
+        return NULL;
+    int rc = svcm_pqueue_save(self->q, (unsigned char *)PyBytes_AS_STRING(b), len, NULL);
+    if (rc != SVCM_OK) {
+        Py_DECREF(b);
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    }
+    return b;
+}
+
+PyDoc_STRVAR(queue_from_bytes_doc,
+    "from_bytes(b) -> Queue\n\nLoad a queue saved by to_bytes() (svcm.FormatError if malformed);\n"
+    "it pops in the same order and holds the same ids.");
+static PyObject *queue_from_bytes(PyObject *cls, PyObject *arg)
+{
+    PyTypeObject *tp = (PyTypeObject *)cls;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    svcm_pqueue *q = NULL;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_pqueue_load(view.buf, (size_t)view.len, NULL, &q, &err);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(tp, rc, &err);
+    QueueObject *self = (QueueObject *)tp->tp_alloc(tp, 0);
+    if (self == NULL) {
+        svcm_pqueue_free(q);
+        return NULL;
+    }
+    self->q = q;
+    return (PyObject *)self;
+}
+
 static PyMethodDef queue_methods[] = {
+    {"to_bytes", (PyCFunction)(void (*)(void))queue_to_bytes, METH_NOARGS, queue_to_bytes_doc},
+    {"from_bytes", queue_from_bytes, METH_O | METH_CLASS, queue_from_bytes_doc},
+    SVCMPY_REDUCE_METHOD,
     {"push", (PyCFunction)(void (*)(void))queue_push, METH_VARARGS | METH_KEYWORDS,
      queue_push_doc},
     {"update", (PyCFunction)(void (*)(void))queue_update, METH_VARARGS | METH_KEYWORDS,
@@ -1180,9 +1250,30 @@ static PyMethodDef priority_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* IMPACT_* and URGENCY_LEVEL_*: the C enums' values (1 = highest). */
+static int add_level_constants(PyObject *module)
+{
+    static const struct {
+        const char *name;
+        int value;
+    } c[] = {
+        {"IMPACT_ORGANISATION", SVCM_IMPACT_ORGANISATION},
+        {"IMPACT_DEPARTMENT", SVCM_IMPACT_DEPARTMENT},
+        {"IMPACT_TEAM", SVCM_IMPACT_TEAM},
+        {"IMPACT_INDIVIDUAL", SVCM_IMPACT_INDIVIDUAL},
+        {"URGENCY_LEVEL_HIGH", SVCM_URGENCY_LEVEL_HIGH},
+        {"URGENCY_LEVEL_MEDIUM", SVCM_URGENCY_LEVEL_MEDIUM},
+        {"URGENCY_LEVEL_LOW", SVCM_URGENCY_LEVEL_LOW},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        if (PyModule_AddIntConstant(module, c[i].name, c[i].value) < 0)
+            return -1;
+    return 0;
+}
+
 int svcmpy_init_priority(PyObject *module)
 {
-    if (PyModule_AddFunctions(module, priority_methods) < 0)
+    if (PyModule_AddFunctions(module, priority_methods) < 0 || add_level_constants(module) < 0)
         return -1;
     PyTypeObject *result = PyStructSequence_NewType(&result_desc);
     if (result == NULL)

@@ -11,7 +11,7 @@
  *     importance = (w_tier*T + w_impact*I + w_severity*S + w_value*V)
  *                  / (w_tier + w_impact + w_severity + w_value)
  *     T = (4 - tier) / 4           VIP 1, key 0.75, regular 0.5, potential 0.25, lost 0
- *     I = impact / 3               individual 0, team 1/3, department 2/3, organisation 1
+ *     I = (4 - impact) / 3         organisation 1, department 2/3, team 1/3, individual 0
  *     S = (4 - severity) / 3       severity 1 (critical) 1 .. severity 4 (minor) 0
  *     V = value                    business value, already on 0..1
  *
@@ -81,16 +81,42 @@
 extern "C" {
 #endif
 
-/** @brief How far a request's effect reaches. Values are stable. */
+/**
+ * @brief How far a request's effect reaches, 1 = widest. Values are stable.
+ *
+ * Numbered like ITIL and ServiceNow number impact (1 = highest), so the
+ * first three are also the impact levels High, Medium, Low of the built-in
+ * ITIL table: svcm_itil_priority(NULL, SVCM_IMPACT_ORGANISATION,
+ * SVCM_URGENCY_LEVEL_HIGH, ...) gives priority 1. (@since 0.2: was 0 =
+ * individual .. 3 = organisation.)
+ */
 typedef enum svcm_impact {
-    SVCM_IMPACT_INDIVIDUAL = 0,   /**< one person */
-    SVCM_IMPACT_TEAM = 1,         /**< a team */
-    SVCM_IMPACT_DEPARTMENT = 2,   /**< a department or site */
-    SVCM_IMPACT_ORGANISATION = 3  /**< the whole organisation */
+    SVCM_IMPACT_ORGANISATION = 1, /**< the whole organisation (ITIL impact High) */
+    SVCM_IMPACT_DEPARTMENT = 2,   /**< a department or site (ITIL impact Medium) */
+    SVCM_IMPACT_TEAM = 3,         /**< a team (ITIL impact Low) */
+    SVCM_IMPACT_INDIVIDUAL = 4    /**< one person (beyond the built-in table's 3 rows) */
 } svcm_impact;
 
 /** @brief Number of impact scopes. */
 #define SVCM_IMPACT_COUNT 4
+/** @brief Widest impact scope (organisation). @since 0.2 */
+#define SVCM_IMPACT_MIN 1
+/** @brief Narrowest impact scope (individual). @since 0.2 */
+#define SVCM_IMPACT_MAX 4
+
+/**
+ * @brief ITIL urgency levels of the built-in table (1 = highest, as ITIL
+ *        and ServiceNow number them). Values are stable.
+ * @since 0.2
+ */
+typedef enum svcm_urgency_level {
+    SVCM_URGENCY_LEVEL_HIGH = 1,   /**< must be handled at once */
+    SVCM_URGENCY_LEVEL_MEDIUM = 2, /**< soon */
+    SVCM_URGENCY_LEVEL_LOW = 3     /**< can wait */
+} svcm_urgency_level;
+
+/** @brief Number of urgency levels of the built-in ITIL table. @since 0.2 */
+#define SVCM_URGENCY_LEVEL_COUNT 3
 
 /** @brief Most severe severity level (critical). */
 #define SVCM_SEVERITY_MIN 1
@@ -114,8 +140,10 @@ typedef enum svcm_quadrant {
 /** @brief A request to prioritise (a plain value record). */
 typedef struct svcm_request {
     int64_t id;       /**< caller's identifier (unique within a queue) */
-    int tier;         /**< customer tier, ::svcm_tier (0..4) */
-    int impact;       /**< ::svcm_impact (0..3) */
+    svcm_tier tier;   /**< customer tier, an ::svcm_tier value (0..4) in one byte, as
+                           svcm_segment_assign() writes them (@since 0.2; was int) */
+    int impact;       /**< ::svcm_impact, 1 (organisation) .. 4 (individual)
+                           (@since 0.2; was 0 = individual .. 3) */
     int severity;     /**< 1 (critical) .. 4 (minor) */
     double value;     /**< business value on 0..1 */
     int64_t created;  /**< instant the request was raised */
@@ -212,9 +240,9 @@ SVCM_API const char *svcm_quadrant_advice(int quadrant);
 SVCM_API int svcm_quadrant_parse(const char *name, svcm_quadrant *out);
 
 /**
- * @brief Lower-case name of an impact scope: "individual", "team",
- *        "department", "organisation".
- * @param impact a ::svcm_impact value.
+ * @brief Lower-case name of an impact scope: "organisation" (1),
+ *        "department" (2), "team" (3), "individual" (4).
+ * @param impact a ::svcm_impact value, 1..4 (@since 0.2; was 0..3).
  * @return a static string; NULL when @p impact is out of range.
  * @par Thread safety: pure function.
  * @since 0.1
@@ -225,7 +253,7 @@ SVCM_API const char *svcm_impact_name(int impact);
  * @brief Parse an impact scope name (case-insensitive; "organization" is
  *        accepted too).
  * @param name NUL-terminated name.
- * @param[out] out the scope.
+ * @param[out] out the scope, 1 (organisation) .. 4 (individual).
  * @return SVCM_OK; SVCM_EINVAL for NULL arguments or an unknown name.
  * @par Thread safety: pure function.
  * @since 0.1
@@ -288,12 +316,16 @@ SVCM_API int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cel
  * @param text the text (need not be NUL-terminated).
  * @param len its length in bytes.
  * @param[out] out receives the table, only on success.
- * @param[out] err optional detail: index = 1-based line number.
+ * @param[out] err optional detail: line and column (1-based; column 0
+ *             for a whole row) of the fault, index = the 0-based table row
+ *             for an error inside a row, else SVCM_NO_INDEX; the message
+ *             does not repeat the position (changed in 0.2: index held
+ *             the line and the message began "line N:").
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers or a cell outside
  *         1..SVCM_ITIL_MAX (field "cell"); SVCM_EFORMAT for text, comments
- *         included, that is not valid UTF-8 (RFC 3629; field "line", the
- *         message gives the 0-based byte offset of the first bad byte;
- *         checked before anything else), a token that is
+ *         included, that is not valid UTF-8 (RFC 3629; field "line", line
+ *         and column of the first bad byte; checked before anything
+ *         else), a token that is
  *         not an integer (field "cell"), a row with a different number of
  *         cells (field "cols"), too many rows or columns, or no rows at all
  *         (field "rows").
@@ -307,8 +339,11 @@ SVCM_API int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table
  * @brief Look up a priority.
  * @param table a table, or NULL for the built-in ITIL table (impact and
  *        urgency 1 = high, 2 = medium, 3 = low).
- * @param impact impact level, 1..rows.
- * @param urgency urgency level, 1..cols.
+ * @param impact impact level, 1..rows (1 = highest); an ::svcm_impact
+ *        scope can be passed as is (organisation 1 .. team 3 on the
+ *        built-in table).
+ * @param urgency urgency level, 1..cols (1 = highest), e.g. an
+ *        ::svcm_urgency_level.
  * @param[out] out receives the priority (1 = most urgent).
  * @param[out] err optional detail (field "impact", "urgency" or the
  *        table's).
@@ -346,7 +381,7 @@ SVCM_API void svcm_priority_options_init(svcm_priority_options *opts);
 SVCM_API int svcm_priority_options_validate(const svcm_priority_options *opts, svcm_error *err);
 
 /**
- * @brief Check one request: tier in 0..4, impact in 0..3, severity in 1..4,
+ * @brief Check one request: tier in 0..4, impact in 1..4, severity in 1..4,
  *        value finite in [0, 1], due >= created (or SVCM_NO_DUE).
  * @param req the request.
  * @param[out] err optional detail (index SVCM_NO_INDEX, field "tier",
@@ -407,7 +442,8 @@ SVCM_API int svcm_priority_classify(const svcm_priority_options *opts, const svc
  *        the result is deterministic and stable).
  * @param res @p n results, e.g. from svcm_priority_classify().
  * @param n number of results.
- * @param alloc allocator for O(n) scratch memory, or NULL for libc.
+ * @param alloc allocator for O(n) scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @return SVCM_OK; SVCM_EINVAL for NULL @p res with n > 0 or a NaN score;
  *         SVCM_ERANGE for more than UINT32_MAX results; SVCM_ENOMEM. The
  *         results are unchanged on failure.
@@ -423,7 +459,8 @@ SVCM_API int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_
  * @param reqs @p n requests.
  * @param n number of requests.
  * @param now the current instant.
- * @param alloc allocator for scratch memory, or NULL for libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out @p n results in dispatch order (svcm_priority_result::index
  *        gives each one's input position); written only on success.
  * @param[out] err optional detail as for svcm_priority_classify().
@@ -487,7 +524,8 @@ SVCM_API int svcm_wsjf_batch(const svcm_wsjf_item *items, size_t n, double *out,
  *        then input position (deterministic and stable).
  * @param items @p n items.
  * @param n number of items.
- * @param alloc allocator for scratch memory, or NULL for libc.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] order @p n input positions in dispatch order.
  * @param[out] scores optional: @p n WSJF values in input order (may be NULL).
  * @param[out] err optional detail as for svcm_wsjf_batch().
@@ -508,7 +546,8 @@ typedef struct svcm_pqueue svcm_pqueue;
 /**
  * @brief Create an empty queue whose instant of scoring is 0.
  * @param opts options (copied), or NULL for the defaults.
- * @param alloc allocator (copied; its ctx must outlive the queue), or NULL.
+ * @param alloc allocator for the queue, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the queue; set to NULL on failure.
  * @param[out] err optional detail for bad options.
  * @return SVCM_OK; SVCM_EINVAL for NULL @p out or bad options; SVCM_ENOMEM.
@@ -632,6 +671,52 @@ SVCM_API int svcm_pqueue_peek(svcm_pqueue *q, int64_t now, svcm_request *req,
  */
 SVCM_API int svcm_pqueue_pop(svcm_pqueue *q, int64_t now, svcm_request *req,
                              svcm_priority_result *res);
+
+/**
+ * @brief Save a queue to versioned little-endian bytes (kind "priority",
+ *        version 1): its options, its instant of scoring and every queued
+ *        request, so that svcm_pqueue_load() gives a queue that pops in the
+ *        same order at every instant and finds the same ids.
+ * @param q the queue.
+ * @param buf destination; may be NULL to query the size.
+ * @param cap capacity of @p buf.
+ * @param[out] len if not NULL, always receives the size needed.
+ * @return SVCM_OK; SVCM_EINVAL if @p q is NULL; SVCM_ENOSPC if @p buf is
+ *         NULL or @p cap is too small (nothing written); SVCM_ERANGE when
+ *         the saved form would exceed the format's 4 GiB payload (over about
+ *         119 million requests; nothing written).
+ * @par Thread safety: reads only @p q (do not change it meanwhile).
+ * @since 0.2
+ */
+SVCM_API int svcm_pqueue_save(const svcm_pqueue *q, unsigned char *buf, size_t cap,
+                              size_t *len);
+
+/**
+ * @brief Load a queue saved by svcm_pqueue_save().
+ *
+ * Every field is checked: header (magic, kind, version, payload length),
+ * options as svcm_priority_options_validate(), a request count that fills
+ * the payload exactly, each request as svcm_request_validate() with an
+ * urgent flag of 0 or 1, and ids that are all different.
+ *
+ * @param buf the bytes.
+ * @param len their number.
+ * @param alloc allocator for the queue, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out receives a new queue owned by the caller; set to NULL on
+ *        failure.
+ * @param[out] err optional detail: field "bytes" (magic, kind, length,
+ *        truncation), "version", "count", the option's name, or the
+ *        request's field ("id" for a repeated id, "urgent", "tier", ...)
+ *        with index = the request's position in the saved form.
+ * @return SVCM_OK; SVCM_EINVAL for NULL @p buf or @p out or an incomplete
+ *         allocator; SVCM_EFORMAT for malformed, truncated or inconsistent
+ *         bytes or an unknown version; SVCM_ENOMEM.
+ * @par Thread safety: reentrant.
+ * @since 0.2
+ */
+SVCM_API int svcm_pqueue_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+                              svcm_pqueue **out, svcm_error *err);
 
 #ifdef __cplusplus
 }

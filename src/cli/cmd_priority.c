@@ -19,8 +19,8 @@ static const char priority_help[] =
     "value) and its time-based urgency at --now, looks up its ITIL priority, and\n"
     "prints the requests in dispatch order with their scores.\n"
     "\n"
-    "Columns: id, tier (vip, key, regular, potential, lost), impact (individual,\n"
-    "team, department, organisation), severity (1 critical .. 4 minor), value\n"
+    "Columns: id, tier (vip, key, regular, potential, lost), impact (organisation,\n"
+    "department, team, individual), severity (1 critical .. 4 minor), value\n"
     "(0..1), created, due (may be empty: no deadline), urgent (0/1, optional),\n"
     "resolved (optional: resolved requests are left out unless --all).\n"
     "\n"
@@ -92,9 +92,7 @@ static int priority_main(int argc, char **argv, cli_common *c)
         int rc = svcm_itil_table_parse(text, len, &opts.table, &err);
         free(text);
         if (rc != SVCM_OK) {
-            fprintf(stderr, "svcm priority: %s:%zu: %s\n", table,
-                    err.index == SVCM_NO_INDEX ? (size_t)0 : err.index,
-                    err.message[0] ? err.message : svcm_strerror(rc));
+            cli_text_error("priority", table, &err, rc);
             return CLI_EXIT_DATA;
         }
     }
@@ -144,7 +142,7 @@ static int priority_main(int argc, char **argv, cli_common *c)
         if (svcm_tier_parse(cli_str(&d, &cols[1], i), &tier) != SVCM_OK)
             why = "unknown tier", field = "tier";
         else if (svcm_impact_parse(cli_str(&d, &cols[2], i), &imp) != SVCM_OK)
-            why = "unknown impact (individual, team, department or organisation)", field = "impact";
+            why = "unknown impact (organisation, department, team or individual)", field = "impact";
         else if (sev[i] != floor(sev[i]) || fabs(sev[i]) > 1e6)
             why = "severity must be an integer", field = "severity";
         else if (urg && !isnan(urg[i]) && urg[i] != 0 && urg[i] != 1)

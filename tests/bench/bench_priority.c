@@ -34,7 +34,7 @@ static svcm_request random_request(int64_t id, int64_t now)
     svcm_request r;
     r.id = id;
     r.tier = (int)(rnd() % 5);
-    r.impact = (int)(rnd() % 4);
+    r.impact = 1 + (int)(rnd() % 4);
     r.severity = 1 + (int)(rnd() % 4);
     r.value = (double)(rnd() % 1001) / 1000.0;
     r.created = now - (int64_t)(rnd() % (72 * 3600));

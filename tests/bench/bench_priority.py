@@ -16,7 +16,7 @@ def columns(n, rnd):
     return {
         "id": array.array("q", range(n)),
         "tier": array.array("q", (rnd.randrange(5) for _ in range(n))),
-        "impact": array.array("q", (rnd.randrange(4) for _ in range(n))),
+        "impact": array.array("q", (rnd.randrange(1, 5) for _ in range(n))),
         "severity": array.array("q", (rnd.randrange(1, 5) for _ in range(n))),
         "value": array.array("d", (rnd.random() for _ in range(n))),
         "created": created,
@@ -38,12 +38,12 @@ def main():
 
     q = svcm.Queue()
     for i in range(100_000):
-        q.push(id=i, tier=i % 5, impact=i % 4, severity=1 + i % 4, value=0.5,
+        q.push(id=i, tier=i % 5, impact=1 + i % 4, severity=1 + i % 4, value=0.5,
                created=NOW - i, due=NOW + 3600)
     pairs = 200_000
     t0, c0 = time.perf_counter(), time.process_time()
     for i in range(pairs):
-        q.push(id=10**7 + i, tier=i % 5, impact=i % 4, severity=1 + i % 4, value=0.5,
+        q.push(id=10**7 + i, tier=i % 5, impact=1 + i % 4, severity=1 + i % 4, value=0.5,
                created=NOW, due=NOW + 7200)
         q.pop(NOW)
     t1, c1 = time.perf_counter(), time.process_time()

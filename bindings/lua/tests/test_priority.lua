@@ -49,6 +49,34 @@ test("built-in ITIL v3 table", function()
   assert(nothing == nil and msg:find("impact") and code == svcm.codes.EINVAL)
 end)
 
+test("organisation-wide, high-urgency request is priority 1", function()
+  -- ITIL v3 Service Operation, Incident Management: impact High x urgency High = 1.
+  -- Impact runs 1 = organisation (widest) .. 4 = individual, as ITIL numbers it.
+  assert(svcm.IMPACT_ORGANISATION == 1 and svcm.IMPACT_DEPARTMENT == 2)
+  assert(svcm.IMPACT_TEAM == 3 and svcm.IMPACT_INDIVIDUAL == 4)
+  assert(svcm.URGENCY_LEVEL_HIGH == 1 and svcm.URGENCY_LEVEL_MEDIUM == 2)
+  assert(svcm.URGENCY_LEVEL_LOW == 3)
+  assert(svcm.itil_priority(svcm.IMPACT_ORGANISATION, svcm.URGENCY_LEVEL_HIGH) == 1)
+  assert(svcm.itil_priority(svcm.IMPACT_TEAM, svcm.URGENCY_LEVEL_LOW) == 5)
+  local nothing, msg = svcm.itil_priority(svcm.IMPACT_INDIVIDUAL, svcm.URGENCY_LEVEL_HIGH)
+  assert(nothing == nil and msg:find("impact"))
+  -- Classified with only the impact weighted: importance 1, flagged urgent -> P1.
+  local only = {w_tier = 0, w_severity = 0, w_value = 0}
+  for _, imp in ipairs({1, "organisation", svcm.IMPACT_ORGANISATION}) do
+    local r = svcm.classify({item(1, "lost", imp, 4, 0.0, 0, nil, true)}, 0, only)
+    assert(r[1].priority == 1 and r[1].importance == 1.0 and r[1].quadrant == "do")
+  end
+  -- The same scope by name and by number; importance (4 - impact) / 3.
+  local want = {organisation = 1, department = 2 / 3, team = 1 / 3, individual = 0}
+  for name, value in pairs(want) do
+    local num = svcm["IMPACT_" .. name:upper()]
+    local a = svcm.importance(item(1, "lost", name, 4, 0.0), only)
+    local b = svcm.importance(item(1, "lost", num, 4, 0.0), only)
+    near(a, value, 1e-15)
+    assert(a == b)
+  end
+end)
+
 test("caller tables as rows and text, and invalid tables", function()
   local rows = {{1, 1, 2, 3}, {2, 3, 3, 4}}
   assert(svcm.itil_priority(2, 4, rows) == 4)
@@ -59,8 +87,11 @@ test("caller tables as rows and text, and invalid tables", function()
   assert(none == nil and code == svcm.codes.EINVAL and msg:find("hole"))
   none, msg, code = svcm.itil_table({{1, 0}})
   assert(none == nil and code == svcm.codes.EINVAL and msg:find("cell"))
-  none, msg, code = svcm.itil_table("1 2 3\n2 3 4\n3 4\n")
-  assert(none == nil and code == svcm.codes.EFORMAT and msg:find("line 3"))
+  local e
+  none, msg, code, e = svcm.itil_table("1 2 3\n2 3 4\n3 4\n")
+  assert(none == nil and code == svcm.codes.EFORMAT and not msg:find("line"), msg)
+  -- issue 13: the position is in the detail table; index is the 0-based row
+  assert(e.line == 3 and e.column == nil and e.index == 2 and e.field == "cols", msg)
 end)
 
 test("hand-computed scores in dispatch order", function()
@@ -103,7 +134,7 @@ test("columns give the same order as a list of tables", function()
   local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n end
   for i = 1, 300 do
     local created = rnd(40 * HOUR)
-    local it = item(rnd(100), rnd(5), rnd(4), 1 + rnd(4), rnd(5) / 4, created, created + rnd(40 * HOUR))
+    local it = item(rnd(100), rnd(5), 1 + rnd(4), 1 + rnd(4), rnd(5) / 4, created, created + rnd(40 * HOUR))
     items[i] = it
     for k in pairs(cols) do cols[k][i] = it[k] end
   end
@@ -123,7 +154,7 @@ test("columns give the same order as a list of tables", function()
 end)
 
 test("bad records name index and field", function()
-  for _, case in ipairs({{"tier", 5}, {"impact", 4}, {"severity", 0}, {"value", 0 / 0}, {"due", -1}}) do
+  for _, case in ipairs({{"tier", 5}, {"impact", 5}, {"impact", 0}, {"severity", 0}, {"value", 0 / 0}, {"due", -1}}) do
     local items = {item(1, nil, nil, nil, nil, 0, 10), item(2, nil, nil, nil, nil, 0, 10)}
     items[2][case[1]] = case[2]
     local none, msg, code = svcm.prioritize(items, 0)
@@ -185,7 +216,7 @@ test("queue pops equal a full sort at each instant", function()
     for i = 1, 500 do
       local created = rnd(30 * HOUR)
       local due = rnd(5) == 0 and nil or created + rnd(30 * HOUR)
-      items[i] = item(i, rnd(5), rnd(4), 1 + rnd(4), rnd(5) / 4, created, due, rnd(20) == 0)
+      items[i] = item(i, rnd(5), 1 + rnd(4), 1 + rnd(4), rnd(5) / 4, created, due, rnd(20) == 0)
       assert(q:push(items[i]))
     end
     q:rescore(now // 2)
@@ -245,6 +276,57 @@ test("aging that could overflow the score is rejected", function()
   local res, msg = svcm.prioritize({item(1)}, 0, {aging_per_hour = 1e300})
   assert(res == nil and msg:find("aging_per_hour"))
   assert(svcm.queue({aging_per_hour = 1e300}) == nil)
+end)
+
+test("queue to_bytes and queue_from_bytes pop in the same order", function()
+  local seed = 7
+  local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n end
+  local q, live = svcm.queue({aging_per_hour = 3}), {}
+  for step = 1, 300 do
+    local op = rnd(10)
+    if op < 6 or next(live) == nil then
+      local created = rnd(30 * HOUR)
+      local it = item(step * 17 - 100, rnd(5), 1 + rnd(4), 1 + rnd(4), rnd(5) / 4, created,
+                      rnd(5) == 0 and nil or created + rnd(30 * HOUR), rnd(20) == 0)
+      assert(q:push(it))
+      live[it.id] = it
+    elseif op < 8 then
+      live[q:pop(rnd(2) == 0 and q:instant() or rnd(40 * HOUR)).id] = nil
+    else
+      local id = next(live)
+      assert(q:remove(id).id == id)
+      live[id] = nil
+    end
+  end
+  local b = q:to_bytes()
+  local c <close> = assert(svcm.queue_from_bytes(b))
+  assert(c:to_bytes() == b and #c == #q and c:instant() == q:instant())
+  local items = {}
+  for id, it in pairs(live) do
+    assert(c:get(id).created == it.created)
+    items[#items + 1] = it
+  end
+  local now = q:instant() + 2 * HOUR
+  local want = svcm.prioritize(items, now, {aging_per_hour = 3})
+  for i = 1, #items do
+    local a, r = q:pop(now), c:pop(now)
+    assert(a.id == r.id and r.id == want[i].id and r.score == want[i].score)
+  end
+  assert(#c == 0)
+end)
+
+test("queue_from_bytes refuses damaged bytes", function()
+  local q = svcm.queue()
+  assert(q:push(item(1, nil, nil, nil, nil, 0, HOUR)))
+  local b = q:to_bytes()
+  for k = 0, #b - 1 do
+    local r, msg, code = svcm.queue_from_bytes(b:sub(1, k))
+    assert(r == nil and type(msg) == "string" and code == svcm.codes.EFORMAT, tostring(code))
+  end
+  local bad = b:sub(1, #b - 25) .. "\2" .. b:sub(#b - 23) -- urgent flag 2
+  local r, msg = svcm.queue_from_bytes(bad)
+  assert(r == nil and msg:find("urgent"), msg)
+  assert(not pcall(svcm.queue_from_bytes, {}))
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

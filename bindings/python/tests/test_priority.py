@@ -4,6 +4,7 @@ import array
 import random
 import math
 import unittest
+from fractions import Fraction
 
 import svcm
 
@@ -68,6 +69,40 @@ class ItilTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             svcm.itil_priority("huge", 1)
 
+    def test_organisation_wide_high_urgency_request_is_priority_1(self):
+        # ITIL v3 Service Operation, Incident Management: impact High x
+        # urgency High = priority 1. Impact runs 1 = organisation .. 4 =
+        # individual, as ITIL and ServiceNow number it (1 = highest).
+        self.assertEqual(svcm.itil_priority(1, 1), 1)
+        self.assertEqual(svcm.itil_priority(svcm.IMPACT_ORGANISATION,
+                                            svcm.URGENCY_LEVEL_HIGH), 1)
+        self.assertEqual(svcm.itil_priority(svcm.IMPACT_TEAM, svcm.URGENCY_LEVEL_LOW), 5)
+        self.assertEqual([svcm.IMPACT_ORGANISATION, svcm.IMPACT_DEPARTMENT,
+                          svcm.IMPACT_TEAM, svcm.IMPACT_INDIVIDUAL], [1, 2, 3, 4])
+        self.assertEqual([svcm.URGENCY_LEVEL_HIGH, svcm.URGENCY_LEVEL_MEDIUM,
+                          svcm.URGENCY_LEVEL_LOW], [1, 2, 3])
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.itil_priority(svcm.IMPACT_INDIVIDUAL, svcm.URGENCY_LEVEL_HIGH)
+        self.assertEqual(cm.exception.field, "impact")
+        # Classified with only the impact weighted and flagged urgent: P1.
+        only = dict(w_tier=0.0, w_severity=0.0, w_value=0.0)
+        for imp in (1, "organisation", svcm.IMPACT_ORGANISATION):
+            (r,) = svcm.classify([item(1, "lost", imp, 4, 0.0, urgent=True)], 0, **only)
+            self.assertEqual((r.priority, r.importance, r.quadrant), (1, 1.0, "do"))
+
+    def test_impact_scope_by_name_and_number_agree(self):
+        # importance = (4 - impact) / 3 with only the impact weighted; the
+        # values are those of the same scopes before the 0.2 renumbering.
+        only = dict(w_tier=0.0, w_severity=0.0, w_value=0.0)
+        want = {"organisation": (1, Fraction(3, 3)), "department": (2, Fraction(2, 3)),
+                "team": (3, Fraction(1, 3)), "individual": (4, Fraction(0, 3))}
+        for name, (number, value) in want.items():
+            self.assertEqual(getattr(svcm, "IMPACT_" + name.upper()), number)
+            a = svcm.importance(item(1, "lost", name, 4, 0.0), **only)
+            b = svcm.importance(item(1, "lost", number, 4, 0.0), **only)
+            self.assertEqual(a, b)
+            self.assertAlmostEqual(a, float(value), delta=1e-15)
+
     def test_levels_out_of_range(self):
         with self.assertRaises(svcm.InvalidInput) as cm:
             svcm.itil_priority(4, 1)
@@ -87,10 +122,14 @@ class ItilTest(unittest.TestCase):
             svcm.itil_table([])
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.itil_table("1 2 3\n2 3 4\n3 4\n")
-        self.assertEqual(cm.exception.index, 3)  # the line
+        # issue 13: line/column hold the position, index the 0-based row
+        e = cm.exception
+        self.assertEqual((e.line, e.column, e.index, e.field), (3, None, 2, "cols"))
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.itil_table("1 2\nx 3\n")
-        self.assertEqual(cm.exception.index, 2)
+        e = cm.exception
+        self.assertEqual((e.line, e.column, e.index), (2, 1, 1))
+        self.assertNotIn("line", str(e))
 
 
 class PrioritizeTest(unittest.TestCase):
@@ -147,7 +186,7 @@ class PrioritizeTest(unittest.TestCase):
         for i in range(500):
             created = rnd.randrange(0, 50 * HOUR)
             due = None if rnd.random() < 0.2 else created + rnd.randrange(0, 50 * HOUR)
-            items.append(item(rnd.randrange(200), rnd.randrange(5), rnd.randrange(4),
+            items.append(item(rnd.randrange(200), rnd.randrange(5), rnd.randrange(1, 5),
                               rnd.randrange(1, 5), rnd.randrange(5) / 4, created, due,
                               rnd.random() < 0.05))
         cols = {k: [it[k] for it in items] for k in items[0]}
@@ -165,8 +204,8 @@ class PrioritizeTest(unittest.TestCase):
         self.assertEqual(a, ref)
 
     def test_bad_record_names_index_and_field(self):
-        cases = [("tier", 5), ("impact", 4), ("severity", 0), ("value", float("nan")),
-                 ("due", -1)]
+        cases = [("tier", 5), ("impact", 5), ("impact", 0), ("severity", 0),
+                 ("value", float("nan")), ("due", -1)]
         for field, bad in cases:
             items = [item(1, created=0, due=10), item(2, created=0, due=10)]
             items[1][field] = bad
@@ -296,7 +335,7 @@ class QueueTest(unittest.TestCase):
             for i in range(800):
                 created = rnd.randrange(0, 30 * HOUR)
                 due = None if rnd.random() < 0.2 else created + rnd.randrange(0, 30 * HOUR)
-                it = item(i, rnd.randrange(5), rnd.randrange(4), rnd.randrange(1, 5),
+                it = item(i, rnd.randrange(5), rnd.randrange(1, 5), rnd.randrange(1, 5),
                           rnd.randrange(5) / 4, created, due, rnd.random() < 0.05)
                 items.append(it)
                 q.push(it)
@@ -331,6 +370,83 @@ class QueueTest(unittest.TestCase):
         self.assertAlmostEqual(r.score, 100.0, places=12)
         with self.assertRaises(svcm.InvalidInput):
             svcm.Queue(w_itil=-1)
+
+
+class QueueBytesTest(unittest.TestCase):
+    def random_queue(self, rnd):
+        q, live = svcm.Queue(aging_per_hour=2.0), {}
+        for step in range(400):
+            op = rnd.random()
+            if op < 0.55 or not live:
+                created = rnd.randrange(0, 30 * HOUR)
+                due = None if rnd.random() < 0.2 else created + rnd.randrange(0, 30 * HOUR)
+                it = item(step * 31 - 500, rnd.randrange(5), rnd.randrange(1, 5),
+                          rnd.randrange(1, 5), rnd.randrange(5) / 4, created, due,
+                          rnd.random() < 0.05)
+                q.push(it)
+                live[it["id"]] = it
+            elif op < 0.7:
+                live.pop(q.pop(rnd.choice([q.instant, rnd.randrange(40 * HOUR)])).id)
+            elif op < 0.85:
+                live.pop(q.remove(rnd.choice(sorted(live)))["id"])
+            else:
+                old = live[rnd.choice(sorted(live))]
+                new = item(old["id"], rnd.randrange(5), rnd.randrange(1, 5), rnd.randrange(1, 5),
+                           rnd.randrange(5) / 4, old["created"], None, True)
+                q.update(new)
+                live[new["id"]] = new
+        return q, live
+
+    def test_from_bytes_pops_like_the_original_and_like_prioritize(self):
+        rnd = random.Random(12)
+        for trial in range(6):
+            q, live = self.random_queue(rnd)
+            b = q.to_bytes()
+            c = svcm.Queue.from_bytes(b)
+            self.assertEqual(c.to_bytes(), b)
+            self.assertEqual((len(c), c.instant), (len(q), q.instant))
+            for i in live:
+                self.assertEqual(c.get(i), q.get(i))
+            now = q.instant if trial % 2 else q.instant + 5 * HOUR
+            want = [tuple(r)[:3] for r in svcm.prioritize(list(live.values()), now,
+                                                          aging_per_hour=2.0)]
+            self.assertEqual([tuple(c.pop(now))[:3] for _ in range(len(live))], want)
+            self.assertEqual([tuple(q.pop(now))[:3] for _ in range(len(live))], want)
+
+    def test_from_bytes_accepts_any_buffer(self):
+        q, _ = self.random_queue(random.Random(5))
+        b = q.to_bytes()
+        for buf in (bytearray(b), memoryview(b), array.array("B", b)):
+            self.assertEqual(svcm.Queue.from_bytes(buf).to_bytes(), b)
+        with self.assertRaises(TypeError):
+            svcm.Queue.from_bytes("not bytes")
+
+    def test_bad_bytes_raise_format_error_naming_the_field(self):
+        q = svcm.Queue()
+        q.push(item(1, due=HOUR))
+        q.push(item(2, due=2 * HOUR))
+        b = q.to_bytes()
+        for k in range(len(b)):
+            with self.assertRaises(svcm.FormatError) as cm:
+                svcm.Queue.from_bytes(b[:k])
+            self.assertEqual(cm.exception.field, "bytes")
+        dup = bytearray(b)
+        dup[-36:-28] = dup[-72:-64]  # the second request gets the first's id
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Queue.from_bytes(bytes(dup))
+        self.assertEqual(cm.exception.field, "id")
+
+    def test_pickle_and_deepcopy_are_independent_copies(self):
+        import copy
+        import pickle
+        q, live = self.random_queue(random.Random(8))
+        for twin in (copy.deepcopy(q), copy.copy(q), pickle.loads(pickle.dumps(q, 5)),
+                     pickle.loads(pickle.dumps(q, 0))):
+            self.assertIsNot(twin, q)
+            self.assertEqual(twin.to_bytes(), q.to_bytes())
+            twin.push(item(10 ** 9, due=HOUR))
+            self.assertNotIn(10 ** 9, q)
+            self.assertEqual(len(twin), len(live) + 1)
 
 
 if __name__ == "__main__":
