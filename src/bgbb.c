@@ -313,7 +313,8 @@ int svcm_bgbb_fit(const double *x, const double *t_x, const double *periods,
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, "x",
                            "no customer has a transaction: the model is not identified");
     svcm_allocator al;
-    svcm__allocator_resolve(&al, alloc);
+    if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     bgroup *g = NULL;
     size_t ng = 0;
     if (make_groups(&al, x, t_x, periods, weights, n, &g, &ng) != SVCM_OK)

@@ -246,7 +246,8 @@ static int build(const svcm_calendar_options *o, const svcm_allocator *alloc,
                                (int)h->year, (int)h->month, (int)h->day);
     }
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     size_t n = o->n_intervals;
     span *sp = svcm__calloc(&a, n + 1, sizeof *sp);
     if (sp == NULL)
@@ -652,16 +653,23 @@ int svcm_calendar_to_text(const svcm_calendar *cal, char *buf, size_t cap, size_
 
 /* ---------------------------------------------------------------- parser */
 
+/* Where a token sits in the text: 1-based line and byte column. */
+typedef struct textpos {
+    size_t line, column;
+} textpos;
+
 typedef struct parser {
     const svcm_allocator *a;
     svcm_calendar_interval *iv;
     size_t n_iv, cap_iv;
-    size_t *iv_line;
-    size_t cap_iv_line;
+    textpos *iv_at;
+    size_t cap_iv_at;
     svcm_date *hol;
     size_t n_hol, cap_hol;
-    size_t *hol_line;
-    size_t cap_hol_line;
+    textpos *hol_at;
+    size_t cap_hol_at;
+    size_t line;     /* the line being read */
+    const char *bol; /* its first byte */
 } parser;
 
 typedef struct cursor {
@@ -738,28 +746,34 @@ static int32_t read_time(cursor *c, bool allow_24, const char **why)
     return (int32_t)(h * 3600 + m * 60 + s);
 }
 
-static int add_interval(parser *ps, int wd, int32_t s, int32_t e, size_t line)
+static int add_interval(parser *ps, int wd, int32_t s, int32_t e, textpos at)
 {
     if (svcm__grow(ps->a, (void **)&ps->iv, &ps->cap_iv, ps->n_iv + 1, sizeof *ps->iv) != SVCM_OK ||
-        svcm__grow(ps->a, (void **)&ps->iv_line, &ps->cap_iv_line, ps->n_iv + 1,
-                   sizeof *ps->iv_line) != SVCM_OK)
+        svcm__grow(ps->a, (void **)&ps->iv_at, &ps->cap_iv_at, ps->n_iv + 1,
+                   sizeof *ps->iv_at) != SVCM_OK)
         return SVCM_ENOMEM;
     ps->iv[ps->n_iv] = (svcm_calendar_interval){wd, s, e};
-    ps->iv_line[ps->n_iv] = line;
+    ps->iv_at[ps->n_iv] = at;
     ps->n_iv++;
     return SVCM_OK;
 }
 
-static int add_holiday(parser *ps, svcm_date d, size_t line)
+static int add_holiday(parser *ps, svcm_date d, textpos at)
 {
     if (svcm__grow(ps->a, (void **)&ps->hol, &ps->cap_hol, ps->n_hol + 1, sizeof *ps->hol) != SVCM_OK ||
-        svcm__grow(ps->a, (void **)&ps->hol_line, &ps->cap_hol_line, ps->n_hol + 1,
-                   sizeof *ps->hol_line) != SVCM_OK)
+        svcm__grow(ps->a, (void **)&ps->hol_at, &ps->cap_hol_at, ps->n_hol + 1,
+                   sizeof *ps->hol_at) != SVCM_OK)
         return SVCM_ENOMEM;
     ps->hol[ps->n_hol] = d;
-    ps->hol_line[ps->n_hol] = line;
+    ps->hol_at[ps->n_hol] = at;
     ps->n_hol++;
     return SVCM_OK;
+}
+
+/* The position of byte q of the current line. */
+static textpos pos_of(const parser *ps, const char *q)
+{
+    return (textpos){ps->line, (size_t)(q - ps->bol) + 1};
 }
 
 static bool key_is(const char *k, size_t n, const char *name)
@@ -776,44 +790,50 @@ static bool key_is(const char *k, size_t n, const char *name)
     return true;
 }
 
-#define FMT_ERR(...) svcm__error(err, SVCM_EFORMAT, line, field, __VA_ARGS__)
+/* A syntax error at byte `at` of the current line (issue 13: the position
+ * goes into line/column, never into the message). */
+#define FMT_ERR(at, ...)                                                       \
+    svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, ps->line,                 \
+                   (size_t)((at) - ps->bol) + 1, field, __VA_ARGS__)
 
-static int parse_day(parser *ps, cursor *v, int wd, size_t line, const char *field,
-                     svcm_error *err)
+static int parse_day(parser *ps, cursor *v, int wd, const char *field, svcm_error *err)
 {
     if (key_is(v->p, (size_t)(v->end - v->p), "closed"))
         return SVCM_OK;
     for (;;) {
         const char *why = NULL;
         skip_space(v);
+        const char *start = v->p;
         int32_t s = read_time(v, false, &why);
         if (s < 0)
-            return FMT_ERR("line %zu: %s", line, why);
+            return FMT_ERR(start, "%s", why);
         skip_space(v);
         if (v->p >= v->end || *v->p != '-')
-            return FMT_ERR("line %zu: expected '-' between the start and end of an interval", line);
+            return FMT_ERR(v->p, "expected '-' between the start and end of an interval");
         v->p++;
         skip_space(v);
+        const char *stop = v->p;
         int32_t e = read_time(v, true, &why);
         if (e < 0)
-            return FMT_ERR("line %zu: %s", line, why);
+            return FMT_ERR(stop, "%s", why);
         if (s == e)
-            return FMT_ERR("line %zu: an interval starts and ends at the same time", line);
-        if (add_interval(ps, wd, s, e, line) != SVCM_OK)
+            return FMT_ERR(start, "an interval starts and ends at the same time");
+        if (add_interval(ps, wd, s, e, pos_of(ps, start)) != SVCM_OK)
             return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
         skip_space(v);
         if (v->p == v->end)
             return SVCM_OK;
         if (*v->p != ',')
-            return FMT_ERR("line %zu: expected ',' or the end of the line after an interval", line);
+            return FMT_ERR(v->p, "expected ',' or the end of the line after an interval");
         v->p++;
     }
 }
 
-static int parse_holidays(parser *ps, cursor *v, size_t line, const char *field, svcm_error *err)
+static int parse_holidays(parser *ps, cursor *v, const char *field, svcm_error *err)
 {
     for (;;) {
         skip_space(v);
+        const char *start = v->p;
         bool neg = false;
         if (v->p < v->end && *v->p == '-') {
             neg = true;
@@ -821,43 +841,45 @@ static int parse_holidays(parser *ps, cursor *v, size_t line, const char *field,
         }
         int64_t y, m, d;
         if (!read_uint(v, 0, &y) || v->p >= v->end || *v->p != '-')
-            return FMT_ERR("line %zu: expected a date YYYY-MM-DD", line);
+            return FMT_ERR(start, "expected a date YYYY-MM-DD");
         v->p++;
         if (!read_uint(v, 2, &m) || v->p >= v->end || *v->p != '-')
-            return FMT_ERR("line %zu: expected a date YYYY-MM-DD", line);
+            return FMT_ERR(start, "expected a date YYYY-MM-DD");
         v->p++;
         if (!read_uint(v, 2, &d))
-            return FMT_ERR("line %zu: expected a date YYYY-MM-DD", line);
+            return FMT_ERR(start, "expected a date YYYY-MM-DD");
         svcm_date date = {(int32_t)(neg ? -y : y), (int32_t)m, (int32_t)d};
         int64_t dn;
         if (y > SVCM_CALENDAR_YEAR_MAX || svcm_days_from_civil(&date, &dn) != SVCM_OK)
-            return FMT_ERR("line %zu: %s%04lld-%02lld-%02lld is not a valid date", line,
-                           neg ? "-" : "", (long long)y, (long long)m, (long long)d);
-        if (add_holiday(ps, date, line) != SVCM_OK)
+            return FMT_ERR(start, "%s%04lld-%02lld-%02lld is not a valid date", neg ? "-" : "",
+                           (long long)y, (long long)m, (long long)d);
+        if (add_holiday(ps, date, pos_of(ps, start)) != SVCM_OK)
             return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
         skip_space(v);
         if (v->p == v->end)
             return SVCM_OK;
         if (*v->p != ',')
-            return FMT_ERR("line %zu: expected ',' or the end of the line after a date", line);
+            return FMT_ERR(v->p, "expected ',' or the end of the line after a date");
         v->p++;
     }
 }
 
-static int parse_offset(cursor *v, int32_t *out, size_t line, const char *field, svcm_error *err)
+static int parse_offset(const parser *ps, cursor *v, int32_t *out, const char *field,
+                        svcm_error *err)
 {
     int64_t h, m;
+    const char *start = v->p;
     if (v->p >= v->end || (*v->p != '+' && *v->p != '-'))
-        return FMT_ERR("line %zu: expected an offset +HH:MM or -HH:MM", line);
+        return FMT_ERR(start, "expected an offset +HH:MM or -HH:MM");
     bool neg = *v->p == '-';
     v->p++;
     if (!read_uint(v, 2, &h) || v->p >= v->end || *v->p != ':')
-        return FMT_ERR("line %zu: expected an offset +HH:MM or -HH:MM", line);
+        return FMT_ERR(start, "expected an offset +HH:MM or -HH:MM");
     v->p++;
     if (!read_uint(v, 2, &m) || v->p != v->end)
-        return FMT_ERR("line %zu: expected an offset +HH:MM or -HH:MM", line);
+        return FMT_ERR(start, "expected an offset +HH:MM or -HH:MM");
     if (m > 59 || h * 60 + m > SVCM_CALENDAR_OFFSET_MAX)
-        return FMT_ERR("line %zu: the offset must be within -14:00 .. +14:00", line);
+        return FMT_ERR(start, "the offset must be within -14:00 .. +14:00");
     *out = (int32_t)(neg ? -(h * 60 + m) : h * 60 + m);
     return SVCM_OK;
 }
@@ -868,10 +890,11 @@ static int parse_lines(parser *ps, const char *text, size_t len, int32_t *offset
 {
     bool seen_day[7] = {false};
     bool seen_offset = false;
-    size_t line = 0;
     const char *p = text, *end = text + len;
+    ps->line = 0;
     while (p < end) {
-        line++;
+        ps->line++;
+        ps->bol = p;
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (eol == NULL)
             eol = end;
@@ -886,10 +909,10 @@ static int parse_lines(parser *ps, const char *text, size_t len, int32_t *offset
         const char *field = "line";
         for (const char *q = c.p; q < c.end; q++)
             if (*q == '\0')
-                return FMT_ERR("line %zu: NUL byte", line);
+                return FMT_ERR(q, "NUL byte");
         const char *eq = memchr(c.p, '=', (size_t)(c.end - c.p));
         if (eq == NULL)
-            return FMT_ERR("line %zu: expected 'key = value'", line);
+            return FMT_ERR(c.p, "expected 'key = value'");
         const char *kend = eq;
         while (kend > c.p && is_space(kend[-1]))
             kend--;
@@ -904,21 +927,21 @@ static int parse_lines(parser *ps, const char *text, size_t len, int32_t *offset
         if (wd >= 0) {
             field = day_names[wd];
             if (seen_day[wd])
-                return FMT_ERR("line %zu: '%s' is given twice", line, field);
+                return FMT_ERR(c.p, "'%s' is given twice", field);
             seen_day[wd] = true;
-            rc = parse_day(ps, &v, wd, line, field, err);
+            rc = parse_day(ps, &v, wd, field, err);
         } else if (key_is(c.p, klen, "utc_offset")) {
             field = "utc_offset";
             if (seen_offset)
-                return FMT_ERR("line %zu: 'utc_offset' is given twice", line);
+                return FMT_ERR(c.p, "'utc_offset' is given twice");
             seen_offset = true;
-            rc = parse_offset(&v, offset, line, field, err);
+            rc = parse_offset(ps, &v, offset, field, err);
         } else if (key_is(c.p, klen, "holiday")) {
             field = "holiday";
-            rc = parse_holidays(ps, &v, line, field, err);
+            rc = parse_holidays(ps, &v, field, err);
         } else {
-            return FMT_ERR("line %zu: unknown key '%.*s' (expected utc_offset, mon..sun or holiday)",
-                           line, (int)svcm__utf8_prefix(c.p, klen, 40), c.p);
+            return FMT_ERR(c.p, "unknown key '%.*s' (expected utc_offset, mon..sun or holiday)",
+                           (int)svcm__utf8_prefix(c.p, klen, 40), c.p);
         }
         if (rc != SVCM_OK)
             return rc;
@@ -932,7 +955,8 @@ int svcm_calendar_parse(const char *text, size_t len, const svcm_allocator *allo
     if (out == NULL || (text == NULL && len > 0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     parser ps;
     memset(&ps, 0, sizeof ps);
     ps.a = &a;
@@ -956,24 +980,26 @@ int svcm_calendar_parse(const char *text, size_t len, const svcm_allocator *allo
              * overlap (reported on the line of the later interval) or, in
              * principle, a holiday. */
             bool is_hol = e.field != NULL && strcmp(e.field, "holiday") == 0;
-            size_t line = SVCM_NO_INDEX;
+            textpos at = {0, 0};
             const char *field = is_hol ? "holiday" : NULL;
             if (is_hol && e.index < ps.n_hol) {
-                line = ps.hol_line[e.index];
+                at = ps.hol_at[e.index];
             } else if (!is_hol && e.index < ps.n_iv) {
-                line = ps.iv_line[e.index];
+                at = ps.iv_at[e.index];
                 field = day_names[ps.iv[e.index].weekday];
             }
-            rc = is_hol ? FMT_ERR("line %zu: %s", line, e.message)
-                        : FMT_ERR("line %zu: the interval overlaps another one (overnight "
-                                  "shifts run into the next day)", line);
+            rc = is_hol ? svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, at.line, at.column,
+                                         field, "%s", e.message)
+                        : svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, at.line, at.column,
+                                         field, "the interval overlaps another one (overnight "
+                                                "shifts run into the next day)");
         } else if (rc != SVCM_OK && err != NULL) {
             *err = e;
         }
     }
     svcm__free(&a, ps.iv);
-    svcm__free(&a, ps.iv_line);
+    svcm__free(&a, ps.iv_at);
     svcm__free(&a, ps.hol);
-    svcm__free(&a, ps.hol_line);
+    svcm__free(&a, ps.hol_at);
     return rc;
 }

@@ -180,14 +180,22 @@ size_t svcm__line_of(const char *text, size_t off)
     return line;
 }
 
+size_t svcm__column_of(const char *text, size_t off)
+{
+    size_t bol = off;
+    while (bol > 0 && text[bol - 1] != '\n')
+        bol--;
+    return off - bol + 1;
+}
+
 int svcm__utf8_text(const char *text, size_t len, const char *field, svcm_error *err)
 {
     size_t bad = 0;
     if (svcm__utf8_check(text, len, &bad))
         return SVCM_OK;
-    size_t line = svcm__line_of(text, bad);
-    return svcm__error(err, SVCM_EFORMAT, line, field, "line %zu: invalid UTF-8 at byte offset %zu",
-                       line, bad);
+    /* The position goes into line/column only (issue 13: one place). */
+    return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, svcm__line_of(text, bad),
+                          svcm__column_of(text, bad), field, "invalid UTF-8");
 }
 
 const char *svcm_version(void) { return SVCM_VERSION_STRING; }
@@ -214,9 +222,32 @@ static void libc_free(void *ctx, void *ptr)
 
 static const svcm_allocator libc_allocator = {libc_alloc, libc_realloc, libc_free, NULL};
 
-void svcm__allocator_resolve(svcm_allocator *dst, const svcm_allocator *src)
+int svcm__allocator_check(const svcm_allocator *src, svcm_error *err)
 {
-    *dst = (src != NULL && src->alloc && src->realloc && src->free) ? *src : libc_allocator;
+    /* Refused rather than patched with libc: mixing the caller's alloc with
+     * libc's free would corrupt one of the two heaps. */
+    const char *missing = NULL;
+    if (src == NULL)
+        return SVCM_OK;
+    if (src->alloc == NULL)
+        missing = "alloc";
+    else if (src->realloc == NULL)
+        missing = "realloc";
+    else if (src->free == NULL)
+        missing = "free";
+    if (missing == NULL)
+        return SVCM_OK;
+    return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "alloc",
+                       "allocator is missing its %s function", missing);
+}
+
+int svcm__allocator_resolve(svcm_allocator *dst, const svcm_allocator *src,
+                            svcm_error *err)
+{
+    int rc = svcm__allocator_check(src, err);
+    if (rc == SVCM_OK)
+        *dst = src != NULL ? *src : libc_allocator;
+    return rc;
 }
 
 void *svcm__alloc(const svcm_allocator *a, size_t size)

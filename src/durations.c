@@ -37,7 +37,8 @@ int svcm_durations_new(const svcm_sketch_options *opts, const svcm_allocator *al
     if (out == NULL)
         return SVCM_EINVAL;
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, NULL) != SVCM_OK)
+        return SVCM_EINVAL;
     svcm_sketch *s;
     int rc = svcm_sketch_new(opts, &a, &s);
     if (rc != SVCM_OK)
@@ -176,7 +177,8 @@ int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocat
     if (sp == NULL || !svcm__r_done(&r))
         return SVCM_EFORMAT;
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, NULL) != SVCM_OK)
+        return SVCM_EINVAL;
     svcm_sketch *s;
     int rc = svcm_sketch_load(sp, slen, &a, &s);
     if (rc != SVCM_OK)

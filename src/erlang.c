@@ -483,6 +483,12 @@ int svcm_erlang_b_trunks(double traffic, double blocking, uint32_t *out, svcm_er
     if (!(blocking > 0.0 && blocking <= 1.0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "blocking",
                            "blocking target must be in (0, 1]");
+    /* Carried traffic A (1 - B) cannot exceed N, so B <= blocking needs
+     * N >= A (1 - blocking): beyond the agent limit, say so before the
+     * recursion runs up to it. */
+    if (traffic * (1.0 - blocking) > (double)SVCM_ERLANG_MAX_AGENTS)
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "traffic",
+                           "more than %u trunks needed", (unsigned)SVCM_ERLANG_MAX_AGENTS);
     /* B decreases strictly in N, so the first N at or below the target is
      * the least; one recursion step per candidate. */
     double b = 1.0;

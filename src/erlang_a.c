@@ -7,7 +7,7 @@
 #include "svcm/erlang.h"
 
 /* Largest number of queue states summed before giving up (about 1 s). */
-#define TAIL_MAX_TERMS (1u << 27)
+#define TAIL_MAX_TERMS (1u << 24)
 
 /* Sums over the queue states N + k, k >= 0, with weights relative to state
  * N: a_0 = 1, a_k = a_{k-1} lambda / (N + k r) in units where the service
@@ -42,6 +42,10 @@ static int tail_sum(double lambda, double n, double r, tail_sums *out)
     const double shift = 930.0; /* rescale by 2^-930 before overflow */
     double a = 1.0, t = 1.0, s1 = 0.0, h = 1.0 / (n + r), s2 = n / (n + r) * h;
     double log_scale = 0.0;
+    /* Past N the weights grow until N + k r reaches lambda: a chain whose
+     * mode lies beyond the cap is refused before any work. */
+    if ((lambda - n) / r > (double)TAIL_MAX_TERMS)
+        return SVCM_ERANGE;
     for (uint32_t k = 1;; k++) {
         if (k > TAIL_MAX_TERMS)
             return SVCM_ERANGE;

@@ -75,7 +75,8 @@ static int create(const svcm_feedback_options *opts, uint32_t levels, const svcm
                   svcm_feedback **out)
 {
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, NULL) != SVCM_OK)
+        return SVCM_EINVAL;
     svcm_feedback *f =
         svcm__calloc(&a, 1, sizeof *f + (size_t)levels * sizeof f->counts[0]);
     if (f == NULL)

@@ -172,7 +172,8 @@ int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, "x",
                            "no customer with x > 0: nothing to fit");
     svcm_allocator al;
-    svcm__allocator_resolve(&al, alloc);
+    if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     spend_row *rows = svcm__calloc(&al, used, sizeof *rows);
     if (rows == NULL)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");

@@ -20,8 +20,14 @@
 #define SVCM__UNLIKELY(x) (x)
 #endif
 
-/* The allocator an object keeps: a copy of the caller's, or libc's. */
-void svcm__allocator_resolve(svcm_allocator *dst, const svcm_allocator *src);
+/* A caller's allocator is NULL (libc) or complete: otherwise SVCM_EINVAL,
+ * field "alloc", "allocator is missing its <name> function" in *err (if
+ * not NULL). Public functions check before allocating anything. */
+int svcm__allocator_check(const svcm_allocator *src, svcm_error *err);
+/* The allocator an object keeps: a copy of the caller's, or libc's when src
+ * is NULL; SVCM_EINVAL as svcm__allocator_check (dst untouched). */
+int svcm__allocator_resolve(svcm_allocator *dst, const svcm_allocator *src,
+                            svcm_error *err);
 
 /* Allocation through an allocator; NULL allocator means libc. Sizes of 0 are
  * rounded up to 1 so that NULL always means failure. */
@@ -59,10 +65,13 @@ size_t svcm__utf8_prefix(const char *s, size_t len, size_t max);
 /* The 1-based line of byte offset off in text (lines end in '\n'). */
 size_t svcm__line_of(const char *text, size_t off);
 
+/* The 1-based byte column of offset off in its line of text. */
+size_t svcm__column_of(const char *text, size_t off);
+
 /* For the line-oriented text parsers: SVCM_OK when text[0..len) is valid
- * UTF-8, else fills *err with SVCM_EFORMAT, index = the 1-based line of the
- * first bad byte, field, and "line L: invalid UTF-8 at byte offset N"
- * (N 0-based from the start of text), and returns SVCM_EFORMAT. */
+ * UTF-8, else fills *err with SVCM_EFORMAT, index SVCM_NO_INDEX, line and
+ * column of the first bad byte, field, and "invalid UTF-8", and returns
+ * SVCM_EFORMAT. */
 int svcm__utf8_text(const char *text, size_t len, const char *field, svcm_error *err);
 
 /* Fill *err (if not NULL) and return code. index may be SVCM_NO_INDEX, field

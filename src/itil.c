@@ -102,15 +102,16 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
             p++;
         if (p < end && text[p] != '#') {
             if (t.rows == SVCM_ITIL_MAX)
-                return svcm__error(err, SVCM_EFORMAT, line, "rows",
-                                   "line %zu: more than %d rows", line, SVCM_ITIL_MAX);
+                return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, p - pos + 1,
+                                      "rows", "more than %d rows", SVCM_ITIL_MAX);
             int ncells = 0;
             while (p < end) {
+                /* index: the 0-based row of the table being read. */
                 if (text[p] < '0' || text[p] > '9') {
-                    return svcm__error(err, SVCM_EFORMAT, line, "cell",
-                                       "line %zu: expected a priority number at column %zu",
-                                       line, p - pos + 1);
+                    return svcm__error_at(err, SVCM_EFORMAT, (size_t)t.rows, line, p - pos + 1,
+                                          "cell", "expected a priority number");
                 }
+                size_t cell_at = p;
                 int v = 0;
                 while (p < end && text[p] >= '0' && text[p] <= '9') {
                     if (v <= 1000)
@@ -118,16 +119,16 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
                     p++;
                 }
                 if (p < end && !is_space(text[p]))
-                    return svcm__error(err, SVCM_EFORMAT, line, "cell",
-                                       "line %zu: expected a priority number at column %zu",
-                                       line, p - pos + 1);
+                    return svcm__error_at(err, SVCM_EFORMAT, (size_t)t.rows, line, p - pos + 1,
+                                          "cell", "expected a priority number");
                 if (ncells == SVCM_ITIL_MAX)
-                    return svcm__error(err, SVCM_EFORMAT, line, "cols",
-                                       "line %zu: more than %d columns", line, SVCM_ITIL_MAX);
+                    return svcm__error_at(err, SVCM_EFORMAT, (size_t)t.rows, line,
+                                          cell_at - pos + 1, "cols", "more than %d columns",
+                                          SVCM_ITIL_MAX);
                 if (v < 1 || v > SVCM_ITIL_MAX)
-                    return svcm__error(err, SVCM_EINVAL, line, "cell",
-                                       "line %zu: priority %d is outside 1..%d", line, v,
-                                       SVCM_ITIL_MAX);
+                    return svcm__error_at(err, SVCM_EINVAL, (size_t)t.rows, line,
+                                          cell_at - pos + 1, "cell",
+                                          "priority %d is outside 1..%d", v, SVCM_ITIL_MAX);
                 t.cell[t.rows][ncells++] = (unsigned char)v;
                 if (v > t.levels)
                     t.levels = v;
@@ -137,15 +138,15 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
             if (t.rows == 0)
                 t.cols = ncells;
             else if (ncells != t.cols)
-                return svcm__error(err, SVCM_EFORMAT, line, "cols",
-                                   "line %zu: %d cells, expected %d like the first row", line,
-                                   ncells, t.cols);
+                return svcm__error_at(err, SVCM_EFORMAT, (size_t)t.rows, line, 0, "cols",
+                                      "%d cells, expected %d like the first row", ncells,
+                                      t.cols);
             t.rows++;
         }
         pos = end + 1;
     }
     if (t.rows == 0)
-        return svcm__error(err, SVCM_EFORMAT, line > 0 ? line : SVCM_NO_INDEX, "rows",
+        return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "rows",
                            "no rows in the table text");
     *out = t;
     return SVCM_OK;

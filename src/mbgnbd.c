@@ -299,7 +299,8 @@ int svcm_mbgnbd_fit(const double *x, const double *t_x, const double *T, const d
     for (size_t i = 0; i < n; i++)
         tsum += (weights != NULL ? weights[i] / wsum : 1.0 / wsum) * T[i];
     svcm_allocator al;
-    svcm__allocator_resolve(&al, alloc);
+    if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     mgroup *g = NULL;
     size_t ng = 0;
     if (make_groups(&al, x, t_x, T, weights, n, &g, &ng) != SVCM_OK)

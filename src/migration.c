@@ -84,6 +84,8 @@ int svcm_segment_migration(const int64_t *old_ids, const uint8_t *old_tiers, siz
     if (out == NULL || ((old_ids == NULL || old_tiers == NULL) && n_old > 0) ||
         ((new_ids == NULL || new_tiers == NULL) && n_new > 0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL pointer");
+    if (svcm__allocator_check(alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     int rc = check_tiers(old_tiers, n_old, "old_tiers", err);
     if (rc == SVCM_OK)
         rc = check_tiers(new_tiers, n_new, "new_tiers", err);

@@ -565,7 +565,8 @@ int svcm_paretonbd_fit(const double *x, const double *t_x, const double *T, cons
     if (rc != SVCM_OK)
         return rc;
     svcm_allocator al;
-    svcm__allocator_resolve(&al, alloc);
+    if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     pgroup *g = NULL;
     size_t ng = 0;
     if (make_groups(&al, x, t_x, T, weights, n, &g, &ng) != SVCM_OK)

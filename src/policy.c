@@ -152,6 +152,7 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
     svcm_segment_policy p;
     svcm_segment_policy_init(&p);
     size_t line_of[NKEYS] = {0}; /* 0: not given */
+    size_t col_of[NKEYS] = {0};  /* column of the value */
     size_t line = 0, pos = 0;
     while (pos < len) {
         line++;
@@ -164,7 +165,7 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
                 stop = i;
                 break;
             }
-        size_t a = pos, b = stop;
+        size_t a = pos, b = stop, bol = pos;
         pos = end + 1;
         while (a < b && is_space(text[a]))
             a++;
@@ -176,8 +177,8 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
         while (eq < b && text[eq] != '=')
             eq++;
         if (eq == b)
-            return svcm__error(err, SVCM_EFORMAT, line, "line",
-                               "line %zu: expected 'key = value'", line);
+            return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, a - bol + 1, "line",
+                                  "expected 'key = value'");
         size_t ke = eq;
         while (ke > a && is_space(text[ke - 1]))
             ke--;
@@ -189,16 +190,16 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
             if (strlen(keys[k].name) == ke - a && memcmp(keys[k].name, text + a, ke - a) == 0)
                 break;
         if (k == NKEYS)
-            return svcm__error(err, SVCM_EFORMAT, line, "key", "line %zu: unknown key '%.*s'",
-                               line, (int)svcm__utf8_prefix(text + a, ke - a, 40), text + a);
+            return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, a - bol + 1, "key",
+                                  "unknown key '%.*s'",
+                                  (int)svcm__utf8_prefix(text + a, ke - a, 40), text + a);
         if (line_of[k] != 0)
-            return svcm__error(err, SVCM_EFORMAT, line, keys[k].name,
-                               "line %zu: '%s' was already set on line %zu", line, keys[k].name,
-                               line_of[k]);
+            return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, a - bol + 1,
+                                  keys[k].name, "'%s' is given twice", keys[k].name);
         char val[64];
         if (b - vs == 0 || b - vs >= sizeof val || memchr(text + vs, '\0', b - vs) != NULL)
-            return svcm__error(err, SVCM_EFORMAT, line, keys[k].name,
-                               "line %zu: '%s' needs a number", line, keys[k].name);
+            return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, vs - bol + 1,
+                                  keys[k].name, "'%s' needs a number", keys[k].name);
         memcpy(val, text + vs, b - vs);
         val[b - vs] = '\0';
         bool ok;
@@ -214,22 +215,24 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
                 memcpy((char *)&p + keys[k].offset, &v, sizeof v);
         }
         if (!ok)
-            return svcm__error(err, SVCM_EFORMAT, line, keys[k].name,
-                               "line %zu: '%s' = '%s' is not %s", line, keys[k].name, val,
-                               keys[k].type == KEY_INT ? "an integer" : "a number");
+            return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, vs - bol + 1,
+                                  keys[k].name, "'%s' = '%s' is not %s", keys[k].name, val,
+                                  keys[k].type == KEY_INT ? "an integer" : "a number");
         line_of[k] = line;
+        col_of[k] = vs - bol + 1;
     }
     svcm_error e;
     svcm_error_clear(&e);
     rc = svcm_segment_policy_check(&p, &e);
     if (rc != SVCM_OK) {
-        size_t at = SVCM_NO_INDEX;
+        /* Blame the value of the key at fault; a default has no line. */
+        size_t at = 0, col = 0;
         for (size_t k = 0; k < NKEYS; k++)
-            if (e.field != NULL && strcmp(e.field, keys[k].name) == 0 && line_of[k] != 0)
+            if (e.field != NULL && strcmp(e.field, keys[k].name) == 0 && line_of[k] != 0) {
                 at = line_of[k];
-        if (at != SVCM_NO_INDEX)
-            return svcm__error(err, rc, at, e.field, "line %zu: %s", at, e.message);
-        return svcm__error(err, rc, at, e.field, "%s", e.message);
+                col = col_of[k];
+            }
+        return svcm__error_at(err, rc, SVCM_NO_INDEX, at, col, e.field, "%s", e.message);
     }
     *out = p;
     return SVCM_OK;

@@ -339,6 +339,8 @@ int svcm_rfm_column_edges(const double *x, size_t n, int bins, double *edges,
 {
     if (edges == NULL || (x == NULL && n > 0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL pointer");
+    if (svcm__allocator_check(alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     if (!bins_ok(bins))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "bins",
                            "bins must be in %d..%d, got %d", SVCM_RFM_MIN_BINS,
@@ -381,6 +383,8 @@ int svcm_rfm_fit(const svcm_customers *c, int bins, svcm_rfm_edges *out,
 {
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "output is NULL");
+    if (svcm__allocator_check(alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     if (!bins_ok(bins))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "bins",
                            "bins must be in %d..%d, got %d", SVCM_RFM_MIN_BINS,

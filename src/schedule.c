@@ -813,6 +813,8 @@ int svcm_schedule_solve(const uint32_t *required, size_t n_periods,
     int rc = check_pointers(required, n_periods, coverage, n_patterns, counts, result, err);
     if (rc == SVCM_OK)
         rc = check_options(&o, err);
+    if (rc == SVCM_OK)
+        rc = svcm__allocator_check(alloc, err);
     if (rc != SVCM_OK)
         return rc;
     search s;

@@ -171,7 +171,8 @@ int svcm_sketch_new(const svcm_sketch_options *opts, const svcm_allocator *alloc
     if (out == NULL || !options_valid(&o))
         return SVCM_EINVAL;
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, NULL) != SVCM_OK)
+        return SVCM_EINVAL;
     svcm_sketch *s = svcm__calloc(&a, 1, sizeof *s);
     if (s == NULL)
         return SVCM_ENOMEM;

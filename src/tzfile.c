@@ -360,7 +360,8 @@ static int zone_alloc(const svcm_allocator *alloc, const char *name, svcm_zone *
                       svcm_error *err)
 {
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     svcm_zone *z = svcm__calloc(&a, 1, sizeof *z);
     if (z == NULL)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
@@ -652,7 +653,8 @@ static int zone_from_file(const char *name, const svcm_allocator *alloc, svcm_zo
     if (dir == NULL || dir[0] == '\0')
         dir = "/usr/share/zoneinfo";
     svcm_allocator a;
-    svcm__allocator_resolve(&a, alloc);
+    if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
     size_t dl = strlen(dir), nl = strlen(name);
     char *path = svcm__alloc(&a, dl + nl + 2);
     if (path == NULL)

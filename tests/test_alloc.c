@@ -12,6 +12,10 @@
  * functions, quantiles or check results, or the output buffers. Every
  * object is then used further and compared with the same object built
  * through libc without failures, and every test ends with no block live. */
+/* mkdtemp, setenv and rmdir (POSIX.1-2008) for the zone file found through
+ * TZDIR; the build is otherwise strict C11. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -985,7 +990,7 @@ static svcm_request request(size_t i)
     svcm_request r = {0};
     r.id = (int64_t)i;
     r.tier = (int)(i % 5);
-    r.impact = (int)(i * 3 % 4);
+    r.impact = 1 + (int)(i * 3 % 4);
     r.severity = 1 + (int)(i * 7 % 4);
     r.value = (double)(i * 13 % 101) / 100.0;
     r.created = (int64_t)(i * 37 % 86400);
@@ -1427,6 +1432,311 @@ static void test_pdca_every_allocating_call_fails_cleanly(void **state)
     assert_int_equal(ct.live, 0);
 }
 
+/* ----------------------------------------------------------------- time */
+
+/* Big-endian 32- and 64-bit fields of a TZif file (RFC 8536 §3). */
+static void be32(blob *b, int64_t v)
+{
+    unsigned char o[4];
+    for (int i = 0; i < 4; i++)
+        o[i] = (unsigned char)((uint64_t)v >> (24 - 8 * i));
+    blob_put(b, o, 4);
+}
+static void be64(blob *b, int64_t v)
+{
+    be32(b, (int64_t)((uint64_t)v >> 32));
+    be32(b, (int64_t)((uint64_t)v & 0xFFFFFFFFu));
+}
+
+#define TZ_N 6
+/* One header and data block: TZ_N CET/CEST transitions (2026..2028, at
+ * 01:00 UTC on the last Sundays of March and October), types CET +1 and
+ * CEST +2 DST, abbreviations "CET\0CEST\0"; 8-byte times when wide. */
+static void tzif_block(blob *b, const int64_t *when, bool wide)
+{
+    blob_put(b, "TZif2", 5);
+    blob_put(b, (const char[15]){0}, 15);
+    const int64_t counts[6] = {0, 0, 0, TZ_N, 2, 9}; /* isut, isstd, leap, time, type, char */
+    for (int i = 0; i < 6; i++)
+        be32(b, counts[i]);
+    for (int i = 0; i < TZ_N; i++)
+        wide ? be64(b, when[i]) : be32(b, when[i]);
+    for (int i = 0; i < TZ_N; i++)
+        blob_put(b, &(unsigned char){(unsigned char)(i % 2 == 0)}, 1);
+    be32(b, 3600);
+    blob_put(b, (const unsigned char[2]){0, 0}, 2);
+    be32(b, 7200);
+    blob_put(b, (const unsigned char[2]){1, 4}, 2);
+    blob_put(b, "CET\0CEST", 9);
+}
+
+/* A TZif version 2 file for Central European Time (v1 and v2 blocks and
+ * the POSIX footer), built here so that the test needs no system files. */
+static blob tzif_cet(void)
+{
+    const int dates[TZ_N][3] = {{2026, 3, 29}, {2026, 10, 25}, {2027, 3, 28},
+                                {2027, 10, 31}, {2028, 3, 26}, {2028, 10, 29}};
+    int64_t when[TZ_N];
+    for (int i = 0; i < TZ_N; i++)
+        when[i] = civil_days(dates[i][0], dates[i][1], dates[i][2]) * 86400 + 3600;
+    blob b = {NULL, 0};
+    tzif_block(&b, when, false);
+    tzif_block(&b, when, true);
+    blob_put(&b, "\nCET-1CEST,M3.5.0,M10.5.0/3\n", 28);
+    return b;
+}
+
+typedef struct tz_ctx {
+    const char *spec;
+    const unsigned char *tzif;
+    size_t len;
+    svcm_zone *out;
+} tz_ctx;
+
+static int tz_new(void *v)
+{
+    tz_ctx *c = v;
+    return svcm_zone_new(c->spec, &A, &c->out, NULL);
+}
+static int tz_load(void *v)
+{
+    tz_ctx *c = v;
+    return svcm_zone_load(c->tzif, c->len, &A, &c->out, NULL);
+}
+static void tz_print_out(void *v, blob *b) { print_ptr(b, ((tz_ctx *)v)->out); }
+
+/* Offsets, DST flags and abbreviations every 6 hours from 2025 to 2031
+ * (the footer rule after 2028) agree with a zone made through libc. */
+static void assert_same_zone(const svcm_zone *got, const svcm_zone *want)
+{
+    assert_string_equal(svcm_zone_name(got), svcm_zone_name(want));
+    int64_t t0 = civil_days(2025, 1, 1) * 86400, t1 = civil_days(2031, 1, 1) * 86400;
+    for (int64_t t = t0; t < t1; t += 6 * 3600) {
+        int32_t og = 0, ow = 0;
+        int dg = 0, dw = 0;
+        assert_int_equal(svcm_zone_offset(got, t, &og, &dg), SVCM_OK);
+        assert_int_equal(svcm_zone_offset(want, t, &ow, &dw), SVCM_OK);
+        assert_int_equal(og, ow);
+        assert_int_equal(dg, dw);
+        assert_string_equal(svcm_zone_abbrev(got, t), svcm_zone_abbrev(want, t));
+    }
+}
+
+static void zone_case(tz_ctx *c, const char *name, int (*op)(void *))
+{
+    tz_ctx ref = *c;
+    assert_int_equal(op == tz_load ? svcm_zone_load(c->tzif, c->len, NULL, &ref.out, NULL)
+                                   : svcm_zone_new(c->spec, NULL, &ref.out, NULL),
+                     SVCM_OK);
+    c->out = SENTINEL;
+    inject(&(probe){name, op, tz_print_out, NULL, c, false});
+    assert_same_zone(c->out, ref.out);
+    svcm_zone_free(c->out);
+    svcm_zone_free(ref.out);
+}
+
+static void test_zone_new_and_load_fail_cleanly(void **state)
+{
+    (void)state;
+    blob tz = tzif_cet();
+    tz_ctx c = {"CET-1CEST,M3.5.0,M10.5.0/3", tz.p, tz.n, NULL};
+    zone_case(&c, "svcm_zone_new (POSIX rule)", tz_new);
+    c.spec = "+05:45";
+    zone_case(&c, "svcm_zone_new (fixed offset)", tz_new);
+    zone_case(&c, "svcm_zone_load", tz_load);
+
+    /* The same bytes as a zone file found through TZDIR. */
+    char dir[] = "/tmp/svcm-alloc-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/Test_CET", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(tz.p, 1, tz.n, f), tz.n);
+    assert_int_equal(fclose(f), 0);
+    const char *old = getenv("TZDIR");
+    char *saved = old ? strdup(old) : NULL;
+    assert_int_equal(setenv("TZDIR", dir, 1), 0);
+    c.spec = "Test_CET";
+    zone_case(&c, "svcm_zone_new (TZif file)", tz_new);
+    assert_int_equal(saved ? setenv("TZDIR", saved, 1) : unsetenv("TZDIR"), 0);
+    free(saved);
+    assert_int_equal(remove(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(tz.p);
+    assert_int_equal(ct.live, 0);
+}
+
+/* ------------------------------------------------------------- schedule */
+
+#define SCH_T 24
+#define SCH_P 12
+
+typedef struct sch_ctx {
+    uint32_t required[SCH_T];
+    uint8_t coverage[SCH_P * SCH_T];
+    double cost[SCH_P];
+    svcm_schedule_options opts;
+    uint32_t counts[SCH_P];
+    svcm_schedule_result res;
+} sch_ctx;
+
+static int sch_solve(void *v)
+{
+    sch_ctx *c = v;
+    return svcm_schedule_solve(c->required, SCH_T, c->coverage, SCH_P, c->cost, &c->opts, &A,
+                               c->counts, &c->res, NULL);
+}
+static void sch_print(void *v, blob *b)
+{
+    sch_ctx *c = v;
+    blob_put(b, c->counts, sizeof c->counts);
+    blob_put(b, &c->res, sizeof c->res);
+}
+
+/* A day of 24 hours, 8-hour shifts starting every 2 hours (wrapping past
+ * midnight) with a one-hour break, uneven costs and a demand curve that
+ * makes the relaxation fractional, so branch and bound allocates and
+ * re-solves nodes. */
+static void sch_fill(sch_ctx *c)
+{
+    static const uint32_t demand[SCH_T] = {2, 1, 1, 1, 1, 2, 4, 7, 9, 11, 12, 12,
+                                           13, 12, 11, 10, 10, 11, 9, 7, 5, 4, 3, 3};
+    memcpy(c->required, demand, sizeof demand);
+    for (size_t p = 0; p < SCH_P; p++) {
+        svcm_schedule_break br = {4, 1};
+        assert_int_equal(svcm_schedule_pattern(SCH_T, 2 * p, 8, &br, 1, 1,
+                                               c->coverage + p * SCH_T, NULL),
+                         SVCM_OK);
+        c->cost[p] = 8.0 + (double)(p % 3) + (p < 3 || p > 9 ? 1.5 : 0.0);
+    }
+    svcm_schedule_options_init(&c->opts);
+    memset(c->counts, 0xA5, sizeof c->counts);
+    memset(&c->res, 0xA5, sizeof c->res);
+}
+
+static void test_schedule_solve_fails_cleanly(void **state)
+{
+    (void)state;
+    for (int objective = 0; objective < 2; objective++) {
+        sch_ctx c, ref;
+        sch_fill(&c);
+        if (objective == 1) {
+            c.opts.objective = SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF;
+            c.opts.max_staff = 20;
+        }
+        ref = c;
+        assert_int_equal(svcm_schedule_solve(ref.required, SCH_T, ref.coverage, SCH_P, ref.cost,
+                                             &ref.opts, NULL, ref.counts, &ref.res, NULL),
+                         SVCM_OK);
+        assert_int_equal(ref.res.status, SVCM_SCHEDULE_STATUS_OPTIMAL);
+        if (objective == 0)
+            assert_true(ref.res.nodes > 1); /* the search branched */
+        inject(&(probe){objective ? "svcm_schedule_solve (min abs diff)" : "svcm_schedule_solve",
+                        sch_solve, sch_print, NULL, &c, false});
+        assert_memory_equal(c.counts, ref.counts, sizeof c.counts);
+        assert_true(c.res.objective == ref.res.objective);
+        assert_true(c.res.nodes == ref.res.nodes && c.res.pivots == ref.res.pivots);
+    }
+    assert_int_equal(ct.live, 0);
+}
+
+/* ------------------------------------------------- lifetime models (0.2) */
+
+#define LT2_N 1000
+
+typedef struct lt2_ctx {
+    size_t n, nd;
+    double x[LT2_N], tx[LT2_N], T[LT2_N];
+    double fx[32], ftx[32], fn[32], fw[32]; /* the donation cohort */
+    svcm_paretonbd_fit_result pn;
+    svcm_mbgnbd_fit_result mb;
+    svcm_bgbb_fit_result bb;
+} lt2_ctx;
+
+static int lt2_pnbd(void *v)
+{
+    lt2_ctx *c = v;
+    return svcm_paretonbd_fit(c->x, c->tx, c->T, NULL, c->n, NULL, &A, &c->pn, NULL);
+}
+static int lt2_mbg(void *v)
+{
+    lt2_ctx *c = v;
+    return svcm_mbgnbd_fit(c->x, c->tx, c->T, NULL, c->n, NULL, &A, &c->mb, NULL);
+}
+static int lt2_bgbb(void *v)
+{
+    lt2_ctx *c = v;
+    return svcm_bgbb_fit(c->fx, c->ftx, c->fn, c->fw, c->nd, NULL, &A, &c->bb, NULL);
+}
+static void lt2_print(void *v, blob *b)
+{
+    lt2_ctx *c = v;
+    blob_put(b, &c->pn, sizeof c->pn);
+    blob_put(b, &c->mb, sizeof c->mb);
+    blob_put(b, &c->bb, sizeof c->bb);
+}
+
+static void lt2_read(lt2_ctx *c)
+{
+    /* The first LT2_N customers of the CDNOW sample (Fader, Hardie & Lee
+     * 2005) and the donation cohort of Fader, Hardie & Shang (2010). */
+    FILE *f = fopen(SVCM_DATA_DIR "/cdnow_summary.csv", "r");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f));
+    int id;
+    double z;
+    for (c->n = 0; c->n < LT2_N && fgets(line, sizeof line, f) != NULL; c->n++)
+        assert_int_equal(sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &c->x[c->n], &c->tx[c->n],
+                                &c->T[c->n], &z),
+                         5);
+    fclose(f);
+    assert_int_equal(c->n, LT2_N);
+    f = fopen(SVCM_DATA_DIR "/donations.csv", "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    for (c->nd = 0; c->nd < 32 && fgets(line, sizeof line, f) != NULL; c->nd++)
+        assert_int_equal(sscanf(line, "%lf,%lf,%lf,%lf", &c->fx[c->nd], &c->ftx[c->nd],
+                                &c->fn[c->nd], &c->fw[c->nd]),
+                         4);
+    fclose(f);
+    assert_true(c->nd > 10);
+}
+
+static void test_lifetime_02_fits_fail_cleanly(void **state)
+{
+    (void)state;
+    lt2_ctx *c = malloc(sizeof *c);
+    assert_non_null(c);
+    memset(c, 0xA5, sizeof *c);
+    lt2_read(c);
+    svcm_paretonbd_fit_result pn;
+    assert_int_equal(svcm_paretonbd_fit(c->x, c->tx, c->T, NULL, c->n, NULL, NULL, &pn, NULL),
+                     SVCM_OK);
+    inject(&(probe){"svcm_paretonbd_fit", lt2_pnbd, lt2_print, NULL, c, false});
+    assert_memory_equal(&c->pn.params, &pn.params, sizeof pn.params);
+    assert_memory_equal(&c->pn.se, &pn.se, sizeof pn.se);
+    assert_true(c->pn.iterations == pn.iterations && c->pn.converged == 1);
+
+    svcm_mbgnbd_fit_result mb;
+    assert_int_equal(svcm_mbgnbd_fit(c->x, c->tx, c->T, NULL, c->n, NULL, NULL, &mb, NULL),
+                     SVCM_OK);
+    inject(&(probe){"svcm_mbgnbd_fit", lt2_mbg, lt2_print, NULL, c, false});
+    assert_memory_equal(&c->mb.params, &mb.params, sizeof mb.params);
+    assert_memory_equal(&c->mb.se, &mb.se, sizeof mb.se);
+    assert_int_equal(c->mb.iterations, mb.iterations);
+
+    svcm_bgbb_fit_result bb;
+    assert_int_equal(
+        svcm_bgbb_fit(c->fx, c->ftx, c->fn, c->fw, c->nd, NULL, NULL, &bb, NULL), SVCM_OK);
+    inject(&(probe){"svcm_bgbb_fit", lt2_bgbb, lt2_print, NULL, c, false});
+    assert_memory_equal(&c->bb.params, &bb.params, sizeof bb.params);
+    assert_memory_equal(&c->bb.se, &bb.se, sizeof bb.se);
+    assert_int_equal(c->bb.groups, bb.groups);
+    free(c);
+    assert_int_equal(ct.live, 0);
+}
+
 /* ----------------------------------------------------------------- main */
 
 /* A failed test leaves blocks behind: each test starts from a fresh count.
@@ -1478,6 +1788,9 @@ int main(void)
         TWICE(test_priority_sort_order_and_wsjf_fail_cleanly),
         TWICE(test_pqueue_new_push_update_fail_cleanly_through_10000_pushes),
         TWICE(test_pdca_every_allocating_call_fails_cleanly),
+        TWICE(test_zone_new_and_load_fail_cleanly),
+        TWICE(test_schedule_solve_fails_cleanly),
+        TWICE(test_lifetime_02_fits_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, report);
 }

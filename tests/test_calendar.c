@@ -814,7 +814,7 @@ static svcm_calendar *parse_ok(const char *text)
     svcm_error_clear(&err);
     int rc = svcm_calendar_parse(text, strlen(text), NULL, &c, &err);
     if (rc != SVCM_OK)
-        fail_msg("parse failed: %s (line %zu)", err.message, err.index);
+        fail_msg("parse failed: %s (line %zu, column %zu)", err.message, err.line, err.column);
     return c;
 }
 
@@ -922,33 +922,45 @@ static void test_to_text_round_trips_seconds_midnight_and_negative_years(void **
     assert_int_equal(svcm_calendar_to_text(NULL, NULL, 0, NULL), SVCM_EINVAL);
 }
 
+/* True when msg contains "line N" with a digit N. */
+static bool names_line(const char *msg)
+{
+    for (const char *w = msg; (w = strstr(w, "line ")) != NULL; w++)
+        if (w[5] >= '0' && w[5] <= '9')
+            return true;
+    return false;
+}
+
+/* Issue 13: the position is in line/column (1-based byte column of the
+ * offending token, counted by hand), never in the message. */
 static void test_parse_errors_give_the_line_and_reason(void **state)
 {
     (void)state;
     static const struct {
         const char *text;
-        size_t line;
+        size_t line, column;
         const char *field;
         const char *reason; /* a substring of the message */
     } bad[] = {
-        {"mon = 09:00-17:00\nfoo = 1\n", 2, "line", "unknown key"},
-        {"mon = 25:00-26:00\n", 1, "mon", "hours"},
-        {"\n\ntue = 09:00 17:00\n", 3, "tue", "'-'"},
-        {"wed = 09:00-17:00\nwed = closed\n", 2, "wed", "twice"},
-        {"utc_offset = +01:00\nutc_offset = +02:00\n", 2, "utc_offset", "twice"},
-        {"utc_offset = +15:00\n", 1, "utc_offset", "14:00"},
-        {"utc_offset = 8\n", 1, "utc_offset", "+HH:MM"},
-        {"thu = 09:00-12:00, 11:00-13:00\n", 1, "thu", "overlaps"},
-        {"mon = 09:00-12:00\n# note\nsun = 20:00-10:00\n", 3, "sun", "overlaps"},
-        {"holiday = 2026-02-30\n", 1, "holiday", "not a valid date"},
-        {"holiday = 2026-1-01\n", 1, "holiday", "YYYY-MM-DD"},
-        {"fri = 24:00-01:00\n", 1, "fri", "24:00"},
-        {"fri = 09:00-09:00\n", 1, "fri", "same time"},
-        {"fri = 09:60-10:00\n", 1, "fri", "00..59"},
-        {"fri = 09:00-10:00;\n", 1, "fri", "','"},
-        {"sat\n", 1, "line", "key = value"},
-        {"sun = 9-10\n", 1, "sun", "':'"},
-        {"mon = 123:00-10:00\n", 1, "mon", "HH:MM"},
+        {"mon = 09:00-17:00\nfoo = 1\n", 2, 1, "line", "unknown key"},
+        {"mon = 25:00-26:00\n", 1, 7, "mon", "hours"},
+        {"\n\ntue = 09:00 17:00\n", 3, 13, "tue", "'-'"},
+        {"wed = 09:00-17:00\nwed = closed\n", 2, 1, "wed", "twice"},
+        {"utc_offset = +01:00\nutc_offset = +02:00\n", 2, 1, "utc_offset", "twice"},
+        {"utc_offset = +15:00\n", 1, 14, "utc_offset", "14:00"},
+        {"utc_offset = 8\n", 1, 14, "utc_offset", "+HH:MM"},
+        {"thu = 09:00-12:00, 11:00-13:00\n", 1, 20, "thu", "overlaps"},
+        {"mon = 09:00-12:00\n# note\nsun = 20:00-10:00\n", 3, 7, "sun", "overlaps"},
+        {"holiday = 2026-02-30\n", 1, 11, "holiday", "not a valid date"},
+        {"holiday = 2026-1-01\n", 1, 11, "holiday", "YYYY-MM-DD"},
+        {"fri = 24:00-01:00\n", 1, 7, "fri", "24:00"},
+        {"fri = 09:00-09:00\n", 1, 7, "fri", "same time"},
+        {"fri = 09:60-10:00\n", 1, 7, "fri", "00..59"},
+        {"fri = 09:00-10:00;\n", 1, 18, "fri", "','"},
+        {"sat\n", 1, 1, "line", "key = value"},
+        {"sun = 9-10\n", 1, 7, "sun", "':'"},
+        {"mon = 123:00-10:00\n", 1, 7, "mon", "HH:MM"},
+        {"fri = 08:00-09:00, 10:00-11:0\n", 1, 26, "fri", "minutes"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         svcm_calendar *c = NULL;
@@ -957,48 +969,51 @@ static void test_parse_errors_give_the_line_and_reason(void **state)
         assert_int_equal(svcm_calendar_parse(bad[i].text, strlen(bad[i].text), NULL, &c, &err),
                          SVCM_EFORMAT);
         assert_null(c);
-        assert_int_equal(err.index, bad[i].line);
-        assert_string_equal(err.field, bad[i].field);
-        if (strstr(err.message, bad[i].reason) == NULL)
-            fail_msg("case %zu: message '%s' lacks '%s'", i, err.message, bad[i].reason);
+        if (err.line != bad[i].line || err.column != bad[i].column ||
+            err.index != SVCM_NO_INDEX || strcmp(err.field, bad[i].field) != 0)
+            fail_msg("case %zu: %zu:%zu index %zu field %s (want %zu:%zu %s)", i, err.line,
+                     err.column, err.index, err.field, bad[i].line, bad[i].column, bad[i].field);
+        if (strstr(err.message, bad[i].reason) == NULL || names_line(err.message))
+            fail_msg("case %zu: message '%s' lacks '%s' or names the line", i, err.message,
+                     bad[i].reason);
     }
     /* An embedded NUL is a format error, not a truncation. */
     svcm_calendar *c = NULL;
     svcm_error err;
     assert_int_equal(svcm_calendar_parse("mon = 09:00-10:00\0x", 19, NULL, &c, &err), SVCM_EFORMAT);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 18);
     assert_int_equal(svcm_calendar_parse("x", 1, NULL, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_calendar_parse(NULL, 3, NULL, &c, &err), SVCM_EINVAL);
 }
 
-/* Invalid UTF-8 anywhere in the text (comments too) is a format error on
- * its line, with the byte offset from the start of the text. */
-static void test_parse_refuses_invalid_utf8_with_line_and_offset(void **state)
+/* Invalid UTF-8 anywhere in the text (comments too) is a format error at
+ * the line and byte column of the first bad byte (counted by hand). */
+static void test_parse_refuses_invalid_utf8_with_line_and_column(void **state)
 {
     (void)state;
     static const struct {
         const char *text;
-        size_t line, offset;
+        size_t line, column;
     } bad[] = {
-        {"mon = 09:00-17:00 # caf\xE9\n", 1, 23},               /* Latin-1 in a comment */
-        {"# office\ntue = 09:00-17:00\ncaf\xE9 = closed\n", 3, 30}, /* Latin-1 in a key */
-        {"# \xC0\xAF\n", 1, 2},                                 /* overlong '/' */
-        {"# \xE0\x80\xAF\n", 1, 2},                             /* overlong, three bytes */
+        {"mon = 09:00-17:00 # caf\xE9\n", 1, 24},               /* Latin-1 in a comment */
+        {"# office\ntue = 09:00-17:00\ncaf\xE9 = closed\n", 3, 4}, /* Latin-1 in a key */
+        {"# \xC0\xAF\n", 1, 3},                                 /* overlong '/' */
+        {"# \xE0\x80\xAF\n", 1, 3},                             /* overlong, three bytes */
         {"\n# \xED\xA0\x80\n", 2, 3},                           /* surrogate U+D800 */
-        {"# \xF4\x90\x80\x80\n", 1, 2},                         /* U+110000 */
-        {"# \x80\n", 1, 2},                                     /* lone continuation */
-        {"sat = closed # \xE2\x82", 1, 15},                     /* truncated at the end */
+        {"# \xF4\x90\x80\x80\n", 1, 3},                         /* U+110000 */
+        {"# \x80\n", 1, 3},                                     /* lone continuation */
+        {"sat = closed # \xE2\x82", 1, 16},                     /* truncated at the end */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         svcm_calendar *c = NULL;
         svcm_error err;
         svcm_error_clear(&err);
-        char want[80];
-        snprintf(want, sizeof want, "line %zu: invalid UTF-8 at byte offset %zu", bad[i].line,
-                 bad[i].offset);
         int rc = svcm_calendar_parse(bad[i].text, strlen(bad[i].text), NULL, &c, &err);
-        if (rc != SVCM_EFORMAT || err.index != bad[i].line || strcmp(err.message, want) != 0)
-            fail_msg("case %zu: rc %d, line %zu, message '%s' (want '%s')", i, rc, err.index,
-                     err.message, want);
+        if (rc != SVCM_EFORMAT || err.line != bad[i].line || err.column != bad[i].column ||
+            err.index != SVCM_NO_INDEX || strcmp(err.message, "invalid UTF-8") != 0)
+            fail_msg("case %zu: rc %d, %zu:%zu, message '%s'", i, rc, err.line, err.column,
+                     err.message);
         assert_string_equal(err.field, "line");
         assert_null(c);
     }
@@ -1030,7 +1045,7 @@ static void test_parse_accepts_utf8_comments_and_quotes_keys_whole(void **state)
     svcm_calendar *c = NULL;
     assert_int_equal(svcm_calendar_parse(text, strlen(text), NULL, &c, &err), SVCM_EFORMAT);
     snprintf(want, sizeof want,
-             "line 1: unknown key '%s' (expected utc_offset, mon..sun or holiday)", x39);
+             "unknown key '%s' (expected utc_offset, mon..sun or holiday)", x39);
     assert_string_equal(err.message, want);
 }
 
@@ -1074,7 +1089,8 @@ static void test_parse_survives_random_text(void **state)
             svcm_calendar_free(c);
         } else {
             assert_null(c);
-            assert_true(err.index >= 1 && err.index <= len + 1);
+            assert_true(err.line >= 1 && err.line <= len + 1);
+            assert_int_equal(err.index, SVCM_NO_INDEX);
         }
     }
     assert_true(ok > 0);
@@ -1175,7 +1191,7 @@ int main(void)
         cmocka_unit_test(test_to_text_round_trips_seconds_midnight_and_negative_years),
         cmocka_unit_test(test_parse_errors_give_the_line_and_reason),
         cmocka_unit_test(test_parse_survives_random_text),
-        cmocka_unit_test(test_parse_refuses_invalid_utf8_with_line_and_offset),
+        cmocka_unit_test(test_parse_refuses_invalid_utf8_with_line_and_column),
         cmocka_unit_test(test_parse_accepts_utf8_comments_and_quotes_keys_whole),
         cmocka_unit_test(test_allocation_failures_leak_nothing),
     };

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,9 +308,17 @@ static void test_utf8_prefix_and_line_of(void **state)
     svcm_error err;
     assert_int_equal(svcm__utf8_text("ok\nstill ok\ncaf\xE9\n", 17, "line", &err), SVCM_EFORMAT);
     assert_int_equal(err.code, SVCM_EFORMAT);
-    assert_int_equal(err.index, 3);
+    /* Byte 15 is the E9 of "caf\xE9": line 3 starts at byte 12. */
+    assert_int_equal(err.index, SVCM_NO_INDEX);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 4);
     assert_string_equal(err.field, "line");
-    assert_string_equal(err.message, "line 3: invalid UTF-8 at byte offset 15");
+    assert_string_equal(err.message, "invalid UTF-8");
+    assert_int_equal(svcm__column_of("a\nb\n\nc", 0), 1);
+    assert_int_equal(svcm__column_of("ab\ncd", 1), 2);
+    assert_int_equal(svcm__column_of("ab\ncd", 2), 3); /* the '\n' itself */
+    assert_int_equal(svcm__column_of("ab\ncd", 4), 2);
+    assert_int_equal(svcm__column_of("a\nb\n\nc", 5), 1);
     assert_int_equal(svcm__utf8_text("caf\xC3\xA9", 5, "line", &err), SVCM_OK);
     assert_int_equal(svcm__utf8_text(NULL, 0, "line", NULL), SVCM_OK);
 }
@@ -321,6 +330,12 @@ static void test_version_macros_match_runtime(void **state)
     assert_int_equal(svcm_version_number(), SVCM_VERSION_HEX);
     assert_int_equal(SVCM_VERSION_HEX, (SVCM_VERSION_MAJOR << 16) | (SVCM_VERSION_MINOR << 8) |
                                            SVCM_VERSION_PATCH);
+    /* The string spells the three numbers (meson.build, pyproject.toml and
+     * the rockspec carry the same; the Python and Lua tests compare). */
+    char spelled[32];
+    snprintf(spelled, sizeof spelled, "%d.%d.%d", SVCM_VERSION_MAJOR, SVCM_VERSION_MINOR,
+             SVCM_VERSION_PATCH);
+    assert_string_equal(SVCM_VERSION_STRING, spelled);
 }
 
 /* An allocator that counts and can be told to fail. */
@@ -358,7 +373,8 @@ static void test_allocator_is_used_and_grow_keeps_data_on_failure(void **state)
     (void)state;
     counting c = {0, 0, -1};
     svcm_allocator a = {c_alloc, c_realloc, c_free, &c}, resolved;
-    svcm__allocator_resolve(&resolved, &a);
+    assert_int_equal(svcm__allocator_resolve(&resolved, &a, NULL), SVCM_OK);
+    assert_ptr_equal(resolved.ctx, &c);
     int *v = NULL;
     size_t cap = 0;
     assert_int_equal(svcm__grow(&resolved, (void **)&v, &cap, 3, sizeof *v), SVCM_OK);
@@ -388,10 +404,475 @@ static void test_allocator_is_used_and_grow_keeps_data_on_failure(void **state)
     assert_int_equal(svcm__strdup(&resolved, NULL, &s), SVCM_OK);
     assert_null(s);
     assert_int_equal(c.allocs, c.frees);
-    /* An incomplete allocator falls back to libc. */
-    svcm_allocator partial = {c_alloc, NULL, c_free, &c};
-    svcm__allocator_resolve(&resolved, &partial);
-    assert_true(resolved.ctx == NULL);
+    /* NULL means libc: the copy works and carries no context. */
+    assert_int_equal(svcm__allocator_resolve(&resolved, NULL, NULL), SVCM_OK);
+    assert_null(resolved.ctx);
+    void *p = svcm__alloc(&resolved, 8);
+    assert_non_null(p);
+    svcm__free(&resolved, p);
+    /* An incomplete allocator is refused (0.1 fell back to libc) and the
+     * destination is left alone. */
+    svcm_allocator partial = {c_alloc, NULL, c_free, &c}, before = resolved;
+    svcm_error e;
+    assert_int_equal(svcm__allocator_resolve(&resolved, &partial, &e), SVCM_EINVAL);
+    assert_string_equal(e.field, "alloc");
+    assert_string_equal(e.message, "allocator is missing its realloc function");
+    assert_memory_equal(&resolved, &before, sizeof before);
+    assert_int_equal(svcm__allocator_check(&a, NULL), SVCM_OK);
+    assert_int_equal(svcm__allocator_check(NULL, NULL), SVCM_OK);
+}
+
+/* ---- Incomplete allocators: every public function that takes one. ---- */
+
+/* One call of a public function with valid input; frees what it made.
+ * has_err: the function takes an svcm_error. */
+typedef struct {
+    const char *name;
+    int (*call)(const svcm_allocator *a, svcm_error *e);
+    bool has_err;
+} alloc_case;
+
+static int ac_calendar_new(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_calendar_options o;
+    svcm_calendar_options_init(&o);
+    svcm_calendar *c = NULL;
+    int rc = svcm_calendar_new(&o, a, &c, e);
+    svcm_calendar_free(c);
+    return rc;
+}
+
+static int ac_calendar_parse(const svcm_allocator *a, svcm_error *e)
+{
+    const char text[] = "mon = 09:00-17:00\n";
+    svcm_calendar *c = NULL;
+    int rc = svcm_calendar_parse(text, sizeof text - 1, a, &c, e);
+    svcm_calendar_free(c);
+    return rc;
+}
+
+static int ac_feedback_new(const svcm_allocator *a, svcm_error *e)
+{
+    (void)e;
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = NULL;
+    int rc = svcm_feedback_new(&o, a, &f);
+    svcm_feedback_free(f);
+    return rc;
+}
+
+static int ac_feedback_load(const svcm_allocator *a, svcm_error *e)
+{
+    (void)e;
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = NULL;
+    unsigned char buf[512];
+    size_t len = 0;
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_save(f, buf, sizeof buf, &len), SVCM_OK);
+    svcm_feedback_free(f);
+    f = NULL;
+    int rc = svcm_feedback_load(buf, len, a, &f);
+    svcm_feedback_free(f);
+    return rc;
+}
+
+static int ac_sketch_new(const svcm_allocator *a, svcm_error *e)
+{
+    (void)e;
+    svcm_sketch *s = NULL;
+    int rc = svcm_sketch_new(NULL, a, &s);
+    svcm_sketch_free(s);
+    return rc;
+}
+
+static int ac_sketch_load(const svcm_allocator *a, svcm_error *e)
+{
+    (void)e;
+    svcm_sketch *s = NULL;
+    unsigned char buf[512];
+    size_t len = 0;
+    assert_int_equal(svcm_sketch_new(NULL, NULL, &s), SVCM_OK);
+    assert_int_equal(svcm_sketch_save(s, buf, sizeof buf, &len), SVCM_OK);
+    svcm_sketch_free(s);
+    s = NULL;
+    int rc = svcm_sketch_load(buf, len, a, &s);
+    svcm_sketch_free(s);
+    return rc;
+}
+
+static int ac_durations_new(const svcm_allocator *a, svcm_error *e)
+{
+    (void)e;
+    svcm_durations *d = NULL;
+    int rc = svcm_durations_new(NULL, a, &d);
+    svcm_durations_free(d);
+    return rc;
+}
+
+static int ac_durations_load(const svcm_allocator *a, svcm_error *e)
+{
+    (void)e;
+    svcm_durations *d = NULL;
+    unsigned char buf[1024];
+    size_t len = 0;
+    assert_int_equal(svcm_durations_new(NULL, NULL, &d), SVCM_OK);
+    assert_int_equal(svcm_durations_save(d, buf, sizeof buf, &len), SVCM_OK);
+    svcm_durations_free(d);
+    d = NULL;
+    int rc = svcm_durations_load(buf, len, a, &d);
+    svcm_durations_free(d);
+    return rc;
+}
+
+/* Three customers, two with repeat purchases: valid for every fit. */
+static const double ac_x[] = {1, 0, 2}, ac_tx[] = {2, 0, 3}, ac_T[] = {5, 4, 6};
+
+static int ac_bgnbd_fit(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_bgnbd_fit_result r;
+    return svcm_bgnbd_fit(ac_x, ac_tx, ac_T, 3, NULL, a, &r, e);
+}
+
+static int ac_gammagamma_fit(const svcm_allocator *a, svcm_error *e)
+{
+    const double spend[] = {10, 0, 20};
+    svcm_gammagamma_fit_result r;
+    return svcm_gammagamma_fit(ac_x, spend, 3, NULL, a, &r, e);
+}
+
+static int ac_lifetime_summarize(const svcm_allocator *a, svcm_error *e)
+{
+    const int64_t ids[] = {1, 1}, times[] = {0, 86400};
+    const double values[] = {10, 20};
+    svcm_customer_summary out[2];
+    size_t count = 0;
+    return svcm_lifetime_summarize(ids, times, values, 2, 10 * 86400, NULL, a, out, 2, &count,
+                                   e);
+}
+
+static int ac_mbgnbd_fit(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_mbgnbd_fit_result r;
+    return svcm_mbgnbd_fit(ac_x, ac_tx, ac_T, NULL, 3, NULL, a, &r, e);
+}
+
+static int ac_bgbb_fit(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_bgbb_fit_result r;
+    return svcm_bgbb_fit(ac_x, ac_tx, ac_T, NULL, 3, NULL, a, &r, e);
+}
+
+static int ac_paretonbd_fit(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_paretonbd_fit_result r;
+    return svcm_paretonbd_fit(ac_x, ac_tx, ac_T, NULL, 3, NULL, a, &r, e);
+}
+
+static int ac_cycle_new(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "faster replies";
+    o.metric = "first response time";
+    svcm_cycle *c = NULL;
+    int rc = svcm_cycle_new(&o, a, &c, e);
+    svcm_cycle_free(c);
+    return rc;
+}
+
+static int ac_cycle_load(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = "faster replies";
+    o.metric = "first response time";
+    svcm_cycle *c = NULL;
+    char buf[2048];
+    size_t len = 0;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_save(c, buf, sizeof buf, &len), SVCM_OK);
+    svcm_cycle_free(c);
+    c = NULL;
+    int rc = svcm_cycle_load(buf, len, a, &c, e);
+    svcm_cycle_free(c);
+    return rc;
+}
+
+static int ac_priority_sort(const svcm_allocator *a, svcm_error *e)
+{
+    (void)e;
+    svcm_priority_result r[2];
+    memset(r, 0, sizeof r);
+    r[0].score = 1.0;
+    r[1].score = 2.0;
+    return svcm_priority_sort(r, 2, a);
+}
+
+static int ac_priority_order(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_request q;
+    memset(&q, 0, sizeof q);
+    q.impact = 2; /* valid on both the 0.1 (0..3) and 0.2 (1..4) scales */
+    q.severity = 2;
+    q.value = 0.5;
+    q.due = SVCM_NO_DUE;
+    svcm_priority_result r;
+    return svcm_priority_order(NULL, &q, 1, 0, a, &r, e);
+}
+
+static int ac_wsjf_order(const svcm_allocator *a, svcm_error *e)
+{
+    const svcm_wsjf_item it = {1, 3.0, 2.0, 1.0, 2.0};
+    size_t order;
+    return svcm_wsjf_order(&it, 1, a, &order, NULL, e);
+}
+
+static int ac_pqueue_new(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_pqueue *q = NULL;
+    int rc = svcm_pqueue_new(NULL, a, &q, e);
+    svcm_pqueue_free(q);
+    return rc;
+}
+
+static int ac_schedule_solve(const svcm_allocator *a, svcm_error *e)
+{
+    const uint32_t required[] = {1, 2};
+    const uint8_t coverage[] = {1, 1};
+    uint32_t counts[1];
+    svcm_schedule_result r;
+    return svcm_schedule_solve(required, 2, coverage, 1, NULL, NULL, a, counts, &r, e);
+}
+
+static int ac_rfm_column_edges(const svcm_allocator *a, svcm_error *e)
+{
+    const double x[] = {5, 1, 4, 2, 3};
+    double edges[SVCM_RFM_MIN_BINS - 1];
+    return svcm_rfm_column_edges(x, 5, SVCM_RFM_MIN_BINS, edges, a, e);
+}
+
+static int ac_rfm_fit(const svcm_allocator *a, svcm_error *e)
+{
+    const double rec[] = {3, 30, 300}, freq[] = {9, 3, 1}, mon[] = {900, 90, 9};
+    svcm_customers c;
+    memset(&c, 0, sizeof c);
+    c.n = 3;
+    c.recency = rec;
+    c.frequency = freq;
+    c.monetary = mon;
+    svcm_rfm_edges out;
+    return svcm_rfm_fit(&c, SVCM_RFM_MIN_BINS, &out, a, e);
+}
+
+static int ac_segment_migration(const svcm_allocator *a, svcm_error *e)
+{
+    const int64_t ids[] = {7, 8};
+    const uint8_t old_t[] = {0, 1}, new_t[] = {1, 1};
+    svcm_migration m;
+    return svcm_segment_migration(ids, old_t, 2, ids, new_t, 2, &m, a, e);
+}
+
+static int ac_zone_new(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_zone *z = NULL;
+    int rc = svcm_zone_new("UTC", a, &z, e);
+    svcm_zone_free(z);
+    return rc;
+}
+
+static int ac_zone_load(const svcm_allocator *a, svcm_error *e)
+{
+    /* Smallest TZif (RFC 8536 section 3): version 1 header, counts
+     * isut 0, isstd 0, leap 0, time 0, type 1, char 4; one ttinfo
+     * (utoff 0, isdst 0, desigidx 0) and "UTC\0". */
+    unsigned char tz[44 + 6 + 4];
+    memset(tz, 0, sizeof tz);
+    memcpy(tz, "TZif", 4);
+    tz[20 + 4 * 4 + 3] = 1; /* typecnt */
+    tz[20 + 5 * 4 + 3] = 4; /* charcnt */
+    memcpy(tz + 44 + 6, "UTC", 4);
+    svcm_zone *z = NULL;
+    int rc = svcm_zone_load(tz, sizeof tz, a, &z, e);
+    svcm_zone_free(z);
+    return rc;
+}
+
+static int ac_kpi_groups_new(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_kpi_slot slot;
+    svcm_kpi_slot_init(&slot, SVCM_KPI_SLOT_KIND_FEEDBACK);
+    svcm_feedback_options_init(&slot.feedback, SVCM_FEEDBACK_NPS);
+    svcm_kpi_groups_options o;
+    svcm_kpi_groups_options_init(&o);
+    o.slots = &slot;
+    o.n_slots = 1;
+    svcm_kpi_groups *g = NULL;
+    int rc = svcm_kpi_groups_new(&o, a, &g, e);
+    svcm_kpi_groups_free(g);
+    return rc;
+}
+
+static int ac_kpi_groups_load(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_kpi_slot slot;
+    svcm_kpi_slot_init(&slot, SVCM_KPI_SLOT_KIND_RATE);
+    svcm_kpi_groups_options o;
+    svcm_kpi_groups_options_init(&o);
+    o.slots = &slot;
+    o.n_slots = 1;
+    svcm_kpi_groups *g = NULL;
+    unsigned char buf[1024];
+    size_t len = 0;
+    assert_int_equal(svcm_kpi_groups_new(&o, NULL, &g, NULL), SVCM_OK);
+    assert_int_equal(svcm_kpi_groups_save(g, buf, sizeof buf, &len), SVCM_OK);
+    svcm_kpi_groups_free(g);
+    g = NULL;
+    int rc = svcm_kpi_groups_load(buf, len, a, &g, e);
+    svcm_kpi_groups_free(g);
+    return rc;
+}
+
+static int ac_customers_new(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_customers_options o;
+    svcm_customers_options_init(&o);
+    o.n = 2;
+    svcm_customers *c = NULL;
+    int rc = svcm_customers_new(&o, a, &c, e);
+    svcm_customers_free(c);
+    return rc;
+}
+
+static int ac_customers_summarize(const svcm_allocator *a, svcm_error *e)
+{
+    const int64_t ids[] = {1, 1, 2}, times[] = {0, 86400, 3 * 86400};
+    const double values[] = {10, 20, 5};
+    svcm_customers *c = NULL;
+    int rc = svcm_customers_summarize(ids, times, values, 3, 10 * 86400, NULL, a, &c, e);
+    svcm_customers_free(c);
+    return rc;
+}
+
+static int ac_customers_segment(const svcm_allocator *a, svcm_error *e)
+{
+    const double rec[] = {3, 30, 300}, freq[] = {9, 3, 1}, mon[] = {900, 90, 9};
+    svcm_customers c;
+    memset(&c, 0, sizeof c);
+    c.n = 3;
+    c.recency = rec;
+    c.frequency = freq;
+    c.monetary = mon;
+    svcm_segment_policy p;
+    svcm_segment_policy_init(&p);
+    uint8_t tiers[3];
+    return svcm_customers_segment(&c, &p, NULL, a, tiers, NULL, NULL, e);
+}
+
+static int ac_lifetime_table_fit(const svcm_allocator *a, svcm_error *e)
+{
+    svcm_customers c;
+    memset(&c, 0, sizeof c);
+    c.n = 3;
+    c.x = ac_x;
+    c.t_x = ac_tx;
+    c.T = ac_T;
+    double p_alive[3];
+    return svcm_lifetime_table_fit(&c, NULL, a, NULL, p_alive, NULL, NULL, e);
+}
+
+/* Every public function with a `const svcm_allocator *` parameter (grep
+ * the public headers). */
+static const alloc_case alloc_cases[] = {
+    {"svcm_calendar_new", ac_calendar_new, true},
+    {"svcm_calendar_parse", ac_calendar_parse, true},
+    {"svcm_feedback_new", ac_feedback_new, false},
+    {"svcm_feedback_load", ac_feedback_load, false},
+    {"svcm_sketch_new", ac_sketch_new, false},
+    {"svcm_sketch_load", ac_sketch_load, false},
+    {"svcm_durations_new", ac_durations_new, false},
+    {"svcm_durations_load", ac_durations_load, false},
+    {"svcm_bgnbd_fit", ac_bgnbd_fit, true},
+    {"svcm_gammagamma_fit", ac_gammagamma_fit, true},
+    {"svcm_lifetime_summarize", ac_lifetime_summarize, true},
+    {"svcm_mbgnbd_fit", ac_mbgnbd_fit, true},
+    {"svcm_bgbb_fit", ac_bgbb_fit, true},
+    {"svcm_paretonbd_fit", ac_paretonbd_fit, true},
+    {"svcm_cycle_new", ac_cycle_new, true},
+    {"svcm_cycle_load", ac_cycle_load, true},
+    {"svcm_priority_sort", ac_priority_sort, false},
+    {"svcm_priority_order", ac_priority_order, true},
+    {"svcm_wsjf_order", ac_wsjf_order, true},
+    {"svcm_pqueue_new", ac_pqueue_new, true},
+    {"svcm_schedule_solve", ac_schedule_solve, true},
+    {"svcm_rfm_column_edges", ac_rfm_column_edges, true},
+    {"svcm_rfm_fit", ac_rfm_fit, true},
+    {"svcm_segment_migration", ac_segment_migration, true},
+    {"svcm_zone_new", ac_zone_new, true},
+    {"svcm_zone_load", ac_zone_load, true},
+    {"svcm_kpi_groups_new", ac_kpi_groups_new, true},
+    {"svcm_kpi_groups_load", ac_kpi_groups_load, true},
+    {"svcm_customers_new", ac_customers_new, true},
+    {"svcm_customers_summarize", ac_customers_summarize, true},
+    {"svcm_customers_segment", ac_customers_segment, true},
+    {"svcm_lifetime_table_fit", ac_lifetime_table_fit, true},
+};
+
+/* The case's input is valid: libc and a complete allocator give the same
+ * code, not SVCM_EINVAL (the tiny fits may stop with SVCM_ENOCONV), and
+ * everything allocated is freed. */
+static void check_complete_allocators(const alloc_case *k)
+{
+    counting c = {0, 0, -1};
+    const svcm_allocator full = {c_alloc, c_realloc, c_free, &c};
+    int libc_rc = k->call(NULL, NULL);
+    if (libc_rc == SVCM_EINVAL)
+        fail_msg("%s refuses the test's input with libc", k->name);
+    int rc = k->call(&full, NULL);
+    if (rc != libc_rc)
+        fail_msg("%s: %s with libc, %s with a complete allocator", k->name,
+                 svcm_status_name(libc_rc), svcm_status_name(rc));
+    if (c.allocs != c.frees)
+        fail_msg("%s: %d allocations, %d frees", k->name, c.allocs, c.frees);
+}
+
+static void test_every_allocating_function_refuses_an_incomplete_allocator(void **state)
+{
+    (void)state;
+    static const char *const names[3] = {"alloc", "realloc", "free"};
+    char want[64];
+    for (size_t i = 0; i < sizeof alloc_cases / sizeof alloc_cases[0]; i++) {
+        const alloc_case *k = &alloc_cases[i];
+        check_complete_allocators(k);
+        for (int m = 0; m < 3; m++) {
+            counting c = {0, 0, -1};
+            svcm_allocator part = {c_alloc, c_realloc, c_free, &c};
+            if (m == 0)
+                part.alloc = NULL;
+            else if (m == 1)
+                part.realloc = NULL;
+            else
+                part.free = NULL;
+            svcm_error e;
+            svcm_error_clear(&e);
+            int rc = k->call(&part, &e);
+            if (rc != SVCM_EINVAL)
+                fail_msg("%s without %s: %s", k->name, names[m], svcm_status_name(rc));
+            /* Refused before anything was allocated. */
+            if (c.allocs != 0)
+                fail_msg("%s without %s allocated %d blocks", k->name, names[m], c.allocs);
+            if (!k->has_err)
+                continue;
+            snprintf(want, sizeof want, "allocator is missing its %s function", names[m]);
+            assert_int_equal(e.code, SVCM_EINVAL);
+            assert_non_null(e.field);
+            assert_string_equal(e.field, "alloc");
+            assert_string_equal(e.message, want);
+            assert_true(e.index == SVCM_NO_INDEX);
+        }
+    }
 }
 
 static void test_bytes_round_trip_and_bounds(void **state)
@@ -484,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_utf8_prefix_and_line_of),
         cmocka_unit_test(test_version_macros_match_runtime),
         cmocka_unit_test(test_allocator_is_used_and_grow_keeps_data_on_failure),
+        cmocka_unit_test(test_every_allocating_function_refuses_an_incomplete_allocator),
         cmocka_unit_test(test_bytes_round_trip_and_bounds),
         cmocka_unit_test(test_tier_names_and_parse),
     };

@@ -520,7 +520,7 @@ static void test_bad_input_is_einval_naming_the_field(void **state)
     svcm_erlang_a_options_init(NULL); /* no-op */
 }
 
-/* A chain that would need more than 2^27 queue states (10^9 handle times
+/* A chain that would need more than 2^24 queue states (10^9 handle times
  * of patience, far fewer agents than the load) is refused, not run. */
 static void test_too_many_queue_states_is_erange_on_patience(void **state)
 {

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -240,6 +241,18 @@ static size_t line_of(const char *s, const char *needle)
     return line;
 }
 
+/* True when msg names a position ("line 3", "column 7"): issue 13 keeps
+ * positions in svcm_error::line/column only. */
+static bool names_position(const char *msg)
+{
+    for (const char *w = msg; (w = strpbrk(w, "lc")) != NULL; w++) {
+        size_t n = strncmp(w, "line ", 5) == 0 ? 5 : strncmp(w, "column ", 7) == 0 ? 7 : 0;
+        if (n > 0 && w[n] >= '0' && w[n] <= '9')
+            return true;
+    }
+    return false;
+}
+
 /* Load text with from -> to and expect EFORMAT at the line where the
  * replacement starts, with a message containing why. */
 static void expect_bad(const char *text, const char *from, const char *to, const char *why)
@@ -250,9 +263,10 @@ static void expect_bad(const char *text, const char *from, const char *to, const
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_cycle_load(bad, strlen(bad), NULL, &c, &err);
-    if (rc != SVCM_EFORMAT || err.index != want_line || strstr(err.message, why) == NULL)
+    if (rc != SVCM_EFORMAT || err.line != want_line || err.index != SVCM_NO_INDEX ||
+        strstr(err.message, why) == NULL || names_position(err.message))
         fail_msg("replacing '%s' by '%s': rc %d, line %zu (want %zu), message '%s' (want '%s')",
-                 from, to, rc, err.index, want_line, err.message, why);
+                 from, to, rc, err.line, want_line, err.message, why);
     assert_int_equal(err.code, SVCM_EFORMAT);
     assert_ptr_equal(c, (svcm_cycle *)&want_line);
     free(bad);
@@ -347,7 +361,8 @@ static void test_malformed_input_names_line_and_reason(void **state)
     svcm_cycle *d = NULL;
     svcm_error err;
     assert_int_equal(svcm_cycle_load(after, strlen(after), NULL, &d, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, line_of(text, "end\n") + 1);
+    assert_int_equal(err.line, line_of(text, "end\n") + 1);
+    assert_int_equal(err.column, 1);
     assert_non_null(strstr(err.message, "after \"end\""));
     free(after);
     free(text);
@@ -388,7 +403,8 @@ static void test_phase_past_do_needs_two_samples_of_each_kind(void **state)
         svcm_error err;
         assert_int_equal(svcm_cycle_load(bad, strlen(bad), NULL, &d, &err), SVCM_EFORMAT);
         assert_null(d);
-        assert_int_equal(err.index, line_of(bad, "phase check"));
+        assert_int_equal(err.line, line_of(bad, "phase check"));
+        assert_int_equal(err.column, 0); /* a whole record */
         assert_non_null(strstr(err.message, "at least 2 baseline and 2 after"));
         free(bad);
     }
@@ -430,7 +446,7 @@ static void test_chain_ids_must_step_by_one_so_links_cannot_loop(void **state)
     svcm_cycle_free(cy);
     svcm_cycle_free(cx);
     assert_int_equal(rx, SVCM_EFORMAT);
-    assert_int_equal(err.index, line_of(x, "prev 42"));
+    assert_int_equal(err.line, line_of(x, "prev 42"));
     assert_string_equal(err.field, "prev");
     expect_bad(text, "next 42 ", "next 43 ", "id + 1");
     /* An API chain still loads and links. */
@@ -521,7 +537,8 @@ static void test_truncated_text_is_format_error_at_every_length(void **state)
         if (rc != SVCM_EFORMAT)
             fail_msg("length %zu of %zu: rc %d", k, len, rc);
         assert_null(d);
-        assert_true(err.index >= 1);
+        assert_true(err.line >= 1);
+        assert_int_equal(err.index, SVCM_NO_INDEX);
     }
     /* "end" without its final newline is complete. */
     svcm_cycle *d = NULL;
@@ -560,6 +577,41 @@ static void test_corrupted_bytes_never_crash(void **state)
     svcm_cycle_free(c);
 }
 
+/* Issue 13: a bad token is located by line and 1-based byte column, and
+ * the message does not repeat the position. */
+static void test_errors_point_at_the_token_column(void **state)
+{
+    (void)state;
+    svcm_cycle *c, *n;
+    build(&c, &n);
+    char *text = save(c, NULL);
+    static const struct {
+        const char *from, *to, *token;
+    } cases[] = {
+        {"action 1000 open", "action 1000 pending", "pending"},  /* unknown name */
+        {"goal ", "goal x ", "x "},                              /* bad number */
+        {"end\n", "end extra\n", " extra"},                     /* trailing text */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *bad = replace(text, cases[i].from, cases[i].to);
+        const char *at = strstr(bad, cases[i].to), *tok = strstr(at, cases[i].token);
+        const char *bol = at;
+        while (bol > bad && bol[-1] != '\n')
+            bol--;
+        svcm_cycle *d = NULL;
+        svcm_error err;
+        assert_int_equal(svcm_cycle_load(bad, strlen(bad), NULL, &d, &err), SVCM_EFORMAT);
+        if (err.line != line_of(bad, cases[i].to) || err.column != (size_t)(tok - bol) + 1 ||
+            names_position(err.message))
+            fail_msg("case %zu: %zu:%zu '%s' (want column %zu)", i, err.line, err.column,
+                     err.message, (size_t)(tok - bol) + 1);
+        free(bad);
+    }
+    free(text);
+    svcm_cycle_free(n);
+    svcm_cycle_free(c);
+}
+
 static void test_load_rejects_null_and_empty(void **state)
 {
     (void)state;
@@ -568,10 +620,11 @@ static void test_load_rejects_null_and_empty(void **state)
     assert_int_equal(svcm_cycle_load(NULL, 0, NULL, &d, &err), SVCM_EINVAL);
     assert_int_equal(svcm_cycle_load("x", 1, NULL, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_cycle_load("", 0, NULL, &d, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 1);
+    assert_int_equal(err.line, 1);
     const char nul[] = "svcm-pdca 1\nid 1\0\n";
     assert_int_equal(svcm_cycle_load(nul, sizeof nul - 1, NULL, &d, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 2);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 5); /* the NUL after "id 1" */
     assert_null(d);
 }
 
@@ -596,26 +649,28 @@ static char *utf8_sample_text(void)
 
 /* Load text with from -> to (to holds invalid UTF-8 starting at byte
  * bad_in_to, 0-based within to) and expect EFORMAT on the line of from
- * with the byte offset of that byte in the new text. */
+ * at the byte column of that byte. */
 static void expect_bad_utf8(const char *text, const char *from, const char *to, size_t bad_in_to)
 {
     char *bad = replace(text, from, to);
     size_t want_line = line_of(text, from);
-    size_t want_offset = (size_t)(strstr(text, from) - text) + bad_in_to;
-    char want[64];
-    snprintf(want, sizeof want, "invalid UTF-8 at byte offset %zu", want_offset);
+    const char *at = strstr(text, from), *bol = at;
+    while (bol > text && bol[-1] != '\n')
+        bol--;
+    size_t want_column = (size_t)(at - bol) + bad_in_to + 1;
     svcm_cycle *c = (svcm_cycle *)&want_line; /* must stay untouched */
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_cycle_load(bad, strlen(bad), NULL, &c, &err);
-    if (rc != SVCM_EFORMAT || err.index != want_line || strcmp(err.message, want) != 0)
-        fail_msg("replacing '%s': rc %d, line %zu (want %zu), message '%s' (want '%s')", from, rc,
-                 err.index, want_line, err.message, want);
+    if (rc != SVCM_EFORMAT || err.line != want_line || err.column != want_column ||
+        strcmp(err.message, "invalid UTF-8") != 0)
+        fail_msg("replacing '%s': rc %d, %zu:%zu (want %zu:%zu), message '%s'", from, rc,
+                 err.line, err.column, want_line, want_column, err.message);
     assert_ptr_equal(c, (svcm_cycle *)&want_line);
     free(bad);
 }
 
-static void test_load_refuses_invalid_utf8_with_line_and_byte_offset(void **state)
+static void test_load_refuses_invalid_utf8_with_line_and_column(void **state)
 {
     (void)state;
     char *text = utf8_sample_text();
@@ -647,15 +702,16 @@ static void test_load_refuses_invalid_utf8_with_line_and_byte_offset(void **stat
     svcm_cycle *d = NULL;
     svcm_error err;
     assert_int_equal(svcm_cycle_load(cut, strlen(cut), NULL, &d, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, line_of(text, "end\n") + 1);
-    assert_non_null(strstr(err.message, "invalid UTF-8"));
+    assert_int_equal(err.line, line_of(text, "end\n") + 1);
+    assert_int_equal(err.column, 1);
+    assert_string_equal(err.message, "invalid UTF-8");
     assert_null(d);
     free(cut);
     free(text);
 }
 
 /* The writer escapes only ASCII controls, but the reader decodes \xHH of any
- * byte: the decoded text must be UTF-8 too, and the offset names the escape
+ * byte: the decoded text must be UTF-8 too, and the column names the escape
  * (or byte) that starts the bad sequence. */
 static void test_load_refuses_x_escapes_that_spell_invalid_utf8(void **state)
 {
@@ -843,9 +899,10 @@ int main(void)
         cmocka_unit_test(test_truncated_text_is_format_error_at_every_length),
         cmocka_unit_test(test_corrupted_bytes_never_crash),
         cmocka_unit_test(test_load_rejects_null_and_empty),
+        cmocka_unit_test(test_errors_point_at_the_token_column),
         cmocka_unit_test(test_hex_floats_are_accepted),
         cmocka_unit_test(test_load_allocation_failures_are_enomem_without_leaks),
-        cmocka_unit_test(test_load_refuses_invalid_utf8_with_line_and_byte_offset),
+        cmocka_unit_test(test_load_refuses_invalid_utf8_with_line_and_column),
         cmocka_unit_test(test_load_refuses_x_escapes_that_spell_invalid_utf8),
         cmocka_unit_test(test_multibyte_utf8_round_trips_through_save_and_load),
     };

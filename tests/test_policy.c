@@ -128,9 +128,12 @@ static void test_unknown_key_is_a_format_error_on_its_line(void **state)
     svcm_segment_policy before = p;
     svcm_error err;
     assert_int_equal(parse("# ok\nchurn_days = 100\nchurn_dayz = 3\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 3);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 1);
+    assert_int_equal(err.index, SVCM_NO_INDEX);
     assert_string_equal(err.field, "key");
-    assert_non_null(strstr(err.message, "churn_dayz"));
+    /* Issue 13: the position is in line/column only, not in the message. */
+    assert_string_equal(err.message, "unknown key 'churn_dayz'");
     assert_memory_equal(&p, &before, sizeof p); /* nothing written */
 }
 
@@ -140,14 +143,19 @@ static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
     svcm_segment_policy p;
     svcm_error err;
     assert_int_equal(parse("\n\nchurn_days = soon\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 3);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 14); /* the value */
     assert_string_equal(err.field, "churn_days");
+    assert_string_equal(err.message, "'churn_days' = 'soon' is not a number");
     /* A line without '=' names the line (found by the policy fuzzer). */
-    assert_int_equal(parse("bins = 5\nx\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 2);
+    assert_int_equal(parse("bins = 5\n  x\n", &p, &err), SVCM_EFORMAT);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 3);
     assert_string_equal(err.field, "line");
+    assert_string_equal(err.message, "expected 'key = value'");
     assert_int_equal(parse("bins = 5.5\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 1);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 8);
     assert_string_equal(err.field, "bins");
     assert_int_equal(parse("churn_days = 12 days\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(parse("churn_days =\n", &p, &err), SVCM_EFORMAT);
@@ -155,20 +163,22 @@ static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
     /* A decimal beyond the double range is not +inf (strtod's HUGE_VAL was
      * taken silently, turning the VIP value rule off); inf still is. */
     assert_int_equal(parse("\nvip_min_monetary = 1e999\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 2);
+    assert_int_equal(err.line, 2);
     assert_string_equal(err.field, "vip_min_monetary");
     assert_int_equal(parse("churn_days = -1e999\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(parse("vip_min_monetary = Infinity\n", &p, &err), SVCM_OK);
     assert_true(isinf(p.vip_min_monetary));
     assert_int_equal(parse("churn_days = nan\n", &p, &err), SVCM_EINVAL);
     assert_int_equal(parse("bins 5\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 1);
+    assert_int_equal(err.line, 1);
     /* An embedded NUL does not cut the value short. */
     assert_int_equal(svcm_segment_policy_parse("bins = 5\0x\n", 10, &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 1);
+    assert_int_equal(err.line, 1);
     assert_int_equal(parse("bins = 4\nbins = 5\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(err.index, 2);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 1);
     assert_string_equal(err.field, "bins");
+    assert_string_equal(err.message, "'bins' is given twice");
 }
 
 static void test_out_of_range_values_are_invalid_with_their_line(void **state)
@@ -177,20 +187,26 @@ static void test_out_of_range_values_are_invalid_with_their_line(void **state)
     svcm_segment_policy p;
     svcm_error err;
     assert_int_equal(parse("bins = 5\np_alive_min = 1.5\n", &p, &err), SVCM_EINVAL);
-    assert_int_equal(err.index, 2);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 15);
+    assert_int_equal(err.index, SVCM_NO_INDEX);
     assert_string_equal(err.field, "p_alive_min");
+    assert_null(strstr(err.message, "line"));
     assert_int_equal(parse("churn_days = nan\n", &p, &err), SVCM_EINVAL);
-    assert_int_equal(err.index, 1);
+    assert_int_equal(err.line, 1);
     assert_int_equal(parse("churn_days = -3\n", &p, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "churn_days");
     /* A cross-key rule: key_min_score above bins names key_min_score's line. */
     assert_int_equal(parse("key_min_score = 7\n# x\nbins = 5\n", &p, &err), SVCM_EINVAL);
-    assert_int_equal(err.index, 1);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 17);
     assert_string_equal(err.field, "key_min_score");
     /* Fewer bins with the defaulted key_min_score (4): no line to name. */
     assert_int_equal(parse("bins = 3\n", &p, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "key_min_score");
     assert_int_equal(err.index, SVCM_NO_INDEX);
+    assert_int_equal(err.line, 0);
+    assert_int_equal(err.column, 0);
     assert_int_equal(parse("bins = 3\nkey_min_score = 2.5\n", &p, &err), SVCM_OK);
     assert_int_equal(p.bins, 3);
 }
@@ -292,33 +308,35 @@ static void test_random_text_never_crashes_and_names_a_real_line(void **state)
         svcm_error_clear(&err);
         int rc = svcm_segment_policy_parse(buf, len, &p, &err);
         assert_true(rc == SVCM_OK || rc == SVCM_EFORMAT || rc == SVCM_EINVAL);
+        if (rc != SVCM_OK)
+            assert_int_equal(err.index, SVCM_NO_INDEX);
         if (rc == SVCM_EFORMAT)
-            assert_true(err.index >= 1 && err.index <= lines);
+            assert_true(err.line >= 1 && err.line <= lines && err.column >= 1);
         if (rc == SVCM_EINVAL)
-            assert_true(err.index == SVCM_NO_INDEX || (err.index >= 1 && err.index <= lines));
+            assert_true(err.line == 0 || (err.line >= 1 && err.line <= lines));
         if (rc == SVCM_OK)
             assert_int_equal(svcm_segment_policy_check(&p, NULL), SVCM_OK);
     }
 }
 
-/* Invalid UTF-8 anywhere in the text (comments too) is a format error on
- * its line, with the byte offset from the start of the text. */
-static void test_invalid_utf8_is_a_format_error_with_line_and_offset(void **state)
+/* Invalid UTF-8 anywhere in the text (comments too) is a format error
+ * with the line and byte column of the first bad byte (counted by hand). */
+static void test_invalid_utf8_is_a_format_error_with_line_and_column(void **state)
 {
     (void)state;
     static const struct {
         const char *text;
-        size_t line, offset;
+        size_t line, column;
     } bad[] = {
-        {"churn_days = 10 # caf\xE9\n", 1, 21},                 /* Latin-1 in a comment */
-        {"bins = 5\n# ok\nchurn_days = caf\xE9\n", 3, 30},      /* Latin-1 in a value */
-        {"caf\xE9 = 1\n", 1, 3},                                /* Latin-1 in a key */
-        {"# \xC0\xAF\n", 1, 2},                                 /* overlong '/' */
-        {"# \xE0\x80\xAF\n", 1, 2},                             /* overlong, three bytes */
-        {"\n\n# \xED\xA0\x80\n", 3, 4},                         /* surrogate U+D800 */
-        {"# \xF4\x90\x80\x80\n", 1, 2},                         /* U+110000 */
-        {"# \x80\n", 1, 2},                                     /* lone continuation */
-        {"bins = 5 # \xE2\x82", 1, 11},                         /* truncated at the end */
+        {"churn_days = 10 # caf\xE9\n", 1, 22},                 /* Latin-1 in a comment */
+        {"bins = 5\n# ok\nchurn_days = caf\xE9\n", 3, 17},      /* Latin-1 in a value */
+        {"caf\xE9 = 1\n", 1, 4},                                /* Latin-1 in a key */
+        {"# \xC0\xAF\n", 1, 3},                                 /* overlong '/' */
+        {"# \xE0\x80\xAF\n", 1, 3},                             /* overlong, three bytes */
+        {"\n\n# \xED\xA0\x80\n", 3, 3},                         /* surrogate U+D800 */
+        {"# \xF4\x90\x80\x80\n", 1, 3},                         /* U+110000 */
+        {"# \x80\n", 1, 3},                                     /* lone continuation */
+        {"bins = 5 # \xE2\x82", 1, 12},                         /* truncated at the end */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         svcm_segment_policy p;
@@ -326,13 +344,11 @@ static void test_invalid_utf8_is_a_format_error_with_line_and_offset(void **stat
         svcm_segment_policy before = p;
         svcm_error err;
         svcm_error_clear(&err);
-        char want[80];
-        snprintf(want, sizeof want, "line %zu: invalid UTF-8 at byte offset %zu", bad[i].line,
-                 bad[i].offset);
         int rc = parse(bad[i].text, &p, &err);
-        if (rc != SVCM_EFORMAT || err.index != bad[i].line || strcmp(err.message, want) != 0)
-            fail_msg("case %zu: rc %d, line %zu, message '%s' (want '%s')", i, rc, err.index,
-                     err.message, want);
+        if (rc != SVCM_EFORMAT || err.line != bad[i].line || err.column != bad[i].column ||
+            err.index != SVCM_NO_INDEX || strcmp(err.message, "invalid UTF-8") != 0)
+            fail_msg("case %zu: rc %d, %zu:%zu, message '%s'", i, rc, err.line, err.column,
+                     err.message);
         assert_string_equal(err.field, "line");
         assert_memory_equal(&p, &before, sizeof p); /* nothing written */
     }
@@ -361,12 +377,12 @@ static void test_unknown_key_quote_never_splits_a_utf8_sequence(void **state)
     /* 39 ASCII bytes and an e-acute: the 40-byte cut falls inside it. */
     snprintf(text, sizeof text, "%s\xC3\xA9 = 1\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     assert_int_equal(parse(text, &p, &err), SVCM_EFORMAT);
-    snprintf(want, sizeof want, "line 1: unknown key '%s'", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    snprintf(want, sizeof want, "unknown key '%s'", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     assert_string_equal(err.message, want);
     /* 38 ASCII bytes and an e-acute: exactly 40 bytes, quoted whole. */
     snprintf(text, sizeof text, "%s\xC3\xA9 = 1\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     assert_int_equal(parse(text, &p, &err), SVCM_EFORMAT);
-    snprintf(want, sizeof want, "line 1: unknown key '%s\xC3\xA9'", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    snprintf(want, sizeof want, "unknown key '%s\xC3\xA9'", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     assert_string_equal(err.message, want);
 }
 
@@ -383,7 +399,7 @@ int main(void)
         cmocka_unit_test(test_format_with_small_buffer_writes_nothing),
         cmocka_unit_test(test_reason_names_cover_every_code),
         cmocka_unit_test(test_random_text_never_crashes_and_names_a_real_line),
-        cmocka_unit_test(test_invalid_utf8_is_a_format_error_with_line_and_offset),
+        cmocka_unit_test(test_invalid_utf8_is_a_format_error_with_line_and_column),
         cmocka_unit_test(test_utf8_comments_are_accepted),
         cmocka_unit_test(test_unknown_key_quote_never_splits_a_utf8_sequence),
     };

@@ -6,8 +6,10 @@
  * 1. One full workload (core stats and moments, feedback and rates, sketch
  *    and durations, calendar and SLA, Erlang and contact metrics, segment
  *    RFM/tiers/summaries/migration/policy text, lifetime BG/NBD and
- *    Gamma-Gamma fits and predictions, priority classify/order and queue,
- *    PDCA cycle life and save/load) runs once on the main thread. Every
+ *    Gamma-Gamma fits and predictions, Pareto/NBD, MBG/NBD and BG/BB fits
+ *    and predictions, time zones and timestamp parsing, Erlang A and the
+ *    Erlang B/C helpers, shift patterns and scheduling, priority
+ *    classify/order and queue, PDCA cycle life and save/load) runs once on the main thread. Every
  *    output (return codes, every field, error detail, saved bytes) goes into
  *    a log of labelled 64-bit items: doubles by their bit pattern, so the
  *    comparison is bit-for-bit (all of it is deterministic: same code, same
@@ -18,7 +20,8 @@
  *    end with no live block.
  * 3. THREADS threads query objects shared between them through the const
  *    API the headers call safe from any number of threads (one calendar,
- *    sketch, durations, feedback, queue and cycle); answers must equal the
+ *    sketch, durations, feedback, queue, cycle and time zone, the zone used
+ *    for parsing too); answers must equal the
  *    single-threaded ones.
  *
  * Run under ThreadSanitizer (.ci/run) this finds data races; in the plain,
@@ -42,10 +45,12 @@
 #include "svcm/lifetime.h"
 #include "svcm/pdca.h"
 #include "svcm/priority.h"
+#include "svcm/schedule.h"
 #include "svcm/segment.h"
 #include "svcm/sketch.h"
 #include "svcm/stats.h"
 #include "svcm/tier.h"
+#include "svcm/time.h"
 
 #define THREADS 4
 #define ITERATIONS 4
@@ -245,6 +250,34 @@ static struct {
     size_t n;
     double x[CDNOW_MAX], tx[CDNOW_MAX], T[CDNOW_MAX], zbar[CDNOW_MAX];
 } cdnow;
+
+/* The BG/BB donation cohort of Fader, Hardie & Shang (2010): (frequency,
+ * recency, periods, weight) rows, read once by main. */
+#define DONATIONS_MAX 32
+static struct {
+    size_t count;
+    double x[DONATIONS_MAX], tx[DONATIONS_MAX], n[DONATIONS_MAX], w[DONATIONS_MAX];
+} donations;
+
+static int donations_load(void)
+{
+    FILE *f = fopen(SVCM_DATA_DIR "/donations.csv", "r");
+    if (f == NULL) {
+        perror(SVCM_DATA_DIR "/donations.csv");
+        return -1;
+    }
+    char line[256];
+    int ok = fgets(line, sizeof line, f) != NULL; /* header */
+    while (ok && donations.count < DONATIONS_MAX && fgets(line, sizeof line, f) != NULL) {
+        size_t i = donations.count;
+        if (sscanf(line, "%lf,%lf,%lf,%lf", &donations.x[i], &donations.tx[i], &donations.n[i],
+                   &donations.w[i]) != 4)
+            break;
+        donations.count++;
+    }
+    fclose(f);
+    return donations.count > 10 ? 0 : -1;
+}
 
 static int cdnow_load(void)
 {
@@ -1000,6 +1033,256 @@ done:
     free(ms);
 }
 
+/* Time: zones built with the thread's allocator, parsing in every mode and
+ * zone queries over two years. */
+static const char *const time_texts[] = {
+    "2026-03-29 02:30",          "2026-10-25T02:30:00",      "2026-10-25T02:30:00+05:45",
+    "20260218T0930Z",            "2026-02-18t09:30:00.123456789z",
+    "2024-02-29 23:59:60Z",      "1969-12-31T23:59:59.5-01:00",
+};
+#define N_TIME_TEXTS (sizeof time_texts / sizeof time_texts[0])
+
+/* Field by field: the struct has padding. */
+static void put_civil(rec *r, const char *label, const svcm_civil *c)
+{
+    const int64_t f[7] = {c->year, c->month, c->day, c->hour, c->minute, c->second, c->weekday};
+    for (int k = 0; k < 7; k++)
+        put_i(r, label, f[k]);
+}
+
+static void put_local(rec *r, const svcm_zone *z, int64_t t)
+{
+    int32_t off = 0;
+    int dst = 0;
+    svcm_civil c;
+    OK("zone_offset", svcm_zone_offset(z, t, &off, &dst));
+    put_i(r, "zone_offset", off);
+    put_i(r, "zone_offset.dst", dst);
+    put_s(r, "zone_abbrev", svcm_zone_abbrev(z, t));
+    OK("zone_to_local", svcm_zone_to_local(z, t, &c, &off));
+    put_civil(r, "zone_to_local", &c);
+    put_i(r, "zone_to_local.offset", off);
+}
+
+static void parse_all(rec *r, const svcm_zone *z)
+{
+    svcm_error e;
+    svcm_time_options o;
+    svcm_time_options_init(&o);
+    int64_t s;
+    int32_t ns;
+    for (int amb = 0; amb < 2; amb++) {
+        o.ambiguous = (svcm_time_ambiguous)amb;
+        for (size_t i = 0; i < N_TIME_TEXTS; i++) {
+            const char *t = time_texts[i];
+            OKE("time_parse", svcm_time_parse(t, strlen(t), &o, z, &s, &ns, &e));
+            put_i(r, "time_parse", s);
+            put_i(r, "time_parse.ns", ns);
+        }
+    }
+    o.format = "%d/%m/%Y %I:%M:%S %p";
+    OKE("time_parse format", svcm_time_parse("25/10/2026 02:30:07 AM", 22, &o, z, &s, &ns, &e));
+    put_i(r, "time_parse format", s);
+    FAILS("time_parse refused", SVCM_EFORMAT, svcm_time_parse("01/02/2010", 10, NULL, z, &s, &ns, &e));
+    put_u(r, "time_parse refused column", e.column);
+    o.format = NULL;
+    o.epoch = SVCM_TIME_EPOCH_MS;
+    OKE("time_parse epoch", svcm_time_parse("-1700000000123", 14, &o, z, &s, &ns, &e));
+    put_i(r, "time_parse epoch", s);
+    put_i(r, "time_parse epoch.ns", ns);
+}
+
+static void run_time_on(rec *r, const svcm_zone *z)
+{
+    svcm_error e;
+    parse_all(r, z);
+    for (int64_t t = T0 - 400 * 86400; t < T0 + 400 * 86400; t += 86400 / 4 + 17)
+        put_local(r, z, t);
+    svcm_civil c = {2026, 3, 29, 2, 30, 0, 0};
+    int64_t u;
+    for (int amb = 0; amb < 2; amb++) {
+        OKE("zone_from_local", svcm_zone_from_local(z, &c, (svcm_time_ambiguous)amb, &u, &e));
+        put_i(r, "zone_from_local", u);
+    }
+    put_s(r, "zone_name", svcm_zone_name(z));
+}
+
+static void run_time(rec *r, const svcm_allocator *al)
+{
+    svcm_error e;
+    static const char *const specs[] = {"CET-1CEST,M3.5.0,M10.5.0/3", "EST5EDT,M3.2.0,M11.1.0",
+                                        "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0", "-03:30", "UTC"};
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        svcm_zone *z = NULL;
+        OKE("zone_new", svcm_zone_new(specs[i], al, &z, &e));
+        if (z != NULL)
+            run_time_on(r, z);
+        svcm_zone_free(z);
+    }
+    svcm_zone *bad = NULL;
+    FAILS("zone_new bad rule", SVCM_EFORMAT, svcm_zone_new("CET-1CEST,M3.5.9", al, &bad, &e));
+    svcm_civil c;
+    OK("time_to_civil", svcm_time_to_civil(INT64_C(4102444800), &c)); /* 2100-01-01 */
+    put_civil(r, "time_to_civil", &c);
+}
+
+/* Erlang A (M/M/n+M) and the 0.2 Erlang B/C helpers. */
+static void put_erlang_a(rec *r, const svcm_erlang_a_result *x)
+{
+    put_u(r, "erlang_a.agents", x->agents);
+    put_u(r, "erlang_a.staff", x->staff);
+    const double *f = &x->traffic;
+    for (size_t k = 0; k < 8; k++)
+        put_d(r, "erlang_a.measure", f[k]);
+}
+
+static void run_erlang_a(rec *r)
+{
+    svcm_error e;
+    svcm_erlang_a_options o;
+    svcm_erlang_a_options_init(&o);
+    o.max_abandon = 0.03;
+    o.shrinkage = 0.25;
+    svcm_erlang_a_result x;
+    for (uint32_t n = 5; n <= 60; n += 11) {
+        OKE("erlang_a_eval", svcm_erlang_a_eval(0.6 * n + 0.3, 240, 150, n, &o, &x, &e));
+        put_erlang_a(r, &x);
+    }
+    OKE("erlang_a_staff", svcm_erlang_a_staff(41.7, 300, 180, &o, &x, &e));
+    put_erlang_a(r, &x);
+    OKE("erlang_a_eval_staff", svcm_erlang_a_eval_staff(41.7, 300, 180, 70, &o, &x, &e));
+    put_erlang_a(r, &x);
+    FAILS("erlang_a_eval patience", SVCM_EINVAL,
+          svcm_erlang_a_eval(10, 240, -1, 12, &o, &x, &e));
+    uint32_t u;
+    double v;
+    OKE("erlang_b_trunks", svcm_erlang_b_trunks(33.3, 0.01, &u, &e));
+    put_u(r, "erlang_b_trunks", u);
+    OKE("erlang_b_capacity", svcm_erlang_b_capacity(45, 0.01, &v, &e));
+    put_d(r, "erlang_b_capacity", v);
+    for (double a = 0.5; a < 40; a += 3.7) {
+        OKE("erlang_b_frac", svcm_erlang_b_frac(a, a * 1.1 + 0.35, &v, &e));
+        put_d(r, "erlang_b_frac", v);
+        OKE("erlang_c_frac", svcm_erlang_c_frac(a, a * 1.1 + 0.35, &v, &e));
+        put_d(r, "erlang_c_frac", v);
+    }
+    OKE("erlang_agents_from_staff", svcm_erlang_agents_from_staff(57, 0.31, &u, &e));
+    put_u(r, "erlang_agents_from_staff", u);
+    svcm_erlang_options eo;
+    svcm_erlang_options_init(&eo);
+    eo.shrinkage = 0.3;
+    svcm_erlang_result er;
+    OKE("erlang_eval_staff", svcm_erlang_eval_staff(20.0, 180, 40, &eo, &er, &e));
+    put_erlang(r, &er);
+}
+
+/* Shift scheduling: a day of 24 hours, 8-hour shifts (wrapping past
+ * midnight) with a one-hour break every 2 hours, both objectives. */
+#define SCH_T 24
+#define SCH_P 12
+static void run_schedule(rec *r, const svcm_allocator *al)
+{
+    svcm_error e;
+    static const uint32_t req[SCH_T] = {2, 1, 1, 1, 1, 2, 4, 7, 9, 11, 12, 12,
+                                        13, 12, 11, 10, 10, 11, 9, 7, 5, 4, 3, 3};
+    uint32_t counts[SCH_P];
+    uint8_t cov[SCH_P * SCH_T];
+    double cost[SCH_P];
+    for (size_t p = 0; p < SCH_P; p++) {
+        svcm_schedule_break br = {4, 1};
+        OKE("schedule_pattern",
+            svcm_schedule_pattern(SCH_T, 2 * p, 8, &br, 1, 1, cov + p * SCH_T, &e));
+        cost[p] = 8.0 + (double)(p % 3) + (p < 3 || p > 9 ? 1.5 : 0.0);
+    }
+    put_b(r, "schedule_pattern", cov, sizeof cov);
+    svcm_schedule_options o;
+    svcm_schedule_options_init(&o);
+    o.max_seconds = INFINITY; /* a CPU-time limit would make the answer timing-dependent */
+    svcm_schedule_result res;
+    for (int obj = 0; obj < 2; obj++) {
+        o.objective = (svcm_schedule_objective)obj;
+        o.max_staff = obj ? 14 : SVCM_SCHEDULE_NO_MAX_STAFF;
+        OKE("schedule_solve",
+            svcm_schedule_solve(req, SCH_T, cov, SCH_P, cost, &o, al, counts, &res, &e));
+        put_b(r, "schedule_solve.counts", counts, sizeof counts);
+        put_d(r, "schedule_solve.objective", res.objective);
+        put_d(r, "schedule_solve.bound", res.bound);
+        put_d(r, "schedule_solve.lp_bound", res.lp_bound);
+        put_u(r, "schedule_solve.nodes", res.nodes);
+        put_u(r, "schedule_solve.pivots", res.pivots);
+        put_i(r, "schedule_solve.status", res.status);
+    }
+    cov[5] = 2;
+    FAILS("schedule_solve bad coverage", SVCM_EINVAL,
+          svcm_schedule_solve(req, SCH_T, cov, SCH_P, cost, &o, al, counts, &res, &e));
+}
+
+/* Pareto/NBD, MBG/NBD (CDNOW) and BG/BB (a discrete cohort built here). */
+static void put_four(rec *r, const char *label, const double *v)
+{
+    for (int k = 0; k < 4; k++)
+        put_d(r, label, v[k]);
+}
+
+static void run_lifetime_02(rec *r, const svcm_allocator *al)
+{
+    svcm_error e;
+    const size_t n = CDNOW_USED;
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    double *out = malloc(2 * n * sizeof *out), ll, ts[8] = {1, 2, 5, 10, 20, 39, 52, 78};
+    if (out == NULL) {
+        rec_fail(r, "out of memory");
+        return;
+    }
+    svcm_paretonbd_fit_result pf;
+    OKE("paretonbd_fit", svcm_paretonbd_fit(cdnow.x, cdnow.tx, cdnow.T, NULL, n, &o, al, &pf, &e));
+    put_four(r, "paretonbd.params", &pf.params.r);
+    put_four(r, "paretonbd.se", &pf.se.r);
+    put_d(r, "paretonbd.loglik", pf.loglik);
+    put_u(r, "paretonbd.iterations", pf.iterations);
+    OKE("paretonbd_p_alive", svcm_paretonbd_p_alive(&pf.params, cdnow.x, cdnow.tx, cdnow.T, n, out, &e));
+    OKE("paretonbd_expected_purchases",
+        svcm_paretonbd_expected_purchases(&pf.params, 39, cdnow.x, cdnow.tx, cdnow.T, n, out + n, &e));
+    put_b(r, "paretonbd predictions", out, 2 * n * sizeof *out);
+    OKE("paretonbd_expected_purchases_unconditional",
+        svcm_paretonbd_expected_purchases_unconditional(&pf.params, ts, 8, out, &e));
+    put_b(r, "paretonbd unconditional", out, 8 * sizeof *out);
+    OKE("paretonbd_probability_of_purchases",
+        svcm_paretonbd_probability_of_purchases(&pf.params, 39, ts, 8, out, &e));
+    put_b(r, "paretonbd pmf", out, 8 * sizeof *out);
+
+    svcm_mbgnbd_fit_result mf;
+    OKE("mbgnbd_fit", svcm_mbgnbd_fit(cdnow.x, cdnow.tx, cdnow.T, NULL, n, &o, al, &mf, &e));
+    put_four(r, "mbgnbd.params", &mf.params.r);
+    put_four(r, "mbgnbd.se", &mf.se.r);
+    put_d(r, "mbgnbd.loglik", mf.loglik);
+    OKE("mbgnbd_loglik", svcm_mbgnbd_loglik(&mf.params, cdnow.x, cdnow.tx, cdnow.T, n, &ll, &e));
+    put_d(r, "mbgnbd_loglik", ll);
+    OKE("mbgnbd_p_alive", svcm_mbgnbd_p_alive(&mf.params, cdnow.x, cdnow.tx, cdnow.T, n, out, &e));
+    OKE("mbgnbd_expected_purchases",
+        svcm_mbgnbd_expected_purchases(&mf.params, 39, cdnow.x, cdnow.tx, cdnow.T, n, out + n, &e));
+    put_b(r, "mbgnbd predictions", out, 2 * n * sizeof *out);
+    OKE("mbgnbd_purchase_pmf", svcm_mbgnbd_purchase_pmf(&mf.params, 39, ts, 8, out, &e));
+    put_b(r, "mbgnbd pmf", out, 8 * sizeof *out);
+
+    /* The donation cohort (read by main); the weights are copied so that
+     * one can be spoiled below. */
+    double *bx = donations.x, *btx = donations.tx, *bn = donations.n, bw[DONATIONS_MAX];
+    size_t m = donations.count;
+    memcpy(bw, donations.w, sizeof bw);
+    svcm_bgbb_fit_result bf;
+    OKE("bgbb_fit", svcm_bgbb_fit(bx, btx, bn, bw, m, &o, al, &bf, &e));
+    put_four(r, "bgbb.params", &bf.params.alpha);
+    put_d(r, "bgbb.loglik", bf.loglik);
+    OKE("bgbb_p_alive", svcm_bgbb_p_alive(&bf.params, bx, btx, bn, m, out, &e));
+    OKE("bgbb_expected_purchases", svcm_bgbb_expected_purchases(&bf.params, 5, bx, btx, bn, m, out + m, &e));
+    put_b(r, "bgbb predictions", out, 2 * m * sizeof *out);
+    bw[3] = -1;
+    FAILS("bgbb_fit negative weight", SVCM_EINVAL, svcm_bgbb_fit(bx, btx, bn, bw, m, &o, al, &bf, &e));
+    free(out);
+}
+
 static void put_prio(rec *r, const svcm_priority_result *p)
 {
     put_i(r, "priority.id", p->id);
@@ -1024,7 +1307,7 @@ static void run_priority(rec *r, const svcm_allocator *al)
         rq[i] = (svcm_request){
             .id = 1000 + (int64_t)i,
             .tier = (int)(next_u64(&s) % SVCM_TIER_COUNT),
-            .impact = (int)(next_u64(&s) % SVCM_IMPACT_COUNT),
+            .impact = 1 + (int)(next_u64(&s) % SVCM_IMPACT_COUNT),
             .severity = 1 + (int)(next_u64(&s) % 4),
             .value = uniform(&s),
             .created = created,
@@ -1050,7 +1333,7 @@ static void run_priority(rec *r, const svcm_allocator *al)
         OK("quadrant_parse", svcm_quadrant_parse(svcm_quadrant_name(q), &back));
         put_i(r, "quadrant_parse", back);
     }
-    for (int k = 0; k < SVCM_IMPACT_COUNT; k++)
+    for (int k = SVCM_IMPACT_MIN; k <= SVCM_IMPACT_MAX; k++)
         put_s(r, "impact_name", svcm_impact_name(k));
 
     const int64_t now = T0 + 86400 * 4;
@@ -1284,6 +1567,10 @@ static long workload(rec *r)
     run_erlang(r);
     run_segment(r, &al);
     run_lifetime(r, &al);
+    run_lifetime_02(r, &al);
+    run_time(r, &al);
+    run_erlang_a(r);
+    run_schedule(r, &al);
     run_priority(r, &al);
     run_pdca(r, &al);
     if (cnt.total == 0)
@@ -1302,11 +1589,13 @@ typedef struct shared {
     const svcm_feedback *feedback;
     const svcm_pqueue *queue;
     const svcm_cycle *cycle;
+    const svcm_zone *zone;
 } shared;
 
 static void read_shared(rec *r, const shared *sh)
 {
     run_calendar_on(r, sh->cal);
+    run_time_on(r, sh->zone);
     double q[N_LEVELS];
     svcm_error e;
     OKE("sketch_quantiles", svcm_sketch_quantiles(sh->sketch, quantile_levels, N_LEVELS, q, &e));
@@ -1451,6 +1740,7 @@ static int shared_phase(void)
     svcm_feedback *fb = NULL;
     svcm_pqueue *pq = NULL;
     svcm_cycle *cy = NULL;
+    svcm_zone *zone = NULL;
     rec build = {0}, ref = {0};
     rec *r = &build;
     svcm_error e;
@@ -1467,8 +1757,9 @@ static int shared_phase(void)
     OKE("pqueue_new", svcm_pqueue_new(&po, NULL, &pq, &e));
     svcm_pdca_check chk;
     cy = pdca_checked(r, NULL, &chk);
+    OKE("zone_new", svcm_zone_new("CET-1CEST,M3.5.0,M10.5.0/3", NULL, &zone, &e));
     if (build.failed || cal == NULL || sk == NULL || du == NULL || fb == NULL || pq == NULL ||
-        cy == NULL) {
+        cy == NULL || zone == NULL) {
         fprintf(stderr, "shared objects: %s\n", build.why);
         failed = 1;
         goto done;
@@ -1483,7 +1774,7 @@ static int shared_phase(void)
     for (int i = 0; i < N_REQ; i++) {
         svcm_request q = {.id = 1000 + i,
                           .tier = i % 5,
-                          .impact = i % 4,
+                          .impact = 1 + i % 4,
                           .severity = 1 + i % 4,
                           .value = uniform(&s),
                           .created = T0 + i,
@@ -1495,7 +1786,7 @@ static int shared_phase(void)
         failed = 1;
         goto done;
     }
-    shared sh = {cal, sk, du, fb, pq, cy};
+    shared sh = {cal, sk, du, fb, pq, cy, zone};
     read_shared(&ref, &sh);
     if (ref.failed) {
         fprintf(stderr, "shared reference: %s\n", ref.why);
@@ -1510,6 +1801,7 @@ done:
     svcm_feedback_free(fb);
     svcm_pqueue_free(pq);
     svcm_cycle_free(cy);
+    svcm_zone_free(zone);
     free(build.v);
     free(ref.v);
     return failed;
@@ -1517,8 +1809,8 @@ done:
 
 int main(void)
 {
-    if (cdnow_load() != 0) {
-        fprintf(stderr, "cannot read the CDNOW summary\n");
+    if (cdnow_load() != 0 || donations_load() != 0) {
+        fprintf(stderr, "cannot read the CDNOW summary or the donation cohort\n");
         return 1;
     }
     /* The reference, single-threaded; it must succeed everywhere it is

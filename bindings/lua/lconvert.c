@@ -8,26 +8,49 @@ void svcmlua_message(int rc, const svcm_error *err, char *buf, size_t size)
 {
     const char *detail = (err && err->message[0]) ? err->message : svcm_strerror(rc);
     int has_index = err && err->index != SVCM_NO_INDEX;
-    /* Parsers report the line of a format error; loaders and batches the record. */
-    const char *what = rc == SVCM_EFORMAT ? "line" : "record";
+    /* A position in text (line, column) is in the detail table only, so a
+     * caller that prints it does not say it twice (issue 13). */
     if (has_index && err->field)
-        snprintf(buf, size, "%s %zu, field '%s': %s", what, err->index, err->field, detail);
+        snprintf(buf, size, "record %zu, field '%s': %s", err->index, err->field, detail);
     else if (has_index)
-        snprintf(buf, size, "%s %zu: %s", what, err->index, detail);
+        snprintf(buf, size, "record %zu: %s", err->index, detail);
     else if (err && err->field)
         snprintf(buf, size, "field '%s': %s", err->field, detail);
     else
         snprintf(buf, size, "%s", detail);
 }
 
+/* Set t[key] = v on the table on top of the stack when present. */
+static void set_size(lua_State *L, const char *key, size_t v, int present)
+{
+    if (!present)
+        return;
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, key);
+}
+
 int svcmlua_fail(lua_State *L, int rc, const svcm_error *err)
 {
     char msg[256];
     svcmlua_message(rc, err, msg, sizeof msg);
+    /* Callers may have used their LUA_MINSTACK slots: 4 results + 1 temporary. */
+    luaL_checkstack(L, 5, "svcm error detail");
     lua_pushnil(L);
     lua_pushstring(L, msg);
     lua_pushinteger(L, rc);
-    return 3;
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, rc);
+    lua_setfield(L, -2, "code");
+    if (err != NULL) {
+        set_size(L, "index", err->index, err->index != SVCM_NO_INDEX);
+        set_size(L, "line", err->line, err->line > 0);
+        set_size(L, "column", err->column, err->column > 0);
+        if (err->field != NULL) {
+            lua_pushstring(L, err->field);
+            lua_setfield(L, -2, "field");
+        }
+    }
+    return 4;
 }
 
 int svcmlua_raise(lua_State *L, int rc, const svcm_error *err)

@@ -2,7 +2,9 @@
  * staffing, and contact-centre interval metrics. */
 #include "svcmlua.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -576,8 +578,10 @@ static int l_erlang_c_frac(lua_State *L) { return erlang_frac(L, 1); }
 
 /* Shift scheduling, defined at the end of the file. */
 static int l_schedule_shifts(lua_State *L);
+static int l_schedule_pattern(lua_State *L);
 static const luaL_Reg erlang_funcs[] = {
     {"schedule_shifts", l_schedule_shifts},
+    {"schedule_pattern", l_schedule_pattern},
     {"erlang_b", l_erlang_b},
     {"erlang_c", l_erlang_c},
     {"traffic_erlangs", l_traffic},
@@ -669,7 +673,7 @@ static int sched_opt_int(lua_State *L, const char *name, lua_Integer *out)
     return set;
 }
 
-/* objective, max_staff and the limits; 0, or 1 after pushing a failure. */
+/* objective, max_staff and the limits; 0, or the result count of the failure pushed. */
 static int sched_options_arg(lua_State *L, svcm_schedule_options *o)
 {
     svcm_schedule_options_init(o);
@@ -684,11 +688,11 @@ static int sched_options_arg(lua_State *L, svcm_schedule_options *o)
     lua_pop(L, 1);
     if (bad)
         return fail_field(L, SVCM_EINVAL, "objective",
-                          "objective must be 'min_cost' or 'min_abs_diff'") > 0;
+                          "objective must be 'min_cost' or 'min_abs_diff'");
     lua_Integer v;
     if (sched_opt_int(L, "max_staff", &v)) {
         if (v < 0 || v >= (lua_Integer)UINT32_MAX)
-            return fail_field(L, SVCM_EINVAL, "max_staff", "max_staff must be >= 0") > 0;
+            return fail_field(L, SVCM_EINVAL, "max_staff", "max_staff must be >= 0");
         o->max_staff = (uint32_t)v;
     }
     if (sched_opt_int(L, "max_nodes", &v))
@@ -769,8 +773,9 @@ static int l_schedule_shifts(lua_State *L)
     }
     const uint8_t *a = sched_coverage_arg(L, t, &p);
     svcm_schedule_options o;
-    if (sched_options_arg(L, &o))
-        return 3;
+    int failed = sched_options_arg(L, &o); /* the failure's result count, or 0 */
+    if (failed)
+        return failed;
     const double *cost = sched_cost_arg(L, p);
     uint32_t *x = lua_newuserdatauv(L, (p + 1) * sizeof *x, 0);
     svcm_schedule_result res;
@@ -779,5 +784,69 @@ static int l_schedule_shifts(lua_State *L)
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     sched_push_result(L, &res, x, p);
+    return 1;
+}
+
+/* ------------------------------------------------- svcm.schedule_pattern */
+
+/* A period count or offset argument: an integer >= 0 (misuse raises). */
+static size_t pattern_size(lua_State *L, int arg)
+{
+    lua_Integer v = luaL_checkinteger(L, arg);
+    luaL_argcheck(L, v >= 0, arg, "expected an integer >= 0");
+    return (size_t)v;
+}
+
+/* breaks (index 4): nil or an array of {offset, length} pairs, read into a
+ * userdata left on the stack. */
+static const svcm_schedule_break *pattern_breaks_arg(lua_State *L, size_t *nb)
+{
+    *nb = 0;
+    if (lua_isnoneornil(L, 4))
+        return NULL;
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 4);
+    luaL_argcheck(L, n >= 0 && (lua_Unsigned)n < SIZE_MAX / sizeof(svcm_schedule_break), 4,
+                  "too many breaks");
+    svcm_schedule_break *b = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *b, 0);
+    for (lua_Integer k = 1; k <= n; k++) {
+        if (lua_geti(L, 4, k) != LUA_TTABLE)
+            luaL_error(L, "breaks[%d]: expected an {offset, length} pair", (int)k);
+        lua_Integer v[2];
+        for (int j = 0; j < 2; j++) {
+            int isnum;
+            lua_geti(L, -1 - j, j + 1);
+            v[j] = lua_tointegerx(L, -1, &isnum);
+            if (!isnum || v[j] < 0)
+                luaL_error(L, "breaks[%d][%d]: expected an integer >= 0", (int)k, j + 1);
+        }
+        b[k - 1] = (svcm_schedule_break){(size_t)v[0], (size_t)v[1]};
+        lua_pop(L, 3);
+    }
+    *nb = (size_t)n;
+    return b;
+}
+
+/* svcm.schedule_pattern(n_periods, start, length[, breaks[, wrap]])
+ *   -> {0/1 per period} | nil, msg, code
+ * start and the break offsets count periods from 0, as in C; the row is a
+ * Lua array (row[1] is period 0), ready for schedule_shifts' coverage. */
+static int l_schedule_pattern(lua_State *L)
+{
+    size_t n = pattern_size(L, 1), start = pattern_size(L, 2), length = pattern_size(L, 3), nb;
+    int wrap = lua_toboolean(L, 5);
+    lua_settop(L, 5);
+    const svcm_schedule_break *b = pattern_breaks_arg(L, &nb);
+    luaL_argcheck(L, n < (size_t)INT_MAX, 1, "more periods than a Lua array holds");
+    uint8_t *row = lua_newuserdatauv(L, n + 1, 0);
+    svcm_error err;
+    int rc = svcm_schedule_pattern(n, start, length, b, nb, wrap, row, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t k = 0; k < n; k++) {
+        lua_pushinteger(L, row[k]);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
     return 1;
 }

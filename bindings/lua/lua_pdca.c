@@ -92,15 +92,8 @@ static int l_cycle_load(lua_State *L)
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_cycle_load(text, n, NULL, &c, &err);
-    if (rc != SVCM_OK) {
-        int r = svcmlua_fail(L, rc, &err);
-        /* A fourth result: the line at fault. */
-        if (err.index != SVCM_NO_INDEX)
-            lua_pushinteger(L, (lua_Integer)err.index);
-        else
-            lua_pushnil(L);
-        return r + 1;
-    }
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err); /* the detail table has the line */
     push_cycle(L, c);
     return 1;
 }

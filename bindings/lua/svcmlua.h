@@ -6,7 +6,7 @@
  * metatables (luaL_newmetatable with names "svcm.<Type>", __gc, __close,
  * __index). Misuse (wrong Lua types, a closed handle) raises via
  * luaL_argerror/luaL_error; expected failures (bad data, a refused state
- * change) return nil, message, code via svcmlua_fail(). */
+ * change) return nil, message, code, detail via svcmlua_fail(). */
 #ifndef SVCMLUA_H
 #define SVCMLUA_H
 
@@ -17,8 +17,11 @@
 
 #include "svcm.h"
 
-/* Push nil, message, code and return 3. The message names the record and
- * field when err carries them: "record 3, field 'score': ...". */
+/* Push nil, message, code and a detail table {code=, index=, line=,
+ * column=, field=} (keys absent when err lacks them: index SVCM_NO_INDEX,
+ * line or column 0, field NULL) and return 4. The message names the record
+ * and field when err carries them: "record 3, field 'score': ..."; the
+ * line and column of parsed text are only in the table. */
 int svcmlua_fail(lua_State *L, int rc, const svcm_error *err);
 /* Raise a Lua error with the same message (for misuse). Does not return. */
 int svcmlua_raise(lua_State *L, int rc, const svcm_error *err);

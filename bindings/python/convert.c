@@ -1,4 +1,5 @@
-/* Conversions between Python objects and C arrays for the svcm extension. */
+/* Conversions between Python objects and C data for the svcm extension:
+ * numbers and arrays in, lists out, objects to their saved form (pickle). */
 #include "svcmpy.h"
 
 #include <math.h>
@@ -30,103 +31,292 @@ void svcmpy_array_release(svcmpy_array *a)
     a->n = 0;
 }
 
-/* The element code of a buffer's format, with a native byte-order prefix
- * stripped; 0 when the format is not a single native scalar. */
-static char scalar_code(const char *fmt)
+/* The element type of a buffer: kind 'i' (signed), 'u' (unsigned), '?'
+ * (bool) or 'f' (floating), its size in bytes, and whether its bytes are in
+ * the other order than this machine's. */
+typedef struct elem {
+    char kind;
+    unsigned char size;
+    unsigned char swap;
+} elem;
+
+/* The element type of a struct-module format holding one number: native
+ * ('@' or no prefix: C sizes) or standard sizes in a given byte order ('='
+ * native, '<' little, '>' and '!' big endian). Returns 0, or -1 when the
+ * format is anything else or disagrees with itemsize. */
+static int elem_of(const char *fmt, Py_ssize_t itemsize, elem *e)
 {
+    static const struct {
+        char code, kind;
+        unsigned char native, standard; /* sizes; 0: no standard size */
+    } codes[] = {
+        {'b', 'i', sizeof(signed char), 1},   {'B', 'u', sizeof(unsigned char), 1},
+        {'?', '?', sizeof(_Bool), 1},         {'h', 'i', sizeof(short), 2},
+        {'H', 'u', sizeof(unsigned short), 2}, {'i', 'i', sizeof(int), 4},
+        {'I', 'u', sizeof(unsigned), 4},      {'l', 'i', sizeof(long), 4},
+        {'L', 'u', sizeof(unsigned long), 4}, {'q', 'i', sizeof(long long), 8},
+        {'Q', 'u', sizeof(unsigned long long), 8}, {'n', 'i', sizeof(Py_ssize_t), 0},
+        {'N', 'u', sizeof(size_t), 0},        {'f', 'f', sizeof(float), 4},
+        {'d', 'f', sizeof(double), 8},
+    };
+    int native = 1, big = !PY_LITTLE_ENDIAN;
     if (fmt == NULL)
-        return 'B';
-    if (fmt[0] == '@' || fmt[0] == '=' || fmt[0] == '<')
+        fmt = "B";
+    if (fmt[0] != '\0' && strchr("@=<>!", fmt[0]) != NULL) {
+        native = fmt[0] == '@';
+        if (fmt[0] == '<' || fmt[0] == '>' || fmt[0] == '!')
+            big = fmt[0] != '<';
         fmt++;
+    }
     if (fmt[0] == '\0' || fmt[1] != '\0')
-        return 0;
-    return strchr("bBhHiIlLqQnNfd?", fmt[0]) ? fmt[0] : 0;
-}
-
-/* Read element i (at p) of a buffer with code c as double / int64. */
-static double item_double(char c, const char *p)
-{
-    switch (c) {
-#define SVCMPY_CASE(code, type)                                                \
-    case code: {                                                               \
-        type v;                                                                \
-        memcpy(&v, p, sizeof v);                                               \
-        return (double)v;                                                      \
-    }
-        SVCMPY_CASE('b', signed char)
-        SVCMPY_CASE('B', unsigned char)
-        SVCMPY_CASE('h', short)
-        SVCMPY_CASE('H', unsigned short)
-        SVCMPY_CASE('i', int)
-        SVCMPY_CASE('I', unsigned int)
-        SVCMPY_CASE('l', long)
-        SVCMPY_CASE('L', unsigned long)
-        SVCMPY_CASE('q', long long)
-        SVCMPY_CASE('Q', unsigned long long)
-        SVCMPY_CASE('n', Py_ssize_t)
-        SVCMPY_CASE('N', size_t)
-        SVCMPY_CASE('f', float)
-        SVCMPY_CASE('d', double)
-        SVCMPY_CASE('?', _Bool)
-#undef SVCMPY_CASE
-    default:
-        return NAN;
-    }
-}
-
-static int u64_to_i64(unsigned long long v, int64_t *out)
-{
-    if (v > (unsigned long long)INT64_MAX)
         return -1;
+    for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++) {
+        if (codes[k].code != fmt[0])
+            continue;
+        unsigned size = native ? codes[k].native : codes[k].standard;
+        if (size == 0 || (Py_ssize_t)size != itemsize ||
+            (size != 1 && size != 2 && size != 4 && size != 8) ||
+            (codes[k].kind == 'f' && size != sizeof(float) && size != sizeof(double)))
+            return -1;
+        e->kind = codes[k].kind;
+        e->size = (unsigned char)size;
+        e->swap = size > 1 && big != !PY_LITTLE_ENDIAN;
+        return 0;
+    }
+    return -1;
+}
+
+/* x as an int64 when it is an integer in range; -1 otherwise. */
+static int integral(double x, int64_t *q)
+{
+    if (!isfinite(x) || x != floor(x) || x < -9.2233720368547758e18 || x >= 9.2233720368547758e18)
+        return -1;
+    *q = (int64_t)x;
+    return 0;
+}
+
+/* Element at p as a double, or as an int64 when want_int (floats only when
+ * integral, unsigned values only up to INT64_MAX; -1 otherwise). The bytes
+ * are copied out first: p may be misaligned and in either byte order. */
+static int item_read(const elem *e, const char *p, int want_int, double *d, int64_t *q)
+{
+    union {
+        unsigned char b[8];
+        int8_t i8;
+        int16_t i16;
+        int32_t i32;
+        int64_t i64;
+        uint8_t u8;
+        uint16_t u16;
+        uint32_t u32;
+        uint64_t u64;
+        float f32;
+        double f64;
+    } r;
+    for (unsigned k = 0; k < e->size; k++)
+        r.b[k] = (unsigned char)p[e->swap ? e->size - 1u - k : k];
+    if (e->kind == 'f') {
+        double x = e->size == sizeof(float) ? (double)r.f32 : r.f64;
+        if (want_int)
+            return integral(x, q);
+        *d = x;
+        return 0;
+    }
+    if (e->kind == 'i') {
+        int64_t v = e->size == 1 ? r.i8 : e->size == 2 ? r.i16 : e->size == 4 ? r.i32 : r.i64;
+        if (want_int)
+            *q = v;
+        else
+            *d = (double)v;
+        return 0;
+    }
+    uint64_t v = e->size == 1 ? r.u8 : e->size == 2 ? r.u16 : e->size == 4 ? r.u32 : r.u64;
+    if (e->kind == '?')
+        v = v != 0;
+    if (!want_int) {
+        *d = (double)v;
+        return 0;
+    }
+    if (v > (uint64_t)INT64_MAX)
+        return -1;
+    *q = (int64_t)v;
+    return 0;
+}
+
+int svcmpy_as_double(PyObject *obj, double *out)
+{
+    if (PyFloat_Check(obj)) {
+        *out = PyFloat_AS_DOUBLE(obj);
+        return 0;
+    }
+    if (PyLong_CheckExact(obj)) { /* no hook to run; it can only overflow */
+        double d = PyLong_AsDouble(obj);
+        if (d == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 2;
+        }
+        *out = d;
+        return 0;
+    }
+    PyNumberMethods *nb = Py_TYPE(obj)->tp_as_number;
+    if (PyComplex_Check(obj) || nb == NULL || (nb->nb_float == NULL && nb->nb_index == NULL))
+        return 1;
+    double d = PyFloat_AsDouble(obj); /* runs the object's __float__ or __index__ */
+    if (d == -1.0 && PyErr_Occurred())
+        return -1;
+    *out = d;
+    return 0;
+}
+
+int svcmpy_as_int64(PyObject *obj, int64_t *out)
+{
+    PyObject *i;
+    if (PyLong_Check(obj)) {
+        i = Py_NewRef(obj);
+    } else {
+        PyNumberMethods *nb = Py_TYPE(obj)->tp_as_number;
+        if (nb == NULL || nb->nb_index == NULL)
+            return 1;
+        i = PyNumber_Index(obj); /* runs the object's __index__ */
+        if (i == NULL)
+            return -1;
+    }
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(i, &overflow);
+    Py_DECREF(i);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow)
+        return 2;
     *out = (int64_t)v;
     return 0;
 }
 
-static int item_int64(char c, const char *p, int64_t *out)
+/* An aligned array of n 8-byte elements for out->owned; -1 with
+ * MemoryError when it cannot be had (n may come from a stride-0 view). */
+static int alloc_owned(svcmpy_array *out, Py_ssize_t n)
 {
-    switch (c) {
-#define SVCMPY_SIGNED(code, type)                                              \
-    case code: {                                                               \
-        type v;                                                                \
-        memcpy(&v, p, sizeof v);                                               \
-        *out = (int64_t)v;                                                     \
-        return 0;                                                              \
+    if (n > PY_SSIZE_T_MAX / 8) {
+        PyErr_NoMemory();
+        return -1;
     }
-#define SVCMPY_UNSIGNED(code, type)                                            \
-    case code: {                                                               \
-        type v;                                                                \
-        memcpy(&v, p, sizeof v);                                               \
-        return u64_to_i64((unsigned long long)v, out);                         \
+    out->owned = PyMem_Malloc(n > 0 ? (size_t)n * 8 : 1);
+    if (out->owned == NULL) {
+        PyErr_NoMemory();
+        return -1;
     }
-        SVCMPY_SIGNED('b', signed char)
-        SVCMPY_SIGNED('h', short)
-        SVCMPY_SIGNED('i', int)
-        SVCMPY_SIGNED('l', long)
-        SVCMPY_SIGNED('q', long long)
-        SVCMPY_SIGNED('n', Py_ssize_t)
-        SVCMPY_UNSIGNED('B', unsigned char)
-        SVCMPY_UNSIGNED('H', unsigned short)
-        SVCMPY_UNSIGNED('I', unsigned int)
-        SVCMPY_UNSIGNED('L', unsigned long)
-        SVCMPY_UNSIGNED('Q', unsigned long long)
-        SVCMPY_UNSIGNED('N', size_t)
-        SVCMPY_UNSIGNED('?', _Bool)
-#undef SVCMPY_SIGNED
-#undef SVCMPY_UNSIGNED
-    default: { /* 'f', 'd': only integral values in range */
-        double d = item_double(c, p);
-        if (!isfinite(d) || d != floor(d) || d < -9.2233720368547758e18 ||
-            d >= 9.2233720368547758e18)
+    return 0;
+}
+
+/* The aligned copy: n elements of type e, stride bytes apart from base (any
+ * alignment, either byte order), into out->owned as doubles or int64s. */
+static int copy_aligned(const char *base, Py_ssize_t n, Py_ssize_t stride, const elem *e,
+                        svcmpy_array *out, const char *argname, int want_int)
+{
+    if (alloc_owned(out, n) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (item_read(e, base + i * stride, want_int, (double *)out->owned + i,
+                      (int64_t *)out->owned + i) != 0) {
+            PyErr_Format(PyExc_ValueError, "%s[%zd]: not an integer in the int64 range",
+                         argname, i);
             return -1;
-        *out = (int64_t)d;
+        }
+    }
+    out->data = out->owned;
+    return 0;
+}
+
+/* Buffer path. The caller's memory is used as is only when it already holds
+ * native, aligned, contiguous elements of the output type: the C library
+ * dereferences double / int64_t pointers, so a misaligned or strided view
+ * or another element type or byte order is copied. */
+static int from_buffer(PyObject *obj, svcmpy_array *out, const char *argname, int want_int)
+{
+    if (PyObject_GetBuffer(obj, &out->view, PyBUF_RECORDS_RO) != 0)
+        return -1;
+    out->has_view = 1;
+    Py_buffer *v = &out->view;
+    if (v->ndim > 1) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a 1-dimensional buffer, got %d dimensions",
+                     argname, v->ndim);
+        return -1;
+    }
+    elem e;
+    if (elem_of(v->format, v->itemsize, &e) != 0) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s: unsupported buffer format '%s' (need one number per item)", argname,
+                     v->format ? v->format : "B");
+        return -1;
+    }
+    Py_ssize_t n = v->ndim == 0 ? 1 : v->shape[0];
+    /* strides may be NULL (ctypes arrays): then the items are contiguous */
+    Py_ssize_t stride = v->ndim == 0 || v->strides == NULL ? v->itemsize : v->strides[0];
+    out->n = n;
+    size_t align = want_int ? _Alignof(int64_t) : _Alignof(double);
+    if (e.kind == (want_int ? 'i' : 'f') && e.size == 8 && !e.swap && stride == 8 &&
+        (uintptr_t)v->buf % align == 0) {
+        out->data = v->buf;
         return 0;
     }
+    if (copy_aligned(v->buf, n, stride, &e, out, argname, want_int) < 0)
+        return -1;
+    PyBuffer_Release(&out->view);
+    out->has_view = 0;
+    return 0;
+}
+
+/* Sequence path: a tuple snapshot, not the list itself, since converting an
+ * item may run Python code (__float__, __index__) that shrinks the list.
+ * What that code raises propagates unchanged. */
+static int from_sequence(PyObject *obj, svcmpy_array *out, const char *argname, int want_int)
+{
+    PyObject *seq = PySequence_Check(obj) ? PySequence_Tuple(obj) : NULL;
+    if (seq == NULL) {
+        if (PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_TypeError))
+            return -1; /* from the object's own __iter__, __len__ or __getitem__ */
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "%s: expected a sequence or buffer of numbers, got %s",
+                     argname, Py_TYPE(obj)->tp_name);
+        return -1;
     }
+    Py_ssize_t n = PyTuple_GET_SIZE(seq);
+    out->n = n;
+    int rc = alloc_owned(out, n);
+    for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(seq, i);
+        if (!PyNumber_Check(item) || PyComplex_Check(item)) {
+            PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a number, got %s", argname, i,
+                         Py_TYPE(item)->tp_name);
+            rc = -1;
+        } else if (want_int) {
+            int64_t *dst = (int64_t *)out->owned + i;
+            if (PyFloat_Check(item))
+                rc = integral(PyFloat_AS_DOUBLE(item), dst) == 0 ? 0 : 2;
+            else
+                rc = svcmpy_as_int64(item, dst);
+            if (rc > 0)
+                PyErr_Format(PyExc_ValueError, "%s[%zd]: not an integer in the int64 range",
+                             argname, i);
+        } else {
+            rc = svcmpy_as_double(item, (double *)out->owned + i);
+            if (rc == 1)
+                PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a number, got %s", argname, i,
+                             Py_TYPE(item)->tp_name);
+            else if (rc == 2)
+                PyErr_Format(PyExc_OverflowError, "%s[%zd]: int too large to convert to float",
+                             argname, i);
+        }
+    }
+    Py_DECREF(seq);
+    if (rc != 0)
+        return -1;
+    out->data = out->owned;
+    return 0;
 }
 
 /* Shared body: want_int selects int64 output. */
-static int to_array(PyObject *obj, svcmpy_array *out, const char *argname,
-                    int want_int)
+static int to_array(PyObject *obj, svcmpy_array *out, const char *argname, int want_int)
 {
     memset(out, 0, sizeof *out);
     if (obj == NULL || obj == Py_None) {
@@ -134,119 +324,12 @@ static int to_array(PyObject *obj, svcmpy_array *out, const char *argname,
                      argname);
         return -1;
     }
-    const size_t esz = want_int ? sizeof(int64_t) : sizeof(double);
-    if (PyObject_CheckBuffer(obj) && !PyUnicode_Check(obj)) {
-        if (PyObject_GetBuffer(obj, &out->view, PyBUF_RECORDS_RO) != 0)
-            return -1;
-        out->has_view = 1;
-        Py_buffer *v = &out->view;
-        if (v->ndim > 1) {
-            PyErr_Format(PyExc_ValueError, "%s: expected a 1-dimensional buffer, got %d dimensions",
-                         argname, v->ndim);
-            goto fail;
-        }
-        char c = scalar_code(v->format);
-        if (c == 0) {
-            PyErr_Format(PyExc_TypeError, "%s: unsupported buffer format '%s' (need native numbers)",
-                         argname, v->format ? v->format : "B");
-            goto fail;
-        }
-        Py_ssize_t n = v->ndim == 0 ? 1 : v->shape[0];
-        Py_ssize_t stride = v->ndim == 0 ? v->itemsize : v->strides[0];
-        out->n = n;
-        char want = want_int ? 'q' : 'd';
-        if ((c == want || (want_int && (c == 'l' || c == 'n'))) &&
-            v->itemsize == (Py_ssize_t)esz && stride == (Py_ssize_t)esz) {
-            out->data = v->buf;
-            return 0;
-        }
-        out->owned = PyMem_Malloc(n > 0 ? (size_t)n * esz : 1);
-        if (out->owned == NULL) {
-            PyErr_NoMemory();
-            goto fail;
-        }
-        const char *base = v->buf;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            const char *p = base + i * stride;
-            if (want_int) {
-                if (item_int64(c, p, (int64_t *)out->owned + i) != 0) {
-                    PyErr_Format(PyExc_ValueError, "%s[%zd]: not an integer in the int64 range",
-                                 argname, i);
-                    goto fail;
-                }
-            } else {
-                ((double *)out->owned)[i] = item_double(c, p);
-            }
-        }
-        out->data = out->owned;
-        PyBuffer_Release(&out->view);
-        out->has_view = 0;
-        return 0;
-    }
-    /* A tuple snapshot, not the list itself: converting an item may run
-     * Python code (__float__, __index__) that shrinks the list. */
-    PyObject *seq = PySequence_Check(obj) ? PySequence_Tuple(obj) : NULL;
-    if (seq == NULL) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "%s: expected a sequence or buffer of numbers, got %s",
-                     argname, Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    out->n = n;
-    out->owned = PyMem_Malloc(n > 0 ? (size_t)n * esz : 1);
-    if (out->owned == NULL) {
-        Py_DECREF(seq);
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
-        if (!PyNumber_Check(item) || PyComplex_Check(item)) {
-            PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a number, got %s", argname, i,
-                         Py_TYPE(item)->tp_name);
-            goto seq_fail;
-        }
-        if (want_int) {
-            int64_t val;
-            if (PyFloat_Check(item)) {
-                double d = PyFloat_AS_DOUBLE(item);
-                if (!isfinite(d) || d != floor(d) || d < -9.2233720368547758e18 ||
-                    d >= 9.2233720368547758e18) {
-                    PyErr_Format(PyExc_ValueError, "%s[%zd]: not an integer in the int64 range",
-                                 argname, i);
-                    goto seq_fail;
-                }
-                val = (int64_t)d;
-            } else {
-                long long ll = PyLong_AsLongLong(item);
-                if (ll == -1 && PyErr_Occurred()) {
-                    PyErr_Clear();
-                    PyErr_Format(PyExc_ValueError, "%s[%zd]: not an integer in the int64 range",
-                                 argname, i);
-                    goto seq_fail;
-                }
-                val = (int64_t)ll;
-            }
-            ((int64_t *)out->owned)[i] = val;
-        } else {
-            double d = PyFloat_AsDouble(item);
-            if (d == -1.0 && PyErr_Occurred()) {
-                PyErr_Clear();
-                PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a number", argname, i);
-                goto seq_fail;
-            }
-            ((double *)out->owned)[i] = d;
-        }
-    }
-    Py_DECREF(seq);
-    out->data = out->owned;
-    return 0;
-seq_fail:
-    Py_DECREF(seq);
-fail:
-    svcmpy_array_release(out);
-    return -1;
+    int rc = PyObject_CheckBuffer(obj) && !PyUnicode_Check(obj)
+                 ? from_buffer(obj, out, argname, want_int)
+                 : from_sequence(obj, out, argname, want_int);
+    if (rc != 0)
+        svcmpy_array_release(out);
+    return rc;
 }
 
 int svcmpy_doubles(PyObject *obj, svcmpy_array *out, const char *argname)
@@ -289,6 +372,25 @@ PyObject *svcmpy_list_from_int64s(const int64_t *v, size_t n)
         PyList_SET_ITEM(list, (Py_ssize_t)i, x);
     }
     return list;
+}
+
+PyObject *svcmpy_reduce(PyObject *self, PyObject *unused)
+{
+    static const char *const forms[][2] = {
+        {"to_bytes", "from_bytes"}, {"to_text", "from_text"}, {"to_text", "parse"},
+        {"save", "load"}};
+    PyObject *tp = (PyObject *)Py_TYPE(self);
+    for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+        if (!PyObject_HasAttrString(tp, forms[k][0]) || !PyObject_HasAttrString(tp, forms[k][1]))
+            continue;
+        PyObject *load = PyObject_GetAttrString(tp, forms[k][1]);
+        PyObject *state = load ? PyObject_CallMethod(self, forms[k][0], NULL) : NULL;
+        PyObject *r = state ? Py_BuildValue("(O(O))", load, state) : NULL;
+        Py_XDECREF(load);
+        Py_XDECREF(state);
+        return r;
+    }
+    return PyErr_Format(PyExc_TypeError, "cannot pickle '%s' object", Py_TYPE(self)->tp_name);
 }
 
 PyObject *svcmpy_interval(svcm_interval iv)

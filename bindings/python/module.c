@@ -83,6 +83,42 @@ int svcmpy_engine_set(PyObject *module, int engine, PyObject *tuple)
     return 0;
 }
 
+/* "record N, field 'f': message": a position in parsed text (line,
+ * column) is never in the text, only in the attributes (issue 13), so it
+ * is not said twice when a caller prints it. */
+static void raise_message(char *msg, size_t size, int rc, const svcm_error *err)
+{
+    const char *detail = (err && err->message[0]) ? err->message : svcm_strerror(rc);
+    int has_index = err && err->index != SVCM_NO_INDEX;
+    if (has_index && err->field)
+        snprintf(msg, size, "record %zu, field '%s': %s", err->index, err->field, detail);
+    else if (has_index)
+        snprintf(msg, size, "record %zu: %s", err->index, detail);
+    else if (err && err->field)
+        snprintf(msg, size, "field '%s': %s", err->field, detail);
+    else
+        snprintf(msg, size, "%s", detail);
+}
+
+/* Sets code, index, line, column, field on exc (None when absent). */
+static int raise_attrs(PyObject *exc, int rc, const svcm_error *err)
+{
+    const char *names[5] = {"code", "index", "line", "column", "field"};
+    PyObject *v[5];
+    v[0] = PyLong_FromLong(rc);
+    v[1] = err && err->index != SVCM_NO_INDEX ? PyLong_FromSize_t(err->index) : Py_NewRef(Py_None);
+    v[2] = err && err->line > 0 ? PyLong_FromSize_t(err->line) : Py_NewRef(Py_None);
+    v[3] = err && err->column > 0 ? PyLong_FromSize_t(err->column) : Py_NewRef(Py_None);
+    v[4] = err && err->field ? PyUnicode_FromString(err->field) : Py_NewRef(Py_None);
+    int rv = 0;
+    for (int k = 0; k < 5; k++)
+        if (rv == 0 && (v[k] == NULL || PyObject_SetAttrString(exc, names[k], v[k]) < 0))
+            rv = -1;
+    for (int k = 0; k < 5; k++)
+        Py_XDECREF(v[k]);
+    return rv;
+}
+
 PyObject *svcmpy_raise(PyObject *module, int rc, const svcm_error *err)
 {
     svcmpy_state *st = module ? svcmpy_state_of(module) : NULL;
@@ -94,31 +130,12 @@ PyObject *svcmpy_raise(PyObject *module, int rc, const svcm_error *err)
     if (cls == NULL)
         cls = st->error;
     char msg[256];
-    const char *detail = (err && err->message[0]) ? err->message : svcm_strerror(rc);
-    int has_index = err && err->index != SVCM_NO_INDEX;
-    /* Parsers report the line of a format error; loaders and batches the record. */
-    const char *what = rc == SVCM_EFORMAT ? "line" : "record";
-    if (has_index && err->field)
-        snprintf(msg, sizeof msg, "%s %zu, field '%s': %s", what, err->index, err->field, detail);
-    else if (has_index)
-        snprintf(msg, sizeof msg, "%s %zu: %s", what, err->index, detail);
-    else if (err && err->field)
-        snprintf(msg, sizeof msg, "field '%s': %s", err->field, detail);
-    else
-        snprintf(msg, sizeof msg, "%s", detail);
+    raise_message(msg, sizeof msg, rc, err);
     PyObject *exc = PyObject_CallFunction(cls, "s", msg);
     if (exc == NULL)
         return NULL;
-    PyObject *index = has_index ? PyLong_FromSize_t(err->index) : Py_NewRef(Py_None);
-    PyObject *field = (err && err->field) ? PyUnicode_FromString(err->field) : Py_NewRef(Py_None);
-    PyObject *code = PyLong_FromLong(rc);
-    if (index && field && code && PyObject_SetAttrString(exc, "code", code) == 0 &&
-        PyObject_SetAttrString(exc, "index", index) == 0 &&
-        PyObject_SetAttrString(exc, "field", field) == 0)
+    if (raise_attrs(exc, rc, err) == 0)
         PyErr_SetObject(cls, exc);
-    Py_XDECREF(index);
-    Py_XDECREF(field);
-    Py_XDECREF(code);
     Py_DECREF(exc);
     return NULL;
 }
@@ -140,7 +157,7 @@ PyObject *svcmpy_state_error(PyTypeObject *tp, const char *message)
     return svcmpy_raise_type(tp, SVCM_ESTATE, &err);
 }
 
-PyDoc_STRVAR(version_doc, "version() -> str\n\nThe svcm C library version, e.g. '0.1.0'.");
+PyDoc_STRVAR(version_doc, "version() -> str\n\nThe svcm C library version, e.g. '0.2.0'.");
 static PyObject *py_version(PyObject *module, PyObject *unused)
 {
     return PyUnicode_FromString(svcm_version());
@@ -182,7 +199,11 @@ static int add_exceptions(PyObject *m, svcmpy_state *st)
 {
     st->error = PyErr_NewExceptionWithDoc("svcm.Error",
         "Base class of every error raised by svcm. Attributes: code (the C "
-        "status code), index (record at fault or None), field (or None).",
+        "status code), index (0-based record at fault, or None), line and "
+        "column (1-based position in parsed text, or None), field (or None). "
+        "str(exc) is \"record N, field 'f': message\" without the parts that "
+        "are None; the line and column are only in the attributes, never in "
+        "the message.",
         NULL, NULL);
     if (st->error == NULL || PyModule_AddObjectRef(m, "Error", st->error) < 0)
         return -1;
@@ -238,6 +259,10 @@ static int module_exec(PyObject *m)
         return -1;
 #ifdef SVCMPY_HAVE_CORE
     if (svcmpy_init_core(m) < 0)
+        return -1;
+#endif
+#ifdef SVCMPY_HAVE_TIME
+    if (svcmpy_init_time(m) < 0)
         return -1;
 #endif
 #ifdef SVCMPY_HAVE_FEEDBACK

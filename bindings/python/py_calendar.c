@@ -185,6 +185,8 @@ static int read_date(PyObject *o, svcm_date *out, Py_ssize_t i)
     for (int k = 0; k < 3; k++) {
         PyObject *a = PyObject_GetAttrString(o, names[k]);
         if (a == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+                return -1; /* raised by the object's own attribute code */
             PyErr_Clear();
             PyErr_Format(PyExc_TypeError,
                          "holidays[%zd]: expected 'YYYY-MM-DD' or a date, got %s", i,
@@ -488,6 +490,7 @@ static PyMethodDef calendar_methods[] = {
     {"next_open", calendar_next_open, METH_O, next_open_doc},
     {"to_text", calendar_to_text, METH_NOARGS, to_text_doc},
     {"parse", calendar_parse, METH_O | METH_CLASS, parse_doc},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 
@@ -652,16 +655,12 @@ static int opt_instant(PyObject *o, int64_t *out, const char *name)
         *out = SVCM_SLA_NONE;
         return 0;
     }
-    long long v = PyLong_AsLongLong(o);
-    if (v == -1 && PyErr_Occurred()) {
-        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_TypeError, "%s must be an int instant or None", name);
-        }
-        return -1;
-    }
-    *out = v;
-    return 0;
+    int rc = svcmpy_as_int64(o, out);
+    if (rc == 1)
+        PyErr_Format(PyExc_TypeError, "%s must be an int instant or None", name);
+    else if (rc == 2)
+        PyErr_Format(PyExc_OverflowError, "%s is out of the int64 range", name);
+    return rc == 0 ? 0 : -1;
 }
 
 /* Pauses: a sequence of (start, end) pairs, end None while ongoing.
@@ -787,14 +786,14 @@ static int opt_instants(PyObject *o, Py_ssize_t n, int64_t **out, const char *na
                 (*out)[i] = SVCM_SLA_NONE;
                 continue;
             }
-            long long v = PyLong_AsLongLong(item);
-            if (v == -1 && PyErr_Occurred()) {
-                PyErr_Clear();
-                PyErr_Format(PyExc_TypeError, "%s[%zd]: expected an int instant or None", name, i);
+            int rc = svcmpy_as_int64(item, &(*out)[i]);
+            if (rc != 0) {
+                if (rc > 0)
+                    PyErr_Format(PyExc_TypeError, "%s[%zd]: expected an int instant or None",
+                                 name, i);
                 Py_DECREF(t);
                 goto fail;
             }
-            (*out)[i] = v;
         }
         Py_DECREF(t);
         return 0;

@@ -381,6 +381,7 @@ static PyMethodDef moments_methods[] = {
      "mean_ci(confidence=0.95) -> (lo, hi)\n\nStudent-t interval for the mean."},
     {"to_bytes", moments_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nVersioned little-endian state."},
     {"from_bytes", moments_from_bytes, METH_O | METH_CLASS, "from_bytes(b) -> Moments\n\nLoad state saved by to_bytes()."},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 

@@ -958,8 +958,11 @@ static PyObject *py_erlang_c_frac(PyObject *module, PyObject *args, PyObject *kw
 /* Shift scheduling, defined at the end of the file. */
 static PyObject *py_schedule_shifts(PyObject *module, PyObject *args, PyObject *kw);
 extern const char svcmpy_schedule_shifts_doc[];
+static PyObject *py_schedule_pattern(PyObject *module, PyObject *args, PyObject *kw);
+extern const char svcmpy_schedule_pattern_doc[];
 static PyMethodDef erlang_methods[] = {
     KW("schedule_shifts", py_schedule_shifts, svcmpy_schedule_shifts_doc),
+    KW("schedule_pattern", py_schedule_pattern, svcmpy_schedule_pattern_doc),
     KW("erlang_b", py_erlang_b, erlang_b_doc),
     KW("erlang_c", py_erlang_c, erlang_c_doc),
     KW("traffic_erlangs", py_traffic, traffic_doc),
@@ -1240,4 +1243,90 @@ static PyObject *py_schedule_shifts(PyObject *module, PyObject *args, PyObject *
     }
     sched_free(&in);
     return out;
+}
+
+/* ------------------------------------------------- svcm.schedule_pattern */
+
+/* A period count or offset: an int in [0, PY_SSIZE_T_MAX] (the longest
+ * bytes object); 0 or -1 with TypeError or svcm.InvalidInput naming it. */
+static int get_size(PyObject *module, PyObject *obj, const char *field, size_t *out)
+{
+    if (!PyLong_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an int, got %s", field,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || v < 0 || (unsigned long long)v > (unsigned long long)PY_SSIZE_T_MAX) {
+        raise_field(module, SVCM_EINVAL, field, "must be an integer >= 0 that fits a bytes length");
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* breaks: a sequence of (offset, length) pairs, snapshotted first so that
+ * conversion hooks cannot change it under us. PyMem_Malloc'ed or NULL. */
+static svcm_schedule_break *pattern_breaks(PyObject *module, PyObject *obj, size_t *n)
+{
+    PyObject *items = svcmpy_snapshot(obj, "breaks: expected a sequence of (offset, length)");
+    if (items == NULL)
+        return NULL;
+    *n = (size_t)PyTuple_GET_SIZE(items);
+    svcm_schedule_break *b = PyMem_Malloc(*n * sizeof *b + 1);
+    if (b == NULL)
+        PyErr_NoMemory();
+    for (size_t k = 0; b != NULL && k < *n; k++) {
+        PyObject *pair = PyTuple_GET_ITEM(items, (Py_ssize_t)k);
+        PyObject *o = NULL, *l = NULL;
+        if (!PyTuple_Check(pair) || !PyArg_ParseTuple(pair, "OO", &o, &l)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "breaks[%zu]: expected an (offset, length) tuple", k);
+        } else if (get_size(module, o, "breaks.offset", &b[k].offset) == 0 &&
+                   get_size(module, l, "breaks.length", &b[k].length) == 0)
+            continue;
+        PyMem_Free(b);
+        b = NULL;
+    }
+    Py_DECREF(items);
+    return b;
+}
+
+const char svcmpy_schedule_pattern_doc[] =
+"schedule_pattern(n_periods, start, length, breaks=(), wrap=False) -> bytes\n\n"
+"One 0/1 coverage row for schedule_shifts: 1 for the periods start ..\n"
+"start + length - 1 of an n_periods horizon, 0 elsewhere and in the breaks,\n"
+"each an (offset, length) pair counted from the shift's start. wrap=True\n"
+"lets a shift run past the last period into period 0 (a cyclic week).\n"
+"Raises svcm.InvalidInput naming the field for a value out of range.";
+
+static PyObject *py_schedule_pattern(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"n_periods", "start", "length", "breaks", "wrap", NULL};
+    PyObject *on, *os, *ol, *ob = NULL;
+    int wrap = 0;
+    size_t n, start, length, nb = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|Op:schedule_pattern", kwlist, &on, &os, &ol,
+                                     &ob, &wrap) ||
+        get_size(module, on, "n_periods", &n) < 0 || get_size(module, os, "start", &start) < 0 ||
+        get_size(module, ol, "length", &length) < 0)
+        return NULL;
+    svcm_schedule_break *b = ob == NULL ? PyMem_Malloc(1) : pattern_breaks(module, ob, &nb);
+    if (b == NULL)
+        return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+    svcm_error err;
+    PyObject *row = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n);
+    if (row != NULL) {
+        uint8_t *r = (uint8_t *)PyBytes_AS_STRING(row);
+        int rc = svcm_schedule_pattern(n, start, length, b, nb, wrap, r, &err);
+        if (rc != SVCM_OK) {
+            Py_CLEAR(row);
+            svcmpy_raise(module, rc, &err);
+        }
+    }
+    PyMem_Free(b);
+    return row;
 }

@@ -122,6 +122,69 @@ static int fit_options(PyObject *max_iter, double gtol, svcm_lifetime_fit_option
     return 0;
 }
 
+/* Pickle and copy of a model: its constructor's parameters, and for a
+ * fitted model the fit diagnostics as the state __setstate__ puts back
+ * (loglik, n, [groups,] iterations; state None when not fitted). */
+static int fit_state(PyObject *state, int k, double *loglik, Py_ssize_t v[3])
+{
+    if (!PyTuple_Check(state)) {
+        PyErr_SetString(PyExc_TypeError, "__setstate__: expected None or a tuple");
+        return -1;
+    }
+    if (!PyArg_ParseTuple(state, k == 3 ? "dnnn:__setstate__" : "dnn:__setstate__", loglik,
+                          &v[0], &v[1], &v[2]))
+        return -1;
+    if (v[0] < 0 || v[1] < 0 || v[2] < 0 || (size_t)v[k - 1] > UINT_MAX) {
+        PyErr_SetString(PyExc_ValueError, "__setstate__: counts must be >= 0");
+        return -1;
+    }
+    return 0;
+}
+
+/* The fit summary of the 0.2 models (MBGNBD, BGBB, ParetoNBD) as pickled:
+ * (loglik, n, groups, iterations, weight, (4 standard errors)[, grad_norm]).
+ * with_grad selects the ParetoNBD form. */
+typedef struct {
+    double loglik, weight, se[4], grad_norm;
+    size_t n, groups;
+    unsigned iterations;
+} fit_summary;
+
+static PyObject *summary_state(const fit_summary *f, int with_grad)
+{
+    PyObject *se = Py_BuildValue("(dddd)", f->se[0], f->se[1], f->se[2], f->se[3]);
+    if (se == NULL)
+        return NULL;
+    return with_grad ? Py_BuildValue("(dnnndNd)", f->loglik, (Py_ssize_t)f->n,
+                                     (Py_ssize_t)f->groups, (Py_ssize_t)f->iterations,
+                                     f->weight, se, f->grad_norm)
+                     : Py_BuildValue("(dnnndN)", f->loglik, (Py_ssize_t)f->n,
+                                     (Py_ssize_t)f->groups, (Py_ssize_t)f->iterations,
+                                     f->weight, se);
+}
+
+static int summary_of_state(PyObject *state, int with_grad, fit_summary *f)
+{
+    if (!PyTuple_Check(state)) {
+        PyErr_SetString(PyExc_TypeError, "__setstate__: expected None or a tuple");
+        return -1;
+    }
+    Py_ssize_t v[3];
+    double *s = f->se;
+    if (!PyArg_ParseTuple(state, with_grad ? "dnnnd(dddd)d:__setstate__" : "dnnnd(dddd):__setstate__",
+                          &f->loglik, &v[0], &v[1], &v[2], &f->weight, &s[0], &s[1], &s[2], &s[3],
+                          &f->grad_norm))
+        return -1;
+    if (v[0] < 0 || v[1] < 0 || v[2] < 0 || (size_t)v[2] > UINT_MAX) {
+        PyErr_SetString(PyExc_ValueError, "__setstate__: counts must be >= 0");
+        return -1;
+    }
+    f->n = (size_t)v[0];
+    f->groups = (size_t)v[1];
+    f->iterations = (unsigned)v[2];
+    return 0;
+}
+
 /* ---------------------------------------------------------------- BGNBD */
 
 typedef struct {
@@ -313,6 +376,33 @@ static PyObject *bgnbd_repr(PyObject *self)
     return PyUnicode_FromString(buf);
 }
 
+static PyObject *bgnbd_reduce(PyObject *self, PyObject *unused)
+{
+    const BGNBDObject *o = (const BGNBDObject *)self;
+    PyObject *state = o->fitted ? Py_BuildValue("(dnnn)", o->fit.loglik, (Py_ssize_t)o->fit.n,
+                                                (Py_ssize_t)o->fit.groups,
+                                                (Py_ssize_t)o->fit.iterations)
+                                : Py_NewRef(Py_None);
+    return Py_BuildValue("(O(dddd)N)", Py_TYPE(self), o->p.r, o->p.alpha, o->p.a, o->p.b, state);
+}
+
+static PyObject *bgnbd_setstate(PyObject *self, PyObject *state)
+{
+    BGNBDObject *o = (BGNBDObject *)self;
+    if (state == Py_None)
+        Py_RETURN_NONE;
+    svcm_bgnbd_fit_result f = {.params = o->p};
+    Py_ssize_t v[3] = {0, 0, 0};
+    if (fit_state(state, 3, &f.loglik, v) < 0)
+        return NULL;
+    f.n = (size_t)v[0];
+    f.groups = (size_t)v[1];
+    f.iterations = (unsigned)v[2];
+    o->fit = f;
+    o->fitted = 1;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef bgnbd_methods[] = {
     {"fit", (PyCFunction)(void (*)(void))bgnbd_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
      "fit(x, t_x, T, *, max_iter=200, gtol=1e-9) -> BGNBD\n\nMaximum-likelihood fit (Fader, "
@@ -328,6 +418,11 @@ static PyMethodDef bgnbd_methods[] = {
      "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] for a new customer."},
     {"log_likelihood", bgnbd_loglik, METH_VARARGS,
      "log_likelihood(x, t_x, T) -> float\n\nTotal log-likelihood of these customers."},
+    {"__reduce__", bgnbd_reduce, METH_NOARGS,
+     "__reduce__() -> tuple\n\nPickle and copy: the parameters and any fit diagnostics."},
+    {"__setstate__", bgnbd_setstate, METH_O,
+     "__setstate__(state) -> None\n\nThe fit diagnostics (loglik, n, groups, iterations) "
+     "from __reduce__, or None."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -539,6 +634,31 @@ static PyObject *gg_repr(PyObject *self)
     return PyUnicode_FromString(buf);
 }
 
+static PyObject *gg_reduce(PyObject *self, PyObject *unused)
+{
+    const GGObject *o = (const GGObject *)self;
+    PyObject *state = o->fitted ? Py_BuildValue("(dnn)", o->fit.loglik, (Py_ssize_t)o->fit.n,
+                                                (Py_ssize_t)o->fit.iterations)
+                                : Py_NewRef(Py_None);
+    return Py_BuildValue("(O(ddd)N)", Py_TYPE(self), o->p.p, o->p.q, o->p.gamma, state);
+}
+
+static PyObject *gg_setstate(PyObject *self, PyObject *state)
+{
+    GGObject *o = (GGObject *)self;
+    if (state == Py_None)
+        Py_RETURN_NONE;
+    svcm_gammagamma_fit_result f = {.params = o->p};
+    Py_ssize_t v[3] = {0, 0, 0};
+    if (fit_state(state, 2, &f.loglik, v) < 0)
+        return NULL;
+    f.n = (size_t)v[0];
+    f.iterations = (unsigned)v[1];
+    o->fit = f;
+    o->fitted = 1;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef gg_methods[] = {
     {"fit", (PyCFunction)(void (*)(void))gg_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
      "fit(x, mean_spend, *, max_iter=200, gtol=1e-9) -> GammaGamma\n\nMaximum-likelihood fit "
@@ -553,6 +673,11 @@ static PyMethodDef gg_methods[] = {
      "period_length=4.348214285714286, margin=1.0) -> float | list[float]\n\n"
      "margin * E(M) * sum_{k=1..horizon} (E[Y(k L)] - E[Y((k-1) L)]) / (1 + d)^k, "
      "L = period_length (in the unit of t_x and T), d = discount_rate per period."},
+    {"__reduce__", gg_reduce, METH_NOARGS,
+     "__reduce__() -> tuple\n\nPickle and copy: the parameters and any fit diagnostics."},
+    {"__setstate__", gg_setstate, METH_O,
+     "__setstate__(state) -> None\n\nThe fit diagnostics (loglik, n, iterations) from "
+     "__reduce__, or None."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -578,6 +703,784 @@ static PyType_Slot gg_slots[] = {
 };
 
 static PyType_Spec gg_spec = {"svcm.GammaGamma", sizeof(GGObject), 0, Py_TPFLAGS_DEFAULT, gg_slots};
+
+/* ------------------------------------------------- MBGNBD and BGBB */
+
+/* svcm.MBGNBD and svcm.BGBB share one object layout: four parameters and,
+ * once fitted, the fit's summary. */
+typedef struct {
+    PyObject_HEAD double p[4];
+    int fitted;
+    double se[4];
+    double loglik, weight;
+    size_t n, groups;
+    unsigned iterations;
+} DiscObject;
+
+static svcm_mbgnbd_params mbg_of(PyObject *self)
+{
+    const double *v = ((DiscObject *)self)->p;
+    return (svcm_mbgnbd_params){v[0], v[1], v[2], v[3]};
+}
+
+static svcm_bgbb_params bb_of(PyObject *self)
+{
+    const double *v = ((DiscObject *)self)->p;
+    return (svcm_bgbb_params){v[0], v[1], v[2], v[3]};
+}
+
+static PyObject *disc_alloc(PyTypeObject *tp, const double p[4])
+{
+    DiscObject *o = (DiscObject *)tp->tp_alloc(tp, 0);
+    if (o == NULL)
+        return NULL;
+    memcpy(o->p, p, sizeof o->p);
+    return (PyObject *)o;
+}
+
+static PyObject *mbg_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"r", "alpha", "a", "b", NULL};
+    double v[4];
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddd:MBGNBD", kwlist, &v[0], &v[1], &v[2], &v[3]))
+        return NULL;
+    svcm_mbgnbd_params p = {v[0], v[1], v[2], v[3]};
+    svcm_error err;
+    int rc = svcm_mbgnbd_p_alive(&p, NULL, NULL, NULL, 0, NULL, &err); /* checks p */
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(tp, rc, &err);
+    return disc_alloc(tp, v);
+}
+
+static PyObject *bb_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"alpha", "beta", "gamma", "delta", NULL};
+    double v[4];
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddd:BGBB", kwlist, &v[0], &v[1], &v[2], &v[3]))
+        return NULL;
+    svcm_bgbb_params p = {v[0], v[1], v[2], v[3]};
+    svcm_error err;
+    int rc = svcm_bgbb_p_alive(&p, NULL, NULL, NULL, 0, NULL, &err); /* checks p */
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(tp, rc, &err);
+    return disc_alloc(tp, v);
+}
+
+/* The three data columns plus optional weights (None: no weights). */
+static int disc_columns(cols *c, PyObject *const *objs, PyObject *weights,
+                        const char *const *names)
+{
+    PyObject *all[4] = {objs[0], objs[1], objs[2], weights};
+    return cols_get(c, weights != NULL && weights != Py_None ? 4 : 3, all, names);
+}
+
+/* fit() of either model; bgbb selects the model. */
+static PyObject *disc_fit(PyObject *cls, PyObject *args, PyObject *kw, int bgbb)
+{
+    static char *kw_mbg[] = {"x", "t_x", "T", "weights", "max_iter", "gtol", NULL};
+    static char *kw_bb[] = {"frequency", "recency", "periods", "weights", "max_iter", "gtol", NULL};
+    static const char *const n_mbg[] = {"x", "t_x", "T", "weights"};
+    static const char *const n_bb[] = {"frequency", "recency", "periods", "weights"};
+    PyObject *objs[3], *weights = NULL, *max_iter = NULL;
+    double gtol = 1e-9;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|O$Od:fit", bgbb ? kw_bb : kw_mbg, &objs[0],
+                                     &objs[1], &objs[2], &weights, &max_iter, &gtol))
+        return NULL;
+    svcm_lifetime_fit_options opts;
+    cols c;
+    if (fit_options(max_iter, gtol, &opts) < 0 ||
+        disc_columns(&c, objs, weights, bgbb ? n_bb : n_mbg) < 0)
+        return NULL;
+    const double *w = c.k == 4 ? c.data[3] : NULL;
+    svcm_mbgnbd_fit_result rm;
+    svcm_bgbb_fit_result rb;
+    memset(&rm, 0, sizeof rm); /* only one is filled; both are read below */
+    memset(&rb, 0, sizeof rb);
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc =
+        bgbb ? svcm_bgbb_fit(c.data[0], c.data[1], c.data[2], w, (size_t)c.n, &opts, NULL, &rb,
+                             &err)
+             : svcm_mbgnbd_fit(c.data[0], c.data[1], c.data[2], w, (size_t)c.n, &opts, NULL, &rm,
+                               &err);
+    Py_END_ALLOW_THREADS cols_release(&c);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
+    double p[4] = {rm.params.r, rm.params.alpha, rm.params.a, rm.params.b},
+           se[4] = {rm.se.r, rm.se.alpha, rm.se.a, rm.se.b};
+    if (bgbb) {
+        const double pb[4] = {rb.params.alpha, rb.params.beta, rb.params.gamma, rb.params.delta},
+                     sb[4] = {rb.se.alpha, rb.se.beta, rb.se.gamma, rb.se.delta};
+        memcpy(p, pb, sizeof p);
+        memcpy(se, sb, sizeof se);
+    }
+    DiscObject *o = (DiscObject *)disc_alloc((PyTypeObject *)cls, p);
+    if (o == NULL)
+        return NULL;
+    o->fitted = 1;
+    memcpy(o->se, se, sizeof se);
+    o->loglik = bgbb ? rb.loglik : rm.loglik;
+    o->weight = bgbb ? rb.weight : rm.weight;
+    o->n = bgbb ? rb.n : rm.n;
+    o->groups = bgbb ? rb.groups : rm.groups;
+    o->iterations = bgbb ? rb.iterations : rm.iterations;
+    return (PyObject *)o;
+}
+
+static PyObject *mbg_fit(PyObject *cls, PyObject *args, PyObject *kw)
+{
+    return disc_fit(cls, args, kw, 0);
+}
+static PyObject *bb_fit(PyObject *cls, PyObject *args, PyObject *kw)
+{
+    return disc_fit(cls, args, kw, 1);
+}
+
+enum { DISC_P_ALIVE, DISC_EXPECTED, DISC_LOGLIK };
+
+/* The C call behind one per-customer method. */
+static int disc_call(PyObject *self, int bgbb, int what, double t, const cols *c, double *out,
+                     svcm_error *err)
+{
+    const double *a = c->data[0], *b = c->data[1], *d = c->data[2];
+    const double *w = c->k == 4 ? c->data[3] : NULL;
+    size_t n = (size_t)c->n;
+    svcm_mbgnbd_params pm = mbg_of(self);
+    svcm_bgbb_params pb = bb_of(self);
+    int rc;
+    Py_BEGIN_ALLOW_THREADS if (what == DISC_P_ALIVE) rc =
+        bgbb ? svcm_bgbb_p_alive(&pb, a, b, d, n, out, err)
+             : svcm_mbgnbd_p_alive(&pm, a, b, d, n, out, err);
+    else if (what == DISC_EXPECTED) rc =
+        bgbb ? svcm_bgbb_expected_purchases(&pb, t, a, b, d, n, out, err)
+             : svcm_mbgnbd_expected_purchases(&pm, t, a, b, d, n, out, err);
+    else rc = bgbb ? svcm_bgbb_loglik(&pb, a, b, d, w, n, out, err)
+                   : svcm_mbgnbd_loglik(&pm, a, b, d, n, out, err);
+    Py_END_ALLOW_THREADS return rc;
+}
+
+/* p_alive(x, t_x, T|n), expected_purchases(t, x, t_x, T|n) and
+ * log_likelihood(x, t_x, T|n[, weights]) of either model. */
+static PyObject *disc_rows(PyObject *self, PyObject *args, int bgbb, int what)
+{
+    static const char *const n_mbg[] = {"x", "t_x", "T", "weights"};
+    static const char *const n_bb[] = {"x", "t_x", "n", "weights"};
+    PyObject *objs[3], *weights = NULL;
+    double t = 0.0;
+    int ok = what == DISC_EXPECTED
+                 ? PyArg_ParseTuple(args, "dOOO:expected_purchases", &t, &objs[0], &objs[1],
+                                    &objs[2])
+             : what == DISC_P_ALIVE
+                 ? PyArg_ParseTuple(args, "OOO:p_alive", &objs[0], &objs[1], &objs[2])
+                 : PyArg_ParseTuple(args, bgbb ? "OOO|O:log_likelihood" : "OOO:log_likelihood",
+                                    &objs[0], &objs[1], &objs[2], &weights);
+    cols c;
+    if (!ok || disc_columns(&c, objs, weights, bgbb ? n_bb : n_mbg) < 0)
+        return NULL;
+    double ll = 0.0, *out = what == DISC_LOGLIK ? &ll : out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
+    svcm_error err;
+    int rc = disc_call(self, bgbb, what, t, &c, out, &err);
+    PyObject *res = rc != SVCM_OK        ? svcmpy_raise_type(Py_TYPE(self), rc, &err)
+                    : what == DISC_LOGLIK ? PyFloat_FromDouble(ll)
+                                          : cols_result(&c, out);
+    if (what != DISC_LOGLIK)
+        PyMem_Free(out);
+    cols_release(&c);
+    return res;
+}
+
+static PyObject *mbg_p_alive(PyObject *self, PyObject *args)
+{
+    return disc_rows(self, args, 0, DISC_P_ALIVE);
+}
+static PyObject *mbg_expected(PyObject *self, PyObject *args)
+{
+    return disc_rows(self, args, 0, DISC_EXPECTED);
+}
+static PyObject *mbg_loglik(PyObject *self, PyObject *args)
+{
+    return disc_rows(self, args, 0, DISC_LOGLIK);
+}
+static PyObject *bb_p_alive(PyObject *self, PyObject *args)
+{
+    return disc_rows(self, args, 1, DISC_P_ALIVE);
+}
+static PyObject *bb_expected(PyObject *self, PyObject *args)
+{
+    return disc_rows(self, args, 1, DISC_EXPECTED);
+}
+static PyObject *bb_loglik(PyObject *self, PyObject *args)
+{
+    return disc_rows(self, args, 1, DISC_LOGLIK);
+}
+
+static PyObject *disc_uncond(PyObject *self, PyObject *arg, int bgbb)
+{
+    static const char *const names[] = {"t"};
+    cols c;
+    if (cols_get(&c, 1, &arg, names) < 0)
+        return NULL;
+    double *out = out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
+    svcm_mbgnbd_params pm = mbg_of(self);
+    svcm_bgbb_params pb = bb_of(self);
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc =
+        bgbb ? svcm_bgbb_expected_purchases_unconditional(&pb, c.data[0], (size_t)c.n, out, &err)
+             : svcm_mbgnbd_expected_purchases_unconditional(&pm, c.data[0], (size_t)c.n, out,
+                                                            &err);
+    Py_END_ALLOW_THREADS PyObject *res =
+        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    PyMem_Free(out);
+    cols_release(&c);
+    return res;
+}
+
+/* m.purchase_pmf(t, k): P(X(t) = k) of a new customer. */
+static PyObject *mbg_pmf(PyObject *self, PyObject *args)
+{
+    static const char *const names[] = {"k"};
+    double t;
+    PyObject *ko;
+    if (!PyArg_ParseTuple(args, "dO:purchase_pmf", &t, &ko))
+        return NULL;
+    cols c;
+    if (cols_get(&c, 1, &ko, names) < 0)
+        return NULL;
+    double *out = out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
+    svcm_mbgnbd_params pm = mbg_of(self);
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc = svcm_mbgnbd_purchase_pmf(&pm, t, c.data[0], (size_t)c.n, out, &err);
+    Py_END_ALLOW_THREADS PyObject *res =
+        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    PyMem_Free(out);
+    cols_release(&c);
+    return res;
+}
+
+static PyObject *mbg_uncond(PyObject *self, PyObject *arg)
+{
+    return disc_uncond(self, arg, 0);
+}
+static PyObject *bb_uncond(PyObject *self, PyObject *arg)
+{
+    return disc_uncond(self, arg, 1);
+}
+
+/* Getters: 0-3 the parameters, then loglik, n, groups, iterations, weight,
+ * standard_errors (None unless fitted). */
+static PyObject *disc_get(PyObject *self, void *which)
+{
+    const DiscObject *o = (const DiscObject *)self;
+    int k = (int)(intptr_t)which;
+    if (k < 4)
+        return PyFloat_FromDouble(o->p[k]);
+    if (!o->fitted)
+        return Py_NewRef(Py_None);
+    switch (k) {
+    case 4:
+        return PyFloat_FromDouble(o->loglik);
+    case 5:
+        return PyLong_FromSize_t(o->n);
+    case 6:
+        return PyLong_FromSize_t(o->groups);
+    case 7:
+        return PyLong_FromUnsignedLong(o->iterations);
+    case 8:
+        return PyFloat_FromDouble(o->weight);
+    default:
+        return Py_BuildValue("(dddd)", o->se[0], o->se[1], o->se[2], o->se[3]);
+    }
+}
+
+static PyObject *disc_repr(PyObject *self, int bgbb)
+{
+    const DiscObject *o = (const DiscObject *)self;
+    char buf[240];
+    snprintf(buf, sizeof buf,
+             bgbb ? "svcm.BGBB(alpha=%.17g, beta=%.17g, gamma=%.17g, delta=%.17g)"
+                  : "svcm.MBGNBD(r=%.17g, alpha=%.17g, a=%.17g, b=%.17g)",
+             o->p[0], o->p[1], o->p[2], o->p[3]);
+    return PyUnicode_FromString(buf);
+}
+static PyObject *mbg_repr(PyObject *self)
+{
+    return disc_repr(self, 0);
+}
+static PyObject *bb_repr(PyObject *self)
+{
+    return disc_repr(self, 1);
+}
+
+/* Pickle and copy: (type, the four parameters, the fit summary or None). */
+static PyObject *disc_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    const DiscObject *o = (const DiscObject *)self;
+    PyObject *state;
+    if (o->fitted) {
+        fit_summary f = {o->loglik, o->weight, {0}, 0.0, o->n, o->groups, o->iterations};
+        memcpy(f.se, o->se, sizeof f.se);
+        state = summary_state(&f, 0);
+        if (state == NULL)
+            return NULL;
+    } else {
+        state = Py_NewRef(Py_None);
+    }
+    return Py_BuildValue("(O(dddd)N)", Py_TYPE(self), o->p[0], o->p[1], o->p[2], o->p[3], state);
+}
+
+static PyObject *disc_setstate(PyObject *self, PyObject *state)
+{
+    DiscObject *o = (DiscObject *)self;
+    if (state == Py_None)
+        Py_RETURN_NONE;
+    fit_summary f;
+    if (summary_of_state(state, 0, &f) < 0)
+        return NULL;
+    memcpy(o->se, f.se, sizeof o->se);
+    o->loglik = f.loglik;
+    o->weight = f.weight;
+    o->n = f.n;
+    o->groups = f.groups;
+    o->iterations = f.iterations;
+    o->fitted = 1;
+    Py_RETURN_NONE;
+}
+
+#define DISC_PICKLE_METHODS                                                                       \
+    {"__reduce__", disc_reduce, METH_NOARGS,                                                      \
+     "__reduce__() -> tuple\n\nPickle and copy: the parameters and any fit summary."},           \
+        {"__setstate__", disc_setstate, METH_O,                                                   \
+         "__setstate__(state) -> None\n\nThe fit summary (loglik, n, groups, iterations, "       \
+         "weight, standard errors) from __reduce__, or None."}
+
+static PyMethodDef mbg_methods[] = {
+    {"fit", (PyCFunction)(void (*)(void))mbg_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+     "fit(x, t_x, T, weights=None, *, max_iter=200, gtol=1e-9) -> MBGNBD\n\nMaximum-likelihood "
+     "fit (Batislam, Denizel & Filiztekin 2007); weights = customers per row."},
+    {"p_alive", mbg_p_alive, METH_VARARGS,
+     "p_alive(x, t_x, T) -> float | list[float]\n\nP(alive | x, t_x, T); below 1 also for "
+     "x = 0."},
+    {"expected_purchases", mbg_expected, METH_VARARGS,
+     "expected_purchases(t, x, t_x, T) -> float | list[float]\n\nE[Y(t) | x, t_x, T]."},
+    {"expected_purchases_unconditional", mbg_uncond, METH_O,
+     "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] for a new "
+     "customer."},
+    {"log_likelihood", mbg_loglik, METH_VARARGS,
+     "log_likelihood(x, t_x, T) -> float\n\nTotal log-likelihood of these customers."},
+    {"purchase_pmf", mbg_pmf, METH_VARARGS,
+     "purchase_pmf(t, k) -> float | list[float]\n\nP(X(t) = k): probability that a new "
+     "customer makes exactly k repeat purchases in (0, t]."},
+    DISC_PICKLE_METHODS,
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef bb_methods[] = {
+    {"fit", (PyCFunction)(void (*)(void))bb_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+     "fit(frequency, recency, periods, weights=None, *, max_iter=200, gtol=1e-9) -> BGBB\n\n"
+     "Maximum-likelihood fit (Fader, Hardie & Shang 2010) from transactions x, the opportunity "
+     "t_x of the last one and the opportunities n, whole numbers; weights = customers per row."},
+    {"p_alive", bb_p_alive, METH_VARARGS,
+     "p_alive(x, t_x, n) -> float | list[float]\n\nP(alive in period n + 1 | x, t_x, n)."},
+    {"expected_purchases", bb_expected, METH_VARARGS,
+     "expected_purchases(t, x, t_x, n) -> float | list[float]\n\nExpected transactions in the "
+     "next t (whole) opportunities, E(X(n, n + t) | x, t_x, n)."},
+    {"expected_purchases_unconditional", bb_uncond, METH_O,
+     "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] over a new "
+     "customer's first t opportunities."},
+    {"log_likelihood", bb_loglik, METH_VARARGS,
+     "log_likelihood(x, t_x, n, weights=None) -> float\n\nWeighted total log-likelihood."},
+    DISC_PICKLE_METHODS,
+    {NULL, NULL, 0, NULL},
+};
+
+#define DISC_FIT_GETTERS                                                                          \
+    {"loglik", disc_get, NULL, "log-likelihood at the estimates (None unless fitted)",           \
+     (void *)4},                                                                                  \
+        {"n", disc_get, NULL, "rows fitted (None unless fitted)", (void *)5},                    \
+        {"groups", disc_get, NULL, "distinct rows evaluated (None unless fitted)", (void *)6},   \
+        {"iterations", disc_get, NULL, "optimiser iterations (None unless fitted)", (void *)7},  \
+        {"weight", disc_get, NULL, "total weight fitted (None unless fitted)", (void *)8},       \
+        {"standard_errors", disc_get, NULL,                                                      \
+         "standard errors of the four parameters, in their order (None unless fitted)",          \
+         (void *)9},                                                                              \
+        {NULL, NULL, NULL, NULL, NULL}
+
+static PyGetSetDef mbg_getset[] = {
+    {"r", disc_get, NULL, "shape of the purchase-rate gamma", (void *)0},
+    {"alpha", disc_get, NULL, "scale of the purchase-rate gamma", (void *)1},
+    {"a", disc_get, NULL, "first shape of the dropout beta", (void *)2},
+    {"b", disc_get, NULL, "second shape of the dropout beta", (void *)3},
+    DISC_FIT_GETTERS,
+};
+
+static PyGetSetDef bb_getset[] = {
+    {"alpha", disc_get, NULL, "first shape of the transaction-probability beta", (void *)0},
+    {"beta", disc_get, NULL, "second shape of the transaction-probability beta", (void *)1},
+    {"gamma", disc_get, NULL, "first shape of the dropout beta", (void *)2},
+    {"delta", disc_get, NULL, "second shape of the dropout beta", (void *)3},
+    DISC_FIT_GETTERS,
+};
+
+static PyType_Slot mbg_slots[] = {
+    {Py_tp_new, (void *)mbg_new},
+    {Py_tp_dealloc, (void *)lt_dealloc},
+    {Py_tp_methods, mbg_methods},
+    {Py_tp_getset, mbg_getset},
+    {Py_tp_repr, (void *)mbg_repr},
+    {Py_tp_doc, (void *)"MBGNBD(r, alpha, a, b)\n--\n\nThe MBG/NBD purchase model with known "
+                        "parameters; MBGNBD.fit(x, t_x, T) estimates them."},
+    {0, NULL},
+};
+
+static PyType_Slot bb_slots[] = {
+    {Py_tp_new, (void *)bb_new},
+    {Py_tp_dealloc, (void *)lt_dealloc},
+    {Py_tp_methods, bb_methods},
+    {Py_tp_getset, bb_getset},
+    {Py_tp_repr, (void *)bb_repr},
+    {Py_tp_doc, (void *)"BGBB(alpha, beta, gamma, delta)\n--\n\nThe BG/BB discrete-time model "
+                        "with known parameters; BGBB.fit(frequency, recency, periods) estimates "
+                        "them."},
+    {0, NULL},
+};
+
+static PyType_Spec mbg_spec = {"svcm.MBGNBD", sizeof(DiscObject), 0, Py_TPFLAGS_DEFAULT,
+                               mbg_slots};
+static PyType_Spec bb_spec = {"svcm.BGBB", sizeof(DiscObject), 0, Py_TPFLAGS_DEFAULT, bb_slots};
+
+/* Adds svcm.MBGNBD and svcm.BGBB to the module. */
+static int lt_add_discrete(PyObject *module)
+{
+    PyType_Spec *specs[2] = {&mbg_spec, &bb_spec};
+    const char *names[2] = {"MBGNBD", "BGBB"};
+    for (int i = 0; i < 2; i++) {
+        PyObject *tp = PyType_FromModuleAndSpec(module, specs[i], NULL);
+        if (tp == NULL)
+            return -1;
+        int rc = PyModule_AddObjectRef(module, names[i], tp);
+        Py_DECREF(tp);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------- ParetoNBD */
+
+/* svcm.ParetoNBD: the four parameters and, once fitted, the fit's summary. */
+typedef struct {
+    PyObject_HEAD svcm_paretonbd_params p;
+    int fitted;
+    svcm_paretonbd_fit_result fit;
+} PNBDObject;
+
+static PyObject *pnbd_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"r", "alpha", "s", "beta", NULL};
+    svcm_paretonbd_params p;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddd:ParetoNBD", kwlist, &p.r, &p.alpha, &p.s,
+                                     &p.beta))
+        return NULL;
+    svcm_error err;
+    int rc = svcm_paretonbd_p_alive(&p, NULL, NULL, NULL, 0, NULL, &err); /* checks p */
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(tp, rc, &err);
+    PNBDObject *o = (PNBDObject *)tp->tp_alloc(tp, 0);
+    if (o != NULL)
+        o->p = p;
+    return (PyObject *)o;
+}
+
+static PyObject *pnbd_fit(PyObject *cls, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"x", "t_x", "T", "weights", "max_iter", "gtol", NULL};
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    PyObject *objs[4] = {NULL, NULL, NULL, NULL}, *max_iter = NULL;
+    double gtol = 1e-9;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|O$Od:fit", kwlist, &objs[0], &objs[1],
+                                     &objs[2], &objs[3], &max_iter, &gtol))
+        return NULL;
+    svcm_lifetime_fit_options opts;
+    cols c;
+    int k = objs[3] != NULL && objs[3] != Py_None ? 4 : 3;
+    if (fit_options(max_iter, gtol, &opts) < 0 || cols_get(&c, k, objs, names) < 0)
+        return NULL;
+    svcm_paretonbd_fit_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc = svcm_paretonbd_fit(c.data[0], c.data[1], c.data[2],
+                                                   k == 4 ? c.data[3] : NULL, (size_t)c.n, &opts,
+                                                   NULL, &r, &err);
+    Py_END_ALLOW_THREADS cols_release(&c);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
+    PNBDObject *o = (PNBDObject *)((PyTypeObject *)cls)->tp_alloc((PyTypeObject *)cls, 0);
+    if (o == NULL)
+        return NULL;
+    o->p = r.params;
+    o->fitted = 1;
+    o->fit = r;
+    return (PyObject *)o;
+}
+
+enum { PNBD_P_ALIVE, PNBD_EXPECTED, PNBD_LOGLIK };
+
+/* p_alive(x, t_x, T), expected_purchases(t, x, t_x, T) and
+ * log_likelihood(x, t_x, T, weights=None). */
+static PyObject *pnbd_rows(PyObject *self, PyObject *args, int what)
+{
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    PyObject *objs[4] = {NULL, NULL, NULL, NULL};
+    double t = 0.0;
+    int ok = what == PNBD_EXPECTED
+                 ? PyArg_ParseTuple(args, "dOOO:expected_purchases", &t, &objs[0], &objs[1],
+                                    &objs[2])
+             : what == PNBD_P_ALIVE
+                 ? PyArg_ParseTuple(args, "OOO:p_alive", &objs[0], &objs[1], &objs[2])
+                 : PyArg_ParseTuple(args, "OOO|O:log_likelihood", &objs[0], &objs[1], &objs[2],
+                                    &objs[3]);
+    int k = objs[3] != NULL && objs[3] != Py_None ? 4 : 3;
+    cols c;
+    if (!ok || cols_get(&c, k, objs, names) < 0)
+        return NULL;
+    double ll = 0.0, *out = what == PNBD_LOGLIK ? &ll : out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
+    const svcm_paretonbd_params *p = &((PNBDObject *)self)->p;
+    const double *a = c.data[0], *b = c.data[1], *d = c.data[2], *w = k == 4 ? c.data[3] : NULL;
+    size_t n = (size_t)c.n;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc = what == PNBD_P_ALIVE ? svcm_paretonbd_p_alive(p, a, b, d, n, out, &err)
+                                : what == PNBD_EXPECTED
+                                    ? svcm_paretonbd_expected_purchases(p, t, a, b, d, n, out, &err)
+                                    : svcm_paretonbd_loglik(p, a, b, d, w, n, out, &err);
+    Py_END_ALLOW_THREADS PyObject *res = rc != SVCM_OK ? svcmpy_raise_type(Py_TYPE(self), rc, &err)
+                                         : what == PNBD_LOGLIK ? PyFloat_FromDouble(ll)
+                                                               : cols_result(&c, out);
+    if (what != PNBD_LOGLIK)
+        PyMem_Free(out);
+    cols_release(&c);
+    return res;
+}
+
+static PyObject *pnbd_p_alive(PyObject *self, PyObject *args)
+{
+    return pnbd_rows(self, args, PNBD_P_ALIVE);
+}
+static PyObject *pnbd_expected(PyObject *self, PyObject *args)
+{
+    return pnbd_rows(self, args, PNBD_EXPECTED);
+}
+static PyObject *pnbd_loglik(PyObject *self, PyObject *args)
+{
+    return pnbd_rows(self, args, PNBD_LOGLIK);
+}
+
+/* expected_purchases_unconditional(t) and probability_of_purchases(t, n):
+ * one column each (t, or the counts n). */
+static PyObject *pnbd_column(PyObject *self, PyObject *col, double t, int pmf)
+{
+    static const char *const n_t[] = {"t"}, *const n_n[] = {"n"};
+    cols c;
+    if (cols_get(&c, 1, &col, pmf ? n_n : n_t) < 0)
+        return NULL;
+    double *out = out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
+    const svcm_paretonbd_params *p = &((PNBDObject *)self)->p;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc =
+        pmf ? svcm_paretonbd_probability_of_purchases(p, t, c.data[0], (size_t)c.n, out, &err)
+            : svcm_paretonbd_expected_purchases_unconditional(p, c.data[0], (size_t)c.n, out,
+                                                              &err);
+    Py_END_ALLOW_THREADS PyObject *res =
+        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    PyMem_Free(out);
+    cols_release(&c);
+    return res;
+}
+
+static PyObject *pnbd_uncond(PyObject *self, PyObject *arg)
+{
+    return pnbd_column(self, arg, 0.0, 0);
+}
+static PyObject *pnbd_pmf(PyObject *self, PyObject *args)
+{
+    double t;
+    PyObject *n;
+    if (!PyArg_ParseTuple(args, "dO:probability_of_purchases", &t, &n))
+        return NULL;
+    return pnbd_column(self, n, t, 1);
+}
+
+/* Getters: 0-3 the parameters, then loglik, n, groups, iterations, weight,
+ * standard_errors, grad_norm (None unless fitted). */
+static PyObject *pnbd_get(PyObject *self, void *which)
+{
+    const PNBDObject *o = (const PNBDObject *)self;
+    const svcm_paretonbd_fit_result *f = &o->fit;
+    const double v[4] = {o->p.r, o->p.alpha, o->p.s, o->p.beta};
+    int k = (int)(intptr_t)which;
+    if (k < 4)
+        return PyFloat_FromDouble(v[k]);
+    if (!o->fitted)
+        return Py_NewRef(Py_None);
+    switch (k) {
+    case 4:
+        return PyFloat_FromDouble(f->loglik);
+    case 5:
+        return PyLong_FromSize_t(f->n);
+    case 6:
+        return PyLong_FromSize_t(f->groups);
+    case 7:
+        return PyLong_FromUnsignedLong(f->iterations);
+    case 8:
+        return PyFloat_FromDouble(f->weight);
+    case 9:
+        return Py_BuildValue("(dddd)", f->se.r, f->se.alpha, f->se.s, f->se.beta);
+    default:
+        return PyFloat_FromDouble(f->grad_norm);
+    }
+}
+
+static PyObject *pnbd_repr(PyObject *self)
+{
+    const PNBDObject *o = (const PNBDObject *)self;
+    char buf[240];
+    snprintf(buf, sizeof buf, "svcm.ParetoNBD(r=%.17g, alpha=%.17g, s=%.17g, beta=%.17g)", o->p.r,
+             o->p.alpha, o->p.s, o->p.beta);
+    return PyUnicode_FromString(buf);
+}
+
+/* Pickle and copy: (type, the four parameters, the fit summary or None). */
+static PyObject *pnbd_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    const PNBDObject *o = (const PNBDObject *)self;
+    const svcm_paretonbd_fit_result *r = &o->fit;
+    PyObject *state;
+    if (o->fitted) {
+        fit_summary f = {r->loglik,    r->weight, {r->se.r, r->se.alpha, r->se.s, r->se.beta},
+                         r->grad_norm, r->n,      r->groups,
+                         r->iterations};
+        state = summary_state(&f, 1);
+        if (state == NULL)
+            return NULL;
+    } else {
+        state = Py_NewRef(Py_None);
+    }
+    return Py_BuildValue("(O(dddd)N)", Py_TYPE(self), o->p.r, o->p.alpha, o->p.s, o->p.beta,
+                         state);
+}
+
+static PyObject *pnbd_setstate(PyObject *self, PyObject *state)
+{
+    PNBDObject *o = (PNBDObject *)self;
+    if (state == Py_None)
+        Py_RETURN_NONE;
+    fit_summary f;
+    if (summary_of_state(state, 1, &f) < 0)
+        return NULL;
+    svcm_paretonbd_fit_result r = {.params = o->p,
+                                   .se = {f.se[0], f.se[1], f.se[2], f.se[3]},
+                                   .loglik = f.loglik,
+                                   .weight = f.weight,
+                                   .n = f.n,
+                                   .groups = f.groups,
+                                   .iterations = f.iterations,
+                                   .grad_norm = f.grad_norm,
+                                   .converged = 1};
+    o->fit = r;
+    o->fitted = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef pnbd_methods[] = {
+    {"fit", (PyCFunction)(void (*)(void))pnbd_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+     "fit(x, t_x, T, weights=None, *, max_iter=200, gtol=1e-9) -> ParetoNBD\n\nMaximum-"
+     "likelihood fit (Schmittlein, Morrison & Colombo 1987); weights = customers per row."},
+    {"p_alive", pnbd_p_alive, METH_VARARGS,
+     "p_alive(x, t_x, T) -> float | list[float]\n\nP(alive | x, t_x, T)."},
+    {"expected_purchases", pnbd_expected, METH_VARARGS,
+     "expected_purchases(t, x, t_x, T) -> float | list[float]\n\nE[X(t) | x, t_x, T]."},
+    {"expected_purchases_unconditional", pnbd_uncond, METH_O,
+     "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] for a new "
+     "customer."},
+    {"probability_of_purchases", pnbd_pmf, METH_VARARGS,
+     "probability_of_purchases(t, n) -> float | list[float]\n\nP(X(t) = n) for a new "
+     "customer."},
+    {"log_likelihood", pnbd_loglik, METH_VARARGS,
+     "log_likelihood(x, t_x, T, weights=None) -> float\n\nWeighted total log-likelihood."},
+    {"__reduce__", pnbd_reduce, METH_NOARGS,
+     "__reduce__() -> tuple\n\nPickle and copy: the parameters and any fit summary."},
+    {"__setstate__", pnbd_setstate, METH_O,
+     "__setstate__(state) -> None\n\nThe fit summary (loglik, n, groups, iterations, weight, "
+     "standard errors, grad_norm) from __reduce__, or None."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef pnbd_getset[] = {
+    {"r", pnbd_get, NULL, "shape of the purchase-rate gamma", (void *)0},
+    {"alpha", pnbd_get, NULL, "scale of the purchase-rate gamma", (void *)1},
+    {"s", pnbd_get, NULL, "shape of the dropout-rate gamma", (void *)2},
+    {"beta", pnbd_get, NULL, "scale of the dropout-rate gamma", (void *)3},
+    {"loglik", pnbd_get, NULL, "log-likelihood at the estimates (None unless fitted)", (void *)4},
+    {"n", pnbd_get, NULL, "rows fitted (None unless fitted)", (void *)5},
+    {"groups", pnbd_get, NULL, "distinct rows evaluated (None unless fitted)", (void *)6},
+    {"iterations", pnbd_get, NULL, "optimiser iterations (None unless fitted)", (void *)7},
+    {"weight", pnbd_get, NULL, "total weight fitted (None unless fitted)", (void *)8},
+    {"standard_errors", pnbd_get, NULL,
+     "standard errors of (r, alpha, s, beta) (None unless fitted)", (void *)9},
+    {"grad_norm", pnbd_get, NULL, "largest gradient component at the end (None unless fitted)",
+     (void *)10},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot pnbd_slots[] = {
+    {Py_tp_new, (void *)pnbd_new},
+    {Py_tp_dealloc, (void *)lt_dealloc},
+    {Py_tp_methods, pnbd_methods},
+    {Py_tp_getset, pnbd_getset},
+    {Py_tp_repr, (void *)pnbd_repr},
+    {Py_tp_doc, (void *)"ParetoNBD(r, alpha, s, beta)\n--\n\nThe Pareto/NBD purchase model with "
+                        "known parameters; ParetoNBD.fit(x, t_x, T) estimates them."},
+    {0, NULL},
+};
+
+static PyType_Spec pnbd_spec = {"svcm.ParetoNBD", sizeof(PNBDObject), 0, Py_TPFLAGS_DEFAULT,
+                                pnbd_slots};
+
+/* Adds svcm.ParetoNBD to the module. */
+static int lt_add_paretonbd(PyObject *module)
+{
+    PyObject *tp = PyType_FromModuleAndSpec(module, &pnbd_spec, NULL);
+    if (tp == NULL)
+        return -1;
+    int rc = PyModule_AddObjectRef(module, "ParetoNBD", tp);
+    Py_DECREF(tp);
+    return rc;
+}
 
 /* ------------------------------------------------------------ summaries */
 
@@ -673,6 +1576,10 @@ static PyMethodDef lifetime_functions[] = {
 int svcmpy_init_lifetime(PyObject *module)
 {
     if (PyModule_AddFunctions(module, lifetime_functions) < 0)
+        return -1;
+    if (lt_add_discrete(module) < 0)
+        return -1;
+    if (lt_add_paretonbd(module) < 0)
         return -1;
     PyObject *bg = PyType_FromModuleAndSpec(module, &bgnbd_spec, NULL);
     if (bg == NULL)

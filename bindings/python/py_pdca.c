@@ -927,6 +927,7 @@ static PyMethodDef Cycle_methods[] = {
     {"link", Cycle_link, METH_O, link_doc},
     {"save", Cycle_save, METH_NOARGS, save_doc},
     {"load", Cycle_load, METH_O | METH_CLASS, load_doc},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 

@@ -297,23 +297,6 @@ static PyObject *py_from_bytes(PyObject *cls, PyObject *arg)
     return o;
 }
 
-/* pickle: (cls.from_bytes, (state,)) */
-static PyObject *py_reduce(PyObject *op, PyObject *unused)
-{
-    PyObject *state = py_to_bytes(op, NULL);
-    if (state == NULL)
-        return NULL;
-    PyObject *fn = PyObject_GetAttrString((PyObject *)Py_TYPE(op), "from_bytes");
-    if (fn == NULL) {
-        Py_DECREF(state);
-        return NULL;
-    }
-    PyObject *r = Py_BuildValue("(O(O))", fn, state);
-    Py_DECREF(fn);
-    Py_DECREF(state);
-    return r;
-}
-
 static Py_ssize_t py_len(PyObject *op)
 {
     void *h = ready(op);
@@ -418,7 +401,7 @@ static PyMethodDef sketch_methods[] = {
     {"to_bytes", py_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nVersioned little-endian state."},
     {"from_bytes", py_from_bytes, METH_O | METH_CLASS,
      "from_bytes(b) -> Sketch\n\nLoad a sketch saved by to_bytes() (svcm.FormatError if malformed)."},
-    {"__reduce__", py_reduce, METH_NOARGS, "Pickle support through to_bytes()."},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 
@@ -552,7 +535,7 @@ static PyMethodDef durations_methods[] = {
     {"to_bytes", py_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nVersioned little-endian state."},
     {"from_bytes", py_from_bytes, METH_O | METH_CLASS,
      "from_bytes(b) -> Durations\n\nLoad state saved by to_bytes() (svcm.FormatError if malformed)."},
-    {"__reduce__", py_reduce, METH_NOARGS, "Pickle support through to_bytes()."},
+    SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,6 +11,7 @@ enum { TIME_ZONE_TYPE, TIME_NITEMS };
 typedef struct {
     PyObject_HEAD
     svcm_zone *zone;
+    PyObject *tzif; /* bytes the zone was loaded from (from_tzif), else NULL */
 } ZoneObject;
 
 /* "earlier" / "later" / "error" -> the enum; -1 with ValueError. */
@@ -67,16 +68,29 @@ static PyObject *zone_from_tzif(PyObject *cls, PyObject *arg)
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_zone_load(view.buf, (size_t)view.len, NULL, &z, &err);
+    /* Kept for pickling: the zone has no other saved form. */
+    PyObject *kept = rc == SVCM_OK ? PyBytes_FromStringAndSize(view.buf, view.len) : NULL;
     PyBuffer_Release(&view);
     if (rc != SVCM_OK)
         return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
-    return wrap_zone((PyTypeObject *)cls, z);
+    if (kept == NULL) {
+        svcm_zone_free(z);
+        return NULL;
+    }
+    PyObject *self = wrap_zone((PyTypeObject *)cls, z);
+    if (self == NULL) {
+        Py_DECREF(kept);
+        return NULL;
+    }
+    ((ZoneObject *)self)->tzif = kept;
+    return self;
 }
 
 static void zone_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
     svcm_zone_free(((ZoneObject *)self)->zone);
+    Py_XDECREF(((ZoneObject *)self)->tzif);
     tp->tp_free(self);
     Py_DECREF(tp);
 }
@@ -178,7 +192,25 @@ static PyObject *zone_repr(PyObject *self)
     return r;
 }
 
+PyDoc_STRVAR(zone_reduce_doc,
+    "__reduce__() -> tuple\n\n"
+    "Pickle and copy: Zone(spec) for a zone made from a spec (an IANA name is\n"
+    "read again where it is unpickled), Zone.from_tzif(data) with the bytes\n"
+    "for one made from TZif bytes.");
+static PyObject *zone_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    const ZoneObject *o = (const ZoneObject *)self;
+    if (o->tzif == NULL)
+        return Py_BuildValue("(O(s))", Py_TYPE(self), svcm_zone_name(o->zone));
+    PyObject *load = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "from_tzif");
+    if (load == NULL)
+        return NULL;
+    return Py_BuildValue("(N(O))", load, o->tzif);
+}
+
 static PyMethodDef zone_methods[] = {
+    {"__reduce__", zone_reduce, METH_NOARGS, zone_reduce_doc},
     {"offset", zone_offset, METH_O, offset_doc},
     {"abbrev", zone_abbrev, METH_O, abbrev_doc},
     {"to_local", zone_to_local, METH_O, to_local_doc},
@@ -266,28 +298,11 @@ static int epoch_of(PyObject *epoch, svcm_time_epoch *out)
     return -1;
 }
 
-/* The svcm exception for rc, with "column N: " before the message and a
- * column attribute (None when the error has no position). */
+/* The svcm exception for rc; its .column (and .line) carry the position,
+ * the message does not repeat it (issue 13). */
 static PyObject *raise_at(PyObject *module, int rc, svcm_error *err)
 {
-    if (err->column > 0) {
-        char msg[sizeof err->message + 32];
-        snprintf(msg, sizeof msg, "column %zu: %s", err->column, err->message);
-        size_t n = strlen(msg); /* the library's messages here are ASCII */
-        n = n < sizeof err->message - 1 ? n : sizeof err->message - 1;
-        memcpy(err->message, msg, n);
-        err->message[n] = '\0';
-    }
-    svcmpy_raise(module, rc, err);
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
-    PyObject *col = err->column > 0 ? PyLong_FromSize_t(err->column) : Py_NewRef(Py_None);
-    if (value == NULL || col == NULL || PyObject_SetAttrString(value, "column", col) < 0)
-        PyErr_Clear(); /* keep the svcm exception; column is a courtesy */
-    Py_XDECREF(col);
-    PyErr_Restore(type, value, tb);
-    return NULL;
+    return svcmpy_raise(module, rc, err);
 }
 
 PyDoc_STRVAR(parse_time_doc,

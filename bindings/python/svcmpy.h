@@ -23,6 +23,7 @@ enum svcmpy_engine {
     SVCMPY_LIFETIME,
     SVCMPY_PRIORITY,
     SVCMPY_PDCA,
+    SVCMPY_TIME,
     SVCMPY_ENGINE_COUNT
 };
 
@@ -57,10 +58,13 @@ PyObject *svcmpy_raise_type(PyTypeObject *tp, int rc, const svcm_error *err);
  * is not initialised or is in use by another thread. Returns NULL. */
 PyObject *svcmpy_state_error(PyTypeObject *tp, const char *message);
 
-/* A contiguous array read from any 1-D buffer-protocol object (array.array,
- * numpy arrays, bytes, memoryview; strided views are copied) or from any
- * sequence of numbers. Zero-copy when the buffer already holds the element
- * type contiguously. */
+/* A contiguous, aligned array read from any 1-D buffer-protocol object
+ * (array.array, numpy arrays, bytes, memoryview, ctypes arrays) of any
+ * single-number format, native or with a byte-order prefix ('<d', '>q',
+ * '=i', '!h'), or from any sequence of numbers. Zero-copy when the buffer
+ * already holds native elements of the output type contiguously at an
+ * aligned address; anything else (strided, misaligned, another type or byte
+ * order) is copied, so data may always be dereferenced as double/int64_t. */
 typedef struct svcmpy_array {
     const void *data; /* elements, n of them */
     Py_ssize_t n;
@@ -81,6 +85,17 @@ int svcmpy_int64s(PyObject *obj, svcmpy_array *out, const char *argname);
  * already released array. */
 void svcmpy_array_release(svcmpy_array *a);
 
+/* One user object as a number, keeping the user's exception: 0 with *out
+ * set; 1 when obj is not a number (no __float__ or __index__, or complex;
+ * for svcmpy_as_int64 no __index__: floats are the caller's choice) and 2
+ * when it is out of range (an int too large for a double, or outside
+ * int64): nothing is raised, the caller raises its own TypeError or
+ * ValueError naming the argument; -1 when the object's own __float__ or
+ * __index__ raised: that exception (KeyboardInterrupt, MemoryError, any)
+ * is left set, to propagate as is. */
+int svcmpy_as_double(PyObject *obj, double *out);
+int svcmpy_as_int64(PyObject *obj, int64_t *out);
+
 /* A tuple holding the items of any iterable, for loops that read items one
  * by one: reading an item may run Python code (__float__, __index__, a
  * row's __iter__) that shrinks a list under the loop, and a tuple cannot
@@ -94,8 +109,18 @@ PyObject *svcmpy_list_from_int64s(const int64_t *v, size_t n);
 /* A (lo, hi) tuple. */
 PyObject *svcmpy_interval(svcm_interval iv);
 
+/* __reduce__ through the saved form, for pickle (every protocol), copy and
+ * deepcopy: (type(self).load, (self.save(),)) with the first of the pairs
+ * to_bytes/from_bytes, to_text/from_text, to_text/parse, save/load that the
+ * type has. Add SVCMPY_REDUCE_METHOD to a saveable type's methods. */
+PyObject *svcmpy_reduce(PyObject *self, PyObject *unused);
+#define SVCMPY_REDUCE_METHOD                                                   \
+    {"__reduce__", svcmpy_reduce, METH_NOARGS,                                 \
+     "__reduce__() -> tuple\n\nPickle and copy support through the saved form."}
+
 /* Engine initialisers, one per bindings/python/py_<engine>.c. */
 int svcmpy_init_core(PyObject *module);
+int svcmpy_init_time(PyObject *module);
 int svcmpy_init_feedback(PyObject *module);
 int svcmpy_init_sketch(PyObject *module);
 int svcmpy_init_calendar(PyObject *module);

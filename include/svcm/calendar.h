@@ -119,7 +119,8 @@ SVCM_API void svcm_calendar_options_init(svcm_calendar_options *opts);
  *
  * @param opts the schedule; NULL means the defaults (a calendar that is never
  *        open).
- * @param alloc optional allocator (NULL = libc); copied.
+ * @param alloc allocator for the calendar, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new calendar; free it with svcm_calendar_free().
  * @param[out] err optional detail: on SVCM_EINVAL, index is the interval (field
  *        "weekday", "start", "end" or "overlap") or holiday (field "holiday")
@@ -275,15 +276,16 @@ SVCM_API int svcm_calendar_next_open(const svcm_calendar *cal, int64_t t,
  *
  * @param text the text (need not be NUL-terminated).
  * @param len its length in bytes.
- * @param alloc optional allocator for the calendar and the parser's scratch
- *        space (NULL = libc); copied.
+ * @param alloc allocator for the calendar and the parser's scratch, copied;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the calendar (unchanged on failure); the caller
  *        owns it and frees it with svcm_calendar_free().
- * @param[out] err optional: on SVCM_EFORMAT, index is the 1-based line
- *        number, field names the key ("line" when the key is unknown or
- *        missing, or the text is not UTF-8) and message the reason (for
- *        invalid UTF-8, "invalid UTF-8 at byte offset N", N 0-based from the
- *        start of @p text).
+ * @param[out] err optional: on SVCM_EFORMAT, line and column are the
+ *        1-based line and byte column of the offending token (for invalid
+ *        UTF-8, of the first bad byte), index is SVCM_NO_INDEX, field names
+ *        the key ("line" when the key is unknown or missing, or the text is
+ *        not UTF-8) and message the reason, without the position (changed
+ *        in 0.2: index held the line and the message began "line N:").
  * @return SVCM_OK; SVCM_EINVAL for NULL @p out, or NULL @p text with len > 0;
  *         SVCM_EFORMAT for text that is not valid UTF-8 (overlong forms,
  *         surrogates, code points above U+10FFFF, stray or missing

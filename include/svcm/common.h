@@ -13,16 +13,25 @@
  * - Objects that allocate take an optional `const svcm_allocator *`; NULL
  *   means the C library's malloc/realloc/free. The allocator struct is copied,
  *   so it need not outlive the call, but its `ctx` must outlive the object.
+ *   An allocator with any of its three functions NULL is refused with
+ *   ::SVCM_EINVAL (field "alloc") before anything is allocated (@since 0.2;
+ *   0.1 silently used libc's functions instead).
  * - There is no global mutable state. Every function is reentrant; a single
  *   object must not be used by two threads at the same time.
  * - Time is `int64_t` seconds since the Unix epoch (UTC); durations are
  *   seconds as `double`.
  * - Text is UTF-8 (RFC 3629: no overlong forms, surrogates, code points
  *   above U+10FFFF or truncated sequences). Text parsers and loaders refuse
- *   anything else with ::SVCM_EFORMAT, functions that store a caller's
- *   string with ::SVCM_EINVAL; the ::svcm_error message gives the 0-based
- *   byte offset of the first bad byte. Strings the library returns and
- *   error messages are therefore UTF-8 too.
+ *   anything else with ::SVCM_EFORMAT (svcm_error::line and
+ *   svcm_error::column locate the first bad byte), functions that store a
+ *   caller's string with ::SVCM_EINVAL (the message gives the 0-based byte
+ *   offset of the first bad byte in that string). Strings the library
+ *   returns and error messages are therefore UTF-8 too.
+ * - Error positions (@since 0.2): svcm_error::index is only ever a 0-based
+ *   record index (or ::SVCM_NO_INDEX); a position in parsed text is in
+ *   svcm_error::line and svcm_error::column (1-based, 0 when not text or
+ *   unknown). Messages never repeat the position, so a program prints it
+ *   once, e.g. `file:line:column: field: message`.
  */
 #ifndef SVCM_COMMON_H
 #define SVCM_COMMON_H
@@ -48,13 +57,13 @@ extern "C" {
  *  a header/library mismatch at run time.
  *  @{ */
 #define SVCM_VERSION_MAJOR 0 /**< @brief Major version: incompatible API changes. */
-#define SVCM_VERSION_MINOR 1 /**< @brief Minor version: compatible additions. */
+#define SVCM_VERSION_MINOR 2 /**< @brief Minor version: compatible additions. */
 #define SVCM_VERSION_PATCH 0 /**< @brief Patch version: fixes only. */
 /** @brief 0xMMmmpp: major, minor, patch, one byte each. */
 #define SVCM_VERSION_HEX                                                       \
     ((SVCM_VERSION_MAJOR << 16) | (SVCM_VERSION_MINOR << 8) | SVCM_VERSION_PATCH)
 /** @brief The version as "major.minor.patch". */
-#define SVCM_VERSION_STRING "0.1.0"
+#define SVCM_VERSION_STRING "0.2.0"
 /** @} */
 
 /**
@@ -142,7 +151,7 @@ SVCM_API const char *svcm_status_name(int rc);
  */
 typedef struct svcm_error {
     int code;          /**< the status code the call returned */
-    size_t index;      /**< record (or line) at fault, or SVCM_NO_INDEX */
+    size_t index;      /**< 0-based record at fault, or SVCM_NO_INDEX (never a line) */
     const char *field; /**< field at fault: a static string, or NULL */
     char message[128]; /**< NUL-terminated explanation, never truncated mid-UTF-8 */
     size_t line;       /**< 1-based line in parsed text, 0 when not text (@since 0.2) */
@@ -158,7 +167,9 @@ typedef struct svcm_error {
 SVCM_API void svcm_error_clear(svcm_error *err);
 
 /**
- * @brief A caller-supplied allocator (all three functions required).
+ * @brief A caller-supplied allocator (all three functions required: one
+ *        left NULL makes the function that receives it fail with
+ *        ::SVCM_EINVAL).
  *
  * `realloc(ctx, NULL, n)` must behave like `alloc(ctx, n)`; `free(ctx, NULL)`
  * must be a no-op. Functions may be called from whatever thread uses the
@@ -175,7 +186,7 @@ typedef struct svcm_allocator {
 } svcm_allocator;
 
 /**
- * @brief The library version as a string, e.g. "0.1.0".
+ * @brief The library version as a string, e.g. "0.2.0".
  * @return a static string, never NULL.
  * @par Thread safety: safe from any thread.
  * @since 0.1

@@ -436,7 +436,7 @@ SVCM_API void svcm_erlang_a_options_init(svcm_erlang_a_options *opts);
  * queue: summary of performance measures", 2007), whose incomplete gamma
  * function is the same kind of sum at traffic A exp(-T / patience). The cost
  * is O(N + K) where K = max(0, (A - N) patience / AHT) + O(sqrt(A patience /
- * AHT)); more than 2^27 queue states is SVCM_ERANGE.
+ * AHT)); more than 2^24 queue states is SVCM_ERANGE.
  *
  * @param traffic offered load A in Erlangs, finite and >= 0.
  * @param aht_s average handle time in seconds, finite and > 0.
@@ -448,7 +448,7 @@ SVCM_API void svcm_erlang_a_options_init(svcm_erlang_a_options *opts);
  * @param[out] err optional detail naming the bad field.
  * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
  *         or NULL out; SVCM_ERANGE if the staff count exceeds UINT32_MAX or
- *         the chain needs more than 2^27 queue states (field "patience_s").
+ *         the chain needs more than 2^24 queue states (field "patience_s").
  * @par Thread safety: pure function, safe from any thread.
  * @since 0.2
  */
@@ -477,7 +477,7 @@ SVCM_API int svcm_erlang_a_eval(double traffic, double aht_s, double patience_s,
  * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
  *         or NULL out; SVCM_ERANGE if no N up to max_agents meets the goals
  *         (out unchanged), the staff count exceeds UINT32_MAX, or an
- *         evaluation needs more than 2^27 queue states.
+ *         evaluation needs more than 2^24 queue states.
  * @par Thread safety: pure function, safe from any thread.
  * @since 0.2
  */

@@ -170,7 +170,8 @@ SVCM_API int svcm_schedule_pattern(size_t n_periods, size_t start, size_t length
  * @param cost P costs per agent, finite, in [0, ::SVCM_SCHEDULE_MAX_COST];
  *        NULL means 1 each. Ignored by MIN_ABS_DIFF.
  * @param opts objective and limits (NULL means the defaults).
- * @param alloc optional allocator (NULL: the C library's).
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] counts P agents per pattern, written only on success.
  * @param[out] result the summary, written only on success.
  * @param[out] err optional detail: field "required" / "cost" (index = the

@@ -125,8 +125,8 @@ SVCM_API void svcm_sketch_options_init(svcm_sketch_options *opts);
 /**
  * @brief Create an empty sketch.
  * @param opts settings, or NULL for the defaults.
- * @param alloc allocator, or NULL for libc; copied (its ctx must outlive
- *        the sketch).
+ * @param alloc allocator for the sketch, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new sketch, owned by the caller (free with
  *             svcm_sketch_free()); untouched on failure.
  * @return SVCM_OK; SVCM_EINVAL if out is NULL or an option is out of range;
@@ -287,7 +287,8 @@ SVCM_API int svcm_sketch_save(const svcm_sketch *s, unsigned char *buf,
  *
  * @param buf the bytes.
  * @param len their number.
- * @param alloc allocator for the new sketch, or NULL for libc.
+ * @param alloc allocator for the sketch, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives a new sketch owned by the caller; untouched on
  *             failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for
@@ -321,7 +322,8 @@ typedef struct svcm_durations_result {
 /**
  * @brief Create an empty durations accumulator.
  * @param opts sketch settings, or NULL for the defaults.
- * @param alloc allocator, or NULL for libc (copied).
+ * @param alloc allocator for the object, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the accumulator, owned by the caller (free with
  *             svcm_durations_free()); untouched on failure.
  * @return SVCM_OK; SVCM_EINVAL if out is NULL or an option is out of range;
@@ -447,7 +449,8 @@ SVCM_API int svcm_durations_save(const svcm_durations *d, unsigned char *buf,
  * @brief Load an accumulator saved by svcm_durations_save().
  * @param buf the bytes.
  * @param len their number.
- * @param alloc allocator, or NULL for libc.
+ * @param alloc allocator for the object, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives a new accumulator owned by the caller; untouched
  *             on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for

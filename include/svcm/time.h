@@ -137,8 +137,8 @@ SVCM_API int svcm_time_to_civil(int64_t utc, svcm_civil *out);
  *    `.`/`..` components are refused.
  *
  * @param spec the specification (NUL-terminated, at most 255 bytes).
- * @param alloc optional allocator (NULL: malloc); copied, its ctx must
- *        outlive the zone.
+ * @param alloc allocator for the zone, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new zone (free with svcm_zone_free()); set
  *        only on success.
  * @param[out] err optional detail (field "spec", or "tzif" for a bad file;
@@ -165,7 +165,8 @@ SVCM_API int svcm_zone_new(const char *spec, const svcm_allocator *alloc,
  *
  * @param tzif the bytes; not retained.
  * @param len their length.
- * @param alloc optional allocator (NULL: malloc).
+ * @param alloc allocator for the zone, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new zone; set only on success.
  * @param[out] err optional detail (field "tzif").
  * @return SVCM_OK; SVCM_EINVAL for NULL @p tzif (with len > 0) or @p out;

@@ -144,6 +144,17 @@ void cli_common_or_file(cli_args *a, cli_common *c, const char **file)
     a->i++;
 }
 
+void cli_text_error(const char *cmd, const char *path, const svcm_error *err, int rc)
+{
+    char at[64] = "";
+    if (err->line > 0 && err->column > 0)
+        snprintf(at, sizeof at, ":%zu:%zu", err->line, err->column);
+    else if (err->line > 0)
+        snprintf(at, sizeof at, ":%zu", err->line);
+    fprintf(stderr, "svcm %s: %s%s: %s%s%s\n", cmd, path, at, err->field ? err->field : "",
+            err->field ? ": " : "", err->message[0] ? err->message : svcm_strerror(rc));
+}
+
 int cli_read_file(const char *path, char **text, size_t *len)
 {
     bool is_stdin = strcmp(path, "-") == 0;

@@ -82,6 +82,10 @@ void cli_common_or_file(cli_args *a, cli_common *c, const char **file);
 /* Read a whole file ("-": standard input) into a malloc'ed buffer with a NUL
  * after the last byte. Returns 0, or -1 with errno set. */
 int cli_read_file(const char *path, char **text, size_t *len);
+/* Print a parse error of the text read from path once, as
+ * "svcm CMD: path:line:column: field: message" (the library keeps the
+ * position out of the message; line or column 0 are left out). */
+void cli_text_error(const char *cmd, const char *path, const svcm_error *err, int rc);
 /* Print "svcm CMD: message" and exit 2. */
 #if defined(__GNUC__) || defined(__clang__)
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))

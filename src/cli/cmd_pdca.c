@@ -226,9 +226,7 @@ static svcm_cycle *load_cycle(const char *file)
     int rc = svcm_cycle_load(text, len, NULL, &cy, &err);
     free(text);
     if (rc != SVCM_OK)
-        fprintf(stderr, "svcm pdca: %s:%zu: %s\n", file,
-                err.index == SVCM_NO_INDEX ? (size_t)0 : err.index,
-                err.message[0] ? err.message : svcm_strerror(rc));
+        cli_text_error("pdca", file, &err, rc);
     return rc == SVCM_OK ? cy : NULL;
 }
 

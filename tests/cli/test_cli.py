@@ -164,7 +164,9 @@ class WithFiles(unittest.TestCase):
         bad = self.write("bad-cal.txt", "mon = 09:00-17:00\nfunday = 09:00-10:00\n")
         r = run("kpi", path, "--calendar", bad)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("bad-cal.txt:2", r.stderr)
+        # issue 13: file:line:column: field: message, the position said once
+        self.assertIn("bad-cal.txt:2:1: line: unknown key 'funday'", r.stderr)
+        self.assertNotIn("line 2", r.stderr)
 
     def test_tickets_out_of_order_are_rejected_with_the_row(self):
         text = ("id,created,first_response,resolved\n"
@@ -203,7 +205,7 @@ class WithFiles(unittest.TestCase):
         badpol = self.write("bad.txt", "churn_days = 30\nchurn_dayz = 5\n")
         r4 = run("segment", path, "--policy", badpol)
         self.assertEqual(r4.returncode, 1)
-        self.assertIn("bad.txt:2", r4.stderr)
+        self.assertIn("bad.txt:2:1: key: unknown key 'churn_dayz'\n", r4.stderr)
 
     def test_segment_bad_number_names_line_and_column(self):
         path = self.write("c.csv", "id,recency_days,frequency,monetary\nA,1,2,3\nB,1,two,3\n")
@@ -263,12 +265,16 @@ class Lifetime(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "cdnow.csv")
             with open(src) as f, open(path, "w") as out:
-                out.write("id,recency_days,frequency,monetary,tenure_days\n")
+                # mean_repeat_spend = zbar, the mean of the repeat purchases
+                # (Fader & Hardie 2013); monetary is a total that includes a
+                # first purchase of 100, which the spend model must not see.
+                out.write("id,recency_days,frequency,monetary,tenure_days,mean_repeat_spend\n")
                 for row in csv.DictReader(f):
                     x, tx, T, z = int(row["x"]), float(row["t_x"]), float(row["T"]), float(row["zbar"])
-                    out.write(f"{row['ID']},{7 * (T - tx)!r},{x + 1},{z * (x + 1)!r},{7 * T!r}\n")
+                    out.write(f"{row['ID']},{7 * (T - tx)!r},{x + 1},{100 + z * x!r},{7 * T!r},{z!r}\n")
             r = run("segment", path, "--lifetime", "--summary-only", "--format", "json")
             self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr, "")
             doc = json.loads(r.stdout)
             bg = [m for m in doc["lifetime"] if m["model"] == "BG/NBD"][0]
             params = dict(kv.split("=") for kv in bg["parameters"].split())
@@ -276,6 +282,14 @@ class Lifetime(unittest.TestCase):
                 self.assertAlmostEqual(float(params[name]), want, delta=0.0006, msg=name)
             self.assertAlmostEqual(bg["loglik"], -9582.4, delta=0.05)
             self.assertEqual(bg["customers"], 2357)
+            # Fader & Hardie (2013): p = 6.25, q = 3.74, gamma = 15.44 on the
+            # 946 repeat buyers; the CSV's zbar is rounded to cents, which
+            # moves gamma to 15.448, hence 0.01.
+            gg = [m for m in doc["lifetime"] if m["model"] == "Gamma-Gamma"][0]
+            params = dict(kv.split("=") for kv in gg["parameters"].split())
+            for name, want in (("p", 6.25), ("q", 3.74), ("gamma", 15.44)):
+                self.assertAlmostEqual(float(params[name]), want, delta=0.01, msg=name)
+            self.assertEqual(gg["customers"], 946)
             r = run("segment", path, "--lifetime", "--customers-only", "--format", "csv")
             recs = list(csv.DictReader(io.StringIO(r.stdout)))
             self.assertEqual(len(recs), 2357)
@@ -658,7 +672,8 @@ class Priority(unittest.TestCase):
             f.write("1 2\n3\n")
         r = run("priority", self.path, "--table", table)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("t.txt:2:", r.stderr)
+        # a whole row is at fault: no column
+        self.assertIn("t.txt:2: cols: 1 cells, expected 2 like the first row\n", r.stderr)
 
     def test_svg_counts_each_quadrant(self):
         svg = os.path.join(self.dir, "e.svg")
@@ -926,7 +941,8 @@ class Pdca(unittest.TestCase):
     def test_broken_cycle_names_the_line(self):
         r = run("pdca", self.save("b.pdca", self.cycle.replace("phase check", "phase sideways")))
         self.assertEqual(r.returncode, 1)
-        self.assertIn("b.pdca:11:", r.stderr)
+        # "phase " is 6 bytes: the bad name starts at column 7
+        self.assertIn("b.pdca:11:7: phase: unknown name\n", r.stderr)
 
 
 class SegmentOptions(unittest.TestCase):
@@ -1024,6 +1040,26 @@ class SegmentOptions(unittest.TestCase):
         r = run("segment", few, "--lifetime")
         self.assertEqual(r.returncode, 1)
         self.assertIn("BG/NBD fit", r.stderr)
+        # Without a mean_repeat_spend column the spend is estimated, with a
+        # warning; with one (or a renamed one) the column is read.
+        r = run("segment", path, "--lifetime", "--summary-only")
+        self.assertIn("no 'mean_repeat_spend' column", r.stderr)
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+        spend = self.write("spend.csv", "id,recency_days,frequency,monetary,tenure_days,z\n" + "".join(
+            f"{x['id']},{x['recency_days']},{x['frequency']},{x['monetary']},{x['tenure_days']},"
+            f"{float(x['monetary']) / float(x['frequency']) if int(x['frequency']) > 1 else 0}\n"
+            for x in rows))
+        r = run("segment", spend, "--lifetime", "--customers-only", "--format", "json",
+                "--mean-spend-col", "z")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        self.assertEqual([x["clv"] for x in json.loads(r.stdout)], year)
+        bad = self.write("neg.csv", "id,recency_days,frequency,monetary,tenure_days,mean_repeat_spend\n"
+                         "A,10,5,100,400,-3\nB,30,2,50,100,20\nC,200,1,20,300,0\n")
+        r = run("segment", bad, "--lifetime")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Gamma-Gamma fit", r.stderr)
 
     def test_svg_tier_chart(self):
         path = self.write("c.csv", "id,recency_days,frequency,monetary\nA,10,5,100\nB,400,1,5\nC,50,2,30\n")
@@ -1064,7 +1100,8 @@ class SegmentOptions(unittest.TestCase):
         pol = self.write("p.txt", "churn_days = 30\nbins = many\n")
         r = run("segment", path, "--policy", pol)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("p.txt:2: bins", r.stderr)
+        # "bins = " is 7 bytes: the value starts at column 8
+        self.assertIn("p.txt:2:8: bins: 'bins' = 'many' is not an integer\n", r.stderr)
 
 
 class DemoOptions(unittest.TestCase):

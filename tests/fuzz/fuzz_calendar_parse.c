@@ -103,8 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     svcm_calendar *again = NULL;
     rc = svcm_calendar_parse(t1, l1, NULL, &again, &err);
     if (rc != SVCM_OK)
-        fprintf(stderr, "re-parse failed at line %zu (%s): %s\n--\n%s--\n",
-                err.index, err.field ? err.field : "-", err.message, t1);
+        fprintf(stderr, "re-parse failed at %zu:%zu (%s): %s\n--\n%s--\n",
+                err.line, err.column, err.field ? err.field : "-", err.message, t1);
     FUZZ_CHECK(rc == SVCM_OK);
     char *t2 = text_of(again, &l2);
     FUZZ_CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);

@@ -28,8 +28,8 @@ static void check_round_trip(const svcm_cycle *c)
     svcm_error err;
     int rc = svcm_cycle_load(t1, l1, NULL, &d, &err);
     if (rc != SVCM_OK)
-        fprintf(stderr, "re-load failed at line %zu: %s\n--\n%s--\n", err.index,
-                err.message, t1);
+        fprintf(stderr, "re-load failed at %zu:%zu: %s\n--\n%s--\n", err.line,
+                err.column, err.message, t1);
     FUZZ_CHECK(rc == SVCM_OK);
     char *t2 = save_all(d, &l2);
     FUZZ_CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);
@@ -113,8 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     svcm_cycle *d = NULL;
     rc = svcm_cycle_load(t1, l1, NULL, &d, &err);
     if (rc != SVCM_OK)
-        fprintf(stderr, "re-load failed at line %zu: %s\n--\n%s--\n", err.index,
-                err.message, t1);
+        fprintf(stderr, "re-load failed at %zu:%zu: %s\n--\n%s--\n", err.line,
+                err.column, err.message, t1);
     FUZZ_CHECK(rc == SVCM_OK);
     char *t2 = save_all(d, &l2);
     FUZZ_CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);

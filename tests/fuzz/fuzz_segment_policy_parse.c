@@ -49,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     svcm_segment_policy q;
     rc = svcm_segment_policy_parse(t1, l1, &q, &err);
     if (rc != SVCM_OK)
-        fprintf(stderr, "re-parse failed at line %zu (%s): %s\n--\n%s--\n",
-                err.index, err.field ? err.field : "-", err.message, t1);
+        fprintf(stderr, "re-parse failed at %zu:%zu (%s): %s\n--\n%s--\n",
+                err.line, err.column, err.field ? err.field : "-", err.message, t1);
     FUZZ_CHECK(rc == SVCM_OK);
     FUZZ_CHECK(same_policy(&p, &q));
     char *t2 = format_all(&q, &l2);

@@ -2,7 +2,8 @@
  * parser and setter, against an independent decoder (fuzz_utf8_valid): the
  * same verdict and the same offset of the first bad byte. For valid input,
  * every svcm__utf8_prefix cut is the longest one that stays valid, and
- * svcm__line_of counts the line feeds before an offset. */
+ * svcm__line_of counts the line feeds before an offset and svcm__column_of
+ * the bytes since the last one. */
 #include "fuzz.h"
 
 #include "src/internal.h"
@@ -22,6 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < bad; i++)
             lines += data[i] == '\n';
         FUZZ_CHECK(svcm__line_of(s, bad) == lines);
+        size_t bol = bad;
+        while (bol > 0 && data[bol - 1] != '\n')
+            bol--;
+        FUZZ_CHECK(svcm__column_of(s, bad) == bad - bol + 1);
         return 0;
     }
     FUZZ_CHECK(bad == SIZE_MAX); /* untouched on success */

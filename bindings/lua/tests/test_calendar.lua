@@ -140,9 +140,11 @@ test("text round trip and parse errors", function()
   local out = cal:to_text()
   assert(out:find("mon = 09:00-12:00, 13:00-18:00\n", 1, true))
   eq(assert(svcm.calendar_parse(out)):to_text(), out)
-  local v, msg, code = svcm.calendar_parse("mon = 09:00-17:00\n\ntue = 25:00-26:00\n")
+  local v, msg, code, e = svcm.calendar_parse("mon = 09:00-17:00\n\ntue = 25:00-26:00\n")
   eq(v, nil); eq(code, svcm.codes.EFORMAT)
-  assert(msg:find("line 3", 1, true), msg)
+  -- issue 13: "tue = " is 6 bytes, so the bad time starts at column 7
+  eq(e.line, 3); eq(e.column, 7); eq(e.field, "tue"); eq(e.index, nil); eq(e.code, code)
+  assert(not msg:find("line", 1, true), msg)
 end)
 
 test("bad input fails or raises", function()

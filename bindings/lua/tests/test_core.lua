@@ -11,8 +11,8 @@ local function close(a, b, tol, what)
 end
 
 test("version is the C library version", function()
-  assert(svcm.version() == "0.1.0")
-  assert(svcm._VERSION == "0.1.0")
+  assert(svcm.version() == "0.2.0")
+  assert(svcm._VERSION == "0.2.0")
   assert(svcm.codes.EINVAL == -1 and svcm.codes.OK == 0 and svcm.codes.EIO == -12)
   assert(svcm.strerror(-1) == "invalid argument")
   assert(svcm.status_name(-1) == "SVCM_EINVAL" and svcm.status_name(-999) == "SVCM_EUNKNOWN")
@@ -34,6 +34,15 @@ test("expected failures return nil, message, code", function()
   assert(r == nil and code == svcm.codes.EEMPTY)
   r, msg, code = svcm.normal_quantile(1.5)
   assert(r == nil and code == svcm.codes.EINVAL)
+end)
+
+test("the fourth value is the error detail, absent keys for absent values", function()
+  local m = svcm.Moments()
+  local r, msg, code, e = m:add{1, 0/0, 3}
+  assert(r == nil and e.code == code and e.index == 1 and e.field == "value", msg)
+  assert(e.line == nil and e.column == nil)
+  r, msg, code, e = svcm.normal_quantile(1.5)
+  assert(r == nil and e.code == svcm.codes.EINVAL and e.index == nil and e.line == nil, msg)
 end)
 
 test("misuse raises", function()

@@ -66,6 +66,8 @@ local function call(label, fn, args)
       problems[#problems + 1] = label .. ": nil with a bad message " .. tostring(res[3])
     elseif math.type(res[4]) ~= "integer" or res[4] >= 0 then
       problems[#problems + 1] = label .. ": nil, msg with a bad code " .. tostring(res[4])
+    elseif type(res[5]) ~= "table" or res[5].code ~= res[4] then
+      problems[#problems + 1] = label .. ": nil, msg, code without its detail table"
     end
     return false
   end
@@ -148,9 +150,54 @@ local function queue_with_item()
   return q
 end
 local BG = svcm.bgnbd(0.243, 4.414, 0.793, 2.426)
+local RULE = "CET-1CEST,M3.5.0,M10.5.0/3"
+-- A minimal TZif version 2 file (RFC 8536): one type, UTC, footer UTC0.
+local function tzif_utc()
+  local block = "TZif2" .. string.rep("\0", 15) .. string.pack(">i4i4i4i4i4i4", 0, 0, 0, 0, 1, 4)
+                .. string.pack(">i4BB", 0, 0, 0) .. "UTC\0"
+  return block .. block .. "\nUTC0\n"
+end
+local SHIFTS = {{1, 1, 1, 0, 0, 0}, {0, 0, 1, 1, 1, 0}, {1, 0, 0, 0, 1, 1}}
+-- A few BG/BB rows (frequency, recency, periods, weights).
+local BB = {x = {0, 1, 1, 2, 3, 6}, t_x = {0, 1, 3, 4, 5, 6}, n = {6, 6, 6, 6, 6, 6},
+            w = {3464, 1091, 277, 300, 200, 100}}
+
+-- Grouped KPIs: NPS, an FCR rate, durations, SLA counts for two groups.
+local KPI_SLOTS = {"nps", {"rate", kind = "fcr"}, {"durations", rel_err = 0.01}, "sla"}
+local function kpi_groups()
+  local g = assert(svcm.kpi_groups(KPI_SLOTS))
+  for _, key in ipairs{"email", "phone"} do
+    local k = g:group(key)
+    assert(g:add_score(k, 1, 9) and g:add_outcome(k, 2, true) and g:add_duration(k, 3, 60.0))
+    assert(g:add_sla(k, 4, 1, 1, 0))
+  end
+  return g
+end
 
 local FUNCS = {
   agents_needed = function() return pack(100, 180, 1800, 20, 0.8) end,
+  agents_needed_a = function() return pack(100, 180, 1800, 120, 0.8, 20, {max_abandon = 0.05}) end,
+  agents_from_staff = function() return pack(14, 0.3) end,
+  bgbb = function() return pack(1.204, 0.750, 0.657, 2.783) end,
+  bgbb_fit = function() return pack(BB.x, BB.t_x, BB.n, BB.w) end,
+  erlang_a = function() return pack(100, 180, 1800, 12, 120, 20) end,
+  erlang_b_capacity = function() return pack(10, 0.01) end,
+  erlang_b_frac = function() return pack(10.0, 12.5) end,
+  erlang_b_trunks = function() return pack(10.0, 0.01) end,
+  erlang_c_frac = function() return pack(10.0, 12.5) end,
+  eval_staff = function() return pack(100, 180, 1800, 15, {shrinkage = 0.2}) end,
+  mbgnbd = function() return pack(0.525, 6.183, 0.891, 1.614) end,
+  mbgnbd_fit = function() return pack(CD.x, CD.t_x, CD.T) end,
+  paretonbd = function() return pack(0.553, 10.578, 0.606, 11.669) end,
+  paretonbd_fit = function() return pack(CD.x, CD.t_x, CD.T) end,
+  parse_time = function() return pack("2026-03-29 02:30", nil, RULE, "none", "later") end,
+  schedule_pattern = function() return pack(48, 40, 16, {{4, 1}, {8, 2}}, true) end,
+  schedule_shifts = function()
+    return pack({2, 2, 3, 2, 2, 1}, SHIFTS, {cost = {1.0, 1.5, 1.2}, max_nodes = 1000})
+  end,
+  staffing_a = function() return pack(100, 180, 1800, 120, {max_abandon = 0.05, shrinkage = 0.2}) end,
+  zone = function() return pack(RULE) end,
+  zone_load = function() return pack(tzif_utc()) end,
   asa = function() return pack(100, 180, 1800, 12) end,
   bgnbd = function() return pack(0.243, 4.414, 0.793, 2.426) end,
   bgnbd_fit = function() return pack(CD.x, CD.t_x, CD.T) end,
@@ -176,6 +223,8 @@ local FUNCS = {
   days_from_civil = function() return pack(2026, 1, 1) end,
   days_since = function() return pack({0, DAY}, 3 * DAY) end,
   durations_from_bytes = function() return pack(svcm.Durations():to_bytes()) end,
+  kpi_groups = function() return pack(KPI_SLOTS) end,
+  kpi_groups_load = function() return pack(kpi_groups():to_bytes()) end,
   erlang_b = function() return pack(10.0, 12) end,
   erlang_c = function() return pack(10.0, 12) end,
   gammagamma = function() return pack(6.25, 3.74, 15.44) end,
@@ -195,6 +244,7 @@ local FUNCS = {
   quadrant = function() return pack(true, false) end,
   quadrant_advice = function() return pack("do") end,
   queue = function() return pack({}) end,
+  queue_from_bytes = function() return pack(queue_with_item():to_bytes()) end,
   rate = function() return pack(3, 5, {kind = "fcr"}) end,
   reason_name = function() return pack(0) end,
   rfm_edges = function() return pack(R, 3) end,
@@ -223,6 +273,10 @@ local FUNCS = {
   status_name = function() return pack(-1) end,
   strerror = function() return pack(-1) end,
   summarize_transactions = function() return pack({1, 1, 2}, {0, DAY, 0}, {1, 2, 3}, 7 * DAY) end,
+  summarize_customers = function() return pack({1, 1, 2}, {0, DAY, 0}, {1, 2, 3}, 7 * DAY, {period = "day"}) end,
+  customers_segment = function() return pack({unit = "week", recency = R, frequency = F, monetary = M, tenure = R}, {policy = {bins = 4}}) end,
+  lifetime_table_fit = function() return pack({unit = "day", frequency = {3, 1, 2, 5}, recency = {20, 40, 10, 5}, tenure = {60, 40, 50, 90}, mean_repeat_spend = {10, 0, 12, 30}}, {horizon = 30, max_iter = 20}) end,
+  time_unit_seconds = function() return pack("week") end,
   t_cdf = function() return pack(0.5, 5) end,
   t_quantile = function() return pack(0.9, 5) end,
   tier_name = function() return pack(0) end,
@@ -288,6 +342,26 @@ local TYPES = {
     kind = function() return pack() end,
     successes = function() return pack() end,
     trials = function() return pack() end}},
+  ["svcm.KPIGroups"] = {kpi_groups, {
+    group = function() return pack("chat") end,
+    find = function() return pack("phone") end,
+    key = function() return pack(1) end,
+    keys = function() return pack() end,
+    order = function() return pack() end,
+    count = function() return pack() end,
+    slots = function() return pack() end,
+    add_score = function() return pack(1, 1, 9) end,
+    add_outcome = function() return pack(2, 2, true) end,
+    add_duration = function() return pack(1, 3, 5.0) end,
+    add_sla = function() return pack(2, 4, 2, 1, 0) end,
+    feedback = function() return pack(1, 1, 0.9) end,
+    rate = function() return pack(1, 2) end,
+    durations = function() return pack(1, 3) end,
+    quantiles = function() return pack(1, 3, {0.5}) end,
+    sla = function() return pack(1, 4, 0.9) end,
+    merge = function() return pack(kpi_groups()) end,
+    to_bytes = function() return pack() end,
+    close = function() return pack() end}},
   ["svcm.Moments"] = {function() return svcm.Moments({1, 2}) end, {
     add = function() return pack({1}) end,
     merge = function() return pack(svcm.Moments({3})) end,
@@ -355,6 +429,7 @@ local TYPES = {
     pop = function() return pack(0) end,
     peek = function() return pack(0) end,
     rescore = function() return pack(H) end,
+    to_bytes = function() return pack() end,
     instant = function() return pack() end,
     size = function() return pack() end,
     close = function() return pack() end}},
@@ -363,6 +438,30 @@ local TYPES = {
     expected_purchases = function() return pack(10, 2, 30, 40) end,
     expected_purchases_unconditional = function() return pack(10) end,
     log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}) end}},
+  ["svcm.ParetoNBD"] = {function() return svcm.paretonbd(0.553, 10.578, 0.606, 11.669) end, {
+    p_alive = function() return pack(2, 30, 40) end,
+    expected_purchases = function() return pack(10, {2, 0}, {30, 0}, {40, 40}) end,
+    expected_purchases_unconditional = function() return pack({10, 20}) end,
+    probability_of_purchases = function() return pack(39, {0, 1, 2}) end,
+    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}, {1, 3}) end}},
+  ["svcm.MBGNBD"] = {function() return svcm.mbgnbd(0.525, 6.183, 0.891, 1.614) end, {
+    p_alive = function() return pack(0, 0, 40) end,
+    expected_purchases = function() return pack(10, 2, 30, 40) end,
+    expected_purchases_unconditional = function() return pack(10) end,
+    purchase_pmf = function() return pack(10, {0, 1, 5}) end,
+    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}) end}},
+  ["svcm.BGBB"] = {function() return svcm.bgbb(1.204, 0.750, 0.657, 2.783) end, {
+    p_alive = function() return pack(BB.x, BB.t_x, BB.n) end,
+    expected_purchases = function() return pack(5, 3, 5, 6) end,
+    expected_purchases_unconditional = function() return pack({1, 6}) end,
+    log_likelihood = function() return pack(BB.x, BB.t_x, BB.n, BB.w) end}},
+  ["svcm.Zone"] = {function() return svcm.zone(RULE) end, {
+    name = function() return pack() end,
+    offset = function() return pack(1782000000) end,
+    abbrev = function() return pack(1767225600) end,
+    to_local = function() return pack(1782000000) end,
+    to_utc = function() return pack(2026, 10, 25, 2, 30, 0, "later") end,
+    close = function() return pack() end}},
   ["svcm.GammaGamma"] = {function() return svcm.gammagamma(6.25, 3.74, 15.44) end, {
     conditional_expected_spend = function() return pack(2, 20) end,
     log_likelihood = function() return pack({1, 2}, {10, 20}) end,
@@ -457,10 +556,12 @@ test("the harness flags bad outcomes (so the checks below can fail)", function()
   call("nil, empty msg", function() return nil, "", -2 end, pack())
   call("nil, msg, no code", function() return nil, "m" end, pack())
   call("nil, msg, positive code", function() return nil, "m", 3 end, pack())
-  assert(#problems == 5, #problems)
+  call("nil, msg, code, no detail", function() return nil, "m", -2 end, pack())
+  call("nil, msg, code, other code", function() return nil, "m", -2, {code = -1} end, pack())
+  assert(#problems == 7, #problems)
   problems = {}
   call("raises", function() error("boom") end, pack())
-  call("refuses", function() return nil, "m", -2 end, pack())
+  call("refuses", function() return nil, "m", -2, {code = -2} end, pack())
   call("returns", function() return 1 end, pack())
   assert(#problems == 0)
 end)

@@ -102,5 +102,73 @@ test("bad input returns nil, message, code naming the field", function()
   assert(not pcall(svcm.schedule_shifts, {1, 1}, 5))
 end)
 
+-- svcm.schedule_pattern: the row written out period by period, independently.
+local function by_hand(n, start, length, breaks, wrap)
+  local on = {}
+  for k = 0, length - 1 do on[(start + k) % n] = true end
+  for _, b in ipairs(breaks or {}) do
+    for q = 0, b[2] - 1 do on[(start + b[1] + q) % n] = nil end
+  end
+  local row = {}
+  for t = 0, n - 1 do row[t + 1] = on[t] and 1 or 0 end
+  return row
+end
+
+local function same_row(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do if a[i] ~= b[i] then return false end end
+  return true
+end
+
+test("schedule_pattern gives pyworkforce's shifts from start and length", function()
+  -- Morning 05-13, Afternoon 13-21, Night 21-05 (past midnight), Mixed 09-17
+  local rows = {}
+  for i, start in ipairs({5, 13, 21, 9}) do
+    rows[i] = assert(svcm.schedule_pattern(24, start, 8, nil, true))
+    assert(same_row(rows[i], shifts[i]), "shift " .. i)
+  end
+  local day = {}
+  for t = 1, 24 do day[t] = required[t] end
+  local got = assert(svcm.schedule_shifts(day, rows))
+  local want = assert(svcm.schedule_shifts(day, shifts))
+  assert(got.cost == want.cost and same_row(got.counts, want.counts))
+end)
+
+test("schedule_pattern breaks, wrap and overlaps match a row built by hand", function()
+  assert(same_row(svcm.schedule_pattern(10, 8, 5, {{1, 1}}, true), {1, 1, 1, 0, 0, 0, 0, 0, 1, 0}))
+  assert(same_row(svcm.schedule_pattern(8, 0, 8, {{2, 3}, {3, 1}, {7, 1}}), {1, 1, 0, 0, 0, 1, 1, 0}))
+  local seed = 12345
+  local function rnd(m) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % m end
+  for _ = 1, 400 do
+    local n = 1 + rnd(60)
+    local length = 1 + rnd(n)
+    local wrap = rnd(2) == 1
+    local start = wrap and rnd(n) or rnd(n - length + 1)
+    local breaks = {}
+    for k = 1, rnd(4) do
+      local off = rnd(length)
+      breaks[k] = {off, 1 + rnd(length - off)}
+    end
+    local row = assert(svcm.schedule_pattern(n, start, length, breaks, wrap))
+    assert(same_row(row, by_hand(n, start, length, breaks, wrap)),
+           string.format("n=%d start=%d length=%d", n, start, length))
+  end
+end)
+
+test("schedule_pattern refuses bad values naming the field", function()
+  local cases = {{{0, 0, 1}, "n_periods"}, {{10, 10, 1}, "start"}, {{10, 0, 0}, "length"},
+                 {{10, 0, 11}, "length"}, {{10, 8, 5}, "length"},
+                 {{10, 0, 4, {{1, 1}, {3, 2}}}, "breaks"}, {{10, 0, 4, {{4, 1}}}, "breaks"}}
+  for _, c in ipairs(cases) do
+    local r, msg, code = svcm.schedule_pattern(table.unpack(c[1], 1, 4))
+    assert(r == nil and code == -1 and msg:find(c[2], 1, true), c[2] .. ": " .. tostring(msg))
+  end
+  assert(not pcall(svcm.schedule_pattern, -1, 0, 1))
+  assert(not pcall(svcm.schedule_pattern, 10, 1.5, 1))
+  assert(not pcall(svcm.schedule_pattern, 10, 0, 4, {{1}}))
+  assert(not pcall(svcm.schedule_pattern, 10, 0, 4, {5}))
+  assert(not pcall(svcm.schedule_pattern, 10, 0, 4, 5))
+end)
+
 print(passed .. " passed, " .. failed .. " failed")
 if failed > 0 then error(failed .. " test(s) failed") end

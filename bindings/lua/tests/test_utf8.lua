@@ -1,7 +1,8 @@
 -- Text the library stores is UTF-8 or refused (issue 12, item 6). Lua
 -- strings are bytes, so every loader, parser and text setter is reachable
--- with Latin-1 or ill-formed UTF-8: each refuses it with the byte offset in
--- the message (loaders and parsers: EFORMAT and the line; setters: EINVAL).
+-- with Latin-1 or ill-formed UTF-8: each refuses it (loaders and parsers:
+-- EFORMAT with the line and column of the first bad byte in the detail
+-- table, issue 13; setters: EINVAL with the byte offset in the message).
 -- Valid UTF-8 in any script round-trips unchanged. Raises on failure.
 local svcm = require "svcm"
 
@@ -24,9 +25,26 @@ local function bad_offset(s)
   return pos - 1
 end
 
-local function refused(code, offset, ok, msg, c)
+-- The 1-based line and byte column of 0-based byte offset in text.
+local function position(text, offset)
+  local before = text:sub(1, offset)
+  local _, nl = before:gsub("\n", "")
+  local bol = before:match(".*\n()") or 1
+  return nl + 1, offset - bol + 2
+end
+
+-- Parsers (text given): EFORMAT, "invalid UTF-8", the position in the
+-- detail table e only; setters: the byte offset in the message.
+local function refused(code, offset, ok, msg, c, e, text)
   assert(ok == nil, "expected a failure")
   assert(c == code, "expected code " .. code .. ", got " .. tostring(c) .. ": " .. tostring(msg))
+  if text then
+    local line, col = position(text, offset)
+    assert(msg:find("invalid UTF-8", 1, true) and not msg:find("line %d"), msg)
+    assert(e.line == line and e.column == col, string.format("%s: %s:%s, want %d:%d", msg,
+           tostring(e.line), tostring(e.column), line, col))
+    return
+  end
   local want = "invalid UTF-8 at byte offset " .. offset
   assert(msg:find(want, 1, true), msg .. " (want '" .. want .. "')")
 end
@@ -53,12 +71,12 @@ if svcm.Cycle then
     return c
   end
 
-  test("Cycle.load refuses Latin-1 with line and offset", function()
+  test("Cycle.load refuses Latin-1 with line and column", function()
     local text = sample():save()
     local bad = text:gsub('title "T"', 'title "' .. LATIN1 .. '"')
-    local ok, msg, code, line = svcm.Cycle.load(bad)
-    refused(EFORMAT, bad_offset(bad), ok, msg, code)
-    assert(line == 3, "line " .. tostring(line))
+    local ok, msg, code, e = svcm.Cycle.load(bad)
+    refused(EFORMAT, bad_offset(bad), ok, msg, code, e, bad)
+    assert(e.line == 3 and e.column == 11, "line " .. tostring(e.line))  -- title "caf|
   end)
 
   test("Cycle.load refuses ill-formed UTF-8 in every record", function()
@@ -66,8 +84,8 @@ if svcm.Cycle then
     for _, old in ipairs({'"T"', '"O"', '"D"', '"W"', '"A"', '"N"'}) do
       for _, seq in ipairs(KUHN) do
         local bad = text:gsub(old, '"x' .. seq .. '"', 1)
-        local ok, msg, code = svcm.Cycle.load(bad)
-        refused(EFORMAT, bad_offset(bad), ok, msg, code)
+        local ok, msg, code, e = svcm.Cycle.load(bad)
+        refused(EFORMAT, bad_offset(bad), ok, msg, code, e, bad)
       end
     end
   end)
@@ -75,8 +93,8 @@ if svcm.Cycle then
   test("Cycle.load refuses escapes that spell invalid UTF-8", function()
     local text = sample():save()
     local bad = text:gsub('title "T"', 'title "caf\\xE9"')
-    local ok, msg, code = svcm.Cycle.load(bad)
-    refused(EFORMAT, bad:find("\\xE9", 1, true) - 1, ok, msg, code)
+    local ok, msg, code, e = svcm.Cycle.load(bad)
+    refused(EFORMAT, bad:find("\\xE9", 1, true) - 1, ok, msg, code, e, bad)
     local good = assert(svcm.Cycle.load((text:gsub('title "T"', 'title "caf\\xC3\\xA9"'))))
     assert(good:info().title == CAFE)
   end)
@@ -119,12 +137,12 @@ if svcm.Cycle then
 end
 
 if svcm.policy_from_text then
-  test("policy_from_text refuses invalid UTF-8 with line and offset", function()
+  test("policy_from_text refuses invalid UTF-8 with line and column", function()
     for _, seq in ipairs(KUHN) do
       local text = "bins = 5\n# " .. seq .. "\n"
-      local ok, msg, code = svcm.policy_from_text(text)
-      refused(EFORMAT, bad_offset(text), ok, msg, code)
-      assert(msg:find("line 2", 1, true), msg)
+      local ok, msg, code, e = svcm.policy_from_text(text)
+      refused(EFORMAT, bad_offset(text), ok, msg, code, e, text)
+      assert(e.line == 2, msg)
     end
     local p = assert(svcm.policy_from_text("# " .. CAFE .. TOKYO .. EMOJI .. "\nchurn_days = 10\n"))
     assert(p.churn_days == 10)
@@ -138,11 +156,11 @@ if svcm.policy_from_text then
 end
 
 if svcm.calendar_parse then
-  test("calendar_parse refuses invalid UTF-8 with line and offset", function()
+  test("calendar_parse refuses invalid UTF-8 with line and column", function()
     for _, seq in ipairs(KUHN) do
       local text = "mon = 09:00-17:00 # " .. seq .. "\n"
-      local ok, msg, code = svcm.calendar_parse(text)
-      refused(EFORMAT, bad_offset(text), ok, msg, code)
+      local ok, msg, code, e = svcm.calendar_parse(text)
+      refused(EFORMAT, bad_offset(text), ok, msg, code, e, text)
     end
     local a = assert(svcm.calendar_parse("mon = 09:00-17:00\n"))
     local b = assert(svcm.calendar_parse("# " .. TOKYO .. "\nmon = 09:00-17:00 # " .. EMOJI .. "\n"))
@@ -153,11 +171,11 @@ if svcm.calendar_parse then
 end
 
 if svcm.itil_table then
-  test("itil_table refuses invalid UTF-8 with line and offset", function()
+  test("itil_table refuses invalid UTF-8 with line and column", function()
     for _, seq in ipairs(KUHN) do
       local text = "1 2\n# " .. seq .. "\n2 3\n"
-      local ok, msg, code = svcm.itil_table(text)
-      refused(EFORMAT, bad_offset(text), ok, msg, code)
+      local ok, msg, code, e = svcm.itil_table(text)
+      refused(EFORMAT, bad_offset(text), ok, msg, code, e, text)
     end
     local t = assert(svcm.itil_table("# " .. TOKYO .. EMOJI .. "\n1 2\n2 3\n"))
     assert(#t == 2 and t[2][2] == 3)

@@ -28,6 +28,7 @@ class Calendar:
     def to_text(self) -> str: ...
     @classmethod
     def parse(cls, text: str, /) -> Calendar: ...
+    def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
 
 class SlaMetric(NamedTuple):
     elapsed: int

@@ -94,3 +94,8 @@ def schedule_shifts(required: Sequence[int], coverage: Sequence[Sequence[int]] |
                     max_staff: int | None = None, *, max_nodes: int | None = None,
                     max_pivots: int | None = None,
                     max_seconds: float | None = None) -> SimpleNamespace: ...
+# One 0/1 coverage row for schedule_shifts (0.2): periods start .. start +
+# length - 1 of n_periods, 0 in the breaks ((offset, length) from the shift
+# start); wrap=True lets a shift run past the last period into period 0.
+def schedule_pattern(n_periods: int, start: int, length: int,
+                     breaks: Sequence[tuple[int, int]] = (), wrap: bool = False) -> bytes: ...

@@ -181,8 +181,11 @@ class CalendarTests(unittest.TestCase):
     def test_parse_error_names_the_line(self):
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.Calendar.parse("mon = 09:00-17:00\n\ntue = 25:00-26:00\n")
-        self.assertEqual(cm.exception.index, 3)
-        self.assertEqual(cm.exception.field, "tue")
+        e = cm.exception
+        # issue 13: "tue = " is 6 bytes, the bad time starts at column 7
+        self.assertEqual((e.line, e.column, e.index, e.field), (3, 7, None, "tue"))
+        self.assertNotIn("line", str(e))
+        self.assertTrue(str(e).startswith("field 'tue': "))
         self.assertIsInstance(cm.exception, ValueError)
 
     def test_bad_input(self):

@@ -8,7 +8,7 @@ import svcm
 
 class VersionAndErrors(unittest.TestCase):
     def test_version_is_the_c_library_version(self):
-        self.assertEqual(svcm.version(), "0.1.0")
+        self.assertEqual(svcm.version(), "0.2.0")
         self.assertEqual(svcm.__version__, svcm.version())
 
     def test_error_classes_follow_status_codes(self):
@@ -46,6 +46,8 @@ class VersionAndErrors(unittest.TestCase):
             svcm.normal_quantile(1.5)
         self.assertIsNone(cm.exception.index)
         self.assertIsNone(cm.exception.field)
+        self.assertIsNone(cm.exception.line)
+        self.assertIsNone(cm.exception.column)
 
 
 class Statistics(unittest.TestCase):

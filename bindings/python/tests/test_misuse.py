@@ -27,6 +27,7 @@ import faulthandler
 import math
 import os
 import pickle
+import struct
 import subprocess
 import sys
 import threading
@@ -35,7 +36,9 @@ import unittest
 
 import svcm
 
-CALL_TIMEOUT = 10.0
+# Seconds a single call may take; SVCM_TIMEOUT_SCALE stretches it where
+# everything runs slower (valgrind, sanitizers: set by meson's test setups).
+CALL_TIMEOUT = 10.0 * float(os.environ.get("SVCM_TIMEOUT_SCALE", "1"))
 TRACE = bool(os.environ.get("SVCM_MISUSE_TRACE"))  # print each call first
 HOUR = 3600
 DAY = 86400
@@ -112,11 +115,47 @@ def cdnow(rows=300):
 
 CD_X, CD_TX, CD_T, CD_Z = cdnow()
 CD_SPEND = [(x, z) for x, z in zip(CD_X, CD_Z) if x > 0]
+# A customer table in weeks with every column (segment.h relations).
+CD_TABLE = {"unit": "week", "id": list(range(1, len(CD_X) + 1)), "x": CD_X, "t_x": CD_TX,
+            "T": CD_T, "mean_repeat_spend": CD_Z, "frequency": [x + 1 for x in CD_X],
+            "recency": [T - t for T, t in zip(CD_T, CD_TX)], "tenure": CD_T,
+            "monetary": [z * (x + 1) for x, z in zip(CD_X, CD_Z)]}
 BG = svcm.BGNBD(0.243, 4.414, 0.793, 2.426)
+# A few BG/BB rows (frequency, recency, periods, weights) of the donation
+# cohort's shape.
+BB_X, BB_TX, BB_N, BB_W = [0, 1, 1, 2, 3, 6], [0, 1, 3, 4, 5, 6], [6] * 6, [3464, 1091, 277,
+                                                                            300, 200, 100]
+RULE = "CET-1CEST,M3.5.0,M10.5.0/3"
+
+
+def tzif_utc():
+    """A minimal TZif version 2 file (RFC 8536): one type, UTC, footer UTC0."""
+    def block():
+        head = b"TZif2" + bytes(15) + struct.pack(">6l", 0, 0, 0, 0, 1, 4)
+        return head + struct.pack(">lBB", 0, 0, 0) + b"UTC\x00"
+    return block() + block() + b"\nUTC0\n"
+
+
+SHIFTS = [[1, 1, 1, 0, 0, 0], [0, 0, 1, 1, 1, 0], [1, 0, 0, 0, 1, 1]]
 
 # name -> (args, kwargs), factories so each call gets fresh objects.
 FUNCTIONS = {
     "agents_needed": lambda: ((100, 180.0, 1800.0, 20.0, 0.8), {}),
+    "agents_needed_a": lambda: ((100, 180.0, 1800.0, 120.0, 0.8, 20.0),
+                                {"max_abandon": 0.05, "max_agents": 50}),
+    "agents_from_staff": lambda: ((14, 0.3), {}),
+    "erlang_a": lambda: ((100, 180.0, 1800.0, 12, 120.0), {"target_s": 20.0, "shrinkage": 0.1}),
+    "erlang_b_capacity": lambda: ((10, 0.01), {}),
+    "erlang_b_frac": lambda: ((10.0, 12.5), {}),
+    "erlang_b_trunks": lambda: ((10.0, 0.01), {}),
+    "erlang_c_frac": lambda: ((10.0, 12.5), {}),
+    "eval_staff": lambda: ((100, 180.0, 1800.0, 15), {"target_s": 20.0, "shrinkage": 0.2}),
+    "parse_time": lambda: (("2026-03-29 02:30",), {"tz": RULE, "ambiguous": "later"}),
+    "schedule_pattern": lambda: ((48, 40, 16), {"breaks": [(4, 1), (8, 2)], "wrap": True}),
+    "schedule_shifts": lambda: (([2, 2, 3, 2, 2, 1], SHIFTS), {"cost": [1.0, 1.5, 1.2],
+                                                              "max_nodes": 1000}),
+    "staffing_a": lambda: ((100, 180.0, 1800.0, 120.0), {"max_abandon": 0.05,
+                                                         "shrinkage": 0.2}),
     "asa": lambda: ((100, 180.0, 1800.0, 12), {}),
     "ces": lambda: (([1, 2, 7],), {}),
     "check_customers": lambda: ((R, F, M), {"tenure": R, "p_alive": [0.5] * 6}),
@@ -170,6 +209,9 @@ FUNCTIONS = {
     "status_name": lambda: ((-1,), {}),
     "strerror": lambda: ((-1,), {}),
     "summarize_transactions": lambda: (([1, 1, 2], [0, DAY, 0], [1.0, 2.0, 3.0], 7 * DAY), {}),
+    "summarize_customers": lambda: (([1, 1, 2], [0, DAY, 0], [1.0, 2.0, 3.0], 7 * DAY),
+                                    {"period": "day"}),
+    "time_unit_seconds": lambda: (("week",), {}),
     "t_cdf": lambda: ((0.5, 5), {}),
     "t_quantile": lambda: ((0.9, 5), {}),
     "tier_name": lambda: ((0,), {}),
@@ -188,6 +230,20 @@ FUNCTIONS = {
 }
 
 # class -> (instance factory, constructor call, {method: call}).
+KPI_SLOTS = ["nps", ("rate", "fcr"), ("durations", {"rel_err": 0.01}), "sla"]
+
+
+def kpi_groups():
+    g = svcm.KPIGroups(KPI_SLOTS)
+    for key in ("email", "phone"):
+        k = g.group(key)
+        g.add_score(k, 0, 9)
+        g.add_outcome(k, 1, True)
+        g.add_duration(k, 2, 60.0)
+        g.add_sla(k, 3, 1, 1, 0)
+    return g
+
+
 ACC = {"add": lambda: (([1, 2],), {}), "result": lambda: ((), {}),
        "to_bytes": lambda: ((), {})}
 CLASSES = {
@@ -198,6 +254,39 @@ CLASSES = {
         "expected_purchases": lambda: ((10.0, 2, 30.0, 40.0), {}),
         "expected_purchases_unconditional": lambda: ((10.0,), {}),
         "log_likelihood": lambda: (([2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
+    }),
+    "ParetoNBD": (lambda: svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669),
+                  lambda: ((0.553, 10.578, 0.606, 11.669), {}), {
+        "fit": lambda: ((CD_X, CD_TX, CD_T), {}),
+        "p_alive": lambda: ((2, 30.0, 40.0), {}),
+        "expected_purchases": lambda: ((10.0, [2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
+        "expected_purchases_unconditional": lambda: (([10.0, 20.0],), {}),
+        "probability_of_purchases": lambda: ((39.0, [0, 1, 2]), {}),
+        "log_likelihood": lambda: (([2, 0], [30.0, 0.0], [40.0, 40.0], [1.0, 3.0]), {}),
+    }),
+    "MBGNBD": (lambda: svcm.MBGNBD(0.525, 6.183, 0.891, 1.614),
+               lambda: ((0.525, 6.183, 0.891, 1.614), {}), {
+        "fit": lambda: ((CD_X, CD_TX, CD_T), {"weights": [1.0] * len(CD_X)}),
+        "p_alive": lambda: ((0, 0.0, 40.0), {}),
+        "expected_purchases": lambda: ((10.0, 2, 30.0, 40.0), {}),
+        "expected_purchases_unconditional": lambda: ((10.0,), {}),
+        "purchase_pmf": lambda: ((10.0, [0, 1, 5]), {}),
+        "log_likelihood": lambda: (([2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
+    }),
+    "BGBB": (lambda: svcm.BGBB(1.204, 0.750, 0.657, 2.783),
+             lambda: ((1.204, 0.750, 0.657, 2.783), {}), {
+        "fit": lambda: ((BB_X, BB_TX, BB_N, BB_W), {"gtol": 1e-8}),
+        "p_alive": lambda: ((BB_X, BB_TX, BB_N), {}),
+        "expected_purchases": lambda: ((5.0, 3, 5, 6), {}),
+        "expected_purchases_unconditional": lambda: (([1.0, 6.0],), {}),
+        "log_likelihood": lambda: ((BB_X, BB_TX, BB_N, BB_W), {}),
+    }),
+    "Zone": (lambda: svcm.Zone(RULE), lambda: ((RULE,), {}), {
+        "offset": lambda: ((1782000000,), {}),
+        "abbrev": lambda: ((1767225600,), {}),
+        "to_local": lambda: ((1782000000,), {}),
+        "to_utc": lambda: ((2026, 10, 25, 2, 30), {"ambiguous": "later"}),
+        "from_tzif": lambda: ((tzif_utc(),), {}),
     }),
     "GammaGamma": (lambda: svcm.GammaGamma(6.25, 3.74, 15.44),
                    lambda: ((6.25, 3.74, 15.44), {}), {
@@ -221,6 +310,20 @@ CLASSES = {
                           "add_counts": lambda: ((3, 5), {}),
                           "add": lambda: (([1, 0],), {}),
                           "from_bytes": lambda: ((svcm.Rate().to_bytes(),), {})})),
+    "KPIGroups": (kpi_groups, lambda: ((KPI_SLOTS,), {}), {
+        "group": lambda: (("chat",), {}), "find": lambda: ((b"phone",), {}),
+        "key": lambda: ((1,), {}), "keys": lambda: ((), {}), "order": lambda: ((), {}),
+        "add_score": lambda: ((0, 0, 9), {}), "add_outcome": lambda: ((1, 1, True), {}),
+        "add_duration": lambda: ((0, 2, 5.0), {}),
+        "add_sla": lambda: ((1, 3), {"met": 2, "breached": 1, "pending": 0}),
+        "add_scores": lambda: (([0, 1], 0, [9, 10]), {}),
+        "add_outcomes": lambda: (([0, 1], 1, [1, 0]), {}),
+        "add_durations": lambda: (([0, 1], 2, [1.0, 2.0]), {}),
+        "feedback": lambda: ((0, 0), {"confidence": 0.9}), "rate": lambda: ((0, 1), {}),
+        "durations": lambda: ((0, 2), {}), "quantiles": lambda: ((0, 2, [0.5]), {}),
+        "sla": lambda: ((0, 3), {"confidence": 0.9}),
+        "merge": lambda: ((kpi_groups(),), {}), "to_bytes": lambda: ((), {}),
+        "from_bytes": lambda: ((kpi_groups().to_bytes(),), {})}),
     "Moments": (lambda: svcm.Moments([1.0, 2.0]), lambda: (([1.0, 2.0],), {}), {
         "add": lambda: (([1.0],), {}), "merge": lambda: ((svcm.Moments([3.0]),), {}),
         "variance": lambda: ((), {}), "mean_ci": lambda: ((0.9,), {}),
@@ -262,6 +365,10 @@ CLASSES = {
         "link": (cycle_to_link, lambda: ((_SUCCESSOR[0],), {})),
         "save": lambda: ((), {}),
         "load": lambda: ((cycle_in_do().save(),), {})}),
+    "Customers": (lambda: svcm.Customers(**CD_TABLE), lambda: ((), dict(CD_TABLE)), {
+        "from_columns": lambda: ((), dict(CD_TABLE)),
+        "segment": lambda: ((), {"policy": svcm.Policy(bins=4)}),
+        "fit_lifetime": lambda: ((39.0,), {"clv_horizon": 6})}),
     "Policy": (svcm.Policy, lambda: ((), {"bins": 4}), {
         "from_text": lambda: ((svcm.Policy().to_text(),), {}),
         "to_text": lambda: ((), {})}),
@@ -269,7 +376,8 @@ CLASSES = {
         "push": lambda: ((item(2),), {}), "update": lambda: ((item(1, severity=1),), {}),
         "remove": lambda: ((1,), {}), "get": lambda: ((1,), {}),
         "pop": lambda: ((0,), {}), "peek": lambda: ((0,), {}),
-        "rescore": lambda: ((HOUR,), {})}),
+        "rescore": lambda: ((HOUR,), {}), "to_bytes": lambda: ((), {}),
+        "from_bytes": lambda: ((queue_with_item().to_bytes(),), {})}),
 }
 
 

@@ -418,19 +418,23 @@ class SaveLoadTest(unittest.TestCase):
     def test_malformed_text_names_line(self):
         text = self.awkward().save()
         cases = [
-            (text.replace("svcm-pdca 1", "svcm-pdca 9"), 1, "version"),
-            (text.replace("rate 0", "rate zero"), 8, "0 or 1"),
-            (text.replace("rate 0", "colour 0"), 8, "unknown key"),
+            # (line, column) of the offending token, counted by hand
+            (text.replace("svcm-pdca 1", "svcm-pdca 9"), (1, 1), "version"),
+            (text.replace("rate 0", "rate zero"), (8, 6), "0 or 1"),
+            (text.replace("rate 0", "colour 0"), (8, 1), "unknown key"),
             (text.replace("audit 200 do check", "audit 200 do act"), None, "in order"),
             (text[: text.index("end")], None, "end"),
-            (text.replace("alpha 0.05", "alpha 0.05q"), 9, "bad number"),
+            (text.replace("alpha 0.05", "alpha 0.05q"), (9, 7), "bad number"),
         ]
-        for bad, line, why in cases:
+        for bad, at, why in cases:
             with self.assertRaises(svcm.FormatError) as cm:
                 svcm.Cycle.load(bad)
-            if line is not None:
-                self.assertEqual(cm.exception.index, line)
-            self.assertIn(why, str(cm.exception))
+            e = cm.exception
+            if at is not None:
+                self.assertEqual((e.line, e.column), at)
+            self.assertIsNone(e.index)
+            self.assertIn(why, str(e))
+            self.assertNotIn("line", str(e))  # issue 13: position in .line only
         with self.assertRaises(TypeError):
             svcm.Cycle.load(42)
 

@@ -144,5 +144,76 @@ class ScheduleShifts(unittest.TestCase):
             svcm.schedule_shifts([1, 1], 5)
 
 
+def pattern_by_hand(n, start, length, breaks=(), wrap=False):
+    """The row written out period by period, independently of the library."""
+    on = {(start + k) % n for k in range(length)}
+    for off, blen in breaks:
+        on -= {(start + off + q) % n for q in range(blen)}
+    return [1 if t in on else 0 for t in range(n)]
+
+
+class SchedulePatternTest(unittest.TestCase):
+    def test_pyworkforce_shifts_are_start_and_length(self):
+        # Morning 05-13, Afternoon 13-21, Night 21-05 (past midnight),
+        # Mixed 09-17: the rows of pyworkforce's test data above.
+        rows = [svcm.schedule_pattern(24, start, 8, wrap=True) for start in (5, 13, 21, 9)]
+        self.assertEqual([list(r) for r in rows], PW_SHIFTS)
+        self.assertIsInstance(rows[0], bytes)
+        # and the rows feed schedule_shifts as they are
+        got = svcm.schedule_shifts(PW_REQUIRED[:24], rows)
+        want = svcm.schedule_shifts(PW_REQUIRED[:24], PW_SHIFTS)
+        self.assertEqual((got.counts, got.cost), (want.counts, want.cost))
+
+    def test_breaks_wrap_and_overlap(self):
+        self.assertEqual(list(svcm.schedule_pattern(10, 2, 5)), [0, 0, 1, 1, 1, 1, 1, 0, 0, 0])
+        self.assertEqual(list(svcm.schedule_pattern(10, 8, 5, [(1, 1)], wrap=True)),
+                         [1, 1, 1, 0, 0, 0, 0, 0, 1, 0])
+        # overlapping breaks, one at the shift's last period
+        self.assertEqual(list(svcm.schedule_pattern(8, 0, 8, [(2, 3), (3, 1), (7, 1)])),
+                         [1, 1, 0, 0, 0, 1, 1, 0])
+        # a shift as long as the horizon, wrapped
+        self.assertEqual(list(svcm.schedule_pattern(5, 3, 5, wrap=True)), [1] * 5)
+
+    def test_random_patterns_match_by_hand(self):
+        rng = random.Random(20261207)
+        for _ in range(500):
+            n = rng.randint(1, 60)
+            length = rng.randint(1, n)
+            wrap = rng.random() < 0.5
+            start = rng.randrange(n) if wrap else rng.randint(0, n - length)
+            breaks = []
+            for _ in range(rng.randint(0, 3)):
+                off = rng.randrange(length)
+                breaks.append((off, rng.randint(1, length - off)))
+            self.assertEqual(list(svcm.schedule_pattern(n, start, length, breaks, wrap)),
+                             pattern_by_hand(n, start, length, breaks, wrap),
+                             (n, start, length, breaks, wrap))
+
+    def test_bad_values_raise_naming_the_field(self):
+        cases = [((0, 0, 1), {}, "n_periods", None), ((10, 10, 1), {}, "start", None),
+                 ((10, 0, 0), {}, "length", None), ((10, 0, 11), {}, "length", None),
+                 ((10, 8, 5), {}, "length", None),  # past the horizon without wrap
+                 ((10, 0, 4), {"breaks": [(1, 1), (3, 2)]}, "breaks", 1),
+                 ((10, 0, 4), {"breaks": [(4, 1)]}, "breaks", 0),
+                 ((10, 0, 4), {"breaks": [(1, 0)]}, "breaks", 0),
+                 ((-1, 0, 1), {}, "n_periods", None), ((10, -3, 1), {}, "start", None),
+                 ((10, 0, 2 ** 70), {}, "length", None),
+                 ((10, 0, 4), {"breaks": [(-1, 1)]}, "breaks.offset", None)]
+        for args, kw, field, index in cases:
+            with self.subTest(args=args, kw=kw):
+                with self.assertRaises(svcm.InvalidInput) as cm:
+                    svcm.schedule_pattern(*args, **kw)
+                self.assertEqual(cm.exception.field, field)
+                if index is not None:
+                    self.assertEqual(cm.exception.index, index)
+                self.assertIn(field.split(".")[0], str(cm.exception))
+        for args, kw in (((10.0, 0, 1), {}), ((10, "0", 1), {}), ((10, 0, 4), {"breaks": [1]}),
+                         ((10, 0, 4), {"breaks": [(1, 2, 3)]}), ((10, 0, 4), {"breaks": 5}),
+                         ((10, 0, 4), {"breaks": [(1.5, 1)]})):
+            with self.subTest(args=args, kw=kw):
+                with self.assertRaises(TypeError):
+                    svcm.schedule_pattern(*args, **kw)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -229,20 +229,28 @@ class PolicyType(unittest.TestCase):
     def test_text_errors_name_line_and_key(self):
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.Policy.from_text("# x\nchurn_days = 100\nchurn_dayz = 3\n")
-        self.assertEqual((cm.exception.index, cm.exception.field), (3, "key"))
-        self.assertIn("churn_dayz", str(cm.exception))
+        e = cm.exception
+        self.assertEqual((e.line, e.column, e.index, e.field), (3, 1, None, "key"))
+        self.assertIn("churn_dayz", str(e))
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.Policy.from_text("\nbins = five\n")
-        self.assertEqual((cm.exception.index, cm.exception.field), (2, "bins"))
+        self.assertEqual((cm.exception.line, cm.exception.field), (2, "bins"))
         with self.assertRaises(svcm.InvalidInput) as cm:
             svcm.Policy.from_text("bins = 5\np_alive_min = 1.5\n")
-        self.assertEqual((cm.exception.index, cm.exception.field), (2, "p_alive_min"))
+        self.assertEqual((cm.exception.line, cm.exception.field), (2, "p_alive_min"))
+        # Issue 13: the position is in .line/.column, not in the message.
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Policy.from_text("bins = 5\nchurn_days = x\n")
+        e = cm.exception
+        self.assertEqual((e.code, e.line, e.column, e.index), (-5, 2, 14, None))
+        self.assertEqual(str(e), "field 'churn_days': 'churn_days' = 'x' is not a number")
+        self.assertNotIn("line", str(e))
         with self.assertRaises(svcm.FormatError):
             svcm.Policy.from_text("bins = 5\nbins = 6\n")
         # A decimal beyond the double range is not +inf; "inf" is.
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.Policy.from_text("vip_min_monetary = 1e999\n")
-        self.assertEqual((cm.exception.index, cm.exception.field), (1, "vip_min_monetary"))
+        self.assertEqual((cm.exception.line, cm.exception.field), (1, "vip_min_monetary"))
         self.assertEqual(svcm.Policy.from_text("vip_min_monetary = inf").vip_min_monetary,
                          float("inf"))
         self.assertTrue(issubclass(svcm.FormatError, ValueError))

@@ -2,7 +2,8 @@
 
 Latin-1 bytes given to Cycle.load used to load, after which .actions, .audit
 and .save() raised UnicodeDecodeError. Loaders now refuse invalid UTF-8 with
-svcm.FormatError naming the line (index) and the byte offset; valid UTF-8 in
+svcm.FormatError with the .line and .column of the first bad byte (issue 13:
+not in the message); valid UTF-8 in
 any script round-trips unchanged. Error messages that quote the input never
 cut a UTF-8 sequence in two (they would not decode).
 """
@@ -26,6 +27,12 @@ def first_bad_byte(data: bytes) -> int:
     raise AssertionError("valid UTF-8: %r" % data)
 
 
+def position(data: bytes, offset: int) -> tuple:
+    """The 1-based line and byte column of a 0-based byte offset."""
+    bol = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - bol + 1
+
+
 @unittest.skipUnless(HAVE_PDCA, "pdca engine not built")
 class CycleLoadTest(unittest.TestCase):
     def sample(self, title="T", owner="O"):
@@ -34,15 +41,17 @@ class CycleLoadTest(unittest.TestCase):
         c.start(10, "A", "N")
         return c
 
-    def test_latin1_bytes_are_refused_with_line_and_offset(self):
+    def test_latin1_bytes_are_refused_with_line_and_column(self):
         text = self.sample().save().encode()
         bad = text.replace(b'title "T"', b'title "caf\xe9"')
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.Cycle.load(bad)
-        off = first_bad_byte(bad)
-        self.assertEqual(cm.exception.index, 3)  # the title line
-        self.assertEqual(cm.exception.code, svcm.codes["EFORMAT"])
-        self.assertIn("invalid UTF-8 at byte offset %d" % off, str(cm.exception))
+        e = cm.exception
+        self.assertEqual((e.line, e.column), (3, 11))  # title "caf| is 10 bytes
+        self.assertEqual((e.line, e.column), position(bad, first_bad_byte(bad)))
+        self.assertIsNone(e.index)
+        self.assertEqual(e.code, svcm.codes["EFORMAT"])
+        self.assertEqual(str(e), "invalid UTF-8")
 
     def test_invalid_utf8_in_every_record_is_refused(self):
         text = self.sample().save().encode()
@@ -61,14 +70,18 @@ class CycleLoadTest(unittest.TestCase):
                 with self.subTest(record=old, seq=seq):
                     with self.assertRaises(svcm.FormatError) as cm:
                         svcm.Cycle.load(bad)
-                    self.assertIn("byte offset %d" % first_bad_byte(bad), str(cm.exception))
+                    e = cm.exception
+                    self.assertEqual((e.line, e.column), position(bad, first_bad_byte(bad)))
+                    self.assertIn("invalid UTF-8", str(e))
 
     def test_escapes_that_spell_invalid_utf8_are_refused(self):
         text = self.sample().save().encode()
         bad = text.replace(b'title "T"', b'title "caf\\xE9"')
         with self.assertRaises(svcm.FormatError) as cm:
             svcm.Cycle.load(bad)
-        self.assertIn("byte offset %d" % bad.index(b"\\xE9"), str(cm.exception))
+        e = cm.exception
+        self.assertEqual((e.line, e.column), position(bad, bad.index(b"\\xE9")))
+        self.assertEqual((e.field, str(e)), ("title", "field 'title': invalid UTF-8"))
         ok = svcm.Cycle.load(text.replace(b'title "T"', b'title "caf\\xC3\\xA9"'))
         self.assertEqual(ok.title, CAFE)
 

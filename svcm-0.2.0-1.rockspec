@@ -6,10 +6,10 @@
 -- nothing is downloaded.
 rockspec_format = "3.0"
 package = "svcm"
-version = "0.1.0-1"
+version = "0.2.0-1"
 source = {
    url = "git+https://example.invalid/svcm.git",
-   tag = "v0.1.0",
+   tag = "v0.2.0",
 }
 description = {
    summary = "Service metrics: segmentation, priority, PDCA cycles and KPIs, in C",
