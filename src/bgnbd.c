@@ -10,9 +10,6 @@
 #include "optimize.h"
 #include "svcm/lifetime.h"
 
-/* Largest x accepted: far beyond any purchase count, and small enough that
- * r + x and b + x - 1 stay exact in double arithmetic. */
-#define SVCM__MAX_X 1e12
 
 void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts)
 {
@@ -36,33 +33,6 @@ static int check_params(const svcm_bgnbd_params *p, svcm_error *err)
 }
 
 /* One customer's (x, t_x, T) against the rules of the header. */
-static int check_record(size_t i, double x, double tx, double T, svcm_error *err)
-{
-    if (!isfinite(x) || x < 0.0 || x != floor(x) || x > SVCM__MAX_X)
-        return svcm__error(err, SVCM_EINVAL, i, "x", "x must be a whole number >= 0, got %g", x);
-    if (!isfinite(T) || T < 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "T", "T must be finite and >= 0, got %g", T);
-    if (!isfinite(tx) || tx < 0.0 || tx > T)
-        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be in [0, T] = [0, %g], got %g", T,
-                           tx);
-    if (x == 0.0 && tx != 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be 0 when x = 0, got %g", tx);
-    return SVCM_OK;
-}
-
-static int check_records(const double *x, const double *tx, const double *T, size_t n,
-                         svcm_error *err)
-{
-    if (n > 0 && (x == NULL || tx == NULL || T == NULL))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL input array");
-    for (size_t i = 0; i < n; i++) {
-        int rc = check_record(i, x[i], tx[i], T[i], err);
-        if (rc != SVCM_OK)
-            return rc;
-    }
-    return SVCM_OK;
-}
-
 /* log(1 + e^u) and 1 / (1 + e^-u) without overflow. */
 static void softplus_sigmoid(double u, double *sp, double *sig)
 {
@@ -142,7 +112,7 @@ int svcm_bgnbd_loglik(const svcm_bgnbd_params *params, const double *x, const do
         return rc;
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -327,7 +297,7 @@ int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n
     int rc = svcm__lifetime_check_fit_options(opts, err);
     if (rc != SVCM_OK)
         return rc;
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     if (n == 0)
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no customers");
@@ -381,7 +351,7 @@ int svcm_bgnbd_p_alive(const svcm_bgnbd_params *params, const double *x, const d
         return rc;
     if (out == NULL && n > 0)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
         double sp, sig;
@@ -515,13 +485,6 @@ int svcm__bgnbd_expected_one(const svcm_bgnbd_params *p, double t, double x, dou
     return expected_one(p, t, x, tx, T, out);
 }
 
-static int check_t(size_t i, double t, svcm_error *err)
-{
-    if (!isfinite(t) || t < 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "t", "t must be finite and >= 0, got %g", t);
-    return SVCM_OK;
-}
-
 int svcm_bgnbd_expected_purchases(const svcm_bgnbd_params *params, double t, const double *x,
                                   const double *t_x, const double *T, size_t n, double *out,
                                   svcm_error *err)
@@ -531,9 +494,9 @@ int svcm_bgnbd_expected_purchases(const svcm_bgnbd_params *params, double t, con
         return rc;
     if (out == NULL && n > 0)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if ((rc = check_t(SVCM_NO_INDEX, t, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_t(SVCM_NO_INDEX, t, err)) != SVCM_OK)
         return rc;
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     /* A first pass that writes nothing keeps out unwritten on failure:
      * which record's series fails depends on t, T, x and the parameters
@@ -556,7 +519,7 @@ int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params *params,
     if (n > 0 && (t == NULL || out == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array");
     for (size_t i = 0; i < n; i++)
-        if ((rc = check_t(i, t[i], err)) != SVCM_OK)
+        if ((rc = svcm__lifetime_check_t(i, t[i], err)) != SVCM_OK)
             return rc;
     /* E[X(t)] is eq. 10 for a customer seen for no time at all: x = t_x =
      * T = 0. Two passes, as in svcm_bgnbd_expected_purchases(). */

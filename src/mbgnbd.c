@@ -14,8 +14,6 @@
 #include "optimize.h"
 #include "svcm/lifetime.h"
 
-/* Largest x accepted, as for BG/NBD: r + x and b + x stay exact. */
-#define SVCM__MAX_X 1e12
 
 static int check_params(const svcm_mbgnbd_params *p, svcm_error *err)
 {
@@ -27,33 +25,6 @@ static int check_params(const svcm_mbgnbd_params *p, svcm_error *err)
         (rc = svcm__lifetime_check_positive(p->a, "a", err)) != SVCM_OK ||
         (rc = svcm__lifetime_check_positive(p->b, "b", err)) != SVCM_OK)
         return rc;
-    return SVCM_OK;
-}
-
-static int check_record(size_t i, double x, double tx, double T, svcm_error *err)
-{
-    if (!isfinite(x) || x < 0.0 || x != floor(x) || x > SVCM__MAX_X)
-        return svcm__error(err, SVCM_EINVAL, i, "x", "x must be a whole number >= 0, got %g", x);
-    if (!isfinite(T) || T < 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "T", "T must be finite and >= 0, got %g", T);
-    if (!isfinite(tx) || tx < 0.0 || tx > T)
-        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be in [0, T] = [0, %g], got %g", T,
-                           tx);
-    if (x == 0.0 && tx != 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be 0 when x = 0, got %g", tx);
-    return SVCM_OK;
-}
-
-static int check_records(const double *x, const double *tx, const double *T, size_t n,
-                         svcm_error *err)
-{
-    if (n > 0 && (x == NULL || tx == NULL || T == NULL))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL input array");
-    for (size_t i = 0; i < n; i++) {
-        int rc = check_record(i, x[i], tx[i], T[i], err);
-        if (rc != SVCM_OK)
-            return rc;
-    }
     return SVCM_OK;
 }
 
@@ -96,7 +67,7 @@ int svcm_mbgnbd_loglik(const svcm_mbgnbd_params *params, const double *x, const 
         return rc;
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -291,7 +262,7 @@ int svcm_mbgnbd_fit(const double *x, const double *t_x, const double *T, const d
     int rc = svcm__lifetime_check_fit_options(opts, err);
     if (rc != SVCM_OK)
         return rc;
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     double wsum = 0.0, tsum = 0.0;
     if ((rc = check_weights(weights, x, n, &wsum, err)) != SVCM_OK)
@@ -327,7 +298,7 @@ int svcm_mbgnbd_p_alive(const svcm_mbgnbd_params *params, const double *x, const
         return rc;
     if (out == NULL && n > 0)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
         double sp, sig;
@@ -364,13 +335,6 @@ static int expected_one(const svcm_mbgnbd_params *p, double t, double x, double 
     return SVCM_OK;
 }
 
-static int check_t(size_t i, double t, svcm_error *err)
-{
-    if (!isfinite(t) || t < 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "t", "t must be finite and >= 0, got %g", t);
-    return SVCM_OK;
-}
-
 #define SVCM__SERIES_MSG                                                                          \
     "the series of E[Y(t)] cannot be summed to 1e-13 relative (t/(alpha+T+t) too close to 1, "  \
     "or extreme parameters)"
@@ -384,9 +348,9 @@ int svcm_mbgnbd_expected_purchases(const svcm_mbgnbd_params *params, double t, c
         return rc;
     if (out == NULL && n > 0)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    if ((rc = check_t(SVCM_NO_INDEX, t, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_t(SVCM_NO_INDEX, t, err)) != SVCM_OK)
         return rc;
-    if ((rc = check_records(x, t_x, T, n, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
         return rc;
     /* a first pass that writes nothing: all-or-nothing */
     double v;
@@ -424,7 +388,7 @@ int svcm_mbgnbd_expected_purchases_unconditional(const svcm_mbgnbd_params *param
     if (n > 0 && (t == NULL || out == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array");
     for (size_t i = 0; i < n; i++)
-        if ((rc = check_t(i, t[i], err)) != SVCM_OK)
+        if ((rc = svcm__lifetime_check_t(i, t[i], err)) != SVCM_OK)
             return rc;
     double v;
     for (size_t i = 0; i < n; i++)
@@ -515,10 +479,10 @@ int svcm_mbgnbd_purchase_pmf(const svcm_mbgnbd_params *params, double t, const d
         return rc;
     if (n > 0 && (k == NULL || out == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array");
-    if ((rc = check_t(SVCM_NO_INDEX, t, err)) != SVCM_OK)
+    if ((rc = svcm__lifetime_check_t(SVCM_NO_INDEX, t, err)) != SVCM_OK)
         return rc;
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(k[i]) || k[i] < 0.0 || k[i] != floor(k[i]) || k[i] > SVCM__MAX_X)
+        if (!isfinite(k[i]) || k[i] < 0.0 || k[i] != floor(k[i]) || k[i] > SVCM__LIFETIME_MAX_X)
             return svcm__error(err, SVCM_EINVAL, i, "k",
                                "k must be a whole number in [0, 1e12], got %g", k[i]);
     double v;

@@ -241,3 +241,38 @@ int svcm__lifetime_se(svcm__objective f, void *ctx, size_t dim, const double *th
     }
     return SVCM_OK;
 }
+
+/* One (x, t_x, T) record of the BG/NBD, MBG/NBD and Pareto/NBD models. */
+static int check_record(size_t i, double x, double tx, double T, svcm_error *err)
+{
+    if (!isfinite(x) || x < 0.0 || x != floor(x) || x > SVCM__LIFETIME_MAX_X)
+        return svcm__error(err, SVCM_EINVAL, i, "x", "x must be a whole number >= 0, got %g", x);
+    if (!isfinite(T) || T < 0.0)
+        return svcm__error(err, SVCM_EINVAL, i, "T", "T must be finite and >= 0, got %g", T);
+    if (!isfinite(tx) || tx < 0.0 || tx > T)
+        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be in [0, T] = [0, %g], got %g", T,
+                           tx);
+    if (x == 0.0 && tx != 0.0)
+        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be 0 when x = 0, got %g", tx);
+    return SVCM_OK;
+}
+
+int svcm__lifetime_check_records(const double *x, const double *tx, const double *T, size_t n,
+                                 svcm_error *err)
+{
+    if (n > 0 && (x == NULL || tx == NULL || T == NULL))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL input array");
+    for (size_t i = 0; i < n; i++) {
+        int rc = check_record(i, x[i], tx[i], T[i], err);
+        if (rc != SVCM_OK)
+            return rc;
+    }
+    return SVCM_OK;
+}
+
+int svcm__lifetime_check_t(size_t i, double t, svcm_error *err)
+{
+    if (!isfinite(t) || t < 0.0)
+        return svcm__error(err, SVCM_EINVAL, i, "t", "t must be finite and >= 0, got %g", t);
+    return SVCM_OK;
+}

@@ -39,6 +39,17 @@ int svcm__bgnbd_expected_one(const svcm_bgnbd_params *p, double t, double x, dou
 int svcm__lifetime_check_positive(double v, const char *name, svcm_error *err);
 int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err);
 
+/* Largest purchase count x the models accept: r + x and b + x stay exact. */
+#define SVCM__LIFETIME_MAX_X 1e12
+
+/* Checks shared by the (x, t_x, T) models: every record has a whole x in
+ * [0, SVCM__LIFETIME_MAX_X], finite T >= 0, t_x in [0, T] and t_x = 0 when
+ * x = 0; a horizon t is finite and >= 0. SVCM_OK, or SVCM_EINVAL naming the
+ * record and field. */
+int svcm__lifetime_check_records(const double *x, const double *tx, const double *T, size_t n,
+                                 svcm_error *err);
+int svcm__lifetime_check_t(size_t i, double t, svcm_error *err);
+
 /* Standard errors of the parameters at a maximum of the likelihood, from
  * the observed information: f is the mean negative log-likelihood in
  * theta = log(params) (as svcm__bfgs minimises it), wsum the total weight.

@@ -31,8 +31,6 @@
 #include "optimize.h"
 #include "svcm/lifetime.h"
 
-/* As in BG/NBD: far beyond any purchase count, and r + x stays exact. */
-#define PNBD_MAX_X 1e12
 /* Above this z the 2F1 series needs > ~170 terms: quadrature instead. */
 #define PNBD_Z_SERIES 0.8
 #define PNBD_MAX_TERMS 100000
@@ -57,35 +55,16 @@ static int check_params(const svcm_paretonbd_params *p, svcm_error *err)
     return SVCM_OK;
 }
 
-static int check_record(size_t i, double x, double tx, double T, svcm_error *err)
-{
-    if (!isfinite(x) || x < 0.0 || x != floor(x) || x > PNBD_MAX_X)
-        return svcm__error(err, SVCM_EINVAL, i, "x", "x must be a whole number in [0, 1e12], got %g",
-                           x);
-    if (!isfinite(T) || T < 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "T", "T must be finite and >= 0, got %g", T);
-    if (!isfinite(tx) || tx < 0.0 || tx > T)
-        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be in [0, T] = [0, %g], got %g", T,
-                           tx);
-    if (x == 0.0 && tx != 0.0)
-        return svcm__error(err, SVCM_EINVAL, i, "t_x", "t_x must be 0 when x = 0, got %g", tx);
-    return SVCM_OK;
-}
-
+/* The shared record checks, then the optional weights. */
 static int check_records(const double *x, const double *tx, const double *T, const double *w,
                          size_t n, svcm_error *err)
 {
-    if (n > 0 && (x == NULL || tx == NULL || T == NULL))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL input array");
-    for (size_t i = 0; i < n; i++) {
-        int rc = check_record(i, x[i], tx[i], T[i], err);
-        if (rc != SVCM_OK)
-            return rc;
-        if (w != NULL && (!isfinite(w[i]) || w[i] < 0.0))
-            return svcm__error(err, SVCM_EINVAL, i, "weights",
-                               "weights must be finite and >= 0, got %g", w[i]);
-    }
-    return SVCM_OK;
+    int rc = svcm__lifetime_check_records(x, tx, T, n, err);
+    for (size_t i = 0; rc == SVCM_OK && w != NULL && i < n; i++)
+        if (!isfinite(w[i]) || w[i] < 0.0)
+            rc = svcm__error(err, SVCM_EINVAL, i, "weights",
+                             "weights must be finite and >= 0, got %g", w[i]);
+    return rc;
 }
 
 /* log(e^p + e^q) */
@@ -753,7 +732,7 @@ int svcm_paretonbd_probability_of_purchases(const svcm_paretonbd_params *params,
                            t);
     for (size_t i = 0; i < n; i++) {
         double k = counts[i];
-        if (!isfinite(k) || k < 0.0 || k != floor(k) || k > PNBD_MAX_X)
+        if (!isfinite(k) || k < 0.0 || k != floor(k) || k > SVCM__LIFETIME_MAX_X)
             return svcm__error(err, SVCM_EINVAL, i, "n",
                                "n must be a whole number in [0, 1e12], got %g", k);
     }
