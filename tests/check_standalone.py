@@ -2,8 +2,9 @@
 """The project stands alone: no file of it may name a path outside the tree.
 
 Development machines keep a `shared` folder beside the repository; users and
-CI clones do not have it, so a test, benchmark or example that reads
-`../shared` passes here and fails everywhere else. This check reads every
+CI clones do not have it, so a test, benchmark or example that reads it
+(a parent-directory path into `shared`) passes here and fails everywhere
+else. This check reads every
 tracked file (`git ls-files`, or every file under the source root when the
 tree is an export without .git) and fails naming each file and line that
 refers to the folder beside the repository.
@@ -15,7 +16,8 @@ import re
 import subprocess
 import sys
 
-# `../shared`, `..\shared`, or path joins that spell it: ("..", "shared").
+# The parent directory followed by `shared`, with either separator, or a
+# path join that spells it from a ".." part and a "shared" part.
 PATTERNS = [
     re.compile(r"\.\.[/\\]+shared\b"),
     re.compile(r"""['"]\.\.['"]\s*[,/]\s*['"]shared['"]"""),
@@ -42,12 +44,9 @@ def tracked_files(root):
 
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "."
-    me = "tests/check_standalone.py"  # names the pattern it looks for
     bad = []
     names = tracked_files(root)
     for name in names:
-        if name == me:
-            continue
         try:
             with open(os.path.join(root, name), "rb") as f:
                 text = f.read().decode("utf-8", "replace")
