@@ -263,7 +263,7 @@ static double bgbb_objective(const double *theta, double *grad, void *vctx)
 #define SVCM__LOG_PARAM_LIMIT 15.0
 
 static int bgbb_solve(const bfit_ctx *c, const svcm_lifetime_fit_options *opts,
-                      svcm_bgbb_fit_result *res, svcm_error *err)
+                      struct svcm_bgbb_fit_result *res, svcm_error *err)
 {
     double theta[4] = {0.0, 0.0, 0.0, 0.0}, fmin = 0.0, se[4];
     unsigned iters = 0;
@@ -291,7 +291,7 @@ static int bgbb_solve(const bfit_ctx *c, const svcm_lifetime_fit_options *opts,
 
 int svcm_bgbb_fit(const double *x, const double *t_x, const double *periods,
                   const double *weights, size_t n, const svcm_lifetime_fit_options *opts,
-                  const svcm_allocator *alloc, svcm_bgbb_fit_result *out, svcm_error *err)
+                  const svcm_allocator *alloc, struct svcm_bgbb_fit_result *out, svcm_error *err)
 {
     svcm_lifetime_fit_options def;
     if (opts == NULL) {
@@ -321,7 +321,7 @@ int svcm_bgbb_fit(const double *x, const double *t_x, const double *periods,
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory grouping %zu rows",
                            n);
     bfit_ctx c = {g, ng, wsum};
-    svcm_bgbb_fit_result res;
+    struct svcm_bgbb_fit_result res;
     rc = bgbb_solve(&c, opts, &res, err);
     svcm__free(&al, g);
     if (rc != SVCM_OK)

@@ -285,7 +285,7 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
 
 int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n,
                    const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
-                   svcm_bgnbd_fit_result *out, svcm_error *err)
+                   struct svcm_bgnbd_fit_result *out, svcm_error *err)
 {
     svcm_lifetime_fit_options def;
     if (opts == NULL) {

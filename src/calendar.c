@@ -635,7 +635,7 @@ static void write_text(const svcm_calendar *c, text_out *w)
     }
 }
 
-int svcm_calendar_to_text(const svcm_calendar *cal, char *buf, size_t cap, size_t *len)
+int svcm_calendar_format(const svcm_calendar *cal, char *buf, size_t cap, size_t *len)
 {
     if (cal == NULL)
         return SVCM_EINVAL;

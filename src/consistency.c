@@ -5,7 +5,7 @@
 #include "internal.h"
 #include "svcm/kpi.h"
 
-int svcm_consistency(const double *values, size_t n, svcm_consistency_result *out,
+int svcm_consistency(const double *values, size_t n, struct svcm_consistency_result *out,
                      svcm_error *err)
 {
     if ((values == NULL && n > 0) || out == NULL)
@@ -48,7 +48,7 @@ int svcm_consistency(const double *values, size_t n, svcm_consistency_result *ou
             ss += d * d;
         }
     }
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     r.n = n;
     r.mean = mean;
     r.sd = scale * sqrt(ss / (double)(n - 1));

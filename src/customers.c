@@ -248,7 +248,7 @@ static int make_day_view(const svcm_customers *c, double scale, const svcm_alloc
     return SVCM_OK;
 }
 
-int svcm_customers_segment(const svcm_customers *c, const svcm_segment_policy *p,
+int svcm_customers_segment(const svcm_customers *c, const svcm_segment_options *p,
                            const svcm_rfm_edges *edges, const svcm_allocator *alloc,
                            svcm_tier *tiers, uint8_t *reasons, svcm_rfm_edges *fitted,
                            svcm_error *err)
@@ -397,7 +397,7 @@ static int staged(int rc, const char *stage, svcm_error *err)
 
 /* The fits and the per-customer values, into w. */
 static int run_models(size_t n, const svcm_lifetime_table_options *o, const svcm_allocator *alloc,
-                      lt_work *w, svcm_lifetime_table_result *r, svcm_error *err)
+                      lt_work *w, struct svcm_lifetime_table_result *r, svcm_error *err)
 {
     const svcm_bgnbd_params *bg = &r->bgnbd.params;
     int rc = staged(svcm_bgnbd_fit(w->x, w->tx, w->T, n, &o->fit, alloc, &r->bgnbd, err),
@@ -419,7 +419,7 @@ static int run_models(size_t n, const svcm_lifetime_table_options *o, const svcm
 }
 
 int svcm_lifetime_table_fit(const svcm_customers *c, const svcm_lifetime_table_options *opts,
-                            const svcm_allocator *alloc, svcm_lifetime_table_result *out,
+                            const svcm_allocator *alloc, struct svcm_lifetime_table_result *out,
                             double *p_alive, double *expected, double *clv, svcm_error *err)
 {
     svcm_lifetime_table_options def;
@@ -446,7 +446,7 @@ int svcm_lifetime_table_fit(const svcm_customers *c, const svcm_lifetime_table_o
                  p_alive ? block + 4 * n : NULL, expected ? block + 5 * n : NULL,
                  clv ? block + 6 * n : NULL};
     double k = svcm_time_unit_seconds((int)c->unit) / svcm_time_unit_seconds((int)opts->unit);
-    svcm_lifetime_table_result r = {.unit = opts->unit};
+    struct svcm_lifetime_table_result r = {.unit = opts->unit};
     rc = gather(c, lifetime, k, &w, err);
     if (rc == SVCM_OK)
         rc = run_models(n, opts, alloc, &w, &r, err);

@@ -98,7 +98,7 @@ uint64_t svcm_durations_count(const svcm_durations *d)
     return d == NULL ? 0 : svcm_sketch_count(d->sketch);
 }
 
-int svcm_durations_summary(const svcm_durations *d, svcm_durations_result *out)
+int svcm_durations_result(const svcm_durations *d, struct svcm_durations_result *out)
 {
     if (d == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -107,9 +107,9 @@ int svcm_durations_summary(const svcm_durations *d, svcm_durations_result *out)
     int rc = svcm_sketch_quantiles(d->sketch, qs, 4, p, NULL);
     if (rc != SVCM_OK)
         return rc;
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(d->sketch, &st);
-    svcm_durations_result r;
+    struct svcm_sketch_result st;
+    svcm_sketch_result(d->sketch, &st);
+    struct svcm_durations_result r;
     r.count = st.count;
     r.sum = st.sum;
     r.mean = d->moments.mean;
@@ -183,8 +183,8 @@ int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocat
     int rc = svcm_sketch_load(sp, slen, &a, &s);
     if (rc != SVCM_OK)
         return rc;
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     /* The two halves must describe the same values. */
     if (m.n != st.count || (m.n > 0 && (m.min != st.min || m.max != st.max)) ||
         (isfinite(st.sum) && !(fabs(m.mean * (double)m.n - st.sum) <= 1e-9 * st.sum))) {

@@ -157,7 +157,7 @@ void svcm_erlang_options_init(svcm_erlang_options *opts)
 
 /* Fill the queueing measures of r for N agents given C(N, A). */
 static void fill_measures(double traffic, double aht_s, uint32_t agents, double c,
-                          double target_s, svcm_erlang_result *r)
+                          double target_s, struct svcm_erlang_result *r)
 {
     double n = (double)agents;
     r->agents = agents;
@@ -196,7 +196,7 @@ int svcm_erlang_service_level(double traffic, double aht_s, uint32_t agents,
     double c = 1.0;
     if ((double)agents > traffic)
         c = erlang_c_from_b(traffic, agents, erlang_b_run(traffic, agents));
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     fill_measures(traffic, aht_s, agents, c, target_s, &r);
     *out = r.service_level;
     return SVCM_OK;
@@ -217,7 +217,7 @@ int svcm_erlang_asa(double traffic, double aht_s, uint32_t agents, double *out,
     double c = 1.0;
     if ((double)agents > traffic)
         c = erlang_c_from_b(traffic, agents, erlang_b_run(traffic, agents));
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     fill_measures(traffic, aht_s, agents, c, 0.0, &r);
     *out = r.asa_s;
     return SVCM_OK;
@@ -313,7 +313,7 @@ int svcm_erlang_agents_from_staff(uint32_t staff, double shrinkage, uint32_t *ou
 }
 
 int svcm_erlang_eval(double traffic, double aht_s, uint32_t agents,
-                     const svcm_erlang_options *opts, svcm_erlang_result *out,
+                     const svcm_erlang_options *opts, struct svcm_erlang_result *out,
                      svcm_error *err)
 {
     svcm_erlang_options defaults;
@@ -332,7 +332,7 @@ int svcm_erlang_eval(double traffic, double aht_s, uint32_t agents,
         rc = check_options(opts, err);
     if (rc != SVCM_OK)
         return rc;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     double c = 1.0;
     if ((double)agents > traffic)
         c = erlang_c_from_b(traffic, agents, erlang_b_run(traffic, agents));
@@ -347,7 +347,7 @@ int svcm_erlang_eval(double traffic, double aht_s, uint32_t agents,
 /* The search itself, on validated input. Returns SVCM_OK or SVCM_ERANGE
  * (with err filled, index as given). */
 static int staff_search(double traffic, double aht_s, const svcm_erlang_options *o,
-                        svcm_erlang_result *out, size_t index, svcm_error *err)
+                        struct svcm_erlang_result *out, size_t index, svcm_error *err)
 {
     /* The first stable N is floor(A) + 1; below it C = 1 and no goal with
      * target_sl > 0 or a finite ASA can be met, and occupancy would be 1. */
@@ -360,7 +360,7 @@ static int staff_search(double traffic, double aht_s, const svcm_erlang_options 
     double b = erlang_b_run(traffic, n);
     for (;;) {
         double c = erlang_c_from_b(traffic, n, b);
-        svcm_erlang_result r;
+        struct svcm_erlang_result r;
         fill_measures(traffic, aht_s, n, c, o->target_answer_s, &r);
         if (r.service_level >= o->target_sl && r.occupancy <= o->max_occupancy &&
             r.asa_s <= o->max_asa_s) {
@@ -384,7 +384,7 @@ static int staff_search(double traffic, double aht_s, const svcm_erlang_options 
 }
 
 int svcm_erlang_staff(double traffic, double aht_s, const svcm_erlang_options *opts,
-                      svcm_erlang_result *out, svcm_error *err)
+                      struct svcm_erlang_result *out, svcm_error *err)
 {
     svcm_erlang_options defaults;
     if (opts == NULL) {
@@ -404,7 +404,7 @@ int svcm_erlang_staff(double traffic, double aht_s, const svcm_erlang_options *o
 }
 
 int svcm_erlang_staff_batch(const double *traffic, const double *aht_s, size_t n,
-                            const svcm_erlang_options *opts, svcm_erlang_result *out,
+                            const svcm_erlang_options *opts, struct svcm_erlang_result *out,
                             svcm_error *err)
 {
     svcm_erlang_options defaults;
@@ -430,7 +430,7 @@ int svcm_erlang_staff_batch(const double *traffic, const double *aht_s, size_t n
      * cheap (O(N) each) and their results are kept only in the second pass
      * to avoid an allocation. */
     for (size_t i = 0; i < n; i++) {
-        svcm_erlang_result r;
+        struct svcm_erlang_result r;
         rc = staff_search(traffic[i], aht_s[i], opts, &r, i, err);
         if (rc != SVCM_OK)
             return rc;
@@ -441,7 +441,7 @@ int svcm_erlang_staff_batch(const double *traffic, const double *aht_s, size_t n
 }
 
 int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff,
-                           const svcm_erlang_options *opts, svcm_erlang_result *out,
+                           const svcm_erlang_options *opts, struct svcm_erlang_result *out,
                            svcm_error *err)
 {
     svcm_erlang_options defaults;
@@ -462,7 +462,7 @@ int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff,
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "staff",
                            "%u staff leave no agent after %.9g shrinkage",
                            (unsigned)staff, opts->shrinkage);
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     rc = svcm_erlang_eval(traffic, aht_s, agents, opts, &r, err);
     if (rc != SVCM_OK)
         return rc;

@@ -138,7 +138,7 @@ static int service_levels(double lambda, double n, double r, double tau, double 
 
 /* Every measure for validated input. */
 static int erlang_a_core(double traffic, double aht_s, double patience_s, uint32_t agents,
-                         double target_s, svcm_erlang_a_result *r)
+                         double target_s, struct svcm_erlang_a_result *r)
 {
     r->traffic = traffic;
     if (traffic == 0.0) {
@@ -230,7 +230,7 @@ static int check_inputs(double traffic, double aht_s, double patience_s,
 }
 
 static int eval_agents(double traffic, double aht_s, double patience_s, uint32_t agents,
-                       const svcm_erlang_a_options *o, svcm_erlang_a_result *r,
+                       const svcm_erlang_a_options *o, struct svcm_erlang_a_result *r,
                        svcm_error *err)
 {
     r->agents = agents;
@@ -243,7 +243,7 @@ static int eval_agents(double traffic, double aht_s, double patience_s, uint32_t
 }
 
 int svcm_erlang_a_eval(double traffic, double aht_s, double patience_s, uint32_t agents,
-                       const svcm_erlang_a_options *opts, svcm_erlang_a_result *out,
+                       const svcm_erlang_a_options *opts, struct svcm_erlang_a_result *out,
                        svcm_error *err)
 {
     svcm_erlang_a_options defaults;
@@ -257,7 +257,7 @@ int svcm_erlang_a_eval(double traffic, double aht_s, double patience_s, uint32_t
     if (agents < 1 || agents > SVCM_ERLANG_MAX_AGENTS)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "agents",
                            "agents must be in [1, %u]", (unsigned)SVCM_ERLANG_MAX_AGENTS);
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     rc = eval_agents(traffic, aht_s, patience_s, agents, opts, &r, err);
     if (rc == SVCM_OK)
         rc = svcm_erlang_staff_with_shrinkage(agents, opts->shrinkage, &r.staff, err);
@@ -266,7 +266,7 @@ int svcm_erlang_a_eval(double traffic, double aht_s, double patience_s, uint32_t
     return rc;
 }
 
-static bool meets_goals(const svcm_erlang_a_result *r, const svcm_erlang_a_options *o)
+static bool meets_goals(const struct svcm_erlang_a_result *r, const svcm_erlang_a_options *o)
 {
     return r->service_level >= o->target_sl && r->occupancy <= o->max_occupancy &&
            r->asa_s <= o->max_asa_s && r->p_abandon <= o->max_abandon;
@@ -275,11 +275,11 @@ static bool meets_goals(const svcm_erlang_a_result *r, const svcm_erlang_a_optio
 /* Doubling then bisection: lo always fails (0 stands for "none tried"),
  * hi always meets, so hi ends as the least meeting count. */
 static int a_search(double traffic, double aht_s, double patience_s,
-                    const svcm_erlang_a_options *o, svcm_erlang_a_result *best,
+                    const svcm_erlang_a_options *o, struct svcm_erlang_a_result *best,
                     svcm_error *err)
 {
     uint32_t lo = 0, hi = 1;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     for (;;) {
         int rc = eval_agents(traffic, aht_s, patience_s, hi, o, &r, err);
         if (rc != SVCM_OK)
@@ -310,7 +310,7 @@ static int a_search(double traffic, double aht_s, double patience_s,
 }
 
 int svcm_erlang_a_staff(double traffic, double aht_s, double patience_s,
-                        const svcm_erlang_a_options *opts, svcm_erlang_a_result *out,
+                        const svcm_erlang_a_options *opts, struct svcm_erlang_a_result *out,
                         svcm_error *err)
 {
     svcm_erlang_a_options defaults;
@@ -321,7 +321,7 @@ int svcm_erlang_a_staff(double traffic, double aht_s, double patience_s,
     int rc = check_inputs(traffic, aht_s, patience_s, opts, out, err);
     if (rc != SVCM_OK)
         return rc;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     rc = a_search(traffic, aht_s, patience_s, opts, &r, err);
     if (rc == SVCM_OK)
         rc = svcm_erlang_staff_with_shrinkage(r.agents, opts->shrinkage, &r.staff, err);
@@ -331,7 +331,7 @@ int svcm_erlang_a_staff(double traffic, double aht_s, double patience_s,
 }
 
 int svcm_erlang_a_eval_staff(double traffic, double aht_s, double patience_s, uint32_t staff,
-                             const svcm_erlang_a_options *opts, svcm_erlang_a_result *out,
+                             const svcm_erlang_a_options *opts, struct svcm_erlang_a_result *out,
                              svcm_error *err)
 {
     svcm_erlang_a_options defaults;
@@ -351,7 +351,7 @@ int svcm_erlang_a_eval_staff(double traffic, double aht_s, double patience_s, ui
                            "%u staff give %u agents after %.9g shrinkage; need 1 to %u",
                            (unsigned)staff, (unsigned)agents, opts->shrinkage,
                            (unsigned)SVCM_ERLANG_MAX_AGENTS);
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     rc = eval_agents(traffic, aht_s, patience_s, agents, opts, &r, err);
     if (rc != SVCM_OK)
         return rc;

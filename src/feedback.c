@@ -22,11 +22,11 @@ struct svcm_feedback {
 const char *svcm_feedback_kind_name(int kind)
 {
     switch (kind) {
-    case SVCM_FEEDBACK_CSAT:
+    case SVCM_FEEDBACK_KIND_CSAT:
         return "csat";
-    case SVCM_FEEDBACK_NPS:
+    case SVCM_FEEDBACK_KIND_NPS:
         return "nps";
-    case SVCM_FEEDBACK_CES:
+    case SVCM_FEEDBACK_KIND_CES:
         return "ces";
     default:
         return NULL;
@@ -40,11 +40,11 @@ int svcm_feedback_options_init(svcm_feedback_options *opts, int kind)
     opts->kind = (svcm_feedback_kind)kind;
     opts->top_boxes = 2;
     switch (kind) {
-    case SVCM_FEEDBACK_CSAT:
+    case SVCM_FEEDBACK_KIND_CSAT:
         opts->low = 1;
         opts->high = 5;
         break;
-    case SVCM_FEEDBACK_NPS:
+    case SVCM_FEEDBACK_KIND_NPS:
         opts->low = 0;
         opts->high = 10;
         break;
@@ -64,9 +64,9 @@ static uint32_t check_options(const svcm_feedback_options *o)
     int64_t levels = (int64_t)o->high - (int64_t)o->low + 1;
     if (levels > SVCM_FEEDBACK_MAX_LEVELS)
         return 0;
-    if (o->kind == SVCM_FEEDBACK_NPS && (o->low != 0 || o->high != 10))
+    if (o->kind == SVCM_FEEDBACK_KIND_NPS && (o->low != 0 || o->high != 10))
         return 0;
-    if (o->kind == SVCM_FEEDBACK_CSAT && (o->top_boxes < 1 || o->top_boxes >= levels))
+    if (o->kind == SVCM_FEEDBACK_KIND_CSAT && (o->top_boxes < 1 || o->top_boxes >= levels))
         return 0;
     return (uint32_t)levels;
 }
@@ -83,7 +83,7 @@ static int create(const svcm_feedback_options *opts, uint32_t levels, const svcm
         return SVCM_ENOMEM;
     f->alloc = a;
     f->opts = *opts;
-    if (f->opts.kind != SVCM_FEEDBACK_CSAT)
+    if (f->opts.kind != SVCM_FEEDBACK_KIND_CSAT)
         f->opts.top_boxes = 2; /* ignored; kept canonical so merge/compare agree */
     f->levels = levels;
     *out = f;
@@ -250,10 +250,10 @@ static stats summarise(const svcm_feedback *f)
         ss += (double)f->counts[k] * d * d;
     }
     s.var = s.n >= 2 ? ss / (double)(s.n - 1) : NAN;
-    if (f->opts.kind == SVCM_FEEDBACK_CSAT) {
+    if (f->opts.kind == SVCM_FEEDBACK_KIND_CSAT) {
         for (uint32_t k = f->levels - f->opts.top_boxes; k < f->levels; k++)
             s.top += f->counts[k];
-    } else if (f->opts.kind == SVCM_FEEDBACK_NPS) {
+    } else if (f->opts.kind == SVCM_FEEDBACK_KIND_NPS) {
         s.promoters = f->counts[9] + f->counts[10];
         s.passives = f->counts[7] + f->counts[8];
         s.detractors = s.n - s.promoters - s.passives;
@@ -292,26 +292,26 @@ static int t_two_sided(double confidence, double df, double *t)
     return rc;
 }
 
-int svcm_feedback_result(const svcm_feedback *f, double confidence, svcm_feedback_summary *out)
+int svcm_feedback_result(const svcm_feedback *f, double confidence, struct svcm_feedback_result *out)
 {
     if (f == NULL || out == NULL || !good_confidence(confidence))
         return SVCM_EINVAL;
-    if (f->n == 0 || (f->opts.kind == SVCM_FEEDBACK_CES && f->n < 2))
+    if (f->n == 0 || (f->opts.kind == SVCM_FEEDBACK_KIND_CES && f->n < 2))
         return SVCM_EEMPTY;
     stats s = summarise(f);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     memset(&r, 0, sizeof r);
     r.kind = f->opts.kind;
     r.n = s.n;
     r.mean = s.mean;
     double nn = (double)s.n;
     int rc = SVCM_OK;
-    if (f->opts.kind == SVCM_FEEDBACK_CSAT) {
+    if (f->opts.kind == SVCM_FEEDBACK_KIND_CSAT) {
         r.satisfied = s.top;
         r.value = (double)s.top / nn;
         r.std_error = sqrt(r.value * (1.0 - r.value) / nn);
         rc = svcm_wilson(s.top, s.n, confidence, &r.ci);
-    } else if (f->opts.kind == SVCM_FEEDBACK_NPS) {
+    } else if (f->opts.kind == SVCM_FEEDBACK_KIND_NPS) {
         r.promoters = s.promoters;
         r.passives = s.passives;
         r.detractors = s.detractors;
@@ -336,19 +336,19 @@ int svcm_feedback_result(const svcm_feedback *f, double confidence, svcm_feedbac
 }
 
 int svcm_feedback_compare(const svcm_feedback *a, const svcm_feedback *b, double confidence,
-                          svcm_test_result *out)
+                          struct svcm_test_result *out)
 {
     if (a == NULL || b == NULL || out == NULL || !good_confidence(confidence))
         return SVCM_EINVAL;
     if (!same_settings(a, b))
         return SVCM_EMISMATCH;
-    uint64_t need = a->opts.kind == SVCM_FEEDBACK_CES ? 2 : 1;
+    uint64_t need = a->opts.kind == SVCM_FEEDBACK_KIND_CES ? 2 : 1;
     if (a->n < need || b->n < need)
         return SVCM_EEMPTY;
     stats sa = summarise(a), sb = summarise(b);
-    if (a->opts.kind == SVCM_FEEDBACK_CSAT)
+    if (a->opts.kind == SVCM_FEEDBACK_KIND_CSAT)
         return svcm_two_proportion_z_test(sa.top, sa.n, sb.top, sb.n, confidence, out);
-    if (a->opts.kind == SVCM_FEEDBACK_CES)
+    if (a->opts.kind == SVCM_FEEDBACK_KIND_CES)
         return svcm_welch_t_test(sa.mean, sa.var, (double)sa.n, sb.mean, sb.var, (double)sb.n,
                                  confidence, out);
     /* NPS: difference of two independent multinomial estimates. */
@@ -361,7 +361,7 @@ int svcm_feedback_compare(const svcm_feedback *a, const svcm_feedback *b, double
     int rc = z_two_sided(confidence, &z);
     if (rc != SVCM_OK)
         return rc;
-    svcm_test_result r;
+    struct svcm_test_result r;
     r.diff = nb - na;
     r.statistic = r.diff / se;
     r.df = INFINITY;
@@ -420,7 +420,7 @@ int svcm_feedback_load(const unsigned char *buf, size_t len, const svcm_allocato
     if (!r.ok || version != FORMAT_VERSION)
         return SVCM_EFORMAT;
     uint32_t levels = check_options(&o);
-    if (levels == 0 || (o.kind != SVCM_FEEDBACK_CSAT && o.top_boxes != 2))
+    if (levels == 0 || (o.kind != SVCM_FEEDBACK_KIND_CSAT && o.top_boxes != 2))
         return SVCM_EFORMAT;
     if (r.len - r.pos != (size_t)levels * 8)
         return SVCM_EFORMAT;

@@ -146,7 +146,7 @@ static double spend_objective(const double *theta, double *grad, void *vctx)
 
 int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
                         const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
-                        svcm_gammagamma_fit_result *out, svcm_error *err)
+                        struct svcm_gammagamma_fit_result *out, svcm_error *err)
 {
     svcm_lifetime_fit_options def;
     if (opts == NULL) {

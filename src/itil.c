@@ -5,7 +5,7 @@
 #include "internal.h"
 #include "svcm/priority.h"
 
-void svcm_itil_table_default(svcm_itil_table *table)
+void svcm_itil_table_init(svcm_itil_table *table)
 {
     /* ITIL v3 Service Operation, Incident Management prioritisation: rows are
      * impact High/Medium/Low, columns urgency High/Medium/Low. */
@@ -21,7 +21,7 @@ void svcm_itil_table_default(svcm_itil_table *table)
             table->cell[i][j] = itil[i][j];
 }
 
-int svcm_itil_table_validate(const svcm_itil_table *t, svcm_error *err)
+int svcm_itil_table_check(const svcm_itil_table *t, svcm_error *err)
 {
     if (t == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "table is NULL");
@@ -159,10 +159,10 @@ int svcm_itil_priority(const svcm_itil_table *table, int impact, int urgency, in
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
     if (table == NULL) {
-        svcm_itil_table_default(&builtin);
+        svcm_itil_table_init(&builtin);
         table = &builtin;
     } else {
-        int rc = svcm_itil_table_validate(table, err);
+        int rc = svcm_itil_table_check(table, err);
         if (rc != SVCM_OK)
             return rc;
     }

@@ -50,8 +50,8 @@ void svcm_kpi_slot_init(svcm_kpi_slot *slot, svcm_kpi_slot_kind kind)
         return;
     memset(slot, 0, sizeof *slot);
     slot->kind = kind;
-    (void)svcm_feedback_options_init(&slot->feedback, SVCM_FEEDBACK_NPS);
-    slot->rate = SVCM_RATE_GENERIC;
+    (void)svcm_feedback_options_init(&slot->feedback, SVCM_FEEDBACK_KIND_NPS);
+    slot->rate = SVCM_RATE_KIND_GENERIC;
     svcm_sketch_options_init(&slot->sketch);
 }
 
@@ -107,7 +107,7 @@ static bool slot_equal(const svcm_kpi_slot *a, const svcm_kpi_slot *b)
     case SVCM_KPI_SLOT_KIND_FEEDBACK:
         return a->feedback.kind == b->feedback.kind && a->feedback.low == b->feedback.low &&
                a->feedback.high == b->feedback.high &&
-               (a->feedback.kind != SVCM_FEEDBACK_CSAT ||
+               (a->feedback.kind != SVCM_FEEDBACK_KIND_CSAT ||
                 a->feedback.top_boxes == b->feedback.top_boxes);
     case SVCM_KPI_SLOT_KIND_RATE:
         return a->rate == b->rate;
@@ -915,7 +915,7 @@ static int r_object(svcm__reader *r, const svcm_allocator *a, svcm_kpi_groups **
         /* The feedback loader insists on top_boxes 2 outside CSAT; so do we,
          * so that one object has one saved form. */
         if (rc != SVCM_OK || (slots[k].kind == SVCM_KPI_SLOT_KIND_FEEDBACK &&
-                              slots[k].feedback.kind != SVCM_FEEDBACK_CSAT &&
+                              slots[k].feedback.kind != SVCM_FEEDBACK_KIND_CSAT &&
                               slots[k].feedback.top_boxes != 2))
             return svcm__error(err, SVCM_EFORMAT, k, "slots", "slot %u is malformed", k);
     }

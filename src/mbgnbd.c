@@ -221,7 +221,7 @@ static int check_weights(const double *w, const double *x, size_t n, double *wsu
 /* BFGS from r = a = b = 1, alpha = weighted mean T; then the run-off check
  * and the standard errors. */
 static int mbgnbd_solve(const mfit_ctx *c, double meanT, const svcm_lifetime_fit_options *opts,
-                        svcm_mbgnbd_fit_result *res, svcm_error *err)
+                        struct svcm_mbgnbd_fit_result *res, svcm_error *err)
 {
     const double theta0[4] = {0.0, log(meanT > 0.0 ? meanT : 1.0), 0.0, 0.0};
     double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0, se[4];
@@ -250,7 +250,7 @@ static int mbgnbd_solve(const mfit_ctx *c, double meanT, const svcm_lifetime_fit
 
 int svcm_mbgnbd_fit(const double *x, const double *t_x, const double *T, const double *weights,
                     size_t n, const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
-                    svcm_mbgnbd_fit_result *out, svcm_error *err)
+                    struct svcm_mbgnbd_fit_result *out, svcm_error *err)
 {
     svcm_lifetime_fit_options def;
     if (opts == NULL) {
@@ -278,7 +278,7 @@ int svcm_mbgnbd_fit(const double *x, const double *t_x, const double *T, const d
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory grouping %zu rows",
                            n);
     mfit_ctx c = {g, ng, wsum};
-    svcm_mbgnbd_fit_result res;
+    struct svcm_mbgnbd_fit_result res;
     rc = mbgnbd_solve(&c, tsum, opts, &res, err);
     svcm__free(&al, g);
     if (rc != SVCM_OK)

@@ -495,12 +495,12 @@ static int fit_prepare(const double *x, const double *t_x, const double *T, cons
 
 /* Fill out from theta; returns the status the fit reports. */
 static int fit_finish(int rc, const double *theta, const double *theta0, pfit_ctx *c,
-                      unsigned iters, size_t n, svcm_paretonbd_fit_result *out, svcm_error *err)
+                      unsigned iters, size_t n, struct svcm_paretonbd_fit_result *out, svcm_error *err)
 {
     double g[4], f = pnbd_objective(theta, g, c), gmax = 0.0;
     for (int k = 0; k < 4; k++)
         gmax = fmax(gmax, fabs(g[k]));
-    *out = (svcm_paretonbd_fit_result){
+    *out = (struct svcm_paretonbd_fit_result){
         .params = {exp(theta[0]), exp(theta[1]), exp(theta[2]), exp(theta[3])},
         .se = {NAN, NAN, NAN, NAN},
         .loglik = -f * c->wsum,
@@ -530,7 +530,7 @@ static int fit_finish(int rc, const double *theta, const double *theta0, pfit_ct
 
 int svcm_paretonbd_fit(const double *x, const double *t_x, const double *T, const double *weights,
                        size_t n, const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
-                       svcm_paretonbd_fit_result *out, svcm_error *err)
+                       struct svcm_paretonbd_fit_result *out, svcm_error *err)
 {
     svcm_lifetime_fit_options def;
     if (opts == NULL) {

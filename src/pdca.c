@@ -15,22 +15,22 @@ static const char *const status_names[] = {"open", "done", "dropped"};
 
 const char *svcm_pdca_phase_name(int phase)
 {
-    return (phase >= 0 && phase <= SVCM_PDCA_CLOSED) ? phase_names[phase] : NULL;
+    return (phase >= 0 && phase <= SVCM_PDCA_PHASE_CLOSED) ? phase_names[phase] : NULL;
 }
 
 const char *svcm_pdca_verdict_name(int verdict)
 {
-    return (verdict >= 0 && verdict <= SVCM_VERDICT_WORSE) ? verdict_names[verdict] : NULL;
+    return (verdict >= 0 && verdict <= SVCM_PDCA_VERDICT_WORSE) ? verdict_names[verdict] : NULL;
 }
 
 const char *svcm_pdca_outcome_name(int outcome)
 {
-    return (outcome >= 0 && outcome <= SVCM_PDCA_ABANDONED) ? outcome_names[outcome] : NULL;
+    return (outcome >= 0 && outcome <= SVCM_PDCA_OUTCOME_ABANDONED) ? outcome_names[outcome] : NULL;
 }
 
 const char *svcm_action_status_name(int status)
 {
-    return (status >= 0 && status <= SVCM_ACTION_DROPPED) ? status_names[status] : NULL;
+    return (status >= 0 && status <= SVCM_ACTION_STATUS_DROPPED) ? status_names[status] : NULL;
 }
 
 void svcm_cycle_options_init(svcm_cycle_options *opts)
@@ -129,7 +129,7 @@ int svcm__cycle_create(const svcm_cycle_options *o, const svcm_allocator *alloc,
     c->higher_is_better = o->higher_is_better;
     c->rate = o->rate;
     c->alpha = o->alpha;
-    c->phase = SVCM_PDCA_PLAN;
+    c->phase = SVCM_PDCA_PHASE_PLAN;
     c->outcome = SVCM_PDCA_OUTCOME_NONE;
     c->title = svcm__cycle_dup_text(&a, o->title);
     c->owner = svcm__cycle_dup_text(&a, o->owner);
@@ -169,7 +169,7 @@ int svcm__cycle_check_goal(bool higher, double baseline, double target, svcm_err
 
 static int refuse_closed(const svcm_cycle *c, svcm_error *err)
 {
-    if (c->phase == SVCM_PDCA_CLOSED)
+    if (c->phase == SVCM_PDCA_PHASE_CLOSED)
         return svcm__error(err, SVCM_ESTATE, SVCM_NO_INDEX, "phase",
                            "the cycle is closed and accepts nothing");
     return SVCM_OK;
@@ -183,7 +183,7 @@ int svcm_cycle_set_goal(svcm_cycle *c, double baseline, double target, int64_t d
     int rc = refuse_closed(c, err);
     if (rc != SVCM_OK)
         return rc;
-    if (c->phase != SVCM_PDCA_PLAN)
+    if (c->phase != SVCM_PDCA_PHASE_PLAN)
         return svcm__error(err, SVCM_ESTATE, SVCM_NO_INDEX, "phase",
                            "the goal can only be set in PLAN (phase is %s)",
                            phase_names[c->phase]);
@@ -197,11 +197,11 @@ int svcm_cycle_set_goal(svcm_cycle *c, double baseline, double target, int64_t d
     return SVCM_OK;
 }
 
-int svcm_cycle_info_get(const svcm_cycle *c, svcm_cycle_info *out)
+int svcm_cycle_result(const svcm_cycle *c, struct svcm_cycle_result *out)
 {
     if (c == NULL || out == NULL)
         return SVCM_EINVAL;
-    svcm_cycle_info i;
+    struct svcm_cycle_result i;
     memset(&i, 0, sizeof i);
     i.id = c->id;
     i.title = c->title;
@@ -253,7 +253,7 @@ int svcm_cycle_add_action(svcm_cycle *c, const char *description, const char *ow
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
     c->actions = p;
     svcm__action_rec r = {svcm__cycle_dup_text(&c->alloc, description),
-                          svcm__cycle_dup_text(&c->alloc, owner), due, SVCM_ACTION_OPEN};
+                          svcm__cycle_dup_text(&c->alloc, owner), due, SVCM_ACTION_STATUS_OPEN};
     if (r.description == NULL || r.owner == NULL) {
         svcm__free(&c->alloc, r.description);
         svcm__free(&c->alloc, r.owner);
@@ -270,7 +270,7 @@ int svcm_cycle_set_action_status(svcm_cycle *c, size_t index, svcm_action_status
 {
     if (c == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL cycle");
-    if ((int)status < 0 || status > SVCM_ACTION_DROPPED)
+    if ((int)status < 0 || status > SVCM_ACTION_STATUS_DROPPED)
         return svcm__error(err, SVCM_EINVAL, index, "status", "unknown action status %d",
                            (int)status);
     int rc = refuse_closed(c, err);
@@ -301,14 +301,14 @@ int svcm_cycle_overdue(const svcm_cycle *c, int64_t as_of, size_t *idx, size_t c
         return SVCM_EINVAL;
     size_t n = 0;
     for (size_t i = 0; i < c->n_actions; i++)
-        if (c->actions[i].status == SVCM_ACTION_OPEN && c->actions[i].due < as_of)
+        if (c->actions[i].status == SVCM_ACTION_STATUS_OPEN && c->actions[i].due < as_of)
             n++;
     *count = n;
     if (n > cap)
         return SVCM_ENOSPC;
     size_t k = 0;
     for (size_t i = 0; i < c->n_actions; i++)
-        if (c->actions[i].status == SVCM_ACTION_OPEN && c->actions[i].due < as_of)
+        if (c->actions[i].status == SVCM_ACTION_STATUS_OPEN && c->actions[i].due < as_of)
             idx[k++] = i;
     return SVCM_OK;
 }
@@ -356,7 +356,7 @@ int svcm_cycle_measure(svcm_cycle *c, const svcm_pdca_sample *s, size_t n, svcm_
     int rc = refuse_closed(c, err);
     if (rc != SVCM_OK)
         return rc;
-    if (c->phase == SVCM_PDCA_ACT)
+    if (c->phase == SVCM_PDCA_PHASE_ACT)
         return svcm__error(err, SVCM_ESTATE, SVCM_NO_INDEX, "phase",
                            "ACT accepts no measurements: the decision rests on the Check");
     int64_t last[2] = {0, 0};
@@ -364,10 +364,10 @@ int svcm_cycle_measure(svcm_cycle *c, const svcm_pdca_sample *s, size_t n, svcm_
     have[0] = last_time(c, false, &last[0]);
     have[1] = last_time(c, true, &last[1]);
     for (size_t i = 0; i < n; i++) {
-        if (s[i].baseline && c->phase == SVCM_PDCA_CHECK)
+        if (s[i].baseline && c->phase == SVCM_PDCA_PHASE_CHECK)
             return svcm__error(err, SVCM_ESTATE, i, "baseline",
                                "baseline samples are not accepted after DO");
-        if (!s[i].baseline && c->phase == SVCM_PDCA_PLAN)
+        if (!s[i].baseline && c->phase == SVCM_PDCA_PHASE_PLAN)
             return svcm__error(err, SVCM_ESTATE, i, "baseline",
                                "after samples need DO to have begun");
         rc = svcm__cycle_check_sample(c->rate, c->has_do_start, c->do_start, &s[i], i, err);
@@ -477,7 +477,7 @@ int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, const char *
 {
     if (c == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL cycle");
-    int rc = expect_phase(c, SVCM_PDCA_PLAN, "DO", err);
+    int rc = expect_phase(c, SVCM_PDCA_PHASE_PLAN, "DO", err);
     if (rc != SVCM_OK)
         return rc;
     if (!c->has_goal)
@@ -485,7 +485,7 @@ int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, const char *
                            "DO needs a goal (baseline, target, deadline)");
     size_t live = 0;
     for (size_t i = 0; i < c->n_actions; i++)
-        if (c->actions[i].status != SVCM_ACTION_DROPPED)
+        if (c->actions[i].status != SVCM_ACTION_STATUS_DROPPED)
             live++;
     if (live == 0)
         return svcm__error(err, SVCM_ESTATE, SVCM_NO_INDEX, "actions",
@@ -497,7 +497,7 @@ int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, const char *
     if (last_time(c, true, &t) && t >= now)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "now",
                            "DO must begin after the last baseline sample");
-    rc = transition(c, now, actor, note, SVCM_PDCA_DO, err);
+    rc = transition(c, now, actor, note, SVCM_PDCA_PHASE_DO, err);
     if (rc != SVCM_OK)
         return rc;
     c->has_do_start = true;
@@ -505,7 +505,7 @@ int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, const char *
     return SVCM_OK;
 }
 
-void svcm__cycle_store_check(svcm_cycle *c, const svcm_pdca_check *r, svcm_we_signal *sigs)
+void svcm__cycle_store_check(svcm_cycle *c, const struct svcm_cycle_check_result *r, svcm_we_signal *sigs)
 {
     svcm__free(&c->alloc, c->signals);
     c->signals = sigs;
@@ -515,17 +515,17 @@ void svcm__cycle_store_check(svcm_cycle *c, const svcm_pdca_check *r, svcm_we_si
 }
 
 int svcm_cycle_check(svcm_cycle *c, int64_t now, const char *actor, const char *note,
-                     svcm_pdca_check *out, svcm_error *err)
+                     struct svcm_cycle_check_result *out, svcm_error *err)
 {
     if (c == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL cycle");
     int rc = refuse_closed(c, err);
     if (rc != SVCM_OK)
         return rc;
-    if (c->phase != SVCM_PDCA_DO && c->phase != SVCM_PDCA_CHECK)
+    if (c->phase != SVCM_PDCA_PHASE_DO && c->phase != SVCM_PDCA_PHASE_CHECK)
         return svcm__error(err, SVCM_ESTATE, SVCM_NO_INDEX, "phase",
                            "the Check runs in DO or CHECK (phase is %s)", phase_names[c->phase]);
-    bool enter = c->phase == SVCM_PDCA_DO;
+    bool enter = c->phase == SVCM_PDCA_PHASE_DO;
     if (enter) {
         int64_t t;
         if (!last_time(c, false, &t))
@@ -535,14 +535,14 @@ int svcm_cycle_check(svcm_cycle *c, int64_t now, const char *actor, const char *
         if (rc != SVCM_OK)
             return rc;
     }
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     svcm_we_signal *sigs = NULL;
     rc = svcm__pdca_check_compute(c, &r, &sigs, err);
     if (rc != SVCM_OK)
         return rc;
     if (enter) {
         svcm__audit_rec rec;
-        rc = audit_prepare(c, now, actor, note, SVCM_PDCA_CHECK, &rec, err);
+        rc = audit_prepare(c, now, actor, note, SVCM_PDCA_PHASE_CHECK, &rec, err);
         if (rc != SVCM_OK) {
             svcm__free(&c->alloc, sigs);
             return rc;
@@ -555,7 +555,7 @@ int svcm_cycle_check(svcm_cycle *c, int64_t now, const char *actor, const char *
     return SVCM_OK;
 }
 
-int svcm_cycle_result(const svcm_cycle *c, svcm_pdca_check *out)
+int svcm_cycle_check_result(const svcm_cycle *c, struct svcm_cycle_check_result *out)
 {
     if (c == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -570,7 +570,7 @@ int svcm_cycle_enter_act(svcm_cycle *c, int64_t now, const char *actor, const ch
 {
     if (c == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL cycle");
-    int rc = expect_phase(c, SVCM_PDCA_CHECK, "ACT", err);
+    int rc = expect_phase(c, SVCM_PDCA_PHASE_CHECK, "ACT", err);
     if (rc != SVCM_OK)
         return rc;
     if (!c->has_check)
@@ -579,13 +579,13 @@ int svcm_cycle_enter_act(svcm_cycle *c, int64_t now, const char *actor, const ch
     rc = check_now(c, now, err);
     if (rc != SVCM_OK)
         return rc;
-    return transition(c, now, actor, note, SVCM_PDCA_ACT, err);
+    return transition(c, now, actor, note, SVCM_PDCA_PHASE_ACT, err);
 }
 
 static int close_cycle(svcm_cycle *c, int64_t now, const char *actor, const char *note,
                        svcm_pdca_outcome outcome, svcm_error *err)
 {
-    int rc = transition(c, now, actor, note, SVCM_PDCA_CLOSED, err);
+    int rc = transition(c, now, actor, note, SVCM_PDCA_PHASE_CLOSED, err);
     if (rc == SVCM_OK)
         c->outcome = outcome;
     return rc;
@@ -596,7 +596,7 @@ static int act_guard(const svcm_cycle *c, int64_t now, const char *what, svcm_er
 {
     if (c == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL cycle");
-    int rc = expect_phase(c, SVCM_PDCA_ACT, what, err);
+    int rc = expect_phase(c, SVCM_PDCA_PHASE_ACT, what, err);
     if (rc != SVCM_OK)
         return rc;
     return check_now(c, now, err);
@@ -608,7 +608,7 @@ int svcm_cycle_standardize(svcm_cycle *c, int64_t now, const char *actor, const 
     int rc = act_guard(c, now, "standardize", err);
     if (rc != SVCM_OK)
         return rc;
-    return close_cycle(c, now, actor, note, SVCM_PDCA_STANDARDIZED, err);
+    return close_cycle(c, now, actor, note, SVCM_PDCA_OUTCOME_STANDARDIZED, err);
 }
 
 int svcm_cycle_abandon(svcm_cycle *c, int64_t now, const char *actor, const char *reason,
@@ -623,7 +623,7 @@ int svcm_cycle_abandon(svcm_cycle *c, int64_t now, const char *actor, const char
     rc = check_utf8(reason, "reason", err);
     if (rc != SVCM_OK)
         return rc;
-    return close_cycle(c, now, actor, reason, SVCM_PDCA_ABANDONED, err);
+    return close_cycle(c, now, actor, reason, SVCM_PDCA_OUTCOME_ABANDONED, err);
 }
 
 int svcm_cycle_adjust(svcm_cycle *c, int64_t now, const char *actor, const char *note,
@@ -665,14 +665,14 @@ int svcm_cycle_adjust(svcm_cycle *c, int64_t now, const char *actor, const char 
     svcm__audit_rec rec;
     rc = n->prev_title == NULL || next_title == NULL
              ? svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL)
-             : audit_prepare(c, now, actor, note, SVCM_PDCA_CLOSED, &rec, err);
+             : audit_prepare(c, now, actor, note, SVCM_PDCA_PHASE_CLOSED, &rec, err);
     if (rc != SVCM_OK) {
         svcm__free(&c->alloc, next_title);
         svcm_cycle_free(n);
         return rc;
     }
     audit_commit(c, &rec);
-    c->outcome = SVCM_PDCA_ADJUSTED;
+    c->outcome = SVCM_PDCA_OUTCOME_ADJUSTED;
     svcm__free(&c->alloc, c->next_title);
     c->has_next = true;
     c->next_id = n->id;

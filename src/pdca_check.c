@@ -13,18 +13,18 @@ bool svcm__pdca_better(bool higher, double from, double to)
     return higher ? to > from : to < from;
 }
 
-svcm_pdca_verdict svcm__pdca_verdict(bool higher, const svcm_pdca_check *r)
+svcm_pdca_verdict svcm__pdca_verdict(bool higher, const struct svcm_cycle_check_result *r)
 {
     if (!r->significant || r->change == 0.0)
-        return SVCM_VERDICT_NO_CHANGE;
+        return SVCM_PDCA_VERDICT_NO_CHANGE;
     if (svcm__pdca_better(higher, r->baseline_mean, r->after_mean))
-        return r->target_met ? SVCM_VERDICT_IMPROVED : SVCM_VERDICT_TARGET_MISSED;
-    return SVCM_VERDICT_WORSE;
+        return r->target_met ? SVCM_PDCA_VERDICT_IMPROVED : SVCM_PDCA_VERDICT_TARGET_MISSED;
+    return SVCM_PDCA_VERDICT_WORSE;
 }
 
 /* When neither sample varies the test statistic is undefined: the
  * difference is then either certain (p = 0) or absent (p = 1). */
-static void degenerate_test(double diff, double df, svcm_test_result *r)
+static void degenerate_test(double diff, double df, struct svcm_test_result *r)
 {
     r->diff = diff;
     r->ci.lo = r->ci.hi = diff;
@@ -98,7 +98,7 @@ static void fill_split(const svcm_cycle *c, split *sp)
 
 /* The two-sided test at confidence 1 - alpha, with the means it compares:
  * the z-test on summed counts, else Welch's t-test (undone scaling). */
-static int run_test(split *sp, double alpha, svcm_pdca_check *r)
+static int run_test(split *sp, double alpha, struct svcm_cycle_check_result *r)
 {
     int rc;
     if (sp->counts) {
@@ -127,7 +127,7 @@ static int run_test(split *sp, double alpha, svcm_pdca_check *r)
 }
 
 /* Change, control limits, target and verdict once the test has run. */
-static int summarize(const svcm_cycle *c, const split *sp, svcm_pdca_check *r, svcm_error *err)
+static int summarize(const svcm_cycle *c, const split *sp, struct svcm_cycle_check_result *r, svcm_error *err)
 {
     r->p_value = r->result.p_value;
     r->change = r->after_mean - r->baseline_mean;
@@ -146,7 +146,7 @@ static int summarize(const svcm_cycle *c, const split *sp, svcm_pdca_check *r, s
 
 /* Western Electric signals of the after samples against the baseline's
  * limits, in an allocation of their own (counted first, then written). */
-static int find_signals(const svcm_allocator *a, const split *sp, svcm_pdca_check *r,
+static int find_signals(const svcm_allocator *a, const split *sp, struct svcm_cycle_check_result *r,
                         svcm_we_signal **sigs, svcm_error *err)
 {
     size_t nsig = 0;
@@ -164,7 +164,7 @@ static int find_signals(const svcm_allocator *a, const split *sp, svcm_pdca_chec
     return SVCM_OK;
 }
 
-int svcm__pdca_check_compute(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_signal **sigs,
+int svcm__pdca_check_compute(const svcm_cycle *c, struct svcm_cycle_check_result *res, svcm_we_signal **sigs,
                              svcm_error *err)
 {
     split sp;
@@ -179,7 +179,7 @@ int svcm__pdca_check_compute(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
     sp.xa = sp.xb + sp.nb;
     fill_split(c, &sp);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     memset(&r, 0, sizeof r);
     r.n_baseline = sp.nb;
     r.n_after = sp.na;

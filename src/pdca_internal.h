@@ -46,7 +46,7 @@ struct svcm_cycle {
     svcm__audit_rec *audit;
     size_t n_audit, cap_audit;
     bool has_check;
-    svcm_pdca_check check;    /* check.signals points into signals */
+    struct svcm_cycle_check_result check;    /* check.signals points into signals */
     svcm_we_signal *signals;
 };
 
@@ -65,18 +65,18 @@ int svcm__cycle_check_sample(bool rate, bool has_do_start, int64_t do_start,
 int svcm__cycle_create(const svcm_cycle_options *o, const svcm_allocator *alloc,
                        svcm_cycle **out, svcm_error *err);
 /* Make r (with its signals sigs, now owned by c) the current Check. */
-void svcm__cycle_store_check(svcm_cycle *c, const svcm_pdca_check *r, svcm_we_signal *sigs);
+void svcm__cycle_store_check(svcm_cycle *c, const struct svcm_cycle_check_result *r, svcm_we_signal *sigs);
 
 /* ---------------------------------------- pdca_check.c: the statistics */
 
 /* Is `to` strictly better than `from` for this direction? */
 bool svcm__pdca_better(bool higher, double from, double to);
 /* The direction-aware verdict from significance, change and target_met. */
-svcm_pdca_verdict svcm__pdca_verdict(bool higher, const svcm_pdca_check *r);
+svcm_pdca_verdict svcm__pdca_verdict(bool higher, const struct svcm_cycle_check_result *r);
 /* The Check of c's samples (c unchanged); on SVCM_OK *sigs is an allocation
  * from c's allocator holding res->n_signals signals. SVCM_EEMPTY, SVCM_ERANGE
  * or SVCM_ENOMEM otherwise. */
-int svcm__pdca_check_compute(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_signal **sigs,
+int svcm__pdca_check_compute(const svcm_cycle *c, struct svcm_cycle_check_result *res, svcm_we_signal **sigs,
                              svcm_error *err);
 
 /* ------------------------- pdca_load.c: from parsed records to a cycle */
@@ -91,9 +91,9 @@ int svcm__pdca_check_compute(const svcm_cycle *c, svcm_pdca_check *res, svcm_we_
 
 /* Builds a cycle from parsed records after checking every invariant the API
  * maintains; on SVCM_EFORMAT, *bad_kind / *bad_index name the record. */
-int svcm__cycle_assemble(const svcm_allocator *alloc, const svcm_cycle_info *info,
+int svcm__cycle_assemble(const svcm_allocator *alloc, const struct svcm_cycle_result *info,
                          const svcm_pdca_action *actions, const svcm_pdca_sample *samples,
-                         const svcm_pdca_audit *audit, const svcm_pdca_check *check,
+                         const svcm_pdca_audit *audit, const struct svcm_cycle_check_result *check,
                          svcm_cycle **out, int *bad_kind, size_t *bad_index, svcm_error *err);
 
 #endif /* SVCM_PDCA_INTERNAL_H */

@@ -92,8 +92,8 @@ static void put_bool(sink *s, bool v) { puts_(s, v ? " 1" : " 0"); }
 
 static void write_cycle(const svcm_cycle *c, sink *s)
 {
-    svcm_cycle_info in;
-    (void)svcm_cycle_info_get(c, &in);
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(c, &in);
     char head[32];
     snprintf(head, sizeof head, MAGIC " %d\n", SVCM_PDCA_FORMAT_VERSION);
     puts_(s, head);
@@ -168,8 +168,8 @@ static void write_cycle(const svcm_cycle *c, sink *s)
         put_text(s, a.actor);
         put_text(s, a.note);
     }
-    svcm_pdca_check k;
-    if (svcm_cycle_result(c, &k) == SVCM_OK) {
+    struct svcm_cycle_check_result k;
+    if (svcm_cycle_check_result(c, &k) == SVCM_OK) {
         puts_(s, "\ncheck-samples");
         put_u64(s, k.n_baseline);
         put_u64(s, k.n_after);
@@ -181,7 +181,7 @@ static void write_cycle(const svcm_cycle *c, sink *s)
         put_f64(s, k.relative_change);
         puts_(s, "\ncheck-test");
         put_word(s, k.test == SVCM_PDCA_TEST_PROPORTIONS ? "proportions" : "welch");
-        const svcm_test_result *r = &k.result;
+        const struct svcm_test_result *r = &k.result;
         double v[8] = {r->diff, r->ci.lo, r->ci.hi, r->statistic, r->df,
                        r->p_value, r->p_greater, r->p_less};
         for (int i = 0; i < 8; i++)
@@ -206,7 +206,7 @@ static void write_cycle(const svcm_cycle *c, sink *s)
     puts_(s, "\nend\n");
 }
 
-int svcm_cycle_save(const svcm_cycle *c, char *buf, size_t cap, size_t *len)
+int svcm_cycle_format(const svcm_cycle *c, char *buf, size_t cap, size_t *len)
 {
     if (c == NULL || len == NULL)
         return SVCM_EINVAL;
@@ -534,7 +534,7 @@ static const char *test_name(int i) { return i == 0 ? "welch" : "proportions"; }
 static const char *kind_name(int i) { return i == 0 ? "after" : "baseline"; }
 
 /* Parse the fields of one line with key k into info/check/records. */
-static int parse_fields(loader *ld, int k, svcm_cycle_info *in, svcm_pdca_check *ck,
+static int parse_fields(loader *ld, int k, struct svcm_cycle_result *in, struct svcm_cycle_check_result *ck,
                         records *R)
 {
     int rc = SVCM_OK, e = 0;
@@ -557,11 +557,11 @@ static int parse_fields(loader *ld, int k, svcm_cycle_info *in, svcm_pdca_check 
             return rc;
         return get_i64(ld, &in->deadline);
     case K_PHASE:
-        rc = get_enum(ld, phase_name, SVCM_PDCA_CLOSED + 1, &e);
+        rc = get_enum(ld, phase_name, SVCM_PDCA_PHASE_CLOSED + 1, &e);
         in->phase = (svcm_pdca_phase)e;
         return rc;
     case K_OUTCOME:
-        rc = get_enum(ld, outcome_name, SVCM_PDCA_ABANDONED + 1, &e);
+        rc = get_enum(ld, outcome_name, SVCM_PDCA_OUTCOME_ABANDONED + 1, &e);
         in->outcome = (svcm_pdca_outcome)e;
         return rc;
     case K_DO_START:
@@ -583,7 +583,7 @@ static int parse_fields(loader *ld, int k, svcm_cycle_info *in, svcm_pdca_check 
         svcm_pdca_action *a = &R->actions[R->n_actions];
         memset(a, 0, sizeof *a);
         if ((rc = get_i64(ld, &a->due)) != SVCM_OK ||
-            (rc = get_enum(ld, status_name, SVCM_ACTION_DROPPED + 1, &e)) != SVCM_OK)
+            (rc = get_enum(ld, status_name, SVCM_ACTION_STATUS_DROPPED + 1, &e)) != SVCM_OK)
             return rc;
         a->status = (svcm_action_status)e;
         if ((rc = get_text(ld, &a->description)) != SVCM_OK ||
@@ -618,8 +618,8 @@ static int parse_fields(loader *ld, int k, svcm_cycle_info *in, svcm_pdca_check 
         memset(a, 0, sizeof *a);
         int from = 0, to = 0;
         if ((rc = get_i64(ld, &a->at)) != SVCM_OK ||
-            (rc = get_enum(ld, phase_name, SVCM_PDCA_CLOSED + 1, &from)) != SVCM_OK ||
-            (rc = get_enum(ld, phase_name, SVCM_PDCA_CLOSED + 1, &to)) != SVCM_OK ||
+            (rc = get_enum(ld, phase_name, SVCM_PDCA_PHASE_CLOSED + 1, &from)) != SVCM_OK ||
+            (rc = get_enum(ld, phase_name, SVCM_PDCA_PHASE_CLOSED + 1, &to)) != SVCM_OK ||
             (rc = get_text(ld, &a->actor)) != SVCM_OK || (rc = get_text(ld, &a->note)) != SVCM_OK)
             return rc;
         a->from = (svcm_pdca_phase)from;
@@ -643,7 +643,7 @@ static int parse_fields(loader *ld, int k, svcm_cycle_info *in, svcm_pdca_check 
         if ((rc = get_enum(ld, test_name, 2, &e)) != SVCM_OK)
             return rc;
         ck->test = (svcm_pdca_test)e;
-        svcm_test_result *r = &ck->result;
+        struct svcm_test_result *r = &ck->result;
         double *v[8] = {&r->diff, &r->ci.lo, &r->ci.hi, &r->statistic, &r->df,
                         &r->p_value, &r->p_greater, &r->p_less};
         for (int i = 0; i < 8; i++)
@@ -653,7 +653,7 @@ static int parse_fields(loader *ld, int k, svcm_cycle_info *in, svcm_pdca_check 
         return SVCM_OK;
     }
     case K_CHECK_VERDICT:
-        if ((rc = get_enum(ld, verdict_name, SVCM_VERDICT_WORSE + 1, &e)) != SVCM_OK)
+        if ((rc = get_enum(ld, verdict_name, SVCM_PDCA_VERDICT_WORSE + 1, &e)) != SVCM_OK)
             return rc;
         ck->verdict = (svcm_pdca_verdict)e;
         if ((rc = get_bool(ld, &ck->target_met)) != SVCM_OK ||
@@ -705,8 +705,8 @@ static void loader_free(loader *ld, records *R)
 
 /* Parse every line; key_line[k] receives the first line of key k (0 when
  * absent). */
-static int parse_all(loader *ld, const char *text, size_t len, svcm_cycle_info *in,
-                     svcm_pdca_check *ck, bool *has_check, records *R, size_t *key_line)
+static int parse_all(loader *ld, const char *text, size_t len, struct svcm_cycle_result *in,
+                     struct svcm_cycle_check_result *ck, bool *has_check, records *R, size_t *key_line)
 {
     const char *p = text, *end = text + len;
     const char *nul = memchr(text, '\0', len);
@@ -809,7 +809,7 @@ static size_t check_line(const char *field, const size_t *key_line)
     return key_line[K_CHECK_SAMPLES];
 }
 
-int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
+int svcm_cycle_parse(const char *text, size_t len, const svcm_allocator *alloc,
                     svcm_cycle **out, svcm_error *err)
 {
     if (text == NULL || out == NULL)
@@ -824,9 +824,9 @@ int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
     ld.text = text;
     records R;
     memset(&R, 0, sizeof R);
-    svcm_cycle_info in;
+    struct svcm_cycle_result in;
     memset(&in, 0, sizeof in);
-    svcm_pdca_check ck;
+    struct svcm_cycle_check_result ck;
     memset(&ck, 0, sizeof ck);
     bool has_check = false;
     size_t key_line[K_COUNT] = {0};

@@ -17,23 +17,23 @@ static int bad(int *kind, size_t *index, int k, size_t i)
 
 /* The first broken invariant between the cycle's phase and the records it
  * needs; *field names the key whose line the loader reports. NULL if none. */
-static const char *phase_invariant(const svcm_cycle_info *in, const svcm_pdca_check *check,
+static const char *phase_invariant(const struct svcm_cycle_result *in, const struct svcm_cycle_check_result *check,
                                    const char **field)
 {
     *field = "phase";
-    if (in->phase >= SVCM_PDCA_DO && !in->has_goal)
+    if (in->phase >= SVCM_PDCA_PHASE_DO && !in->has_goal)
         return "a cycle past PLAN must have a goal";
-    if ((in->phase >= SVCM_PDCA_DO) != in->has_do_start)
+    if ((in->phase >= SVCM_PDCA_PHASE_DO) != in->has_do_start)
         return "do-start must be present exactly when the cycle is past PLAN";
-    if ((in->phase == SVCM_PDCA_CLOSED) != (in->outcome != SVCM_PDCA_OUTCOME_NONE))
+    if ((in->phase == SVCM_PDCA_PHASE_CLOSED) != (in->outcome != SVCM_PDCA_OUTCOME_NONE))
         return "an outcome must be given exactly when the cycle is closed";
-    if ((in->outcome == SVCM_PDCA_ADJUSTED) != in->has_next) {
+    if ((in->outcome == SVCM_PDCA_OUTCOME_ADJUSTED) != in->has_next) {
         *field = "outcome";
         return "a successor must be recorded exactly when the cycle was adjusted";
     }
-    if (in->phase >= SVCM_PDCA_ACT && check == NULL)
+    if (in->phase >= SVCM_PDCA_PHASE_ACT && check == NULL)
         return "a cycle in ACT or closed must have a Check result";
-    if (check != NULL && in->phase < SVCM_PDCA_CHECK)
+    if (check != NULL && in->phase < SVCM_PDCA_PHASE_CHECK)
         return "a Check result before CHECK";
     if (in->n_audit != (size_t)in->phase)
         return "the audit trail must hold one transition per phase reached";
@@ -50,7 +50,7 @@ static const char *phase_invariant(const svcm_cycle_info *in, const svcm_pdca_ch
 }
 
 /* The cycle's own fields: options, enums, goal, phase invariants. */
-static int validate_cycle(const svcm_cycle_info *in, const svcm_pdca_check *check,
+static int validate_cycle(const struct svcm_cycle_result *in, const struct svcm_cycle_check_result *check,
                           svcm_error *err)
 {
     svcm_cycle_options o;
@@ -60,7 +60,7 @@ static int validate_cycle(const svcm_cycle_info *in, const svcm_pdca_check *chec
     o.alpha = in->alpha;
     if (svcm__cycle_check_options(&o, err) != SVCM_OK)
         return SVCM_EFORMAT;
-    if ((unsigned)in->phase > SVCM_PDCA_CLOSED || (unsigned)in->outcome > SVCM_PDCA_ABANDONED)
+    if ((unsigned)in->phase > SVCM_PDCA_PHASE_CLOSED || (unsigned)in->outcome > SVCM_PDCA_OUTCOME_ABANDONED)
         return SVCM_EFORMAT;
     if (in->has_goal &&
         svcm__cycle_check_goal(in->higher_is_better, in->baseline, in->target, err) != SVCM_OK)
@@ -73,12 +73,12 @@ static int validate_cycle(const svcm_cycle_info *in, const svcm_pdca_check *chec
 }
 
 /* Every action has a description and a known status; *at the one that fails. */
-static int validate_actions(const svcm_cycle_info *in, const svcm_pdca_action *actions,
+static int validate_actions(const struct svcm_cycle_result *in, const svcm_pdca_action *actions,
                             size_t *at, svcm_error *err)
 {
     for (size_t i = 0; i < in->n_actions; i++) {
         if (actions[i].description[0] == '\0' ||
-            (unsigned)actions[i].status > SVCM_ACTION_DROPPED) {
+            (unsigned)actions[i].status > SVCM_ACTION_STATUS_DROPPED) {
             *at = i;
             return svcm__error(err, SVCM_EFORMAT, i, "action", "empty description or bad status");
         }
@@ -88,7 +88,7 @@ static int validate_actions(const svcm_cycle_info *in, const svcm_pdca_action *a
 
 /* Samples suit the cycle, each kind in time order; counts them by kind
  * (nb baseline, na after); *at the one that fails. */
-static int validate_samples(const svcm_cycle_info *in, const svcm_pdca_sample *samples,
+static int validate_samples(const struct svcm_cycle_result *in, const svcm_pdca_sample *samples,
                             size_t *nb, size_t *na, size_t *at, svcm_error *err)
 {
     bool have[2] = {false, false};
@@ -101,7 +101,7 @@ static int validate_samples(const svcm_cycle_info *in, const svcm_pdca_sample *s
             return SVCM_EFORMAT;
         const char *why = NULL;
         int k = s->baseline ? 1 : 0;
-        if (!s->baseline && in->phase == SVCM_PDCA_PLAN)
+        if (!s->baseline && in->phase == SVCM_PDCA_PHASE_PLAN)
             why = "an after sample in PLAN";
         else if (have[k] && s->t < last[k])
             why = "samples of one kind must be in time order";
@@ -121,7 +121,7 @@ static int validate_samples(const svcm_cycle_info *in, const svcm_pdca_sample *s
 
 /* One transition per phase, in order, never back in time, the first at
  * do-start; *at the entry that fails. */
-static int validate_audit(const svcm_cycle_info *in, const svcm_pdca_audit *audit, size_t *at,
+static int validate_audit(const struct svcm_cycle_result *in, const svcm_pdca_audit *audit, size_t *at,
                           svcm_error *err)
 {
     for (size_t i = 0; i < in->n_audit; i++) {
@@ -143,7 +143,7 @@ static int validate_audit(const svcm_cycle_info *in, const svcm_pdca_audit *audi
 
 /* The first way the Check result disagrees with the samples (nb, na) or the
  * cycle; *field names the text-format key holding the value. NULL if none. */
-static const char *check_mismatch(const svcm_cycle_info *in, const svcm_pdca_check *check,
+static const char *check_mismatch(const struct svcm_cycle_result *in, const struct svcm_cycle_check_result *check,
                                   size_t nb, size_t na, const char **field)
 {
     if (check->n_baseline != nb || check->n_after != na) {
@@ -163,7 +163,7 @@ static const char *check_mismatch(const svcm_cycle_info *in, const svcm_pdca_che
     }
     bool met = in->higher_is_better ? check->after_mean >= in->target
                                     : check->after_mean <= in->target;
-    if ((unsigned)check->verdict > SVCM_VERDICT_WORSE || check->alpha != in->alpha ||
+    if ((unsigned)check->verdict > SVCM_PDCA_VERDICT_WORSE || check->alpha != in->alpha ||
         check->significant != (check->p_value < check->alpha) || check->target_met != met ||
         check->verdict != svcm__pdca_verdict(in->higher_is_better, check)) {
         *field = "check-verdict";
@@ -174,7 +174,7 @@ static const char *check_mismatch(const svcm_cycle_info *in, const svcm_pdca_che
 
 /* Signals have a known rule, point into the after samples and come in
  * (index, rule) order; *at the one that fails. */
-static int validate_signals(const svcm_pdca_check *check, size_t na, size_t *at,
+static int validate_signals(const struct svcm_cycle_check_result *check, size_t na, size_t *at,
                             svcm_error *err)
 {
     for (size_t i = 0; i < check->n_signals; i++) {
@@ -192,9 +192,9 @@ static int validate_signals(const svcm_pdca_check *check, size_t na, size_t *at,
 }
 
 /* Check that loaded content satisfies every invariant the API maintains. */
-static int validate(const svcm_cycle_info *in, const svcm_pdca_action *actions,
+static int validate(const struct svcm_cycle_result *in, const svcm_pdca_action *actions,
                     const svcm_pdca_sample *samples, const svcm_pdca_audit *audit,
-                    const svcm_pdca_check *check, int *kind, size_t *index, svcm_error *err)
+                    const struct svcm_cycle_check_result *check, int *kind, size_t *index, svcm_error *err)
 {
     size_t at = 0, nb = 0, na = 0;
     if (validate_cycle(in, check, err) != SVCM_OK)
@@ -203,7 +203,7 @@ static int validate(const svcm_cycle_info *in, const svcm_pdca_action *actions,
         return bad(kind, index, SVCM__PDCA_REC_ACTION, at);
     if (validate_samples(in, samples, &nb, &na, &at, err) != SVCM_OK)
         return bad(kind, index, SVCM__PDCA_REC_SAMPLE, at);
-    if (in->phase >= SVCM_PDCA_CHECK && (nb < 2 || na < 2)) {
+    if (in->phase >= SVCM_PDCA_PHASE_CHECK && (nb < 2 || na < 2)) {
         /* Entering CHECK took a successful Check and samples are never removed. */
         svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "phase",
                     "a cycle past DO needs at least 2 baseline and 2 after samples");
@@ -225,7 +225,7 @@ static int validate(const svcm_cycle_info *in, const svcm_pdca_action *actions,
 }
 
 /* The cycle's scalar fields beyond its options. */
-static void copy_state(svcm_cycle *c, const svcm_cycle_info *in)
+static void copy_state(svcm_cycle *c, const struct svcm_cycle_result *in)
 {
     c->has_goal = in->has_goal;
     c->baseline = in->baseline;
@@ -243,7 +243,7 @@ static void copy_state(svcm_cycle *c, const svcm_cycle_info *in)
 
 /* Copies of the chain titles, actions, samples and audit trail; false when
  * out of memory (what was copied is owned by c, freed with it). */
-static bool copy_records(svcm_cycle *c, const svcm_cycle_info *in,
+static bool copy_records(svcm_cycle *c, const struct svcm_cycle_result *in,
                          const svcm_pdca_action *actions, const svcm_pdca_sample *samples,
                          const svcm_pdca_audit *audit)
 {
@@ -286,14 +286,14 @@ static bool copy_records(svcm_cycle *c, const svcm_cycle_info *in,
 
 /* The Check result with a copy of its signals; rule counts are recomputed
  * from the signals (the text does not carry them). False when out of memory. */
-static bool copy_check(svcm_cycle *c, const svcm_pdca_check *check)
+static bool copy_check(svcm_cycle *c, const struct svcm_cycle_check_result *check)
 {
     svcm_we_signal *sg = svcm__calloc(&c->alloc, check->n_signals, sizeof *sg);
     if (sg == NULL)
         return false;
     if (check->n_signals > 0)
         memcpy(sg, check->signals, check->n_signals * sizeof *sg);
-    svcm_pdca_check r = *check;
+    struct svcm_cycle_check_result r = *check;
     memset(r.rule_count, 0, sizeof r.rule_count);
     for (size_t i = 0; i < r.n_signals; i++)
         r.rule_count[sg[i].rule - 1]++;
@@ -301,9 +301,9 @@ static bool copy_check(svcm_cycle *c, const svcm_pdca_check *check)
     return true;
 }
 
-int svcm__cycle_assemble(const svcm_allocator *alloc, const svcm_cycle_info *in,
+int svcm__cycle_assemble(const svcm_allocator *alloc, const struct svcm_cycle_result *in,
                          const svcm_pdca_action *actions, const svcm_pdca_sample *samples,
-                         const svcm_pdca_audit *audit, const svcm_pdca_check *check,
+                         const svcm_pdca_audit *audit, const struct svcm_cycle_check_result *check,
                          svcm_cycle **out, int *bad_kind, size_t *bad_index, svcm_error *err)
 {
     int rc = validate(in, actions, samples, audit, check, bad_kind, bad_index, err);

@@ -9,17 +9,17 @@
 #include "internal.h"
 #include "svcm/segment.h"
 
-static const char *const reason_names[SVCM_REASON_COUNT] = {
+static const char *const reason_names[SVCM_SEGMENT_REASON_COUNT] = {
     "lost_inactive", "lost_p_alive", "potential_new", "potential_few_purchases",
     "vip_m_score",   "vip_monetary", "key_score",     "regular",
 };
 
 const char *svcm_segment_reason_name(int reason)
 {
-    return (reason >= 0 && reason < SVCM_REASON_COUNT) ? reason_names[reason] : NULL;
+    return (reason >= 0 && reason < SVCM_SEGMENT_REASON_COUNT) ? reason_names[reason] : NULL;
 }
 
-void svcm_segment_policy_init(svcm_segment_policy *p)
+void svcm_segment_options_init(svcm_segment_options *p)
 {
     if (p == NULL)
         return;
@@ -44,7 +44,7 @@ static const struct {
     enum key_type type;
     size_t offset;
 } keys[] = {
-#define SVCM__KEY(name, type) {#name, type, offsetof(svcm_segment_policy, name)}
+#define SVCM__KEY(name, type) {#name, type, offsetof(svcm_segment_options, name)}
     SVCM__KEY(bins, KEY_INT),
     SVCM__KEY(churn_days, KEY_DOUBLE),
     SVCM__KEY(p_alive_min, KEY_DOUBLE),
@@ -64,7 +64,7 @@ static const struct {
 /* A threshold in days or money: >= 0, +inf allowed, NaN refused. */
 static bool nonneg_or_inf(double x) { return x >= 0.0; }
 
-int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error *err)
+int svcm_segment_options_check(const svcm_segment_options *p, svcm_error *err)
 {
     if (p == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "policy is NULL");
@@ -141,7 +141,7 @@ static bool parse_double(const char *s, double *out)
     return true;
 }
 
-int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy *out,
+int svcm_segment_options_parse(const char *text, size_t len, svcm_segment_options *out,
                               svcm_error *err)
 {
     if (out == NULL || (text == NULL && len > 0))
@@ -149,8 +149,8 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
     int rc = svcm__utf8_text(text, len, "line", err);
     if (rc != SVCM_OK)
         return rc;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     size_t line_of[NKEYS] = {0}; /* 0: not given */
     size_t col_of[NKEYS] = {0};  /* column of the value */
     size_t line = 0, pos = 0;
@@ -223,7 +223,7 @@ int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy 
     }
     svcm_error e;
     svcm_error_clear(&e);
-    rc = svcm_segment_policy_check(&p, &e);
+    rc = svcm_segment_options_check(&p, &e);
     if (rc != SVCM_OK) {
         /* Blame the value of the key at fault; a default has no line. */
         size_t at = 0, col = 0;
@@ -251,9 +251,9 @@ static int format_double(char *line, size_t size, const char *name, double v)
     return n;
 }
 
-int svcm_segment_policy_format(const svcm_segment_policy *p, char *buf, size_t cap, size_t *len)
+int svcm_segment_options_format(const svcm_segment_options *p, char *buf, size_t cap, size_t *len)
 {
-    int rc = svcm_segment_policy_check(p, NULL);
+    int rc = svcm_segment_options_check(p, NULL);
     if (rc != SVCM_OK)
         return rc;
     /* Measure first, then write: nothing is written when buf is too small. */

@@ -86,7 +86,7 @@ void svcm_priority_options_init(svcm_priority_options *o)
     o->w_tier_score = 10.0;
     o->w_sla = 20.0;
     o->aging_per_hour = 1.0;
-    svcm_itil_table_default(&o->table);
+    svcm_itil_table_init(&o->table);
 }
 
 static int check_weight(double w, const char *field, svcm_error *err)
@@ -97,7 +97,7 @@ static int check_weight(double w, const char *field, svcm_error *err)
     return SVCM_OK;
 }
 
-int svcm_priority_options_validate(const svcm_priority_options *o, svcm_error *err)
+int svcm_priority_options_check(const svcm_priority_options *o, svcm_error *err)
 {
     if (o == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "options are NULL");
@@ -137,7 +137,7 @@ int svcm_priority_options_validate(const svcm_priority_options *o, svcm_error *e
     if (!(o->urgent_threshold >= 0.0 && o->urgent_threshold <= 1.0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "urgent_threshold",
                            "urgent_threshold must be in [0, 1], got %g", o->urgent_threshold);
-    int rc = svcm_itil_table_validate(&o->table, err);
+    int rc = svcm_itil_table_check(&o->table, err);
     if (rc != SVCM_OK && err != NULL)
         err->index = SVCM_NO_INDEX; /* the option is at fault, not a record */
     return rc;
@@ -167,7 +167,7 @@ static int check_request(const svcm_request *r, size_t index, svcm_error *err)
     return SVCM_OK;
 }
 
-int svcm_request_validate(const svcm_request *req, svcm_error *err)
+int svcm_request_check(const svcm_request *req, svcm_error *err)
 {
     if (req == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "request is NULL");
@@ -219,7 +219,7 @@ static int level_of(double x, int n)
 }
 
 void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, int64_t now,
-                         svcm_priority_result *out)
+                         struct svcm_priority_result *out)
 {
     double imp = importance_of(o, r);
     double urg = urgency_of(r, now);
@@ -251,7 +251,7 @@ int svcm_importance(const svcm_priority_options *opts, const svcm_request *req, 
         svcm_priority_options_init(&def);
         opts = &def;
     } else {
-        int rc = svcm_priority_options_validate(opts, err);
+        int rc = svcm_priority_options_check(opts, err);
         if (rc != SVCM_OK)
             return rc;
     }
@@ -283,7 +283,7 @@ static int check_batch(const svcm_priority_options *opts, svcm_priority_options 
         svcm_priority_options_init(def);
         opts = def;
     } else {
-        int rc = svcm_priority_options_validate(opts, err);
+        int rc = svcm_priority_options_check(opts, err);
         if (rc != SVCM_OK)
             return rc;
     }
@@ -297,7 +297,7 @@ static int check_batch(const svcm_priority_options *opts, svcm_priority_options 
 }
 
 int svcm_priority_classify(const svcm_priority_options *opts, const svcm_request *reqs, size_t n,
-                           int64_t now, svcm_priority_result *out, svcm_error *err)
+                           int64_t now, struct svcm_priority_result *out, svcm_error *err)
 {
     svcm_priority_options def;
     if (n > 0 && (reqs == NULL || out == NULL))
@@ -472,8 +472,8 @@ static sort_pair *radix_order(sorter *s, size_t n, tie_less_fn less, const void 
  * index, position. */
 static bool result_tie_less(const void *ctx, size_t a, size_t b)
 {
-    const svcm_priority_result *x = (const svcm_priority_result *)ctx + a;
-    const svcm_priority_result *y = (const svcm_priority_result *)ctx + b;
+    const struct svcm_priority_result *x = (const struct svcm_priority_result *)ctx + a;
+    const struct svcm_priority_result *y = (const struct svcm_priority_result *)ctx + b;
     if (x->score != y->score)
         return x->score > y->score;
     if (x->due != y->due)
@@ -488,7 +488,7 @@ static bool result_tie_less(const void *ctx, size_t a, size_t b)
 /* Sort valid results: src (n records) is written to dst in dispatch order.
  * A gather (independent loads) rather than an in-place cycle walk, whose
  * loads depend on each other and so pay every cache miss in turn. */
-static void sort_results(sorter *s, const svcm_priority_result *src, svcm_priority_result *dst,
+static void sort_results(sorter *s, const struct svcm_priority_result *src, struct svcm_priority_result *dst,
                          size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -500,7 +500,7 @@ static void sort_results(sorter *s, const svcm_priority_result *src, svcm_priori
         dst[i] = src[sorted[i].idx];
 }
 
-int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_allocator *alloc)
+int svcm_priority_sort(struct svcm_priority_result *res, size_t n, const svcm_allocator *alloc)
 {
     if (svcm__allocator_check(alloc, NULL) != SVCM_OK)
         return SVCM_EINVAL;
@@ -512,7 +512,7 @@ int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_allocator
         if (isnan(res[i].score))
             return SVCM_EINVAL;
     sorter s;
-    svcm_priority_result *copy = NULL;
+    struct svcm_priority_result *copy = NULL;
     int rc = sorter_init(&s, n, alloc);
     if (rc != SVCM_OK)
         return rc;
@@ -529,7 +529,7 @@ int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_allocator
 }
 
 int svcm_priority_order(const svcm_priority_options *opts, const svcm_request *reqs, size_t n,
-                        int64_t now, const svcm_allocator *alloc, svcm_priority_result *out,
+                        int64_t now, const svcm_allocator *alloc, struct svcm_priority_result *out,
                         svcm_error *err)
 {
     if (n > 0 && (reqs == NULL || out == NULL))
@@ -540,7 +540,7 @@ int svcm_priority_order(const svcm_priority_options *opts, const svcm_request *r
      * into scratch and gathering into out measured faster than evaluating
      * twice or permuting out in place. */
     sorter s;
-    svcm_priority_result *tmp = NULL;
+    struct svcm_priority_result *tmp = NULL;
     int rc = sorter_init(&s, n, alloc);
     if (rc != SVCM_OK)
         return svcm__error(err, rc, SVCM_NO_INDEX, NULL,

@@ -134,7 +134,7 @@ static void sift_down(svcm_pqueue *q, size_t i)
 
 static hentry entry_of(const svcm_pqueue *q, uint32_t slot)
 {
-    svcm_priority_result r;
+    struct svcm_priority_result r;
     svcm__priority_eval(&q->opts, &q->reqs[slot], q->now, &r);
     hentry e = {r.score, r.due, r.id, slot};
     return e;
@@ -150,7 +150,7 @@ int svcm_pqueue_new(const svcm_priority_options *opts, const svcm_allocator *all
     if (opts == NULL) {
         svcm_priority_options_init(&o);
     } else {
-        int rc = svcm_priority_options_validate(opts, err);
+        int rc = svcm_priority_options_check(opts, err);
         if (rc != SVCM_OK)
             return rc;
         o = *opts;
@@ -225,7 +225,7 @@ int svcm_pqueue_push(svcm_pqueue *q, const svcm_request *req, svcm_error *err)
 {
     if (q == NULL || req == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "queue or request is NULL");
-    int rc = svcm_request_validate(req, err);
+    int rc = svcm_request_check(req, err);
     if (rc != SVCM_OK)
         return rc;
     if (map_find(q, req->id) != SIZE_MAX)
@@ -247,7 +247,7 @@ int svcm_pqueue_update(svcm_pqueue *q, const svcm_request *req, svcm_error *err)
 {
     if (q == NULL || req == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "queue or request is NULL");
-    int rc = svcm_request_validate(req, err);
+    int rc = svcm_request_check(req, err);
     if (rc != SVCM_OK)
         return rc;
     size_t b = map_find(q, req->id);
@@ -329,7 +329,7 @@ int svcm_pqueue_rescore(svcm_pqueue *q, int64_t now)
     return SVCM_OK;
 }
 
-static int front(svcm_pqueue *q, int64_t now, svcm_request *req, svcm_priority_result *res)
+static int front(svcm_pqueue *q, int64_t now, svcm_request *req, struct svcm_priority_result *res)
 {
     if (q == NULL)
         return SVCM_EINVAL;
@@ -345,12 +345,12 @@ static int front(svcm_pqueue *q, int64_t now, svcm_request *req, svcm_priority_r
     return SVCM_OK;
 }
 
-int svcm_pqueue_peek(svcm_pqueue *q, int64_t now, svcm_request *req, svcm_priority_result *res)
+int svcm_pqueue_peek(svcm_pqueue *q, int64_t now, svcm_request *req, struct svcm_priority_result *res)
 {
     return front(q, now, req, res);
 }
 
-int svcm_pqueue_pop(svcm_pqueue *q, int64_t now, svcm_request *req, svcm_priority_result *res)
+int svcm_pqueue_pop(svcm_pqueue *q, int64_t now, svcm_request *req, struct svcm_priority_result *res)
 {
     int rc = front(q, now, req, res);
     if (rc != SVCM_OK)
@@ -454,7 +454,7 @@ static int opts_read(svcm__reader *r, svcm_priority_options *o, svcm_error *err)
     if (!r->ok)
         return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "bytes", "truncated options");
     svcm_error e;
-    if (svcm_priority_options_validate(o, &e) != SVCM_OK)
+    if (svcm_priority_options_check(o, &e) != SVCM_OK)
         return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, e.field, "saved options: %s",
                            e.message);
     return SVCM_OK;
@@ -495,7 +495,7 @@ static int req_read(svcm__reader *r, size_t i, svcm_request *req, svcm_error *er
         return svcm__error(err, SVCM_EFORMAT, i, "urgent", "urgent flag is %u, not 0 or 1",
                            (unsigned)urgent);
     svcm_error e;
-    if (svcm_request_validate(req, &e) != SVCM_OK)
+    if (svcm_request_check(req, &e) != SVCM_OK)
         return svcm__error(err, SVCM_EFORMAT, i, e.field, "saved request: %s", e.message);
     return SVCM_OK;
 }

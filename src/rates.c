@@ -99,13 +99,13 @@ int svcm_rate_merge(svcm_rate *dst, const svcm_rate *src)
     return svcm_rate_add_counts(dst, src->successes, src->trials);
 }
 
-int svcm_rate_result(const svcm_rate *r, double confidence, svcm_rate_summary *out)
+int svcm_rate_result(const svcm_rate *r, double confidence, struct svcm_rate_result *out)
 {
     if (r == NULL || out == NULL || !consistent(r) || !(confidence > 0.0 && confidence < 1.0))
         return SVCM_EINVAL;
     if (r->trials == 0)
         return SVCM_EEMPTY;
-    svcm_rate_summary res;
+    struct svcm_rate_result res;
     res.kind = r->kind;
     res.successes = r->successes;
     res.trials = r->trials;
@@ -118,7 +118,7 @@ int svcm_rate_result(const svcm_rate *r, double confidence, svcm_rate_summary *o
 }
 
 int svcm_rate_compare(const svcm_rate *a, const svcm_rate *b, double confidence,
-                      svcm_test_result *out)
+                      struct svcm_test_result *out)
 {
     if (a == NULL || b == NULL || out == NULL || !consistent(a) || !consistent(b))
         return SVCM_EINVAL;

@@ -33,13 +33,13 @@ static inline unsigned flags_at(const svcm_customers *c, size_t i)
     return v;
 }
 
-int svcm_customers_from_records(const svcm_customer *recs, size_t n, svcm_customers *out)
+int svcm_customers_from_records(const svcm_customer_record *recs, size_t n, svcm_customers *out)
 {
     if (out == NULL || (recs == NULL && n > 0))
         return SVCM_EINVAL;
     memset(out, 0, sizeof *out);
     out->n = n;
-    out->stride = sizeof(svcm_customer);
+    out->stride = sizeof(svcm_customer_record);
     if (n > 0) {
         out->id = &recs[0].id;
         out->recency = &recs[0].recency;

@@ -662,7 +662,7 @@ static int check_options(const svcm_schedule_options *o, svcm_error *err)
 
 static int check_pointers(const uint32_t *required, size_t n_periods,
                           const uint8_t *coverage, size_t n_patterns,
-                          const uint32_t *counts, const svcm_schedule_result *result,
+                          const uint32_t *counts, const struct svcm_schedule_result *result,
                           svcm_error *err)
 {
     if (n_periods == 0)
@@ -780,7 +780,7 @@ static void setup_problem(search *s, const double *cost)
 
 /* Bound and gap of the answer from the nodes still open. */
 static void fill_result(const search *s, int status, double root_lp,
-                        svcm_schedule_result *res)
+                        struct svcm_schedule_result *res)
 {
     double bound = s->best_obj;
     for (size_t k = 0; status != SVCM_SCHEDULE_STATUS_OPTIMAL && k < s->stk_n; k++)
@@ -804,7 +804,7 @@ int svcm_schedule_solve(const uint32_t *required, size_t n_periods,
                         const uint8_t *coverage, size_t n_patterns,
                         const double *cost, const svcm_schedule_options *opts,
                         const svcm_allocator *alloc, uint32_t *counts,
-                        svcm_schedule_result *result, svcm_error *err)
+                        struct svcm_schedule_result *result, svcm_error *err)
 {
     svcm_schedule_options o;
     svcm_schedule_options_init(&o);

@@ -54,11 +54,11 @@ static inline unsigned bin_of(double x, const double *e, int ne)
     return b;
 }
 
-int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
+int svcm_segment_assign(const svcm_customers *c, const svcm_segment_options *p,
                         const svcm_rfm_edges *e, svcm_tier *tiers, uint8_t *reasons, uint8_t *r,
                         uint8_t *f, uint8_t *m, svcm_error *err)
 {
-    int rc = svcm_segment_policy_check(p, err);
+    int rc = svcm_segment_options_check(p, err);
     if (rc == SVCM_OK)
         rc = svcm_rfm_edges_check(e, err);
     if (rc == SVCM_OK)
@@ -97,30 +97,30 @@ int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
         svcm_segment_reason why;
         if (rec > p->churn_days) {
             t = SVCM_TIER_LOST;
-            why = SVCM_REASON_LOST_INACTIVE;
+            why = SVCM_SEGMENT_REASON_LOST_INACTIVE;
         } else if (has_value(c, c->p_alive, SVCM_CUSTOMER_HAS_P_ALIVE, st, i) &&
                    col_at(c->p_alive, st, i) < p->p_alive_min) {
             t = SVCM_TIER_LOST;
-            why = SVCM_REASON_LOST_P_ALIVE;
+            why = SVCM_SEGMENT_REASON_LOST_P_ALIVE;
         } else if (has_value(c, c->tenure, SVCM_CUSTOMER_HAS_TENURE, st, i) &&
                    col_at(c->tenure, st, i) < p->new_tenure_days) {
             t = SVCM_TIER_POTENTIAL;
-            why = SVCM_REASON_POTENTIAL_NEW;
+            why = SVCM_SEGMENT_REASON_POTENTIAL_NEW;
         } else if (freq <= p->new_max_frequency) {
             t = SVCM_TIER_POTENTIAL;
-            why = SVCM_REASON_POTENTIAL_FEW;
+            why = SVCM_SEGMENT_REASON_POTENTIAL_FEW;
         } else if (rec <= p->vip_active_days && ms >= vip_m) {
             t = SVCM_TIER_VIP;
-            why = SVCM_REASON_VIP_M_SCORE;
+            why = SVCM_SEGMENT_REASON_VIP_M_SCORE;
         } else if (rec <= p->vip_active_days && mon >= p->vip_min_monetary) {
             t = SVCM_TIER_VIP;
-            why = SVCM_REASON_VIP_MONETARY;
+            why = SVCM_SEGMENT_REASON_VIP_MONETARY;
         } else if ((wr * rs + wf * fs + wm * ms) / wsum >= p->key_min_score) {
             t = SVCM_TIER_KEY;
-            why = SVCM_REASON_KEY_SCORE;
+            why = SVCM_SEGMENT_REASON_KEY_SCORE;
         } else {
             t = SVCM_TIER_REGULAR;
-            why = SVCM_REASON_REGULAR;
+            why = SVCM_SEGMENT_REASON_REGULAR;
         }
         tiers[i] = (uint8_t)t;
         if (reasons != NULL)

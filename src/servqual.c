@@ -29,7 +29,7 @@ static int standard_dimension(size_t item)
 }
 
 int svcm_servqual(const double *expectations, const double *perceptions, size_t n_items,
-                  const int *dimension_of, const double *weights, svcm_servqual_result *out,
+                  const int *dimension_of, const double *weights, struct svcm_servqual_result *out,
                   svcm_error *err)
 {
     if (expectations == NULL || perceptions == NULL || out == NULL)
@@ -37,7 +37,7 @@ int svcm_servqual(const double *expectations, const double *perceptions, size_t 
     if (dimension_of == NULL && n_items != SVCM_SERVQUAL_ITEMS)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL,
                            "the standard mapping needs 22 items, got %zu", n_items);
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     memset(&r, 0, sizeof r);
     double sum_e[SVCM_SERVQUAL_DIMENSIONS] = {0}, sum_p[SVCM_SERVQUAL_DIMENSIONS] = {0};
     double sum_g[SVCM_SERVQUAL_DIMENSIONS] = {0};

@@ -544,11 +544,11 @@ int svcm_sketch_merge(svcm_sketch *dst, const svcm_sketch *src)
 
 uint64_t svcm_sketch_count(const svcm_sketch *s) { return s == NULL ? 0 : s->count; }
 
-int svcm_sketch_get_stats(const svcm_sketch *s, svcm_sketch_stats *out)
+int svcm_sketch_result(const svcm_sketch *s, struct svcm_sketch_result *out)
 {
     if (s == NULL || out == NULL)
         return SVCM_EINVAL;
-    svcm_sketch_stats st;
+    struct svcm_sketch_result st;
     st.count = s->count;
     st.zero_count = s->zero_count;
     st.sum = sketch_sum(s);

@@ -150,10 +150,10 @@ static int metric(const svcm_calendar *cal, const svcm_sla_ticket *t, int64_t no
 }
 
 static int evaluate(const svcm_calendar *cal, const svcm_sla_ticket *t, int64_t now,
-                    svcm_sla_result *out)
+                    struct svcm_sla_result *out)
 {
     int64_t response_stop = t->first_response != SVCM_SLA_NONE ? t->first_response : t->resolved;
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     int rc = metric(cal, t, now, response_stop, t->response_target, &r.response);
     if (rc == SVCM_OK)
         rc = metric(cal, t, now, t->resolved, t->resolution_target, &r.resolution);
@@ -163,7 +163,7 @@ static int evaluate(const svcm_calendar *cal, const svcm_sla_ticket *t, int64_t 
 }
 
 int svcm_sla_evaluate(const svcm_calendar *cal, const svcm_sla_ticket *ticket, int64_t now,
-                      svcm_sla_result *out, svcm_error *err)
+                      struct svcm_sla_result *out, svcm_error *err)
 {
     if (cal == NULL || ticket == NULL || out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
@@ -201,7 +201,7 @@ static void finish_rate(svcm_sla_rate *r, double confidence)
 
 int svcm_sla_compliance(const svcm_calendar *cal, const svcm_sla_ticket *tickets, size_t n,
                         int64_t now, double confidence, svcm_sla_summary *out,
-                        svcm_sla_result *per_ticket, svcm_error *err)
+                        struct svcm_sla_result *per_ticket, svcm_error *err)
 {
     if (cal == NULL || out == NULL || (n > 0 && tickets == NULL))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
@@ -224,7 +224,7 @@ int svcm_sla_compliance(const svcm_calendar *cal, const svcm_sla_ticket *tickets
     svcm_sla_summary s;
     memset(&s, 0, sizeof s);
     for (size_t i = 0; i < n; i++) {
-        svcm_sla_result r;
+        struct svcm_sla_result r;
         /* Cannot fail: every instant was checked to be in range, and the
          * calendar queries fail only on out-of-range instants. */
         (void)evaluate(cal, &tickets[i], now, &r);

@@ -240,7 +240,7 @@ int svcm_wilson(uint64_t successes, uint64_t n, double confidence, svcm_interval
 }
 
 /* Fill p-values of a statistic with a t (or normal, df = INFINITY) law. */
-static void fill_p(svcm_test_result *r)
+static void fill_p(struct svcm_test_result *r)
 {
     r->p_less = t_cdf(r->statistic, r->df);
     r->p_greater = t_cdf(-r->statistic, r->df);
@@ -249,7 +249,7 @@ static void fill_p(svcm_test_result *r)
 }
 
 int svcm_welch_t_test(double mean1, double var1, double n1, double mean2, double var2,
-                      double n2, double confidence, svcm_test_result *out)
+                      double n2, double confidence, struct svcm_test_result *out)
 {
     if (out == NULL || !svcm__finite(mean1) || !svcm__finite(mean2) || !svcm__finite(var1) ||
         !svcm__finite(var2) || !svcm__finite(n1) || !svcm__finite(n2) || var1 < 0.0 ||
@@ -258,7 +258,7 @@ int svcm_welch_t_test(double mean1, double var1, double n1, double mean2, double
     double s1 = var1 / n1, s2 = var2 / n2, se2 = s1 + s2;
     if (!(se2 > 0.0))
         return SVCM_ERANGE;
-    svcm_test_result r;
+    struct svcm_test_result r;
     r.diff = mean2 - mean1;
     double se = sqrt(se2);
     r.statistic = r.diff / se;
@@ -275,7 +275,7 @@ int svcm_welch_t_test(double mean1, double var1, double n1, double mean2, double
 }
 
 int svcm_two_proportion_z_test(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
-                               double confidence, svcm_test_result *out)
+                               double confidence, struct svcm_test_result *out)
 {
     if (out == NULL || x1 > n1 || x2 > n2)
         return SVCM_EINVAL;
@@ -291,7 +291,7 @@ int svcm_two_proportion_z_test(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n
     double se_pool = sqrt(pool * (1.0 - pool) * (1.0 / a + 1.0 / b));
     if (!(se_pool > 0.0))
         return SVCM_ERANGE;
-    svcm_test_result r;
+    struct svcm_test_result r;
     r.diff = p2 - p1;
     r.statistic = r.diff / se_pool;
     r.df = INFINITY;

@@ -255,7 +255,7 @@ static void test_feedback_new_load_merge_fail_cleanly(void **state)
 {
     (void)state;
     fb_ctx c = {0};
-    assert_int_equal(svcm_feedback_options_init(&c.opts, SVCM_FEEDBACK_NPS), SVCM_OK);
+    assert_int_equal(svcm_feedback_options_init(&c.opts, SVCM_FEEDBACK_KIND_NPS), SVCM_OK);
     double scores[500];
     for (size_t i = 0; i < 500; i++)
         scores[i] = (double)(i * 7 % 11);
@@ -690,10 +690,10 @@ static void cal_print_out(void *v, blob *b) { print_ptr(b, ((cal_ctx *)v)->out);
 static char *cal_text(const svcm_calendar *cal)
 {
     size_t len = 0;
-    assert_int_equal(svcm_calendar_to_text(cal, NULL, 0, &len), SVCM_ENOSPC);
+    assert_int_equal(svcm_calendar_format(cal, NULL, 0, &len), SVCM_ENOSPC);
     char *buf = malloc(len + 1);
     assert_non_null(buf);
-    assert_int_equal(svcm_calendar_to_text(cal, buf, len + 1, &len), SVCM_OK);
+    assert_int_equal(svcm_calendar_format(cal, buf, len + 1, &len), SVCM_OK);
     return buf;
 }
 
@@ -846,8 +846,8 @@ static void test_segment_edges_fit_and_migration_fail_cleanly(void **state)
 typedef struct lt_ctx {
     size_t n;
     double *x, *tx, *T, *zbar;
-    svcm_bgnbd_fit_result bg;
-    svcm_gammagamma_fit_result gg;
+    struct svcm_bgnbd_fit_result bg;
+    struct svcm_gammagamma_fit_result gg;
     size_t nt;
     int64_t *id, *time;
     double *value;
@@ -947,13 +947,13 @@ static void test_lifetime_fits_and_summary_fail_cleanly(void **state)
     assert_non_null(c.sum);
     memset(c.sum, 0xA5, c.nt * sizeof *c.sum);
 
-    svcm_bgnbd_fit_result bg;
+    struct svcm_bgnbd_fit_result bg;
     assert_int_equal(svcm_bgnbd_fit(c.x, c.tx, c.T, c.n, NULL, NULL, &bg, NULL), SVCM_OK);
     inject(&(probe){"svcm_bgnbd_fit", lt_bgnbd, lt_print, NULL, &c, false});
     assert_memory_equal(&c.bg.params, &bg.params, sizeof bg.params);
     assert_int_equal(c.bg.iterations, bg.iterations);
 
-    svcm_gammagamma_fit_result gg;
+    struct svcm_gammagamma_fit_result gg;
     assert_int_equal(svcm_gammagamma_fit(c.x, c.zbar, c.n, NULL, NULL, &gg, NULL), SVCM_OK);
     inject(&(probe){"svcm_gammagamma_fit", lt_gg, lt_print, NULL, &c, false});
     assert_memory_equal(&c.gg.params, &gg.params, sizeof gg.params);
@@ -1003,7 +1003,7 @@ typedef struct pr_ctx {
     svcm_priority_options opts;
     svcm_request *reqs;
     size_t n;
-    svcm_priority_result *res, *out;
+    struct svcm_priority_result *res, *out;
     svcm_wsjf_item *items;
     size_t *order;
     double *scores;
@@ -1046,7 +1046,7 @@ static void sort_cases(size_t n)
     c.items = malloc(n * sizeof *c.items);
     c.order = malloc(n * sizeof *c.order);
     c.scores = malloc(n * sizeof *c.scores);
-    svcm_priority_result *want = malloc(n * sizeof *want);
+    struct svcm_priority_result *want = malloc(n * sizeof *want);
     size_t *want_order = malloc(n * sizeof *want_order);
     double *want_scores = malloc(n * sizeof *want_scores);
     assert_true(c.reqs && c.res && c.out && c.items && c.order && c.scores && want &&
@@ -1129,7 +1129,7 @@ static void pq_print(void *v, blob *b)
     blob_put(b, &now, sizeof now);
     if (n > 0) {
         svcm_request r;
-        svcm_priority_result res;
+        struct svcm_priority_result res;
         assert_int_equal(svcm_pqueue_peek(c->q, now, &r, &res), SVCM_OK);
         blob_put(b, &r.id, sizeof r.id);
         blob_put(b, &res.score, sizeof res.score);
@@ -1190,7 +1190,7 @@ static void test_pqueue_new_push_update_fail_cleanly_through_10000_pushes(void *
     for (size_t i = 0; i < PQ_N; i++) {
         int64_t now = i < PQ_N / 2 ? 0 : 90000;
         svcm_request a, b;
-        svcm_priority_result ra, rb;
+        struct svcm_priority_result ra, rb;
         assert_int_equal(svcm_pqueue_pop(c.q, now, &a, &ra), SVCM_OK);
         assert_int_equal(svcm_pqueue_pop(ref, now, &b, &rb), SVCM_OK);
         assert_int_equal(a.id, b.id);
@@ -1219,10 +1219,10 @@ typedef struct pd_ctx {
 static char *cycle_text(const svcm_cycle *c)
 {
     size_t len = 0;
-    assert_int_equal(svcm_cycle_save(c, NULL, 0, &len), SVCM_ENOSPC);
+    assert_int_equal(svcm_cycle_format(c, NULL, 0, &len), SVCM_ENOSPC);
     char *buf = malloc(len + 1);
     assert_non_null(buf);
-    assert_int_equal(svcm_cycle_save(c, buf, len + 1, &len), SVCM_OK);
+    assert_int_equal(svcm_cycle_format(c, buf, len + 1, &len), SVCM_OK);
     return buf;
 }
 
@@ -1232,13 +1232,13 @@ static void pd_print(void *v, blob *b)
     char *t = cycle_text(p->c);
     blob_put(b, t, strlen(t));
     free(t);
-    svcm_cycle_info info;
-    assert_int_equal(svcm_cycle_info_get(p->c, &info), SVCM_OK);
+    struct svcm_cycle_result info;
+    assert_int_equal(svcm_cycle_result(p->c, &info), SVCM_OK);
     blob_put(b, &info.phase, sizeof info.phase);
     blob_put(b, &info.n_audit, sizeof info.n_audit);
     blob_put(b, &info.has_check, sizeof info.has_check);
-    svcm_pdca_check chk;
-    if (svcm_cycle_result(p->c, &chk) == SVCM_OK) {
+    struct svcm_cycle_check_result chk;
+    if (svcm_cycle_check_result(p->c, &chk) == SVCM_OK) {
         blob_put(b, &chk.p_value, sizeof chk.p_value);
         blob_put(b, &chk.n_signals, sizeof chk.n_signals);
         for (size_t i = 0; i < chk.n_signals; i++) { /* field by field: no padding */
@@ -1264,7 +1264,7 @@ static int pd_add_action(void *v)
 static int pd_set_status(void *v)
 {
     pd_ctx *p = v;
-    return svcm_cycle_set_action_status(p->c, (size_t)p->due, SVCM_ACTION_DONE, NULL);
+    return svcm_cycle_set_action_status(p->c, (size_t)p->due, SVCM_ACTION_STATUS_DONE, NULL);
 }
 static int pd_measure(void *v)
 {
@@ -1305,7 +1305,7 @@ static int pd_adjust(void *v)
 static int pd_load(void *v)
 {
     pd_ctx *p = v;
-    return svcm_cycle_load(p->text, p->len, &A, &p->out, NULL);
+    return svcm_cycle_parse(p->text, p->len, &A, &p->out, NULL);
 }
 
 static void test_pdca_every_allocating_call_fails_cleanly(void **state)
@@ -1373,8 +1373,8 @@ static void test_pdca_every_allocating_call_fails_cleanly(void **state)
     }
     p.now = 95000;
     inject(&(probe){"svcm_cycle_check", pd_check, pd_print, NULL, &p, false});
-    svcm_pdca_check chk;
-    assert_int_equal(svcm_cycle_result(p.c, &chk), SVCM_OK);
+    struct svcm_cycle_check_result chk;
+    assert_int_equal(svcm_cycle_check_result(p.c, &chk), SVCM_OK);
     assert_true(chk.n_signals > 0);
     /* In CHECK more after samples make the result stale; check recomputes. */
     p.s = s + 895;
@@ -1392,12 +1392,12 @@ static void test_pdca_every_allocating_call_fails_cleanly(void **state)
     svcm_cycle *act = p.c;
     svcm_cycle *copies[3];
     p.out = SENTINEL;
-    inject(&(probe){"svcm_cycle_load", pd_load, pd_print_out, NULL, &p, false});
+    inject(&(probe){"svcm_cycle_parse", pd_load, pd_print_out, NULL, &p, false});
     copies[0] = p.out;
     /* The other two through the same allocator, without failures (each
      * load of this text makes some 480 allocations). */
     for (int i = 1; i < 3; i++)
-        assert_int_equal(svcm_cycle_load(text, p.len, &A, &copies[i], NULL), SVCM_OK);
+        assert_int_equal(svcm_cycle_parse(text, p.len, &A, &copies[i], NULL), SVCM_OK);
     for (int i = 0; i < 3; i++) {
         char *t = cycle_text(copies[i]);
         assert_string_equal(t, text);
@@ -1414,9 +1414,9 @@ static void test_pdca_every_allocating_call_fails_cleanly(void **state)
     inject(&(probe){"svcm_cycle_adjust", pd_adjust, pd_print, NULL, &p, true});
     svcm_cycle *next = p.out;
     assert_ptr_equal(svcm_cycle_next(copies[2]), next);
-    svcm_cycle_info info;
-    assert_int_equal(svcm_cycle_info_get(next, &info), SVCM_OK);
-    assert_int_equal(info.phase, SVCM_PDCA_PLAN);
+    struct svcm_cycle_result info;
+    assert_int_equal(svcm_cycle_result(next, &info), SVCM_OK);
+    assert_int_equal(info.phase, SVCM_PDCA_PHASE_PLAN);
     /* The next cycle is usable: it takes an action. */
     p.c = next;
     p.out = NULL;
@@ -1577,7 +1577,7 @@ typedef struct sch_ctx {
     double cost[SCH_P];
     svcm_schedule_options opts;
     uint32_t counts[SCH_P];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
 } sch_ctx;
 
 static int sch_solve(void *v)
@@ -1648,9 +1648,9 @@ typedef struct lt2_ctx {
     size_t n, nd;
     double x[LT2_N], tx[LT2_N], T[LT2_N];
     double fx[32], ftx[32], fn[32], fw[32]; /* the donation cohort */
-    svcm_paretonbd_fit_result pn;
-    svcm_mbgnbd_fit_result mb;
-    svcm_bgbb_fit_result bb;
+    struct svcm_paretonbd_fit_result pn;
+    struct svcm_mbgnbd_fit_result mb;
+    struct svcm_bgbb_fit_result bb;
 } lt2_ctx;
 
 static int lt2_pnbd(void *v)
@@ -1710,7 +1710,7 @@ static void test_lifetime_02_fits_fail_cleanly(void **state)
     assert_non_null(c);
     memset(c, 0xA5, sizeof *c);
     lt2_read(c);
-    svcm_paretonbd_fit_result pn;
+    struct svcm_paretonbd_fit_result pn;
     assert_int_equal(svcm_paretonbd_fit(c->x, c->tx, c->T, NULL, c->n, NULL, NULL, &pn, NULL),
                      SVCM_OK);
     inject(&(probe){"svcm_paretonbd_fit", lt2_pnbd, lt2_print, NULL, c, false});
@@ -1718,7 +1718,7 @@ static void test_lifetime_02_fits_fail_cleanly(void **state)
     assert_memory_equal(&c->pn.se, &pn.se, sizeof pn.se);
     assert_true(c->pn.iterations == pn.iterations && c->pn.converged == 1);
 
-    svcm_mbgnbd_fit_result mb;
+    struct svcm_mbgnbd_fit_result mb;
     assert_int_equal(svcm_mbgnbd_fit(c->x, c->tx, c->T, NULL, c->n, NULL, NULL, &mb, NULL),
                      SVCM_OK);
     inject(&(probe){"svcm_mbgnbd_fit", lt2_mbg, lt2_print, NULL, c, false});
@@ -1726,7 +1726,7 @@ static void test_lifetime_02_fits_fail_cleanly(void **state)
     assert_memory_equal(&c->mb.se, &mb.se, sizeof mb.se);
     assert_int_equal(c->mb.iterations, mb.iterations);
 
-    svcm_bgbb_fit_result bb;
+    struct svcm_bgbb_fit_result bb;
     assert_int_equal(
         svcm_bgbb_fit(c->fx, c->ftx, c->fn, c->fw, c->nd, NULL, NULL, &bb, NULL), SVCM_OK);
     inject(&(probe){"svcm_bgbb_fit", lt2_bgbb, lt2_print, NULL, c, false});

@@ -67,7 +67,7 @@ static void test_fit_reproduces_fader_hardie_shang_2010_donation_estimates(void 
     (void)state;
     donations d;
     donations_load(&d);
-    svcm_bgbb_fit_result r;
+    struct svcm_bgbb_fit_result r;
     svcm_error err;
     assert_int_equal(svcm_bgbb_fit(d.x, d.tx, d.per, d.w, d.n, NULL, NULL, &r, &err), SVCM_OK);
     /* [FHS10]: the published three decimals; LL to its two. */
@@ -89,7 +89,7 @@ static void test_p_alive_reproduces_fader_hardie_shang_2010_table_6(void **state
     (void)state;
     donations d;
     donations_load(&d);
-    svcm_bgbb_fit_result r;
+    struct svcm_bgbb_fit_result r;
     assert_int_equal(svcm_bgbb_fit(d.x, d.tx, d.per, d.w, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     double x[3] = {0, 2, 6}, tx[3] = {0, 4, 6}, n[3] = {6, 6, 6}, pa[3];
     assert_int_equal(svcm_bgbb_p_alive(&r.params, x, tx, n, 3, pa, NULL), SVCM_OK);
@@ -104,7 +104,7 @@ static void test_expected_donations_reproduce_hardie_spreadsheet_total(void **st
     (void)state;
     donations d;
     donations_load(&d);
-    svcm_bgbb_fit_result r;
+    struct svcm_bgbb_fit_result r;
     assert_int_equal(svcm_bgbb_fit(d.x, d.tx, d.per, d.w, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     double e[32], total = 0.0;
     assert_int_equal(svcm_bgbb_expected_purchases(&r.params, 5, d.x, d.tx, d.per, d.n, e, NULL),
@@ -336,7 +336,7 @@ static void test_standard_errors_match_a_second_difference_hessian(void **state)
     (void)state;
     donations d;
     donations_load(&d);
-    svcm_bgbb_fit_result r;
+    struct svcm_bgbb_fit_result r;
     assert_int_equal(svcm_bgbb_fit(d.x, d.tx, d.per, d.w, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     double v[4] = {r.params.alpha, r.params.beta, r.params.gamma, r.params.delta}, H[4][4], C[4][4];
     for (int i = 0; i < 4; i++)
@@ -370,7 +370,7 @@ static void test_weighted_fit_equals_fit_of_repeated_rows(void **state)
         for (int k = 0; k < (int)d.w[i]; k++, m++)
             x[m] = d.x[i], tx[m] = d.tx[i], n[m] = d.per[i];
     assert_int_equal(m, 11104);
-    svcm_bgbb_fit_result a, b;
+    struct svcm_bgbb_fit_result a, b;
     assert_int_equal(svcm_bgbb_fit(d.x, d.tx, d.per, d.w, d.n, NULL, NULL, &a, NULL), SVCM_OK);
     assert_int_equal(svcm_bgbb_fit(x, tx, n, NULL, m, NULL, NULL, &b, NULL), SVCM_OK);
     CLOSE(a.params.alpha, b.params.alpha, 1e-7);
@@ -412,7 +412,7 @@ static void test_bad_parameters_records_and_horizons_are_einval_naming_the_field
         assert_string_equal(err.field, fields[k]);
         assert_int_equal(svcm_bgbb_loglik(&published, bx, bt, bn, NULL, 2, &ll, &err), SVCM_EINVAL);
         assert_string_equal(err.field, fields[k]);
-        svcm_bgbb_fit_result r;
+        struct svcm_bgbb_fit_result r;
         assert_int_equal(svcm_bgbb_fit(bx, bt, bn, NULL, 2, NULL, NULL, &r, &err), SVCM_EINVAL);
         assert_string_equal(err.field, fields[k]);
     }
@@ -442,7 +442,7 @@ static void test_fit_errors_and_non_convergence_are_reported(void **state)
 {
     (void)state;
     double x[3] = {1, 0, 2}, tx[3] = {2, 0, 3}, n[3] = {3, 3, 3};
-    svcm_bgbb_fit_result r = {.loglik = -7};
+    struct svcm_bgbb_fit_result r = {.loglik = -7};
     svcm_error err;
     assert_int_equal(svcm_bgbb_fit(x, tx, n, NULL, 3, NULL, NULL, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_bgbb_fit(x, tx, n, NULL, 0, NULL, NULL, &r, &err), SVCM_EEMPTY);
@@ -495,7 +495,7 @@ static void test_fit_reports_enomem_from_the_allocator(void **state)
     int budget = 0;
     svcm_allocator al = {fail_alloc, fail_realloc, fail_free, &budget};
     double x[2] = {1, 0}, tx[2] = {1, 0}, n[2] = {3, 3};
-    svcm_bgbb_fit_result r;
+    struct svcm_bgbb_fit_result r;
     assert_int_equal(svcm_bgbb_fit(x, tx, n, NULL, 2, NULL, &al, &r, NULL), SVCM_ENOMEM);
 }
 

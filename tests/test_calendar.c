@@ -821,11 +821,11 @@ static svcm_calendar *parse_ok(const char *text)
 static char *text_of(const svcm_calendar *c)
 {
     size_t len = 0;
-    assert_int_equal(svcm_calendar_to_text(c, NULL, 0, &len), SVCM_ENOSPC);
+    assert_int_equal(svcm_calendar_format(c, NULL, 0, &len), SVCM_ENOSPC);
     char *buf = malloc(len + 1);
     assert_non_null(buf);
-    assert_int_equal(svcm_calendar_to_text(c, buf, len, &len), SVCM_ENOSPC); /* no room for NUL */
-    assert_int_equal(svcm_calendar_to_text(c, buf, len + 1, &len), SVCM_OK);
+    assert_int_equal(svcm_calendar_format(c, buf, len, &len), SVCM_ENOSPC); /* no room for NUL */
+    assert_int_equal(svcm_calendar_format(c, buf, len + 1, &len), SVCM_OK);
     assert_int_equal(strlen(buf), len);
     return buf;
 }
@@ -919,7 +919,7 @@ static void test_to_text_round_trips_seconds_midnight_and_negative_years(void **
         svcm_calendar_free(x);
         svcm_calendar_free(y);
     }
-    assert_int_equal(svcm_calendar_to_text(NULL, NULL, 0, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_calendar_format(NULL, NULL, 0, NULL), SVCM_EINVAL);
 }
 
 /* True when msg contains "line N" with a digit N. */
@@ -1032,8 +1032,8 @@ static void test_parse_accepts_utf8_comments_and_quotes_keys_whole(void **state)
     assert_int_equal(svcm_calendar_parse(fancy, strlen(fancy), NULL, &b, NULL), SVCM_OK);
     char ta[512], tb[512];
     size_t la = 0, lb = 0;
-    assert_int_equal(svcm_calendar_to_text(a, ta, sizeof ta, &la), SVCM_OK);
-    assert_int_equal(svcm_calendar_to_text(b, tb, sizeof tb, &lb), SVCM_OK);
+    assert_int_equal(svcm_calendar_format(a, ta, sizeof ta, &la), SVCM_OK);
+    assert_int_equal(svcm_calendar_format(b, tb, sizeof tb, &lb), SVCM_OK);
     assert_string_equal(ta, tb);
     svcm_calendar_free(a);
     svcm_calendar_free(b);

@@ -455,7 +455,7 @@ static int ac_feedback_new(const svcm_allocator *a, svcm_error *e)
 {
     (void)e;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     svcm_feedback *f = NULL;
     int rc = svcm_feedback_new(&o, a, &f);
     svcm_feedback_free(f);
@@ -466,7 +466,7 @@ static int ac_feedback_load(const svcm_allocator *a, svcm_error *e)
 {
     (void)e;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     svcm_feedback *f = NULL;
     unsigned char buf[512];
     size_t len = 0;
@@ -532,14 +532,14 @@ static const double ac_x[] = {1, 0, 2}, ac_tx[] = {2, 0, 3}, ac_T[] = {5, 4, 6};
 
 static int ac_bgnbd_fit(const svcm_allocator *a, svcm_error *e)
 {
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     return svcm_bgnbd_fit(ac_x, ac_tx, ac_T, 3, NULL, a, &r, e);
 }
 
 static int ac_gammagamma_fit(const svcm_allocator *a, svcm_error *e)
 {
     const double spend[] = {10, 0, 20};
-    svcm_gammagamma_fit_result r;
+    struct svcm_gammagamma_fit_result r;
     return svcm_gammagamma_fit(ac_x, spend, 3, NULL, a, &r, e);
 }
 
@@ -555,19 +555,19 @@ static int ac_lifetime_summarize(const svcm_allocator *a, svcm_error *e)
 
 static int ac_mbgnbd_fit(const svcm_allocator *a, svcm_error *e)
 {
-    svcm_mbgnbd_fit_result r;
+    struct svcm_mbgnbd_fit_result r;
     return svcm_mbgnbd_fit(ac_x, ac_tx, ac_T, NULL, 3, NULL, a, &r, e);
 }
 
 static int ac_bgbb_fit(const svcm_allocator *a, svcm_error *e)
 {
-    svcm_bgbb_fit_result r;
+    struct svcm_bgbb_fit_result r;
     return svcm_bgbb_fit(ac_x, ac_tx, ac_T, NULL, 3, NULL, a, &r, e);
 }
 
 static int ac_paretonbd_fit(const svcm_allocator *a, svcm_error *e)
 {
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     return svcm_paretonbd_fit(ac_x, ac_tx, ac_T, NULL, 3, NULL, a, &r, e);
 }
 
@@ -593,10 +593,10 @@ static int ac_cycle_load(const svcm_allocator *a, svcm_error *e)
     char buf[2048];
     size_t len = 0;
     assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
-    assert_int_equal(svcm_cycle_save(c, buf, sizeof buf, &len), SVCM_OK);
+    assert_int_equal(svcm_cycle_format(c, buf, sizeof buf, &len), SVCM_OK);
     svcm_cycle_free(c);
     c = NULL;
-    int rc = svcm_cycle_load(buf, len, a, &c, e);
+    int rc = svcm_cycle_parse(buf, len, a, &c, e);
     svcm_cycle_free(c);
     return rc;
 }
@@ -604,7 +604,7 @@ static int ac_cycle_load(const svcm_allocator *a, svcm_error *e)
 static int ac_priority_sort(const svcm_allocator *a, svcm_error *e)
 {
     (void)e;
-    svcm_priority_result r[2];
+    struct svcm_priority_result r[2];
     memset(r, 0, sizeof r);
     r[0].score = 1.0;
     r[1].score = 2.0;
@@ -619,7 +619,7 @@ static int ac_priority_order(const svcm_allocator *a, svcm_error *e)
     q.severity = 2;
     q.value = 0.5;
     q.due = SVCM_NO_DUE;
-    svcm_priority_result r;
+    struct svcm_priority_result r;
     return svcm_priority_order(NULL, &q, 1, 0, a, &r, e);
 }
 
@@ -643,7 +643,7 @@ static int ac_schedule_solve(const svcm_allocator *a, svcm_error *e)
     const uint32_t required[] = {1, 2};
     const uint8_t coverage[] = {1, 1};
     uint32_t counts[1];
-    svcm_schedule_result r;
+    struct svcm_schedule_result r;
     return svcm_schedule_solve(required, 2, coverage, 1, NULL, NULL, a, counts, &r, e);
 }
 
@@ -704,7 +704,7 @@ static int ac_kpi_groups_new(const svcm_allocator *a, svcm_error *e)
 {
     svcm_kpi_slot slot;
     svcm_kpi_slot_init(&slot, SVCM_KPI_SLOT_KIND_FEEDBACK);
-    svcm_feedback_options_init(&slot.feedback, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&slot.feedback, SVCM_FEEDBACK_KIND_NPS);
     svcm_kpi_groups_options o;
     svcm_kpi_groups_options_init(&o);
     o.slots = &slot;
@@ -765,8 +765,8 @@ static int ac_customers_segment(const svcm_allocator *a, svcm_error *e)
     c.recency = rec;
     c.frequency = freq;
     c.monetary = mon;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t tiers[3];
     return svcm_customers_segment(&c, &p, NULL, a, tiers, NULL, NULL, e);
 }
@@ -801,7 +801,7 @@ static const alloc_case alloc_cases[] = {
     {"svcm_bgbb_fit", ac_bgbb_fit, true},
     {"svcm_paretonbd_fit", ac_paretonbd_fit, true},
     {"svcm_cycle_new", ac_cycle_new, true},
-    {"svcm_cycle_load", ac_cycle_load, true},
+    {"svcm_cycle_parse", ac_cycle_load, true},
     {"svcm_priority_sort", ac_priority_sort, false},
     {"svcm_priority_order", ac_priority_order, true},
     {"svcm_wsjf_order", ac_wsjf_order, true},

@@ -29,7 +29,7 @@ static void test_four_channels_hand_computation(void **state)
 {
     (void)state;
     const double v[4] = {80, 85, 90, 75};
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     assert_int_equal(svcm_consistency(v, 4, &r, NULL), SVCM_OK);
     assert_int_equal(r.n, 4);
     assert_near(r.mean, 82.5, 1e-12);
@@ -47,7 +47,7 @@ static void test_negative_mean_uses_absolute_value(void **state)
 {
     (void)state;
     const double v[2] = {-10, -30};
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     assert_int_equal(svcm_consistency(v, 2, &r, NULL), SVCM_OK);
     assert_near(r.mean, -20, 1e-12);
     assert_near(r.sd, sqrt(200.0), 1e-12);
@@ -59,7 +59,7 @@ static void test_identical_channels_have_zero_spread(void **state)
 {
     (void)state;
     const double v[3] = {0.7, 0.7, 0.7};
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     assert_int_equal(svcm_consistency(v, 3, &r, NULL), SVCM_OK);
     assert_near(r.sd, 0.0, 1e-15);
     assert_near(r.cv, 0.0, 1e-15);
@@ -69,7 +69,7 @@ static void test_zero_mean_is_a_range_error(void **state)
 {
     (void)state;
     const double v[2] = {-5, 5};
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     svcm_error err;
     assert_int_equal(svcm_consistency(v, 2, &r, &err), SVCM_ERANGE);
     assert_int_equal(err.code, SVCM_ERANGE);
@@ -78,9 +78,9 @@ static void test_zero_mean_is_a_range_error(void **state)
 static void test_rejects_bad_input(void **state)
 {
     (void)state;
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     memset(&r, 0x22, sizeof r);
-    svcm_consistency_result before = r;
+    struct svcm_consistency_result before = r;
     svcm_error err;
     const double v[3] = {1, NAN, 2};
     assert_int_equal(svcm_consistency(v, 3, &r, &err), SVCM_EINVAL);
@@ -109,7 +109,7 @@ static void test_rejects_bad_input(void **state)
 static void test_huge_values_that_fit_are_not_a_range_error(void **state)
 {
     (void)state;
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     svcm_error err;
     const double big[2] = {1.5e308, 1.5e308};
     assert_int_equal(svcm_consistency(big, 2, &r, &err), SVCM_OK);

@@ -313,7 +313,7 @@ static void test_bridge_on_summarized_cdnow_reproduces_published_models(void **s
     svcm_lifetime_table_options o;
     svcm_lifetime_table_options_init(&o);
     o.horizon = 39.0;
-    svcm_lifetime_table_result r;
+    struct svcm_lifetime_table_result r;
     svcm_error err;
     assert_int_equal(svcm_lifetime_table_fit(c, &o, NULL, &r, pa, ey, clv, &err), SVCM_OK);
     assert_int_equal(r.unit, SVCM_TIME_UNIT_WEEK);
@@ -353,7 +353,7 @@ static void test_bridge_on_summarized_cdnow_reproduces_published_models(void **s
 /* CLV of one customer from its definition (svcm_clv's documentation),
  * summed here: E(M) by the Gamma-Gamma formula of [FH13], E[Y] through the
  * library's BG/NBD expectation (tested against [HX] in test_lifetime.c). */
-static double clv_by_hand(const svcm_lifetime_table_result *r, const svcm_clv_options *co,
+static double clv_by_hand(const struct svcm_lifetime_table_result *r, const svcm_clv_options *co,
                           double x, double tx, double T, double m)
 {
     const svcm_gammagamma_params *g = &r->gammagamma.params;
@@ -389,7 +389,7 @@ static void test_bridge_from_rfm_columns_in_days_matches_lifetime_columns_in_wee
     svcm_customers weeks = {.n = n, .x = d.x, .t_x = d.tx, .T = d.T,
                             .mean_repeat_spend = d.zbar, .unit = SVCM_TIME_UNIT_WEEK};
     double *c1 = malloc(n * sizeof *c1), *c2 = malloc(n * sizeof *c2);
-    svcm_lifetime_table_result r1, r2;
+    struct svcm_lifetime_table_result r1, r2;
     assert_int_equal(svcm_lifetime_table_fit(&days, NULL, NULL, &r1, NULL, NULL, c1, NULL),
                      SVCM_OK);
     assert_int_equal(svcm_lifetime_table_fit(&weeks, NULL, NULL, &r2, NULL, NULL, c2, NULL),
@@ -430,7 +430,7 @@ static void test_mean_spend_including_first_purchase_misses_published_gammagamma
     double *all = malloc(n * sizeof *all);
     for (size_t i = 0; i < n; i++)
         all[i] = c->x[i] > 0 ? c->monetary[i] / c->frequency[i] : 0.0;
-    svcm_gammagamma_fit_result g;
+    struct svcm_gammagamma_fit_result g;
     assert_int_equal(svcm_gammagamma_fit(c->x, all, n, NULL, NULL, &g, NULL), SVCM_OK);
     assert_true(fabs(g.params.p - 6.25) > 0.05 || fabs(g.params.q - 3.74) > 0.05 ||
                 fabs(g.params.gamma - 15.44) > 0.05);
@@ -447,7 +447,7 @@ static void test_bridge_with_model_unit_days_scales_alpha_by_seven(void **state)
                             .unit = SVCM_TIME_UNIT_WEEK};
     svcm_lifetime_table_options o;
     svcm_lifetime_table_options_init(&o);
-    svcm_lifetime_table_result rw, rd;
+    struct svcm_lifetime_table_result rw, rd;
     double ew, ed;
     assert_int_equal(svcm_lifetime_table_fit(&weeks, &o, NULL, &rw, NULL, NULL, NULL, NULL),
                      SVCM_OK);
@@ -608,8 +608,8 @@ static void test_segment_table_in_weeks_matches_the_same_table_in_days(void **st
                             .tenure = tw, .p_alive = pa, .unit = SVCM_TIME_UNIT_WEEK};
     svcm_customers days = {.n = N, .recency = rd, .frequency = fw, .monetary = mw,
                            .tenure = td, .p_alive = pa};
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     svcm_rfm_edges e1, e2;
     uint8_t t1[N], t2[N], r1[N], r2[N];
     assert_int_equal(svcm_customers_segment(&weeks, &p, NULL, NULL, t1, r1, &e1, NULL), SVCM_OK);
@@ -633,7 +633,7 @@ static void test_segment_table_in_weeks_matches_the_same_table_in_days(void **st
 static void test_segment_table_reads_records_with_flags_in_weeks(void **state)
 {
     (void)state;
-    svcm_customer recs[3] = {
+    svcm_customer_record recs[3] = {
         {1, 30.0, 4, 100, 40.0, 0.9, SVCM_CUSTOMER_HAS_TENURE | SVCM_CUSTOMER_HAS_P_ALIVE},
         {2, 1.0, 3, 50, 5.0, 0.05, SVCM_CUSTOMER_HAS_P_ALIVE}, /* weeks: 7 days ago */
         {3, 2.0, 6, 500, 9.0, 0.0, SVCM_CUSTOMER_HAS_TENURE},
@@ -641,30 +641,30 @@ static void test_segment_table_reads_records_with_flags_in_weeks(void **state)
     svcm_customers v;
     assert_int_equal(svcm_customers_from_records(recs, 3, &v), SVCM_OK);
     v.unit = SVCM_TIME_UNIT_WEEK;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t t[3], why[3];
     svcm_error err;
     assert_int_equal(svcm_customers_segment(&v, &p, NULL, NULL, t, why, NULL, &err), SVCM_OK);
     /* 30 weeks = 210 days > churn_days 180: lost though P(alive) is high;
      * customer 2: P(alive) 0.05 < 0.2 given by its flags: lost;
      * customer 3: tenure 9 weeks = 63 days < 90: potential (new). */
-    assert_int_equal(why[0], SVCM_REASON_LOST_INACTIVE);
-    assert_int_equal(why[1], SVCM_REASON_LOST_P_ALIVE);
-    assert_int_equal(why[2], SVCM_REASON_POTENTIAL_NEW);
+    assert_int_equal(why[0], SVCM_SEGMENT_REASON_LOST_INACTIVE);
+    assert_int_equal(why[1], SVCM_SEGMENT_REASON_LOST_P_ALIVE);
+    assert_int_equal(why[2], SVCM_SEGMENT_REASON_POTENTIAL_NEW);
     assert_int_equal(t[2], SVCM_TIER_POTENTIAL);
     /* the same records read as days: nobody is past 180 days */
     v.unit = SVCM_TIME_UNIT_DAY;
     assert_int_equal(svcm_customers_segment(&v, &p, NULL, NULL, t, why, NULL, &err), SVCM_OK);
-    assert_int_not_equal(why[0], SVCM_REASON_LOST_INACTIVE);
+    assert_int_not_equal(why[0], SVCM_SEGMENT_REASON_LOST_INACTIVE);
 }
 
 static void test_segment_table_errors(void **state)
 {
     (void)state;
     svcm_customers c = small();
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t t[3] = {9, 9, 9};
     svcm_error err;
     c.unit = (svcm_time_unit)3;

@@ -49,8 +49,8 @@ static void test_summary_of_one_to_ten_matches_hand_computation(void **state)
     svcm_durations *d = make(1024);
     const double xs[10] = {7, 3, 10, 1, 5, 2, 9, 4, 8, 6};
     assert_int_equal(svcm_durations_add_batch(d, xs, 10, NULL), SVCM_OK);
-    svcm_durations_result r;
-    assert_int_equal(svcm_durations_summary(d, &r), SVCM_OK);
+    struct svcm_durations_result r;
+    assert_int_equal(svcm_durations_result(d, &r), SVCM_OK);
     /* mean 55 / 10 = 5.5; sum of squared deviations 2 (4.5^2 + 3.5^2 +
      * 2.5^2 + 1.5^2 + 0.5^2) = 82.5; sample variance 82.5 / 9; std
      * sqrt(9.1666...) = 3.0276503540974917. Ranks floor(q * 9): p50 4 -> 5,
@@ -78,8 +78,8 @@ static void test_summary_of_lognormal_times_matches_two_pass_and_sorting(void **
     }
     svcm_durations *d = make(1024);
     assert_int_equal(svcm_durations_add_batch(d, xs, N, NULL), SVCM_OK);
-    svcm_durations_result r;
-    assert_int_equal(svcm_durations_summary(d, &r), SVCM_OK);
+    struct svcm_durations_result r;
+    assert_int_equal(svcm_durations_result(d, &r), SVCM_OK);
     double mean = 0.0, ss = 0.0;
     for (int i = 0; i < N; i++)
         mean += xs[i];
@@ -114,19 +114,19 @@ static void test_single_duration_has_nan_std_and_empty_is_an_error(void **state)
 {
     (void)state;
     svcm_durations *d = make(1024);
-    svcm_durations_result r;
+    struct svcm_durations_result r;
     memset(&r, 0, sizeof r);
-    assert_int_equal(svcm_durations_summary(d, &r), SVCM_EEMPTY);
+    assert_int_equal(svcm_durations_result(d, &r), SVCM_EEMPTY);
     assert_int_equal(r.count, 0); /* untouched */
     double q = 0.5, v;
     assert_int_equal(svcm_durations_quantiles(d, &q, 1, &v, NULL), SVCM_EEMPTY);
     assert_int_equal(svcm_durations_add(d, 42.0), SVCM_OK);
-    assert_int_equal(svcm_durations_summary(d, &r), SVCM_OK);
+    assert_int_equal(svcm_durations_result(d, &r), SVCM_OK);
     assert_int_equal(r.count, 1);
     assert_true(isnan(r.std));
     assert_true(r.mean == 42.0 && r.p50 == 42.0 && r.p99 == 42.0);
-    assert_int_equal(svcm_durations_summary(NULL, &r), SVCM_EINVAL);
-    assert_int_equal(svcm_durations_summary(d, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_durations_result(NULL, &r), SVCM_EINVAL);
+    assert_int_equal(svcm_durations_result(d, NULL), SVCM_EINVAL);
     assert_int_equal(svcm_durations_count(NULL), 0);
     svcm_durations_free(d);
     svcm_durations_free(NULL);
@@ -148,8 +148,8 @@ static void test_bad_durations_are_rejected_with_index_and_nothing_added(void **
         assert_string_equal(err.field, "value");
         assert_int_equal(svcm_durations_add(d, bad[i]), SVCM_EINVAL);
     }
-    svcm_durations_result r;
-    assert_int_equal(svcm_durations_summary(d, &r), SVCM_OK);
+    struct svcm_durations_result r;
+    assert_int_equal(svcm_durations_result(d, &r), SVCM_OK);
     assert_int_equal(r.count, 1);
     assert_true(r.mean == 10.0);
     assert_int_equal(svcm_durations_add(NULL, 1.0), SVCM_EINVAL);
@@ -190,9 +190,9 @@ static void test_merge_equals_one_accumulator_fed_everything(void **state)
     svcm_durations_add_batch(a, xs, 7000, NULL);
     svcm_durations_add_batch(b, xs + 7000, N - 7000, NULL);
     assert_int_equal(svcm_durations_merge(a, b), SVCM_OK);
-    svcm_durations_result x, y;
-    svcm_durations_summary(all, &x);
-    svcm_durations_summary(a, &y);
+    struct svcm_durations_result x, y;
+    svcm_durations_result(all, &x);
+    svcm_durations_result(a, &y);
     assert_int_equal(x.count, y.count);
     assert_true(fabs(x.mean - y.mean) <= 1e-12 * x.mean);
     assert_true(fabs(x.std - y.std) <= 1e-10 * x.std);
@@ -213,7 +213,7 @@ static void test_merge_equals_one_accumulator_fed_everything(void **state)
     assert_int_equal(svcm_durations_merge(NULL, a), SVCM_EINVAL);
     svcm_durations_reset(a);
     assert_int_equal(svcm_durations_count(a), 0);
-    assert_int_equal(svcm_durations_summary(a, &y), SVCM_EEMPTY);
+    assert_int_equal(svcm_durations_result(a, &y), SVCM_EEMPTY);
     svcm_durations_free(all);
     svcm_durations_free(a);
     svcm_durations_free(b);
@@ -242,8 +242,8 @@ static void test_save_load_round_trip_and_rejects_damage(void **state)
         unsigned char *buf = save(d, &len);
         svcm_durations *e = NULL;
         assert_int_equal(svcm_durations_load(buf, len, NULL, &e), SVCM_OK);
-        svcm_durations_result x, y;
-        int rx = svcm_durations_summary(d, &x), ry = svcm_durations_summary(e, &y);
+        struct svcm_durations_result x, y;
+        int rx = svcm_durations_result(d, &x), ry = svcm_durations_result(e, &y);
         assert_int_equal(rx, ry);
         if (rx == SVCM_OK)
             assert_memory_equal(&x, &y, sizeof x);
@@ -376,8 +376,8 @@ static void test_extreme_durations_summarize_and_round_trip(void **state)
     assert_int_equal(svcm_durations_new(NULL, NULL, &d), SVCM_OK);
     assert_int_equal(svcm_durations_add(d, 0.0), SVCM_OK);
     assert_int_equal(svcm_durations_add(d, DBL_MAX), SVCM_OK);
-    svcm_durations_result r;
-    assert_int_equal(svcm_durations_summary(d, &r), SVCM_OK);
+    struct svcm_durations_result r;
+    assert_int_equal(svcm_durations_result(d, &r), SVCM_OK);
     assert_true(isnan(r.std));
     assert_true(r.mean == DBL_MAX / 2);
     size_t len = 0;
@@ -386,8 +386,8 @@ static void test_extreme_durations_summarize_and_round_trip(void **state)
     assert_non_null(buf);
     assert_int_equal(svcm_durations_save(d, buf, len, &len), SVCM_OK);
     assert_int_equal(svcm_durations_load(buf, len, NULL, &back), SVCM_OK);
-    svcm_durations_result r2;
-    assert_int_equal(svcm_durations_summary(back, &r2), SVCM_OK);
+    struct svcm_durations_result r2;
+    assert_int_equal(svcm_durations_result(back, &r2), SVCM_OK);
     assert_true(r2.mean == r.mean && isnan(r2.std) && r2.max == DBL_MAX);
     free(buf);
     svcm_durations_free(d);

@@ -176,7 +176,7 @@ static void test_callcentrehelper_worked_example_14_agents(void **state)
     assert_rel(a, 10.0, 1e-15);
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_eval(a, 180.0, 14, &o, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 14);
     assert_true(fabs(r.p_wait - 0.174) <= 0.0005);
@@ -199,7 +199,7 @@ static void test_callcentrehelper_staffing_is_14_agents_20_staff(void **state)
     o.target_sl = 0.8;
     o.max_occupancy = 0.85;
     o.shrinkage = 0.3;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_staff(10.0, 180.0, &o, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 14);
     assert_int_equal(r.staff, 20);
@@ -231,7 +231,7 @@ static void test_rios_20_erlangs_15pct_delay_needs_26_agents(void **state)
     svcm_erlang_options_init(&o);
     o.target_answer_s = 0.0;
     o.target_sl = 0.85;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_staff(a, 120.0, &o, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 26);
     assert_true(fabs(r.asa_s - 3.0) < 0.5);
@@ -251,7 +251,7 @@ static void test_jonesthenet_250_calls_330s_80_in_30_needs_28(void **state)
     svcm_erlang_options_init(&o);
     o.target_answer_s = 30.0;
     o.target_sl = 0.8;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_staff(a, 330.0, &o, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 28);
 }
@@ -334,7 +334,7 @@ static void test_erlang_100000_erlangs_agrees_with_logspace(void **state)
     double b = erlang_b_logspace(100000.0, 100300);
     assert_rel(b_of(100000.0, 100300), b, 1e-9);
     assert_rel(c_of(100000.0, 100300), 100300.0 * b / (100300.0 - 100000.0 * (1.0 - b)), 1e-9);
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_staff(100000.0, 300.0, NULL, &r, NULL), SVCM_OK);
     assert_true(r.agents > 100000 && r.service_level >= 0.8);
     assert_true(sl_of(100000.0, 300.0, r.agents - 1, 20.0) < 0.8);
@@ -354,7 +354,7 @@ static void test_staff_is_minimal_across_loads(void **state)
             svcm_erlang_options_init(&o);
             o.target_sl = targets[j];
             o.target_answer_s = 15.0;
-            svcm_erlang_result r;
+            struct svcm_erlang_result r;
             assert_int_equal(svcm_erlang_staff(loads[i], 240.0, &o, &r, NULL), SVCM_OK);
             assert_true(r.service_level >= targets[j]);
             assert_rel(r.service_level, sl_of(loads[i], 240.0, r.agents, 15.0), 1e-12);
@@ -371,7 +371,7 @@ static void test_staff_respects_asa_goal_and_occupancy_cap(void **state)
     svcm_erlang_options_init(&o);
     o.target_sl = 0.0; /* only the ASA goal */
     o.max_asa_s = 5.0;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_staff(48.0, 240.0, &o, &r, NULL), SVCM_OK);
     double asa = 0.0, asa_prev = 0.0;
     assert_int_equal(svcm_erlang_asa(48.0, 240.0, r.agents, &asa, NULL), SVCM_OK);
@@ -389,7 +389,7 @@ static void test_staff_respects_asa_goal_and_occupancy_cap(void **state)
 static void test_staff_zero_traffic_needs_one_agent(void **state)
 {
     (void)state;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_staff(0.0, 60.0, NULL, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 1);
     assert_rel(r.p_wait, 0.0, 0.0);
@@ -402,9 +402,9 @@ static void test_staff_unreachable_within_max_agents_is_erange(void **state)
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);
     o.max_agents = 12; /* 10 Erlangs at 80/20 needs 14 */
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     memset(&r, 0x5a, sizeof r);
-    svcm_erlang_result before = r;
+    struct svcm_erlang_result before = r;
     svcm_error err;
     assert_int_equal(svcm_erlang_staff(10.0, 180.0, &o, &r, &err), SVCM_ERANGE);
     assert_int_equal(err.code, SVCM_ERANGE);
@@ -417,7 +417,7 @@ static void test_staff_unreachable_within_max_agents_is_erange(void **state)
 static void test_eval_unstable_queue_reports_no_service(void **state)
 {
     (void)state;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     assert_int_equal(svcm_erlang_eval(10.0, 180.0, 9, NULL, &r, NULL), SVCM_OK);
     assert_rel(r.p_wait, 1.0, 0.0);
     assert_rel(r.service_level, 0.0, 0.0);
@@ -453,7 +453,7 @@ static void test_staff_count_overflow_after_shrinkage_is_erange(void **state)
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);
     o.shrinkage = 0.999999999; /* 14 agents -> 1.4e10 staff > UINT32_MAX */
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     svcm_error err;
     assert_int_equal(svcm_erlang_staff(10.0, 180.0, &o, &r, &err), SVCM_ERANGE);
     assert_string_equal(err.field, "agents");
@@ -471,10 +471,10 @@ static void test_staff_batch_equals_single_calls(void **state)
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);
     o.shrinkage = 0.25;
-    svcm_erlang_result out[4];
+    struct svcm_erlang_result out[4];
     assert_int_equal(svcm_erlang_staff_batch(traffic, aht, 4, &o, out, NULL), SVCM_OK);
     for (size_t i = 0; i < 4; i++) {
-        svcm_erlang_result r;
+        struct svcm_erlang_result r;
         assert_int_equal(svcm_erlang_staff(traffic[i], aht[i], &o, &r, NULL), SVCM_OK);
         assert_memory_equal(&r, &out[i], sizeof r);
     }
@@ -486,9 +486,9 @@ static void test_staff_batch_bad_interval_names_index_and_writes_nothing(void **
     (void)state;
     const double traffic[3] = {1.0, 2.0, NAN};
     const double aht[3] = {60.0, 0.0, 60.0};
-    svcm_erlang_result out[3];
+    struct svcm_erlang_result out[3];
     memset(out, 0x33, sizeof out);
-    svcm_erlang_result before[3];
+    struct svcm_erlang_result before[3];
     memcpy(before, out, sizeof out);
     svcm_error err;
     assert_int_equal(svcm_erlang_staff_batch(traffic, aht, 3, NULL, out, &err), SVCM_EINVAL);
@@ -592,7 +592,7 @@ static void test_bad_options_are_einval_naming_the_field(void **state)
         svcm_erlang_options o;
         svcm_erlang_options_init(&o);
         memcpy((char *)&o + bad[i].offset, &bad[i].value, sizeof(double));
-        svcm_erlang_result r;
+        struct svcm_erlang_result r;
         svcm_error err;
         assert_int_equal(svcm_erlang_staff(10.0, 180.0, &o, &r, &err), SVCM_EINVAL);
         assert_string_equal(err.field, bad[i].field);
@@ -603,7 +603,7 @@ static void test_bad_options_are_einval_naming_the_field(void **state)
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);
     o.max_agents = 0;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     svcm_error err;
     assert_int_equal(svcm_erlang_staff(10.0, 180.0, &o, &r, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "max_agents");
@@ -703,7 +703,7 @@ static void test_eval_staff_is_eval_of_agents_after_shrinkage(void **state)
     svcm_erlang_options o;
     svcm_erlang_options_init(&o);
     o.shrinkage = 0.3;
-    svcm_erlang_result r, direct;
+    struct svcm_erlang_result r, direct;
     assert_int_equal(svcm_erlang_eval_staff(10.0, 180.0, 20, &o, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 14);
     assert_int_equal(r.staff, 20);

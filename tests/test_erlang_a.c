@@ -23,13 +23,13 @@ static void assert_near(double got, double want, double abs_tol, double rel_tol)
     }
 }
 
-static svcm_erlang_a_result eval_a(double a, double aht, double patience, uint32_t n,
+static struct svcm_erlang_a_result eval_a(double a, double aht, double patience, uint32_t n,
                                    double target_s)
 {
     svcm_erlang_a_options o;
     svcm_erlang_a_options_init(&o);
     o.target_answer_s = target_s;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     memset(&r, 0, sizeof r);
     assert_int_equal(svcm_erlang_a_eval(a, aht, patience, n, &o, &r, NULL), SVCM_OK);
     return r;
@@ -175,7 +175,7 @@ static void test_pyworkforce_regression_14_agents(void **state)
     (void)state;
     double a = 0.0;
     assert_int_equal(svcm_erlang_traffic(100.0, 180.0, 1800.0, &a, NULL), SVCM_OK);
-    svcm_erlang_a_result r = eval_a(a, 180.0, 300.0, 14, 20.0);
+    struct svcm_erlang_a_result r = eval_a(a, 180.0, 300.0, 14, 20.0);
     assert_int_equal(r.agents, 14);
     assert_near(r.p_wait, 0.14526, 0.5e-5, 0);
     assert_near(r.p_abandon, 0.013984, 0.5e-6, 0);
@@ -204,7 +204,7 @@ static void test_matches_brute_force_chain_over_grid(void **state)
                 double a = loads[i];
                 uint32_t n = (uint32_t)ceil(a * staffing[k]);
                 brute b = brute_force(a, aht, aht * ratios[j], n, target, true);
-                svcm_erlang_a_result r = eval_a(a, aht, aht * ratios[j], n, target);
+                struct svcm_erlang_a_result r = eval_a(a, aht, aht * ratios[j], n, target);
                 assert_near(r.p_wait, b.p_wait, 1e-300, 1e-10);
                 assert_near(r.p_abandon, b.p_abandon, 1e-300, 1e-10);
                 assert_near(r.wait_all_s, b.wait_all, 1e-300, 1e-10);
@@ -237,7 +237,7 @@ static void test_patience_equal_to_aht_gives_poisson_occupancy(void **state)
         }
         /* E[(X - N)^+] = E[X] - N + E[(N - X)^+]. */
         long double excess = (long double)a - n + ((long double)n * below - mean_below);
-        svcm_erlang_a_result r = eval_a(a, 60.0, 60.0, n, 10.0);
+        struct svcm_erlang_a_result r = eval_a(a, 60.0, 60.0, n, 10.0);
         assert_near(r.p_wait, (double)(1.0L - below), 0, 1e-11);
         assert_near(r.p_abandon, (double)(excess / a), 0, 1e-11);
     }
@@ -256,10 +256,10 @@ static void test_long_patience_converges_to_erlang_c(void **state)
     for (size_t i = 0; i < 4; i++) {
         svcm_erlang_options o;
         svcm_erlang_options_init(&o);
-        svcm_erlang_result c;
+        struct svcm_erlang_result c;
         assert_int_equal(svcm_erlang_eval(cases[i].a, 180.0, cases[i].n, &o, &c, NULL),
                          SVCM_OK);
-        svcm_erlang_a_result r = eval_a(cases[i].a, 180.0, 180.0 * 1e7, cases[i].n, 20.0);
+        struct svcm_erlang_a_result r = eval_a(cases[i].a, 180.0, 180.0 * 1e7, cases[i].n, 20.0);
         assert_near(r.p_wait, c.p_wait, 0, 1e-5);
         assert_near(r.service_level, c.service_level, 0, 1e-5);
         assert_near(r.sl_virtual, c.service_level, 0, 1e-5);
@@ -285,9 +285,9 @@ static void test_measures_are_monotone_in_agents(void **state)
             double a = loads[i];
             uint32_t top = (uint32_t)(2.0 * a) + 3, step = a > 100.0 ? 7 : 1;
             const double eps = 1e-12;
-            svcm_erlang_a_result prev = eval_a(a, 180.0, patience[j], 1, 20.0);
+            struct svcm_erlang_a_result prev = eval_a(a, 180.0, patience[j], 1, 20.0);
             for (uint32_t n = 1 + step; n <= top; n += step) {
-                svcm_erlang_a_result r = eval_a(a, 180.0, patience[j], n, 20.0);
+                struct svcm_erlang_a_result r = eval_a(a, 180.0, patience[j], n, 20.0);
                 assert_true(r.p_wait <= prev.p_wait + eps && r.p_abandon <= prev.p_abandon + eps);
                 assert_true(r.asa_s <= prev.asa_s * (1.0 + eps));
                 assert_true(r.wait_all_s <= prev.wait_all_s * (1.0 + eps));
@@ -305,8 +305,8 @@ static void test_measures_are_monotone_in_agents(void **state)
 static void test_less_patience_means_more_abandonment(void **state)
 {
     (void)state;
-    svcm_erlang_a_result slow = eval_a(10.0, 180.0, 1200.0, 12, 20.0);
-    svcm_erlang_a_result fast = eval_a(10.0, 180.0, 60.0, 12, 20.0);
+    struct svcm_erlang_a_result slow = eval_a(10.0, 180.0, 1200.0, 12, 20.0);
+    struct svcm_erlang_a_result fast = eval_a(10.0, 180.0, 60.0, 12, 20.0);
     assert_true(fast.p_abandon > slow.p_abandon);
     assert_true(fast.asa_s < slow.asa_s);
 }
@@ -317,7 +317,7 @@ static void test_5000_erlangs_is_finite(void **state)
     (void)state;
     static const uint32_t agents[] = {1, 100, 2500, 4999, 5000, 5100, 6000};
     for (size_t i = 0; i < 7; i++) {
-        svcm_erlang_a_result r = eval_a(5000.0, 180.0, 300.0, agents[i], 20.0);
+        struct svcm_erlang_a_result r = eval_a(5000.0, 180.0, 300.0, agents[i], 20.0);
         assert_true(r.p_wait >= 0.0 && r.p_wait <= 1.0);
         assert_true(r.p_abandon >= 0.0 && r.p_abandon <= 1.0);
         assert_true(r.service_level >= 0.0 && r.service_level <= 1.0);
@@ -326,14 +326,14 @@ static void test_5000_erlangs_is_finite(void **state)
         assert_true(5000.0 * (1.0 - r.p_abandon) <= agents[i] * (1.0 + 1e-12));
     }
     /* One agent at 5,000 Erlangs: he answers 1/5000 of the load. */
-    svcm_erlang_a_result one = eval_a(5000.0, 180.0, 300.0, 1, 20.0);
+    struct svcm_erlang_a_result one = eval_a(5000.0, 180.0, 300.0, 1, 20.0);
     assert_near(one.p_abandon, 1.0 - 1.0 / 5000.0, 0, 1e-12);
 }
 
 static void test_zero_traffic_and_zero_target(void **state)
 {
     (void)state;
-    svcm_erlang_a_result r = eval_a(0.0, 180.0, 300.0, 3, 20.0);
+    struct svcm_erlang_a_result r = eval_a(0.0, 180.0, 300.0, 3, 20.0);
     assert_true(r.p_wait == 0.0 && r.p_abandon == 0.0 && r.asa_s == 0.0);
     assert_true(r.service_level == 1.0 && r.occupancy == 0.0);
     /* T = 0: answered within 0 s means not waiting at all. */
@@ -347,7 +347,7 @@ static void test_zero_traffic_and_zero_target(void **state)
 static bool meets(double a, double aht, double pat, uint32_t n,
                   const svcm_erlang_a_options *o)
 {
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     assert_int_equal(svcm_erlang_a_eval(a, aht, pat, n, o, &r, NULL), SVCM_OK);
     return r.service_level >= o->target_sl && r.occupancy <= o->max_occupancy &&
            r.asa_s <= o->max_asa_s && r.p_abandon <= o->max_abandon;
@@ -373,13 +373,13 @@ static void test_staff_is_minimal(void **state)
                 o.target_sl = 0.95;
                 o.max_asa_s = 4.0;
             }
-            svcm_erlang_a_result r;
+            struct svcm_erlang_a_result r;
             assert_int_equal(svcm_erlang_a_staff(loads[i], 240.0, 120.0, &o, &r, NULL),
                              SVCM_OK);
             assert_true(meets(loads[i], 240.0, 120.0, r.agents, &o));
             if (r.agents > 1)
                 assert_false(meets(loads[i], 240.0, 120.0, r.agents - 1, &o));
-            svcm_erlang_a_result again;
+            struct svcm_erlang_a_result again;
             assert_int_equal(svcm_erlang_a_eval(loads[i], 240.0, 120.0, r.agents, &o, &again,
                                                 NULL), SVCM_OK);
             assert_memory_equal(&r, &again, sizeof r);
@@ -398,10 +398,10 @@ static void test_abandonment_needs_fewer_agents_than_erlang_c(void **state)
     o.max_occupancy = 0.85;
     o.max_abandon = 0.05;
     o.shrinkage = 0.3;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     assert_int_equal(svcm_erlang_a_staff(10.0, 180.0, 300.0, &o, &r, NULL), SVCM_OK);
     assert_true(r.service_level >= 0.8 && r.occupancy <= 0.85 && r.p_abandon <= 0.05);
-    svcm_erlang_result c;
+    struct svcm_erlang_result c;
     assert_int_equal(svcm_erlang_staff(10.0, 180.0, NULL, &c, NULL), SVCM_OK);
     assert_true(r.agents <= c.agents);
     uint32_t staff = 0;
@@ -412,7 +412,7 @@ static void test_abandonment_needs_fewer_agents_than_erlang_c(void **state)
 static void test_staff_zero_traffic_needs_one_agent(void **state)
 {
     (void)state;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     assert_int_equal(svcm_erlang_a_staff(0.0, 60.0, 60.0, NULL, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 1);
 }
@@ -423,7 +423,7 @@ static void test_staff_unreachable_is_erange_and_writes_nothing(void **state)
     svcm_erlang_a_options o;
     svcm_erlang_a_options_init(&o);
     o.max_agents = 5;
-    svcm_erlang_a_result r, before;
+    struct svcm_erlang_a_result r, before;
     memset(&r, 0x5a, sizeof r);
     before = r;
     svcm_error err;
@@ -447,7 +447,7 @@ static void test_eval_staff_is_eval_of_agents_after_shrinkage(void **state)
     svcm_erlang_a_options o;
     svcm_erlang_a_options_init(&o);
     o.shrinkage = 0.3;
-    svcm_erlang_a_result r, direct;
+    struct svcm_erlang_a_result r, direct;
     assert_int_equal(svcm_erlang_a_eval_staff(10.0, 180.0, 300.0, 21, &o, &r, NULL), SVCM_OK);
     assert_int_equal(r.agents, 14);
     assert_int_equal(r.staff, 21);
@@ -466,7 +466,7 @@ static void test_eval_staff_is_eval_of_agents_after_shrinkage(void **state)
 static void test_bad_input_is_einval_naming_the_field(void **state)
 {
     (void)state;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     svcm_error err;
     assert_int_equal(svcm_erlang_a_eval(NAN, 180.0, 300.0, 3, NULL, &r, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "traffic");
@@ -525,7 +525,7 @@ static void test_bad_input_is_einval_naming_the_field(void **state)
 static void test_too_many_queue_states_is_erange_on_patience(void **state)
 {
     (void)state;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     svcm_error err;
     assert_int_equal(svcm_erlang_a_eval(100.0, 1.0, 1e9, 50, NULL, &r, &err), SVCM_ERANGE);
     assert_string_equal(err.field, "patience_s");

@@ -25,7 +25,7 @@ static void assert_near_at(double a, double b, double tol, const char *what, con
 #define Z975 1.9599639845400536 /* Phi^-1(0.975) */
 
 /* Field by field: the struct has padding after kind. */
-static void assert_summary_equal(const svcm_feedback_summary *a, const svcm_feedback_summary *b)
+static void assert_summary_equal(const struct svcm_feedback_result *a, const struct svcm_feedback_result *b)
 {
     assert_int_equal(a->kind, b->kind);
     assert_int_equal(a->n, b->n);
@@ -62,21 +62,21 @@ static void test_options_defaults_per_kind(void **state)
 {
     (void)state;
     svcm_feedback_options o;
-    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT), SVCM_OK);
+    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT), SVCM_OK);
     assert_int_equal(o.low, 1);
     assert_int_equal(o.high, 5);
     assert_int_equal(o.top_boxes, 2);
-    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS), SVCM_OK);
+    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS), SVCM_OK);
     assert_int_equal(o.low, 0);
     assert_int_equal(o.high, 10);
-    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_CES), SVCM_OK);
+    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES), SVCM_OK);
     assert_int_equal(o.low, 1);
     assert_int_equal(o.high, 7);
     assert_int_equal(svcm_feedback_options_init(&o, 3), SVCM_EINVAL);
     assert_int_equal(svcm_feedback_options_init(NULL, 0), SVCM_EINVAL);
-    assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_NPS), "nps");
-    assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_CSAT), "csat");
-    assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_CES), "ces");
+    assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_NPS), "nps");
+    assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_CSAT), "csat");
+    assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_CES), "ces");
     assert_null(svcm_feedback_kind_name(-1));
 }
 
@@ -86,11 +86,11 @@ static void test_new_rejects_invalid_settings(void **state)
     svcm_feedback_options o;
     svcm_feedback *f = NULL;
     assert_int_equal(svcm_feedback_new(NULL, NULL, &f), SVCM_EINVAL);
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     assert_int_equal(svcm_feedback_new(&o, NULL, NULL), SVCM_EINVAL);
     o.high = 5; /* NPS is defined on 0-10 only */
     assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.top_boxes = 0;
     assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
     o.top_boxes = 5; /* every level satisfied: not a measure */
@@ -149,7 +149,7 @@ static void test_new_reports_out_of_memory(void **state)
     int calls = 0;
     a.ctx = &calls;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CES);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
     svcm_feedback *f = NULL;
     assert_int_equal(svcm_feedback_new(&o, &a, &f), SVCM_ENOMEM);
     assert_null(f);
@@ -161,7 +161,7 @@ static void test_caller_allocator_is_used_for_alloc_and_free(void **state)
     int calls = 0;
     svcm_allocator a = {counting_alloc, counting_realloc, counting_free, &calls};
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     svcm_feedback *f = NULL;
     assert_int_equal(svcm_feedback_new(&o, &a, &f), SVCM_OK);
     assert_int_equal(calls, 1);
@@ -174,10 +174,10 @@ static void test_caller_allocator_is_used_for_alloc_and_free(void **state)
 static void test_nps_all_promoters_is_100(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     add_n(f, 9, 3);
     add_n(f, 10, 2);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_int_equal(r.n, 5);
     assert_int_equal(r.promoters, 5);
@@ -191,10 +191,10 @@ static void test_nps_all_promoters_is_100(void **state)
 static void test_nps_all_detractors_is_minus_100(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     for (int s = 0; s <= 6; s++)
         add_n(f, s, 1);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_int_equal(r.detractors, 7);
     assert_near(r.value, -100.0, 1e-12);
@@ -210,14 +210,14 @@ static void test_nps_all_detractors_is_minus_100(void **state)
 static void test_nps_interval_matches_published_variance_example(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     add_n(f, 10, 90);
     add_n(f, 9, 60);
     add_n(f, 8, 50);
     add_n(f, 7, 50);
     add_n(f, 3, 20);
     add_n(f, 6, 30);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_int_equal(r.n, 300);
     assert_int_equal(r.promoters, 150);
@@ -237,11 +237,11 @@ static void test_nps_interval_matches_published_variance_example(void **state)
 static void test_nps_interval_hand_computation_two_levels(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     add_n(f, 9, 50);
     add_n(f, 7, 30);
     add_n(f, 0, 20);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_near(r.value, 30.0, 1e-12);
     assert_near(r.ci.lo, 14.692191924957331, 1e-7);
@@ -257,10 +257,10 @@ static void test_nps_interval_hand_computation_two_levels(void **state)
 static void test_nps_interval_is_clamped_to_100(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     add_n(f, 10, 9);
     add_n(f, 8, 1);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     /* NPS 90, V = 0.9 - 0.81 = 0.09, SE = 9.4868: upper end 108.6 -> 100. */
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_near(r.value, 90.0, 1e-12);
@@ -272,8 +272,8 @@ static void test_nps_interval_is_clamped_to_100(void **state)
 static void test_result_rejects_empty_and_bad_confidence(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
-    svcm_feedback_summary r;
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
+    struct svcm_feedback_result r;
     memset(&r, 0x5a, sizeof r);
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_EEMPTY);
     add_n(f, 5, 1);
@@ -296,26 +296,26 @@ static void test_confidence_just_below_one_is_accepted(void **state)
 {
     (void)state;
     const double c = nextafter(1.0, 0.0), tail = ldexp(1.0, -54);
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     add_n(f, 10, 3000);
     add_n(f, 0, 1000);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, c, &r), SVCM_OK);
     /* NPS 50, SE = 100 sqrt(0.75 / 4000) = 1.37: 50 -+ 8.3 SE is not clamped */
     double z = (r.value - r.ci.lo) / r.std_error;
     assert_true(isfinite(z) && z > 8.0);
     assert_true(fabs(0.5 * erfc(z / sqrt(2.0)) / tail - 1.0) < 1e-6);
-    svcm_feedback *g = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *g = make(SVCM_FEEDBACK_KIND_NPS);
     add_n(g, 10, 1);
     add_n(g, 0, 3);
-    svcm_test_result t;
+    struct svcm_test_result t;
     assert_int_equal(svcm_feedback_compare(f, g, c, &t), SVCM_OK);
     double zc = (t.diff - t.ci.lo) / (t.diff / t.statistic);
     assert_true(fabs(0.5 * erfc(zc / sqrt(2.0)) / tail - 1.0) < 1e-6);
     svcm_feedback_free(g);
     svcm_feedback_free(f);
     /* CES 3, 5: mean 4, s^2 = 2, SE = 1, df = 1: half-width cot(pi 2^-54). */
-    svcm_feedback *e = make(SVCM_FEEDBACK_CES);
+    svcm_feedback *e = make(SVCM_FEEDBACK_KIND_CES);
     double xs[] = {3, 5};
     assert_int_equal(svcm_feedback_add_batch(e, xs, 2, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_result(e, c, &r), SVCM_OK);
@@ -330,7 +330,7 @@ static void test_confidence_just_below_one_is_accepted(void **state)
 static void test_add_rejects_bad_scores_and_leaves_state(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     assert_int_equal(svcm_feedback_add(f, 11), SVCM_EINVAL);
     assert_int_equal(svcm_feedback_add(f, -1), SVCM_EINVAL);
     assert_int_equal(svcm_feedback_add(f, 8.5), SVCM_EINVAL);
@@ -346,7 +346,7 @@ static void test_add_rejects_bad_scores_and_leaves_state(void **state)
 static void test_batch_is_all_or_nothing_and_names_the_index(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS);
     double scores[11] = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
     assert_int_equal(svcm_feedback_add_batch(f, scores, 11, NULL), SVCM_OK);
     /* Bad values at every position of the unrolled loop and the tail. */
@@ -381,7 +381,7 @@ static void test_batch_counts_equal_single_adds(void **state)
 {
     (void)state;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.low = -3;
     o.high = 3;
     o.top_boxes = 3;
@@ -420,12 +420,12 @@ static void test_batch_counts_equal_single_adds(void **state)
  * 1/29 -> 0.0061, 0.1718 (four decimals). */
 static void check_csat_newcombe(uint64_t sat, uint64_t n, double lo, double hi)
 {
-    svcm_feedback *f = make(SVCM_FEEDBACK_CSAT);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_CSAT);
     add_n(f, 5, (int)(sat / 2));
     add_n(f, 4, (int)(sat - sat / 2));
     add_n(f, 3, (int)(n - sat) / 2);
     add_n(f, 1, (int)(n - sat - (n - sat) / 2));
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_int_equal(r.n, n);
     assert_int_equal(r.satisfied, sat);
@@ -448,7 +448,7 @@ static void test_csat_top_boxes_are_configurable(void **state)
 {
     (void)state;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.low = 1;
     o.high = 10;
     o.top_boxes = 3; /* 8, 9, 10 */
@@ -456,7 +456,7 @@ static void test_csat_top_boxes_are_configurable(void **state)
     assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
     double xs[] = {10, 9, 8, 7, 1, 1, 8, 2};
     assert_int_equal(svcm_feedback_add_batch(f, xs, 8, NULL), SVCM_OK);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_int_equal(r.satisfied, 4);
     assert_near(r.value, 0.5, 1e-15);
@@ -473,12 +473,12 @@ static void test_csat_top_boxes_are_configurable(void **state)
 static void test_csat_compare_two_proportion_hand_computation(void **state)
 {
     (void)state;
-    svcm_feedback *a = make(SVCM_FEEDBACK_CSAT), *b = make(SVCM_FEEDBACK_CSAT);
+    svcm_feedback *a = make(SVCM_FEEDBACK_KIND_CSAT), *b = make(SVCM_FEEDBACK_KIND_CSAT);
     add_n(a, 5, 56);
     add_n(a, 2, 14);
     add_n(b, 4, 48);
     add_n(b, 3, 32);
-    svcm_test_result t;
+    struct svcm_test_result t;
     assert_int_equal(svcm_feedback_compare(a, b, 0.95, &t), SVCM_OK);
     assert_near(t.diff, -0.2, 1e-12);
     assert_near(t.statistic, -2.6501719512585336, 1e-9);
@@ -498,10 +498,10 @@ static void test_csat_compare_two_proportion_hand_computation(void **state)
 static void test_ces_mean_t_interval_hand_computation(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_CES);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_CES);
     double xs[] = {3, 4, 4, 5, 5, 6};
     assert_int_equal(svcm_feedback_add_batch(f, xs, 6, NULL), SVCM_OK);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
     assert_near(r.value, 4.5, 1e-12);
     assert_near(r.mean, 4.5, 1e-12);
@@ -514,13 +514,13 @@ static void test_ces_mean_t_interval_hand_computation(void **state)
 static void test_ces_needs_two_answers(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_CES);
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_CES);
     add_n(f, 4, 1);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_EEMPTY);
-    svcm_feedback *g = make(SVCM_FEEDBACK_CES);
+    svcm_feedback *g = make(SVCM_FEEDBACK_KIND_CES);
     add_n(g, 4, 3);
-    svcm_test_result t;
+    struct svcm_test_result t;
     assert_int_equal(svcm_feedback_compare(f, g, 0.95, &t), SVCM_EEMPTY);
     svcm_feedback_free(f);
     svcm_feedback_free(g);
@@ -534,11 +534,11 @@ static void test_ces_needs_two_answers(void **state)
 static void test_ces_compare_welch_hand_computation(void **state)
 {
     (void)state;
-    svcm_feedback *a = make(SVCM_FEEDBACK_CES), *b = make(SVCM_FEEDBACK_CES);
+    svcm_feedback *a = make(SVCM_FEEDBACK_KIND_CES), *b = make(SVCM_FEEDBACK_KIND_CES);
     double xa[] = {3, 4, 4, 5, 5, 6}, xb[] = {2, 3, 3, 4, 4, 4, 5};
     assert_int_equal(svcm_feedback_add_batch(a, xa, 6, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_add_batch(b, xb, 7, NULL), SVCM_OK);
-    svcm_test_result t;
+    struct svcm_test_result t;
     assert_int_equal(svcm_feedback_compare(a, b, 0.95, &t), SVCM_OK);
     assert_near(t.diff, 25.0 / 7.0 - 4.5, 1e-12);
     assert_near(t.statistic, -1.6430704522880653, 1e-9);
@@ -557,14 +557,14 @@ static void test_ces_compare_welch_hand_computation(void **state)
 static void test_nps_compare_multinomial_z_hand_computation(void **state)
 {
     (void)state;
-    svcm_feedback *a = make(SVCM_FEEDBACK_NPS), *b = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *a = make(SVCM_FEEDBACK_KIND_NPS), *b = make(SVCM_FEEDBACK_KIND_NPS);
     add_n(a, 9, 50);
     add_n(a, 8, 30);
     add_n(a, 2, 20);
     add_n(b, 10, 150);
     add_n(b, 7, 100);
     add_n(b, 0, 50);
-    svcm_test_result t;
+    struct svcm_test_result t;
     assert_int_equal(svcm_feedback_compare(a, b, 0.95, &t), SVCM_OK);
     assert_near(t.diff, 10.0 / 3.0, 1e-9);
     assert_near(t.statistic, 0.3738045687421206, 1e-9);
@@ -575,7 +575,7 @@ static void test_nps_compare_multinomial_z_hand_computation(void **state)
     assert_near(t.p_greater, 0.5 * t.p_value, 1e-12);
     assert_true(isinf(t.df));
     /* Swapping the periods flips the sign and keeps p. */
-    svcm_test_result u;
+    struct svcm_test_result u;
     assert_int_equal(svcm_feedback_compare(b, a, 0.95, &u), SVCM_OK);
     assert_near(u.diff, -t.diff, 1e-12);
     assert_near(u.p_value, t.p_value, 1e-12);
@@ -586,9 +586,9 @@ static void test_nps_compare_multinomial_z_hand_computation(void **state)
 static void test_compare_rejects_mismatch_empty_and_no_variance(void **state)
 {
     (void)state;
-    svcm_feedback *n1 = make(SVCM_FEEDBACK_NPS), *n2 = make(SVCM_FEEDBACK_NPS);
-    svcm_feedback *c = make(SVCM_FEEDBACK_CSAT);
-    svcm_test_result t;
+    svcm_feedback *n1 = make(SVCM_FEEDBACK_KIND_NPS), *n2 = make(SVCM_FEEDBACK_KIND_NPS);
+    svcm_feedback *c = make(SVCM_FEEDBACK_KIND_CSAT);
+    struct svcm_test_result t;
     assert_int_equal(svcm_feedback_compare(n1, c, 0.95, &t), SVCM_EMISMATCH);
     assert_int_equal(svcm_feedback_compare(n1, n2, 0.95, &t), SVCM_EEMPTY);
     add_n(n1, 10, 4);
@@ -598,7 +598,7 @@ static void test_compare_rejects_mismatch_empty_and_no_variance(void **state)
     assert_int_equal(svcm_feedback_compare(NULL, n2, 0.95, &t), SVCM_EINVAL);
     assert_int_equal(svcm_feedback_compare(n1, n2, 0.95, NULL), SVCM_EINVAL);
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.top_boxes = 1;
     svcm_feedback *c1 = NULL;
     assert_int_equal(svcm_feedback_new(&o, NULL, &c1), SVCM_OK);
@@ -620,8 +620,8 @@ static void test_merge_equals_adding_all_values_to_one(void **state)
         seed = seed * 1103515245u + 12345u;
         xs[i] = (double)((seed >> 16) % 11);
     }
-    svcm_feedback *all = make(SVCM_FEEDBACK_NPS), *p1 = make(SVCM_FEEDBACK_NPS),
-                  *p2 = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *all = make(SVCM_FEEDBACK_KIND_NPS), *p1 = make(SVCM_FEEDBACK_KIND_NPS),
+                  *p2 = make(SVCM_FEEDBACK_KIND_NPS);
     assert_int_equal(svcm_feedback_add_batch(all, xs, 500, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_add_batch(p1, xs, 213, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_add_batch(p2, xs + 213, 287, NULL), SVCM_OK);
@@ -630,7 +630,7 @@ static void test_merge_equals_adding_all_values_to_one(void **state)
     svcm_feedback_histogram(all, ha, 11);
     svcm_feedback_histogram(p1, hb, 11);
     assert_memory_equal(ha, hb, sizeof ha);
-    svcm_feedback_summary ra, rb;
+    struct svcm_feedback_result ra, rb;
     assert_int_equal(svcm_feedback_result(all, 0.9, &ra), SVCM_OK);
     assert_int_equal(svcm_feedback_result(p1, 0.9, &rb), SVCM_OK);
     assert_summary_equal(&ra, &rb);
@@ -646,9 +646,9 @@ static void test_merge_rejects_different_scales(void **state)
 {
     (void)state;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CES);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
     o.high = 5;
-    svcm_feedback *a = make(SVCM_FEEDBACK_CES), *b = NULL, *n = make(SVCM_FEEDBACK_NPS);
+    svcm_feedback *a = make(SVCM_FEEDBACK_KIND_CES), *b = NULL, *n = make(SVCM_FEEDBACK_KIND_NPS);
     assert_int_equal(svcm_feedback_new(&o, NULL, &b), SVCM_OK);
     add_n(a, 3, 2);
     add_n(b, 3, 2);
@@ -668,7 +668,7 @@ static void test_save_load_round_trip(void **state)
 {
     (void)state;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.low = -2;
     o.high = 7;
     o.top_boxes = 4;
@@ -686,11 +686,11 @@ static void test_save_load_round_trip(void **state)
     assert_int_equal(svcm_feedback_load(buf, len, NULL, &g), SVCM_OK);
     svcm_feedback_options og;
     svcm_feedback_get_options(g, &og);
-    assert_int_equal(og.kind, SVCM_FEEDBACK_CSAT);
+    assert_int_equal(og.kind, SVCM_FEEDBACK_KIND_CSAT);
     assert_int_equal(og.low, -2);
     assert_int_equal(og.high, 7);
     assert_int_equal(og.top_boxes, 4);
-    svcm_feedback_summary rf, rg;
+    struct svcm_feedback_result rf, rg;
     assert_int_equal(svcm_feedback_result(f, 0.95, &rf), SVCM_OK);
     assert_int_equal(svcm_feedback_result(g, 0.95, &rg), SVCM_OK);
     assert_summary_equal(&rf, &rg);
@@ -703,7 +703,7 @@ static void test_save_load_round_trip(void **state)
 static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS), *g = NULL;
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS), *g = NULL;
     add_n(f, 9, 3);
     add_n(f, 2, 1);
     unsigned char buf[256], bad[257];
@@ -749,7 +749,7 @@ static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
 static void test_count_overflow_is_a_range_error(void **state)
 {
     (void)state;
-    svcm_feedback *f = make(SVCM_FEEDBACK_NPS), *g = NULL;
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS), *g = NULL;
     add_n(f, 10, 1);
     unsigned char buf[256];
     size_t len;
@@ -775,7 +775,7 @@ static void test_load_survives_random_corruption(void **state)
 {
     (void)state;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_CSAT);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.high = 7;
     svcm_feedback *f = NULL;
     assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
@@ -801,7 +801,7 @@ static void test_load_survives_random_corruption(void **state)
             for (int64_t k = 0; k <= (int64_t)go.high - go.low; k++)
                 sum += h[k];
             assert_int_equal(sum, svcm_feedback_count(g));
-            svcm_feedback_summary r;
+            struct svcm_feedback_result r;
             rc = svcm_feedback_result(g, 0.95, &r);
             assert_true(rc == SVCM_OK || rc == SVCM_EEMPTY);
             svcm_feedback_free(g);

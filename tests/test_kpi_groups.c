@@ -43,9 +43,9 @@ static void five_slots(svcm_kpi_slot s[N_SLOTS], size_t exact_limit)
 {
     svcm_kpi_slot_init(&s[S_NPS], SVCM_KPI_SLOT_KIND_FEEDBACK);
     svcm_kpi_slot_init(&s[S_CSAT], SVCM_KPI_SLOT_KIND_FEEDBACK);
-    assert_int_equal(svcm_feedback_options_init(&s[S_CSAT].feedback, SVCM_FEEDBACK_CSAT), SVCM_OK);
+    assert_int_equal(svcm_feedback_options_init(&s[S_CSAT].feedback, SVCM_FEEDBACK_KIND_CSAT), SVCM_OK);
     svcm_kpi_slot_init(&s[S_FCR], SVCM_KPI_SLOT_KIND_RATE);
-    s[S_FCR].rate = SVCM_RATE_FCR;
+    s[S_FCR].rate = SVCM_RATE_KIND_FCR;
     svcm_kpi_slot_init(&s[S_FIRST], SVCM_KPI_SLOT_KIND_DURATIONS);
     s[S_FIRST].sketch.exact_limit = exact_limit;
     svcm_kpi_slot_init(&s[S_SLA], SVCM_KPI_SLOT_KIND_SLA);
@@ -130,9 +130,9 @@ static void assert_group_equal(const svcm_kpi_groups *a, size_t k, const svcm_kp
     const svcm_durations *da, *db;
     assert_int_equal(svcm_kpi_groups_durations(a, k, S_FIRST, &da), SVCM_OK);
     assert_int_equal(svcm_kpi_groups_durations(b, j, S_FIRST, &db), SVCM_OK);
-    svcm_durations_result xa, xb;
-    int rc = svcm_durations_summary(da, &xa);
-    assert_int_equal(svcm_durations_summary(db, &xb), rc);
+    struct svcm_durations_result xa, xb;
+    int rc = svcm_durations_result(da, &xa);
+    assert_int_equal(svcm_durations_result(db, &xb), rc);
     if (rc != SVCM_OK)
         return;
     assert_int_equal(xa.count, xb.count);
@@ -210,7 +210,7 @@ static void test_new_rejects_bad_slots_naming_the_field(void **state)
     svcm_kpi_slot got;
     assert_int_equal(svcm_kpi_groups_slot(g, S_CSAT, &got), SVCM_OK);
     assert_int_equal(got.kind, SVCM_KPI_SLOT_KIND_FEEDBACK);
-    assert_int_equal(got.feedback.kind, SVCM_FEEDBACK_CSAT);
+    assert_int_equal(got.feedback.kind, SVCM_FEEDBACK_KIND_CSAT);
     assert_int_equal(svcm_kpi_groups_slot(g, SVCM_KPI_GROUPS_MAX_SLOTS, &got), SVCM_EINVAL);
     svcm_kpi_groups_free(g);
     svcm_kpi_groups_free(NULL);
@@ -368,7 +368,7 @@ static void test_slots_count_what_they_are_given(void **state)
     assert_int_equal(svcm_kpi_groups_add_score(g, c, S_CSAT, 5, NULL), SVCM_OK);
     assert_int_equal(svcm_kpi_groups_add_score(g, c, S_CSAT, 2, NULL), SVCM_OK);
     const svcm_feedback *f;
-    svcm_feedback_summary s;
+    struct svcm_feedback_result s;
     assert_int_equal(svcm_kpi_groups_feedback(g, e, S_NPS, &f), SVCM_OK);
     assert_int_equal(svcm_feedback_result(f, 0.95, &s), SVCM_OK);
     assert_near(s.value, 100.0 / 3.0, 1e-12);
@@ -379,20 +379,20 @@ static void test_slots_count_what_they_are_given(void **state)
     assert_int_equal(svcm_kpi_groups_add_outcome(g, e, S_FCR, false, NULL), SVCM_OK);
     svcm_rate r;
     assert_int_equal(svcm_kpi_groups_rate(g, e, S_FCR, &r), SVCM_OK);
-    assert_int_equal(r.kind, SVCM_RATE_FCR);
+    assert_int_equal(r.kind, SVCM_RATE_KIND_FCR);
     assert_int_equal(r.successes, 1);
     assert_int_equal(r.trials, 2);
     assert_int_equal(svcm_kpi_groups_add_duration(g, e, S_FIRST, 1800, NULL), SVCM_OK);
     assert_int_equal(svcm_kpi_groups_add_duration(g, e, S_FIRST, 7200, NULL), SVCM_OK);
     const svcm_durations *d;
-    svcm_durations_result dr;
+    struct svcm_durations_result dr;
     assert_int_equal(svcm_kpi_groups_durations(g, e, S_FIRST, &d), SVCM_OK);
-    assert_int_equal(svcm_durations_summary(d, &dr), SVCM_OK);
+    assert_int_equal(svcm_durations_result(d, &dr), SVCM_OK);
     assert_int_equal(dr.count, 2);
     assert_near(dr.mean, 4500, 1e-9);
     assert_near(dr.p50, 1800, 0); /* lower nearest rank of two exact values */
     assert_int_equal(svcm_kpi_groups_durations(g, c, S_FIRST, &d), SVCM_OK);
-    assert_int_equal(svcm_durations_summary(d, &dr), SVCM_EEMPTY);
+    assert_int_equal(svcm_durations_result(d, &dr), SVCM_EEMPTY);
     svcm_kpi_groups_free(g);
 }
 
@@ -790,7 +790,7 @@ static void test_load_refuses_bad_keys_and_counts(void **state)
     /* A nested feedback object of another scale than its slot (CSAT's
      * bytes where NPS's belong) is refused. */
     memcpy(c, b, n);
-    c[fb0 + 4 + 12] = SVCM_FEEDBACK_CES; /* the nested kind byte */
+    c[fb0 + 4 + 12] = SVCM_FEEDBACK_KIND_CES; /* the nested kind byte */
     expect_format_error(c, n, "feedback");
     free(c);
     free(b);

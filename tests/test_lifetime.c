@@ -174,7 +174,7 @@ static void test_bgnbd_fit_reproduces_fader_hardie_lee_2005_cdnow_estimates(void
     (void)state;
     cdnow d;
     cdnow_load(&d);
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     svcm_error err;
     assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, &err), SVCM_OK);
     /* [FHL05]: to the published three decimals, LL to one. */
@@ -197,7 +197,7 @@ static void test_bgnbd_conditional_expectation_matches_hardie_worked_example(voi
     (void)state;
     cdnow d;
     cdnow_load(&d);
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     double x = 2, tx = 30.43, T = 38.86, e = 0;
     /* [HX]: 1.226 expected purchases in the 39-week holdout. */
@@ -216,7 +216,7 @@ static void test_bgnbd_unconditional_expectation_matches_hardie_workbook(void **
     (void)state;
     cdnow d;
     cdnow_load(&d);
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     const double t[6] = {0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0};
     const double want[6] = {0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576}; /* [HX] */
@@ -380,7 +380,7 @@ static void test_bgnbd_fit_of_duplicated_data_has_same_estimates_and_double_logl
         tx[i] = tx[2 * n - 1 - i] = d.tx[i];
         T[i] = T[2 * n - 1 - i] = d.T[i];
     }
-    svcm_bgnbd_fit_result r1, r2;
+    struct svcm_bgnbd_fit_result r1, r2;
     assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, n, NULL, NULL, &r1, NULL), SVCM_OK);
     assert_int_equal(svcm_bgnbd_fit(x, tx, T, 2 * n, NULL, NULL, &r2, NULL), SVCM_OK);
     assert_int_equal(r2.groups, r1.groups);
@@ -451,7 +451,7 @@ static void test_bgnbd_fit_recovers_parameters_of_simulated_customers(void **sta
                 break;
         }
     }
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     assert_int_equal(svcm_bgnbd_fit(x, tx, T, n, NULL, NULL, &r, NULL), SVCM_OK);
     /* Sampling error at n = 60000 is a few percent; allow 10%. */
     assert_true(fabs(r.params.r / truth.r - 1.0) < 0.1);
@@ -491,7 +491,7 @@ static void test_bgnbd_bad_records_name_index_and_field_and_leave_output_alone(v
                          SVCM_EINVAL);
         assert_int_equal(err.index, 2);
         assert_true(out[0] == -7);
-        svcm_bgnbd_fit_result r = {.loglik = -7};
+        struct svcm_bgnbd_fit_result r = {.loglik = -7};
         svcm_error_clear(&err);
         assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, &r, &err), SVCM_EINVAL);
         assert_int_equal(err.index, 2);
@@ -561,7 +561,7 @@ static void test_bgnbd_fit_without_repeaters_or_data_is_eempty(void **state)
 {
     (void)state;
     double x[3] = {0, 0, 0}, tx[3] = {0, 0, 0}, T[3] = {4, 5, 6};
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     svcm_error err;
     assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, &r, &err), SVCM_EEMPTY);
     assert_int_equal(svcm_bgnbd_fit(x, tx, T, 0, NULL, NULL, &r, &err), SVCM_EEMPTY);
@@ -587,7 +587,7 @@ static void test_bgnbd_fit_with_too_few_iterations_is_enoconv(void **state)
     svcm_lifetime_fit_options o;
     svcm_lifetime_fit_options_init(&o);
     o.max_iter = 2;
-    svcm_bgnbd_fit_result r = {.loglik = -7};
+    struct svcm_bgnbd_fit_result r = {.loglik = -7};
     assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, &o, NULL, &r, NULL), SVCM_ENOCONV);
     assert_true(r.loglik == -7);
     cdnow_free(&d);
@@ -599,7 +599,7 @@ static void test_bgnbd_fit_when_nobody_ever_drops_out_is_enoconv(void **state)
     /* Every customer bought at the very end: the likelihood keeps rising
      * as the dropout probability goes to 0, so there is no maximum. */
     double x[4] = {1, 2, 3, 1}, tx[4] = {10, 10, 10, 10}, T[4] = {10, 10, 10, 10};
-    svcm_bgnbd_fit_result r = {.loglik = -7};
+    struct svcm_bgnbd_fit_result r = {.loglik = -7};
     svcm_error err;
     assert_int_equal(svcm_bgnbd_fit(x, tx, T, 4, NULL, NULL, &r, &err), SVCM_ENOCONV);
     assert_int_equal(err.code, SVCM_ENOCONV);
@@ -629,13 +629,13 @@ static void test_fits_and_summaries_report_enomem_from_the_allocator(void **stat
     int budget = 0;
     svcm_allocator al = {fail_alloc, fail_realloc, fail_free, &budget};
     double x[2] = {1, 0}, tx[2] = {1, 0}, T[2] = {3, 3}, m[2] = {5, 0};
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     for (int b = 0; b < 2; b++) {
         budget = b;
         assert_int_equal(svcm_bgnbd_fit(x, tx, T, 2, NULL, &al, &r, NULL), SVCM_ENOMEM);
     }
     budget = 0;
-    svcm_gammagamma_fit_result g;
+    struct svcm_gammagamma_fit_result g;
     assert_int_equal(svcm_gammagamma_fit(x, m, 2, NULL, &al, &g, NULL), SVCM_ENOMEM);
     int64_t id = 1, tm = 0;
     double v = 1;
@@ -675,7 +675,7 @@ static void test_gammagamma_fit_reproduces_fader_hardie_2013_cdnow_estimates(voi
         x[i] = s[i].x;
         m[i] = s[i].mean_spend;
     }
-    svcm_gammagamma_fit_result g;
+    struct svcm_gammagamma_fit_result g;
     svcm_error err;
     assert_int_equal(svcm_gammagamma_fit(x, m, n, NULL, NULL, &g, &err), SVCM_OK);
     assert_int_equal(g.n, 946);     /* [FH13]: the customers with x > 0 */
@@ -740,7 +740,7 @@ static void test_gammagamma_infinite_mean_is_erange_and_bad_input_einval(void **
     assert_string_equal(err.field, "mean_spend");
     /* In a likelihood, x > 0 needs a positive mean. */
     double zm[2] = {1, 0};
-    svcm_gammagamma_fit_result g = {.loglik = -7};
+    struct svcm_gammagamma_fit_result g = {.loglik = -7};
     assert_int_equal(svcm_gammagamma_fit(cx, zm, 2, NULL, NULL, &g, &err), SVCM_EINVAL);
     assert_int_equal(err.index, 1);
     assert_true(g.loglik == -7);
@@ -760,7 +760,7 @@ static void test_gammagamma_fit_of_identical_spends_is_enoconv(void **state)
     (void)state;
     /* No spread across customers: p and q run off to infinity. */
     double x[4] = {1, 2, 3, 4}, m[4] = {10, 10, 10, 10};
-    svcm_gammagamma_fit_result g;
+    struct svcm_gammagamma_fit_result g;
     assert_int_equal(svcm_gammagamma_fit(x, m, 4, NULL, NULL, &g, NULL), SVCM_ENOCONV);
 }
 
@@ -847,7 +847,7 @@ static void test_remaining_null_option_and_range_errors_are_reported(void **stat
     assert_int_equal(svcm_gammagamma_loglik(NULL, &x, &m, 1, &ll, NULL), SVCM_EINVAL);
     assert_int_equal(svcm_gammagamma_conditional_spend(&gg, &x, &m, 1, NULL, NULL), SVCM_EINVAL);
     assert_int_equal(svcm_gammagamma_conditional_spend(&gg, NULL, &m, 1, &out, NULL), SVCM_EINVAL);
-    svcm_gammagamma_fit_result g = {.loglik = -7};
+    struct svcm_gammagamma_fit_result g = {.loglik = -7};
     assert_int_equal(svcm_gammagamma_fit(&x, &m, 1, NULL, NULL, NULL, NULL), SVCM_EINVAL);
     svcm_lifetime_fit_options o;
     svcm_lifetime_fit_options_init(&o);

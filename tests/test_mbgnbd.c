@@ -137,7 +137,7 @@ static void test_fit_reproduces_batislam_2007_cdnow_estimates(void **state)
     (void)state;
     cdnow d;
     cdnow_load(&d);
-    svcm_mbgnbd_fit_result r;
+    struct svcm_mbgnbd_fit_result r;
     svcm_error err;
     assert_int_equal(svcm_mbgnbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &r, &err), SVCM_OK);
     /* [BDF07]: to the published three decimals. */
@@ -210,7 +210,7 @@ static void test_standard_errors_match_a_second_difference_hessian(void **state)
     (void)state;
     cdnow d;
     cdnow_load(&d);
-    svcm_mbgnbd_fit_result r;
+    struct svcm_mbgnbd_fit_result r;
     assert_int_equal(svcm_mbgnbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     /* -d2 LL / dv_i dv_j by second differences of the log-likelihood in the
      * natural parameters (the library differentiates its gradient in the
@@ -256,7 +256,7 @@ static void test_weighted_fit_equals_fit_of_repeated_rows(void **state)
         w[k] += 1.0;
     }
     assert_true(m < d.n);
-    svcm_mbgnbd_fit_result a, b, c;
+    struct svcm_mbgnbd_fit_result a, b, c;
     assert_int_equal(svcm_mbgnbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &a, NULL), SVCM_OK);
     assert_int_equal(svcm_mbgnbd_fit(ux, ut, uT, w, m, NULL, NULL, &b, NULL), SVCM_OK);
     CLOSE(b.params.r, a.params.r, 1e-6);
@@ -553,7 +553,7 @@ static void test_bad_parameters_and_records_are_einval_naming_the_field(void **s
         assert_int_equal(svcm_mbgnbd_expected_purchases(&published, 1, bx, bt, bT, 2, out, &err),
                          SVCM_EINVAL);
         assert_string_equal(err.field, fields[k]);
-        svcm_mbgnbd_fit_result r;
+        struct svcm_mbgnbd_fit_result r;
         assert_int_equal(svcm_mbgnbd_fit(bx, bt, bT, NULL, 2, NULL, NULL, &r, &err), SVCM_EINVAL);
         assert_string_equal(err.field, fields[k]);
     }
@@ -582,7 +582,7 @@ static void test_fit_errors_are_reported_and_leave_out_untouched(void **state)
 {
     (void)state;
     double x[3] = {1, 0, 2}, tx[3] = {1, 0, 2}, T[3] = {3, 3, 4}, w[3] = {1, 1, 1};
-    svcm_mbgnbd_fit_result r = {.loglik = -7};
+    struct svcm_mbgnbd_fit_result r = {.loglik = -7};
     svcm_error err;
     assert_int_equal(svcm_mbgnbd_fit(x, tx, T, NULL, 3, NULL, NULL, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_mbgnbd_fit(NULL, tx, T, NULL, 3, NULL, NULL, &r, &err), SVCM_EINVAL);
@@ -625,7 +625,7 @@ static void test_fit_reports_non_convergence_honestly(void **state)
     svcm_lifetime_fit_options o;
     svcm_lifetime_fit_options_init(&o);
     o.max_iter = 2;
-    svcm_mbgnbd_fit_result r = {.loglik = -7};
+    struct svcm_mbgnbd_fit_result r = {.loglik = -7};
     svcm_error err;
     assert_int_equal(svcm_mbgnbd_fit(d.x, d.tx, d.T, NULL, d.n, &o, NULL, &r, &err), SVCM_ENOCONV);
     assert_int_equal(err.code, SVCM_ENOCONV);
@@ -661,7 +661,7 @@ static void test_fit_reports_enomem_from_the_allocator(void **state)
     int budget = 0;
     svcm_allocator al = {fail_alloc, fail_realloc, fail_free, &budget};
     double x[2] = {1, 0}, tx[2] = {1, 0}, T[2] = {3, 3};
-    svcm_mbgnbd_fit_result r;
+    struct svcm_mbgnbd_fit_result r;
     svcm_error err;
     assert_int_equal(svcm_mbgnbd_fit(x, tx, T, NULL, 2, NULL, &al, &r, &err), SVCM_ENOMEM);
     assert_int_equal(err.code, SVCM_ENOMEM);

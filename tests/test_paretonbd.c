@@ -78,7 +78,7 @@ static void test_cdnow_fit_matches_fhl05(void **state)
     (void)state;
     cdnow d;
     cdnow_load(&d);
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     svcm_error err;
     assert_int_equal(svcm_paretonbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &r, &err), SVCM_OK);
     /* [FHL05] to the published digits (half a unit of the last digit);
@@ -353,7 +353,7 @@ static void test_fit_recovers_simulated_parameters(void **state)
     svcm_paretonbd_params truth = {0.8, 6.0, 0.7, 14.0};
     rng_state = 88172645463325252ULL;
     simulate(&truth, N, x, tx, T);
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, N, NULL, NULL, &r, NULL), SVCM_OK);
     /* within 4 standard errors of the truth (the day rounding biases
      * nothing at this size beyond that) */
@@ -408,7 +408,7 @@ static void test_weights_equal_repeated_rows(void **state)
     memcpy(x + M, d.x, K * sizeof *x);
     memcpy(tx + M, d.tx, K * sizeof *tx);
     memcpy(T + M, d.T, K * sizeof *T);
-    svcm_paretonbd_fit_result a, b;
+    struct svcm_paretonbd_fit_result a, b;
     assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, M + K, NULL, NULL, &a, NULL), SVCM_OK);
     assert_int_equal(svcm_paretonbd_fit(x, tx, T, w, M, NULL, NULL, &b, NULL), SVCM_OK);
     REL(b.params.r, a.params.r, 1e-7);
@@ -433,7 +433,7 @@ static void test_fit_not_converged_reports_the_last_point(void **state)
     svcm_lifetime_fit_options o;
     svcm_lifetime_fit_options_init(&o);
     o.max_iter = 2;
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     memset(&r, 0, sizeof r);
     svcm_error err;
     assert_int_equal(svcm_paretonbd_fit(d.x, d.tx, d.T, NULL, d.n, &o, NULL, &r, &err),
@@ -459,7 +459,7 @@ static void test_fit_without_dropout_runs_off(void **state)
         T[i] = 40.0;
         tx[i] = 40.0;
     }
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     svcm_error err;
     int rc = svcm_paretonbd_fit(x, tx, T, NULL, N, NULL, NULL, &r, &err);
     assert_int_equal(rc, SVCM_ENOCONV);
@@ -531,7 +531,7 @@ static void test_fit_errors(void **state)
 {
     (void)state;
     svcm_error err;
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     double x[2] = {0, 0}, tx[2] = {0, 0}, T[2] = {5, 6}, w[2] = {1, 1};
     assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, 2, NULL, NULL, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, 0, NULL, NULL, &r, &err), SVCM_EEMPTY);
@@ -584,7 +584,7 @@ static void test_fit_out_of_memory(void **state)
     a.realloc = failing_realloc;
     a.free = plain_free;
     double x[2] = {1, 0}, tx[2] = {1, 0}, T[2] = {5, 6};
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     svcm_error err;
     assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, 2, NULL, &a, &r, &err), SVCM_ENOMEM);
     assert_true(fail_alloc_calls > 0);

@@ -80,9 +80,9 @@ static void test_new_cycle_is_in_plan_with_copied_fields(void **state)
 {
     (void)state;
     svcm_cycle *c = make_cycle(true, false, 60, 70);
-    svcm_cycle_info in;
-    assert_int_equal(svcm_cycle_info_get(c, &in), SVCM_OK);
-    assert_int_equal(in.phase, SVCM_PDCA_PLAN);
+    struct svcm_cycle_result in;
+    assert_int_equal(svcm_cycle_result(c, &in), SVCM_OK);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_PLAN);
     assert_int_equal(in.outcome, SVCM_PDCA_OUTCOME_NONE);
     assert_string_equal(in.title, "Raise first-contact resolution");
     assert_string_equal(in.metric, "FCR");
@@ -95,7 +95,7 @@ static void test_new_cycle_is_in_plan_with_copied_fields(void **state)
     assert_int_equal(in.n_actions, 1);
     assert_false(in.has_prev);
     assert_string_equal(in.prev_title, "");
-    assert_int_equal(svcm_cycle_info_get(NULL, &in), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_result(NULL, &in), SVCM_EINVAL);
     svcm_cycle_free(c);
     svcm_cycle_free(NULL);
 }
@@ -159,9 +159,9 @@ static void test_start_refused_without_goal(void **state)
     assert_int_equal(svcm_cycle_start(c, 10, "x", NULL, &err), SVCM_ESTATE);
     assert_non_null(strstr(err.message, "goal"));
     assert_string_equal(err.field, "goal");
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_PLAN);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_PLAN);
     assert_int_equal(in.n_audit, 0);
     svcm_cycle_free(c);
 }
@@ -182,10 +182,10 @@ static void test_start_refused_without_live_action(void **state)
     size_t idx = 9;
     assert_int_equal(svcm_cycle_add_action(c, "a", NULL, 1, &idx, NULL), SVCM_OK);
     assert_int_equal(idx, 0);
-    assert_int_equal(svcm_cycle_set_action_status(c, 0, SVCM_ACTION_DROPPED, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_action_status(c, 0, SVCM_ACTION_STATUS_DROPPED, NULL), SVCM_OK);
     assert_int_equal(svcm_cycle_start(c, 10, "x", NULL, &err), SVCM_ESTATE);
     assert_non_null(strstr(err.message, "not dropped"));
-    assert_int_equal(svcm_cycle_set_action_status(c, 0, SVCM_ACTION_DONE, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_action_status(c, 0, SVCM_ACTION_STATUS_DONE, NULL), SVCM_OK);
     assert_int_equal(svcm_cycle_start(c, 10, "x", NULL, &err), SVCM_OK);
     svcm_cycle_free(c);
 }
@@ -218,9 +218,9 @@ static void test_check_refused_without_after_samples(void **state)
     assert_int_equal(svcm_cycle_start(c, 50, "x", NULL, NULL), SVCM_OK);
     assert_int_equal(svcm_cycle_check(c, 60, "x", NULL, NULL, &err), SVCM_ESTATE);
     assert_non_null(strstr(err.message, "after DO began"));
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_DO);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_DO);
     svcm_cycle_free(c);
 }
 
@@ -231,9 +231,9 @@ static void test_check_needs_two_samples_of_each_kind(void **state)
     svcm_cycle *c = cycle_with(true, 70, b, 1, a, 2);
     svcm_error err;
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, NULL, &err), SVCM_EEMPTY);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_DO); /* nothing changed */
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_DO); /* nothing changed */
     assert_int_equal(in.n_audit, 1);
     svcm_cycle_free(c);
 }
@@ -249,7 +249,7 @@ static void test_check_welch_matches_r_ttest_example(void **state)
     const double b[10] = {11, 9, 10, 11, 10, 12, 9, 11, 12, 9};
     const double a[10] = {11, 13, 10, 13, 12, 9, 11, 12, 12, 11};
     svcm_cycle *c = cycle_with(true, 12, b, 10, a, 10);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     assert_int_equal(svcm_cycle_check(c, 200, "ana", "week 2", &r, NULL), SVCM_OK);
     assert_int_equal(r.test, SVCM_PDCA_TEST_WELCH);
     assert_near(r.baseline_mean, 10.4, 1e-12);
@@ -264,10 +264,10 @@ static void test_check_welch_matches_r_ttest_example(void **state)
     assert_near(r.result.ci.hi, 2.1469104, 5e-7);
     assert_false(r.significant);
     assert_false(r.target_met);
-    assert_int_equal(r.verdict, SVCM_VERDICT_NO_CHANGE);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_CHECK);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_NO_CHANGE);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_CHECK);
     assert_true(in.has_check);
     svcm_cycle_free(c);
 }
@@ -280,7 +280,7 @@ static void test_check_verdicts_follow_direction_and_target(void **state)
 {
     (void)state;
     const double b[4] = {3.0, 4.0, 1.0, 2.1}, a[3] = {490.2, 340.0, 433.9};
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     svcm_cycle *c = cycle_with(true, 400, b, 4, a, 3);
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
     assert_near(r.p_value, 0.0107515611497845, 1e-10);
@@ -288,15 +288,15 @@ static void test_check_verdicts_follow_direction_and_target(void **state)
     assert_near(r.result.df, 2.00085234885628, 1e-10);
     assert_true(r.significant);
     assert_true(r.target_met); /* mean 421.37 >= 400 */
-    assert_int_equal(r.verdict, SVCM_VERDICT_IMPROVED);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_IMPROVED);
     svcm_cycle_free(c);
     c = cycle_with(true, 500, b, 4, a, 3);
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
-    assert_int_equal(r.verdict, SVCM_VERDICT_TARGET_MISSED);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_TARGET_MISSED);
     svcm_cycle_free(c);
     c = cycle_with(false, 0.5, b, 4, a, 3); /* lower is better: it got worse */
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
-    assert_int_equal(r.verdict, SVCM_VERDICT_WORSE);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_WORSE);
     assert_false(r.target_met);
     svcm_cycle_free(c);
 }
@@ -326,7 +326,7 @@ static void test_check_welch_matches_rosetta_code_r_values(void **state)
         /* Direction chosen so the goal's target is better than b[0]. */
         svcm_cycle *c = cycle_with(true, cases[i].b[0] + 1, cases[i].b, cases[i].nb, cases[i].a,
                                    cases[i].na);
-        svcm_pdca_check r;
+        struct svcm_cycle_check_result r;
         assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
         assert_near(r.p_value, cases[i].p, 1e-10);
         svcm_cycle_free(c);
@@ -350,10 +350,10 @@ static void test_check_alpha_is_configurable(void **state)
     add_values(c, b, 10, true);
     assert_int_equal(svcm_cycle_start(c, 100, NULL, NULL, NULL), SVCM_OK);
     add_values(c, a, 10, false);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     assert_int_equal(svcm_cycle_check(c, 200, NULL, NULL, &r, NULL), SVCM_OK);
     assert_true(r.significant);
-    assert_int_equal(r.verdict, SVCM_VERDICT_IMPROVED);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_IMPROVED);
     assert_near(r.alpha, 0.10, 0);
     svcm_cycle_free(c);
 }
@@ -370,7 +370,7 @@ static void test_check_applies_western_electric_to_after_samples(void **state)
     const double b[10] = {49.6, 47.6, 49.9, 51.3, 47.8, 51.2, 52.6, 52.4, 53.6, 52.1};
     const double a[5] = {56.0, 50.0, 54.5, 54.2, 50.0};
     svcm_cycle *c = cycle_with(true, 53, b, 10, a, 5);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
     assert_near(r.limits.center, 50.81, 1e-12);
     assert_near(r.limits.ucl, 55.8041, 5e-5);
@@ -386,8 +386,8 @@ static void test_check_applies_western_electric_to_after_samples(void **state)
     assert_int_equal(r.rule_count[1], 2);
     assert_int_equal(r.rule_count[2], 0);
     assert_int_equal(r.rule_count[3], 0);
-    svcm_pdca_check again;
-    assert_int_equal(svcm_cycle_result(c, &again), SVCM_OK);
+    struct svcm_cycle_check_result again;
+    assert_int_equal(svcm_cycle_check_result(c, &again), SVCM_OK);
     assert_int_equal(again.n_signals, 3);
     assert_ptr_equal(again.signals, r.signals);
     svcm_cycle_free(c);
@@ -413,7 +413,7 @@ static void test_check_uses_two_proportion_test_for_rate_with_counts(void **stat
     svcm_pdca_sample got;
     assert_int_equal(svcm_cycle_sample(c, 2, &got), SVCM_OK);
     assert_near(got.value, 0.25, 0); /* successes / trials */
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, &err), SVCM_OK);
     assert_int_equal(r.test, SVCM_PDCA_TEST_PROPORTIONS);
     assert_near(r.baseline_mean, 0.2, 1e-15);
@@ -421,7 +421,7 @@ static void test_check_uses_two_proportion_test_for_rate_with_counts(void **stat
     assert_near(r.result.statistic, 2.3094010767585034, 1e-9);
     assert_near(r.p_value, 0.020921335337794028, 1e-9);
     assert_true(isinf(r.result.df));
-    assert_int_equal(r.verdict, SVCM_VERDICT_IMPROVED);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_IMPROVED);
     svcm_cycle_free(c);
 }
 
@@ -429,17 +429,17 @@ static void test_check_without_variation_is_certain_or_null(void **state)
 {
     (void)state;
     const double five[2] = {5, 5}, six[2] = {6, 6};
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     svcm_cycle *c = cycle_with(true, 6, five, 2, five, 2);
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
     assert_near(r.p_value, 1.0, 0);
-    assert_int_equal(r.verdict, SVCM_VERDICT_NO_CHANGE);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_NO_CHANGE);
     assert_near(r.relative_change, 0.0, 0);
     svcm_cycle_free(c);
     c = cycle_with(true, 6, five, 2, six, 2);
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
     assert_near(r.p_value, 0.0, 0);
-    assert_int_equal(r.verdict, SVCM_VERDICT_IMPROVED);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_IMPROVED);
     /* sigma 0: both points are beyond 3 sigma (rule 1 twice) and the second
      * is the second of two beyond 2 sigma (rule 2). */
     assert_int_equal(r.n_signals, 3);
@@ -451,7 +451,7 @@ static void test_relative_change_is_nan_for_zero_baseline(void **state)
     (void)state;
     const double b[2] = {-1, 1}, a[2] = {2, 4};
     svcm_cycle *c = cycle_with(true, 2, b, 2, a, 2);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
     assert_true(isnan(r.relative_change));
     assert_near(r.change, 3.0, 1e-15);
@@ -474,7 +474,7 @@ static void test_check_welch_is_scale_free_near_the_double_range(void **state)
             a[i] *= scales[k];
         }
         svcm_cycle *c = cycle_with(true, 5 * scales[k], b, 3, a, 3);
-        svcm_pdca_check r;
+        struct svcm_cycle_check_result r;
         assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, &r, NULL), SVCM_OK);
         assert_near(r.result.statistic, 4.0 / sqrt(2.0 / 3.0), 1e-12);
         assert_near(r.result.df, 4.0, 1e-12);
@@ -495,9 +495,9 @@ static void test_check_beyond_double_range_is_erange_and_changes_nothing(void **
     svcm_cycle *c = cycle_with(true, 0, b, 2, a, 2);
     svcm_error err;
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, NULL, &err), SVCM_ERANGE);
-    svcm_cycle_info in;
-    assert_int_equal(svcm_cycle_info_get(c, &in), SVCM_OK);
-    assert_int_equal(in.phase, SVCM_PDCA_DO);
+    struct svcm_cycle_result in;
+    assert_int_equal(svcm_cycle_result(c, &in), SVCM_OK);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_DO);
     assert_int_equal(in.n_audit, 1);
     assert_false(in.has_check);
     svcm_cycle_free(c);
@@ -535,10 +535,10 @@ static void test_alpha_so_small_that_confidence_rounds_to_one_is_refused(void **
     add_values(c, b, 3, true);
     assert_int_equal(svcm_cycle_start(c, 100, NULL, NULL, NULL), SVCM_OK);
     add_values(c, a, 3, false);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     assert_int_equal(svcm_cycle_check(c, 200, NULL, NULL, &r, NULL), SVCM_OK);
     assert_false(r.significant); /* p = 0.008 is far above 2^-53 */
-    assert_int_equal(r.verdict, SVCM_VERDICT_NO_CHANGE);
+    assert_int_equal(r.verdict, SVCM_PDCA_VERDICT_NO_CHANGE);
     svcm_cycle_free(c);
 }
 
@@ -553,8 +553,8 @@ static void test_act_refused_without_current_check(void **state)
     assert_int_equal(svcm_cycle_check(c, 200, "x", NULL, NULL, NULL), SVCM_OK);
     svcm_pdca_sample s = {300, 10, false, false, 0, 0};
     assert_int_equal(svcm_cycle_measure(c, &s, 1, NULL), SVCM_OK); /* stale now */
-    svcm_pdca_check r;
-    assert_int_equal(svcm_cycle_result(c, &r), SVCM_ENOTFOUND);
+    struct svcm_cycle_check_result r;
+    assert_int_equal(svcm_cycle_check_result(c, &r), SVCM_ENOTFOUND);
     assert_int_equal(svcm_cycle_enter_act(c, 300, "x", NULL, &err), SVCM_ESTATE);
     assert_non_null(strstr(err.message, "ACT needs a Check result"));
     assert_int_equal(svcm_cycle_check(c, 0, NULL, NULL, &r, NULL), SVCM_OK); /* recheck */
@@ -598,10 +598,10 @@ static void test_standardize_closes_and_audit_records_every_transition(void **st
     (void)state;
     svcm_cycle *c = cycle_in_act();
     assert_int_equal(svcm_cycle_standardize(c, 400, "eve", "adopted", NULL), SVCM_OK);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_CLOSED);
-    assert_int_equal(in.outcome, SVCM_PDCA_STANDARDIZED);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_CLOSED);
+    assert_int_equal(in.outcome, SVCM_PDCA_OUTCOME_STANDARDIZED);
     assert_int_equal(in.n_audit, 4);
     const int64_t at[4] = {100, 200, 300, 400};
     const char *actors[4] = {"ana", "cy", "dee", "eve"};
@@ -631,7 +631,7 @@ static void test_closed_cycle_accepts_nothing(void **state)
     svcm_cycle *n = NULL;
     assert_int_equal(svcm_cycle_add_action(c, "more", NULL, 1, NULL, &err), SVCM_ESTATE);
     assert_non_null(strstr(err.message, "closed"));
-    assert_int_equal(svcm_cycle_set_action_status(c, 0, SVCM_ACTION_DONE, &err), SVCM_ESTATE);
+    assert_int_equal(svcm_cycle_set_action_status(c, 0, SVCM_ACTION_STATUS_DONE, &err), SVCM_ESTATE);
     assert_int_equal(svcm_cycle_measure(c, &s, 1, &err), SVCM_ESTATE);
     assert_int_equal(svcm_cycle_set_goal(c, 1, 2, 3, &err), SVCM_ESTATE);
     assert_int_equal(svcm_cycle_start(c, 500, NULL, NULL, &err), SVCM_ESTATE);
@@ -641,9 +641,9 @@ static void test_closed_cycle_accepts_nothing(void **state)
     assert_int_equal(svcm_cycle_abandon(c, 500, NULL, "x", &err), SVCM_ESTATE);
     assert_int_equal(svcm_cycle_adjust(c, 500, NULL, NULL, 20, 9, &n, &err), SVCM_ESTATE);
     assert_non_null(strstr(err.message, "closed"));
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.outcome, SVCM_PDCA_ABANDONED);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.outcome, SVCM_PDCA_OUTCOME_ABANDONED);
     svcm_pdca_audit a;
     assert_int_equal(svcm_cycle_audit(c, 3, &a), SVCM_OK);
     assert_string_equal(a.note, "no budget");
@@ -671,16 +671,16 @@ static void test_adjust_opens_linked_next_cycle_from_result(void **state)
     assert_null(n);
     assert_int_equal(svcm_cycle_adjust(c, 400, "eve", "again", 10, 9000, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_cycle_adjust(c, 400, "eve", "again", 10, 9000, &n, &err), SVCM_OK);
-    svcm_cycle_info ci, ni;
-    svcm_cycle_info_get(c, &ci);
-    svcm_cycle_info_get(n, &ni);
-    assert_int_equal(ci.phase, SVCM_PDCA_CLOSED);
-    assert_int_equal(ci.outcome, SVCM_PDCA_ADJUSTED);
+    struct svcm_cycle_result ci, ni;
+    svcm_cycle_result(c, &ci);
+    svcm_cycle_result(n, &ni);
+    assert_int_equal(ci.phase, SVCM_PDCA_PHASE_CLOSED);
+    assert_int_equal(ci.outcome, SVCM_PDCA_OUTCOME_ADJUSTED);
     assert_true(ci.has_next);
     assert_int_equal(ci.next_id, 2);
     assert_string_equal(ci.next_title, ni.title);
     assert_int_equal(ni.id, 2);
-    assert_int_equal(ni.phase, SVCM_PDCA_PLAN);
+    assert_int_equal(ni.phase, SVCM_PDCA_PHASE_PLAN);
     assert_true(ni.has_prev);
     assert_int_equal(ni.prev_id, 1);
     assert_string_equal(ni.prev_title, "Raise first-contact resolution");
@@ -700,7 +700,7 @@ static void test_adjust_opens_linked_next_cycle_from_result(void **state)
     /* Freeing the predecessor unlinks it; the record stays. */
     svcm_cycle_free(c);
     assert_null(svcm_cycle_prev(n));
-    svcm_cycle_info_get(n, &ni);
+    svcm_cycle_result(n, &ni);
     assert_int_equal(ni.prev_id, 1);
     svcm_cycle_free(n);
     assert_null(svcm_cycle_next(NULL));
@@ -746,8 +746,8 @@ static void test_three_chain_survives_freeing_in_any_order(void **state)
                 svcm_cycle *nx = svcm_cycle_next(ch[i]), *pv = svcm_cycle_prev(ch[i]);
                 assert_ptr_equal(nx, i < 2 && alive[i + 1] ? ch[i + 1] : NULL);
                 assert_ptr_equal(pv, i > 0 && alive[i - 1] ? ch[i - 1] : NULL);
-                svcm_cycle_info in;
-                assert_int_equal(svcm_cycle_info_get(ch[i], &in), SVCM_OK);
+                struct svcm_cycle_result in;
+                assert_int_equal(svcm_cycle_result(ch[i], &in), SVCM_OK);
                 assert_int_equal(in.id, (uint64_t)i + 1); /* recorded ids stay */
                 assert_int_equal(in.has_next, i < 2);
                 assert_int_equal(in.has_prev, i > 0);
@@ -779,9 +779,9 @@ static void test_adjust_refused_when_no_id_is_left(void **state)
     assert_int_equal(svcm_cycle_adjust(c, 400, NULL, NULL, 9, 9, &n, &err), SVCM_ERANGE);
     assert_string_equal(err.field, "id");
     assert_null(n);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_ACT); /* unchanged */
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_ACT); /* unchanged */
     assert_int_equal(in.n_audit, 3);
     svcm_cycle_free(c);
 }
@@ -818,7 +818,7 @@ static void test_overdue_lists_open_actions_past_due(void **state)
     assert_int_equal(svcm_cycle_overdue(c, 300, idx, 3, &n), SVCM_OK); /* due 300 is not past */
     assert_int_equal(n, 1);
     assert_int_equal(idx[0], 1);
-    assert_int_equal(svcm_cycle_set_action_status(c, 1, SVCM_ACTION_DONE, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_action_status(c, 1, SVCM_ACTION_STATUS_DONE, NULL), SVCM_OK);
     assert_int_equal(svcm_cycle_overdue(c, 1000, idx, 3, &n), SVCM_OK);
     assert_int_equal(n, 2);
     assert_int_equal(idx[1], 2);
@@ -830,7 +830,7 @@ static void test_overdue_lists_open_actions_past_due(void **state)
     assert_string_equal(a.description, "b");
     assert_string_equal(a.owner, "x");
     assert_int_equal(a.due, 100);
-    assert_int_equal(a.status, SVCM_ACTION_DONE);
+    assert_int_equal(a.status, SVCM_ACTION_STATUS_DONE);
     assert_int_equal(svcm_cycle_action(c, 3, &a), SVCM_ENOTFOUND);
     svcm_cycle_free(c);
 }
@@ -844,13 +844,13 @@ static void test_action_errors(void **state)
     assert_string_equal(err.field, "description");
     assert_int_equal(svcm_cycle_add_action(c, NULL, NULL, 1, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_cycle_add_action(NULL, "a", NULL, 1, NULL, &err), SVCM_EINVAL);
-    assert_int_equal(svcm_cycle_set_action_status(c, 5, SVCM_ACTION_DONE, &err), SVCM_ENOTFOUND);
+    assert_int_equal(svcm_cycle_set_action_status(c, 5, SVCM_ACTION_STATUS_DONE, &err), SVCM_ENOTFOUND);
     assert_int_equal(err.index, 5);
     assert_int_equal(svcm_cycle_set_action_status(c, 0, (svcm_action_status)7, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "status");
     svcm_pdca_action a;
     assert_int_equal(svcm_cycle_action(c, 0, &a), SVCM_OK);
-    assert_int_equal(a.status, SVCM_ACTION_OPEN);
+    assert_int_equal(a.status, SVCM_ACTION_STATUS_OPEN);
     svcm_cycle_free(c);
 }
 
@@ -865,8 +865,8 @@ static void test_measure_is_all_or_nothing_with_record_index(void **state)
     assert_int_equal(svcm_cycle_measure(c, s, 3, &err), SVCM_EINVAL);
     assert_int_equal(err.index, 1);
     assert_string_equal(err.field, "value");
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
     assert_int_equal(in.n_samples, 0);
     s[1].value = 2.0;
     s[2].t = 0; /* goes back in time */
@@ -931,17 +931,17 @@ static void test_baseline_samples_refused_in_check(void **state)
 static void test_names_cover_every_value(void **state)
 {
     (void)state;
-    assert_string_equal(svcm_pdca_phase_name(SVCM_PDCA_PLAN), "plan");
-    assert_string_equal(svcm_pdca_phase_name(SVCM_PDCA_CLOSED), "closed");
+    assert_string_equal(svcm_pdca_phase_name(SVCM_PDCA_PHASE_PLAN), "plan");
+    assert_string_equal(svcm_pdca_phase_name(SVCM_PDCA_PHASE_CLOSED), "closed");
     assert_null(svcm_pdca_phase_name(5));
     assert_null(svcm_pdca_phase_name(-1));
-    assert_string_equal(svcm_pdca_verdict_name(SVCM_VERDICT_TARGET_MISSED),
+    assert_string_equal(svcm_pdca_verdict_name(SVCM_PDCA_VERDICT_TARGET_MISSED),
                         "improved-target-missed");
-    assert_string_equal(svcm_pdca_verdict_name(SVCM_VERDICT_WORSE), "worse");
+    assert_string_equal(svcm_pdca_verdict_name(SVCM_PDCA_VERDICT_WORSE), "worse");
     assert_null(svcm_pdca_verdict_name(4));
-    assert_string_equal(svcm_pdca_outcome_name(SVCM_PDCA_ADJUSTED), "adjusted");
+    assert_string_equal(svcm_pdca_outcome_name(SVCM_PDCA_OUTCOME_ADJUSTED), "adjusted");
     assert_null(svcm_pdca_outcome_name(4));
-    assert_string_equal(svcm_action_status_name(SVCM_ACTION_DROPPED), "dropped");
+    assert_string_equal(svcm_action_status_name(SVCM_ACTION_STATUS_DROPPED), "dropped");
     assert_null(svcm_action_status_name(3));
 }
 
@@ -1082,8 +1082,8 @@ static void test_add_action_refuses_invalid_utf8_and_adds_nothing(void **state)
     expect_bad_utf8(svcm_cycle_add_action(c, "\xED\xBF\xBF", NULL, 1, &idx, &err), &err,
                     "description", 0);
     assert_int_equal(idx, 99);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
     assert_int_equal(in.n_actions, 1);
     svcm_cycle_free(c);
 }
@@ -1097,20 +1097,20 @@ static void test_transitions_refuse_invalid_utf8_and_change_nothing(void **state
     double b[] = {1, 2, 1, 2}, a[] = {5, 6, 5, 6};
     add_values(c, b, 4, true);
     svcm_error err;
-    svcm_cycle_info in;
+    struct svcm_cycle_result in;
     expect_bad_utf8(svcm_cycle_start(c, 100, LATIN1, "go", &err), &err, "actor", 3);
     expect_bad_utf8(svcm_cycle_start(c, 100, "ana", "g\xC0\x80", &err), &err, "note", 1);
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_PLAN);
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_PLAN);
     assert_int_equal(in.n_audit, 0);
     assert_false(in.has_do_start);
     assert_int_equal(svcm_cycle_start(c, 100, "ana", "go", NULL), SVCM_OK);
     add_values(c, a, 4, false);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     expect_bad_utf8(svcm_cycle_check(c, 200, LATIN1, "", &r, &err), &err, "actor", 3);
     expect_bad_utf8(svcm_cycle_check(c, 200, "", "\xF0\x9F\x98", &r, &err), &err, "note", 0);
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_DO);
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_DO);
     assert_int_equal(in.n_audit, 1);
     assert_false(in.has_check);
     assert_int_equal(svcm_cycle_check(c, 200, "ana", "", &r, NULL), SVCM_OK);
@@ -1118,8 +1118,8 @@ static void test_transitions_refuse_invalid_utf8_and_change_nothing(void **state
     assert_int_equal(svcm_cycle_check(c, 200, LATIN1, LATIN1, &r, NULL), SVCM_OK);
     expect_bad_utf8(svcm_cycle_enter_act(c, 300, LATIN1, "", &err), &err, "actor", 3);
     expect_bad_utf8(svcm_cycle_enter_act(c, 300, "", LATIN1, &err), &err, "note", 3);
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_CHECK);
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_CHECK);
     assert_int_equal(in.n_audit, 2);
     assert_int_equal(svcm_cycle_enter_act(c, 300, "ana", "", NULL), SVCM_OK);
     expect_bad_utf8(svcm_cycle_standardize(c, 400, LATIN1, "", &err), &err, "actor", 3);
@@ -1130,8 +1130,8 @@ static void test_transitions_refuse_invalid_utf8_and_change_nothing(void **state
     expect_bad_utf8(svcm_cycle_adjust(c, 400, LATIN1, "", 9, 999, &next, &err), &err, "actor", 3);
     expect_bad_utf8(svcm_cycle_adjust(c, 400, "", LATIN1, 9, 999, &next, &err), &err, "note", 3);
     assert_ptr_equal(next, (svcm_cycle *)&in);
-    svcm_cycle_info_get(c, &in);
-    assert_int_equal(in.phase, SVCM_PDCA_ACT);
+    svcm_cycle_result(c, &in);
+    assert_int_equal(in.phase, SVCM_PDCA_PHASE_ACT);
     assert_int_equal(in.outcome, SVCM_PDCA_OUTCOME_NONE);
     assert_int_equal(in.n_audit, 3);
     assert_false(in.has_next);
@@ -1157,8 +1157,8 @@ static void test_multibyte_utf8_text_is_kept_byte_for_byte(void **state)
     assert_int_equal(svcm_cycle_set_goal(c, 1, 2, 99, NULL), SVCM_OK);
     assert_int_equal(svcm_cycle_add_action(c, tokyo, emoji, 5, NULL, NULL), SVCM_OK);
     assert_int_equal(svcm_cycle_start(c, 10, emoji, cafe, NULL), SVCM_OK);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(c, &in);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(c, &in);
     assert_string_equal(in.title, cafe);
     assert_string_equal(in.owner, tokyo);
     assert_string_equal(in.metric, emoji);

@@ -35,7 +35,7 @@ static void build(svcm_cycle **first, svcm_cycle **second)
     assert_int_equal(svcm_cycle_add_action(c, "script \"hello\"\n line 2", "", 1000, NULL, NULL),
                      SVCM_OK);
     assert_int_equal(svcm_cycle_add_action(c, "x", NULL, -9, NULL, NULL), SVCM_OK);
-    assert_int_equal(svcm_cycle_set_action_status(c, 1, SVCM_ACTION_DROPPED, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_action_status(c, 1, SVCM_ACTION_STATUS_DROPPED, NULL), SVCM_OK);
     svcm_pdca_sample b[4] = {{1, 0, true, true, 30, 100}, {2, 0, true, true, 29, 97},
                              {3, 0.3125, true, false, 0, 0}, {3, 0, true, true, 1, 3}};
     assert_int_equal(svcm_cycle_measure(c, b, 4, NULL), SVCM_OK);
@@ -55,11 +55,11 @@ static void build(svcm_cycle **first, svcm_cycle **second)
 static char *save(const svcm_cycle *c, size_t *len)
 {
     size_t n = 0;
-    assert_int_equal(svcm_cycle_save(c, NULL, 0, &n), SVCM_ENOSPC);
+    assert_int_equal(svcm_cycle_format(c, NULL, 0, &n), SVCM_ENOSPC);
     char *buf = malloc(n + 1);
     assert_non_null(buf);
     size_t n2 = 0;
-    assert_int_equal(svcm_cycle_save(c, buf, n + 1, &n2), SVCM_OK);
+    assert_int_equal(svcm_cycle_format(c, buf, n + 1, &n2), SVCM_OK);
     assert_int_equal(n, n2);
     assert_int_equal(strlen(buf), n);
     if (len != NULL)
@@ -83,12 +83,12 @@ static void test_round_trip_is_identical_with_awkward_strings(void **state)
     assert_null(strchr(text, '\r'));
     svcm_cycle *d = NULL;
     svcm_error err;
-    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, &err), SVCM_OK);
+    assert_int_equal(svcm_cycle_parse(text, len, NULL, &d, &err), SVCM_OK);
     char *again = save(d, NULL);
     assert_string_equal(text, again);
-    svcm_cycle_info ci, di;
-    svcm_cycle_info_get(c, &ci);
-    svcm_cycle_info_get(d, &di);
+    struct svcm_cycle_result ci, di;
+    svcm_cycle_result(c, &ci);
+    svcm_cycle_result(d, &di);
     assert_string_equal(di.title, AWKWARD_TITLE);
     assert_string_equal(di.owner, UTF8_OWNER);
     assert_string_equal(di.unit, "");
@@ -96,8 +96,8 @@ static void test_round_trip_is_identical_with_awkward_strings(void **state)
     assert_true(same_bits(di.baseline, 0.1 + 0.2));
     assert_true(same_bits(di.target, 1.0 / 3.0));
     assert_int_equal(di.deadline, -5);
-    assert_int_equal(di.phase, SVCM_PDCA_CLOSED);
-    assert_int_equal(di.outcome, SVCM_PDCA_ADJUSTED);
+    assert_int_equal(di.phase, SVCM_PDCA_PHASE_CLOSED);
+    assert_int_equal(di.outcome, SVCM_PDCA_OUTCOME_ADJUSTED);
     assert_true(di.has_next);
     assert_int_equal(di.next_id, 42);
     assert_string_equal(di.next_title, AWKWARD_TITLE);
@@ -119,15 +119,15 @@ static void test_round_trip_is_identical_with_awkward_strings(void **state)
     svcm_cycle_action(d, 0, &a);
     assert_string_equal(a.description, "script \"hello\"\n line 2");
     svcm_cycle_action(d, 1, &a);
-    assert_int_equal(a.status, SVCM_ACTION_DROPPED);
+    assert_int_equal(a.status, SVCM_ACTION_STATUS_DROPPED);
     svcm_pdca_audit au;
     svcm_cycle_audit(d, 0, &au);
     assert_string_equal(au.note, "go\t!");
     svcm_cycle_audit(d, 2, &au);
     assert_string_equal(au.note, "\\");
-    svcm_pdca_check x, y;
-    assert_int_equal(svcm_cycle_result(c, &x), SVCM_OK);
-    assert_int_equal(svcm_cycle_result(d, &y), SVCM_OK);
+    struct svcm_cycle_check_result x, y;
+    assert_int_equal(svcm_cycle_check_result(c, &x), SVCM_OK);
+    assert_int_equal(svcm_cycle_check_result(d, &y), SVCM_OK);
     assert_true(same_bits(x.p_value, y.p_value));
     assert_true(same_bits(x.result.statistic, y.result.statistic));
     assert_true(same_bits(x.limits.sigma, y.limits.sigma));
@@ -139,7 +139,7 @@ static void test_round_trip_is_identical_with_awkward_strings(void **state)
     size_t nlen;
     char *ntext = save(n, &nlen);
     svcm_cycle *e = NULL;
-    assert_int_equal(svcm_cycle_load(ntext, nlen, NULL, &e, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_parse(ntext, nlen, NULL, &e, NULL), SVCM_OK);
     assert_null(svcm_cycle_next(d));
     assert_int_equal(svcm_cycle_link(d, e), SVCM_OK);
     assert_ptr_equal(svcm_cycle_next(d), e);
@@ -186,7 +186,7 @@ static void test_every_finite_double_round_trips_bit_for_bit(void **state)
     size_t len;
     char *text = save(c, &len);
     svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_parse(text, len, NULL, &d, NULL), SVCM_OK);
     for (size_t i = 0; i < N; i++) {
         svcm_pdca_sample y;
         assert_int_equal(svcm_cycle_sample(d, i, &y), SVCM_OK);
@@ -205,13 +205,13 @@ static void test_save_reports_size_and_enospc(void **state)
     build(&c, &n);
     size_t len = 0;
     char small[8] = "xxxxxxx";
-    assert_int_equal(svcm_cycle_save(c, small, sizeof small, &len), SVCM_ENOSPC);
+    assert_int_equal(svcm_cycle_format(c, small, sizeof small, &len), SVCM_ENOSPC);
     assert_true(len > sizeof small);
     assert_string_equal(small, "xxxxxxx"); /* nothing written */
     char *buf = malloc(len + 1);
-    assert_int_equal(svcm_cycle_save(c, buf, len, &len), SVCM_ENOSPC); /* no room for NUL */
-    assert_int_equal(svcm_cycle_save(NULL, buf, len, &len), SVCM_EINVAL);
-    assert_int_equal(svcm_cycle_save(c, buf, len, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_format(c, buf, len, &len), SVCM_ENOSPC); /* no room for NUL */
+    assert_int_equal(svcm_cycle_format(NULL, buf, len, &len), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_format(c, buf, len, NULL), SVCM_EINVAL);
     free(buf);
     svcm_cycle_free(n);
     svcm_cycle_free(c);
@@ -262,7 +262,7 @@ static void expect_bad(const char *text, const char *from, const char *to, const
     svcm_cycle *c = (svcm_cycle *)&want_line; /* must stay untouched */
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_cycle_load(bad, strlen(bad), NULL, &c, &err);
+    int rc = svcm_cycle_parse(bad, strlen(bad), NULL, &c, &err);
     if (rc != SVCM_EFORMAT || err.line != want_line || err.index != SVCM_NO_INDEX ||
         strstr(err.message, why) == NULL || names_position(err.message))
         fail_msg("replacing '%s' by '%s': rc %d, line %zu (want %zu), message '%s' (want '%s')",
@@ -288,9 +288,9 @@ static void test_round_trip_of_a_fresh_cycle_without_goal(void **state)
                               "unit \"\"\ndirection lower\nrate 0\nalpha 0.05\n"
                               "phase plan\noutcome none\nend\n");
     svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, NULL), SVCM_OK);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(d, &in);
+    assert_int_equal(svcm_cycle_parse(text, len, NULL, &d, NULL), SVCM_OK);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(d, &in);
     assert_false(in.has_goal);
     assert_false(in.higher_is_better);
     assert_int_equal(in.n_samples + in.n_actions + in.n_audit, 0);
@@ -300,7 +300,7 @@ static void test_round_trip_of_a_fresh_cycle_without_goal(void **state)
     char *bad = replace(text, "phase plan\n", "");
     svcm_error err;
     svcm_cycle *e = NULL;
-    assert_int_equal(svcm_cycle_load(bad, strlen(bad), NULL, &e, &err), SVCM_EFORMAT);
+    assert_int_equal(svcm_cycle_parse(bad, strlen(bad), NULL, &e, &err), SVCM_EFORMAT);
     assert_string_equal(err.field, "phase");
     assert_non_null(strstr(err.message, "missing required key"));
     free(bad);
@@ -360,7 +360,7 @@ static void test_malformed_input_names_line_and_reason(void **state)
     char *after = replace(text, "end\n", "end\nmore\n");
     svcm_cycle *d = NULL;
     svcm_error err;
-    assert_int_equal(svcm_cycle_load(after, strlen(after), NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(svcm_cycle_parse(after, strlen(after), NULL, &d, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, line_of(text, "end\n") + 1);
     assert_int_equal(err.column, 1);
     assert_non_null(strstr(err.message, "after \"end\""));
@@ -401,7 +401,7 @@ static void test_phase_past_do_needs_two_samples_of_each_kind(void **state)
         char *bad = replace(text, cuts[k][0], cuts[k][1]);
         svcm_cycle *d = NULL;
         svcm_error err;
-        assert_int_equal(svcm_cycle_load(bad, strlen(bad), NULL, &d, &err), SVCM_EFORMAT);
+        assert_int_equal(svcm_cycle_parse(bad, strlen(bad), NULL, &d, &err), SVCM_EFORMAT);
         assert_null(d);
         assert_int_equal(err.line, line_of(bad, "phase check"));
         assert_int_equal(err.column, 0); /* a whole record */
@@ -409,7 +409,7 @@ static void test_phase_past_do_needs_two_samples_of_each_kind(void **state)
         free(bad);
     }
     svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_load(text, strlen(text), NULL, &d, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_parse(text, strlen(text), NULL, &d, NULL), SVCM_OK);
     svcm_cycle_free(d);
     free(text);
     svcm_cycle_free(c);
@@ -430,8 +430,8 @@ static void test_chain_ids_must_step_by_one_so_links_cannot_loop(void **state)
     char *y = replace(y1, "\nnext 42 ", "\nprev 41 \"p\"\nnext 41 ");
     svcm_cycle *cx = NULL, *cy = NULL;
     svcm_error err;
-    int rx = svcm_cycle_load(x, strlen(x), NULL, &cx, &err);
-    if (rx == SVCM_OK && svcm_cycle_load(y, strlen(y), NULL, &cy, NULL) == SVCM_OK &&
+    int rx = svcm_cycle_parse(x, strlen(x), NULL, &cx, &err);
+    if (rx == SVCM_OK && svcm_cycle_parse(y, strlen(y), NULL, &cy, NULL) == SVCM_OK &&
         svcm_cycle_link(cx, cy) == SVCM_OK && svcm_cycle_link(cy, cx) == SVCM_OK) {
         const svcm_cycle *w = cx;
         int steps = 0;
@@ -452,8 +452,8 @@ static void test_chain_ids_must_step_by_one_so_links_cannot_loop(void **state)
     /* An API chain still loads and links. */
     char *tn = save(n, NULL);
     svcm_cycle *a = NULL, *b = NULL;
-    assert_int_equal(svcm_cycle_load(text, strlen(text), NULL, &a, NULL), SVCM_OK);
-    assert_int_equal(svcm_cycle_load(tn, strlen(tn), NULL, &b, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_parse(text, strlen(text), NULL, &a, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_parse(tn, strlen(tn), NULL, &b, NULL), SVCM_OK);
     assert_int_equal(svcm_cycle_link(a, b), SVCM_OK);
     assert_ptr_equal(svcm_cycle_next(a), b);
     assert_null(svcm_cycle_next(b));
@@ -533,7 +533,7 @@ static void test_truncated_text_is_format_error_at_every_length(void **state)
     for (size_t k = 0; k + 1 < len; k++) {
         svcm_cycle *d = NULL;
         svcm_error err;
-        int rc = svcm_cycle_load(text, k, NULL, &d, &err);
+        int rc = svcm_cycle_parse(text, k, NULL, &d, &err);
         if (rc != SVCM_EFORMAT)
             fail_msg("length %zu of %zu: rc %d", k, len, rc);
         assert_null(d);
@@ -542,10 +542,10 @@ static void test_truncated_text_is_format_error_at_every_length(void **state)
     }
     /* "end" without its final newline is complete. */
     svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_load(text, len - 1, NULL, &d, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_parse(text, len - 1, NULL, &d, NULL), SVCM_OK);
     svcm_cycle_free(d);
     svcm_error err;
-    assert_int_equal(svcm_cycle_load(text, len - 4, NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(svcm_cycle_parse(text, len - 4, NULL, &d, &err), SVCM_EFORMAT);
     assert_non_null(strstr(err.message, "missing \"end\""));
     free(text);
     svcm_cycle_free(n);
@@ -565,7 +565,7 @@ static void test_corrupted_bytes_never_crash(void **state)
             char keep = text[k];
             text[k] = subst[j];
             svcm_cycle *d = NULL;
-            int rc = svcm_cycle_load(text, len, NULL, &d, NULL);
+            int rc = svcm_cycle_parse(text, len, NULL, &d, NULL);
             assert_true(rc == SVCM_OK || rc == SVCM_EFORMAT);
             assert_true((rc == SVCM_OK) == (d != NULL));
             svcm_cycle_free(d);
@@ -600,7 +600,7 @@ static void test_errors_point_at_the_token_column(void **state)
             bol--;
         svcm_cycle *d = NULL;
         svcm_error err;
-        assert_int_equal(svcm_cycle_load(bad, strlen(bad), NULL, &d, &err), SVCM_EFORMAT);
+        assert_int_equal(svcm_cycle_parse(bad, strlen(bad), NULL, &d, &err), SVCM_EFORMAT);
         if (err.line != line_of(bad, cases[i].to) || err.column != (size_t)(tok - bol) + 1 ||
             names_position(err.message))
             fail_msg("case %zu: %zu:%zu '%s' (want column %zu)", i, err.line, err.column,
@@ -617,12 +617,12 @@ static void test_load_rejects_null_and_empty(void **state)
     (void)state;
     svcm_cycle *d = NULL;
     svcm_error err;
-    assert_int_equal(svcm_cycle_load(NULL, 0, NULL, &d, &err), SVCM_EINVAL);
-    assert_int_equal(svcm_cycle_load("x", 1, NULL, NULL, &err), SVCM_EINVAL);
-    assert_int_equal(svcm_cycle_load("", 0, NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(svcm_cycle_parse(NULL, 0, NULL, &d, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_parse("x", 1, NULL, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_parse("", 0, NULL, &d, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 1);
     const char nul[] = "svcm-pdca 1\nid 1\0\n";
-    assert_int_equal(svcm_cycle_load(nul, sizeof nul - 1, NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(svcm_cycle_parse(nul, sizeof nul - 1, NULL, &d, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 5); /* the NUL after "id 1" */
     assert_null(d);
@@ -661,7 +661,7 @@ static void expect_bad_utf8(const char *text, const char *from, const char *to, 
     svcm_cycle *c = (svcm_cycle *)&want_line; /* must stay untouched */
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_cycle_load(bad, strlen(bad), NULL, &c, &err);
+    int rc = svcm_cycle_parse(bad, strlen(bad), NULL, &c, &err);
     if (rc != SVCM_EFORMAT || err.line != want_line || err.column != want_column ||
         strcmp(err.message, "invalid UTF-8") != 0)
         fail_msg("replacing '%s': rc %d, %zu:%zu (want %zu:%zu), message '%s'", from, rc,
@@ -701,7 +701,7 @@ static void test_load_refuses_invalid_utf8_with_line_and_column(void **state)
     char *cut = replace(text, "end\n", "end\n\xE2\x82");
     svcm_cycle *d = NULL;
     svcm_error err;
-    assert_int_equal(svcm_cycle_load(cut, strlen(cut), NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(svcm_cycle_parse(cut, strlen(cut), NULL, &d, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, line_of(text, "end\n") + 1);
     assert_int_equal(err.column, 1);
     assert_string_equal(err.message, "invalid UTF-8");
@@ -727,9 +727,9 @@ static void test_load_refuses_x_escapes_that_spell_invalid_utf8(void **state)
     /* Escapes that spell UTF-8 are fine and save as raw UTF-8. */
     char *esc = replace(text, "title \"T\"", "title \"caf\\xC3\\xA9\"");
     svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_load(esc, strlen(esc), NULL, &d, NULL), SVCM_OK);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(d, &in);
+    assert_int_equal(svcm_cycle_parse(esc, strlen(esc), NULL, &d, NULL), SVCM_OK);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(d, &in);
     assert_string_equal(in.title, "caf\xC3\xA9");
     char *again = save(d, NULL);
     assert_non_null(strstr(again, "title \"caf\xC3\xA9\"\n"));
@@ -771,9 +771,9 @@ static void test_multibyte_utf8_round_trips_through_save_and_load(void **state)
     assert_non_null(strstr(text, "owner \"caf\xC3\xA9\"\n"));
     assert_non_null(strstr(text, "metric \"\xE6\x9D\xB1\xE4\xBA\xAC\"\n"));
     svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_load(text, len, NULL, &d, NULL), SVCM_OK);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(d, &in);
+    assert_int_equal(svcm_cycle_parse(text, len, NULL, &d, NULL), SVCM_OK);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(d, &in);
     assert_string_equal(in.title, mixed);
     assert_string_equal(in.owner, cafe);
     assert_string_equal(in.metric, tokyo);
@@ -796,8 +796,8 @@ static void test_multibyte_utf8_round_trips_through_save_and_load(void **state)
     /* The successor records its predecessor's multi-byte title. */
     char *ntext = save(n, NULL);
     svcm_cycle *e = NULL;
-    assert_int_equal(svcm_cycle_load(ntext, strlen(ntext), NULL, &e, NULL), SVCM_OK);
-    svcm_cycle_info_get(e, &in);
+    assert_int_equal(svcm_cycle_parse(ntext, strlen(ntext), NULL, &e, NULL), SVCM_OK);
+    svcm_cycle_result(e, &in);
     assert_string_equal(in.prev_title, mixed);
     assert_string_equal(in.title, mixed);
     free(ntext);
@@ -817,9 +817,9 @@ static void test_hex_floats_are_accepted(void **state)
     char *text = save(c, NULL);
     char *hex = replace(text, "alpha 0.1\n", "alpha 0x1.999999999999ap-4\n");
     svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_load(hex, strlen(hex), NULL, &d, NULL), SVCM_OK);
-    svcm_cycle_info in;
-    svcm_cycle_info_get(d, &in);
+    assert_int_equal(svcm_cycle_parse(hex, strlen(hex), NULL, &d, NULL), SVCM_OK);
+    struct svcm_cycle_result in;
+    svcm_cycle_result(d, &in);
     assert_true(same_bits(in.alpha, 0.1));
     svcm_cycle_free(d);
     free(hex);
@@ -873,7 +873,7 @@ static void test_load_allocation_failures_are_enomem_without_leaks(void **state)
         budget b = {k, 0};
         svcm_allocator a = {b_alloc, b_realloc, b_free, &b};
         svcm_cycle *d = NULL;
-        int rc = svcm_cycle_load(text, len, &a, &d, NULL);
+        int rc = svcm_cycle_parse(text, len, &a, &d, NULL);
         assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
         svcm_cycle_free(d);
         assert_int_equal(b.live, 0);

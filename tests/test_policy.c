@@ -11,13 +11,13 @@
 
 #include "svcm/segment.h"
 
-static int parse(const char *text, svcm_segment_policy *p, svcm_error *err)
+static int parse(const char *text, svcm_segment_options *p, svcm_error *err)
 {
-    return svcm_segment_policy_parse(text, strlen(text), p, err);
+    return svcm_segment_options_parse(text, strlen(text), p, err);
 }
 
 /* Field by field: the struct has padding, so memcmp would compare garbage. */
-static void assert_policy_equal(const svcm_segment_policy *a, const svcm_segment_policy *b)
+static void assert_policy_equal(const svcm_segment_options *a, const svcm_segment_options *b)
 {
     assert_int_equal(a->bins, b->bins);
     assert_int_equal(a->vip_m_top_scores, b->vip_m_top_scores);
@@ -33,8 +33,8 @@ static void assert_policy_equal(const svcm_segment_policy *a, const svcm_segment
 static void test_defaults_are_the_documented_ones(void **state)
 {
     (void)state;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     assert_int_equal(p.bins, 5);
     assert_true(p.churn_days == 180.0);
     assert_true(p.p_alive_min == 0.2);
@@ -45,20 +45,20 @@ static void test_defaults_are_the_documented_ones(void **state)
     assert_true(isinf(p.vip_min_monetary) && p.vip_min_monetary > 0);
     assert_true(p.key_weight_r == 1.0 && p.key_weight_f == 1.0 && p.key_weight_m == 1.0);
     assert_true(p.key_min_score == 4.0);
-    assert_int_equal(svcm_segment_policy_check(&p, NULL), SVCM_OK);
-    svcm_segment_policy_init(NULL); /* no-op */
+    assert_int_equal(svcm_segment_options_check(&p, NULL), SVCM_OK);
+    svcm_segment_options_init(NULL); /* no-op */
 }
 
 static void test_check_names_each_out_of_range_threshold(void **state)
 {
     (void)state;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_error err;
 #define EXPECT_BAD(stmt, name)                                                 \
     do {                                                                       \
-        svcm_segment_policy_init(&p);                                          \
+        svcm_segment_options_init(&p);                                          \
         stmt;                                                                  \
-        assert_int_equal(svcm_segment_policy_check(&p, &err), SVCM_EINVAL);    \
+        assert_int_equal(svcm_segment_options_check(&p, &err), SVCM_EINVAL);    \
         assert_string_equal(err.field, name);                                  \
     } while (0)
     EXPECT_BAD(p.bins = 1, "bins");
@@ -81,15 +81,15 @@ static void test_check_names_each_out_of_range_threshold(void **state)
     EXPECT_BAD(p.bins = 3, "key_min_score"); /* default 4 is above 3 bins */
 #undef EXPECT_BAD
     /* Switches that turn rules off are valid. */
-    svcm_segment_policy_init(&p);
+    svcm_segment_options_init(&p);
     p.churn_days = INFINITY;
     p.p_alive_min = 0;
     p.new_tenure_days = 0;
     p.new_max_frequency = -1;
     p.vip_m_top_scores = 0;
     p.vip_active_days = INFINITY;
-    assert_int_equal(svcm_segment_policy_check(&p, &err), SVCM_OK);
-    assert_int_equal(svcm_segment_policy_check(NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_segment_options_check(&p, &err), SVCM_OK);
+    assert_int_equal(svcm_segment_options_check(NULL, &err), SVCM_EINVAL);
 }
 
 static void test_text_with_comments_and_blank_lines_sets_the_given_keys(void **state)
@@ -103,8 +103,8 @@ static void test_text_with_comments_and_blank_lines_sets_the_given_keys(void **s
                        "key_weight_r = 2\n"
                        "   # trailing comment only\n"
                        "bins = 5"; /* no final newline */
-    svcm_segment_policy p, want;
-    svcm_segment_policy_init(&want);
+    svcm_segment_options p, want;
+    svcm_segment_options_init(&want);
     want.churn_days = 365;
     want.key_min_score = 3.5;
     want.vip_min_monetary = 2500;
@@ -113,19 +113,19 @@ static void test_text_with_comments_and_blank_lines_sets_the_given_keys(void **s
     assert_int_equal(parse(text, &p, &err), SVCM_OK);
     assert_policy_equal(&p, &want);
     /* Empty text: all defaults. */
-    assert_int_equal(svcm_segment_policy_parse("", 0, &p, &err), SVCM_OK);
-    svcm_segment_policy_init(&want);
+    assert_int_equal(svcm_segment_options_parse("", 0, &p, &err), SVCM_OK);
+    svcm_segment_options_init(&want);
     assert_policy_equal(&p, &want);
-    assert_int_equal(svcm_segment_policy_parse(NULL, 0, &p, &err), SVCM_OK);
+    assert_int_equal(svcm_segment_options_parse(NULL, 0, &p, &err), SVCM_OK);
     assert_int_equal(parse("inf_off = 1", NULL, &err), SVCM_EINVAL);
 }
 
 static void test_unknown_key_is_a_format_error_on_its_line(void **state)
 {
     (void)state;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     memset(&p, 0x5A, sizeof p);
-    svcm_segment_policy before = p;
+    svcm_segment_options before = p;
     svcm_error err;
     assert_int_equal(parse("# ok\nchurn_days = 100\nchurn_dayz = 3\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 3);
@@ -140,7 +140,7 @@ static void test_unknown_key_is_a_format_error_on_its_line(void **state)
 static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
 {
     (void)state;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_error err;
     assert_int_equal(parse("\n\nchurn_days = soon\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 3);
@@ -172,7 +172,7 @@ static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
     assert_int_equal(parse("bins 5\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 1);
     /* An embedded NUL does not cut the value short. */
-    assert_int_equal(svcm_segment_policy_parse("bins = 5\0x\n", 10, &p, &err), SVCM_EFORMAT);
+    assert_int_equal(svcm_segment_options_parse("bins = 5\0x\n", 10, &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 1);
     assert_int_equal(parse("bins = 4\nbins = 5\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 2);
@@ -184,7 +184,7 @@ static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
 static void test_out_of_range_values_are_invalid_with_their_line(void **state)
 {
     (void)state;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_error err;
     assert_int_equal(parse("bins = 5\np_alive_min = 1.5\n", &p, &err), SVCM_EINVAL);
     assert_int_equal(err.line, 2);
@@ -211,28 +211,28 @@ static void test_out_of_range_values_are_invalid_with_their_line(void **state)
     assert_int_equal(p.bins, 3);
 }
 
-static void round_trip(const svcm_segment_policy *p)
+static void round_trip(const svcm_segment_options *p)
 {
     size_t len = 0;
-    assert_int_equal(svcm_segment_policy_format(p, NULL, 0, &len), SVCM_ENOSPC);
+    assert_int_equal(svcm_segment_options_format(p, NULL, 0, &len), SVCM_ENOSPC);
     assert_true(len > 0);
     char buf[1024];
     assert_true(len < sizeof buf);
-    assert_int_equal(svcm_segment_policy_format(p, buf, sizeof buf, NULL), SVCM_OK);
+    assert_int_equal(svcm_segment_options_format(p, buf, sizeof buf, NULL), SVCM_OK);
     assert_int_equal(strlen(buf), len);
-    svcm_segment_policy back;
-    assert_int_equal(svcm_segment_policy_parse(buf, len, &back, NULL), SVCM_OK);
+    svcm_segment_options back;
+    assert_int_equal(svcm_segment_options_parse(buf, len, &back, NULL), SVCM_OK);
     assert_policy_equal(&back, p);
 }
 
 static void test_format_round_trips_exactly(void **state)
 {
     (void)state;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     round_trip(&p);
     char buf[1024];
-    assert_int_equal(svcm_segment_policy_format(&p, buf, sizeof buf, NULL), SVCM_OK);
+    assert_int_equal(svcm_segment_options_format(&p, buf, sizeof buf, NULL), SVCM_OK);
     /* Short numbers stay short; +inf is written as inf. */
     assert_non_null(strstr(buf, "p_alive_min = 0.2\n"));
     assert_non_null(strstr(buf, "vip_min_monetary = inf\n"));
@@ -252,34 +252,34 @@ static void test_format_round_trips_exactly(void **state)
 static void test_format_with_small_buffer_writes_nothing(void **state)
 {
     (void)state;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     size_t len = 0;
     char buf[16];
     memset(buf, '#', sizeof buf);
-    assert_int_equal(svcm_segment_policy_format(&p, buf, sizeof buf, &len), SVCM_ENOSPC);
+    assert_int_equal(svcm_segment_options_format(&p, buf, sizeof buf, &len), SVCM_ENOSPC);
     assert_true(len > sizeof buf);
     for (size_t i = 0; i < sizeof buf; i++)
         assert_int_equal(buf[i], '#');
     char exact[512];
     assert_true(len + 1 <= sizeof exact);
-    assert_int_equal(svcm_segment_policy_format(&p, exact, len, &len), SVCM_ENOSPC);
-    assert_int_equal(svcm_segment_policy_format(&p, exact, len + 1, &len), SVCM_OK);
+    assert_int_equal(svcm_segment_options_format(&p, exact, len, &len), SVCM_ENOSPC);
+    assert_int_equal(svcm_segment_options_format(&p, exact, len + 1, &len), SVCM_OK);
     p.bins = 0;
-    assert_int_equal(svcm_segment_policy_format(&p, exact, sizeof exact, &len), SVCM_EINVAL);
-    assert_int_equal(svcm_segment_policy_format(NULL, exact, sizeof exact, &len), SVCM_EINVAL);
+    assert_int_equal(svcm_segment_options_format(&p, exact, sizeof exact, &len), SVCM_EINVAL);
+    assert_int_equal(svcm_segment_options_format(NULL, exact, sizeof exact, &len), SVCM_EINVAL);
 }
 
 static void test_reason_names_cover_every_code(void **state)
 {
     (void)state;
-    const char *want[SVCM_REASON_COUNT] = {
+    const char *want[SVCM_SEGMENT_REASON_COUNT] = {
         "lost_inactive", "lost_p_alive", "potential_new", "potential_few_purchases",
         "vip_m_score",   "vip_monetary", "key_score",     "regular"};
-    for (int i = 0; i < SVCM_REASON_COUNT; i++)
+    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++)
         assert_string_equal(svcm_segment_reason_name(i), want[i]);
     assert_null(svcm_segment_reason_name(-1));
-    assert_null(svcm_segment_reason_name(SVCM_REASON_COUNT));
+    assert_null(svcm_segment_reason_name(SVCM_SEGMENT_REASON_COUNT));
 }
 
 static void test_random_text_never_crashes_and_names_a_real_line(void **state)
@@ -303,10 +303,10 @@ static void test_random_text_never_crashes_and_names_a_real_line(void **state)
         size_t lines = 1;
         for (size_t i = 0; i < len; i++)
             lines += buf[i] == '\n';
-        svcm_segment_policy p;
+        svcm_segment_options p;
         svcm_error err;
         svcm_error_clear(&err);
-        int rc = svcm_segment_policy_parse(buf, len, &p, &err);
+        int rc = svcm_segment_options_parse(buf, len, &p, &err);
         assert_true(rc == SVCM_OK || rc == SVCM_EFORMAT || rc == SVCM_EINVAL);
         if (rc != SVCM_OK)
             assert_int_equal(err.index, SVCM_NO_INDEX);
@@ -315,7 +315,7 @@ static void test_random_text_never_crashes_and_names_a_real_line(void **state)
         if (rc == SVCM_EINVAL)
             assert_true(err.line == 0 || (err.line >= 1 && err.line <= lines));
         if (rc == SVCM_OK)
-            assert_int_equal(svcm_segment_policy_check(&p, NULL), SVCM_OK);
+            assert_int_equal(svcm_segment_options_check(&p, NULL), SVCM_OK);
     }
 }
 
@@ -339,9 +339,9 @@ static void test_invalid_utf8_is_a_format_error_with_line_and_column(void **stat
         {"bins = 5 # \xE2\x82", 1, 12},                         /* truncated at the end */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        svcm_segment_policy p;
+        svcm_segment_options p;
         memset(&p, 0x5A, sizeof p);
-        svcm_segment_policy before = p;
+        svcm_segment_options before = p;
         svcm_error err;
         svcm_error_clear(&err);
         int rc = parse(bad[i].text, &p, &err);
@@ -359,8 +359,8 @@ static void test_utf8_comments_are_accepted(void **state)
     (void)state;
     const char *text = "# caf\xC3\xA9 \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80\n"
                        "churn_days = 10 # \xF0\x9F\x98\x80\n";
-    svcm_segment_policy p, want;
-    svcm_segment_policy_init(&want);
+    svcm_segment_options p, want;
+    svcm_segment_options_init(&want);
     want.churn_days = 10;
     assert_int_equal(parse(text, &p, NULL), SVCM_OK);
     assert_policy_equal(&p, &want);
@@ -373,7 +373,7 @@ static void test_unknown_key_quote_never_splits_a_utf8_sequence(void **state)
     (void)state;
     svcm_error err;
     char text[64], want[96];
-    svcm_segment_policy p;
+    svcm_segment_options p;
     /* 39 ASCII bytes and an e-acute: the 40-byte cut falls inside it. */
     snprintf(text, sizeof text, "%s\xC3\xA9 = 1\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     assert_int_equal(parse(text, &p, &err), SVCM_EFORMAT);

@@ -171,8 +171,8 @@ static void test_segment_tiers_feed_requests_without_conversion(void **state)
     assert_int_equal(sizeof(((svcm_request *)0)->tier), sizeof(uint8_t));
     double rec[] = {400, 5, 10, 3}, freq[] = {3, 1, 4, 9}, mon[] = {50, 5, 80, 900};
     svcm_customers c = {.n = 4, .recency = rec, .frequency = freq, .monetary = mon};
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     svcm_rfm_edges e;
     uint8_t tiers[4];
     assert_int_equal(svcm_rfm_fit(&c, p.bins, &e, NULL, NULL), SVCM_OK);
@@ -267,7 +267,7 @@ static void test_organisation_wide_high_urgency_request_is_priority_1(void **sta
     o.w_tier = o.w_severity = o.w_value = 0.0;
     svcm_request r = req(1, SVCM_TIER_LOST, SVCM_IMPACT_ORGANISATION, 4, 0.0, 0, SVCM_NO_DUE);
     r.urgent = true;
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(&o, &r, 1, 0, &res, NULL), SVCM_OK);
     assert_near(res.importance, 1.0, 0.0);
     assert_int_equal(res.priority, 1);
@@ -317,7 +317,7 @@ static void test_same_request_flips_to_urgent_as_time_passes(void **state)
     (void)state;
     /* Important (VIP, organisation, severity 1) with a 4-hour SLA window. */
     svcm_request r = req(7, SVCM_TIER_VIP, SVCM_IMPACT_ORGANISATION, 1, 1.0, 0, 4 * HOUR);
-    svcm_priority_result a, b, c;
+    struct svcm_priority_result a, b, c;
     assert_int_equal(svcm_priority_classify(NULL, &r, 1, 1 * HOUR, &a, NULL), SVCM_OK);
     assert_int_equal(svcm_priority_classify(NULL, &r, 1, 3 * HOUR, &b, NULL), SVCM_OK);
     assert_int_equal(svcm_priority_classify(NULL, &r, 1, 9 * HOUR, &c, NULL), SVCM_OK);
@@ -340,7 +340,7 @@ static void test_thresholds_are_configurable(void **state)
     svcm_request r = req(1, SVCM_TIER_REGULAR, SVCM_IMPACT_TEAM, 3, 0.2, 0, 100);
     svcm_priority_options o;
     svcm_priority_options_init(&o);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     /* importance = 0.25*0.5 + 0.3/3 + 0.3/3 + 0.15*0.2 = 0.355; urgency at 30 = 0.3 */
     assert_int_equal(svcm_priority_classify(&o, &r, 1, 30, &res, NULL), SVCM_OK);
     assert_near(res.importance, 0.355, 1e-12);
@@ -359,7 +359,7 @@ static void test_score_of_most_pressing_request_is_base_max_plus_aging(void **st
     /* importance 1, urgency 1 (due), DO, P1, VIP: 40 + 30 + 10 + 20 = 100,
      * plus 1 point for the hour waited. */
     svcm_request r = req(1, SVCM_TIER_VIP, SVCM_IMPACT_ORGANISATION, 1, 1.0, 0, HOUR);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(NULL, &r, 1, HOUR, &res, NULL), SVCM_OK);
     assert_int_equal(res.quadrant, SVCM_QUADRANT_DO);
     assert_int_equal(res.priority, 1);
@@ -370,7 +370,7 @@ static void test_score_of_least_pressing_request_is_zero(void **state)
 {
     (void)state;
     svcm_request r = req(1, SVCM_TIER_LOST, SVCM_IMPACT_INDIVIDUAL, 4, 0.0, 0, 10 * HOUR);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(NULL, &r, 1, 0, &res, NULL), SVCM_OK);
     assert_int_equal(res.quadrant, SVCM_QUADRANT_ELIMINATE);
     assert_int_equal(res.priority, 5);
@@ -387,7 +387,7 @@ static void test_score_hand_computed_middle_case(void **state)
      * SCHEDULE (Q = 2/3), ITIL cell (2,3) = 4 -> P = (5-4)/4 = 0.25, T = 0.75.
      * score = 40*2/3 + 30*0.25 + 10*0.75 + 20*0.25 + 2 h * 1 = 48.6666... */
     svcm_request r = req(3, SVCM_TIER_KEY, SVCM_IMPACT_DEPARTMENT, 2, 0.5, 0, 8 * HOUR);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(NULL, &r, 1, 2 * HOUR, &res, NULL), SVCM_OK);
     assert_near(res.importance, 0.6625, 1e-12);
     assert_near(res.urgency, 0.25, 1e-12);
@@ -414,7 +414,7 @@ static void test_classify_rejects_each_bad_field_naming_record(void **state)
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         svcm_request in[3] = {good, good, bad[k].r};
-        svcm_priority_result out[3];
+        struct svcm_priority_result out[3];
         memset(out, 0xAB, sizeof out);
         svcm_error err;
         assert_int_equal(svcm_priority_classify(NULL, in, 3, 5, out, &err), SVCM_EINVAL);
@@ -428,7 +428,7 @@ static void test_classify_rejects_each_bad_field_naming_record(void **state)
         assert_int_equal(svcm_priority_order(NULL, in, 3, 5, NULL, out, &err), SVCM_EINVAL);
         assert_int_equal(err.index, 2);
         assert_memory_equal(out, expect, sizeof out);
-        assert_int_equal(svcm_request_validate(&bad[k].r, &err), SVCM_EINVAL);
+        assert_int_equal(svcm_request_check(&bad[k].r, &err), SVCM_EINVAL);
         assert_string_equal(err.field, bad[k].field);
     }
     assert_int_equal(svcm_priority_classify(NULL, NULL, 1, 0, NULL, NULL), SVCM_EINVAL);
@@ -441,36 +441,36 @@ static void test_options_reject_bad_weights_thresholds_and_table(void **state)
     svcm_priority_options o;
     svcm_error err;
     svcm_priority_options_init(&o);
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_OK);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_OK);
     o.w_severity = NAN;
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "w_severity");
     svcm_priority_options_init(&o);
     o.w_tier = o.w_impact = o.w_severity = o.w_value = 0.0;
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_EINVAL);
     svcm_priority_options_init(&o);
     o.urgent_threshold = 1.5;
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "urgent_threshold");
     svcm_priority_options_init(&o);
     o.w_sla = o.w_itil = 1e308; /* each finite, the sum is not */
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "w_quadrant");
     svcm_priority_options_init(&o);
     o.aging_per_hour = -1.0;
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "aging_per_hour");
     svcm_priority_options_init(&o);
     o.table.cell[1][1] = 0;
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "cell");
     assert_int_equal(err.index, SVCM_NO_INDEX);
     svcm_request r = req(1, 0, SVCM_IMPACT_INDIVIDUAL, 1, 0.5, 0, 10);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(&o, &r, 1, 0, &res, &err), SVCM_EINVAL);
     double v;
     assert_int_equal(svcm_importance(&o, &r, &v, &err), SVCM_EINVAL);
-    assert_int_equal(svcm_priority_options_validate(NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(NULL, &err), SVCM_EINVAL);
 }
 
 /* ---------------------------------------------------------------- ITIL tables */
@@ -490,9 +490,9 @@ static void test_itil_builtin_table_matches_itil_v3(void **state)
         }
     }
     svcm_itil_table t;
-    svcm_itil_table_default(&t);
+    svcm_itil_table_init(&t);
     assert_int_equal(t.levels, 5);
-    assert_int_equal(svcm_itil_table_validate(&t, NULL), SVCM_OK);
+    assert_int_equal(svcm_itil_table_check(&t, NULL), SVCM_OK);
 }
 
 static void test_itil_lookup_rejects_levels_out_of_range(void **state)
@@ -529,7 +529,7 @@ static void test_itil_caller_table_from_array_is_used(void **state)
     svcm_priority_options_init(&o);
     o.table = t;
     svcm_request r = req(1, SVCM_TIER_LOST, SVCM_IMPACT_INDIVIDUAL, 4, 0.0, 0, 100);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(&o, &r, 1, 60, &res, NULL), SVCM_OK);
     /* importance 0 -> impact level 2; urgency 0.6 -> band 2 -> urgency level 2. */
     assert_int_equal(res.priority, 3);
@@ -540,32 +540,32 @@ static void test_itil_tables_with_holes_or_bad_cells_are_invalid(void **state)
     (void)state;
     svcm_error err;
     svcm_itil_table t;
-    svcm_itil_table_default(&t);
+    svcm_itil_table_init(&t);
     t.cell[2][1] = 0;
-    assert_int_equal(svcm_itil_table_validate(&t, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_itil_table_check(&t, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "cell");
     assert_int_equal(err.index, 2);
-    svcm_itil_table_default(&t);
+    svcm_itil_table_init(&t);
     t.cell[0][0] = 6; /* above levels = 5 */
-    assert_int_equal(svcm_itil_table_validate(&t, &err), SVCM_EINVAL);
-    svcm_itil_table_default(&t);
+    assert_int_equal(svcm_itil_table_check(&t, &err), SVCM_EINVAL);
+    svcm_itil_table_init(&t);
     t.rows = 0;
-    assert_int_equal(svcm_itil_table_validate(&t, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_itil_table_check(&t, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "rows");
     t.rows = SVCM_ITIL_MAX + 1;
-    assert_int_equal(svcm_itil_table_validate(&t, &err), SVCM_EINVAL);
-    svcm_itil_table_default(&t);
+    assert_int_equal(svcm_itil_table_check(&t, &err), SVCM_EINVAL);
+    svcm_itil_table_init(&t);
     t.cols = 0;
-    assert_int_equal(svcm_itil_table_validate(&t, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_itil_table_check(&t, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "cols");
-    svcm_itil_table_default(&t);
+    svcm_itil_table_init(&t);
     t.levels = 0;
-    assert_int_equal(svcm_itil_table_validate(&t, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_itil_table_check(&t, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "levels");
-    assert_int_equal(svcm_itil_table_validate(NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_itil_table_check(NULL, &err), SVCM_EINVAL);
     const int cells[] = {1, 2, 0, 3};
     svcm_itil_table keep;
-    svcm_itil_table_default(&keep);
+    svcm_itil_table_init(&keep);
     t = keep;
     assert_int_equal(svcm_itil_table_from_array(2, 2, cells, &t, &err), SVCM_EINVAL);
     assert_int_equal(err.index, 1);
@@ -582,7 +582,7 @@ static void test_itil_text_form_parses_rows_commas_and_comments(void **state)
     const char *text = "# impact x urgency\n1 2 3\n\n2,3,4\n  3\t4 5  \r\n";
     svcm_itil_table t, d;
     assert_int_equal(svcm_itil_table_parse(text, strlen(text), &t, NULL), SVCM_OK);
-    svcm_itil_table_default(&d);
+    svcm_itil_table_init(&d);
     assert_memory_equal(&t, &d, sizeof t);
     /* No trailing newline, one row. */
     assert_int_equal(svcm_itil_table_parse("1 2", 3, &t, NULL), SVCM_OK);
@@ -672,7 +672,7 @@ static void test_itil_text_must_be_utf8(void **state)
                        "1 2 3\n2 3 4\n3 4 5\n";
     svcm_itil_table d;
     assert_int_equal(svcm_itil_table_parse(text, strlen(text), &t, NULL), SVCM_OK);
-    svcm_itil_table_default(&d);
+    svcm_itil_table_init(&d);
     assert_memory_equal(&t, &d, sizeof t);
 }
 
@@ -681,7 +681,7 @@ static void test_itil_text_must_be_utf8(void **state)
 /* Reference order by a different algorithm: qsort with a comparator. */
 static int cmp_result(const void *pa, const void *pb)
 {
-    const svcm_priority_result *a = pa, *b = pb;
+    const struct svcm_priority_result *a = pa, *b = pb;
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
     if (a->due != b->due)
@@ -707,7 +707,7 @@ static void test_sort_breaks_ties_by_due_then_id_then_input_order(void **state)
      * and the deadline breaks the tie. */
     in[4].due = 1000000;
     in[5].due = 999999;
-    svcm_priority_result out[6];
+    struct svcm_priority_result out[6];
     assert_int_equal(svcm_priority_order(NULL, in, 6, 0, NULL, out, NULL), SVCM_OK);
     for (int i = 1; i < 6; i++)
         assert_near(out[i].score, out[0].score, 0.0);
@@ -725,7 +725,7 @@ static void test_order_matches_reference_sort_on_random_requests(void **state)
     rng_state = 0x9E3779B97F4A7C15u;
     enum { N = 20000 };
     svcm_request *in = malloc(N * sizeof *in);
-    svcm_priority_result *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    struct svcm_priority_result *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
     assert_non_null(in);
     assert_non_null(a);
     assert_non_null(b);
@@ -740,7 +740,7 @@ static void test_order_matches_reference_sort_on_random_requests(void **state)
     /* Sorting an already shuffled result array keys on .index, not position. */
     for (int i = N - 1; i > 0; i--) {
         int j = (int)(rnd() % (uint64_t)(i + 1));
-        svcm_priority_result t = b[i];
+        struct svcm_priority_result t = b[i];
         b[i] = b[j];
         b[j] = t;
     }
@@ -754,7 +754,7 @@ static void test_order_matches_reference_sort_on_random_requests(void **state)
 static void test_sort_rejects_nan_score(void **state)
 {
     (void)state;
-    svcm_priority_result r[2];
+    struct svcm_priority_result r[2];
     memset(r, 0, sizeof r);
     r[1].score = NAN;
     assert_int_equal(svcm_priority_sort(r, 2, NULL), SVCM_EINVAL);
@@ -792,7 +792,7 @@ static void test_order_out_of_memory_writes_nothing(void **state)
     for (int budget0 = 0; budget0 < 6; budget0++) {
         int budget = budget0;
         svcm_allocator al = {fail_alloc, fail_realloc, fail_free, &budget};
-        svcm_priority_result out[3];
+        struct svcm_priority_result out[3];
         memset(out, 0x5A, sizeof out);
         unsigned char expect[sizeof out];
         memset(expect, 0x5A, sizeof expect);
@@ -810,7 +810,7 @@ static void test_sort_and_wsjf_order_out_of_memory_change_nothing(void **state)
 {
     (void)state;
     const svcm_wsjf_item items[3] = {{1, 1, 1, 1, 3}, {2, 5, 1, 1, 1}, {3, 2, 2, 2, 2}};
-    svcm_priority_result res[3];
+    struct svcm_priority_result res[3];
     memset(res, 0, sizeof res);
     res[0].score = 1.0;
     res[1].score = 3.0;
@@ -833,7 +833,7 @@ static void test_sort_and_wsjf_order_out_of_memory_change_nothing(void **state)
             assert_near(scores[0], -1.0, 0.0);
         }
         budget = budget0;
-        svcm_priority_result copy[3];
+        struct svcm_priority_result copy[3];
         memcpy(copy, res, sizeof copy);
         rc = svcm_priority_sort(copy, 3, &al);
         if (rc == SVCM_OK) {
@@ -972,7 +972,7 @@ static void test_queue_empty_pop_and_peek_are_eempty(void **state)
     (void)state;
     svcm_pqueue *q = new_queue(NULL);
     svcm_request r;
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_pqueue_pop(q, 0, &r, &res), SVCM_EEMPTY);
     assert_int_equal(svcm_pqueue_peek(q, 0, &r, &res), SVCM_EEMPTY);
     assert_int_equal(svcm_pqueue_pop(NULL, 0, &r, &res), SVCM_EINVAL);
@@ -1006,7 +1006,7 @@ static void test_queue_update_moves_request_to_new_place(void **state)
         svcm_request r = req(i, SVCM_TIER_REGULAR, SVCM_IMPACT_TEAM, 3, 0.2, 0, 10 * HOUR);
         assert_int_equal(svcm_pqueue_push(q, &r, NULL), SVCM_OK);
     }
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_pqueue_peek(q, HOUR, NULL, &res), SVCM_OK);
     assert_int_equal(res.id, 1); /* all equal: smallest id */
     svcm_request up = req(4, SVCM_TIER_VIP, SVCM_IMPACT_ORGANISATION, 1, 1.0, 0, HOUR);
@@ -1035,15 +1035,15 @@ static void drain_and_compare(svcm_pqueue *q, int64_t t)
 {
     size_t n = svcm_pqueue_size(q);
     svcm_request *in = malloc((n ? n : 1) * sizeof *in);
-    svcm_priority_result *want = malloc((n ? n : 1) * sizeof *want);
+    struct svcm_priority_result *want = malloc((n ? n : 1) * sizeof *want);
     assert_non_null(in);
     assert_non_null(want);
     /* Snapshot the content through peek/pop on a second pass: collect by
      * popping, then compare with a full sort of what was popped. */
-    svcm_priority_result *got = malloc((n ? n : 1) * sizeof *got);
+    struct svcm_priority_result *got = malloc((n ? n : 1) * sizeof *got);
     assert_non_null(got);
     for (size_t i = 0; i < n; i++) {
-        svcm_priority_result peeked;
+        struct svcm_priority_result peeked;
         assert_int_equal(svcm_pqueue_peek(q, t, NULL, &peeked), SVCM_OK);
         assert_int_equal(svcm_pqueue_pop(q, t, &in[i], &got[i]), SVCM_OK);
         assert_int_equal(peeked.id, got[i].id);
@@ -1121,13 +1121,13 @@ static void test_queue_random_operations_match_a_model(void **state)
                     live[n++] = model[i];
             assert_int_equal(svcm_pqueue_size(q), n);
             svcm_request got;
-            svcm_priority_result res;
+            struct svcm_priority_result res;
             if (n == 0) {
                 assert_int_equal(svcm_pqueue_pop(q, now, &got, &res), SVCM_EEMPTY);
                 continue;
             }
-            svcm_priority_result want;
-            svcm_priority_result *all = malloc(n * sizeof *all);
+            struct svcm_priority_result want;
+            struct svcm_priority_result *all = malloc(n * sizeof *all);
             assert_non_null(all);
             assert_int_equal(svcm_priority_order(NULL, live, n, now, NULL, all, NULL), SVCM_OK);
             want = all[0];
@@ -1165,7 +1165,7 @@ static void test_queue_out_of_memory_leaves_queue_unchanged(void **state)
             assert_int_equal(svcm_pqueue_size(q), pushed);
         }
         /* Whatever made it in comes out in order and complete. */
-        svcm_priority_result prev, cur;
+        struct svcm_priority_result prev, cur;
         for (size_t i = 0; i < pushed; i++) {
             assert_int_equal(svcm_pqueue_pop(q, 50, NULL, &cur), SVCM_OK);
             if (i > 0)
@@ -1262,7 +1262,7 @@ static void test_null_and_empty_arguments(void **state)
     r.severity = 7;
     assert_int_equal(svcm_urgency(&r, 0, &v, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "severity");
-    assert_int_equal(svcm_request_validate(NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_request_check(NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_pqueue_push(NULL, &r, &err), SVCM_EINVAL);
     assert_int_equal(svcm_pqueue_update(NULL, &r, &err), SVCM_EINVAL);
     assert_int_equal(svcm_pqueue_remove(NULL, 1, NULL), SVCM_EINVAL);
@@ -1276,7 +1276,7 @@ static void test_null_and_empty_arguments(void **state)
     assert_int_equal(svcm_priority_order(NULL, NULL, 0, 0, NULL, NULL, &err), SVCM_OK);
     assert_int_equal(svcm_priority_order(NULL, NULL, 3, 0, NULL, NULL, &err), SVCM_EINVAL);
     assert_int_equal(svcm_itil_table_from_array(1, 1, NULL, NULL, &err), SVCM_EINVAL);
-    svcm_itil_table_default(NULL);
+    svcm_itil_table_init(NULL);
     svcm_priority_options_init(NULL);
 }
 
@@ -1293,7 +1293,7 @@ static void test_urgency_is_exact_for_instants_beyond_double_precision(void **st
     double u = -1.0;
     assert_int_equal(svcm_urgency(&r, c + 1, &u, NULL), SVCM_OK);
     assert_true(u == 0.5);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(NULL, &r, 1, c + 1, &res, NULL), SVCM_OK);
     assert_true(res.urgency == 0.5);
     assert_true(isfinite(res.score));
@@ -1330,15 +1330,15 @@ static void test_options_reject_aging_that_could_overflow_the_score(void **state
     o.aging_per_hour = 1e300;
     svcm_error err;
     memset(&err, 0, sizeof err);
-    assert_int_equal(svcm_priority_options_validate(&o, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_options_check(&o, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "aging_per_hour");
     svcm_request r = req(1, SVCM_TIER_LOST, SVCM_IMPACT_INDIVIDUAL, 4, 0.0, INT64_MIN, SVCM_NO_DUE);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     assert_int_equal(svcm_priority_classify(&o, &r, 1, INT64_MAX, &res, NULL), SVCM_EINVAL);
     svcm_pqueue *q = NULL;
     assert_int_equal(svcm_pqueue_new(&o, NULL, &q, NULL), SVCM_EINVAL);
     o.aging_per_hour = DBL_MAX / 0x1p65; /* about 4.9e288: accepted */
-    assert_int_equal(svcm_priority_options_validate(&o, NULL), SVCM_OK);
+    assert_int_equal(svcm_priority_options_check(&o, NULL), SVCM_OK);
     assert_int_equal(svcm_priority_classify(&o, &r, 1, INT64_MAX, &res, NULL), SVCM_OK);
     assert_true(isfinite(res.score));
 }

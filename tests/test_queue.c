@@ -185,14 +185,14 @@ static void test_empty_queue_round_trip_keeps_instant_and_options(void **state)
     assert_int_equal(svcm_pqueue_pop(c, -12345, NULL, NULL), SVCM_EEMPTY);
     /* The options came back: the same request scores the same in both. */
     svcm_request r = random_request(1);
-    svcm_priority_result a, b;
+    struct svcm_priority_result a, b;
     assert_int_equal(svcm_pqueue_push(q, &r, NULL), SVCM_OK);
     assert_int_equal(svcm_pqueue_push(c, &r, NULL), SVCM_OK);
     assert_int_equal(svcm_pqueue_peek(q, 99 * HOUR, NULL, &a), SVCM_OK);
     assert_int_equal(svcm_pqueue_peek(c, 99 * HOUR, NULL, &b), SVCM_OK);
     assert_memory_equal(&a.score, &b.score, sizeof a.score);
     assert_int_equal(a.priority, b.priority);
-    svcm_priority_result ref;
+    struct svcm_priority_result ref;
     assert_int_equal(svcm_priority_classify(&o, &r, 1, 99 * HOUR, &ref, NULL), SVCM_OK);
     assert_memory_equal(&ref.score, &b.score, sizeof ref.score);
     free(buf);
@@ -222,12 +222,12 @@ static void model_remove(model *m, int64_t id)
  * against svcm_priority_order() of the model at t. */
 static void drain_and_compare(svcm_pqueue *q, svcm_pqueue *c, const model *m, int64_t t)
 {
-    svcm_priority_result *ref = malloc((m->n + 1) * sizeof *ref);
+    struct svcm_priority_result *ref = malloc((m->n + 1) * sizeof *ref);
     assert_non_null(ref);
     assert_int_equal(svcm_priority_order(NULL, m->r, m->n, t, NULL, ref, NULL), SVCM_OK);
     for (size_t k = 0; k < m->n; k++) {
         svcm_request a, b;
-        svcm_priority_result ra, rb;
+        struct svcm_priority_result ra, rb;
         assert_int_equal(svcm_pqueue_pop(q, t, &a, &ra), SVCM_OK);
         assert_int_equal(svcm_pqueue_pop(c, t, &b, &rb), SVCM_OK);
         assert_request_equal(&a, &b);

@@ -40,9 +40,9 @@ static void test_kind_names_round_trip(void **state)
     }
     svcm_rate_kind k;
     assert_int_equal(svcm_rate_kind_parse("SLA_Compliance", &k), SVCM_OK);
-    assert_int_equal(k, SVCM_RATE_SLA_COMPLIANCE);
-    assert_string_equal(svcm_rate_kind_name(SVCM_RATE_FCR), "fcr");
-    assert_string_equal(svcm_rate_kind_name(SVCM_RATE_CHURN), "churn");
+    assert_int_equal(k, SVCM_RATE_KIND_SLA_COMPLIANCE);
+    assert_string_equal(svcm_rate_kind_name(SVCM_RATE_KIND_FCR), "fcr");
+    assert_string_equal(svcm_rate_kind_name(SVCM_RATE_KIND_CHURN), "churn");
     assert_null(svcm_rate_kind_name(SVCM_RATE_KIND_COUNT));
     assert_null(svcm_rate_kind_name(-1));
     assert_int_equal(svcm_rate_kind_parse("fcrx", &k), SVCM_EINVAL);
@@ -54,12 +54,12 @@ static void test_kind_names_round_trip(void **state)
 static void test_init_rejects_unknown_kind(void **state)
 {
     (void)state;
-    svcm_rate r = {SVCM_RATE_FCR, 3, 4};
+    svcm_rate r = {SVCM_RATE_KIND_FCR, 3, 4};
     assert_int_equal(svcm_rate_init(&r, 99), SVCM_EINVAL);
     assert_int_equal(r.trials, 4); /* unchanged */
     assert_int_equal(svcm_rate_init(NULL, 0), SVCM_EINVAL);
-    assert_int_equal(svcm_rate_init(&r, SVCM_RATE_CHURN), SVCM_OK);
-    assert_int_equal(r.kind, SVCM_RATE_CHURN);
+    assert_int_equal(svcm_rate_init(&r, SVCM_RATE_KIND_CHURN), SVCM_OK);
+    assert_int_equal(r.kind, SVCM_RATE_KIND_CHURN);
     assert_int_equal(r.successes, 0);
     assert_int_equal(r.trials, 0);
 }
@@ -68,8 +68,8 @@ static void test_add_outcomes_counts_and_batches_agree(void **state)
 {
     (void)state;
     svcm_rate a, b;
-    svcm_rate_init(&a, SVCM_RATE_FCR);
-    svcm_rate_init(&b, SVCM_RATE_FCR);
+    svcm_rate_init(&a, SVCM_RATE_KIND_FCR);
+    svcm_rate_init(&b, SVCM_RATE_KIND_FCR);
     double xs[] = {1, 0, 1, 1, 0, 1, -0.0};
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(svcm_rate_add(&a, xs[i] == 1.0), SVCM_OK);
@@ -87,7 +87,7 @@ static void test_batch_rejects_non_binary_outcome_naming_index(void **state)
 {
     (void)state;
     svcm_rate r;
-    svcm_rate_init(&r, SVCM_RATE_REOPEN);
+    svcm_rate_init(&r, SVCM_RATE_KIND_REOPEN);
     const double bad[] = {NAN, 2, 0.5, -1, INFINITY};
     for (size_t b = 0; b < 5; b++) {
         double xs[] = {1, 0, 0, 1};
@@ -109,7 +109,7 @@ static void test_add_counts_rejects_bad_counts_and_overflow(void **state)
 {
     (void)state;
     svcm_rate r;
-    svcm_rate_init(&r, SVCM_RATE_COMPLAINT);
+    svcm_rate_init(&r, SVCM_RATE_KIND_COMPLAINT);
     assert_int_equal(svcm_rate_add_counts(&r, 5, 4), SVCM_EINVAL);
     assert_int_equal(svcm_rate_add_counts(NULL, 1, 4), SVCM_EINVAL);
     assert_int_equal(svcm_rate_add_counts(&r, 1, UINT64_MAX), SVCM_OK);
@@ -120,12 +120,12 @@ static void test_add_counts_rejects_bad_counts_and_overflow(void **state)
     assert_int_equal(r.successes, 1);
     assert_int_equal(r.trials, UINT64_MAX);
     /* A hand-edited counter with successes > trials is refused. */
-    svcm_rate broken = {SVCM_RATE_FCR, 5, 3};
+    svcm_rate broken = {SVCM_RATE_KIND_FCR, 5, 3};
     assert_int_equal(svcm_rate_add(&broken, true), SVCM_EINVAL);
     svcm_rate unknown = {(svcm_rate_kind)99, 0, 0}; /* documented: unknown kind */
     assert_int_equal(svcm_rate_add(&unknown, true), SVCM_EINVAL);
     assert_int_equal(unknown.trials, 0);
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     assert_int_equal(svcm_rate_result(&broken, 0.95, &s), SVCM_EINVAL);
 }
 
@@ -135,15 +135,15 @@ static void test_rate_wilson_interval_matches_newcombe_1998(void **state)
 {
     (void)state;
     svcm_rate r;
-    svcm_rate_init(&r, SVCM_RATE_RESOLUTION);
+    svcm_rate_init(&r, SVCM_RATE_KIND_RESOLUTION);
     svcm_rate_add_counts(&r, 15, 148);
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     assert_int_equal(svcm_rate_result(&r, 0.95, &s), SVCM_OK);
-    assert_int_equal(s.kind, SVCM_RATE_RESOLUTION);
+    assert_int_equal(s.kind, SVCM_RATE_KIND_RESOLUTION);
     assert_near(s.rate, 15.0 / 148.0, 1e-15);
     assert_near(s.ci.lo, 0.0624, 5e-5);
     assert_near(s.ci.hi, 0.1605, 5e-5);
-    svcm_rate_init(&r, SVCM_RATE_RESOLUTION);
+    svcm_rate_init(&r, SVCM_RATE_KIND_RESOLUTION);
     svcm_rate_add_counts(&r, 81, 263);
     assert_int_equal(svcm_rate_result(&r, 0.95, &s), SVCM_OK);
     assert_near(s.ci.lo, 0.2553, 5e-5);
@@ -158,9 +158,9 @@ static void test_rate_wilson_hand_computation_at_90_percent(void **state)
 {
     (void)state;
     svcm_rate r;
-    svcm_rate_init(&r, SVCM_RATE_SLA_COMPLIANCE);
+    svcm_rate_init(&r, SVCM_RATE_KIND_SLA_COMPLIANCE);
     svcm_rate_add_counts(&r, 7, 10);
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     assert_int_equal(svcm_rate_result(&r, 0.90, &s), SVCM_OK);
     assert_near(s.ci.lo, 0.4416997958698352, 1e-9);
     assert_near(s.ci.hi, 0.873123416096802, 1e-9);
@@ -170,8 +170,8 @@ static void test_result_rejects_empty_and_bad_confidence(void **state)
 {
     (void)state;
     svcm_rate r;
-    svcm_rate_init(&r, SVCM_RATE_CHURN);
-    svcm_rate_summary s;
+    svcm_rate_init(&r, SVCM_RATE_KIND_CHURN);
+    struct svcm_rate_result s;
     assert_int_equal(svcm_rate_result(&r, 0.95, &s), SVCM_EEMPTY);
     svcm_rate_add_counts(&r, 1, 2);
     assert_int_equal(svcm_rate_result(&r, 1.0, &s), SVCM_EINVAL);
@@ -187,16 +187,16 @@ static void test_merge_equals_counting_everything_in_one(void **state)
     for (int i = 0; i < 100; i++)
         xs[i] = (i * 37 % 11) < 4 ? 1.0 : 0.0;
     svcm_rate all, p1, p2;
-    svcm_rate_init(&all, SVCM_RATE_RETENTION);
-    svcm_rate_init(&p1, SVCM_RATE_RETENTION);
-    svcm_rate_init(&p2, SVCM_RATE_RETENTION);
+    svcm_rate_init(&all, SVCM_RATE_KIND_RETENTION);
+    svcm_rate_init(&p1, SVCM_RATE_KIND_RETENTION);
+    svcm_rate_init(&p2, SVCM_RATE_KIND_RETENTION);
     svcm_rate_add_batch(&all, xs, 100, NULL);
     svcm_rate_add_batch(&p1, xs, 41, NULL);
     svcm_rate_add_batch(&p2, xs + 41, 59, NULL);
     assert_int_equal(svcm_rate_merge(&p1, &p2), SVCM_OK);
     assert_rate_equal(&all, &p1);
     svcm_rate other;
-    svcm_rate_init(&other, SVCM_RATE_CHURN);
+    svcm_rate_init(&other, SVCM_RATE_KIND_CHURN);
     assert_int_equal(svcm_rate_merge(&p1, &other), SVCM_EMISMATCH);
     assert_int_equal(svcm_rate_merge(&p1, NULL), SVCM_EINVAL);
     assert_int_equal(svcm_rate_merge(NULL, &p1), SVCM_EINVAL);
@@ -212,11 +212,11 @@ static void test_compare_two_proportion_hand_computation(void **state)
 {
     (void)state;
     svcm_rate a, b;
-    svcm_rate_init(&a, SVCM_RATE_FCR);
-    svcm_rate_init(&b, SVCM_RATE_FCR);
+    svcm_rate_init(&a, SVCM_RATE_KIND_FCR);
+    svcm_rate_init(&b, SVCM_RATE_KIND_FCR);
     svcm_rate_add_counts(&a, 120, 200);
     svcm_rate_add_counts(&b, 150, 220);
-    svcm_test_result t;
+    struct svcm_test_result t;
     assert_int_equal(svcm_rate_compare(&a, &b, 0.95, &t), SVCM_OK);
     assert_near(t.diff, 0.08181818181818179, 1e-12);
     assert_near(t.statistic, 1.7477257950106055, 1e-9);
@@ -224,15 +224,15 @@ static void test_compare_two_proportion_hand_computation(void **state)
     assert_near(t.ci.lo, -0.00982141511158327, 1e-9);
     assert_near(t.ci.hi, 0.17345777874794685, 1e-9);
     svcm_rate c;
-    svcm_rate_init(&c, SVCM_RATE_CHURN);
+    svcm_rate_init(&c, SVCM_RATE_KIND_CHURN);
     svcm_rate_add_counts(&c, 1, 2);
     assert_int_equal(svcm_rate_compare(&a, &c, 0.95, &t), SVCM_EMISMATCH);
     svcm_rate e;
-    svcm_rate_init(&e, SVCM_RATE_FCR);
+    svcm_rate_init(&e, SVCM_RATE_KIND_FCR);
     assert_int_equal(svcm_rate_compare(&a, &e, 0.95, &t), SVCM_EEMPTY);
     svcm_rate z1, z2;
-    svcm_rate_init(&z1, SVCM_RATE_FCR);
-    svcm_rate_init(&z2, SVCM_RATE_FCR);
+    svcm_rate_init(&z1, SVCM_RATE_KIND_FCR);
+    svcm_rate_init(&z2, SVCM_RATE_KIND_FCR);
     svcm_rate_add_counts(&z1, 0, 5);
     svcm_rate_add_counts(&z2, 0, 9);
     assert_int_equal(svcm_rate_compare(&z1, &z2, 0.95, &t), SVCM_ERANGE);
@@ -244,7 +244,7 @@ static void test_save_load_round_trip(void **state)
 {
     (void)state;
     svcm_rate r, back;
-    svcm_rate_init(&r, SVCM_RATE_REPURCHASE);
+    svcm_rate_init(&r, SVCM_RATE_KIND_REPURCHASE);
     svcm_rate_add_counts(&r, 0x123456789ull, 0xfedcba987ull);
     unsigned char buf[64];
     size_t len = 0;
@@ -264,7 +264,7 @@ static void test_save_rejects_inconsistent_counter(void **state)
 {
     (void)state;
     svcm_rate r;
-    assert_int_equal(svcm_rate_init(&r, SVCM_RATE_GENERIC), SVCM_OK);
+    assert_int_equal(svcm_rate_init(&r, SVCM_RATE_KIND_GENERIC), SVCM_OK);
     r.kind = (svcm_rate_kind)65537;
     unsigned char buf[SVCM_RATE_SAVED_SIZE];
     memset(buf, 0x7e, sizeof buf);
@@ -273,7 +273,7 @@ static void test_save_rejects_inconsistent_counter(void **state)
     assert_int_equal(len, SVCM_RATE_SAVED_SIZE);
     for (size_t i = 0; i < sizeof buf; i++)
         assert_int_equal(buf[i], 0x7e);
-    r.kind = SVCM_RATE_FCR;
+    r.kind = SVCM_RATE_KIND_FCR;
     r.successes = 3;
     r.trials = 2;
     assert_int_equal(svcm_rate_save(&r, buf, sizeof buf, &len), SVCM_EINVAL);
@@ -284,9 +284,9 @@ static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
 {
     (void)state;
     svcm_rate r, out;
-    svcm_rate_init(&r, SVCM_RATE_FCR);
+    svcm_rate_init(&r, SVCM_RATE_KIND_FCR);
     svcm_rate_add_counts(&r, 3, 5);
-    svcm_rate_init(&out, SVCM_RATE_GENERIC);
+    svcm_rate_init(&out, SVCM_RATE_KIND_GENERIC);
     unsigned char buf[64], bad[64];
     size_t len;
     svcm_rate_save(&r, buf, sizeof buf, &len);
@@ -308,7 +308,7 @@ static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
     assert_int_equal(svcm_rate_load(bad, len + 1, &out), SVCM_EFORMAT);
     assert_int_equal(svcm_rate_load(NULL, len, &out), SVCM_EINVAL);
     assert_int_equal(svcm_rate_load(buf, len, NULL), SVCM_EINVAL);
-    assert_int_equal(out.kind, SVCM_RATE_GENERIC); /* untouched */
+    assert_int_equal(out.kind, SVCM_RATE_KIND_GENERIC); /* untouched */
     assert_int_equal(out.trials, 0);
 }
 

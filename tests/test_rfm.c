@@ -430,13 +430,13 @@ static void test_records_and_arrays_give_the_same_scores(void **state)
 {
     (void)state;
     enum { N = 300 };
-    static svcm_customer recs[N];
+    static svcm_customer_record recs[N];
     static double r[N], f[N], m[N];
     for (size_t i = 0; i < N; i++) {
         r[i] = (double)(rnd() % 300);
         f[i] = (double)(rnd() % 9);
         m[i] = (double)(rnd() % 5000);
-        recs[i] = (svcm_customer){.id = (int64_t)i, .recency = r[i], .frequency = f[i],
+        recs[i] = (svcm_customer_record){.id = (int64_t)i, .recency = r[i], .frequency = f[i],
                                   .monetary = m[i], .tenure = NAN, .p_alive = NAN, .flags = 0};
     }
     svcm_customers a = soa(N, r, f, m), b;

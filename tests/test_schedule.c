@@ -101,7 +101,7 @@ static void test_pyworkforce_min_required_resources_is_113(void **state)
     uint8_t a[8 * 48];
     pw_coverage(a);
     uint32_t x[8];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(pw_required, 48, a, 8, NULL, NULL, NULL, x,
                                          &res, NULL), SVCM_OK);
     assert_int_equal(res.status, SVCM_SCHEDULE_STATUS_OPTIMAL);
@@ -125,7 +125,7 @@ static void test_pyworkforce_min_abs_difference_is_157(void **state)
     svcm_schedule_options o;
     svcm_schedule_options_init(&o);
     o.objective = SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF;
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(pw_required, 48, a, 8, NULL, &o, NULL, x,
                                          &res, NULL), SVCM_OK);
     assert_int_equal(res.status, SVCM_SCHEDULE_STATUS_OPTIMAL);
@@ -163,7 +163,7 @@ static void test_pyworkforce_weighted_costs_match_brute_force(void **state)
         c8[j] = c4[j % 4];
     double want = pw_day_brute_force(pw_required, c4) + pw_day_brute_force(pw_required + 24, c4);
     uint32_t x[8];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(pw_required, 48, a, 8, c8, NULL, NULL, x, &res,
                                          NULL), SVCM_OK);
     assert_int_equal(res.status, SVCM_SCHEDULE_STATUS_OPTIMAL);
@@ -183,7 +183,7 @@ static void test_odd_cycle_lp_is_fractional_and_ip_is_two(void **state)
     const uint32_t r[3] = {1, 1, 1};
     const uint8_t a[9] = {1, 1, 0, 0, 1, 1, 1, 0, 1};
     uint32_t x[3];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(r, 3, a, 3, NULL, NULL, NULL, x, &res, NULL),
                      SVCM_OK);
     assert_near(res.lp_bound, 1.5, 1e-9);
@@ -214,7 +214,7 @@ static void test_node_limit_returns_feasible_answer_with_gap(void **state)
     svcm_schedule_options o;
     svcm_schedule_options_init(&o);
     uint32_t x[5];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(r, 5, a, 5, c, &o, NULL, x, &res, NULL), SVCM_OK);
     assert_int_equal(res.status, SVCM_SCHEDULE_STATUS_OPTIMAL);
     assert_near(res.objective, 4.5, 1e-12);
@@ -241,7 +241,7 @@ static void test_pivot_limit_keeps_a_covering_answer(void **state)
     svcm_schedule_options_init(&o);
     o.max_pivots = 1;
     uint32_t x[5];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(r, 5, a, 5, c, &o, NULL, x, &res, NULL), SVCM_OK);
     assert_int_equal(res.status, SVCM_SCHEDULE_STATUS_PIVOT_LIMIT);
     assert_true(isnan(res.lp_bound));
@@ -268,7 +268,7 @@ static void test_time_limit_stops_with_a_covering_answer(void **state)
     int stopped = 0;
     for (int k = 0; k < 1000 && !stopped; k++) {
         uint32_t x[5];
-        svcm_schedule_result res;
+        struct svcm_schedule_result res;
         assert_int_equal(svcm_schedule_solve(r, 5, a, 5, c, &o, NULL, x, &res, NULL), SVCM_OK);
         assert_true(covers_all(a, 5, 5, r, x));
         assert_true(res.bound <= res.objective);
@@ -289,7 +289,7 @@ static void test_abs_diff_cap_zero_gives_no_agents(void **state)
     o.objective = SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF;
     o.max_staff = 0;
     uint32_t x[2] = {9, 9};
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(r, 3, a, 2, NULL, &o, NULL, x, &res, NULL), SVCM_OK);
     assert_int_equal(x[0], 0);
     assert_int_equal(x[1], 0);
@@ -352,7 +352,7 @@ static int check_min_cost(const instance *in)
 {
     double want = brute_force(in, 0, 0);
     uint32_t x[BF_MAXP];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     svcm_error e;
     int rc = svcm_schedule_solve(in->r, in->nt, in->a, in->np, in->c, NULL, NULL, x, &res, &e);
     if (isinf(want)) { /* some needed period has no pattern */
@@ -378,7 +378,7 @@ static int check_abs_diff(const instance *in, uint32_t cap)
     o.objective = SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF;
     o.max_staff = cap;
     uint32_t x[BF_MAXP];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(in->r, in->nt, in->a, in->np, NULL, &o, NULL, x,
                                          &res, NULL), SVCM_OK);
     assert_int_equal(res.status, SVCM_SCHEDULE_STATUS_OPTIMAL);
@@ -448,7 +448,7 @@ static void test_week_of_half_hours_solves_within_default_limits(void **state)
     static uint8_t a[42 * 336];
     week_instance(r, a);
     uint32_t x[42];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(r, 336, a, 42, NULL, NULL, NULL, x, &res, NULL),
                      SVCM_OK);
     assert_int_equal(res.status, SVCM_SCHEDULE_STATUS_OPTIMAL);
@@ -520,7 +520,7 @@ static void expect_solve_error(const uint32_t *r, size_t nt, const uint8_t *a, s
                                const char *field, size_t index)
 {
     uint32_t x[4] = {7, 7, 7, 7};
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     memset(&res, 0x5a, sizeof res);
     unsigned char before[sizeof res];
     memcpy(before, &res, sizeof res);
@@ -571,7 +571,7 @@ static void test_bad_input_is_einval_naming_the_field_and_writes_nothing(void **
     expect_solve_error(r, 3, a, 2, c, &o, "max_seconds", SVCM_NO_INDEX);
     o.max_seconds = 0.0;
     expect_solve_error(r, 3, a, 2, c, &o, "max_seconds", SVCM_NO_INDEX);
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     svcm_error e;
     assert_int_equal(svcm_schedule_solve(r, 3, a, 2, c, NULL, NULL, NULL, &res, &e),
                      SVCM_EINVAL);
@@ -589,7 +589,7 @@ static void test_uncovered_periods_are_fine_when_not_needed(void **state)
     const uint32_t r[3] = {1, 0, 1};
     const uint8_t gap[6] = {1, 0, 0, 0, 0, 1};
     uint32_t x[2];
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     assert_int_equal(svcm_schedule_solve(r, 3, gap, 2, NULL, NULL, NULL, x, &res, NULL), SVCM_OK);
     assert_near(res.objective, 2.0, 0.0);
     const uint32_t r2[3] = {1, 3, 1};
@@ -661,7 +661,7 @@ static void test_allocation_failures_are_enomem_and_leak_nothing(void **state)
         fail_ctx f = {k, 0};
         svcm_allocator al = {f_alloc, f_realloc, f_free, &f};
         uint32_t x[5] = {9, 9, 9, 9, 9};
-        svcm_schedule_result res;
+        struct svcm_schedule_result res;
         res.objective = -1.0;
         svcm_error e;
         int rc = svcm_schedule_solve(r, 5, a, 5, c, NULL, &al, x, &res, &e);

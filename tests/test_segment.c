@@ -57,10 +57,10 @@ static const uint8_t want_tier[NPOP] = {
     SVCM_TIER_LOST, SVCM_TIER_LOST, SVCM_TIER_POTENTIAL, SVCM_TIER_POTENTIAL, SVCM_TIER_VIP,
     SVCM_TIER_KEY,  SVCM_TIER_KEY,  SVCM_TIER_REGULAR,   SVCM_TIER_KEY,       SVCM_TIER_REGULAR};
 static const uint8_t want_reason[NPOP] = {
-    SVCM_REASON_LOST_INACTIVE, SVCM_REASON_LOST_P_ALIVE, SVCM_REASON_POTENTIAL_NEW,
-    SVCM_REASON_POTENTIAL_FEW, SVCM_REASON_VIP_M_SCORE,  SVCM_REASON_KEY_SCORE,
-    SVCM_REASON_KEY_SCORE,     SVCM_REASON_REGULAR,      SVCM_REASON_KEY_SCORE,
-    SVCM_REASON_REGULAR};
+    SVCM_SEGMENT_REASON_LOST_INACTIVE, SVCM_SEGMENT_REASON_LOST_P_ALIVE, SVCM_SEGMENT_REASON_POTENTIAL_NEW,
+    SVCM_SEGMENT_REASON_POTENTIAL_FEW, SVCM_SEGMENT_REASON_VIP_M_SCORE,  SVCM_SEGMENT_REASON_KEY_SCORE,
+    SVCM_SEGMENT_REASON_KEY_SCORE,     SVCM_SEGMENT_REASON_REGULAR,      SVCM_SEGMENT_REASON_KEY_SCORE,
+    SVCM_SEGMENT_REASON_REGULAR};
 static const uint8_t want_r[NPOP] = {1, 4, 5, 5, 5, 2, 4, 4, 5, 1};
 static const uint8_t want_f[NPOP] = {5, 4, 3, 1, 5, 5, 4, 4, 3, 2};
 static const uint8_t want_m[NPOP] = {5, 4, 5, 1, 5, 5, 4, 3, 4, 2};
@@ -82,8 +82,8 @@ static void test_every_rule_fires_on_a_hand_worked_population(void **state)
 {
     (void)state;
     svcm_customers c = population();
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t t[NPOP], why[NPOP], r[NPOP], f[NPOP], m[NPOP];
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, r, f, m, NULL), SVCM_OK);
     assert_memory_equal(r, want_r, NPOP);
@@ -102,21 +102,21 @@ static void test_vip_by_monetary_threshold_and_rules_switched_off(void **state)
 {
     (void)state;
     svcm_customers c = population();
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     p.vip_min_monetary = 900; /* customer 8: M4 but 950 >= 900 -> VIP by value */
     uint8_t t[NPOP], why[NPOP];
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
                      SVCM_OK);
     assert_int_equal(t[8], SVCM_TIER_VIP);
-    assert_int_equal(why[8], SVCM_REASON_VIP_MONETARY);
-    assert_int_equal(why[4], SVCM_REASON_VIP_M_SCORE); /* the score rule is tried first */
+    assert_int_equal(why[8], SVCM_SEGMENT_REASON_VIP_MONETARY);
+    assert_int_equal(why[4], SVCM_SEGMENT_REASON_VIP_M_SCORE); /* the score rule is tried first */
     assert_int_equal(t[5], SVCM_TIER_KEY);             /* 1500 but recency 100 > 90 */
     /* Switch the LOST and POTENTIAL rules off: customer 0 (R1 F5 M5, recency
      * 200 > 90 so no VIP) has mean 11/3 -> REGULAR; customer 1 (R4 F4 M4) is
      * KEY; customer 2 (R5 F3 M5, recency 5) is VIP; customer 3 (R5 F1 M1)
      * mean 7/3 -> REGULAR. */
-    svcm_segment_policy_init(&p);
+    svcm_segment_options_init(&p);
     p.churn_days = INFINITY;
     p.p_alive_min = 0;
     p.new_tenure_days = 0;
@@ -129,7 +129,7 @@ static void test_vip_by_monetary_threshold_and_rules_switched_off(void **state)
     assert_int_equal(t[3], SVCM_TIER_REGULAR);
     /* Weights: only R counts, threshold 5 -> KEY iff R = 5 (and no earlier
      * rule): customer 8 (R5, not VIP) is KEY, 6 (R4) is REGULAR. */
-    svcm_segment_policy_init(&p);
+    svcm_segment_options_init(&p);
     p.key_weight_f = 0;
     p.key_weight_m = 0;
     p.key_min_score = 5;
@@ -146,24 +146,24 @@ static void test_p_alive_and_tenure_are_optional(void **state)
     svcm_customers c = population();
     c.p_alive = NULL; /* customer 1 (R4 F4 M4) is now KEY */
     c.tenure = NULL;  /* customer 2 (R5 F3 M5, active) is now VIP */
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t t[NPOP], why[NPOP];
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
                      SVCM_OK);
     assert_int_equal(t[1], SVCM_TIER_KEY);
     assert_int_equal(t[2], SVCM_TIER_VIP);
-    assert_int_equal(why[2], SVCM_REASON_VIP_M_SCORE);
+    assert_int_equal(why[2], SVCM_SEGMENT_REASON_VIP_M_SCORE);
     assert_int_equal(t[3], SVCM_TIER_POTENTIAL);
-    assert_int_equal(why[3], SVCM_REASON_POTENTIAL_FEW);
+    assert_int_equal(why[3], SVCM_SEGMENT_REASON_POTENTIAL_FEW);
 }
 
 static void test_records_with_per_record_flags_match_arrays(void **state)
 {
     (void)state;
-    svcm_customer recs[NPOP];
+    svcm_customer_record recs[NPOP];
     for (size_t i = 0; i < NPOP; i++)
-        recs[i] = (svcm_customer){.id = (int64_t)(100 + i), .recency = pop_r[i],
+        recs[i] = (svcm_customer_record){.id = (int64_t)(100 + i), .recency = pop_r[i],
                                   .frequency = pop_f[i], .monetary = pop_m[i],
                                   .tenure = pop_t[i], .p_alive = NAN,
                                   .flags = SVCM_CUSTOMER_HAS_TENURE};
@@ -171,8 +171,8 @@ static void test_records_with_per_record_flags_match_arrays(void **state)
     recs[1].flags |= SVCM_CUSTOMER_HAS_P_ALIVE;
     svcm_customers c;
     assert_int_equal(svcm_customers_from_records(recs, NPOP, &c), SVCM_OK);
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t t[NPOP], why[NPOP];
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
                      SVCM_OK);
@@ -205,13 +205,13 @@ static void test_packed_flags_mark_missing_values_in_arrays(void **state)
     c.tenure = tenure;
     c.p_alive = p_alive;
     c.flags = flags;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t t[NPOP], why[NPOP];
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, NULL),
                      SVCM_OK);
     assert_int_equal(t[1], SVCM_TIER_LOST);
-    assert_int_equal(why[1], SVCM_REASON_LOST_P_ALIVE);
+    assert_int_equal(why[1], SVCM_SEGMENT_REASON_LOST_P_ALIVE);
     assert_int_equal(t[2], SVCM_TIER_VIP); /* tenure unknown: not new */
     for (size_t i = 3; i < NPOP; i++)
         assert_int_equal(t[i], want_tier[i]);
@@ -256,8 +256,8 @@ static void test_tiers_are_invariant_under_shuffling(void **state)
                         .p_alive = pa};
     svcm_customers b = {.n = N, .recency = r2, .frequency = f2, .monetary = m2, .tenure = t2,
                         .p_alive = pa2};
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     svcm_rfm_edges ea, eb;
     assert_int_equal(svcm_rfm_fit(&a, p.bins, &ea, NULL, NULL), SVCM_OK);
     assert_int_equal(svcm_rfm_fit(&b, p.bins, &eb, NULL, NULL), SVCM_OK);
@@ -265,7 +265,7 @@ static void test_tiers_are_invariant_under_shuffling(void **state)
     static uint8_t ta[N], tb[N], wa[N], wb[N];
     assert_int_equal(svcm_segment_assign(&a, &p, &ea, ta, wa, NULL, NULL, NULL, NULL), SVCM_OK);
     assert_int_equal(svcm_segment_assign(&b, &p, &eb, tb, wb, NULL, NULL, NULL, NULL), SVCM_OK);
-    int seen[SVCM_REASON_COUNT] = {0};
+    int seen[SVCM_SEGMENT_REASON_COUNT] = {0};
     for (size_t i = 0; i < N; i++) {
         assert_int_equal(tb[i], ta[perm[i]]);
         assert_int_equal(wb[i], wa[perm[i]]);
@@ -273,8 +273,8 @@ static void test_tiers_are_invariant_under_shuffling(void **state)
     }
     /* The random population exercises every rule but the value threshold
      * (off by default). */
-    for (int k = 0; k < SVCM_REASON_COUNT; k++)
-        if (k != SVCM_REASON_VIP_MONETARY)
+    for (int k = 0; k < SVCM_SEGMENT_REASON_COUNT; k++)
+        if (k != SVCM_SEGMENT_REASON_VIP_MONETARY)
             assert_true(seen[k]);
 }
 
@@ -282,7 +282,7 @@ static void test_records_and_packed_flags_match_arrays_on_a_large_population(voi
 {
     (void)state;
     enum { N = 3001 };
-    static svcm_customer recs[N];
+    static svcm_customer_record recs[N];
     static double r[N], f[N], m[N], t[N], pa[N];
     for (size_t i = 0; i < N; i++) {
         t[i] = (double)(rnd() % 800);
@@ -290,7 +290,7 @@ static void test_records_and_packed_flags_match_arrays_on_a_large_population(voi
         f[i] = (double)(rnd() % 12);
         m[i] = (double)(rnd() % 90000) / 10.0;
         pa[i] = (double)(rnd() % 101) / 100.0;
-        recs[i] = (svcm_customer){.id = (int64_t)i, .recency = r[i], .frequency = f[i],
+        recs[i] = (svcm_customer_record){.id = (int64_t)i, .recency = r[i], .frequency = f[i],
                                   .monetary = m[i], .tenure = t[i], .p_alive = pa[i],
                                   .flags = SVCM_CUSTOMER_HAS_TENURE | SVCM_CUSTOMER_HAS_P_ALIVE};
     }
@@ -298,8 +298,8 @@ static void test_records_and_packed_flags_match_arrays_on_a_large_population(voi
                         .p_alive = pa};
     svcm_customers b;
     assert_int_equal(svcm_customers_from_records(recs, N, &b), SVCM_OK);
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     svcm_rfm_edges e;
     assert_int_equal(svcm_rfm_fit(&a, 5, &e, NULL, NULL), SVCM_OK);
     static uint8_t out_a[5][N], out_b[5][N];
@@ -327,8 +327,8 @@ static void test_records_and_packed_flags_match_arrays_on_a_large_population(voi
     size_t p_alive_lost = 0;
     for (size_t i = 0; i < N; i++) {
         if (i % 3 == 0)
-            assert_int_not_equal(out_a[1][i], SVCM_REASON_LOST_P_ALIVE);
-        p_alive_lost += out_a[1][i] == SVCM_REASON_LOST_P_ALIVE;
+            assert_int_not_equal(out_a[1][i], SVCM_SEGMENT_REASON_LOST_P_ALIVE);
+        p_alive_lost += out_a[1][i] == SVCM_SEGMENT_REASON_LOST_P_ALIVE;
     }
     assert_true(p_alive_lost > 0);
     /* A bad record near the end: nothing written anywhere. */
@@ -352,8 +352,8 @@ static void test_assign_refuses_bad_input_and_writes_nothing(void **state)
     svcm_customers c = population();
     c.recency = r;
     c.frequency = f;
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     uint8_t t[NPOP], why[NPOP];
     memset(t, 0xEE, sizeof t);
     memset(why, 0xEE, sizeof why);
@@ -374,12 +374,12 @@ static void test_assign_refuses_bad_input_and_writes_nothing(void **state)
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, &err),
                      SVCM_EINVAL);
     assert_string_equal(err.field, "key_min_score");
-    svcm_segment_policy_init(&p);
+    svcm_segment_options_init(&p);
     p.bins = 4;
     p.vip_m_top_scores = 1;
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, t, why, NULL, NULL, NULL, &err),
                      SVCM_EMISMATCH);
-    svcm_segment_policy_init(&p);
+    svcm_segment_options_init(&p);
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, NULL, why, NULL, NULL, NULL, &err),
                      SVCM_EINVAL);
     assert_int_equal(svcm_segment_assign(&c, NULL, &fixed, t, why, NULL, NULL, NULL, &err),
@@ -506,8 +506,8 @@ static void test_key_weight_near_dbl_max_does_not_overflow_into_key(void **state
      * to overflow to inf and make it KEY. Customer 6 (R = 4) is KEY either
      * way; with weights 1e308 on all three, 5 has mean (2+5+5)/3 = 4: KEY. */
     svcm_customers c = population();
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     p.vip_m_top_scores = 0; /* VIP off, so the KEY rule decides */
     p.key_weight_r = 1e308;
     p.key_weight_f = 0.0;
@@ -516,7 +516,7 @@ static void test_key_weight_near_dbl_max_does_not_overflow_into_key(void **state
     assert_int_equal(svcm_segment_assign(&c, &p, &fixed, tiers, reasons, NULL, NULL, NULL, NULL),
                      SVCM_OK);
     assert_int_equal(tiers[5], SVCM_TIER_REGULAR);
-    assert_int_equal(reasons[5], SVCM_REASON_REGULAR);
+    assert_int_equal(reasons[5], SVCM_SEGMENT_REASON_REGULAR);
     assert_int_equal(tiers[6], SVCM_TIER_KEY);
     p.key_weight_f = p.key_weight_m = 1e307; /* sum 1.2e308: finite */
     p.key_weight_r = 1e307;

@@ -38,7 +38,7 @@ static void test_standard_22_items_hand_worked_example(void **state)
 {
     (void)state;
     const double w[5] = {10, 30, 25, 20, 15};
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     assert_int_equal(svcm_servqual(E22, P22, 22, NULL, w, &r, NULL), SVCM_OK);
     const double gaps[5] = {-1.0, -1.4, 0.0, -0.75, -0.2};
     const size_t items[5] = {4, 5, 4, 4, 5};
@@ -58,7 +58,7 @@ static void test_standard_22_items_hand_worked_example(void **state)
 static void test_default_weights_are_equal(void **state)
 {
     (void)state;
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     assert_int_equal(svcm_servqual(E22, P22, 22, NULL, NULL, &r, NULL), SVCM_OK);
     for (int d = 0; d < 5; d++)
         assert_near(r.weight[d], 0.2, 1e-15);
@@ -72,14 +72,14 @@ static void test_caller_map_groups_items(void **state)
      * reliability gaps: (4 - 6) and (5 - 4) -> mean -0.5. */
     const double e[6] = {5, 6, 4, 3, 2, 7};
     const double p[6] = {5, 4, 5, 3, 3, 6};
-    const int dim[6] = {SVCM_SERVQUAL_TANGIBLES, SVCM_SERVQUAL_RELIABILITY,
-                        SVCM_SERVQUAL_RELIABILITY, SVCM_SERVQUAL_RESPONSIVENESS,
-                        SVCM_SERVQUAL_ASSURANCE, SVCM_SERVQUAL_EMPATHY};
+    const int dim[6] = {SVCM_SERVQUAL_DIMENSION_TANGIBLES, SVCM_SERVQUAL_DIMENSION_RELIABILITY,
+                        SVCM_SERVQUAL_DIMENSION_RELIABILITY, SVCM_SERVQUAL_DIMENSION_RESPONSIVENESS,
+                        SVCM_SERVQUAL_DIMENSION_ASSURANCE, SVCM_SERVQUAL_DIMENSION_EMPATHY};
     const double w[5] = {0, 1, 0, 0, 0};
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     assert_int_equal(svcm_servqual(e, p, 6, dim, w, &r, NULL), SVCM_OK);
-    assert_int_equal(r.items[SVCM_SERVQUAL_RELIABILITY], 2);
-    assert_near(r.gap[SVCM_SERVQUAL_RELIABILITY], -0.5, 1e-15);
+    assert_int_equal(r.items[SVCM_SERVQUAL_DIMENSION_RELIABILITY], 2);
+    assert_near(r.gap[SVCM_SERVQUAL_DIMENSION_RELIABILITY], -0.5, 1e-15);
     assert_near(r.weighted, -0.5, 1e-15);
     /* (0 - 0.5 + 0 + 1 - 1) / 5 */
     assert_near(r.unweighted, -0.1, 1e-15);
@@ -88,9 +88,9 @@ static void test_caller_map_groups_items(void **state)
 static void test_rejects_bad_input_naming_index_and_field(void **state)
 {
     (void)state;
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     memset(&r, 0x11, sizeof r);
-    svcm_servqual_result before = r;
+    struct svcm_servqual_result before = r;
     svcm_error err;
     double e[22], p[22];
     memcpy(e, E22, sizeof e);
@@ -146,7 +146,7 @@ static void test_scores_near_dbl_max_give_finite_means_or_a_range_error(void **s
         e[i] = 1e308;
         p[i] = 1.5e308;
     }
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     svcm_error err;
     assert_int_equal(svcm_servqual(e, p, SVCM_SERVQUAL_ITEMS, NULL, NULL, &r, &err), SVCM_OK);
     for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
@@ -161,7 +161,7 @@ static void test_scores_near_dbl_max_give_finite_means_or_a_range_error(void **s
         p[i] = 1e308;
     }
     memset(&r, 0x33, sizeof r);
-    svcm_servqual_result before = r;
+    struct svcm_servqual_result before = r;
     assert_int_equal(svcm_servqual(e, p, SVCM_SERVQUAL_ITEMS, NULL, NULL, &r, &err),
                      SVCM_ERANGE);
     assert_int_equal(err.index, 0);
@@ -172,12 +172,12 @@ static void test_scores_near_dbl_max_give_finite_means_or_a_range_error(void **s
 static void test_dimension_names(void **state)
 {
     (void)state;
-    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_TANGIBLES), "tangibles");
-    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_RELIABILITY), "reliability");
-    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_RESPONSIVENESS),
+    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_DIMENSION_TANGIBLES), "tangibles");
+    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_DIMENSION_RELIABILITY), "reliability");
+    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_DIMENSION_RESPONSIVENESS),
                         "responsiveness");
-    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_ASSURANCE), "assurance");
-    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_EMPATHY), "empathy");
+    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_DIMENSION_ASSURANCE), "assurance");
+    assert_string_equal(svcm_servqual_dimension_name(SVCM_SERVQUAL_DIMENSION_EMPATHY), "empathy");
     assert_null(svcm_servqual_dimension_name(5));
     assert_null(svcm_servqual_dimension_name(-1));
 }

@@ -78,8 +78,8 @@ static void fill_and_check(double rel_err, const double *xs, size_t n)
 {
     svcm_sketch *s = make(rel_err, SVCM_SKETCH_MAX_BUCKETS, 0); /* exact mode off */
     assert_int_equal(svcm_sketch_add_batch(s, xs, n, NULL), SVCM_OK);
-    svcm_sketch_stats st;
-    assert_int_equal(svcm_sketch_get_stats(s, &st), SVCM_OK);
+    struct svcm_sketch_result st;
+    assert_int_equal(svcm_sketch_result(s, &st), SVCM_OK);
     assert_int_equal(st.exact, 0);
     assert_true(st.collapsed_below == 0.0);
     check_quantiles(s, xs, n, rel_err);
@@ -158,14 +158,14 @@ static void test_empty_sketch_has_no_quantiles_and_nan_stats(void **state)
     assert_int_equal(err.code, SVCM_EEMPTY);
     assert_int_equal(svcm_sketch_count(s), 0);
     assert_int_equal(svcm_sketch_count(NULL), 0);
-    svcm_sketch_stats st;
-    assert_int_equal(svcm_sketch_get_stats(s, &st), SVCM_OK);
+    struct svcm_sketch_result st;
+    assert_int_equal(svcm_sketch_result(s, &st), SVCM_OK);
     assert_int_equal(st.count, 0);
     assert_true(st.sum == 0.0 && isnan(st.mean) && isnan(st.min) && isnan(st.max));
     assert_int_equal(st.buckets, 0);
     assert_int_equal(st.exact, 1);
-    assert_int_equal(svcm_sketch_get_stats(NULL, &st), SVCM_EINVAL);
-    assert_int_equal(svcm_sketch_get_stats(s, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_result(NULL, &st), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_result(s, NULL), SVCM_EINVAL);
     svcm_sketch_free(s);
 }
 
@@ -194,8 +194,8 @@ static void test_add_rejects_negative_nan_and_infinite_naming_the_index(void **s
     double after;
     assert_int_equal(svcm_sketch_quantile(s, 0.5, &after), SVCM_OK);
     assert_true(after == before);
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     assert_true(st.sum == 15.0 && st.max == 5.0);
     assert_int_equal(svcm_sketch_add_batch(NULL, good, 1, NULL), SVCM_EINVAL);
     assert_int_equal(svcm_sketch_add_batch(s, NULL, 1, NULL), SVCM_EINVAL);
@@ -244,8 +244,8 @@ static void test_exact_mode_uses_lower_nearest_rank(void **state)
     assert_int_equal(svcm_sketch_quantiles(s, qs, 7, got, NULL), SVCM_OK);
     for (int i = 0; i < 7; i++)
         assert_true(got[i] == want[i]);
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     assert_int_equal(st.exact, 1);
     assert_true(st.mean == 3.0 && st.sum == 15.0 && st.min == 1.0 && st.max == 5.0);
     svcm_sketch_free(s);
@@ -268,8 +268,8 @@ static void test_exact_mode_answers_exactly_then_switches_past_the_limit(void **
     double sorted[LIMIT + 1];
     memcpy(sorted, xs, sizeof sorted);
     qsort(sorted, LIMIT, sizeof *sorted, cmp_double);
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     assert_int_equal(st.exact, 1);
     for (int i = 0; i <= 1000; i++) {
         double q = i / 1000.0, v;
@@ -277,7 +277,7 @@ static void test_exact_mode_answers_exactly_then_switches_past_the_limit(void **
         assert_true(v == sorted[(size_t)floor(q * (LIMIT - 1))]);
     }
     assert_int_equal(svcm_sketch_add(s, xs[LIMIT]), SVCM_OK);
-    svcm_sketch_get_stats(s, &st);
+    svcm_sketch_result(s, &st);
     assert_int_equal(st.exact, 0);
     check_quantiles(s, xs, LIMIT + 1, 0.05);
     svcm_sketch_free(s);
@@ -397,8 +397,8 @@ static void test_constant_zeros_single_and_subnormal_values(void **state)
         xs[i] = (i % 2) ? 0.0 : -0.0;
     s = make(0.01, 2048, 0);
     assert_int_equal(svcm_sketch_add_batch(s, xs, 1000, NULL), SVCM_OK);
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     assert_int_equal(st.zero_count, 1000);
     assert_int_equal(st.buckets, 0);
     for (int i = 0; i <= 10; i++) {
@@ -424,7 +424,7 @@ static void test_constant_zeros_single_and_subnormal_values(void **state)
     const double ext[5] = {5e-324, 1e-310, 1.0, 1e300, DBL_MAX};
     s = make(0.01, SVCM_SKETCH_MAX_BUCKETS, 0);
     assert_int_equal(svcm_sketch_add_batch(s, ext, 5, NULL), SVCM_OK);
-    svcm_sketch_get_stats(s, &st);
+    svcm_sketch_result(s, &st);
     assert_int_equal(st.exact, 0);
     assert_true(st.collapsed_below == 0.0);
     assert_true(st.min == 5e-324 && st.max == DBL_MAX);
@@ -459,8 +459,8 @@ static void test_huge_range_stays_within_max_buckets_and_upper_quantiles_hold(vo
         xs[i] = pow(10.0, -300.0 + 600.0 * rng_unit());
     svcm_sketch *s = make(0.01, 2048, 0);
     assert_int_equal(svcm_sketch_add_batch(s, xs, N, NULL), SVCM_OK);
-    svcm_sketch_stats st;
-    assert_int_equal(svcm_sketch_get_stats(s, &st), SVCM_OK);
+    struct svcm_sketch_result st;
+    assert_int_equal(svcm_sketch_result(s, &st), SVCM_OK);
     assert_int_equal(st.buckets, 2048);
     assert_true(st.collapsed_below > 0.0);
     memcpy(sorted, xs, N * sizeof *sorted);
@@ -505,8 +505,8 @@ static void test_collapsing_does_not_depend_on_insertion_order(void **state)
         svcm_sketch_quantile(mix, q, &c);
         assert_true(a == b && b == c);
     }
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(up, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(up, &st);
     assert_int_equal(st.buckets, 64);
     svcm_sketch_free(up);
     svcm_sketch_free(down);
@@ -522,9 +522,9 @@ static void test_batch_entirely_below_the_window_folds_into_its_floor(void **sta
     assert_int_equal(svcm_sketch_add_batch(a, low, 3, NULL), SVCM_OK);
     assert_int_equal(svcm_sketch_add_batch(b, low, 3, NULL), SVCM_OK);
     assert_int_equal(svcm_sketch_add_batch(b, high, 2, NULL), SVCM_OK);
-    svcm_sketch_stats sa, sb;
-    svcm_sketch_get_stats(a, &sa);
-    svcm_sketch_get_stats(b, &sb);
+    struct svcm_sketch_result sa, sb;
+    svcm_sketch_result(a, &sa);
+    svcm_sketch_result(b, &sb);
     assert_int_equal(sa.buckets, 16);
     assert_int_equal(sb.buckets, 16);
     assert_true(sa.collapsed_below > 0.0 && sa.collapsed_below == sb.collapsed_below);
@@ -553,14 +553,14 @@ static void test_default_buckets_cover_80_microseconds_to_one_year(void **state)
     svcm_sketch *s = make(0.01, 2048, 0);
     const double xs[3] = {80e-6, 3600.0, 365.0 * 86400.0};
     assert_int_equal(svcm_sketch_add_batch(s, xs, 3, NULL), SVCM_OK);
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     assert_true(st.collapsed_below == 0.0);
     assert_true(st.buckets <= 2048);
     /* And the header's claim: 1e-6 .. 1e9 s fits too. */
     const double wide[2] = {1e-6, 1e9};
     assert_int_equal(svcm_sketch_add_batch(s, wide, 2, NULL), SVCM_OK);
-    svcm_sketch_get_stats(s, &st);
+    svcm_sketch_result(s, &st);
     assert_true(st.collapsed_below == 0.0);
     svcm_sketch_free(s);
 }
@@ -577,8 +577,8 @@ static void test_cubic_mapping_uses_about_one_percent_more_buckets_than_log(void
     svcm_sketch *s = make(a, 65536, 0);
     const double xs[2] = {1.0, 0x1p40};
     assert_int_equal(svcm_sketch_add_batch(s, xs, 2, NULL), SVCM_OK);
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     double log_buckets = 40.0 * log(2.0) / log(gamma); /* 1386.2 */
     double ratio = (double)st.buckets / log_buckets;
     assert_true(ratio > 1.005 && ratio < 1.015);
@@ -611,9 +611,9 @@ static void test_merge_equals_one_sketch_fed_everything(void **state)
                              SVCM_OK);
             assert_int_equal(svcm_sketch_merge(parts[2], parts[0]), SVCM_OK);
             assert_int_equal(svcm_sketch_merge(parts[2], parts[1]), SVCM_OK);
-            svcm_sketch_stats a, b;
-            svcm_sketch_get_stats(all, &a);
-            svcm_sketch_get_stats(parts[2], &b);
+            struct svcm_sketch_result a, b;
+            svcm_sketch_result(all, &a);
+            svcm_sketch_result(parts[2], &b);
             assert_int_equal(a.count, b.count);
             assert_int_equal(a.zero_count, b.zero_count);
             assert_int_equal(a.buckets, b.buckets);
@@ -645,8 +645,8 @@ static void test_merge_of_small_exact_sketches_stays_exact(void **state)
     svcm_sketch_add_batch(b, xb, 4, NULL);
     assert_int_equal(svcm_sketch_merge(a, e), SVCM_OK); /* empty: no-op */
     assert_int_equal(svcm_sketch_merge(a, b), SVCM_OK);
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(a, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(a, &st);
     assert_int_equal(st.exact, 1);
     /* sorted 0 1 2 3 4 5 8 9; q .5 -> floor(3.5) = 3 -> 3; q .9 -> 6 -> 8 */
     double v;
@@ -657,7 +657,7 @@ static void test_merge_of_small_exact_sketches_stays_exact(void **state)
     /* One more value passes the limit of 8. */
     assert_int_equal(svcm_sketch_merge(e, a), SVCM_OK);
     assert_int_equal(svcm_sketch_add(e, 6.0), SVCM_OK);
-    svcm_sketch_get_stats(e, &st);
+    svcm_sketch_result(e, &st);
     assert_int_equal(st.exact, 0);
     assert_int_equal(st.count, 9);
     svcm_sketch_free(a);
@@ -744,9 +744,9 @@ static unsigned char *save(const svcm_sketch *s, size_t *len)
 
 static void assert_same_answers(const svcm_sketch *a, const svcm_sketch *b)
 {
-    svcm_sketch_stats x, y;
-    svcm_sketch_get_stats(a, &x);
-    svcm_sketch_get_stats(b, &y);
+    struct svcm_sketch_result x, y;
+    svcm_sketch_result(a, &x);
+    svcm_sketch_result(b, &y);
     assert_int_equal(x.count, y.count);
     assert_int_equal(x.zero_count, y.zero_count);
     assert_int_equal(x.exact, y.exact);
@@ -793,8 +793,8 @@ static void test_save_load_round_trips_exact_sketch_empty_and_collapsed(void **s
     s = make(0.01, 32, 0);
     for (int i = 0; i < 1000; i++)
         svcm_sketch_add(s, pow(10.0, -50.0 + 0.1 * i));
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(s, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(s, &st);
     assert_true(st.collapsed_below > 0.0);
     round_trip(s); /* collapsed */
     svcm_sketch_free(s);
@@ -1136,8 +1136,8 @@ static void test_sum_past_dbl_max_is_inf_not_nan_and_round_trips(void **state)
         assert_int_equal(svcm_sketch_add(s, DBL_MAX), SVCM_OK);
         const double more[2] = {1.0, DBL_MAX};
         assert_int_equal(svcm_sketch_add_batch(s, more, 2, NULL), SVCM_OK);
-        svcm_sketch_stats st;
-        assert_int_equal(svcm_sketch_get_stats(s, &st), SVCM_OK);
+        struct svcm_sketch_result st;
+        assert_int_equal(svcm_sketch_result(s, &st), SVCM_OK);
         assert_true(isinf(st.sum) && st.sum > 0.0);
         assert_true(isinf(st.mean) && st.mean > 0.0);
         assert_true(st.max == DBL_MAX && st.min == 1.0);
@@ -1146,7 +1146,7 @@ static void test_sum_past_dbl_max_is_inf_not_nan_and_round_trips(void **state)
         assert_true(isfinite(p50) && fabs(p50 - DBL_MAX) <= 0.01 * DBL_MAX);
         /* Merging into itself keeps +inf too. */
         assert_int_equal(svcm_sketch_merge(s, s), SVCM_OK);
-        assert_int_equal(svcm_sketch_get_stats(s, &st), SVCM_OK);
+        assert_int_equal(svcm_sketch_result(s, &st), SVCM_OK);
         assert_true(isinf(st.sum) && st.sum > 0.0);
         size_t len = 0;
         assert_int_equal(svcm_sketch_save(s, NULL, 0, &len), SVCM_ENOSPC);
@@ -1155,8 +1155,8 @@ static void test_sum_past_dbl_max_is_inf_not_nan_and_round_trips(void **state)
         assert_int_equal(svcm_sketch_save(s, buf, len, &len), SVCM_OK);
         svcm_sketch *t = NULL;
         assert_int_equal(svcm_sketch_load(buf, len, NULL, &t), SVCM_OK);
-        svcm_sketch_stats lt;
-        assert_int_equal(svcm_sketch_get_stats(t, &lt), SVCM_OK);
+        struct svcm_sketch_result lt;
+        assert_int_equal(svcm_sketch_result(t, &lt), SVCM_OK);
         assert_true(isinf(lt.sum) && lt.sum > 0.0);
         assert_int_equal(lt.count, 8);
         free(buf);

@@ -63,7 +63,7 @@ static void test_resolved_ticket_over_a_weekend_with_a_pause(void **state)
     svcm_sla_ticket t = ticket(T(4, 16, 0), T(7, 9, 30), T(8, 11, 0), H, 8 * H);
     t.pauses = p;
     t.n_pauses = 1;
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, T(9, 0, 0), &r, NULL), SVCM_OK);
     /* Response: Fri 16-17 (1 h) + Mon 09:00-09:30 = 5400 s > 3600: breached;
      * due one business hour after Fri 16:00 = Fri 17:00. */
@@ -96,7 +96,7 @@ static void test_open_ticket_on_hold_moves_its_due_instant(void **state)
     svcm_sla_ticket t = ticket(T(0, 9, 0), NONE, NONE, 2 * H, 16 * H);
     t.pauses = p;
     t.n_pauses = 1;
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, T(0, 15, 0), &r, NULL), SVCM_OK);
     /* Elapsed 09-10 = 1 h, 1 h left; the pause is taken to end now (15:00),
      * so the response is due 16:00. */
@@ -122,7 +122,7 @@ static void test_open_ticket_past_target_is_breached_not_met(void **state)
     svcm_calendar *c = nine_to_five();
     /* Created Mon 09:00, nothing since, now Tue 12:00: 8 h + 3 h = 11 h. */
     svcm_sla_ticket t = ticket(T(0, 9, 0), NONE, NONE, 4 * H, 24 * H);
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, T(1, 12, 0), &r, NULL), SVCM_OK);
     assert_int_equal(r.response.elapsed, 11 * H);
     assert_true(r.response.breached);
@@ -141,7 +141,7 @@ static void test_exactly_on_target_is_met(void **state)
     svcm_calendar *c = nine_to_five();
     /* Response after exactly 1 business hour (Fri 16:30 -> Mon 09:30). */
     svcm_sla_ticket t = ticket(T(4, 16, 30), T(7, 9, 30), NONE, H, 8 * H);
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, T(7, 10, 0), &r, NULL), SVCM_OK);
     assert_int_equal(r.response.elapsed, H);
     assert_int_equal(r.response.remaining, 0);
@@ -162,7 +162,7 @@ static void test_resolution_without_response_stops_both_clocks(void **state)
     (void)state;
     svcm_calendar *c = nine_to_five();
     svcm_sla_ticket t = ticket(T(0, 9, 0), NONE, T(0, 11, 0), 3 * H, 4 * H);
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, T(3, 0, 0), &r, NULL), SVCM_OK);
     assert_true(r.response.stopped);
     assert_int_equal(r.response.elapsed, 2 * H);
@@ -181,7 +181,7 @@ static void test_pause_after_the_response_does_not_move_its_due(void **state)
     svcm_sla_ticket t = ticket(T(0, 9, 0), T(0, 10, 0), T(0, 16, 0), 4 * H, 3 * H);
     t.pauses = p;
     t.n_pauses = 1;
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, T(0, 16, 0), &r, NULL), SVCM_OK);
     assert_int_equal(r.response.due, T(0, 13, 0));
     assert_int_equal(r.response.elapsed, H);
@@ -204,7 +204,7 @@ static void test_response_during_a_pause_that_starts_at_creation(void **state)
     svcm_sla_ticket t = ticket(T(0, 9, 0), T(0, 10, 0), NONE, H, 4 * H);
     t.pauses = p;
     t.n_pauses = 1;
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, T(0, 12, 0), &r, NULL), SVCM_OK);
     assert_int_equal(r.response.elapsed, 0);
     assert_true(r.response.met);
@@ -223,7 +223,7 @@ static void test_calendar_without_hours_has_no_due_instant(void **state)
     svcm_calendar *c = NULL;
     assert_int_equal(svcm_calendar_new(NULL, NULL, &c, NULL), SVCM_OK);
     svcm_sla_ticket t = ticket(0, NONE, NONE, H, 2 * H);
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     assert_int_equal(svcm_sla_evaluate(c, &t, 1000000, &r, NULL), SVCM_OK);
     assert_int_equal(r.response.elapsed, 0);
     assert_int_equal(r.response.due, NONE);
@@ -270,7 +270,7 @@ static void test_bad_tickets_are_rejected_with_the_field(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bad[i].t.pauses = bad[i].p;
         bad[i].t.n_pauses = bad[i].np;
-        svcm_sla_result r;
+        struct svcm_sla_result r;
         memset(&r, 0x5a, sizeof r);
         svcm_error err;
         svcm_error_clear(&err);
@@ -280,7 +280,7 @@ static void test_bad_tickets_are_rejected_with_the_field(void **state)
         assert_int_equal(r.response.elapsed, (int64_t)0x5a5a5a5a5a5a5a5a);
     }
     svcm_sla_ticket t = ticket(0, NONE, NONE, H, H);
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     svcm_error err;
     assert_int_equal(svcm_sla_evaluate(NULL, &t, 0, &r, &err), SVCM_EINVAL);
     assert_int_equal(svcm_sla_evaluate(c, NULL, 0, &r, &err), SVCM_EINVAL);
@@ -330,7 +330,7 @@ static void test_compliance_counts_met_breached_and_pending(void **state)
         ticket(T(1, 16, 0), NONE, NONE, H, 8 * H),
     };
     svcm_sla_summary s;
-    svcm_sla_result per[5];
+    struct svcm_sla_result per[5];
     svcm_error err;
     assert_int_equal(svcm_sla_compliance(c, t, 5, now, 0.95, &s, per, &err), SVCM_OK);
     assert_int_equal(s.response.met, 2);
@@ -348,7 +348,7 @@ static void test_compliance_counts_met_breached_and_pending(void **state)
     assert_true(fabs(s.resolution.ci.lo - lo) < 1e-9 && fabs(s.resolution.ci.hi - hi) < 1e-9);
     /* per-ticket results equal the single-ticket evaluation */
     for (int i = 0; i < 5; i++) {
-        svcm_sla_result r;
+        struct svcm_sla_result r;
         assert_int_equal(svcm_sla_evaluate(c, &t[i], now, &r, NULL), SVCM_OK);
         same_metric(&r.response, &per[i].response);
         same_metric(&r.resolution, &per[i].resolution);
@@ -377,7 +377,7 @@ static void test_compliance_rejects_a_bad_ticket_and_writes_nothing(void **state
     t[2].n_pauses = 2;
     svcm_sla_summary s;
     memset(&s, 0x33, sizeof s);
-    svcm_sla_result per[3];
+    struct svcm_sla_result per[3];
     memset(per, 0x44, sizeof per);
     svcm_error err;
     assert_int_equal(svcm_sla_compliance(c, t, 3, T(1, 0, 0), 0.95, &s, per, &err), SVCM_EINVAL);

@@ -215,7 +215,7 @@ static void test_welch_matches_published_example(void **state)
     CLOSE(va, 7.8674285714285714, 1e-12);
     CLOSE(b.mean, 22.986666666666667, 1e-12);
     CLOSE(vb, 3.8126666666666667, 1e-12);
-    svcm_test_result r;
+    struct svcm_test_result r;
     assert_int_equal(svcm_welch_t_test(a.mean, va, 15, b.mean, vb, 15, 0.95, &r), SVCM_OK);
     CLOSE(r.statistic, 2.46, 0.005);
     CLOSE(r.df, 24.99, 0.005);
@@ -233,7 +233,7 @@ static void test_welch_matches_published_example(void **state)
 static void test_welch_rejects_bad_input(void **state)
 {
     (void)state;
-    svcm_test_result r;
+    struct svcm_test_result r;
     assert_int_equal(svcm_welch_t_test(1, 0, 5, 2, 0, 5, 0.95, &r), SVCM_ERANGE);
     assert_int_equal(svcm_welch_t_test(1, 1, 1, 2, 1, 5, 0.95, &r), SVCM_EINVAL);
     assert_int_equal(svcm_welch_t_test(1, -1, 5, 2, 1, 5, 0.95, &r), SVCM_EINVAL);
@@ -247,7 +247,7 @@ static void test_two_proportion_z_matches_mpmath(void **state)
 {
     (void)state;
     /* Pooled z and unpooled Wald interval, computed with mpmath. */
-    svcm_test_result r;
+    struct svcm_test_result r;
     assert_int_equal(svcm_two_proportion_z_test(45, 100, 60, 120, 0.95, &r), SVCM_OK);
     CLOSE(r.statistic, 0.7393130939809446, 1e-12);
     CLOSE(r.p_value, 0.4597169000968614, 1e-12);
@@ -265,7 +265,7 @@ static void test_two_proportion_z_matches_mpmath(void **state)
 static void test_two_proportion_z_rejects_bad_input(void **state)
 {
     (void)state;
-    svcm_test_result r;
+    struct svcm_test_result r;
     assert_int_equal(svcm_two_proportion_z_test(0, 10, 0, 10, 0.95, &r), SVCM_ERANGE);
     assert_int_equal(svcm_two_proportion_z_test(10, 10, 10, 10, 0.95, &r), SVCM_ERANGE);
     assert_int_equal(svcm_two_proportion_z_test(1, 0, 1, 10, 0.95, &r), SVCM_EINVAL);
@@ -441,7 +441,7 @@ static void test_confidence_next_to_one_is_accepted(void **state)
     svcm_interval iv;
     assert_int_equal(svcm_wilson(5, 10, c, &iv), SVCM_OK);
     assert_true(iv.lo >= 0.0 && iv.hi <= 1.0 && iv.lo < 0.5 && iv.hi > 0.5);
-    svcm_test_result r;
+    struct svcm_test_result r;
     assert_int_equal(svcm_welch_t_test(1, 1, 10, 2, 1, 10, c, &r), SVCM_OK);
     assert_true(isfinite(r.ci.lo) && isfinite(r.ci.hi) && r.ci.lo < r.diff && r.diff < r.ci.hi);
     assert_int_equal(svcm_two_proportion_z_test(3, 10, 5, 10, c, &r), SVCM_OK);

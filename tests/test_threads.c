@@ -146,7 +146,7 @@ static void put_iv(rec *r, const char *label, svcm_interval iv)
     put_d(r, label, iv.hi);
 }
 
-static void put_test(rec *r, const char *label, const svcm_test_result *t)
+static void put_test(rec *r, const char *label, const struct svcm_test_result *t)
 {
     put_d(r, label, t->diff);
     put_iv(r, label, t->ci);
@@ -338,7 +338,7 @@ static void run_core(rec *r)
     svcm_interval iv;
     OK("wilson", svcm_wilson(37, 120, 0.95, &iv));
     put_iv(r, "wilson", iv);
-    svcm_test_result t;
+    struct svcm_test_result t;
     OK("welch", svcm_welch_t_test(10.2, 4.1, 31, 11.0, 6.5, 44, 0.9, &t));
     put_test(r, "welch", &t);
     OK("two_prop", svcm_two_proportion_z_test(45, 200, 61, 210, 0.95, &t));
@@ -380,7 +380,7 @@ static void run_feedback(rec *r, const svcm_allocator *al)
 {
     svcm_error e;
     uint64_t s = 2;
-    static const int kinds[] = {SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CES};
+    static const int kinds[] = {SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CES};
     svcm_feedback *f[3] = {NULL, NULL, NULL};
     for (int k = 0; k < 3; k++) {
         svcm_feedback_options o;
@@ -398,7 +398,7 @@ static void run_feedback(rec *r, const svcm_allocator *al)
         sc[77] = o.high + 1;
         FAILS("feedback_add_batch out of range", SVCM_EINVAL,
               svcm_feedback_add_batch(f[k], sc, 2000, &e));
-        svcm_feedback_summary sum;
+        struct svcm_feedback_result sum;
         OK("feedback_result", svcm_feedback_result(f[k], 0.95, &sum));
         put_i(r, "feedback.kind", sum.kind);
         put_u(r, "feedback.n", sum.n);
@@ -422,7 +422,7 @@ static void run_feedback(rec *r, const svcm_allocator *al)
         OK("feedback_load", svcm_feedback_load(buf, len, al, &g));
         if (g != NULL) {
             OK("feedback_merge", svcm_feedback_merge(g, f[k]));
-            svcm_test_result t;
+            struct svcm_test_result t;
             OK("feedback_compare", svcm_feedback_compare(f[k], g, 0.95, &t));
             put_test(r, "feedback_compare", &t);
             put_u(r, "feedback_count", svcm_feedback_count(g));
@@ -434,8 +434,8 @@ static void run_feedback(rec *r, const svcm_allocator *al)
 
     /* Rates. */
     svcm_rate ra, rb;
-    OK("rate_init", svcm_rate_init(&ra, SVCM_RATE_FCR));
-    OK("rate_init", svcm_rate_init(&rb, SVCM_RATE_FCR));
+    OK("rate_init", svcm_rate_init(&ra, SVCM_RATE_KIND_FCR));
+    OK("rate_init", svcm_rate_init(&rb, SVCM_RATE_KIND_FCR));
     double out[1000];
     for (size_t i = 0; i < 1000; i++)
         out[i] = uniform(&s) < 0.7 ? 1.0 : 0.0;
@@ -445,13 +445,13 @@ static void run_feedback(rec *r, const svcm_allocator *al)
     OK("rate_add_counts", svcm_rate_add_counts(&rb, 30, 70));
     out[500] = 0.5;
     FAILS("rate_add_batch 0.5", SVCM_EINVAL, svcm_rate_add_batch(&ra, out, 1000, &e));
-    svcm_rate_summary rs;
+    struct svcm_rate_result rs;
     OK("rate_result", svcm_rate_result(&ra, 0.9, &rs));
     put_u(r, "rate.successes", rs.successes);
     put_u(r, "rate.trials", rs.trials);
     put_d(r, "rate.rate", rs.rate);
     put_iv(r, "rate.ci", rs.ci);
-    svcm_test_result t;
+    struct svcm_test_result t;
     OK("rate_compare", svcm_rate_compare(&ra, &rb, 0.95, &t));
     put_test(r, "rate_compare", &t);
     unsigned char buf[SVCM_RATE_SAVED_SIZE];
@@ -476,7 +476,7 @@ static void run_feedback(rec *r, const svcm_allocator *al)
         pe[i] = 1.0 + 6.0 * uniform(&s);
     }
     const double w[SVCM_SERVQUAL_DIMENSIONS] = {10, 30, 25, 20, 15};
-    svcm_servqual_result q;
+    struct svcm_servqual_result q;
     OKE("servqual", svcm_servqual(ex, pe, SVCM_SERVQUAL_ITEMS, NULL, w, &q, &e));
     for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
         put_d(r, "servqual.gap", q.gap[d]);
@@ -486,14 +486,14 @@ static void run_feedback(rec *r, const svcm_allocator *al)
     }
     put_d(r, "servqual.weighted", q.weighted);
     put_d(r, "servqual.unweighted", q.unweighted);
-    svcm_consistency_result cr;
+    struct svcm_consistency_result cr;
     OKE("consistency", svcm_consistency(ex, 7, &cr, &e));
     put_d(r, "consistency.cv", cr.cv);
     put_d(r, "consistency.sd", cr.sd);
     put_d(r, "consistency.cv_population", cr.cv_population);
 }
 
-static void put_durations(rec *r, const svcm_durations_result *d)
+static void put_durations(rec *r, const struct svcm_durations_result *d)
 {
     put_u(r, "durations.count", d->count);
     put_d(r, "durations.sum", d->sum);
@@ -538,8 +538,8 @@ static void run_sketch(rec *r, const svcm_allocator *al)
         OKE("sketch_quantiles", svcm_sketch_quantiles(a, quantile_levels, N_LEVELS, q, &e));
         for (size_t i = 0; i < N_LEVELS; i++)
             put_d(r, "sketch_quantiles", q[i]);
-        svcm_sketch_stats st;
-        OK("sketch_get_stats", svcm_sketch_get_stats(a, &st));
+        struct svcm_sketch_result st;
+        OK("sketch_get_stats", svcm_sketch_result(a, &st));
         put_u(r, "sketch.count", st.count);
         put_u(r, "sketch.zero_count", st.zero_count);
         put_d(r, "sketch.sum", st.sum);
@@ -581,8 +581,8 @@ static void run_sketch(rec *r, const svcm_allocator *al)
         for (size_t i = SKETCH_N / 3; i < SKETCH_N / 3 + 3000; i++)
             OK("durations_add", svcm_durations_add(d2, xs[i]));
         put_i(r, "durations_merge mismatch", svcm_durations_merge(d, d2));
-        svcm_durations_result dr;
-        OK("durations_summary", svcm_durations_summary(d, &dr));
+        struct svcm_durations_result dr;
+        OK("durations_summary", svcm_durations_result(d, &dr));
         put_durations(r, &dr);
         double q[N_LEVELS];
         OKE("durations_quantiles", svcm_durations_quantiles(d2, quantile_levels, N_LEVELS, q, &e));
@@ -596,7 +596,7 @@ static void run_sketch(rec *r, const svcm_allocator *al)
             put_b(r, "durations_save", buf, len);
             OK("durations_load", svcm_durations_load(buf, len, al, &d3));
             if (d3 != NULL) {
-                OK("durations_summary", svcm_durations_summary(d3, &dr));
+                OK("durations_summary", svcm_durations_result(d3, &dr));
                 put_durations(r, &dr);
                 put_u(r, "durations_count", svcm_durations_count(d3));
             }
@@ -656,7 +656,7 @@ static void run_calendar_on(rec *r, const svcm_calendar *cal)
           svcm_calendar_business_seconds_batch(cal, starts, ends, N_SPANS, out, &e));
     char text[1024];
     size_t len = 0;
-    OK("calendar_to_text", svcm_calendar_to_text(cal, text, sizeof text, &len));
+    OK("calendar_to_text", svcm_calendar_format(cal, text, sizeof text, &len));
     put_b(r, "calendar_to_text", text, len);
 
     /* SLA: tickets with a pause each, some open. */
@@ -678,7 +678,7 @@ static void run_calendar_on(rec *r, const svcm_calendar *cal)
         };
     }
     svcm_sla_summary sum;
-    svcm_sla_result per[N_TICKETS];
+    struct svcm_sla_result per[N_TICKETS];
     const int64_t now = T0 + 400 * INT64_C(86400);
     OKE("sla_compliance", svcm_sla_compliance(cal, tk, N_TICKETS, now, 0.95, &sum, per, &e));
     for (int k = 0; k < 2; k++) {
@@ -698,7 +698,7 @@ static void run_calendar_on(rec *r, const svcm_calendar *cal)
             put_u(r, "sla.flags", m[k]->stopped | m[k]->met << 1 | m[k]->breached << 2);
         }
     }
-    svcm_sla_result one;
+    struct svcm_sla_result one;
     OKE("sla_evaluate", svcm_sla_evaluate(cal, &tk[7], now, &one, &e));
     put_i(r, "sla_evaluate", one.resolution.elapsed);
     tk[9].first_response = tk[9].created - 10;
@@ -746,7 +746,7 @@ static void run_calendar(rec *r, const svcm_allocator *al)
     svcm_calendar_free(cal);
 }
 
-static void put_erlang(rec *r, const svcm_erlang_result *x)
+static void put_erlang(rec *r, const struct svcm_erlang_result *x)
 {
     put_u(r, "erlang.agents", x->agents);
     put_u(r, "erlang.staff", x->staff);
@@ -781,13 +781,13 @@ static void run_erlang(rec *r)
     svcm_erlang_options_init(&o);
     o.shrinkage = 0.3;
     o.max_occupancy = 0.9;
-    svcm_erlang_result x;
+    struct svcm_erlang_result x;
     OKE("erlang_eval", svcm_erlang_eval(20.0, 180, 25, &o, &x, &e));
     put_erlang(r, &x);
     OKE("erlang_staff", svcm_erlang_staff(123.4, 300, &o, &x, &e));
     put_erlang(r, &x);
     double tr[64], aht[64];
-    svcm_erlang_result xs[64];
+    struct svcm_erlang_result xs[64];
     for (size_t i = 0; i < 64; i++) {
         tr[i] = 500.0 * uniform(&s);
         aht[i] = 60.0 + 600.0 * uniform(&s);
@@ -873,17 +873,17 @@ static void run_segment(rec *r, const svcm_allocator *al)
                                       "vip_min_monetary = 2500\n"
                                       "key_weight_r = 2\n"
                                       "bins = 5\n";
-    svcm_segment_policy p;
+    svcm_segment_options p;
     OKE("segment_policy_parse",
-        svcm_segment_policy_parse(policy_text, strlen(policy_text), &p, &e));
-    OKE("segment_policy_check", svcm_segment_policy_check(&p, &e));
+        svcm_segment_options_parse(policy_text, strlen(policy_text), &p, &e));
+    OKE("segment_policy_check", svcm_segment_options_check(&p, &e));
     char text[2048];
     size_t len = 0;
-    OK("segment_policy_format", svcm_segment_policy_format(&p, text, sizeof text, &len));
+    OK("segment_policy_format", svcm_segment_options_format(&p, text, sizeof text, &len));
     put_b(r, "segment_policy_format", text, len);
-    svcm_segment_policy p2;
+    svcm_segment_options p2;
     FAILS("segment_policy_parse unknown key", SVCM_EFORMAT,
-          svcm_segment_policy_parse("bins = 5\nbogus = 1\n", 19, &p2, &e));
+          svcm_segment_options_parse("bins = 5\nbogus = 1\n", 19, &p2, &e));
     svcm_rfm_edges ed;
     OKE("rfm_fit", svcm_rfm_fit(&c, p.bins, &ed, al, &e));
     OKE("rfm_edges_check", svcm_rfm_edges_check(&ed, &e));
@@ -906,7 +906,7 @@ static void run_segment(rec *r, const svcm_allocator *al)
         for (int k = 0; k < 9; k++)
             put_d(r, "tier_summary", f[k]);
     }
-    for (int k = 0; k < SVCM_REASON_COUNT; k++)
+    for (int k = 0; k < SVCM_SEGMENT_REASON_COUNT; k++)
         put_s(r, "segment_reason_name", svcm_segment_reason_name(k));
 
     /* Migration: a later snapshot with different policy and shifted ids. */
@@ -941,7 +941,7 @@ static void run_lifetime(rec *r, const svcm_allocator *al)
     const size_t n = CDNOW_USED;
     svcm_lifetime_fit_options o;
     svcm_lifetime_fit_options_init(&o);
-    svcm_bgnbd_fit_result bf;
+    struct svcm_bgnbd_fit_result bf;
     OKE("bgnbd_fit", svcm_bgnbd_fit(cdnow.x, cdnow.tx, cdnow.T, n, &o, al, &bf, &e));
     put_d(r, "bgnbd.r", bf.params.r);
     put_d(r, "bgnbd.alpha", bf.params.alpha);
@@ -974,7 +974,7 @@ static void run_lifetime(rec *r, const svcm_allocator *al)
             xs[m] = cdnow.x[i];
             ms[m++] = cdnow.zbar[i];
         }
-    svcm_gammagamma_fit_result gf;
+    struct svcm_gammagamma_fit_result gf;
     OKE("gammagamma_fit", svcm_gammagamma_fit(xs, ms, m, &o, al, &gf, &e));
     put_d(r, "gammagamma.p", gf.params.p);
     put_d(r, "gammagamma.q", gf.params.q);
@@ -1127,7 +1127,7 @@ static void run_time(rec *r, const svcm_allocator *al)
 }
 
 /* Erlang A (M/M/n+M) and the 0.2 Erlang B/C helpers. */
-static void put_erlang_a(rec *r, const svcm_erlang_a_result *x)
+static void put_erlang_a(rec *r, const struct svcm_erlang_a_result *x)
 {
     put_u(r, "erlang_a.agents", x->agents);
     put_u(r, "erlang_a.staff", x->staff);
@@ -1143,7 +1143,7 @@ static void run_erlang_a(rec *r)
     svcm_erlang_a_options_init(&o);
     o.max_abandon = 0.03;
     o.shrinkage = 0.25;
-    svcm_erlang_a_result x;
+    struct svcm_erlang_a_result x;
     for (uint32_t n = 5; n <= 60; n += 11) {
         OKE("erlang_a_eval", svcm_erlang_a_eval(0.6 * n + 0.3, 240, 150, n, &o, &x, &e));
         put_erlang_a(r, &x);
@@ -1171,7 +1171,7 @@ static void run_erlang_a(rec *r)
     svcm_erlang_options eo;
     svcm_erlang_options_init(&eo);
     eo.shrinkage = 0.3;
-    svcm_erlang_result er;
+    struct svcm_erlang_result er;
     OKE("erlang_eval_staff", svcm_erlang_eval_staff(20.0, 180, 40, &eo, &er, &e));
     put_erlang(r, &er);
 }
@@ -1198,7 +1198,7 @@ static void run_schedule(rec *r, const svcm_allocator *al)
     svcm_schedule_options o;
     svcm_schedule_options_init(&o);
     o.max_seconds = INFINITY; /* a CPU-time limit would make the answer timing-dependent */
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     for (int obj = 0; obj < 2; obj++) {
         o.objective = (svcm_schedule_objective)obj;
         o.max_staff = obj ? 14 : SVCM_SCHEDULE_NO_MAX_STAFF;
@@ -1235,7 +1235,7 @@ static void run_lifetime_02(rec *r, const svcm_allocator *al)
         rec_fail(r, "out of memory");
         return;
     }
-    svcm_paretonbd_fit_result pf;
+    struct svcm_paretonbd_fit_result pf;
     OKE("paretonbd_fit", svcm_paretonbd_fit(cdnow.x, cdnow.tx, cdnow.T, NULL, n, &o, al, &pf, &e));
     put_four(r, "paretonbd.params", &pf.params.r);
     put_four(r, "paretonbd.se", &pf.se.r);
@@ -1252,7 +1252,7 @@ static void run_lifetime_02(rec *r, const svcm_allocator *al)
         svcm_paretonbd_probability_of_purchases(&pf.params, 39, ts, 8, out, &e));
     put_b(r, "paretonbd pmf", out, 8 * sizeof *out);
 
-    svcm_mbgnbd_fit_result mf;
+    struct svcm_mbgnbd_fit_result mf;
     OKE("mbgnbd_fit", svcm_mbgnbd_fit(cdnow.x, cdnow.tx, cdnow.T, NULL, n, &o, al, &mf, &e));
     put_four(r, "mbgnbd.params", &mf.params.r);
     put_four(r, "mbgnbd.se", &mf.se.r);
@@ -1271,7 +1271,7 @@ static void run_lifetime_02(rec *r, const svcm_allocator *al)
     double *bx = donations.x, *btx = donations.tx, *bn = donations.n, bw[DONATIONS_MAX];
     size_t m = donations.count;
     memcpy(bw, donations.w, sizeof bw);
-    svcm_bgbb_fit_result bf;
+    struct svcm_bgbb_fit_result bf;
     OKE("bgbb_fit", svcm_bgbb_fit(bx, btx, bn, bw, m, &o, al, &bf, &e));
     put_four(r, "bgbb.params", &bf.params.alpha);
     put_d(r, "bgbb.loglik", bf.loglik);
@@ -1283,7 +1283,7 @@ static void run_lifetime_02(rec *r, const svcm_allocator *al)
     free(out);
 }
 
-static void put_prio(rec *r, const svcm_priority_result *p)
+static void put_prio(rec *r, const struct svcm_priority_result *p)
 {
     put_i(r, "priority.id", p->id);
     put_i(r, "priority.due", p->due);
@@ -1319,7 +1319,7 @@ static void run_priority(rec *r, const svcm_allocator *al)
     svcm_priority_options o;
     svcm_priority_options_init(&o);
     OKE("itil_table_parse", svcm_itil_table_parse(itil, strlen(itil), &o.table, &e));
-    OKE("priority_options_validate", svcm_priority_options_validate(&o, &e));
+    OKE("priority_options_validate", svcm_priority_options_check(&o, &e));
     int pr;
     OKE("itil_priority", svcm_itil_priority(&o.table, 2, 3, &pr, &e));
     put_i(r, "itil_priority", pr);
@@ -1337,7 +1337,7 @@ static void run_priority(rec *r, const svcm_allocator *al)
         put_s(r, "impact_name", svcm_impact_name(k));
 
     const int64_t now = T0 + 86400 * 4;
-    svcm_priority_result res[N_REQ];
+    struct svcm_priority_result res[N_REQ];
     OKE("priority_classify", svcm_priority_classify(&o, rq, N_REQ, now, res, &e));
     for (size_t i = 0; i < N_REQ; i++)
         put_prio(r, &res[i]);
@@ -1383,7 +1383,7 @@ static void run_priority(rec *r, const svcm_allocator *al)
     size_t k = 0;
     while (svcm_pqueue_size(q) > 0) {
         svcm_request got;
-        svcm_priority_result pres;
+        struct svcm_priority_result pres;
         OK("pqueue_pop", svcm_pqueue_pop(q, now + (int64_t)(k++ / 50) * 3600, &got, &pres));
         put_prio(r, &pres);
     }
@@ -1391,7 +1391,7 @@ static void run_priority(rec *r, const svcm_allocator *al)
     svcm_pqueue_free(q);
 }
 
-static void put_check(rec *r, const svcm_pdca_check *c)
+static void put_check(rec *r, const struct svcm_cycle_check_result *c)
 {
     put_u(r, "check.n_baseline", c->n_baseline);
     put_u(r, "check.n_after", c->n_after);
@@ -1417,7 +1417,7 @@ static void put_check(rec *r, const svcm_pdca_check *c)
 }
 
 /* A cycle through PLAN, DO and CHECK (not yet in ACT). */
-static svcm_cycle *pdca_checked(rec *r, const svcm_allocator *al, svcm_pdca_check *chk)
+static svcm_cycle *pdca_checked(rec *r, const svcm_allocator *al, struct svcm_cycle_check_result *chk)
 {
     svcm_error e;
     uint64_t s = 9;
@@ -1438,7 +1438,7 @@ static svcm_cycle *pdca_checked(rec *r, const svcm_allocator *al, svcm_pdca_chec
     OKE("cycle_add_action", svcm_cycle_add_action(c, "macro library", "bo", T0 + 86400, &idx, &e));
     OKE("cycle_add_action",
         svcm_cycle_add_action(c, "triage rota", "cy", T0 + 86400 * 5, &idx, &e));
-    OKE("cycle_set_action_status", svcm_cycle_set_action_status(c, 0, SVCM_ACTION_DONE, &e));
+    OKE("cycle_set_action_status", svcm_cycle_set_action_status(c, 0, SVCM_ACTION_STATUS_DONE, &e));
     svcm_pdca_sample sm[40];
     for (size_t i = 0; i < 40; i++)
         sm[i] = (svcm_pdca_sample){
@@ -1463,13 +1463,13 @@ static svcm_cycle *pdca_checked(rec *r, const svcm_allocator *al, svcm_pdca_chec
 static void put_cycle_text(rec *r, const svcm_cycle *c, const char *label)
 {
     size_t len = 0;
-    put_i(r, label, svcm_cycle_save(c, NULL, 0, &len));
+    put_i(r, label, svcm_cycle_format(c, NULL, 0, &len));
     char *buf = malloc(len + 1);
     if (buf == NULL) {
         rec_fail(r, "out of memory");
         return;
     }
-    OK(label, svcm_cycle_save(c, buf, len + 1, &len));
+    OK(label, svcm_cycle_format(c, buf, len + 1, &len));
     put_b(r, label, buf, len);
     free(buf);
 }
@@ -1477,7 +1477,7 @@ static void put_cycle_text(rec *r, const svcm_cycle *c, const char *label)
 static void run_pdca(rec *r, const svcm_allocator *al)
 {
     svcm_error e;
-    svcm_pdca_check chk;
+    struct svcm_cycle_check_result chk;
     svcm_cycle *c = pdca_checked(r, al, &chk);
     if (c == NULL)
         return;
@@ -1488,8 +1488,8 @@ static void run_pdca(rec *r, const svcm_allocator *al)
     put_cycle_text(r, c, "cycle_save");
     if (next != NULL) {
         put_cycle_text(r, next, "cycle_save next");
-        svcm_cycle_info in;
-        OK("cycle_info_get", svcm_cycle_info_get(next, &in));
+        struct svcm_cycle_result in;
+        OK("cycle_info_get", svcm_cycle_result(next, &in));
         put_u(r, "next.id", in.id);
         put_i(r, "next.phase", in.phase);
         put_d(r, "next.baseline", in.baseline);
@@ -1503,16 +1503,16 @@ static void run_pdca(rec *r, const svcm_allocator *al)
     }
     /* Load what was saved, save again: the same text. */
     size_t len = 0;
-    (void)svcm_cycle_save(c, NULL, 0, &len);
+    (void)svcm_cycle_format(c, NULL, 0, &len);
     char *buf = malloc(len + 1);
     if (buf != NULL) {
-        OK("cycle_save", svcm_cycle_save(c, buf, len + 1, &len));
+        OK("cycle_save", svcm_cycle_format(c, buf, len + 1, &len));
         svcm_cycle *d = NULL;
-        OKE("cycle_load", svcm_cycle_load(buf, len, al, &d, &e));
+        OKE("cycle_load", svcm_cycle_parse(buf, len, al, &d, &e));
         if (d != NULL) {
             put_cycle_text(r, d, "cycle_save loaded");
-            svcm_pdca_check back;
-            OK("cycle_result", svcm_cycle_result(d, &back));
+            struct svcm_cycle_check_result back;
+            OK("cycle_result", svcm_cycle_check_result(d, &back));
             put_check(r, &back);
             svcm_pdca_audit au;
             for (size_t i = 0; svcm_cycle_audit(d, i, &au) == SVCM_OK; i++) {
@@ -1525,7 +1525,7 @@ static void run_pdca(rec *r, const svcm_allocator *al)
         }
         buf[3] = 'X';
         svcm_cycle *bad = NULL;
-        FAILS("cycle_load bad magic", SVCM_EFORMAT, svcm_cycle_load(buf, len, al, &bad, &e));
+        FAILS("cycle_load bad magic", SVCM_EFORMAT, svcm_cycle_parse(buf, len, al, &bad, &e));
         svcm_cycle_free(bad);
         free(buf);
     }
@@ -1548,9 +1548,9 @@ static void run_pdca(rec *r, const svcm_allocator *al)
     put_u(r, "western_electric.count", ns);
     for (size_t i = 0; i < ns && i < 64; i++)
         put_u(r, "western_electric", (uint64_t)sig[i].rule << 32 | sig[i].index);
-    for (int k = 0; k <= SVCM_PDCA_CLOSED; k++)
+    for (int k = 0; k <= SVCM_PDCA_PHASE_CLOSED; k++)
         put_s(r, "pdca_phase_name", svcm_pdca_phase_name(k));
-    for (int k = 0; k <= SVCM_VERDICT_WORSE; k++)
+    for (int k = 0; k <= SVCM_PDCA_VERDICT_WORSE; k++)
         put_s(r, "pdca_verdict_name", svcm_pdca_verdict_name(k));
 }
 
@@ -1600,23 +1600,23 @@ static void read_shared(rec *r, const shared *sh)
     svcm_error e;
     OKE("sketch_quantiles", svcm_sketch_quantiles(sh->sketch, quantile_levels, N_LEVELS, q, &e));
     put_b(r, "sketch_quantiles", q, sizeof q);
-    svcm_sketch_stats st;
-    OK("sketch_get_stats", svcm_sketch_get_stats(sh->sketch, &st));
+    struct svcm_sketch_result st;
+    OK("sketch_get_stats", svcm_sketch_result(sh->sketch, &st));
     put_d(r, "sketch.sum", st.sum);
     size_t len = 0;
     put_i(r, "sketch_save measure", svcm_sketch_save(sh->sketch, NULL, 0, &len));
     put_u(r, "sketch_save len", len);
-    svcm_durations_result dr;
-    OK("durations_summary", svcm_durations_summary(sh->durations, &dr));
+    struct svcm_durations_result dr;
+    OK("durations_summary", svcm_durations_result(sh->durations, &dr));
     put_durations(r, &dr);
     OKE("durations_quantiles",
         svcm_durations_quantiles(sh->durations, quantile_levels, N_LEVELS, q, &e));
     put_b(r, "durations_quantiles", q, sizeof q);
-    svcm_feedback_summary fs;
+    struct svcm_feedback_result fs;
     OK("feedback_result", svcm_feedback_result(sh->feedback, 0.9, &fs));
     put_d(r, "feedback.value", fs.value);
     put_iv(r, "feedback.ci", fs.ci);
-    svcm_test_result t;
+    struct svcm_test_result t;
     OK("feedback_compare", svcm_feedback_compare(sh->feedback, sh->feedback, 0.95, &t));
     put_test(r, "feedback_compare", &t);
     put_u(r, "pqueue_size", svcm_pqueue_size(sh->queue));
@@ -1628,11 +1628,11 @@ static void read_shared(rec *r, const shared *sh)
             put_d(r, "pqueue_get.value", got.value);
     }
     put_cycle_text(r, sh->cycle, "shared cycle_save");
-    svcm_pdca_check chk;
-    OK("cycle_result", svcm_cycle_result(sh->cycle, &chk));
+    struct svcm_cycle_check_result chk;
+    OK("cycle_result", svcm_cycle_check_result(sh->cycle, &chk));
     put_check(r, &chk);
-    svcm_cycle_info in;
-    OK("cycle_info_get", svcm_cycle_info_get(sh->cycle, &in));
+    struct svcm_cycle_result in;
+    OK("cycle_info_get", svcm_cycle_result(sh->cycle, &in));
     put_u(r, "cycle_info.n_audit", in.n_audit);
     put_s(r, "cycle_info.title", in.title);
 }
@@ -1750,12 +1750,12 @@ static int shared_phase(void)
     OK("sketch_new", svcm_sketch_new(NULL, NULL, &sk));
     OK("durations_new", svcm_durations_new(NULL, NULL, &du));
     svcm_feedback_options fo;
-    OK("feedback_options_init", svcm_feedback_options_init(&fo, SVCM_FEEDBACK_NPS));
+    OK("feedback_options_init", svcm_feedback_options_init(&fo, SVCM_FEEDBACK_KIND_NPS));
     OK("feedback_new", svcm_feedback_new(&fo, NULL, &fb));
     svcm_priority_options po;
     svcm_priority_options_init(&po);
     OKE("pqueue_new", svcm_pqueue_new(&po, NULL, &pq, &e));
-    svcm_pdca_check chk;
+    struct svcm_cycle_check_result chk;
     cy = pdca_checked(r, NULL, &chk);
     OKE("zone_new", svcm_zone_new("CET-1CEST,M3.5.0,M10.5.0/3", NULL, &zone, &e));
     if (build.failed || cal == NULL || sk == NULL || du == NULL || fb == NULL || pq == NULL ||

@@ -294,10 +294,10 @@ static int l_to_text(lua_State *L)
 {
     svcm_calendar *cal = check_cal(L, 1);
     size_t len = 0;
-    (void)svcm_calendar_to_text(cal, NULL, 0, &len);
+    (void)svcm_calendar_format(cal, NULL, 0, &len);
     luaL_Buffer b;
     char *buf = luaL_buffinitsize(L, &b, len + 1);
-    int rc = svcm_calendar_to_text(cal, buf, len + 1, &len);
+    int rc = svcm_calendar_format(cal, buf, len + 1, &len);
     if (rc != SVCM_OK)
         return svcmlua_raise(L, rc, NULL);
     luaL_pushresultsize(&b, len);
@@ -392,7 +392,7 @@ static void push_metric(lua_State *L, const svcm_sla_metric *m)
     lua_setfield(L, -2, "breached");
 }
 
-static void push_result(lua_State *L, const svcm_sla_result *r)
+static void push_result(lua_State *L, const struct svcm_sla_result *r)
 {
     lua_createtable(L, 0, 2);
     push_metric(L, &r->response);
@@ -408,7 +408,7 @@ static int l_sla(lua_State *L)
     lua_Integer now = luaL_checkinteger(L, 3);
     svcm_sla_ticket t;
     read_ticket(L, 2, &t);
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_sla_evaluate(cal, &t, now, &r, &err);
@@ -444,7 +444,7 @@ static int l_sla_compliance(lua_State *L)
     if (n > 10000000)
         return luaL_argerror(L, 2, "too many tickets");
     svcm_sla_ticket *t = lua_newuserdatauv(L, n * sizeof *t + 1, 0);
-    svcm_sla_result *per = lua_newuserdatauv(L, n * sizeof *per + 1, 0);
+    struct svcm_sla_result *per = lua_newuserdatauv(L, n * sizeof *per + 1, 0);
     /* Each ticket's pauses array is a userdata kept alive in this table. */
     lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
     int anchor = lua_gettop(L);

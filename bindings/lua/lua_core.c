@@ -14,7 +14,7 @@ static uint64_t check_count(lua_State *L, int arg)
     return (uint64_t)v;
 }
 
-static void push_test_result(lua_State *L, const svcm_test_result *r)
+static void push_test_result(lua_State *L, const struct svcm_test_result *r)
 {
     lua_createtable(L, 0, 7);
     lua_pushnumber(L, r->diff);
@@ -88,7 +88,7 @@ static int l_wilson(lua_State *L)
 
 static int l_welch(lua_State *L)
 {
-    svcm_test_result r;
+    struct svcm_test_result r;
     int rc = svcm_welch_t_test(luaL_checknumber(L, 1), luaL_checknumber(L, 2),
                                luaL_checknumber(L, 3), luaL_checknumber(L, 4),
                                luaL_checknumber(L, 5), luaL_checknumber(L, 6),
@@ -101,7 +101,7 @@ static int l_welch(lua_State *L)
 
 static int l_ztest(lua_State *L)
 {
-    svcm_test_result r;
+    struct svcm_test_result r;
     int rc = svcm_two_proportion_z_test(check_count(L, 1), check_count(L, 2), check_count(L, 3),
                                         check_count(L, 4), luaL_optnumber(L, 5, 0.95), &r);
     if (rc)

@@ -31,7 +31,7 @@ static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
     return 0;
 }
 
-static void push_result(lua_State *L, const svcm_erlang_result *r)
+static void push_result(lua_State *L, const struct svcm_erlang_result *r)
 {
     lua_createtable(L, 0, 7);
     lua_pushinteger(L, (lua_Integer)r->agents);
@@ -183,7 +183,7 @@ static int staffing_common(lua_State *L, int want_table)
         return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
     double a = 0.0;
     svcm_error err;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
     if (rc == SVCM_OK)
         rc = evaluate ? svcm_erlang_eval(a, aht, agents, &o, &r, &err)
@@ -216,12 +216,12 @@ static int l_staffing_batch(lua_State *L)
     if (!aht_scalar && naht != n)
         return luaL_argerror(L, 2, "length differs from calls");
     /* Scratch in a userdata so that a raise cannot leak it. */
-    size_t per = 2 * sizeof(double) + sizeof(svcm_erlang_result);
+    size_t per = 2 * sizeof(double) + sizeof(struct svcm_erlang_result);
     if (n > (SIZE_MAX - 1) / per)
         return luaL_argerror(L, 1, "table too large");
     char *scratch = lua_newuserdatauv(L, n * per + 1, 0);
-    svcm_erlang_result *out = (svcm_erlang_result *)(void *)scratch;
-    double *traffic = (double *)(void *)(scratch + n * sizeof(svcm_erlang_result));
+    struct svcm_erlang_result *out = (struct svcm_erlang_result *)(void *)scratch;
+    double *traffic = (double *)(void *)(scratch + n * sizeof(struct svcm_erlang_result));
     double *ahts = traffic + n;
     svcm_error err;
     for (size_t i = 0; i < n; i++) {
@@ -390,7 +390,7 @@ static int l_contact_counts_sum(lua_State *L)
 /* ------------------------------------------------------------ Erlang A,
  * Erlang B inverse, fractional agents, reverse calculation (0.2) */
 
-static void push_a_result(lua_State *L, const svcm_erlang_a_result *r)
+static void push_a_result(lua_State *L, const struct svcm_erlang_a_result *r)
 {
     lua_createtable(L, 0, 10);
     lua_pushinteger(L, (lua_Integer)r->agents);
@@ -442,7 +442,7 @@ static int l_erlang_a(lua_State *L)
         return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
     double a = 0.0;
     svcm_error err;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
     if (rc == SVCM_OK)
         rc = svcm_erlang_a_eval(a, aht, patience, agents, &o, &r, &err);
@@ -474,7 +474,7 @@ static int staffing_a_common(lua_State *L, int want_table)
         return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
     double a = 0.0;
     svcm_error err;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
     if (rc == SVCM_OK)
         rc = staff != -1 ? svcm_erlang_a_eval_staff(a, aht, patience, s, &o, &r, &err)
@@ -506,7 +506,7 @@ static int l_eval_staff(lua_State *L)
         return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
     double a = 0.0;
     svcm_error err;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
     if (rc == SVCM_OK)
         rc = svcm_erlang_eval_staff(a, aht, s, &o, &r, &err);
@@ -729,7 +729,7 @@ static const double *sched_cost_arg(lua_State *L, size_t p)
     return c;
 }
 
-static void sched_push_result(lua_State *L, const svcm_schedule_result *r, const uint32_t *x,
+static void sched_push_result(lua_State *L, const struct svcm_schedule_result *r, const uint32_t *x,
                               size_t p)
 {
     static const char *const status[] = {"optimal", "node_limit", "pivot_limit", "time_limit"};
@@ -778,7 +778,7 @@ static int l_schedule_shifts(lua_State *L)
         return failed;
     const double *cost = sched_cost_arg(L, p);
     uint32_t *x = lua_newuserdatauv(L, (p + 1) * sizeof *x, 0);
-    svcm_schedule_result res;
+    struct svcm_schedule_result res;
     svcm_error err;
     int rc = svcm_schedule_solve(r, t, a, p, cost, &o, NULL, x, &res, &err);
     if (rc != SVCM_OK)

@@ -36,7 +36,7 @@ static void set_interval(lua_State *L, const char *key, svcm_interval iv)
     lua_setfield(L, -2, key);
 }
 
-static void push_feedback_result(lua_State *L, const svcm_feedback_summary *r, double confidence)
+static void push_feedback_result(lua_State *L, const struct svcm_feedback_result *r, double confidence)
 {
     lua_createtable(L, 0, 11);
     set_number(L, "value", r->value);
@@ -53,7 +53,7 @@ static void push_feedback_result(lua_State *L, const svcm_feedback_summary *r, d
     set_u64(L, "detractors", r->detractors);
 }
 
-static void push_comparison(lua_State *L, const svcm_test_result *t, double confidence)
+static void push_comparison(lua_State *L, const struct svcm_test_result *t, double confidence)
 {
     lua_createtable(L, 0, 8);
     set_number(L, "diff", t->diff);
@@ -66,7 +66,7 @@ static void push_comparison(lua_State *L, const svcm_test_result *t, double conf
     set_number(L, "confidence", confidence);
 }
 
-static void push_rate_result(lua_State *L, const svcm_rate_summary *s, double confidence)
+static void push_rate_result(lua_State *L, const struct svcm_rate_result *s, double confidence)
 {
     lua_createtable(L, 0, 6);
     set_number(L, "rate", s->rate);
@@ -107,7 +107,7 @@ static svcm_feedback *test_feedback(lua_State *L, int arg)
 static void read_options(lua_State *L, int arg, int kind, svcm_feedback_options *o)
 {
     svcm_feedback_options_init(o, kind);
-    if (kind == SVCM_FEEDBACK_NPS || lua_isnoneornil(L, arg))
+    if (kind == SVCM_FEEDBACK_KIND_NPS || lua_isnoneornil(L, arg))
         return;
     lua_Integer scale = o->high, low = o->low, top = o->top_boxes;
     if (lua_type(L, arg) == LUA_TNUMBER) {
@@ -124,7 +124,7 @@ static void read_options(lua_State *L, int arg, int kind, svcm_feedback_options 
         luaL_argerror(L, arg, "top_boxes out of range");
     o->high = (int32_t)scale;
     o->low = (int32_t)low;
-    if (kind == SVCM_FEEDBACK_CSAT)
+    if (kind == SVCM_FEEDBACK_KIND_CSAT)
         o->top_boxes = (uint32_t)top;
 }
 
@@ -242,7 +242,7 @@ static int l_feedback_result(lua_State *L)
 {
     svcm_feedback *f = check_feedback(L, 1);
     double confidence = luaL_optnumber(L, 2, 0.95);
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     int rc = svcm_feedback_result(f, confidence, &r);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
@@ -292,7 +292,7 @@ static int l_feedback_scale(lua_State *L)
     svcm_feedback_get_options(check_feedback(L, 1), &o);
     lua_pushinteger(L, o.low);
     lua_pushinteger(L, o.high);
-    if (o.kind != SVCM_FEEDBACK_CSAT)
+    if (o.kind != SVCM_FEEDBACK_KIND_CSAT)
         return 2;
     lua_pushinteger(L, (lua_Integer)o.top_boxes);
     return 3;
@@ -376,7 +376,7 @@ static int score_once(lua_State *L, int kind)
     lua_settop(L, 2);
     svcm_feedback_options o;
     double confidence = 0.95;
-    if (kind == SVCM_FEEDBACK_NPS) {
+    if (kind == SVCM_FEEDBACK_KIND_NPS) {
         confidence = luaL_optnumber(L, 2, 0.95);
         svcm_feedback_options_init(&o, kind);
     } else {
@@ -388,7 +388,7 @@ static int score_once(lua_State *L, int kind)
     svcm_feedback *f = feedback_arg(L, 1, &o, &nret);
     if (f == NULL)
         return nret;
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     int rc = svcm_feedback_result(f, confidence, &r);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
@@ -396,9 +396,9 @@ static int score_once(lua_State *L, int kind)
     return 1;
 }
 
-static int l_nps(lua_State *L) { return score_once(L, SVCM_FEEDBACK_NPS); }
-static int l_csat(lua_State *L) { return score_once(L, SVCM_FEEDBACK_CSAT); }
-static int l_ces(lua_State *L) { return score_once(L, SVCM_FEEDBACK_CES); }
+static int l_nps(lua_State *L) { return score_once(L, SVCM_FEEDBACK_KIND_NPS); }
+static int l_csat(lua_State *L) { return score_once(L, SVCM_FEEDBACK_KIND_CSAT); }
+static int l_ces(lua_State *L) { return score_once(L, SVCM_FEEDBACK_KIND_CES); }
 
 static int compare_once(lua_State *L, int kind)
 {
@@ -420,7 +420,7 @@ static int compare_once(lua_State *L, int kind)
     svcm_feedback *fb = feedback_arg(L, 2, &o, &nret);
     if (fb == NULL)
         return nret;
-    svcm_test_result t;
+    struct svcm_test_result t;
     int rc = svcm_feedback_compare(fa, fb, confidence, &t);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
@@ -428,9 +428,9 @@ static int compare_once(lua_State *L, int kind)
     return 1;
 }
 
-static int l_compare_nps(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_NPS); }
-static int l_compare_csat(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_CSAT); }
-static int l_compare_ces(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_CES); }
+static int l_compare_nps(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_KIND_NPS); }
+static int l_compare_csat(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_KIND_CSAT); }
+static int l_compare_ces(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_KIND_CES); }
 
 /* ---------------------------------------------------------------- rates */
 
@@ -439,7 +439,7 @@ static svcm_rate *check_rate(lua_State *L, int arg) { return luaL_checkudata(L, 
 static int opt_rate_kind(lua_State *L, int arg)
 {
     if (lua_isnoneornil(L, arg))
-        return SVCM_RATE_GENERIC;
+        return SVCM_RATE_KIND_GENERIC;
     if (lua_type(L, arg) == LUA_TNUMBER) {
         lua_Integer k = luaL_checkinteger(L, arg);
         if (k < 0 || k >= SVCM_RATE_KIND_COUNT)
@@ -536,7 +536,7 @@ static int l_rate_result(lua_State *L)
 {
     svcm_rate *r = check_rate(L, 1);
     double confidence = luaL_optnumber(L, 2, 0.95);
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     int rc = svcm_rate_result(r, confidence, &s);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
@@ -605,7 +605,7 @@ static const luaL_Reg rate_methods[] = {
 static int l_rate(lua_State *L)
 {
     uint64_t s = check_count(L, 1), t = check_count(L, 2);
-    int kind = SVCM_RATE_GENERIC;
+    int kind = SVCM_RATE_KIND_GENERIC;
     double confidence = 0.95;
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
@@ -617,7 +617,7 @@ static int l_rate(lua_State *L)
     svcm_rate r;
     svcm_rate_init(&r, kind);
     int rc = svcm_rate_add_counts(&r, s, t);
-    svcm_rate_summary sum;
+    struct svcm_rate_result sum;
     if (rc == SVCM_OK)
         rc = svcm_rate_result(&r, confidence, &sum);
     if (rc != SVCM_OK)
@@ -630,7 +630,7 @@ static int l_compare_rates(lua_State *L)
 {
     svcm_rate *a = check_rate(L, 1), *b = check_rate(L, 2);
     double confidence = luaL_optnumber(L, 3, 0.95);
-    svcm_test_result t;
+    struct svcm_test_result t;
     int rc = svcm_rate_compare(a, b, confidence, &t);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
@@ -731,7 +731,7 @@ static int l_servqual(lua_State *L)
             lua_pop(L, 1);
         }
     }
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_servqual(e, p, ne, dims, wp, &r, &err);
@@ -777,7 +777,7 @@ static int l_consistency(lua_State *L)
         }
         xs = svcmlua_checkdoubles(L, -1, &n);
     }
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_consistency(xs, n, &r, &err);
@@ -860,9 +860,9 @@ void svcmlua_open_feedback(lua_State *L)
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
 
-    add_class(L, "NPS", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_NPS);
-    add_class(L, "CSAT", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_CSAT);
-    add_class(L, "CES", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_CES);
+    add_class(L, "NPS", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_NPS);
+    add_class(L, "CSAT", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_CSAT);
+    add_class(L, "CES", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_CES);
     add_class(L, "Rate", l_rate_call, l_rate_from_bytes, 0);
 
     lua_createtable(L, SVCM_SERVQUAL_DIMENSIONS, 0);
@@ -965,7 +965,7 @@ static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
     static const char *const rate[] = {"kind", NULL};
     static const char *const sk[] = {"rel_err", "max_buckets", "exact_limit", NULL};
     static const char *const none[] = {NULL};
-    static const int fk[] = {SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_CES};
+    static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
     const char *const *names = k == 0 || k == 5 ? none
                                : k == 1         ? fb
                                : k == 2         ? ces
@@ -1169,13 +1169,13 @@ static void kg_push_slot(lua_State *L, const svcm_kpi_slot *s)
     lua_createtable(L, 1, 3);
     if (s->kind == SVCM_KPI_SLOT_KIND_FEEDBACK) {
         lua_pushstring(L, svcm_feedback_kind_name((int)s->feedback.kind));
-        if (s->feedback.kind != SVCM_FEEDBACK_NPS) {
+        if (s->feedback.kind != SVCM_FEEDBACK_KIND_NPS) {
             lua_pushinteger(L, s->feedback.high);
             lua_setfield(L, -3, "scale");
             lua_pushinteger(L, s->feedback.low);
             lua_setfield(L, -3, "low");
         }
-        if (s->feedback.kind == SVCM_FEEDBACK_CSAT) {
+        if (s->feedback.kind == SVCM_FEEDBACK_KIND_CSAT) {
             lua_pushinteger(L, (lua_Integer)s->feedback.top_boxes);
             lua_setfield(L, -3, "top_boxes");
         }
@@ -1286,7 +1286,7 @@ static int l_kg_feedback(lua_State *L)
     if (nret)
         return nret;
     const svcm_feedback *f;
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     int rc = svcm_kpi_groups_feedback(g, k, slot, &f);
     if (rc == SVCM_OK)
         rc = svcm_feedback_result(f, confidence, &r);
@@ -1305,7 +1305,7 @@ static int l_kg_rate(lua_State *L)
     if (nret)
         return nret;
     svcm_rate r;
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     int rc = svcm_kpi_groups_rate(g, k, slot, &r);
     if (rc == SVCM_OK)
         rc = svcm_rate_result(&r, confidence, &s);
@@ -1323,10 +1323,10 @@ static int l_kg_durations(lua_State *L)
     if (nret)
         return nret;
     const svcm_durations *d;
-    svcm_durations_result r;
+    struct svcm_durations_result r;
     int rc = svcm_kpi_groups_durations(g, k, slot, &d);
     if (rc == SVCM_OK)
-        rc = svcm_durations_summary(d, &r);
+        rc = svcm_durations_result(d, &r);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
     lua_createtable(L, 0, 10);

@@ -13,13 +13,13 @@
 typedef struct {
     svcm_bgnbd_params p;
     int fitted;
-    svcm_bgnbd_fit_result fit;
+    struct svcm_bgnbd_fit_result fit;
 } lbgnbd;
 
 typedef struct {
     svcm_gammagamma_params p;
     int fitted;
-    svcm_gammagamma_fit_result fit;
+    struct svcm_gammagamma_fit_result fit;
 } lgg;
 
 /* ---------------------------------------------------------- columns */
@@ -114,7 +114,7 @@ static int l_bgnbd_fit(lua_State *L)
     const double *d[3];
     size_t n;
     check_cols(L, 1, 3, d, &n, names);
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     svcm_error err;
     int rc = svcm_bgnbd_fit(d[0], d[1], d[2], n, &o, NULL, &r, &err);
     if (rc != SVCM_OK)
@@ -272,7 +272,7 @@ static int l_gg_fit(lua_State *L)
     const double *d[2];
     size_t n;
     check_cols(L, 1, 2, d, &n, names);
-    svcm_gammagamma_fit_result r;
+    struct svcm_gammagamma_fit_result r;
     svcm_error err;
     int rc = svcm_gammagamma_fit(d[0], d[1], n, &o, NULL, &r, &err);
     if (rc != SVCM_OK)
@@ -522,8 +522,8 @@ static int disc_fit(lua_State *L, int bgbb)
     const double *d[4];
     size_t n;
     disc_cols(L, 1, 1, d, &n, bgbb ? n_bb : n_mbg);
-    svcm_mbgnbd_fit_result rm;
-    svcm_bgbb_fit_result rb;
+    struct svcm_mbgnbd_fit_result rm;
+    struct svcm_bgbb_fit_result rb;
     memset(&rm, 0, sizeof rm); /* only one is filled; both are read below */
     memset(&rb, 0, sizeof rb);
     svcm_error err;
@@ -736,7 +736,7 @@ static void open_discrete(lua_State *L)
 typedef struct {
     svcm_paretonbd_params p;
     int fitted;
-    svcm_paretonbd_fit_result fit;
+    struct svcm_paretonbd_fit_result fit;
 } lpnbd;
 
 static lpnbd *push_pnbd(lua_State *L)
@@ -769,7 +769,7 @@ static int l_pnbd_fit(lua_State *L)
     const double *d[4];
     size_t n;
     disc_cols(L, 1, 1, d, &n, names);
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     svcm_error err;
     int rc = svcm_paretonbd_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &r, &err);
     if (rc != SVCM_OK)
@@ -858,7 +858,7 @@ static int pnbd_index(lua_State *L)
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
         return 1;
     const double v[4] = {m->p.r, m->p.alpha, m->p.s, m->p.beta};
-    const svcm_paretonbd_fit_result *f = &m->fit;
+    const struct svcm_paretonbd_fit_result *f = &m->fit;
     for (int i = 0; i < 4; i++)
         if (strcmp(k, pn[i]) == 0) {
             lua_pushnumber(L, v[i]);

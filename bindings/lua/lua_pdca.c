@@ -91,7 +91,7 @@ static int l_cycle_load(lua_State *L)
     svcm_cycle *c = NULL;
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_cycle_load(text, n, NULL, &c, &err);
+    int rc = svcm_cycle_parse(text, n, NULL, &c, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err); /* the detail table has the line */
     push_cycle(L, c);
@@ -105,8 +105,8 @@ static int l_tostring(lua_State *L)
         lua_pushliteral(L, "svcm.Cycle (closed)");
         return 1;
     }
-    svcm_cycle_info in;
-    (void)svcm_cycle_info_get(u->c, &in);
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(u->c, &in);
     char id[24];
     snprintf(id, sizeof id, "%" PRIu64, in.id);
     lua_pushfstring(L, "svcm.Cycle %s %s %s", id, in.title, svcm_pdca_phase_name(in.phase));
@@ -129,17 +129,17 @@ static int ok_or_fail(lua_State *L, int rc, const svcm_error *err)
     return 1;
 }
 
-static svcm_cycle_info info_of(svcm_cycle *c)
+static struct svcm_cycle_result info_of(svcm_cycle *c)
 {
-    svcm_cycle_info in;
-    (void)svcm_cycle_info_get(c, &in);
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(c, &in);
     return in;
 }
 
 /* The latest instant the cycle knows: last audit entry or sample. */
 static int64_t latest(svcm_cycle *c)
 {
-    svcm_cycle_info in = info_of(c);
+    struct svcm_cycle_result in = info_of(c);
     int64_t t = INT64_MIN;
     svcm_pdca_audit a;
     if (in.n_audit > 0 && svcm_cycle_audit(c, in.n_audit - 1, &a) == SVCM_OK)
@@ -331,7 +331,7 @@ static void push_signals(lua_State *L, const svcm_we_signal *s, size_t n)
     }
 }
 
-static void push_check(lua_State *L, const svcm_pdca_check *r)
+static void push_check(lua_State *L, const struct svcm_cycle_check_result *r)
 {
     lua_createtable(L, 0, 18);
     set_str(L, "verdict", svcm_pdca_verdict_name(r->verdict));
@@ -368,7 +368,7 @@ static int l_check(lua_State *L)
     int64_t now;
     const char *actor, *note;
     when_who(L, c, 2, &now, &actor, &note);
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_cycle_check(c, now, actor, note, &r, &err);
@@ -381,8 +381,8 @@ static int l_check(lua_State *L)
 static int l_result(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
-    svcm_pdca_check r;
-    if (svcm_cycle_result(c, &r) != SVCM_OK)
+    struct svcm_cycle_check_result r;
+    if (svcm_cycle_check_result(c, &r) != SVCM_OK)
         lua_pushnil(L);
     else
         push_check(L, &r);
@@ -426,22 +426,22 @@ static int l_act(lua_State *L)
     int64_t now;
     const char *actor, *note;
     when_who(L, c, 3, &now, &actor, &note);
-    svcm_cycle_info in = info_of(c);
+    struct svcm_cycle_result in = info_of(c);
     if (which == 2 && note[0] == '\0')
         return fail_msg(L, SVCM_EINVAL, "reason", "abandoning a cycle needs a reason (note)");
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     /* Validate the adjust target and id before leaving CHECK so that a
      * refused decision changes nothing. */
-    if (which == 1 && in.phase == SVCM_PDCA_CHECK && svcm_cycle_result(c, &r) == SVCM_OK &&
+    if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && svcm_cycle_check_result(c, &r) == SVCM_OK &&
         !(isfinite(target) && (in.higher_is_better ? target > r.after_mean : target < r.after_mean)))
         return fail_msg(L, SVCM_EINVAL, "target",
                         "target must be finite and better than the new baseline");
-    if (which == 1 && in.phase == SVCM_PDCA_CHECK && in.id == UINT64_MAX)
+    if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && in.id == UINT64_MAX)
         return fail_msg(L, SVCM_ERANGE, "id", "no id left for the next cycle");
     svcm_error err;
     svcm_error_clear(&err);
     int rc = SVCM_OK;
-    if (in.phase == SVCM_PDCA_CHECK)
+    if (in.phase == SVCM_PDCA_PHASE_CHECK)
         rc = svcm_cycle_enter_act(c, now, actor, "", &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
@@ -506,10 +506,10 @@ static int l_save(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
     size_t len = 0;
-    (void)svcm_cycle_save(c, NULL, 0, &len);
+    (void)svcm_cycle_format(c, NULL, 0, &len);
     luaL_Buffer b;
     char *p = luaL_buffinitsize(L, &b, len + 1);
-    int rc = svcm_cycle_save(c, p, len + 1, &len);
+    int rc = svcm_cycle_format(c, p, len + 1, &len);
     if (rc != SVCM_OK)
         return svcmlua_raise(L, rc, NULL);
     luaL_pushresultsize(&b, len);
@@ -524,7 +524,7 @@ static int l_phase(lua_State *L)
 
 static int l_info(lua_State *L)
 {
-    svcm_cycle_info in = info_of(check_cycle(L, 1));
+    struct svcm_cycle_result in = info_of(check_cycle(L, 1));
     lua_createtable(L, 0, 20);
     set_u64(L, "id", in.id);
     set_str(L, "title", in.title);
@@ -557,7 +557,7 @@ static int l_info(lua_State *L)
 static int l_audit(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
-    svcm_cycle_info in = info_of(c);
+    struct svcm_cycle_result in = info_of(c);
     lua_createtable(L, (int)in.n_audit, 0);
     for (size_t i = 0; i < in.n_audit; i++) {
         svcm_pdca_audit a;
@@ -576,7 +576,7 @@ static int l_audit(lua_State *L)
 static int l_actions(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
-    svcm_cycle_info in = info_of(c);
+    struct svcm_cycle_result in = info_of(c);
     lua_createtable(L, (int)in.n_actions, 0);
     for (size_t i = 0; i < in.n_actions; i++) {
         svcm_pdca_action a;
@@ -594,7 +594,7 @@ static int l_actions(lua_State *L)
 static int l_samples(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
-    svcm_cycle_info in = info_of(c);
+    struct svcm_cycle_result in = info_of(c);
     lua_createtable(L, (int)in.n_samples, 0);
     for (size_t i = 0; i < in.n_samples; i++) {
         svcm_pdca_sample s;

@@ -163,7 +163,7 @@ static void push_request(lua_State *L, const svcm_request *r)
     lua_setfield(L, -2, "urgent");
 }
 
-static void push_result(lua_State *L, const svcm_priority_result *r)
+static void push_result(lua_State *L, const struct svcm_priority_result *r)
 {
     lua_createtable(L, 0, 7);
     lua_pushinteger(L, (lua_Integer)r->id);
@@ -188,7 +188,7 @@ static int read_table(lua_State *L, int idx, svcm_itil_table *t, svcm_error *err
 {
     idx = lua_absindex(L, idx);
     if (lua_isnoneornil(L, idx)) {
-        svcm_itil_table_default(t);
+        svcm_itil_table_init(t);
         return SVCM_OK;
     }
     if (lua_type(L, idx) == LUA_TSTRING) {
@@ -254,7 +254,7 @@ static int read_options(lua_State *L, int idx, svcm_priority_options *o, svcm_er
     lua_pop(L, 1);
     if (rc != SVCM_OK)
         return rc;
-    return svcm_priority_options_validate(o, err);
+    return svcm_priority_options_check(o, err);
 }
 
 /* Requests from items at idx: an array of tables, or a table of columns
@@ -439,7 +439,7 @@ static int run_batch(lua_State *L, int ordered)
     rc = read_items(L, 1, &reqs, &n, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    svcm_priority_result *res = lua_newuserdatauv(L, n * sizeof *res + 1, 0);
+    struct svcm_priority_result *res = lua_newuserdatauv(L, n * sizeof *res + 1, 0);
     rc = ordered ? svcm_priority_order(&o, reqs, n, now, NULL, res, &err)
                  : svcm_priority_classify(&o, reqs, n, now, res, &err);
     if (rc != SVCM_OK)
@@ -661,7 +661,7 @@ static int queue_front(lua_State *L, int pop)
 {
     svcm_pqueue *q = check_queue(L);
     int64_t now = check_now(L, 2);
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     int rc = pop ? svcm_pqueue_pop(q, now, NULL, &res) : svcm_pqueue_peek(q, now, NULL, &res);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);

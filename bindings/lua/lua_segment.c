@@ -115,7 +115,7 @@ static const struct {
     int is_int;
     size_t offset;
 } policy_keys[] = {
-#define SVCMLUA_KEY(name, is_int) {#name, is_int, offsetof(svcm_segment_policy, name)}
+#define SVCMLUA_KEY(name, is_int) {#name, is_int, offsetof(svcm_segment_options, name)}
     SVCMLUA_KEY(bins, 1),
     SVCMLUA_KEY(churn_days, 0),
     SVCMLUA_KEY(p_alive_min, 0),
@@ -132,7 +132,7 @@ static const struct {
 };
 #define NPOLICY_KEYS (sizeof policy_keys / sizeof policy_keys[0])
 
-static void push_policy(lua_State *L, const svcm_segment_policy *p)
+static void push_policy(lua_State *L, const svcm_segment_options *p)
 {
     lua_createtable(L, 0, (int)NPOLICY_KEYS);
     for (size_t k = 0; k < NPOLICY_KEYS; k++) {
@@ -152,9 +152,9 @@ static void push_policy(lua_State *L, const svcm_segment_policy *p)
 
 /* A policy from the table at idx (absent keys keep their defaults). Unknown
  * keys and non-numbers raise (misuse); the ranges are checked by the caller. */
-static void read_policy(lua_State *L, int idx, svcm_segment_policy *p)
+static void read_policy(lua_State *L, int idx, svcm_segment_options *p)
 {
-    svcm_segment_policy_init(p);
+    svcm_segment_options_init(p);
     if (lua_isnoneornil(L, idx))
         return;
     idx = lua_absindex(L, idx);
@@ -193,10 +193,10 @@ static void read_policy(lua_State *L, int idx, svcm_segment_policy *p)
 static int l_policy(lua_State *L)
 {
     lua_settop(L, 1);
-    svcm_segment_policy p;
+    svcm_segment_options p;
     read_policy(L, 1, &p);
     svcm_error err;
-    int rc = svcm_segment_policy_check(&p, &err);
+    int rc = svcm_segment_options_check(&p, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_policy(L, &p);
@@ -209,9 +209,9 @@ static int l_policy_from_text(lua_State *L)
 {
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_error err;
-    int rc = svcm_segment_policy_parse(text, len, &p, &err);
+    int rc = svcm_segment_options_parse(text, len, &p, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_policy(L, &p);
@@ -222,16 +222,16 @@ static int l_policy_from_text(lua_State *L)
 static int l_policy_to_text(lua_State *L)
 {
     lua_settop(L, 1);
-    svcm_segment_policy p;
+    svcm_segment_options p;
     read_policy(L, 1, &p);
     svcm_error err;
-    int rc = svcm_segment_policy_check(&p, &err);
+    int rc = svcm_segment_options_check(&p, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     size_t len = 0;
-    (void)svcm_segment_policy_format(&p, NULL, 0, &len);
+    (void)svcm_segment_options_format(&p, NULL, 0, &len);
     char *buf = lua_newuserdatauv(L, len + 1, 0);
-    rc = svcm_segment_policy_format(&p, buf, len + 1, &len);
+    rc = svcm_segment_options_format(&p, buf, len + 1, &len);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
     lua_pushlstring(L, buf, len);
@@ -306,12 +306,12 @@ static int l_rfm_scores(lua_State *L)
 
 /* Policy and edges from the options table at opts (absent: defaults and
  * fitting). Returns 0, or the failure triple's count. */
-static int read_policy_edges(lua_State *L, int opts, svcm_segment_policy *p, svcm_rfm_edges *e,
+static int read_policy_edges(lua_State *L, int opts, svcm_segment_options *p, svcm_rfm_edges *e,
                              int *fit)
 {
     *fit = 1;
     if (lua_isnoneornil(L, opts)) {
-        svcm_segment_policy_init(p);
+        svcm_segment_options_init(p);
         return 0;
     }
     luaL_checktype(L, opts, LUA_TTABLE);
@@ -329,14 +329,14 @@ static int read_policy_edges(lua_State *L, int opts, svcm_segment_policy *p, svc
 }
 
 /* Check, fit unless edges were given, tier; push the result table. */
-static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segment_policy *p,
+static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segment_options *p,
                         svcm_rfm_edges *e, int fit)
 {
     uint8_t *buf = lua_newuserdatauv(L, 5 * c->n + 1, 0);
     svcm_error err;
     /* The policy first, so that a bad one is named before any fitting; the
      * fit and the assignment check the records themselves. */
-    int rc = svcm_segment_policy_check(p, &err);
+    int rc = svcm_segment_options_check(p, &err);
     if (rc == SVCM_OK && fit)
         rc = svcm_rfm_fit(c, p->bins, e, NULL, &err);
     if (rc == SVCM_OK)
@@ -352,8 +352,8 @@ static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segmen
     }
     push_edges(L, e);
     lua_setfield(L, -2, "edges");
-    lua_createtable(L, 0, SVCM_REASON_COUNT); /* reason_names[code], code 0..7 */
-    for (int i = 0; i < SVCM_REASON_COUNT; i++) {
+    lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT); /* reason_names[code], code 0..7 */
+    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
         lua_pushstring(L, svcm_segment_reason_name(i));
         lua_rawseti(L, -2, i);
     }
@@ -373,7 +373,7 @@ static int l_segment(lua_State *L)
     int nret = read_columns(L, 4, &c);
     if (nret)
         return nret;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_rfm_edges e;
     int fit;
     nret = read_policy_edges(L, 4, &p, &e, &fit);
@@ -409,15 +409,15 @@ static int l_segment_records(lua_State *L)
     luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
     luaL_checktype(L, 1, LUA_TTABLE);
     size_t n = (size_t)lua_rawlen(L, 1);
-    if (n > SIZE_MAX / sizeof(svcm_customer) - 1)
+    if (n > SIZE_MAX / sizeof(svcm_customer_record) - 1)
         return luaL_argerror(L, 1, "too many records");
-    svcm_customer *recs = lua_newuserdatauv(L, n * sizeof *recs + 1, 0);
+    svcm_customer_record *recs = lua_newuserdatauv(L, n * sizeof *recs + 1, 0);
     for (size_t i = 0; i < n; i++) {
         lua_Integer li = (lua_Integer)(i + 1);
         if (lua_rawgeti(L, 1, li) != LUA_TTABLE)
             return luaL_error(L, "records[%d]: table expected", (int)li);
         int idx = lua_gettop(L);
-        svcm_customer *c = &recs[i];
+        svcm_customer_record *c = &recs[i];
         memset(c, 0, sizeof *c);
         lua_getfield(L, idx, "id");
         int ok = 0;
@@ -438,7 +438,7 @@ static int l_segment_records(lua_State *L)
     int rc = svcm_customers_from_records(recs, n, &view);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_rfm_edges e;
     int fit;
     int nret = read_policy_edges(L, 2, &p, &e, &fit);
@@ -661,7 +661,7 @@ static int l_days_since(lua_State *L)
 static int l_reason_name(lua_State *L)
 {
     lua_Integer code = luaL_checkinteger(L, 1);
-    const char *name = (code >= 0 && code < SVCM_REASON_COUNT)
+    const char *name = (code >= 0 && code < SVCM_SEGMENT_REASON_COUNT)
                            ? svcm_segment_reason_name((int)code)
                            : NULL;
     luaL_argcheck(L, name != NULL, 1, "unknown reason code");
@@ -693,8 +693,8 @@ void svcmlua_open_segment(lua_State *L)
     luaL_setfuncs(L, segment_funcs, 0);
     customers_open(L);
     /* REASON_NAMES[code] for code 0..7 (keys are the C codes). */
-    lua_createtable(L, 0, SVCM_REASON_COUNT);
-    for (int i = 0; i < SVCM_REASON_COUNT; i++) {
+    lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT);
+    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
         lua_pushstring(L, svcm_segment_reason_name(i));
         lua_rawseti(L, -2, i);
     }
@@ -852,7 +852,7 @@ static int l_customers_segment(lua_State *L)
     luaL_checkstack(L, 40, "svcm"); /* columns, buffers and result tables */
     if (!lua_isnoneornil(L, 2))
         luaL_checktype(L, 2, LUA_TTABLE);
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_rfm_edges e, used;
     int fit, nret = read_policy_edges(L, 2, &p, &e, &fit);
     svcm_customers *c = NULL;
@@ -868,7 +868,7 @@ static int l_customers_segment(lua_State *L)
     svcm_customers days = {.n = n, .recency = c->recency ? rd : NULL, .frequency = c->frequency,
                            .monetary = c->monetary};
     svcm_error err;
-    int rc = svcm_segment_policy_check(&p, &err); /* the policy is named first */
+    int rc = svcm_segment_options_check(&p, &err); /* the policy is named first */
     if (rc == SVCM_OK)
         rc = svcm_customers_segment(c, &p, fit ? NULL : &e, NULL, buf, buf + n, &used, &err);
     if (rc == SVCM_OK)
@@ -883,8 +883,8 @@ static int l_customers_segment(lua_State *L)
     }
     push_edges(L, &used);
     lua_setfield(L, -2, "edges");
-    lua_createtable(L, 0, SVCM_REASON_COUNT); /* reason_names[code], code 0..7 */
-    for (int i = 0; i < SVCM_REASON_COUNT; i++) {
+    lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT); /* reason_names[code], code 0..7 */
+    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
         lua_pushstring(L, svcm_segment_reason_name(i));
         lua_rawseti(L, -2, i);
     }
@@ -914,9 +914,9 @@ static void cu_set_integer(lua_State *L, const char *key, size_t v)
 
 /* The models of a successful fit as tables {r, alpha, a, b, loglik, n,
  * groups, iterations} and {p, q, gamma, loglik, n, iterations}. */
-static void cu_push_models(lua_State *L, const svcm_lifetime_table_result *r, int want_clv)
+static void cu_push_models(lua_State *L, const struct svcm_lifetime_table_result *r, int want_clv)
 {
-    const svcm_bgnbd_fit_result *b = &r->bgnbd;
+    const struct svcm_bgnbd_fit_result *b = &r->bgnbd;
     lua_createtable(L, 0, 8);
     cu_set_number(L, "r", b->params.r);
     cu_set_number(L, "alpha", b->params.alpha);
@@ -929,7 +929,7 @@ static void cu_push_models(lua_State *L, const svcm_lifetime_table_result *r, in
     lua_setfield(L, -2, "bgnbd");
     if (!want_clv)
         return;
-    const svcm_gammagamma_fit_result *g = &r->gammagamma;
+    const struct svcm_gammagamma_fit_result *g = &r->gammagamma;
     lua_createtable(L, 0, 6);
     cu_set_number(L, "p", g->params.p);
     cu_set_number(L, "q", g->params.q);
@@ -968,7 +968,7 @@ static int l_lifetime_table_fit(lua_State *L)
         return nret;
     size_t n = c->n;
     double *out = lua_newuserdatauv(L, 3 * n * sizeof(double) + 1, 0);
-    svcm_lifetime_table_result r;
+    struct svcm_lifetime_table_result r;
     svcm_error err;
     int rc = svcm_lifetime_table_fit(c, &o, NULL, &r, out, out + n, want_clv ? out + 2 * n : NULL,
                                      &err);

@@ -248,8 +248,8 @@ static void set_integer(lua_State *L, const char *k, lua_Integer v)
  * collapsed_below} (mean, min, max are nan when empty) */
 static int l_sketch_stats(lua_State *L)
 {
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(check_sketch(L, 1), &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(check_sketch(L, 1), &st);
     lua_createtable(L, 0, 9);
     set_count(L, "count", st.count);
     set_count(L, "zero_count", st.zero_count);
@@ -280,8 +280,8 @@ static int l_sketch_options(lua_State *L)
  * or nil, msg, code when empty */
 static int l_durations_summary(lua_State *L)
 {
-    svcm_durations_result r;
-    int rc = svcm_durations_summary(check_dur(L, 1), &r);
+    struct svcm_durations_result r;
+    int rc = svcm_durations_result(check_dur(L, 1), &r);
     if (rc)
         return svcmlua_fail(L, rc, NULL);
     lua_createtable(L, 0, 10);

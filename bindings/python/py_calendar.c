@@ -445,11 +445,11 @@ PyDoc_STRVAR(to_text_doc,
 static PyObject *calendar_to_text(PyObject *self, PyObject *unused)
 {
     size_t len = 0;
-    (void)svcm_calendar_to_text(cal_of(self), NULL, 0, &len);
+    (void)svcm_calendar_format(cal_of(self), NULL, 0, &len);
     char *buf = PyMem_Malloc(len + 1);
     if (buf == NULL)
         return PyErr_NoMemory();
-    int rc = svcm_calendar_to_text(cal_of(self), buf, len + 1, &len);
+    int rc = svcm_calendar_format(cal_of(self), buf, len + 1, &len);
     PyObject *res = rc == SVCM_OK ? PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len)
                                   : svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     PyMem_Free(buf);
@@ -604,7 +604,7 @@ static PyObject *make_pair(PyObject *module, int type, PyObject *a, PyObject *b)
     return o;
 }
 
-static PyObject *make_result(PyObject *module, const svcm_sla_result *r)
+static PyObject *make_result(PyObject *module, const struct svcm_sla_result *r)
 {
     return make_pair(module, T_RESULT, make_metric(module, &r->response),
                      make_metric(module, &r->resolution));
@@ -746,7 +746,7 @@ static PyObject *py_sla(PyObject *module, PyObject *args, PyObject *kwds)
         read_pauses(pauseso, &p, &t.n_pauses, "pauses") < 0)
         return NULL;
     t.pauses = p;
-    svcm_sla_result r;
+    struct svcm_sla_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_sla_evaluate(cal, &t, now, &r, &err);
@@ -880,7 +880,7 @@ static PyObject *py_sla_compliance(PyObject *module, PyObject *args, PyObject *k
     int64_t *fr = NULL, *rs = NULL, *rt = NULL, *st = NULL;
     svcm_sla_ticket *t = NULL;
     svcm_sla_pause **pp = NULL;
-    svcm_sla_result *results = NULL;
+    struct svcm_sla_result *results = NULL;
     PyObject *res = NULL, *pseq = NULL;
     if (opt_instants(fro, n, &fr, "first_response") < 0 || opt_instants(reso, n, &rs, "resolved") < 0 ||
         targets(rto, n, &rt, "response_target") < 0 ||

@@ -21,7 +21,7 @@ static PyStructSequence_Desc testresult_desc = {
     "svcm.TestResult", "Result of a two-sample comparison (second minus first).",
     testresult_fields, 7};
 
-static PyObject *make_testresult(PyObject *module, const svcm_test_result *r)
+static PyObject *make_testresult(PyObject *module, const struct svcm_test_result *r)
 {
     PyObject *type = svcmpy_engine_item(module, SVCMPY_CORE, CORE_TESTRESULT);
     if (type == NULL)
@@ -133,7 +133,7 @@ static PyObject *py_welch(PyObject *m, PyObject *args, PyObject *kw)
     if (!PyArg_ParseTupleAndKeywords(args, kw, "dddddd|d:welch_t_test", kwlist, &m1, &v1, &n1,
                                      &m2, &v2, &n2, &conf))
         return NULL;
-    svcm_test_result r;
+    struct svcm_test_result r;
     int rc = svcm_welch_t_test(m1, v1, n1, m2, v2, n2, conf, &r);
     return rc ? svcmpy_raise(m, rc, NULL) : make_testresult(m, &r);
 }
@@ -153,7 +153,7 @@ static PyObject *py_ztest(PyObject *m, PyObject *args, PyObject *kw)
     if (to_u64(a, &x1, "x1") < 0 || to_u64(b, &n1, "n1") < 0 || to_u64(c, &x2, "x2") < 0 ||
         to_u64(d, &n2, "n2") < 0)
         return NULL;
-    svcm_test_result r;
+    struct svcm_test_result r;
     int rc = svcm_two_proportion_z_test(x1, n1, x2, n2, conf, &r);
     return rc ? svcmpy_raise(m, rc, NULL) : make_testresult(m, &r);
 }

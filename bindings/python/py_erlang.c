@@ -127,7 +127,7 @@ static int traffic_of(PyObject *module, double calls, double aht, double interva
     return 0;
 }
 
-static PyObject *make_staffing(PyObject *module, const svcm_erlang_result *r)
+static PyObject *make_staffing(PyObject *module, const struct svcm_erlang_result *r)
 {
     PyObject *tp = svcmpy_engine_item(module, SVCMPY_ERLANG, ERL_STAFFING_TYPE);
     if (tp == NULL)
@@ -332,7 +332,7 @@ static PyObject *py_agents_needed(PyObject *module, PyObject *args, PyObject *kw
     if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, 0.0, max_agents) < 0 ||
         traffic_of(module, calls, aht, interval, &a) < 0)
         return NULL;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -369,7 +369,7 @@ static PyObject *py_staffing(PyObject *module, PyObject *args, PyObject *kw)
         traffic_of(module, calls, aht, interval, &a) < 0)
         return NULL;
     int evaluate = agents != NULL && agents != Py_None;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -422,7 +422,7 @@ static PyObject *py_staffing_batch(PyObject *module, PyObject *args, PyObject *k
     PyObject *result = NULL;
     size_t n = (size_t)calls.n;
     double *traffic = NULL, *ahts = NULL;
-    svcm_erlang_result *out = NULL;
+    struct svcm_erlang_result *out = NULL;
     if (!aht_scalar && aht.n != calls.n) {
         PyErr_Format(PyExc_ValueError, "aht_s: length %zd differs from calls (%zd)", aht.n,
                      calls.n);
@@ -660,7 +660,7 @@ static PyObject *py_contact_counts_sum(PyObject *module, PyObject *arg)
 
 /* An Erlang A result as a types.SimpleNamespace (a plain attribute
  * record that pickles and compares by value). */
-static PyObject *make_erlang_a(const svcm_erlang_a_result *r)
+static PyObject *make_erlang_a(const struct svcm_erlang_a_result *r)
 {
     PyObject *types = PyImport_ImportModule("types");
     if (types == NULL)
@@ -710,7 +710,7 @@ static PyObject *py_erlang_a(PyObject *module, PyObject *args, PyObject *kw)
     svcm_erlang_a_options_init(&o);
     o.target_answer_s = target_s;
     o.shrinkage = shrinkage;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -767,7 +767,7 @@ static PyObject *py_agents_needed_a(PyObject *module, PyObject *args, PyObject *
                        max_agents) < 0 ||
         traffic_of(module, calls, aht, interval, &a) < 0)
         return NULL;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -809,7 +809,7 @@ static PyObject *py_staffing_a(PyObject *module, PyObject *args, PyObject *kw)
         (reverse && get_count(module, staff, "staff", &s) < 0) ||
         traffic_of(module, calls, aht, interval, &a) < 0)
         return NULL;
-    svcm_erlang_a_result r;
+    struct svcm_erlang_a_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -842,7 +842,7 @@ static PyObject *py_eval_staff(PyObject *module, PyObject *args, PyObject *kw)
     svcm_erlang_options_init(&o);
     o.target_answer_s = target_s;
     o.shrinkage = shrinkage;
-    svcm_erlang_result r;
+    struct svcm_erlang_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -1135,7 +1135,7 @@ static int sched_options(PyObject *module, const char *objective, PyObject *max_
 }
 
 /* The answer as types.SimpleNamespace. */
-static PyObject *sched_result(const svcm_schedule_result *r, const uint32_t *x, size_t p)
+static PyObject *sched_result(const struct svcm_schedule_result *r, const uint32_t *x, size_t p)
 {
     PyObject *counts = PyList_New((Py_ssize_t)p);
     for (size_t j = 0; counts != NULL && j < p; j++) {
@@ -1232,7 +1232,7 @@ static PyObject *py_schedule_shifts(PyObject *module, PyObject *args, PyObject *
     sched_in in = {0};
     PyObject *out = NULL;
     if (sched_read(module, req, cov, cost, &in) == 0) {
-        svcm_schedule_result r;
+        struct svcm_schedule_result r;
         svcm_error err;
         int rc;
         const double *c = cost == Py_None ? NULL : in.cost.data;

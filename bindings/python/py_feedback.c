@@ -120,7 +120,7 @@ fail:
     return NULL;
 }
 
-static PyObject *feedback_record(PyObject *module, const svcm_feedback_summary *r,
+static PyObject *feedback_record(PyObject *module, const struct svcm_feedback_result *r,
                                  double confidence)
 {
     PyTypeObject *tp = engine_type(module, T_FEEDBACK_RESULT);
@@ -142,7 +142,7 @@ static PyObject *feedback_record(PyObject *module, const svcm_feedback_summary *
     return fill_record(tp, items, 11);
 }
 
-static PyObject *comparison_record(PyObject *module, const svcm_test_result *t, double confidence)
+static PyObject *comparison_record(PyObject *module, const struct svcm_test_result *t, double confidence)
 {
     PyTypeObject *tp = engine_type(module, T_COMPARISON);
     if (tp == NULL)
@@ -156,7 +156,7 @@ static PyObject *comparison_record(PyObject *module, const svcm_test_result *t, 
     return fill_record(tp, items, 8);
 }
 
-static PyObject *rate_record(PyObject *module, const svcm_rate_summary *s, double confidence)
+static PyObject *rate_record(PyObject *module, const struct svcm_rate_result *s, double confidence)
 {
     PyTypeObject *tp = engine_type(module, T_RATE_RESULT);
     if (tp == NULL)
@@ -247,26 +247,26 @@ static int kind_of_type(PyObject *module, PyTypeObject *tp)
 {
     for (int i = T_NPS; i <= T_CES; i++)
         if (engine_type(module, i) == tp)
-            return i == T_NPS ? SVCM_FEEDBACK_NPS
-                   : i == T_CSAT ? SVCM_FEEDBACK_CSAT
-                                 : SVCM_FEEDBACK_CES;
+            return i == T_NPS ? SVCM_FEEDBACK_KIND_NPS
+                   : i == T_CSAT ? SVCM_FEEDBACK_KIND_CSAT
+                                 : SVCM_FEEDBACK_KIND_CES;
     return -1;
 }
 
 static int type_item_of_kind(int kind)
 {
-    return kind == SVCM_FEEDBACK_NPS ? T_NPS : kind == SVCM_FEEDBACK_CSAT ? T_CSAT : T_CES;
+    return kind == SVCM_FEEDBACK_KIND_NPS ? T_NPS : kind == SVCM_FEEDBACK_KIND_CSAT ? T_CSAT : T_CES;
 }
 
 /* Options from Python arguments: scale is the highest answer. */
 static int make_options(int kind, int scale, int top_boxes, int low, svcm_feedback_options *o)
 {
     svcm_feedback_options_init(o, kind);
-    if (kind != SVCM_FEEDBACK_NPS) {
+    if (kind != SVCM_FEEDBACK_KIND_NPS) {
         o->high = scale;
         o->low = low;
     }
-    if (kind == SVCM_FEEDBACK_CSAT)
+    if (kind == SVCM_FEEDBACK_KIND_CSAT)
         o->top_boxes = top_boxes < 0 ? 0u : (uint32_t)top_boxes;
     return 0;
 }
@@ -306,7 +306,7 @@ static PyObject *NPS_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, ":NPS", kwlist))
         return NULL;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     return create_feedback(tp, &o);
 }
 
@@ -317,7 +317,7 @@ static PyObject *CSAT_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$ii:CSAT", kwlist, &scale, &top, &low))
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_CSAT, scale, top, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, &o);
     return create_feedback(tp, &o);
 }
 
@@ -328,7 +328,7 @@ static PyObject *CES_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$i:CES", kwlist, &scale, &low))
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_CES, scale, 2, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, &o);
     return create_feedback(tp, &o);
 }
 
@@ -393,7 +393,7 @@ static PyObject *Feedback_result(PyObject *self, PyObject *args, PyObject *kwds)
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
     if (module == NULL)
         return NULL;
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     int rc = svcm_feedback_result(o->f, confidence, &r);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
@@ -501,7 +501,7 @@ static PyObject *Feedback_get_top_boxes(PyObject *self, void *closure)
 {
     svcm_feedback_options opts;
     svcm_feedback_get_options(((FeedbackObject *)self)->f, &opts);
-    if (opts.kind != SVCM_FEEDBACK_CSAT)
+    if (opts.kind != SVCM_FEEDBACK_KIND_CSAT)
         Py_RETURN_NONE;
     return PyLong_FromUnsignedLong(opts.top_boxes);
 }
@@ -511,8 +511,8 @@ static PyObject *Feedback_repr(PyObject *self)
     svcm_feedback_options opts;
     FeedbackObject *o = (FeedbackObject *)self;
     svcm_feedback_get_options(o->f, &opts);
-    const char *name = opts.kind == SVCM_FEEDBACK_NPS    ? "NPS"
-                       : opts.kind == SVCM_FEEDBACK_CSAT ? "CSAT"
+    const char *name = opts.kind == SVCM_FEEDBACK_KIND_NPS    ? "NPS"
+                       : opts.kind == SVCM_FEEDBACK_KIND_CSAT ? "CSAT"
                                                          : "CES";
     if (o->busy) /* the count is being written by another thread */
         return PyUnicode_FromFormat("<svcm.%s scale=%ld..%ld (busy)>", name, (long)opts.low,
@@ -604,7 +604,7 @@ static PyObject *score_once(PyObject *module, PyObject *scores, const svcm_feedb
     svcm_feedback *f = feedback_of(module, scores, o, &tmp, svcm_feedback_kind_name((int)o->kind));
     if (f == NULL)
         return NULL;
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     int rc = svcm_feedback_result(f, confidence, &r);
     svcm_feedback_free(tmp);
     if (rc != SVCM_OK)
@@ -623,7 +623,7 @@ static PyObject *py_nps(PyObject *module, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|d:nps", kwlist, &scores, &confidence))
         return NULL;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     return score_once(module, scores, &o, confidence);
 }
 
@@ -641,7 +641,7 @@ static PyObject *py_csat(PyObject *module, PyObject *args, PyObject *kwds)
                                      &low, &confidence))
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_CSAT, scale, top, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, &o);
     return score_once(module, scores, &o, confidence);
 }
 
@@ -657,7 +657,7 @@ static PyObject *py_ces(PyObject *module, PyObject *args, PyObject *kwds)
                                      &confidence))
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_CES, scale, 2, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, &o);
     return score_once(module, scores, &o, confidence);
 }
 
@@ -673,7 +673,7 @@ static PyObject *compare_once(PyObject *module, PyObject *a, PyObject *b,
         svcm_feedback_free(ta);
         return NULL;
     }
-    svcm_test_result t;
+    struct svcm_test_result t;
     int rc = svcm_feedback_compare(fa, fb, confidence, &t);
     svcm_feedback_free(ta);
     svcm_feedback_free(tb);
@@ -694,7 +694,7 @@ static PyObject *py_compare_nps(PyObject *module, PyObject *args, PyObject *kwds
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d:compare_nps", kwlist, &a, &b, &confidence))
         return NULL;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     return compare_once(module, a, b, &o, confidence, "compare_nps");
 }
 
@@ -712,7 +712,7 @@ static PyObject *py_compare_csat(PyObject *module, PyObject *args, PyObject *kwd
                                      &confidence, &scale, &top, &low))
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_CSAT, scale, top, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, &o);
     return compare_once(module, a, b, &o, confidence, "compare_csat");
 }
 
@@ -730,7 +730,7 @@ static PyObject *py_compare_ces(PyObject *module, PyObject *args, PyObject *kwds
                                      &confidence, &scale, &low))
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_CES, scale, 2, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, &o);
     return compare_once(module, a, b, &o, confidence, "compare_ces");
 }
 
@@ -772,7 +772,7 @@ static int get_count(PyObject *obj, const char *what, uint64_t *out)
 static int parse_rate_kind(PyObject *module, PyObject *obj)
 {
     if (obj == NULL)
-        return SVCM_RATE_GENERIC;
+        return SVCM_RATE_KIND_GENERIC;
     if (PyUnicode_Check(obj)) {
         const char *name = PyUnicode_AsUTF8(obj);
         svcm_rate_kind k;
@@ -907,7 +907,7 @@ static PyObject *Rate_result(PyObject *self, PyObject *args, PyObject *kwds)
         return NULL;
     if (rate_idle((RateObject *)self) < 0)
         return NULL;
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     int rc = svcm_rate_result(&((RateObject *)self)->r, confidence, &s);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
@@ -1027,7 +1027,7 @@ static PyObject *py_rate(PyObject *module, PyObject *args, PyObject *kwds)
     svcm_rate r;
     svcm_rate_init(&r, k);
     int rc = svcm_rate_add_counts(&r, s, t);
-    svcm_rate_summary sum;
+    struct svcm_rate_result sum;
     if (rc == SVCM_OK)
         rc = svcm_rate_result(&r, confidence, &sum);
     if (rc != SVCM_OK)
@@ -1055,7 +1055,7 @@ static PyObject *py_compare_rates(PyObject *module, PyObject *args, PyObject *kw
     }
     if (rate_idle((RateObject *)a) < 0 || rate_idle((RateObject *)b) < 0)
         return NULL;
-    svcm_test_result t;
+    struct svcm_test_result t;
     int rc = svcm_rate_compare(&((RateObject *)a)->r, &((RateObject *)b)->r, confidence, &t);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
@@ -1186,7 +1186,7 @@ static PyObject *py_servqual(PyObject *module, PyObject *args, PyObject *kwds)
             }
         Py_DECREF(seq);
     }
-    svcm_servqual_result r;
+    struct svcm_servqual_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_servqual(e.data, p.data, (size_t)e.n, dims, wp, &r, &err);
@@ -1232,7 +1232,7 @@ static PyObject *py_consistency(PyObject *module, PyObject *values)
     Py_XDECREF(owned);
     if (ok < 0)
         return NULL;
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_consistency(a.data, (size_t)a.n, &r, &err);
@@ -1444,7 +1444,7 @@ static int kg_feedback_slot(PyTypeObject *tp, PyObject *d, size_t i, int fk, svc
 {
     static const char *const names[] = {"scale", "low", "top_boxes"};
     const char *kind = svcm_feedback_kind_name(fk);
-    int n = fk == SVCM_FEEDBACK_CSAT ? 3 : fk == SVCM_FEEDBACK_CES ? 2 : 0;
+    int n = fk == SVCM_FEEDBACK_KIND_CSAT ? 3 : fk == SVCM_FEEDBACK_KIND_CES ? 2 : 0;
     svcm_feedback_options_init(&s->feedback, fk);
     if (kg_check_keys(tp, d, i, "slot.feedback", kind, names, n) < 0)
         return -1;
@@ -1517,7 +1517,7 @@ static int kg_rate_slot(PyTypeObject *tp, PyObject *d, size_t i, svcm_kpi_slot *
 static int kg_make_slot(PyTypeObject *tp, int k, PyObject *settings, size_t i, svcm_kpi_slot *s)
 {
     static const char *const none[] = {NULL};
-    static const int fk[] = {SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_CES};
+    static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
     if (k <= 2) {
         svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_FEEDBACK);
         return kg_feedback_slot(tp, settings, i, fk[k], s);
@@ -1637,10 +1637,10 @@ static PyObject *kg_slot_description(const svcm_kpi_slot *s)
     case SVCM_KPI_SLOT_KIND_FEEDBACK: {
         const svcm_feedback_options *f = &s->feedback;
         const char *name = svcm_feedback_kind_name((int)f->kind);
-        if (f->kind == SVCM_FEEDBACK_CSAT)
+        if (f->kind == SVCM_FEEDBACK_KIND_CSAT)
             return Py_BuildValue("(s{s:l,s:l,s:k})", name, "scale", (long)f->high, "low",
                                  (long)f->low, "top_boxes", (unsigned long)f->top_boxes);
-        if (f->kind == SVCM_FEEDBACK_CES)
+        if (f->kind == SVCM_FEEDBACK_KIND_CES)
             return Py_BuildValue("(s{s:l,s:l})", name, "scale", (long)f->high, "low",
                                  (long)f->low);
         return Py_BuildValue("(s{})", name);
@@ -2110,7 +2110,7 @@ static PyObject *KPIGroups_feedback(PyObject *self, PyObject *args, PyObject *kw
         kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_FEEDBACK, &gi, &si) < 0)
         return NULL;
     const svcm_feedback *f;
-    svcm_feedback_summary r;
+    struct svcm_feedback_result r;
     int rc = svcm_kpi_groups_feedback(((KPIGroupsObject *)self)->g, gi, si, &f);
     if (rc == SVCM_OK)
         rc = svcm_feedback_result(f, confidence, &r);
@@ -2132,7 +2132,7 @@ static PyObject *KPIGroups_rate(PyObject *self, PyObject *args, PyObject *kwds)
         kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_RATE, &gi, &si) < 0)
         return NULL;
     svcm_rate r;
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     int rc = svcm_kpi_groups_rate(((KPIGroupsObject *)self)->g, gi, si, &r);
     if (rc == SVCM_OK)
         rc = svcm_rate_result(&r, confidence, &s);
@@ -2164,8 +2164,8 @@ static PyObject *KPIGroups_durations(PyObject *self, PyObject *args)
     const svcm_durations *d = kg_durations(self, group, slot);
     if (d == NULL)
         return NULL;
-    svcm_durations_result r;
-    int rc = svcm_durations_summary(d, &r);
+    struct svcm_durations_result r;
+    int rc = svcm_durations_result(d, &r);
     if (rc != SVCM_OK)
         return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));

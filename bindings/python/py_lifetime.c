@@ -190,7 +190,7 @@ static int summary_of_state(PyObject *state, int with_grad, fit_summary *f)
 typedef struct {
     PyObject_HEAD svcm_bgnbd_params p;
     int fitted;
-    svcm_bgnbd_fit_result fit;
+    struct svcm_bgnbd_fit_result fit;
 } BGNBDObject;
 
 static void lt_dealloc(PyObject *self)
@@ -232,7 +232,7 @@ static PyObject *bgnbd_fit(PyObject *cls, PyObject *args, PyObject *kw)
     cols c;
     if (cols_get(&c, 3, objs, names) < 0)
         return NULL;
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS rc =
@@ -391,7 +391,7 @@ static PyObject *bgnbd_setstate(PyObject *self, PyObject *state)
     BGNBDObject *o = (BGNBDObject *)self;
     if (state == Py_None)
         Py_RETURN_NONE;
-    svcm_bgnbd_fit_result f = {.params = o->p};
+    struct svcm_bgnbd_fit_result f = {.params = o->p};
     Py_ssize_t v[3] = {0, 0, 0};
     if (fit_state(state, 3, &f.loglik, v) < 0)
         return NULL;
@@ -458,7 +458,7 @@ static PyType_Spec bgnbd_spec = {"svcm.BGNBD", sizeof(BGNBDObject), 0, Py_TPFLAG
 typedef struct {
     PyObject_HEAD svcm_gammagamma_params p;
     int fitted;
-    svcm_gammagamma_fit_result fit;
+    struct svcm_gammagamma_fit_result fit;
 } GGObject;
 
 static PyObject *gg_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
@@ -494,7 +494,7 @@ static PyObject *gg_fit(PyObject *cls, PyObject *args, PyObject *kw)
     cols c;
     if (cols_get(&c, 2, objs, names) < 0)
         return NULL;
-    svcm_gammagamma_fit_result r;
+    struct svcm_gammagamma_fit_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS rc =
@@ -648,7 +648,7 @@ static PyObject *gg_setstate(PyObject *self, PyObject *state)
     GGObject *o = (GGObject *)self;
     if (state == Py_None)
         Py_RETURN_NONE;
-    svcm_gammagamma_fit_result f = {.params = o->p};
+    struct svcm_gammagamma_fit_result f = {.params = o->p};
     Py_ssize_t v[3] = {0, 0, 0};
     if (fit_state(state, 2, &f.loglik, v) < 0)
         return NULL;
@@ -792,8 +792,8 @@ static PyObject *disc_fit(PyObject *cls, PyObject *args, PyObject *kw, int bgbb)
         disc_columns(&c, objs, weights, bgbb ? n_bb : n_mbg) < 0)
         return NULL;
     const double *w = c.k == 4 ? c.data[3] : NULL;
-    svcm_mbgnbd_fit_result rm;
-    svcm_bgbb_fit_result rb;
+    struct svcm_mbgnbd_fit_result rm;
+    struct svcm_bgbb_fit_result rb;
     memset(&rm, 0, sizeof rm); /* only one is filled; both are read below */
     memset(&rb, 0, sizeof rb);
     svcm_error err;
@@ -1186,7 +1186,7 @@ static int lt_add_discrete(PyObject *module)
 typedef struct {
     PyObject_HEAD svcm_paretonbd_params p;
     int fitted;
-    svcm_paretonbd_fit_result fit;
+    struct svcm_paretonbd_fit_result fit;
 } PNBDObject;
 
 static PyObject *pnbd_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
@@ -1220,7 +1220,7 @@ static PyObject *pnbd_fit(PyObject *cls, PyObject *args, PyObject *kw)
     int k = objs[3] != NULL && objs[3] != Py_None ? 4 : 3;
     if (fit_options(max_iter, gtol, &opts) < 0 || cols_get(&c, k, objs, names) < 0)
         return NULL;
-    svcm_paretonbd_fit_result r;
+    struct svcm_paretonbd_fit_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS rc = svcm_paretonbd_fit(c.data[0], c.data[1], c.data[2],
@@ -1339,7 +1339,7 @@ static PyObject *pnbd_pmf(PyObject *self, PyObject *args)
 static PyObject *pnbd_get(PyObject *self, void *which)
 {
     const PNBDObject *o = (const PNBDObject *)self;
-    const svcm_paretonbd_fit_result *f = &o->fit;
+    const struct svcm_paretonbd_fit_result *f = &o->fit;
     const double v[4] = {o->p.r, o->p.alpha, o->p.s, o->p.beta};
     int k = (int)(intptr_t)which;
     if (k < 4)
@@ -1378,7 +1378,7 @@ static PyObject *pnbd_reduce(PyObject *self, PyObject *unused)
 {
     (void)unused;
     const PNBDObject *o = (const PNBDObject *)self;
-    const svcm_paretonbd_fit_result *r = &o->fit;
+    const struct svcm_paretonbd_fit_result *r = &o->fit;
     PyObject *state;
     if (o->fitted) {
         fit_summary f = {r->loglik,    r->weight, {r->se.r, r->se.alpha, r->se.s, r->se.beta},
@@ -1402,7 +1402,7 @@ static PyObject *pnbd_setstate(PyObject *self, PyObject *state)
     fit_summary f;
     if (summary_of_state(state, 1, &f) < 0)
         return NULL;
-    svcm_paretonbd_fit_result r = {.params = o->p,
+    struct svcm_paretonbd_fit_result r = {.params = o->p,
                                    .se = {f.se[0], f.se[1], f.se[2], f.se[3]},
                                    .loglik = f.loglik,
                                    .weight = f.weight,

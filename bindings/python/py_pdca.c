@@ -135,7 +135,7 @@ static PyObject *xmr_record(PyObject *module, const svcm_xmr *x)
                                 x->ucl, x->lcl));
 }
 
-static PyObject *check_record(PyObject *module, const svcm_pdca_check *r)
+static PyObject *check_record(PyObject *module, const struct svcm_cycle_check_result *r)
 {
     PyObject *sig = signals_list(r->signals, r->n_signals);
     PyObject *lim = sig ? xmr_record(module, &r->limits) : NULL;
@@ -268,17 +268,17 @@ static void Cycle_dealloc(PyObject *self)
 
 #define CYC(self) (((CycleObject *)(self))->c)
 
-static svcm_cycle_info info_of(PyObject *self)
+static struct svcm_cycle_result info_of(PyObject *self)
 {
-    svcm_cycle_info in;
-    (void)svcm_cycle_info_get(CYC(self), &in);
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(CYC(self), &in);
     return in;
 }
 
 /* The latest instant the cycle knows: last audit entry or sample. */
 static int64_t latest(PyObject *self)
 {
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     int64_t t = INT64_MIN;
     svcm_pdca_audit a;
     if (in.n_audit > 0 && svcm_cycle_audit(CYC(self), in.n_audit - 1, &a) == SVCM_OK)
@@ -351,7 +351,7 @@ static PyObject *Cycle_add_action(PyObject *self, PyObject *args, PyObject *kw)
 
 static int parse_status(const char *s, svcm_action_status *out)
 {
-    for (int i = 0; i <= SVCM_ACTION_DROPPED; i++)
+    for (int i = 0; i <= SVCM_ACTION_STATUS_DROPPED; i++)
         if (strcmp(s, svcm_action_status_name(i)) == 0) {
             *out = (svcm_action_status)i;
             return 0;
@@ -521,7 +521,7 @@ static PyObject *Cycle_check(PyObject *self, PyObject *args, PyObject *kw)
     const char *actor, *note;
     if (when_who(self, args, kw, "check", &now, &actor, &note) < 0)
         return NULL;
-    svcm_pdca_check r;
+    struct svcm_cycle_check_result r;
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_cycle_check(CYC(self), now, actor, note, &r, &err);
@@ -582,7 +582,7 @@ static PyObject *Cycle_act(PyObject *self, PyObject *args, PyObject *kw)
             return NULL;
         now = (int64_t)v;
     }
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     if (actor == NULL)
         actor = in.owner;
     double target = 0;
@@ -609,8 +609,8 @@ static PyObject *Cycle_act(PyObject *self, PyObject *args, PyObject *kw)
     }
     /* Validate the adjust target and id before leaving CHECK so that a
      * refused decision changes nothing. */
-    svcm_pdca_check r;
-    if (which == 1 && in.phase == SVCM_PDCA_CHECK && svcm_cycle_result(CYC(self), &r) == SVCM_OK &&
+    struct svcm_cycle_check_result r;
+    if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && svcm_cycle_check_result(CYC(self), &r) == SVCM_OK &&
         !(isfinite(target) && (in.higher_is_better ? target > r.after_mean : target < r.after_mean))) {
         err.code = SVCM_EINVAL;
         err.field = "target";
@@ -618,14 +618,14 @@ static PyObject *Cycle_act(PyObject *self, PyObject *args, PyObject *kw)
                  "target must be finite and better than the new baseline %.17g", r.after_mean);
         return raise(self, SVCM_EINVAL, &err);
     }
-    if (which == 1 && in.phase == SVCM_PDCA_CHECK && in.id == UINT64_MAX) {
+    if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && in.id == UINT64_MAX) {
         err.code = SVCM_ERANGE;
         err.field = "id";
         snprintf(err.message, sizeof err.message, "no id left for the next cycle");
         return raise(self, SVCM_ERANGE, &err);
     }
     int rc = SVCM_OK;
-    if (in.phase == SVCM_PDCA_CHECK)
+    if (in.phase == SVCM_PDCA_PHASE_CHECK)
         rc = svcm_cycle_enter_act(CYC(self), now, actor, "", &err);
     if (rc != SVCM_OK)
         return raise(self, rc, &err);
@@ -668,18 +668,18 @@ static PyObject *Cycle_save(PyObject *self, PyObject *unused)
 {
     /* Try a generous guess first (one formatting pass less when it fits),
      * then the exact size. */
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     size_t cap = 4096 + 96 * (in.n_samples + in.n_actions + in.n_audit), len = 0;
     char *buf = PyMem_Malloc(cap);
     if (buf == NULL)
         return PyErr_NoMemory();
-    int rc = svcm_cycle_save(CYC(self), buf, cap, &len);
+    int rc = svcm_cycle_format(CYC(self), buf, cap, &len);
     if (rc == SVCM_ENOSPC) {
         PyMem_Free(buf);
         buf = PyMem_Malloc(len + 1);
         if (buf == NULL)
             return PyErr_NoMemory();
-        rc = svcm_cycle_save(CYC(self), buf, len + 1, &len);
+        rc = svcm_cycle_format(CYC(self), buf, len + 1, &len);
     }
     PyObject *s = rc == SVCM_OK ? PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "strict")
                                 : raise(self, rc, NULL);
@@ -711,7 +711,7 @@ static PyObject *Cycle_load(PyObject *cls, PyObject *arg)
     /* The text belongs to an immutable str/bytes kept alive by the caller,
      * and the new cycle to nobody else yet: the GIL is not needed. */
     Py_BEGIN_ALLOW_THREADS
-    rc = svcm_cycle_load(text, (size_t)n, NULL, &c, &err);
+    rc = svcm_cycle_parse(text, (size_t)n, NULL, &c, &err);
     Py_END_ALLOW_THREADS
     if (rc != SVCM_OK)
         return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
@@ -735,10 +735,10 @@ static PyObject *get_id(PyObject *self, void *c)
     return PyLong_FromUnsignedLongLong(info_of(self).id);
 }
 
-/* String fields by offset in svcm_cycle_info. */
+/* String fields by offset in struct svcm_cycle_result. */
 static PyObject *get_text(PyObject *self, void *closure)
 {
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     const char *s = *(const char *const *)((const char *)&in + (size_t)closure);
     return PyUnicode_FromString(s);
 }
@@ -757,7 +757,7 @@ static PyObject *get_alpha(PyObject *self, void *c)
 
 static PyObject *get_goal(PyObject *self, void *c)
 {
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     if (!in.has_goal)
         Py_RETURN_NONE;
     return Py_BuildValue("(ddL)", in.baseline, in.target, (long long)in.deadline);
@@ -765,7 +765,7 @@ static PyObject *get_goal(PyObject *self, void *c)
 
 static PyObject *get_do_start(PyObject *self, void *c)
 {
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     if (!in.has_do_start)
         Py_RETURN_NONE;
     return PyLong_FromLongLong((long long)in.do_start);
@@ -773,7 +773,7 @@ static PyObject *get_do_start(PyObject *self, void *c)
 
 static PyObject *get_predecessor(PyObject *self, void *c)
 {
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     if (!in.has_prev)
         Py_RETURN_NONE;
     return Py_BuildValue("(Ks)", (unsigned long long)in.prev_id, in.prev_title);
@@ -781,7 +781,7 @@ static PyObject *get_predecessor(PyObject *self, void *c)
 
 static PyObject *get_successor(PyObject *self, void *c)
 {
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     if (!in.has_next)
         Py_RETURN_NONE;
     return Py_BuildValue("(Ks)", (unsigned long long)in.next_id, in.next_title);
@@ -806,8 +806,8 @@ static PyObject *get_prev(PyObject *self, void *c)
 
 static PyObject *get_result(PyObject *self, void *c)
 {
-    svcm_pdca_check r;
-    if (svcm_cycle_result(CYC(self), &r) != SVCM_OK)
+    struct svcm_cycle_check_result r;
+    if (svcm_cycle_check_result(CYC(self), &r) != SVCM_OK)
         Py_RETURN_NONE;
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
     return module ? check_record(module, &r) : NULL;
@@ -818,7 +818,7 @@ static PyObject *get_audit(PyObject *self, void *c)
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
     if (module == NULL)
         return NULL;
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     PyObject *list = PyList_New((Py_ssize_t)in.n_audit);
     for (size_t i = 0; list != NULL && i < in.n_audit; i++) {
         svcm_pdca_audit a;
@@ -840,7 +840,7 @@ static PyObject *get_actions(PyObject *self, void *c)
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
     if (module == NULL)
         return NULL;
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     PyObject *list = PyList_New((Py_ssize_t)in.n_actions);
     for (size_t i = 0; list != NULL && i < in.n_actions; i++) {
         svcm_pdca_action a;
@@ -861,7 +861,7 @@ static PyObject *get_samples(PyObject *self, void *c)
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
     if (module == NULL)
         return NULL;
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     PyObject *list = PyList_New((Py_ssize_t)in.n_samples);
     for (size_t i = 0; list != NULL && i < in.n_samples; i++) {
         svcm_pdca_sample s;
@@ -881,7 +881,7 @@ static PyObject *get_samples(PyObject *self, void *c)
     return list;
 }
 
-#define TEXT_FIELD(name) ((void *)offsetof(svcm_cycle_info, name))
+#define TEXT_FIELD(name) ((void *)offsetof(struct svcm_cycle_result, name))
 
 static PyGetSetDef Cycle_getset[] = {
     {"phase", get_phase, NULL, "'plan', 'do', 'check', 'act' or 'closed'", NULL},
@@ -939,7 +939,7 @@ PyDoc_STRVAR(Cycle_doc,
 
 static PyObject *Cycle_repr(PyObject *self)
 {
-    svcm_cycle_info in = info_of(self);
+    struct svcm_cycle_result in = info_of(self);
     PyObject *title = PyUnicode_FromString(in.title);
     if (title == NULL)
         return NULL;

@@ -343,7 +343,7 @@ static int table_from_object(PyObject *module, PyObject *o, svcm_itil_table *t)
     svcm_error_clear(&err);
     int rc;
     if (o == NULL || o == Py_None) {
-        svcm_itil_table_default(t);
+        svcm_itil_table_init(t);
         return 0;
     }
     if (PyUnicode_Check(o)) {
@@ -468,7 +468,7 @@ static int options_from_kwargs(PyObject *module, PyObject *kw, svcm_priority_opt
         *dbl[i].p = d;
     }
     svcm_error err;
-    int rc = svcm_priority_options_validate(o, &err);
+    int rc = svcm_priority_options_check(o, &err);
     if (rc != SVCM_OK) {
         svcmpy_raise(module, rc, &err);
         return -1;
@@ -476,7 +476,7 @@ static int options_from_kwargs(PyObject *module, PyObject *kw, svcm_priority_opt
     return 0;
 }
 
-static PyObject *make_result(PyObject *module, const svcm_priority_result *r)
+static PyObject *make_result(PyObject *module, const struct svcm_priority_result *r)
 {
     PyObject *tp = svcmpy_engine_item(module, SVCMPY_PRIORITY, PRI_RESULT);
     if (tp == NULL)
@@ -647,7 +647,7 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
     svcm_request *reqs = requests_from_items(module, items, &n);
     if (reqs == NULL)
         return NULL;
-    svcm_priority_result *res = PyMem_Malloc(n > 0 ? n * sizeof *res : 1);
+    struct svcm_priority_result *res = PyMem_Malloc(n > 0 ? n * sizeof *res : 1);
     if (res == NULL) {
         PyMem_Free(reqs);
         return PyErr_NoMemory();
@@ -1034,7 +1034,7 @@ static PyObject *queue_front(QueueObject *self, PyObject *arg, int pop)
     int64_t now;
     if (parse_now(arg, &now) < 0)
         return NULL;
-    svcm_priority_result res;
+    struct svcm_priority_result res;
     int rc = pop ? svcm_pqueue_pop(self->q, now, NULL, &res)
                  : svcm_pqueue_peek(self->q, now, NULL, &res);
     if (rc != SVCM_OK)

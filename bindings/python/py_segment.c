@@ -221,7 +221,7 @@ static int check_bins(PyObject *module, int bins)
 
 typedef struct PolicyObject {
     PyObject_HEAD
-    svcm_segment_policy p;
+    svcm_segment_options p;
 } PolicyObject;
 
 /* The Policy attributes, in the order of the text form. */
@@ -231,25 +231,25 @@ static const struct {
     size_t offset;
     const char *doc;
 } policy_keys[] = {
-    {"bins", 1, offsetof(svcm_segment_policy, bins), "RFM bins k (2..10); default 5"},
-    {"churn_days", 0, offsetof(svcm_segment_policy, churn_days),
+    {"bins", 1, offsetof(svcm_segment_options, bins), "RFM bins k (2..10); default 5"},
+    {"churn_days", 0, offsetof(svcm_segment_options, churn_days),
      "LOST when recency > churn_days; default 180"},
-    {"p_alive_min", 0, offsetof(svcm_segment_policy, p_alive_min),
+    {"p_alive_min", 0, offsetof(svcm_segment_options, p_alive_min),
      "LOST when p_alive < p_alive_min; default 0.2"},
-    {"new_tenure_days", 0, offsetof(svcm_segment_policy, new_tenure_days),
+    {"new_tenure_days", 0, offsetof(svcm_segment_options, new_tenure_days),
      "POTENTIAL when tenure < new_tenure_days; default 90"},
-    {"new_max_frequency", 0, offsetof(svcm_segment_policy, new_max_frequency),
+    {"new_max_frequency", 0, offsetof(svcm_segment_options, new_max_frequency),
      "POTENTIAL when frequency <= new_max_frequency; default 1"},
-    {"vip_active_days", 0, offsetof(svcm_segment_policy, vip_active_days),
+    {"vip_active_days", 0, offsetof(svcm_segment_options, vip_active_days),
      "VIP needs recency <= vip_active_days; default 90"},
-    {"vip_m_top_scores", 1, offsetof(svcm_segment_policy, vip_m_top_scores),
+    {"vip_m_top_scores", 1, offsetof(svcm_segment_options, vip_m_top_scores),
      "VIP when M is among the top this many scores; default 1"},
-    {"vip_min_monetary", 0, offsetof(svcm_segment_policy, vip_min_monetary),
+    {"vip_min_monetary", 0, offsetof(svcm_segment_options, vip_min_monetary),
      "VIP when monetary >= vip_min_monetary; default inf (off)"},
-    {"key_weight_r", 0, offsetof(svcm_segment_policy, key_weight_r), "weight of R; default 1"},
-    {"key_weight_f", 0, offsetof(svcm_segment_policy, key_weight_f), "weight of F; default 1"},
-    {"key_weight_m", 0, offsetof(svcm_segment_policy, key_weight_m), "weight of M; default 1"},
-    {"key_min_score", 0, offsetof(svcm_segment_policy, key_min_score),
+    {"key_weight_r", 0, offsetof(svcm_segment_options, key_weight_r), "weight of R; default 1"},
+    {"key_weight_f", 0, offsetof(svcm_segment_options, key_weight_f), "weight of F; default 1"},
+    {"key_weight_m", 0, offsetof(svcm_segment_options, key_weight_m), "weight of M; default 1"},
+    {"key_min_score", 0, offsetof(svcm_segment_options, key_min_score),
      "KEY when the weighted mean RFM score >= key_min_score; default 4"},
 };
 #define NPOLICY_KEYS (sizeof policy_keys / sizeof policy_keys[0])
@@ -269,7 +269,7 @@ static PyObject *policy_get(PyObject *self, void *closure)
 }
 
 /* Set key k of p from a Python number (no range check). */
-static int policy_set_value(svcm_segment_policy *p, size_t k, PyObject *value)
+static int policy_set_value(svcm_segment_options *p, size_t k, PyObject *value)
 {
     char *base = (char *)p + policy_keys[k].offset;
     if (policy_keys[k].is_int) {
@@ -302,11 +302,11 @@ static int policy_set(PyObject *self, PyObject *value, void *closure)
     }
     size_t k = (size_t)(uintptr_t)closure;
     PolicyObject *po = (PolicyObject *)self;
-    svcm_segment_policy p = po->p;
+    svcm_segment_options p = po->p;
     if (policy_set_value(&p, k, value) < 0)
         return -1;
     svcm_error err;
-    int rc = svcm_segment_policy_check(&p, &err);
+    int rc = svcm_segment_options_check(&p, &err);
     if (rc != SVCM_OK) {
         svcmpy_raise_type(Py_TYPE(self), rc, &err);
         return -1;
@@ -337,8 +337,8 @@ static PyObject *policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs
         PyErr_SetString(PyExc_TypeError, "Policy() takes keyword arguments only");
         return NULL;
     }
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     if (kwargs != NULL) {
         PyObject *key, *value;
         Py_ssize_t pos = 0;
@@ -357,7 +357,7 @@ static PyObject *policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs
         }
     }
     svcm_error err;
-    int rc = svcm_segment_policy_check(&p, &err);
+    int rc = svcm_segment_options_check(&p, &err);
     if (rc != SVCM_OK)
         return svcmpy_raise_type(type, rc, &err);
     PolicyObject *self = (PolicyObject *)type->tp_alloc(type, 0);
@@ -386,9 +386,9 @@ static PyObject *policy_from_text(PyObject *cls, PyObject *arg)
     const char *text = PyUnicode_AsUTF8AndSize(arg, &len);
     if (text == NULL)
         return NULL;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_error err;
-    int rc = svcm_segment_policy_parse(text, (size_t)len, &p, &err);
+    int rc = svcm_segment_options_parse(text, (size_t)len, &p, &err);
     if (rc != SVCM_OK)
         return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
     PyTypeObject *type = (PyTypeObject *)cls;
@@ -404,22 +404,22 @@ PyDoc_STRVAR(policy_to_text_doc,
              "to an equal Policy.");
 static PyObject *policy_to_text(PyObject *self, PyObject *unused)
 {
-    const svcm_segment_policy *p = &((PolicyObject *)self)->p;
+    const svcm_segment_options *p = &((PolicyObject *)self)->p;
     size_t len = 0;
-    int rc = svcm_segment_policy_format(p, NULL, 0, &len);
+    int rc = svcm_segment_options_format(p, NULL, 0, &len);
     if (rc != SVCM_ENOSPC)
         return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     char *buf = PyMem_Malloc(len + 1);
     if (buf == NULL)
         return PyErr_NoMemory();
-    rc = svcm_segment_policy_format(p, buf, len + 1, &len);
+    rc = svcm_segment_options_format(p, buf, len + 1, &len);
     PyObject *s = rc == SVCM_OK ? PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len)
                                 : svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     PyMem_Free(buf);
     return s;
 }
 
-static bool policy_equal(const svcm_segment_policy *a, const svcm_segment_policy *b)
+static bool policy_equal(const svcm_segment_options *a, const svcm_segment_options *b)
 {
     for (size_t k = 0; k < NPOLICY_KEYS; k++) {
         const char *pa = (const char *)a + policy_keys[k].offset;
@@ -440,7 +440,7 @@ static PyObject *policy_richcompare(PyObject *a, PyObject *b, int op)
 
 static PyObject *policy_repr(PyObject *self)
 {
-    const svcm_segment_policy *p = &((PolicyObject *)self)->p;
+    const svcm_segment_options *p = &((PolicyObject *)self)->p;
     char buf[160];
     snprintf(buf, sizeof buf, "svcm.Policy(bins=%d, churn_days=%g, key_min_score=%g, ...)",
              p->bins, p->churn_days, p->key_min_score);
@@ -480,10 +480,10 @@ static PyType_Spec policy_spec = {"svcm.Policy", sizeof(PolicyObject), 0, Py_TPF
                                   policy_slots};
 
 /* The policy argument: None (defaults) or a Policy. */
-static int get_policy(PyObject *module, PyObject *obj, svcm_segment_policy *out)
+static int get_policy(PyObject *module, PyObject *obj, svcm_segment_options *out)
 {
     if (obj == NULL || obj == Py_None) {
-        svcm_segment_policy_init(out);
+        svcm_segment_options_init(out);
         return 0;
     }
     PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_POLICY);
@@ -594,7 +594,7 @@ PyDoc_STRVAR(segment_doc,
 /* Check, fit (unless edges are given) and tier the customers of a view;
  * returns a Segmentation, or NULL with an exception set. */
 static PyObject *segment_view(PyObject *module, const svcm_customers *view,
-                              const svcm_segment_policy *p, int fit, svcm_rfm_edges *e)
+                              const svcm_segment_options *p, int fit, svcm_rfm_edges *e)
 {
     size_t n = view->n;
     uint8_t *buf = PyMem_Malloc(5 * n + 1);
@@ -605,7 +605,7 @@ static PyObject *segment_view(PyObject *module, const svcm_customers *view,
     Py_BEGIN_ALLOW_THREADS
     /* The policy first, so that a bad one is named before any fitting; the
      * fit and the assignment check the records themselves. */
-    rc = svcm_segment_policy_check(p, &err);
+    rc = svcm_segment_options_check(p, &err);
     if (rc == SVCM_OK && fit)
         rc = svcm_rfm_fit(view, p->bins, e, NULL, &err);
     if (rc == SVCM_OK)
@@ -635,7 +635,7 @@ static PyObject *py_segment(PyObject *module, PyObject *args, PyObject *kwargs)
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OOOO:segment", kwlist, &r, &f, &m, &t,
                                      &pol, &pa, &edges_obj))
         return NULL;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     if (get_policy(module, pol, &p) < 0)
         return NULL;
     svcm_rfm_edges e;
@@ -681,7 +681,7 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO:segment_records", kwlist, &recs_obj,
                                      &pol, &edges_obj))
         return NULL;
-    svcm_segment_policy p;
+    svcm_segment_options p;
     if (get_policy(module, pol, &p) < 0)
         return NULL;
     svcm_rfm_edges e;
@@ -700,7 +700,7 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
         return NULL;
     }
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    svcm_customer *recs = PyMem_Malloc((size_t)n * sizeof *recs + 1);
+    svcm_customer_record *recs = PyMem_Malloc((size_t)n * sizeof *recs + 1);
     PyObject *res = NULL;
     if (recs == NULL) {
         PyErr_NoMemory();
@@ -719,7 +719,7 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
             goto done;
         }
         Py_ssize_t len = PySequence_Fast_GET_SIZE(rec);
-        svcm_customer *c = &recs[i];
+        svcm_customer_record *c = &recs[i];
         memset(c, 0, sizeof *c);
         int present = 0, bad = svcmpy_as_int64(PySequence_Fast_GET_ITEM(rec, 0), &c->id);
         if (bad > 0)
@@ -1112,12 +1112,12 @@ static PyObject *py_reason_name(PyObject *module, PyObject *arg)
     long code = PyLong_AsLong(arg);
     if (code == -1 && PyErr_Occurred())
         return NULL;
-    const char *name = (code >= 0 && code < SVCM_REASON_COUNT)
+    const char *name = (code >= 0 && code < SVCM_SEGMENT_REASON_COUNT)
                            ? svcm_segment_reason_name((int)code)
                            : NULL;
     if (name == NULL) {
         PyErr_Format(PyExc_ValueError, "reason code %ld is not in 0..%d", code,
-                     SVCM_REASON_COUNT - 1);
+                     SVCM_SEGMENT_REASON_COUNT - 1);
         return NULL;
     }
     return PyUnicode_FromString(name);
@@ -1222,8 +1222,8 @@ int svcmpy_init_segment(PyObject *m)
     items[SEG_SUMMARY] = (PyObject *)PyStructSequence_NewType(&summary_desc);
     items[SEG_MIGRATION] = (PyObject *)PyStructSequence_NewType(&migration_desc);
     items[SEG_POLICY] = PyType_FromModuleAndSpec(m, &policy_spec, NULL);
-    items[SEG_REASON_NAMES] = PyTuple_New(SVCM_REASON_COUNT);
-    for (int i = 0; items[SEG_REASON_NAMES] != NULL && i < SVCM_REASON_COUNT; i++) {
+    items[SEG_REASON_NAMES] = PyTuple_New(SVCM_SEGMENT_REASON_COUNT);
+    for (int i = 0; items[SEG_REASON_NAMES] != NULL && i < SVCM_SEGMENT_REASON_COUNT; i++) {
         PyObject *s = PyUnicode_FromString(svcm_segment_reason_name(i));
         if (s == NULL)
             Py_CLEAR(items[SEG_REASON_NAMES]);
@@ -1252,11 +1252,11 @@ int svcmpy_init_segment(PyObject *m)
     }
     if (!ok || svcmpy_engine_set(m, SVCMPY_SEGMENT, tuple) < 0)
         return -1;
-    static const char *const consts[SVCM_REASON_COUNT] = {
+    static const char *const consts[SVCM_SEGMENT_REASON_COUNT] = {
         "REASON_LOST_INACTIVE", "REASON_LOST_P_ALIVE", "REASON_POTENTIAL_NEW",
         "REASON_POTENTIAL_FEW", "REASON_VIP_M_SCORE",  "REASON_VIP_MONETARY",
         "REASON_KEY_SCORE",     "REASON_REGULAR"};
-    for (int i = 0; i < SVCM_REASON_COUNT; i++)
+    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++)
         if (PyModule_AddIntConstant(m, consts[i], i) < 0)
             return -1;
     if (PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS) < 0)
@@ -1519,7 +1519,7 @@ static PyObject *customers_segment(PyObject *self, PyObject *args, PyObject *kw)
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO:segment", kwlist, &pol, &edges_obj))
         return NULL;
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_rfm_edges e, used;
     if (module == NULL || get_policy(module, pol, &p) < 0 ||
         (edges_obj != Py_None && parse_edges(module, edges_obj, &e) < 0))
@@ -1544,7 +1544,7 @@ static PyObject *customers_segment(PyObject *self, PyObject *args, PyObject *kw)
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = svcm_segment_policy_check(&p, &err); /* the policy is named first */
+    rc = svcm_segment_options_check(&p, &err); /* the policy is named first */
     if (rc == SVCM_OK)
         rc = svcm_customers_segment(c, &p, edges_obj == Py_None ? NULL : &e, NULL, buf, buf + n,
                                     &used, &err);
@@ -1612,11 +1612,11 @@ static int cu_count(PyObject *obj, const char *name, unsigned *out)
 }
 
 /* The LifetimeFit of a successful svcm_lifetime_table_fit(). */
-static PyObject *cu_fit_result(PyObject *module, const svcm_lifetime_table_result *r,
+static PyObject *cu_fit_result(PyObject *module, const struct svcm_lifetime_table_result *r,
                                const double *out, size_t n, int want_clv)
 {
-    const svcm_bgnbd_fit_result *b = &r->bgnbd;
-    const svcm_gammagamma_fit_result *g = &r->gammagamma;
+    const struct svcm_bgnbd_fit_result *b = &r->bgnbd;
+    const struct svcm_gammagamma_fit_result *g = &r->gammagamma;
     PyObject *bg = cu_model(module, "BGNBD",
                             Py_BuildValue("(dddd)", b->params.r, b->params.alpha, b->params.a,
                                           b->params.b),
@@ -1678,7 +1678,7 @@ static PyObject *customers_fit(PyObject *self, PyObject *args, PyObject *kw)
     double *out = PyMem_Malloc(3 * n * sizeof(double) + 1);
     if (out == NULL)
         return PyErr_NoMemory();
-    svcm_lifetime_table_result r;
+    struct svcm_lifetime_table_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS

@@ -340,9 +340,9 @@ static PyObject *sketch_get(PyObject *op, void *which)
     svcm_sketch *s = ready(op);
     if (s == NULL)
         return NULL;
-    svcm_sketch_stats st;
+    struct svcm_sketch_result st;
     svcm_sketch_options o;
-    svcm_sketch_get_stats(s, &st);
+    svcm_sketch_result(s, &st);
     svcm_sketch_get_options(s, &o);
     switch ((int)(intptr_t)which) {
     case 0:
@@ -377,9 +377,9 @@ static PyObject *sketch_repr(PyObject *op)
     HandleObject *self = (HandleObject *)op;
     if (self->h == NULL || self->busy)
         return PyUnicode_FromString("svcm.Sketch(<uninitialised or busy>)");
-    svcm_sketch_stats st;
+    struct svcm_sketch_result st;
     svcm_sketch_options o;
-    svcm_sketch_get_stats(self->h, &st);
+    svcm_sketch_result(self->h, &st);
     svcm_sketch_get_options(self->h, &o);
     char buf[200];
     snprintf(buf, sizeof buf, "svcm.Sketch(rel_err=%g, max_buckets=%zu, exact_limit=%zu, count=%llu)",
@@ -473,8 +473,8 @@ static PyObject *durations_summary(PyObject *op, PyObject *unused)
     svcm_durations *d = ready(op);
     if (d == NULL)
         return NULL;
-    svcm_durations_result r;
-    int rc = svcm_durations_summary(d, &r);
+    struct svcm_durations_result r;
+    int rc = svcm_durations_result(d, &r);
     if (rc)
         return svcmpy_raise_type(Py_TYPE(op), rc, NULL);
     PyObject *m = svcmpy_module_of_type(Py_TYPE(op));

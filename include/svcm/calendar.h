@@ -314,7 +314,7 @@ SVCM_API int svcm_calendar_parse(const char *text, size_t len,
  * @par Thread safety: safe from any thread; touches only @p buf and @p len.
  * @since 0.1
  */
-SVCM_API int svcm_calendar_to_text(const svcm_calendar *cal, char *buf,
+SVCM_API int svcm_calendar_format(const svcm_calendar *cal, char *buf,
                                    size_t cap, size_t *len);
 
 /* ------------------------------------------------------------------ SLA */
@@ -357,10 +357,10 @@ typedef struct svcm_sla_metric {
 } svcm_sla_metric;
 
 /** @brief Both metrics of a ticket. */
-typedef struct svcm_sla_result {
+struct svcm_sla_result {
     svcm_sla_metric response;   /**< first response */
     svcm_sla_metric resolution; /**< resolution */
-} svcm_sla_result;
+};
 
 /**
  * @brief Compliance of one metric over many tickets.
@@ -412,7 +412,7 @@ typedef struct svcm_sla_summary {
  */
 SVCM_API int svcm_sla_evaluate(const svcm_calendar *cal,
                                const svcm_sla_ticket *ticket, int64_t now,
-                               svcm_sla_result *out, svcm_error *err);
+                               struct svcm_sla_result *out, svcm_error *err);
 
 /**
  * @brief Evaluate many tickets and count compliance per metric.
@@ -437,7 +437,7 @@ SVCM_API int svcm_sla_compliance(const svcm_calendar *cal,
                                  const svcm_sla_ticket *tickets, size_t n,
                                  int64_t now, double confidence,
                                  svcm_sla_summary *out,
-                                 svcm_sla_result *per_ticket, svcm_error *err);
+                                 struct svcm_sla_result *per_ticket, svcm_error *err);
 
 #ifdef __cplusplus
 }

@@ -96,7 +96,7 @@ SVCM_API int svcm_erlang_c(double traffic, uint32_t agents, double *out,
  * For N <= A (unstable queue): p_wait = 1, service_level = 0,
  * asa_s = INFINITY and occupancy = 1 (agents are never idle).
  */
-typedef struct svcm_erlang_result {
+struct svcm_erlang_result {
     uint32_t agents;      /**< agents on the phones, N */
     uint32_t staff;       /**< scheduled staff after shrinkage: ceil(N / (1 - shrinkage)) */
     double traffic;       /**< offered load A in Erlangs */
@@ -105,7 +105,7 @@ typedef struct svcm_erlang_result {
     double service_level;
     double asa_s;         /**< average speed of answer over all calls: C AHT / (N - A), seconds */
     double occupancy;     /**< A / N (capped at 1) */
-} svcm_erlang_result;
+};
 
 /**
  * @brief Targets and limits for svcm_erlang_eval() and svcm_erlang_staff().
@@ -206,7 +206,7 @@ SVCM_API int svcm_erlang_staff_with_shrinkage(uint32_t agents, double shrinkage,
  */
 SVCM_API int svcm_erlang_eval(double traffic, double aht_s, uint32_t agents,
                               const svcm_erlang_options *opts,
-                              svcm_erlang_result *out, svcm_error *err);
+                              struct svcm_erlang_result *out, svcm_error *err);
 
 /**
  * @brief The smallest number of agents N that meets every goal in @p opts:
@@ -235,7 +235,7 @@ SVCM_API int svcm_erlang_eval(double traffic, double aht_s, uint32_t agents,
  */
 SVCM_API int svcm_erlang_staff(double traffic, double aht_s,
                                const svcm_erlang_options *opts,
-                               svcm_erlang_result *out, svcm_error *err);
+                               struct svcm_erlang_result *out, svcm_error *err);
 
 /**
  * @brief svcm_erlang_staff() for @p n intervals at once (a day's forecast),
@@ -256,7 +256,7 @@ SVCM_API int svcm_erlang_staff(double traffic, double aht_s,
  */
 SVCM_API int svcm_erlang_staff_batch(const double *traffic, const double *aht_s,
                                      size_t n, const svcm_erlang_options *opts,
-                                     svcm_erlang_result *out, svcm_error *err);
+                                     struct svcm_erlang_result *out, svcm_error *err);
 
 /* ------------------------------------------------------------------------
  * Erlang B inverse, fractional agents, exact shrinkage (erlang.c)
@@ -367,7 +367,7 @@ SVCM_API int svcm_erlang_agents_from_staff(uint32_t staff, double shrinkage,
  */
 SVCM_API int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff,
                                     const svcm_erlang_options *opts,
-                                    svcm_erlang_result *out, svcm_error *err);
+                                    struct svcm_erlang_result *out, svcm_error *err);
 
 /* ------------------------------------------------------------------------
  * Erlang A: M/M/N+M, callers who abandon (erlang_a.c)
@@ -387,7 +387,7 @@ SVCM_API int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff
  * that of all calls, abandoned ones up to the moment they hang up (some
  * tools call this ASA).
  */
-typedef struct svcm_erlang_a_result {
+struct svcm_erlang_a_result {
     uint32_t agents;      /**< agents on the phones, N */
     uint32_t staff;       /**< scheduled staff after shrinkage */
     double traffic;       /**< offered load A in Erlangs */
@@ -398,7 +398,7 @@ typedef struct svcm_erlang_a_result {
     double asa_s;         /**< mean wait of the answered calls, seconds */
     double wait_all_s;    /**< mean wait of all calls, abandoned ones included, seconds */
     double occupancy;     /**< A (1 - p_abandon) / N */
-} svcm_erlang_a_result;
+};
 
 /**
  * @brief Goals and limits for Erlang A staffing; fill with
@@ -454,7 +454,7 @@ SVCM_API void svcm_erlang_a_options_init(svcm_erlang_a_options *opts);
  */
 SVCM_API int svcm_erlang_a_eval(double traffic, double aht_s, double patience_s,
                                 uint32_t agents, const svcm_erlang_a_options *opts,
-                                svcm_erlang_a_result *out, svcm_error *err);
+                                struct svcm_erlang_a_result *out, svcm_error *err);
 
 /**
  * @brief The smallest N that meets every goal in @p opts under Erlang A:
@@ -483,7 +483,7 @@ SVCM_API int svcm_erlang_a_eval(double traffic, double aht_s, double patience_s,
  */
 SVCM_API int svcm_erlang_a_staff(double traffic, double aht_s, double patience_s,
                                  const svcm_erlang_a_options *opts,
-                                 svcm_erlang_a_result *out, svcm_error *err);
+                                 struct svcm_erlang_a_result *out, svcm_error *err);
 
 /**
  * @brief Reverse calculation under Erlang A: what @p staff scheduled people
@@ -505,7 +505,7 @@ SVCM_API int svcm_erlang_a_staff(double traffic, double aht_s, double patience_s
  */
 SVCM_API int svcm_erlang_a_eval_staff(double traffic, double aht_s, double patience_s,
                                       uint32_t staff, const svcm_erlang_a_options *opts,
-                                      svcm_erlang_a_result *out, svcm_error *err);
+                                      struct svcm_erlang_a_result *out, svcm_error *err);
 
 /* ------------------------------------------------------------------------
  * Interval metrics (contact.c)

@@ -16,7 +16,7 @@
  * Example: NPS of one partition, merged into a running total.
  * @code
  * svcm_feedback_options o;
- * svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+ * svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
  * svcm_feedback *part, *total;
  * svcm_feedback_new(&o, NULL, &part);
  * svcm_feedback_new(&o, NULL, &total);
@@ -24,7 +24,7 @@
  * if (svcm_feedback_add_batch(part, scores, n, &err) != SVCM_OK)
  *     fprintf(stderr, "score %zu: %s\n", err.index, err.message);
  * svcm_feedback_merge(total, part);
- * svcm_feedback_summary s;
+ * struct svcm_feedback_result s;
  * if (svcm_feedback_result(total, 0.95, &s) == SVCM_OK)
  *     printf("NPS %.1f [%.1f, %.1f], n = %llu\n", s.value, s.ci.lo, s.ci.hi,
  *            (unsigned long long)s.n);
@@ -52,11 +52,11 @@ extern "C" {
 /** @brief Which survey score a feedback accumulator counts. Values are stable. */
 typedef enum svcm_feedback_kind {
     /** Customer satisfaction: share of answers in the top boxes of the scale. */
-    SVCM_FEEDBACK_CSAT = 0,
+    SVCM_FEEDBACK_KIND_CSAT = 0,
     /** Net Promoter Score (Reichheld 2003): %promoters(9-10) - %detractors(0-6). */
-    SVCM_FEEDBACK_NPS = 1,
+    SVCM_FEEDBACK_KIND_NPS = 1,
     /** Customer effort score: the mean answer on the scale. */
-    SVCM_FEEDBACK_CES = 2
+    SVCM_FEEDBACK_KIND_CES = 2
 } svcm_feedback_kind;
 
 /** @brief Largest number of levels (high - low + 1) of a feedback scale. */
@@ -196,7 +196,7 @@ SVCM_API int svcm_feedback_add_batch(svcm_feedback *f, const double *scores, siz
 SVCM_API int svcm_feedback_merge(svcm_feedback *dst, const svcm_feedback *src);
 
 /** @brief Summary of a feedback accumulator, from svcm_feedback_result(). */
-typedef struct svcm_feedback_summary {
+struct svcm_feedback_result {
     svcm_feedback_kind kind; /**< CSAT, NPS or CES */
     uint64_t n;         /**< number of answers */
     /** CSAT: share of answers in the top boxes, in [0, 1]; NPS: score in
@@ -209,7 +209,7 @@ typedef struct svcm_feedback_summary {
     uint64_t promoters; /**< NPS: answers 9-10; else 0 */
     uint64_t passives;  /**< NPS: answers 7-8; else 0 */
     uint64_t detractors; /**< NPS: answers 0-6; else 0 */
-} svcm_feedback_summary;
+};
 
 /**
  * @brief The score with a confidence interval.
@@ -229,7 +229,7 @@ typedef struct svcm_feedback_summary {
  * @since 0.1
  */
 SVCM_API int svcm_feedback_result(const svcm_feedback *f, double confidence,
-                                  svcm_feedback_summary *out);
+                                  struct svcm_feedback_result *out);
 
 /**
  * @brief Compare two periods (b minus a) of the same kind and scale.
@@ -253,7 +253,7 @@ SVCM_API int svcm_feedback_result(const svcm_feedback *f, double confidence,
  * @since 0.1
  */
 SVCM_API int svcm_feedback_compare(const svcm_feedback *a, const svcm_feedback *b,
-                                   double confidence, svcm_test_result *out);
+                                   double confidence, struct svcm_test_result *out);
 
 /**
  * @brief Save to bytes (src/bytes.h format: header, then kind, scale, top
@@ -303,15 +303,15 @@ SVCM_API const char *svcm_feedback_kind_name(int kind);
 
 /** @brief Which KPI a rate measures (a label for reports). Values are stable. */
 typedef enum svcm_rate_kind {
-    SVCM_RATE_GENERIC = 0,        /**< unnamed success rate */
-    SVCM_RATE_FCR = 1,            /**< first-contact resolution: resolved on first contact / contacts */
-    SVCM_RATE_COMPLAINT = 2,      /**< complaints / contacts (or orders) */
-    SVCM_RATE_RESOLUTION = 3,     /**< resolved / opened */
-    SVCM_RATE_CHURN = 4,          /**< customers lost / customers at start */
-    SVCM_RATE_RETENTION = 5,      /**< customers kept / customers at start */
-    SVCM_RATE_REPURCHASE = 6,     /**< customers who bought again / customers */
-    SVCM_RATE_REOPEN = 7,         /**< tickets reopened / tickets closed */
-    SVCM_RATE_SLA_COMPLIANCE = 8  /**< tickets within SLA / tickets */
+    SVCM_RATE_KIND_GENERIC = 0,        /**< unnamed success rate */
+    SVCM_RATE_KIND_FCR = 1,            /**< first-contact resolution: resolved on first contact / contacts */
+    SVCM_RATE_KIND_COMPLAINT = 2,      /**< complaints / contacts (or orders) */
+    SVCM_RATE_KIND_RESOLUTION = 3,     /**< resolved / opened */
+    SVCM_RATE_KIND_CHURN = 4,          /**< customers lost / customers at start */
+    SVCM_RATE_KIND_RETENTION = 5,      /**< customers kept / customers at start */
+    SVCM_RATE_KIND_REPURCHASE = 6,     /**< customers who bought again / customers */
+    SVCM_RATE_KIND_REOPEN = 7,         /**< tickets reopened / tickets closed */
+    SVCM_RATE_KIND_SLA_COMPLIANCE = 8  /**< tickets within SLA / tickets */
 } svcm_rate_kind;
 
 /** @brief Number of ::svcm_rate_kind values. */
@@ -412,13 +412,13 @@ SVCM_API int svcm_rate_add_batch(svcm_rate *r, const double *outcomes, size_t n,
 SVCM_API int svcm_rate_merge(svcm_rate *dst, const svcm_rate *src);
 
 /** @brief A rate with its interval, from svcm_rate_result(). */
-typedef struct svcm_rate_summary {
+struct svcm_rate_result {
     svcm_rate_kind kind; /**< the label the counter was made with */
     uint64_t successes;  /**< number of successes */
     uint64_t trials;     /**< number of trials, >= successes */
     double rate;      /**< successes / trials, in [0, 1] */
     svcm_interval ci; /**< Wilson score interval */
-} svcm_rate_summary;
+};
 
 /**
  * @brief The rate and its Wilson score interval (Wilson 1927).
@@ -430,7 +430,7 @@ typedef struct svcm_rate_summary {
  * @par Thread safety: reads only @p r.
  * @since 0.1
  */
-SVCM_API int svcm_rate_result(const svcm_rate *r, double confidence, svcm_rate_summary *out);
+SVCM_API int svcm_rate_result(const svcm_rate *r, double confidence, struct svcm_rate_result *out);
 
 /**
  * @brief Compare two periods (b minus a) with the two-proportion z-test
@@ -447,7 +447,7 @@ SVCM_API int svcm_rate_result(const svcm_rate *r, double confidence, svcm_rate_s
  * @since 0.1
  */
 SVCM_API int svcm_rate_compare(const svcm_rate *a, const svcm_rate *b, double confidence,
-                               svcm_test_result *out);
+                               struct svcm_test_result *out);
 
 /** @brief Size in bytes of a saved ::svcm_rate. */
 #define SVCM_RATE_SAVED_SIZE 30u
@@ -487,11 +487,11 @@ SVCM_API int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out
 
 /** @brief The five SERVQUAL dimensions. Values are stable. */
 typedef enum svcm_servqual_dimension {
-    SVCM_SERVQUAL_TANGIBLES = 0,
-    SVCM_SERVQUAL_RELIABILITY = 1,
-    SVCM_SERVQUAL_RESPONSIVENESS = 2,
-    SVCM_SERVQUAL_ASSURANCE = 3,
-    SVCM_SERVQUAL_EMPATHY = 4
+    SVCM_SERVQUAL_DIMENSION_TANGIBLES = 0,
+    SVCM_SERVQUAL_DIMENSION_RELIABILITY = 1,
+    SVCM_SERVQUAL_DIMENSION_RESPONSIVENESS = 2,
+    SVCM_SERVQUAL_DIMENSION_ASSURANCE = 3,
+    SVCM_SERVQUAL_DIMENSION_EMPATHY = 4
 } svcm_servqual_dimension;
 
 /** @brief Number of SERVQUAL dimensions. */
@@ -510,7 +510,7 @@ typedef enum svcm_servqual_dimension {
 SVCM_API const char *svcm_servqual_dimension_name(int dimension);
 
 /** @brief SERVQUAL gaps per dimension and in total. */
-typedef struct svcm_servqual_result {
+struct svcm_servqual_result {
     double gap[SVCM_SERVQUAL_DIMENSIONS];         /**< mean of P - E over the dimension's items */
     double expectation[SVCM_SERVQUAL_DIMENSIONS]; /**< mean expectation */
     double perception[SVCM_SERVQUAL_DIMENSIONS];  /**< mean perception */
@@ -518,7 +518,7 @@ typedef struct svcm_servqual_result {
     double weight[SVCM_SERVQUAL_DIMENSIONS];      /**< weights used, normalised to sum 1 */
     double unweighted; /**< mean of the five dimension gaps */
     double weighted;   /**< sum of weight[d] * gap[d] */
-} svcm_servqual_result;
+};
 
 /**
  * @brief SERVQUAL gap scores: gap = perception - expectation per item,
@@ -552,7 +552,7 @@ typedef struct svcm_servqual_result {
  */
 SVCM_API int svcm_servqual(const double *expectations, const double *perceptions, size_t n_items,
                            const int *dimension_of, const double *weights,
-                           svcm_servqual_result *out, svcm_error *err);
+                           struct svcm_servqual_result *out, svcm_error *err);
 
 /** @} */
 
@@ -561,7 +561,7 @@ SVCM_API int svcm_servqual(const double *expectations, const double *perceptions
  *  @{ */
 
 /** @brief Spread of one KPI across channels (phone, chat, e-mail, ...). */
-typedef struct svcm_consistency_result {
+struct svcm_consistency_result {
     size_t n;             /**< number of channels */
     double mean;          /**< mean of the values */
     double sd;            /**< sample standard deviation (n - 1 denominator) */
@@ -570,7 +570,7 @@ typedef struct svcm_consistency_result {
     double cv_population; /**< sd_population / |mean| */
     double min;           /**< smallest value */
     double max;           /**< largest value */
-} svcm_consistency_result;
+};
 
 /**
  * @brief Mean, standard deviations and coefficients of variation of one
@@ -594,7 +594,7 @@ typedef struct svcm_consistency_result {
  * @par Thread safety: pure function.
  * @since 0.1
  */
-SVCM_API int svcm_consistency(const double *values, size_t n, svcm_consistency_result *out,
+SVCM_API int svcm_consistency(const double *values, size_t n, struct svcm_consistency_result *out,
                               svcm_error *err);
 
 /** @} */
@@ -623,7 +623,7 @@ SVCM_API int svcm_consistency(const double *values, size_t n, svcm_consistency_r
  * @code
  * svcm_kpi_slot slot;
  * svcm_kpi_slot_init(&slot, SVCM_KPI_SLOT_KIND_FEEDBACK);
- * svcm_feedback_options_init(&slot.feedback, SVCM_FEEDBACK_NPS);
+ * svcm_feedback_options_init(&slot.feedback, SVCM_FEEDBACK_KIND_NPS);
  * svcm_kpi_groups_options o;
  * svcm_kpi_groups_options_init(&o);
  * o.slots = &slot;
@@ -670,7 +670,7 @@ typedef struct svcm_kpi_slot {
 
 /**
  * @brief Fill @p slot with @p kind and default settings: NPS 0-10 feedback,
- *        ::SVCM_RATE_GENERIC, the default sketch options.
+ *        ::SVCM_RATE_KIND_GENERIC, the default sketch options.
  * @param slot may be NULL (no-op).
  * @param kind the slot kind (stored as given; svcm_kpi_groups_new() checks it).
  * @par Thread safety: touches only @p slot.
@@ -918,7 +918,7 @@ SVCM_API int svcm_kpi_groups_rate(const svcm_kpi_groups *g, size_t group, size_t
 
 /**
  * @brief The durations accumulator of a DURATIONS slot, for
- *        svcm_durations_summary() and svcm_durations_quantiles().
+ *        svcm_durations_result() and svcm_durations_quantiles().
  * @param g the object.
  * @param group the group number.
  * @param slot a DURATIONS slot.

@@ -66,21 +66,21 @@ typedef struct svcm_lifetime_fit_options {
 } svcm_lifetime_fit_options;
 
 /** @brief Result of svcm_bgnbd_fit(). */
-typedef struct svcm_bgnbd_fit_result {
+struct svcm_bgnbd_fit_result {
     svcm_bgnbd_params params; /**< the maximum-likelihood estimates */
     double loglik;            /**< log-likelihood at params (summed over customers) */
     size_t n;                 /**< customers used */
     size_t groups;            /**< distinct (x, t_x, T) rows actually evaluated */
     unsigned iterations;      /**< BFGS iterations taken */
-} svcm_bgnbd_fit_result;
+};
 
 /** @brief Result of svcm_gammagamma_fit(). */
-typedef struct svcm_gammagamma_fit_result {
+struct svcm_gammagamma_fit_result {
     svcm_gammagamma_params params; /**< the maximum-likelihood estimates */
     double loglik;       /**< log-likelihood of the mean spends at params */
     size_t n;            /**< customers used (those with x > 0) */
     unsigned iterations; /**< BFGS iterations taken */
-} svcm_gammagamma_fit_result;
+};
 
 /**
  * @brief Fill @p opts with the defaults (max_iter 200, gtol 1e-9).
@@ -128,7 +128,7 @@ SVCM_API void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts);
  */
 SVCM_API int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T,
                             size_t n, const svcm_lifetime_fit_options *opts,
-                            const svcm_allocator *alloc, svcm_bgnbd_fit_result *out,
+                            const svcm_allocator *alloc, struct svcm_bgnbd_fit_result *out,
                             svcm_error *err);
 
 /**
@@ -256,7 +256,7 @@ SVCM_API int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params
 SVCM_API int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
                                  const svcm_lifetime_fit_options *opts,
                                  const svcm_allocator *alloc,
-                                 svcm_gammagamma_fit_result *out, svcm_error *err);
+                                 struct svcm_gammagamma_fit_result *out, svcm_error *err);
 
 /**
  * @brief Total Gamma-Gamma log-likelihood of the customers with x > 0 (the
@@ -459,7 +459,7 @@ typedef struct svcm_mbgnbd_params {
 } svcm_mbgnbd_params;
 
 /** @brief Result of svcm_mbgnbd_fit(). */
-typedef struct svcm_mbgnbd_fit_result {
+struct svcm_mbgnbd_fit_result {
     svcm_mbgnbd_params params; /**< the maximum-likelihood estimates */
     /** Asymptotic standard errors of the estimates: square roots of the
      *  diagonal of the inverse observed information (numerical Hessian of
@@ -470,7 +470,7 @@ typedef struct svcm_mbgnbd_fit_result {
     size_t n;             /**< records given */
     size_t groups;        /**< distinct (x, t_x, T) rows of positive weight evaluated */
     unsigned iterations;  /**< BFGS iterations taken */
-} svcm_mbgnbd_fit_result;
+};
 
 /**
  * @brief Fit the MBG/NBD model by maximum likelihood.
@@ -516,7 +516,7 @@ typedef struct svcm_mbgnbd_fit_result {
 SVCM_API int svcm_mbgnbd_fit(const double *x, const double *t_x, const double *T,
                              const double *weights, size_t n,
                              const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
-                             svcm_mbgnbd_fit_result *out, svcm_error *err);
+                             struct svcm_mbgnbd_fit_result *out, svcm_error *err);
 
 /**
  * @brief Total MBG/NBD log-likelihood of @p n customers (the likelihood of
@@ -649,17 +649,17 @@ typedef struct svcm_bgbb_params {
 } svcm_bgbb_params;
 
 /** @brief Result of svcm_bgbb_fit(). */
-typedef struct svcm_bgbb_fit_result {
+struct svcm_bgbb_fit_result {
     svcm_bgbb_params params; /**< the maximum-likelihood estimates */
     /** Asymptotic standard errors (inverse observed information, as in
-     *  svcm_mbgnbd_fit_result::se). */
+     *  struct svcm_mbgnbd_fit_result::se). */
     svcm_bgbb_params se;
     double loglik;       /**< weighted log-likelihood at params */
     double weight;       /**< total weight (customers when weights is NULL) */
     size_t n;            /**< records given */
     size_t groups;       /**< distinct (x, t_x, periods) rows of positive weight */
     unsigned iterations; /**< BFGS iterations taken */
-} svcm_bgbb_fit_result;
+};
 
 /**
  * @brief Fit the BG/BB model to discrete-time data by maximum likelihood.
@@ -703,7 +703,7 @@ typedef struct svcm_bgbb_fit_result {
 SVCM_API int svcm_bgbb_fit(const double *x, const double *t_x, const double *periods,
                            const double *weights, size_t n,
                            const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
-                           svcm_bgbb_fit_result *out, svcm_error *err);
+                           struct svcm_bgbb_fit_result *out, svcm_error *err);
 
 /**
  * @brief Weighted BG/BB log-likelihood, sum of weight * log L (FHS eq. 5).
@@ -800,7 +800,7 @@ typedef struct svcm_paretonbd_params {
 } svcm_paretonbd_params;
 
 /** @brief Result of svcm_paretonbd_fit(). */
-typedef struct svcm_paretonbd_fit_result {
+struct svcm_paretonbd_fit_result {
     svcm_paretonbd_params params; /**< the estimates (the last point when not converged) */
     /** Asymptotic standard errors: square roots of the diagonal of the
      *  inverse observed information (numerical Hessian of the weighted
@@ -816,7 +816,7 @@ typedef struct svcm_paretonbd_fit_result {
      *  respect to the log-parameters at params. */
     double grad_norm;
     int converged;       /**< 1 when the fit returned SVCM_OK, else 0 */
-} svcm_paretonbd_fit_result;
+};
 
 /**
  * @brief Fit the Pareto/NBD model by maximum likelihood.
@@ -860,7 +860,7 @@ typedef struct svcm_paretonbd_fit_result {
 SVCM_API int svcm_paretonbd_fit(const double *x, const double *t_x, const double *T,
                                 const double *weights, size_t n,
                                 const svcm_lifetime_fit_options *opts,
-                                const svcm_allocator *alloc, svcm_paretonbd_fit_result *out,
+                                const svcm_allocator *alloc, struct svcm_paretonbd_fit_result *out,
                                 svcm_error *err);
 
 /**

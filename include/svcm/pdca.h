@@ -33,8 +33,8 @@
  * a chain must be used by one thread at a time.
  *
  * @par Text format
- * svcm_cycle_save() writes a cycle as line-oriented UTF-8 text and
- * svcm_cycle_load() reads it back; the version written is
+ * svcm_cycle_format() writes a cycle as line-oriented UTF-8 text and
+ * svcm_cycle_parse() reads it back; the version written is
  * ::SVCM_PDCA_FORMAT_VERSION. The text is UTF-8 (RFC 3629), and so is every
  * string a cycle stores: the setters refuse other bytes with ::SVCM_EINVAL,
  * the loader with ::SVCM_EFORMAT. Doubles go through the C library's
@@ -56,39 +56,39 @@
 extern "C" {
 #endif
 
-/** @brief Format version written by svcm_cycle_save(). */
+/** @brief Format version written by svcm_cycle_format(). */
 #define SVCM_PDCA_FORMAT_VERSION 1
 
 /** @brief The phase of a cycle. Values are stable. */
 typedef enum svcm_pdca_phase {
-    SVCM_PDCA_PLAN = 0,
-    SVCM_PDCA_DO = 1,
-    SVCM_PDCA_CHECK = 2,
-    SVCM_PDCA_ACT = 3,
-    SVCM_PDCA_CLOSED = 4
+    SVCM_PDCA_PHASE_PLAN = 0,
+    SVCM_PDCA_PHASE_DO = 1,
+    SVCM_PDCA_PHASE_CHECK = 2,
+    SVCM_PDCA_PHASE_ACT = 3,
+    SVCM_PDCA_PHASE_CLOSED = 4
 } svcm_pdca_phase;
 
 /** @brief How a closed cycle ended (SVCM_PDCA_OUTCOME_NONE while open). */
 typedef enum svcm_pdca_outcome {
     SVCM_PDCA_OUTCOME_NONE = 0,
-    SVCM_PDCA_STANDARDIZED = 1, /**< change adopted, cycle closed */
-    SVCM_PDCA_ADJUSTED = 2,     /**< closed, a linked next cycle opened */
-    SVCM_PDCA_ABANDONED = 3     /**< closed with a reason (the audit note) */
+    SVCM_PDCA_OUTCOME_STANDARDIZED = 1, /**< change adopted, cycle closed */
+    SVCM_PDCA_OUTCOME_ADJUSTED = 2,     /**< closed, a linked next cycle opened */
+    SVCM_PDCA_OUTCOME_ABANDONED = 3     /**< closed with a reason (the audit note) */
 } svcm_pdca_outcome;
 
 /** @brief Status of an action. */
 typedef enum svcm_action_status {
-    SVCM_ACTION_OPEN = 0,
-    SVCM_ACTION_DONE = 1,
-    SVCM_ACTION_DROPPED = 2
+    SVCM_ACTION_STATUS_OPEN = 0,
+    SVCM_ACTION_STATUS_DONE = 1,
+    SVCM_ACTION_STATUS_DROPPED = 2
 } svcm_action_status;
 
 /** @brief The verdict of a Check. */
 typedef enum svcm_pdca_verdict {
-    SVCM_VERDICT_IMPROVED = 0,        /**< significant, better, target met */
-    SVCM_VERDICT_TARGET_MISSED = 1,   /**< significant and better, target missed */
-    SVCM_VERDICT_NO_CHANGE = 2,       /**< not significant at alpha */
-    SVCM_VERDICT_WORSE = 3            /**< significant and worse */
+    SVCM_PDCA_VERDICT_IMPROVED = 0,        /**< significant, better, target met */
+    SVCM_PDCA_VERDICT_TARGET_MISSED = 1,   /**< significant and better, target missed */
+    SVCM_PDCA_VERDICT_NO_CHANGE = 2,       /**< not significant at alpha */
+    SVCM_PDCA_VERDICT_WORSE = 3            /**< significant and worse */
 } svcm_pdca_verdict;
 
 /** @brief Which test produced the Check's p-value. */
@@ -120,7 +120,7 @@ typedef struct svcm_cycle svcm_cycle;
  * freed (they are never reallocated while it lives, except prev/next titles,
  * which change only when the cycle is adjusted).
  */
-typedef struct svcm_cycle_info {
+struct svcm_cycle_result {
     uint64_t id;            /**< the caller's id of the cycle */
     const char *title;      /**< title (never NULL) */
     const char *owner;      /**< owner ("" when none was given) */
@@ -147,7 +147,7 @@ typedef struct svcm_cycle_info {
     size_t n_samples;       /**< number of measurements */
     size_t n_audit;         /**< number of audit trail entries */
     bool has_check;         /**< a current Check result exists */
-} svcm_cycle_info;
+};
 
 /** @brief An action (strings borrowed from the cycle, see svcm_cycle_action()). */
 typedef struct svcm_pdca_action {
@@ -201,7 +201,7 @@ typedef struct svcm_xmr {
  * `signals` is borrowed from the cycle: valid until the next call that
  * modifies the cycle (or svcm_cycle_free()).
  */
-typedef struct svcm_pdca_check {
+struct svcm_cycle_check_result {
     size_t n_baseline;      /**< baseline samples used */
     size_t n_after;         /**< after-samples used */
     double baseline_mean;   /**< mean of the baseline (pooled proportion for the z-test) */
@@ -211,7 +211,7 @@ typedef struct svcm_pdca_check {
                                  +-inf when the quotient overflows */
     bool target_met;        /**< after_mean reaches the goal target (direction-aware) */
     svcm_pdca_test test;     /**< which test gave the p-value */
-    svcm_test_result result; /**< the test (diff = after - baseline) */
+    struct svcm_test_result result; /**< the test (diff = after - baseline) */
     double p_value;          /**< result.p_value, two-sided */
     double alpha;            /**< the significance level used */
     bool significant;        /**< p_value < alpha */
@@ -220,7 +220,7 @@ typedef struct svcm_pdca_check {
     size_t rule_count[SVCM_WE_RULES]; /**< signals per rule 1..4 */
     const svcm_we_signal *signals;    /**< after-samples vs baseline limits */
     size_t n_signals;                 /**< number of signals */
-} svcm_pdca_check;
+};
 
 /**
  * @brief Fill @p opts with defaults: id 1, no title/metric (required),
@@ -285,7 +285,7 @@ SVCM_API int svcm_cycle_set_goal(svcm_cycle *c, double baseline, double target,
  * @par Thread safety: read-only.
  * @since 0.1
  */
-SVCM_API int svcm_cycle_info_get(const svcm_cycle *c, svcm_cycle_info *out);
+SVCM_API int svcm_cycle_result(const svcm_cycle *c, struct svcm_cycle_result *out);
 
 /**
  * @brief Add an action (status open). Allowed in every phase but CLOSED.
@@ -439,7 +439,7 @@ SVCM_API int svcm_cycle_start(svcm_cycle *c, int64_t now, const char *actor, con
  * @since 0.1
  */
 SVCM_API int svcm_cycle_check(svcm_cycle *c, int64_t now, const char *actor, const char *note,
-                              svcm_pdca_check *out, svcm_error *err);
+                              struct svcm_cycle_check_result *out, svcm_error *err);
 
 /**
  * @brief The current Check result (signals borrowed from the cycle).
@@ -450,7 +450,7 @@ SVCM_API int svcm_cycle_check(svcm_cycle *c, int64_t now, const char *actor, con
  * @par Thread safety: read-only.
  * @since 0.1
  */
-SVCM_API int svcm_cycle_result(const svcm_cycle *c, svcm_pdca_check *out);
+SVCM_API int svcm_cycle_check_result(const svcm_cycle *c, struct svcm_cycle_check_result *out);
 
 /**
  * @brief CHECK -> ACT at @p now.
@@ -586,10 +586,10 @@ SVCM_API int svcm_cycle_link(svcm_cycle *prev, svcm_cycle *next);
  * @par Thread safety: read-only.
  * @since 0.1
  */
-SVCM_API int svcm_cycle_save(const svcm_cycle *c, char *buf, size_t cap, size_t *len);
+SVCM_API int svcm_cycle_format(const svcm_cycle *c, char *buf, size_t cap, size_t *len);
 
 /**
- * @brief Load a cycle saved by svcm_cycle_save() (not linked to any other).
+ * @brief Load a cycle saved by svcm_cycle_format() (not linked to any other).
  * @param text the text (need not be NUL-terminated; NUL bytes are invalid).
  * @param len its length.
  * @param alloc allocator for the cycle, copied (its ctx must outlive it);
@@ -608,7 +608,7 @@ SVCM_API int svcm_cycle_save(const svcm_cycle *c, char *buf, size_t cap, size_t 
  * @par Thread safety: reentrant.
  * @since 0.1
  */
-SVCM_API int svcm_cycle_load(const char *text, size_t len, const svcm_allocator *alloc,
+SVCM_API int svcm_cycle_parse(const char *text, size_t len, const svcm_allocator *alloc,
                              svcm_cycle **out, svcm_error *err);
 
 /**

@@ -183,11 +183,11 @@ typedef struct svcm_priority_options {
     double w_tier_score;        /**< score weight of the customer tier (10) */
     double w_sla;               /**< score weight of the SLA window used up (20) */
     double aging_per_hour;      /**< score added per hour waited (1.0); 0 disables aging */
-    svcm_itil_table table;      /**< ITIL table (default: svcm_itil_table_default()) */
+    svcm_itil_table table;      /**< ITIL table (default: svcm_itil_table_init()) */
 } svcm_priority_options;
 
 /** @brief The classification of one request at one instant. */
-typedef struct svcm_priority_result {
+struct svcm_priority_result {
     int64_t id;             /**< the request's id */
     int64_t due;            /**< the request's due instant (tie-break) */
     size_t index;           /**< position of the request in the input */
@@ -196,7 +196,7 @@ typedef struct svcm_priority_result {
     double score;           /**< dispatch score, higher first */
     svcm_quadrant quadrant; /**< Eisenhower quadrant */
     int priority;           /**< ITIL priority, 1..table.levels */
-} svcm_priority_result;
+};
 
 /* ---------------------------------------------------------------- quadrants */
 
@@ -276,7 +276,7 @@ SVCM_API int svcm_impact_parse(const char *name, svcm_impact *out);
  * @par Thread safety: safe; touches only @p table.
  * @since 0.1
  */
-SVCM_API void svcm_itil_table_default(svcm_itil_table *table);
+SVCM_API void svcm_itil_table_init(svcm_itil_table *table);
 
 /**
  * @brief Check a caller-built table (see ::svcm_itil_table).
@@ -288,7 +288,7 @@ SVCM_API void svcm_itil_table_default(svcm_itil_table *table);
  * @par Thread safety: pure function.
  * @since 0.1
  */
-SVCM_API int svcm_itil_table_validate(const svcm_itil_table *table, svcm_error *err);
+SVCM_API int svcm_itil_table_check(const svcm_itil_table *table, svcm_error *err);
 
 /**
  * @brief Build a table from a rows x cols row-major array of priorities;
@@ -378,7 +378,7 @@ SVCM_API void svcm_priority_options_init(svcm_priority_options *opts);
  * @par Thread safety: pure function.
  * @since 0.1
  */
-SVCM_API int svcm_priority_options_validate(const svcm_priority_options *opts, svcm_error *err);
+SVCM_API int svcm_priority_options_check(const svcm_priority_options *opts, svcm_error *err);
 
 /**
  * @brief Check one request: tier in 0..4, impact in 1..4, severity in 1..4,
@@ -390,7 +390,7 @@ SVCM_API int svcm_priority_options_validate(const svcm_priority_options *opts, s
  * @par Thread safety: pure function.
  * @since 0.1
  */
-SVCM_API int svcm_request_validate(const svcm_request *req, svcm_error *err);
+SVCM_API int svcm_request_check(const svcm_request *req, svcm_error *err);
 
 /**
  * @brief Importance of a request (see the file comment), 0..1.
@@ -433,7 +433,7 @@ SVCM_API int svcm_urgency(const svcm_request *req, int64_t now, double *out, svc
  * @since 0.1
  */
 SVCM_API int svcm_priority_classify(const svcm_priority_options *opts, const svcm_request *reqs,
-                                    size_t n, int64_t now, svcm_priority_result *out,
+                                    size_t n, int64_t now, struct svcm_priority_result *out,
                                     svcm_error *err);
 
 /**
@@ -450,7 +450,7 @@ SVCM_API int svcm_priority_classify(const svcm_priority_options *opts, const svc
  * @par Thread safety: safe; touches only @p res.
  * @since 0.1
  */
-SVCM_API int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_allocator *alloc);
+SVCM_API int svcm_priority_sort(struct svcm_priority_result *res, size_t n, const svcm_allocator *alloc);
 
 /**
  * @brief Classify requests at @p now and return them in dispatch order:
@@ -461,7 +461,7 @@ SVCM_API int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_
  * @param now the current instant.
  * @param alloc allocator for scratch memory, freed before return;
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
- * @param[out] out @p n results in dispatch order (svcm_priority_result::index
+ * @param[out] out @p n results in dispatch order (struct svcm_priority_result::index
  *        gives each one's input position); written only on success.
  * @param[out] err optional detail as for svcm_priority_classify().
  * @return SVCM_OK; SVCM_EINVAL as for svcm_priority_classify();
@@ -472,7 +472,7 @@ SVCM_API int svcm_priority_sort(svcm_priority_result *res, size_t n, const svcm_
  */
 SVCM_API int svcm_priority_order(const svcm_priority_options *opts, const svcm_request *reqs,
                                  size_t n, int64_t now, const svcm_allocator *alloc,
-                                 svcm_priority_result *out, svcm_error *err);
+                                 struct svcm_priority_result *out, svcm_error *err);
 
 /* ---------------------------------------------------------------------- WSJF */
 
@@ -655,7 +655,7 @@ SVCM_API int svcm_pqueue_rescore(svcm_pqueue *q, int64_t now);
  * @since 0.1
  */
 SVCM_API int svcm_pqueue_peek(svcm_pqueue *q, int64_t now, svcm_request *req,
-                              svcm_priority_result *res);
+                              struct svcm_priority_result *res);
 
 /**
  * @brief Remove and return the first request in dispatch order at instant
@@ -670,7 +670,7 @@ SVCM_API int svcm_pqueue_peek(svcm_pqueue *q, int64_t now, svcm_request *req,
  * @since 0.1
  */
 SVCM_API int svcm_pqueue_pop(svcm_pqueue *q, int64_t now, svcm_request *req,
-                             svcm_priority_result *res);
+                             struct svcm_priority_result *res);
 
 /**
  * @brief Save a queue to versioned little-endian bytes (kind "priority",
@@ -695,8 +695,8 @@ SVCM_API int svcm_pqueue_save(const svcm_pqueue *q, unsigned char *buf, size_t c
  * @brief Load a queue saved by svcm_pqueue_save().
  *
  * Every field is checked: header (magic, kind, version, payload length),
- * options as svcm_priority_options_validate(), a request count that fills
- * the payload exactly, each request as svcm_request_validate() with an
+ * options as svcm_priority_options_check(), a request count that fills
+ * the payload exactly, each request as svcm_request_check() with an
  * urgent flag of 0 or 1, and ids that are all different.
  *
  * @param buf the bytes.

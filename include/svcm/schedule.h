@@ -58,7 +58,7 @@ typedef enum svcm_schedule_objective {
     SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF = 1
 } svcm_schedule_objective;
 
-/** @brief How the search ended (svcm_schedule_result::status). @since 0.2 */
+/** @brief How the search ended (struct svcm_schedule_result::status). @since 0.2 */
 typedef enum svcm_schedule_status {
     /** The counts are proven optimal (gap 0). */
     SVCM_SCHEDULE_STATUS_OPTIMAL = 0,
@@ -100,7 +100,7 @@ SVCM_API void svcm_schedule_options_init(svcm_schedule_options *opts);
  * The objective is an integer whenever the costs are (always for
  * MIN_ABS_DIFF); the bound is then rounded up to an integer.
  */
-typedef struct svcm_schedule_result {
+struct svcm_schedule_result {
     /** Objective value of the counts returned: total cost (MIN_COST) or
      *  sum_t |coverage_t - r_t| (MIN_ABS_DIFF). */
     double objective;
@@ -116,7 +116,7 @@ typedef struct svcm_schedule_result {
     uint64_t staff;  /**< head count: sum of the counts */
     uint64_t nodes;  /**< branch-and-bound nodes solved */
     uint64_t pivots; /**< simplex pivots done */
-} svcm_schedule_result;
+};
 
 /** @brief A break inside a shift, for svcm_schedule_pattern(). @since 0.2 */
 typedef struct svcm_schedule_break {
@@ -196,7 +196,7 @@ SVCM_API int svcm_schedule_solve(const uint32_t *required, size_t n_periods,
                                  const double *cost,
                                  const svcm_schedule_options *opts,
                                  const svcm_allocator *alloc, uint32_t *counts,
-                                 svcm_schedule_result *result, svcm_error *err);
+                                 struct svcm_schedule_result *result, svcm_error *err);
 
 #ifdef __cplusplus
 }

@@ -6,20 +6,20 @@
  * The flow:
  *
  * 1. Describe the customers with an ::svcm_customers view: either plain
- *    arrays (struct of arrays) or an array of ::svcm_customer records through
+ *    arrays (struct of arrays) or an array of ::svcm_customer_record records through
  *    svcm_customers_from_records().
  * 2. Fit RFM edges with svcm_rfm_fit() (quantiles of the population), or
  *    supply fixed edges so that scores stay stable across runs and tenants.
  * 3. Score with svcm_rfm_score(), and/or assign tiers with
- *    svcm_segment_assign() under an ::svcm_segment_policy.
+ *    svcm_segment_assign() under an ::svcm_segment_options.
  * 4. Summarise with svcm_segment_summarize(); compare two snapshots with
  *    svcm_segment_migration().
  *
  * @code
  * svcm_customers c = {.n = n, .recency = days_idle, .frequency = orders,
  *                     .monetary = spend};          // tenure, p_alive: NULL
- * svcm_segment_policy p;
- * svcm_segment_policy_init(&p);
+ * svcm_segment_options p;
+ * svcm_segment_options_init(&p);
  * svcm_rfm_edges e;
  * svcm_error err;
  * int rc = svcm_rfm_fit(&c, p.bins, &e, NULL, &err);   // or fixed edges
@@ -95,10 +95,10 @@ typedef enum svcm_time_unit {
 /** @brief Number of time units. */
 #define SVCM_TIME_UNIT_COUNT 3
 
-/** @name svcm_customer::flags bits
+/** @name svcm_customer_record::flags bits
  *  @{ */
-#define SVCM_CUSTOMER_HAS_TENURE 1u  /**< svcm_customer::tenure is given */
-#define SVCM_CUSTOMER_HAS_P_ALIVE 2u /**< svcm_customer::p_alive is given */
+#define SVCM_CUSTOMER_HAS_TENURE 1u  /**< svcm_customer_record::tenure is given */
+#define SVCM_CUSTOMER_HAS_P_ALIVE 2u /**< svcm_customer_record::p_alive is given */
 /** @} */
 
 /**
@@ -107,7 +107,7 @@ typedef enum svcm_time_unit {
  * Recency and tenure are in days; compute them from instants with
  * svcm_segment_days_since() when you hold timestamps.
  */
-typedef struct svcm_customer {
+typedef struct svcm_customer_record {
     int64_t id;       /**< customer id, for the caller (not read by scoring or tiering) */
     double recency;   /**< days since the last activity, >= 0 */
     double frequency; /**< number of purchases (or visits), >= 0 */
@@ -115,7 +115,7 @@ typedef struct svcm_customer {
     double tenure;    /**< days since the first activity; read only with SVCM_CUSTOMER_HAS_TENURE */
     double p_alive;   /**< P(alive) in [0, 1]; read only with SVCM_CUSTOMER_HAS_P_ALIVE */
     unsigned flags;   /**< SVCM_CUSTOMER_HAS_* bits */
-} svcm_customer;
+} svcm_customer_record;
 
 /**
  * @brief A read-only view of n customers: struct of arrays, or strided.
@@ -150,13 +150,13 @@ typedef struct svcm_customers {
  * @brief Fill a view over an array of records.
  * @param recs the records (may be NULL when n == 0); must outlive the view.
  * @param n number of records.
- * @param[out] out the view (stride = sizeof(svcm_customer), flags set, so
+ * @param[out] out the view (stride = sizeof(svcm_customer_record), flags set, so
  *             tenure and p_alive are read per record according to flags).
  * @return SVCM_OK; SVCM_EINVAL if out is NULL, or recs is NULL with n > 0.
  * @par Thread safety: touches only @p out.
  * @since 0.1
  */
-SVCM_API int svcm_customers_from_records(const svcm_customer *recs, size_t n,
+SVCM_API int svcm_customers_from_records(const svcm_customer_record *recs, size_t n,
                                          svcm_customers *out);
 
 /**
@@ -289,18 +289,18 @@ SVCM_API int svcm_rfm_score(const svcm_customers *c, const svcm_rfm_edges *e, ui
  * @brief Why a customer got its tier: the rule that fired. Values stable.
  */
 typedef enum svcm_segment_reason {
-    SVCM_REASON_LOST_INACTIVE = 0,   /**< recency > churn_days */
-    SVCM_REASON_LOST_P_ALIVE = 1,    /**< p_alive given and < p_alive_min */
-    SVCM_REASON_POTENTIAL_NEW = 2,   /**< tenure given and < new_tenure_days */
-    SVCM_REASON_POTENTIAL_FEW = 3,   /**< frequency <= new_max_frequency */
-    SVCM_REASON_VIP_M_SCORE = 4,     /**< M score in the top vip_m_top_scores, and active */
-    SVCM_REASON_VIP_MONETARY = 5,    /**< monetary >= vip_min_monetary, and active */
-    SVCM_REASON_KEY_SCORE = 6,       /**< weighted RFM score >= key_min_score */
-    SVCM_REASON_REGULAR = 7          /**< no rule above fired */
+    SVCM_SEGMENT_REASON_LOST_INACTIVE = 0,   /**< recency > churn_days */
+    SVCM_SEGMENT_REASON_LOST_P_ALIVE = 1,    /**< p_alive given and < p_alive_min */
+    SVCM_SEGMENT_REASON_POTENTIAL_NEW = 2,   /**< tenure given and < new_tenure_days */
+    SVCM_SEGMENT_REASON_POTENTIAL_FEW = 3,   /**< frequency <= new_max_frequency */
+    SVCM_SEGMENT_REASON_VIP_M_SCORE = 4,     /**< M score in the top vip_m_top_scores, and active */
+    SVCM_SEGMENT_REASON_VIP_MONETARY = 5,    /**< monetary >= vip_min_monetary, and active */
+    SVCM_SEGMENT_REASON_KEY_SCORE = 6,       /**< weighted RFM score >= key_min_score */
+    SVCM_SEGMENT_REASON_REGULAR = 7          /**< no rule above fired */
 } svcm_segment_reason;
 
 /** @brief Number of reason codes. */
-#define SVCM_REASON_COUNT 8
+#define SVCM_SEGMENT_REASON_COUNT 8
 
 /**
  * @brief Name of a reason code, e.g. "lost_inactive", "vip_m_score".
@@ -315,22 +315,22 @@ SVCM_API const char *svcm_segment_reason_name(int reason);
  * @brief The tier rules and their thresholds.
  *
  * Rules are tried in this order; the first that holds decides:
- * 1. LOST: recency > churn_days (::SVCM_REASON_LOST_INACTIVE); else p_alive
- *    given and p_alive < p_alive_min (::SVCM_REASON_LOST_P_ALIVE).
+ * 1. LOST: recency > churn_days (::SVCM_SEGMENT_REASON_LOST_INACTIVE); else p_alive
+ *    given and p_alive < p_alive_min (::SVCM_SEGMENT_REASON_LOST_P_ALIVE).
  * 2. POTENTIAL: tenure given and tenure < new_tenure_days
- *    (::SVCM_REASON_POTENTIAL_NEW); else frequency <= new_max_frequency
- *    (::SVCM_REASON_POTENTIAL_FEW).
+ *    (::SVCM_SEGMENT_REASON_POTENTIAL_NEW); else frequency <= new_max_frequency
+ *    (::SVCM_SEGMENT_REASON_POTENTIAL_FEW).
  * 3. VIP, only if recency <= vip_active_days: M score >= bins + 1 -
- *    vip_m_top_scores (::SVCM_REASON_VIP_M_SCORE); else monetary >=
- *    vip_min_monetary (::SVCM_REASON_VIP_MONETARY).
+ *    vip_m_top_scores (::SVCM_SEGMENT_REASON_VIP_M_SCORE); else monetary >=
+ *    vip_min_monetary (::SVCM_SEGMENT_REASON_VIP_MONETARY).
  * 4. KEY: (key_weight_r R + key_weight_f F + key_weight_m M) /
  *    (key_weight_r + key_weight_f + key_weight_m) >= key_min_score
- *    (::SVCM_REASON_KEY_SCORE).
- * 5. REGULAR (::SVCM_REASON_REGULAR).
+ *    (::SVCM_SEGMENT_REASON_KEY_SCORE).
+ * 5. REGULAR (::SVCM_SEGMENT_REASON_REGULAR).
  *
- * Initialise with svcm_segment_policy_init(); zero is not "default".
+ * Initialise with svcm_segment_options_init(); zero is not "default".
  */
-typedef struct svcm_segment_policy {
+typedef struct svcm_segment_options {
     int bins;                 /**< RFM bins k; default 5 */
     double churn_days;        /**< LOST beyond this recency; default 180; >= 0 (+inf = off) */
     double p_alive_min;       /**< LOST below this P(alive); default 0.2; in [0, 1] (0 turns the rule off) */
@@ -343,15 +343,15 @@ typedef struct svcm_segment_policy {
     double key_weight_f;      /**< weight of F; default 1; >= 0 */
     double key_weight_m;      /**< weight of M; default 1; >= 0; the three sum > 0 */
     double key_min_score;     /**< KEY at or above this weighted mean score; default 4; in [1, bins] */
-} svcm_segment_policy;
+} svcm_segment_options;
 
 /**
- * @brief Fill @p p with the defaults documented on ::svcm_segment_policy.
+ * @brief Fill @p p with the defaults documented on ::svcm_segment_options.
  * @param p may be NULL (no-op).
  * @par Thread safety: touches only @p p.
  * @since 0.1
  */
-SVCM_API void svcm_segment_policy_init(svcm_segment_policy *p);
+SVCM_API void svcm_segment_options_init(svcm_segment_options *p);
 
 /**
  * @brief Check every threshold of a policy against its documented range.
@@ -361,12 +361,12 @@ SVCM_API void svcm_segment_policy_init(svcm_segment_policy *p);
  * @par Thread safety: pure function.
  * @since 0.1
  */
-SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error *err);
+SVCM_API int svcm_segment_options_check(const svcm_segment_options *p, svcm_error *err);
 
 /**
  * @brief Read a policy from "key = value" text.
  *
- * Keys are the member names of ::svcm_segment_policy; keys not given keep
+ * Keys are the member names of ::svcm_segment_options; keys not given keep
  * their defaults. One setting per line; `#` starts a comment; blank lines
  * and spaces around keys and values are ignored; values are decimal numbers
  * (`inf` is accepted where +infinity is allowed; a decimal beyond the
@@ -392,15 +392,15 @@ SVCM_API int svcm_segment_policy_check(const svcm_segment_policy *p, svcm_error 
  *         without '=', an unknown or repeated key, or a value that is not a
  *         number (hexadecimal, nan(...) and overflowing decimals included);
  *         SVCM_EINVAL for a number out of range (see
- *         svcm_segment_policy_check()) or NULL pointers.
+ *         svcm_segment_options_check()) or NULL pointers.
  * @par Thread safety: touches only @p out and @p err.
  * @since 0.1
  */
-SVCM_API int svcm_segment_policy_parse(const char *text, size_t len, svcm_segment_policy *out,
+SVCM_API int svcm_segment_options_parse(const char *text, size_t len, svcm_segment_options *out,
                                        svcm_error *err);
 
 /**
- * @brief Write a policy as text that svcm_segment_policy_parse() reads back
+ * @brief Write a policy as text that svcm_segment_options_parse() reads back
  *        to the identical policy (every key, each number with the fewest of
  *        15, 16 or 17 significant digits that reads back exactly; +inf as
  *        `inf`; NUL-terminated; same LC_NUMERIC caveat as the parser).
@@ -414,7 +414,7 @@ SVCM_API int svcm_segment_policy_parse(const char *text, size_t len, svcm_segmen
  * @par Thread safety: touches only @p buf and @p len.
  * @since 0.1
  */
-SVCM_API int svcm_segment_policy_format(const svcm_segment_policy *p, char *buf, size_t cap,
+SVCM_API int svcm_segment_options_format(const svcm_segment_options *p, char *buf, size_t cap,
                                         size_t *len);
 
 /* --------------------------------------------------------------- Tiers */
@@ -437,7 +437,7 @@ SVCM_API int svcm_segment_policy_format(const svcm_segment_policy *p, char *buf,
  * @par Thread safety: touches only the outputs and @p err.
  * @since 0.1
  */
-SVCM_API int svcm_segment_assign(const svcm_customers *c, const svcm_segment_policy *p,
+SVCM_API int svcm_segment_assign(const svcm_customers *c, const svcm_segment_options *p,
                                  const svcm_rfm_edges *e, svcm_tier *tiers, uint8_t *reasons,
                                  uint8_t *r, uint8_t *f, uint8_t *m, svcm_error *err);
 
@@ -654,7 +654,7 @@ SVCM_API int svcm_customers_summarize(const int64_t *ids, const int64_t *times,
  * @par Thread safety: reentrant; touches only the outputs and @p err.
  * @since 0.2
  */
-SVCM_API int svcm_customers_segment(const svcm_customers *c, const svcm_segment_policy *p,
+SVCM_API int svcm_customers_segment(const svcm_customers *c, const svcm_segment_options *p,
                                     const svcm_rfm_edges *edges, const svcm_allocator *alloc,
                                     svcm_tier *tiers, uint8_t *reasons, svcm_rfm_edges *fitted,
                                     svcm_error *err);
@@ -681,11 +681,11 @@ typedef struct svcm_lifetime_table_options {
 SVCM_API void svcm_lifetime_table_options_init(svcm_lifetime_table_options *opts);
 
 /** @brief The models fitted by svcm_lifetime_table_fit(). */
-typedef struct svcm_lifetime_table_result {
-    svcm_bgnbd_fit_result bgnbd;           /**< BG/NBD, on every customer */
-    svcm_gammagamma_fit_result gammagamma; /**< Gamma-Gamma on customers with x > 0; zeroed when @p clv is NULL */
+struct svcm_lifetime_table_result {
+    struct svcm_bgnbd_fit_result bgnbd;           /**< BG/NBD, on every customer */
+    struct svcm_gammagamma_fit_result gammagamma; /**< Gamma-Gamma on customers with x > 0; zeroed when @p clv is NULL */
     svcm_time_unit unit;                   /**< the models' time unit */
-} svcm_lifetime_table_result;
+};
 
 /**
  * @brief Fit BG/NBD (and Gamma-Gamma) on a customer table and fill the
@@ -727,7 +727,7 @@ typedef struct svcm_lifetime_table_result {
 SVCM_API int svcm_lifetime_table_fit(const svcm_customers *c,
                                      const svcm_lifetime_table_options *opts,
                                      const svcm_allocator *alloc,
-                                     svcm_lifetime_table_result *out, double *p_alive,
+                                     struct svcm_lifetime_table_result *out, double *p_alive,
                                      double *expected, double *clv, svcm_error *err);
 
 /** @} */

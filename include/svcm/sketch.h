@@ -28,7 +28,7 @@
  * are kept, plus, while exact, room for up to 2 x `exact_limit` raw values. When the values span more buckets
  * than that, the lowest buckets are folded into the lowest kept one: the
  * guarantee then holds for every quantile whose exact value is above
- * svcm_sketch_stats::collapsed_below; quantiles at or below it may be too
+ * struct svcm_sketch_result::collapsed_below; quantiles at or below it may be too
  * large. With the defaults (1 %, 2048 buckets) values from 1e-6 to 1e9
  * (a microsecond to 31 years, in seconds) fit without collapsing.
  *
@@ -97,7 +97,7 @@ typedef struct svcm_sketch_options {
 } svcm_sketch_options;
 
 /** @brief Counts and exact statistics of a sketch. */
-typedef struct svcm_sketch_stats {
+struct svcm_sketch_result {
     uint64_t count;         /**< values added */
     uint64_t zero_count;    /**< values equal to zero */
     double sum;             /**< sum of values (compensated summation);
@@ -111,7 +111,7 @@ typedef struct svcm_sketch_stats {
     /** 0 if no bucket was collapsed; otherwise quantiles whose exact value
      *  is at or below this bound lose the relative-error guarantee. */
     double collapsed_below;
-} svcm_sketch_stats;
+};
 
 /**
  * @brief Fill @p opts with the defaults: rel_err 0.01, max_buckets 2048,
@@ -221,8 +221,8 @@ SVCM_API uint64_t svcm_sketch_count(const svcm_sketch *s);
  * @par Thread safety: reads only @p s.
  * @since 0.1
  */
-SVCM_API int svcm_sketch_get_stats(const svcm_sketch *s,
-                                   svcm_sketch_stats *out);
+SVCM_API int svcm_sketch_result(const svcm_sketch *s,
+                                   struct svcm_sketch_result *out);
 
 /**
  * @brief The settings the sketch was created (or loaded) with.
@@ -306,7 +306,7 @@ SVCM_API int svcm_sketch_load(const unsigned char *buf, size_t len,
 typedef struct svcm_durations svcm_durations;
 
 /** @brief Summary of durations (seconds). */
-typedef struct svcm_durations_result {
+struct svcm_durations_result {
     uint64_t count; /**< number of durations */
     double sum;     /**< total; +inf once it exceeds DBL_MAX */
     double mean;    /**< arithmetic mean (Welford) */
@@ -317,7 +317,7 @@ typedef struct svcm_durations_result {
     double p90;     /**< 90th percentile */
     double p95;     /**< 95th percentile */
     double p99;     /**< 99th percentile */
-} svcm_durations_result;
+};
 
 /**
  * @brief Create an empty durations accumulator.
@@ -411,8 +411,8 @@ SVCM_API uint64_t svcm_durations_count(const svcm_durations *d);
  * @par Thread safety: reads only @p d.
  * @since 0.1
  */
-SVCM_API int svcm_durations_summary(const svcm_durations *d,
-                                    svcm_durations_result *out);
+SVCM_API int svcm_durations_result(const svcm_durations *d,
+                                    struct svcm_durations_result *out);
 
 /**
  * @brief Any quantiles of the durations (see svcm_sketch_quantiles()).

@@ -25,7 +25,7 @@ typedef struct svcm_interval {
 /**
  * @brief Result of a two-sample comparison (second sample minus first).
  */
-typedef struct svcm_test_result {
+struct svcm_test_result {
     double diff;       /**< estimate of (second - first) */
     svcm_interval ci;  /**< confidence interval for diff */
     double statistic;  /**< t (Welch) or z (two-proportion) */
@@ -33,7 +33,7 @@ typedef struct svcm_test_result {
     double p_value;    /**< two-sided p-value */
     double p_greater;  /**< one-sided p-value for H1: second > first */
     double p_less;     /**< one-sided p-value for H1: second < first */
-} svcm_test_result;
+};
 
 /**
  * @brief Standard normal CDF, Phi(x).
@@ -113,7 +113,7 @@ SVCM_API int svcm_wilson(uint64_t successes, uint64_t n, double confidence,
  */
 SVCM_API int svcm_welch_t_test(double mean1, double var1, double n1,
                                double mean2, double var2, double n2,
-                               double confidence, svcm_test_result *out);
+                               double confidence, struct svcm_test_result *out);
 
 /**
  * @brief Two-proportion z-test: is x2/n2 different from x1/n1?
@@ -133,7 +133,7 @@ SVCM_API int svcm_welch_t_test(double mean1, double var1, double n1,
  */
 SVCM_API int svcm_two_proportion_z_test(uint64_t x1, uint64_t n1, uint64_t x2,
                                         uint64_t n2, double confidence,
-                                        svcm_test_result *out);
+                                        struct svcm_test_result *out);
 
 /**
  * @brief Running count, mean, M2 (sum of squared deviations), min and max,

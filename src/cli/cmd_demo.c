@@ -94,7 +94,7 @@ static int write_cycle(const char *path)
     if (rc == SVCM_OK)
         rc = svcm_cycle_start(c, t0 + 20 * day, "Ana", "Actions approved at the weekly review", &err);
     if (rc == SVCM_OK)
-        rc = svcm_cycle_set_action_status(c, 0, SVCM_ACTION_DONE, &err);
+        rc = svcm_cycle_set_action_status(c, 0, SVCM_ACTION_STATUS_DONE, &err);
     for (int i = 0; i < 15 && rc == SVCM_OK; i++) {
         svcm_pdca_sample s = {t0 + (21 + i) * day, after[i], false, false, 0, 0};
         rc = svcm_cycle_measure(c, &s, 1, &err);
@@ -104,9 +104,9 @@ static int write_cycle(const char *path)
     char *text = NULL;
     size_t len = 0;
     if (rc == SVCM_OK) {
-        svcm_cycle_save(c, NULL, 0, &len);
+        svcm_cycle_format(c, NULL, 0, &len);
         text = malloc(len + 1);
-        rc = text ? svcm_cycle_save(c, text, len + 1, &len) : SVCM_ENOMEM;
+        rc = text ? svcm_cycle_format(c, text, len + 1, &len) : SVCM_ENOMEM;
     }
     svcm_cycle_free(c);
     if (rc != SVCM_OK) {

@@ -212,10 +212,10 @@ static int add_rate_row(cli_table *t, const char *group, const char *metric, uin
 static int add_duration_row(cli_table *t, const char *group, const char *metric,
                             const svcm_durations *d)
 {
-    svcm_durations_result r;
+    struct svcm_durations_result r;
     int bad = cli_table_str(t, group);
     bad |= cli_table_str(t, metric);
-    if (svcm_durations_summary(d, &r) != SVCM_OK) {
+    if (svcm_durations_result(d, &r) != SVCM_OK) {
         bad |= cli_table_int(t, 0);
         for (int k = 0; k < 6; k++)
             bad |= cli_table_num(t, NAN, 2);
@@ -241,7 +241,7 @@ static int add_consistency_row(cli_table *t, const char *metric, const double *v
     for (size_t i = 0; i < n; i++)
         if (!isnan(v[i]))
             tmp[k++] = v[i];
-    svcm_consistency_result r;
+    struct svcm_consistency_result r;
     int bad = cli_table_str(t, metric);
     bad |= cli_table_int(t, (long long)k);
     if (k >= 2 && svcm_consistency(tmp, k, &r, NULL) == SVCM_OK) {
@@ -307,9 +307,9 @@ static int write_histogram(const char *path, const svcm_calendar *cal, const int
             svcm_calendar_business_seconds(cal, created[i], first[i], &bs) == SVCM_OK)
             h[m++] = (double)bs / 3600.0;
     }
-    svcm_durations_result r;
+    struct svcm_durations_result r;
     double marks[3] = {NAN, NAN, NAN};
-    if (svcm_durations_summary(all, &r) == SVCM_OK) {
+    if (svcm_durations_result(all, &r) == SVCM_OK) {
         marks[0] = r.p50 / 3600.0;
         marks[1] = r.p90 / 3600.0;
         marks[2] = r.p95 / 3600.0;
@@ -347,7 +347,7 @@ static int64_t tickets_now(const cli_col *cols, size_t n, const kpi_opts *o)
 /* Evaluate every ticket's SLA timers (which also validates the instants
  * and gives business-time durations) into *res; CLI exit code. */
 static int evaluate_tickets(const char *path, const cli_dataset *d, cli_col *cols,
-                            const kpi_opts *o, const svcm_calendar *cal, svcm_sla_result **res)
+                            const kpi_opts *o, const svcm_calendar *cal, struct svcm_sla_result **res)
 {
     size_t n = d->n;
     const int64_t *created = cols[1].values, *first = cols[2].values, *resolved = cols[3].values;
@@ -403,9 +403,9 @@ static void ticket_slots(svcm_kpi_slot s[T_SLOTS])
     svcm_kpi_slot_init(&s[T_SLA_FIRST], SVCM_KPI_SLOT_KIND_SLA);
     svcm_kpi_slot_init(&s[T_SLA_RESOLUTION], SVCM_KPI_SLOT_KIND_SLA);
     svcm_kpi_slot_init(&s[T_FCR], SVCM_KPI_SLOT_KIND_RATE);
-    s[T_FCR].rate = SVCM_RATE_FCR;
+    s[T_FCR].rate = SVCM_RATE_KIND_FCR;
     svcm_kpi_slot_init(&s[T_REOPEN], SVCM_KPI_SLOT_KIND_RATE);
-    s[T_REOPEN].rate = SVCM_RATE_REOPEN;
+    s[T_REOPEN].rate = SVCM_RATE_KIND_REOPEN;
 }
 
 /* One SLA metric of one ticket: met, breached (also while open) or pending. */
@@ -416,7 +416,7 @@ static int add_sla(svcm_kpi_groups *g, size_t k, size_t slot, const svcm_sla_met
 }
 
 /* Count every (validated) ticket in its group; SVCM_OK or the error. */
-static int count_tickets(const groups *gr, const cli_col *cols, const svcm_sla_result *res,
+static int count_tickets(const groups *gr, const cli_col *cols, const struct svcm_sla_result *res,
                          size_t n)
 {
     const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
@@ -462,7 +462,7 @@ static int ticket_rows(cli_table *times, cli_table *rates, const groups *gr, siz
     }
     for (int j = 0; j < 2; j++) {
         svcm_rate r;
-        svcm_rate_summary s;
+        struct svcm_rate_result s;
         per[2 + j] = NAN;
         svcm_kpi_groups_rate(gr->g, k, T_FCR + (size_t)j, &r);
         if (!has[j] || svcm_rate_result(&r, confidence, &s) != SVCM_OK)
@@ -533,7 +533,7 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
     svcm_kpi_slot slots[T_SLOTS];
     ticket_slots(slots);
     groups gr = {0};
-    svcm_sla_result *res = NULL;
+    struct svcm_sla_result *res = NULL;
     svcm_calendar *cal = load_calendar(o->calendar);
     int code = CLI_EXIT_DATA;
     if (cal == NULL)
@@ -583,7 +583,7 @@ static double single_answer(const svcm_feedback *f)
 static int add_score(cli_table *t, const svcm_feedback *f, double scale, double confidence,
                      double *value)
 {
-    svcm_feedback_summary s;
+    struct svcm_feedback_result s;
     svcm_feedback_options fo;
     int bad = 0;
     if (svcm_feedback_result(f, confidence, &s) == SVCM_OK) {
@@ -593,7 +593,7 @@ static int add_score(cli_table *t, const svcm_feedback *f, double scale, double 
         bad |= cli_table_num(t, s.ci.lo * scale, 2);
         return bad | cli_table_num(t, s.ci.hi * scale, 2);
     }
-    bool ces = svcm_feedback_get_options(f, &fo) == SVCM_OK && fo.kind == SVCM_FEEDBACK_CES;
+    bool ces = svcm_feedback_get_options(f, &fo) == SVCM_OK && fo.kind == SVCM_FEEDBACK_KIND_CES;
     *value = ces ? single_answer(f) : NAN;
     bad |= cli_table_int(t, (long long)svcm_feedback_count(f));
     bad |= cli_table_num(t, *value, 2);
@@ -674,7 +674,7 @@ static int emit_feedback(const groups *gr, const int *slot_of, const kpi_opts *o
 static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
 {
     /* cols: 0 id, 1 nps, 2 csat, 3 ces, 4 group */
-    static const int kinds[3] = {SVCM_FEEDBACK_NPS, SVCM_FEEDBACK_CSAT, SVCM_FEEDBACK_CES};
+    static const int kinds[3] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
     svcm_kpi_slot slots[3];
     int slot_of[3];
     size_t n_slots = 0;

@@ -11,7 +11,7 @@
 static const char pdca_help[] =
     "usage: svcm pdca FILE [--as-of INSTANT] [common options]\n"
     "\n"
-    "Reads a PDCA cycle saved by svcm_cycle_save() (Python: Cycle.save(), Lua:\n"
+    "Reads a PDCA cycle saved by svcm_cycle_format() (Python: Cycle.save(), Lua:\n"
     "cycle:save()) and prints its goal, phase, actions (with those overdue at\n"
     "--as-of), the Check (change, test, p-value, verdict, XmR limits of the\n"
     "baseline, Western Electric signals of the after-samples) and the audit trail.\n"
@@ -27,8 +27,8 @@ static const char pdca_help[] =
 
 typedef struct pdca_report {
     svcm_cycle *cy;
-    svcm_cycle_info info;
-    svcm_pdca_check r;
+    struct svcm_cycle_result info;
+    struct svcm_cycle_check_result r;
     bool have_check;
     int64_t as_of;
     cli_format fmt;
@@ -66,14 +66,14 @@ static int kv_instant(cli_table *t, const char *k, int64_t at)
 
 static int fill_cycle(pdca_report *p)
 {
-    const svcm_cycle_info *in = &p->info;
+    const struct svcm_cycle_result *in = &p->info;
     cli_table *t = &p->cyc;
     char buf[32];
     int bad = kv(t, "title", in->title) | kv(t, "owner", in->owner) | kv(t, "metric", in->metric);
     bad |= kv(t, "unit", in->unit);
     bad |= kv(t, "direction", in->higher_is_better ? "higher is better" : "lower is better");
     bad |= kv(t, "phase", svcm_pdca_phase_name(in->phase));
-    if (in->phase == SVCM_PDCA_CLOSED)
+    if (in->phase == SVCM_PDCA_PHASE_CLOSED)
         bad |= kv(t, "outcome", svcm_pdca_outcome_name(in->outcome));
     if (in->has_goal)
         bad |= kvf(t, "baseline", in->baseline, 4, p->fmt) | kvf(t, "target", in->target, 4, p->fmt) |
@@ -100,7 +100,7 @@ static int fill_actions(pdca_report *p)
         bad |= cli_table_str(&p->acts, buf);
         bad |= cli_table_str(&p->acts, svcm_action_status_name(act.status));
         bad |= cli_table_str(&p->acts,
-                             act.status == SVCM_ACTION_OPEN && act.due < p->as_of ? "yes" : "");
+                             act.status == SVCM_ACTION_STATUS_OPEN && act.due < p->as_of ? "yes" : "");
     }
     return bad;
 }
@@ -121,7 +121,7 @@ static int fill_signals(pdca_report *p)
 
 static int fill_check(pdca_report *p)
 {
-    const svcm_pdca_check *r = &p->r;
+    const struct svcm_cycle_check_result *r = &p->r;
     cli_table *t = &p->check;
     cli_format fmt = p->fmt;
     char buf[96];
@@ -223,7 +223,7 @@ static svcm_cycle *load_cycle(const char *file)
     }
     svcm_cycle *cy = NULL;
     svcm_error err;
-    int rc = svcm_cycle_load(text, len, NULL, &cy, &err);
+    int rc = svcm_cycle_parse(text, len, NULL, &cy, &err);
     free(text);
     if (rc != SVCM_OK)
         cli_text_error("pdca", file, &err, rc);
@@ -235,14 +235,14 @@ static int pdca_run(const char *file, const cli_common *c, bool have_as_of, int6
     pdca_report p = {0};
     if ((p.cy = load_cycle(file)) == NULL)
         return CLI_EXIT_DATA;
-    svcm_cycle_info_get(p.cy, &p.info);
+    svcm_cycle_result(p.cy, &p.info);
     svcm_pdca_audit last;
     p.as_of = have_as_of ? as_of
               : p.info.n_audit && svcm_cycle_audit(p.cy, p.info.n_audit - 1, &last) == SVCM_OK
                   ? last.at
                   : 0;
     p.fmt = c->format;
-    p.have_check = p.info.has_check && svcm_cycle_result(p.cy, &p.r) == SVCM_OK;
+    p.have_check = p.info.has_check && svcm_cycle_check_result(p.cy, &p.r) == SVCM_OK;
     int code = CLI_EXIT_DATA;
     if (fill_tables(&p)) {
         fprintf(stderr, "svcm pdca: out of memory\n");

@@ -114,7 +114,7 @@ static int priority_main(int argc, char **argv, cli_common *c)
     size_t n = d.n, m = 0;
     svcm_request *reqs = malloc((n ? n : 1) * sizeof *reqs);
     size_t *row = malloc((n ? n : 1) * sizeof *row);
-    svcm_priority_result *res = malloc((n ? n : 1) * sizeof *res);
+    struct svcm_priority_result *res = malloc((n ? n : 1) * sizeof *res);
     int code = CLI_EXIT_DATA;
     if (!reqs || !row || !res) {
         fprintf(stderr, "svcm priority: out of memory\n");

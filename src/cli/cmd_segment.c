@@ -21,7 +21,7 @@ static const char segment_help[] =
     "summary per tier. --migrate segments two snapshots of the same customers and\n"
     "counts moves between tiers, by id.\n"
     "\n"
-    "  --policy FILE      tier rules as key = value lines (see svcm_segment_policy_parse)\n"
+    "  --policy FILE      tier rules as key = value lines (see svcm_segment_options_parse)\n"
     "  --bins K           RFM scores 1..K, K from " CLI_XSTR(SVCM_RFM_MIN_BINS) " to "
     CLI_XSTR(SVCM_RFM_MAX_BINS) " (default: the policy's, 5)\n"
     "  --id-col NAME      column names (defaults: id, recency_days, frequency,\n"
@@ -65,8 +65,8 @@ typedef struct seg_run {
     uint8_t *tiers, *reasons, *r, *f, *m;
     svcm_tier_summary summary[SVCM_TIER_COUNT];
     double *p_alive, *clv; /* with --lifetime */
-    svcm_bgnbd_fit_result bg;
-    svcm_gammagamma_fit_result gg;
+    struct svcm_bgnbd_fit_result bg;
+    struct svcm_gammagamma_fit_result gg;
 } seg_run;
 
 static void seg_free(seg_run *s)
@@ -138,7 +138,7 @@ static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt
     svcm_lifetime_table_options_init(&o); /* models in weeks, CLV in months */
     o.clv.horizon = lt->months;
     o.clv.discount_rate = lt->discount;
-    svcm_lifetime_table_result r;
+    struct svcm_lifetime_table_result r;
     svcm_error err;
     int rc = svcm_lifetime_table_fit(&c, &o, NULL, &r, s->p_alive, NULL, s->clv, &err);
     free(est);
@@ -159,7 +159,7 @@ static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt
 
 /* Load one file and segment it. Returns 0 or an exit code. */
 static int seg_load_and_assign(const char *path, char sep, const seg_cols *names,
-                               const svcm_segment_policy *pol, const seg_lifetime *lt,
+                               const svcm_segment_options *pol, const seg_lifetime *lt,
                                seg_run *s)
 {
     memset(s, 0, sizeof *s);
@@ -328,7 +328,7 @@ static int write_svg(const char *path, const seg_run *s)
     return code;
 }
 
-static int read_policy(const char *path, svcm_segment_policy *pol)
+static int read_policy(const char *path, svcm_segment_options *pol)
 {
     char *buf;
     size_t len;
@@ -337,7 +337,7 @@ static int read_policy(const char *path, svcm_segment_policy *pol)
         return -1;
     }
     svcm_error err;
-    int rc = svcm_segment_policy_parse(buf, len, pol, &err);
+    int rc = svcm_segment_options_parse(buf, len, pol, &err);
     free(buf);
     if (rc != SVCM_OK) {
         cli_text_error("segment", path, &err, rc);
@@ -375,7 +375,7 @@ static void report_migration(const svcm_error *err, int rc, const seg_run *a, co
 }
 
 static int migrate(const char *old_path, const char *new_path, char sep, const seg_cols *names,
-                   const svcm_segment_policy *pol, const cli_common *c)
+                   const svcm_segment_options *pol, const cli_common *c)
 {
     seg_run a, b;
     int code = seg_load_and_assign(old_path, sep, names, pol, NULL, &a);
@@ -512,7 +512,7 @@ static int seg_report(const seg_opts *o, const seg_run *s, const cli_table *sum,
 }
 
 /* Segment one file: the report, then the chart. */
-static int seg_single(const seg_opts *o, const svcm_segment_policy *pol)
+static int seg_single(const seg_opts *o, const svcm_segment_options *pol)
 {
     seg_run s;
     int code = seg_load_and_assign(o->file, o->sep, &o->names, pol, &o->lt, &s);
@@ -597,14 +597,14 @@ static int seg_run_opts(const cli_args *a, seg_opts *o)
     if (o->summary_only && o->customers_only)
         cli_usage_error(a, "--summary-only and --customers-only exclude each other");
     cli_common_check(a, &o->c);
-    svcm_segment_policy pol;
-    svcm_segment_policy_init(&pol);
+    svcm_segment_options pol;
+    svcm_segment_options_init(&pol);
     if (o->policy && read_policy(o->policy, &pol) != 0)
         return CLI_EXIT_DATA;
     if (o->bins) {
         pol.bins = (int)o->bins;
         svcm_error err;
-        if (svcm_segment_policy_check(&pol, &err) != SVCM_OK) {
+        if (svcm_segment_options_check(&pol, &err) != SVCM_OK) {
             fprintf(stderr, "svcm segment: --bins %lld: %s\n", o->bins, err.message);
             return CLI_EXIT_USAGE;
         }

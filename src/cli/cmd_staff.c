@@ -23,7 +23,7 @@ static const char staff_help[] =
     "  --shrinkage P      fraction of paid time off the phones (default 0)\n"
     CLI_FORMAT_HELP CLI_OUTPUT_HELP;
 
-static int add_row(cli_table *t, const svcm_erlang_result *r, const char *note)
+static int add_row(cli_table *t, const struct svcm_erlang_result *r, const char *note)
 {
     int rc = cli_table_int(t, r->agents);
     rc |= cli_table_int(t, r->staff);
@@ -62,7 +62,7 @@ static int staff_table(const cli_common *c, double calls, double aht, double int
     svcm_error err;
     double traffic;
     int rc = svcm_erlang_traffic(calls, aht, interval, &traffic, &err);
-    svcm_erlang_result best;
+    struct svcm_erlang_result best;
     if (rc == SVCM_OK)
         rc = svcm_erlang_staff(traffic, aht, o, &best, &err);
     if (rc != SVCM_OK) {
@@ -81,7 +81,7 @@ static int staff_table(const cli_common *c, double calls, double aht, double int
     free(title);
     uint32_t lo = best.agents > 3 ? best.agents - 3 : 1;
     for (uint32_t n = lo; n <= best.agents + 3 && !bad; n++) {
-        svcm_erlang_result r;
+        struct svcm_erlang_result r;
         if (n == best.agents) {
             bad |= add_row(&t, &best, "smallest meeting the goals");
             continue;

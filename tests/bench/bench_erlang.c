@@ -26,7 +26,7 @@ int main(void)
     printf("%-10s %8s %16s %20s\n", "erlangs", "agents", "erlang_c/s", "agents_needed/s");
     for (size_t i = 0; i < sizeof loads / sizeof loads[0]; i++) {
         double a = loads[i];
-        svcm_erlang_result r;
+        struct svcm_erlang_result r;
         if (svcm_erlang_staff(a, 180.0, &o, &r, NULL) != SVCM_OK)
             return 1;
         long calls = 0;
@@ -44,7 +44,7 @@ int main(void)
         t0 = now_s();
         do {
             for (int k = 0; k < 16; k++) {
-                svcm_erlang_result s;
+                struct svcm_erlang_result s;
                 svcm_erlang_staff(a, 180.0, &o, &s, NULL);
                 sink = s.service_level;
             }

@@ -37,10 +37,10 @@ int main(int argc, char **argv)
         bits[i] = (double)(r & 1u);
     }
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_NPS);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     const int reps = 5;
     double best = 1e300;
-    svcm_feedback_summary res = {0};
+    struct svcm_feedback_result res = {0};
     for (int rep = 0; rep < reps; rep++) {
         svcm_feedback *f = NULL;
         if (svcm_feedback_new(&o, NULL, &f) != SVCM_OK)
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
     best = 1e300;
     for (int rep = 0; rep < reps; rep++) {
         svcm_rate r;
-        svcm_rate_init(&r, SVCM_RATE_FCR);
+        svcm_rate_init(&r, SVCM_RATE_KIND_FCR);
         double t0 = now();
         int rc = svcm_rate_add_batch(&r, bits, n, NULL);
         double dt = now() - t0;

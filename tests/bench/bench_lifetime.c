@@ -91,7 +91,7 @@ int main(void)
         cn++;
     fclose(f);
 
-    svcm_bgnbd_fit_result r;
+    struct svcm_bgnbd_fit_result r;
     svcm_error err;
     const int reps = 20;
     double best = INFINITY, t0;
@@ -108,7 +108,7 @@ int main(void)
            "%u iterations; r=%.4f alpha=%.4f a=%.4f b=%.4f LL=%.2f\n",
            cn, r.groups, reps, best, r.iterations, r.params.r, r.params.alpha, r.params.a,
            r.params.b, r.loglik);
-    svcm_gammagamma_fit_result g;
+    struct svcm_gammagamma_fit_result g;
     best = INFINITY;
     for (int k = 0; k < reps; k++) {
         t0 = now_ms();

@@ -67,7 +67,7 @@ int main(void)
         svcm_cycle *c = make(n);
         if (c == NULL)
             return 1;
-        svcm_pdca_check r;
+        struct svcm_cycle_check_result r;
         int reps = n >= 1000000 ? 1 : n >= 100000 ? 5 : 500;
         double t0 = now_s();
         for (int i = 0; i < reps; i++) {
@@ -77,15 +77,15 @@ int main(void)
         }
         double tc = (now_s() - t0) / reps;
         size_t len = 0;
-        svcm_cycle_save(c, NULL, 0, &len);
+        svcm_cycle_format(c, NULL, 0, &len);
         char *buf = malloc(len + 1);
         t0 = now_s();
-        if (svcm_cycle_save(c, buf, len + 1, &len) != SVCM_OK)
+        if (svcm_cycle_format(c, buf, len + 1, &len) != SVCM_OK)
             return 1;
         double ts = now_s() - t0;
         svcm_cycle *d = NULL;
         t0 = now_s();
-        if (svcm_cycle_load(buf, len, NULL, &d, NULL) != SVCM_OK)
+        if (svcm_cycle_parse(buf, len, NULL, &d, NULL) != SVCM_OK)
             return 1;
         double tl = now_s() - t0;
         printf("%-10zu %14.3f %16.0f %14.3f %14.3f\n", 2 * n, tc * 1e3, 2.0 * (double)n / tc,

@@ -48,7 +48,7 @@ int main(void)
     const size_t n = 1000000;
     const int64_t now = 1700000000;
     svcm_request *reqs = malloc(n * sizeof *reqs);
-    svcm_priority_result *res = malloc(n * sizeof *res);
+    struct svcm_priority_result *res = malloc(n * sizeof *res);
     if (reqs == NULL || res == NULL)
         return 1;
     for (size_t i = 0; i < n; i++)

@@ -50,8 +50,8 @@ int main(int argc, char **argv)
         ids[i] = (int64_t)((uint64_t)i * 2654435761u); /* odd multiplier: distinct */
     }
     svcm_customers c = {.n = n, .recency = r, .frequency = f, .monetary = m, .tenure = t};
-    svcm_segment_policy p;
-    svcm_segment_policy_init(&p);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
     svcm_rfm_edges e;
     svcm_error err;
 

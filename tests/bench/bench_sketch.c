@@ -79,8 +79,8 @@ int main(int argc, char **argv)
     t0 = now();
     svcm_durations_add_batch(d, xs, n, NULL);
     dt = now() - t0;
-    svcm_durations_result r;
-    svcm_durations_summary(d, &r);
+    struct svcm_durations_result r;
+    svcm_durations_result(d, &r);
     printf("durations_add_batch: %.1f million values/s (mean %.1f, std %.1f, p50 %.1f)\n",
            (double)n / dt / 1e6, r.mean, r.std, r.p50);
     svcm_durations_free(d);
@@ -96,8 +96,8 @@ int main(int argc, char **argv)
         double x = pow(10.0, -6.0 + 15.0 * (i % 100000) / 99999.0);
         svcm_sketch_add(i < 100000 ? a : b, x);
     }
-    svcm_sketch_stats st;
-    svcm_sketch_get_stats(a, &st);
+    struct svcm_sketch_result st;
+    svcm_sketch_result(a, &st);
     const int merges = 20000;
     t0 = now();
     for (int i = 0; i < merges; i++)

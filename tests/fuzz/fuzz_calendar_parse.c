@@ -11,11 +11,11 @@
 static char *text_of(const svcm_calendar *cal, size_t *len)
 {
     size_t need = 0;
-    FUZZ_CHECK(svcm_calendar_to_text(cal, NULL, 0, &need) == SVCM_ENOSPC);
+    FUZZ_CHECK(svcm_calendar_format(cal, NULL, 0, &need) == SVCM_ENOSPC);
     char *buf = malloc(need + 1);
     FUZZ_CHECK(buf != NULL);
     size_t got = 0;
-    FUZZ_CHECK(svcm_calendar_to_text(cal, buf, need + 1, &got) == SVCM_OK);
+    FUZZ_CHECK(svcm_calendar_format(cal, buf, need + 1, &got) == SVCM_OK);
     FUZZ_CHECK(got == need && buf[got] == '\0');
     *len = got;
     return buf;

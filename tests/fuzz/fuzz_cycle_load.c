@@ -1,4 +1,4 @@
-/* svcm_cycle_load on arbitrary text. A loaded cycle must save, and
+/* svcm_cycle_parse on arbitrary text. A loaded cycle must save, and
  * load(save(x)) must save to the same text; its read accessors must work on
  * every action, sample and audit entry it reports. */
 #include "fuzz.h"
@@ -8,11 +8,11 @@
 static char *save_all(const svcm_cycle *c, size_t *len)
 {
     size_t need = 0;
-    FUZZ_CHECK(svcm_cycle_save(c, NULL, 0, &need) == SVCM_ENOSPC);
+    FUZZ_CHECK(svcm_cycle_format(c, NULL, 0, &need) == SVCM_ENOSPC);
     char *buf = malloc(need + 1);
     FUZZ_CHECK(buf != NULL);
     size_t got = 0;
-    FUZZ_CHECK(svcm_cycle_save(c, buf, need + 1, &got) == SVCM_OK);
+    FUZZ_CHECK(svcm_cycle_format(c, buf, need + 1, &got) == SVCM_OK);
     FUZZ_CHECK(got == need && buf[got] == '\0');
     *len = got;
     return buf;
@@ -26,7 +26,7 @@ static void check_round_trip(const svcm_cycle *c)
     FUZZ_CHECK(fuzz_utf8_valid((const uint8_t *)t1, l1, NULL));
     svcm_cycle *d = NULL;
     svcm_error err;
-    int rc = svcm_cycle_load(t1, l1, NULL, &d, &err);
+    int rc = svcm_cycle_parse(t1, l1, NULL, &d, &err);
     if (rc != SVCM_OK)
         fprintf(stderr, "re-load failed at %zu:%zu: %s\n--\n%s--\n", err.line,
                 err.column, err.message, t1);
@@ -40,7 +40,7 @@ static void check_round_trip(const svcm_cycle *c)
 
 /* One step further along the life cycle, at an instant after everything
  * recorded; whatever the cycle accepts must still save and load. */
-static void advance(svcm_cycle *c, const svcm_cycle_info *info)
+static void advance(svcm_cycle *c, const struct svcm_cycle_result *info)
 {
     int64_t now = info->has_do_start ? info->do_start : 0;
     svcm_pdca_sample smp;
@@ -54,14 +54,14 @@ static void advance(svcm_cycle *c, const svcm_cycle_info *info)
     now += 1;
 
     svcm_error err;
-    svcm_pdca_check chk;
+    struct svcm_cycle_check_result chk;
     int rc = SVCM_ESTATE;
     switch (info->phase) {
-    case SVCM_PDCA_PLAN:
+    case SVCM_PDCA_PHASE_PLAN:
         rc = svcm_cycle_start(c, now, "fuzz", "start", &err);
         break;
-    case SVCM_PDCA_DO:
-    case SVCM_PDCA_CHECK:
+    case SVCM_PDCA_PHASE_DO:
+    case SVCM_PDCA_PHASE_CHECK:
         smp.t = now;
         smp.value = 1.0;
         smp.baseline = false;
@@ -73,7 +73,7 @@ static void advance(svcm_cycle *c, const svcm_cycle_info *info)
             check_round_trip(c);
         rc = svcm_cycle_check(c, now, "fuzz", "check", &chk, &err);
         break;
-    case SVCM_PDCA_ACT:
+    case SVCM_PDCA_PHASE_ACT:
         rc = svcm_cycle_standardize(c, now, "fuzz", "done", &err);
         break;
     default:
@@ -83,7 +83,7 @@ static void advance(svcm_cycle *c, const svcm_cycle_info *info)
                rc == SVCM_ERANGE);
     if (rc == SVCM_OK)
         check_round_trip(c);
-    if (info->phase != SVCM_PDCA_CLOSED) {
+    if (info->phase != SVCM_PDCA_PHASE_CLOSED) {
         size_t idx;
         rc = svcm_cycle_add_action(c, "fuzz \"action\"\n", "", now, &idx, &err);
         FUZZ_CHECK(rc == SVCM_OK || rc == SVCM_ESTATE);
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     svcm_cycle *c = NULL;
     svcm_error err;
     memset(&err, 0, sizeof err); /* an unfilled detail shows as code 0 */
-    int rc = svcm_cycle_load((const char *)data, size, NULL, &c, &err);
+    int rc = svcm_cycle_parse((const char *)data, size, NULL, &c, &err);
     FUZZ_CHECK(rc == SVCM_OK || rc == SVCM_EFORMAT);
     if (rc != SVCM_OK) {
         fuzz_check_line_error(&err, rc, data, size, 0);
@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *t1 = save_all(c, &l1);
     FUZZ_CHECK(fuzz_utf8_valid((const uint8_t *)t1, l1, NULL));
     svcm_cycle *d = NULL;
-    rc = svcm_cycle_load(t1, l1, NULL, &d, &err);
+    rc = svcm_cycle_parse(t1, l1, NULL, &d, &err);
     if (rc != SVCM_OK)
         fprintf(stderr, "re-load failed at %zu:%zu: %s\n--\n%s--\n", err.line,
                 err.column, err.message, t1);
@@ -119,8 +119,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *t2 = save_all(d, &l2);
     FUZZ_CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);
 
-    svcm_cycle_info info;
-    FUZZ_CHECK(svcm_cycle_info_get(c, &info) == SVCM_OK);
+    struct svcm_cycle_result info;
+    FUZZ_CHECK(svcm_cycle_result(c, &info) == SVCM_OK);
     FUZZ_CHECK(svcm_cycle_next(c) == NULL && svcm_cycle_prev(c) == NULL);
     svcm_pdca_action act;
     for (size_t i = 0; svcm_cycle_action(c, i, &act) == SVCM_OK; i++)
@@ -131,8 +131,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     svcm_pdca_audit aud;
     for (size_t i = 0; svcm_cycle_audit(c, i, &aud) == SVCM_OK; i++)
         FUZZ_CHECK(i < 100000000);
-    svcm_pdca_check chk;
-    (void)svcm_cycle_result(c, &chk);
+    struct svcm_cycle_check_result chk;
+    (void)svcm_cycle_check_result(c, &chk);
     size_t idx[8];
     size_t n_over = 0;
     (void)svcm_cycle_overdue(c, INT64_MAX / 2, idx, 8, &n_over);

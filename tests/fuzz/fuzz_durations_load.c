@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
 
     uint64_t n = svcm_durations_count(d);
-    svcm_durations_result r;
-    int rc = svcm_durations_summary(d, &r);
+    struct svcm_durations_result r;
+    int rc = svcm_durations_result(d, &r);
     const double qs[3] = {0.0, 0.5, 1.0};
     double q[3];
     svcm_error err;

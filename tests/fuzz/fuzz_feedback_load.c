@@ -46,13 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(sum == svcm_feedback_count(f));
     }
 
-    svcm_feedback_summary s;
+    struct svcm_feedback_result s;
     if (svcm_feedback_result(f, 0.95, &s) == SVCM_OK) {
         FUZZ_CHECK(s.n == svcm_feedback_count(f));
         FUZZ_CHECK(!isnan(s.value));
         FUZZ_CHECK(s.ci.lo <= s.ci.hi);
     }
-    svcm_test_result t;
+    struct svcm_test_result t;
     (void)svcm_feedback_compare(f, g, 0.95, &t);
     int rc = svcm_feedback_merge(g, f);
     FUZZ_CHECK(rc == SVCM_OK || rc == SVCM_ERANGE);

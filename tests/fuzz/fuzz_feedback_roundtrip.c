@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(svcm_feedback_histogram(g, hg, (size_t)levels) == SVCM_OK);
     FUZZ_CHECK(memcmp(hf, hg, (size_t)levels * sizeof hf[0]) == 0);
 
-    svcm_feedback_summary sf, sg;
+    struct svcm_feedback_result sf, sg;
     int rf = svcm_feedback_result(f, 0.9, &sf);
     int rg = svcm_feedback_result(g, 0.9, &sg);
     FUZZ_CHECK(rf == rg);

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(fuzz_utf8_valid(data, size, NULL)); /* accepted text is UTF-8 */
-    FUZZ_CHECK(svcm_itil_table_validate(&t, &err) == SVCM_OK);
+    FUZZ_CHECK(svcm_itil_table_check(&t, &err) == SVCM_OK);
     FUZZ_CHECK(t.rows >= 1 && t.rows <= SVCM_ITIL_MAX);
     FUZZ_CHECK(t.cols >= 1 && t.cols <= SVCM_ITIL_MAX);
     FUZZ_CHECK(t.levels >= 1 && t.levels <= SVCM_ITIL_MAX);

@@ -21,7 +21,7 @@ static unsigned char *save_all(const svcm_pqueue *q, size_t *len)
 }
 
 /* a is dispatched before b (the order documented in svcm/priority.h). */
-static int before(const svcm_priority_result *a, const svcm_priority_result *b)
+static int before(const struct svcm_priority_result *a, const struct svcm_priority_result *b)
 {
     if (a->score != b->score)
         return a->score > b->score;
@@ -34,11 +34,11 @@ static int before(const svcm_priority_result *a, const svcm_priority_result *b)
 static void drain(svcm_pqueue *q, const svcm_pqueue *c, int64_t now)
 {
     size_t n = svcm_pqueue_size(q);
-    svcm_priority_result prev, cur;
+    struct svcm_priority_result prev, cur;
     for (size_t k = 0; k < n; k++) {
         svcm_request r, other;
         FUZZ_CHECK(svcm_pqueue_pop(q, now, &r, &cur) == SVCM_OK);
-        FUZZ_CHECK(cur.id == r.id && svcm_request_validate(&r, NULL) == SVCM_OK);
+        FUZZ_CHECK(cur.id == r.id && svcm_request_check(&r, NULL) == SVCM_OK);
         FUZZ_CHECK(svcm_pqueue_get(c, r.id, &other) == SVCM_OK);
         FUZZ_CHECK(other.id == r.id && other.created == r.created && other.due == r.due);
         FUZZ_CHECK(svcm_pqueue_get(q, r.id, NULL) == SVCM_ENOTFOUND);

@@ -22,13 +22,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
     FUZZ_CHECK(r2.successes == r.successes && r2.trials == r.trials);
 
-    svcm_rate_summary s;
+    struct svcm_rate_result s;
     if (svcm_rate_result(&r, 0.95, &s) == SVCM_OK) {
         FUZZ_CHECK(s.rate >= 0 && s.rate <= 1);
         FUZZ_CHECK(s.ci.lo <= s.ci.hi);
         FUZZ_CHECK(s.ci.lo >= 0 && s.ci.hi <= 1);
     }
-    svcm_test_result t;
+    struct svcm_test_result t;
     (void)svcm_rate_compare(&r, &r2, 0.95, &t);
     svcm_rate d = r;
     int rc = svcm_rate_merge(&d, &r);

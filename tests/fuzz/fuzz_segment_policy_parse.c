@@ -1,24 +1,24 @@
-/* svcm_segment_policy_parse on arbitrary text. A parsed policy must pass
- * svcm_segment_policy_check, format to text that parses back to the
+/* svcm_segment_options_parse on arbitrary text. A parsed policy must pass
+ * svcm_segment_options_check, format to text that parses back to the
  * identical policy (bit for bit), and format again to the same text. */
 #include "fuzz.h"
 
 #include <svcm/segment.h>
 
-static char *format_all(const svcm_segment_policy *p, size_t *len)
+static char *format_all(const svcm_segment_options *p, size_t *len)
 {
     size_t need = 0;
-    FUZZ_CHECK(svcm_segment_policy_format(p, NULL, 0, &need) == SVCM_ENOSPC);
+    FUZZ_CHECK(svcm_segment_options_format(p, NULL, 0, &need) == SVCM_ENOSPC);
     char *buf = malloc(need + 1);
     FUZZ_CHECK(buf != NULL);
     size_t got = 0;
-    FUZZ_CHECK(svcm_segment_policy_format(p, buf, need + 1, &got) == SVCM_OK);
+    FUZZ_CHECK(svcm_segment_options_format(p, buf, need + 1, &got) == SVCM_OK);
     FUZZ_CHECK(got == need && buf[got] == '\0');
     *len = got;
     return buf;
 }
 
-static int same_policy(const svcm_segment_policy *a, const svcm_segment_policy *b)
+static int same_policy(const svcm_segment_options *a, const svcm_segment_options *b)
 { /* field by field: the struct may have padding after the ints */
 #define SAME(f) (memcmp(&a->f, &b->f, sizeof a->f) == 0)
     return SAME(bins) && SAME(churn_days) && SAME(p_alive_min) && SAME(new_tenure_days) &&
@@ -30,10 +30,10 @@ static int same_policy(const svcm_segment_policy *a, const svcm_segment_policy *
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    svcm_segment_policy p;
+    svcm_segment_options p;
     svcm_error err;
     memset(&err, 0, sizeof err); /* an unfilled detail shows as code 0 */
-    int rc = svcm_segment_policy_parse((const char *)data, size, &p, &err);
+    int rc = svcm_segment_options_parse((const char *)data, size, &p, &err);
     FUZZ_CHECK(rc == SVCM_OK || rc == SVCM_EFORMAT || rc == SVCM_EINVAL);
     if (rc != SVCM_OK) {
         /* a range error on a defaulted key has no line */
@@ -42,12 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(fuzz_utf8_valid(data, size, NULL)); /* accepted text is UTF-8 */
-    FUZZ_CHECK(svcm_segment_policy_check(&p, &err) == SVCM_OK);
+    FUZZ_CHECK(svcm_segment_options_check(&p, &err) == SVCM_OK);
 
     size_t l1 = 0, l2 = 0;
     char *t1 = format_all(&p, &l1);
-    svcm_segment_policy q;
-    rc = svcm_segment_policy_parse(t1, l1, &q, &err);
+    svcm_segment_options q;
+    rc = svcm_segment_options_parse(t1, l1, &q, &err);
     if (rc != SVCM_OK)
         fprintf(stderr, "re-parse failed at %zu:%zu (%s): %s\n--\n%s--\n",
                 err.line, err.column, err.field ? err.field : "-", err.message, t1);

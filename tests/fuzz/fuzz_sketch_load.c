@@ -33,8 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned char *b = save_all(t, &lb);
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
 
-    svcm_sketch_stats st;
-    FUZZ_CHECK(svcm_sketch_get_stats(s, &st) == SVCM_OK);
+    struct svcm_sketch_result st;
+    FUZZ_CHECK(svcm_sketch_result(s, &st) == SVCM_OK);
     FUZZ_CHECK(st.count == svcm_sketch_count(s));
     FUZZ_CHECK(st.zero_count <= st.count);
     const double qs[3] = {0.0, 0.5, 1.0};

@@ -159,7 +159,7 @@ static void cycles(void)
         failures++;
         return;
     }
-    PUT_SAVED("cycle_load", "new", svcm_cycle_save, c);
+    PUT_SAVED("cycle_load", "new", svcm_cycle_format, c);
     const int64_t t0 = 1700000000;
     (void)svcm_cycle_set_goal(c, 42, 30, t0 + 90 * 86400, NULL);
     (void)svcm_cycle_add_action(c, "triage\tbot", "bo", t0 + 86400, NULL, NULL);
@@ -172,7 +172,7 @@ static void cycles(void)
         before[i].baseline = true;
     }
     (void)svcm_cycle_measure(c, before, 4, NULL);
-    PUT_SAVED("cycle_load", "plan", svcm_cycle_save, c);
+    PUT_SAVED("cycle_load", "plan", svcm_cycle_format, c);
     (void)svcm_cycle_start(c, t0, "ana", "go", NULL);
     svcm_pdca_sample after[5] = {{0}};
     const double av[5] = {35, 33, 31.25, 30, 29};
@@ -181,13 +181,13 @@ static void cycles(void)
         after[i].value = av[i];
     }
     (void)svcm_cycle_measure(c, after, 5, NULL);
-    PUT_SAVED("cycle_load", "do", svcm_cycle_save, c);
-    svcm_pdca_check chk;
+    PUT_SAVED("cycle_load", "do", svcm_cycle_format, c);
+    struct svcm_cycle_check_result chk;
     if (svcm_cycle_check(c, t0 + 10000, "ana", "look", &chk, NULL) == SVCM_OK)
-        PUT_SAVED("cycle_load", "check", svcm_cycle_save, c);
+        PUT_SAVED("cycle_load", "check", svcm_cycle_format, c);
     if (svcm_cycle_enter_act(c, t0 + 20000, "ana", "", NULL) == SVCM_OK &&
         svcm_cycle_standardize(c, t0 + 30000, "ana", "adopt", NULL) == SVCM_OK)
-        PUT_SAVED("cycle_load", "closed", svcm_cycle_save, c);
+        PUT_SAVED("cycle_load", "closed", svcm_cycle_format, c);
     svcm_cycle_free(c);
 
     o.rate = true;
@@ -214,7 +214,7 @@ static void cycles(void)
     (void)svcm_cycle_measure(c, r + 2, 2, NULL);
     svcm_error err;
     if (svcm_cycle_check(c, t0 + 20, "cy", "", &chk, &err) == SVCM_OK) {
-        PUT_SAVED("cycle_load", "rate-check", svcm_cycle_save, c);
+        PUT_SAVED("cycle_load", "rate-check", svcm_cycle_format, c);
     } else {
         fprintf(stderr, "gen_corpus: rate check refused: %s\n", err.message);
         failures++;
