@@ -267,7 +267,7 @@ int svcm_customers_segment(const svcm_customers *c, const svcm_segment_options *
         rc = make_day_view(c, sec / 86400.0, alloc, &d, err);
     svcm_rfm_edges e;
     if (rc == SVCM_OK && edges == NULL)
-        rc = svcm_rfm_fit(&d.v, p->bins, &e, alloc, err);
+        rc = svcm_rfm_fit(&d.v, p->bins, alloc, &e, err);
     else if (rc == SVCM_OK)
         e = *edges;
     if (rc == SVCM_OK)

@@ -31,8 +31,8 @@ static int wrap(const svcm_allocator *a, svcm_sketch *s, const svcm_moments *m,
     return SVCM_OK;
 }
 
-int svcm_durations_new(const svcm_sketch_options *opts, const svcm_allocator *alloc,
-                       svcm_durations **out)
+static int durations_new(const svcm_sketch_options *opts, const svcm_allocator *alloc,
+              svcm_durations **out)
 {
     if (out == NULL)
         return SVCM_EINVAL;
@@ -40,12 +40,28 @@ int svcm_durations_new(const svcm_sketch_options *opts, const svcm_allocator *al
     if (svcm__allocator_resolve(&a, alloc, NULL) != SVCM_OK)
         return SVCM_EINVAL;
     svcm_sketch *s;
-    int rc = svcm_sketch_new(opts, &a, &s);
+    int rc = svcm_sketch_new(opts, &a, &s, NULL);
     if (rc != SVCM_OK)
         return rc;
     svcm_moments m;
     svcm_moments_init(&m);
     return wrap(&a, s, &m, out);
+}
+
+int svcm_durations_new(const svcm_sketch_options *opts, const svcm_allocator *alloc,
+                       svcm_durations **out, svcm_error *err)
+{
+    int rc = svcm__allocator_check(alloc, err);
+    if (rc != SVCM_OK)
+        return rc;
+    rc = durations_new(opts, alloc, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc != SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    if (out == NULL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, out == NULL ? "out" : "opts", "is NULL");
+    return svcm__error(err, rc, SVCM_NO_INDEX, "opts", "invalid settings (see svcm_sketch_options)");
 }
 
 void svcm_durations_free(svcm_durations *d)
@@ -158,8 +174,8 @@ int svcm_durations_save(const svcm_durations *d, unsigned char *buf, size_t cap,
     return SVCM_OK;
 }
 
-int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
-                        svcm_durations **out)
+static int durations_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+               svcm_durations **out)
 {
     if (buf == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -170,7 +186,7 @@ int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocat
     uint32_t mlen = svcm__r_u32(&r);
     const unsigned char *mp = svcm__r_take(&r, mlen);
     svcm_moments m;
-    if (mp == NULL || svcm_moments_load(mp, mlen, &m) != SVCM_OK)
+    if (mp == NULL || svcm_moments_load(mp, mlen, &m, NULL) != SVCM_OK)
         return SVCM_EFORMAT;
     uint32_t slen = svcm__r_u32(&r);
     const unsigned char *sp = svcm__r_take(&r, slen);
@@ -180,7 +196,7 @@ int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocat
     if (svcm__allocator_resolve(&a, alloc, NULL) != SVCM_OK)
         return SVCM_EINVAL;
     svcm_sketch *s;
-    int rc = svcm_sketch_load(sp, slen, &a, &s);
+    int rc = svcm_sketch_load(sp, slen, &a, &s, NULL);
     if (rc != SVCM_OK)
         return rc;
     struct svcm_sketch_result st;
@@ -192,4 +208,21 @@ int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocat
         return SVCM_EFORMAT;
     }
     return wrap(&a, s, &m, out);
+}
+
+int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+                        svcm_durations **out, svcm_error *err)
+{
+    int rc = svcm__allocator_check(alloc, err);
+    if (rc != SVCM_OK)
+        return rc;
+    rc = durations_load(buf, len, alloc, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc == SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
+    if (rc == SVCM_EFORMAT)
+        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
+                           "not a durations accumulator saved by this library, or damaged");
+    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
 }

@@ -33,11 +33,18 @@ const char *svcm_feedback_kind_name(int kind)
     }
 }
 
-int svcm_feedback_options_init(svcm_feedback_options *opts, int kind)
+void svcm_feedback_options_init(svcm_feedback_options *opts, svcm_feedback_kind kind)
 {
-    if (opts == NULL || svcm_feedback_kind_name(kind) == NULL)
-        return SVCM_EINVAL;
-    opts->kind = (svcm_feedback_kind)kind;
+    if (opts == NULL)
+        return;
+    opts->kind = kind;
+    if (svcm_feedback_kind_name((int)kind) == NULL) {
+        /* An empty scale: svcm_feedback_new() refuses these settings. */
+        opts->low = 0;
+        opts->high = 0;
+        opts->top_boxes = 0;
+        return;
+    }
     opts->top_boxes = 2;
     switch (kind) {
     case SVCM_FEEDBACK_KIND_CSAT:
@@ -53,7 +60,6 @@ int svcm_feedback_options_init(svcm_feedback_options *opts, int kind)
         opts->high = 7;
         break;
     }
-    return SVCM_OK;
 }
 
 /* Number of levels of valid settings, 0 when invalid. */
@@ -90,8 +96,8 @@ static int create(const svcm_feedback_options *opts, uint32_t levels, const svcm
     return SVCM_OK;
 }
 
-int svcm_feedback_new(const svcm_feedback_options *opts, const svcm_allocator *alloc,
-                      svcm_feedback **out)
+static int feedback_new(const svcm_feedback_options *opts, const svcm_allocator *alloc,
+             svcm_feedback **out)
 {
     if (opts == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -99,6 +105,22 @@ int svcm_feedback_new(const svcm_feedback_options *opts, const svcm_allocator *a
     if (levels == 0)
         return SVCM_EINVAL;
     return create(opts, levels, alloc, out);
+}
+
+int svcm_feedback_new(const svcm_feedback_options *opts, const svcm_allocator *alloc,
+                      svcm_feedback **out, svcm_error *err)
+{
+    int rc = svcm__allocator_check(alloc, err);
+    if (rc != SVCM_OK)
+        return rc;
+    rc = feedback_new(opts, alloc, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc != SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    if (out == NULL || opts == NULL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, out == NULL ? "out" : "opts", "is NULL");
+    return svcm__error(err, rc, SVCM_NO_INDEX, "opts", "invalid settings (see svcm_feedback_options)");
 }
 
 void svcm_feedback_free(svcm_feedback *f)
@@ -405,8 +427,8 @@ static int32_t to_i32(uint32_t u)
     return u <= INT32_MAX ? (int32_t)u : -(int32_t)(UINT32_MAX - u) - 1;
 }
 
-int svcm_feedback_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
-                       svcm_feedback **out)
+static int feedback_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+              svcm_feedback **out)
 {
     if (buf == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -443,4 +465,21 @@ int svcm_feedback_load(const unsigned char *buf, size_t len, const svcm_allocato
     }
     *out = f;
     return SVCM_OK;
+}
+
+int svcm_feedback_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+                       svcm_feedback **out, svcm_error *err)
+{
+    int rc = svcm__allocator_check(alloc, err);
+    if (rc != SVCM_OK)
+        return rc;
+    rc = feedback_load(buf, len, alloc, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc == SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
+    if (rc == SVCM_EFORMAT)
+        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
+                           "not a feedback accumulator saved by this library, or damaged");
+    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
 }

@@ -50,7 +50,7 @@ void svcm_kpi_slot_init(svcm_kpi_slot *slot, svcm_kpi_slot_kind kind)
         return;
     memset(slot, 0, sizeof *slot);
     slot->kind = kind;
-    (void)svcm_feedback_options_init(&slot->feedback, SVCM_FEEDBACK_KIND_NPS);
+    svcm_feedback_options_init(&slot->feedback, SVCM_FEEDBACK_KIND_NPS);
     slot->rate = SVCM_RATE_KIND_GENERIC;
     svcm_sketch_options_init(&slot->sketch);
 }
@@ -70,13 +70,13 @@ static int check_slot(const svcm_allocator *a, const svcm_kpi_slot *s, size_t i,
     int rc = SVCM_OK;
     if (s->kind == SVCM_KPI_SLOT_KIND_FEEDBACK) {
         svcm_feedback *f = NULL;
-        rc = svcm_feedback_new(&s->feedback, a, &f);
+        rc = svcm_feedback_new(&s->feedback, a, &f, NULL);
         svcm_feedback_free(f);
         if (rc == SVCM_EINVAL)
             return svcm__error(err, rc, i, "slot.feedback", "invalid feedback scale or kind");
     } else if (s->kind == SVCM_KPI_SLOT_KIND_DURATIONS) {
         svcm_durations *d = NULL;
-        rc = svcm_durations_new(&s->sketch, a, &d);
+        rc = svcm_durations_new(&s->sketch, a, &d, NULL);
         svcm_durations_free(d);
         if (rc == SVCM_EINVAL)
             return svcm__error(err, rc, i, "slot.sketch", "invalid sketch options");
@@ -129,9 +129,9 @@ static int cells_make(const svcm_kpi_groups *g, cell *c)
         int rc = SVCM_OK;
         memset(&c[s], 0, sizeof c[s]);
         if (sl->kind == SVCM_KPI_SLOT_KIND_FEEDBACK)
-            rc = svcm_feedback_new(&sl->feedback, &g->alloc, &c[s].fb);
+            rc = svcm_feedback_new(&sl->feedback, &g->alloc, &c[s].fb, NULL);
         else if (sl->kind == SVCM_KPI_SLOT_KIND_DURATIONS)
-            rc = svcm_durations_new(&sl->sketch, &g->alloc, &c[s].dur);
+            rc = svcm_durations_new(&sl->sketch, &g->alloc, &c[s].dur, NULL);
         else if (sl->kind == SVCM_KPI_SLOT_KIND_RATE)
             (void)svcm_rate_init(&c[s].rate, (int)sl->rate);
         if (rc != SVCM_OK) {
@@ -611,7 +611,7 @@ static int dur_combine(const svcm_kpi_groups *g, const svcm_kpi_slot *sl, const 
                        const svcm_durations *b, svcm_durations **out)
 {
     svcm_durations *d;
-    int rc = svcm_durations_new(&sl->sketch, &g->alloc, &d);
+    int rc = svcm_durations_new(&sl->sketch, &g->alloc, &d, NULL);
     if (rc != SVCM_OK)
         return rc;
     if ((a && (rc = svcm_durations_merge(d, a)) != SVCM_OK) ||
@@ -934,13 +934,13 @@ static int r_nested(svcm__reader *r, const svcm_kpi_groups *g, cell *c, bool fee
     int rc;
     if (feedback) {
         svcm_feedback *f = NULL;
-        rc = svcm_feedback_load(p, n, &g->alloc, &f);
+        rc = svcm_feedback_load(p, n, &g->alloc, &f, NULL);
         if (rc == SVCM_OK)
             rc = svcm_feedback_merge(c->fb, f);
         svcm_feedback_free(f);
     } else {
         svcm_durations *d = NULL;
-        rc = svcm_durations_load(p, n, &g->alloc, &d);
+        rc = svcm_durations_load(p, n, &g->alloc, &d, NULL);
         if (rc == SVCM_OK)
             rc = svcm_durations_merge(c->dur, d);
         svcm_durations_free(d);

@@ -79,7 +79,7 @@ static int check_tiers(const uint8_t *t, size_t n, const char *field, svcm_error
 
 int svcm_segment_migration(const int64_t *old_ids, const uint8_t *old_tiers, size_t n_old,
                            const int64_t *new_ids, const uint8_t *new_tiers, size_t n_new,
-                           svcm_migration *out, const svcm_allocator *alloc, svcm_error *err)
+                           const svcm_allocator *alloc, svcm_migration *out, svcm_error *err)
 {
     if (out == NULL || ((old_ids == NULL || old_tiers == NULL) && n_old > 0) ||
         ((new_ids == NULL || new_tiers == NULL) && n_new > 0))

@@ -151,7 +151,7 @@ int svcm_rate_save(const svcm_rate *r, unsigned char *buf, size_t cap, size_t *l
     return SVCM_OK;
 }
 
-int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out)
+static int rate_load(const unsigned char *buf, size_t len, svcm_rate *out)
 {
     if (buf == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -167,4 +167,17 @@ int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out)
         return SVCM_EFORMAT;
     *out = r;
     return SVCM_OK;
+}
+
+int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out, svcm_error *err)
+{
+    int rc = rate_load(buf, len, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc == SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
+    if (rc == SVCM_EFORMAT)
+        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
+                           "not a rate saved by this library, or damaged");
+    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
 }

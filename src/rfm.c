@@ -334,8 +334,8 @@ static int fit_column(const double *col, size_t st, size_t n, int k, double *edg
 
 static bool bins_ok(int bins) { return bins >= SVCM_RFM_MIN_BINS && bins <= SVCM_RFM_MAX_BINS; }
 
-int svcm_rfm_column_edges(const double *x, size_t n, int bins, double *edges,
-                          const svcm_allocator *alloc, svcm_error *err)
+int svcm_rfm_column_edges(const double *x, size_t n, int bins, const svcm_allocator *alloc,
+                          double *edges, svcm_error *err)
 {
     if (edges == NULL || (x == NULL && n > 0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL pointer");
@@ -378,8 +378,8 @@ int svcm_rfm_sorted_edges(const double *sorted, size_t n, int bins, double *edge
     return SVCM_OK;
 }
 
-int svcm_rfm_fit(const svcm_customers *c, int bins, svcm_rfm_edges *out,
-                 const svcm_allocator *alloc, svcm_error *err)
+int svcm_rfm_fit(const svcm_customers *c, int bins, const svcm_allocator *alloc,
+                 svcm_rfm_edges *out, svcm_error *err)
 {
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "output is NULL");

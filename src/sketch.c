@@ -161,8 +161,8 @@ static void state_clear(svcm_sketch *s)
     s->collapsed = 0;
 }
 
-int svcm_sketch_new(const svcm_sketch_options *opts, const svcm_allocator *alloc,
-                    svcm_sketch **out)
+static int sketch_new(const svcm_sketch_options *opts, const svcm_allocator *alloc,
+           svcm_sketch **out)
 {
     svcm_sketch_options o;
     svcm_sketch_options_init(&o);
@@ -182,6 +182,22 @@ int svcm_sketch_new(const svcm_sketch_options *opts, const svcm_allocator *alloc
     state_clear(s);
     *out = s;
     return SVCM_OK;
+}
+
+int svcm_sketch_new(const svcm_sketch_options *opts, const svcm_allocator *alloc,
+                    svcm_sketch **out, svcm_error *err)
+{
+    int rc = svcm__allocator_check(alloc, err);
+    if (rc != SVCM_OK)
+        return rc;
+    rc = sketch_new(opts, alloc, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc != SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    if (out == NULL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, out == NULL ? "out" : "opts", "is NULL");
+    return svcm__error(err, rc, SVCM_NO_INDEX, "opts", "invalid settings (see svcm_sketch_options)");
 }
 
 void svcm_sketch_free(svcm_sketch *s)
@@ -760,8 +776,8 @@ static int load_bins(svcm__reader *r, svcm_sketch *s, uint64_t count, uint64_t z
     return SVCM_OK;
 }
 
-int svcm_sketch_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
-                     svcm_sketch **out)
+static int sketch_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+            svcm_sketch **out)
 {
     if (buf == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -783,7 +799,7 @@ int svcm_sketch_load(const unsigned char *buf, size_t len, const svcm_allocator 
     if (exact != (count <= o.exact_limit) || (exact && (flags & FLAG_COLLAPSED)))
         return SVCM_EFORMAT;
     svcm_sketch *s;
-    int rc = svcm_sketch_new(&o, alloc, &s);
+    int rc = svcm_sketch_new(&o, alloc, &s, NULL);
     if (rc != SVCM_OK)
         return rc;
     if (exact) {
@@ -807,4 +823,21 @@ int svcm_sketch_load(const unsigned char *buf, size_t len, const svcm_allocator 
     s->comp = 0.0;
     *out = s;
     return SVCM_OK;
+}
+
+int svcm_sketch_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+                     svcm_sketch **out, svcm_error *err)
+{
+    int rc = svcm__allocator_check(alloc, err);
+    if (rc != SVCM_OK)
+        return rc;
+    rc = sketch_load(buf, len, alloc, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc == SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
+    if (rc == SVCM_EFORMAT)
+        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
+                           "not a sketch saved by this library, or damaged");
+    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
 }

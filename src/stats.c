@@ -436,7 +436,7 @@ int svcm_moments_save(const svcm_moments *m, unsigned char *buf, size_t cap, siz
     return SVCM_OK;
 }
 
-int svcm_moments_load(const unsigned char *buf, size_t len, svcm_moments *out)
+static int moments_load(const unsigned char *buf, size_t len, svcm_moments *out)
 {
     if (buf == NULL || out == NULL)
         return SVCM_EINVAL;
@@ -460,4 +460,17 @@ int svcm_moments_load(const unsigned char *buf, size_t len, svcm_moments *out)
     }
     *out = m;
     return SVCM_OK;
+}
+
+int svcm_moments_load(const unsigned char *buf, size_t len, svcm_moments *out, svcm_error *err)
+{
+    int rc = moments_load(buf, len, out);
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc == SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
+    if (rc == SVCM_EFORMAT)
+        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
+                           "not moments saved by this library, or damaged");
+    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
 }

@@ -549,7 +549,7 @@ static int load_named(const void *tzif, size_t len, const svcm_allocator *alloc,
     return SVCM_OK;
 }
 
-int svcm_zone_load(const void *tzif, size_t len, const svcm_allocator *alloc,
+int svcm_zone_load(const unsigned char *tzif, size_t len, const svcm_allocator *alloc,
                    svcm_zone **out, svcm_error *err)
 {
     if (out == NULL || (tzif == NULL && len > 0))

@@ -225,12 +225,12 @@ typedef struct fb_ctx {
 static int fb_new(void *v)
 {
     fb_ctx *c = v;
-    return svcm_feedback_new(&c->opts, &A, &c->out);
+    return svcm_feedback_new(&c->opts, &A, &c->out, NULL);
 }
 static int fb_load(void *v)
 {
     fb_ctx *c = v;
-    return svcm_feedback_load(c->buf, c->len, &A, &c->out);
+    return svcm_feedback_load(c->buf, c->len, &A, &c->out, NULL);
 }
 static int fb_merge(void *v)
 {
@@ -255,7 +255,7 @@ static void test_feedback_new_load_merge_fail_cleanly(void **state)
 {
     (void)state;
     fb_ctx c = {0};
-    assert_int_equal(svcm_feedback_options_init(&c.opts, SVCM_FEEDBACK_KIND_NPS), SVCM_OK);
+    svcm_feedback_options_init(&c.opts, SVCM_FEEDBACK_KIND_NPS);
     double scores[500];
     for (size_t i = 0; i < 500; i++)
         scores[i] = (double)(i * 7 % 11);
@@ -338,7 +338,7 @@ static void sk_print_out(void *v, blob *b) { print_ptr(b, ((sk_ctx *)v)->out); }
 static int sk_new(void *v)
 {
     sk_ctx *c = v;
-    return svcm_sketch_new(NULL, &A, &c->out);
+    return svcm_sketch_new(NULL, &A, &c->out, NULL);
 }
 static int sk_add(void *v)
 {
@@ -358,7 +358,7 @@ static int sk_merge(void *v)
 static int sk_load(void *v)
 {
     sk_ctx *c = v;
-    return svcm_sketch_load(c->buf, c->len, &A, &c->out);
+    return svcm_sketch_load(c->buf, c->len, &A, &c->out, NULL);
 }
 
 static void assert_same_sketch(const svcm_sketch *got, const svcm_sketch *want)
@@ -390,7 +390,7 @@ static svcm_sketch *sk_make(size_t lo, size_t hi)
 static svcm_sketch *sk_ref(size_t lo, size_t hi)
 {
     svcm_sketch *s = NULL;
-    assert_int_equal(svcm_sketch_new(NULL, NULL, &s), SVCM_OK);
+    assert_int_equal(svcm_sketch_new(NULL, NULL, &s, NULL), SVCM_OK);
     for (size_t i = lo; i < hi; i++)
         assert_int_equal(svcm_sketch_add(s, spread(i)), SVCM_OK);
     return s;
@@ -536,7 +536,7 @@ static void du_print_out(void *v, blob *b) { print_ptr(b, ((du_ctx *)v)->out); }
 static int du_new(void *v)
 {
     du_ctx *c = v;
-    return svcm_durations_new(NULL, &A, &c->out);
+    return svcm_durations_new(NULL, &A, &c->out, NULL);
 }
 static int du_add(void *v)
 {
@@ -556,13 +556,13 @@ static int du_merge(void *v)
 static int du_load(void *v)
 {
     du_ctx *c = v;
-    return svcm_durations_load(c->buf, c->len, &A, &c->out);
+    return svcm_durations_load(c->buf, c->len, &A, &c->out, NULL);
 }
 
 static svcm_durations *du_ref(size_t lo, size_t hi)
 {
     svcm_durations *d = NULL;
-    assert_int_equal(svcm_durations_new(NULL, NULL, &d), SVCM_OK);
+    assert_int_equal(svcm_durations_new(NULL, NULL, &d, NULL), SVCM_OK);
     for (size_t i = lo; i < hi; i++)
         assert_int_equal(svcm_durations_add(d, spread(i)), SVCM_OK);
     return d;
@@ -771,18 +771,18 @@ typedef struct seg_ctx {
 static int seg_edges(void *v)
 {
     seg_ctx *c = v;
-    return svcm_rfm_column_edges(c->x, c->n, 5, c->edges, &A, NULL);
+    return svcm_rfm_column_edges(c->x, c->n, 5, &A, c->edges, NULL);
 }
 static int seg_fit(void *v)
 {
     seg_ctx *c = v;
-    return svcm_rfm_fit(&c->cust, 5, &c->fit, &A, NULL);
+    return svcm_rfm_fit(&c->cust, 5, &A, &c->fit, NULL);
 }
 static int seg_mig(void *v)
 {
     seg_ctx *c = v;
     return svcm_segment_migration(c->old_ids, c->old_tiers, SEG_N, c->new_ids, c->new_tiers,
-                                  SEG_N, &c->mig, &A, NULL);
+                                  SEG_N, &A, &c->mig, NULL);
 }
 static void seg_print(void *v, blob *b)
 {
@@ -822,19 +822,19 @@ static void test_segment_edges_fit_and_migration_fail_cleanly(void **state)
     c.new_tiers = new_tiers;
 
     double want_edges[SVCM_RFM_MAX_BINS - 1];
-    assert_int_equal(svcm_rfm_column_edges(mon, SEG_N, 5, want_edges, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(mon, SEG_N, 5, NULL, want_edges, NULL), SVCM_OK);
     inject(&(probe){"svcm_rfm_column_edges", seg_edges, seg_print, NULL, &c, false});
     assert_memory_equal(c.edges, want_edges, 4 * sizeof(double));
 
     svcm_rfm_edges want_fit;
     memset(&want_fit, 0xA5, sizeof want_fit);
-    assert_int_equal(svcm_rfm_fit(&c.cust, 5, &want_fit, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&c.cust, 5, NULL, &want_fit, NULL), SVCM_OK);
     inject(&(probe){"svcm_rfm_fit", seg_fit, seg_print, NULL, &c, false});
     assert_memory_equal(&c.fit, &want_fit, sizeof want_fit);
 
     svcm_migration want_mig;
     assert_int_equal(svcm_segment_migration(old_ids, old_tiers, SEG_N, new_ids, new_tiers,
-                                            SEG_N, &want_mig, NULL, NULL),
+                                            SEG_N, NULL, &want_mig, NULL),
                      SVCM_OK);
     inject(&(probe){"svcm_segment_migration", seg_mig, seg_print, NULL, &c, false});
     assert_memory_equal(&c.mig, &want_mig, sizeof want_mig);

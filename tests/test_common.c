@@ -457,7 +457,7 @@ static int ac_feedback_new(const svcm_allocator *a, svcm_error *e)
     svcm_feedback_options o;
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     svcm_feedback *f = NULL;
-    int rc = svcm_feedback_new(&o, a, &f);
+    int rc = svcm_feedback_new(&o, a, &f, NULL);
     svcm_feedback_free(f);
     return rc;
 }
@@ -470,11 +470,11 @@ static int ac_feedback_load(const svcm_allocator *a, svcm_error *e)
     svcm_feedback *f = NULL;
     unsigned char buf[512];
     size_t len = 0;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_save(f, buf, sizeof buf, &len), SVCM_OK);
     svcm_feedback_free(f);
     f = NULL;
-    int rc = svcm_feedback_load(buf, len, a, &f);
+    int rc = svcm_feedback_load(buf, len, a, &f, NULL);
     svcm_feedback_free(f);
     return rc;
 }
@@ -483,7 +483,7 @@ static int ac_sketch_new(const svcm_allocator *a, svcm_error *e)
 {
     (void)e;
     svcm_sketch *s = NULL;
-    int rc = svcm_sketch_new(NULL, a, &s);
+    int rc = svcm_sketch_new(NULL, a, &s, NULL);
     svcm_sketch_free(s);
     return rc;
 }
@@ -494,11 +494,11 @@ static int ac_sketch_load(const svcm_allocator *a, svcm_error *e)
     svcm_sketch *s = NULL;
     unsigned char buf[512];
     size_t len = 0;
-    assert_int_equal(svcm_sketch_new(NULL, NULL, &s), SVCM_OK);
+    assert_int_equal(svcm_sketch_new(NULL, NULL, &s, NULL), SVCM_OK);
     assert_int_equal(svcm_sketch_save(s, buf, sizeof buf, &len), SVCM_OK);
     svcm_sketch_free(s);
     s = NULL;
-    int rc = svcm_sketch_load(buf, len, a, &s);
+    int rc = svcm_sketch_load(buf, len, a, &s, NULL);
     svcm_sketch_free(s);
     return rc;
 }
@@ -507,7 +507,7 @@ static int ac_durations_new(const svcm_allocator *a, svcm_error *e)
 {
     (void)e;
     svcm_durations *d = NULL;
-    int rc = svcm_durations_new(NULL, a, &d);
+    int rc = svcm_durations_new(NULL, a, &d, NULL);
     svcm_durations_free(d);
     return rc;
 }
@@ -518,11 +518,11 @@ static int ac_durations_load(const svcm_allocator *a, svcm_error *e)
     svcm_durations *d = NULL;
     unsigned char buf[1024];
     size_t len = 0;
-    assert_int_equal(svcm_durations_new(NULL, NULL, &d), SVCM_OK);
+    assert_int_equal(svcm_durations_new(NULL, NULL, &d, NULL), SVCM_OK);
     assert_int_equal(svcm_durations_save(d, buf, sizeof buf, &len), SVCM_OK);
     svcm_durations_free(d);
     d = NULL;
-    int rc = svcm_durations_load(buf, len, a, &d);
+    int rc = svcm_durations_load(buf, len, a, &d, NULL);
     svcm_durations_free(d);
     return rc;
 }
@@ -651,7 +651,7 @@ static int ac_rfm_column_edges(const svcm_allocator *a, svcm_error *e)
 {
     const double x[] = {5, 1, 4, 2, 3};
     double edges[SVCM_RFM_MIN_BINS - 1];
-    return svcm_rfm_column_edges(x, 5, SVCM_RFM_MIN_BINS, edges, a, e);
+    return svcm_rfm_column_edges(x, 5, SVCM_RFM_MIN_BINS, a, edges, e);
 }
 
 static int ac_rfm_fit(const svcm_allocator *a, svcm_error *e)
@@ -664,7 +664,7 @@ static int ac_rfm_fit(const svcm_allocator *a, svcm_error *e)
     c.frequency = freq;
     c.monetary = mon;
     svcm_rfm_edges out;
-    return svcm_rfm_fit(&c, SVCM_RFM_MIN_BINS, &out, a, e);
+    return svcm_rfm_fit(&c, SVCM_RFM_MIN_BINS, a, &out, e);
 }
 
 static int ac_segment_migration(const svcm_allocator *a, svcm_error *e)
@@ -672,7 +672,7 @@ static int ac_segment_migration(const svcm_allocator *a, svcm_error *e)
     const int64_t ids[] = {7, 8};
     const uint8_t old_t[] = {0, 1}, new_t[] = {1, 1};
     svcm_migration m;
-    return svcm_segment_migration(ids, old_t, 2, ids, new_t, 2, &m, a, e);
+    return svcm_segment_migration(ids, old_t, 2, ids, new_t, 2, a, &m, e);
 }
 
 static int ac_zone_new(const svcm_allocator *a, svcm_error *e)

@@ -614,7 +614,7 @@ static void test_segment_table_in_weeks_matches_the_same_table_in_days(void **st
     uint8_t t1[N], t2[N], r1[N], r2[N];
     assert_int_equal(svcm_customers_segment(&weeks, &p, NULL, NULL, t1, r1, &e1, NULL), SVCM_OK);
     /* the reference: the 0.1 functions on the table in days */
-    assert_int_equal(svcm_rfm_fit(&days, p.bins, &e2, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&days, p.bins, NULL, &e2, NULL), SVCM_OK);
     assert_int_equal(svcm_segment_assign(&days, &p, &e2, t2, r2, NULL, NULL, NULL, NULL), SVCM_OK);
     assert_memory_equal(t1, t2, N);
     assert_memory_equal(r1, r2, N);

@@ -39,7 +39,7 @@ static svcm_durations *make(size_t exact_limit)
     svcm_sketch_options_init(&o);
     o.exact_limit = exact_limit;
     svcm_durations *d = NULL;
-    assert_int_equal(svcm_durations_new(&o, NULL, &d), SVCM_OK);
+    assert_int_equal(svcm_durations_new(&o, NULL, &d, NULL), SVCM_OK);
     return d;
 }
 
@@ -170,10 +170,10 @@ static void test_new_rejects_bad_options(void **state)
     svcm_sketch_options_init(&o);
     o.rel_err = 0.9;
     svcm_durations *d = NULL;
-    assert_int_equal(svcm_durations_new(&o, NULL, &d), SVCM_EINVAL);
+    assert_int_equal(svcm_durations_new(&o, NULL, &d, NULL), SVCM_EINVAL);
     assert_null(d);
-    assert_int_equal(svcm_durations_new(NULL, NULL, NULL), SVCM_EINVAL);
-    assert_int_equal(svcm_durations_new(NULL, NULL, &d), SVCM_OK);
+    assert_int_equal(svcm_durations_new(NULL, NULL, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_durations_new(NULL, NULL, &d, NULL), SVCM_OK);
     svcm_durations_free(d);
 }
 
@@ -205,7 +205,7 @@ static void test_merge_equals_one_accumulator_fed_everything(void **state)
     svcm_sketch_options_init(&o);
     o.rel_err = 0.02;
     svcm_durations *other = NULL;
-    svcm_durations_new(&o, NULL, &other);
+    svcm_durations_new(&o, NULL, &other, NULL);
     svcm_durations_add(other, 1.0);
     assert_int_equal(svcm_durations_merge(a, other), SVCM_EMISMATCH);
     assert_int_equal(svcm_durations_count(a), N);
@@ -241,7 +241,7 @@ static void test_save_load_round_trip_and_rejects_damage(void **state)
         size_t len;
         unsigned char *buf = save(d, &len);
         svcm_durations *e = NULL;
-        assert_int_equal(svcm_durations_load(buf, len, NULL, &e), SVCM_OK);
+        assert_int_equal(svcm_durations_load(buf, len, NULL, &e, NULL), SVCM_OK);
         struct svcm_durations_result x, y;
         int rx = svcm_durations_result(d, &x), ry = svcm_durations_result(e, &y);
         assert_int_equal(rx, ry);
@@ -254,11 +254,11 @@ static void test_save_load_round_trip_and_rejects_damage(void **state)
         svcm_durations_free(e);
         e = NULL;
         for (size_t cut = 0; cut < len; cut++)
-            assert_int_equal(svcm_durations_load(buf, cut, NULL, &e), SVCM_EFORMAT);
+            assert_int_equal(svcm_durations_load(buf, cut, NULL, &e, NULL), SVCM_EFORMAT);
         for (size_t i = 0; i < len; i++) {
             for (int bit = 0; bit < 8; bit++) {
                 buf[i] ^= (unsigned char)(1u << bit);
-                int rc = svcm_durations_load(buf, len, NULL, &e);
+                int rc = svcm_durations_load(buf, len, NULL, &e, NULL);
                 assert_true(rc == SVCM_OK || rc == SVCM_EFORMAT);
                 svcm_durations_free(e);
                 e = NULL;
@@ -285,10 +285,10 @@ static void test_load_rejects_moments_that_disagree_with_the_sketch(void **state
      * b's moments (n = 2) in front of a's sketch (count 1). */
     memcpy(ba + 16, bb + 16, 52);
     svcm_durations *e = NULL;
-    assert_int_equal(svcm_durations_load(ba, la, NULL, &e), SVCM_EFORMAT);
+    assert_int_equal(svcm_durations_load(ba, la, NULL, &e, NULL), SVCM_EFORMAT);
     assert_null(e);
-    assert_int_equal(svcm_durations_load(NULL, la, NULL, &e), SVCM_EINVAL);
-    assert_int_equal(svcm_durations_load(ba, la, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_durations_load(NULL, la, NULL, &e, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_durations_load(ba, la, NULL, NULL, NULL), SVCM_EINVAL);
     assert_int_equal(svcm_durations_save(NULL, ba, la, &la), SVCM_EINVAL);
     free(ba);
     free(bb);
@@ -341,7 +341,7 @@ static void test_out_of_memory_is_reported_and_changes_nothing(void **state)
     for (int k = 0; k < 16; k++) {
         svcm_durations *d = NULL, *e = NULL;
         ctx.allocs_left = k;
-        int rc = svcm_durations_new(NULL, &a, &d);
+        int rc = svcm_durations_new(NULL, &a, &d, NULL);
         if (rc != SVCM_OK) {
             assert_int_equal(rc, SVCM_ENOMEM);
             assert_null(d);
@@ -357,7 +357,7 @@ static void test_out_of_memory_is_reported_and_changes_nothing(void **state)
             svcm_durations_save(d, NULL, 0, &len);
             unsigned char *buf = malloc(len);
             svcm_durations_save(d, buf, len, NULL);
-            rc = svcm_durations_load(buf, len, &a, &e);
+            rc = svcm_durations_load(buf, len, &a, &e, NULL);
             assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
             free(buf);
         }
@@ -373,7 +373,7 @@ static void test_extreme_durations_summarize_and_round_trip(void **state)
     /* {0, DBL_MAX}: the variance is not a double, so std is NaN, and the
      * state (moments with m2 = +inf) still saves and loads back. */
     svcm_durations *d = NULL, *back = NULL;
-    assert_int_equal(svcm_durations_new(NULL, NULL, &d), SVCM_OK);
+    assert_int_equal(svcm_durations_new(NULL, NULL, &d, NULL), SVCM_OK);
     assert_int_equal(svcm_durations_add(d, 0.0), SVCM_OK);
     assert_int_equal(svcm_durations_add(d, DBL_MAX), SVCM_OK);
     struct svcm_durations_result r;
@@ -385,7 +385,7 @@ static void test_extreme_durations_summarize_and_round_trip(void **state)
     unsigned char *buf = malloc(len);
     assert_non_null(buf);
     assert_int_equal(svcm_durations_save(d, buf, len, &len), SVCM_OK);
-    assert_int_equal(svcm_durations_load(buf, len, NULL, &back), SVCM_OK);
+    assert_int_equal(svcm_durations_load(buf, len, NULL, &back, NULL), SVCM_OK);
     struct svcm_durations_result r2;
     assert_int_equal(svcm_durations_result(back, &r2), SVCM_OK);
     assert_true(r2.mean == r.mean && isnan(r2.std) && r2.max == DBL_MAX);

@@ -43,9 +43,9 @@ static void assert_summary_equal(const struct svcm_feedback_result *a, const str
 static svcm_feedback *make(int kind)
 {
     svcm_feedback_options o;
-    assert_int_equal(svcm_feedback_options_init(&o, kind), SVCM_OK);
+    svcm_feedback_options_init(&o, kind);
     svcm_feedback *f = NULL;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_OK);
     return f;
 }
 
@@ -62,18 +62,24 @@ static void test_options_defaults_per_kind(void **state)
 {
     (void)state;
     svcm_feedback_options o;
-    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT), SVCM_OK);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     assert_int_equal(o.low, 1);
     assert_int_equal(o.high, 5);
     assert_int_equal(o.top_boxes, 2);
-    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS), SVCM_OK);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
     assert_int_equal(o.low, 0);
     assert_int_equal(o.high, 10);
-    assert_int_equal(svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES), SVCM_OK);
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
     assert_int_equal(o.low, 1);
     assert_int_equal(o.high, 7);
-    assert_int_equal(svcm_feedback_options_init(&o, 3), SVCM_EINVAL);
-    assert_int_equal(svcm_feedback_options_init(NULL, 0), SVCM_EINVAL);
+    /* An unknown kind gives settings that svcm_feedback_new() refuses. */
+    svcm_feedback_options_init(&o, (svcm_feedback_kind)3);
+    svcm_feedback *f = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, &err), SVCM_EINVAL);
+    assert_null(f);
+    assert_string_equal(err.field, "opts");
+    svcm_feedback_options_init(NULL, SVCM_FEEDBACK_KIND_NPS); /* no-op */
     assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_NPS), "nps");
     assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_CSAT), "csat");
     assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_CES), "ces");
@@ -85,30 +91,30 @@ static void test_new_rejects_invalid_settings(void **state)
     (void)state;
     svcm_feedback_options o;
     svcm_feedback *f = NULL;
-    assert_int_equal(svcm_feedback_new(NULL, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(NULL, NULL, &f, NULL), SVCM_EINVAL);
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
-    assert_int_equal(svcm_feedback_new(&o, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, NULL, NULL), SVCM_EINVAL);
     o.high = 5; /* NPS is defined on 0-10 only */
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_EINVAL);
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.top_boxes = 0;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_EINVAL);
     o.top_boxes = 5; /* every level satisfied: not a measure */
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_EINVAL);
     o.top_boxes = 2;
     o.low = 5;
     o.high = 5;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_EINVAL);
     o.low = 0;
     o.high = SVCM_FEEDBACK_MAX_LEVELS; /* one level too many */
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_EINVAL);
     o.low = INT32_MIN;
     o.high = INT32_MAX;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_EINVAL);
     o.kind = (svcm_feedback_kind)7;
     o.low = 1;
     o.high = 5;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_EINVAL);
     assert_null(f);
     svcm_feedback_free(NULL); /* no-op */
 }
@@ -151,7 +157,7 @@ static void test_new_reports_out_of_memory(void **state)
     svcm_feedback_options o;
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
     svcm_feedback *f = NULL;
-    assert_int_equal(svcm_feedback_new(&o, &a, &f), SVCM_ENOMEM);
+    assert_int_equal(svcm_feedback_new(&o, &a, &f, NULL), SVCM_ENOMEM);
     assert_null(f);
 }
 
@@ -163,7 +169,7 @@ static void test_caller_allocator_is_used_for_alloc_and_free(void **state)
     svcm_feedback_options o;
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     svcm_feedback *f = NULL;
-    assert_int_equal(svcm_feedback_new(&o, &a, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, &a, &f, NULL), SVCM_OK);
     assert_int_equal(calls, 1);
     svcm_feedback_free(f);
     assert_int_equal(calls, 2);
@@ -386,8 +392,8 @@ static void test_batch_counts_equal_single_adds(void **state)
     o.high = 3;
     o.top_boxes = 3;
     svcm_feedback *a = NULL, *b = NULL;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &a), SVCM_OK);
-    assert_int_equal(svcm_feedback_new(&o, NULL, &b), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &a, NULL), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &b, NULL), SVCM_OK);
     double xs[1003];
     uint32_t seed = 12345;
     for (size_t i = 0; i < 1003; i++) {
@@ -453,7 +459,7 @@ static void test_csat_top_boxes_are_configurable(void **state)
     o.high = 10;
     o.top_boxes = 3; /* 8, 9, 10 */
     svcm_feedback *f = NULL;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_OK);
     double xs[] = {10, 9, 8, 7, 1, 1, 8, 2};
     assert_int_equal(svcm_feedback_add_batch(f, xs, 8, NULL), SVCM_OK);
     struct svcm_feedback_result r;
@@ -601,7 +607,7 @@ static void test_compare_rejects_mismatch_empty_and_no_variance(void **state)
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.top_boxes = 1;
     svcm_feedback *c1 = NULL;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &c1), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &c1, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_compare(c, c1, 0.95, &t), SVCM_EMISMATCH);
     svcm_feedback_free(n1);
     svcm_feedback_free(n2);
@@ -649,7 +655,7 @@ static void test_merge_rejects_different_scales(void **state)
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
     o.high = 5;
     svcm_feedback *a = make(SVCM_FEEDBACK_KIND_CES), *b = NULL, *n = make(SVCM_FEEDBACK_KIND_NPS);
-    assert_int_equal(svcm_feedback_new(&o, NULL, &b), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &b, NULL), SVCM_OK);
     add_n(a, 3, 2);
     add_n(b, 3, 2);
     assert_int_equal(svcm_feedback_merge(a, b), SVCM_EMISMATCH);
@@ -673,7 +679,7 @@ static void test_save_load_round_trip(void **state)
     o.high = 7;
     o.top_boxes = 4;
     svcm_feedback *f = NULL, *g = NULL;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_OK);
     double xs[] = {-2, -1, 0, 7, 7, 6, 5, 4, 3, 7};
     assert_int_equal(svcm_feedback_add_batch(f, xs, 10, NULL), SVCM_OK);
     size_t len = 0;
@@ -683,7 +689,7 @@ static void test_save_load_round_trip(void **state)
     assert_int_equal(svcm_feedback_save(f, buf, len - 1, &len), SVCM_ENOSPC);
     assert_int_equal(svcm_feedback_save(f, buf, sizeof buf, &len), SVCM_OK);
     assert_memory_equal(buf, "SVCM", 4);
-    assert_int_equal(svcm_feedback_load(buf, len, NULL, &g), SVCM_OK);
+    assert_int_equal(svcm_feedback_load(buf, len, NULL, &g, NULL), SVCM_OK);
     svcm_feedback_options og;
     svcm_feedback_get_options(g, &og);
     assert_int_equal(og.kind, SVCM_FEEDBACK_KIND_CSAT);
@@ -711,37 +717,37 @@ static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
     assert_int_equal(svcm_feedback_save(f, buf, sizeof buf, &len), SVCM_OK);
     /* Every truncation. */
     for (size_t cut = 0; cut < len; cut++)
-        assert_int_equal(svcm_feedback_load(buf, cut, NULL, &g), SVCM_EFORMAT);
+        assert_int_equal(svcm_feedback_load(buf, cut, NULL, &g, NULL), SVCM_EFORMAT);
     /* Trailing byte (with the header's length patched, and without). */
     memcpy(bad, buf, len);
     bad[len] = 0;
-    assert_int_equal(svcm_feedback_load(bad, len + 1, NULL, &g), SVCM_EFORMAT);
+    assert_int_equal(svcm_feedback_load(bad, len + 1, NULL, &g, NULL), SVCM_EFORMAT);
     bad[8]++;
-    assert_int_equal(svcm_feedback_load(bad, len + 1, NULL, &g), SVCM_EFORMAT);
+    assert_int_equal(svcm_feedback_load(bad, len + 1, NULL, &g, NULL), SVCM_EFORMAT);
     /* Magic, kind tag, version. */
     for (size_t pos = 0; pos < 8; pos++) {
         memcpy(bad, buf, len);
         bad[pos] ^= 0x40;
-        assert_int_equal(svcm_feedback_load(bad, len, NULL, &g), SVCM_EFORMAT);
+        assert_int_equal(svcm_feedback_load(bad, len, NULL, &g, NULL), SVCM_EFORMAT);
     }
     /* Unknown feedback kind; NPS with a different scale; CSAT settings. */
     memcpy(bad, buf, len);
     bad[12] = 3;
-    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g), SVCM_EFORMAT);
+    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g, NULL), SVCM_EFORMAT);
     memcpy(bad, buf, len);
     bad[17] = 9; /* high = 9 */
-    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g), SVCM_EFORMAT);
+    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g, NULL), SVCM_EFORMAT);
     memcpy(bad, buf, len);
     bad[21] = 3; /* top boxes of an NPS must be the canonical 2 */
-    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g), SVCM_EFORMAT);
+    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g, NULL), SVCM_EFORMAT);
     /* Counts that overflow uint64 when summed. */
     memcpy(bad, buf, len);
     memset(bad + 25, 0xff, 8);
     memset(bad + 33, 0xff, 8);
-    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g), SVCM_EFORMAT);
+    assert_int_equal(svcm_feedback_load(bad, len, NULL, &g, NULL), SVCM_EFORMAT);
     assert_null(g);
-    assert_int_equal(svcm_feedback_load(NULL, len, NULL, &g), SVCM_EINVAL);
-    assert_int_equal(svcm_feedback_load(buf, len, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_load(NULL, len, NULL, &g, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_feedback_load(buf, len, NULL, NULL, NULL), SVCM_EINVAL);
     svcm_feedback_free(f);
 }
 
@@ -755,7 +761,7 @@ static void test_count_overflow_is_a_range_error(void **state)
     size_t len;
     assert_int_equal(svcm_feedback_save(f, buf, sizeof buf, &len), SVCM_OK);
     memset(buf + 25 + 10 * 8, 0xff, 8); /* count of answer 10 = UINT64_MAX */
-    assert_int_equal(svcm_feedback_load(buf, len, NULL, &g), SVCM_OK);
+    assert_int_equal(svcm_feedback_load(buf, len, NULL, &g, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_count(g), UINT64_MAX);
     double x = 9;
     svcm_error err;
@@ -778,7 +784,7 @@ static void test_load_survives_random_corruption(void **state)
     svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
     o.high = 7;
     svcm_feedback *f = NULL;
-    assert_int_equal(svcm_feedback_new(&o, NULL, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&o, NULL, &f, NULL), SVCM_OK);
     double xs[] = {1, 2, 7, 7, 6, 5};
     svcm_feedback_add_batch(f, xs, 6, NULL);
     unsigned char buf[256], bad[256];
@@ -792,7 +798,7 @@ static void test_load_survives_random_corruption(void **state)
             bad[(seed >> 8) % len] = (unsigned char)(seed >> 24);
         }
         svcm_feedback *g = NULL;
-        int rc = svcm_feedback_load(bad, len, NULL, &g);
+        int rc = svcm_feedback_load(bad, len, NULL, &g, NULL);
         if (rc == SVCM_OK) {
             svcm_feedback_options go;
             svcm_feedback_get_options(g, &go);

@@ -25,7 +25,7 @@ static void test_moves_new_and_gone_customers_are_counted_apart(void **state)
     int64_t old_ids[5] = {1, 2, 3, 4, 5}, new_ids[5] = {3, 1, 6, 2, 7};
     uint8_t old_t[5] = {V, K, R, P, L}, new_t[5] = {K, V, P, L, V};
     svcm_migration mg;
-    assert_int_equal(svcm_segment_migration(old_ids, old_t, 5, new_ids, new_t, 5, &mg, NULL, NULL),
+    assert_int_equal(svcm_segment_migration(old_ids, old_t, 5, new_ids, new_t, 5, NULL, &mg, NULL),
                      SVCM_OK);
     svcm_migration want;
     memset(&want, 0, sizeof want);
@@ -46,7 +46,7 @@ static void test_extreme_and_negative_ids_match(void **state)
     int64_t new_ids[4] = {INT64_MAX, 0, INT64_MIN, -1};
     uint8_t old_t[4] = {V, K, R, P}, new_t[4] = {L, L, V, K};
     svcm_migration mg;
-    assert_int_equal(svcm_segment_migration(old_ids, old_t, 4, new_ids, new_t, 4, &mg, NULL, NULL),
+    assert_int_equal(svcm_segment_migration(old_ids, old_t, 4, new_ids, new_t, 4, NULL, &mg, NULL),
                      SVCM_OK);
     assert_int_equal(mg.counts[V][V], 1); /* INT64_MIN */
     assert_int_equal(mg.counts[K][K], 1); /* -1 */
@@ -64,13 +64,13 @@ static void test_empty_snapshots(void **state)
     int64_t ids[2] = {10, 20};
     uint8_t t[2] = {K, L};
     svcm_migration mg;
-    assert_int_equal(svcm_segment_migration(NULL, NULL, 0, ids, t, 2, &mg, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_segment_migration(NULL, NULL, 0, ids, t, 2, NULL, &mg, NULL), SVCM_OK);
     assert_int_equal(mg.arrived[K], 1);
     assert_int_equal(mg.arrived[L], 1);
-    assert_int_equal(svcm_segment_migration(ids, t, 2, NULL, NULL, 0, &mg, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_segment_migration(ids, t, 2, NULL, NULL, 0, NULL, &mg, NULL), SVCM_OK);
     assert_int_equal(mg.gone[K], 1);
     assert_int_equal(mg.gone[L], 1);
-    assert_int_equal(svcm_segment_migration(NULL, NULL, 0, NULL, NULL, 0, &mg, NULL, NULL),
+    assert_int_equal(svcm_segment_migration(NULL, NULL, 0, NULL, NULL, 0, NULL, &mg, NULL),
                      SVCM_OK);
 }
 
@@ -86,14 +86,14 @@ static void test_duplicate_ids_name_the_first_repeat(void **state)
     memset(&mg, 0x77, sizeof mg);
     svcm_migration before = mg;
     svcm_error err;
-    assert_int_equal(svcm_segment_migration(old_ids, old_t, 3, new_ids, new_t, 5, &mg, NULL, &err),
+    assert_int_equal(svcm_segment_migration(old_ids, old_t, 3, new_ids, new_t, 5, NULL, &mg, &err),
                      SVCM_EINVAL);
     assert_int_equal(err.index, 2);
     assert_string_equal(err.field, "new_ids");
     assert_memory_equal(&mg, &before, sizeof mg);
     int64_t dup_old[4] = {9, 9, 9, 8};
     uint8_t t4[4] = {V, K, R, P};
-    assert_int_equal(svcm_segment_migration(dup_old, t4, 4, old_ids, old_t, 3, &mg, NULL, &err),
+    assert_int_equal(svcm_segment_migration(dup_old, t4, 4, old_ids, old_t, 3, NULL, &mg, &err),
                      SVCM_EINVAL);
     assert_int_equal(err.index, 1);
     assert_string_equal(err.field, "old_ids");
@@ -106,14 +106,14 @@ static void test_bad_tiers_and_null_pointers_are_invalid(void **state)
     uint8_t good[3] = {V, K, R}, bad[3] = {V, 5, R};
     svcm_migration mg;
     svcm_error err;
-    assert_int_equal(svcm_segment_migration(ids, good, 3, ids, bad, 3, &mg, NULL, &err),
+    assert_int_equal(svcm_segment_migration(ids, good, 3, ids, bad, 3, NULL, &mg, &err),
                      SVCM_EINVAL);
     assert_int_equal(err.index, 1);
     assert_string_equal(err.field, "new_tiers");
-    assert_int_equal(svcm_segment_migration(ids, bad, 3, ids, good, 3, &mg, NULL, &err),
+    assert_int_equal(svcm_segment_migration(ids, bad, 3, ids, good, 3, NULL, &mg, &err),
                      SVCM_EINVAL);
     assert_string_equal(err.field, "old_tiers");
-    assert_int_equal(svcm_segment_migration(NULL, good, 3, ids, good, 3, &mg, NULL, &err),
+    assert_int_equal(svcm_segment_migration(NULL, good, 3, ids, good, 3, NULL, &mg, &err),
                      SVCM_EINVAL);
     assert_int_equal(svcm_segment_migration(ids, good, 3, ids, good, 3, NULL, NULL, &err),
                      SVCM_EINVAL);
@@ -165,7 +165,7 @@ static void test_random_snapshots_match_a_quadratic_count(void **state)
             if (i == na)
                 want.arrived[tb[j]]++;
         }
-        assert_int_equal(svcm_segment_migration(a, ta, na, b, tb, nb, &mg, NULL, NULL), SVCM_OK);
+        assert_int_equal(svcm_segment_migration(a, ta, na, b, tb, nb, NULL, &mg, NULL), SVCM_OK);
         assert_memory_equal(&mg, &want, sizeof mg);
     }
 }
@@ -205,7 +205,7 @@ static void test_out_of_memory_is_reported_without_leaks(void **state)
         fail_ctx fc = {0, fail_at, 0};
         svcm_allocator al = {f_alloc, f_realloc, f_free, &fc};
         svcm_migration mg;
-        int rc = svcm_segment_migration(ids, t, 3, ids, t, 3, &mg, &al, NULL);
+        int rc = svcm_segment_migration(ids, t, 3, ids, t, 3, &al, &mg, NULL);
         assert_int_equal(rc, fail_at < 2 ? SVCM_ENOMEM : SVCM_OK);
         assert_int_equal(fc.live, 0);
     }

@@ -175,7 +175,7 @@ static void test_segment_tiers_feed_requests_without_conversion(void **state)
     svcm_segment_options_init(&p);
     svcm_rfm_edges e;
     uint8_t tiers[4];
-    assert_int_equal(svcm_rfm_fit(&c, p.bins, &e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&c, p.bins, NULL, &e, NULL), SVCM_OK);
     assert_int_equal(svcm_segment_assign(&c, &p, &e, tiers, NULL, NULL, NULL, NULL, NULL), SVCM_OK);
     assert_int_equal(tiers[0], SVCM_TIER_LOST);      /* 400 days > churn_days 180 */
     assert_int_equal(tiers[1], SVCM_TIER_POTENTIAL); /* one purchase */

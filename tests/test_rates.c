@@ -252,7 +252,7 @@ static void test_save_load_round_trip(void **state)
     assert_int_equal(len, SVCM_RATE_SAVED_SIZE);
     assert_int_equal(svcm_rate_save(&r, buf, len - 1, &len), SVCM_ENOSPC);
     assert_int_equal(svcm_rate_save(&r, buf, sizeof buf, &len), SVCM_OK);
-    assert_int_equal(svcm_rate_load(buf, len, &back), SVCM_OK);
+    assert_int_equal(svcm_rate_load(buf, len, &back, NULL), SVCM_OK);
     assert_rate_equal(&r, &back);
     assert_int_equal(svcm_rate_save(NULL, buf, sizeof buf, &len), SVCM_EINVAL);
 }
@@ -291,23 +291,23 @@ static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
     size_t len;
     svcm_rate_save(&r, buf, sizeof buf, &len);
     for (size_t cut = 0; cut < len; cut++)
-        assert_int_equal(svcm_rate_load(buf, cut, &out), SVCM_EFORMAT);
+        assert_int_equal(svcm_rate_load(buf, cut, &out, NULL), SVCM_EFORMAT);
     for (size_t pos = 0; pos < 12; pos++) {
         memcpy(bad, buf, len);
         bad[pos] ^= 0x10;
-        assert_int_equal(svcm_rate_load(bad, len, &out), SVCM_EFORMAT);
+        assert_int_equal(svcm_rate_load(bad, len, &out, NULL), SVCM_EFORMAT);
     }
     memcpy(bad, buf, len);
     bad[12] = SVCM_RATE_KIND_COUNT; /* unknown kind */
-    assert_int_equal(svcm_rate_load(bad, len, &out), SVCM_EFORMAT);
+    assert_int_equal(svcm_rate_load(bad, len, &out, NULL), SVCM_EFORMAT);
     memcpy(bad, buf, len);
     bad[14] = 9; /* successes 9 > trials 5 */
-    assert_int_equal(svcm_rate_load(bad, len, &out), SVCM_EFORMAT);
+    assert_int_equal(svcm_rate_load(bad, len, &out, NULL), SVCM_EFORMAT);
     memcpy(bad, buf, len);
     bad[len] = 0;
-    assert_int_equal(svcm_rate_load(bad, len + 1, &out), SVCM_EFORMAT);
-    assert_int_equal(svcm_rate_load(NULL, len, &out), SVCM_EINVAL);
-    assert_int_equal(svcm_rate_load(buf, len, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_rate_load(bad, len + 1, &out, NULL), SVCM_EFORMAT);
+    assert_int_equal(svcm_rate_load(NULL, len, &out, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_rate_load(buf, len, NULL, NULL), SVCM_EINVAL);
     assert_int_equal(out.kind, SVCM_RATE_KIND_GENERIC); /* untouched */
     assert_int_equal(out.trials, 0);
 }

@@ -65,7 +65,7 @@ static void test_fitted_edges_split_ten_distinct_values_into_pairs(void **state)
     /* n = 10, k = 5: edge j = x_(ceil(10 j / 5)) = x_(2j) = 2, 4, 6, 8. */
     double x[10] = {7, 3, 10, 1, 9, 2, 8, 5, 4, 6};
     double e[4];
-    assert_int_equal(svcm_rfm_column_edges(x, 10, 5, e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(x, 10, 5, NULL, e, NULL), SVCM_OK);
     const double want[4] = {2, 4, 6, 8};
     assert_memory_equal(e, want, sizeof want);
     /* Scored as F: two customers per score; as R (reversed): 1, 2 -> 5. */
@@ -92,7 +92,7 @@ static void test_fitted_edges_when_n_is_not_a_multiple_of_bins(void **state)
      * p = 0.8: F(60) = .857 -> 60. */
     double x[7] = {40, 70, 10, 60, 20, 50, 30};
     double e[4];
-    assert_int_equal(svcm_rfm_column_edges(x, 7, 5, e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(x, 7, 5, NULL, e, NULL), SVCM_OK);
     const double want[4] = {20, 30, 50, 60};
     assert_memory_equal(e, want, sizeof want);
     double sorted[7] = {10, 20, 30, 40, 50, 60, 70}, e2[4];
@@ -121,7 +121,7 @@ static void test_all_equal_population_scores_everyone_in_the_first_bin(void **st
     double x[6] = {3, 3, 3, 3, 3, 3};
     svcm_customers c = soa(6, x, x, x);
     svcm_rfm_edges e;
-    assert_int_equal(svcm_rfm_fit(&c, 5, &e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&c, 5, NULL, &e, NULL), SVCM_OK);
     for (int j = 0; j < 4; j++) {
         assert_true(e.recency[j] == 3.0);
         assert_true(e.monetary[j] == 3.0);
@@ -141,12 +141,12 @@ static void test_fewer_customers_than_bins_leave_the_top_bin_empty(void **state)
     /* n = 3, k = 5: ranks ceil(3 j / 5) = 1, 2, 2, 3 -> edges 1, 2, 2, 3. */
     double x[3] = {3, 1, 2};
     double e[4];
-    assert_int_equal(svcm_rfm_column_edges(x, 3, 5, e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(x, 3, 5, NULL, e, NULL), SVCM_OK);
     const double want[4] = {1, 2, 2, 3};
     assert_memory_equal(e, want, sizeof want);
     svcm_customers c = soa(3, x, x, x);
     svcm_rfm_edges ed;
-    assert_int_equal(svcm_rfm_fit(&c, 5, &ed, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&c, 5, NULL, &ed, NULL), SVCM_OK);
     uint8_t f[3];
     assert_int_equal(svcm_rfm_score(&c, &ed, NULL, f, NULL, NULL), SVCM_OK);
     /* 1 -> no edge below -> 1; 2 -> one edge below -> 2; 3 -> three -> 4. */
@@ -155,7 +155,7 @@ static void test_fewer_customers_than_bins_leave_the_top_bin_empty(void **state)
     assert_int_equal(f[2], 2);
     /* One customer: every edge is its value. */
     double one = 42, e1[4];
-    assert_int_equal(svcm_rfm_column_edges(&one, 1, 5, e1, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(&one, 1, 5, NULL, e1, NULL), SVCM_OK);
     for (int j = 0; j < 4; j++)
         assert_true(e1[j] == 42.0);
 }
@@ -166,12 +166,12 @@ static void test_duplicates_make_edges_coincide_and_ties_are_never_split(void **
     /* Sorted: 1 1 1 1 1 1 2 2 3 9, ranks 2, 4, 6, 8 -> 1, 1, 1, 2. */
     double fq[10] = {1, 2, 1, 9, 1, 3, 1, 2, 1, 1};
     double e[4];
-    assert_int_equal(svcm_rfm_column_edges(fq, 10, 5, e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(fq, 10, 5, NULL, e, NULL), SVCM_OK);
     const double want[4] = {1, 1, 1, 2};
     assert_memory_equal(e, want, sizeof want);
     svcm_customers c = soa(10, fq, fq, fq);
     svcm_rfm_edges ed;
-    assert_int_equal(svcm_rfm_fit(&c, 5, &ed, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&c, 5, NULL, &ed, NULL), SVCM_OK);
     uint8_t f[10];
     assert_int_equal(svcm_rfm_score(&c, &ed, NULL, f, NULL, NULL), SVCM_OK);
     for (int i = 0; i < 10; i++) {
@@ -185,14 +185,14 @@ static void test_zeros_and_negative_zero_give_positive_zero_edges(void **state)
     (void)state;
     double x[5] = {0, -0.0, 0, 5, -0.0};
     double e[4];
-    assert_int_equal(svcm_rfm_column_edges(x, 5, 5, e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(x, 5, 5, NULL, e, NULL), SVCM_OK);
     for (int j = 0; j < 4; j++) {
         assert_true(e[j] == 0.0);
         assert_false(signbit(e[j]));
     }
     /* Negative values are fine for a plain column (not for customers). */
     double y[4] = {-3, -1, -2, -4}, ey[3];
-    assert_int_equal(svcm_rfm_column_edges(y, 4, 4, ey, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_column_edges(y, 4, 4, NULL, ey, NULL), SVCM_OK);
     const double want[3] = {-4, -3, -2};
     assert_memory_equal(ey, want, sizeof want);
 }
@@ -222,7 +222,7 @@ static void test_fit_matches_counting_definition_on_random_small_samples(void **
         for (size_t i = 0; i < n; i++)
             x[i] = (double)(rnd() % (1 + trial % 7 * 3)) - (trial % 2 ? 2.0 : 0.0);
         double e[9];
-        assert_int_equal(svcm_rfm_column_edges(x, n, k, e, NULL, NULL), SVCM_OK);
+        assert_int_equal(svcm_rfm_column_edges(x, n, k, NULL, e, NULL), SVCM_OK);
         for (int j = 1; j < k; j++)
             assert_true(e[j - 1] == quantile_by_counting(x, n, j, k));
     }
@@ -251,7 +251,7 @@ static void test_fit_matches_full_sort_on_large_varied_columns(void **state)
         qsort(s, n, sizeof *s, cmp_double);
         for (int k = 2; k <= SVCM_RFM_MAX_BINS; k += 3) {
             double e[9], es[9];
-            assert_int_equal(svcm_rfm_column_edges(x, n, k, e, NULL, NULL), SVCM_OK);
+            assert_int_equal(svcm_rfm_column_edges(x, n, k, NULL, e, NULL), SVCM_OK);
             assert_int_equal(svcm_rfm_sorted_edges(s, n, k, es, NULL), SVCM_OK);
             for (int j = 1; j < k; j++) {
                 size_t rank = (n * (size_t)j + (size_t)k - 1) / (size_t)k - 1;
@@ -288,8 +288,8 @@ static void test_scores_do_not_depend_on_input_order(void **state)
     }
     svcm_customers a = soa(N, r, f, m), b = soa(N, r2, f2, m2);
     svcm_rfm_edges ea, eb;
-    assert_int_equal(svcm_rfm_fit(&a, 5, &ea, NULL, NULL), SVCM_OK);
-    assert_int_equal(svcm_rfm_fit(&b, 5, &eb, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&a, 5, NULL, &ea, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&b, 5, NULL, &eb, NULL), SVCM_OK);
     assert_edges_equal(&ea, &eb);
     static uint8_t sa[3][N], sb[3][N];
     assert_int_equal(svcm_rfm_score(&a, &ea, sa[0], sa[1], sa[2], NULL), SVCM_OK);
@@ -404,7 +404,7 @@ static void test_bad_customers_are_rejected_with_record_and_field(void **state)
         svcm_rfm_edges e;
         memset(&e, 0x55, sizeof e);
         svcm_rfm_edges before = e;
-        assert_int_equal(svcm_rfm_fit(&c, 5, &e, NULL, &err), SVCM_EINVAL);
+        assert_int_equal(svcm_rfm_fit(&c, 5, NULL, &e, &err), SVCM_EINVAL);
         assert_edges_equal(&e, &before);
         assert_int_equal(err.index, at);
     }
@@ -442,9 +442,9 @@ static void test_records_and_arrays_give_the_same_scores(void **state)
     svcm_customers a = soa(N, r, f, m), b;
     assert_int_equal(svcm_customers_from_records(recs, N, &b), SVCM_OK);
     svcm_rfm_edges ea, eb;
-    assert_int_equal(svcm_rfm_fit(&a, 6, &ea, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&a, 6, NULL, &ea, NULL), SVCM_OK);
     /* NaN tenure and p_alive are not read: their flags are off. */
-    assert_int_equal(svcm_rfm_fit(&b, 6, &eb, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&b, 6, NULL, &eb, NULL), SVCM_OK);
     assert_edges_equal(&ea, &eb);
     static uint8_t sa[3][N], sb[3][N];
     assert_int_equal(svcm_rfm_score(&a, &ea, sa[0], sa[1], sa[2], NULL), SVCM_OK);
@@ -453,7 +453,7 @@ static void test_records_and_arrays_give_the_same_scores(void **state)
     /* Flag on: the NaN is now read and refused. */
     recs[7].flags = SVCM_CUSTOMER_HAS_TENURE;
     svcm_error err;
-    assert_int_equal(svcm_rfm_fit(&b, 6, &eb, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_rfm_fit(&b, 6, NULL, &eb, &err), SVCM_EINVAL);
     assert_int_equal(err.index, 7);
     assert_string_equal(err.field, "tenure");
     assert_int_equal(svcm_customers_from_records(NULL, 3, &b), SVCM_EINVAL);
@@ -466,14 +466,14 @@ static void test_fit_argument_errors_and_empty_population(void **state)
     (void)state;
     double x[3] = {1, 2, 3}, e[9];
     svcm_error err;
-    assert_int_equal(svcm_rfm_column_edges(x, 0, 5, e, NULL, &err), SVCM_EEMPTY);
-    assert_int_equal(svcm_rfm_column_edges(x, 3, 1, e, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_rfm_column_edges(x, 0, 5, NULL, e, &err), SVCM_EEMPTY);
+    assert_int_equal(svcm_rfm_column_edges(x, 3, 1, NULL, e, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "bins");
-    assert_int_equal(svcm_rfm_column_edges(x, 3, 11, e, NULL, &err), SVCM_EINVAL);
-    assert_int_equal(svcm_rfm_column_edges(NULL, 3, 5, e, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_rfm_column_edges(x, 3, 11, NULL, e, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_rfm_column_edges(NULL, 3, 5, NULL, e, &err), SVCM_EINVAL);
     assert_int_equal(svcm_rfm_column_edges(x, 3, 5, NULL, NULL, &err), SVCM_EINVAL);
     x[1] = NAN;
-    assert_int_equal(svcm_rfm_column_edges(x, 3, 5, e, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_rfm_column_edges(x, 3, 5, NULL, e, &err), SVCM_EINVAL);
     assert_int_equal(err.index, 1);
     assert_string_equal(err.field, "value");
     double unsorted[3] = {1, 3, 2};
@@ -482,7 +482,7 @@ static void test_fit_argument_errors_and_empty_population(void **state)
     assert_int_equal(svcm_rfm_sorted_edges(unsorted, 0, 5, e, &err), SVCM_EEMPTY);
     svcm_customers c = soa(0, NULL, NULL, NULL);
     svcm_rfm_edges ed;
-    assert_int_equal(svcm_rfm_fit(&c, 5, &ed, NULL, &err), SVCM_EEMPTY);
+    assert_int_equal(svcm_rfm_fit(&c, 5, NULL, &ed, &err), SVCM_EEMPTY);
     assert_int_equal(svcm_rfm_fit(&c, 5, NULL, NULL, &err), SVCM_EINVAL);
     /* Scoring nobody is fine. */
     svcm_rfm_edges fixed = {.bins = 2, .recency = {1}, .frequency = {1}, .monetary = {1}};
@@ -534,7 +534,7 @@ static void test_fit_reports_out_of_memory_without_leaking(void **state)
             svcm_allocator a = {f_alloc, f_realloc, f_free, &fc};
             svcm_rfm_edges e;
             memset(&e, 0, sizeof e);
-            int rc = svcm_rfm_fit(&c, 5, &e, &a, NULL);
+            int rc = svcm_rfm_fit(&c, 5, &a, &e, NULL);
             assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
             if (rc == SVCM_ENOMEM)
                 assert_int_equal(e.bins, 0); /* untouched */

@@ -259,8 +259,8 @@ static void test_tiers_are_invariant_under_shuffling(void **state)
     svcm_segment_options p;
     svcm_segment_options_init(&p);
     svcm_rfm_edges ea, eb;
-    assert_int_equal(svcm_rfm_fit(&a, p.bins, &ea, NULL, NULL), SVCM_OK);
-    assert_int_equal(svcm_rfm_fit(&b, p.bins, &eb, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&a, p.bins, NULL, &ea, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&b, p.bins, NULL, &eb, NULL), SVCM_OK);
     assert_edges_equal(&ea, &eb);
     static uint8_t ta[N], tb[N], wa[N], wb[N];
     assert_int_equal(svcm_segment_assign(&a, &p, &ea, ta, wa, NULL, NULL, NULL, NULL), SVCM_OK);
@@ -301,7 +301,7 @@ static void test_records_and_packed_flags_match_arrays_on_a_large_population(voi
     svcm_segment_options p;
     svcm_segment_options_init(&p);
     svcm_rfm_edges e;
-    assert_int_equal(svcm_rfm_fit(&a, 5, &e, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_rfm_fit(&a, 5, NULL, &e, NULL), SVCM_OK);
     static uint8_t out_a[5][N], out_b[5][N];
     assert_int_equal(svcm_segment_assign(&a, &p, &e, out_a[0], out_a[1], out_a[2], out_a[3],
                                          out_a[4], NULL),

@@ -51,7 +51,7 @@ static svcm_sketch *make(double rel_err, size_t max_buckets, size_t exact_limit)
     o.max_buckets = max_buckets;
     o.exact_limit = exact_limit;
     svcm_sketch *s = NULL;
-    assert_int_equal(svcm_sketch_new(&o, NULL, &s), SVCM_OK);
+    assert_int_equal(svcm_sketch_new(&o, NULL, &s, NULL), SVCM_OK);
     return s;
 }
 
@@ -98,7 +98,7 @@ static void test_options_defaults_are_one_percent_2048_buckets_1024_exact(void *
     assert_int_equal(o.exact_limit, 1024);
     svcm_sketch_options_init(NULL); /* no-op */
     svcm_sketch *s = NULL;
-    assert_int_equal(svcm_sketch_new(NULL, NULL, &s), SVCM_OK);
+    assert_int_equal(svcm_sketch_new(NULL, NULL, &s, NULL), SVCM_OK);
     svcm_sketch_options got;
     assert_int_equal(svcm_sketch_get_options(s, &got), SVCM_OK);
     assert_true(got.rel_err == 0.01 && got.max_buckets == 2048 && got.exact_limit == 1024);
@@ -118,28 +118,28 @@ static void test_new_rejects_out_of_range_options(void **state)
     for (size_t i = 0; i < sizeof bad_err / sizeof bad_err[0]; i++) {
         svcm_sketch_options_init(&o);
         o.rel_err = bad_err[i];
-        assert_int_equal(svcm_sketch_new(&o, NULL, &s), SVCM_EINVAL);
+        assert_int_equal(svcm_sketch_new(&o, NULL, &s, NULL), SVCM_EINVAL);
     }
     svcm_sketch_options_init(&o);
     o.max_buckets = SVCM_SKETCH_MIN_BUCKETS - 1;
-    assert_int_equal(svcm_sketch_new(&o, NULL, &s), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_new(&o, NULL, &s, NULL), SVCM_EINVAL);
     o.max_buckets = (size_t)SVCM_SKETCH_MAX_BUCKETS + 1;
-    assert_int_equal(svcm_sketch_new(&o, NULL, &s), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_new(&o, NULL, &s, NULL), SVCM_EINVAL);
     svcm_sketch_options_init(&o);
     o.exact_limit = (size_t)SVCM_SKETCH_MAX_EXACT + 1;
-    assert_int_equal(svcm_sketch_new(&o, NULL, &s), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_new(&o, NULL, &s, NULL), SVCM_EINVAL);
     assert_null(s);
-    assert_int_equal(svcm_sketch_new(NULL, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_new(NULL, NULL, NULL, NULL), SVCM_EINVAL);
     /* The extremes themselves are accepted. */
     svcm_sketch_options_init(&o);
     o.rel_err = SVCM_SKETCH_MIN_REL_ERR;
     o.max_buckets = SVCM_SKETCH_MIN_BUCKETS;
     o.exact_limit = 0;
-    assert_int_equal(svcm_sketch_new(&o, NULL, &s), SVCM_OK);
+    assert_int_equal(svcm_sketch_new(&o, NULL, &s, NULL), SVCM_OK);
     svcm_sketch_free(s);
     o.rel_err = SVCM_SKETCH_MAX_REL_ERR;
     o.exact_limit = SVCM_SKETCH_MAX_EXACT;
-    assert_int_equal(svcm_sketch_new(&o, NULL, &s), SVCM_OK);
+    assert_int_equal(svcm_sketch_new(&o, NULL, &s, NULL), SVCM_OK);
     svcm_sketch_free(s);
 }
 
@@ -766,7 +766,7 @@ static void round_trip(const svcm_sketch *s)
     size_t len;
     unsigned char *buf = save(s, &len);
     svcm_sketch *t = NULL;
-    assert_int_equal(svcm_sketch_load(buf, len, NULL, &t), SVCM_OK);
+    assert_int_equal(svcm_sketch_load(buf, len, NULL, &t, NULL), SVCM_OK);
     assert_same_answers(s, t);
     size_t len2;
     unsigned char *buf2 = save(t, &len2);
@@ -837,12 +837,12 @@ static void test_load_rejects_every_truncation_and_survives_every_bit_flip(void 
         unsigned char *buf = save(s, &len);
         svcm_sketch *t = NULL;
         for (size_t cut = 0; cut < len; cut++)
-            assert_int_equal(svcm_sketch_load(buf, cut, NULL, &t), SVCM_EFORMAT);
+            assert_int_equal(svcm_sketch_load(buf, cut, NULL, &t, NULL), SVCM_EFORMAT);
         assert_null(t);
         for (size_t i = 0; i < len; i++) {
             for (int bit = 0; bit < 8; bit++) {
                 buf[i] ^= (unsigned char)(1u << bit);
-                int rc = svcm_sketch_load(buf, len, NULL, &t);
+                int rc = svcm_sketch_load(buf, len, NULL, &t, NULL);
                 assert_true(rc == SVCM_OK || rc == SVCM_EFORMAT);
                 if (rc == SVCM_OK) { /* a different but valid sketch */
                     double v;
@@ -854,7 +854,7 @@ static void test_load_rejects_every_truncation_and_survives_every_bit_flip(void 
                 buf[i] ^= (unsigned char)(1u << bit);
             }
         }
-        assert_int_equal(svcm_sketch_load(buf, len, NULL, &t), SVCM_OK);
+        assert_int_equal(svcm_sketch_load(buf, len, NULL, &t, NULL), SVCM_OK);
         svcm_sketch_free(t);
         free(buf);
         svcm_sketch_free(s);
@@ -887,7 +887,7 @@ static void expect_format_error_at(int line, const unsigned char *orig, size_t l
     memcpy(buf, orig, len);
     memcpy(buf + off, bytes, n);
     svcm_sketch *t = NULL;
-    int rc = svcm_sketch_load(buf, len, NULL, &t);
+    int rc = svcm_sketch_load(buf, len, NULL, &t, NULL);
     free(buf);
     if (rc != SVCM_EFORMAT) {
         svcm_sketch_free(t);
@@ -959,10 +959,10 @@ static void test_load_rejects_inconsistent_fields(void **state)
     memcpy(longer, buf, len);
     longer[len] = 0;
     svcm_sketch *t = NULL;
-    assert_int_equal(svcm_sketch_load(longer, len + 1, NULL, &t), SVCM_EFORMAT);
+    assert_int_equal(svcm_sketch_load(longer, len + 1, NULL, &t, NULL), SVCM_EFORMAT);
     free(longer);
-    assert_int_equal(svcm_sketch_load(NULL, len, NULL, &t), SVCM_EINVAL);
-    assert_int_equal(svcm_sketch_load(buf, len, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_load(NULL, len, NULL, &t, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_sketch_load(buf, len, NULL, NULL, NULL), SVCM_EINVAL);
     free(buf);
     svcm_sketch_free(s);
 
@@ -998,7 +998,7 @@ static void test_count_overflow_is_refused_with_erange(void **state)
     put_f64(buf + OFF_SUM, 1.8446744073709552e19);
     put_u64(buf + OFF_BODY + 8, UINT64_MAX);
     svcm_sketch *big = NULL;
-    assert_int_equal(svcm_sketch_load(buf, len, NULL, &big), SVCM_OK);
+    assert_int_equal(svcm_sketch_load(buf, len, NULL, &big, NULL), SVCM_OK);
     assert_true(svcm_sketch_count(big) == UINT64_MAX);
     double v;
     assert_int_equal(svcm_sketch_quantile(big, 0.5, &v), SVCM_OK);
@@ -1068,7 +1068,7 @@ static void test_out_of_memory_leaves_the_sketch_unchanged(void **state)
         o.exact_limit = 100;
         svcm_sketch *s = NULL, *t = NULL;
         ctx.allocs_left = k;
-        int rc = svcm_sketch_new(&o, &a, &s);
+        int rc = svcm_sketch_new(&o, &a, &s, NULL);
         if (rc != SVCM_OK) {
             assert_int_equal(rc, SVCM_ENOMEM);
             assert_int_equal(ctx.live, 0);
@@ -1086,7 +1086,7 @@ static void test_out_of_memory_leaves_the_sketch_unchanged(void **state)
             }
         }
         if (done) {
-            rc = svcm_sketch_new(&o, &a, &t);
+            rc = svcm_sketch_new(&o, &a, &t, NULL);
             if (rc == SVCM_OK) {
                 svcm_sketch_add_batch(t, xs + 2000, 1000, NULL);
                 uint64_t before = svcm_sketch_count(s);
@@ -1107,7 +1107,7 @@ static void test_out_of_memory_leaves_the_sketch_unchanged(void **state)
             for (int j = 0; j < 4; j++) {
                 svcm_sketch *u = NULL;
                 ctx.allocs_left = j;
-                rc = svcm_sketch_load(buf, len, &a, &u);
+                rc = svcm_sketch_load(buf, len, &a, &u, NULL);
                 assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
                 if (rc == SVCM_ENOMEM)
                     assert_null(u);
@@ -1154,7 +1154,7 @@ static void test_sum_past_dbl_max_is_inf_not_nan_and_round_trips(void **state)
         assert_non_null(buf);
         assert_int_equal(svcm_sketch_save(s, buf, len, &len), SVCM_OK);
         svcm_sketch *t = NULL;
-        assert_int_equal(svcm_sketch_load(buf, len, NULL, &t), SVCM_OK);
+        assert_int_equal(svcm_sketch_load(buf, len, NULL, &t, NULL), SVCM_OK);
         struct svcm_sketch_result lt;
         assert_int_equal(svcm_sketch_result(t, &lt), SVCM_OK);
         assert_true(isinf(lt.sum) && lt.sum > 0.0);

@@ -364,26 +364,26 @@ static void test_moments_save_load_round_trip_and_rejects_garbage(void **state)
     assert_int_equal(len, SVCM_MOMENTS_SAVED_SIZE);
     assert_int_equal(svcm_moments_save(&m, buf, sizeof buf - 1, &len), SVCM_ENOSPC);
     assert_int_equal(svcm_moments_save(&m, buf, sizeof buf, &len), SVCM_OK);
-    assert_int_equal(svcm_moments_load(buf, len, &back), SVCM_OK);
+    assert_int_equal(svcm_moments_load(buf, len, &back, NULL), SVCM_OK);
     assert_memory_equal(&m, &back, sizeof m);
     /* Every truncation and every single-byte flip of the header is rejected. */
     for (size_t n = 0; n < len; n++)
-        assert_int_equal(svcm_moments_load(buf, n, &back), SVCM_EFORMAT);
+        assert_int_equal(svcm_moments_load(buf, n, &back, NULL), SVCM_EFORMAT);
     for (size_t i = 0; i < 12; i++) {
         unsigned char bad[SVCM_MOMENTS_SAVED_SIZE];
         memcpy(bad, buf, len);
         bad[i] ^= 0x40;
-        assert_int_equal(svcm_moments_load(bad, len, &back), SVCM_EFORMAT);
+        assert_int_equal(svcm_moments_load(bad, len, &back, NULL), SVCM_EFORMAT);
     }
     /* Negative m2 is not a state any sequence of adds can reach. */
     unsigned char bad[SVCM_MOMENTS_SAVED_SIZE];
     memcpy(bad, buf, len);
     bad[12 + 8 + 8 + 7] |= 0x80;
-    assert_int_equal(svcm_moments_load(bad, len, &back), SVCM_EFORMAT);
+    assert_int_equal(svcm_moments_load(bad, len, &back, NULL), SVCM_EFORMAT);
     svcm_moments empty;
     svcm_moments_init(&empty);
     assert_int_equal(svcm_moments_save(&empty, buf, sizeof buf, &len), SVCM_OK);
-    assert_int_equal(svcm_moments_load(buf, len, &back), SVCM_OK);
+    assert_int_equal(svcm_moments_load(buf, len, &back, NULL), SVCM_OK);
     assert_int_equal(back.n, 0);
 }
 
@@ -405,7 +405,7 @@ static void test_moments_at_the_edge_of_the_double_range(void **state)
     unsigned char buf[SVCM_MOMENTS_SAVED_SIZE];
     size_t len;
     assert_int_equal(svcm_moments_save(&m, buf, sizeof buf, &len), SVCM_OK);
-    assert_int_equal(svcm_moments_load(buf, len, &back), SVCM_OK);
+    assert_int_equal(svcm_moments_load(buf, len, &back, NULL), SVCM_OK);
     assert_memory_equal(&m, &back, sizeof m);
     /* {-DBL_MAX, DBL_MAX}: x - mean overflows; the mean is 0, never NaN. */
     svcm_moments_init(&m);
@@ -429,7 +429,7 @@ static void test_moments_at_the_edge_of_the_double_range(void **state)
     svcm_moments_add(&one, 5.0);
     one.m2 = 1.0;
     assert_int_equal(svcm_moments_save(&one, buf, sizeof buf, &len), SVCM_OK);
-    assert_int_equal(svcm_moments_load(buf, len, &back), SVCM_EFORMAT);
+    assert_int_equal(svcm_moments_load(buf, len, &back, NULL), SVCM_EFORMAT);
 }
 
 static void test_confidence_next_to_one_is_accepted(void **state)

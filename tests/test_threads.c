@@ -370,7 +370,7 @@ static void run_core(rec *r)
     OK("moments_save", svcm_moments_save(&a, buf, sizeof buf, &len));
     put_b(r, "moments_save", buf, len);
     svcm_moments c;
-    OK("moments_load", svcm_moments_load(buf, len, &c));
+    OK("moments_load", svcm_moments_load(buf, len, &c, NULL));
     put_d(r, "moments_load.m2", c.m2);
     xs[1234] = NAN;
     FAILS("moments_add_batch NaN", SVCM_EINVAL, svcm_moments_add_batch(&b, xs, 5000, &e));
@@ -384,8 +384,8 @@ static void run_feedback(rec *r, const svcm_allocator *al)
     svcm_feedback *f[3] = {NULL, NULL, NULL};
     for (int k = 0; k < 3; k++) {
         svcm_feedback_options o;
-        OK("feedback_options_init", svcm_feedback_options_init(&o, kinds[k]));
-        OK("feedback_new", svcm_feedback_new(&o, al, &f[k]));
+        svcm_feedback_options_init(&o, kinds[k]);
+        OK("feedback_new", svcm_feedback_new(&o, al, &f[k], NULL));
         if (f[k] == NULL)
             continue;
         double sc[2000];
@@ -419,7 +419,7 @@ static void run_feedback(rec *r, const svcm_allocator *al)
         OK("feedback_save", svcm_feedback_save(f[k], buf, sizeof buf, &len));
         put_b(r, "feedback_save", buf, len);
         svcm_feedback *g = NULL;
-        OK("feedback_load", svcm_feedback_load(buf, len, al, &g));
+        OK("feedback_load", svcm_feedback_load(buf, len, al, &g, NULL));
         if (g != NULL) {
             OK("feedback_merge", svcm_feedback_merge(g, f[k]));
             struct svcm_test_result t;
@@ -459,7 +459,7 @@ static void run_feedback(rec *r, const svcm_allocator *al)
     OK("rate_save", svcm_rate_save(&rb, buf, sizeof buf, &len));
     put_b(r, "rate_save", buf, len);
     svcm_rate rc;
-    OK("rate_load", svcm_rate_load(buf, len, &rc));
+    OK("rate_load", svcm_rate_load(buf, len, &rc, NULL));
     OK("rate_merge", svcm_rate_merge(&ra, &rc));
     put_u(r, "rate_merge", ra.successes ^ (ra.trials << 32));
     for (int k = 0; k < SVCM_RATE_KIND_COUNT; k++) {
@@ -527,8 +527,8 @@ static void run_sketch(rec *r, const svcm_allocator *al)
     o.rel_err = 0.01;
     o.exact_limit = 2000;
     svcm_sketch *a = NULL, *b = NULL, *c = NULL;
-    OK("sketch_new", svcm_sketch_new(&o, al, &a));
-    OK("sketch_new", svcm_sketch_new(&o, al, &b));
+    OK("sketch_new", svcm_sketch_new(&o, al, &a, NULL));
+    OK("sketch_new", svcm_sketch_new(&o, al, &b, NULL));
     if (a != NULL && b != NULL) {
         OKE("sketch_add_batch", svcm_sketch_add_batch(a, xs, SKETCH_N / 2, &e));
         for (size_t i = SKETCH_N / 2; i < SKETCH_N; i++)
@@ -552,14 +552,14 @@ static void run_sketch(rec *r, const svcm_allocator *al)
         if (buf != NULL) {
             OK("sketch_save", svcm_sketch_save(a, buf, len, &len));
             put_b(r, "sketch_save", buf, len);
-            OK("sketch_load", svcm_sketch_load(buf, len, al, &c));
+            OK("sketch_load", svcm_sketch_load(buf, len, al, &c, NULL));
             if (c != NULL) {
                 OK("sketch_quantile", svcm_sketch_quantile(c, 0.95, &q[0]));
                 put_d(r, "sketch_quantile", q[0]);
             }
             buf[0] ^= 0x55;
             svcm_sketch *bad = NULL;
-            put_i(r, "sketch_load corrupt", svcm_sketch_load(buf, len, al, &bad));
+            put_i(r, "sketch_load corrupt", svcm_sketch_load(buf, len, al, &bad, NULL));
             svcm_sketch_free(bad);
             free(buf);
         }
@@ -574,8 +574,8 @@ static void run_sketch(rec *r, const svcm_allocator *al)
     svcm_sketch_free(c);
 
     svcm_durations *d = NULL, *d2 = NULL, *d3 = NULL;
-    OK("durations_new", svcm_durations_new(&o, al, &d));
-    OK("durations_new", svcm_durations_new(NULL, al, &d2));
+    OK("durations_new", svcm_durations_new(&o, al, &d, NULL));
+    OK("durations_new", svcm_durations_new(NULL, al, &d2, NULL));
     if (d != NULL && d2 != NULL) {
         OKE("durations_add_batch", svcm_durations_add_batch(d, xs, SKETCH_N / 3, &e));
         for (size_t i = SKETCH_N / 3; i < SKETCH_N / 3 + 3000; i++)
@@ -594,7 +594,7 @@ static void run_sketch(rec *r, const svcm_allocator *al)
         if (buf != NULL) {
             OK("durations_save", svcm_durations_save(d, buf, len, &len));
             put_b(r, "durations_save", buf, len);
-            OK("durations_load", svcm_durations_load(buf, len, al, &d3));
+            OK("durations_load", svcm_durations_load(buf, len, al, &d3, NULL));
             if (d3 != NULL) {
                 OK("durations_summary", svcm_durations_result(d3, &dr));
                 put_durations(r, &dr);
@@ -885,13 +885,13 @@ static void run_segment(rec *r, const svcm_allocator *al)
     FAILS("segment_policy_parse unknown key", SVCM_EFORMAT,
           svcm_segment_options_parse("bins = 5\nbogus = 1\n", 19, &p2, &e));
     svcm_rfm_edges ed;
-    OKE("rfm_fit", svcm_rfm_fit(&c, p.bins, &ed, al, &e));
+    OKE("rfm_fit", svcm_rfm_fit(&c, p.bins, al, &ed, &e));
     OKE("rfm_edges_check", svcm_rfm_edges_check(&ed, &e));
     put_b(r, "rfm_edges.recency", ed.recency, sizeof ed.recency);
     put_b(r, "rfm_edges.frequency", ed.frequency, sizeof ed.frequency);
     put_b(r, "rfm_edges.monetary", ed.monetary, sizeof ed.monetary);
     double col[9];
-    OKE("rfm_column_edges", svcm_rfm_column_edges(mon, N_CUST, 10, col, al, &e));
+    OKE("rfm_column_edges", svcm_rfm_column_edges(mon, N_CUST, 10, al, col, &e));
     put_b(r, "rfm_column_edges", col, sizeof col);
     uint8_t *tiers = out, *reasons = out + N_CUST, *rs = out + 2 * N_CUST;
     uint8_t *fs = out + 3 * N_CUST, *ms = out + 4 * N_CUST, *newt = out + 5 * N_CUST;
@@ -918,17 +918,17 @@ static void run_segment(rec *r, const svcm_allocator *al)
             new_ids[i] = ids[i] + (i % 7 == 0 ? 1 : 0);
         svcm_migration mg;
         OKE("segment_migration",
-            svcm_segment_migration(ids, tiers, N_CUST, new_ids, newt, N_CUST, &mg, al, &e));
+            svcm_segment_migration(ids, tiers, N_CUST, new_ids, newt, N_CUST, al, &mg, &e));
         put_b(r, "migration.counts", mg.counts, sizeof mg.counts);
         put_b(r, "migration.arrived", mg.arrived, sizeof mg.arrived);
         put_b(r, "migration.gone", mg.gone, sizeof mg.gone);
         new_ids[10] = new_ids[11];
         FAILS("segment_migration duplicate id", SVCM_EINVAL,
-              svcm_segment_migration(ids, tiers, N_CUST, new_ids, newt, N_CUST, &mg, al, &e));
+              svcm_segment_migration(ids, tiers, N_CUST, new_ids, newt, N_CUST, al, &mg, &e));
         free(new_ids);
     }
     frq[1500] = -2;
-    FAILS("rfm_fit negative frequency", SVCM_EINVAL, svcm_rfm_fit(&c, 5, &ed, al, &e));
+    FAILS("rfm_fit negative frequency", SVCM_EINVAL, svcm_rfm_fit(&c, 5, al, &ed, &e));
 done:
     free(cols);
     free(ids);
@@ -1747,11 +1747,11 @@ static int shared_phase(void)
 
     OKE("calendar_parse",
         svcm_calendar_parse(calendar_text, strlen(calendar_text), NULL, &cal, &e));
-    OK("sketch_new", svcm_sketch_new(NULL, NULL, &sk));
-    OK("durations_new", svcm_durations_new(NULL, NULL, &du));
+    OK("sketch_new", svcm_sketch_new(NULL, NULL, &sk, NULL));
+    OK("durations_new", svcm_durations_new(NULL, NULL, &du, NULL));
     svcm_feedback_options fo;
-    OK("feedback_options_init", svcm_feedback_options_init(&fo, SVCM_FEEDBACK_KIND_NPS));
-    OK("feedback_new", svcm_feedback_new(&fo, NULL, &fb));
+    svcm_feedback_options_init(&fo, SVCM_FEEDBACK_KIND_NPS);
+    OK("feedback_new", svcm_feedback_new(&fo, NULL, &fb, NULL));
     svcm_priority_options po;
     svcm_priority_options_init(&po);
     OKE("pqueue_new", svcm_pqueue_new(&po, NULL, &pq, &e));

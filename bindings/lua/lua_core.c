@@ -220,7 +220,7 @@ static int l_moments_from_bytes(lua_State *L)
     size_t len;
     const char *s = luaL_checklstring(L, 1, &len);
     svcm_moments tmp;
-    int rc = svcm_moments_load((const unsigned char *)s, len, &tmp);
+    int rc = svcm_moments_load((const unsigned char *)s, len, &tmp, NULL);
     if (rc)
         return svcmlua_fail(L, rc, NULL);
     svcm_moments *m = lua_newuserdatauv(L, sizeof *m, 0);

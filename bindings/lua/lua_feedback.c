@@ -155,7 +155,7 @@ static int l_feedback_call(lua_State *L)
     svcm_feedback_options o;
     read_options(L, 2, kind, &o);
     lfeedback *u = push_feedback_slot(L);
-    int rc = svcm_feedback_new(&o, NULL, &u->f);
+    int rc = svcm_feedback_new(&o, NULL, &u->f, NULL);
     if (rc != SVCM_OK)
         return bad_options(L, rc, &o);
     return 1;
@@ -167,7 +167,7 @@ static int l_feedback_from_bytes(lua_State *L)
     size_t len;
     const char *s = luaL_checklstring(L, 1, &len);
     lfeedback *u = push_feedback_slot(L);
-    int rc = svcm_feedback_load((const unsigned char *)s, len, NULL, &u->f);
+    int rc = svcm_feedback_load((const unsigned char *)s, len, NULL, &u->f, NULL);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
     svcm_feedback_options o;
@@ -362,7 +362,7 @@ static svcm_feedback *feedback_arg(lua_State *L, int arg, const svcm_feedback_op
         return f;
     }
     lfeedback *u = push_feedback_slot(L);
-    int rc = svcm_feedback_new(o, NULL, &u->f);
+    int rc = svcm_feedback_new(o, NULL, &u->f, NULL);
     if (rc != SVCM_OK) {
         *nret = bad_options(L, rc, o);
         return NULL;
@@ -474,7 +474,7 @@ static int l_rate_from_bytes(lua_State *L)
     size_t len;
     const char *s = luaL_checklstring(L, 1, &len);
     svcm_rate r;
-    int rc = svcm_rate_load((const unsigned char *)s, len, &r);
+    int rc = svcm_rate_load((const unsigned char *)s, len, &r, NULL);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
     svcm_rate *u = lua_newuserdatauv(L, sizeof *u, 0);

@@ -253,7 +253,7 @@ static int l_rfm_edges(lua_State *L)
     double e[SVCM_RFM_MAX_BINS - 1];
     svcm_error err;
     int rc = is_sorted ? svcm_rfm_sorted_edges(v, n, (int)bins, e, &err)
-                       : svcm_rfm_column_edges(v, n, (int)bins, e, NULL, &err);
+                       : svcm_rfm_column_edges(v, n, (int)bins, NULL, e, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     svcmlua_pushdoubles(L, e, (size_t)bins - 1);
@@ -287,7 +287,7 @@ static int l_rfm_scores(lua_State *L)
         return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
     uint8_t *buf = lua_newuserdatauv(L, 3 * c.n + 1, 0);
     svcm_error err;
-    int rc = fit ? svcm_rfm_fit(&c, (int)bins, &e, NULL, &err) : SVCM_OK;
+    int rc = fit ? svcm_rfm_fit(&c, (int)bins, NULL, &e, &err) : SVCM_OK;
     if (rc == SVCM_OK)
         rc = svcm_rfm_score(&c, &e, buf, buf + c.n, buf + 2 * c.n, &err);
     if (rc != SVCM_OK)
@@ -338,7 +338,7 @@ static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segmen
      * fit and the assignment check the records themselves. */
     int rc = svcm_segment_options_check(p, &err);
     if (rc == SVCM_OK && fit)
-        rc = svcm_rfm_fit(c, p->bins, e, NULL, &err);
+        rc = svcm_rfm_fit(c, p->bins, NULL, e, &err);
     if (rc == SVCM_OK)
         rc = svcm_segment_assign(c, p, e, buf, buf + c->n, buf + 2 * c->n, buf + 3 * c->n,
                                  buf + 4 * c->n, &err);
@@ -461,7 +461,7 @@ static int l_rfm_fit(lua_State *L)
         return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
     svcm_rfm_edges e;
     svcm_error err;
-    int rc = svcm_rfm_fit(&c, (int)bins, &e, NULL, &err);
+    int rc = svcm_rfm_fit(&c, (int)bins, NULL, &e, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_edges(L, &e);
@@ -624,7 +624,7 @@ static int l_migration(lua_State *L)
                           "ids and tiers differ in length");
     svcm_migration mg;
     svcm_error err;
-    int rc = svcm_segment_migration(oi, ot, no, ni, nt, nn, &mg, NULL, &err);
+    int rc = svcm_segment_migration(oi, ot, no, ni, nt, nn, NULL, &mg, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, 0, 3);

@@ -57,7 +57,7 @@ static int l_sketch_new(lua_State *L)
     box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->h = NULL;
     luaL_setmetatable(L, SKETCH_MT);
-    int rc = svcm_sketch_new(&o, NULL, (svcm_sketch **)&b->h);
+    int rc = svcm_sketch_new(&o, NULL, (svcm_sketch **)&b->h, NULL);
     return rc ? fail_options(L, rc) : 1;
 }
 
@@ -68,7 +68,7 @@ static int l_durations_new(lua_State *L)
     box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->h = NULL;
     luaL_setmetatable(L, DURATIONS_MT);
-    int rc = svcm_durations_new(&o, NULL, (svcm_durations **)&b->h);
+    int rc = svcm_durations_new(&o, NULL, (svcm_durations **)&b->h, NULL);
     return rc ? fail_options(L, rc) : 1;
 }
 
@@ -80,8 +80,8 @@ static int from_bytes(lua_State *L, int arg, int dur)
     b->h = NULL;
     luaL_setmetatable(L, dur ? DURATIONS_MT : SKETCH_MT);
     int rc = dur ? svcm_durations_load((const unsigned char *)s, len, NULL,
-                                       (svcm_durations **)&b->h)
-                 : svcm_sketch_load((const unsigned char *)s, len, NULL, (svcm_sketch **)&b->h);
+                                       (svcm_durations **)&b->h, NULL)
+                 : svcm_sketch_load((const unsigned char *)s, len, NULL, (svcm_sketch **)&b->h, NULL);
     return rc ? svcmlua_fail(L, rc, NULL) : 1;
 }
 /* svcm.sketch_from_bytes(s) and svcm.Sketch.from_bytes(s) */

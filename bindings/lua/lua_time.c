@@ -58,7 +58,7 @@ static int l_zone_load(lua_State *L)
     lzone *slot = push_zone_slot(L);
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_zone_load(data, len, NULL, &slot->zone, &err);
+    int rc = svcm_zone_load((const unsigned char *)data, len, NULL, &slot->zone, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     return 1;

@@ -329,7 +329,7 @@ static PyObject *moments_from_bytes(PyObject *cls, PyObject *arg)
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
         return NULL;
     svcm_moments m;
-    int rc = svcm_moments_load(view.buf, (size_t)view.len, &m);
+    int rc = svcm_moments_load(view.buf, (size_t)view.len, &m, NULL);
     PyBuffer_Release(&view);
     if (rc)
         return svcmpy_raise_type((PyTypeObject *)cls, rc, NULL);

@@ -286,7 +286,7 @@ static PyObject *new_feedback_object(PyTypeObject *tp, svcm_feedback *f)
 static PyObject *create_feedback(PyTypeObject *tp, const svcm_feedback_options *o)
 {
     svcm_feedback *f = NULL;
-    int rc = svcm_feedback_new(o, NULL, &f);
+    int rc = svcm_feedback_new(o, NULL, &f, NULL);
     if (rc != SVCM_OK) {
         svcm_error err;
         svcm_error_clear(&err);
@@ -428,7 +428,7 @@ static PyObject *load_feedback(PyObject *module, PyObject *data, int want)
     if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
         return NULL;
     svcm_feedback *f = NULL;
-    int rc = svcm_feedback_load(view.buf, (size_t)view.len, NULL, &f);
+    int rc = svcm_feedback_load(view.buf, (size_t)view.len, NULL, &f, NULL);
     PyBuffer_Release(&view);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
@@ -584,7 +584,7 @@ static svcm_feedback *feedback_of(PyObject *module, PyObject *obj, const svcm_fe
             return NULL;
         return fo->f;
     }
-    int rc = svcm_feedback_new(o, NULL, tmp);
+    int rc = svcm_feedback_new(o, NULL, tmp, NULL);
     if (rc != SVCM_OK) {
         svcmpy_raise(module, rc, NULL);
         return NULL;
@@ -932,7 +932,7 @@ static PyObject *Rate_from_bytes(PyObject *cls, PyObject *data)
     if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
         return NULL;
     svcm_rate r;
-    int rc = svcm_rate_load(view.buf, (size_t)view.len, &r);
+    int rc = svcm_rate_load(view.buf, (size_t)view.len, &r, NULL);
     PyBuffer_Release(&view);
     if (rc != SVCM_OK)
         return svcmpy_raise_type((PyTypeObject *)cls, rc, NULL);

@@ -526,7 +526,7 @@ static PyObject *py_rfm_edges(PyObject *module, PyObject *args, PyObject *kwargs
     int rc;
     Py_BEGIN_ALLOW_THREADS
     rc = is_sorted ? svcm_rfm_sorted_edges(a.data, (size_t)a.n, bins, e, &err)
-                   : svcm_rfm_column_edges(a.data, (size_t)a.n, bins, e, NULL, &err);
+                   : svcm_rfm_column_edges(a.data, (size_t)a.n, bins, NULL, e, &err);
     Py_END_ALLOW_THREADS
     svcmpy_array_release(&a);
     if (rc != SVCM_OK)
@@ -566,7 +566,7 @@ static PyObject *py_rfm_scores(PyObject *module, PyObject *args, PyObject *kwarg
     int rc = SVCM_OK;
     Py_BEGIN_ALLOW_THREADS
     if (fit)
-        rc = svcm_rfm_fit(&c.view, bins, &e, NULL, &err);
+        rc = svcm_rfm_fit(&c.view, bins, NULL, &e, &err);
     if (rc == SVCM_OK)
         rc = svcm_rfm_score(&c.view, &e, buf, buf + n, buf + 2 * n, &err);
     Py_END_ALLOW_THREADS
@@ -607,7 +607,7 @@ static PyObject *segment_view(PyObject *module, const svcm_customers *view,
      * fit and the assignment check the records themselves. */
     rc = svcm_segment_options_check(p, &err);
     if (rc == SVCM_OK && fit)
-        rc = svcm_rfm_fit(view, p->bins, e, NULL, &err);
+        rc = svcm_rfm_fit(view, p->bins, NULL, e, &err);
     if (rc == SVCM_OK)
         rc = svcm_segment_assign(view, p, e, buf, buf + n, buf + 2 * n, buf + 3 * n, buf + 4 * n,
                                  &err);
@@ -770,7 +770,7 @@ static PyObject *py_rfm_fit(PyObject *module, PyObject *args, PyObject *kwargs)
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = svcm_rfm_fit(&c.view, bins, &e, NULL, &err);
+    rc = svcm_rfm_fit(&c.view, bins, NULL, &e, &err);
     Py_END_ALLOW_THREADS
     columns_release(&c);
     return rc == SVCM_OK ? make_edges(module, &e) : svcmpy_raise(module, rc, &err);
@@ -1035,7 +1035,7 @@ static PyObject *py_migration(PyObject *module, PyObject *args, PyObject *kwargs
     int rc;
     Py_BEGIN_ALLOW_THREADS
     rc = svcm_segment_migration(oid.data, otr.data, (size_t)oid.n, nid.data, ntr.data,
-                                (size_t)nid.n, &mg, NULL, &err);
+                                (size_t)nid.n, NULL, &mg, &err);
     Py_END_ALLOW_THREADS
     if (rc != SVCM_OK) {
         svcmpy_raise(module, rc, &err);

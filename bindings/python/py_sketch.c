@@ -272,8 +272,8 @@ static PyObject *py_from_bytes(PyObject *cls, PyObject *arg)
     void *h = NULL;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = dur ? svcm_durations_load(view.buf, (size_t)view.len, NULL, (svcm_durations **)&h)
-             : svcm_sketch_load(view.buf, (size_t)view.len, NULL, (svcm_sketch **)&h);
+    rc = dur ? svcm_durations_load(view.buf, (size_t)view.len, NULL, (svcm_durations **)&h, NULL)
+             : svcm_sketch_load(view.buf, (size_t)view.len, NULL, (svcm_sketch **)&h, NULL);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     if (rc) {
@@ -320,7 +320,7 @@ static int sketch_init(PyObject *op, PyObject *args, PyObject *kw)
         return -1;
     }
     svcm_sketch *s;
-    int rc = svcm_sketch_new(&o, NULL, &s);
+    int rc = svcm_sketch_new(&o, NULL, &s, NULL);
     if (rc) {
         svcm_error err;
         option_error(&err, &o);
@@ -453,7 +453,7 @@ static int durations_init(PyObject *op, PyObject *args, PyObject *kw)
         return -1;
     }
     svcm_durations *d;
-    int rc = svcm_durations_new(&o, NULL, &d);
+    int rc = svcm_durations_new(&o, NULL, &d, NULL);
     if (rc) {
         svcm_error err;
         option_error(&err, &o);

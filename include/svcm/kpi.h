@@ -79,13 +79,13 @@ typedef struct svcm_feedback_options {
  * @brief Fill @p opts with the defaults of @p kind: CSAT 1-5 with two top
  *        boxes, NPS 0-10, CES 1-7.
  * @param opts the options to fill.
- * @param kind one of ::svcm_feedback_kind.
- * @return SVCM_OK; SVCM_EINVAL if opts is NULL or kind is unknown (opts
- *         unchanged).
- * @par Thread safety: touches only @p opts.
- * @since 0.1
+ * @param kind one of ::svcm_feedback_kind. An unknown kind gives an empty
+ *        scale (low = high = 0), which svcm_feedback_new() refuses with
+ *        ::SVCM_EINVAL.
+ * @par Thread safety: touches only @p opts (nothing when it is NULL).
+ * @since 0.1; returns void since 0.2 (was int)
  */
-SVCM_API int svcm_feedback_options_init(svcm_feedback_options *opts, int kind);
+SVCM_API void svcm_feedback_options_init(svcm_feedback_options *opts, svcm_feedback_kind kind);
 
 /** @brief A mergeable histogram of integer survey answers (opaque). */
 typedef struct svcm_feedback svcm_feedback;
@@ -101,13 +101,15 @@ typedef struct svcm_feedback svcm_feedback;
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new accumulator; free it with
  *             svcm_feedback_free().
+ * @param[out] err optional detail: field "opts" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL opts/out or invalid settings;
  *         SVCM_ENOMEM if allocation fails (*out untouched on failure).
  * @par Thread safety: reentrant.
  * @since 0.1
  */
 SVCM_API int svcm_feedback_new(const svcm_feedback_options *opts, const svcm_allocator *alloc,
-                               svcm_feedback **out);
+                               svcm_feedback **out, svcm_error *err);
 
 /**
  * @brief Free an accumulator. NULL is a no-op.
@@ -277,6 +279,8 @@ SVCM_API int svcm_feedback_save(const svcm_feedback *f, unsigned char *buf, size
  * @param alloc allocator for the new object, copied (its ctx must outlive it);
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives a new accumulator (free with svcm_feedback_free()).
+ * @param[out] err optional detail: field "buf" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for a wrong
  *         size, magic, kind tag, version, invalid settings or counts that
  *         overflow; SVCM_ENOMEM. *out is untouched on failure.
@@ -284,7 +288,8 @@ SVCM_API int svcm_feedback_save(const svcm_feedback *f, unsigned char *buf, size
  * @since 0.1
  */
 SVCM_API int svcm_feedback_load(const unsigned char *buf, size_t len,
-                                const svcm_allocator *alloc, svcm_feedback **out);
+                                const svcm_allocator *alloc, svcm_feedback **out,
+                                svcm_error *err);
 
 /**
  * @brief Lower-case name of a feedback kind: "csat", "nps", "ces".
@@ -471,13 +476,16 @@ SVCM_API int svcm_rate_save(const svcm_rate *r, unsigned char *buf, size_t cap, 
  * @param buf the bytes.
  * @param len their number.
  * @param[out] out the counter.
+ * @param[out] err optional detail: field "buf" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for a wrong
  *         size, magic, tag, version, unknown kind or successes > trials
  *         (out unchanged).
  * @par Thread safety: touches only @p out.
  * @since 0.1
  */
-SVCM_API int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out);
+SVCM_API int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out,
+                            svcm_error *err);
 
 /** @} */
 

@@ -220,8 +220,8 @@ typedef struct svcm_rfm_edges {
  * @par Thread safety: touches only @p edges and @p err.
  * @since 0.1
  */
-SVCM_API int svcm_rfm_column_edges(const double *x, size_t n, int bins, double *edges,
-                                   const svcm_allocator *alloc, svcm_error *err);
+SVCM_API int svcm_rfm_column_edges(const double *x, size_t n, int bins,
+                                   const svcm_allocator *alloc, double *edges, svcm_error *err);
 
 /**
  * @brief Quantile edges of one column already sorted ascending, in O(k).
@@ -254,8 +254,8 @@ SVCM_API int svcm_rfm_sorted_edges(const double *sorted, size_t n, int bins, dou
  * @par Thread safety: touches only @p out and @p err.
  * @since 0.1
  */
-SVCM_API int svcm_rfm_fit(const svcm_customers *c, int bins, svcm_rfm_edges *out,
-                          const svcm_allocator *alloc, svcm_error *err);
+SVCM_API int svcm_rfm_fit(const svcm_customers *c, int bins, const svcm_allocator *alloc,
+                          svcm_rfm_edges *out, svcm_error *err);
 
 /**
  * @brief Check edges: bins in range, every used edge finite and each column
@@ -509,7 +509,7 @@ typedef struct svcm_migration {
 SVCM_API int svcm_segment_migration(const int64_t *old_ids, const uint8_t *old_tiers,
                                     size_t n_old, const int64_t *new_ids,
                                     const uint8_t *new_tiers, size_t n_new,
-                                    svcm_migration *out, const svcm_allocator *alloc,
+                                    const svcm_allocator *alloc, svcm_migration *out,
                                     svcm_error *err);
 
 /* ------------------------------------------------------- Customer table */

@@ -129,13 +129,16 @@ SVCM_API void svcm_sketch_options_init(svcm_sketch_options *opts);
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new sketch, owned by the caller (free with
  *             svcm_sketch_free()); untouched on failure.
+ * @param[out] err optional detail: field "opts" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL if out is NULL or an option is out of range;
  *         SVCM_ENOMEM.
  * @par Thread safety: reentrant.
  * @since 0.1
  */
 SVCM_API int svcm_sketch_new(const svcm_sketch_options *opts,
-                             const svcm_allocator *alloc, svcm_sketch **out);
+                             const svcm_allocator *alloc, svcm_sketch **out,
+                             svcm_error *err);
 
 /**
  * @brief Free a sketch and everything it owns.
@@ -291,6 +294,8 @@ SVCM_API int svcm_sketch_save(const svcm_sketch *s, unsigned char *buf,
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives a new sketch owned by the caller; untouched on
  *             failure.
+ * @param[out] err optional detail: field "buf" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for
  *         malformed, truncated or inconsistent bytes or an unknown version;
  *         SVCM_ENOMEM.
@@ -298,7 +303,8 @@ SVCM_API int svcm_sketch_save(const svcm_sketch *s, unsigned char *buf,
  * @since 0.1
  */
 SVCM_API int svcm_sketch_load(const unsigned char *buf, size_t len,
-                              const svcm_allocator *alloc, svcm_sketch **out);
+                              const svcm_allocator *alloc, svcm_sketch **out,
+                              svcm_error *err);
 
 /* ------------------------------------------------------------------ */
 
@@ -326,6 +332,8 @@ struct svcm_durations_result {
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the accumulator, owned by the caller (free with
  *             svcm_durations_free()); untouched on failure.
+ * @param[out] err optional detail: field "opts" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL if out is NULL or an option is out of range;
  *         SVCM_ENOMEM.
  * @par Thread safety: reentrant.
@@ -333,7 +341,7 @@ struct svcm_durations_result {
  */
 SVCM_API int svcm_durations_new(const svcm_sketch_options *opts,
                                 const svcm_allocator *alloc,
-                                svcm_durations **out);
+                                svcm_durations **out, svcm_error *err);
 
 /**
  * @brief Free an accumulator.
@@ -453,6 +461,8 @@ SVCM_API int svcm_durations_save(const svcm_durations *d, unsigned char *buf,
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives a new accumulator owned by the caller; untouched
  *             on failure.
+ * @param[out] err optional detail: field "buf" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for
  *         malformed bytes (see svcm_sketch_load()) or moments that disagree
  *         with the sketch (count, min, max, mean times count against the
@@ -462,7 +472,7 @@ SVCM_API int svcm_durations_save(const svcm_durations *d, unsigned char *buf,
  */
 SVCM_API int svcm_durations_load(const unsigned char *buf, size_t len,
                                  const svcm_allocator *alloc,
-                                 svcm_durations **out);
+                                 svcm_durations **out, svcm_error *err);
 
 #ifdef __cplusplus
 }

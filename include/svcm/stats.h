@@ -243,13 +243,15 @@ SVCM_API int svcm_moments_save(const svcm_moments *m, unsigned char *buf,
  * @param buf the saved bytes.
  * @param len their number, SVCM_MOMENTS_SAVED_SIZE.
  * @param[out] out the moments, written only on success.
+ * @param[out] err optional detail: field "buf" or "out" ("alloc" for an
+ *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for a wrong
  *         size, magic, version or inconsistent content (out unchanged).
  * @par Thread safety: touches only @p out.
  * @since 0.1
  */
 SVCM_API int svcm_moments_load(const unsigned char *buf, size_t len,
-                               svcm_moments *out);
+                               svcm_moments *out, svcm_error *err);
 
 #ifdef __cplusplus
 }

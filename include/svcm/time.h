@@ -177,7 +177,7 @@ SVCM_API int svcm_zone_new(const char *spec, const svcm_allocator *alloc,
  * @par Thread safety: reentrant.
  * @since 0.2
  */
-SVCM_API int svcm_zone_load(const void *tzif, size_t len, const svcm_allocator *alloc,
+SVCM_API int svcm_zone_load(const unsigned char *tzif, size_t len, const svcm_allocator *alloc,
                             svcm_zone **out, svcm_error *err);
 
 /**

@@ -290,7 +290,7 @@ static int write_histogram(const char *path, const svcm_calendar *cal, const int
 {
     double *h = malloc((n ? n : 1) * sizeof *h);
     svcm_durations *all = NULL;
-    if (h == NULL || svcm_durations_new(NULL, NULL, &all) != SVCM_OK) {
+    if (h == NULL || svcm_durations_new(NULL, NULL, &all, NULL) != SVCM_OK) {
         free(h);
         fprintf(stderr, "svcm kpi: out of memory\n");
         return CLI_EXIT_DATA;

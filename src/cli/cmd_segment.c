@@ -200,7 +200,7 @@ static int seg_load_and_assign(const char *path, char sep, const seg_cols *names
     }
     svcm_error err;
     svcm_rfm_edges edges;
-    int rc = svcm_rfm_fit(&c, pol->bins, &edges, NULL, &err);
+    int rc = svcm_rfm_fit(&c, pol->bins, NULL, &edges, &err);
     if (rc == SVCM_OK)
         rc = svcm_segment_assign(&c, pol, &edges, s->tiers, s->reasons, s->r, s->f, s->m, &err);
     if (rc == SVCM_OK)
@@ -417,7 +417,7 @@ static int migrate(const char *old_path, const char *new_path, char sep, const s
         }
         svcm_migration mig;
         svcm_error err;
-        int rc = svcm_segment_migration(ida, a.tiers, na, idb, b.tiers, nb, &mig, NULL, &err);
+        int rc = svcm_segment_migration(ida, a.tiers, na, idb, b.tiers, nb, NULL, &mig, &err);
         if (rc != SVCM_OK) {
             report_migration(&err, rc, &a, &b, old_path, new_path);
         } else {

@@ -43,7 +43,7 @@ int main(int argc, char **argv)
     struct svcm_feedback_result res = {0};
     for (int rep = 0; rep < reps; rep++) {
         svcm_feedback *f = NULL;
-        if (svcm_feedback_new(&o, NULL, &f) != SVCM_OK)
+        if (svcm_feedback_new(&o, NULL, &f, NULL) != SVCM_OK)
             return 1;
         double t0 = now();
         int rc = svcm_feedback_add_batch(f, xs, n, NULL);

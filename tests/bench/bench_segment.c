@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     svcm_error err;
 
     double t0 = now();
-    int rc = svcm_rfm_fit(&c, p.bins, &e, NULL, &err);
+    int rc = svcm_rfm_fit(&c, p.bins, NULL, &e, &err);
     double t1 = now();
     if (rc == SVCM_OK)
         rc = svcm_segment_assign(&c, &p, &e, tier, why, rs, fs, ms, &err);
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 
     svcm_migration mg;
     double t5 = now();
-    rc = svcm_segment_migration(ids, tier, n, ids, tier, n, &mg, NULL, &err);
+    rc = svcm_segment_migration(ids, tier, n, ids, tier, n, NULL, &mg, &err);
     double t6 = now();
     if (rc != SVCM_OK) {
         fprintf(stderr, "migration failed: %s\n", err.message);

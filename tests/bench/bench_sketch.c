@@ -51,7 +51,7 @@ int main(int argc, char **argv)
     double best = 1e300, p99 = 0.0;
     for (int rep = 0; rep < reps; rep++) {
         svcm_sketch *s = NULL;
-        if (svcm_sketch_new(NULL, NULL, &s) != SVCM_OK)
+        if (svcm_sketch_new(NULL, NULL, &s, NULL) != SVCM_OK)
             return 1;
         double t0 = now();
         int rc = svcm_sketch_add_batch(s, xs, n, NULL);
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
            n, reps, best, (double)n / best / 1e6, p99);
 
     svcm_sketch *s = NULL;
-    svcm_sketch_new(NULL, NULL, &s);
+    svcm_sketch_new(NULL, NULL, &s, NULL);
     double t0 = now();
     for (size_t i = 0; i < n; i++)
         svcm_sketch_add(s, xs[i]);
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     printf("sketch_add (one at a time): %.1f million values/s\n", (double)n / dt / 1e6);
 
     svcm_durations *d = NULL;
-    svcm_durations_new(NULL, NULL, &d);
+    svcm_durations_new(NULL, NULL, &d, NULL);
     t0 = now();
     svcm_durations_add_batch(d, xs, n, NULL);
     dt = now() - t0;
@@ -90,8 +90,8 @@ int main(int argc, char **argv)
     svcm_sketch_options_init(&o);
     o.exact_limit = 0;
     svcm_sketch *a = NULL, *b = NULL;
-    svcm_sketch_new(&o, NULL, &a);
-    svcm_sketch_new(&o, NULL, &b);
+    svcm_sketch_new(&o, NULL, &a, NULL);
+    svcm_sketch_new(&o, NULL, &b, NULL);
     for (int i = 0; i < 200000; i++) {
         double x = pow(10.0, -6.0 + 15.0 * (i % 100000) / 99999.0);
         svcm_sketch_add(i < 100000 ? a : b, x);
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < saves; i++) {
         svcm_sketch *t = NULL;
         svcm_sketch_save(a, buf, len, NULL);
-        svcm_sketch_load(buf, len, NULL, &t);
+        svcm_sketch_load(buf, len, NULL, &t, NULL);
         svcm_sketch_free(t);
     }
     dt = now() - t0;

@@ -22,14 +22,14 @@ static unsigned char *save_all(const svcm_durations *d, size_t *len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     svcm_durations *d = NULL;
-    if (svcm_durations_load(data, size, NULL, &d) != SVCM_OK)
+    if (svcm_durations_load(data, size, NULL, &d, NULL) != SVCM_OK)
         return 0;
     FUZZ_CHECK(d != NULL);
 
     size_t la = 0, lb = 0;
     unsigned char *a = save_all(d, &la);
     svcm_durations *e = NULL;
-    FUZZ_CHECK(svcm_durations_load(a, la, NULL, &e) == SVCM_OK);
+    FUZZ_CHECK(svcm_durations_load(a, la, NULL, &e, NULL) == SVCM_OK);
     unsigned char *b = save_all(e, &lb);
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
 
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         svcm_durations *f = NULL;
         /* Only the mean may drift by rounding; the loader tolerates that
          * (documented: "mean times count against the sum"). */
-        FUZZ_CHECK(svcm_durations_load(c, lc, NULL, &f) == SVCM_OK);
+        FUZZ_CHECK(svcm_durations_load(c, lc, NULL, &f, NULL) == SVCM_OK);
         svcm_durations_free(f);
         free(c);
     }

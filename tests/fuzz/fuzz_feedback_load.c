@@ -21,14 +21,14 @@ static unsigned char *save_all(const svcm_feedback *f, size_t *len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     svcm_feedback *f = NULL;
-    if (svcm_feedback_load(data, size, NULL, &f) != SVCM_OK)
+    if (svcm_feedback_load(data, size, NULL, &f, NULL) != SVCM_OK)
         return 0;
     FUZZ_CHECK(f != NULL);
 
     size_t la = 0, lb = 0;
     unsigned char *a = save_all(f, &la);
     svcm_feedback *g = NULL;
-    FUZZ_CHECK(svcm_feedback_load(a, la, NULL, &g) == SVCM_OK);
+    FUZZ_CHECK(svcm_feedback_load(a, la, NULL, &g, NULL) == SVCM_OK);
     unsigned char *b = save_all(g, &lb);
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
     FUZZ_CHECK(svcm_feedback_count(f) == svcm_feedback_count(g));

@@ -25,14 +25,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int kind = (int)(fuzz_take(&in, 1) % 3);
     unsigned shape = (unsigned)fuzz_take(&in, 1);
     svcm_feedback_options o;
-    FUZZ_CHECK(svcm_feedback_options_init(&o, kind) == SVCM_OK);
+    svcm_feedback_options_init(&o, kind);
     if (shape & 1) { /* a custom scale: low in [-128, 127], 2..256 levels */
         o.low = (int8_t)fuzz_take(&in, 1);
         o.high = o.low + 1 + (int32_t)fuzz_take(&in, 1);
         o.top_boxes = 1 + (uint32_t)fuzz_take(&in, 1) % 8;
     }
     svcm_feedback *f = NULL;
-    if (svcm_feedback_new(&o, NULL, &f) != SVCM_OK)
+    if (svcm_feedback_new(&o, NULL, &f, NULL) != SVCM_OK)
         return 0; /* e.g. NPS on a custom scale, too many top boxes */
     int64_t levels = (int64_t)o.high - o.low + 1;
 
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t la = 0, lb = 0;
     unsigned char *a = save_all(f, &la);
     svcm_feedback *g = NULL;
-    FUZZ_CHECK(svcm_feedback_load(a, la, NULL, &g) == SVCM_OK);
+    FUZZ_CHECK(svcm_feedback_load(a, la, NULL, &g, NULL) == SVCM_OK);
     unsigned char *b = save_all(g, &lb);
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
 

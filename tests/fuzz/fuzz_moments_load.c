@@ -8,7 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     svcm_moments m;
-    if (svcm_moments_load(data, size, &m) != SVCM_OK)
+    if (svcm_moments_load(data, size, &m, NULL) != SVCM_OK)
         return 0;
     FUZZ_CHECK(size == SVCM_MOMENTS_SAVED_SIZE);
 
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(svcm_moments_save(&m, a, sizeof a, &la) == SVCM_OK);
     FUZZ_CHECK(la == SVCM_MOMENTS_SAVED_SIZE);
     svcm_moments m2;
-    FUZZ_CHECK(svcm_moments_load(a, la, &m2) == SVCM_OK);
+    FUZZ_CHECK(svcm_moments_load(a, la, &m2, NULL) == SVCM_OK);
     FUZZ_CHECK(svcm_moments_save(&m2, b, sizeof b, &lb) == SVCM_OK);
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
 

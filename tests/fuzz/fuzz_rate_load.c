@@ -7,7 +7,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     svcm_rate r;
-    if (svcm_rate_load(data, size, &r) != SVCM_OK)
+    if (svcm_rate_load(data, size, &r, NULL) != SVCM_OK)
         return 0;
     FUZZ_CHECK(size == SVCM_RATE_SAVED_SIZE);
     FUZZ_CHECK(r.successes <= r.trials);
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t la = 0, lb = 0;
     FUZZ_CHECK(svcm_rate_save(&r, a, sizeof a, &la) == SVCM_OK);
     svcm_rate r2;
-    FUZZ_CHECK(svcm_rate_load(a, la, &r2) == SVCM_OK);
+    FUZZ_CHECK(svcm_rate_load(a, la, &r2, NULL) == SVCM_OK);
     FUZZ_CHECK(svcm_rate_save(&r2, b, sizeof b, &lb) == SVCM_OK);
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
     FUZZ_CHECK(r2.successes == r.successes && r2.trials == r.trials);

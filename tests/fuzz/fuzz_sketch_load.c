@@ -22,14 +22,14 @@ static unsigned char *save_all(const svcm_sketch *s, size_t *len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     svcm_sketch *s = NULL;
-    if (svcm_sketch_load(data, size, NULL, &s) != SVCM_OK)
+    if (svcm_sketch_load(data, size, NULL, &s, NULL) != SVCM_OK)
         return 0;
     FUZZ_CHECK(s != NULL);
 
     size_t la = 0, lb = 0;
     unsigned char *a = save_all(s, &la);
     svcm_sketch *t = NULL;
-    FUZZ_CHECK(svcm_sketch_load(a, la, NULL, &t) == SVCM_OK);
+    FUZZ_CHECK(svcm_sketch_load(a, la, NULL, &t, NULL) == SVCM_OK);
     unsigned char *b = save_all(t, &lb);
     FUZZ_CHECK(la == lb && memcmp(a, b, la) == 0);
 
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     svcm_sketch_options o;
     FUZZ_CHECK(svcm_sketch_get_options(s, &o) == SVCM_OK);
     svcm_sketch *e = NULL;
-    FUZZ_CHECK(svcm_sketch_new(&o, NULL, &e) == SVCM_OK);
+    FUZZ_CHECK(svcm_sketch_new(&o, NULL, &e, NULL) == SVCM_OK);
     rc = svcm_sketch_merge(e, s);
     FUZZ_CHECK(rc == SVCM_OK || rc == SVCM_ENOMEM);
     if (rc == SVCM_OK) {
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t lc = 0;
         unsigned char *c = save_all(t, &lc);
         svcm_sketch *u = NULL;
-        FUZZ_CHECK(svcm_sketch_load(c, lc, NULL, &u) == SVCM_OK);
+        FUZZ_CHECK(svcm_sketch_load(c, lc, NULL, &u, NULL) == SVCM_OK);
         svcm_sketch_free(u);
         free(c);
     }

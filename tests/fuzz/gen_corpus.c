@@ -66,8 +66,8 @@ static void feedback(void)
     for (int kind = 0; kind < 3; kind++) {
         svcm_feedback_options o;
         svcm_feedback *f = NULL;
-        (void)svcm_feedback_options_init(&o, kind);
-        if (svcm_feedback_new(&o, NULL, &f) != SVCM_OK) {
+        svcm_feedback_options_init(&o, kind);
+        if (svcm_feedback_new(&o, NULL, &f, NULL) != SVCM_OK) {
             failures++;
             continue;
         }
@@ -108,7 +108,7 @@ static void sketches(void)
     svcm_sketch_options_init(&o);
     svcm_sketch *s = NULL;
     svcm_durations *d = NULL;
-    if (svcm_sketch_new(&o, NULL, &s) != SVCM_OK || svcm_durations_new(&o, NULL, &d) != SVCM_OK) {
+    if (svcm_sketch_new(&o, NULL, &s, NULL) != SVCM_OK || svcm_durations_new(&o, NULL, &d, NULL) != SVCM_OK) {
         failures++;
         return;
     }
@@ -127,7 +127,7 @@ static void sketches(void)
     o.exact_limit = 4;
     o.max_buckets = SVCM_SKETCH_MIN_BUCKETS;
     o.rel_err = 0.05;
-    if (svcm_sketch_new(&o, NULL, &s) != SVCM_OK || svcm_durations_new(&o, NULL, &d) != SVCM_OK) {
+    if (svcm_sketch_new(&o, NULL, &s, NULL) != SVCM_OK || svcm_durations_new(&o, NULL, &d, NULL) != SVCM_OK) {
         failures++;
         return;
     }
