@@ -554,7 +554,8 @@ int svcm_zone_load(const unsigned char *tzif, size_t len, const svcm_allocator *
 {
     if (out == NULL || (tzif == NULL && len > 0))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "tzif", "NULL argument");
-    return load_named(len == 0 ? "" : tzif, len, alloc, "TZif", out, err);
+    static const unsigned char none[1] = {0};
+    return load_named(len == 0 ? none : tzif, len, alloc, "TZif", out, err);
 }
 
 /* ------------------------------------------------------ zone_new: specs */

@@ -99,6 +99,33 @@ static void test_duplicate_ids_name_the_first_repeat(void **state)
     assert_string_equal(err.field, "old_ids");
 }
 
+/* The same duplicates with ids far apart: the sorting path (not the dense
+ * byte table) must report the same records. */
+static void test_duplicate_sparse_ids_name_the_first_repeat(void **state)
+{
+    (void)state;
+    const int64_t w = INT64_C(1000000000000000);
+    int64_t old_ids[3] = {1 * w, 2 * w, -3 * w};
+    uint8_t old_t[3] = {V, V, V};
+    int64_t new_ids[5] = {-3 * w, 1 * w, -3 * w, 2 * w, 1 * w};
+    uint8_t new_t[5] = {K, K, K, K, K};
+    svcm_migration mg;
+    memset(&mg, 0x77, sizeof mg);
+    svcm_migration before = mg;
+    svcm_error err;
+    assert_int_equal(svcm_segment_migration(old_ids, old_t, 3, new_ids, new_t, 5, NULL, &mg, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "new_ids");
+    assert_memory_equal(&mg, &before, sizeof mg);
+    int64_t dup_old[4] = {9 * w, 9 * w, 9 * w, -8 * w};
+    uint8_t t4[4] = {V, K, R, P};
+    assert_int_equal(svcm_segment_migration(dup_old, t4, 4, old_ids, old_t, 3, NULL, &mg, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "old_ids");
+}
+
 static void test_bad_tiers_and_null_pointers_are_invalid(void **state)
 {
     (void)state;
@@ -199,14 +226,21 @@ static void f_free(void *ctx, void *p)
 static void test_out_of_memory_is_reported_without_leaks(void **state)
 {
     (void)state;
+    /* Dense ids use one allocation (the byte table), sparse ids three (the
+     * entries, the bucket bounds and the bucket table). */
     int64_t ids[3] = {1, 2, 3};
+    int64_t sparse[3] = {1, INT64_C(1) << 40, -(INT64_C(1) << 50)};
     uint8_t t[3] = {V, K, R};
-    for (int fail_at = 0; fail_at < 4; fail_at++) {
+    for (int fail_at = 0; fail_at < 5; fail_at++) {
         fail_ctx fc = {0, fail_at, 0};
         svcm_allocator al = {f_alloc, f_realloc, f_free, &fc};
         svcm_migration mg;
         int rc = svcm_segment_migration(ids, t, 3, ids, t, 3, &al, &mg, NULL);
-        assert_int_equal(rc, fail_at < 2 ? SVCM_ENOMEM : SVCM_OK);
+        assert_int_equal(rc, fail_at < 1 ? SVCM_ENOMEM : SVCM_OK);
+        assert_int_equal(fc.live, 0);
+        fc = (fail_ctx){0, fail_at, 0};
+        rc = svcm_segment_migration(sparse, t, 3, sparse, t, 3, &al, &mg, NULL);
+        assert_int_equal(rc, fail_at < 3 ? SVCM_ENOMEM : SVCM_OK);
         assert_int_equal(fc.live, 0);
     }
 }
@@ -218,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_extreme_and_negative_ids_match),
         cmocka_unit_test(test_empty_snapshots),
         cmocka_unit_test(test_duplicate_ids_name_the_first_repeat),
+        cmocka_unit_test(test_duplicate_sparse_ids_name_the_first_repeat),
         cmocka_unit_test(test_bad_tiers_and_null_pointers_are_invalid),
         cmocka_unit_test(test_random_snapshots_match_a_quadratic_count),
         cmocka_unit_test(test_out_of_memory_is_reported_without_leaks),

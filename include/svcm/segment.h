@@ -489,8 +489,11 @@ typedef struct svcm_migration {
 /**
  * @brief Match two snapshots by customer id and count tier moves.
  *
- * Runs in O(n) time with a radix sort of the ids; scratch memory is
- * n_old + n_new + max(n_old, n_new) entries of 16 bytes.
+ * Runs in O(n) time. Dense ids (largest minus smallest id below 16 times
+ * n_old + n_new, as ids from a sequence are) use one byte of scratch per id
+ * in that range; other ids are matched by a hash-partitioned join with 16
+ * bytes per record plus a cache-sized table. Both give the same result and
+ * report the same duplicate.
  * @param old_ids,old_tiers,n_old the old snapshot (pointers may be NULL when
  *        n_old == 0).
  * @param new_ids,new_tiers,n_new the new snapshot.
