@@ -12,6 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+int cli_stdout_errno;
+
+void cli_puts(const char *s)
+{
+    errno = 0;
+    if (fputs(s, stdout) == EOF && cli_stdout_errno == 0)
+        cli_stdout_errno = errno;
+}
+
 void cli_usage_error(const cli_args *a, const char *fmt, ...)
 {
     va_list ap;
@@ -56,10 +65,14 @@ void cli_common_init(cli_common *c, const char *cmd)
     memset(c, 0, sizeof *c);
     c->cmd = cmd;
     c->format = CLI_TEXT;
+    cli_read_opts_init(&c->read);
 }
 
 void cli_common_free(cli_common *c)
 {
+    svcm_zone_free(c->zone);
+    c->zone = NULL;
+    c->read.zone = NULL;
     free(c->rename_from);
     free(c->rename_to);
     c->rename_from = c->rename_to = NULL;
@@ -88,6 +101,100 @@ static int add_rename(cli_common *c, const char *value, const char *eq)
     return 0;
 }
 
+/* The reading options of CLI_READ_HELP; true when consumed. */
+static bool cli_read_opt(cli_args *a, cli_common *c)
+{
+    cli_read_opts *o = &c->read;
+    if (cli_opt(a, "--separator")) {
+        const char *v = a->value;
+        o->whitespace = strcmp(v, "whitespace") == 0;
+        if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
+            o->sep = '\t';
+        else if (!o->whitespace && (strlen(v) != 1 || v[0] == '"' || v[0] == '\n' ||
+                                    v[0] == '\r' || (unsigned char)v[0] >= 0x80))
+            cli_usage_error(a, "--separator takes one ASCII character other than a quote or a "
+                            "line end, 'tab' or 'whitespace', not '%s'", v);
+        else if (!o->whitespace)
+            o->sep = v[0];
+        return true;
+    }
+    if (cli_flag(a, "--no-header")) {
+        o->no_header = true;
+        return true;
+    }
+    if (cli_opt(a, "--na")) {
+        o->na = a->value;
+        return true;
+    }
+    if (cli_opt(a, "--encoding")) {
+        const char *v = a->value;
+        if (strcmp(v, "utf-8") == 0 || strcmp(v, "UTF-8") == 0 || strcmp(v, "utf8") == 0)
+            o->latin1 = false;
+        else if (strcmp(v, "latin-1") == 0 || strcmp(v, "latin1") == 0 ||
+                 strcmp(v, "iso-8859-1") == 0 || strcmp(v, "ISO-8859-1") == 0)
+            o->latin1 = true;
+        else
+            cli_usage_error(a, "--encoding must be utf-8 or latin-1, not '%s'", v);
+        return true;
+    }
+    if (cli_opt(a, "--time-format")) {
+        o->time.format = a->value;
+        return true;
+    }
+    if (cli_opt(a, "--epoch")) {
+        if (strcmp(a->value, "s") == 0)
+            o->time.epoch = SVCM_TIME_EPOCH_S;
+        else if (strcmp(a->value, "ms") == 0)
+            o->time.epoch = SVCM_TIME_EPOCH_MS;
+        else
+            cli_usage_error(a, "--epoch must be s or ms, not '%s'", a->value);
+        return true;
+    }
+    if (cli_opt(a, "--ambiguous")) {
+        if (strcmp(a->value, "earlier") == 0)
+            o->time.ambiguous = SVCM_TIME_AMBIGUOUS_EARLIER;
+        else if (strcmp(a->value, "later") == 0)
+            o->time.ambiguous = SVCM_TIME_AMBIGUOUS_LATER;
+        else if (strcmp(a->value, "error") == 0)
+            o->time.ambiguous = SVCM_TIME_AMBIGUOUS_ERROR;
+        else
+            cli_usage_error(a, "--ambiguous must be earlier, later or error, not '%s'",
+                            a->value);
+        return true;
+    }
+    if (cli_opt(a, "--tz")) {
+        svcm_zone *z = NULL;
+        svcm_error err;
+        int rc = svcm_zone_new(a->value, NULL, &z, &err);
+        if (rc != SVCM_OK)
+            cli_usage_error(a, "--tz '%s': %s", a->value,
+                            err.message[0] ? err.message : svcm_strerror(rc));
+        svcm_zone_free(c->zone);
+        c->zone = z;
+        c->tz = a->value;
+        o->zone = z;
+        return true;
+    }
+    return false;
+}
+
+/* After the options: a format or epoch with a text field checked once, so
+ * a bad --time-format is a usage error, not an error on every row. */
+static void check_time_options(const cli_args *a, const cli_common *c)
+{
+    const svcm_time_options *t = &c->read.time;
+    if (t->format == NULL && t->epoch == SVCM_TIME_EPOCH_NONE)
+        return;
+    if (t->format != NULL && t->epoch != SVCM_TIME_EPOCH_NONE)
+        cli_usage_error(a, "--time-format and --epoch exclude each other");
+    int64_t s;
+    svcm_error err;
+    int rc = svcm_time_parse("", 0, t, NULL, &s, NULL, &err);
+    if (rc == SVCM_EINVAL)
+        cli_usage_error(a, "--time-format '%s': %s", t->format ? t->format : "",
+                        err.message[0] ? err.message : svcm_strerror(rc));
+}
+
 bool cli_common_opt(cli_args *a, cli_common *c)
 {
     if (cli_opt(a, "--format")) {
@@ -103,6 +210,8 @@ bool cli_common_opt(cli_args *a, cli_common *c)
         c->svg = a->value;
         return true;
     }
+    if (cli_read_opt(a, c))
+        return true;
     if (cli_opt(a, "--col")) {
         const char *eq = strchr(a->value, '=');
         if (eq == NULL || eq == a->value || eq[1] == '\0')
@@ -118,6 +227,7 @@ bool cli_common_opt(cli_args *a, cli_common *c)
 
 void cli_common_check(const cli_args *a, const cli_common *c)
 {
+    check_time_options(a, c);
     if (c->svg && cli_same_output(c->output, c->svg))
         cli_usage_error(a, "--output and --svg name the same destination '%s'",
                         c->output ? c->output : "-");

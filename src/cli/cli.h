@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "load.h"
 #include "output.h"
 #include "svcm.h"
 #include "table.h"
@@ -24,6 +25,11 @@ typedef struct cli_common {
      * as given; the array grows) */
     const char **rename_from, **rename_to;
     size_t n_renames, cap_renames;
+    /* how to read the input: --separator, --no-header, --na, --encoding,
+     * --time-format, --epoch, --tz, --ambiguous */
+    cli_read_opts read;
+    const char *tz;  /* --tz as given (NULL: UTC), for report headers */
+    svcm_zone *zone; /* owned; read.zone points here */
 } cli_common;
 
 /* Defaults for subcommand cmd. */
@@ -51,7 +57,34 @@ void cli_common_free(cli_common *c);
 #define CLI_COL_HELP                                                                      \
     "  --col FIELD=COLUMN read FIELD from a differently named column (any number of\n" \
     "                     times). A column name that occurs twice in the header\n"        \
-    "                     cannot be read: map the field to another column.\n"
+    "                     cannot be read: map the field to another column.\n"            \
+    "                     COLUMN may be A*B (the product of two number columns, e.g.\n"  \
+    "                     Quantity*UnitPrice) or A+B (two columns joined by a space,\n"  \
+    "                     e.g. a date column and a time-of-day column).\n"
+/* Help lines of the input options every file-reading command takes. */
+#define CLI_READ_HELP                                                                       \
+    "Reading the input:\n"                                                                  \
+    "  --separator C      field separator: one character, 'tab', or 'whitespace'\n"        \
+    "                     (runs of spaces and tabs); default ','\n"                         \
+    "  --no-header        the file has no header row: columns are named 1..N (map\n"       \
+    "                     fields with --col FIELD=NUMBER)\n"                                \
+    "  --na TOKENS        comma-separated values that mean 'missing' (default\n"            \
+    "                     NA,N/A,NULL,null,NaN,None; an empty field always does;\n"        \
+    "                     --na '' for empty fields only)\n"                                 \
+    "  --encoding E       utf-8 (default; invalid UTF-8 is an error) or latin-1\n"         \
+    "                     (ISO 8859-1, converted to UTF-8)\n"                               \
+    "  --time-format FMT  read instants with a format: %Y %y %m %d %e %H %I %M %S %f\n"    \
+    "                     %p %b %B %j %z %Z %% (e.g. '%d/%m/%Y %H:%M'); layouts are\n"      \
+    "                     never guessed\n"                                                  \
+    "  --epoch s|ms       instants are Unix seconds or milliseconds\n"                      \
+    "  --tz ZONE          zone of instants written without an offset: an IANA name\n"     \
+    "                     (Europe/Berlin, from $TZDIR or /usr/share/zoneinfo), a POSIX\n"  \
+    "                     rule (CET-1CEST,M3.5.0,M10.5.0/3) or an offset (+05:30);\n"      \
+    "                     default UTC\n"                                                    \
+    "  --ambiguous R      earlier (default), later or error: a local time that occurs\n"   \
+    "                     twice (clocks set back) is its first or second occurrence;\n"   \
+    "                     one skipped by clocks set forward is read with the offset\n"     \
+    "                     before or after the change; error refuses both\n"
 
 /* The column to read for a field: its --col mapping, or the field name. */
 const char *cli_colname(const cli_common *c, const char *field);
@@ -70,7 +103,8 @@ typedef struct cli_args {
 bool cli_opt(cli_args *a, const char *name);
 /* True when argument i is the flag `name` (consumed). */
 bool cli_flag(cli_args *a, const char *name);
-/* Handle --format/--output/--svg/--col; true when consumed. */
+/* Handle --format/--output/--svg/--col and the reading options (see
+ * CLI_READ_HELP); true when consumed. */
 bool cli_common_opt(cli_args *a, cli_common *c);
 /* After the option loop: --output and --svg naming the same destination is a
  * usage error. */
@@ -106,6 +140,12 @@ int cli_emit(const cli_common *c, cli_table *const *tables, const char *const *k
 char *cli_strdupf(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* A duration option value: seconds, or a number with unit s, m, h or d. */
 double cli_opt_duration(const cli_args *a, const char *name);
+
+/* fputs to standard output for help texts; the reason of the first failed
+ * write is kept in cli_stdout_errno (stdio may drop it before the final
+ * flush reports the failure). */
+void cli_puts(const char *s);
+extern int cli_stdout_errno;
 
 /* An instant as YYYY-MM-DDTHH:MM:SSZ. */
 void cli_format_instant(int64_t t, char *buf, size_t size);

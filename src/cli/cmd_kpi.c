@@ -40,11 +40,18 @@ static const char kpi_help[] =
     "  --resolution-target DUR\n"
     "                     resolution target in business time (default 24h)\n"
     "  --confidence P     interval level (default 0.95)\n"
+    "  --invalid R        error (default) or skip: an impossible ticket (resolved or\n"
+    "                     answered before it was created, answered after it was\n"
+    "                     resolved, fcr or reopened not 0/1) stops the run naming\n"
+    "                     the row, or is left out and counted by reason in the\n"
+    "                     Notes table (JSON key \"notes\")\n"
     CLI_FORMAT_HELP CLI_OUTPUT_HELP
     "  --svg FILE         tickets: first-response time distribution (written as\n"
     "                     --output is; not the same file as --output)\n"
-    CLI_COL_HELP
-    "\n" CLI_INSTANT_HELP;
+    CLI_COL_HELP;
+/* The rest of the help (one literal would pass the length C99 compilers
+ * must support). */
+static const char kpi_help_input[] = "\n" CLI_READ_HELP "\n" CLI_INSTANT_HELP;
 
 /* Rows grouped by the --by column (or all rows in one group "all"), counted
  * in the library's grouped accumulators. */
@@ -264,7 +271,44 @@ typedef struct kpi_opts {
     int have_now;
     double response_target, resolution_target, confidence;
     cli_common c;
+    bool skip_invalid; /* --invalid skip */
 } kpi_opts;
+
+/* What the report says about its input besides the figures: the zone
+ * instants were read in, rows left out and why, metrics it could not
+ * compute. Printed as a "Notes" table (JSON key "notes") when not empty. */
+typedef struct notes {
+    cli_table t;
+    int bad;
+    size_t n;
+} notes;
+
+static void note(notes *nt, const char *what, long long count, const char *detail)
+{
+    static const char *const cols[] = {"note", "rows", "detail"};
+    if (nt->n++ == 0)
+        nt->bad |= cli_table_init(&nt->t, "Notes", 3, cols);
+    nt->bad |= cli_table_str(&nt->t, what);
+    nt->bad |= count < 0 ? cli_table_num(&nt->t, NAN, 0) : cli_table_int(&nt->t, count);
+    nt->bad |= cli_table_str(&nt->t, detail);
+}
+
+/* Emit tables[0..n) and the notes after them. */
+static int emit_with_notes(const kpi_opts *o, cli_table **tables, const char **keys, size_t n,
+                           notes *nt)
+{
+    if (o->c.tz != NULL)
+        note(nt, "zone", -1, o->c.tz);
+    if (nt->bad) {
+        fprintf(stderr, "svcm kpi: out of memory\n");
+        return CLI_EXIT_DATA;
+    }
+    if (nt->n > 0) {
+        tables[n] = &nt->t;
+        keys[n++] = "notes";
+    }
+    return cli_emit(&o->c, tables, keys, n);
+}
 
 static int report_error(const char *path, const cli_dataset *d, const cli_col *id, size_t index,
                         const svcm_error *err, int rc)
@@ -443,7 +487,7 @@ static int count_tickets(const groups *gr, const cli_col *cols, const struct svc
 /* The times and rates rows of group k; per[0..4) receives its SLA, FCR
  * and reopen rates (NaN when undefined) for the consistency table. */
 static int ticket_rows(cli_table *times, cli_table *rates, const groups *gr, size_t k,
-                       const bool has[2], double confidence, double per[4])
+                       const bool has[2], const bool timed[2], double confidence, double per[4])
 {
     static const char *const sla_names[2] = {"sla_first_response", "sla_resolution"};
     static const char *const rate_names[2] = {"fcr", "reopen"};
@@ -451,10 +495,16 @@ static int ticket_rows(cli_table *times, cli_table *rates, const groups *gr, siz
     const svcm_durations *d[2];
     svcm_kpi_groups_durations(gr->g, k, T_FIRST, &d[0]);
     svcm_kpi_groups_durations(gr->g, k, T_RESOLUTION, &d[1]);
-    int bad = add_duration_row(times, name, "first_response", d[0]);
-    bad |= add_duration_row(times, name, "resolution", d[1]);
+    int bad = 0;
+    if (timed[0])
+        bad |= add_duration_row(times, name, "first_response", d[0]);
+    if (timed[1])
+        bad |= add_duration_row(times, name, "resolution", d[1]);
     for (int j = 0; j < 2; j++) {
         struct svcm_kpi_groups_sla_result s = {0, 0, 0, NAN, {NAN, NAN}};
+        per[j] = NAN;
+        if (!timed[j])
+            continue;
         bad |= svcm_kpi_groups_sla_result(gr->g, k, T_SLA_FIRST + (size_t)j, confidence, &s,
                                           NULL) != SVCM_OK;
         per[j] = s.rate;
@@ -494,15 +544,16 @@ static int consistency_table(cli_table *cons, const char *const *metrics, const 
 }
 
 /* Write the times, rates (and, with --by, consistency) tables. */
-static int emit_tickets(const groups *gr, const cli_col *cols, const kpi_opts *o)
+static int emit_tickets(const groups *gr, const cli_col *cols, const kpi_opts *o, notes *nt)
 {
     static const char *const tcols[] = {"group", "metric", "n", "mean_h", "p50_h", "p90_h",
                                         "p95_h", "p99_h", "max_h"};
     static const char *const rcols[] = {"group", "metric", "successes", "trials", "pct",
                                         "ci_lo_pct", "ci_hi_pct"};
     static const char *const cn[4] = {"sla_first_response", "sla_resolution", "fcr", "reopen"};
-    static const bool all4[4] = {true, true, true, true};
     const bool has[2] = {cols[4].field >= 0, cols[5].field >= 0};
+    const bool timed[2] = {cols[2].field >= 0, cols[3].field >= 0};
+    const bool use[4] = {timed[0], timed[1], true, true};
     cli_table times = {0}, rates = {0}, cons = {0};
     double *per = malloc((gr->n ? gr->n : 1) * 4 * sizeof *per);
     int bad = per == NULL;
@@ -510,21 +561,116 @@ static int emit_tickets(const groups *gr, const cli_col *cols, const kpi_opts *o
                           tcols);
     bad |= cli_table_init(&rates, "Rates", 7, rcols);
     for (size_t i = 0; i < gr->n && !bad; i++)
-        bad |= ticket_rows(&times, &rates, gr, gr->order[i], has, o->confidence, &per[4 * i]);
+        bad |= ticket_rows(&times, &rates, gr, gr->order[i], has, timed, o->confidence,
+                           &per[4 * i]);
     if (o->by && !bad)
-        bad |= consistency_table(&cons, cn, all4, per, gr->n, 4);
-    cli_table *tables[3] = {&times, &rates, &cons};
-    static const char *const keys[3] = {"times", "rates", "consistency"};
+        bad |= consistency_table(&cons, cn, use, per, gr->n, 4);
+    cli_table *tables[4] = {&times, &rates, &cons, NULL};
+    const char *keys[4] = {"times", "rates", "consistency", NULL};
     int code = CLI_EXIT_DATA;
     if (bad)
         fprintf(stderr, "svcm kpi: out of memory\n");
+    else if (o->by)
+        code = emit_with_notes(o, tables, keys, 3, nt);
     else
-        code = cli_emit(&o->c, tables, keys, o->by ? 3 : 2);
+        code = emit_with_notes(o, tables, keys, 2, nt);
     cli_table_free(&times);
     cli_table_free(&rates);
     cli_table_free(&cons);
     free(per);
     return code;
+}
+
+/* A column the file lacks reads as "never happened" (INT64_MIN) so the
+ * timers run; its metrics are left out of the report and noted. */
+static int fill_absent(cli_col *col, size_t n)
+{
+    if (col->field >= 0)
+        return 0;
+    int64_t *v = malloc((n ? n : 1) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        v[i] = INT64_MIN;
+    col->values = v;
+    return 0;
+}
+
+/* The reason a ticket is impossible, worded without its numbers so that
+ * equal reasons add up. */
+static const char *invalid_reason(const svcm_error *e, char *buf, size_t size)
+{
+    if (strstr(e->message, "outside") != NULL)
+        snprintf(buf, size, "%s out of range", e->field ? e->field : "instant");
+    else
+        snprintf(buf, size, "%s", e->message);
+    return buf;
+}
+
+/* --invalid skip: leave out the tickets the SLA engine refuses (and fcr or
+ * reopened values other than 0/1), noting how many for each reason. */
+static int skip_invalid(const cli_dataset *dc, cli_dataset *d, cli_col *cols, const kpi_opts *o,
+                        const svcm_calendar *cal, notes *nt)
+{
+    (void)dc;
+    size_t n = d->n;
+    bool *keep = malloc((n ? n : 1) * sizeof *keep);
+    char (*why)[160] = malloc((n ? n : 1) * sizeof *why);
+    if (keep == NULL || why == NULL) {
+        free(keep);
+        free(why);
+        fprintf(stderr, "svcm kpi: out of memory\n");
+        return CLI_EXIT_DATA;
+    }
+    const int64_t *created = cols[1].values, *first = cols[2].values, *resolved = cols[3].values;
+    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
+    const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
+    int64_t now = o->have_now ? o->now : INT64_MIN;
+    if (!o->have_now) /* the latest instant of the rows, as without skipping */
+        for (size_t i = 0; i < n; i++) {
+            now = created[i] > now ? created[i] : now;
+            now = first[i] != INT64_MIN && first[i] > now ? first[i] : now;
+            now = resolved[i] != INT64_MIN && resolved[i] > now ? resolved[i] : now;
+        }
+    size_t dropped = 0;
+    for (size_t i = 0; i < n; i++) {
+        svcm_sla_ticket t = {0};
+        t.created = created[i];
+        t.first_response = first[i] == INT64_MIN ? SVCM_SLA_NONE : first[i];
+        t.resolved = resolved[i] == INT64_MIN ? SVCM_SLA_NONE : resolved[i];
+        t.response_target = (int64_t)o->response_target;
+        t.resolution_target = (int64_t)o->resolution_target;
+        struct svcm_sla_result r;
+        svcm_error e;
+        keep[i] = true;
+        if (svcm_sla_evaluate(cal, &t, now, &r, &e) != SVCM_OK) {
+            invalid_reason(&e, why[dropped], sizeof why[0]);
+            keep[i] = false;
+        } else if (fcr && !isnan(fcr[i]) && fcr[i] != 0 && fcr[i] != 1) {
+            snprintf(why[dropped], sizeof why[0], "fcr is not 0 or 1");
+            keep[i] = false;
+        } else if (reo && !isnan(reo[i]) && reo[i] != 0 && reo[i] != 1) {
+            snprintf(why[dropped], sizeof why[0], "reopened is not 0 or 1");
+            keep[i] = false;
+        }
+        dropped += !keep[i];
+    }
+    /* One note per distinct reason, in order of first appearance. */
+    for (size_t k = 0; k < dropped; k++) {
+        size_t count = 0, first_k = k;
+        for (size_t j = 0; j < dropped; j++)
+            if (strcmp(why[j], why[k]) == 0) {
+                if (j < k)
+                    first_k = j;
+                count++;
+            }
+        if (first_k == k)
+            note(nt, "skipped", (long long)count, why[k]);
+    }
+    cli_dataset_keep(d, keep);
+    free(keep);
+    free(why);
+    return CLI_EXIT_OK;
 }
 
 static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
@@ -533,11 +679,28 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
     svcm_kpi_slot slots[T_SLOTS];
     ticket_slots(slots);
     groups gr = {0};
+    notes nt = {0};
     struct svcm_sla_result *res = NULL;
     svcm_calendar *cal = load_calendar(o->calendar);
     int code = CLI_EXIT_DATA;
     if (cal == NULL)
         goto done;
+    if (cols[2].field < 0 && cols[3].field < 0) {
+        fprintf(stderr, "svcm kpi: %s:1: a tickets file needs a first_response or a resolved "
+                "column (or both)\n", path);
+        goto done;
+    }
+    if (fill_absent(&cols[2], d->n) != 0 || fill_absent(&cols[3], d->n) != 0) {
+        fprintf(stderr, "svcm kpi: out of memory\n");
+        goto done;
+    }
+    if (cols[2].field < 0)
+        note(&nt, "not computed", -1, "first-response time and its SLA: no first_response column");
+    if (cols[3].field < 0)
+        note(&nt, "not computed", -1, "resolution time and its SLA: no resolved column");
+    if (o->skip_invalid && (code = skip_invalid(d, d, cols, o, cal, &nt)) != CLI_EXIT_OK)
+        goto done;
+    code = CLI_EXIT_DATA;
     int rc = make_groups(path, d, o->by ? &cols[6] : NULL, slots, T_SLOTS, &gr);
     if (rc != 0) {
         code = groups_failed(rc);
@@ -553,10 +716,17 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
         code = CLI_EXIT_DATA;
         goto done;
     }
-    code = emit_tickets(&gr, cols, o);
+    code = emit_tickets(&gr, cols, o, &nt);
     if (code == CLI_EXIT_OK && o->c.svg)
         code = write_histogram(o->c.svg, cal, cols[1].values, cols[2].values, d->n, &gr);
 done:
+    for (int j = 2; j <= 3; j++)
+        if (cols[j].field < 0) {
+            free(cols[j].values);
+            cols[j].values = NULL;
+        }
+    if (nt.n > 0)
+        cli_table_free(&nt.t);
     free(res);
     groups_free(&gr);
     svcm_calendar_free(cal);
@@ -696,7 +866,7 @@ static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const k
 }
 
 /* Which kind of file: look at the header. */
-static int sniff(const char *path, char sep, const cli_common *c, int *is_tickets)
+static int sniff(const char *path, const cli_common *c, int *is_tickets)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
@@ -704,12 +874,16 @@ static int sniff(const char *path, char sep, const cli_common *c, int *is_ticket
         return -1;
     }
     cli_csv r;
-    int rc = cli_csv_open(&r, f, sep) == 0 ? cli_csv_next(&r) : -1;
+    const cli_read_opts *ro = &c->read;
+    int rc = cli_csv_open(&r, f, ro->sep);
+    if (ro->whitespace)
+        cli_csv_set_whitespace(&r);
+    rc = rc == 0 ? cli_csv_next(&r) : -1;
     if (rc == 1) {
-        *is_tickets = cli_csv_column(r.fields, r.nfields, cli_colname(c, "created")) >= 0;
-        if (!*is_tickets && cli_csv_column(r.fields, r.nfields, cli_colname(c, "nps")) < 0 &&
-            cli_csv_column(r.fields, r.nfields, cli_colname(c, "csat")) < 0 &&
-            cli_csv_column(r.fields, r.nfields, cli_colname(c, "ces")) < 0) {
+        *is_tickets = cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "created"));
+        if (!*is_tickets && !cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "nps")) &&
+            !cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "csat")) &&
+            !cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "ces"))) {
             fprintf(stderr, "svcm kpi: %s:1: neither a tickets file (column 'created') nor a survey "
                             "file (columns nps, csat or ces)\n", path);
             rc = -1;
@@ -733,7 +907,7 @@ static int sniff(const char *path, char sep, const cli_common *c, int *is_ticket
 static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
 {
     int is_tickets = 0;
-    if (sniff(file, ',', &o->c, &is_tickets) != 0)
+    if (sniff(file, &o->c, &is_tickets) != 0)
         return CLI_EXIT_DATA;
     /* The group column is looked up only with --by. */
     size_t ncols = (is_tickets ? 6 : 4) + (o->by != NULL);
@@ -745,13 +919,13 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
         cli_col cols[7] = {
             {cli_colname(&o->c, "id"), CLI_COL_STRING, false, false, -1, NULL},
             {cli_colname(&o->c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
-            {cli_colname(&o->c, "first_response"), CLI_COL_INSTANT, true, true, -1, NULL},
-            {cli_colname(&o->c, "resolved"), CLI_COL_INSTANT, true, true, -1, NULL},
+            {cli_colname(&o->c, "first_response"), CLI_COL_INSTANT, false, true, -1, NULL},
+            {cli_colname(&o->c, "resolved"), CLI_COL_INSTANT, false, true, -1, NULL},
             {cli_colname(&o->c, "fcr"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {cli_colname(&o->c, "reopened"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {o->by, CLI_COL_STRING, true, true, -1, NULL},
         };
-        if (cli_load_csv("kpi", file, ',', cols, ncols, &d) != 0)
+        if (cli_load("kpi", file, &o->c.read, cols, ncols, &d) != 0)
             return CLI_EXIT_DATA;
         code = kpi_tickets(file, &d, cols, o);
         cli_dataset_free(&d); /* d points into cols: free in this scope */
@@ -765,7 +939,7 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
             {cli_colname(&o->c, "ces"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {o->by, CLI_COL_STRING, true, true, -1, NULL},
         };
-        if (cli_load_csv("kpi", file, ',', cols, ncols, &d) != 0)
+        if (cli_load("kpi", file, &o->c.read, cols, ncols, &d) != 0)
             return CLI_EXIT_DATA;
         code = kpi_feedback(file, &d, cols, o);
         cli_dataset_free(&d);
@@ -776,12 +950,13 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
 int cli_cmd_kpi(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "kpi"};
-    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {0}};
+    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {0}, false};
     cli_common_init(&o.c, "kpi");
     const char *file = NULL, *why;
     while (a.i < argc) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
-            fputs(kpi_help, stdout);
+            cli_puts(kpi_help);
+            cli_puts(kpi_help_input);
             cli_common_free(&o.c);
             return CLI_EXIT_OK;
         } else if (cli_opt(&a, "--by")) {
@@ -797,6 +972,10 @@ int cli_cmd_kpi(int argc, char **argv)
             o.response_target = cli_opt_duration(&a, "--response-target");
         } else if (cli_opt(&a, "--resolution-target")) {
             o.resolution_target = cli_opt_duration(&a, "--resolution-target");
+        } else if (cli_opt(&a, "--invalid")) {
+            if (strcmp(a.value, "skip") != 0 && strcmp(a.value, "error") != 0)
+                cli_usage_error(&a, "--invalid must be error or skip, not '%s'", a.value);
+            o.skip_invalid = strcmp(a.value, "skip") == 0;
         } else if (cli_opt(&a, "--confidence")) {
             o.confidence = cli_opt_double(&a, "--confidence");
             if (!(o.confidence > 0 && o.confidence < 1))

@@ -59,7 +59,8 @@ static int priority_main(int argc, char **argv, cli_common *c)
     long long top = -1;
     while (a.i < argc) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
-            fputs(priority_help, stdout);
+            cli_puts(priority_help);
+            cli_puts("\n" CLI_READ_HELP);
             return CLI_EXIT_OK;
         } else if (cli_opt(&a, "--now")) {
             cli_field f = {a.value, strlen(a.value)};
@@ -109,7 +110,7 @@ static int priority_main(int argc, char **argv, cli_common *c)
         {"", CLI_COL_STRING, false, true, -1, NULL},
     };
     cli_dataset d;
-    if (cli_load_csv("priority", file, ',', cols, 9, &d) != 0)
+    if (cli_load("priority", file, &c->read, cols, 9, &d) != 0)
         return CLI_EXIT_DATA;
     size_t n = d.n, m = 0;
     svcm_request *reqs = malloc((n ? n : 1) * sizeof *reqs);

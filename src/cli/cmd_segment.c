@@ -32,7 +32,6 @@ static const char segment_help[] =
     "  --p-alive-col NAME\n"
     "  --mean-spend-col NAME  mean value of the repeat purchases, the first excluded\n"
     "                     (default mean_repeat_spend; optional, read with --lifetime)\n"
-    "  --separator C      field separator (default ,)\n"
     CLI_FORMAT_HELP CLI_OUTPUT_HELP
     "  --svg FILE         tier distribution chart with value share (written as\n"
     "                     --output is; not the same file as --output)\n"
@@ -158,7 +157,7 @@ static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt
 }
 
 /* Load one file and segment it. Returns 0 or an exit code. */
-static int seg_load_and_assign(const char *path, char sep, const seg_cols *names,
+static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const seg_cols *names,
                                const svcm_segment_options *pol, const seg_lifetime *lt,
                                seg_run *s)
 {
@@ -170,7 +169,7 @@ static int seg_load_and_assign(const char *path, char sep, const seg_cols *names
     s->cols[4] = (cli_col){names->tenure, CLI_COL_DOUBLE, false, false, -1, NULL};
     s->cols[5] = (cli_col){names->p_alive, CLI_COL_DOUBLE, false, false, -1, NULL};
     s->cols[6] = (cli_col){names->mean_spend, CLI_COL_DOUBLE, false, false, -1, NULL};
-    if (cli_load_csv("segment", path, sep, s->cols, 7, &s->data) != 0)
+    if (cli_load("segment", path, ro, s->cols, 7, &s->data) != 0)
         return CLI_EXIT_DATA;
     size_t n = s->data.n;
     if (n == 0) {
@@ -374,16 +373,17 @@ static void report_migration(const svcm_error *err, int rc, const seg_run *a, co
             in_new ? new_path : old_path, id, err->index + 1, first + 1);
 }
 
-static int migrate(const char *old_path, const char *new_path, char sep, const seg_cols *names,
+static int migrate(const char *old_path, const char *new_path, const cli_read_opts *ro,
+                   const seg_cols *names,
                    const svcm_segment_options *pol, const cli_common *c)
 {
     seg_run a, b;
-    int code = seg_load_and_assign(old_path, sep, names, pol, NULL, &a);
+    int code = seg_load_and_assign(old_path, ro, names, pol, NULL, &a);
     if (code != 0) {
         seg_free(&a);
         return code;
     }
-    code = seg_load_and_assign(new_path, sep, names, pol, NULL, &b);
+    code = seg_load_and_assign(new_path, ro, names, pol, NULL, &b);
     if (code != 0) {
         seg_free(&a);
         seg_free(&b);
@@ -457,7 +457,6 @@ typedef struct seg_opts {
     int summary_only, customers_only;
     seg_lifetime lt;
     long long bins;
-    char sep;
 } seg_opts;
 
 /* The fitted lifetime models as a table; parameters as text, each number
@@ -515,7 +514,7 @@ static int seg_report(const seg_opts *o, const seg_run *s, const cli_table *sum,
 static int seg_single(const seg_opts *o, const svcm_segment_options *pol)
 {
     seg_run s;
-    int code = seg_load_and_assign(o->file, o->sep, &o->names, pol, &o->lt, &s);
+    int code = seg_load_and_assign(o->file, &o->c.read, &o->names, pol, &o->lt, &s);
     cli_table sum = {0}, par = {0}; /* freeing a zeroed table is a no-op */
     if (code == 0 && (summary_table(&s, &sum) != 0 ||
                       (o->lt.on && lifetime_table(&s, o->c.format, &par) != 0))) {
@@ -556,11 +555,6 @@ static bool seg_parse(cli_args *a, seg_opts *o)
             o->names.p_alive = a->value;
         } else if (cli_opt(a, "--mean-spend-col")) {
             o->names.mean_spend = a->value;
-        } else if (cli_opt(a, "--separator")) {
-            if (strlen(a->value) != 1 || strchr("\"\r\n", a->value[0]) != NULL)
-                cli_usage_error(a, "--separator must be one character other than a quote or "
-                                   "a line break");
-            o->sep = a->value[0];
         } else if (cli_flag(a, "--lifetime")) {
             o->lt.on = 1;
         } else if (cli_opt(a, "--clv-months")) {
@@ -616,7 +610,7 @@ static int seg_run_opts(const cli_args *a, seg_opts *o)
             cli_usage_error(a, "--svg is not available with --migrate");
         if (o->lt.on)
             cli_usage_error(a, "--lifetime is not available with --migrate");
-        return migrate(o->old_path, o->new_path, o->sep, &o->names, &pol, &o->c);
+        return migrate(o->old_path, o->new_path, &o->c.read, &o->names, &pol, &o->c);
     }
     if (o->file == NULL)
         cli_usage_error(a, "no input file");
@@ -628,12 +622,14 @@ int cli_cmd_segment(int argc, char **argv)
     cli_args a = {argc, argv, 1, NULL, "segment"};
     seg_opts o = {.names = {"id", "recency_days", "frequency", "monetary", "tenure_days", "p_alive",
                             "mean_repeat_spend"},
-                  .lt = {0, 12, 0.01},
-                  .sep = ','};
+                  .lt = {0, 12, 0.01}};
     cli_common_init(&o.c, "segment");
     int code = CLI_EXIT_OK;
     if (seg_parse(&a, &o))
-        fputs(segment_help, stdout);
+        {
+            cli_puts(segment_help);
+            cli_puts("\n" CLI_READ_HELP);
+        }
     else
         code = seg_run_opts(&a, &o);
     cli_common_free(&o.c);

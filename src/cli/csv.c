@@ -22,6 +22,16 @@ int cli_csv_open(cli_csv *r, FILE *in, char sep)
     return r->buf ? 0 : -1;
 }
 
+void cli_csv_set_whitespace(cli_csv *r) { r->ws = true; }
+
+static inline bool is_blank(int c) { return c == ' ' || c == '\t'; }
+
+/* Does byte c end a field? */
+static inline bool ends_field(const cli_csv *r, int c)
+{
+    return c < 0 || c == '\n' || (r->ws ? is_blank(c) : c == r->sep);
+}
+
 void cli_csv_close(cli_csv *r)
 {
     free(r->buf);
@@ -160,7 +170,7 @@ static int quoted_field(cli_csv *r, uint64_t fline, uint64_t fcol, int *after)
     int c = next_byte(r);
     if (c == '\r' && (c = crlf(r)) < 0)
         return -1;
-    if (c >= 0 && c != r->sep && c != '\n')
+    if (!ends_field(r, c))
         return fail(r, aline, acol, "unexpected character after a closing quote");
     *after = c;
     return 0;
@@ -169,7 +179,7 @@ static int quoted_field(cli_csv *r, uint64_t fline, uint64_t fcol, int *after)
 /* An unquoted field starting with byte c; the byte that ended it in *after. */
 static int plain_field(cli_csv *r, int c, int *after)
 {
-    while (c >= 0 && c != r->sep && c != '\n') {
+    while (!ends_field(r, c)) {
         if (c == '\r') {
             c = crlf(r);
             if (c < 0)
@@ -197,16 +207,40 @@ int cli_csv_next(cli_csv *r)
     if (peek_byte(r) < 0)
         return 0;
     r->rec_line = r->line;
+    if (r->ws)
+        while (is_blank(peek_byte(r)))
+            next_byte(r);
     for (;;) {
         uint64_t fline = r->line, fcol = r->col;
         size_t start = r->rec_len;
         int c = next_byte(r);
-        int rc = c == '"' ? quoted_field(r, fline, fcol, &c) : plain_field(r, c, &c);
+        if (r->ws && c == '\r') /* a line of blanks ending in CRLF */
+            c = crlf(r);
+        int rc = c == '"' ? quoted_field(r, fline, fcol, &c)
+                 : c == '\n' || c < 0 ? 0
+                                      : plain_field(r, c, &c);
         if (rc < 0)
             return -1;
         if (end_field(r, start) < 0)
             return fail(r, r->line, r->col, "out of memory");
-        if (c != r->sep)
+        if (r->ws && is_blank(c)) {
+            /* The blanks after a field: the next field, or the line end. */
+            int n;
+            while (is_blank(n = peek_byte(r)))
+                next_byte(r);
+            if (n == '\r') {
+                next_byte(r);
+                if (crlf(r) < 0)
+                    return -1;
+                break;
+            }
+            if (n == '\n')
+                next_byte(r);
+            if (n == '\n' || n < 0)
+                break;
+            continue;
+        }
+        if (r->ws || c != r->sep)
             break; /* end of record or of input */
     }
     for (size_t i = 0; i < r->nfields; i++)
@@ -276,72 +310,16 @@ int cli_parse_int64(const cli_field *f, int64_t *out)
     return CLI_PARSE_OK;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* Read exactly n digits at *p. */
-static int digits(const char **p, const char *e, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (*p >= e || !isdigit((unsigned char)**p))
-            return -1;
-        v = v * 10 + (*(*p)++ - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 int cli_parse_instant(const cli_field *f, int64_t *out)
 {
     const char *b, *e;
     trim(f, &b, &e);
     if (cli_parse_int64(f, out) == CLI_PARSE_OK)
         return 0;
-    const char *p = b;
-    int y, mo, d, h = 0, mi = 0, s = 0;
-    if (digits(&p, e, 4, &y) || p >= e || *p++ != '-' || digits(&p, e, 2, &mo) || p >= e ||
-        *p++ != '-' || digits(&p, e, 2, &d))
+    int64_t t;
+    if (svcm_time_parse(b, (size_t)(e - b), NULL, NULL, &t, NULL, NULL) != SVCM_OK)
         return -1;
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
-        return -1;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap)
-        return -1;
-    int64_t offset = 0;
-    if (p < e && (*p == 'T' || *p == ' ')) {
-        p++;
-        if (digits(&p, e, 2, &h) || p >= e || *p++ != ':' || digits(&p, e, 2, &mi))
-            return -1;
-        if (p < e && *p == ':') {
-            p++;
-            if (digits(&p, e, 2, &s))
-                return -1;
-        }
-        if (h > 23 || mi > 59 || s > 59)
-            return -1;
-        if (p < e && *p == 'Z') {
-            p++;
-        } else if (p < e && (*p == '+' || *p == '-')) {
-            int sign = *p++ == '-' ? -1 : 1, oh, om;
-            if (digits(&p, e, 2, &oh) || p >= e || *p++ != ':' || digits(&p, e, 2, &om) ||
-                oh > 14 || om > 59)
-                return -1;
-            offset = sign * (oh * 3600 + om * 60);
-        }
-    }
-    if (p != e)
-        return -1;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - offset;
+    *out = t;
     return 0;
 }
 
@@ -365,5 +343,39 @@ int cli_read_instant(const cli_field *f, int64_t *out, const char **why)
                ? "is out of range for an instant"
                : "is not an instant (accepted: epoch seconds, or YYYY-MM-DDTHH:MM:SSZ with "
                  "optional time, seconds and offset)";
+    return -1;
+}
+
+/* Is f (blanks around it allowed) an optionally signed run of digits? */
+static bool integer_text(const cli_field *f)
+{
+    const char *b, *e;
+    trim(f, &b, &e);
+    if (b < e && (*b == '+' || *b == '-'))
+        b++;
+    return b < e && strspn(b, "0123456789") == (size_t)(e - b);
+}
+
+int cli_read_instant_opts(const cli_field *f, const svcm_time_options *opts,
+                          const svcm_zone *zone, int64_t *out, const char **why)
+{
+    bool explicit = opts != NULL && (opts->format != NULL || opts->epoch != SVCM_TIME_EPOCH_NONE);
+    if (!explicit && (zone == NULL || integer_text(f)))
+        return cli_read_instant(f, out, why);
+    const char *b, *e;
+    trim(f, &b, &e);
+    svcm_error err;
+    int64_t t;
+    int rc = svcm_time_parse(b, (size_t)(e - b), opts, zone, &t, NULL, &err);
+    if (rc == SVCM_OK && t != INT64_MIN) {
+        *out = t;
+        return 0;
+    }
+    static char msg[sizeof err.message + 64];
+    if (rc == SVCM_OK || rc == SVCM_ERANGE)
+        snprintf(msg, sizeof msg, "is out of range for an instant");
+    else
+        snprintf(msg, sizeof msg, "is not an instant (%s)", err.message);
+    *why = msg;
     return -1;
 }

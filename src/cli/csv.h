@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "svcm.h"
+
 typedef struct cli_field {
     const char *ptr; /* NUL-terminated, valid until the next cli_csv_next() */
     size_t len;
@@ -37,12 +39,16 @@ typedef struct cli_csv {
     uint64_t line;        /* physical line of the next byte (1-based) */
     uint64_t rec_line;    /* physical line where the current record starts */
     uint64_t col;         /* column (1-based byte) of the next byte */
+    bool ws;              /* separator: runs of blanks (cli_csv_set_whitespace) */
     const char *error;    /* reason of the last error (static text) */
     uint64_t error_line, error_col;
 } cli_csv;
 
 /* Open a reader on in (not owned) with separator sep (usually ','). */
 int cli_csv_open(cli_csv *r, FILE *in, char sep);
+/* Separate fields by runs of spaces and tabs instead of sep; blanks at the
+ * start and end of a line are ignored (quoted fields keep theirs). */
+void cli_csv_set_whitespace(cli_csv *r);
 void cli_csv_close(cli_csv *r);
 
 /* Read the next record. Returns 1 with r->fields/r->nfields set, 0 at end of
@@ -63,10 +69,11 @@ long cli_csv_column(const cli_field *header, size_t n, const char *name);
 enum { CLI_PARSE_OK = 0, CLI_PARSE_BAD = -1, CLI_PARSE_RANGE = -2 };
 int cli_parse_double(const cli_field *f, double *out);
 int cli_parse_int64(const cli_field *f, int64_t *out);
-/* The instant grammar: integer seconds since the epoch, or ISO 8601
- * YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM] (no offset: UTC). Returns 0 or
- * -1. Commands read instants with cli_read_instant(), which adds the
- * ambiguity and range rules. */
+/* The instant grammar: integer seconds since the epoch, or ISO 8601 /
+ * RFC 3339 as svcm_time_parse() reads it (date, optional time with
+ * fraction, Z or offset; no offset: UTC). A fraction of a second is
+ * dropped (floor). Returns 0 or -1. Commands read instants with
+ * cli_read_instant(), which adds the ambiguity and range rules. */
 int cli_parse_instant(const cli_field *f, int64_t *out);
 /* An instant as every command reads it: cli_parse_instant(), except that
  * - a bare run of exactly 8 digits (e.g. 20260218) is refused as ambiguous:
@@ -77,10 +84,21 @@ int cli_parse_instant(const cli_field *f, int64_t *out);
  * Returns 0, or -1 with *why set to the reason, worded to follow the quoted
  * field ("'x' is not an instant (...)"). */
 int cli_read_instant(const cli_field *f, int64_t *out, const char **why);
+/* cli_read_instant() with the reader's time options: opts->format or
+ * opts->epoch set -> svcm_time_parse() with them; otherwise integers are
+ * epoch seconds (the 8-digit rule applies) and other text is ISO 8601. Text
+ * without an offset is local time in zone (NULL: UTC), mapped with
+ * opts->ambiguous. *why may point into a static buffer (valid until the
+ * next call). */
+int cli_read_instant_opts(const cli_field *f, const svcm_time_options *opts,
+                          const svcm_zone *zone, int64_t *out, const char **why);
 /* Help text for INSTANT values, shared by the commands' --help. */
 #define CLI_INSTANT_HELP \
-    "INSTANT: epoch seconds or YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM] (no offset:\n" \
-    "UTC). A bare 8-digit number such as 20260218 is refused as ambiguous (a\n"        \
-    "YYYYMMDD date or epoch seconds?): write 2026-02-18, or +20260218 for seconds.\n"
+    "INSTANT: epoch seconds, or ISO 8601 / RFC 3339: YYYY-MM-DD, optionally T or a\n" \
+    "space and HH:MM[:SS[.fraction]], optionally Z or an offset (+HH:MM, +HHMM).\n"   \
+    "Without an offset the time is local in --tz (default UTC). A bare 8-digit\n"     \
+    "number such as 20260218 is refused as ambiguous (a YYYYMMDD date or epoch\n"     \
+    "seconds?): write 2026-02-18, or +20260218 for seconds. Other layouts need\n"    \
+    "--time-format; they are never guessed.\n"
 
 #endif /* SVCM_CLI_CSV_H */

@@ -11,6 +11,38 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "table.h"
+
+/* What one load needs besides the dataset. */
+typedef struct loader {
+    const char *cmd, *path;
+    const cli_read_opts *opts;
+    char *scratch; /* a joined "A+B" field or a converted text */
+    size_t scratch_cap;
+    bool quiet; /* column(): do not report duplicated names */
+} loader;
+
+void cli_read_opts_init(cli_read_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->sep = ',';
+    svcm_time_options_init(&o->time);
+}
+
+static int reserve(loader *l, size_t n)
+{
+    if (n <= l->scratch_cap)
+        return 0;
+    size_t cap = l->scratch_cap ? l->scratch_cap : 256;
+    while (cap < n)
+        cap *= 2;
+    char *p = realloc(l->scratch, cap);
+    if (p == NULL)
+        return -1;
+    l->scratch = p;
+    l->scratch_cap = cap;
+    return 0;
+}
 
 static size_t elem_size(cli_col_type t)
 {
@@ -26,7 +58,29 @@ void cli_dataset_free(cli_dataset *d)
         }
     free(d->arena);
     d->arena = NULL;
+    free(d->field2);
+    free(d->op);
+    d->field2 = NULL;
+    d->op = NULL;
     d->n = 0;
+}
+
+void cli_dataset_keep(cli_dataset *d, const bool *keep)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (!keep[i])
+            continue;
+        for (size_t c = 0; c < d->ncols; c++) {
+            cli_col *col = &d->cols[c];
+            if (col->field < 0 || m == i)
+                continue;
+            size_t size = elem_size(col->type);
+            memcpy((char *)col->values + m * size, (char *)col->values + i * size, size);
+        }
+        m++;
+    }
+    d->n = m;
 }
 
 static int arena_add(cli_dataset *d, const char *s, size_t len, size_t *off)
@@ -48,28 +102,93 @@ static int arena_add(cli_dataset *d, const char *s, size_t len, size_t *off)
     return 0;
 }
 
-/* Where each wanted column is. A name that occurs twice in the header is
- * never read: which of the two was meant would be a guess. Returns 0, or -1
- * after printing why. */
-static int find_columns(const char *cmd, const char *path, const cli_csv *r, cli_col *cols,
-                        size_t ncols)
+/* Column k of the header named name (blanks around names ignored), or -1;
+ * a name that occurs twice is reported and gives -2. Without a header the
+ * columns are named 1..N. */
+static long column(const loader *l, const cli_csv *r, const char *name, size_t len)
 {
-    for (size_t c = 0; c < ncols; c++) {
-        long k = cli_csv_column(r->fields, r->nfields, cols[c].name);
+    char small[64];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (buf == NULL)
+        return -1;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    long k;
+    if (l->opts->no_header) {
+        char *end = buf;
+        long v = len > 0 && buf[0] >= '1' && buf[0] <= '9' ? strtol(buf, &end, 10) : 0;
+        k = *end == '\0' && v >= 1 && (size_t)v <= r->nfields ? v - 1 : -1;
+    } else {
+        k = cli_csv_column(r->fields, r->nfields, buf);
         long again = k < 0 ? -1
-                           : cli_csv_column(r->fields + k + 1, r->nfields - (size_t)k - 1,
-                                            cols[c].name);
-        if (again >= 0) {
+                           : cli_csv_column(r->fields + k + 1, r->nfields - (size_t)k - 1, buf);
+        if (again >= 0 && !l->quiet)
             fprintf(stderr,
                     "svcm %s: %s:1: columns %ld and %ld are both named '%s'; a duplicated "
                     "column name cannot be read (rename one, or map the field to another "
                     "column with --col)\n",
-                    cmd, path, k + 1, k + 2 + again, cols[c].name);
+                    l->cmd, l->path, k + 1, k + 2 + again, buf);
+        if (again >= 0)
+            k = -2;
+    }
+    if (buf != small)
+        free(buf);
+    return k;
+}
+
+bool cli_has_column(const cli_read_opts *o, const cli_field *header, size_t n,
+                    const char *name)
+{
+    cli_csv r;
+    memset(&r, 0, sizeof r);
+    r.fields = (cli_field *)header;
+    r.nfields = n;
+    loader l = {"", "", o, NULL, 0, true};
+    if (column(&l, &r, name, strlen(name)) >= 0)
+        return true;
+    const char *op = strpbrk(name, "*+");
+    return op != NULL && op > name && op[1] != '\0' &&
+           column(&l, &r, name, (size_t)(op - name)) >= 0 &&
+           column(&l, &r, op + 1, strlen(op + 1)) >= 0;
+}
+
+/* Where each wanted column is. A name that occurs twice in the header is
+ * never read: which of the two was meant would be a guess. A name that is
+ * not a column but reads "A*B" or "A+B" with A and B columns is their
+ * product or their join. Returns 0, or -1 after printing why. */
+static int find_columns(const loader *l, const cli_csv *r, cli_dataset *d)
+{
+    cli_col *cols = d->cols;
+    for (size_t c = 0; c < d->ncols; c++) {
+        const char *name = cols[c].name;
+        long k = column(l, r, name, strlen(name));
+        if (k == -2)
             return -1;
+        const char *op = k < 0 ? strpbrk(name, "*+") : NULL;
+        if (op != NULL && op > name && op[1] != '\0') {
+            long a = column(l, r, name, (size_t)(op - name));
+            long b = a >= 0 ? column(l, r, op + 1, strlen(op + 1)) : -1;
+            if (a == -2 || b == -2)
+                return -1;
+            if (a >= 0 && b >= 0) {
+                k = a;
+                d->field2[c] = b;
+                d->op[c] = *op;
+                if (*op == '*' && cols[c].type != CLI_COL_DOUBLE) {
+                    fprintf(stderr, "svcm %s: %s: '%s': A*B multiplies numbers; this field "
+                            "is not a number\n", l->cmd, l->path, name);
+                    return -1;
+                }
+            }
         }
         if (k < 0 && cols[c].required) {
-            fprintf(stderr, "svcm %s: %s:1: no column named '%s' in the header\n", cmd, path,
-                    cols[c].name);
+            if (l->opts->no_header)
+                fprintf(stderr, "svcm %s: %s:1: no column %s: without a header, columns are "
+                        "numbered 1..%zu (map fields with --col FIELD=NUMBER)\n",
+                        l->cmd, l->path, name, r->nfields);
+            else
+                fprintf(stderr, "svcm %s: %s:1: no column named '%s' in the header\n", l->cmd,
+                        l->path, name);
             return -1;
         }
         cols[c].field = k;
@@ -98,48 +217,184 @@ static int grow(cli_dataset *d, size_t *cap)
 
 static bool blank(const cli_field *f) { return strspn(f->ptr, " \t") == f->len; }
 
-/* Store field f of row i in column col. Returns NULL or why it is refused. */
-static const char *store(cli_dataset *d, cli_col *col, const cli_field *f, size_t i)
+/* Is f one of the missing-value tokens (compared without surrounding
+ * blanks)? The empty field always is. */
+static bool missing(const cli_read_opts *o, const cli_field *f)
 {
-    if (col->type == CLI_COL_STRING) {
-        if (f->len == 0 && !col->optional_value)
-            return "empty";
-        return arena_add(d, f->ptr, f->len, &((size_t *)col->values)[i]) ? "out of memory" : NULL;
+    if (blank(f))
+        return true;
+    const char *b = f->ptr, *e = f->ptr + f->len;
+    while (b < e && (*b == ' ' || *b == '\t'))
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    const char *t = o->na ? o->na : CLI_NA_DEFAULT;
+    for (;;) {
+        const char *comma = strchr(t, ',');
+        size_t n = comma ? (size_t)(comma - t) : strlen(t);
+        if (n > 0 && n == (size_t)(e - b) && memcmp(t, b, n) == 0)
+            return true;
+        if (comma == NULL)
+            return false;
+        t = comma + 1;
     }
-    if (blank(f)) {
-        if (!col->optional_value)
-            return "empty";
-        if (col->type == CLI_COL_DOUBLE)
-            ((double *)col->values)[i] = NAN;
-        else
-            ((int64_t *)col->values)[i] = INT64_MIN;
+}
+
+/* Text of a string field as UTF-8: checked, or converted from Latin-1 into
+ * the loader's scratch. Returns NULL, or why it is refused. */
+static const char *utf8_text(loader *l, cli_field *f)
+{
+    const unsigned char *p = (const unsigned char *)f->ptr;
+    if (l->opts->latin1) {
+        size_t high = 0;
+        for (size_t i = 0; i < f->len; i++)
+            high += p[i] >= 0x80;
+        if (high == 0)
+            return NULL;
+        if (reserve(l, f->len + high + 1) != 0)
+            return "out of memory";
+        char *q = l->scratch;
+        for (size_t i = 0; i < f->len; i++) {
+            if (p[i] < 0x80) {
+                *q++ = (char)p[i];
+            } else {
+                *q++ = (char)(0xC0 | p[i] >> 6);
+                *q++ = (char)(0x80 | (p[i] & 0x3F));
+            }
+        }
+        *q = '\0';
+        f->ptr = l->scratch;
+        f->len = (size_t)(q - l->scratch);
         return NULL;
     }
-    if (col->type == CLI_COL_INSTANT) {
-        const char *why = NULL;
-        cli_read_instant(f, &((int64_t *)col->values)[i], &why);
-        return why;
+    for (size_t i = 0; i < f->len;) {
+        int n = cli_utf8_sequence(p + i);
+        if (n < 0) {
+            static char why[128];
+            snprintf(why, sizeof why, "is not valid UTF-8 (byte %zu); for a Latin-1 file use "
+                     "--encoding latin-1", i + 1);
+            return why;
+        }
+        i += (size_t)n;
     }
-    int rc = cli_parse_double(f, &((double *)col->values)[i]);
+    return NULL;
+}
+
+/* Field f of column col, with its second field for "A+B" joined in. */
+static const char *field_of(loader *l, const cli_dataset *d, size_t c, const cli_csv *r,
+                            cli_field *f)
+{
+    *f = r->fields[d->cols[c].field];
+    if (d->op[c] != '+')
+        return NULL;
+    const cli_field *g = &r->fields[d->field2[c]];
+    if (blank(f) || blank(g)) { /* a missing half: the whole is missing */
+        *f = (cli_field){"", 0};
+        return NULL;
+    }
+    if (reserve(l, f->len + g->len + 2) != 0)
+        return "out of memory";
+    memcpy(l->scratch, f->ptr, f->len);
+    l->scratch[f->len] = ' ';
+    memcpy(l->scratch + f->len + 1, g->ptr, g->len);
+    l->scratch[f->len + 1 + g->len] = '\0';
+    *f = (cli_field){l->scratch, f->len + 1 + g->len};
+    return NULL;
+}
+
+static const char *number(const cli_field *f, double *out)
+{
+    int rc = cli_parse_double(f, out);
     return rc == CLI_PARSE_OK      ? NULL
            : rc == CLI_PARSE_RANGE ? "is out of the range of a double"
                                    : "is not a finite number";
 }
 
+/* Store column col of the current record as row i. Returns NULL or why it
+ * is refused; *bad is the field at fault. */
+static const char *store(loader *l, cli_dataset *d, size_t c, const cli_csv *r, size_t i,
+                         cli_field *bad)
+{
+    cli_col *col = &d->cols[c];
+    const char op = d->op[c];
+    cli_field f;
+    const char *why = field_of(l, d, c, r, &f);
+    *bad = f;
+    if (why)
+        return why;
+    if (missing(l->opts, &f) || (op == '*' && missing(l->opts, &r->fields[d->field2[c]]))) {
+        if (!col->optional_value)
+            return blank(&f) ? "empty" : "is a missing value";
+        if (col->type == CLI_COL_DOUBLE)
+            ((double *)col->values)[i] = NAN;
+        else if (col->type == CLI_COL_INSTANT)
+            ((int64_t *)col->values)[i] = INT64_MIN;
+        else
+            return arena_add(d, "", 0, &((size_t *)col->values)[i]) ? "out of memory" : NULL;
+        return NULL;
+    }
+    if (col->type == CLI_COL_STRING) {
+        if ((why = utf8_text(l, &f)) != NULL)
+            return why;
+        return arena_add(d, f.ptr, f.len, &((size_t *)col->values)[i]) ? "out of memory" : NULL;
+    }
+    if (col->type == CLI_COL_INSTANT) {
+        cli_read_instant_opts(&f, &l->opts->time, l->opts->zone, &((int64_t *)col->values)[i],
+                              &why);
+        return why;
+    }
+    double *v = &((double *)col->values)[i];
+    if ((why = number(&f, v)) != NULL)
+        return why;
+    if (op == '*') {
+        double w;
+        *bad = r->fields[d->field2[c]];
+        if ((why = number(bad, &w)) != NULL)
+            return why;
+        *v *= w;
+        if (!isfinite(*v))
+            return "times the other column is out of the range of a double";
+    }
+    return NULL;
+}
+
+/* Print up to 40 bytes of a field for a message, bytes that are not UTF-8
+ * as \xNN (so the message itself stays valid UTF-8), "..." when cut. */
+static void print_value(FILE *out, const cli_field *f)
+{
+    const unsigned char *p = (const unsigned char *)f->ptr;
+    size_t i = 0;
+    while (i < f->len && i < 40) {
+        int n = cli_utf8_sequence(p + i);
+        if (n < 0) {
+            fprintf(out, "\\x%02X", p[i]);
+            i++;
+        } else {
+            fwrite(p + i, 1, (size_t)n, out);
+            i += (size_t)n;
+        }
+    }
+    if (i < f->len)
+        fputs("...", out);
+}
+
 /* One data record into row d->n. Returns 0, or -1 after printing why. */
-static int load_row(const char *cmd, const char *path, const cli_csv *r, cli_dataset *d)
+static int load_row(loader *l, const cli_csv *r, cli_dataset *d)
 {
     for (size_t c = 0; c < d->ncols; c++) {
         cli_col *col = &d->cols[c];
         if (col->field < 0)
             continue;
-        const cli_field *f = &r->fields[col->field];
-        const char *why = store(d, col, f, d->n);
+        cli_field f;
+        const char *why = store(l, d, c, r, d->n, &f);
         if (why) {
             /* The value as far as 40 bytes, marked when cut for the message. */
-            fprintf(stderr, "svcm %s: %s:%llu: column '%s' (field %ld): '%.40s%s' %s\n", cmd,
-                    path, (unsigned long long)r->rec_line, col->name, col->field + 1, f->ptr,
-                    f->len > 40 ? "..." : "", why);
+            long k = d->field2[c] >= 0 && f.ptr == r->fields[d->field2[c]].ptr ? d->field2[c]
+                                                                                : col->field;
+            fprintf(stderr, "svcm %s: %s:%llu: column '%s' (field %ld): '", l->cmd, l->path,
+                    (unsigned long long)r->rec_line, col->name, k + 1);
+            print_value(stderr, &f);
+            fprintf(stderr, "' %s\n", why);
             return -1;
         }
     }
@@ -154,51 +409,60 @@ static void report_csv_error(const char *cmd, const char *path, const cli_csv *r
 }
 
 /* The header row and every data row. Returns 0, or -1 after printing why. */
-static int load_records(const char *cmd, const char *path, FILE *in, cli_csv *r,
-                        cli_dataset *out)
+static int load_records(loader *l, FILE *in, cli_csv *r, cli_dataset *out)
 {
     int rc = cli_csv_next(r);
     if (rc <= 0) {
         if (rc < 0)
-            report_csv_error(cmd, path, r);
+            report_csv_error(l->cmd, l->path, r);
         else
-            fprintf(stderr, "svcm %s: %s: %s\n", cmd, path,
-                    ferror(in) ? "read error" : "empty file (a header row is required)");
+            fprintf(stderr, "svcm %s: %s: %s\n", l->cmd, l->path,
+                    ferror(in) ? "read error"
+                    : l->opts->no_header ? "empty file"
+                                         : "empty file (a header row is required)");
         return -1;
     }
-    if (find_columns(cmd, path, r, out->cols, out->ncols) != 0)
+    if (find_columns(l, r, out) != 0)
         return -1;
     size_t width = r->nfields, cap = 0;
     bool progress = isatty(STDERR_FILENO) != 0;
-    while ((rc = cli_csv_next(r)) == 1) {
+    bool first = l->opts->no_header; /* the first record is data */
+    while (first || (rc = cli_csv_next(r)) == 1) {
+        first = false;
         if (r->nfields == 1 && r->fields[0].len == 0)
             continue; /* blank line */
         if (r->nfields != width) {
-            fprintf(stderr, "svcm %s: %s:%llu: expected %zu fields as in the header, found %zu\n",
-                    cmd, path, (unsigned long long)r->rec_line, width, r->nfields);
+            fprintf(stderr, "svcm %s: %s:%llu: expected %zu fields as in the %s, found %zu\n",
+                    l->cmd, l->path, (unsigned long long)r->rec_line, width,
+                    l->opts->no_header ? "first row" : "header", r->nfields);
             return -1;
         }
         if (grow(out, &cap) != 0) {
-            fprintf(stderr, "svcm %s: out of memory\n", cmd);
+            fprintf(stderr, "svcm %s: out of memory\n", l->cmd);
             return -1;
         }
-        if (load_row(cmd, path, r, out) != 0)
+        if (load_row(l, r, out) != 0)
             return -1;
         if (progress && out->n % 1000000 == 0)
-            fprintf(stderr, "\rsvcm %s: %s: %zu rows read", cmd, path, out->n);
+            fprintf(stderr, "\rsvcm %s: %s: %zu rows read", l->cmd, l->path, out->n);
     }
     if (progress && out->n >= 1000000)
         fputc('\n', stderr);
     if (rc < 0)
-        report_csv_error(cmd, path, r);
+        report_csv_error(l->cmd, l->path, r);
     else if (ferror(in))
-        fprintf(stderr, "svcm %s: %s: read error\n", cmd, path);
+        fprintf(stderr, "svcm %s: %s: read error\n", l->cmd, l->path);
     return rc < 0 || ferror(in) ? -1 : 0;
 }
 
-int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, size_t ncols,
-                 cli_dataset *out)
+int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_col *cols,
+             size_t ncols, cli_dataset *out)
 {
+    cli_read_opts defaults;
+    if (opts == NULL) {
+        cli_read_opts_init(&defaults);
+        opts = &defaults;
+    }
     memset(out, 0, sizeof *out);
     out->cols = cols;
     out->ncols = ncols;
@@ -206,21 +470,43 @@ int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, siz
         cols[c].field = -1;
         cols[c].values = NULL;
     }
+    out->field2 = malloc((ncols ? ncols : 1) * sizeof *out->field2);
+    out->op = calloc(ncols ? ncols : 1, 1);
+    if (out->field2 == NULL || out->op == NULL) {
+        fprintf(stderr, "svcm %s: out of memory\n", cmd);
+        cli_dataset_free(out);
+        return -1;
+    }
+    for (size_t c = 0; c < ncols; c++)
+        out->field2[c] = -1;
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (in == NULL) {
         fprintf(stderr, "svcm %s: cannot open %s: %s\n", cmd, path, strerror(errno));
         return -1;
     }
+    loader l = {cmd, path, opts, NULL, 0, false};
     cli_csv r;
-    int rc = cli_csv_open(&r, in, sep);
+    int rc = cli_csv_open(&r, in, opts->sep);
+    if (opts->whitespace)
+        cli_csv_set_whitespace(&r);
     if (rc != 0)
         fprintf(stderr, "svcm %s: out of memory\n", cmd);
     else
-        rc = load_records(cmd, path, in, &r, out);
+        rc = load_records(&l, in, &r, out);
     cli_csv_close(&r);
+    free(l.scratch);
     if (in != stdin)
         fclose(in);
     if (rc != 0)
         cli_dataset_free(out);
     return rc;
+}
+
+int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, size_t ncols,
+                 cli_dataset *out)
+{
+    cli_read_opts o;
+    cli_read_opts_init(&o);
+    o.sep = sep;
+    return cli_load(cmd, path, &o, cols, ncols, out);
 }

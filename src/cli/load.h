@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svcm.h"
+
+struct cli_field;
+
 typedef enum cli_col_type {
     CLI_COL_DOUBLE,  /* finite number; empty -> NaN when optional_value */
     CLI_COL_INSTANT, /* epoch seconds or ISO 8601; empty -> INT64_MIN when optional_value */
@@ -22,20 +26,57 @@ typedef struct cli_col {
     void *values; /* double[n], int64_t[n] or size_t[n] (arena offsets) */
 } cli_col;
 
+/* How to read the input file: --separator, --no-header, --na, --encoding,
+ * --time-format, --epoch, --tz, --ambiguous. */
+typedef struct cli_read_opts {
+    char sep;               /* field separator (default ',') */
+    bool whitespace;        /* fields separated by runs of blanks */
+    bool no_header;         /* no header row: the columns are named 1..N */
+    bool latin1;            /* text is ISO 8859-1, converted to UTF-8 */
+    const char *na;         /* comma-separated missing-value tokens; NULL: CLI_NA_DEFAULT */
+    svcm_time_options time; /* format / epoch / ambiguous for instants */
+    const svcm_zone *zone;  /* zone of instants without an offset; NULL: UTC */
+} cli_read_opts;
+
+/* Missing-value tokens unless --na says otherwise (the empty field is one). */
+#define CLI_NA_DEFAULT ",NA,N/A,NULL,null,NaN,None"
+
+/* Defaults: comma, header, UTF-8, CLI_NA_DEFAULT, ISO 8601 or epoch
+ * seconds in UTC. */
+void cli_read_opts_init(cli_read_opts *o);
+
 typedef struct cli_dataset {
     size_t n;
     cli_col *cols;
     size_t ncols;
+    /* per column: a column made of two (name "A*B": the product of two
+     * numbers; "A+B": the two texts joined by a space, e.g. a date and a
+     * time of day): op is '*' or '+' and field2 the second column; op 0 and
+     * field2 -1 for a plain column */
+    long *field2;
+    char *op;
     char *arena; /* NUL-terminated strings of CLI_COL_STRING columns */
     size_t arena_len, arena_cap;
 } cli_dataset;
 
 /* Read path ("-" is standard input) into the columns. On failure prints
  * "svcm CMD: FILE:LINE: column 'NAME' (field K): reason" to stderr, frees
- * everything and returns -1. */
+ * everything and returns -1. A field equal to a missing-value token (see
+ * cli_read_opts::na) is missing: NaN, INT64_MIN or "" when the column
+ * allows it (optional_value), an error otherwise. Text must be valid UTF-8
+ * (or is converted from Latin-1). */
+int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_col *cols,
+             size_t ncols, cli_dataset *out);
+/* cli_load() with the default options and separator sep. */
 int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, size_t ncols,
                  cli_dataset *out);
 void cli_dataset_free(cli_dataset *d);
+/* Keep only the rows i with keep[i] (in order); strings stay in the arena. */
+void cli_dataset_keep(cli_dataset *d, const bool *keep);
+/* Is the field name (a header name, "A*B", "A+B", or without a header a
+ * column number) a column of this header record? */
+bool cli_has_column(const cli_read_opts *o, const struct cli_field *header, size_t n,
+                    const char *name);
 /* The string of row i of a string column. */
 static inline const char *cli_str(const cli_dataset *d, const cli_col *c, size_t i)
 {

@@ -49,7 +49,8 @@ static int flushed(int code)
         return code;
     if (code != CLI_EXIT_OK) /* the command has said what went wrong */
         return code;
-    fprintf(stderr, "svcm: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
+    int why = errno ? errno : cli_stdout_errno ? cli_stdout_errno : EIO;
+    fprintf(stderr, "svcm: cannot write standard output: %s\n", strerror(why));
     return CLI_EXIT_DATA;
 }
 

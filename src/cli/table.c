@@ -156,7 +156,7 @@ void cli_write_csv_string(FILE *out, const char *s)
  * surrogates, nothing above U+10FFFF) as a positive number, or minus the
  * length of its maximal invalid subpart (at least one byte). Reads no byte
  * past a NUL. */
-static int utf8_sequence(const unsigned char *s)
+int cli_utf8_sequence(const unsigned char *s)
 {
     unsigned c = s[0], lo = 0x80, hi = 0xBF;
     int n;
@@ -183,7 +183,7 @@ void cli_write_json_string(FILE *out, const char *str)
     const unsigned char *p = (const unsigned char *)str;
     fputc('"', out);
     while (*p) {
-        int n = utf8_sequence(p);
+        int n = cli_utf8_sequence(p);
         unsigned cp = n == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu) : *p;
         if (n < 0)
             fputs("\\ufffd", out);

@@ -63,4 +63,10 @@ const char *cli_format_number(char buf[CLI_NUM_SIZE], double v, int decimals, cl
 void cli_write_csv_string(FILE *out, const char *s);
 void cli_write_json_string(FILE *out, const char *s);
 
+/* Length of the UTF-8 sequence at s (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF) as a positive number, or minus the
+ * length of its maximal invalid subpart (at least one byte). Reads no byte
+ * past a NUL. */
+int cli_utf8_sequence(const unsigned char *s);
+
 #endif /* SVCM_CLI_TABLE_H */

@@ -431,10 +431,10 @@ class Usage(unittest.TestCase):
             self.assertEqual((row["metric"], row["n"], row["value"]), ("nps", "2", "0"))
 
     def test_segment_option_conflicts(self):
-        self.usage("segment", "c.csv", "--separator", ";;", says="--separator must be one character")
-        self.usage("segment", "c.csv", "--separator", '"', says="--separator must be one character")
+        self.usage("segment", "c.csv", "--separator", ";;", says="--separator takes one ASCII character")
+        self.usage("segment", "c.csv", "--separator", '"', says="other than a quote or a line end")
         # A carriage return cannot separate fields: it would end CRLF lines.
-        self.usage("segment", "c.csv", "--separator", "\r", says="other than a quote or a line break")
+        self.usage("segment", "c.csv", "--separator", "\r", says="other than a quote or a line end")
         # The library's range (include/svcm/segment.h: SVCM_RFM_MIN_BINS..MAX_BINS),
         # checked as the option is read and stated in --help.
         self.usage("segment", "c.csv", "--bins", "1", says="--bins: '1' is not an integer in 2..10")
@@ -1569,15 +1569,25 @@ class Issue12(unittest.TestCase):
     # 6. JSON output is always valid UTF-8.
 
     def test_json_output_is_valid_utf8(self):
+        # Text is read as UTF-8 and refused when it is not (since 0.2); a
+        # Latin-1 file is converted with --encoding latin-1. Either way the
+        # JSON is valid UTF-8 with control characters escaped.
         c = self.write("c.csv", b"id,recency_days,frequency,monetary\n\xff\xfeA,10,5,100\n"
                        b"B\x01\x7f,400,1,5\nJos\xc3\xa9,50,2,30\n\xe2\x82,60,2,30\n", mode="wb")
-        out = run_bytes("segment", c, "--format", "json")
+        r = run("segment", c, "--format", "json")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(":2: column 'id' (field 1): '\\xFF\\xFEA'", r.stderr)
+        self.assertIn("is not valid UTF-8 (byte 1); for a Latin-1 file use --encoding latin-1",
+                      r.stderr)
+        out = run_bytes("segment", c, "--format", "json", "--encoding", "latin-1")
         doc = json.loads(out.decode("utf-8"))  # strict: raises on invalid UTF-8
         self.assertEqual([x["id"] for x in doc["customers"]],
-                         ["\ufffd\ufffdA", "B\x01\x7f", "Jos\u00e9", "\ufffd"])
+                         ["\u00ff\u00feA", "B\x01\x7f", "Jos\u00c3\u00a9", "\u00e2\x82"])
         self.assertIn(b"B\\u0001\\u007f", out)  # control characters escaped
-        # CSV and text copy the bytes as read.
-        self.assertIn(b"\xff\xfeA,", run_bytes("segment", c, "--format", "csv", "--customers-only"))
+        # CSV and text write the converted text.
+        self.assertIn("\u00ff\u00feA,".encode(), run_bytes("segment", c, "--format", "csv",
+                                                           "--customers-only", "--encoding",
+                                                           "latin-1"))
         self.assertIn("U+FFFD", run("segment", "--help").stdout)
 
 

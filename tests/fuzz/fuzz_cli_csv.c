@@ -3,7 +3,10 @@
  * on every field. Properties: fields are NUL-terminated at their length; an
  * accepted number holds no NUL byte (the whole field must be the number);
  * an integer is also an instant with the same value; and the records,
- * written back with every field quoted, read back identical. */
+ * written back with every field quoted, read back identical. Each input is
+ * read twice: with ',' and with fields separated by runs of blanks
+ * (--separator whitespace), whose records are written back quoted and
+ * separated by a space and a tab. */
 #include "fuzz.h"
 
 #include "csv.h"
@@ -75,11 +78,13 @@ static void check_field(const cli_field *f)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void one_mode(const uint8_t *data, size_t size, bool ws)
 {
     FILE *in = file_of(data, size);
     cli_csv r;
     FUZZ_CHECK(cli_csv_open(&r, in, ',') == 0);
+    if (ws)
+        cli_csv_set_whitespace(&r);
     record_list got = {0};
     int rc;
     while ((rc = cli_csv_next(&r)) == 1) {
@@ -103,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t rec = 0; rec < got.n_records; rec++) {
         for (size_t j = 0; j < got.per_record[rec]; j++, k++) {
             if (j > 0)
-                fputc(',', out);
+                fputs(ws ? " \t" : ",", out);
             fputc('"', out);
             for (size_t b = 0; b < got.lens[k]; b++) {
                 if (got.fields[k][b] == '"')
@@ -116,6 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     rewind(out);
     FUZZ_CHECK(cli_csv_open(&r, out, ',') == 0);
+    if (ws)
+        cli_csv_set_whitespace(&r);
     k = 0;
     for (size_t rec = 0; rec < got.n_records; rec++) {
         FUZZ_CHECK(cli_csv_next(&r) == 1);
@@ -129,5 +136,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cli_csv_close(&r);
     fclose(out);
     release(&got);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    one_mode(data, size, false);
+    one_mode(data, size, true);
     return 0;
 }
