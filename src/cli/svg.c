@@ -295,3 +295,61 @@ int cli_svg_histogram(FILE *out, const char *title, const char *unit, const doub
     text(out, L + pw / 2, H - 14, 12, "middle", "#222", axis);
     return end(out);
 }
+
+int cli_svg_staffing(FILE *out, const char *title, size_t n, const char *const *labels,
+                     const double *required, const double *scheduled)
+{
+    const int W = 900, H = 440, L = 60, R = 20, T = 60, B = 90;
+    const double pw = W - L - R, ph = H - T - B;
+    double top = 1;
+    for (size_t i = 0; i < n; i++) {
+        top = fmax(top, required[i]);
+        top = fmax(top, scheduled[i]);
+    }
+    /* A round top for the axis: 1, 2 or 5 times a power of ten. */
+    double step = pow(10.0, floor(log10(top / 4.0)));
+    step *= top / step / 4.0 > 5 ? 10 : top / step / 4.0 > 2 ? 5 : top / step / 4.0 > 1 ? 2 : 1;
+    top = ceil(top / step) * step;
+    begin(out, W, H, title);
+    const double bw = n ? pw / (double)n : pw;
+    for (double v = 0; v <= top + step / 2; v += step) {
+        double y = T + ph - ph * v / top;
+        fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
+                L, y, L + pw, y);
+        char lab[32];
+        snprintf(lab, sizeof lab, "%.0f", v);
+        text(out, L - 6, y + 4, 11, "end", "#333", lab);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double h = ph * scheduled[i] / top;
+        fprintf(out,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#a0cbe8\" "
+                "stroke=\"#fff\"/>\n",
+                L + (double)i * bw, T + ph - h, bw, h);
+    }
+    if (n > 0) {
+        fputs("<polyline fill=\"none\" stroke=\"#e15759\" stroke-width=\"2\" points=\"", out);
+        for (size_t i = 0; i < n; i++) {
+            double y = T + ph - ph * required[i] / top;
+            fprintf(out, "%.1f,%.1f %.1f,%.1f ", L + (double)i * bw, y, L + (double)(i + 1) * bw, y);
+        }
+        fputs("\"/>\n", out);
+    }
+    size_t every = n > 12 ? (n + 11) / 12 : 1;
+    for (size_t i = 0; i < n; i += every) {
+        double x = L + ((double)i + 0.5) * bw, y = T + ph + 14;
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" "
+                     "fill=\"#333\" transform=\"rotate(-40 %.1f %.1f)\">", x, y, x, y);
+        esc(out, labels[i]);
+        fputs("</text>\n", out);
+    }
+    fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"10\" fill=\"#a0cbe8\"/>\n", L,
+            H - 22);
+    text(out, L + 20, H - 13, 12, "start", "#222", "scheduled staff (after shrinkage)");
+    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e15759\" "
+                 "stroke-width=\"2\"/>\n", L + 300, H - 17, L + 320, H - 17);
+    text(out, L + 326, H - 13, 12, "start", "#222", "agents required on the phones");
+    fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#222\"/>\n", L,
+            T + ph, L + pw, T + ph);
+    return end(out);
+}

@@ -30,4 +30,10 @@ int cli_svg_histogram(FILE *out, const char *title, const char *unit, const doub
                       size_t n, const double *marks, const char *const *mark_labels,
                       size_t n_marks);
 
+/* A day's staffing plan: per interval, scheduled staff as bars and agents
+ * required on the phones as a step line; labels[i] names interval i (every
+ * few are printed). */
+int cli_svg_staffing(FILE *out, const char *title, size_t n, const char *const *labels,
+                     const double *required, const double *scheduled);
+
 #endif /* SVCM_CLI_SVG_H */
