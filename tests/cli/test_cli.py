@@ -397,7 +397,7 @@ class Usage(unittest.TestCase):
         self.usage("staff", "--calls", "1", "--aht", "1", says="--calls, --aht and --interval are required")
         self.usage("staff", "--calls", "1", "--aht", "1", "--interval", "1", "extra", says="unknown argument 'extra'")
         self.usage("staff", "--calls=1", "--aht=1", "--interval=1", "--svg", "x.svg",
-                   says="--svg is not available for staff")
+                   says="--svg needs --intervals")
         self.usage("priority", "p.csv", "--top", "-1", says="--top: '-1' is not an integer in 0..")
         self.usage("priority", "p.csv", "--top", "3x", says="'3x' is not an integer")
         self.usage("priority", "p.csv", "--now", "yesterday", says="--now: 'yesterday' is not an instant")
