@@ -1,4 +1,5 @@
-/* Business-hours calendars: weekly schedule, fixed UTC offset, holidays.
+/* Business-hours calendars: weekly schedule, a fixed UTC offset or a time
+ * zone with daylight saving (time.h), holidays.
  *
  * Everything is computed from one cumulative function B(L): the business
  * seconds from a fixed origin up to local instant L. Business seconds over
@@ -6,13 +7,23 @@
  * weekly count (whole weeks times the weekly total, plus a prefix within
  * the week found by binary search over a few segments) minus the time the
  * holidays before L remove (a prefix sum over the sorted holidays, found by
- * binary search). No query walks day by day. */
+ * binary search). With a fixed offset no query walks day by day.
+ *
+ * With a zone, local time is t + offset(t) and the offset is piecewise
+ * constant in UTC. Over a piece [s, T) with offset o the business seconds are
+ * B(T + o) - B(s + o); a query sums the pieces of its span, finding the offset
+ * changes by probing the zone once a day and bisecting to the second (zones
+ * are assumed to change their offset at most once in any 24 hours, as
+ * svcm_zone_from_local() assumes). A spring-forward gap's local hour lies in
+ * no piece, so its open time does not exist; a repeated hour lies in two, so
+ * it counts twice. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "svcm/calendar.h"
+#include "svcm/time.h"
 
 #define DAY INT64_C(86400)
 #define WEEK (7 * DAY)
@@ -22,7 +33,8 @@
 struct svcm_calendar {
     svcm_allocator alloc;
     int32_t offset_minutes;
-    int64_t offset; /* seconds */
+    int64_t offset; /* seconds; 0 with a zone */
+    svcm_zone *zone; /* owned; NULL for a fixed offset */
     /* The intervals as given, sorted by (weekday, start): for to_text. */
     svcm_calendar_interval *iv;
     size_t n_iv;
@@ -49,14 +61,6 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 static int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
 
-static bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return (m == 2 && is_leap(y)) ? 29 : dm[m - 1];
-}
-
 int svcm_days_from_civil(const svcm_date *date, int64_t *days)
 {
     if (date == NULL || days == NULL)
@@ -64,7 +68,7 @@ int svcm_days_from_civil(const svcm_date *date, int64_t *days)
     int64_t y = date->year;
     int m = date->month, d = date->day;
     if (y < -SVCM_CALENDAR_YEAR_MAX || y > SVCM_CALENDAR_YEAR_MAX || m < 1 || m > 12 ||
-        d < 1 || d > days_in_month(y, m))
+        d < 1 || d > svcm_time_days_in_month((int32_t)y, m))
         return SVCM_EINVAL;
     /* Hinnant's days_from_civil: years start on March 1 so that the leap day
      * is last; 400-year eras of 146097 days; floor division for y < 0. */
@@ -131,6 +135,7 @@ void svcm_calendar_free(svcm_calendar *cal)
     svcm__free(&a, cal->cum);
     svcm__free(&a, cal->hol);
     svcm__free(&a, cal->hol_prefix);
+    svcm_zone_free(cal->zone);
     svcm__free(&a, cal);
 }
 
@@ -219,8 +224,8 @@ static int validate_intervals(const svcm_calendar_options *o, span *sp, svcm_err
 }
 
 
-static int build(const svcm_calendar_options *o, const svcm_allocator *alloc,
-                 svcm_calendar **out, svcm_error *err)
+static int build_checked(const svcm_calendar_options *o, const svcm_allocator *alloc,
+                         svcm_calendar **out, svcm_error *err)
 {
     if (o->n_intervals > 0 && o->intervals == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "intervals",
@@ -327,6 +332,19 @@ nomem:
     return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
 }
 
+/* Make the calendar; `zone` (may be NULL) is taken over: kept by the
+ * calendar on success, freed on failure. */
+static int build(const svcm_calendar_options *o, svcm_zone *zone, const svcm_allocator *alloc,
+                 svcm_calendar **out, svcm_error *err)
+{
+    int rc0 = build_checked(o, alloc, out, err);
+    if (rc0 != SVCM_OK)
+        svcm_zone_free(zone);
+    else
+        (*out)->zone = zone;
+    return rc0;
+}
+
 int svcm_calendar_new(const svcm_calendar_options *opts, const svcm_allocator *alloc,
                       svcm_calendar **out, svcm_error *err)
 {
@@ -337,7 +355,23 @@ int svcm_calendar_new(const svcm_calendar_options *opts, const svcm_allocator *a
         svcm_calendar_options_init(&defaults);
         opts = &defaults;
     }
-    return build(opts, alloc, out, err);
+    svcm_zone *zone = NULL;
+    if (opts->zone != NULL) {
+        /* Refuse a bad allocator before anything is allocated. */
+        svcm_allocator a;
+        if (svcm__allocator_resolve(&a, alloc, err) != SVCM_OK)
+            return SVCM_EINVAL;
+        if (opts->utc_offset_minutes != 0)
+            return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "zone",
+                               "zone and utc_offset_minutes (%d) are exclusive: give one",
+                               (int)opts->utc_offset_minutes);
+        svcm_error ze;
+        svcm_error_clear(&ze);
+        int rc = svcm_zone_new(opts->zone, alloc, &zone, &ze);
+        if (rc != SVCM_OK)
+            return svcm__error(err, rc, SVCM_NO_INDEX, "zone", "%s", ze.message);
+    }
+    return build(opts, zone, alloc, out, err);
 }
 
 /* -------------------------------------------------------------- queries */
@@ -419,17 +453,97 @@ static int b_total_inverse(const svcm_calendar *c, int64_t t, int64_t *l)
     return b_week_inverse(c, t + c->hol_prefix[lo], l);
 }
 
+/* Instants a zoned calendar takes: the years 0000..9999 of the time engine
+ * (0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z). */
+#define ZONED_MIN (INT64_C(-719528) * DAY)
+#define ZONED_MAX (INT64_C(2932897) * DAY - 1)
+
 static bool in_range(int64_t t) { return t >= -SVCM_CALENDAR_TIME_MAX && t <= SVCM_CALENDAR_TIME_MAX; }
+
+/* Whether the calendar takes instant t (sla.c checks tickets with it). */
+bool svcm__calendar_in_range(const svcm_calendar *c, int64_t t);
+bool svcm__calendar_in_range(const svcm_calendar *c, int64_t t)
+{
+    if (c->zone != NULL)
+        return t >= ZONED_MIN && t <= ZONED_MAX;
+    return in_range(t);
+}
+
+#define cal_in_range svcm__calendar_in_range
+
+/* UTC offset in seconds at instant t. */
+static int64_t offset_at(const svcm_calendar *c, int64_t t)
+{
+    if (c->zone == NULL)
+        return c->offset;
+    int32_t off = 0;
+    (void)svcm_zone_offset(c->zone, t, &off, NULL); /* cannot fail: zone and off are set */
+    return off;
+}
+
+/* The first offset change after s, at or before limit: the smallest T in
+ * (s, limit] whose offset differs from that at s. Probes once a day and
+ * bisects within the day where the offset differs (one change per 24 hours
+ * at most, so a day cannot hide a change and its reversal). */
+static bool next_change(const svcm_calendar *c, int64_t s, int64_t limit, int64_t *change)
+{
+    if (c->zone == NULL)
+        return false;
+    int64_t o = offset_at(c, s);
+    for (int64_t p = s; p < limit;) {
+        int64_t q = limit - p > DAY ? p + DAY : limit;
+        if (offset_at(c, q) != o) {
+            /* offset(p) == o != offset(q): bisect (p, q]. */
+            while (q - p > 1) {
+                int64_t mid = p + (q - p) / 2;
+                if (offset_at(c, mid) == o)
+                    p = mid;
+                else
+                    q = mid;
+            }
+            *change = q;
+            return true;
+        }
+        p = q;
+    }
+    return false;
+}
+
+/* Business seconds of [a, b), a <= b, both in range: the pieces of constant
+ * offset, each counted on the local timeline. */
+static int64_t span_seconds(const svcm_calendar *c, int64_t a, int64_t b)
+{
+    int64_t total = 0, s = a, o = offset_at(c, a), t;
+    while (next_change(c, s, b, &t)) {
+        total += b_total(c, t + o) - b_total(c, s + o);
+        s = t;
+        o = offset_at(c, t);
+    }
+    return total + b_total(c, b + o) - b_total(c, s + o);
+}
+
+static int64_t business(const svcm_calendar *c, int64_t start, int64_t end)
+{
+    return start <= end ? span_seconds(c, start, end) : -span_seconds(c, end, start);
+}
 
 int svcm_calendar_business_seconds(const svcm_calendar *cal, int64_t start, int64_t end,
                                    int64_t *out)
 {
     if (cal == NULL || out == NULL)
         return SVCM_EINVAL;
-    if (!in_range(start) || !in_range(end))
+    if (!cal_in_range(cal, start) || !cal_in_range(cal, end))
         return SVCM_ERANGE;
-    *out = b_total(cal, end + cal->offset) - b_total(cal, start + cal->offset);
+    *out = business(cal, start, end);
     return SVCM_OK;
+}
+
+static int out_of_range(const svcm_calendar *cal, svcm_error *err, size_t i, const char *field,
+                        int64_t t)
+{
+    return svcm__error(err, SVCM_ERANGE, i, field, "instant %lld is outside %s", (long long)t,
+                       cal->zone != NULL ? "the years 0000..9999 (zoned calendar)"
+                                         : "+-1e14 s");
 }
 
 int svcm_calendar_business_seconds_batch(const svcm_calendar *cal, const int64_t *starts,
@@ -439,16 +553,42 @@ int svcm_calendar_business_seconds_batch(const svcm_calendar *cal, const int64_t
     if (cal == NULL || (n > 0 && (starts == NULL || ends == NULL || out == NULL)))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
     for (size_t i = 0; i < n; i++) {
-        if (!in_range(starts[i]))
-            return svcm__error(err, SVCM_ERANGE, i, "start",
-                               "instant %lld is outside +-1e14 s", (long long)starts[i]);
-        if (!in_range(ends[i]))
-            return svcm__error(err, SVCM_ERANGE, i, "end",
-                               "instant %lld is outside +-1e14 s", (long long)ends[i]);
+        if (!cal_in_range(cal, starts[i]))
+            return out_of_range(cal, err, i, "start", starts[i]);
+        if (!cal_in_range(cal, ends[i]))
+            return out_of_range(cal, err, i, "end", ends[i]);
     }
     for (size_t i = 0; i < n; i++)
-        out[i] = b_total(cal, ends[i] + cal->offset) - b_total(cal, starts[i] + cal->offset);
+        out[i] = business(cal, starts[i], ends[i]);
     return SVCM_OK;
+}
+
+/* add_business_seconds for seconds > 0, start in range, week_total > 0. */
+static int add_positive(const svcm_calendar *cal, int64_t start, int64_t seconds, int64_t *out)
+{
+    /* Business time never exceeds elapsed time: a larger count lands past
+     * the range (and would overflow below). */
+    if (seconds > 2 * SVCM_CALENDAR_TIME_MAX)
+        return SVCM_ERANGE;
+    int64_t s = start, o = offset_at(cal, start), rem = seconds;
+    for (;;) {
+        int64_t base = b_total(cal, s + o), l;
+        if (b_total_inverse(cal, base + rem, &l) != SVCM_OK)
+            return SVCM_ERANGE;
+        int64_t t = l - o, change;
+        /* The answer on this offset, unless the offset changes first. */
+        int64_t limit = cal->zone != NULL && t > ZONED_MAX ? ZONED_MAX : t;
+        if (next_change(cal, s, limit, &change) && change < t) {
+            rem -= b_total(cal, change + o) - base;
+            s = change;
+            o = offset_at(cal, change);
+            continue;
+        }
+        if (!cal_in_range(cal, t))
+            return SVCM_ERANGE;
+        *out = t;
+        return SVCM_OK;
+    }
 }
 
 int svcm_calendar_add_business_seconds(const svcm_calendar *cal, int64_t start,
@@ -456,7 +596,7 @@ int svcm_calendar_add_business_seconds(const svcm_calendar *cal, int64_t start,
 {
     if (cal == NULL || out == NULL || seconds < 0)
         return SVCM_EINVAL;
-    if (!in_range(start))
+    if (!cal_in_range(cal, start))
         return SVCM_ERANGE;
     if (seconds == 0) {
         *out = start;
@@ -464,26 +604,18 @@ int svcm_calendar_add_business_seconds(const svcm_calendar *cal, int64_t start,
     }
     if (cal->week_total == 0)
         return SVCM_ENOTFOUND;
-    /* Business time never exceeds elapsed time: a larger count lands past
-     * the range (and would overflow below). */
-    if (seconds > 2 * SVCM_CALENDAR_TIME_MAX)
-        return SVCM_ERANGE;
-    int64_t target = b_total(cal, start + cal->offset) + seconds, l;
-    if (b_total_inverse(cal, target, &l) != SVCM_OK)
-        return SVCM_ERANGE;
-    int64_t t = l - cal->offset;
-    if (!in_range(t))
-        return SVCM_ERANGE;
-    *out = t;
-    return SVCM_OK;
+    return add_positive(cal, start, seconds, out);
 }
 
-/* Whether add(start, seconds) surely stays in range, without computing it:
- * the answer is at most ((seconds + all holiday removals) / W + 2) weeks
- * after start, since each week past start yields W business seconds and
- * the holidays take back at most what they remove in total. */
+/* Whether add(start, seconds) surely stays in range, without computing it
+ * (fixed offset only): the answer is at most ((seconds + all holiday
+ * removals) / W + 2) weeks after start, since each week past start yields
+ * W business seconds and the holidays take back at most what they remove
+ * in total. */
 static bool add_surely_in_range(const svcm_calendar *c, int64_t start, int64_t seconds)
 {
+    if (c->zone != NULL)
+        return false;
     int64_t weeks = (seconds + c->hol_prefix[c->n_hol]) / c->week_total + 2;
     return weeks <= WEEKS_MAX && start + weeks * WEEK <= SVCM_CALENDAR_TIME_MAX;
 }
@@ -500,9 +632,8 @@ int svcm_calendar_add_business_seconds_batch(const svcm_calendar *cal, const int
         if (seconds[i] < 0)
             return svcm__error(err, SVCM_EINVAL, i, "seconds", "negative count %lld",
                                (long long)seconds[i]);
-        if (!in_range(starts[i]))
-            return svcm__error(err, SVCM_ERANGE, i, "start",
-                               "instant %lld is outside +-1e14 s", (long long)starts[i]);
+        if (!cal_in_range(cal, starts[i]))
+            return out_of_range(cal, err, i, "start", starts[i]);
         if (seconds[i] == 0)
             continue;
         if (cal->week_total == 0)
@@ -511,8 +642,10 @@ int svcm_calendar_add_business_seconds_batch(const svcm_calendar *cal, const int
         int64_t t;
         if (seconds[i] > 2 * SVCM_CALENDAR_TIME_MAX ||
             (!add_surely_in_range(cal, starts[i], seconds[i]) &&
-             svcm_calendar_add_business_seconds(cal, starts[i], seconds[i], &t) != SVCM_OK))
-            return svcm__error(err, SVCM_ERANGE, i, "seconds", "the result is outside +-1e14 s");
+             add_positive(cal, starts[i], seconds[i], &t) != SVCM_OK))
+            return svcm__error(err, SVCM_ERANGE, i, "seconds", "the result is outside %s",
+                               cal->zone != NULL ? "the years 0000..9999 (zoned calendar)"
+                                                 : "+-1e14 s");
     }
     for (size_t i = 0; i < n; i++)
         (void)svcm_calendar_add_business_seconds(cal, starts[i], seconds[i], &out[i]);
@@ -523,9 +656,9 @@ int svcm_calendar_is_open(const svcm_calendar *cal, int64_t t, bool *open)
 {
     if (cal == NULL || open == NULL)
         return SVCM_EINVAL;
-    if (!in_range(t))
+    if (!cal_in_range(cal, t))
         return SVCM_ERANGE;
-    int64_t l = t + cal->offset;
+    int64_t l = t + offset_at(cal, t);
     int64_t d = floor_div(l, DAY);
     size_t i = holidays_before(cal, d);
     if (i < cal->n_hol && cal->hol[i] == d) {
@@ -549,22 +682,32 @@ int svcm_calendar_next_open(const svcm_calendar *cal, int64_t t, int64_t *out)
 {
     if (cal == NULL || out == NULL)
         return SVCM_EINVAL;
-    if (!in_range(t))
+    if (!cal_in_range(cal, t))
         return SVCM_ERANGE;
     if (cal->week_total == 0)
         return SVCM_ENOTFOUND;
-    /* Boundaries are whole seconds, so the first open second after t is
-     * [u - 1, u) where u ends the first business second after t. u itself
+    /* Boundaries are whole seconds, so the first open second after s is
+     * [u - 1, u) where u ends the first business second after s. u itself
      * may lie one second past the range when the answer is its last
-     * instant, so only u - 1 is range-checked. */
-    int64_t l;
-    if (b_total_inverse(cal, b_total(cal, t + cal->offset) + 1, &l) != SVCM_OK)
-        return SVCM_ERANGE;
-    int64_t open_at = l - 1 - cal->offset;
-    if (!in_range(open_at))
-        return SVCM_ERANGE;
-    *out = open_at;
-    return SVCM_OK;
+     * instant, so only u - 1 is range-checked. With a zone, an opening
+     * found on one offset counts only before that offset changes. */
+    int64_t s = t, o = offset_at(cal, t);
+    for (;;) {
+        int64_t l, change;
+        if (b_total_inverse(cal, b_total(cal, s + o) + 1, &l) != SVCM_OK)
+            return SVCM_ERANGE;
+        int64_t open_at = l - 1 - o;
+        int64_t limit = cal->zone != NULL && open_at > ZONED_MAX ? ZONED_MAX : open_at;
+        if (next_change(cal, s, limit, &change)) {
+            s = change;
+            o = offset_at(cal, change);
+            continue;
+        }
+        if (!cal_in_range(cal, open_at))
+            return SVCM_ERANGE;
+        *out = open_at;
+        return SVCM_OK;
+    }
 }
 
 /* ------------------------------------------------------------ text form */
@@ -603,11 +746,18 @@ static void put_time(text_out *w, int32_t s)
 static void write_text(const svcm_calendar *c, text_out *w)
 {
     char b[64];
-    int32_t off = c->offset_minutes;
-    int32_t aoff = off < 0 ? -off : off;
-    int n = snprintf(b, sizeof b, "utc_offset = %c%02d:%02d\n", off < 0 ? '-' : '+',
+    int n;
+    if (c->zone != NULL) {
+        put_str(w, "zone = ");
+        put_str(w, svcm_zone_name(c->zone));
+        put_str(w, "\n");
+    } else {
+        int32_t off = c->offset_minutes;
+        int32_t aoff = off < 0 ? -off : off;
+        n = snprintf(b, sizeof b, "utc_offset = %c%02d:%02d\n", off < 0 ? '-' : '+',
                      (int)(aoff / 60), (int)(aoff % 60));
-    put(w, b, (size_t)n);
+        put(w, b, (size_t)n);
+    }
     size_t i = 0;
     for (int d = 0; d < 7; d++) {
         put_str(w, day_names[d]);
@@ -637,12 +787,11 @@ static void write_text(const svcm_calendar *c, text_out *w)
 
 int svcm_calendar_format(const svcm_calendar *cal, char *buf, size_t cap, size_t *len)
 {
-    if (cal == NULL)
+    if (cal == NULL || len == NULL)
         return SVCM_EINVAL;
     text_out w = {NULL, 0, 0};
     write_text(cal, &w);
-    if (len != NULL)
-        *len = w.len;
+    *len = w.len;
     if (buf == NULL || cap < w.len + 1)
         return SVCM_ENOSPC;
     text_out real = {buf, cap, 0};
@@ -668,6 +817,7 @@ typedef struct parser {
     size_t n_hol, cap_hol;
     textpos *hol_at;
     size_t cap_hol_at;
+    svcm_zone *zone; /* from a zone line, or NULL */
     size_t line;     /* the line being read */
     const char *bol; /* its first byte */
 } parser;
@@ -885,11 +1035,37 @@ static int parse_offset(const parser *ps, cursor *v, int32_t *out, const char *f
 }
 
 
+/* zone = SPEC: the rest of the line, made into a zone at once so that a
+ * bad or unknown zone is reported on its line. */
+static int parse_zone(parser *ps, cursor *v, const char *field, svcm_error *err)
+{
+    size_t n = (size_t)(v->end - v->p);
+    if (n == 0)
+        return FMT_ERR(v->p, "expected a zone: an IANA name (Europe/Berlin), a POSIX TZ rule "
+                             "(CET-1CEST,M3.5.0,M10.5.0/3) or an offset (+01:00)");
+    for (const char *q = v->p; q < v->end; q++)
+        if (is_space(*q))
+            return FMT_ERR(q, "a zone has no blanks");
+    if (n > 255)
+        return FMT_ERR(v->p, "a zone is at most 255 bytes");
+    char spec[256];
+    memcpy(spec, v->p, n);
+    spec[n] = '\0';
+    svcm_error ze;
+    svcm_error_clear(&ze);
+    int rc = svcm_zone_new(spec, ps->a, &ps->zone, &ze);
+    if (rc == SVCM_OK)
+        return SVCM_OK;
+    size_t col = (size_t)(v->p - ps->bol) + 1 + (ze.column > 0 ? ze.column - 1 : 0);
+    return svcm__error_at(err, rc, SVCM_NO_INDEX, ps->line, rc == SVCM_ENOMEM ? 0 : col,
+                          field, "%s", ze.message);
+}
+
 static int parse_lines(parser *ps, const char *text, size_t len, int32_t *offset,
                        svcm_error *err)
 {
     bool seen_day[7] = {false};
-    bool seen_offset = false;
+    bool seen_offset = false, seen_zone = false;
     const char *p = text, *end = text + len;
     ps->line = 0;
     while (p < end) {
@@ -934,13 +1110,23 @@ static int parse_lines(parser *ps, const char *text, size_t len, int32_t *offset
             field = "utc_offset";
             if (seen_offset)
                 return FMT_ERR(c.p, "'utc_offset' is given twice");
+            if (seen_zone)
+                return FMT_ERR(c.p, "'zone' and 'utc_offset' are exclusive: give one");
             seen_offset = true;
             rc = parse_offset(ps, &v, offset, field, err);
+        } else if (key_is(c.p, klen, "zone")) {
+            field = "zone";
+            if (seen_zone)
+                return FMT_ERR(c.p, "'zone' is given twice");
+            if (seen_offset)
+                return FMT_ERR(c.p, "'zone' and 'utc_offset' are exclusive: give one");
+            seen_zone = true;
+            rc = parse_zone(ps, &v, field, err);
         } else if (key_is(c.p, klen, "holiday")) {
             field = "holiday";
             rc = parse_holidays(ps, &v, field, err);
         } else {
-            return FMT_ERR(c.p, "unknown key '%.*s' (expected utc_offset, mon..sun or holiday)",
+            return FMT_ERR(c.p, "unknown key '%.*s' (expected zone, utc_offset, mon..sun or holiday)",
                            (int)svcm__utf8_prefix(c.p, klen, 40), c.p);
         }
         if (rc != SVCM_OK)
@@ -974,7 +1160,8 @@ int svcm_calendar_parse(const char *text, size_t len, const svcm_allocator *allo
         o.n_holidays = ps.n_hol;
         svcm_error e;
         svcm_error_clear(&e);
-        rc = build(&o, alloc, out, &e);
+        rc = build(&o, ps.zone, alloc, out, &e);
+        ps.zone = NULL; /* taken over by build */
         if (rc == SVCM_EINVAL) {
             /* Times and dates were checked while reading, so this is an
              * overlap (reported on the line of the later interval) or, in
@@ -1001,5 +1188,6 @@ int svcm_calendar_parse(const char *text, size_t len, const svcm_allocator *allo
     svcm__free(&a, ps.iv_at);
     svcm__free(&a, ps.hol);
     svcm__free(&a, ps.hol_at);
+    svcm_zone_free(ps.zone);
     return rc;
 }

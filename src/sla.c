@@ -1,6 +1,7 @@
 /* SLA timers: first-response and resolution clocks of a ticket measured in
  * business seconds on a calendar, with pauses, and compliance over many
- * tickets with Wilson intervals. Uses only the public calendar API. */
+ * tickets with Wilson intervals. Uses only the public calendar API, and
+ * the calendar's range check (a zoned calendar takes the years 0..9999). */
 #include <math.h>
 #include <string.h>
 
@@ -8,30 +9,28 @@
 #include "svcm/calendar.h"
 #include "svcm/stats.h"
 
-static bool in_range(int64_t t)
-{
-    return t >= -SVCM_CALENDAR_TIME_MAX && t <= SVCM_CALENDAR_TIME_MAX;
-}
+bool svcm__calendar_in_range(const svcm_calendar *c, int64_t t); /* calendar.c */
+#define in_range(t) svcm__calendar_in_range(cal, (t))
 
 /* Check one ticket. idx is the index reported for ticket fields; pause
  * fields report the pause index for a single ticket and idx in a batch
  * (the message names the pause either way). */
-static int validate(const svcm_sla_ticket *t, int64_t now, size_t idx, bool batch,
-                    svcm_error *err)
+static int validate(const svcm_calendar *cal, const svcm_sla_ticket *t, int64_t now,
+                    size_t idx, bool batch, svcm_error *err)
 {
     if (!in_range(now))
-        return svcm__error(err, SVCM_EINVAL, idx, "now", "now %lld is outside +-1e14 s",
-                           (long long)now);
+        return svcm__error(err, SVCM_EINVAL, idx, "now",
+                           "now %lld is outside the calendar's range", (long long)now);
     if (!in_range(t->created))
-        return svcm__error(err, SVCM_EINVAL, idx, "created", "created %lld is outside +-1e14 s",
-                           (long long)t->created);
+        return svcm__error(err, SVCM_EINVAL, idx, "created",
+                           "created %lld is outside the calendar's range", (long long)t->created);
     if (t->created > now)
         return svcm__error(err, SVCM_EINVAL, idx, "created", "created after now");
     int64_t fr = t->first_response, rs = t->resolved;
     if (fr != SVCM_SLA_NONE) {
         if (!in_range(fr))
             return svcm__error(err, SVCM_EINVAL, idx, "first_response",
-                               "first_response %lld is outside +-1e14 s", (long long)fr);
+                               "first_response %lld is outside the calendar's range", (long long)fr);
         if (fr < t->created)
             return svcm__error(err, SVCM_EINVAL, idx, "first_response",
                                "first_response before created");
@@ -41,7 +40,7 @@ static int validate(const svcm_sla_ticket *t, int64_t now, size_t idx, bool batc
     if (rs != SVCM_SLA_NONE) {
         if (!in_range(rs))
             return svcm__error(err, SVCM_EINVAL, idx, "resolved",
-                               "resolved %lld is outside +-1e14 s", (long long)rs);
+                               "resolved %lld is outside the calendar's range", (long long)rs);
         if (rs < t->created)
             return svcm__error(err, SVCM_EINVAL, idx, "resolved", "resolved before created");
         if (rs > now)
@@ -68,7 +67,7 @@ static int validate(const svcm_sla_ticket *t, int64_t now, size_t idx, bool batc
         size_t at = batch ? idx : k;
         if (!in_range(p->start))
             return svcm__error(err, SVCM_EINVAL, at, "pause.start",
-                               "pause %zu starts outside +-1e14 s", k);
+                               "pause %zu starts outside the calendar's range", k);
         if (p->start < t->created)
             return svcm__error(err, SVCM_EINVAL, at, "pause.start",
                                "pause %zu starts before created", k);
@@ -87,7 +86,7 @@ static int validate(const svcm_sla_ticket *t, int64_t now, size_t idx, bool batc
             continue;
         }
         if (!in_range(p->end))
-            return svcm__error(err, SVCM_EINVAL, at, "pause.end", "pause %zu ends outside +-1e14 s",
+            return svcm__error(err, SVCM_EINVAL, at, "pause.end", "pause %zu ends outside the calendar's range",
                                k);
         if (p->end <= p->start)
             return svcm__error(err, SVCM_EINVAL, at, "pause.end",
@@ -167,7 +166,7 @@ int svcm_sla_evaluate(const svcm_calendar *cal, const svcm_sla_ticket *ticket, i
 {
     if (cal == NULL || ticket == NULL || out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
-    int rc = validate(ticket, now, 0, false, err);
+    int rc = validate(cal, ticket, now, 0, false, err);
     if (rc != SVCM_OK)
         return rc;
     rc = evaluate(cal, ticket, now, out);
@@ -217,7 +216,7 @@ int svcm_sla_compliance(const svcm_calendar *cal, const svcm_sla_ticket *tickets
                            "confidence %.17g is too close to 0 or 1 for a Wilson interval",
                            confidence);
     for (size_t i = 0; i < n; i++) {
-        int rc = validate(&tickets[i], now, i, true, err);
+        int rc = validate(cal, &tickets[i], now, i, true, err);
         if (rc != SVCM_OK)
             return rc;
     }

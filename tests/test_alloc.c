@@ -750,6 +750,34 @@ static void test_calendar_new_and_parse_fail_cleanly(void **state)
     svcm_calendar_free(c.out);
     svcm_calendar_free(made);
     svcm_calendar_free(ref);
+
+    /* Zoned (0.2): the calendar makes and owns its zone, from the options
+     * or from a zone line, through the same allocator. */
+    static const char berlin[] = "CET-1CEST,M3.5.0,M10.5.0/3";
+    c.opts.utc_offset_minutes = 0;
+    c.opts.zone = berlin;
+    c.out = SENTINEL;
+    inject(&(probe){"svcm_calendar_new (zone)", cal_new, cal_print_out, NULL, &c, false});
+    made = c.out;
+    want = cal_text(made);
+    assert_true(strncmp(want, "zone = CET-1CEST,M3.5.0,M10.5.0/3\n", 34) == 0);
+    c.text = want;
+    c.len = strlen(want);
+    c.out = SENTINEL;
+    inject(&(probe){"svcm_calendar_parse (zone)", cal_parse, cal_print_out, NULL, &c, false});
+    got = cal_text(c.out);
+    assert_string_equal(got, want);
+    /* Across the spring changeover (Friday 2026-03-27 15:00 UTC to Monday
+     * 2026-03-30 08:00 UTC) both calendars count the same. */
+    int64_t x = 0, y = 0;
+    assert_int_equal(svcm_calendar_business_seconds(made, 1774623600, 1774857600, &x), SVCM_OK);
+    assert_int_equal(svcm_calendar_business_seconds(c.out, 1774623600, 1774857600, &y), SVCM_OK);
+    assert_int_equal(x, y);
+    assert_true(x > 0);
+    free(got);
+    free(want);
+    svcm_calendar_free(c.out);
+    svcm_calendar_free(made);
     assert_int_equal(ct.live, 0);
 }
 

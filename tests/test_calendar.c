@@ -10,6 +10,9 @@
  * which gives days_from_civil(1970-01-01) = 0 and the era origin
  * 0000-03-01 = -719468, and against Python's date.toordinal() (which counts
  * 0001-01-01 as day 1, so 1970-01-01 is 719163). */
+/* setenv and unsetenv (POSIX.1-2008) to point TZDIR at a folder without
+ * zone files. */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,11 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "svcm.h"
 #include "svcm/calendar.h"
+#include "svcm/time.h"
 
 #define H 3600
 #define MIN 60
@@ -1045,7 +1050,7 @@ static void test_parse_accepts_utf8_comments_and_quotes_keys_whole(void **state)
     svcm_calendar *c = NULL;
     assert_int_equal(svcm_calendar_parse(text, strlen(text), NULL, &c, &err), SVCM_EFORMAT);
     snprintf(want, sizeof want,
-             "unknown key '%s' (expected utc_offset, mon..sun or holiday)", x39);
+             "unknown key '%s' (expected zone, utc_offset, mon..sun or holiday)", x39);
     assert_string_equal(err.message, want);
 }
 
@@ -1129,6 +1134,465 @@ static void c_free(void *ctx, void *p)
     free(p);
 }
 
+/* --------------------------------------------------------- zoned calendars
+ *
+ * Reference: the EU rule (Directive 2000/84/EC: summer time from 01:00 UTC
+ * on the last Sunday of March to 01:00 UTC on the last Sunday of October;
+ * Berlin is UTC+1 in winter, UTC+2 in summer) and the New South Wales rule
+ * (Sydney UTC+10, daylight time UTC+11 from 02:00 standard time on the
+ * first Sunday of October to 03:00 daylight time on the first Sunday of
+ * April), both written out below with the file's own date arithmetic,
+ * independent of the library's zone code. 2026: Berlin springs forward on
+ * Sunday 29 March and falls back on Sunday 25 October. */
+
+#define BERLIN "CET-1CEST,M3.5.0,M10.5.0/3"
+#define SYDNEY "AEST-10AEDT,M10.1.0,M4.1.0/3"
+
+static int wday_of(int64_t d) { return (int)(((d + 3) % 7 + 7) % 7); } /* Monday = 0 */
+
+/* Day number of the last Sunday of a month / the first Sunday of a month. */
+static int64_t last_sunday(int64_t y, int m) /* m < 12 */
+{
+    int64_t d = naive_days(y, m + 1, 1) - 1;
+    while (wday_of(d) != 6)
+        d--;
+    return d;
+}
+
+static int64_t first_sunday(int64_t y, int m)
+{
+    int64_t d = naive_days(y, m, 1);
+    while (wday_of(d) != 6)
+        d++;
+    return d;
+}
+
+static int64_t year_of(int64_t t)
+{
+    int64_t y = 1970;
+    while (naive_days(y, 1, 1) * DAYS > t)
+        y--;
+    while (naive_days(y + 1, 1, 1) * DAYS <= t)
+        y++;
+    return y;
+}
+
+/* The two transitions of the year holding t, cached for the last year
+ * asked (the brute-force counts ask minute by minute). */
+typedef struct zone_year {
+    int64_t start, end; /* the year's first and one-past-last instant */
+    int64_t a, b;       /* its transitions, a < b */
+} zone_year;
+
+static const zone_year *year_rule(zone_year *cache, int64_t t, bool south)
+{
+    if (cache->end > cache->start && t >= cache->start && t < cache->end)
+        return cache;
+    int64_t y = year_of(t);
+    cache->start = naive_days(y, 1, 1) * DAYS;
+    cache->end = naive_days(y + 1, 1, 1) * DAYS;
+    if (south) { /* end of daylight time (03:00 AEDT), start (02:00 AEST) */
+        cache->a = first_sunday(y, 4) * DAYS + 3 * H - 11 * H;
+        cache->b = first_sunday(y, 10) * DAYS + 2 * H - 10 * H;
+    } else { /* 01:00 UTC on the last Sundays of March and October */
+        cache->a = last_sunday(y, 3) * DAYS + 1 * H;
+        cache->b = last_sunday(y, 10) * DAYS + 1 * H;
+    }
+    return cache;
+}
+
+/* Offsets in minutes. */
+static int berlin_offset(int64_t t)
+{
+    static zone_year cache;
+    const zone_year *r = year_rule(&cache, t, false);
+    return t >= r->a && t < r->b ? 120 : 60;
+}
+
+static int sydney_offset(int64_t t)
+{
+    static zone_year cache;
+    const zone_year *r = year_rule(&cache, t, true);
+    return t < r->a || t >= r->b ? 660 : 600;
+}
+
+static svcm_calendar *make_zoned(const char *zone, const svcm_calendar_interval *iv, size_t n,
+                                 const svcm_date *hol, size_t nh)
+{
+    svcm_calendar_options o;
+    svcm_calendar_options_init(&o);
+    o.zone = zone;
+    o.intervals = iv;
+    o.n_intervals = n;
+    o.holidays = hol;
+    o.n_holidays = nh;
+    svcm_calendar *c = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_calendar_new(&o, NULL, &c, &err);
+    if (rc != SVCM_OK)
+        fail_msg("zone %s: %s", zone, err.message);
+    return c;
+}
+
+static const svcm_calendar_interval all_sunday[] = {{6, 0, 24 * H}};
+
+/* The checks on one Berlin calendar (POSIX rule or IANA file). */
+static void check_berlin(const char *zone)
+{
+    svcm_calendar *c = make_zoned(zone, nine_to_five, 5, NULL, 0);
+    /* Friday 27 March 2026 16:00 CET to Monday 30 March 10:00 CEST: Friday
+     * 16:00-17:00 and Monday 09:00-10:00, 2 hours. */
+    int64_t fri = at(2026, 3, 27, 16, 0, 60), mon = at(2026, 3, 30, 10, 0, 120);
+    assert_int_equal(bs(c, fri, mon), 2 * H);
+    assert_int_equal(bs(c, mon, fri), -2 * H);
+    assert_int_equal(add(c, fri, 2 * H), mon);
+    /* Saturday: next opening Monday 09:00 CEST = 07:00 UTC. */
+    assert_int_equal(next_open(c, at(2026, 3, 28, 12, 0, 60)), at(2026, 3, 30, 9, 0, 120));
+    assert_true(open_at(c, at(2026, 3, 30, 9, 0, 120)));
+    assert_false(open_at(c, at(2026, 3, 30, 9, 0, 120) - 1));
+    /* Summer: 09:00 local is 07:00 UTC; a fixed +01:00 would say 08:00. */
+    assert_false(open_at(c, at(2026, 7, 1, 17, 0, 120)));
+    assert_true(open_at(c, at(2026, 7, 1, 16, 59, 120)));
+    /* Autumn: Friday 23 October 16:00 CEST to Monday 26 October 10:00 CET. */
+    assert_int_equal(bs(c, at(2026, 10, 23, 16, 0, 120), at(2026, 10, 26, 10, 0, 60)), 2 * H);
+    svcm_calendar_free(c);
+
+    svcm_calendar *s = make_zoned(zone, all_sunday, 1, NULL, 0);
+    /* A 24-hour Sunday: 23 hours on 29 March, 25 on 25 October, 24 else. */
+    assert_int_equal(bs(s, at(2026, 3, 29, 0, 0, 60), at(2026, 3, 30, 0, 0, 120)), 23 * H);
+    assert_int_equal(bs(s, at(2026, 3, 27, 0, 0, 60), at(2026, 4, 1, 0, 0, 120)), 23 * H);
+    assert_int_equal(bs(s, at(2026, 10, 25, 0, 0, 120), at(2026, 10, 26, 0, 0, 60)), 25 * H);
+    assert_int_equal(bs(s, at(2026, 10, 18, 0, 0, 120), at(2026, 10, 19, 0, 0, 120)), 24 * H);
+    assert_int_equal(add(s, at(2026, 3, 29, 0, 0, 60), 23 * H), at(2026, 3, 30, 0, 0, 120));
+    assert_int_equal(add(s, at(2026, 10, 25, 0, 0, 120), 25 * H), at(2026, 10, 26, 0, 0, 60));
+    svcm_calendar_free(s);
+}
+
+static void test_zoned_berlin_rule_is_exact_across_changeovers(void **state)
+{
+    (void)state;
+    check_berlin(BERLIN);
+}
+
+static void test_zoned_berlin_iana_name_when_tzdata_is_installed(void **state)
+{
+    (void)state;
+    const char *dir = getenv("TZDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/Europe/Berlin",
+             dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo");
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        printf("SKIP: %s is absent (no tzdata); the POSIX rule test covers Berlin\n", path);
+        skip();
+    }
+    fclose(f);
+    check_berlin("Europe/Berlin");
+}
+
+static void test_zoned_gap_hours_vanish_and_repeated_hours_count_twice(void **state)
+{
+    (void)state;
+    /* Open Sunday 01:30-02:30 and 02:00-03:00 on separate calendars. */
+    const svcm_calendar_interval half[] = {{6, 90 * MIN, 150 * MIN}};
+    const svcm_calendar_interval gap[] = {{6, 2 * H, 3 * H}};
+    svcm_calendar *h = make_zoned(BERLIN, half, 1, NULL, 0);
+    svcm_calendar *g = make_zoned(BERLIN, gap, 1, NULL, 0);
+    int64_t mar_a = at(2026, 3, 29, 0, 0, 60), mar_b = at(2026, 3, 30, 0, 0, 120);
+    int64_t oct_a = at(2026, 10, 25, 0, 0, 120), oct_b = at(2026, 10, 26, 0, 0, 60);
+    /* Spring: 01:30-02:00 CET exists, 02:00-03:00 does not. */
+    assert_int_equal(bs(h, mar_a, mar_b), 30 * MIN);
+    assert_int_equal(bs(g, mar_a, mar_b), 0);
+    /* Autumn: 01:30-02:00 CEST, then 02:00-02:30 CEST and again CET. */
+    assert_int_equal(bs(h, oct_a, oct_b), 90 * MIN);
+    assert_int_equal(bs(g, oct_a, oct_b), 2 * H);
+    /* 02:15 local happens at 00:15 UTC and at 01:15 UTC: open both times. */
+    assert_true(open_at(g, at(2026, 10, 25, 0, 15, 0)));
+    assert_true(open_at(g, at(2026, 10, 25, 1, 15, 0)));
+    assert_false(open_at(g, at(2026, 10, 25, 2, 0, 0)));
+    /* The gap day: the next opening after Saturday is the week after. */
+    assert_int_equal(next_open(g, at(2026, 3, 28, 12, 0, 60)), at(2026, 4, 5, 2, 0, 120));
+    assert_int_equal(next_open(h, at(2026, 3, 29, 1, 45, 60)), at(2026, 3, 29, 1, 45, 60));
+    /* Adding across the repeated hour: 90 min from 01:30 CEST end at 02:30 CET. */
+    assert_int_equal(add(h, at(2026, 10, 25, 1, 30, 120), 90 * MIN), at(2026, 10, 25, 2, 30, 60));
+    assert_int_equal(add(h, at(2026, 10, 25, 1, 30, 120), 60 * MIN), at(2026, 10, 25, 2, 30, 120));
+    svcm_calendar_free(h);
+    svcm_calendar_free(g);
+}
+
+static void test_zoned_sydney_southern_rule(void **state)
+{
+    (void)state;
+    svcm_calendar *c = make_zoned(SYDNEY, nine_to_five, 5, NULL, 0);
+    /* 2026: daylight time ends Sunday 5 April (03:00 AEDT -> 02:00 AEST)
+     * and starts Sunday 4 October (02:00 AEST -> 03:00 AEDT). */
+    assert_int_equal(bs(c, at(2026, 4, 3, 16, 0, 660), at(2026, 4, 6, 10, 0, 600)), 2 * H);
+    assert_int_equal(bs(c, at(2026, 10, 2, 16, 0, 600), at(2026, 10, 5, 10, 0, 660)), 2 * H);
+    /* January is summer: 09:00 AEDT = 22:00 UTC the day before. */
+    assert_true(open_at(c, at(2026, 1, 5, 9, 0, 660)));
+    assert_false(open_at(c, at(2026, 1, 5, 9, 0, 660) - 1));
+    svcm_calendar_free(c);
+    svcm_calendar *s = make_zoned(SYDNEY, all_sunday, 1, NULL, 0);
+    assert_int_equal(bs(s, at(2026, 4, 5, 0, 0, 660), at(2026, 4, 6, 0, 0, 600)), 25 * H);
+    assert_int_equal(bs(s, at(2026, 10, 4, 0, 0, 600), at(2026, 10, 5, 0, 0, 660)), 23 * H);
+    svcm_calendar_free(s);
+}
+
+/* The brute-force model in a zone: local time from the offset function. */
+static bool zmodel_open(const model *m, int (*offset)(int64_t), int64_t t)
+{
+    model shifted = *m;
+    shifted.offset = offset(t);
+    return model_open(&shifted, t);
+}
+
+static void check_random_zoned(const char *zone, int (*offset)(int64_t))
+{
+    /* Minute-aligned schedules, holidays and spans in 2025-2027; the
+     * transitions are whole hours, so a minute-by-minute count is exact. */
+    int64_t first = naive_days(2025, 1, 1), last = naive_days(2027, 12, 31);
+    for (int round = 0; round < 12; round++) {
+        model m;
+        random_model(&m, MIN, first, last - first);
+        svcm_date hol[64];
+        for (size_t i = 0; i < m.nh; i++)
+            assert_int_equal(svcm_civil_from_days(m.hol[i], &hol[i]), SVCM_OK);
+        svcm_calendar *c = make_zoned(zone, m.iv, m.n, hol, m.nh);
+        for (int q = 0; q < 6; q++) {
+            int64_t a = (first + rnd_in(0, last - first - 60)) * DAYS + rnd_in(0, 1439) * MIN;
+            int64_t b = a + rnd_in(0, 50 * 1440) * MIN;
+            int64_t want = 0;
+            for (int64_t t = a; t < b; t += MIN)
+                want += zmodel_open(&m, offset, t) ? MIN : 0;
+            assert_int_equal(bs(c, a, b), want);
+            assert_int_equal(open_at(c, a), zmodel_open(&m, offset, a));
+            if (m.n == 0)
+                continue;
+            /* add inverts the count: the earliest t with bs(a, t) == want. */
+            if (want > 0) {
+                int64_t t = add(c, a, want);
+                assert_true(t <= b);
+                assert_int_equal(bs(c, a, t), want);
+                assert_true(zmodel_open(&m, offset, t - MIN));
+            }
+            /* next_open: the first open minute at or after a (the model's
+             * open instants start on whole minutes). */
+            int64_t u = next_open(c, a);
+            if (u - a < 60 * DAYS) {
+                for (int64_t t = a; t < u; t += MIN)
+                    assert_false(zmodel_open(&m, offset, t));
+                assert_true(zmodel_open(&m, offset, u));
+            }
+        }
+        svcm_calendar_free(c);
+    }
+}
+
+static void test_zoned_random_calendars_match_a_minute_by_minute_count(void **state)
+{
+    (void)state;
+    check_random_zoned(BERLIN, berlin_offset);
+    check_random_zoned(SYDNEY, sydney_offset);
+}
+
+static void test_zoned_year_spans_are_fast_and_add_up(void **state)
+{
+    (void)state;
+    const svcm_date hol[] = {{2026, 1, 1}, {2026, 12, 25}, {2026, 12, 26}};
+    svcm_calendar *c = make_zoned(BERLIN, nine_to_five, 5, hol, 3);
+    /* 2026 has 261 weekdays; 1 January and 25 December are weekdays (26
+     * December is a Saturday): 259 days of 8 hours. */
+    int64_t y0 = at(2026, 1, 1, 0, 0, 60), y1 = at(2027, 1, 1, 0, 0, 60);
+    assert_int_equal(bs(c, y0, y1), 259 * 8 * H);
+    int64_t sum = 0;
+    for (int64_t d = naive_days(2026, 1, 1); d < naive_days(2027, 1, 1); d++)
+        sum += bs(c, d * DAYS, (d + 1) * DAYS);
+    assert_int_equal(sum, bs(c, naive_days(2026, 1, 1) * DAYS, naive_days(2027, 1, 1) * DAYS));
+    /* 500 year-long spans and one of a century stay well under a second
+     * natively (a bound loose enough for valgrind). */
+    clock_t t0 = clock();
+    int64_t acc = 0;
+    for (int i = 0; i < 500; i++)
+        acc += bs(c, y0 + i * 3600, y1 + i * 3600);
+    int64_t century = bs(c, at(2000, 1, 1, 0, 0, 60), at(2100, 1, 1, 0, 0, 60));
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_true(acc > 0);
+    assert_true(century > 100 * 250 * 8 * H);
+    if (secs > 20.0)
+        fail_msg("500 year-long zoned spans took %.2f s", secs);
+    /* The batch form gives the same. */
+    int64_t starts[2] = {y0, y1}, ends[2] = {y1, y0}, out[2];
+    assert_int_equal(svcm_calendar_business_seconds_batch(c, starts, ends, 2, out, NULL), SVCM_OK);
+    assert_int_equal(out[0], 259 * 8 * H);
+    assert_int_equal(out[1], -259 * 8 * H);
+    int64_t secs_in[2] = {2 * H, 0}, added[2];
+    int64_t fri = at(2026, 3, 27, 16, 0, 60);
+    starts[1] = fri;
+    starts[0] = fri;
+    assert_int_equal(svcm_calendar_add_business_seconds_batch(c, starts, secs_in, 2, added, NULL),
+                     SVCM_OK);
+    assert_int_equal(added[0], at(2026, 3, 30, 10, 0, 120));
+    assert_int_equal(added[1], fri);
+    svcm_calendar_free(c);
+}
+
+static void test_zoned_fixed_offset_equals_utc_offset(void **state)
+{
+    (void)state;
+    svcm_calendar *z = make_zoned("+05:30", nine_to_five, 5, NULL, 0);
+    svcm_calendar *f = make(330, nine_to_five, 5, NULL, 0);
+    for (int i = 0; i < 200; i++) {
+        int64_t a = rnd_in(0, 60 * 365) * DAYS + rnd_in(0, DAYS), b = a + rnd_in(0, 40 * DAYS);
+        assert_int_equal(bs(z, a, b), bs(f, a, b));
+        assert_int_equal(next_open(z, a), next_open(f, a));
+        assert_int_equal(add(z, a, b - a), add(f, a, b - a));
+    }
+    svcm_calendar_free(z);
+    svcm_calendar_free(f);
+}
+
+static void test_zoned_new_refuses_bad_zones_and_ranges(void **state)
+{
+    (void)state;
+    svcm_calendar_options o;
+    svcm_calendar_options_init(&o);
+    assert_null(o.zone);
+    o.zone = BERLIN;
+    o.utc_offset_minutes = 60;
+    svcm_calendar *c = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_calendar_new(&o, NULL, &c, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "zone");
+    assert_null(c);
+    o.utc_offset_minutes = 0;
+    o.zone = "CET-1CEST,M3.5.0";
+    assert_int_equal(svcm_calendar_new(&o, NULL, &c, &err), SVCM_EFORMAT);
+    assert_string_equal(err.field, "zone");
+    o.zone = "";
+    assert_int_equal(svcm_calendar_new(&o, NULL, &c, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "zone");
+    setenv("TZDIR", SVCM_SOURCE_DIR "/tests/data", 1); /* no zone files there */
+    o.zone = "Nowhere/Atlantis";
+    assert_int_equal(svcm_calendar_new(&o, NULL, &c, &err), SVCM_ENOTFOUND);
+    assert_string_equal(err.field, "zone");
+    assert_non_null(strstr(err.message, "Nowhere/Atlantis"));
+    unsetenv("TZDIR");
+    assert_null(c);
+    /* An incomplete allocator is refused before the zone is made. */
+    svcm_allocator bad = {NULL, NULL, NULL, NULL};
+    o.zone = BERLIN;
+    assert_int_equal(svcm_calendar_new(&o, &bad, &c, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "alloc");
+    /* A zoned calendar takes the years 0000..9999. */
+    c = make_zoned(BERLIN, nine_to_five, 5, NULL, 0);
+    int64_t lo = -INT64_C(719528) * DAYS, hi = INT64_C(2932897) * DAYS - 1, v;
+    bool b;
+    assert_int_equal(svcm_calendar_business_seconds(c, lo, lo + DAYS, &v), SVCM_OK);
+    assert_int_equal(svcm_calendar_business_seconds(c, lo - 1, 0, &v), SVCM_ERANGE);
+    assert_int_equal(svcm_calendar_business_seconds(c, 0, hi + 1, &v), SVCM_ERANGE);
+    assert_int_equal(svcm_calendar_is_open(c, hi, &b), SVCM_OK);
+    assert_int_equal(svcm_calendar_is_open(c, hi + 1, &b), SVCM_ERANGE);
+    assert_int_equal(svcm_calendar_next_open(c, hi + 1, &v), SVCM_ERANGE);
+    /* 9999-12-31 is a Friday: open until 17:00 CET, then nothing in range. */
+    assert_int_equal(svcm_calendar_next_open(c, hi - 3 * H, &v), SVCM_ERANGE);
+    assert_int_equal(svcm_calendar_add_business_seconds(c, hi - 10 * DAYS, 100 * H, &v),
+                     SVCM_ERANGE);
+    assert_int_equal(svcm_calendar_add_business_seconds(c, hi + 1, 0, &v), SVCM_ERANGE);
+    int64_t s1[1] = {hi + 1}, e1[1] = {0}, out[1] = {42};
+    svcm_error_clear(&err);
+    assert_int_equal(svcm_calendar_business_seconds_batch(c, s1, e1, 1, out, &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "start");
+    assert_non_null(strstr(err.message, "0000..9999"));
+    int64_t n1[1] = {100 * H};
+    s1[0] = hi - 10 * DAYS;
+    assert_int_equal(svcm_calendar_add_business_seconds_batch(c, s1, n1, 1, out, &err),
+                     SVCM_ERANGE);
+    assert_string_equal(err.field, "seconds");
+    assert_int_equal(out[0], 42);
+    s1[0] = lo - 1;
+    assert_int_equal(svcm_calendar_add_business_seconds_batch(c, s1, n1, 1, out, &err),
+                     SVCM_ERANGE);
+    assert_string_equal(err.field, "start");
+    assert_int_equal(err.index, 0);
+    assert_int_equal(out[0], 42);
+    svcm_calendar_free(c);
+}
+
+static void test_zoned_text_round_trips_and_refuses_bad_zone_lines(void **state)
+{
+    (void)state;
+    const char *text = "# Berlin help desk\nZone = " BERLIN "   # CET/CEST\n"
+                       "mon = 09:00-17:00\nholiday = 2026-12-25\n";
+    svcm_calendar *c = parse_ok(text);
+    assert_int_equal(bs(c, at(2026, 3, 27, 16, 0, 60), at(2026, 3, 30, 10, 0, 120)), 1 * H);
+    char *t1 = text_of(c);
+    assert_string_equal(t1, "zone = " BERLIN "\nmon = 09:00-17:00\ntue = closed\n"
+                            "wed = closed\nthu = closed\nfri = closed\nsat = closed\n"
+                            "sun = closed\nholiday = 2026-12-25\n");
+    svcm_calendar *d = parse_ok(t1);
+    char *t2 = text_of(d);
+    assert_string_equal(t1, t2);
+    assert_int_equal(bs(d, 0, at(2027, 1, 1, 0, 0, 0)), bs(c, 0, at(2027, 1, 1, 0, 0, 0)));
+    /* Size query, exact fit, and len required. */
+    size_t len = 0, need = strlen(t1);
+    char buf[512];
+    assert_int_equal(svcm_calendar_format(c, NULL, 0, &len), SVCM_ENOSPC);
+    assert_int_equal(len, need);
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(svcm_calendar_format(c, buf, need, &len), SVCM_ENOSPC);
+    assert_int_equal(buf[0], 'x');
+    assert_int_equal(len, need);
+    assert_int_equal(svcm_calendar_format(c, buf, need + 1, &len), SVCM_OK);
+    assert_int_equal(len, need);
+    assert_int_equal(buf[need], '\0');
+    assert_int_equal(svcm_calendar_format(c, buf, sizeof buf, NULL), SVCM_EINVAL);
+    free(t1);
+    free(t2);
+    svcm_calendar_free(c);
+    svcm_calendar_free(d);
+
+    static const struct {
+        const char *text;
+        int code;
+        size_t line, column;
+        const char *field;
+    } bad[] = {
+        {"zone = " BERLIN "\nutc_offset = +01:00\n", SVCM_EFORMAT, 2, 1, "utc_offset"},
+        {"utc_offset = +01:00\nzone = " BERLIN "\n", SVCM_EFORMAT, 2, 1, "zone"},
+        {"zone = UTC\nzone = UTC\n", SVCM_EFORMAT, 2, 1, "zone"},
+        {"zone =\n", SVCM_EFORMAT, 1, 7, "zone"},
+        {"zone = Europe/ Berlin\n", SVCM_EFORMAT, 1, 15, "zone"},
+        /* The POSIX parser stops at byte 17 of the rule (the missing end). */
+        {"zone = CET-1CEST,M3.5.0\n", SVCM_EFORMAT, 1, 24, "zone"},
+        {"mon = closed\n  zone = Nowhere/Atlantis\n", SVCM_ENOTFOUND, 2, 10, "zone"},
+    };
+    setenv("TZDIR", SVCM_SOURCE_DIR "/tests/data", 1);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        svcm_error err;
+        svcm_calendar *x = NULL;
+        int rc = svcm_calendar_parse(bad[i].text, strlen(bad[i].text), NULL, &x, &err);
+        if (rc != bad[i].code || err.line != bad[i].line || err.column != bad[i].column ||
+            strcmp(err.field, bad[i].field) != 0)
+            fail_msg("case %zu: rc %d line %zu column %zu field %s: %s", i, rc, err.line,
+                     err.column, err.field, err.message);
+        assert_null(x);
+    }
+    unsetenv("TZDIR");
+    /* A zone longer than svcm_zone_new() takes (255 bytes). */
+    char longz[300];
+    memcpy(longz, "zone = ", 7);
+    memset(longz + 7, 'A', 256);
+    longz[263] = '\n';
+    svcm_error err;
+    svcm_calendar *x = NULL;
+    assert_int_equal(svcm_calendar_parse(longz, 264, NULL, &x, &err), SVCM_EFORMAT);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 8);
+    assert_string_equal(err.field, "zone");
+    assert_null(x);
+}
+
 static void test_allocation_failures_leak_nothing(void **state)
 {
     (void)state;
@@ -1163,6 +1627,42 @@ static void test_allocation_failures_leak_nothing(void **state)
     assert_int_equal(k.live, 0);
 }
 
+static void test_zoned_allocation_failures_leak_nothing(void **state)
+{
+    (void)state;
+    const char *text = "zone = " BERLIN "\nmon = 09:00-17:00\nfri = 09:00-17:00\n";
+    bool succeeded = false;
+    for (long f = 1; f < 40; f++) {
+        for (int via_new = 0; via_new < 2; via_new++) {
+            counting k = {0, 0, f};
+            svcm_allocator a = {c_alloc, c_realloc, c_free, &k};
+            svcm_calendar *c = NULL;
+            int rc;
+            if (via_new) {
+                svcm_calendar_options o;
+                svcm_calendar_options_init(&o);
+                o.zone = BERLIN;
+                o.intervals = nine_to_five;
+                o.n_intervals = 5;
+                rc = svcm_calendar_new(&o, &a, &c, NULL);
+            } else {
+                rc = svcm_calendar_parse(text, strlen(text), &a, &c, NULL);
+            }
+            assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
+            if (rc == SVCM_OK) {
+                succeeded = true;
+                assert_int_equal(bs(c, at(2026, 3, 27, 16, 0, 60), at(2026, 3, 30, 10, 0, 120)),
+                                 2 * H);
+                svcm_calendar_free(c);
+            } else {
+                assert_null(c);
+            }
+            assert_int_equal(k.live, 0);
+        }
+    }
+    assert_true(succeeded);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1194,6 +1694,16 @@ int main(void)
         cmocka_unit_test(test_parse_refuses_invalid_utf8_with_line_and_column),
         cmocka_unit_test(test_parse_accepts_utf8_comments_and_quotes_keys_whole),
         cmocka_unit_test(test_allocation_failures_leak_nothing),
+        cmocka_unit_test(test_zoned_berlin_rule_is_exact_across_changeovers),
+        cmocka_unit_test(test_zoned_berlin_iana_name_when_tzdata_is_installed),
+        cmocka_unit_test(test_zoned_gap_hours_vanish_and_repeated_hours_count_twice),
+        cmocka_unit_test(test_zoned_sydney_southern_rule),
+        cmocka_unit_test(test_zoned_random_calendars_match_a_minute_by_minute_count),
+        cmocka_unit_test(test_zoned_year_spans_are_fast_and_add_up),
+        cmocka_unit_test(test_zoned_fixed_offset_equals_utc_offset),
+        cmocka_unit_test(test_zoned_new_refuses_bad_zones_and_ranges),
+        cmocka_unit_test(test_zoned_text_round_trips_and_refuses_bad_zone_lines),
+        cmocka_unit_test(test_zoned_allocation_failures_leak_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

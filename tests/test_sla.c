@@ -421,6 +421,45 @@ static void test_confidence_next_to_one_never_gives_a_nan_interval(void **state)
     svcm_calendar_free(c);
 }
 
+/* A Berlin calendar (EU rule: summer time from 01:00 UTC on the last
+ * Sunday of March, 2026-03-29). Created Friday 2026-03-27 16:00 CET (15:00
+ * UTC = day 20539 * 86400 + 15 h), answered Monday 30 March 10:00 CEST
+ * (08:00 UTC), resolved Monday 13:00 CEST (11:00 UTC). */
+static void test_zoned_calendar_clocks_cross_the_spring_changeover(void **state)
+{
+    (void)state;
+    static const svcm_calendar_interval iv[] = {
+        {0, 9 * H, 17 * H}, {1, 9 * H, 17 * H}, {2, 9 * H, 17 * H},
+        {3, 9 * H, 17 * H}, {4, 9 * H, 17 * H},
+    };
+    svcm_calendar_options o;
+    svcm_calendar_options_init(&o);
+    o.zone = "CET-1CEST,M3.5.0,M10.5.0/3";
+    o.intervals = iv;
+    o.n_intervals = 5;
+    svcm_calendar *c = NULL;
+    assert_int_equal(svcm_calendar_new(&o, NULL, &c, NULL), SVCM_OK);
+    const int64_t fri = INT64_C(20539) * DAYS, mon = fri + 3 * DAYS;
+    svcm_sla_ticket t = ticket(fri + 15 * H, mon + 8 * H, mon + 11 * H, H, 4 * H);
+    struct svcm_sla_result r;
+    assert_int_equal(svcm_sla_evaluate(c, &t, mon + 12 * H, &r, NULL), SVCM_OK);
+    /* Response: Fri 16-17 CET and Mon 09-10 CEST, 2 h; due Fri 17:00 CET. */
+    assert_int_equal(r.response.elapsed, 2 * H);
+    assert_int_equal(r.response.due, fri + 16 * H);
+    assert_true(r.response.breached);
+    /* Resolution: 1 h + Mon 09-13 CEST = 5 h; due after 3 h on Monday,
+     * 12:00 CEST = 10:00 UTC (a fixed +01:00 would say 11:00 UTC). */
+    assert_int_equal(r.resolution.elapsed, 5 * H);
+    assert_int_equal(r.resolution.due, mon + 10 * H);
+    assert_true(r.resolution.breached);
+    /* Beyond the zoned range (year 10000): refused with the field. */
+    svcm_error err;
+    t = ticket(fri, NONE, NONE, H, H);
+    assert_int_equal(svcm_sla_evaluate(c, &t, INT64_C(253402300800), &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "now");
+    svcm_calendar_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_compliance_counts_met_breached_and_pending),
         cmocka_unit_test(test_compliance_rejects_a_bad_ticket_and_writes_nothing),
         cmocka_unit_test(test_confidence_next_to_one_never_gives_a_nan_interval),
+        cmocka_unit_test(test_zoned_calendar_clocks_cross_the_spring_changeover),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -744,6 +744,20 @@ static void run_calendar(rec *r, const svcm_allocator *al)
         put_i(r, "business_seconds opts", v);
     }
     svcm_calendar_free(cal);
+    /* Zoned (New York rule): each thread makes its own zone. */
+    o.utc_offset_minutes = 0;
+    o.zone = "EST5EDT,M3.2.0,M11.1.0";
+    cal = NULL;
+    OKE("calendar_new zoned", svcm_calendar_new(&o, al, &cal, &e));
+    if (cal != NULL) {
+        int64_t v;
+        OK("business_seconds zoned",
+           svcm_calendar_business_seconds(cal, T0, T0 + 400 * 86400, &v));
+        put_i(r, "business_seconds zoned", v);
+        OK("next_open zoned", svcm_calendar_next_open(cal, T0 + 77 * 86400, &v));
+        put_i(r, "next_open zoned", v);
+    }
+    svcm_calendar_free(cal);
 }
 
 static void put_erlang(rec *r, const struct svcm_erlang_result *x)

@@ -107,10 +107,21 @@ static int32_t pop_time(lua_State *L, int day, lua_Integer k, const char *what)
     return v;
 }
 
-/* svcm.Calendar(offset_minutes, week, holidays) */
+/* svcm.Calendar(offset_minutes | zone, week, holidays): the first argument
+ * is a fixed UTC offset in minutes, or a zone as svcm_zone_new() takes it
+ * (an IANA name, a POSIX TZ rule or "+HH:MM"; daylight saving included). */
 static int l_calendar(lua_State *L)
 {
-    lua_Integer offset = luaL_optinteger(L, 1, 0);
+    lua_Integer offset = 0;
+    const char *zone = NULL;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        size_t zlen;
+        zone = lua_tolstring(L, 1, &zlen);
+        if (strlen(zone) != zlen)
+            return luaL_argerror(L, 1, "zone contains a NUL byte");
+    } else {
+        offset = luaL_optinteger(L, 1, 0);
+    }
     if (offset < INT32_MIN || offset > INT32_MAX)
         return luaL_argerror(L, 1, "offset out of range");
     size_t n_iv = 0, n_hol = 0;
@@ -188,6 +199,7 @@ static int l_calendar(lua_State *L)
     svcm_calendar_options o;
     svcm_calendar_options_init(&o);
     o.utc_offset_minutes = (int32_t)offset;
+    o.zone = zone;
     o.intervals = iv;
     o.n_intervals = k;
     o.holidays = hol;

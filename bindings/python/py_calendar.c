@@ -252,11 +252,12 @@ static PyObject *wrap_calendar(PyTypeObject *tp, svcm_calendar *cal)
 
 static PyObject *calendar_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"utc_offset_minutes", "week", "holidays", NULL};
+    static char *kwlist[] = {"utc_offset_minutes", "week", "holidays", "zone", NULL};
     int offset = 0;
     PyObject *week = NULL, *holidays = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iOO:Calendar", kwlist, &offset, &week,
-                                     &holidays))
+    const char *zone = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iOOz:Calendar", kwlist, &offset, &week,
+                                     &holidays, &zone))
         return NULL;
     svcm_calendar_interval *iv;
     svcm_date *hol;
@@ -270,6 +271,7 @@ static PyObject *calendar_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
     svcm_calendar_options o;
     svcm_calendar_options_init(&o);
     o.utc_offset_minutes = offset;
+    o.zone = zone;
     o.intervals = iv;
     o.n_intervals = n_iv;
     o.holidays = hol;
@@ -313,15 +315,21 @@ static svcm_calendar *cal_of(PyObject *self) { return ((CalendarObject *)self)->
 PyDoc_STRVAR(business_seconds_doc,
     "business_seconds(start: int, end: int) -> int\n\n"
     "Business seconds in [start, end) (instants: int seconds since the epoch,\n"
-    "UTC). start > end gives the negative of the reverse count.\n"
-    "Raises svcm.OutOfRange for instants beyond +-1e14 s.");
+    "UTC). start > end gives the negative of the reverse count. With a zone\n"
+    "the count is exact across daylight-saving changeovers (elapsed seconds:\n"
+    "open hours in a skipped hour do not exist, in a repeated hour count twice).\n"
+    "Raises svcm.OutOfRange for instants beyond +-1e14 s (zoned: outside the\n"
+    "years 0000..9999).");
 static PyObject *calendar_business_seconds(PyObject *self, PyObject *args)
 {
     long long a, b;
     if (!PyArg_ParseTuple(args, "LL:business_seconds", &a, &b))
         return NULL;
     int64_t v;
-    int rc = svcm_calendar_business_seconds(cal_of(self), a, b, &v);
+    int rc;
+    Py_BEGIN_ALLOW_THREADS /* long zoned spans probe the zone once a day */
+    rc = svcm_calendar_business_seconds(cal_of(self), a, b, &v);
+    Py_END_ALLOW_THREADS
     if (rc != SVCM_OK)
         return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     return PyLong_FromLongLong(v);
@@ -332,14 +340,17 @@ PyDoc_STRVAR(add_doc,
     "The earliest instant with `seconds` business seconds since start; with\n"
     "seconds > 0 it is inside hours or exactly at a closing time; 0 gives start.\n"
     "Raises svcm.InvalidInput for seconds < 0, svcm.NotFound if the calendar is\n"
-    "never open, svcm.OutOfRange beyond +-1e14 s.");
+    "never open, svcm.OutOfRange beyond +-1e14 s (zoned: the years 0000..9999).");
 static PyObject *calendar_add(PyObject *self, PyObject *args)
 {
     long long a, n;
     if (!PyArg_ParseTuple(args, "LL:add_business_seconds", &a, &n))
         return NULL;
     int64_t v;
-    int rc = svcm_calendar_add_business_seconds(cal_of(self), a, n, &v);
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_calendar_add_business_seconds(cal_of(self), a, n, &v);
+    Py_END_ALLOW_THREADS
     if (rc != SVCM_OK)
         return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     return PyLong_FromLongLong(v);
@@ -458,9 +469,10 @@ static PyObject *calendar_to_text(PyObject *self, PyObject *unused)
 
 PyDoc_STRVAR(parse_doc,
     "Calendar.parse(text: str) -> Calendar\n\n"
-    "Read the calendar text format (utc_offset = +08:00, mon = 09:00-12:00,\n"
-    "13:00-18:00, sat = closed, sun = 22:00-06:00, holiday = 2026-01-01).\n"
-    "Raises svcm.FormatError whose index is the 1-based line number.");
+    "Read the calendar text format (utc_offset = +08:00 or zone = Europe/Berlin,\n"
+    "mon = 09:00-12:00, 13:00-18:00, sat = closed, sun = 22:00-06:00,\n"
+    "holiday = 2026-01-01). Raises svcm.FormatError with .line and .column\n"
+    "(svcm.NotFound for a zone name with no zone file).");
 static PyObject *calendar_parse(PyObject *cls, PyObject *arg)
 {
     Py_ssize_t len;
@@ -495,13 +507,16 @@ static PyMethodDef calendar_methods[] = {
 };
 
 PyDoc_STRVAR(calendar_doc,
-    "Calendar(utc_offset_minutes=0, week=None, holidays=())\n\n"
+    "Calendar(utc_offset_minutes=0, week=None, holidays=(), zone=None)\n\n"
     "A business-hours calendar. week: 7 lists (Monday first) of (start, end)\n"
     "pairs, each 'HH:MM' / 'HH:MM:SS' or int seconds since local midnight;\n"
     "end < start is an overnight shift into the next day; '24:00' may end an\n"
     "interval. holidays: 'YYYY-MM-DD' strings or date objects (local dates;\n"
-    "a holiday closes its whole local day, cutting shifts at midnight). The\n"
-    "offset is fixed: daylight saving time is not modelled.");
+    "a holiday closes its whole local day, cutting shifts at midnight).\n"
+    "Local time is UTC + utc_offset_minutes, or with zone (an IANA name such\n"
+    "as 'Europe/Berlin', a POSIX TZ rule such as 'CET-1CEST,M3.5.0,M10.5.0/3',\n"
+    "or an offset '+05:30') the zone's local time, daylight saving included;\n"
+    "zone with a non-zero utc_offset_minutes raises svcm.InvalidInput.");
 
 static PyType_Slot calendar_slots[] = {
     {Py_tp_new, calendar_new},

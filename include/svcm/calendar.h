@@ -1,21 +1,38 @@
 /**
  * @file svcm/calendar.h
- * @brief Business-hours calendars (weekly schedule, fixed UTC offset,
- *        holidays) and SLA timers for tickets measured on them.
+ * @brief Business-hours calendars (weekly schedule, a fixed UTC offset or a
+ *        time zone with daylight saving, holidays) and SLA timers for
+ *        tickets measured on them.
  *
  * A calendar answers "how many business seconds lie between two instants",
  * "which instant is N business seconds after this one", "is this instant
- * within hours" and "when do we next open". Long spans cost O(log) time:
- * whole weeks are counted in O(1) and holidays are found by binary search.
+ * within hours" and "when do we next open". With a fixed offset, long spans
+ * cost O(log) time: whole weeks are counted in O(1) and holidays are found
+ * by binary search. With a zone, a query also probes the zone once per day
+ * of its span (a year-long span: a few hundred offset look-ups).
  *
  * Model and conventions:
  *
  * - Instants are `int64_t` seconds since the Unix epoch, UTC, within
  *   [-SVCM_CALENDAR_TIME_MAX, SVCM_CALENDAR_TIME_MAX] (about +-3.17 million
  *   years); dates use the proleptic Gregorian calendar.
- * - The calendar has one fixed UTC offset. Daylight saving time is not
- *   modelled: use one calendar per offset period (e.g. one for winter time,
- *   one for summer time) and split spans at the changeover.
+ * - Local time is either UTC plus one fixed offset (`utc_offset`), or the
+ *   local time of a zone (`zone`, see svcm_zone_new(): an IANA name such as
+ *   `Europe/Berlin`, a POSIX TZ rule such as `CET-1CEST,M3.5.0,M10.5.0/3`,
+ *   or a fixed offset such as `+05:30`), daylight saving included (since
+ *   0.2). The weekly schedule and the holidays are local; every query
+ *   (business seconds, adding business seconds, is open, next open, and so
+ *   the SLA functions) counts elapsed UTC seconds, exact across changeovers:
+ *   - open hours that fall in a spring-forward gap do not exist that day
+ *     (a Sunday open 00:00-24:00 on 2026-03-29 in Berlin has 23 hours);
+ *   - open hours in a repeated (fall-back) hour happen twice and count
+ *     twice (the Sunday of 2026-10-25 in Berlin has 25 hours);
+ *   - is_open() answers for the local time of the instant, so both
+ *     instants of a repeated local time are open or both closed.
+ *   The zone is assumed to change its UTC offset at most once in any 24
+ *   hours (true of every zone in use; as svcm_zone_from_local() assumes).
+ *   A zoned calendar takes instants within the time engine's years
+ *   0000..9999 (::SVCM_ERANGE beyond), not +-SVCM_CALENDAR_TIME_MAX.
  * - The weekly schedule is a set of open intervals per weekday (Monday = 0)
  *   in seconds since local midnight. An interval is half-open,
  *   [start, end): open at its start instant, closed at its end instant.
@@ -92,7 +109,12 @@ typedef struct svcm_calendar_interval {
 
 /** @brief What a calendar is made of. Fill with svcm_calendar_options_init(). */
 typedef struct svcm_calendar_options {
-    int32_t utc_offset_minutes; /**< local = UTC + offset; |offset| <= 840 (default 0) */
+    int32_t utc_offset_minutes; /**< local = UTC + offset; |offset| <= 840 (default 0); must be 0 with @p zone */
+    /** Zone specification as for svcm_zone_new() (IANA name, POSIX TZ rule
+     *  or fixed offset), or NULL (default) for the fixed @p utc_offset_minutes.
+     *  Read by svcm_calendar_new() only: the calendar makes and owns its own
+     *  zone, so the string need not outlive the call. @since 0.2 */
+    const char *zone;
     const svcm_calendar_interval *intervals; /**< weekly open intervals (default none) */
     size_t n_intervals;                      /**< number of entries in @p intervals */
     const svcm_date *holidays; /**< local dates; order and duplicates do not matter */
@@ -103,8 +125,8 @@ typedef struct svcm_calendar_options {
 typedef struct svcm_calendar svcm_calendar;
 
 /**
- * @brief Fill @p opts with the defaults: offset 0, no intervals (always
- *        closed), no holidays.
+ * @brief Fill @p opts with the defaults: offset 0, no zone, no intervals
+ *        (always closed), no holidays.
  * @param opts may be NULL (no-op).
  * @par Thread safety: touches only @p opts.
  * @since 0.1
@@ -114,8 +136,9 @@ SVCM_API void svcm_calendar_options_init(svcm_calendar_options *opts);
 /**
  * @brief Build a calendar.
  *
- * The intervals and holidays are copied; the caller keeps ownership of the
- * arrays in @p opts.
+ * The intervals and holidays are copied and the zone (if any) is made from
+ * its specification and owned by the calendar; the caller keeps ownership of
+ * everything in @p opts.
  *
  * @param opts the schedule; NULL means the defaults (a calendar that is never
  *        open).
@@ -124,13 +147,19 @@ SVCM_API void svcm_calendar_options_init(svcm_calendar_options *opts);
  * @param[out] out receives the new calendar; free it with svcm_calendar_free().
  * @param[out] err optional detail: on SVCM_EINVAL, index is the interval (field
  *        "weekday", "start", "end" or "overlap") or holiday (field "holiday")
- *        at fault, or SVCM_NO_INDEX for field "utc_offset_minutes".
+ *        at fault, or SVCM_NO_INDEX for field "utc_offset_minutes" or "zone";
+ *        a zone that cannot be made gives field "zone" and the zone's reason.
  * @return SVCM_OK; SVCM_EINVAL for a NULL @p out, a NULL array with a non-zero
- *         count, an offset beyond +-14 h, a weekday outside 0..6, a start
- *         outside 0..86399, an end outside 0..86400, start == end, two
- *         intervals that overlap (overnight shifts included), or an invalid
- *         holiday date; SVCM_ENOMEM. On failure *out is unchanged.
- * @par Thread safety: reentrant.
+ *         count, an offset beyond +-14 h, a zone together with a non-zero
+ *         offset, a weekday outside 0..6, a start outside 0..86399, an end
+ *         outside 0..86400, start == end, two intervals that overlap
+ *         (overnight shifts included), or an invalid holiday date;
+ *         SVCM_EFORMAT for a malformed zone specification, SVCM_ENOTFOUND
+ *         for an IANA name with no zone file, SVCM_EIO for a zone file that
+ *         cannot be read (as svcm_zone_new()); SVCM_ENOMEM. On failure *out
+ *         is unchanged.
+ * @par Thread safety: reentrant; with an IANA zone name, reads the zone file
+ *      and the environment variable TZDIR.
  * @since 0.1
  */
 SVCM_API int svcm_calendar_new(const svcm_calendar_options *opts,
@@ -153,7 +182,8 @@ SVCM_API void svcm_calendar_free(svcm_calendar *cal);
  * f(a, b) + f(b, c) == f(a, c) for any a, b, c.
  *
  * @param cal the calendar.
- * @param start,end instants, each within +-SVCM_CALENDAR_TIME_MAX.
+ * @param start,end instants, each within +-SVCM_CALENDAR_TIME_MAX (zoned:
+ *        within the years 0000..9999).
  * @param[out] out receives the count (exact; at most the span).
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_ERANGE for an instant
  *         out of range (out unchanged).
@@ -195,7 +225,8 @@ SVCM_API int svcm_calendar_business_seconds_batch(const svcm_calendar *cal,
  * business position.
  *
  * @param cal the calendar.
- * @param start instant within +-SVCM_CALENDAR_TIME_MAX.
+ * @param start instant within +-SVCM_CALENDAR_TIME_MAX (zoned: the years
+ *        0000..9999).
  * @param seconds business seconds to add, >= 0.
  * @param[out] out receives the instant.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers or seconds < 0;
@@ -232,7 +263,8 @@ SVCM_API int svcm_calendar_add_business_seconds_batch(const svcm_calendar *cal,
  * @brief Whether an instant is within business hours (intervals are
  *        half-open: open at the opening instant, closed at the closing one).
  * @param cal the calendar.
- * @param t instant within +-SVCM_CALENDAR_TIME_MAX.
+ * @param t instant within +-SVCM_CALENDAR_TIME_MAX (zoned: the years
+ *        0000..9999).
  * @param[out] open receives the answer.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_ERANGE for t out of
  *         range.
@@ -246,7 +278,8 @@ SVCM_API int svcm_calendar_is_open(const svcm_calendar *cal, int64_t t,
  * @brief The earliest instant >= t that is within business hours (t itself
  *        when open).
  * @param cal the calendar.
- * @param t instant within +-SVCM_CALENDAR_TIME_MAX.
+ * @param t instant within +-SVCM_CALENDAR_TIME_MAX (zoned: the years
+ *        0000..9999).
  * @param[out] out receives the instant.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_ERANGE when t or the
  *         answer is out of range; SVCM_ENOTFOUND when the calendar has no
@@ -264,13 +297,21 @@ SVCM_API int svcm_calendar_next_open(const svcm_calendar *cal, int64_t t,
  * ignored; keys and the word `closed` are case-insensitive:
  *
  *     utc_offset = +08:00               # +-HH:MM, default +00:00
+ *     zone = Europe/Berlin              # or instead of utc_offset (0.2)
  *     mon = 09:00-12:00, 13:00-18:00    # mon..sun: intervals, or "closed"
  *     sat = closed
  *     sun = 22:00-06:00                 # overnight: into Monday
  *     holiday = 2026-01-01, 2026-12-25  # YYYY-MM-DD, one or more
  *
+ * `zone` takes what svcm_zone_new() takes, without blanks: an IANA name
+ * (`Europe/Berlin`, read from the zone files), a POSIX TZ rule
+ * (`CET-1CEST,M3.5.0,M10.5.0/3`) or a fixed offset (`+05:30`); the schedule
+ * and holidays are then in that zone's local time, daylight saving
+ * included (see the model above). `zone` and `utc_offset` together are an
+ * error (field of the later one).
+ *
  * Times are HH:MM or HH:MM:SS; 24:00 may end an interval. A weekday not
- * listed is closed; a weekday or utc_offset given twice is an error;
+ * listed is closed; a weekday, utc_offset or zone given twice is an error;
  * holiday lines may repeat. The whole text, comments included, must be
  * valid UTF-8 (RFC 3629).
  *
@@ -291,8 +332,11 @@ SVCM_API int svcm_calendar_next_open(const svcm_calendar *cal, int64_t t,
  *         surrogates, code points above U+10FFFF, stray or missing
  *         continuation bytes: checked before anything else), any syntax
  *         error, unknown key, duplicate key, bad time or date, or an invalid
- *         schedule (overlapping intervals, start == end); SVCM_ENOMEM.
- * @par Thread safety: reentrant.
+ *         schedule (overlapping intervals, start == end), or a malformed
+ *         zone (column of the fault in a POSIX rule); SVCM_ENOTFOUND for a
+ *         zone name with no zone file and SVCM_EIO for one that cannot be
+ *         read (field "zone", line and column of the value); SVCM_ENOMEM.
+ * @par Thread safety: reentrant; a zone name reads its zone file and TZDIR.
  * @since 0.1
  */
 SVCM_API int svcm_calendar_parse(const char *text, size_t len,
@@ -301,16 +345,18 @@ SVCM_API int svcm_calendar_parse(const char *text, size_t len,
 
 /**
  * @brief Write the calendar in the text format read by
- *        svcm_calendar_parse() (all seven days, intervals sorted by start,
- *        holidays sorted and unique); parsing the text gives back an
- *        equivalent calendar with the same text.
+ *        svcm_calendar_parse() (`zone = SPEC` or `utc_offset = +HH:MM` first,
+ *        then all seven days, intervals sorted by start, holidays sorted and
+ *        unique); parsing the text gives back an equivalent calendar with
+ *        the same text.
  * @param cal the calendar.
  * @param buf destination, NUL-terminated on success; may be NULL to query.
- * @param cap capacity of @p buf in bytes.
- * @param[out] len always receives the text length without the NUL (if not
- *        NULL); the buffer needs len + 1 bytes.
- * @return SVCM_OK; SVCM_EINVAL if cal is NULL; SVCM_ENOSPC if buf is NULL or
- *         cap < len + 1 (nothing written).
+ * @param cap capacity of @p buf in bytes: at least *len + 1.
+ * @param[out] len receives the text length without the NUL, on success and
+ *        on SVCM_ENOSPC (the length needed, without the NUL).
+ * @return SVCM_OK; SVCM_EINVAL if cal or len is NULL (changed in 0.2: len
+ *         is required); SVCM_ENOSPC if buf is NULL or cap < *len + 1
+ *         (nothing written).
  * @par Thread safety: safe from any thread; touches only @p buf and @p len.
  * @since 0.1
  */

@@ -3,7 +3,13 @@
  * other on instants derived from the input:
  *   0 <= bs(a, b) <= b - a,  bs(a, b) + bs(b, c) == bs(a, c),
  *   bs(b, a) == -bs(a, b),   add(a, bs(a, b)) <= b with the same count,
- *   add(a, k) is k business seconds after a,  next_open(a) is open. */
+ *   add(a, k) is k business seconds after a,  next_open(a) is open.
+ * Zoned calendars (a `zone =` line: POSIX rules, fixed offsets, or zone
+ * names read from the system's zone files) take instants of the years
+ * 0000..9999 only, with spans of up to 40 years (a zoned query probes the
+ * zone once per day of its span); a zone name without a file is refused
+ * with SVCM_ENOTFOUND at its line. The round trip (parse -> format -> parse
+ * -> format) must give the same text either way. */
 #include "fuzz.h"
 
 #include <svcm/calendar.h>
@@ -30,12 +36,16 @@ static uint64_t mix(uint64_t h)
     return h ^ (h >> 31);
 }
 
+/* The instants a calendar takes: +-SVCM_CALENDAR_TIME_MAX, or for a zoned
+ * one 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z. */
+static int64_t t_min, t_max;
+
 static int64_t clamp_time(int64_t t)
 {
-    if (t > SVCM_CALENDAR_TIME_MAX)
-        return SVCM_CALENDAR_TIME_MAX;
-    if (t < -SVCM_CALENDAR_TIME_MAX)
-        return -SVCM_CALENDAR_TIME_MAX;
+    if (t > t_max)
+        return t_max;
+    if (t < t_min)
+        return t_min;
     return t;
 }
 
@@ -91,8 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     svcm_error err;
     memset(&err, 0, sizeof err); /* an unfilled detail shows as code 0 */
     int rc = svcm_calendar_parse((const char *)data, size, NULL, &cal, &err);
-    FUZZ_CHECK(rc == SVCM_OK || rc == SVCM_EFORMAT);
+    FUZZ_CHECK(rc == SVCM_OK || rc == SVCM_EFORMAT || rc == SVCM_ENOTFOUND || rc == SVCM_EIO);
     if (rc != SVCM_OK) {
+        FUZZ_CHECK(rc == SVCM_EFORMAT || strcmp(err.field, "zone") == 0);
         fuzz_check_line_error(&err, rc, data, size, 0);
         return 0;
     }
@@ -108,6 +119,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(rc == SVCM_OK);
     char *t2 = text_of(again, &l2);
     FUZZ_CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);
+    bool zoned = l1 >= 7 && memcmp(t1, "zone = ", 7) == 0;
+    t_min = zoned ? INT64_C(-62167219200) : -SVCM_CALENDAR_TIME_MAX;
+    t_max = zoned ? INT64_C(253402300799) : SVCM_CALENDAR_TIME_MAX;
+    /* Zoned: an instant just outside the years 0000..9999 is refused. */
+    if (zoned) {
+        int64_t v;
+        bool open;
+        FUZZ_CHECK(svcm_calendar_business_seconds(cal, t_min - 1, 0, &v) == SVCM_ERANGE);
+        FUZZ_CHECK(svcm_calendar_is_open(cal, t_max + 1, &open) == SVCM_ERANGE);
+    }
 
     /* Instants: a hash of the input picks a start anywhere in the range and
      * two spans (up to ~3 years, then up to the whole range). */
@@ -115,15 +136,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size; i++)
         h = (h ^ data[i]) * UINT64_C(1099511628211);
     uint64_t r1 = mix(h), r2 = mix(r1), r3 = mix(r2);
-    int64_t a = (int64_t)(r1 % (2 * (uint64_t)SVCM_CALENDAR_TIME_MAX + 1)) - SVCM_CALENDAR_TIME_MAX;
+    int64_t a = t_min + (int64_t)(r1 % ((uint64_t)t_max - (uint64_t)t_min + 1));
     if (r3 & 1) /* mostly near today, where real tickets live */
         a = INT64_C(1767225600) + (int64_t)(r1 % (UINT64_C(40) * 365 * 86400)) -
             INT64_C(20) * 365 * 86400;
     int64_t b = clamp_time(a + (int64_t)(r2 % (UINT64_C(3) * 366 * 86400)));
-    int64_t c = clamp_time(b + (int64_t)(r3 % (uint64_t)SVCM_CALENDAR_TIME_MAX));
+    uint64_t far = zoned ? UINT64_C(40) * 366 * 86400 : (uint64_t)SVCM_CALENDAR_TIME_MAX;
+    int64_t c = clamp_time(b + (int64_t)(r3 % far));
     check_queries(cal, a, b, c);
     check_queries(again, a, b, c);
-    check_queries(cal, -SVCM_CALENDAR_TIME_MAX, a, SVCM_CALENDAR_TIME_MAX);
+    if (zoned) /* both ends of the range, with spans of a few years */
+        check_queries(cal, t_min, clamp_time(t_min + (int64_t)(r2 % far)),
+                      clamp_time(t_min + 2 * (int64_t)(r2 % far)));
+    else
+        check_queries(cal, -SVCM_CALENDAR_TIME_MAX, a, SVCM_CALENDAR_TIME_MAX);
+    if (zoned)
+        check_queries(cal, clamp_time(t_max - 2 * (int64_t)(r2 % far)),
+                      clamp_time(t_max - (int64_t)(r2 % far)), t_max);
 
     free(t1);
     free(t2);

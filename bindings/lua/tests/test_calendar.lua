@@ -254,5 +254,54 @@ test("sla compliance at a confidence next to one gives no NaN", function()
   end
 end)
 
+-- Issue 15: zoned calendars. Berlin (EU rule: summer time from 01:00 UTC on
+-- the last Sunday of March to the last Sunday of October) springs forward on
+-- 2026-03-29 and falls back on 2026-10-25; Sydney (New South Wales) leaves
+-- daylight time on 2026-04-05 and enters it on 2026-10-04.
+local BERLIN = "CET-1CEST,M3.5.0,M10.5.0/3"
+local SYDNEY = "AEST-10AEDT,M10.1.0,M4.1.0/3"
+
+test("zoned calendar: two hours from Friday 16:00 CET to Monday 10:00 CEST", function()
+  local text = "zone = " .. BERLIN .. "\nmon = 09:00-17:00\nfri = 09:00-17:00\n"
+  local cal = assert(svcm.calendar_parse(text))
+  local fri, mon = at(2026, 3, 27, 16, 0, 60), at(2026, 3, 30, 10, 0, 120)
+  eq(cal:business_seconds(fri, mon), 2 * H)
+  eq(cal:add_business_seconds(fri, 2 * H), mon)
+  eq(cal:next_open(at(2026, 3, 28, 12, 0, 60)), at(2026, 3, 30, 9, 0, 120))
+  eq(cal:is_open(at(2026, 3, 30, 9, 0, 120)), true)
+  eq(cal:is_open(at(2026, 3, 30, 9, 0, 120) - 1), false) -- 08:59:59 CEST
+  local out = cal:to_text()
+  assert(out:find("zone = " .. BERLIN .. "\n", 1, true) == 1, out)
+  eq(assert(svcm.calendar_parse(out)):to_text(), out)
+  local same = assert(svcm.Calendar(BERLIN, nine_to_five()))
+  eq(same:business_seconds(fri, mon), 2 * H)
+end)
+
+test("zoned calendar: Sundays of 23 and 25 hours, north and south", function()
+  local sunday = {{}, {}, {}, {}, {}, {}, {{"00:00", "24:00"}}}
+  local b = assert(svcm.Calendar(BERLIN, sunday))
+  eq(b:business_seconds(at(2026, 3, 29, 0, 0, 60), at(2026, 3, 30, 0, 0, 120)), 23 * H)
+  eq(b:business_seconds(at(2026, 10, 25, 0, 0, 120), at(2026, 10, 26, 0, 0, 60)), 25 * H)
+  local s = assert(svcm.Calendar(SYDNEY, sunday))
+  eq(s:business_seconds(at(2026, 4, 5, 0, 0, 660), at(2026, 4, 6, 0, 0, 600)), 25 * H)
+  eq(s:business_seconds(at(2026, 10, 4, 0, 0, 600), at(2026, 10, 5, 0, 0, 660)), 23 * H)
+end)
+
+test("zoned calendar: bad zones fail with the field", function()
+  local v, msg, code, detail = svcm.calendar_parse("zone = " .. BERLIN .. "\nutc_offset = +01:00\n")
+  eq(v, nil); eq(code, svcm.codes.EFORMAT)
+  eq(detail.line, 2); eq(detail.column, 1); eq(detail.field, "utc_offset")
+  v, msg, code, detail = svcm.calendar_parse("zone = CET-1CEST,M3.5.0\n")
+  eq(v, nil); eq(code, svcm.codes.EFORMAT); eq(detail.column, 24); eq(detail.field, "zone")
+  v, msg, code, detail = svcm.Calendar("CET-1CEST,M3.5.0", nine_to_five())
+  eq(v, nil); eq(code, svcm.codes.EFORMAT); eq(detail.field, "zone")
+  assert(type(msg) == "string")
+  assert(not pcall(svcm.Calendar, "UTC\0junk", nine_to_five()))
+  local cal = assert(svcm.Calendar(BERLIN, nine_to_five()))
+  local last = at(9999, 12, 31, 23, 59) + 59
+  v, msg, code = cal:is_open(last + 1)
+  eq(v, nil); eq(code, svcm.codes.ERANGE)
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

@@ -10,7 +10,10 @@ import array
 import calendar as pycal
 import datetime
 import math
+import os
+import pickle
 import random
+import tempfile
 import unittest
 
 import svcm
@@ -216,6 +219,154 @@ class CalendarTests(unittest.TestCase):
         with self.assertRaises(svcm.NotFound):
             never.next_open(0)
         self.assertEqual(never.business_seconds(0, 10**6), 0)
+
+
+BERLIN = "CET-1CEST,M3.5.0,M10.5.0/3"
+SYDNEY = "AEST-10AEDT,M10.1.0,M4.1.0/3"
+
+
+def _sunday(y, mo, last):
+    """Day of the month of the first (or last) Sunday of a month."""
+    days = pycal.monthrange(y, mo)[1]
+    order = range(days, 0, -1) if last else range(1, days + 1)
+    return next(d for d in order if datetime.date(y, mo, d).weekday() == 6)
+
+
+def berlin_offset(t):
+    """EU rule (Directive 2000/84/EC): UTC+2 from 01:00 UTC on the last
+    Sunday of March to 01:00 UTC on the last Sunday of October, else UTC+1."""
+    y = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=t)).year
+    on = at(y, 3, _sunday(y, 3, True), 1)
+    off = at(y, 10, _sunday(y, 10, True), 1)
+    return 120 if on <= t < off else 60
+
+
+def sydney_offset(t):
+    """New South Wales: UTC+11 from 02:00 AEST on the first Sunday of
+    October to 03:00 AEDT on the first Sunday of April, else UTC+10."""
+    y = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=t)).year
+    end = at(y, 4, _sunday(y, 4, False), 3, 0, 660)
+    start = at(y, 10, _sunday(y, 10, False), 2, 0, 600)
+    return 660 if t < end or t >= start else 600
+
+
+def _zoneinfo_dir():
+    d = os.environ.get("TZDIR") or "/usr/share/zoneinfo"
+    return d if os.path.exists(os.path.join(d, "Europe", "Berlin")) else None
+
+
+class ZonedCalendarTests(unittest.TestCase):
+    """Issue 15: calendars in local time with daylight saving. 2026: Berlin
+    springs forward on Sunday 29 March and falls back on Sunday 25 October."""
+
+    TEXT = "zone = %s\nmon = 09:00-17:00\ntue = 09:00-17:00\nwed = 09:00-17:00\n" \
+           "thu = 09:00-17:00\nfri = 09:00-17:00\n"
+
+    def check_berlin(self, cal):
+        fri = at(2026, 3, 27, 16, 0, 60)    # Friday 16:00 CET
+        mon = at(2026, 3, 30, 10, 0, 120)   # Monday 10:00 CEST
+        self.assertEqual(cal.business_seconds(fri, mon), 7200)
+        self.assertEqual(cal.add_business_seconds(fri, 7200), mon)
+        self.assertEqual(cal.next_open(at(2026, 3, 28, 12, 0, 60)), at(2026, 3, 30, 9, 0, 120))
+        self.assertTrue(cal.is_open(at(2026, 7, 1, 9, 0, 120)))
+        self.assertFalse(cal.is_open(at(2026, 7, 1, 9, 0, 120) - 1))
+
+    def test_parse_zone_rule_is_exact_across_the_changeover(self):
+        self.check_berlin(svcm.Calendar.parse(self.TEXT % BERLIN))
+
+    @unittest.skipUnless(_zoneinfo_dir(), "no zone files (tzdata): Europe/Berlin by name skipped")
+    def test_parse_zone_name_europe_berlin(self):
+        cal = svcm.Calendar.parse(self.TEXT % "Europe/Berlin")
+        self.check_berlin(cal)
+        self.assertTrue(cal.to_text().startswith("zone = Europe/Berlin\n"))
+
+    def test_constructor_takes_the_zone(self):
+        cal = svcm.Calendar(week=NINE_TO_FIVE, zone=BERLIN)
+        self.check_berlin(cal)
+        self.assertEqual(cal.to_text(), svcm.Calendar.parse(self.TEXT % BERLIN).to_text())
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.Calendar(60, NINE_TO_FIVE, zone=BERLIN)
+        self.assertEqual(cm.exception.field, "zone")
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Calendar(week=NINE_TO_FIVE, zone="CET-1CEST,M3.5.0")
+        self.assertEqual(cm.exception.field, "zone")
+        with self.assertRaises(ValueError):
+            svcm.Calendar(week=NINE_TO_FIVE, zone="UTC\0junk")
+
+    def test_sunday_of_23_and_25_hours(self):
+        cal = svcm.Calendar(week=[[]] * 6 + [[("00:00", "24:00")]], zone=BERLIN)
+        self.assertEqual(cal.business_seconds(at(2026, 3, 29, 0, 0, 60), at(2026, 3, 30, 0, 0, 120)),
+                         82800)
+        self.assertEqual(cal.business_seconds(at(2026, 10, 25, 0, 0, 120),
+                                              at(2026, 10, 26, 0, 0, 60)), 90000)
+        # Batch forms agree.
+        self.assertEqual(cal.business_seconds_batch([at(2026, 3, 29, 0, 0, 60)],
+                                                    [at(2026, 3, 30, 0, 0, 120)]), [82800])
+        self.assertEqual(cal.add_business_seconds_batch([at(2026, 10, 25, 0, 0, 120)], [90000]),
+                         [at(2026, 10, 26, 0, 0, 60)])
+
+    def test_random_spans_match_a_minute_by_minute_count(self):
+        rng = random.Random(15)
+        week = [[] for _ in range(7)]
+        week[0] = [(9 * H, 17 * H)]
+        week[4] = [(22 * H, 2 * H)]
+        week[6] = [(H + 1800, 3 * H + 1800)]   # covers the gap and the repeated hour
+        hol = {datetime.date(2026, 3, 30), datetime.date(2026, 10, 23)}
+        for zone, offset in ((BERLIN, berlin_offset), (SYDNEY, sydney_offset)):
+            cal = svcm.Calendar(week=week, holidays=sorted(hol), zone=zone)
+            for _ in range(25):
+                month = rng.choice([3, 4, 10])
+                a = at(2026, month, 1) + rng.randrange(0, 30 * 1440) * 60
+                b = a + rng.randrange(0, 4 * 1440) * 60
+                want = sum(60 for t in range(a, b, 60)
+                           if model_open(week, hol, offset(t), t))
+                self.assertEqual(cal.business_seconds(a, b), want, (zone, a, b))
+
+    def test_text_round_trip_pickle_and_errors(self):
+        cal = svcm.Calendar.parse("Zone = %s  # Sydney\nsat = 00:00-24:00\n" % SYDNEY)
+        text = cal.to_text()
+        self.assertTrue(text.startswith("zone = %s\n" % SYDNEY))
+        self.assertEqual(svcm.Calendar.parse(text).to_text(), text)
+        self.assertEqual(pickle.loads(pickle.dumps(cal)).to_text(), text)
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Calendar.parse("zone = %s\nutc_offset = +01:00\n" % BERLIN)
+        self.assertEqual((cm.exception.line, cm.exception.column, cm.exception.field),
+                         (2, 1, "utc_offset"))
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.Calendar.parse("zone = CET-1CEST,M3.5.0\n")
+        self.assertEqual((cm.exception.line, cm.exception.column, cm.exception.field),
+                         (1, 24, "zone"))
+        saved = os.environ.get("TZDIR")
+        with tempfile.TemporaryDirectory() as empty:
+            os.environ["TZDIR"] = empty
+            try:
+                with self.assertRaises(svcm.NotFound) as cm:
+                    svcm.Calendar.parse("mon = closed\nzone = Nowhere/Atlantis\n")
+            finally:
+                if saved is None:
+                    del os.environ["TZDIR"]
+                else:
+                    os.environ["TZDIR"] = saved
+        self.assertEqual((cm.exception.line, cm.exception.column, cm.exception.field),
+                         (2, 8, "zone"))
+
+    def test_zoned_range_is_the_years_0000_to_9999(self):
+        cal = svcm.Calendar(week=NINE_TO_FIVE, zone=BERLIN)
+        last = at(9999, 12, 31, 23, 59) + 59
+        cal.is_open(last)
+        with self.assertRaises(svcm.OutOfRange):
+            cal.is_open(last + 1)
+        with self.assertRaises(svcm.OutOfRange):
+            cal.business_seconds(at(1, 1, 1) - 366 * DAY - 1, 0)
+
+    def test_sla_on_a_zoned_calendar(self):
+        cal = svcm.Calendar(week=NINE_TO_FIVE, zone=BERLIN)
+        r = svcm.sla(cal, at(2026, 3, 27, 16, 0, 60), resolved=at(2026, 3, 30, 10, 0, 120),
+                     response_target=H, resolution_target=4 * H, now=at(2026, 3, 31))
+        self.assertEqual(r.resolution.elapsed, 7200)
+        self.assertTrue(r.resolution.met)
+        self.assertEqual(r.resolution.due, at(2026, 3, 30, 12, 0, 120))
+
 
 
 class SlaTests(unittest.TestCase):
