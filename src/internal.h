@@ -98,4 +98,35 @@ static inline double svcm__lgamma(double x)
     return lgamma_r(x, &sign);
 }
 
+/* Numbers in the text formats (numtext.c): one writer and one parser, the
+ * same for every format, neither affected by the LC_NUMERIC locale.
+ *
+ * Accepted forms (the whole token, nothing else): a decimal
+ *     ["-"] (1*DIGIT ["." *DIGIT] / "." 1*DIGIT) [("e" / "E") ["+" / "-"] 1*DIGIT]
+ * of at most SVCM__NUMBER_TOKEN_MAX bytes, read as the nearest double
+ * (below the smallest subnormal: zero of the same sign), and exactly the
+ * words "inf", "-inf" and "nan" (lower case). Refused: a leading '+',
+ * leading or trailing blanks (the caller splits tokens), hexadecimal
+ * ("0x1p3"), other spellings of infinity or NaN ("INF", "infinity",
+ * "+inf", "-nan", "nan(1)"), a decimal comma, and a decimal beyond the
+ * double range ("1e999" is SVCM_ERANGE, never infinity). Callers that
+ * want a finite number refuse inf and nan themselves. */
+#define SVCM__NUMBER_TOKEN_MAX 63
+/* svcm__parse_double: s[0..n) (need not be NUL-terminated) into *out.
+ * SVCM_OK; SVCM_EFORMAT for anything not in the forms above (NULL s or
+ * out, n == 0, n > SVCM__NUMBER_TOKEN_MAX included); SVCM_ERANGE for a
+ * decimal whose magnitude rounds beyond DBL_MAX. *out is written only on
+ * SVCM_OK. Thread-safe. */
+int svcm__parse_double(const char *s, size_t n, double *out);
+/* Room for any svcm__format_double text, its NUL included. */
+#define SVCM__DOUBLE_TEXT_MAX 32
+/* svcm__format_double: v as the decimal with the fewest significant
+ * digits that svcm__parse_double reads back to the same double (0.1 is
+ * "0.1", -0.0 is "-0"), laid out as printf's "%.{P}g" with P the larger
+ * of 15 and that digit count (exponent form "1e+23", "5e-324" when the
+ * decimal exponent is below -4 or at least P); +inf, -inf and NaN are
+ * "inf", "-inf" and "nan". Writes a NUL-terminated text into buf and
+ * returns its length (without the NUL). Thread-safe. */
+size_t svcm__format_double(double v, char buf[SVCM__DOUBLE_TEXT_MAX]);
+
 #endif /* SVCM_INTERNAL_H */

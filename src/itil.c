@@ -1,5 +1,6 @@
 /* ITIL impact x urgency priority tables: the built-in ITIL v3 table,
  * validation of caller tables, and their text form. */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -82,6 +83,45 @@ int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cells, svcm_
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == ','; }
 
+/* The "levels N" line that starts at text[p] (line pos..end, 1-based line
+ * number line): N in 1..SVCM_ITIL_MAX into *declared; rows is the number
+ * of rows read so far (the line must come before them, and only once). */
+static int parse_levels(const char *text, size_t pos, size_t p, size_t end, size_t line,
+                        int rows, int *declared, svcm_error *err)
+{
+    static const char word[] = "levels";
+    const size_t wl = sizeof word - 1;
+    if (end - p < wl || memcmp(text + p, word, wl) != 0 ||
+        (end - p > wl && !is_space(text[p + wl])))
+        return svcm__error_at(err, SVCM_EFORMAT, (size_t)rows, line, p - pos + 1, "cell",
+                              "expected a priority number or 'levels'");
+    if (rows > 0 || *declared > 0)
+        return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, p - pos + 1, "levels",
+                              "'levels' must come once, before the first row");
+    size_t q = p + wl;
+    while (q < end && is_space(text[q]))
+        q++;
+    size_t at = q;
+    int v = 0;
+    while (q < end && text[q] >= '0' && text[q] <= '9') {
+        if (v <= 1000)
+            v = v * 10 + (text[q] - '0');
+        q++;
+    }
+    size_t stop = q;
+    while (q < end && is_space(text[q]))
+        q++;
+    if (at == stop || q != end)
+        return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line,
+                              (at == stop ? at : q) - pos + 1, "levels",
+                              "expected one number of priority levels");
+    if (v < 1 || v > SVCM_ITIL_MAX)
+        return svcm__error_at(err, SVCM_EINVAL, SVCM_NO_INDEX, line, at - pos + 1, "levels",
+                              "%d priority levels is outside 1..%d", v, SVCM_ITIL_MAX);
+    *declared = v;
+    return SVCM_OK;
+}
+
 int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, svcm_error *err)
 {
     if (text == NULL || out == NULL)
@@ -91,6 +131,7 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
         return rc;
     svcm_itil_table t;
     memset(&t, 0, sizeof t);
+    int declared = 0; /* the "levels N" line, 0 when absent */
     size_t pos = 0, line = 0;
     while (pos < len) {
         size_t end = pos;
@@ -100,7 +141,11 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
         size_t p = pos;
         while (p < end && is_space(text[p]))
             p++;
-        if (p < end && text[p] != '#') {
+        if (p < end && text[p] != '#' && (text[p] < '0' || text[p] > '9')) {
+            rc = parse_levels(text, pos, p, end, line, t.rows, &declared, err);
+            if (rc != SVCM_OK)
+                return rc;
+        } else if (p < end && text[p] != '#') {
             if (t.rows == SVCM_ITIL_MAX)
                 return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, p - pos + 1,
                                       "rows", "more than %d rows", SVCM_ITIL_MAX);
@@ -129,6 +174,10 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
                     return svcm__error_at(err, SVCM_EINVAL, (size_t)t.rows, line,
                                           cell_at - pos + 1, "cell",
                                           "priority %d is outside 1..%d", v, SVCM_ITIL_MAX);
+                if (declared > 0 && v > declared)
+                    return svcm__error_at(err, SVCM_EINVAL, (size_t)t.rows, line,
+                                          cell_at - pos + 1, "cell",
+                                          "priority %d is above the %d levels", v, declared);
                 t.cell[t.rows][ncells++] = (unsigned char)v;
                 if (v > t.levels)
                     t.levels = v;
@@ -148,7 +197,55 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
     if (t.rows == 0)
         return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "rows",
                            "no rows in the table text");
+    if (declared > 0)
+        t.levels = declared;
     *out = t;
+    return SVCM_OK;
+}
+
+/* Write the table's text into buf when it is not NULL; returns the length. */
+static size_t write_table(const svcm_itil_table *t, int top, char *buf)
+{
+    size_t n = 0;
+    char b[32];
+    if (t->levels != top) {
+        int k = snprintf(b, sizeof b, "levels %d\n", t->levels);
+        if (buf != NULL)
+            memcpy(buf + n, b, (size_t)k);
+        n += (size_t)k;
+    }
+    for (int i = 0; i < t->rows; i++) {
+        for (int j = 0; j < t->cols; j++) {
+            int k = snprintf(b, sizeof b, "%s%d", j > 0 ? " " : "", t->cell[i][j]);
+            if (buf != NULL)
+                memcpy(buf + n, b, (size_t)k);
+            n += (size_t)k;
+        }
+        if (buf != NULL)
+            buf[n] = '\n';
+        n++;
+    }
+    return n;
+}
+
+int svcm_itil_table_format(const svcm_itil_table *t, char *buf, size_t cap, size_t *len)
+{
+    if (len == NULL)
+        return SVCM_EINVAL;
+    int rc = svcm_itil_table_check(t, NULL);
+    if (rc != SVCM_OK)
+        return rc;
+    int top = 0;
+    for (int i = 0; i < t->rows; i++)
+        for (int j = 0; j < t->cols; j++)
+            if (t->cell[i][j] > top)
+                top = t->cell[i][j];
+    size_t need = write_table(t, top, NULL);
+    *len = need;
+    if (buf == NULL || cap < need + 1)
+        return SVCM_ENOSPC;
+    (void)write_table(t, top, buf);
+    buf[need] = '\0';
     return SVCM_OK;
 }
 

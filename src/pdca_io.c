@@ -1,7 +1,6 @@
 /* The PDCA cycle text format (docs/pdca-format.md): the writer, and the
  * reader that tokenizes and parses the text into records and hands them to
  * svcm__cycle_assemble (pdca_load.c), blaming the line of a bad record. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,18 +43,15 @@ static void put_i64(sink *s, int64_t v)
     put(s, b, (size_t)n);
 }
 
-/* %.15g when it reads back bit-for-bit, else %.17g (which always does):
- * 0.05 stays "0.05" for the reader of the file. NaN is always written as
- * "nan" (never "-nan"). */
+/* The shortest decimal that reads back to the same double (numtext.c):
+ * 0.05 stays "0.05" for the reader of the file; NaN is "nan", infinities
+ * "inf" and "-inf". */
 static void put_f64(sink *s, double v)
 {
-    char b[40];
-    int n;
-    if (isnan(v))
-        n = snprintf(b, sizeof b, " nan");
-    else if ((n = snprintf(b, sizeof b, " %.15g", v)) > 0 && strtod(b + 1, NULL) != v)
-        n = snprintf(b, sizeof b, " %.17g", v);
-    put(s, b, (size_t)n);
+    char b[SVCM__DOUBLE_TEXT_MAX + 1];
+    b[0] = ' ';
+    size_t n = svcm__format_double(v, b + 1);
+    put(s, b, n + 1);
 }
 
 static void put_word(sink *s, const char *w)
@@ -373,30 +369,22 @@ static int get_bool(loader *ld, bool *out)
     return SVCM_OK;
 }
 
-/* A double: decimal or hexadecimal; "inf", "-inf", "nan" only if allowed. */
+/* A double in the one accepted form of numtext.c (decimal; "inf", "-inf"
+ * and "nan" are read, and refused here unless nonfinite). */
 static int get_f64(loader *ld, double *out, bool nonfinite)
 {
     const char *w;
     size_t n;
     if (!word(ld, &w, &n))
         return fail(ld, "missing a number");
-    char b[64];
-    if (n >= sizeof b)
-        return fail(ld, "number too long");
-    memcpy(b, w, n);
-    b[n] = '\0';
-    for (size_t i = 0; i < n; i++)
-        if (!strchr("0123456789+-.eEpPxXabcdefABCDEFinIN", b[i]))
-            return fail(ld, "bad number");
-    char *e = NULL;
-    errno = 0;
-    double v = strtod(b, &e);
-    if (e != b + n || n == 0)
+    double v = 0.0;
+    int rc = svcm__parse_double(w, n, &v);
+    if (rc == SVCM_ERANGE)
+        return fail(ld, "number beyond the double range");
+    if (rc != SVCM_OK)
         return fail(ld, "bad number");
     if (!nonfinite && !svcm__finite(v))
         return fail(ld, "number must be finite");
-    if (isnan(v) && strcmp(b, "nan") != 0)
-        return fail(ld, "bad number");
     *out = v;
     return SVCM_OK;
 }

@@ -122,25 +122,6 @@ static bool parse_int(const char *s, int *out)
     return true;
 }
 
-/* Parse a whole value as a double. Hexadecimal and "nan(...)" forms are not
- * part of the format. */
-static bool parse_double(const char *s, double *out)
-{
-    for (const char *q = s; *q; q++)
-        if (*q == 'x' || *q == 'X' || *q == '(')
-            return false;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0')
-        return false;
-    /* A decimal beyond the double range ("1e999") is not +inf: only the
-     * words inf and infinity are. */
-    if (isinf(v) && strpbrk(s, "iI") == NULL)
-        return false;
-    *out = v;
-    return true;
-}
-
 int svcm_segment_options_parse(const char *text, size_t len, svcm_segment_options *out,
                               svcm_error *err)
 {
@@ -196,13 +177,14 @@ int svcm_segment_options_parse(const char *text, size_t len, svcm_segment_option
         if (line_of[k] != 0)
             return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, a - bol + 1,
                                   keys[k].name, "'%s' is given twice", keys[k].name);
-        char val[64];
+        char val[SVCM__NUMBER_TOKEN_MAX + 1];
         if (b - vs == 0 || b - vs >= sizeof val || memchr(text + vs, '\0', b - vs) != NULL)
             return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, vs - bol + 1,
                                   keys[k].name, "'%s' needs a number", keys[k].name);
         memcpy(val, text + vs, b - vs);
         val[b - vs] = '\0';
         bool ok;
+        int prc = SVCM_OK;
         if (keys[k].type == KEY_INT) {
             int v = 0;
             ok = parse_int(val, &v);
@@ -210,14 +192,20 @@ int svcm_segment_options_parse(const char *text, size_t len, svcm_segment_option
                 memcpy((char *)&p + keys[k].offset, &v, sizeof v);
         } else {
             double v = 0.0;
-            ok = parse_double(val, &v);
+            prc = svcm__parse_double(val, b - vs, &v);
+            ok = prc == SVCM_OK;
             if (ok)
                 memcpy((char *)&p + keys[k].offset, &v, sizeof v);
         }
+        /* A decimal beyond the double range ("1e999") is not +inf: only
+         * the word inf is. */
+        const char *what = keys[k].type == KEY_INT ? "an integer"
+                           : prc == SVCM_ERANGE    ? "a number in the double range"
+                                                   : "a number";
         if (!ok)
             return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, vs - bol + 1,
-                                  keys[k].name, "'%s' = '%s' is not %s", keys[k].name, val,
-                                  keys[k].type == KEY_INT ? "an integer" : "a number");
+                                  keys[k].name, "'%s' = '%.*s' is not %s", keys[k].name,
+                                  (int)svcm__utf8_prefix(val, b - vs, 40), val, what);
         line_of[k] = line;
         col_of[k] = vs - bol + 1;
     }
@@ -238,21 +226,10 @@ int svcm_segment_options_parse(const char *text, size_t len, svcm_segment_option
     return SVCM_OK;
 }
 
-/* "name = value\n" with the fewest digits (15, 16 or 17) that read back to
- * the same double, so that defaults print as 0.2, not 0.20000000000000001. */
-static int format_double(char *line, size_t size, const char *name, double v)
-{
-    int n = 0;
-    for (int digits = 15; digits <= 17; digits++) {
-        n = snprintf(line, size, "%s = %.*g\n", name, digits, v);
-        if (strtod(line + strlen(name) + 3, NULL) == v || isinf(v))
-            break;
-    }
-    return n;
-}
-
 int svcm_segment_options_format(const svcm_segment_options *p, char *buf, size_t cap, size_t *len)
 {
+    if (len == NULL)
+        return SVCM_EINVAL;
     int rc = svcm_segment_options_check(p, NULL);
     if (rc != SVCM_OK)
         return rc;
@@ -270,7 +247,9 @@ int svcm_segment_options_format(const svcm_segment_options *p, char *buf, size_t
             } else {
                 double v;
                 memcpy(&v, (const char *)p + keys[k].offset, sizeof v);
-                n = format_double(line, sizeof line, keys[k].name, v);
+                char num[SVCM__DOUBLE_TEXT_MAX];
+                (void)svcm__format_double(v, num);
+                n = snprintf(line, sizeof line, "%s = %s\n", keys[k].name, num);
             }
             if (pass == 1)
                 memcpy(buf + at, line, (size_t)n);
@@ -278,8 +257,7 @@ int svcm_segment_options_format(const svcm_segment_options *p, char *buf, size_t
         }
         if (pass == 0) {
             need = at;
-            if (len != NULL)
-                *len = need;
+            *len = need;
             if (buf == NULL || cap < need + 1)
                 return SVCM_ENOSPC;
         } else {

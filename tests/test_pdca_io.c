@@ -208,10 +208,26 @@ static void test_save_reports_size_and_enospc(void **state)
     assert_int_equal(svcm_cycle_format(c, small, sizeof small, &len), SVCM_ENOSPC);
     assert_true(len > sizeof small);
     assert_string_equal(small, "xxxxxxx"); /* nothing written */
-    char *buf = malloc(len + 1);
-    assert_int_equal(svcm_cycle_format(c, buf, len, &len), SVCM_ENOSPC); /* no room for NUL */
-    assert_int_equal(svcm_cycle_format(NULL, buf, len, &len), SVCM_EINVAL);
-    assert_int_equal(svcm_cycle_format(c, buf, len, NULL), SVCM_EINVAL);
+    /* The text-writer contract: cap len + 1 fits exactly; cap len is
+     * ENOSPC (no room for the NUL) with len still the length needed and
+     * nothing written; buf NULL is a size query whatever cap says. */
+    size_t need = len;
+    char *buf = malloc(need + 1);
+    memset(buf, '#', need + 1);
+    assert_int_equal(svcm_cycle_format(c, buf, need, &len), SVCM_ENOSPC);
+    assert_int_equal(len, need);
+    for (size_t i = 0; i <= need; i++)
+        assert_int_equal(buf[i], '#');
+    len = 0;
+    assert_int_equal(svcm_cycle_format(c, NULL, need + 1000, &len), SVCM_ENOSPC);
+    assert_int_equal(len, need);
+    assert_int_equal(svcm_cycle_format(c, buf, need + 1, &len), SVCM_OK);
+    assert_int_equal(len, need);
+    assert_int_equal(buf[need], '\0');
+    assert_int_equal(strlen(buf), need);
+    assert_int_equal(svcm_cycle_format(NULL, buf, need + 1, &len), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_format(c, buf, need + 1, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_format(c, NULL, 0, NULL), SVCM_EINVAL);
     free(buf);
     svcm_cycle_free(n);
     svcm_cycle_free(c);
@@ -320,9 +336,9 @@ static void test_malformed_input_names_line_and_reason(void **state)
     expect_bad(text, "svcm-pdca 1", "svcm-pdca 2", "version");
     expect_bad(text, "alpha 0.1", "alpha 0.1x", "bad number");
     expect_bad(text, "alpha 0.1\n", "alpha nan\n", "finite");
-    expect_bad(text, "alpha 0.1\n", "alpha -nan\n", "finite");
+    expect_bad(text, "alpha 0.1\n", "alpha -nan\n", "bad number");
     expect_bad(text, "alpha 0.1\n", "alpha 1.5\n", "significance");
-    expect_bad(text, "alpha 0.1\n", "alpha 1e999\n", "finite");
+    expect_bad(text, "alpha 0.1\n", "alpha 1e999\n", "beyond the double range");
     expect_bad(text, "id 41", "id 99999999999999999999", "out of range");
     expect_bad(text, "id 41", "id -1", "bad unsigned");
     expect_bad(text, "rate 1", "colour 1", "unknown key");
@@ -809,20 +825,37 @@ static void test_multibyte_utf8_round_trips_through_save_and_load(void **state)
     svcm_cycle_free(c);
 }
 
-static void test_hex_floats_are_accepted(void **state)
+/* Reals take the one set of forms of every text format (src/internal.h):
+ * decimal only, "inf", "-inf" and "nan" where non-finite is allowed;
+ * hexadecimal (accepted until 0.2), '+', other spellings and a decimal
+ * comma are refused, and other decimal spellings save back canonical. */
+static void test_reals_take_the_shared_number_forms(void **state)
 {
     (void)state;
     svcm_cycle *c, *n;
     build(&c, &n);
     char *text = save(c, NULL);
-    char *hex = replace(text, "alpha 0.1\n", "alpha 0x1.999999999999ap-4\n");
-    svcm_cycle *d = NULL;
-    assert_int_equal(svcm_cycle_parse(hex, strlen(hex), NULL, &d, NULL), SVCM_OK);
-    struct svcm_cycle_result in;
-    svcm_cycle_result(d, &in);
-    assert_true(same_bits(in.alpha, 0.1));
-    svcm_cycle_free(d);
-    free(hex);
+    expect_bad(text, "alpha 0.1\n", "alpha 0x1.999999999999ap-4\n", "bad number");
+    expect_bad(text, "alpha 0.1\n", "alpha +0.1\n", "bad number");
+    expect_bad(text, "alpha 0.1\n", "alpha 0,1\n", "bad number");
+    expect_bad(text, "alpha 0.1\n", "alpha INF\n", "bad number");
+    expect_bad(text, "alpha 0.1\n", "alpha inf\n", "finite");
+    expect_bad(text, "alpha 0.1\n", "alpha 1e-999999999999\n", "significance"); /* 0 */
+    static const char *const same[] = {"alpha .1\n", "alpha 1e-1\n", "alpha 00.100\n",
+                                       "alpha 0.1000000000000000055511151231257827\n"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        char *alt = replace(text, "alpha 0.1\n", same[i]);
+        svcm_cycle *d = NULL;
+        assert_int_equal(svcm_cycle_parse(alt, strlen(alt), NULL, &d, NULL), SVCM_OK);
+        struct svcm_cycle_result in;
+        svcm_cycle_result(d, &in);
+        assert_true(same_bits(in.alpha, 0.1));
+        char *again = save(d, NULL);
+        assert_string_equal(again, text); /* canonical: "alpha 0.1" */
+        free(again);
+        svcm_cycle_free(d);
+        free(alt);
+    }
     free(text);
     svcm_cycle_free(n);
     svcm_cycle_free(c);
@@ -900,7 +933,7 @@ int main(void)
         cmocka_unit_test(test_corrupted_bytes_never_crash),
         cmocka_unit_test(test_load_rejects_null_and_empty),
         cmocka_unit_test(test_errors_point_at_the_token_column),
-        cmocka_unit_test(test_hex_floats_are_accepted),
+        cmocka_unit_test(test_reals_take_the_shared_number_forms),
         cmocka_unit_test(test_load_allocation_failures_are_enomem_without_leaks),
         cmocka_unit_test(test_load_refuses_invalid_utf8_with_line_and_column),
         cmocka_unit_test(test_load_refuses_x_escapes_that_spell_invalid_utf8),

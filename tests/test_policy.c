@@ -1,7 +1,9 @@
 /* Tests of the tier policy: defaults, range checks, text in and out. */
+#include <locale.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,8 +168,23 @@ static void test_bad_values_are_format_errors_naming_key_and_line(void **state)
     assert_int_equal(err.line, 2);
     assert_string_equal(err.field, "vip_min_monetary");
     assert_int_equal(parse("churn_days = -1e999\n", &p, &err), SVCM_EFORMAT);
-    assert_int_equal(parse("vip_min_monetary = Infinity\n", &p, &err), SVCM_OK);
+    assert_string_equal(err.message, "'churn_days' = '-1e999' is not a number in the double range");
+    assert_int_equal(parse("vip_min_monetary = inf\n", &p, &err), SVCM_OK);
     assert_true(isinf(p.vip_min_monetary));
+    /* One set of number forms for every text format (src/internal.h):
+     * no other spelling of infinity, no '+', no hexadecimal, no comma. */
+    static const char *const refused[] = {
+        "vip_min_monetary = Infinity\n", "vip_min_monetary = INF\n", "vip_min_monetary = +inf\n",
+        "churn_days = +180\n",           "churn_days = 180,5\n",     "churn_days = 0x1p7\n",
+        "churn_days = -nan\n",           "churn_days = 1e\n",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        if (parse(refused[i], &p, &err) != SVCM_EFORMAT)
+            fail_msg("'%s' accepted", refused[i]);
+        assert_int_equal(err.line, 1);
+    }
+    assert_int_equal(parse("churn_days = .5e3\np_alive_min = 1.\n", &p, &err), SVCM_OK);
+    assert_true(p.churn_days == 500.0 && p.p_alive_min == 1.0);
     assert_int_equal(parse("churn_days = nan\n", &p, &err), SVCM_EINVAL);
     assert_int_equal(parse("bins 5\n", &p, &err), SVCM_EFORMAT);
     assert_int_equal(err.line, 1);
@@ -218,7 +235,9 @@ static void round_trip(const svcm_segment_options *p)
     assert_true(len > 0);
     char buf[1024];
     assert_true(len < sizeof buf);
-    assert_int_equal(svcm_segment_options_format(p, buf, sizeof buf, NULL), SVCM_OK);
+    size_t got = 0;
+    assert_int_equal(svcm_segment_options_format(p, buf, sizeof buf, &got), SVCM_OK);
+    assert_int_equal(got, len);
     assert_int_equal(strlen(buf), len);
     svcm_segment_options back;
     assert_int_equal(svcm_segment_options_parse(buf, len, &back, NULL), SVCM_OK);
@@ -232,7 +251,8 @@ static void test_format_round_trips_exactly(void **state)
     svcm_segment_options_init(&p);
     round_trip(&p);
     char buf[1024];
-    assert_int_equal(svcm_segment_options_format(&p, buf, sizeof buf, NULL), SVCM_OK);
+    size_t len = 0;
+    assert_int_equal(svcm_segment_options_format(&p, buf, sizeof buf, &len), SVCM_OK);
     /* Short numbers stay short; +inf is written as inf. */
     assert_non_null(strstr(buf, "p_alive_min = 0.2\n"));
     assert_non_null(strstr(buf, "vip_min_monetary = inf\n"));
@@ -263,11 +283,62 @@ static void test_format_with_small_buffer_writes_nothing(void **state)
         assert_int_equal(buf[i], '#');
     char exact[512];
     assert_true(len + 1 <= sizeof exact);
-    assert_int_equal(svcm_segment_options_format(&p, exact, len, &len), SVCM_ENOSPC);
-    assert_int_equal(svcm_segment_options_format(&p, exact, len + 1, &len), SVCM_OK);
+    /* The text-writer contract: cap len + 1 fits exactly, cap len is
+     * ENOSPC with len still the length needed and nothing written. */
+    size_t need = len;
+    memset(exact, '#', sizeof exact);
+    assert_int_equal(svcm_segment_options_format(&p, exact, need, &len), SVCM_ENOSPC);
+    assert_int_equal(len, need);
+    for (size_t i = 0; i < sizeof exact; i++)
+        assert_int_equal(exact[i], '#');
+    assert_int_equal(svcm_segment_options_format(&p, exact, need + 1, &len), SVCM_OK);
+    assert_int_equal(len, need);
+    assert_int_equal(strlen(exact), need);
+    /* buf NULL is a size query whatever cap says; len NULL is refused. */
+    len = 0;
+    assert_int_equal(svcm_segment_options_format(&p, NULL, 4096, &len), SVCM_ENOSPC);
+    assert_int_equal(len, need);
+    memset(exact, '#', sizeof exact);
+    assert_int_equal(svcm_segment_options_format(&p, exact, sizeof exact, NULL), SVCM_EINVAL);
+    assert_int_equal(exact[0], '#');
+    assert_int_equal(svcm_segment_options_format(&p, NULL, 0, NULL), SVCM_EINVAL);
     p.bins = 0;
     assert_int_equal(svcm_segment_options_format(&p, exact, sizeof exact, &len), SVCM_EINVAL);
     assert_int_equal(svcm_segment_options_format(NULL, exact, sizeof exact, &len), SVCM_EINVAL);
+}
+
+/* A decimal-comma LC_NUMERIC locale changes neither the text written nor
+ * what is read (the numbers go through src/numtext.c, not printf/strtod).
+ * Skipped when the machine has no such locale. */
+static void test_decimal_comma_locale_changes_nothing(void **state)
+{
+    (void)state;
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
+    p.churn_days = 180.5;
+    p.p_alive_min = 0.1 + 0.2;
+    p.vip_min_monetary = 1e-300;
+    char c_text[1024], other[1024];
+    size_t c_len = 0, len = 0;
+    assert_int_equal(svcm_segment_options_format(&p, c_text, sizeof c_text, &c_len), SVCM_OK);
+    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                        "fr_FR.utf8", "nl_NL.UTF-8", "ru_RU.UTF-8"};
+    bool comma = false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !comma; i++)
+        comma = setlocale(LC_NUMERIC, names[i]) != NULL &&
+                strcmp(localeconv()->decimal_point, ",") == 0;
+    if (!comma) {
+        setlocale(LC_NUMERIC, "C");
+        skip();
+    }
+    assert_int_equal(svcm_segment_options_format(&p, other, sizeof other, &len), SVCM_OK);
+    assert_string_equal(other, c_text);
+    assert_non_null(strstr(other, "churn_days = 180.5\n"));
+    svcm_segment_options back;
+    assert_int_equal(svcm_segment_options_parse(c_text, c_len, &back, NULL), SVCM_OK);
+    assert_policy_equal(&back, &p);
+    assert_int_equal(parse("churn_days = 180,5\n", &back, NULL), SVCM_EFORMAT);
+    setlocale(LC_NUMERIC, "C");
 }
 
 static void test_reason_names_cover_every_code(void **state)
@@ -397,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_out_of_range_values_are_invalid_with_their_line),
         cmocka_unit_test(test_format_round_trips_exactly),
         cmocka_unit_test(test_format_with_small_buffer_writes_nothing),
+        cmocka_unit_test(test_decimal_comma_locale_changes_nothing),
         cmocka_unit_test(test_reason_names_cover_every_code),
         cmocka_unit_test(test_random_text_never_crashes_and_names_a_real_line),
         cmocka_unit_test(test_invalid_utf8_is_a_format_error_with_line_and_column),

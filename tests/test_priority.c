@@ -676,6 +676,151 @@ static void test_itil_text_must_be_utf8(void **state)
     assert_memory_equal(&t, &d, sizeof t);
 }
 
+/* Tables equal as svcm_itil_table_parse and the lookups see them: the
+ * rows x cols block, dimensions and levels (cells outside are ignored). */
+static void assert_itil_equal(const svcm_itil_table *a, const svcm_itil_table *b)
+{
+    assert_int_equal(a->rows, b->rows);
+    assert_int_equal(a->cols, b->cols);
+    assert_int_equal(a->levels, b->levels);
+    for (int i = 0; i < a->rows; i++)
+        assert_memory_equal(a->cell[i], b->cell[i], (size_t)a->cols);
+}
+
+/* svcm_itil_table_format: the built-in table's text is the documented
+ * example, and random tables of every size (levels above the largest cell
+ * included) parse back to an equal table whose text is the same again. */
+static void test_itil_format_round_trips_through_parse(void **state)
+{
+    (void)state;
+    svcm_itil_table t, back;
+    svcm_itil_table_init(&t);
+    char buf[SVCM_ITIL_MAX * SVCM_ITIL_MAX * 3 + 32];
+    size_t len = 0;
+    assert_int_equal(svcm_itil_table_format(&t, buf, sizeof buf, &len), SVCM_OK);
+    assert_string_equal(buf, "1 2 3\n2 3 4\n3 4 5\n");
+    assert_int_equal(len, strlen(buf));
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    for (int k = 0; k < 3000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        memset(&t, 0, sizeof t);
+        t.rows = 1 + (int)(x % SVCM_ITIL_MAX);
+        t.cols = 1 + (int)((x >> 8) % SVCM_ITIL_MAX);
+        t.levels = 1 + (int)((x >> 16) % SVCM_ITIL_MAX);
+        uint64_t y = x;
+        int top = 0;
+        for (int i = 0; i < t.rows; i++)
+            for (int j = 0; j < t.cols; j++) {
+                y = y * 6364136223846793005ull + 1442695040888963407ull;
+                t.cell[i][j] = (unsigned char)(1 + (y >> 33) % (uint64_t)t.levels);
+                top = t.cell[i][j] > top ? t.cell[i][j] : top;
+            }
+        if (k % 2 == 0)
+            t.levels = top; /* the usual case: no "levels" line */
+        assert_int_equal(svcm_itil_table_format(&t, buf, sizeof buf, &len), SVCM_OK);
+        assert_int_equal(strlen(buf), len);
+        assert_true((strncmp(buf, "levels ", 7) == 0) == (t.levels != top));
+        memset(&back, 0x5A, sizeof back);
+        assert_int_equal(svcm_itil_table_parse(buf, len, &back, NULL), SVCM_OK);
+        assert_itil_equal(&back, &t);
+        char again[sizeof buf];
+        size_t len2 = 0;
+        assert_int_equal(svcm_itil_table_format(&back, again, sizeof again, &len2), SVCM_OK);
+        assert_int_equal(len2, len);
+        assert_string_equal(again, buf);
+    }
+    /* "levels" above the largest cell: the priority score depends on it. */
+    const int cells[4] = {1, 2, 2, 3};
+    assert_int_equal(svcm_itil_table_from_array(2, 2, cells, &t, NULL), SVCM_OK);
+    t.levels = 6;
+    assert_int_equal(svcm_itil_table_format(&t, buf, sizeof buf, &len), SVCM_OK);
+    assert_string_equal(buf, "levels 6\n1 2\n2 3\n");
+}
+
+/* The text-writer contract (HACKING.md, "Serialization contract"). */
+static void test_itil_format_size_query_exact_fit_and_misuse(void **state)
+{
+    (void)state;
+    svcm_itil_table t;
+    svcm_itil_table_init(&t);
+    const size_t need = strlen("1 2 3\n2 3 4\n3 4 5\n");
+    size_t len = 0;
+    assert_int_equal(svcm_itil_table_format(&t, NULL, 0, &len), SVCM_ENOSPC);
+    assert_int_equal(len, need);
+    len = 0;
+    assert_int_equal(svcm_itil_table_format(&t, NULL, 4096, &len), SVCM_ENOSPC);
+    assert_int_equal(len, need);
+    char buf[64];
+    memset(buf, '#', sizeof buf);
+    len = 0;
+    assert_int_equal(svcm_itil_table_format(&t, buf, need, &len), SVCM_ENOSPC); /* no NUL room */
+    assert_int_equal(len, need);
+    for (size_t i = 0; i < sizeof buf; i++)
+        assert_int_equal(buf[i], '#');
+    assert_int_equal(svcm_itil_table_format(&t, buf, need + 1, &len), SVCM_OK);
+    assert_int_equal(len, need);
+    assert_int_equal(buf[need], '\0');
+    assert_int_equal(buf[need + 1], '#');
+    assert_int_equal(svcm_itil_table_format(&t, buf, sizeof buf, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_itil_table_format(&t, NULL, 0, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_itil_table_format(NULL, buf, sizeof buf, &len), SVCM_EINVAL);
+    t.cell[1][1] = 0; /* a hole */
+    memset(buf, '#', sizeof buf);
+    assert_int_equal(svcm_itil_table_format(&t, buf, sizeof buf, &len), SVCM_EINVAL);
+    assert_int_equal(buf[0], '#');
+    svcm_itil_table_init(&t);
+    t.levels = 2; /* cells above the levels */
+    assert_int_equal(svcm_itil_table_format(&t, buf, sizeof buf, &len), SVCM_EINVAL);
+    t.levels = 17;
+    assert_int_equal(svcm_itil_table_format(&t, buf, sizeof buf, &len), SVCM_EINVAL);
+}
+
+/* The "levels N" line of the text form: before the first row, once. */
+static void test_itil_levels_line_sets_levels_and_bounds_cells(void **state)
+{
+    (void)state;
+    svcm_itil_table t;
+    svcm_error err;
+    const char *text = "# six levels\n  levels 6\n\n1 2\n2 3\n";
+    assert_int_equal(svcm_itil_table_parse(text, strlen(text), &t, &err), SVCM_OK);
+    assert_int_equal(t.levels, 6);
+    assert_int_equal(t.rows, 2);
+    assert_int_equal(t.cols, 2);
+    assert_int_equal(t.cell[1][1], 3);
+    text = "levels\t3,\n1 2 3\n";
+    assert_int_equal(svcm_itil_table_parse(text, strlen(text), &t, &err), SVCM_OK);
+    assert_int_equal(t.levels, 3);
+    static const struct {
+        const char *text;
+        int rc;
+        size_t line, column, row;
+        const char *field;
+    } cases[] = {
+        {"levels 3\n1 4\n", SVCM_EINVAL, 2, 3, 0, "cell"},             /* above levels */
+        {"1 2\nlevels 3\n", SVCM_EFORMAT, 2, 1, SVCM_NO_INDEX, "levels"}, /* after a row */
+        {"levels 3\nlevels 3\n1\n", SVCM_EFORMAT, 2, 1, SVCM_NO_INDEX, "levels"}, /* twice */
+        {"levels 0\n1\n", SVCM_EINVAL, 1, 8, SVCM_NO_INDEX, "levels"},
+        {"levels 17\n1\n", SVCM_EINVAL, 1, 8, SVCM_NO_INDEX, "levels"},
+        {"levels\n1\n", SVCM_EFORMAT, 1, 7, SVCM_NO_INDEX, "levels"},   /* no number */
+        {"levels 3 4\n1\n", SVCM_EFORMAT, 1, 10, SVCM_NO_INDEX, "levels"},
+        {"levels x\n1\n", SVCM_EFORMAT, 1, 8, SVCM_NO_INDEX, "levels"},
+        {"levelsx 3\n1\n", SVCM_EFORMAT, 1, 1, 0, "cell"},              /* not the word */
+        {"level 3\n1\n", SVCM_EFORMAT, 1, 1, 0, "cell"},
+        {"levels 3\n", SVCM_EFORMAT, 0, 0, SVCM_NO_INDEX, "rows"},      /* no rows */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        svcm_error_clear(&err);
+        int rc = svcm_itil_table_parse(cases[k].text, strlen(cases[k].text), &t, &err);
+        if (rc != cases[k].rc || err.line != cases[k].line || err.column != cases[k].column ||
+            err.index != cases[k].row || err.field == NULL ||
+            strcmp(err.field, cases[k].field) != 0 || strstr(err.message, "line ") != NULL)
+            fail_msg("case %zu: rc %d, %zu:%zu row %zu field %s '%s'", k, rc, err.line,
+                     err.column, err.index, err.field ? err.field : "(null)", err.message);
+    }
+}
+
 /* ------------------------------------------------------------------- ordering */
 
 /* Reference order by a different algorithm: qsort with a comparator. */
@@ -1373,6 +1518,9 @@ int main(void)
         cmocka_unit_test(test_itil_text_form_parses_rows_commas_and_comments),
         cmocka_unit_test(test_itil_bad_text_is_format_error_with_line),
         cmocka_unit_test(test_itil_text_must_be_utf8),
+        cmocka_unit_test(test_itil_format_round_trips_through_parse),
+        cmocka_unit_test(test_itil_format_size_query_exact_fit_and_misuse),
+        cmocka_unit_test(test_itil_levels_line_sets_levels_and_bounds_cells),
         cmocka_unit_test(test_sort_breaks_ties_by_due_then_id_then_input_order),
         cmocka_unit_test(test_order_matches_reference_sort_on_random_requests),
         cmocka_unit_test(test_sort_rejects_nan_score),

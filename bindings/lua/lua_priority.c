@@ -425,6 +425,30 @@ static int l_itil_table(lua_State *L)
     return 1;
 }
 
+/* svcm.format_itil_table([table [, levels]]) -> text: the text form of a
+ * table given as read_table takes it; levels (optional) sets the number of
+ * priority levels. Bad content returns nil, message, code, detail. */
+static int l_format_itil_table(lua_State *L)
+{
+    svcm_itil_table t;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = read_table(L, 1, &t, &err);
+    if (rc == SVCM_OK && !lua_isnoneornil(L, 2))
+        t.levels = clamp_int(luaL_checkinteger(L, 2));
+    if (rc == SVCM_OK)
+        rc = svcm_itil_table_check(&t, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    char buf[SVCM_ITIL_MAX * SVCM_ITIL_MAX * 3 + 32];
+    size_t len = 0;
+    rc = svcm_itil_table_format(&t, buf, sizeof buf, &len);
+    if (rc != SVCM_OK) /* cannot happen: 16 x 16 two-digit cells fit */
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushlstring(L, buf, len);
+    return 1;
+}
+
 static int run_batch(lua_State *L, int ordered)
 {
     lua_settop(L, 3);
@@ -740,6 +764,7 @@ static const luaL_Reg priority_funcs[] = {
     {"quadrant_advice", l_quadrant_advice},
     {"itil_priority", l_itil_priority},
     {"itil_table", l_itil_table},
+    {"format_itil_table", l_format_itil_table},
     {"prioritize", l_prioritize},
     {"classify", l_classify},
     {"importance", l_importance},

@@ -616,6 +616,41 @@ static PyObject *py_itil_table(PyObject *module, PyObject *args)
     return table_to_list(&t);
 }
 
+PyDoc_STRVAR(format_itil_table_doc,
+    "format_itil_table(table=None, *, levels=None) -> str\n\n"
+    "The text form of a table (svcm_itil_table_format): one line per impact\n"
+    "level, cells separated by one space, preceded by 'levels N' only when\n"
+    "the table has more priority levels than its largest cell. table is\n"
+    "None (the built-in ITIL v3 table: '1 2 3\\n2 3 4\\n3 4 5\\n'), rows of\n"
+    "ints or text as itil_table() takes; levels, when given, sets the number\n"
+    "of priority levels (1..16, at least the largest cell). The text reads\n"
+    "back with itil_table() / itil_priority(table=...) to the same table.\n"
+    "Bad text raises FormatError, a bad table or levels InvalidInput.");
+static PyObject *py_format_itil_table(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"table", "levels", NULL};
+    PyObject *table = Py_None, *levels = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|O$O:format_itil_table", kwlist, &table,
+                                     &levels))
+        return NULL;
+    svcm_itil_table t;
+    if (table_from_object(module, table, &t) < 0)
+        return NULL;
+    if (levels != Py_None && get_small_int(levels, &t.levels, "levels") < 0)
+        return NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_itil_table_check(&t, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    size_t len = 0;
+    char buf[SVCM_ITIL_MAX * SVCM_ITIL_MAX * 3 + 32];
+    rc = svcm_itil_table_format(&t, buf, sizeof buf, &len);
+    if (rc != SVCM_OK) /* cannot happen: 16 x 16 two-digit cells fit */
+        return svcmpy_raise(module, rc, NULL);
+    return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
+}
+
 /* Shared body of classify() and prioritize(). */
 static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int ordered)
 {
@@ -1237,6 +1272,8 @@ static PyMethodDef priority_methods[] = {
     {"itil_priority", (PyCFunction)(void (*)(void))py_itil_priority, METH_VARARGS | METH_KEYWORDS,
      itil_priority_doc},
     {"itil_table", py_itil_table, METH_VARARGS, itil_table_doc},
+    {"format_itil_table", (PyCFunction)(void (*)(void))py_format_itil_table,
+     METH_VARARGS | METH_KEYWORDS, format_itil_table_doc},
     {"prioritize", (PyCFunction)(void (*)(void))py_prioritize, METH_VARARGS | METH_KEYWORDS,
      prioritize_doc},
     {"classify", (PyCFunction)(void (*)(void))py_classify, METH_VARARGS | METH_KEYWORDS,

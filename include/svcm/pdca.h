@@ -37,9 +37,9 @@
  * svcm_cycle_parse() reads it back; the version written is
  * ::SVCM_PDCA_FORMAT_VERSION. The text is UTF-8 (RFC 3629), and so is every
  * string a cycle stores: the setters refuse other bytes with ::SVCM_EINVAL,
- * the loader with ::SVCM_EFORMAT. Doubles go through the C library's
- * snprintf/strtod, so a process that saves or loads cycles must keep a
- * '.'-decimal LC_NUMERIC locale (the default "C" locale is one). The
+ * the loader with ::SVCM_EFORMAT. Doubles are written and read the same
+ * whatever the LC_NUMERIC locale (decimal only, '.' as the point; changed
+ * in 0.2: hexadecimal reals are refused). The
  * format's specification (grammar, string escapes, every record and its
  * fields, versioning, and everything the loader refuses) is
  * docs/pdca-format.md in the source tree.
@@ -575,16 +575,25 @@ SVCM_API svcm_cycle *svcm_cycle_prev(const svcm_cycle *c);
 SVCM_API int svcm_cycle_link(svcm_cycle *prev, svcm_cycle *next);
 
 /**
- * @brief Save the cycle as text (format: docs/pdca-format.md).
+ * @brief Write the cycle as text (format: docs/pdca-format.md); each
+ *        number is the shortest decimal that reads back to the same
+ *        double, whatever the LC_NUMERIC locale.
+ *
+ * Text-writer contract (the same for every svcm_X_format): on success the
+ * text is NUL-terminated and *len is its length without the NUL, so @p cap
+ * must be at least *len + 1. With @p buf NULL (any @p cap) or @p cap too
+ * small the result is ::SVCM_ENOSPC, *len is set to the length needed
+ * (without the NUL) and nothing is written: call once with NULL to size
+ * the buffer.
  * @param c the cycle.
  * @param buf destination, or NULL to query the size.
  * @param cap capacity of @p buf in bytes.
- * @param[out] len always receives the text length, excluding the NUL
- *        terminator that is written after it (so cap must be >= len + 1).
- * @return SVCM_OK; SVCM_EINVAL for NULL c or len; SVCM_ENOSPC when buf is
- *         NULL or too small (nothing written).
+ * @param[out] len receives the text length without the NUL (also on
+ *        ::SVCM_ENOSPC); must not be NULL.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p c or @p len; SVCM_ENOSPC
+ *         when @p buf is NULL or @p cap < *len + 1 (nothing written).
  * @par Thread safety: read-only.
- * @since 0.1
+ * @since 0.1 (0.2: was svcm_cycle_save)
  */
 SVCM_API int svcm_cycle_format(const svcm_cycle *c, char *buf, size_t cap, size_t *len);
 

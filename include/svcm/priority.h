@@ -310,9 +310,13 @@ SVCM_API int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cel
  * @brief Parse the text form of a table: one row per line, cells as
  *        decimal integers separated by spaces, tabs or commas. Blank lines
  *        and lines starting with '#' are skipped. Every row must have as
- *        many cells as the first; levels becomes the largest cell.
+ *        many cells as the first; levels becomes the largest cell, unless
+ *        a line "levels N" (N in 1..SVCM_ITIL_MAX; @since 0.2) comes
+ *        before the first row, which sets levels to N and makes a cell
+ *        above N an error. svcm_itil_table_format() writes this form.
  *
- * Example: "1 2 3\n2 3 4\n3 4 5\n" is the built-in table.
+ * Example: "1 2 3\n2 3 4\n3 4 5\n" is the built-in table; "levels 6\n1
+ * 2\n2 3\n" a 2 x 2 table of 6 priority levels.
  * @param text the text (need not be NUL-terminated).
  * @param len its length in bytes.
  * @param[out] out receives the table, only on success.
@@ -328,12 +332,43 @@ SVCM_API int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cel
  *         else), a token that is
  *         not an integer (field "cell"), a row with a different number of
  *         cells (field "cols"), too many rows or columns, or no rows at all
- *         (field "rows").
+ *         (field "rows"), or a "levels" line that is repeated, comes after
+ *         a row or does not hold one number (field "levels"); SVCM_EINVAL
+ *         too for a "levels" number outside 1..SVCM_ITIL_MAX (field
+ *         "levels") or a cell above it (field "cell").
  * @par Thread safety: pure function.
  * @since 0.1
  */
 SVCM_API int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out,
                                    svcm_error *err);
+
+/**
+ * @brief Write a table as text that svcm_itil_table_parse() reads back to
+ *        an equal table (same rows, cols, levels and cells of the rows x
+ *        cols block): one line per impact level, the cells in decimal
+ *        separated by one space, each line ending in "\n", preceded by a
+ *        line "levels N" only when levels is above the largest cell. The
+ *        built-in table is "1 2 3\n2 3 4\n3 4 5\n".
+ *
+ * Text-writer contract (the same for every svcm_X_format): on success the
+ * text is NUL-terminated and *len is its length without the NUL, so @p cap
+ * must be at least *len + 1. With @p buf NULL (any @p cap) or @p cap too
+ * small the result is ::SVCM_ENOSPC, *len is set to the length needed
+ * (without the NUL) and nothing is written: call once with NULL to size
+ * the buffer.
+ * @param table the table (checked with svcm_itil_table_check() first).
+ * @param buf destination, or NULL to query the size.
+ * @param cap capacity of @p buf in bytes.
+ * @param[out] len receives the text length without the NUL (also on
+ *        ::SVCM_ENOSPC); must not be NULL.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p len, a NULL or invalid table
+ *         (see svcm_itil_table_check()); SVCM_ENOSPC when @p buf is NULL
+ *         or @p cap < *len + 1 (nothing written). Allocates nothing.
+ * @par Thread safety: touches only @p buf and @p len.
+ * @since 0.2
+ */
+SVCM_API int svcm_itil_table_format(const svcm_itil_table *table, char *buf, size_t cap,
+                                    size_t *len);
 
 /**
  * @brief Look up a priority.

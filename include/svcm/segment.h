@@ -371,8 +371,9 @@ SVCM_API int svcm_segment_options_check(const svcm_segment_options *p, svcm_erro
  * and spaces around keys and values are ignored; values are decimal numbers
  * (`inf` is accepted where +infinity is allowed; a decimal beyond the
  * double range, such as 1e999, is not a number). A key may appear once.
- * Numbers are read with strtod(), so the decimal point is that of the
- * current LC_NUMERIC locale ("." unless the program calls setlocale()).
+ * Numbers are read the same in every LC_NUMERIC locale: the decimal point
+ * is '.', and a leading '+', hexadecimal, and spellings of infinity or NaN
+ * other than `inf` and `nan` are refused (changed in 0.2).
  * The whole text, comments included, must be valid UTF-8 (RFC 3629).
  * @param text the text (need not be NUL-terminated).
  * @param len its length in bytes.
@@ -401,18 +402,27 @@ SVCM_API int svcm_segment_options_parse(const char *text, size_t len, svcm_segme
 
 /**
  * @brief Write a policy as text that svcm_segment_options_parse() reads back
- *        to the identical policy (every key, each number with the fewest of
- *        15, 16 or 17 significant digits that reads back exactly; +inf as
- *        `inf`; NUL-terminated; same LC_NUMERIC caveat as the parser).
+ *        to the identical policy (every key, one "key = value" line each;
+ *        each number is the shortest decimal that reads back to the same
+ *        double, e.g. 0.2, not 0.20000000000000001; +inf as `inf`; the
+ *        LC_NUMERIC locale plays no part).
+ *
+ * Text-writer contract (the same for every svcm_X_format): on success the
+ * text is NUL-terminated and *len is its length without the NUL, so @p cap
+ * must be at least *len + 1. With @p buf NULL (any @p cap) or @p cap too
+ * small the result is ::SVCM_ENOSPC, *len is set to the length needed
+ * (without the NUL) and nothing is written: call once with NULL to size
+ * the buffer.
  * @param p the policy (checked first).
- * @param buf destination; may be NULL to query the size.
+ * @param buf destination, or NULL to query the size.
  * @param cap capacity of @p buf in bytes.
- * @param[out] len optional: always receives the length needed, without the
- *             terminating NUL.
- * @return SVCM_OK; SVCM_EINVAL if p is NULL or invalid; SVCM_ENOSPC if buf
- *         is NULL or cap < length + 1 (nothing written).
+ * @param[out] len receives the text length without the NUL (also on
+ *        ::SVCM_ENOSPC); must not be NULL (changed in 0.2: was optional).
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p len or a NULL or invalid
+ *         policy (see svcm_segment_options_check()); SVCM_ENOSPC when
+ *         @p buf is NULL or @p cap < *len + 1 (nothing written).
  * @par Thread safety: touches only @p buf and @p len.
- * @since 0.1
+ * @since 0.1 (0.2: was svcm_segment_policy_format)
  */
 SVCM_API int svcm_segment_options_format(const svcm_segment_options *p, char *buf, size_t cap,
                                         size_t *len);

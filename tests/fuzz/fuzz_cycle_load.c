@@ -9,11 +9,21 @@ static char *save_all(const svcm_cycle *c, size_t *len)
 {
     size_t need = 0;
     FUZZ_CHECK(svcm_cycle_format(c, NULL, 0, &need) == SVCM_ENOSPC);
+    /* The text-writer contract: buf NULL is a size query whatever cap is;
+     * cap = need leaves no room for the NUL: ENOSPC, len set, nothing
+     * written; len NULL is refused. */
+    size_t got = 0;
+    FUZZ_CHECK(svcm_cycle_format(c, NULL, need + 8, &got) == SVCM_ENOSPC && got == need);
     char *buf = malloc(need + 1);
     FUZZ_CHECK(buf != NULL);
-    size_t got = 0;
+    memset(buf, 0x7F, need + 1);
+    got = 0;
+    FUZZ_CHECK(svcm_cycle_format(c, buf, need, &got) == SVCM_ENOSPC && got == need);
+    for (size_t i = 0; i <= need; i++)
+        FUZZ_CHECK(buf[i] == 0x7F);
+    FUZZ_CHECK(svcm_cycle_format(c, buf, need + 1, NULL) == SVCM_EINVAL);
     FUZZ_CHECK(svcm_cycle_format(c, buf, need + 1, &got) == SVCM_OK);
-    FUZZ_CHECK(got == need && buf[got] == '\0');
+    FUZZ_CHECK(got == need && buf[got] == '\0' && strlen(buf) == got);
     *len = got;
     return buf;
 }

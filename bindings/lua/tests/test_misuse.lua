@@ -227,6 +227,7 @@ local FUNCS = {
   kpi_groups_load = function() return pack(kpi_groups():to_bytes()) end,
   erlang_b = function() return pack(10.0, 12) end,
   erlang_c = function() return pack(10.0, 12) end,
+  format_itil_table = function() return pack("1 2\n2 3\n") end,
   gammagamma = function() return pack(6.25, 3.74, 15.44) end,
   gammagamma_fit = function() return pack(GGX, GGZ) end,
   importance = function() return pack(item(1)) end,

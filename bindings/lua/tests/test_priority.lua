@@ -94,6 +94,31 @@ test("caller tables as rows and text, and invalid tables", function()
   assert(e.line == 3 and e.column == nil and e.index == 2 and e.field == "cols", msg)
 end)
 
+test("format_itil_table writes text that reads back to the same table", function()
+  assert(svcm.format_itil_table() == "1 2 3\n2 3 4\n3 4 5\n")
+  local rows = {{1, 1, 2, 3}, {2, 3, 3, 4}}
+  local text = svcm.format_itil_table(rows)
+  assert(text == "1 1 2 3\n2 3 3 4\n", text)
+  local back = svcm.itil_table(text)
+  assert(#back == 2 and #back[1] == 4 and back[2][2] == 3 and back[2][4] == 4)
+  assert(svcm.format_itil_table(text) == text)
+  assert(svcm.format_itil_table("# c\n1, 2\n2,3\n") == "1 2\n2 3\n")
+  -- more levels than the largest cell: a "levels" line
+  local six = svcm.format_itil_table({{1, 2}, {2, 3}}, 6)
+  assert(six == "levels 6\n1 2\n2 3\n", six)
+  assert(svcm.format_itil_table(six) == six)
+  assert(svcm.itil_priority(2, 2, six) == 3)
+  -- bad tables and levels: nil, message, code, detail
+  local none, msg, code, e = svcm.format_itil_table({{1, 2}, {2, 3}}, 2)
+  assert(none == nil and code == svcm.codes.EINVAL and e.field == "cell", msg)
+  none, msg, code, e = svcm.format_itil_table(nil, 17)
+  assert(none == nil and code == svcm.codes.EINVAL and e.field == "levels", msg)
+  none, msg, code, e = svcm.format_itil_table("1 2\nlevels 3\n")
+  assert(none == nil and code == svcm.codes.EFORMAT and e.line == 2 and e.field == "levels", msg)
+  assert(not pcall(svcm.format_itil_table, 42))
+  assert(not pcall(svcm.format_itil_table, nil, "six"))
+end)
+
 test("hand-computed scores in dispatch order", function()
   local r = svcm.prioritize({
     item(1, "vip", "organisation", 1, 1.0, 0, HOUR),

@@ -179,6 +179,7 @@ FUNCTIONS = {
     "days_since": lambda: (([0, DAY], 3 * DAY), {}),
     "erlang_b": lambda: ((10.0, 12), {}),
     "erlang_c": lambda: ((10.0, 12), {}),
+    "format_itil_table": lambda: ((), {}),
     "importance": lambda: ((item(1),), {}),
     "itil_priority": lambda: ((1, 2), {}),
     "itil_table": lambda: ((), {}),

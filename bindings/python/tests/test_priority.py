@@ -63,6 +63,44 @@ class ItilTest(unittest.TestCase):
         self.assertEqual(svcm.itil_table(text), rows)
         self.assertEqual(svcm.itil_priority(2, 1, table=text), 2)
 
+    def test_format_itil_table_round_trips(self):
+        # The built-in table's text is the documented one; any table's
+        # text reads back to the same rows and formats to the same text.
+        self.assertEqual(svcm.format_itil_table(), "1 2 3\n2 3 4\n3 4 5\n")
+        rows = [[1, 1, 2, 3], [2, 3, 3, 4]]
+        text = svcm.format_itil_table(rows)
+        self.assertIsInstance(text, str)
+        self.assertEqual(text, "1 1 2 3\n2 3 3 4\n")
+        self.assertEqual(svcm.itil_table(text), rows)
+        self.assertEqual(svcm.format_itil_table(text), text)
+        self.assertEqual(svcm.format_itil_table("# c\n1, 2\n2,3\n"), "1 2\n2 3\n")
+        big = [[1 + (i + j) % 16 for j in range(16)] for i in range(16)]
+        self.assertEqual(svcm.itil_table(svcm.format_itil_table(big)), big)
+        # More levels than the largest cell: written as a "levels" line,
+        # read back by every function that takes a table.
+        six = svcm.format_itil_table([[1, 2], [2, 3]], levels=6)
+        self.assertEqual(six, "levels 6\n1 2\n2 3\n")
+        self.assertEqual(svcm.format_itil_table(six), six)
+        self.assertEqual(svcm.itil_table(six), [[1, 2], [2, 3]])
+        self.assertEqual(svcm.itil_priority(2, 2, table=six), 3)
+
+    def test_format_itil_table_refuses_bad_tables(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.format_itil_table([[1, 2], [2, 3]], levels=2)
+        self.assertEqual(cm.exception.field, "cell")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.format_itil_table(levels=17)
+        self.assertEqual(cm.exception.field, "levels")
+        with self.assertRaises(svcm.FormatError) as cm:
+            svcm.format_itil_table("1 2\nlevels 3\n")
+        self.assertEqual((cm.exception.line, cm.exception.field), (2, "levels"))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.format_itil_table([[1, 2], [3]])
+        with self.assertRaises(TypeError):
+            svcm.format_itil_table(42)
+        with self.assertRaises(TypeError):
+            svcm.format_itil_table(None, 6)  # levels is keyword-only
+
     def test_level_names_and_keywords(self):
         self.assertEqual(svcm.itil_priority("high", "low"), 3)
         self.assertEqual(svcm.itil_priority(impact="Medium", urgency="med"), 3)
