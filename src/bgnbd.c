@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "optimize.h"
+#include "summary.h"
 #include "svcm/lifetime.h"
 
 
@@ -541,6 +542,7 @@ void svcm_summary_options_init(svcm_summary_options *opts)
     opts->granularity = 86400;
     opts->offset = 0;
     opts->period = 604800.0;
+    opts->returns = SVCM_SUMMARY_RETURNS_ERROR;
 }
 
 typedef struct txn {
@@ -564,54 +566,74 @@ static int txn_cmp(const void *pa, const void *pb)
 }
 
 /* The summary of the customer whose sorted transactions start at tx[i];
- * *next receives the start of the next customer. SVCM_ERANGE when T in
- * periods or the mean spend exceeds the double range (finite inputs can:
- * a huge granularity / period, or values near DBL_MAX that sum to inf). */
+ * *next receives the start of the next customer and *kept whether the
+ * customer has a purchase (under SVCM_SUMMARY_RETURNS_NET a slot holding a
+ * return that nets to <= 0 is none). SVCM_ERANGE when T in periods or the
+ * mean spend exceeds the double range (finite inputs can: a huge
+ * granularity / period, or values near DBL_MAX that sum to inf). */
 static int summarize_one(const txn *tx, size_t i, size_t m, int64_t end_slot, double unit,
-                         svcm_customer_summary *out, size_t *next, svcm_error *err)
+                         svcm_customer_summary *out, size_t *next, bool *kept, svcm_error *err)
 {
-    size_t j = i, first_repeat = i;
-    int64_t first = tx[i].slot, last = first;
-    double x = 0.0, spend = 0.0, total = 0.0;
+    size_t j = i, first_idx = 0, first_repeat = 0;
+    int64_t first = 0, last = 0, first_time = 0;
+    bool have = false;
+    /* spend2 and the slot sums s2 are scaled by 2^-64 (exact for finite
+     * doubles), so that they never overflow: the sign test of a slot and
+     * the mean spend when the plain sum is inf use them */
+    double x = 0.0, spend = 0.0, spend2 = 0.0, total = 0.0;
     while (j < m && tx[j].id == tx[i].id) {
-        total += tx[j].value;
-        if (tx[j].slot != first) {
-            /* one purchase per slot: only a new slot counts */
-            if (tx[j].slot != last)
-                x += 1.0;
-            if (x == 1.0 && last == first)
-                first_repeat = j;
-            last = tx[j].slot;
-            spend += tx[j].value;
+        size_t k = j;
+        double sum = 0.0, s2 = 0.0;
+        bool ret = false;
+        for (; k < m && tx[k].id == tx[i].id && tx[k].slot == tx[j].slot; k++) {
+            sum += tx[k].value;
+            s2 += ldexp(tx[k].value, -64);
+            ret |= tx[k].value < 0.0;
         }
-        j++;
+        if (!ret || s2 > 0.0) { /* one purchase per slot */
+            if (!have) {
+                have = true;
+                first = tx[j].slot;
+                first_time = tx[j].time;
+                first_idx = tx[j].idx;
+            } else {
+                x += 1.0;
+                if (x == 1.0)
+                    first_repeat = tx[j].idx;
+                last = tx[j].slot;
+                spend += sum;
+                spend2 += s2;
+            }
+            total += sum;
+        }
+        j = k;
     }
+    *next = j;
+    *kept = have;
+    if (!have)
+        return SVCM_OK;
+    if (x == 0.0)
+        last = first;
     double mean = x > 0.0 ? spend / x : 0.0;
-    if (!isfinite(spend)) { /* the sum overflowed: sum scaled by 2^-64 (exact) */
-        double s = 0.0;
-        for (size_t q = i; q < j; q++)
-            if (tx[q].slot != first)
-                s += ldexp(tx[q].value, -64);
-        mean = ldexp(s / x, 64);
-    }
+    if (!isfinite(spend))
+        mean = ldexp(spend2 / x, 64);
     /* differences in double: int64 slot differences may overflow */
     double T = ((double)end_slot - (double)first) * unit;
     if (!isfinite(T))
-        return svcm__error(err, SVCM_ERANGE, tx[i].idx, "time",
+        return svcm__error(err, SVCM_ERANGE, first_idx, "time",
                            "T in periods exceeds the double range (granularity / period too large)");
     if (!isfinite(mean))
-        return svcm__error(err, SVCM_ERANGE, tx[first_repeat].idx, "value",
+        return svcm__error(err, SVCM_ERANGE, first_repeat, "value",
                            "the mean spend exceeds the double range");
     *out = (svcm_customer_summary){
         .id = tx[i].id,
-        .first = tx[i].time,
+        .first = first_time,
         .x = x,
         .t_x = ((double)last - (double)first) * unit,
         .T = T,
         .mean_spend = mean,
         .monetary = total,
     };
-    *next = j;
     return SVCM_OK;
 }
 
@@ -627,10 +649,12 @@ static bool slot_of(int64_t t, int64_t offset, int64_t g, int64_t *out)
     return true;
 }
 
-int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const double *values,
-                            size_t n, int64_t end, const svcm_summary_options *opts,
-                            const svcm_allocator *alloc, svcm_customer_summary *out, size_t cap,
-                            size_t *count, svcm_error *err)
+/* svcm_lifetime_summarize() into out (room for cap), or with grown != NULL
+ * into an array of exactly the customers allocated through the allocator. */
+static int summarize_into(const int64_t *ids, const int64_t *times, const double *values,
+                          size_t n, int64_t end, const svcm_summary_options *opts,
+                          const svcm_allocator *alloc, svcm_customer_summary *out, size_t cap,
+                          svcm_customer_summary **grown, size_t *count, svcm_error *err)
 {
     svcm_summary_options def;
     if (opts == NULL) {
@@ -649,13 +673,23 @@ int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const doub
     if (!(opts->period > 0.0) || !isfinite(opts->period))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "period",
                            "period must be finite and > 0");
+    svcm_summary_returns returns = opts->returns;
+    if (returns != SVCM_SUMMARY_RETURNS_ERROR && returns != SVCM_SUMMARY_RETURNS_NET &&
+        returns != SVCM_SUMMARY_RETURNS_DROP)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "returns",
+                           "returns must be an svcm_summary_returns value, got %d", (int)returns);
     int64_t end_slot, s;
     if (!slot_of(end, opts->offset, opts->granularity, &end_slot))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "end", "end - offset overflows");
     for (size_t i = 0; i < n; i++) {
-        if (!isfinite(values[i]) || values[i] < 0.0)
+        if (!isfinite(values[i]))
+            return svcm__error(err, SVCM_EINVAL, i, "value", "value must be finite, got %g",
+                               values[i]);
+        if (values[i] < 0.0 && returns == SVCM_SUMMARY_RETURNS_ERROR)
             return svcm__error(err, SVCM_EINVAL, i, "value",
-                               "value must be finite and >= 0, got %g", values[i]);
+                               "value must be >= 0, got %g (a return: choose how to count "
+                               "returns in the options)",
+                               values[i]);
         if (!slot_of(times[i], opts->offset, opts->granularity, &s))
             return svcm__error(err, SVCM_EINVAL, i, "time", "time - offset overflows");
     }
@@ -665,37 +699,77 @@ int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const doub
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         slot_of(times[i], opts->offset, opts->granularity, &s);
-        if (s <= end_slot) /* later slots are the holdout */
+        /* later slots are the holdout; dropped returns are not there */
+        if (s <= end_slot && !(values[i] < 0.0 && returns == SVCM_SUMMARY_RETURNS_DROP))
             tx[m++] = (txn){ids[i], s, times[i], values[i], i};
     }
     qsort(tx, m, sizeof *tx, txn_cmp);
-    size_t customers = 0;
-    for (size_t i = 0; i < m; i++)
-        customers += i == 0 || tx[i].id != tx[i - 1].id;
-    *count = customers;
-    if (customers > cap) {
-        svcm__free(&al, tx);
-        return svcm__error(err, SVCM_ENOSPC, SVCM_NO_INDEX, NULL,
-                           "room for %zu customers needed, %zu given", customers, cap);
-    }
     double unit = (double)opts->granularity / opts->period;
-    /* Two passes over the customers, the first writing nothing, so that a
-     * summary beyond the double range leaves out untouched. */
+    /* Two passes over the customers, the first counting them and writing
+     * nothing, so that a summary beyond the double range or too small a
+     * cap leaves out untouched (too small a cap is reported first). */
+    int first_rc = SVCM_OK;
+    svcm_error first_err;
+    size_t customers = 0;
     for (int write = 0; write < 2; write++) {
         size_t k = 0;
         for (size_t i = 0; i < m;) {
             svcm_customer_summary one;
             size_t next = m;
-            int rc = summarize_one(tx, i, m, end_slot, unit, &one, &next, err);
-            if (rc != SVCM_OK) {
-                svcm__free(&al, tx);
-                return rc;
-            }
-            if (write)
-                out[k++] = one;
+            bool kept = false;
+            int rc = summarize_one(tx, i, m, end_slot, unit, &one, &next, &kept,
+                                   first_rc == SVCM_OK ? &first_err : NULL);
+            if (rc != SVCM_OK && first_rc == SVCM_OK)
+                first_rc = rc;
+            if (write && kept)
+                out[k] = one;
+            k += kept;
             i = next;
+        }
+        if (!write) {
+            customers = k;
+            *count = customers;
+            if (grown != NULL && first_rc == SVCM_OK) {
+                out = svcm__calloc(&al, customers ? customers : 1, sizeof *out);
+                if (out == NULL) {
+                    svcm__free(&al, tx);
+                    return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+                }
+                *grown = out;
+                cap = customers;
+            }
+            if (customers > cap && grown == NULL) {
+                svcm__free(&al, tx);
+                return svcm__error(err, SVCM_ENOSPC, SVCM_NO_INDEX, NULL,
+                                   "room for %zu customers needed, %zu given", customers, cap);
+            }
+            if (first_rc != SVCM_OK) {
+                svcm__free(&al, tx);
+                if (err != NULL)
+                    *err = first_err;
+                return first_rc;
+            }
         }
     }
     svcm__free(&al, tx);
     return SVCM_OK;
+}
+
+int svcm_lifetime_summarize(const int64_t *ids, const int64_t *times, const double *values,
+                            size_t n, int64_t end, const svcm_summary_options *opts,
+                            const svcm_allocator *alloc, svcm_customer_summary *out, size_t cap,
+                            size_t *count, svcm_error *err)
+{
+    return summarize_into(ids, times, values, n, end, opts, alloc, out, cap, NULL, count, err);
+}
+
+int svcm__lifetime_summarize_new(const int64_t *ids, const int64_t *times, const double *values,
+                                 size_t n, int64_t end, const svcm_summary_options *opts,
+                                 const svcm_allocator *alloc, svcm_customer_summary **out,
+                                 size_t *count, svcm_error *err)
+{
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
+    *out = NULL;
+    return summarize_into(ids, times, values, n, end, opts, alloc, NULL, 0, out, count, err);
 }

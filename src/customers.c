@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "summary.h"
 #include "svcm/lifetime.h"
 #include "svcm/segment.h"
 
@@ -176,11 +177,10 @@ int svcm_customers_summarize(const int64_t *ids, const int64_t *times, const dou
                            "period %g s is not a time unit (86400, 604800 or 1)", opts->period);
     if (svcm__allocator_check(alloc, err) != SVCM_OK)
         return SVCM_EINVAL;
-    /* n summaries always suffice: at most one customer per transaction. */
-    svcm_customer_summary *s = svcm__calloc(alloc, n ? n : 1, sizeof *s);
-    if (s == NULL)
-        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
-    int rc = svcm_lifetime_summarize(ids, times, values, n, end, opts, alloc, s, n, &shape.n, err);
+    /* summaries for the customers only, not one per transaction */
+    svcm_customer_summary *s = NULL;
+    int rc = svcm__lifetime_summarize_new(ids, times, values, n, end, opts, alloc, &s, &shape.n,
+                                          err);
     if (rc == SVCM_OK)
         rc = check_totals(s, shape.n, ids, n, err);
     shape.columns = SVCM_CUSTOMERS_COLUMN_ALL;
@@ -188,7 +188,8 @@ int svcm_customers_summarize(const int64_t *ids, const int64_t *times, const dou
         rc = svcm_customers_new(&shape, alloc, out, err);
     if (rc == SVCM_OK)
         fill_from_summaries(*out, s, shape.n);
-    svcm__free(alloc, s);
+    if (s != NULL)
+        svcm__free(alloc, s);
     return rc;
 }
 

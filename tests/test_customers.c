@@ -301,6 +301,171 @@ static void test_summarize_into_days_and_its_errors(void **state)
     }
 }
 
+/* Returns (negative values), svcm_summary_options::returns. Customer 1:
+ * day 0 buys 10; day 2 buys 8 and returns 8 (nets to 0); day 5 buys 6 and
+ * returns 2 (nets to 4); day 7 returns 3 alone. Customer 2: day 1 buys 5
+ * and returns 5 (nothing left). Customer 3: day 4 returns 1 alone, day 6
+ * buys 0 (a free item, no return: a purchase). End day 10, days out. */
+#define RET_N 10
+static const int64_t ret_id[RET_N] = {1, 1, 1, 1, 1, 1, 2, 2, 3, 3};
+static const int64_t ret_t[RET_N] = {0,         2 * 86400, 2 * 86400 + 60, 5 * 86400,
+                                     5 * 86400 + 1, 7 * 86400, 86400, 86400 + 5,
+                                     4 * 86400, 6 * 86400};
+static const double ret_v[RET_N] = {10, 8, -8, 6, -2, -3, 5, -5, -1, 0};
+
+static svcm_customers *ret_table(svcm_summary_returns r, int *rc, svcm_error *err)
+{
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    o.period = 86400.0;
+    o.returns = r;
+    svcm_customers *c = NULL;
+    *rc = svcm_customers_summarize(ret_id, ret_t, ret_v, RET_N, 10 * 86400, &o, NULL, &c, err);
+    return c;
+}
+
+static void test_summary_returns_are_an_error_by_default_naming_the_row(void **state)
+{
+    (void)state;
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    assert_int_equal(o.returns, SVCM_SUMMARY_RETURNS_ERROR);
+    svcm_error err;
+    int rc;
+    svcm_customers *c = ret_table(SVCM_SUMMARY_RETURNS_ERROR, &rc, &err);
+    assert_int_equal(rc, SVCM_EINVAL);
+    assert_null(c);
+    assert_int_equal(err.index, 2); /* the first negative value */
+    assert_string_equal(err.field, "value");
+    assert_non_null(strstr(err.message, "-8"));
+    /* An unknown rule is refused before anything else. */
+    c = ret_table((svcm_summary_returns)3, &rc, &err);
+    assert_int_equal(rc, SVCM_EINVAL);
+    assert_null(c);
+    assert_string_equal(err.field, "returns");
+    assert_int_equal(err.index, SVCM_NO_INDEX);
+    c = ret_table((svcm_summary_returns)-1, &rc, &err);
+    assert_int_equal(rc, SVCM_EINVAL);
+    assert_string_equal(err.field, "returns");
+    /* NaN stays an error whatever the rule. */
+    double v[] = {1, NAN};
+    int64_t id[] = {1, 1}, t[] = {0, 86400};
+    svcm_summary_options_init(&o);
+    o.returns = SVCM_SUMMARY_RETURNS_NET;
+    assert_int_equal(svcm_customers_summarize(id, t, v, 2, 86400, &o, NULL, &c, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "value");
+}
+
+static void test_summary_returns_net_within_their_slot_and_cancel_slots_at_or_below_zero(
+    void **state)
+{
+    (void)state;
+    svcm_error err;
+    int rc;
+    svcm_customers *c = ret_table(SVCM_SUMMARY_RETURNS_NET, &rc, &err);
+    assert_int_equal(rc, SVCM_OK);
+    /* Customer 2 has no purchase left and is not in the table. */
+    assert_int_equal(c->n, 2);
+    assert_int_equal(c->id[0], 1);
+    /* Purchases: day 0 (10) and day 5 (4); day 2 nets to 0 and day 7 to -3. */
+    assert_true(c->x[0] == 1.0 && c->t_x[0] == 5.0 && c->T[0] == 10.0);
+    assert_true(c->monetary[0] == 14.0 && c->mean_repeat_spend[0] == 4.0);
+    assert_true(c->recency[0] == 5.0 && c->frequency[0] == 2.0);
+    /* Customer 3: the lone return on day 4 is not a purchase; the free item
+     * on day 6 is the first purchase. */
+    assert_int_equal(c->id[1], 3);
+    assert_true(c->x[1] == 0.0 && c->t_x[1] == 0.0 && c->T[1] == 4.0);
+    assert_true(c->monetary[1] == 0.0 && c->mean_repeat_spend[1] == 0.0);
+    svcm_customers_free(c);
+    /* The lifetime summary agrees and counts the customers left. */
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    o.period = 86400.0;
+    o.returns = SVCM_SUMMARY_RETURNS_NET;
+    svcm_customer_summary out[RET_N];
+    size_t count = 99;
+    assert_int_equal(svcm_lifetime_summarize(ret_id, ret_t, ret_v, RET_N, 10 * 86400, &o, NULL,
+                                             NULL, 0, &count, &err),
+                     SVCM_ENOSPC);
+    assert_int_equal(count, 2);
+    assert_int_equal(svcm_lifetime_summarize(ret_id, ret_t, ret_v, RET_N, 10 * 86400, &o, NULL,
+                                             out, 2, &count, &err),
+                     SVCM_OK);
+    assert_int_equal(out[0].first, 0);
+    assert_int_equal(out[1].first, 6 * 86400);
+    /* A slot that nets to a positive amount keeps the time of its first
+     * transaction and only its net value. */
+    int64_t id[] = {4, 4}, t[] = {100, 200};
+    double v[] = {-1, 3};
+    assert_int_equal(svcm_lifetime_summarize(id, t, v, 2, 86400, &o, NULL, out, 2, &count, &err),
+                     SVCM_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(out[0].first, 100);
+    assert_true(out[0].monetary == 2.0 && out[0].x == 0.0 && out[0].T == 1.0);
+}
+
+static void test_summary_returns_drop_leaves_negative_rows_out(void **state)
+{
+    (void)state;
+    svcm_error err;
+    int rc;
+    svcm_customers *c = ret_table(SVCM_SUMMARY_RETURNS_DROP, &rc, &err);
+    assert_int_equal(rc, SVCM_OK);
+    assert_int_equal(c->n, 3);
+    /* Customer 1: days 0 (10), 2 (8), 5 (6). */
+    assert_true(c->x[0] == 2.0 && c->t_x[0] == 5.0 && c->T[0] == 10.0);
+    assert_true(c->monetary[0] == 24.0 && c->mean_repeat_spend[0] == 7.0);
+    /* Customer 2: day 1 (5). Customer 3: day 6 (0). */
+    assert_true(c->x[1] == 0.0 && c->T[1] == 9.0 && c->monetary[1] == 5.0);
+    assert_true(c->x[2] == 0.0 && c->T[2] == 4.0 && c->monetary[2] == 0.0);
+    svcm_customers_free(c);
+    /* Every transaction a return: an empty table, not an error. */
+    int64_t id[] = {1}, t[] = {0};
+    double v[] = {-1};
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    o.returns = SVCM_SUMMARY_RETURNS_DROP;
+    assert_int_equal(svcm_customers_summarize(id, t, v, 1, 0, &o, NULL, &c, &err), SVCM_OK);
+    assert_int_equal(c->n, 0);
+    svcm_customers_free(c);
+}
+
+static void test_summary_range_errors_come_after_the_capacity_check(void **state)
+{
+    (void)state;
+    /* A repeat purchase worth DBL_MAX twice in one slot: the mean spend is
+     * beyond the double range; a measuring call still reports the count. */
+    int64_t id[] = {1, 1, 1, 2}, t[] = {0, 86400, 86400 + 1, 0};
+    double v[] = {1, DBL_MAX, DBL_MAX, 1};
+    svcm_summary_options o;
+    svcm_summary_options_init(&o);
+    svcm_customer_summary out[4];
+    size_t count = 0;
+    svcm_error err;
+    assert_int_equal(svcm_lifetime_summarize(id, t, v, 4, 86400, &o, NULL, NULL, 0, &count, &err),
+                     SVCM_ENOSPC);
+    assert_int_equal(count, 2);
+    assert_int_equal(svcm_lifetime_summarize(id, t, v, 4, 86400, &o, NULL, out, 4, &count, &err),
+                     SVCM_ERANGE);
+    assert_string_equal(err.field, "value");
+    assert_int_equal(err.index, 1);
+    svcm_customers *c = NULL;
+    assert_int_equal(svcm_customers_summarize(id, t, v, 4, 86400, &o, NULL, &c, &err),
+                     SVCM_ERANGE);
+    assert_null(c);
+    assert_string_equal(err.field, "value");
+    assert_int_equal(err.index, 1);
+    /* Under NET a return in that slot brings the mean back into range. */
+    double w[] = {1, DBL_MAX, -DBL_MAX, 1};
+    o.returns = SVCM_SUMMARY_RETURNS_NET;
+    assert_int_equal(svcm_lifetime_summarize(id, t, w, 4, 86400, &o, NULL, out, 4, &count, &err),
+                     SVCM_OK);
+    assert_int_equal(count, 2);
+    /* DBL_MAX - DBL_MAX nets to 0: no purchase on day 1. */
+    assert_true(out[0].x == 0.0 && out[0].monetary == 1.0);
+}
+
 /* ------------------------------------------------------------ bridge */
 
 static void test_bridge_on_summarized_cdnow_reproduces_published_models(void **state)
@@ -697,6 +862,10 @@ int main(void)
         cmocka_unit_test(test_new_table_rejects_bad_shapes),
         cmocka_unit_test(test_summarized_cdnow_table_reproduces_cdnow_summary_csv),
         cmocka_unit_test(test_summarize_into_days_and_its_errors),
+        cmocka_unit_test(test_summary_returns_are_an_error_by_default_naming_the_row),
+        cmocka_unit_test(test_summary_returns_net_within_their_slot_and_cancel_slots_at_or_below_zero),
+        cmocka_unit_test(test_summary_returns_drop_leaves_negative_rows_out),
+        cmocka_unit_test(test_summary_range_errors_come_after_the_capacity_check),
         cmocka_unit_test(test_bridge_on_summarized_cdnow_reproduces_published_models),
         cmocka_unit_test(test_bridge_from_rfm_columns_in_days_matches_lifetime_columns_in_weeks),
         cmocka_unit_test(test_mean_spend_including_first_purchase_misses_published_gammagamma),

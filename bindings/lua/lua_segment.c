@@ -809,7 +809,8 @@ static void cu_push(lua_State *L, const svcm_customers *c)
 }
 
 /* svcm.summarize_customers(ids, times, values, end [, {period = "week",
- * granularity =, offset =}]) -> customer table */
+ * granularity =, offset =, returns = "error" | "net" | "drop"}]) -> customer
+ * table */
 static int l_summarize_customers(lua_State *L)
 {
     lua_settop(L, 5);
@@ -830,6 +831,14 @@ static int l_summarize_customers(lua_State *L)
     o.period = svcm_time_unit_seconds((int)u);
     o.granularity = (int64_t)svcmlua_optfield_integer(L, 5, "granularity", o.granularity);
     o.offset = (int64_t)svcmlua_optfield_integer(L, 5, "offset", o.offset);
+    const char *ret = svcmlua_optfield_string(L, 5, "returns", "error");
+    if (strcmp(ret, "net") == 0)
+        o.returns = SVCM_SUMMARY_RETURNS_NET;
+    else if (strcmp(ret, "drop") == 0)
+        o.returns = SVCM_SUMMARY_RETURNS_DROP;
+    else if (strcmp(ret, "error") != 0)
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "returns",
+                          "unknown rule for returns (expected 'error', 'net' or 'drop')");
     if (nt != n || nv != n)
         return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, nt != n ? "times" : "values",
                           "ids, times and values differ in length");

@@ -1737,28 +1737,55 @@ static PyType_Spec customers_spec = {"svcm.Customers", sizeof(CustomersObject), 
 
 PyDoc_STRVAR(summarize_customers_doc,
              "summarize_customers(ids, times, values, end, period='week', *,\n"
-             "                    granularity=86400, offset=0) -> Customers\n\n"
+             "                    granularity=86400, offset=0, returns='error') -> Customers\n\n"
              "The customer table of raw transactions (int ids, Unix-second times,\n"
              "values) observed until `end`, one row per customer sorted by id, with\n"
              "every column: x, t_x, T and mean_repeat_spend as summarize_transactions()\n"
              "computes them, frequency = x + 1, tenure = T, recency = T - t_x,\n"
              "monetary = all calibration purchases, p_alive = 0. Times are in\n"
              "`period` ('week', 'day' or 'second'); purchases in one slot of\n"
-             "`granularity` seconds (shifted by offset) are one.");
+             "`granularity` seconds (shifted by offset) are one. Negative values\n"
+             "(returns): 'error' (default) raises naming the record, 'drop' leaves\n"
+             "them out, 'net' adds them into their slot (a slot with a return that\n"
+             "nets to <= 0 is no purchase; a customer left without one is not in\n"
+             "the table).");
+/* svcm_summary_returns by name: 0, or -1 with an exception (field "returns"). */
+static int cu_returns(PyObject *module, PyObject *obj, svcm_summary_returns *out)
+{
+    static const char *const names[] = {"error", "net", "drop"};
+    static const svcm_summary_returns codes[] = {
+        SVCM_SUMMARY_RETURNS_ERROR, SVCM_SUMMARY_RETURNS_NET, SVCM_SUMMARY_RETURNS_DROP};
+    if (!PyUnicode_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "returns: expected 'error', 'net' or 'drop'");
+        return -1;
+    }
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (PyUnicode_CompareWithASCIIString(obj, names[k]) == 0) {
+            *out = codes[k];
+            return 0;
+        }
+    if (PyErr_Occurred())
+        return -1;
+    invalid(module, "returns", "unknown rule for returns (expected 'error', 'net' or 'drop')");
+    return -1;
+}
+
 static PyObject *py_summarize_customers(PyObject *module, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"ids", "times", "values", "end", "period", "granularity", "offset",
-                             NULL};
-    PyObject *oid, *otm, *oval, *per = NULL;
+                             "returns", NULL};
+    PyObject *oid, *otm, *oval, *per = NULL, *ret = NULL;
     long long end;
     svcm_summary_options o;
     svcm_summary_options_init(&o);
     long long gran = o.granularity, off = o.offset;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOL|O$LL:summarize_customers", kwlist, &oid,
-                                     &otm, &oval, &end, &per, &gran, &off))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOL|O$LLO:summarize_customers", kwlist, &oid,
+                                     &otm, &oval, &end, &per, &gran, &off, &ret))
         return NULL;
     svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
     if (per != NULL && cu_unit(module, per, "period", &u) < 0)
+        return NULL;
+    if (ret != NULL && cu_returns(module, ret, &o.returns) < 0)
         return NULL;
     o.period = svcm_time_unit_seconds((int)u);
     o.granularity = gran;

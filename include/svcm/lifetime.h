@@ -370,6 +370,24 @@ typedef struct svcm_customer_summary {
                             +inf when the sum exceeds the double range (@since 0.2) */
 } svcm_customer_summary;
 
+/** @brief What svcm_lifetime_summarize() does with a return (a transaction
+ *         of negative value). @since 0.2 */
+typedef enum svcm_summary_returns {
+    /** A negative value is ::SVCM_EINVAL (index, field "value"): no
+     *  silent guess. The default. */
+    SVCM_SUMMARY_RETURNS_ERROR = 0,
+    /** A return is added into the total of its customer's slot. A slot
+     *  that holds a return and nets to <= 0 is not a purchase: it is left
+     *  out whole (no x, no t_x, no spend, nothing added to monetary), and
+     *  a customer left with no purchase is not in the summary. A return is
+     *  netted only against its own slot, never carried back to earlier
+     *  slots; a slot without returns counts as before, whatever its value
+     *  (0 included). */
+    SVCM_SUMMARY_RETURNS_NET = 1,
+    /** Negative transactions are left out, as if absent. */
+    SVCM_SUMMARY_RETURNS_DROP = 2
+} svcm_summary_returns;
+
 /** @brief Settings of svcm_lifetime_summarize(). */
 typedef struct svcm_summary_options {
     /** Transactions of one customer in the same slot count as one purchase
@@ -383,10 +401,15 @@ typedef struct svcm_summary_options {
     /** Length of the output time unit in seconds; default 604800 (weeks,
      *  as in the BG/NBD paper). Must be > 0 and finite. */
     double period;
+    /** Negative values (returns): an ::svcm_summary_returns value; default
+     *  ::SVCM_SUMMARY_RETURNS_ERROR; anything else is ::SVCM_EINVAL (field
+     *  "returns"). @since 0.2 */
+    svcm_summary_returns returns;
 } svcm_summary_options;
 
 /**
- * @brief Fill @p opts with the defaults (daily slots, weeks out).
+ * @brief Fill @p opts with the defaults (daily slots, weeks out, a return
+ *        is an error).
  * @param opts may be NULL (no-op).
  * @par Thread safety: touches only @p opts.
  * @since 0.1
@@ -405,19 +428,24 @@ SVCM_API void svcm_summary_options_init(svcm_summary_options *opts);
  * slot of @p end, both converted to periods; mean_spend averages the values
  * of the repeat purchases only. Transactions in slots after the slot of
  * @p end are the holdout and are ignored, so a customer whose first
- * purchase is after @p end does not appear. With the defaults and end =
+ * purchase is after @p end does not appear. Negative values (returns) follow
+ * svcm_summary_options::returns: an error by default, netted into their slot
+ * or dropped (@since 0.2). With the defaults and end =
  * 1997-09-30, the CDNOW sample's transactions give the published
  * calibration summary (T = 38.86 weeks for a customer who joined on
  * 1997-01-01).
  *
  * @param ids customer ids.
  * @param times transaction times, epoch seconds.
- * @param values transaction values, finite and >= 0.
+ * @param values transaction values, finite; >= 0 unless opts->returns
+ *        allows returns.
  * @param n number of transactions.
  * @param end the end of the calibration period (its slot is included).
  * @param opts settings; NULL means the defaults.
  * @param alloc allocator for scratch memory, freed before return;
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ *        Memory: about 40 bytes per transaction up to @p end (they are
+ *        sorted in one array), whatever the number of customers.
  * @param[out] out room for @p cap summaries, sorted by id; may be NULL
  *             when cap == 0. n entries always suffice.
  * @param cap capacity of @p out.
@@ -425,8 +453,9 @@ SVCM_API void svcm_summary_options_init(svcm_summary_options *opts);
  *             SVCM_ENOSPC, so a first call with cap 0 measures).
  * @param[out] err optional detail on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad options (field
- *         "granularity" or "period") or a bad transaction (index, field
- *         "value" for a NaN, infinite or negative value, "time" when the
+ *         "granularity", "period" or "returns") or a bad transaction
+ *         (index, field "value" for a NaN or infinite value, or a negative
+ *         one under ::SVCM_SUMMARY_RETURNS_ERROR; "time" when the
  *         slot arithmetic would overflow); SVCM_ENOSPC when @p cap is
  *         smaller than the number of customers (nothing written to
  *         @p out); SVCM_ERANGE when a customer's T in periods (index of its

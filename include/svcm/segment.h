@@ -620,7 +620,8 @@ SVCM_API void svcm_customers_free(svcm_customers *c);
  * @brief Summarise raw transactions into an owned table with every column.
  *
  * The rows are the customers of svcm_lifetime_summarize() (same rules,
- * options and errors; sorted by id), with x, t_x, T and mean_repeat_spend
+ * options and errors, returns included: see svcm_summary_options::returns;
+ * sorted by id), with x, t_x, T and mean_repeat_spend
  * as it computes them, frequency = x + 1, tenure = T, recency = T - t_x,
  * monetary = the summed value of all calibration purchases (the first
  * included) and p_alive = 0 (fill it with svcm_lifetime_table_fit()). The

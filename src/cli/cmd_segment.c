@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_customers.h"
 #include "load.h"
 #include "svcm/lifetime.h"
 #include "svcm/segment.h"
@@ -14,6 +15,8 @@ static const char segment_help[] =
     "usage: svcm segment FILE [--policy FILE] [--bins K] [--summary-only | --customers-only]\n"
     "                    [column options] [common options]\n"
     "       svcm segment --migrate OLD NEW [--policy FILE] [column options] [common options]\n"
+    "       svcm segment --transactions LOG --as-of DATE [log options] [--policy FILE]\n"
+    "                    [--bins K] [--lifetime ...] [common options]\n"
     "\n"
     "Scores every customer on recency, frequency and monetary value (1..K, K = 5 by\n"
     "default, edges fitted from the population's quantiles) and assigns one of five\n"
@@ -48,6 +51,17 @@ static const char segment_help[] =
     "\n"
     "With --migrate, an id that occurs twice in one file is an error naming it.\n";
 
+/* Apart: one literal would pass the 4095 bytes C11 compilers must take. */
+static const char segment_log_help[] =
+    "\n"
+    "--transactions LOG segments straight from a transaction log (customer id, time,\n"
+    "amount): its customer table (as svcm customers writes it; recency and tenure in\n"
+    "days, frequency = purchases, monetary = their total, the mean repeat spend for\n"
+    "--lifetime) is scored and tiered. Log options:\n"
+    CUST_LOG_HELP
+    "The --*-col options do not apply to a log; its rows left out are reported on\n"
+    "standard error.\n";
+
 typedef struct seg_cols {
     const char *id, *recency, *frequency, *monetary, *tenure, *p_alive, *mean_spend;
 } seg_cols;
@@ -66,6 +80,7 @@ typedef struct seg_run {
     double *p_alive, *clv; /* with --lifetime */
     struct svcm_bgnbd_fit_result bg;
     struct svcm_gammagamma_fit_result gg;
+    bool from_log; /* rows are the customers of a transaction log */
 } seg_run;
 
 static void seg_free(seg_run *s)
@@ -143,8 +158,9 @@ static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt
     free(est);
     if (rc != SVCM_OK) {
         if (err.index != SVCM_NO_INDEX && err.index < n)
-            fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu), field '%s': %s\n",
-                    path, cli_str(&s->data, &s->cols[0], err.index), err.index + 1,
+            fprintf(stderr, "svcm segment: %s: customer '%s' (%s row %zu), field '%s': %s\n",
+                    path, cli_str(&s->data, &s->cols[0], err.index),
+                    s->from_log ? "customer" : "data", err.index + 1,
                     column_of(s, err.field), err.message);
         else
             fprintf(stderr, "svcm segment: %s: %s\n", path,
@@ -156,10 +172,57 @@ static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt
     return 0;
 }
 
-/* Load one file and segment it. Returns 0 or an exit code. */
+/* The columns of s from the customer table of a transaction log: ids,
+ * recency and tenure in days, frequency, monetary, mean repeat spend (no
+ * p_alive). Returns 0 or an exit code. */
+static int seg_from_log(const char *path, const cust_log_opts *lo, seg_run *s)
+{
+    cust_log l;
+    int code = cust_log_read("segment", path, lo, &l);
+    if (code != 0)
+        return code;
+    cust_log_report("segment", path, &l, lo);
+    const svcm_customers *t = l.table;
+    size_t n = t->n;
+    double days = svcm_time_unit_seconds((int)t->unit) / 86400.0;
+    size_t *ids = malloc(n * sizeof *ids);
+    double *col[5];
+    bool ok = ids != NULL;
+    for (int k = 0; k < 5; k++)
+        ok &= (col[k] = malloc(n * sizeof(double))) != NULL;
+    if (ok) {
+        for (size_t i = 0; i < n; i++) {
+            ids[i] = l.id_off[t->id[i]];
+            col[0][i] = t->recency[i] * days;
+            col[1][i] = t->frequency[i];
+            col[2][i] = t->monetary[i];
+            col[3][i] = t->tenure[i] * days;
+            col[4][i] = t->mean_repeat_spend[i];
+        }
+        static const int at[5] = {1, 2, 3, 4, 6};
+        s->cols[0].values = ids;
+        s->cols[0].field = 0;
+        for (int k = 0; k < 5; k++) {
+            s->cols[at[k]].values = col[k];
+            s->cols[at[k]].field = at[k];
+        }
+        s->data = (cli_dataset){.n = n, .cols = s->cols, .ncols = 7, .arena = l.arena};
+        l.arena = NULL; /* the dataset owns the id strings now */
+    } else {
+        free(ids);
+        for (int k = 0; k < 5; k++)
+            free(col[k]);
+        fprintf(stderr, "svcm segment: out of memory\n");
+    }
+    cust_log_free(&l);
+    return ok ? 0 : CLI_EXIT_DATA;
+}
+
+/* Load one file (a customer table, or with log != NULL a transaction log)
+ * and segment it. Returns 0 or an exit code. */
 static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const seg_cols *names,
                                const svcm_segment_options *pol, const seg_lifetime *lt,
-                               seg_run *s)
+                               const cust_log_opts *log, seg_run *s)
 {
     memset(s, 0, sizeof *s);
     s->cols[0] = (cli_col){names->id, CLI_COL_STRING, true, false, -1, NULL};
@@ -169,8 +232,14 @@ static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const 
     s->cols[4] = (cli_col){names->tenure, CLI_COL_DOUBLE, false, false, -1, NULL};
     s->cols[5] = (cli_col){names->p_alive, CLI_COL_DOUBLE, false, false, -1, NULL};
     s->cols[6] = (cli_col){names->mean_spend, CLI_COL_DOUBLE, false, false, -1, NULL};
-    if (cli_load("segment", path, ro, s->cols, 7, &s->data) != 0)
+    if (log != NULL) {
+        s->from_log = true;
+        int code = seg_from_log(path, log, s);
+        if (code != 0)
+            return code;
+    } else if (cli_load("segment", path, ro, s->cols, 7, &s->data) != 0) {
         return CLI_EXIT_DATA;
+    }
     size_t n = s->data.n;
     if (n == 0) {
         fprintf(stderr, "svcm segment: %s: no customers\n", path);
@@ -206,8 +275,9 @@ static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const 
         rc = svcm_segment_summarize(&c, s->tiers, s->r, s->f, s->m, s->summary, &err);
     if (rc != SVCM_OK) {
         if (err.index != SVCM_NO_INDEX && err.index < n)
-            fprintf(stderr, "svcm segment: %s: customer '%s' (data row %zu), column '%s': %s\n",
-                    path, cli_str(&s->data, &s->cols[0], err.index), err.index + 1,
+            fprintf(stderr, "svcm segment: %s: customer '%s' (%s row %zu), column '%s': %s\n",
+                    path, cli_str(&s->data, &s->cols[0], err.index),
+                    s->from_log ? "customer" : "data", err.index + 1,
                     column_of(s, err.field), err.message);
         else
             fprintf(stderr, "svcm segment: %s: %s\n", path,
@@ -378,12 +448,12 @@ static int migrate(const char *old_path, const char *new_path, const cli_read_op
                    const svcm_segment_options *pol, const cli_common *c)
 {
     seg_run a, b;
-    int code = seg_load_and_assign(old_path, ro, names, pol, NULL, &a);
+    int code = seg_load_and_assign(old_path, ro, names, pol, NULL, NULL, &a);
     if (code != 0) {
         seg_free(&a);
         return code;
     }
-    code = seg_load_and_assign(new_path, ro, names, pol, NULL, &b);
+    code = seg_load_and_assign(new_path, ro, names, pol, NULL, NULL, &b);
     if (code != 0) {
         seg_free(&a);
         seg_free(&b);
@@ -454,6 +524,9 @@ typedef struct seg_opts {
     cli_common c;
     seg_cols names;
     const char *file, *policy, *old_path, *new_path;
+    const char *transactions; /* --transactions LOG */
+    cust_log_opts log;        /* its options */
+    bool unit_given;          /* --unit (else the period) */
     int summary_only, customers_only;
     seg_lifetime lt;
     long long bins;
@@ -514,7 +587,8 @@ static int seg_report(const seg_opts *o, const seg_run *s, const cli_table *sum,
 static int seg_single(const seg_opts *o, const svcm_segment_options *pol)
 {
     seg_run s;
-    int code = seg_load_and_assign(o->file, &o->c.read, &o->names, pol, &o->lt, &s);
+    int code = seg_load_and_assign(o->transactions ? o->transactions : o->file, &o->c.read,
+                                   &o->names, pol, &o->lt, o->transactions ? &o->log : NULL, &s);
     cli_table sum = {0}, par = {0}; /* freeing a zeroed table is a no-op */
     if (code == 0 && (summary_table(&s, &sum) != 0 ||
                       (o->lt.on && lifetime_table(&s, o->c.format, &par) != 0))) {
@@ -567,6 +641,19 @@ static bool seg_parse(cli_args *a, seg_opts *o)
             o->summary_only = 1;
         } else if (cli_flag(a, "--customers-only")) {
             o->customers_only = 1;
+        } else if (cli_opt(a, "--transactions")) {
+            o->transactions = a->value;
+        } else if (cli_opt(a, "--as-of")) {
+            o->log.as_of = cust_opt_as_of(a);
+        } else if (cli_opt(a, "--period")) {
+            o->log.period = cust_opt_unit(a, "--period");
+        } else if (cli_opt(a, "--unit")) {
+            o->log.unit = cust_opt_unit(a, "--unit");
+            o->unit_given = true;
+        } else if (cli_opt(a, "--returns")) {
+            o->log.returns = cust_opt_returns(a);
+        } else if (cli_flag(a, "--skip-missing-id")) {
+            o->log.skip_missing_id = true;
         } else if (cli_flag(a, "--migrate")) {
             if (a->i + 2 > a->argc)
                 cli_usage_error(a, "--migrate needs two files: OLD NEW");
@@ -603,6 +690,21 @@ static int seg_run_opts(const cli_args *a, seg_opts *o)
             return CLI_EXIT_USAGE;
         }
     }
+    if (o->transactions) {
+        if (o->file || o->old_path)
+            cli_usage_error(a, "give one of FILE, --migrate OLD NEW or --transactions LOG");
+        if (o->log.as_of == INT64_MIN)
+            cli_usage_error(a, "--transactions needs --as-of DATE (the end of observation)");
+        if (!o->unit_given)
+            o->log.unit = o->log.period;
+        o->log.read = &o->c.read;
+        o->log.id_col = cli_colname(&o->c, "id");
+        o->log.time_col = cli_colname(&o->c, "time");
+        o->log.amount_col = cli_colname(&o->c, "amount");
+        return seg_single(o, &pol);
+    }
+    if (o->log.as_of != INT64_MIN || o->log.skip_missing_id || o->unit_given)
+        cli_usage_error(a, "--as-of, --unit and --skip-missing-id go with --transactions");
     if (o->old_path) {
         if (o->file)
             cli_usage_error(a, "give either FILE or --migrate OLD NEW");
@@ -624,14 +726,15 @@ int cli_cmd_segment(int argc, char **argv)
                             "mean_repeat_spend"},
                   .lt = {0, 12, 0.01}};
     cli_common_init(&o.c, "segment");
+    cust_log_opts_init(&o.log);
     int code = CLI_EXIT_OK;
-    if (seg_parse(&a, &o))
-        {
-            cli_puts(segment_help);
-            cli_puts("\n" CLI_READ_HELP);
-        }
-    else
+    if (seg_parse(&a, &o)) {
+        cli_puts(segment_help);
+        cli_puts(segment_log_help);
+        cli_puts("\n" CLI_READ_HELP);
+    } else {
         code = seg_run_opts(&a, &o);
+    }
     cli_common_free(&o.c);
     return code;
 }

@@ -212,6 +212,8 @@ test("bad input returns nil, message, code naming the field", function()
   fails(E, "period", nil, svcm.summarize_customers({1}, {0}, {1}, 10, {period = "hour"}))
   fails(E, "values", nil, svcm.summarize_customers({1, 2}, {0, 0}, {1}, 10))
   fails(E, "value", 1, svcm.summarize_customers({1, 2}, {0, 0}, {1, 0 / 0}, 10))
+  fails(E, "returns", nil, svcm.summarize_customers({1}, {0}, {1}, 10, {returns = "keep"}))
+  fails(E, "value", 1, svcm.summarize_customers({1, 1}, {0, 5}, {1, -1}, 10))
   local rfm = {frequency = {3, 1.5, 5}, recency = {2, 5, 10}, tenure = {20, 30, 30},
                monetary = {1, 2, 3}, mean_repeat_spend = {4, 0, 5}}
   fails(E, "frequency", 1, svcm.lifetime_table_fit(rfm))
@@ -234,6 +236,27 @@ test("bad input returns nil, message, code naming the field", function()
   assert(not pcall(svcm.lifetime_table_fit, {recency = {"a"}}))
   assert(not pcall(svcm.summarize_customers, {1}, {0}, {1}, "end"))
   assert(not pcall(svcm.time_unit_seconds, {}))
+end)
+
+-- Returns (negative values). Customer 1: day 0 buys 10; day 2 buys 8 and
+-- returns 8 (nets to 0); day 5 buys 6 and returns 2 (nets to 4). Customer 2:
+-- day 1 buys 5 and returns 5. End day 10, days out.
+test("summarize_customers nets or drops returns", function()
+  local D = 86400
+  local ids = {1, 1, 1, 1, 1, 2, 2}
+  local times = {0, 2 * D, 2 * D + 60, 5 * D, 5 * D + 1, D, D + 5}
+  local values = {10, 8, -8, 6, -2, 5, -5}
+  local c = assert(svcm.summarize_customers(ids, times, values, 10 * D,
+                                            {period = "day", returns = "net"}))
+  assert(#c.id == 1 and c.id[1] == 1)
+  assert(c.x[1] == 1 and c.t_x[1] == 5 and c.T[1] == 10)
+  assert(c.monetary[1] == 14 and c.mean_repeat_spend[1] == 4)
+  c = assert(svcm.summarize_customers(ids, times, values, 10 * D,
+                                      {period = "day", returns = "drop"}))
+  assert(#c.id == 2 and c.x[1] == 2 and c.monetary[1] == 24 and c.mean_repeat_spend[1] == 7)
+  assert(c.x[2] == 0 and c.monetary[2] == 5 and c.T[2] == 9)
+  fails(svcm.codes.EINVAL, "value", 2,
+        svcm.summarize_customers(ids, times, values, 10 * D, {period = "day"}))
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

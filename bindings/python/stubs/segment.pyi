@@ -172,5 +172,6 @@ class Customers:
 
 def summarize_customers(ids: _Ints, times: _Ints, values: _Numbers, end: int,
                         period: _Unit = "week", *, granularity: int = 86400,
-                        offset: int = 0) -> Customers: ...
+                        offset: int = 0,
+                        returns: str = "error") -> Customers: ...  # "error", "net" or "drop"
 def time_unit_seconds(unit: Union[_Unit, int]) -> float: ...

@@ -309,5 +309,39 @@ class CustomerTableErrors(unittest.TestCase):
         self.assertEqual(list(a.recency), list(b.recency))
 
 
+class SummarizeReturns(unittest.TestCase):
+    # Customer 1: day 0 buys 10; day 2 buys 8 and returns 8 (nets to 0);
+    # day 5 buys 6 and returns 2 (nets to 4). Customer 2: day 1 buys 5 and
+    # returns 5. End day 10, days out.
+    D = 86400
+    ids = [1, 1, 1, 1, 1, 2, 2]
+    times = [0, 2 * D, 2 * D + 60, 5 * D, 5 * D + 1, D, D + 5]
+    values = [10.0, 8.0, -8.0, 6.0, -2.0, 5.0, -5.0]
+
+    def summarize(self, **kw):
+        return svcm.summarize_customers(self.ids, self.times, self.values, 10 * self.D, "day",
+                                        **kw)
+
+    def test_returns_are_an_error_by_default_naming_the_record(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            self.summarize()
+        self.assertEqual((cm.exception.field, cm.exception.index), ("value", 2))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            self.summarize(returns="keep")
+        self.assertEqual(cm.exception.field, "returns")
+        with self.assertRaises(TypeError):
+            self.summarize(returns=1)
+
+    def test_net_cancels_slots_at_or_below_zero_and_drop_leaves_returns_out(self):
+        c = self.summarize(returns="net")
+        self.assertEqual(list(c.id), [1])  # customer 2 returned everything
+        self.assertEqual((c.x[0], c.t_x[0], c.T[0], c.monetary[0], c.mean_repeat_spend[0]),
+                         (1.0, 5.0, 10.0, 14.0, 4.0))
+        c = self.summarize(returns="drop")
+        self.assertEqual(list(c.id), [1, 2])
+        self.assertEqual((c.x[0], c.monetary[0], c.mean_repeat_spend[0]), (2.0, 24.0, 7.0))
+        self.assertEqual((c.x[1], c.monetary[1], c.T[1]), (0.0, 5.0, 9.0))
+
+
 if __name__ == "__main__":
     unittest.main()
