@@ -692,13 +692,13 @@ void svcmlua_open_segment(lua_State *L)
 {
     luaL_setfuncs(L, segment_funcs, 0);
     customers_open(L);
-    /* REASON_NAMES[code] for code 0..7 (keys are the C codes). */
+    /* SEGMENT_REASON_NAMES[code] for code 0..7 (keys are the C codes). */
     lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT);
     for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
         lua_pushstring(L, svcm_segment_reason_name(i));
         lua_rawseti(L, -2, i);
     }
-    lua_setfield(L, -2, "REASON_NAMES");
+    lua_setfield(L, -2, "SEGMENT_REASON_NAMES");
 }
 
 /* ------------------------------------------------------ customer table */

@@ -588,7 +588,7 @@ PyDoc_STRVAR(segment_doc,
              "        edges=None) -> Segmentation\n\n"
              "Tier every customer under a Policy (default Policy()). tiers are ints\n"
              "0..4 in the order VIP, KEY, REGULAR, POTENTIAL, LOST; reasons are the\n"
-             "rule codes (names in REASON_NAMES); both, and the scores r, f, m, are\n"
+             "rule codes (names in SEGMENT_REASON_NAMES); both, and the scores r, f, m, are\n"
              "array('B'). Edges are fitted with policy.bins unless given (an empty\n"
              "population then raises EmptyError); reason_names[code] names a reason.");
 /* Check, fit (unless edges are given) and tier the customers of a view;
@@ -1164,7 +1164,7 @@ static PyStructSequence_Desc scores_desc = {"svcm.RfmScores", "RFM scores 1..bin
 
 static PyStructSequence_Field result_fields[] = {
     {"tiers", "tiers 0..4 (VIP, KEY, REGULAR, POTENTIAL, LOST), array('B')"},
-    {"reasons", "reason codes (see REASON_NAMES), array('B')"},
+    {"reasons", "reason codes (see SEGMENT_REASON_NAMES), array('B')"},
     {"r", "recency scores, array('B')"},
     {"f", "frequency scores, array('B')"},
     {"m", "monetary scores, array('B')"},
@@ -1236,7 +1236,7 @@ int svcmpy_init_segment(PyObject *m)
         ok &= items[i] != NULL;
     static const char *const exported[SEG_NITEMS] = {NULL,           "RfmEdges",  "RfmScores",
                                                      "Segmentation", "TierSummary", "Migration",
-                                                     "Policy",       "REASON_NAMES"};
+                                                     "Policy",       "SEGMENT_REASON_NAMES"};
     for (int i = 0; ok && i < SEG_NITEMS; i++)
         if (exported[i] && PyModule_AddObjectRef(m, exported[i], items[i]) < 0)
             ok = 0;
@@ -1253,9 +1253,9 @@ int svcmpy_init_segment(PyObject *m)
     if (!ok || svcmpy_engine_set(m, SVCMPY_SEGMENT, tuple) < 0)
         return -1;
     static const char *const consts[SVCM_SEGMENT_REASON_COUNT] = {
-        "REASON_LOST_INACTIVE", "REASON_LOST_P_ALIVE", "REASON_POTENTIAL_NEW",
-        "REASON_POTENTIAL_FEW", "REASON_VIP_M_SCORE",  "REASON_VIP_MONETARY",
-        "REASON_KEY_SCORE",     "REASON_REGULAR"};
+        "SEGMENT_REASON_LOST_INACTIVE", "SEGMENT_REASON_LOST_P_ALIVE", "SEGMENT_REASON_POTENTIAL_NEW",
+        "SEGMENT_REASON_POTENTIAL_FEW", "SEGMENT_REASON_VIP_M_SCORE",  "SEGMENT_REASON_VIP_MONETARY",
+        "SEGMENT_REASON_KEY_SCORE",     "SEGMENT_REASON_REGULAR"};
     for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++)
         if (PyModule_AddIntConstant(m, consts[i], i) < 0)
             return -1;

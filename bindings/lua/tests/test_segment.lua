@@ -57,7 +57,7 @@ test("every rule fires on the hand-worked population", function()
   local names = {}
   for i, c in ipairs(res.reasons) do names[i] = svcm.reason_name(c) end
   same(names, WANT_REASONS, "reasons")
-  assert(svcm.REASON_NAMES[res.reasons[5]] == "vip_m_score")
+  assert(svcm.SEGMENT_REASON_NAMES[res.reasons[5]] == "vip_m_score")
   for i, c in ipairs(res.reasons) do assert(res.reason_names[c] == WANT_REASONS[i]) end
   same(res.r, {1, 4, 5, 5, 5, 2, 4, 4, 5, 1}, "r")
   same(res.f, {5, 4, 3, 1, 5, 5, 4, 4, 3, 2}, "f")

@@ -8,15 +8,15 @@ from typing_extensions import Buffer
 _Numbers = Union[Sequence[SupportsFloat], Buffer]
 _Ints = Union[Sequence[SupportsInt], Buffer]
 
-REASON_NAMES: Tuple[str, ...]  # indexed by reason code 0..7
-REASON_LOST_INACTIVE: int      # 0: recency > churn_days
-REASON_LOST_P_ALIVE: int       # 1: p_alive < p_alive_min
-REASON_POTENTIAL_NEW: int      # 2: tenure < new_tenure_days
-REASON_POTENTIAL_FEW: int      # 3: frequency <= new_max_frequency
-REASON_VIP_M_SCORE: int        # 4: M score in the top vip_m_top_scores, active
-REASON_VIP_MONETARY: int       # 5: monetary >= vip_min_monetary, active
-REASON_KEY_SCORE: int          # 6: weighted mean RFM score >= key_min_score
-REASON_REGULAR: int            # 7: no rule above fired
+SEGMENT_REASON_NAMES: Tuple[str, ...]  # indexed by reason code 0..7
+SEGMENT_REASON_LOST_INACTIVE: int      # 0: recency > churn_days
+SEGMENT_REASON_LOST_P_ALIVE: int       # 1: p_alive < p_alive_min
+SEGMENT_REASON_POTENTIAL_NEW: int      # 2: tenure < new_tenure_days
+SEGMENT_REASON_POTENTIAL_FEW: int      # 3: frequency <= new_max_frequency
+SEGMENT_REASON_VIP_M_SCORE: int        # 4: M score in the top vip_m_top_scores, active
+SEGMENT_REASON_VIP_MONETARY: int       # 5: monetary >= vip_min_monetary, active
+SEGMENT_REASON_KEY_SCORE: int          # 6: weighted mean RFM score >= key_min_score
+SEGMENT_REASON_REGULAR: int            # 7: no rule above fired
 RFM_MAX_BINS: int              # 10
 
 class RfmEdges(NamedTuple):
@@ -37,12 +37,12 @@ class RfmScores(NamedTuple):
 
 class Segmentation(NamedTuple):
     tiers: array    # array('B'): 0 VIP, 1 KEY, 2 REGULAR, 3 POTENTIAL, 4 LOST
-    reasons: array  # array('B'): reason codes, names in REASON_NAMES
+    reasons: array  # array('B'): reason codes, names in SEGMENT_REASON_NAMES
     r: array
     f: array
     m: array
     edges: RfmEdges
-    reason_names: Tuple[str, ...]  # REASON_NAMES: reason_names[reasons[i]]
+    reason_names: Tuple[str, ...]  # SEGMENT_REASON_NAMES: reason_names[reasons[i]]
 
 class TierSummary(NamedTuple):
     tier: int

@@ -216,7 +216,7 @@ class CustomerTable(unittest.TestCase):
         self.assertEqual(type(got), svcm.Segmentation)
         for k in ("tiers", "reasons", "r", "f", "m", "edges", "reason_names"):
             self.assertEqual(getattr(got, k), getattr(want, k), k)
-        self.assertIn(svcm.REASON_LOST_P_ALIVE, got.reasons)
+        self.assertIn(svcm.SEGMENT_REASON_LOST_P_ALIVE, got.reasons)
         pol = svcm.Policy(churn_days=30)
         fixed = weeks.segment(policy=pol, edges=want.edges)
         want2 = svcm.segment([7 * r for r in c.recency], c.frequency, c.monetary,

@@ -126,10 +126,10 @@ class Segment(unittest.TestCase):
     def test_every_rule_fires_on_the_hand_worked_population(self):
         res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES)
         self.assertEqual(list(res.tiers), WANT_TIERS)
-        self.assertEqual([svcm.REASON_NAMES[c] for c in res.reasons], WANT_REASONS)
+        self.assertEqual([svcm.SEGMENT_REASON_NAMES[c] for c in res.reasons], WANT_REASONS)
         self.assertEqual([svcm.reason_name(c) for c in res.reasons], WANT_REASONS)
         self.assertEqual([res.reason_names[c] for c in res.reasons], WANT_REASONS)
-        self.assertIs(res.reason_names, svcm.REASON_NAMES)
+        self.assertIs(res.reason_names, svcm.SEGMENT_REASON_NAMES)
         self.assertEqual(list(res.r), WANT_R)
         self.assertEqual(list(res.f), WANT_F)
         self.assertEqual(list(res.m), WANT_M)
@@ -147,7 +147,7 @@ class Segment(unittest.TestCase):
         res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES,
                            policy=policy)
         self.assertEqual(res.tiers[8], VIP)
-        self.assertEqual(res.reasons[8], svcm.REASON_VIP_MONETARY)
+        self.assertEqual(res.reasons[8], svcm.SEGMENT_REASON_VIP_MONETARY)
         off = svcm.Policy(churn_days=math.inf, p_alive_min=0, new_tenure_days=0,
                           new_max_frequency=-1)
         res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES,
