@@ -18,5 +18,6 @@
 #include "svcm/priority.h"
 #include "svcm/segment.h"
 #include "svcm/sketch.h"
+#include "svcm/calls.h"
 
 #endif /* SVCM_H */

@@ -28,7 +28,8 @@ enum svcm__kind {
     SVCM__KIND_PRIORITY = 9,
     SVCM__KIND_PDCA = 10,
     SVCM__KIND_KPI_GROUPS = 11,
-    SVCM__KIND_EXTRA = 12 /* first free tag */
+    SVCM__KIND_CALLS = 12,
+    SVCM__KIND_EXTRA = 13 /* first free tag */
 };
 
 typedef struct svcm__writer {

@@ -1765,6 +1765,81 @@ static void test_lifetime_02_fits_fail_cleanly(void **state)
     assert_int_equal(ct.live, 0);
 }
 
+/* ---------------------------------------------------------------- calls */
+
+typedef struct ca_ctx {
+    const unsigned char *buf;
+    size_t len;
+    svcm_calls *out, *dst, *src;
+} ca_ctx;
+
+static void ca_print(blob *b, const svcm_calls *c)
+{
+    unsigned char buf[256];
+    size_t len = 0;
+    assert_int_equal(svcm_calls_save(c, buf, sizeof buf, &len), SVCM_OK);
+    blob_put(b, buf, len);
+}
+static void ca_print_out(void *v, blob *b) { print_ptr(b, ((ca_ctx *)v)->out); }
+static void ca_print_dst(void *v, blob *b) { ca_print(b, ((ca_ctx *)v)->dst); }
+static int ca_new(void *v)
+{
+    ca_ctx *c = v;
+    return svcm_calls_new(NULL, &A, &c->out, NULL);
+}
+static int ca_load(void *v)
+{
+    ca_ctx *c = v;
+    return svcm_calls_load(c->buf, c->len, &A, &c->out, NULL);
+}
+static int ca_merge(void *v)
+{
+    ca_ctx *c = v;
+    return svcm_calls_merge(c->dst, c->src);
+}
+
+static void test_calls_new_load_merge_fail_cleanly(void **state)
+{
+    (void)state;
+    ca_ctx c = {0};
+    c.out = SENTINEL;
+    inject(&(probe){"svcm_calls_new", ca_new, ca_print_out, NULL, &c, false});
+    svcm_calls *a = c.out;
+    svcm_calls_record recs[3] = {
+        {0, 0, 12, 12, 100, SVCM_CALLS_OUTCOME_ANSWERED},
+        {5, 5, 40, NAN, NAN, SVCM_CALLS_OUTCOME_ABANDONED},
+        {9, NAN, NAN, NAN, NAN, SVCM_CALLS_OUTCOME_OTHER},
+    };
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(svcm_calls_add(a, &recs[i], NULL), SVCM_OK);
+    unsigned char buf[256];
+    size_t len = 0;
+    assert_int_equal(svcm_calls_save(a, buf, sizeof buf, &len), SVCM_OK);
+    c.buf = buf;
+    c.len = len;
+    c.out = SENTINEL;
+    inject(&(probe){"svcm_calls_load", ca_load, ca_print_out, NULL, &c, false});
+    svcm_calls *b = c.out;
+    blob x = {NULL, 0}, y = {NULL, 0};
+    ca_print(&x, a);
+    ca_print(&y, b);
+    assert_int_equal(x.n, y.n);
+    assert_memory_equal(x.p, y.p, x.n);
+    /* merge allocates nothing: it must succeed at k = 0 */
+    c.dst = a;
+    c.src = b;
+    assert_int_equal(inject(&(probe){"svcm_calls_merge", ca_merge, ca_print_dst, NULL, &c, false}),
+                     0);
+    struct svcm_calls_result r;
+    assert_int_equal(svcm_calls_result(a, &r), SVCM_OK);
+    assert_int_equal(r.offered, 4);
+    free(x.p);
+    free(y.p);
+    svcm_calls_free(a);
+    svcm_calls_free(b);
+    assert_int_equal(ct.live, 0);
+}
+
 /* ----------------------------------------------------------------- main */
 
 /* A failed test leaves blocks behind: each test starts from a fresh count.
@@ -1819,6 +1894,7 @@ int main(void)
         TWICE(test_zone_new_and_load_fail_cleanly),
         TWICE(test_schedule_solve_fails_cleanly),
         TWICE(test_lifetime_02_fits_fail_cleanly),
+        TWICE(test_calls_new_load_merge_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, report);
 }

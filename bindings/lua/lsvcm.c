@@ -75,5 +75,11 @@ SVCM_API int luaopen_svcm(lua_State *L)
 #ifdef SVCMLUA_HAVE_PDCA
     svcmlua_open_pdca(L);
 #endif
+#ifdef SVCMLUA_HAVE_CALLS
+    {
+        void svcmlua_open_calls(lua_State *L); /* bindings/lua/lua_calls.c */
+        svcmlua_open_calls(L);
+    }
+#endif
     return 1;
 }

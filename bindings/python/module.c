@@ -297,6 +297,13 @@ static int module_exec(PyObject *m)
     if (svcmpy_init_pdca(m) < 0)
         return -1;
 #endif
+#ifdef SVCMPY_HAVE_CALLS
+    {
+        int svcmpy_init_calls(PyObject *module); /* bindings/python/py_calls.c */
+        if (svcmpy_init_calls(m) < 0)
+            return -1;
+    }
+#endif
     return 0;
 }
 

@@ -11,6 +11,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"calls", cli_cmd_calls, "interval reports (service level, ASA, abandons) from a call log"},
     {"customers", cli_cmd_customers, "customer table (x, t_x, T, RFM) from a transaction log"},
     {"demo", cli_cmd_demo, "write a synthetic data set and run every command on it"},
     {"kpi", cli_cmd_kpi, "ticket KPIs (times, SLA, FCR) or survey KPIs (NPS, CSAT, CES)"},

@@ -310,6 +310,8 @@ local FUNCS = {
   ["Rate.from_bytes"] = function() return pack(svcm.Rate():to_bytes()) end,
   ["Sketch.from_bytes"] = function() return pack(svcm.Sketch():to_bytes()) end,
   ["Durations.from_bytes"] = function() return pack(svcm.Durations():to_bytes()) end,
+  Calls = function() return pack({target = 20, sl_abandoned = "met"}) end,
+  ["Calls.load"] = function() return pack(svcm.Calls():save()) end,
 }
 
 local function resolve(name)
@@ -390,6 +392,14 @@ local TYPES = {
     count = function() return pack() end,
     result = function() return pack() end,
     summary = function() return pack() end,
+    close = function() return pack() end}},
+  ["svcm.Calls"] = {function() return svcm.Calls() end, {
+    add = function() return pack(0, 0, 8, 8, 60, "answered") end,
+    add_batch = function() return pack({arrival = {0, 1}, queue_end = {3, 9}, outcome = {1, "abandoned"}}) end,
+    merge = function() return pack(svcm.Calls()) end,
+    result = function() return pack() end,
+    options = function() return pack() end,
+    save = function() return pack() end,
     close = function() return pack() end}},
   ["svcm.Calendar"] = {cal, {
     business_seconds = function() return pack(0, 3 * DAY) end,

@@ -345,6 +345,11 @@ CLASSES = {
         "merge": lambda: ((svcm.Durations(values=[5.0]),), {}),
         "reset": lambda: ((), {}), "to_bytes": lambda: ((), {}),
         "from_bytes": lambda: ((svcm.Durations(values=[1.0]).to_bytes(),), {})}),
+    "Calls": (lambda: svcm.Calls(), lambda: ((20.0, 5.0, "met", True), {}), {
+        "add": lambda: ((0.0, 0.0, 8.0, 8.0, 60.0), {"outcome": "answered"}),
+        "add_batch": lambda: (([0.0, 1.0], [0.0, 1.0], [3.0, 9.0]), {"outcome": [1, "abandoned"]}),
+        "merge": lambda: ((svcm.Calls(),), {}), "result": lambda: ((), {}),
+        "save": lambda: ((), {}), "load": lambda: ((svcm.Calls().save(),), {})}),
     "Calendar": (cal, lambda: ((0, NINE_TO_FIVE, ["2026-01-01"]), {}), {
         "business_seconds": lambda: ((0, 3 * DAY), {}),
         "business_seconds_batch": lambda: (([0, DAY], [DAY, 3 * DAY]), {}),
