@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd_customers.h"
+#include "table.h"
 #include "csv.h"
 
 /* Times beyond this many seconds from 1970 (about 31.7 million years) are
@@ -206,69 +207,34 @@ typedef struct log_reader {
     const cli_read_opts *ro; /* never NULL */
     cli_csv csv;
     long f_id, f_time, f_amount;
+    cli_colspec s_time, s_amount; /* time may be DATE+TIME, amount A*B */
     size_t width;
     char *text; /* an id converted from Latin-1 */
     size_t text_cap;
+    char *joined; /* a DATE+TIME field */
+    size_t joined_cap;
 } log_reader;
 
-/* An --na token (or blanks only): a missing value. */
-static bool is_na(const cli_read_opts *o, const char *b, size_t len)
-{
-    const char *e = b + len;
-    while (b < e && (*b == ' ' || *b == '\t'))
-        b++;
-    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-        e--;
-    if (b == e)
-        return true;
-    const char *t = o->na ? o->na : CLI_NA_DEFAULT;
-    for (;;) {
-        const char *comma = strchr(t, ',');
-        size_t n = comma ? (size_t)(comma - t) : strlen(t);
-        if (n > 0 && n == (size_t)(e - b) && memcmp(t, b, n) == 0)
-            return true;
-        if (comma == NULL)
-            return false;
-        t = comma + 1;
-    }
-}
-
-/* Without a header (--no-header) a column is named by its number 1..N. */
-static long column_number(const char *name, size_t n)
-{
-    char *end;
-    errno = 0;
-    long k = name[0] >= '1' && name[0] <= '9' ? strtol(name, &end, 10) : 0;
-    return k > 0 && errno == 0 && *end == '\0' && (size_t)k <= n ? k - 1 : -1;
-}
-
-static int find_column(log_reader *lr, const char *field, const char *name, long *out)
+/* The columns of a field: a header name (or, without a header, a number
+ * 1..N), or two columns combined (A+B for the time, A*B for the amount). */
+static int find_column(log_reader *lr, const char *field, const char *name, cli_colspec *out)
 {
     const cli_csv *r = &lr->csv;
-    if (lr->ro->no_header) {
-        *out = column_number(name, r->nfields);
-        if (*out < 0)
-            fprintf(stderr,
-                    "svcm %s: %s:1: %s: without a header, columns are numbers 1..%zu, not '%s'\n",
-                    lr->cmd, lr->path, field, r->nfields, name);
-        return *out < 0 ? -1 : 0;
-    }
-    long k = cli_csv_column(r->fields, r->nfields, name);
-    if (k < 0) {
+    int rc = cli_colspec_find(lr->cmd, lr->path, lr->ro, r->fields, r->nfields, name, out);
+    if (rc == -1 && lr->ro->no_header)
+        fprintf(stderr,
+                "svcm %s: %s:1: %s: without a header, columns are numbers 1..%zu, not '%s'\n",
+                lr->cmd, lr->path, field, r->nfields, name);
+    else if (rc == -1)
         fprintf(stderr, "svcm %s: %s:1: %s: no column named '%s' in the header\n", lr->cmd,
                 lr->path, field, name);
-        return -1;
+    else if (rc == 0 && out->op != 0 &&
+             (strcmp(field, "id") == 0 || (out->op == '*') != (strcmp(field, "amount") == 0))) {
+        fprintf(stderr, "svcm %s: %s:1: %s: '%s': only the amount may be A*B and only the "
+                "time A+B\n", lr->cmd, lr->path, field, name);
+        rc = -1;
     }
-    long again = cli_csv_column(r->fields + k + 1, r->nfields - (size_t)k - 1, name);
-    if (again >= 0) {
-        fprintf(stderr,
-                "svcm %s: %s:1: %s: columns %ld and %ld are both named '%s'; map the field "
-                "to one column with --col\n",
-                lr->cmd, lr->path, field, k + 1, k + 2 + again, name);
-        return -1;
-    }
-    *out = k;
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 /* "svcm CMD: FILE:LINE:COLUMN: FIELD: message" for field k of the record. */
@@ -298,12 +264,17 @@ static int read_row(log_reader *lr, id_map *m, rows *rw, cust_log *out, int64_t 
         return CLI_EXIT_DATA;
     }
     out->rows++;
-    const cli_field *fid = &r->fields[lr->f_id], *ft = &r->fields[lr->f_time],
-                    *fa = &r->fields[lr->f_amount];
+    const cli_field *fid = &r->fields[lr->f_id], *fa = &r->fields[lr->f_amount];
+    cli_field joined;
+    if (cli_colspec_text(&lr->s_time, r->fields, &lr->joined, &lr->joined_cap, &joined) != 0) {
+        fprintf(stderr, "svcm %s: out of memory\n", lr->cmd);
+        return CLI_EXIT_DATA;
+    }
+    const cli_field *ft = &joined;
     size_t lead = strspn(fid->ptr, " \t"), len = fid->len - lead;
     while (len > 0 && (fid->ptr[lead + len - 1] == ' ' || fid->ptr[lead + len - 1] == '\t'))
         len--;
-    if (is_na(lr->ro, fid->ptr, fid->len)) {
+    if (cli_is_missing(lr->ro, fid)) {
         if (o->skip_missing_id) {
             out->missing_id++;
             return 0;
@@ -323,8 +294,18 @@ static int read_row(log_reader *lr, id_map *m, rows *rw, cust_log *out, int64_t 
                            "'%.40s' is out of range (beyond 1e15 seconds from 1970)", ft->ptr);
     double v;
     int prc = cli_parse_double(fa, &v);
+    long bad = lr->f_amount;
+    if (prc == CLI_PARSE_OK && lr->s_amount.op == '*') { /* quantity * unit price */
+        double w;
+        fa = &r->fields[lr->s_amount.field2];
+        bad = lr->s_amount.field2;
+        prc = cli_parse_double(fa, &w);
+        v *= w;
+        if (prc == CLI_PARSE_OK && !isfinite(v))
+            prc = CLI_PARSE_RANGE;
+    }
     if (prc != CLI_PARSE_OK)
-        return field_error(lr, lr->f_amount, "amount", "'%.40s' %s", fa->ptr,
+        return field_error(lr, bad, "amount", "'%.40s' %s", fa->ptr,
                            prc == CLI_PARSE_RANGE ? "is out of the range of a double"
                                                   : "is not a finite number");
     if (day_of(t) > as_of_day) {
@@ -340,6 +321,15 @@ static int read_row(log_reader *lr, id_map *m, rows *rw, cust_log *out, int64_t 
         out->returns++;
     }
     const char *id = fid->ptr + lead;
+    for (size_t q = 0; !lr->ro->latin1 && q < len;) {
+        int n = cli_utf8_sequence((const unsigned char *)id + q);
+        if (n < 0)
+            return field_error(lr, lr->f_id, "id",
+                               "not valid UTF-8 (byte %zu); for a Latin-1 file use "
+                               "--encoding latin-1",
+                               lead + q + 1);
+        q += (size_t)n;
+    }
     if (lr->ro->latin1) { /* each byte is a code point: 1 or 2 bytes of UTF-8 */
         if (2 * len + 1 > lr->text_cap) {
             char *p = realloc(lr->text, 2 * len + 1);
@@ -386,10 +376,14 @@ static int read_rows(log_reader *lr, FILE *in, id_map *m, rows *rw, cust_log *ou
                     ferror(in) ? "read error" : "empty file (a header row is required)");
         return CLI_EXIT_DATA;
     }
-    if (find_column(lr, "id", o->id_col, &lr->f_id) != 0 ||
-        find_column(lr, "time", o->time_col, &lr->f_time) != 0 ||
-        find_column(lr, "amount", o->amount_col, &lr->f_amount) != 0)
+    cli_colspec sid;
+    if (find_column(lr, "id", o->id_col, &sid) != 0 ||
+        find_column(lr, "time", o->time_col, &lr->s_time) != 0 ||
+        find_column(lr, "amount", o->amount_col, &lr->s_amount) != 0)
         return CLI_EXIT_DATA;
+    lr->f_id = sid.field;
+    lr->f_time = lr->s_time.field;
+    lr->f_amount = lr->s_amount.field;
     lr->width = r->nfields;
     int64_t as_of_day = day_of(o->as_of);
     if (lr->ro->no_header) { /* the first record is data */
@@ -470,6 +464,7 @@ int cust_log_read(const char *cmd, const char *path, const cust_log_opts *o, cus
     }
     cli_csv_close(&lr.csv);
     free(lr.text);
+    free(lr.joined);
     if (in != stdin)
         fclose(in);
     if (code == 0)

@@ -136,20 +136,64 @@ static long column(const loader *l, const cli_csv *r, const char *name, size_t l
     return k;
 }
 
-bool cli_has_column(const cli_read_opts *o, const cli_field *header, size_t n,
-                    const char *name)
+int cli_colspec_find(const char *cmd, const char *path, const cli_read_opts *o,
+                     const cli_field *header, size_t n, const char *name, cli_colspec *out)
 {
     cli_csv r;
     memset(&r, 0, sizeof r);
     r.fields = (cli_field *)header;
     r.nfields = n;
-    loader l = {"", "", o, NULL, 0, true};
-    if (column(&l, &r, name, strlen(name)) >= 0)
-        return true;
+    loader l = {cmd, path, o, NULL, 0, cmd == NULL};
+    *out = (cli_colspec){column(&l, &r, name, strlen(name)), -1, 0};
+    if (out->field != -1)
+        return out->field < 0 ? -2 : 0;
     const char *op = strpbrk(name, "*+");
-    return op != NULL && op > name && op[1] != '\0' &&
-           column(&l, &r, name, (size_t)(op - name)) >= 0 &&
-           column(&l, &r, op + 1, strlen(op + 1)) >= 0;
+    if (op == NULL || op == name || op[1] == '\0')
+        return -1;
+    long a = column(&l, &r, name, (size_t)(op - name));
+    long b = a >= 0 ? column(&l, &r, op + 1, strlen(op + 1)) : -1;
+    if (a == -2 || b == -2)
+        return -2;
+    if (a < 0 || b < 0)
+        return -1;
+    *out = (cli_colspec){a, b, *op};
+    return 0;
+}
+
+bool cli_has_column(const cli_read_opts *o, const cli_field *header, size_t n,
+                    const char *name)
+{
+    cli_colspec s;
+    return cli_colspec_find(NULL, "", o, header, n, name, &s) == 0;
+}
+
+int cli_colspec_text(const cli_colspec *s, const cli_field *fields, char **buf, size_t *cap,
+                     cli_field *out)
+{
+    const cli_field *f = &fields[s->field];
+    if (s->op != '+') {
+        *out = *f;
+        return 0;
+    }
+    const cli_field *g = &fields[s->field2];
+    if (strspn(f->ptr, " \t") == f->len || strspn(g->ptr, " \t") == g->len) {
+        *out = (cli_field){"", 0}; /* a missing half: the whole is missing */
+        return 0;
+    }
+    size_t need = f->len + g->len + 2;
+    if (need > *cap) {
+        char *p = realloc(*buf, need);
+        if (p == NULL)
+            return -1;
+        *buf = p;
+        *cap = need;
+    }
+    memcpy(*buf, f->ptr, f->len);
+    (*buf)[f->len] = ' ';
+    memcpy(*buf + f->len + 1, g->ptr, g->len);
+    (*buf)[need - 1] = '\0';
+    *out = (cli_field){*buf, need - 1};
+    return 0;
 }
 
 /* Where each wanted column is. A name that occurs twice in the header is
@@ -161,27 +205,20 @@ static int find_columns(const loader *l, const cli_csv *r, cli_dataset *d)
     cli_col *cols = d->cols;
     for (size_t c = 0; c < d->ncols; c++) {
         const char *name = cols[c].name;
-        long k = column(l, r, name, strlen(name));
-        if (k == -2)
+        cli_colspec sp;
+        int rc = cli_colspec_find(l->cmd, l->path, l->opts, r->fields, r->nfields, name, &sp);
+        if (rc == -2)
             return -1;
-        const char *op = k < 0 ? strpbrk(name, "*+") : NULL;
-        if (op != NULL && op > name && op[1] != '\0') {
-            long a = column(l, r, name, (size_t)(op - name));
-            long b = a >= 0 ? column(l, r, op + 1, strlen(op + 1)) : -1;
-            if (a == -2 || b == -2)
-                return -1;
-            if (a >= 0 && b >= 0) {
-                k = a;
-                d->field2[c] = b;
-                d->op[c] = *op;
-                if (*op == '*' && cols[c].type != CLI_COL_DOUBLE) {
-                    fprintf(stderr, "svcm %s: %s: '%s': A*B multiplies numbers; this field "
-                            "is not a number\n", l->cmd, l->path, name);
-                    return -1;
-                }
-            }
+        if (rc == 0 && sp.op == '*' && cols[c].type != CLI_COL_DOUBLE) {
+            fprintf(stderr, "svcm %s: %s: '%s': A*B multiplies numbers; this field "
+                    "is not a number\n", l->cmd, l->path, name);
+            return -1;
         }
-        if (k < 0 && cols[c].required) {
+        if (rc == 0) {
+            d->field2[c] = sp.field2;
+            d->op[c] = sp.op;
+        }
+        if (rc != 0 && cols[c].required) {
             if (l->opts->no_header)
                 fprintf(stderr, "svcm %s: %s:1: no column %s: without a header, columns are "
                         "numbered 1..%zu (map fields with --col FIELD=NUMBER)\n",
@@ -191,7 +228,7 @@ static int find_columns(const loader *l, const cli_csv *r, cli_dataset *d)
                         l->path, name);
             return -1;
         }
-        cols[c].field = k;
+        cols[c].field = rc == 0 ? sp.field : -1;
     }
     return 0;
 }
@@ -219,7 +256,7 @@ static bool blank(const cli_field *f) { return strspn(f->ptr, " \t") == f->len; 
 
 /* Is f one of the missing-value tokens (compared without surrounding
  * blanks)? The empty field always is. */
-static bool missing(const cli_read_opts *o, const cli_field *f)
+bool cli_is_missing(const cli_read_opts *o, const cli_field *f)
 {
     if (blank(f))
         return true;
@@ -280,26 +317,14 @@ static const char *utf8_text(loader *l, cli_field *f)
     return NULL;
 }
 
-/* Field f of column col, with its second field for "A+B" joined in. */
+/* Field f of column c, with its second field for "A+B" joined in. */
 static const char *field_of(loader *l, const cli_dataset *d, size_t c, const cli_csv *r,
                             cli_field *f)
 {
-    *f = r->fields[d->cols[c].field];
-    if (d->op[c] != '+')
-        return NULL;
-    const cli_field *g = &r->fields[d->field2[c]];
-    if (blank(f) || blank(g)) { /* a missing half: the whole is missing */
-        *f = (cli_field){"", 0};
-        return NULL;
-    }
-    if (reserve(l, f->len + g->len + 2) != 0)
-        return "out of memory";
-    memcpy(l->scratch, f->ptr, f->len);
-    l->scratch[f->len] = ' ';
-    memcpy(l->scratch + f->len + 1, g->ptr, g->len);
-    l->scratch[f->len + 1 + g->len] = '\0';
-    *f = (cli_field){l->scratch, f->len + 1 + g->len};
-    return NULL;
+    cli_colspec sp = {d->cols[c].field, d->field2[c], d->op[c]};
+    return cli_colspec_text(&sp, r->fields, &l->scratch, &l->scratch_cap, f) == 0
+               ? NULL
+               : "out of memory";
 }
 
 static const char *number(const cli_field *f, double *out)
@@ -322,7 +347,7 @@ static const char *store(loader *l, cli_dataset *d, size_t c, const cli_csv *r, 
     *bad = f;
     if (why)
         return why;
-    if (missing(l->opts, &f) || (op == '*' && missing(l->opts, &r->fields[d->field2[c]]))) {
+    if (cli_is_missing(l->opts, &f) || (op == '*' && cli_is_missing(l->opts, &r->fields[d->field2[c]]))) {
         if (!col->optional_value)
             return blank(&f) ? "empty" : "is a missing value";
         if (col->type == CLI_COL_DOUBLE)

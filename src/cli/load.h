@@ -77,6 +77,27 @@ void cli_dataset_keep(cli_dataset *d, const bool *keep);
  * column number) a column of this header record? */
 bool cli_has_column(const cli_read_opts *o, const struct cli_field *header, size_t n,
                     const char *name);
+
+/* A field's columns in a header record: one column, or two combined ("A*B"
+ * multiplies two numbers, "A+B" joins two texts with a space). */
+typedef struct cli_colspec {
+    long field, field2; /* field2 -1 for one column */
+    char op;            /* '*', '+' or 0 */
+} cli_colspec;
+/* Find name as cli_has_column() does. Returns 0; -1 when there is no such
+ * column; -2 when a name occurs twice in the header (reported on stderr as
+ * "svcm CMD: PATH:1: ..."). */
+int cli_colspec_find(const char *cmd, const char *path, const cli_read_opts *o,
+                     const struct cli_field *header, size_t n, const char *name,
+                     cli_colspec *out);
+/* Is f a missing value: blank, or one of o's --na tokens (compared without
+ * the blanks around it)? */
+bool cli_is_missing(const cli_read_opts *o, const struct cli_field *f);
+/* Field f of a record as one text: for "A+B" the two fields joined by a
+ * space in *buf (grown with realloc; *cap its size). Returns 0, or -1 when
+ * memory runs out. */
+int cli_colspec_text(const cli_colspec *s, const struct cli_field *fields, char **buf,
+                     size_t *cap, struct cli_field *out);
 /* The string of row i of a string column. */
 static inline const char *cli_str(const cli_dataset *d, const cli_col *c, size_t i)
 {

@@ -316,7 +316,7 @@ class SmallLogs(unittest.TestCase):
             ("id,time,amount\nx,20260101,1\n", ":2:3: time: '20260101' is ambiguous"),
             ("id,time,amount\nx,2026-01-01\n", ":2: expected 3 fields"),
             ("id,time\nx,2026-01-01\n", ":1: amount: no column named 'amount'"),
-            ("id,time,amount,amount\nx,2026-01-01,1,2\n", ":1: amount: columns 3 and 4"),
+            ("id,time,amount,amount\nx,2026-01-01,1,2\n", ":1: columns 3 and 4 are both named 'amount'"),
             ("id,time,amount\nx,+2000000000000000,1\n", ":2:3: time: '+2000000000000000' is out "
                                                         "of range"),
             # two repeat purchases of 1e308 on one day: the mean spend overflows
