@@ -1,5 +1,6 @@
 /* Feedback scores: CSAT, NPS and CES as mergeable histograms of answers. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -38,6 +39,9 @@ void svcm_feedback_options_init(svcm_feedback_options *opts, svcm_feedback_kind 
     if (opts == NULL)
         return;
     opts->kind = kind;
+    opts->csat_method = SVCM_CSAT_METHOD_TOP_BOX;
+    opts->ces_method = SVCM_CES_METHOD_MEAN;
+    opts->nps_interval = SVCM_NPS_INTERVAL_WALD;
     if (svcm_feedback_kind_name((int)kind) == NULL) {
         /* An empty scale: svcm_feedback_new() refuses these settings. */
         opts->low = 0;
@@ -62,19 +66,78 @@ void svcm_feedback_options_init(svcm_feedback_options *opts, svcm_feedback_kind 
     }
 }
 
-/* Number of levels of valid settings, 0 when invalid. */
-static uint32_t check_options(const svcm_feedback_options *o)
+/* Number of levels of valid settings, 0 when invalid (then *field and
+ * *why say what is wrong). The enums are read as ints: a value outside the
+ * enumeration is possible from C and from loaded bytes. */
+static uint32_t check_options_why(const svcm_feedback_options *o, const char **field,
+                                  const char **why)
 {
-    if (svcm_feedback_kind_name((int)o->kind) == NULL || o->low >= o->high)
+    *field = "kind";
+    *why = "unknown feedback kind";
+    if (svcm_feedback_kind_name((int)o->kind) == NULL)
+        return 0;
+    *field = "high";
+    *why = "the scale needs low < high";
+    if (o->low >= o->high)
         return 0;
     int64_t levels = (int64_t)o->high - (int64_t)o->low + 1;
+    *why = "the scale has more than SVCM_FEEDBACK_MAX_LEVELS levels";
     if (levels > SVCM_FEEDBACK_MAX_LEVELS)
         return 0;
+    *field = o->low != 0 ? "low" : "high";
+    *why = "NPS needs the scale 0-10";
     if (o->kind == SVCM_FEEDBACK_KIND_NPS && (o->low != 0 || o->high != 10))
         return 0;
-    if (o->kind == SVCM_FEEDBACK_KIND_CSAT && (o->top_boxes < 1 || o->top_boxes >= levels))
+    int csat = (int)o->csat_method, ces = (int)o->ces_method, nps = (int)o->nps_interval;
+    *field = "csat_method";
+    *why = "unknown CSAT method (TOP_BOX, RATED or MEAN)";
+    if (csat < SVCM_CSAT_METHOD_TOP_BOX || csat > SVCM_CSAT_METHOD_MEAN)
+        return 0;
+    *field = "ces_method";
+    *why = "unknown CES method (MEAN, TOP or INDEX)";
+    if (ces < SVCM_CES_METHOD_MEAN || ces > SVCM_CES_METHOD_INDEX)
+        return 0;
+    *field = "nps_interval";
+    *why = "unknown NPS interval (WALD or ADJUSTED)";
+    if (nps < SVCM_NPS_INTERVAL_WALD || nps > SVCM_NPS_INTERVAL_ADJUSTED)
+        return 0;
+    if (o->kind == SVCM_FEEDBACK_KIND_CSAT) {
+        *field = "top_boxes";
+        *why = "CSAT needs 1 <= top_boxes < levels";
+        if (o->top_boxes < 1 || o->top_boxes >= levels)
+            return 0;
+        *why = "CSAT RATED needs 2 * top_boxes <= levels (top and bottom boxes apart)";
+        if (csat == SVCM_CSAT_METHOD_RATED && 2 * (int64_t)o->top_boxes > levels)
+            return 0;
+    }
+    *field = "ces_method";
+    *why = "CES TOP and INDEX are defined on the 1-7 scale";
+    if (o->kind == SVCM_FEEDBACK_KIND_CES && ces != SVCM_CES_METHOD_MEAN &&
+        (o->low != 1 || o->high != 7))
         return 0;
     return (uint32_t)levels;
+}
+
+static uint32_t check_options(const svcm_feedback_options *o)
+{
+    const char *field, *why;
+    return check_options_why(o, &field, &why);
+}
+
+/* The settings with the fields the kind ignores at their defaults, so that
+ * merge and compare agree and one object has one saved form. */
+static svcm_feedback_options canonical(const svcm_feedback_options *o)
+{
+    svcm_feedback_options c = *o;
+    if (c.kind != SVCM_FEEDBACK_KIND_CSAT) {
+        c.top_boxes = 2;
+        c.csat_method = SVCM_CSAT_METHOD_TOP_BOX;
+    }
+    if (c.kind != SVCM_FEEDBACK_KIND_CES)
+        c.ces_method = SVCM_CES_METHOD_MEAN;
+    if (c.kind != SVCM_FEEDBACK_KIND_NPS)
+        c.nps_interval = SVCM_NPS_INTERVAL_WALD;
+    return c;
 }
 
 static int create(const svcm_feedback_options *opts, uint32_t levels, const svcm_allocator *alloc,
@@ -88,9 +151,7 @@ static int create(const svcm_feedback_options *opts, uint32_t levels, const svcm
     if (f == NULL)
         return SVCM_ENOMEM;
     f->alloc = a;
-    f->opts = *opts;
-    if (f->opts.kind != SVCM_FEEDBACK_KIND_CSAT)
-        f->opts.top_boxes = 2; /* ignored; kept canonical so merge/compare agree */
+    f->opts = canonical(opts);
     f->levels = levels;
     *out = f;
     return SVCM_OK;
@@ -120,7 +181,9 @@ int svcm_feedback_new(const svcm_feedback_options *opts, const svcm_allocator *a
         return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
     if (out == NULL || opts == NULL)
         return svcm__error(err, rc, SVCM_NO_INDEX, out == NULL ? "out" : "opts", "is NULL");
-    return svcm__error(err, rc, SVCM_NO_INDEX, "opts", "invalid settings (see svcm_feedback_options)");
+    const char *field, *why;
+    (void)check_options_why(opts, &field, &why);
+    return svcm__error(err, rc, SVCM_NO_INDEX, field, "%s", why);
 }
 
 void svcm_feedback_free(svcm_feedback *f)
@@ -233,7 +296,10 @@ int svcm_feedback_add_batch(svcm_feedback *f, const double *scores, size_t n, sv
 static bool same_settings(const svcm_feedback *a, const svcm_feedback *b)
 {
     return a->opts.kind == b->opts.kind && a->opts.low == b->opts.low &&
-           a->opts.high == b->opts.high && a->opts.top_boxes == b->opts.top_boxes;
+           a->opts.high == b->opts.high && a->opts.top_boxes == b->opts.top_boxes &&
+           a->opts.csat_method == b->opts.csat_method &&
+           a->opts.ces_method == b->opts.ces_method &&
+           a->opts.nps_interval == b->opts.nps_interval;
 }
 
 int svcm_feedback_merge(svcm_feedback *dst, const svcm_feedback *src)
@@ -252,11 +318,39 @@ int svcm_feedback_merge(svcm_feedback *dst, const svcm_feedback *src)
     return SVCM_OK;
 }
 
-/* Summary numbers of a histogram. */
+/* The statistical form of a score under its convention. */
+typedef enum form { FORM_SHARE, FORM_NET, FORM_MEAN } form;
+
+static form form_of(const svcm_feedback_options *o)
+{
+    switch (o->kind) {
+    case SVCM_FEEDBACK_KIND_CSAT:
+        return o->csat_method == SVCM_CSAT_METHOD_MEAN ? FORM_MEAN : FORM_SHARE;
+    case SVCM_FEEDBACK_KIND_NPS:
+        return FORM_NET;
+    default:
+        return o->ces_method == SVCM_CES_METHOD_TOP     ? FORM_SHARE
+               : o->ces_method == SVCM_CES_METHOD_INDEX ? FORM_NET
+                                                        : FORM_MEAN;
+    }
+}
+
+/* Summary numbers of a histogram. top/bottom: CSAT satisfied/dissatisfied,
+ * CES TOP answers 5-7, CES INDEX answers 6-7 / 1-3. succ/trials: the share
+ * (FORM_SHARE); plus/minus: the net score's two sides (FORM_NET). */
 typedef struct stats {
-    uint64_t n, top, promoters, passives, detractors;
+    uint64_t n, top, bottom, promoters, passives, detractors;
+    uint64_t succ, trials, plus, minus;
     double mean, var; /* var: sample variance, NaN when n < 2 */
 } stats;
+
+static uint64_t sum_counts(const svcm_feedback *f, uint32_t from, uint32_t to)
+{
+    uint64_t c = 0;
+    for (uint32_t k = from; k < to; k++)
+        c += f->counts[k];
+    return c;
+}
 
 static stats summarise(const svcm_feedback *f)
 {
@@ -272,25 +366,48 @@ static stats summarise(const svcm_feedback *f)
         ss += (double)f->counts[k] * d * d;
     }
     s.var = s.n >= 2 ? ss / (double)(s.n - 1) : NAN;
-    if (f->opts.kind == SVCM_FEEDBACK_KIND_CSAT) {
-        for (uint32_t k = f->levels - f->opts.top_boxes; k < f->levels; k++)
-            s.top += f->counts[k];
-    } else if (f->opts.kind == SVCM_FEEDBACK_KIND_NPS) {
+    const svcm_feedback_options *o = &f->opts;
+    if (o->kind == SVCM_FEEDBACK_KIND_CSAT) {
+        s.top = sum_counts(f, f->levels - o->top_boxes, f->levels);
+        s.bottom = sum_counts(f, 0, o->top_boxes);
+        s.succ = s.top;
+        s.trials = o->csat_method == SVCM_CSAT_METHOD_RATED ? s.top + s.bottom : s.n;
+    } else if (o->kind == SVCM_FEEDBACK_KIND_NPS) {
         s.promoters = f->counts[9] + f->counts[10];
         s.passives = f->counts[7] + f->counts[8];
         s.detractors = s.n - s.promoters - s.passives;
+        s.plus = s.promoters;
+        s.minus = s.detractors;
+    } else if (o->ces_method == SVCM_CES_METHOD_TOP) { /* scale 1-7: level k is answer k + 1 */
+        s.top = sum_counts(f, 4, 7);
+        s.succ = s.top;
+        s.trials = s.n;
+    } else if (o->ces_method == SVCM_CES_METHOD_INDEX) {
+        s.top = sum_counts(f, 5, 7);
+        s.bottom = sum_counts(f, 0, 3);
+        s.plus = s.top;
+        s.minus = s.bottom;
     }
     return s;
 }
 
-/* NPS in points and the multinomial variance of pP - pD for one answer,
- * V = pP + pD - (pP - pD)^2 (variance of a +1/0/-1 score). */
-static void nps_parts(const stats *s, double *score, double *v)
+/* A net score in points and the multinomial variance of pP - pD for one
+ * answer, V = pP + pD - (pP - pD)^2 (variance of a +1/0/-1 score), with its
+ * sample size. Adjusted (Rocks 2016): 3/4 more on each side, n + 3. */
+static void net_parts(const stats *s, bool adjusted, double *score, double *v, double *n)
 {
-    double pp = (double)s->promoters / (double)s->n, pd = (double)s->detractors / (double)s->n;
+    double add = adjusted ? 0.75 : 0.0;
+    double nn = (double)s->n + 4.0 * add;
+    double pp = ((double)s->plus + add) / nn, pd = ((double)s->minus + add) / nn;
     double var = pp + pd - (pp - pd) * (pp - pd);
     *score = 100.0 * (pp - pd);
     *v = var > 0.0 ? var : 0.0;
+    *n = nn;
+}
+
+static bool adjusted_of(const svcm_feedback_options *o)
+{
+    return o->kind == SVCM_FEEDBACK_KIND_NPS && o->nps_interval == SVCM_NPS_INTERVAL_ADJUSTED;
 }
 
 static bool good_confidence(double c) { return c > 0.0 && c < 1.0; }
@@ -314,42 +431,68 @@ static int t_two_sided(double confidence, double df, double *t)
     return rc;
 }
 
+/* Whether the accumulator has enough answers for its score. */
+static bool enough(const svcm_feedback *f, const stats *s)
+{
+    switch (form_of(&f->opts)) {
+    case FORM_SHARE:
+        return s->trials > 0;
+    case FORM_MEAN:
+        return s->n >= 2;
+    default:
+        return s->n > 0;
+    }
+}
+
 int svcm_feedback_result(const svcm_feedback *f, double confidence, struct svcm_feedback_result *out)
 {
     if (f == NULL || out == NULL || !good_confidence(confidence))
         return SVCM_EINVAL;
-    if (f->n == 0 || (f->opts.kind == SVCM_FEEDBACK_KIND_CES && f->n < 2))
+    if (f->n == 0)
         return SVCM_EEMPTY;
     stats s = summarise(f);
+    if (!enough(f, &s))
+        return SVCM_EEMPTY;
     struct svcm_feedback_result r;
     memset(&r, 0, sizeof r);
     r.kind = f->opts.kind;
+    r.csat_method = f->opts.csat_method;
+    r.ces_method = f->opts.ces_method;
+    r.nps_interval = f->opts.nps_interval;
     r.n = s.n;
     r.mean = s.mean;
+    r.satisfied = s.top;
+    r.dissatisfied = s.bottom;
+    r.promoters = s.promoters;
+    r.passives = s.passives;
+    r.detractors = s.detractors;
     double nn = (double)s.n;
     int rc = SVCM_OK;
-    if (f->opts.kind == SVCM_FEEDBACK_KIND_CSAT) {
-        r.satisfied = s.top;
-        r.value = (double)s.top / nn;
-        r.std_error = sqrt(r.value * (1.0 - r.value) / nn);
-        rc = svcm_wilson(s.top, s.n, confidence, &r.ci);
-    } else if (f->opts.kind == SVCM_FEEDBACK_KIND_NPS) {
-        r.promoters = s.promoters;
-        r.passives = s.passives;
-        r.detractors = s.detractors;
-        double v, z;
-        nps_parts(&s, &r.value, &v);
-        r.std_error = 100.0 * sqrt(v / nn);
+    switch (form_of(&f->opts)) {
+    case FORM_SHARE:
+        r.value = (double)s.succ / (double)s.trials;
+        r.std_error = sqrt(r.value * (1.0 - r.value) / (double)s.trials);
+        rc = svcm_wilson(s.succ, s.trials, confidence, &r.ci);
+        break;
+    case FORM_NET: {
+        double v, z, centre, adj_n, plain_v, plain_n;
+        net_parts(&s, false, &r.value, &plain_v, &plain_n);
+        net_parts(&s, adjusted_of(&f->opts), &centre, &v, &adj_n);
+        r.std_error = 100.0 * sqrt(v / adj_n);
         rc = z_two_sided(confidence, &z);
-        r.ci.lo = fmax(-100.0, r.value - z * r.std_error);
-        r.ci.hi = fmin(100.0, r.value + z * r.std_error);
-    } else {
+        r.ci.lo = fmax(-100.0, centre - z * r.std_error);
+        r.ci.hi = fmin(100.0, centre + z * r.std_error);
+        break;
+    }
+    default: {
         double t;
         r.value = s.mean;
         r.std_error = sqrt(s.var / nn);
         rc = t_two_sided(confidence, nn - 1.0, &t);
         r.ci.lo = r.value - t * r.std_error;
         r.ci.hi = r.value + t * r.std_error;
+        break;
+    }
     }
     if (rc != SVCM_OK)
         return rc;
@@ -364,31 +507,39 @@ int svcm_feedback_compare(const svcm_feedback *a, const svcm_feedback *b, double
         return SVCM_EINVAL;
     if (!same_settings(a, b))
         return SVCM_EMISMATCH;
-    uint64_t need = a->opts.kind == SVCM_FEEDBACK_KIND_CES ? 2 : 1;
-    if (a->n < need || b->n < need)
+    if (a->n == 0 || b->n == 0)
         return SVCM_EEMPTY;
     stats sa = summarise(a), sb = summarise(b);
-    if (a->opts.kind == SVCM_FEEDBACK_KIND_CSAT)
-        return svcm_two_proportion_z_test(sa.top, sa.n, sb.top, sb.n, confidence, out);
-    if (a->opts.kind == SVCM_FEEDBACK_KIND_CES)
+    if (!enough(a, &sa) || !enough(b, &sb))
+        return SVCM_EEMPTY;
+    form fm = form_of(&a->opts);
+    if (fm == FORM_SHARE)
+        return svcm_two_proportion_z_test(sa.succ, sa.trials, sb.succ, sb.trials, confidence,
+                                          out);
+    if (fm == FORM_MEAN)
         return svcm_welch_t_test(sa.mean, sa.var, (double)sa.n, sb.mean, sb.var, (double)sb.n,
                                  confidence, out);
-    /* NPS: difference of two independent multinomial estimates. */
-    double na, va, nb, vb, z;
-    nps_parts(&sa, &na, &va);
-    nps_parts(&sb, &nb, &vb);
-    double se = 100.0 * sqrt(va / (double)sa.n + vb / (double)sb.n);
+    /* Net scores: difference of two independent multinomial estimates
+     * (adjusted ones for NPS ADJUSTED; diff stays the plain difference). */
+    bool adj = adjusted_of(&a->opts);
+    double na, va, nna, nb, vb, nnb, pa, pb, z, unused_v, unused_n;
+    net_parts(&sa, adj, &na, &va, &nna);
+    net_parts(&sb, adj, &nb, &vb, &nnb);
+    double se = 100.0 * sqrt(va / nna + vb / nnb);
     if (!(se > 0.0))
         return SVCM_ERANGE;
     int rc = z_two_sided(confidence, &z);
     if (rc != SVCM_OK)
         return rc;
+    net_parts(&sa, false, &pa, &unused_v, &unused_n);
+    net_parts(&sb, false, &pb, &unused_v, &unused_n);
     struct svcm_test_result r;
-    r.diff = nb - na;
-    r.statistic = r.diff / se;
+    double centre = nb - na;
+    r.diff = pb - pa;
+    r.statistic = centre / se;
     r.df = INFINITY;
-    r.ci.lo = r.diff - z * se;
-    r.ci.hi = r.diff + z * se;
+    r.ci.lo = centre - z * se;
+    r.ci.hi = centre + z * se;
     double p_tail;
     (void)svcm_normal_cdf(r.statistic, &r.p_less);
     (void)svcm_normal_cdf(-r.statistic, &r.p_greater);
@@ -398,13 +549,16 @@ int svcm_feedback_compare(const svcm_feedback *a, const svcm_feedback *b, double
     return SVCM_OK;
 }
 
-#define FORMAT_VERSION 1
+/* Version 1 (0.1): u8 kind, u32 low, u32 high, u32 top_boxes, the counts.
+ * Version 2 (0.2): the same with u8 csat_method, u8 ces_method,
+ * u8 nps_interval after top_boxes. */
+#define FORMAT_VERSION 2
 
 int svcm_feedback_save(const svcm_feedback *f, unsigned char *buf, size_t cap, size_t *len)
 {
     if (f == NULL)
         return SVCM_EINVAL;
-    size_t need = SVCM__HEADER_SIZE + 1 + 4 + 4 + 4 + (size_t)f->levels * 8;
+    size_t need = SVCM__HEADER_SIZE + 1 + 4 + 4 + 4 + 3 + (size_t)f->levels * 8;
     if (len != NULL)
         *len = need;
     if (buf == NULL || cap < need)
@@ -415,6 +569,9 @@ int svcm_feedback_save(const svcm_feedback *f, unsigned char *buf, size_t cap, s
     svcm__w_u32(&w, (uint32_t)f->opts.low);
     svcm__w_u32(&w, (uint32_t)f->opts.high);
     svcm__w_u32(&w, f->opts.top_boxes);
+    svcm__w_u8(&w, (uint8_t)f->opts.csat_method);
+    svcm__w_u8(&w, (uint8_t)f->opts.ces_method);
+    svcm__w_u8(&w, (uint8_t)f->opts.nps_interval);
     for (uint32_t k = 0; k < f->levels; k++)
         svcm__w_u64(&w, f->counts[k]);
     svcm__w_finish(&w);
@@ -435,14 +592,25 @@ static int feedback_load(const unsigned char *buf, size_t len, const svcm_alloca
     svcm__reader r = {buf, len, 0, true};
     uint16_t version = svcm__r_header(&r, SVCM__KIND_FEEDBACK);
     svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS); /* version 1: default conventions */
     o.kind = (svcm_feedback_kind)svcm__r_u8(&r);
     o.low = to_i32(svcm__r_u32(&r));
     o.high = to_i32(svcm__r_u32(&r));
     o.top_boxes = svcm__r_u32(&r);
-    if (!r.ok || version != FORMAT_VERSION)
+    if (version == 2) {
+        o.csat_method = (svcm_csat_method)svcm__r_u8(&r);
+        o.ces_method = (svcm_ces_method)svcm__r_u8(&r);
+        o.nps_interval = (svcm_nps_interval)svcm__r_u8(&r);
+    }
+    if (!r.ok || version < 1 || version > FORMAT_VERSION)
         return SVCM_EFORMAT;
     uint32_t levels = check_options(&o);
-    if (levels == 0 || (o.kind != SVCM_FEEDBACK_KIND_CSAT && o.top_boxes != 2))
+    if (levels == 0)
+        return SVCM_EFORMAT;
+    /* One object, one saved form: settings a kind ignores are canonical. */
+    svcm_feedback_options canon = canonical(&o);
+    if (canon.top_boxes != o.top_boxes || canon.csat_method != o.csat_method ||
+        canon.ces_method != o.ces_method || canon.nps_interval != o.nps_interval)
         return SVCM_EFORMAT;
     if (r.len - r.pos != (size_t)levels * 8)
         return SVCM_EFORMAT;
@@ -482,4 +650,73 @@ int svcm_feedback_load(const unsigned char *buf, size_t len, const svcm_allocato
         return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
                            "not a feedback accumulator saved by this library, or damaged");
     return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+}
+
+/* ------------------------------------------- FCR from repeat contacts */
+
+typedef struct contact {
+    int64_t customer, created;
+    size_t row;
+} contact;
+
+static int contact_cmp(const void *pa, const void *pb)
+{
+    const contact *a = pa, *b = pb;
+    if (a->customer != b->customer)
+        return a->customer < b->customer ? -1 : 1;
+    if (a->created != b->created)
+        return a->created < b->created ? -1 : 1;
+    return (a->row > b->row) - (a->row < b->row);
+}
+
+/* b - a for b >= a, exact in uint64 whatever the int64 values. */
+static uint64_t gap(int64_t a, int64_t b) { return (uint64_t)b - (uint64_t)a; }
+
+int svcm_fcr_repeats(const int64_t *customer, const int64_t *created, size_t n, int64_t window,
+                     int64_t as_of, const svcm_allocator *alloc, uint8_t *outcome, svcm_rate *out,
+                     svcm_error *err)
+{
+    if (n > 0 && (customer == NULL || created == NULL))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, customer == NULL ? "customer" : "created",
+                           "is NULL");
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "is NULL");
+    if (window <= 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "window",
+                           "window must be positive, not %lld", (long long)window);
+    for (size_t i = 0; i < n; i++)
+        if (created[i] > as_of)
+            return svcm__error(err, SVCM_EINVAL, i, "created",
+                               "created at %lld, after as_of %lld", (long long)created[i],
+                               (long long)as_of);
+    svcm_allocator a;
+    int rc = svcm__allocator_resolve(&a, alloc, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (n > SIZE_MAX / sizeof(contact))
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+    contact *c = svcm__alloc(&a, (n ? n : 1) * sizeof *c);
+    if (c == NULL)
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        c[i] = (contact){customer[i], created[i], i};
+    qsort(c, n, sizeof *c, contact_cmp);
+    svcm_rate r = {SVCM_RATE_KIND_FCR, 0, 0};
+    for (size_t k = 0; k < n; k++) {
+        uint8_t o;
+        if (k + 1 < n && c[k + 1].customer == c[k].customer &&
+            gap(c[k].created, c[k + 1].created) <= (uint64_t)window)
+            o = SVCM_FCR_OUTCOME_REPEATED;
+        else if (gap(c[k].created, as_of) >= (uint64_t)window)
+            o = SVCM_FCR_OUTCOME_RESOLVED;
+        else
+            o = SVCM_FCR_OUTCOME_UNDECIDED;
+        r.successes += o == SVCM_FCR_OUTCOME_RESOLVED;
+        r.trials += o != SVCM_FCR_OUTCOME_UNDECIDED;
+        if (outcome != NULL)
+            outcome[c[k].row] = o;
+    }
+    svcm__free(&a, c);
+    *out = r;
+    return SVCM_OK;
 }

@@ -9,7 +9,7 @@
 /* Kind tag of the saved form. bytes.h hands out tags in its enum; this one
  * takes the first free tag, and the assertion fails the build if another
  * object claims it first (then move the tag into the enum). */
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2 /* 0.2: feedback conventions; 1 still loads */
 
 typedef struct sla_counts {
     uint64_t met, breached, pending;
@@ -108,7 +108,12 @@ static bool slot_equal(const svcm_kpi_slot *a, const svcm_kpi_slot *b)
         return a->feedback.kind == b->feedback.kind && a->feedback.low == b->feedback.low &&
                a->feedback.high == b->feedback.high &&
                (a->feedback.kind != SVCM_FEEDBACK_KIND_CSAT ||
-                a->feedback.top_boxes == b->feedback.top_boxes);
+                (a->feedback.top_boxes == b->feedback.top_boxes &&
+                 a->feedback.csat_method == b->feedback.csat_method)) &&
+               (a->feedback.kind != SVCM_FEEDBACK_KIND_CES ||
+                a->feedback.ces_method == b->feedback.ces_method) &&
+               (a->feedback.kind != SVCM_FEEDBACK_KIND_NPS ||
+                a->feedback.nps_interval == b->feedback.nps_interval);
     case SVCM_KPI_SLOT_KIND_RATE:
         return a->rate == b->rate;
     case SVCM_KPI_SLOT_KIND_DURATIONS:
@@ -773,10 +778,12 @@ int svcm_kpi_groups_merge(svcm_kpi_groups *dst, const svcm_kpi_groups *src, svcm
 
 /* ------------------------------------------------------------ saving */
 
-/* Saved form, version 1, after the header:
+/* Saved form, version 2 (0.2), after the header:
  *   u32 n_slots; per slot: u8 kind, then FEEDBACK: u8 kind, u32 low,
- *   u32 high, u32 top_boxes; RATE: u8 rate kind; DURATIONS: f64 rel_err,
- *   u64 max_buckets, u64 exact_limit; SLA: nothing.
+ *   u32 high, u32 top_boxes, u8 csat_method, u8 ces_method,
+ *   u8 nps_interval (version 1: no convention bytes, the defaults); RATE:
+ *   u8 rate kind; DURATIONS: f64 rel_err, u64 max_buckets, u64
+ *   exact_limit; SLA: nothing.
  *   u64 n_groups; per group: u32 key length, the key bytes, then per slot
  *   FEEDBACK: u32 length + svcm_feedback_save() bytes; RATE: u64
  *   successes, u64 trials; DURATIONS: u32 length + svcm_durations_save()
@@ -790,6 +797,9 @@ static void w_slot(svcm__writer *w, const svcm_kpi_slot *s)
         svcm__w_u32(w, (uint32_t)s->feedback.low);
         svcm__w_u32(w, (uint32_t)s->feedback.high);
         svcm__w_u32(w, s->feedback.top_boxes);
+        svcm__w_u8(w, (uint8_t)s->feedback.csat_method);
+        svcm__w_u8(w, (uint8_t)s->feedback.ces_method);
+        svcm__w_u8(w, (uint8_t)s->feedback.nps_interval);
     } else if (s->kind == SVCM_KPI_SLOT_KIND_RATE) {
         svcm__w_u8(w, (uint8_t)s->rate);
     } else if (s->kind == SVCM_KPI_SLOT_KIND_DURATIONS) {
@@ -880,7 +890,7 @@ static int32_t to_i32(uint32_t u)
     return u <= INT32_MAX ? (int32_t)u : -(int32_t)(UINT32_MAX - u) - 1;
 }
 
-static void r_slot(svcm__reader *r, svcm_kpi_slot *s)
+static void r_slot(svcm__reader *r, svcm_kpi_slot *s, uint16_t version)
 {
     svcm_kpi_slot_init(s, (svcm_kpi_slot_kind)svcm__r_u8(r));
     if (s->kind == SVCM_KPI_SLOT_KIND_FEEDBACK) {
@@ -888,6 +898,11 @@ static void r_slot(svcm__reader *r, svcm_kpi_slot *s)
         s->feedback.low = to_i32(svcm__r_u32(r));
         s->feedback.high = to_i32(svcm__r_u32(r));
         s->feedback.top_boxes = svcm__r_u32(r);
+        if (version >= 2) {
+            s->feedback.csat_method = (svcm_csat_method)svcm__r_u8(r);
+            s->feedback.ces_method = (svcm_ces_method)svcm__r_u8(r);
+            s->feedback.nps_interval = (svcm_nps_interval)svcm__r_u8(r);
+        }
     } else if (s->kind == SVCM_KPI_SLOT_KIND_RATE) {
         s->rate = (svcm_rate_kind)svcm__r_u8(r);
     } else if (s->kind == SVCM_KPI_SLOT_KIND_DURATIONS) {
@@ -900,15 +915,15 @@ static void r_slot(svcm__reader *r, svcm_kpi_slot *s)
 }
 
 /* Read the slots into a new object; SVCM_EFORMAT, SVCM_ENOMEM or SVCM_OK. */
-static int r_object(svcm__reader *r, const svcm_allocator *a, svcm_kpi_groups **out,
-                    svcm_error *err)
+static int r_object(svcm__reader *r, uint16_t version, const svcm_allocator *a,
+                    svcm_kpi_groups **out, svcm_error *err)
 {
     svcm_kpi_slot slots[SVCM_KPI_GROUPS_MAX_SLOTS];
     uint32_t n = svcm__r_u32(r);
     if (!r->ok || n < 1 || n > SVCM_KPI_GROUPS_MAX_SLOTS)
         return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "slots", "bad number of slots");
     for (uint32_t k = 0; k < n; k++) {
-        r_slot(r, &slots[k]);
+        r_slot(r, &slots[k], version);
         int rc = r->ok ? check_slot(a, &slots[k], k, NULL) : SVCM_EINVAL;
         if (rc == SVCM_ENOMEM)
             return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
@@ -1019,11 +1034,12 @@ int svcm_kpi_groups_load(const unsigned char *buf, size_t len, const svcm_alloca
     if (rc != SVCM_OK)
         return rc;
     svcm__reader r = {buf, len, 0, true};
-    if (svcm__r_header(&r, SVCM__KIND_KPI_GROUPS) != FORMAT_VERSION || !r.ok)
+    uint16_t version = svcm__r_header(&r, SVCM__KIND_KPI_GROUPS);
+    if (version < 1 || version > FORMAT_VERSION || !r.ok)
         return svcm__error(err, SVCM_EFORMAT, SVCM_NO_INDEX, "header",
-                           "not saved grouped KPIs of version %d", FORMAT_VERSION);
+                           "not saved grouped KPIs of version 1 to %d", FORMAT_VERSION);
     svcm_kpi_groups *g;
-    if ((rc = r_object(&r, &a, &g, err)) != SVCM_OK)
+    if ((rc = r_object(&r, version, &a, &g, err)) != SVCM_OK)
         return rc;
     uint64_t n = svcm__r_u64(&r);
     /* Each group takes at least min_group_size bytes: a count beyond what

@@ -251,6 +251,28 @@ static void fb_save(const svcm_feedback *f, blob *b)
 }
 static void fb_print_dst(void *v, blob *b) { fb_save(((fb_ctx *)v)->dst, b); }
 
+/* svcm_fcr_repeats: its scratch copy fails cleanly, outputs untouched. */
+typedef struct fcr_ctx {
+    const int64_t *customer, *created;
+    size_t n;
+    uint8_t outcome[6];
+    svcm_rate rate;
+} fcr_ctx;
+
+static int fcr_op(void *v)
+{
+    fcr_ctx *c = v;
+    return svcm_fcr_repeats(c->customer, c->created, c->n, 10, 100, &A, c->outcome, &c->rate,
+                            NULL);
+}
+static void fcr_print(void *v, blob *b)
+{
+    fcr_ctx *c = v;
+    blob_put(b, c->outcome, sizeof c->outcome);
+    blob_put(b, &c->rate.successes, sizeof c->rate.successes);
+    blob_put(b, &c->rate.trials, sizeof c->rate.trials);
+}
+
 static void test_feedback_new_load_merge_fail_cleanly(void **state)
 {
     (void)state;
@@ -281,6 +303,15 @@ static void test_feedback_new_load_merge_fail_cleanly(void **state)
     svcm_feedback_free(f);
     svcm_feedback_free(g);
     free(saved.p);
+
+    static const int64_t who[6] = {3, 1, 3, 2, 1, 3}, when[6] = {0, 5, 8, 20, 30, 95};
+    fcr_ctx fc = {who, when, 6, {9, 9, 9, 9, 9, 9}, {SVCM_RATE_KIND_GENERIC, 0, 0}};
+    inject(&(probe){"svcm_fcr_repeats", fcr_op, fcr_print, NULL, &fc, false});
+    /* 3@0 repeated by 3@8; 1@5 resolved (next 25 later); 3@8, 2@20, 1@30
+     * resolved; 3@95 undecided (window to 105 > 100). */
+    assert_int_equal(fc.rate.successes, 4);
+    assert_int_equal(fc.rate.trials, 5);
+    assert_int_equal(fc.outcome[5], SVCM_FCR_OUTCOME_UNDECIDED);
     assert_int_equal(ct.live, 0);
 }
 

@@ -78,7 +78,7 @@ static void test_options_defaults_per_kind(void **state)
     svcm_error err;
     assert_int_equal(svcm_feedback_new(&o, NULL, &f, &err), SVCM_EINVAL);
     assert_null(f);
-    assert_string_equal(err.field, "opts");
+    assert_string_equal(err.field, "kind");
     svcm_feedback_options_init(NULL, SVCM_FEEDBACK_KIND_NPS); /* no-op */
     assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_NPS), "nps");
     assert_string_equal(svcm_feedback_kind_name(SVCM_FEEDBACK_KIND_CSAT), "csat");
@@ -684,7 +684,7 @@ static void test_save_load_round_trip(void **state)
     assert_int_equal(svcm_feedback_add_batch(f, xs, 10, NULL), SVCM_OK);
     size_t len = 0;
     assert_int_equal(svcm_feedback_save(f, NULL, 0, &len), SVCM_ENOSPC);
-    assert_int_equal(len, 12 + 13 + 10 * 8);
+    assert_int_equal(len, 12 + 16 + 10 * 8);
     unsigned char buf[256];
     assert_int_equal(svcm_feedback_save(f, buf, len - 1, &len), SVCM_ENOSPC);
     assert_int_equal(svcm_feedback_save(f, buf, sizeof buf, &len), SVCM_OK);
@@ -742,8 +742,8 @@ static void test_load_rejects_truncated_and_corrupted_bytes(void **state)
     assert_int_equal(svcm_feedback_load(bad, len, NULL, &g, NULL), SVCM_EFORMAT);
     /* Counts that overflow uint64 when summed. */
     memcpy(bad, buf, len);
-    memset(bad + 25, 0xff, 8);
-    memset(bad + 33, 0xff, 8);
+    memset(bad + 28, 0xff, 8);
+    memset(bad + 36, 0xff, 8);
     assert_int_equal(svcm_feedback_load(bad, len, NULL, &g, NULL), SVCM_EFORMAT);
     assert_null(g);
     assert_int_equal(svcm_feedback_load(NULL, len, NULL, &g, NULL), SVCM_EINVAL);
@@ -760,7 +760,7 @@ static void test_count_overflow_is_a_range_error(void **state)
     unsigned char buf[256];
     size_t len;
     assert_int_equal(svcm_feedback_save(f, buf, sizeof buf, &len), SVCM_OK);
-    memset(buf + 25 + 10 * 8, 0xff, 8); /* count of answer 10 = UINT64_MAX */
+    memset(buf + 28 + 10 * 8, 0xff, 8); /* count of answer 10 = UINT64_MAX */
     assert_int_equal(svcm_feedback_load(buf, len, NULL, &g, NULL), SVCM_OK);
     assert_int_equal(svcm_feedback_count(g), UINT64_MAX);
     double x = 9;
@@ -819,6 +819,558 @@ static void test_load_survives_random_corruption(void **state)
     svcm_feedback_free(f);
 }
 
+
+/* ------------------------------------------------------- conventions */
+
+static svcm_feedback *make_with(svcm_feedback_options *o)
+{
+    svcm_feedback *f = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_feedback_new(o, NULL, &f, &err), SVCM_OK);
+    return f;
+}
+
+static void test_conventions_default_to_the_0_1_results(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 3; kind++) {
+        svcm_feedback_options o;
+        svcm_feedback_options_init(&o, (svcm_feedback_kind)kind);
+        assert_int_equal(o.csat_method, SVCM_CSAT_METHOD_TOP_BOX);
+        assert_int_equal(o.ces_method, SVCM_CES_METHOD_MEAN);
+        assert_int_equal(o.nps_interval, SVCM_NPS_INTERVAL_WALD);
+    }
+    /* An accumulator that ignores a convention keeps it canonical. */
+    svcm_feedback_options o, got;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
+    o.csat_method = SVCM_CSAT_METHOD_MEAN;
+    o.ces_method = SVCM_CES_METHOD_INDEX;
+    svcm_feedback *f = make_with(&o);
+    assert_int_equal(svcm_feedback_get_options(f, &got), SVCM_OK);
+    assert_int_equal(got.csat_method, SVCM_CSAT_METHOD_TOP_BOX);
+    assert_int_equal(got.ces_method, SVCM_CES_METHOD_MEAN);
+    svcm_feedback *g = make(SVCM_FEEDBACK_KIND_NPS);
+    add_n(g, 9, 2);
+    assert_int_equal(svcm_feedback_merge(f, g), SVCM_OK);
+    svcm_feedback_free(f);
+    svcm_feedback_free(g);
+}
+
+static void expect_bad_option(const svcm_feedback_options *o, const char *field)
+{
+    svcm_feedback *f = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_feedback_new(o, NULL, &f, &err), SVCM_EINVAL);
+    assert_null(f);
+    assert_int_equal(err.code, SVCM_EINVAL);
+    assert_non_null(err.field);
+    assert_string_equal(err.field, field);
+    assert_true(strlen(err.message) > 0);
+}
+
+static void test_new_rejects_bad_conventions_naming_the_field(void **state)
+{
+    (void)state;
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
+    o.csat_method = (svcm_csat_method)3;
+    expect_bad_option(&o, "csat_method");
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
+    o.csat_method = (svcm_csat_method)-1; /* checked even where ignored */
+    expect_bad_option(&o, "csat_method");
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
+    o.ces_method = (svcm_ces_method)7;
+    expect_bad_option(&o, "ces_method");
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
+    o.nps_interval = (svcm_nps_interval)2;
+    expect_bad_option(&o, "nps_interval");
+    /* CES TOP and INDEX are defined on 1-7 only. */
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
+    o.high = 5;
+    o.ces_method = SVCM_CES_METHOD_TOP;
+    expect_bad_option(&o, "ces_method");
+    o.ces_method = SVCM_CES_METHOD_INDEX;
+    expect_bad_option(&o, "ces_method");
+    o.ces_method = SVCM_CES_METHOD_MEAN; /* the mean takes any scale */
+    svcm_feedback_free(make_with(&o));
+    /* RATED needs the top and bottom boxes apart: 3 + 3 > 5 levels. */
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
+    o.top_boxes = 3;
+    o.csat_method = SVCM_CSAT_METHOD_RATED;
+    expect_bad_option(&o, "top_boxes");
+    o.csat_method = SVCM_CSAT_METHOD_TOP_BOX;
+    svcm_feedback_free(make_with(&o));
+    /* Scale errors name the scale field. */
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
+    o.high = 7;
+    expect_bad_option(&o, "high");
+}
+
+/* Counts of the answers 1..5 of a CSAT survey: 5, 5, 20, 30, 40 (n = 100). */
+static svcm_feedback *csat_example(svcm_csat_method m)
+{
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
+    o.csat_method = m;
+    svcm_feedback *f = make_with(&o);
+    static const int counts[5] = {5, 5, 20, 30, 40};
+    for (int k = 0; k < 5; k++)
+        add_n(f, k + 1, counts[k]);
+    return f;
+}
+
+/* CSAT three ways on one survey, worked by hand from the definitions:
+ * top-2-box 70/100 = 0.70 (today's default); Zendesk's satisfaction score
+ * good / (good + bad) (Zendesk help centre, "Using customer satisfaction
+ * ratings", support.zendesk.com/hc/en-us/articles/203662256: the score is
+ * the good ratings over the good and bad ones; unrated left out) with 4-5
+ * good, 1-2 bad and the neutral 3 left out: 70 / (70 + 10) = 0.875, Wilson
+ * 95% [0.784972, 0.930664]; the mean (5 + 10 + 60 + 120 + 200) / 100 = 3.95
+ * with s / sqrt(n) = 0.112254. */
+static void test_csat_top_box_rated_and_mean_hand_computation(void **state)
+{
+    (void)state;
+    struct svcm_feedback_result r;
+    svcm_feedback *f = csat_example(SVCM_CSAT_METHOD_TOP_BOX);
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 0.70, 1e-15);
+    assert_int_equal(r.satisfied, 70);
+    assert_int_equal(r.dissatisfied, 10);
+    assert_int_equal(r.csat_method, SVCM_CSAT_METHOD_TOP_BOX);
+    svcm_feedback_free(f);
+
+    f = csat_example(SVCM_CSAT_METHOD_RATED);
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 0.875, 1e-15);
+    assert_int_equal(r.n, 100);
+    assert_int_equal(r.satisfied, 70);
+    assert_int_equal(r.dissatisfied, 10);
+    assert_near(r.ci.lo, 0.7849719790084034, 1e-9);
+    assert_near(r.ci.hi, 0.9306644238399514, 1e-9);
+    assert_near(r.std_error, sqrt(0.875 * 0.125 / 80.0), 1e-15);
+    assert_int_equal(r.csat_method, SVCM_CSAT_METHOD_RATED);
+    svcm_feedback_free(f);
+
+    f = csat_example(SVCM_CSAT_METHOD_MEAN);
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 3.95, 1e-12);
+    assert_near(r.std_error, 0.11225422086055428, 1e-12);
+    assert_true(r.ci.lo < 3.95 && r.ci.hi > 3.95);
+    svcm_feedback_free(f);
+}
+
+/* Zendesk's own two-button survey (Good, I'm satisfied / Bad, I'm
+ * unsatisfied; same help-centre article) is the scale 1-2 with one top box:
+ * 45 good and 5 bad give 45 / 50 = 90%, Wilson 95% [0.786398, 0.956524]. */
+static void test_csat_rated_on_zendesk_good_bad_scale(void **state)
+{
+    (void)state;
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CSAT);
+    o.high = 2;
+    o.top_boxes = 1;
+    o.csat_method = SVCM_CSAT_METHOD_RATED;
+    svcm_feedback *f = make_with(&o);
+    add_n(f, 2, 45);
+    add_n(f, 1, 5);
+    struct svcm_feedback_result r;
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 0.9, 1e-15);
+    assert_near(r.ci.lo, 0.7863976856252035, 1e-9);
+    assert_near(r.ci.hi, 0.9565242350681096, 1e-9);
+    svcm_feedback_free(f);
+}
+
+static void test_csat_rated_with_only_neutral_answers_is_empty(void **state)
+{
+    (void)state;
+    svcm_feedback *f = csat_example(SVCM_CSAT_METHOD_RATED), *g = NULL;
+    svcm_feedback_options o;
+    svcm_feedback_get_options(f, &o);
+    g = make_with(&o);
+    add_n(g, 3, 4);
+    struct svcm_feedback_result r;
+    struct svcm_test_result t;
+    assert_int_equal(svcm_feedback_result(g, 0.95, &r), SVCM_EEMPTY);
+    assert_int_equal(svcm_feedback_compare(f, g, 0.95, &t), SVCM_EEMPTY);
+    add_n(g, 5, 1);
+    add_n(g, 1, 1);
+    assert_int_equal(svcm_feedback_result(g, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 0.5, 1e-15);
+    /* Compare: two-proportion test on good over rated: 70/80 vs 1/2. */
+    struct svcm_test_result want;
+    assert_int_equal(svcm_feedback_compare(f, g, 0.95, &t), SVCM_OK);
+    assert_int_equal(svcm_two_proportion_z_test(70, 80, 1, 2, 0.95, &want), SVCM_OK);
+    assert_near(t.diff, want.diff, 0.0);
+    assert_near(t.p_value, want.p_value, 0.0);
+    svcm_feedback_free(f);
+    svcm_feedback_free(g);
+}
+
+/* The 1000 CES 2.0 answers (1-7 agreement) of CYS Group's worked examples,
+ * "Customer Effort Score 7-point scale to average" (support.cys.group
+ * article 3000095529): 80, 210, 140, 110, 160, 180, 120 answers 1..7. */
+static svcm_feedback *ces_example(svcm_ces_method m)
+{
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_CES);
+    o.ces_method = m;
+    svcm_feedback *f = make_with(&o);
+    static const int counts[7] = {80, 210, 140, 110, 160, 180, 120};
+    for (int k = 0; k < 7; k++)
+        add_n(f, k + 1, counts[k]);
+    return f;
+}
+
+/* CES mean: published 4080 / 1000 = 4.08 (CYS, article 3000095529). */
+static void test_ces_mean_matches_cys_published_example(void **state)
+{
+    (void)state;
+    svcm_feedback *f = ces_example(SVCM_CES_METHOD_MEAN);
+    struct svcm_feedback_result r;
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 4.08, 1e-12);
+    assert_int_equal(r.ces_method, SVCM_CES_METHOD_MEAN);
+    svcm_feedback_free(f);
+}
+
+/* CES top: share at or above 5 ("somewhat agree" or more; Gartner/CEB CES
+ * 2.0 scale, 5-7 positive as CYS and Zonka describe it), by hand on the
+ * same answers: (160 + 180 + 120) / 1000 = 0.46, Wilson 95% [0.429321,
+ * 0.490985]. */
+static void test_ces_top_share_hand_computation(void **state)
+{
+    (void)state;
+    svcm_feedback *f = ces_example(SVCM_CES_METHOD_TOP);
+    struct svcm_feedback_result r;
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 0.46, 1e-15);
+    assert_int_equal(r.satisfied, 460);
+    assert_near(r.ci.lo, 0.42932142688110647, 1e-9);
+    assert_near(r.ci.hi, 0.49098471379773795, 1e-9);
+    /* A single answer has a share (no second answer needed). */
+    svcm_feedback_options o;
+    svcm_feedback_get_options(f, &o);
+    svcm_feedback *one = make_with(&o);
+    add_n(one, 6, 1);
+    assert_int_equal(svcm_feedback_result(one, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 1.0, 0.0);
+    svcm_feedback_free(one);
+    svcm_feedback_free(f);
+}
+
+/* CES index: % easy (6-7) minus % difficult (1-3), in points (CYS,
+ * "Customer Effort Score 7-point scale to index", article 3000095531), by
+ * hand on the same answers: 30% - 43% = -13; Wald as NPS:
+ * V = 0.30 + 0.43 - 0.13^2 = 0.7131, SE = 100 sqrt(V / 1000) = 2.670393,
+ * 95% [-18.233875, -7.766125]. */
+static void test_ces_index_hand_computation(void **state)
+{
+    (void)state;
+    svcm_feedback *f = ces_example(SVCM_CES_METHOD_INDEX);
+    struct svcm_feedback_result r;
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, -13.0, 1e-12);
+    assert_int_equal(r.satisfied, 300);
+    assert_int_equal(r.dissatisfied, 430);
+    assert_near(r.std_error, 2.6703932294701467, 1e-12);
+    assert_near(r.ci.lo, -18.23387455432109, 1e-9);
+    assert_near(r.ci.hi, -7.7661254456789095, 1e-9);
+    /* Compare: the NPS-style multinomial z-test. */
+    svcm_feedback *g = ces_example(SVCM_CES_METHOD_INDEX);
+    add_n(g, 7, 100);
+    struct svcm_test_result t;
+    assert_int_equal(svcm_feedback_compare(f, g, 0.95, &t), SVCM_OK);
+    assert_near(t.diff, 100.0 * (400.0 / 1100.0 - 430.0 / 1100.0) + 13.0, 1e-12);
+    assert_true(isinf(t.df));
+    svcm_feedback_free(f);
+    svcm_feedback_free(g);
+}
+
+static svcm_feedback *nps_counts(svcm_nps_interval iv, int promoters, int passives,
+                                 int detractors)
+{
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
+    o.nps_interval = iv;
+    svcm_feedback *f = make_with(&o);
+    add_n(f, 10, promoters);
+    add_n(f, 8, passives);
+    add_n(f, 3, detractors);
+    return f;
+}
+
+/* Adjusted Wald (Rocks 2016, The American Statistician 70(4); Sauro &
+ * Lewis, MeasuringU "Evaluating NPS confidence intervals": add 3 to n and
+ * 3/4 to promoters and detractors, then the standard error of a difference
+ * of two proportions). The definition has no published numbers; by hand for
+ * 250 promoters, 675 passives, 75 detractors (NPS 17.5): n' = 1003,
+ * pP' = 250.75 / 1003, pD' = 75.75 / 1003, NPS' = 17.447657,
+ * V' = pP' + pD' - (pP' - pD')^2, SE = 100 sqrt(V' / n') = 1.715222,
+ * 95% [14.085883, 20.809431] (Wald: [14.137219, 20.862781]). */
+static void test_nps_adjusted_wald_hand_computation(void **state)
+{
+    (void)state;
+    struct svcm_feedback_result w, a;
+    svcm_feedback *fw = nps_counts(SVCM_NPS_INTERVAL_WALD, 250, 675, 75);
+    svcm_feedback *fa = nps_counts(SVCM_NPS_INTERVAL_ADJUSTED, 250, 675, 75);
+    assert_int_equal(svcm_feedback_result(fw, 0.95, &w), SVCM_OK);
+    assert_int_equal(svcm_feedback_result(fa, 0.95, &a), SVCM_OK);
+    assert_near(w.value, 17.5, 1e-12);
+    assert_near(a.value, 17.5, 1e-12); /* the value is the plain NPS */
+    assert_near(w.ci.lo, 14.137219245413355, 1e-9);
+    assert_near(w.ci.hi, 20.862780754586645, 1e-9);
+    assert_near(a.std_error, 1.7152223175187946, 1e-12);
+    assert_near(a.ci.lo, 14.085883061097096, 1e-9);
+    assert_near(a.ci.hi, 20.80943099672942, 1e-9);
+    assert_int_equal(a.nps_interval, SVCM_NPS_INTERVAL_ADJUSTED);
+    assert_int_equal(w.nps_interval, SVCM_NPS_INTERVAL_WALD);
+    /* Different conventions do not merge or compare. */
+    struct svcm_test_result t;
+    assert_int_equal(svcm_feedback_merge(fa, fw), SVCM_EMISMATCH);
+    assert_int_equal(svcm_feedback_compare(fa, fw, 0.95, &t), SVCM_EMISMATCH);
+    assert_int_equal(svcm_feedback_count(fa), 1000);
+    svcm_feedback_free(fw);
+    svcm_feedback_free(fa);
+}
+
+/* Where Wald collapses, adjusted Wald does not: 10 promoters out of 10.
+ * Wald: NPS 100, V = 0, interval [100, 100]. Adjusted: n' = 13,
+ * pP' = 10.75 / 13, pD' = 0.75 / 13, NPS' = 76.923077, SE = 15.010238,
+ * 95% [47.503552, 106.342602] clamped to [47.503552, 100]. */
+static void test_nps_adjusted_wald_small_sample(void **state)
+{
+    (void)state;
+    struct svcm_feedback_result w, a;
+    svcm_feedback *fw = nps_counts(SVCM_NPS_INTERVAL_WALD, 10, 0, 0);
+    svcm_feedback *fa = nps_counts(SVCM_NPS_INTERVAL_ADJUSTED, 10, 0, 0);
+    assert_int_equal(svcm_feedback_result(fw, 0.95, &w), SVCM_OK);
+    assert_int_equal(svcm_feedback_result(fa, 0.95, &a), SVCM_OK);
+    assert_near(w.ci.lo, 100.0, 0.0);
+    assert_near(a.value, 100.0, 0.0);
+    assert_near(a.std_error, 15.010237744338253, 1e-12);
+    assert_near(a.ci.lo, 47.50355154479021, 1e-9);
+    assert_near(a.ci.hi, 100.0, 0.0);
+    /* Compare of two such periods: the adjusted standard errors make a
+     * test possible where Wald has zero variance on both sides. */
+    svcm_feedback *ga = nps_counts(SVCM_NPS_INTERVAL_ADJUSTED, 10, 0, 0);
+    svcm_feedback *gw = nps_counts(SVCM_NPS_INTERVAL_WALD, 10, 0, 0);
+    struct svcm_test_result t;
+    assert_int_equal(svcm_feedback_compare(fw, gw, 0.95, &t), SVCM_ERANGE);
+    assert_int_equal(svcm_feedback_compare(fa, ga, 0.95, &t), SVCM_OK);
+    assert_near(t.diff, 0.0, 0.0);
+    assert_near(t.ci.hi, Z975 * sqrt(2.0) * 15.010237744338253, 1e-9);
+    svcm_feedback_free(fw);
+    svcm_feedback_free(fa);
+    svcm_feedback_free(ga);
+    svcm_feedback_free(gw);
+}
+
+static void test_conventions_survive_save_and_load(void **state)
+{
+    (void)state;
+    svcm_feedback *src[3] = {csat_example(SVCM_CSAT_METHOD_RATED),
+                             ces_example(SVCM_CES_METHOD_INDEX),
+                             nps_counts(SVCM_NPS_INTERVAL_ADJUSTED, 3, 2, 1)};
+    for (int i = 0; i < 3; i++) {
+        unsigned char buf[512];
+        size_t len;
+        svcm_feedback *g = NULL;
+        assert_int_equal(svcm_feedback_save(src[i], buf, sizeof buf, &len), SVCM_OK);
+        assert_int_equal(buf[6], 2); /* format version 2 */
+        assert_int_equal(svcm_feedback_load(buf, len, NULL, &g, NULL), SVCM_OK);
+        svcm_feedback_options a, b;
+        svcm_feedback_get_options(src[i], &a);
+        svcm_feedback_get_options(g, &b);
+        assert_int_equal(a.csat_method, b.csat_method);
+        assert_int_equal(a.ces_method, b.ces_method);
+        assert_int_equal(a.nps_interval, b.nps_interval);
+        struct svcm_feedback_result ra, rb;
+        assert_int_equal(svcm_feedback_result(src[i], 0.9, &ra), SVCM_OK);
+        assert_int_equal(svcm_feedback_result(g, 0.9, &rb), SVCM_OK);
+        assert_summary_equal(&ra, &rb);
+        assert_int_equal(svcm_feedback_merge(g, src[i]), SVCM_OK);
+        /* A convention byte out of range, or set on a kind that ignores
+         * it, is malformed. */
+        for (int pos = 25; pos < 28; pos++) {
+            unsigned char bad[512];
+            memcpy(bad, buf, len);
+            bad[pos] = 9;
+            svcm_feedback *h = NULL;
+            assert_int_equal(svcm_feedback_load(bad, len, NULL, &h, NULL), SVCM_EFORMAT);
+            assert_null(h);
+        }
+        svcm_feedback_free(g);
+    }
+    unsigned char buf[512];
+    size_t len;
+    svcm_feedback *h = NULL;
+    assert_int_equal(svcm_feedback_save(src[2], buf, sizeof buf, &len), SVCM_OK);
+    buf[25] = SVCM_CSAT_METHOD_RATED; /* csat_method on an NPS */
+    assert_int_equal(svcm_feedback_load(buf, len, NULL, &h, NULL), SVCM_EFORMAT);
+    for (int i = 0; i < 3; i++)
+        svcm_feedback_free(src[i]);
+}
+
+/* Bytes saved by 0.1 (format version 1: no convention bytes) still load,
+ * with the default conventions. The bytes are built by hand here: header
+ * "SVCM", kind tag, version 1, payload length; u8 kind NPS, u32 low 0,
+ * u32 high 10, u32 top boxes 2, eleven u64 counts. */
+static void test_version_1_bytes_load_with_default_conventions(void **state)
+{
+    (void)state;
+    unsigned char v2[256], v1[256];
+    size_t len;
+    svcm_feedback *f = make(SVCM_FEEDBACK_KIND_NPS), *g = NULL;
+    add_n(f, 10, 3);
+    add_n(f, 0, 1);
+    assert_int_equal(svcm_feedback_save(f, v2, sizeof v2, &len), SVCM_OK);
+    memcpy(v1, v2, 25);
+    memcpy(v1 + 25, v2 + 28, len - 28);
+    v1[6] = 1;
+    v1[7] = 0;
+    uint32_t payload = (uint32_t)(len - 3 - 12);
+    for (int i = 0; i < 4; i++)
+        v1[8 + i] = (unsigned char)(payload >> (8 * i));
+    assert_int_equal(svcm_feedback_load(v1, len - 3, NULL, &g, NULL), SVCM_OK);
+    svcm_feedback_options o;
+    svcm_feedback_get_options(g, &o);
+    assert_int_equal(o.nps_interval, SVCM_NPS_INTERVAL_WALD);
+    struct svcm_feedback_result r;
+    assert_int_equal(svcm_feedback_result(g, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 50.0, 1e-12);
+    assert_int_equal(svcm_feedback_merge(g, f), SVCM_OK);
+    /* A version-2 layout labelled version 1 is malformed (3 bytes too many),
+     * and version 3 is unknown. */
+    svcm_feedback *h = NULL;
+    v2[6] = 1;
+    assert_int_equal(svcm_feedback_load(v2, len, NULL, &h, NULL), SVCM_EFORMAT);
+    v2[6] = 3;
+    assert_int_equal(svcm_feedback_load(v2, len, NULL, &h, NULL), SVCM_EFORMAT);
+    assert_null(h);
+    svcm_feedback_free(f);
+    svcm_feedback_free(g);
+}
+
+/* ------------------------------------------- FCR from repeat contacts */
+
+#define DAY 86400
+
+/* The example of the header, worked by hand (window 7 days, as_of day 20):
+ * A on days 1, 5, 15 and B on day 1 -> A1 repeated (A5 4 days later), A5
+ * resolved (next 10 days later, day 12 <= 20), A15 undecided (day 22 > 20),
+ * B1 resolved: 2 of 3. Definition (no published numbers): Call Centre
+ * Helper's glossary, "First Call (Contact) Resolution (FCR)", 2022: an
+ * interaction fails FCR when the customer contacts again within 7 days;
+ * svcm has no issue field, so any other ticket of the customer counts. */
+static void test_fcr_repeats_worked_example(void **state)
+{
+    (void)state;
+    const int64_t customer[] = {7, 9, 7, 7};
+    const int64_t created[] = {1 * DAY, 1 * DAY, 5 * DAY, 15 * DAY};
+    uint8_t outcome[4] = {99, 99, 99, 99};
+    svcm_rate r;
+    svcm_error err;
+    assert_int_equal(svcm_fcr_repeats(customer, created, 4, 7 * DAY, 20 * DAY, NULL, outcome,
+                                      &r, &err),
+                     SVCM_OK);
+    assert_int_equal(outcome[0], SVCM_FCR_OUTCOME_REPEATED);
+    assert_int_equal(outcome[1], SVCM_FCR_OUTCOME_RESOLVED);
+    assert_int_equal(outcome[2], SVCM_FCR_OUTCOME_RESOLVED);
+    assert_int_equal(outcome[3], SVCM_FCR_OUTCOME_UNDECIDED);
+    assert_int_equal(r.kind, SVCM_RATE_KIND_FCR);
+    assert_int_equal(r.successes, 2);
+    assert_int_equal(r.trials, 3);
+    /* The outcome array is optional. */
+    svcm_rate r2;
+    assert_int_equal(svcm_fcr_repeats(customer, created, 4, 7 * DAY, 20 * DAY, NULL, NULL, &r2,
+                                      NULL),
+                     SVCM_OK);
+    assert_int_equal(r2.successes, 2);
+    assert_int_equal(r2.trials, 3);
+}
+
+static void test_fcr_repeats_edges(void **state)
+{
+    (void)state;
+    uint8_t o[3];
+    svcm_rate r;
+    /* A repeat exactly one window later counts; one second more does not. */
+    const int64_t cu[] = {1, 1};
+    const int64_t at[] = {0, 100};
+    assert_int_equal(svcm_fcr_repeats(cu, at, 2, 100, 1000, NULL, o, &r, NULL), SVCM_OK);
+    assert_int_equal(o[0], SVCM_FCR_OUTCOME_REPEATED);
+    assert_int_equal(svcm_fcr_repeats(cu, at, 2, 99, 1000, NULL, o, &r, NULL), SVCM_OK);
+    assert_int_equal(o[0], SVCM_FCR_OUTCOME_RESOLVED);
+    /* A window that ends exactly at as_of is observed whole. */
+    assert_int_equal(svcm_fcr_repeats(cu, at, 2, 50, 150, NULL, o, &r, NULL), SVCM_OK);
+    assert_int_equal(o[1], SVCM_FCR_OUTCOME_RESOLVED);
+    assert_int_equal(svcm_fcr_repeats(cu, at, 2, 51, 150, NULL, o, &r, NULL), SVCM_OK);
+    assert_int_equal(o[1], SVCM_FCR_OUTCOME_UNDECIDED);
+    /* Ties at one instant: the later row is the repeat of the earlier. */
+    const int64_t tc[] = {5, 5, 5};
+    const int64_t tt[] = {10, 10, 10};
+    assert_int_equal(svcm_fcr_repeats(tc, tt, 3, 1, 11, NULL, o, &r, NULL), SVCM_OK);
+    assert_int_equal(o[0], SVCM_FCR_OUTCOME_REPEATED);
+    assert_int_equal(o[1], SVCM_FCR_OUTCOME_REPEATED);
+    assert_int_equal(o[2], SVCM_FCR_OUTCOME_RESOLVED);
+    /* Input order does not matter beyond ties; extreme instants and ids do
+     * not overflow. */
+    const int64_t xc[] = {INT64_MAX, INT64_MIN, INT64_MAX};
+    const int64_t xt[] = {INT64_MAX - 5, INT64_MIN, INT64_MIN};
+    assert_int_equal(svcm_fcr_repeats(xc, xt, 3, INT64_MAX, INT64_MAX, NULL, o, &r, NULL),
+                     SVCM_OK);
+    /* Row 2's next ticket (row 0) is 2^64 - 6 s later: beyond the window,
+     * computed without overflow; the whole window of rows 1 and 2 lies
+     * before as_of; row 0's runs past it. */
+    assert_int_equal(o[2], SVCM_FCR_OUTCOME_RESOLVED);
+    assert_int_equal(o[1], SVCM_FCR_OUTCOME_RESOLVED);
+    assert_int_equal(o[0], SVCM_FCR_OUTCOME_UNDECIDED);
+    assert_int_equal(r.successes, 2);
+    assert_int_equal(r.trials, 2);
+    /* The same customers a window apart at the ends of the int64 range. */
+    const int64_t yc[] = {3, 3};
+    const int64_t yt[] = {INT64_MIN, INT64_MAX};
+    assert_int_equal(svcm_fcr_repeats(yc, yt, 2, INT64_MAX, INT64_MAX, NULL, o, &r, NULL),
+                     SVCM_OK);
+    assert_int_equal(o[0], SVCM_FCR_OUTCOME_RESOLVED); /* 2^64 - 1 > INT64_MAX */
+    /* No tickets: an empty rate. */
+    assert_int_equal(svcm_fcr_repeats(NULL, NULL, 0, 1, 0, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_int_equal(r.trials, 0);
+}
+
+static void test_fcr_repeats_rejects_bad_input_naming_it(void **state)
+{
+    (void)state;
+    const int64_t cu[] = {1, 2, 3};
+    const int64_t at[] = {0, 50, 500};
+    svcm_rate r = {SVCM_RATE_KIND_GENERIC, 4, 5};
+    uint8_t o[3] = {7, 7, 7};
+    svcm_error err;
+    assert_int_equal(svcm_fcr_repeats(cu, at, 3, 10, 100, NULL, o, &r, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 2);
+    assert_string_equal(err.field, "created");
+    assert_int_equal(r.trials, 5); /* nothing written */
+    assert_int_equal(o[0], 7);
+    assert_int_equal(svcm_fcr_repeats(cu, at, 3, 0, 1000, NULL, o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "window");
+    assert_int_equal(svcm_fcr_repeats(cu, at, 3, -5, 1000, NULL, o, &r, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_fcr_repeats(NULL, at, 3, 5, 1000, NULL, o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "customer");
+    assert_int_equal(svcm_fcr_repeats(cu, NULL, 3, 5, 1000, NULL, o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "created");
+    assert_int_equal(svcm_fcr_repeats(cu, at, 3, 5, 1000, NULL, o, NULL, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "out");
+    svcm_allocator half = {fail_alloc, NULL, counting_free, NULL};
+    assert_int_equal(svcm_fcr_repeats(cu, at, 3, 5, 1000, &half, o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "alloc");
+    int calls = 0;
+    svcm_allocator a = {fail_alloc, fail_realloc, counting_free, &calls};
+    assert_int_equal(svcm_fcr_repeats(cu, at, 3, 5, 1000, &a, o, &r, &err), SVCM_ENOMEM);
+    assert_int_equal(r.trials, 5);
+    assert_int_equal(o[0], 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -850,6 +1402,21 @@ int main(void)
         cmocka_unit_test(test_load_rejects_truncated_and_corrupted_bytes),
         cmocka_unit_test(test_count_overflow_is_a_range_error),
         cmocka_unit_test(test_load_survives_random_corruption),
+        cmocka_unit_test(test_conventions_default_to_the_0_1_results),
+        cmocka_unit_test(test_new_rejects_bad_conventions_naming_the_field),
+        cmocka_unit_test(test_csat_top_box_rated_and_mean_hand_computation),
+        cmocka_unit_test(test_csat_rated_on_zendesk_good_bad_scale),
+        cmocka_unit_test(test_csat_rated_with_only_neutral_answers_is_empty),
+        cmocka_unit_test(test_ces_mean_matches_cys_published_example),
+        cmocka_unit_test(test_ces_top_share_hand_computation),
+        cmocka_unit_test(test_ces_index_hand_computation),
+        cmocka_unit_test(test_nps_adjusted_wald_hand_computation),
+        cmocka_unit_test(test_nps_adjusted_wald_small_sample),
+        cmocka_unit_test(test_conventions_survive_save_and_load),
+        cmocka_unit_test(test_version_1_bytes_load_with_default_conventions),
+        cmocka_unit_test(test_fcr_repeats_worked_example),
+        cmocka_unit_test(test_fcr_repeats_edges),
+        cmocka_unit_test(test_fcr_repeats_rejects_bad_input_naming_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

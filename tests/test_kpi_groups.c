@@ -745,9 +745,9 @@ static void test_load_refuses_every_truncation_and_corrupted_header(void **state
 /* Offset of the first group's key in the saved bytes of make()'s slots. */
 static size_t first_key_offset(void)
 {
-    /* header 12, n_slots 4, NPS and CSAT 1 + 13 each, rate 2, durations
+    /* header 12, n_slots 4, NPS and CSAT 1 + 16 each, rate 2, durations
      * 1 + 24, SLA 1, group count 8, key length 4 */
-    return 12 + 4 + 14 + 14 + 2 + 25 + 1 + 8 + 4;
+    return 12 + 4 + 17 + 17 + 2 + 25 + 1 + 8 + 4;
 }
 
 static void test_load_refuses_bad_keys_and_counts(void **state)
@@ -964,6 +964,152 @@ static void test_every_allocation_failure_is_enomem_and_changes_nothing(void **s
         every_k(setup_groups, op_group, NULL);
 }
 
+
+/* Feedback conventions travel with the slot: a grouped CSAT RATED and NPS
+ * ADJUSTED give the results of stand-alone accumulators with the same
+ * settings, survive save and load, and slots that differ only in a
+ * convention do not merge. */
+static svcm_kpi_groups *make_conventions(svcm_nps_interval iv)
+{
+    svcm_kpi_slot s[2];
+    svcm_kpi_slot_init(&s[0], SVCM_KPI_SLOT_KIND_FEEDBACK);
+    s[0].feedback.nps_interval = iv;
+    svcm_kpi_slot_init(&s[1], SVCM_KPI_SLOT_KIND_FEEDBACK);
+    svcm_feedback_options_init(&s[1].feedback, SVCM_FEEDBACK_KIND_CSAT);
+    s[1].feedback.csat_method = SVCM_CSAT_METHOD_RATED;
+    svcm_kpi_groups_options o;
+    svcm_kpi_groups_options_init(&o);
+    o.slots = s;
+    o.n_slots = 2;
+    svcm_kpi_groups *g = NULL;
+    assert_int_equal(svcm_kpi_groups_new(&o, NULL, &g, NULL), SVCM_OK);
+    return g;
+}
+
+static void test_feedback_conventions_travel_with_the_slot(void **state)
+{
+    (void)state;
+    svcm_kpi_groups *g = make_conventions(SVCM_NPS_INTERVAL_ADJUSTED);
+    size_t k = group_of(g, "web");
+    static const double nps[] = {10, 10, 9, 8, 3, 0, 10};
+    static const double csat[] = {5, 4, 3, 3, 1, 2, 5};
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(svcm_kpi_groups_add_score(g, k, 0, nps[i], NULL), SVCM_OK);
+        assert_int_equal(svcm_kpi_groups_add_score(g, k, 1, csat[i], NULL), SVCM_OK);
+    }
+    /* Stand-alone: NPS 4 - 2 of 7, adjusted interval; CSAT 3 / (3 + 2). */
+    svcm_feedback_options on, oc;
+    svcm_feedback_options_init(&on, SVCM_FEEDBACK_KIND_NPS);
+    on.nps_interval = SVCM_NPS_INTERVAL_ADJUSTED;
+    svcm_feedback_options_init(&oc, SVCM_FEEDBACK_KIND_CSAT);
+    oc.csat_method = SVCM_CSAT_METHOD_RATED;
+    svcm_feedback *fn = NULL, *fc = NULL;
+    assert_int_equal(svcm_feedback_new(&on, NULL, &fn, NULL), SVCM_OK);
+    assert_int_equal(svcm_feedback_new(&oc, NULL, &fc, NULL), SVCM_OK);
+    assert_int_equal(svcm_feedback_add_batch(fn, nps, 7, NULL), SVCM_OK);
+    assert_int_equal(svcm_feedback_add_batch(fc, csat, 7, NULL), SVCM_OK);
+    size_t n;
+    unsigned char *b = saved(g, &n);
+    assert_int_equal(b[6], 2); /* format version 2 */
+    svcm_kpi_groups *h = NULL;
+    assert_int_equal(svcm_kpi_groups_load(b, n, NULL, &h, NULL), SVCM_OK);
+    const svcm_kpi_groups *both[2] = {g, h};
+    for (int j = 0; j < 2; j++) {
+        const svcm_feedback *f;
+        struct svcm_feedback_result got, want;
+        assert_int_equal(svcm_kpi_groups_feedback(both[j], 0, 0, &f), SVCM_OK);
+        assert_int_equal(svcm_feedback_result(f, 0.95, &got), SVCM_OK);
+        assert_int_equal(svcm_feedback_result(fn, 0.95, &want), SVCM_OK);
+        assert_int_equal(got.nps_interval, SVCM_NPS_INTERVAL_ADJUSTED);
+        assert_near(got.ci.lo, want.ci.lo, 0.0);
+        assert_near(got.ci.hi, want.ci.hi, 0.0);
+        assert_int_equal(svcm_kpi_groups_feedback(both[j], 0, 1, &f), SVCM_OK);
+        assert_int_equal(svcm_feedback_result(f, 0.95, &got), SVCM_OK);
+        assert_int_equal(svcm_feedback_result(fc, 0.95, &want), SVCM_OK);
+        assert_near(got.value, 0.6, 1e-15);
+        assert_near(got.value, want.value, 0.0);
+        assert_near(got.ci.lo, want.ci.lo, 0.0);
+    }
+    /* Same slots but the Wald interval: no merge, nothing changed. */
+    svcm_kpi_groups *w = make_conventions(SVCM_NPS_INTERVAL_WALD);
+    assert_int_equal(svcm_kpi_groups_merge(w, g, NULL), SVCM_EMISMATCH);
+    assert_int_equal(svcm_kpi_groups_merge(h, g, NULL), SVCM_OK);
+    svcm_kpi_groups_free(w);
+    svcm_kpi_groups_free(h);
+    svcm_kpi_groups_free(g);
+    svcm_feedback_free(fn);
+    svcm_feedback_free(fc);
+    free(b);
+}
+
+
+/* Grouped KPIs saved by 0.1 (format version 1: no convention bytes in the
+ * slot, version-1 feedback bytes nested) still load, with the default
+ * conventions. The version-1 bytes are made here from version 2 by taking
+ * the three convention bytes out of the slot and of the nested feedback
+ * object and patching versions and lengths. */
+static void test_version_1_bytes_load_with_default_conventions(void **state)
+{
+    (void)state;
+    svcm_kpi_slot s;
+    svcm_kpi_slot_init(&s, SVCM_KPI_SLOT_KIND_FEEDBACK); /* NPS 0-10 */
+    svcm_kpi_groups_options o;
+    svcm_kpi_groups_options_init(&o);
+    o.slots = &s;
+    o.n_slots = 1;
+    svcm_kpi_groups *g = NULL;
+    assert_int_equal(svcm_kpi_groups_new(&o, NULL, &g, NULL), SVCM_OK);
+    size_t k = group_of(g, "ab");
+    static const double nps[] = {10, 10, 9, 3};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(svcm_kpi_groups_add_score(g, k, 0, nps[i], NULL), SVCM_OK);
+    size_t n;
+    unsigned char *b = saved(g, &n);
+    /* v2: header 12, n_slots 4, slot 1 + 1 + 12 + 3 (convention bytes at
+     * 30..32), group count 8, key length 4, key "ab", nested length 4, the
+     * feedback bytes (their convention bytes at 25..27 of them). */
+    const size_t nested_len_at = 33 + 8 + 4 + 2, nested = nested_len_at + 4;
+    assert_int_equal(b[6], 2);
+    assert_int_equal(b[nested + 6], 2);
+    unsigned char *v1 = malloc(n);
+    assert_non_null(v1);
+    size_t m = 0;
+    memcpy(v1, b, 30);
+    m = 30;
+    memcpy(v1 + m, b + 33, nested + 25 - 33);
+    m += nested + 25 - 33;
+    memcpy(v1 + m, b + nested + 28, n - (nested + 28));
+    m += n - (nested + 28);
+    assert_int_equal(m, n - 6);
+    v1[6] = 1;
+    put_u32(v1 + 8, (uint32_t)(m - 12));
+    size_t nv1 = nested - 3; /* where the nested object starts in v1 */
+    v1[nv1 + 6] = 1;
+    uint32_t inner = (uint32_t)v1[nested_len_at - 3] | (uint32_t)v1[nested_len_at - 2] << 8;
+    put_u32(v1 + nested_len_at - 3, inner - 3);
+    put_u32(v1 + nv1 + 8, inner - 3 - 12);
+    svcm_kpi_groups *h = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_kpi_groups_load(v1, m, NULL, &h, &err), SVCM_OK);
+    const svcm_feedback *f;
+    struct svcm_feedback_result r;
+    assert_int_equal(svcm_kpi_groups_feedback(h, 0, 0, &f), SVCM_OK);
+    assert_int_equal(svcm_feedback_result(f, 0.95, &r), SVCM_OK);
+    assert_near(r.value, 50.0, 1e-12);
+    assert_int_equal(r.nps_interval, SVCM_NPS_INTERVAL_WALD);
+    /* Saved again, it is the version-2 form of the same object. */
+    assert_same_bytes(h, b, n);
+    /* Version 3 is unknown. */
+    b[6] = 3;
+    svcm_kpi_groups *x = NULL;
+    assert_int_equal(svcm_kpi_groups_load(b, n, NULL, &x, NULL), SVCM_EFORMAT);
+    assert_null(x);
+    svcm_kpi_groups_free(h);
+    svcm_kpi_groups_free(g);
+    free(v1);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -981,6 +1127,8 @@ int main(void)
         cmocka_unit_test(test_six_thousand_groups),
         cmocka_unit_test(test_load_refuses_every_truncation_and_corrupted_header),
         cmocka_unit_test(test_load_refuses_bad_keys_and_counts),
+        cmocka_unit_test(test_feedback_conventions_travel_with_the_slot),
+        cmocka_unit_test(test_version_1_bytes_load_with_default_conventions),
         cmocka_unit_test(test_every_allocation_failure_is_enomem_and_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

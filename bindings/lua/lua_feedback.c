@@ -36,9 +36,63 @@ static void set_interval(lua_State *L, const char *key, svcm_interval iv)
     lua_setfield(L, -2, key);
 }
 
+/* Lua spellings of the conventions, in the order of their enum values. */
+static const char *const csat_methods[] = {"top_box", "rated", "mean", NULL};
+static const char *const ces_methods[] = {"mean", "top", "index", NULL};
+static const char *const nps_intervals[] = {"wald", "adjusted", NULL};
+
+/* The name of the convention of a kind (its method or interval). */
+static const char *convention_name(svcm_feedback_kind kind, int csat, int ces, int nps)
+{
+    if (kind == SVCM_FEEDBACK_KIND_CSAT)
+        return csat_methods[csat];
+    if (kind == SVCM_FEEDBACK_KIND_CES)
+        return ces_methods[ces];
+    return nps_intervals[nps];
+}
+
+static const char *options_convention(const svcm_feedback_options *o)
+{
+    return convention_name(o->kind, (int)o->csat_method, (int)o->ces_method,
+                           (int)o->nps_interval);
+}
+
+/* The convention field (method= for CSAT and CES, interval= for NPS) of the
+ * table at idx into o; raises for an unknown name. Returns whether the
+ * field was given. */
+static int read_convention(lua_State *L, int idx, svcm_feedback_options *o)
+{
+    const char *key = o->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
+    const char *const *names = o->kind == SVCM_FEEDBACK_KIND_CSAT  ? csat_methods
+                               : o->kind == SVCM_FEEDBACK_KIND_CES ? ces_methods
+                                                                   : nps_intervals;
+    lua_getfield(L, idx, key);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "%s must be a string", key);
+    const char *name = lua_tostring(L, -1);
+    int k = 0;
+    while (names[k] != NULL && strcmp(name, names[k]) != 0)
+        k++;
+    if (names[k] == NULL)
+        luaL_error(L, "unknown %s '%s' (%s, %s%s%s)", key, name, names[0], names[1],
+                   names[2] ? " or " : "", names[2] ? names[2] : "");
+    lua_pop(L, 1);
+    if (o->kind == SVCM_FEEDBACK_KIND_CSAT)
+        o->csat_method = (svcm_csat_method)k;
+    else if (o->kind == SVCM_FEEDBACK_KIND_CES)
+        o->ces_method = (svcm_ces_method)k;
+    else
+        o->nps_interval = (svcm_nps_interval)k;
+    return 1;
+}
+
 static void push_feedback_result(lua_State *L, const struct svcm_feedback_result *r, double confidence)
 {
-    lua_createtable(L, 0, 11);
+    lua_createtable(L, 0, 13);
     set_number(L, "value", r->value);
     set_u64(L, "n", r->n);
     set_interval(L, "ci", r->ci);
@@ -51,6 +105,10 @@ static void push_feedback_result(lua_State *L, const struct svcm_feedback_result
     set_u64(L, "promoters", r->promoters);
     set_u64(L, "passives", r->passives);
     set_u64(L, "detractors", r->detractors);
+    set_u64(L, "dissatisfied", r->dissatisfied);
+    lua_pushstring(L, convention_name(r->kind, (int)r->csat_method, (int)r->ces_method,
+                                      (int)r->nps_interval));
+    lua_setfield(L, -2, "convention");
 }
 
 static void push_comparison(lua_State *L, const struct svcm_test_result *t, double confidence)
@@ -103,12 +161,14 @@ static svcm_feedback *test_feedback(lua_State *L, int arg)
 }
 
 /* Options of kind from the value at arg: nil, a number (the highest
- * answer) or a table {scale=, top_boxes=, low=}. */
-static void read_options(lua_State *L, int arg, int kind, svcm_feedback_options *o)
+ * answer) or a table {scale=, top_boxes=, low=, method=} ({interval=} for
+ * NPS). Returns whether a convention was given. */
+static int read_options(lua_State *L, int arg, int kind, svcm_feedback_options *o)
 {
     svcm_feedback_options_init(o, kind);
+    int explicit = lua_type(L, arg) == LUA_TTABLE && read_convention(L, arg, o);
     if (kind == SVCM_FEEDBACK_KIND_NPS || lua_isnoneornil(L, arg))
-        return;
+        return explicit;
     lua_Integer scale = o->high, low = o->low, top = o->top_boxes;
     if (lua_type(L, arg) == LUA_TNUMBER) {
         scale = luaL_checkinteger(L, arg);
@@ -126,6 +186,7 @@ static void read_options(lua_State *L, int arg, int kind, svcm_feedback_options 
     o->low = (int32_t)low;
     if (kind == SVCM_FEEDBACK_KIND_CSAT)
         o->top_boxes = (uint32_t)top;
+    return explicit;
 }
 
 static lfeedback *push_feedback_slot(lua_State *L)
@@ -136,15 +197,14 @@ static lfeedback *push_feedback_slot(lua_State *L)
     return u;
 }
 
-static int bad_options(lua_State *L, int rc, const svcm_feedback_options *o)
+/* Create an accumulator with o into u, or push the failure (the library's
+ * detail: the field at fault and why) and return its count of values. */
+static int new_or_fail(lua_State *L, lfeedback *u, const svcm_feedback_options *o)
 {
     svcm_error err;
     svcm_error_clear(&err);
-    snprintf(err.message, sizeof err.message,
-             "invalid scale %ld..%ld (top boxes %lu): need low < high, at most %d levels, "
-             "1 <= top_boxes < levels",
-             (long)o->low, (long)o->high, (unsigned long)o->top_boxes, SVCM_FEEDBACK_MAX_LEVELS);
-    return svcmlua_fail(L, rc, rc == SVCM_EINVAL ? &err : NULL);
+    int rc = svcm_feedback_new(o, NULL, &u->f, &err);
+    return rc == SVCM_OK ? 0 : svcmlua_fail(L, rc, &err);
 }
 
 /* Constructor behind svcm.NPS / CSAT / CES (a callable table: argument 1 is
@@ -155,10 +215,8 @@ static int l_feedback_call(lua_State *L)
     svcm_feedback_options o;
     read_options(L, 2, kind, &o);
     lfeedback *u = push_feedback_slot(L);
-    int rc = svcm_feedback_new(&o, NULL, &u->f, NULL);
-    if (rc != SVCM_OK)
-        return bad_options(L, rc, &o);
-    return 1;
+    int nret = new_or_fail(L, u, &o);
+    return nret ? nret : 1;
 }
 
 static int l_feedback_from_bytes(lua_State *L)
@@ -298,6 +356,14 @@ static int l_feedback_scale(lua_State *L)
     return 3;
 }
 
+static int l_feedback_convention(lua_State *L)
+{
+    svcm_feedback_options o;
+    svcm_feedback_get_options(check_feedback(L, 1), &o);
+    lua_pushstring(L, options_convention(&o));
+    return 1;
+}
+
 static int l_feedback_kind(lua_State *L)
 {
     svcm_feedback_options o;
@@ -340,6 +406,7 @@ static const luaL_Reg feedback_methods[] = {
     {"counts", l_feedback_counts},
     {"scale", l_feedback_scale},
     {"kind", l_feedback_kind},
+    {"convention", l_feedback_convention},
     {NULL, NULL},
 };
 
@@ -350,7 +417,7 @@ static const luaL_Reg feedback_methods[] = {
  * is freed by the GC whatever happens. Returns NULL after pushing a failure
  * (*nret set). */
 static svcm_feedback *feedback_arg(lua_State *L, int arg, const svcm_feedback_options *o,
-                                   int *nret)
+                                   int explicit, int *nret)
 {
     *nret = 0;
     svcm_feedback *f = test_feedback(L, arg);
@@ -359,14 +426,22 @@ static svcm_feedback *feedback_arg(lua_State *L, int arg, const svcm_feedback_op
         svcm_feedback_get_options(f, &have);
         if (have.kind != o->kind)
             luaL_argerror(L, arg, "accumulator of another kind");
+        /* An accumulator keeps its convention; one given must agree. */
+        if (explicit && strcmp(options_convention(&have), options_convention(o)) != 0) {
+            svcm_error err;
+            svcm_error_clear(&err);
+            err.field = o->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
+            snprintf(err.message, sizeof err.message,
+                     "the accumulator counts with '%s', not '%s'", options_convention(&have),
+                     options_convention(o));
+            *nret = svcmlua_fail(L, SVCM_EMISMATCH, &err);
+            return NULL;
+        }
         return f;
     }
     lfeedback *u = push_feedback_slot(L);
-    int rc = svcm_feedback_new(o, NULL, &u->f, NULL);
-    if (rc != SVCM_OK) {
-        *nret = bad_options(L, rc, o);
+    if ((*nret = new_or_fail(L, u, o)) != 0)
         return NULL;
-    }
     *nret = add_values(L, u->f, arg);
     return *nret ? NULL : u->f;
 }
@@ -376,16 +451,17 @@ static int score_once(lua_State *L, int kind)
     lua_settop(L, 2);
     svcm_feedback_options o;
     double confidence = 0.95;
-    if (kind == SVCM_FEEDBACK_KIND_NPS) {
+    int explicit = 0;
+    if (kind == SVCM_FEEDBACK_KIND_NPS && lua_type(L, 2) != LUA_TTABLE) {
         confidence = luaL_optnumber(L, 2, 0.95);
         svcm_feedback_options_init(&o, kind);
     } else {
-        read_options(L, 2, kind, &o);
+        explicit = read_options(L, 2, kind, &o);
         if (lua_type(L, 2) == LUA_TTABLE)
             confidence = svcmlua_optfield_number(L, 2, "confidence", confidence);
     }
     int nret;
-    svcm_feedback *f = feedback_arg(L, 1, &o, &nret);
+    svcm_feedback *f = feedback_arg(L, 1, &o, explicit, &nret);
     if (f == NULL)
         return nret;
     struct svcm_feedback_result r;
@@ -405,19 +481,32 @@ static int compare_once(lua_State *L, int kind)
     lua_settop(L, 3);
     svcm_feedback_options o;
     double confidence = 0.95;
+    int explicit = 0;
     if (lua_type(L, 3) == LUA_TNUMBER) {
         confidence = lua_tonumber(L, 3);
         svcm_feedback_options_init(&o, kind);
     } else {
-        read_options(L, 3, kind, &o);
+        explicit = read_options(L, 3, kind, &o);
         if (lua_type(L, 3) == LUA_TTABLE)
             confidence = svcmlua_optfield_number(L, 3, "confidence", confidence);
     }
+    /* Without an explicit convention, scores compared with an accumulator
+     * are counted with the accumulator's. */
+    svcm_feedback *acc = test_feedback(L, 1);
+    if (acc == NULL)
+        acc = test_feedback(L, 2);
+    if (!explicit && acc != NULL) {
+        svcm_feedback_options have;
+        svcm_feedback_get_options(acc, &have);
+        o.csat_method = have.csat_method;
+        o.ces_method = have.ces_method;
+        o.nps_interval = have.nps_interval;
+    }
     int nret;
-    svcm_feedback *fa = feedback_arg(L, 1, &o, &nret);
+    svcm_feedback *fa = feedback_arg(L, 1, &o, explicit, &nret);
     if (fa == NULL)
         return nret;
-    svcm_feedback *fb = feedback_arg(L, 2, &o, &nret);
+    svcm_feedback *fb = feedback_arg(L, 2, &o, explicit, &nret);
     if (fb == NULL)
         return nret;
     struct svcm_test_result t;
@@ -801,6 +890,49 @@ static int l_consistency(lua_State *L)
 
 /* ----------------------------------------------------------------- open */
 
+/* svcm.fcr_repeats(customers, created, window [, as_of]) -> rate, outcomes:
+ * first-contact resolution from repeat contacts (svcm_fcr_repeats()); as_of
+ * defaults to the latest created instant. outcomes[i] is "resolved",
+ * "repeated" or "undecided". Failures: nil, message, code, detail. */
+static int l_fcr_repeats(lua_State *L)
+{
+    static const char *const names[] = {"repeated", "resolved", "undecided"};
+    lua_settop(L, 4); /* the arrays below are pushed above the arguments */
+    size_t nc, nt;
+    const int64_t *customers = svcmlua_checkint64s(L, 1, &nc);
+    const int64_t *created = svcmlua_checkint64s(L, 2, &nt);
+    lua_Integer window = luaL_checkinteger(L, 3);
+    if (nc != nt)
+        return luaL_argerror(L, 2, "as many created instants as customers needed");
+    int64_t as_of = INT64_MIN;
+    if (lua_isnoneornil(L, 4)) {
+        for (size_t i = 0; i < nt; i++)
+            as_of = created[i] > as_of ? created[i] : as_of;
+    } else {
+        as_of = (int64_t)luaL_checkinteger(L, 4);
+    }
+    uint8_t *outcome = lua_newuserdatauv(L, nt ? nt : 1, 0); /* freed by the GC */
+    svcm_rate r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_fcr_repeats(customers, created, nt, (int64_t)window, as_of, NULL, outcome, &r,
+                              &err);
+    if (rc != SVCM_OK) {
+        if (err.index != SVCM_NO_INDEX)
+            err.index++; /* Lua counts from 1 */
+        return svcmlua_fail(L, rc, &err);
+    }
+    svcm_rate *u = lua_newuserdatauv(L, sizeof *u, 0);
+    *u = r;
+    luaL_setmetatable(L, RATE_MT);
+    lua_createtable(L, (int)(nt < INT32_MAX ? nt : 0), 0);
+    for (size_t i = 0; i < nt; i++) {
+        lua_pushstring(L, names[outcome[i]]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 2;
+}
+
 static const luaL_Reg feedback_funcs[] = {
     {"nps", l_nps},
     {"csat", l_csat},
@@ -812,6 +944,7 @@ static const luaL_Reg feedback_funcs[] = {
     {"compare_rates", l_compare_rates},
     {"servqual", l_servqual},
     {"consistency", l_consistency},
+    {"fcr_repeats", l_fcr_repeats},
     {NULL, NULL},
 };
 
@@ -960,14 +1093,16 @@ static lua_Integer kg_int_field(lua_State *L, int idx, const char *key, lua_Inte
  * (or none: idx 0). Returns 0, or 1 when a key is unknown. */
 static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
 {
-    static const char *const fb[] = {"scale", "low", "top_boxes", NULL};
-    static const char *const ces[] = {"scale", "low", NULL};
+    static const char *const fb[] = {"scale", "low", "top_boxes", "method", NULL};
+    static const char *const ces[] = {"scale", "low", "method", NULL};
+    static const char *const nps[] = {"interval", NULL};
     static const char *const rate[] = {"kind", NULL};
     static const char *const sk[] = {"rel_err", "max_buckets", "exact_limit", NULL};
     static const char *const none[] = {NULL};
     static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
-    const char *const *names = k == 0 || k == 5 ? none
-                               : k == 1         ? fb
+    const char *const *names = k == 5   ? none
+                               : k == 0 ? nps
+                               : k == 1 ? fb
                                : k == 2         ? ces
                                : k == 3         ? rate
                                                 : sk;
@@ -981,6 +1116,8 @@ static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
         return 0;
     if (!kg_only_keys(L, idx, names))
         return 1;
+    if (k <= 2)
+        read_convention(L, idx, &s->feedback);
     if (k == 1 || k == 2) {
         s->feedback.high = (int32_t)kg_int_field(L, idx, "scale", s->feedback.high, INT32_MIN,
                                                  INT32_MAX);
@@ -1179,6 +1316,8 @@ static void kg_push_slot(lua_State *L, const svcm_kpi_slot *s)
             lua_pushinteger(L, (lua_Integer)s->feedback.top_boxes);
             lua_setfield(L, -3, "top_boxes");
         }
+        lua_pushstring(L, options_convention(&s->feedback));
+        lua_setfield(L, -3, s->feedback.kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method");
     } else if (s->kind == SVCM_KPI_SLOT_KIND_RATE) {
         lua_pushstring(L, svcm_rate_kind_name((int)s->rate));
         lua_setfield(L, -2, "kind");

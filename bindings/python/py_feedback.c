@@ -28,7 +28,8 @@ static PyTypeObject *engine_type(PyObject *module, int item)
 /* ------------------------------------------------------ result records */
 
 static PyStructSequence_Field feedback_result_fields[] = {
-    {"value", "CSAT: top-box share in [0, 1]; NPS: score in [-100, 100]; CES: mean answer"},
+    {"value", "the score under the convention: a share in [0, 1] (CSAT top_box and rated, CES "
+              "top), points in [-100, 100] (NPS, CES index) or the mean answer (mean)"},
     {"n", "number of answers"},
     {"ci", "(lo, hi) confidence interval for value"},
     {"std_error", "standard error of value"},
@@ -39,11 +40,52 @@ static PyStructSequence_Field feedback_result_fields[] = {
     {"promoters", "NPS: answers 9-10 (else 0)"},
     {"passives", "NPS: answers 7-8 (else 0)"},
     {"detractors", "NPS: answers 0-6 (else 0)"},
+    {"dissatisfied", "CSAT: answers in the bottom top_boxes levels; CES index: answers 1-3 "
+                     "(else 0)"},
+    {"convention", "CSAT method ('top_box', 'rated', 'mean'), CES method ('mean', 'top', "
+                   "'index') or NPS interval ('wald', 'adjusted')"},
     {NULL, NULL},
 };
 static PyStructSequence_Desc feedback_result_desc = {
     "svcm.FeedbackResult", "A CSAT, NPS or CES score with its confidence interval.",
-    feedback_result_fields, 11};
+    feedback_result_fields, 13};
+
+/* Python spellings of the conventions, in the order of their enum values. */
+static const char *const csat_methods[] = {"top_box", "rated", "mean", NULL};
+static const char *const ces_methods[] = {"mean", "top", "index", NULL};
+static const char *const nps_intervals[] = {"wald", "adjusted", NULL};
+
+/* The name of the convention of a kind (its method or interval). */
+static const char *convention_name(svcm_feedback_kind kind, int csat, int ces, int nps)
+{
+    if (kind == SVCM_FEEDBACK_KIND_CSAT)
+        return csat_methods[csat];
+    if (kind == SVCM_FEEDBACK_KIND_CES)
+        return ces_methods[ces];
+    return nps_intervals[nps];
+}
+
+/* A convention keyword: NULL (None) gives -1, a known name its index; an
+ * unknown name raises InvalidInput naming the keyword and gives -2. */
+static int convention_of(PyObject *module, PyTypeObject *tp, const char *s,
+                         const char *const *names, const char *keyword)
+{
+    if (s == NULL)
+        return -1;
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.field = keyword;
+    snprintf(err.message, sizeof err.message, "unknown %s '%.40s' (one of %s, %s%s%s)", keyword,
+             s, names[0], names[1], names[2] ? ", " : "", names[2] ? names[2] : "");
+    if (tp != NULL)
+        svcmpy_raise_type(tp, SVCM_EINVAL, &err);
+    else
+        svcmpy_raise(module, SVCM_EINVAL, &err);
+    return -2;
+}
 
 static PyStructSequence_Field comparison_fields[] = {
     {"diff", "second minus first (NPS: points; CSAT and rates: share; CES: mean)"},
@@ -126,7 +168,7 @@ static PyObject *feedback_record(PyObject *module, const struct svcm_feedback_re
     PyTypeObject *tp = engine_type(module, T_FEEDBACK_RESULT);
     if (tp == NULL)
         return NULL;
-    PyObject *items[11] = {
+    PyObject *items[13] = {
         PyFloat_FromDouble(r->value),
         PyLong_FromUnsignedLongLong(r->n),
         svcmpy_interval(r->ci),
@@ -138,8 +180,11 @@ static PyObject *feedback_record(PyObject *module, const struct svcm_feedback_re
         PyLong_FromUnsignedLongLong(r->promoters),
         PyLong_FromUnsignedLongLong(r->passives),
         PyLong_FromUnsignedLongLong(r->detractors),
+        PyLong_FromUnsignedLongLong(r->dissatisfied),
+        PyUnicode_FromString(convention_name(r->kind, (int)r->csat_method, (int)r->ces_method,
+                                             (int)r->nps_interval)),
     };
-    return fill_record(tp, items, 11);
+    return fill_record(tp, items, 13);
 }
 
 static PyObject *comparison_record(PyObject *module, const struct svcm_test_result *t, double confidence)
@@ -258,10 +303,18 @@ static int type_item_of_kind(int kind)
     return kind == SVCM_FEEDBACK_KIND_NPS ? T_NPS : kind == SVCM_FEEDBACK_KIND_CSAT ? T_CSAT : T_CES;
 }
 
-/* Options from Python arguments: scale is the highest answer. */
-static int make_options(int kind, int scale, int top_boxes, int low, svcm_feedback_options *o)
+/* Options from Python arguments: scale is the highest answer; convention
+ * is the method (CSAT, CES) or interval (NPS), -1 for the default. */
+static int make_options(int kind, int scale, int top_boxes, int low, int convention,
+                        svcm_feedback_options *o)
 {
     svcm_feedback_options_init(o, kind);
+    if (convention >= 0 && kind == SVCM_FEEDBACK_KIND_CSAT)
+        o->csat_method = (svcm_csat_method)convention;
+    else if (convention >= 0 && kind == SVCM_FEEDBACK_KIND_CES)
+        o->ces_method = (svcm_ces_method)convention;
+    else if (convention >= 0)
+        o->nps_interval = (svcm_nps_interval)convention;
     if (kind != SVCM_FEEDBACK_KIND_NPS) {
         o->high = scale;
         o->low = low;
@@ -286,15 +339,10 @@ static PyObject *new_feedback_object(PyTypeObject *tp, svcm_feedback *f)
 static PyObject *create_feedback(PyTypeObject *tp, const svcm_feedback_options *o)
 {
     svcm_feedback *f = NULL;
-    int rc = svcm_feedback_new(o, NULL, &f, NULL);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_feedback_new(o, NULL, &f, &err);
     if (rc != SVCM_OK) {
-        svcm_error err;
-        svcm_error_clear(&err);
-        snprintf(err.message, sizeof err.message,
-                 "invalid scale %ld..%ld (top boxes %lu): need low < high, at most %d levels, "
-                 "1 <= top_boxes < levels",
-                 (long)o->low, (long)o->high, (unsigned long)o->top_boxes,
-                 SVCM_FEEDBACK_MAX_LEVELS);
         return svcmpy_raise_type(tp, rc, rc == SVCM_EINVAL ? &err : NULL);
     }
     return new_feedback_object(tp, f);
@@ -302,33 +350,46 @@ static PyObject *create_feedback(PyTypeObject *tp, const svcm_feedback_options *
 
 static PyObject *NPS_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, ":NPS", kwlist))
+    static char *kwlist[] = {"interval", NULL};
+    const char *interval = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|$z:NPS", kwlist, &interval))
+        return NULL;
+    int iv = convention_of(NULL, tp, interval, nps_intervals, "interval");
+    if (iv == -2)
         return NULL;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
+    make_options(SVCM_FEEDBACK_KIND_NPS, 10, 2, 0, iv, &o);
     return create_feedback(tp, &o);
 }
 
 static PyObject *CSAT_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"scale", "top_boxes", "low", NULL};
+    static char *kwlist[] = {"scale", "top_boxes", "low", "method", NULL};
     int scale = 5, top = 2, low = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$ii:CSAT", kwlist, &scale, &top, &low))
+    const char *method = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$iiz:CSAT", kwlist, &scale, &top, &low,
+                                     &method))
+        return NULL;
+    int m = convention_of(NULL, tp, method, csat_methods, "method");
+    if (m == -2)
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, m, &o);
     return create_feedback(tp, &o);
 }
 
 static PyObject *CES_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"scale", "low", NULL};
+    static char *kwlist[] = {"scale", "low", "method", NULL};
     int scale = 7, low = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$i:CES", kwlist, &scale, &low))
+    const char *method = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$iz:CES", kwlist, &scale, &low, &method))
+        return NULL;
+    int m = convention_of(NULL, tp, method, ces_methods, "method");
+    if (m == -2)
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, &o);
+    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, m, &o);
     return create_feedback(tp, &o);
 }
 
@@ -506,6 +567,14 @@ static PyObject *Feedback_get_top_boxes(PyObject *self, void *closure)
     return PyLong_FromUnsignedLong(opts.top_boxes);
 }
 
+static PyObject *Feedback_get_convention(PyObject *self, void *closure)
+{
+    svcm_feedback_options o;
+    svcm_feedback_get_options(((FeedbackObject *)self)->f, &o);
+    return PyUnicode_FromString(
+        convention_name(o.kind, (int)o.csat_method, (int)o.ces_method, (int)o.nps_interval));
+}
+
 static PyObject *Feedback_repr(PyObject *self)
 {
     svcm_feedback_options opts;
@@ -538,6 +607,8 @@ static PyGetSetDef Feedback_getset[] = {
     {"scale", Feedback_get_scale, NULL, "(low, high) answers of the scale", NULL},
     {"top_boxes", Feedback_get_top_boxes, NULL, "CSAT: levels counted as satisfied (else None)",
      NULL},
+    {"convention", Feedback_get_convention, NULL,
+     "the KPI convention: CSAT and CES method, NPS interval", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -547,14 +618,20 @@ static PyGetSetDef Feedback_getset[] = {
         {Py_tp_repr, (void *)Feedback_repr}, {Py_tp_doc, (void *)(doc)}, { 0, NULL }
 
 static PyType_Slot NPS_slots[] = {FEEDBACK_SLOTS(
-    NPS_new, "NPS()\n--\n\nMergeable Net Promoter Score accumulator (answers 0-10; promoters "
-             "9-10, detractors 0-6).")};
+    NPS_new, "NPS(*, interval='wald')\n--\n\nMergeable Net Promoter Score accumulator (answers "
+             "0-10; promoters 9-10, detractors 0-6). interval: 'wald' (default) or 'adjusted' "
+             "(adjusted Wald, Rocks 2016: n + 3, 3/4 more promoters and detractors).")};
 static PyType_Slot CSAT_slots[] = {FEEDBACK_SLOTS(
-    CSAT_new, "CSAT(scale=5, *, top_boxes=2, low=1)\n--\n\nMergeable CSAT accumulator: "
-              "answers low..scale; the score is the share in the top_boxes highest levels.")};
+    CSAT_new, "CSAT(scale=5, *, top_boxes=2, low=1, method='top_box')\n--\n\nMergeable CSAT "
+              "accumulator: answers low..scale. method 'top_box' (default): share of all "
+              "answers in the top_boxes highest levels; 'rated': those over the top and bottom "
+              "top_boxes levels, the neutral ones left out (Zendesk's good / (good + bad)); "
+              "'mean': the mean answer.")};
 static PyType_Slot CES_slots[] = {FEEDBACK_SLOTS(
-    CES_new, "CES(scale=7, *, low=1)\n--\n\nMergeable customer effort score accumulator: the "
-             "mean of answers low..scale.")};
+    CES_new, "CES(scale=7, *, low=1, method='mean')\n--\n\nMergeable customer effort score "
+             "accumulator: answers low..scale. method 'mean' (default): the mean answer; 'top': "
+             "share of answers 5-7; 'index': %6-7 minus %1-3 in points (top and index need the "
+             "1-7 scale of CES 2.0).")};
 
 #define FEEDBACK_SPEC(name, slots)                                                          \
     {"svcm." name, sizeof(FeedbackObject), 0, Py_TPFLAGS_DEFAULT, slots}
@@ -566,9 +643,10 @@ static PyType_Spec CES_spec = FEEDBACK_SPEC("CES", CES_slots);
 
 /* A feedback accumulator for obj: the object's own when obj is an
  * accumulator of the wanted kind, else a temporary built from scores with
- * options o (*tmp receives it; free it after use). */
+ * options o (*tmp receives it; free it after use). An accumulator keeps its
+ * own convention; one given explicitly (explicit) must agree with it. */
 static svcm_feedback *feedback_of(PyObject *module, PyObject *obj, const svcm_feedback_options *o,
-                                  svcm_feedback **tmp, const char *what)
+                                  bool explicit, svcm_feedback **tmp, const char *what)
 {
     *tmp = NULL;
     if (is_feedback(module, obj)) {
@@ -582,11 +660,26 @@ static svcm_feedback *feedback_of(PyObject *module, PyObject *obj, const svcm_fe
         }
         if (check_idle(fo) < 0)
             return NULL;
+        const char *want = convention_name(o->kind, (int)o->csat_method, (int)o->ces_method,
+                                           (int)o->nps_interval);
+        const char *own = convention_name(have.kind, (int)have.csat_method,
+                                          (int)have.ces_method, (int)have.nps_interval);
+        if (explicit && strcmp(want, own) != 0) {
+            svcm_error err;
+            svcm_error_clear(&err);
+            err.field = o->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
+            snprintf(err.message, sizeof err.message,
+                     "%s: the accumulator counts with '%s', not '%s'", what, own, want);
+            svcmpy_raise(module, SVCM_EMISMATCH, &err);
+            return NULL;
+        }
         return fo->f;
     }
-    int rc = svcm_feedback_new(o, NULL, tmp, NULL);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_feedback_new(o, NULL, tmp, &err);
     if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, NULL);
+        svcmpy_raise(module, rc, &err);
         return NULL;
     }
     if (add_scores(module, NULL, *tmp, obj) < 0) {
@@ -598,10 +691,11 @@ static svcm_feedback *feedback_of(PyObject *module, PyObject *obj, const svcm_fe
 }
 
 static PyObject *score_once(PyObject *module, PyObject *scores, const svcm_feedback_options *o,
-                            double confidence)
+                            bool explicit, double confidence)
 {
     svcm_feedback *tmp;
-    svcm_feedback *f = feedback_of(module, scores, o, &tmp, svcm_feedback_kind_name((int)o->kind));
+    svcm_feedback *f =
+        feedback_of(module, scores, o, explicit, &tmp, svcm_feedback_kind_name((int)o->kind));
     if (f == NULL)
         return NULL;
     struct svcm_feedback_result r;
@@ -612,63 +706,98 @@ static PyObject *score_once(PyObject *module, PyObject *scores, const svcm_feedb
     return feedback_record(module, &r, confidence);
 }
 
-PyDoc_STRVAR(nps_doc, "nps(scores, confidence=0.95) -> FeedbackResult\n\n"
+PyDoc_STRVAR(nps_doc, "nps(scores, confidence=0.95, *, interval='wald') -> FeedbackResult\n\n"
                       "Net Promoter Score of answers 0-10 (a buffer such as array('d'), a "
-                      "sequence, or an NPS accumulator) with its multinomial normal interval.");
+                      "sequence, or an NPS accumulator) with its multinomial normal interval: "
+                      "'wald' (default) or 'adjusted' (adjusted Wald, Rocks 2016: n + 3 and 3/4 "
+                      "more promoters and detractors). An accumulator keeps its own interval.");
 static PyObject *py_nps(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"scores", "confidence", NULL};
+    static char *kwlist[] = {"scores", "confidence", "interval", NULL};
     PyObject *scores;
     double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|d:nps", kwlist, &scores, &confidence))
+    const char *interval = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|d$z:nps", kwlist, &scores, &confidence,
+                                     &interval))
+        return NULL;
+    int iv = convention_of(module, NULL, interval, nps_intervals, "interval");
+    if (iv == -2)
         return NULL;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
-    return score_once(module, scores, &o, confidence);
+    make_options(SVCM_FEEDBACK_KIND_NPS, 10, 2, 0, iv, &o);
+    return score_once(module, scores, &o, iv >= 0, confidence);
 }
 
 PyDoc_STRVAR(csat_doc,
-             "csat(scores, scale=5, *, top_boxes=2, low=1, confidence=0.95) -> FeedbackResult\n\n"
-             "Share of answers in the top_boxes highest levels of low..scale, with a Wilson "
-             "interval.");
+             "csat(scores, scale=5, *, top_boxes=2, low=1, confidence=0.95, method='top_box') -> "
+             "FeedbackResult\n\n"
+             "CSAT of answers low..scale. method 'top_box' (default): share of all answers in "
+             "the top_boxes highest levels, Wilson interval; 'rated': those over the top and "
+             "bottom top_boxes levels, the neutral ones left out (Zendesk's good / (good + "
+             "bad)), Wilson interval; 'mean': the mean answer, t interval. An accumulator "
+             "keeps its own method.");
 static PyObject *py_csat(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"scores", "scale", "top_boxes", "low", "confidence", NULL};
+    static char *kwlist[] = {"scores", "scale", "top_boxes", "low", "confidence", "method", NULL};
     PyObject *scores;
     int scale = 5, top = 2, low = 1;
     double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i$iid:csat", kwlist, &scores, &scale, &top,
-                                     &low, &confidence))
+    const char *method = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i$iidz:csat", kwlist, &scores, &scale, &top,
+                                     &low, &confidence, &method))
+        return NULL;
+    int m = convention_of(module, NULL, method, csat_methods, "method");
+    if (m == -2)
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, &o);
-    return score_once(module, scores, &o, confidence);
+    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, m, &o);
+    return score_once(module, scores, &o, m >= 0, confidence);
 }
 
-PyDoc_STRVAR(ces_doc, "ces(scores, scale=7, *, low=1, confidence=0.95) -> FeedbackResult\n\n"
-                      "Mean answer on low..scale with a Student t interval.");
+PyDoc_STRVAR(ces_doc, "ces(scores, scale=7, *, low=1, confidence=0.95, method='mean') -> "
+                      "FeedbackResult\n\n"
+                      "CES of answers low..scale. method 'mean' (default): the mean answer, "
+                      "Student t interval; 'top': share of answers 5-7, Wilson interval; "
+                      "'index': %6-7 minus %1-3 in points, Wald interval as NPS (top and index "
+                      "need the 1-7 scale of CES 2.0). An accumulator keeps its own method.");
 static PyObject *py_ces(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"scores", "scale", "low", "confidence", NULL};
+    static char *kwlist[] = {"scores", "scale", "low", "confidence", "method", NULL};
     PyObject *scores;
     int scale = 7, low = 1;
     double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i$id:ces", kwlist, &scores, &scale, &low,
-                                     &confidence))
+    const char *method = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i$idz:ces", kwlist, &scores, &scale, &low,
+                                     &confidence, &method))
+        return NULL;
+    int m = convention_of(module, NULL, method, ces_methods, "method");
+    if (m == -2)
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, &o);
-    return score_once(module, scores, &o, confidence);
+    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, m, &o);
+    return score_once(module, scores, &o, m >= 0, confidence);
 }
 
 static PyObject *compare_once(PyObject *module, PyObject *a, PyObject *b,
-                              const svcm_feedback_options *o, double confidence, const char *what)
+                              const svcm_feedback_options *o, bool explicit, double confidence,
+                              const char *what)
 {
+    /* Without an explicit convention, scores compared with an accumulator
+     * are counted with the accumulator's. */
+    svcm_feedback_options oo = *o;
+    PyObject *acc = is_feedback(module, a) ? a : is_feedback(module, b) ? b : NULL;
+    if (!explicit && acc != NULL) {
+        svcm_feedback_options have;
+        svcm_feedback_get_options(((FeedbackObject *)acc)->f, &have);
+        oo.csat_method = have.csat_method;
+        oo.ces_method = have.ces_method;
+        oo.nps_interval = have.nps_interval;
+    }
     svcm_feedback *ta, *tb;
-    svcm_feedback *fa = feedback_of(module, a, o, &ta, what);
+    svcm_feedback *fa = feedback_of(module, a, &oo, explicit, &ta, what);
     if (fa == NULL)
         return NULL;
-    svcm_feedback *fb = feedback_of(module, b, o, &tb, what);
+    svcm_feedback *fb = feedback_of(module, b, &oo, explicit, &tb, what);
     if (fb == NULL) {
         svcm_feedback_free(ta);
         return NULL;
@@ -683,55 +812,72 @@ static PyObject *compare_once(PyObject *module, PyObject *a, PyObject *b,
 }
 
 PyDoc_STRVAR(compare_nps_doc,
-             "compare_nps(a, b, confidence=0.95) -> Comparison\n\nNPS of b minus NPS of a "
-             "(points), z-test with multinomial variances. a and b are NPS accumulators or "
-             "score sequences.");
+             "compare_nps(a, b, confidence=0.95, *, interval='wald') -> Comparison\n\nNPS of b "
+             "minus NPS of a (points), z-test with multinomial variances ('adjusted': of the "
+             "adjusted-Wald estimates). a and b are NPS accumulators or score sequences; "
+             "without interval, sequences take the accumulator's.");
 static PyObject *py_compare_nps(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"a", "b", "confidence", NULL};
+    static char *kwlist[] = {"a", "b", "confidence", "interval", NULL};
     PyObject *a, *b;
     double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d:compare_nps", kwlist, &a, &b, &confidence))
+    const char *interval = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$z:compare_nps", kwlist, &a, &b,
+                                     &confidence, &interval))
+        return NULL;
+    int iv = convention_of(module, NULL, interval, nps_intervals, "interval");
+    if (iv == -2)
         return NULL;
     svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
-    return compare_once(module, a, b, &o, confidence, "compare_nps");
+    make_options(SVCM_FEEDBACK_KIND_NPS, 10, 2, 0, iv, &o);
+    return compare_once(module, a, b, &o, iv >= 0, confidence, "compare_nps");
 }
 
 PyDoc_STRVAR(compare_csat_doc,
-             "compare_csat(a, b, confidence=0.95, *, scale=5, top_boxes=2, low=1) -> "
-             "Comparison\n\nTop-box share of b minus a, two-proportion z-test. a and b are CSAT "
-             "accumulators or score sequences (scored with scale/top_boxes/low).");
+             "compare_csat(a, b, confidence=0.95, *, scale=5, top_boxes=2, low=1, "
+             "method='top_box') -> Comparison\n\nCSAT of b minus a: two-proportion z-test on "
+             "the shares (top_box, rated) or Welch's t-test (mean). a and b are CSAT "
+             "accumulators or score sequences (scored with scale/top_boxes/low/method; without "
+             "method, sequences take the accumulator's).");
 static PyObject *py_compare_csat(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"a", "b", "confidence", "scale", "top_boxes", "low", NULL};
+    static char *kwlist[] = {"a", "b", "confidence", "scale", "top_boxes", "low", "method", NULL};
     PyObject *a, *b;
     double confidence = 0.95;
     int scale = 5, top = 2, low = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$iii:compare_csat", kwlist, &a, &b,
-                                     &confidence, &scale, &top, &low))
+    const char *method = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$iiiz:compare_csat", kwlist, &a, &b,
+                                     &confidence, &scale, &top, &low, &method))
+        return NULL;
+    int m = convention_of(module, NULL, method, csat_methods, "method");
+    if (m == -2)
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, &o);
-    return compare_once(module, a, b, &o, confidence, "compare_csat");
+    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, m, &o);
+    return compare_once(module, a, b, &o, m >= 0, confidence, "compare_csat");
 }
 
 PyDoc_STRVAR(compare_ces_doc,
-             "compare_ces(a, b, confidence=0.95, *, scale=7, low=1) -> Comparison\n\n"
-             "Mean of b minus mean of a, Welch's t-test. a and b are CES accumulators or score "
-             "sequences.");
+             "compare_ces(a, b, confidence=0.95, *, scale=7, low=1, method='mean') -> "
+             "Comparison\n\nCES of b minus a: Welch's t-test (mean), two-proportion z-test "
+             "(top) or the NPS-style z-test (index). a and b are CES accumulators or score "
+             "sequences (without method, sequences take the accumulator's).");
 static PyObject *py_compare_ces(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"a", "b", "confidence", "scale", "low", NULL};
+    static char *kwlist[] = {"a", "b", "confidence", "scale", "low", "method", NULL};
     PyObject *a, *b;
     double confidence = 0.95;
     int scale = 7, low = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$ii:compare_ces", kwlist, &a, &b,
-                                     &confidence, &scale, &low))
+    const char *method = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$iiz:compare_ces", kwlist, &a, &b,
+                                     &confidence, &scale, &low, &method))
+        return NULL;
+    int m = convention_of(module, NULL, method, ces_methods, "method");
+    if (m == -2)
         return NULL;
     svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, &o);
-    return compare_once(module, a, b, &o, confidence, "compare_ces");
+    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, m, &o);
+    return compare_once(module, a, b, &o, m >= 0, confidence, "compare_ces");
 }
 
 /* ---------------------------------------------------------------- rates */
@@ -1213,6 +1359,91 @@ done:
 
 /* ---------------------------------------------------------- consistency */
 
+PyDoc_STRVAR(fcr_repeats_doc,
+             "fcr_repeats(customers, created, window, as_of=None) -> (Rate, list[str])\n\n"
+             "First-contact resolution from repeat contacts: a ticket is 'resolved' when its "
+             "customer (int ids) opens no other ticket within window seconds after it "
+             "(created, Unix seconds; at one instant the later ticket is the repeat), "
+             "'repeated' when one does, and 'undecided' (left out of the rate) when its window "
+             "runs past as_of (default: the latest created instant). Returns the FCR Rate and "
+             "the outcome of each ticket.");
+static PyObject *py_fcr_repeats(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"customers", "created", "window", "as_of", NULL};
+    static const char *const outcome_names[] = {"repeated", "resolved", "undecided"};
+    PyObject *customers, *created, *as_of_obj = Py_None;
+    long long window;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOL|O:fcr_repeats", kwlist, &customers,
+                                     &created, &window, &as_of_obj))
+        return NULL;
+    svcmpy_array c = {0}, t = {0};
+    PyObject *result = NULL, *list = NULL;
+    uint8_t *outcome = NULL;
+    if (svcmpy_int64s(customers, &c, "customers") < 0 || svcmpy_int64s(created, &t, "created") < 0)
+        goto done;
+    if (c.n != t.n) {
+        PyErr_Format(PyExc_ValueError, "fcr_repeats: %zd customers but %zd created instants",
+                     c.n, t.n);
+        goto done;
+    }
+    const int64_t *tv = t.data;
+    int64_t as_of = INT64_MIN;
+    if (as_of_obj == Py_None) {
+        for (Py_ssize_t i = 0; i < t.n; i++)
+            as_of = tv[i] > as_of ? tv[i] : as_of;
+    } else {
+        long long v = PyLong_AsLongLong(as_of_obj);
+        if (v == -1 && PyErr_Occurred())
+            goto done;
+        as_of = (int64_t)v;
+    }
+    outcome = PyMem_Malloc(t.n ? (size_t)t.n : 1);
+    if (outcome == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    svcm_rate r;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_fcr_repeats(c.data, tv, (size_t)t.n, (int64_t)window, as_of, NULL, outcome, &r,
+                          &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        goto done;
+    }
+    PyTypeObject *tp = engine_type(module, T_RATE);
+    if (tp == NULL)
+        goto done;
+    RateObject *rate = (RateObject *)PyType_GenericAlloc(tp, 0);
+    if (rate == NULL)
+        goto done;
+    rate->r = r;
+    rate->busy = 0;
+    list = PyList_New(t.n);
+    for (Py_ssize_t i = 0; list != NULL && i < t.n; i++) {
+        PyObject *name = PyUnicode_FromString(outcome_names[outcome[i]]);
+        if (name == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, name);
+    }
+    if (list == NULL) {
+        Py_DECREF(rate);
+        goto done;
+    }
+    result = PyTuple_Pack(2, (PyObject *)rate, list);
+    Py_DECREF(rate);
+    Py_DECREF(list);
+done:
+    PyMem_Free(outcome);
+    svcmpy_array_release(&c);
+    svcmpy_array_release(&t);
+    return result;
+}
+
 PyDoc_STRVAR(consistency_doc,
              "consistency(values) -> ConsistencyResult\n\nMean, sample and population SD and "
              "coefficients of variation (SD / |mean|) of one KPI across channels (a sequence, "
@@ -1269,6 +1500,8 @@ static PyMethodDef feedback_functions[] = {
     {"servqual", (PyCFunction)(void (*)(void))py_servqual, METH_VARARGS | METH_KEYWORDS,
      servqual_doc},
     {"consistency", py_consistency, METH_O, consistency_doc},
+    {"fcr_repeats", (PyCFunction)(void (*)(void))py_fcr_repeats, METH_VARARGS | METH_KEYWORDS,
+     fcr_repeats_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1439,17 +1672,62 @@ static int kg_check_keys(PyTypeObject *tp, PyObject *d, size_t i, const char *fi
     return 0;
 }
 
-/* FEEDBACK settings {scale, top_boxes (csat), low} of kind fk. */
+/* A convention setting (a str) of slot i: the index of its name in names,
+ * unchanged *out when absent; -1 with an exception set. */
+static int kg_convention_setting(PyTypeObject *tp, PyObject *d, const char *key, size_t i,
+                                 const char *const *names, int *out)
+{
+    PyObject *v = PyDict_GetItemString(d, key);
+    if (v == NULL)
+        return 0;
+    if (!PyUnicode_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s must be a str, got %s", i, key,
+                     Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    const char *name = PyUnicode_AsUTF8(v);
+    if (name == NULL)
+        return -1;
+    for (int k = 0; names[k] != NULL; k++)
+        if (strcmp(name, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+    kg_raise(tp, SVCM_EINVAL, i, "slot.feedback", "unknown %s '%.40s'", key, name);
+    return -1;
+}
+
+/* FEEDBACK settings of kind fk: {scale, low, top_boxes, method} (csat),
+ * {scale, low, method} (ces), {interval} (nps). */
 static int kg_feedback_slot(PyTypeObject *tp, PyObject *d, size_t i, int fk, svcm_kpi_slot *s)
 {
-    static const char *const names[] = {"scale", "low", "top_boxes"};
+    static const char *const csat_keys[] = {"scale", "low", "top_boxes", "method"};
+    static const char *const ces_keys[] = {"scale", "low", "method"};
+    static const char *const nps_keys[] = {"interval"};
     const char *kind = svcm_feedback_kind_name(fk);
-    int n = fk == SVCM_FEEDBACK_KIND_CSAT ? 3 : fk == SVCM_FEEDBACK_KIND_CES ? 2 : 0;
+    const char *const *names = fk == SVCM_FEEDBACK_KIND_CSAT  ? csat_keys
+                               : fk == SVCM_FEEDBACK_KIND_CES ? ces_keys
+                                                              : nps_keys;
+    int n = fk == SVCM_FEEDBACK_KIND_CSAT ? 4 : fk == SVCM_FEEDBACK_KIND_CES ? 3 : 1;
     svcm_feedback_options_init(&s->feedback, fk);
     if (kg_check_keys(tp, d, i, "slot.feedback", kind, names, n) < 0)
         return -1;
-    if (d == Py_None || n == 0)
+    if (d == Py_None)
         return 0;
+    int csat = (int)s->feedback.csat_method, ces = (int)s->feedback.ces_method,
+        nps = (int)s->feedback.nps_interval;
+    if (fk == SVCM_FEEDBACK_KIND_NPS) {
+        if (kg_convention_setting(tp, d, "interval", i, nps_intervals, &nps) < 0)
+            return -1;
+        s->feedback.nps_interval = (svcm_nps_interval)nps;
+        return 0;
+    }
+    if (kg_convention_setting(tp, d, "method", i,
+                              fk == SVCM_FEEDBACK_KIND_CSAT ? csat_methods : ces_methods,
+                              fk == SVCM_FEEDBACK_KIND_CSAT ? &csat : &ces) < 0)
+        return -1;
+    s->feedback.csat_method = (svcm_csat_method)csat;
+    s->feedback.ces_method = (svcm_ces_method)ces;
     long long high = s->feedback.high, low = s->feedback.low, top = s->feedback.top_boxes;
     if (kg_int_setting(tp, d, "scale", i, "slot.feedback", INT32_MIN, INT32_MAX, &high) < 0 ||
         kg_int_setting(tp, d, "low", i, "slot.feedback", INT32_MIN, INT32_MAX, &low) < 0 ||
@@ -1637,13 +1915,30 @@ static PyObject *kg_slot_description(const svcm_kpi_slot *s)
     case SVCM_KPI_SLOT_KIND_FEEDBACK: {
         const svcm_feedback_options *f = &s->feedback;
         const char *name = svcm_feedback_kind_name((int)f->kind);
+        /* The convention is listed when it is not the default. */
+        PyObject *t;
         if (f->kind == SVCM_FEEDBACK_KIND_CSAT)
-            return Py_BuildValue("(s{s:l,s:l,s:k})", name, "scale", (long)f->high, "low",
-                                 (long)f->low, "top_boxes", (unsigned long)f->top_boxes);
-        if (f->kind == SVCM_FEEDBACK_KIND_CES)
-            return Py_BuildValue("(s{s:l,s:l})", name, "scale", (long)f->high, "low",
-                                 (long)f->low);
-        return Py_BuildValue("(s{})", name);
+            t = Py_BuildValue("(s{s:l,s:l,s:k})", name, "scale", (long)f->high, "low",
+                              (long)f->low, "top_boxes", (unsigned long)f->top_boxes);
+        else if (f->kind == SVCM_FEEDBACK_KIND_CES)
+            t = Py_BuildValue("(s{s:l,s:l})", name, "scale", (long)f->high, "low",
+                              (long)f->low);
+        else
+            t = Py_BuildValue("(s{})", name);
+        int conv = f->kind == SVCM_FEEDBACK_KIND_CSAT  ? (int)f->csat_method
+                   : f->kind == SVCM_FEEDBACK_KIND_CES ? (int)f->ces_method
+                                                       : (int)f->nps_interval;
+        if (t != NULL && conv != 0) {
+            PyObject *v = PyUnicode_FromString(convention_name(
+                f->kind, (int)f->csat_method, (int)f->ces_method, (int)f->nps_interval));
+            if (v == NULL ||
+                PyDict_SetItemString(PyTuple_GET_ITEM(t, 1),
+                                     f->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method",
+                                     v) < 0)
+                Py_CLEAR(t);
+            Py_XDECREF(v);
+        }
+        return t;
     }
     case SVCM_KPI_SLOT_KIND_RATE:
         return Py_BuildValue("(s{s:s})", "rate", "kind", svcm_rate_kind_name((int)s->rate));

@@ -65,19 +65,94 @@ typedef enum svcm_feedback_kind {
 #endif
 
 /**
+ * @brief How a CSAT accumulator turns answers into a score. Vendors disagree;
+ *        the default keeps the 0.1 behaviour. Values are stable.
+ *
+ * With `t` = top_boxes on a scale of `L` levels: *satisfied* answers are the
+ * top `t` levels, *dissatisfied* ones the bottom `t` levels, the levels in
+ * between (if any) are *neutral*.
+ *
+ * | method | value | interval |
+ * |---|---|---|
+ * | TOP_BOX (default) | satisfied / all answers | Wilson |
+ * | RATED | satisfied / (satisfied + dissatisfied): neutral answers left out | Wilson |
+ * | MEAN | mean answer | Student t |
+ *
+ * RATED is Zendesk's satisfaction score, good / (good + bad), for a numeric
+ * scale: on Zendesk's own two-button survey (scale 1-2, top_boxes 1) it is
+ * exactly good / (good + bad); on 1-5 with two top boxes, 4-5 are good,
+ * 1-2 bad and 3 is left out. (Zendesk's 1-5 survey counts 3 as bad, which
+ * is TOP_BOX with two top boxes.) RATED needs 2 t <= L.
+ * @since 0.2
+ */
+typedef enum svcm_csat_method {
+    SVCM_CSAT_METHOD_TOP_BOX = 0, /**< share of all answers in the top boxes (default) */
+    SVCM_CSAT_METHOD_RATED = 1,   /**< good / (good + bad), neutral answers left out (Zendesk) */
+    SVCM_CSAT_METHOD_MEAN = 2     /**< mean answer */
+} svcm_csat_method;
+
+/**
+ * @brief How a CES accumulator turns answers into a score. Values are stable.
+ *
+ * | method | value | interval |
+ * |---|---|---|
+ * | MEAN (default) | mean answer, any scale | Student t |
+ * | TOP | share of answers 5-7 ("somewhat agree" or more), in [0, 1] | Wilson |
+ * | INDEX | 100 * (share 6-7 - share 1-3), in [-100, 100] | Wald, as NPS |
+ *
+ * TOP and INDEX are defined on the 1-7 agreement scale of Gartner/CEB's
+ * Customer Effort Score 2.0 ("The company made it easy for me to handle my
+ * issue", 1 strongly disagree .. 7 strongly agree) and need low = 1,
+ * high = 7.
+ * @since 0.2
+ */
+typedef enum svcm_ces_method {
+    SVCM_CES_METHOD_MEAN = 0,  /**< mean answer (default) */
+    SVCM_CES_METHOD_TOP = 1,   /**< share of answers at or above 5 of 7 */
+    SVCM_CES_METHOD_INDEX = 2  /**< %6-7 minus %1-3, in points */
+} svcm_ces_method;
+
+/**
+ * @brief Confidence interval of an NPS (and of NPS differences in
+ *        svcm_feedback_compare()). Values are stable.
+ *
+ * - WALD (default, as in 0.1): 100 (pP - pD) +- z * 100 sqrt(V / n),
+ *   V = pP + pD - (pP - pD)^2.
+ * - ADJUSTED: the adjusted-Wald interval of Rocks (2016), The American
+ *   Statistician 70(4), recommended by Sauro & Lewis (MeasuringU): add 3 to
+ *   n and 3/4 to the promoters and to the detractors, n' = n + 3,
+ *   pP' = (P + 0.75) / n', pD' = (D + 0.75) / n', and take the Wald interval
+ *   of those: 100 (pP' - pD') +- z * 100 sqrt(V' / n'). The reported value
+ *   stays the plain NPS; the interval is centred on the adjusted one.
+ * Both are clamped to [-100, 100].
+ * @since 0.2
+ */
+typedef enum svcm_nps_interval {
+    SVCM_NPS_INTERVAL_WALD = 0,    /**< Wald (default) */
+    SVCM_NPS_INTERVAL_ADJUSTED = 1 /**< adjusted Wald (Rocks 2016) */
+} svcm_nps_interval;
+
+/**
  * @brief Settings of a feedback accumulator. Fill with
  *        svcm_feedback_options_init(), then change what you need.
+ *
+ * The conventions (csat_method, ces_method, nps_interval) of the kinds an
+ * accumulator does not count are ignored, but must still be valid values.
  */
 typedef struct svcm_feedback_options {
     svcm_feedback_kind kind; /**< what is counted */
     int32_t low;             /**< lowest answer on the scale (CSAT, CES: 1; NPS: 0) */
     int32_t high;            /**< highest answer (CSAT: 5, CES: 7, NPS: 10) */
     uint32_t top_boxes;      /**< CSAT: how many top levels count as satisfied (default 2); ignored otherwise */
+    svcm_csat_method csat_method; /**< CSAT: the score (default TOP_BOX). @since 0.2 */
+    svcm_ces_method ces_method;   /**< CES: the score (default MEAN). @since 0.2 */
+    svcm_nps_interval nps_interval; /**< NPS: the interval (default WALD). @since 0.2 */
 } svcm_feedback_options;
 
 /**
  * @brief Fill @p opts with the defaults of @p kind: CSAT 1-5 with two top
- *        boxes, NPS 0-10, CES 1-7.
+ *        boxes, NPS 0-10, CES 1-7; conventions TOP_BOX, MEAN, WALD (the
+ *        results of 0.1).
  * @param opts the options to fill.
  * @param kind one of ::svcm_feedback_kind. An unknown kind gives an empty
  *        scale (low = high = 0), which svcm_feedback_new() refuses with
@@ -94,15 +169,19 @@ typedef struct svcm_feedback svcm_feedback;
  * @brief Create an empty feedback accumulator.
  *
  * NPS requires the scale 0-10. Every kind needs low < high and at most
- * SVCM_FEEDBACK_MAX_LEVELS levels; CSAT needs 1 <= top_boxes < levels.
+ * SVCM_FEEDBACK_MAX_LEVELS levels; CSAT needs 1 <= top_boxes < levels
+ * (RATED: 2 top_boxes <= levels); CES TOP and INDEX need the scale 1-7;
+ * csat_method, ces_method and nps_interval must be known values.
  *
  * @param opts settings (NULL is not allowed: the kind must be chosen).
  * @param alloc allocator for the new object, copied (its ctx must outlive it);
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
  * @param[out] out receives the new accumulator; free it with
  *             svcm_feedback_free().
- * @param[out] err optional detail: field "opts" or "out" ("alloc" for an
- *        incomplete allocator) and a message; may be NULL. @since 0.2
+ * @param[out] err optional detail: the field at fault ("kind", "low",
+ *        "high", "top_boxes", "csat_method", "ces_method", "nps_interval";
+ *        "opts" or "out" when NULL, "alloc" for an incomplete allocator) and
+ *        a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL opts/out or invalid settings;
  *         SVCM_ENOMEM if allocation fails (*out untouched on failure).
  * @par Thread safety: reentrant.
@@ -190,7 +269,8 @@ SVCM_API int svcm_feedback_add_batch(svcm_feedback *f, const double *scores, siz
  * @param dst the accumulator to grow.
  * @param src the accumulator to add (unchanged; may equal dst).
  * @return SVCM_OK; SVCM_EINVAL if either is NULL; SVCM_EMISMATCH if their
- *         kinds, scales or top boxes differ; SVCM_ERANGE if a count would
+ *         kinds, scales, top boxes or conventions (csat_method, ces_method,
+ *         nps_interval; since 0.2) differ; SVCM_ERANGE if a count would
  *         overflow. @p dst is unchanged on failure.
  * @par Thread safety: touches only @p dst.
  * @since 0.1
@@ -201,32 +281,46 @@ SVCM_API int svcm_feedback_merge(svcm_feedback *dst, const svcm_feedback *src);
 struct svcm_feedback_result {
     svcm_feedback_kind kind; /**< CSAT, NPS or CES */
     uint64_t n;         /**< number of answers */
-    /** CSAT: share of answers in the top boxes, in [0, 1]; NPS: score in
-     *  [-100, 100]; CES: mean answer. */
+    /** The score under the accumulator's convention: a share in [0, 1]
+     *  (CSAT TOP_BOX and RATED, CES TOP), points in [-100, 100] (NPS, CES
+     *  INDEX) or the mean answer (CSAT MEAN, CES MEAN). */
     double value;
     svcm_interval ci;   /**< interval for value at the requested confidence */
-    double std_error;   /**< standard error of value (same units) */
+    /** standard error of value (same units; NPS ADJUSTED: of the adjusted
+     *  estimate the interval is centred on) */
+    double std_error;
     double mean;        /**< mean answer (all kinds) */
-    uint64_t satisfied; /**< CSAT: answers in the top boxes; else 0 */
+    uint64_t satisfied; /**< CSAT: answers in the top boxes; CES TOP: answers 5-7, CES INDEX: 6-7 (@since 0.2); else 0 */
     uint64_t promoters; /**< NPS: answers 9-10; else 0 */
     uint64_t passives;  /**< NPS: answers 7-8; else 0 */
     uint64_t detractors; /**< NPS: answers 0-6; else 0 */
+    /** CSAT: answers in the bottom top_boxes levels; CES INDEX: answers
+     *  1-3; else 0. @since 0.2 */
+    uint64_t dissatisfied;
+    svcm_csat_method csat_method;   /**< the accumulator's CSAT convention. @since 0.2 */
+    svcm_ces_method ces_method;     /**< the accumulator's CES convention. @since 0.2 */
+    svcm_nps_interval nps_interval; /**< the accumulator's NPS interval. @since 0.2 */
 };
 
 /**
  * @brief The score with a confidence interval.
  *
- * - CSAT: Wilson score interval for the top-box share (Wilson 1927).
- * - NPS: normal interval 100 * (pP - pD) +- z * 100 * sqrt(V / n) with the
- *   multinomial variance V = pP + pD - (pP - pD)^2, clamped to [-100, 100].
- * - CES: Student t interval for the mean, mean +- t(n - 1) * s / sqrt(n).
+ * - Shares (CSAT TOP_BOX and RATED, CES TOP): Wilson score interval
+ *   (Wilson 1927).
+ * - Net scores (NPS, CES INDEX): normal interval 100 * (pP - pD) +- z * 100
+ *   * sqrt(V / n) with the multinomial variance V = pP + pD - (pP - pD)^2,
+ *   clamped to [-100, 100]; NPS ADJUSTED: the adjusted-Wald interval (see
+ *   ::svcm_nps_interval).
+ * - Means (CSAT MEAN, CES MEAN): Student t interval, mean +- t(n - 1) * s /
+ *   sqrt(n).
  *
  * @param f the accumulator.
  * @param confidence two-sided level in (0, 1), e.g. 0.95.
  * @param[out] out the result.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers or confidence outside
- *         (0, 1); SVCM_EEMPTY if no answers were counted (CES: fewer than
- *         two). @p out is written only on success.
+ *         (0, 1); SVCM_EEMPTY if no answers were counted (means: fewer than
+ *         two; CSAT RATED: no satisfied or dissatisfied answer). @p out is
+ *         written only on success.
  * @par Thread safety: reads only @p f.
  * @since 0.1
  */
@@ -236,20 +330,23 @@ SVCM_API int svcm_feedback_result(const svcm_feedback *f, double confidence,
 /**
  * @brief Compare two periods (b minus a) of the same kind and scale.
  *
- * - CSAT: two-proportion z-test on the top-box shares
+ * - Shares (CSAT TOP_BOX and RATED, CES TOP): two-proportion z-test
  *   (svcm_two_proportion_z_test(); diff is in share units).
- * - NPS: z-test with the multinomial variances,
+ * - Net scores (NPS, CES INDEX): z-test with the multinomial variances,
  *   z = (NPS_b - NPS_a) / (100 * sqrt(V_a / n_a + V_b / n_b)); diff in
- *   points, normal interval (not clamped), df = INFINITY.
- * - CES: Welch's t-test on the means (svcm_welch_t_test()).
+ *   points, normal interval (not clamped), df = INFINITY. NPS ADJUSTED:
+ *   the same with each side adjusted (n + 3, P + 3/4, D + 3/4), as
+ *   MeasuringU compares two adjusted NPS; diff stays the plain difference.
+ * - Means (CSAT MEAN, CES MEAN): Welch's t-test (svcm_welch_t_test()).
  *
  * @param a the earlier period.
  * @param b the later period.
  * @param confidence level of the interval in (0, 1).
  * @param[out] out the result.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers or bad confidence;
- *         SVCM_EMISMATCH if kinds, scales or top boxes differ;
- *         SVCM_EEMPTY if either is empty (CES: fewer than two answers);
+ *         SVCM_EMISMATCH if kinds, scales, top boxes or conventions
+ *         differ; SVCM_EEMPTY if either is empty (means: fewer than two
+ *         answers; CSAT RATED: no satisfied or dissatisfied answer);
  *         SVCM_ERANGE if both samples have zero variance (no test).
  * @par Thread safety: reads only @p a and @p b.
  * @since 0.1
@@ -259,7 +356,9 @@ SVCM_API int svcm_feedback_compare(const svcm_feedback *a, const svcm_feedback *
 
 /**
  * @brief Save to bytes (src/bytes.h format: header, then kind, scale, top
- *        boxes and the histogram, little-endian).
+ *        boxes, conventions and the histogram, little-endian; format
+ *        version 2 since 0.2, version 1 (no conventions) still loads with
+ *        the default conventions).
  * @param f the accumulator.
  * @param buf destination; may be NULL to query the size.
  * @param cap capacity of @p buf.
@@ -282,8 +381,8 @@ SVCM_API int svcm_feedback_save(const svcm_feedback *f, unsigned char *buf, size
  * @param[out] err optional detail: field "buf" or "out" ("alloc" for an
  *        incomplete allocator) and a message; may be NULL. @since 0.2
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers; SVCM_EFORMAT for a wrong
- *         size, magic, kind tag, version, invalid settings or counts that
- *         overflow; SVCM_ENOMEM. *out is untouched on failure.
+ *         size, magic, kind tag, version (1 and 2 load), invalid settings
+ *         or counts that overflow; SVCM_ENOMEM. *out is untouched on failure.
  * @par Thread safety: reentrant.
  * @since 0.1
  */
@@ -486,6 +585,69 @@ SVCM_API int svcm_rate_save(const svcm_rate *r, unsigned char *buf, size_t cap, 
  */
 SVCM_API int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out,
                             svcm_error *err);
+
+/**
+ * @brief What svcm_fcr_repeats() decided for one ticket. Values are stable.
+ * @since 0.2
+ */
+typedef enum svcm_fcr_outcome {
+    /** The same customer opened another ticket within the window: not
+     *  resolved at first contact. */
+    SVCM_FCR_OUTCOME_REPEATED = 0,
+    /** No other ticket of the customer within the window, and the whole
+     *  window lies before as_of: resolved at first contact. */
+    SVCM_FCR_OUTCOME_RESOLVED = 1,
+    /** No repeat yet, but the window runs past as_of: one may still come.
+     *  Left out of the rate. */
+    SVCM_FCR_OUTCOME_UNDECIDED = 2
+} svcm_fcr_outcome;
+
+/**
+ * @brief First-contact resolution from repeat contacts, for data without an
+ *        FCR flag: a ticket is resolved at first contact when the same
+ *        customer opens no other ticket within @p window after it.
+ *
+ * Exactly: order the tickets by customer, then created, then position in
+ * the input (ties at one instant: the later ticket is the repeat of the
+ * earlier one). Ticket i, followed in that order by ticket j of the same
+ * customer, is REPEATED when created[j] - created[i] <= window. Otherwise
+ * it is RESOLVED when created[i] + window <= as_of (its whole window was
+ * observed) and UNDECIDED when the window runs past as_of. The rate counts
+ * RESOLVED as successes over RESOLVED + REPEATED trials; UNDECIDED tickets
+ * (the last ones of each customer, near the end of the data) are left out,
+ * so that the end of the data does not pass for resolution.
+ *
+ * Example: window 7 days; customer A's tickets on days 1, 5 and 15, B's on
+ * day 1, as_of day 20: A1 REPEATED (A5 is 4 days later), A5 RESOLVED (next
+ * 10 days later; day 12 <= 20), A15 UNDECIDED (day 22 > 20), B1 RESOLVED;
+ * the rate is 2 of 3.
+ *
+ * @param customer customer id of each ticket (any int64; map names to ids
+ *        first).
+ * @param created creation instant of each ticket (Unix seconds), each <=
+ *        @p as_of.
+ * @param n number of tickets (the arrays may be NULL when n == 0).
+ * @param window the window in seconds, > 0.
+ * @param as_of the end of the data (e.g. the latest created instant or the
+ *        export time).
+ * @param alloc allocator for a scratch copy of the n (customer, created)
+ *        pairs (24 bytes each), freed before returning; NULL for malloc.
+ *        One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] outcome optional (NULL): n ::svcm_fcr_outcome values, one per
+ *        ticket, in input order.
+ * @param[out] out receives the rate: kind ::SVCM_RATE_KIND_FCR, successes
+ *        RESOLVED, trials RESOLVED + REPEATED (overwritten, not added to).
+ * @param[out] err optional detail: index and field ("customer", "created",
+ *        "window", "outcome", "out", "alloc") and a message.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arrays with n > 0, a NULL @p out,
+ *         window <= 0 or a ticket created after as_of (err names its
+ *         index); SVCM_ENOMEM. Nothing is written on failure.
+ * @par Thread safety: reentrant; touches only @p outcome, @p out, @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_fcr_repeats(const int64_t *customer, const int64_t *created, size_t n,
+                              int64_t window, int64_t as_of, const svcm_allocator *alloc,
+                              uint8_t *outcome, svcm_rate *out, svcm_error *err);
 
 /** @} */
 
@@ -992,9 +1154,11 @@ SVCM_API int svcm_kpi_groups_merge(svcm_kpi_groups *dst, const svcm_kpi_groups *
                                    svcm_error *err);
 
 /**
- * @brief Save to bytes (src/bytes.h format, version 1: header, the slots,
- *        then per group the key and each slot's saved accumulator or
- *        counts, little-endian).
+ * @brief Save to bytes (src/bytes.h format, version 2 since 0.2: header,
+ *        the slots with their feedback conventions, then per group the key
+ *        and each slot's saved accumulator or counts, little-endian;
+ *        svcm_kpi_groups_load() still reads version 1, with the default
+ *        conventions).
  * @param g the object.
  * @param buf destination; may be NULL to query the size.
  * @param cap capacity of @p buf.

@@ -17,15 +17,17 @@
 static const char kpi_help[] =
     "usage: svcm kpi FILE [--by COLUMN] [--calendar FILE] [--now INSTANT]\n"
     "                [--response-target DUR] [--resolution-target DUR] [--confidence P]\n"
-    "                [common options]\n"
+    "                [--csat top2|rated|mean] [--ces mean|top|index]\n"
+    "                [--nps-interval wald|adjusted] [--fcr-window DUR] [common options]\n"
     "\n"
     "A tickets file (columns created, first_response, resolved; optional fcr and\n"
     "reopened as 0/1) gives first-response and resolution times (count, mean,\n"
     "P50/P90/P95/P99 from a mergeable sketch within 1%), SLA compliance against\n"
     "the targets in business time, FCR and reopen rates with Wilson intervals.\n"
     "A survey file (any of the columns nps 0-10, csat 1-5, ces 1-7; empty =\n"
-    "not answered) gives NPS, CSAT (top-2-box) and CES with confidence intervals.\n"
-    "CES with a single answer has that answer as its value and no interval.\n"
+    "not answered) gives NPS, CSAT (top-2-box) and CES (mean) with confidence\n"
+    "intervals, or the other conventions below. A mean of a single answer is that\n"
+    "answer, with no interval.\n"
     "--by COLUMN repeats every figure per group (e.g. channel or agent; any number\n"
     "of groups) and adds the consistency of each KPI across the groups (mean, SD,\n"
     "CV).\n"
@@ -44,14 +46,41 @@ static const char kpi_help[] =
     "                     answered before it was created, answered after it was\n"
     "                     resolved, fcr or reopened not 0/1) stops the run naming\n"
     "                     the row, or is left out and counted by reason in the\n"
-    "                     Notes table (JSON key \"notes\")\n"
+    "                     Notes table (JSON key \"notes\")\n";
+/* The help goes on in pieces (one literal would pass the length C99
+ * compilers must support). */
+static const char kpi_help_conventions[] =
+    "\n"
+    "KPI conventions (vendors disagree; the first choice is the default):\n"
+    "  --csat M           top2: share of all answers that are 4-5 (top-2-box)\n"
+    "                     rated: 4-5 over 4-5 plus 1-2, the neutral 3 left out\n"
+    "                       (Zendesk's good / (good + bad))\n"
+    "                     mean: the mean answer, t interval\n"
+    "  --ces M            mean: the mean answer, t interval\n"
+    "                     top: share of answers 5-7 on the 1-7 CES 2.0 scale\n"
+    "                     index: %6-7 minus %1-3, -100..100 (as NPS)\n"
+    "  --nps-interval I   wald: 100(pP - pD) +- z 100 sqrt((pP + pD - (pP - pD)^2) / n)\n"
+    "                     adjusted: the same with n + 3 and 3/4 more promoters and\n"
+    "                       detractors (adjusted Wald, Rocks 2016; MeasuringU)\n"
+    "  --fcr-window DUR   fcr column (0/1) when the file has one; otherwise, with\n"
+    "                     this option and a customer column, a ticket is resolved at\n"
+    "                     first contact when the same customer opens no other ticket\n"
+    "                     within DUR after it (created at or before created + DUR; at\n"
+    "                     the same instant, the later row is the repeat). A ticket\n"
+    "                     whose window ends after the as-of instant (--now, default\n"
+    "                     the latest created instant) with no repeat yet, or whose\n"
+    "                     customer is empty, is left out of FCR and counted in Notes\n"
+    "\n"
     CLI_FORMAT_HELP CLI_OUTPUT_HELP
     "  --svg FILE         tickets: first-response time distribution (written as\n"
     "                     --output is; not the same file as --output)\n"
     CLI_COL_HELP;
-/* The rest of the help (one literal would pass the length C99 compilers
- * must support). */
 static const char kpi_help_input[] = "\n" CLI_READ_HELP "\n" CLI_INSTANT_HELP;
+
+/* Option spellings of the conventions, in the order of their enum values. */
+static const char *const csat_names[] = {"top2", "rated", "mean", NULL};
+static const char *const ces_names[] = {"mean", "top", "index", NULL};
+static const char *const nps_interval_names[] = {"wald", "adjusted", NULL};
 
 /* Rows grouped by the --by column (or all rows in one group "all"), counted
  * in the library's grouped accumulators. */
@@ -272,6 +301,10 @@ typedef struct kpi_opts {
     double response_target, resolution_target, confidence;
     cli_common c;
     bool skip_invalid; /* --invalid skip */
+    svcm_csat_method csat;        /* --csat */
+    svcm_ces_method ces;          /* --ces */
+    svcm_nps_interval nps_interval; /* --nps-interval */
+    double fcr_window;            /* --fcr-window in seconds; < 0: not given */
 } kpi_opts;
 
 /* What the report says about its input besides the figures: the zone
@@ -460,10 +493,9 @@ static int add_sla(svcm_kpi_groups *g, size_t k, size_t slot, const svcm_sla_met
 }
 
 /* Count every (validated) ticket in its group; SVCM_OK or the error. */
-static int count_tickets(const groups *gr, const cli_col *cols, const struct svcm_sla_result *res,
-                         size_t n)
+static int count_tickets(const groups *gr, const cli_col *cols, const double *fcr,
+                         const struct svcm_sla_result *res, size_t n)
 {
-    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
     const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
     svcm_kpi_groups *g = gr->g;
     int rc = SVCM_OK;
@@ -544,16 +576,17 @@ static int consistency_table(cli_table *cons, const char *const *metrics, const 
 }
 
 /* Write the times, rates (and, with --by, consistency) tables. */
-static int emit_tickets(const groups *gr, const cli_col *cols, const kpi_opts *o, notes *nt)
+static int emit_tickets(const groups *gr, const cli_col *cols, bool has_fcr, const kpi_opts *o,
+                        notes *nt)
 {
     static const char *const tcols[] = {"group", "metric", "n", "mean_h", "p50_h", "p90_h",
                                         "p95_h", "p99_h", "max_h"};
     static const char *const rcols[] = {"group", "metric", "successes", "trials", "pct",
                                         "ci_lo_pct", "ci_hi_pct"};
     static const char *const cn[4] = {"sla_first_response", "sla_resolution", "fcr", "reopen"};
-    const bool has[2] = {cols[4].field >= 0, cols[5].field >= 0};
+    const bool has[2] = {has_fcr, cols[5].field >= 0};
     const bool timed[2] = {cols[2].field >= 0, cols[3].field >= 0};
-    const bool use[4] = {timed[0], timed[1], true, true};
+    const bool use[4] = {timed[0], timed[1], has[0], has[1]};
     cli_table times = {0}, rates = {0}, cons = {0};
     double *per = malloc((gr->n ? gr->n : 1) * 4 * sizeof *per);
     int bad = per == NULL;
@@ -673,14 +706,110 @@ static int skip_invalid(const cli_dataset *dc, cli_dataset *d, cli_col *cols, co
     return CLI_EXIT_OK;
 }
 
+/* A customer name and the row it was read from, to number the names. */
+typedef struct customer_name {
+    const char *name;
+    size_t row;
+} customer_name;
+
+static int customer_name_cmp(const void *pa, const void *pb)
+{
+    const customer_name *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c != 0 ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+/* --fcr-window W without an fcr column: the FCR of each ticket from repeat
+ * contacts by svcm_fcr_repeats() (its header has the exact rule), the
+ * customer names numbered first. 1 resolved at first contact, 0 repeated,
+ * NaN undecided (window past the as-of instant: --now, or the latest
+ * created instant) or no customer; both counted in the notes. Returns n
+ * values, NULL when out of memory. */
+static double *fcr_from_repeats(const cli_dataset *d, const cli_col *cols, const kpi_opts *o,
+                                notes *nt)
+{
+    size_t n = d->n, m = 0, undecided = 0;
+    const int64_t *created = cols[1].values;
+    double *fcr = malloc((n ? n : 1) * sizeof *fcr);
+    customer_name *names = malloc((n ? n : 1) * sizeof *names);
+    int64_t *who = malloc((n ? n : 1) * sizeof *who), *when = malloc((n ? n : 1) * sizeof *when);
+    uint8_t *outcome = malloc(n ? n : 1);
+    size_t *row = malloc((n ? n : 1) * sizeof *row);
+    double *ok = NULL;
+    if (fcr == NULL || names == NULL || who == NULL || when == NULL || outcome == NULL ||
+        row == NULL)
+        goto done;
+    int64_t end = INT64_MIN;
+    for (size_t i = 0; i < n; i++)
+        end = created[i] > end ? created[i] : end;
+    if (o->have_now)
+        end = o->now;
+    for (size_t i = 0; i < n; i++) {
+        fcr[i] = NAN;
+        const char *s = cli_str(d, &cols[6], i);
+        if (s[0] != '\0')
+            names[m++] = (customer_name){s, i};
+    }
+    /* Number the customers by name; the tickets keep their file order. */
+    qsort(names, m, sizeof *names, customer_name_cmp);
+    int64_t id = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (k > 0 && strcmp(names[k].name, names[k - 1].name) != 0)
+            id++;
+        who[names[k].row] = id;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cli_str(d, &cols[6], i)[0] != '\0') {
+            row[kept] = i;
+            who[kept] = who[i];
+            /* created <= end: a ticket after --now fails the SLA check
+             * before this runs (and --invalid skip drops it). */
+            when[kept++] = created[i] > end ? end : created[i];
+        }
+    svcm_rate r;
+    svcm_error err;
+    if (svcm_fcr_repeats(who, when, kept, (int64_t)o->fcr_window, end, NULL, outcome, &r, &err) !=
+        SVCM_OK)
+        goto done;
+    for (size_t k = 0; k < kept; k++) {
+        if (outcome[k] == SVCM_FCR_OUTCOME_UNDECIDED)
+            undecided++;
+        else
+            fcr[row[k]] = outcome[k] == SVCM_FCR_OUTCOME_RESOLVED ? 1.0 : 0.0;
+    }
+    char what[160];
+    if (undecided > 0) {
+        char at[32];
+        cli_format_instant(end, at, sizeof at);
+        snprintf(what, sizeof what, "left out of FCR: no repeat yet and the window runs past %s",
+                 at);
+        note(nt, "fcr", (long long)undecided, what);
+    }
+    if (n > kept)
+        note(nt, "fcr", (long long)(n - kept), "left out of FCR: no customer");
+    ok = fcr;
+    fcr = NULL;
+done:
+    free(fcr);
+    free(names);
+    free(who);
+    free(when);
+    free(outcome);
+    free(row);
+    return ok;
+}
+
 static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
 {
-    /* cols: 0 id, 1 created, 2 first_response, 3 resolved, 4 fcr, 5 reopened, 6 group */
+    /* cols: 0 id, 1 created, 2 first_response, 3 resolved, 4 fcr, 5 reopened,
+     * 6 customer, 7 group */
     svcm_kpi_slot slots[T_SLOTS];
     ticket_slots(slots);
     groups gr = {0};
     notes nt = {0};
     struct svcm_sla_result *res = NULL;
+    double *repeat = NULL; /* --fcr-window: FCR of each ticket from repeat contacts */
     svcm_calendar *cal = load_calendar(o->calendar);
     int code = CLI_EXIT_DATA;
     if (cal == NULL)
@@ -701,7 +830,7 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
     if (o->skip_invalid && (code = skip_invalid(d, d, cols, o, cal, &nt)) != CLI_EXIT_OK)
         goto done;
     code = CLI_EXIT_DATA;
-    int rc = make_groups(path, d, o->by ? &cols[6] : NULL, slots, T_SLOTS, &gr);
+    int rc = make_groups(path, d, o->by ? &cols[7] : NULL, slots, T_SLOTS, &gr);
     if (rc != 0) {
         code = groups_failed(rc);
         goto done;
@@ -711,12 +840,29 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
         code = check_outcomes(path, d, cols);
     if (code != CLI_EXIT_OK)
         goto done;
-    if (count_tickets(&gr, cols, res, d->n) != SVCM_OK) {
+    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
+    if (fcr == NULL && o->fcr_window >= 0) {
+        if (cols[6].field < 0) {
+            fprintf(stderr, "svcm kpi: %s:1: --fcr-window needs a customer column (or an fcr "
+                    "column)\n", path);
+            code = CLI_EXIT_DATA;
+            goto done;
+        }
+        fcr = repeat = fcr_from_repeats(d, cols, o, &nt);
+        if (repeat == NULL) {
+            fprintf(stderr, "svcm kpi: out of memory\n");
+            code = CLI_EXIT_DATA;
+            goto done;
+        }
+    } else if (fcr != NULL && o->fcr_window >= 0) {
+        note(&nt, "fcr", -1, "read from the fcr column; --fcr-window not used");
+    }
+    if (count_tickets(&gr, cols, fcr, res, d->n) != SVCM_OK) {
         fprintf(stderr, "svcm kpi: out of memory\n");
         code = CLI_EXIT_DATA;
         goto done;
     }
-    code = emit_tickets(&gr, cols, o, &nt);
+    code = emit_tickets(&gr, cols, fcr != NULL, o, &nt);
     if (code == CLI_EXIT_OK && o->c.svg)
         code = write_histogram(o->c.svg, cal, cols[1].values, cols[2].values, d->n, &gr);
 done:
@@ -727,6 +873,7 @@ done:
         }
     if (nt.n > 0)
         cli_table_free(&nt.t);
+    free(repeat);
     free(res);
     groups_free(&gr);
     svcm_calendar_free(cal);
@@ -748,8 +895,8 @@ static double single_answer(const svcm_feedback *f)
 }
 
 /* n, value and interval of one score (value also in *value). The library
- * has no interval for a single CES answer: its value is that answer (the
- * mean of one), the interval stays empty. */
+ * has no interval for a mean of a single answer (CES, or CSAT with --csat
+ * mean): its value is that answer, the interval stays empty. */
 static int add_score(cli_table *t, const svcm_feedback *f, double scale, double confidence,
                      double *value)
 {
@@ -763,8 +910,10 @@ static int add_score(cli_table *t, const svcm_feedback *f, double scale, double 
         bad |= cli_table_num(t, s.ci.lo * scale, 2);
         return bad | cli_table_num(t, s.ci.hi * scale, 2);
     }
-    bool ces = svcm_feedback_get_options(f, &fo) == SVCM_OK && fo.kind == SVCM_FEEDBACK_KIND_CES;
-    *value = ces ? single_answer(f) : NAN;
+    bool mean = svcm_feedback_get_options(f, &fo) == SVCM_OK &&
+                ((fo.kind == SVCM_FEEDBACK_KIND_CES && fo.ces_method == SVCM_CES_METHOD_MEAN) ||
+                 (fo.kind == SVCM_FEEDBACK_KIND_CSAT && fo.csat_method == SVCM_CSAT_METHOD_MEAN));
+    *value = mean ? single_answer(f) : NAN;
     bad |= cli_table_int(t, (long long)svcm_feedback_count(f));
     bad |= cli_table_num(t, *value, 2);
     return bad | cli_table_num(t, NAN, 2) | cli_table_num(t, NAN, 2);
@@ -807,11 +956,20 @@ static int emit_feedback(const groups *gr, const int *slot_of, const kpi_opts *o
 {
     static const char *const names[3] = {"nps", "csat", "ces"};
     static const char *const scols[] = {"group", "metric", "n", "value", "ci_lo", "ci_hi"};
+    static const char *const csat_what[3] = {"% top-2-box", "% 4-5 of rated (4-5 and 1-2)",
+                                             "mean 1-5"};
+    static const char *const ces_what[3] = {"mean", "% 5-7", "%6-7 - %1-3"};
+    /* Shares are shown in percent: CSAT top2 and rated, CES top. */
+    const double scale[3] = {1.0, o->csat == SVCM_CSAT_METHOD_MEAN ? 1.0 : 100.0,
+                             o->ces == SVCM_CES_METHOD_TOP ? 100.0 : 1.0};
+    char title[160];
+    snprintf(title, sizeof title, "Survey scores (NPS -100..100%s, CSAT %s, CES %s)",
+             o->nps_interval == SVCM_NPS_INTERVAL_ADJUSTED ? " adjusted-Wald interval" : "",
+             csat_what[o->csat], ces_what[o->ces]);
     cli_table scores = {0}, cons = {0};
     double *per = malloc((gr->n ? gr->n : 1) * 3 * sizeof *per);
     int bad = per == NULL;
-    bad |= cli_table_init(&scores, "Survey scores (NPS -100..100, CSAT % top-2-box, CES mean)",
-                          6, scols);
+    bad |= cli_table_init(&scores, title, 6, scols);
     for (size_t i = 0; i < gr->n && !bad; i++) {
         size_t k = gr->order[i];
         for (int j = 0; j < 3; j++) {
@@ -821,8 +979,7 @@ static int emit_feedback(const groups *gr, const int *slot_of, const kpi_opts *o
                 continue;
             bad |= cli_table_str(&scores, gr->names[k]);
             bad |= cli_table_str(&scores, names[j]);
-            bad |= add_score(&scores, f, j == 1 ? 100.0 : 1.0, o->confidence,
-                             &per[3 * i + (size_t)j]);
+            bad |= add_score(&scores, f, scale[j], o->confidence, &per[3 * i + (size_t)j]);
         }
     }
     const bool use[3] = {slot_of[0] >= 0, slot_of[1] >= 0, slot_of[2] >= 0};
@@ -854,6 +1011,9 @@ static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const k
             continue;
         svcm_kpi_slot_init(&slots[n_slots], SVCM_KPI_SLOT_KIND_FEEDBACK);
         svcm_feedback_options_init(&slots[n_slots].feedback, kinds[j]);
+        slots[n_slots].feedback.csat_method = o->csat;
+        slots[n_slots].feedback.ces_method = o->ces;
+        slots[n_slots].feedback.nps_interval = o->nps_interval;
         slot_of[j] = (int)n_slots++;
     }
     groups gr = {0};
@@ -910,19 +1070,20 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
     if (sniff(file, &o->c, &is_tickets) != 0)
         return CLI_EXIT_DATA;
     /* The group column is looked up only with --by. */
-    size_t ncols = (is_tickets ? 6 : 4) + (o->by != NULL);
+    size_t ncols = (is_tickets ? 7 : 4) + (o->by != NULL);
     cli_dataset d;
     int code;
     if (is_tickets) {
         if (o->response_target > 1e9 || o->resolution_target > 1e9)
             cli_usage_error(a, "targets must be below 1e9 seconds");
-        cli_col cols[7] = {
+        cli_col cols[8] = {
             {cli_colname(&o->c, "id"), CLI_COL_STRING, false, false, -1, NULL},
             {cli_colname(&o->c, "created"), CLI_COL_INSTANT, true, false, -1, NULL},
             {cli_colname(&o->c, "first_response"), CLI_COL_INSTANT, false, true, -1, NULL},
             {cli_colname(&o->c, "resolved"), CLI_COL_INSTANT, false, true, -1, NULL},
             {cli_colname(&o->c, "fcr"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {cli_colname(&o->c, "reopened"), CLI_COL_DOUBLE, false, true, -1, NULL},
+            {cli_colname(&o->c, "customer"), CLI_COL_STRING, false, true, -1, NULL},
             {o->by, CLI_COL_STRING, true, true, -1, NULL},
         };
         if (cli_load("kpi", file, &o->c.read, cols, ncols, &d) != 0)
@@ -947,15 +1108,26 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
     return code;
 }
 
+/* The index of s in a NULL-terminated list of names, -1 if absent. */
+static int pick(const char *s, const char *const *names)
+{
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
 int cli_cmd_kpi(int argc, char **argv)
 {
     cli_args a = {argc, argv, 1, NULL, "kpi"};
-    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {0}, false};
+    kpi_opts o = {NULL, NULL, 0, 0, 3600.0, 86400.0, 0.95, {0}, false,
+                  SVCM_CSAT_METHOD_TOP_BOX, SVCM_CES_METHOD_MEAN, SVCM_NPS_INTERVAL_WALD, -1.0};
     cli_common_init(&o.c, "kpi");
     const char *file = NULL, *why;
     while (a.i < argc) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             cli_puts(kpi_help);
+            cli_puts(kpi_help_conventions);
             cli_puts(kpi_help_input);
             cli_common_free(&o.c);
             return CLI_EXIT_OK;
@@ -976,6 +1148,25 @@ int cli_cmd_kpi(int argc, char **argv)
             if (strcmp(a.value, "skip") != 0 && strcmp(a.value, "error") != 0)
                 cli_usage_error(&a, "--invalid must be error or skip, not '%s'", a.value);
             o.skip_invalid = strcmp(a.value, "skip") == 0;
+        } else if (cli_opt(&a, "--csat")) {
+            int m = pick(a.value, csat_names);
+            if (m < 0)
+                cli_usage_error(&a, "--csat must be top2, rated or mean, not '%s'", a.value);
+            o.csat = (svcm_csat_method)m;
+        } else if (cli_opt(&a, "--ces")) {
+            int m = pick(a.value, ces_names);
+            if (m < 0)
+                cli_usage_error(&a, "--ces must be mean, top or index, not '%s'", a.value);
+            o.ces = (svcm_ces_method)m;
+        } else if (cli_opt(&a, "--nps-interval")) {
+            int m = pick(a.value, nps_interval_names);
+            if (m < 0)
+                cli_usage_error(&a, "--nps-interval must be wald or adjusted, not '%s'", a.value);
+            o.nps_interval = (svcm_nps_interval)m;
+        } else if (cli_opt(&a, "--fcr-window")) {
+            o.fcr_window = cli_opt_duration(&a, "--fcr-window");
+            if (!(o.fcr_window >= 1 && o.fcr_window <= 1e9))
+                cli_usage_error(&a, "--fcr-window must be between 1 second and 1e9 seconds");
         } else if (cli_opt(&a, "--confidence")) {
             o.confidence = cli_opt_double(&a, "--confidence");
             if (!(o.confidence > 0 && o.confidence < 1))

@@ -1,6 +1,7 @@
-/* Builds a feedback accumulator from the input (first bytes: kind, scale
- * and top boxes; the rest: one score per byte), then save -> load -> save
- * must give the same bytes and the same histogram. */
+/* Builds a feedback accumulator from the input (first bytes: kind, shape
+ * (bit 0: a custom scale; bits 1-2: CSAT method, 3-4: CES method, 5: NPS
+ * interval), scale and top boxes; the rest: one score per byte), then
+ * save -> load -> save must give the same bytes, histogram and result. */
 #include "fuzz.h"
 
 #include <math.h>
@@ -31,9 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.high = o.low + 1 + (int32_t)fuzz_take(&in, 1);
         o.top_boxes = 1 + (uint32_t)fuzz_take(&in, 1) % 8;
     }
+    o.csat_method = (svcm_csat_method)((shape >> 1) % 4); /* 3: unknown, refused */
+    o.ces_method = (svcm_ces_method)((shape >> 3) % 4);
+    o.nps_interval = (svcm_nps_interval)((shape >> 5) & 1);
     svcm_feedback *f = NULL;
-    if (svcm_feedback_new(&o, NULL, &f, NULL) != SVCM_OK)
-        return 0; /* e.g. NPS on a custom scale, too many top boxes */
+    if (svcm_feedback_new(&o, NULL, &f, NULL) != SVCM_OK) {
+        /* e.g. NPS on a custom scale, too many top boxes, CES top off 1-7 */
+        FUZZ_CHECK(f == NULL);
+        return 0;
+    }
     int64_t levels = (int64_t)o.high - o.low + 1;
 
     /* Each byte is a score: mostly on the scale; 0xFF is a fraction, 0xFE
@@ -96,7 +103,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(rf == rg);
     if (rf == SVCM_OK) {
         FUZZ_CHECK(memcmp(&sf.value, &sg.value, sizeof sf.value) == 0);
-        FUZZ_CHECK(sf.ci.lo <= sf.value && sf.value <= sf.ci.hi);
+        FUZZ_CHECK(memcmp(&sf.ci, &sg.ci, sizeof sf.ci) == 0);
+        FUZZ_CHECK(sf.csat_method == o.csat_method || o.kind != SVCM_FEEDBACK_KIND_CSAT);
+        /* The adjusted-Wald NPS interval is centred on the adjusted
+         * estimate: it need not hold the plain score. */
+        if (!(o.kind == SVCM_FEEDBACK_KIND_NPS && o.nps_interval == SVCM_NPS_INTERVAL_ADJUSTED))
+            FUZZ_CHECK(sf.ci.lo <= sf.value && sf.value <= sf.ci.hi);
+        FUZZ_CHECK(sf.ci.lo <= sf.ci.hi);
     }
 
     free(scores);

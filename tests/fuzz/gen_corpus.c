@@ -79,7 +79,41 @@ static void feedback(void)
         snprintf(name, sizeof name, "%s-some", names[kind]);
         PUT_SAVED("feedback_load", name, svcm_feedback_save, f);
         svcm_feedback_free(f);
+        /* The other conventions (format version 2 keeps them). */
+        static const char *conv[] = {"csat-rated-some", "nps-adjusted-some", "ces-index-some"};
+        if (kind == SVCM_FEEDBACK_KIND_CSAT)
+            o.csat_method = SVCM_CSAT_METHOD_RATED;
+        else if (kind == SVCM_FEEDBACK_KIND_NPS)
+            o.nps_interval = SVCM_NPS_INTERVAL_ADJUSTED;
+        else
+            o.ces_method = SVCM_CES_METHOD_INDEX;
+        if (svcm_feedback_new(&o, NULL, &f, NULL) != SVCM_OK) {
+            failures++;
+            continue;
+        }
+        for (size_t i = 0; i < sizeof scores / sizeof scores[0]; i++)
+            (void)svcm_feedback_add(f, scores[i]);
+        PUT_SAVED("feedback_load", conv[kind], svcm_feedback_save, f);
+        svcm_feedback_free(f);
     }
+    /* Format version 1 (0.1, no conventions), written out: an NPS with
+     * answers 0, 9, 10, 10; it loads with the default conventions. */
+    static const unsigned char v1[] = {
+        'S', 'V', 'C', 'M', 2, 0, 1, 0, 101, 0, 0, 0,
+        1, 0, 0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, /* kind NPS, low 0, high 10, top boxes 2 */
+        1, 0, 0, 0, 0, 0, 0, 0, /* answers 0 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 1 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 2 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 3 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 4 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 5 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 6 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 7 */
+        0, 0, 0, 0, 0, 0, 0, 0, /* answers 8 */
+        1, 0, 0, 0, 0, 0, 0, 0, /* answers 9 */
+        2, 0, 0, 0, 0, 0, 0, 0  /* answers 10 */
+    };
+    put("feedback_load", "nps-v1", v1, sizeof v1);
     /* roundtrip seeds: kind, shape, [low, span, top boxes], scores */
     const unsigned char rt1[] = {0, 0, 0, 1, 2, 3, 4, 4, 4};
     const unsigned char rt2[] = {1, 0, 10, 9, 0, 6, 7, 8, 10};
@@ -89,6 +123,13 @@ static void feedback(void)
     put("feedback_roundtrip", "nps", rt2, sizeof rt2);
     put("feedback_roundtrip", "custom", rt3, sizeof rt3);
     put("feedback_roundtrip", "ces-bad", rt4, sizeof rt4);
+    /* shape bits 1-2 CSAT method, 3-4 CES method, 5 NPS interval */
+    const unsigned char rt5[] = {0, 2, 0, 1, 2, 3, 4, 4, 2};
+    const unsigned char rt6[] = {1, 32, 10, 9, 0, 6, 10};
+    const unsigned char rt7[] = {2, 16, 0, 1, 2, 5, 6, 6};
+    put("feedback_roundtrip", "csat-rated", rt5, sizeof rt5);
+    put("feedback_roundtrip", "nps-adjusted", rt6, sizeof rt6);
+    put("feedback_roundtrip", "ces-index", rt7, sizeof rt7);
 
     svcm_rate r;
     (void)svcm_rate_init(&r, 0);

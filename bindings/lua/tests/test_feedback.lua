@@ -333,5 +333,108 @@ test("tostring shows counts above 2^63 unsigned", function()
   assert(tostring(f):find("n=18446744073709551614", 1, true), tostring(f))
 end)
 
+-- KPI conventions: the worked examples of tests/test_feedback.c.
+local CSAT_EX = scores({{1, 5}, {2, 5}, {3, 20}, {4, 30}, {5, 40}})
+-- CYS Group's CES 2.0 example (support.cys.group article 3000095529).
+local CES_EX = scores({{1, 80}, {2, 210}, {3, 140}, {4, 110}, {5, 160}, {6, 180}, {7, 120}})
+local NPS_EX = scores({{10, 250}, {8, 675}, {3, 75}})
+
+test("conventions default to the 0.1 results", function()
+  assert(svcm.csat(CSAT_EX).convention == "top_box")
+  near(svcm.csat(CSAT_EX).value, svcm.csat(CSAT_EX, {method = "top_box"}).value, 0, "csat")
+  assert(svcm.NPS():convention() == "wald" and svcm.CES():convention() == "mean")
+  near(svcm.nps(NPS_EX).ci[1], svcm.nps(NPS_EX, {interval = "wald"}).ci[1], 0, "nps")
+end)
+
+test("csat rated is Zendesk's good over good plus bad", function()
+  -- Zendesk help centre (article 203662256): 70 / (70 + 10), 3 left out.
+  local r = assert(svcm.csat(CSAT_EX, {method = "rated"}))
+  near(r.value, 0.875, 1e-15, "rated")
+  assert(r.satisfied == 70 and r.dissatisfied == 10 and r.convention == "rated")
+  near(r.ci[1], 0.7849719790084034, 1e-9, "lo")
+  near(r.ci[2], 0.9306644238399514, 1e-9, "hi")
+  near(assert(svcm.csat(CSAT_EX, {method = "mean"})).value, 3.95, 1e-12, "mean")
+  local z = assert(svcm.csat(scores({{2, 45}, {1, 5}}), {scale = 2, top_boxes = 1, method = "rated"}))
+  near(z.value, 0.9, 1e-15, "zendesk good/bad")
+  local none, msg, code = svcm.csat({3, 3}, {method = "rated"})
+  assert(none == nil and code == svcm.codes.EEMPTY, msg)
+end)
+
+test("ces mean, top and index", function()
+  near(svcm.ces(CES_EX).value, 4.08, 1e-12, "published mean")
+  local top = assert(svcm.ces(CES_EX, {method = "top"}))
+  near(top.value, 0.46, 1e-15, "top")
+  local idx = assert(svcm.ces(CES_EX, {method = "index"}))
+  near(idx.value, -13, 1e-12, "index")
+  assert(idx.satisfied == 300 and idx.dissatisfied == 430)
+  near(idx.ci[1], -18.23387455432109, 1e-9, "index lo")
+  local none, _, code, detail = svcm.CES({scale = 5, method = "top"})
+  assert(none == nil and code == svcm.codes.EINVAL and detail.field == "ces_method")
+end)
+
+test("nps adjusted wald", function()
+  -- Rocks (2016) / MeasuringU: n + 3, 3/4 more promoters and detractors.
+  local r = assert(svcm.nps(NPS_EX, {interval = "adjusted"}))
+  near(r.value, 17.5, 1e-12, "value")
+  near(r.ci[1], 14.085883061097096, 1e-9, "lo")
+  near(r.ci[2], 20.80943099672942, 1e-9, "hi")
+  assert(r.convention == "adjusted")
+  local acc = svcm.NPS({interval = "adjusted"})
+  assert(acc:add(NPS_EX))
+  near(assert(svcm.nps(acc)).ci[1], r.ci[1], 0, "accumulator keeps its own")
+  local none, _, code = svcm.nps(acc, {interval = "wald"})
+  assert(none == nil and code == svcm.codes.EMISMATCH)
+  near(assert(svcm.nps(scores({{10, 10}}), {interval = "adjusted"})).ci[1],
+       47.50355154479021, 1e-9, "small sample")
+  local c = assert(svcm.compare_nps(acc, NPS_EX)) -- the table takes acc's interval
+  assert(c.diff == 0)
+end)
+
+test("conventions do not merge across and survive bytes", function()
+  local a, b = svcm.CSAT({method = "rated"}), svcm.CSAT()
+  assert(b:add({5}))
+  local none, _, code = a:merge(b)
+  assert(none == nil and code == svcm.codes.EMISMATCH)
+  assert(a:add(CSAT_EX))
+  local back = assert(svcm.CSAT.from_bytes(a:to_bytes()))
+  assert(back:convention() == "rated")
+  near(assert(back:result()).value, 0.875, 1e-15, "loaded")
+  assert(not pcall(svcm.NPS, {interval = "exact"}))
+  assert(not pcall(svcm.csat, {1}, {method = "top2"}))
+  assert(not pcall(svcm.CES, {method = 3}))
+end)
+
+test("grouped slots carry the convention", function()
+  local g = assert(svcm.kpi_groups({{"nps", interval = "adjusted"}, {"csat", method = "rated"}}))
+  local k = assert(g:group("web"))
+  for _, x in ipairs(NPS_EX) do assert(g:add_score(k, 1, x)) end
+  for _, x in ipairs(CSAT_EX) do assert(g:add_score(k, 2, x)) end
+  near(assert(g:feedback(k, 1)).ci[1], 14.085883061097096, 1e-9, "grouped nps")
+  near(assert(g:feedback(k, 2)).value, 0.875, 1e-15, "grouped csat")
+  local slots = g:slots()
+  assert(slots[1].interval == "adjusted" and slots[2].method == "rated")
+  local h = assert(svcm.kpi_groups_load(g:to_bytes()))
+  near(assert(h:feedback(k, 1)).ci[1], 14.085883061097096, 1e-9, "loaded grouped nps")
+  assert(not pcall(svcm.kpi_groups, {{"ces", method = "best"}}))
+end)
+
+test("fcr from repeat contacts", function()
+  -- The worked example of tests/test_feedback.c (Call Centre Helper's
+  -- definition: a repeat contact within the window fails FCR; by hand).
+  local D = 86400
+  local r, o = svcm.fcr_repeats({7, 9, 7, 7}, {D, D, 5 * D, 15 * D}, 7 * D, 20 * D)
+  assert(r, o)
+  assert(o[1] == "repeated" and o[2] == "resolved" and o[3] == "resolved" and o[4] == "undecided")
+  assert(r:kind() == "fcr" and r:successes() == 2 and r:trials() == 3)
+  local _, o2 = assert(svcm.fcr_repeats({5, 5, 5}, {10, 10, 10}, 1, 11))
+  assert(o2[1] == "repeated" and o2[2] == "repeated" and o2[3] == "resolved")
+  local none, msg, code, detail = svcm.fcr_repeats({1, 2}, {0, 50}, 10, 20)
+  assert(none == nil and code == svcm.codes.EINVAL and detail.index == 2 and
+         detail.field == "created", msg)
+  none, _, code = svcm.fcr_repeats({1}, {0}, 0)
+  assert(none == nil and code == svcm.codes.EINVAL)
+  assert(not pcall(svcm.fcr_repeats, {1, 2}, {0}, 5))
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

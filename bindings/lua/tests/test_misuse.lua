@@ -215,6 +215,7 @@ local FUNCS = {
     return pack(a, b)
   end,
   consistency = function() return pack({1, 2, 3}) end,
+  fcr_repeats = function() return pack({1, 2, 1}, {0, 10, 20}, 15, 100) end,
   contact_centre = function() return pack({answered = 10, answered_within_target = 8, abandoned = 2, handled = 10, talk_time_s = 1000}) end,
   contact_metrics = function() return pack({answered = 10, answered_within_target = 8, abandoned = 2, handled = 10, talk_time_s = 1000}) end,
   contact_counts_sum = function() return pack({{answered = 1}, {abandoned = 2}}) end,
@@ -331,6 +332,7 @@ local ACC = function(values, other)
     counts = function() return pack() end,
     scale = function() return pack() end,
     kind = function() return pack() end,
+    convention = function() return pack() end,
   }
 end
 local TYPES = {

@@ -1,11 +1,15 @@
 # Type stubs for the feedback engine of svcm (CSAT, NPS, CES, rates,
 # comparisons, SERVQUAL, consistency). Merged into svcm.pyi by the lead.
-from typing import ClassVar, Iterable, Mapping, Sequence, SupportsFloat, Union
+from typing import ClassVar, Iterable, Literal, Mapping, Sequence, SupportsFloat, Union
 
 from typing_extensions import Buffer, Self
 
 _Scores = Union[Buffer, Sequence[SupportsFloat]]
 _Dimension = Union[str, int]
+# KPI conventions (since 0.2; None or omitted: the default, listed first).
+_CsatMethod = Literal["top_box", "rated", "mean"]
+_CesMethod = Literal["mean", "top", "index"]
+_NpsInterval = Literal["wald", "adjusted"]
 
 SERVQUAL_DIMENSIONS: tuple[str, str, str, str, str]
 RATE_KINDS: tuple[str, ...]
@@ -13,7 +17,7 @@ RATE_KINDS: tuple[str, ...]
 class FeedbackResult(tuple):
     n_fields: ClassVar[int]
     @property
-    def value(self) -> float: ...  # CSAT share in [0, 1]; NPS in [-100, 100]; CES mean
+    def value(self) -> float: ...  # share in [0, 1] (CSAT top_box/rated, CES top); points in [-100, 100] (NPS, CES index); mean answer (mean)
     @property
     def n(self) -> int: ...
     @property
@@ -34,6 +38,10 @@ class FeedbackResult(tuple):
     def passives(self) -> int: ...
     @property
     def detractors(self) -> int: ...
+    @property
+    def dissatisfied(self) -> int: ...  # CSAT: bottom top_boxes levels; CES index: answers 1-3
+    @property
+    def convention(self) -> str: ...  # CSAT/CES method or NPS interval
 
 class Comparison(tuple):
     n_fields: ClassVar[int]
@@ -121,15 +129,19 @@ class _Feedback:
     def scale(self) -> tuple[int, int]: ...
     @property
     def top_boxes(self) -> int | None: ...
+    @property
+    def convention(self) -> str: ...  # CSAT/CES method or NPS interval
 
 class NPS(_Feedback):
-    def __init__(self) -> None: ...
+    def __init__(self, *, interval: _NpsInterval | None = None) -> None: ...
 
 class CSAT(_Feedback):
-    def __init__(self, scale: int = 5, *, top_boxes: int = 2, low: int = 1) -> None: ...
+    def __init__(self, scale: int = 5, *, top_boxes: int = 2, low: int = 1,
+                 method: _CsatMethod | None = None) -> None: ...
 
 class CES(_Feedback):
-    def __init__(self, scale: int = 7, *, low: int = 1) -> None: ...
+    def __init__(self, scale: int = 7, *, low: int = 1,
+                 method: _CesMethod | None = None) -> None: ...
 
 class Rate:
     def __init__(self, kind: Union[str, int] = "generic") -> None: ...
@@ -148,17 +160,20 @@ class Rate:
     @property
     def trials(self) -> int: ...
 
-def nps(scores: Union[_Scores, NPS], confidence: float = 0.95) -> FeedbackResult: ...
+def nps(scores: Union[_Scores, NPS], confidence: float = 0.95, *,
+        interval: _NpsInterval | None = None) -> FeedbackResult: ...
 def csat(scores: Union[_Scores, CSAT], scale: int = 5, *, top_boxes: int = 2, low: int = 1,
-         confidence: float = 0.95) -> FeedbackResult: ...
+         confidence: float = 0.95, method: _CsatMethod | None = None) -> FeedbackResult: ...
 def ces(scores: Union[_Scores, CES], scale: int = 7, *, low: int = 1,
-        confidence: float = 0.95) -> FeedbackResult: ...
+        confidence: float = 0.95, method: _CesMethod | None = None) -> FeedbackResult: ...
 def compare_nps(a: Union[_Scores, NPS], b: Union[_Scores, NPS],
-                confidence: float = 0.95) -> Comparison: ...
+                confidence: float = 0.95, *,
+                interval: _NpsInterval | None = None) -> Comparison: ...
 def compare_csat(a: Union[_Scores, CSAT], b: Union[_Scores, CSAT], confidence: float = 0.95, *,
-                 scale: int = 5, top_boxes: int = 2, low: int = 1) -> Comparison: ...
+                 scale: int = 5, top_boxes: int = 2, low: int = 1,
+                 method: _CsatMethod | None = None) -> Comparison: ...
 def compare_ces(a: Union[_Scores, CES], b: Union[_Scores, CES], confidence: float = 0.95, *,
-                scale: int = 7, low: int = 1) -> Comparison: ...
+                scale: int = 7, low: int = 1, method: _CesMethod | None = None) -> Comparison: ...
 def rate(successes: int, trials: int, kind: Union[str, int] = "generic",
          confidence: float = 0.95) -> RateResult: ...
 def compare_rates(a: Rate, b: Rate, confidence: float = 0.95) -> Comparison: ...
@@ -166,10 +181,14 @@ def servqual(expectations: _Scores, perceptions: _Scores,
              weights: Union[Sequence[float], Mapping[str, float], None] = None,
              dimensions: Union[Iterable[_Dimension], None] = None) -> ServqualResult: ...
 def consistency(values: Union[_Scores, Mapping[str, float]], /) -> ConsistencyResult: ...
+def fcr_repeats(customers: Union[Buffer, Sequence[int]], created: Union[Buffer, Sequence[int]],
+                window: int, as_of: int | None = None
+                ) -> tuple[Rate, list[Literal["repeated", "resolved", "undecided"]]]: ...
 
 # Grouped KPIs. A slot description is a kind name or (kind, settings):
-# 'nps'; ('csat', {'scale': 5, 'top_boxes': 2, 'low': 1}); ('ces', {'scale': 7,
-# 'low': 1}); ('rate', 'fcr') or ('rate', {'kind': 'fcr'}); ('durations',
+# 'nps' or ('nps', {'interval': 'adjusted'}); ('csat', {'scale': 5,
+# 'top_boxes': 2, 'low': 1, 'method': 'rated'}); ('ces', {'scale': 7, 'low': 1,
+# 'method': 'index'}); ('rate', 'fcr') or ('rate', {'kind': 'fcr'}); ('durations',
 # {'rel_err': 0.01, 'max_buckets': 2048, 'exact_limit': 1024}); 'sla'.
 _SlotDescription = Union[str, tuple[str], tuple[str, Union[None, str, int, Mapping[str, object]]]]
 _Key = Union[str, bytes, Buffer]

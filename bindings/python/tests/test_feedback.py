@@ -423,5 +423,173 @@ class ConsistencyTest(unittest.TestCase):
         self.assertEqual(cm.exception.index, 1)
 
 
+class ConventionsTest(unittest.TestCase):
+    """KPI conventions: CSAT method, CES method, NPS interval (the C tests'
+    worked examples, tests/test_feedback.c)."""
+
+    CSAT = scores((1, 5), (2, 5), (3, 20), (4, 30), (5, 40))
+    # CYS Group's CES 2.0 example (support.cys.group article 3000095529).
+    CES = scores((1, 80), (2, 210), (3, 140), (4, 110), (5, 160), (6, 180), (7, 120))
+    NPS = scores((10, 250), (8, 675), (3, 75))
+
+    def test_defaults_keep_the_0_1_results(self):
+        self.assertEqual(svcm.csat(self.CSAT), svcm.csat(self.CSAT, method='top_box'))
+        self.assertEqual(svcm.ces(self.CES), svcm.ces(self.CES, method='mean'))
+        self.assertEqual(svcm.nps(self.NPS), svcm.nps(self.NPS, interval='wald'))
+        self.assertEqual(svcm.csat(self.CSAT).convention, 'top_box')
+        self.assertEqual(svcm.NPS().convention, 'wald')
+        self.assertEqual(svcm.CES().convention, 'mean')
+
+    def test_csat_rated_is_zendesks_good_over_good_plus_bad(self):
+        # Zendesk help centre (article 203662256): good / (good + bad); the
+        # neutral 3 left out: 70 / 80, Wilson 95% [0.784972, 0.930664].
+        r = svcm.csat(self.CSAT, method='rated')
+        self.assertAlmostEqual(r.value, 0.875, places=15)
+        self.assertEqual((r.satisfied, r.dissatisfied, r.n), (70, 10, 100))
+        self.assertAlmostEqual(r.ci[0], 0.7849719790084034, places=9)
+        self.assertAlmostEqual(r.ci[1], 0.9306644238399514, places=9)
+        self.assertEqual(r.convention, 'rated')
+        # Zendesk's own good/bad survey: scale 1-2, one top box: 45 / 50.
+        z = svcm.csat(scores((2, 45), (1, 5)), 2, top_boxes=1, method='rated')
+        self.assertAlmostEqual(z.value, 0.9, places=15)
+        m = svcm.csat(self.CSAT, method='mean')
+        self.assertAlmostEqual(m.value, 3.95, places=12)
+        with self.assertRaises(svcm.EmptyError):
+            svcm.csat([3, 3], method='rated')
+
+    def test_ces_mean_top_and_index(self):
+        self.assertAlmostEqual(svcm.ces(self.CES).value, 4.08, places=12)  # published
+        top = svcm.ces(self.CES, method='top')
+        self.assertAlmostEqual(top.value, 0.46, places=15)
+        self.assertAlmostEqual(top.ci[0], 0.42932142688110647, places=9)
+        index = svcm.ces(self.CES, method='index')
+        self.assertAlmostEqual(index.value, -13.0, places=12)
+        self.assertEqual((index.satisfied, index.dissatisfied), (300, 430))
+        self.assertAlmostEqual(index.ci[0], -18.23387455432109, places=9)
+        self.assertAlmostEqual(index.ci[1], -7.7661254456789095, places=9)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.ces([1, 2], scale=5, method='top')
+        self.assertEqual(cm.exception.field, 'ces_method')
+
+    def test_nps_adjusted_wald(self):
+        # Rocks (2016) / MeasuringU: n + 3, 3/4 more promoters and
+        # detractors; by hand 95% [14.085883, 20.809431], value stays 17.5.
+        r = svcm.nps(self.NPS, interval='adjusted')
+        self.assertAlmostEqual(r.value, 17.5, places=12)
+        self.assertAlmostEqual(r.ci[0], 14.085883061097096, places=9)
+        self.assertAlmostEqual(r.ci[1], 20.80943099672942, places=9)
+        self.assertEqual(r.convention, 'adjusted')
+        acc = svcm.NPS(interval='adjusted')
+        acc.add(self.NPS)
+        self.assertEqual(acc.result(), r)
+        self.assertEqual(svcm.nps(acc), r)  # the accumulator keeps its own
+        with self.assertRaises(svcm.Mismatch):
+            svcm.nps(acc, interval='wald')
+        # Where Wald collapses (10 of 10 promoters), adjusted does not.
+        self.assertEqual(svcm.nps([10] * 10).ci, (100.0, 100.0))
+        self.assertAlmostEqual(svcm.nps([10] * 10, interval='adjusted').ci[0],
+                               47.50355154479021, places=9)
+
+    def test_compare_follows_the_convention(self):
+        a = svcm.CSAT(method='rated')
+        a.add(self.CSAT)
+        c = svcm.compare_csat(a, [5, 1])  # the sequence takes a's method
+        ref = svcm.two_proportion_z_test(70, 80, 1, 2)
+        self.assertAlmostEqual(c.diff, 0.5 - 0.875, places=15)
+        self.assertAlmostEqual(c.p_value, ref.p_value, places=15)
+        w = svcm.compare_nps([10] * 10, [10] * 10, interval='adjusted')
+        self.assertEqual(w.diff, 0.0)
+        self.assertGreater(w.ci[1], 0.0)
+        with self.assertRaises(svcm.Mismatch):
+            svcm.compare_csat(a, svcm.CSAT())  # rated vs top_box
+        m = svcm.compare_ces(self.CES, self.CES + [7] * 100, method='index')
+        self.assertTrue(math.isinf(m.df))
+
+    def test_different_conventions_do_not_merge(self):
+        a, b = svcm.CSAT(method='rated'), svcm.CSAT()
+        b.add([5])
+        with self.assertRaises(svcm.Mismatch):
+            a.merge(b)
+        self.assertEqual(a.n, 0)
+
+    def test_conventions_survive_bytes_and_pickle(self):
+        import pickle
+        for acc in (svcm.CSAT(method='mean'), svcm.CES(method='index'),
+                    svcm.NPS(interval='adjusted')):
+            acc.add([1, 2, 7] if isinstance(acc, svcm.CES) else [1, 2, 5])
+            for back in (type(acc).from_bytes(acc.to_bytes()),
+                         pickle.loads(pickle.dumps(acc))):
+                self.assertEqual(back.convention, acc.convention)
+                self.assertEqual(back.result(), acc.result())
+
+    def test_bad_convention_names(self):
+        for make in (lambda: svcm.NPS(interval='exact'), lambda: svcm.CSAT(method='top2'),
+                     lambda: svcm.CES(method='median'), lambda: svcm.nps([1], interval=''),
+                     lambda: svcm.csat([1], method='Rated')):
+            with self.assertRaises(svcm.InvalidInput):
+                make()
+        with self.assertRaises(TypeError):
+            svcm.NPS(interval=1)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.CSAT(top_boxes=3, method='rated')  # 3 + 3 > 5 levels
+        self.assertEqual(cm.exception.field, 'top_boxes')
+
+    def test_grouped_slots_carry_the_convention(self):
+        g = svcm.KPIGroups([('nps', {'interval': 'adjusted'}), ('csat', {'method': 'rated'})])
+        k = g.group('web')
+        for x in self.NPS:
+            g.add_score(k, 0, x)
+        g.add_scores([k] * len(self.CSAT), 1, self.CSAT)
+        self.assertEqual(g.feedback(k, 0), svcm.nps(self.NPS, interval='adjusted'))
+        self.assertAlmostEqual(g.feedback(k, 1).value, 0.875, places=15)
+        self.assertEqual(g.slots[0], ('nps', {'interval': 'adjusted'}))
+        self.assertEqual(g.slots[1][1]['method'], 'rated')
+        back = svcm.KPIGroups.from_bytes(g.to_bytes())
+        self.assertEqual(back.feedback(k, 0), g.feedback(k, 0))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.KPIGroups([('ces', {'method': 'best'})])
+
+
+class FcrRepeatsTest(unittest.TestCase):
+    """First-contact resolution from repeat contacts (the worked example of
+    tests/test_feedback.c: Call Centre Helper's definition, a repeat contact
+    within the window fails FCR; numbers by hand)."""
+
+    D = 86400
+
+    def test_worked_example(self):
+        D = self.D
+        r, o = svcm.fcr_repeats([7, 9, 7, 7], [D, D, 5 * D, 15 * D], 7 * D, as_of=20 * D)
+        self.assertEqual(o, ['repeated', 'resolved', 'resolved', 'undecided'])
+        self.assertEqual((r.kind, r.successes, r.trials), ('fcr', 2, 3))
+        # as_of defaults to the latest created instant (day 15): A5's window
+        # ends on day 12 and B1's on day 8, A15's on day 22.
+        r, o = svcm.fcr_repeats(array.array('q', [7, 9, 7, 7]), [D, D, 5 * D, 15 * D], 7 * D)
+        self.assertEqual(o, ['repeated', 'resolved', 'resolved', 'undecided'])
+        # The rate merges like any other.
+        total = svcm.Rate('fcr')
+        total.merge(r)
+        self.assertEqual(total.trials, 3)
+
+    def test_ties_and_window_edges(self):
+        _, o = svcm.fcr_repeats([5, 5, 5], [10, 10, 10], 1, as_of=11)
+        self.assertEqual(o, ['repeated', 'repeated', 'resolved'])
+        _, o = svcm.fcr_repeats([1, 1], [0, 100], 100, as_of=1000)
+        self.assertEqual(o[0], 'repeated')
+        _, o = svcm.fcr_repeats([1, 1], [0, 100], 99, as_of=1000)
+        self.assertEqual(o[0], 'resolved')
+
+    def test_bad_input(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.fcr_repeats([1, 2], [0, 50], 10, as_of=20)
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, 'created'))
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.fcr_repeats([1], [0], 0)
+        with self.assertRaises(ValueError):
+            svcm.fcr_repeats([1, 2], [0], 5)
+        with self.assertRaises(TypeError):
+            svcm.fcr_repeats(['a'], [0], 5)
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -168,6 +168,7 @@ FUNCTIONS = {
     "compare_rates": lambda: ((filled(svcm.Rate, "fcr", values=[1, 0, 1]),
                                filled(svcm.Rate, "fcr", values=[1, 1, 0])), {}),
     "consistency": lambda: (([1.0, 2.0, 3.0],), {}),
+    "fcr_repeats": lambda: (([1, 2, 1], [0, 10, 20], 15), {"as_of": 100}),
     "contact_centre": lambda: ((), dict(answered=10, answered_within_target=8, abandoned=2,
                                         handled=10, talk_time_s=1000.0, wait_time_s=50.0)),
     "contact_metrics": lambda: ((), dict(answered=10, answered_within_target=8, abandoned=2,
