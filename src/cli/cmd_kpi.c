@@ -590,8 +590,13 @@ static int emit_tickets(const groups *gr, const cli_col *cols, bool has_fcr, con
     cli_table times = {0}, rates = {0}, cons = {0};
     double *per = malloc((gr->n ? gr->n : 1) * 4 * sizeof *per);
     int bad = per == NULL;
-    bad |= cli_table_init(&times, o->calendar ? "Times in business hours" : "Times in hours", 9,
-                          tcols);
+    /* The report's header names the zone the file's local times were read
+     * in (times with an offset carry their own). */
+    char *title = cli_strdupf("%s (local times read in %s)",
+                              o->calendar ? "Times in business hours" : "Times in hours",
+                              o->c.tz ? o->c.tz : "UTC");
+    bad |= title == NULL || cli_table_init(&times, title, 9, tcols);
+    free(title);
     bad |= cli_table_init(&rates, "Rates", 7, rcols);
     for (size_t i = 0; i < gr->n && !bad; i++)
         bad |= ticket_rows(&times, &rates, gr, gr->order[i], has, timed, o->confidence,

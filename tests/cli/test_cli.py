@@ -792,8 +792,10 @@ class Kpi(unittest.TestCase):
         cal = self.write("cal.txt", "mon = 09:00-17:00\n")
         r = run("kpi", self.path, "--calendar", cal)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertTrue(r.stdout.startswith("Times in business hours\n"))
-        self.assertTrue(run("kpi", self.path).stdout.startswith("Times in hours\n"))
+        self.assertTrue(r.stdout.startswith("Times in business hours (local times read in UTC)\n"))
+        self.assertTrue(run("kpi", self.path).stdout.startswith("Times in hours (local times read in UTC)\n"))
+        self.assertTrue(run("kpi", self.path, "--tz", "+05:30").stdout.startswith(
+            "Times in hours (local times read in +05:30)\n"))
 
     def test_svg_histogram_of_first_responses(self):
         svg = os.path.join(self.dir, "h.svg")
