@@ -42,6 +42,9 @@ static const char calls_help[] =
     "                     against = answered within T / (answered + abandoned)\n"
     "                     met     = (answered + abandoned within T) / (answered +\n"
     "                               abandoned): early abandons count as met\n"
+    "  --asa H            answered (default): asa_s is the mean wait of the answered\n"
+    "                     contacts; all: of every offered contact, abandoned ones up\n"
+    "                     to when they hung up (some ACDs report this as ASA)\n"
     "  --tolerance D      instants out of order by at most D (clock skew and rounding\n"
     "                     between the systems that stamp a call) count as equal: the\n"
     "                     later field is raised to the earlier (default 0)\n"
@@ -50,9 +53,11 @@ static const char calls_help[] =
     "                     FILE:LINE:COLUMN; skip leaves it out and adds a table of the\n"
     "                     skipped rows by field (count, first line, reason)\n"
     "  --by G             one row per interval and value of column G (channel, skill\n"
-    "                     or agent)\n"
-    CLI_COL_HELP CLI_FORMAT_HELP CLI_OUTPUT_HELP;
-/* In two parts: ISO C caps a string literal at 4095 bytes. */
+    "                     or agent)\n";
+/* The options every command takes, and the reading options. */
+static const char calls_help_common[] =
+    CLI_COL_HELP CLI_FORMAT_HELP CLI_OUTPUT_HELP "\n" CLI_READ_HELP;
+/* In parts: ISO C caps a string literal at 4095 bytes. */
 static const char calls_help_conventions[] =
     "\n"
     "Conventions (ICMI, \"Service Level Calculations\"): offered = answered +\n"
@@ -185,6 +190,7 @@ typedef struct calls_skip {
 typedef struct calls_opts {
     int64_t interval;
     bool skip_invalid;
+    bool asa_all; /* --asa all: mean wait over every offered contact */
     const char *by;
     char *answered, *abandoned; /* comma-separated lists (owned copies) */
     svcm_calls_options lib;
@@ -221,21 +227,29 @@ static unsigned long long field_column(const cli_csv *r, long k)
     return col;
 }
 
-static bool blank(const cli_field *f) { return strspn(f->ptr, " \t") == f->len; }
 
 /* Read the data rows into the map. Returns an exit code. */
-static int read_rows(const char *path, cli_csv *r, const long *pos, size_t width,
+static int read_rows(const char *path, cli_csv *r, const cli_colspec *spec, size_t width,
                      const calls_opts *o, calls_map *m, calls_skip *skipped)
 {
-    int rc;
-    while ((rc = cli_csv_next(r)) == 1) {
+    int rc = 1;
+    long pos[F_COUNT];
+    for (int k = 0; k < F_COUNT; k++)
+        pos[k] = spec[k].field;
+    const cli_read_opts *ro = &o->c.read;
+    char *joined = NULL; /* a DATE+TIME field */
+    size_t joined_cap = 0;
+    int code = CLI_EXIT_DATA;
+    bool first = ro->no_header; /* without a header the first record is data */
+    while (first || (rc = cli_csv_next(r)) == 1) {
+        first = false;
         if (r->nfields == 1 && r->fields[0].len == 0)
             continue; /* blank line */
         unsigned long long line = (unsigned long long)r->rec_line;
         if (r->nfields != width) {
             fprintf(stderr, "svcm calls: %s:%llu: expected %zu fields as in the header, found %zu\n",
                     path, line, width, r->nfields);
-            return CLI_EXIT_DATA;
+            goto done;
         }
         double t[5];
         int64_t arrival = 0;
@@ -243,22 +257,27 @@ static int read_rows(const char *path, cli_csv *r, const long *pos, size_t width
             t[k] = NAN;
             if (pos[k] < 0)
                 continue;
-            const cli_field *f = &r->fields[pos[k]];
-            if (blank(f)) {
+            cli_field text;
+            if (cli_colspec_text(&spec[k], r->fields, &joined, &joined_cap, &text) != 0) {
+                fprintf(stderr, "svcm calls: out of memory\n");
+                goto done;
+            }
+            const cli_field *f = &text;
+            if (cli_colspec_missing(ro, &spec[k], r->fields)) {
                 if (k == F_ARRIVAL) {
                     fprintf(stderr, "svcm calls: %s:%llu:%llu: arrival: column '%s' is empty\n",
                             path, line, field_column(r, pos[k]), cli_colname(&o->c, "arrival"));
-                    return CLI_EXIT_DATA;
+                    goto done;
                 }
                 continue;
             }
             int64_t v;
             const char *why = NULL;
-            if (cli_read_instant(f, &v, &why) != 0) {
+            if (cli_read_instant_opts(f, &ro->time, ro->zone, &v, &why) != 0) {
                 fprintf(stderr, "svcm calls: %s:%llu:%llu: %s: '%.40s%s' %s\n", path, line,
                         field_column(r, pos[k]), field_names[k], f->ptr,
                         f->len > 40 ? "..." : "", why);
-                return CLI_EXIT_DATA;
+                goto done;
             }
             t[k] = (double)v;
             if (k == F_ARRIVAL)
@@ -278,7 +297,7 @@ static int read_rows(const char *path, cli_csv *r, const long *pos, size_t width
         svcm_calls *acc = map_get(m, q * o->interval, group, &o->lib);
         if (acc == NULL) {
             fprintf(stderr, "svcm calls: out of memory\n");
-            return CLI_EXIT_DATA;
+            goto done;
         }
         svcm_error err;
         int lrc = svcm_calls_add(acc, &rec, &err);
@@ -300,15 +319,18 @@ static int read_rows(const char *path, cli_csv *r, const long *pos, size_t width
                 fprintf(stderr, "svcm calls: %s:%llu: %s: %s\n", path, line,
                         err.field ? err.field : "record",
                         err.message[0] ? err.message : svcm_strerror(lrc));
-            return CLI_EXIT_DATA;
+            goto done;
         }
     }
     if (rc < 0) {
         fprintf(stderr, "svcm calls: %s:%llu:%llu: %s\n", path, (unsigned long long)r->error_line,
                 (unsigned long long)r->error_col, r->error);
-        return CLI_EXIT_DATA;
+        goto done;
     }
-    return CLI_EXIT_OK;
+    code = CLI_EXIT_OK;
+done:
+    free(joined);
+    return code;
 }
 
 /* Open the log, find the columns, read every row. Returns an exit code. */
@@ -321,10 +343,13 @@ static int load_log(const char *path, const calls_opts *o, calls_map *m, calls_s
     }
     cli_csv r;
     int code = CLI_EXIT_DATA;
-    if (cli_csv_open(&r, in, ',') != 0) {
+    const cli_read_opts *ro = &o->c.read;
+    if (cli_csv_open(&r, in, ro->sep) != 0) {
         fprintf(stderr, "svcm calls: out of memory\n");
         goto done;
     }
+    if (ro->whitespace)
+        cli_csv_set_whitespace(&r);
     int rc = cli_csv_next(&r);
     if (rc <= 0) {
         if (rc < 0)
@@ -335,31 +360,30 @@ static int load_log(const char *path, const calls_opts *o, calls_map *m, calls_s
                     ferror(in) ? "read error" : "empty file (a header row is required)");
         goto close;
     }
-    long pos[F_COUNT];
+    cli_colspec spec[F_COUNT];
     for (int k = 0; k < F_COUNT; k++) {
-        pos[k] = -1;
+        spec[k] = (cli_colspec){-1, -1, 0};
         const char *name = k == F_GROUP ? (o->by ? cli_colname(&o->c, o->by) : NULL)
                                         : cli_colname(&o->c, field_names[k]);
         if (name == NULL)
             continue;
-        long at = cli_csv_column(r.fields, r.nfields, name);
-        long again = at < 0 ? -1
-                            : cli_csv_column(r.fields + at + 1, r.nfields - (size_t)at - 1, name);
-        if (again >= 0) {
-            fprintf(stderr,
-                    "svcm calls: %s:1: columns %ld and %ld are both named '%s'; map the field "
-                    "to another column with --col\n",
-                    path, at + 1, at + 2 + again, name);
+        int found = cli_colspec_find("calls", path, ro, r.fields, r.nfields, name, &spec[k]);
+        if (found == -2)
+            goto close;
+        if (found == 0 && spec[k].op != 0 && (spec[k].op != '+' || k > F_SEND)) {
+            fprintf(stderr, "svcm calls: %s:1: %s: '%s': only instants may be DATE+TIME\n",
+                    path, field_names[k], name);
             goto close;
         }
-        if (at < 0 && (k == F_ARRIVAL || k == F_OUTCOME || k == F_GROUP)) {
+        if (found != 0 && (k == F_ARRIVAL || k == F_OUTCOME || k == F_GROUP)) {
             fprintf(stderr, "svcm calls: %s:1: no column named '%s' in the header\n", path,
                     name);
             goto close;
         }
-        pos[k] = at;
+        if (found != 0)
+            spec[k] = (cli_colspec){-1, -1, 0};
     }
-    code = read_rows(path, &r, pos, r.nfields, o, m, skipped);
+    code = read_rows(path, &r, spec, r.nfields, o, m, skipped);
     if (code == CLI_EXIT_OK && ferror(in)) {
         fprintf(stderr, "svcm calls: %s: read error\n", path);
         code = CLI_EXIT_DATA;
@@ -372,7 +396,7 @@ done:
     return code;
 }
 
-static int add_row(cli_table *t, const char *when, const char *group, bool by,
+static int add_row(cli_table *t, const char *when, const char *group, bool by, bool asa_all,
                    const svcm_calls *acc)
 {
     struct svcm_calls_result r;
@@ -386,7 +410,11 @@ static int add_row(cli_table *t, const char *when, const char *group, bool by,
     rc |= cli_table_int(t, (long long)r.abandoned_short);
     rc |= cli_table_int(t, (long long)r.other);
     rc |= cli_table_num(t, r.service_level, 3);
-    rc |= cli_table_num(t, r.asa_s, 1);
+    /* ASA over the answered (their wait), or over every offered contact
+     * (abandoned ones up to when they hung up). */
+    rc |= cli_table_num(t, asa_all ? (r.offered ? r.wait_total_s / (double)r.offered : NAN)
+                                   : r.asa_s,
+                        1);
     rc |= cli_table_num(t, r.aht_s, 1);
     rc |= cli_table_num(t, r.longest_wait_s, 0);
     rc |= cli_table_num(t, r.abandon_rate, 3);
@@ -434,7 +462,7 @@ static int report(const calls_opts *o, calls_map *m, const calls_skip *skipped)
     for (size_t i = 0; i < m->n && !bad; i++) {
         char when[40];
         cli_format_instant(m->v[i].start, when, sizeof when);
-        bad |= add_row(&t, when, m->v[i].group, by, m->v[i].acc);
+        bad |= add_row(&t, when, m->v[i].group, by, o->asa_all, m->v[i].acc);
         svcm_calls *g = by ? map_get(&totals, INT64_MIN, m->v[i].group, &o->lib) : NULL;
         if (by && (g == NULL || svcm_calls_merge(g, m->v[i].acc) != SVCM_OK))
             bad = 1;
@@ -443,9 +471,9 @@ static int report(const calls_opts *o, calls_map *m, const calls_skip *skipped)
     }
     qsort(totals.v, totals.n, sizeof *totals.v, cell_cmp);
     for (size_t i = 0; i < totals.n && !bad; i++)
-        bad |= add_row(&tt, "all", totals.v[i].group, by, totals.v[i].acc);
+        bad |= add_row(&tt, "all", totals.v[i].group, by, o->asa_all, totals.v[i].acc);
     if (!bad)
-        bad |= add_row(&tt, "all", "all", by, all);
+        bad |= add_row(&tt, "all", "all", by, o->asa_all, all);
     int code = CLI_EXIT_DATA;
     if (bad) {
         fprintf(stderr, "svcm calls: out of memory\n");
@@ -486,8 +514,9 @@ int cli_cmd_calls(int argc, char **argv)
     double interval = NAN;
     while (a.i < argc) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
-            fputs(calls_help, stdout);
-            fputs(calls_help_conventions, stdout);
+            cli_puts(calls_help);
+            cli_puts(calls_help_common);
+            cli_puts(calls_help_conventions);
             free(o.answered);
             free(o.abandoned);
             cli_common_free(&o.c);
@@ -515,6 +544,10 @@ int cli_cmd_calls(int argc, char **argv)
                 cli_usage_error(&a, "--sl-abandoned: '%s' is not ignore, against or met",
                                 a.value);
             o.lib.sl_abandoned = (svcm_calls_sl)k;
+        } else if (cli_opt(&a, "--asa")) {
+            if (strcmp(a.value, "answered") != 0 && strcmp(a.value, "all") != 0)
+                cli_usage_error(&a, "--asa: '%s' is not answered or all", a.value);
+            o.asa_all = strcmp(a.value, "all") == 0;
         } else if (cli_opt(&a, "--tolerance")) {
             o.lib.tolerance_s = cli_opt_duration(&a, "--tolerance");
         } else if (cli_opt(&a, "--invalid")) {

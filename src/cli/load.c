@@ -167,6 +167,12 @@ bool cli_has_column(const cli_read_opts *o, const cli_field *header, size_t n,
     return cli_colspec_find(NULL, "", o, header, n, name, &s) == 0;
 }
 
+bool cli_colspec_missing(const cli_read_opts *o, const cli_colspec *s, const cli_field *fields)
+{
+    return cli_is_missing(o, &fields[s->field]) ||
+           (s->op != 0 && cli_is_missing(o, &fields[s->field2]));
+}
+
 int cli_colspec_text(const cli_colspec *s, const cli_field *fields, char **buf, size_t *cap,
                      cli_field *out)
 {
@@ -347,7 +353,8 @@ static const char *store(loader *l, cli_dataset *d, size_t c, const cli_csv *r, 
     *bad = f;
     if (why)
         return why;
-    if (cli_is_missing(l->opts, &f) || (op == '*' && cli_is_missing(l->opts, &r->fields[d->field2[c]]))) {
+    cli_colspec sp = {col->field, d->field2[c], op};
+    if (cli_colspec_missing(l->opts, &sp, r->fields)) {
         if (!col->optional_value)
             return blank(&f) ? "empty" : "is a missing value";
         if (col->type == CLI_COL_DOUBLE)

@@ -93,6 +93,10 @@ int cli_colspec_find(const char *cmd, const char *path, const cli_read_opts *o,
 /* Is f a missing value: blank, or one of o's --na tokens (compared without
  * the blanks around it)? */
 bool cli_is_missing(const cli_read_opts *o, const struct cli_field *f);
+/* Is a field of a record missing: any of its columns blank or an --na
+ * token? */
+bool cli_colspec_missing(const cli_read_opts *o, const cli_colspec *s,
+                         const struct cli_field *fields);
 /* Field f of a record as one text: for "A+B" the two fields joined by a
  * space in *buf (grown with realloc; *cap its size). Returns 0, or -1 when
  * memory runs out. */

@@ -169,6 +169,11 @@ class CallsCli(unittest.TestCase):
         self.assert_close(got["service_level"], 2 / 6, "no short abandons")
         got = report(path, "--interval", "1h", "--target", "30")["intervals"][0]
         self.assert_close(got["service_level"], 3 / 5, "T = 30 s")
+        # --asa all: every offered contact's wait, abandoned ones to their
+        # hang-up: (12 + 30 + 0) + (3 + 15 + 60) = 120 s over 6 offered.
+        got = report(path, "--interval", "1h", "--asa", "all")["intervals"][0]
+        self.assert_close(got["asa_s"], 20, "asa all")
+        self.assertEqual(run(path, "--interval", "1h", "--asa", "some").returncode, 2)
 
     def test_real_log_out_of_order_is_an_error_naming_the_row(self):
         r = run(DATA, "--interval", "30m", *BANK)
@@ -268,11 +273,30 @@ class CallsCli(unittest.TestCase):
         out = report(ok, "--interval", "1h")
         self.assertEqual(out["totals"][0]["other"], 1)
 
+    def test_reading_options_apply(self):
+        # The same worked log as a semicolon file without a header, its
+        # instants as local date and time columns in UTC+2: the report is
+        # the same once --tz and the numbered columns say how to read it.
+        rows = [("1970-01-01", "02:00:00", "02:00:12", "02:03:12", "answered", "NA"),
+                ("1970-01-01", "02:00:05", "02:00:40", "02:01:40", "answered", "NA"),
+                ("1970-01-01", "02:01:40", "02:01:40", "02:05:40", "answered", "NA"),
+                ("1970-01-01", "02:00:05", "NA", "NA", "abandoned", "02:00:08")]
+        path = self.write("nh.csv", "".join(";".join(r) + "\n" for r in rows))
+        out = report(path, "--interval", "1h", "--separator", ";", "--no-header",
+                     "--tz", "+02:00", "--col", "arrival=1+2", "--col", "service_start=1+3",
+                     "--col", "service_end=1+4", "--col", "outcome=5",
+                     "--col", "queue_end=1+6")
+        row = out["intervals"][0]
+        self.assertEqual(row["interval"], "1970-01-01T00:00:00Z")
+        self.assertEqual((row["answered"], row["abandoned"], row["short_abandons"]), (3, 1, 1))
+        self.assert_close(row["asa_s"], (12 + 35 + 0) / 3, "asa")
+        self.assert_close(row["aht_s"], (180 + 60 + 240) / 3, "aht")
+
     def test_help_documents_every_option(self):
         r = run("--help")
         self.assertEqual(r.returncode, 0)
         for opt in ("--interval", "--col", "--answered", "--abandoned", "--target",
-                    "--short-abandon", "--sl-abandoned", "--tolerance", "--invalid", "--by",
+                    "--short-abandon", "--sl-abandoned", "--asa", "--tolerance", "--invalid", "--by",
                     "--format", "--output", "ICMI", "offered = answered", "patience"):
             self.assertIn(opt, r.stdout)
 
