@@ -18,6 +18,7 @@ void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts)
         return;
     opts->max_iter = 200;
     opts->gtol = 1e-9;
+    opts->penalizer = 0.0;
 }
 
 static int check_params(const svcm_bgnbd_params *p, svcm_error *err)
@@ -176,10 +177,11 @@ static uint64_t mix64(uint64_t h)
     return h;
 }
 
-/* Collapse identical (x, t_x, T) rows with an open-addressing hash table.
- * On success *out holds *ng groups (caller frees). */
+/* Collapse identical (x, t_x, T) rows of positive weight with an
+ * open-addressing hash table, summing their weights (w NULL: 1 each). On
+ * success *out holds *ng groups (caller frees). */
 static int make_groups(const svcm_allocator *al, const double *x, const double *tx, const double *T,
-                       size_t n, group **out, size_t *ng)
+                       const double *w, size_t n, group **out, size_t *ng)
 {
     size_t cap = 16;
     while (cap < 2 * n) {
@@ -196,18 +198,21 @@ static int make_groups(const svcm_allocator *al, const double *x, const double *
     }
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
+        double wi = w != NULL ? w[i] : 1.0;
+        if (!(wi > 0.0))
+            continue;
         uint64_t bx = bits_of(x[i]), bt = bits_of(tx[i]), bT = bits_of(T[i]);
         size_t h = (size_t)mix64(bx ^ mix64(bt ^ mix64(bT))) & (cap - 1);
         for (;;) {
             size_t k = slot[h];
             if (k == 0) {
-                g[m] = (group){x[i] + 0.0, tx[i] + 0.0, T[i] + 0.0, 1.0};
+                g[m] = (group){x[i] + 0.0, tx[i] + 0.0, T[i] + 0.0, wi};
                 slot[h] = ++m;
                 break;
             }
             group *q = &g[k - 1];
             if (q->x == x[i] && q->tx == tx[i] && q->T == T[i]) {
-                q->w += 1.0;
+                q->w += wi;
                 break;
             }
             h = (h + 1) & (cap - 1);
@@ -284,8 +289,83 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
  * to 0 or infinity (e.g. no heterogeneity, or nobody drops out). */
 #define SVCM__LOG_PARAM_LIMIT 15.0
 
-int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n,
-                   const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
+static const char *const param_names[4] = {"r", "alpha", "a", "b"};
+
+/* Validation and the totals the fit needs (as in paretonbd.c). */
+static int fit_prepare(const double *x, const double *t_x, const double *T, const double *w,
+                       size_t n, const svcm_lifetime_fit_options *opts, double *wsum,
+                       double *meanT, svcm_error *err)
+{
+    int rc = svcm__lifetime_check_fit_options_penalized(opts, err);
+    if (rc != SVCM_OK || (rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
+        return rc;
+    for (size_t i = 0; w != NULL && i < n; i++)
+        if (!isfinite(w[i]) || w[i] < 0.0)
+            return svcm__error(err, SVCM_EINVAL, i, "weights",
+                               "weights must be finite and >= 0, got %g", w[i]);
+    double ws = 0.0, wt = 0.0, wrep = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w != NULL ? w[i] : 1.0;
+        ws += wi;
+        wt += wi * T[i];
+        wrep += x[i] > 0.0 ? wi : 0.0;
+    }
+    if (!isfinite(ws) || !isfinite(wt))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "weights",
+                           "the summed weights are beyond the double range");
+    if (!(ws > 0.0))
+        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no customers (total weight 0)");
+    if (!(wrep > 0.0))
+        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, "x",
+                           "no customer has a repeat purchase: the model is not identified");
+    *wsum = ws;
+    *meanT = wt / ws > 0.0 ? wt / ws : 1.0;
+    return SVCM_OK;
+}
+
+/* Fill out from theta (always finite: BFGS only accepts finite points);
+ * returns the status the fit reports. */
+static int fit_finish(int rc, const double *theta, const double *theta0, svcm__penalized *pc,
+                      unsigned iters, size_t n, struct svcm_bgnbd_fit_result *out,
+                      svcm_error *err)
+{
+    fit_ctx *c = pc->ctx;
+    double g[4], f = bgnbd_objective(theta, g, c), gmax = 0.0;
+    svcm__penalized_objective(theta, g, pc);
+    for (int k = 0; k < 4; k++)
+        gmax = fmax(gmax, fabs(g[k]));
+    *out = (struct svcm_bgnbd_fit_result){
+        .params = {exp(theta[0]), exp(theta[1]), exp(theta[2]), exp(theta[3])},
+        .se = {NAN, NAN, NAN, NAN},
+        .loglik = -f * c->wsum,
+        .weight = c->wsum,
+        .n = n,
+        .groups = c->ng,
+        .iterations = iters,
+        .grad_norm = gmax,
+        .converged = 0,
+    };
+    if (rc != SVCM_OK)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
+                           "BG/NBD fit did not converge after %u iterations (largest gradient "
+                           "component %g); out holds the last point",
+                           iters, gmax);
+    for (int k = 0; k < 4; k++)
+        if (fabs(theta[k] - theta0[k]) > SVCM__LOG_PARAM_LIMIT)
+            return svcm__error(err, SVCM_ENOCONV, SVCM_NO_INDEX, param_names[k],
+                               "BG/NBD estimate ran off to %s%s; "
+                               "out holds the last point",
+                               theta[k] > theta0[k] ? "infinity" : "0",
+                               theta[k] > theta0[k] ? " (try a penalizer)" : "");
+    double se[4];
+    if (svcm__lifetime_se(svcm__penalized_objective, pc, 4, theta, c->wsum, se) == SVCM_OK)
+        out->se = (svcm_bgnbd_params){se[0], se[1], se[2], se[3]};
+    out->converged = 1;
+    return SVCM_OK;
+}
+
+int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, const double *weights,
+                   size_t n, const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
                    struct svcm_bgnbd_fit_result *out, svcm_error *err)
 {
     svcm_lifetime_fit_options def;
@@ -295,51 +375,28 @@ int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, size_t n
     }
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    int rc = svcm__lifetime_check_fit_options(opts, err);
+    double wsum = 0.0, meanT = 1.0;
+    int rc = fit_prepare(x, t_x, T, weights, n, opts, &wsum, &meanT, err);
     if (rc != SVCM_OK)
         return rc;
-    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
-        return rc;
-    if (n == 0)
-        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no customers");
-    double tsum = 0.0;
-    size_t repeaters = 0;
-    for (size_t i = 0; i < n; i++) {
-        tsum += T[i];
-        repeaters += x[i] > 0.0;
-    }
-    if (repeaters == 0)
-        return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, "x",
-                           "no customer has a repeat purchase: the model is not identified");
     svcm_allocator al;
     if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
         return SVCM_EINVAL;
     group *g = NULL;
     size_t ng = 0;
-    if ((rc = make_groups(&al, x, t_x, T, n, &g, &ng)) != SVCM_OK)
+    if ((rc = make_groups(&al, x, t_x, T, weights, n, &g, &ng)) != SVCM_OK)
         return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory grouping %zu rows", n);
-    fit_ctx c = {g, ng, (double)n};
-    double meanT = tsum / (double)n;
-    const double theta0[4] = {0.0, log(meanT > 0.0 ? meanT : 1.0), 0.0, 0.0};
+    fit_ctx c = {g, ng, wsum};
+    svcm__penalized pc = {bgnbd_objective, &c, 4, opts->penalizer};
+    const double theta0[4] = {0.0, log(meanT), 0.0, 0.0};
     double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]};
     double fmin = 0.0;
     unsigned iters = 0;
-    rc = svcm__bfgs(bgnbd_objective, &c, 4, theta, &fmin, opts->max_iter, opts->gtol, &iters);
+    rc = svcm__bfgs(svcm__penalized_objective, &pc, 4, theta, &fmin, opts->max_iter, opts->gtol,
+                    &iters);
+    rc = fit_finish(rc, theta, theta0, &pc, iters, n, out, err);
     svcm__free(&al, g);
-    if (rc != SVCM_OK)
-        return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
-                           "BG/NBD fit did not converge (stopped after %u iterations)", iters);
-    for (int k = 0; k < 4; k++)
-        if (fabs(theta[k] - theta0[k]) > SVCM__LOG_PARAM_LIMIT)
-            return svcm__error(
-                err, SVCM_ENOCONV, SVCM_NO_INDEX, (const char *[]){"r", "alpha", "a", "b"}[k],
-                "BG/NBD estimate ran off to %s", theta[k] > theta0[k] ? "infinity" : "0");
-    out->params = (svcm_bgnbd_params){exp(theta[0]), exp(theta[1]), exp(theta[2]), exp(theta[3])};
-    out->loglik = -fmin * (double)n;
-    out->n = n;
-    out->groups = ng;
-    out->iterations = iters;
-    return SVCM_OK;
+    return rc;
 }
 
 /* -------------------------------------------------------------- P(alive) */
@@ -530,6 +587,194 @@ int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params *params,
             return svcm__error(err, rc, i, "t", SVCM__SERIES_MSG);
     for (size_t i = 0; i < n; i++)
         expected_one(params, t[i], 0.0, 0.0, 0.0, &out[i]);
+    return SVCM_OK;
+}
+
+/* ------------------------------------------- P(X(t) = k), P(alive later) */
+
+/* Most steps of the continued fraction of the incomplete beta function. */
+#define BGNBD_BETACF_MAX 100000
+
+/* Continued fraction of I_x(a, b) (Numerical Recipes 6.4, modified Lentz),
+ * for x < (a+1)/(a+b+2) where it converges fast; NAN when it does not. */
+static double betacf(double a, double b, double x)
+{
+    const double tiny = 1e-300;
+    double qab = a + b, qap = a + 1.0, qam = a - 1.0;
+    double c = 1.0, d = 1.0 - qab * x / qap;
+    if (fabs(d) < tiny)
+        d = tiny;
+    d = 1.0 / d;
+    double h = d;
+    for (int m = 1; m <= BGNBD_BETACF_MAX; m++) {
+        double m2 = 2.0 * m, aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        if (fabs(d) < tiny)
+            d = tiny;
+        c = 1.0 + aa / c;
+        if (fabs(c) < tiny)
+            c = tiny;
+        d = 1.0 / d;
+        h *= d * c;
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        if (fabs(d) < tiny)
+            d = tiny;
+        c = 1.0 + aa / c;
+        if (fabs(c) < tiny)
+            c = tiny;
+        d = 1.0 / d;
+        double del = d * c;
+        h *= del;
+        if (fabs(del - 1.0) < 1e-15)
+            return h;
+    }
+    return NAN;
+}
+
+/* log B(a, b), accurate when one argument is large (lgamma_ratio). */
+static double log_beta(double a, double b)
+{
+    return a >= b ? svcm__lgamma(b) - lgamma_ratio(a, b) : svcm__lgamma(a) - lgamma_ratio(b, a);
+}
+
+/* The regularized incomplete beta I_x(a, b), given lx = log x and l1x =
+ * log(1 - x) (computed by the caller without cancellation). SVCM_OK or
+ * SVCM_ENOCONV. */
+static int betai(double a, double b, double x, double lx, double l1x, double *out)
+{
+    double front = a * lx + b * l1x - log_beta(a, b);
+    if (x < (a + 1.0) / (a + b + 2.0)) {
+        double cf = betacf(a, b, x);
+        if (!isfinite(cf))
+            return SVCM_ENOCONV;
+        *out = fmin(1.0, exp(front + log(cf) - log(a)));
+    } else {
+        double cf = betacf(b, a, 1.0 - x);
+        if (!isfinite(cf))
+            return SVCM_ENOCONV;
+        *out = fmax(0.0, 1.0 - exp(front + log(cf) - log(b)));
+    }
+    return SVCM_OK;
+}
+
+/* P(X(t) = k) of eq. 8 (see the header); t > 0. */
+static int pmf_one(const svcm_bgnbd_params *p, double t, double k, double *out)
+{
+    if (t == 0.0) {
+        *out = k == 0.0 ? 1.0 : 0.0;
+        return SVCM_OK;
+    }
+    double r = p->r, al = p->alpha, a = p->a, b = p->b;
+    /* log(alpha/(alpha+t)) and log(t/(alpha+t)), each without cancellation */
+    double l0 = -log1p(t / al), lz = -log1p(al / t);
+    double z = t / (al + t);
+    double lnb = lgamma_ratio(r, k) - svcm__lgamma(k + 1.0) + r * l0 + (k > 0.0 ? k * lz : 0.0);
+    double l1 = lgamma_ratio(b, k) - lgamma_ratio(a + b, k) + lnb;
+    double v = exp(l1);
+    if (k > 0.0) {
+        double tail; /* P(N(t) >= k) = I_z(k, r) for N ~ NB(r, alpha/(alpha+t)) */
+        int rc = betai(k, r, z, lz, l0, &tail);
+        if (rc != SVCM_OK)
+            return rc;
+        if (tail > 0.0)
+            v += exp(log(a) + lgamma_ratio(b, k - 1.0) - lgamma_ratio(a + b, k) + log(tail));
+    }
+    *out = fmin(1.0, v);
+    return isfinite(*out) ? SVCM_OK : SVCM_ERANGE;
+}
+
+int svcm_bgnbd_probability_of_purchases(const svcm_bgnbd_params *params, double t,
+                                        const double *counts, size_t n, double *out,
+                                        svcm_error *err)
+{
+    int rc = check_params(params, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (n > 0 && (counts == NULL || out == NULL))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL array");
+    if (!isfinite(t) || t < 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "t", "t must be finite and >= 0, got %g",
+                           t);
+    for (size_t i = 0; i < n; i++) {
+        double k = counts[i];
+        if (!isfinite(k) || k < 0.0 || k != floor(k) || k > SVCM__LIFETIME_MAX_X)
+            return svcm__error(err, SVCM_EINVAL, i, "n",
+                               "n must be a whole number in [0, 1e12], got %g", k);
+    }
+    double v;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = pmf_one(params, t, counts[i], &v)) != SVCM_OK)
+            return svcm__error(err, rc, i, "n",
+                               rc == SVCM_ENOCONV
+                                   ? "the incomplete beta function of P(X(t) = n) did not converge"
+                                   : "P(X(t) = n) is beyond the double range");
+    for (size_t i = 0; i < n; i++)
+        pmf_one(params, t, counts[i], &out[i]);
+    return SVCM_OK;
+}
+
+/* Most terms of the survival series of svcm_bgnbd_p_alive_at(). */
+#define BGNBD_SURVIVAL_MAX 1000000
+
+/* log E[(1-p)^N]: N ~ NB(r+x, (alpha+T)/(alpha+T+tau)), p ~ Beta(a, b+x),
+ * summed as sum_k NB_k B(a, b+x+k)/B(a, b+x) in logs (see the header).
+ * Term ratio: z (rx+k)/(k+1) (bx+k)/(a+bx+k), z = tau/(alpha+T+tau); every
+ * later ratio is at most z max(1, (rx+k)/(k+1)) (the first factor moves
+ * monotonically to 1, the second stays below 1), which bounds the tail. */
+static int survival_log(const svcm_bgnbd_params *p, double tau, double x, double T, double *out)
+{
+    if (tau == 0.0) {
+        *out = 0.0;
+        return SVCM_OK;
+    }
+    double rx = p->r + x, bx = p->b + x, a = p->a, aT = p->alpha + T;
+    double z = tau / (aT + tau);
+    double lt = -rx * log1p(tau / aT), M = lt, S = 1.0;
+    for (double k = 0.0; k < BGNBD_SURVIVAL_MAX; k += 1.0) {
+        double f = (rx + k) / (k + 1.0);
+        double ratio = z * f * ((bx + k) / (a + bx + k));
+        lt += log(ratio);
+        if (lt > M) {
+            S = S * exp(M - lt) + 1.0;
+            M = lt;
+        } else {
+            S += exp(lt - M);
+        }
+        double rb = z * fmax(1.0, f);
+        if (rb < 1.0 && exp(lt - M) * rb / (1.0 - rb) < 1e-16 * S) {
+            *out = fmin(0.0, M + log(S));
+            return SVCM_OK;
+        }
+    }
+    return SVCM_ENOCONV;
+}
+
+int svcm_bgnbd_p_alive_at(const svcm_bgnbd_params *params, double tau, const double *x,
+                          const double *t_x, const double *T, size_t n, double *out,
+                          svcm_error *err)
+{
+    int rc = check_params(params, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (out == NULL && n > 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
+    if (!isfinite(tau) || tau < 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "tau",
+                           "tau must be finite and >= 0, got %g", tau);
+    if ((rc = svcm__lifetime_check_records(x, t_x, T, n, err)) != SVCM_OK)
+        return rc;
+    double ls;
+    for (size_t i = 0; i < n; i++)
+        if (survival_log(params, tau, x[i], T[i], &ls) != SVCM_OK)
+            return svcm__error(err, SVCM_ENOCONV, i, "tau",
+                               "the survival series did not reach 1e-16 in 1e6 terms");
+    for (size_t i = 0; i < n; i++) {
+        double sp, sig;
+        softplus_sigmoid(-log_dead_odds(params, x[i], t_x[i], T[i]), &sp, &sig);
+        survival_log(params, tau, x[i], T[i], &ls);
+        out[i] = sig * exp(ls);
+    }
     return SVCM_OK;
 }
 

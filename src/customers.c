@@ -401,7 +401,7 @@ static int run_models(size_t n, const svcm_lifetime_table_options *o, const svcm
                       lt_work *w, struct svcm_lifetime_table_result *r, svcm_error *err)
 {
     const svcm_bgnbd_params *bg = &r->bgnbd.params;
-    int rc = staged(svcm_bgnbd_fit(w->x, w->tx, w->T, n, &o->fit, alloc, &r->bgnbd, err),
+    int rc = staged(svcm_bgnbd_fit(w->x, w->tx, w->T, NULL, n, &o->fit, alloc, &r->bgnbd, err),
                     "BG/NBD fit", err);
     if (rc == SVCM_OK && w->pa != NULL)
         rc = staged(svcm_bgnbd_p_alive(bg, w->x, w->tx, w->T, n, w->pa, err), "P(alive)", err);

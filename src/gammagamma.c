@@ -2,6 +2,7 @@
  * CLV, which combines it with BG/NBD. Sources: Fader, Hardie & Lee (2005),
  * "RFM and CLV: Using Iso-Value Curves for Customer Base Analysis", JMR
  * 42(4); Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value". */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -144,6 +145,54 @@ static double spend_objective(const double *theta, double *grad, void *vctx)
     return s * ll;
 }
 
+static const char *const gg_names[3] = {"p", "q", "gamma"};
+
+/* Fill out from theta (finite: BFGS only accepts finite points) and decide
+ * the status: not converged, ran off, q <= 1, or SVCM_OK. */
+static int gg_finish(int rc, const double *theta, const double *theta0, svcm__penalized *pc,
+                     unsigned iters, struct svcm_gammagamma_fit_result *out, svcm_error *err)
+{
+    const spend_ctx *c = pc->ctx;
+    double g[3], f = spend_objective(theta, g, pc->ctx), gmax = 0.0;
+    svcm__penalized_objective(theta, g, pc);
+    for (int k = 0; k < 3; k++)
+        gmax = fmax(gmax, fabs(g[k]));
+    *out = (struct svcm_gammagamma_fit_result){
+        .params = {exp(theta[0]), exp(theta[1]), exp(theta[2])},
+        .se = {NAN, NAN, NAN},
+        .loglik = -f * (double)c->n,
+        .n = c->n,
+        .iterations = iters,
+        .grad_norm = gmax,
+        .converged = 0,
+    };
+    if (rc != SVCM_OK)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
+                           "Gamma-Gamma fit did not converge after %u iterations (largest "
+                           "gradient component %g); out holds the last point",
+                           iters, gmax);
+    for (int j = 0; j < 3; j++)
+        /* No interior maximum (as in svcm_bgnbd_fit): the estimate ran more
+         * than e^15 away from its start, which for gamma is the mean spend,
+         * so the bound does not depend on the currency unit. */
+        if (fabs(theta[j] - theta0[j]) > 15.0)
+            return svcm__error(err, SVCM_ENOCONV, SVCM_NO_INDEX, gg_names[j],
+                               "Gamma-Gamma estimate ran off to %s%s; out holds the last "
+                               "point",
+                               theta[j] > theta0[j] ? "infinity" : "0",
+                               theta[j] > theta0[j] ? " (try a penalizer)" : "");
+    if (!(out->params.q > 1.0))
+        return svcm__error(err, SVCM_ERANGE, SVCM_NO_INDEX, "q",
+                           "q = %g <= 1: mean spend p gamma/(q-1) is undefined, no CLV "
+                           "(spends too heavy-tailed: check outliers)",
+                           out->params.q);
+    double se[3];
+    if (svcm__lifetime_se(svcm__penalized_objective, pc, 3, theta, (double)c->n, se) == SVCM_OK)
+        out->se = (svcm_gammagamma_params){se[0], se[1], se[2]};
+    out->converged = 1;
+    return SVCM_OK;
+}
+
 int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
                         const svcm_lifetime_fit_options *opts, const svcm_allocator *alloc,
                         struct svcm_gammagamma_fit_result *out, svcm_error *err)
@@ -155,7 +204,7 @@ int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
     }
     if (out == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "out is NULL");
-    int rc = svcm__lifetime_check_fit_options(opts, err);
+    int rc = svcm__lifetime_check_fit_options_penalized(opts, err);
     if (rc != SVCM_OK)
         return rc;
     rc = check_spend_records(x, mean_spend, n, true, err);
@@ -183,29 +232,19 @@ int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
             rows[k++] = (spend_row){x[i], mean_spend[i], log(mean_spend[i]), log(x[i])};
     qsort(rows, used, sizeof *rows, spend_row_cmp);
     spend_ctx c = {rows, used};
-    /* Start where the population mean p gamma / (q - 1) is the data's. */
-    const double theta0[3] = {0.0, log(2.0), log(msum / (double)used)};
+    svcm__penalized pc = {spend_objective, &c, 3, opts->penalizer};
+    /* Start where the population mean p gamma / (q - 1) is the data's;
+     * msum / used may overflow to inf for spends near DBL_MAX. */
+    double mean = msum / (double)used;
+    const double theta0[3] = {0.0, log(2.0), isfinite(mean) ? log(mean) : log(DBL_MAX)};
     double theta[3] = {theta0[0], theta0[1], theta0[2]};
     double fmin = 0.0;
     unsigned iters = 0;
-    rc = svcm__bfgs(spend_objective, &c, 3, theta, &fmin, opts->max_iter, opts->gtol, &iters);
+    rc = svcm__bfgs(svcm__penalized_objective, &pc, 3, theta, &fmin, opts->max_iter, opts->gtol,
+                    &iters);
+    rc = gg_finish(rc, theta, theta0, &pc, iters, out, err);
     svcm__free(&al, rows);
-    if (rc != SVCM_OK)
-        return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
-                           "Gamma-Gamma fit did not converge (stopped after %u iterations)", iters);
-    for (int j = 0; j < 3; j++)
-        /* No interior maximum (as in svcm_bgnbd_fit): the estimate ran more
-         * than e^15 away from its start, which for gamma is the mean spend,
-         * so the bound does not depend on the currency unit. */
-        if (fabs(theta[j] - theta0[j]) > 15.0)
-            return svcm__error(
-                err, SVCM_ENOCONV, SVCM_NO_INDEX, (const char *[]){"p", "q", "gamma"}[j],
-                "Gamma-Gamma estimate ran off to %s", theta[j] > theta0[j] ? "infinity" : "0");
-    out->params = (svcm_gammagamma_params){exp(theta[0]), exp(theta[1]), exp(theta[2])};
-    out->loglik = -fmin * (double)used;
-    out->n = used;
-    out->iterations = iters;
-    return SVCM_OK;
+    return rc;
 }
 
 /* ------------------------------------------------------ expected spend */
@@ -286,8 +325,12 @@ static int clv_one(const svcm_bgnbd_params *bgnbd, const svcm_gammagamma_params 
             return svcm__error(err, rc, i, "t",
                                "the series of E[Y(t)] cannot be summed to 1e-13 relative");
         disc /= 1.0 + opts->discount_rate;
-        sum += (e - prev) * disc;
-        prev = e;
+        /* E[Y] never decreases; a rounding step below the previous value
+         * must not make a term (and the CLV) negative. */
+        if (e > prev) {
+            sum += (e - prev) * disc;
+            prev = e;
+        }
     }
     double v = opts->margin == 0.0 ? 0.0 : opts->margin * m * sum;
     if (!isfinite(v))
@@ -322,8 +365,10 @@ int svcm_clv(const svcm_bgnbd_params *bgnbd, const svcm_gammagamma_params *spend
     if (!(opts->discount_rate >= 0.0) || !isfinite(opts->discount_rate))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "discount_rate",
                            "discount_rate must be finite and >= 0");
-    if (!isfinite(opts->margin))
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "margin", "margin must be finite");
+    if (!(opts->margin >= 0.0) || !isfinite(opts->margin))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "margin",
+                           "margin must be finite and >= 0 (a CLV is never negative), got %g",
+                           opts->margin);
     /* Validates the BG/NBD parameters and every (x, t_x, T) record; an
      * empty output is fine for the validation pass. */
     double horizon = opts->period_length * (double)opts->horizon;

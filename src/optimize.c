@@ -158,13 +158,42 @@ int svcm__lifetime_check_positive(double v, const char *name, svcm_error *err)
     return SVCM_OK;
 }
 
-int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err)
+int svcm__lifetime_check_fit_options_penalized(const svcm_lifetime_fit_options *opts,
+                                               svcm_error *err)
 {
     if (opts->max_iter == 0)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "max_iter", "max_iter must be >= 1");
     if (!(opts->gtol > 0.0) || !isfinite(opts->gtol))
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "gtol", "gtol must be finite and > 0");
+    if (!(opts->penalizer >= 0.0) || !isfinite(opts->penalizer))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "penalizer",
+                           "penalizer must be finite and >= 0, got %g", opts->penalizer);
     return SVCM_OK;
+}
+
+int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err)
+{
+    int rc = svcm__lifetime_check_fit_options_penalized(opts, err);
+    if (rc == SVCM_OK && opts->penalizer != 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "penalizer",
+                           "this model has no penalizer (only BG/NBD and Gamma-Gamma fits take "
+                           "one): it must be 0");
+    return rc;
+}
+
+double svcm__penalized_objective(const double *theta, double *grad, void *vctx)
+{
+    const svcm__penalized *c = vctx;
+    double f = c->f(theta, grad, c->ctx);
+    if (c->lambda == 0.0 || !isfinite(f))
+        return f;
+    /* d/d theta_k of lambda e^(2 theta_k) is 2 lambda e^(2 theta_k). */
+    for (size_t k = 0; k < c->dim; k++) {
+        double p2 = exp(2.0 * theta[k]);
+        f += c->lambda * p2;
+        grad[k] += 2.0 * c->lambda * p2;
+    }
+    return f;
 }
 
 /* ------------------------------------------------ standard errors */

@@ -38,6 +38,21 @@ int svcm__bgnbd_expected_one(const svcm_bgnbd_params *p, double t, double x, dou
  * SVCM_EINVAL naming the field. */
 int svcm__lifetime_check_positive(double v, const char *name, svcm_error *err);
 int svcm__lifetime_check_fit_options(const svcm_lifetime_fit_options *opts, svcm_error *err);
+/* As svcm__lifetime_check_fit_options(), which refuses a non-zero
+ * penalizer (models without one), but accepting a finite penalizer >= 0. */
+int svcm__lifetime_check_fit_options_penalized(const svcm_lifetime_fit_options *opts,
+                                               svcm_error *err);
+
+/* An objective plus the L2 penalty lambda * sum(exp(theta_k)^2) of the
+ * lifetimes package (see svcm_lifetime_fit_options::penalizer): pass
+ * svcm__penalized_objective with a pointer to this as ctx. */
+typedef struct svcm__penalized {
+    svcm__objective f; /* the unpenalised objective (mean negative loglik) */
+    void *ctx;         /* its context */
+    size_t dim;        /* number of variables */
+    double lambda;     /* penalty coefficient, >= 0 */
+} svcm__penalized;
+double svcm__penalized_objective(const double *theta, double *grad, void *ctx);
 
 /* Largest purchase count x the models accept: r + x and b + x stay exact. */
 #define SVCM__LIFETIME_MAX_X 1e12

@@ -918,7 +918,7 @@ typedef struct lt_ctx {
 static int lt_bgnbd(void *v)
 {
     lt_ctx *c = v;
-    return svcm_bgnbd_fit(c->x, c->tx, c->T, c->n, NULL, &A, &c->bg, NULL);
+    return svcm_bgnbd_fit(c->x, c->tx, c->T, NULL, c->n, NULL, &A, &c->bg, NULL);
 }
 static int lt_gg(void *v)
 {
@@ -1007,7 +1007,7 @@ static void test_lifetime_fits_and_summary_fail_cleanly(void **state)
     memset(c.sum, 0xA5, c.nt * sizeof *c.sum);
 
     struct svcm_bgnbd_fit_result bg;
-    assert_int_equal(svcm_bgnbd_fit(c.x, c.tx, c.T, c.n, NULL, NULL, &bg, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(c.x, c.tx, c.T, NULL, c.n, NULL, NULL, &bg, NULL), SVCM_OK);
     inject(&(probe){"svcm_bgnbd_fit", lt_bgnbd, lt_print, NULL, &c, false});
     assert_memory_equal(&c.bg.params, &bg.params, sizeof bg.params);
     assert_int_equal(c.bg.iterations, bg.iterations);

@@ -533,7 +533,7 @@ static const double ac_x[] = {1, 0, 2}, ac_tx[] = {2, 0, 3}, ac_T[] = {5, 4, 6};
 static int ac_bgnbd_fit(const svcm_allocator *a, svcm_error *e)
 {
     struct svcm_bgnbd_fit_result r;
-    return svcm_bgnbd_fit(ac_x, ac_tx, ac_T, 3, NULL, a, &r, e);
+    return svcm_bgnbd_fit(ac_x, ac_tx, ac_T, NULL, 3, NULL, a, &r, e);
 }
 
 static int ac_gammagamma_fit(const svcm_allocator *a, svcm_error *e)

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -176,7 +177,7 @@ static void test_bgnbd_fit_reproduces_fader_hardie_lee_2005_cdnow_estimates(void
     cdnow_load(&d);
     struct svcm_bgnbd_fit_result r;
     svcm_error err;
-    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, &err), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &r, &err), SVCM_OK);
     /* [FHL05]: to the published three decimals, LL to one. */
     CLOSE(r.params.r, 0.243, 0.0005);
     CLOSE(r.params.alpha, 4.414, 0.0005);
@@ -198,7 +199,7 @@ static void test_bgnbd_conditional_expectation_matches_hardie_worked_example(voi
     cdnow d;
     cdnow_load(&d);
     struct svcm_bgnbd_fit_result r;
-    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     double x = 2, tx = 30.43, T = 38.86, e = 0;
     /* [HX]: 1.226 expected purchases in the 39-week holdout. */
     assert_int_equal(svcm_bgnbd_expected_purchases(&r.params, 39.0, &x, &tx, &T, 1, &e, NULL),
@@ -217,7 +218,7 @@ static void test_bgnbd_unconditional_expectation_matches_hardie_workbook(void **
     cdnow d;
     cdnow_load(&d);
     struct svcm_bgnbd_fit_result r;
-    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &r, NULL), SVCM_OK);
     const double t[6] = {0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0};
     const double want[6] = {0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576}; /* [HX] */
     double got[6];
@@ -381,8 +382,8 @@ static void test_bgnbd_fit_of_duplicated_data_has_same_estimates_and_double_logl
         T[i] = T[2 * n - 1 - i] = d.T[i];
     }
     struct svcm_bgnbd_fit_result r1, r2;
-    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, n, NULL, NULL, &r1, NULL), SVCM_OK);
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 2 * n, NULL, NULL, &r2, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, n, NULL, NULL, &r1, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 2 * n, NULL, NULL, &r2, NULL), SVCM_OK);
     assert_int_equal(r2.groups, r1.groups);
     CLOSE(r2.params.r, r1.params.r, 1e-6);
     CLOSE(r2.params.alpha, r1.params.alpha, 1e-5);
@@ -452,7 +453,7 @@ static void test_bgnbd_fit_recovers_parameters_of_simulated_customers(void **sta
         }
     }
     struct svcm_bgnbd_fit_result r;
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, n, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, n, NULL, NULL, &r, NULL), SVCM_OK);
     /* Sampling error at n = 60000 is a few percent; allow 10%. */
     assert_true(fabs(r.params.r / truth.r - 1.0) < 0.1);
     assert_true(fabs(r.params.alpha / truth.alpha - 1.0) < 0.1);
@@ -493,7 +494,7 @@ static void test_bgnbd_bad_records_name_index_and_field_and_leave_output_alone(v
         assert_true(out[0] == -7);
         struct svcm_bgnbd_fit_result r = {.loglik = -7};
         svcm_error_clear(&err);
-        assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, &r, &err), SVCM_EINVAL);
+        assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 3, NULL, NULL, &r, &err), SVCM_EINVAL);
         assert_int_equal(err.index, 2);
         assert_true(r.loglik == -7);
         double ll = -7;
@@ -563,18 +564,18 @@ static void test_bgnbd_fit_without_repeaters_or_data_is_eempty(void **state)
     double x[3] = {0, 0, 0}, tx[3] = {0, 0, 0}, T[3] = {4, 5, 6};
     struct svcm_bgnbd_fit_result r;
     svcm_error err;
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, &r, &err), SVCM_EEMPTY);
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 0, NULL, NULL, &r, &err), SVCM_EEMPTY);
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, NULL, NULL, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 3, NULL, NULL, &r, &err), SVCM_EEMPTY);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 0, NULL, NULL, &r, &err), SVCM_EEMPTY);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 3, NULL, NULL, NULL, &err), SVCM_EINVAL);
     svcm_lifetime_fit_options o;
     svcm_lifetime_fit_options_init(&o);
     assert_int_equal(o.max_iter, 200);
     o.max_iter = 0;
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, &o, NULL, &r, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 3, &o, NULL, &r, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "max_iter");
     svcm_lifetime_fit_options_init(&o);
     o.gtol = NAN;
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 3, &o, NULL, &r, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 3, &o, NULL, &r, &err), SVCM_EINVAL);
     assert_string_equal(err.field, "gtol");
     svcm_lifetime_fit_options_init(NULL); /* no-op */
 }
@@ -588,8 +589,17 @@ static void test_bgnbd_fit_with_too_few_iterations_is_enoconv(void **state)
     svcm_lifetime_fit_options_init(&o);
     o.max_iter = 2;
     struct svcm_bgnbd_fit_result r = {.loglik = -7};
-    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, d.n, &o, NULL, &r, NULL), SVCM_ENOCONV);
-    assert_true(r.loglik == -7);
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, &o, NULL, &r, &err), SVCM_ENOCONV);
+    /* out holds the last point: finite, flagged, no standard errors */
+    assert_int_equal(r.converged, 0);
+    assert_true(r.iterations == 2);
+    assert_true(isfinite(r.loglik) && r.loglik < 0.0 && r.loglik != -7);
+    assert_true(isfinite(r.params.r) && isfinite(r.params.alpha) && isfinite(r.params.a) &&
+                isfinite(r.params.b));
+    assert_true(isfinite(r.grad_norm) && r.grad_norm > o.gtol);
+    assert_true(isnan(r.se.r) && isnan(r.se.b));
+    assert_non_null(strstr(err.message, "2 iterations"));
     cdnow_free(&d);
 }
 
@@ -601,9 +611,11 @@ static void test_bgnbd_fit_when_nobody_ever_drops_out_is_enoconv(void **state)
     double x[4] = {1, 2, 3, 1}, tx[4] = {10, 10, 10, 10}, T[4] = {10, 10, 10, 10};
     struct svcm_bgnbd_fit_result r = {.loglik = -7};
     svcm_error err;
-    assert_int_equal(svcm_bgnbd_fit(x, tx, T, 4, NULL, NULL, &r, &err), SVCM_ENOCONV);
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 4, NULL, NULL, &r, &err), SVCM_ENOCONV);
     assert_int_equal(err.code, SVCM_ENOCONV);
-    assert_true(r.loglik == -7);
+    assert_int_equal(r.converged, 0);
+    assert_true(isfinite(r.loglik) && isfinite(r.grad_norm));
+    assert_true(isfinite(r.params.a) && isfinite(r.params.b));
 }
 
 /* Allocator that fails after a budget of allocations. */
@@ -632,7 +644,7 @@ static void test_fits_and_summaries_report_enomem_from_the_allocator(void **stat
     struct svcm_bgnbd_fit_result r;
     for (int b = 0; b < 2; b++) {
         budget = b;
-        assert_int_equal(svcm_bgnbd_fit(x, tx, T, 2, NULL, &al, &r, NULL), SVCM_ENOMEM);
+        assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 2, NULL, &al, &r, NULL), SVCM_ENOMEM);
     }
     budget = 0;
     struct svcm_gammagamma_fit_result g;
@@ -1282,6 +1294,610 @@ static void test_summaries_near_the_double_range_are_finite_or_erange(void **sta
     assert_memory_equal(out, before, sizeof out);
 }
 
+/* ------------------------------- 0.2: standard errors, weights, penalizer */
+
+/* Inverse of a k x k matrix (k <= 4) by Gauss-Jordan with partial
+ * pivoting; false when singular. */
+static bool invert(double A[4][4], double inv[4][4], int k)
+{
+    double M[4][8];
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < 2 * k; j++)
+            M[i][j] = j < k ? A[i][j] : (j - k == i ? 1.0 : 0.0);
+    for (int c = 0; c < k; c++) {
+        int piv = c;
+        for (int i = c + 1; i < k; i++)
+            if (fabs(M[i][c]) > fabs(M[piv][c]))
+                piv = i;
+        if (M[piv][c] == 0.0)
+            return false;
+        for (int j = 0; j < 2 * k; j++) {
+            double t = M[c][j];
+            M[c][j] = M[piv][j];
+            M[piv][j] = t;
+        }
+        double d = M[c][c];
+        for (int j = 0; j < 2 * k; j++)
+            M[c][j] /= d;
+        for (int i = 0; i < k; i++)
+            if (i != c) {
+                double f = M[i][c];
+                for (int j = 0; j < 2 * k; j++)
+                    M[i][j] -= f * M[c][j];
+            }
+    }
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++)
+            inv[i][j] = M[i][j + k];
+    return true;
+}
+
+static double bg_ll(const double *v, const cdnow *d)
+{
+    svcm_bgnbd_params p = {v[0], v[1], v[2], v[3]};
+    double ll = NAN;
+    assert_int_equal(svcm_bgnbd_loglik(&p, d->x, d->tx, d->T, d->n, &ll, NULL), SVCM_OK);
+    return ll;
+}
+
+/* Standard errors from second differences of the public log-likelihood in
+ * the natural parameters: a different route (no analytic gradient, no log
+ * scale, no delta method) to the same inverse observed information. */
+static void test_bgnbd_standard_errors_match_second_differences_of_the_loglik(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    struct svcm_bgnbd_fit_result r;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_int_equal(r.converged, 1);
+    assert_true(r.grad_norm <= 1e-6);
+    assert_true(r.weight == (double)d.n);
+    double p0[4] = {r.params.r, r.params.alpha, r.params.a, r.params.b}, H[4][4], Hi[4][4];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            double hi = 1e-3 * p0[i], hj = 1e-3 * p0[j], v[4], f[4];
+            for (int s = 0; s < 4; s++) {
+                memcpy(v, p0, sizeof v);
+                v[i] += (s & 1) ? -hi : hi;
+                v[j] += (s & 2) ? -hj : hj;
+                f[s] = bg_ll(v, &d);
+            }
+            H[i][j] = -(f[0] - f[1] - f[2] + f[3]) / (4.0 * hi * hj);
+        }
+    assert_true(invert(H, Hi, 4));
+    const double se[4] = {r.se.r, r.se.alpha, r.se.a, r.se.b};
+    for (int k = 0; k < 4; k++) {
+        double want = sqrt(Hi[k][k]);
+        assert_true(isfinite(se[k]) && se[k] > 0.0);
+        CLOSE(se[k], want, 0.01 * want);
+    }
+    cdnow_free(&d);
+}
+
+static void test_bgnbd_weighted_rows_fit_like_the_expanded_data(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    /* The first 600 customers, each row given weight 3, against the same
+     * rows written out three times; and weight-0 rows that are ignored. */
+    const size_t m = 600;
+    double *x = malloc(3 * m * sizeof *x), *tx = malloc(3 * m * sizeof *tx),
+           *T = malloc(3 * m * sizeof *T), *w = malloc((m + 2) * sizeof *w);
+    assert_non_null(x);
+    assert_non_null(tx);
+    assert_non_null(T);
+    assert_non_null(w);
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < m; i++) {
+            x[k * m + i] = d.x[i];
+            tx[k * m + i] = d.tx[i];
+            T[k * m + i] = d.T[i];
+        }
+    for (size_t i = 0; i < m; i++)
+        w[i] = 3.0;
+    struct svcm_bgnbd_fit_result a, b;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 3 * m, NULL, NULL, &a, NULL), SVCM_OK);
+    /* rows m, m+1 (copies of rows 0, 1 here) carry weight 0: no effect */
+    w[m] = 0.0;
+    w[m + 1] = 0.0;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, w, m + 2, NULL, NULL, &b, NULL), SVCM_OK);
+    CLOSE(b.params.r, a.params.r, 1e-6 * a.params.r);
+    CLOSE(b.params.alpha, a.params.alpha, 1e-6 * a.params.alpha);
+    CLOSE(b.params.a, a.params.a, 1e-6 * a.params.a);
+    CLOSE(b.params.b, a.params.b, 1e-6 * a.params.b);
+    CLOSE(b.loglik, a.loglik, 1e-7 * fabs(a.loglik));
+    CLOSE(b.se.r, a.se.r, 1e-4 * a.se.r);
+    assert_true(b.weight == 3.0 * (double)m);
+    assert_int_equal(b.n, m + 2);
+    assert_int_equal(b.groups, a.groups);
+    /* bad weights */
+    svcm_error err;
+    w[5] = -1.0;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, w, m, NULL, NULL, &b, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 5);
+    assert_string_equal(err.field, "weights");
+    w[5] = NAN;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, w, m, NULL, NULL, &b, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 5);
+    w[5] = DBL_MAX;
+    w[6] = DBL_MAX;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, w, m, NULL, NULL, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "weights");
+    for (size_t i = 0; i < m; i++)
+        w[i] = 0.0;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, w, m, NULL, NULL, &b, &err), SVCM_EEMPTY);
+    /* weight only on one-time buyers: not identified */
+    for (size_t i = 0; i < m; i++)
+        w[i] = x[i] == 0.0 ? 1.0 : 0.0;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, w, m, NULL, NULL, &b, &err), SVCM_EEMPTY);
+    assert_string_equal(err.field, "x");
+    free(x);
+    free(tx);
+    free(T);
+    free(w);
+    cdnow_free(&d);
+}
+
+/* At the penalised optimum, d(loglik / W)/d p_k = 2 lambda p_k (the form
+ * of the header); the derivative is taken by central differences of the
+ * public log-likelihood. */
+static void test_bgnbd_penalizer_is_the_lifetimes_l2_form(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    assert_true(o.penalizer == 0.0);
+    struct svcm_bgnbd_fit_result plain, pen;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, &o, NULL, &plain, NULL), SVCM_OK);
+    o.penalizer = 0.01;
+    assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, &o, NULL, &pen, NULL), SVCM_OK);
+    assert_int_equal(pen.converged, 1);
+    double p0[4] = {pen.params.r, pen.params.alpha, pen.params.a, pen.params.b};
+    double q0[4] = {plain.params.r, plain.params.alpha, plain.params.a, plain.params.b};
+    double s0 = 0.0, s1 = 0.0;
+    for (int k = 0; k < 4; k++) {
+        double h = 1e-5 * p0[k], v[4];
+        memcpy(v, p0, sizeof v);
+        v[k] += h;
+        double fp = bg_ll(v, &d);
+        v[k] -= 2.0 * h;
+        double fm = bg_ll(v, &d);
+        double g = (fp - fm) / (2.0 * h) / (double)d.n;
+        CLOSE(g, 2.0 * o.penalizer * p0[k], 1e-5 + 1e-3 * fabs(g));
+        s0 += q0[k] * q0[k];
+        s1 += p0[k] * p0[k];
+    }
+    assert_true(s1 < s0);                /* shrunk towards 0 */
+    assert_true(pen.loglik < plain.loglik); /* unpenalised LL, lower off its maximum */
+    CLOSE(pen.loglik, bg_ll(p0, &d), 1e-6);
+    assert_true(isfinite(pen.se.alpha) && pen.se.alpha > 0.0);
+    /* bad values */
+    svcm_error err;
+    const double bad[3] = {-0.1, NAN, INFINITY};
+    for (int i = 0; i < 3; i++) {
+        o.penalizer = bad[i];
+        assert_int_equal(svcm_bgnbd_fit(d.x, d.tx, d.T, NULL, d.n, &o, NULL, &pen, &err),
+                         SVCM_EINVAL);
+        assert_string_equal(err.field, "penalizer");
+    }
+    /* the models without a penalizer refuse one */
+    o.penalizer = 0.01;
+    struct svcm_mbgnbd_fit_result mr;
+    assert_int_equal(svcm_mbgnbd_fit(d.x, d.tx, d.T, NULL, d.n, &o, NULL, &mr, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "penalizer");
+    cdnow_free(&d);
+}
+
+/* Eight customers with nearly equal purchase rates: without a penalizer the
+ * estimates run off to infinity (no heterogeneity to fit); a penalizer of
+ * 0.01 keeps them finite and the fit converges. */
+static void test_bgnbd_penalizer_keeps_a_running_off_fit_finite(void **state)
+{
+    (void)state;
+    double x[8] = {2, 2, 2, 2, 0, 0, 1, 1}, tx[8] = {8, 9, 7, 8, 0, 0, 3, 2},
+           T[8] = {10, 10, 10, 10, 10, 10, 10, 10};
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    struct svcm_bgnbd_fit_result r;
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 8, &o, NULL, &r, &err), SVCM_ENOCONV);
+    assert_int_equal(r.converged, 0);
+    assert_true(isfinite(r.loglik));
+    assert_non_null(strstr(err.message, "infinity"));
+    o.penalizer = 0.01;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 8, &o, NULL, &r, NULL), SVCM_OK);
+    assert_int_equal(r.converged, 1);
+    assert_true(isfinite(r.loglik) && r.params.r < 100.0 && r.params.b < 100.0);
+    /* a penalty pulls towards 0, so it cannot stop an estimate running off
+     * to 0: that stays SVCM_ENOCONV, named */
+    double x2[4] = {1, 2, 3, 1}, tx2[4] = {10, 10, 10, 10}, T2[4] = {10, 10, 10, 10};
+    o.penalizer = 0.1;
+    assert_int_equal(svcm_bgnbd_fit(x2, tx2, T2, NULL, 4, &o, NULL, &r, &err), SVCM_ENOCONV);
+    assert_string_equal(err.field, "a");
+    assert_true(isfinite(r.loglik) && isfinite(r.grad_norm));
+}
+
+/* ------------------------------------------------- 0.2: P(X(t) = k) */
+
+/* Eq. 8 of [FHL05] exactly as printed, with the finite sum 1 - sum_{j<k}. */
+static double pmf_eq8(const svcm_bgnbd_params *p, double t, int k)
+{
+    double r = p->r, al = p->alpha, a = p->a, b = p->b;
+    double lB = lgamma(a) + lgamma(b) - lgamma(a + b);
+    double q = al / (al + t), z = t / (al + t);
+    double nb = exp(lgamma(r + k) - lgamma(r) - lgamma(k + 1.0)) * pow(q, r) * pow(z, k);
+    double v = exp(lgamma(a) + lgamma(b + k) - lgamma(a + b + k) - lB) * nb;
+    if (k > 0) {
+        double head = 0.0;
+        for (int j = 0; j < k; j++)
+            head += exp(lgamma(r + j) - lgamma(r) - lgamma(j + 1.0)) * pow(q, r) * pow(z, j);
+        v += exp(lgamma(a + 1) + lgamma(b + k - 1) - lgamma(a + b + k) - lB) * (1.0 - head);
+    }
+    return v;
+}
+
+static void test_bgnbd_probability_of_purchases_matches_fhl_eq8_on_cdnow(void **state)
+{
+    (void)state;
+    /* [FHL05] CDNOW estimates, over the 39-week holdout and over 78 weeks */
+    const double ts[3] = {1.0, 39.0, 78.0};
+    enum { K = 3000 };
+    static double ks[K], pk[K];
+    for (int k = 0; k < K; k++)
+        ks[k] = k;
+    for (int ti = 0; ti < 3; ti++) {
+        double t = ts[ti];
+        assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, t, ks, K, pk, NULL),
+                         SVCM_OK);
+        for (int k = 0; k <= 12; k++)
+            CLOSE(pk[k], pmf_eq8(&published, t, k), 1e-12 + 1e-9 * pk[k]);
+        /* sums to 1, and its mean is E[X(t)] */
+        double sum = 0.0, mean = 0.0, ex = 0.0;
+        for (int k = K - 1; k >= 0; k--) {
+            assert_true(pk[k] >= 0.0 && pk[k] <= 1.0);
+            sum += pk[k];
+            mean += k * pk[k];
+        }
+        assert_int_equal(
+            svcm_bgnbd_expected_purchases_unconditional(&published, &t, 1, &ex, NULL), SVCM_OK);
+        CLOSE(sum, 1.0, 1e-10);
+        CLOSE(mean, ex, 1e-8);
+    }
+    /* P(X(t) = 0) = (alpha/(alpha+t))^r: no purchase, still alive */
+    double k0 = 0.0, p0;
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, 39.0, &k0, 1, &p0, NULL),
+                     SVCM_OK);
+    CLOSE(p0, pow(4.414 / 43.414, 0.243), 1e-14);
+}
+
+static void test_bgnbd_probability_of_purchases_edges_and_bad_input(void **state)
+{
+    (void)state;
+    double ks[3] = {0, 1, 1e12}, pk[3] = {-1, -1, -1};
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, 0.0, ks, 3, pk, NULL),
+                     SVCM_OK);
+    assert_true(pk[0] == 1.0 && pk[1] == 0.0 && pk[2] == 0.0);
+    /* a huge count: tiny, finite, no sum over 1e12 terms */
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, 39.0, ks, 3, pk, NULL),
+                     SVCM_OK);
+    assert_true(pk[2] >= 0.0 && pk[2] < 1e-300);
+    svcm_error err;
+    double bad[4] = {-1, 0.5, NAN, 2e12};
+    for (int i = 0; i < 4; i++) {
+        double k[2] = {1, bad[i]};
+        assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, 1.0, k, 2, pk, &err),
+                         SVCM_EINVAL);
+        assert_int_equal(err.index, 1);
+        assert_string_equal(err.field, "n");
+    }
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, -1.0, ks, 1, pk, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "t");
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, NAN, ks, 1, pk, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, 1.0, NULL, 1, pk, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, 1.0, ks, 1, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(NULL, 1.0, ks, 1, pk, &err), SVCM_EINVAL);
+    svcm_bgnbd_params bp = published;
+    bp.a = 0.0;
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&bp, 1.0, ks, 1, pk, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "a");
+    assert_int_equal(svcm_bgnbd_probability_of_purchases(&published, 1.0, NULL, 0, NULL, &err),
+                     SVCM_OK);
+}
+
+/* ----------------------------------------- 0.2: P(alive) at T + tau */
+
+/* P(alive at T + tau) by Simpson integration over the dropout probability
+ * p ~ Beta(a, b+x) of E[(1-p)^N] = ((alpha+T)/(alpha+T+p tau))^(r+x): not
+ * the series the library sums. Substitution p = u^(1/a) removes the
+ * endpoint singularity of p^(a-1). */
+static double p_alive_at_quad(const svcm_bgnbd_params *P, double tau, double x, double tx,
+                              double T)
+{
+    double r = P->r, al = P->alpha, a = P->a, b = P->b, bx = b + x;
+    double now;
+    assert_int_equal(svcm_bgnbd_p_alive(P, &x, &tx, &T, 1, &now, NULL), SVCM_OK);
+    const int N = 20000;
+    double s = 0.0;
+    for (int i = 0; i <= N; i++) {
+        double u = (double)i / N, p = pow(u, 1.0 / a);
+        double f = pow(1.0 - p, bx - 1.0) * pow((al + T) / (al + T + p * tau), r + x);
+        if (i == N)
+            f = bx > 1.0 ? 0.0 : (bx == 1.0 ? pow((al + T) / (al + T + tau), r + x) : 0.0);
+        s += f * (i == 0 || i == N ? 1.0 : (i % 2 ? 4.0 : 2.0));
+    }
+    s /= 3.0 * N;
+    /* int_0^1 p^(a-1) g(p) dp = (1/a) int_0^1 g(u^(1/a)) du */
+    double lB = lgamma(a) + lgamma(bx) - lgamma(a + bx);
+    return now * s / a / exp(lB);
+}
+
+static void test_bgnbd_p_alive_at_matches_integration_and_decays(void **state)
+{
+    (void)state;
+    /* CDNOW customers (x, t_x, T) of the kind in [HX] */
+    const double xs[4] = {2, 5, 1, 0}, txs[4] = {30.43, 20, 37, 0}, Ts[4] = {38.86, 38.86, 38, 38};
+    const double taus[4] = {0, 4.35, 26, 52};
+    for (int c = 0; c < 4; c++) {
+        double prev = 2.0, now;
+        assert_int_equal(svcm_bgnbd_p_alive(&published, &xs[c], &txs[c], &Ts[c], 1, &now, NULL),
+                         SVCM_OK);
+        for (int k = 0; k < 4; k++) {
+            double v;
+            assert_int_equal(svcm_bgnbd_p_alive_at(&published, taus[k], &xs[c], &txs[c], &Ts[c],
+                                                   1, &v, NULL),
+                             SVCM_OK);
+            if (taus[k] == 0.0)
+                assert_true(v == now); /* tau = 0 is P(alive) now */
+            else if (xs[c] > 1.0) /* b + x > 1: integrand smooth at 1 */
+                CLOSE(v, p_alive_at_quad(&published, taus[k], xs[c], txs[c], Ts[c]), 1e-6);
+            assert_true(v <= prev && v > 0.0);
+            prev = v;
+        }
+        /* later purchases are chances to drop out: strictly below now */
+        assert_true(prev < now);
+    }
+    /* A one-time buyer: alive now with probability 1, not a year later.
+     * Closed form for x = 0 is the same sum; check against integration with
+     * b = 2.426 > 1. */
+    double x = 0, tx = 0, T = 38, v;
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, 52, &x, &tx, &T, 1, &v, NULL), SVCM_OK);
+    CLOSE(v, p_alive_at_quad(&published, 52, 0, 0, 38), 1e-6);
+    assert_true(v < 1.0);
+    /* the high-frequency customer of issue reports (x = 221, t_x = 103.43,
+     * T = 103.57): finite and as integrated */
+    x = 221;
+    tx = 103.43;
+    T = 103.57;
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, 52, &x, &tx, &T, 1, &v, NULL), SVCM_OK);
+    assert_true(isfinite(v) && v > 0.0 && v < 1.0);
+    CLOSE(v, p_alive_at_quad(&published, 52, 221, 103.43, 103.57), 1e-6);
+}
+
+static void test_bgnbd_p_alive_at_bad_input(void **state)
+{
+    (void)state;
+    double x[2] = {1, 2}, tx[2] = {3, 4}, T[2] = {5, 6}, out[2] = {-1, -1};
+    svcm_error err;
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, -1, x, tx, T, 2, out, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "tau");
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, INFINITY, x, tx, T, 2, out, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "tau");
+    tx[1] = 7; /* t_x > T */
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, 1, x, tx, T, 2, out, &err), SVCM_EINVAL);
+    assert_int_equal(err.index, 1);
+    assert_string_equal(err.field, "t_x");
+    assert_true(out[0] == -1); /* all-or-nothing */
+    tx[1] = 4;
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, 1, x, tx, T, 2, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_p_alive_at(NULL, 1, x, tx, T, 2, out, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, 1, NULL, tx, T, 2, out, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, 1, NULL, NULL, NULL, 0, NULL, &err),
+                     SVCM_OK);
+    /* a horizon far beyond alpha + T with many purchases: the series cannot
+     * reach its tolerance, an error, never NaN */
+    double bx = 1e6, btx = 1, bT = 1;
+    assert_int_equal(svcm_bgnbd_p_alive_at(&published, 1e12, &bx, &btx, &bT, 1, out, &err),
+                     SVCM_ENOCONV);
+    assert_string_equal(err.field, "tau");
+    assert_int_equal(err.index, 0);
+}
+
+/* ------------------------------------------- 0.2: Gamma-Gamma and CLV */
+
+static void test_gammagamma_fit_refuses_q_at_most_one(void **state)
+{
+    (void)state;
+    /* One purchase each, spends at the quantiles of the Gamma-Gamma
+     * marginal with p = 1, q = 0.7, gamma = 10 (a Lomax law,
+     * F(m) = 1 - (gamma/(gamma+m))^q): the mean spend is infinite. */
+    enum { N = 3000 };
+    static double x[N], m[N];
+    for (int i = 0; i < N; i++) {
+        double u = (i + 0.5) / N;
+        x[i] = 1.0;
+        m[i] = 10.0 * (pow(1.0 - u, -1.0 / 0.7) - 1.0);
+    }
+    struct svcm_gammagamma_fit_result r = {.loglik = 1};
+    svcm_error err;
+    assert_int_equal(svcm_gammagamma_fit(x, m, N, NULL, NULL, &r, &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "q");
+    assert_non_null(strstr(err.message, "undefined"));
+    assert_true(r.params.q <= 1.0 && r.params.q > 0.0);
+    assert_int_equal(r.converged, 0);
+    assert_true(isfinite(r.loglik) && r.loglik != 1);
+}
+
+static double gg_ll(const double *v, const double *x, const double *m, size_t n)
+{
+    svcm_gammagamma_params p = {v[0], v[1], v[2]};
+    double ll = NAN;
+    assert_int_equal(svcm_gammagamma_loglik(&p, x, m, n, &ll, NULL), SVCM_OK);
+    return ll;
+}
+
+static void test_gammagamma_penalizer_and_standard_errors(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    double *x = malloc(d.n * sizeof *x), *m = malloc(d.n * sizeof *m);
+    assert_non_null(x);
+    assert_non_null(m);
+    size_t n = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (d.x[i] > 0) {
+            x[n] = d.x[i];
+            m[n++] = d.zbar[i];
+        }
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    struct svcm_gammagamma_fit_result plain, pen;
+    assert_int_equal(svcm_gammagamma_fit(x, m, n, &o, NULL, &plain, NULL), SVCM_OK);
+    assert_int_equal(plain.converged, 1);
+    assert_true(plain.grad_norm <= 1e-6);
+    /* standard errors against second differences of the public loglik */
+    double p0[4] = {plain.params.p, plain.params.q, plain.params.gamma, 0}, H[4][4], Hi[4][4];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double hi = 1e-3 * p0[i], hj = 1e-3 * p0[j], v[3], f[4];
+            for (int s = 0; s < 4; s++) {
+                memcpy(v, p0, sizeof v);
+                v[i] += (s & 1) ? -hi : hi;
+                v[j] += (s & 2) ? -hj : hj;
+                f[s] = gg_ll(v, x, m, n);
+            }
+            H[i][j] = -(f[0] - f[1] - f[2] + f[3]) / (4.0 * hi * hj);
+        }
+    assert_true(invert(H, Hi, 3));
+    const double se[3] = {plain.se.p, plain.se.q, plain.se.gamma};
+    for (int k = 0; k < 3; k++)
+        CLOSE(se[k], sqrt(Hi[k][k]), 0.01 * sqrt(Hi[k][k]));
+    /* penalised: stationarity of loglik / n - lambda sum(params^2) */
+    o.penalizer = 0.001;
+    assert_int_equal(svcm_gammagamma_fit(x, m, n, &o, NULL, &pen, NULL), SVCM_OK);
+    double q0[3] = {pen.params.p, pen.params.q, pen.params.gamma};
+    for (int k = 0; k < 3; k++) {
+        double h = 1e-5 * q0[k], v[3];
+        memcpy(v, q0, sizeof v);
+        v[k] += h;
+        double fp = gg_ll(v, x, m, n);
+        v[k] -= 2.0 * h;
+        double fm = gg_ll(v, x, m, n);
+        double g = (fp - fm) / (2.0 * h) / (double)n;
+        CLOSE(g, 2.0 * o.penalizer * q0[k], 1e-5 + 1e-3 * fabs(g));
+    }
+    assert_true(pen.params.gamma < plain.params.gamma);
+    CLOSE(pen.loglik, gg_ll(q0, x, m, n), 1e-6);
+    svcm_error err;
+    o.penalizer = -1;
+    assert_int_equal(svcm_gammagamma_fit(x, m, n, &o, NULL, &pen, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "penalizer");
+    free(x);
+    free(m);
+    cdnow_free(&d);
+}
+
+/* The period is whatever the caller says: the same customers in days, with
+ * alpha in days and a period of 7 * 4.348 days, give the CLV computed in
+ * weeks with periods of 4.348 weeks. No CLV is negative; a negative margin
+ * is refused. */
+static void test_clv_period_length_is_explicit_and_clv_never_negative(void **state)
+{
+    (void)state;
+    cdnow d;
+    cdnow_load(&d);
+    const svcm_gammagamma_params gg = {6.25, 3.74, 15.44}; /* [FH13] */
+    double *wk = malloc(d.n * sizeof *wk), *dy = malloc(d.n * sizeof *dy);
+    double *txd = malloc(d.n * sizeof *txd), *Td = malloc(d.n * sizeof *Td);
+    assert_non_null(wk);
+    assert_non_null(dy);
+    assert_non_null(txd);
+    assert_non_null(Td);
+    for (size_t i = 0; i < d.n; i++) {
+        txd[i] = 7.0 * d.tx[i];
+        Td[i] = 7.0 * d.T[i];
+    }
+    svcm_clv_options o;
+    svcm_clv_options_init(&o);
+    o.period_length = 4.348;
+    o.discount_rate = 0.02;
+    assert_int_equal(svcm_clv(&published, &gg, d.x, d.tx, d.T, d.zbar, d.n, &o, wk, NULL),
+                     SVCM_OK);
+    svcm_bgnbd_params days = published;
+    days.alpha *= 7.0;
+    o.period_length = 7.0 * 4.348;
+    assert_int_equal(svcm_clv(&days, &gg, d.x, txd, Td, d.zbar, d.n, &o, dy, NULL), SVCM_OK);
+    for (size_t i = 0; i < d.n; i++) {
+        assert_true(wk[i] >= 0.0);
+        CLOSE(dy[i], wk[i], 1e-9 * (1.0 + wk[i]));
+    }
+    svcm_error err;
+    o.margin = -0.5;
+    assert_int_equal(svcm_clv(&days, &gg, d.x, txd, Td, d.zbar, d.n, &o, dy, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "margin");
+    /* q <= 1 with x = 0 has no expected spend: refused, not negative */
+    const svcm_gammagamma_params heavy = {1.0, 0.9, 10.0};
+    o.margin = 1.0;
+    double x0 = 0, tx0 = 0, T0 = 10, m0 = 0, v = -1;
+    assert_int_equal(svcm_clv(&published, &heavy, &x0, &tx0, &T0, &m0, 1, &o, &v, &err),
+                     SVCM_ERANGE);
+    assert_string_equal(err.field, "q");
+    assert_true(v == -1);
+    free(wk);
+    free(dy);
+    free(txd);
+    free(Td);
+    cdnow_free(&d);
+}
+
+/* Random small data sets with extreme values (times from 1e-6 to 1e6,
+ * counts to 1e6): a fit either fails with a code or fills out with finite
+ * numbers; it never returns NaN or an infinity. */
+static void test_bgnbd_fit_on_random_extremes_is_finite_or_an_error(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    for (int trial = 0; trial < 60; trial++) {
+        double x[12], tx[12], T[12], w[12];
+        for (int i = 0; i < 12; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            double u1 = (double)(seed >> 11) / 9007199254740992.0;
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            double u2 = (double)(seed >> 11) / 9007199254740992.0;
+            T[i] = pow(10.0, -6.0 + 12.0 * u1);
+            x[i] = floor(pow(10.0, 6.0 * u2 * (trial % 3 == 0 ? 1.0 : 0.3))) - 1.0;
+            tx[i] = x[i] > 0.0 ? T[i] * u2 : 0.0;
+            w[i] = 1.0 + (double)(i % 3);
+        }
+        svcm_lifetime_fit_options o;
+        svcm_lifetime_fit_options_init(&o);
+        o.max_iter = trial % 2 ? 200 : 7;
+        o.penalizer = trial % 4 == 1 ? 0.01 : 0.0;
+        struct svcm_bgnbd_fit_result r;
+        int rc = svcm_bgnbd_fit(x, tx, T, trial % 5 ? w : NULL, 12, &o, NULL, &r, NULL);
+        assert_true(rc == SVCM_OK || rc == SVCM_ENOCONV || rc == SVCM_EEMPTY);
+        if (rc == SVCM_EEMPTY)
+            continue;
+        assert_int_equal(r.converged, rc == SVCM_OK);
+        assert_true(isfinite(r.loglik) && isfinite(r.grad_norm));
+        assert_true(isfinite(r.params.r) && isfinite(r.params.alpha) && isfinite(r.params.a) &&
+                    isfinite(r.params.b));
+        assert_true(r.params.r > 0.0 && r.params.alpha > 0.0 && r.params.a > 0.0 &&
+                    r.params.b > 0.0);
+        assert_true(isnan(r.se.r) || (isfinite(r.se.r) && r.se.r > 0.0));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1325,6 +1941,18 @@ int main(void)
         cmocka_unit_test(test_gammagamma_spend_and_clv_near_the_double_range_are_finite_or_erange),
         cmocka_unit_test(test_logliks_beyond_the_double_range_are_erange_not_nan),
         cmocka_unit_test(test_summaries_near_the_double_range_are_finite_or_erange),
+        cmocka_unit_test(test_bgnbd_standard_errors_match_second_differences_of_the_loglik),
+        cmocka_unit_test(test_bgnbd_weighted_rows_fit_like_the_expanded_data),
+        cmocka_unit_test(test_bgnbd_penalizer_is_the_lifetimes_l2_form),
+        cmocka_unit_test(test_bgnbd_penalizer_keeps_a_running_off_fit_finite),
+        cmocka_unit_test(test_bgnbd_probability_of_purchases_matches_fhl_eq8_on_cdnow),
+        cmocka_unit_test(test_bgnbd_probability_of_purchases_edges_and_bad_input),
+        cmocka_unit_test(test_bgnbd_p_alive_at_matches_integration_and_decays),
+        cmocka_unit_test(test_bgnbd_p_alive_at_bad_input),
+        cmocka_unit_test(test_gammagamma_fit_refuses_q_at_most_one),
+        cmocka_unit_test(test_gammagamma_penalizer_and_standard_errors),
+        cmocka_unit_test(test_clv_period_length_is_explicit_and_clv_never_negative),
+        cmocka_unit_test(test_bgnbd_fit_on_random_extremes_is_finite_or_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

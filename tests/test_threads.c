@@ -956,7 +956,7 @@ static void run_lifetime(rec *r, const svcm_allocator *al)
     svcm_lifetime_fit_options o;
     svcm_lifetime_fit_options_init(&o);
     struct svcm_bgnbd_fit_result bf;
-    OKE("bgnbd_fit", svcm_bgnbd_fit(cdnow.x, cdnow.tx, cdnow.T, n, &o, al, &bf, &e));
+    OKE("bgnbd_fit", svcm_bgnbd_fit(cdnow.x, cdnow.tx, cdnow.T, NULL, n, &o, al, &bf, &e));
     put_d(r, "bgnbd.r", bf.params.r);
     put_d(r, "bgnbd.alpha", bf.params.alpha);
     put_d(r, "bgnbd.a", bf.params.a);
@@ -980,6 +980,20 @@ static void run_lifetime(rec *r, const svcm_allocator *al)
     OKE("bgnbd_expected_purchases_unconditional",
         svcm_bgnbd_expected_purchases_unconditional(&bf.params, cdnow.T, n, out + 2 * n, &e));
     put_b(r, "bgnbd predictions", out, 3 * n * sizeof *out);
+    put_d(r, "bgnbd.se.r", bf.se.r);
+    put_d(r, "bgnbd.se.b", bf.se.b);
+    put_d(r, "bgnbd.grad_norm", bf.grad_norm);
+    OKE("bgnbd_p_alive_at",
+        svcm_bgnbd_p_alive_at(&bf.params, 26, cdnow.x, cdnow.tx, cdnow.T, n, out + 3 * n, &e));
+    put_b(r, "bgnbd p_alive_at", out + 3 * n, n * sizeof *out);
+    {
+        double ks[40], pk[40];
+        for (int k = 0; k < 40; k++)
+            ks[k] = k;
+        OKE("bgnbd_probability_of_purchases",
+            svcm_bgnbd_probability_of_purchases(&bf.params, 39, ks, 40, pk, &e));
+        put_b(r, "bgnbd pmf", pk, sizeof pk);
+    }
 
     /* Gamma-Gamma on the customers with repeat purchases. */
     size_t m = 0;

@@ -105,18 +105,31 @@ static int l_bgnbd(lua_State *L)
     return 1;
 }
 
-/* svcm.bgnbd_fit(x, t_x, T [, {max_iter=, gtol=}]) */
+/* Three columns from first on, plus weights at first+3 unless nil;
+ * returns whether all were numbers. */
+static int rows_and_weights(lua_State *L, int first, const double **d, size_t *n,
+                            const char *const *names)
+{
+    int k = !lua_isnoneornil(L, first + 3) ? 4 : 3;
+    int all = check_cols(L, first, k, d, n, names);
+    if (k == 3)
+        d[3] = NULL;
+    return all;
+}
+
+/* svcm.bgnbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=, penalizer=}]]) */
 static int l_bgnbd_fit(lua_State *L)
 {
-    static const char *const names[] = {"x", "t_x", "T"};
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
     svcm_lifetime_fit_options o;
-    fit_options(L, 4, &o);
-    const double *d[3];
+    fit_options(L, 5, &o);
+    o.penalizer = svcmlua_optfield_number(L, 5, "penalizer", o.penalizer);
+    const double *d[4];
     size_t n;
-    check_cols(L, 1, 3, d, &n, names);
+    rows_and_weights(L, 1, d, &n, names);
     struct svcm_bgnbd_fit_result r;
     svcm_error err;
-    int rc = svcm_bgnbd_fit(d[0], d[1], d[2], n, &o, NULL, &r, &err);
+    int rc = svcm_bgnbd_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &r, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     lbgnbd *m = push_bgnbd(L);
@@ -178,6 +191,42 @@ static int m_expected_uncond(lua_State *L)
     return 1;
 }
 
+/* m:p_alive_at(tau, x, t_x, T) */
+static int m_p_alive_at(lua_State *L)
+{
+    static const char *const names[] = {"x", "t_x", "T"};
+    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
+    double tau = luaL_checknumber(L, 2);
+    const double *d[3];
+    size_t n;
+    int all = check_cols(L, 3, 3, d, &n, names);
+    double *out = out_buffer(L, n);
+    svcm_error err;
+    int rc = svcm_bgnbd_p_alive_at(&m->p, tau, d[0], d[1], d[2], n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_result(L, all, out, n);
+    return 1;
+}
+
+/* m:probability_of_purchases(t, n) */
+static int m_bg_pmf(lua_State *L)
+{
+    static const char *const names[] = {"n"};
+    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
+    double t = luaL_checknumber(L, 2);
+    const double *d[1];
+    size_t n;
+    int all = check_cols(L, 3, 1, d, &n, names);
+    double *out = out_buffer(L, n);
+    svcm_error err;
+    int rc = svcm_bgnbd_probability_of_purchases(&m->p, t, d[0], n, out, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_result(L, all, out, n);
+    return 1;
+}
+
 /* m:log_likelihood(x, t_x, T) */
 static int m_bg_loglik(lua_State *L)
 {
@@ -218,7 +267,14 @@ static int bg_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)m->fit.groups);
     else if (strcmp(k, "iterations") == 0 && m->fitted)
         lua_pushinteger(L, (lua_Integer)m->fit.iterations);
-    else
+    else if (strcmp(k, "weight") == 0 && m->fitted)
+        lua_pushnumber(L, m->fit.weight);
+    else if (strcmp(k, "grad_norm") == 0 && m->fitted)
+        lua_pushnumber(L, m->fit.grad_norm);
+    else if (strcmp(k, "standard_errors") == 0 && m->fitted) {
+        const double se[4] = {m->fit.se.r, m->fit.se.alpha, m->fit.se.a, m->fit.se.b};
+        svcmlua_pushdoubles(L, se, 4);
+    } else
         lua_pushnil(L);
     return 1;
 }
@@ -236,6 +292,8 @@ static const luaL_Reg bg_methods[] = {
     {"expected_purchases", m_expected},
     {"expected_purchases_unconditional", m_expected_uncond},
     {"log_likelihood", m_bg_loglik},
+    {"p_alive_at", m_p_alive_at},
+    {"probability_of_purchases", m_bg_pmf},
     {NULL, NULL},
 };
 
@@ -263,12 +321,13 @@ static int l_gg(lua_State *L)
     return 1;
 }
 
-/* svcm.gammagamma_fit(x, mean_spend [, {max_iter=, gtol=}]) */
+/* svcm.gammagamma_fit(x, mean_spend [, {max_iter=, gtol=, penalizer=}]) */
 static int l_gg_fit(lua_State *L)
 {
     static const char *const names[] = {"x", "mean_spend"};
     svcm_lifetime_fit_options o;
     fit_options(L, 3, &o);
+    o.penalizer = svcmlua_optfield_number(L, 3, "penalizer", o.penalizer);
     const double *d[2];
     size_t n;
     check_cols(L, 1, 2, d, &n, names);
@@ -363,7 +422,12 @@ static int gg_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)m->fit.n);
     else if (strcmp(k, "iterations") == 0 && m->fitted)
         lua_pushinteger(L, (lua_Integer)m->fit.iterations);
-    else
+    else if (strcmp(k, "grad_norm") == 0 && m->fitted)
+        lua_pushnumber(L, m->fit.grad_norm);
+    else if (strcmp(k, "standard_errors") == 0 && m->fitted) {
+        const double se[3] = {m->fit.se.p, m->fit.se.q, m->fit.se.gamma};
+        svcmlua_pushdoubles(L, se, 3);
+    } else
         lua_pushnil(L);
     return 1;
 }

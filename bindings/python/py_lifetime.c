@@ -122,26 +122,8 @@ static int fit_options(PyObject *max_iter, double gtol, svcm_lifetime_fit_option
     return 0;
 }
 
-/* Pickle and copy of a model: its constructor's parameters, and for a
- * fitted model the fit diagnostics as the state __setstate__ puts back
- * (loglik, n, [groups,] iterations; state None when not fitted). */
-static int fit_state(PyObject *state, int k, double *loglik, Py_ssize_t v[3])
-{
-    if (!PyTuple_Check(state)) {
-        PyErr_SetString(PyExc_TypeError, "__setstate__: expected None or a tuple");
-        return -1;
-    }
-    if (!PyArg_ParseTuple(state, k == 3 ? "dnnn:__setstate__" : "dnn:__setstate__", loglik,
-                          &v[0], &v[1], &v[2]))
-        return -1;
-    if (v[0] < 0 || v[1] < 0 || v[2] < 0 || (size_t)v[k - 1] > UINT_MAX) {
-        PyErr_SetString(PyExc_ValueError, "__setstate__: counts must be >= 0");
-        return -1;
-    }
-    return 0;
-}
-
-/* The fit summary of the 0.2 models (MBGNBD, BGBB, ParetoNBD) as pickled:
+/* The fit summary of the 4-parameter models (BGNBD, MBGNBD, BGBB, ParetoNBD)
+ * as pickled:
  * (loglik, n, groups, iterations, weight, (4 standard errors)[, grad_norm]).
  * with_grad selects the ParetoNBD form. */
 typedef struct {
@@ -219,24 +201,27 @@ static PyObject *bgnbd_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
 
 static PyObject *bgnbd_fit(PyObject *cls, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"x", "t_x", "T", "max_iter", "gtol", NULL};
-    PyObject *objs[3], *max_iter = NULL;
-    double gtol = 1e-9;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|$Od:fit", kwlist, &objs[0], &objs[1], &objs[2],
-                                     &max_iter, &gtol))
+    static char *kwlist[] = {"x", "t_x", "T", "weights", "max_iter", "gtol", "penalizer", NULL};
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    PyObject *objs[4] = {NULL, NULL, NULL, NULL}, *max_iter = NULL;
+    double gtol = 1e-9, penalizer = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|O$Odd:fit", kwlist, &objs[0], &objs[1],
+                                     &objs[2], &objs[3], &max_iter, &gtol, &penalizer))
         return NULL;
     svcm_lifetime_fit_options opts;
     if (fit_options(max_iter, gtol, &opts) < 0)
         return NULL;
-    static const char *const names[] = {"x", "t_x", "T"};
+    opts.penalizer = penalizer;
     cols c;
-    if (cols_get(&c, 3, objs, names) < 0)
+    int k = objs[3] != NULL && objs[3] != Py_None ? 4 : 3;
+    if (cols_get(&c, k, objs, names) < 0)
         return NULL;
     struct svcm_bgnbd_fit_result r;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS rc =
-        svcm_bgnbd_fit(c.data[0], c.data[1], c.data[2], (size_t)c.n, &opts, NULL, &r, &err);
+        svcm_bgnbd_fit(c.data[0], c.data[1], c.data[2], k == 4 ? c.data[3] : NULL, (size_t)c.n,
+                       &opts, NULL, &r, &err);
     Py_END_ALLOW_THREADS cols_release(&c);
     if (rc != SVCM_OK)
         return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
@@ -344,26 +329,87 @@ static PyObject *bgnbd_expected_uncond(PyObject *self, PyObject *arg)
     return res;
 }
 
+/* P(X(t) = n) for each n of a column. */
+static PyObject *bgnbd_pmf(PyObject *self, PyObject *args)
+{
+    double t;
+    PyObject *col;
+    if (!PyArg_ParseTuple(args, "dO:probability_of_purchases", &t, &col))
+        return NULL;
+    static const char *const names[] = {"n"};
+    cols c;
+    if (cols_get(&c, 1, &col, names) < 0)
+        return NULL;
+    double *out = out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc = svcm_bgnbd_probability_of_purchases(
+        &((BGNBDObject *)self)->p, t, c.data[0], (size_t)c.n, out, &err);
+    Py_END_ALLOW_THREADS PyObject *res =
+        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    PyMem_Free(out);
+    cols_release(&c);
+    return res;
+}
+
+/* P(alive at T + tau | x, t_x, T). */
+static PyObject *bgnbd_p_alive_at(PyObject *self, PyObject *args)
+{
+    double tau;
+    PyObject *objs[3];
+    if (!PyArg_ParseTuple(args, "dOOO:p_alive_at", &tau, &objs[0], &objs[1], &objs[2]))
+        return NULL;
+    static const char *const names[] = {"x", "t_x", "T"};
+    cols c;
+    if (cols_get(&c, 3, objs, names) < 0)
+        return NULL;
+    double *out = out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc = svcm_bgnbd_p_alive_at(
+        &((BGNBDObject *)self)->p, tau, c.data[0], c.data[1], c.data[2], (size_t)c.n, out, &err);
+    Py_END_ALLOW_THREADS PyObject *res =
+        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    PyMem_Free(out);
+    cols_release(&c);
+    return res;
+}
+
+/* Getters: 0-3 the parameters, then loglik, n, groups, iterations, weight,
+ * standard_errors, grad_norm (None unless fitted). */
 static PyObject *bgnbd_get(PyObject *self, void *which)
 {
     const BGNBDObject *o = (const BGNBDObject *)self;
-    switch ((int)(intptr_t)which) {
-    case 0:
-        return PyFloat_FromDouble(o->p.r);
-    case 1:
-        return PyFloat_FromDouble(o->p.alpha);
-    case 2:
-        return PyFloat_FromDouble(o->p.a);
-    case 3:
-        return PyFloat_FromDouble(o->p.b);
+    const struct svcm_bgnbd_fit_result *f = &o->fit;
+    const double v[4] = {o->p.r, o->p.alpha, o->p.a, o->p.b};
+    int k = (int)(intptr_t)which;
+    if (k < 4)
+        return PyFloat_FromDouble(v[k]);
+    if (!o->fitted)
+        return Py_NewRef(Py_None);
+    switch (k) {
     case 4:
-        return o->fitted ? PyFloat_FromDouble(o->fit.loglik) : Py_NewRef(Py_None);
+        return PyFloat_FromDouble(f->loglik);
     case 5:
-        return o->fitted ? PyLong_FromSize_t(o->fit.n) : Py_NewRef(Py_None);
+        return PyLong_FromSize_t(f->n);
     case 6:
-        return o->fitted ? PyLong_FromSize_t(o->fit.groups) : Py_NewRef(Py_None);
+        return PyLong_FromSize_t(f->groups);
+    case 7:
+        return PyLong_FromUnsignedLong(f->iterations);
+    case 8:
+        return PyFloat_FromDouble(f->weight);
+    case 9:
+        return Py_BuildValue("(dddd)", f->se.r, f->se.alpha, f->se.a, f->se.b);
     default:
-        return o->fitted ? PyLong_FromUnsignedLong(o->fit.iterations) : Py_NewRef(Py_None);
+        return PyFloat_FromDouble(f->grad_norm);
     }
 }
 
@@ -376,13 +422,24 @@ static PyObject *bgnbd_repr(PyObject *self)
     return PyUnicode_FromString(buf);
 }
 
+/* Pickle and copy: (type, the four parameters, the fit summary or None),
+ * the summary in the form of ParetoNBD's. */
 static PyObject *bgnbd_reduce(PyObject *self, PyObject *unused)
 {
+    (void)unused;
     const BGNBDObject *o = (const BGNBDObject *)self;
-    PyObject *state = o->fitted ? Py_BuildValue("(dnnn)", o->fit.loglik, (Py_ssize_t)o->fit.n,
-                                                (Py_ssize_t)o->fit.groups,
-                                                (Py_ssize_t)o->fit.iterations)
-                                : Py_NewRef(Py_None);
+    const struct svcm_bgnbd_fit_result *r = &o->fit;
+    PyObject *state;
+    if (o->fitted) {
+        fit_summary f = {r->loglik,    r->weight, {r->se.r, r->se.alpha, r->se.a, r->se.b},
+                         r->grad_norm, r->n,      r->groups,
+                         r->iterations};
+        state = summary_state(&f, 1);
+        if (state == NULL)
+            return NULL;
+    } else {
+        state = Py_NewRef(Py_None);
+    }
     return Py_BuildValue("(O(dddd)N)", Py_TYPE(self), o->p.r, o->p.alpha, o->p.a, o->p.b, state);
 }
 
@@ -391,26 +448,56 @@ static PyObject *bgnbd_setstate(PyObject *self, PyObject *state)
     BGNBDObject *o = (BGNBDObject *)self;
     if (state == Py_None)
         Py_RETURN_NONE;
-    struct svcm_bgnbd_fit_result f = {.params = o->p};
-    Py_ssize_t v[3] = {0, 0, 0};
-    if (fit_state(state, 3, &f.loglik, v) < 0)
+    fit_summary f;
+    if (PyTuple_Check(state) && PyTuple_GET_SIZE(state) == 4) {
+        /* the 0.1 form (loglik, n, groups, iterations): no standard errors */
+        Py_ssize_t v[3];
+        if (!PyArg_ParseTuple(state, "dnnn:__setstate__", &f.loglik, &v[0], &v[1], &v[2]))
+            return NULL;
+        if (v[0] < 0 || v[1] < 0 || v[2] < 0 || (size_t)v[2] > UINT_MAX) {
+            PyErr_SetString(PyExc_ValueError, "__setstate__: counts must be >= 0");
+            return NULL;
+        }
+        f = (fit_summary){f.loglik, (double)v[0], {NAN, NAN, NAN, NAN}, NAN,
+                          (size_t)v[0], (size_t)v[1], (unsigned)v[2]};
+    } else if (summary_of_state(state, 1, &f) < 0) {
         return NULL;
-    f.n = (size_t)v[0];
-    f.groups = (size_t)v[1];
-    f.iterations = (unsigned)v[2];
-    o->fit = f;
+    }
+    struct svcm_bgnbd_fit_result r = {.params = o->p,
+                                      .se = {f.se[0], f.se[1], f.se[2], f.se[3]},
+                                      .loglik = f.loglik,
+                                      .weight = f.weight,
+                                      .n = f.n,
+                                      .groups = f.groups,
+                                      .iterations = f.iterations,
+                                      .grad_norm = f.grad_norm,
+                                      .converged = 1};
+    o->fit = r;
     o->fitted = 1;
     Py_RETURN_NONE;
 }
 
 static PyMethodDef bgnbd_methods[] = {
     {"fit", (PyCFunction)(void (*)(void))bgnbd_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
-     "fit(x, t_x, T, *, max_iter=200, gtol=1e-9) -> BGNBD\n\nMaximum-likelihood fit (Fader, "
-     "Hardie & Lee 2005) from repeat purchases x, time of the last one t_x and time observed T "
-     "per customer. Identical rows are evaluated once."},
+     "fit(x, t_x, T, weights=None, *, max_iter=200, gtol=1e-9, penalizer=0.0) -> BGNBD\n\n"
+     "Maximum-likelihood fit (Fader, Hardie & Lee 2005) from repeat purchases x, time of the "
+     "last one t_x and time observed T per customer; weights = customers per row. Identical "
+     "rows are evaluated once. penalizer: L2 penalty lambda, the form of lifetimes "
+     "(minimises -loglik/n + lambda * sum(params**2)); 0.001-0.1 when a fit runs off to "
+     "infinity. Raises NoConvergence when the fit does not converge. Note: BG/NBD gives every "
+     "one-time buyer (x = 0) P(alive) = 1; MBGNBD is offered for data with many of them."},
     {"p_alive", bgnbd_p_alive, METH_VARARGS,
      "p_alive(x, t_x, T) -> float | list[float]\n\nP(alive | x, t_x, T); numbers give a "
-     "number, sequences/buffers a list (scalars broadcast)."},
+     "number, sequences/buffers a list (scalars broadcast). Under BG/NBD a customer can only "
+     "drop out after a repeat purchase, so x = 0 gives 1, which overstates P(alive) for "
+     "one-time buyers; use MBGNBD for them."},
+    {"p_alive_at", bgnbd_p_alive_at, METH_VARARGS,
+     "p_alive_at(tau, x, t_x, T) -> float | list[float]\n\nP(alive at T + tau | x, t_x, T): "
+     "P(alive) times E[(1-p)^N(tau)], the chance of surviving the purchases made in the next "
+     "tau time units; tau = 0 gives p_alive."},
+    {"probability_of_purchases", bgnbd_pmf, METH_VARARGS,
+     "probability_of_purchases(t, n) -> float | list[float]\n\nP(X(t) = n) for a new "
+     "customer (eq. 8 of the paper)."},
     {"expected_purchases", bgnbd_expected, METH_VARARGS,
      "expected_purchases(t, x, t_x, T) -> float | list[float]\n\nExpected purchases in the next "
      "t time units, E[Y(t) | x, t_x, T] (eq. 10 of the paper)."},
@@ -421,8 +508,8 @@ static PyMethodDef bgnbd_methods[] = {
     {"__reduce__", bgnbd_reduce, METH_NOARGS,
      "__reduce__() -> tuple\n\nPickle and copy: the parameters and any fit diagnostics."},
     {"__setstate__", bgnbd_setstate, METH_O,
-     "__setstate__(state) -> None\n\nThe fit diagnostics (loglik, n, groups, iterations) "
-     "from __reduce__, or None."},
+     "__setstate__(state) -> None\n\nThe fit summary (loglik, n, groups, iterations, weight, "
+     "standard errors, grad_norm) from __reduce__, or None."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -436,6 +523,14 @@ static PyGetSetDef bgnbd_getset[] = {
     {"groups", bgnbd_get, NULL, "distinct (x, t_x, T) rows evaluated (None unless fitted)",
      (void *)6},
     {"iterations", bgnbd_get, NULL, "optimiser iterations (None unless fitted)", (void *)7},
+    {"weight", bgnbd_get, NULL, "total weight fitted (None unless fitted)", (void *)8},
+    {"standard_errors", bgnbd_get, NULL,
+     "standard errors (r, alpha, a, b) from the Hessian at the estimates; NaN where it is not "
+     "positive definite (None unless fitted)",
+     (void *)9},
+    {"grad_norm", bgnbd_get, NULL,
+     "largest gradient component at the estimates, in log-parameters (None unless fitted)",
+     (void *)10},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -446,7 +541,9 @@ static PyType_Slot bgnbd_slots[] = {
     {Py_tp_getset, bgnbd_getset},
     {Py_tp_repr, (void *)bgnbd_repr},
     {Py_tp_doc, (void *)"BGNBD(r, alpha, a, b)\n--\n\nThe BG/NBD purchase model with known "
-                        "parameters; BGNBD.fit(x, t_x, T) estimates them."},
+                        "parameters; BGNBD.fit(x, t_x, T) estimates them. A BG/NBD customer "
+                        "drops out only after a repeat purchase, so one-time buyers (x = 0) "
+                        "have P(alive) = 1, an overstatement; MBGNBD is offered for them."},
     {0, NULL},
 };
 
@@ -481,15 +578,16 @@ static PyObject *gg_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
 
 static PyObject *gg_fit(PyObject *cls, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"x", "mean_spend", "max_iter", "gtol", NULL};
+    static char *kwlist[] = {"x", "mean_spend", "max_iter", "gtol", "penalizer", NULL};
     PyObject *objs[2], *max_iter = NULL;
-    double gtol = 1e-9;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|$Od:fit", kwlist, &objs[0], &objs[1], &max_iter,
-                                     &gtol))
+    double gtol = 1e-9, penalizer = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|$Odd:fit", kwlist, &objs[0], &objs[1], &max_iter,
+                                     &gtol, &penalizer))
         return NULL;
     svcm_lifetime_fit_options opts;
     if (fit_options(max_iter, gtol, &opts) < 0)
         return NULL;
+    opts.penalizer = penalizer;
     static const char *const names[] = {"x", "mean_spend"};
     cols c;
     if (cols_get(&c, 2, objs, names) < 0)
@@ -620,8 +718,13 @@ static PyObject *gg_get(PyObject *self, void *which)
         return o->fitted ? PyFloat_FromDouble(o->fit.loglik) : Py_NewRef(Py_None);
     case 4:
         return o->fitted ? PyLong_FromSize_t(o->fit.n) : Py_NewRef(Py_None);
-    default:
+    case 5:
         return o->fitted ? PyLong_FromUnsignedLong(o->fit.iterations) : Py_NewRef(Py_None);
+    case 6:
+        return o->fitted ? Py_BuildValue("(ddd)", o->fit.se.p, o->fit.se.q, o->fit.se.gamma)
+                         : Py_NewRef(Py_None);
+    default:
+        return o->fitted ? PyFloat_FromDouble(o->fit.grad_norm) : Py_NewRef(Py_None);
     }
 }
 
@@ -637,8 +740,10 @@ static PyObject *gg_repr(PyObject *self)
 static PyObject *gg_reduce(PyObject *self, PyObject *unused)
 {
     const GGObject *o = (const GGObject *)self;
-    PyObject *state = o->fitted ? Py_BuildValue("(dnn)", o->fit.loglik, (Py_ssize_t)o->fit.n,
-                                                (Py_ssize_t)o->fit.iterations)
+    const struct svcm_gammagamma_fit_result *f = &o->fit;
+    PyObject *state = o->fitted ? Py_BuildValue("(dnn(ddd)d)", f->loglik, (Py_ssize_t)f->n,
+                                                (Py_ssize_t)f->iterations, f->se.p, f->se.q,
+                                                f->se.gamma, f->grad_norm)
                                 : Py_NewRef(Py_None);
     return Py_BuildValue("(O(ddd)N)", Py_TYPE(self), o->p.p, o->p.q, o->p.gamma, state);
 }
@@ -648,10 +753,24 @@ static PyObject *gg_setstate(PyObject *self, PyObject *state)
     GGObject *o = (GGObject *)self;
     if (state == Py_None)
         Py_RETURN_NONE;
-    struct svcm_gammagamma_fit_result f = {.params = o->p};
-    Py_ssize_t v[3] = {0, 0, 0};
-    if (fit_state(state, 2, &f.loglik, v) < 0)
+    struct svcm_gammagamma_fit_result f = {.params = o->p, .converged = 1};
+    Py_ssize_t v[2] = {0, 0};
+    if (!PyTuple_Check(state)) {
+        PyErr_SetString(PyExc_TypeError, "__setstate__: expected None or a tuple");
         return NULL;
+    }
+    /* also the 0.1 form (loglik, n, iterations): no standard errors */
+    f.se = (svcm_gammagamma_params){NAN, NAN, NAN};
+    f.grad_norm = NAN;
+    if (!(PyTuple_GET_SIZE(state) == 3
+              ? PyArg_ParseTuple(state, "dnn:__setstate__", &f.loglik, &v[0], &v[1])
+              : PyArg_ParseTuple(state, "dnn(ddd)d:__setstate__", &f.loglik, &v[0], &v[1],
+                                 &f.se.p, &f.se.q, &f.se.gamma, &f.grad_norm)))
+        return NULL;
+    if (v[0] < 0 || v[1] < 0 || (size_t)v[1] > UINT_MAX) {
+        PyErr_SetString(PyExc_ValueError, "__setstate__: counts must be >= 0");
+        return NULL;
+    }
     f.n = (size_t)v[0];
     f.iterations = (unsigned)v[1];
     o->fit = f;
@@ -661,8 +780,10 @@ static PyObject *gg_setstate(PyObject *self, PyObject *state)
 
 static PyMethodDef gg_methods[] = {
     {"fit", (PyCFunction)(void (*)(void))gg_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
-     "fit(x, mean_spend, *, max_iter=200, gtol=1e-9) -> GammaGamma\n\nMaximum-likelihood fit "
-     "(Fader & Hardie 2013) from the customers with x > 0 (x = 0 rows are not used)."},
+     "fit(x, mean_spend, *, max_iter=200, gtol=1e-9, penalizer=0.0) -> GammaGamma\n\n"
+     "Maximum-likelihood fit (Fader & Hardie 2013) from the customers with x > 0 (x = 0 rows "
+     "are not used). An estimate q <= 1 (mean spend p gamma / (q - 1) undefined) raises the "
+     "range error, field 'q'. penalizer: L2 penalty as in BGNBD.fit."},
     {"conditional_expected_spend", gg_spend, METH_VARARGS,
      "conditional_expected_spend(x, mean_spend) -> float | list[float]\n\n"
      "p (gamma + x m) / (p x + q - 1); x = 0 gives the population mean."},
@@ -672,12 +793,14 @@ static PyMethodDef gg_methods[] = {
      "clv(bgnbd, x, t_x, T, mean_spend, horizon=12, discount_rate=0.01, "
      "period_length=4.348214285714286, margin=1.0) -> float | list[float]\n\n"
      "margin * E(M) * sum_{k=1..horizon} (E[Y(k L)] - E[Y((k-1) L)]) / (1 + d)^k, "
-     "L = period_length (in the unit of t_x and T), d = discount_rate per period."},
+     "L = period_length (in the unit of t_x and T: the default 4.348 is a month only when "
+     "times are in weeks; 30.44 for months in days), d = discount_rate per period (not per "
+     "year). Never negative: margin must be >= 0."},
     {"__reduce__", gg_reduce, METH_NOARGS,
      "__reduce__() -> tuple\n\nPickle and copy: the parameters and any fit diagnostics."},
     {"__setstate__", gg_setstate, METH_O,
-     "__setstate__(state) -> None\n\nThe fit diagnostics (loglik, n, iterations) from "
-     "__reduce__, or None."},
+     "__setstate__(state) -> None\n\nThe fit diagnostics (loglik, n, iterations, standard "
+     "errors, grad_norm) from __reduce__, or None."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -688,6 +811,13 @@ static PyGetSetDef gg_getset[] = {
     {"loglik", gg_get, NULL, "log-likelihood at the estimates (None unless fitted)", (void *)3},
     {"n", gg_get, NULL, "customers with x > 0 fitted (None unless fitted)", (void *)4},
     {"iterations", gg_get, NULL, "optimiser iterations (None unless fitted)", (void *)5},
+    {"standard_errors", gg_get, NULL,
+     "standard errors (p, q, gamma) from the Hessian at the estimates; NaN where it is not "
+     "positive definite (None unless fitted)",
+     (void *)6},
+    {"grad_norm", gg_get, NULL,
+     "largest gradient component at the estimates, in log-parameters (None unless fitted)",
+     (void *)7},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

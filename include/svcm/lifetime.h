@@ -63,27 +63,72 @@ typedef struct svcm_lifetime_fit_options {
      *  no step lowers the likelihood at machine precision while every
      *  component is below 1e-6 (large data sets reach that floor first). */
     double gtol;
+    /** L2 penalty coefficient lambda, finite and >= 0; default 0 (plain
+     *  maximum likelihood). Only svcm_bgnbd_fit() and svcm_gammagamma_fit()
+     *  use it; the other fits refuse a non-zero value with ::SVCM_EINVAL
+     *  (field "penalizer"). The fit minimises
+     *  -loglik / W + lambda * (sum of the squared parameters), W the total
+     *  weight (the number of customers), i.e. it maximises loglik - W lambda
+     *  sum(params^2). This is the form of the Python package lifetimes
+     *  (penalizer_coef), so a value tuned there carries over; the penalty
+     *  is on the parameters themselves, not their logs, and is scaled per
+     *  customer, so its strength does not grow or shrink with the size of
+     *  the data set. It pulls the estimates towards 0: use it when a fit
+     *  runs off to infinity (::SVCM_ENOCONV, "ran off to infinity (try a
+     *  penalizer)": small data, or customers too alike for the mixing
+     *  distributions to be estimated) or when the estimates are implausibly
+     *  large; it cannot stop an estimate running off to 0; typical values are 0.001
+     *  to 0.1, start at 0.001 and increase until the fit converges, then
+     *  compare the log-likelihood with the unpenalised one. alpha (BG/NBD)
+     *  and gamma (Gamma-Gamma) are in the units of time and money, so the
+     *  same lambda penalises them more in small units: express the data in
+     *  units that keep them near 1-100 (weeks, a currency unit). The
+     *  reported loglik is the unpenalised log-likelihood at the estimates.
+     *  @since 0.2 */
+    double penalizer;
 } svcm_lifetime_fit_options;
 
 /** @brief Result of svcm_bgnbd_fit(). */
 struct svcm_bgnbd_fit_result {
-    svcm_bgnbd_params params; /**< the maximum-likelihood estimates */
-    double loglik;            /**< log-likelihood at params (summed over customers) */
-    size_t n;                 /**< customers used */
-    size_t groups;            /**< distinct (x, t_x, T) rows actually evaluated */
+    svcm_bgnbd_params params; /**< the estimates (the last point when not converged) */
+    /** Asymptotic standard errors in parameter order (r, alpha, a, b):
+     *  square roots of the diagonal of the inverse observed information
+     *  (numerical Hessian of the weighted, penalised when
+     *  svcm_lifetime_fit_options::penalizer > 0, log-likelihood at the
+     *  estimates); NaN when not converged or when that Hessian is not
+     *  positive definite. @since 0.2 */
+    svcm_bgnbd_params se;
+    double loglik;            /**< weighted log-likelihood at params (unpenalised) */
+    double weight;            /**< total weight (customers when weights is NULL) @since 0.2 */
+    size_t n;                 /**< records given */
+    size_t groups;            /**< distinct (x, t_x, T) rows of positive weight evaluated */
     unsigned iterations;      /**< BFGS iterations taken */
+    /** Largest component of the gradient of the minimised objective (mean
+     *  negative log-likelihood plus penalty) with respect to the
+     *  log-parameters at params. @since 0.2 */
+    double grad_norm;
+    int converged;            /**< 1 when the fit returned SVCM_OK, else 0 @since 0.2 */
 };
 
 /** @brief Result of svcm_gammagamma_fit(). */
 struct svcm_gammagamma_fit_result {
-    svcm_gammagamma_params params; /**< the maximum-likelihood estimates */
-    double loglik;       /**< log-likelihood of the mean spends at params */
+    svcm_gammagamma_params params; /**< the estimates (the last point when not converged) */
+    /** Asymptotic standard errors in parameter order (p, q, gamma), as in
+     *  struct svcm_bgnbd_fit_result::se; NaN when not converged or the
+     *  Hessian is not positive definite. @since 0.2 */
+    svcm_gammagamma_params se;
+    double loglik;       /**< log-likelihood of the mean spends at params (unpenalised) */
     size_t n;            /**< customers used (those with x > 0) */
     unsigned iterations; /**< BFGS iterations taken */
+    /** Largest gradient component of the minimised objective in the
+     *  log-parameters at params. @since 0.2 */
+    double grad_norm;
+    int converged;       /**< 1 when the fit returned SVCM_OK, else 0 @since 0.2 */
 };
 
 /**
- * @brief Fill @p opts with the defaults (max_iter 200, gtol 1e-9).
+ * @brief Fill @p opts with the defaults (max_iter 200, gtol 1e-9,
+ *        penalizer 0).
  * @param opts may be NULL (no-op).
  * @par Thread safety: touches only @p opts.
  * @since 0.1
@@ -93,41 +138,61 @@ SVCM_API void svcm_lifetime_fit_options_init(svcm_lifetime_fit_options *opts);
 /**
  * @brief Fit the BG/NBD model by maximum likelihood.
  *
- * Identical (x, t_x, T) records are evaluated once, weighted by their count,
- * so data recorded in days (t_x and T multiples of 1/7 week) fits in time
- * that grows with the number of distinct rows, not customers. The
- * likelihood of Fader, Hardie & Lee (2005) is evaluated in logs with
- * lgamma and log-sum-exp; it is maximised over the log-parameters by BFGS
- * with an analytic gradient, started at r = a = b = 1,
- * alpha = mean(T).
+ * Rows of positive weight are grouped and identical (x, t_x, T) rows
+ * evaluated once, weighted by their summed weight, so data recorded in days
+ * (t_x and T multiples of 1/7 week) fits in time that grows with the number
+ * of distinct rows, not customers. The likelihood of Fader, Hardie & Lee
+ * (2005) is evaluated in logs with lgamma and log-sum-exp; it is maximised
+ * over the log-parameters by BFGS with an analytic gradient, started at
+ * r = a = b = 1, alpha = weighted mean of T. With
+ * svcm_lifetime_fit_options::penalizer > 0 the L2-penalised likelihood is
+ * maximised instead (see that field).
  *
- * @param x repeat purchases per customer (whole numbers >= 0).
+ * One-time buyers: under BG/NBD a customer can only drop out right after a
+ * repeat purchase, so every customer with x = 0 is alive with probability
+ * 1 (svcm_bgnbd_p_alive()), however long ago the first purchase was. For
+ * data with many one-time buyers this overstates their P(alive); MBG/NBD
+ * (svcm_mbgnbd_fit()), which lets a customer drop out after the first
+ * purchase too, is offered for that case.
+ *
+ * @param x repeat purchases per customer (whole numbers in [0, 1e12]).
  * @param t_x time of the last repeat purchase (0 when x = 0), <= T.
  * @param T length of observation per customer, >= 0.
- * @param n number of customers.
+ * @param weights optional count of customers behind each row (finite,
+ *        >= 0; rows of weight 0 are ignored); NULL means 1 each (@since 0.2).
+ * @param n number of rows.
  * @param opts fit settings; NULL means the defaults.
  * @param alloc allocator for scratch memory, freed before return;
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
- * @param[out] out the estimates; written only on success.
+ * @param[out] out the estimates. Written on SVCM_OK and on SVCM_ENOCONV
+ *             (then with the last point reached, converged = 0 and NaN
+ *             standard errors, always finite); untouched on any other code.
  * @param[out] err optional detail on failure.
- * @return SVCM_OK;
+ * @return SVCM_OK (standard errors NaN when the Hessian is not positive
+ *         definite);
  *         SVCM_EINVAL for NULL pointers (with n > 0 or a NULL @p out), bad
- *         options (field "max_iter" or "gtol"), or a bad record (index and
- *         field: x negative, fractional or not finite; T negative or not
- *         finite; t_x outside [0, T]; t_x != 0 with x = 0);
- *         SVCM_EEMPTY when n == 0 or no customer has x > 0 (the model is
- *         then not identified);
+ *         options (field "max_iter", "gtol" or "penalizer"), a bad record
+ *         (index and field: x negative, fractional or not finite; T
+ *         negative or not finite; t_x outside [0, T]; t_x != 0 with x = 0),
+ *         a bad weight (index, field "weights") or weights summing beyond
+ *         the double range (field "weights");
+ *         SVCM_EEMPTY when the total weight is 0 (also n == 0) or no row of
+ *         positive weight has x > 0 (field "x": the model is then not
+ *         identified);
  *         SVCM_ENOMEM when scratch memory cannot be allocated;
- *         SVCM_ENOCONV when the optimiser does not converge within max_iter
- *         iterations or the estimates run off to 0 or infinity (a factor
- *         beyond e^15 from the start; the field names the parameter), as
- *         when nobody ever drops out.
+ *         SVCM_ENOCONV when the optimiser does not reach gtol within
+ *         max_iter iterations (message: iterations and gradient norm) or
+ *         the estimates run off to 0 or infinity (a factor beyond e^15 from
+ *         the start; the field names the parameter), as when nobody ever
+ *         drops out; @p out then holds the last point.
  * @par Ownership: reads the arrays, keeps nothing.
  * @par Thread safety: reentrant; touches only @p out and @p err.
- * @since 0.1
+ * @since 0.1; weights, standard errors, grad_norm, converged and the
+ *        last point on SVCM_ENOCONV @since 0.2
  */
 SVCM_API int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T,
-                            size_t n, const svcm_lifetime_fit_options *opts,
+                            const double *weights, size_t n,
+                            const svcm_lifetime_fit_options *opts,
                             const svcm_allocator *alloc, struct svcm_bgnbd_fit_result *out,
                             svcm_error *err);
 
@@ -157,8 +222,11 @@ SVCM_API int svcm_bgnbd_loglik(const svcm_bgnbd_params *params, const double *x,
  *        1 / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)).
  *
  * Customers with x = 0 are alive with probability 1 under BG/NBD (dropout
- * only happens right after a purchase). This is the input of segment's
- * "lost" rule.
+ * only happens right after a repeat purchase), which overstates P(alive)
+ * for one-time buyers who have in fact gone; MBG/NBD (svcm_mbgnbd_p_alive())
+ * lets them drop out after the first purchase and is offered for data with
+ * many of them. For a later date see svcm_bgnbd_p_alive_at(). This is the
+ * input of segment's "lost" rule.
  *
  * @param params the model; each parameter finite and > 0.
  * @param x,t_x,T the customers.
@@ -227,6 +295,77 @@ SVCM_API int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params
                                                          double *out, svcm_error *err);
 
 /**
+ * @brief P(X(t) = k) for a new customer: the probability of exactly k
+ *        repeat purchases in (0, t] under BG/NBD, for each k of @p counts
+ *        (Fader, Hardie & Lee 2005, eq. 8; Fader, Hardie & Lee, "Computing
+ *        P(X(t)=x) for the BG/NBD"):
+ *        B(a, b+k)/B(a, b) NB(k) + [k > 0] B(a+1, b+k-1)/B(a, b)
+ *        P(N(t) >= k), with NB(k) = Gamma(r+k)/(Gamma(r) k!) (alpha/(alpha+
+ *        t))^r (t/(alpha+t))^k the negative binomial count of a customer who
+ *        never drops out. The first term is "alive with k purchases", the
+ *        second "dropped out right after the k-th". The tail P(N(t) >= k)
+ *        of the paper's 1 - sum_{j<k} NB(j) is evaluated as the regularized
+ *        incomplete beta function I_{t/(alpha+t)}(k, r) (a continued
+ *        fraction), so a large k costs no sum and nothing cancels.
+ * @param params the model; each parameter finite and > 0.
+ * @param t horizon, finite and >= 0 (t = 0 gives 1 for k = 0, else 0).
+ * @param counts the k, whole numbers in [0, 1e12].
+ * @param n count of @p counts.
+ * @param[out] out n probabilities; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter, a bad @p t (field "t") or a bad k (index, field "n");
+ *         SVCM_ENOCONV (index, field "n") when the continued fraction does
+ *         not converge in 10^5 steps (extreme parameters, e.g. r and k
+ *         beyond 1e9).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_bgnbd_probability_of_purchases(const svcm_bgnbd_params *params, double t,
+                                                 const double *counts, size_t n, double *out,
+                                                 svcm_error *err);
+
+/**
+ * @brief P(alive at T + tau | x, t_x, T): the probability that a customer
+ *        with history (x, t_x, T) is still alive @p tau time units after the
+ *        end of observation, for each customer.
+ *
+ * Derivation (from the model's definition, Fader, Hardie & Lee 2005): a
+ * BG/NBD customer drops out only right after a purchase, with probability
+ * p each time. Given alive at T the posterior of the purchase rate is
+ * Gamma(r+x, alpha+T) and that of p is Beta(a, b+x), independent; the
+ * customer survives k further purchases with probability (1-p)^k, and
+ * purchases in (T, T+tau] at the Poisson rate lambda, so
+ *   P(alive at T+tau) = P(alive at T) E[(1-p)^N(tau)]
+ *     = P(alive at T) sum_k NB_k B(a, b+x+k)/B(a, b+x),
+ * NB_k = Gamma(r+x+k)/(Gamma(r+x) k!) ((alpha+T)/(alpha+T+tau))^(r+x)
+ * (tau/(alpha+T+tau))^k, which is 2F1(r+x, a; a+b+x; -tau/(alpha+T))
+ * times P(alive at T) (svcm_bgnbd_p_alive()). So it is *not* P(alive at T):
+ * the future purchases a live customer makes are so many chances to drop
+ * out. tau = 0 gives svcm_bgnbd_p_alive(). The sum has positive terms and
+ * is summed in logs until a bound on its tail is below 1e-16 relative.
+ * Customers with x = 0 are alive at T with probability 1 (see
+ * svcm_bgnbd_fit() on one-time buyers), but not at T + tau > T.
+ *
+ * @param params the model; each parameter finite and > 0.
+ * @param tau time after T, finite and >= 0 (same unit as T).
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n probabilities; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter, a bad @p tau (field "tau") or a bad record (index and
+ *         field); SVCM_ENOCONV (index, field "tau") when the series does not
+ *         reach its tolerance in 10^6 terms (tau / (alpha + T) beyond about
+ *         1e5 with a large r + x).
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_bgnbd_p_alive_at(const svcm_bgnbd_params *params, double tau, const double *x,
+                                   const double *t_x, const double *T, size_t n, double *out,
+                                   svcm_error *err);
+
+/**
  * @brief Fit the Gamma-Gamma spend model by maximum likelihood.
  *
  * The likelihood of a customer's mean spend m over x purchases is
@@ -234,7 +373,16 @@ SVCM_API int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params
  * (gamma + m x)^(px+q) (Fader & Hardie 2013, "The Gamma-Gamma Model of
  * Monetary Value"). Records with x = 0 carry no spend information and are
  * not used (their mean_spend must still be finite and >= 0, conventionally
- * 0); records with x > 0 need mean_spend > 0.
+ * 0); records with x > 0 need mean_spend > 0. With
+ * svcm_lifetime_fit_options::penalizer > 0 the L2-penalised likelihood is
+ * maximised instead (see that field).
+ *
+ * The population mean spend per purchase is E[M] = p gamma / (q - 1), which
+ * is infinite when q <= 1 (nu ~ Gamma(q, gamma) puts too much weight near
+ * 0): such a fit cannot value a customer (a lifetimes-style CLV then comes
+ * out negative or undefined), so it is refused with ::SVCM_ERANGE, field
+ * "q", and a message saying why (spends too heavy-tailed for the model:
+ * remove outliers, use a larger penalizer or another spend model).
  *
  * @param x purchases behind each mean (whole numbers >= 0).
  * @param mean_spend mean value of those purchases.
@@ -242,16 +390,22 @@ SVCM_API int svcm_bgnbd_expected_purchases_unconditional(const svcm_bgnbd_params
  * @param opts fit settings; NULL means the defaults.
  * @param alloc allocator for scratch memory, freed before return;
  *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
- * @param[out] out the estimates; written only on success.
+ * @param[out] out the estimates. Written on SVCM_OK, on SVCM_ENOCONV (the
+ *             last point, converged = 0, NaN standard errors) and on the
+ *             SVCM_ERANGE for q <= 1 (the estimates, converged = 0);
+ *             untouched on any other code.
  * @param[out] err optional detail on failure.
- * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad options or a bad
- *         record (index, field "x" or "mean_spend"); SVCM_EEMPTY when no
- *         record has x > 0; SVCM_ENOMEM; SVCM_ENOCONV when the optimiser
- *         does not converge or the estimates run off to 0 or infinity (a
- *         factor beyond e^15 from the start, gamma starting at the mean
- *         spend), e.g. when every customer has the same mean spend.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad options (field
+ *         "max_iter", "gtol" or "penalizer") or a bad record (index, field
+ *         "x" or "mean_spend"); SVCM_EEMPTY when no record has x > 0;
+ *         SVCM_ENOMEM; SVCM_ENOCONV when the optimiser does not converge
+ *         (message: iterations and gradient norm) or the estimates run off
+ *         to 0 or infinity (a factor beyond e^15 from the start, gamma
+ *         starting at the mean spend), e.g. when every customer has the
+ *         same mean spend; SVCM_ERANGE (field "q") when the estimate of q
+ *         is <= 1, so the mean spend is undefined (see above).
  * @par Thread safety: reentrant; touches only @p out and @p err.
- * @since 0.1
+ * @since 0.1; penalizer, standard errors, q <= 1 refusal @since 0.2
  */
 SVCM_API int svcm_gammagamma_fit(const double *x, const double *mean_spend, size_t n,
                                  const svcm_lifetime_fit_options *opts,
@@ -306,19 +460,29 @@ SVCM_API int svcm_gammagamma_conditional_spend(const svcm_gammagamma_params *par
 typedef struct svcm_clv_options {
     /** Number of future periods summed; default 12; 1..SVCM_CLV_MAX_HORIZON. */
     unsigned horizon;
-    /** Length of one period in the time unit of t_x and T; default
-     *  365.25 / 12 / 7 = 4.348 (a month, when times are in weeks). > 0. */
+    /** Length of one period, in the time unit of t_x and T (whatever the
+     *  caller chose: nothing assumes weeks, days or 30-day months); finite
+     *  and > 0. The default 365.25 / 12 / 7 = 4.348 is an average calendar
+     *  month only when t_x and T are in weeks (the svcm_lifetime_summarize()
+     *  default): with times in days set 365.25 / 12 = 30.44 for months, 7
+     *  for weeks, 1 for days. */
     double period_length;
-    /** Discount rate per period, >= 0 and finite; default 0.01. */
+    /** Discount rate per period of period_length (not per year): the
+     *  purchases of period k are divided by (1 + discount_rate)^k. Finite
+     *  and >= 0; default 0.01 (about 12.7% a year with monthly periods).
+     *  For an annual rate R and periods of a fraction f of a year use
+     *  (1 + R)^f - 1. */
     double discount_rate;
-    /** Margin applied to spend (profit per unit of revenue), finite;
-     *  default 1 (CLV in revenue). */
+    /** Margin applied to spend (profit per unit of revenue), finite and >= 0
+     *  (a CLV is never negative; @since 0.2, was any finite value); default
+     *  1 (CLV in revenue). */
     double margin;
 } svcm_clv_options;
 
 /**
  * @brief Fill @p opts with the defaults (12 periods of 4.348 time units,
- *        discount 0.01 per period, margin 1).
+ *        a month when times are in weeks; discount 0.01 per period;
+ *        margin 1).
  * @param opts may be NULL (no-op).
  * @par Thread safety: touches only @p opts.
  * @since 0.1
@@ -334,7 +498,10 @@ SVCM_API void svcm_clv_options_init(svcm_clv_options *opts);
  * conditional spend, K = horizon, L = period_length, d = discount_rate:
  * the purchases expected in period k are valued at the expected spend and
  * discounted to the end of the observation period as if paid at the end of
- * period k.
+ * period k. Period length and rate are both explicit (see
+ * ::svcm_clv_options): there is no built-in month or year. Each term is >= 0
+ * (E[Y] never decreases; rounding is clamped) and the spend model refuses
+ * q <= 1 (svcm_gammagamma_conditional_spend()), so a CLV is never negative.
  *
  * @param bgnbd the purchase model.
  * @param spend the spend model.
@@ -346,7 +513,7 @@ SVCM_API void svcm_clv_options_init(svcm_clv_options *opts);
  * @param[out] err optional detail on failure.
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, bad parameters, bad
  *         options (field "horizon", "period_length", "discount_rate" or
- *         "margin") or a bad record; SVCM_ERANGE as in
+ *         "margin": negative or not finite) or a bad record; SVCM_ERANGE as in
  *         svcm_gammagamma_conditional_spend(), or when a CLV exceeds the
  *         double range (index, field "mean_spend"); SVCM_ENOCONV as in
  *         svcm_bgnbd_expected_purchases().

@@ -161,5 +161,6 @@ int cli_cmd_priority(int argc, char **argv);
 int cli_cmd_pdca(int argc, char **argv);
 int cli_cmd_customers(int argc, char **argv);
 int cli_cmd_calls(int argc, char **argv);
+int cli_cmd_lifetime(int argc, char **argv);
 
 #endif /* SVCM_CLI_H */

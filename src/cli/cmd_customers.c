@@ -478,9 +478,9 @@ int cust_log_read(const char *cmd, const char *path, const cust_log_opts *o, cus
                 (unsigned long long)out->after_as_of);
         code = CLI_EXIT_DATA;
     }
-    rows_free(&rw);
     free(m.slots);
     if (code != 0) {
+        rows_free(&rw);
         svcm_customers_free(out->table);
         free(m.arena);
         free(m.off);
@@ -491,6 +491,11 @@ int cust_log_read(const char *cmd, const char *path, const cust_log_opts *o, cus
     out->id_off = m.off;
     out->n_ids = m.n;
     out->no_purchase = m.n - out->table->n;
+    free(rw.line);
+    out->row_id = rw.id;
+    out->row_time = rw.time;
+    out->row_value = rw.value;
+    out->n_rows = rw.n;
     return 0;
 }
 
@@ -499,6 +504,9 @@ void cust_log_free(cust_log *l)
     svcm_customers_free(l->table);
     free(l->arena);
     free(l->id_off);
+    free(l->row_id);
+    free(l->row_time);
+    free(l->row_value);
     memset(l, 0, sizeof *l);
 }
 

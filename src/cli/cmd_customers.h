@@ -41,6 +41,12 @@ typedef struct cust_log {
     uint64_t missing_id;  /* rows with an empty id, skipped */
     uint64_t returns;     /* rows up to --as-of with a negative amount */
     size_t no_purchase;   /* ids up to --as-of left without a purchase (net returns) */
+    /* the rows up to --as-of the table was made from, in file order (row_id:
+     * the id number k of id_off), for commands that need the purchases
+     * themselves (svcm lifetime); freed by cust_log_free */
+    int64_t *row_id, *row_time;
+    double *row_value;
+    size_t n_rows;
 } cust_log;
 
 /* Read path ("-": standard input) and summarise it. Errors are printed as

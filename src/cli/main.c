@@ -15,6 +15,7 @@ static const struct {
     {"customers", cli_cmd_customers, "customer table (x, t_x, T, RFM) from a transaction log"},
     {"demo", cli_cmd_demo, "write a synthetic data set and run every command on it"},
     {"kpi", cli_cmd_kpi, "ticket KPIs (times, SLA, FCR) or survey KPIs (NPS, CSAT, CES)"},
+    {"lifetime", cli_cmd_lifetime, "fit a purchase model on a calibration period, check a holdout"},
     {"pdca", cli_cmd_pdca, "a saved PDCA cycle: goal, actions, Check, signals, audit"},
     {"priority", cli_cmd_priority, "dispatch order with Eisenhower quadrant and ITIL priority"},
     {"segment", cli_cmd_segment, "five-tier customer segmentation with RFM scores"},

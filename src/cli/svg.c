@@ -353,3 +353,74 @@ int cli_svg_staffing(FILE *out, const char *title, size_t n, const char *const *
             T + ph, L + pw, T + ph);
     return end(out);
 }
+
+int cli_svg_tracking(FILE *out, const char *title, const char *xlabel, size_t n,
+                     const double *actual, const double *predicted, size_t n_calibration)
+{
+    const int W = 900, H = 480, L = 70, R = 30, T = 60, B = 90;
+    const double pw = W - L - R, ph = H - T - B;
+    double top = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(actual[i]))
+            top = fmax(top, actual[i]);
+        if (isfinite(predicted[i]))
+            top = fmax(top, predicted[i]);
+    }
+    /* A round top for the axis: 1, 2 or 5 times a power of ten. */
+    double step = pow(10.0, floor(log10(top / 4.0)));
+    step *= top / step / 4.0 > 5 ? 10 : top / step / 4.0 > 2 ? 5 : top / step / 4.0 > 1 ? 2 : 1;
+    top = ceil(top / step) * step;
+    const double dx = n ? pw / (double)n : pw;
+    begin(out, W, H, title);
+    for (double v = 0; v <= top + step / 2; v += step) {
+        double y = T + ph - ph * v / top;
+        fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
+                L, y, L + pw, y);
+        char lab[32];
+        snprintf(lab, sizeof lab, "%.0f", v);
+        text(out, L - 6, y + 4, 11, "end", "#333", lab);
+    }
+    /* period ticks: about ten labelled */
+    size_t every = n > 10 ? (n + 9) / 10 : 1;
+    for (size_t i = 0; i <= n; i += every) {
+        char lab[32];
+        snprintf(lab, sizeof lab, "%zu", i);
+        text(out, L + (double)i * dx, T + ph + 16, 11, "middle", "#333", lab);
+    }
+    text(out, L + pw / 2, T + ph + 38, 12, "middle", "#222", xlabel);
+    fprintf(out, "<text x=\"16\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222\" "
+                 "transform=\"rotate(-90 16 %.1f)\">cumulative repeat purchases</text>\n",
+            T + ph / 2, T + ph / 2);
+    if (n_calibration <= n) {
+        double x = L + (double)n_calibration * dx;
+        fprintf(out,
+                "<line id=\"calibration-end\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" "
+                "stroke=\"#555\" stroke-dasharray=\"2,3\"/>\n",
+                x, T, x, T + ph);
+        text(out, x - 4, T + 14, 11, "end", "#555", "end of calibration");
+    }
+    const char *ids[2] = {"actual", "predicted"};
+    const char *style[2] = {"stroke=\"#1f77b4\" stroke-width=\"2\"",
+                            "stroke=\"#d62728\" stroke-width=\"2\" stroke-dasharray=\"6,4\""};
+    const double *ys[2] = {actual, predicted};
+    for (int c = 0; c < 2; c++) {
+        fprintf(out, "<polyline id=\"%s\" fill=\"none\" %s points=\"%d,%.1f", ids[c], style[c], L,
+                T + ph);
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(ys[c][i]))
+                fprintf(out, " %.1f,%.1f", L + (double)(i + 1) * dx, T + ph - ph * ys[c][i] / top);
+        fputs("\"/>\n", out);
+    }
+    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#1f77b4\" "
+                 "stroke-width=\"2\"/>\n", L, H - 22, L + 24, H - 22);
+    text(out, L + 30, H - 18, 12, "start", "#222", "actual");
+    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d62728\" "
+                 "stroke-width=\"2\" stroke-dasharray=\"6,4\"/>\n", L + 120, H - 22, L + 144,
+            H - 22);
+    text(out, L + 150, H - 18, 12, "start", "#222", "model");
+    fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#222\"/>\n", L,
+            T + ph, L + pw, T + ph);
+    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#222\"/>\n", L, T, L,
+            T + ph);
+    return end(out);
+}

@@ -36,4 +36,12 @@ int cli_svg_histogram(FILE *out, const char *title, const char *unit, const doub
 int cli_svg_staffing(FILE *out, const char *title, size_t n, const char *const *labels,
                      const double *required, const double *scheduled);
 
+/* A tracking chart (Fader, Hardie & Lee 2005, figure 2): cumulative repeat
+ * purchases at the end of periods 1..n, actual (solid polyline, id
+ * "actual") and model (dashed, id "predicted"), both starting from 0 at
+ * period 0, with a vertical dashed line (id "calibration-end") after the
+ * first n_calibration periods; xlabel names the period. */
+int cli_svg_tracking(FILE *out, const char *title, const char *xlabel, size_t n,
+                     const double *actual, const double *predicted, size_t n_calibration);
+
 #endif /* SVCM_CLI_SVG_H */

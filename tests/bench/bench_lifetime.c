@@ -97,7 +97,7 @@ int main(void)
     double best = INFINITY, t0;
     for (int k = 0; k < reps; k++) {
         t0 = now_ms();
-        if (svcm_bgnbd_fit(cx, ctx, cT, cn, NULL, NULL, &r, &err) != SVCM_OK) {
+        if (svcm_bgnbd_fit(cx, ctx, cT, NULL, cn, NULL, NULL, &r, &err) != SVCM_OK) {
             fprintf(stderr, "fit failed: %s\n", err.message);
             return 1;
         }
@@ -133,7 +133,7 @@ int main(void)
     printf("simulated %zu customers from r=0.243 alpha=4.414 a=0.793 b=2.426 in %.0f ms\n", n,
            now_ms() - t0);
     t0 = now_ms();
-    if (svcm_bgnbd_fit(x, tx, T, n, NULL, NULL, &r, &err) != SVCM_OK) {
+    if (svcm_bgnbd_fit(x, tx, T, NULL, n, NULL, NULL, &r, &err) != SVCM_OK) {
         fprintf(stderr, "fit failed: %s\n", err.message);
         return 1;
     }

@@ -89,7 +89,7 @@ test("bad records fail with index and field", function()
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("alpha", 1, true), msg)
   ok, msg, code = svcm.bgnbd_fit({0, 0}, {0, 0}, {3, 4})
   assert(ok == nil and code == svcm.codes.EEMPTY, msg)
-  ok, msg, code = svcm.bgnbd_fit(x, tx, T, {max_iter = 2})
+  ok, msg, code = svcm.bgnbd_fit(x, tx, T, nil, {max_iter = 2})
   assert(ok == nil and code == svcm.codes.ENOCONV, msg)
   assert(not pcall(m.p_alive, m, {1, 2}, {1}, {5, 5}))   -- length mismatch is misuse
   assert(not pcall(m.p_alive, m, {1, "a"}, {1, 1}, {5, 5}))
@@ -186,6 +186,139 @@ test("extreme parameters give accurate values or range errors", function()
   local g = assert(svcm.gammagamma(6.25, 1.5, 1e308))
   local ok, msg, code = g:conditional_expected_spend({1, 2}, {1, 1.7976931348623157e308})
   assert(ok == nil and code == svcm.codes.ERANGE and msg:find("record 1, field 'mean_spend'", 1, true), msg)
+end)
+
+-- 0.2: what users asked for -------------------------------------------------
+
+test("bgnbd_fit reports standard errors, gradient norm, weights", function()
+  local m = assert(svcm.bgnbd_fit(x, tx, T))
+  local se = m.standard_errors
+  assert(#se == 4, "4 standard errors")
+  for i = 1, 4 do assert(se[i] > 0 and se[i] < 10, "se " .. i) end
+  assert(m.grad_norm <= 1e-6 and m.weight == 2357)
+  -- standard error of r against the second difference of the public
+  -- log-likelihood in r alone, other parameters held (a lower bound)
+  local function ll(r) return svcm.bgnbd(r, m.alpha, m.a, m.b):log_likelihood(x, tx, T) end
+  local h = 1e-3 * m.r
+  local d2 = -(ll(m.r + h) - 2 * ll(m.r) + ll(m.r - h)) / (h * h)
+  assert(se[1] >= 1 / math.sqrt(d2) * 0.999, "se(r) at least the one-parameter bound")
+  -- weights: rows given weight 2 fit like the rows written twice
+  local x2, tx2, T2, w = {}, {}, {}, {}
+  for i = 1, 300 do
+    x2[i], tx2[i], T2[i], w[i] = x[i], tx[i], T[i], 2
+    x2[300 + i], tx2[300 + i], T2[300 + i] = x[i], tx[i], T[i]
+  end
+  local a = assert(svcm.bgnbd_fit(x2, tx2, T2))
+  local b = assert(svcm.bgnbd_fit({table.unpack(x2, 1, 300)}, {table.unpack(tx2, 1, 300)},
+                                  {table.unpack(T2, 1, 300)}, w))
+  near(b.r, a.r, 1e-6 * a.r, "weighted r")
+  near(b.loglik, a.loglik, 1e-6 * math.abs(a.loglik), "weighted loglik")
+  assert(b.weight == 600)
+  w[7] = -1
+  local ok, msg, code = svcm.bgnbd_fit({table.unpack(x2, 1, 300)}, {table.unpack(tx2, 1, 300)},
+                                       {table.unpack(T2, 1, 300)}, w)
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 6, field 'weights'", 1, true), msg)
+end)
+
+test("bgnbd_fit penalizer shrinks the estimates; bad values are refused", function()
+  local m = assert(svcm.bgnbd_fit(x, tx, T))
+  local p = assert(svcm.bgnbd_fit(x, tx, T, nil, {penalizer = 0.01}))
+  assert(p.r ^ 2 + p.alpha ^ 2 + p.a ^ 2 + p.b ^ 2 < m.r ^ 2 + m.alpha ^ 2 + m.a ^ 2 + m.b ^ 2)
+  assert(p.loglik < m.loglik)
+  local ok, msg, code = svcm.bgnbd_fit(x, tx, T, nil, {penalizer = -1})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("penalizer", 1, true), msg)
+end)
+
+test("probability_of_purchases matches eq. 8, sums to 1, has the mean E[X(t)]", function()
+  local r, al, a, b = 0.243, 4.414, 0.793, 2.426
+  local bg = assert(svcm.bgnbd(r, al, a, b))
+  local t = 39
+  local ks = {}
+  for k = 0, 1999 do ks[#ks + 1] = k end
+  local ps = assert(bg:probability_of_purchases(t, ks))
+  -- eq. 8 as printed, its Gamma and Beta ratios as finite products
+  local q, z = al / (al + t), t / (al + t)
+  local function nb(j)
+    local v = q ^ r
+    for i = 0, j - 1 do v = v * (r + i) / (i + 1) * z end
+    return v
+  end
+  local function b0(k) -- B(a, b + k) / B(a, b)
+    local v = 1
+    for i = 0, k - 1 do v = v * (b + i) / (a + b + i) end
+    return v
+  end
+  local function b1(k) -- B(a + 1, b + k) / B(a, b), B(a + 1, b) / B(a, b) = a / (a + b)
+    local v = a / (a + b)
+    for i = 0, k - 1 do v = v * (b + i) / (a + 1 + b + i) end
+    return v
+  end
+  for k = 0, 8 do
+    local v = b0(k) * nb(k)
+    if k > 0 then
+      local head = 0
+      for j = 0, k - 1 do head = head + nb(j) end
+      v = v + b1(k - 1) * (1 - head)
+    end
+    near(ps[k + 1], v, 1e-12, "P(X = " .. k .. ")")
+  end
+  local sum, mean = 0, 0
+  for i = #ps, 1, -1 do sum = sum + ps[i]; mean = mean + (i - 1) * ps[i] end
+  near(sum, 1, 1e-10, "sum")
+  near(mean, bg:expected_purchases_unconditional(t), 1e-8, "mean")
+  local ok, msg, code = bg:probability_of_purchases(t, {0, -1})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'n'", 1, true), msg)
+end)
+
+test("p_alive_at: tau = 0 is p_alive, later is lower, one-time buyers too", function()
+  local bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local now = bg:p_alive(2, 30.43, 38.86)
+  assert(bg:p_alive_at(0, 2, 30.43, 38.86) == now)
+  local v = bg:p_alive_at(26, {2, 0}, {30.43, 0}, {38.86, 38})
+  assert(v[1] < now and v[1] > 0 and v[2] < 1)
+  -- independent: midpoint rule over p ~ Beta(a, b + x), p = u^(1/a)
+  local r, al, a, b, xx, TT, tau, N = 0.243, 4.414, 0.793, 2.426, 2, 38.86, 26, 100000
+  local s = 0
+  for i = 0, N - 1 do
+    local p = ((i + 0.5) / N) ^ (1 / a)
+    s = s + (1 - p) ^ (b + xx - 1) * ((al + TT) / (al + TT + p * tau)) ^ (r + xx)
+  end
+  -- B(a, b + x) = Gamma(a) Gamma(b+x) / Gamma(a+b+x); b + x - 1 = 3.426
+  local function gamma_fn(g) -- Gamma by recurrence and Stirling, enough for 1e-9
+    local f = 1
+    while g < 20 do f = f / g; g = g + 1 end
+    return f * math.sqrt(2 * math.pi / g) * (g / math.exp(1)) ^ g *
+      (1 + 1 / (12 * g) + 1 / (288 * g * g) - 139 / (51840 * g ^ 3))
+  end
+  local B = gamma_fn(a) * gamma_fn(b + xx) / gamma_fn(a + b + xx)
+  near(v[1], now * s / N / a / B, 1e-6, "P(alive at T + 26)")
+  local ok, msg, code = bg:p_alive_at(-1, 2, 30, 38)
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("tau", 1, true), msg)
+end)
+
+test("gammagamma: q <= 1 refused, standard errors, penalizer", function()
+  local n, xs, ms = 3000, {}, {}
+  for i = 1, n do xs[i] = 1; ms[i] = 10 * ((1 - (i - 0.5) / n) ^ (-1 / 0.7) - 1) end
+  local ok, msg, code = svcm.gammagamma_fit(xs, ms)
+  assert(ok == nil and code == svcm.codes.ERANGE and msg:find("'q'", 1, true) and msg:find("undefined", 1, true), msg)
+  local cx, cz = {}, {}
+  for i = 1, #x do if x[i] > 0 then cx[#cx + 1] = x[i]; cz[#cz + 1] = zbar[i] end end
+  local g = assert(svcm.gammagamma_fit(cx, cz))
+  assert(#g.standard_errors == 3 and g.standard_errors[2] > 0 and g.grad_norm <= 1e-6)
+  local gp = assert(svcm.gammagamma_fit(cx, cz, {penalizer = 0.001}))
+  assert(gp.gamma < g.gamma and gp.loglik < g.loglik)
+end)
+
+test("clv takes period_length and discount_rate by name; no hidden month", function()
+  local gg = assert(svcm.gammagamma(6.25, 3.74, 15.44))
+  local bw = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local bd = assert(svcm.bgnbd(0.243, 7 * 4.414, 0.793, 2.426))
+  local wk = gg:clv(bw, 2, 30.43, 38.86, 22.35, {period_length = 4.348, discount_rate = 0.02})
+  local dy = gg:clv(bd, 2, 7 * 30.43, 7 * 38.86, 22.35, {period_length = 7 * 4.348, discount_rate = 0.02})
+  assert(wk > 0)
+  near(dy, wk, 1e-9 * wk, "days vs weeks")
+  local ok, msg, code = gg:clv(bw, 2, 30.43, 38.86, 22.35, {margin = -1})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("margin", 1, true), msg)
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

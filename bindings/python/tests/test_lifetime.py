@@ -244,5 +244,186 @@ class GammaGammaAndSummaryTests(unittest.TestCase):
             svcm.GammaGamma.fit([0], [0.0])
 
 
+def second_difference_se(f, p0):
+    """Standard errors from the inverse of minus the Hessian of f at p0, by
+    second differences in the natural parameters (Gauss-Jordan inverse)."""
+    k = len(p0)
+    H = [[0.0] * k for _ in range(k)]
+    for i in range(k):
+        for j in range(k):
+            hi, hj = 1e-3 * p0[i], 1e-3 * p0[j]
+            vals = []
+            for si, sj in ((1, 1), (-1, 1), (1, -1), (-1, -1)):
+                v = list(p0)
+                v[i] += si * hi
+                v[j] += sj * hj
+                vals.append(f(v))
+            H[i][j] = -(vals[0] - vals[1] - vals[2] + vals[3]) / (4 * hi * hj)
+    M = [row[:] + [1.0 if i == j else 0.0 for j in range(k)] for i, row in enumerate(H)]
+    for c in range(k):
+        piv = max(range(c, k), key=lambda r: abs(M[r][c]))
+        M[c], M[piv] = M[piv], M[c]
+        d = M[c][c]
+        M[c] = [v / d for v in M[c]]
+        for r in range(k):
+            if r != c:
+                fac = M[r][c]
+                M[r] = [a - fac * b for a, b in zip(M[r], M[c])]
+    return [math.sqrt(M[i][k + i]) for i in range(k)]
+
+
+class WhatUsersAskedForTests(unittest.TestCase):
+    """0.2: standard errors, weights, penalizer, P(X(t) = n), P(alive) later,
+    q <= 1 refused, explicit CLV periods."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.x, cls.tx, cls.T, cls.zbar = load_summary()
+        cls.model = svcm.BGNBD.fit(cls.x, cls.tx, cls.T)
+
+    def test_standard_errors_match_second_differences(self):
+        m = self.model
+        self.assertEqual(len(m.standard_errors), 4)
+        self.assertLessEqual(m.grad_norm, 1e-6)
+        self.assertEqual(m.weight, 2357.0)
+        want = second_difference_se(
+            lambda v: svcm.BGNBD(*v).log_likelihood(self.x, self.tx, self.T),
+            [m.r, m.alpha, m.a, m.b])
+        for got, w in zip(m.standard_errors, want):
+            self.assertAlmostEqual(got, w, delta=0.01 * w)
+        self.assertIsNone(svcm.BGNBD(*PUBLISHED).standard_errors)
+
+    def test_weights_fit_like_repeated_rows(self):
+        x, tx, T = self.x[:400], self.tx[:400], self.T[:400]
+        a = svcm.BGNBD.fit(x * 2, tx * 2, T * 2)
+        b = svcm.BGNBD.fit(x, tx, T, [2.0] * 400)
+        for p in ("r", "alpha", "a", "b", "loglik"):
+            self.assertAlmostEqual(getattr(b, p), getattr(a, p), delta=1e-6 * abs(getattr(a, p)))
+        self.assertEqual(b.weight, 800.0)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.BGNBD.fit(x, tx, T, [1.0] * 3 + [-1.0] + [1.0] * 396)
+        self.assertEqual((cm.exception.index, cm.exception.field), (3, "weights"))
+
+    def test_penalizer_is_the_lifetimes_l2_form(self):
+        lam = 0.01
+        m = svcm.BGNBD.fit(self.x, self.tx, self.T, penalizer=lam)
+        p0 = [m.r, m.alpha, m.a, m.b]
+        for k in range(4):
+            h = 1e-5 * p0[k]
+            up, dn = list(p0), list(p0)
+            up[k] += h
+            dn[k] -= h
+            g = (svcm.BGNBD(*up).log_likelihood(self.x, self.tx, self.T)
+                 - svcm.BGNBD(*dn).log_likelihood(self.x, self.tx, self.T)) / (2 * h) / 2357
+            self.assertAlmostEqual(g, 2 * lam * p0[k], delta=1e-5 + 1e-3 * abs(g))
+        self.assertLess(m.loglik, self.model.loglik)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.BGNBD.fit(self.x, self.tx, self.T, penalizer=-1.0)
+        self.assertEqual(cm.exception.field, "penalizer")
+
+    def test_not_converging_raises_with_iterations(self):
+        with self.assertRaises(svcm.NoConvergence) as cm:
+            svcm.BGNBD.fit(self.x, self.tx, self.T, max_iter=3)
+        self.assertIn("3 iterations", str(cm.exception))
+
+    def test_probability_of_purchases_matches_eq8_sums_to_one_and_has_the_mean(self):
+        m = svcm.BGNBD(*PUBLISHED)
+        r, al, a, b = PUBLISHED
+        t = 39.0
+        ps = m.probability_of_purchases(t, list(range(2000)))
+        lB = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+        q, z = al / (al + t), t / (al + t)
+
+        def nb(j):
+            return math.exp(math.lgamma(r + j) - math.lgamma(r) - math.lgamma(j + 1)) \
+                * q ** r * z ** j
+        for k in range(10):  # eq. 8 of FHL 2005 as printed
+            v = math.exp(math.lgamma(a) + math.lgamma(b + k) - math.lgamma(a + b + k) - lB) * nb(k)
+            if k > 0:
+                v += math.exp(math.lgamma(a + 1) + math.lgamma(b + k - 1)
+                              - math.lgamma(a + b + k) - lB) * (1 - sum(nb(j) for j in range(k)))
+            self.assertAlmostEqual(ps[k], v, delta=1e-12)
+        self.assertAlmostEqual(math.fsum(ps), 1.0, delta=1e-10)
+        self.assertAlmostEqual(math.fsum(k * p for k, p in enumerate(ps)),
+                               m.expected_purchases_unconditional(t), delta=1e-8)
+        self.assertAlmostEqual(m.probability_of_purchases(t, 0), q ** r, delta=1e-15)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            m.probability_of_purchases(t, [0, 1.5])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "n"))
+
+    def test_p_alive_at_future_time(self):
+        m = svcm.BGNBD(*PUBLISHED)
+        now = m.p_alive(2, 30.43, 38.86)
+        self.assertEqual(m.p_alive_at(0.0, 2, 30.43, 38.86), now)
+        later = [m.p_alive_at(tau, 2, 30.43, 38.86) for tau in (4.35, 26.0, 52.0)]
+        self.assertTrue(now > later[0] > later[1] > later[2] > 0)
+        # Independent: integrate over p ~ Beta(a, b + x) by the midpoint rule
+        # (p = u^(1/a)) E[(1-p)^N] = ((alpha+T)/(alpha+T+p tau))^(r+x).
+        r, al, a, b = PUBLISHED
+        x, T, tau, N = 2, 38.86, 26.0, 200000
+        s = 0.0
+        for i in range(N):
+            p = ((i + 0.5) / N) ** (1 / a)
+            s += (1 - p) ** (b + x - 1) * ((al + T) / (al + T + p * tau)) ** (r + x)
+        s /= N * a * math.exp(math.lgamma(a) + math.lgamma(b + x) - math.lgamma(a + b + x))
+        self.assertAlmostEqual(later[1], now * s, delta=1e-6)
+        # a one-time buyer is alive now with probability 1 (BG/NBD), not later
+        self.assertEqual(m.p_alive(0, 0, 38), 1.0)
+        self.assertLess(m.p_alive_at(52.0, 0, 0, 38), 1.0)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            m.p_alive_at(-1.0, 2, 30.0, 38.0)
+        self.assertEqual(cm.exception.field, "tau")
+        self.assertIn("MBGNBD", svcm.BGNBD.p_alive.__doc__)
+
+    def test_gammagamma_with_q_at_most_one_is_refused(self):
+        # Lomax quantiles (p = 1, q = 0.7, gamma = 10): mean spend infinite
+        n = 3000
+        m = [10 * ((1 - (i + 0.5) / n) ** (-1 / 0.7) - 1) for i in range(n)]
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            svcm.GammaGamma.fit([1] * n, m)
+        self.assertEqual(cm.exception.field, "q")
+        self.assertIn("undefined", str(cm.exception))
+
+    def test_gammagamma_standard_errors_and_penalizer(self):
+        xs = [x for x in self.x if x > 0]
+        ms = [z for x, z in zip(self.x, self.zbar) if x > 0]
+        g = svcm.GammaGamma.fit(xs, ms)
+        want = second_difference_se(lambda v: svcm.GammaGamma(*v).log_likelihood(xs, ms),
+                                    [g.p, g.q, g.gamma])
+        for got, w in zip(g.standard_errors, want):
+            self.assertAlmostEqual(got, w, delta=0.01 * w)
+        self.assertLessEqual(g.grad_norm, 1e-6)
+        gp = svcm.GammaGamma.fit(xs, ms, penalizer=0.001)
+        self.assertLess(gp.gamma, g.gamma)
+        self.assertLess(gp.loglik, g.loglik)
+
+    def test_clv_period_length_and_discount_rate_are_explicit(self):
+        gg = svcm.GammaGamma(6.25, 3.74, 15.44)
+        bg = svcm.BGNBD(*PUBLISHED)
+        r, al, a, b = PUBLISHED
+        bg_days = svcm.BGNBD(r, 7 * al, a, b)
+        wk = gg.clv(bg, 2, 30.43, 38.86, 22.35, period_length=4.348, discount_rate=0.02)
+        dy = gg.clv(bg_days, 2, 7 * 30.43, 7 * 38.86, 22.35, period_length=7 * 4.348,
+                    discount_rate=0.02)
+        self.assertGreater(wk, 0)
+        self.assertAlmostEqual(dy, wk, delta=1e-9 * wk)
+        self.assertGreater(gg.clv(bg, 2, 30.43, 38.86, 22.35, discount_rate=0.0), wk)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            gg.clv(bg, 2, 30.43, 38.86, 22.35, margin=-1.0)
+        self.assertEqual(cm.exception.field, "margin")
+
+    def test_pickle_keeps_the_fit_summary(self):
+        import pickle
+        m = pickle.loads(pickle.dumps(self.model))
+        self.assertEqual(m.standard_errors, self.model.standard_errors)
+        self.assertEqual(m.grad_norm, self.model.grad_norm)
+        self.assertEqual(m.weight, self.model.weight)
+        xs = [x for x in self.x if x > 0]
+        ms = [z for x, z in zip(self.x, self.zbar) if x > 0]
+        g = svcm.GammaGamma.fit(xs, ms)
+        g2 = pickle.loads(pickle.dumps(g))
+        self.assertEqual(g2.standard_errors, g.standard_errors)
+
+
 if __name__ == "__main__":
     unittest.main()

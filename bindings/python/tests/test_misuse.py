@@ -256,6 +256,8 @@ CLASSES = {
         "expected_purchases": lambda: ((10.0, 2, 30.0, 40.0), {}),
         "expected_purchases_unconditional": lambda: ((10.0,), {}),
         "log_likelihood": lambda: (([2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
+        "probability_of_purchases": lambda: ((39.0, [0, 1, 2]), {}),
+        "p_alive_at": lambda: ((26.0, [2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
     }),
     "ParetoNBD": (lambda: svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669),
                   lambda: ((0.553, 10.578, 0.606, 11.669), {}), {
