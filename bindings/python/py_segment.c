@@ -1620,14 +1620,19 @@ static PyObject *cu_fit_result(PyObject *module, const struct svcm_lifetime_tabl
     PyObject *bg = cu_model(module, "BGNBD",
                             Py_BuildValue("(dddd)", b->params.r, b->params.alpha, b->params.a,
                                           b->params.b),
-                            Py_BuildValue("(dnnn)", b->loglik, (Py_ssize_t)b->n,
-                                          (Py_ssize_t)b->groups, (Py_ssize_t)b->iterations));
+                            /* the full pickle state: standard errors and gradient too */
+                            Py_BuildValue("(dnnnd(dddd)d)", b->loglik, (Py_ssize_t)b->n,
+                                          (Py_ssize_t)b->groups, (Py_ssize_t)b->iterations,
+                                          b->weight, b->se.r, b->se.alpha, b->se.a, b->se.b,
+                                          b->grad_norm));
     PyObject *gg = bg == NULL ? NULL
                    : want_clv ? cu_model(module, "GammaGamma",
                                        Py_BuildValue("(ddd)", g->params.p, g->params.q,
                                                      g->params.gamma),
-                                       Py_BuildValue("(dnn)", g->loglik, (Py_ssize_t)g->n,
-                                                     (Py_ssize_t)g->iterations))
+                                       Py_BuildValue("(dnn(ddd)d)", g->loglik,
+                                                     (Py_ssize_t)g->n,
+                                                     (Py_ssize_t)g->iterations, g->se.p, g->se.q,
+                                                     g->se.gamma, g->grad_norm))
                             : Py_NewRef(Py_None);
     PyObject *items[6] = {bg, gg, NULL, NULL, NULL, NULL};
     /* each step only after the previous succeeded: no call with an error set */

@@ -117,6 +117,16 @@ class CustomerTable(unittest.TestCase):
             self.assertEqual(c.recency[i], c.T[i] - c.t_x[i])
             self.assertEqual(c.p_alive[i], 0.0)
 
+    def test_fitted_models_carry_their_standard_errors(self):
+        # The table's fit hands back the same models a direct fit gives,
+        # diagnostics included (not only the parameters).
+        direct = svcm.BGNBD.fit(self.table.x, self.table.t_x, self.table.T)
+        got = self.fit.bgnbd
+        self.assertEqual(len(got.standard_errors), 4)
+        for a, b in zip(got.standard_errors, direct.standard_errors):
+            self.assertAlmostEqual(a, b, delta=1e-6 * abs(b))
+        self.assertTrue(all(se > 0 for se in self.fit.gammagamma.standard_errors))
+
     def test_monetary_is_the_sum_of_each_customers_purchases(self):
         c = self.table
         total = {}
