@@ -812,6 +812,28 @@ static void run_erlang(rec *r)
     tr[40] = -1;
     FAILS("erlang_staff_batch negative", SVCM_EINVAL,
           svcm_erlang_staff_batch(tr, aht, 64, &o, xs, &e));
+    {
+        svcm_erlang_chat_options co;
+        svcm_erlang_chat_options_init(&co);
+        co.concurrency = 3;
+        co.aht_s[0] = 300;
+        co.aht_s[1] = 420;
+        co.aht_s[2] = 600;
+        struct svcm_erlang_chat_result cr;
+        for (uint32_t n = 5; n <= 60; n += 11) {
+            co.patience_s = n % 2 ? 90.0 : INFINITY;
+            OKE("erlang_chat_eval", svcm_erlang_chat_eval(17.0 * n, 3600, n, &co, &cr, &e));
+            put_d(r, "erlang_chat.p_wait", cr.p_wait);
+            put_d(r, "erlang_chat.service_level", cr.service_level);
+            put_d(r, "erlang_chat.asa_s", cr.asa_s);
+            put_d(r, "erlang_chat.occupancy", cr.occupancy);
+        }
+        OKE("erlang_chat_staff", svcm_erlang_chat_staff(800, 3600, &co, &cr, &e));
+        put_u(r, "erlang_chat.agents", cr.agents);
+        co.patience_s = INFINITY;
+        FAILS("erlang_chat_eval unstable", SVCM_ERANGE,
+              svcm_erlang_chat_eval(1e6, 3600, 2, &co, &cr, &e));
+    }
 
     svcm_contact_counts cc[32];
     for (size_t i = 0; i < 32; i++) {

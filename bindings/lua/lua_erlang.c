@@ -579,6 +579,147 @@ static int l_erlang_c_frac(lua_State *L) { return erlang_frac(L, 1); }
 /* Shift scheduling, defined at the end of the file. */
 static int l_schedule_shifts(lua_State *L);
 static int l_schedule_pattern(lua_State *L);
+/* ------------------------------------------------------------ chat (0.2):
+ * agents with up to k concurrent chats, AHT by concurrency. */
+
+static void push_chat_result(lua_State *L, const struct svcm_erlang_chat_result *r)
+{
+    lua_createtable(L, 0, 10);
+    lua_pushinteger(L, (lua_Integer)r->agents);
+    lua_setfield(L, -2, "agents");
+    lua_pushinteger(L, (lua_Integer)r->staff);
+    lua_setfield(L, -2, "staff");
+    const struct {
+        const char *name;
+        double value;
+    } fields[] = {
+        {"arrival_rate", r->arrival_rate}, {"sessions", r->sessions},
+        {"p_wait", r->p_wait},             {"p_abandon", r->p_abandon},
+        {"service_level", r->service_level}, {"asa", r->asa_s},
+        {"wait_all", r->wait_all_s},       {"occupancy", r->occupancy},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        lua_pushnumber(L, fields[i].value);
+        lua_setfield(L, -2, fields[i].name);
+    }
+}
+
+/* The chat model and goals from the options table at idx (absent: aht at
+ * every level of concurrency 1). Returns 0, or pushes the failure triple
+ * and returns its count; raises on wrong types. */
+static int read_chat_options(lua_State *L, int idx, double aht, svcm_erlang_chat_options *o)
+{
+    svcm_erlang_chat_options_init(o);
+    lua_Integer k = 1;
+    int have_k = 0;
+    if (!lua_isnoneornil(L, idx)) {
+        have_k = lua_getfield(L, idx, "concurrency") != LUA_TNIL;
+        lua_pop(L, 1);
+        k = svcmlua_optfield_integer(L, idx, "concurrency", 1);
+    }
+    if (have_k && (k < 1 || k > (lua_Integer)SVCM_ERLANG_CHAT_MAX_CONCURRENCY))
+        return fail_field(L, SVCM_EINVAL, "concurrency", "concurrency must be in [1, 16]");
+    int type = lua_isnoneornil(L, idx) ? LUA_TNIL : lua_getfield(L, idx, "aht_by_concurrency");
+    if (type == LUA_TNIL) {
+        if (!lua_isnoneornil(L, idx))
+            lua_pop(L, 1);
+        if (!have_k)
+            k = 1;
+        for (lua_Integer j = 0; j < k; j++)
+            o->aht_s[j] = aht;
+    } else {
+        if (type != LUA_TTABLE)
+            return luaL_error(L, "aht_by_concurrency: expected a table of numbers, got %s",
+                              lua_typename(L, type));
+        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
+        if (len < 1 || len > (lua_Integer)SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
+            lua_pop(L, 1);
+            return fail_field(L, SVCM_EINVAL, "aht_by_concurrency",
+                              "needs 1 to 16 handling times, one per concurrency level");
+        }
+        if (have_k && k != len)
+            return luaL_error(L, "aht_by_concurrency: %d levels given but concurrency=%d",
+                              (int)len, (int)k);
+        for (lua_Integer j = 1; j <= len; j++) {
+            lua_geti(L, -1, j);
+            int isnum = 0;
+            double v = (double)lua_tonumberx(L, -1, &isnum);
+            lua_pop(L, 1);
+            if (!isnum)
+                return luaL_error(L, "aht_by_concurrency[%d]: expected a number", (int)j);
+            o->aht_s[j - 1] = v;
+        }
+        lua_pop(L, 1);
+        if (!(o->aht_s[0] == aht))
+            return luaL_error(L,
+                              "aht_by_concurrency: its first level (%f) must equal aht (%f), "
+                              "the handling time of a chat handled alone",
+                              (lua_Number)o->aht_s[0], (lua_Number)aht);
+        k = len;
+    }
+    o->concurrency = (uint32_t)k;
+    o->patience_s = svcmlua_optfield_number(L, idx, "patience", o->patience_s);
+    o->target_answer_s = svcmlua_optfield_number(L, idx, "target_s", o->target_answer_s);
+    o->target_sl = svcmlua_optfield_number(L, idx, "target_sl", o->target_sl);
+    o->max_occupancy = svcmlua_optfield_number(L, idx, "max_occupancy", o->max_occupancy);
+    o->max_asa_s = svcmlua_optfield_number(L, idx, "max_asa_s", o->max_asa_s);
+    o->max_abandon = svcmlua_optfield_number(L, idx, "max_abandon", o->max_abandon);
+    o->shrinkage = svcmlua_optfield_number(L, idx, "shrinkage", o->shrinkage);
+    lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
+    if (to_agents(L, m, &o->max_agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+    return 0;
+}
+
+/* svcm.erlang_chat(chats, aht_s, interval_s, agents [, {concurrency=,
+ * aht_by_concurrency={...}, patience=, target_s=, shrinkage=}]) */
+static int l_erlang_chat(lua_State *L)
+{
+    double chats = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3);
+    lua_Integer n = luaL_checkinteger(L, 4);
+    if (!lua_isnoneornil(L, 5))
+        luaL_checktype(L, 5, LUA_TTABLE);
+    lua_settop(L, 5);
+    svcm_erlang_chat_options o;
+    int nret = read_chat_options(L, 5, aht, &o);
+    if (nret > 0)
+        return nret;
+    uint32_t agents;
+    if (to_agents(L, n, &agents) < 0)
+        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+    svcm_error err;
+    struct svcm_erlang_chat_result r;
+    int rc = svcm_erlang_chat_eval(chats, interval, agents, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_chat_result(L, &r);
+    return 1;
+}
+
+/* svcm.agents_needed_chat(chats, aht_s, interval_s [, options]): options as
+ * erlang_chat's plus target_sl, max_abandon, max_occupancy, max_asa_s,
+ * max_agents. Returns the agent count. */
+static int l_agents_needed_chat(lua_State *L)
+{
+    double chats = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3);
+    if (!lua_isnoneornil(L, 4))
+        luaL_checktype(L, 4, LUA_TTABLE);
+    lua_settop(L, 4);
+    svcm_erlang_chat_options o;
+    int nret = read_chat_options(L, 4, aht, &o);
+    if (nret > 0)
+        return nret;
+    svcm_error err;
+    struct svcm_erlang_chat_result r;
+    int rc = svcm_erlang_chat_staff(chats, interval, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushinteger(L, (lua_Integer)r.agents);
+    return 1;
+}
+
 static const luaL_Reg erlang_funcs[] = {
     {"schedule_shifts", l_schedule_shifts},
     {"schedule_pattern", l_schedule_pattern},
@@ -596,6 +737,8 @@ static const luaL_Reg erlang_funcs[] = {
     {"contact_metrics_batch", l_contact_metrics_batch},
     {"contact_counts_sum", l_contact_counts_sum},
     {"erlang_a", l_erlang_a},
+    {"erlang_chat", l_erlang_chat},
+    {"agents_needed_chat", l_agents_needed_chat},
     {"agents_needed_a", l_agents_needed_a},
     {"staffing_a", l_staffing_a},
     {"eval_staff", l_eval_staff},

@@ -954,6 +954,186 @@ static PyObject *py_erlang_c_frac(PyObject *module, PyObject *args, PyObject *kw
     return erlang_frac(module, args, kw, 1);
 }
 
+/* ------------------------------------------------------------ chat (0.2):
+ * agents with up to k concurrent chats, AHT by concurrency. */
+
+static PyObject *make_chat(const struct svcm_erlang_chat_result *r)
+{
+    PyObject *types = PyImport_ImportModule("types");
+    if (types == NULL)
+        return NULL;
+    PyObject *ns_type = PyObject_GetAttrString(types, "SimpleNamespace");
+    Py_DECREF(types);
+    if (ns_type == NULL)
+        return NULL;
+    PyObject *kw = Py_BuildValue(
+        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
+        "staff", (unsigned long)r->staff, "arrival_rate", r->arrival_rate, "sessions",
+        r->sessions, "p_wait", r->p_wait, "p_abandon", r->p_abandon, "service_level",
+        r->service_level, "asa", r->asa_s, "wait_all", r->wait_all_s, "occupancy",
+        r->occupancy);
+    PyObject *ns = NULL;
+    if (kw != NULL) {
+        PyObject *empty = PyTuple_New(0);
+        if (empty != NULL)
+            ns = PyObject_Call(ns_type, empty, kw);
+        Py_XDECREF(empty);
+        Py_DECREF(kw);
+    }
+    Py_DECREF(ns_type);
+    return ns;
+}
+
+/* The chat model from the Python arguments: concurrency (None or an int),
+ * aht (level 1), aht_by_concurrency (None: aht at every level; else one
+ * AHT per level 1..k, the first equal to aht), patience (None: none). */
+static int fill_chat_model(PyObject *module, svcm_erlang_chat_options *o, double aht,
+                           PyObject *concurrency, PyObject *by_level, PyObject *patience)
+{
+    svcm_erlang_chat_options_init(o);
+    uint32_t k = 0;
+    int have_k = concurrency != NULL && concurrency != Py_None;
+    if (have_k) {
+        if (get_count(module, concurrency, "concurrency", &k) < 0)
+            return -1;
+        if (k < 1 || k > SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
+            raise_field(module, SVCM_EINVAL, "concurrency", "must be in [1, 16]");
+            return -1;
+        }
+    }
+    if (by_level == NULL || by_level == Py_None) {
+        if (!have_k)
+            k = 1;
+        for (uint32_t j = 0; j < k; j++)
+            o->aht_s[j] = aht;
+    } else {
+        svcmpy_array arr = {0};
+        if (svcmpy_doubles(by_level, &arr, "aht_by_concurrency") < 0)
+            return -1;
+        const double *v = arr.data;
+        int ok = 1;
+        if (arr.n < 1 || arr.n > (Py_ssize_t)SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
+            raise_field(module, SVCM_EINVAL, "aht_by_concurrency",
+                        "needs 1 to 16 handling times, one per concurrency level");
+            ok = 0;
+        } else if (have_k && (Py_ssize_t)k != arr.n) {
+            PyErr_Format(PyExc_ValueError,
+                         "aht_by_concurrency: %zd levels given but concurrency=%u", arr.n,
+                         (unsigned)k);
+            ok = 0;
+        } else if (!(v[0] == aht)) {
+            char first[40], alone[40];
+            snprintf(first, sizeof first, "%.17g", v[0]);
+            snprintf(alone, sizeof alone, "%.17g", aht);
+            PyErr_Format(PyExc_ValueError,
+                         "aht_by_concurrency: its first level (%s) must equal aht (%s), the "
+                         "handling time of a chat handled alone",
+                         first, alone);
+            ok = 0;
+        } else {
+            k = (uint32_t)arr.n;
+            for (uint32_t j = 0; j < k; j++)
+                o->aht_s[j] = v[j];
+        }
+        svcmpy_array_release(&arr);
+        if (!ok)
+            return -1;
+    }
+    o->concurrency = k;
+    return get_optional(patience, "patience", &o->patience_s);
+}
+
+PyDoc_STRVAR(erlang_chat_doc,
+"erlang_chat(chats, aht, interval, agents, concurrency=None,\n"
+"            aht_by_concurrency=None, patience=None, target_s=20.0, *,\n"
+"            shrinkage=0.0) -> types.SimpleNamespace\n\n"
+"Chat staffing model: `agents` agents each hold up to `concurrency` chats\n"
+"(chats spread evenly); a chat whose agent holds j chats takes\n"
+"aht_by_concurrency[j-1] seconds on average (default: aht at every level;\n"
+"the first level must equal aht, and concurrency defaults to its length).\n"
+"With patience (seconds), waiting chats abandon; without, load at or above\n"
+"capacity raises svcm.OutOfRange. Attributes: agents, staff, arrival_rate\n"
+"(chats/s), sessions (mean chats in service), p_wait, p_abandon,\n"
+"service_level (answered within target_s / offered), asa (answered chats,\n"
+"s), wait_all (all chats, s) and occupancy (sessions / (agents k)).");
+static PyObject *py_erlang_chat(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"chats",    "aht",      "interval",  "agents",
+                             "concurrency", "aht_by_concurrency", "patience", "target_s",
+                             "shrinkage", NULL};
+    double chats, aht, interval, target_s = 20.0, shrinkage = 0.0;
+    PyObject *nobj, *conc = NULL, *by_level = NULL, *patience = NULL;
+    uint32_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddO|OOOd$d:erlang_chat", kwlist, &chats, &aht,
+                                     &interval, &nobj, &conc, &by_level, &patience, &target_s,
+                                     &shrinkage) ||
+        get_agents(module, nobj, &n) < 0)
+        return NULL;
+    svcm_erlang_chat_options o;
+    if (fill_chat_model(module, &o, aht, conc, by_level, patience) < 0)
+        return NULL;
+    o.target_answer_s = target_s;
+    o.shrinkage = shrinkage;
+    struct svcm_erlang_chat_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_chat_eval(chats, interval, n, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_chat(&r);
+}
+
+PyDoc_STRVAR(agents_needed_chat_doc,
+"agents_needed_chat(chats, aht, interval, target_sl=0.8, target_s=20.0,\n"
+"                   concurrency=None, aht_by_concurrency=None,\n"
+"                   patience=None, *, max_abandon=None, max_occupancy=None,\n"
+"                   max_asa_s=None, max_agents=None) -> int\n\n"
+"The least agents for which erlang_chat() (same model arguments) answers\n"
+"target_sl of the chats within target_s seconds and, when given, keeps\n"
+"p_abandon <= max_abandon, occupancy <= max_occupancy and asa <=\n"
+"max_asa_s. Raises svcm.OutOfRange when no count up to max_agents does.");
+static PyObject *py_agents_needed_chat(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"chats",       "aht",         "interval",  "target_sl",
+                             "target_s",    "concurrency", "aht_by_concurrency",
+                             "patience",    "max_abandon", "max_occupancy", "max_asa_s",
+                             "max_agents",  NULL};
+    double chats, aht, interval, target_sl = 0.8, target_s = 20.0;
+    PyObject *conc = NULL, *by_level = NULL, *patience = NULL, *max_ab = NULL,
+             *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddd|ddOOO$OOOO:agents_needed_chat", kwlist,
+                                     &chats, &aht, &interval, &target_sl, &target_s, &conc,
+                                     &by_level, &patience, &max_ab, &max_occ, &max_asa,
+                                     &max_agents))
+        return NULL;
+    svcm_erlang_chat_options o;
+    if (fill_chat_model(module, &o, aht, conc, by_level, patience) < 0)
+        return NULL;
+    o.target_sl = target_sl;
+    o.target_answer_s = target_s;
+    if (get_optional(max_ab, "max_abandon", &o.max_abandon) < 0 ||
+        get_optional(max_occ, "max_occupancy", &o.max_occupancy) < 0 ||
+        get_optional(max_asa, "max_asa_s", &o.max_asa_s) < 0)
+        return NULL;
+    if (max_agents != NULL && max_agents != Py_None) {
+        uint32_t m;
+        if (get_count(module, max_agents, "max_agents", &m) < 0)
+            return NULL;
+        o.max_agents = m;
+    }
+    struct svcm_erlang_chat_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_chat_staff(chats, interval, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromUnsignedLong(r.agents);
+}
+
 #define KW(name, fn, doc) {name, (PyCFunction)(void (*)(void))fn, METH_VARARGS | METH_KEYWORDS, doc}
 /* Shift scheduling, defined at the end of the file. */
 static PyObject *py_schedule_shifts(PyObject *module, PyObject *args, PyObject *kw);
@@ -985,6 +1165,8 @@ static PyMethodDef erlang_methods[] = {
     KW("erlang_b_trunks", py_erlang_b_trunks, erlang_b_trunks_doc),
     KW("erlang_b_frac", py_erlang_b_frac, erlang_b_frac_doc),
     KW("erlang_c_frac", py_erlang_c_frac, erlang_c_frac_doc),
+    KW("erlang_chat", py_erlang_chat, erlang_chat_doc),
+    KW("agents_needed_chat", py_agents_needed_chat, agents_needed_chat_doc),
     {NULL, NULL, 0, NULL},
 };
 #undef KW

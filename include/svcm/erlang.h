@@ -613,6 +613,153 @@ SVCM_API int svcm_contact_counts_sum(const svcm_contact_counts *counts,
                                      size_t n, svcm_contact_counts *out,
                                      svcm_error *err);
 
+/* ------------------------------------------------------------------------
+ * Chat: agents with up to k concurrent sessions (erlang_chat.c)
+ * ------------------------------------------------------------------------ */
+
+/** @brief Largest number of concurrent chats per agent the chat model takes. */
+#define SVCM_ERLANG_CHAT_MAX_CONCURRENCY 16u
+
+/**
+ * @brief What N chat agents achieve (svcm_erlang_chat_eval()).
+ *
+ * The model (the kind of model behind CCmath's "Erlang Chat" and Koole's
+ * "Staffing chat sessions", 2013: concurrency with a handling time that
+ * grows with each added chat; their exact rules are not published): chats
+ * arrive as a Poisson stream, each agent holds at most k chats at once, the
+ * chats in service are taken to be spread evenly over the agents (an
+ * assumption: new chats go to the least busy agent and the load stays
+ * balanced), and a chat whose agent holds j chats is handled at rate
+ * 1 / aht_s[j-1]; so with m chats in service the total completion rate is
+ * the sum over agents of j_agent / aht_s[j_agent - 1]. When all N k sessions
+ * are taken, chats queue (FIFO) and, with a finite patience, leave the
+ * queue at rate 1 / patience_s each; exponential handling and patience
+ * times. "Offered" means every arrival.
+ */
+struct svcm_erlang_chat_result {
+    uint32_t agents;      /**< agents N */
+    uint32_t staff;       /**< scheduled staff after shrinkage */
+    double arrival_rate;  /**< chats per second offered */
+    double sessions;      /**< mean number of chats in service */
+    double p_wait;        /**< probability that a chat finds every session taken */
+    double p_abandon;     /**< probability that a chat abandons (0 without patience) */
+    double service_level; /**< answered within T / offered */
+    double asa_s;         /**< mean wait of the answered chats, seconds */
+    double wait_all_s;    /**< mean wait of all chats, abandoned ones up to leaving, seconds */
+    double occupancy;     /**< sessions / (N k): share of the session slots in use */
+};
+
+/**
+ * @brief The chat model and its goals; fill with
+ *        svcm_erlang_chat_options_init() first, then set concurrency and
+ *        aht_s[0 .. concurrency-1].
+ */
+typedef struct svcm_erlang_chat_options {
+    uint32_t concurrency;   /**< k, chats one agent may hold, 1..SVCM_ERLANG_CHAT_MAX_CONCURRENCY (default 1) */
+    double aht_s[SVCM_ERLANG_CHAT_MAX_CONCURRENCY]; /**< aht_s[j-1]: mean handling time of a chat while its agent holds j chats, finite and > 0 for j <= k (default 0: must be set) */
+    double patience_s;      /**< mean patience, > 0; INFINITY: nobody abandons (default) */
+    double target_answer_s; /**< service-level answer time T, >= 0 (default 20) */
+    double target_sl;       /**< goal for service_level in [0, 1); 0: none (default 0.8) */
+    double max_occupancy;   /**< cap on occupancy in (0, 1]; 1: none (default 1) */
+    double max_asa_s;       /**< goal for asa_s, > 0; INFINITY: none (default) */
+    double max_abandon;     /**< cap on p_abandon in [0, 1]; 1: none (default 1) */
+    double shrinkage;       /**< fraction of paid time not on chats, [0, 1) (default 0) */
+    uint32_t max_agents;    /**< search limit, 1..SVCM_ERLANG_MAX_AGENTS (default 1,000,000) */
+} svcm_erlang_chat_options;
+
+/**
+ * @brief Fill @p opts with the defaults: concurrency 1 with aht_s unset
+ *        (0, refused until set), no abandonment, 80% answered within 20 s,
+ *        no occupancy, ASA or abandonment cap, no shrinkage, at most
+ *        1,000,000 agents.
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.2
+ */
+SVCM_API void svcm_erlang_chat_options_init(svcm_erlang_chat_options *opts);
+
+/**
+ * @brief Validate chat options: concurrency in range, aht_s[0..k-1] finite
+ *        and > 0, patience > 0 (INFINITY allowed), goals in their domains.
+ * @param opts the options (NULL is SVCM_EINVAL).
+ * @param[out] err optional detail naming the field ("aht_s" with the level
+ *             index 0..k-1 in err->index, "concurrency", "patience_s", ...).
+ * @return SVCM_OK or SVCM_EINVAL.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_chat_options_check(const svcm_erlang_chat_options *opts,
+                                            svcm_error *err);
+
+/**
+ * @brief Chat measures for N agents with up to opts->concurrency chats each.
+ *
+ * Computed exactly from the birth-death chain on m = chats in the system:
+ * the states below N k (m = q N + r in service: r agents hold q + 1 chats,
+ * N - r hold q) are summed downwards from N k with rescaling, the queue
+ * states above N k as in svcm_erlang_a_eval() (the queue sees a constant
+ * completion rate N k / aht_s[k-1]), so nothing overflows for thousands of
+ * sessions. Without patience the queue is geometric and the service level
+ * is 1 - p_wait exp(-(N k / aht_s[k-1] - lambda) T). With k = 1 the model
+ * is Erlang C (svcm_erlang_eval()), or Erlang A (svcm_erlang_a_eval()) with
+ * a patience; with every aht_s[j] equal it is Erlang C or A with N k agents.
+ * Cost O(N k) plus the queue states.
+ *
+ * @param chats chats offered in the interval, finite and >= 0.
+ * @param interval_s the interval, seconds, finite and > 0.
+ * @param agents N, 1 <= N <= SVCM_ERLANG_MAX_AGENTS.
+ * @param opts the model (concurrency, aht_s, patience_s) and
+ *        target_answer_s, shrinkage; the goals are checked but not applied.
+ *        NULL is SVCM_EINVAL (aht_s has no default).
+ * @param[out] out the result, written only on success.
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE when nobody abandons and the load is at
+ *         or above capacity (chats / interval_s >= N k / aht_s[k-1]: the
+ *         queue grows without bound; field "agents"), when the staff count
+ *         exceeds UINT32_MAX, or when the queue needs more than 2^24 states
+ *         (field "patience_s").
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_chat_eval(double chats, double interval_s, uint32_t agents,
+                                   const svcm_erlang_chat_options *opts,
+                                   struct svcm_erlang_chat_result *out, svcm_error *err);
+
+/**
+ * @brief The smallest N that meets every goal in @p opts under the chat
+ *        model: service_level >= target_sl, occupancy <= max_occupancy,
+ *        asa_s <= max_asa_s and p_abandon <= max_abandon.
+ *
+ * The search starts at N = 1 (an unstable count simply fails the goals), so
+ * it never starts above the answer. When the per-agent completion rate
+ * j / aht_s[j-1] is nondecreasing and concave in j (a chat slows down as
+ * its agent takes more, but taking one more never slows the agent down
+ * overall), spreading the chats over one more agent never lowers the
+ * service-completion rate in any state (a concave rate summed over a more
+ * even spread is larger), so waits shorten and fewer chats abandon as N
+ * grows (the tests check every goal's measure for monotonicity over grids
+ * of loads, with and without patience); the search then doubles N until
+ * the goals are met and bisects. Otherwise the measures need not be
+ * monotone and it tries N = 1, 2, 3, ... in turn (O(N^2 k) work), so the
+ * answer is the least meeting count either way.
+ *
+ * @param chats chats offered in the interval, finite and >= 0 (0 needs 1).
+ * @param interval_s the interval, seconds, finite and > 0.
+ * @param opts the model and goals (NULL is SVCM_EINVAL).
+ * @param[out] out the result for the N found (staff includes shrinkage).
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if no N up to max_agents meets the goals
+ *         (out unchanged), the staff count exceeds UINT32_MAX, or an
+ *         evaluation needs more than 2^24 queue states.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_chat_staff(double chats, double interval_s,
+                                    const svcm_erlang_chat_options *opts,
+                                    struct svcm_erlang_chat_result *out, svcm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

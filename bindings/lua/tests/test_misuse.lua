@@ -181,6 +181,8 @@ local FUNCS = {
   bgbb = function() return pack(1.204, 0.750, 0.657, 2.783) end,
   bgbb_fit = function() return pack(BB.x, BB.t_x, BB.n, BB.w) end,
   erlang_a = function() return pack(100, 180, 1800, 12, 120, 20) end,
+  erlang_chat = function() return pack(100, 300, 3600, 5, {aht_by_concurrency = {300, 420}, patience = 90}) end,
+  agents_needed_chat = function() return pack(100, 300, 3600, {concurrency = 2, max_abandon = 0.05}) end,
   erlang_b_capacity = function() return pack(10, 0.01) end,
   erlang_b_frac = function() return pack(10.0, 12.5) end,
   erlang_b_trunks = function() return pack(10.0, 0.01) end,

@@ -85,6 +85,25 @@ def erlang_b_trunks(traffic_erlangs: float, blocking: float) -> int: ...
 def erlang_b_frac(traffic_erlangs: float, agents: float) -> float: ...
 def erlang_c_frac(traffic_erlangs: float, agents: float) -> float: ...
 
+# Chat (0.2): agents holding up to `concurrency` chats each, a chat taking
+# aht_by_concurrency[j-1] s while its agent holds j (default aht at every
+# level; the first level must equal aht). Results are types.SimpleNamespace
+# records with agents, staff, arrival_rate (chats/s), sessions (mean chats in
+# service), p_wait, p_abandon, service_level (answered within target /
+# offered), asa (answered chats, s), wait_all (all chats, s) and occupancy
+# (sessions / (agents * concurrency)).
+def erlang_chat(chats: float, aht: float, interval: float, agents: int,
+                concurrency: int | None = None,
+                aht_by_concurrency: Sequence[float] | Buffer | None = None,
+                patience: float | None = None, target_s: float = 20.0, *,
+                shrinkage: float = 0.0) -> SimpleNamespace: ...
+def agents_needed_chat(chats: float, aht: float, interval: float, target_sl: float = 0.8,
+                       target_s: float = 20.0, concurrency: int | None = None,
+                       aht_by_concurrency: Sequence[float] | Buffer | None = None,
+                       patience: float | None = None, *, max_abandon: float | None = None,
+                       max_occupancy: float | None = None, max_asa_s: float | None = None,
+                       max_agents: int | None = None) -> int: ...
+
 # Shift scheduling (0.2): agents per shift pattern by branch and bound. The
 # result is a types.SimpleNamespace with cost (objective value), counts
 # (agents per pattern), gap, bound, lp_bound, optimal, status ('optimal',

@@ -1,0 +1,175 @@
+"""Tests of svcm.erlang_chat and svcm.agents_needed_chat (chat agents with up
+to k concurrent sessions, handling time by concurrency).
+
+No published worked example of CCmath's Erlang Chat was found; the checks
+are reductions to Erlang C / Erlang A (k = 1, or the same AHT at every level,
+which is Erlang with agents * k servers) and an exact solution of the
+birth-death chain with fractions, written here independently."""
+import math
+import unittest
+from fractions import Fraction
+
+import svcm
+
+
+def chain_reference(chats, interval, agents, aht_levels):
+    """P(wait), mean sessions and ASA without patience, with exact rationals:
+    states below N k by products of rate ratios, the queue geometric."""
+    k = len(aht_levels)
+    lam = Fraction(chats) / Fraction(interval)
+
+    def mu(m):
+        q, r = divmod(m, agents)
+        rate = Fraction(0)
+        if q > 0:
+            rate += (agents - r) * Fraction(q) / Fraction(aht_levels[q - 1])
+        if r > 0:
+            rate += r * Fraction(q + 1) / Fraction(aht_levels[q])
+        return rate
+
+    slots = agents * k
+    w = [Fraction(1)]
+    for m in range(1, slots + 1):
+        w.append(w[-1] * lam / mu(m))
+    c = Fraction(slots) / Fraction(aht_levels[-1])
+    rho = lam / c
+    tail = w[slots] / (1 - rho)          # sum of the states >= N k
+    total = sum(w[:slots]) + tail
+    p_wait = tail / total
+    sessions = (sum(m * w[m] for m in range(slots)) + slots * tail) / total
+    asa = p_wait / (c - lam)
+    return float(p_wait), float(sessions), float(asa)
+
+
+class ErlangChat(unittest.TestCase):
+    def test_k1_is_erlang_c(self):
+        for calls in (50, 100, 400):
+            a = calls * 180 / 1800
+            for n in range(int(a) + 1, int(a) + 8):
+                r = svcm.erlang_chat(calls, 180, 1800, n)
+                c = svcm.eval_staff(calls, 180, 1800, n)
+                self.assertAlmostEqual(r.p_wait, c.p_wait, delta=1e-11)
+                self.assertAlmostEqual(r.service_level, c.service_level, delta=1e-11)
+                self.assertAlmostEqual(r.asa, c.asa, delta=1e-9)
+                self.assertAlmostEqual(r.occupancy, c.occupancy, delta=1e-11)
+                self.assertEqual(r.p_abandon, 0.0)
+
+    def test_k1_with_patience_is_erlang_a(self):
+        # pyworkforce's Erlang A case: 100 calls / 30 min, AHT 3 min.
+        for n in (10, 12, 14):
+            r = svcm.erlang_chat(100, 180, 1800, n, patience=120)
+            e = svcm.erlang_a(100, 180, 1800, n, 120)
+            for name in ("p_wait", "p_abandon", "service_level", "asa", "wait_all",
+                         "occupancy"):
+                self.assertAlmostEqual(getattr(r, name), getattr(e, name), delta=1e-9,
+                                       msg=name)
+
+    def test_same_aht_every_level_is_erlang_c_with_n_times_k(self):
+        r = svcm.erlang_chat(100, 600, 3600, 6, concurrency=3)
+        c = svcm.eval_staff(100, 600, 3600, 18)
+        self.assertAlmostEqual(r.p_wait, c.p_wait, delta=1e-11)
+        self.assertAlmostEqual(r.service_level, c.service_level, delta=1e-11)
+        self.assertAlmostEqual(r.asa, c.asa, delta=1e-9)
+
+    def test_matches_exact_chain(self):
+        levels = [300, 420, 600]
+        for agents, chats in ((1, 12), (4, 50), (7, 110)):
+            r = svcm.erlang_chat(chats, 300, 3600, agents, aht_by_concurrency=levels)
+            pw, sessions, asa = chain_reference(chats, 3600, agents, levels)
+            self.assertAlmostEqual(r.p_wait, pw, delta=1e-12)
+            self.assertAlmostEqual(r.sessions, sessions, delta=1e-9)
+            self.assertAlmostEqual(r.occupancy, sessions / (3 * agents), delta=1e-12)
+            self.assertAlmostEqual(r.asa, asa, delta=1e-9)
+            self.assertEqual(r.agents, agents)
+
+    def test_agents_needed_is_least(self):
+        levels = [300, 420, 600]
+        for chats in (20, 150, 1200):
+            for patience in (None, 90.0):
+                n = svcm.agents_needed_chat(chats, 300, 3600, 0.85, 20,
+                                            aht_by_concurrency=levels, patience=patience)
+                r = svcm.erlang_chat(chats, 300, 3600, n, aht_by_concurrency=levels,
+                                     patience=patience)
+                self.assertGreaterEqual(r.service_level, 0.85)
+                if n > 1:
+                    try:
+                        q = svcm.erlang_chat(chats, 300, 3600, n - 1,
+                                             aht_by_concurrency=levels, patience=patience)
+                        self.assertLess(q.service_level, 0.85)
+                    except svcm.OutOfRange:
+                        pass
+
+    def test_goals_raise_the_count(self):
+        base = svcm.agents_needed_chat(300, 300, 3600, 0.8, 20, concurrency=2,
+                                       patience=60)
+        capped = svcm.agents_needed_chat(300, 300, 3600, 0.8, 20, concurrency=2,
+                                         patience=60, max_occupancy=0.5)
+        self.assertGreater(capped, base)
+        r = svcm.erlang_chat(300, 300, 3600, capped, concurrency=2, patience=60)
+        self.assertLessEqual(r.occupancy, 0.5)
+
+    def test_shrinkage_gives_staff(self):
+        r = svcm.erlang_chat(100, 300, 3600, 21, concurrency=2, shrinkage=0.3)
+        self.assertEqual(r.staff, 30)
+
+    def test_unstable_without_patience_is_out_of_range(self):
+        # 10 agents x 2 chats at 480 s complete 150 chats per hour.
+        with self.assertRaises(svcm.OutOfRange) as cm:
+            svcm.erlang_chat(150, 300, 3600, 10, aht_by_concurrency=[300, 480])
+        self.assertEqual(cm.exception.field, "agents")
+        r = svcm.erlang_chat(150, 300, 3600, 10, aht_by_concurrency=[300, 480], patience=60)
+        self.assertGreater(r.p_abandon, 0.0)
+
+    def test_unreachable_goal_is_out_of_range(self):
+        with self.assertRaises(svcm.OutOfRange):
+            svcm.agents_needed_chat(5000, 300, 3600, 0.8, 20, concurrency=2, max_agents=3)
+
+    def test_bad_values_raise_naming_the_field(self):
+        cases = [
+            (dict(chats=-1), "chats"),
+            (dict(chats=math.nan), "chats"),
+            (dict(interval=0), "interval_s"),
+            (dict(aht=0), "aht_s"),
+            (dict(aht=math.inf), "aht_s"),
+            (dict(patience=0), "patience_s"),
+            (dict(target_s=-1), "target_answer_s"),
+            (dict(agents=0), "agents"),
+            (dict(concurrency=0), "concurrency"),
+            (dict(concurrency=17), "concurrency"),
+        ]
+        for change, field in cases:
+            args = dict(chats=100, aht=300, interval=3600, agents=5, concurrency=2)
+            args.update(change)
+            with self.assertRaises(svcm.InvalidInput, msg=field) as cm:
+                svcm.erlang_chat(**args)
+            self.assertEqual(cm.exception.field, field)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.erlang_chat(100, 300, 3600, 5, aht_by_concurrency=[300, -1, 500])
+        self.assertEqual(cm.exception.field, "aht_s")
+        self.assertEqual(cm.exception.index, 1)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.agents_needed_chat(100, 300, 3600, 1.0, 20)
+        self.assertEqual(cm.exception.field, "target_sl")
+
+    def test_inconsistent_levels_raise_value_error(self):
+        with self.assertRaises(ValueError):
+            svcm.erlang_chat(100, 300, 3600, 5, concurrency=2,
+                             aht_by_concurrency=[300, 400, 500])
+        with self.assertRaises(ValueError):
+            svcm.erlang_chat(100, 300, 3600, 5, aht_by_concurrency=[250, 400])
+        with self.assertRaises(svcm.InvalidInput):
+            svcm.erlang_chat(100, 300, 3600, 5, aht_by_concurrency=[])
+
+    def test_wrong_types_raise_type_error(self):
+        with self.assertRaises(TypeError):
+            svcm.erlang_chat("100", 300, 3600, 5)
+        with self.assertRaises(TypeError):
+            svcm.erlang_chat(100, 300, 3600, 5.5)
+        with self.assertRaises(TypeError):
+            svcm.erlang_chat(100, 300, 3600, 5, aht_by_concurrency=["a"])
+        with self.assertRaises(TypeError):
+            svcm.erlang_chat(100, 300, 3600, 5, patience="x")
+
+
+if __name__ == "__main__":
+    unittest.main()
