@@ -622,6 +622,27 @@ int svcm_paretonbd_p_alive(const svcm_paretonbd_params *params, const double *x,
     return for_records(params, 0.0, x, t_x, T, n, out, p_alive_one, err);
 }
 
+/* P(alive at T + tau): P(alive at T) ((beta+T)/(beta+T+tau))^s. */
+static int p_alive_at_one(const svcm_paretonbd_params *p, double tau, double x, double tx,
+                          double T, double *out)
+{
+    double la;
+    int rc = log_p_alive(p, x, tx, T, &la);
+    if (rc == SVCM_OK)
+        *out = exp(la - p->s * log1p(tau / (p->beta + T)));
+    return rc;
+}
+
+int svcm_paretonbd_p_alive_at(const svcm_paretonbd_params *params, double tau, const double *x,
+                              const double *t_x, const double *T, size_t n, double *out,
+                              svcm_error *err)
+{
+    if (!isfinite(tau) || tau < 0.0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "tau",
+                           "tau must be finite and >= 0, got %g", tau);
+    return for_records(params, tau, x, t_x, T, n, out, p_alive_at_one, err);
+}
+
 /* --------------------------------------------------- expected purchases */
 
 /* (1 - (1 + t/c)^-(s-1)) / (s-1), the integral of the Pareto survival

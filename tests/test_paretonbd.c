@@ -471,6 +471,52 @@ static void test_fit_without_dropout_runs_off(void **state)
 
 /* ------------------------------------------------------------ errors */
 
+/* P(alive at T+tau) = P(alive at T) E[exp(-mu tau)] with mu ~ Gamma(s,
+ * beta+T) given alive at T (Schmittlein, Morrison & Colombo 1987): the
+ * expectation is checked here by integrating the gamma density over mu
+ * numerically (Simpson's rule on a substitution mu = u / (1 - u)), not by
+ * the closed form the library uses. */
+static double gamma_mgf_numeric(double s, double rate, double tau)
+{
+    enum { M = 200000 };
+    double h = 1.0 / M, sum = 0.0;
+    for (int i = 0; i <= M; i++) {
+        double u = i * h;
+        double f = 0.0;
+        if (i > 0 && i < M) {
+            double mu = u / (1.0 - u), jac = 1.0 / ((1.0 - u) * (1.0 - u));
+            f = exp(s * log(rate) - lgamma(s) + (s - 1.0) * log(mu) - rate * mu - mu * tau) * jac;
+        }
+        sum += f * (i == 0 || i == M ? 1.0 : (i % 2 ? 4.0 : 2.0));
+    }
+    return sum * h / 3.0;
+}
+
+static void test_p_alive_at_a_future_time(void **state)
+{
+    (void)state;
+    /* s = 3 makes the density smooth at 0, so the quadrature is accurate. */
+    const svcm_paretonbd_params p = {0.553, 10.578, 3.0, 11.669};
+    const double x[3] = {0, 2, 7}, tx[3] = {0, 30.43, 35.0}, T[3] = {38.86, 38.86, 38.86};
+    double now[3], at0[3], later[3], much_later[3];
+    assert_int_equal(svcm_paretonbd_p_alive(&p, x, tx, T, 3, now, NULL), SVCM_OK);
+    assert_int_equal(svcm_paretonbd_p_alive_at(&p, 0.0, x, tx, T, 3, at0, NULL), SVCM_OK);
+    assert_int_equal(svcm_paretonbd_p_alive_at(&p, 26.0, x, tx, T, 3, later, NULL), SVCM_OK);
+    assert_int_equal(svcm_paretonbd_p_alive_at(&p, 260.0, x, tx, T, 3, much_later, NULL),
+                     SVCM_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_true(at0[i] == now[i]);
+        double want = now[i] * gamma_mgf_numeric(p.s, p.beta + T[i], 26.0);
+        assert_true(fabs(later[i] - want) <= 1e-7 * want);
+        assert_true(much_later[i] < later[i] && later[i] < now[i]);
+    }
+    svcm_error err;
+    assert_int_equal(svcm_paretonbd_p_alive_at(&p, -1.0, x, tx, T, 3, later, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "tau");
+    assert_int_equal(svcm_paretonbd_p_alive_at(&p, NAN, x, tx, T, 3, later, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_paretonbd_p_alive_at(&p, 1.0, x, tx, T, 3, NULL, &err), SVCM_EINVAL);
+}
+
 static void test_bad_inputs_are_einval_naming_the_field(void **state)
 {
     (void)state;
@@ -605,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_weights_equal_repeated_rows),
         cmocka_unit_test(test_fit_not_converged_reports_the_last_point),
         cmocka_unit_test(test_fit_without_dropout_runs_off),
+        cmocka_unit_test(test_p_alive_at_a_future_time),
         cmocka_unit_test(test_bad_inputs_are_einval_naming_the_field),
         cmocka_unit_test(test_fit_errors),
         cmocka_unit_test(test_fit_out_of_memory),

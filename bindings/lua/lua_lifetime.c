@@ -845,21 +845,24 @@ static int l_pnbd_fit(lua_State *L)
     return 1;
 }
 
-enum { LP_P_ALIVE, LP_EXPECTED, LP_LOGLIK };
+enum { LP_P_ALIVE, LP_EXPECTED, LP_LOGLIK, LP_P_ALIVE_AT };
 
-/* m:p_alive(x, t_x, T), m:expected_purchases(t, x, t_x, T),
+/* m:p_alive(x, t_x, T), m:p_alive_at(tau, x, t_x, T), m:expected_purchases(t, x, t_x, T),
  * m:log_likelihood(x, t_x, T [, weights]) */
 static int pnbd_rows(lua_State *L, int what)
 {
     static const char *const names[] = {"x", "t_x", "T", "weights"};
     lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
-    double t = what == LP_EXPECTED ? luaL_checknumber(L, 2) : 0.0;
+    bool timed = what == LP_EXPECTED || what == LP_P_ALIVE_AT;
+    double t = timed ? luaL_checknumber(L, 2) : 0.0;
     const double *d[4];
     size_t n;
-    int all = disc_cols(L, what == LP_EXPECTED ? 3 : 2, what == LP_LOGLIK, d, &n, names);
+    int all = disc_cols(L, timed ? 3 : 2, what == LP_LOGLIK, d, &n, names);
     double ll = 0.0, *out = what == LP_LOGLIK ? &ll : out_buffer(L, n);
     svcm_error err;
     int rc = what == LP_P_ALIVE ? svcm_paretonbd_p_alive(&m->p, d[0], d[1], d[2], n, out, &err)
+             : what == LP_P_ALIVE_AT
+                 ? svcm_paretonbd_p_alive_at(&m->p, t, d[0], d[1], d[2], n, out, &err)
              : what == LP_EXPECTED
                  ? svcm_paretonbd_expected_purchases(&m->p, t, d[0], d[1], d[2], n, out, &err)
                  : svcm_paretonbd_loglik(&m->p, d[0], d[1], d[2], d[3], n, out, &err);
@@ -874,6 +877,10 @@ static int pnbd_rows(lua_State *L, int what)
 static int p_p_alive(lua_State *L)
 {
     return pnbd_rows(L, LP_P_ALIVE);
+}
+static int p_p_alive_at(lua_State *L)
+{
+    return pnbd_rows(L, LP_P_ALIVE_AT);
 }
 static int p_expected(lua_State *L)
 {
@@ -958,6 +965,7 @@ static int pnbd_tostring(lua_State *L)
 
 static const luaL_Reg pnbd_methods[] = {
     {"p_alive", p_p_alive},
+    {"p_alive_at", p_p_alive_at},
     {"expected_purchases", p_expected},
     {"expected_purchases_unconditional", p_uncond},
     {"probability_of_purchases", p_pmf},

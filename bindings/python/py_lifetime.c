@@ -1368,7 +1368,7 @@ static PyObject *pnbd_fit(PyObject *cls, PyObject *args, PyObject *kw)
     return (PyObject *)o;
 }
 
-enum { PNBD_P_ALIVE, PNBD_EXPECTED, PNBD_LOGLIK };
+enum { PNBD_P_ALIVE, PNBD_EXPECTED, PNBD_LOGLIK, PNBD_P_ALIVE_AT };
 
 /* p_alive(x, t_x, T), expected_purchases(t, x, t_x, T) and
  * log_likelihood(x, t_x, T, weights=None). */
@@ -1377,9 +1377,11 @@ static PyObject *pnbd_rows(PyObject *self, PyObject *args, int what)
     static const char *const names[] = {"x", "t_x", "T", "weights"};
     PyObject *objs[4] = {NULL, NULL, NULL, NULL};
     double t = 0.0;
-    int ok = what == PNBD_EXPECTED
-                 ? PyArg_ParseTuple(args, "dOOO:expected_purchases", &t, &objs[0], &objs[1],
-                                    &objs[2])
+    int ok = what == PNBD_EXPECTED || what == PNBD_P_ALIVE_AT
+                 ? PyArg_ParseTuple(args,
+                                    what == PNBD_EXPECTED ? "dOOO:expected_purchases"
+                                                          : "dOOO:p_alive_at",
+                                    &t, &objs[0], &objs[1], &objs[2])
              : what == PNBD_P_ALIVE
                  ? PyArg_ParseTuple(args, "OOO:p_alive", &objs[0], &objs[1], &objs[2])
                  : PyArg_ParseTuple(args, "OOO|O:log_likelihood", &objs[0], &objs[1], &objs[2],
@@ -1399,6 +1401,8 @@ static PyObject *pnbd_rows(PyObject *self, PyObject *args, int what)
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS rc = what == PNBD_P_ALIVE ? svcm_paretonbd_p_alive(p, a, b, d, n, out, &err)
+                                : what == PNBD_P_ALIVE_AT
+                                    ? svcm_paretonbd_p_alive_at(p, t, a, b, d, n, out, &err)
                                 : what == PNBD_EXPECTED
                                     ? svcm_paretonbd_expected_purchases(p, t, a, b, d, n, out, &err)
                                     : svcm_paretonbd_loglik(p, a, b, d, w, n, out, &err);
@@ -1414,6 +1418,10 @@ static PyObject *pnbd_rows(PyObject *self, PyObject *args, int what)
 static PyObject *pnbd_p_alive(PyObject *self, PyObject *args)
 {
     return pnbd_rows(self, args, PNBD_P_ALIVE);
+}
+static PyObject *pnbd_p_alive_at(PyObject *self, PyObject *args)
+{
+    return pnbd_rows(self, args, PNBD_P_ALIVE_AT);
 }
 static PyObject *pnbd_expected(PyObject *self, PyObject *args)
 {
@@ -1550,6 +1558,9 @@ static PyMethodDef pnbd_methods[] = {
     {"fit", (PyCFunction)(void (*)(void))pnbd_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
      "fit(x, t_x, T, weights=None, *, max_iter=200, gtol=1e-9) -> ParetoNBD\n\nMaximum-"
      "likelihood fit (Schmittlein, Morrison & Colombo 1987); weights = customers per row."},
+    {"p_alive_at", pnbd_p_alive_at, METH_VARARGS,
+     "p_alive_at(tau, x, t_x, T) -> float | list[float]\n\nP(alive at T + tau | x, t_x, T) = "
+     "p_alive times ((beta+T)/(beta+T+tau))**s; tau = 0 gives p_alive."},
     {"p_alive", pnbd_p_alive, METH_VARARGS,
      "p_alive(x, t_x, T) -> float | list[float]\n\nP(alive | x, t_x, T)."},
     {"expected_purchases", pnbd_expected, METH_VARARGS,

@@ -1103,6 +1103,32 @@ SVCM_API int svcm_paretonbd_p_alive(const svcm_paretonbd_params *params, const d
                                     svcm_error *err);
 
 /**
+ * @brief P(alive at T + tau | x, t_x, T) for each customer: the probability
+ *        that the customer is still alive tau time units after T.
+ *
+ * Under Pareto/NBD the dropout rate mu of a customer alive at T has the
+ * posterior Gamma(s, beta + T) whatever the purchases (Schmittlein,
+ * Morrison & Colombo 1987), and the lifetime is exponential given mu, so
+ *   P(alive at T+tau) = P(alive at T) E[e^(-mu tau)]
+ *                     = P(alive at T) ((beta+T) / (beta+T+tau))^s.
+ * tau = 0 gives svcm_paretonbd_p_alive() exactly.
+ * @param params the model; each parameter finite and > 0.
+ * @param tau time after T, finite and >= 0 (same unit as T).
+ * @param x,t_x,T the customers.
+ * @param n count.
+ * @param[out] out n probabilities; written only on success.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers (with n > 0), a bad
+ *         parameter, a bad @p tau (field "tau") or a bad record (index and
+ *         field); SVCM_ERANGE or SVCM_ENOCONV as in svcm_paretonbd_p_alive().
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_paretonbd_p_alive_at(const svcm_paretonbd_params *params, double tau,
+                                       const double *x, const double *t_x, const double *T,
+                                       size_t n, double *out, svcm_error *err);
+
+/**
  * @brief Expected purchases in the next @p t time units for each customer,
  *        E[X(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1))
  *        [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive) (Fader & Hardie 2005

@@ -457,6 +457,7 @@ local TYPES = {
     log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}) end}},
   ["svcm.ParetoNBD"] = {function() return svcm.paretonbd(0.553, 10.578, 0.606, 11.669) end, {
     p_alive = function() return pack(2, 30, 40) end,
+    p_alive_at = function() return pack(26, {2, 0}, {30, 0}, {40, 40}) end,
     expected_purchases = function() return pack(10, {2, 0}, {30, 0}, {40, 40}) end,
     expected_purchases_unconditional = function() return pack({10, 20}) end,
     probability_of_purchases = function() return pack(39, {0, 1, 2}) end,

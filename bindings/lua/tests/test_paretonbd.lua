@@ -55,6 +55,16 @@ test("cdnow fit matches the published estimates", function()
   near(m:log_likelihood(x, tx, T), m.loglik, 1e-8, "log_likelihood")
 end)
 
+test("p_alive_at decays as ((beta+T)/(beta+T+tau))^s", function()
+  local m = svcm.paretonbd(0.553, 10.578, 0.606, 11.669)
+  local now = m:p_alive(2, 30.43, 38.86)
+  near(m:p_alive_at(0, 2, 30.43, 38.86), now, 0, "tau 0")
+  near(m:p_alive_at(52, 2, 30.43, 38.86), now * ((11.669 + 38.86) / (11.669 + 38.86 + 52)) ^ 0.606,
+       1e-13, "tau 52")
+  local r, msg = m:p_alive_at(-1, 2, 30.43, 38.86)
+  assert(r == nil and msg:find("tau", 1, true), msg)
+end)
+
 test("customer 1516 matches BTYD", function()
   local m = assert(svcm.paretonbd(0.553, 10.580, 0.606, 11.656))
   -- BTYD's printed (rounded) estimates move these by ~0.002 / 0.0015

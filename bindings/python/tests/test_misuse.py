@@ -267,6 +267,7 @@ CLASSES = {
                   lambda: ((0.553, 10.578, 0.606, 11.669), {}), {
         "fit": lambda: ((CD_X, CD_TX, CD_T), {}),
         "p_alive": lambda: ((2, 30.0, 40.0), {}),
+        "p_alive_at": lambda: ((26.0, [2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
         "expected_purchases": lambda: ((10.0, [2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
         "expected_purchases_unconditional": lambda: (([10.0, 20.0],), {}),
         "probability_of_purchases": lambda: ((39.0, [0, 1, 2]), {}),

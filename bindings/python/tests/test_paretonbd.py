@@ -76,6 +76,22 @@ class ParetoNBDTest(unittest.TestCase):
         self.assertAlmostEqual(p[2], 0.0041934393320804215137, delta=1e-14)
         self.assertIsInstance(m.probability_of_purchases(39, 2), float)
 
+    def test_p_alive_at_a_future_time(self):
+        # Given alive at T, the dropout rate is Gamma(s, beta + T) (SMC 1987),
+        # so P(alive at T + tau) = P(alive at T) * ((beta+T)/(beta+T+tau))**s.
+        r, alpha, s, beta = PUBLISHED
+        m = svcm.ParetoNBD(*PUBLISHED)
+        x, tx, T = [0, 2], [0, 30.43], [38.86, 38.86]
+        now = m.p_alive(x, tx, T)
+        self.assertEqual(m.p_alive_at(0.0, x, tx, T), now)
+        later = m.p_alive_at(52.0, x, tx, T)
+        for a, b, t in zip(later, now, T):
+            self.assertAlmostEqual(a, b * ((beta + t) / (beta + t + 52.0)) ** s, delta=1e-13)
+        self.assertIsInstance(m.p_alive_at(1.0, 2, 30.43, 38.86), float)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            m.p_alive_at(-1.0, x, tx, T)
+        self.assertEqual(cm.exception.field, "tau")
+
     def test_weights_equal_repeated_rows(self):
         x, tx, T = load_summary()
         x, tx, T = x[:500], tx[:500], T[:500]
