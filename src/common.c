@@ -318,3 +318,27 @@ int svcm__strdup(const svcm_allocator *a, const char *s, char **out)
     *out = p;
     return SVCM_OK;
 }
+
+int svcm__load_error(svcm_error *err, int rc, const void *buf, const char *what)
+{
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc == SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
+    if (rc == SVCM_EFORMAT)
+        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
+                           "not %s saved by this library, or damaged", what);
+    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+}
+
+int svcm__new_error(svcm_error *err, int rc, const void *opts, bool opts_required,
+                    const void *out, const char *type)
+{
+    if (rc == SVCM_OK)
+        return rc;
+    if (rc != SVCM_EINVAL)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    if (out == NULL || (opts_required && opts == NULL))
+        return svcm__error(err, rc, SVCM_NO_INDEX, out == NULL ? "out" : "opts", "is NULL");
+    return svcm__error(err, rc, SVCM_NO_INDEX, "opts", "invalid settings (see %s)", type);
+}

@@ -55,13 +55,7 @@ int svcm_durations_new(const svcm_sketch_options *opts, const svcm_allocator *al
     if (rc != SVCM_OK)
         return rc;
     rc = durations_new(opts, alloc, out);
-    if (rc == SVCM_OK)
-        return rc;
-    if (rc != SVCM_EINVAL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
-    if (out == NULL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, out == NULL ? "out" : "opts", "is NULL");
-    return svcm__error(err, rc, SVCM_NO_INDEX, "opts", "invalid settings (see svcm_sketch_options)");
+    return svcm__new_error(err, rc, opts, false, out, "svcm_sketch_options");
 }
 
 void svcm_durations_free(svcm_durations *d)
@@ -217,12 +211,5 @@ int svcm_durations_load(const unsigned char *buf, size_t len, const svcm_allocat
     if (rc != SVCM_OK)
         return rc;
     rc = durations_load(buf, len, alloc, out);
-    if (rc == SVCM_OK)
-        return rc;
-    if (rc == SVCM_EINVAL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
-    if (rc == SVCM_EFORMAT)
-        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
-                           "not a durations accumulator saved by this library, or damaged");
-    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    return svcm__load_error(err, rc, buf, "a durations accumulator");
 }

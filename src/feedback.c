@@ -642,14 +642,7 @@ int svcm_feedback_load(const unsigned char *buf, size_t len, const svcm_allocato
     if (rc != SVCM_OK)
         return rc;
     rc = feedback_load(buf, len, alloc, out);
-    if (rc == SVCM_OK)
-        return rc;
-    if (rc == SVCM_EINVAL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
-    if (rc == SVCM_EFORMAT)
-        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
-                           "not a feedback accumulator saved by this library, or damaged");
-    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    return svcm__load_error(err, rc, buf, "a feedback accumulator");
 }
 
 /* ------------------------------------------- FCR from repeat contacts */

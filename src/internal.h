@@ -78,6 +78,16 @@ int svcm__utf8_text(const char *text, size_t len, const char *field, svcm_error 
  * may be NULL (it must be a static string). */
 int svcm__error(svcm_error *err, int code, size_t index, const char *field,
                 const char *fmt, ...) SVCM__PRINTF(5, 6);
+/* The error of a failed svcm_X_load(buf, len, ..., out, err) whose
+ * implementation returned rc: "buf" or "out" is NULL (SVCM_EINVAL), the bytes
+ * are not a `what` saved by this library (SVCM_EFORMAT), or memory ran out.
+ * Returns rc (SVCM_OK untouched). */
+int svcm__load_error(svcm_error *err, int rc, const void *buf, const char *what);
+/* The error of a failed svcm_X_new(opts, alloc, out, err): "out" (or, with
+ * opts_required, "opts") is NULL, the settings are invalid (see `type`), or
+ * memory ran out. Returns rc. */
+int svcm__new_error(svcm_error *err, int rc, const void *opts, bool opts_required,
+                    const void *out, const char *type);
 /* svcm__error with a position in text: 1-based line and column (0 when
  * unknown); the message must not repeat the position. */
 int svcm__error_at(svcm_error *err, int code, size_t index, size_t line,

@@ -172,12 +172,5 @@ static int rate_load(const unsigned char *buf, size_t len, svcm_rate *out)
 int svcm_rate_load(const unsigned char *buf, size_t len, svcm_rate *out, svcm_error *err)
 {
     int rc = rate_load(buf, len, out);
-    if (rc == SVCM_OK)
-        return rc;
-    if (rc == SVCM_EINVAL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
-    if (rc == SVCM_EFORMAT)
-        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
-                           "not a rate saved by this library, or damaged");
-    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    return svcm__load_error(err, rc, buf, "a rate");
 }

@@ -191,13 +191,7 @@ int svcm_sketch_new(const svcm_sketch_options *opts, const svcm_allocator *alloc
     if (rc != SVCM_OK)
         return rc;
     rc = sketch_new(opts, alloc, out);
-    if (rc == SVCM_OK)
-        return rc;
-    if (rc != SVCM_EINVAL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
-    if (out == NULL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, out == NULL ? "out" : "opts", "is NULL");
-    return svcm__error(err, rc, SVCM_NO_INDEX, "opts", "invalid settings (see svcm_sketch_options)");
+    return svcm__new_error(err, rc, opts, false, out, "svcm_sketch_options");
 }
 
 void svcm_sketch_free(svcm_sketch *s)
@@ -832,12 +826,5 @@ int svcm_sketch_load(const unsigned char *buf, size_t len, const svcm_allocator 
     if (rc != SVCM_OK)
         return rc;
     rc = sketch_load(buf, len, alloc, out);
-    if (rc == SVCM_OK)
-        return rc;
-    if (rc == SVCM_EINVAL)
-        return svcm__error(err, rc, SVCM_NO_INDEX, buf == NULL ? "buf" : "out", "is NULL");
-    if (rc == SVCM_EFORMAT)
-        return svcm__error(err, rc, SVCM_NO_INDEX, "buf",
-                           "not a sketch saved by this library, or damaged");
-    return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory");
+    return svcm__load_error(err, rc, buf, "a sketch");
 }
