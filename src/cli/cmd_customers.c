@@ -676,21 +676,28 @@ static bool cust_parse(cli_args *a, cust_opts *o)
     while (a->i < a->argc) {
         if (cli_flag(a, "--help") || cli_flag(a, "-h"))
             return true;
-        else if (cli_opt(a, "--as-of"))
-            o->log.as_of = cust_opt_as_of(a);
-        else if (cli_opt(a, "--period"))
-            o->log.period = cust_opt_unit(a, "--period");
-        else if (cli_opt(a, "--unit")) {
-            o->log.unit = cust_opt_unit(a, "--unit");
-            o->unit_given = true;
-        } else if (cli_opt(a, "--returns"))
-            o->log.returns = cust_opt_returns(a);
-        else if (cli_flag(a, "--skip-missing-id"))
-            o->log.skip_missing_id = true;
-        else
+        else if (!cust_log_opt(a, &o->log, true, &o->unit_given))
             cli_common_or_file(a, &o->c, &o->file);
     }
     return false;
+}
+
+bool cust_log_opt(cli_args *a, cust_log_opts *o, bool as_of, bool *unit_given)
+{
+    if (as_of && cli_opt(a, "--as-of"))
+        o->as_of = cust_opt_as_of(a);
+    else if (cli_opt(a, "--period"))
+        o->period = cust_opt_unit(a, "--period");
+    else if (cli_opt(a, "--unit")) {
+        o->unit = cust_opt_unit(a, "--unit");
+        *unit_given = true;
+    } else if (cli_opt(a, "--returns"))
+        o->returns = cust_opt_returns(a);
+    else if (cli_flag(a, "--skip-missing-id"))
+        o->skip_missing_id = true;
+    else
+        return false;
+    return true;
 }
 
 int cli_cmd_customers(int argc, char **argv)

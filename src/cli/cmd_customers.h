@@ -64,6 +64,10 @@ svcm_time_unit cust_opt_unit(const cli_args *a, const char *name);
 svcm_summary_returns cust_opt_returns(const cli_args *a);
 /* Parse --as-of: an INSTANT; a usage error otherwise. */
 int64_t cust_opt_as_of(const cli_args *a);
+/* The log options every log-reading command takes: --period, --unit
+ * (sets *unit_given), --returns and --skip-missing-id (and --as-of when
+ * as_of is true). True when argument a->i was one of them (consumed). */
+bool cust_log_opt(cli_args *a, cust_log_opts *o, bool as_of, bool *unit_given);
 
 /* Help lines shared by both commands. */
 #define CUST_LOG_HELP \

@@ -662,16 +662,7 @@ static bool life_parse(cli_args *a, life_opts *o)
             if (m < 0)
                 cli_usage_error(a, "--model must be bgnbd, pareto or mbgnbd, got '%s'", a->value);
             o->model = m;
-        } else if (cli_opt(a, "--period"))
-            o->log.period = cust_opt_unit(a, "--period");
-        else if (cli_opt(a, "--unit")) {
-            o->log.unit = cust_opt_unit(a, "--unit");
-            o->unit_given = true;
-        } else if (cli_opt(a, "--returns"))
-            o->log.returns = cust_opt_returns(a);
-        else if (cli_flag(a, "--skip-missing-id"))
-            o->log.skip_missing_id = true;
-        else
+        } else if (!cust_log_opt(a, &o->log, false, &o->unit_given))
             cli_common_or_file(a, &o->c, &o->file);
     }
     return false;

@@ -643,17 +643,8 @@ static bool seg_parse(cli_args *a, seg_opts *o)
             o->customers_only = 1;
         } else if (cli_opt(a, "--transactions")) {
             o->transactions = a->value;
-        } else if (cli_opt(a, "--as-of")) {
-            o->log.as_of = cust_opt_as_of(a);
-        } else if (cli_opt(a, "--period")) {
-            o->log.period = cust_opt_unit(a, "--period");
-        } else if (cli_opt(a, "--unit")) {
-            o->log.unit = cust_opt_unit(a, "--unit");
-            o->unit_given = true;
-        } else if (cli_opt(a, "--returns")) {
-            o->log.returns = cust_opt_returns(a);
-        } else if (cli_flag(a, "--skip-missing-id")) {
-            o->log.skip_missing_id = true;
+        } else if (cust_log_opt(a, &o->log, true, &o->unit_given)) {
+            /* --as-of, --period, --unit, --returns, --skip-missing-id */
         } else if (cli_flag(a, "--migrate")) {
             if (a->i + 2 > a->argc)
                 cli_usage_error(a, "--migrate needs two files: OLD NEW");
