@@ -343,17 +343,39 @@ static int emit_with_notes(const kpi_opts *o, cli_table **tables, const char **k
     return cli_emit(&o->c, tables, keys, n);
 }
 
-static int report_error(const char *path, const cli_dataset *d, const cli_col *id, size_t index,
-                        const svcm_error *err, int rc)
+/* The fields of a tickets file and of a survey file, in column order. */
+static const char *const ticket_fields[] = {"id", "created", "first_response", "resolved",
+                                            "fcr", "reopened"};
+static const char *const survey_fields[] = {"id", "nps", "csat", "ces"};
+
+/* A record the library refused, as "svcm kpi: FILE:LINE:COLUMN: FIELD:
+ * message (row 'ID')": the line is the row's, the column that of the field
+ * the library names (found by reading the file again). */
+static int report_error(const char *path, const cli_dataset *d, const cli_col *cols, bool tickets,
+                        const cli_read_opts *ro, size_t index, const svcm_error *err, int rc)
 {
-    if (index != SVCM_NO_INDEX && index < d->n && id && id->field >= 0)
-        fprintf(stderr, "svcm kpi: %s: row '%s' (data row %zu), field '%s': %s\n", path,
-                cli_str(d, id, index), index + 1, err->field ? err->field : "?", err->message);
-    else if (index != SVCM_NO_INDEX)
-        fprintf(stderr, "svcm kpi: %s: data row %zu, field '%s': %s\n", path, index + 1,
-                err->field ? err->field : "?", err->message);
-    else
+    if (index == SVCM_NO_INDEX || index >= d->n) {
         fprintf(stderr, "svcm kpi: %s: %s\n", path, err->message[0] ? err->message : svcm_strerror(rc));
+        return CLI_EXIT_DATA;
+    }
+    const char *const *names = tickets ? ticket_fields : survey_fields;
+    size_t nn = tickets ? 6 : 4;
+    long field = -1;
+    for (size_t k = 0; err->field && k < nn; k++)
+        if (strcmp(err->field, names[k]) == 0)
+            field = cols[k].field;
+    uint64_t line = d->lines ? d->lines[index] : 0, col = 0;
+    if (line > 0 && field >= 0)
+        cli_locate(path, ro, line, field, &line, &col);
+    fprintf(stderr, "svcm kpi: %s", path);
+    if (line > 0)
+        fprintf(stderr, ":%llu", (unsigned long long)line);
+    if (col > 0)
+        fprintf(stderr, ":%llu", (unsigned long long)col);
+    fprintf(stderr, ": %s: %s", err->field ? err->field : "row", err->message);
+    if (cols[0].field >= 0)
+        fprintf(stderr, " (row '%s')", cli_str(d, &cols[0], index));
+    fputc('\n', stderr);
     return CLI_EXIT_DATA;
 }
 
@@ -447,12 +469,13 @@ static int evaluate_tickets(const char *path, const cli_dataset *d, cli_col *col
     int rc = svcm_sla_compliance(cal, tickets, n, tickets_now(cols, n, o), o->confidence, &all,
                                  *res, &err);
     free(tickets);
-    return rc == SVCM_OK ? CLI_EXIT_OK : report_error(path, d, &cols[0], err.index, &err, rc);
+    return rc == SVCM_OK ? CLI_EXIT_OK : report_error(path, d, cols, true, &o->c.read, err.index, &err, rc);
 }
 
 /* fcr and reopened must be 0 or 1 (or empty) in every row, checked before
  * anything is counted; CLI exit code. */
-static int check_outcomes(const char *path, const cli_dataset *d, const cli_col *cols)
+static int check_outcomes(const char *path, const cli_dataset *d, const cli_col *cols,
+                          const kpi_opts *o)
 {
     const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
     const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
@@ -467,7 +490,7 @@ static int check_outcomes(const char *path, const cli_dataset *d, const cli_col 
             svcm_error_clear(&e);
             e.field = bad;
             snprintf(e.message, sizeof e.message, "must be 0 or 1");
-            return report_error(path, d, &cols[0], i, &e, SVCM_EINVAL);
+            return report_error(path, d, cols, true, &o->c.read, i, &e, SVCM_EINVAL);
         }
     }
     return CLI_EXIT_OK;
@@ -842,7 +865,7 @@ static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kp
     }
     code = evaluate_tickets(path, d, cols, o, cal, &res);
     if (code == CLI_EXIT_OK)
-        code = check_outcomes(path, d, cols);
+        code = check_outcomes(path, d, cols, o);
     if (code != CLI_EXIT_OK)
         goto done;
     const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
@@ -927,7 +950,7 @@ static int add_score(cli_table *t, const svcm_feedback *f, double scale, double 
 /* Count every answer of the survey columns present (slot j of column j
  * among them); empty cells are questions not answered. CLI exit code. */
 static int count_answers(const char *path, const cli_dataset *d, const cli_col *cols,
-                         const groups *gr, const int *slot_of)
+                         const groups *gr, const int *slot_of, const cli_read_opts *ro)
 {
     static const char *const names[3] = {"nps", "csat", "ces"};
     static const char *const scales[3] = {"0-10", "1-5", "1-7"};
@@ -945,7 +968,7 @@ static int count_answers(const char *path, const cli_dataset *d, const cli_col *
                 e.field = names[j];
                 snprintf(e.message, sizeof e.message, "%g is not an answer on the %s scale %s",
                          v[i], names[j], scales[j]);
-                return report_error(path, d, &cols[0], i, &e, SVCM_EINVAL);
+                return report_error(path, d, cols, false, ro, i, &e, SVCM_EINVAL);
             }
             if (rc != SVCM_OK) {
                 fprintf(stderr, "svcm kpi: %s: %s\n", path, svcm_strerror(rc));
@@ -1023,7 +1046,7 @@ static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const k
     }
     groups gr = {0};
     int rc = make_groups(path, d, o->by ? &cols[4] : NULL, slots, n_slots, &gr);
-    int code = rc != 0 ? groups_failed(rc) : count_answers(path, d, cols, &gr, slot_of);
+    int code = rc != 0 ? groups_failed(rc) : count_answers(path, d, cols, &gr, slot_of, &o->c.read);
     if (code == CLI_EXIT_OK)
         code = emit_feedback(&gr, slot_of, o);
     groups_free(&gr);

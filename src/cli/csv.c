@@ -37,6 +37,8 @@ void cli_csv_close(cli_csv *r)
     free(r->buf);
     free(r->rec);
     free(r->starts);
+    free(r->fcol);
+    free(r->fline);
     free(r->fields);
     memset(r, 0, sizeof *r);
 }
@@ -93,8 +95,9 @@ static int push_char(cli_csv *r, char c)
     return 0;
 }
 
-/* End the current field: NUL-terminate and record where it started. */
-static int end_field(cli_csv *r, size_t start)
+/* End the current field: NUL-terminate and record where it started (in
+ * rec, and its line and column in the input). */
+static int end_field(cli_csv *r, size_t start, uint64_t fline, uint64_t fcol)
 {
     if (push_char(r, '\0') < 0)
         return -1;
@@ -108,8 +111,18 @@ static int end_field(cli_csv *r, size_t start)
         if (f == NULL)
             return -1;
         r->fields = f;
+        uint64_t *fc = realloc(r->fcol, cap * sizeof *fc);
+        if (fc == NULL)
+            return -1;
+        r->fcol = fc;
+        uint64_t *fl = realloc(r->fline, cap * sizeof *fl);
+        if (fl == NULL)
+            return -1;
+        r->fline = fl;
         r->fields_cap = cap;
     }
+    r->fcol[r->nfields] = fcol;
+    r->fline[r->nfields] = fline;
     r->starts[r->nfields] = start;
     r->fields[r->nfields].len = r->rec_len - 1 - start;
     r->nfields++;
@@ -221,7 +234,7 @@ int cli_csv_next(cli_csv *r)
                                       : plain_field(r, c, &c);
         if (rc < 0)
             return -1;
-        if (end_field(r, start) < 0)
+        if (end_field(r, start, fline, fcol) < 0)
             return fail(r, r->line, r->col, "out of memory");
         if (r->ws && is_blank(c)) {
             /* The blanks after a field: the next field, or the line end. */

@@ -34,6 +34,8 @@ typedef struct cli_csv {
     char *rec; /* unescaped field bytes of the current record */
     size_t rec_len, rec_cap;
     size_t *starts; /* field start offsets into rec */
+    uint64_t *fcol; /* 1-based byte column where each field starts (of line fline[i]) */
+    uint64_t *fline;
     cli_field *fields;
     size_t nfields, fields_cap;
     uint64_t line;        /* physical line of the next byte (1-based) */

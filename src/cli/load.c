@@ -60,8 +60,10 @@ void cli_dataset_free(cli_dataset *d)
     d->arena = NULL;
     free(d->field2);
     free(d->op);
+    free(d->lines);
     d->field2 = NULL;
     d->op = NULL;
+    d->lines = NULL;
     d->n = 0;
 }
 
@@ -71,6 +73,8 @@ void cli_dataset_keep(cli_dataset *d, const bool *keep)
     for (size_t i = 0; i < d->n; i++) {
         if (!keep[i])
             continue;
+        if (d->lines)
+            d->lines[m] = d->lines[i];
         for (size_t c = 0; c < d->ncols; c++) {
             cli_col *col = &d->cols[c];
             if (col->field < 0 || m == i)
@@ -245,6 +249,10 @@ static int grow(cli_dataset *d, size_t *cap)
     if (d->n < *cap)
         return 0;
     size_t ncap = *cap ? *cap * 2 : 1024;
+    uint64_t *lp = ncap <= SIZE_MAX / sizeof *lp ? realloc(d->lines, ncap * sizeof *lp) : NULL;
+    if (lp == NULL)
+        return -1;
+    d->lines = lp;
     for (size_t c = 0; c < d->ncols; c++) {
         if (d->cols[c].field < 0)
             continue;
@@ -430,6 +438,7 @@ static int load_row(loader *l, const cli_csv *r, cli_dataset *d)
             return -1;
         }
     }
+    d->lines[d->n] = r->rec_line;
     d->n++;
     return 0;
 }
@@ -541,4 +550,33 @@ int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, siz
     cli_read_opts_init(&o);
     o.sep = sep;
     return cli_load(cmd, path, &o, cols, ncols, out);
+}
+
+int cli_locate(const char *path, const cli_read_opts *o, uint64_t line, long k,
+               uint64_t *at_line, uint64_t *col)
+{
+    *col = 0;
+    *at_line = line;
+    if (strcmp(path, "-") == 0 || k < 0)
+        return -1;
+    FILE *in = fopen(path, "rb");
+    if (in == NULL)
+        return -1;
+    cli_csv r;
+    int rc = cli_csv_open(&r, in, o->sep), found = -1;
+    if (rc == 0 && o->whitespace)
+        cli_csv_set_whitespace(&r);
+    while (rc == 0 && cli_csv_next(&r) == 1) {
+        if (r.rec_line < line)
+            continue;
+        if (r.rec_line == line && (size_t)k < r.nfields) {
+            *col = r.fcol[k];
+            *at_line = r.fline[k];
+            found = 0;
+        }
+        break;
+    }
+    cli_csv_close(&r);
+    fclose(in);
+    return found;
 }

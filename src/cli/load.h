@@ -55,6 +55,7 @@ typedef struct cli_dataset {
      * field2 -1 for a plain column */
     long *field2;
     char *op;
+    uint64_t *lines; /* the input line where each row starts */
     char *arena; /* NUL-terminated strings of CLI_COL_STRING columns */
     size_t arena_len, arena_cap;
 } cli_dataset;
@@ -71,6 +72,13 @@ int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_c
 int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, size_t ncols,
                  cli_dataset *out);
 void cli_dataset_free(cli_dataset *d);
+/* Where field k of the record starting at line `line` of path begins:
+ * *col receives its 1-based byte column (and *at_line its line, which
+ * differs for a field after a quoted line break). The file is read again
+ * up to that record, so this is for error messages only. Returns 0, or -1
+ * (standard input, or the file changed) with *col = 0. */
+int cli_locate(const char *path, const cli_read_opts *o, uint64_t line, long k,
+               uint64_t *at_line, uint64_t *col);
 /* Keep only the rows i with keep[i] (in order); strings stay in the arena. */
 void cli_dataset_keep(cli_dataset *d, const bool *keep);
 /* Is the field name (a header name, "A*B", "A+B", or without a header a

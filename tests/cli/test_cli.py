@@ -779,7 +779,7 @@ class Kpi(unittest.TestCase):
         # An instant before a recorded event is refused, naming the ticket.
         r = run("kpi", self.path, "--now", "2026-03-02T12:30:00Z")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("row 'T2' (data row 2), field 'resolved'", r.stderr)
+        self.assertIn(":3:46: resolved: resolved after now (row 'T2')", r.stderr)
         r95 = json.loads(run("kpi", self.path, "--format", "json").stdout)["rates"]
         r99 = json.loads(run("kpi", self.path, "--format", "json", "--confidence", "0.99").stdout)["rates"]
         self.assertEqual(len(r95), 4)
@@ -820,15 +820,16 @@ class Kpi(unittest.TestCase):
         bad = self.write("b.csv", self.TICKETS.replace("email,0,1", "email,0,2"))
         r = run("kpi", bad)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("row 'T2' (data row 2), field 'reopened': must be 0 or 1", r.stderr)
+        self.assertIn(":3:75: reopened: must be 0 or 1 (row 'T2')", r.stderr)
         bad = self.write("f.csv", self.TICKETS.replace("email,1,0", "email,7,0"))
-        self.assertIn("row 'T1' (data row 1), field 'fcr'", run("kpi", bad).stderr)
-        # No id column: the row number alone.
+        self.assertIn(":2:73: fcr: must be 0 or 1 (row 'T1')", run("kpi", bad).stderr)
+        # No id column: the position alone.
         noid = self.write("n.csv", "created,first_response,resolved\n"
                           "2026-03-02T09:00:00Z,2026-03-02T08:00:00Z,\n")
         r = run("kpi", noid)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("data row 1, field 'first_response'", r.stderr)
+        self.assertEqual(r.stderr, f"svcm kpi: {noid}:2:22: first_response: first_response before "
+                                   "created\n")
         survey = self.write("s.csv", "id,nps\nA,9\n")
         r = run("kpi", survey, "--svg", os.path.join(self.dir, "x.svg"))
         self.assertEqual(r.returncode, 2)
@@ -863,7 +864,7 @@ class Kpi(unittest.TestCase):
                          [("all", "nps", "5"), ("all", "csat", "2")])
         r = run("kpi", path, "--col", "csat=nps", "--format", "json")
         self.assertEqual(r.returncode, 1)  # NPS answers 0..10 are not on the 1-5 scale
-        self.assertIn("field 'csat'", r.stderr)
+        self.assertIn(":2:9: csat: 10 is not an answer on the csat scale 1-5 (row 'A')", r.stderr)
 
 
 class Pdca(unittest.TestCase):

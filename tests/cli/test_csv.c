@@ -241,6 +241,37 @@ static void test_malformed_times_and_offsets_are_rejected(void **state)
     assert_int_equal(t, 1795392000);
 }
 
+/* Each field's line and byte column, as error messages give them: a field
+ * after a quoted line break starts on a later line than its record. */
+static void test_fields_know_where_they_start(void **state)
+{
+    (void)state;
+    FILE *f = from_text("id,x\na,\"b\nc\",d\n  e , f\n");
+    cli_csv r;
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    expect_fields(&r, 2, (const char *const[]){"id", "x"});
+    assert_int_equal(cli_csv_next(&r), 1);
+    assert_int_equal(r.rec_line, 2);
+    const uint64_t line1[3] = {2, 2, 3}, col1[3] = {1, 3, 4};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(r.fline[i], line1[i]);
+        assert_int_equal(r.fcol[i], col1[i]);
+    }
+    cli_csv_close(&r);
+    fclose(f);
+    /* Runs of blanks: the field starts after them. */
+    f = from_text("  e   f\tg\n");
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    cli_csv_set_whitespace(&r);
+    assert_int_equal(cli_csv_next(&r), 1);
+    assert_int_equal(r.nfields, 3);
+    assert_int_equal(r.fcol[0], 3);
+    assert_int_equal(r.fcol[1], 7);
+    assert_int_equal(r.fcol[2], 9);
+    cli_csv_close(&r);
+    fclose(f);
+}
+
 static void test_bom_is_skipped(void **state)
 {
     (void)state;
@@ -427,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_field_parsers_are_strict),
         cmocka_unit_test(test_instants_in_epoch_and_iso8601),
         cmocka_unit_test(test_malformed_times_and_offsets_are_rejected),
+        cmocka_unit_test(test_fields_know_where_they_start),
         cmocka_unit_test(test_bom_is_skipped),
         cmocka_unit_test(test_nul_byte_in_a_field_names_line_and_column),
         cmocka_unit_test(test_cr_only_line_ends_are_refused),

@@ -223,7 +223,8 @@ class Reading(unittest.TestCase):
                                 "F,2026-01-05T09:00Z,2026-01-05T09:30Z,2026-01-05T12:00Z,2\n")  # fcr 2
         r = run("kpi", t)
         self.assertEqual(r.returncode, 1)
-        self.assertIn(b"row 'B' (data row 2), field 'resolved': resolved before created", r.stderr)
+        # file:line:column of the field the library refused, then the row's id
+        self.assertIn(b"t.csv:3:22: resolved: resolved before created (row 'B')", r.stderr)
         doc = ok_json("kpi", t, "--invalid", "skip")
         skipped = {x["detail"]: x["rows"] for x in doc["notes"] if x["note"] == "skipped"}
         self.assertEqual(skipped, {"resolved before created": 2, "first_response before created": 1,

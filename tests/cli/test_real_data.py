@@ -60,8 +60,9 @@ class SF311(unittest.TestCase):
     def test_the_case_closed_before_it_opened_is_named(self):
         r = run("kpi", self.FILE, *self.ARGS)
         self.assertEqual(r.returncode, 1)
-        # Case 3953406, data row 169: closed 12,314 s before it opened.
-        self.assertEqual(r.stderr, f"svcm kpi: {self.FILE}: data row 169, field 'resolved': "
+        # Case 3953406, file line 170 (its Closed field at byte 34): closed
+        # 12,314 s before it opened.
+        self.assertEqual(r.stderr, f"svcm kpi: {self.FILE}:170:34: resolved: "
                                    "resolved before created\n")
 
     def test_resolution_times_by_source_match_python(self):

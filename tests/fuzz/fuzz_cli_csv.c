@@ -89,8 +89,12 @@ static void one_mode(const uint8_t *data, size_t size, bool ws)
     int rc;
     while ((rc = cli_csv_next(&r)) == 1) {
         FUZZ_CHECK(r.nfields >= 1);
-        for (size_t i = 0; i < r.nfields; i++)
+        for (size_t i = 0; i < r.nfields; i++) {
             check_field(&r.fields[i]);
+            /* each field starts at a real position, not before its record */
+            FUZZ_CHECK(r.fcol[i] >= 1 && r.fline[i] >= r.rec_line);
+            FUZZ_CHECK(i == 0 || r.fline[i] >= r.fline[i - 1]);
+        }
         (void)cli_csv_column(r.fields, r.nfields, "value");
         keep(&got, r.fields, r.nfields);
     }
