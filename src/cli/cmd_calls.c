@@ -439,7 +439,8 @@ static int report(const calls_opts *o, calls_map *m, const calls_skip *skipped)
     for (size_t k = 0; k < REPORT_NCOLS; k++)
         if (k != 1 || by)
             names[nc++] = k == 1 ? o->by : report_cols[k];
-    qsort(m->v, m->n, sizeof *m->v, cell_cmp);
+    if (m->n > 1) /* qsort wants a valid pointer even for no elements */
+        qsort(m->v, m->n, sizeof *m->v, cell_cmp);
     /* The index is stale after sorting; totals go into a second map. */
     calls_map totals = {0};
     cli_table t, tt;
@@ -469,7 +470,8 @@ static int report(const calls_opts *o, calls_map *m, const calls_skip *skipped)
         if (!bad && svcm_calls_merge(all, m->v[i].acc) != SVCM_OK)
             bad = 1;
     }
-    qsort(totals.v, totals.n, sizeof *totals.v, cell_cmp);
+    if (totals.n > 1) /* qsort wants a valid pointer even for no elements */
+        qsort(totals.v, totals.n, sizeof *totals.v, cell_cmp);
     for (size_t i = 0; i < totals.n && !bad; i++)
         bad |= add_row(&tt, "all", totals.v[i].group, by, o->asa_all, totals.v[i].acc);
     if (!bad)

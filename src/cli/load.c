@@ -523,6 +523,7 @@ int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_c
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (in == NULL) {
         fprintf(stderr, "svcm %s: cannot open %s: %s\n", cmd, path, strerror(errno));
+        cli_dataset_free(out);
         return -1;
     }
     loader l = {cmd, path, opts, NULL, 0, false};
