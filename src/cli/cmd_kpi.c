@@ -364,18 +364,8 @@ static int report_error(const char *path, const cli_dataset *d, const cli_col *c
     for (size_t k = 0; err->field && k < nn; k++)
         if (strcmp(err->field, names[k]) == 0)
             field = cols[k].field;
-    uint64_t line = d->lines ? d->lines[index] : 0, col = 0;
-    if (line > 0 && field >= 0)
-        cli_locate(path, ro, line, field, &line, &col);
-    fprintf(stderr, "svcm kpi: %s", path);
-    if (line > 0)
-        fprintf(stderr, ":%llu", (unsigned long long)line);
-    if (col > 0)
-        fprintf(stderr, ":%llu", (unsigned long long)col);
-    fprintf(stderr, ": %s: %s", err->field ? err->field : "row", err->message);
-    if (cols[0].field >= 0)
-        fprintf(stderr, " (row '%s')", cli_str(d, &cols[0], index));
-    fputc('\n', stderr);
+    cli_record_error("kpi", path, ro, d, index, field, err->field, "row",
+                     cols[0].field >= 0 ? cli_str(d, &cols[0], index) : NULL, err->message);
     return CLI_EXIT_DATA;
 }
 

@@ -138,19 +138,21 @@ static int priority_main(int argc, char **argv, cli_common *c)
             continue; /* not raised yet at --now */
         svcm_request *q = &reqs[m];
         const char *why = NULL, *field = NULL;
+        long at = -1; /* the column of the field at fault */
         svcm_tier tier;
         svcm_impact imp;
         if (svcm_tier_parse(cli_str(&d, &cols[1], i), &tier) != SVCM_OK)
-            why = "unknown tier", field = "tier";
+            why = "unknown tier", field = "tier", at = cols[1].field;
         else if (svcm_impact_parse(cli_str(&d, &cols[2], i), &imp) != SVCM_OK)
-            why = "unknown impact (organisation, department, team or individual)", field = "impact";
+            why = "unknown impact (organisation, department, team or individual)", field = "impact",
+            at = cols[2].field;
         else if (sev[i] != floor(sev[i]) || fabs(sev[i]) > 1e6)
-            why = "severity must be an integer", field = "severity";
+            why = "severity must be an integer", field = "severity", at = cols[3].field;
         else if (urg && !isnan(urg[i]) && urg[i] != 0 && urg[i] != 1)
-            why = "urgent must be 0 or 1", field = "urgent";
+            why = "urgent must be 0 or 1", field = "urgent", at = cols[7].field;
         if (why) {
-            fprintf(stderr, "svcm priority: %s: request '%s' (data row %zu), field '%s': %s\n", file,
-                    cli_str(&d, &cols[0], i), i + 1, field, why);
+            cli_record_error("priority", file, &c->read, &d, i, at, field, "request",
+                             cli_str(&d, &cols[0], i), why);
             goto done;
         }
         q->id = (int64_t)m;
@@ -166,11 +168,16 @@ static int priority_main(int argc, char **argv, cli_common *c)
     svcm_error err;
     int rc = svcm_priority_order(&opts, reqs, m, now, NULL, res, &err);
     if (rc != SVCM_OK) {
-        if (err.index != SVCM_NO_INDEX && err.index < m)
-            fprintf(stderr, "svcm priority: %s: request '%s' (data row %zu), field '%s': %s\n", file,
-                    cli_str(&d, &cols[0], row[err.index]), row[err.index] + 1,
-                    err.field ? err.field : "?", err.message);
-        else
+        if (err.index != SVCM_NO_INDEX && err.index < m) {
+            static const char *const names[9] = {"id",      "tier", "impact", "severity", "value",
+                                                 "created", "due",  "urgent", "resolved"};
+            long at = -1;
+            for (int k = 0; err.field && k < 9; k++)
+                if (strcmp(err.field, names[k]) == 0)
+                    at = cols[k].field;
+            cli_record_error("priority", file, &c->read, &d, row[err.index], at, err.field,
+                             "request", cli_str(&d, &cols[0], row[err.index]), err.message);
+        } else
             fprintf(stderr, "svcm priority: %s\n", err.message[0] ? err.message : svcm_strerror(rc));
         goto done;
     }

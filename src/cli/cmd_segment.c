@@ -74,6 +74,7 @@ typedef struct seg_lifetime {
 
 typedef struct seg_run {
     cli_dataset data;
+    const cli_read_opts *ro; /* how the file was read (to locate fields in errors) */
     cli_col cols[7];
     uint8_t *tiers, *reasons, *r, *f, *m;
     svcm_tier_summary summary[SVCM_TIER_COUNT];
@@ -97,6 +98,31 @@ static void seg_free(seg_run *s)
 }
 
 /* The file's column for a library field name (names as in svcm_customers). */
+/* The file column (or -1) of a library field name of the customer view. */
+static long file_column_of(const seg_run *s, const char *field)
+{
+    static const char *const fields[] = {"id",     "recency", "frequency",        "monetary",
+                                         "tenure", "p_alive", "mean_repeat_spend"};
+    for (size_t i = 0; field && i < sizeof fields / sizeof fields[0]; i++)
+        if (strcmp(field, fields[i]) == 0)
+            return s->cols[i].field;
+    return -1;
+}
+
+/* A customer the library refused: file:line:column for a file, the row of
+ * the customer table for a transaction log. */
+static void seg_record_error(const char *path, const seg_run *s, const svcm_error *err,
+                             const char *label)
+{
+    const char *id = cli_str(&s->data, &s->cols[0], err->index);
+    if (s->from_log)
+        fprintf(stderr, "svcm segment: %s: customer '%s' (customer row %zu), %s: %s\n", path, id,
+                err->index + 1, label, err->message);
+    else
+        cli_record_error("segment", path, s->ro, &s->data, err->index, file_column_of(s, err->field),
+                         label, "customer", id, err->message);
+}
+
 static const char *column_of(const seg_run *s, const char *field)
 {
     static const char *const fields[] = {"id",     "recency", "frequency",        "monetary",
@@ -158,10 +184,7 @@ static int seg_lifetime_fit(const char *path, seg_run *s, const seg_lifetime *lt
     free(est);
     if (rc != SVCM_OK) {
         if (err.index != SVCM_NO_INDEX && err.index < n)
-            fprintf(stderr, "svcm segment: %s: customer '%s' (%s row %zu), field '%s': %s\n",
-                    path, cli_str(&s->data, &s->cols[0], err.index),
-                    s->from_log ? "customer" : "data", err.index + 1,
-                    column_of(s, err.field), err.message);
+            seg_record_error(path, s, &err, column_of(s, err.field));
         else
             fprintf(stderr, "svcm segment: %s: %s\n", path,
                     err.message[0] ? err.message : svcm_strerror(rc));
@@ -225,6 +248,7 @@ static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const 
                                const cust_log_opts *log, seg_run *s)
 {
     memset(s, 0, sizeof *s);
+    s->ro = ro;
     s->cols[0] = (cli_col){names->id, CLI_COL_STRING, true, false, -1, NULL};
     s->cols[1] = (cli_col){names->recency, CLI_COL_DOUBLE, true, false, -1, NULL};
     s->cols[2] = (cli_col){names->frequency, CLI_COL_DOUBLE, true, false, -1, NULL};
@@ -275,10 +299,7 @@ static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const 
         rc = svcm_segment_summarize(&c, s->tiers, s->r, s->f, s->m, s->summary, &err);
     if (rc != SVCM_OK) {
         if (err.index != SVCM_NO_INDEX && err.index < n)
-            fprintf(stderr, "svcm segment: %s: customer '%s' (%s row %zu), column '%s': %s\n",
-                    path, cli_str(&s->data, &s->cols[0], err.index),
-                    s->from_log ? "customer" : "data", err.index + 1,
-                    column_of(s, err.field), err.message);
+            seg_record_error(path, s, &err, column_of(s, err.field));
         else
             fprintf(stderr, "svcm segment: %s: %s\n", path,
                     err.message[0] ? err.message : svcm_strerror(rc));

@@ -305,8 +305,8 @@ static int staff_plan(cli_common *c, const plan_opts *po)
     const double *patience = has_patience ? cols[3].values : NULL;
     for (size_t i = 0; i < d.n; i++) {
         if (i > 0 && start[i] <= start[i - 1]) {
-            fprintf(stderr, "svcm staff: %s: data row %zu: start is not after the previous "
-                    "interval's\n", po->file, i + 1);
+            cli_record_error("staff", po->file, &c->read, &d, i, cols[0].field, "start",
+                             "interval", NULL, "not after the previous interval's start");
             goto done;
         }
         svcm_error err;
@@ -314,8 +314,13 @@ static int staff_plan(cli_common *c, const plan_opts *po)
         int rc = plan_interval(po, erlang_a, calls[i], aht[i], patience ? patience[i] : 0, &rows[i],
                                &err);
         if (rc != SVCM_OK) {
-            fprintf(stderr, "svcm staff: %s: data row %zu: %s: %s\n", po->file, i + 1,
-                    plan_field(err.field), err.message[0] ? err.message : svcm_strerror(rc));
+            const char *f = plan_field(err.field);
+            long at = strcmp(f, "calls") == 0      ? cols[1].field
+                      : strcmp(f, "aht") == 0      ? cols[2].field
+                      : strcmp(f, "patience") == 0 ? cols[3].field
+                                                   : -1;
+            cli_record_error("staff", po->file, &c->read, &d, i, at, f, "interval", NULL,
+                             err.message[0] ? err.message : svcm_strerror(rc));
             goto done;
         }
     }

@@ -581,3 +581,28 @@ int cli_locate(const char *path, const cli_read_opts *o, uint64_t line, long k,
     fclose(in);
     return found;
 }
+
+void cli_record_error(const char *cmd, const char *path, const cli_read_opts *ro,
+                      const cli_dataset *d, size_t row, long k, const char *label,
+                      const char *kind, const char *id, const char *message)
+{
+    cli_read_opts defaults;
+    if (ro == NULL) {
+        cli_read_opts_init(&defaults);
+        ro = &defaults;
+    }
+    uint64_t line = d->lines && row < d->n ? d->lines[row] : 0, col = 0;
+    if (line > 0 && k >= 0)
+        cli_locate(path, ro, line, k, &line, &col);
+    fprintf(stderr, "svcm %s: %s", cmd, path);
+    if (line > 0)
+        fprintf(stderr, ":%llu", (unsigned long long)line);
+    else
+        fprintf(stderr, ": data row %zu", row + 1);
+    if (col > 0)
+        fprintf(stderr, ":%llu", (unsigned long long)col);
+    fprintf(stderr, ": %s: %s", label ? label : "row", message);
+    if (id != NULL)
+        fprintf(stderr, " (%s '%s')", kind, id);
+    fputc('\n', stderr);
+}

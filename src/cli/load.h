@@ -79,6 +79,13 @@ void cli_dataset_free(cli_dataset *d);
  * (standard input, or the file changed) with *col = 0. */
 int cli_locate(const char *path, const cli_read_opts *o, uint64_t line, long k,
                uint64_t *at_line, uint64_t *col);
+/* A refused record, once, as "svcm CMD: PATH:LINE:COLUMN: FIELD: message
+ * (KIND 'ID')": the line of data row `row` of d, the column of its field k
+ * of the file (found again with cli_locate; k < 0 or standard input: line
+ * only); FIELD is label; the parenthesis only when id is not NULL. */
+void cli_record_error(const char *cmd, const char *path, const cli_read_opts *ro,
+                      const cli_dataset *d, size_t row, long k, const char *label,
+                      const char *kind, const char *id, const char *message);
 /* Keep only the rows i with keep[i] (in order); strings stay in the arena. */
 void cli_dataset_keep(cli_dataset *d, const bool *keep);
 /* Is the field name (a header name, "A*B", "A+B", or without a header a

@@ -108,9 +108,10 @@ class StaffPlan(unittest.TestCase):
         bad = self.write("start,calls,aht\n2026-03-02T08:00Z,100,180\n2026-03-02T08:30Z,-5,180\n")
         r = run("staff", "--intervals", bad, "--interval", "1800")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("data row 2: calls", r.stderr)
+        self.assertIn("day.csv:3:19: calls: ", r.stderr)  # file:line:column: field
         back = self.write("start,calls,aht\n2026-03-02T08:30Z,1,180\n2026-03-02T08:00Z,1,180\n")
-        self.assertIn("is not after", run("staff", "--intervals", back, "--interval", "1800").stderr)
+        self.assertIn("day.csv:3:1: start: not after the previous interval's start",
+                      run("staff", "--intervals", back, "--interval", "1800").stderr)
         self.assertEqual(run("staff", "--intervals", f).returncode, 2)  # no --interval
         self.assertEqual(run("staff", "--intervals", f, "--interval", "1800", "--model", "a").returncode, 1)
         self.assertEqual(run("staff", "--calls", "1", "--aht", "1", "--interval", "1", "--svg", svg).returncode, 2)
