@@ -81,5 +81,17 @@ SVCM_API int luaopen_svcm(lua_State *L)
         svcmlua_open_calls(L);
     }
 #endif
+#ifdef SVCMLUA_HAVE_JOURNEY
+    {
+        void svcmlua_open_journey(lua_State *L); /* bindings/lua/lua_journey.c */
+        svcmlua_open_journey(L);
+    }
+#endif
+#ifdef SVCMLUA_HAVE_SCORECARD
+    {
+        void svcmlua_open_scorecard(lua_State *L); /* bindings/lua/lua_scorecard.c */
+        svcmlua_open_scorecard(L);
+    }
+#endif
     return 1;
 }

@@ -304,6 +304,20 @@ static int module_exec(PyObject *m)
             return -1;
     }
 #endif
+#ifdef SVCMPY_HAVE_JOURNEY
+    {
+        int svcmpy_init_journey(PyObject *module); /* bindings/python/py_journey.c */
+        if (svcmpy_init_journey(m) < 0)
+            return -1;
+    }
+#endif
+#ifdef SVCMPY_HAVE_SCORECARD
+    {
+        int svcmpy_init_scorecard(PyObject *module); /* bindings/python/py_scorecard.c */
+        if (svcmpy_init_scorecard(m) < 0)
+            return -1;
+    }
+#endif
     return 0;
 }
 

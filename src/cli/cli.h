@@ -162,5 +162,8 @@ int cli_cmd_pdca(int argc, char **argv);
 int cli_cmd_customers(int argc, char **argv);
 int cli_cmd_calls(int argc, char **argv);
 int cli_cmd_lifetime(int argc, char **argv);
+int cli_cmd_journey(int argc, char **argv);
+int cli_cmd_scorecard(int argc, char **argv);
+int cli_cmd_report(int argc, char **argv);
 
 #endif /* SVCM_CLI_H */

@@ -14,10 +14,19 @@ static const struct {
     {"calls", cli_cmd_calls, "interval reports (service level, ASA, abandons) from a call log"},
     {"customers", cli_cmd_customers, "customer table (x, t_x, T, RFM) from a transaction log"},
     {"demo", cli_cmd_demo, "write a synthetic data set and run every command on it"},
+#ifdef SVCM_CLI_HAVE_JOURNEY
+    {"journey", cli_cmd_journey, "touchpoint funnel, paths and last touchpoint before loss"},
+#endif
     {"kpi", cli_cmd_kpi, "ticket KPIs (times, SLA, FCR) or survey KPIs (NPS, CSAT, CES)"},
     {"lifetime", cli_cmd_lifetime, "fit a purchase model on a calibration period, check a holdout"},
     {"pdca", cli_cmd_pdca, "a saved PDCA cycle: goal, actions, Check, signals, audit"},
     {"priority", cli_cmd_priority, "dispatch order with Eisenhower quadrant and ITIL priority"},
+#ifdef SVCM_CLI_HAVE_REPORT
+    {"report", cli_cmd_report, "one self-contained HTML report of every engine"},
+#endif
+#ifdef SVCM_CLI_HAVE_SCORECARD
+    {"scorecard", cli_cmd_scorecard, "KPI targets with statistical verdicts (met, missed, undetermined)"},
+#endif
     {"segment", cli_cmd_segment, "five-tier customer segmentation with RFM scores"},
     {"staff", cli_cmd_staff, "Erlang C staffing for an interval"},
 };
