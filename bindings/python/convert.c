@@ -210,11 +210,106 @@ static int alloc_owned(svcmpy_array *out, Py_ssize_t n)
 
 /* The aligned copy: n elements of type e, stride bytes apart from base (any
  * alignment, either byte order), into out->owned as doubles or int64s. */
+/* Native-order elements of type T, stride bytes apart (any alignment: each
+ * is copied out with a fixed-size memcpy, which compiles to one load), as
+ * values of type D. The common columns (int64, int32, float32, bool,
+ * int8/16) take this path: no per-element call, no byte loop. */
+#define COPY_NATIVE(T, D)                                                                  \
+    do {                                                                                   \
+        D *dst_ = (D *)out->owned;                                                         \
+        for (Py_ssize_t i_ = 0; i_ < n; i_++) {                                            \
+            T x_;                                                                          \
+            memcpy(&x_, base + i_ * stride, sizeof x_);                                    \
+            dst_[i_] = (D)x_;                                                              \
+        }                                                                                  \
+    } while (0)
+
+/* The fast conversions of copy_aligned(): 1 when done, 0 when the element
+ * type needs the general path (byte-swapped, unsigned 64-bit into int64,
+ * floats into int64, which must be checked for being integral). */
+static int copy_native(const char *base, Py_ssize_t n, Py_ssize_t stride, const elem *e,
+                       svcmpy_array *out, int want_int)
+{
+    if (e->swap)
+        return 0;
+    if (want_int) {
+        switch (e->kind == 'f' ? 0 : e->size) {
+        case 1:
+            if (e->kind == 'i')
+                COPY_NATIVE(int8_t, int64_t);
+            else if (e->kind == 'u')
+                COPY_NATIVE(uint8_t, int64_t);
+            else
+                return 0;
+            return 1;
+        case 2:
+            if (e->kind == 'i')
+                COPY_NATIVE(int16_t, int64_t);
+            else
+                COPY_NATIVE(uint16_t, int64_t);
+            return 1;
+        case 4:
+            if (e->kind == 'i')
+                COPY_NATIVE(int32_t, int64_t);
+            else
+                COPY_NATIVE(uint32_t, int64_t);
+            return 1;
+        case 8:
+            if (e->kind != 'i')
+                return 0;
+            COPY_NATIVE(int64_t, int64_t);
+            return 1;
+        default:
+            return 0;
+        }
+    }
+    if (e->kind == 'f') {
+        if (e->size == sizeof(float))
+            COPY_NATIVE(float, double);
+        else
+            COPY_NATIVE(double, double);
+        return 1;
+    }
+    if (e->kind == '?')
+        return 0; /* any nonzero byte is true: the general path normalises it */
+    switch (e->size) {
+    case 1:
+        if (e->kind == 'i')
+            COPY_NATIVE(int8_t, double);
+        else
+            COPY_NATIVE(uint8_t, double);
+        return 1;
+    case 2:
+        if (e->kind == 'i')
+            COPY_NATIVE(int16_t, double);
+        else
+            COPY_NATIVE(uint16_t, double);
+        return 1;
+    case 4:
+        if (e->kind == 'i')
+            COPY_NATIVE(int32_t, double);
+        else
+            COPY_NATIVE(uint32_t, double);
+        return 1;
+    default:
+        if (e->kind == 'i')
+            COPY_NATIVE(int64_t, double);
+        else
+            COPY_NATIVE(uint64_t, double);
+        return 1;
+    }
+}
+#undef COPY_NATIVE
+
 static int copy_aligned(const char *base, Py_ssize_t n, Py_ssize_t stride, const elem *e,
                         svcmpy_array *out, const char *argname, int want_int)
 {
     if (alloc_owned(out, n) < 0)
         return -1;
+    if (copy_native(base, n, stride, e, out, want_int)) {
+        out->data = out->owned;
+        return 0;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         if (item_read(e, base + i * stride, want_int, (double *)out->owned + i,
                       (int64_t *)out->owned + i) != 0) {
@@ -315,6 +410,44 @@ static int from_sequence(PyObject *obj, svcmpy_array *out, const char *argname, 
     return 0;
 }
 
+/* Array-likes without the buffer protocol (pandas and polars Series, and
+ * anything else with __array__) are asked for their array, which numpy
+ * gives as a view without copying; numpy itself is never imported here.
+ * Returns a new reference to an object with a buffer of numbers; NULL
+ * without an exception when obj has no __array__ or its array is not one
+ * buffer of numbers (object or datetime columns: the sequence path then
+ * reads, or refuses, the items); NULL with an exception when __array__
+ * raises anything but the refusal of a buffer. */
+static PyObject *array_of(PyObject *obj)
+{
+    PyObject *meth = PyObject_GetAttrString(obj, "__array__");
+    if (meth == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return NULL;
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *arr = PyObject_CallNoArgs(meth);
+    Py_DECREF(meth);
+    if (arr == NULL)
+        return NULL; /* the object's own __array__ failed: propagate */
+    Py_buffer v;
+    if (!PyObject_CheckBuffer(arr) || PyUnicode_Check(arr) ||
+        PyObject_GetBuffer(arr, &v, PyBUF_RECORDS_RO) != 0) {
+        PyErr_Clear(); /* e.g. numpy refuses datetime64 buffers */
+        Py_DECREF(arr);
+        return NULL;
+    }
+    elem e;
+    int ok = v.ndim <= 1 && elem_of(v.format, v.itemsize, &e) == 0;
+    PyBuffer_Release(&v);
+    if (!ok) {
+        Py_DECREF(arr);
+        return NULL;
+    }
+    return arr;
+}
+
 /* Shared body: want_int selects int64 output. */
 static int to_array(PyObject *obj, svcmpy_array *out, const char *argname, int want_int)
 {
@@ -324,9 +457,21 @@ static int to_array(PyObject *obj, svcmpy_array *out, const char *argname, int w
                      argname);
         return -1;
     }
-    int rc = PyObject_CheckBuffer(obj) && !PyUnicode_Check(obj)
-                 ? from_buffer(obj, out, argname, want_int)
-                 : from_sequence(obj, out, argname, want_int);
+    int rc;
+    if (PyObject_CheckBuffer(obj) && !PyUnicode_Check(obj)) {
+        rc = from_buffer(obj, out, argname, want_int);
+    } else {
+        PyObject *arr = array_of(obj);
+        if (arr == NULL && PyErr_Occurred())
+            return -1;
+        if (arr != NULL) {
+            /* The view keeps the array alive while it is used in place. */
+            rc = from_buffer(arr, out, argname, want_int);
+            Py_DECREF(arr);
+        } else {
+            rc = from_sequence(obj, out, argname, want_int);
+        }
+    }
     if (rc != 0)
         svcmpy_array_release(out);
     return rc;

@@ -65,6 +65,47 @@ def main():
     if c:
         print(f"  C benchmark (same N)         {c:8.3f} s")
         print(f"  python / C                   {best / c:8.2f}x  (target <= 1.5x)")
+    input_kinds(min(n, 1_000_000))
+
+
+def input_kinds(n):
+    """svcm.segment() on the same columns as numpy float64 arrays, numpy
+    int64 arrays (recency and frequency) and pandas Series, in one run:
+    targets (issue 14) Series within 1.5x of numpy, int64 within 1.2x of
+    float64. Skipped without pandas (Debian's python3-pandas)."""
+    try:
+        import numpy as np
+        import pandas as pd
+    except ImportError:
+        print("input kinds: skipped (numpy/pandas not importable)")
+        return
+    rng = np.random.default_rng(1)
+    t = np.floor(rng.random(n) * 1500.0)
+    r = np.floor(rng.random(n) * (t + 1.0))
+    f = 1.0 + np.floor(-np.log1p(-rng.random(n)) * 4.0)
+    m = f * np.exp(3.0 + 1.2 * (rng.random(n) + rng.random(n) + rng.random(n) - 1.5))
+    df = pd.DataFrame({"r": r, "f": f, "m": m})
+    kinds = [
+        ("numpy float64", (r, f, m)),
+        ("numpy int64 (r, f)", (r.astype(np.int64), f.astype(np.int64), m)),
+        ("pandas Series float64", (df.r, df.f, df.m)),
+        ("pandas Series int64 (r, f)", (df.r.astype("int64"), df.f.astype("int64"), df.m)),
+    ]
+    times = {}
+    for name, cols in kinds:
+        best = math.inf
+        for _ in range(5):
+            t0 = time.perf_counter()
+            svcm.segment(*cols)
+            best = min(best, time.perf_counter() - t0)
+        times[name] = best
+    print(f"python svcm.segment on {n} customers by input kind (best of 5):")
+    for name, _ in kinds:
+        print(f"  {name:28s} {times[name]:8.3f} s")
+    print(f"  Series / numpy               {times['pandas Series float64'] / times['numpy float64']:8.2f}x"
+          "  (target <= 1.5x)")
+    print(f"  int64 / float64              {times['numpy int64 (r, f)'] / times['numpy float64']:8.2f}x"
+          "  (target <= 1.2x)")
 
 
 if __name__ == "__main__":

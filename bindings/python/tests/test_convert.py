@@ -35,6 +35,13 @@ if "vgpreload" not in os.environ.get("LD_PRELOAD", ""):
     except ImportError:  # the numpy cases skip themselves
         pass
 
+pd = None
+if np is not None:
+    try:
+        import pandas as pd
+    except ImportError:  # the pandas cases skip themselves
+        pass
+
 DAY = 86400
 HOUR = 3600
 NINE_TO_FIVE = [[("09:00", "17:00")]] * 5 + [[], []]
@@ -286,6 +293,90 @@ class BufferTest(unittest.TestCase):
         p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            timeout=60)
         self.assertEqual((p.returncode, p.stdout.strip()), (0, "MemoryError"), p.stderr[-1500:])
+
+
+class ArrayLike:
+    """An object without the buffer protocol that gives its array through
+    __array__, as pandas and polars Series do."""
+
+    def __init__(self, arr, seq=None):
+        self.arr, self.calls = arr, 0
+        self.seq = seq
+
+    def __array__(self, *args, **kwargs):
+        self.calls += 1
+        if isinstance(self.arr, Exception):
+            raise self.arr
+        return self.arr
+
+    def __len__(self):
+        if self.seq is None:
+            raise TypeError("no len")
+        return len(self.seq)
+
+    def __getitem__(self, i):
+        if self.seq is None:
+            raise TypeError("not a sequence")
+        return self.seq[i]
+
+
+class ArrayProtocolTest(unittest.TestCase):
+    V = [3.0, 1.0, 2.0, 7.0]
+
+    def test_array_method_is_used_without_numpy(self):
+        for code in "qidfbBhH":
+            with self.subTest(code):
+                col = ArrayLike(array.array(code, [3, 1, 2, 7]))
+                self.assertEqual(svcm.consistency(col), svcm.consistency(self.V))
+                self.assertEqual(col.calls, 1)
+                col = ArrayLike(array.array(code, [3, 1, 2, 7]))
+                self.assertEqual(svcm.days_since(col, 10), svcm.days_since([3, 1, 2, 7], 10))
+
+    def test_errors_of_array_method_propagate(self):
+        with self.assertRaises(HookError):
+            svcm.consistency(ArrayLike(HookError("from __array__")))
+
+    def test_array_that_is_not_numbers_falls_back_to_the_items(self):
+        # An array of objects (pandas' nullable or object columns) has no
+        # buffer of numbers: the items are read one by one, or refused.
+        col = ArrayLike(["a", "b"], seq=[3.0, 1.0, 2.0, 7.0])
+        self.assertEqual(svcm.consistency(col), svcm.consistency(self.V))
+        bad = ArrayLike(["a", "b"], seq=["a", "b"])
+        with self.assertRaises(TypeError) as cm:
+            svcm.consistency(bad)
+        self.assertIn("[0]: expected a number", str(cm.exception))
+        with self.assertRaises(TypeError):
+            svcm.consistency(ArrayLike(["a"]))
+
+    def test_native_fast_paths_agree_with_the_general_path(self):
+        # Native contiguous columns take typed copy loops (byte-swapped ones
+        # the general path, tested above): they agree with the list of the
+        # same numbers.
+        for code in "bBhHiIqQfd":
+            data = [0, 1, 5, 100, 127] if code.isupper() else [0, 1, -1, 127, -128, 5]
+            with self.subTest(code):
+                native = array.array(code, data)
+                want = svcm.consistency([float(v) for v in data])
+                self.assertEqual(svcm.consistency(native), want)
+                if code not in "fd":
+                    self.assertEqual(list(svcm.days_since(native, 200)),
+                                     list(svcm.days_since(list(data), 200)))
+
+    @unittest.skipIf(pd is None, "pandas is not installed (or under valgrind)")
+    def test_pandas_series_of_every_numeric_dtype(self):
+        want = svcm.segment([10, 40, 100, 5, 90, 30], [3, 1, 1, 8, 2, 5],
+                            [100, 20, 5, 90, 50, 30])
+        df = pd.DataFrame({"r": [10, 40, 100, 5, 90, 30], "f": [3, 1, 1, 8, 2, 5],
+                           "m": [100, 20, 5, 90, 50, 30]})
+        for dt in ("int64", "int32", "float32", "float64", "uint16", ">i8"):
+            with self.subTest(dt):
+                d = df.astype(dt)
+                got = svcm.segment(d.r, d.f, d.m)
+                self.assertEqual(list(got.tiers), list(want.tiers))
+        flags = pd.Series([True, False, True])
+        self.assertEqual(svcm.consistency(flags), svcm.consistency([1.0, 0.0, 1.0]))
+        with self.assertRaises(TypeError):
+            svcm.consistency(pd.Series([1, None, 3], dtype="Int64"))
 
 
 # ------------------------------------- every batch function, every format
