@@ -260,6 +260,8 @@ static int module_exec(PyObject *m)
 #ifdef SVCMPY_HAVE_CORE
     if (svcmpy_init_core(m) < 0)
         return -1;
+    if (svcmpy_init_columns(m) < 0)
+        return -1;
 #endif
 #ifdef SVCMPY_HAVE_TIME
     if (svcmpy_init_time(m) < 0)

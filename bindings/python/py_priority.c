@@ -651,6 +651,64 @@ static PyObject *py_format_itil_table(PyObject *module, PyObject *args, PyObject
     return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
 }
 
+/* Columns of a batch result, in this order (results_row reads them). */
+static const char *const result_columns[] = {"order",      "id",      "quadrant", "priority",
+                                             "score",      "importance", "urgency", "due"};
+enum { COL_ORDER, COL_ID, COL_QUADRANT, COL_PRIORITY, COL_SCORE, COL_IMPORTANCE, COL_URGENCY,
+       COL_DUE, NCOLS };
+
+/* Row i of a results table as a PriorityResult. */
+static PyObject *results_row(PyObject *module, PyObject *const *cols, Py_ssize_t i)
+{
+    struct svcm_priority_result r;
+    memset(&r, 0, sizeof r);
+    r.index = (size_t)((const int64_t *)svcmpy_column_data(cols[COL_ORDER]))[i];
+    r.id = ((const int64_t *)svcmpy_column_data(cols[COL_ID]))[i];
+    r.quadrant = (svcm_quadrant)((const unsigned char *)svcmpy_column_data(cols[COL_QUADRANT]))[i];
+    r.priority = ((const unsigned char *)svcmpy_column_data(cols[COL_PRIORITY]))[i];
+    r.score = ((const double *)svcmpy_column_data(cols[COL_SCORE]))[i];
+    r.importance = ((const double *)svcmpy_column_data(cols[COL_IMPORTANCE]))[i];
+    r.urgency = ((const double *)svcmpy_column_data(cols[COL_URGENCY]))[i];
+    r.due = ((const int64_t *)svcmpy_column_data(cols[COL_DUE]))[i];
+    return make_result(module, &r);
+}
+
+/* The n results as an svcm.Table: order (int64 input positions), id
+ * (int64), quadrant (uint8: 0 do, 1 schedule, 2 delegate, 3 eliminate),
+ * priority (uint8), score, importance, urgency (float64), due (int64). */
+static PyObject *results_table(PyObject *module, const struct svcm_priority_result *res,
+                               size_t n)
+{
+    static const char codes[NCOLS] = {'q', 'q', 'B', 'B', 'd', 'd', 'd', 'q'};
+    void *data[NCOLS];
+    int k;
+    for (k = 0; k < NCOLS; k++) {
+        data[k] = svcmpy_column_alloc(codes[k], (Py_ssize_t)n);
+        if (data[k] == NULL) {
+            while (k-- > 0)
+                PyMem_Free(data[k]);
+            return NULL;
+        }
+    }
+    int64_t *order = data[COL_ORDER], *id = data[COL_ID], *due = data[COL_DUE];
+    unsigned char *quad = data[COL_QUADRANT], *prio = data[COL_PRIORITY];
+    double *score = data[COL_SCORE], *imp = data[COL_IMPORTANCE], *urg = data[COL_URGENCY];
+    for (size_t i = 0; i < n; i++) {
+        order[i] = (int64_t)res[i].index;
+        id[i] = res[i].id;
+        quad[i] = (unsigned char)res[i].quadrant;
+        prio[i] = (unsigned char)res[i].priority;
+        score[i] = res[i].score;
+        imp[i] = res[i].importance;
+        urg[i] = res[i].urgency;
+        due[i] = res[i].due;
+    }
+    PyObject *cols[NCOLS];
+    for (k = 0; k < NCOLS; k++)
+        cols[k] = svcmpy_column_new(module, codes[k], (Py_ssize_t)n, data[k]);
+    return svcmpy_table_new(module, result_columns, cols, NCOLS, (Py_ssize_t)n, results_row);
+}
+
 /* Shared body of classify() and prioritize(). */
 static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int ordered)
 {
@@ -703,29 +761,26 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
         PyMem_Free(res);
         return svcmpy_raise(module, rc, &err);
     }
-    PyObject *list = PyList_New((Py_ssize_t)n);
-    for (size_t i = 0; list != NULL && i < n; i++) {
-        PyObject *r = make_result(module, &res[i]);
-        if (r == NULL) {
-            Py_CLEAR(list);
-            break;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, r);
-    }
+    PyObject *table = results_table(module, res, n);
     PyMem_Free(res);
-    return list;
+    return table;
 }
 
 PyDoc_STRVAR(prioritize_doc,
-    "prioritize(items, now: int, **options) -> list[PriorityResult]\n\n"
+    "prioritize(items, now: int, **options) -> Table\n\n"
     "Classify requests at instant now (seconds) and return them in dispatch\n"
     "order: score descending, then due, then id, then input position.\n"
     "items is a list of dicts or a dict of parallel columns (sequences or\n"
     "buffers) with keys id, tier (0..4 or 'vip'..'lost'), impact (1..4 or\n"
     "'organisation', 'department', 'team', 'individual'), severity (1..4),\n"
     "created, and optionally value (0..1, default 0), due (None = no\n"
-    "deadline) and urgent (default False). Each result unpacks as\n"
-    "(id, quadrant, priority, score) and also has importance, urgency and\n"
+    "deadline) and urgent (default False). The result is an svcm.Table of\n"
+    "columns (typed buffers: numpy.asarray wraps them without copying):\n"
+    "order (int64 input positions in dispatch order), id, quadrant (uint8:\n"
+    "0 do, 1 schedule, 2 delegate, 3 eliminate), priority (uint8), score,\n"
+    "importance, urgency (float64) and due (int64; INT64_MAX for none).\n"
+    "r[i] and iteration give PriorityResult records, which unpack as\n"
+    "(id, quadrant, priority, score) and also have importance, urgency and\n"
     "index. Options: w_tier, w_impact, w_severity, w_value,\n"
     "important_threshold, urgent_threshold, w_quadrant, w_itil,\n"
     "w_tier_score, w_sla, aging_per_hour, table.");
@@ -735,7 +790,7 @@ static PyObject *py_prioritize(PyObject *module, PyObject *args, PyObject *kw)
 }
 
 PyDoc_STRVAR(classify_doc,
-    "classify(items, now: int, sort: bool = False, **options) -> list[PriorityResult]\n\n"
+    "classify(items, now: int, sort: bool = False, **options) -> Table\n\n"
     "Like prioritize() but in input order; sort=True then sorts the results\n"
     "into dispatch order (the same order prioritize() gives).");
 static PyObject *py_classify(PyObject *module, PyObject *args, PyObject *kw)

@@ -24,6 +24,7 @@ enum svcmpy_engine {
     SVCMPY_PRIORITY,
     SVCMPY_PDCA,
     SVCMPY_TIME,
+    SVCMPY_COLUMNS, /* svcm.Column and svcm.Table (columns.c) */
     SVCMPY_ENGINE_COUNT
 };
 
@@ -117,6 +118,28 @@ PyObject *svcmpy_reduce(PyObject *self, PyObject *unused);
 #define SVCMPY_REDUCE_METHOD                                                   \
     {"__reduce__", svcmpy_reduce, METH_NOARGS,                                 \
      "__reduce__() -> tuple\n\nPickle and copy support through the saved form."}
+
+/* Columnar results (columns.c). A batch call returns an svcm.Table of
+ * svcm.Column objects: typed read-only buffers (numpy and pandas wrap them
+ * without copying), rows built as records only when indexed or iterated. */
+
+/* n items of type code ('q' int64, 'd' double, 'B' uint8, 'b' int8, 'i'
+ * int) for a column: PyMem_Malloc'ed, or NULL with MemoryError. */
+void *svcmpy_column_alloc(char code, Py_ssize_t n);
+/* A new svcm.Column that owns data (from svcmpy_column_alloc; freed with
+ * the column, and on failure). New reference or NULL. */
+PyObject *svcmpy_column_new(PyObject *module, char code, Py_ssize_t n, void *data);
+/* The items of an svcm.Column (borrowed). */
+const void *svcmpy_column_data(PyObject *col);
+/* Record i of a table from its columns (in the order given to
+ * svcmpy_table_new). New reference or NULL with an exception. */
+typedef PyObject *(*svcmpy_row_fn)(PyObject *module, PyObject *const *cols, Py_ssize_t i);
+/* A new svcm.Table of ncols columns named names[k] (static strings), each
+ * of n items; steals every cols[k] (any of which may be NULL after a failed
+ * svcmpy_column_new: then NULL is returned). New reference or NULL. */
+PyObject *svcmpy_table_new(PyObject *module, const char *const *names, PyObject **cols,
+                           int ncols, Py_ssize_t n, svcmpy_row_fn row);
+int svcmpy_init_columns(PyObject *module);
 
 /* Engine initialisers, one per bindings/python/py_<engine>.c. */
 int svcmpy_init_core(PyObject *module);

@@ -487,5 +487,100 @@ class QueueBytesTest(unittest.TestCase):
             self.assertEqual(len(twin), len(live) + 1)
 
 
+class ColumnarResultTest(unittest.TestCase):
+    """prioritize() and classify() return an svcm.Table of typed columns
+    (issue 14, item 3); rows are still PriorityResult records."""
+
+    def columns(self, n, seed=5):
+        rng = random.Random(seed)
+        return {
+            "id": array.array("q", range(1000, 1000 + n)),
+            "tier": array.array("B", [rng.randrange(5) for _ in range(n)]),
+            "impact": array.array("B", [rng.randrange(1, 5) for _ in range(n)]),
+            "severity": array.array("B", [rng.randrange(1, 5) for _ in range(n)]),
+            "created": array.array("q", [rng.randrange(0, 10 * HOUR) for _ in range(n)]),
+            "due": [rng.choice([None, 12 * HOUR, 30 * HOUR]) for _ in range(n)],
+        }
+
+    def test_columns_are_typed_buffers(self):
+        n = 500
+        r = svcm.prioritize(self.columns(n), 11 * HOUR)
+        self.assertIsInstance(r, svcm.Table)
+        self.assertEqual(len(r), n)
+        self.assertEqual(r.columns, ("order", "id", "quadrant", "priority", "score",
+                                     "importance", "urgency", "due"))
+        formats = {"order": "q", "id": "q", "quadrant": "B", "priority": "B", "score": "d",
+                   "importance": "d", "urgency": "d", "due": "q"}
+        for name, fmt in formats.items():
+            with self.subTest(name):
+                col = getattr(r, name)
+                self.assertIsInstance(col, svcm.Column)
+                view = memoryview(col)
+                self.assertEqual((view.format, view.ndim, len(view), col.typecode),
+                                 (fmt, 1, n, fmt))
+                self.assertTrue(view.readonly)
+                self.assertEqual(view.tolist(), col.tolist())
+                self.assertEqual(list(col), col.tolist())
+                self.assertIs(r.to_dict()[name], col)
+        self.assertEqual(sorted(r.order), list(range(n)))
+
+    def test_rows_are_the_records_in_dispatch_order(self):
+        cols = self.columns(300)
+        r = svcm.prioritize(cols, 11 * HOUR)
+        quads = ["do", "schedule", "delegate", "eliminate"]
+        scores = r.score.tolist()
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        for i, rec in enumerate(r):
+            self.assertIsInstance(rec, svcm.PriorityResult)
+            self.assertEqual(rec.index, r.order[i])
+            self.assertEqual(rec.id, cols["id"][r.order[i]])
+            self.assertEqual(rec.quadrant, quads[r.quadrant[i]])
+            self.assertEqual((rec.priority, rec.score), (r.priority[i], r.score[i]))
+            self.assertEqual((rec.importance, rec.urgency), (r.importance[i], r.urgency[i]))
+        self.assertEqual(r[-1], list(r)[-1])
+        with self.assertRaises(IndexError):
+            r[len(r)]
+        with self.assertRaises(IndexError):
+            r.order[len(r)]
+        with self.assertRaises(AttributeError):
+            r.no_such_column
+        with self.assertRaises(TypeError):
+            svcm.Table()
+        with self.assertRaises(TypeError):
+            svcm.Column()
+
+    def test_classify_keeps_input_order_and_sort_gives_prioritize(self):
+        cols = self.columns(200)
+        c = svcm.classify(cols, 11 * HOUR)
+        self.assertEqual(c.order.tolist(), list(range(200)))
+        self.assertEqual(svcm.classify(cols, 11 * HOUR, sort=True),
+                         svcm.prioritize(cols, 11 * HOUR))
+        self.assertNotEqual(c, svcm.prioritize(cols, 11 * HOUR))
+        self.assertEqual(c, list(c))
+        self.assertEqual(c.score, c.score.tolist())
+
+    def test_columns_outlive_the_table_and_wrap_without_copy(self):
+        r = svcm.prioritize(self.columns(50), 11 * HOUR)
+        score = r.score
+        want = score.tolist()
+        del r
+        self.assertEqual(memoryview(score).tolist(), want)
+        try:
+            import numpy as np
+        except ImportError:
+            return
+        a = np.asarray(score)
+        self.assertEqual(a.dtype, np.float64)
+        self.assertFalse(a.flags.writeable)
+        self.assertEqual(a.tolist(), want)
+        with self.assertRaises(ValueError):
+            a[0] = 1.0
+
+    def test_empty_input_gives_empty_columns(self):
+        r = svcm.prioritize([], 0)
+        self.assertEqual((len(r), len(r.order), list(r)), (0, 0, []))
+        self.assertEqual(memoryview(r.order).format, "q")
+
+
 if __name__ == "__main__":
     unittest.main()
