@@ -633,7 +633,32 @@ class EnumerationTest(unittest.TestCase):
         handles = {n for n in dir(svcm) if isinstance(getattr(svcm, n), type)
                    and not issubclass(getattr(svcm, n), BaseException)
                    and not hasattr(getattr(svcm, n), "n_fields")} - {"Quadrant"}
-        self.assertEqual(handles, set(CLASSES))
+        # Result containers are made by the batch calls only (ResultTypeMisuse).
+        self.assertEqual(handles - {"Column", "Table"}, set(CLASSES))
+
+
+class ResultTypeMisuse(unittest.TestCase):
+    """svcm.Table and svcm.Column (batch results) cannot be built or written
+    and refuse bad indices and arguments with TypeError or IndexError."""
+
+    def test_misuse_of_result_columns(self):
+        r = svcm.prioritize({"id": [1, 2], "tier": [0, 1], "impact": [1, 2],
+                             "severity": [1, 1], "created": [0, 0]}, 10)
+        for bad in (lambda: svcm.Table(), lambda: svcm.Column(), lambda: r["order"],
+                    lambda: r.order["x"], lambda: r.to_dict(1), lambda: r.order.tolist(1),
+                    lambda: r < r, lambda: r.order < r.order):
+            with self.assertRaises(TypeError):
+                bad()
+        for bad in (lambda: r[2], lambda: r[-3], lambda: r.order[2 ** 62],
+                    lambda: r.order[-3]):
+            with self.assertRaises(IndexError):
+                bad()
+        with self.assertRaises((TypeError, BufferError)):
+            memoryview(r.score).cast("B")[0:1] = b"x"
+        with self.assertRaises(AttributeError):
+            r.order = None
+        self.assertFalse(r == 5)
+        self.assertTrue(r.order != "order")
 
 
 class FunctionMisuseTest(unittest.TestCase):
