@@ -638,3 +638,78 @@ int svcm_erlang_c_frac(double traffic, double agents, double *out, svcm_error *e
     *out = c > 1.0 ? 1.0 : c;
     return SVCM_OK;
 }
+
+/* The measures of the continuous Erlang C at x > A (x <= A: unstable). */
+static void frac_measures(double traffic, double aht_s, double x, double target_s,
+                          struct svcm_erlang_frac_result *r)
+{
+    r->agents = x;
+    r->traffic = traffic;
+    if (x <= traffic) {
+        r->p_wait = 1.0;
+        r->service_level = 0.0;
+        r->asa_s = INFINITY;
+        r->occupancy = 1.0;
+        return;
+    }
+    double b = erlang_b_real(traffic, x);
+    double c = x * b / (x - traffic * (1.0 - b));
+    c = c > 1.0 ? 1.0 : c;
+    double gap = x - traffic, sl = 1.0 - c * exp(-gap * target_s / aht_s);
+    r->p_wait = c;
+    r->service_level = sl < 0.0 ? 0.0 : sl;
+    r->asa_s = c * aht_s / gap;
+    r->occupancy = traffic / x;
+}
+
+static bool frac_meets(const struct svcm_erlang_frac_result *r, const svcm_erlang_options *o)
+{
+    return r->agents > r->traffic && r->service_level >= o->target_sl &&
+           r->occupancy <= o->max_occupancy && r->asa_s <= o->max_asa_s;
+}
+
+int svcm_erlang_staff_frac(double traffic, double aht_s, const svcm_erlang_options *opts,
+                           struct svcm_erlang_frac_result *out, svcm_error *err)
+{
+    svcm_erlang_options defaults;
+    if (opts == NULL) {
+        svcm_erlang_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "out", "output is NULL");
+    int rc = check_traffic(traffic, err);
+    if (rc == SVCM_OK)
+        rc = check_aht(aht_s, err);
+    if (rc == SVCM_OK)
+        rc = check_options(opts, err);
+    if (rc != SVCM_OK)
+        return rc;
+    struct svcm_erlang_result whole;
+    rc = staff_search(traffic, aht_s, opts, &whole, SVCM_NO_INDEX, err);
+    if (rc != SVCM_OK)
+        return rc;
+    /* hi meets the goals; lo fails them (n - 1 by the integer search, or A,
+     * where the queue is unstable). Every measure is monotone in x, so
+     * bisection keeps that invariant down to adjacent doubles. */
+    double hi = (double)whole.agents, lo = hi - 1.0;
+    if (lo < traffic)
+        lo = traffic;
+    struct svcm_erlang_frac_result best, r;
+    frac_measures(traffic, aht_s, hi, opts->target_answer_s, &best);
+    for (;;) {
+        double mid = lo + 0.5 * (hi - lo);
+        if (!(mid > lo && mid < hi))
+            break;
+        frac_measures(traffic, aht_s, mid, opts->target_answer_s, &r);
+        if (frac_meets(&r, opts)) {
+            hi = mid;
+            best = r;
+        } else {
+            lo = mid;
+        }
+    }
+    best.staff = best.agents / (1.0 - opts->shrinkage);
+    *out = best;
+    return SVCM_OK;
+}

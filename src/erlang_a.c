@@ -16,6 +16,7 @@ typedef struct tail_sums {
     double log_t; /* ln T, T = sum_k a_k */
     double s1;    /* sum_k k a_k / T (mean queue length given state >= N) */
     double s2;    /* sum_k a_k w_k / T, w_k = mean wait of an answered caller */
+    double s3;    /* sum_k a_k v_k / T, v_k = sum_{j=0..k} 1 / (N + j r): mean would-be wait */
 } tail_sums;
 
 /* True once the rest of the sums is below 1e-17 of each: past the mode the
@@ -41,6 +42,7 @@ static int tail_sum(double lambda, double n, double r, tail_sums *out)
 {
     const double shift = 930.0; /* rescale by 2^-930 before overflow */
     double a = 1.0, t = 1.0, s1 = 0.0, h = 1.0 / (n + r), s2 = n / (n + r) * h;
+    double s3 = 1.0 / n; /* v_0 = 1 / N; v_k = 1 / N + h_{k-1} */
     double log_scale = 0.0;
     /* Past N the weights grow until N + k r reaches lambda: a chain whose
      * mode lies beyond the cap is refused before any work. */
@@ -53,8 +55,10 @@ static int tail_sum(double lambda, double n, double r, tail_sums *out)
         a *= lambda / (n + dk * r);
         t += a;
         s1 += dk * a;
+        s3 += a * (1.0 / n + h);
         h += 1.0 / next;
         s2 += a * (n / next) * h;
+        /* v_k >= w_k, so the bound on the rest of s2 bounds s3's too. */
         if (tail_done(a, lambda / next, k, n, t, s1, s2))
             break;
         if (t > 1e280) {
@@ -62,12 +66,14 @@ static int tail_sum(double lambda, double n, double r, tail_sums *out)
             t = ldexp(t, -(int)shift);
             s1 = ldexp(s1, -(int)shift);
             s2 = ldexp(s2, -(int)shift);
+            s3 = ldexp(s3, -(int)shift);
             log_scale += shift * 0.69314718055994530942;
         }
     }
     out->log_t = log(t) + log_scale;
     out->s1 = s1 / t;
     out->s2 = s2 / t;
+    out->s3 = s3 / t;
     return SVCM_OK;
 }
 
@@ -143,6 +149,7 @@ static int erlang_a_core(double traffic, double aht_s, double patience_s, uint32
     r->traffic = traffic;
     if (traffic == 0.0) {
         r->p_wait = r->p_abandon = r->asa_s = r->wait_all_s = r->occupancy = 0.0;
+        r->wait_virtual_s = 0.0;
         r->service_level = r->sl_virtual = 1.0;
         return SVCM_OK;
     }
@@ -168,6 +175,7 @@ static int erlang_a_core(double traffic, double aht_s, double patience_s, uint32
     r->occupancy = clamp01(occ);
     r->wait_all_s = pw * full.s1 / traffic * aht_s;
     r->asa_s = pw * full.s2 / (n * occ / traffic) * aht_s;
+    r->wait_virtual_s = pw * full.s3 * aht_s;
     return service_levels(traffic, n, rate, target_s / aht_s, pw, pnw, &full,
                           &r->service_level, &r->sl_virtual);
 }
@@ -357,5 +365,123 @@ int svcm_erlang_a_eval_staff(double traffic, double aht_s, double patience_s, ui
         return rc;
     r.staff = staff;
     *out = r;
+    return SVCM_OK;
+}
+
+/* ------------------------------------------------------ fractional agents */
+
+static void frac_from_int(const struct svcm_erlang_a_result *r, double x,
+                          struct svcm_erlang_a_frac_result *out)
+{
+    out->agents = x;
+    out->traffic = r->traffic;
+    out->p_wait = r->p_wait;
+    out->p_abandon = r->p_abandon;
+    out->service_level = r->service_level;
+    out->sl_virtual = r->sl_virtual;
+    out->asa_s = r->asa_s;
+    out->wait_all_s = r->wait_all_s;
+    out->occupancy = r->occupancy;
+    out->wait_virtual_s = r->wait_virtual_s;
+}
+
+/* (1 - f) m(n) + f m(n + 1) for every measure; f in [0, 1]. */
+static void frac_mix(const struct svcm_erlang_a_result *lo, const struct svcm_erlang_a_result *hi,
+                     double x, double f, struct svcm_erlang_a_frac_result *out)
+{
+    double g = 1.0 - f;
+    out->agents = x;
+    out->traffic = lo->traffic;
+    out->p_wait = g * lo->p_wait + f * hi->p_wait;
+    out->p_abandon = g * lo->p_abandon + f * hi->p_abandon;
+    out->service_level = g * lo->service_level + f * hi->service_level;
+    out->sl_virtual = g * lo->sl_virtual + f * hi->sl_virtual;
+    out->asa_s = g * lo->asa_s + f * hi->asa_s;
+    out->wait_all_s = g * lo->wait_all_s + f * hi->wait_all_s;
+    out->occupancy = g * lo->occupancy + f * hi->occupancy;
+    out->wait_virtual_s = g * lo->wait_virtual_s + f * hi->wait_virtual_s;
+}
+
+int svcm_erlang_a_eval_frac(double traffic, double aht_s, double patience_s, double agents,
+                            const svcm_erlang_a_options *opts,
+                            struct svcm_erlang_a_frac_result *out, svcm_error *err)
+{
+    svcm_erlang_a_options defaults;
+    if (opts == NULL) {
+        svcm_erlang_a_options_init(&defaults);
+        opts = &defaults;
+    }
+    int rc = check_inputs(traffic, aht_s, patience_s, opts, out, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (!svcm__finite(agents) || !(agents >= 1.0) || agents > (double)SVCM_ERLANG_MAX_AGENTS)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "agents",
+                           "agents must be finite and in [1, %u]",
+                           (unsigned)SVCM_ERLANG_MAX_AGENTS);
+    double whole = floor(agents), f = agents - whole;
+    struct svcm_erlang_a_result lo, hi;
+    rc = eval_agents(traffic, aht_s, patience_s, (uint32_t)whole, opts, &lo, err);
+    if (rc != SVCM_OK)
+        return rc;
+    struct svcm_erlang_a_frac_result r;
+    if (f == 0.0) {
+        frac_from_int(&lo, agents, &r);
+    } else {
+        rc = eval_agents(traffic, aht_s, patience_s, (uint32_t)whole + 1u, opts, &hi, err);
+        if (rc != SVCM_OK)
+            return rc;
+        frac_mix(&lo, &hi, agents, f, &r);
+    }
+    r.staff = agents / (1.0 - opts->shrinkage);
+    *out = r;
+    return SVCM_OK;
+}
+
+static bool frac_meets(const struct svcm_erlang_a_frac_result *r, const svcm_erlang_a_options *o)
+{
+    return r->service_level >= o->target_sl && r->occupancy <= o->max_occupancy &&
+           r->asa_s <= o->max_asa_s && r->p_abandon <= o->max_abandon;
+}
+
+int svcm_erlang_a_staff_frac(double traffic, double aht_s, double patience_s,
+                             const svcm_erlang_a_options *opts,
+                             struct svcm_erlang_a_frac_result *out, svcm_error *err)
+{
+    svcm_erlang_a_options defaults;
+    if (opts == NULL) {
+        svcm_erlang_a_options_init(&defaults);
+        opts = &defaults;
+    }
+    int rc = check_inputs(traffic, aht_s, patience_s, opts, out, err);
+    if (rc != SVCM_OK)
+        return rc;
+    struct svcm_erlang_a_result hi, lo;
+    rc = a_search(traffic, aht_s, patience_s, opts, &hi, err);
+    if (rc != SVCM_OK)
+        return rc;
+    struct svcm_erlang_a_frac_result best, r;
+    frac_from_int(&hi, (double)hi.agents, &best);
+    if (hi.agents > 1) {
+        rc = eval_agents(traffic, aht_s, patience_s, hi.agents - 1u, opts, &lo, err);
+        if (rc != SVCM_OK)
+            return rc;
+        /* lo fails and hi meets (the integer search); each interpolated
+         * measure is monotone on [n - 1, n], so bisection on x keeps that. */
+        double a = (double)lo.agents, b = (double)hi.agents;
+        for (;;) {
+            double mid = a + 0.5 * (b - a);
+            if (!(mid > a && mid < b))
+                break;
+            frac_mix(&lo, &hi, mid, mid - (double)lo.agents, &r);
+            if (frac_meets(&r, opts)) {
+                b = mid;
+                best = r;
+            } else {
+                a = mid;
+            }
+        }
+    }
+    best.staff = best.agents / (1.0 - opts->shrinkage);
+    *out = best;
     return SVCM_OK;
 }

@@ -31,6 +31,7 @@ typedef struct tail_sums {
     double log_t; /* ln T, T = sum_i a_i */
     double s1;    /* sum_i i a_i / T: mean queue length given a full house */
     double s2;    /* sum_i a_i w_i / T, w_i = mean wait (in u) of an answered chat */
+    double s3;    /* sum_i a_i v_i / T, v_i = sum_{j=0..i} 1 / (n + j r): would-be wait */
 } tail_sums;
 
 /* True once the rest of the sums is below 1e-17 of each (past the mode the
@@ -56,10 +57,12 @@ static int tail_sum(double lambda, double n, double r, tail_sums *out)
         out->log_t = -log1p(-rho);
         out->s1 = rho / (1.0 - rho);
         out->s2 = 1.0 / ((1.0 - rho) * n);
+        out->s3 = out->s2; /* nobody leaves: the would-be wait is the wait */
         return SVCM_OK;
     }
     const double shift = 930.0;
     double a = 1.0, t = 1.0, s1 = 0.0, h = 1.0 / (n + r), s2 = n / (n + r) * h;
+    double s3 = 1.0 / n; /* v_0 = 1 / n; v_i = 1 / n + h_{i-1} */
     double log_scale = 0.0;
     if ((lambda - n) / r > (double)TAIL_MAX_TERMS)
         return SVCM_ERANGE;
@@ -70,8 +73,10 @@ static int tail_sum(double lambda, double n, double r, tail_sums *out)
         a *= lambda / (n + di * r);
         t += a;
         s1 += di * a;
+        s3 += a * (1.0 / n + h);
         h += 1.0 / next;
         s2 += a * (n / next) * h;
+        /* v_i >= w_i, so the bound on the rest of s2 bounds s3's too. */
         if (tail_done(a, lambda / next, i, n, t, s1, s2))
             break;
         if (t > 1e280) {
@@ -79,12 +84,14 @@ static int tail_sum(double lambda, double n, double r, tail_sums *out)
             t = ldexp(t, -(int)shift);
             s1 = ldexp(s1, -(int)shift);
             s2 = ldexp(s2, -(int)shift);
+            s3 = ldexp(s3, -(int)shift);
             log_scale += shift * LN2;
         }
     }
     out->log_t = log(t) + log_scale;
     out->s1 = s1 / t;
     out->s2 = s2 / t;
+    out->s3 = s3 / t;
     return SVCM_OK;
 }
 
@@ -154,14 +161,14 @@ static double clamp01(double x)
  * below the queue only through P(wait)); without, 1 - P(wait) e^{-(n -
  * lambda) tau}. */
 static int answered_within(const chat_model *c, double tau, double pw, double pnw,
-                           const tail_sums *full, double *sl)
+                           const tail_sums *full, double *sl, double *sl_virtual)
 {
     if (tau == 0.0 || pw == 0.0) {
-        *sl = pnw;
+        *sl = *sl_virtual = pnw;
         return SVCM_OK;
     }
     if (c->r == 0.0) {
-        *sl = clamp01(pnw + pw * -expm1(-(c->n - c->lambda) * tau));
+        *sl = *sl_virtual = clamp01(pnw + pw * -expm1(-(c->n - c->lambda) * tau));
         return SVCM_OK;
     }
     double u = exp(-c->r * tau);
@@ -173,6 +180,7 @@ static int answered_within(const chat_model *c, double tau, double pw, double pn
     double x = hh + (part.log_t - full->log_t);
     double one_minus_ratio = -expm1(x);
     double inv_t = exp(-full->log_t), eh_t = exp(hh - full->log_t);
+    *sl_virtual = clamp01(pnw + pw * one_minus_ratio);
     *sl = clamp01(pnw + pw * (c->n / c->lambda) * (one_minus_ratio - inv_t + eh_t));
     return SVCM_OK;
 }
@@ -183,7 +191,8 @@ static int chat_core(const chat_model *c, double target_s, struct svcm_erlang_ch
     double slots = (double)c->agents * (double)c->k;
     if (c->lambda == 0.0) {
         r->sessions = r->p_wait = r->p_abandon = r->asa_s = r->wait_all_s = r->occupancy = 0.0;
-        r->service_level = 1.0;
+        r->wait_virtual_s = 0.0;
+        r->service_level = r->sl_virtual = 1.0;
         return SVCM_OK;
     }
     tail_sums tail;
@@ -207,7 +216,9 @@ static int chat_core(const chat_model *c, double target_s, struct svcm_erlang_ch
     r->occupancy = clamp01(sessions / slots);
     r->wait_all_s = pw * tail.s1 / c->lambda * c->u;
     r->asa_s = pab < 1.0 ? pw * tail.s2 / (1.0 - pab) * c->u : 0.0;
-    return answered_within(c, target_s / c->u, pw, pnw, &tail, &r->service_level);
+    r->wait_virtual_s = pw * tail.s3 * c->u;
+    return answered_within(c, target_s / c->u, pw, pnw, &tail, &r->service_level,
+                           &r->sl_virtual);
 }
 
 void svcm_erlang_chat_options_init(svcm_erlang_chat_options *opts)

@@ -2,6 +2,7 @@
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -906,6 +907,161 @@ static void test_fractional_b_and_c_are_monotone_and_continuous(void **state)
     assert_rel(b, 0.0, 0.0);
 }
 
+/* x* for 10 Erlangs (100 calls / 30 min, AHT 180 s), 80% and 90% in 20 s,
+ * and 52.5 Erlangs (AHT 240 s), 85% in 30 s: computed independently in
+ * Python (math only) by Simpson's rule on Jagerman's integral
+ * 1/B(x, A) = A int_0^inf e^{-At} (1+t)^x dt (200,000 panels) and 60
+ * bisection steps on 1 - C e^{-(x - A) t / AHT}:
+ * 13.037206466407842, 14.175338602721267, 58.51322290909264. */
+static void test_staff_frac_matches_independent_root(void **state)
+{
+    (void)state;
+    static const struct {
+        double a, aht, t, sl, want;
+        uint32_t whole;
+    } cases[] = {
+        {10.0, 180.0, 20.0, 0.8, 13.037206466407842, 14},
+        {10.0, 180.0, 20.0, 0.9, 14.175338602721267, 15},
+        {52.5, 240.0, 30.0, 0.85, 58.51322290909264, 59},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        svcm_erlang_options o;
+        svcm_erlang_options_init(&o);
+        o.target_answer_s = cases[i].t;
+        o.target_sl = cases[i].sl;
+        o.shrinkage = 0.3;
+        struct svcm_erlang_frac_result r;
+        struct svcm_erlang_result n;
+        assert_int_equal(svcm_erlang_staff_frac(cases[i].a, cases[i].aht, &o, &r, NULL), SVCM_OK);
+        assert_int_equal(svcm_erlang_staff(cases[i].a, cases[i].aht, &o, &n, NULL), SVCM_OK);
+        assert_int_equal(n.agents, cases[i].whole);
+        assert_rel(r.agents, cases[i].want, 1e-9);
+        assert_true(r.agents > (double)n.agents - 1.0 && r.agents <= (double)n.agents);
+        assert_rel(r.staff, r.agents / 0.7, 1e-15);
+        assert_true(r.service_level >= cases[i].sl);
+        assert_rel(r.service_level, cases[i].sl, 1e-12);
+        double c = 0.0;
+        assert_int_equal(svcm_erlang_c_frac(cases[i].a, r.agents, &c, NULL), SVCM_OK);
+        assert_true(r.p_wait == c);
+        assert_rel(r.asa_s, c * cases[i].aht / (r.agents - cases[i].a), 1e-15);
+        assert_rel(r.occupancy, cases[i].a / r.agents, 1e-15);
+        assert_true(r.traffic == cases[i].a);
+    }
+}
+
+/* The answer is the least double meeting the goals: one ulp below fails. */
+static void test_staff_frac_is_least_double_meeting_goals(void **state)
+{
+    (void)state;
+    static const double loads[] = {0.3, 2.0, 10.0, 117.25, 2000.0};
+    for (size_t i = 0; i < 5; i++) {
+        for (int g = 0; g < 3; g++) {
+            svcm_erlang_options o;
+            svcm_erlang_options_init(&o);
+            if (g == 1) {
+                o.max_occupancy = 0.85;
+                o.target_sl = 0.5;
+            } else if (g == 2) {
+                o.target_sl = 0.0;
+                o.max_asa_s = 4.0;
+            }
+            struct svcm_erlang_frac_result r;
+            assert_int_equal(svcm_erlang_staff_frac(loads[i], 300.0, &o, &r, NULL), SVCM_OK);
+            double below = nextafter(r.agents, 0.0), c = 0.0;
+            assert_int_equal(svcm_erlang_c_frac(loads[i], below, &c, NULL), SVCM_OK);
+            double sl = 1.0 - c * exp(-(below - loads[i]) * o.target_answer_s / 300.0);
+            double asa = c * 300.0 / (below - loads[i]);
+            bool fails = !(below > loads[i]) || sl < o.target_sl ||
+                         loads[i] / below > o.max_occupancy || asa > o.max_asa_s;
+            assert_true(fails);
+            assert_true(r.service_level >= o.target_sl);
+            assert_true(r.occupancy <= o.max_occupancy);
+            assert_true(r.asa_s <= o.max_asa_s);
+            if (g == 1 && r.agents > 0.0 && loads[i] / 0.85 > 1.0)
+                assert_true(r.agents >= loads[i] / 0.85);
+        }
+    }
+}
+
+/* No goal: the least double above A; A = 0 gives the least positive one. */
+static void test_staff_frac_without_goals_is_just_above_traffic(void **state)
+{
+    (void)state;
+    svcm_erlang_options o;
+    svcm_erlang_options_init(&o);
+    o.target_sl = 0.0;
+    struct svcm_erlang_frac_result r;
+    assert_int_equal(svcm_erlang_staff_frac(7.5, 180.0, &o, &r, NULL), SVCM_OK);
+    assert_true(r.agents == nextafter(7.5, 8.0));
+    assert_int_equal(svcm_erlang_staff_frac(0.0, 180.0, &o, &r, NULL), SVCM_OK);
+    assert_true(r.agents > 0.0 && r.agents < 1e-300);
+    assert_true(r.p_wait == 0.0 && r.service_level == 1.0);
+}
+
+/* The measures improve with x on the continuous curve (the property that
+ * makes the bisection find the least x). */
+static void test_continuous_measures_are_monotone_in_x(void **state)
+{
+    (void)state;
+    static const double loads[] = {1.5, 10.0, 95.0};
+    for (size_t i = 0; i < 3; i++) {
+        double psl = -1.0, pasa = INFINITY;
+        for (int k = 1; k <= 4000; k++) {
+            double x = loads[i] + 0.005 * k, c = 0.0;
+            assert_int_equal(svcm_erlang_c_frac(loads[i], x, &c, NULL), SVCM_OK);
+            double sl = 1.0 - c * exp(-(x - loads[i]) * 20.0 / 180.0);
+            double asa = c * 180.0 / (x - loads[i]);
+            assert_true(sl >= psl);
+            assert_true(asa <= pasa);
+            psl = sl;
+            pasa = asa;
+        }
+    }
+}
+
+static void test_staff_frac_bad_input_and_unreachable_goal(void **state)
+{
+    (void)state;
+    struct svcm_erlang_frac_result r;
+    memset(&r, 0x5a, sizeof r);
+    struct svcm_erlang_frac_result before = r;
+    svcm_error err;
+    svcm_erlang_options o;
+    svcm_erlang_options_init(&o);
+    assert_int_equal(svcm_erlang_staff_frac(-1.0, 180.0, &o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "traffic");
+    assert_int_equal(svcm_erlang_staff_frac(10.0, 0.0, &o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "aht_s");
+    assert_int_equal(svcm_erlang_staff_frac(10.0, 180.0, &o, NULL, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "out");
+    o.target_sl = 1.0;
+    assert_int_equal(svcm_erlang_staff_frac(10.0, 180.0, &o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "target_sl");
+    svcm_erlang_options_init(&o);
+    o.max_agents = 12;
+    assert_int_equal(svcm_erlang_staff_frac(10.0, 180.0, &o, &r, &err), SVCM_ERANGE);
+    assert_memory_equal(&r, &before, sizeof r);
+    assert_int_equal(svcm_erlang_staff_frac(10.0, 180.0, NULL, &r, NULL), SVCM_OK);
+    assert_rel(r.agents, 13.037206466407842, 1e-9);
+}
+
+/* CCmath's published Erlang C example (the demo script of CCmath's
+ * "ERLANG" Python package, https://erlang.ccmath.com): 240 calls per hour,
+ * AHT 3 min, 14 agents, acceptable wait 0.333 min: ASA 0.72 min, 61.42%
+ * within 20 s, occupancy 85.71%. */
+static void test_ccmath_erlang_c_example(void **state)
+{
+    (void)state;
+    svcm_erlang_options o;
+    svcm_erlang_options_init(&o);
+    o.target_answer_s = 0.333 * 60.0;
+    struct svcm_erlang_result r;
+    assert_int_equal(svcm_erlang_eval(12.0, 180.0, 14, &o, &r, NULL), SVCM_OK);
+    assert_true(fabs(r.asa_s / 60.0 - 0.72) <= 0.005);
+    assert_true(fabs(r.service_level - 0.6142) <= 5e-5);
+    assert_true(fabs(r.occupancy - 0.8571) <= 5e-5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -948,6 +1104,12 @@ int main(void)
         cmocka_unit_test(test_fractional_b_and_c_match_mpmath),
         cmocka_unit_test(test_fractional_b_and_c_are_monotone_and_continuous),
         cmocka_unit_test(test_fractional_b_matches_jagerman_integral),
+        cmocka_unit_test(test_staff_frac_matches_independent_root),
+        cmocka_unit_test(test_staff_frac_is_least_double_meeting_goals),
+        cmocka_unit_test(test_staff_frac_without_goals_is_just_above_traffic),
+        cmocka_unit_test(test_continuous_measures_are_monotone_in_x),
+        cmocka_unit_test(test_staff_frac_bad_input_and_unreachable_goal),
+        cmocka_unit_test(test_ccmath_erlang_c_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -542,6 +542,188 @@ static void test_options_init_sets_documented_defaults(void **state)
     assert_true(o.shrinkage == 0.0 && o.max_agents == 1000000u);
 }
 
+/* CCmath's published Erlang X example (the "ERLANG" Python package's demo
+ * script, https://erlang.ccmath.com; 240 calls per hour, AHT 3 min,
+ * patience 1 min, 100 lines, 14 agents, no redials, acceptable wait
+ * 0.333 min): ASA 0.1 min, 87.97% within 20 s, 7.43% abandon, 0% blocked,
+ * occupancy 79.34%. With 100 lines for 12 Erlangs blocking is negligible,
+ * so this is M/M/14+M; CCmath's service level is the would-be-wait one
+ * (sl_virtual) and its ASA the mean would-be wait (wait_virtual_s). An
+ * independent Python computation (the chain's probabilities times
+ * sum_j 1 / (N + j r), and the would-be wait's distribution by
+ * uniformisation) gives 0.10044117979656285 min and 0.879661017427878. */
+static void test_ccmath_erlang_x_example_without_redials(void **state)
+{
+    (void)state;
+    struct svcm_erlang_a_result r = eval_a(12.0, 180.0, 60.0, 14, 0.333 * 60.0);
+    assert_near(r.sl_virtual, 0.8797, 5e-5, 0.0);
+    assert_near(r.p_abandon, 0.0743, 5e-5, 0.0);
+    assert_near(r.occupancy, 0.7934, 5e-5, 0.0);
+    assert_near(r.wait_virtual_s / 60.0, 0.10, 0.005, 0.0);
+    assert_near(r.wait_virtual_s / 60.0, 0.10044117979656285, 0.0, 1e-12);
+    assert_near(r.sl_virtual, 0.879661017427878, 0.0, 1e-12);
+    /* the would-be wait is at least the wait of all calls, and equal
+     * without abandonment in the limit of long patience */
+    assert_true(r.wait_virtual_s >= r.wait_all_s);
+    struct svcm_erlang_a_result lp = eval_a(12.0, 180.0, 1e7, 14, 20.0);
+    assert_near(lp.wait_virtual_s, lp.wait_all_s, 0.0, 1e-4);
+}
+
+/* Interpolated values computed independently in Python with exact
+ * fractions (the birth-death chain of M/M/n+M with 300 queue states, A =
+ * 10, AHT 180 s, patience 300 s, at n and n + 1, mixed by hand). */
+static void test_eval_frac_matches_exact_interpolation(void **state)
+{
+    (void)state;
+    static const struct {
+        double x, p_wait, p_abandon;
+    } cases[] = {
+        {11.25, 0.42778164025725635, 0.06313674847201917},
+        {13.6, 0.17747490219676684, 0.01837556792687411},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        struct svcm_erlang_a_frac_result r;
+        assert_int_equal(svcm_erlang_a_eval_frac(10.0, 180.0, 300.0, cases[i].x, NULL, &r, NULL),
+                         SVCM_OK);
+        assert_near(r.p_wait, cases[i].p_wait, 0.0, 1e-11);
+        assert_near(r.p_abandon, cases[i].p_abandon, 0.0, 1e-11);
+        assert_true(r.agents == cases[i].x);
+        assert_true(r.traffic == 10.0);
+        /* the other measures: the same mix of the integer results */
+        double n = floor(cases[i].x), f = cases[i].x - n;
+        struct svcm_erlang_a_result lo = eval_a(10.0, 180.0, 300.0, (uint32_t)n, 20.0);
+        struct svcm_erlang_a_result hi = eval_a(10.0, 180.0, 300.0, (uint32_t)n + 1, 20.0);
+        assert_near(r.service_level, (1 - f) * lo.service_level + f * hi.service_level, 1e-15, 0);
+        assert_near(r.sl_virtual, (1 - f) * lo.sl_virtual + f * hi.sl_virtual, 1e-15, 0);
+        assert_near(r.asa_s, (1 - f) * lo.asa_s + f * hi.asa_s, 0.0, 1e-15);
+        assert_near(r.wait_all_s, (1 - f) * lo.wait_all_s + f * hi.wait_all_s, 0.0, 1e-15);
+        assert_near(r.occupancy, (1 - f) * lo.occupancy + f * hi.occupancy, 1e-15, 0);
+        assert_near(r.wait_virtual_s, (1 - f) * lo.wait_virtual_s + f * hi.wait_virtual_s, 0.0,
+                    1e-15);
+    }
+}
+
+static void test_eval_frac_of_integer_is_eval(void **state)
+{
+    (void)state;
+    svcm_erlang_a_options o;
+    svcm_erlang_a_options_init(&o);
+    o.shrinkage = 0.25;
+    for (uint32_t n = 1; n <= 40; n++) {
+        struct svcm_erlang_a_result e;
+        struct svcm_erlang_a_frac_result f;
+        assert_int_equal(svcm_erlang_a_eval(17.5, 240.0, 90.0, n, &o, &e, NULL), SVCM_OK);
+        assert_int_equal(svcm_erlang_a_eval_frac(17.5, 240.0, 90.0, (double)n, &o, &f, NULL),
+                         SVCM_OK);
+        assert_true(f.p_wait == e.p_wait && f.p_abandon == e.p_abandon);
+        assert_true(f.service_level == e.service_level && f.sl_virtual == e.sl_virtual);
+        assert_true(f.asa_s == e.asa_s && f.wait_all_s == e.wait_all_s);
+        assert_true(f.occupancy == e.occupancy && f.agents == (double)n);
+        assert_true(f.wait_virtual_s == e.wait_virtual_s);
+        assert_true(f.staff == (double)n / 0.75);
+    }
+}
+
+/* Least x for an abandonment cap of 1% (no service-level goal): the
+ * integer answer is 15 and x* = 14 + (p14 - 0.01) / (p14 - p15) =
+ * 14.615795223904458 with p_n from the exact chain (Python fractions). */
+static void test_staff_frac_matches_exact_abandonment_root(void **state)
+{
+    (void)state;
+    svcm_erlang_a_options o;
+    svcm_erlang_a_options_init(&o);
+    o.target_sl = 0.0;
+    o.max_abandon = 0.01;
+    struct svcm_erlang_a_frac_result r;
+    struct svcm_erlang_a_result n;
+    assert_int_equal(svcm_erlang_a_staff_frac(10.0, 180.0, 300.0, &o, &r, NULL), SVCM_OK);
+    assert_int_equal(svcm_erlang_a_staff(10.0, 180.0, 300.0, &o, &n, NULL), SVCM_OK);
+    assert_int_equal(n.agents, 15);
+    assert_near(r.agents, 14.615795223904458, 0.0, 1e-10);
+    assert_true(r.p_abandon <= 0.01);
+    assert_near(r.p_abandon, 0.01, 1e-15, 0.0);
+}
+
+/* Over a grid: the answer meets the goals, one ulp below does not, and it
+ * lies in (n - 1, n] for the integer answer n. */
+static void test_staff_frac_is_least_and_within_integer_answer(void **state)
+{
+    (void)state;
+    static const double loads[] = {0.4, 3.0, 10.0, 55.5, 400.0};
+    static const double patience[] = {30.0, 180.0, 900.0};
+    for (size_t i = 0; i < 5; i++)
+        for (size_t j = 0; j < 3; j++)
+            for (int g = 0; g < 2; g++) {
+                svcm_erlang_a_options o;
+                svcm_erlang_a_options_init(&o);
+                if (g == 1) {
+                    o.max_abandon = 0.02;
+                    o.max_asa_s = 15.0;
+                    o.shrinkage = 0.3;
+                }
+                struct svcm_erlang_a_frac_result r, below;
+                struct svcm_erlang_a_result n;
+                assert_int_equal(
+                    svcm_erlang_a_staff_frac(loads[i], 240.0, patience[j], &o, &r, NULL),
+                    SVCM_OK);
+                assert_int_equal(svcm_erlang_a_staff(loads[i], 240.0, patience[j], &o, &n, NULL),
+                                 SVCM_OK);
+                assert_true(r.agents <= (double)n.agents);
+                assert_true(r.agents >= 1.0);
+                assert_true(r.service_level >= o.target_sl && r.p_abandon <= o.max_abandon &&
+                            r.asa_s <= o.max_asa_s && r.occupancy <= o.max_occupancy);
+                assert_near(r.staff, r.agents / (1.0 - o.shrinkage), 0.0, 1e-15);
+                if (n.agents == 1) {
+                    assert_true(r.agents == 1.0);
+                    continue;
+                }
+                assert_true(r.agents > (double)n.agents - 1.0);
+                double x = nextafter(r.agents, 0.0);
+                assert_int_equal(
+                    svcm_erlang_a_eval_frac(loads[i], 240.0, patience[j], x, &o, &below, NULL),
+                    SVCM_OK);
+                assert_false(below.service_level >= o.target_sl &&
+                             below.p_abandon <= o.max_abandon && below.asa_s <= o.max_asa_s &&
+                             below.occupancy <= o.max_occupancy);
+            }
+}
+
+static void test_frac_bad_input_is_einval_naming_the_field(void **state)
+{
+    (void)state;
+    struct svcm_erlang_a_frac_result r;
+    memset(&r, 0x5a, sizeof r);
+    struct svcm_erlang_a_frac_result before = r;
+    svcm_error err;
+    static const double bad_agents[] = {0.999, 0.0, -1.0, NAN, INFINITY, 2e8};
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(svcm_erlang_a_eval_frac(10.0, 180.0, 60.0, bad_agents[i], NULL, &r, &err),
+                         SVCM_EINVAL);
+        assert_string_equal(err.field, "agents");
+    }
+    assert_int_equal(svcm_erlang_a_eval_frac(10.0, 180.0, 0.0, 5.5, NULL, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "patience_s");
+    assert_int_equal(svcm_erlang_a_eval_frac(-1.0, 180.0, 60.0, 5.5, NULL, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "traffic");
+    assert_int_equal(svcm_erlang_a_eval_frac(10.0, 180.0, 60.0, 5.5, NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "out");
+    assert_int_equal(svcm_erlang_a_staff_frac(10.0, NAN, 60.0, NULL, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "aht_s");
+    svcm_erlang_a_options o;
+    svcm_erlang_a_options_init(&o);
+    o.max_abandon = 1.5;
+    assert_int_equal(svcm_erlang_a_staff_frac(10.0, 180.0, 60.0, &o, &r, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "max_abandon");
+    svcm_erlang_a_options_init(&o);
+    o.max_agents = 3;
+    assert_int_equal(svcm_erlang_a_staff_frac(10.0, 180.0, 60.0, &o, &r, &err), SVCM_ERANGE);
+    /* a chain beyond 2^24 queue states: ERANGE on patience */
+    assert_int_equal(svcm_erlang_a_eval_frac(1e9, 1.0, 1e9, 1.5, NULL, &r, &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "patience_s");
+    assert_memory_equal(&r, &before, sizeof r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +743,12 @@ int main(void)
         cmocka_unit_test(test_bad_input_is_einval_naming_the_field),
         cmocka_unit_test(test_too_many_queue_states_is_erange_on_patience),
         cmocka_unit_test(test_options_init_sets_documented_defaults),
+        cmocka_unit_test(test_ccmath_erlang_x_example_without_redials),
+        cmocka_unit_test(test_eval_frac_matches_exact_interpolation),
+        cmocka_unit_test(test_eval_frac_of_integer_is_eval),
+        cmocka_unit_test(test_staff_frac_matches_exact_abandonment_root),
+        cmocka_unit_test(test_staff_frac_is_least_and_within_integer_answer),
+        cmocka_unit_test(test_frac_bad_input_is_einval_naming_the_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

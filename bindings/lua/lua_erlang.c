@@ -405,6 +405,7 @@ static void push_a_result(lua_State *L, const struct svcm_erlang_a_result *r)
         {"p_abandon", r->p_abandon},     {"service_level", r->service_level},
         {"sl_virtual", r->sl_virtual},   {"asa", r->asa_s},
         {"wait_all", r->wait_all_s},     {"occupancy", r->occupancy},
+        {"wait_virtual", r->wait_virtual_s},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         lua_pushnumber(L, fields[i].value);
@@ -597,6 +598,7 @@ static void push_chat_result(lua_State *L, const struct svcm_erlang_chat_result 
         {"p_wait", r->p_wait},             {"p_abandon", r->p_abandon},
         {"service_level", r->service_level}, {"asa", r->asa_s},
         {"wait_all", r->wait_all_s},       {"occupancy", r->occupancy},
+        {"sl_virtual", r->sl_virtual},     {"wait_virtual", r->wait_virtual_s},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         lua_pushnumber(L, fields[i].value);
@@ -720,6 +722,105 @@ static int l_agents_needed_chat(lua_State *L)
     return 1;
 }
 
+/* ------------------------------------------------- fractional staffing */
+
+static void push_number_fields(lua_State *L, const char *const *names, const double *values,
+                               size_t n)
+{
+    lua_createtable(L, 0, (int)n);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushnumber(L, values[i]);
+        lua_setfield(L, -2, names[i]);
+    }
+}
+
+static void push_frac_result(lua_State *L, const struct svcm_erlang_frac_result *r)
+{
+    static const char *const names[] = {"agents", "staff", "traffic", "p_wait",
+                                        "service_level", "asa", "occupancy"};
+    const double values[] = {r->agents, r->staff, r->traffic, r->p_wait,
+                             r->service_level, r->asa_s, r->occupancy};
+    push_number_fields(L, names, values, 7);
+}
+
+static void push_a_frac_result(lua_State *L, const struct svcm_erlang_a_frac_result *r)
+{
+    static const char *const names[] = {"agents",        "staff",      "traffic", "p_wait",
+                                        "p_abandon",     "service_level", "sl_virtual",
+                                        "asa",           "wait_all",   "occupancy",
+                                        "wait_virtual"};
+    const double values[] = {r->agents,     r->staff,         r->traffic,    r->p_wait,
+                             r->p_abandon,  r->service_level, r->sl_virtual, r->asa_s,
+                             r->wait_all_s, r->occupancy,     r->wait_virtual_s};
+    push_number_fields(L, names, values, 11);
+}
+
+/* svcm.staffing_frac(calls, aht_s, interval_s [, {target_s=, target_sl=,
+ * max_occupancy=, max_asa_s=, shrinkage=, max_agents=}]) */
+static int l_staffing_frac(lua_State *L)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3);
+    svcm_erlang_options o;
+    if (read_options(L, 4, &o) < 0)
+        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+    double a = 0.0;
+    svcm_error err;
+    struct svcm_erlang_frac_result r;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_staff_frac(a, aht, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_frac_result(L, &r);
+    return 1;
+}
+
+/* svcm.erlang_a_frac(calls, aht_s, interval_s, agents, patience_s
+ * [, target_s [, {shrinkage=}]]): agents is a real number >= 1. */
+static int l_erlang_a_frac(lua_State *L)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3), x = luaL_checknumber(L, 4);
+    double patience = luaL_checknumber(L, 5);
+    svcm_erlang_a_options o;
+    if (read_a_options(L, 7, &o) < 0)
+        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+    o.target_answer_s = luaL_optnumber(L, 6, 20.0);
+    double a = 0.0;
+    svcm_error err;
+    struct svcm_erlang_a_frac_result r;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_a_eval_frac(a, aht, patience, x, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_a_frac_result(L, &r);
+    return 1;
+}
+
+/* svcm.staffing_a_frac(calls, aht_s, interval_s, patience_s [, {target_s=,
+ * target_sl=, max_abandon=, max_occupancy=, max_asa_s=, shrinkage=,
+ * max_agents=}]) */
+static int l_staffing_a_frac(lua_State *L)
+{
+    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
+    double interval = luaL_checknumber(L, 3), patience = luaL_checknumber(L, 4);
+    svcm_erlang_a_options o;
+    if (read_a_options(L, 5, &o) < 0)
+        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+    double a = 0.0;
+    svcm_error err;
+    struct svcm_erlang_a_frac_result r;
+    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_erlang_a_staff_frac(a, aht, patience, &o, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    push_a_frac_result(L, &r);
+    return 1;
+}
+
 static const luaL_Reg erlang_funcs[] = {
     {"schedule_shifts", l_schedule_shifts},
     {"schedule_pattern", l_schedule_pattern},
@@ -737,6 +838,9 @@ static const luaL_Reg erlang_funcs[] = {
     {"contact_metrics_batch", l_contact_metrics_batch},
     {"contact_counts_sum", l_contact_counts_sum},
     {"erlang_a", l_erlang_a},
+    {"erlang_a_frac", l_erlang_a_frac},
+    {"staffing_a_frac", l_staffing_a_frac},
+    {"staffing_frac", l_staffing_frac},
     {"erlang_chat", l_erlang_chat},
     {"agents_needed_chat", l_agents_needed_chat},
     {"agents_needed_a", l_agents_needed_a},

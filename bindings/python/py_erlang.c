@@ -670,10 +670,11 @@ static PyObject *make_erlang_a(const struct svcm_erlang_a_result *r)
     if (ns_type == NULL)
         return NULL;
     PyObject *kw = Py_BuildValue(
-        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
+        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
         "staff", (unsigned long)r->staff, "traffic", r->traffic, "p_wait", r->p_wait,
         "p_abandon", r->p_abandon, "service_level", r->service_level, "sl_virtual",
-        r->sl_virtual, "asa", r->asa_s, "wait_all", r->wait_all_s, "occupancy", r->occupancy);
+        r->sl_virtual, "asa", r->asa_s, "wait_all", r->wait_all_s, "occupancy", r->occupancy,
+        "wait_virtual", r->wait_virtual_s);
     PyObject *ns = NULL;
     if (kw != NULL) {
         PyObject *empty = PyTuple_New(0);
@@ -694,7 +695,8 @@ PyDoc_STRVAR(erlang_a_doc,
 "staff (after shrinkage), traffic, p_wait, p_abandon, service_level\n"
 "(answered within target_s / offered), sl_virtual (would-be wait <=\n"
 "target_s / offered), asa (mean wait of answered calls, s), wait_all (mean\n"
-"wait of all calls, abandoned ones included, s) and occupancy.");
+"wait of all calls, abandoned ones included, s), occupancy and\n"
+"wait_virtual (mean would-be wait with unlimited patience, s).");
 static PyObject *py_erlang_a(PyObject *module, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", "patience_s",
@@ -967,11 +969,11 @@ static PyObject *make_chat(const struct svcm_erlang_chat_result *r)
     if (ns_type == NULL)
         return NULL;
     PyObject *kw = Py_BuildValue(
-        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
+        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
         "staff", (unsigned long)r->staff, "arrival_rate", r->arrival_rate, "sessions",
         r->sessions, "p_wait", r->p_wait, "p_abandon", r->p_abandon, "service_level",
         r->service_level, "asa", r->asa_s, "wait_all", r->wait_all_s, "occupancy",
-        r->occupancy);
+        r->occupancy, "sl_virtual", r->sl_virtual, "wait_virtual", r->wait_virtual_s);
     PyObject *ns = NULL;
     if (kw != NULL) {
         PyObject *empty = PyTuple_New(0);
@@ -1140,6 +1142,146 @@ static PyObject *py_schedule_shifts(PyObject *module, PyObject *args, PyObject *
 extern const char svcmpy_schedule_shifts_doc[];
 static PyObject *py_schedule_pattern(PyObject *module, PyObject *args, PyObject *kw);
 extern const char svcmpy_schedule_pattern_doc[];
+/* ------------------------------------------------- fractional staffing */
+
+/* A types.SimpleNamespace from a dict of keyword values (steals kw). */
+static PyObject *namespace_of(PyObject *kw)
+{
+    if (kw == NULL)
+        return NULL;
+    PyObject *types = PyImport_ImportModule("types");
+    PyObject *ns_type = types != NULL ? PyObject_GetAttrString(types, "SimpleNamespace") : NULL;
+    Py_XDECREF(types);
+    PyObject *ns = NULL, *empty = ns_type != NULL ? PyTuple_New(0) : NULL;
+    if (empty != NULL)
+        ns = PyObject_Call(ns_type, empty, kw);
+    Py_XDECREF(empty);
+    Py_XDECREF(ns_type);
+    Py_DECREF(kw);
+    return ns;
+}
+
+static PyObject *make_frac(const struct svcm_erlang_frac_result *r)
+{
+    return namespace_of(Py_BuildValue(
+        "{s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", r->agents, "staff", r->staff, "traffic",
+        r->traffic, "p_wait", r->p_wait, "service_level", r->service_level, "asa", r->asa_s,
+        "occupancy", r->occupancy));
+}
+
+static PyObject *make_a_frac(const struct svcm_erlang_a_frac_result *r)
+{
+    return namespace_of(Py_BuildValue(
+        "{s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", r->agents, "staff",
+        r->staff, "traffic", r->traffic, "p_wait", r->p_wait, "p_abandon", r->p_abandon,
+        "service_level", r->service_level, "sl_virtual", r->sl_virtual, "asa", r->asa_s,
+        "wait_all", r->wait_all_s, "occupancy", r->occupancy, "wait_virtual",
+        r->wait_virtual_s));
+}
+
+PyDoc_STRVAR(staffing_frac_doc,
+"staffing_frac(calls, aht_s, interval_s, target_s=20.0, target_sl=0.8, *,\n"
+"              max_occupancy=None, max_asa_s=None, shrinkage=0.0,\n"
+"              max_agents=None) -> types.SimpleNamespace\n\n"
+"Fractional Erlang C staffing: the least real number of agents meeting\n"
+"the goals on the continuous Erlang C curve (erlang_c_frac). Attributes:\n"
+"agents and staff (= agents / (1 - shrinkage)) as floats, traffic,\n"
+"p_wait, service_level, asa (s) and occupancy.");
+static PyObject *py_staffing_frac(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls",         "aht_s",     "interval_s", "target_s",
+                             "target_sl",     "max_occupancy", "max_asa_s", "shrinkage",
+                             "max_agents",    NULL};
+    double calls, aht, interval, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0, a = 0.0;
+    PyObject *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddd|dd$OOdO:staffing_frac", kwlist, &calls,
+                                     &aht, &interval, &target_s, &target_sl, &max_occ,
+                                     &max_asa, &shrinkage, &max_agents))
+        return NULL;
+    svcm_erlang_options o;
+    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, shrinkage,
+                     max_agents) < 0 ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    struct svcm_erlang_frac_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_staff_frac(a, aht, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_frac(&r);
+}
+
+PyDoc_STRVAR(erlang_a_frac_doc,
+"erlang_a_frac(calls, aht_s, interval_s, agents, patience_s, target_s=20.0,\n"
+"              *, shrinkage=0.0) -> types.SimpleNamespace\n\n"
+"Erlang A for a real number of agents >= 1: every measure interpolated\n"
+"linearly between floor(agents) and floor(agents) + 1 (an integer gives\n"
+"erlang_a's values). Attributes as erlang_a, with agents and staff\n"
+"(= agents / (1 - shrinkage)) as floats.");
+static PyObject *py_erlang_a_frac(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", "patience_s",
+                             "target_s", "shrinkage", NULL};
+    double calls, aht, interval, x, patience, target_s = 20.0, shrinkage = 0.0, a = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddddd|d$d:erlang_a_frac", kwlist, &calls,
+                                     &aht, &interval, &x, &patience, &target_s, &shrinkage) ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    svcm_erlang_a_options o;
+    svcm_erlang_a_options_init(&o);
+    o.target_answer_s = target_s;
+    o.shrinkage = shrinkage;
+    struct svcm_erlang_a_frac_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_a_eval_frac(a, aht, patience, x, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_a_frac(&r);
+}
+
+PyDoc_STRVAR(staffing_a_frac_doc,
+"staffing_a_frac(calls, aht_s, interval_s, patience_s, target_s=20.0,\n"
+"                target_sl=0.8, *, max_abandon=None, max_occupancy=None,\n"
+"                max_asa_s=None, shrinkage=0.0, max_agents=None)\n"
+"                -> types.SimpleNamespace\n\n"
+"Fractional Erlang A staffing: the least real number of agents >= 1 whose\n"
+"interpolated measures (erlang_a_frac) meet the goals; attributes as\n"
+"erlang_a_frac.");
+static PyObject *py_staffing_a_frac(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"calls",     "aht_s",     "interval_s",  "patience_s",
+                             "target_s",  "target_sl", "max_abandon", "max_occupancy",
+                             "max_asa_s", "shrinkage", "max_agents",  NULL};
+    double calls, aht, interval, patience, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0;
+    double a = 0.0;
+    PyObject *max_ab = NULL, *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddd|dd$OOOdO:staffing_a_frac", kwlist,
+                                     &calls, &aht, &interval, &patience, &target_s,
+                                     &target_sl, &max_ab, &max_occ, &max_asa, &shrinkage,
+                                     &max_agents))
+        return NULL;
+    svcm_erlang_a_options o;
+    if (fill_a_options(module, &o, target_s, target_sl, max_ab, max_occ, max_asa, shrinkage,
+                       max_agents) < 0 ||
+        traffic_of(module, calls, aht, interval, &a) < 0)
+        return NULL;
+    struct svcm_erlang_a_frac_result r;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_erlang_a_staff_frac(a, aht, patience, &o, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return make_a_frac(&r);
+}
+
 static PyMethodDef erlang_methods[] = {
     KW("schedule_shifts", py_schedule_shifts, svcmpy_schedule_shifts_doc),
     KW("schedule_pattern", py_schedule_pattern, svcmpy_schedule_pattern_doc),
@@ -1165,6 +1307,9 @@ static PyMethodDef erlang_methods[] = {
     KW("erlang_b_trunks", py_erlang_b_trunks, erlang_b_trunks_doc),
     KW("erlang_b_frac", py_erlang_b_frac, erlang_b_frac_doc),
     KW("erlang_c_frac", py_erlang_c_frac, erlang_c_frac_doc),
+    KW("staffing_frac", py_staffing_frac, staffing_frac_doc),
+    KW("erlang_a_frac", py_erlang_a_frac, erlang_a_frac_doc),
+    KW("staffing_a_frac", py_staffing_a_frac, staffing_a_frac_doc),
     KW("erlang_chat", py_erlang_chat, erlang_chat_doc),
     KW("agents_needed_chat", py_agents_needed_chat, agents_needed_chat_doc),
     {NULL, NULL, 0, NULL},

@@ -369,6 +369,57 @@ SVCM_API int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff
                                     const svcm_erlang_options *opts,
                                     struct svcm_erlang_result *out, svcm_error *err);
 
+/**
+ * @brief What a real number of agents x achieves under Erlang C
+ *        (svcm_erlang_staff_frac()). Same measures as struct
+ *        svcm_erlang_result, with agents and staff as real numbers.
+ */
+struct svcm_erlang_frac_result {
+    double agents;        /**< agents on the phones, x (real, > traffic) */
+    double staff;         /**< scheduled staff after shrinkage, x / (1 - shrinkage) (real) */
+    double traffic;       /**< offered load A in Erlangs */
+    double p_wait;        /**< Erlang C for x agents: svcm_erlang_c_frac() */
+    double service_level; /**< 1 - C(x, A) e^{-(x - A) t / AHT} */
+    double asa_s;         /**< C(x, A) AHT / (x - A), seconds */
+    double occupancy;     /**< A / x */
+};
+
+/**
+ * @brief Fractional staffing under Erlang C: the least real number of
+ *        agents x that meets every goal in @p opts (service level >=
+ *        target_sl within target_answer_s, A / x <= max_occupancy, ASA <=
+ *        max_asa_s), on the continuous Erlang C curve of
+ *        svcm_erlang_c_frac() (Jagerman's continuation, not interpolation).
+ *
+ * Monotonicity: the continuous C(x, A) decreases in x for x > A (as the
+ * integer one does; the Erlang delay formula is decreasing and convex in a
+ * continuous number of servers, cf. Harel, "Convexity properties of the
+ * Erlang loss formula", Operations Research 38, 1990, and the tests check
+ * it on fine grids of x), so the service level
+ * 1 - C e^{-(x - A) t / AHT} (both factors of the product fall), the ASA
+ * C AHT / (x - A) and the occupancy A / x all improve as x grows. The
+ * goals therefore hold on an interval [x*, inf), and x* lies
+ * between the integer answer of svcm_erlang_staff() minus one (or A) and
+ * that answer. It is found by bisection down to adjacent doubles: out->agents
+ * is the least double at which the computed measures meet the goals. With
+ * no goal at all, x* is the least double above A.
+ *
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param opts goals and limits (NULL means the defaults); max_agents bounds
+ *        the integer answer as in svcm_erlang_staff().
+ * @param[out] out the result for x* (staff = x* / (1 - shrinkage)).
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if no agent count up to opts->max_agents
+ *         meets the goals (out unchanged).
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_staff_frac(double traffic, double aht_s,
+                                    const svcm_erlang_options *opts,
+                                    struct svcm_erlang_frac_result *out, svcm_error *err);
+
 /* ------------------------------------------------------------------------
  * Erlang A: M/M/N+M, callers who abandon (erlang_a.c)
  * ------------------------------------------------------------------------ */
@@ -379,13 +430,14 @@ SVCM_API int svcm_erlang_eval_staff(double traffic, double aht_s, uint32_t staff
  *        exponential patience with mean patience_s; Palm 1943). See
  *        svcm_erlang_a_eval().
  *
- * "Offered" means every arrival. Two service levels and two waits are given
- * because tools differ: @c service_level counts the calls answered within T
- * (abandoned calls count against), @c sl_virtual counts the calls whose
- * would-be wait (the wait they would have had with unlimited patience) is at
- * most T; @c asa_s averages the wait of answered calls only, @c wait_all_s
- * that of all calls, abandoned ones up to the moment they hang up (some
- * tools call this ASA).
+ * "Offered" means every arrival. Two service levels and three waits are
+ * given because tools differ: @c service_level counts the calls answered
+ * within T (abandoned calls count against), @c sl_virtual counts the calls
+ * whose would-be wait (the wait they would have had with unlimited
+ * patience) is at most T; @c asa_s averages the wait of answered calls
+ * only, @c wait_all_s that of all calls, abandoned ones up to the moment
+ * they hang up (some tools call this ASA), and @c wait_virtual_s the
+ * would-be wait of all calls (CCmath's Erlang X calls this ASA).
  */
 struct svcm_erlang_a_result {
     uint32_t agents;      /**< agents on the phones, N */
@@ -398,6 +450,10 @@ struct svcm_erlang_a_result {
     double asa_s;         /**< mean wait of the answered calls, seconds */
     double wait_all_s;    /**< mean wait of all calls, abandoned ones included, seconds */
     double occupancy;     /**< A (1 - p_abandon) / N */
+    /** mean would-be wait: the wait an arrival would have with unlimited
+     *  patience (those ahead still abandon), over all calls, seconds; the
+     *  "ASA" of CCmath's Erlang X (since 0.2) */
+    double wait_virtual_s;
 };
 
 /**
@@ -506,6 +562,88 @@ SVCM_API int svcm_erlang_a_staff(double traffic, double aht_s, double patience_s
 SVCM_API int svcm_erlang_a_eval_staff(double traffic, double aht_s, double patience_s,
                                       uint32_t staff, const svcm_erlang_a_options *opts,
                                       struct svcm_erlang_a_result *out, svcm_error *err);
+
+/**
+ * @brief What a real number of agents x achieves under Erlang A
+ *        (svcm_erlang_a_eval_frac(), svcm_erlang_a_staff_frac()). Same
+ *        measures as struct svcm_erlang_a_result, with agents and staff as
+ *        real numbers.
+ */
+struct svcm_erlang_a_frac_result {
+    double agents;        /**< agents on the phones, x >= 1 (real) */
+    double staff;         /**< scheduled staff after shrinkage, x / (1 - shrinkage) (real) */
+    double traffic;       /**< offered load A in Erlangs */
+    double p_wait;        /**< probability that an arrival has to wait */
+    double p_abandon;     /**< probability that an arrival abandons */
+    double service_level; /**< P(answered within T) over offered */
+    double sl_virtual;    /**< P(would-be wait <= T) over offered */
+    double asa_s;         /**< mean wait of the answered calls, seconds */
+    double wait_all_s;    /**< mean wait of all calls, seconds */
+    double occupancy;     /**< occupancy of the agents */
+    double wait_virtual_s; /**< mean would-be wait over all calls, seconds */
+};
+
+/**
+ * @brief Erlang A for a real number of agents x >= 1, by linear
+ *        interpolation: with n = floor(x) and f = x - n, every measure is
+ *        (1 - f) m(n) + f m(n + 1), m being svcm_erlang_a_eval()'s measure.
+ *
+ * Interpolation rather than a continuous extension: the queue states of
+ * M/M/n+M have death rates n + k AHT / patience, which have no natural
+ * meaning for a fractional n (unlike Erlang B's integral representation
+ * behind svcm_erlang_c_frac()), so the measures are interpolated, as
+ * planning tools do. Integer x gives exactly svcm_erlang_a_eval()'s
+ * measures (f = 0 evaluates n only). The curve is piecewise linear and
+ * continuous, and monotone in x wherever the integer measures are (see
+ * svcm_erlang_a_staff()).
+ *
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param patience_s mean patience in seconds, finite and > 0.
+ * @param agents x, finite, 1 <= x <= SVCM_ERLANG_MAX_AGENTS.
+ * @param opts options: target_answer_s and shrinkage are used (NULL means
+ *        the defaults; the goals are not checked here).
+ * @param[out] out the result (staff = x / (1 - shrinkage)).
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if an evaluation needs more than 2^24
+ *         queue states (field "patience_s").
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_a_eval_frac(double traffic, double aht_s, double patience_s,
+                                     double agents, const svcm_erlang_a_options *opts,
+                                     struct svcm_erlang_a_frac_result *out, svcm_error *err);
+
+/**
+ * @brief Fractional staffing under Erlang A: the least real x >= 1 at
+ *        which the interpolated measures of svcm_erlang_a_eval_frac() meet
+ *        every goal in @p opts (as svcm_erlang_a_staff()).
+ *
+ * With n the integer answer of svcm_erlang_a_staff(), n - 1 fails the
+ * goals and n meets them; every goal's measure is monotone in the agent
+ * count (svcm_erlang_a_staff()), so on [n - 1, n] each interpolated
+ * measure is a monotone linear function and the goals hold on an interval
+ * [x*, n]; x* is found by bisection down to adjacent doubles (the least
+ * double meeting the goals). When n = 1 the answer is 1 (the curve starts
+ * there).
+ *
+ * @param traffic offered load A in Erlangs, finite and >= 0.
+ * @param aht_s average handle time in seconds, finite and > 0.
+ * @param patience_s mean patience in seconds, finite and > 0.
+ * @param opts goals and limits (NULL means the defaults).
+ * @param[out] out the result for x* (staff = x* / (1 - shrinkage)).
+ * @param[out] err optional detail naming the bad field.
+ * @return SVCM_OK; SVCM_EINVAL for a value outside its domain, bad options
+ *         or NULL out; SVCM_ERANGE if no count up to max_agents meets the
+ *         goals (out unchanged) or an evaluation needs more than 2^24 queue
+ *         states.
+ * @par Thread safety: pure function, safe from any thread.
+ * @since 0.2
+ */
+SVCM_API int svcm_erlang_a_staff_frac(double traffic, double aht_s, double patience_s,
+                                      const svcm_erlang_a_options *opts,
+                                      struct svcm_erlang_a_frac_result *out, svcm_error *err);
 
 /* ------------------------------------------------------------------------
  * Interval metrics (contact.c)
@@ -647,6 +785,11 @@ struct svcm_erlang_chat_result {
     double asa_s;         /**< mean wait of the answered chats, seconds */
     double wait_all_s;    /**< mean wait of all chats, abandoned ones up to leaving, seconds */
     double occupancy;     /**< sessions / (N k): share of the session slots in use */
+    double sl_virtual;    /**< P(would-be wait <= T) over offered chats (as Erlang A's) */
+    /** mean would-be wait (the wait with unlimited patience; those ahead
+     *  still abandon) over all chats, seconds: the "ASA" of CCmath's Erlang
+     *  Chat */
+    double wait_virtual_s;
 };
 
 /**

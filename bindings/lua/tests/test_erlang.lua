@@ -240,6 +240,63 @@ test("fractional agents reproduce integers and match mpmath", function()
   fails_with("agents", r, msg, code)
 end)
 
+test("fractional staffing: Erlang C on the continuous curve", function()
+  -- 10 Erlangs, 80% in 20 s: the root of 1 - C(x) e^{-(x - A) t / AHT} =
+  -- 0.8 computed independently (Python, Simpson's rule on Jagerman's
+  -- integral): x = 13.037206466407842; the integer answer is 14.
+  local r = assert(svcm.staffing_frac(100, 180, 1800, {target_s = 20, target_sl = 0.8,
+                                                         shrinkage = 0.3}))
+  near(r.agents, 13.037206466407842, 1e-8, "x*")
+  near(r.staff, r.agents / 0.7, 1e-12, "staff")
+  assert(r.service_level >= 0.8)
+  near(r.p_wait, svcm.erlang_c_frac(10, r.agents), 0, "p_wait")
+  local occ = assert(svcm.staffing_frac(100, 180, 1800, {target_sl = 0.1, max_occupancy = 0.8}))
+  near(occ.agents, 12.5, 1e-12, "occupancy cap")
+  local bad, msg, code = svcm.staffing_frac(100, 180, 1800, {target_sl = 1})
+  fails_with("target_sl", bad, msg, code)
+  bad, msg, code = svcm.staffing_frac(1000, 180, 1800, {max_agents = 5})
+  assert(bad == nil and code == svcm.codes.ERANGE, msg)
+end)
+
+test("fractional Erlang A interpolates and staffs", function()
+  -- A = 10, AHT 180 s, patience 300 s, x = 11.25: P(wait) and P(abandon)
+  -- from the exact chain in Python fractions, mixed 3:1 between 11 and 12.
+  local r = assert(svcm.erlang_a_frac(100, 180, 1800, 11.25, 300, 20, {shrinkage = 0.2}))
+  near(r.p_wait, 0.42778164025725635, 1e-11, "p_wait")
+  near(r.p_abandon, 0.06313674847201917, 1e-12, "p_abandon")
+  assert(r.agents == 11.25)
+  near(r.staff, 11.25 / 0.8, 1e-12, "staff")
+  for _, n in ipairs({1, 7, 14}) do
+    local f = assert(svcm.erlang_a_frac(100, 180, 1800, n, 300))
+    local e = assert(svcm.erlang_a(100, 180, 1800, n, 300))
+    for _, k in ipairs({"p_wait", "p_abandon", "service_level", "sl_virtual", "asa",
+                        "wait_all", "occupancy"}) do
+      assert(f[k] == e[k], k)
+    end
+  end
+  -- 1% abandonment cap, no SL goal: 14 + (p14 - 0.01) / (p14 - p15)
+  -- with p_n from the exact chain.
+  local s = assert(svcm.staffing_a_frac(100, 180, 1800, 300, {target_sl = 0, max_abandon = 0.01}))
+  near(s.agents, 14.615795223904458, 1e-9, "x* abandon")
+  -- CCmath's Erlang X demo (ERLANG package, https://erlang.ccmath.com):
+  -- 240 calls / h, AHT 3 min, patience 1 min, 14 agents, no redials: ASA
+  -- 0.1 min (mean would-be wait), 87.97% (would-be wait), 7.43% abandon.
+  local x = assert(svcm.erlang_a(240, 180, 3600, 14, 60, 0.333 * 60))
+  near(x.wait_virtual / 60, 0.10044117979656285, 1e-12, "would-be wait")
+  near(x.sl_virtual, 0.8797, 5e-5, "would-be SL")
+  near(x.p_abandon, 0.0743, 5e-5, "abandon")
+  local xf = assert(svcm.erlang_a_frac(240, 180, 3600, 14, 60, 0.333 * 60))
+  assert(xf.wait_virtual == x.wait_virtual)
+  local n = svcm.agents_needed_a(100, 180, 1800, 300, 0.8, 20)
+  s = assert(svcm.staffing_a_frac(100, 180, 1800, 300, {target_sl = 0.8, target_s = 20}))
+  assert(s.agents > n - 1 and s.agents <= n and s.service_level >= 0.8)
+  local bad, msg, code = svcm.erlang_a_frac(100, 180, 1800, 0.5, 300)
+  fails_with("agents", bad, msg, code)
+  bad, msg, code = svcm.staffing_a_frac(100, 180, 1800, -5)
+  fails_with("patience_s", bad, msg, code)
+  assert(not pcall(svcm.erlang_a_frac, 100, 180, 1800, "x", 300))
+end)
+
 test("exact shrinkage and the reverse calculation", function()
   -- ceil(21 / (1 - 0.3)) = 30, ceil(14 / 0.7) = 20, ceil(9 / 0.9) = 10.
   assert(svcm.staff_with_shrinkage(21, 0.3) == 30)

@@ -65,7 +65,8 @@ def contact_counts_sum(counts: Sequence[Mapping[str, float]]) -> dict[str, float
 # calculation (0.2). Erlang A results are types.SimpleNamespace records with
 # agents, staff, traffic, p_wait, p_abandon, service_level (answered within
 # target / offered), sl_virtual (would-be wait <= target / offered), asa
-# (answered calls, s), wait_all (all calls, s) and occupancy.
+# (answered calls, s), wait_all (all calls, s), occupancy and wait_virtual
+# (mean would-be wait with unlimited patience, s; CCmath's "ASA").
 def erlang_a(calls: float, aht_s: float, interval_s: float, agents: int, patience_s: float,
              target_s: float = 20.0, *, shrinkage: float = 0.0) -> SimpleNamespace: ...
 def agents_needed_a(calls: float, aht_s: float, interval_s: float, patience_s: float,
@@ -85,13 +86,35 @@ def erlang_b_trunks(traffic_erlangs: float, blocking: float) -> int: ...
 def erlang_b_frac(traffic_erlangs: float, agents: float) -> float: ...
 def erlang_c_frac(traffic_erlangs: float, agents: float) -> float: ...
 
+# Fractional agents (0.2). staffing_frac: the least real number of agents
+# meeting the goals on the continuous Erlang C curve (erlang_c_frac); a
+# types.SimpleNamespace with agents, staff (= agents / (1 - shrinkage)),
+# traffic, p_wait, service_level, asa (s) and occupancy, all floats.
+# erlang_a_frac: Erlang A at a real agent count >= 1, every measure
+# interpolated linearly between floor(agents) and floor(agents) + 1;
+# staffing_a_frac: the least real count whose interpolated measures meet the
+# goals. Both return erlang_a's attributes with agents and staff as floats.
+def staffing_frac(calls: float, aht_s: float, interval_s: float, target_s: float = 20.0,
+                  target_sl: float = 0.8, *, max_occupancy: float | None = None,
+                  max_asa_s: float | None = None, shrinkage: float = 0.0,
+                  max_agents: int | None = None) -> SimpleNamespace: ...
+def erlang_a_frac(calls: float, aht_s: float, interval_s: float, agents: float,
+                  patience_s: float, target_s: float = 20.0, *,
+                  shrinkage: float = 0.0) -> SimpleNamespace: ...
+def staffing_a_frac(calls: float, aht_s: float, interval_s: float, patience_s: float,
+                    target_s: float = 20.0, target_sl: float = 0.8, *,
+                    max_abandon: float | None = None, max_occupancy: float | None = None,
+                    max_asa_s: float | None = None, shrinkage: float = 0.0,
+                    max_agents: int | None = None) -> SimpleNamespace: ...
+
 # Chat (0.2): agents holding up to `concurrency` chats each, a chat taking
 # aht_by_concurrency[j-1] s while its agent holds j (default aht at every
 # level; the first level must equal aht). Results are types.SimpleNamespace
 # records with agents, staff, arrival_rate (chats/s), sessions (mean chats in
 # service), p_wait, p_abandon, service_level (answered within target /
-# offered), asa (answered chats, s), wait_all (all chats, s) and occupancy
-# (sessions / (agents * concurrency)).
+# offered), asa (answered chats, s), wait_all (all chats, s), occupancy
+# (sessions / (agents * concurrency)), sl_virtual (would-be wait <= target /
+# offered) and wait_virtual (mean would-be wait, s; CCmath's "ASA").
 def erlang_chat(chats: float, aht: float, interval: float, agents: int,
                 concurrency: int | None = None,
                 aht_by_concurrency: Sequence[float] | Buffer | None = None,

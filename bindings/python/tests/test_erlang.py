@@ -3,6 +3,7 @@ contact-centre interval metrics)."""
 import array
 import math
 import unittest
+from fractions import Fraction
 
 import svcm
 
@@ -341,6 +342,118 @@ class ErlangBInverseAndFractional(unittest.TestCase):
         self.assertTrue(all(b < a for a, b in zip(cs, cs[1:])))
         with self.assertRaises(svcm.InvalidInput):
             svcm.erlang_b_frac(1.0, -1.0)
+
+
+def jagerman_c(x, a, panels=20000):
+    """Continuous Erlang C from Jagerman's integral 1/B(x, A) = A
+    int_0^inf e^{-At} (1+t)^x dt by Simpson's rule (math only, independent
+    of the library's incomplete gamma functions)."""
+    top = max(0.0, x / a - 1.0) + 60.0 / a + 60.0 * math.sqrt(x + 1.0) / a
+    h = top / panels
+
+    def f(t):
+        return math.exp(-a * t + x * math.log1p(t))
+    total = f(0.0) + f(top)
+    for i in range(1, panels):
+        total += (4 if i % 2 else 2) * f(i * h)
+    b = 1.0 / (a * total * h / 3.0)
+    return x * b / (x - a * (1.0 - b))
+
+
+class FractionalStaffing(unittest.TestCase):
+    def test_staffing_frac_is_the_root_of_the_continuous_curve(self):
+        # 100 calls / 30 min, AHT 180 s: 10 Erlangs; 80% within 20 s.
+        r = svcm.staffing_frac(100, 180, 1800, 20, 0.8, shrinkage=0.3)
+        self.assertEqual(svcm.agents_needed(100, 180, 1800, 20, 0.8), 14)
+        self.assertTrue(13.0 < r.agents <= 14.0)
+        self.assertAlmostEqual(r.staff, r.agents / 0.7, delta=1e-12)
+
+        def sl(x):
+            return 1.0 - jagerman_c(x, 10.0) * math.exp(-(x - 10.0) * 20.0 / 180.0)
+        self.assertGreaterEqual(sl(r.agents), 0.8 - 1e-10)
+        self.assertLess(sl(r.agents - 1e-6), 0.8)
+        self.assertAlmostEqual(r.service_level, 0.8, delta=1e-12)
+        self.assertAlmostEqual(r.p_wait, jagerman_c(r.agents, 10.0), delta=1e-10)
+        self.assertAlmostEqual(r.occupancy, 10.0 / r.agents, delta=1e-15)
+
+    def test_staffing_frac_occupancy_cap(self):
+        r = svcm.staffing_frac(100, 180, 1800, 20, 0.1, max_occupancy=0.8)
+        self.assertAlmostEqual(r.agents, 12.5, delta=1e-12)
+        self.assertLessEqual(r.occupancy, 0.8)
+
+    def test_erlang_a_frac_interpolates_the_exact_chain(self):
+        # A = 10, AHT 180 s, patience 300 s: the chain in exact rationals at
+        # 11 and 12 agents, mixed at x = 11.25.
+        w0, a0 = erlang_a_chain(10, 11, Fraction(180, 300))
+        w1, a1 = erlang_a_chain(10, 12, Fraction(180, 300))
+        r = svcm.erlang_a_frac(100, 180, 1800, 11.25, 300, shrinkage=0.2)
+        self.assertAlmostEqual(r.p_wait, 0.75 * w0 + 0.25 * w1, delta=1e-12)
+        self.assertAlmostEqual(r.p_abandon, 0.75 * a0 + 0.25 * a1, delta=1e-12)
+        self.assertEqual(r.agents, 11.25)
+        self.assertAlmostEqual(r.staff, 11.25 / 0.8, delta=1e-12)
+        for n in (3, 11, 20):
+            f = svcm.erlang_a_frac(100, 180, 1800, n, 300)
+            e = svcm.erlang_a(100, 180, 1800, n, 300)
+            for name in ('p_wait', 'p_abandon', 'service_level', 'sl_virtual', 'asa',
+                         'wait_all', 'occupancy'):
+                self.assertEqual(getattr(f, name), getattr(e, name), name)
+
+    def test_would_be_wait_matches_exact_chain(self):
+        # CCmath's Erlang X demo (https://erlang.ccmath.com, ERLANG package):
+        # 4 calls / min, AHT 3 min, patience 1 min, 14 agents, 100 lines, no
+        # redials: ASA 0.1 min (the mean would-be wait), 87.97% within 20 s
+        # (would-be wait), 7.43% abandon, occupancy 79.34%. Also the exact
+        # chain: sum over queue states of sum_{j<=k} 1 / (N + j r), in AHT.
+        r = svcm.erlang_a(240, 180, 3600, 14, 60, 0.333 * 60)
+        self.assertAlmostEqual(r.wait_virtual / 60, 0.10, delta=0.005)
+        self.assertAlmostEqual(r.sl_virtual, 0.8797, delta=5e-5)
+        self.assertAlmostEqual(r.p_abandon, 0.0743, delta=5e-5)
+        self.assertAlmostEqual(r.occupancy, 0.7934, delta=5e-5)
+        rate = Fraction(3)
+        w = [Fraction(1)]
+        for j in range(1, 14 + 200):
+            w.append(w[-1] * 12 / (j if j <= 14 else 14 + (j - 14) * rate))
+        virtual = sum(w[14 + k] * sum(1 / (14 + i * rate) for i in range(k + 1))
+                      for k in range(len(w) - 14)) / sum(w)
+        self.assertAlmostEqual(r.wait_virtual, float(virtual) * 180, delta=1e-10)
+        f = svcm.erlang_a_frac(240, 180, 3600, 13.5, 60, 20)
+        lo, hi = svcm.erlang_a(240, 180, 3600, 13, 60), svcm.erlang_a(240, 180, 3600, 14, 60)
+        self.assertAlmostEqual(f.wait_virtual, (lo.wait_virtual + hi.wait_virtual) / 2,
+                               delta=1e-12)
+
+    def test_staffing_a_frac_abandonment_cap_is_exact_root(self):
+        # max 1% abandon, no service-level goal: between 14 and 15 agents,
+        # P(abandon) of the interpolated curve equals 1%.
+        r = svcm.staffing_a_frac(100, 180, 1800, 300, target_sl=0.0, max_abandon=0.01)
+        _, p14 = erlang_a_chain(10, 14, Fraction(180, 300))
+        _, p15 = erlang_a_chain(10, 15, Fraction(180, 300))
+        self.assertAlmostEqual(r.agents, 14 + (p14 - 0.01) / (p14 - p15), delta=1e-9)
+        n = svcm.agents_needed_a(100, 180, 1800, 300, 0.8, 20)
+        r = svcm.staffing_a_frac(100, 180, 1800, 300, 20, 0.8)
+        self.assertTrue(n - 1 < r.agents <= n)
+        self.assertGreaterEqual(r.service_level, 0.8)
+        below = svcm.erlang_a_frac(100, 180, 1800, math.nextafter(r.agents, 0), 300, 20)
+        self.assertLess(below.service_level, 0.8)
+
+    def test_fractional_errors_name_the_field(self):
+        for x in (0.5, -1.0, math.nan, math.inf):
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.erlang_a_frac(100, 180, 1800, x, 300)
+            self.assertEqual(cm.exception.field, 'agents')
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.staffing_frac(100, 180, 1800, 20, 1.0)
+        self.assertEqual(cm.exception.field, 'target_sl')
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.staffing_a_frac(100, 180, 1800, 0)
+        self.assertEqual(cm.exception.field, 'patience_s')
+        with self.assertRaises(svcm.OutOfRange):
+            svcm.staffing_frac(1000, 180, 1800, max_agents=5)
+        with self.assertRaises(svcm.OutOfRange):
+            svcm.staffing_a_frac(1000, 180, 1800, 60, max_agents=5)
+        with self.assertRaises(TypeError):
+            svcm.erlang_a_frac(100, 180, 1800, '11.5', 300)
+        with self.assertRaises(TypeError):
+            svcm.staffing_frac(100, 180, 1800, max_occupancy='x')
 
 
 class ExactShrinkage(unittest.TestCase):
