@@ -1,6 +1,7 @@
 /* PDCA cycles, the state machine: goal, actions, measurements, guarded
  * transitions, running the Check (computed in pdca_check.c) and the Act
  * decisions, chains and the audit trail. */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -81,6 +82,8 @@ void svcm_cycle_free(svcm_cycle *c)
     svcm__free(a, c->unit);
     svcm__free(a, c->prev_title);
     svcm__free(a, c->next_title);
+    for (int i = 0; i < SVCM__PROBLEM_TEXTS; i++)
+        svcm__free(a, c->problem[i]);
     svcm__free(a, c);
 }
 
@@ -711,5 +714,152 @@ int svcm_cycle_link(svcm_cycle *prev, svcm_cycle *next)
         return SVCM_EEXIST;
     prev->next = next;
     next->prev = prev;
+    return SVCM_OK;
+}
+
+/* ---------------------------------------------------- 5W2H problem record */
+
+static const char *const problem_item_names[SVCM_PROBLEM_ITEM_COUNT] = {
+    "what", "why", "who", "when", "where", "how", "how_much"};
+
+const char *svcm_problem_item_name(int item)
+{
+    for (int i = 0; i < SVCM_PROBLEM_ITEM_COUNT; i++)
+        if (item == 1 << i)
+            return problem_item_names[i];
+    return NULL;
+}
+
+/* The six texts and the unit of p, in struct order. */
+static void problem_texts(const svcm_problem *p, const char *t[SVCM__PROBLEM_TEXTS])
+{
+    t[0] = p->what;
+    t[1] = p->why;
+    t[2] = p->who;
+    t[3] = p->when;
+    t[4] = p->where;
+    t[5] = p->how;
+    t[6] = p->how_much_unit;
+}
+
+unsigned svcm_problem_missing(const svcm_problem *p)
+{
+    if (p == NULL)
+        return (1u << SVCM_PROBLEM_ITEM_COUNT) - 1u;
+    const char *t[SVCM__PROBLEM_TEXTS];
+    problem_texts(p, t);
+    unsigned m = 0;
+    for (int i = 0; i < 6; i++)
+        if (t[i] == NULL || t[i][0] == '\0')
+            m |= 1u << i;
+    if (p->how_much != p->how_much) /* NaN */
+        m |= SVCM_PROBLEM_ITEM_HOW_MUCH;
+    return m;
+}
+
+/* Well formed: UTF-8 texts, how much finite or NaN. */
+static int problem_wellformed(const svcm_problem *p, svcm_error *err)
+{
+    const char *t[SVCM__PROBLEM_TEXTS];
+    problem_texts(p, t);
+    for (int i = 0; i < SVCM__PROBLEM_TEXTS; i++) {
+        int rc = check_utf8(t[i], i < 6 ? problem_item_names[i] : "how_much_unit", err);
+        if (rc != SVCM_OK)
+            return rc;
+    }
+    if (p->how_much == p->how_much && !svcm__finite(p->how_much))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "how_much",
+                           "how much must be a finite number (or NaN when not known)");
+    return SVCM_OK;
+}
+
+int svcm_problem_check(const svcm_problem *p, svcm_error *err)
+{
+    if (p == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "problem record is NULL");
+    int rc = problem_wellformed(p, err);
+    if (rc != SVCM_OK)
+        return rc;
+    unsigned m = svcm_problem_missing(p);
+    if (m == 0)
+        return SVCM_OK;
+    char list[96] = "";
+    size_t n = 0;
+    const char *first = NULL;
+    for (int i = 0; i < SVCM_PROBLEM_ITEM_COUNT; i++) {
+        if (!(m & (1u << i)))
+            continue;
+        if (first == NULL)
+            first = problem_item_names[i];
+        /* "how much" reads better than the field name in a sentence */
+        int k = snprintf(list + n, sizeof list - n, "%s%s", n > 0 ? ", " : "",
+                         i == 6 ? "how much" : problem_item_names[i]);
+        n += (size_t)k;
+    }
+    return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, first, "5W2H record incomplete; missing: %s",
+                       list);
+}
+
+int svcm__cycle_store_problem(svcm_cycle *c, const svcm_problem *p, svcm_error *err)
+{
+    if (p == NULL) {
+        for (int i = 0; i < SVCM__PROBLEM_TEXTS; i++) {
+            svcm__free(&c->alloc, c->problem[i]);
+            c->problem[i] = NULL;
+        }
+        c->has_problem = false;
+        return SVCM_OK;
+    }
+    int rc = problem_wellformed(p, err);
+    if (rc != SVCM_OK)
+        return rc;
+    const char *t[SVCM__PROBLEM_TEXTS];
+    problem_texts(p, t);
+    char *copy[SVCM__PROBLEM_TEXTS] = {NULL};
+    for (int i = 0; i < SVCM__PROBLEM_TEXTS; i++) {
+        copy[i] = svcm__cycle_dup_text(&c->alloc, t[i]);
+        if (copy[i] == NULL) {
+            for (int j = 0; j < i; j++)
+                svcm__free(&c->alloc, copy[j]);
+            return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
+        }
+    }
+    for (int i = 0; i < SVCM__PROBLEM_TEXTS; i++) {
+        svcm__free(&c->alloc, c->problem[i]);
+        c->problem[i] = copy[i];
+    }
+    c->how_much = p->how_much;
+    c->has_problem = true;
+    return SVCM_OK;
+}
+
+int svcm_cycle_set_problem(svcm_cycle *c, const svcm_problem *problem, svcm_error *err)
+{
+    if (c == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL cycle");
+    int rc = refuse_closed(c, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (c->phase != SVCM_PDCA_PHASE_PLAN)
+        return svcm__error(err, SVCM_ESTATE, SVCM_NO_INDEX, "phase",
+                           "the problem record can only be set in PLAN (phase is %s)",
+                           phase_names[c->phase]);
+    return svcm__cycle_store_problem(c, problem, err);
+}
+
+int svcm_cycle_problem(const svcm_cycle *c, svcm_problem *out)
+{
+    if (c == NULL || out == NULL)
+        return SVCM_EINVAL;
+    if (!c->has_problem)
+        return SVCM_ENOTFOUND;
+    out->what = c->problem[0];
+    out->why = c->problem[1];
+    out->who = c->problem[2];
+    out->when = c->problem[3];
+    out->where = c->problem[4];
+    out->how = c->problem[5];
+    out->how_much_unit = c->problem[6];
+    out->how_much = c->how_much;
     return SVCM_OK;
 }

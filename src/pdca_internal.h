@@ -22,6 +22,10 @@ typedef struct svcm__audit_rec {
     svcm_pdca_phase from, to;
 } svcm__audit_rec;
 
+/* The texts of a 5W2H record, in struct svcm_problem order: the six items,
+ * then the unit of how much. */
+#define SVCM__PROBLEM_TEXTS 7
+
 struct svcm_cycle {
     svcm_allocator alloc;
     uint64_t id;
@@ -48,6 +52,11 @@ struct svcm_cycle {
     bool has_check;
     struct svcm_cycle_check_result check;    /* check.signals points into signals */
     svcm_we_signal *signals;
+    /* The 5W2H problem record: what, why, who, when, where, how, unit
+     * (allocated, "" when missing) and how much (NaN when missing). */
+    bool has_problem;
+    char *problem[SVCM__PROBLEM_TEXTS];
+    double how_much;
 };
 
 /* ------------------------------------------- pdca.c: the cycle itself */
@@ -64,6 +73,10 @@ int svcm__cycle_check_sample(bool rate, bool has_do_start, int64_t do_start,
 /* A new PLAN cycle from options already checked. */
 int svcm__cycle_create(const svcm_cycle_options *o, const svcm_allocator *alloc,
                        svcm_cycle **out, svcm_error *err);
+/* Replace c's 5W2H record by p (NULL removes it): SVCM_EINVAL naming the
+ * item for bad text or an infinite how much, SVCM_ENOMEM; c unchanged on
+ * failure. No phase check (the caller's). */
+int svcm__cycle_store_problem(svcm_cycle *c, const svcm_problem *p, svcm_error *err);
 /* Make r (with its signals sigs, now owned by c) the current Check. */
 void svcm__cycle_store_check(svcm_cycle *c, const struct svcm_cycle_check_result *r, svcm_we_signal *sigs);
 
@@ -88,12 +101,14 @@ int svcm__pdca_check_compute(const svcm_cycle *c, struct svcm_cycle_check_result
 #define SVCM__PDCA_REC_AUDIT 3
 #define SVCM__PDCA_REC_CHECK 4
 #define SVCM__PDCA_REC_SIGNAL 5
+#define SVCM__PDCA_REC_PROBLEM 6
 
-/* Builds a cycle from parsed records after checking every invariant the API
- * maintains; on SVCM_EFORMAT, *bad_kind / *bad_index name the record. */
+/* Builds a cycle from parsed records (problem: the 5W2H record or NULL)
+ * after checking every invariant the API maintains; on SVCM_EFORMAT, *bad_kind / *bad_index name the record. */
 int svcm__cycle_assemble(const svcm_allocator *alloc, const struct svcm_cycle_result *info,
                          const svcm_pdca_action *actions, const svcm_pdca_sample *samples,
                          const svcm_pdca_audit *audit, const struct svcm_cycle_check_result *check,
-                         svcm_cycle **out, int *bad_kind, size_t *bad_index, svcm_error *err);
+                         const svcm_problem *problem, svcm_cycle **out, int *bad_kind,
+                         size_t *bad_index, svcm_error *err);
 
 #endif /* SVCM_PDCA_INTERNAL_H */

@@ -90,8 +90,12 @@ static void write_cycle(const svcm_cycle *c, sink *s)
 {
     struct svcm_cycle_result in;
     (void)svcm_cycle_result(c, &in);
+    svcm_problem pr;
+    bool has_problem = svcm_cycle_problem(c, &pr) == SVCM_OK;
     char head[32];
-    snprintf(head, sizeof head, MAGIC " %d\n", SVCM_PDCA_FORMAT_VERSION);
+    /* Version 1 unless the cycle carries a 5W2H record, so that text
+     * without one stays what 0.1 wrote and reads. */
+    snprintf(head, sizeof head, MAGIC " %d\n", has_problem ? SVCM_PDCA_FORMAT_VERSION : 1);
     puts_(s, head);
     puts_(s, "id");
     put_u64(s, in.id);
@@ -132,6 +136,17 @@ static void write_cycle(const svcm_cycle *c, sink *s)
         puts_(s, "\nnext");
         put_u64(s, in.next_id);
         put_text(s, in.next_title);
+    }
+    if (has_problem) {
+        puts_(s, "\nproblem");
+        put_text(s, pr.what);
+        put_text(s, pr.why);
+        put_text(s, pr.who);
+        put_text(s, pr.when);
+        put_text(s, pr.where);
+        put_text(s, pr.how);
+        put_f64(s, pr.how_much);
+        put_text(s, pr.how_much_unit);
     }
     for (size_t i = 0; i < in.n_actions; i++) {
         svcm_pdca_action a;
@@ -222,7 +237,7 @@ int svcm_cycle_format(const svcm_cycle *c, char *buf, size_t cap, size_t *len)
 /* Keys in the order they must appear. */
 enum key {
     K_ID, K_TITLE, K_OWNER, K_METRIC, K_UNIT, K_DIRECTION, K_RATE, K_ALPHA, K_GOAL, K_PHASE,
-    K_OUTCOME, K_DO_START, K_PREV, K_NEXT, K_ACTION, K_SAMPLE, K_AUDIT, K_CHECK_SAMPLES,
+    K_OUTCOME, K_DO_START, K_PREV, K_NEXT, K_PROBLEM, K_ACTION, K_SAMPLE, K_AUDIT, K_CHECK_SAMPLES,
     K_CHECK_MEANS, K_CHECK_CHANGE, K_CHECK_TEST, K_CHECK_VERDICT, K_CHECK_XMR, K_SIGNAL, K_END,
     K_COUNT
 };
@@ -236,7 +251,8 @@ static const struct {
     {"metric", false, true},     {"unit", false, true},          {"direction", false, true},
     {"rate", false, true},       {"alpha", false, true},         {"goal", false, false},
     {"phase", false, true},      {"outcome", false, true},       {"do-start", false, false},
-    {"prev", false, false},      {"next", false, false},         {"action", true, false},
+    {"prev", false, false},      {"next", false, false},         {"problem", false, false},
+    {"action", true, false},
     {"sample", true, false},     {"audit", true, false},         {"check-samples", false, false},
     {"check-means", false, false}, {"check-change", false, false}, {"check-test", false, false},
     {"check-verdict", false, false}, {"check-xmr", false, false}, {"signal", true, false},
@@ -254,6 +270,7 @@ typedef struct loader {
     const char *p;    /* cursor in the current line */
     const char *end;  /* end of the current line */
     const char *key;  /* static name of the current key (error field) */
+    int version;      /* format version of the header line */
     char **strings;
     size_t n_strings, cap_strings;
     bool nomem;
@@ -523,7 +540,7 @@ static const char *kind_name(int i) { return i == 0 ? "after" : "baseline"; }
 
 /* Parse the fields of one line with key k into info/check/records. */
 static int parse_fields(loader *ld, int k, struct svcm_cycle_result *in, struct svcm_cycle_check_result *ck,
-                        records *R)
+                        records *R, svcm_problem *pr)
 {
     int rc = SVCM_OK, e = 0;
     switch (k) {
@@ -565,6 +582,20 @@ static int parse_fields(loader *ld, int k, struct svcm_cycle_result *in, struct 
         if ((rc = get_u64(ld, &in->next_id)) != SVCM_OK)
             return rc;
         return get_text(ld, &in->next_title);
+    case K_PROBLEM: {
+        if (ld->version < 2)
+            return fail(ld, "a problem record needs format version 2");
+        const char **t[] = {&pr->what, &pr->why,   &pr->who,          &pr->when,
+                            &pr->where, &pr->how};
+        for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+            if ((rc = get_text(ld, t[i])) != SVCM_OK)
+                return rc;
+        if ((rc = get_f64(ld, &pr->how_much, true)) != SVCM_OK)
+            return rc;
+        if (pr->how_much == pr->how_much && !svcm__finite(pr->how_much))
+            return fail(ld, "how much must be finite (or nan when not known)");
+        return get_text(ld, &pr->how_much_unit);
+    }
     case K_ACTION: {
         if ((rc = MORE(ld, R, action)) != SVCM_OK)
             return rc;
@@ -694,7 +725,8 @@ static void loader_free(loader *ld, records *R)
 /* Parse every line; key_line[k] receives the first line of key k (0 when
  * absent). */
 static int parse_all(loader *ld, const char *text, size_t len, struct svcm_cycle_result *in,
-                     struct svcm_cycle_check_result *ck, bool *has_check, records *R, size_t *key_line)
+                     struct svcm_cycle_check_result *ck, bool *has_check, records *R,
+                     svcm_problem *pr, size_t *key_line)
 {
     const char *p = text, *end = text + len;
     const char *nul = memchr(text, '\0', len);
@@ -719,12 +751,18 @@ static int parse_all(loader *ld, const char *text, size_t len, struct svcm_cycle
         ld->end = eol;
         ld->key = NULL;
         if (ld->line == 1) {
-            char head[32];
-            int n = snprintf(head, sizeof head, MAGIC " %d", SVCM_PDCA_FORMAT_VERSION);
             size_t ml = strlen(MAGIC);
             if ((size_t)(eol - p) < ml || memcmp(p, MAGIC, ml) != 0)
                 return fail(ld, "not an svcm PDCA cycle (bad magic)");
-            if ((size_t)(eol - p) != (size_t)n || memcmp(p, head, (size_t)n) != 0)
+            /* versions 1 (no problem record) .. SVCM_PDCA_FORMAT_VERSION */
+            ld->version = 0;
+            for (int v = 1; v <= SVCM_PDCA_FORMAT_VERSION; v++) {
+                char head[32];
+                int n = snprintf(head, sizeof head, MAGIC " %d", v);
+                if ((size_t)(eol - p) == (size_t)n && memcmp(p, head, (size_t)n) == 0)
+                    ld->version = v;
+            }
+            if (ld->version == 0)
                 return fail(ld, "unsupported format version");
         } else {
             if (last == K_END)
@@ -749,7 +787,7 @@ static int parse_all(loader *ld, const char *text, size_t len, struct svcm_cycle
             last = key;
             if (key_line[key] == 0)
                 key_line[key] = ld->line;
-            rc = parse_fields(ld, key, in, ck, R);
+            rc = parse_fields(ld, key, in, ck, R, pr);
             if (rc != SVCM_OK)
                 return rc;
             ld->tok = ld->p;
@@ -817,12 +855,14 @@ int svcm_cycle_parse(const char *text, size_t len, const svcm_allocator *alloc,
     struct svcm_cycle_check_result ck;
     memset(&ck, 0, sizeof ck);
     bool has_check = false;
+    svcm_problem pr;
+    memset(&pr, 0, sizeof pr);
     size_t key_line[K_COUNT] = {0};
     if (len == 0) {
         loader_free(&ld, &R);
         return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, 1, 0, NULL, "empty text");
     }
-    int rc = parse_all(&ld, text, len, &in, &ck, &has_check, &R, key_line);
+    int rc = parse_all(&ld, text, len, &in, &ck, &has_check, &R, &pr, key_line);
     if (rc == SVCM_OK) {
         in.n_actions = R.n_actions;
         in.n_samples = R.n_samples;
@@ -836,7 +876,8 @@ int svcm_cycle_parse(const char *text, size_t len, const svcm_allocator *alloc,
         int kind = SVCM__PDCA_REC_CYCLE;
         size_t idx = 0;
         rc = svcm__cycle_assemble(&a, &in, R.actions, R.samples, R.audits,
-                                  has_check ? &ck : NULL, out, &kind, &idx, err);
+                                  has_check ? &ck : NULL, key_line[K_PROBLEM] != 0 ? &pr : NULL,
+                                  out, &kind, &idx, err);
         if (rc == SVCM_EFORMAT && err != NULL) {
             /* Point at the line of the record at fault. */
             size_t line = cycle_line(err->field, key_line);
@@ -846,6 +887,7 @@ int svcm_cycle_parse(const char *text, size_t len, const svcm_allocator *alloc,
             case SVCM__PDCA_REC_AUDIT: line = R.audit_lines[idx]; break;
             case SVCM__PDCA_REC_CHECK: line = check_line(err->field, key_line); break;
             case SVCM__PDCA_REC_SIGNAL: line = R.signal_lines[idx]; break;
+            case SVCM__PDCA_REC_PROBLEM: line = key_line[K_PROBLEM]; break;
             default: break;
             }
             err->code = SVCM_EFORMAT;

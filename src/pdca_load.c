@@ -304,7 +304,8 @@ static bool copy_check(svcm_cycle *c, const struct svcm_cycle_check_result *chec
 int svcm__cycle_assemble(const svcm_allocator *alloc, const struct svcm_cycle_result *in,
                          const svcm_pdca_action *actions, const svcm_pdca_sample *samples,
                          const svcm_pdca_audit *audit, const struct svcm_cycle_check_result *check,
-                         svcm_cycle **out, int *bad_kind, size_t *bad_index, svcm_error *err)
+                         const svcm_problem *problem, svcm_cycle **out, int *bad_kind,
+                         size_t *bad_index, svcm_error *err)
 {
     int rc = validate(in, actions, samples, audit, check, bad_kind, bad_index, err);
     if (rc != SVCM_OK)
@@ -332,6 +333,20 @@ int svcm__cycle_assemble(const svcm_allocator *alloc, const struct svcm_cycle_re
     if (!ok) {
         svcm_cycle_free(c);
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
+    }
+    if (problem != NULL) {
+        /* The reader has checked the texts (UTF-8) and the number (finite
+         * or nan), so only memory can fail here; a refusal would still be
+         * blamed on the problem line. */
+        rc = svcm__cycle_store_problem(c, problem, err);
+        if (rc != SVCM_OK) {
+            svcm_cycle_free(c);
+            if (rc == SVCM_EINVAL) {
+                *bad_kind = SVCM__PDCA_REC_PROBLEM;
+                return SVCM_EFORMAT;
+            }
+            return rc;
+        }
     }
     *out = c;
     return SVCM_OK;

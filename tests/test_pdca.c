@@ -1174,6 +1174,161 @@ static void test_multibyte_utf8_text_is_kept_byte_for_byte(void **state)
     svcm_cycle_free(c);
 }
 
+/* ------------------------------------------------- 5W2H problem record */
+
+static svcm_problem full_problem(void)
+{
+    svcm_problem p;
+    p.what = "Callbacks promised but not made";
+    p.why = "No owner for the callback queue";
+    p.who = "Billing customers, tier-2 agents";
+    p.when = "Mondays after 16:00";
+    p.where = "Phone channel, Lyon site";
+    p.how = "Tickets closed with \"will call back\" and no follow-up";
+    p.how_much = 1200.5;
+    p.how_much_unit = "EUR per week";
+    return p;
+}
+
+static void test_problem_set_and_get_copies_every_item(void **state)
+{
+    (void)state;
+    svcm_cycle *c = make_cycle(true, false, 0.5, 0.7);
+    svcm_problem got;
+    assert_int_equal(svcm_cycle_problem(c, &got), SVCM_ENOTFOUND);
+    char what[64];
+    strcpy(what, "Callbacks promised but not made");
+    svcm_problem p = full_problem();
+    p.what = what;
+    assert_int_equal(svcm_cycle_set_problem(c, &p, NULL), SVCM_OK);
+    what[0] = 'X'; /* the cycle keeps its own copy */
+    assert_int_equal(svcm_cycle_problem(c, &got), SVCM_OK);
+    assert_string_equal(got.what, "Callbacks promised but not made");
+    assert_string_equal(got.why, p.why);
+    assert_string_equal(got.who, p.who);
+    assert_string_equal(got.when, p.when);
+    assert_string_equal(got.where, p.where);
+    assert_string_equal(got.how, p.how);
+    assert_true(got.how_much == 1200.5);
+    assert_string_equal(got.how_much_unit, "EUR per week");
+    assert_int_equal(svcm_problem_check(&got, NULL), SVCM_OK);
+    /* replace with an incomplete record: NULLs are stored as "" */
+    svcm_problem q = {0};
+    q.what = "only what";
+    q.how_much = NAN;
+    assert_int_equal(svcm_cycle_set_problem(c, &q, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_problem(c, &got), SVCM_OK);
+    assert_string_equal(got.what, "only what");
+    assert_string_equal(got.why, "");
+    assert_string_equal(got.how_much_unit, "");
+    assert_true(isnan(got.how_much));
+    /* remove */
+    assert_int_equal(svcm_cycle_set_problem(c, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_problem(c, &got), SVCM_ENOTFOUND);
+    assert_int_equal(svcm_cycle_problem(NULL, &got), SVCM_EINVAL);
+    assert_int_equal(svcm_cycle_problem(c, NULL), SVCM_EINVAL);
+    /* setting the record adds no audit entry (only transitions are audited) */
+    struct svcm_cycle_result r;
+    svcm_cycle_result(c, &r);
+    assert_int_equal(r.n_audit, 0);
+    svcm_cycle_free(c);
+}
+
+static void test_problem_only_in_plan_and_kept_afterwards(void **state)
+{
+    (void)state;
+    svcm_cycle *c = make_cycle(true, false, 0.5, 0.7);
+    svcm_problem p = full_problem();
+    assert_int_equal(svcm_cycle_set_problem(c, &p, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(c, 10, "ana", "", NULL), SVCM_OK);
+    svcm_error err;
+    assert_int_equal(svcm_cycle_set_problem(c, &p, &err), SVCM_ESTATE);
+    assert_string_equal(err.field, "phase");
+    assert_int_equal(svcm_cycle_set_problem(c, NULL, &err), SVCM_ESTATE);
+    svcm_problem got;
+    assert_int_equal(svcm_cycle_problem(c, &got), SVCM_OK);
+    assert_string_equal(got.where, p.where);
+    assert_int_equal(svcm_cycle_set_problem(NULL, &p, &err), SVCM_EINVAL);
+    svcm_cycle_free(c);
+}
+
+static void test_problem_refuses_bad_text_and_infinite_amount_unchanged(void **state)
+{
+    (void)state;
+    svcm_cycle *c = make_cycle(true, false, 0.5, 0.7);
+    svcm_problem p = full_problem();
+    assert_int_equal(svcm_cycle_set_problem(c, &p, NULL), SVCM_OK);
+    svcm_problem bad = full_problem();
+    bad.who = "caf\xc3";
+    svcm_error err;
+    assert_int_equal(svcm_cycle_set_problem(c, &bad, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "who");
+    bad = full_problem();
+    bad.how_much_unit = "\xff";
+    assert_int_equal(svcm_cycle_set_problem(c, &bad, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "how_much_unit");
+    bad = full_problem();
+    bad.how_much = -INFINITY;
+    assert_int_equal(svcm_cycle_set_problem(c, &bad, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "how_much");
+    assert_int_equal(svcm_problem_check(&bad, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "how_much");
+    svcm_problem got;
+    assert_int_equal(svcm_cycle_problem(c, &got), SVCM_OK);
+    assert_string_equal(got.who, p.who); /* unchanged */
+    assert_true(got.how_much == p.how_much);
+    svcm_cycle_free(c);
+}
+
+static void test_problem_check_names_first_missing_and_lists_all(void **state)
+{
+    (void)state;
+    svcm_problem p = full_problem();
+    assert_int_equal(svcm_problem_missing(&p), 0u);
+    assert_int_equal(svcm_problem_check(&p, NULL), SVCM_OK);
+    p.why = "";
+    p.where = NULL;
+    p.how_much = NAN;
+    p.how_much_unit = "EUR"; /* a unit alone is not an amount */
+    assert_int_equal(svcm_problem_missing(&p), SVCM_PROBLEM_ITEM_WHY | SVCM_PROBLEM_ITEM_WHERE |
+                                                   SVCM_PROBLEM_ITEM_HOW_MUCH);
+    svcm_error err;
+    assert_int_equal(svcm_problem_check(&p, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "why");
+    assert_non_null(strstr(err.message, "missing: why, where, how much"));
+    p = full_problem();
+    p.how_much = NAN;
+    assert_int_equal(svcm_problem_check(&p, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "how_much");
+    p = full_problem();
+    p.what = NULL;
+    assert_int_equal(svcm_problem_check(&p, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "what");
+    assert_int_equal(svcm_problem_missing(NULL), 127u);
+    assert_int_equal(svcm_problem_check(NULL, &err), SVCM_EINVAL);
+    svcm_problem none = {0};
+    none.how_much = NAN;
+    assert_int_equal(svcm_problem_check(&none, &err), SVCM_EINVAL);
+    assert_non_null(strstr(err.message, "what, why, who, when, where, how, how much"));
+    /* zero is an amount */
+    p = full_problem();
+    p.how_much = 0.0;
+    assert_int_equal(svcm_problem_check(&p, NULL), SVCM_OK);
+}
+
+static void test_problem_item_names(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"what", "why", "who", "when", "where", "how", "how_much"};
+    for (int i = 0; i < SVCM_PROBLEM_ITEM_COUNT; i++)
+        assert_string_equal(svcm_problem_item_name(1 << i), want[i]);
+    assert_string_equal(svcm_problem_item_name(SVCM_PROBLEM_ITEM_HOW_MUCH), "how_much");
+    assert_null(svcm_problem_item_name(0));
+    assert_null(svcm_problem_item_name(3));
+    assert_null(svcm_problem_item_name(128));
+    assert_null(svcm_problem_item_name(-1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1217,6 +1372,11 @@ int main(void)
         cmocka_unit_test(test_add_action_refuses_invalid_utf8_and_adds_nothing),
         cmocka_unit_test(test_transitions_refuse_invalid_utf8_and_change_nothing),
         cmocka_unit_test(test_multibyte_utf8_text_is_kept_byte_for_byte),
+        cmocka_unit_test(test_problem_set_and_get_copies_every_item),
+        cmocka_unit_test(test_problem_only_in_plan_and_kept_afterwards),
+        cmocka_unit_test(test_problem_refuses_bad_text_and_infinite_amount_unchanged),
+        cmocka_unit_test(test_problem_check_names_first_missing_and_lists_all),
+        cmocka_unit_test(test_problem_item_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -333,7 +333,7 @@ static void test_malformed_input_names_line_and_reason(void **state)
     build(&c, &n);
     char *text = save(c, NULL);
     expect_bad(text, "svcm-pdca 1", "svcm-pdcx 1", "bad magic");
-    expect_bad(text, "svcm-pdca 1", "svcm-pdca 2", "version");
+    expect_bad(text, "svcm-pdca 1", "svcm-pdca 3", "version");
     expect_bad(text, "alpha 0.1", "alpha 0.1x", "bad number");
     expect_bad(text, "alpha 0.1\n", "alpha nan\n", "finite");
     expect_bad(text, "alpha 0.1\n", "alpha -nan\n", "bad number");
@@ -918,6 +918,269 @@ static void test_load_allocation_failures_are_enomem_without_leaks(void **state)
     svcm_cycle_free(c);
 }
 
+static svcm_problem full_problem(void)
+{
+    svcm_problem p;
+    p.what = "Callbacks promised but not made";
+    p.why = "No owner for the callback queue";
+    p.who = "Billing customers, tier-2 agents";
+    p.when = "Mondays after 16:00";
+    p.where = "Phone channel, Lyon site";
+    p.how = "Tickets closed with \"will call back\" and no follow-up";
+    p.how_much = 1200.5;
+    p.how_much_unit = "EUR per week";
+    return p;
+}
+
+static void test_problem_set_allocation_failures_leave_cycle_unchanged(void **state)
+{
+    (void)state;
+    svcm_problem p = full_problem();
+    bool done = false;
+    for (long k = 0; k < 100 && !done; k++) {
+        budget b = {1000000, 0};
+        svcm_allocator a = {b_alloc, b_realloc, b_free, &b};
+        svcm_cycle_options o;
+        svcm_cycle_options_init(&o);
+        o.title = "t";
+        o.metric = "m";
+        svcm_cycle *c = NULL;
+        assert_int_equal(svcm_cycle_new(&o, &a, &c, NULL), SVCM_OK);
+        svcm_problem q = {0};
+        q.what = "old";
+        q.how_much = 1;
+        assert_int_equal(svcm_cycle_set_problem(c, &q, NULL), SVCM_OK);
+        b.left = k;
+        int rc = svcm_cycle_set_problem(c, &p, NULL);
+        assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
+        svcm_problem got;
+        assert_int_equal(svcm_cycle_problem(c, &got), SVCM_OK);
+        assert_string_equal(got.what, rc == SVCM_OK ? p.what : "old");
+        b.left = 1000000;
+        svcm_cycle_free(c);
+        assert_int_equal(b.live, 0);
+        done = rc == SVCM_OK;
+    }
+    assert_true(done);
+}
+
+/* A closed cycle as svcm_cycle_format() wrote it before the 5W2H record
+ * existed (format version 1): the docs/pdca-format.md example loaded and
+ * saved by the library built from commit c084ce0. It must still load,
+ * carry no problem record, and save back to the same text. */
+static const char v1_cycle[] =
+    "svcm-pdca 1\n"
+    "id 7\n"
+    "title \"Faster first reply\"\n"
+    "owner \"ana\"\n"
+    "metric \"first reply time\"\n"
+    "unit \"min\"\n"
+    "direction lower\n"
+    "rate 0\n"
+    "alpha 0.05\n"
+    "goal 42 30 1767225600\n"
+    "phase closed\n"
+    "outcome standardized\n"
+    "do-start 1700000000\n"
+    "action 1701000000 open \"Add \\\"reply\\\" templates\\nfor billing\" \"bo\"\n"
+    "sample 1699900000 baseline 41\n"
+    "sample 1699910000 baseline 44\n"
+    "sample 1699920000 baseline 40\n"
+    "sample 1699930000 baseline 43\n"
+    "sample 1700100000 after 31\n"
+    "sample 1700200000 after 29\n"
+    "sample 1700300000 after 33\n"
+    "sample 1700400000 after 28\n"
+    "audit 1700000000 plan do \"ana\" \"templates live\"\n"
+    "audit 1700500000 do check \"ana\" \"\"\n"
+    "audit 1700600000 check act \"ana\" \"\"\n"
+    "audit 1700700000 act closed \"lead\" \"adopted\"\n"
+    "check-samples 4 4\n"
+    "check-means 42 30.25\n"
+    "check-change -11.75 -0.27976190476190477\n"
+    "check-test welch -11.75 -15.29572477959601 -8.20427522040399 -8.181649829917799 5.7868529816965175 0.00021613868129042915 0.9998919306593548 0.00010806934064521458\n"
+    "check-verdict improved-target-missed 0 1 0.05\n"
+    "check-xmr 4 42 3.3333333333333335 2.9550827423167854 50.86524822695036 33.13475177304964\n"
+    "signal 1 0\n"
+    "signal 1 1\n"
+    "signal 2 1\n"
+    "signal 1 2\n"
+    "signal 2 2\n"
+    "signal 1 3\n"
+    "signal 2 3\n"
+    "signal 3 3\n"
+    "end\n";
+
+static void test_version_1_text_from_before_5w2h_still_loads(void **state)
+{
+    (void)state;
+    svcm_cycle *c = NULL;
+    svcm_error err;
+    int rc = svcm_cycle_parse(v1_cycle, strlen(v1_cycle), NULL, &c, &err);
+    if (rc != SVCM_OK)
+        fail_msg("%zu:%zu %s: %s", err.line, err.column, err.field ? err.field : "-",
+                 err.message);
+    svcm_problem p;
+    assert_int_equal(svcm_cycle_problem(c, &p), SVCM_ENOTFOUND);
+    char *again = save(c, NULL);
+    assert_string_equal(again, v1_cycle);
+    free(again);
+    svcm_cycle_free(c);
+}
+
+/* A PLAN cycle with a goal, an action and the given 5W2H record. */
+static svcm_cycle *plan_with_problem(const svcm_problem *p)
+{
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.id = 3;
+    o.title = "Callbacks";
+    o.metric = "callbacks kept";
+    o.rate = true;
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 0.6, 0.9, 100, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_add_action(c, "name an owner", "lead", 50, NULL, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_problem(c, p, NULL), SVCM_OK);
+    return c;
+}
+
+static void same_problem(const svcm_problem *a, const svcm_problem *b)
+{
+    assert_string_equal(a->what, b->what);
+    assert_string_equal(a->why, b->why);
+    assert_string_equal(a->who, b->who);
+    assert_string_equal(a->when, b->when);
+    assert_string_equal(a->where, b->where);
+    assert_string_equal(a->how, b->how);
+    assert_string_equal(a->how_much_unit, b->how_much_unit);
+    assert_true(same_bits(a->how_much, b->how_much) || (isnan(a->how_much) && isnan(b->how_much)));
+}
+
+static void test_problem_record_round_trips_as_version_2(void **state)
+{
+    (void)state;
+    svcm_problem p = full_problem();
+    p.why = AWKWARD_TITLE;
+    p.who = UTF8_OWNER;
+    p.how_much = 0.1 + 0.2;
+    svcm_cycle *c = plan_with_problem(&p);
+    size_t len;
+    char *text = save(c, &len);
+    assert_true(strncmp(text, "svcm-pdca 2\n", 12) == 0);
+    assert_non_null(strstr(text, "\nproblem \"Callbacks promised but not made\" \"Quote \\\" "));
+    assert_non_null(strstr(text, " 0.30000000000000004 \"EUR per week\"\naction "));
+    svcm_cycle *d = NULL;
+    svcm_error err;
+    int rc = svcm_cycle_parse(text, len, NULL, &d, &err);
+    if (rc != SVCM_OK)
+        fail_msg("%zu:%zu %s", err.line, err.column, err.message);
+    svcm_problem got;
+    assert_int_equal(svcm_cycle_problem(d, &got), SVCM_OK);
+    same_problem(&got, &p);
+    char *again = save(d, NULL);
+    assert_string_equal(text, again);
+    free(again);
+    /* the record survives the later phases and their saves */
+    svcm_pdca_sample b[2] = {{1, 0.5, true, false, 0, 0}, {2, 0.6, true, false, 0, 0}};
+    assert_int_equal(svcm_cycle_measure(d, b, 2, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_start(d, 10, "ana", "", NULL), SVCM_OK);
+    svcm_cycle *e = NULL;
+    char *t2 = save(d, &len);
+    assert_int_equal(svcm_cycle_parse(t2, len, NULL, &e, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_problem(e, &got), SVCM_OK);
+    same_problem(&got, &p);
+    free(t2);
+    svcm_cycle_free(e);
+    free(text);
+    svcm_cycle_free(d);
+    svcm_cycle_free(c);
+}
+
+static void test_incomplete_problem_round_trips_with_nan_amount(void **state)
+{
+    (void)state;
+    svcm_problem p = {0};
+    p.what = "only what";
+    p.how_much = NAN;
+    svcm_cycle *c = plan_with_problem(&p);
+    size_t len;
+    char *text = save(c, &len);
+    assert_non_null(strstr(text, "\nproblem \"only what\" \"\" \"\" \"\" \"\" \"\" nan \"\"\n"));
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_parse(text, len, NULL, &d, NULL), SVCM_OK);
+    svcm_problem got;
+    assert_int_equal(svcm_cycle_problem(d, &got), SVCM_OK);
+    assert_true(isnan(got.how_much));
+    assert_int_equal(svcm_problem_missing(&got), 126u);
+    /* removing the record goes back to version 1 */
+    assert_int_equal(svcm_cycle_set_problem(d, NULL, NULL), SVCM_OK);
+    char *v1 = save(d, NULL);
+    assert_true(strncmp(v1, "svcm-pdca 1\n", 12) == 0);
+    assert_null(strstr(v1, "problem"));
+    free(v1);
+    svcm_cycle_free(d);
+    free(text);
+    svcm_cycle_free(c);
+}
+
+static void test_malformed_problem_record_names_line_and_reason(void **state)
+{
+    (void)state;
+    svcm_problem p = full_problem();
+    svcm_cycle *c = plan_with_problem(&p);
+    char *text = save(c, NULL);
+    /* a problem line in version 1 text: blamed on the problem line */
+    char *v1 = replace(text, "svcm-pdca 2", "svcm-pdca 1");
+    svcm_cycle *d = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_cycle_parse(v1, strlen(v1), NULL, &d, &err), SVCM_EFORMAT);
+    assert_int_equal(err.line, line_of(text, "problem \""));
+    assert_string_equal(err.field, "problem");
+    assert_non_null(strstr(err.message, "format version 2"));
+    assert_null(d);
+    free(v1);
+    expect_bad(text, " 1200.5 ", " inf ", "finite");
+    expect_bad(text, " 1200.5 ", " -inf ", "finite");
+    expect_bad(text, " 1200.5 ", " 12x ", "bad number");
+    expect_bad(text, " \"EUR per week\"\n", "\n", "quoted string");
+    expect_bad(text, " \"EUR per week\"\n", " \"EUR\" 5\n", "end of the line");
+    expect_bad(text, "\"Mondays after 16:00\"", "\"Mondays \\xC3\"", "UTF-8");
+    expect_bad(text, "problem \"Callbacks", "problems \"Callbacks", "unknown key");
+    char *twice = replace(text, "action ", "problem \"a\" \"\" \"\" \"\" \"\" \"\" nan \"\"\naction ");
+    expect_bad(twice, "problem \"a\"", "problem \"a\"", "repeated key");
+    /* after the actions: out of order */
+    char *late = replace(text, "\nend\n", "\nproblem \"a\" \"\" \"\" \"\" \"\" \"\" nan \"\"\nend\n");
+    expect_bad(late, "problem \"a\"", "problem \"a\"", "out of order");
+    free(late);
+    free(twice);
+    free(text);
+    svcm_cycle_free(c);
+}
+
+static void test_load_with_problem_allocation_failures_are_enomem_without_leaks(void **state)
+{
+    (void)state;
+    svcm_problem p = full_problem();
+    svcm_cycle *c = plan_with_problem(&p);
+    size_t len;
+    char *text = save(c, &len);
+    bool done = false;
+    for (long k = 0; k < 500 && !done; k++) {
+        budget b = {k, 0};
+        svcm_allocator a = {b_alloc, b_realloc, b_free, &b};
+        svcm_cycle *d = NULL;
+        int rc = svcm_cycle_parse(text, len, &a, &d, NULL);
+        assert_true(rc == SVCM_OK || rc == SVCM_ENOMEM);
+        svcm_cycle_free(d);
+        assert_int_equal(b.live, 0);
+        done = rc == SVCM_OK;
+    }
+    assert_true(done);
+    free(text);
+    svcm_cycle_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -938,6 +1201,12 @@ int main(void)
         cmocka_unit_test(test_load_refuses_invalid_utf8_with_line_and_column),
         cmocka_unit_test(test_load_refuses_x_escapes_that_spell_invalid_utf8),
         cmocka_unit_test(test_multibyte_utf8_round_trips_through_save_and_load),
+        cmocka_unit_test(test_problem_set_allocation_failures_leave_cycle_unchanged),
+        cmocka_unit_test(test_version_1_text_from_before_5w2h_still_loads),
+        cmocka_unit_test(test_problem_record_round_trips_as_version_2),
+        cmocka_unit_test(test_incomplete_problem_round_trips_with_nan_amount),
+        cmocka_unit_test(test_malformed_problem_record_names_line_and_reason),
+        cmocka_unit_test(test_load_with_problem_allocation_failures_are_enomem_without_leaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -644,6 +644,120 @@ static int l_xmr_limits(lua_State *L)
     return 1;
 }
 
+/* ------------------------------------------------- 5W2H problem record */
+
+/* Field k of the table at idx as a string without NUL bytes, or NULL when
+ * absent; misuse (a non-string, a NUL byte) raises. */
+static const char *problem_text(lua_State *L, int idx, const char *k)
+{
+    lua_getfield(L, idx, k);
+    const char *s = NULL;
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "problem.%s: string expected, got %s", k, luaL_typename(L, -1));
+        size_t n;
+        s = lua_tolstring(L, -1, &n);
+        if (strlen(s) != n)
+            luaL_error(L, "problem.%s: NUL byte in the text", k);
+    }
+    lua_pop(L, 1); /* s stays valid: the table still holds the string */
+    return s;
+}
+
+/* c:set_problem(t) with t = {what=, why=, who=, when=, where=, how=,
+ * how_much=, how_much_unit=} (any may be nil: missing), or nil to remove
+ * the record. true, or nil, message, code, detail. */
+static int l_set_problem(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_error err;
+    svcm_error_clear(&err);
+    if (lua_isnoneornil(L, 2))
+        return ok_or_fail(L, svcm_cycle_set_problem(c, NULL, &err), &err);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    svcm_problem p;
+    p.what = problem_text(L, 2, "what");
+    p.why = problem_text(L, 2, "why");
+    p.who = problem_text(L, 2, "who");
+    p.when = problem_text(L, 2, "when");
+    p.where = problem_text(L, 2, "where");
+    p.how = problem_text(L, 2, "how");
+    p.how_much_unit = problem_text(L, 2, "how_much_unit");
+    p.how_much = NAN;
+    lua_getfield(L, 2, "how_much");
+    if (!lua_isnil(L, -1)) {
+        int ok = 0;
+        p.how_much = (double)lua_tonumberx(L, -1, &ok);
+        if (!ok || lua_type(L, -1) != LUA_TNUMBER)
+            luaL_error(L, "problem.how_much: number expected, got %s", luaL_typename(L, -1));
+        if (p.how_much != p.how_much)
+            luaL_error(L, "problem.how_much: NaN; leave it nil for a missing amount");
+    }
+    lua_pop(L, 1);
+    return ok_or_fail(L, svcm_cycle_set_problem(c, &p, &err), &err);
+}
+
+/* c:problem() -> the record as a table (how_much nil when missing), or nil */
+static int l_problem(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_problem p;
+    if (svcm_cycle_problem(c, &p) != SVCM_OK) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 8);
+    set_str(L, "what", p.what);
+    set_str(L, "why", p.why);
+    set_str(L, "who", p.who);
+    set_str(L, "when", p.when);
+    set_str(L, "where", p.where);
+    set_str(L, "how", p.how);
+    if (p.how_much == p.how_much)
+        set_num(L, "how_much", p.how_much);
+    set_str(L, "how_much_unit", p.how_much_unit);
+    return 1;
+}
+
+/* The cycle's record, or an empty one (every item missing). */
+static void problem_or_empty(svcm_cycle *c, svcm_problem *p)
+{
+    if (svcm_cycle_problem(c, p) != SVCM_OK) {
+        memset(p, 0, sizeof *p);
+        p->how_much = NAN;
+    }
+}
+
+/* c:problem_missing() -> list of the missing items' names, 5W2H order */
+static int l_problem_missing(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_problem p;
+    problem_or_empty(c, &p);
+    unsigned m = svcm_problem_missing(&p);
+    lua_newtable(L);
+    lua_Integer n = 0;
+    for (int i = 0; i < SVCM_PROBLEM_ITEM_COUNT; i++) {
+        if (m & (1u << i)) {
+            lua_pushstring(L, svcm_problem_item_name(1 << i));
+            lua_rawseti(L, -2, ++n);
+        }
+    }
+    return 1;
+}
+
+/* c:check_problem() -> true when complete, else nil, message, code,
+ * detail (field = the first missing item) */
+static int l_check_problem(lua_State *L)
+{
+    svcm_cycle *c = check_cycle(L, 1);
+    svcm_problem p;
+    problem_or_empty(c, &p);
+    svcm_error err;
+    svcm_error_clear(&err);
+    return ok_or_fail(L, svcm_problem_check(&p, &err), &err);
+}
+
 static const luaL_Reg cycle_methods[] = {
     {"set_goal", l_set_goal},
     {"add_action", l_add_action},
@@ -665,6 +779,10 @@ static const luaL_Reg cycle_methods[] = {
     {"audit", l_audit},
     {"actions", l_actions},
     {"samples", l_samples},
+    {"set_problem", l_set_problem},
+    {"problem", l_problem},
+    {"problem_missing", l_problem_missing},
+    {"check_problem", l_check_problem},
     {"close", l_gc},
     {NULL, NULL},
 };

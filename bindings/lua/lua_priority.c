@@ -744,6 +744,164 @@ static int l_queue_from_bytes(lua_State *L)
     return 1;
 }
 
+/* ------------------------------------------------------------ problem grading */
+
+/* A grading table from the value at idx: nil (default rule), a string
+ * (text form) or t[urgency][impact][difficulty]. Misuse (wrong types)
+ * raises; bad content gives a status in err. */
+static int read_grade_table(lua_State *L, int idx, svcm_grade_table *t, svcm_error *err)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_isnoneornil(L, idx)) {
+        svcm_grade_table_init(t);
+        return SVCM_OK;
+    }
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        return svcm_grade_table_parse(s, len, t, err);
+    }
+    luaL_checktype(L, idx, LUA_TTABLE);
+    if (lua_rawlen(L, idx) != SVCM_GRADE_LEVELS)
+        return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
+                         "table needs 4 urgency levels of 4 impact rows of 4 cells");
+    for (int u = 1; u <= SVCM_GRADE_LEVELS; u++) {
+        if (lua_rawgeti(L, idx, u) != LUA_TTABLE)
+            luaL_error(L, "grade table urgency %d: table expected", u);
+        if (lua_rawlen(L, -1) != SVCM_GRADE_LEVELS) {
+            lua_pop(L, 1);
+            return set_error(err, SVCM_EINVAL, (size_t)((u - 1) * SVCM_GRADE_LEVELS), "rows",
+                             "each urgency level needs 4 impact rows");
+        }
+        for (int i = 1; i <= SVCM_GRADE_LEVELS; i++) {
+            if (lua_rawgeti(L, -1, i) != LUA_TTABLE)
+                luaL_error(L, "grade table urgency %d, impact %d: table expected", u, i);
+            if (lua_rawlen(L, -1) != SVCM_GRADE_LEVELS) {
+                lua_pop(L, 2);
+                return set_error(err, SVCM_EINVAL,
+                                 (size_t)((u - 1) * SVCM_GRADE_LEVELS + i - 1), "cols",
+                                 "each row needs 4 cells (difficulty 1..4)");
+            }
+            for (int d = 1; d <= SVCM_GRADE_LEVELS; d++) {
+                lua_rawgeti(L, -1, d);
+                int ok = 0;
+                lua_Integer c = lua_tointegerx(L, -1, &ok);
+                if (!ok)
+                    luaL_error(L, "grade table urgency %d, impact %d, difficulty %d: integer "
+                                  "expected", u, i, d);
+                lua_pop(L, 1);
+                if (c < 1 || c > SVCM_GRADE_LEVELS) {
+                    lua_pop(L, 2);
+                    char msg[96];
+                    snprintf(msg, sizeof msg,
+                             "grade %lld at urgency %d, impact %d, difficulty %d is outside 1..4",
+                             (long long)c, u, i, d);
+                    return set_error(err, SVCM_EINVAL,
+                                     (size_t)((u - 1) * SVCM_GRADE_LEVELS + i - 1), "cell", msg);
+                }
+                t->cell[u - 1][i - 1][d - 1] = (unsigned char)c;
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    return svcm_grade_table_check(t, err);
+}
+
+/* svcm.problem_grade(urgency, impact, difficulty [, table]) -> grade 1..4 */
+static int l_problem_grade(lua_State *L)
+{
+    int u = clamp_int(luaL_checkinteger(L, 1));
+    int i = clamp_int(luaL_checkinteger(L, 2));
+    int d = clamp_int(luaL_checkinteger(L, 3));
+    svcm_grade_table t;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = lua_isnoneornil(L, 4) ? SVCM_OK : read_grade_table(L, 4, &t, &err);
+    int g = 0;
+    if (rc == SVCM_OK)
+        rc = svcm_problem_grade(lua_isnoneornil(L, 4) ? NULL : &t, u, i, d, &g, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushinteger(L, g);
+    return 1;
+}
+
+/* svcm.grade_table([table]) -> t[urgency][impact][difficulty] */
+static int l_grade_table(lua_State *L)
+{
+    svcm_grade_table t;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = read_grade_table(L, 1, &t, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, SVCM_GRADE_LEVELS, 0);
+    for (int u = 0; u < SVCM_GRADE_LEVELS; u++) {
+        lua_createtable(L, SVCM_GRADE_LEVELS, 0);
+        for (int i = 0; i < SVCM_GRADE_LEVELS; i++) {
+            lua_createtable(L, SVCM_GRADE_LEVELS, 0);
+            for (int d = 0; d < SVCM_GRADE_LEVELS; d++) {
+                lua_pushinteger(L, t.cell[u][i][d]);
+                lua_rawseti(L, -2, d + 1);
+            }
+            lua_rawseti(L, -2, i + 1);
+        }
+        lua_rawseti(L, -2, u + 1);
+    }
+    return 1;
+}
+
+/* svcm.format_grade_table([table]) -> text */
+static int l_format_grade_table(lua_State *L)
+{
+    svcm_grade_table t;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = read_grade_table(L, 1, &t, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    char buf[512];
+    size_t len = 0;
+    rc = svcm_grade_table_format(&t, buf, sizeof buf, &len);
+    if (rc != SVCM_OK) /* cannot happen: checked, and 176 bytes long */
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushlstring(L, buf, len);
+    return 1;
+}
+
+/* svcm.problem_request(item, urgency, impact, difficulty [, table]) -> a
+ * shallow copy of item with severity = the grade and impact = the level. */
+static int l_problem_request(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int u = clamp_int(luaL_checkinteger(L, 2));
+    int i = clamp_int(luaL_checkinteger(L, 3));
+    int d = clamp_int(luaL_checkinteger(L, 4));
+    svcm_grade_table t;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = lua_isnoneornil(L, 5) ? SVCM_OK : read_grade_table(L, 5, &t, &err);
+    svcm_request r;
+    memset(&r, 0, sizeof r);
+    if (rc == SVCM_OK)
+        rc = svcm_problem_request(lua_isnoneornil(L, 5) ? NULL : &t, u, i, d, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_pushinteger(L, r.severity);
+    lua_setfield(L, -2, "severity");
+    lua_pushinteger(L, r.impact);
+    lua_setfield(L, -2, "impact");
+    return 1;
+}
+
 static const luaL_Reg queue_methods[] = {
     {"to_bytes", l_queue_to_bytes},
     {"push", l_queue_push},
@@ -765,6 +923,10 @@ static const luaL_Reg priority_funcs[] = {
     {"itil_priority", l_itil_priority},
     {"itil_table", l_itil_table},
     {"format_itil_table", l_format_itil_table},
+    {"problem_grade", l_problem_grade},
+    {"grade_table", l_grade_table},
+    {"format_grade_table", l_format_grade_table},
+    {"problem_request", l_problem_request},
     {"prioritize", l_prioritize},
     {"classify", l_classify},
     {"importance", l_importance},

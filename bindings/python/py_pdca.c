@@ -881,6 +881,123 @@ static PyObject *get_samples(PyObject *self, void *c)
     return list;
 }
 
+/* ------------------------------------------------- 5W2H problem record */
+
+PyDoc_STRVAR(set_problem_doc,
+    "set_problem(*, what=None, why=None, who=None, when=None, where=None, how=None,\n"
+    "            how_much=None, how_much_unit=None)\n\n"
+    "Attach or replace the cycle's 5W2H problem record (PLAN only; items not\n"
+    "given are missing, how_much None is a missing amount). The record may be\n"
+    "incomplete: check_problem() requires it complete. Bad text or an\n"
+    "infinite how_much raise InvalidInput naming the item; outside PLAN\n"
+    "raises StateError.");
+static PyObject *Cycle_set_problem(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"what", "why", "who", "when", "where", "how", "how_much",
+                             "how_much_unit", NULL};
+    svcm_problem p;
+    memset(&p, 0, sizeof p);
+    PyObject *amount = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|$zzzzzzOz:set_problem", kwlist, &p.what, &p.why,
+                                     &p.who, &p.when, &p.where, &p.how, &amount,
+                                     &p.how_much_unit))
+        return NULL;
+    p.how_much = NAN;
+    if (amount != Py_None) {
+        p.how_much = PyFloat_AsDouble(amount);
+        if (p.how_much == -1.0 && PyErr_Occurred())
+            return NULL;
+        if (p.how_much != p.how_much) {
+            PyErr_SetString(PyExc_ValueError, "how_much: NaN; pass None for a missing amount");
+            return NULL;
+        }
+    }
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_set_problem(CYC(self), &p, &err);
+    if (rc != SVCM_OK)
+        return raise(self, rc, &err);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(remove_problem_doc, "remove_problem()\n\n"
+                                 "Remove the 5W2H problem record (PLAN only).");
+static PyObject *Cycle_remove_problem(PyObject *self, PyObject *unused)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_cycle_set_problem(CYC(self), NULL, &err);
+    if (rc != SVCM_OK)
+        return raise(self, rc, &err);
+    Py_RETURN_NONE;
+}
+
+/* The cycle's record, or an empty one (all missing) when it has none. */
+static void problem_or_empty(PyObject *self, svcm_problem *p, int *present)
+{
+    *present = svcm_cycle_problem(CYC(self), p) == SVCM_OK;
+    if (!*present) {
+        memset(p, 0, sizeof *p);
+        p->how_much = NAN;
+    }
+}
+
+PyDoc_STRVAR(check_problem_doc,
+    "check_problem()\n\n"
+    "Require a complete 5W2H record: returns None when all seven items are\n"
+    "present, else raises InvalidInput whose field is the first missing item\n"
+    "('what' .. 'how_much') and whose message lists them all (no record:\n"
+    "all seven). See problem_missing for the list itself.");
+static PyObject *Cycle_check_problem(PyObject *self, PyObject *unused)
+{
+    svcm_problem p;
+    int present;
+    problem_or_empty(self, &p, &present);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_problem_check(&p, &err);
+    if (rc != SVCM_OK)
+        return raise(self, rc, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *get_problem(PyObject *self, void *c)
+{
+    svcm_problem p;
+    if (svcm_cycle_problem(CYC(self), &p) != SVCM_OK)
+        Py_RETURN_NONE;
+    PyObject *amount = p.how_much != p.how_much ? Py_NewRef(Py_None)
+                                                : PyFloat_FromDouble(p.how_much);
+    if (amount == NULL)
+        return NULL;
+    return Py_BuildValue("{s:s,s:s,s:s,s:s,s:s,s:s,s:N,s:s}", "what", p.what, "why", p.why,
+                         "who", p.who, "when", p.when, "where", p.where, "how", p.how,
+                         "how_much", amount, "how_much_unit", p.how_much_unit);
+}
+
+static PyObject *get_problem_missing(PyObject *self, void *c)
+{
+    svcm_problem p;
+    int present;
+    problem_or_empty(self, &p, &present);
+    unsigned m = svcm_problem_missing(&p);
+    PyObject *list = PyList_New(0);
+    if (list == NULL)
+        return NULL;
+    for (int i = 0; i < SVCM_PROBLEM_ITEM_COUNT; i++) {
+        if (!(m & (1u << i)))
+            continue;
+        PyObject *s = PyUnicode_FromString(svcm_problem_item_name(1 << i));
+        if (s == NULL || PyList_Append(list, s) < 0) {
+            Py_XDECREF(s);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(s);
+    }
+    return list;
+}
+
 #define TEXT_FIELD(name) ((void *)offsetof(struct svcm_cycle_result, name))
 
 static PyGetSetDef Cycle_getset[] = {
@@ -906,6 +1023,14 @@ static PyGetSetDef Cycle_getset[] = {
     {"audit", get_audit, NULL, "list of AuditEntry", NULL},
     {"actions", get_actions, NULL, "list of Action", NULL},
     {"samples", get_samples, NULL, "list of Sample", NULL},
+    {"problem", get_problem, NULL,
+     "the 5W2H problem record as a dict (what, why, who, when, where, how: str, '' when "
+     "missing; how_much: float or None; how_much_unit: str), or None",
+     NULL},
+    {"problem_missing", get_problem_missing, NULL,
+     "names of the 5W2H items missing, in 5W2H order ([] when complete; all seven without a "
+     "record)",
+     NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -925,6 +1050,10 @@ static PyMethodDef Cycle_methods[] = {
      enter_act_doc},
     {"act", (PyCFunction)(void (*)(void))Cycle_act, METH_VARARGS | METH_KEYWORDS, act_doc},
     {"link", Cycle_link, METH_O, link_doc},
+    {"set_problem", (PyCFunction)(void (*)(void))Cycle_set_problem, METH_VARARGS | METH_KEYWORDS,
+     set_problem_doc},
+    {"remove_problem", Cycle_remove_problem, METH_NOARGS, remove_problem_doc},
+    {"check_problem", Cycle_check_problem, METH_NOARGS, check_problem_doc},
     {"save", Cycle_save, METH_NOARGS, save_doc},
     {"load", Cycle_load, METH_O | METH_CLASS, load_doc},
     SVCMPY_REDUCE_METHOD,

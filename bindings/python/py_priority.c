@@ -651,6 +651,241 @@ static PyObject *py_format_itil_table(PyObject *module, PyObject *args, PyObject
     return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
 }
 
+/* ------------------------------------------------------------ problem grading */
+
+/* A grading table from None (the default rule), a str (text form) or
+ * 4 x 4 x 4 nested sequences of ints [urgency][impact][difficulty]. */
+static int grade_table_from_object(PyObject *module, PyObject *o, svcm_grade_table *t)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc;
+    if (o == NULL || o == Py_None) {
+        svcm_grade_table_init(t);
+        return 0;
+    }
+    if (PyUnicode_Check(o)) {
+        Py_ssize_t len;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &len);
+        if (s == NULL)
+            return -1;
+        rc = svcm_grade_table_parse(s, (size_t)len, t, &err);
+    } else {
+        PyObject *us = svcmpy_snapshot(o, "table: expected 4 x 4 x 4 nested ints or a str");
+        if (us == NULL)
+            return -1;
+        if (PySequence_Fast_GET_SIZE(us) != SVCM_GRADE_LEVELS) {
+            Py_DECREF(us);
+            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
+                        "table needs 4 urgency levels of 4 impact rows of 4 cells");
+            return -1;
+        }
+        for (Py_ssize_t u = 0; u < SVCM_GRADE_LEVELS; u++) {
+            PyObject *is = PySequence_Fast(PySequence_Fast_GET_ITEM(us, u),
+                                           "table: each urgency level must be a sequence");
+            if (is == NULL) {
+                Py_DECREF(us);
+                return -1;
+            }
+            if (PySequence_Fast_GET_SIZE(is) != SVCM_GRADE_LEVELS) {
+                Py_DECREF(is);
+                Py_DECREF(us);
+                raise_field(module, SVCM_EINVAL, (size_t)(u * SVCM_GRADE_LEVELS), "rows",
+                            "each urgency level needs 4 impact rows");
+                return -1;
+            }
+            for (Py_ssize_t i = 0; i < SVCM_GRADE_LEVELS; i++) {
+                size_t row = (size_t)(u * SVCM_GRADE_LEVELS + i);
+                PyObject *ds = PySequence_Fast(PySequence_Fast_GET_ITEM(is, i),
+                                               "table: each row must be a sequence of ints");
+                if (ds == NULL) {
+                    Py_DECREF(is);
+                    Py_DECREF(us);
+                    return -1;
+                }
+                if (PySequence_Fast_GET_SIZE(ds) != SVCM_GRADE_LEVELS) {
+                    Py_DECREF(ds);
+                    Py_DECREF(is);
+                    Py_DECREF(us);
+                    raise_field(module, SVCM_EINVAL, row, "cols",
+                                "each row needs 4 cells (difficulty 1..4)");
+                    return -1;
+                }
+                for (Py_ssize_t d = 0; d < SVCM_GRADE_LEVELS; d++) {
+                    int v;
+                    if (get_small_int(PySequence_Fast_GET_ITEM(ds, d), &v, "cell") < 0) {
+                        Py_DECREF(ds);
+                        Py_DECREF(is);
+                        Py_DECREF(us);
+                        return -1;
+                    }
+                    if (v < 1 || v > SVCM_GRADE_LEVELS) {
+                        Py_DECREF(ds);
+                        Py_DECREF(is);
+                        Py_DECREF(us);
+                        char msg[96];
+                        snprintf(msg, sizeof msg,
+                                 "grade %d at urgency %zd, impact %zd, difficulty %zd is outside "
+                                 "1..4",
+                                 v, u + 1, i + 1, d + 1);
+                        raise_field(module, SVCM_EINVAL, row, "cell", msg);
+                        return -1;
+                    }
+                    t->cell[u][i][d] = (unsigned char)v;
+                }
+                Py_DECREF(ds);
+            }
+            Py_DECREF(is);
+        }
+        Py_DECREF(us);
+        rc = svcm_grade_table_check(t, &err);
+    }
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(problem_grade_doc,
+    "problem_grade(urgency: int, impact: int, difficulty: int, table=None) -> int\n\n"
+    "Grade a problem 1 (most severe) .. 4 from its urgency, impact scope and\n"
+    "difficulty of resolution, each 1..4 with 1 = most urgent / widest impact\n"
+    "(IMPACT_ORGANISATION) / hardest. table None is the default rule: the sum\n"
+    "s of the three levels, grade 1 for s <= 5, 2 for 6..7, 3 for 8..9, 4 for\n"
+    "10..12; else a 4 x 4 x 4 table [urgency][impact][difficulty] or its text\n"
+    "form (see grade_table()). Bad levels or tables raise InvalidInput.");
+static PyObject *py_problem_grade(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"urgency", "impact", "difficulty", "table", NULL};
+    PyObject *uo, *io, *dobj, *table = Py_None;
+    int u, i, d;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|O:problem_grade", kwlist, &uo, &io, &dobj,
+                                     &table))
+        return NULL;
+    if (get_small_int(uo, &u, "urgency") < 0 || get_small_int(io, &i, "impact") < 0 ||
+        get_small_int(dobj, &d, "difficulty") < 0)
+        return NULL;
+    svcm_grade_table t;
+    if (table != Py_None && grade_table_from_object(module, table, &t) < 0)
+        return NULL;
+    int g = 0;
+    svcm_error err;
+    int rc = svcm_problem_grade(table != Py_None ? &t : NULL, u, i, d, &g, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    return PyLong_FromLong(g);
+}
+
+PyDoc_STRVAR(grade_table_doc,
+    "grade_table(table=None) -> list[list[list[int]]]\n\n"
+    "Validate a grading table and return it as [urgency][impact][difficulty]\n"
+    "grades (4 x 4 x 4, values 1..4, monotone: a worse input never gives a\n"
+    "milder grade). table is None (the default rule), nested ints, or the\n"
+    "text form: 16 rows of 4 cells (row = (urgency-1)*4 + impact-1, column =\n"
+    "difficulty), optional 'urgency N' lines before each block of 4 rows,\n"
+    "'#' comments. Bad text raises FormatError (.line, .column); bad cells\n"
+    "and non-monotone tables raise InvalidInput naming the cell.");
+static PyObject *py_grade_table(PyObject *module, PyObject *args)
+{
+    PyObject *table = Py_None;
+    if (!PyArg_ParseTuple(args, "|O:grade_table", &table))
+        return NULL;
+    svcm_grade_table t;
+    if (grade_table_from_object(module, table, &t) < 0)
+        return NULL;
+    PyObject *us = PyList_New(SVCM_GRADE_LEVELS);
+    if (us == NULL)
+        return NULL;
+    for (int u = 0; u < SVCM_GRADE_LEVELS; u++) {
+        PyObject *is = PyList_New(SVCM_GRADE_LEVELS);
+        if (is == NULL) {
+            Py_DECREF(us);
+            return NULL;
+        }
+        PyList_SET_ITEM(us, u, is);
+        for (int i = 0; i < SVCM_GRADE_LEVELS; i++) {
+            PyObject *ds = Py_BuildValue("[iiii]", t.cell[u][i][0], t.cell[u][i][1],
+                                         t.cell[u][i][2], t.cell[u][i][3]);
+            if (ds == NULL) {
+                Py_DECREF(us);
+                return NULL;
+            }
+            PyList_SET_ITEM(is, i, ds);
+        }
+    }
+    return us;
+}
+
+PyDoc_STRVAR(format_grade_table_doc,
+    "format_grade_table(table=None) -> str\n\n"
+    "The text form of a grading table (svcm_grade_table_format): for each\n"
+    "urgency level a line 'urgency N' and four rows (impact 1..4) of four\n"
+    "grades (difficulty 1..4). It reads back with grade_table() to the same\n"
+    "table. table is as grade_table() takes.");
+static PyObject *py_format_grade_table(PyObject *module, PyObject *args)
+{
+    PyObject *table = Py_None;
+    if (!PyArg_ParseTuple(args, "|O:format_grade_table", &table))
+        return NULL;
+    svcm_grade_table t;
+    if (grade_table_from_object(module, table, &t) < 0)
+        return NULL;
+    char buf[512];
+    size_t len = 0;
+    int rc = svcm_grade_table_format(&t, buf, sizeof buf, &len);
+    if (rc != SVCM_OK) /* cannot happen: the table is checked and 176 bytes long */
+        return svcmpy_raise(module, rc, NULL);
+    return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
+}
+
+PyDoc_STRVAR(problem_request_doc,
+    "problem_request(item: dict, urgency: int, impact: int, difficulty: int,\n"
+    "                table=None) -> dict\n\n"
+    "Feed a graded problem to the priority engine (svcm_problem_request): a\n"
+    "copy of the request dict item with 'severity' set to the problem's grade\n"
+    "and 'impact' to its impact level (the same 1..4 scales), ready for\n"
+    "prioritize() / classify() / Queue.push(). Other keys are kept.");
+static PyObject *py_problem_request(PyObject *module, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"item", "urgency", "impact", "difficulty", "table", NULL};
+    PyObject *item, *uo, *io, *dobj, *table = Py_None;
+    int u, i, d;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:problem_request", kwlist, &item, &uo, &io,
+                                     &dobj, &table))
+        return NULL;
+    if (!PyDict_Check(item)) {
+        PyErr_Format(PyExc_TypeError, "item: expected a dict, got %s", Py_TYPE(item)->tp_name);
+        return NULL;
+    }
+    if (get_small_int(uo, &u, "urgency") < 0 || get_small_int(io, &i, "impact") < 0 ||
+        get_small_int(dobj, &d, "difficulty") < 0)
+        return NULL;
+    svcm_grade_table t;
+    if (table != Py_None && grade_table_from_object(module, table, &t) < 0)
+        return NULL;
+    svcm_request r;
+    memset(&r, 0, sizeof r);
+    svcm_error err;
+    int rc = svcm_problem_request(table != Py_None ? &t : NULL, u, i, d, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    PyObject *out = PyDict_Copy(item);
+    if (out == NULL)
+        return NULL;
+    PyObject *sv = PyLong_FromLong(r.severity), *iv = PyLong_FromLong(r.impact);
+    if (sv == NULL || iv == NULL || PyDict_SetItemString(out, "severity", sv) < 0 ||
+        PyDict_SetItemString(out, "impact", iv) < 0) {
+        Py_XDECREF(sv);
+        Py_XDECREF(iv);
+        Py_DECREF(out);
+        return NULL;
+    }
+    Py_DECREF(sv);
+    Py_DECREF(iv);
+    return out;
+}
+
 /* Columns of a batch result, in this order (results_row reads them). */
 static const char *const result_columns[] = {"order",      "id",      "quadrant", "priority",
                                              "score",      "importance", "urgency", "due"};
@@ -1329,6 +1564,12 @@ static PyMethodDef priority_methods[] = {
     {"itil_table", py_itil_table, METH_VARARGS, itil_table_doc},
     {"format_itil_table", (PyCFunction)(void (*)(void))py_format_itil_table,
      METH_VARARGS | METH_KEYWORDS, format_itil_table_doc},
+    {"problem_grade", (PyCFunction)(void (*)(void))py_problem_grade, METH_VARARGS | METH_KEYWORDS,
+     problem_grade_doc},
+    {"grade_table", py_grade_table, METH_VARARGS, grade_table_doc},
+    {"format_grade_table", py_format_grade_table, METH_VARARGS, format_grade_table_doc},
+    {"problem_request", (PyCFunction)(void (*)(void))py_problem_request,
+     METH_VARARGS | METH_KEYWORDS, problem_request_doc},
     {"prioritize", (PyCFunction)(void (*)(void))py_prioritize, METH_VARARGS | METH_KEYWORDS,
      prioritize_doc},
     {"classify", (PyCFunction)(void (*)(void))py_classify, METH_VARARGS | METH_KEYWORDS,

@@ -34,8 +34,9 @@
  *
  * @par Text format
  * svcm_cycle_format() writes a cycle as line-oriented UTF-8 text and
- * svcm_cycle_parse() reads it back; the version written is
- * ::SVCM_PDCA_FORMAT_VERSION. The text is UTF-8 (RFC 3629), and so is every
+ * svcm_cycle_parse() reads it back; the version written is 1, or
+ * ::SVCM_PDCA_FORMAT_VERSION (2) for a cycle with a 5W2H problem record
+ * (@since 0.2). The text is UTF-8 (RFC 3629), and so is every
  * string a cycle stores: the setters refuse other bytes with ::SVCM_EINVAL,
  * the loader with ::SVCM_EFORMAT. Doubles are written and read the same
  * whatever the LC_NUMERIC locale (decimal only, '.' as the point; changed
@@ -56,8 +57,13 @@
 extern "C" {
 #endif
 
-/** @brief Format version written by svcm_cycle_format(). */
-#define SVCM_PDCA_FORMAT_VERSION 1
+/**
+ * @brief Newest format version: svcm_cycle_format() writes it for a cycle
+ *        that carries a 5W2H problem record and version 1 otherwise (so
+ *        such text is unchanged since 0.1); svcm_cycle_parse() reads both.
+ *        (@since 0.2: was 1.)
+ */
+#define SVCM_PDCA_FORMAT_VERSION 2
 
 /** @brief The phase of a cycle. Values are stable. */
 typedef enum svcm_pdca_phase {
@@ -701,6 +707,121 @@ SVCM_API const char *svcm_pdca_outcome_name(int outcome);
  * @since 0.1
  */
 SVCM_API const char *svcm_action_status_name(int status);
+
+/* ------------------------------------------------- 5W2H problem record */
+
+/**
+ * @brief A 5W2H problem record: the analysis of the problem a cycle's Plan
+ *        sets out to fix (What, Why, Who, When, Where, How, How much).
+ *
+ * The six W/H items are free UTF-8 text; How much is a number with a unit
+ * (say 1200 "EUR per month" or 35 "complaints per week"). An item is
+ * *missing* when its text is NULL or "" or, for How much, when the number
+ * is NaN (the unit alone does not make it present). A record may be stored
+ * while items are still missing (the analysis is under way);
+ * svcm_problem_check() says whether it is complete. Strings returned by
+ * svcm_cycle_problem() are borrowed from the cycle.
+ * @since 0.2
+ */
+typedef struct svcm_problem {
+    const char *what;          /**< what the problem is */
+    const char *why;           /**< why it matters / its cause */
+    const char *who;           /**< who is affected or involved */
+    const char *when;          /**< when it occurs */
+    const char *where;         /**< where it occurs (channel, site, step) */
+    const char *how;           /**< how it happens / shows */
+    double how_much;           /**< how much it costs or how big it is; NaN = missing;
+                                    never infinite */
+    const char *how_much_unit; /**< unit of how_much ("" or NULL when none) */
+} svcm_problem;
+
+/**
+ * @brief The items of a 5W2H record, as bits of svcm_problem_missing()'s
+ *        mask, in the order What, Why, Who, When, Where, How, How much.
+ *        Values are stable.
+ * @since 0.2
+ */
+typedef enum svcm_problem_item {
+    SVCM_PROBLEM_ITEM_WHAT = 1,      /**< What */
+    SVCM_PROBLEM_ITEM_WHY = 2,       /**< Why */
+    SVCM_PROBLEM_ITEM_WHO = 4,       /**< Who */
+    SVCM_PROBLEM_ITEM_WHEN = 8,      /**< When */
+    SVCM_PROBLEM_ITEM_WHERE = 16,    /**< Where */
+    SVCM_PROBLEM_ITEM_HOW = 32,      /**< How */
+    SVCM_PROBLEM_ITEM_HOW_MUCH = 64  /**< How much (the number) */
+} svcm_problem_item;
+
+/** @brief Number of 5W2H items. @since 0.2 */
+#define SVCM_PROBLEM_ITEM_COUNT 7
+
+/**
+ * @brief Name of a 5W2H item: "what", "why", "who", "when", "where", "how",
+ *        "how_much" (also the ::svcm_error field names used for them).
+ * @param item one ::svcm_problem_item bit.
+ * @return a static string; NULL for anything but one of the seven bits.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API const char *svcm_problem_item_name(int item);
+
+/**
+ * @brief The items of @p problem that are missing (see ::svcm_problem).
+ * @param problem the record; NULL counts as all seven missing.
+ * @return a mask of ::svcm_problem_item bits, 0 when the record is
+ *         complete; iterate the bits from ::SVCM_PROBLEM_ITEM_WHAT up to
+ *         list them in 5W2H order.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API unsigned svcm_problem_missing(const svcm_problem *problem);
+
+/**
+ * @brief Check that a 5W2H record is complete and well formed.
+ * @param problem the record.
+ * @param[out] err optional detail: field = the name of the first missing
+ *        item in 5W2H order ("what" .. "how_much") and a message listing
+ *        every missing item ("missing: why, where, how much"); for a
+ *        malformed record, the item at fault ("how_much" for an infinite
+ *        number, the text item that is not valid UTF-8).
+ * @return SVCM_OK when all seven items are present; SVCM_EINVAL for a
+ *         NULL @p problem, a missing item, text that is not valid UTF-8
+ *         or an infinite how_much.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_problem_check(const svcm_problem *problem, svcm_error *err);
+
+/**
+ * @brief Attach (or replace, or remove) the cycle's 5W2H problem record.
+ *        Allowed in PLAN only, like the goal. The record may be incomplete
+ *        (use svcm_problem_check() to require it complete); it is kept
+ *        through the later phases, saved by svcm_cycle_format() and read
+ *        back by svcm_cycle_parse(). Plan changes are not audited (the
+ *        audit trail holds phase transitions only), so this adds no audit
+ *        entry.
+ * @param c the cycle.
+ * @param problem the record (every string copied), or NULL to remove it.
+ * @param[out] err optional detail: field = the item at fault.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p c, text that is not valid
+ *         UTF-8 or an infinite how_much; SVCM_ESTATE outside PLAN;
+ *         SVCM_ENOMEM. The cycle is unchanged on failure.
+ * @par Thread safety: one thread per cycle.
+ * @since 0.2
+ */
+SVCM_API int svcm_cycle_set_problem(svcm_cycle *c, const svcm_problem *problem, svcm_error *err);
+
+/**
+ * @brief Read the cycle's 5W2H problem record.
+ * @param c the cycle.
+ * @param[out] out receives the record; its strings (never NULL, "" for a
+ *        missing item or unit) are borrowed from the cycle and stay valid
+ *        until the record is replaced or the cycle freed.
+ * @return SVCM_OK; SVCM_EINVAL for NULL arguments; SVCM_ENOTFOUND when
+ *         the cycle has no record (@p out untouched).
+ * @par Thread safety: read-only.
+ * @since 0.2
+ */
+SVCM_API int svcm_cycle_problem(const svcm_cycle *c, svcm_problem *out);
 
 #ifdef __cplusplus
 }

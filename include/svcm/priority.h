@@ -753,6 +753,168 @@ SVCM_API int svcm_pqueue_save(const svcm_pqueue *q, unsigned char *buf, size_t c
 SVCM_API int svcm_pqueue_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
                               svcm_pqueue **out, svcm_error *err);
 
+/* ------------------------------------------------------------ problem grading */
+
+/** @brief Levels of each grading input and grades: 1..SVCM_GRADE_LEVELS. @since 0.2 */
+#define SVCM_GRADE_LEVELS 4
+
+/**
+ * @brief A problem-grading table: grade = cell[urgency - 1][impact - 1][difficulty - 1].
+ *
+ * The three inputs are levels 1..4 with 1 = most urgent, widest impact
+ * (the ::svcm_impact scopes: organisation 1 .. individual 4) and hardest
+ * to resolve; the grade is 1..4 with 1 = most severe (most resources,
+ * first in line). A valid table has every cell in 1..4 and is
+ * *monotone*: a worse input never gives a milder grade, i.e. lowering any
+ * one level by one (making it worse) never raises the grade:
+ *
+ *     cell[u][i][d] <= cell[u+1][i][d], cell[u][i+1][d], cell[u][i][d+1]
+ *
+ * @par Default rule (svcm_grade_table_init())
+ * The score s = urgency + impact + difficulty (3 = worst on all three .. 12
+ * = mildest) is cut into four grades:
+ *
+ *     s  3..5   grade 1   (10 of the 64 combinations)
+ *     s  6..7   grade 2   (22)
+ *     s  8..9   grade 3   (22)
+ *     s 10..12  grade 4   (10)
+ *
+ * The three factors weigh the same, because the service handbooks name
+ * them side by side without ranking them; a sum lets a bad level on one
+ * factor be offset by good levels on the others (an organisation-wide
+ * problem that can wait and is easy to fix, levels 4, 1, 4, is grade 3,
+ * not 1), which a lexicographic rule would not allow. The cut points are
+ * symmetric and keep the extreme grades for the clearly extreme cases:
+ * grade 1 is levels (1,1,1), (1,1,2), (1,1,3) and (1,2,2) in any order,
+ * grade 4 their mirror image. The sum grows with every level, so the rule
+ * is monotone. Callers with their own policy pass their own table.
+ *
+ * @par Feeding the priority engine
+ * The grade uses the same scale as ::svcm_request::severity (1 = critical
+ * .. 4 = minor) and the impact level the same scale as
+ * ::svcm_request::impact; svcm_problem_request() writes both into a
+ * request, so the grade enters the importance term S (and the impact term
+ * I) of the dispatch score. The urgency level is not a request field:
+ * a request's urgency comes from its created/due window, so set @c due
+ * from the deadline the problem's urgency implies.
+ * @since 0.2
+ */
+typedef struct svcm_grade_table {
+    unsigned char cell[SVCM_GRADE_LEVELS][SVCM_GRADE_LEVELS][SVCM_GRADE_LEVELS]; /**< [u-1][i-1][d-1] */
+} svcm_grade_table;
+
+/**
+ * @brief Fill @p table with the default rule (see ::svcm_grade_table).
+ * @param[out] table receives the table; NULL is a no-op.
+ * @par Thread safety: safe; touches only @p table.
+ * @since 0.2
+ */
+SVCM_API void svcm_grade_table_init(svcm_grade_table *table);
+
+/**
+ * @brief Check a caller-built grading table: every cell in 1..4 and the
+ *        table monotone (see ::svcm_grade_table).
+ * @param table the table.
+ * @param[out] err optional detail: field "cell"; index = the 0-based row
+ *        of the text form, (urgency - 1) * 4 + (impact - 1), of the
+ *        offending cell; the message names its urgency, impact and
+ *        difficulty and, for a monotonicity fault, the neighbour it breaks
+ *        with.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL table, a cell outside 1..4, or a
+ *         cell whose grade is milder (higher) than that of a cell that
+ *         differs by one milder level of one input.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_grade_table_check(const svcm_grade_table *table, svcm_error *err);
+
+/**
+ * @brief Parse the text form of a grading table: 16 rows of 4 cells, row
+ *        (urgency - 1) * 4 + (impact - 1), column = difficulty, cells 1..4
+ *        as decimal integers separated by spaces, tabs or commas. Blank
+ *        lines and lines starting with '#' are skipped. A line "urgency N"
+ *        may precede each block of four rows; N must be the number of the
+ *        block that follows (1..4). svcm_grade_table_format() writes this
+ *        form. The parsed table must pass svcm_grade_table_check().
+ * @param text the text (need not be NUL-terminated).
+ * @param len its length in bytes.
+ * @param[out] out receives the table, only on success.
+ * @param[out] err optional detail: line and column (1-based; column 0 for
+ *        a whole row) of the fault, index = the 0-based table row for an
+ *        error inside a row, else SVCM_NO_INDEX.
+ * @return SVCM_OK; SVCM_EINVAL for NULL pointers, a cell outside 1..4
+ *         (field "cell") or a table that is not monotone (field "cell", at
+ *         the offending cell); SVCM_EFORMAT for text that is not valid
+ *         UTF-8 (field "line"), a token that is not an integer (field
+ *         "cell"), a row without exactly 4 cells (field "cols"), more or
+ *         fewer than 16 rows (field "rows") or a misplaced or misnumbered
+ *         "urgency" line (field "urgency").
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_grade_table_parse(const char *text, size_t len, svcm_grade_table *out,
+                                    svcm_error *err);
+
+/**
+ * @brief Write a grading table as text that svcm_grade_table_parse() reads
+ *        back to an equal table: for each urgency level a line "urgency N"
+ *        then four lines (impact 1..4) of four cells (difficulty 1..4)
+ *        separated by one space; every line ends in "\n".
+ *
+ * Text-writer contract (the same for every svcm_X_format): on success the
+ * text is NUL-terminated and *len is its length without the NUL, so @p cap
+ * must be at least *len + 1. With @p buf NULL (any @p cap) or @p cap too
+ * small the result is ::SVCM_ENOSPC, *len is set to the length needed
+ * (without the NUL) and nothing is written.
+ * @param table the table (checked with svcm_grade_table_check() first).
+ * @param buf destination, or NULL to query the size.
+ * @param cap capacity of @p buf in bytes.
+ * @param[out] len receives the text length without the NUL (also on
+ *        ::SVCM_ENOSPC); must not be NULL.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p len or a NULL or invalid
+ *         table; SVCM_ENOSPC when @p buf is NULL or @p cap < *len + 1
+ *         (nothing written). Allocates nothing.
+ * @par Thread safety: touches only @p buf and @p len.
+ * @since 0.2
+ */
+SVCM_API int svcm_grade_table_format(const svcm_grade_table *table, char *buf, size_t cap,
+                                     size_t *len);
+
+/**
+ * @brief Grade a problem: 1 (most severe) .. 4.
+ * @param table a table (checked first), or NULL for the default rule.
+ * @param urgency urgency level, 1 (most urgent) .. 4.
+ * @param impact impact scope, 1 (organisation, widest) .. 4 (individual).
+ * @param difficulty difficulty of resolution, 1 (hardest) .. 4 (easiest).
+ * @param[out] grade receives the grade.
+ * @param[out] err optional detail: field "urgency", "impact",
+ *        "difficulty", "grade" (NULL @p grade) or the table's.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p grade, an invalid table or a
+ *         level outside 1..4.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_problem_grade(const svcm_grade_table *table, int urgency, int impact,
+                                int difficulty, int *grade, svcm_error *err);
+
+/**
+ * @brief Feed a graded problem to the priority engine: set the request's
+ *        severity to the grade and its impact to the impact level (the
+ *        same 1..4 scales, see ::svcm_grade_table); no other field changes.
+ * @param table a table (checked first), or NULL for the default rule.
+ * @param urgency urgency level, 1..4 (used for the grade only).
+ * @param impact impact scope, 1..4.
+ * @param difficulty difficulty of resolution, 1..4.
+ * @param[in,out] req the request to update; untouched on failure.
+ * @param[out] err optional detail as for svcm_problem_grade(), or field
+ *        "req" for a NULL request.
+ * @return SVCM_OK; SVCM_EINVAL as for svcm_problem_grade() or a NULL @p req.
+ * @par Thread safety: touches only @p req.
+ * @since 0.2
+ */
+SVCM_API int svcm_problem_request(const svcm_grade_table *table, int urgency, int impact,
+                                  int difficulty, svcm_request *req, svcm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 /* svcm pdca: a saved PDCA cycle's state, Check and audit trail. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,8 @@ static const char pdca_help[] =
     "usage: svcm pdca FILE [--as-of INSTANT] [common options]\n"
     "\n"
     "Reads a PDCA cycle saved by svcm_cycle_format() (Python: Cycle.save(), Lua:\n"
-    "cycle:save()) and prints its goal, phase, actions (with those overdue at\n"
+    "cycle:save()) and prints its goal, phase, 5W2H problem record with the items\n"
+    "still missing (when the cycle carries one), actions (with those overdue at\n"
     "--as-of), the Check (change, test, p-value, verdict, XmR limits of the\n"
     "baseline, Western Electric signals of the after-samples) and the audit trail.\n"
     "\n"
@@ -64,6 +66,37 @@ static int kv_instant(cli_table *t, const char *k, int64_t at)
     return kv(t, k, buf);
 }
 
+/* The 5W2H problem record, when the cycle carries one: its items as
+ * "5W2H <item>" rows of the Cycle table, then which items are missing. */
+static int fill_problem(pdca_report *p)
+{
+    svcm_problem pr;
+    if (svcm_cycle_problem(p->cy, &pr) != SVCM_OK)
+        return 0;
+    cli_table *t = &p->cyc;
+    int bad = kv(t, "5W2H what", pr.what) | kv(t, "5W2H why", pr.why) |
+              kv(t, "5W2H who", pr.who) | kv(t, "5W2H when", pr.when) |
+              kv(t, "5W2H where", pr.where) | kv(t, "5W2H how", pr.how);
+    if (pr.how_much == pr.how_much) {
+        char num[CLI_NUM_SIZE];
+        char *s = cli_strdupf("%s%s%s", cli_format_number(num, pr.how_much, 4, p->fmt),
+                              pr.how_much_unit[0] ? " " : "", pr.how_much_unit);
+        bad |= s == NULL || kv(t, "5W2H how much", s);
+        free(s);
+    } else {
+        bad |= kv(t, "5W2H how much", "");
+    }
+    unsigned m = svcm_problem_missing(&pr);
+    char list[96] = "";
+    size_t n = 0;
+    for (int i = 0; i < SVCM_PROBLEM_ITEM_COUNT; i++)
+        if (m & (1u << i))
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
+                                  svcm_problem_item_name(1 << i));
+    bad |= kv(t, "5W2H missing", m == 0 ? "none (complete)" : list);
+    return bad;
+}
+
 static int fill_cycle(pdca_report *p)
 {
     const struct svcm_cycle_result *in = &p->info;
@@ -84,7 +117,7 @@ static int fill_cycle(pdca_report *p)
         bad |= kv(t, "previous cycle", in->prev_title);
     if (in->has_next)
         bad |= kv(t, "next cycle", in->next_title);
-    return bad;
+    return bad || fill_problem(p);
 }
 
 static int fill_actions(pdca_report *p)

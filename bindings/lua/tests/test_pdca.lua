@@ -388,5 +388,61 @@ test("loaded cycles re-link", function()
   end
 end)
 
+local FULL = {what = "Callbacks promised but not made", why = "No owner for the queue",
+              who = "Billing customers", when = "Mondays after 16:00",
+              where = "Phone, Lyon site", how = 'Closed with "will call back"',
+              how_much = 1200.5, how_much_unit = "EUR per week"}
+
+local function same_problem(a, b)
+  for _, k in ipairs({"what", "why", "who", "when", "where", "how", "how_much",
+                      "how_much_unit"}) do
+    assert(a[k] == b[k], k .. ": " .. tostring(a[k]) .. " ~= " .. tostring(b[k]))
+  end
+end
+
+test("5W2H problem record: set, get, check, save and load", function()
+  local c = assert(svcm.Cycle("Callbacks", "kept", true, 0.6, 0.9, 100))
+  assert(c:problem() == nil)
+  assert(#c:problem_missing() == 7)
+  local ok, msg, code, e = c:check_problem()
+  assert(ok == nil and code == svcm.codes.EINVAL and e.field == "what", msg)
+  assert(c:set_problem(FULL))
+  same_problem(c:problem(), FULL)
+  assert(#c:problem_missing() == 0 and c:check_problem() == true)
+  local text = c:save()
+  assert(text:sub(1, 12) == "svcm-pdca 2\n", text)
+  local d = assert(svcm.Cycle.load(text))
+  same_problem(d:problem(), FULL)
+  assert(d:save() == text)
+end)
+
+test("5W2H problem record: incomplete, removed, PLAN only, bad input", function()
+  local c = assert(svcm.Cycle("Callbacks", "kept", true, 0.6, 0.9, 100))
+  assert(c:set_problem({what = "x", who = "ana", how_much_unit = "EUR"}))
+  local p = c:problem()
+  assert(p.how_much == nil and p.why == "" and p.what == "x")
+  local m = c:problem_missing()
+  assert(table.concat(m, ",") == "why,when,where,how,how_much", table.concat(m, ","))
+  local ok, msg, code, e = c:check_problem()
+  assert(ok == nil and e.field == "why" and msg:find("why, when, where, how, how much", 1, true), msg)
+  ok, msg, code, e = c:set_problem({what = "x", how_much = math.huge})
+  assert(ok == nil and code == svcm.codes.EINVAL and e.field == "how_much", msg)
+  assert(c:problem().what == "x") -- unchanged
+  assert(not pcall(c.set_problem, c, {what = 5}))
+  assert(not pcall(c.set_problem, c, {what = "a\0b"}))
+  assert(not pcall(c.set_problem, c, {how_much = "12"}))
+  assert(not pcall(c.set_problem, c, {how_much = 0 / 0}))
+  assert(not pcall(c.set_problem, c, 7))
+  assert(c:set_problem(nil))
+  assert(c:problem() == nil)
+  assert(c:save():sub(1, 12) == "svcm-pdca 1\n")
+  assert(c:set_problem(FULL))
+  c:add_action("name an owner")
+  assert(c:start(10))
+  ok, msg, code = c:set_problem(FULL)
+  assert(ok == nil and code == svcm.codes.ESTATE, msg)
+  same_problem(c:problem(), FULL) -- kept after PLAN
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

@@ -451,5 +451,81 @@ class SaveLoadTest(unittest.TestCase):
             b.link(a)
 
 
+class ProblemRecordTest(unittest.TestCase):
+    """The 5W2H problem record a cycle's Plan carries."""
+
+    FULL = dict(what="Callbacks promised but not made", why="No owner for the queue",
+                who="Billing customers", when="Mondays after 16:00",
+                where="Phone, Lyon site", how='Closed with "will call back"',
+                how_much=1200.5, how_much_unit="EUR per week")
+
+    def plan(self):
+        return svcm.Cycle("Callbacks", "kept", True, 0.6, 0.9, 100)
+
+    def test_no_record_by_default(self):
+        c = self.plan()
+        self.assertIsNone(c.problem)
+        self.assertEqual(c.problem_missing,
+                         ["what", "why", "who", "when", "where", "how", "how_much"])
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            c.check_problem()
+        self.assertEqual(cm.exception.field, "what")
+
+    def test_set_get_check_and_save_load(self):
+        c = self.plan()
+        c.set_problem(**self.FULL)
+        self.assertEqual(c.problem, self.FULL)
+        self.assertEqual(c.problem_missing, [])
+        self.assertIsNone(c.check_problem())
+        text = c.save()
+        self.assertTrue(text.startswith("svcm-pdca 2\n"))
+        d = svcm.Cycle.load(text)
+        self.assertEqual(d.problem, self.FULL)
+        self.assertEqual(d.save(), text)
+
+    def test_incomplete_record_names_missing_items(self):
+        c = self.plan()
+        c.set_problem(what="Callbacks", who="ana", how_much_unit="EUR")
+        self.assertEqual(c.problem["how_much"], None)
+        self.assertEqual(c.problem["why"], "")
+        self.assertEqual(c.problem_missing, ["why", "when", "where", "how", "how_much"])
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            c.check_problem()
+        self.assertEqual(cm.exception.field, "why")
+        self.assertIn("why, when, where, how, how much", str(cm.exception))
+        d = svcm.Cycle.load(c.save())
+        self.assertEqual(d.problem_missing, c.problem_missing)
+
+    def test_remove_and_plan_only(self):
+        c = self.plan()
+        c.set_problem(**self.FULL)
+        c.remove_problem()
+        self.assertIsNone(c.problem)
+        self.assertTrue(c.save().startswith("svcm-pdca 1\n"))
+        c.set_problem(**self.FULL)
+        c.add_action("name an owner")
+        c.start(10)
+        with self.assertRaises(svcm.StateError):
+            c.set_problem(what="x")
+        with self.assertRaises(svcm.StateError):
+            c.remove_problem()
+        self.assertEqual(c.problem, self.FULL)  # kept after PLAN
+
+    def test_bad_input(self):
+        c = self.plan()
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            c.set_problem(what="x", how_much=math.inf)
+        self.assertEqual(cm.exception.field, "how_much")
+        with self.assertRaises(ValueError):
+            c.set_problem(how_much=math.nan)
+        with self.assertRaises(TypeError):
+            c.set_problem(how_much="12")
+        with self.assertRaises(TypeError):
+            c.set_problem("positional")
+        with self.assertRaises(ValueError):
+            c.set_problem(what="nul\0byte")
+        self.assertIsNone(c.problem)  # nothing stored
+
+
 if __name__ == "__main__":
     unittest.main()
