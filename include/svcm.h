@@ -19,5 +19,6 @@
 #include "svcm/segment.h"
 #include "svcm/sketch.h"
 #include "svcm/calls.h"
+#include "svcm/journey.h"
 
 #endif /* SVCM_H */

@@ -1,0 +1,784 @@
+/* Python binding of the journey engine: svcm.Journey and svcm.funnel. */
+#include "svcmpy.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "svcm/journey.h"
+
+int svcmpy_init_journey(PyObject *module);
+
+/* `busy` is set while a batch runs without the GIL. */
+typedef struct {
+    PyObject_HEAD
+    svcm_journey *h;
+    int busy;
+} JourneyObject;
+
+/* The row types, in the Journey type's dict under this key (the type is
+ * immutable, so Python code cannot replace them) and bound to funnel(). */
+#define ROW_TYPES "_row_types"
+enum { T_STEP, T_TOUCHPOINT, T_PATH, T_COUNT };
+
+static PyStructSequence_Field step_fields[] = {
+    {"touchpoint", "the step's touchpoint name"},
+    {"reached", "customers reaching this step in order within the window"},
+    {"continued", "customers reaching the next step (0 for the last)"},
+    {"continue_rate", "continued / reached (nan for the last step or none reached)"},
+    {"drop_rate", "1 - continue_rate"},
+    {"ci", "Wilson interval (low, high) of drop_rate"},
+    {"conversion", "reached / reached of the first step"},
+    {"timed", "customers timed from the previous step"},
+    {"time_mean", "mean seconds from the previous step (nan if none)"},
+    {"time_p50", "median seconds from the previous step"},
+    {"time_p90", "90th percentile seconds from the previous step"},
+    {"time_max", "longest seconds from the previous step"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc step_desc = {"svcm.FunnelStep", "One funnel step.", step_fields, 12};
+
+static PyStructSequence_Field tp_fields[] = {
+    {"touchpoint", "touchpoint name"},
+    {"events", "events at this touchpoint"},
+    {"scored", "events with a score"},
+    {"mean_score", "mean score (nan if none)"},
+    {"last", "customers whose last touchpoint this is"},
+    {"lost_last", "lost customers whose last touchpoint this is"},
+    {"last_share", "last / customers"},
+    {"lost_share", "lost_last / lost customers (nan if none lost)"},
+    {"excess", "lost_share - last_share"},
+    {"lift", "lost_share / last_share"},
+    {"loss_rate", "lost_last / last"},
+    {"loss_ci", "Wilson interval (low, high) of loss_rate"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc tp_desc = {"svcm.TouchpointLoss",
+                                        "One touchpoint: satisfaction and loss.", tp_fields, 12};
+
+static PyStructSequence_Field path_fields[] = {
+    {"touchpoints", "tuple of touchpoint names in time order"},
+    {"truncated", "the customers had more events than path_len"},
+    {"customers", "customers with this path"},
+    {"share", "customers / all customers"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc path_desc = {"svcm.JourneyPath", "One path of touchpoints.",
+                                          path_fields, 4};
+
+static svcm_journey *ready(PyObject *op)
+{
+    JourneyObject *self = (JourneyObject *)op;
+    if (self->h == NULL || self->busy) {
+        svcmpy_state_error(Py_TYPE(op), self->h == NULL ? "object is not initialised"
+                                                        : "object is in use by another thread");
+        return NULL;
+    }
+    return self->h;
+}
+
+static void journey_dealloc(PyObject *op)
+{
+    JourneyObject *self = (JourneyObject *)op;
+    PyTypeObject *tp = Py_TYPE(op);
+    svcm_journey_free(self->h);
+    self->h = NULL;
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static PyTypeObject *row_type(PyObject *types, int i)
+{
+    return (PyTypeObject *)PyTuple_GET_ITEM(types, i);
+}
+
+static PyObject *types_of(PyObject *op)
+{
+    PyObject *t = PyDict_GetItemString(Py_TYPE(op)->tp_dict, ROW_TYPES);
+    if (t == NULL || !PyTuple_Check(t) || PyTuple_GET_SIZE(t) != T_COUNT) {
+        PyErr_SetString(PyExc_RuntimeError, "svcm.Journey: row types are missing");
+        return NULL;
+    }
+    return t;
+}
+
+/* Options from Python arguments: steps (iterable of str), window (None or
+ * seconds), path_len, confidence. The step names are kept in *keep. */
+static int options_of(PyObject *steps, PyObject *window, Py_ssize_t path_len, double confidence,
+                      svcm_journey_options *o, const char ***names, PyObject **keep)
+{
+    svcm_journey_options_init(o);
+    *names = NULL;
+    *keep = NULL;
+    if (window != NULL && window != Py_None) {
+        int rc = svcmpy_as_double(window, &o->window_s);
+        if (rc < 0)
+            return -1;
+        if (rc != 0) {
+            PyErr_Format(PyExc_TypeError, "window: expected seconds or None, got %s",
+                         Py_TYPE(window)->tp_name);
+            return -1;
+        }
+    }
+    o->path_len = path_len < 0 ? 0 : (size_t)path_len;
+    o->confidence = confidence;
+    if (steps == NULL || steps == Py_None)
+        return 0;
+    if (PyUnicode_Check(steps)) {
+        PyErr_SetString(PyExc_TypeError, "steps: expected a sequence of str, not one str");
+        return -1;
+    }
+    PyObject *t = svcmpy_snapshot(steps, "steps: expected a sequence of str");
+    if (t == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(t);
+    const char **v = PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof *v);
+    if (v == NULL) {
+        Py_DECREF(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PyTuple_GET_ITEM(t, i);
+        if (!PyUnicode_Check(s)) {
+            PyErr_Format(PyExc_TypeError, "steps[%zd]: expected str, got %s", i,
+                         Py_TYPE(s)->tp_name);
+            goto fail;
+        }
+        Py_ssize_t len;
+        v[i] = PyUnicode_AsUTF8AndSize(s, &len);
+        if (v[i] == NULL)
+            goto fail;
+        if ((size_t)len != strlen(v[i])) {
+            PyErr_Format(PyExc_ValueError, "steps[%zd]: contains a NUL character", i);
+            goto fail;
+        }
+    }
+    o->steps = v;
+    o->n_steps = (size_t)n;
+    *names = v;
+    *keep = t;
+    return 0;
+fail:
+    PyMem_Free(v);
+    Py_DECREF(t);
+    return -1;
+}
+
+static int journey_init(PyObject *op, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"steps", "window", "path_len", "confidence", NULL};
+    PyObject *steps = NULL, *window = NULL;
+    Py_ssize_t path_len = 5;
+    double confidence = 0.95;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOnd:Journey", kwlist, &steps, &window,
+                                     &path_len, &confidence))
+        return -1;
+    JourneyObject *self = (JourneyObject *)op;
+    if (self->busy) {
+        svcmpy_state_error(Py_TYPE(op), "object is in use by another thread");
+        return -1;
+    }
+    svcm_journey_options o;
+    const char **names;
+    PyObject *keep;
+    if (options_of(steps, window, path_len, confidence, &o, &names, &keep) < 0)
+        return -1;
+    svcm_journey *j;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_journey_new(&o, NULL, &j, &err);
+    PyMem_Free(names);
+    Py_XDECREF(keep);
+    if (rc) {
+        svcmpy_raise_type(Py_TYPE(op), rc, &err);
+        return -1;
+    }
+    svcm_journey_free(self->h);
+    self->h = j;
+    return 0;
+}
+
+/* A customer id as bytes: str (UTF-8), bytes, or int (its decimal). The
+ * object holding the bytes is appended to keep. */
+static int id_of(PyObject *obj, PyObject *keep, const char *what, Py_ssize_t i,
+                 const char **s, size_t *n)
+{
+    PyObject *k;
+    if (PyUnicode_Check(obj) || PyBytes_Check(obj))
+        k = Py_NewRef(obj);
+    else if (PyLong_Check(obj))
+        k = PyObject_Str(obj);
+    else {
+        PyErr_Format(PyExc_TypeError, "%s[%zd]: expected str, bytes or int, got %s", what, i,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    if (k == NULL)
+        return -1;
+    if (PyList_Append(keep, k) < 0) {
+        Py_DECREF(k);
+        return -1;
+    }
+    Py_DECREF(k);
+    if (PyBytes_Check(k)) {
+        *s = PyBytes_AS_STRING(k);
+        *n = (size_t)PyBytes_GET_SIZE(k);
+        return 0;
+    }
+    Py_ssize_t len;
+    *s = PyUnicode_AsUTF8AndSize(k, &len);
+    if (*s == NULL)
+        return -1;
+    *n = (size_t)len;
+    return 0;
+}
+
+/* Events from columns; NULL scores / lost: none. *keep holds what the
+ * pointers point into. */
+static int events_of(PyObject *customers, PyObject *touchpoints, PyObject *times,
+                     PyObject *scores, PyObject *lost, svcm_journey_event **out,
+                     Py_ssize_t *n_out, PyObject **keep)
+{
+    *out = NULL;
+    *keep = NULL;
+    svcmpy_array ta, sa;
+    memset(&ta, 0, sizeof ta);
+    memset(&sa, 0, sizeof sa);
+    PyObject *ct = NULL, *tt = NULL, *lt = NULL, *k = NULL;
+    svcm_journey_event *ev = NULL;
+    ct = svcmpy_snapshot(customers, "customer_ids: expected a sequence");
+    if (ct == NULL)
+        goto fail;
+    if (PyUnicode_Check(touchpoints)) {
+        PyErr_SetString(PyExc_TypeError, "touchpoints: expected a sequence of str, not one str");
+        goto fail;
+    }
+    tt = svcmpy_snapshot(touchpoints, "touchpoints: expected a sequence of str");
+    if (tt == NULL)
+        goto fail;
+    if (svcmpy_doubles(times, &ta, "times") < 0)
+        goto fail;
+    Py_ssize_t n = PyTuple_GET_SIZE(ct);
+    if (PyTuple_GET_SIZE(tt) != n || ta.n != n) {
+        PyErr_Format(PyExc_ValueError,
+                     "customer_ids, touchpoints and times differ in length (%zd, %zd, %zd)", n,
+                     PyTuple_GET_SIZE(tt), ta.n);
+        goto fail;
+    }
+    if (scores != NULL && scores != Py_None) {
+        if (svcmpy_doubles(scores, &sa, "scores") < 0)
+            goto fail;
+        if (sa.n != n) {
+            PyErr_Format(PyExc_ValueError, "scores has %zd values, times has %zd", sa.n, n);
+            goto fail;
+        }
+    }
+    if (lost != NULL && lost != Py_None) {
+        lt = svcmpy_snapshot(lost, "lost: expected a sequence of bool");
+        if (lt == NULL)
+            goto fail;
+        if (PyTuple_GET_SIZE(lt) != n) {
+            PyErr_Format(PyExc_ValueError, "lost has %zd values, times has %zd",
+                         PyTuple_GET_SIZE(lt), n);
+            goto fail;
+        }
+    }
+    k = PyList_New(0);
+    ev = PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof *ev);
+    if (k == NULL || ev == NULL) {
+        if (ev == NULL)
+            PyErr_NoMemory();
+        goto fail;
+    }
+    const double *t = ta.data, *s = sa.data;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (id_of(PyTuple_GET_ITEM(ct, i), k, "customer_ids", i, &ev[i].customer,
+                  &ev[i].customer_len) < 0)
+            goto fail;
+        PyObject *tp = PyTuple_GET_ITEM(tt, i);
+        if (!PyUnicode_Check(tp)) {
+            PyErr_Format(PyExc_TypeError, "touchpoints[%zd]: expected str, got %s", i,
+                         Py_TYPE(tp)->tp_name);
+            goto fail;
+        }
+        if (id_of(tp, k, "touchpoints", i, &ev[i].touchpoint, &ev[i].touchpoint_len) < 0)
+            goto fail;
+        ev[i].time = t[i];
+        ev[i].score = s != NULL ? s[i] : NAN;
+        if (lt != NULL) {
+            int b = PyObject_IsTrue(PyTuple_GET_ITEM(lt, i));
+            if (b < 0)
+                goto fail;
+            ev[i].lost = b != 0;
+        }
+    }
+    svcmpy_array_release(&ta);
+    svcmpy_array_release(&sa);
+    Py_DECREF(ct);
+    Py_DECREF(tt);
+    Py_XDECREF(lt);
+    *out = ev;
+    *n_out = n;
+    *keep = k;
+    return 0;
+fail:
+    svcmpy_array_release(&ta);
+    svcmpy_array_release(&sa);
+    Py_XDECREF(ct);
+    Py_XDECREF(tt);
+    Py_XDECREF(lt);
+    Py_XDECREF(k);
+    PyMem_Free(ev);
+    return -1;
+}
+
+static PyObject *journey_add(PyObject *op, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"customer", "touchpoint", "time", "score", "lost", NULL};
+    PyObject *cust, *tp;
+    svcm_journey_event e;
+    memset(&e, 0, sizeof e);
+    e.score = NAN;
+    int lost = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OUd|dp:add", kwlist, &cust, &tp, &e.time,
+                                     &e.score, &lost))
+        return NULL;
+    e.lost = lost != 0;
+    PyObject *keep = PyList_New(0);
+    if (keep == NULL)
+        return NULL;
+    PyObject *res = NULL;
+    if (id_of(cust, keep, "customer", 0, &e.customer, &e.customer_len) < 0 ||
+        id_of(tp, keep, "touchpoint", 0, &e.touchpoint, &e.touchpoint_len) < 0)
+        goto done;
+    svcm_journey *j = ready(op);
+    if (j == NULL)
+        goto done;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_journey_add(j, &e, &err);
+    res = rc ? svcmpy_raise_type(Py_TYPE(op), rc, &err) : Py_NewRef(Py_None);
+done:
+    Py_DECREF(keep);
+    return res;
+}
+
+static PyObject *journey_add_batch(PyObject *op, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"customer_ids", "touchpoints", "times", "scores", "lost", NULL};
+    PyObject *c, *t, *x, *s = NULL, *l = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|OO:add_batch", kwlist, &c, &t, &x, &s, &l))
+        return NULL;
+    svcm_journey_event *ev;
+    Py_ssize_t n;
+    PyObject *keep;
+    if (events_of(c, t, x, s, l, &ev, &n, &keep) < 0)
+        return NULL;
+    PyObject *res = NULL;
+    svcm_journey *j = ready(op);
+    if (j != NULL) {
+        JourneyObject *self = (JourneyObject *)op;
+        svcm_error err;
+        svcm_error_clear(&err);
+        int rc;
+        self->busy = 1;
+        Py_BEGIN_ALLOW_THREADS
+        rc = svcm_journey_add_batch(j, ev, (size_t)n, &err);
+        Py_END_ALLOW_THREADS
+        self->busy = 0;
+        res = rc ? svcmpy_raise_type(Py_TYPE(op), rc, &err) : Py_NewRef(Py_None);
+    }
+    PyMem_Free(ev);
+    Py_DECREF(keep);
+    return res;
+}
+
+static PyObject *journey_merge(PyObject *op, PyObject *other)
+{
+    if (Py_TYPE(other) != Py_TYPE(op)) {
+        PyErr_Format(PyExc_TypeError, "merge: expected svcm.Journey, got %s",
+                     Py_TYPE(other)->tp_name);
+        return NULL;
+    }
+    svcm_journey *h = ready(op);
+    svcm_journey *g = h ? ready(other) : NULL;
+    if (g == NULL)
+        return NULL;
+    int rc = svcm_journey_merge(h, g);
+    if (rc) {
+        svcm_error err;
+        svcm_error_clear(&err);
+        snprintf(err.message, sizeof err.message, "%s",
+                 rc == SVCM_EMISMATCH ? "options differ (steps, window, path_len, confidence)"
+                                      : svcm_strerror(rc));
+        return svcmpy_raise_type(Py_TYPE(op), rc, &err);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *journey_result(PyObject *op, PyObject *unused)
+{
+    svcm_journey *j = ready(op);
+    if (j == NULL)
+        return NULL;
+    struct svcm_journey_result r;
+    int rc = svcm_journey_result(j, &r);
+    if (rc)
+        return svcmpy_raise_type(Py_TYPE(op), rc, NULL);
+    return Py_BuildValue("{s:K,s:K,s:K,s:n,s:n,s:K,s:K,s:d}", "events",
+                         (unsigned long long)r.events, "customers",
+                         (unsigned long long)r.customers, "lost_customers",
+                         (unsigned long long)r.lost_customers, "touchpoints",
+                         (Py_ssize_t)r.touchpoints, "steps", (Py_ssize_t)r.steps, "entered",
+                         (unsigned long long)r.entered, "completed",
+                         (unsigned long long)r.completed, "conversion", r.conversion);
+}
+
+/* Set item i of a struct sequence, stealing v; -1 if v is NULL. */
+static int put(PyObject *row, Py_ssize_t i, PyObject *v)
+{
+    if (v == NULL)
+        return -1;
+    PyStructSequence_SetItem(row, i, v);
+    return 0;
+}
+
+static PyObject *steps_list(PyObject *types, const svcm_journey *j, PyTypeObject *owner,
+                            PyObject *module)
+{
+    size_t n = 0;
+    svcm_error err;
+    svcm_error_clear(&err);
+    svcm_journey_steps(j, NULL, 0, &n, NULL);
+    struct svcm_journey_step_result *s = PyMem_Calloc(n ? n : 1, sizeof *s);
+    if (s == NULL)
+        return PyErr_NoMemory();
+    int rc = svcm_journey_steps(j, s, n, &n, &err);
+    if (rc) {
+        PyMem_Free(s);
+        return owner ? svcmpy_raise_type(owner, rc, &err) : svcmpy_raise(module, rc, &err);
+    }
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t k = 0; list != NULL && k < n; k++) {
+        PyObject *row = PyStructSequence_New(row_type(types, T_STEP));
+        if (row == NULL || put(row, 0, PyUnicode_FromString(s[k].touchpoint)) < 0 ||
+            put(row, 1, PyLong_FromUnsignedLongLong(s[k].reached)) < 0 ||
+            put(row, 2, PyLong_FromUnsignedLongLong(s[k].continued)) < 0 ||
+            put(row, 3, PyFloat_FromDouble(s[k].continue_rate)) < 0 ||
+            put(row, 4, PyFloat_FromDouble(s[k].drop_rate)) < 0 ||
+            put(row, 5, svcmpy_interval(s[k].ci)) < 0 ||
+            put(row, 6, PyFloat_FromDouble(s[k].conversion)) < 0 ||
+            put(row, 7, PyLong_FromUnsignedLongLong(s[k].timed)) < 0 ||
+            put(row, 8, PyFloat_FromDouble(s[k].time_mean_s)) < 0 ||
+            put(row, 9, PyFloat_FromDouble(s[k].time_p50_s)) < 0 ||
+            put(row, 10, PyFloat_FromDouble(s[k].time_p90_s)) < 0 ||
+            put(row, 11, PyFloat_FromDouble(s[k].time_max_s)) < 0) {
+            Py_XDECREF(row);
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)k, row);
+    }
+    PyMem_Free(s);
+    return list;
+}
+
+static PyObject *journey_steps(PyObject *op, PyObject *unused)
+{
+    svcm_journey *j = ready(op);
+    PyObject *types = j ? types_of(op) : NULL;
+    if (types == NULL)
+        return NULL;
+    return steps_list(types, j, Py_TYPE(op), NULL);
+}
+
+static PyObject *journey_touchpoints(PyObject *op, PyObject *unused)
+{
+    svcm_journey *j = ready(op);
+    PyObject *types = j ? types_of(op) : NULL;
+    if (types == NULL)
+        return NULL;
+    size_t n = 0;
+    svcm_journey_touchpoints(j, NULL, 0, &n, NULL);
+    struct svcm_journey_touchpoint_result *t = PyMem_Calloc(n ? n : 1, sizeof *t);
+    if (t == NULL)
+        return PyErr_NoMemory();
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_journey_touchpoints(j, t, n, &n, &err);
+    if (rc) {
+        PyMem_Free(t);
+        return svcmpy_raise_type(Py_TYPE(op), rc, &err);
+    }
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t k = 0; list != NULL && k < n; k++) {
+        PyObject *row = PyStructSequence_New(row_type(types, T_TOUCHPOINT));
+        if (row == NULL || put(row, 0, PyUnicode_FromString(t[k].touchpoint)) < 0 ||
+            put(row, 1, PyLong_FromUnsignedLongLong(t[k].events)) < 0 ||
+            put(row, 2, PyLong_FromUnsignedLongLong(t[k].scored)) < 0 ||
+            put(row, 3, PyFloat_FromDouble(t[k].mean_score)) < 0 ||
+            put(row, 4, PyLong_FromUnsignedLongLong(t[k].last)) < 0 ||
+            put(row, 5, PyLong_FromUnsignedLongLong(t[k].lost_last)) < 0 ||
+            put(row, 6, PyFloat_FromDouble(t[k].last_share)) < 0 ||
+            put(row, 7, PyFloat_FromDouble(t[k].lost_share)) < 0 ||
+            put(row, 8, PyFloat_FromDouble(t[k].excess)) < 0 ||
+            put(row, 9, PyFloat_FromDouble(t[k].lift)) < 0 ||
+            put(row, 10, PyFloat_FromDouble(t[k].loss_rate)) < 0 ||
+            put(row, 11, svcmpy_interval(t[k].loss_ci)) < 0) {
+            Py_XDECREF(row);
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)k, row);
+    }
+    PyMem_Free(t);
+    return list;
+}
+
+static PyObject *journey_paths(PyObject *op, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"k", NULL};
+    Py_ssize_t top = 10;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|n:paths", kwlist, &top))
+        return NULL;
+    if (top < 0) {
+        PyErr_SetString(PyExc_ValueError, "paths: k must be >= 0");
+        return NULL;
+    }
+    svcm_journey *j = ready(op);
+    PyObject *types = j ? types_of(op) : NULL;
+    if (types == NULL)
+        return NULL;
+    struct svcm_journey_result tot;
+    svcm_journey_result(j, &tot);
+    size_t cap = (size_t)top < tot.customers ? (size_t)top : (size_t)tot.customers;
+    struct svcm_journey_path_result *p = PyMem_Calloc(cap ? cap : 1, sizeof *p);
+    if (p == NULL)
+        return PyErr_NoMemory();
+    size_t n = 0;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_journey_paths(j, p, cap, &n, &err);
+    if (rc) {
+        PyMem_Free(p);
+        return svcmpy_raise_type(Py_TYPE(op), rc, &err);
+    }
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t k = 0; list != NULL && k < n; k++) {
+        PyObject *row = PyStructSequence_New(row_type(types, T_PATH));
+        PyObject *names = PyTuple_New((Py_ssize_t)p[k].length);
+        for (size_t i = 0; names != NULL && i < p[k].length; i++) {
+            PyObject *s = PyUnicode_FromString(p[k].touchpoints[i]);
+            if (s == NULL) {
+                Py_CLEAR(names);
+                break;
+            }
+            PyTuple_SET_ITEM(names, (Py_ssize_t)i, s);
+        }
+        if (row == NULL || put(row, 0, names) < 0 ||
+            put(row, 1, PyBool_FromLong(p[k].truncated)) < 0 ||
+            put(row, 2, PyLong_FromUnsignedLongLong(p[k].customers)) < 0 ||
+            put(row, 3, PyFloat_FromDouble(p[k].share)) < 0) {
+            if (row == NULL)
+                Py_XDECREF(names);
+            Py_XDECREF(row);
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)k, row);
+    }
+    PyMem_Free(p);
+    return list;
+}
+
+static PyObject *journey_options(PyObject *op, void *unused)
+{
+    svcm_journey *j = ready(op);
+    if (j == NULL)
+        return NULL;
+    svcm_journey_options o;
+    svcm_journey_get_options(j, &o);
+    PyObject *steps = PyTuple_New((Py_ssize_t)o.n_steps);
+    for (size_t k = 0; steps != NULL && k < o.n_steps; k++) {
+        PyObject *s = PyUnicode_FromString(o.steps[k]);
+        if (s == NULL) {
+            Py_CLEAR(steps);
+            break;
+        }
+        PyTuple_SET_ITEM(steps, (Py_ssize_t)k, s);
+    }
+    if (steps == NULL)
+        return NULL;
+    PyObject *window = isinf(o.window_s) ? Py_NewRef(Py_None) : PyFloat_FromDouble(o.window_s);
+    if (window == NULL) {
+        Py_DECREF(steps);
+        return NULL;
+    }
+    return Py_BuildValue("{s:N,s:N,s:n,s:d}", "steps", steps, "window", window, "path_len",
+                         (Py_ssize_t)o.path_len, "confidence", o.confidence);
+}
+
+static PyObject *journey_repr(PyObject *op)
+{
+    JourneyObject *self = (JourneyObject *)op;
+    if (self->h == NULL || self->busy)
+        return PyUnicode_FromString("svcm.Journey(<uninitialised or busy>)");
+    struct svcm_journey_result r;
+    svcm_journey_result(self->h, &r);
+    char buf[120];
+    snprintf(buf, sizeof buf, "svcm.Journey(events=%llu, customers=%llu, steps=%zu)",
+             (unsigned long long)r.events, (unsigned long long)r.customers, r.steps);
+    return PyUnicode_FromString(buf);
+}
+
+/* svcm.funnel: self is the tuple of row types. */
+static PyObject *py_funnel(PyObject *types, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"customer_ids", "touchpoints", "times", "steps", "window", NULL};
+    PyObject *c, *t, *x, *steps, *window = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:funnel", kwlist, &c, &t, &x, &steps,
+                                     &window))
+        return NULL;
+    PyObject *module = PyImport_ImportModule("svcm");
+    if (module == NULL)
+        return NULL;
+    svcm_journey_options o;
+    const char **names;
+    PyObject *keep_steps;
+    PyObject *res = NULL;
+    if (options_of(steps, window, 5, 0.95, &o, &names, &keep_steps) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    svcm_journey_event *ev = NULL;
+    Py_ssize_t n = 0;
+    PyObject *keep = NULL;
+    svcm_journey *j = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = svcm_journey_new(&o, NULL, &j, &err);
+    if (rc) {
+        svcmpy_raise(module, rc, &err);
+        goto done;
+    }
+    if (events_of(c, t, x, NULL, NULL, &ev, &n, &keep) < 0)
+        goto done;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_journey_add_batch(j, ev, (size_t)n, &err);
+    Py_END_ALLOW_THREADS
+    if (rc) {
+        svcmpy_raise(module, rc, &err);
+        goto done;
+    }
+    res = steps_list(types, j, NULL, module);
+done:
+    svcm_journey_free(j);
+    PyMem_Free(ev);
+    Py_XDECREF(keep);
+    PyMem_Free(names);
+    Py_XDECREF(keep_steps);
+    Py_DECREF(module);
+    return res;
+}
+
+static PyMethodDef funnel_def = {
+    "funnel", (PyCFunction)(void (*)(void))py_funnel, METH_VARARGS | METH_KEYWORDS,
+    "funnel(customer_ids, touchpoints, times, steps, window=None) -> list[FunnelStep]\n\n"
+    "Customers reaching each step of an ordered funnel: a customer enters at its\n"
+    "first steps[0] event; step k is its earliest steps[k] event at or after step\n"
+    "k-1, counted when within window seconds of the entry (None: no window). Events\n"
+    "may come in any order. One row per step: .reached, .continued (reached the\n"
+    "next step), .drop_rate, .ci (Wilson 95% interval of drop_rate), .conversion and\n"
+    "the time from the previous step (.time_mean, .time_p50, .time_p90, .time_max)."};
+
+static PyMethodDef journey_methods[] = {
+    {"add", (PyCFunction)(void (*)(void))journey_add, METH_VARARGS | METH_KEYWORDS,
+     "add(customer, touchpoint, time, score=nan, lost=False) -> None\n\nAdd one event "
+     "(customer: str, bytes or int; time in seconds; score nan = none;\nlost marks the "
+     "customer lost). Events may come in any time order."},
+    {"add_batch", (PyCFunction)(void (*)(void))journey_add_batch, METH_VARARGS | METH_KEYWORDS,
+     "add_batch(customer_ids, touchpoints, times, scores=None, lost=None) -> None\n\n"
+     "Add events given as columns, all or nothing; the error's index is the\nfirst bad "
+     "event. The GIL is released while adding."},
+    {"merge", journey_merge, METH_O,
+     "merge(other) -> None\n\nAdd another Journey with the same options (else svcm.Mismatch)."},
+    {"result", journey_result, METH_NOARGS,
+     "result() -> dict\n\nevents, customers, lost_customers, touchpoints, steps, entered,\n"
+     "completed, conversion (completed / entered, nan if none entered)."},
+    {"steps", journey_steps, METH_NOARGS,
+     "steps() -> list[FunnelStep]\n\nThe funnel, one row per step (see svcm.funnel)."},
+    {"touchpoints", journey_touchpoints, METH_NOARGS,
+     "touchpoints() -> list[TouchpointLoss]\n\nEvery touchpoint with its mean score and, "
+     "among lost customers, how often\nit is their last touchpoint against all customers "
+     "(excess = lost_share -\nlast_share, lift, loss_rate with a Wilson interval), ranked by "
+     "excess."},
+    {"paths", (PyCFunction)(void (*)(void))journey_paths, METH_VARARGS | METH_KEYWORDS,
+     "paths(k=10) -> list[JourneyPath]\n\nThe k most frequent paths (first path_len "
+     "touchpoints of each customer, in\ntime order), most customers first."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef journey_getset[] = {
+    {"options", journey_options, NULL, "dict of steps, window, path_len, confidence", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot journey_slots[] = {
+    {Py_tp_doc, "Journey(steps=(), window=None, path_len=5, confidence=0.95)\n\n"
+                "Customer-journey accumulator over touchpoint events: an ordered funnel of\n"
+                "steps (reached in order within window seconds of the first step), mean\n"
+                "satisfaction per touchpoint, the most frequent paths and the last touchpoint\n"
+                "before loss ranked by excess loss. Events may come in any order; mergeable.\n"
+                "One thread at a time."},
+    {Py_tp_init, journey_init},
+    {Py_tp_dealloc, journey_dealloc},
+    {Py_tp_methods, journey_methods},
+    {Py_tp_getset, journey_getset},
+    {Py_tp_repr, journey_repr},
+    {0, NULL},
+};
+
+static PyType_Spec journey_spec = {"svcm.Journey", sizeof(JourneyObject), 0,
+                                   Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE, journey_slots};
+
+int svcmpy_init_journey(PyObject *m)
+{
+    PyStructSequence_Desc *descs[T_COUNT] = {&step_desc, &tp_desc, &path_desc};
+    static const char *const attr[T_COUNT] = {"FunnelStep", "TouchpointLoss", "JourneyPath"};
+    PyObject *types = PyTuple_New(T_COUNT);
+    if (types == NULL)
+        return -1;
+    for (int i = 0; i < T_COUNT; i++) {
+        PyTypeObject *tp = PyStructSequence_NewType(descs[i]);
+        if (tp == NULL) {
+            Py_DECREF(types);
+            return -1;
+        }
+        PyTuple_SET_ITEM(types, i, (PyObject *)tp);
+        if (PyModule_AddObjectRef(m, attr[i], (PyObject *)tp) < 0) {
+            Py_DECREF(types);
+            return -1;
+        }
+    }
+    PyObject *t = PyType_FromModuleAndSpec(m, &journey_spec, NULL);
+    if (t == NULL) {
+        Py_DECREF(types);
+        return -1;
+    }
+    int rc = PyDict_SetItemString(((PyTypeObject *)t)->tp_dict, ROW_TYPES, types);
+    PyType_Modified((PyTypeObject *)t);
+    PyObject *name = rc < 0 ? NULL : PyModule_GetNameObject(m);
+    PyObject *f = name == NULL ? NULL : PyCFunction_NewEx(&funnel_def, types, name);
+    Py_XDECREF(name);
+    Py_DECREF(types);
+    if (f == NULL || PyModule_AddObjectRef(m, "Journey", t) < 0 ||
+        PyModule_AddObjectRef(m, "funnel", f) < 0) {
+        Py_XDECREF(f);
+        Py_DECREF(t);
+        return -1;
+    }
+    Py_DECREF(f);
+    Py_DECREF(t);
+    return 0;
+}

@@ -1,0 +1,81 @@
+# Type stubs for the journey engine of svcm (touchpoint funnels, paths, loss).
+import array
+from typing import NamedTuple, Optional, Sequence, Union
+
+_Times = Union[Sequence[float], memoryview, bytes, bytearray, "array.array[float]", "array.array[int]"]
+_CustomerId = Union[str, bytes, int]
+
+class FunnelStep(NamedTuple):
+    """One funnel step."""
+    touchpoint: str
+    reached: int
+    continued: int
+    continue_rate: float
+    drop_rate: float
+    ci: tuple[float, float]
+    conversion: float
+    timed: int
+    time_mean: float
+    time_p50: float
+    time_p90: float
+    time_max: float
+
+class TouchpointLoss(NamedTuple):
+    """One touchpoint: satisfaction and loss."""
+    touchpoint: str
+    events: int
+    scored: int
+    mean_score: float
+    last: int
+    lost_last: int
+    last_share: float
+    lost_share: float
+    excess: float
+    lift: float
+    loss_rate: float
+    loss_ci: tuple[float, float]
+
+class JourneyPath(NamedTuple):
+    """One path of touchpoints."""
+    touchpoints: tuple[str, ...]
+    truncated: bool
+    customers: int
+    share: float
+
+def funnel(
+    customer_ids: Sequence[_CustomerId],
+    touchpoints: Sequence[str],
+    times: _Times,
+    steps: Sequence[str],
+    window: Optional[float] = None,
+) -> list[FunnelStep]: ...
+
+class Journey:
+    """Customer-journey accumulator: funnel, satisfaction per touchpoint, paths,
+    last touchpoint before loss."""
+    def __init__(
+        self,
+        steps: Optional[Sequence[str]] = (),
+        window: Optional[float] = None,
+        path_len: int = 5,
+        confidence: float = 0.95,
+    ) -> None: ...
+    def add(
+        self, customer: _CustomerId, touchpoint: str, time: float, score: float = ...,
+        lost: bool = False,
+    ) -> None: ...
+    def add_batch(
+        self,
+        customer_ids: Sequence[_CustomerId],
+        touchpoints: Sequence[str],
+        times: _Times,
+        scores: Optional[_Times] = None,
+        lost: Optional[Sequence[bool]] = None,
+    ) -> None: ...
+    def merge(self, other: Journey, /) -> None: ...
+    def result(self) -> dict[str, Union[int, float]]: ...
+    def steps(self) -> list[FunnelStep]: ...
+    def touchpoints(self) -> list[TouchpointLoss]: ...
+    def paths(self, k: int = 10) -> list[JourneyPath]: ...
+    @property
+    def options(self) -> dict[str, object]: ...
