@@ -929,6 +929,19 @@ class Pdca(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertFalse(os.path.exists(out))
 
+    def test_problem_record_and_its_missing_items_are_shown(self):
+        plan = self.save("p5.pdca", 'svcm-pdca 2\nid 1\ntitle "T"\nowner ""\nmetric "m"\nunit ""\n'
+                         'direction higher\nrate 0\nalpha 0.05\nphase plan\noutcome none\n'
+                         'problem "Callbacks missed" "" "Billing" "" "Lyon" "" 35.5 "per week"\nend\n')
+        r = run("pdca", plan, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        cyc = dict(csv.reader(io.StringIO(r.stdout.split("\n\n")[0])))
+        self.assertEqual((cyc["5W2H what"], cyc["5W2H where"]), ("Callbacks missed", "Lyon"))
+        self.assertEqual(cyc["5W2H how much"], "35.5 per week")
+        self.assertEqual(cyc["5W2H missing"], "why, when, how")
+        r = run("pdca", os.path.join(self.dir, "cycle.pdca"), "--format", "csv")
+        self.assertNotIn("5W2H", r.stdout)  # no record, no rows
+
     def test_chart_escapes_markup_in_the_title(self):
         text = self.cycle.replace('title "Cut email first-response time"', 'title "Cut & <reply> \\"time\\""')
         svg = os.path.join(self.dir, "c.svg")
