@@ -20,5 +20,6 @@
 #include "svcm/sketch.h"
 #include "svcm/calls.h"
 #include "svcm/journey.h"
+#include "svcm/scorecard.h"
 
 #endif /* SVCM_H */

@@ -5,14 +5,26 @@
 
 #include "cli.h"
 #include "demo_data.h"
+#include "report.h"
 #include "svcm/pdca.h"
 
 static const char demo_help[] =
     "usage: svcm demo [--dir DIR] [--customers N] [--tickets N] [--answers N] [--data-only]\n"
     "\n"
     "Writes a deterministic synthetic data set (customers.csv, tickets.csv,\n"
-    "feedback.csv; the same bytes on every run) into DIR (default svcm-demo/) and\n"
-    "runs the svcm commands on it, printing what each one reports.\n";
+    "feedback.csv, cycle.pdca, customers_prev.csv: the same customers 13 weeks\n"
+    "earlier, intervals.csv: a day's calls per half hour, targets.txt: service\n"
+    "standards, events.csv: customer journeys over touchpoints; the same bytes on\n"
+    "every run) into DIR (default svcm-demo/), runs the svcm commands on it, printing\n"
+    "what each one reports, and writes DIR/report.html: every section of svcm\n"
+    "report on these files.\n"
+    "\n"
+    "  --dir DIR          where the files go (created; default svcm-demo)\n"
+    "  --customers N      customers to generate (default 3000)\n"
+    "  --tickets N        tickets to generate (default 2000)\n"
+    "  --answers N        survey answers to generate (default 3000)\n"
+    "  --data-only        write the data files only: no command runs, no charts and\n"
+    "                     no report\n";
 
 typedef int (*gen_fn)(FILE *, uint64_t, long);
 
@@ -126,7 +138,7 @@ static int write_cycle(const char *path)
 }
 
 enum { CUSTOMERS, TICKETS, FEEDBACK, CYCLE, TIERS_SVG, RESPONSE_SVG, EISENHOWER_SVG, PDCA_SVG,
-       DEMO_NFILES };
+       CUSTOMERS_PREV, INTERVALS, TARGETS, EVENTS, REPORT, DEMO_NFILES };
 
 /* Write the data files into dir; files[] receives every path the demo uses. */
 static int demo_files(const char *dir, long n_cust, long n_tick, long n_ans, char **files)
@@ -140,16 +152,30 @@ static int demo_files(const char *dir, long n_cust, long n_tick, long n_ans, cha
     files[CYCLE] = cli_strdupf("%s/cycle.pdca", dir);
     for (int i = 0; i < 4; i++)
         files[TIERS_SVG + i] = cli_strdupf("%s/%s", dir, charts[i]);
-    for (int i = CYCLE; i < DEMO_NFILES; i++)
+    for (int i = CYCLE; i <= PDCA_SVG; i++)
         if (files[i] == NULL) {
             fprintf(stderr, "svcm demo: out of memory\n");
             return CLI_EXIT_DATA;
         }
     if (write_cycle(files[CYCLE]) != 0)
         return CLI_EXIT_DATA;
-    printf("svcm %s demo: wrote %s (%ld customers), %s (%ld tickets), %s (%ld answers), %s\n",
+    /* After the first four, so that a failure above leaves only those. */
+    if ((files[CUSTOMERS_PREV] = write_file(dir, "customers_prev.csv", cli_demo_customers_prev,
+                                            0x5EC7u, n_cust)) == NULL ||
+        (files[INTERVALS] = write_file(dir, "intervals.csv", cli_demo_intervals, 0xCA11u, 24)) ==
+            NULL ||
+        (files[TARGETS] = write_file(dir, "targets.txt", cli_demo_targets, 0, 0)) == NULL ||
+        (files[EVENTS] = write_file(dir, "events.csv", cli_demo_events, 0xE7E7u, 1500)) == NULL ||
+        (files[REPORT] = cli_strdupf("%s/report.html", dir)) == NULL) {
+        if (files[EVENTS] != NULL)
+            fprintf(stderr, "svcm demo: out of memory\n");
+        return CLI_EXIT_DATA;
+    }
+    printf("svcm %s demo: wrote %s (%ld customers), %s (%ld tickets), %s (%ld answers), %s,\n"
+           "%s (13 weeks earlier), %s, %s, %s\n",
            svcm_version(), files[CUSTOMERS], n_cust, files[TICKETS], n_tick, files[FEEDBACK],
-           n_ans, files[CYCLE]);
+           n_ans, files[CYCLE], files[CUSTOMERS_PREV], files[INTERVALS], files[TARGETS],
+           files[EVENTS]);
     return CLI_EXIT_OK;
 }
 
@@ -175,7 +201,28 @@ static int demo_run(char **f)
                          "--target-sl", "0.8", "--target-s", "20", NULL});
     printf("\nCharts: %s %s %s %s\n", f[TIERS_SVG], f[RESPONSE_SVG], f[EISENHOWER_SVG],
            f[PDCA_SVG]);
-    return rc ? CLI_EXIT_DATA : CLI_EXIT_OK;
+    fflush(stdout);
+    /* The report: the same code path as svcm report with every input. */
+    cli_report_opts ro;
+    cli_report_opts_init(&ro);
+    ro.output = f[REPORT];
+    ro.title = "svcm demo: service report";
+    ro.customers = f[CUSTOMERS];
+    ro.customers_prev = f[CUSTOMERS_PREV];
+    ro.tickets = f[TICKETS];
+    ro.surveys = f[FEEDBACK];
+    ro.open = f[TICKETS];
+    ro.cycle = f[CYCLE];
+    ro.intervals = f[INTERVALS];
+    ro.shrinkage = "0.3";
+    ro.targets = f[TARGETS];
+    ro.events = f[EVENTS];
+    ro.funnel = "web visit,front desk,quote,purchase";
+    ro.window = 30 * 86400.0;
+    int code = cli_report_write(&ro);
+    if (code == CLI_EXIT_OK)
+        printf("Report: %s\n", f[REPORT]);
+    return rc || code != CLI_EXIT_OK ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }
 
 int cli_cmd_demo(int argc, char **argv)

@@ -56,7 +56,11 @@ static double gamma1(rng *r, double shape)
     }
 }
 
-int cli_demo_customers(FILE *out, uint64_t seed, long n)
+/* The customers as observed back_weeks before the end: the same draws in
+ * the same order whatever back_weeks is (so the customers are the same
+ * people), purchases after the cut left out; customers who joined after
+ * the cut are not written. */
+static int customers_at(FILE *out, uint64_t seed, long n, double back_weeks)
 {
     /* Customers simulated from the BG/NBD story (Fader, Hardie & Lee 2005),
      * in weeks: purchase rate lambda ~ Gamma(r = 0.8, alpha = 4), dropout
@@ -71,19 +75,53 @@ int cli_demo_customers(FILE *out, uint64_t seed, long n)
         double ga = gamma1(&r, 0.6), gb = gamma1(&r, 5.0), p = ga / (ga + gb);
         double nu = gamma1(&r, 4.0) / 15.0;
         double t = 0.0, t_x = 0.0, spend = gamma1(&r, 6.0) / nu;
+        double cut = T - back_weeks; /* the snapshot's end, weeks since joining */
         long x = 0;
         for (;;) {
             t += expo(&r, 1.0 / lambda);
             if (t > T)
                 break;
-            x++;
-            t_x = t;
-            spend += gamma1(&r, 6.0) / nu;
+            double more = gamma1(&r, 6.0) / nu;
+            if (t <= cut) {
+                x++;
+                t_x = t;
+                spend += more;
+            }
             if (unif(&r) < p)
                 break; /* became inactive after this purchase */
         }
-        double tenure_days = round(T * 7.0), recency_days = round((T - t_x) * 7.0);
+        if (cut < 1.0 / 7.0)
+            continue; /* not a customer yet at the cut */
+        double tenure_days = round(cut * 7.0), recency_days = round((cut - t_x) * 7.0);
         fprintf(out, "C%05ld,%.0f,%ld,%.2f,%.0f\n", i + 1, recency_days, x + 1, spend, tenure_days);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int cli_demo_customers(FILE *out, uint64_t seed, long n) { return customers_at(out, seed, n, 0.0); }
+
+int cli_demo_customers_prev(FILE *out, uint64_t seed, long n)
+{
+    return customers_at(out, seed, n, 13.0);
+}
+
+int cli_demo_intervals(FILE *out, uint64_t seed, long n)
+{
+    /* A weekday's calls: a morning peak near 10:30 and a smaller afternoon
+     * one near 15:00 over a base load, with Poisson-like noise; handling
+     * time around 4 minutes, longer in the busy hours. */
+    rng r = {seed};
+    fputs("start,calls,aht\n", out);
+    const int64_t day0 = CLI_DEMO_NOW - 9 * 3600; /* 2026-03-02T00:00:00Z */
+    for (long i = 0; i < n; i++) {
+        double h = 8.0 + 12.0 * (double)i / (double)n; /* 08:00 .. 20:00 */
+        double mean = 40.0 + 160.0 * exp(-pow((h - 10.5) / 1.5, 2.0)) +
+                      120.0 * exp(-pow((h - 15.0) / 2.0, 2.0));
+        double calls = fmax(0.0, round(mean + sqrt(mean) * normal(&r)));
+        double aht = round(230.0 + 20.0 * (mean / 200.0) + 8.0 * normal(&r));
+        char at[32];
+        iso(at, sizeof at, day0 + (int64_t)round(h * 3600.0));
+        fprintf(out, "%s,%.0f,%.0f\n", at, calls, aht);
     }
     return ferror(out) ? -1 : 0;
 }
@@ -175,6 +213,67 @@ int cli_demo_feedback(FILE *out, uint64_t seed, long n)
         int csat = 1 + (int)floor(cs * 5.0);
         int ces = 7 - (int)floor(ce * 7.0); /* effort: 1 = very easy */
         fprintf(out, "F%05ld,%s,%d,%d,%d\n", i + 1, channels[ch], nps, csat, ces);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int cli_demo_targets(FILE *out, uint64_t seed, long n)
+{
+    (void)seed;
+    (void)n;
+    fputs("# The demo desk's service standards (svcm report --targets).\n"
+          "first_response_p90 <= 1h\n"
+          "resolution_p90 <= 24h\n"
+          "fcr >= 70%\n"
+          "reopen_rate <= 8%\n"
+          "csat_top2 >= 75%\n"
+          "nps >= 10\n"
+          "ces <= 2.5\n",
+          out);
+    return ferror(out) ? -1 : 0;
+}
+
+int cli_demo_events(FILE *out, uint64_t seed, long n)
+{
+    /* Each customer's journey: found on the web (or by the hotline), then
+     * the front-desk consultation, a quote and the purchase, each step
+     * with its own chance to continue; the consultation loses the most.
+     * Customers who stop before buying are mostly lost; a few buyers are
+     * lost too. Scores 1-5 per touchpoint, the front desk rated lowest. */
+    static const char *const steps[4] = {"web visit", "front desk", "quote", "purchase"};
+    static const double go_on[4] = {0.82, 0.58, 0.74, 1.0};
+    static const double mean_score[4] = {4.1, 3.2, 3.8, 4.4};
+    rng r = {seed};
+    fputs("customer,touchpoint,time,score,lost\n", out);
+    const int64_t start = CLI_DEMO_NOW - 90 * 86400;
+    for (long i = 0; i < n; i++) {
+        double t = (double)start + unif(&r) * 75.0 * 86400.0;
+        int first = unif(&r) < 0.85 ? 0 : -1; /* -1: the hotline first */
+        int last = 0;
+        char at[32];
+        int64_t times[6];
+        const char *where[6];
+        int scores[6], k = 0;
+        if (first < 0) {
+            where[k] = "hotline";
+            times[k] = (int64_t)t;
+            scores[k++] = (int)fmin(5, fmax(1, round(3.6 + normal(&r))));
+            t += expo(&r, 86400.0);
+        }
+        for (int s = 0; s < 4; s++) {
+            where[k] = steps[s];
+            times[k] = (int64_t)t;
+            scores[k++] = (int)fmin(5, fmax(1, round(mean_score[s] + 0.8 * normal(&r))));
+            last = s;
+            if (unif(&r) >= go_on[s])
+                break;
+            t += expo(&r, s == 0 ? 2 * 86400.0 : 4 * 86400.0);
+        }
+        int lost = last < 3 ? unif(&r) < 0.85 : unif(&r) < 0.1;
+        for (int e = 0; e < k; e++) {
+            iso(at, sizeof at, times[e]);
+            fprintf(out, "U%05ld,%s,%s,%d,%d\n", i + 1, where[e], at, scores[e], lost);
+        }
     }
     return ferror(out) ? -1 : 0;
 }

@@ -12,6 +12,19 @@
 
 /* Write n customers: id,recency_days,frequency,monetary,tenure_days. */
 int cli_demo_customers(FILE *out, uint64_t seed, long n);
+/* The same customers 13 weeks (91 days) earlier: purchases after that cut
+ * left out, customers who joined later not written (a snapshot for tier
+ * migration against cli_demo_customers()). */
+int cli_demo_customers_prev(FILE *out, uint64_t seed, long n);
+/* Write n intervals of one weekday from 08:00 to 20:00 UTC (n = 24: half
+ * hours): start,calls,aht (seconds). */
+int cli_demo_intervals(FILE *out, uint64_t seed, long n);
+/* The demo's service standards as targets text (seed and n unused). */
+int cli_demo_targets(FILE *out, uint64_t seed, long n);
+/* Write the touchpoint events of n customers: customer,touchpoint,time,
+ * score (1-5),lost (0/1); funnel web visit, front desk, quote, purchase
+ * (some start at the hotline). */
+int cli_demo_events(FILE *out, uint64_t seed, long n);
 /* Write n tickets: id,created,first_response,resolved,due,channel,agent,
  * tier,impact (individual..organisation),severity (1..4),value (0..1),
  * urgent,fcr,reopened (instants ISO 8601 UTC;

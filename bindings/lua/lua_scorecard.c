@@ -1,0 +1,470 @@
+/* Lua binding of the scorecard engine (svcm/scorecard.h): verdicts on
+ * targets, changes against the previous period, the targets text. Module
+ * functions only; rich results are tables. Misuse (wrong Lua types, an
+ * unknown direction or unit) raises; bad data returns nil, message, code,
+ * detail. */
+#include <string.h>
+
+#include "svcmlua.h"
+#include "svcm/scorecard.h"
+
+void svcmlua_open_scorecard(lua_State *L);
+
+static const char *const directions[] = {"at_least", "at_most", NULL};
+static const char *const units[] = {"", "%", "s", "m", "h", "d", NULL};
+
+/* Position of s in list, or -1. */
+static int option_index(const char *s, const char *const *list)
+{
+    for (int i = 0; list[i] != NULL; i++)
+        if (strcmp(list[i], s) == 0)
+            return i;
+    return -1;
+}
+
+static svcm_target_direction opt_direction(lua_State *L, int arg, const char *def)
+{
+    return (svcm_target_direction)luaL_checkoption(L, arg, def, directions);
+}
+
+static uint64_t check_count(lua_State *L, int arg)
+{
+    lua_Integer v = luaL_checkinteger(L, arg);
+    luaL_argcheck(L, v >= 0, arg, "count must be >= 0");
+    return (uint64_t)v;
+}
+
+static void set_number(lua_State *L, const char *key, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_integer(lua_State *L, const char *key, uint64_t v)
+{
+    lua_pushinteger(L, v > (uint64_t)LUA_MAXINTEGER ? LUA_MAXINTEGER : (lua_Integer)v);
+    lua_setfield(L, -2, key);
+}
+
+static int push_result(lua_State *L, const struct svcm_target_result *r)
+{
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, svcm_target_outcome_name(r->outcome));
+    lua_setfield(L, -2, "verdict");
+    set_number(L, "value", r->value);
+    svcmlua_pushinterval(L, r->ci);
+    lua_setfield(L, -2, "ci");
+    set_integer(L, "n", r->n);
+    set_number(L, "target", r->target);
+    lua_pushstring(L, directions[r->direction]);
+    lua_setfield(L, -2, "direction");
+    set_number(L, "confidence", r->confidence);
+    set_integer(L, "n_to_decide", r->n_to_decide);
+    return 1;
+}
+
+/* svcm.target_verdict(successes, trials, target [, direction [, confidence]])
+ * -> "met" | "missed" | "undetermined" */
+static int proportion(lua_State *L, struct svcm_target_result *r)
+{
+    uint64_t s = check_count(L, 1), n = check_count(L, 2);
+    double target = luaL_checknumber(L, 3);
+    svcm_target_direction d = opt_direction(L, 4, "at_least");
+    double confidence = luaL_optnumber(L, 5, 0.95);
+    return svcm_target_verdict(s, n, target, d, confidence, r);
+}
+
+static int l_target_verdict(lua_State *L)
+{
+    struct svcm_target_result r;
+    int rc = proportion(L, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushstring(L, svcm_target_outcome_name(r.outcome));
+    return 1;
+}
+
+static int l_target_result(lua_State *L)
+{
+    struct svcm_target_result r;
+    int rc = proportion(L, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    return push_result(L, &r);
+}
+
+/* svcm.target_mean_result(values, target [, direction [, confidence]]) */
+static int l_target_mean_result(lua_State *L)
+{
+    /* the scalars first: svcmlua_checkdoubles pushes onto the stack */
+    double target = luaL_checknumber(L, 2);
+    svcm_target_direction d = opt_direction(L, 3, "at_least");
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    size_t n;
+    const double *v = svcmlua_checkdoubles(L, 1, &n);
+    svcm_moments m;
+    svcm_error err;
+    svcm_moments_init(&m);
+    int rc = svcm_moments_add_batch(&m, v, n, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    struct svcm_target_result r;
+    rc = svcm_target_verdict_mean(&m, target, d, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    return push_result(L, &r);
+}
+
+/* svcm.target_quantile_result(values, q, target [, direction [, confidence]]);
+ * direction defaults to "at_most" (first response P90 <= 1 h). */
+static int l_target_quantile_result(lua_State *L)
+{
+    double q = luaL_checknumber(L, 2);
+    double target = luaL_checknumber(L, 3);
+    svcm_target_direction d = opt_direction(L, 4, "at_most");
+    double confidence = luaL_optnumber(L, 5, 0.95);
+    size_t n;
+    const double *v = svcmlua_checkdoubles(L, 1, &n);
+    struct svcm_target_result r;
+    svcm_error err;
+    int rc = svcm_target_verdict_quantile(v, n, q, target, d, confidence, NULL, &r, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    return push_result(L, &r);
+}
+
+/* svcm.target_nps_result(scores, target [, direction [, confidence]]) */
+static int l_target_nps_result(lua_State *L)
+{
+    double target = luaL_checknumber(L, 2);
+    svcm_target_direction d = opt_direction(L, 3, "at_least");
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    size_t n;
+    const double *v = svcmlua_checkdoubles(L, 1, &n);
+    svcm_feedback_options o;
+    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
+    svcm_feedback *f = NULL;
+    svcm_error err;
+    int rc = svcm_feedback_new(&o, NULL, &f, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_feedback_add_batch(f, v, n, &err);
+    struct svcm_target_result r;
+    if (rc == SVCM_OK) {
+        svcm_error_clear(&err);
+        rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
+    }
+    svcm_feedback_free(f);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    return push_result(L, &r);
+}
+
+/* svcm.target_change(prev_successes, prev_trials, successes, trials
+ *                    [, direction [, confidence]]) -> "better" | "worse" | "unchanged" */
+static int l_target_change(lua_State *L)
+{
+    uint64_t ps = check_count(L, 1), pn = check_count(L, 2);
+    uint64_t s = check_count(L, 3), n = check_count(L, 4);
+    svcm_target_direction d = opt_direction(L, 5, "at_least");
+    double confidence = luaL_optnumber(L, 6, 0.95);
+    svcm_rate a, b;
+    svcm_rate_init(&a, SVCM_RATE_KIND_GENERIC);
+    svcm_rate_init(&b, SVCM_RATE_KIND_GENERIC);
+    int rc = svcm_rate_add_counts(&a, ps, pn);
+    if (rc == SVCM_OK)
+        rc = svcm_rate_add_counts(&b, s, n);
+    struct svcm_target_change_result r;
+    if (rc == SVCM_OK)
+        rc = svcm_target_change_rate(&a, &b, d, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushstring(L, svcm_target_change_name(r.change));
+    return 1;
+}
+
+/* svcm.target_mean_change(previous_values, values [, direction [, confidence]]) */
+static int l_target_mean_change(lua_State *L)
+{
+    svcm_target_direction d = opt_direction(L, 3, "at_least");
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    size_t na, nb;
+    const double *va = svcmlua_checkdoubles(L, 1, &na);
+    const double *vb = svcmlua_checkdoubles(L, 2, &nb);
+    svcm_moments a, b;
+    svcm_error err;
+    svcm_moments_init(&a);
+    svcm_moments_init(&b);
+    int rc = svcm_moments_add_batch(&a, va, na, &err);
+    if (rc == SVCM_OK)
+        rc = svcm_moments_add_batch(&b, vb, nb, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    struct svcm_target_change_result r;
+    rc = svcm_target_change_mean(&a, &b, d, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushstring(L, svcm_target_change_name(r.change));
+    return 1;
+}
+
+/* The saved bytes of argument arg (obj:to_bytes()), left on the stack: the
+ * accumulators' metatables are private to their files, their saved form is
+ * public. Raises when arg has no to_bytes method. */
+static const char *saved_bytes(lua_State *L, int arg, const char *what, size_t *len)
+{
+    if (!lua_isuserdata(L, arg) || luaL_getmetafield(L, arg, "__index") == LUA_TNIL)
+        luaL_typeerror(L, arg, what);
+    lua_pop(L, 1);
+    if (lua_getfield(L, arg, "to_bytes") != LUA_TFUNCTION)
+        luaL_typeerror(L, arg, what);
+    lua_pushvalue(L, arg);
+    lua_call(L, 1, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_typeerror(L, arg, what);
+    return lua_tolstring(L, -1, len);
+}
+
+static int close_durations(lua_State *L)
+{
+    svcm_durations **u = lua_touserdata(L, 1);
+    svcm_durations_free(*u);
+    *u = NULL;
+    return 0;
+}
+
+static int close_feedback(lua_State *L)
+{
+    svcm_feedback **u = lua_touserdata(L, 1);
+    svcm_feedback_free(*u);
+    *u = NULL;
+    return 0;
+}
+
+/* A loaded copy of argument arg in a userdata (freed by the GC, so a later
+ * raise cannot leak it), or NULL with nil, message, code, detail pushed
+ * (*fail set to 4). */
+static svcm_durations *durations_arg(lua_State *L, int arg, int *fail)
+{
+    size_t len;
+    const char *b = saved_bytes(L, arg, "svcm.Durations", &len);
+    svcm_durations **u = lua_newuserdatauv(L, sizeof *u, 0);
+    *u = NULL;
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, close_durations);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    svcm_error err;
+    int rc = svcm_durations_load((const unsigned char *)b, len, NULL, u, &err);
+    if (rc == SVCM_EFORMAT)
+        luaL_typeerror(L, arg, "svcm.Durations");
+    if (rc != SVCM_OK) {
+        *fail = svcmlua_fail(L, rc, &err);
+        return NULL;
+    }
+    return *u;
+}
+
+static svcm_feedback *feedback_arg(lua_State *L, int arg, int *fail)
+{
+    size_t len;
+    const char *b = saved_bytes(L, arg, "svcm.Feedback", &len);
+    svcm_feedback **u = lua_newuserdatauv(L, sizeof *u, 0);
+    *u = NULL;
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, close_feedback);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    svcm_error err;
+    int rc = svcm_feedback_load((const unsigned char *)b, len, NULL, u, &err);
+    if (rc == SVCM_EFORMAT)
+        luaL_typeerror(L, arg, "svcm.Feedback");
+    if (rc != SVCM_OK) {
+        *fail = svcmlua_fail(L, rc, &err);
+        return NULL;
+    }
+    return *u;
+}
+
+/* svcm.target_durations_result(durations, q, target [, direction [, confidence]]) */
+static int l_target_durations_result(lua_State *L)
+{
+    double q = luaL_checknumber(L, 2);
+    double target = luaL_checknumber(L, 3);
+    svcm_target_direction d = opt_direction(L, 4, "at_most");
+    double confidence = luaL_optnumber(L, 5, 0.95);
+    lua_settop(L, 5);
+    int fail = 0;
+    svcm_durations *du = durations_arg(L, 1, &fail);
+    if (du == NULL)
+        return fail;
+    struct svcm_target_result r;
+    int rc = svcm_target_verdict_durations(du, q, target, d, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    return push_result(L, &r);
+}
+
+/* svcm.target_feedback_result(feedback, target [, direction [, confidence]]) */
+static int l_target_feedback_result(lua_State *L)
+{
+    double target = luaL_checknumber(L, 2);
+    svcm_target_direction d = opt_direction(L, 3, "at_least");
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    lua_settop(L, 4);
+    int fail = 0;
+    svcm_feedback *f = feedback_arg(L, 1, &fail);
+    if (f == NULL)
+        return fail;
+    struct svcm_target_result r;
+    int rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    return push_result(L, &r);
+}
+
+/* svcm.target_feedback_change(previous, current [, direction [, confidence]]) */
+static int l_target_feedback_change(lua_State *L)
+{
+    svcm_target_direction d = opt_direction(L, 3, "at_least");
+    double confidence = luaL_optnumber(L, 4, 0.95);
+    lua_settop(L, 4);
+    int fail = 0;
+    svcm_feedback *a = feedback_arg(L, 1, &fail);
+    if (a == NULL)
+        return fail;
+    svcm_feedback *b = feedback_arg(L, 2, &fail);
+    if (b == NULL)
+        return fail;
+    struct svcm_target_change_result r;
+    int rc = svcm_target_change_feedback(a, b, d, confidence, &r);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushstring(L, svcm_target_change_name(r.change));
+    return 1;
+}
+
+/* svcm.target_scaled(value [, unit]) -> number */
+static int l_target_scaled(lua_State *L)
+{
+    svcm_target t;
+    memset(&t, 0, sizeof t);
+    t.value = luaL_checknumber(L, 1);
+    t.unit = (svcm_target_unit)luaL_checkoption(L, 2, "", units);
+    double v;
+    int rc = svcm_target_scaled(&t, &v);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    lua_pushnumber(L, v);
+    return 1;
+}
+
+/* svcm.targets_parse(text) -> { {name=, direction=, value=, unit=}, ... } */
+static int l_targets_parse(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    svcm_targets *t = lua_newuserdatauv(L, sizeof *t, 0); /* freed by the GC */
+    svcm_error err;
+    int rc = svcm_targets_parse(text, len, t, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_createtable(L, (int)t->count, 0);
+    for (size_t i = 0; i < t->count; i++) {
+        const svcm_target *it = &t->item[i];
+        lua_createtable(L, 0, 4);
+        lua_pushstring(L, it->name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, directions[it->direction]);
+        lua_setfield(L, -2, "direction");
+        set_number(L, "value", it->value);
+        lua_pushstring(L, svcm_target_unit_name(it->unit));
+        lua_setfield(L, -2, "unit");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* svcm.targets_format(targets) -> text; targets as targets_parse returns
+ * them (unit optional, "" by default). */
+static int l_targets_format(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    svcm_targets *t = lua_newuserdatauv(L, sizeof *t, 0);
+    svcm_targets_init(t);
+    lua_Integer n = luaL_len(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, 1, i) != LUA_TTABLE)
+            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d is not a table)",
+                              (int)i);
+        int row = lua_gettop(L);
+        lua_getfield(L, row, "name");
+        const char *name = lua_tostring(L, -1);
+        if (name == NULL || lua_type(L, -1) != LUA_TSTRING)
+            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: name "
+                                 "must be a string)",
+                              (int)i);
+        lua_getfield(L, row, "direction");
+        if (lua_type(L, -1) != LUA_TSTRING)
+            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: direction "
+                                 "must be 'at_least' or 'at_most')",
+                              (int)i);
+        int d = option_index(lua_tostring(L, -1), directions);
+        if (d < 0)
+            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: direction "
+                                 "must be 'at_least' or 'at_most')",
+                              (int)i);
+        lua_getfield(L, row, "value");
+        if (!lua_isnumber(L, -1))
+            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: value "
+                                 "must be a number)",
+                              (int)i);
+        double value = lua_tonumber(L, -1);
+        lua_getfield(L, row, "unit");
+        int u = 0;
+        if (!lua_isnil(L, -1)) {
+            if (lua_type(L, -1) != LUA_TSTRING)
+                return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: unit "
+                                     "must be a string)",
+                                  (int)i);
+            u = option_index(lua_tostring(L, -1), units);
+            if (u < 0)
+                return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: unit "
+                                     "must be '', '%%', 's', 'm', 'h' or 'd')",
+                                  (int)i);
+        }
+        svcm_error err;
+        int rc = svcm_targets_add(t, name, (svcm_target_direction)d, value,
+                                  (svcm_target_unit)u, &err);
+        if (rc != SVCM_OK)
+            return svcmlua_fail(L, rc, &err);
+        lua_settop(L, row - 1);
+    }
+    size_t len = 0;
+    (void)svcm_targets_format(t, NULL, 0, &len);
+    luaL_Buffer b;
+    char *buf = luaL_buffinitsize(L, &b, len + 1);
+    int rc = svcm_targets_format(t, buf, len + 1, &len);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, NULL);
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
+static const luaL_Reg scorecard_functions[] = {
+    {"target_verdict", l_target_verdict},
+    {"target_result", l_target_result},
+    {"target_mean_result", l_target_mean_result},
+    {"target_quantile_result", l_target_quantile_result},
+    {"target_nps_result", l_target_nps_result},
+    {"target_change", l_target_change},
+    {"target_mean_change", l_target_mean_change},
+    {"target_durations_result", l_target_durations_result},
+    {"target_feedback_result", l_target_feedback_result},
+    {"target_feedback_change", l_target_feedback_change},
+    {"target_scaled", l_target_scaled},
+    {"targets_parse", l_targets_parse},
+    {"targets_format", l_targets_format},
+    {NULL, NULL},
+};
+
+void svcmlua_open_scorecard(lua_State *L) { luaL_setfuncs(L, scorecard_functions, 0); }
