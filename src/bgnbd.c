@@ -49,6 +49,18 @@ static void softplus_sigmoid(double u, double *sp, double *sig)
     }
 }
 
+/* softplus_sigmoid() for the fit's objective, which takes it a million
+ * times per evaluation on large inputs: log(1 + e) in place of log1p(e),
+ * e = e^-|u| in (0, 1], has an absolute error below 2.3e-16 (the rounding
+ * of 1 + e), which is what a sum of log-likelihoods needs, and glibc's log
+ * is several times faster than its log1p. */
+static void softplus_sigmoid_fast(double u, double *sp, double *sig)
+{
+    double e = exp(-fabs(u)), ie = 1.0 / (1.0 + e);
+    *sp = fmax(u, 0.0) + log(1.0 + e);
+    *sig = u > 0.0 ? ie : e * ie;
+}
+
 /* log(Gamma(y+d)/Gamma(y)) for y > 0, d >= 0. For y >= 10 from Stirling's
  * series (Abramowitz & Stegun 6.1.41) written as a difference, so a large y
  * does not cost the digits that lgamma(y+d) - lgamma(y) would lose (about
@@ -135,95 +147,17 @@ int svcm_bgnbd_loglik(const svcm_bgnbd_params *params, const double *x, const do
 
 /* ---------------------------------------------------------------- fitting */
 
-typedef struct group {
-    double x, tx, T, w;
-} group;
+typedef svcm__lgroup group;
 
-/* Distinct rows sorted by (x, T, t_x), so per-x and per-T terms are computed
- * once per run in the objective. */
+/* Distinct rows in runs of equal x (svcm__lifetime_group()), so per-x terms are
+ * computed once per run in the objective (and a per-T term once per run of
+ * equal T within it). */
 typedef struct fit_ctx {
     const group *g;
     size_t ng;
-    double wsum;
+    size_t stride; /* every stride-th group (1: all; more: the warm start) */
+    double wsum;   /* their total weight */
 } fit_ctx;
-
-static int group_cmp(const void *pa, const void *pb)
-{
-    const group *a = pa, *b = pb;
-    if (a->x != b->x)
-        return a->x < b->x ? -1 : 1;
-    if (a->T != b->T)
-        return a->T < b->T ? -1 : 1;
-    if (a->tx != b->tx)
-        return a->tx < b->tx ? -1 : 1;
-    return 0;
-}
-
-static uint64_t bits_of(double v)
-{
-    uint64_t u;
-    v += 0.0; /* -0.0 and 0.0 are the same row */
-    memcpy(&u, &v, sizeof u);
-    return u;
-}
-
-static uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-/* Collapse identical (x, t_x, T) rows of positive weight with an
- * open-addressing hash table, summing their weights (w NULL: 1 each). On
- * success *out holds *ng groups (caller frees). */
-static int make_groups(const svcm_allocator *al, const double *x, const double *tx, const double *T,
-                       const double *w, size_t n, group **out, size_t *ng)
-{
-    size_t cap = 16;
-    while (cap < 2 * n) {
-        if (cap > SIZE_MAX / 4)
-            return SVCM_ENOMEM;
-        cap *= 2;
-    }
-    size_t *slot = svcm__calloc(al, cap, sizeof *slot); /* group index + 1, 0 = empty */
-    group *g = svcm__calloc(al, n ? n : 1, sizeof *g);
-    if (slot == NULL || g == NULL) {
-        svcm__free(al, slot);
-        svcm__free(al, g);
-        return SVCM_ENOMEM;
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double wi = w != NULL ? w[i] : 1.0;
-        if (!(wi > 0.0))
-            continue;
-        uint64_t bx = bits_of(x[i]), bt = bits_of(tx[i]), bT = bits_of(T[i]);
-        size_t h = (size_t)mix64(bx ^ mix64(bt ^ mix64(bT))) & (cap - 1);
-        for (;;) {
-            size_t k = slot[h];
-            if (k == 0) {
-                g[m] = (group){x[i] + 0.0, tx[i] + 0.0, T[i] + 0.0, wi};
-                slot[h] = ++m;
-                break;
-            }
-            group *q = &g[k - 1];
-            if (q->x == x[i] && q->tx == tx[i] && q->T == T[i]) {
-                q->w += wi;
-                break;
-            }
-            h = (h + 1) & (cap - 1);
-        }
-    }
-    svcm__free(al, slot);
-    qsort(g, m, sizeof *g, group_cmp);
-    *out = g;
-    *ng = m;
-    return SVCM_OK;
-}
 
 /* Minus the mean log-likelihood and its gradient in theta = log(r, alpha,
  * a, b). d/dr, d/dalpha, d/da, d/db of each row's log-likelihood are taken
@@ -240,7 +174,7 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
     double ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0;
     double px = -1.0, pT = -1.0;
     double cx = 0, drx = 0, dax = 0, dbx = 0, lax = 0, lT = 0, iT = 0;
-    for (size_t k = 0; k < c->ng; k++) {
+    for (size_t k = 0; k < c->ng; k += c->stride) {
         const group *q = &c->g[k];
         double x = q->x, rx = r + x;
         if (x != px) {
@@ -262,7 +196,7 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
         double dr = drx - lT, dal = r / al - rx * iT, da = dax, db = dbx;
         if (x > 0.0) {
             double lt = log(al + q->tx), sp, sig;
-            softplus_sigmoid(lax + rx * (lT - lt), &sp, &sig);
+            softplus_sigmoid_fast(lax + rx * (lT - lt), &sp, &sig);
             l += sp;
             dr += sig * (lT - lt);
             dal += sig * rx * (iT - 1.0 / (al + q->tx));
@@ -290,6 +224,34 @@ static double bgnbd_objective(const double *theta, double *grad, void *vctx)
 #define SVCM__LOG_PARAM_LIMIT 15.0
 
 static const char *const param_names[4] = {"r", "alpha", "a", "b"};
+
+/* The warm start of svcm__bfgs_h() (optimize.h): on large inputs, theta and
+ * H from the fit of a subsample of the groups, penalised as the full fit;
+ * *Hin is set to H when it is used. */
+static void warm_start(const svcm__penalized *pc, const svcm_lifetime_fit_options *opts,
+                       const double *theta0, double *theta, double *H, const double **Hin)
+{
+    const fit_ctx *c = pc->ctx;
+    if (c->ng < SVCM__WARM_MIN)
+        return;
+    fit_ctx sub = *c;
+    sub.stride = c->ng / SVCM__WARM_SAMPLE;
+    sub.wsum = 0.0;
+    for (size_t k = 0; k < c->ng; k += sub.stride)
+        sub.wsum += c->g[k].w;
+    svcm__penalized spc = *pc;
+    spc.ctx = &sub;
+    double t[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0;
+    unsigned iters = 0;
+    if (svcm__bfgs_h(svcm__penalized_objective, &spc, 4, t, &fmin, opts->max_iter,
+                     fmax(opts->gtol, SVCM__WARM_GTOL), &iters, NULL, H) != SVCM_OK)
+        return;
+    for (int k = 0; k < 4; k++)
+        if (fabs(t[k] - theta0[k]) > SVCM__LOG_PARAM_LIMIT)
+            return;
+    memcpy(theta, t, sizeof t);
+    *Hin = H;
+}
 
 /* Validation and the totals the fit needs (as in paretonbd.c). */
 static int fit_prepare(const double *x, const double *t_x, const double *T, const double *w,
@@ -384,16 +346,18 @@ int svcm_bgnbd_fit(const double *x, const double *t_x, const double *T, const do
         return SVCM_EINVAL;
     group *g = NULL;
     size_t ng = 0;
-    if ((rc = make_groups(&al, x, t_x, T, weights, n, &g, &ng)) != SVCM_OK)
+    if ((rc = svcm__lifetime_group(&al, x, t_x, T, weights, n, &g, &ng)) != SVCM_OK)
         return svcm__error(err, rc, SVCM_NO_INDEX, NULL, "out of memory grouping %zu rows", n);
-    fit_ctx c = {g, ng, wsum};
+    fit_ctx c = {g, ng, 1, wsum};
     svcm__penalized pc = {bgnbd_objective, &c, 4, opts->penalizer};
     const double theta0[4] = {0.0, log(meanT), 0.0, 0.0};
     double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]};
-    double fmin = 0.0;
+    double fmin = 0.0, H[16];
+    const double *Hin = NULL;
+    warm_start(&pc, opts, theta0, theta, H, &Hin);
     unsigned iters = 0;
-    rc = svcm__bfgs(svcm__penalized_objective, &pc, 4, theta, &fmin, opts->max_iter, opts->gtol,
-                    &iters);
+    rc = svcm__bfgs_h(svcm__penalized_objective, &pc, 4, theta, &fmin, opts->max_iter, opts->gtol,
+                      &iters, Hin, NULL);
     rc = fit_finish(rc, theta, theta0, &pc, iters, n, out, err);
     svcm__free(&al, g);
     return rc;

@@ -86,54 +86,15 @@ int svcm_mbgnbd_loglik(const svcm_mbgnbd_params *params, const double *x, const 
 
 /* ---------------------------------------------------------------- fitting */
 
-typedef struct mgroup {
-    double x, tx, T, w;
-} mgroup;
+typedef svcm__lgroup mgroup;
 
+/* Distinct rows in runs of equal x (svcm__lifetime_group()). */
 typedef struct mfit_ctx {
     const mgroup *g;
     size_t ng;
-    double wsum;
+    size_t stride; /* every stride-th group (1: all; more: the warm start) */
+    double wsum;   /* their total weight */
 } mfit_ctx;
-
-static int mgroup_cmp(const void *pa, const void *pb)
-{
-    const mgroup *a = pa, *b = pb;
-    if (a->x != b->x)
-        return a->x < b->x ? -1 : 1;
-    if (a->T != b->T)
-        return a->T < b->T ? -1 : 1;
-    if (a->tx != b->tx)
-        return a->tx < b->tx ? -1 : 1;
-    return 0;
-}
-
-/* Sort the rows by (x, T, t_x) and merge identical ones, summing weights;
- * zero-weight rows are dropped. *out (caller frees) holds *ng groups. */
-static int make_groups(const svcm_allocator *al, const double *x, const double *tx,
-                       const double *T, const double *w, size_t n, mgroup **out, size_t *ng)
-{
-    mgroup *g = svcm__calloc(al, n ? n : 1, sizeof *g);
-    if (g == NULL)
-        return SVCM_ENOMEM;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double wi = w != NULL ? w[i] : 1.0;
-        if (wi > 0.0) /* +0.0: -0.0 and 0.0 are the same row */
-            g[m++] = (mgroup){x[i] + 0.0, tx[i] + 0.0, T[i] + 0.0, wi};
-    }
-    qsort(g, m, sizeof *g, mgroup_cmp);
-    size_t k = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (k > 0 && mgroup_cmp(&g[k - 1], &g[i]) == 0)
-            g[k - 1].w += g[i].w;
-        else
-            g[k++] = g[i];
-    }
-    *out = g;
-    *ng = k;
-    return SVCM_OK;
-}
 
 /* Terms of one customer's log-likelihood that depend on x only, and their
  * derivatives in r, a, b (alpha's part is added per row). */
@@ -163,16 +124,18 @@ static double mbgnbd_objective(const double *theta, double *grad, void *vctx)
     if (!(r > 0.0 && al > 0.0 && a > 0.0 && b > 0.0) || !isfinite(r + al + a + b))
         return NAN;
     double lal = log(al), la = log(a), ll = 0.0, g[4] = {0.0, 0.0, 0.0, 0.0}, px = -1.0;
+    double lab = 0.0;
     xterms xt = {0, 0, 0, 0};
-    for (size_t k = 0; k < c->ng; k++) {
+    for (size_t k = 0; k < c->ng; k += c->stride) {
         const mgroup *q = &c->g[k];
         double x = q->x, rx = r + x;
         if (x != px) {
             xt = x_terms(x, r, a, b, lal);
+            lab = la - log(b + x);
             px = x;
         }
         double lT = log(al + q->T), lt = log(al + q->tx), sp, sig;
-        softplus_sigmoid(la - log(b + x) + rx * (lT - lt), &sp, &sig);
+        softplus_sigmoid(lab + rx * (lT - lt), &sp, &sig);
         double l = xt.c - rx * lT + sp;
         double dr = xt.dr - lT + sig * (lT - lt);
         double dal = r / al - rx / (al + q->T) + sig * rx * (1.0 / (al + q->T) - 1.0 / (al + q->tx));
@@ -218,16 +181,42 @@ static int check_weights(const double *w, const double *x, size_t n, double *wsu
     return SVCM_OK;
 }
 
-/* BFGS from r = a = b = 1, alpha = weighted mean T; then the run-off check
- * and the standard errors. */
+/* The warm start of svcm__bfgs_h() (optimize.h): on large inputs, theta and
+ * H from the fit of a subsample of the groups; *Hin is set to H when used. */
+static void warm_start(const mfit_ctx *c, const svcm_lifetime_fit_options *opts,
+                       const double *theta0, double *theta, double *H, const double **Hin)
+{
+    if (c->ng < SVCM__WARM_MIN)
+        return;
+    mfit_ctx sub = *c;
+    sub.stride = c->ng / SVCM__WARM_SAMPLE;
+    sub.wsum = 0.0;
+    for (size_t k = 0; k < c->ng; k += sub.stride)
+        sub.wsum += c->g[k].w;
+    double t[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0;
+    unsigned iters = 0;
+    if (svcm__bfgs_h(mbgnbd_objective, &sub, 4, t, &fmin, opts->max_iter,
+                     fmax(opts->gtol, SVCM__WARM_GTOL), &iters, NULL, H) != SVCM_OK)
+        return;
+    for (int k = 0; k < 4; k++)
+        if (fabs(t[k] - theta0[k]) > SVCM__LOG_PARAM_LIMIT)
+            return;
+    memcpy(theta, t, sizeof t);
+    *Hin = H;
+}
+
+/* BFGS from r = a = b = 1, alpha = weighted mean T (or the warm start);
+ * then the run-off check and the standard errors. */
 static int mbgnbd_solve(const mfit_ctx *c, double meanT, const svcm_lifetime_fit_options *opts,
                         struct svcm_mbgnbd_fit_result *res, svcm_error *err)
 {
     const double theta0[4] = {0.0, log(meanT > 0.0 ? meanT : 1.0), 0.0, 0.0};
-    double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0, se[4];
+    double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0, se[4], H[16];
+    const double *Hin = NULL;
+    warm_start(c, opts, theta0, theta, H, &Hin);
     unsigned iters = 0;
-    int rc = svcm__bfgs(mbgnbd_objective, (void *)c, 4, theta, &fmin, opts->max_iter, opts->gtol,
-                        &iters);
+    int rc = svcm__bfgs_h(mbgnbd_objective, (void *)c, 4, theta, &fmin, opts->max_iter,
+                          opts->gtol, &iters, Hin, NULL);
     if (rc != SVCM_OK)
         return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
                            "MBG/NBD fit did not converge (stopped after %u iterations)", iters);
@@ -274,10 +263,10 @@ int svcm_mbgnbd_fit(const double *x, const double *t_x, const double *T, const d
         return SVCM_EINVAL;
     mgroup *g = NULL;
     size_t ng = 0;
-    if (make_groups(&al, x, t_x, T, weights, n, &g, &ng) != SVCM_OK)
+    if (svcm__lifetime_group(&al, x, t_x, T, weights, n, &g, &ng) != SVCM_OK)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory grouping %zu rows",
                            n);
-    mfit_ctx c = {g, ng, wsum};
+    mfit_ctx c = {g, ng, 1, wsum};
     struct svcm_mbgnbd_fit_result res;
     rc = mbgnbd_solve(&c, tsum, opts, &res, err);
     svcm__free(&al, g);

@@ -1,6 +1,9 @@
-/* BFGS on a few log-parameters, digamma, and the parameter checks: what the
- * BG/NBD and Gamma-Gamma models share. */
+/* BFGS on a few log-parameters (from the identity or a given inverse
+ * Hessian), digamma, the parameter checks and the grouping of (x, t_x, T)
+ * rows: what the lifetime models share. */
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -49,6 +52,22 @@ static double max_abs(const double *v, size_t n)
 int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *fmin,
                unsigned max_iter, double gtol, unsigned *iters)
 {
+    return svcm__bfgs_h(f, ctx, dim, theta, fmin, max_iter, gtol, iters, NULL, NULL);
+}
+
+/* Copy the working inverse Hessian out to Hout (row-major), if given. */
+static void h_out(double *Hout, double H[SVCM__BFGS_MAX_DIM][SVCM__BFGS_MAX_DIM], size_t dim)
+{
+    if (Hout != NULL)
+        for (size_t i = 0; i < dim; i++)
+            for (size_t j = 0; j < dim; j++)
+                Hout[i * dim + j] = H[i][j];
+}
+
+int svcm__bfgs_h(svcm__objective f, void *ctx, size_t dim, double *theta, double *fmin,
+                 unsigned max_iter, double gtol, unsigned *iters, const double *Hin,
+                 double *Hout)
+{
     enum { D = SVCM__BFGS_MAX_DIM };
     double H[D][D], g[D], gn[D], d[D], s[D], y[D], xn[D];
     *iters = 0;
@@ -59,11 +78,12 @@ int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *
         return SVCM_ENOCONV;
     for (size_t i = 0; i < dim; i++)
         for (size_t j = 0; j < dim; j++)
-            H[i][j] = i == j ? 1.0 : 0.0;
+            H[i][j] = Hin != NULL ? Hin[i * dim + j] : i == j ? 1.0 : 0.0;
     for (unsigned it = 0; it < max_iter; it++) {
         if (max_abs(g, dim) <= gtol) {
             *fmin = fx;
             *iters = it;
+            h_out(Hout, H, dim);
             return SVCM_OK;
         }
         double slope = 0.0;
@@ -110,6 +130,7 @@ int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *
              * the gradient is already small. */
             *fmin = fx;
             *iters = it;
+            h_out(Hout, H, dim);
             return gmax <= SVCM__BFGS_FLOOR_GTOL ? SVCM_OK : SVCM_ENOCONV;
         }
         double sy = 0.0, yy = 0.0, ss = 0.0;
@@ -125,7 +146,9 @@ int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *
         fx = fn;
         /* Update only with positive curvature, keeping H positive definite. */
         if (sy > 1e-12 * sqrt(ss * yy)) {
-            if (it == 0) { /* scale the initial guess (Nocedal & Wright 6.20) */
+            /* scale the initial guess (Nocedal & Wright 6.20); a given
+             * one is used as it is */
+            if (it == 0 && Hin == NULL) {
                 double sc = sy / yy;
                 for (size_t i = 0; i < dim; i++)
                     for (size_t j = 0; j < dim; j++)
@@ -147,6 +170,7 @@ int svcm__bfgs(svcm__objective f, void *ctx, size_t dim, double *theta, double *
         *iters = it + 1;
     }
     *fmin = fx;
+    h_out(Hout, H, dim);
     return max_abs(g, dim) <= gtol ? SVCM_OK : SVCM_ENOCONV;
 }
 
@@ -303,5 +327,133 @@ int svcm__lifetime_check_t(size_t i, double t, svcm_error *err)
 {
     if (!isfinite(t) || t < 0.0)
         return svcm__error(err, SVCM_EINVAL, i, "t", "t must be finite and >= 0, got %g", t);
+    return SVCM_OK;
+}
+
+/* ------------------------------------------------- grouping the rows */
+
+static int group_cmp(const void *pa, const void *pb)
+{
+    const svcm__lgroup *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->T != b->T)
+        return a->T < b->T ? -1 : 1;
+    if (a->tx != b->tx)
+        return a->tx < b->tx ? -1 : 1;
+    return 0;
+}
+
+static uint64_t bits_of(double v)
+{
+    uint64_t u;
+    v += 0.0; /* -0.0 and 0.0 are the same row */
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Largest x for which sort_by_x() counts instead of comparing: its table
+ * of counts is then at most as long as the groups plus this. */
+#define SVCM__COUNT_SORT_SLACK 65536
+
+/* Order the m groups *g in runs of equal x. Below SVCM__WARM_MIN groups,
+ * or when some x is too large to count, qsort() by (x, T, t_x): the order
+ * (so the rounding of the sums, so the last digits of a fit) the fits have
+ * always had. Otherwise a counting sort by x, keeping the order of first
+ * appearance within an x: a sort by comparisons of a million distinct rows
+ * took longer than the BG/NBD fit itself. SVCM_OK or SVCM_ENOMEM (*g is
+ * then still the caller's to free). */
+static int sort_by_x(const svcm_allocator *al, svcm__lgroup **g, size_t m)
+{
+    double xmax = 0.0;
+    for (size_t i = 0; i < m; i++)
+        xmax = fmax(xmax, (*g)[i].x);
+    if (m < SVCM__WARM_MIN || xmax > (double)m + SVCM__COUNT_SORT_SLACK) {
+        qsort(*g, m, sizeof **g, group_cmp);
+        return SVCM_OK;
+    }
+    size_t nx = (size_t)xmax + 1;
+    size_t *start = svcm__calloc(al, nx, sizeof *start);
+    svcm__lgroup *o = svcm__calloc(al, m ? m : 1, sizeof *o);
+    if (start == NULL || o == NULL) {
+        svcm__free(al, start);
+        svcm__free(al, o);
+        return SVCM_ENOMEM;
+    }
+    for (size_t i = 0; i < m; i++)
+        start[(size_t)(*g)[i].x]++;
+    size_t acc = 0;
+    for (size_t v = 0; v < nx; v++) {
+        size_t c = start[v];
+        start[v] = acc;
+        acc += c;
+    }
+    for (size_t i = 0; i < m; i++)
+        o[start[(size_t)(*g)[i].x]++] = (*g)[i];
+    svcm__free(al, start);
+    svcm__free(al, *g);
+    *g = o;
+    return SVCM_OK;
+}
+
+/* Identical rows collapsed by an open-addressing hash table, then ordered
+ * by sort_by_x(). */
+int svcm__lifetime_group(const svcm_allocator *al, const double *x, const double *tx,
+                         const double *T, const double *w, size_t n, svcm__lgroup **out,
+                         size_t *ng)
+{
+    size_t cap = 16;
+    while (cap < 2 * n) {
+        if (cap > SIZE_MAX / 4)
+            return SVCM_ENOMEM;
+        cap *= 2;
+    }
+    size_t *slot = svcm__calloc(al, cap, sizeof *slot); /* group index + 1, 0 = empty */
+    svcm__lgroup *g = svcm__calloc(al, n ? n : 1, sizeof *g);
+    if (slot == NULL || g == NULL) {
+        svcm__free(al, slot);
+        svcm__free(al, g);
+        return SVCM_ENOMEM;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w != NULL ? w[i] : 1.0;
+        if (!(wi > 0.0))
+            continue;
+        uint64_t bx = bits_of(x[i]), bt = bits_of(tx[i]), bT = bits_of(T[i]);
+        size_t h = (size_t)mix64(bx ^ mix64(bt ^ mix64(bT))) & (cap - 1);
+        for (;;) {
+            size_t k = slot[h];
+            if (k == 0) {
+                g[m] = (svcm__lgroup){x[i] + 0.0, tx[i] + 0.0, T[i] + 0.0, wi};
+                slot[h] = ++m;
+                break;
+            }
+            svcm__lgroup *q = &g[k - 1];
+            if (q->x == x[i] && q->tx == tx[i] && q->T == T[i]) {
+                q->w += wi;
+                break;
+            }
+            h = (h + 1) & (cap - 1);
+        }
+    }
+    svcm__free(al, slot);
+    int rc = sort_by_x(al, &g, m);
+    if (rc != SVCM_OK) {
+        svcm__free(al, g);
+        return rc;
+    }
+    *out = g;
+    *ng = m;
     return SVCM_OK;
 }

@@ -376,52 +376,201 @@ int svcm_paretonbd_loglik(const svcm_paretonbd_params *params, const double *x, 
 
 /* ---------------------------------------------------------------- fit */
 
-typedef struct pgroup {
-    double x, tx, T, w;
-} pgroup;
+typedef svcm__lgroup pgroup;
 
-static int pgroup_cmp(const void *pa, const void *pb)
+/* ------------------------------------------------ the fit's fast path
+ *
+ * The objective sums log_bracket() over up to millions of distinct rows, and
+ * the 2F1 series dominated it: two series per row, each term with two
+ * divisions in a chain of dependent multiplications. The coefficients of a
+ * series depend on (b1, c) only, that is on x and the parameters, not on the
+ * times; the groups come in runs of equal x (svcm__lifetime_group()), so
+ * each run builds them once (on demand, as far as its rows need) and each row
+ * sums a power series in z with four independent accumulators. The sums are
+ * the same terms in the same order as gseries(). The two Phi of a row are
+ * combined with one exp and one log (rather than a log per series and a
+ * log-add-exp); log(m), log(r+x) are taken once per run, log(s), log(alpha),
+ * log(beta) once per evaluation; a run reuses the last row's Phi for an equal
+ * T or t_x (all of the run x = 0 has t_x = 0). Rows with z > PNBD_Z_SERIES go
+ * through phi_split() as before. svcm_paretonbd_loglik() and the predictions
+ * keep log_bracket(); the tests hold the fit's log-likelihood to it. */
+
+/* Terms a table holds; a row that needs more uses gseries(). */
+#define PNBD_TAB 128
+
+/* The terms of 2F1(1, b1; c; z): k[n] = (b1)_n / (c)_n, kA[n] = k[n] A_n,
+ * kC[n] = k[n] C_n, kN[n] = n k[n], K[n] = n + 2 + A_n + C_n (the tail
+ * bound of gseries()), A_n = sum_{j<n} 1/(b1+j), C_n = sum_{j<n} 1/(c+j);
+ * entries 1..built are filled. */
+typedef struct gtab {
+    double b1, c, lm, im; /* lm = log(c - 1), im = 1 / (c - 1) */
+    int built;
+    double A, C;
+    double k[PNBD_TAB + 1], kA[PNBD_TAB + 1], kC[PNBD_TAB + 1], kN[PNBD_TAB + 1],
+        K[PNBD_TAB + 1];
+} gtab;
+
+static void gtab_reset(gtab *t, double b1, double c)
 {
-    const pgroup *a = pa, *b = pb;
-    if (a->x != b->x)
-        return a->x < b->x ? -1 : 1;
-    if (a->T != b->T)
-        return a->T < b->T ? -1 : 1;
-    if (a->tx != b->tx)
-        return a->tx < b->tx ? -1 : 1;
-    return 0;
+    t->b1 = b1;
+    t->c = c;
+    t->lm = log(c - 1.0);
+    t->im = 1.0 / (c - 1.0);
+    t->built = 0;
+    t->A = t->C = 0.0;
+    t->k[0] = 1.0;
 }
 
-/* Rows with weight > 0, sorted by (x, T, t_x), equal rows merged. */
-static int make_groups(const svcm_allocator *al, const double *x, const double *tx, const double *T,
-                       const double *w, size_t n, pgroup **out, size_t *ng)
+static void gtab_extend(gtab *t, int upto)
 {
-    pgroup *g = svcm__calloc(al, n ? n : 1, sizeof *g);
-    if (g == NULL)
-        return SVCM_ENOMEM;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double wi = w != NULL ? w[i] : 1.0;
-        if (wi > 0.0) /* + 0.0: -0.0 and 0.0 are the same row */
-            g[m++] = (pgroup){x[i] + 0.0, tx[i] + 0.0, T[i] + 0.0, wi};
+    for (int n = t->built + 1; n <= upto; n++) {
+        double ib = 1.0 / (t->b1 + (n - 1.0)), ic = 1.0 / (t->c + (n - 1.0));
+        t->A += ib;
+        t->C += ic;
+        double kn = n == 1 ? t->b1 * ic : t->k[n - 1] * ((t->b1 + (n - 1.0)) * ic);
+        t->k[n] = kn;
+        t->kA[n] = kn * t->A;
+        t->kC[n] = kn * t->C;
+        t->kN[n] = n * kn;
+        t->K[n] = n + 2.0 + t->A + t->C;
     }
-    qsort(g, m, sizeof *g, pgroup_cmp);
-    size_t k = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (k > 0 && pgroup_cmp(&g[k - 1], &g[i]) == 0)
-            g[k - 1].w += g[i].w;
-        else
-            g[k++] = g[i];
+    t->built = upto;
+}
+
+/* gseries() from the table: the sum itself (not its log) in o->lg. */
+static int gseries_tab(gtab *t, double z, gser *o)
+{
+    double sum = 1.0, sa = 0.0, sc = 0.0, sz = 0.0, zp = 1.0;
+    double iz = 1.0 / (1.0 - z), q = z * iz;
+    for (int n = 1;; n++) {
+        if (n > t->built) {
+            if (n > PNBD_TAB) {
+                int rc = gseries(t->b1, t->c, z, o);
+                o->lg = exp(o->lg);
+                return rc;
+            }
+            gtab_extend(t, n + 15 > PNBD_TAB ? PNBD_TAB : n + 15);
+        }
+        double zn = zp * z;
+        sum += t->k[n] * zn;
+        sa += t->kA[n] * zn;
+        sc += t->kC[n] * zn;
+        sz += t->kN[n] * zp;
+        if (t->k[n] * zn * q * (t->K[n] + iz) <= 1e-17 * sum)
+            break;
+        zp = zn;
     }
-    *out = g;
-    *ng = k;
+    o->lg = sum;
+    o->db1 = sa / sum;
+    o->dc = -sc / sum;
+    o->dz = sz / sum;
     return SVCM_OK;
+}
+
+/* phi_ge() with the table t of (a, a+b): o->lv is log Phi without the
+ * log of the series' sum, which goes to *sum (1 after phi_split()). */
+static int phi_ge_tab(gtab *t, double a, double b, double tt, double al, double be, phi_out *o,
+                      double *sum)
+{
+    double at = al + tt, bt = be + tt, z = (al - be) / at;
+    if (z > PNBD_Z_SERIES) {
+        *sum = 1.0;
+        return phi_split(a, b, tt, al, be, o);
+    }
+    double lat = log(at), lbt = log(bt);
+    gser g;
+    int rc = gseries_tab(t, z, &g);
+    if (rc != SVCM_OK)
+        return rc;
+    *sum = g.lg;
+    o->lv = -a * lat + (1.0 - b) * lbt - t->lm;
+    o->da = -lat + g.db1 + g.dc - t->im;
+    o->db = -lbt + g.dc - t->im;
+    o->dal = -a / at + g.dz * bt / (at * at);
+    o->dbe = (1.0 - b) / bt - g.dz / at;
+    return SVCM_OK;
+}
+
+/* phi() through phi_ge_tab(); t is the table of the swapped pair when
+ * alpha < beta. */
+static int phi_tab(gtab *t, double a, double b, double tt, double al, double be, phi_out *o,
+                   double *sum)
+{
+    if (al >= be)
+        return phi_ge_tab(t, a, b, tt, al, be, o, sum);
+    phi_out w;
+    int rc = phi_ge_tab(t, b, a, tt, be, al, &w, sum);
+    *o = (phi_out){w.lv, w.db, w.da, w.dbe, w.dal};
+    return rc;
+}
+
+/* The constants of one run of equal x: the two tables and log(r+x), and
+ * the last row's Phi (rows of equal T, or of equal t_x, such as every
+ * t_x = 0 of the run x = 0, share them). */
+typedef struct xrun {
+    gtab t1, t2; /* Phi(r+x+1, s; T) and Phi(r+x, s+1; t_x) */
+    double rx, lrx, irx;
+    double T1, s1, tx2, s2; /* NAN: none yet */
+    phi_out f1, f2;
+} xrun;
+
+static void xrun_reset(xrun *u, const svcm_paretonbd_params *p, double x)
+{
+    double rx = p->r + x, c = rx + p->s + 1.0;
+    int ge = p->alpha >= p->beta;
+    gtab_reset(&u->t1, ge ? rx + 1.0 : p->s, c);
+    gtab_reset(&u->t2, ge ? rx : p->s + 1.0, c);
+    u->rx = rx;
+    u->lrx = log(rx);
+    u->irx = 1.0 / rx;
+    u->T1 = u->tx2 = NAN;
+}
+
+/* log_bracket() of one row of the run u, ls = log(s), is = 1/s. */
+static int log_bracket_fast(xrun *u, const svcm_paretonbd_params *p, double ls_, double is_,
+                            double tx, double T, double *lb, double *d)
+{
+    if (T != u->T1) {
+        int rc = phi_tab(&u->t1, u->rx + 1.0, p->s, T, p->alpha, p->beta, &u->f1, &u->s1);
+        if (rc != SVCM_OK)
+            return rc;
+        u->T1 = T;
+    }
+    if (tx != u->tx2) {
+        int rc = phi_tab(&u->t2, u->rx, p->s + 1.0, tx, p->alpha, p->beta, &u->f2, &u->s2);
+        if (rc != SVCM_OK)
+            return rc;
+        u->tx2 = tx;
+    }
+    const phi_out f1 = u->f1, f2 = u->f2;
+    const double s1 = u->s1, s2 = u->s2;
+    /* log(rx s1 e^lv1 + s s2 e^lv2) with one exp and one log */
+    double l1 = u->lrx + f1.lv, l2 = ls_ + f2.lv, w1, w2, ls;
+    if (l1 >= l2) {
+        double e = exp(l2 - l1), S = s1 + e * s2;
+        ls = l1 + log(S);
+        w1 = s1 / S;
+        w2 = e * s2 / S;
+    } else {
+        double e = exp(l1 - l2), S = s2 + e * s1;
+        ls = l2 + log(S);
+        w1 = e * s1 / S;
+        w2 = s2 / S;
+    }
+    *lb = ls;
+    d[0] = w1 * (u->irx + f1.da) + w2 * f2.da;
+    d[1] = w1 * f1.dal + w2 * f2.dal;
+    d[2] = w1 * f1.db + w2 * (is_ + f2.db);
+    d[3] = w1 * f1.dbe + w2 * f2.dbe;
+    return isfinite(ls) ? SVCM_OK : SVCM_ERANGE;
 }
 
 typedef struct pfit_ctx {
     const pgroup *g;
     size_t ng;
-    double wsum;
+    size_t stride; /* every stride-th group (1: all; more: the warm start) */
+    double wsum;   /* their total weight */
+    xrun *run;     /* scratch of the objective (allocated by the fit) */
 } pfit_ctx;
 
 /* Minus the weighted mean log-likelihood and its gradient with respect to
@@ -435,23 +584,26 @@ static double pnbd_objective(const double *theta, double *grad, void *vctx)
         !isfinite(p.r + p.alpha + p.s + p.beta))
         return NAN;
     double lgr = svcm__lgamma(p.r), psr = svcm__digamma(p.r);
-    double base = p.r * log(p.alpha) + p.s * log(p.beta);
+    double lal = log(p.alpha), lbe = log(p.beta), lsv = log(p.s), isv = 1.0 / p.s;
+    double base = p.r * lal + p.s * lbe, ral = p.r / p.alpha, sbe = p.s / p.beta;
     double ll = 0.0, gs[4] = {0.0, 0.0, 0.0, 0.0}, px = -1.0, lgx = 0.0, psx = 0.0;
-    for (size_t k = 0; k < c->ng; k++) {
+    xrun *u = c->run;
+    for (size_t k = 0; k < c->ng; k += c->stride) {
         const pgroup *q = &c->g[k];
         if (q->x != px) {
             lgx = q->x == 0.0 ? 0.0 : svcm__lgamma(p.r + q->x) - lgr;
             psx = q->x == 0.0 ? 0.0 : svcm__digamma(p.r + q->x) - psr;
             px = q->x;
+            xrun_reset(u, &p, q->x);
         }
         double lb, d[4];
-        if (log_bracket(&p, q->x, q->tx, q->T, &lb, d) != SVCM_OK)
+        if (log_bracket_fast(u, &p, lsv, isv, q->tx, q->T, &lb, d) != SVCM_OK)
             return NAN;
         ll += q->w * (lgx + base + lb);
-        gs[0] += q->w * (psx + log(p.alpha) + d[0]);
-        gs[1] += q->w * (p.r / p.alpha + d[1]);
-        gs[2] += q->w * (log(p.beta) + d[2]);
-        gs[3] += q->w * (p.s / p.beta + d[3]);
+        gs[0] += q->w * (psx + lal + d[0]);
+        gs[1] += q->w * (ral + d[1]);
+        gs[2] += q->w * (lbe + d[2]);
+        gs[3] += q->w * (sbe + d[3]);
     }
     double sc = -1.0 / c->wsum;
     grad[0] = sc * gs[0] * p.r;
@@ -464,6 +616,30 @@ static double pnbd_objective(const double *theta, double *grad, void *vctx)
 /* Estimates beyond e^+-15 of their start (1 for r and s, mean(T) for alpha
  * and beta) mean the likelihood has no interior maximum. */
 #define PNBD_LOG_PARAM_LIMIT 15.0
+
+/* The warm start of svcm__bfgs_h(): on large inputs, theta and H from the
+ * fit of a subsample of the groups; *Hin is set to H when it is used. */
+static void warm_start(const pfit_ctx *c, const svcm_lifetime_fit_options *opts,
+                       const double *theta0, double *theta, double *H, const double **Hin)
+{
+    if (c->ng < SVCM__WARM_MIN)
+        return;
+    pfit_ctx sub = *c;
+    sub.stride = c->ng / SVCM__WARM_SAMPLE;
+    sub.wsum = 0.0;
+    for (size_t k = 0; k < c->ng; k += sub.stride)
+        sub.wsum += c->g[k].w;
+    double t[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0;
+    unsigned iters = 0;
+    if (svcm__bfgs_h(pnbd_objective, &sub, 4, t, &fmin, opts->max_iter,
+                     fmax(opts->gtol, SVCM__WARM_GTOL), &iters, NULL, H) != SVCM_OK)
+        return;
+    for (int k = 0; k < 4; k++)
+        if (fabs(t[k] - theta0[k]) > PNBD_LOG_PARAM_LIMIT)
+            return;
+    memcpy(theta, t, sizeof t);
+    *Hin = H;
+}
 
 /* Validation and the totals the fit needs; SVCM_OK or an error code. */
 static int fit_prepare(const double *x, const double *t_x, const double *T, const double *w,
@@ -548,15 +724,24 @@ int svcm_paretonbd_fit(const double *x, const double *t_x, const double *T, cons
         return SVCM_EINVAL;
     pgroup *g = NULL;
     size_t ng = 0;
-    if (make_groups(&al, x, t_x, T, weights, n, &g, &ng) != SVCM_OK)
+    if (svcm__lifetime_group(&al, x, t_x, T, weights, n, &g, &ng) != SVCM_OK)
         return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory grouping %zu rows",
                            n);
-    pfit_ctx c = {g, ng, wsum};
+    xrun *run = svcm__alloc(&al, sizeof *run);
+    if (run == NULL) {
+        svcm__free(&al, g);
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+    }
+    pfit_ctx c = {g, ng, 1, wsum, run};
     const double theta0[4] = {0.0, log(meanT), 0.0, log(meanT)};
-    double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0;
+    double theta[4] = {theta0[0], theta0[1], theta0[2], theta0[3]}, fmin = 0.0, H[16];
+    const double *Hin = NULL;
+    warm_start(&c, opts, theta0, theta, H, &Hin);
     unsigned iters = 0;
-    rc = svcm__bfgs(pnbd_objective, &c, 4, theta, &fmin, opts->max_iter, opts->gtol, &iters);
+    rc = svcm__bfgs_h(pnbd_objective, &c, 4, theta, &fmin, opts->max_iter, opts->gtol, &iters, Hin,
+                      NULL);
     rc = fit_finish(rc, theta, theta0, &c, iters, n, out, err);
+    svcm__free(&al, run);
     svcm__free(&al, g);
     return rc;
 }

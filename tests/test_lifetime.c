@@ -168,6 +168,50 @@ static void test_bfgs_finds_rosenbrock_minimum_and_reports_iteration_limit(void 
     assert_int_equal(svcm__bfgs(rosenbrock, NULL, 0, w, &f, 3, 1e-10, &it), SVCM_ENOCONV);
 }
 
+/* f = (v - c)' A (v - c) / 2, A = [[4, 1], [1, 3]], c = (1, -2) */
+static double quadratic(const double *v, double *g, void *ctx)
+{
+    (void)ctx;
+    double d0 = v[0] - 1.0, d1 = v[1] + 2.0;
+    g[0] = 4.0 * d0 + d1;
+    g[1] = d0 + 3.0 * d1;
+    return 0.5 * (d0 * g[0] + d1 * g[1]);
+}
+
+static void test_bfgs_h_starts_from_the_given_inverse_hessian(void **state)
+{
+    (void)state;
+    /* From the exact inverse Hessian A^-1 = [[3, -1], [-1, 4]] / 11 the
+     * first step is Newton's, which ends at the minimum of a quadratic, and
+     * the secant update keeps A^-1. */
+    const double Ai[4] = {3.0 / 11, -1.0 / 11, -1.0 / 11, 4.0 / 11};
+    double v[2] = {2.0, 0.0}, f = -1.0, H[4] = {0};
+    unsigned it = 0;
+    assert_int_equal(svcm__bfgs_h(quadratic, NULL, 2, v, &f, 50, 1e-12, &it, Ai, H), SVCM_OK);
+    assert_int_equal(it, 1);
+    CLOSE(v[0], 1.0, 1e-14);
+    CLOSE(v[1], -2.0, 1e-14);
+    for (int k = 0; k < 4; k++)
+        CLOSE(H[k], Ai[k], 1e-14);
+    /* From the identity it takes more steps, and is svcm__bfgs() itself. */
+    double w[2] = {2.0, 0.0}, u[2] = {2.0, 0.0}, fw = -1.0, fu = -2.0;
+    unsigned itw = 0, itu = 0;
+    assert_int_equal(svcm__bfgs_h(quadratic, NULL, 2, w, &fw, 50, 1e-12, &itw, NULL, NULL),
+                     SVCM_OK);
+    assert_int_equal(svcm__bfgs(quadratic, NULL, 2, u, &fu, 50, 1e-12, &itu), SVCM_OK);
+    assert_true(itw > 1 && itw == itu);
+    assert_true(w[0] == u[0] && w[1] == u[1] && fw == fu);
+    /* Hout is written when the iterations run out as well. */
+    double y[2] = {2.0, 0.0}, H1[4] = {NAN, NAN, NAN, NAN};
+    assert_int_equal(svcm__bfgs_h(quadratic, NULL, 2, y, &f, 1, 1e-12, &it, NULL, H1),
+                     SVCM_ENOCONV);
+    assert_int_equal(it, 1);
+    for (int k = 0; k < 4; k++)
+        assert_true(isfinite(H1[k]));
+    CLOSE(H1[1], H1[2], 1e-14); /* symmetric up to contracted rounding */
+    assert_true(H1[0] > 0.0 && H1[3] > 0.0);
+}
+
 /* ------------------------------------------------------ BG/NBD: papers */
 
 static void test_bgnbd_fit_reproduces_fader_hardie_lee_2005_cdnow_estimates(void **state)
@@ -464,6 +508,134 @@ static void test_bgnbd_fit_recovers_parameters_of_simulated_customers(void **sta
     free(T);
 }
 
+/* The fit's result is a maximum of svcm_bgnbd_loglik(): the same
+ * log-likelihood there, and a zero gradient by central differences in
+ * log(params) (a point 1% off the maximum gives ~1e-3 per customer). */
+static void check_bgnbd_maximum(const struct svcm_bgnbd_fit_result *r, const double *x,
+                                const double *tx, const double *T, size_t n)
+{
+    double ll;
+    assert_int_equal(svcm_bgnbd_loglik(&r->params, x, tx, T, n, &ll, NULL), SVCM_OK);
+    assert_true(fabs(r->loglik - ll) <= 1e-12 * fabs(ll));
+    const double v[4] = {r->params.r, r->params.alpha, r->params.a, r->params.b}, h = 1e-4;
+    for (int k = 0; k < 4; k++) {
+        double f[2];
+        for (int sgn = 0; sgn < 2; sgn++) {
+            double w[4] = {v[0], v[1], v[2], v[3]};
+            w[k] *= exp(sgn ? -h : h);
+            svcm_bgnbd_params q = {w[0], w[1], w[2], w[3]};
+            assert_int_equal(svcm_bgnbd_loglik(&q, x, tx, T, n, &f[sgn], NULL), SVCM_OK);
+        }
+        assert_true(fabs(f[0] - f[1]) / (2.0 * h) / (double)n < 1e-6);
+    }
+}
+
+/* n BG/NBD customers from the CDNOW estimates with continuous purchase and
+ * join times: every row distinct. */
+static void simulate_continuous(size_t n, uint64_t s, double *x, double *tx, double *T)
+{
+    const svcm_bgnbd_params truth = {0.243, 4.414, 0.793, 2.426};
+    for (size_t i = 0; i < n; i++) {
+        double lam = rng_gamma(&s, truth.r) / truth.alpha;
+        double ga = rng_gamma(&s, truth.a), gb = rng_gamma(&s, truth.b), p = ga / (ga + gb);
+        T[i] = 39.0 - 13.0 * rng_unif(&s);
+        double t = 0.0;
+        x[i] = 0.0;
+        tx[i] = 0.0;
+        for (;;) {
+            t += -log(rng_unif(&s)) / lam;
+            if (t > T[i])
+                break;
+            x[i] += 1.0;
+            tx[i] = t;
+            if (rng_unif(&s) < p)
+                break;
+        }
+    }
+}
+
+static void test_bgnbd_fit_of_many_distinct_rows_is_the_maximum(void **state)
+{
+    (void)state;
+    /* 120000 distinct rows: the fit starts from the fit of a subsample
+     * (SVCM__WARM_MIN) and the rows are grouped by a counting sort on x */
+    const svcm_bgnbd_params truth = {0.243, 4.414, 0.793, 2.426};
+    const size_t n = 120000;
+    double *x = malloc(n * sizeof *x), *tx = malloc(n * sizeof *tx), *T = malloc(n * sizeof *T);
+    assert_true(x && tx && T);
+    simulate_continuous(n, 20050401, x, tx, T);
+    struct svcm_bgnbd_fit_result r;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, n, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_true(r.groups == n && r.groups >= SVCM__WARM_MIN);
+    assert_true(r.converged && r.grad_norm < 1e-6);
+    assert_true(r.iterations <= 12); /* from the usual start: ~23 */
+    check_bgnbd_maximum(&r, x, tx, T, n);
+    const double v[4] = {r.params.r, r.params.alpha, r.params.a, r.params.b},
+                 se[4] = {r.se.r, r.se.alpha, r.se.a, r.se.b},
+                 t[4] = {truth.r, truth.alpha, truth.a, truth.b};
+    for (int k = 0; k < 4; k++)
+        assert_true(isfinite(se[k]) && se[k] > 0.0 && fabs(v[k] - t[k]) <= 5.0 * se[k]);
+    /* A penalised fit takes the same path: the subsample's fit is penalised
+     * too, and the result is the maximum of the penalised likelihood. */
+    svcm_lifetime_fit_options o;
+    svcm_lifetime_fit_options_init(&o);
+    o.penalizer = 0.01;
+    struct svcm_bgnbd_fit_result pen;
+    assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, n, &o, NULL, &pen, NULL), SVCM_OK);
+    assert_true(pen.converged && pen.iterations <= 12 && pen.grad_norm < 1e-6);
+    assert_true(pen.params.alpha < r.params.alpha); /* shrunk towards 0 */
+    free(x);
+    free(tx);
+    free(T);
+}
+
+static void test_bgnbd_fit_does_not_depend_on_row_order(void **state)
+{
+    (void)state;
+    /* Many rows are grouped by a counting sort on x, keeping the input order
+     * within an x (so reversing the input changes only the rounding of the
+     * sums), or sorted by (x, T, t_x) when some x is too large to count
+     * (reversing changes nothing). */
+    const size_t n = 110001;
+    double *x = malloc(n * sizeof *x), *tx = malloc(n * sizeof *tx), *T = malloc(n * sizeof *T);
+    double *rx = malloc(n * sizeof *rx), *rtx = malloc(n * sizeof *rtx),
+           *rT = malloc(n * sizeof *rT);
+    assert_true(x && tx && T && rx && rtx && rT);
+    simulate_continuous(n - 1, 7, x, tx, T);
+    x[n - 1] = 1e6; /* used only in the second round */
+    tx[n - 1] = 38.0;
+    T[n - 1] = 38.5;
+    for (int big = 0; big < 2; big++) {
+        size_t m = big ? n : n - 1;
+        for (size_t i = 0; i < m; i++) {
+            rx[i] = x[m - 1 - i];
+            rtx[i] = tx[m - 1 - i];
+            rT[i] = T[m - 1 - i];
+        }
+        struct svcm_bgnbd_fit_result a, b;
+        assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, m, NULL, NULL, &a, NULL), SVCM_OK);
+        assert_int_equal(svcm_bgnbd_fit(rx, rtx, rT, NULL, m, NULL, NULL, &b, NULL), SVCM_OK);
+        assert_int_equal(a.groups, m);
+        assert_int_equal(b.groups, m);
+        const double va[4] = {a.params.r, a.params.alpha, a.params.a, a.params.b},
+                     vb[4] = {b.params.r, b.params.alpha, b.params.a, b.params.b};
+        /* Reversed, the sums round differently. Near the maximum the mean
+         * log-likelihood changes by less than its rounding (~1e-15) over
+         * ~1e-7 of the estimates, where the fit stops: they agree to that.
+         * Sorted, only the start (mean T) rounds differently. */
+        for (int k = 0; k < 4; k++)
+            assert_true(fabs(va[k] - vb[k]) <= (big ? 1e-12 : 1e-6) * va[k]);
+        assert_true(fabs(a.loglik - b.loglik) <= 1e-12 * fabs(a.loglik));
+        check_bgnbd_maximum(&a, x, tx, T, m);
+    }
+    free(x);
+    free(tx);
+    free(T);
+    free(rx);
+    free(rtx);
+    free(rT);
+}
+
 /* --------------------------------------------------- BG/NBD: bad input */
 
 static void test_bgnbd_bad_records_name_index_and_field_and_leave_output_alone(void **state)
@@ -642,10 +814,26 @@ static void test_fits_and_summaries_report_enomem_from_the_allocator(void **stat
     svcm_allocator al = {fail_alloc, fail_realloc, fail_free, &budget};
     double x[2] = {1, 0}, tx[2] = {1, 0}, T[2] = {3, 3}, m[2] = {5, 0};
     struct svcm_bgnbd_fit_result r;
+    /* the hash table and the groups */
     for (int b = 0; b < 2; b++) {
         budget = b;
         assert_int_equal(svcm_bgnbd_fit(x, tx, T, NULL, 2, NULL, &al, &r, NULL), SVCM_ENOMEM);
     }
+    budget = 2;
+    assert_int_not_equal(svcm_bgnbd_fit(x, tx, T, NULL, 2, NULL, &al, &r, NULL), SVCM_ENOMEM);
+    /* from SVCM__WARM_MIN distinct rows, the counting sort's two arrays */
+    const size_t nb = SVCM__WARM_MIN;
+    double *bx = malloc(nb * sizeof *bx), *btx = malloc(nb * sizeof *btx),
+           *bT = malloc(nb * sizeof *bT);
+    assert_true(bx && btx && bT);
+    simulate_continuous(nb, 3, bx, btx, bT);
+    for (int b = 2; b < 4; b++) {
+        budget = b;
+        assert_int_equal(svcm_bgnbd_fit(bx, btx, bT, NULL, nb, NULL, &al, &r, NULL), SVCM_ENOMEM);
+    }
+    free(bx);
+    free(btx);
+    free(bT);
     budget = 0;
     struct svcm_gammagamma_fit_result g;
     assert_int_equal(svcm_gammagamma_fit(x, m, 2, NULL, &al, &g, NULL), SVCM_ENOMEM);
@@ -1903,6 +2091,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digamma_matches_closed_forms),
         cmocka_unit_test(test_bfgs_finds_rosenbrock_minimum_and_reports_iteration_limit),
+        cmocka_unit_test(test_bfgs_h_starts_from_the_given_inverse_hessian),
+        cmocka_unit_test(test_bgnbd_fit_of_many_distinct_rows_is_the_maximum),
+        cmocka_unit_test(test_bgnbd_fit_does_not_depend_on_row_order),
         cmocka_unit_test(test_bgnbd_fit_reproduces_fader_hardie_lee_2005_cdnow_estimates),
         cmocka_unit_test(test_bgnbd_conditional_expectation_matches_hardie_worked_example),
         cmocka_unit_test(test_bgnbd_unconditional_expectation_matches_hardie_workbook),

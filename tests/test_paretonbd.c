@@ -622,9 +622,188 @@ static void plain_free(void *ctx, void *p)
     free(p);
 }
 
+/* ------------------------------------------------- large inputs (speed) */
+
+/* Customers as simulate() with continuous purchase and join times: every
+ * row distinct, as in the 1 M benchmark. */
+static void simulate_continuous(const svcm_paretonbd_params *p, size_t n, double *x, double *tx,
+                                double *T)
+{
+    for (size_t i = 0; i < n; i++) {
+        double lam = gamma_draw(p->r, 1.0 / p->alpha), mu = gamma_draw(p->s, 1.0 / p->beta);
+        double Ti = 26.0 + 13.0 * unif(), death = -log(unif()) / mu;
+        double end = fmin(Ti, death), t = 0.0, last = 0.0, k = 0;
+        for (;;) {
+            t += -log(unif()) / lam;
+            if (t > end)
+                break;
+            k++;
+            last = t;
+        }
+        x[i] = k;
+        tx[i] = last;
+        T[i] = Ti;
+    }
+}
+
+/* The fit's result is a maximum of svcm_paretonbd_loglik() (the slow path:
+ * the fit sums the series from per-x tables, the loglik term by term):
+ * the same log-likelihood there, and a zero gradient by central
+ * differences in log(params). */
+static void check_is_the_maximum(const struct svcm_paretonbd_fit_result *r, const double *x,
+                                 const double *tx, const double *T, size_t n)
+{
+    double ll;
+    assert_int_equal(svcm_paretonbd_loglik(&r->params, x, tx, T, NULL, n, &ll, NULL), SVCM_OK);
+    REL(r->loglik, ll, 1e-11);
+    const double v[4] = {r->params.r, r->params.alpha, r->params.s, r->params.beta}, h = 1e-4;
+    for (int k = 0; k < 4; k++) {
+        double f[2];
+        for (int sgn = 0; sgn < 2; sgn++) {
+            double w[4] = {v[0], v[1], v[2], v[3]};
+            w[k] *= exp(sgn ? -h : h);
+            svcm_paretonbd_params q = {w[0], w[1], w[2], w[3]};
+            assert_int_equal(svcm_paretonbd_loglik(&q, x, tx, T, NULL, n, &f[sgn], NULL),
+                             SVCM_OK);
+        }
+        /* per customer; a point 1% off the maximum is ~1e-3 here */
+        assert_true(fabs(f[0] - f[1]) / (2.0 * h) / (double)n < 1e-6);
+    }
+}
+
+static void test_fit_of_many_distinct_rows_is_the_maximum(void **state)
+{
+    (void)state;
+    /* 100000 distinct rows: the fit starts from the fit of a subsample */
+    enum { N = 100000 };
+    double *x = malloc(N * sizeof *x), *tx = malloc(N * sizeof *tx), *T = malloc(N * sizeof *T);
+    assert_true(x && tx && T);
+    const svcm_paretonbd_params truth = {0.553, 10.578, 0.606, 11.669};
+    rng_state = 88172645463325252ULL;
+    simulate_continuous(&truth, N, x, tx, T);
+    struct svcm_paretonbd_fit_result r;
+    assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, N, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_int_equal(r.groups, N);
+    assert_true(r.converged && r.grad_norm < 1e-6);
+    /* the warm start leaves a few iterations over all the rows (cold: ~28) */
+    assert_true(r.iterations <= 12);
+    check_is_the_maximum(&r, x, tx, T, N);
+    for (int k = 0; k < 4; k++) {
+        const double v[4] = {r.params.r, r.params.alpha, r.params.s, r.params.beta},
+                     se[4] = {r.se.r, r.se.alpha, r.se.s, r.se.beta},
+                     t[4] = {truth.r, truth.alpha, truth.s, truth.beta};
+        assert_true(isfinite(se[k]) && se[k] > 0.0);
+        assert_true(fabs(v[k] - t[k]) <= 5.0 * se[k]);
+    }
+    free(x);
+    free(tx);
+    free(T);
+}
+
+static void test_fit_with_alpha_far_below_beta_uses_every_series_path(void **state)
+{
+    (void)state;
+    /* alpha << beta: z = (beta - alpha) / (beta + t_x) runs from ~0.9 (the
+     * quadrature of phi_split) through (0.7, 0.8] (more terms than a table
+     * holds) to small values (the tables), with high-frequency customers
+     * (x = 221, t_x = 103.43, T = 103.57, the reported failing case) */
+    enum { N = 3000 };
+    static double x[N + 2], tx[N + 2], T[N + 2];
+    const svcm_paretonbd_params truth = {2.0, 1.0, 0.8, 10.0};
+    rng_state = 1234567ULL;
+    simulate_continuous(&truth, N, x, tx, T);
+    x[N] = 221;
+    tx[N] = 103.43;
+    T[N] = 103.57;
+    x[N + 1] = 500;
+    tx[N + 1] = 0.5;
+    T[N + 1] = 39.0;
+    struct svcm_paretonbd_fit_result r;
+    assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, N + 2, NULL, NULL, &r, NULL), SVCM_OK);
+    assert_true(isfinite(r.loglik) && r.converged);
+    assert_true(r.params.alpha < 0.5 * r.params.beta);
+    size_t split = 0, mid = 0;
+    for (size_t i = 0; i < N + 2; i++) {
+        double z = (r.params.beta - r.params.alpha) / (r.params.beta + tx[i]);
+        split += z > 0.8;
+        mid += z > 0.72 && z <= 0.8;
+    }
+    assert_true(split > 0 && mid > 0);
+    check_is_the_maximum(&r, x, tx, T, N + 2);
+}
+
+static void test_fit_on_random_extremes_is_finite_or_an_error(void **state)
+{
+    (void)state;
+    /* T from 1e-6 to 1e6, x up to 1e6 - 1, weights: the fit's objective
+     * (tables, phi_split, reused Phi) must give a finite result or an
+     * error code, never NaN or inf */
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    for (int trial = 0; trial < 40; trial++) {
+        double x[12], tx[12], T[12], w[12];
+        for (int i = 0; i < 12; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            double u1 = (double)(seed >> 11) / 9007199254740992.0;
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            double u2 = (double)(seed >> 11) / 9007199254740992.0;
+            T[i] = pow(10.0, -6.0 + 12.0 * u1);
+            x[i] = floor(pow(10.0, 6.0 * u2 * (trial % 3 == 0 ? 1.0 : 0.3))) - 1.0;
+            tx[i] = x[i] > 0.0 ? T[i] * u2 : 0.0;
+            w[i] = 1.0 + (double)(i % 3);
+        }
+        svcm_lifetime_fit_options o;
+        svcm_lifetime_fit_options_init(&o);
+        o.max_iter = trial % 2 ? 200 : 7;
+        struct svcm_paretonbd_fit_result r;
+        svcm_error err;
+        int rc = svcm_paretonbd_fit(x, tx, T, trial % 5 ? w : NULL, 12, &o, NULL, &r, &err);
+        assert_true(rc == SVCM_OK || rc == SVCM_ENOCONV || rc == SVCM_EEMPTY);
+        if (rc != SVCM_OK) {
+            assert_int_equal(err.code, rc);
+            if (rc == SVCM_EEMPTY)
+                continue;
+        }
+        assert_int_equal(r.converged, rc == SVCM_OK);
+        assert_true(isfinite(r.loglik) && isfinite(r.grad_norm));
+        assert_true(isfinite(r.params.r) && isfinite(r.params.alpha) && isfinite(r.params.s) &&
+                    isfinite(r.params.beta));
+        assert_true(r.params.r > 0.0 && r.params.alpha > 0.0 && r.params.s > 0.0 &&
+                    r.params.beta > 0.0);
+        assert_true(isnan(r.se.r) || (isfinite(r.se.r) && r.se.r > 0.0));
+    }
+}
+
+/* Allocator that fails after a budget of allocations. */
+static void *budget_alloc(void *ctx, size_t size)
+{
+    int *budget = ctx;
+    return (*budget)-- > 0 ? malloc(size) : NULL;
+}
+static void *budget_realloc(void *ctx, void *p, size_t size)
+{
+    int *budget = ctx;
+    return (*budget)-- > 0 ? realloc(p, size) : NULL;
+}
+
 static void test_fit_out_of_memory(void **state)
 {
     (void)state;
+    {
+        /* the grouping (hash table, groups), then the objective's scratch
+         * (per-x series tables) */
+        int budget = 0;
+        svcm_allocator b = {budget_alloc, budget_realloc, plain_free, &budget};
+        double x[3] = {1, 0, 2}, tx[3] = {1, 0, 3}, T[3] = {5, 6, 7};
+        struct svcm_paretonbd_fit_result r;
+        for (int k = 0; k < 3; k++) {
+            budget = k;
+            assert_int_equal(svcm_paretonbd_fit(x, tx, T, NULL, 3, NULL, &b, &r, NULL),
+                             SVCM_ENOMEM);
+        }
+        budget = 3;
+        assert_int_not_equal(svcm_paretonbd_fit(x, tx, T, NULL, 3, NULL, &b, &r, NULL),
+                             SVCM_ENOMEM);
+    }
     svcm_allocator a = {0};
     a.alloc = failing_alloc;
     a.realloc = failing_realloc;
@@ -655,6 +834,9 @@ int main(void)
         cmocka_unit_test(test_bad_inputs_are_einval_naming_the_field),
         cmocka_unit_test(test_fit_errors),
         cmocka_unit_test(test_fit_out_of_memory),
+        cmocka_unit_test(test_fit_of_many_distinct_rows_is_the_maximum),
+        cmocka_unit_test(test_fit_with_alpha_far_below_beta_uses_every_series_path),
+        cmocka_unit_test(test_fit_on_random_extremes_is_finite_or_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
