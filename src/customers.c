@@ -464,3 +464,404 @@ int svcm_lifetime_table_fit(const svcm_customers *c, const svcm_lifetime_table_o
     svcm__free(alloc, block);
     return rc;
 }
+
+/* ------------------------------------------------------ streaming builder */
+
+/* One customer-period (slot): the state of the sort-based summarizer's
+ * inner loop over a slot, accumulated as the rows arrive. */
+typedef struct cb_entry {
+    int64_t id, slot;
+    double sum, s2;  /* values added; the same scaled by 2^-64 */
+    uint64_t row2;   /* the first row that went into it, times 2, plus 1 when a
+                        negative value went into it (40 bytes an entry) */
+} cb_entry;
+
+/* Rows are counted in 63 bits (entries keep a row number and a flag in 64). */
+#define CB_MAX_ROWS ((size_t)(UINT64_MAX >> 1) < SIZE_MAX ? (size_t)(UINT64_MAX >> 1) : SIZE_MAX)
+
+struct svcm_customers_builder {
+    svcm_allocator al;
+    svcm_customers_builder_options o;
+    svcm_time_unit unit;
+    int64_t end_slot;
+    cb_entry *e;
+    size_t n, cap;
+    uint32_t *hash; /* entry index + 1, 0 free; hcap a power of two */
+    size_t hcap;
+    size_t rows; /* rows of the accepted batches (and merged builders) */
+};
+
+/* Index slots hold uint32 entry numbers: 2^32 - 2 customer-periods at most
+ * (about 200 GB of entries). */
+#define CB_MAX_ENTRIES ((size_t)UINT32_MAX - 1u)
+
+void svcm_customers_builder_options_init(svcm_customers_builder_options *opts)
+{
+    if (opts == NULL)
+        return;
+    svcm_summary_options_init(&opts->summary);
+    opts->end = INT64_MAX;
+}
+
+/* floor((t - offset) / g), or false when t - offset overflows (as bgnbd.c). */
+static bool cb_slot_of(int64_t t, int64_t offset, int64_t g, int64_t *out)
+{
+    if ((offset > 0 && t < INT64_MIN + offset) || (offset < 0 && t > INT64_MAX + offset))
+        return false;
+    int64_t d = t - offset, q = d / g;
+    if (d % g != 0 && d < 0)
+        q--;
+    *out = q;
+    return true;
+}
+
+static size_t cb_hash(int64_t id, int64_t slot, size_t mask)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15u ^ ((uint64_t)slot + 0x632BE59BD9B4E019u);
+    h ^= h >> 31; /* splitmix64 finalizer */
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBu;
+    h ^= h >> 31;
+    return (size_t)h & mask;
+}
+
+/* Put entries [0, n) into the index (which has room); no allocation. */
+static void cb_reindex(svcm_customers_builder *b)
+{
+    memset(b->hash, 0, b->hcap * sizeof *b->hash);
+    size_t mask = b->hcap - 1;
+    for (size_t k = 0; k < b->n; k++) {
+        size_t j = cb_hash(b->e[k].id, b->e[k].slot, mask);
+        while (b->hash[j])
+            j = (j + 1) & mask;
+        b->hash[j] = (uint32_t)(k + 1);
+    }
+}
+
+/* The entry of (id, slot), or SIZE_MAX. */
+static size_t cb_find(const svcm_customers_builder *b, int64_t id, int64_t slot)
+{
+    size_t mask = b->hcap - 1;
+    for (size_t j = cb_hash(id, slot, mask); b->hash[j]; j = (j + 1) & mask) {
+        const cb_entry *x = &b->e[b->hash[j] - 1];
+        if (x->id == id && x->slot == slot)
+            return b->hash[j] - 1u;
+    }
+    return SIZE_MAX;
+}
+
+/* Make sure (id, slot) has an entry (a new one starts at first_row). */
+static int cb_insert(svcm_customers_builder *b, int64_t id, int64_t slot, size_t first_row)
+{
+    if (cb_find(b, id, slot) != SIZE_MAX)
+        return SVCM_OK;
+    if (b->n >= CB_MAX_ENTRIES)
+        return SVCM_ENOMEM;
+    if ((b->n + 1) * 2 > b->hcap) { /* load factor <= 1/2 */
+        size_t nc = b->hcap * 2;
+        uint32_t *h = svcm__calloc(&b->al, nc, sizeof *h);
+        if (h == NULL)
+            return SVCM_ENOMEM;
+        svcm__free(&b->al, b->hash);
+        b->hash = h;
+        b->hcap = nc;
+        cb_reindex(b);
+    }
+    if (b->n == b->cap &&
+        svcm__grow(&b->al, (void **)&b->e, &b->cap, b->n + 1, sizeof *b->e) != SVCM_OK)
+        return SVCM_ENOMEM;
+    b->e[b->n] = (cb_entry){.id = id, .slot = slot, .row2 = (uint64_t)first_row << 1};
+    size_t mask = b->hcap - 1, j = cb_hash(id, slot, mask);
+    while (b->hash[j])
+        j = (j + 1) & mask;
+    b->hash[j] = (uint32_t)(b->n + 1);
+    b->n++;
+    return SVCM_OK;
+}
+
+/* Undo the entries made since there were n0 (after a failed batch). */
+static int cb_rollback(svcm_customers_builder *b, size_t n0, svcm_error *err)
+{
+    b->n = n0;
+    cb_reindex(b);
+    return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+}
+
+int svcm_customers_builder_new(const svcm_customers_builder_options *opts,
+                               const svcm_allocator *alloc, svcm_customers_builder **out,
+                               svcm_error *err)
+{
+    svcm_customers_builder_options def;
+    if (opts == NULL) {
+        svcm_customers_builder_options_init(&def);
+        opts = &def;
+    }
+    if (out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
+    *out = NULL;
+    const svcm_summary_options *so = &opts->summary;
+    svcm_time_unit unit;
+    if (so->granularity < 1)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "granularity",
+                           "granularity must be >= 1 second");
+    if (!(so->period > 0.0) || !isfinite(so->period))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "period",
+                           "period must be finite and > 0");
+    if (unit_of_period(so->period, &unit) != SVCM_OK)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "period",
+                           "period %g s is not a time unit (86400, 604800 or 1)", so->period);
+    if (so->returns != SVCM_SUMMARY_RETURNS_ERROR && so->returns != SVCM_SUMMARY_RETURNS_NET &&
+        so->returns != SVCM_SUMMARY_RETURNS_DROP)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "returns",
+                           "returns must be an svcm_summary_returns value, got %d",
+                           (int)so->returns);
+    int64_t end_slot;
+    if (!cb_slot_of(opts->end, so->offset, so->granularity, &end_slot))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "end", "end - offset overflows");
+    svcm_allocator al;
+    if (svcm__allocator_resolve(&al, alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
+    svcm_customers_builder *b = svcm__calloc(&al, 1, sizeof *b);
+    uint32_t *h = b ? svcm__calloc(&al, 1024, sizeof *h) : NULL;
+    if (h == NULL) {
+        svcm__free(&al, b);
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+    }
+    b->al = al;
+    b->o = *opts;
+    b->unit = unit;
+    b->end_slot = end_slot;
+    b->hash = h;
+    b->hcap = 1024;
+    *out = b;
+    return SVCM_OK;
+}
+
+void svcm_customers_builder_free(svcm_customers_builder *b)
+{
+    if (b == NULL)
+        return;
+    svcm_allocator al = b->al;
+    svcm__free(&al, b->e);
+    svcm__free(&al, b->hash);
+    svcm__free(&al, b);
+}
+
+/* Whether row i is kept (up to end, not a dropped return); its slot. */
+static bool cb_keep(const svcm_customers_builder *b, int64_t t, double v, int64_t *slot)
+{
+    const svcm_summary_options *so = &b->o.summary;
+    cb_slot_of(t, so->offset, so->granularity, slot);
+    return *slot <= b->end_slot && !(v < 0.0 && so->returns == SVCM_SUMMARY_RETURNS_DROP);
+}
+
+int svcm_customers_builder_add(svcm_customers_builder *b, const int64_t *ids,
+                               const int64_t *times, const double *values, size_t n,
+                               svcm_error *err)
+{
+    if (b == NULL || (n > 0 && (ids == NULL || times == NULL || values == NULL)))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
+    const svcm_summary_options *so = &b->o.summary;
+    int64_t s;
+    for (size_t i = 0; i < n; i++) { /* the checks of svcm_lifetime_summarize(), in order */
+        if (!isfinite(values[i]))
+            return svcm__error(err, SVCM_EINVAL, i, "value", "value must be finite, got %g",
+                               values[i]);
+        if (values[i] < 0.0 && so->returns == SVCM_SUMMARY_RETURNS_ERROR)
+            return svcm__error(err, SVCM_EINVAL, i, "value",
+                               "value must be >= 0, got %g (a return: choose how to count "
+                               "returns in the options)",
+                               values[i]);
+        if (!cb_slot_of(times[i], so->offset, so->granularity, &s))
+            return svcm__error(err, SVCM_EINVAL, i, "time", "time - offset overflows");
+    }
+    if (n > CB_MAX_ROWS - b->rows)
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "too many rows");
+    /* first the periods (undone on failure), then the sums: all or nothing */
+    size_t n0 = b->n;
+    for (size_t i = 0; i < n; i++)
+        if (cb_keep(b, times[i], values[i], &s) &&
+            cb_insert(b, ids[i], s, b->rows + i) != SVCM_OK)
+            return cb_rollback(b, n0, err);
+    for (size_t i = 0; i < n; i++) {
+        if (!cb_keep(b, times[i], values[i], &s))
+            continue;
+        cb_entry *x = &b->e[cb_find(b, ids[i], s)];
+        x->sum += values[i];
+        x->s2 += ldexp(values[i], -64);
+        x->row2 |= values[i] < 0.0;
+    }
+    b->rows += n;
+    return SVCM_OK;
+}
+
+int svcm_customers_builder_merge(svcm_customers_builder *dst, const svcm_customers_builder *src,
+                                 svcm_error *err)
+{
+    if (dst == NULL || src == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
+    if (dst == src)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "src",
+                           "a builder cannot be merged into itself");
+    const svcm_summary_options *a = &dst->o.summary, *c = &src->o.summary;
+    if (a->granularity != c->granularity || a->offset != c->offset || a->period != c->period ||
+        a->returns != c->returns || dst->o.end != src->o.end)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "opts",
+                           "the builders were made with different options");
+    if (src->rows > CB_MAX_ROWS - dst->rows)
+        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "too many rows");
+    size_t n0 = dst->n;
+    for (size_t k = 0; k < src->n; k++)
+        if (cb_insert(dst, src->e[k].id, src->e[k].slot,
+                      dst->rows + (size_t)(src->e[k].row2 >> 1)) != SVCM_OK)
+            return cb_rollback(dst, n0, err);
+    for (size_t k = 0; k < src->n; k++) {
+        const cb_entry *y = &src->e[k];
+        cb_entry *x = &dst->e[cb_find(dst, y->id, y->slot)];
+        x->sum += y->sum;
+        x->s2 += y->s2;
+        x->row2 |= y->row2 & 1u;
+    }
+    dst->rows += src->rows;
+    return SVCM_OK;
+}
+
+static int cb_cmp(const void *pa, const void *pb)
+{
+    const cb_entry *a = pa, *b = pb;
+    if (a->id != b->id)
+        return a->id < b->id ? -1 : 1;
+    if (a->slot != b->slot)
+        return a->slot < b->slot ? -1 : 1;
+    return 0;
+}
+
+/* The summary of the customer whose sorted entries start at e[i], as
+ * summarize_one() in bgnbd.c computes it from the slot sums. */
+static int cb_summarize_one(const cb_entry *e, size_t i, size_t m, int64_t end_slot, double unit,
+                            svcm_customer_summary *out, size_t *next, bool *kept,
+                            svcm_error *err)
+{
+    size_t j = i, row = (size_t)(e[i].row2 >> 1), first_row = 0, repeat_row = 0;
+    int64_t first = 0, last = 0;
+    bool have = false;
+    double x = 0.0, spend = 0.0, spend2 = 0.0, total = 0.0;
+    for (; j < m && e[j].id == e[i].id; j++) {
+        size_t r = (size_t)(e[j].row2 >> 1);
+        if (r < row)
+            row = r;
+        if ((e[j].row2 & 1u) && !(e[j].s2 > 0.0))
+            continue; /* a return netting to <= 0: no purchase */
+        if (!have) {
+            have = true;
+            first = e[j].slot;
+            first_row = r;
+        } else {
+            x += 1.0;
+            if (x == 1.0)
+                repeat_row = r;
+            last = e[j].slot;
+            spend += e[j].sum;
+            spend2 += e[j].s2;
+        }
+        total += e[j].sum;
+    }
+    *next = j;
+    *kept = have;
+    if (!have)
+        return SVCM_OK;
+    if (x == 0.0)
+        last = first;
+    double mean = x > 0.0 ? spend / x : 0.0;
+    if (!isfinite(spend))
+        mean = ldexp(spend2 / x, 64);
+    double T = ((double)end_slot - (double)first) * unit;
+    if (!isfinite(T))
+        return svcm__error(err, SVCM_ERANGE, first_row, "time",
+                           "customer %lld: T in periods exceeds the double range (granularity "
+                           "/ period too large)",
+                           (long long)e[i].id);
+    if (!isfinite(mean))
+        return svcm__error(err, SVCM_ERANGE, repeat_row, "value",
+                           "customer %lld: the mean spend exceeds the double range",
+                           (long long)e[i].id);
+    if (!isfinite(total))
+        return svcm__error(err, SVCM_ERANGE, row, "value",
+                           "customer %lld: the monetary total exceeds the double range",
+                           (long long)e[i].id);
+    *out = (svcm_customer_summary){.id = e[i].id,
+                                   .x = x,
+                                   .t_x = ((double)last - (double)first) * unit,
+                                   .T = T,
+                                   .mean_spend = mean,
+                                   .monetary = total};
+    return SVCM_OK;
+}
+
+int svcm_customers_builder_finish(svcm_customers_builder *b, const svcm_allocator *alloc,
+                                  svcm_customers **out, svcm_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (b == NULL || out == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "NULL argument");
+    if (svcm__allocator_check(alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
+    if (b->n > 1) /* qsort wants a valid pointer even for no elements */
+        qsort(b->e, b->n, sizeof *b->e, cb_cmp);
+    cb_reindex(b);
+    const svcm_summary_options *so = &b->o.summary;
+    double unit = (double)so->granularity / so->period;
+    svcm_customers_options shape;
+    svcm_customers_options_init(&shape);
+    shape.unit = b->unit;
+    /* first count and check, then write: nothing is made on failure */
+    for (size_t i = 0; i < b->n;) {
+        svcm_customer_summary one;
+        size_t next = b->n;
+        bool kept = false;
+        int rc = cb_summarize_one(b->e, i, b->n, b->end_slot, unit, &one, &next, &kept, err);
+        if (rc != SVCM_OK)
+            return rc;
+        shape.n += kept;
+        i = next;
+    }
+    int rc = svcm_customers_new(&shape, alloc, out, err);
+    if (rc != SVCM_OK)
+        return rc;
+    svcm_customer_summary one;
+    size_t k = 0;
+    for (size_t i = 0; i < b->n;) {
+        size_t next = b->n;
+        bool kept = false;
+        cb_summarize_one(b->e, i, b->n, b->end_slot, unit, &one, &next, &kept, NULL);
+        if (kept) {
+            svcm_customers *c = *out;
+            ((int64_t *)(void *)c->id)[k] = one.id;
+            ((double *)(void *)c->x)[k] = one.x;
+            ((double *)(void *)c->t_x)[k] = one.t_x;
+            ((double *)(void *)c->T)[k] = one.T;
+            ((double *)(void *)c->mean_repeat_spend)[k] = one.mean_spend;
+            ((double *)(void *)c->frequency)[k] = one.x + 1.0;
+            ((double *)(void *)c->monetary)[k] = one.monetary;
+            ((double *)(void *)c->tenure)[k] = one.T;
+            ((double *)(void *)c->recency)[k] = one.T - one.t_x;
+            k++;
+        }
+        i = next;
+    }
+    return SVCM_OK;
+}
+
+int svcm_customers_builder_result(const svcm_customers_builder *b,
+                                  struct svcm_customers_builder_result *out)
+{
+    if (b == NULL || out == NULL)
+        return SVCM_EINVAL;
+    *out = (struct svcm_customers_builder_result){
+        .rows = b->rows,
+        .periods = b->n,
+        .bytes = sizeof *b + b->cap * sizeof *b->e + b->hcap * sizeof *b->hash};
+    return SVCM_OK;
+}

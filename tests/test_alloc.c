@@ -1367,6 +1367,16 @@ static int pd_load(void *v)
     return svcm_cycle_parse(p->text, p->len, &A, &p->out, NULL);
 }
 
+/* The 5W2H record: replaced all or nothing (seven copies). */
+static int pd_set_problem(void *v)
+{
+    pd_ctx *p = v;
+    svcm_problem pr = {"Callbacks promised but not made", "No owner for the queue",
+                       "Billing customers", "Mondays after 16:00", "Phone, Lyon site",
+                       p->desc, 1200.5, "EUR per week"};
+    return svcm_cycle_set_problem(p->c, &pr, NULL);
+}
+
 static void test_pdca_every_allocating_call_fails_cleanly(void **state)
 {
     (void)state;
@@ -1390,6 +1400,8 @@ static void test_pdca_every_allocating_call_fails_cleanly(void **state)
     free(b);
     svcm_cycle_free(ref);
     assert_int_equal(svcm_cycle_set_goal(p.c, 100.0, 105.0, 2000000, NULL), SVCM_OK);
+    p.desc = "Tickets closed with \"will call back\" and no follow-up";
+    inject(&(probe){"svcm_cycle_set_problem", pd_set_problem, pd_print, NULL, &p, false});
 
     char desc[64];
     for (int i = 0; i < 100; i++) {
@@ -1871,6 +1883,305 @@ static void test_calls_new_load_merge_fail_cleanly(void **state)
     assert_int_equal(ct.live, 0);
 }
 
+/* ---------------------------------------------------- customers builder */
+
+typedef struct cb_ctx {
+    svcm_customers_builder_options opts;
+    svcm_customers_builder *out, *dst, *src;
+    int64_t id[3000], t[3000];
+    double v[3000];
+    size_t n;
+    svcm_customers *table;
+} cb_ctx;
+
+static int cb_new(void *v)
+{
+    cb_ctx *c = v;
+    return svcm_customers_builder_new(&c->opts, &A, &c->out, NULL);
+}
+static int cb_add(void *v)
+{
+    cb_ctx *c = v;
+    return svcm_customers_builder_add(c->dst, c->id, c->t, c->v, c->n, NULL);
+}
+static int cb_merge(void *v)
+{
+    cb_ctx *c = v;
+    return svcm_customers_builder_merge(c->dst, c->src, NULL);
+}
+static int cb_finish(void *v)
+{
+    cb_ctx *c = v;
+    return svcm_customers_builder_finish(c->dst, &A, &c->table, NULL);
+}
+static void cb_print_out(void *v, blob *b) { print_ptr(b, ((cb_ctx *)v)->out); }
+static void cb_print_table(void *v, blob *b) { print_ptr(b, ((cb_ctx *)v)->table); }
+/* What dst holds: its rows and periods, and its table (made with libc). */
+static void cb_print_dst(void *v, blob *b)
+{
+    cb_ctx *c = v;
+    struct svcm_customers_builder_result r;
+    assert_int_equal(svcm_customers_builder_result(c->dst, &r), SVCM_OK);
+    blob_put(b, &r.rows, sizeof r.rows);
+    blob_put(b, &r.periods, sizeof r.periods);
+    svcm_customers *t = NULL;
+    assert_int_equal(svcm_customers_builder_finish(c->dst, NULL, &t, NULL), SVCM_OK);
+    blob_put(b, &t->n, sizeof t->n);
+    blob_put(b, t->id, t->n * sizeof *t->id);
+    blob_put(b, t->x, t->n * sizeof *t->x);
+    blob_put(b, t->monetary, t->n * sizeof *t->monetary);
+    svcm_customers_free(t);
+}
+
+static void test_customers_builder_new_add_merge_finish_fail_cleanly(void **state)
+{
+    (void)state;
+    cb_ctx *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    svcm_customers_builder_options_init(&c->opts);
+    c->opts.summary.returns = SVCM_SUMMARY_RETURNS_NET;
+    c->opts.end = 250 * 86400;
+    c->n = 3000; /* 300 customers over 300 days: the index and entries grow */
+    for (size_t i = 0; i < c->n; i++) {
+        c->id[i] = (int64_t)(i * 7919 % 300);
+        c->t[i] = (int64_t)(i * 104729 % 300) * 86400 + (int64_t)i;
+        c->v[i] = (double)(i % 13) - 2.0;
+    }
+    inject(&(probe){"svcm_customers_builder_new", cb_new, cb_print_out, NULL, c, false});
+    svcm_customers_builder *a = c->out;
+    c->out = NULL;
+    inject(&(probe){"svcm_customers_builder_new", cb_new, cb_print_out, NULL, c, false});
+    svcm_customers_builder *b = c->out;
+    c->dst = a;
+    inject(&(probe){"svcm_customers_builder_add", cb_add, cb_print_dst, NULL, c, true});
+    c->dst = b;
+    c->n = 1000;
+    inject(&(probe){"svcm_customers_builder_add", cb_add, cb_print_dst, NULL, c, true});
+    /* into a fresh builder, so that the merge grows it */
+    c->out = NULL; /* a failed builder_new leaves NULL there */
+    inject(&(probe){"svcm_customers_builder_new", cb_new, cb_print_out, NULL, c, false});
+    c->dst = c->out;
+    c->src = a;
+    inject(&(probe){"svcm_customers_builder_merge", cb_merge, cb_print_dst, NULL, c, true});
+    c->src = b;
+    inject(&(probe){"svcm_customers_builder_merge", cb_merge, cb_print_dst, NULL, c, true});
+    inject(&(probe){"svcm_customers_builder_finish", cb_finish, cb_print_table, NULL, c, false});
+    /* the merged table is that of all the rows, added to one builder */
+    svcm_customers *want = NULL;
+    svcm_summary_options so = c->opts.summary;
+    int64_t *ids = malloc(4000 * sizeof *ids), *ts = malloc(4000 * sizeof *ts);
+    double *vs = malloc(4000 * sizeof *vs);
+    assert_true(ids && ts && vs);
+    memcpy(ids, c->id, 3000 * sizeof *ids);
+    memcpy(ids + 3000, c->id, 1000 * sizeof *ids);
+    memcpy(ts, c->t, 3000 * sizeof *ts);
+    memcpy(ts + 3000, c->t, 1000 * sizeof *ts);
+    memcpy(vs, c->v, 3000 * sizeof *vs);
+    memcpy(vs + 3000, c->v, 1000 * sizeof *vs);
+    assert_int_equal(svcm_customers_summarize(ids, ts, vs, 4000, c->opts.end, &so, NULL, &want,
+                                              NULL),
+                     SVCM_OK);
+    assert_int_equal(c->table->n, want->n);
+    assert_memory_equal(c->table->monetary, want->monetary, want->n * sizeof(double));
+    assert_memory_equal(c->table->x, want->x, want->n * sizeof(double));
+    svcm_customers_free(want);
+    free(ids);
+    free(ts);
+    free(vs);
+    svcm_customers_free(c->table);
+    svcm_customers_builder_free(c->dst);
+    svcm_customers_builder_free(a);
+    svcm_customers_builder_free(b);
+    free(c);
+    assert_int_equal(ct.live, 0);
+}
+
+/* -------------------------------------------------------------- journey */
+
+#include "svcm/journey.h"
+
+typedef struct jo_ctx {
+    svcm_journey_options opts;
+    svcm_journey *out, *dst, *src;
+    svcm_journey_event ev[400];
+    char ids[400][16];
+    size_t n;
+} jo_ctx;
+
+static const char *const jo_steps[3] = {"s0", "s1", "s2"};
+static const char *const jo_tps[5] = {"s0", "s1", "s2", "web", "shop"};
+
+static int jo_new(void *v)
+{
+    jo_ctx *c = v;
+    return svcm_journey_new(&c->opts, &A, &c->out, NULL);
+}
+static int jo_add_all(void *v)
+{
+    jo_ctx *c = v;
+    for (size_t i = 0; i < c->n; i++) {
+        int rc = svcm_journey_add(c->dst, &c->ev[i], NULL);
+        if (rc != SVCM_OK)
+            return rc;
+    }
+    return SVCM_OK;
+}
+static int jo_batch(void *v)
+{
+    jo_ctx *c = v;
+    return svcm_journey_add_batch(c->dst, c->ev, c->n, NULL);
+}
+static int jo_merge(void *v)
+{
+    jo_ctx *c = v;
+    return svcm_journey_merge(c->dst, c->src);
+}
+static int jo_results(void *v)
+{
+    jo_ctx *c = v;
+    struct svcm_journey_step_result s[3];
+    struct svcm_journey_touchpoint_result t[5];
+    struct svcm_journey_path_result p[8];
+    size_t n;
+    int rc = svcm_journey_steps(c->dst, s, 3, &n, NULL);
+    if (rc == SVCM_OK)
+        rc = svcm_journey_touchpoints(c->dst, t, 5, &n, NULL);
+    if (rc == SVCM_OK)
+        rc = svcm_journey_paths(c->dst, p, 8, &n, NULL);
+    return rc;
+}
+static void jo_print_out(void *v, blob *b) { print_ptr(b, ((jo_ctx *)v)->out); }
+/* What dst reports: totals, funnel counts and times, touchpoints, paths. */
+static void jo_print_dst(void *v, blob *b)
+{
+    jo_ctx *c = v;
+    const svcm_journey *j = c->dst;
+    struct svcm_journey_result r;
+    assert_int_equal(svcm_journey_result(j, &r), SVCM_OK);
+    blob_put(b, &r, sizeof r);
+    struct svcm_journey_step_result s[3];
+    struct svcm_journey_touchpoint_result t[5];
+    struct svcm_journey_path_result p[8];
+    size_t n;
+    assert_int_equal(svcm_journey_steps(j, s, 3, &n, NULL), SVCM_OK);
+    for (size_t k = 0; k < n; k++) {
+        blob_put(b, &s[k].reached, sizeof s[k].reached);
+        blob_put(b, &s[k].time_max_s, sizeof s[k].time_max_s);
+    }
+    assert_int_equal(svcm_journey_touchpoints(j, t, 5, &n, NULL), SVCM_OK);
+    for (size_t k = 0; k < n; k++) {
+        blob_put(b, t[k].touchpoint, strlen(t[k].touchpoint));
+        blob_put(b, &t[k].events, sizeof t[k].events);
+        blob_put(b, &t[k].last, sizeof t[k].last);
+    }
+    assert_int_equal(svcm_journey_paths(j, p, 8, &n, NULL), SVCM_OK);
+    for (size_t k = 0; k < n; k++) {
+        blob_put(b, &p[k].customers, sizeof p[k].customers);
+        for (size_t i = 0; i < p[k].length; i++)
+            blob_put(b, p[k].touchpoints[i], strlen(p[k].touchpoints[i]));
+    }
+}
+
+static void test_journey_every_allocating_call_fails_cleanly(void **state)
+{
+    (void)state;
+    jo_ctx *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    svcm_journey_options_init(&c->opts);
+    c->opts.steps = jo_steps;
+    c->opts.n_steps = 3;
+    c->opts.window_s = 50;
+    c->opts.path_len = 3;
+    c->n = 400; /* 60 customers: the tables, path pool and funnel lists grow */
+    for (size_t i = 0; i < c->n; i++) {
+        int len = snprintf(c->ids[i], sizeof c->ids[i], "id%zu", i * 7919 % 60);
+        const char *tp = jo_tps[i * 31 % 5];
+        c->ev[i] = (svcm_journey_event){c->ids[i], (size_t)len, tp, strlen(tp),
+                                        (double)(i * 104729 % 97), (double)(i % 5), i % 23 == 0};
+    }
+    c->out = SENTINEL;
+    inject(&(probe){"svcm_journey_new", jo_new, jo_print_out, NULL, c, false});
+    svcm_journey *a = c->out;
+    c->out = SENTINEL;
+    inject(&(probe){"svcm_journey_new", jo_new, jo_print_out, NULL, c, false});
+    svcm_journey *b = c->out;
+    c->dst = a;
+    c->n = 200;
+    /* one event at a time: a failure keeps grown capacity only */
+    svcm_journey *fresh = NULL;
+    assert_int_equal(svcm_journey_new(&c->opts, &A, &fresh, NULL), SVCM_OK);
+    c->dst = fresh;
+    for (size_t i = 0; i < c->n; i++) {
+        jo_ctx one = *c;
+        one.ev[0] = c->ev[i];
+        one.n = 1;
+        inject(&(probe){"svcm_journey_add", jo_add_all, jo_print_dst, NULL, &one, true});
+    }
+    c->dst = a;
+    inject(&(probe){"svcm_journey_add_batch", jo_batch, jo_print_dst, NULL, c, false});
+    /* the rest into b, merged into a */
+    memmove(c->ev, c->ev + 200, 200 * sizeof c->ev[0]);
+    memmove(c->ids, c->ids + 200, sizeof c->ids / 2);
+    for (size_t i = 0; i < 200; i++)
+        c->ev[i].customer = c->ids[i];
+    c->dst = b;
+    inject(&(probe){"svcm_journey_add_batch", jo_batch, jo_print_dst, NULL, c, false});
+    c->dst = a;
+    c->src = b;
+    inject(&(probe){"svcm_journey_merge", jo_merge, jo_print_dst, NULL, c, false});
+    c->src = a;
+    inject(&(probe){"svcm_journey_merge", jo_merge, jo_print_dst, NULL, c, false});
+    inject(&(probe){"svcm_journey results", jo_results, NULL, NULL, c, false});
+    struct svcm_journey_result r;
+    assert_int_equal(svcm_journey_result(a, &r), SVCM_OK);
+    assert_int_equal(r.events, 800);
+    svcm_journey_free(a);
+    svcm_journey_free(b);
+    svcm_journey_free(fresh);
+    free(c);
+    assert_int_equal(ct.live, 0);
+}
+
+/* ------------------------------------------------------------ scorecard */
+
+#include "svcm/scorecard.h"
+
+typedef struct sc_ctx {
+    const double *values;
+    size_t n;
+    struct svcm_target_result out;
+} sc_ctx;
+
+static int sc_quantile(void *v)
+{
+    sc_ctx *c = v;
+    return svcm_target_verdict_quantile(c->values, c->n, 0.9, 93.0,
+                                        SVCM_TARGET_DIRECTION_AT_MOST, 0.95, &A, &c->out, NULL);
+}
+static void sc_print_out(void *v, blob *b)
+{
+    blob_put(b, &((sc_ctx *)v)->out, sizeof(struct svcm_target_result));
+}
+
+static void test_scorecard_quantile_verdict_fails_cleanly(void **state)
+{
+    (void)state;
+    double values[100];
+    for (size_t i = 0; i < 100; i++)
+        values[i] = (double)((i * 37) % 100 + 1);
+    sc_ctx c;
+    memset(&c, 0x5A, sizeof c);
+    c.values = values;
+    c.n = 100;
+    /* one allocation (the sorted copy): k = 1 is the first clean run */
+    assert_int_equal(inject(&(probe){"svcm_target_verdict_quantile", sc_quantile, sc_print_out,
+                                     NULL, &c, false}),
+                     1);
+    assert_int_equal(c.out.outcome, SVCM_TARGET_OUTCOME_UNDETERMINED);
+    assert_int_equal(c.out.n_to_decide, 385);
+    assert_int_equal(ct.live, 0);
+}
+
 /* ----------------------------------------------------------------- main */
 
 /* A failed test leaves blocks behind: each test starts from a fresh count.
@@ -1926,6 +2237,9 @@ int main(void)
         TWICE(test_schedule_solve_fails_cleanly),
         TWICE(test_lifetime_02_fits_fail_cleanly),
         TWICE(test_calls_new_load_merge_fail_cleanly),
+        TWICE(test_scorecard_quantile_verdict_fails_cleanly),
+        TWICE(test_customers_builder_new_add_merge_finish_fail_cleanly),
+        TWICE(test_journey_every_allocating_call_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, report);
 }

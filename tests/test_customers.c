@@ -17,6 +17,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -854,6 +855,331 @@ static void test_segment_table_errors(void **state)
     assert_true(t[0] == 9);
 }
 
+/* ------------------------------------------------------ streaming builder */
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+typedef struct rand_log {
+    size_t n;
+    int64_t *id, *t;
+    double *v;
+} rand_log;
+
+/* n rows of up to 60 customers over 300 days, several rows on some days.
+ * quarter: values are multiples of 0.25 (sums exact in any order), else
+ * any doubles; neg: some values are negative (returns), some of them
+ * cancelling the row before, so that slots net to exactly 0. */
+static void rand_log_make(rand_log *l, size_t n, uint64_t seed, bool quarter, bool neg)
+{
+    uint64_t s = seed * 2654435761u + 1;
+    l->n = n;
+    l->id = malloc(n * sizeof *l->id);
+    l->t = malloc(n * sizeof *l->t);
+    l->v = malloc(n * sizeof *l->v);
+    assert_true(l->id && l->t && l->v);
+    for (size_t i = 0; i < n; i++) {
+        l->id[i] = (int64_t)(rng_next(&s) % 60) - 20; /* negative ids too */
+        l->t[i] = (int64_t)(rng_next(&s) % 300) * 86400 + (int64_t)(rng_next(&s) % 86400);
+        double v = quarter ? (double)(rng_next(&s) % 4000) * 0.25
+                           : (double)(rng_next(&s) >> 11) * 0x1p-53 * 1000.0;
+        if (neg && rng_next(&s) % 5 == 0)
+            v = -v;
+        if (neg && i > 0 && rng_next(&s) % 6 == 0) { /* returns all of the row before */
+            l->id[i] = l->id[i - 1];
+            l->t[i] = l->t[i - 1] + 1;
+            v = -l->v[i - 1];
+        }
+        l->v[i] = v;
+    }
+}
+
+static void rand_log_free(rand_log *l)
+{
+    free(l->id);
+    free(l->t);
+    free(l->v);
+}
+
+static void rand_log_shuffle(rand_log *l, uint64_t seed)
+{
+    uint64_t s = seed + 99;
+    for (size_t i = l->n; i > 1; i--) {
+        size_t j = (size_t)(rng_next(&s) % i);
+        int64_t a = l->id[i - 1], b = l->t[i - 1];
+        double c = l->v[i - 1];
+        l->id[i - 1] = l->id[j], l->t[i - 1] = l->t[j], l->v[i - 1] = l->v[j];
+        l->id[j] = a, l->t[j] = b, l->v[j] = c;
+    }
+}
+
+/* Sort by time and make the times distinct, so that arrival order is
+ * time order. */
+static int by_time(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+static void rand_log_sort_by_time(rand_log *l)
+{
+    int64_t(*r)[3] = malloc(l->n * sizeof *r);
+    assert_non_null(r);
+    for (size_t i = 0; i < l->n; i++) {
+        r[i][0] = l->id[i];
+        r[i][1] = l->t[i];
+        memcpy(&r[i][2], &l->v[i], sizeof(double));
+    }
+    qsort(r, l->n, sizeof *r, by_time);
+    for (size_t i = 0; i < l->n; i++) {
+        l->id[i] = r[i][0];
+        l->t[i] = i > 0 && r[i][1] <= l->t[i - 1] ? l->t[i - 1] + 1 : r[i][1]; /* distinct */
+        memcpy(&l->v[i], &r[i][2], sizeof(double));
+    }
+    free(r);
+}
+
+static void assert_tables_identical(const svcm_customers *a, const svcm_customers *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->unit, b->unit);
+    if (a->n == 0)
+        return;
+    assert_memory_equal(a->id, b->id, a->n * sizeof(int64_t));
+    const double *ca[] = {a->x, a->t_x, a->T, a->mean_repeat_spend, a->frequency,
+                          a->monetary, a->recency, a->tenure, a->p_alive};
+    const double *cb[] = {b->x, b->t_x, b->T, b->mean_repeat_spend, b->frequency,
+                          b->monetary, b->recency, b->tenure, b->p_alive};
+    for (size_t k = 0; k < sizeof ca / sizeof ca[0]; k++)
+        assert_memory_equal(ca[k], cb[k], a->n * sizeof(double));
+}
+
+/* Feed l into two builders in batches of random sizes (every other batch
+ * to the second), merge, finish; compare with svcm_customers_summarize. */
+static void builder_vs_summarize(const rand_log *l, const svcm_summary_options *so, int64_t end,
+                                 uint64_t seed)
+{
+    svcm_customers_builder_options bo;
+    svcm_customers_builder_options_init(&bo);
+    bo.summary = *so;
+    bo.end = end;
+    svcm_customers_builder *b[2] = {NULL, NULL};
+    svcm_error err;
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(svcm_customers_builder_new(&bo, NULL, &b[k], &err), SVCM_OK);
+    uint64_t s = seed + 7;
+    size_t i = 0;
+    for (int turn = 0; i < l->n; turn ^= 1) {
+        size_t m = (size_t)(rng_next(&s) % 700);
+        if (m > l->n - i)
+            m = l->n - i;
+        int rc = svcm_customers_builder_add(b[turn], l->id + i, l->t + i, l->v + i, m, &err);
+        if (rc != SVCM_OK)
+            fail_msg("add: %s (%s, row %zu)", err.message, err.field, err.index);
+        i += m;
+    }
+    assert_int_equal(svcm_customers_builder_merge(b[0], b[1], &err), SVCM_OK);
+    struct svcm_customers_builder_result r;
+    assert_int_equal(svcm_customers_builder_result(b[0], &r), SVCM_OK);
+    assert_int_equal(r.rows, l->n);
+    svcm_customers *got = NULL, *want = NULL;
+    assert_int_equal(svcm_customers_builder_finish(b[0], NULL, &got, &err), SVCM_OK);
+    assert_int_equal(svcm_customers_summarize(l->id, l->t, l->v, l->n, end, so, NULL, &want, &err),
+                     SVCM_OK);
+    assert_tables_identical(got, want);
+    svcm_customers_free(got);
+    svcm_customers_free(want);
+    svcm_customers_builder_free(b[0]);
+    svcm_customers_builder_free(b[1]);
+}
+
+static void test_builder_matches_summarize_on_shuffled_random_logs(void **state)
+{
+    (void)state;
+    const svcm_summary_returns modes[] = {SVCM_SUMMARY_RETURNS_ERROR, SVCM_SUMMARY_RETURNS_NET,
+                                          SVCM_SUMMARY_RETURNS_DROP};
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        svcm_summary_returns mode = modes[seed % 3];
+        rand_log l;
+        rand_log_make(&l, 500 + (size_t)seed * 250, seed, true,
+                      mode != SVCM_SUMMARY_RETURNS_ERROR);
+        rand_log_shuffle(&l, seed);
+        svcm_summary_options so;
+        svcm_summary_options_init(&so);
+        so.returns = mode;
+        if (seed % 2) { /* ISO weeks in weeks, as svcm customers --period week */
+            so.granularity = 604800;
+            so.offset = 4 * 86400;
+        } else { /* days, in days */
+            so.period = 86400.0;
+        }
+        /* the --as-of cut: day 200 of 300, and no cut */
+        builder_vs_summarize(&l, &so, 200 * 86400, seed);
+        builder_vs_summarize(&l, &so, 400 * 86400, seed + 100);
+        rand_log_free(&l);
+    }
+}
+
+static void test_builder_matches_summarize_bit_for_bit_on_any_doubles_in_time_order(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        rand_log l;
+        rand_log_make(&l, 3000, seed + 50, false, seed % 2 == 0);
+        rand_log_sort_by_time(&l);
+        svcm_summary_options so;
+        svcm_summary_options_init(&so);
+        so.returns = seed % 2 ? SVCM_SUMMARY_RETURNS_ERROR : SVCM_SUMMARY_RETURNS_NET;
+        builder_vs_summarize(&l, &so, 250 * 86400, seed);
+        rand_log_free(&l);
+    }
+}
+
+static void test_builder_merges_same_day_purchases_and_keeps_memory_per_customer_day(void **state)
+{
+    (void)state;
+    /* Customer 5 as in test_summarize_into_days_and_its_errors, fed one row
+     * at a time and in reverse, plus 1000 rows of customer 6 on one day. */
+    int64_t id[] = {5, 5, 5, 5}, t[] = {10 * 86400, 3 * 86400 + 60, 3 * 86400, 0};
+    double v[] = {1, 6, 4, 10};
+    svcm_customers_builder_options o;
+    svcm_customers_builder_options_init(&o);
+    o.summary.period = 86400.0;
+    o.end = 20 * 86400;
+    svcm_customers_builder *b = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b, &err), SVCM_OK);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(svcm_customers_builder_add(b, id + i, t + i, v + i, 1, &err), SVCM_OK);
+    int64_t id6 = 6, t6 = 5 * 86400 + 7;
+    double v6 = 2.0;
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(svcm_customers_builder_add(b, &id6, &t6, &v6, 1, &err), SVCM_OK);
+    struct svcm_customers_builder_result r;
+    assert_int_equal(svcm_customers_builder_result(b, &r), SVCM_OK);
+    assert_int_equal(r.rows, 1004);
+    assert_int_equal(r.periods, 4); /* days 0, 3, 10 of 5; day 5 of 6 */
+    assert_true(r.bytes > 0);
+    svcm_customers *c = NULL;
+    assert_int_equal(svcm_customers_builder_finish(b, NULL, &c, &err), SVCM_OK);
+    assert_int_equal(c->unit, SVCM_TIME_UNIT_DAY);
+    assert_int_equal(c->n, 2);
+    assert_true(c->id[0] == 5 && c->id[1] == 6);
+    assert_true(c->x[0] == 2.0 && c->t_x[0] == 10.0 && c->T[0] == 20.0);
+    assert_true(c->monetary[0] == 21.0 && c->mean_repeat_spend[0] == 5.5);
+    assert_true(c->x[1] == 0.0 && c->T[1] == 15.0 && c->monetary[1] == 2000.0);
+    svcm_customers_free(c);
+    /* the builder stays usable: a later row, and the table again */
+    int64_t t7 = 19 * 86400;
+    assert_int_equal(svcm_customers_builder_add(b, &id6, &t7, &v6, 1, &err), SVCM_OK);
+    assert_int_equal(svcm_customers_builder_finish(b, NULL, &c, &err), SVCM_OK);
+    assert_true(c->x[1] == 1.0 && c->t_x[1] == 14.0 && c->mean_repeat_spend[1] == 2.0);
+    svcm_customers_free(c);
+    /* an empty builder gives an empty table */
+    svcm_customers_builder *e = NULL;
+    assert_int_equal(svcm_customers_builder_new(NULL, NULL, &e, &err), SVCM_OK);
+    assert_int_equal(svcm_customers_builder_add(e, NULL, NULL, NULL, 0, &err), SVCM_OK);
+    assert_int_equal(svcm_customers_builder_finish(e, NULL, &c, &err), SVCM_OK);
+    assert_int_equal(c->n, 0);
+    assert_int_equal(c->unit, SVCM_TIME_UNIT_WEEK);
+    svcm_customers_free(c);
+    svcm_customers_builder_free(e);
+    svcm_customers_builder_free(b);
+    svcm_customers_builder_free(NULL);
+}
+
+static void test_builder_rejects_bad_options_rows_and_merges_naming_the_field(void **state)
+{
+    (void)state;
+    svcm_customers_builder_options o;
+    svcm_customers_builder_options_init(&o);
+    svcm_customers_builder *b = (svcm_customers_builder *)&o, *b2 = NULL;
+    svcm_error err;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, NULL, &err), SVCM_EINVAL);
+    o.summary.granularity = 0;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b, &err), SVCM_EINVAL);
+    assert_null(b);
+    assert_string_equal(err.field, "granularity");
+    svcm_customers_builder_options_init(&o);
+    o.summary.period = NAN;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "period");
+    o.summary.period = 3600.0;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "period");
+    svcm_customers_builder_options_init(&o);
+    o.summary.returns = (svcm_summary_returns)42;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "returns");
+    svcm_customers_builder_options_init(&o);
+    o.summary.offset = 5;
+    o.end = INT64_MIN;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "end");
+    svcm_customers_builder_options_init(&o);
+    o.end = 10 * 86400;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b, &err), SVCM_OK);
+    /* rows: the first bad one, by its position in the batch; nothing added */
+    int64_t id[] = {1, 2, 3}, t[] = {0, 86400, 2 * 86400};
+    double v[] = {1, -2, 3};
+    assert_int_equal(svcm_customers_builder_add(b, id, t, v, 3, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "value");
+    assert_int_equal(err.index, 1);
+    v[1] = INFINITY;
+    assert_int_equal(svcm_customers_builder_add(b, id, t, v, 3, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "value");
+    assert_int_equal(err.index, 1);
+    v[1] = 2;
+    t[2] = INT64_MAX;
+    svcm_customers_builder_options_init(&o);
+    o.summary.offset = -1;
+    o.end = 0;
+    assert_int_equal(svcm_customers_builder_new(&o, NULL, &b2, &err), SVCM_OK);
+    assert_int_equal(svcm_customers_builder_add(b2, id, t, v, 3, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "time");
+    assert_int_equal(err.index, 2);
+    t[2] = 2 * 86400;
+    assert_int_equal(svcm_customers_builder_add(b, NULL, t, v, 3, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_customers_builder_add(NULL, id, t, v, 3, &err), SVCM_EINVAL);
+    struct svcm_customers_builder_result r;
+    assert_int_equal(svcm_customers_builder_result(b, &r), SVCM_OK);
+    assert_int_equal(r.rows, 0);
+    assert_int_equal(r.periods, 0);
+    assert_int_equal(svcm_customers_builder_result(NULL, &r), SVCM_EINVAL);
+    assert_int_equal(svcm_customers_builder_result(b, NULL), SVCM_EINVAL);
+    /* merges: different options, itself, NULL */
+    assert_int_equal(svcm_customers_builder_merge(b, b2, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "opts");
+    assert_int_equal(svcm_customers_builder_merge(b, b, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "src");
+    assert_int_equal(svcm_customers_builder_merge(NULL, b, &err), SVCM_EINVAL);
+    /* finish: NULL out, an incomplete allocator */
+    svcm_customers *c = (svcm_customers *)&r;
+    assert_int_equal(svcm_customers_builder_finish(b, NULL, NULL, &err), SVCM_EINVAL);
+    assert_int_equal(svcm_customers_builder_finish(NULL, NULL, &c, &err), SVCM_EINVAL);
+    assert_null(c);
+    svcm_allocator no_free = {NULL, NULL, NULL, NULL};
+    assert_int_equal(svcm_customers_builder_finish(b, &no_free, &c, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "alloc");
+    /* a monetary total beyond the double range, as the summarizer says */
+    int64_t id2[] = {8, 9, 9}, t2[] = {0, 0, 86400};
+    double v2[] = {1, DBL_MAX, DBL_MAX};
+    assert_int_equal(svcm_customers_builder_add(b, id2, t2, v2, 3, &err), SVCM_OK);
+    assert_int_equal(svcm_customers_builder_finish(b, NULL, &c, &err), SVCM_ERANGE);
+    assert_string_equal(err.field, "value");
+    assert_int_equal(err.index, 1);
+    assert_non_null(strstr(err.message, "customer 9"));
+    assert_null(c);
+    assert_int_equal(svcm_customers_summarize(id2, t2, v2, 3, 10 * 86400, NULL, NULL, &c, &err),
+                     SVCM_ERANGE);
+    svcm_customers_builder_free(b);
+    svcm_customers_builder_free(b2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -875,6 +1201,10 @@ int main(void)
         cmocka_unit_test(test_segment_table_in_weeks_matches_the_same_table_in_days),
         cmocka_unit_test(test_segment_table_reads_records_with_flags_in_weeks),
         cmocka_unit_test(test_segment_table_errors),
+        cmocka_unit_test(test_builder_matches_summarize_on_shuffled_random_logs),
+        cmocka_unit_test(test_builder_matches_summarize_bit_for_bit_on_any_doubles_in_time_order),
+        cmocka_unit_test(test_builder_merges_same_day_purchases_and_keeps_memory_per_customer_day),
+        cmocka_unit_test(test_builder_rejects_bad_options_rows_and_merges_naming_the_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1271,7 +1271,7 @@ int svcmpy_init_segment(PyObject *m)
  * small exporter object, so numpy.asarray(c.recency) shares the memory and
  * the table lives as long as any view of it. */
 
-enum { CU_TYPE, CU_COLUMN, CU_FIT, CU_NITEMS }; /* after the SEG_* items */
+enum { CU_TYPE, CU_COLUMN, CU_FIT, CU_BUILDER, CU_NITEMS }; /* after the SEG_* items */
 
 static const char *const cu_unit_names[SVCM_TIME_UNIT_COUNT] = {"day", "week", "second"};
 
@@ -1819,6 +1819,227 @@ done:
     return res;
 }
 
+/* ---- svcm.CustomersBuilder: the streaming customer table */
+
+/* `busy` is set while a batch runs without the GIL: any other use of the
+ * object from another thread meanwhile raises instead of racing. */
+typedef struct BuilderObject {
+    PyObject_HEAD
+    svcm_customers_builder *b; /* never NULL once made */
+    int busy;
+} BuilderObject;
+
+static void builder_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    svcm_customers_builder_free(((BuilderObject *)self)->b);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static svcm_customers_builder *builder_ready(PyObject *self)
+{
+    BuilderObject *o = (BuilderObject *)self;
+    if (o->b == NULL || o->busy) {
+        svcmpy_state_error(Py_TYPE(self), o->b == NULL ? "object is not initialised"
+                                                       : "object is in use by another thread");
+        return NULL;
+    }
+    return o->b;
+}
+
+PyDoc_STRVAR(builder_doc,
+             "CustomersBuilder(end=None, period='week', *, granularity=86400, offset=0,\n"
+             "                 returns='error')\n\n"
+             "The customer table of a transaction log fed in batches, in any order:\n"
+             "add(ids, times, values) as often as needed, then finish() gives the\n"
+             "Customers table summarize_customers() gives for all the rows at once\n"
+             "(same arguments; end=None: no end). Memory holds one entry per customer\n"
+             "and purchase slot (granularity), not per row; rows after `end` and\n"
+             "dropped returns take none. Bit-identical to summarize_customers()\n"
+             "whenever a slot's values add up the same in any order (rows in time\n"
+             "order, at most two per slot, or values that are multiples of a power\n"
+             "of two such as 0.25); otherwise a merged slot may differ in its last bit.");
+
+static PyObject *builder_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"end", "period", "granularity", "offset", "returns", NULL};
+    PyObject *oend = Py_None, *per = NULL, *ret = NULL;
+    svcm_customers_builder_options o;
+    svcm_customers_builder_options_init(&o);
+    long long gran = o.summary.granularity, off = o.summary.offset;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO$LLO:CustomersBuilder", kwlist, &oend, &per,
+                                     &gran, &off, &ret))
+        return NULL;
+    PyObject *module = svcmpy_module_of_type(tp);
+    if (module == NULL)
+        return NULL;
+    if (oend != Py_None) {
+        int64_t e;
+        int r = svcmpy_as_int64(oend, &e);
+        if (r == -1)
+            return NULL;
+        if (r != 0 || PyFloat_Check(oend)) {
+            PyErr_SetString(r == 2 ? PyExc_OverflowError : PyExc_TypeError,
+                             "end: expected an int (Unix seconds) or None");
+            return NULL;
+        }
+        o.end = e;
+    }
+    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
+    if (per != NULL && cu_unit(module, per, "period", &u) < 0)
+        return NULL;
+    if (ret != NULL && cu_returns(module, ret, &o.summary.returns) < 0)
+        return NULL;
+    o.summary.period = svcm_time_unit_seconds((int)u);
+    o.summary.granularity = gran;
+    o.summary.offset = off;
+    svcm_customers_builder *b = NULL;
+    svcm_error err;
+    int rc = svcm_customers_builder_new(&o, NULL, &b, &err);
+    if (rc != SVCM_OK)
+        return svcmpy_raise(module, rc, &err);
+    BuilderObject *self = (BuilderObject *)tp->tp_alloc(tp, 0);
+    if (self == NULL) {
+        svcm_customers_builder_free(b);
+        return NULL;
+    }
+    self->b = b;
+    return (PyObject *)self;
+}
+
+static PyObject *builder_add(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"ids", "times", "values", NULL};
+    PyObject *oid, *otm, *oval;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO:add", kwlist, &oid, &otm, &oval))
+        return NULL;
+    svcmpy_array ids = {0}, tm = {0}, val = {0};
+    PyObject *res = NULL;
+    if (svcmpy_int64s(oid, &ids, "ids") < 0 || svcmpy_int64s(otm, &tm, "times") < 0 ||
+        svcmpy_doubles(oval, &val, "values") < 0)
+        goto done;
+    if (tm.n != ids.n || val.n != ids.n) {
+        PyErr_Format(PyExc_ValueError, "add: ids, times and values differ in length (%zd, %zd, %zd)",
+                     ids.n, tm.n, val.n);
+        goto done;
+    }
+    svcm_customers_builder *b = builder_ready(self);
+    if (b == NULL)
+        goto done;
+    BuilderObject *o = (BuilderObject *)self;
+    svcm_error err;
+    int rc;
+    o->busy = 1;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_customers_builder_add(b, ids.data, tm.data, val.data, (size_t)ids.n, &err);
+    Py_END_ALLOW_THREADS
+    o->busy = 0;
+    res = rc == SVCM_OK ? Py_NewRef(Py_None) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+done:
+    svcmpy_array_release(&ids);
+    svcmpy_array_release(&tm);
+    svcmpy_array_release(&val);
+    return res;
+}
+
+static PyObject *builder_merge(PyObject *self, PyObject *other)
+{
+    if (!PyObject_TypeCheck(other, Py_TYPE(self)) &&
+        PyType_GetSlot(Py_TYPE(other), Py_tp_dealloc) != (void *)builder_dealloc) {
+        PyErr_Format(PyExc_TypeError, "merge: expected svcm.CustomersBuilder, got %s",
+                     Py_TYPE(other)->tp_name);
+        return NULL;
+    }
+    svcm_customers_builder *d = builder_ready(self);
+    svcm_customers_builder *s = d ? builder_ready(other) : NULL;
+    if (s == NULL)
+        return NULL;
+    svcm_error err;
+    int rc = svcm_customers_builder_merge(d, s, &err);
+    return rc == SVCM_OK ? Py_NewRef(Py_None) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+}
+
+static PyObject *builder_finish(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    svcm_customers_builder *b = builder_ready(self);
+    if (b == NULL)
+        return NULL;
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    PyObject *tp = module ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_NITEMS + CU_TYPE) : NULL;
+    if (tp == NULL)
+        return NULL;
+    BuilderObject *o = (BuilderObject *)self;
+    svcm_customers *c = NULL;
+    svcm_error err;
+    int rc;
+    o->busy = 1;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_customers_builder_finish(b, NULL, &c, &err);
+    Py_END_ALLOW_THREADS
+    o->busy = 0;
+    return rc == SVCM_OK ? customers_wrap((PyTypeObject *)tp, c)
+                         : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+}
+
+/* rows, periods or nbytes (closure 0, 1, 2). */
+static PyObject *builder_get(PyObject *self, void *closure)
+{
+    svcm_customers_builder *b = builder_ready(self);
+    if (b == NULL)
+        return NULL;
+    struct svcm_customers_builder_result r;
+    svcm_customers_builder_result(b, &r);
+    size_t v[3] = {r.rows, r.periods, r.bytes};
+    return PyLong_FromSize_t(v[(intptr_t)closure]);
+}
+
+static PyObject *builder_repr(PyObject *self)
+{
+    BuilderObject *o = (BuilderObject *)self;
+    struct svcm_customers_builder_result r = {0, 0, 0};
+    if (o->b != NULL)
+        svcm_customers_builder_result(o->b, &r);
+    return PyUnicode_FromFormat("<svcm.CustomersBuilder: %zu rows, %zu customer-periods>", r.rows,
+                                r.periods);
+}
+
+static PyMethodDef builder_methods[] = {
+    {"add", (PyCFunction)(void (*)(void))builder_add, METH_VARARGS | METH_KEYWORDS,
+     "add(ids, times, values) -> None\n\n"
+     "Add a batch of transactions (int ids, Unix-second times, values), all or\n"
+     "nothing: a bad row raises InvalidInput with its index in this batch."},
+    {"merge", builder_merge, METH_O,
+     "merge(other) -> None\n\n"
+     "Add what another builder made with the same arguments holds (other is\n"
+     "unchanged), as if its rows had been added after this one's."},
+    {"finish", builder_finish, METH_NOARGS,
+     "finish() -> Customers\n\n"
+     "The customer table of the rows added so far; the builder stays usable."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef builder_getset[] = {
+    {"rows", builder_get, NULL, "rows added (merged builders' included)", (void *)0},
+    {"periods", builder_get, NULL, "customer-periods held: what memory grows with", (void *)1},
+    {"nbytes", builder_get, NULL, "bytes the builder has allocated", (void *)2},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot builder_slots[] = {
+    {Py_tp_new, builder_new},
+    {Py_tp_dealloc, builder_dealloc},
+    {Py_tp_methods, builder_methods},
+    {Py_tp_getset, builder_getset},
+    {Py_tp_repr, builder_repr},
+    {Py_tp_doc, (void *)builder_doc},
+    {0, NULL},
+};
+
+static PyType_Spec builder_spec = {"svcm.CustomersBuilder", sizeof(BuilderObject), 0,
+                                   Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, builder_slots};
+
 PyDoc_STRVAR(time_unit_seconds_doc,
              "time_unit_seconds(unit) -> float\n\n"
              "Seconds in a time unit: 'day' 86400, 'week' 604800, 'second' 1. An int\n"
@@ -1883,14 +2104,16 @@ static int customers_init(PyObject *m)
     }
     PyObject *mine[CU_NITEMS] = {PyType_FromModuleAndSpec(m, &customers_spec, NULL),
                                  PyType_FromModuleAndSpec(m, &column_spec, NULL),
-                                 (PyObject *)PyStructSequence_NewType(&fit_desc)};
+                                 (PyObject *)PyStructSequence_NewType(&fit_desc),
+                                 PyType_FromModuleAndSpec(m, &builder_spec, NULL)};
     int ok = 1;
     for (int i = 0; i < CU_NITEMS; i++) {
         ok &= mine[i] != NULL;
         PyTuple_SET_ITEM(t, SEG_NITEMS + i, mine[i] ? mine[i] : Py_NewRef(Py_None));
     }
     if (!ok || PyModule_AddObjectRef(m, "Customers", mine[CU_TYPE]) < 0 ||
-        PyModule_AddObjectRef(m, "LifetimeFit", mine[CU_FIT]) < 0) {
+        PyModule_AddObjectRef(m, "LifetimeFit", mine[CU_FIT]) < 0 ||
+        PyModule_AddObjectRef(m, "CustomersBuilder", mine[CU_BUILDER]) < 0) {
         Py_DECREF(t);
         return -1;
     }

@@ -744,6 +744,167 @@ SVCM_API int svcm_lifetime_table_fit(const svcm_customers *c,
                                      struct svcm_lifetime_table_result *out, double *p_alive,
                                      double *expected, double *clv, svcm_error *err);
 
+/* ------------------------------------------------ streaming customer table */
+
+/**
+ * @brief Settings of a streaming customer-table builder (@since 0.2).
+ *
+ * The rules are those of svcm_customers_summarize(): @c summary as in
+ * svcm_lifetime_summarize() (slot geometry, the period, which must be the
+ * length of an ::svcm_time_unit, and the returns rule), @c end its end of
+ * observation.
+ */
+typedef struct svcm_customers_builder_options {
+    svcm_summary_options summary; /**< default: svcm_summary_options_init() */
+    /** End of observation in seconds: rows in a later slot are left out
+     *  (the holdout); default INT64_MAX (none is). */
+    int64_t end;
+} svcm_customers_builder_options;
+
+/**
+ * @brief Streaming summarizer of transactions into a customer table.
+ *
+ * Rows (customer id, time, value) are added in batches, in any order and of
+ * any size; svcm_customers_builder_finish() then gives the table that
+ * svcm_customers_summarize() gives for all the rows at once.
+ *
+ * Memory: one entry of 40 bytes (plus 8 to 16 of index) per customer and
+ * distinct purchase slot (the svcm_summary_options::granularity, e.g. a
+ * day), not per row: the purchases of one customer in one slot are merged
+ * into one as they arrive, exactly as the sort-based summarizer merges them
+ * (x = distinct purchase slots - 1). Rows after @c end and dropped returns
+ * take no memory. Equal results: the table is that of
+ * svcm_customers_summarize() on the same rows, bit for bit, whenever each
+ * customer-slot's values add up to the same double in any order (always for
+ * at most two values per slot, and for whole numbers or any values that are
+ * multiples of a common power of two within 2^53 of it, such as whole cents
+ * scaled to integers); otherwise a merged slot's sum may differ in its last
+ * bits, since the sort-based summarizer adds a slot's values in time order
+ * and the builder in the order they arrive.
+ * @since 0.2
+ */
+typedef struct svcm_customers_builder svcm_customers_builder;
+
+/** @brief What a builder holds (svcm_customers_builder_result()). */
+struct svcm_customers_builder_result {
+    size_t rows;    /**< rows of the accepted batches, merged builders' included */
+    size_t periods; /**< customer-slots held (entries) */
+    size_t bytes;   /**< bytes the builder has allocated */
+};
+
+/**
+ * @brief Fill @p opts with the defaults (svcm_summary_options_init(), no end).
+ * @param opts may be NULL (no-op).
+ * @par Thread safety: touches only @p opts.
+ * @since 0.2
+ */
+SVCM_API void svcm_customers_builder_options_init(svcm_customers_builder_options *opts);
+
+/**
+ * @brief Create an empty builder.
+ * @param opts settings, copied; NULL means the defaults.
+ * @param alloc allocator for the builder, copied (its ctx must outlive it);
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out receives the builder (NULL on failure).
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p out, a granularity < 1 (field
+ *         "granularity"), a period that is not finite and > 0 or not a time
+ *         unit (field "period"), an unknown returns rule (field "returns"),
+ *         an @c end - offset that overflows (field "end") or an incomplete
+ *         allocator (field "alloc"); SVCM_ENOMEM.
+ * @par Ownership: the caller releases the builder with
+ *      svcm_customers_builder_free().
+ * @par Thread safety: reentrant; touches only @p out and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_builder_new(const svcm_customers_builder_options *opts,
+                                        const svcm_allocator *alloc,
+                                        svcm_customers_builder **out, svcm_error *err);
+
+/**
+ * @brief Release a builder.
+ * @param b the builder; NULL is a no-op.
+ * @par Thread safety: touches only @p b.
+ * @since 0.2
+ */
+SVCM_API void svcm_customers_builder_free(svcm_customers_builder *b);
+
+/**
+ * @brief Add a batch of transactions (all or nothing).
+ *
+ * Every row is checked as svcm_lifetime_summarize() checks it before any is
+ * added; rows after the end and dropped returns are counted in @c rows and
+ * otherwise left out.
+ * @param b the builder.
+ * @param ids,times,values n customer ids, times (seconds) and values; may
+ *        be NULL when n == 0.
+ * @param n rows in the batch.
+ * @param[out] err optional detail on failure; its index is the row's
+ *        position in this batch.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p b or array, a value that is
+ *         not finite or negative under ::SVCM_SUMMARY_RETURNS_ERROR (field
+ *         "value") or a time - offset that overflows (field "time");
+ *         SVCM_ENOMEM (field NULL; the builder is as before the call).
+ * @par Thread safety: not thread safe on the same builder; distinct
+ *      builders may be fed from distinct threads and merged.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_builder_add(svcm_customers_builder *b, const int64_t *ids,
+                                        const int64_t *times, const double *values, size_t n,
+                                        svcm_error *err);
+
+/**
+ * @brief Add everything @p src holds into @p dst (all or nothing), as if
+ *        src's rows had been added to dst after dst's own.
+ * @param dst the builder that grows.
+ * @param src a builder made with the same options; unchanged.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL argument, @p dst == @p src (field
+ *         "src") or different options (field "opts"); SVCM_ENOMEM (dst as
+ *         before the call).
+ * @par Thread safety: not thread safe on @p dst; @p src is only read.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_builder_merge(svcm_customers_builder *dst,
+                                          const svcm_customers_builder *src, svcm_error *err);
+
+/**
+ * @brief The customer table of the rows added so far.
+ *
+ * Sorts the builder's entries (no allocation besides the table); the builder
+ * stays usable: more rows may be added and the table made again.
+ * @param b the builder.
+ * @param alloc allocator for the table, copied (its ctx must outlive the
+ *        table); NULL for malloc/free. One with a NULL function is
+ *        ::SVCM_EINVAL.
+ * @param[out] out receives the table, as svcm_customers_summarize() makes it
+ *        (sorted by id; p_alive 0); NULL on failure.
+ * @param[out] err optional detail on failure.
+ * @return SVCM_OK; SVCM_EINVAL for a NULL @p b or @p out or an incomplete
+ *         allocator; SVCM_ERANGE when a customer's T (field "time"), mean
+ *         repeat spend or monetary total (field "value") exceeds the double
+ *         range, with its id in the message and the index (counted over
+ *         the accepted batches) of the first row of its first purchase
+ *         slot (T), of its first repeat slot (mean spend) or of its first
+ *         kept row (monetary); SVCM_ENOMEM.
+ * @par Ownership: the caller releases the table with svcm_customers_free().
+ * @par Thread safety: not thread safe on the same builder.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_builder_finish(svcm_customers_builder *b, const svcm_allocator *alloc,
+                                           svcm_customers **out, svcm_error *err);
+
+/**
+ * @brief What the builder holds: rows taken, customer-slots, bytes.
+ * @param b the builder.
+ * @param[out] out the figures.
+ * @return SVCM_OK; SVCM_EINVAL when @p b or @p out is NULL.
+ * @par Thread safety: reads @p b only.
+ * @since 0.2
+ */
+SVCM_API int svcm_customers_builder_result(const svcm_customers_builder *b,
+                                           struct svcm_customers_builder_result *out);
+
 /** @} */
 
 #ifdef __cplusplus

@@ -3,11 +3,13 @@
  * purchases (distinct purchase periods after the first), t_x, T, frequency,
  * monetary, recency, tenure and the mean repeat spend.
  *
- * Memory: the log is read once, row by row; each row up to --as-of keeps
- * its customer number, time, amount and line (32 bytes) and each distinct
- * id its text once, because the library's summarizer
- * (svcm_customers_summarize) sorts every transaction. Memory is therefore
- * proportional to the rows, not only to the customers. */
+ * Memory: the log is read once, row by row, into blocks of CUST_BLOCK rows
+ * (customer number, time, amount, line: 32 bytes each) that go into the
+ * library's streaming summarizer (svcm_customers_builder_add), which keeps
+ * one entry per customer and distinct purchase period; each distinct id
+ * keeps its text once. Memory is therefore proportional to the customers
+ * and their purchase periods, not to the rows (svcm lifetime, which needs
+ * the purchases themselves, asks for the rows to be kept: keep_rows). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,6 +24,9 @@
  * refused, so that day and week arithmetic never overflows. */
 #define CUST_MAX_SECONDS INT64_C(1000000000000000)
 
+/* Rows per block fed to the summarizer. */
+#define CUST_BLOCK 65536
+
 /* ------------------------------------------------------------ options */
 
 void cust_log_opts_init(cust_log_opts *o)
@@ -34,6 +39,7 @@ void cust_log_opts_init(cust_log_opts *o)
                          .unit = SVCM_TIME_UNIT_DAY,
                          .returns = SVCM_SUMMARY_RETURNS_ERROR,
                          .skip_missing_id = false,
+                         .keep_rows = false,
                          .read = NULL};
 }
 
@@ -191,6 +197,43 @@ static void rows_free(rows *r)
     free(r->line);
 }
 
+/* Where the rows go: blocks into the streaming summarizer, and every row
+ * when the caller keeps them. The line of any row fed so far is kept as
+ * runs (row, line) that start wherever the line stops following the row
+ * (a header, blank or multi-line records, rows left out), for the errors
+ * the summarizer reports at the end. */
+typedef struct log_sink {
+    svcm_customers_builder *b;
+    rows block;  /* at most CUST_BLOCK rows not yet fed */
+    rows all;    /* every row, with keep_rows */
+    bool keep;
+    uint64_t fed; /* rows fed or in the block */
+    uint64_t (*runs)[2];
+    size_t nruns, cap_runs;
+} log_sink;
+
+static void sink_free(log_sink *s)
+{
+    svcm_customers_builder_free(s->b);
+    rows_free(&s->block);
+    rows_free(&s->all);
+    free(s->runs);
+}
+
+/* The line of fed row i. */
+static uint64_t sink_line(const log_sink *s, uint64_t i)
+{
+    size_t lo = 0, hi = s->nruns; /* the last run starting at or before i */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->runs[mid][0] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return s->nruns ? s->runs[lo][1] + (i - s->runs[lo][0]) : 0;
+}
+
 /* The byte column where field k of the current record starts, counting the
  * fields before it as written unquoted (exact for unquoted records). */
 static uint64_t field_column(const cli_csv *r, long k)
@@ -254,7 +297,10 @@ static int field_error(const log_reader *lr, long k, const char *field, const ch
 }
 
 /* One data record. Returns 0 or an exit code. */
-static int read_row(log_reader *lr, id_map *m, rows *rw, cust_log *out, int64_t as_of_day)
+static int sink_push(log_reader *lr, log_sink *s, const id_map *m, int64_t k, int64_t t,
+                     double v, uint64_t line);
+
+static int read_row(log_reader *lr, id_map *m, log_sink *rw, cust_log *out, int64_t as_of_day)
 {
     const cli_csv *r = &lr->csv;
     const cust_log_opts *o = lr->o;
@@ -354,15 +400,15 @@ static int read_row(log_reader *lr, id_map *m, rows *rw, cust_log *out, int64_t 
         len = u;
     }
     int64_t k = map_id(m, id, len);
-    if (k < 0 || rows_push(rw, k, t, v, r->rec_line) != 0) {
+    if (k < 0) {
         fprintf(stderr, "svcm %s: out of memory\n", lr->cmd);
         return CLI_EXIT_DATA;
     }
-    return 0;
+    return sink_push(lr, rw, m, k, t, v, r->rec_line);
 }
 
 /* The header and every row. Returns 0 or an exit code. */
-static int read_rows(log_reader *lr, FILE *in, id_map *m, rows *rw, cust_log *out)
+static int read_rows(log_reader *lr, FILE *in, id_map *m, log_sink *rw, cust_log *out)
 {
     const cust_log_opts *o = lr->o;
     cli_csv *r = &lr->csv;
@@ -410,35 +456,105 @@ static int read_rows(log_reader *lr, FILE *in, id_map *m, rows *rw, cust_log *ou
     return 0;
 }
 
-/* The summarizer on the rows; its failures in the file's terms. */
-static int summarize(const log_reader *lr, const rows *rw, const id_map *m, cust_log *out)
+/* A summarizer failure in the file's terms: "FILE:LINE: FIELD: customer
+ * 'ID': message" when it names a row (the library's message starts with
+ * "customer K: ", K the customer number here). */
+static int summary_error(const log_reader *lr, const log_sink *s, const id_map *m, int rc,
+                         const svcm_error *err, bool in_block)
 {
-    const cust_log_opts *o = lr->o;
-    svcm_summary_options so;
-    svcm_summary_options_init(&so);
+    const char *msg = err->message, *field = err->field;
+    long long k = -1;
+    if (strncmp(msg, "customer ", 9) == 0) {
+        char *end = NULL;
+        k = strtoll(msg + 9, &end, 10);
+        if (end != NULL && strncmp(end, ": ", 2) == 0)
+            msg = end + 2;
+        else
+            k = -1, msg = err->message;
+    }
+    if (err->index != SVCM_NO_INDEX && in_block) { /* index: a row of the block */
+        k = s->block.id[err->index];
+        fprintf(stderr, "svcm %s: %s:%llu: ", lr->cmd, lr->path,
+                (unsigned long long)s->block.line[err->index]);
+    } else if (err->index != SVCM_NO_INDEX && k >= 0 && (size_t)k < m->n) {
+        fprintf(stderr, "svcm %s: %s:%llu: ", lr->cmd, lr->path,
+                (unsigned long long)sink_line(s, err->index));
+    } else {
+        fprintf(stderr, "svcm %s: %s: %s\n", lr->cmd, lr->path,
+                err->message[0] ? err->message : svcm_strerror(rc));
+        return CLI_EXIT_DATA;
+    }
+    fprintf(stderr, "%s: customer '%s': %s\n",
+            field && strcmp(field, "value") == 0 ? "amount"
+            : field                              ? field
+                                                 : "?",
+            m->arena + m->off[k], msg);
+    return CLI_EXIT_DATA;
+}
+
+/* Feed the block to the summarizer. Returns 0 or an exit code. */
+static int sink_flush(const log_reader *lr, log_sink *s, const id_map *m)
+{
+    svcm_error err;
+    int rc = svcm_customers_builder_add(s->b, s->block.id, s->block.time, s->block.value,
+                                        s->block.n, &err);
+    if (rc != SVCM_OK)
+        return summary_error(lr, s, m, rc, &err, true);
+    s->block.n = 0;
+    return 0;
+}
+
+static int sink_push(log_reader *lr, log_sink *s, const id_map *m, int64_t k, int64_t t,
+                     double v, uint64_t line)
+{
+    uint64_t i = s->fed;
+    if (s->nruns == 0 || sink_line(s, i) != line) {
+        if (s->nruns == s->cap_runs) {
+            size_t nc = s->cap_runs ? s->cap_runs * 2 : 64;
+            uint64_t(*p)[2] = realloc(s->runs, nc * sizeof *p);
+            if (p == NULL)
+                goto oom;
+            s->runs = p;
+            s->cap_runs = nc;
+        }
+        s->runs[s->nruns][0] = i;
+        s->runs[s->nruns][1] = line;
+        s->nruns++;
+    }
+    if ((s->keep && rows_push(&s->all, k, t, v, line) != 0) ||
+        rows_push(&s->block, k, t, v, line) != 0)
+        goto oom;
+    s->fed++;
+    return s->block.n == CUST_BLOCK ? sink_flush(lr, s, m) : 0;
+oom:
+    fprintf(stderr, "svcm %s: out of memory\n", lr->cmd);
+    return CLI_EXIT_DATA;
+}
+
+/* The summarizer's options for the log, and the slot geometry in out. */
+static void log_builder_options(const cust_log_opts *o, cust_log *out,
+                                svcm_customers_builder_options *bo)
+{
+    svcm_customers_builder_options_init(bo);
     out->slot_seconds = (int64_t)svcm_time_unit_seconds((int)o->period);
     /* ISO weeks: the slots start on Mondays, 1970-01-05 being one */
     out->slot_offset = o->period == SVCM_TIME_UNIT_WEEK ? 4 * 86400 : 0;
-    so.granularity = out->slot_seconds;
-    so.offset = out->slot_offset;
-    so.period = svcm_time_unit_seconds((int)o->unit);
-    so.returns = o->returns;
+    bo->summary.granularity = out->slot_seconds;
+    bo->summary.offset = out->slot_offset;
+    bo->summary.period = svcm_time_unit_seconds((int)o->unit);
+    bo->summary.returns = o->returns;
+    bo->end = day_of(o->as_of) * 86400;
+}
+
+/* The table of the rows fed; its failures in the file's terms. */
+static int summarize(const log_reader *lr, log_sink *s, const id_map *m, cust_log *out)
+{
+    int code = s->block.n ? sink_flush(lr, s, m) : 0;
+    if (code != 0)
+        return code;
     svcm_error err;
-    int rc = svcm_customers_summarize(rw->id, rw->time, rw->value, rw->n, day_of(o->as_of) * 86400,
-                                      &so, NULL, &out->table, &err);
-    if (rc == SVCM_OK)
-        return 0;
-    if (err.index != SVCM_NO_INDEX && err.index < rw->n)
-        fprintf(stderr, "svcm %s: %s:%llu: %s: customer '%s': %s\n", lr->cmd, lr->path,
-                (unsigned long long)rw->line[err.index],
-                err.field && strcmp(err.field, "value") == 0 ? "amount"
-                : err.field                                  ? err.field
-                                                             : "?",
-                m->arena + m->off[rw->id[err.index]], err.message);
-    else
-        fprintf(stderr, "svcm %s: %s: %s\n", lr->cmd, lr->path,
-                err.message[0] ? err.message : svcm_strerror(rc));
-    return CLI_EXIT_DATA;
+    int rc = svcm_customers_builder_finish(s->b, NULL, &out->table, &err);
+    return rc == SVCM_OK ? 0 : summary_error(lr, s, m, rc, &err, false);
 }
 
 int cust_log_read(const char *cmd, const char *path, const cust_log_opts *o, cust_log *out)
@@ -453,9 +569,15 @@ int cust_log_read(const char *cmd, const char *path, const cust_log_opts *o, cus
     cli_read_opts_init(&defaults);
     log_reader lr = {.cmd = cmd, .path = path, .o = o, .ro = o->read ? o->read : &defaults};
     id_map m = {0};
-    rows rw = {0};
+    log_sink rw = {.keep = o->keep_rows};
+    svcm_customers_builder_options bo;
+    log_builder_options(o, out, &bo);
     int code = CLI_EXIT_DATA;
-    if (cli_csv_open(&lr.csv, in, lr.ro->sep) != 0) {
+    svcm_error err;
+    int rc = svcm_customers_builder_new(&bo, NULL, &rw.b, &err);
+    if (rc != SVCM_OK) {
+        fprintf(stderr, "svcm %s: %s\n", cmd, err.message[0] ? err.message : svcm_strerror(rc));
+    } else if (cli_csv_open(&lr.csv, in, lr.ro->sep) != 0) {
         fprintf(stderr, "svcm %s: out of memory\n", cmd);
     } else {
         if (lr.ro->whitespace)
@@ -480,7 +602,7 @@ int cust_log_read(const char *cmd, const char *path, const cust_log_opts *o, cus
     }
     free(m.slots);
     if (code != 0) {
-        rows_free(&rw);
+        sink_free(&rw);
         svcm_customers_free(out->table);
         free(m.arena);
         free(m.off);
@@ -491,11 +613,13 @@ int cust_log_read(const char *cmd, const char *path, const cust_log_opts *o, cus
     out->id_off = m.off;
     out->n_ids = m.n;
     out->no_purchase = m.n - out->table->n;
-    free(rw.line);
-    out->row_id = rw.id;
-    out->row_time = rw.time;
-    out->row_value = rw.value;
-    out->n_rows = rw.n;
+    free(rw.all.line);
+    out->row_id = rw.all.id;
+    out->row_time = rw.all.time;
+    out->row_value = rw.all.value;
+    out->n_rows = rw.all.n;
+    rw.all = (rows){0};
+    sink_free(&rw);
     return 0;
 }
 
@@ -667,8 +791,10 @@ static const char customers_help[] =
     "\n"
     "What was left out (rows after --as-of, rows without id, returns) is reported on\n"
     "standard error, and in JSON under \"report\". A customer whose rows are all\n"
-    "after --as-of is not in the table. Memory grows with the rows up to --as-of\n"
-    "(about 72 bytes each: the rows are kept and sorted), plus the customers.\n"
+    "after --as-of is not in the table. The log is read once, in blocks of 65536\n"
+    "rows: memory grows with the customers and their distinct purchase periods\n"
+    "(about 56 bytes per customer and period, plus each id's text), not with the\n"
+    "rows.\n"
     "\n" CLI_INSTANT_HELP;
 
 static bool cust_parse(cli_args *a, cust_opts *o)

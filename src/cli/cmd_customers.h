@@ -20,6 +20,8 @@ typedef struct cust_log_opts {
     svcm_time_unit unit;                        /* unit of x/t_x/T/recency/tenure: day or week */
     svcm_summary_returns returns;               /* negative amounts */
     bool skip_missing_id;                       /* count rows with an empty id instead of failing */
+    bool keep_rows; /* also keep every row up to --as-of (cust_log.row_*); memory then grows
+                       with the rows */
     const cli_read_opts *read; /* --separator, --no-header, --na, --encoding, --time-format,
                                   --epoch, --tz, --ambiguous; NULL: the defaults */
 } cust_log_opts;

@@ -674,6 +674,7 @@ int cli_cmd_lifetime(int argc, char **argv)
     life_opts o = {0};
     cli_common_init(&o.c, "lifetime");
     cust_log_opts_init(&o.log);
+    o.log.keep_rows = true; /* the holdout needs the purchases themselves */
     o.cal_end = INT64_MIN;
     o.model = MODEL_BGNBD;
     int code = CLI_EXIT_OK;

@@ -259,5 +259,71 @@ test("summarize_customers nets or drops returns", function()
         svcm.summarize_customers(ids, times, values, 10 * D, {period = "day"}))
 end)
 
+-- svcm.CustomersBuilder: the table of svcm.summarize_customers fed in
+-- batches, in any order (values in quarters: a slot's sum is exact).
+test("CustomersBuilder batches in any order give the summarize_customers table", function()
+  local D = 86400
+  local seed = 12345
+  local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n end
+  for _, mode in ipairs({"error", "net", "drop"}) do
+    local ids, times, values = {}, {}, {}
+    for i = 1, 1500 do
+      ids[i] = rnd(40) - 5
+      times[i] = rnd(300) * D + rnd(D)
+      values[i] = rnd(4000) * 0.25
+      if mode ~= "error" and rnd(5) == 0 then values[i] = -values[i] end
+    end
+    local opts = {["end"] = 200 * D, period = "day", returns = mode}
+    local a = assert(svcm.CustomersBuilder(opts))
+    local b = assert(svcm.CustomersBuilder(opts))
+    -- backwards, in batches of 100, alternating between the two builders
+    for k = 1500, 1, -100 do
+      local bi, bt, bv = {}, {}, {}
+      for i = k, math.max(k - 99, 1), -1 do
+        bi[#bi + 1], bt[#bt + 1], bv[#bv + 1] = ids[i], times[i], values[i]
+      end
+      assert((k // 100) % 2 == 0 and a or b):add(bi, bt, bv)
+    end
+    assert(a:merge(b))
+    assert(a:result().rows == 1500 and a:result().periods > 0 and a:result().bytes > 0)
+    local got = assert(a:finish())
+    local want = assert(svcm.summarize_customers(ids, times, values, 200 * D,
+                                                 {period = "day", returns = mode}))
+    assert(got.unit == "day" and got.n == want.n)
+    for _, k in ipairs({"id", "x", "t_x", "T", "frequency", "monetary", "recency", "tenure",
+                        "mean_repeat_spend", "p_alive"}) do
+      for i = 1, want.n do
+        assert(got[k][i] == want[k][i], k)
+      end
+    end
+    a:close()
+    b:close()
+  end
+end)
+
+test("CustomersBuilder refuses bad rows and options naming the field", function()
+  local D = 86400
+  local b = assert(svcm.CustomersBuilder({["end"] = 10 * D, period = "day"}))
+  fails(svcm.codes.EINVAL, "value", 1, b:add({1, 2}, {0, D}, {1, -2}))
+  assert(b:result().rows == 0)
+  local ok, msg, code, detail = b:add({1}, {0, D}, {1})
+  assert(ok == nil and code == svcm.codes.EINVAL and detail.field == "times")
+  fails(svcm.codes.EINVAL, "period", nil, svcm.CustomersBuilder({period = "hour"}))
+  fails(svcm.codes.EINVAL, "returns", nil, svcm.CustomersBuilder({returns = "keep"}))
+  fails(svcm.codes.EINVAL, "opts", nil, b:merge(svcm.CustomersBuilder({period = "day"})))
+  fails(svcm.codes.EINVAL, "src", nil, b:merge(b))
+  -- same-day rows are one purchase; the table is remade after more rows
+  assert(b:add({7, 7, 7}, {D, D + 1, 3 * D}, {1, 2, 4}))
+  local c = assert(b:finish())
+  assert(c.n == 1 and c.x[1] == 1 and c.monetary[1] == 7 and c.mean_repeat_spend[1] == 4)
+  assert(b:result().periods == 2)
+  assert(tostring(b):find("rows=3", 1, true))
+  b:close()
+  assert(tostring(b) == "svcm.CustomersBuilder(closed)")
+  assert(not pcall(b.finish, b))
+  assert(not pcall(b.add, b, {1}, {0}, {1}))
+  assert(not pcall(svcm.CustomersBuilder, 5))
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then os.exit(1) end

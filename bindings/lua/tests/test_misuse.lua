@@ -234,6 +234,10 @@ local FUNCS = {
   erlang_b = function() return pack(10.0, 12) end,
   erlang_c = function() return pack(10.0, 12) end,
   format_itil_table = function() return pack("1 2\n2 3\n") end,
+  format_grade_table = function() return pack() end,
+  grade_table = function() return pack() end,
+  problem_grade = function() return pack(1, 2, 3) end,
+  problem_request = function() return pack(item(1), 1, 2, 3) end,
   gammagamma = function() return pack(6.25, 3.74, 15.44) end,
   gammagamma_fit = function() return pack(GGX, GGZ) end,
   importance = function() return pack(item(1)) end,
@@ -286,6 +290,19 @@ local FUNCS = {
   time_unit_seconds = function() return pack("week") end,
   t_cdf = function() return pack(0.5, 5) end,
   t_quantile = function() return pack(0.9, 5) end,
+  target_change = function() return pack(80, 100, 90, 100, "at_least", 0.95) end,
+  target_durations_result = function() local d = svcm.Durations(); d:add({1, 2, 3}); return pack(d, 0.9, 2, "at_most", 0.95) end,
+  target_feedback_change = function() local a, b = svcm.NPS(), svcm.NPS(); a:add({0, 9}); b:add({9, 10}); return pack(a, b, "at_least", 0.95) end,
+  target_feedback_result = function() local a = svcm.NPS(); a:add({0, 9, 10}); return pack(a, 10, "at_least", 0.95) end,
+  target_mean_change = function() return pack(R, F, "at_most", 0.9) end,
+  target_mean_result = function() return pack(R, 30, "at_most", 0.95) end,
+  target_nps_result = function() return pack({10, 9, 3, 7, 0}, 10, "at_least", 0.95) end,
+  target_quantile_result = function() return pack(R, 0.9, 100, "at_most", 0.9) end,
+  target_result = function() return pack(95, 100, 0.9, "at_least", 0.95) end,
+  target_scaled = function() return pack(90, "%") end,
+  target_verdict = function() return pack(95, 100, 0.9, "at_least", 0.95) end,
+  targets_format = function() return pack({{name = "fcr", direction = "at_least", value = 70, unit = "%"}, {name = "nps", direction = "at_least", value = 30}}) end,
+  targets_parse = function() return pack("fcr >= 70%\nfirst_response_p90 <= 1h\n") end,
   tier_name = function() return pack(0) end,
   tier_parse = function() return pack("vip") end,
   tier_summary = function() return pack({0, 1, 2, 3, 4, 1}, R, F, M) end,
@@ -318,6 +335,7 @@ local FUNCS = {
   ["Durations.from_bytes"] = function() return pack(svcm.Durations():to_bytes()) end,
   Calls = function() return pack({target = 20, sl_abandoned = "met"}) end,
   ["Calls.load"] = function() return pack(svcm.Calls():save()) end,
+  CustomersBuilder = function() return pack({["end"] = 7 * DAY, period = "day", returns = "net"}) end,
 }
 
 local function resolve(name)
@@ -408,6 +426,16 @@ local TYPES = {
     options = function() return pack() end,
     save = function() return pack() end,
     close = function() return pack() end}},
+  ["svcm.CustomersBuilder"] = {function()
+      local b = svcm.CustomersBuilder({["end"] = 7 * DAY, period = "day"})
+      b:add({1, 1, 2}, {0, DAY, 0}, {1, 2, 3})
+      return b
+    end, {
+    add = function() return pack({1, 3}, {DAY, 2 * DAY}, {4, 5}) end,
+    merge = function() return pack(svcm.CustomersBuilder({["end"] = 7 * DAY, period = "day"})) end,
+    finish = function() return pack() end,
+    result = function() return pack() end,
+    close = function() return pack() end}},
   ["svcm.Calendar"] = {cal, {
     business_seconds = function() return pack(0, 3 * DAY) end,
     business_seconds_batch = function() return pack({0, DAY}, {DAY, 3 * DAY}) end,
@@ -429,6 +457,10 @@ local TYPES = {
     enter_act = function() return pack(400, "a") end,
     act = function() return pack("standardize", 500, "a", "ok") end,
     link = function() return pack(svcm.Cycle("u", "m")) end,
+    set_problem = function() return pack({what = "w", how_much = 1.5, how_much_unit = "h"}) end,
+    problem = function() return pack() end,
+    problem_missing = function() return pack() end,
+    check_problem = function() return pack() end,
     save = function() return pack() end,
     info = function() return pack() end,
     phase = function() return pack() end,
@@ -488,6 +520,22 @@ local TYPES = {
     log_likelihood = function() return pack({1, 2}, {10, 20}) end,
     clv = function() return pack(BG, 2, 30.43, 38.86, 22.35, {horizon = 3}) end}},
 }
+
+-- The journey engine (svcm.funnel, svcm.Journey).
+local JCOLS = {customer = {"a", "a", "b"}, touchpoint = {"x", "y", "x"}, time = {0, 1, 2}}
+local function journey() return svcm.Journey{steps = {"x", "y"}, window = 10, path_len = 3} end
+FUNCS.funnel = function() return pack({"a", "a"}, {"x", "y"}, {0, 1}, {"x", "y"}, 10) end
+FUNCS.Journey = function() return pack({steps = {"x", "y"}, window = 10, path_len = 3}) end
+TYPES["svcm.Journey"] = {function() local j = journey(); j:add_batch(JCOLS); return j end, {
+  add = function() return pack("c", "x", 5, 4, true) end,
+  add_batch = function() return pack(JCOLS) end,
+  merge = function() return pack(journey()) end,
+  result = function() return pack() end,
+  steps = function() return pack() end,
+  touchpoints = function() return pack() end,
+  paths = function() return pack(2) end,
+  options = function() return pack() end,
+  close = function() return pack() end}}
 
 local long = {}
 for i = 1, 20000 do long[i] = 1 end

@@ -353,5 +353,94 @@ class SummarizeReturns(unittest.TestCase):
         self.assertEqual((c.x[1], c.monetary[1], c.T[1]), (0.0, 5.0, 9.0))
 
 
+class CustomersBuilderStreams(unittest.TestCase):
+    """svcm.CustomersBuilder: the table of summarize_customers() fed in batches."""
+    D = 86400
+
+    def log(self, n, seed, neg):
+        import random
+        rnd = random.Random(seed)
+        ids = [rnd.randrange(-10, 40) for _ in range(n)]
+        times = [rnd.randrange(300) * self.D + rnd.randrange(self.D) for _ in range(n)]
+        # multiples of 0.25: a slot's sum is the same in any order
+        values = [rnd.randrange(4000) * 0.25 * (-1 if neg and rnd.random() < 0.2 else 1)
+                  for _ in range(n)]
+        return ids, times, values
+
+    def columns(self, c):
+        return [list(c.id)] + [list(getattr(c, k)) for k in
+                               ("x", "t_x", "T", "frequency", "monetary", "recency", "tenure",
+                                "mean_repeat_spend", "p_alive")]
+
+    def test_batches_in_any_order_give_the_table_of_summarize_customers(self):
+        import random
+        for seed, returns, period in ((1, "error", "day"), (2, "net", "week"), (3, "drop", "day")):
+            ids, times, values = self.log(2000, seed, returns != "error")
+            rows = list(zip(ids, times, values))
+            random.Random(seed).shuffle(rows)
+            kw = {"returns": returns}
+            if period == "week":
+                kw.update(granularity=7 * self.D, offset=4 * self.D)
+            end = 200 * self.D
+            a = svcm.CustomersBuilder(end, period, **kw)
+            b = svcm.CustomersBuilder(end, period, **kw)
+            for k in range(0, len(rows), 300):
+                part = rows[k:k + 300]
+                (a if k // 300 % 2 else b).add(array.array("q", [r[0] for r in part]),
+                                               [r[1] for r in part],
+                                               array.array("d", [r[2] for r in part]))
+            a.merge(b)
+            self.assertEqual(a.rows, 2000)
+            self.assertGreater(a.periods, 0)
+            self.assertGreater(a.nbytes, 0)
+            got = a.finish()
+            want = svcm.summarize_customers(ids, times, values, end, period, **kw)
+            self.assertEqual(got.unit, period)
+            self.assertEqual(self.columns(got), self.columns(want))
+
+    def test_memory_grows_with_customer_days_not_rows(self):
+        b = svcm.CustomersBuilder(None, "day")
+        for _ in range(50):
+            b.add([7] * 100, [3 * self.D + 5] * 100, [1.0] * 100)
+        self.assertEqual((b.rows, b.periods), (5000, 1))
+        c = b.finish()
+        self.assertEqual((list(c.id), c.x[0], c.monetary[0]), ([7], 0.0, 5000.0))
+        self.assertIn("5000 rows", repr(b))
+
+    def test_bad_input_raises_naming_the_field_and_adds_nothing(self):
+        b = svcm.CustomersBuilder(10 * self.D, "day")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            b.add([1, 2], [0, self.D], [1.0, -2.0])
+        self.assertEqual((cm.exception.field, cm.exception.index), ("value", 1))
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            b.add([1, 2], [0, self.D], [1.0, math.nan])
+        self.assertEqual(cm.exception.field, "value")
+        self.assertEqual(b.rows, 0)
+        with self.assertRaises(ValueError):
+            b.add([1, 2], [0], [1.0, 2.0])
+        with self.assertRaises(TypeError):
+            b.add([1, "x"], [0, 0], [1.0, 2.0])
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.CustomersBuilder(0, "hour")
+        self.assertEqual(cm.exception.field, "period")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.CustomersBuilder(0, "day", returns="keep")
+        self.assertEqual(cm.exception.field, "returns")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.CustomersBuilder(0, "day", granularity=0)
+        self.assertEqual(cm.exception.field, "granularity")
+        with self.assertRaises(TypeError):
+            svcm.CustomersBuilder(1.5, "day")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            b.merge(svcm.CustomersBuilder(11 * self.D, "day"))
+        self.assertEqual(cm.exception.field, "opts")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            b.merge(b)
+        self.assertEqual(cm.exception.field, "src")
+        with self.assertRaises(TypeError):
+            b.merge(svcm.Calls())
+        self.assertEqual(len(b.finish()), 0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -192,6 +192,10 @@ FUNCTIONS = {
     "erlang_b": lambda: ((10.0, 12), {}),
     "erlang_c": lambda: ((10.0, 12), {}),
     "format_itil_table": lambda: ((), {}),
+    "format_grade_table": lambda: ((), {}),
+    "grade_table": lambda: ((), {}),
+    "problem_grade": lambda: ((1, 2, 3), {}),
+    "problem_request": lambda: ((item(1), 1, 2, 3), {}),
     "importance": lambda: ((item(1),), {}),
     "itil_priority": lambda: ((1, 2), {}),
     "itil_table": lambda: ((), {}),
@@ -227,6 +231,19 @@ FUNCTIONS = {
     "time_unit_seconds": lambda: (("week",), {}),
     "t_cdf": lambda: ((0.5, 5), {}),
     "t_quantile": lambda: ((0.9, 5), {}),
+    "target_change": lambda: ((80, 100, 90, 100), {"direction": "at_least"}),
+    "target_durations_result": lambda: ((svcm.Durations(values=[1.0, 2.0, 3.0]), 0.9, 2.0), {}),
+    "target_feedback_change": lambda: ((filled(svcm.NPS, values=[0, 9]), filled(svcm.NPS, values=[9, 10])), {}),
+    "target_feedback_result": lambda: ((filled(svcm.NPS, values=[0, 9, 10]), 10.0), {}),
+    "target_mean_change": lambda: ((R, M), {"direction": "at_most"}),
+    "target_mean_result": lambda: ((R, 30.0), {"direction": "at_most"}),
+    "target_nps_result": lambda: (([10, 9, 3, 7, 0], 10.0), {}),
+    "target_quantile_result": lambda: ((R, 0.9, 100.0), {"confidence": 0.9}),
+    "target_result": lambda: ((95, 100, 0.9), {"direction": "at_least"}),
+    "target_scaled": lambda: ((90.0,), {"unit": "%"}),
+    "target_verdict": lambda: ((95, 100, 0.9), {"confidence": 0.95}),
+    "targets_format": lambda: (([("fcr", ">=", 70.0, "%"), ("nps", "at_least", 30.0)],), {}),
+    "targets_parse": lambda: (("fcr >= 70%\nfirst_response_p90 <= 1h\n",), {}),
     "tier_name": lambda: ((0,), {}),
     "tier_parse": lambda: (("vip",), {}),
     "tier_summary": lambda: (([0, 1, 2, 3, 4, 1], R, F, M), {}),
@@ -384,12 +401,26 @@ CLASSES = {
         "enter_act": lambda: ((400,), {"actor": "a"}),
         "act": lambda: (("standardize", 500, "a", "ok"), {}),
         "link": (cycle_to_link, lambda: ((_SUCCESSOR[0],), {})),
+        # in PLAN with a complete 5W2H record: the base calls succeed
+        "set_problem": (lambda: svcm.Cycle("t", "m"),
+                        lambda: ((), {"what": "w", "how_much": 1.5, "how_much_unit": "h"})),
+        "remove_problem": (lambda: svcm.Cycle("t", "m"), lambda: ((), {})),
+        "check_problem": (lambda: (lambda c: (c.set_problem(
+            what="a", why="b", who="c", when="d", where="e", how="f", how_much=0.0), c)[1])(
+                svcm.Cycle("t", "m")), lambda: ((), {})),
         "save": lambda: ((), {}),
         "load": lambda: ((cycle_in_do().save(),), {})}),
     "Customers": (lambda: svcm.Customers(**CD_TABLE), lambda: ((), dict(CD_TABLE)), {
         "from_columns": lambda: ((), dict(CD_TABLE)),
         "segment": lambda: ((), {"policy": svcm.Policy(bins=4)}),
         "fit_lifetime": lambda: ((39.0,), {"clv_horizon": 6})}),
+    "CustomersBuilder": (
+        lambda: (lambda b: (b.add([1, 1, 2], [0, DAY, 0], [1.0, 2.0, 3.0]), b)[1])(
+            svcm.CustomersBuilder(7 * DAY, "day")),
+        lambda: ((7 * DAY, "day"), {"returns": "net"}), {
+            "add": lambda: (([1, 3], [DAY, 2 * DAY], [4.0, 5.0]), {}),
+            "merge": lambda: ((svcm.CustomersBuilder(7 * DAY, "day"),), {}),
+            "finish": lambda: ((), {})}),
     "Policy": (svcm.Policy, lambda: ((), {"bins": 4}), {
         "from_text": lambda: ((svcm.Policy().to_text(),), {}),
         "to_text": lambda: ((), {})}),
@@ -400,6 +431,18 @@ CLASSES = {
         "rescore": lambda: ((HOUR,), {}), "to_bytes": lambda: ((), {}),
         "from_bytes": lambda: ((queue_with_item().to_bytes(),), {})}),
 }
+
+# The journey engine (svcm.funnel, svcm.Journey).
+JOURNEY_COLS = (["a", "a", "b"], ["x", "y", "x"], [0.0, 1.0, 2.0])
+FUNCTIONS["funnel"] = lambda: (JOURNEY_COLS + (["x", "y"],), {"window": 10.0})
+CLASSES["Journey"] = (
+    lambda: (lambda j: (j.add_batch(*JOURNEY_COLS), j)[1])(svcm.Journey(["x", "y"], 10.0, 3)),
+    lambda: ((["x", "y"], 10.0, 3, 0.9), {}), {
+        "add": lambda: (("c", "x", 5.0), {"score": 4.0, "lost": True}),
+        "add_batch": lambda: (JOURNEY_COLS, {"scores": [1.0, 2.0, 3.0], "lost": [0, 1, 0]}),
+        "merge": lambda: ((svcm.Journey(["x", "y"], 10.0, 3),), {}),
+        "result": lambda: ((), {}), "steps": lambda: ((), {}),
+        "touchpoints": lambda: ((), {}), "paths": lambda: ((2,), {})})
 
 
 # Calls that crash the interpreter: each is reproduced in a child process by
