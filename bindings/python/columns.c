@@ -20,7 +20,10 @@ typedef struct {
     PyObject *names;      /* tuple of str */
     PyObject *cols;       /* tuple of svcm.Column, same order */
     Py_ssize_t n;
-    svcmpy_row_fn row;
+    svcmpy_row_fn row;    /* rows from the columns, or NULL */
+    svcmpy_record_fn rec; /* rows from the C records in raw, or NULL */
+    void *raw;            /* PyMem copy of the n C records (rec only) */
+    size_t stride;
 } table;
 
 enum { COLUMN_TYPE, TABLE_TYPE, NTYPES };
@@ -260,12 +263,114 @@ PyObject *svcmpy_table_new(PyObject *module, const char *const *names, PyObject 
     t->cols = ct;
     t->n = n;
     t->row = row;
+    t->rec = NULL;
+    t->raw = NULL;
+    t->stride = 0;
     PyObject_GC_Track(t);
     return (PyObject *)t;
 fail:
     Py_XDECREF(nt);
     Py_XDECREF(ct);
     return NULL;
+}
+
+/* The value of field f of the record at p, converted to the column type. */
+static void field_store(const svcmpy_field *f, const char *p, void *dst, size_t i)
+{
+    const char *q = p + f->offset;
+    double d = 0.0;
+    int64_t v = 0;
+    switch (f->ctype) {
+    case SVCMPY_F64:
+        memcpy(&d, q, sizeof d);
+        break;
+    case SVCMPY_I64: {
+        int64_t x;
+        memcpy(&x, q, sizeof x);
+        v = x;
+        break;
+    }
+    case SVCMPY_SIZE: {
+        size_t x;
+        memcpy(&x, q, sizeof x);
+        v = (int64_t)x;
+        break;
+    }
+    case SVCMPY_U32: {
+        uint32_t x;
+        memcpy(&x, q, sizeof x);
+        v = x;
+        break;
+    }
+    case SVCMPY_INT: {
+        int x;
+        memcpy(&x, q, sizeof x);
+        v = x;
+        break;
+    }
+    default: { /* SVCMPY_U8 */
+        uint8_t x;
+        memcpy(&x, q, sizeof x);
+        v = x;
+        break;
+    }
+    }
+    if (f->ctype != SVCMPY_F64)
+        d = (double)v;
+    switch (f->code) {
+    case 'd':
+        ((double *)dst)[i] = d;
+        break;
+    case 'q':
+        ((int64_t *)dst)[i] = v;
+        break;
+    case 'i':
+        ((int *)dst)[i] = (int)v;
+        break;
+    case 'b':
+        ((signed char *)dst)[i] = (signed char)v;
+        break;
+    default:
+        ((unsigned char *)dst)[i] = (unsigned char)v;
+        break;
+    }
+}
+
+PyObject *svcmpy_table_from_records(PyObject *module, const void *records, size_t stride,
+                                    Py_ssize_t n, const svcmpy_field *fields, int nfields,
+                                    svcmpy_record_fn rec)
+{
+    enum { MAXF = 32 };
+    if (nfields < 1 || nfields > MAXF || n < 0) {
+        PyErr_SetString(PyExc_SystemError, "svcm: bad table description");
+        return NULL;
+    }
+    void *raw = PyMem_Malloc(n > 0 ? (size_t)n * stride : 1);
+    if (raw == NULL)
+        return PyErr_NoMemory();
+    if (n > 0)
+        memcpy(raw, records, (size_t)n * stride);
+    PyObject *cols[MAXF];
+    const char *names[MAXF];
+    for (int k = 0; k < nfields; k++) {
+        names[k] = fields[k].name;
+        void *data = svcmpy_column_alloc(fields[k].code, n);
+        if (data != NULL)
+            for (Py_ssize_t i = 0; i < n; i++)
+                field_store(&fields[k], (const char *)records + (size_t)i * stride, data,
+                            (size_t)i);
+        cols[k] = data ? svcmpy_column_new(module, fields[k].code, n, data) : NULL;
+    }
+    PyObject *t = svcmpy_table_new(module, names, cols, nfields, n, NULL);
+    if (t == NULL) {
+        PyMem_Free(raw);
+        return NULL;
+    }
+    table *tt = (table *)t;
+    tt->rec = rec;
+    tt->raw = raw;
+    tt->stride = stride;
+    return t;
 }
 
 static int table_traverse(PyObject *self, visitproc visit, void *arg)
@@ -292,6 +397,7 @@ static void table_dealloc(PyObject *self)
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
     table_clear(self);
+    PyMem_Free(((table *)self)->raw);
     tp->tp_free(self);
     Py_DECREF(tp);
 }
@@ -305,6 +411,8 @@ static PyObject *table_item(PyObject *self, Py_ssize_t i)
         PyErr_SetString(PyExc_IndexError, "svcm.Table index out of range");
         return NULL;
     }
+    if (t->rec != NULL)
+        return t->rec(t->module, (const char *)t->raw + (size_t)i * t->stride);
     return t->row(t->module, &PyTuple_GET_ITEM(t->cols, 0), i);
 }
 

@@ -2,6 +2,8 @@
  * staffing, and contact-centre interval metrics. */
 #include "svcmpy.h"
 
+#include <stddef.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -175,6 +177,41 @@ static PyObject *make_metrics(PyObject *module, const svcm_contact_metrics *m)
         PyStructSequence_SetItem(o, i, f);
     }
     return o;
+}
+
+/* Batch results as columns (svcm.Table): one entry per field. */
+#define F64(st, f) {#f, offsetof(st, f), SVCMPY_F64, 'd'}
+static const svcmpy_field staffing_columns[] = {
+    {"agents", offsetof(struct svcm_erlang_result, agents), SVCMPY_U32, 'q'},
+    {"staff", offsetof(struct svcm_erlang_result, staff), SVCMPY_U32, 'q'},
+    F64(struct svcm_erlang_result, traffic),
+    F64(struct svcm_erlang_result, p_wait),
+    F64(struct svcm_erlang_result, service_level),
+    {"asa", offsetof(struct svcm_erlang_result, asa_s), SVCMPY_F64, 'd'},
+    F64(struct svcm_erlang_result, occupancy),
+};
+static const svcmpy_field metrics_columns[] = {
+    F64(svcm_contact_metrics, offered),
+    F64(svcm_contact_metrics, sl_answered),
+    F64(svcm_contact_metrics, sl_offered),
+    F64(svcm_contact_metrics, sl_excl_short),
+    F64(svcm_contact_metrics, sl_abandon_positive),
+    {"asa", offsetof(svcm_contact_metrics, asa_s), SVCMPY_F64, 'd'},
+    F64(svcm_contact_metrics, abandon_rate),
+    F64(svcm_contact_metrics, abandon_rate_excl_short),
+    {"aht", offsetof(svcm_contact_metrics, aht_s), SVCMPY_F64, 'd'},
+    F64(svcm_contact_metrics, occupancy),
+};
+#undef F64
+
+static PyObject *staffing_record(PyObject *module, const void *r)
+{
+    return make_staffing(module, (const struct svcm_erlang_result *)r);
+}
+
+static PyObject *metrics_record(PyObject *module, const void *r)
+{
+    return make_metrics(module, (const svcm_contact_metrics *)r);
 }
 
 PyDoc_STRVAR(erlang_b_doc,
@@ -384,10 +421,13 @@ static PyObject *py_staffing(PyObject *module, PyObject *args, PyObject *kw)
 PyDoc_STRVAR(staffing_batch_doc,
 "staffing_batch(calls, aht_s, interval_s, target_s=20.0, target_sl=0.8, *,\n"
 "               max_occupancy=None, max_asa_s=None, shrinkage=0.0,\n"
-"               max_agents=None) -> list[svcm.Staffing]\n\n"
+"               max_agents=None) -> svcm.Table[svcm.Staffing]\n\n"
 "staffing() for every interval of a forecast: calls and aht_s are\n"
 "sequences or buffers of the same length (aht_s may be one number).\n"
-"All or nothing; errors name the interval index.");
+"All or nothing; errors name the interval index. The result is an\n"
+"svcm.Table with columns agents, staff (int64), traffic, p_wait,\n"
+"service_level, asa, occupancy (float64); t[i] and iteration give\n"
+"Staffing records.");
 static PyObject *py_staffing_batch(PyObject *module, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"calls",     "aht_s",         "interval_s", "target_s",
@@ -454,17 +494,9 @@ static PyObject *py_staffing_batch(PyObject *module, PyObject *args, PyObject *k
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    result = PyList_New((Py_ssize_t)n);
-    if (result == NULL)
-        goto done;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *item = make_staffing(module, &out[i]);
-        if (item == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, (Py_ssize_t)i, item);
-    }
+    result = svcmpy_table_from_records(module, out, sizeof *out, (Py_ssize_t)n, staffing_columns,
+                                       (int)(sizeof staffing_columns / sizeof staffing_columns[0]),
+                                       staffing_record);
 done:
     PyMem_Free(traffic);
     PyMem_Free(ahts);
@@ -586,9 +618,11 @@ static svcm_contact_counts *counts_list(PyObject *seq_obj, size_t *n)
 }
 
 PyDoc_STRVAR(contact_metrics_batch_doc,
-"contact_metrics_batch(counts: Sequence[dict]) -> list[svcm.ContactMetrics]\n\n"
+"contact_metrics_batch(counts: Sequence[dict]) -> svcm.Table[svcm.ContactMetrics]\n\n"
 "contact_metrics() for each interval (dicts with the same keys); all or\n"
-"nothing, errors name the interval index and field.");
+"nothing, errors name the interval index and field. The result is an\n"
+"svcm.Table: one float64 column per ContactMetrics field; t[i] and\n"
+"iteration give ContactMetrics records.");
 static PyObject *py_contact_metrics_batch(PyObject *module, PyObject *arg)
 {
     size_t n = 0;
@@ -607,17 +641,9 @@ static PyObject *py_contact_metrics_batch(PyObject *module, PyObject *arg)
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    result = PyList_New((Py_ssize_t)n);
-    if (result == NULL)
-        goto done;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *item = make_metrics(module, &m[i]);
-        if (item == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, (Py_ssize_t)i, item);
-    }
+    result = svcmpy_table_from_records(module, m, sizeof *m, (Py_ssize_t)n, metrics_columns,
+                                       (int)(sizeof metrics_columns / sizeof metrics_columns[0]),
+                                       metrics_record);
 done:
     PyMem_Free(c);
     PyMem_Free(m);

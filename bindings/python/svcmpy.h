@@ -139,6 +139,21 @@ typedef PyObject *(*svcmpy_row_fn)(PyObject *module, PyObject *const *cols, Py_s
  * svcmpy_column_new: then NULL is returned). New reference or NULL. */
 PyObject *svcmpy_table_new(PyObject *module, const char *const *names, PyObject **cols,
                            int ncols, Py_ssize_t n, svcmpy_row_fn row);
+/* A table described by its fields: one column per field of an array of C
+ * records (the one description of a batch result: name, where the field
+ * is, its C type and the column's type code), and a function that makes the
+ * Python record of one C record (the records are copied and kept for it). */
+enum svcmpy_ctype { SVCMPY_F64, SVCMPY_I64, SVCMPY_SIZE, SVCMPY_U32, SVCMPY_INT, SVCMPY_U8 };
+typedef struct svcmpy_field {
+    const char *name;
+    size_t offset;          /* offsetof(struct ..., field) */
+    enum svcmpy_ctype ctype; /* the field's C type */
+    char code;              /* the column's type code: 'd' 'q' 'i' 'B' 'b' */
+} svcmpy_field;
+typedef PyObject *(*svcmpy_record_fn)(PyObject *module, const void *record);
+PyObject *svcmpy_table_from_records(PyObject *module, const void *records, size_t stride,
+                                    Py_ssize_t n, const svcmpy_field *fields, int nfields,
+                                    svcmpy_record_fn rec);
 int svcmpy_init_columns(PyObject *module);
 
 /* Engine initialisers, one per bindings/python/py_<engine>.c. */

@@ -426,7 +426,7 @@ BATCH = {
     "sla_compliance": lambda c: svcm.sla_compliance(
         cal(), c([0, 10, 20]), c([5, 60, 100]), c([50, 100, 120]), response_target=c([30, 40, 50]),
         resolution_target=c([100, 90, 80]), now=127, per_ticket=True),
-    "BGNBD.fit": lambda c: svcm.BGNBD.fit(c(X), c(TX), c(TT)),
+    "BGNBD.fit": lambda c: svcm.BGNBD.fit(c(X), c(TX), c(TT), penalizer=0.1),
     "BGNBD.p_alive": lambda c: svcm.BGNBD(0.24, 4.4, 0.79, 2.4).p_alive(c(X), c(TX), c(TT)),
     "BGNBD.expected_purchases": lambda c: svcm.BGNBD(0.24, 4.4, 0.79, 2.4).expected_purchases(
         10.0, c(X), c(TX), c(TT)),

@@ -105,6 +105,28 @@ class ErlangFormulas(unittest.TestCase):
         self.assertEqual(len(svcm.staffing_batch([1, 2], 60.0, 1800)), 2)
         self.assertEqual(svcm.staffing_batch([], [], 1800), [])
 
+    def test_batch_results_are_columns(self):
+        # issue 14, item 3: one typed column per field, records on demand
+        got = svcm.staffing_batch([10, 100, 1000], [120, 180, 240], 1800, 20, 0.8)
+        self.assertIsInstance(got, svcm.Table)
+        self.assertEqual(got.columns, svcm.Staffing._fields if hasattr(svcm.Staffing, "_fields")
+                         else ("agents", "staff", "traffic", "p_wait", "service_level", "asa",
+                               "occupancy"))
+        self.assertEqual(memoryview(got.agents).format, "q")
+        self.assertEqual(memoryview(got.service_level).format, "d")
+        for i, rec in enumerate(got):
+            for name in got.columns:
+                self.assertEqual(getattr(got, name)[i], getattr(rec, name), name)
+        days = [dict(answered=90, answered_within_target=80, abandoned=10, wait_time_s=900,
+                     handled=90, talk_time_s=16200, staffed_time_s=28800),
+                dict(answered=50, answered_within_target=45, abandoned=0, wait_time_s=100,
+                     handled=50, talk_time_s=9000, staffed_time_s=14400)]
+        ms = svcm.contact_metrics_batch(days)
+        self.assertIsInstance(ms, svcm.Table)
+        self.assertEqual(len(ms.sl_answered), 2)
+        self.assertEqual(list(ms.sl_answered), [m.sl_answered for m in ms])
+        self.assertEqual(list(ms), [svcm.contact_metrics(**d) for d in days])
+
     def test_staff_with_shrinkage(self):
         self.assertEqual(svcm.staff_with_shrinkage(14, 0.3), 20)
         self.assertEqual(svcm.staff_with_shrinkage(15, 0.3), 22)

@@ -121,7 +121,7 @@ TYPES = {
     "BGNBD": (lambda: svcm.BGNBD(0.243, 4.414, 0.793, 2.426),
               [repr, lambda m: m.p_alive(X, TX, TT), lambda m: m.log_likelihood(X, TX, TT)],
               None),
-    "BGNBD fitted": (lambda: svcm.BGNBD.fit(X, TX, TT),
+    "BGNBD fitted": (lambda: svcm.BGNBD.fit(X, TX, TT, penalizer=0.1),
                      [repr, lambda m: m.p_alive(X, TX, TT)], None),
     "GammaGamma": (lambda: svcm.GammaGamma(6.25, 3.74, 15.44),
                    [repr, lambda m: m.conditional_expected_spend(GX, GM)], None),
@@ -238,7 +238,7 @@ class PickleCopyTest(unittest.TestCase):
                     self.assertEqual(observe(obj, calls), observe(twin, calls))
 
     def test_fitted_models_keep_their_fit_diagnostics(self):
-        bg = svcm.BGNBD.fit(X, TX, TT)
+        bg = svcm.BGNBD.fit(X, TX, TT, penalizer=0.1)
         again = pickle.loads(pickle.dumps(bg))
         self.assertEqual((again.loglik, again.n, again.groups, again.iterations),
                          (bg.loglik, bg.n, bg.groups, bg.iterations))
