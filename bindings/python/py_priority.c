@@ -1202,9 +1202,19 @@ static PyObject *py_wsjf(PyObject *module, PyObject *args, PyObject *kw)
 
 PyDoc_STRVAR(wsjf_order_doc,
     "wsjf_order(business_value, time_criticality, risk_reduction, job_size, ids=None)\n"
-    "    -> list[tuple[int, float]]\n\n"
+    "    -> Table[tuple[int, float]]\n\n"
     "(id, wsjf) pairs, highest WSJF first; ties go to the smaller job, then\n"
-    "the smaller id, then input position. ids default to positions.");
+    "the smaller id, then input position. ids default to positions. The\n"
+    "result is an svcm.Table with columns order (int64 input positions), id\n"
+    "(int64) and wsjf (float64); its rows are the (id, wsjf) pairs.");
+/* Row i of a wsjf_order() table: the (id, wsjf) pair. */
+static PyObject *wsjf_row(PyObject *module, PyObject *const *cols, Py_ssize_t i)
+{
+    (void)module;
+    return Py_BuildValue("(Ld)", (long long)((const int64_t *)svcmpy_column_data(cols[1]))[i],
+                         ((const double *)svcmpy_column_data(cols[2]))[i]);
+}
+
 static PyObject *py_wsjf_order(PyObject *module, PyObject *args, PyObject *kw)
 {
     size_t n = 0;
@@ -1222,24 +1232,33 @@ static PyObject *py_wsjf_order(PyObject *module, PyObject *args, PyObject *kw)
     }
     svcm_error err;
     int rc = svcm_wsjf_order(items, n, NULL, order, scores, &err);
-    PyObject *list = NULL;
+    PyObject *table = NULL;
     if (rc != SVCM_OK) {
         svcmpy_raise(module, rc, &err);
     } else {
-        list = PyList_New((Py_ssize_t)n);
-        for (size_t i = 0; list != NULL && i < n; i++) {
-            PyObject *t = Py_BuildValue("(Ld)", (long long)items[order[i]].id, scores[order[i]]);
-            if (t == NULL) {
-                Py_CLEAR(list);
-                break;
+        int64_t *pos = svcmpy_column_alloc('q', (Py_ssize_t)n);
+        int64_t *ids = pos ? svcmpy_column_alloc('q', (Py_ssize_t)n) : NULL;
+        double *w = ids ? svcmpy_column_alloc('d', (Py_ssize_t)n) : NULL;
+        if (w == NULL) {
+            PyMem_Free(pos);
+            PyMem_Free(ids);
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                pos[i] = (int64_t)order[i];
+                ids[i] = items[order[i]].id;
+                w[i] = scores[order[i]];
             }
-            PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+            static const char *const names[] = {"order", "id", "wsjf"};
+            PyObject *cols[3] = {svcmpy_column_new(module, 'q', (Py_ssize_t)n, pos),
+                                 svcmpy_column_new(module, 'q', (Py_ssize_t)n, ids),
+                                 svcmpy_column_new(module, 'd', (Py_ssize_t)n, w)};
+            table = svcmpy_table_new(module, names, cols, 3, (Py_ssize_t)n, wsjf_row);
         }
     }
     PyMem_Free(items);
     PyMem_Free(order);
     PyMem_Free(scores);
-    return list;
+    return table;
 }
 
 /* ------------------------------------------------------------------ Queue */

@@ -342,6 +342,11 @@ class WsjfTest(unittest.TestCase):
                               [4, 1, 5, 4, 8], ids=[1, 2, 3, 0, 4])
         self.assertEqual([i for i, _ in got], [3, 2, 0, 1, 4])
         self.assertEqual(got[0][1], 6.0)
+        self.assertEqual(got.columns, ("order", "id", "wsjf"))
+        self.assertEqual(list(got.order), [2, 1, 3, 0, 4])  # input positions
+        self.assertEqual(list(got.id), [3, 2, 0, 1, 4])
+        self.assertEqual(list(got.wsjf), [w for _, w in got])
+        self.assertEqual(memoryview(got.wsjf).format, "d")
 
 
 class QueueTest(unittest.TestCase):
