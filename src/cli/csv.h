@@ -8,7 +8,13 @@
  * an unquoted field, text after a closing quote, an unterminated quoted
  * field, a NUL byte anywhere in a field, and a carriage return that is not
  * followed by a line feed outside quotes (CR-only line ends, as written by
- * classic Mac OS, are refused rather than read as one long line). */
+ * classic Mac OS, are refused rather than read as one long line).
+ *
+ * Speed: the input is read in blocks of 1 MiB (fread) into a window that
+ * always holds the whole current record (it grows for a longer record);
+ * records are parsed from the window with a byte-class table, copying runs
+ * of plain bytes with memcpy; lines and columns are derived from input
+ * offsets, not counted byte by byte. */
 #ifndef SVCM_CLI_CSV_H
 #define SVCM_CLI_CSV_H
 
@@ -27,8 +33,11 @@ typedef struct cli_field {
 typedef struct cli_csv {
     FILE *in;
     char sep;
-    unsigned char *buf; /* input buffer */
+    unsigned char cls[256]; /* byte classes of plain fields (separator, line end, ...) */
+    unsigned char *buf;     /* input window: bytes [buf_pos, buf_len) not yet read */
     size_t buf_len, buf_pos, buf_cap;
+    uint64_t base;          /* input offset of buf[0] */
+    uint64_t line_start;    /* input offset of the first byte of line `line` */
     bool eof;
     bool started; /* the byte-order mark check is done */
     char *rec; /* unescaped field bytes of the current record */
@@ -40,7 +49,6 @@ typedef struct cli_csv {
     size_t nfields, fields_cap;
     uint64_t line;        /* physical line of the next byte (1-based) */
     uint64_t rec_line;    /* physical line where the current record starts */
-    uint64_t col;         /* column (1-based byte) of the next byte */
     bool ws;              /* separator: runs of blanks (cli_csv_set_whitespace) */
     const char *error;    /* reason of the last error (static text) */
     uint64_t error_line, error_col;

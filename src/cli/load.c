@@ -13,6 +13,18 @@
 #include "csv.h"
 #include "table.h"
 
+/* The missing-value tokens of --na, split once per load: a field is
+ * compared only with the tokens of its length that start with its first
+ * byte. */
+#define NA_MAX 32
+typedef struct na_set {
+    const char *tok[NA_MAX];
+    size_t len[NA_MAX];
+    size_t n, max_len;
+    bool first[256]; /* some token starts with this byte */
+    bool split;      /* false: more than NA_MAX tokens, compare with the list */
+} na_set;
+
 /* What one load needs besides the dataset. */
 typedef struct loader {
     const char *cmd, *path;
@@ -20,6 +32,7 @@ typedef struct loader {
     char *scratch; /* a joined "A+B" field or a converted text */
     size_t scratch_cap;
     bool quiet; /* column(): do not report duplicated names */
+    na_set na;  /* the missing-value tokens, split once */
 } loader;
 
 void cli_read_opts_init(cli_read_opts *o)
@@ -64,16 +77,34 @@ void cli_dataset_free(cli_dataset *d)
     d->field2 = NULL;
     d->op = NULL;
     d->lines = NULL;
+    d->line0 = 0;
     d->n = 0;
 }
 
 void cli_dataset_keep(cli_dataset *d, const bool *keep)
 {
+    const bool compact_lines = d->lines != NULL;
+    if (d->lines == NULL && d->line0 > 0) {
+        /* Rows on consecutive lines: the kept ones need an array, unless
+         * all are kept. Without memory for it, lines become unknown (and
+         * messages name rows by number). */
+        size_t kept = 0;
+        for (size_t i = 0; i < d->n; i++)
+            kept += keep[i];
+        if (kept < d->n) {
+            uint64_t *p = malloc((kept ? kept : 1) * sizeof *p);
+            for (size_t i = 0, m = 0; p != NULL && i < d->n; i++)
+                if (keep[i])
+                    p[m++] = d->line0 + i;
+            d->lines = p;
+            d->line0 = 0;
+        }
+    }
     size_t m = 0;
     for (size_t i = 0; i < d->n; i++) {
         if (!keep[i])
             continue;
-        if (d->lines)
+        if (compact_lines)
             d->lines[m] = d->lines[i];
         for (size_t c = 0; c < d->ncols; c++) {
             cli_col *col = &d->cols[c];
@@ -147,7 +178,12 @@ int cli_colspec_find(const char *cmd, const char *path, const cli_read_opts *o,
     memset(&r, 0, sizeof r);
     r.fields = (cli_field *)header;
     r.nfields = n;
-    loader l = {cmd, path, o, NULL, 0, cmd == NULL};
+    loader l;
+    memset(&l, 0, sizeof l);
+    l.cmd = cmd;
+    l.path = path;
+    l.opts = o;
+    l.quiet = cmd == NULL;
     *out = (cli_colspec){column(&l, &r, name, strlen(name)), -1, 0};
     if (out->field != -1)
         return out->field < 0 ? -2 : 0;
@@ -249,10 +285,12 @@ static int grow(cli_dataset *d, size_t *cap)
     if (d->n < *cap)
         return 0;
     size_t ncap = *cap ? *cap * 2 : 1024;
-    uint64_t *lp = ncap <= SIZE_MAX / sizeof *lp ? realloc(d->lines, ncap * sizeof *lp) : NULL;
-    if (lp == NULL)
-        return -1;
-    d->lines = lp;
+    if (d->lines != NULL) {
+        uint64_t *lp = ncap <= SIZE_MAX / sizeof *lp ? realloc(d->lines, ncap * sizeof *lp) : NULL;
+        if (lp == NULL)
+            return -1;
+        d->lines = lp;
+    }
     for (size_t c = 0; c < d->ncols; c++) {
         if (d->cols[c].field < 0)
             continue;
@@ -268,18 +306,27 @@ static int grow(cli_dataset *d, size_t *cap)
 
 static bool blank(const cli_field *f) { return strspn(f->ptr, " \t") == f->len; }
 
-/* Is f one of the missing-value tokens (compared without surrounding
- * blanks)? The empty field always is. */
-bool cli_is_missing(const cli_read_opts *o, const cli_field *f)
+/* f without the blanks (spaces and tabs) around it, in [*b, *e). Returns
+ * whether f is blank (nothing else in it). */
+static bool strip(const cli_field *f, const char **b, const char **e)
 {
-    if (blank(f))
+    const char *p = f->ptr, *q = f->ptr + f->len;
+    while (p < q && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p == q)
         return true;
-    const char *b = f->ptr, *e = f->ptr + f->len;
-    while (b < e && (*b == ' ' || *b == '\t'))
-        b++;
-    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-        e--;
-    const char *t = o->na ? o->na : CLI_NA_DEFAULT;
+    while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+        q--;
+    *b = p;
+    *e = q;
+    return false;
+}
+
+/* Is [b, e) one of the comma-separated tokens of list (empty ones never
+ * match)? */
+static bool na_listed(const char *list, const char *b, const char *e)
+{
+    const char *t = list;
     for (;;) {
         const char *comma = strchr(t, ',');
         size_t n = comma ? (size_t)(comma - t) : strlen(t);
@@ -289,6 +336,59 @@ bool cli_is_missing(const cli_read_opts *o, const cli_field *f)
             return false;
         t = comma + 1;
     }
+}
+
+static void na_init(na_set *s, const cli_read_opts *o)
+{
+    memset(s, 0, sizeof *s);
+    const char *t = o->na ? o->na : CLI_NA_DEFAULT;
+    s->split = true;
+    for (;;) {
+        const char *comma = strchr(t, ',');
+        size_t n = comma ? (size_t)(comma - t) : strlen(t);
+        if (n > 0) {
+            if (s->n == NA_MAX) {
+                s->split = false;
+                return;
+            }
+            s->tok[s->n] = t;
+            s->len[s->n++] = n;
+            s->first[(unsigned char)t[0]] = true;
+            if (n > s->max_len)
+                s->max_len = n;
+        }
+        if (comma == NULL)
+            return;
+        t = comma + 1;
+    }
+}
+
+/* cli_is_missing() with the tokens of l. */
+static bool missing(const loader *l, const cli_field *f)
+{
+    const char *b, *e;
+    if (strip(f, &b, &e))
+        return true;
+    const na_set *s = &l->na;
+    if (!s->split)
+        return na_listed(l->opts->na ? l->opts->na : CLI_NA_DEFAULT, b, e);
+    size_t len = (size_t)(e - b);
+    if (len > s->max_len || !s->first[(unsigned char)*b])
+        return false;
+    for (size_t k = 0; k < s->n; k++)
+        if (s->len[k] == len && memcmp(s->tok[k], b, len) == 0)
+            return true;
+    return false;
+}
+
+/* Is f one of the missing-value tokens (compared without surrounding
+ * blanks)? The empty field always is. */
+bool cli_is_missing(const cli_read_opts *o, const cli_field *f)
+{
+    const char *b, *e;
+    if (strip(f, &b, &e))
+        return true;
+    return na_listed(o->na ? o->na : CLI_NA_DEFAULT, b, e);
 }
 
 /* Text of a string field as UTF-8: checked, or converted from Latin-1 into
@@ -319,6 +419,18 @@ static const char *utf8_text(loader *l, cli_field *f)
         return NULL;
     }
     for (size_t i = 0; i < f->len;) {
+        /* ASCII, eight bytes at a time */
+        while (i + 8 <= f->len) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & UINT64_C(0x8080808080808080))
+                break;
+            i += 8;
+        }
+        while (i < f->len && p[i] < 0x80)
+            i++;
+        if (i == f->len)
+            break;
         int n = cli_utf8_sequence(p + i);
         if (n < 0) {
             static char why[128];
@@ -357,12 +469,13 @@ static const char *store(loader *l, cli_dataset *d, size_t c, const cli_csv *r, 
     cli_col *col = &d->cols[c];
     const char op = d->op[c];
     cli_field f;
-    const char *why = field_of(l, d, c, r, &f);
+    const char *why = op == '+' ? field_of(l, d, c, r, &f) : NULL;
+    if (op != '+')
+        f = r->fields[col->field];
     *bad = f;
     if (why)
         return why;
-    cli_colspec sp = {col->field, d->field2[c], op};
-    if (cli_colspec_missing(l->opts, &sp, r->fields)) {
+    if (missing(l, &r->fields[col->field]) || (op != 0 && missing(l, &r->fields[d->field2[c]]))) {
         if (!col->optional_value)
             return blank(&f) ? "empty" : "is a missing value";
         if (col->type == CLI_COL_DOUBLE)
@@ -418,8 +531,9 @@ static void print_value(FILE *out, const cli_field *f)
         fputs("...", out);
 }
 
-/* One data record into row d->n. Returns 0, or -1 after printing why. */
-static int load_row(loader *l, const cli_csv *r, cli_dataset *d)
+/* One data record into row d->n (cap rows have room). Returns 0, or -1
+ * after printing why. */
+static int load_row(loader *l, const cli_csv *r, cli_dataset *d, size_t cap)
 {
     for (size_t c = 0; c < d->ncols; c++) {
         cli_col *col = &d->cols[c];
@@ -438,7 +552,22 @@ static int load_row(loader *l, const cli_csv *r, cli_dataset *d)
             return -1;
         }
     }
-    d->lines[d->n] = r->rec_line;
+    if (d->lines == NULL && d->n == 0) {
+        d->line0 = r->rec_line;
+    } else if (d->lines == NULL && r->rec_line != d->line0 + d->n) {
+        /* The first row off the consecutive lines (after a blank line or a
+         * record over several lines): from here on, an array. */
+        d->lines = malloc(cap * sizeof *d->lines);
+        if (d->lines == NULL) {
+            fprintf(stderr, "svcm %s: out of memory\n", l->cmd);
+            return -1;
+        }
+        for (size_t i = 0; i < d->n; i++)
+            d->lines[i] = d->line0 + i;
+        d->line0 = 0;
+    }
+    if (d->lines != NULL)
+        d->lines[d->n] = r->rec_line;
     d->n++;
     return 0;
 }
@@ -482,7 +611,7 @@ static int load_records(loader *l, FILE *in, cli_csv *r, cli_dataset *out)
             fprintf(stderr, "svcm %s: out of memory\n", l->cmd);
             return -1;
         }
-        if (load_row(l, r, out) != 0)
+        if (load_row(l, r, out, cap) != 0)
             return -1;
         if (progress && out->n % 1000000 == 0)
             fprintf(stderr, "\rsvcm %s: %s: %zu rows read", l->cmd, l->path, out->n);
@@ -526,7 +655,12 @@ int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_c
         cli_dataset_free(out);
         return -1;
     }
-    loader l = {cmd, path, opts, NULL, 0, false};
+    loader l;
+    memset(&l, 0, sizeof l);
+    l.cmd = cmd;
+    l.path = path;
+    l.opts = opts;
+    na_init(&l.na, opts);
     cli_csv r;
     int rc = cli_csv_open(&r, in, opts->sep);
     if (opts->whitespace)
@@ -591,7 +725,7 @@ void cli_record_error(const char *cmd, const char *path, const cli_read_opts *ro
         cli_read_opts_init(&defaults);
         ro = &defaults;
     }
-    uint64_t line = d->lines && row < d->n ? d->lines[row] : 0, col = 0;
+    uint64_t line = cli_row_line(d, row), col = 0;
     if (line > 0 && k >= 0)
         cli_locate(path, ro, line, k, &line, &col);
     fprintf(stderr, "svcm %s: %s", cmd, path);

@@ -55,7 +55,11 @@ typedef struct cli_dataset {
      * field2 -1 for a plain column */
     long *field2;
     char *op;
-    uint64_t *lines; /* the input line where each row starts */
+    /* the input line where each row starts: row i at lines[i], or, while
+     * lines is NULL, at line0 + i (rows on consecutive lines need no
+     * array); line0 0 and lines NULL: not known. Read with cli_row_line(). */
+    uint64_t *lines;
+    uint64_t line0;
     char *arena; /* NUL-terminated strings of CLI_COL_STRING columns */
     size_t arena_len, arena_cap;
 } cli_dataset;
@@ -117,6 +121,11 @@ bool cli_colspec_missing(const cli_read_opts *o, const cli_colspec *s,
  * memory runs out. */
 int cli_colspec_text(const cli_colspec *s, const struct cli_field *fields, char **buf,
                      size_t *cap, struct cli_field *out);
+/* The input line where row i of d starts, or 0 when not known. */
+static inline uint64_t cli_row_line(const cli_dataset *d, size_t i)
+{
+    return i >= d->n ? 0 : d->lines ? d->lines[i] : d->line0 > 0 ? d->line0 + i : 0;
+}
 /* The string of row i of a string column. */
 static inline const char *cli_str(const cli_dataset *d, const cli_col *c, size_t i)
 {

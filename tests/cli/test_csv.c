@@ -1,6 +1,8 @@
-/* Tests of the CLI's RFC 4180 CSV reader and field parsers. */
+/* Tests of the CLI's RFC 4180 CSV reader, field parsers and row lines of cli_load. */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +10,12 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
 #include "csv.h"
+#include "load.h"
 
 static FILE *from_text(const char *text)
 {
@@ -96,7 +103,7 @@ static void test_long_records_span_buffer_refills(void **state)
     (void)state;
     FILE *f = tmpfile();
     assert_non_null(f);
-    /* 3000 records of 40 fields, past several 64 KiB refills. */
+    /* 3000 records of 40 fields, past several refills of the window. */
     for (int i = 0; i < 3000; i++)
         for (int j = 0; j < 40; j++)
             fprintf(f, j == 39 ? "\"%d,%d\"\n" : "%d%d,", i, j);
@@ -121,6 +128,271 @@ static cli_field F(const char *s)
 {
     cli_field f = {s, strlen(s)};
     return f;
+}
+
+/* A quoted field longer than the reader's 1 MiB block (with line breaks and
+ * doubled quotes in it) makes the window grow; lines and columns after it
+ * are still right. */
+static void test_a_record_longer_than_a_block_grows_the_window(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    const size_t big = 3u << 20; /* 3 MiB of field text */
+    fputs("id,text\n1,\"", f);
+    size_t lines = 0, quotes = 0;
+    for (size_t i = 0; i < big; i++) {
+        char c = (char)('a' + i % 26);
+        if (i % 1000 == 999)
+            c = '\n', lines++;
+        else if (i % 777 == 0)
+            c = '"', quotes++;
+        if (c == '"')
+            fputc('"', f);
+        fputc(c, f);
+    }
+    fputs("\"\n2,after\n3,x\"y\n", f);
+    rewind(f);
+    cli_csv r;
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    expect_fields(&r, 2, (const char *const[]){"id", "text"});
+    assert_int_equal(cli_csv_next(&r), 1);
+    assert_int_equal(r.nfields, 2);
+    assert_int_equal(r.fields[1].len, big);
+    assert_true(quotes > 0);
+    size_t nl = 0, q = 0;
+    for (size_t i = 0; i < big; i++) {
+        char want = (char)('a' + i % 26);
+        if (i % 1000 == 999)
+            want = '\n';
+        else if (i % 777 == 0)
+            want = '"';
+        assert_int_equal(r.fields[1].ptr[i], want);
+        nl += want == '\n';
+        q += want == '"';
+    }
+    assert_int_equal(nl, lines);
+    assert_int_equal(q, quotes);
+    assert_int_equal(r.fields[1].ptr[big], '\0');
+    expect_fields(&r, 2, (const char *const[]){"2", "after"});
+    assert_int_equal(r.rec_line, 3 + lines);
+    assert_int_equal(r.fcol[1], 3);
+    assert_int_equal(cli_csv_next(&r), -1);
+    assert_int_equal(r.error_line, 4 + lines);
+    assert_int_equal(r.error_col, 4);
+    assert_string_equal(r.error, "quote inside an unquoted field");
+    cli_csv_close(&r);
+    fclose(f);
+}
+
+/* Records of every length from 1 to 300 bytes, LF and CRLF, so that the
+ * ends of the reader's blocks fall at every place in a record: every field,
+ * its line and its column come back. */
+static void test_records_across_block_ends(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    size_t total = 0, nrec = 0;
+    while (total < (5u << 20) / 2) {
+        size_t w = nrec % 300; /* width of the second field */
+        int crlf = nrec % 7 == 3, quoted = nrec % 5 == 1;
+        int n = fprintf(f, "%zu,", nrec);
+        if (quoted)
+            fputc('"', f);
+        for (size_t k = 0; k < w; k++)
+            fputc((int)('A' + (nrec + k) % 26), f);
+        if (quoted)
+            fputc('"', f);
+        fputs(crlf ? ",z\r\n" : ",z\n", f);
+        total += (size_t)n + w + (quoted ? 2 : 0) + (crlf ? 4 : 3);
+        nrec++;
+    }
+    rewind(f);
+    cli_csv r;
+    assert_int_equal(cli_csv_open(&r, f, ','), 0);
+    char want[400];
+    for (size_t i = 0; i < nrec; i++) {
+        assert_int_equal(cli_csv_next(&r), 1);
+        assert_int_equal(r.nfields, 3);
+        assert_int_equal(r.rec_line, i + 1);
+        int n = snprintf(want, sizeof want, "%zu", i);
+        assert_string_equal(r.fields[0].ptr, want);
+        size_t w = i % 300;
+        for (size_t k = 0; k < w; k++)
+            want[k] = (char)('A' + (i + k) % 26);
+        want[w] = '\0';
+        assert_string_equal(r.fields[1].ptr, want);
+        assert_string_equal(r.fields[2].ptr, "z");
+        assert_int_equal(r.fcol[0], 1);
+        assert_int_equal(r.fcol[1], (uint64_t)n + 2);
+        assert_int_equal(r.fcol[2], (uint64_t)n + 3 + w + (i % 5 == 1 ? 2 : 0));
+        assert_int_equal(r.fline[2], i + 1);
+    }
+    assert_int_equal(cli_csv_next(&r), 0);
+    cli_csv_close(&r);
+    fclose(f);
+}
+
+/* Write text to a temporary file; its name in path. */
+static void temp_csv(char *path, size_t cap, const char *text)
+{
+    snprintf(path, cap, "%s", "/tmp/svcm_test_csv_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* cli_load keeps the input line of every row: without an array while rows
+ * sit on consecutive lines, with one from the first blank line or record
+ * over several lines; cli_dataset_keep keeps the lines of the rows kept. */
+static void test_loaded_rows_know_their_lines(void **state)
+{
+    (void)state;
+    char path[64];
+    temp_csv(path, sizeof path, "id,v\na,1\nb,2\nc,3\nd,NA\n");
+    cli_col cols[2] = {{"id", CLI_COL_STRING, true, false, -1, NULL},
+                       {"v", CLI_COL_DOUBLE, true, true, -1, NULL}};
+    cli_dataset d;
+    assert_int_equal(cli_load("test", path, NULL, cols, 2, &d), 0);
+    assert_int_equal(d.n, 4);
+    assert_null(d.lines); /* consecutive: no array */
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(cli_row_line(&d, i), i + 2);
+    assert_int_equal(cli_row_line(&d, 4), 0);
+    assert_true(isnan(((double *)cols[1].values)[3]));
+    bool all[4] = {true, true, true, true};
+    cli_dataset_keep(&d, all);
+    assert_int_equal(cli_row_line(&d, 3), 5);
+    bool some[4] = {false, true, false, true};
+    cli_dataset_keep(&d, some);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(cli_row_line(&d, 0), 3);
+    assert_int_equal(cli_row_line(&d, 1), 5);
+    assert_string_equal(cli_str(&d, &cols[0], 1), "d");
+    cli_dataset_free(&d);
+    remove(path);
+
+    temp_csv(path, sizeof path, "id,v\na,1\n\n\"b\nb\",2\nc,3\n\nd,4\n");
+    assert_int_equal(cli_load("test", path, NULL, cols, 2, &d), 0);
+    assert_int_equal(d.n, 4);
+    static const uint64_t want[4] = {2, 4, 6, 8};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(cli_row_line(&d, i), want[i]);
+    assert_string_equal(cli_str(&d, &cols[0], 1), "b\nb");
+    bool last[4] = {false, false, true, true};
+    cli_dataset_keep(&d, last);
+    assert_int_equal(cli_row_line(&d, 0), 6);
+    assert_int_equal(cli_row_line(&d, 1), 8);
+    assert_int_equal(((double *)cols[1].values)[1], 4.0);
+    cli_dataset_free(&d);
+    remove(path);
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* What cli_parse_double must give: strtod in the C locale over the field
+ * without blanks around it, the whole of it, finite, not underflowing to 0. */
+static int reference_double(const char *text, double *out)
+{
+    const char *b = text, *e = text + strlen(text);
+    while (*b == ' ' || *b == '\t')
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    if (b == e)
+        return CLI_PARSE_BAD;
+    char *end;
+    errno = 0;
+    double v = strtod(b, &end);
+    if (end != e || isnan(v))
+        return CLI_PARSE_BAD;
+    if (isinf(v) || (errno == ERANGE && v == 0))
+        return errno == ERANGE ? CLI_PARSE_RANGE : CLI_PARSE_BAD;
+    *out = v;
+    return CLI_PARSE_OK;
+}
+
+static void expect_as_strtod(const char *text)
+{
+    double got = 0, want = 0;
+    cli_field f = {text, strlen(text)};
+    int rc = cli_parse_double(&f, &got);
+    int rw = reference_double(text, &want);
+    if (rc != rw)
+        fail_msg("'%s': code %d, strtod gives %d", text, rc, rw);
+    uint64_t a, b;
+    memcpy(&a, &got, sizeof a);
+    memcpy(&b, &want, sizeof b);
+    if (rc == CLI_PARSE_OK && a != b)
+        fail_msg("'%s': %a, strtod gives %a", text, got, want);
+}
+
+/* Numbers take a fast path for plain decimals: over two million random
+ * decimal strings (signs, up to 24 digits before and after the point, some
+ * with blanks, exponents or stray characters) the result is strtod's, bit
+ * for bit, with the same accept/refuse verdict. */
+static void test_numbers_equal_strtod_bit_for_bit(void **state)
+{
+    (void)state;
+    static const char *const edges[] = {
+        "0", "-0", "+0", "0.0", "-0.0", ".5", "5.", ".", "-", "+", "-.", "1.2.3", "--1",
+        "9007199254740992", "9007199254740993", "-9007199254740993", "9007199254740991.5",
+        "0.1", "0.3", "1.7976931348623157", "123456789012345678", "1234567890123456789",
+        "12345678901234567890", "0.0000000000000000000001", "0.00000000000000000000001",
+        "4.9406564584124654", "2.2250738585072014", "1e22", "1e23", " 42 ", "\t-7.25\t",
+        "1,5", "0x10", "1_000", "١", "00000000000000000000000000001.5"};
+    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++)
+        expect_as_strtod(edges[i]);
+    char buf[80];
+    for (long it = 0; it < 2000000; it++) {
+        uint64_t x = rng();
+        size_t n = 0;
+        if (x % 16 == 0)
+            buf[n++] = ' ';
+        switch ((x >> 4) % 4) {
+        case 0: buf[n++] = '-'; break;
+        case 1: buf[n++] = '+'; break;
+        default: break;
+        }
+        uint64_t y = rng();
+        size_t ip = (x >> 8) % 25, fp = (x >> 16) % 25;
+        if ((x >> 24) % 2)
+            ip = ip % 8; /* mostly short: the common shape */
+        if ((x >> 25) % 2)
+            fp = fp % 4;
+        for (size_t k = 0; k < ip; k++, y /= 10) {
+            if (y < 10)
+                y = rng();
+            buf[n++] = (char)('0' + y % 10);
+        }
+        if ((x >> 32) % 8 != 0) {
+            buf[n++] = '.';
+            for (size_t k = 0; k < fp; k++, y /= 10) {
+                if (y < 10)
+                    y = rng();
+                buf[n++] = (char)('0' + y % 10);
+            }
+        }
+        switch ((x >> 36) % 64) {
+        case 0: n += (size_t)snprintf(buf + n, sizeof buf - n, "e%d", (int)((x >> 40) % 700) - 350); break;
+        case 1: buf[n++] = 'x'; break;
+        case 2: buf[n++] = '\t'; break;
+        default: break;
+        }
+        buf[n] = '\0';
+        expect_as_strtod(buf);
+    }
 }
 
 static void test_field_parsers_are_strict(void **state)
@@ -465,6 +737,10 @@ int main(void)
         cmocka_unit_test(test_numbers_have_no_length_limit_and_subnormals_are_finite),
         cmocka_unit_test(test_eight_bare_digits_are_an_ambiguous_instant),
         cmocka_unit_test(test_unreadable_instants_are_errors_not_empty),
+        cmocka_unit_test(test_a_record_longer_than_a_block_grows_the_window),
+        cmocka_unit_test(test_records_across_block_ends),
+        cmocka_unit_test(test_numbers_equal_strtod_bit_for_bit),
+        cmocka_unit_test(test_loaded_rows_know_their_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
