@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "parallel.h"
+#include "rfm_internal.h"
 #include "svcm/segment.h"
 
 _Static_assert(sizeof(double) == 8 && sizeof(int64_t) == 8,
@@ -12,6 +14,8 @@ _Static_assert(sizeof(double) == 8 && sizeof(int64_t) == 8,
 #define NOT_NEEDED SIZE_MAX
 /* Columns up to this size are selected directly, without the histogram. */
 #define SMALL_FIT 4096
+
+static int check_rows(const svcm_customers *c, size_t lo, size_t hi, svcm_error *err);
 
 static inline size_t view_stride(const svcm_customers *c)
 {
@@ -67,8 +71,15 @@ int svcm_customers_check(const svcm_customers *c, svcm_error *err)
                                                : "monetary";
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, f, "required column is NULL");
     }
+    return check_rows(c, 0, c->n, err);
+}
+
+/* The per-record rules of svcm_customers_check() over rows [lo, hi) of a
+ * view whose pointers and stride have been checked. */
+static int check_rows(const svcm_customers *c, size_t lo, size_t hi, svcm_error *err)
+{
     const size_t st = view_stride(c);
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = lo; i < hi; i++) {
         double r = col_at(c->recency, st, i);
         double fq = col_at(c->frequency, st, i);
         double mv = col_at(c->monetary, st, i);
@@ -100,6 +111,40 @@ int svcm_customers_check(const svcm_customers *c, svcm_error *err)
                                    "p_alive must be in [0, 1], got %g", p);
         }
     }
+    return SVCM_OK;
+}
+
+typedef struct check_task {
+    const svcm_customers *c;
+    size_t lo, hi;
+    int rc;
+} check_task;
+
+static void check_run(void *arg)
+{
+    check_task *t = arg;
+    t->rc = check_rows(t->c, t->lo, t->hi, NULL);
+}
+
+int svcm__customers_check_threads(const svcm_customers *c, unsigned threads, svcm_error *err)
+{
+    if (c == NULL || c->n == 0 || c->recency == NULL || c->frequency == NULL ||
+        c->monetary == NULL || (c->stride != 0 && c->stride < sizeof(double)))
+        return svcm_customers_check(c, err);
+    const unsigned parts = svcm__parts(c->n, threads, SVCM__MIN_PART_ROWS);
+    if (parts < 2)
+        return svcm_customers_check(c, err);
+    check_task task[SVCM__MAX_THREADS];
+    for (unsigned p = 0; p < parts; p++) {
+        task[p].c = c;
+        svcm__part(c->n, parts, p, &task[p].lo, &task[p].hi);
+    }
+    svcm__parallel(check_run, task, sizeof task[0], parts);
+    /* The first bad record is in the first part that has one: check that
+     * part again, with the error detail. */
+    for (unsigned p = 0; p < parts; p++)
+        if (task[p].rc != SVCM_OK)
+            return check_rows(c, task[p].lo, task[p].hi, err);
     return SVCM_OK;
 }
 
@@ -245,9 +290,87 @@ static void multiselect(double *a, size_t lo, size_t hi, const size_t *rk, doubl
     }
 }
 
-/* Type-1 quantile edges of a strided column of finite values. */
+/* The double whose order_key() is k (the inverse of order_key). */
+static inline double key_value(uint64_t k)
+{
+    uint64_t u = (k >> 63) ? (k & ~((uint64_t)1 << 63)) : ~k;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* One part of the rows of a column, for the passes of fit_column: the
+ * histogram of its keys (phase 0); the smallest and largest key in each
+ * needed bucket (phase 1); the copy of its values that fall in the needed
+ * buckets to their places in the scratch array (phase 2). */
+typedef struct hist_task {
+    const double *col;
+    size_t st, lo, hi;
+    size_t *hist;                        /* HIST_SIZE entries, this part's own */
+    int phase;
+    int nb;                              /* needed buckets */
+    size_t need[SVCM_RFM_MAX_BINS - 1];  /* their numbers */
+    size_t start[SVCM_RFM_MAX_BINS - 1]; /* phase 2: this part's first slot in each */
+    size_t count[SVCM_RFM_MAX_BINS - 1]; /* this part's values in each distinct needed bucket */
+    uint64_t kmin[SVCM_RFM_MAX_BINS - 1], kmax[SVCM_RFM_MAX_BINS - 1]; /* phase 1 */
+    double *scratch;
+} hist_task;
+
+static void hist_run(void *arg)
+{
+    hist_task *t = arg;
+    size_t *hist = t->hist;
+    if (t->phase == 0) {
+        memset(hist, 0, HIST_SIZE * sizeof *hist);
+        for (size_t i = t->lo; i < t->hi; i++)
+            hist[order_key(col_at(t->col, t->st, i)) >> (64 - HIST_BITS)]++;
+        return;
+    }
+    /* hist[b] becomes the slot of bucket b (phase 1: its index in need[],
+     * phase 2: its write position), or NOT_NEEDED. */
+    for (size_t b = 0; b < HIST_SIZE; b++)
+        hist[b] = NOT_NEEDED;
+    if (t->phase == 1) {
+        uint64_t kmin[SVCM_RFM_MAX_BINS - 1], kmax[SVCM_RFM_MAX_BINS - 1];
+        for (int j = 0; j < t->nb; j++) {
+            hist[t->need[j]] = (size_t)j;
+            kmin[j] = UINT64_MAX;
+            kmax[j] = 0;
+        }
+        for (size_t i = t->lo; i < t->hi; i++) {
+            uint64_t k = order_key(col_at(t->col, t->st, i));
+            size_t j = hist[k >> (64 - HIST_BITS)];
+            if (j != NOT_NEEDED) {
+                kmin[j] = k < kmin[j] ? k : kmin[j];
+                kmax[j] = k > kmax[j] ? k : kmax[j];
+            }
+        }
+        memcpy(t->kmin, kmin, sizeof kmin);
+        memcpy(t->kmax, kmax, sizeof kmax);
+        return;
+    }
+    for (int j = 0; j < t->nb; j++)
+        hist[t->need[j]] = t->start[j];
+    double *scratch = t->scratch;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        double x = col_at(t->col, t->st, i);
+        size_t *pos = &hist[order_key(x) >> (64 - HIST_BITS)];
+        if (*pos != NOT_NEEDED)
+            scratch[(*pos)++] = x;
+    }
+}
+
+/* Type-1 quantile edges of a strided column of finite values, the passes
+ * over the rows split into up to @p threads parts. Each part counts its own
+ * histogram; the counts are summed, and each part then copies its values of
+ * the needed buckets to its own slots, in row order, so the scratch array
+ * (and every edge) is the same for any number of parts. When the needed
+ * buckets hold more than a quarter of the rows (heavy ties: purchase
+ * counts, whole days), a pass of key bounds comes first, and a bucket whose
+ * smallest and largest keys are equal holds one value, which is then the
+ * edge: it is neither copied nor selected. */
 static int fit_column(const double *col, size_t st, size_t n, int k, double *edges,
-                      const svcm_allocator *alloc)
+                      const svcm_allocator *alloc, unsigned threads)
 {
     size_t ranks[SVCM_RFM_MAX_BINS - 1];
     if (n > SIZE_MAX / sizeof(double))
@@ -266,63 +389,120 @@ static int fit_column(const double *col, size_t st, size_t n, int k, double *edg
             edges[j] = out[j] + 0.0;
         return SVCM_OK;
     }
-    size_t *hist = svcm__calloc(alloc, HIST_SIZE, sizeof *hist);
-    if (hist == NULL)
+    const unsigned parts = svcm__parts(n, threads, SVCM__MIN_PART_ROWS);
+    hist_task task[SVCM__MAX_THREADS];
+    size_t *hists = svcm__alloc(alloc, (size_t)parts * HIST_SIZE * sizeof *hists);
+    if (hists == NULL)
         return SVCM_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        hist[order_key(col_at(col, st, i)) >> (64 - HIST_BITS)]++;
+    for (unsigned p = 0; p < parts; p++) {
+        task[p].col = col;
+        task[p].st = st;
+        svcm__part(n, parts, p, &task[p].lo, &task[p].hi);
+        task[p].hist = hists + (size_t)p * HIST_SIZE;
+        task[p].phase = 0;
+        task[p].nb = 0;
+        task[p].scratch = NULL;
+    }
+    svcm__parallel(hist_run, task, sizeof task[0], parts);
     /* The bucket holding each rank, and its rank within the bucket. */
     size_t bucket[SVCM_RFM_MAX_BINS - 1], base[SVCM_RFM_MAX_BINS - 1];
     size_t cum = 0;
     int j = 0;
     for (size_t b = 0; b < HIST_SIZE && j < k - 1; b++) {
-        while (j < k - 1 && ranks[j] < cum + hist[b]) {
+        size_t count = 0;
+        for (unsigned p = 0; p < parts; p++)
+            count += task[p].hist[b];
+        while (j < k - 1 && ranks[j] < cum + count) {
             bucket[j] = b;
             base[j] = cum;
             j++;
         }
-        cum += hist[b];
+        cum += count;
     }
-    /* Lay the needed buckets out one after another in the scratch array;
-     * hist[b] becomes the write position of bucket b, or NOT_NEEDED. */
-    size_t seg_start[SVCM_RFM_MAX_BINS - 1], seg_len[SVCM_RFM_MAX_BINS - 1];
-    size_t total = 0;
+    /* The distinct needed buckets (ranks are sorted: equal ones adjacent),
+     * their sizes, and the slot of each rank. */
+    size_t ub[SVCM_RFM_MAX_BINS - 1], ucount[SVCM_RFM_MAX_BINS - 1], needed = 0;
+    int slot[SVCM_RFM_MAX_BINS - 1], nu = 0;
     for (j = 0; j < k - 1; j++) {
         if (j > 0 && bucket[j] == bucket[j - 1]) {
-            seg_start[j] = seg_start[j - 1];
-            seg_len[j] = seg_len[j - 1];
+            slot[j] = slot[j - 1];
             continue;
         }
-        seg_start[j] = total;
-        seg_len[j] = hist[bucket[j]];
-        total += seg_len[j];
+        slot[j] = nu;
+        ub[nu] = bucket[j];
+        ucount[nu] = 0;
+        for (unsigned p = 0; p < parts; p++) {
+            task[p].count[nu] = task[p].hist[bucket[j]];
+            ucount[nu] += task[p].count[nu];
+        }
+        needed += ucount[nu];
+        nu++;
     }
-    for (size_t b = 0; b < HIST_SIZE; b++)
-        hist[b] = NOT_NEEDED;
-    for (j = 0; j < k - 1; j++)
-        hist[bucket[j]] = seg_start[j];
-    double *scratch = svcm__alloc(alloc, total * sizeof *scratch);
-    if (scratch == NULL) {
-        svcm__free(alloc, hist);
-        return SVCM_ENOMEM;
+    bool single[SVCM_RFM_MAX_BINS - 1] = {false};
+    double value[SVCM_RFM_MAX_BINS - 1];
+    if (needed > n / 4) {
+        for (unsigned p = 0; p < parts; p++) {
+            task[p].phase = 1;
+            task[p].nb = nu;
+            memcpy(task[p].need, ub, sizeof ub);
+        }
+        svcm__parallel(hist_run, task, sizeof task[0], parts);
+        for (int u = 0; u < nu; u++) {
+            uint64_t lo = UINT64_MAX, hi = 0;
+            for (unsigned p = 0; p < parts; p++) {
+                lo = task[p].kmin[u] < lo ? task[p].kmin[u] : lo;
+                hi = task[p].kmax[u] > hi ? task[p].kmax[u] : hi;
+            }
+            single[u] = lo == hi;
+            value[u] = key_value(lo);
+        }
     }
-    for (size_t i = 0; i < n; i++) {
-        double x = col_at(col, st, i);
-        size_t *pos = &hist[order_key(x) >> (64 - HIST_BITS)];
-        if (*pos != NOT_NEEDED)
-            scratch[(*pos)++] = x;
+    /* Lay the buckets still to select out one after another in the scratch
+     * array, and within a bucket the parts one after another. */
+    size_t seg_start[SVCM_RFM_MAX_BINS - 1];
+    size_t total = 0;
+    int nb = 0;
+    for (int u = 0; u < nu; u++) {
+        if (single[u])
+            continue;
+        seg_start[u] = total;
+        for (unsigned p = 0; p < parts; p++) {
+            task[p].need[nb] = ub[u];
+            task[p].start[nb] = total;
+            total += task[p].count[u];
+        }
+        nb++;
     }
-    svcm__free(alloc, hist);
+    double *scratch = NULL;
+    if (nb > 0) {
+        scratch = svcm__alloc(alloc, total * sizeof *scratch);
+        if (scratch == NULL) {
+            svcm__free(alloc, hists);
+            return SVCM_ENOMEM;
+        }
+        for (unsigned p = 0; p < parts; p++) {
+            task[p].phase = 2;
+            task[p].nb = nb;
+            task[p].scratch = scratch;
+        }
+        svcm__parallel(hist_run, task, sizeof task[0], parts);
+    }
+    svcm__free(alloc, hists);
     /* Select within each bucket the ranks that fall into it. */
     double out[SVCM_RFM_MAX_BINS - 1];
     for (j = 0; j < k - 1;) {
-        int e = j;
+        int e = j, u = slot[j];
         size_t local[SVCM_RFM_MAX_BINS - 1];
-        while (e < k - 1 && bucket[e] == bucket[j]) {
-            local[e - j] = seg_start[j] + (ranks[e] - base[e]);
+        while (e < k - 1 && slot[e] == u) {
+            local[e - j] = single[u] ? 0 : seg_start[u] + (ranks[e] - base[e]);
             e++;
         }
-        multiselect(scratch, seg_start[j], seg_start[j] + seg_len[j], local, out + j, e - j);
+        if (single[u]) {
+            for (int q = j; q < e; q++)
+                out[q] = value[u];
+        } else {
+            multiselect(scratch, seg_start[u], seg_start[u] + ucount[u], local, out + j, e - j);
+        }
         j = e;
     }
     svcm__free(alloc, scratch);
@@ -350,7 +530,7 @@ int svcm_rfm_column_edges(const double *x, size_t n, int bins, const svcm_alloca
             return svcm__error(err, SVCM_EINVAL, i, "value", "value is not finite");
     if (n == 0)
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no values to fit edges from");
-    int rc = fit_column(x, sizeof(double), n, bins, edges, alloc);
+    int rc = fit_column(x, sizeof(double), n, bins, edges, alloc, 1);
     return rc == SVCM_OK ? rc : svcm__error(err, rc, SVCM_NO_INDEX, NULL, NULL);
 }
 
@@ -394,19 +574,25 @@ int svcm_rfm_fit(const svcm_customers *c, int bins, const svcm_allocator *alloc,
         return rc;
     if (c->n == 0)
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no customers to fit edges from");
+    rc = svcm__rfm_fit_checked(c, bins, 1, alloc, out);
+    return rc == SVCM_OK ? rc : svcm__error(err, rc, SVCM_NO_INDEX, NULL, NULL);
+}
+
+int svcm__rfm_fit_checked(const svcm_customers *c, int bins, unsigned threads,
+                          const svcm_allocator *alloc, svcm_rfm_edges *out)
+{
     svcm_rfm_edges e;
     memset(&e, 0, sizeof e);
     e.bins = bins;
     const size_t st = view_stride(c);
-    rc = fit_column(c->recency, st, c->n, bins, e.recency, alloc);
+    int rc = fit_column(c->recency, st, c->n, bins, e.recency, alloc, threads);
     if (rc == SVCM_OK)
-        rc = fit_column(c->frequency, st, c->n, bins, e.frequency, alloc);
+        rc = fit_column(c->frequency, st, c->n, bins, e.frequency, alloc, threads);
     if (rc == SVCM_OK)
-        rc = fit_column(c->monetary, st, c->n, bins, e.monetary, alloc);
-    if (rc != SVCM_OK)
-        return svcm__error(err, rc, SVCM_NO_INDEX, NULL, NULL);
-    *out = e;
-    return SVCM_OK;
+        rc = fit_column(c->monetary, st, c->n, bins, e.monetary, alloc, threads);
+    if (rc == SVCM_OK)
+        *out = e;
+    return rc;
 }
 
 static int check_edge_column(const double *v, int ne, const char *field, svcm_error *err)

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "parallel.h"
+#include "rfm_internal.h"
 #include "svcm/segment.h"
 
 static inline double col_at(const double *col, size_t stride, size_t i)
@@ -54,6 +56,87 @@ static inline unsigned bin_of(double x, const double *e, int ne)
     return b;
 }
 
+/* Rows [lo, hi) of svcm_segment_assign() on checked inputs. */
+typedef struct assign_task {
+    const svcm_customers *c;
+    const svcm_segment_options *p;
+    const svcm_rfm_edges *e;
+    size_t lo, hi;
+    svcm_tier *tiers;
+    uint8_t *reasons, *r, *f, *m;
+} assign_task;
+
+static void assign_run(void *arg)
+{
+    const assign_task *t = arg;
+    const svcm_customers *c = t->c;
+    const svcm_segment_options *p = t->p;
+    const svcm_rfm_edges *e = t->e;
+    svcm_tier *tiers = t->tiers;
+    uint8_t *reasons = t->reasons, *r = t->r, *f = t->f, *m = t->m;
+    const size_t st = c->stride ? c->stride : sizeof(double);
+    const int ne = e->bins - 1;
+    const unsigned top = (unsigned)e->bins + 1;
+    /* The KEY score (w_r R + w_f F + w_m M) / (w_r + w_f + w_m): a weight
+     * near DBL_MAX times a score up to 10 would overflow to inf and make
+     * every such customer KEY. Scaling all weights by 2^-64 is exact and
+     * leaves the quotient (and its rounding) unchanged. */
+    double wr = p->key_weight_r, wf = p->key_weight_f, wm = p->key_weight_m;
+    if (wr > 0x1p960 || wf > 0x1p960 || wm > 0x1p960) {
+        wr = ldexp(wr, -64);
+        wf = ldexp(wf, -64);
+        wm = ldexp(wm, -64);
+    }
+    const double wsum = wr + wf + wm;
+    const unsigned vip_m = top - (unsigned)p->vip_m_top_scores;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        const double rec = col_at(c->recency, st, i);
+        const double freq = col_at(c->frequency, st, i);
+        const double mon = col_at(c->monetary, st, i);
+        const unsigned rs = top - bin_of(rec, e->recency, ne);
+        const unsigned fs = bin_of(freq, e->frequency, ne);
+        const unsigned ms = bin_of(mon, e->monetary, ne);
+        svcm_tier tier;
+        svcm_segment_reason why;
+        if (rec > p->churn_days) {
+            tier = SVCM_TIER_LOST;
+            why = SVCM_SEGMENT_REASON_LOST_INACTIVE;
+        } else if (has_value(c, c->p_alive, SVCM_CUSTOMER_HAS_P_ALIVE, st, i) &&
+                   col_at(c->p_alive, st, i) < p->p_alive_min) {
+            tier = SVCM_TIER_LOST;
+            why = SVCM_SEGMENT_REASON_LOST_P_ALIVE;
+        } else if (has_value(c, c->tenure, SVCM_CUSTOMER_HAS_TENURE, st, i) &&
+                   col_at(c->tenure, st, i) < p->new_tenure_days) {
+            tier = SVCM_TIER_POTENTIAL;
+            why = SVCM_SEGMENT_REASON_POTENTIAL_NEW;
+        } else if (freq <= p->new_max_frequency) {
+            tier = SVCM_TIER_POTENTIAL;
+            why = SVCM_SEGMENT_REASON_POTENTIAL_FEW;
+        } else if (rec <= p->vip_active_days && ms >= vip_m) {
+            tier = SVCM_TIER_VIP;
+            why = SVCM_SEGMENT_REASON_VIP_M_SCORE;
+        } else if (rec <= p->vip_active_days && mon >= p->vip_min_monetary) {
+            tier = SVCM_TIER_VIP;
+            why = SVCM_SEGMENT_REASON_VIP_MONETARY;
+        } else if ((wr * rs + wf * fs + wm * ms) / wsum >= p->key_min_score) {
+            tier = SVCM_TIER_KEY;
+            why = SVCM_SEGMENT_REASON_KEY_SCORE;
+        } else {
+            tier = SVCM_TIER_REGULAR;
+            why = SVCM_SEGMENT_REASON_REGULAR;
+        }
+        tiers[i] = (uint8_t)tier;
+        if (reasons != NULL)
+            reasons[i] = (uint8_t)why;
+        if (r != NULL)
+            r[i] = (uint8_t)rs;
+        if (f != NULL)
+            f[i] = (uint8_t)fs;
+        if (m != NULL)
+            m[i] = (uint8_t)ms;
+    }
+}
+
 int svcm_segment_assign(const svcm_customers *c, const svcm_segment_options *p,
                         const svcm_rfm_edges *e, svcm_tier *tiers, uint8_t *reasons, uint8_t *r,
                         uint8_t *f, uint8_t *m, svcm_error *err)
@@ -71,67 +154,81 @@ int svcm_segment_assign(const svcm_customers *c, const svcm_segment_options *p,
     if (tiers == NULL && c->n > 0)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "tiers", "tiers output is NULL");
 
-    const size_t st = c->stride ? c->stride : sizeof(double);
-    const int ne = e->bins - 1;
-    const unsigned top = (unsigned)e->bins + 1;
-    /* The KEY score (w_r R + w_f F + w_m M) / (w_r + w_f + w_m): a weight
-     * near DBL_MAX times a score up to 10 would overflow to inf and make
-     * every such customer KEY. Scaling all weights by 2^-64 is exact and
-     * leaves the quotient (and its rounding) unchanged. */
-    double wr = p->key_weight_r, wf = p->key_weight_f, wm = p->key_weight_m;
-    if (wr > 0x1p960 || wf > 0x1p960 || wm > 0x1p960) {
-        wr = ldexp(wr, -64);
-        wf = ldexp(wf, -64);
-        wm = ldexp(wm, -64);
+    assign_task t = {.c = c, .p = p, .e = e, .lo = 0, .hi = c->n, .tiers = tiers,
+                     .reasons = reasons, .r = r, .f = f, .m = m};
+    assign_run(&t);
+    return SVCM_OK;
+}
+
+void svcm_segment_run_options_init(svcm_segment_run_options *o)
+{
+    if (o != NULL) {
+        memset(o, 0, sizeof *o);
+        o->threads = 1;
     }
-    const double wsum = wr + wf + wm;
-    const unsigned vip_m = top - (unsigned)p->vip_m_top_scores;
-    for (size_t i = 0; i < c->n; i++) {
-        const double rec = col_at(c->recency, st, i);
-        const double freq = col_at(c->frequency, st, i);
-        const double mon = col_at(c->monetary, st, i);
-        const unsigned rs = top - bin_of(rec, e->recency, ne);
-        const unsigned fs = bin_of(freq, e->frequency, ne);
-        const unsigned ms = bin_of(mon, e->monetary, ne);
-        svcm_tier t;
-        svcm_segment_reason why;
-        if (rec > p->churn_days) {
-            t = SVCM_TIER_LOST;
-            why = SVCM_SEGMENT_REASON_LOST_INACTIVE;
-        } else if (has_value(c, c->p_alive, SVCM_CUSTOMER_HAS_P_ALIVE, st, i) &&
-                   col_at(c->p_alive, st, i) < p->p_alive_min) {
-            t = SVCM_TIER_LOST;
-            why = SVCM_SEGMENT_REASON_LOST_P_ALIVE;
-        } else if (has_value(c, c->tenure, SVCM_CUSTOMER_HAS_TENURE, st, i) &&
-                   col_at(c->tenure, st, i) < p->new_tenure_days) {
-            t = SVCM_TIER_POTENTIAL;
-            why = SVCM_SEGMENT_REASON_POTENTIAL_NEW;
-        } else if (freq <= p->new_max_frequency) {
-            t = SVCM_TIER_POTENTIAL;
-            why = SVCM_SEGMENT_REASON_POTENTIAL_FEW;
-        } else if (rec <= p->vip_active_days && ms >= vip_m) {
-            t = SVCM_TIER_VIP;
-            why = SVCM_SEGMENT_REASON_VIP_M_SCORE;
-        } else if (rec <= p->vip_active_days && mon >= p->vip_min_monetary) {
-            t = SVCM_TIER_VIP;
-            why = SVCM_SEGMENT_REASON_VIP_MONETARY;
-        } else if ((wr * rs + wf * fs + wm * ms) / wsum >= p->key_min_score) {
-            t = SVCM_TIER_KEY;
-            why = SVCM_SEGMENT_REASON_KEY_SCORE;
-        } else {
-            t = SVCM_TIER_REGULAR;
-            why = SVCM_SEGMENT_REASON_REGULAR;
-        }
-        tiers[i] = (uint8_t)t;
-        if (reasons != NULL)
-            reasons[i] = (uint8_t)why;
-        if (r != NULL)
-            r[i] = (uint8_t)rs;
-        if (f != NULL)
-            f[i] = (uint8_t)fs;
-        if (m != NULL)
-            m[i] = (uint8_t)ms;
+}
+
+int svcm_segment_run_options_check(const svcm_segment_run_options *o, svcm_error *err)
+{
+    if (o == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "run options are NULL");
+    if (o->threads < 1 || o->threads > SVCM_SEGMENT_MAX_THREADS)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
+                           "threads must be in 1..%d, got %u", SVCM_SEGMENT_MAX_THREADS,
+                           o->threads);
+    return SVCM_OK;
+}
+
+int svcm_segment_run(const svcm_customers *c, const svcm_segment_options *p,
+                     const svcm_rfm_edges *edges, const svcm_segment_run_options *run,
+                     const svcm_allocator *alloc, svcm_tier *tiers, uint8_t *reasons,
+                     uint8_t *r, uint8_t *f, uint8_t *m, svcm_rfm_edges *fitted,
+                     svcm_error *err)
+{
+    svcm_segment_run_options defaults;
+    if (run == NULL) {
+        svcm_segment_run_options_init(&defaults);
+        run = &defaults;
     }
+    int rc = svcm_segment_run_options_check(run, err);
+    if (rc == SVCM_OK && svcm__allocator_check(alloc, err) != SVCM_OK)
+        rc = SVCM_EINVAL;
+    if (rc == SVCM_OK)
+        rc = svcm_segment_options_check(p, err);
+    if (rc == SVCM_OK && edges != NULL)
+        rc = svcm_rfm_edges_check(edges, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (edges != NULL && edges->bins != p->bins)
+        return svcm__error(err, SVCM_EMISMATCH, SVCM_NO_INDEX, "bins",
+                           "edges have %d bins but the policy wants %d", edges->bins, p->bins);
+    const unsigned threads = run->threads;
+    rc = svcm__customers_check_threads(c, threads, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (tiers == NULL && c->n > 0)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "tiers", "tiers output is NULL");
+    svcm_rfm_edges e;
+    if (edges != NULL) {
+        e = *edges;
+    } else {
+        if (c->n == 0)
+            return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL,
+                               "no customers to fit edges from");
+        rc = svcm__rfm_fit_checked(c, p->bins, threads, alloc, &e);
+        if (rc != SVCM_OK)
+            return svcm__error(err, rc, SVCM_NO_INDEX, NULL, NULL);
+    }
+    const unsigned parts = svcm__parts(c->n, threads, SVCM__MIN_PART_ROWS);
+    assign_task task[SVCM__MAX_THREADS];
+    for (unsigned i = 0; i < parts; i++) {
+        task[i] = (assign_task){.c = c, .p = p, .e = &e, .tiers = tiers, .reasons = reasons,
+                                .r = r, .f = f, .m = m};
+        svcm__part(c->n, parts, i, &task[i].lo, &task[i].hi);
+    }
+    svcm__parallel(assign_run, task, sizeof task[0], parts);
+    if (fitted != NULL)
+        *fitted = e;
     return SVCM_OK;
 }
 

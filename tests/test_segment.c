@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -566,6 +567,418 @@ static void test_summary_sums_beyond_the_double_range_are_erange(void **state)
     assert_true(out[0].mean_monetary == DBL_MAX / 3.0);
 }
 
+/* ------------------------------------------------ svcm_segment_run threads */
+
+static uint64_t run_rng = 0x9E3779B97F4A7C15u;
+static double run_unif(void)
+{
+    run_rng ^= run_rng >> 12;
+    run_rng ^= run_rng << 25;
+    run_rng ^= run_rng >> 27;
+    return (double)((run_rng * 0x2545F4914F6CDD1Du) >> 11) * 0x1p-53;
+}
+
+/* The outputs of one segmentation run. */
+typedef struct run_out {
+    uint8_t *tiers, *reasons, *r, *f, *m;
+    svcm_rfm_edges e;
+} run_out;
+
+static void run_out_alloc(run_out *o, size_t n)
+{
+    size_t b = n ? n : 1;
+    o->tiers = malloc(b);
+    o->reasons = malloc(b);
+    o->r = malloc(b);
+    o->f = malloc(b);
+    o->m = malloc(b);
+    assert_non_null(o->tiers);
+    assert_non_null(o->reasons);
+    assert_non_null(o->r);
+    assert_non_null(o->f);
+    assert_non_null(o->m);
+    memset(o->tiers, 0xEE, b);
+    memset(o->reasons, 0xEE, b);
+    memset(o->r, 0xEE, b);
+    memset(o->f, 0xEE, b);
+    memset(o->m, 0xEE, b);
+    memset(&o->e, 0, sizeof o->e);
+}
+
+static void run_out_free(run_out *o)
+{
+    free(o->tiers);
+    free(o->reasons);
+    free(o->r);
+    free(o->f);
+    free(o->m);
+}
+
+/* The one-thread reference (svcm_rfm_fit + svcm_segment_assign), then
+ * svcm_segment_run on 1, 2, 3 and 7 threads: every output byte for byte. */
+static void assert_threads_match_reference(const svcm_customers *c, const svcm_segment_options *p)
+{
+    run_out ref;
+    run_out_alloc(&ref, c->n);
+    svcm_error err;
+    assert_int_equal(svcm_rfm_fit(c, p->bins, NULL, &ref.e, &err), SVCM_OK);
+    assert_int_equal(svcm_segment_assign(c, p, &ref.e, ref.tiers, ref.reasons, ref.r, ref.f,
+                                         ref.m, &err),
+                     SVCM_OK);
+    const unsigned counts[] = {1, 2, 3, 7};
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+        svcm_segment_run_options run;
+        svcm_segment_run_options_init(&run);
+        run.threads = counts[k];
+        run_out o;
+        run_out_alloc(&o, c->n);
+        assert_int_equal(svcm_segment_run(c, p, NULL, &run, NULL, o.tiers, o.reasons, o.r, o.f,
+                                          o.m, &o.e, &err),
+                         SVCM_OK);
+        assert_edges_equal(&o.e, &ref.e);
+        assert_memory_equal(o.tiers, ref.tiers, c->n);
+        assert_memory_equal(o.reasons, ref.reasons, c->n);
+        assert_memory_equal(o.r, ref.r, c->n);
+        assert_memory_equal(o.f, ref.f, c->n);
+        assert_memory_equal(o.m, ref.m, c->n);
+        /* Fixed edges: the same outputs, no fit. */
+        run_out g;
+        run_out_alloc(&g, c->n);
+        assert_int_equal(svcm_segment_run(c, p, &ref.e, &run, NULL, g.tiers, NULL, NULL, NULL,
+                                          g.m, &g.e, &err),
+                         SVCM_OK);
+        assert_edges_equal(&g.e, &ref.e);
+        assert_memory_equal(g.tiers, ref.tiers, c->n);
+        assert_memory_equal(g.m, ref.m, c->n);
+        run_out_free(&g);
+        run_out_free(&o);
+    }
+    run_out_free(&ref);
+}
+
+static void test_run_on_threads_matches_one_thread_on_random_inputs(void **state)
+{
+    (void)state;
+    /* Sizes around the small-fit limit (4096) and the part size (1024),
+     * with ties (whole days, counts), -0.0 and continuous values. */
+    const size_t sizes[] = {1, 7, 1500, 4097, 20011, 150001};
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        double *r = malloc(n * sizeof *r), *f = malloc(n * sizeof *f);
+        double *m = malloc(n * sizeof *m), *t = malloc(n * sizeof *t);
+        double *pa = malloc(n * sizeof *pa);
+        assert_true(r && f && m && t && pa);
+        for (size_t i = 0; i < n; i++) {
+            t[i] = floor(run_unif() * 1500.0);
+            r[i] = i % 97 == 0 ? -0.0 : floor(run_unif() * (t[i] + 1.0));
+            f[i] = 1.0 + floor(-log1p(-run_unif()) * 4.0);
+            m[i] = i % 13 == 0 ? 0.0 : f[i] * exp(3.0 + 1.2 * (run_unif() - 0.5));
+            pa[i] = run_unif();
+        }
+        svcm_customers c = {.n = n, .recency = r, .frequency = f, .monetary = m, .tenure = t,
+                            .p_alive = pa};
+        for (int bins = SVCM_RFM_MIN_BINS; bins <= SVCM_RFM_MAX_BINS; bins += 3) {
+            p.bins = bins;
+            p.key_min_score = 1.5;
+            assert_threads_match_reference(&c, &p);
+        }
+        free(r);
+        free(f);
+        free(m);
+        free(t);
+        free(pa);
+    }
+}
+
+static void test_run_on_threads_matches_one_thread_on_records(void **state)
+{
+    (void)state;
+    enum { N = 30011 };
+    svcm_customer_record *recs = calloc(N, sizeof *recs);
+    assert_non_null(recs);
+    for (size_t i = 0; i < N; i++) {
+        recs[i].tenure = floor(run_unif() * 800.0);
+        recs[i].recency = floor(run_unif() * (recs[i].tenure + 1.0));
+        recs[i].frequency = 1.0 + floor(run_unif() * 20.0);
+        recs[i].monetary = 10.0 * floor(run_unif() * 300.0);
+        recs[i].p_alive = run_unif();
+        recs[i].flags = (unsigned)(i % 4); /* every combination of the two bits */
+    }
+    svcm_customers c;
+    assert_int_equal(svcm_customers_from_records(recs, N, &c), SVCM_OK);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
+    assert_threads_match_reference(&c, &p);
+    free(recs);
+}
+
+/* tests/data/cdnow_summary.csv (x, t_x, T in weeks, zbar): recency =
+ * 7 (T - t_x) days, tenure = 7 T, frequency = x + 1, monetary = zbar (x + 1);
+ * as read (2357 customers, edges by direct selection) and repeated eight
+ * times (18856, through the histogram passes). */
+static void test_run_on_threads_matches_one_thread_on_cdnow(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(SVCM_DATA_DIR "/cdnow_summary.csv", "r");
+    assert_non_null(fp);
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, fp)); /* header */
+    size_t n = 0, cap = 4096;
+    double *r = malloc(8 * cap * sizeof *r), *f = malloc(8 * cap * sizeof *f);
+    double *m = malloc(8 * cap * sizeof *m), *t = malloc(8 * cap * sizeof *t);
+    assert_true(r && f && m && t);
+    while (fgets(line, sizeof line, fp) != NULL) {
+        long id;
+        double x, tx, T, zbar;
+        assert_int_equal(sscanf(line, "%ld,%lf,%lf,%lf,%lf", &id, &x, &tx, &T, &zbar), 5);
+        assert_true(n < cap);
+        r[n] = 7.0 * (T - tx);
+        t[n] = 7.0 * T;
+        f[n] = x + 1.0;
+        m[n] = zbar * (x + 1.0);
+        n++;
+    }
+    fclose(fp);
+    assert_int_equal(n, 2357);
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
+    svcm_customers c = {.n = n, .recency = r, .frequency = f, .monetary = m, .tenure = t};
+    assert_threads_match_reference(&c, &p);
+    for (size_t k = 1; k < 8; k++) {
+        memcpy(r + k * n, r, n * sizeof *r);
+        memcpy(f + k * n, f, n * sizeof *f);
+        memcpy(m + k * n, m, n * sizeof *m);
+        memcpy(t + k * n, t, n * sizeof *t);
+    }
+    c.n = 8 * n;
+    assert_threads_match_reference(&c, &p);
+    free(r);
+    free(f);
+    free(m);
+    free(t);
+}
+
+static void test_run_refuses_bad_input_and_writes_nothing(void **state)
+{
+    (void)state;
+    enum { N = 9000 };
+    double *r = malloc(N * sizeof *r), *f = malloc(N * sizeof *f), *m = malloc(N * sizeof *m);
+    assert_true(r && f && m);
+    for (size_t i = 0; i < N; i++) {
+        r[i] = (double)(i % 400);
+        f[i] = (double)(1 + i % 9);
+        m[i] = (double)(i % 1000);
+    }
+    svcm_customers c = {.n = N, .recency = r, .frequency = f, .monetary = m};
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
+    svcm_segment_run_options run;
+    svcm_segment_run_options_init(&run);
+    assert_int_equal(run.threads, 1);
+    svcm_segment_run_options_init(NULL); /* no-op */
+    run_out o;
+    run_out_alloc(&o, N);
+    uint8_t *untouched = malloc(N);
+    assert_non_null(untouched);
+    memset(untouched, 0xEE, N);
+    svcm_error err;
+
+    /* Thread counts out of range. */
+    run.threads = 0;
+    assert_int_equal(svcm_segment_run_options_check(&run, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "threads");
+    assert_int_equal(svcm_segment_run(&c, &p, NULL, &run, NULL, o.tiers, NULL, NULL, NULL, NULL,
+                                      NULL, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "threads");
+    run.threads = SVCM_SEGMENT_MAX_THREADS + 1;
+    assert_int_equal(svcm_segment_run_options_check(&run, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "threads");
+    run.threads = SVCM_SEGMENT_MAX_THREADS;
+    assert_int_equal(svcm_segment_run_options_check(&run, &err), SVCM_OK);
+    assert_int_equal(svcm_segment_run_options_check(NULL, &err), SVCM_EINVAL);
+
+    /* The first bad record, lowest index first, whatever the thread count:
+     * bad records in the fourth and the fifth of seven parts. */
+    r[6000] = NAN;
+    m[4000] = -1.0;
+    const unsigned counts[] = {1, 2, 3, 7};
+    for (size_t k = 0; k < 4; k++) {
+        run.threads = counts[k];
+        svcm_error want, got;
+        assert_int_equal(svcm_customers_check(&c, &want), SVCM_EINVAL);
+        assert_int_equal(svcm_segment_run(&c, &p, NULL, &run, NULL, o.tiers, o.reasons, o.r,
+                                          o.f, o.m, &o.e, &got),
+                         SVCM_EINVAL);
+        assert_int_equal(got.index, 4000);
+        assert_int_equal(got.index, want.index);
+        assert_string_equal(got.field, "monetary");
+        assert_string_equal(got.message, want.message);
+    }
+    m[4000] = 1.0;
+    run.threads = 7;
+    assert_int_equal(svcm_segment_run(&c, &p, NULL, &run, NULL, o.tiers, NULL, NULL, NULL, NULL,
+                                      NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(err.index, 6000);
+    assert_string_equal(err.field, "recency");
+    r[6000] = 1.0;
+
+    /* Missing tiers, bad policy, bad or mismatched edges, bad allocator. */
+    assert_int_equal(svcm_segment_run(&c, &p, NULL, &run, NULL, NULL, NULL, NULL, NULL, NULL,
+                                      NULL, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "tiers");
+    svcm_segment_options bad = p;
+    bad.churn_days = NAN;
+    assert_int_equal(svcm_segment_run(&c, &bad, NULL, &run, NULL, o.tiers, NULL, NULL, NULL,
+                                      NULL, NULL, &err),
+                     SVCM_EINVAL);
+    svcm_rfm_edges e = fixed;
+    e.bins = 4;
+    assert_int_equal(svcm_segment_run(&c, &p, &e, &run, NULL, o.tiers, NULL, NULL, NULL, NULL,
+                                      NULL, &err),
+                     SVCM_EMISMATCH);
+    e = fixed;
+    e.monetary[2] = 50.0; /* decreasing */
+    assert_int_equal(svcm_segment_run(&c, &p, &e, &run, NULL, o.tiers, NULL, NULL, NULL, NULL,
+                                      NULL, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "monetary_edges");
+    svcm_allocator half = {0};
+    assert_int_equal(svcm_segment_run(&c, &p, NULL, &run, &half, o.tiers, NULL, NULL, NULL,
+                                      NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_segment_run(NULL, &p, NULL, &run, NULL, o.tiers, NULL, NULL, NULL,
+                                      NULL, NULL, &err),
+                     SVCM_EINVAL);
+    assert_int_equal(svcm_segment_run(&c, NULL, NULL, &run, NULL, o.tiers, NULL, NULL, NULL,
+                                      NULL, NULL, &err),
+                     SVCM_EINVAL);
+    /* Nothing was written by any failed call. */
+    assert_memory_equal(o.tiers, untouched, N);
+    assert_memory_equal(o.reasons, untouched, N);
+    assert_memory_equal(o.r, untouched, N);
+    assert_memory_equal(o.m, untouched, N);
+
+    /* Empty: edges cannot be fitted; with fixed edges there is nothing to
+     * do; NULL settings are one thread. */
+    svcm_customers empty = {.n = 0};
+    assert_int_equal(svcm_segment_run(&empty, &p, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                      NULL, &err),
+                     SVCM_EEMPTY);
+    svcm_rfm_edges used;
+    assert_int_equal(svcm_segment_run(&empty, &p, &fixed, NULL, NULL, NULL, NULL, NULL, NULL,
+                                      NULL, &used, &err),
+                     SVCM_OK);
+    assert_edges_equal(&used, &fixed);
+    assert_int_equal(svcm_segment_run(&c, &p, &fixed, NULL, NULL, o.tiers, NULL, NULL, NULL,
+                                      NULL, NULL, &err),
+                     SVCM_OK);
+    free(untouched);
+    run_out_free(&o);
+    free(r);
+    free(f);
+    free(m);
+}
+
+/* An allocator that fails from its `fail_at`-th allocation on and counts
+ * live blocks (svcm_segment_run allocates on the calling thread only). */
+typedef struct failing {
+    long calls, fail_at, live;
+} failing;
+
+static void *f_alloc(void *ctx, size_t size)
+{
+    failing *f = ctx;
+    if (f->calls++ >= f->fail_at)
+        return NULL;
+    void *p = malloc(size ? size : 1);
+    f->live += p != NULL;
+    return p;
+}
+
+static void *f_realloc(void *ctx, void *ptr, size_t size)
+{
+    failing *f = ctx;
+    if (f->calls++ >= f->fail_at)
+        return NULL;
+    void *p = realloc(ptr, size ? size : 1);
+    f->live += p != NULL && ptr == NULL;
+    return p;
+}
+
+static void f_free(void *ctx, void *ptr)
+{
+    ((failing *)ctx)->live -= ptr != NULL;
+    free(ptr);
+}
+
+/* Every allocation of the threaded fit failing in turn: SVCM_ENOMEM,
+ * nothing written, nothing leaked; then success with the same results. */
+static void test_run_out_of_memory_writes_nothing_and_leaks_nothing(void **state)
+{
+    (void)state;
+    enum { N = 12000 };
+    double *r = malloc(N * sizeof *r), *f = malloc(N * sizeof *f), *m = malloc(N * sizeof *m);
+    assert_true(r && f && m);
+    for (size_t i = 0; i < N; i++) {
+        r[i] = (double)(i * 7919 % 500);
+        f[i] = (double)(1 + i % 3); /* single-value buckets */
+        m[i] = (double)(i * 104729 % 100000) / 100.0;
+    }
+    svcm_customers c = {.n = N, .recency = r, .frequency = f, .monetary = m};
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
+    run_out ref;
+    run_out_alloc(&ref, N);
+    assert_int_equal(svcm_segment_run(&c, &p, NULL, NULL, NULL, ref.tiers, ref.reasons, ref.r,
+                                      ref.f, ref.m, &ref.e, NULL),
+                     SVCM_OK);
+    uint8_t *untouched = malloc(N);
+    assert_non_null(untouched);
+    memset(untouched, 0xEE, N);
+    const unsigned counts[] = {1, 2, 7};
+    for (size_t k = 0; k < 3; k++) {
+        svcm_segment_run_options run;
+        svcm_segment_run_options_init(&run);
+        run.threads = counts[k];
+        long failures = 0;
+        for (long at = 0;; at++) {
+            failing fl = {0, at, 0};
+            svcm_allocator a = {f_alloc, f_realloc, f_free, &fl};
+            run_out o;
+            run_out_alloc(&o, N);
+            svcm_error err;
+            int rc = svcm_segment_run(&c, &p, NULL, &run, &a, o.tiers, o.reasons, o.r, o.f, o.m,
+                                      &o.e, &err);
+            assert_int_equal(fl.live, 0);
+            if (rc == SVCM_OK) {
+                assert_edges_equal(&o.e, &ref.e);
+                assert_memory_equal(o.tiers, ref.tiers, N);
+                assert_memory_equal(o.reasons, ref.reasons, N);
+                run_out_free(&o);
+                break;
+            }
+            assert_int_equal(rc, SVCM_ENOMEM);
+            assert_int_equal(err.code, SVCM_ENOMEM);
+            assert_memory_equal(o.tiers, untouched, N);
+            assert_memory_equal(o.m, untouched, N);
+            run_out_free(&o);
+            failures++;
+            assert_true(at < 100);
+        }
+        assert_true(failures >= 2); /* the histograms and a scratch array */
+    }
+    free(untouched);
+    run_out_free(&ref);
+    free(r);
+    free(f);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,6 +995,11 @@ int main(void)
         cmocka_unit_test(test_days_since_converts_instants_and_refuses_the_future),
         cmocka_unit_test(test_key_weight_near_dbl_max_does_not_overflow_into_key),
         cmocka_unit_test(test_summary_sums_beyond_the_double_range_are_erange),
+        cmocka_unit_test(test_run_on_threads_matches_one_thread_on_random_inputs),
+        cmocka_unit_test(test_run_on_threads_matches_one_thread_on_records),
+        cmocka_unit_test(test_run_on_threads_matches_one_thread_on_cdnow),
+        cmocka_unit_test(test_run_refuses_bad_input_and_writes_nothing),
+        cmocka_unit_test(test_run_out_of_memory_writes_nothing_and_leaks_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -867,7 +867,9 @@ static void run_erlang(rec *r)
           svcm_contact_metrics_batch(cc, 32, cm, &e));
 }
 
-#define N_CUST 2000
+/* Above 4096 (the histogram fit) and 3 x 1024 rows (three threads in
+ * svcm_segment_run). */
+#define N_CUST 9000
 
 static void run_segment(rec *r, const svcm_allocator *al)
 {
@@ -934,6 +936,31 @@ static void run_segment(rec *r, const svcm_allocator *al)
     OKE("rfm_score", svcm_rfm_score(&c, &ed, rs, fs, ms, &e));
     OKE("segment_assign", svcm_segment_assign(&c, &p, &ed, tiers, reasons, rs, fs, ms, &e));
     put_b(r, "segment_assign", out, 5 * N_CUST);
+    /* The threaded path: svcm_segment_run on 3 threads (inside each of the
+     * THREADS workload threads), the same bytes as one thread. Scratch
+     * memory comes from this thread's counting allocator, which is not
+     * thread safe: the library allocates on the calling thread only. */
+    {
+        uint8_t *run_out = malloc(5 * N_CUST);
+        if (run_out == NULL) {
+            rec_fail(r, "out of memory");
+            goto done;
+        }
+        svcm_segment_run_options run;
+        svcm_segment_run_options_init(&run);
+        run.threads = 3;
+        svcm_rfm_edges run_ed;
+        OKE("segment_run", svcm_segment_run(&c, &p, NULL, &run, al, run_out, run_out + N_CUST,
+                                            run_out + 2 * N_CUST, run_out + 3 * N_CUST,
+                                            run_out + 4 * N_CUST, &run_ed, &e));
+        put_u(r, "segment_run same as assign", memcmp(run_out, out, 5 * N_CUST) == 0);
+        put_u(r, "segment_run edges as rfm_fit",
+              memcmp(run_ed.recency, ed.recency, sizeof ed.recency) == 0 &&
+                  memcmp(run_ed.frequency, ed.frequency, sizeof ed.frequency) == 0 &&
+                  memcmp(run_ed.monetary, ed.monetary, sizeof ed.monetary) == 0);
+        put_b(r, "segment_run", run_out, 5 * N_CUST);
+        free(run_out);
+    }
     svcm_tier_summary sum[SVCM_TIER_COUNT];
     OKE("segment_summarize", svcm_segment_summarize(&c, tiers, rs, fs, ms, sum, &e));
     for (int t = 0; t < SVCM_TIER_COUNT; t++) {
@@ -965,6 +992,14 @@ static void run_segment(rec *r, const svcm_allocator *al)
     }
     frq[1500] = -2;
     FAILS("rfm_fit negative frequency", SVCM_EINVAL, svcm_rfm_fit(&c, 5, al, &ed, &e));
+    {
+        svcm_segment_run_options run;
+        svcm_segment_run_options_init(&run);
+        run.threads = 4;
+        FAILS("segment_run negative frequency", SVCM_EINVAL,
+              svcm_segment_run(&c, &p, NULL, &run, al, out, NULL, NULL, NULL, NULL, NULL, &e));
+        put_u(r, "segment_run error index", e.index);
+    }
 done:
     free(cols);
     free(ids);

@@ -328,20 +328,48 @@ static int read_policy_edges(lua_State *L, int opts, svcm_segment_options *p, sv
     return 0;
 }
 
-/* Check, fit unless edges were given, tier; push the result table. */
+/* The threads option of the options table at opts: an integer 1..
+ * SVCM_SEGMENT_MAX_THREADS, default 1. A non-integer raises; an integer out
+ * of range is the failure triple (field "threads"), whose count is
+ * returned; 0 when *threads was set. */
+static int read_threads(lua_State *L, int opts, unsigned *threads)
+{
+    *threads = 1;
+    if (lua_isnoneornil(L, opts))
+        return 0;
+    if (lua_getfield(L, opts, "threads") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    int isint = 0;
+    lua_Integer t = lua_tointegerx(L, -1, &isint);
+    if (!isint)
+        return luaL_error(L, "threads: integer expected, got %s", luaL_typename(L, -1));
+    lua_pop(L, 1);
+    if (t < 1 || t > SVCM_SEGMENT_MAX_THREADS) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "threads must be in 1..%d, got %lld", SVCM_SEGMENT_MAX_THREADS,
+                 (long long)t);
+        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "threads", msg);
+    }
+    *threads = (unsigned)t;
+    return 0;
+}
+
+/* Check, fit unless edges were given, tier (svcm_segment_run on the given
+ * number of threads); push the result table. */
 static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segment_options *p,
-                        svcm_rfm_edges *e, int fit)
+                        svcm_rfm_edges *e, int fit, unsigned threads)
 {
     uint8_t *buf = lua_newuserdatauv(L, 5 * c->n + 1, 0);
     svcm_error err;
-    /* The policy first, so that a bad one is named before any fitting; the
-     * fit and the assignment check the records themselves. */
-    int rc = svcm_segment_options_check(p, &err);
-    if (rc == SVCM_OK && fit)
-        rc = svcm_rfm_fit(c, p->bins, NULL, e, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_segment_assign(c, p, e, buf, buf + c->n, buf + 2 * c->n, buf + 3 * c->n,
-                                 buf + 4 * c->n, &err);
+    /* The policy is checked first, so that a bad one is named before any
+     * fitting; then the records, once, and the fit unless edges are given. */
+    svcm_segment_run_options run;
+    svcm_segment_run_options_init(&run);
+    run.threads = threads;
+    int rc = svcm_segment_run(c, p, fit ? NULL : e, &run, NULL, buf, buf + c->n,
+                              buf + 2 * c->n, buf + 3 * c->n, buf + 4 * c->n, e, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     static const char *const names[5] = {"tiers", "reasons", "r", "f", "m"};
@@ -362,7 +390,8 @@ static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segmen
 }
 
 /* svcm.segment(recency, frequency, monetary [, {tenure =, p_alive =,
- * policy =, edges =}]) -> {tiers, reasons, r, f, m, edges, reason_names} */
+ * policy =, edges =, threads =}]) -> {tiers, reasons, r, f, m, edges,
+ * reason_names}; threads: 1..64 (default 1), results as with one. */
 static int l_segment(lua_State *L)
 {
     lua_settop(L, 4);
@@ -379,7 +408,11 @@ static int l_segment(lua_State *L)
     nret = read_policy_edges(L, 4, &p, &e, &fit);
     if (nret)
         return nret;
-    return segment_view(L, &c, &p, &e, fit);
+    unsigned threads;
+    nret = read_threads(L, 4, &threads);
+    if (nret)
+        return nret;
+    return segment_view(L, &c, &p, &e, fit, threads);
 }
 
 /* A number field of record table at idx; returns 1 when present. Raises
@@ -444,7 +477,11 @@ static int l_segment_records(lua_State *L)
     int nret = read_policy_edges(L, 2, &p, &e, &fit);
     if (nret)
         return nret;
-    return segment_view(L, &view, &p, &e, fit);
+    unsigned threads;
+    nret = read_threads(L, 2, &threads);
+    if (nret)
+        return nret;
+    return segment_view(L, &view, &p, &e, fit, threads);
 }
 
 /* svcm.rfm_fit(recency, frequency, monetary [, bins]) -> edges table */

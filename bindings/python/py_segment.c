@@ -583,18 +583,35 @@ static PyObject *py_rfm_scores(PyObject *module, PyObject *args, PyObject *kwarg
     return res;
 }
 
+/* threads= of segment() and segment_records(): 1..SVCM_SEGMENT_MAX_THREADS,
+ * else InvalidError naming "threads". */
+static int check_threads(PyObject *module, Py_ssize_t threads)
+{
+    if (threads >= 1 && threads <= SVCM_SEGMENT_MAX_THREADS)
+        return 0;
+    char msg[96];
+    snprintf(msg, sizeof msg, "threads must be in 1..%d, got %zd", SVCM_SEGMENT_MAX_THREADS,
+             threads);
+    invalid(module, "threads", msg);
+    return -1;
+}
+
 PyDoc_STRVAR(segment_doc,
              "segment(recency, frequency, monetary, tenure=None, policy=None, p_alive=None,\n"
-             "        edges=None) -> Segmentation\n\n"
+             "        edges=None, *, threads=1) -> Segmentation\n\n"
              "Tier every customer under a Policy (default Policy()). tiers are ints\n"
              "0..4 in the order VIP, KEY, REGULAR, POTENTIAL, LOST; reasons are the\n"
              "rule codes (names in SEGMENT_REASON_NAMES); both, and the scores r, f, m, are\n"
              "array('B'). Edges are fitted with policy.bins unless given (an empty\n"
-             "population then raises EmptyError); reason_names[code] names a reason.");
+             "population then raises EmptyError); reason_names[code] names a reason.\n"
+             "threads (1..64, default 1) runs the checks, the edge fit and the tiering\n"
+             "on that many threads (svcm_segment_run), with the GIL released; the\n"
+             "results are bit for bit those of one thread.");
 /* Check, fit (unless edges are given) and tier the customers of a view;
  * returns a Segmentation, or NULL with an exception set. */
 static PyObject *segment_view(PyObject *module, const svcm_customers *view,
-                              const svcm_segment_options *p, int fit, svcm_rfm_edges *e)
+                              const svcm_segment_options *p, int fit, svcm_rfm_edges *e,
+                              unsigned threads)
 {
     size_t n = view->n;
     uint8_t *buf = PyMem_Malloc(5 * n + 1);
@@ -603,14 +620,13 @@ static PyObject *segment_view(PyObject *module, const svcm_customers *view,
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    /* The policy first, so that a bad one is named before any fitting; the
-     * fit and the assignment check the records themselves. */
-    rc = svcm_segment_options_check(p, &err);
-    if (rc == SVCM_OK && fit)
-        rc = svcm_rfm_fit(view, p->bins, NULL, e, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_segment_assign(view, p, e, buf, buf + n, buf + 2 * n, buf + 3 * n, buf + 4 * n,
-                                 &err);
+    /* The policy is checked first, so that a bad one is named before any
+     * fitting; then the records, once, and the fit unless edges are given. */
+    svcm_segment_run_options run;
+    svcm_segment_run_options_init(&run);
+    run.threads = threads;
+    rc = svcm_segment_run(view, p, fit ? NULL : e, &run, NULL, buf, buf + n, buf + 2 * n,
+                          buf + 3 * n, buf + 4 * n, e, &err);
     Py_END_ALLOW_THREADS
     PyObject *res = NULL;
     if (rc != SVCM_OK) {
@@ -630,10 +646,13 @@ static PyObject *segment_view(PyObject *module, const svcm_customers *view,
 static PyObject *py_segment(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"recency", "frequency", "monetary", "tenure", "policy",
-                             "p_alive", "edges", NULL};
+                             "p_alive", "edges", "threads", NULL};
     PyObject *r, *f, *m, *t = Py_None, *pol = Py_None, *pa = Py_None, *edges_obj = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OOOO:segment", kwlist, &r, &f, &m, &t,
-                                     &pol, &pa, &edges_obj))
+    Py_ssize_t threads = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OOOO$n:segment", kwlist, &r, &f, &m, &t,
+                                     &pol, &pa, &edges_obj, &threads))
+        return NULL;
+    if (check_threads(module, threads) < 0)
         return NULL;
     svcm_segment_options p;
     if (get_policy(module, pol, &p) < 0)
@@ -645,7 +664,7 @@ static PyObject *py_segment(PyObject *module, PyObject *args, PyObject *kwargs)
     columns c;
     if (columns_read(module, &c, r, f, m, t, pa) < 0)
         return NULL;
-    PyObject *res = segment_view(module, &c.view, &p, fit, &e);
+    PyObject *res = segment_view(module, &c.view, &p, fit, &e, (unsigned)threads);
     columns_release(&c);
     return res;
 }
@@ -670,16 +689,20 @@ static int record_number(PyObject *rec, Py_ssize_t i, Py_ssize_t idx, const char
 }
 
 PyDoc_STRVAR(segment_records_doc,
-             "segment_records(records, policy=None, edges=None) -> Segmentation\n\n"
+             "segment_records(records, policy=None, edges=None, *, threads=1)\n"
+             "    -> Segmentation\n\n"
              "Like segment(), for records (id, recency, frequency, monetary[, tenure\n"
              "[, p_alive]]) where tenure and p_alive may be None per record (unknown\n"
              "for that customer only). Results are in record order.");
 static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"records", "policy", "edges", NULL};
+    static char *kwlist[] = {"records", "policy", "edges", "threads", NULL};
     PyObject *recs_obj, *pol = Py_None, *edges_obj = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO:segment_records", kwlist, &recs_obj,
-                                     &pol, &edges_obj))
+    Py_ssize_t threads = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO$n:segment_records", kwlist, &recs_obj,
+                                     &pol, &edges_obj, &threads))
+        return NULL;
+    if (check_threads(module, threads) < 0)
         return NULL;
     svcm_segment_options p;
     if (get_policy(module, pol, &p) < 0)
@@ -743,7 +766,7 @@ static PyObject *py_segment_records(PyObject *module, PyObject *args, PyObject *
     }
     svcm_customers view;
     int rc = svcm_customers_from_records(recs, (size_t)n, &view);
-    res = rc == SVCM_OK ? segment_view(module, &view, &p, fit, &e) : svcmpy_raise(module, rc, NULL);
+    res = rc == SVCM_OK ? segment_view(module, &view, &p, fit, &e, (unsigned)threads) : svcmpy_raise(module, rc, NULL);
 done:
     PyMem_Free(recs);
     Py_DECREF(seq);

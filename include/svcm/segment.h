@@ -11,7 +11,8 @@
  * 2. Fit RFM edges with svcm_rfm_fit() (quantiles of the population), or
  *    supply fixed edges so that scores stay stable across runs and tenants.
  * 3. Score with svcm_rfm_score(), and/or assign tiers with
- *    svcm_segment_assign() under an ::svcm_segment_options.
+ *    svcm_segment_assign() under an ::svcm_segment_options. Or do 2 and 3
+ *    in one call, on several threads, with svcm_segment_run().
  * 4. Summarise with svcm_segment_summarize(); compare two snapshots with
  *    svcm_segment_migration().
  *
@@ -450,6 +451,90 @@ SVCM_API int svcm_segment_options_format(const svcm_segment_options *p, char *bu
 SVCM_API int svcm_segment_assign(const svcm_customers *c, const svcm_segment_options *p,
                                  const svcm_rfm_edges *e, svcm_tier *tiers, uint8_t *reasons,
                                  uint8_t *r, uint8_t *f, uint8_t *m, svcm_error *err);
+
+/** @brief Largest svcm_segment_run_options::threads (@since 0.2). */
+#define SVCM_SEGMENT_MAX_THREADS 64
+
+/**
+ * @brief How svcm_segment_run() runs: execution settings, kept apart from
+ *        the policy (::svcm_segment_options and its text format say what
+ *        the tiers are; these only say how fast they are computed, and
+ *        never change a result) (@since 0.2).
+ *
+ * Initialise with svcm_segment_run_options_init().
+ */
+typedef struct svcm_segment_run_options {
+    /** Threads to use, 1..::SVCM_SEGMENT_MAX_THREADS; default 1 (the
+     *  calling thread only: no thread is created). Results are bit for bit
+     *  the same for every value. */
+    unsigned threads;
+} svcm_segment_run_options;
+
+/**
+ * @brief Fill @p o with the defaults (1 thread).
+ * @param o may be NULL (no-op).
+ * @par Thread safety: touches only @p o.
+ * @since 0.2
+ */
+SVCM_API void svcm_segment_run_options_init(svcm_segment_run_options *o);
+
+/**
+ * @brief Check execution settings.
+ * @param o the settings.
+ * @param[out] err optional: field "threads" for a thread count out of range.
+ * @return SVCM_OK; SVCM_EINVAL for NULL or threads outside
+ *         1..::SVCM_SEGMENT_MAX_THREADS.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_segment_run_options_check(const svcm_segment_run_options *o, svcm_error *err);
+
+/**
+ * @brief Fit RFM edges (unless given), score and tier every customer, on
+ *        up to @p run->threads threads: svcm_rfm_fit() then
+ *        svcm_segment_assign() in one call, with the input checked once.
+ *
+ * The record checks, the two histogram passes of each column's edge fit
+ * and the scoring and tiering are split into parts of consecutive rows (at
+ * least 1024 rows each, so small inputs use fewer threads); the per-part
+ * histograms are summed, and every record's output depends only on the
+ * record, the policy and the edges. Edges, scores, tiers, reasons and the
+ * error reported (the first bad record) are therefore bit for bit those of
+ * one thread, whatever the thread count. Threads are POSIX threads,
+ * created and joined inside the call (none with threads = 1); a thread
+ * that cannot be created has its part run on the calling thread instead
+ * (the results stay the same; there is no failure for lack of threads). All memory is
+ * allocated by the calling thread through @p alloc, so an allocator need
+ * not be thread safe. Scratch: 512 KB per thread for the histograms, plus
+ * the values of the buckets holding the quantiles.
+ * @param c the customers (validated first).
+ * @param p the policy (checked first).
+ * @param edges fixed edges (checked; e->bins must equal p->bins), or NULL
+ *        to fit them from @p c (as svcm_rfm_fit() with p->bins).
+ * @param run execution settings, or NULL for the defaults (1 thread).
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] tiers n ::svcm_tier values (required when n > 0).
+ * @param[out] reasons n ::svcm_segment_reason values, or NULL.
+ * @param[out] r,f,m n RFM scores each, or NULL.
+ * @param[out] fitted the edges used, or NULL.
+ * @param[out] err optional detail (record index and field as in
+ *             svcm_customers_check(); field "threads" for bad settings).
+ * @return SVCM_OK; SVCM_EINVAL for bad settings, an incomplete allocator,
+ *         a bad policy, bad edges, a bad record or a NULL @p tiers with
+ *         n > 0; SVCM_EMISMATCH if edges->bins != p->bins; SVCM_EEMPTY
+ *         when edges are to be fitted and n == 0; SVCM_ENOMEM. Nothing is
+ *         written on failure.
+ * @par Thread safety: reentrant; touches only the outputs and @p err. The
+ *      outputs must not be read or written by other threads during the
+ *      call.
+ * @since 0.2
+ */
+SVCM_API int svcm_segment_run(const svcm_customers *c, const svcm_segment_options *p,
+                              const svcm_rfm_edges *edges, const svcm_segment_run_options *run,
+                              const svcm_allocator *alloc, svcm_tier *tiers, uint8_t *reasons,
+                              uint8_t *r, uint8_t *f, uint8_t *m, svcm_rfm_edges *fitted,
+                              svcm_error *err);
 
 /** @brief Summary of one tier. */
 typedef struct svcm_tier_summary {

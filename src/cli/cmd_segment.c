@@ -1,8 +1,10 @@
 /* svcm segment: five-tier segmentation of customers from a CSV file. */
+#define _POSIX_C_SOURCE 200809L /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd_customers.h"
@@ -27,6 +29,9 @@ static const char segment_help[] =
     "  --policy FILE      tier rules as key = value lines (see svcm_segment_options_parse)\n"
     "  --bins K           RFM scores 1..K, K from " CLI_XSTR(SVCM_RFM_MIN_BINS) " to "
     CLI_XSTR(SVCM_RFM_MAX_BINS) " (default: the policy's, 5)\n"
+    "  --threads N        threads for the checks, edge fit and tiering, 1 to "
+    CLI_XSTR(SVCM_SEGMENT_MAX_THREADS) "\n"
+    "                     (default: the online cores; the output is the same for any N)\n"
     "  --id-col NAME      column names (defaults: id, recency_days, frequency,\n"
     "  --recency-col NAME   monetary, tenure_days, p_alive; the last two optional)\n"
     "  --frequency-col NAME\n"
@@ -245,7 +250,7 @@ static int seg_from_log(const char *path, const cust_log_opts *lo, seg_run *s)
  * and segment it. Returns 0 or an exit code. */
 static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const seg_cols *names,
                                const svcm_segment_options *pol, const seg_lifetime *lt,
-                               const cust_log_opts *log, seg_run *s)
+                               const cust_log_opts *log, unsigned threads, seg_run *s)
 {
     memset(s, 0, sizeof *s);
     s->ro = ro;
@@ -291,10 +296,11 @@ static int seg_load_and_assign(const char *path, const cli_read_opts *ro, const 
         return CLI_EXIT_DATA;
     }
     svcm_error err;
-    svcm_rfm_edges edges;
-    int rc = svcm_rfm_fit(&c, pol->bins, NULL, &edges, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_segment_assign(&c, pol, &edges, s->tiers, s->reasons, s->r, s->f, s->m, &err);
+    svcm_segment_run_options run;
+    svcm_segment_run_options_init(&run);
+    run.threads = threads;
+    int rc = svcm_segment_run(&c, pol, NULL, &run, NULL, s->tiers, s->reasons, s->r, s->f, s->m,
+                              NULL, &err);
     if (rc == SVCM_OK)
         rc = svcm_segment_summarize(&c, s->tiers, s->r, s->f, s->m, s->summary, &err);
     if (rc != SVCM_OK) {
@@ -465,16 +471,16 @@ static void report_migration(const svcm_error *err, int rc, const seg_run *a, co
 }
 
 static int migrate(const char *old_path, const char *new_path, const cli_read_opts *ro,
-                   const seg_cols *names,
-                   const svcm_segment_options *pol, const cli_common *c)
+                   const seg_cols *names, const svcm_segment_options *pol, unsigned threads,
+                   const cli_common *c)
 {
     seg_run a, b;
-    int code = seg_load_and_assign(old_path, ro, names, pol, NULL, NULL, &a);
+    int code = seg_load_and_assign(old_path, ro, names, pol, NULL, NULL, threads, &a);
     if (code != 0) {
         seg_free(&a);
         return code;
     }
-    code = seg_load_and_assign(new_path, ro, names, pol, NULL, NULL, &b);
+    code = seg_load_and_assign(new_path, ro, names, pol, NULL, NULL, threads, &b);
     if (code != 0) {
         seg_free(&a);
         seg_free(&b);
@@ -551,6 +557,7 @@ typedef struct seg_opts {
     int summary_only, customers_only;
     seg_lifetime lt;
     long long bins;
+    long long threads; /* --threads; 0: the online cores */
 } seg_opts;
 
 /* The fitted lifetime models as a table; parameters as text, each number
@@ -604,12 +611,25 @@ static int seg_report(const seg_opts *o, const seg_run *s, const cli_table *sum,
     return cli_out_commit(&out) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
 }
 
+/* Threads for svcm_segment_run: --threads, else the online cores (1 when
+ * sysconf cannot tell), at most SVCM_SEGMENT_MAX_THREADS. */
+static unsigned seg_threads(const seg_opts *o)
+{
+    if (o->threads > 0)
+        return (unsigned)o->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > SVCM_SEGMENT_MAX_THREADS ? SVCM_SEGMENT_MAX_THREADS : (unsigned)n;
+}
+
 /* Segment one file: the report, then the chart. */
 static int seg_single(const seg_opts *o, const svcm_segment_options *pol)
 {
     seg_run s;
     int code = seg_load_and_assign(o->transactions ? o->transactions : o->file, &o->c.read,
-                                   &o->names, pol, &o->lt, o->transactions ? &o->log : NULL, &s);
+                                   &o->names, pol, &o->lt, o->transactions ? &o->log : NULL,
+                                   seg_threads(o), &s);
     cli_table sum = {0}, par = {0}; /* freeing a zeroed table is a no-op */
     if (code == 0 && (summary_table(&s, &sum) != 0 ||
                       (o->lt.on && lifetime_table(&s, o->c.format, &par) != 0))) {
@@ -636,6 +656,8 @@ static bool seg_parse(cli_args *a, seg_opts *o)
             o->policy = a->value;
         } else if (cli_opt(a, "--bins")) {
             o->bins = cli_opt_int(a, "--bins", SVCM_RFM_MIN_BINS, SVCM_RFM_MAX_BINS);
+        } else if (cli_opt(a, "--threads")) {
+            o->threads = cli_opt_int(a, "--threads", 1, SVCM_SEGMENT_MAX_THREADS);
         } else if (cli_opt(a, "--id-col")) {
             o->names.id = a->value;
         } else if (cli_opt(a, "--recency-col")) {
@@ -724,7 +746,8 @@ static int seg_run_opts(const cli_args *a, seg_opts *o)
             cli_usage_error(a, "--svg is not available with --migrate");
         if (o->lt.on)
             cli_usage_error(a, "--lifetime is not available with --migrate");
-        return migrate(o->old_path, o->new_path, &o->c.read, &o->names, &pol, &o->c);
+        return migrate(o->old_path, o->new_path, &o->c.read, &o->names, &pol, seg_threads(o),
+                       &o->c);
     }
     if (o->file == NULL)
         cli_usage_error(a, "no input file");

@@ -300,5 +300,63 @@ test("tier summary beyond the double range is ERANGE", function()
   fails(svcm.codes.ERANGE, "monetary", svcm.tier_summary({0, 0, 0}, {1, 2, 3}, {1, 1, 1}, {1, big, big}))
 end)
 
+test("threads: every output equals the one-thread run (svcm_segment_run)", function()
+  -- 20011 customers: whole days, counts, spend; a deterministic LCG.
+  local seed = 12345
+  local function rnd()
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed / 2147483648
+  end
+  local n = 20011
+  local r, f, m, t, p = {}, {}, {}, {}, {}
+  for i = 1, n do
+    t[i] = math.floor(rnd() * 1500)
+    r[i] = math.floor(rnd() * (t[i] + 1))
+    f[i] = 1 + math.floor(-math.log(1 - rnd()) * 4)
+    m[i] = f[i] * math.exp(3 + 1.2 * (rnd() - 0.5))
+    p[i] = rnd()
+  end
+  local one = assert(svcm.segment(r, f, m, {tenure = t, p_alive = p}))
+  local seen = {}
+  for i = 1, n do seen[one.tiers[i]] = true end
+  for tier = VIP, LOST do assert(seen[tier], "every tier occurs") end
+  for _, threads in ipairs({2, 3, 7}) do
+    local res = assert(svcm.segment(r, f, m, {tenure = t, p_alive = p, threads = threads}))
+    for _, name in ipairs({"tiers", "reasons", "r", "f", "m"}) do
+      same(res[name], one[name], name .. " on " .. threads .. " threads")
+    end
+    for _, col in ipairs({"recency", "frequency", "monetary"}) do
+      same(res.edges[col], one.edges[col], col .. " edges on " .. threads .. " threads")
+    end
+  end
+  local recs = {}
+  for i = 1, n do
+    recs[i] = {id = i, recency = r[i], frequency = f[i], monetary = m[i],
+               tenure = (i % 3 ~= 0) and t[i] or nil}
+  end
+  local a = assert(svcm.segment_records(recs))
+  local b = assert(svcm.segment_records(recs, {threads = 3}))
+  same(b.tiers, a.tiers, "records tiers")
+  same(b.reasons, a.reasons, "records reasons")
+  -- the first bad record, whatever the thread count
+  m[4000] = -1
+  r[7000] = 0 / 0
+  for _, threads in ipairs({1, 2, 7}) do
+    local ok, msg, code, detail = svcm.segment(r, f, m, {tenure = t, threads = threads})
+    fails(svcm.codes.EINVAL, "monetary", ok, msg, code)
+    assert(detail.index == 3999, "0-based index of record 4000: " .. tostring(detail.index))
+  end
+end)
+
+test("threads: bad counts", function()
+  for _, bad in ipairs({0, -1, 65}) do
+    fails(svcm.codes.EINVAL, "threads", svcm.segment({5}, {2}, {10}, {threads = bad}))
+    fails(svcm.codes.EINVAL, "threads",
+          svcm.segment_records({{id = 1, recency = 5, frequency = 2, monetary = 10}},
+                               {threads = bad}))
+  end
+  assert(not pcall(svcm.segment, {5}, {2}, {10}, {threads = 1.5}), "non-integer raises")
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

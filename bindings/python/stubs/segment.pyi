@@ -93,12 +93,16 @@ def rfm_scores(recency: _Numbers, frequency: _Numbers, monetary: _Numbers, bins:
                edges: Optional[_Edges] = None) -> RfmScores: ...
 def segment(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
             tenure: Optional[_Numbers] = None, policy: Optional[Policy] = None,
-            p_alive: Optional[_Numbers] = None, edges: Optional[_Edges] = None) -> Segmentation: ...
+            p_alive: Optional[_Numbers] = None, edges: Optional[_Edges] = None, *,
+            threads: int = 1) -> Segmentation:
+    """threads: 1..64 threads for the checks, the edge fit and the tiering
+    (the results are bit for bit those of one thread)."""
+    ...
 def segment_records(records: Sequence[Sequence[Optional[SupportsFloat]]],
                     policy: Optional[Policy] = None,
-                    edges: Optional[_Edges] = None) -> Segmentation:
+                    edges: Optional[_Edges] = None, *, threads: int = 1) -> Segmentation:
     """records: (id, recency, frequency, monetary[, tenure[, p_alive]]); tenure
-    and p_alive may be None per record."""
+    and p_alive may be None per record. threads as in segment()."""
     ...
 def rfm_fit(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
             bins: int = 5) -> RfmEdges: ...

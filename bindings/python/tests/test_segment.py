@@ -190,6 +190,59 @@ class Segment(unittest.TestCase):
         self.assertEqual(svcm.codes["EINVAL"], -1)
 
 
+class SegmentThreads(unittest.TestCase):
+    """threads= (svcm_segment_run): every output equals the one-thread run."""
+
+    def population(self, n, seed):
+        rng = random.Random(seed)
+        t = [float(rng.randint(0, 1500)) for _ in range(n)]
+        r = [float(rng.randint(0, int(x))) for x in t]
+        f = [float(1 + int(rng.expovariate(0.25))) for _ in range(n)]
+        m = [x * rng.lognormvariate(3.0, 1.2) for x in f]
+        p = [rng.random() for _ in range(n)]
+        return r, f, m, t, p
+
+    def test_threads_give_the_results_of_one_thread(self):
+        r, f, m, t, p = self.population(20011, 18)
+        d = lambda v: array.array("d", v)  # noqa: E731
+        one = svcm.segment(d(r), d(f), d(m), tenure=d(t), p_alive=d(p))
+        self.assertEqual(sorted(set(one.tiers)), [VIP, KEY, REGULAR, POTENTIAL, LOST])
+        for threads in (2, 3, 7):
+            res = svcm.segment(d(r), d(f), d(m), tenure=d(t), p_alive=d(p), threads=threads)
+            self.assertEqual(res.edges, one.edges)
+            for name in ("tiers", "reasons", "r", "f", "m"):
+                self.assertEqual(getattr(res, name), getattr(one, name), (threads, name))
+        fixed = svcm.segment(r, f, m, tenure=t, p_alive=p, edges=one.edges, threads=7)
+        self.assertEqual(fixed.tiers, one.tiers)
+        recs = [(i, r[i], f[i], m[i], t[i] if i % 3 else None, p[i] if i % 5 else None)
+                for i in range(len(r))]
+        a = svcm.segment_records(recs)
+        b = svcm.segment_records(recs, threads=3)
+        self.assertEqual((a.edges, a.tiers, a.reasons), (b.edges, b.tiers, b.reasons))
+
+    def test_threads_report_the_first_bad_record(self):
+        r, f, m, t, p = self.population(9000, 5)
+        m[4000] = -1.0
+        r[7000] = math.nan
+        for threads in (1, 2, 7):
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.segment(r, f, m, tenure=t, threads=threads)
+            self.assertEqual((cm.exception.index, cm.exception.field), (4000, "monetary"))
+
+    def test_bad_thread_counts_are_refused(self):
+        for bad in (0, -1, 65):
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.segment([5], [2], [10], threads=bad)
+            self.assertEqual(cm.exception.field, "threads")
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.segment_records([(1, 5, 2, 10)], threads=bad)
+            self.assertEqual(cm.exception.field, "threads")
+        with self.assertRaises(TypeError):
+            svcm.segment([5], [2], [10], threads="2")
+        with self.assertRaises(TypeError):  # keyword only
+            svcm.segment([5], [2], [10], None, None, None, None, 2)
+
+
 class PolicyType(unittest.TestCase):
     def test_defaults_keywords_and_validation(self):
         p = svcm.Policy()
