@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "numtext.h"
 #include "pdca_internal.h"
 #include "svcm/pdca.h"
 
@@ -29,18 +30,36 @@ static void put(sink *s, const char *p, size_t n)
 
 static void puts_(sink *s, const char *p) { put(s, p, strlen(p)); }
 
+/* A string literal, its length known at compile time. */
+#define PUTS(s, lit) put(s, lit, sizeof lit - 1)
+
+/* " " and the decimal digits of v, without snprintf (locale-free, and
+ * the writer's hot path: every sample has one or three integers). */
 static void put_u64(sink *s, uint64_t v)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, " %" PRIu64, v);
-    put(s, b, (size_t)n);
+    char b[24];
+    size_t k = sizeof b;
+    do {
+        b[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    b[--k] = ' ';
+    put(s, b + k, sizeof b - k);
 }
 
 static void put_i64(sink *s, int64_t v)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, " %" PRId64, v);
-    put(s, b, (size_t)n);
+    char b[24];
+    size_t k = sizeof b;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        b[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        b[--k] = '-';
+    b[--k] = ' ';
+    put(s, b + k, sizeof b - k);
 }
 
 /* The shortest decimal that reads back to the same double (numtext.c):
@@ -48,6 +67,10 @@ static void put_i64(sink *s, int64_t v)
  * "inf" and "-inf". */
 static void put_f64(sink *s, double v)
 {
+    if (s->buf == NULL) { /* measuring: the length without the digits */
+        s->pos += 1 + svcm__double_text_len(v);
+        return;
+    }
     char b[SVCM__DOUBLE_TEXT_MAX + 1];
     b[0] = ' ';
     size_t n = svcm__format_double(v, b + 1);
@@ -56,22 +79,22 @@ static void put_f64(sink *s, double v)
 
 static void put_word(sink *s, const char *w)
 {
-    puts_(s, " ");
+    PUTS(s, " ");
     puts_(s, w);
 }
 
 /* A quoted, escaped string: no byte of the result is a control character. */
 static void put_text(sink *s, const char *t)
 {
-    puts_(s, " \"");
+    PUTS(s, " \"");
     for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
         char b[5];
         switch (*p) {
-        case '\\': puts_(s, "\\\\"); break;
-        case '"': puts_(s, "\\\""); break;
-        case '\n': puts_(s, "\\n"); break;
-        case '\r': puts_(s, "\\r"); break;
-        case '\t': puts_(s, "\\t"); break;
+        case '\\': PUTS(s, "\\\\"); break;
+        case '"': PUTS(s, "\\\""); break;
+        case '\n': PUTS(s, "\\n"); break;
+        case '\r': PUTS(s, "\\r"); break;
+        case '\t': PUTS(s, "\\t"); break;
         default:
             if (*p < 0x20 || *p == 0x7F) {
                 snprintf(b, sizeof b, "\\x%02X", *p);
@@ -81,7 +104,7 @@ static void put_text(sink *s, const char *t)
             }
         }
     }
-    puts_(s, "\"");
+    PUTS(s, "\"");
 }
 
 static void put_bool(sink *s, bool v) { puts_(s, v ? " 1" : " 0"); }
@@ -97,48 +120,48 @@ static void write_cycle(const svcm_cycle *c, sink *s)
      * without one stays what 0.1 wrote and reads. */
     snprintf(head, sizeof head, MAGIC " %d\n", has_problem ? SVCM_PDCA_FORMAT_VERSION : 1);
     puts_(s, head);
-    puts_(s, "id");
+    PUTS(s, "id");
     put_u64(s, in.id);
-    puts_(s, "\ntitle");
+    PUTS(s, "\ntitle");
     put_text(s, in.title);
-    puts_(s, "\nowner");
+    PUTS(s, "\nowner");
     put_text(s, in.owner);
-    puts_(s, "\nmetric");
+    PUTS(s, "\nmetric");
     put_text(s, in.metric);
-    puts_(s, "\nunit");
+    PUTS(s, "\nunit");
     put_text(s, in.unit);
-    puts_(s, "\ndirection");
+    PUTS(s, "\ndirection");
     put_word(s, in.higher_is_better ? "higher" : "lower");
-    puts_(s, "\nrate");
+    PUTS(s, "\nrate");
     put_bool(s, in.rate);
-    puts_(s, "\nalpha");
+    PUTS(s, "\nalpha");
     put_f64(s, in.alpha);
     if (in.has_goal) {
-        puts_(s, "\ngoal");
+        PUTS(s, "\ngoal");
         put_f64(s, in.baseline);
         put_f64(s, in.target);
         put_i64(s, in.deadline);
     }
-    puts_(s, "\nphase");
+    PUTS(s, "\nphase");
     put_word(s, svcm_pdca_phase_name(in.phase));
-    puts_(s, "\noutcome");
+    PUTS(s, "\noutcome");
     put_word(s, svcm_pdca_outcome_name(in.outcome));
     if (in.has_do_start) {
-        puts_(s, "\ndo-start");
+        PUTS(s, "\ndo-start");
         put_i64(s, in.do_start);
     }
     if (in.has_prev) {
-        puts_(s, "\nprev");
+        PUTS(s, "\nprev");
         put_u64(s, in.prev_id);
         put_text(s, in.prev_title);
     }
     if (in.has_next) {
-        puts_(s, "\nnext");
+        PUTS(s, "\nnext");
         put_u64(s, in.next_id);
         put_text(s, in.next_title);
     }
     if (has_problem) {
-        puts_(s, "\nproblem");
+        PUTS(s, "\nproblem");
         put_text(s, pr.what);
         put_text(s, pr.why);
         put_text(s, pr.who);
@@ -151,7 +174,7 @@ static void write_cycle(const svcm_cycle *c, sink *s)
     for (size_t i = 0; i < in.n_actions; i++) {
         svcm_pdca_action a;
         (void)svcm_cycle_action(c, i, &a);
-        puts_(s, "\naction");
+        PUTS(s, "\naction");
         put_i64(s, a.due);
         put_word(s, svcm_action_status_name(a.status));
         put_text(s, a.description);
@@ -160,7 +183,7 @@ static void write_cycle(const svcm_cycle *c, sink *s)
     for (size_t i = 0; i < in.n_samples; i++) {
         svcm_pdca_sample x;
         (void)svcm_cycle_sample(c, i, &x);
-        puts_(s, "\nsample");
+        PUTS(s, "\nsample");
         put_i64(s, x.t);
         put_word(s, x.baseline ? "baseline" : "after");
         put_f64(s, x.value);
@@ -172,7 +195,7 @@ static void write_cycle(const svcm_cycle *c, sink *s)
     for (size_t i = 0; i < in.n_audit; i++) {
         svcm_pdca_audit a;
         (void)svcm_cycle_audit(c, i, &a);
-        puts_(s, "\naudit");
+        PUTS(s, "\naudit");
         put_i64(s, a.at);
         put_word(s, svcm_pdca_phase_name(a.from));
         put_word(s, svcm_pdca_phase_name(a.to));
@@ -181,40 +204,40 @@ static void write_cycle(const svcm_cycle *c, sink *s)
     }
     struct svcm_cycle_check_result k;
     if (svcm_cycle_check_result(c, &k) == SVCM_OK) {
-        puts_(s, "\ncheck-samples");
+        PUTS(s, "\ncheck-samples");
         put_u64(s, k.n_baseline);
         put_u64(s, k.n_after);
-        puts_(s, "\ncheck-means");
+        PUTS(s, "\ncheck-means");
         put_f64(s, k.baseline_mean);
         put_f64(s, k.after_mean);
-        puts_(s, "\ncheck-change");
+        PUTS(s, "\ncheck-change");
         put_f64(s, k.change);
         put_f64(s, k.relative_change);
-        puts_(s, "\ncheck-test");
+        PUTS(s, "\ncheck-test");
         put_word(s, k.test == SVCM_PDCA_TEST_PROPORTIONS ? "proportions" : "welch");
         const struct svcm_test_result *r = &k.result;
         double v[8] = {r->diff, r->ci.lo, r->ci.hi, r->statistic, r->df,
                        r->p_value, r->p_greater, r->p_less};
         for (int i = 0; i < 8; i++)
             put_f64(s, v[i]);
-        puts_(s, "\ncheck-verdict");
+        PUTS(s, "\ncheck-verdict");
         put_word(s, svcm_pdca_verdict_name(k.verdict));
         put_bool(s, k.target_met);
         put_bool(s, k.significant);
         put_f64(s, k.alpha);
-        puts_(s, "\ncheck-xmr");
+        PUTS(s, "\ncheck-xmr");
         put_u64(s, k.limits.n);
         double l[5] = {k.limits.center, k.limits.mr_bar, k.limits.sigma, k.limits.ucl,
                        k.limits.lcl};
         for (int i = 0; i < 5; i++)
             put_f64(s, l[i]);
         for (size_t i = 0; i < k.n_signals; i++) {
-            puts_(s, "\nsignal");
+            PUTS(s, "\nsignal");
             put_u64(s, (uint64_t)k.signals[i].rule);
             put_u64(s, k.signals[i].index);
         }
     }
-    puts_(s, "\nend\n");
+    PUTS(s, "\nend\n");
 }
 
 int svcm_cycle_format(const svcm_cycle *c, char *buf, size_t cap, size_t *len)
@@ -505,7 +528,7 @@ typedef struct records {
     svcm_pdca_action *actions;
     size_t n_actions, cap_actions, *action_lines, cap_action_lines;
     svcm_pdca_sample *samples;
-    size_t n_samples, cap_samples, *sample_lines, cap_sample_lines;
+    size_t n_samples, cap_samples; /* sample i is on line key_line[K_SAMPLE] + i */
     svcm_pdca_audit *audits;
     size_t n_audits, cap_audits, *audit_lines, cap_audit_lines;
     svcm_we_signal *signals;
@@ -612,8 +635,18 @@ static int parse_fields(loader *ld, int k, struct svcm_cycle_result *in, struct 
         return SVCM_OK;
     }
     case K_SAMPLE: {
-        if ((rc = MORE(ld, R, sample)) != SVCM_OK)
-            return rc;
+        /* No line list: sample lines are consecutive (keys come in order,
+         * and no other line can sit between two samples), so sample i is
+         * on the first sample line + i. */
+        if (R->n_samples == R->cap_samples) {
+            void *arr = R->samples;
+            if (svcm__grow(ld->alloc, &arr, &R->cap_samples, R->n_samples + 1,
+                           sizeof *R->samples) != SVCM_OK) {
+                ld->nomem = true;
+                return svcm__error(ld->err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, NULL);
+            }
+            R->samples = arr;
+        }
         svcm_pdca_sample *s = &R->samples[R->n_samples];
         memset(s, 0, sizeof *s);
         if ((rc = get_i64(ld, &s->t)) != SVCM_OK || (rc = get_enum(ld, kind_name, 2, &e)) != SVCM_OK)
@@ -627,7 +660,7 @@ static int parse_fields(loader *ld, int k, struct svcm_cycle_result *in, struct 
                 (rc = get_u64(ld, &s->trials)) != SVCM_OK)
                 return rc;
         }
-        R->sample_lines[R->n_samples++] = ld->line;
+        R->n_samples++;
         return SVCM_OK;
     }
     case K_AUDIT: {
@@ -715,7 +748,6 @@ static void loader_free(loader *ld, records *R)
     svcm__free(ld->alloc, R->actions);
     svcm__free(ld->alloc, R->action_lines);
     svcm__free(ld->alloc, R->samples);
-    svcm__free(ld->alloc, R->sample_lines);
     svcm__free(ld->alloc, R->audits);
     svcm__free(ld->alloc, R->audit_lines);
     svcm__free(ld->alloc, R->signals);
@@ -735,7 +767,19 @@ static int parse_all(loader *ld, const char *text, size_t len, struct svcm_cycle
         return svcm__error_at(ld->err, SVCM_EFORMAT, SVCM_NO_INDEX, svcm__line_of(text, at),
                               svcm__column_of(text, at), NULL, "NUL byte in the text");
     }
-    int rc = svcm__utf8_text(text, len, NULL, ld->err);
+    /* Text of ASCII bytes only (the usual case) is valid UTF-8: one pass a
+     * word at a time finds any byte above 0x7F, and only then does the
+     * full check run. */
+    bool ascii = true;
+    size_t at = 0;
+    for (; at + 8 <= len && ascii; at += 8) {
+        uint64_t w;
+        memcpy(&w, text + at, sizeof w);
+        ascii = (w & UINT64_C(0x8080808080808080)) == 0;
+    }
+    for (; at < len && ascii; at++)
+        ascii = (unsigned char)text[at] < 0x80;
+    int rc = ascii ? SVCM_OK : svcm__utf8_text(text, len, NULL, ld->err);
     if (rc != SVCM_OK)
         return rc;
     bool seen[K_COUNT] = {false};
@@ -770,9 +814,13 @@ static int parse_all(loader *ld, const char *text, size_t len, struct svcm_cycle
             const char *k = p;
             while (ld->p < eol && *ld->p != ' ')
                 ld->p++;
+            /* Records repeat (sample after sample): try the last key first. */
             int key = -1;
-            for (int i = 0; i < K_COUNT; i++)
-                if (word_is(k, (size_t)(ld->p - k), keys[i].name))
+            size_t kn = (size_t)(ld->p - k);
+            if (last >= 0 && word_is(k, kn, keys[last].name))
+                key = last;
+            for (int i = 0; i < K_COUNT && key < 0; i++)
+                if (word_is(k, kn, keys[i].name))
                     key = i;
             if (key < 0)
                 return fail(ld, "unknown key");
@@ -883,7 +931,7 @@ int svcm_cycle_parse(const char *text, size_t len, const svcm_allocator *alloc,
             size_t line = cycle_line(err->field, key_line);
             switch (kind) {
             case SVCM__PDCA_REC_ACTION: line = R.action_lines[idx]; break;
-            case SVCM__PDCA_REC_SAMPLE: line = R.sample_lines[idx]; break;
+            case SVCM__PDCA_REC_SAMPLE: line = key_line[K_SAMPLE] + idx; break;
             case SVCM__PDCA_REC_AUDIT: line = R.audit_lines[idx]; break;
             case SVCM__PDCA_REC_CHECK: line = check_line(err->field, key_line); break;
             case SVCM__PDCA_REC_SIGNAL: line = R.signal_lines[idx]; break;

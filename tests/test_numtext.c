@@ -3,6 +3,7 @@
  * strtod in the "C" locale are the independent reference: glibc's are
  * correctly rounded. */
 #include <float.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <setjmp.h>
@@ -16,6 +17,12 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "numtext.h"
+
+/* Iterations of a randomised sweep: all of them normally, a twentieth under
+ * `meson test --setup valgrind` (which sets SVCM_TIMEOUT_SCALE), where the
+ * run checks memory use, not more numbers. */
+static long sweep(long n) { return getenv("SVCM_TIMEOUT_SCALE") != NULL ? n / 20 : n; }
 
 static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
 
@@ -139,20 +146,20 @@ static void test_random_doubles_round_trip_bit_for_bit_and_shortest(void **state
     for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
         check_round_trip(edge[i]);
     uint64_t x = 0x9E3779B97F4A7C15ull;
-    for (int i = 0; i < 200000; i++) { /* every exponent and mantissa */
+    for (long i = 0; i < sweep(200000); i++) { /* every exponent and mantissa */
         uint64_t bits = xorshift(&x);
         double v;
         memcpy(&v, &bits, sizeof v);
         if (isfinite(v))
             check_round_trip(v);
     }
-    for (int i = 0; i < 50000; i++) { /* subnormals: exponent field 0 */
+    for (long i = 0; i < sweep(50000); i++) { /* subnormals: exponent field 0 */
         uint64_t bits = xorshift(&x) & 0x800FFFFFFFFFFFFFull;
         double v;
         memcpy(&v, &bits, sizeof v);
         check_round_trip(v);
     }
-    for (int i = 0; i < 50000; i++) { /* short decimals come back short */
+    for (long i = 0; i < sweep(50000); i++) { /* short decimals come back short */
         /* k / 1000 rounded once: the nearest double to a decimal of at
          * most 7 digits, which %.15g prints. */
         double v = (double)((int64_t)(xorshift(&x) % 2000001) - 1000000) / 1000.0;
@@ -239,6 +246,239 @@ static void test_refused_forms_leave_the_output_alone(void **state)
     assert_true(v == 42.0);
 }
 
+/* ---- the exact reference: the writer as it was before the fast path
+ * (0.2.0): digits from snprintf's "%.*e", read back with strtod in the "C"
+ * locale, from 15 significant digits (1 for subnormals) up to 17. The fast
+ * writer must give exactly these bytes. */
+static size_t ref_layout(bool neg, const char *d, int nd, int x, int p, char *buf)
+{
+    size_t k = 0;
+    if (neg)
+        buf[k++] = '-';
+    if (x < -4 || x >= p) {
+        buf[k++] = d[0];
+        if (nd > 1) {
+            buf[k++] = '.';
+            memcpy(buf + k, d + 1, (size_t)nd - 1);
+            k += (size_t)nd - 1;
+        }
+        k += (size_t)sprintf(buf + k, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+    } else if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            buf[k++] = i < nd ? d[i] : '0';
+        if (nd > x + 1) {
+            buf[k++] = '.';
+            memcpy(buf + k, d + x + 1, (size_t)(nd - x - 1));
+            k += (size_t)(nd - x - 1);
+        }
+    } else {
+        buf[k++] = '0';
+        buf[k++] = '.';
+        for (int i = 0; i < -x - 1; i++)
+            buf[k++] = '0';
+        memcpy(buf + k, d, (size_t)nd);
+        k += (size_t)nd;
+    }
+    buf[k] = '\0';
+    return k;
+}
+
+static void ref_format(double v, char *buf)
+{
+    if (isnan(v)) {
+        strcpy(buf, "nan");
+        return;
+    }
+    if (isinf(v)) {
+        strcpy(buf, v > 0 ? "inf" : "-inf");
+        return;
+    }
+    int first = fabs(v) < DBL_MIN && v != 0.0 ? 1 : 15;
+    for (int p = first; p <= 17; p++) {
+        char t[64], d[17];
+        snprintf(t, sizeof t, "%.*e", p - 1, v);
+        const char *q = t + (t[0] == '-');
+        int k = 0;
+        for (; *q != 'e'; q++)
+            if (*q >= '0' && *q <= '9')
+                d[k++] = *q;
+        int x = atoi(q + 1), nd = p;
+        while (nd > 1 && d[nd - 1] == '0')
+            nd--;
+        ref_layout(signbit(v) != 0, d, nd, x, p, buf);
+        if (p == 17 || strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+static void check_against_ref(double v)
+{
+    char b[SVCM__DOUBLE_TEXT_MAX], ref[64];
+    fmt(v, b);
+    ref_format(v, ref);
+    if (svcm__double_text_len(v) != strlen(b))
+        fail_msg("%a written as '%s' but measured as %zu bytes", v, b, svcm__double_text_len(v));
+    if (strcmp(b, ref) != 0)
+        fail_msg("%a written as '%s', the exact reference writes '%s'", v, b, ref);
+}
+
+static double from_bits(uint64_t bits)
+{
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+/* A uniform double in [0, 1) with all 53 bits random. */
+static double unit(uint64_t *x) { return (double)(xorshift(x) >> 11) / 9007199254740992.0; }
+
+static void test_writer_is_byte_identical_to_the_exact_reference(void **state)
+{
+    (void)state;
+    setlocale(LC_NUMERIC, "C");
+    uint64_t x = 0xD1B54A32D192ED03ull;
+    /* Every binary exponent, neighbours of the powers of two and ten (the
+     * narrow rounding interval below 2^k, carries like 9.99..95), values
+     * that need 15, 16 and 17 digits, subnormals, extremes. */
+    for (int e = -1074; e <= 1023; e++) {
+        double p2 = ldexp(1.0, e);
+        check_against_ref(p2);
+        check_against_ref(-p2);
+        check_against_ref(nextafter(p2, 0.0));
+        check_against_ref(nextafter(p2, INFINITY));
+        check_against_ref(p2 * (1.0 + unit(&x)));
+    }
+    for (int k = -330; k <= 308; k++) {
+        char t[32];
+        snprintf(t, sizeof t, "1e%d", k);
+        double p10 = strtod(t, NULL);
+        check_against_ref(p10);
+        check_against_ref(nextafter(p10, 0.0));
+        check_against_ref(nextafter(p10, INFINITY));
+        snprintf(t, sizeof t, "9.9999999999999995e%d", k);
+        check_against_ref(strtod(t, NULL));
+        snprintf(t, sizeof t, "9.999999999999999e%d", k);
+        check_against_ref(strtod(t, NULL));
+    }
+    static const double edge[] = {0.0, -0.0, DBL_MAX, -DBL_MAX, DBL_MIN, 5e-324,
+                                  INFINITY, -INFINITY, NAN, 0.1, 0.3, 1e23, 2.5, 1234567890123456.5,
+                                  9007199254740991.0, 9007199254740992.0, 4503599627370497.5};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        check_against_ref(edge[i]);
+    for (long i = 0; i < sweep(1000000); i++) {
+        uint64_t r = xorshift(&x);
+        switch (i % 5) {
+        case 0: /* any bit pattern */
+            check_against_ref(from_bits(r));
+            break;
+        case 1: /* the exponents of everyday numbers, all mantissa bits */
+            check_against_ref(ldexp(1.0 + unit(&x), (int)(r % 200) - 100));
+            break;
+        case 2: /* measurements like the benchmark's */
+            check_against_ref(100.0 * unit(&x) - 50.0);
+            break;
+        case 3: /* short decimals (a division rounded once) */
+            check_against_ref((double)(int64_t)(r % 100000000) / pow(10.0, (double)(r >> 58)));
+            break;
+        default: /* 16 and 17 digit integers and halves near 2^53 */
+            check_against_ref((double)(r >> 10) / 2.0);
+            break;
+        }
+    }
+}
+
+/* A random token in the accepted forms: up to 25 digits with the point
+ * anywhere (or none), an optional exponent of either case and sign. */
+static void random_token(uint64_t *x, char *t)
+{
+    uint64_t r = xorshift(x);
+    size_t k = 0;
+    if (r & 1)
+        t[k++] = '-';
+    int nd = 1 + (int)((r >> 1) % 25);
+    int point = (int)((r >> 6) % (uint64_t)(nd + 2)) - 1; /* -1: none */
+    int zeros = (r >> 11) % 4 == 0 ? (int)((r >> 13) % 6) : 0;
+    for (int i = 0; i < zeros; i++)
+        t[k++] = '0';
+    uint64_t d = xorshift(x);
+    for (int i = 0; i < nd; i++) {
+        if (i == point)
+            t[k++] = '.';
+        if (i % 16 == 15)
+            d = xorshift(x);
+        /* runs of 0 and 9 now and then: the carries */
+        int c = (r >> 20) % 8 == 0 ? ((r >> 23) & 1 ? 9 : 0) : (int)(d % 10);
+        d /= 10;
+        t[k++] = (char)('0' + c);
+    }
+    if (point == nd)
+        t[k++] = '.';
+    if ((r >> 30) % 3 != 0) {
+        t[k++] = (r >> 32) & 1 ? 'e' : 'E';
+        uint64_t s = (r >> 33) % 3;
+        if (s != 0)
+            t[k++] = s == 1 ? '-' : '+';
+        k += (size_t)sprintf(t + k, "%d", (int)((r >> 35) % 60));
+    }
+    t[k] = '\0';
+}
+
+static void check_against_strtod(const char *t)
+{
+    double v = 42.0;
+    int rc = parse(t, &v);
+    if (rc != SVCM_OK)
+        fail_msg("'%s' refused (%d)", t, rc);
+    double want = strtod(t, NULL);
+    if (!same_bits(v, want))
+        fail_msg("'%s': %a, strtod in the C locale %a", t, v, want);
+}
+
+static void test_parser_is_correctly_rounded_like_strtod(void **state)
+{
+    (void)state;
+    setlocale(LC_NUMERIC, "C");
+    uint64_t x = 0x8BADF00DDEADBEEFull;
+    char t[96];
+    for (long i = 0; i < sweep(1000000); i++) {
+        random_token(&x, t);
+        check_against_strtod(t);
+    }
+    /* Exact midpoints between two doubles (ties go to the even one), and
+     * the integers either side: O / 2^j for odd 54-bit O, written as
+     * O * 5^j with j decimals. */
+    for (long i = 0; i < sweep(300000); i++) {
+        uint64_t O = ((xorshift(&x) >> 11) | (UINT64_C(1) << 53)) | 1u;
+        int j = i % 5;
+        uint64_t I = O;
+        for (int k = 0; k < j; k++)
+            I *= 5;
+        if (j == 4 && I / 625 != O)
+            continue; /* cannot happen: O * 625 < 2^64 */
+        for (int delta = -1; delta <= 1; delta++) {
+            uint64_t w = I + (uint64_t)(int64_t)delta;
+            if (j == 0) {
+                snprintf(t, sizeof t, "%" PRIu64, w);
+            } else if (i % 2 == 0) {
+                snprintf(t, sizeof t, "%" PRIu64 "e-%d", w, j);
+            } else {
+                char digits[32];
+                int n = snprintf(digits, sizeof digits, "%" PRIu64, w);
+                snprintf(t, sizeof t, "%.*s.%s", n - j, digits, digits + n - j);
+            }
+            check_against_strtod(t);
+        }
+    }
+    /* Whatever the writer writes, and its 17-digit spelling. */
+    for (long i = 0; i < sweep(300000); i++) {
+        double v = ldexp(1.0 + unit(&x), (int)(xorshift(&x) % 160) - 80);
+        char b[SVCM__DOUBLE_TEXT_MAX];
+        check_against_strtod(fmt(v, b));
+        snprintf(t, sizeof t, "%.16e", v);
+        check_against_strtod(t);
+    }
+}
+
 /* A locale whose decimal point is a comma, if the machine has one. */
 static bool comma_locale(void)
 {
@@ -296,6 +536,8 @@ int main(void)
         cmocka_unit_test(test_accepted_forms_read_like_strtod),
         cmocka_unit_test(test_refused_forms_leave_the_output_alone),
         cmocka_unit_test(test_a_decimal_comma_locale_changes_nothing),
+        cmocka_unit_test(test_writer_is_byte_identical_to_the_exact_reference),
+        cmocka_unit_test(test_parser_is_correctly_rounded_like_strtod),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
 /* Tests of the PDCA text format: exact round trips and malformed input. */
+#include <inttypes.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -192,6 +193,93 @@ static void test_every_finite_double_round_trips_bit_for_bit(void **state)
         assert_int_equal(svcm_cycle_sample(d, i, &y), SVCM_OK);
         if (!same_bits(y.value, s[i].value))
             fail_msg("sample %zu: %a came back as %a", i, s[i].value, y.value);
+    }
+    free(text);
+    svcm_cycle_free(d);
+    svcm_cycle_free(c);
+}
+
+/* The reference layout of a real (docs/pdca-format.md): printf's "%.{P}g"
+ * in the "C" locale for the smallest P from 15 (1 for subnormals) to 17
+ * that strtod reads back to the same double. */
+static void ref_real(double v, char *b, size_t cap)
+{
+    if (isnan(v)) {
+        snprintf(b, cap, "nan");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(b, cap, "%s", v > 0 ? "inf" : "-inf");
+        return;
+    }
+    int first = v != 0.0 && fabs(v) < 2.2250738585072014e-308 ? 1 : 15;
+    for (int p = first; p <= 17; p++) {
+        snprintf(b, cap, "%.*g", p, v);
+        if (strtod(b, NULL) == v)
+            return;
+    }
+}
+
+/* Every integer and real of a large cycle is spelled as the format says:
+ * the writer's own integer and number routines against printf. */
+static void test_numbers_are_spelled_like_printf_in_the_c_locale(void **state)
+{
+    (void)state;
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.id = UINT64_MAX - 1;
+    o.title = "t";
+    o.metric = "m";
+    svcm_cycle *c = NULL;
+    assert_int_equal(svcm_cycle_new(&o, NULL, &c, NULL), SVCM_OK);
+    assert_int_equal(svcm_cycle_set_goal(c, 1, 2, INT64_MIN, NULL), SVCM_OK);
+    enum { N = 20000 };
+    static svcm_pdca_sample s[N];
+    uint64_t x = 0xC0FFEE1234567ull;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        switch (i % 4) {
+        case 0: memcpy(&v, &x, sizeof v); break;
+        case 1: v = ldexp((double)(x >> 11), (int)(x % 120) - 110); break;
+        case 2: v = (double)(int64_t)(x % 2000001 - 1000000) / 1000.0; break;
+        default: v = 10.0 + (double)(x >> 11) / 9007199254740992.0 - 0.5; break;
+        }
+        if (!isfinite(v))
+            v = -0.0;
+        /* times from INT64_MIN up, through 0, to INT64_MAX */
+        int64_t t = i == 0 ? INT64_MIN : i == N - 1 ? INT64_MAX
+                                                      : (int64_t)i * 461168601842738LL - INT64_MAX / 2;
+        s[i] = (svcm_pdca_sample){t, v, true, false, 0, 0};
+    }
+    assert_int_equal(svcm_cycle_measure(c, s, N, NULL), SVCM_OK);
+    size_t len;
+    char *text = save(c, &len);
+    char want[192], real[64], real2[64];
+    snprintf(want, sizeof want, "\nid %" PRIu64 "\n", o.id);
+    assert_non_null(strstr(text, want));
+    ref_real(1.0, real, sizeof real);
+    ref_real(2.0, real2, sizeof real2);
+    snprintf(want, sizeof want, "\ngoal %s %s %" PRId64 "\n", real, real2, INT64_MIN);
+    assert_non_null(strstr(text, want));
+    const char *p = strstr(text, "\nsample ");
+    for (size_t i = 0; i < N; i++) {
+        assert_non_null(p);
+        ref_real(s[i].value, real, sizeof real);
+        int n = snprintf(want, sizeof want, "\nsample %" PRId64 " baseline %s\n", s[i].t, real);
+        if (strncmp(p, want, (size_t)n) != 0)
+            fail_msg("sample %zu (%a): '%.*s', want '%s'", i, s[i].value, n - 2, p + 1, want + 1);
+        p = strstr(p + 1, "\nsample ");
+    }
+    assert_null(p);
+    svcm_cycle *d = NULL;
+    assert_int_equal(svcm_cycle_parse(text, len, NULL, &d, NULL), SVCM_OK);
+    for (size_t i = 0; i < N; i++) {
+        svcm_pdca_sample y;
+        assert_int_equal(svcm_cycle_sample(d, i, &y), SVCM_OK);
+        assert_true(y.t == s[i].t && same_bits(y.value, s[i].value));
     }
     free(text);
     svcm_cycle_free(d);
@@ -695,6 +783,14 @@ static void test_load_refuses_invalid_utf8_with_line_and_column(void **state)
     expect_bad_utf8(text, "owner \"O\"", "owner \"Jos\xE9\"", 10);
     expect_bad_utf8(text, "action 5 open \"D\"", "action 5 open \"D\xE9\"", 16);
     expect_bad_utf8(text, "\"A\" \"N\"", "\"A\" \"caf\xE9\"", 8);
+    /* The invalid byte at every alignment of the word-at-a-time scan. */
+    for (size_t k = 0; k < 17; k++) {
+        char to[64];
+        snprintf(to, sizeof to, "title \"T%.*s\xE9\"", (int)k, "abcdefghijklmnopq");
+        expect_bad_utf8(text, "title \"T\"", to, 8 + k);
+    }
+    /* ... and in the last bytes of the text. */
+    expect_bad_utf8(text, "end\n", "end\xE9\n", 3);
     /* Outside quotes too: the whole text must be UTF-8. */
     expect_bad_utf8(text, "direction higher", "direction higher\xE9", 16);
     /* Markus Kuhn's stress cases, in the metric. */
@@ -1188,6 +1284,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_of_a_fresh_cycle_without_goal),
         cmocka_unit_test(test_every_finite_double_round_trips_bit_for_bit),
         cmocka_unit_test(test_save_reports_size_and_enospc),
+        cmocka_unit_test(test_numbers_are_spelled_like_printf_in_the_c_locale),
         cmocka_unit_test(test_malformed_input_names_line_and_reason),
         cmocka_unit_test(test_signals_and_phases_are_validated),
         cmocka_unit_test(test_chain_ids_must_step_by_one_so_links_cannot_loop),
