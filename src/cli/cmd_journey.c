@@ -10,6 +10,12 @@
 #include "load.h"
 #include "svcm/journey.h"
 
+/* The limits of journey.h as help text (the macros carry a u suffix). */
+#define JOURNEY_MAX_STEPS_TEXT "64"
+#define JOURNEY_MAX_PATH_TEXT "16"
+_Static_assert(SVCM_JOURNEY_MAX_STEPS == 64 && SVCM_JOURNEY_MAX_PATH == 16,
+               "keep the help text in step with journey.h");
+
 static const char journey_help[] =
     "usage: svcm journey EVENTS [--funnel STEP,STEP,...] [--window DURATION]\n"
     "                   [--lost-col COLUMN] [--path-len N] [--top K]\n"
@@ -28,14 +34,16 @@ static const char journey_help[] =
     "satisfaction score, empty for none).\n"
     "\n"
     "  --funnel STEPS     comma-separated touchpoints, in order (at most "
-    CLI_XSTR(SVCM_JOURNEY_MAX_STEPS) "). A customer\n"
+    JOURNEY_MAX_STEPS_TEXT "). A customer\n"
     "                     enters at its first event of the first step; step k is\n"
     "                     its earliest event of step k at or after step k-1\n"
     "  --window D         count a step only when reached within D of the first\n"
     "                     step, e.g. 3600, 30m, 12h, 30d (default: no window)\n"
     "  --lost-col COLUMN  a column marking lost customers: 1, true, yes or lost\n"
-    "                     (any event of the customer) vs 0, false, no or empty\n"
-    "  --path-len N       touchpoints per path, 1 to " CLI_XSTR(SVCM_JOURNEY_MAX_PATH)
+    "                     (any event of the customer) vs 0, false, no or empty;\n"
+    "                     the tier column that svcm segment writes works as is\n"
+    "                     (lost vs vip, key, regular, potential)\n"
+    "  --path-len N       touchpoints per path, 1 to " JOURNEY_MAX_PATH_TEXT
     " (default 5)\n"
     "  --top K            paths to list (default 10)\n"
     "  --confidence C     level of the Wilson intervals (default 0.95)\n"
@@ -261,7 +269,10 @@ static int run(const char *file, journey_opts *o)
         goto done;
     }
     static const char *const yes[] = {"1", "true", "yes", "lost", NULL};
-    static const char *const no[] = {"0", "false", "no", "", NULL};
+    /* The other four tier names, so that svcm segment's tier column marks
+     * the customers the segmentation engine calls lost. */
+    static const char *const no[] = {"0",   "false",   "no",        "",
+                                     "vip", "key",     "regular",   "potential", NULL};
     const int64_t *tm = cols[2].values;
     const double *score = cols[3].field >= 0 ? cols[3].values : NULL;
     for (size_t i = 0; i < d.n; i++) {
@@ -273,8 +284,8 @@ static int run(const char *file, journey_opts *o)
                 lost = true;
             else if (!word_in(v, no)) {
                 cli_record_error("journey", file, &c->read, &d, i, cols[4].field, "lost",
-                                 "customer", cu, "lost must be 1, true, yes, lost, 0, false, no "
-                                                 "or empty");
+                                 "customer", cu, "lost must be 1, true, yes, lost, 0, false, no, "
+                                                 "empty or a tier name");
                 goto done;
             }
         }

@@ -119,6 +119,24 @@ class Worked(unittest.TestCase):
         self.assertIn("visit: 6", text)
         self.assertIn("drop 33.3%", text)
 
+    def test_tier_column_of_svcm_segment_marks_lost(self):
+        # The same log with the lost flags spelled as svcm segment's tiers:
+        # 'lost' is lost, the other four tiers are not; the results agree.
+        others = ["vip", "key", "regular", "potential"]
+        lines = WORKED.strip().split("\n")
+        rows = [lines[0].replace(",lost", ",tier")]
+        for i, line in enumerate(lines[1:]):
+            head, flag = line.rsplit(",", 1)
+            lost = flag in ("1", "yes", "true", "lost")
+            rows.append(head + "," + ("lost" if lost else others[i % 4]))
+        tiered = os.path.join(self.dir, "tiered.csv")
+        with open(tiered, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        want = report(self.path, "--funnel", "visit,quote,buy", "--lost-col", "lost")
+        got = report(tiered, "--funnel", "visit,quote,buy", "--lost-col", "tier")
+        self.assertEqual(got["touchpoints"], want["touchpoints"])
+        self.assertEqual(got["funnel"], want["funnel"])
+
     def test_text_and_csv_formats(self):
         r = run(self.path, "--funnel", "visit,quote")
         self.assertEqual(r.returncode, 0, r.stderr)
