@@ -88,8 +88,6 @@ int svcm_grade_table_check(const svcm_grade_table *table, svcm_error *err)
     return check_table(table, at, err);
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == ','; }
-
 /* The "urgency N" line starting at text[p] (line pos..end): N must be
  * block + 1 and the line must come at a block boundary. */
 static int parse_urgency(const char *text, size_t pos, size_t p, size_t end, size_t line,
@@ -97,29 +95,16 @@ static int parse_urgency(const char *text, size_t pos, size_t p, size_t end, siz
 {
     static const char word[] = "urgency";
     const size_t wl = sizeof word - 1;
-    if (end - p < wl || memcmp(text + p, word, wl) != 0 ||
-        (end - p > wl && !is_space(text[p + wl])))
+    if (!svcm__table_word(text, p, end, word, wl))
         return svcm__error_at(err, SVCM_EFORMAT, rows < L * L ? (size_t)rows : SVCM_NO_INDEX,
                               line, p - pos + 1, "cell", "expected a grade or 'urgency'");
     if (rows % L != 0 || rows == L * L)
         return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, p - pos + 1, "urgency",
                               "'urgency' must come before a block of %d rows", L);
-    size_t q = p + wl;
-    while (q < end && is_space(text[q]))
-        q++;
-    size_t at = q;
-    int v = 0;
-    while (q < end && text[q] >= '0' && text[q] <= '9') {
-        if (v <= 1000)
-            v = v * 10 + (text[q] - '0');
-        q++;
-    }
-    size_t stop = q;
-    while (q < end && is_space(text[q]))
-        q++;
-    if (at == stop || q != end)
-        return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line,
-                              (at == stop ? at : q) - pos + 1, "urgency",
+    size_t at;
+    int v;
+    if (!svcm__table_number(text, p + wl, end, &v, &at))
+        return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, at - pos + 1, "urgency",
                               "expected one urgency level");
     if (v != rows / L + 1)
         return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, at - pos + 1, "urgency",
@@ -147,7 +132,7 @@ int svcm_grade_table_parse(const char *text, size_t len, svcm_grade_table *out,
             end++;
         line++;
         size_t p = pos;
-        while (p < end && is_space(text[p]))
+        while (p < end && svcm__table_space(text[p]))
             p++;
         if (p < end && text[p] != '#' && (text[p] < '0' || text[p] > '9')) {
             rc = parse_urgency(text, pos, p, end, line, rows, err);
@@ -169,7 +154,7 @@ int svcm_grade_table_parse(const char *text, size_t len, svcm_grade_table *out,
                         v = v * 10 + (text[p] - '0');
                     p++;
                 }
-                if (p < end && !is_space(text[p]))
+                if (p < end && !svcm__table_space(text[p]))
                     return svcm__error_at(err, SVCM_EFORMAT, (size_t)rows, line, p - pos + 1,
                                           "cell", "expected a grade");
                 if (ncells == L)
@@ -183,7 +168,7 @@ int svcm_grade_table_parse(const char *text, size_t len, svcm_grade_table *out,
                 t.cell[rows / L][rows % L][ncells] = (unsigned char)v;
                 ccol[rows][ncells] = cell_at - pos + 1;
                 ncells++;
-                while (p < end && is_space(text[p]))
+                while (p < end && svcm__table_space(text[p]))
                     p++;
             }
             if (ncells != L)

@@ -3,6 +3,7 @@
 #define SVCM_INTERNAL_H
 
 #include <math.h>
+#include <string.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -95,6 +96,51 @@ int svcm__error_at(svcm_error *err, int code, size_t index, size_t line,
     SVCM__PRINTF(7, 8);
 
 static inline bool svcm__finite(double x) { return isfinite(x) != 0; }
+
+/* The table texts (ITIL, problem grading): a separator is a blank, a tab,
+ * a CR or a comma. */
+static inline bool svcm__table_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == ',';
+}
+
+/* Whether text[p, end) begins with the keyword w (wl bytes) followed by a
+ * separator or the end of the line. */
+static inline bool svcm__table_word(const char *text, size_t p, size_t end, const char *w,
+                                    size_t wl)
+{
+    return end - p >= wl && memcmp(text + p, w, wl) == 0 &&
+           (end - p == wl || svcm__table_space(text[p + wl]));
+}
+
+/* The rest of a keyword line, text[q, end): one decimal number between
+ * separators. True with *v its value (any value above 1000 reads as some
+ * number above 1000) and *at the offset of its first digit; false with *at
+ * the offset to report: where the digits should start when there are none,
+ * else the first byte after the number that is not a separator. */
+static inline bool svcm__table_number(const char *text, size_t q, size_t end, int *v,
+                                      size_t *at)
+{
+    while (q < end && svcm__table_space(text[q]))
+        q++;
+    size_t start = q;
+    int n = 0;
+    while (q < end && text[q] >= '0' && text[q] <= '9') {
+        if (n <= 1000)
+            n = n * 10 + (text[q] - '0');
+        q++;
+    }
+    size_t stop = q;
+    while (q < end && svcm__table_space(text[q]))
+        q++;
+    if (start == stop || q != end) {
+        *at = start == stop ? start : q;
+        return false;
+    }
+    *v = n;
+    *at = start;
+    return true;
+}
 
 /* log|Gamma(x)| without a data race: lgamma() stores the sign in the global
  * signgam, so two threads calling it race (ThreadSanitizer reports it);

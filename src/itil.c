@@ -81,8 +81,6 @@ int svcm_itil_table_from_array(size_t rows, size_t cols, const int *cells, svcm_
     return SVCM_OK;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == ','; }
-
 /* The "levels N" line that starts at text[p] (line pos..end, 1-based line
  * number line): N in 1..SVCM_ITIL_MAX into *declared; rows is the number
  * of rows read so far (the line must come before them, and only once). */
@@ -91,29 +89,16 @@ static int parse_levels(const char *text, size_t pos, size_t p, size_t end, size
 {
     static const char word[] = "levels";
     const size_t wl = sizeof word - 1;
-    if (end - p < wl || memcmp(text + p, word, wl) != 0 ||
-        (end - p > wl && !is_space(text[p + wl])))
+    if (!svcm__table_word(text, p, end, word, wl))
         return svcm__error_at(err, SVCM_EFORMAT, (size_t)rows, line, p - pos + 1, "cell",
                               "expected a priority number or 'levels'");
     if (rows > 0 || *declared > 0)
         return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, p - pos + 1, "levels",
                               "'levels' must come once, before the first row");
-    size_t q = p + wl;
-    while (q < end && is_space(text[q]))
-        q++;
-    size_t at = q;
-    int v = 0;
-    while (q < end && text[q] >= '0' && text[q] <= '9') {
-        if (v <= 1000)
-            v = v * 10 + (text[q] - '0');
-        q++;
-    }
-    size_t stop = q;
-    while (q < end && is_space(text[q]))
-        q++;
-    if (at == stop || q != end)
-        return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line,
-                              (at == stop ? at : q) - pos + 1, "levels",
+    size_t at;
+    int v;
+    if (!svcm__table_number(text, p + wl, end, &v, &at))
+        return svcm__error_at(err, SVCM_EFORMAT, SVCM_NO_INDEX, line, at - pos + 1, "levels",
                               "expected one number of priority levels");
     if (v < 1 || v > SVCM_ITIL_MAX)
         return svcm__error_at(err, SVCM_EINVAL, SVCM_NO_INDEX, line, at - pos + 1, "levels",
@@ -139,7 +124,7 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
             end++;
         line++;
         size_t p = pos;
-        while (p < end && is_space(text[p]))
+        while (p < end && svcm__table_space(text[p]))
             p++;
         if (p < end && text[p] != '#' && (text[p] < '0' || text[p] > '9')) {
             rc = parse_levels(text, pos, p, end, line, t.rows, &declared, err);
@@ -163,7 +148,7 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
                         v = v * 10 + (text[p] - '0');
                     p++;
                 }
-                if (p < end && !is_space(text[p]))
+                if (p < end && !svcm__table_space(text[p]))
                     return svcm__error_at(err, SVCM_EFORMAT, (size_t)t.rows, line, p - pos + 1,
                                           "cell", "expected a priority number");
                 if (ncells == SVCM_ITIL_MAX)
@@ -181,7 +166,7 @@ int svcm_itil_table_parse(const char *text, size_t len, svcm_itil_table *out, sv
                 t.cell[t.rows][ncells++] = (unsigned char)v;
                 if (v > t.levels)
                     t.levels = v;
-                while (p < end && is_space(text[p]))
+                while (p < end && svcm__table_space(text[p]))
                     p++;
             }
             if (t.rows == 0)
