@@ -248,6 +248,16 @@ static int check_idle(FeedbackObject *o)
     return 0;
 }
 
+const svcm_feedback *svcmpy_feedback_of(PyObject *module, PyObject *obj)
+{
+    if (!is_feedback(module, obj)) {
+        PyErr_Format(PyExc_TypeError, "expected svcm.NPS, svcm.CSAT or svcm.CES, not %.100s",
+                     Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    return check_idle((FeedbackObject *)obj) < 0 ? NULL : ((FeedbackObject *)obj)->f;
+}
+
 /* Count scores (a number, a buffer or a sequence) into f, releasing the GIL
  * for the batch. Returns 0, or -1 with an exception set. */
 static int add_scores(PyObject *module, FeedbackObject *owner, svcm_feedback *f, PyObject *scores)

@@ -307,70 +307,6 @@ static PyObject *target_mean_change(PyObject *module, PyObject *args, PyObject *
     return PyUnicode_FromString(svcm_target_change_name(r.change));
 }
 
-/* obj.to_bytes() loaded back as a C object: the binding's accumulators
- * (svcm.Durations, svcm.NPS, svcm.CSAT, svcm.CES) are private to their own
- * files, their saved form is public. 0, or -1 with an exception. */
-static int saved_bytes(PyObject *obj, const char *what, PyObject **bytes)
-{
-    *bytes = PyObject_CallMethod(obj, "to_bytes", NULL);
-    if (*bytes == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_TypeError, "expected %s, not %.100s", what,
-                         Py_TYPE(obj)->tp_name);
-        }
-        return -1;
-    }
-    if (!PyBytes_Check(*bytes)) {
-        Py_CLEAR(*bytes);
-        PyErr_Format(PyExc_TypeError, "expected %s, not %.100s", what, Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    return 0;
-}
-
-static svcm_durations *durations_of(PyObject *module, PyObject *obj)
-{
-    PyObject *b;
-    if (saved_bytes(obj, "svcm.Durations", &b) < 0)
-        return NULL;
-    svcm_durations *d = NULL;
-    svcm_error err;
-    int rc = svcm_durations_load((const unsigned char *)PyBytes_AS_STRING(b),
-                                 (size_t)PyBytes_GET_SIZE(b), NULL, &d, &err);
-    Py_DECREF(b);
-    if (rc != SVCM_OK) {
-        if (rc == SVCM_EFORMAT)
-            PyErr_Format(PyExc_TypeError, "expected svcm.Durations, not %.100s",
-                         Py_TYPE(obj)->tp_name);
-        else
-            svcmpy_raise(module, rc, &err);
-        return NULL;
-    }
-    return d;
-}
-
-static svcm_feedback *feedback_of(PyObject *module, PyObject *obj)
-{
-    PyObject *b;
-    if (saved_bytes(obj, "svcm.NPS, svcm.CSAT or svcm.CES", &b) < 0)
-        return NULL;
-    svcm_feedback *f = NULL;
-    svcm_error err;
-    int rc = svcm_feedback_load((const unsigned char *)PyBytes_AS_STRING(b),
-                                (size_t)PyBytes_GET_SIZE(b), NULL, &f, &err);
-    Py_DECREF(b);
-    if (rc != SVCM_OK) {
-        if (rc == SVCM_EFORMAT)
-            PyErr_Format(PyExc_TypeError, "expected svcm.NPS, svcm.CSAT or svcm.CES, not %.100s",
-                         Py_TYPE(obj)->tp_name);
-        else
-            svcmpy_raise(module, rc, &err);
-        return NULL;
-    }
-    return f;
-}
-
 PyDoc_STRVAR(target_durations_result_doc,
              "target_durations_result(durations, q, target, direction='at_most',"
              " confidence=0.95) -> dict\n\n"
@@ -388,12 +324,11 @@ static PyObject *target_durations_result(PyObject *module, PyObject *args, PyObj
                                      &confidence) ||
         direction_of(dir, &d) < 0)
         return NULL;
-    svcm_durations *du = durations_of(module, obj);
+    const svcm_durations *du = svcmpy_durations_of(module, obj);
     if (du == NULL)
         return NULL;
     struct svcm_target_result r;
     int rc = svcm_target_verdict_durations(du, q, target, d, confidence, &r);
-    svcm_durations_free(du);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
     return result_dict(&r);
@@ -417,12 +352,11 @@ static PyObject *target_feedback_result(PyObject *module, PyObject *args, PyObje
                                      &confidence) ||
         direction_of(dir, &d) < 0)
         return NULL;
-    svcm_feedback *f = feedback_of(module, obj);
+    const svcm_feedback *f = svcmpy_feedback_of(module, obj);
     if (f == NULL)
         return NULL;
     struct svcm_target_result r;
     int rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
-    svcm_feedback_free(f);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
     return result_dict(&r);
@@ -444,18 +378,14 @@ static PyObject *target_feedback_change(PyObject *module, PyObject *args, PyObje
     if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|sd", kwlist, &pa, &pb, &dir, &confidence) ||
         direction_of(dir, &d) < 0)
         return NULL;
-    svcm_feedback *a = feedback_of(module, pa);
+    const svcm_feedback *a = svcmpy_feedback_of(module, pa);
     if (a == NULL)
         return NULL;
-    svcm_feedback *b = feedback_of(module, pb);
-    if (b == NULL) {
-        svcm_feedback_free(a);
+    const svcm_feedback *b = svcmpy_feedback_of(module, pb);
+    if (b == NULL)
         return NULL;
-    }
     struct svcm_target_change_result r;
     int rc = svcm_target_change_feedback(a, b, d, confidence, &r);
-    svcm_feedback_free(a);
-    svcm_feedback_free(b);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
     return PyUnicode_FromString(svcm_target_change_name(r.change));

@@ -54,6 +54,19 @@ static void *ready(PyObject *op)
     return self->h;
 }
 
+const svcm_durations *svcmpy_durations_of(PyObject *module, PyObject *obj)
+{
+    PyObject *dt = svcmpy_engine_item(module, SVCMPY_SKETCH, SK_TYPE_DURATIONS);
+    if (dt == NULL)
+        return NULL;
+    if (!Py_IS_TYPE(obj, (PyTypeObject *)dt)) {
+        PyErr_Format(PyExc_TypeError, "expected svcm.Durations, not %.100s",
+                     Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    return ready(obj);
+}
+
 static void handle_dealloc(PyObject *op)
 {
     HandleObject *self = (HandleObject *)op;

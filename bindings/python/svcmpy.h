@@ -156,6 +156,13 @@ PyObject *svcmpy_table_from_records(PyObject *module, const void *records, size_
                                     svcmpy_record_fn rec);
 int svcmpy_init_columns(PyObject *module);
 
+/* The C accumulator inside an svcm.Durations (py_sketch.c) or an svcm.NPS,
+ * svcm.CSAT or svcm.CES (py_feedback.c), borrowed while obj lives and the
+ * caller holds the GIL; NULL with TypeError for another type, or with
+ * StateError when the object is in use by another thread. */
+const svcm_durations *svcmpy_durations_of(PyObject *module, PyObject *obj);
+const svcm_feedback *svcmpy_feedback_of(PyObject *module, PyObject *obj);
+
 /* Engine initialisers, one per bindings/python/py_<engine>.c. */
 int svcmpy_init_core(PyObject *module);
 int svcmpy_init_time(PyObject *module);
