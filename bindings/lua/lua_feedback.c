@@ -150,6 +150,8 @@ static svcm_feedback *check_feedback(lua_State *L, int arg)
     return u->f;
 }
 
+svcm_feedback *svcmlua_check_feedback(lua_State *L, int arg) { return check_feedback(L, arg); }
+
 static svcm_feedback *test_feedback(lua_State *L, int arg)
 {
     lfeedback *u = luaL_testudata(L, arg, FEEDBACK_MT);

@@ -207,84 +207,6 @@ static int l_target_mean_change(lua_State *L)
     return 1;
 }
 
-/* The saved bytes of argument arg (obj:to_bytes()), left on the stack: the
- * accumulators' metatables are private to their files, their saved form is
- * public. Raises when arg has no to_bytes method. */
-static const char *saved_bytes(lua_State *L, int arg, const char *what, size_t *len)
-{
-    if (!lua_isuserdata(L, arg) || luaL_getmetafield(L, arg, "__index") == LUA_TNIL)
-        luaL_typeerror(L, arg, what);
-    lua_pop(L, 1);
-    if (lua_getfield(L, arg, "to_bytes") != LUA_TFUNCTION)
-        luaL_typeerror(L, arg, what);
-    lua_pushvalue(L, arg);
-    lua_call(L, 1, 1);
-    if (lua_type(L, -1) != LUA_TSTRING)
-        luaL_typeerror(L, arg, what);
-    return lua_tolstring(L, -1, len);
-}
-
-static int close_durations(lua_State *L)
-{
-    svcm_durations **u = lua_touserdata(L, 1);
-    svcm_durations_free(*u);
-    *u = NULL;
-    return 0;
-}
-
-static int close_feedback(lua_State *L)
-{
-    svcm_feedback **u = lua_touserdata(L, 1);
-    svcm_feedback_free(*u);
-    *u = NULL;
-    return 0;
-}
-
-/* A loaded copy of argument arg in a userdata (freed by the GC, so a later
- * raise cannot leak it), or NULL with nil, message, code, detail pushed
- * (*fail set to 4). */
-static svcm_durations *durations_arg(lua_State *L, int arg, int *fail)
-{
-    size_t len;
-    const char *b = saved_bytes(L, arg, "svcm.Durations", &len);
-    svcm_durations **u = lua_newuserdatauv(L, sizeof *u, 0);
-    *u = NULL;
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, close_durations);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    svcm_error err;
-    int rc = svcm_durations_load((const unsigned char *)b, len, NULL, u, &err);
-    if (rc == SVCM_EFORMAT)
-        luaL_typeerror(L, arg, "svcm.Durations");
-    if (rc != SVCM_OK) {
-        *fail = svcmlua_fail(L, rc, &err);
-        return NULL;
-    }
-    return *u;
-}
-
-static svcm_feedback *feedback_arg(lua_State *L, int arg, int *fail)
-{
-    size_t len;
-    const char *b = saved_bytes(L, arg, "svcm.Feedback", &len);
-    svcm_feedback **u = lua_newuserdatauv(L, sizeof *u, 0);
-    *u = NULL;
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, close_feedback);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    svcm_error err;
-    int rc = svcm_feedback_load((const unsigned char *)b, len, NULL, u, &err);
-    if (rc == SVCM_EFORMAT)
-        luaL_typeerror(L, arg, "svcm.Feedback");
-    if (rc != SVCM_OK) {
-        *fail = svcmlua_fail(L, rc, &err);
-        return NULL;
-    }
-    return *u;
-}
-
 /* svcm.target_durations_result(durations, q, target [, direction [, confidence]]) */
 static int l_target_durations_result(lua_State *L)
 {
@@ -293,10 +215,7 @@ static int l_target_durations_result(lua_State *L)
     svcm_target_direction d = opt_direction(L, 4, "at_most");
     double confidence = luaL_optnumber(L, 5, 0.95);
     lua_settop(L, 5);
-    int fail = 0;
-    svcm_durations *du = durations_arg(L, 1, &fail);
-    if (du == NULL)
-        return fail;
+    const svcm_durations *du = svcmlua_check_durations(L, 1);
     struct svcm_target_result r;
     int rc = svcm_target_verdict_durations(du, q, target, d, confidence, &r);
     if (rc != SVCM_OK)
@@ -311,10 +230,7 @@ static int l_target_feedback_result(lua_State *L)
     svcm_target_direction d = opt_direction(L, 3, "at_least");
     double confidence = luaL_optnumber(L, 4, 0.95);
     lua_settop(L, 4);
-    int fail = 0;
-    svcm_feedback *f = feedback_arg(L, 1, &fail);
-    if (f == NULL)
-        return fail;
+    const svcm_feedback *f = svcmlua_check_feedback(L, 1);
     struct svcm_target_result r;
     int rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
     if (rc != SVCM_OK)
@@ -328,13 +244,8 @@ static int l_target_feedback_change(lua_State *L)
     svcm_target_direction d = opt_direction(L, 3, "at_least");
     double confidence = luaL_optnumber(L, 4, 0.95);
     lua_settop(L, 4);
-    int fail = 0;
-    svcm_feedback *a = feedback_arg(L, 1, &fail);
-    if (a == NULL)
-        return fail;
-    svcm_feedback *b = feedback_arg(L, 2, &fail);
-    if (b == NULL)
-        return fail;
+    const svcm_feedback *a = svcmlua_check_feedback(L, 1);
+    const svcm_feedback *b = svcmlua_check_feedback(L, 2);
     struct svcm_target_change_result r;
     int rc = svcm_target_change_feedback(a, b, d, confidence, &r);
     if (rc != SVCM_OK)

@@ -26,6 +26,8 @@ static void *check_open(lua_State *L, int arg, const char *mt)
 static svcm_sketch *check_sketch(lua_State *L, int arg) { return check_open(L, arg, SKETCH_MT); }
 static svcm_durations *check_dur(lua_State *L, int arg) { return check_open(L, arg, DURATIONS_MT); }
 
+svcm_durations *svcmlua_check_durations(lua_State *L, int arg) { return check_dur(L, arg); }
+
 /* Options table at idx (may be absent): rel_err, max_buckets, exact_limit. */
 static void read_options(lua_State *L, int idx, svcm_sketch_options *o)
 {
