@@ -1,31 +1,11 @@
 /* SVG charts for the svcm command-line tool. */
 #include "svg.h"
 
+#include "html.h" /* html_esc: the same XML escaping for SVG text */
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void esc(FILE *out, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
-}
 
 static void begin(FILE *out, int w, int h, const char *title)
 {
@@ -36,7 +16,7 @@ static void begin(FILE *out, int w, int h, const char *title)
             "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
             "<text x=\"%d\" y=\"28\" font-size=\"18\" text-anchor=\"middle\" fill=\"#222\">",
             w, h, w, h, w, h, w / 2);
-    esc(out, title);
+    html_esc(out, title);
     fputs("</text>\n", out);
 }
 
@@ -51,7 +31,7 @@ static void text(FILE *out, double x, double y, int size, const char *anchor, co
 {
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\" fill=\"%s\">",
             x, y, size, anchor, fill);
-    esc(out, s);
+    html_esc(out, s);
     fputs("</text>\n", out);
 }
 
@@ -340,7 +320,7 @@ int cli_svg_staffing(FILE *out, const char *title, size_t n, const char *const *
         double x = L + ((double)i + 0.5) * bw, y = T + ph + 14;
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" "
                      "fill=\"#333\" transform=\"rotate(-40 %.1f %.1f)\">", x, y, x, y);
-        esc(out, labels[i]);
+        html_esc(out, labels[i]);
         fputs("</text>\n", out);
     }
     fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"10\" fill=\"#a0cbe8\"/>\n", L,
