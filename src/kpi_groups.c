@@ -455,7 +455,7 @@ static int cell_at(const svcm_kpi_groups *g, size_t k, size_t slot, svcm_kpi_slo
 int svcm_kpi_groups_add_score(svcm_kpi_groups *g, size_t group_no, size_t slot, double score,
                               svcm_error *err)
 {
-    cell *c;
+    cell *c = NULL;
     int rc = cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_FEEDBACK, &c, err);
     if (rc != SVCM_OK)
         return rc;
@@ -472,7 +472,7 @@ int svcm_kpi_groups_add_score(svcm_kpi_groups *g, size_t group_no, size_t slot, 
 int svcm_kpi_groups_add_outcome(svcm_kpi_groups *g, size_t group_no, size_t slot, bool success,
                                 svcm_error *err)
 {
-    cell *c;
+    cell *c = NULL;
     int rc = cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_RATE, &c, err);
     if (rc != SVCM_OK)
         return rc;
@@ -485,7 +485,7 @@ int svcm_kpi_groups_add_outcome(svcm_kpi_groups *g, size_t group_no, size_t slot
 int svcm_kpi_groups_add_duration(svcm_kpi_groups *g, size_t group_no, size_t slot,
                                  double seconds, svcm_error *err)
 {
-    cell *c;
+    cell *c = NULL;
     int rc = cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_DURATIONS, &c, err);
     if (rc != SVCM_OK)
         return rc;
@@ -511,7 +511,7 @@ static bool sla_fits(const sla_counts *s, uint64_t met, uint64_t breached, uint6
 int svcm_kpi_groups_add_sla(svcm_kpi_groups *g, size_t group_no, size_t slot, uint64_t met,
                             uint64_t breached, uint64_t pending, svcm_error *err)
 {
-    cell *c;
+    cell *c = NULL;
     int rc = cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_SLA, &c, err);
     if (rc != SVCM_OK)
         return rc;
@@ -528,7 +528,7 @@ int svcm_kpi_groups_add_sla(svcm_kpi_groups *g, size_t group_no, size_t slot, ui
 int svcm_kpi_groups_feedback(const svcm_kpi_groups *g, size_t group_no, size_t slot,
                              const svcm_feedback **out)
 {
-    cell *c;
+    cell *c = NULL;
     if (out == NULL || cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_FEEDBACK, &c, NULL) != 0)
         return SVCM_EINVAL;
     *out = c->fb;
@@ -537,7 +537,7 @@ int svcm_kpi_groups_feedback(const svcm_kpi_groups *g, size_t group_no, size_t s
 
 int svcm_kpi_groups_rate(const svcm_kpi_groups *g, size_t group_no, size_t slot, svcm_rate *out)
 {
-    cell *c;
+    cell *c = NULL;
     if (out == NULL || cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_RATE, &c, NULL) != 0)
         return SVCM_EINVAL;
     *out = c->rate;
@@ -547,7 +547,7 @@ int svcm_kpi_groups_rate(const svcm_kpi_groups *g, size_t group_no, size_t slot,
 int svcm_kpi_groups_durations(const svcm_kpi_groups *g, size_t group_no, size_t slot,
                               const svcm_durations **out)
 {
-    cell *c;
+    cell *c = NULL;
     if (out == NULL || cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_DURATIONS, &c, NULL) != 0)
         return SVCM_EINVAL;
     *out = c->dur;
@@ -558,7 +558,7 @@ int svcm_kpi_groups_sla_result(const svcm_kpi_groups *g, size_t group_no, size_t
                                double confidence, struct svcm_kpi_groups_sla_result *out,
                                svcm_error *err)
 {
-    cell *c;
+    cell *c = NULL;
     int rc = cell_at(g, group_no, slot, SVCM_KPI_SLOT_KIND_SLA, &c, err);
     if (rc != SVCM_OK)
         return rc;

@@ -1,10 +1,21 @@
 /* svcm kpi: ticket KPIs (response and resolution times, SLA compliance on a
  * business-hours calendar, FCR, reopen rate) or survey KPIs (CSAT, NPS, CES),
- * overall and per group, with consistency across groups. */
+ * overall and per group, with consistency across groups.
+ *
+ * The file is read once, record by record, into the library's mergeable
+ * per-group accumulators (svcm_kpi_groups: duration sketches, SLA counts,
+ * rates, feedback histograms), so memory follows the number of groups, not
+ * the rows. What cannot be decided before the end is kept in packed form:
+ * open tickets without --now (their group and two instants: the as-of
+ * instant is the latest of the file), the customer, created instant and
+ * group of each ticket with --fcr-window (repeat contacts), the
+ * first-response hours with --svg (the chart bins on their range). */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "csv.h"
@@ -15,7 +26,7 @@
 #include "svg.h"
 
 static const char kpi_help[] =
-    "usage: svcm kpi FILE [--by COLUMN] [--calendar FILE] [--now INSTANT]\n"
+    "usage: svcm kpi FILE|- [--by COLUMN] [--calendar FILE] [--now INSTANT]\n"
     "                [--response-target DUR] [--resolution-target DUR] [--confidence P]\n"
     "                [--csat top2|rated|mean] [--ces mean|top|index]\n"
     "                [--nps-interval wald|adjusted] [--fcr-window DUR] [common options]\n"
@@ -31,6 +42,12 @@ static const char kpi_help[] =
     "--by COLUMN repeats every figure per group (e.g. channel or agent; any number\n"
     "of groups) and adds the consistency of each KPI across the groups (mean, SD,\n"
     "CV).\n"
+    "The file (- for standard input) is read once, row by row, into per-group\n"
+    "accumulators: memory grows with the number of groups (a few KB each), not\n"
+    "with the rows, except for what the end needs: without --now, 24 bytes per\n"
+    "open ticket (no resolved; the as-of instant is the latest in the file);\n"
+    "with --fcr-window from repeats, 16 bytes per ticket plus each distinct\n"
+    "customer name; with --svg, 8 bytes per answered ticket.\n"
     "\n"
     "  --by COLUMN        group by this column\n"
     "  --calendar FILE    business hours (svcm calendar text; it must have open\n"
@@ -69,11 +86,14 @@ static const char kpi_help_conventions[] =
     "                     the same instant, the later row is the repeat). A ticket\n"
     "                     whose window ends after the as-of instant (--now, default\n"
     "                     the latest created instant) with no repeat yet, or whose\n"
-    "                     customer is empty, is left out of FCR and counted in Notes\n"
+    "                     customer is empty, is left out of FCR and counted in Notes.\n"
+    "                     This mode keeps each ticket's customer number, created\n"
+    "                     instant and group (16 bytes) and the customer names\n"
     "\n"
     CLI_FORMAT_HELP CLI_OUTPUT_HELP
     "  --svg FILE         tickets: first-response time distribution (written as\n"
-    "                     --output is; not the same file as --output)\n"
+    "                     --output is; not the same file as --output); keeps the\n"
+    "                     first-response time of every answered ticket (8 bytes)\n"
     CLI_COL_HELP;
 static const char kpi_help_input[] = "\n" CLI_READ_HELP "\n" CLI_INSTANT_HELP;
 
@@ -83,11 +103,11 @@ static const char *const ces_names[] = {"mean", "top", "index", NULL};
 static const char *const nps_interval_names[] = {"wald", "adjusted", NULL};
 
 /* Rows grouped by the --by column (or all rows in one group "all"), counted
- * in the library's grouped accumulators. */
+ * in the library's grouped accumulators as they are read. */
 typedef struct groups {
     svcm_kpi_groups *g;
-    size_t *of_row;      /* group of each row */
-    const char **names;  /* name of each group, as read */
+    char **names;        /* name of each group, as read (owned) */
+    size_t names_cap;
     size_t *order;       /* groups by name (strcmp order, as before) */
     size_t n;            /* number of groups */
     char *hex;           /* scratch for keys of cells that are not UTF-8 */
@@ -119,6 +139,30 @@ static int group_key(groups *gr, const char *s, size_t *k)
     return svcm_kpi_groups_group(gr->g, gr->hex, 1 + 2 * len, k, NULL);
 }
 
+/* The group of name s (created, with its name copied, when new): SVCM_OK,
+ * SVCM_ENOMEM, or SVCM_EINVAL for a name the library cannot take. */
+static int group_of(groups *gr, const char *s, size_t *k)
+{
+    int rc = group_key(gr, s, k);
+    if (rc != SVCM_OK || *k < gr->n)
+        return rc;
+    if (gr->n == gr->names_cap) {
+        size_t cap = gr->names_cap ? 2 * gr->names_cap : 16;
+        char **p = cap <= SIZE_MAX / sizeof *p ? realloc(gr->names, cap * sizeof *p) : NULL;
+        if (p == NULL)
+            return SVCM_ENOMEM;
+        gr->names = p;
+        gr->names_cap = cap;
+    }
+    size_t len = strlen(s);
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return SVCM_ENOMEM;
+    memcpy(copy, s, len + 1);
+    gr->names[gr->n++] = copy;
+    return SVCM_OK;
+}
+
 typedef struct named {
     const char *name;
     size_t k;
@@ -147,89 +191,82 @@ static int sort_groups(groups *gr)
     return 0;
 }
 
-/* Make the accumulators (slots) and put every row in its group. Returns 0,
- * -1 when out of memory, or 1 (message printed) for a name the library
- * cannot take. */
-static int make_groups(const char *path, const cli_dataset *d, const cli_col *col,
-                       const svcm_kpi_slot *slots, size_t n_slots, groups *gr)
+static void groups_free(groups *gr)
 {
-    size_t n = d->n;
+    svcm_kpi_groups_free(gr->g);
+    for (size_t k = 0; k < gr->n; k++)
+        free(gr->names[k]);
+    free(gr->names);
+    free(gr->order);
+    free(gr->hex);
+    *gr = (groups){0};
+}
+
+/* An empty set of groups with these slots (and the group "all" when the
+ * rows are not grouped). 0, or -1 when out of memory. */
+static int groups_init(groups *gr, const svcm_kpi_slot *slots, size_t n_slots, bool by)
+{
     svcm_kpi_groups_options o;
     svcm_kpi_groups_options_init(&o);
     o.slots = slots;
     o.n_slots = n_slots;
-    gr->of_row = calloc(n ? n : 1, sizeof *gr->of_row);
-    gr->names = calloc(n ? n : 1, sizeof *gr->names);
-    if (!gr->of_row || !gr->names || svcm_kpi_groups_new(&o, NULL, &gr->g, NULL) != SVCM_OK)
+    *gr = (groups){0};
+    if (svcm_kpi_groups_new(&o, NULL, &gr->g, NULL) != SVCM_OK)
         return -1;
     size_t k;
-    if (col == NULL && group_key(gr, "all", &k) != SVCM_OK)
-        return -1;
-    if (col == NULL)
-        gr->names[0] = "all";
-    for (size_t i = 0; i < n; i++) {
-        const char *s = col ? cli_str(d, col, i) : "all";
-        int rc = group_key(gr, s, &k);
-        if (rc == SVCM_ENOMEM)
-            return -1;
-        if (rc != SVCM_OK) {
-            fprintf(stderr, "svcm kpi: %s: data row %zu, field '%s': group name of %zu bytes "
-                            "is too long\n", path, i + 1, col->name, strlen(s));
-            return 1;
-        }
-        gr->names[k] = s;
-        gr->of_row[i] = k;
-    }
-    gr->n = svcm_kpi_groups_count(gr->g);
-    return sort_groups(gr);
+    return !by && group_of(gr, "all", &k) != SVCM_OK ? -1 : 0;
 }
 
-static void groups_free(groups *gr)
-{
-    svcm_kpi_groups_free(gr->g);
-    free(gr->of_row);
-    free(gr->names);
-    free(gr->order);
-    free(gr->hex);
-}
+/* Why the --calendar could not be used, printed after the file was read
+ * (a row that cannot be read is reported first, as when the whole file was
+ * loaded before the calendar). */
+typedef struct calendar_error {
+    int kind; /* 0 none, 1 cannot read (errnum), 2 parse error, 3 no open hours */
+    int errnum, rc;
+    svcm_error err;
+} calendar_error;
 
-/* CLI exit code for make_groups()'s result. */
-static int groups_failed(int rc)
-{
-    if (rc < 0)
-        fprintf(stderr, "svcm kpi: out of memory\n");
-    return CLI_EXIT_DATA;
-}
-
-static svcm_calendar *load_calendar(const char *path)
+static svcm_calendar *load_calendar(const char *path, calendar_error *ce)
 {
     static const char all_week[] = "mon = 00:00-24:00\ntue = 00:00-24:00\nwed = 00:00-24:00\n"
                                    "thu = 00:00-24:00\nfri = 00:00-24:00\nsat = 00:00-24:00\n"
                                    "sun = 00:00-24:00\n";
     char *text = NULL;
     size_t len = 0;
+    *ce = (calendar_error){0};
     if (path && cli_read_file(path, &text, &len) != 0) {
-        fprintf(stderr, "svcm kpi: cannot read %s: %s\n", path, strerror(errno));
+        ce->kind = 1;
+        ce->errnum = errno;
         return NULL;
     }
     svcm_calendar *cal = NULL;
-    svcm_error err;
-    int rc = path ? svcm_calendar_parse(text, len, NULL, &cal, &err)
-                  : svcm_calendar_parse(all_week, sizeof all_week - 1, NULL, &cal, &err);
+    int rc = path ? svcm_calendar_parse(text, len, NULL, &cal, &ce->err)
+                  : svcm_calendar_parse(all_week, sizeof all_week - 1, NULL, &cal, &ce->err);
     free(text);
     if (rc != SVCM_OK) {
-        cli_text_error("kpi", path ? path : "(built-in calendar)", &err, rc);
+        ce->kind = 2;
+        ce->rc = rc;
         return NULL;
     }
     /* A calendar without open hours would make every duration 0 and every
      * ticket meet its targets: refused. */
     int64_t open_at;
     if (svcm_calendar_next_open(cal, 0, &open_at) == SVCM_ENOTFOUND) {
-        fprintf(stderr, "svcm kpi: %s: calendar has no open hours\n", path);
+        ce->kind = 3;
         svcm_calendar_free(cal);
         return NULL;
     }
     return cal;
+}
+
+static void calendar_error_print(const char *path, const calendar_error *ce)
+{
+    if (ce->kind == 1)
+        fprintf(stderr, "svcm kpi: cannot read %s: %s\n", path, strerror(ce->errnum));
+    else if (ce->kind == 2)
+        cli_text_error("kpi", path ? path : "(built-in calendar)", &ce->err, ce->rc);
+    else
+        fprintf(stderr, "svcm kpi: %s: calendar has no open hours\n", path);
 }
 
 static int add_rate_row(cli_table *t, const char *group, const char *metric, uint64_t x,
@@ -343,58 +380,544 @@ static int emit_with_notes(const kpi_opts *o, cli_table **tables, const char **k
     return cli_emit(&o->c, tables, keys, n);
 }
 
-/* The fields of a tickets file and of a survey file, in column order. */
-static const char *const ticket_fields[] = {"id", "created", "first_response", "resolved",
-                                            "fcr", "reopened"};
-static const char *const survey_fields[] = {"id", "nps", "csat", "ces"};
+/* ------------------------------------------------------------ the reader
+ *
+ * The file is read once, record by record, with the columns and messages
+ * of cli_load() (load.c): the same header lookup, missing-value tokens,
+ * UTF-8 check or Latin-1 conversion, and "FILE:LINE: column 'NAME' (field
+ * K): 'VALUE' reason" for a field that cannot be read. Only the current
+ * record's values are held. */
 
-/* A record the library refused, as "svcm kpi: FILE:LINE:COLUMN: FIELD:
- * message (row 'ID')": the line is the row's, the column that of the field
- * the library names (found by reading the file again). */
-static int report_error(const char *path, const cli_dataset *d, const cli_col *cols, bool tickets,
-                        const cli_read_opts *ro, size_t index, const svcm_error *err, int rc)
+#define KPI_MAX_COLS 8
+#define KPI_NA_MAX 32
+
+typedef struct kpi_reader {
+    const char *path;
+    const cli_read_opts *ro;
+    FILE *in;
+    cli_csv csv;
+    bool csv_open;
+    bool pending;   /* --no-header: the first record (read as the header) is data */
+    bool progress;  /* stderr is a terminal: count rows every million */
+    bool plain_instants; /* no --time-format or --epoch: fast_instant() may read */
+    cli_col *cols;
+    size_t ncols, width;
+    long field2[KPI_MAX_COLS];
+    char op[KPI_MAX_COLS];
+    /* the --na tokens, split once (as load.c does) */
+    const char *na_tok[KPI_NA_MAX];
+    size_t na_len[KPI_NA_MAX], na_n, na_max;
+    bool na_first[256], na_split;
+    char *scratch; /* an "A+B" field or a Latin-1 conversion */
+    size_t scratch_cap;
+    /* the current row */
+    double num[KPI_MAX_COLS];
+    int64_t inst[KPI_MAX_COLS];
+    char *str[KPI_MAX_COLS]; /* string columns: NUL-terminated copies */
+    size_t str_cap[KPI_MAX_COLS];
+    uint64_t line; /* where the current row starts */
+    size_t rows;   /* data rows read */
+} kpi_reader;
+
+static void reader_na_init(kpi_reader *r)
 {
-    if (index == SVCM_NO_INDEX || index >= d->n) {
-        fprintf(stderr, "svcm kpi: %s: %s\n", path, err->message[0] ? err->message : svcm_strerror(rc));
+    const char *t = r->ro->na ? r->ro->na : CLI_NA_DEFAULT;
+    r->na_split = true;
+    for (;;) {
+        const char *comma = strchr(t, ',');
+        size_t n = comma ? (size_t)(comma - t) : strlen(t);
+        if (n > 0) {
+            if (r->na_n == KPI_NA_MAX) {
+                r->na_split = false;
+                return;
+            }
+            r->na_tok[r->na_n] = t;
+            r->na_len[r->na_n++] = n;
+            r->na_first[(unsigned char)t[0]] = true;
+            if (n > r->na_max)
+                r->na_max = n;
+        }
+        if (comma == NULL)
+            return;
+        t = comma + 1;
+    }
+}
+
+/* cli_is_missing() with the tokens split once. */
+static bool reader_missing(const kpi_reader *r, const cli_field *f)
+{
+    const char *b = f->ptr, *e = f->ptr + f->len;
+    while (b < e && (*b == ' ' || *b == '\t'))
+        b++;
+    if (b == e)
+        return true;
+    if (!r->na_split)
+        return cli_is_missing(r->ro, f);
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    size_t len = (size_t)(e - b);
+    if (len > r->na_max || !r->na_first[(unsigned char)*b])
+        return false;
+    for (size_t k = 0; k < r->na_n; k++)
+        if (r->na_len[k] == len && memcmp(r->na_tok[k], b, len) == 0)
+            return true;
+    return false;
+}
+
+static int reserve(char **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < n)
+        c *= 2;
+    char *p = realloc(*buf, c);
+    if (p == NULL)
+        return -1;
+    *buf = p;
+    *cap = c;
+    return 0;
+}
+
+/* Text of a string field as UTF-8: checked, or converted from Latin-1 into
+ * the scratch. Returns NULL, or why it is refused. */
+static const char *reader_utf8(kpi_reader *r, cli_field *f)
+{
+    const unsigned char *p = (const unsigned char *)f->ptr;
+    if (r->ro->latin1) {
+        size_t high = 0;
+        for (size_t i = 0; i < f->len; i++)
+            high += p[i] >= 0x80;
+        if (high == 0)
+            return NULL;
+        if (reserve(&r->scratch, &r->scratch_cap, f->len + high + 1) != 0)
+            return "out of memory";
+        char *q = r->scratch;
+        for (size_t i = 0; i < f->len; i++) {
+            if (p[i] < 0x80) {
+                *q++ = (char)p[i];
+            } else {
+                *q++ = (char)(0xC0 | p[i] >> 6);
+                *q++ = (char)(0x80 | (p[i] & 0x3F));
+            }
+        }
+        *q = '\0';
+        f->ptr = r->scratch;
+        f->len = (size_t)(q - r->scratch);
+        return NULL;
+    }
+    for (size_t i = 0; i < f->len;) {
+        while (i < f->len && p[i] < 0x80)
+            i++;
+        if (i == f->len)
+            break;
+        int n = cli_utf8_sequence(p + i);
+        if (n < 0) {
+            static char why[128];
+            snprintf(why, sizeof why, "is not valid UTF-8 (byte %zu); for a Latin-1 file use "
+                     "--encoding latin-1", i + 1);
+            return why;
+        }
+        i += (size_t)n;
+    }
+    return NULL;
+}
+
+static const char *reader_number(const cli_field *f, double *out)
+{
+    int rc = cli_parse_double(f, out);
+    return rc == CLI_PARSE_OK      ? NULL
+           : rc == CLI_PARSE_RANGE ? "is out of the range of a double"
+                                   : "is not a finite number";
+}
+
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d. */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The common instant YYYY-MM-DDTHH:MM:SSZ (exactly 20 bytes, years
+ * 1000-9999, seconds 00-59) without the general parser: the profile of a
+ * 5 M-ticket file showed a third of the run in instant parsing. Only with
+ * the default reading of instants (no --time-format or --epoch); a Z offset
+ * makes --tz and --ambiguous irrelevant. Returns false for anything else,
+ * which the general parser (cli_read_instant_opts) then reads, so results
+ * and messages are those of the general parser. */
+static bool fast_instant(const cli_field *f, int64_t *out)
+{
+    static const unsigned char mdays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const unsigned char *p = (const unsigned char *)f->ptr;
+    if (f->len != 20 || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
+        p[16] != ':' || p[19] != 'Z')
+        return false;
+    static const unsigned char at[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    int v[14];
+    for (int i = 0; i < 14; i++) {
+        unsigned d = (unsigned)p[at[i]] - '0';
+        if (d > 9)
+            return false;
+        v[i] = (int)d;
+    }
+    int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], mo = v[4] * 10 + v[5],
+        d = v[6] * 10 + v[7], h = v[8] * 10 + v[9], mi = v[10] * 10 + v[11],
+        sec = v[12] * 10 + v[13];
+    if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo] || h > 23 || mi > 59 || sec > 59)
+        return false;
+    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return false;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return true;
+}
+
+/* Column c of the current record. Returns NULL or why it is refused; *bad
+ * is the field at fault. */
+static const char *reader_store(kpi_reader *r, size_t c, cli_field *bad)
+{
+    const cli_col *col = &r->cols[c];
+    const cli_field *fields = r->csv.fields;
+    const char op = r->op[c];
+    cli_field f = fields[col->field];
+    if (op == '+') {
+        cli_colspec sp = {col->field, r->field2[c], op};
+        if (cli_colspec_text(&sp, fields, &r->scratch, &r->scratch_cap, &f) != 0) {
+            *bad = f;
+            return "out of memory";
+        }
+    }
+    *bad = f;
+    if (reader_missing(r, &fields[col->field]) || (op != 0 && reader_missing(r, &fields[r->field2[c]]))) {
+        if (!col->optional_value)
+            return strspn(f.ptr, " \t") == f.len ? "empty" : "is a missing value";
+        r->num[c] = NAN;
+        r->inst[c] = INT64_MIN;
+        if (col->type == CLI_COL_STRING)
+            r->str[c][0] = '\0';
+        return NULL;
+    }
+    const char *why = NULL;
+    if (col->type == CLI_COL_STRING) {
+        if ((why = reader_utf8(r, &f)) != NULL)
+            return why;
+        if (reserve(&r->str[c], &r->str_cap[c], f.len + 1) != 0)
+            return "out of memory";
+        memcpy(r->str[c], f.ptr, f.len);
+        r->str[c][f.len] = '\0';
+        return NULL;
+    }
+    if (col->type == CLI_COL_INSTANT) {
+        if (r->plain_instants && fast_instant(&f, &r->inst[c]))
+            return NULL;
+        cli_read_instant_opts(&f, &r->ro->time, r->ro->zone, &r->inst[c], &why);
+        return why;
+    }
+    if ((why = reader_number(&f, &r->num[c])) != NULL)
+        return why;
+    if (op == '*') {
+        double w;
+        *bad = fields[r->field2[c]];
+        if ((why = reader_number(bad, &w)) != NULL)
+            return why;
+        r->num[c] *= w;
+        if (!isfinite(r->num[c]))
+            return "times the other column is out of the range of a double";
+    }
+    return NULL;
+}
+
+/* Up to 40 bytes of a field for a message, bytes that are not UTF-8 as
+ * \xNN, "..." when cut (as load.c prints them). */
+static void print_value(FILE *out, const cli_field *f)
+{
+    const unsigned char *p = (const unsigned char *)f->ptr;
+    size_t i = 0;
+    while (i < f->len && i < 40) {
+        int n = cli_utf8_sequence(p + i);
+        if (n < 0) {
+            fprintf(out, "\\x%02X", p[i]);
+            i++;
+        } else {
+            fwrite(p + i, 1, (size_t)n, out);
+            i += (size_t)n;
+        }
+    }
+    if (i < f->len)
+        fputs("...", out);
+}
+
+static void reader_csv_error(const kpi_reader *r)
+{
+    fprintf(stderr, "svcm kpi: %s:%llu:%llu: %s\n", r->path,
+            (unsigned long long)r->csv.error_line, (unsigned long long)r->csv.error_col,
+            r->csv.error);
+}
+
+static void reader_close(kpi_reader *r)
+{
+    if (r->csv_open)
+        cli_csv_close(&r->csv);
+    if (r->in != NULL && r->in != stdin)
+        fclose(r->in);
+    free(r->scratch);
+    for (size_t c = 0; c < KPI_MAX_COLS; c++)
+        free(r->str[c]);
+    *r = (kpi_reader){0};
+}
+
+/* Open path ("-": standard input) and read its header record. Returns 0,
+ * or -1 after printing why. */
+static int reader_open(kpi_reader *r, const char *path, const cli_read_opts *ro)
+{
+    *r = (kpi_reader){0};
+    r->path = path;
+    r->ro = ro;
+    r->in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (r->in == NULL) {
+        fprintf(stderr, "svcm kpi: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (cli_csv_open(&r->csv, r->in, ro->sep) != 0) {
+        fprintf(stderr, "svcm kpi: out of memory\n");
+        return -1;
+    }
+    r->csv_open = true;
+    if (ro->whitespace)
+        cli_csv_set_whitespace(&r->csv);
+    reader_na_init(r);
+    r->plain_instants = ro->time.format == NULL && ro->time.epoch == SVCM_TIME_EPOCH_NONE;
+    r->progress = isatty(STDERR_FILENO) != 0;
+    int rc = cli_csv_next(&r->csv);
+    if (rc == 1)
+        return 0;
+    if (rc == 0 && ferror(r->in))
+        fprintf(stderr, "svcm kpi: %s: read error\n", path);
+    else if (rc == 0)
+        fprintf(stderr, "svcm kpi: %s: no header row\n", path);
+    else
+        reader_csv_error(r);
+    return -1;
+}
+
+/* Find the columns in the header record (as cli_load does). Returns 0, or
+ * -1 after printing why. */
+static int reader_columns(kpi_reader *r, cli_col *cols, size_t ncols)
+{
+    const cli_csv *csv = &r->csv;
+    r->cols = cols;
+    r->ncols = ncols;
+    for (size_t c = 0; c < ncols; c++) {
+        cli_colspec sp;
+        int rc = cli_colspec_find("kpi", r->path, r->ro, csv->fields, csv->nfields,
+                                  cols[c].name, &sp);
+        r->field2[c] = -1;
+        r->op[c] = 0;
+        if (rc == -2)
+            return -1;
+        if (rc == 0 && sp.op == '*' && cols[c].type != CLI_COL_DOUBLE) {
+            fprintf(stderr, "svcm kpi: %s: '%s': A*B multiplies numbers; this field "
+                    "is not a number\n", r->path, cols[c].name);
+            return -1;
+        }
+        if (rc == 0) {
+            r->field2[c] = sp.field2;
+            r->op[c] = sp.op;
+        }
+        if (rc != 0 && cols[c].required) {
+            if (r->ro->no_header)
+                fprintf(stderr, "svcm kpi: %s:1: no column %s: without a header, columns are "
+                        "numbered 1..%zu (map fields with --col FIELD=NUMBER)\n",
+                        r->path, cols[c].name, csv->nfields);
+            else
+                fprintf(stderr, "svcm kpi: %s:1: no column named '%s' in the header\n",
+                        r->path, cols[c].name);
+            return -1;
+        }
+        cols[c].field = rc == 0 ? sp.field : -1;
+        cols[c].values = NULL;
+        if (cols[c].type == CLI_COL_STRING &&
+            reserve(&r->str[c], &r->str_cap[c], 64) != 0) {
+            fprintf(stderr, "svcm kpi: out of memory\n");
+            return -1;
+        }
+    }
+    r->width = csv->nfields;
+    r->pending = r->ro->no_header;
+    return 0;
+}
+
+/* The next data row into r's values (absent columns read as missing).
+ * Returns 1, 0 at the end, or -1 after printing why. */
+static int reader_next(kpi_reader *r)
+{
+    cli_csv *csv = &r->csv;
+    for (;;) {
+        int rc = 1;
+        if (r->pending)
+            r->pending = false;
+        else
+            rc = cli_csv_next(csv);
+        if (rc <= 0) {
+            if (r->progress && r->rows >= 1000000)
+                fputc('\n', stderr);
+            r->progress = false;
+            if (rc < 0) {
+                reader_csv_error(r);
+                return -1;
+            }
+            if (ferror(r->in)) {
+                fprintf(stderr, "svcm kpi: %s: read error\n", r->path);
+                return -1;
+            }
+            return 0;
+        }
+        if (csv->nfields == 1 && csv->fields[0].len == 0)
+            continue; /* blank line */
+        if (csv->nfields != r->width) {
+            fprintf(stderr, "svcm kpi: %s:%llu: expected %zu fields as in the %s, found %zu\n",
+                    r->path, (unsigned long long)csv->rec_line, r->width,
+                    r->ro->no_header ? "first row" : "header", csv->nfields);
+            return -1;
+        }
+        for (size_t c = 0; c < r->ncols; c++) {
+            const cli_col *col = &r->cols[c];
+            if (col->field < 0) {
+                r->num[c] = NAN;
+                r->inst[c] = INT64_MIN;
+                if (r->str[c] != NULL)
+                    r->str[c][0] = '\0';
+                continue;
+            }
+            cli_field f;
+            const char *why = reader_store(r, c, &f);
+            if (why) {
+                long k = r->field2[c] >= 0 && f.ptr == csv->fields[r->field2[c]].ptr
+                             ? r->field2[c]
+                             : col->field;
+                fprintf(stderr, "svcm kpi: %s:%llu: column '%s' (field %ld): '", r->path,
+                        (unsigned long long)csv->rec_line, col->name, k + 1);
+                print_value(stderr, &f);
+                fprintf(stderr, "' %s\n", why);
+                return -1;
+            }
+        }
+        r->line = csv->rec_line;
+        r->rows++;
+        if (r->progress && r->rows % 1000000 == 0)
+            fprintf(stderr, "\rsvcm kpi: %s: %zu rows read", r->path, r->rows);
+        return 1;
+    }
+}
+
+/* ------------------------------------------------- errors found later
+ *
+ * Reading stops at the first field that cannot be read. The other checks
+ * keep the order in which the whole-file version ran them (group names,
+ * then the SLA engine's checks, then fcr/reopened values; survey answers
+ * column by column), so the first row of the first failing check is
+ * reported even when a later row fails an earlier check: such an error is
+ * kept, reading goes on (to find unreadable fields first), and it is
+ * printed at the end. */
+enum {
+    KPI_ERR_NONE = 0,
+    KPI_ERR_HEADER,   /* the file lacks what the report needs */
+    KPI_ERR_GROUP,    /* a group name the library cannot take */
+    KPI_ERR_SLA,      /* the SLA engine refused a ticket */
+    KPI_ERR_OUTCOME,  /* fcr or reopened not 0/1 */
+    KPI_ERR_NPS,      /* a survey answer off its scale (one per column) */
+    KPI_ERR_CSAT,
+    KPI_ERR_CES
+};
+
+typedef struct kpi_error {
+    int prio;          /* KPI_ERR_*; NONE: no error */
+    char *text;        /* a whole message, or NULL for a record error: */
+    uint64_t line;     /* its line, */
+    long field;        /* the file's field (-1: line only), */
+    const char *label; /* the field's name, */
+    char *id;          /* the row's id (NULL: none) and */
+    char message[256]; /* the message */
+} kpi_error;
+
+static void error_clear(kpi_error *e)
+{
+    free(e->text);
+    free(e->id);
+    *e = (kpi_error){0};
+}
+
+/* Keep a record error unless one of the same or an earlier check is kept.
+ * Returns 0, or -1 when out of memory. */
+static int error_record(kpi_error *e, int prio, uint64_t line, long field, const char *label,
+                        const char *id, const char *message)
+{
+    if (e->prio != KPI_ERR_NONE && e->prio <= prio)
+        return 0;
+    char *idc = NULL;
+    if (id != NULL && (idc = cli_strdupf("%s", id)) == NULL)
+        return -1;
+    error_clear(e);
+    e->prio = prio;
+    e->line = line;
+    e->field = field;
+    e->label = label;
+    e->id = idc;
+    snprintf(e->message, sizeof e->message, "%s", message);
+    return 0;
+}
+
+/* Keep a whole message (ownership of text passes) under the same rule. */
+static int error_text(kpi_error *e, int prio, char *text)
+{
+    if (text == NULL)
+        return -1;
+    if (e->prio != KPI_ERR_NONE && e->prio <= prio) {
+        free(text);
+        return 0;
+    }
+    error_clear(e);
+    e->prio = prio;
+    e->text = text;
+    return 0;
+}
+
+/* Print the kept error; CLI exit code. */
+static int error_print(const kpi_error *e, const char *path, const cli_read_opts *ro)
+{
+    if (e->text != NULL) {
+        fputs(e->text, stderr);
         return CLI_EXIT_DATA;
     }
-    const char *const *names = tickets ? ticket_fields : survey_fields;
-    size_t nn = tickets ? 6 : 4;
-    long field = -1;
-    for (size_t k = 0; err->field && k < nn; k++)
-        if (strcmp(err->field, names[k]) == 0)
-            field = cols[k].field;
-    cli_record_error("kpi", path, ro, d, index, field, err->field, "row",
-                     cols[0].field >= 0 ? cli_str(d, &cols[0], index) : NULL, err->message);
+    cli_dataset d = {0};
+    d.n = 1;
+    d.line0 = e->line;
+    cli_record_error("kpi", path, ro, &d, 0, e->field, e->label, "row", e->id, e->message);
     return CLI_EXIT_DATA;
 }
 
 /* Slots of a tickets report: times, SLA counts, FCR and reopen rates. */
 enum { T_FIRST, T_RESOLUTION, T_SLA_FIRST, T_SLA_RESOLUTION, T_FCR, T_REOPEN, T_SLOTS };
 
+/* Columns of a tickets file, in the order cli_load read them. */
+enum { C_ID, C_CREATED, C_FIRST, C_RESOLVED, C_FCR, C_REOPENED, C_CUSTOMER, C_GROUP };
+
 /* The --svg chart: first-response times of all answered tickets in
  * (business) hours, with the P50/P90/P95 of the merged groups. */
-static int write_histogram(const char *path, const svcm_calendar *cal, const int64_t *created,
-                           const int64_t *first, size_t n, const groups *gr)
+static int write_histogram(const char *path, const double *h, size_t m, const groups *gr)
 {
-    double *h = malloc((n ? n : 1) * sizeof *h);
     svcm_durations *all = NULL;
-    if (h == NULL || svcm_durations_new(NULL, NULL, &all, NULL) != SVCM_OK) {
-        free(h);
+    if (svcm_durations_new(NULL, NULL, &all, NULL) != SVCM_OK) {
         fprintf(stderr, "svcm kpi: out of memory\n");
         return CLI_EXIT_DATA;
     }
-    size_t m = 0;
     for (size_t k = 0; k < gr->n; k++) {
         const svcm_durations *d;
         if (svcm_kpi_groups_durations(gr->g, k, T_FIRST, &d) == SVCM_OK)
             svcm_durations_merge(all, d);
-    }
-    for (size_t i = 0; i < n; i++) {
-        int64_t bs;
-        if (first[i] != INT64_MIN &&
-            svcm_calendar_business_seconds(cal, created[i], first[i], &bs) == SVCM_OK)
-            h[m++] = (double)bs / 3600.0;
     }
     struct svcm_durations_result r;
     double marks[3] = {NAN, NAN, NAN};
@@ -411,79 +934,7 @@ static int write_histogram(const char *path, const svcm_calendar *cal, const int
         code = cli_out_commit(&out) == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
     }
     svcm_durations_free(all);
-    free(h);
     return code;
-}
-
-/* The as-of instant: --now, or the latest instant in the file. */
-static int64_t tickets_now(const cli_col *cols, size_t n, const kpi_opts *o)
-{
-    const int64_t *created = cols[1].values, *first = cols[2].values, *resolved = cols[3].values;
-    if (o->have_now)
-        return o->now;
-    int64_t now = INT64_MIN;
-    for (size_t i = 0; i < n; i++) {
-        if (created[i] > now)
-            now = created[i];
-        if (first[i] != INT64_MIN && first[i] > now)
-            now = first[i];
-        if (resolved[i] != INT64_MIN && resolved[i] > now)
-            now = resolved[i];
-    }
-    return now;
-}
-
-/* Evaluate every ticket's SLA timers (which also validates the instants
- * and gives business-time durations) into *res; CLI exit code. */
-static int evaluate_tickets(const char *path, const cli_dataset *d, cli_col *cols,
-                            const kpi_opts *o, const svcm_calendar *cal, struct svcm_sla_result **res)
-{
-    size_t n = d->n;
-    const int64_t *created = cols[1].values, *first = cols[2].values, *resolved = cols[3].values;
-    svcm_sla_ticket *tickets = calloc(n ? n : 1, sizeof *tickets);
-    *res = malloc((n ? n : 1) * sizeof **res);
-    if (tickets == NULL || *res == NULL) {
-        free(tickets);
-        fprintf(stderr, "svcm kpi: out of memory\n");
-        return CLI_EXIT_DATA;
-    }
-    for (size_t i = 0; i < n; i++) {
-        tickets[i].created = created[i];
-        tickets[i].first_response = first[i] == INT64_MIN ? SVCM_SLA_NONE : first[i];
-        tickets[i].resolved = resolved[i] == INT64_MIN ? SVCM_SLA_NONE : resolved[i];
-        tickets[i].response_target = (int64_t)o->response_target;
-        tickets[i].resolution_target = (int64_t)o->resolution_target;
-    }
-    svcm_error err;
-    svcm_sla_summary all;
-    int rc = svcm_sla_compliance(cal, tickets, n, tickets_now(cols, n, o), o->confidence, &all,
-                                 *res, &err);
-    free(tickets);
-    return rc == SVCM_OK ? CLI_EXIT_OK : report_error(path, d, cols, true, &o->c.read, err.index, &err, rc);
-}
-
-/* fcr and reopened must be 0 or 1 (or empty) in every row, checked before
- * anything is counted; CLI exit code. */
-static int check_outcomes(const char *path, const cli_dataset *d, const cli_col *cols,
-                          const kpi_opts *o)
-{
-    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
-    const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
-    for (size_t i = 0; i < d->n; i++) {
-        const char *bad = NULL;
-        if (fcr && !isnan(fcr[i]) && fcr[i] != 0 && fcr[i] != 1)
-            bad = "fcr";
-        if (reo && !isnan(reo[i]) && reo[i] != 0 && reo[i] != 1)
-            bad = "reopened";
-        if (bad) {
-            svcm_error e;
-            svcm_error_clear(&e);
-            e.field = bad;
-            snprintf(e.message, sizeof e.message, "must be 0 or 1");
-            return report_error(path, d, cols, true, &o->c.read, i, &e, SVCM_EINVAL);
-        }
-    }
-    return CLI_EXIT_OK;
 }
 
 static void ticket_slots(svcm_kpi_slot s[T_SLOTS])
@@ -505,28 +956,484 @@ static int add_sla(svcm_kpi_groups *g, size_t k, size_t slot, const svcm_sla_met
                                    !m->breached && !m->met, NULL);
 }
 
-/* Count every (validated) ticket in its group; SVCM_OK or the error. */
-static int count_tickets(const groups *gr, const cli_col *cols, const double *fcr,
-                         const struct svcm_sla_result *res, size_t n)
+/* The reason a ticket is impossible, worded without its numbers so that
+ * equal reasons add up. */
+static const char *invalid_reason(const svcm_error *e, char *buf, size_t size)
 {
-    const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
-    svcm_kpi_groups *g = gr->g;
-    int rc = SVCM_OK;
-    for (size_t i = 0; i < n && rc == SVCM_OK; i++) {
-        size_t k = gr->of_row[i];
-        if (res[i].response.stopped)
-            rc |= svcm_kpi_groups_add_duration(g, k, T_FIRST, (double)res[i].response.elapsed, NULL);
-        if (res[i].resolution.stopped)
-            rc |= svcm_kpi_groups_add_duration(g, k, T_RESOLUTION,
-                                               (double)res[i].resolution.elapsed, NULL);
-        rc |= add_sla(g, k, T_SLA_FIRST, &res[i].response);
-        rc |= add_sla(g, k, T_SLA_RESOLUTION, &res[i].resolution);
-        if (fcr && !isnan(fcr[i]))
-            rc |= svcm_kpi_groups_add_outcome(g, k, T_FCR, fcr[i] == 1, NULL);
-        if (reo && !isnan(reo[i]))
-            rc |= svcm_kpi_groups_add_outcome(g, k, T_REOPEN, reo[i] == 1, NULL);
+    if (strstr(e->message, "outside") != NULL)
+        snprintf(buf, size, "%s out of range", e->field ? e->field : "instant");
+    else
+        snprintf(buf, size, "%s", e->message);
+    return buf;
+}
+
+/* A growable array of fixed-size items. */
+typedef struct vec {
+    void *p;
+    size_t n, cap, size;
+} vec;
+
+static void *vec_push(vec *v)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 1024;
+        void *p = cap <= SIZE_MAX / v->size ? realloc(v->p, cap * v->size) : NULL;
+        if (p == NULL)
+            return NULL;
+        v->p = p;
+        v->cap = cap;
     }
+    return (char *)v->p + v->n++ * v->size;
+}
+
+static void vec_free(vec *v)
+{
+    free(v->p);
+    v->p = NULL;
+    v->n = v->cap = 0;
+}
+
+/* An open ticket (no resolved) read without --now: its SLA state needs the
+ * as-of instant, known at the end. */
+typedef struct open_ticket {
+    int64_t created, first; /* first: SVCM_SLA_NONE when not answered */
+    uint32_t group;
+} open_ticket;
+
+/* --fcr-window: a ticket with a customer (numbered in order of first
+ * appearance), its created instant and its group. */
+typedef struct contact_row {
+    int64_t created;
+    uint32_t customer, group;
+} contact_row;
+
+/* Distinct customer names: text in one arena, an open-addressing index. */
+typedef struct name_map {
+    char *arena;
+    size_t arena_len, arena_cap;
+    size_t *off, n, cap_off; /* arena offset of name k */
+    size_t *slots, nslots;   /* k + 1, or 0 for free; nslots a power of two */
+} name_map;
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static int map_grow(name_map *m)
+{
+    size_t ns = m->nslots ? m->nslots * 2 : 1024;
+    size_t *slots = ns <= SIZE_MAX / sizeof *slots ? calloc(ns, sizeof *slots) : NULL;
+    if (slots == NULL)
+        return -1;
+    for (size_t k = 0; k < m->n; k++) {
+        size_t j = (size_t)hash_text(m->arena + m->off[k]) & (ns - 1);
+        while (slots[j])
+            j = (j + 1) & (ns - 1);
+        slots[j] = k + 1;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->nslots = ns;
+    return 0;
+}
+
+/* The number of name s (added when new), or -1 when out of memory. */
+static int64_t map_name(name_map *m, const char *s)
+{
+    if ((m->n + 1) * 2 > m->nslots && map_grow(m) != 0)
+        return -1;
+    size_t len = strlen(s);
+    size_t j = (size_t)hash_text(s) & (m->nslots - 1);
+    while (m->slots[j]) {
+        if (strcmp(m->arena + m->off[m->slots[j] - 1], s) == 0)
+            return (int64_t)(m->slots[j] - 1);
+        j = (j + 1) & (m->nslots - 1);
+    }
+    if (m->n == m->cap_off) {
+        size_t nc = m->cap_off ? m->cap_off * 2 : 1024;
+        size_t *p = nc <= SIZE_MAX / sizeof *p ? realloc(m->off, nc * sizeof *p) : NULL;
+        if (p == NULL)
+            return -1;
+        m->off = p;
+        m->cap_off = nc;
+    }
+    if (reserve(&m->arena, &m->arena_cap, m->arena_len + len + 1) != 0)
+        return -1;
+    memcpy(m->arena + m->arena_len, s, len + 1);
+    m->off[m->n] = m->arena_len;
+    m->arena_len += len + 1;
+    m->slots[j] = m->n + 1;
+    return (int64_t)m->n++;
+}
+
+static void map_free(name_map *m)
+{
+    free(m->arena);
+    free(m->off);
+    free(m->slots);
+    *m = (name_map){0};
+}
+
+/* A reason tickets were skipped and how many (--invalid skip). */
+typedef struct skip_reason {
+    char why[160];
+    size_t count;
+} skip_reason;
+
+/* Everything a tickets report keeps while the file is read: the groups'
+ * accumulators, and what the end needs (open tickets without --now, the
+ * contacts of --fcr-window, the values of --svg). */
+typedef struct tickets_run {
+    const char *path;
+    const kpi_opts *o;
+    const svcm_calendar *cal;
+    const cli_col *cols;
+    groups gr;
+    svcm_kpi_slot slots[T_SLOTS];
+    bool repeats; /* FCR from repeat contacts (--fcr-window, no fcr column) */
+    int64_t max_all;     /* latest instant of every row read */
+    int64_t max_kept;    /* latest instant of the rows counted */
+    int64_t max_created; /* latest created instant of the rows counted */
+    bool targets_ok;      /* the SLA targets are within the engine's range */
+    bool asof_ok;         /* asof_checked is within the calendar's range */
+    int64_t asof_checked; /* the as-of instant asof_ok is about */
+    size_t rows, kept, no_customer;
+    uint64_t first_line; /* the first data row (for an as-of error) */
+    char *first_id;
+    vec open;     /* open_ticket */
+    vec contacts; /* contact_row */
+    vec svg;      /* double: first-response hours */
+    name_map customers;
+    vec reasons;  /* skip_reason */
+    kpi_error err;
+} tickets_run;
+
+static void tickets_run_free(tickets_run *t)
+{
+    groups_free(&t->gr);
+    free(t->first_id);
+    vec_free(&t->open);
+    vec_free(&t->contacts);
+    vec_free(&t->svg);
+    vec_free(&t->reasons);
+    map_free(&t->customers);
+    error_clear(&t->err);
+}
+
+static int skip_note(tickets_run *t, const char *why, size_t count)
+{
+    skip_reason *s = t->reasons.p;
+    for (size_t k = 0; k < t->reasons.n; k++)
+        if (strcmp(s[k].why, why) == 0) {
+            s[k].count += count;
+            return 0;
+        }
+    skip_reason *n = vec_push(&t->reasons);
+    if (n == NULL)
+        return -1;
+    snprintf(n->why, sizeof n->why, "%s", why);
+    n->count = count;
+    return 0;
+}
+
+static void max_instant(int64_t *m, int64_t v)
+{
+    if (v != INT64_MIN && v > *m)
+        *m = v;
+}
+
+/* Is t within the calendar's range? */
+static bool in_calendar(const svcm_calendar *cal, int64_t t)
+{
+    int64_t b;
+    return svcm_calendar_business_seconds(cal, t, t, &b) == SVCM_OK;
+}
+
+/* svcm_sla_evaluate() for a resolved ticket whose instants are in order, as
+ * of an as-of instant known to be in range (asof_ok) with valid targets:
+ * the elapsed business seconds of both clocks, without the due instants the
+ * report does not use (half of the engine's calendar work). false when the
+ * engine must evaluate it (open ticket, or anything it would refuse: then
+ * it words the error). */
+static bool fast_sla(const svcm_calendar *cal, const svcm_sla_ticket *t, int64_t now,
+                     bool asof_ok, struct svcm_sla_result *out)
+{
+    int64_t c = t->created, f = t->first_response, r = t->resolved, er, ef;
+    if (!asof_ok || r == SVCM_SLA_NONE || c > r || r > now ||
+        (f != SVCM_SLA_NONE && (f < c || f > r)) ||
+        svcm_calendar_business_seconds(cal, c, r, &er) != SVCM_OK ||
+        (f != SVCM_SLA_NONE && svcm_calendar_business_seconds(cal, c, f, &ef) != SVCM_OK))
+        return false;
+    if (f == SVCM_SLA_NONE)
+        ef = er; /* the response clock stops at resolved */
+    const int64_t e[2] = {ef, er}, target[2] = {t->response_target, t->resolution_target};
+    svcm_sla_metric *m[2] = {&out->response, &out->resolution};
+    for (int j = 0; j < 2; j++) {
+        m[j]->elapsed = e[j];
+        m[j]->remaining = target[j] - e[j];
+        m[j]->due = SVCM_SLA_NONE; /* not used */
+        m[j]->stopped = true;
+        m[j]->breached = e[j] > target[j];
+        m[j]->met = !m[j]->breached;
+    }
+    return true;
+}
+
+/* One ticket row (the reader's current values). Returns 0, or -1 when out
+ * of memory (nothing printed). */
+static int ticket_row(tickets_run *t, const kpi_reader *r)
+{
+    const kpi_opts *o = t->o;
+    const int64_t created = r->inst[C_CREATED], first = r->inst[C_FIRST],
+                  resolved = r->inst[C_RESOLVED];
+    const double fcr = r->num[C_FCR], reo = r->num[C_REOPENED];
+    const char *id = t->cols[C_ID].field >= 0 ? r->str[C_ID] : NULL;
+    if (t->rows++ == 0) {
+        t->first_line = r->line;
+        if (id != NULL && (t->first_id = cli_strdupf("%s", id)) == NULL)
+            return -1;
+    }
+    max_instant(&t->max_all, created);
+    max_instant(&t->max_all, first);
+    max_instant(&t->max_all, resolved);
+    if (t->err.prio == KPI_ERR_HEADER)
+        return 0;
+    /* As of --now, or of the latest instant read so far: a ticket valid
+     * now stays valid as of the latest instant of the file (the checks
+     * against the as-of instant compare it with the ticket's own instants,
+     * all read already), except when that instant is out of the calendar's
+     * range, which tickets_finish() handles. */
+    int64_t now = o->have_now ? o->now : t->max_all;
+    svcm_sla_ticket tk = {0};
+    tk.created = created;
+    tk.first_response = first == INT64_MIN ? SVCM_SLA_NONE : first;
+    tk.resolved = resolved == INT64_MIN ? SVCM_SLA_NONE : resolved;
+    tk.response_target = (int64_t)o->response_target;
+    tk.resolution_target = (int64_t)o->resolution_target;
+    struct svcm_sla_result res;
+    svcm_error e;
+    if (!o->have_now && now != t->asof_checked) { /* the latest instant moved */
+        t->asof_checked = now;
+        t->asof_ok = t->targets_ok && in_calendar(t->cal, now);
+    }
+    int sla = fast_sla(t->cal, &tk, now, t->asof_ok, &res)
+                  ? SVCM_OK
+                  : svcm_sla_evaluate(t->cal, &tk, now, &res, &e);
+    const bool bad_fcr = !isnan(fcr) && fcr != 0 && fcr != 1;
+    const bool bad_reo = !isnan(reo) && reo != 0 && reo != 1;
+    if (o->skip_invalid) {
+        char why[160];
+        const char *reason = sla != SVCM_OK ? invalid_reason(&e, why, sizeof why)
+                             : bad_fcr      ? "fcr is not 0 or 1"
+                             : bad_reo      ? "reopened is not 0 or 1"
+                                            : NULL;
+        if (reason != NULL)
+            return skip_note(t, reason, 1);
+    }
+    size_t index = t->kept++; /* the row's number among those counted */
+    const char *gname = t->cols[C_GROUP].field >= 0 ? r->str[C_GROUP] : "all";
+    size_t k = 0;
+    int rc = group_of(&t->gr, gname, &k);
+    if (rc == SVCM_ENOMEM)
+        return -1;
+    if (rc != SVCM_OK &&
+        error_text(&t->err, KPI_ERR_GROUP,
+                   cli_strdupf("svcm kpi: %s: data row %zu, field '%s': group name of %zu "
+                               "bytes is too long\n", t->path, index + 1,
+                               t->cols[C_GROUP].name, strlen(gname))) != 0)
+        return -1;
+    if (sla != SVCM_OK) {
+        static const char *const names[6] = {"id", "created", "first_response", "resolved",
+                                             "fcr", "reopened"};
+        long field = -1;
+        for (size_t j = 0; e.field && j < 6; j++)
+            if (strcmp(e.field, names[j]) == 0)
+                field = t->cols[j].field;
+        if (error_record(&t->err, KPI_ERR_SLA, r->line, field, e.field, id, e.message) != 0)
+            return -1;
+    } else if (bad_fcr || bad_reo) {
+        const char *f = bad_reo ? "reopened" : "fcr";
+        if (error_record(&t->err, KPI_ERR_OUTCOME, r->line,
+                         t->cols[bad_reo ? C_REOPENED : C_FCR].field, f, id, "must be 0 or 1") != 0)
+            return -1;
+    }
+    if (t->err.prio != KPI_ERR_NONE)
+        return 0; /* nothing more is counted: only errors are looked for */
+    max_instant(&t->max_kept, created);
+    max_instant(&t->max_kept, first);
+    max_instant(&t->max_kept, resolved);
+    max_instant(&t->max_created, created);
+    svcm_kpi_groups *g = t->gr.g;
+    rc = SVCM_OK;
+    /* Durations in file order (their moments depend on it); the SLA counts
+     * of a ticket still open wait for the as-of instant. */
+    if (res.response.stopped)
+        rc |= svcm_kpi_groups_add_duration(g, k, T_FIRST, (double)res.response.elapsed, NULL);
+    if (res.resolution.stopped)
+        rc |= svcm_kpi_groups_add_duration(g, k, T_RESOLUTION, (double)res.resolution.elapsed,
+                                           NULL);
+    if (res.resolution.stopped || o->have_now) {
+        rc |= add_sla(g, k, T_SLA_FIRST, &res.response);
+        rc |= add_sla(g, k, T_SLA_RESOLUTION, &res.resolution);
+    } else {
+        open_ticket *p = vec_push(&t->open);
+        if (p == NULL)
+            return -1;
+        *p = (open_ticket){created, tk.first_response, (uint32_t)k};
+    }
+    if (!isnan(fcr))
+        rc |= svcm_kpi_groups_add_outcome(g, k, T_FCR, fcr == 1, NULL);
+    if (!isnan(reo))
+        rc |= svcm_kpi_groups_add_outcome(g, k, T_REOPEN, reo == 1, NULL);
+    if (rc != SVCM_OK)
+        return -1;
+    if (t->repeats) {
+        const char *cust = r->str[C_CUSTOMER];
+        if (cust[0] == '\0') {
+            t->no_customer++;
+        } else {
+            int64_t c = map_name(&t->customers, cust);
+            contact_row *p = c < 0 || c > UINT32_MAX ? NULL : vec_push(&t->contacts);
+            if (p == NULL)
+                return -1;
+            *p = (contact_row){created, (uint32_t)c, (uint32_t)k};
+        }
+    }
+    if (t->o->c.svg && first != INT64_MIN) {
+        double *h = vec_push(&t->svg);
+        if (h == NULL)
+            return -1;
+        *h = (double)res.response.elapsed / 3600.0;
+    }
+    return 0;
+}
+
+/* --fcr-window W without an fcr column: the FCR of each ticket from repeat
+ * contacts by svcm_fcr_repeats() (its header has the exact rule): 1
+ * resolved at first contact, 0 repeated, left out when undecided (window
+ * past the as-of instant: --now, or the latest created instant) or without
+ * a customer; both counted in the notes. 0, or -1 when out of memory. */
+static int fcr_from_repeats(tickets_run *t, notes *nt)
+{
+    const kpi_opts *o = t->o;
+    size_t n = t->contacts.n, undecided = 0;
+    const contact_row *c = t->contacts.p;
+    int64_t *who = malloc((n ? n : 1) * sizeof *who), *when = malloc((n ? n : 1) * sizeof *when);
+    uint8_t *outcome = malloc(n ? n : 1);
+    int rc = -1;
+    if (who == NULL || when == NULL || outcome == NULL)
+        goto done;
+    int64_t end = o->have_now ? o->now : t->max_created;
+    for (size_t i = 0; i < n; i++) {
+        who[i] = c[i].customer;
+        /* created <= end: a ticket after --now fails the SLA check before
+         * this runs (and --invalid skip drops it). */
+        when[i] = c[i].created > end ? end : c[i].created;
+    }
+    svcm_rate r;
+    svcm_error err;
+    if (svcm_fcr_repeats(who, when, n, (int64_t)o->fcr_window, end, NULL, outcome, &r, &err) !=
+        SVCM_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        if (outcome[i] == SVCM_FCR_OUTCOME_UNDECIDED)
+            undecided++;
+        else if (svcm_kpi_groups_add_outcome(t->gr.g, c[i].group, T_FCR,
+                                             outcome[i] == SVCM_FCR_OUTCOME_RESOLVED,
+                                             NULL) != SVCM_OK)
+            goto done;
+    }
+    char what[160];
+    if (undecided > 0) {
+        char at[32];
+        cli_format_instant(end, at, sizeof at);
+        snprintf(what, sizeof what, "left out of FCR: no repeat yet and the window runs past %s",
+                 at);
+        note(nt, "fcr", (long long)undecided, what);
+    }
+    if (t->no_customer > 0)
+        note(nt, "fcr", (long long)t->no_customer, "left out of FCR: no customer");
+    rc = 0;
+done:
+    free(who);
+    free(when);
+    free(outcome);
     return rc;
+}
+
+/* The end of the file: the as-of instant is known. Checks it, counts the
+ * open tickets, prints a kept error. CLI exit code. */
+static int tickets_finish(tickets_run *t)
+{
+    const kpi_opts *o = t->o;
+    /* Group names were checked before the tickets, except with --invalid
+     * skip, where only the tickets kept count (maybe none: below). */
+    if (t->err.prio == KPI_ERR_HEADER || (t->err.prio == KPI_ERR_GROUP && !o->skip_invalid))
+        return error_print(&t->err, t->path, &o->c.read);
+    if (!o->have_now && t->rows > 0) {
+        /* The latest instant of the file may be out of the calendar's
+         * range: then the engine refuses every ticket, the first one
+         * first. */
+        svcm_sla_ticket probe = {0};
+        probe.created = t->max_all;
+        probe.first_response = probe.resolved = SVCM_SLA_NONE;
+        struct svcm_sla_result res;
+        svcm_error e;
+        if (svcm_sla_evaluate(t->cal, &probe, t->max_all, &res, &e) != SVCM_OK &&
+            e.field != NULL && strcmp(e.field, "now") == 0) {
+            if (!o->skip_invalid) {
+                /* row 1 precedes any other row the engine refused */
+                char *id = NULL;
+                if (t->first_id != NULL && (id = cli_strdupf("%s", t->first_id)) == NULL)
+                    return -1;
+                error_clear(&t->err);
+                t->err.prio = KPI_ERR_SLA;
+                t->err.line = t->first_line;
+                t->err.field = -1;
+                t->err.label = e.field;
+                t->err.id = id;
+                snprintf(t->err.message, sizeof t->err.message, "%s", e.message);
+            } else {
+                /* every ticket is left out, for that one reason */
+                char why[160];
+                invalid_reason(&e, why, sizeof why);
+                vec_free(&t->reasons);
+                vec_free(&t->open);
+                vec_free(&t->contacts);
+                vec_free(&t->svg);
+                t->no_customer = 0;
+                t->kept = 0;
+                error_clear(&t->err);
+                groups_free(&t->gr);
+                if (skip_note(t, why, t->rows) != 0 ||
+                    groups_init(&t->gr, t->slots, T_SLOTS, o->by != NULL) != 0)
+                    return -1;
+            }
+        }
+    }
+    if (t->err.prio != KPI_ERR_NONE)
+        return error_print(&t->err, t->path, &o->c.read);
+    int64_t now = o->have_now ? o->now : t->max_kept;
+    const open_ticket *p = t->open.p;
+    for (size_t i = 0; i < t->open.n; i++) {
+        svcm_sla_ticket tk = {0};
+        tk.created = p[i].created;
+        tk.first_response = p[i].first;
+        tk.resolved = SVCM_SLA_NONE;
+        tk.response_target = (int64_t)o->response_target;
+        tk.resolution_target = (int64_t)o->resolution_target;
+        struct svcm_sla_result res;
+        /* Cannot fail: checked as of an earlier, valid instant. */
+        if (svcm_sla_evaluate(t->cal, &tk, now, &res, NULL) != SVCM_OK ||
+            (add_sla(t->gr.g, p[i].group, T_SLA_FIRST, &res.response) |
+             add_sla(t->gr.g, p[i].group, T_SLA_RESOLUTION, &res.resolution)) != SVCM_OK)
+            return -1;
+    }
+    return CLI_EXIT_OK;
 }
 
 /* The times and rates rows of group k; per[0..4) receives its SLA, FCR
@@ -632,272 +1539,91 @@ static int emit_tickets(const groups *gr, const cli_col *cols, bool has_fcr, con
     return code;
 }
 
-/* A column the file lacks reads as "never happened" (INT64_MIN) so the
- * timers run; its metrics are left out of the report and noted. */
-static int fill_absent(cli_col *col, size_t n)
+static int kpi_tickets(kpi_reader *r, cli_col *cols, const kpi_opts *o)
 {
-    if (col->field >= 0)
-        return 0;
-    int64_t *v = malloc((n ? n : 1) * sizeof *v);
-    if (v == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        v[i] = INT64_MIN;
-    col->values = v;
-    return 0;
-}
-
-/* The reason a ticket is impossible, worded without its numbers so that
- * equal reasons add up. */
-static const char *invalid_reason(const svcm_error *e, char *buf, size_t size)
-{
-    if (strstr(e->message, "outside") != NULL)
-        snprintf(buf, size, "%s out of range", e->field ? e->field : "instant");
-    else
-        snprintf(buf, size, "%s", e->message);
-    return buf;
-}
-
-/* --invalid skip: leave out the tickets the SLA engine refuses (and fcr or
- * reopened values other than 0/1), noting how many for each reason. */
-static int skip_invalid(const cli_dataset *dc, cli_dataset *d, cli_col *cols, const kpi_opts *o,
-                        const svcm_calendar *cal, notes *nt)
-{
-    (void)dc;
-    size_t n = d->n;
-    bool *keep = malloc((n ? n : 1) * sizeof *keep);
-    char (*why)[160] = malloc((n ? n : 1) * sizeof *why);
-    if (keep == NULL || why == NULL) {
-        free(keep);
-        free(why);
-        fprintf(stderr, "svcm kpi: out of memory\n");
-        return CLI_EXIT_DATA;
-    }
-    const int64_t *created = cols[1].values, *first = cols[2].values, *resolved = cols[3].values;
-    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
-    const double *reo = cols[5].field >= 0 ? cols[5].values : NULL;
-    int64_t now = o->have_now ? o->now : INT64_MIN;
-    if (!o->have_now) /* the latest instant of the rows, as without skipping */
-        for (size_t i = 0; i < n; i++) {
-            now = created[i] > now ? created[i] : now;
-            now = first[i] != INT64_MIN && first[i] > now ? first[i] : now;
-            now = resolved[i] != INT64_MIN && resolved[i] > now ? resolved[i] : now;
-        }
-    size_t dropped = 0;
-    for (size_t i = 0; i < n; i++) {
-        svcm_sla_ticket t = {0};
-        t.created = created[i];
-        t.first_response = first[i] == INT64_MIN ? SVCM_SLA_NONE : first[i];
-        t.resolved = resolved[i] == INT64_MIN ? SVCM_SLA_NONE : resolved[i];
-        t.response_target = (int64_t)o->response_target;
-        t.resolution_target = (int64_t)o->resolution_target;
-        struct svcm_sla_result r;
-        svcm_error e;
-        keep[i] = true;
-        if (svcm_sla_evaluate(cal, &t, now, &r, &e) != SVCM_OK) {
-            invalid_reason(&e, why[dropped], sizeof why[0]);
-            keep[i] = false;
-        } else if (fcr && !isnan(fcr[i]) && fcr[i] != 0 && fcr[i] != 1) {
-            snprintf(why[dropped], sizeof why[0], "fcr is not 0 or 1");
-            keep[i] = false;
-        } else if (reo && !isnan(reo[i]) && reo[i] != 0 && reo[i] != 1) {
-            snprintf(why[dropped], sizeof why[0], "reopened is not 0 or 1");
-            keep[i] = false;
-        }
-        dropped += !keep[i];
-    }
-    /* One note per distinct reason, in order of first appearance. */
-    for (size_t k = 0; k < dropped; k++) {
-        size_t count = 0, first_k = k;
-        for (size_t j = 0; j < dropped; j++)
-            if (strcmp(why[j], why[k]) == 0) {
-                if (j < k)
-                    first_k = j;
-                count++;
-            }
-        if (first_k == k)
-            note(nt, "skipped", (long long)count, why[k]);
-    }
-    cli_dataset_keep(d, keep);
-    free(keep);
-    free(why);
-    return CLI_EXIT_OK;
-}
-
-/* A customer name and the row it was read from, to number the names. */
-typedef struct customer_name {
-    const char *name;
-    size_t row;
-} customer_name;
-
-static int customer_name_cmp(const void *pa, const void *pb)
-{
-    const customer_name *a = pa, *b = pb;
-    int c = strcmp(a->name, b->name);
-    return c != 0 ? c : (a->row > b->row) - (a->row < b->row);
-}
-
-/* --fcr-window W without an fcr column: the FCR of each ticket from repeat
- * contacts by svcm_fcr_repeats() (its header has the exact rule), the
- * customer names numbered first. 1 resolved at first contact, 0 repeated,
- * NaN undecided (window past the as-of instant: --now, or the latest
- * created instant) or no customer; both counted in the notes. Returns n
- * values, NULL when out of memory. */
-static double *fcr_from_repeats(const cli_dataset *d, const cli_col *cols, const kpi_opts *o,
-                                notes *nt)
-{
-    size_t n = d->n, m = 0, undecided = 0;
-    const int64_t *created = cols[1].values;
-    double *fcr = malloc((n ? n : 1) * sizeof *fcr);
-    customer_name *names = malloc((n ? n : 1) * sizeof *names);
-    int64_t *who = malloc((n ? n : 1) * sizeof *who), *when = malloc((n ? n : 1) * sizeof *when);
-    uint8_t *outcome = malloc(n ? n : 1);
-    size_t *row = malloc((n ? n : 1) * sizeof *row);
-    double *ok = NULL;
-    if (fcr == NULL || names == NULL || who == NULL || when == NULL || outcome == NULL ||
-        row == NULL)
-        goto done;
-    int64_t end = INT64_MIN;
-    for (size_t i = 0; i < n; i++)
-        end = created[i] > end ? created[i] : end;
-    if (o->have_now)
-        end = o->now;
-    for (size_t i = 0; i < n; i++) {
-        fcr[i] = NAN;
-        const char *s = cli_str(d, &cols[6], i);
-        if (s[0] != '\0')
-            names[m++] = (customer_name){s, i};
-    }
-    /* Number the customers by name; the tickets keep their file order. */
-    qsort(names, m, sizeof *names, customer_name_cmp);
-    int64_t id = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (k > 0 && strcmp(names[k].name, names[k - 1].name) != 0)
-            id++;
-        who[names[k].row] = id;
-    }
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++)
-        if (cli_str(d, &cols[6], i)[0] != '\0') {
-            row[kept] = i;
-            who[kept] = who[i];
-            /* created <= end: a ticket after --now fails the SLA check
-             * before this runs (and --invalid skip drops it). */
-            when[kept++] = created[i] > end ? end : created[i];
-        }
-    svcm_rate r;
-    svcm_error err;
-    if (svcm_fcr_repeats(who, when, kept, (int64_t)o->fcr_window, end, NULL, outcome, &r, &err) !=
-        SVCM_OK)
-        goto done;
-    for (size_t k = 0; k < kept; k++) {
-        if (outcome[k] == SVCM_FCR_OUTCOME_UNDECIDED)
-            undecided++;
-        else
-            fcr[row[k]] = outcome[k] == SVCM_FCR_OUTCOME_RESOLVED ? 1.0 : 0.0;
-    }
-    char what[160];
-    if (undecided > 0) {
-        char at[32];
-        cli_format_instant(end, at, sizeof at);
-        snprintf(what, sizeof what, "left out of FCR: no repeat yet and the window runs past %s",
-                 at);
-        note(nt, "fcr", (long long)undecided, what);
-    }
-    if (n > kept)
-        note(nt, "fcr", (long long)(n - kept), "left out of FCR: no customer");
-    ok = fcr;
-    fcr = NULL;
-done:
-    free(fcr);
-    free(names);
-    free(who);
-    free(when);
-    free(outcome);
-    free(row);
-    return ok;
-}
-
-static int kpi_tickets(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
-{
-    /* cols: 0 id, 1 created, 2 first_response, 3 resolved, 4 fcr, 5 reopened,
-     * 6 customer, 7 group */
-    svcm_kpi_slot slots[T_SLOTS];
-    ticket_slots(slots);
-    groups gr = {0};
+    tickets_run t = {0};
     notes nt = {0};
-    struct svcm_sla_result *res = NULL;
-    double *repeat = NULL; /* --fcr-window: FCR of each ticket from repeat contacts */
-    svcm_calendar *cal = load_calendar(o->calendar);
-    int code = CLI_EXIT_DATA;
-    if (cal == NULL)
-        goto done;
-    if (cols[2].field < 0 && cols[3].field < 0) {
-        fprintf(stderr, "svcm kpi: %s:1: a tickets file needs a first_response or a resolved "
-                "column (or both)\n", path);
-        goto done;
-    }
-    if (fill_absent(&cols[2], d->n) != 0 || fill_absent(&cols[3], d->n) != 0) {
-        fprintf(stderr, "svcm kpi: out of memory\n");
-        goto done;
-    }
-    if (cols[2].field < 0)
-        note(&nt, "not computed", -1, "first-response time and its SLA: no first_response column");
-    if (cols[3].field < 0)
-        note(&nt, "not computed", -1, "resolution time and its SLA: no resolved column");
-    if (o->skip_invalid && (code = skip_invalid(d, d, cols, o, cal, &nt)) != CLI_EXIT_OK)
-        goto done;
-    code = CLI_EXIT_DATA;
-    int rc = make_groups(path, d, o->by ? &cols[7] : NULL, slots, T_SLOTS, &gr);
-    if (rc != 0) {
-        code = groups_failed(rc);
+    t.path = r->path;
+    t.o = o;
+    t.cols = cols;
+    t.max_all = t.max_kept = t.max_created = INT64_MIN;
+    t.open.size = sizeof(open_ticket);
+    t.contacts.size = sizeof(contact_row);
+    t.svg.size = sizeof(double);
+    t.reasons.size = sizeof(skip_reason);
+    ticket_slots(t.slots);
+    calendar_error ce;
+    svcm_calendar *cal = load_calendar(o->calendar, &ce);
+    int code = CLI_EXIT_DATA, rc;
+    if (cal == NULL) {
+        while ((rc = reader_next(r)) == 1)
+            ;
+        if (rc == 0)
+            calendar_error_print(o->calendar, &ce);
         goto done;
     }
-    code = evaluate_tickets(path, d, cols, o, cal, &res);
-    if (code == CLI_EXIT_OK)
-        code = check_outcomes(path, d, cols, o);
+    t.cal = cal;
+    t.targets_ok = o->response_target >= 0 && o->response_target <= SVCM_SLA_TARGET_MAX &&
+                   o->resolution_target >= 0 && o->resolution_target <= SVCM_SLA_TARGET_MAX;
+    t.asof_checked = o->have_now ? o->now : INT64_MIN;
+    t.asof_ok = o->have_now && t.targets_ok && in_calendar(cal, o->now);
+    if (groups_init(&t.gr, t.slots, T_SLOTS, o->by != NULL) != 0)
+        goto oom;
+    if (cols[C_FIRST].field < 0 && cols[C_RESOLVED].field < 0 &&
+        error_text(&t.err, KPI_ERR_HEADER,
+                   cli_strdupf("svcm kpi: %s:1: a tickets file needs a first_response or a "
+                               "resolved column (or both)\n", r->path)) != 0)
+        goto oom;
+    t.repeats = cols[C_FCR].field < 0 && o->fcr_window >= 0 && cols[C_CUSTOMER].field >= 0;
+    while ((rc = reader_next(r)) == 1)
+        if (ticket_row(&t, r) != 0)
+            goto oom;
+    if (rc < 0)
+        goto done;
+    if ((code = tickets_finish(&t)) < 0)
+        goto oom;
     if (code != CLI_EXIT_OK)
         goto done;
-    const double *fcr = cols[4].field >= 0 ? cols[4].values : NULL;
-    if (fcr == NULL && o->fcr_window >= 0) {
-        if (cols[6].field < 0) {
+    code = CLI_EXIT_DATA;
+    if (cols[C_FIRST].field < 0)
+        note(&nt, "not computed", -1, "first-response time and its SLA: no first_response column");
+    if (cols[C_RESOLVED].field < 0)
+        note(&nt, "not computed", -1, "resolution time and its SLA: no resolved column");
+    /* One note per distinct reason, in order of first appearance. */
+    const skip_reason *why = t.reasons.p;
+    for (size_t k = 0; k < t.reasons.n; k++)
+        note(&nt, "skipped", (long long)why[k].count, why[k].why);
+    /* A file without data rows reads as one without an fcr column (as the
+     * whole-file version did: its fcr values were an empty array). */
+    bool has_fcr = cols[C_FCR].field >= 0 && t.rows > 0;
+    if (!has_fcr && o->fcr_window >= 0) {
+        if (cols[C_CUSTOMER].field < 0) {
             fprintf(stderr, "svcm kpi: %s:1: --fcr-window needs a customer column (or an fcr "
-                    "column)\n", path);
-            code = CLI_EXIT_DATA;
+                    "column)\n", r->path);
             goto done;
         }
-        fcr = repeat = fcr_from_repeats(d, cols, o, &nt);
-        if (repeat == NULL) {
-            fprintf(stderr, "svcm kpi: out of memory\n");
-            code = CLI_EXIT_DATA;
-            goto done;
-        }
-    } else if (fcr != NULL && o->fcr_window >= 0) {
+        if (fcr_from_repeats(&t, &nt) != 0)
+            goto oom;
+        has_fcr = true;
+    } else if (has_fcr && o->fcr_window >= 0) {
         note(&nt, "fcr", -1, "read from the fcr column; --fcr-window not used");
     }
-    if (count_tickets(&gr, cols, fcr, res, d->n) != SVCM_OK) {
-        fprintf(stderr, "svcm kpi: out of memory\n");
-        code = CLI_EXIT_DATA;
-        goto done;
-    }
-    code = emit_tickets(&gr, cols, fcr != NULL, o, &nt);
+    if (sort_groups(&t.gr) != 0)
+        goto oom;
+    code = emit_tickets(&t.gr, cols, has_fcr, o, &nt);
     if (code == CLI_EXIT_OK && o->c.svg)
-        code = write_histogram(o->c.svg, cal, cols[1].values, cols[2].values, d->n, &gr);
+        code = write_histogram(o->c.svg, t.svg.p, t.svg.n, &t.gr);
+    goto done;
+oom:
+    fprintf(stderr, "svcm kpi: out of memory\n");
+    code = CLI_EXIT_DATA;
 done:
-    for (int j = 2; j <= 3; j++)
-        if (cols[j].field < 0) {
-            free(cols[j].values);
-            cols[j].values = NULL;
-        }
     if (nt.n > 0)
         cli_table_free(&nt.t);
-    free(repeat);
-    free(res);
-    groups_free(&gr);
+    tickets_run_free(&t);
     svcm_calendar_free(cal);
     return code;
 }
-
 /* The answer of an accumulator that holds exactly one (NaN otherwise). */
 static double single_answer(const svcm_feedback *f)
 {
@@ -935,38 +1661,6 @@ static int add_score(cli_table *t, const svcm_feedback *f, double scale, double 
     bad |= cli_table_int(t, (long long)svcm_feedback_count(f));
     bad |= cli_table_num(t, *value, 2);
     return bad | cli_table_num(t, NAN, 2) | cli_table_num(t, NAN, 2);
-}
-
-/* Count every answer of the survey columns present (slot j of column j
- * among them); empty cells are questions not answered. CLI exit code. */
-static int count_answers(const char *path, const cli_dataset *d, const cli_col *cols,
-                         const groups *gr, const int *slot_of, const cli_read_opts *ro)
-{
-    static const char *const names[3] = {"nps", "csat", "ces"};
-    static const char *const scales[3] = {"0-10", "1-5", "1-7"};
-    for (int j = 0; j < 3; j++) {
-        if (slot_of[j] < 0)
-            continue;
-        const double *v = cols[1 + j].values;
-        for (size_t i = 0; i < d->n; i++) {
-            if (isnan(v[i]))
-                continue;
-            int rc = svcm_kpi_groups_add_score(gr->g, gr->of_row[i], (size_t)slot_of[j], v[i], NULL);
-            if (rc == SVCM_EINVAL) {
-                svcm_error e;
-                svcm_error_clear(&e);
-                e.field = names[j];
-                snprintf(e.message, sizeof e.message, "%g is not an answer on the %s scale %s",
-                         v[i], names[j], scales[j]);
-                return report_error(path, d, cols, false, ro, i, &e, SVCM_EINVAL);
-            }
-            if (rc != SVCM_OK) {
-                fprintf(stderr, "svcm kpi: %s: %s\n", path, svcm_strerror(rc));
-                return CLI_EXIT_DATA;
-            }
-        }
-    }
-    return CLI_EXIT_OK;
 }
 
 /* The scores table (and, with --by, consistency across groups). */
@@ -1016,10 +1710,12 @@ static int emit_feedback(const groups *gr, const int *slot_of, const kpi_opts *o
     return code;
 }
 
-static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const kpi_opts *o)
+static int kpi_feedback(kpi_reader *r, cli_col *cols, const kpi_opts *o)
 {
     /* cols: 0 id, 1 nps, 2 csat, 3 ces, 4 group */
     static const int kinds[3] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
+    static const char *const names[3] = {"nps", "csat", "ces"};
+    static const char *const scales[3] = {"0-10", "1-5", "1-7"};
     svcm_kpi_slot slots[3];
     int slot_of[3];
     size_t n_slots = 0;
@@ -1035,62 +1731,84 @@ static int kpi_feedback(const char *path, cli_dataset *d, cli_col *cols, const k
         slot_of[j] = (int)n_slots++;
     }
     groups gr = {0};
-    int rc = make_groups(path, d, o->by ? &cols[4] : NULL, slots, n_slots, &gr);
-    int code = rc != 0 ? groups_failed(rc) : count_answers(path, d, cols, &gr, slot_of, &o->c.read);
-    if (code == CLI_EXIT_OK)
-        code = emit_feedback(&gr, slot_of, o);
+    kpi_error err = {0};
+    int code = CLI_EXIT_DATA, rc;
+    if (groups_init(&gr, slots, n_slots, o->by != NULL) != 0)
+        goto oom;
+    /* Answers are counted (histograms: the order does not matter); the
+     * checks keep the old order: group names, then each column. */
+    while ((rc = reader_next(r)) == 1) {
+        size_t k;
+        const char *gname = cols[4].field >= 0 ? r->str[4] : "all";
+        int grc = group_of(&gr, gname, &k);
+        if (grc == SVCM_ENOMEM)
+            goto oom;
+        if (grc != SVCM_OK &&
+            error_text(&err, KPI_ERR_GROUP,
+                       cli_strdupf("svcm kpi: %s: data row %zu, field '%s': group name of %zu "
+                                   "bytes is too long\n", r->path, r->rows, cols[4].name,
+                                   strlen(gname))) != 0)
+            goto oom;
+        if (err.prio == KPI_ERR_GROUP)
+            continue;
+        for (int j = 0; j < 3; j++) {
+            double v = r->num[1 + j];
+            if (slot_of[j] < 0 || isnan(v))
+                continue;
+            int arc = svcm_kpi_groups_add_score(gr.g, k, (size_t)slot_of[j], v, NULL);
+            if (arc == SVCM_EINVAL) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "%g is not an answer on the %s scale %s", v, names[j],
+                         scales[j]);
+                if (error_record(&err, KPI_ERR_NPS + j, r->line, cols[1 + j].field, names[j],
+                                 cols[0].field >= 0 ? r->str[0] : NULL, msg) != 0)
+                    goto oom;
+            } else if (arc != SVCM_OK) {
+                fprintf(stderr, "svcm kpi: %s: %s\n", r->path, svcm_strerror(arc));
+                goto done;
+            }
+        }
+    }
+    if (rc < 0)
+        goto done;
+    if (err.prio != KPI_ERR_NONE) {
+        code = error_print(&err, r->path, &o->c.read);
+        goto done;
+    }
+    if (sort_groups(&gr) != 0)
+        goto oom;
+    code = emit_feedback(&gr, slot_of, o);
+    goto done;
+oom:
+    fprintf(stderr, "svcm kpi: out of memory\n");
+    code = CLI_EXIT_DATA;
+done:
+    error_clear(&err);
     groups_free(&gr);
     return code;
 }
 
-/* Which kind of file: look at the header. */
-static int sniff(const char *path, const cli_common *c, int *is_tickets)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "svcm kpi: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    cli_csv r;
-    const cli_read_opts *ro = &c->read;
-    int rc = cli_csv_open(&r, f, ro->sep);
-    if (ro->whitespace)
-        cli_csv_set_whitespace(&r);
-    rc = rc == 0 ? cli_csv_next(&r) : -1;
-    if (rc == 1) {
-        *is_tickets = cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "created"));
-        if (!*is_tickets && !cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "nps")) &&
-            !cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "csat")) &&
-            !cli_has_column(ro, r.fields, r.nfields, cli_colname(c, "ces"))) {
-            fprintf(stderr, "svcm kpi: %s:1: neither a tickets file (column 'created') nor a survey "
-                            "file (columns nps, csat or ces)\n", path);
-            rc = -1;
-        }
-    } else {
-        if (rc == 0 && ferror(f))
-            fprintf(stderr, "svcm kpi: %s: read error\n", path);
-        else if (rc == 0)
-            fprintf(stderr, "svcm kpi: %s: no header row\n", path);
-        else
-            fprintf(stderr, "svcm kpi: %s:%llu:%llu: %s\n", path,
-                    (unsigned long long)r.error_line, (unsigned long long)r.error_col, r.error);
-        rc = -1;
-    }
-    cli_csv_close(&r);
-    fclose(f);
-    return rc == 1 ? 0 : -1;
-}
-
-/* Load a tickets or a survey file and report on it. */
+/* Read a tickets or a survey file (told apart by the header) once and
+ * report on it. */
 static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
 {
-    int is_tickets = 0;
-    if (sniff(file, &o->c, &is_tickets) != 0)
-        return CLI_EXIT_DATA;
+    kpi_reader r;
+    int code = CLI_EXIT_DATA;
+    if (reader_open(&r, file, &o->c.read) != 0)
+        goto done;
+    const cli_read_opts *ro = &o->c.read;
+    const cli_field *hf = r.csv.fields;
+    size_t hn = r.csv.nfields;
+    int is_tickets = cli_has_column(ro, hf, hn, cli_colname(&o->c, "created"));
+    if (!is_tickets && !cli_has_column(ro, hf, hn, cli_colname(&o->c, "nps")) &&
+        !cli_has_column(ro, hf, hn, cli_colname(&o->c, "csat")) &&
+        !cli_has_column(ro, hf, hn, cli_colname(&o->c, "ces"))) {
+        fprintf(stderr, "svcm kpi: %s:1: neither a tickets file (column 'created') nor a survey "
+                        "file (columns nps, csat or ces)\n", file);
+        goto done;
+    }
     /* The group column is looked up only with --by. */
     size_t ncols = (is_tickets ? 7 : 4) + (o->by != NULL);
-    cli_dataset d;
-    int code;
     if (is_tickets) {
         if (o->response_target > 1e9 || o->resolution_target > 1e9)
             cli_usage_error(a, "targets must be below 1e9 seconds");
@@ -1104,10 +1822,8 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
             {cli_colname(&o->c, "customer"), CLI_COL_STRING, false, true, -1, NULL},
             {o->by, CLI_COL_STRING, true, true, -1, NULL},
         };
-        if (cli_load("kpi", file, &o->c.read, cols, ncols, &d) != 0)
-            return CLI_EXIT_DATA;
-        code = kpi_tickets(file, &d, cols, o);
-        cli_dataset_free(&d); /* d points into cols: free in this scope */
+        if (reader_columns(&r, cols, ncols) == 0)
+            code = kpi_tickets(&r, cols, o);
     } else {
         if (o->c.svg)
             cli_usage_error(a, "--svg is available for tickets files only");
@@ -1118,11 +1834,11 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
             {cli_colname(&o->c, "ces"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {o->by, CLI_COL_STRING, true, true, -1, NULL},
         };
-        if (cli_load("kpi", file, &o->c.read, cols, ncols, &d) != 0)
-            return CLI_EXIT_DATA;
-        code = kpi_feedback(file, &d, cols, o);
-        cli_dataset_free(&d);
+        if (reader_columns(&r, cols, ncols) == 0)
+            code = kpi_feedback(&r, cols, o);
     }
+done:
+    reader_close(&r);
     return code;
 }
 
@@ -1195,9 +1911,8 @@ int cli_cmd_kpi(int argc, char **argv)
     }
     if (file == NULL)
         cli_usage_error(&a, "no input file");
-    if (strcmp(file, "-") == 0)
-        cli_usage_error(&a, "needs a file, not standard input: it reads the header once to "
-                            "tell tickets from survey answers, then the whole file");
+    if (strcmp(file, "-") == 0 && o.calendar != NULL && strcmp(o.calendar, "-") == 0)
+        cli_usage_error(&a, "standard input can be read once: not as FILE and --calendar");
     cli_common_check(&a, &o.c);
     int code = kpi_run(&a, file, &o);
     cli_common_free(&o.c);

@@ -292,6 +292,34 @@ class CallsCli(unittest.TestCase):
         self.assert_close(row["asa_s"], (12 + 35 + 0) / 3, "asa")
         self.assert_close(row["aht_s"], (180 + 60 + 240) / 3, "aht")
 
+    def test_standard_input_streams_like_the_file(self):
+        # svcm calls reads row by row into one accumulator per interval and
+        # group (memory follows those, not the rows): standard input gives
+        # the file's report, and an error past the reader's first 1 MiB
+        # block names its line.
+        rows = ["arrival,queue_start,queue_end,service_start,service_end,outcome,agent"]
+        for i in range(30000):
+            a = 1772323200 + i * 20
+            if i % 6:
+                rows.append(f"{a},{a},{a + i % 40},{a + i % 40},{a + i % 40 + 200},answered,"
+                            f"ag{i % 7}")
+            else:
+                rows.append(f"{a},{a},{a + i % 90},,,abandoned,ag{i % 7}")
+        path = self.write("log.csv", "\n".join(rows) + "\n")
+        want = run(path, "--interval", "1h", "--by", "agent", "--format", "csv")
+        self.assertEqual(want.returncode, 0, want.stderr)
+        with open(path, "rb") as f:
+            got = subprocess.run([SVCM, "calls", "-", "--interval", "1h", "--by", "agent",
+                                  "--format", "csv"], stdin=f, capture_output=True, text=True,
+                                 timeout=120)
+        self.assertEqual((got.returncode, got.stdout), (0, want.stdout))
+        arrival, _, rest = rows[29001].split(",", 2)
+        rows[29001] = f"{arrival},soon,{rest}"  # data row 29,001 on line 29,002
+        r = run(self.write("bad.csv", "\n".join(rows) + "\n"), "--interval", "1h")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("bad.csv:29002:", r.stderr)
+        self.assertIn("queue_start: 'soon'", r.stderr)
+
     def test_help_documents_every_option(self):
         r = run("--help")
         self.assertEqual(r.returncode, 0)
