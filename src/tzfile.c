@@ -536,7 +536,7 @@ static int parse_tzif(svcm_zone *z, const uint8_t *b, size_t n, svcm_error *err)
 static int load_named(const void *tzif, size_t len, const svcm_allocator *alloc,
                       const char *name, svcm_zone **out, svcm_error *err)
 {
-    svcm_zone *z;
+    svcm_zone *z = NULL;
     int rc = zone_alloc(alloc, name, &z, err);
     if (rc != SVCM_OK)
         return rc;
