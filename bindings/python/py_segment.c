@@ -1,7 +1,8 @@
 /* Python binding of the segment engine: RFM scores, tiers with reasons,
  * Policy, per-tier summaries, migration. Batch inputs are read zero-copy from
  * float64 buffers (array('d'), numpy), the C loops run without the GIL and
- * per-customer results come back as array('B') objects, one byte each. */
+ * per-customer results come back as svcm.Column objects ('B', one byte
+ * each) that own the memory the library wrote: nothing is copied. */
 #include "svcmpy.h"
 
 #include <limits.h>
@@ -31,36 +32,69 @@ enum {
  * items make the call fail after releasing the others). */
 static PyObject *make_struct(PyObject *module, int which, PyObject **items, int n)
 {
-    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, which);
+    int ok = 1;
+    for (int i = 0; i < n; i++)
+        ok &= items[i] != NULL;
+    /* No call with the exception of a failed item still set. */
+    PyObject *type = ok ? svcmpy_engine_item(module, SVCMPY_SEGMENT, which) : NULL;
     PyObject *o = type ? PyStructSequence_New((PyTypeObject *)type) : NULL;
-    int ok = o != NULL;
     for (int i = 0; i < n; i++) {
-        if (items[i] == NULL)
-            ok = 0;
         if (o != NULL)
             PyStructSequence_SetItem(o, i, items[i]);
         else
             Py_XDECREF(items[i]);
     }
-    if (!ok) {
-        Py_XDECREF(o);
-        return NULL;
-    }
     return o;
 }
 
-/* array('B') holding a copy of n bytes. */
-static PyObject *byte_array(PyObject *module, const uint8_t *v, size_t n)
+/* The byte outputs of a batch call, written by the C library in place and
+ * returned as svcm.Column objects that own them (no copy): k blocks of n
+ * bytes from svcmpy_column_alloc, large ones advised for huge pages. 0, or
+ * -1 with MemoryError and nothing left allocated. */
+static int outputs_alloc(uint8_t **out, int k, size_t n)
 {
-    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_ARRAY);
-    if (type == NULL)
-        return NULL;
-    PyObject *bytes = PyBytes_FromStringAndSize((const char *)v, (Py_ssize_t)n);
-    if (bytes == NULL)
-        return NULL;
-    PyObject *arr = PyObject_CallFunction(type, "sO", "B", bytes);
-    Py_DECREF(bytes);
-    return arr;
+    for (int i = 0; i < k; i++) {
+        out[i] = svcmpy_column_alloc('B', (Py_ssize_t)n);
+        if (out[i] == NULL) {
+            while (i-- > 0) {
+                PyMem_Free(out[i]);
+                out[i] = NULL;
+            }
+            return -1;
+        }
+        svcmpy_advise_huge(out[i], n);
+    }
+    return 0;
+}
+
+static void outputs_free(uint8_t **out, int k)
+{
+    for (int i = 0; i < k; i++) {
+        PyMem_Free(out[i]);
+        out[i] = NULL;
+    }
+}
+
+/* items[i] = an svcm.Column ('B') owning out[i], for i < k. Every block is
+ * taken over: freed with its column, or at once when a column cannot be
+ * made. 0, or -1 with the exception set and no item left (no Python call
+ * is made after the failure). */
+static int outputs_columns(PyObject *module, uint8_t **out, int k, size_t n, PyObject **items)
+{
+    int made = 0;
+    for (int i = 0; i < k; i++) {
+        items[i] = made == i ? svcmpy_column_new(module, 'B', (Py_ssize_t)n, out[i]) : NULL;
+        if (items[i] != NULL)
+            made++;
+        else if (made != i)
+            PyMem_Free(out[i]); /* svcmpy_column_new frees the block it fails on */
+        out[i] = NULL;
+    }
+    if (made == k)
+        return 0;
+    for (int i = 0; i < made; i++)
+        Py_CLEAR(items[i]);
+    return -1;
 }
 
 static PyObject *float_tuple(const double *v, int n)
@@ -81,10 +115,24 @@ static PyObject *float_tuple(const double *v, int n)
 
 static PyObject *make_edges(PyObject *module, const svcm_rfm_edges *e)
 {
-    PyObject *items[4] = {PyLong_FromLong(e->bins), float_tuple(e->recency, e->bins - 1),
-                          float_tuple(e->frequency, e->bins - 1),
-                          float_tuple(e->monetary, e->bins - 1)};
+    const double *cols[3] = {e->recency, e->frequency, e->monetary};
+    PyObject *items[4] = {PyLong_FromLong(e->bins), NULL, NULL, NULL};
+    for (int i = 0; i < 3 && items[i] != NULL; i++)
+        items[i + 1] = float_tuple(cols[i], e->bins - 1);
     return make_struct(module, SEG_EDGES, items, 4);
+}
+
+/* A Segmentation of the five columns of out (taken over), edges e. */
+static PyObject *segmentation(PyObject *module, uint8_t **out, size_t n,
+                              const svcm_rfm_edges *e)
+{
+    PyObject *items[7];
+    if (outputs_columns(module, out, 5, n, items) < 0)
+        return NULL;
+    items[5] = make_edges(module, e);
+    items[6] = items[5] ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_REASON_NAMES) : NULL;
+    Py_XINCREF(items[6]);
+    return make_struct(module, SEG_RESULT, items, 7);
 }
 
 static PyObject *invalid(PyObject *module, const char *field, const char *msg)
@@ -540,7 +588,7 @@ PyDoc_STRVAR(rfm_scores_doc,
              "are fitted from the population unless given (an RfmEdges, or three\n"
              "sequences of bins - 1 non-decreasing numbers). A value on an edge takes\n"
              "the lower bin; equal values always get equal scores. Results r, f, m\n"
-             "are array('B'); bins is ignored when edges are given.");
+             "are svcm.Column ('B'); bins is ignored when edges are given.");
 static PyObject *py_rfm_scores(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"recency", "frequency", "monetary", "bins", "edges", NULL};
@@ -557,10 +605,10 @@ static PyObject *py_rfm_scores(PyObject *module, PyObject *args, PyObject *kwarg
     if (columns_read(module, &c, r, f, m, NULL, NULL) < 0)
         return NULL;
     size_t n = c.view.n;
-    uint8_t *buf = PyMem_Malloc(3 * n + 1);
-    if (buf == NULL) {
+    uint8_t *out[3];
+    if (outputs_alloc(out, 3, n) < 0) {
         columns_release(&c);
-        return PyErr_NoMemory();
+        return NULL;
     }
     svcm_error err;
     int rc = SVCM_OK;
@@ -568,19 +616,18 @@ static PyObject *py_rfm_scores(PyObject *module, PyObject *args, PyObject *kwarg
     if (fit)
         rc = svcm_rfm_fit(&c.view, bins, NULL, &e, &err);
     if (rc == SVCM_OK)
-        rc = svcm_rfm_score(&c.view, &e, buf, buf + n, buf + 2 * n, &err);
+        rc = svcm_rfm_score(&c.view, &e, out[0], out[1], out[2], &err);
     Py_END_ALLOW_THREADS
     columns_release(&c);
-    PyObject *res = NULL;
     if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-    } else {
-        PyObject *items[4] = {byte_array(module, buf, n), byte_array(module, buf + n, n),
-                              byte_array(module, buf + 2 * n, n), make_edges(module, &e)};
-        res = make_struct(module, SEG_SCORES, items, 4);
+        outputs_free(out, 3);
+        return svcmpy_raise(module, rc, &err);
     }
-    PyMem_Free(buf);
-    return res;
+    PyObject *items[4];
+    if (outputs_columns(module, out, 3, n, items) < 0)
+        return NULL;
+    items[3] = make_edges(module, &e);
+    return make_struct(module, SEG_SCORES, items, 4);
 }
 
 /* threads= of segment() and segment_records(): 1..SVCM_SEGMENT_MAX_THREADS,
@@ -602,11 +649,16 @@ PyDoc_STRVAR(segment_doc,
              "Tier every customer under a Policy (default Policy()). tiers are ints\n"
              "0..4 in the order VIP, KEY, REGULAR, POTENTIAL, LOST; reasons are the\n"
              "rule codes (names in SEGMENT_REASON_NAMES); both, and the scores r, f, m, are\n"
-             "array('B'). Edges are fitted with policy.bins unless given (an empty\n"
-             "population then raises EmptyError); reason_names[code] names a reason.\n"
-             "threads (1..64, default 1) runs the checks, the edge fit and the tiering\n"
-             "on that many threads (svcm_segment_run), with the GIL released; the\n"
-             "results are bit for bit those of one thread.");
+             "svcm.Column ('B': numpy.asarray and memoryview share the memory). Edges\n"
+             "are fitted with policy.bins unless given (an empty population then raises\n"
+             "EmptyError); reason_names[code] names a reason.\n"
+             "threads (1..64) runs the checks, the edge fit and the tiering on that\n"
+             "many threads (svcm_segment_run), with the GIL released; the results are\n"
+             "bit for bit those of one thread. The default is 1, as in the C library:\n"
+             "a library call should not take every core of a process that may run it\n"
+             "from several threads, pool workers or Dask tasks at once (the GIL is\n"
+             "released, so such calls already run in parallel); pass\n"
+             "threads=len(os.sched_getaffinity(0)) for one large population.");
 /* Check, fit (unless edges are given) and tier the customers of a view;
  * returns a Segmentation, or NULL with an exception set. */
 static PyObject *segment_view(PyObject *module, const svcm_customers *view,
@@ -614,9 +666,9 @@ static PyObject *segment_view(PyObject *module, const svcm_customers *view,
                               unsigned threads)
 {
     size_t n = view->n;
-    uint8_t *buf = PyMem_Malloc(5 * n + 1);
-    if (buf == NULL)
-        return PyErr_NoMemory();
+    uint8_t *out[5];
+    if (outputs_alloc(out, 5, n) < 0)
+        return NULL;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -625,22 +677,14 @@ static PyObject *segment_view(PyObject *module, const svcm_customers *view,
     svcm_segment_run_options run;
     svcm_segment_run_options_init(&run);
     run.threads = threads;
-    rc = svcm_segment_run(view, p, fit ? NULL : e, &run, NULL, buf, buf + n, buf + 2 * n,
-                          buf + 3 * n, buf + 4 * n, e, &err);
+    rc = svcm_segment_run(view, p, fit ? NULL : e, &run, NULL, out[0], out[1], out[2], out[3],
+                          out[4], e, &err);
     Py_END_ALLOW_THREADS
-    PyObject *res = NULL;
     if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-    } else {
-        PyObject *names = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_REASON_NAMES);
-        PyObject *items[7] = {byte_array(module, buf, n),         byte_array(module, buf + n, n),
-                              byte_array(module, buf + 2 * n, n), byte_array(module, buf + 3 * n, n),
-                              byte_array(module, buf + 4 * n, n), make_edges(module, e),
-                              Py_XNewRef(names)};
-        res = make_struct(module, SEG_RESULT, items, 7);
+        outputs_free(out, 5);
+        return svcmpy_raise(module, rc, &err);
     }
-    PyMem_Free(buf);
-    return res;
+    return segmentation(module, out, n, e);
 }
 
 static PyObject *py_segment(PyObject *module, PyObject *args, PyObject *kwargs)
@@ -1146,8 +1190,92 @@ static PyObject *py_reason_name(PyObject *module, PyObject *arg)
     return PyUnicode_FromString(name);
 }
 
+/* Pickling (and copy) of Segmentation and RfmScores, registered with
+ * copyreg at import: their per-customer fields are svcm.Column objects,
+ * which are not picklable themselves, so each is saved as bytes and made
+ * into a new Column on loading. The form: (_segment_restore, (kind, bytes
+ * of each column..., edges[, reason_names])), kind 0 Segmentation, 1
+ * RfmScores. */
+static PyObject *py_segment_reduce(PyObject *module, PyObject *obj)
+{
+    PyObject *res_type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_RESULT);
+    PyObject *sc_type = res_type ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_SCORES) : NULL;
+    if (sc_type == NULL)
+        return NULL;
+    int kind = Py_IS_TYPE(obj, (PyTypeObject *)res_type)  ? 0
+               : Py_IS_TYPE(obj, (PyTypeObject *)sc_type) ? 1
+                                                          : -1;
+    if (kind < 0) {
+        PyErr_Format(PyExc_TypeError, "_segment_reduce: expected a Segmentation or RfmScores, got %s",
+                     Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    int ncols = kind == 0 ? 5 : 3, nitems = kind == 0 ? 7 : 4;
+    PyObject *code = PyLong_FromLong(kind);
+    PyObject *args = code ? PyTuple_New(1 + nitems) : NULL;
+    if (args == NULL) {
+        Py_XDECREF(code);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(args, 0, code);
+    for (int i = 0; i < nitems; i++) {
+        PyObject *item = PyStructSequence_GetItem(obj, i); /* borrowed */
+        PyObject *saved = i < ncols ? PyBytes_FromObject(item) : Py_NewRef(item);
+        if (saved == NULL) {
+            Py_DECREF(args);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(args, 1 + i, saved);
+    }
+    PyObject *restore = PyObject_GetAttrString(module, "_segment_restore");
+    PyObject *res = restore ? PyTuple_Pack(2, restore, args) : NULL;
+    Py_XDECREF(restore);
+    Py_DECREF(args);
+    return res;
+}
+
+static PyObject *py_segment_restore(PyObject *module, PyObject *args)
+{
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+    long kind = nargs > 0 ? PyLong_AsLong(PyTuple_GET_ITEM(args, 0)) : -1;
+    if (kind == -1 && PyErr_Occurred())
+        return NULL;
+    int ncols = kind == 0 ? 5 : 3, nitems = kind == 0 ? 7 : 4;
+    if ((kind != 0 && kind != 1) || nargs != 1 + nitems) {
+        PyErr_SetString(PyExc_ValueError, "_segment_restore: not a saved Segmentation or RfmScores");
+        return NULL;
+    }
+    Py_ssize_t n = -1;
+    for (int i = 0; i < ncols; i++) {
+        PyObject *b = PyTuple_GET_ITEM(args, 1 + i);
+        if (!PyBytes_Check(b) || (n >= 0 && PyBytes_GET_SIZE(b) != n)) {
+            PyErr_SetString(PyExc_ValueError,
+                            "_segment_restore: the saved columns are not bytes of one length");
+            return NULL;
+        }
+        n = PyBytes_GET_SIZE(b);
+    }
+    uint8_t *out[5];
+    if (outputs_alloc(out, ncols, (size_t)n) < 0)
+        return NULL;
+    for (int i = 0; i < ncols; i++)
+        memcpy(out[i], PyBytes_AS_STRING(PyTuple_GET_ITEM(args, 1 + i)), (size_t)n);
+    PyObject *items[7];
+    if (outputs_columns(module, out, ncols, (size_t)n, items) < 0)
+        return NULL;
+    for (int i = ncols; i < nitems; i++)
+        items[i] = Py_NewRef(PyTuple_GET_ITEM(args, 1 + i));
+    return make_struct(module, kind == 0 ? SEG_RESULT : SEG_SCORES, items, nitems);
+}
+
 #define KW(f) (PyCFunction)(void (*)(void))(f), METH_VARARGS | METH_KEYWORDS
 static PyMethodDef segment_methods[] = {
+    {"_segment_reduce", py_segment_reduce, METH_O,
+     "_segment_reduce(result) -> tuple\n\nPickle form of a Segmentation or RfmScores "
+     "(registered with copyreg)."},
+    {"_segment_restore", py_segment_restore, METH_VARARGS,
+     "_segment_restore(kind, *fields) -> Segmentation | RfmScores\n\nThe result back from "
+     "its pickle form."},
     {"rfm_edges", KW(py_rfm_edges), rfm_edges_doc},
     {"rfm_scores", KW(py_rfm_scores), rfm_scores_doc},
     {"segment", KW(py_segment), segment_doc},
@@ -1176,9 +1304,9 @@ static PyStructSequence_Desc edges_desc = {
     edges_fields, 4};
 
 static PyStructSequence_Field scores_fields[] = {
-    {"r", "recency scores, array('B'), most recent = bins"},
-    {"f", "frequency scores, array('B')"},
-    {"m", "monetary scores, array('B')"},
+    {"r", "recency scores, svcm.Column ('B'), most recent = bins"},
+    {"f", "frequency scores, svcm.Column ('B')"},
+    {"m", "monetary scores, svcm.Column ('B')"},
     {"edges", "the RfmEdges used"},
     {NULL, NULL},
 };
@@ -1186,11 +1314,11 @@ static PyStructSequence_Desc scores_desc = {"svcm.RfmScores", "RFM scores 1..bin
                                             scores_fields, 4};
 
 static PyStructSequence_Field result_fields[] = {
-    {"tiers", "tiers 0..4 (VIP, KEY, REGULAR, POTENTIAL, LOST), array('B')"},
-    {"reasons", "reason codes (see SEGMENT_REASON_NAMES), array('B')"},
-    {"r", "recency scores, array('B')"},
-    {"f", "frequency scores, array('B')"},
-    {"m", "monetary scores, array('B')"},
+    {"tiers", "tiers 0..4 (VIP, KEY, REGULAR, POTENTIAL, LOST), svcm.Column ('B')"},
+    {"reasons", "reason codes (see SEGMENT_REASON_NAMES), svcm.Column ('B')"},
+    {"r", "recency scores, svcm.Column ('B')"},
+    {"f", "frequency scores, svcm.Column ('B')"},
+    {"m", "monetary scores, svcm.Column ('B')"},
     {"edges", "the RfmEdges used"},
     {"reason_names", "reason names by code: reason_names[reasons[i]]"},
     {NULL, NULL},
@@ -1283,6 +1411,20 @@ int svcmpy_init_segment(PyObject *m)
         if (PyModule_AddIntConstant(m, consts[i], i) < 0)
             return -1;
     if (PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS) < 0)
+        return -1;
+    /* copyreg.pickle(Segmentation and RfmScores, _segment_reduce) */
+    PyObject *copyreg = PyImport_ImportModule("copyreg");
+    PyObject *reduce = copyreg ? PyObject_GetAttrString(m, "_segment_reduce") : NULL;
+    int rc = reduce ? 0 : -1;
+    for (int k = 0; rc == 0 && k < 2; k++) {
+        PyObject *r = PyObject_CallMethod(copyreg, "pickle", "OO",
+                                          k == 0 ? items[SEG_RESULT] : items[SEG_SCORES], reduce);
+        rc = r ? 0 : -1;
+        Py_XDECREF(r);
+    }
+    Py_XDECREF(reduce);
+    Py_XDECREF(copyreg);
+    if (rc < 0)
         return -1;
     return customers_init(m); /* the customer-table block at the end */
 }
@@ -1553,10 +1695,12 @@ static PyObject *customers_segment(PyObject *self, PyObject *args, PyObject *kw)
      * scales them (recency * seconds-per-unit / 86400). */
     svcm_customers days = {.n = n, .recency = c->recency, .frequency = c->frequency,
                            .monetary = c->monetary};
-    uint8_t *buf = PyMem_Malloc(5 * n + 1);
+    uint8_t *out[5];
+    if (outputs_alloc(out, 5, n) < 0)
+        return NULL;
     double *rd = c->unit != SVCM_TIME_UNIT_DAY && c->recency ? PyMem_Malloc(n * 8 + 1) : NULL;
-    if (buf == NULL || (rd == NULL && c->unit != SVCM_TIME_UNIT_DAY && c->recency)) {
-        PyMem_Free(buf);
+    if (rd == NULL && c->unit != SVCM_TIME_UNIT_DAY && c->recency) {
+        outputs_free(out, 5);
         return PyErr_NoMemory();
     }
     double scale = svcm_time_unit_seconds((int)c->unit) / 86400.0;
@@ -1569,25 +1713,17 @@ static PyObject *customers_segment(PyObject *self, PyObject *args, PyObject *kw)
     Py_BEGIN_ALLOW_THREADS
     rc = svcm_segment_options_check(&p, &err); /* the policy is named first */
     if (rc == SVCM_OK)
-        rc = svcm_customers_segment(c, &p, edges_obj == Py_None ? NULL : &e, NULL, buf, buf + n,
-                                    &used, &err);
+        rc = svcm_customers_segment(c, &p, edges_obj == Py_None ? NULL : &e, NULL, out[0],
+                                    out[1], &used, &err);
     if (rc == SVCM_OK)
-        rc = svcm_rfm_score(&days, &used, buf + 2 * n, buf + 3 * n, buf + 4 * n, &err);
+        rc = svcm_rfm_score(&days, &used, out[2], out[3], out[4], &err);
     Py_END_ALLOW_THREADS
-    PyObject *res = NULL;
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-    } else {
-        PyObject *names = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_REASON_NAMES);
-        PyObject *items[7] = {byte_array(module, buf, n),         byte_array(module, buf + n, n),
-                              byte_array(module, buf + 2 * n, n), byte_array(module, buf + 3 * n, n),
-                              byte_array(module, buf + 4 * n, n), make_edges(module, &used),
-                              Py_XNewRef(names)};
-        res = make_struct(module, SEG_RESULT, items, 7);
-    }
-    PyMem_Free(buf);
     PyMem_Free(rd);
-    return res;
+    if (rc != SVCM_OK) {
+        outputs_free(out, 5);
+        return svcmpy_raise(module, rc, &err);
+    }
+    return segmentation(module, out, n, &used);
 }
 
 /* array('d') holding a copy of n doubles. */

@@ -85,6 +85,11 @@ int svcmpy_int64s(PyObject *obj, svcmpy_array *out, const char *argname);
 /* Release what svcmpy_doubles/svcmpy_int64s holds; safe on a zeroed or
  * already released array. */
 void svcmpy_array_release(svcmpy_array *a);
+/* Ask for transparent huge pages on a fresh, not yet written block of
+ * `size` bytes (from PyMem_Malloc or svcmpy_column_alloc) when it is large
+ * (4 MiB or more; Linux, where THP is given on request): the first writes
+ * then fault it in 2 MiB at a time. Harmless to skip or to fail. */
+void svcmpy_advise_huge(void *p, size_t size);
 
 /* One user object as a number, keeping the user's exception: 0 with *out
  * set; 1 when obj is not a number (no __float__ or __index__, or complex;

@@ -350,12 +350,34 @@ end)
 
 test("threads: bad counts", function()
   for _, bad in ipairs({0, -1, 65}) do
-    fails(svcm.codes.EINVAL, "threads", svcm.segment({5}, {2}, {10}, {threads = bad}))
+    local msg = fails(svcm.codes.EINVAL, "threads", svcm.segment({5}, {2}, {10}, {threads = bad}))
+    assert(msg:find("threads must be in 1..64, got " .. bad, 1, true), msg)
     fails(svcm.codes.EINVAL, "threads",
           svcm.segment_records({{id = 1, recency = 5, frequency = 2, monetary = 10}},
                                {threads = bad}))
   end
   assert(not pcall(svcm.segment, {5}, {2}, {10}, {threads = 1.5}), "non-integer raises")
+  local ok, err = pcall(svcm.segment, {5}, {2}, {10}, {threads = true})
+  assert(not ok and tostring(err):find("threads: integer expected, got boolean", 1, true),
+         tostring(err))
+end)
+
+test("threads: default is one thread, and 1 and 2 threads agree on a small population", function()
+  -- 2048 rows: two parts of the library's 1024-row minimum, so 2 threads split it.
+  local r, f, m, t = {}, {}, {}, {}
+  for i = 1, 2048 do
+    r[i] = (i * 37) % 400
+    f[i] = 1 + (i * 13) % 9
+    m[i] = ((i * 7919) % 10007) / 7
+    t[i] = r[i] + (i % 200)
+  end
+  local default = assert(svcm.segment(r, f, m, {tenure = t}))
+  local one = assert(svcm.segment(r, f, m, {tenure = t, threads = 1}))
+  local two = assert(svcm.segment(r, f, m, {tenure = t, threads = 2}))
+  for _, name in ipairs({"tiers", "reasons", "r", "f", "m"}) do
+    same(default[name], one[name], name .. ", default vs 1 thread")
+    same(two[name], one[name], name .. ", 2 threads vs 1")
+  end
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

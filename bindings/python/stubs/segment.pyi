@@ -29,18 +29,21 @@ class RfmEdges(NamedTuple):
 _Edges = Union[RfmEdges, Mapping[str, Sequence[SupportsFloat]],
                Tuple[Sequence[SupportsFloat], Sequence[SupportsFloat], Sequence[SupportsFloat]]]
 
+# The per-customer results are svcm.Column objects of type code 'B' (one
+# byte each; numpy.asarray and memoryview share their memory, nothing is
+# copied). Column is defined with the core names (stubs/core.pyi).
 class RfmScores(NamedTuple):
-    r: array        # array('B'), 1..bins, most recent = bins
-    f: array        # array('B')
-    m: array        # array('B')
+    r: Column       # 1..bins, most recent = bins
+    f: Column
+    m: Column
     edges: RfmEdges
 
 class Segmentation(NamedTuple):
-    tiers: array    # array('B'): 0 VIP, 1 KEY, 2 REGULAR, 3 POTENTIAL, 4 LOST
-    reasons: array  # array('B'): reason codes, names in SEGMENT_REASON_NAMES
-    r: array
-    f: array
-    m: array
+    tiers: Column   # 0 VIP, 1 KEY, 2 REGULAR, 3 POTENTIAL, 4 LOST
+    reasons: Column # reason codes, names in SEGMENT_REASON_NAMES
+    r: Column
+    f: Column
+    m: Column
     edges: RfmEdges
     reason_names: Tuple[str, ...]  # SEGMENT_REASON_NAMES: reason_names[reasons[i]]
 
@@ -95,8 +98,12 @@ def segment(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
             tenure: Optional[_Numbers] = None, policy: Optional[Policy] = None,
             p_alive: Optional[_Numbers] = None, edges: Optional[_Edges] = None, *,
             threads: int = 1) -> Segmentation:
-    """threads: 1..64 threads for the checks, the edge fit and the tiering
-    (the results are bit for bit those of one thread)."""
+    """threads: 1..64 threads for the checks, the edge fit and the tiering,
+    with the GIL released (the results are bit for bit those of one
+    thread). Default 1, as in the C library: a library call does not take
+    every core of a process that may call it from several threads, pool
+    workers or Dask tasks at once; pass threads=len(os.sched_getaffinity(0))
+    for one large population."""
     ...
 def segment_records(records: Sequence[Sequence[Optional[SupportsFloat]]],
                     policy: Optional[Policy] = None,

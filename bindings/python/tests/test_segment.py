@@ -6,7 +6,9 @@ quantile edges follow Hyndman and Fan (1996), definition 1, checked here
 against a direct evaluation of inf{y : F_n(y) >= p} written in Python.
 """
 import array
+import copy
 import math
+import pickle
 import random
 import unittest
 
@@ -46,7 +48,7 @@ class RfmScores(unittest.TestCase):
         self.assertEqual(res.edges.bins, 5)
         self.assertEqual(list(res.f), [(int(v) + 1) // 2 for v in x])
         self.assertEqual(list(res.r), [6 - (int(v) + 1) // 2 for v in x])
-        self.assertIsInstance(res.r, array.array)
+        self.assertIsInstance(res.r, svcm.Column)
         self.assertEqual(res.r.typecode, "B")
 
     def test_fixed_edges_and_values_on_edges(self):
@@ -135,6 +137,37 @@ class Segment(unittest.TestCase):
         self.assertEqual(list(res.m), WANT_M)
         self.assertEqual(res.edges.recency, (10.0, 30.0, 60.0, 120.0))
 
+    def test_results_are_read_only_columns_sharing_their_memory(self):
+        res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES)
+        for name, want in (("tiers", WANT_TIERS), ("r", WANT_R), ("f", WANT_F),
+                           ("m", WANT_M)):
+            col = getattr(res, name)
+            self.assertIsInstance(col, svcm.Column)
+            self.assertEqual(col, want)
+            view = memoryview(col)
+            self.assertEqual((view.format, view.readonly, view.nbytes), ("B", True, 10))
+            self.assertEqual(view.tolist(), want)
+            with self.assertRaises(TypeError):
+                view[0] = 1  # read-only
+        # A view is of the column itself (its own memory), not of a copy.
+        self.assertIs(memoryview(res.tiers).obj, res.tiers)
+        self.assertEqual(bytes(res.reasons), bytes(svcm.SEGMENT_REASON_NAMES.index(x)
+                                                   for x in WANT_REASONS))
+
+    def test_results_pickle_and_copy(self):
+        # The Column fields are saved as bytes and come back as new Columns.
+        res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES)
+        scores = svcm.rfm_scores(POP_R, POP_F, POP_M, edges=EDGES)
+        empty = svcm.segment([], [], [], edges=EDGES)
+        for obj in (res, scores, empty):
+            for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+                back = pickle.loads(pickle.dumps(obj, proto))
+                self.assertEqual(type(back), type(obj))
+                self.assertEqual(back, obj)
+                self.assertIsInstance(back[0], svcm.Column)
+            self.assertEqual(copy.deepcopy(obj), obj)
+        self.assertEqual(list(pickle.loads(pickle.dumps(res)).tiers), WANT_TIERS)
+
     def test_array_inputs_are_read_in_place(self):
         d = lambda v: array.array("d", v)  # noqa: E731
         res = svcm.segment(d(POP_R), d(POP_F), d(POP_M), tenure=d(POP_T), p_alive=d(POP_P),
@@ -152,7 +185,7 @@ class Segment(unittest.TestCase):
                           new_max_frequency=-1)
         res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES,
                            policy=off)
-        self.assertEqual(list(res.tiers[:4]), [REGULAR, KEY, VIP, REGULAR])
+        self.assertEqual(list(res.tiers)[:4], [REGULAR, KEY, VIP, REGULAR])
 
     def test_optional_columns(self):
         res = svcm.segment(POP_R, POP_F, POP_M, edges=EDGES)
@@ -229,11 +262,30 @@ class SegmentThreads(unittest.TestCase):
                 svcm.segment(r, f, m, tenure=t, threads=threads)
             self.assertEqual((cm.exception.index, cm.exception.field), (4000, "monetary"))
 
+    def test_threads_on_float64_and_int64_buffers_match_one_thread(self):
+        # The input kinds of the benchmark, without numpy (whose import leaks
+        # under memcheck): float64 buffers are read in place, int64 recency
+        # and frequency ('q', as numpy int64) go through the typed copy.
+        r, f, m, t, _ = self.population(30011, 7)
+        d = lambda v: array.array("d", v)  # noqa: E731
+        q = lambda v: array.array("q", [int(x) for x in v])  # noqa: E731
+        one = svcm.segment(d(r), d(f), d(m), tenure=d(t), threads=1)
+        for threads in (1, 2, 4):
+            for args in ((d(r), d(f), d(m)), (q(r), q(f), d(m)),
+                         # strided views (every other item): the copy loops
+                         (memoryview(d([x for v in r for x in (v, -1.0)]))[::2],
+                          memoryview(q([x for v in f for x in (v, -1)]))[::2], d(m))):
+                res = svcm.segment(*args, tenure=d(t), threads=threads)
+                self.assertEqual(res.edges, one.edges)
+                for name in ("tiers", "reasons", "r", "f", "m"):
+                    self.assertEqual(getattr(res, name), getattr(one, name), (threads, name))
+
     def test_bad_thread_counts_are_refused(self):
         for bad in (0, -1, 65):
             with self.assertRaises(svcm.InvalidInput) as cm:
                 svcm.segment([5], [2], [10], threads=bad)
             self.assertEqual(cm.exception.field, "threads")
+            self.assertIn(f"threads must be in 1..64, got {bad}", str(cm.exception))
             with self.assertRaises(svcm.InvalidInput) as cm:
                 svcm.segment_records([(1, 5, 2, 10)], threads=bad)
             self.assertEqual(cm.exception.field, "threads")
