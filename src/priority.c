@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "parallel.h"
 #include "priority_internal.h"
 #include "svcm/priority.h"
 
@@ -20,11 +21,18 @@ static const char *const quadrant_advice[SVCM_QUADRANT_COUNT] = {
 static const char *const impact_names[SVCM_IMPACT_COUNT] = {"organisation", "department", "team",
                                                             "individual"};
 
-svcm_quadrant svcm_quadrant_of(bool urgent, bool important)
+/* Inlined by the batch loops (a call to the exported function could be
+ * interposed, so the compiler would not inline it). */
+static inline svcm_quadrant quadrant_of(bool urgent, bool important)
 {
     if (important)
         return urgent ? SVCM_QUADRANT_DO : SVCM_QUADRANT_SCHEDULE;
     return urgent ? SVCM_QUADRANT_DELEGATE : SVCM_QUADRANT_ELIMINATE;
+}
+
+svcm_quadrant svcm_quadrant_of(bool urgent, bool important)
+{
+    return quadrant_of(urgent, important);
 }
 
 const char *svcm_quadrant_name(int quadrant)
@@ -145,7 +153,7 @@ int svcm_priority_options_check(const svcm_priority_options *o, svcm_error *err)
 
 /* ------------------------------------------------------------ evaluation */
 
-static int check_request(const svcm_request *r, size_t index, svcm_error *err)
+static inline int check_request(const svcm_request *r, size_t index, svcm_error *err)
 {
     if (r->tier >= SVCM_TIER_COUNT)
         return svcm__error(err, SVCM_EINVAL, index, "tier",
@@ -182,7 +190,7 @@ static const double impact_norm[SVCM_IMPACT_MAX + 1] = {0.0, 1.0, 2.0 / 3.0, 1.0
 static const double severity_norm[SVCM_SEVERITY_MAX + 1] = {0.0, 1.0, 2.0 / 3.0, 1.0 / 3.0, 0.0};
 static const double quadrant_norm[SVCM_QUADRANT_COUNT] = {1.0, 2.0 / 3.0, 1.0 / 3.0, 0.0};
 
-static double importance_of(const svcm_priority_options *o, const svcm_request *r)
+static inline double importance_of(const svcm_priority_options *o, const svcm_request *r)
 {
     double t = tier_norm[r->tier];
     double i = impact_norm[r->impact];
@@ -195,7 +203,7 @@ static double importance_of(const svcm_priority_options *o, const svcm_request *
 /* b - a for a <= b, exact: the true difference is below 2^64. */
 static inline uint64_t span(int64_t a, int64_t b) { return (uint64_t)b - (uint64_t)a; }
 
-static double urgency_of(const svcm_request *r, int64_t now)
+static inline double urgency_of(const svcm_request *r, int64_t now)
 {
     if (r->urgent)
         return 1.0;
@@ -212,18 +220,20 @@ static double urgency_of(const svcm_request *r, int64_t now)
 }
 
 /* Band of x in [0, 1] among n equal bands, as a level: 1 = top band. */
-static int level_of(double x, int n)
+static inline int level_of(double x, int n)
 {
     int k = (int)(x * n); /* x * n >= 0, so truncation is floor */
     return k >= n - 1 ? 1 : n - k;
 }
 
-void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, int64_t now,
-                         struct svcm_priority_result *out)
+/* One request at instant now, valid under valid options. Inlined into the
+ * batch loops; queue.c calls it through svcm__priority_eval(). */
+static inline void eval_one(const svcm_priority_options *o, const svcm_request *r, int64_t now,
+                            struct svcm_priority_result *out)
 {
     double imp = importance_of(o, r);
     double urg = urgency_of(r, now);
-    svcm_quadrant q = svcm_quadrant_of(urg >= o->urgent_threshold, imp >= o->important_threshold);
+    svcm_quadrant q = quadrant_of(urg >= o->urgent_threshold, imp >= o->important_threshold);
     const svcm_itil_table *t = &o->table;
     int p = t->cell[level_of(imp, t->rows) - 1][level_of(urg, t->cols) - 1];
     double qs = quadrant_norm[q];
@@ -239,6 +249,12 @@ void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, 
     out->score = base + (wait > 0.0 ? o->aging_per_hour * wait / 3600.0 : 0.0);
     out->quadrant = q;
     out->priority = p;
+}
+
+void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, int64_t now,
+                         struct svcm_priority_result *out)
+{
+    eval_one(o, r, now, out);
 }
 
 int svcm_importance(const svcm_priority_options *opts, const svcm_request *req, double *out,
@@ -305,8 +321,9 @@ int svcm_priority_classify(const svcm_priority_options *opts, const svcm_request
     int rc = check_batch(opts, &def, &opts, reqs, n, err);
     if (rc != SVCM_OK)
         return rc;
+    const svcm_priority_options o = *opts; /* a local copy: out cannot alias it */
     for (size_t i = 0; i < n; i++) {
-        svcm__priority_eval(opts, &reqs[i], now, &out[i]);
+        eval_one(&o, &reqs[i], now, &out[i]);
         out[i].index = i;
     }
     return SVCM_OK;
@@ -314,13 +331,23 @@ int svcm_priority_classify(const svcm_priority_options *opts, const svcm_request
 
 /* ---------------------------------------------------------------- ordering */
 
-/* Sorting is an LSD radix sort of (key, position) pairs on the top 32 bits
- * of a 64-bit order-preserving key (passes where every key shares the
- * digit are skipped); then each run of pairs equal in those bits is ordered
- * by a comparator on the full keys that ends with the position. The order
- * is total, so the result is deterministic; runs are short unless scores
- * crowd within a relative 1e-6 of each other, and even then each is sorted
- * in O(m log m). Pairs are 8 bytes, hence at most UINT32_MAX records. */
+/* Sorting (svcm_priority_order, svcm_priority_sort, svcm_wsjf_order).
+ *
+ * Each record gets a 64-bit key whose unsigned order is the order of its
+ * score, highest first: the double mapped to an order-preserving integer
+ * (-0 and +0 are one key), complemented. The bits above the highest bit in
+ * which two keys differ are the same in every key and say nothing, so the
+ * radix sort works on the 32 bits just below it: pairs (those 32 bits,
+ * position) go through an LSD radix sort of three 11-bit digits, skipping
+ * a digit that every pair shares. LSD radix sorting is stable. A run of
+ * pairs equal in those 32 bits is then ordered by a comparator: the full
+ * keys, then the tie-break fields, then the position. The order is total,
+ * so the result is deterministic and the same as any correct sort's (the
+ * tests compare it with qsort). Runs are short unless many scores are
+ * equal or crowd within about 2^-31 of the spread of the keys; a run is
+ * sorted in O(m log m) (heap sort past 24 records, no recursion) even
+ * when every key is equal. Pairs are 8 bytes, hence at most UINT32_MAX
+ * records; the full keys take 8 more bytes a record. */
 typedef struct sort_pair {
     uint32_t key;
     uint32_t idx;
@@ -328,38 +355,54 @@ typedef struct sort_pair {
 
 #define SORT_MAX ((size_t)UINT32_MAX)
 
-/* Strict "a before b" on the full keys of positions a and b. */
+/* Strict "a before b" for positions a and b whose keys are equal. */
 typedef bool (*tie_less_fn)(const void *ctx, size_t a, size_t b);
 
 #define RADIX_BITS 11
 #define RADIX_SIZE (1u << RADIX_BITS)
 #define RADIX_PASSES 3 /* ceil(32 / 11) */
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+/* Records ahead of the one being gathered whose loads are started early. */
+#define GATHER_AHEAD 16
+
 typedef struct sorter {
     const svcm_allocator *alloc;
+    uint64_t *keys; /* the full key of each position, filled by the caller */
     sort_pair *a, *b;
-    size_t *hist;
+    uint32_t *hist;  /* RADIX_PASSES * RADIX_SIZE counts per part */
+    unsigned parts;  /* parts of the work, one a thread */
 } sorter;
 
 static void sorter_free(sorter *s)
 {
+    svcm__free(s->alloc, s->keys);
     svcm__free(s->alloc, s->a);
     svcm__free(s->alloc, s->b);
     svcm__free(s->alloc, s->hist);
 }
 
-/* Scratch for n pairs, allocated before anything is written anywhere. */
-static int sorter_init(sorter *s, size_t n, const svcm_allocator *alloc)
+/* Scratch for n records in `parts` parts (one a thread), allocated before
+ * anything is written anywhere. */
+static int sorter_init(sorter *s, size_t n, unsigned parts, const svcm_allocator *alloc)
 {
     s->alloc = alloc;
+    s->parts = parts;
+    s->keys = NULL;
     s->a = s->b = NULL;
     s->hist = NULL;
     if (n > SORT_MAX)
         return SVCM_ERANGE;
-    s->a = svcm__alloc(alloc, n * sizeof(sort_pair));
-    s->b = svcm__alloc(alloc, n * sizeof(sort_pair));
-    s->hist = svcm__alloc(alloc, (size_t)RADIX_PASSES * RADIX_SIZE * sizeof(size_t));
-    if (s->a == NULL || s->b == NULL || s->hist == NULL) {
+    size_t m = n ? n : 1;
+    s->keys = svcm__alloc(alloc, m * sizeof *s->keys);
+    s->a = svcm__alloc(alloc, m * sizeof(sort_pair));
+    s->b = svcm__alloc(alloc, m * sizeof(sort_pair));
+    s->hist = svcm__alloc(alloc, (size_t)parts * RADIX_PASSES * RADIX_SIZE * sizeof *s->hist);
+    if (s->keys == NULL || s->a == NULL || s->b == NULL || s->hist == NULL) {
         sorter_free(s);
         return SVCM_ENOMEM;
     }
@@ -367,7 +410,7 @@ static int sorter_init(sorter *s, size_t n, const svcm_allocator *alloc)
 }
 
 /* A double mapped to an unsigned integer with the same order (-0 == +0). */
-static uint64_t ordered_bits(double x)
+static inline uint64_t ordered_bits(double x)
 {
     x += 0.0;
     uint64_t u;
@@ -375,40 +418,49 @@ static uint64_t ordered_bits(double x)
     return (u & UINT64_C(0x8000000000000000)) ? ~u : u | UINT64_C(0x8000000000000000);
 }
 
-/* Radix key that puts higher values first. */
-static uint32_t desc_key(double x) { return (uint32_t)(~ordered_bits(x) >> 32); }
+/* Sort key that puts higher values first. */
+static inline uint64_t desc_key(double x) { return ~ordered_bits(x); }
 
-static inline bool pair_less(sort_pair x, sort_pair y, tie_less_fn less, const void *ctx)
+typedef struct run_ctx {
+    const uint64_t *keys;
+    tie_less_fn less;
+    const void *ctx;
+} run_ctx;
+
+static inline bool pair_less(sort_pair x, sort_pair y, const run_ctx *c)
 {
-    return less(ctx, x.idx, y.idx);
+    uint64_t kx = c->keys[x.idx], ky = c->keys[y.idx];
+    if (kx != ky)
+        return kx < ky;
+    return c->less(c->ctx, x.idx, y.idx);
 }
 
-static void sift_pairs(sort_pair *a, size_t n, size_t i, tie_less_fn less, const void *ctx)
+static void sift_pairs(sort_pair *a, size_t n, size_t i, const run_ctx *c)
 {
     for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
+        size_t k = 2 * i + 1;
+        if (k >= n)
             return;
-        if (c + 1 < n && pair_less(a[c], a[c + 1], less, ctx))
-            c++;
-        if (!pair_less(a[i], a[c], less, ctx))
+        if (k + 1 < n && pair_less(a[k], a[k + 1], c))
+            k++;
+        if (!pair_less(a[i], a[k], c))
             return;
         sort_pair t = a[i];
-        a[i] = a[c];
-        a[c] = t;
-        i = c;
+        a[i] = a[k];
+        a[k] = t;
+        i = k;
     }
 }
 
 /* Order a run: insertion sort when short, heap sort otherwise
  * (no recursion, O(m log m) even when every key is equal). */
-static void sort_run(sort_pair *a, size_t m, tie_less_fn less, const void *ctx)
+static void sort_run(sort_pair *a, size_t m, const run_ctx *c)
 {
     if (m <= 24) {
         for (size_t i = 1; i < m; i++) {
             sort_pair v = a[i];
             size_t j = i;
-            while (j > 0 && pair_less(v, a[j - 1], less, ctx)) {
+            while (j > 0 && pair_less(v, a[j - 1], c)) {
                 a[j] = a[j - 1];
                 j--;
             }
@@ -417,65 +469,281 @@ static void sort_run(sort_pair *a, size_t m, tie_less_fn less, const void *ctx)
         return;
     }
     for (size_t i = m / 2; i-- > 0;)
-        sift_pairs(a, m, i, less, ctx);
+        sift_pairs(a, m, i, c);
     for (size_t end = m; end-- > 1;) {
         sort_pair t = a[0];
         a[0] = a[end];
         a[end] = t;
-        sift_pairs(a, end, 0, less, ctx);
+        sift_pairs(a, end, 0, c);
     }
 }
 
-/* Sort the n pairs the caller put in s->a; returns the sorted array (s->a
- * or s->b). */
-static sort_pair *radix_order(sorter *s, size_t n, tie_less_fn less, const void *ctx)
+/* The sort and svcm_priority_run() go through phases; each phase splits
+ * its rows into the sorter's parts (consecutive rows, at least
+ * SVCM__MIN_PART_ROWS a part) and runs them at once, one a thread
+ * (svcm__parallel; part 0 on the calling thread, and with one part no
+ * thread is created). Every part writes only its own slots, and the LSD
+ * radix passes give each part the slots its digits would get in one
+ * sequential pass (parts in order), so the result is the one a single
+ * thread gets, bit for bit. */
+typedef enum part_phase {
+    PHASE_KEYS,    /* check and key requests (svcm_priority_run) */
+    PHASE_PAIRS,   /* pairs from keys, and each part's counts of every digit */
+    PHASE_COUNT,   /* each part's counts of one digit (after a pass moved pairs) */
+    PHASE_SCATTER, /* one radix pass */
+    PHASE_RUNS,    /* runs of equal radix keys, by the comparator */
+    PHASE_GATHER   /* results in dispatch order (svcm_priority_run) */
+} part_phase;
+
+typedef struct sort_job {
+    part_phase phase;
+    sorter *s;
+    size_t n;
+    unsigned shift;       /* the pairs hold keys >> shift */
+    unsigned pass;        /* PHASE_COUNT, PHASE_SCATTER: the digit */
+    const sort_pair *src; /* PHASE_COUNT, PHASE_SCATTER: the pairs; PHASE_GATHER: sorted */
+    sort_pair *dst;       /* PHASE_SCATTER: the next pairs; PHASE_RUNS: sorted */
+    run_ctx runs;
+    /* svcm_priority_run */
+    const svcm_priority_options *o;
+    const svcm_request *reqs;
+    int64_t now;
+    struct svcm_priority_result *out;
+    svcm_priority_columns *cols;
+} sort_job;
+
+typedef struct sort_part {
+    sort_job *job;
+    unsigned index;
+    size_t lo, hi; /* rows [lo, hi) */
+    size_t bad;    /* PHASE_KEYS: the part's first bad request, or SVCM_NO_INDEX */
+} sort_part;
+
+static inline unsigned digit_of(uint32_t key, unsigned pass)
 {
+    return (key >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1);
+}
+
+/* Start loading request r (it may straddle two cache lines). */
+static inline void prefetch_request(const svcm_request *r)
+{
+    PREFETCH(r);
+    PREFETCH((const char *)r + sizeof *r - 1);
+}
+
+static void keys_part(const sort_job *j, sort_part *pt)
+{
+    const svcm_priority_options o = *j->o; /* a local copy: no store aliases it */
+    uint64_t *keys = j->s->keys;
+    pt->bad = SVCM_NO_INDEX;
+    for (size_t i = pt->lo; i < pt->hi; i++) {
+        if (check_request(&j->reqs[i], i, NULL) != SVCM_OK) {
+            pt->bad = i;
+            return;
+        }
+        struct svcm_priority_result r;
+        eval_one(&o, &j->reqs[i], j->now, &r);
+        keys[i] = desc_key(r.score);
+    }
+}
+
+/* Each request is evaluated again, in dispatch order, straight into the
+ * outputs (the same arithmetic, so the same score): cheaper than keeping n
+ * results in scratch and gathering them, because the scratch's writes and
+ * first-touch page faults are gone. The requests' loads are started
+ * GATHER_AHEAD records early: independent loads, not one miss at a time. */
+static void gather_part(const sort_job *j, const sort_part *pt)
+{
+    const svcm_priority_options o = *j->o;
+    const sort_pair *sorted = j->src;
+    const svcm_request *reqs = j->reqs;
+    struct svcm_priority_result *out = j->out;
+    const svcm_priority_columns *c = j->cols;
+    for (size_t i = pt->lo; i < pt->hi; i++) {
+        if (i + GATHER_AHEAD < j->n)
+            prefetch_request(&reqs[sorted[i + GATHER_AHEAD].idx]);
+        size_t idx = sorted[i].idx;
+        struct svcm_priority_result tmp;
+        struct svcm_priority_result *r = out != NULL ? &out[i] : &tmp;
+        eval_one(&o, &reqs[idx], j->now, r);
+        r->index = idx;
+        if (c == NULL)
+            continue;
+        if (c->index != NULL)
+            c->index[i] = (int64_t)idx;
+        if (c->id != NULL)
+            c->id[i] = r->id;
+        if (c->due != NULL)
+            c->due[i] = r->due;
+        if (c->importance != NULL)
+            c->importance[i] = r->importance;
+        if (c->urgency != NULL)
+            c->urgency[i] = r->urgency;
+        if (c->score != NULL)
+            c->score[i] = r->score;
+        if (c->quadrant != NULL)
+            c->quadrant[i] = (uint8_t)r->quadrant;
+        if (c->priority != NULL)
+            c->priority[i] = (uint8_t)r->priority;
+    }
+}
+
+static void part_run(void *arg)
+{
+    sort_part *pt = arg;
+    const sort_job *j = pt->job;
+    const sorter *s = j->s;
+    uint32_t *hist = s->hist + (size_t)pt->index * RADIX_PASSES * RADIX_SIZE;
+    switch (j->phase) {
+    case PHASE_KEYS:
+        keys_part(j, pt);
+        break;
+    case PHASE_PAIRS: {
+        uint32_t *h0 = hist, *h1 = hist + RADIX_SIZE, *h2 = hist + 2 * RADIX_SIZE;
+        memset(hist, 0, (size_t)RADIX_PASSES * RADIX_SIZE * sizeof *hist);
+        for (size_t i = pt->lo; i < pt->hi; i++) {
+            uint32_t k = (uint32_t)(s->keys[i] >> j->shift);
+            s->a[i].key = k;
+            s->a[i].idx = (uint32_t)i;
+            h0[digit_of(k, 0)]++;
+            h1[digit_of(k, 1)]++;
+            h2[digit_of(k, 2)]++;
+        }
+        break;
+    }
+    case PHASE_COUNT: {
+        uint32_t *h = hist + (size_t)j->pass * RADIX_SIZE;
+        memset(h, 0, RADIX_SIZE * sizeof *h);
+        for (size_t i = pt->lo; i < pt->hi; i++)
+            h[digit_of(j->src[i].key, j->pass)]++;
+        break;
+    }
+    case PHASE_SCATTER: {
+        uint32_t *h = hist + (size_t)j->pass * RADIX_SIZE;
+        const sort_pair *src = j->src;
+        sort_pair *dst = j->dst;
+        for (size_t i = pt->lo; i < pt->hi; i++)
+            dst[h[digit_of(src[i].key, j->pass)]++] = src[i];
+        break;
+    }
+    case PHASE_RUNS: {
+        sort_pair *a = j->dst;
+        for (size_t i = pt->lo; i < pt->hi;) {
+            size_t e = i + 1;
+            while (e < pt->hi && a[e].key == a[i].key)
+                e++;
+            if (e - i > 1)
+                sort_run(a + i, e - i, &j->runs);
+            i = e;
+        }
+        break;
+    }
+    case PHASE_GATHER:
+        gather_part(j, pt);
+        break;
+    }
+}
+
+/* The sorter's parts over rows 0..n-1, in order. */
+static void parts_split(sort_job *j, sort_part *pt)
+{
+    for (unsigned t = 0; t < j->s->parts; t++) {
+        pt[t].job = j;
+        pt[t].index = t;
+        pt[t].bad = SVCM_NO_INDEX;
+        svcm__part(j->n, j->s->parts, t, &pt[t].lo, &pt[t].hi);
+    }
+}
+
+static void parts_run(sort_job *j, sort_part *pt, part_phase phase)
+{
+    j->phase = phase;
+    svcm__parallel(part_run, pt, sizeof *pt, j->s->parts);
+}
+
+/* Sort positions 0..j->n - 1 by s->keys, then by less; returns the sorted
+ * pairs (s->a or s->b). pt has s->parts entries. */
+static const sort_pair *sort_keys(sort_job *j, sort_part *pt, tie_less_fn less, const void *ctx)
+{
+    sorter *s = j->s;
+    const size_t n = j->n;
+    const unsigned parts = s->parts;
     sort_pair *a = s->a, *b = s->b;
-    size_t *hist = s->hist;
     if (n == 0)
         return a;
-    memset(hist, 0, (size_t)RADIX_PASSES * RADIX_SIZE * sizeof *hist);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t k = a[i].key;
-        for (int p = 0; p < RADIX_PASSES; p++)
-            hist[(size_t)p * RADIX_SIZE + ((k >> (p * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
-    }
-    for (int p = 0; p < RADIX_PASSES; p++) {
-        size_t *h = hist + (size_t)p * RADIX_SIZE;
-        unsigned shift = (unsigned)(p * RADIX_BITS);
-        if (h[(a[0].key >> shift) & (RADIX_SIZE - 1)] == n)
-            continue; /* every key has this digit: the pass would not move anything */
-        size_t sum = 0;
+    uint64_t diff = 0;
+    for (size_t i = 1; i < n; i++)
+        diff |= s->keys[i] ^ s->keys[0];
+    unsigned shift = 0; /* (diff >> shift) fits in 32 bits */
+    while ((diff >> shift) > UINT32_MAX)
+        shift++;
+    j->shift = shift;
+    parts_split(j, pt);
+    parts_run(j, pt, PHASE_PAIRS);
+    bool moved = false;
+    for (unsigned p = 0; p < RADIX_PASSES; p++) {
+        /* Digit totals do not depend on the order: the counts of the pairs
+         * phase tell whether every key has the same digit. */
+        const unsigned d0 = digit_of(a[0].key, p);
+        size_t same = 0;
+        for (unsigned t = 0; t < parts; t++)
+            same += s->hist[((size_t)t * RADIX_PASSES + p) * RADIX_SIZE + d0];
+        if (same == n)
+            continue; /* the pass would not move anything */
+        j->src = a;
+        j->dst = b;
+        j->pass = p;
+        if (moved && parts > 1)
+            parts_run(j, pt, PHASE_COUNT); /* each part's share of the moved pairs */
+        /* Part t's pairs of digit d go after every pair of a smaller digit
+         * and after the pairs of digit d of parts before t. */
+        uint32_t sum = 0;
         for (size_t d = 0; d < RADIX_SIZE; d++) {
-            size_t c = h[d];
-            h[d] = sum;
-            sum += c;
+            for (unsigned t = 0; t < parts; t++) {
+                uint32_t *h = &s->hist[((size_t)t * RADIX_PASSES + p) * RADIX_SIZE + d];
+                uint32_t c = *h;
+                *h = sum;
+                sum += c;
+            }
         }
-        for (size_t i = 0; i < n; i++)
-            b[h[(a[i].key >> shift) & (RADIX_SIZE - 1)]++] = a[i];
+        parts_run(j, pt, PHASE_SCATTER);
         sort_pair *t = a;
         a = b;
         b = t;
+        moved = true;
     }
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && a[j].key == a[i].key)
-            j++;
-        if (j - i > 1)
-            sort_run(a + i, j - i, less, ctx);
-        i = j;
+    /* Runs of equal radix keys: parts end where a run ends. */
+    j->runs = (run_ctx){s->keys, less, ctx};
+    j->dst = a;
+    for (unsigned t = 1; t < parts; t++) {
+        size_t lo = pt[t].lo < pt[t - 1].lo ? pt[t - 1].lo : pt[t].lo;
+        while (lo > 0 && lo < n && a[lo].key == a[lo - 1].key)
+            lo++;
+        pt[t].lo = lo;
+        pt[t - 1].hi = lo;
     }
+    pt[parts - 1].hi = n;
+    parts_run(j, pt, PHASE_RUNS);
     return a;
 }
 
-/* Dispatch order: higher score, earlier due, smaller id, smaller input
- * index, position. */
+/* Sort positions 0..n-1 of a sorter filled with keys, on one thread. */
+static const sort_pair *sort_keys_1(sorter *s, size_t n, tie_less_fn less, const void *ctx)
+{
+    sort_job j;
+    memset(&j, 0, sizeof j);
+    j.s = s;
+    j.n = n;
+    sort_part pt[1];
+    return sort_keys(&j, pt, less, ctx);
+}
+
+/* Results with equal scores: earlier due, smaller id, smaller index,
+ * position. */
 static bool result_tie_less(const void *ctx, size_t a, size_t b)
 {
     const struct svcm_priority_result *x = (const struct svcm_priority_result *)ctx + a;
     const struct svcm_priority_result *y = (const struct svcm_priority_result *)ctx + b;
-    if (x->score != y->score)
-        return x->score > y->score;
     if (x->due != y->due)
         return x->due < y->due;
     if (x->id != y->id)
@@ -485,19 +753,17 @@ static bool result_tie_less(const void *ctx, size_t a, size_t b)
     return a < b;
 }
 
-/* Sort valid results: src (n records) is written to dst in dispatch order.
- * A gather (independent loads) rather than an in-place cycle walk, whose
- * loads depend on each other and so pay every cache miss in turn. */
-static void sort_results(sorter *s, const struct svcm_priority_result *src, struct svcm_priority_result *dst,
-                         size_t n)
+/* Requests with equal scores: earlier due, smaller id, input position (the
+ * result's index). */
+static bool request_tie_less(const void *ctx, size_t a, size_t b)
 {
-    for (size_t i = 0; i < n; i++) {
-        s->a[i].key = desc_key(src[i].score);
-        s->a[i].idx = (uint32_t)i;
-    }
-    const sort_pair *sorted = radix_order(s, n, result_tie_less, src);
-    for (size_t i = 0; i < n; i++)
-        dst[i] = src[sorted[i].idx];
+    const svcm_request *x = (const svcm_request *)ctx + a;
+    const svcm_request *y = (const svcm_request *)ctx + b;
+    if (x->due != y->due)
+        return x->due < y->due;
+    if (x->id != y->id)
+        return x->id < y->id;
+    return a < b;
 }
 
 int svcm_priority_sort(struct svcm_priority_result *res, size_t n, const svcm_allocator *alloc)
@@ -512,18 +778,77 @@ int svcm_priority_sort(struct svcm_priority_result *res, size_t n, const svcm_al
         if (isnan(res[i].score))
             return SVCM_EINVAL;
     sorter s;
-    struct svcm_priority_result *copy = NULL;
-    int rc = sorter_init(&s, n, alloc);
+    int rc = sorter_init(&s, n, 1, alloc);
     if (rc != SVCM_OK)
         return rc;
-    copy = svcm__alloc(alloc, n * sizeof *copy);
+    struct svcm_priority_result *copy = svcm__alloc(alloc, n * sizeof *copy);
     if (copy == NULL) {
         sorter_free(&s);
         return SVCM_ENOMEM;
     }
     memcpy(copy, res, n * sizeof *copy);
-    sort_results(&s, copy, res, n);
+    for (size_t i = 0; i < n; i++)
+        s.keys[i] = desc_key(copy[i].score);
+    const sort_pair *sorted = sort_keys_1(&s, n, result_tie_less, copy);
+    /* A gather (independent loads, started GATHER_AHEAD records early)
+     * rather than an in-place cycle walk, whose loads depend on each other
+     * and so pay every cache miss in turn. */
+    for (size_t i = 0; i < n; i++) {
+        if (i + GATHER_AHEAD < n)
+            PREFETCH(&copy[sorted[i + GATHER_AHEAD].idx]);
+        res[i] = copy[sorted[i].idx];
+    }
     svcm__free(alloc, copy);
+    sorter_free(&s);
+    return SVCM_OK;
+}
+
+/* svcm_priority_order() and svcm_priority_run(): arguments checked except
+ * the options and the requests. */
+static int order_run(const svcm_priority_options *opts, unsigned threads, const svcm_request *reqs,
+                     size_t n, int64_t now, const svcm_allocator *alloc,
+                     struct svcm_priority_result *out, svcm_priority_columns *cols,
+                     svcm_error *err)
+{
+    /* All scratch first: once an output is written nothing can fail. */
+    sorter s;
+    int rc = sorter_init(&s, n, svcm__parts(n, threads, SVCM__MIN_PART_ROWS), alloc);
+    if (rc != SVCM_OK)
+        return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
+                           rc == SVCM_ERANGE ? "more than UINT32_MAX requests" : "out of memory");
+    svcm_priority_options def;
+    if (opts == NULL) {
+        svcm_priority_options_init(&def);
+        opts = &def;
+    } else if ((rc = svcm_priority_options_check(opts, err)) != SVCM_OK) {
+        sorter_free(&s);
+        return rc;
+    }
+    sort_job j;
+    memset(&j, 0, sizeof j);
+    j.s = &s;
+    j.n = n;
+    j.o = opts;
+    j.reqs = reqs;
+    j.now = now;
+    j.out = out;
+    j.cols = cols;
+    sort_part pt[SVCM__MAX_THREADS];
+    /* Each request checked and keyed by its score; nothing else is kept.
+     * Each part stops at its first bad request, so the first bad request
+     * of all is the first found by the first part that found one. */
+    parts_split(&j, pt);
+    parts_run(&j, pt, PHASE_KEYS);
+    for (unsigned t = 0; t < s.parts; t++) {
+        if (pt[t].bad != SVCM_NO_INDEX) {
+            rc = check_request(&reqs[pt[t].bad], pt[t].bad, err);
+            sorter_free(&s);
+            return rc;
+        }
+    }
+    j.src = sort_keys(&j, pt, request_tie_less, reqs);
+    parts_split(&j, pt);
+    parts_run(&j, pt, PHASE_GATHER);
     sorter_free(&s);
     return SVCM_OK;
 }
@@ -536,26 +861,47 @@ int svcm_priority_order(const svcm_priority_options *opts, const svcm_request *r
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "requests or out is NULL");
     if (svcm__allocator_check(alloc, err) != SVCM_OK)
         return SVCM_EINVAL;
-    /* All scratch first: once out is written nothing can fail. Classifying
-     * into scratch and gathering into out measured faster than evaluating
-     * twice or permuting out in place. */
-    sorter s;
-    struct svcm_priority_result *tmp = NULL;
-    int rc = sorter_init(&s, n, alloc);
-    if (rc != SVCM_OK)
-        return svcm__error(err, rc, SVCM_NO_INDEX, NULL,
-                           rc == SVCM_ERANGE ? "more than UINT32_MAX requests" : "out of memory");
-    tmp = svcm__alloc(alloc, n * sizeof *tmp);
-    if (tmp == NULL) {
-        sorter_free(&s);
-        return svcm__error(err, SVCM_ENOMEM, SVCM_NO_INDEX, NULL, "out of memory");
+    return order_run(opts, 1, reqs, n, now, alloc, out, NULL, err);
+}
+
+void svcm_priority_run_options_init(svcm_priority_run_options *o)
+{
+    if (o != NULL) {
+        memset(o, 0, sizeof *o);
+        o->threads = 1;
     }
-    rc = svcm_priority_classify(opts, reqs, n, now, tmp, err);
-    if (rc == SVCM_OK)
-        sort_results(&s, tmp, out, n);
-    svcm__free(alloc, tmp);
-    sorter_free(&s);
-    return rc;
+}
+
+int svcm_priority_run_options_check(const svcm_priority_run_options *o, svcm_error *err)
+{
+    if (o == NULL)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "run options are NULL");
+    if (o->threads < 1 || o->threads > SVCM_PRIORITY_MAX_THREADS)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
+                           "threads must be in 1..%d, got %u", SVCM_PRIORITY_MAX_THREADS,
+                           o->threads);
+    return SVCM_OK;
+}
+
+int svcm_priority_run(const svcm_priority_options *opts, const svcm_priority_run_options *run,
+                      const svcm_request *reqs, size_t n, int64_t now,
+                      const svcm_allocator *alloc, struct svcm_priority_result *out,
+                      svcm_priority_columns *cols, svcm_error *err)
+{
+    svcm_priority_run_options defaults;
+    if (run == NULL) {
+        svcm_priority_run_options_init(&defaults);
+        run = &defaults;
+    }
+    int rc = svcm_priority_run_options_check(run, err);
+    if (rc != SVCM_OK)
+        return rc;
+    if (n > 0 && (reqs == NULL || (out == NULL && cols == NULL)))
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL,
+                           "requests, or both out and cols, are NULL");
+    if (svcm__allocator_check(alloc, err) != SVCM_OK)
+        return SVCM_EINVAL;
+    return order_run(opts, run->threads, reqs, n, now, alloc, out, cols, err);
 }
 
 /* -------------------------------------------------------------------- WSJF */
@@ -626,9 +972,7 @@ typedef struct wsjf_ctx {
 
 static bool wsjf_tie_less(const void *ctx, size_t a, size_t b)
 {
-    const wsjf_ctx *c = ctx;
-    if (c->wsjf[a] != c->wsjf[b])
-        return c->wsjf[a] > c->wsjf[b];
+    const wsjf_ctx *c = ctx; /* equal WSJF here */
     const svcm_wsjf_item *x = &c->items[a], *y = &c->items[b];
     if (x->job_size != y->job_size)
         return x->job_size < y->job_size;
@@ -651,7 +995,7 @@ int svcm_wsjf_order(const svcm_wsjf_item *items, size_t n, const svcm_allocator 
             return rc;
     }
     sorter s;
-    int rc = sorter_init(&s, n, alloc);
+    int rc = sorter_init(&s, n, 1, alloc);
     double *w = rc == SVCM_OK ? svcm__calloc(alloc, n, sizeof *w) : NULL;
     if (rc == SVCM_OK && w == NULL) {
         sorter_free(&s);
@@ -662,11 +1006,10 @@ int svcm_wsjf_order(const svcm_wsjf_item *items, size_t n, const svcm_allocator 
                            rc == SVCM_ERANGE ? "more than UINT32_MAX items" : "out of memory");
     for (size_t i = 0; i < n; i++) {
         check_wsjf_item(&items[i], i, &w[i], NULL);
-        s.a[i].key = desc_key(w[i]);
-        s.a[i].idx = (uint32_t)i;
+        s.keys[i] = desc_key(w[i]);
     }
     wsjf_ctx ctx = {items, w};
-    const sort_pair *sorted = radix_order(&s, n, wsjf_tie_less, &ctx);
+    const sort_pair *sorted = sort_keys_1(&s, n, wsjf_tie_less, &ctx);
     for (size_t i = 0; i < n; i++)
         order[i] = sorted[i].idx;
     if (scores != NULL)

@@ -197,6 +197,120 @@ static void test_random_snapshots_match_a_quadratic_count(void **state)
     }
 }
 
+/* The hashed join (ids spread by an odd multiplier, a bijection of 64-bit
+ * words) against the dense byte table (the same ids as a sequence) on
+ * large snapshots that overlap partly: the same counts, and the same
+ * record reported once ids repeat. Many buckets, and every tier. */
+static void test_hashed_join_matches_dense_table_on_large_snapshots(void **state)
+{
+    (void)state;
+    enum { N = 120000 };
+    int64_t *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    int64_t *sa = malloc(N * sizeof *sa), *sb = malloc(N * sizeof *sb);
+    uint8_t *ta = malloc(N), *tb = malloc(N);
+    assert_true(a && b && sa && sb && ta && tb);
+    const uint64_t spread = UINT64_C(0x9E3779B97F4A7C15);
+    for (int trial = 0; trial < 6; trial++) {
+        size_t na = N / 2 + rnd() % (N / 2), nb = N / 2 + rnd() % (N / 2);
+        /* Distinct ids from two shuffles of 0..N-1, shifted to overlap. */
+        for (size_t i = 0; i < N; i++)
+            a[i] = b[i] = (int64_t)i;
+        for (size_t i = N; i-- > 1;) {
+            size_t j = rnd() % (i + 1), k = rnd() % (i + 1);
+            int64_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            t = b[i];
+            b[i] = b[k];
+            b[k] = t;
+        }
+        for (size_t i = 0; i < nb; i++)
+            b[i] += N / 4;
+        /* Trial 3: the old snapshot repeats an id; 4: the new one; 5: both. */
+        if (trial == 3 || trial == 5) {
+            size_t at = 1 + rnd() % (na - 1);
+            a[at] = a[rnd() % at];
+        }
+        if (trial == 4 || trial == 5) {
+            size_t at = 1 + rnd() % (nb - 1);
+            b[at] = b[rnd() % at];
+        }
+        for (size_t i = 0; i < na; i++) {
+            sa[i] = (int64_t)((uint64_t)a[i] * spread);
+            ta[i] = (uint8_t)(rnd() % 5);
+        }
+        for (size_t i = 0; i < nb; i++) {
+            sb[i] = (int64_t)((uint64_t)b[i] * spread);
+            tb[i] = (uint8_t)(rnd() % 5);
+        }
+        svcm_migration dense, hashed;
+        svcm_error ed, eh;
+        memset(&dense, 0, sizeof dense);
+        memset(&hashed, 0x55, sizeof hashed);
+        int rd = svcm_segment_migration(a, ta, na, b, tb, nb, NULL, &dense, &ed);
+        int rh = svcm_segment_migration(sa, ta, na, sb, tb, nb, NULL, &hashed, &eh);
+        assert_int_equal(rh, rd);
+        if (rd == SVCM_OK) {
+            assert_memory_equal(&hashed, &dense, sizeof dense);
+        } else {
+            assert_int_equal(rd, SVCM_EINVAL);
+            assert_int_equal(eh.index, ed.index);
+            assert_string_equal(eh.field, ed.field);
+        }
+        /* On threads (parts of >= 1024 rows: up to 117 here): the same. */
+        const unsigned threads[] = {1, 2, 3, 7, 64};
+        for (size_t k = 0; k < sizeof threads / sizeof threads[0]; k++) {
+            svcm_segment_run_options run;
+            svcm_segment_run_options_init(&run);
+            run.threads = threads[k];
+            svcm_migration mt;
+            svcm_error et;
+            memset(&mt, 0x55, sizeof mt);
+            assert_int_equal(
+                svcm_segment_migration_run(sa, ta, na, sb, tb, nb, &run, NULL, &mt, &et), rd);
+            if (rd == SVCM_OK) {
+                assert_memory_equal(&mt, &dense, sizeof dense);
+            } else {
+                assert_int_equal(et.index, ed.index);
+                assert_string_equal(et.field, ed.field);
+            }
+        }
+    }
+    free(a);
+    free(b);
+    free(sa);
+    free(sb);
+    free(ta);
+    free(tb);
+}
+
+static void test_migration_run_checks_its_settings(void **state)
+{
+    (void)state;
+    int64_t ids[3] = {1, INT64_C(1) << 40, -(INT64_C(1) << 50)};
+    uint8_t t[3] = {V, K, R};
+    svcm_migration mg, want;
+    svcm_error err;
+    assert_int_equal(svcm_segment_migration(ids, t, 3, ids, t, 2, NULL, &want, NULL), SVCM_OK);
+    assert_int_equal(svcm_segment_migration_run(ids, t, 3, ids, t, 2, NULL, NULL, &mg, NULL),
+                     SVCM_OK);
+    assert_memory_equal(&mg, &want, sizeof mg);
+    svcm_segment_run_options run = {0};
+    assert_int_equal(svcm_segment_migration_run(ids, t, 3, ids, t, 2, &run, NULL, &mg, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "threads");
+    run.threads = SVCM_SEGMENT_MAX_THREADS + 1;
+    assert_int_equal(svcm_segment_migration_run(ids, t, 3, ids, t, 2, &run, NULL, &mg, &err),
+                     SVCM_EINVAL);
+    assert_string_equal(err.field, "threads");
+    run.threads = 4; /* 5 rows: one part */
+    assert_int_equal(svcm_segment_migration_run(ids, t, 3, ids, t, 2, &run, NULL, &mg, NULL),
+                     SVCM_OK);
+    assert_memory_equal(&mg, &want, sizeof mg);
+    assert_int_equal(svcm_segment_migration_run(ids, t, 3, NULL, t, 2, &run, NULL, &mg, NULL),
+                     SVCM_EINVAL);
+}
+
 typedef struct {
     int calls, fail_at, live;
 } fail_ctx;
@@ -227,7 +341,8 @@ static void test_out_of_memory_is_reported_without_leaks(void **state)
 {
     (void)state;
     /* Dense ids use one allocation (the byte table), sparse ids three (the
-     * entries, the bucket bounds and the bucket table). */
+     * entries, the bucket bounds and the bucket table), and a fourth (the
+     * table that names the repeat) when an id repeats. */
     int64_t ids[3] = {1, 2, 3};
     int64_t sparse[3] = {1, INT64_C(1) << 40, -(INT64_C(1) << 50)};
     uint8_t t[3] = {V, K, R};
@@ -242,6 +357,22 @@ static void test_out_of_memory_is_reported_without_leaks(void **state)
         rc = svcm_segment_migration(sparse, t, 3, sparse, t, 3, &al, &mg, NULL);
         assert_int_equal(rc, fail_at < 3 ? SVCM_ENOMEM : SVCM_OK);
         assert_int_equal(fc.live, 0);
+        fc = (fail_ctx){0, fail_at, 0};
+        svcm_segment_run_options run = {2};
+        rc = svcm_segment_migration_run(sparse, t, 3, sparse, t, 3, &run, &al, &mg, NULL);
+        assert_int_equal(rc, fail_at < 3 ? SVCM_ENOMEM : SVCM_OK);
+        assert_int_equal(fc.live, 0);
+        /* A repeated sparse id: a fourth allocation names it. */
+        int64_t dup[3] = {sparse[0], sparse[1], sparse[0]};
+        fc = (fail_ctx){0, fail_at, 0};
+        svcm_error err;
+        rc = svcm_segment_migration(sparse, t, 3, dup, t, 3, &al, &mg, &err);
+        assert_int_equal(rc, fail_at < 4 ? SVCM_ENOMEM : SVCM_EINVAL);
+        if (fail_at == 3)
+            assert_string_equal(err.field, "new_ids");
+        if (fail_at >= 4)
+            assert_int_equal(err.index, 2);
+        assert_int_equal(fc.live, 0);
     }
 }
 
@@ -253,6 +384,8 @@ int main(void)
         cmocka_unit_test(test_empty_snapshots),
         cmocka_unit_test(test_duplicate_ids_name_the_first_repeat),
         cmocka_unit_test(test_duplicate_sparse_ids_name_the_first_repeat),
+        cmocka_unit_test(test_hashed_join_matches_dense_table_on_large_snapshots),
+        cmocka_unit_test(test_migration_run_checks_its_settings),
         cmocka_unit_test(test_bad_tiers_and_null_pointers_are_invalid),
         cmocka_unit_test(test_random_snapshots_match_a_quadratic_count),
         cmocka_unit_test(test_out_of_memory_is_reported_without_leaks),

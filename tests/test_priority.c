@@ -836,6 +836,17 @@ static int cmp_result(const void *pa, const void *pb)
     return a->index < b->index ? -1 : (a->index > b->index);
 }
 
+/* cmp_result, then the input position kept in .importance: the whole
+ * documented order (svcm_priority_sort is stable). */
+static int cmp_result_stable(const void *pa, const void *pb)
+{
+    int c = cmp_result(pa, pb);
+    if (c != 0)
+        return c;
+    const struct svcm_priority_result *a = pa, *b = pb;
+    return a->importance < b->importance ? -1 : (a->importance > b->importance);
+}
+
 static void test_sort_breaks_ties_by_due_then_id_then_input_order(void **state)
 {
     (void)state;
@@ -896,6 +907,203 @@ static void test_order_matches_reference_sort_on_random_requests(void **state)
     free(b);
 }
 
+/* Scores for the sort test: drawn from a pool that has exact ties, both
+ * zeros, subnormals, infinities and neighbours one ulp apart (which the
+ * radix digits do not separate, so the comparator must), or spread wide. */
+static double pool_score(int kind)
+{
+    static const double special[] = {0.0, -0.0, 5e-324, -5e-324, DBL_MIN / 2, -DBL_MIN / 2,
+                                     DBL_MIN, DBL_MAX, -DBL_MAX, INFINITY, -INFINITY, 1.0,
+                                     -1.0, 100.0, 1e-300};
+    const size_t ns = sizeof special / sizeof special[0];
+    switch (kind) {
+    case 0: /* few distinct values: long runs of equal keys */
+        return special[rnd() % ns];
+    case 1: /* neighbours: 1 + k ulp, and a far value so the top bits differ */
+        return rnd() % 97 == 0 ? 3e9 : 1.0 + (double)(rnd() % 300) * DBL_EPSILON;
+    case 2: { /* any finite double, from its bits */
+        uint64_t u = rnd();
+        double x;
+        memcpy(&x, &u, sizeof x);
+        return isfinite(x) ? x : 0.0;
+    }
+    default: /* one value: a single run */
+        return 42.0;
+    }
+}
+
+static void test_sort_matches_qsort_on_ties_zeros_subnormals_and_infinities(void **state)
+{
+    (void)state;
+    rng_state = 0x2545F4914F6CDD1Du;
+    const size_t sizes[] = {1, 2, 3, 24, 25, 26, 1000, 40000};
+    for (int kind = 0; kind < 4; kind++) {
+        for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+            size_t n = sizes[si];
+            struct svcm_priority_result *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+            assert_non_null(a);
+            assert_non_null(b);
+            memset(a, 0, n * sizeof *a);
+            for (size_t i = 0; i < n; i++) {
+                a[i].score = pool_score(kind);
+                a[i].due = (int64_t)(rnd() % 4);      /* ties on due */
+                a[i].id = (int64_t)(rnd() % 5) - 2;   /* and on id */
+                a[i].index = (size_t)(rnd() % (n + 1)); /* and on index: position decides */
+                a[i].importance = (double)i;          /* tells equal records apart */
+            }
+            memcpy(b, a, n * sizeof *a);
+            assert_int_equal(svcm_priority_sort(a, n, NULL), SVCM_OK);
+            /* Reference: qsort, made stable by the position (kept in importance). */
+            qsort(b, n, sizeof *b, cmp_result_stable);
+            for (size_t i = 0; i < n; i++) {
+                if (memcmp(&a[i], &b[i], sizeof a[i]) != 0)
+                    fail_msg("kind %d, n %zu: record %zu differs (score %.17g vs %.17g, "
+                             "position %.0f vs %.0f)",
+                             kind, n, i, a[i].score, b[i].score, a[i].importance,
+                             b[i].importance);
+            }
+            free(a);
+            free(b);
+        }
+    }
+}
+
+/* Columns hold exactly the fields of the struct results. */
+static void assert_columns_match(const struct svcm_priority_result *r, size_t n,
+                                 const svcm_priority_columns *c)
+{
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(c->index[i], (int64_t)r[i].index);
+        assert_int_equal(c->id[i], r[i].id);
+        assert_int_equal(c->due[i], r[i].due);
+        assert_memory_equal(&c->importance[i], &r[i].importance, sizeof(double));
+        assert_memory_equal(&c->urgency[i], &r[i].urgency, sizeof(double));
+        assert_memory_equal(&c->score[i], &r[i].score, sizeof(double));
+        assert_int_equal(c->quadrant[i], (int)r[i].quadrant);
+        assert_int_equal(c->priority[i], r[i].priority);
+    }
+}
+
+static void test_run_on_threads_matches_order_bit_for_bit(void **state)
+{
+    (void)state;
+    rng_state = 0xD1B54A32D192ED03u;
+    enum { N = 30000 };
+    svcm_request *in = malloc(N * sizeof *in);
+    struct svcm_priority_result *want = malloc(N * sizeof *want), *got = malloc(N * sizeof *got);
+    svcm_priority_columns c = {malloc(N * sizeof(int64_t)), malloc(N * sizeof(int64_t)),
+                               malloc(N * sizeof(int64_t)), malloc(N * sizeof(double)),
+                               malloc(N * sizeof(double)),  malloc(N * sizeof(double)),
+                               malloc(N),                   malloc(N)};
+    assert_non_null(in);
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_true(c.index && c.id && c.due && c.importance && c.urgency && c.score && c.quadrant &&
+                c.priority);
+    /* Duplicate ids and many equal scores (created in whole hours). */
+    for (int i = 0; i < N; i++) {
+        in[i] = random_request(rnd() % 2000, 60);
+        in[i].created *= HOUR;
+        if (in[i].due != SVCM_NO_DUE)
+            in[i].due *= HOUR;
+    }
+    svcm_priority_options opts;
+    svcm_priority_options_init(&opts);
+    opts.aging_per_hour = 0.5;
+    const unsigned threads[] = {1, 2, 3, 7, 64};
+    const size_t sizes[] = {0, 1, 1500, 2047, 2048, 5000, N};
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        assert_int_equal(svcm_priority_order(&opts, in, n, 30 * HOUR, NULL, want, NULL), SVCM_OK);
+        for (size_t ti = 0; ti < sizeof threads / sizeof threads[0]; ti++) {
+            svcm_priority_run_options run;
+            svcm_priority_run_options_init(&run);
+            assert_int_equal(run.threads, 1);
+            run.threads = threads[ti];
+            memset(got, 0x5A, N * sizeof *got);
+            assert_int_equal(
+                svcm_priority_run(&opts, &run, in, n, 30 * HOUR, NULL, got, &c, NULL), SVCM_OK);
+            if (n > 0)
+                assert_memory_equal(got, want, n * sizeof *got);
+            assert_columns_match(want, n, &c);
+            /* Columns alone, some of them. */
+            svcm_priority_columns some = c;
+            some.importance = NULL;
+            some.quadrant = NULL;
+            memset(c.score, 0, N * sizeof(double));
+            assert_int_equal(
+                svcm_priority_run(&opts, &run, in, n, 30 * HOUR, NULL, NULL, &some, NULL),
+                SVCM_OK);
+            for (size_t i = 0; i < n; i++)
+                assert_memory_equal(&c.score[i], &want[i].score, sizeof(double));
+        }
+    }
+    free(in);
+    free(want);
+    free(got);
+    free(c.index);
+    free(c.id);
+    free(c.due);
+    free(c.importance);
+    free(c.urgency);
+    free(c.score);
+    free(c.quadrant);
+    free(c.priority);
+}
+
+static void test_run_reports_the_first_bad_request_and_writes_nothing(void **state)
+{
+    (void)state;
+    rng_state = 0x9E3779B97F4A7C15u;
+    enum { N = 9000 };
+    svcm_request *in = malloc(N * sizeof *in);
+    struct svcm_priority_result *out = malloc(N * sizeof *out);
+    assert_non_null(in);
+    assert_non_null(out);
+    for (int i = 0; i < N; i++)
+        in[i] = random_request(i, 1000);
+    /* Bad records in several parts: the first one is reported. */
+    in[8000].severity = 9;
+    in[4600].value = 2.0;
+    in[7000].tier = 7;
+    unsigned char *before = malloc(N * sizeof *out);
+    assert_non_null(before);
+    memset(out, 0x33, N * sizeof *out);
+    memcpy(before, out, N * sizeof *out);
+    for (unsigned t = 1; t <= 4; t++) {
+        svcm_priority_run_options run = {t};
+        svcm_error err;
+        assert_int_equal(svcm_priority_run(NULL, &run, in, N, 500, NULL, out, NULL, &err),
+                         SVCM_EINVAL);
+        assert_int_equal(err.index, 4600);
+        assert_string_equal(err.field, "value");
+        assert_memory_equal(out, before, N * sizeof *out);
+    }
+    /* Settings and arguments. */
+    svcm_error err;
+    svcm_priority_run_options run = {0};
+    assert_int_equal(svcm_priority_run(NULL, &run, in, 3, 0, NULL, out, NULL, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "threads");
+    run.threads = SVCM_PRIORITY_MAX_THREADS + 1;
+    assert_int_equal(svcm_priority_run_options_check(&run, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "threads");
+    assert_int_equal(svcm_priority_run_options_check(NULL, NULL), SVCM_EINVAL);
+    svcm_priority_run_options_init(NULL);
+    assert_int_equal(svcm_priority_run(NULL, NULL, in, 3, 0, NULL, NULL, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_run(NULL, NULL, NULL, 3, 0, NULL, out, NULL, NULL), SVCM_EINVAL);
+    assert_int_equal(svcm_priority_run(NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL), SVCM_OK);
+    svcm_allocator half = {NULL, NULL, NULL, NULL};
+    assert_int_equal(svcm_priority_run(NULL, NULL, in, 3, 0, &half, out, NULL, NULL), SVCM_EINVAL);
+    svcm_priority_options bad;
+    svcm_priority_options_init(&bad);
+    bad.w_sla = -1.0;
+    assert_int_equal(svcm_priority_run(&bad, NULL, in, 3, 0, NULL, out, NULL, &err), SVCM_EINVAL);
+    assert_string_equal(err.field, "w_sla");
+    free(in);
+    free(out);
+    free(before);
+}
+
 static void test_sort_rejects_nan_score(void **state)
 {
     (void)state;
@@ -945,6 +1153,13 @@ static void test_order_out_of_memory_writes_nothing(void **state)
         if (rc == SVCM_OK) {
             assert_int_equal(out[0].id, 1);
         } else {
+            assert_int_equal(rc, SVCM_ENOMEM);
+            assert_memory_equal(out, expect, sizeof out);
+        }
+        budget = budget0;
+        svcm_priority_run_options run = {3};
+        rc = svcm_priority_run(NULL, &run, in, 3, 5, &al, out, NULL, NULL);
+        if (rc != SVCM_OK) {
             assert_int_equal(rc, SVCM_ENOMEM);
             assert_memory_equal(out, expect, sizeof out);
         }
@@ -1523,6 +1738,9 @@ int main(void)
         cmocka_unit_test(test_itil_levels_line_sets_levels_and_bounds_cells),
         cmocka_unit_test(test_sort_breaks_ties_by_due_then_id_then_input_order),
         cmocka_unit_test(test_order_matches_reference_sort_on_random_requests),
+        cmocka_unit_test(test_sort_matches_qsort_on_ties_zeros_subnormals_and_infinities),
+        cmocka_unit_test(test_run_on_threads_matches_order_bit_for_bit),
+        cmocka_unit_test(test_run_reports_the_first_bad_request_and_writes_nothing),
         cmocka_unit_test(test_sort_rejects_nan_score),
         cmocka_unit_test(test_order_out_of_memory_writes_nothing),
         cmocka_unit_test(test_sort_and_wsjf_order_out_of_memory_change_nothing),

@@ -463,8 +463,24 @@ static int run_batch(lua_State *L, int ordered)
     rc = read_items(L, 1, &reqs, &n, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
+    /* prioritize(items, now, {threads = N}): svcm_priority_run on N
+     * threads (1..SVCM_PRIORITY_MAX_THREADS, default 1), the same result. */
+    svcm_priority_run_options run;
+    svcm_priority_run_options_init(&run);
+    if (ordered) {
+        lua_Integer t = svcmlua_optfield_integer(L, 3, "threads", 1);
+        if (t < 1 || t > SVCM_PRIORITY_MAX_THREADS) {
+            svcm_error_clear(&err);
+            err.code = SVCM_EINVAL;
+            err.field = "threads";
+            snprintf(err.message, sizeof err.message, "threads must be in 1..%d, got %lld",
+                     SVCM_PRIORITY_MAX_THREADS, (long long)t);
+            return svcmlua_fail(L, SVCM_EINVAL, &err);
+        }
+        run.threads = (unsigned)t;
+    }
     struct svcm_priority_result *res = lua_newuserdatauv(L, n * sizeof *res + 1, 0);
-    rc = ordered ? svcm_priority_order(&o, reqs, n, now, NULL, res, &err)
+    rc = ordered ? svcm_priority_run(&o, &run, reqs, n, now, NULL, res, NULL, &err)
                  : svcm_priority_classify(&o, reqs, n, now, res, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);

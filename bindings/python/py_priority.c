@@ -274,6 +274,7 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
             PyErr_NoMemory();
             goto cols_done;
         }
+        svcmpy_advise_huge(reqs, (size_t)n * sizeof *reqs);
         for (Py_ssize_t i = 0; i < n; i++) {
             const int64_t *c[7];
             for (int k = 0; k < 7; k++)
@@ -944,6 +945,99 @@ static PyObject *results_table(PyObject *module, const struct svcm_priority_resu
     return svcmpy_table_new(module, result_columns, cols, NCOLS, (Py_ssize_t)n, results_row);
 }
 
+/* prioritize(): svcm_priority_run writes the result columns in place (no
+ * array of result structs to fill and transpose). */
+static PyObject *ordered_table(PyObject *module, const svcm_priority_options *o,
+                               const svcm_request *reqs, size_t n, int64_t now, unsigned threads)
+{
+    static const char codes[NCOLS] = {'q', 'q', 'B', 'B', 'd', 'd', 'd', 'q'};
+    void *data[NCOLS];
+    int k;
+    for (k = 0; k < NCOLS; k++) {
+        data[k] = svcmpy_column_alloc(codes[k], (Py_ssize_t)n);
+        if (data[k] == NULL) {
+            while (k-- > 0)
+                PyMem_Free(data[k]);
+            return NULL;
+        }
+        svcmpy_advise_huge(data[k], n * (codes[k] == 'B' ? 1u : 8u));
+    }
+    svcm_priority_columns c = {data[COL_ORDER],   data[COL_ID],         data[COL_DUE],
+                               data[COL_IMPORTANCE], data[COL_URGENCY], data[COL_SCORE],
+                               data[COL_QUADRANT], data[COL_PRIORITY]};
+    svcm_priority_run_options run;
+    svcm_priority_run_options_init(&run);
+    run.threads = threads;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = svcm_priority_run(o, &run, reqs, n, now, NULL, NULL, &c, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != SVCM_OK) {
+        for (k = 0; k < NCOLS; k++)
+            PyMem_Free(data[k]);
+        return svcmpy_raise(module, rc, &err);
+    }
+    PyObject *cols[NCOLS];
+    for (k = 0; k < NCOLS; k++)
+        cols[k] = svcmpy_column_new(module, codes[k], (Py_ssize_t)n, data[k]);
+    return svcmpy_table_new(module, result_columns, cols, NCOLS, (Py_ssize_t)n, results_row);
+}
+
+/* Take the execution keyword `name` out of a copy of kw (*rest: the
+ * options left; new reference or NULL when kw is NULL). *value keeps its
+ * default when absent. Returns 0 or -1 with an exception set. */
+static int pop_keyword(PyObject *kw, const char *name, PyObject **rest, PyObject **value)
+{
+    *rest = NULL;
+    *value = NULL;
+    if (kw == NULL)
+        return 0;
+    *rest = PyDict_Copy(kw);
+    if (*rest == NULL)
+        return -1;
+    PyObject *v = PyDict_GetItemString(*rest, name); /* borrowed */
+    if (v == NULL)
+        return 0;
+    *value = Py_NewRef(v);
+    if (PyDict_DelItemString(*rest, name) < 0) {
+        Py_CLEAR(*value);
+        Py_CLEAR(*rest);
+        return -1;
+    }
+    return 0;
+}
+
+/* threads= of prioritize(): an int in 1..SVCM_PRIORITY_MAX_THREADS, else
+ * InvalidError naming "threads" (TypeError for a non-int). */
+static int threads_from(PyObject *module, PyObject *v, unsigned *threads)
+{
+    *threads = 1;
+    if (v == NULL)
+        return 0;
+    if (PyBool_Check(v) || !PyLong_Check(v)) {
+        PyErr_SetString(PyExc_TypeError, "prioritize: threads must be an int");
+        return -1;
+    }
+    int overflow = 0;
+    long long t = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (t == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow != 0 || t < 1 || t > SVCM_PRIORITY_MAX_THREADS) {
+        char msg[96];
+        if (overflow != 0)
+            snprintf(msg, sizeof msg, "threads must be in 1..%d, got an int out of range",
+                     SVCM_PRIORITY_MAX_THREADS);
+        else
+            snprintf(msg, sizeof msg, "threads must be in 1..%d, got %lld",
+                     SVCM_PRIORITY_MAX_THREADS, t);
+        raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "threads", msg);
+        return -1;
+    }
+    *threads = (unsigned)t;
+    return 0;
+}
+
 /* Shared body of classify() and prioritize(). */
 static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int ordered)
 {
@@ -953,21 +1047,18 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
     int64_t now;
     if (parse_now(now_obj, &now) < 0)
         return NULL;
-    /* classify(..., sort=True) sorts the classified records separately. */
+    /* classify(..., sort=True) sorts the classified records separately;
+     * prioritize(..., threads=N) orders on N threads. */
+    PyObject *opts, *extra;
+    if (pop_keyword(kw, ordered ? "threads" : "sort", &opts, &extra) < 0)
+        return NULL;
     int sort = 0;
-    PyObject *opts = kw;
-    if (!ordered && kw != NULL && PyDict_GetItemString(kw, "sort") != NULL) {
-        sort = PyObject_IsTrue(PyDict_GetItemString(kw, "sort"));
-        opts = PyDict_Copy(kw);
-        if (sort < 0 || opts == NULL || PyDict_DelItemString(opts, "sort") < 0) {
-            Py_XDECREF(opts);
-            return NULL;
-        }
-    } else {
-        Py_XINCREF(opts);
-    }
+    unsigned threads = 1;
+    int bad = ordered ? threads_from(module, extra, &threads) < 0
+                      : (extra != NULL && (sort = PyObject_IsTrue(extra)) < 0);
+    Py_XDECREF(extra);
     svcm_priority_options o;
-    int bad = options_from_kwargs(module, opts, &o) < 0;
+    bad = bad || options_from_kwargs(module, opts, &o) < 0;
     Py_XDECREF(opts);
     if (bad)
         return NULL;
@@ -975,16 +1066,21 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
     svcm_request *reqs = requests_from_items(module, items, &n);
     if (reqs == NULL)
         return NULL;
+    if (ordered) {
+        PyObject *table = ordered_table(module, &o, reqs, n, now, threads);
+        PyMem_Free(reqs);
+        return table;
+    }
     struct svcm_priority_result *res = PyMem_Malloc(n > 0 ? n * sizeof *res : 1);
     if (res == NULL) {
         PyMem_Free(reqs);
         return PyErr_NoMemory();
     }
+    svcmpy_advise_huge(res, n * sizeof *res);
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = ordered ? svcm_priority_order(&o, reqs, n, now, NULL, res, &err)
-                 : svcm_priority_classify(&o, reqs, n, now, res, &err);
+    rc = svcm_priority_classify(&o, reqs, n, now, res, &err);
     if (rc == SVCM_OK && sort) {
         rc = svcm_priority_sort(res, n, NULL);
         if (rc != SVCM_OK)
@@ -1002,7 +1098,7 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
 }
 
 PyDoc_STRVAR(prioritize_doc,
-    "prioritize(items, now: int, **options) -> Table\n\n"
+    "prioritize(items, now: int, *, threads: int = 1, **options) -> Table\n\n"
     "Classify requests at instant now (seconds) and return them in dispatch\n"
     "order: score descending, then due, then id, then input position.\n"
     "items is a list of dicts or a dict of parallel columns (sequences or\n"
@@ -1018,7 +1114,9 @@ PyDoc_STRVAR(prioritize_doc,
     "(id, quadrant, priority, score) and also have importance, urgency and\n"
     "index. Options: w_tier, w_impact, w_severity, w_value,\n"
     "important_threshold, urgent_threshold, w_quadrant, w_itil,\n"
-    "w_tier_score, w_sla, aging_per_hour, table.");
+    "w_tier_score, w_sla, aging_per_hour, table. threads (1..64, default 1)\n"
+    "orders on that many threads with the GIL released\n"
+    "(svcm_priority_run); the result is the same for every thread count.");
 static PyObject *py_prioritize(PyObject *module, PyObject *args, PyObject *kw)
 {
     return run_batch(module, args, kw, 1);

@@ -509,6 +509,107 @@ SVCM_API int svcm_priority_order(const svcm_priority_options *opts, const svcm_r
                                  size_t n, int64_t now, const svcm_allocator *alloc,
                                  struct svcm_priority_result *out, svcm_error *err);
 
+/** @brief Largest svcm_priority_run_options::threads. @since 0.2 */
+#define SVCM_PRIORITY_MAX_THREADS 64
+
+/**
+ * @brief How svcm_priority_run() runs: execution settings, kept apart from
+ *        ::svcm_priority_options (which say how requests are scored and
+ *        travel with a saved queue; these only say how fast a batch is
+ *        ordered, and never change a result).
+ *
+ * Initialise with svcm_priority_run_options_init().
+ * @since 0.2
+ */
+typedef struct svcm_priority_run_options {
+    /** Threads to use, 1..::SVCM_PRIORITY_MAX_THREADS; default 1 (the
+     *  calling thread only: no thread is created). Results are bit for bit
+     *  the same for every value. */
+    unsigned threads;
+} svcm_priority_run_options;
+
+/**
+ * @brief Fill @p o with the defaults (1 thread).
+ * @param[out] o the settings; NULL is a no-op.
+ * @par Thread safety: touches only @p o.
+ * @since 0.2
+ */
+SVCM_API void svcm_priority_run_options_init(svcm_priority_run_options *o);
+
+/**
+ * @brief Check execution settings.
+ * @param o the settings.
+ * @param[out] err optional: field "threads" for a thread count out of range.
+ * @return SVCM_OK; SVCM_EINVAL for NULL or threads outside
+ *         1..::SVCM_PRIORITY_MAX_THREADS.
+ * @par Thread safety: pure function.
+ * @since 0.2
+ */
+SVCM_API int svcm_priority_run_options_check(const svcm_priority_run_options *o,
+                                             svcm_error *err);
+
+/**
+ * @brief Column outputs of svcm_priority_run(): one array per field of
+ *        struct svcm_priority_result, each NULL (not wanted) or room for n
+ *        entries. Entry i of every column belongs to the i-th result in
+ *        dispatch order. The struct itself is only read.
+ * @since 0.2
+ */
+typedef struct svcm_priority_columns {
+    int64_t *index;     /**< input position of each result (struct svcm_priority_result::index) */
+    int64_t *id;        /**< the request's id */
+    int64_t *due;       /**< the request's due instant (::SVCM_NO_DUE for none) */
+    double *importance; /**< 0..1 */
+    double *urgency;    /**< 0..1 */
+    double *score;      /**< dispatch score */
+    uint8_t *quadrant;  /**< ::svcm_quadrant values */
+    uint8_t *priority;  /**< ITIL priority, 1..table.levels */
+} svcm_priority_columns;
+
+/**
+ * @brief svcm_priority_order() on up to @p run->threads threads, writing
+ *        the results as structs, as columns, or both.
+ *
+ * The results and their order are those of svcm_priority_order(), bit for
+ * bit, whatever the thread count (the dispatch order is a total order).
+ * The requests are split into parts of consecutive rows (at least 1024
+ * rows each, so small batches use fewer threads) for the checks and
+ * scores, the radix passes of the sort (each part counts its digits and
+ * writes its own slots) and the writing of the results (each part its own
+ * output rows). The error reported is the first bad request, as with one
+ * thread. Threads are POSIX threads, created and joined inside the call
+ * (none with threads = 1); a thread that cannot be created has its part
+ * run on the calling thread instead (the results stay the same; there is
+ * no failure for lack of threads). All memory is allocated by the calling
+ * thread through @p alloc, so an allocator need not be thread safe.
+ * Scratch: 24 bytes per request plus 24 KB per thread.
+ * @param opts options, or NULL for the defaults.
+ * @param run execution settings, or NULL for the defaults (1 thread).
+ * @param reqs @p n requests (may be NULL when n is 0).
+ * @param n number of requests.
+ * @param now the current instant.
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out @p n results in dispatch order, or NULL.
+ * @param[out] cols column outputs (see ::svcm_priority_columns), or NULL;
+ *        @p out and @p cols may not both be NULL when n > 0.
+ * @param[out] err optional detail as for svcm_priority_classify(); field
+ *        "threads" for bad settings.
+ * @return SVCM_OK; SVCM_EINVAL for bad settings, NULL @p reqs with n > 0,
+ *         both outputs NULL with n > 0, an incomplete allocator, bad
+ *         options or a bad request; SVCM_ERANGE for more than UINT32_MAX
+ *         requests; SVCM_ENOMEM. Nothing is written on failure.
+ * @par Thread safety: reentrant; touches only the outputs and @p err. The
+ *      outputs must not be read or written by other threads during the
+ *      call.
+ * @since 0.2
+ */
+SVCM_API int svcm_priority_run(const svcm_priority_options *opts,
+                               const svcm_priority_run_options *run, const svcm_request *reqs,
+                               size_t n, int64_t now, const svcm_allocator *alloc,
+                               struct svcm_priority_result *out, svcm_priority_columns *cols,
+                               svcm_error *err);
+
 /* ---------------------------------------------------------------------- WSJF */
 
 /** @brief Inputs of Weighted Shortest Job First (SAFe). */

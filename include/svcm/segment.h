@@ -586,9 +586,10 @@ typedef struct svcm_migration {
  *
  * Runs in O(n) time. Dense ids (largest minus smallest id below 16 times
  * n_old + n_new, as ids from a sequence are) use one byte of scratch per id
- * in that range; other ids are matched by a hash-partitioned join with 16
- * bytes per record plus a cache-sized table. Both give the same result and
- * report the same duplicate.
+ * in that range; other ids are matched by a hash-partitioned join with 8
+ * bytes per record plus a cache-sized table (and, only when an id repeats,
+ * a table of 16 to 32 bytes per record of that snapshot to name the repeat).
+ * Both give the same result and report the same duplicate.
  * @param old_ids,old_tiers,n_old the old snapshot (pointers may be NULL when
  *        n_old == 0).
  * @param new_ids,new_tiers,n_new the new snapshot.
@@ -600,7 +601,9 @@ typedef struct svcm_migration {
  *             "new_ids"; for a tier >= SVCM_TIER_COUNT, its index with field
  *             "old_tiers" or "new_tiers".
  * @return SVCM_OK; SVCM_EINVAL for NULL pointers, duplicate ids or bad
- *         tiers; SVCM_ENOMEM.
+ *         tiers; SVCM_ENOMEM (also when the table that names a repeated id
+ *         cannot be allocated: field "old_ids" or "new_ids", index
+ *         SVCM_NO_INDEX).
  * @par Thread safety: touches only @p out and @p err.
  * @since 0.1
  */
@@ -609,6 +612,44 @@ SVCM_API int svcm_segment_migration(const int64_t *old_ids, const uint8_t *old_t
                                     const uint8_t *new_tiers, size_t n_new,
                                     const svcm_allocator *alloc, svcm_migration *out,
                                     svcm_error *err);
+
+/**
+ * @brief svcm_segment_migration() on up to @p run->threads threads.
+ *
+ * The hashed join (ids that are not dense) is split into parts: each part
+ * counts and scatters its own consecutive rows of each snapshot (at least
+ * 1024 rows a part, so small snapshots use fewer threads) to the places
+ * one pass in input order gives them, then joins its own range of
+ * buckets with its own table; the per-part counts are summed. The counts
+ * and the duplicate reported are therefore those of
+ * svcm_segment_migration(), bit for bit, whatever the thread count. Dense
+ * ids (the byte table) and the search that names a repeated id run on the
+ * calling thread. Threads are POSIX threads, created and joined inside
+ * the call (none with threads = 1); a thread that cannot be created has
+ * its part run on the calling thread instead (same results). All memory is
+ * allocated by the calling thread through @p alloc. Scratch as for
+ * svcm_segment_migration(), plus, per thread, 8 bytes per bucket (about
+ * one bucket per 16384 records) and a bucket table.
+ * @param old_ids,old_tiers,n_old the old snapshot (pointers may be NULL when
+ *        n_old == 0).
+ * @param new_ids,new_tiers,n_new the new snapshot.
+ * @param run execution settings (::svcm_segment_run_options; only threads
+ *        is used), or NULL for the defaults (1 thread).
+ * @param alloc allocator for scratch memory, freed before return;
+ *        NULL for malloc/free. One with a NULL function is ::SVCM_EINVAL.
+ * @param[out] out the counts, written only on success.
+ * @param[out] err optional detail as for svcm_segment_migration(); field
+ *        "threads" for bad settings.
+ * @return as svcm_segment_migration(); also SVCM_EINVAL for bad settings.
+ * @par Thread safety: touches only @p out and @p err.
+ * @since 0.2
+ */
+SVCM_API int svcm_segment_migration_run(const int64_t *old_ids, const uint8_t *old_tiers,
+                                        size_t n_old, const int64_t *new_ids,
+                                        const uint8_t *new_tiers, size_t n_new,
+                                        const svcm_segment_run_options *run,
+                                        const svcm_allocator *alloc, svcm_migration *out,
+                                        svcm_error *err);
 
 /* ------------------------------------------------------- Customer table */
 

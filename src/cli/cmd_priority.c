@@ -1,8 +1,10 @@
 /* svcm priority: the dispatch order of open requests at an instant. */
+#define _POSIX_C_SOURCE 200809L /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "csv.h"
@@ -28,6 +30,9 @@ static const char priority_help[] =
     "  --table FILE       ITIL impact x urgency table as rows of priorities\n"
     "  --all              include resolved requests\n"
     "  --top N            print only the first N\n"
+    "  --threads N        threads for the checks, scores and sort, 1 to "
+    CLI_XSTR(SVCM_PRIORITY_MAX_THREADS) "\n"
+    "                     (default: the online cores; the output is the same for any N)\n"
     CLI_FORMAT_HELP CLI_OUTPUT_HELP
     "  --svg FILE         Eisenhower 2x2 with the count in each quadrant (written as\n"
     "                     --output is; not the same file as --output)\n"
@@ -56,7 +61,7 @@ static int priority_main(int argc, char **argv, cli_common *c)
     const char *file = NULL, *table = NULL;
     int64_t now = 0;
     int have_now = 0, all = 0;
-    long long top = -1;
+    long long top = -1, threads = 0; /* 0: the online cores */
     while (a.i < argc) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             cli_puts(priority_help);
@@ -73,6 +78,8 @@ static int priority_main(int argc, char **argv, cli_common *c)
             all = 1;
         } else if (cli_opt(&a, "--top")) {
             top = cli_opt_int(&a, "--top", 0, INT32_MAX);
+        } else if (cli_opt(&a, "--threads")) {
+            threads = cli_opt_int(&a, "--threads", 1, SVCM_PRIORITY_MAX_THREADS);
         } else {
             cli_common_or_file(&a, c, &file);
         }
@@ -165,8 +172,18 @@ static int priority_main(int argc, char **argv, cli_common *c)
         q->urgent = urg && urg[i] == 1;
         row[m++] = i;
     }
+    svcm_priority_run_options run;
+    svcm_priority_run_options_init(&run);
+    if (threads > 0) {
+        run.threads = (unsigned)threads;
+    } else { /* the online cores (1 when sysconf cannot tell) */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        run.threads = cores < 1                           ? 1u
+                      : cores > SVCM_PRIORITY_MAX_THREADS ? (unsigned)SVCM_PRIORITY_MAX_THREADS
+                                                          : (unsigned)cores;
+    }
     svcm_error err;
-    int rc = svcm_priority_order(&opts, reqs, m, now, NULL, res, &err);
+    int rc = svcm_priority_run(&opts, &run, reqs, m, now, NULL, res, NULL, &err);
     if (rc != SVCM_OK) {
         if (err.index != SVCM_NO_INDEX && err.index < m) {
             static const char *const names[9] = {"id",      "tier", "impact", "severity", "value",

@@ -4,6 +4,7 @@
  * figure); asserts nothing about time. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "svcm/priority.h"
@@ -76,8 +77,36 @@ int main(void)
     printf("classify %zu requests:           wall %7.1f ms, cpu %7.1f ms (best of 3)\n", n,
            best_c.wall * 1e3, best_c.cpu * 1e3);
     printf("classify and order %zu requests: wall %7.1f ms, cpu %7.1f ms (best of 3; "
-           "target < 200 ms)\n",
+           "target <= 100 ms)\n",
            n, best_o.wall * 1e3, best_o.cpu * 1e3);
+    /* The same on 2 threads; the results must be the same bytes. */
+    {
+        struct svcm_priority_result *res2 = malloc(n * sizeof *res2);
+        if (res2 == NULL)
+            return 1;
+        svcm_priority_run_options run;
+        svcm_priority_run_options_init(&run);
+        run.threads = 2;
+        stamp best2 = {1e9, 1e9};
+        for (int rep = 0; rep < 3; rep++) {
+            stamp t0 = now_stamp();
+            if (svcm_priority_run(NULL, &run, reqs, n, now, NULL, res2, NULL, NULL) != SVCM_OK)
+                return 1;
+            stamp t1 = now_stamp();
+            if (t1.wall - t0.wall < best2.wall)
+                best2.wall = t1.wall - t0.wall;
+            if (t1.cpu - t0.cpu < best2.cpu)
+                best2.cpu = t1.cpu - t0.cpu;
+        }
+        if (memcmp(res2, res, n * sizeof *res) != 0) {
+            fprintf(stderr, "svcm_priority_run on 2 threads differs from svcm_priority_order\n");
+            return 1;
+        }
+        printf("  on 2 threads (svcm_priority_run): wall %7.1f ms, cpu %7.1f ms (best of 3; "
+               "scaling 1 -> 2: %.2fx wall; cpu is the process's, both threads)\n",
+               best2.wall * 1e3, best2.cpu * 1e3, best_o.wall / best2.wall);
+        free(res2);
+    }
 
     const size_t live = 100000, pairs = 1000000;
     svcm_pqueue *q = NULL;

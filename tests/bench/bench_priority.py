@@ -2,9 +2,10 @@
 arrays (array.array columns), side by side in one run with the same
 classification and sort written in pandas (when pandas is importable:
 Debian's python3-pandas) and with the C benchmark (tests/bench/bench_priority
-in the build tree); then Queue push/pop pairs. Targets (issue 14, item 6):
-at least 10x faster than pandas, within 1.5x of C. Prints wall and CPU
-time; asserts nothing about time."""
+in the build tree); on 1 and 2 threads (threads=); then Queue push/pop
+pairs. Targets (issue 14, item 6): at least 10x faster than pandas, within
+1.5x of C (one thread each). Prints wall and CPU time; asserts nothing about
+time."""
 import array
 import os
 import random
@@ -72,13 +73,16 @@ def pandas_prioritize(df, now):
 
 
 def c_figure():
+    """Wall seconds of the C benchmark's classify and order, on 1 and on 2
+    threads (None when the executable or a figure is missing)."""
     exe = os.path.join(os.environ.get("PYTHONPATH", "").split(os.pathsep)[0],
                        "tests", "bench", "bench_priority")
     if not os.path.exists(exe):
-        return None
+        return None, None
     out = subprocess.run([exe], capture_output=True, text=True, check=True).stdout
     m = re.search(r"classify and order \d+ requests: wall\s+([0-9.]+) ms", out)
-    return float(m.group(1)) / 1e3 if m else None
+    m2 = re.search(r"on 2 threads \(svcm_priority_run\):\s+wall\s+([0-9.]+) ms", out)
+    return (float(m.group(1)) / 1e3 if m else None, float(m2.group(1)) / 1e3 if m2 else None)
 
 
 def main():
@@ -88,10 +92,17 @@ def main():
     assert len(out.order) == N and memoryview(out.order).format == "q"
     print(f"prioritize {N} requests (parallel arrays, columnar result): "
           f"wall {wall * 1e3:.1f} ms, cpu {cpu * 1e3:.1f} ms (best of 3)")
-    c = c_figure()
+    wall2, cpu2, out2 = best_of(3, lambda: svcm.prioritize(cols, NOW, threads=2))
+    assert bytes(memoryview(out2.order)) == bytes(memoryview(out.order))
+    print(f"prioritize, threads=2:            wall {wall2 * 1e3:.1f} ms, "
+          f"cpu {cpu2 * 1e3:.1f} ms (best of 3; same result)")
+    c, c2 = c_figure()
     if c:
         print(f"  C classify and order (same N):  wall {c * 1e3:.1f} ms; "
               f"python / C {wall / c:.2f}x (target <= 1.5x)")
+    if c2:
+        print(f"  C on 2 threads (same N):        wall {c2 * 1e3:.1f} ms; "
+              f"python / C {wall2 / c2:.2f}x (2 threads each)")
     try:
         import numpy as np
         import pandas as pd
@@ -101,7 +112,8 @@ def main():
         df = pd.DataFrame({k: np.asarray(v) for k, v in cols.items()})
         pw, _, _ = best_of(3, lambda: pandas_prioritize(df, NOW))
         print(f"  pandas equivalent (same data): wall {pw * 1e3:.1f} ms; "
-              f"pandas / svcm {pw / wall:.1f}x (target >= 10x)")
+              f"pandas / svcm {pw / wall:.1f}x, {pw / wall2:.1f}x with threads=2 "
+              f"(target >= 10x)")
 
     q = svcm.Queue()
     for i in range(100_000):

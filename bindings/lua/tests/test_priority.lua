@@ -178,6 +178,28 @@ test("columns give the same order as a list of tables", function()
   end
 end)
 
+test("threads give the same order and bad counts fail on the field", function()
+  local items = {}
+  local seed = 777
+  local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n end
+  for i = 1, 5000 do
+    local created = rnd(40) * HOUR -- whole hours: many equal scores
+    items[i] = item(rnd(300), rnd(5), 1 + rnd(4), 1 + rnd(4), rnd(5) / 4, created, created + rnd(40) * HOUR)
+  end
+  local one = svcm.prioritize(items, 20 * HOUR)
+  for _, t in ipairs({2, 3, 8, 64}) do
+    local r = svcm.prioritize(items, 20 * HOUR, {threads = t})
+    for i = 1, #items do
+      assert(r[i].index == one[i].index and r[i].score == one[i].score and r[i].id == one[i].id, t)
+    end
+  end
+  for _, bad in ipairs({0, -2, 65}) do
+    local none, msg, code, detail = svcm.prioritize(items, 0, {threads = bad})
+    assert(none == nil and code == svcm.codes.EINVAL and detail.field == "threads", msg)
+  end
+  assert(not pcall(svcm.prioritize, items, 0, {threads = 1.5})) -- misuse raises
+end)
+
 test("bad records name index and field", function()
   for _, case in ipairs({{"tier", 5}, {"impact", 5}, {"impact", 0}, {"severity", 0}, {"value", 0 / 0}, {"due", -1}}) do
     local items = {item(1, nil, nil, nil, nil, 0, 10), item(2, nil, nil, nil, nil, 0, 10)}

@@ -586,6 +586,33 @@ class ColumnarResultTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             a[0] = 1.0
 
+    def test_threads_give_the_same_table(self):
+        # 5000 rows: several parts of >= 1024 rows on 2, 3 and 8 threads;
+        # created in whole hours, so many scores are equal.
+        cols = self.columns(5000, seed=9)
+        cols["created"] = array.array("q", (c // HOUR * HOUR for c in cols["created"]))
+        one = svcm.prioritize(cols, 11 * HOUR)
+        for threads in (1, 2, 3, 8, 64):
+            with self.subTest(threads=threads):
+                r = svcm.prioritize(cols, 11 * HOUR, threads=threads, aging_per_hour=1.0)
+                for name in one.columns:
+                    self.assertEqual(bytes(memoryview(getattr(r, name))),
+                                     bytes(memoryview(getattr(one, name))), name)
+
+    def test_bad_threads_are_refused_naming_the_field(self):
+        cols = self.columns(10)
+        for bad in (0, -1, 65, 2**70):
+            with self.subTest(threads=bad):
+                with self.assertRaises(svcm.InvalidInput) as cm:
+                    svcm.prioritize(cols, 0, threads=bad)
+                self.assertEqual(cm.exception.field, "threads")
+        for bad in (1.0, "2", True, None):
+            with self.subTest(threads=bad):
+                with self.assertRaises(TypeError):
+                    svcm.prioritize(cols, 0, threads=bad)
+        with self.assertRaises(TypeError):
+            svcm.classify(cols, 0, threads=2)  # classify keeps input order: no threads
+
     def test_empty_input_gives_empty_columns(self):
         r = svcm.prioritize([], 0)
         self.assertEqual((len(r), len(r.order), list(r)), (0, 0, []))
