@@ -11,7 +11,6 @@ _Static_assert(sizeof(double) == 8 && sizeof(int64_t) == 8,
 
 #define HIST_BITS 16
 #define HIST_SIZE ((size_t)1 << HIST_BITS)
-#define NOT_NEEDED SIZE_MAX
 /* Columns up to this size are selected directly, without the histogram. */
 #define SMALL_FIT 4096
 
@@ -299,217 +298,383 @@ static inline double key_value(uint64_t k)
     return x;
 }
 
-/* One part of the rows of a column, for the passes of fit_column: the
- * histogram of its keys (phase 0); the smallest and largest key in each
- * needed bucket (phase 1); the copy of its values that fall in the needed
- * buckets to their places in the scratch array (phase 2). */
-typedef struct hist_task {
-    const double *col;
-    size_t st, lo, hi;
-    size_t *hist;                        /* HIST_SIZE entries, this part's own */
-    int phase;
-    int nb;                              /* needed buckets */
-    size_t need[SVCM_RFM_MAX_BINS - 1];  /* their numbers */
-    size_t start[SVCM_RFM_MAX_BINS - 1]; /* phase 2: this part's first slot in each */
-    size_t count[SVCM_RFM_MAX_BINS - 1]; /* this part's values in each distinct needed bucket */
-    uint64_t kmin[SVCM_RFM_MAX_BINS - 1], kmax[SVCM_RFM_MAX_BINS - 1]; /* phase 1 */
-    double *scratch;
-} hist_task;
+/* ------------------------------------------------------- edge fitting
+ *
+ * Type-1 quantile edges of up to three columns (recency, frequency,
+ * monetary) in two passes over the rows, each split into parts of
+ * consecutive rows run on threads (parallel.h):
+ *
+ * pass 0: each part counts a histogram of the top HIST_BITS bits of every
+ *   column's order keys (32-bit counts, a part's own); in a checking fit it
+ *   first checks each block of CHECK_BLOCK rows by the record rules, so the
+ *   rows are read once while in cache for both.
+ * The summed counts give, for each quantile rank, the bucket that holds it
+ *   and the rank within the bucket.
+ * pass 1: each part copies its values of the needed buckets of at most
+ *   COPY_LIMIT(n) rows to its own slots of a scratch array (after the
+ *   previous parts' values of that bucket); of a larger needed bucket it
+ *   only notes whether any key differs from the bucket's reference key
+ *   (one of its keys found in the first 65,536 rows, else its lowest key: a
+ *   wrong guess only sends the bucket to the copying run).
+ * A large bucket whose keys all equal the reference holds one value, which
+ *   is the edge (heavy ties: purchase counts, whole days); one that holds
+ *   several values (rare: a narrow, dense range) is copied by a second run
+ *   of pass 1 for it alone. Then each rank is selected within its bucket's
+ *   values.
+ *
+ * The value at a rank does not depend on the order of the values, so the
+ * edges are the same for any number of parts. */
 
-static void hist_run(void *arg)
+#define FIT_COLS 3
+#define NEED (SVCM_RFM_MAX_BINS - 1) /* at most this many needed buckets a column */
+#define NONE NEED                    /* the slot of a bucket no rank needs */
+#define CHECK_BLOCK 2048
+#define COPY_LIMIT(n) ((n) / 16 > 65536 ? (n) / 16 : 65536)
+/* Most parts of one fit: parts hold at most UINT32_MAX rows (32-bit
+ * counts), and run at most `threads` at a time. */
+#define FIT_PARTS_MAX 64
+
+typedef struct fit_job {
+    const svcm_customers *check; /* non-NULL: pass 0 checks its rows first */
+    const double *col[FIT_COLS];
+    int ncol;
+    size_t st;
+    const uint8_t *slot;           /* ncol * HIST_SIZE: a bucket's needed slot, or NONE */
+    uint8_t copy[FIT_COLS][NEED + 1]; /* pass 1: copy the values of this slot */
+    uint64_t ref[FIT_COLS][NEED + 1]; /* pass 1: reference key of each slot not copied */
+    bool skip[FIT_COLS];              /* pass 1: nothing to do in this column */
+} fit_job;
+
+typedef struct fit_part {
+    const fit_job *job;
+    size_t lo, hi;
+    int phase; /* 0 or 1 */
+    int rc;    /* pass 0: the check's result */
+    uint32_t *hist; /* ncol * HIST_SIZE, this part's own */
+    double *wp[FIT_COLS][NEED + 1]; /* pass 1: next write position of each slot */
+    unsigned differ[FIT_COLS]; /* pass 1: bit u: a key of slot u differs from its reference */
+} fit_part;
+
+static void fit_hist(const fit_job *j, uint32_t *hist, size_t lo, size_t hi)
 {
-    hist_task *t = arg;
-    size_t *hist = t->hist;
-    if (t->phase == 0) {
-        memset(hist, 0, HIST_SIZE * sizeof *hist);
-        for (size_t i = t->lo; i < t->hi; i++)
-            hist[order_key(col_at(t->col, t->st, i)) >> (64 - HIST_BITS)]++;
-        return;
-    }
-    /* hist[b] becomes the slot of bucket b (phase 1: its index in need[],
-     * phase 2: its write position), or NOT_NEEDED. */
-    for (size_t b = 0; b < HIST_SIZE; b++)
-        hist[b] = NOT_NEEDED;
-    if (t->phase == 1) {
-        uint64_t kmin[SVCM_RFM_MAX_BINS - 1], kmax[SVCM_RFM_MAX_BINS - 1];
-        for (int j = 0; j < t->nb; j++) {
-            hist[t->need[j]] = (size_t)j;
-            kmin[j] = UINT64_MAX;
-            kmax[j] = 0;
-        }
-        for (size_t i = t->lo; i < t->hi; i++) {
-            uint64_t k = order_key(col_at(t->col, t->st, i));
-            size_t j = hist[k >> (64 - HIST_BITS)];
-            if (j != NOT_NEEDED) {
-                kmin[j] = k < kmin[j] ? k : kmin[j];
-                kmax[j] = k > kmax[j] ? k : kmax[j];
-            }
-        }
-        memcpy(t->kmin, kmin, sizeof kmin);
-        memcpy(t->kmax, kmax, sizeof kmax);
-        return;
-    }
-    for (int j = 0; j < t->nb; j++)
-        hist[t->need[j]] = t->start[j];
-    double *scratch = t->scratch;
-    for (size_t i = t->lo; i < t->hi; i++) {
-        double x = col_at(t->col, t->st, i);
-        size_t *pos = &hist[order_key(x) >> (64 - HIST_BITS)];
-        if (*pos != NOT_NEEDED)
-            scratch[(*pos)++] = x;
+    const size_t st = j->st;
+    for (int c = 0; c < j->ncol; c++) {
+        uint32_t *h = hist + (size_t)c * HIST_SIZE;
+        const double *col = j->col[c];
+        for (size_t i = lo; i < hi; i++)
+            h[order_key(col_at(col, st, i)) >> (64 - HIST_BITS)]++;
     }
 }
 
-/* Type-1 quantile edges of a strided column of finite values, the passes
- * over the rows split into up to @p threads parts. Each part counts its own
- * histogram; the counts are summed, and each part then copies its values of
- * the needed buckets to its own slots, in row order, so the scratch array
- * (and every edge) is the same for any number of parts. When the needed
- * buckets hold more than a quarter of the rows (heavy ties: purchase
- * counts, whole days), a pass of key bounds comes first, and a bucket whose
- * smallest and largest keys are equal holds one value, which is then the
- * edge: it is neither copied nor selected. */
-static int fit_column(const double *col, size_t st, size_t n, int k, double *edges,
-                      const svcm_allocator *alloc, unsigned threads)
+/* Pass 1 on one column: copies of the values of the needed buckets marked
+ * for copying (few rows, so the branch is well predicted), and for the
+ * others (large buckets, often of one tied value: purchase counts, whole
+ * days) one bit each that is set when a key differs from the bucket's
+ * reference key, kept in a register: no store per row. */
+static void fit_pass1(fit_part *t, int c)
 {
-    size_t ranks[SVCM_RFM_MAX_BINS - 1];
-    if (n > SIZE_MAX / sizeof(double))
+    const fit_job *j = t->job;
+    const size_t st = j->st, lo = t->lo, hi = t->hi;
+    const uint8_t *slot = j->slot + (size_t)c * HIST_SIZE;
+    const double *col = j->col[c];
+    double *wp[NEED + 1];
+    uint64_t ref[NEED + 1];
+    uint8_t cp[NEED + 1];
+    memcpy(wp, t->wp[c], sizeof wp);
+    memcpy(ref, j->ref[c], sizeof ref);
+    memcpy(cp, j->copy[c], sizeof cp);
+    unsigned differ = 0;
+    for (size_t i = lo; i < hi; i++) {
+        const double x = col_at(col, st, i);
+        const uint64_t k = order_key(x);
+        const unsigned u = slot[k >> (64 - HIST_BITS)];
+        differ |= (unsigned)(k != ref[u]) << u;
+        if (cp[u])
+            *wp[u]++ = x;
+    }
+    t->differ[c] = differ;
+}
+
+static void fit_run(void *arg)
+{
+    fit_part *t = arg;
+    const fit_job *j = t->job;
+    if (t->phase == 1) {
+        for (int c = 0; c < j->ncol; c++)
+            if (!j->skip[c])
+                fit_pass1(t, c);
+        return;
+    }
+    memset(t->hist, 0, (size_t)j->ncol * HIST_SIZE * sizeof *t->hist);
+    t->rc = SVCM_OK;
+    if (j->check == NULL) {
+        fit_hist(j, t->hist, t->lo, t->hi);
+        return;
+    }
+    for (size_t b = t->lo; b < t->hi; b += CHECK_BLOCK) {
+        size_t e = t->hi - b > CHECK_BLOCK ? b + CHECK_BLOCK : t->hi;
+        t->rc = check_rows(j->check, b, e, NULL);
+        if (t->rc != SVCM_OK)
+            return;
+        fit_hist(j, t->hist, b, e);
+    }
+}
+
+/* svcm__parallel over parts, at most `threads` at a time. */
+static void run_parts(fit_part *parts, unsigned np, unsigned threads)
+{
+    for (unsigned i = 0; i < np; i += threads)
+        svcm__parallel(fit_run, parts + i, sizeof *parts, np - i < threads ? np - i : threads);
+}
+
+/* Edges of few rows: copy each column and select. */
+static int fit_small(const fit_job *j, size_t n, const size_t *ranks, int k, double *const *edges,
+                     const svcm_allocator *alloc)
+{
+    double *a = svcm__alloc(alloc, n * sizeof *a);
+    if (a == NULL)
         return SVCM_ENOMEM;
-    quantile_ranks(n, k, ranks);
-    if (n <= SMALL_FIT) { /* the histogram would cost more than it saves */
-        double *a = svcm__alloc(alloc, n * sizeof *a);
-        if (a == NULL)
-            return SVCM_ENOMEM;
+    for (int c = 0; c < j->ncol; c++) {
         for (size_t i = 0; i < n; i++)
-            a[i] = col_at(col, st, i);
-        double out[SVCM_RFM_MAX_BINS - 1];
-        multiselect(a, 0, n, ranks, out, k - 1);
-        svcm__free(alloc, a);
-        for (int j = 0; j < k - 1; j++)
-            edges[j] = out[j] + 0.0;
-        return SVCM_OK;
+            a[i] = col_at(j->col[c], j->st, i);
+        multiselect(a, 0, n, ranks, edges[c], k - 1);
     }
-    const unsigned parts = svcm__parts(n, threads, SVCM__MIN_PART_ROWS);
-    hist_task task[SVCM__MAX_THREADS];
-    size_t *hists = svcm__alloc(alloc, (size_t)parts * HIST_SIZE * sizeof *hists);
-    if (hists == NULL)
-        return SVCM_ENOMEM;
-    for (unsigned p = 0; p < parts; p++) {
-        task[p].col = col;
-        task[p].st = st;
-        svcm__part(n, parts, p, &task[p].lo, &task[p].hi);
-        task[p].hist = hists + (size_t)p * HIST_SIZE;
-        task[p].phase = 0;
-        task[p].nb = 0;
-        task[p].scratch = NULL;
-    }
-    svcm__parallel(hist_run, task, sizeof task[0], parts);
-    /* The bucket holding each rank, and its rank within the bucket. */
-    size_t bucket[SVCM_RFM_MAX_BINS - 1], base[SVCM_RFM_MAX_BINS - 1];
-    size_t cum = 0;
-    int j = 0;
-    for (size_t b = 0; b < HIST_SIZE && j < k - 1; b++) {
-        size_t count = 0;
-        for (unsigned p = 0; p < parts; p++)
-            count += task[p].hist[b];
-        while (j < k - 1 && ranks[j] < cum + count) {
-            bucket[j] = b;
-            base[j] = cum;
-            j++;
-        }
-        cum += count;
-    }
-    /* The distinct needed buckets (ranks are sorted: equal ones adjacent),
-     * their sizes, and the slot of each rank. */
-    size_t ub[SVCM_RFM_MAX_BINS - 1], ucount[SVCM_RFM_MAX_BINS - 1], needed = 0;
-    int slot[SVCM_RFM_MAX_BINS - 1], nu = 0;
-    for (j = 0; j < k - 1; j++) {
-        if (j > 0 && bucket[j] == bucket[j - 1]) {
-            slot[j] = slot[j - 1];
-            continue;
-        }
-        slot[j] = nu;
-        ub[nu] = bucket[j];
-        ucount[nu] = 0;
-        for (unsigned p = 0; p < parts; p++) {
-            task[p].count[nu] = task[p].hist[bucket[j]];
-            ucount[nu] += task[p].count[nu];
-        }
-        needed += ucount[nu];
-        nu++;
-    }
-    bool single[SVCM_RFM_MAX_BINS - 1] = {false};
-    double value[SVCM_RFM_MAX_BINS - 1];
-    if (needed > n / 4) {
-        for (unsigned p = 0; p < parts; p++) {
-            task[p].phase = 1;
-            task[p].nb = nu;
-            memcpy(task[p].need, ub, sizeof ub);
-        }
-        svcm__parallel(hist_run, task, sizeof task[0], parts);
-        for (int u = 0; u < nu; u++) {
-            uint64_t lo = UINT64_MAX, hi = 0;
-            for (unsigned p = 0; p < parts; p++) {
-                lo = task[p].kmin[u] < lo ? task[p].kmin[u] : lo;
-                hi = task[p].kmax[u] > hi ? task[p].kmax[u] : hi;
-            }
-            single[u] = lo == hi;
-            value[u] = key_value(lo);
-        }
-    }
-    /* Lay the buckets still to select out one after another in the scratch
-     * array, and within a bucket the parts one after another. */
-    size_t seg_start[SVCM_RFM_MAX_BINS - 1];
-    size_t total = 0;
-    int nb = 0;
-    for (int u = 0; u < nu; u++) {
-        if (single[u])
-            continue;
-        seg_start[u] = total;
-        for (unsigned p = 0; p < parts; p++) {
-            task[p].need[nb] = ub[u];
-            task[p].start[nb] = total;
-            total += task[p].count[u];
-        }
-        nb++;
-    }
-    double *scratch = NULL;
-    if (nb > 0) {
-        scratch = svcm__alloc(alloc, total * sizeof *scratch);
-        if (scratch == NULL) {
-            svcm__free(alloc, hists);
-            return SVCM_ENOMEM;
-        }
-        for (unsigned p = 0; p < parts; p++) {
-            task[p].phase = 2;
-            task[p].nb = nb;
-            task[p].scratch = scratch;
-        }
-        svcm__parallel(hist_run, task, sizeof task[0], parts);
-    }
-    svcm__free(alloc, hists);
-    /* Select within each bucket the ranks that fall into it. */
-    double out[SVCM_RFM_MAX_BINS - 1];
-    for (j = 0; j < k - 1;) {
-        int e = j, u = slot[j];
-        size_t local[SVCM_RFM_MAX_BINS - 1];
-        while (e < k - 1 && slot[e] == u) {
-            local[e - j] = single[u] ? 0 : seg_start[u] + (ranks[e] - base[e]);
-            e++;
-        }
-        if (single[u]) {
-            for (int q = j; q < e; q++)
-                out[q] = value[u];
-        } else {
-            multiselect(scratch, seg_start[u], seg_start[u] + ucount[u], local, out + j, e - j);
-        }
-        j = e;
-    }
-    svcm__free(alloc, scratch);
-    /* A zero edge is +0.0 whatever sign the chosen zero had. */
-    for (j = 0; j < k - 1; j++)
-        edges[j] = out[j] + 0.0;
+    svcm__free(alloc, a);
     return SVCM_OK;
+}
+
+/* Where the ranks of one column fall, from the summed histograms. */
+typedef struct fit_col {
+    size_t bucket[NEED], base[NEED]; /* bucket of rank j, and the rank before it */
+    int slot[NEED];                  /* its needed slot */
+    int nu;                          /* needed slots */
+    size_t ub[NEED], ucount[NEED];   /* their buckets and sizes */
+    size_t start[NEED];              /* copied: first scratch index */
+    double *seg[NEED];               /* copied: the scratch array holding it */
+    bool single[NEED];
+    double value[NEED];              /* single: the one value */
+} fit_col;
+
+/* A zero edge is +0.0 whatever sign the chosen zero had. */
+static void plus_zero(int ncol, int k, double *const *edges)
+{
+    for (int c = 0; c < ncol; c++)
+        for (int r = 0; r < k - 1; r++)
+            edges[c][r] += 0.0;
+}
+
+/* Type-1 quantile edges of j's columns (n > 0 rows; of finite values, or
+ * checked here when j->check is set) into edges[c][0..k-2]. Returns SVCM_OK,
+ * a record error of the check (err filled), or SVCM_ENOMEM (no detail; a
+ * checking fit reports a bad record first). */
+static int fit_columns(fit_job *j, size_t n, int k, double *const *edges,
+                       const svcm_allocator *alloc, unsigned threads, svcm_error *err)
+{
+    size_t ranks[NEED];
+    quantile_ranks(n, k, ranks);
+    if (threads < 1)
+        threads = 1;
+    if (threads > SVCM__MAX_THREADS)
+        threads = SVCM__MAX_THREADS;
+    int rc;
+    if (n <= SMALL_FIT) { /* the histograms would cost more than they save */
+        if (j->check != NULL && (rc = check_rows(j->check, 0, n, err)) != SVCM_OK)
+            return rc;
+        rc = fit_small(j, n, ranks, k, edges, alloc);
+        if (rc == SVCM_OK)
+            plus_zero(j->ncol, k, edges);
+        return rc;
+    }
+    unsigned np = svcm__parts(n, threads, SVCM__MIN_PART_ROWS);
+    while (np < FIT_PARTS_MAX && (n + np - 1) / np > UINT32_MAX)
+        np++;
+    const size_t hist_bytes = (size_t)j->ncol * HIST_SIZE * sizeof(uint32_t);
+    fit_part *parts = NULL;
+    uint32_t *hists = NULL;
+    uint8_t *slot = NULL;
+    double *scratch = NULL, *scratch2 = NULL;
+    fit_col *fc = NULL;
+    if ((n + np - 1) / np <= UINT32_MAX && np <= SIZE_MAX / hist_bytes) {
+        parts = svcm__alloc(alloc, np * sizeof *parts);
+        hists = svcm__alloc(alloc, np * hist_bytes);
+        slot = svcm__alloc(alloc, (size_t)j->ncol * HIST_SIZE);
+        fc = svcm__alloc(alloc, (size_t)j->ncol * sizeof *fc);
+    }
+    rc = SVCM_ENOMEM;
+    if (parts == NULL || hists == NULL || slot == NULL || fc == NULL) {
+        /* Out of memory: a bad record still wins. */
+        if (j->check != NULL)
+            rc = svcm__customers_check_threads(j->check, threads, err);
+        if (rc == SVCM_OK)
+            rc = SVCM_ENOMEM;
+        goto done;
+    }
+    j->slot = slot;
+    for (unsigned p = 0; p < np; p++) {
+        fit_part *t = &parts[p];
+        t->job = j;
+        svcm__part(n, np, p, &t->lo, &t->hi);
+        t->phase = 0;
+        t->hist = hists + (size_t)p * j->ncol * HIST_SIZE;
+    }
+    run_parts(parts, np, threads);
+    /* The first bad record is in the first part that has one. */
+    for (unsigned p = 0; p < np; p++)
+        if (parts[p].rc != SVCM_OK) {
+            rc = check_rows(j->check, parts[p].lo, parts[p].hi, err);
+            goto done;
+        }
+    memset(slot, NONE, (size_t)j->ncol * HIST_SIZE);
+    size_t total = 0;
+    for (int c = 0; c < j->ncol; c++) {
+        fit_col *f = &fc[c];
+        const size_t off = (size_t)c * HIST_SIZE;
+        size_t cum = 0;
+        int r = 0;
+        for (size_t b = 0; b < HIST_SIZE && r < k - 1; b++) {
+            size_t count = 0;
+            for (unsigned p = 0; p < np; p++)
+                count += parts[p].hist[off + b];
+            while (r < k - 1 && ranks[r] < cum + count) {
+                f->bucket[r] = b;
+                f->base[r] = cum;
+                r++;
+            }
+            cum += count;
+        }
+        f->nu = 0;
+        for (r = 0; r < k - 1; r++) { /* ranks are sorted: equal buckets adjacent */
+            if (r > 0 && f->bucket[r] == f->bucket[r - 1]) {
+                f->slot[r] = f->slot[r - 1];
+                continue;
+            }
+            int u = f->nu++;
+            f->slot[r] = u;
+            f->ub[u] = f->bucket[r];
+            f->ucount[u] = 0;
+            for (unsigned p = 0; p < np; p++)
+                f->ucount[u] += parts[p].hist[off + f->ub[u]];
+            slot[off + f->ub[u]] = (uint8_t)u;
+            j->copy[c][u] = f->ucount[u] <= COPY_LIMIT(n);
+            f->start[u] = total;
+            if (j->copy[c][u])
+                total += f->ucount[u];
+        }
+        for (int u = f->nu; u <= NEED; u++)
+            j->copy[c][u] = 0;
+        j->skip[c] = false;
+        /* The reference key of a large bucket: one of its keys found
+         * near the start (it holds over 1/16 of the rows), else a guess;
+         * a wrong guess only sends the bucket to the copying pass. */
+        for (int u = 0; u < NEED; u++)
+            j->ref[c][u] = u < f->nu ? (uint64_t)f->ub[u] << (64 - HIST_BITS) : 0;
+        j->ref[c][NONE] = 0;
+        for (int u = 0; u < f->nu; u++) {
+            if (j->copy[c][u])
+                continue;
+            const size_t scan = n < 65536 ? n : 65536;
+            for (size_t i = 0; i < scan; i++) {
+                uint64_t key = order_key(col_at(j->col[c], j->st, i));
+                if (key >> (64 - HIST_BITS) == f->ub[u]) {
+                    j->ref[c][u] = key;
+                    break;
+                }
+            }
+        }
+    }
+    if (total > 0 && (total > SIZE_MAX / sizeof(double) ||
+                      (scratch = svcm__alloc(alloc, total * sizeof *scratch)) == NULL))
+        goto done;
+    /* Each part's slots: after the previous parts' values of the bucket. */
+    for (int c = 0; c < j->ncol; c++) {
+        const fit_col *f = &fc[c];
+        size_t at[NEED];
+        for (int u = 0; u < f->nu; u++)
+            at[u] = f->start[u];
+        for (unsigned p = 0; p < np; p++) {
+            for (int u = 0; u < f->nu; u++) {
+                parts[p].wp[c][u] = j->copy[c][u] ? scratch + at[u] : NULL;
+                if (j->copy[c][u])
+                    at[u] += parts[p].hist[(size_t)c * HIST_SIZE + f->ub[u]];
+            }
+            parts[p].phase = 1;
+        }
+    }
+    run_parts(parts, np, threads);
+    /* A large bucket whose keys all equal its reference holds one value;
+     * one holding several is copied by a second pass. */
+    size_t total2 = 0;
+    for (int c = 0; c < j->ncol; c++) {
+        fit_col *f = &fc[c];
+        unsigned differ = 0;
+        for (unsigned p = 0; p < np; p++)
+            differ |= parts[p].differ[c];
+        j->skip[c] = true;
+        for (int u = 0; u < f->nu; u++) {
+            f->single[u] = !j->copy[c][u] && !(differ >> u & 1u);
+            f->value[u] = key_value(j->ref[c][u]);
+            f->seg[u] = scratch;
+            bool again = !j->copy[c][u] && !f->single[u];
+            j->copy[c][u] = again;
+            if (again) {
+                j->skip[c] = false;
+                f->start[u] = total2;
+                total2 += f->ucount[u];
+            }
+        }
+    }
+    if (total2 > 0) {
+        if (total2 > SIZE_MAX / sizeof(double) ||
+            (scratch2 = svcm__alloc(alloc, total2 * sizeof *scratch2)) == NULL)
+            goto done;
+        for (int c = 0; c < j->ncol; c++) {
+            fit_col *f = &fc[c];
+            size_t at[NEED];
+            for (int u = 0; u < f->nu; u++) {
+                at[u] = f->start[u];
+                if (j->copy[c][u])
+                    f->seg[u] = scratch2;
+            }
+            for (unsigned p = 0; p < np; p++)
+                for (int u = 0; u < f->nu; u++) {
+                    parts[p].wp[c][u] = j->copy[c][u] ? scratch2 + at[u] : NULL;
+                    if (j->copy[c][u])
+                        at[u] += parts[p].hist[(size_t)c * HIST_SIZE + f->ub[u]];
+                }
+        }
+        run_parts(parts, np, threads);
+    }
+    /* Select each rank within its bucket. */
+    for (int c = 0; c < j->ncol; c++) {
+        const fit_col *f = &fc[c];
+        for (int r = 0; r < k - 1;) {
+            int e = r, u = f->slot[r];
+            size_t local[NEED];
+            while (e < k - 1 && f->slot[e] == u) {
+                local[e - r] = f->start[u] + (ranks[e] - f->base[e]);
+                e++;
+            }
+            if (f->single[u]) {
+                for (int q = r; q < e; q++)
+                    edges[c][q] = f->value[u];
+            } else {
+                multiselect(f->seg[u], f->start[u], f->start[u] + f->ucount[u], local,
+                            edges[c] + r, e - r);
+            }
+            r = e;
+        }
+    }
+    rc = SVCM_OK;
+done:
+    svcm__free(alloc, scratch2);
+    svcm__free(alloc, scratch);
+    svcm__free(alloc, fc);
+    svcm__free(alloc, slot);
+    svcm__free(alloc, hists);
+    svcm__free(alloc, parts);
+    if (rc == SVCM_OK)
+        plus_zero(j->ncol, k, edges);
+    return rc;
 }
 
 static bool bins_ok(int bins) { return bins >= SVCM_RFM_MIN_BINS && bins <= SVCM_RFM_MAX_BINS; }
@@ -530,7 +695,9 @@ int svcm_rfm_column_edges(const double *x, size_t n, int bins, const svcm_alloca
             return svcm__error(err, SVCM_EINVAL, i, "value", "value is not finite");
     if (n == 0)
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no values to fit edges from");
-    int rc = fit_column(x, sizeof(double), n, bins, edges, alloc, 1);
+    fit_job j = {.col = {x}, .ncol = 1, .st = sizeof(double)};
+    double *const out[1] = {edges};
+    int rc = fit_columns(&j, n, bins, out, alloc, 1, NULL);
     return rc == SVCM_OK ? rc : svcm__error(err, rc, SVCM_NO_INDEX, NULL, NULL);
 }
 
@@ -574,22 +741,22 @@ int svcm_rfm_fit(const svcm_customers *c, int bins, const svcm_allocator *alloc,
         return rc;
     if (c->n == 0)
         return svcm__error(err, SVCM_EEMPTY, SVCM_NO_INDEX, NULL, "no customers to fit edges from");
-    rc = svcm__rfm_fit_checked(c, bins, 1, alloc, out);
+    rc = svcm__rfm_fit_rows(c, bins, 1, false, alloc, out, NULL);
     return rc == SVCM_OK ? rc : svcm__error(err, rc, SVCM_NO_INDEX, NULL, NULL);
 }
 
-int svcm__rfm_fit_checked(const svcm_customers *c, int bins, unsigned threads,
-                          const svcm_allocator *alloc, svcm_rfm_edges *out)
+int svcm__rfm_fit_rows(const svcm_customers *c, int bins, unsigned threads, bool check,
+                       const svcm_allocator *alloc, svcm_rfm_edges *out, svcm_error *err)
 {
     svcm_rfm_edges e;
     memset(&e, 0, sizeof e);
     e.bins = bins;
-    const size_t st = view_stride(c);
-    int rc = fit_column(c->recency, st, c->n, bins, e.recency, alloc, threads);
-    if (rc == SVCM_OK)
-        rc = fit_column(c->frequency, st, c->n, bins, e.frequency, alloc, threads);
-    if (rc == SVCM_OK)
-        rc = fit_column(c->monetary, st, c->n, bins, e.monetary, alloc, threads);
+    fit_job j = {.check = check ? c : NULL,
+                 .col = {c->recency, c->frequency, c->monetary},
+                 .ncol = 3,
+                 .st = view_stride(c)};
+    double *const edges[3] = {e.recency, e.frequency, e.monetary};
+    int rc = fit_columns(&j, c->n, bins, edges, alloc, threads, err);
     if (rc == SVCM_OK)
         *out = e;
     return rc;

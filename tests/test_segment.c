@@ -979,6 +979,93 @@ static void test_run_out_of_memory_writes_nothing_and_leaks_nothing(void **state
     free(m);
 }
 
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The edges of one column by sorting (svcm_rfm_sorted_edges): the oracle. */
+static void sorted_column_edges(const double *x, size_t n, int bins, double *edges)
+{
+    double *s = malloc(n * sizeof *s);
+    assert_non_null(s);
+    memcpy(s, x, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_dbl);
+    assert_int_equal(svcm_rfm_sorted_edges(s, n, bins, edges, NULL), SVCM_OK);
+    free(s);
+}
+
+/* Needed histogram buckets of more than 65,536 rows are not copied in the
+ * fit's second pass, only compared with a reference key: one value in the
+ * bucket (found near the start: the reference; not found: a guess, right
+ * or wrong), or several (a dense narrow range), which a third pass copies.
+ * Every case gives the edges of sorting, on any number of threads, and
+ * every allocation failing in turn is SVCM_ENOMEM without a leak. */
+static void test_run_fits_large_buckets_of_one_or_several_values(void **state)
+{
+    (void)state;
+    enum { N = 200003 };
+    double *r = malloc(N * sizeof *r), *f = malloc(N * sizeof *f), *m = malloc(N * sizeof *m);
+    assert_true(r && f && m);
+    for (size_t i = 0; i < N; i++) {
+        r[i] = 10.0 + (double)(i * 7919 % 50000) * 1e-9; /* one bucket, 50,000 values */
+        f[i] = i < N / 2 ? 5.0 : 7.3; /* 7.3 first seen past row 65,536: a wrong guess */
+        m[i] = i < N / 2 ? 3.0 : 7.0;  /* 7.0: the guess (its bucket's lowest key) is right */
+    }
+    svcm_customers c = {.n = N, .recency = r, .frequency = f, .monetary = m};
+    svcm_segment_options p;
+    svcm_segment_options_init(&p);
+    p.key_min_score = 1.5; /* in [1, bins] for every bins */
+    for (int bins = SVCM_RFM_MIN_BINS; bins <= SVCM_RFM_MAX_BINS; bins += 4) {
+        p.bins = bins;
+        svcm_rfm_edges e, want;
+        memset(&want, 0, sizeof want);
+        want.bins = bins;
+        sorted_column_edges(r, N, bins, want.recency);
+        sorted_column_edges(f, N, bins, want.frequency);
+        sorted_column_edges(m, N, bins, want.monetary);
+        assert_int_equal(svcm_rfm_fit(&c, bins, NULL, &e, NULL), SVCM_OK);
+        assert_edges_equal(&e, &want);
+        assert_threads_match_reference(&c, &p);
+    }
+    p.bins = 5;
+    run_out ref;
+    run_out_alloc(&ref, N);
+    assert_int_equal(svcm_segment_run(&c, &p, NULL, NULL, NULL, ref.tiers, ref.reasons, ref.r,
+                                      ref.f, ref.m, &ref.e, NULL),
+                     SVCM_OK);
+    long failures = 0;
+    for (long at = 0;; at++) {
+        failing fl = {0, at, 0};
+        svcm_allocator a = {f_alloc, f_realloc, f_free, &fl};
+        svcm_segment_run_options run;
+        svcm_segment_run_options_init(&run);
+        run.threads = 2;
+        run_out o;
+        run_out_alloc(&o, N);
+        int rc = svcm_segment_run(&c, &p, NULL, &run, &a, o.tiers, o.reasons, o.r, o.f, o.m,
+                                  &o.e, NULL);
+        assert_int_equal(fl.live, 0);
+        if (rc == SVCM_OK) {
+            assert_edges_equal(&o.e, &ref.e);
+            assert_memory_equal(o.tiers, ref.tiers, N);
+            run_out_free(&o);
+            break;
+        }
+        assert_int_equal(rc, SVCM_ENOMEM);
+        run_out_free(&o);
+        failures++;
+        assert_true(at < 100);
+    }
+    assert_true(failures >= 5); /* down to the third pass's scratch array */
+    run_out_free(&ref);
+    free(r);
+    free(f);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -999,6 +1086,7 @@ int main(void)
         cmocka_unit_test(test_run_on_threads_matches_one_thread_on_records),
         cmocka_unit_test(test_run_on_threads_matches_one_thread_on_cdnow),
         cmocka_unit_test(test_run_refuses_bad_input_and_writes_nothing),
+        cmocka_unit_test(test_run_fits_large_buckets_of_one_or_several_values),
         cmocka_unit_test(test_run_out_of_memory_writes_nothing_and_leaks_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

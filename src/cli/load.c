@@ -475,7 +475,15 @@ static const char *store(loader *l, cli_dataset *d, size_t c, const cli_csv *r, 
     *bad = f;
     if (why)
         return why;
-    if (missing(l, &r->fields[col->field]) || (op != 0 && missing(l, &r->fields[d->field2[c]]))) {
+    /* A field that starts and ends with a byte above the blank and whose
+     * first byte starts no --na token (a number, mostly) is not missing:
+     * missing() would strip nothing and find no token. */
+    const cli_field *own = &r->fields[col->field];
+    const bool present = op == 0 && l->na.split && own->len > 0 &&
+                         (unsigned char)own->ptr[0] > ' ' &&
+                         (unsigned char)own->ptr[own->len - 1] > ' ' &&
+                         !l->na.first[(unsigned char)own->ptr[0]];
+    if (!present && (missing(l, own) || (op != 0 && missing(l, &r->fields[d->field2[c]])))) {
         if (!col->optional_value)
             return blank(&f) ? "empty" : "is a missing value";
         if (col->type == CLI_COL_DOUBLE)
