@@ -639,12 +639,20 @@ static void push_counts(lua_State *L, const uint64_t *v)
     }
 }
 
-/* svcm.migration(old_ids, old_tiers, new_ids, new_tiers)
- * -> {counts = {[old+1] = {[new+1] = n}}, arrived = {...}, gone = {...}} */
+/* svcm.migration(old_ids, old_tiers, new_ids, new_tiers [, {threads =}])
+ * -> {counts = {[old+1] = {[new+1] = n}}, arrived = {...}, gone = {...}};
+ * threads: 1..64 (default 1; svcm_segment_migration_run), the counts and
+ * the duplicate reported are those of one thread. */
 static int l_migration(lua_State *L)
 {
-    lua_settop(L, 4);
+    lua_settop(L, 5);
     luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
+    if (!lua_isnoneornil(L, 5))
+        luaL_checktype(L, 5, LUA_TTABLE);
+    unsigned threads;
+    int tret = read_threads(L, 5, &threads);
+    if (tret)
+        return tret;
     unwrap_tiers(L, 2); /* segment() results stand for their tiers */
     unwrap_tiers(L, 4);
     size_t no, nn, nto, ntn;
@@ -661,7 +669,10 @@ static int l_migration(lua_State *L)
                           "ids and tiers differ in length");
     svcm_migration mg;
     svcm_error err;
-    int rc = svcm_segment_migration(oi, ot, no, ni, nt, nn, NULL, &mg, &err);
+    svcm_segment_run_options run;
+    svcm_segment_run_options_init(&run);
+    run.threads = threads;
+    int rc = svcm_segment_migration_run(oi, ot, no, ni, nt, nn, &run, NULL, &mg, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, 0, 3);

@@ -1,7 +1,14 @@
 /* Columnar results of the batch calls: svcm.Column, one read-only typed
  * buffer (numpy.asarray, memoryview and pandas wrap it without copying),
  * and svcm.Table, named columns of equal length whose rows are built as
- * records only when asked for (indexing, iteration). */
+ * records only when asked for (indexing, iteration).
+ *
+ * Both pickle and copy. A Column reduces to (Column._from_bytes, (typecode,
+ * little-endian bytes of the items)); a Table to (Table._from_rows, (names,
+ * columns, rows)), its rows as records, because the C function that builds
+ * a row is not picklable: a loaded Table serves its rows from that tuple.
+ * The restoring callables are class methods, so a pickle names svcm.Column
+ * and svcm.Table, not the private extension module. */
 #include "svcmpy.h"
 
 #include <string.h>
@@ -24,9 +31,12 @@ typedef struct {
     svcmpy_record_fn rec; /* rows from the C records in raw, or NULL */
     void *raw;            /* PyMem copy of the n C records (rec only) */
     size_t stride;
+    PyObject *rows;       /* tuple of the n records of a loaded table, or NULL */
 } table;
 
-enum { COLUMN_TYPE, TABLE_TYPE, NTYPES };
+/* The columns engine tuple: the two types, and array.array (for == with an
+ * array of the same values). */
+enum { COLUMN_TYPE, TABLE_TYPE, ARRAY_TYPE, NTYPES };
 
 static Py_ssize_t itemsize_of(char code)
 {
@@ -136,6 +146,225 @@ static PyObject *column_item(PyObject *self, Py_ssize_t i)
     }
 }
 
+/* Item i of an integer column (any type code but 'd') as int64. */
+static int64_t column_i64(const column *c, Py_ssize_t i)
+{
+    switch (c->fmt[0]) {
+    case 'q':
+        return ((const int64_t *)c->data)[i];
+    case 'i':
+        return ((const int *)c->data)[i];
+    case 'b':
+        return ((const signed char *)c->data)[i];
+    default:
+        return ((const unsigned char *)c->data)[i];
+    }
+}
+
+/* Index or slice: col[i] (negative i counts from the end) is a number;
+ * col[a:b:c] is a new Column of the same type code holding a copy of the
+ * selected items (as array.array slicing gives an array). */
+static PyObject *column_subscript(PyObject *self, PyObject *key)
+{
+    column *c = (column *)self;
+    if (PyIndex_Check(key)) {
+        Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+        if (i == -1 && PyErr_Occurred())
+            return NULL;
+        if (i < 0)
+            i += c->n;
+        return column_item(self, i);
+    }
+    if (!PySlice_Check(key)) {
+        PyErr_Format(PyExc_TypeError, "svcm.Column indices must be integers or slices, not %.200s",
+                     Py_TYPE(key)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(key, &start, &stop, &step) < 0)
+        return NULL;
+    Py_ssize_t len = PySlice_AdjustIndices(c->n, &start, &stop, step);
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    if (module == NULL)
+        return NULL;
+    char *data = svcmpy_column_alloc(c->fmt[0], len);
+    if (data == NULL)
+        return NULL;
+    const char *src = (const char *)c->data;
+    size_t size = (size_t)c->itemsize;
+    if (step == 1) {
+        if (len > 0)
+            memcpy(data, src + (size_t)start * size, (size_t)len * size);
+    } else {
+        for (Py_ssize_t k = 0, i = start; k < len; k++, i += step)
+            memcpy(data + (size_t)k * size, src + (size_t)i * size, size);
+    }
+    return svcmpy_column_new(module, c->fmt[0], len, data);
+}
+
+/* Whether item i equals x: 1, 0, or -1 with an exception. kind says how
+ * x was read by search_kind(): 0 compare as Python objects, 1 as int64 v,
+ * 2 as double d, 3 never equal (an int beyond int64 against integers). */
+static int column_item_equals(column *c, Py_ssize_t i, PyObject *x, int kind, int64_t v, double d)
+{
+    switch (kind) {
+    case 1:
+        return column_i64(c, i) == v;
+    case 2:
+        return ((const double *)c->data)[i] == d;
+    case 3:
+        return 0;
+    default: {
+        PyObject *item = column_item((PyObject *)c, i);
+        if (item == NULL)
+            return -1;
+        int eq = PyObject_RichCompareBool(item, x, Py_EQ);
+        Py_DECREF(item);
+        return eq;
+    }
+    }
+}
+
+/* How count() and index() compare items with x: a plain int against an
+ * integer column and a plain float against a 'd' column are compared in C
+ * (the same answers as Python's ==); anything else item by item. */
+static int search_kind(const column *c, PyObject *x, int64_t *v, double *d)
+{
+    if (c->fmt[0] != 'd' && PyLong_CheckExact(x)) {
+        int overflow = 0;
+        long long ll = PyLong_AsLongLongAndOverflow(x, &overflow);
+        if (ll == -1 && PyErr_Occurred())
+            return -1;
+        if (overflow)
+            return 3;
+        *v = (int64_t)ll;
+        return 1;
+    }
+    if (c->fmt[0] == 'd' && PyFloat_CheckExact(x)) {
+        *d = PyFloat_AS_DOUBLE(x);
+        return 2;
+    }
+    return 0;
+}
+
+static PyObject *column_count(PyObject *self, PyObject *x)
+{
+    column *c = (column *)self;
+    int64_t v = 0;
+    double d = 0.0;
+    int kind = search_kind(c, x, &v, &d);
+    if (kind < 0)
+        return NULL;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < c->n; i++) {
+        int eq = column_item_equals(c, i, x, kind, v, d);
+        if (eq < 0)
+            return NULL;
+        k += eq;
+    }
+    return PyLong_FromSsize_t(k);
+}
+
+static PyObject *column_index(PyObject *self, PyObject *args)
+{
+    column *c = (column *)self;
+    PyObject *x;
+    Py_ssize_t start = 0, stop = PY_SSIZE_T_MAX;
+    if (!PyArg_ParseTuple(args, "O|nn:index", &x, &start, &stop))
+        return NULL;
+    if (start < 0) {
+        start += c->n;
+        if (start < 0)
+            start = 0;
+    }
+    if (stop < 0) {
+        stop += c->n;
+        if (stop < 0)
+            stop = 0;
+    }
+    if (stop > c->n)
+        stop = c->n;
+    int64_t v = 0;
+    double d = 0.0;
+    int kind = search_kind(c, x, &v, &d);
+    if (kind < 0)
+        return NULL;
+    for (Py_ssize_t i = start; i < stop; i++) {
+        int eq = column_item_equals(c, i, x, kind, v, d);
+        if (eq < 0)
+            return NULL;
+        if (eq)
+            return PyLong_FromSsize_t(i);
+    }
+    PyErr_SetString(PyExc_ValueError, "svcm.Column.index(x): x not in column");
+    return NULL;
+}
+
+static int host_is_little_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+/* n items of size bytes from src to dst, each item's bytes reversed when
+ * the host is big-endian (so the saved form is little-endian). */
+static void copy_le(char *dst, const char *src, Py_ssize_t n, size_t size)
+{
+    if (host_is_little_endian() || size == 1) {
+        if (n > 0)
+            memcpy(dst, src, (size_t)n * size);
+        return;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (size_t b = 0; b < size; b++)
+            dst[(size_t)i * size + b] = src[(size_t)i * size + size - 1 - b];
+}
+
+/* __reduce__: (Column._from_bytes, (typecode, little-endian bytes)). */
+static PyObject *column_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    column *c = (column *)self;
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, c->n * c->itemsize);
+    if (bytes == NULL)
+        return NULL;
+    copy_le(PyBytes_AS_STRING(bytes), (const char *)c->data, c->n, (size_t)c->itemsize);
+    PyObject *from = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "_from_bytes");
+    PyObject *res = from ? Py_BuildValue("O(sO)", from, c->fmt, bytes) : NULL;
+    Py_DECREF(bytes);
+    Py_XDECREF(from);
+    return res;
+}
+
+/* Column._from_bytes(typecode, data): the column of __reduce__'s form. */
+static PyObject *column_from_bytes(PyObject *cls, PyObject *args)
+{
+    const char *code;
+    Py_buffer b;
+    if (!PyArg_ParseTuple(args, "sy*:_from_bytes", &code, &b))
+        return NULL;
+    Py_ssize_t size = strlen(code) == 1 ? itemsize_of(code[0]) : 0;
+    PyObject *res = NULL;
+    if (size == 0) {
+        PyErr_Format(PyExc_ValueError, "svcm.Column: unknown type code '%s'", code);
+    } else if (b.len % size != 0) {
+        PyErr_Format(PyExc_ValueError,
+                     "svcm.Column: %zd bytes are not a whole number of '%s' items (%zd bytes each)",
+                     b.len, code, size);
+    } else {
+        PyObject *module = svcmpy_module_of_type((PyTypeObject *)cls);
+        char *data = module ? svcmpy_column_alloc(code[0], b.len / size) : NULL;
+        if (data != NULL) {
+            copy_le(data, (const char *)b.buf, b.len / size, (size_t)size);
+            res = svcmpy_column_new(module, code[0], b.len / size, data);
+        }
+    }
+    PyBuffer_Release(&b);
+    return res;
+}
+
 static PyObject *column_tolist(PyObject *self, PyObject *unused)
 {
     (void)unused;
@@ -164,18 +393,65 @@ static PyObject *column_format(PyObject *self, void *unused)
     return PyUnicode_FromString(((column *)self)->fmt);
 }
 
+/* A column against an array.array: 1 equal, 0 not, -1 error. Same length
+ * and equal items as numbers (as array == array, whatever the type codes);
+ * integer items of one type code are compared as bytes, 'd' items as
+ * doubles (NaN is unequal, -0.0 equals 0.0), others item by item. */
+static int column_equals_array(PyObject *self, PyObject *other)
+{
+    column *c = (column *)self;
+    Py_ssize_t n = PyObject_Length(other);
+    if (n < 0)
+        return -1;
+    if (n != c->n)
+        return 0;
+    Py_buffer b;
+    if (PyObject_GetBuffer(other, &b, PyBUF_FORMAT | PyBUF_ND) < 0)
+        return -1;
+    int eq = -2; /* not decided */
+    if (b.format != NULL && strcmp(b.format, c->fmt) == 0 && b.itemsize == c->itemsize &&
+        b.len == c->n * c->itemsize) {
+        if (c->fmt[0] != 'd') {
+            eq = c->n == 0 || memcmp(c->data, b.buf, (size_t)b.len) == 0;
+        } else {
+            const double *x = c->data, *y = b.buf;
+            eq = 1;
+            for (Py_ssize_t i = 0; eq && i < c->n; i++)
+                eq = x[i] == y[i];
+        }
+    }
+    PyBuffer_Release(&b);
+    if (eq != -2)
+        return eq;
+    PyObject *mine = column_tolist(self, NULL);
+    PyObject *theirs = mine ? PySequence_List(other) : NULL;
+    eq = theirs ? PyObject_RichCompareBool(mine, theirs, Py_EQ) : -1;
+    Py_XDECREF(mine);
+    Py_XDECREF(theirs);
+    return eq;
+}
+
 /* == and != only: two columns are equal when they hold the same type code
  * and the same items (compared as bytes); against a list or tuple, their
- * items are compared with the column's as numbers. */
+ * items are compared with the column's as numbers; against an
+ * array.array, see column_equals_array(). */
 static PyObject *column_richcompare(PyObject *self, PyObject *other, int op)
 {
     if (op != Py_EQ && op != Py_NE)
         Py_RETURN_NOTIMPLEMENTED;
     int eq;
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    PyObject *array_type = module ? svcmpy_engine_item(module, SVCMPY_COLUMNS, ARRAY_TYPE) : NULL;
+    if (array_type == NULL)
+        return NULL;
     if (Py_TYPE(other) == Py_TYPE(self)) {
         column *a = (column *)self, *b = (column *)other;
         eq = a->fmt[0] == b->fmt[0] && a->n == b->n &&
              (a->n == 0 || memcmp(a->data, b->data, (size_t)(a->n * a->itemsize)) == 0);
+    } else if (PyObject_TypeCheck(other, (PyTypeObject *)array_type)) {
+        eq = column_equals_array(self, other);
+        if (eq < 0)
+            return NULL;
     } else if (PyList_Check(other) || PyTuple_Check(other)) {
         PyObject *mine = column_tolist(self, NULL);
         if (mine == NULL)
@@ -194,6 +470,17 @@ static PyObject *column_richcompare(PyObject *self, PyObject *other, int op)
 
 static PyMethodDef column_methods[] = {
     {"tolist", column_tolist, METH_NOARGS, "tolist() -> list\n\nThe items as a list."},
+    {"count", column_count, METH_O,
+     "count(x) -> int\n\nNumber of items equal to x (as array.array.count)."},
+    {"index", column_index, METH_VARARGS,
+     "index(x, start=0, stop=sys.maxsize) -> int\n\nPosition of the first item equal to x\n"
+     "in [start, stop) (negative bounds count from the end, as for slices);\n"
+     "ValueError when there is none (as array.array.index)."},
+    {"__reduce__", column_reduce, METH_NOARGS,
+     "Pickle form: (Column._from_bytes, (typecode, little-endian bytes))."},
+    {"_from_bytes", column_from_bytes, METH_VARARGS | METH_CLASS,
+     "_from_bytes(typecode, data) -> Column\n\nThe column of a pickle: items of\n"
+     "typecode from their little-endian bytes (for pickle and copy)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -208,8 +495,13 @@ static PyGetSetDef column_getset[] = {
 PyDoc_STRVAR(column_doc,
     "A read-only column of numbers returned by a batch call.\n\n"
     "It exports the buffer protocol (format in .typecode), so memoryview(col),\n"
-    "numpy.asarray(col) and pandas wrap it without copying; len(), indexing,\n"
-    "iteration and tolist() give Python numbers.");
+    "numpy.asarray(col) and pandas wrap it without copying; len(), indexing\n"
+    "(negative indices count from the end), iteration and tolist() give\n"
+    "Python numbers. As with array.array: col[a:b:c] is a new Column of the\n"
+    "same type code (a copy of those items), count(x) and index(x) search,\n"
+    "and == compares with an array.array, a list or a tuple of the same\n"
+    "values (and with a Column of the same type code). Columns pickle and\n"
+    "copy (copy.copy and copy.deepcopy give an equal, separate column).");
 
 static PyType_Slot column_slots[] = {
     {Py_tp_dealloc, (void *)column_dealloc},
@@ -221,6 +513,8 @@ static PyType_Slot column_slots[] = {
     {Py_bf_getbuffer, (void *)column_getbuffer},
     {Py_sq_length, (void *)column_len},
     {Py_sq_item, (void *)column_item},
+    {Py_mp_length, (void *)column_len},
+    {Py_mp_subscript, (void *)column_subscript},
     {0, NULL},
 };
 
@@ -266,6 +560,7 @@ PyObject *svcmpy_table_new(PyObject *module, const char *const *names, PyObject 
     t->rec = NULL;
     t->raw = NULL;
     t->stride = 0;
+    t->rows = NULL;
     PyObject_GC_Track(t);
     return (PyObject *)t;
 fail:
@@ -380,6 +675,7 @@ static int table_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(t->module);
     Py_VISIT(t->names);
     Py_VISIT(t->cols);
+    Py_VISIT(t->rows);
     return 0;
 }
 
@@ -389,6 +685,7 @@ static int table_clear(PyObject *self)
     Py_CLEAR(t->module);
     Py_CLEAR(t->names);
     Py_CLEAR(t->cols);
+    Py_CLEAR(t->rows);
     return 0;
 }
 
@@ -411,6 +708,8 @@ static PyObject *table_item(PyObject *self, Py_ssize_t i)
         PyErr_SetString(PyExc_IndexError, "svcm.Table index out of range");
         return NULL;
     }
+    if (t->rows != NULL)
+        return Py_NewRef(PyTuple_GET_ITEM(t->rows, i));
     if (t->rec != NULL)
         return t->rec(t->module, (const char *)t->raw + (size_t)i * t->stride);
     return t->row(t->module, &PyTuple_GET_ITEM(t->cols, 0), i);
@@ -483,7 +782,77 @@ static PyObject *table_richcompare(PyObject *self, PyObject *other, int op)
     return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
 
+/* __reduce__: (Table._from_rows, (names, columns, rows)), rows built now. */
+static PyObject *table_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    table *t = (table *)self;
+    PyObject *rows = PyTuple_New(t->n);
+    for (Py_ssize_t i = 0; rows != NULL && i < t->n; i++) {
+        PyObject *r = table_item(self, i);
+        if (r == NULL)
+            Py_CLEAR(rows);
+        else
+            PyTuple_SET_ITEM(rows, i, r);
+    }
+    if (rows == NULL)
+        return NULL;
+    PyObject *from = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "_from_rows");
+    PyObject *res = from ? Py_BuildValue("O(OOO)", from, t->names, t->cols, rows) : NULL;
+    Py_DECREF(rows);
+    Py_XDECREF(from);
+    return res;
+}
+
+/* Table._from_rows(names, columns, rows): the table of a pickle. */
+static PyObject *table_from_rows(PyObject *cls, PyObject *args)
+{
+    PyObject *names, *cols, *rows;
+    if (!PyArg_ParseTuple(args, "O!O!O!:_from_rows", &PyTuple_Type, &names, &PyTuple_Type, &cols,
+                          &PyTuple_Type, &rows))
+        return NULL;
+    PyObject *module = svcmpy_module_of_type((PyTypeObject *)cls);
+    PyObject *col_type = module ? svcmpy_engine_item(module, SVCMPY_COLUMNS, COLUMN_TYPE) : NULL;
+    if (col_type == NULL)
+        return NULL;
+    Py_ssize_t ncols = PyTuple_GET_SIZE(names), n = PyTuple_GET_SIZE(rows);
+    if (ncols < 1 || PyTuple_GET_SIZE(cols) != ncols) {
+        PyErr_SetString(PyExc_ValueError,
+                        "svcm.Table: names and columns must be tuples of one nonzero length");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < ncols; k++) {
+        PyObject *c = PyTuple_GET_ITEM(cols, k);
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, k)) || !Py_IS_TYPE(c, (PyTypeObject *)col_type) ||
+            ((column *)c)->n != n) {
+            PyErr_Format(PyExc_ValueError,
+                         "svcm.Table: column %zd is not a str name with a Column of %zd items", k,
+                         n);
+            return NULL;
+        }
+    }
+    table *t = PyObject_GC_New(table, (PyTypeObject *)cls);
+    if (t == NULL)
+        return NULL;
+    t->module = Py_NewRef(module);
+    t->names = Py_NewRef(names);
+    t->cols = Py_NewRef(cols);
+    t->n = n;
+    t->row = NULL;
+    t->rec = NULL;
+    t->raw = NULL;
+    t->stride = 0;
+    t->rows = Py_NewRef(rows);
+    PyObject_GC_Track(t);
+    return (PyObject *)t;
+}
+
 static PyMethodDef table_methods[] = {
+    {"__reduce__", table_reduce, METH_NOARGS,
+     "Pickle form: (Table._from_rows, (names, columns, rows)); the rows go as records."},
+    {"_from_rows", table_from_rows, METH_VARARGS | METH_CLASS,
+     "_from_rows(names, columns, rows) -> Table\n\nThe table of a pickle: its columns, and\n"
+     "its rows as records (for pickle and copy)."},
     {"to_dict", table_to_dict, METH_NOARGS,
      "to_dict() -> dict[str, Column]\n\nThe columns by name (for pandas.DataFrame after\n"
      "numpy.asarray, or any dict-of-columns consumer)."},
@@ -499,7 +868,10 @@ PyDoc_STRVAR(table_doc,
     "The result of a batch call as named columns of equal length.\n\n"
     "Each column is an attribute holding an svcm.Column (a typed buffer);\n"
     ".columns lists the names and to_dict() maps them. len(t) is the number of\n"
-    "rows; t[i] and iteration build the record of row i, for small results.");
+    "rows; t[i] and iteration build the record of row i, for small results.\n"
+    "Tables pickle and copy: the pickle holds the columns and every row as a\n"
+    "record (so it grows with the rows; to move large results, pickle\n"
+    "to_dict(), the columns alone).");
 
 static PyType_Slot table_slots[] = {
     {Py_tp_dealloc, (void *)table_dealloc},
@@ -528,15 +900,22 @@ int svcmpy_init_columns(PyObject *module)
 {
     PyObject *col = PyType_FromModuleAndSpec(module, &column_spec, NULL);
     PyObject *tab = col ? PyType_FromModuleAndSpec(module, &table_spec, NULL) : NULL;
-    if (tab == NULL || PyModule_AddObjectRef(module, "Column", col) < 0 ||
+    PyObject *array_mod = tab ? PyImport_ImportModule("array") : NULL;
+    PyObject *arr = array_mod ? PyObject_GetAttrString(array_mod, "array") : NULL;
+    Py_XDECREF(array_mod);
+    if (arr == NULL || !PyType_Check(arr) || PyModule_AddObjectRef(module, "Column", col) < 0 ||
         PyModule_AddObjectRef(module, "Table", tab) < 0) {
+        if (arr != NULL && !PyType_Check(arr))
+            PyErr_SetString(PyExc_SystemError, "svcm: array.array is not a type");
         Py_XDECREF(col);
         Py_XDECREF(tab);
+        Py_XDECREF(arr);
         return -1;
     }
-    PyObject *types = PyTuple_Pack(NTYPES, col, tab);
+    PyObject *types = PyTuple_Pack(NTYPES, col, tab, arr);
     Py_DECREF(col);
     Py_DECREF(tab);
+    Py_DECREF(arr);
     if (types == NULL)
         return -1;
     return svcmpy_engine_set(module, SVCMPY_COLUMNS, types);

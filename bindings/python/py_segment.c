@@ -630,8 +630,8 @@ static PyObject *py_rfm_scores(PyObject *module, PyObject *args, PyObject *kwarg
     return make_struct(module, SEG_SCORES, items, 4);
 }
 
-/* threads= of segment() and segment_records(): 1..SVCM_SEGMENT_MAX_THREADS,
- * else InvalidError naming "threads". */
+/* threads= of segment(), segment_records() and migration():
+ * 1..SVCM_SEGMENT_MAX_THREADS, else InvalidError naming "threads". */
 static int check_threads(PyObject *module, Py_ssize_t threads)
 {
     if (threads >= 1 && threads <= SVCM_SEGMENT_MAX_THREADS)
@@ -1069,17 +1069,26 @@ static PyObject *u64_tuple(const uint64_t *v, int n)
 }
 
 PyDoc_STRVAR(migration_doc,
-             "migration(old_ids, old_tiers, new_ids, new_tiers) -> Migration\n\n"
+             "migration(old_ids, old_tiers, new_ids, new_tiers, *, threads=1) -> Migration\n\n"
              "Match two snapshots by id: counts[old][new] for customers in both,\n"
              "arrived[new] for ids only in the new snapshot, gone[old] for ids only\n"
              "in the old one. A repeated id raises InvalidInput with the index of\n"
              "its first repeat and field 'old_ids' or 'new_ids'. The tiers may be\n"
-             "whole Segmentation results.");
+             "whole Segmentation results.\n"
+             "threads (1..64; else InvalidInput, field 'threads') runs the join on\n"
+             "that many threads (svcm_segment_migration_run), with the GIL released:\n"
+             "ids that are not dense (a hashed join) are split into parts of at least\n"
+             "1024 rows; the counts and the repeated id reported are those of one\n"
+             "thread, bit for bit. The default is 1, as for segment().");
 static PyObject *py_migration(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"old_ids", "old_tiers", "new_ids", "new_tiers", NULL};
+    static char *kwlist[] = {"old_ids", "old_tiers", "new_ids", "new_tiers", "threads", NULL};
     PyObject *oi, *ot, *ni, *nt;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO:migration", kwlist, &oi, &ot, &ni, &nt))
+    Py_ssize_t threads = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|$n:migration", kwlist, &oi, &ot, &ni,
+                                     &nt, &threads))
+        return NULL;
+    if (check_threads(module, threads) < 0)
         return NULL;
     svcmpy_array oid, nid;
     small_ints otr, ntr;
@@ -1101,8 +1110,11 @@ static PyObject *py_migration(PyObject *module, PyObject *args, PyObject *kwargs
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = svcm_segment_migration(oid.data, otr.data, (size_t)oid.n, nid.data, ntr.data,
-                                (size_t)nid.n, NULL, &mg, &err);
+    svcm_segment_run_options run;
+    svcm_segment_run_options_init(&run);
+    run.threads = (unsigned)threads;
+    rc = svcm_segment_migration_run(oid.data, otr.data, (size_t)oid.n, nid.data, ntr.data,
+                                    (size_t)nid.n, &run, NULL, &mg, &err);
     Py_END_ALLOW_THREADS
     if (rc != SVCM_OK) {
         svcmpy_raise(module, rc, &err);
@@ -1190,92 +1202,8 @@ static PyObject *py_reason_name(PyObject *module, PyObject *arg)
     return PyUnicode_FromString(name);
 }
 
-/* Pickling (and copy) of Segmentation and RfmScores, registered with
- * copyreg at import: their per-customer fields are svcm.Column objects,
- * which are not picklable themselves, so each is saved as bytes and made
- * into a new Column on loading. The form: (_segment_restore, (kind, bytes
- * of each column..., edges[, reason_names])), kind 0 Segmentation, 1
- * RfmScores. */
-static PyObject *py_segment_reduce(PyObject *module, PyObject *obj)
-{
-    PyObject *res_type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_RESULT);
-    PyObject *sc_type = res_type ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_SCORES) : NULL;
-    if (sc_type == NULL)
-        return NULL;
-    int kind = Py_IS_TYPE(obj, (PyTypeObject *)res_type)  ? 0
-               : Py_IS_TYPE(obj, (PyTypeObject *)sc_type) ? 1
-                                                          : -1;
-    if (kind < 0) {
-        PyErr_Format(PyExc_TypeError, "_segment_reduce: expected a Segmentation or RfmScores, got %s",
-                     Py_TYPE(obj)->tp_name);
-        return NULL;
-    }
-    int ncols = kind == 0 ? 5 : 3, nitems = kind == 0 ? 7 : 4;
-    PyObject *code = PyLong_FromLong(kind);
-    PyObject *args = code ? PyTuple_New(1 + nitems) : NULL;
-    if (args == NULL) {
-        Py_XDECREF(code);
-        return NULL;
-    }
-    PyTuple_SET_ITEM(args, 0, code);
-    for (int i = 0; i < nitems; i++) {
-        PyObject *item = PyStructSequence_GetItem(obj, i); /* borrowed */
-        PyObject *saved = i < ncols ? PyBytes_FromObject(item) : Py_NewRef(item);
-        if (saved == NULL) {
-            Py_DECREF(args);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(args, 1 + i, saved);
-    }
-    PyObject *restore = PyObject_GetAttrString(module, "_segment_restore");
-    PyObject *res = restore ? PyTuple_Pack(2, restore, args) : NULL;
-    Py_XDECREF(restore);
-    Py_DECREF(args);
-    return res;
-}
-
-static PyObject *py_segment_restore(PyObject *module, PyObject *args)
-{
-    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
-    long kind = nargs > 0 ? PyLong_AsLong(PyTuple_GET_ITEM(args, 0)) : -1;
-    if (kind == -1 && PyErr_Occurred())
-        return NULL;
-    int ncols = kind == 0 ? 5 : 3, nitems = kind == 0 ? 7 : 4;
-    if ((kind != 0 && kind != 1) || nargs != 1 + nitems) {
-        PyErr_SetString(PyExc_ValueError, "_segment_restore: not a saved Segmentation or RfmScores");
-        return NULL;
-    }
-    Py_ssize_t n = -1;
-    for (int i = 0; i < ncols; i++) {
-        PyObject *b = PyTuple_GET_ITEM(args, 1 + i);
-        if (!PyBytes_Check(b) || (n >= 0 && PyBytes_GET_SIZE(b) != n)) {
-            PyErr_SetString(PyExc_ValueError,
-                            "_segment_restore: the saved columns are not bytes of one length");
-            return NULL;
-        }
-        n = PyBytes_GET_SIZE(b);
-    }
-    uint8_t *out[5];
-    if (outputs_alloc(out, ncols, (size_t)n) < 0)
-        return NULL;
-    for (int i = 0; i < ncols; i++)
-        memcpy(out[i], PyBytes_AS_STRING(PyTuple_GET_ITEM(args, 1 + i)), (size_t)n);
-    PyObject *items[7];
-    if (outputs_columns(module, out, ncols, (size_t)n, items) < 0)
-        return NULL;
-    for (int i = ncols; i < nitems; i++)
-        items[i] = Py_NewRef(PyTuple_GET_ITEM(args, 1 + i));
-    return make_struct(module, kind == 0 ? SEG_RESULT : SEG_SCORES, items, nitems);
-}
-
 #define KW(f) (PyCFunction)(void (*)(void))(f), METH_VARARGS | METH_KEYWORDS
 static PyMethodDef segment_methods[] = {
-    {"_segment_reduce", py_segment_reduce, METH_O,
-     "_segment_reduce(result) -> tuple\n\nPickle form of a Segmentation or RfmScores "
-     "(registered with copyreg)."},
-    {"_segment_restore", py_segment_restore, METH_VARARGS,
-     "_segment_restore(kind, *fields) -> Segmentation | RfmScores\n\nThe result back from "
-     "its pickle form."},
     {"rfm_edges", KW(py_rfm_edges), rfm_edges_doc},
     {"rfm_scores", KW(py_rfm_scores), rfm_scores_doc},
     {"segment", KW(py_segment), segment_doc},
@@ -1412,20 +1340,8 @@ int svcmpy_init_segment(PyObject *m)
             return -1;
     if (PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS) < 0)
         return -1;
-    /* copyreg.pickle(Segmentation and RfmScores, _segment_reduce) */
-    PyObject *copyreg = PyImport_ImportModule("copyreg");
-    PyObject *reduce = copyreg ? PyObject_GetAttrString(m, "_segment_reduce") : NULL;
-    int rc = reduce ? 0 : -1;
-    for (int k = 0; rc == 0 && k < 2; k++) {
-        PyObject *r = PyObject_CallMethod(copyreg, "pickle", "OO",
-                                          k == 0 ? items[SEG_RESULT] : items[SEG_SCORES], reduce);
-        rc = r ? 0 : -1;
-        Py_XDECREF(r);
-    }
-    Py_XDECREF(reduce);
-    Py_XDECREF(copyreg);
-    if (rc < 0)
-        return -1;
+    /* Segmentation, RfmScores and the other results pickle as struct
+     * sequences; their Column fields pickle themselves (columns.c). */
     return customers_init(m); /* the customer-table block at the end */
 }
 

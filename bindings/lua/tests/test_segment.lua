@@ -380,5 +380,62 @@ test("threads: default is one thread, and 1 and 2 threads agree on a small popul
   end
 end)
 
+test("migration threads: 1, 2 and 7 threads give the one-thread counts (hashed join)", function()
+  -- 6000 old and 5000 new customers with sparse ids (range far above 16 x
+  -- rows, so the library takes the hashed join, which splits by threads):
+  -- 4000 ids in both, the rest only in one snapshot.
+  local oi, ot, ni, nt = {}, {}, {}, {}
+  for i = 1, 6000 do
+    oi[i] = i * 1000003 - 7
+    ot[i] = (i * 7) % 5
+  end
+  for j = 1, 5000 do
+    local i = j <= 4000 and (2 * j - 1) or (10000 + j)
+    ni[j] = i * 1000003 - 7
+    nt[j] = (i * 11 + j) % 5
+  end
+  local default = assert(svcm.migration(oi, ot, ni, nt))
+  local total, arrived, gone = 0, 0, 0
+  for o = 1, 5 do
+    for n = 1, 5 do total = total + default.counts[o][n] end
+    arrived = arrived + default.arrived[o]
+    gone = gone + default.gone[o]
+  end
+  assert(total == 3000 and arrived == 2000 and gone == 3000,
+         "both " .. total .. ", arrived " .. arrived .. ", gone " .. gone)
+  for _, threads in ipairs({1, 2, 7}) do
+    local mg = assert(svcm.migration(oi, ot, ni, nt, {threads = threads}))
+    for o = 1, 5 do
+      same(mg.counts[o], default.counts[o], "counts[" .. o .. "] on " .. threads .. " threads")
+    end
+    same(mg.arrived, default.arrived, "arrived on " .. threads .. " threads")
+    same(mg.gone, default.gone, "gone on " .. threads .. " threads")
+  end
+  -- the same repeated id (its first repeat) whatever the thread count
+  ni[4500] = ni[1200]
+  ni[4900] = ni[300]
+  for _, threads in ipairs({1, 2, 7}) do
+    local ok, msg, code, detail = svcm.migration(oi, ot, ni, nt, {threads = threads})
+    fails(svcm.codes.EINVAL, "new_ids", ok, msg, code)
+    assert(detail.index == 4499, "0-based index of record 4500: " .. tostring(detail.index))
+  end
+end)
+
+test("migration threads: bad counts", function()
+  for _, bad in ipairs({0, -1, 65}) do
+    local msg = fails(svcm.codes.EINVAL, "threads",
+                      svcm.migration({1}, {0}, {1}, {0}, {threads = bad}))
+    assert(msg:find("threads must be in 1..64, got " .. bad, 1, true), msg)
+  end
+  local ok, err = pcall(svcm.migration, {1}, {0}, {1}, {0}, {threads = 2.5})
+  assert(not ok and tostring(err):find("threads: integer expected, got number", 1, true),
+         tostring(err))
+  ok, err = pcall(svcm.migration, {1}, {0}, {1}, {0}, {threads = "2x"})
+  assert(not ok and tostring(err):find("threads: integer expected, got string", 1, true),
+         tostring(err))
+  assert(not pcall(svcm.migration, {1}, {0}, {1}, {0}, 2), "options must be a table")
+  assert(svcm.migration({1}, {0}, {1}, {0}, {}).counts[1][1] == 1, "empty options: defaults")
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

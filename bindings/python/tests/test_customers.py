@@ -1,8 +1,9 @@
 """One customer table, Python side: segment output feeds priority input.
 
 svcm_request.tier is one byte (svcm_tier), the same bytes svcm.segment
-returns as Segmentation.tiers (array('B')), so the array is passed to
-svcm.prioritize as its tier column without conversion (issue 13, item 4).
+returns as Segmentation.tiers (an svcm.Column, type code 'B'), so the column
+is passed to svcm.prioritize as its tier column without conversion (issue 13,
+item 4).
 """
 import array
 import calendar

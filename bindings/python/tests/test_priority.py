@@ -1,9 +1,11 @@
 """Tests of the priority engine's Python surface (svcm.quadrant,
 itil_priority, prioritize, wsjf, Queue)."""
 import array
-import random
+import copy
 import math
 import os
+import pickle
+import random
 import unittest
 from fractions import Fraction
 
@@ -612,6 +614,53 @@ class ColumnarResultTest(unittest.TestCase):
                     svcm.prioritize(cols, 0, threads=bad)
         with self.assertRaises(TypeError):
             svcm.classify(cols, 0, threads=2)  # classify keeps input order: no threads
+
+    def test_tables_pickle_and_copy(self):
+        # Column.__reduce__ saves each column; Table.__reduce__ saves the
+        # names, the columns and the rows as records (PriorityResult, or the
+        # (id, wsjf) tuples of wsjf_order), which a loaded table serves.
+        cols = self.columns(300, seed=11)
+        tables = (svcm.prioritize(cols, 11 * HOUR), svcm.classify(cols, 11 * HOUR),
+                  svcm.prioritize([], 0),
+                  svcm.wsjf_order([3, 1, 20], [3, 1, 8], [2, 0, 2], [4, 1, 5], ids=[7, 8, 9]))
+        for t in tables:
+            for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+                with self.subTest(n=len(t), proto=proto):
+                    data = pickle.dumps(t, proto)
+                    self.assertNotIn(b"_svcm", data)  # public names only
+                    back = pickle.loads(data)
+                    self.assertIsInstance(back, svcm.Table)
+                    self.assertEqual(back, t)
+                    self.assertEqual((back.columns, len(back)), (t.columns, len(t)))
+                    self.assertEqual(list(back), list(t))
+                    if len(t):
+                        self.assertEqual(back[-1], t[-1])
+                        self.assertEqual(type(back[0]), type(t[0]))
+                    for name in t.columns:
+                        self.assertEqual(getattr(back, name), getattr(t, name))
+                        self.assertEqual(memoryview(getattr(back, name)).format,
+                                         memoryview(getattr(t, name)).format)
+                    # a loaded table pickles again to the same table
+                    self.assertEqual(pickle.loads(pickle.dumps(back, proto)), t)
+            for dup in (copy.copy(t), copy.deepcopy(t)):
+                self.assertEqual(dup, t)
+                self.assertIsNot(dup, t)
+                self.assertEqual(list(dup), list(t))
+        with self.assertRaises(IndexError):
+            pickle.loads(pickle.dumps(tables[0]))[300]
+
+    def test_table_from_rows_refuses_inconsistent_parts(self):
+        t = svcm.wsjf_order([3, 1], [3, 1], [2, 0], [4, 1])
+        rows = tuple(t)
+        cols = tuple(getattr(t, n) for n in t.columns)
+        self.assertEqual(svcm.Table._from_rows(t.columns, cols, rows), t)
+        for names, cs, rs in ((t.columns, cols, rows[:1]), (t.columns[:2], cols, rows),
+                              ((), (), ()), ((1, 2, 3), cols, rows),
+                              (t.columns, (cols[0], cols[1], [1.0, 2.0]), rows)):
+            with self.assertRaises(ValueError):
+                svcm.Table._from_rows(names, cs, rs)
+        with self.assertRaises(TypeError):
+            svcm.Table._from_rows(list(t.columns), cols, rows)
 
     def test_empty_input_gives_empty_columns(self):
         r = svcm.prioritize([], 0)

@@ -155,18 +155,26 @@ class Segment(unittest.TestCase):
                                                    for x in WANT_REASONS))
 
     def test_results_pickle_and_copy(self):
-        # The Column fields are saved as bytes and come back as new Columns.
+        # Plain struct-sequence pickles: each Column field pickles itself
+        # (Column.__reduce__) and comes back as a new Column.
         res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES)
         scores = svcm.rfm_scores(POP_R, POP_F, POP_M, edges=EDGES)
         empty = svcm.segment([], [], [], edges=EDGES)
         for obj in (res, scores, empty):
             for proto in range(pickle.HIGHEST_PROTOCOL + 1):
-                back = pickle.loads(pickle.dumps(obj, proto))
+                data = pickle.dumps(obj, proto)
+                # by reference to the public names only (svcm.Segmentation,
+                # svcm.Column), never to the private extension module
+                self.assertNotIn(b"_svcm", data)
+                back = pickle.loads(data)
                 self.assertEqual(type(back), type(obj))
                 self.assertEqual(back, obj)
                 self.assertIsInstance(back[0], svcm.Column)
+                self.assertIsNot(back[0], obj[0])
             self.assertEqual(copy.deepcopy(obj), obj)
+            self.assertEqual(copy.copy(obj), obj)
         self.assertEqual(list(pickle.loads(pickle.dumps(res)).tiers), WANT_TIERS)
+        self.assertFalse(hasattr(svcm, "_segment_reduce"))  # no copyreg hook left
 
     def test_array_inputs_are_read_in_place(self):
         d = lambda v: array.array("d", v)  # noqa: E731
@@ -293,6 +301,143 @@ class SegmentThreads(unittest.TestCase):
             svcm.segment([5], [2], [10], threads="2")
         with self.assertRaises(TypeError):  # keyword only
             svcm.segment([5], [2], [10], None, None, None, None, 2)
+
+
+def column(code, values):
+    """A Column of the given type code and values, through its pickle form."""
+    return svcm.Column._from_bytes(code, array.array(code, values).tobytes())
+
+
+class ColumnLikeArray(unittest.TestCase):
+    """Code written for the array('B') results of 0.1 keeps working on
+    svcm.Column: slicing, count(), index(), == with array.array."""
+
+    CODES = {"B": [3, 0, 255, 7, 3, 3, 1, 0, 9],
+             "b": [-3, 0, 127, -128, -3, 5, 5],
+             "i": [2**31 - 1, -2**31, 0, 4, 4, -1],
+             "q": [2**63 - 1, -2**63, 0, 10, -10, 10, 3],
+             "d": [0.5, -0.0, 1e308, math.inf, -2.5, 0.5, 3.0]}
+
+    def test_slices_are_columns_equal_to_array_slices(self):
+        bounds = (None, 0, 1, 2, 5, -1, -2, -5, 100, -100)
+        steps = (None, 1, 2, 3, -1, -2, -3, 100, -100)
+        for code, values in self.CODES.items():
+            col, arr = column(code, values), array.array(code, values)
+            for a in bounds:
+                for b in bounds:
+                    for c in steps:
+                        got = col[a:b:c]
+                        self.assertIsInstance(got, svcm.Column)
+                        self.assertEqual(got.typecode, code)
+                        self.assertEqual(got.tolist(), arr[a:b:c].tolist(), (code, a, b, c))
+                        self.assertEqual(got, arr[a:b:c])
+                        self.assertEqual(memoryview(got).tolist(), arr[a:b:c].tolist())
+            self.assertEqual(col[slice(None)], col)
+            self.assertIsNot(col[:], col)
+
+    def test_empty_slices_and_slices_of_empty_columns(self):
+        col = column("B", [1, 2, 3])
+        for s in (slice(2, 1), slice(3, None), slice(-1, -3), slice(0, 3, -1),
+                  slice(100, 200), slice(0, 0)):
+            got = col[s]
+            self.assertEqual((len(got), got.tolist(), got.typecode), (0, [], "B"))
+            self.assertEqual(memoryview(got).nbytes, 0)
+            self.assertEqual(got, array.array("B"))
+        empty = column("q", [])
+        self.assertEqual((len(empty[:]), len(empty[::-1]), len(empty[-5:5:2])), (0, 0, 0))
+        with self.assertRaises(ValueError):
+            col[::0]
+
+    def test_indices_negative_and_out_of_range(self):
+        col = column("q", [10, 20, 30])
+        self.assertEqual((col[0], col[-1], col[-3], col[True]), (10, 30, 10, 20))
+        for bad in (3, -4, 2**70, -2**70):
+            with self.assertRaises(IndexError):
+                col[bad]
+        for bad in (1.0, "1", None):
+            with self.assertRaises(TypeError):
+                col[bad]
+        res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES)
+        self.assertEqual(res.tiers[-1], WANT_TIERS[-1])
+        self.assertEqual(res.tiers[2:8:3], WANT_TIERS[2:8:3])
+        self.assertEqual(res.reasons[::-1].tolist(), res.reasons.tolist()[::-1])
+
+    def test_count_and_index_like_array(self):
+        for code, values in self.CODES.items():
+            col, arr = column(code, values), array.array(code, values)
+            probes = set(values) | {12345, -7, 2**64, 0.5, True, 3.0, 7.5, "3", None}
+            for x in probes:
+                self.assertEqual(col.count(x), arr.count(x), (code, x))
+                for start, stop in ((0, None), (1, None), (-3, None), (2, -1), (-100, 100),
+                                    (5, 2), (len(values), None)):
+                    extra = (start,) if stop is None else (start, stop)
+                    try:
+                        want = arr.index(x, *extra)
+                    except ValueError:
+                        with self.assertRaises(ValueError):
+                            col.index(x, *extra)
+                    else:
+                        self.assertEqual(col.index(x, *extra), want, (code, x, extra))
+        col = column("d", [math.nan, 1.0])
+        self.assertEqual(col.count(math.nan), 0)  # NaN equals nothing, as in array('d')
+        with self.assertRaises(ValueError) as cm:
+            col.index(math.nan)
+        self.assertIn("not in column", str(cm.exception))
+        self.assertEqual(column("d", [-0.0]).count(0.0), 1)
+        self.assertEqual(column("B", [1, 1]).count(1.0), 2)
+        with self.assertRaises(TypeError):
+            col.count()
+        with self.assertRaises(TypeError):
+            col.index(1.0, "0")
+
+    def test_equality_with_arrays_lists_and_columns(self):
+        res = svcm.segment(POP_R, POP_F, POP_M, tenure=POP_T, p_alive=POP_P, edges=EDGES)
+        old = array.array("B", WANT_TIERS)  # what 0.1 returned
+        self.assertTrue(res.tiers == old)
+        self.assertTrue(old == res.tiers)
+        self.assertFalse(res.tiers != old)
+        self.assertEqual(res.tiers, array.array("q", WANT_TIERS))  # values, as array == array
+        self.assertEqual(res.tiers, array.array("d", WANT_TIERS))
+        self.assertNotEqual(res.tiers, array.array("B", WANT_TIERS[:-1]))
+        self.assertNotEqual(res.tiers, array.array("B", WANT_TIERS[:-1] + [VIP]))
+        self.assertNotEqual(res.tiers, array.array("B"))
+        self.assertEqual(column("B", []), array.array("B"))
+        nan = column("d", [1.0, math.nan])
+        self.assertNotEqual(nan, array.array("d", [1.0, math.nan]))  # as array('d') == itself
+        self.assertEqual(column("d", [-0.0]), array.array("d", [0.0]))
+        self.assertEqual(column("q", [2**63 - 1]), array.array("q", [2**63 - 1]))
+        self.assertNotEqual(column("q", [2**63 - 1]), array.array("d", [2.0**63]))
+        self.assertEqual(res.tiers, WANT_TIERS)
+        self.assertEqual(res.tiers, tuple(WANT_TIERS))
+        self.assertNotEqual(res.tiers, bytes(WANT_TIERS))  # not a sequence of numbers here
+        with self.assertRaises(TypeError):
+            res.tiers < old
+
+    def test_columns_pickle_and_copy_for_every_type_code(self):
+        for code, values in self.CODES.items():
+            col = column(code, values)
+            for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+                back = pickle.loads(pickle.dumps(col, proto))
+                self.assertIsInstance(back, svcm.Column)
+                self.assertEqual((back.typecode, back.tolist()), (code, col.tolist()))
+                self.assertEqual(back, col)
+            for dup in (copy.copy(col), copy.deepcopy(col)):
+                self.assertEqual(dup, col)
+                self.assertIsNot(dup, col)
+        reduced = column("q", [1, 256]).__reduce__()
+        self.assertEqual(reduced[1], ("q", (1).to_bytes(8, "little") + (256).to_bytes(8, "little")))
+
+    def test_from_bytes_refuses_what_is_not_a_column(self):
+        with self.assertRaises(ValueError):
+            svcm.Column._from_bytes("x", b"")
+        with self.assertRaises(ValueError):
+            svcm.Column._from_bytes("Bq", b"")
+        with self.assertRaises(ValueError) as cm:
+            svcm.Column._from_bytes("q", b"1234567")
+        self.assertIn("not a whole number of 'q' items", str(cm.exception))
+        with self.assertRaises(TypeError):
+            svcm.Column._from_bytes("q", "12345678")
+        self.assertEqual(svcm.Column._from_bytes("B", memoryview(b"\x01\x02")), [1, 2])
 
 
 class PolicyType(unittest.TestCase):
@@ -439,6 +584,58 @@ class Migration(unittest.TestCase):
             svcm.migration([1, 2], [0], [1], [0])
         with self.assertRaises(ValueError):
             svcm.migration([1], [-1], [1], [0])
+
+
+class MigrationThreads(unittest.TestCase):
+    """threads= (svcm_segment_migration_run): the one-thread counts."""
+
+    @staticmethod
+    def snapshots():
+        # 6000 old and 5000 new customers with sparse ids (range far above
+        # 16 x rows: the hashed join, which splits across threads); 3000 ids
+        # in both, 2000 only new, 3000 only old.
+        old_ids = array.array("q", (i * 1000003 - 7 for i in range(1, 6001)))
+        old_tiers = array.array("B", ((i * 7) % 5 for i in range(1, 6001)))
+        new = [2 * j - 1 if j <= 4000 else 10000 + j for j in range(1, 5001)]
+        new_ids = array.array("q", (i * 1000003 - 7 for i in new))
+        new_tiers = array.array("B", ((i * 11 + j) % 5 for j, i in enumerate(new, 1)))
+        return old_ids, old_tiers, new_ids, new_tiers
+
+    def test_threads_give_the_counts_of_one_thread(self):
+        oi, ot, ni, nt = self.snapshots()
+        one = svcm.migration(oi, ot, ni, nt)
+        self.assertEqual(sum(map(sum, one.counts)), 3000)
+        self.assertEqual((sum(one.arrived), sum(one.gone)), (2000, 3000))
+        for threads in (1, 2, 3, 7, 64):
+            self.assertEqual(svcm.migration(oi, ot, ni, nt, threads=threads), one, threads)
+        # dense ids (the byte table, on the calling thread) too
+        ids = array.array("q", range(4000))
+        seg = array.array("B", (i % 5 for i in range(4000)))
+        self.assertEqual(svcm.migration(ids, seg, ids[::-1], seg, threads=2),
+                         svcm.migration(ids, seg, ids[::-1], seg))
+
+    def test_threads_report_the_same_repeated_id(self):
+        oi, ot, ni, nt = self.snapshots()
+        ni[4499] = ni[1199]
+        ni[4899] = ni[299]
+        for threads in (1, 2, 7):
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.migration(oi, ot, ni, nt, threads=threads)
+            self.assertEqual((cm.exception.index, cm.exception.field), (4499, "new_ids"))
+
+    def test_bad_thread_counts_are_refused(self):
+        for bad in (0, -1, 65):
+            with self.assertRaises(svcm.InvalidInput) as cm:
+                svcm.migration([1], [0], [1], [0], threads=bad)
+            self.assertEqual((cm.exception.field, cm.exception.index), ("threads", None))
+            self.assertIn(f"threads must be in 1..64, got {bad}", str(cm.exception))
+        with self.assertRaises(OverflowError):
+            svcm.migration([1], [0], [1], [0], threads=2**70)
+        for bad in ("2", 2.0, None):
+            with self.assertRaises(TypeError):
+                svcm.migration([1], [0], [1], [0], threads=bad)
+        with self.assertRaises(TypeError):  # keyword only
+            svcm.migration([1], [0], [1], [0], 2)
 
 
 class DaysSince(unittest.TestCase):
