@@ -20,7 +20,7 @@ What is exact and what is not:
   column (or a sample of it) on one machine and call svcm.rfm_edges.
 
 Run:  python3 examples/dask_kpis.py [--customers N] [--partitions P] [--workers W]
-(with the svcm module importable: pip install --no-build-isolation ., or
+(with the svcm package importable: pip install --no-build-isolation ., or
 PYTHONPATH=build). Needs Debian's python3-dask and python3-distributed.
 """
 import argparse

@@ -363,7 +363,10 @@ PyDoc_STRVAR(module_doc,
 
 PyModuleDef svcmpy_module_def = {
     PyModuleDef_HEAD_INIT,
-    .m_name = "svcm",
+    /* The extension inside the package svcm (bindings/python/svcm/__init__.py
+     * re-exports every public name); classes and exceptions keep names
+     * "svcm.X" and so __module__ "svcm". */
+    .m_name = "svcm._svcm",
     .m_doc = module_doc,
     .m_size = sizeof(svcmpy_state),
     .m_methods = module_methods,
@@ -372,8 +375,8 @@ PyModuleDef svcmpy_module_def = {
     .m_free = module_free,
 };
 
-PyMODINIT_FUNC PyInit_svcm(void);
-PyMODINIT_FUNC PyInit_svcm(void)
+PyMODINIT_FUNC PyInit__svcm(void);
+PyMODINIT_FUNC PyInit__svcm(void)
 {
     /* Single-phase init with per-module state: the state lives in the module
      * object and heap types find it through PyType_GetModuleByDef. */

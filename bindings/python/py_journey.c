@@ -640,7 +640,7 @@ static PyObject *py_funnel(PyObject *types, PyObject *args, PyObject *kw)
     if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:funnel", kwlist, &c, &t, &x, &steps,
                                      &window))
         return NULL;
-    PyObject *module = PyImport_ImportModule("svcm");
+    PyObject *module = PyImport_ImportModule("svcm._svcm"); /* the extension (module state) */
     if (module == NULL)
         return NULL;
     svcm_journey_options o;

@@ -1,5 +1,7 @@
-# Type stubs for the svcm extension module (assembled by the build from
-# bindings/python/stubs/*.pyi, one fragment per engine).
+# Type stubs of the package svcm: svcm/__init__.pyi, assembled by the build
+# (bindings/python/svcm/meson.build) from bindings/python/stubs/*.pyi, one
+# fragment per engine, core first. The names are those of the extension
+# module svcm._svcm, which svcm/__init__.py re-exports.
 # Core: version, errors, statistics helpers, Welford moments, tiers.
 from typing import (ClassVar, Generic, Iterator, Sequence, SupportsFloat, SupportsIndex, TypeVar,
                     Union, overload)
