@@ -22,6 +22,8 @@ static const struct {
     {SVCM_EEXIST, "svcm.AlreadyExists", "An item with that key already exists (SVCM_EEXIST)."},
     {SVCM_EIO, "svcm.InputOutputError", "Reading or writing failed (SVCM_EIO)."},
 };
+_Static_assert(sizeof exc_table / sizeof exc_table[0] == SVCMPY_NCODES - 1,
+               "every status code of SVCM_ERRORS but SVCM_OK needs an exception class here");
 
 static PyObject *extra_base(int code)
 {

@@ -28,8 +28,11 @@ enum svcmpy_engine {
     SVCMPY_ENGINE_COUNT
 };
 
-/* Number of status codes with their own exception class (0 .. -12). */
-#define SVCMPY_NCODES 13
+/* Number of status codes (0 .. -(N-1)), counted from svcm/common.h's
+ * SVCM_ERRORS list; module.c checks at compile time that every code but
+ * SVCM_OK has its own exception class. */
+#define SVCMPY_COUNT_CODE(name, value, msg) +1
+#define SVCMPY_NCODES (0 SVCM_ERRORS(SVCMPY_COUNT_CODE))
 
 typedef struct svcmpy_state {
     PyObject *error;                  /* svcm.Error */
