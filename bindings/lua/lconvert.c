@@ -217,3 +217,48 @@ const char *svcmlua_optfield_string(lua_State *L, int idx, const char *key, cons
     lua_pop(L, 1);
     return v;
 }
+
+void svcmlua_pushcount(lua_State *L, uint64_t v)
+{
+    if (v <= (uint64_t)LUA_MAXINTEGER)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, (lua_Number)v);
+}
+
+void svcmlua_setnumber(lua_State *L, const char *key, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+void svcmlua_setinteger(lua_State *L, const char *key, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, key);
+}
+
+void svcmlua_setcount(lua_State *L, const char *key, uint64_t v)
+{
+    svcmlua_pushcount(L, v);
+    lua_setfield(L, -2, key);
+}
+
+void svcmlua_setstring(lua_State *L, const char *key, const char *v)
+{
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, key);
+}
+
+void svcmlua_setboolean(lua_State *L, const char *key, int v)
+{
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, key);
+}
+
+uint64_t svcmlua_checkcount(lua_State *L, int arg)
+{
+    lua_Integer v = luaL_checkinteger(L, arg);
+    luaL_argcheck(L, v >= 0, arg, "count must be non-negative");
+    return (uint64_t)v;
+}

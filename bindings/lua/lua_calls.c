@@ -172,15 +172,6 @@ static int l_calls_merge(lua_State *L)
     return 1;
 }
 
-/* A count: an integer while it fits lua_Integer, else a float. */
-static void push_count(lua_State *L, uint64_t v)
-{
-    if (v <= (uint64_t)LUA_MAXINTEGER)
-        lua_pushinteger(L, (lua_Integer)v);
-    else
-        lua_pushnumber(L, (lua_Number)v);
-}
-
 /* c:result() -> table of counts and metrics (NaN when undefined) */
 static int l_calls_result(lua_State *L)
 {
@@ -188,7 +179,7 @@ static int l_calls_result(lua_State *L)
     svcm_calls_result(check_calls(L, 1), &r);
     lua_createtable(L, 0, 18);
 #define SVCMLUA_COUNT(f)                                                       \
-    push_count(L, r.f);                                                        \
+    svcmlua_pushcount(L, r.f);                                                        \
     lua_setfield(L, -2, #f);
 #define SVCMLUA_NUM(f)                                                         \
     lua_pushnumber(L, r.f);                                                    \

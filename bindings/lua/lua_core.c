@@ -7,13 +7,6 @@
 
 #define MOMENTS_MT "svcm.Moments"
 
-static uint64_t check_count(lua_State *L, int arg)
-{
-    lua_Integer v = luaL_checkinteger(L, arg);
-    luaL_argcheck(L, v >= 0, arg, "non-negative integer expected");
-    return (uint64_t)v;
-}
-
 static void push_test_result(lua_State *L, const struct svcm_test_result *r)
 {
     lua_createtable(L, 0, 7);
@@ -76,7 +69,7 @@ static int l_t_quantile(lua_State *L)
 /* svcm.wilson(successes, n [, confidence]) -> lo, hi */
 static int l_wilson(lua_State *L)
 {
-    uint64_t x = check_count(L, 1), n = check_count(L, 2);
+    uint64_t x = svcmlua_checkcount(L, 1), n = svcmlua_checkcount(L, 2);
     svcm_interval iv;
     int rc = svcm_wilson(x, n, luaL_optnumber(L, 3, 0.95), &iv);
     if (rc)
@@ -102,8 +95,8 @@ static int l_welch(lua_State *L)
 static int l_ztest(lua_State *L)
 {
     struct svcm_test_result r;
-    int rc = svcm_two_proportion_z_test(check_count(L, 1), check_count(L, 2), check_count(L, 3),
-                                        check_count(L, 4), luaL_optnumber(L, 5, 0.95), &r);
+    int rc = svcm_two_proportion_z_test(svcmlua_checkcount(L, 1), svcmlua_checkcount(L, 2), svcmlua_checkcount(L, 3),
+                                        svcmlua_checkcount(L, 4), luaL_optnumber(L, 5, 0.95), &r);
     if (rc)
         return svcmlua_fail(L, rc, NULL);
     push_test_result(L, &r);

@@ -10,26 +10,6 @@
 #define FEEDBACK_MT "svcm.Feedback"
 #define RATE_MT "svcm.Rate"
 
-static void push_u64(lua_State *L, uint64_t v)
-{
-    if (v <= (uint64_t)INT64_MAX)
-        lua_pushinteger(L, (lua_Integer)v);
-    else
-        lua_pushnumber(L, (lua_Number)v);
-}
-
-static void set_number(lua_State *L, const char *key, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, key);
-}
-
-static void set_u64(lua_State *L, const char *key, uint64_t v)
-{
-    push_u64(L, v);
-    lua_setfield(L, -2, key);
-}
-
 static void set_interval(lua_State *L, const char *key, svcm_interval iv)
 {
     svcmlua_pushinterval(L, iv);
@@ -93,19 +73,19 @@ static int read_convention(lua_State *L, int idx, svcm_feedback_options *o)
 static void push_feedback_result(lua_State *L, const struct svcm_feedback_result *r, double confidence)
 {
     lua_createtable(L, 0, 13);
-    set_number(L, "value", r->value);
-    set_u64(L, "n", r->n);
+    svcmlua_setnumber(L, "value", r->value);
+    svcmlua_setcount(L, "n", r->n);
     set_interval(L, "ci", r->ci);
-    set_number(L, "std_error", r->std_error);
-    set_number(L, "mean", r->mean);
-    set_number(L, "confidence", confidence);
+    svcmlua_setnumber(L, "std_error", r->std_error);
+    svcmlua_setnumber(L, "mean", r->mean);
+    svcmlua_setnumber(L, "confidence", confidence);
     lua_pushstring(L, svcm_feedback_kind_name((int)r->kind));
     lua_setfield(L, -2, "kind");
-    set_u64(L, "satisfied", r->satisfied);
-    set_u64(L, "promoters", r->promoters);
-    set_u64(L, "passives", r->passives);
-    set_u64(L, "detractors", r->detractors);
-    set_u64(L, "dissatisfied", r->dissatisfied);
+    svcmlua_setcount(L, "satisfied", r->satisfied);
+    svcmlua_setcount(L, "promoters", r->promoters);
+    svcmlua_setcount(L, "passives", r->passives);
+    svcmlua_setcount(L, "detractors", r->detractors);
+    svcmlua_setcount(L, "dissatisfied", r->dissatisfied);
     lua_pushstring(L, convention_name(r->kind, (int)r->csat_method, (int)r->ces_method,
                                       (int)r->nps_interval));
     lua_setfield(L, -2, "convention");
@@ -114,26 +94,26 @@ static void push_feedback_result(lua_State *L, const struct svcm_feedback_result
 static void push_comparison(lua_State *L, const struct svcm_test_result *t, double confidence)
 {
     lua_createtable(L, 0, 8);
-    set_number(L, "diff", t->diff);
+    svcmlua_setnumber(L, "diff", t->diff);
     set_interval(L, "ci", t->ci);
-    set_number(L, "p_value", t->p_value);
-    set_number(L, "statistic", t->statistic);
-    set_number(L, "df", t->df);
-    set_number(L, "p_greater", t->p_greater);
-    set_number(L, "p_less", t->p_less);
-    set_number(L, "confidence", confidence);
+    svcmlua_setnumber(L, "p_value", t->p_value);
+    svcmlua_setnumber(L, "statistic", t->statistic);
+    svcmlua_setnumber(L, "df", t->df);
+    svcmlua_setnumber(L, "p_greater", t->p_greater);
+    svcmlua_setnumber(L, "p_less", t->p_less);
+    svcmlua_setnumber(L, "confidence", confidence);
 }
 
 static void push_rate_result(lua_State *L, const struct svcm_rate_result *s, double confidence)
 {
     lua_createtable(L, 0, 6);
-    set_number(L, "rate", s->rate);
+    svcmlua_setnumber(L, "rate", s->rate);
     set_interval(L, "ci", s->ci);
-    set_u64(L, "successes", s->successes);
-    set_u64(L, "trials", s->trials);
+    svcmlua_setcount(L, "successes", s->successes);
+    svcmlua_setcount(L, "trials", s->trials);
     lua_pushstring(L, svcm_rate_kind_name((int)s->kind));
     lua_setfield(L, -2, "kind");
-    set_number(L, "confidence", confidence);
+    svcmlua_setnumber(L, "confidence", confidence);
 }
 
 /* ------------------------------------------------ feedback accumulators */
@@ -326,7 +306,7 @@ static int l_feedback_to_bytes(lua_State *L)
 
 static int l_feedback_n(lua_State *L)
 {
-    push_u64(L, svcm_feedback_count(check_feedback(L, 1)));
+    svcmlua_pushcount(L, svcm_feedback_count(check_feedback(L, 1)));
     return 1;
 }
 
@@ -340,7 +320,7 @@ static int l_feedback_counts(lua_State *L)
     int levels = (int)((int64_t)o.high - o.low + 1);
     lua_createtable(L, 0, levels);
     for (int k = 0; k < levels; k++) {
-        push_u64(L, h[k]);
+        svcmlua_pushcount(L, h[k]);
         lua_rawseti(L, -2, (lua_Integer)o.low + k);
     }
     return 1;
@@ -595,18 +575,10 @@ static int l_rate_add(lua_State *L)
     return 1;
 }
 
-static uint64_t check_count(lua_State *L, int arg)
-{
-    lua_Integer v = luaL_checkinteger(L, arg);
-    if (v < 0)
-        luaL_argerror(L, arg, "count must be non-negative");
-    return (uint64_t)v;
-}
-
 static int l_rate_add_counts(lua_State *L)
 {
     svcm_rate *r = check_rate(L, 1);
-    uint64_t s = check_count(L, 2), t = check_count(L, 3);
+    uint64_t s = svcmlua_checkcount(L, 2), t = svcmlua_checkcount(L, 3);
     int rc = svcm_rate_add_counts(r, s, t);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
@@ -654,13 +626,13 @@ static int l_rate_kind(lua_State *L)
 
 static int l_rate_successes(lua_State *L)
 {
-    push_u64(L, check_rate(L, 1)->successes);
+    svcmlua_pushcount(L, check_rate(L, 1)->successes);
     return 1;
 }
 
 static int l_rate_trials(lua_State *L)
 {
-    push_u64(L, check_rate(L, 1)->trials);
+    svcmlua_pushcount(L, check_rate(L, 1)->trials);
     return 1;
 }
 
@@ -695,7 +667,7 @@ static const luaL_Reg rate_methods[] = {
 /* svcm.rate(successes, trials [, {kind=, confidence=}]) */
 static int l_rate(lua_State *L)
 {
-    uint64_t s = check_count(L, 1), t = check_count(L, 2);
+    uint64_t s = svcmlua_checkcount(L, 1), t = svcmlua_checkcount(L, 2);
     int kind = SVCM_RATE_KIND_GENERIC;
     double confidence = 0.95;
     if (!lua_isnoneornil(L, 3)) {
@@ -834,8 +806,8 @@ static int l_servqual(lua_State *L)
     lua_createtable(L, 0, 7);
     push_dimension_table(L, r.gap, NULL);
     lua_setfield(L, -2, "gaps");
-    set_number(L, "weighted", r.weighted);
-    set_number(L, "unweighted", r.unweighted);
+    svcmlua_setnumber(L, "weighted", r.weighted);
+    svcmlua_setnumber(L, "unweighted", r.unweighted);
     push_dimension_table(L, r.expectation, NULL);
     lua_setfield(L, -2, "expectations");
     push_dimension_table(L, r.perception, NULL);
@@ -878,15 +850,15 @@ static int l_consistency(lua_State *L)
         return svcmlua_fail(L, rc, &err);
     }
     lua_createtable(L, 0, 8);
-    set_number(L, "mean", r.mean);
-    set_number(L, "sd", r.sd);
-    set_number(L, "cv", r.cv);
-    set_number(L, "sd_population", r.sd_population);
-    set_number(L, "cv_population", r.cv_population);
+    svcmlua_setnumber(L, "mean", r.mean);
+    svcmlua_setnumber(L, "sd", r.sd);
+    svcmlua_setnumber(L, "cv", r.cv);
+    svcmlua_setnumber(L, "sd_population", r.sd_population);
+    svcmlua_setnumber(L, "cv_population", r.cv_population);
     lua_pushinteger(L, (lua_Integer)r.n);
     lua_setfield(L, -2, "n");
-    set_number(L, "min", r.min);
-    set_number(L, "max", r.max);
+    svcmlua_setnumber(L, "min", r.min);
+    svcmlua_setnumber(L, "max", r.max);
     return 1;
 }
 
@@ -1325,7 +1297,7 @@ static void kg_push_slot(lua_State *L, const svcm_kpi_slot *s)
         lua_setfield(L, -2, "kind");
         lua_pushliteral(L, "rate");
     } else if (s->kind == SVCM_KPI_SLOT_KIND_DURATIONS) {
-        set_number(L, "rel_err", s->sketch.rel_err);
+        svcmlua_setnumber(L, "rel_err", s->sketch.rel_err);
         lua_pushinteger(L, (lua_Integer)s->sketch.max_buckets);
         lua_setfield(L, -2, "max_buckets");
         lua_pushinteger(L, (lua_Integer)s->sketch.exact_limit);
@@ -1412,7 +1384,7 @@ static int l_kg_add_duration(lua_State *L)
 static int l_kg_add_sla(lua_State *L)
 {
     KG_ADD_PROLOGUE(SVCM_KPI_SLOT_KIND_SLA)
-    uint64_t met = check_count(L, 4), breached = check_count(L, 5), pending = check_count(L, 6);
+    uint64_t met = svcmlua_checkcount(L, 4), breached = svcmlua_checkcount(L, 5), pending = svcmlua_checkcount(L, 6);
     return kg_added(L, svcm_kpi_groups_add_sla(g, k, slot, met, breached, pending, &err), &err);
 }
 
@@ -1471,12 +1443,12 @@ static int l_kg_durations(lua_State *L)
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
     lua_createtable(L, 0, 10);
-    set_u64(L, "count", r.count);
+    svcmlua_setcount(L, "count", r.count);
     const double v[9] = {r.sum, r.mean, r.std, r.min, r.max, r.p50, r.p90, r.p95, r.p99};
     static const char *const names[9] = {"sum", "mean", "std", "min", "max",
                                          "p50", "p90",  "p95", "p99"};
     for (int i = 0; i < 9; i++)
-        set_number(L, names[i], v[i]);
+        svcmlua_setnumber(L, names[i], v[i]);
     return 1;
 }
 
@@ -1516,12 +1488,12 @@ static int l_kg_sla(lua_State *L)
     if (rc != SVCM_OK)
         return kg_fail_c(L, rc, &err);
     lua_createtable(L, 0, 6);
-    set_u64(L, "met", r.met);
-    set_u64(L, "breached", r.breached);
-    set_u64(L, "pending", r.pending);
-    set_number(L, "rate", r.rate);
+    svcmlua_setcount(L, "met", r.met);
+    svcmlua_setcount(L, "breached", r.breached);
+    svcmlua_setcount(L, "pending", r.pending);
+    svcmlua_setnumber(L, "rate", r.rate);
     set_interval(L, "ci", r.ci);
-    set_number(L, "confidence", confidence);
+    svcmlua_setnumber(L, "confidence", confidence);
     return 1;
 }
 

@@ -25,15 +25,6 @@ static svcm_journey *check_journey(lua_State *L, int arg)
     return b->h;
 }
 
-/* A count: an integer while it fits lua_Integer, else a float. */
-static void push_count(lua_State *L, uint64_t v)
-{
-    if (v <= (uint64_t)LUA_MAXINTEGER)
-        lua_pushinteger(L, (lua_Integer)v);
-    else
-        lua_pushnumber(L, (lua_Number)v);
-}
-
 /* The string (or integer, as its decimal) at stack top, anchored in the
  * table at anchor; raises naming arg and what. */
 static const char *anchored_string(lua_State *L, int anchor, int arg, const char *what,
@@ -245,19 +236,19 @@ static int l_journey_result(lua_State *L)
     struct svcm_journey_result r;
     svcm_journey_result(check_journey(L, 1), &r);
     lua_createtable(L, 0, 8);
-    push_count(L, r.events);
+    svcmlua_pushcount(L, r.events);
     lua_setfield(L, -2, "events");
-    push_count(L, r.customers);
+    svcmlua_pushcount(L, r.customers);
     lua_setfield(L, -2, "customers");
-    push_count(L, r.lost_customers);
+    svcmlua_pushcount(L, r.lost_customers);
     lua_setfield(L, -2, "lost_customers");
-    push_count(L, r.touchpoints);
+    svcmlua_pushcount(L, r.touchpoints);
     lua_setfield(L, -2, "touchpoints");
-    push_count(L, r.steps);
+    svcmlua_pushcount(L, r.steps);
     lua_setfield(L, -2, "steps");
-    push_count(L, r.entered);
+    svcmlua_pushcount(L, r.entered);
     lua_setfield(L, -2, "entered");
-    push_count(L, r.completed);
+    svcmlua_pushcount(L, r.completed);
     lua_setfield(L, -2, "completed");
     lua_pushnumber(L, r.conversion);
     lua_setfield(L, -2, "conversion");
@@ -279,9 +270,9 @@ static int push_steps(lua_State *L, const svcm_journey *j)
         lua_createtable(L, 0, 12);
         lua_pushstring(L, s[k].touchpoint);
         lua_setfield(L, -2, "touchpoint");
-        push_count(L, s[k].reached);
+        svcmlua_pushcount(L, s[k].reached);
         lua_setfield(L, -2, "reached");
-        push_count(L, s[k].continued);
+        svcmlua_pushcount(L, s[k].continued);
         lua_setfield(L, -2, "continued");
         lua_pushnumber(L, s[k].continue_rate);
         lua_setfield(L, -2, "continue_rate");
@@ -291,7 +282,7 @@ static int push_steps(lua_State *L, const svcm_journey *j)
         lua_setfield(L, -2, "ci");
         lua_pushnumber(L, s[k].conversion);
         lua_setfield(L, -2, "conversion");
-        push_count(L, s[k].timed);
+        svcmlua_pushcount(L, s[k].timed);
         lua_setfield(L, -2, "timed");
         lua_pushnumber(L, s[k].time_mean_s);
         lua_setfield(L, -2, "time_mean");
@@ -331,15 +322,15 @@ static int l_journey_touchpoints(lua_State *L)
         lua_createtable(L, 0, 12);
         lua_pushstring(L, t[k].touchpoint);
         lua_setfield(L, -2, "touchpoint");
-        push_count(L, t[k].events);
+        svcmlua_pushcount(L, t[k].events);
         lua_setfield(L, -2, "events");
-        push_count(L, t[k].scored);
+        svcmlua_pushcount(L, t[k].scored);
         lua_setfield(L, -2, "scored");
         lua_pushnumber(L, t[k].mean_score);
         lua_setfield(L, -2, "mean_score");
-        push_count(L, t[k].last);
+        svcmlua_pushcount(L, t[k].last);
         lua_setfield(L, -2, "last");
-        push_count(L, t[k].lost_last);
+        svcmlua_pushcount(L, t[k].lost_last);
         lua_setfield(L, -2, "lost_last");
         lua_pushnumber(L, t[k].last_share);
         lua_setfield(L, -2, "last_share");
@@ -385,7 +376,7 @@ static int l_journey_paths(lua_State *L)
         lua_setfield(L, -2, "touchpoints");
         lua_pushboolean(L, p[i].truncated);
         lua_setfield(L, -2, "truncated");
-        push_count(L, p[i].customers);
+        svcmlua_pushcount(L, p[i].customers);
         lua_setfield(L, -2, "customers");
         lua_pushnumber(L, p[i].share);
         lua_setfield(L, -2, "share");

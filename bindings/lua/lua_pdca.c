@@ -271,50 +271,15 @@ static int l_start(lua_State *L)
     return ok_or_fail(L, svcm_cycle_start(c, now, actor, note, &err), &err);
 }
 
-static void set_num(lua_State *L, const char *k, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_int(lua_State *L, const char *k, lua_Integer v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_str(lua_State *L, const char *k, const char *v)
-{
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
-/* An unsigned 64-bit value: an integer up to math.maxinteger, else the
- * nearest float (ids and counts from C or a loaded text may exceed it). */
-static void set_u64(lua_State *L, const char *k, uint64_t v)
-{
-    if (v <= (uint64_t)LUA_MAXINTEGER)
-        lua_pushinteger(L, (lua_Integer)v);
-    else
-        lua_pushnumber(L, (lua_Number)v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_bool(lua_State *L, const char *k, bool v)
-{
-    lua_pushboolean(L, v);
-    lua_setfield(L, -2, k);
-}
-
 static void push_xmr(lua_State *L, const svcm_xmr *x)
 {
     lua_createtable(L, 0, 6);
-    set_int(L, "n", (lua_Integer)x->n);
-    set_num(L, "center", x->center);
-    set_num(L, "mr_bar", x->mr_bar);
-    set_num(L, "sigma", x->sigma);
-    set_num(L, "ucl", x->ucl);
-    set_num(L, "lcl", x->lcl);
+    svcmlua_setinteger(L, "n", (lua_Integer)x->n);
+    svcmlua_setnumber(L, "center", x->center);
+    svcmlua_setnumber(L, "mr_bar", x->mr_bar);
+    svcmlua_setnumber(L, "sigma", x->sigma);
+    svcmlua_setnumber(L, "ucl", x->ucl);
+    svcmlua_setnumber(L, "lcl", x->lcl);
 }
 
 /* {{rule, index}, ...} with 1-based indices. */
@@ -334,24 +299,24 @@ static void push_signals(lua_State *L, const svcm_we_signal *s, size_t n)
 static void push_check(lua_State *L, const struct svcm_cycle_check_result *r)
 {
     lua_createtable(L, 0, 18);
-    set_str(L, "verdict", svcm_pdca_verdict_name(r->verdict));
-    set_num(L, "p_value", r->p_value);
-    set_num(L, "change", r->change);
-    set_num(L, "relative_change", r->relative_change);
-    set_bool(L, "target_met", r->target_met);
-    set_bool(L, "significant", r->significant);
+    svcmlua_setstring(L, "verdict", svcm_pdca_verdict_name(r->verdict));
+    svcmlua_setnumber(L, "p_value", r->p_value);
+    svcmlua_setnumber(L, "change", r->change);
+    svcmlua_setnumber(L, "relative_change", r->relative_change);
+    svcmlua_setboolean(L, "target_met", r->target_met);
+    svcmlua_setboolean(L, "significant", r->significant);
     push_signals(L, r->signals, r->n_signals);
     lua_setfield(L, -2, "signals");
-    set_num(L, "baseline_mean", r->baseline_mean);
-    set_num(L, "after_mean", r->after_mean);
-    set_int(L, "n_baseline", (lua_Integer)r->n_baseline);
-    set_int(L, "n_after", (lua_Integer)r->n_after);
-    set_str(L, "test", r->test == SVCM_PDCA_TEST_PROPORTIONS ? "proportions" : "welch");
-    set_num(L, "statistic", r->result.statistic);
-    set_num(L, "df", r->result.df);
+    svcmlua_setnumber(L, "baseline_mean", r->baseline_mean);
+    svcmlua_setnumber(L, "after_mean", r->after_mean);
+    svcmlua_setinteger(L, "n_baseline", (lua_Integer)r->n_baseline);
+    svcmlua_setinteger(L, "n_after", (lua_Integer)r->n_after);
+    svcmlua_setstring(L, "test", r->test == SVCM_PDCA_TEST_PROPORTIONS ? "proportions" : "welch");
+    svcmlua_setnumber(L, "statistic", r->result.statistic);
+    svcmlua_setnumber(L, "df", r->result.df);
     svcmlua_pushinterval(L, r->result.ci);
     lua_setfield(L, -2, "ci");
-    set_num(L, "alpha", r->alpha);
+    svcmlua_setnumber(L, "alpha", r->alpha);
     push_xmr(L, &r->limits);
     lua_setfield(L, -2, "limits");
     lua_createtable(L, SVCM_WE_RULES, 0);
@@ -526,30 +491,30 @@ static int l_info(lua_State *L)
 {
     struct svcm_cycle_result in = info_of(check_cycle(L, 1));
     lua_createtable(L, 0, 20);
-    set_u64(L, "id", in.id);
-    set_str(L, "title", in.title);
-    set_str(L, "owner", in.owner);
-    set_str(L, "metric", in.metric);
-    set_str(L, "unit", in.unit);
-    set_bool(L, "higher_is_better", in.higher_is_better);
-    set_bool(L, "rate", in.rate);
-    set_num(L, "alpha", in.alpha);
+    svcmlua_setcount(L, "id", in.id);
+    svcmlua_setstring(L, "title", in.title);
+    svcmlua_setstring(L, "owner", in.owner);
+    svcmlua_setstring(L, "metric", in.metric);
+    svcmlua_setstring(L, "unit", in.unit);
+    svcmlua_setboolean(L, "higher_is_better", in.higher_is_better);
+    svcmlua_setboolean(L, "rate", in.rate);
+    svcmlua_setnumber(L, "alpha", in.alpha);
     if (in.has_goal) {
-        set_num(L, "baseline", in.baseline);
-        set_num(L, "target", in.target);
-        set_int(L, "deadline", (lua_Integer)in.deadline);
+        svcmlua_setnumber(L, "baseline", in.baseline);
+        svcmlua_setnumber(L, "target", in.target);
+        svcmlua_setinteger(L, "deadline", (lua_Integer)in.deadline);
     }
-    set_str(L, "phase", svcm_pdca_phase_name(in.phase));
-    set_str(L, "outcome", svcm_pdca_outcome_name(in.outcome));
+    svcmlua_setstring(L, "phase", svcm_pdca_phase_name(in.phase));
+    svcmlua_setstring(L, "outcome", svcm_pdca_outcome_name(in.outcome));
     if (in.has_do_start)
-        set_int(L, "do_start", (lua_Integer)in.do_start);
+        svcmlua_setinteger(L, "do_start", (lua_Integer)in.do_start);
     if (in.has_prev) {
-        set_u64(L, "prev_id", in.prev_id);
-        set_str(L, "prev_title", in.prev_title);
+        svcmlua_setcount(L, "prev_id", in.prev_id);
+        svcmlua_setstring(L, "prev_title", in.prev_title);
     }
     if (in.has_next) {
-        set_u64(L, "next_id", in.next_id);
-        set_str(L, "next_title", in.next_title);
+        svcmlua_setcount(L, "next_id", in.next_id);
+        svcmlua_setstring(L, "next_title", in.next_title);
     }
     return 1;
 }
@@ -563,11 +528,11 @@ static int l_audit(lua_State *L)
         svcm_pdca_audit a;
         (void)svcm_cycle_audit(c, i, &a);
         lua_createtable(L, 0, 5);
-        set_int(L, "at", (lua_Integer)a.at);
-        set_str(L, "actor", a.actor);
-        set_str(L, "note", a.note);
-        set_str(L, "from", svcm_pdca_phase_name(a.from));
-        set_str(L, "to", svcm_pdca_phase_name(a.to));
+        svcmlua_setinteger(L, "at", (lua_Integer)a.at);
+        svcmlua_setstring(L, "actor", a.actor);
+        svcmlua_setstring(L, "note", a.note);
+        svcmlua_setstring(L, "from", svcm_pdca_phase_name(a.from));
+        svcmlua_setstring(L, "to", svcm_pdca_phase_name(a.to));
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
@@ -582,10 +547,10 @@ static int l_actions(lua_State *L)
         svcm_pdca_action a;
         (void)svcm_cycle_action(c, i, &a);
         lua_createtable(L, 0, 4);
-        set_str(L, "description", a.description);
-        set_str(L, "owner", a.owner);
-        set_int(L, "due", (lua_Integer)a.due);
-        set_str(L, "status", svcm_action_status_name(a.status));
+        svcmlua_setstring(L, "description", a.description);
+        svcmlua_setstring(L, "owner", a.owner);
+        svcmlua_setinteger(L, "due", (lua_Integer)a.due);
+        svcmlua_setstring(L, "status", svcm_action_status_name(a.status));
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
@@ -600,12 +565,12 @@ static int l_samples(lua_State *L)
         svcm_pdca_sample s;
         (void)svcm_cycle_sample(c, i, &s);
         lua_createtable(L, 0, 5);
-        set_int(L, "t", (lua_Integer)s.t);
-        set_num(L, "value", s.value);
-        set_bool(L, "baseline", s.baseline);
+        svcmlua_setinteger(L, "t", (lua_Integer)s.t);
+        svcmlua_setnumber(L, "value", s.value);
+        svcmlua_setboolean(L, "baseline", s.baseline);
         if (s.has_counts) {
-            set_u64(L, "successes", s.successes);
-            set_u64(L, "trials", s.trials);
+            svcmlua_setcount(L, "successes", s.successes);
+            svcmlua_setcount(L, "trials", s.trials);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
@@ -707,15 +672,15 @@ static int l_problem(lua_State *L)
         return 1;
     }
     lua_createtable(L, 0, 8);
-    set_str(L, "what", p.what);
-    set_str(L, "why", p.why);
-    set_str(L, "who", p.who);
-    set_str(L, "when", p.when);
-    set_str(L, "where", p.where);
-    set_str(L, "how", p.how);
+    svcmlua_setstring(L, "what", p.what);
+    svcmlua_setstring(L, "why", p.why);
+    svcmlua_setstring(L, "who", p.who);
+    svcmlua_setstring(L, "when", p.when);
+    svcmlua_setstring(L, "where", p.where);
+    svcmlua_setstring(L, "how", p.how);
     if (p.how_much == p.how_much)
-        set_num(L, "how_much", p.how_much);
-    set_str(L, "how_much_unit", p.how_much_unit);
+        svcmlua_setnumber(L, "how_much", p.how_much);
+    svcmlua_setstring(L, "how_much_unit", p.how_much_unit);
     return 1;
 }
 

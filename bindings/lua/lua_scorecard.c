@@ -27,39 +27,20 @@ static svcm_target_direction opt_direction(lua_State *L, int arg, const char *de
     return (svcm_target_direction)luaL_checkoption(L, arg, def, directions);
 }
 
-static uint64_t check_count(lua_State *L, int arg)
-{
-    lua_Integer v = luaL_checkinteger(L, arg);
-    luaL_argcheck(L, v >= 0, arg, "count must be >= 0");
-    return (uint64_t)v;
-}
-
-static void set_number(lua_State *L, const char *key, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, key);
-}
-
-static void set_integer(lua_State *L, const char *key, uint64_t v)
-{
-    lua_pushinteger(L, v > (uint64_t)LUA_MAXINTEGER ? LUA_MAXINTEGER : (lua_Integer)v);
-    lua_setfield(L, -2, key);
-}
-
 static int push_result(lua_State *L, const struct svcm_target_result *r)
 {
     lua_createtable(L, 0, 8);
     lua_pushstring(L, svcm_target_outcome_name(r->outcome));
     lua_setfield(L, -2, "verdict");
-    set_number(L, "value", r->value);
+    svcmlua_setnumber(L, "value", r->value);
     svcmlua_pushinterval(L, r->ci);
     lua_setfield(L, -2, "ci");
-    set_integer(L, "n", r->n);
-    set_number(L, "target", r->target);
+    svcmlua_setcount(L, "n", r->n);
+    svcmlua_setnumber(L, "target", r->target);
     lua_pushstring(L, directions[r->direction]);
     lua_setfield(L, -2, "direction");
-    set_number(L, "confidence", r->confidence);
-    set_integer(L, "n_to_decide", r->n_to_decide);
+    svcmlua_setnumber(L, "confidence", r->confidence);
+    svcmlua_setcount(L, "n_to_decide", r->n_to_decide);
     return 1;
 }
 
@@ -67,7 +48,7 @@ static int push_result(lua_State *L, const struct svcm_target_result *r)
  * -> "met" | "missed" | "undetermined" */
 static int proportion(lua_State *L, struct svcm_target_result *r)
 {
-    uint64_t s = check_count(L, 1), n = check_count(L, 2);
+    uint64_t s = svcmlua_checkcount(L, 1), n = svcmlua_checkcount(L, 2);
     double target = luaL_checknumber(L, 3);
     svcm_target_direction d = opt_direction(L, 4, "at_least");
     double confidence = luaL_optnumber(L, 5, 0.95);
@@ -163,8 +144,8 @@ static int l_target_nps_result(lua_State *L)
  *                    [, direction [, confidence]]) -> "better" | "worse" | "unchanged" */
 static int l_target_change(lua_State *L)
 {
-    uint64_t ps = check_count(L, 1), pn = check_count(L, 2);
-    uint64_t s = check_count(L, 3), n = check_count(L, 4);
+    uint64_t ps = svcmlua_checkcount(L, 1), pn = svcmlua_checkcount(L, 2);
+    uint64_t s = svcmlua_checkcount(L, 3), n = svcmlua_checkcount(L, 4);
     svcm_target_direction d = opt_direction(L, 5, "at_least");
     double confidence = luaL_optnumber(L, 6, 0.95);
     svcm_rate a, b;
@@ -287,7 +268,7 @@ static int l_targets_parse(lua_State *L)
         lua_setfield(L, -2, "name");
         lua_pushstring(L, directions[it->direction]);
         lua_setfield(L, -2, "direction");
-        set_number(L, "value", it->value);
+        svcmlua_setnumber(L, "value", it->value);
         lua_pushstring(L, svcm_target_unit_name(it->unit));
         lua_setfield(L, -2, "unit");
         lua_rawseti(L, -2, (lua_Integer)i + 1);

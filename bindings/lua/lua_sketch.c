@@ -209,41 +209,15 @@ static int to_bytes(lua_State *L, int dur)
 static int l_sketch_to_bytes(lua_State *L) { return to_bytes(L, 0); }
 static int l_durations_to_bytes(lua_State *L) { return to_bytes(L, 1); }
 
-/* A count: an integer while it fits lua_Integer, else a float (repeated
- * self-merges reach 2^63, which the cast made negative). */
-static void push_count(lua_State *L, uint64_t v)
-{
-    if (v <= (uint64_t)LUA_MAXINTEGER)
-        lua_pushinteger(L, (lua_Integer)v);
-    else
-        lua_pushnumber(L, (lua_Number)v);
-}
-static void set_count(lua_State *L, const char *k, uint64_t v)
-{
-    push_count(L, v);
-    lua_setfield(L, -2, k);
-}
-
 static int l_sketch_count(lua_State *L)
 {
-    push_count(L, svcm_sketch_count(check_sketch(L, 1)));
+    svcmlua_pushcount(L, svcm_sketch_count(check_sketch(L, 1)));
     return 1;
 }
 static int l_durations_count(lua_State *L)
 {
-    push_count(L, svcm_durations_count(check_dur(L, 1)));
+    svcmlua_pushcount(L, svcm_durations_count(check_dur(L, 1)));
     return 1;
-}
-
-static void set_number(lua_State *L, const char *k, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, k);
-}
-static void set_integer(lua_State *L, const char *k, lua_Integer v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
 }
 
 /* s:stats() -> {count, zero_count, sum, mean, min, max, buckets, exact,
@@ -253,16 +227,16 @@ static int l_sketch_stats(lua_State *L)
     struct svcm_sketch_result st;
     svcm_sketch_result(check_sketch(L, 1), &st);
     lua_createtable(L, 0, 9);
-    set_count(L, "count", st.count);
-    set_count(L, "zero_count", st.zero_count);
-    set_number(L, "sum", st.sum);
-    set_number(L, "mean", st.mean);
-    set_number(L, "min", st.min);
-    set_number(L, "max", st.max);
-    set_integer(L, "buckets", (lua_Integer)st.buckets);
+    svcmlua_setcount(L, "count", st.count);
+    svcmlua_setcount(L, "zero_count", st.zero_count);
+    svcmlua_setnumber(L, "sum", st.sum);
+    svcmlua_setnumber(L, "mean", st.mean);
+    svcmlua_setnumber(L, "min", st.min);
+    svcmlua_setnumber(L, "max", st.max);
+    svcmlua_setinteger(L, "buckets", (lua_Integer)st.buckets);
     lua_pushboolean(L, st.exact);
     lua_setfield(L, -2, "exact");
-    set_number(L, "collapsed_below", st.collapsed_below);
+    svcmlua_setnumber(L, "collapsed_below", st.collapsed_below);
     return 1;
 }
 
@@ -272,9 +246,9 @@ static int l_sketch_options(lua_State *L)
     svcm_sketch_options o;
     svcm_sketch_get_options(check_sketch(L, 1), &o);
     lua_createtable(L, 0, 3);
-    set_number(L, "rel_err", o.rel_err);
-    set_integer(L, "max_buckets", (lua_Integer)o.max_buckets);
-    set_integer(L, "exact_limit", (lua_Integer)o.exact_limit);
+    svcmlua_setnumber(L, "rel_err", o.rel_err);
+    svcmlua_setinteger(L, "max_buckets", (lua_Integer)o.max_buckets);
+    svcmlua_setinteger(L, "exact_limit", (lua_Integer)o.exact_limit);
     return 1;
 }
 
@@ -287,16 +261,16 @@ static int l_durations_summary(lua_State *L)
     if (rc)
         return svcmlua_fail(L, rc, NULL);
     lua_createtable(L, 0, 10);
-    set_count(L, "count", r.count);
-    set_number(L, "sum", r.sum);
-    set_number(L, "mean", r.mean);
-    set_number(L, "std", r.std);
-    set_number(L, "min", r.min);
-    set_number(L, "max", r.max);
-    set_number(L, "p50", r.p50);
-    set_number(L, "p90", r.p90);
-    set_number(L, "p95", r.p95);
-    set_number(L, "p99", r.p99);
+    svcmlua_setcount(L, "count", r.count);
+    svcmlua_setnumber(L, "sum", r.sum);
+    svcmlua_setnumber(L, "mean", r.mean);
+    svcmlua_setnumber(L, "std", r.std);
+    svcmlua_setnumber(L, "min", r.min);
+    svcmlua_setnumber(L, "max", r.max);
+    svcmlua_setnumber(L, "p50", r.p50);
+    svcmlua_setnumber(L, "p90", r.p90);
+    svcmlua_setnumber(L, "p95", r.p95);
+    svcmlua_setnumber(L, "p99", r.p99);
     return 1;
 }
 

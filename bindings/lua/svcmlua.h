@@ -43,6 +43,20 @@ void svcmlua_pushint64s(lua_State *L, const int64_t *v, size_t n);
 /* Push {lo, hi}. */
 void svcmlua_pushinterval(lua_State *L, svcm_interval iv);
 
+/* Push an unsigned count: an integer while it fits lua_Integer, else the
+ * nearest float (repeated self-merges of an accumulator can pass 2^63). */
+void svcmlua_pushcount(lua_State *L, uint64_t v);
+/* t[key] = v on the table on top of the stack (v pushed as a float, an
+ * integer, a count as svcmlua_pushcount, a string or a boolean). */
+void svcmlua_setnumber(lua_State *L, const char *key, double v);
+void svcmlua_setinteger(lua_State *L, const char *key, lua_Integer v);
+void svcmlua_setcount(lua_State *L, const char *key, uint64_t v);
+void svcmlua_setstring(lua_State *L, const char *key, const char *v);
+void svcmlua_setboolean(lua_State *L, const char *key, int v);
+/* Argument arg as a count: a non-negative Lua integer (raises "count must
+ * be non-negative" otherwise). */
+uint64_t svcmlua_checkcount(lua_State *L, int arg);
+
 /* Optional fields of an options table at index idx (absolute index; the
  * table may be absent: lua_isnoneornil). Raise when a field has the wrong
  * type. Return def when absent. */
