@@ -35,8 +35,7 @@ SVCM_API int luaopen_svcm(lua_State *L)
         return luaL_error(L, "svcm: module built for C library %s but loaded %s",
                           SVCM_VERSION_STRING, svcm_version());
     luaL_newlib(L, core_funcs);
-    lua_pushstring(L, SVCM_VERSION_STRING);
-    lua_setfield(L, -2, "_VERSION");
+    svcmlua_setstring(L, "_VERSION", SVCM_VERSION_STRING);
     /* Status codes by name: svcm.codes.EINVAL == -1. */
     lua_newtable(L);
 #define SVCMLUA_CODE(name, value, msg)                                         \

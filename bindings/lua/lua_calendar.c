@@ -388,20 +388,14 @@ static void read_ticket(lua_State *L, int idx, svcm_sla_ticket *t)
 static void push_metric(lua_State *L, const svcm_sla_metric *m)
 {
     lua_createtable(L, 0, 6);
-    lua_pushinteger(L, m->elapsed);
-    lua_setfield(L, -2, "elapsed");
-    lua_pushinteger(L, m->remaining);
-    lua_setfield(L, -2, "remaining");
+    svcmlua_setinteger(L, "elapsed", m->elapsed);
+    svcmlua_setinteger(L, "remaining", m->remaining);
     if (m->due != SVCM_SLA_NONE) {
-        lua_pushinteger(L, m->due);
-        lua_setfield(L, -2, "due");
+        svcmlua_setinteger(L, "due", m->due);
     }
-    lua_pushboolean(L, m->stopped);
-    lua_setfield(L, -2, "stopped");
-    lua_pushboolean(L, m->met);
-    lua_setfield(L, -2, "met");
-    lua_pushboolean(L, m->breached);
-    lua_setfield(L, -2, "breached");
+    svcmlua_setboolean(L, "stopped", m->stopped);
+    svcmlua_setboolean(L, "met", m->met);
+    svcmlua_setboolean(L, "breached", m->breached);
 }
 
 static void push_result(lua_State *L, const struct svcm_sla_result *r)
@@ -433,14 +427,10 @@ static int l_sla(lua_State *L)
 static void push_rate(lua_State *L, const svcm_sla_rate *r)
 {
     lua_createtable(L, 0, 5);
-    lua_pushinteger(L, (lua_Integer)r->met);
-    lua_setfield(L, -2, "met");
-    lua_pushinteger(L, (lua_Integer)r->breached);
-    lua_setfield(L, -2, "breached");
-    lua_pushinteger(L, (lua_Integer)r->pending);
-    lua_setfield(L, -2, "pending");
-    lua_pushnumber(L, r->rate);
-    lua_setfield(L, -2, "rate");
+    svcmlua_setinteger(L, "met", (lua_Integer)r->met);
+    svcmlua_setinteger(L, "breached", (lua_Integer)r->breached);
+    svcmlua_setinteger(L, "pending", (lua_Integer)r->pending);
+    svcmlua_setnumber(L, "rate", r->rate);
     svcmlua_pushinterval(L, r->ci);
     lua_setfield(L, -2, "ci");
 }

@@ -213,16 +213,11 @@ static int l_calls_options(lua_State *L)
     svcm_calls_options o;
     svcm_calls_get_options(check_calls(L, 1), &o);
     lua_createtable(L, 0, 5);
-    lua_pushnumber(L, o.tolerance_s);
-    lua_setfield(L, -2, "tolerance");
-    lua_pushnumber(L, o.target_s);
-    lua_setfield(L, -2, "target");
-    lua_pushnumber(L, o.short_abandon_s);
-    lua_setfield(L, -2, "short_abandon");
-    lua_pushstring(L, sl_names[o.sl_abandoned]);
-    lua_setfield(L, -2, "sl_abandoned");
-    lua_pushboolean(L, o.exclude_short);
-    lua_setfield(L, -2, "exclude_short");
+    svcmlua_setnumber(L, "tolerance", o.tolerance_s);
+    svcmlua_setnumber(L, "target", o.target_s);
+    svcmlua_setnumber(L, "short_abandon", o.short_abandon_s);
+    svcmlua_setstring(L, "sl_abandoned", sl_names[o.sl_abandoned]);
+    svcmlua_setboolean(L, "exclude_short", o.exclude_short);
     return 1;
 }
 

@@ -10,20 +10,14 @@
 static void push_test_result(lua_State *L, const struct svcm_test_result *r)
 {
     lua_createtable(L, 0, 7);
-    lua_pushnumber(L, r->diff);
-    lua_setfield(L, -2, "diff");
+    svcmlua_setnumber(L, "diff", r->diff);
     svcmlua_pushinterval(L, r->ci);
     lua_setfield(L, -2, "ci");
-    lua_pushnumber(L, r->statistic);
-    lua_setfield(L, -2, "statistic");
-    lua_pushnumber(L, r->df);
-    lua_setfield(L, -2, "df");
-    lua_pushnumber(L, r->p_value);
-    lua_setfield(L, -2, "p_value");
-    lua_pushnumber(L, r->p_greater);
-    lua_setfield(L, -2, "p_greater");
-    lua_pushnumber(L, r->p_less);
-    lua_setfield(L, -2, "p_less");
+    svcmlua_setnumber(L, "statistic", r->statistic);
+    svcmlua_setnumber(L, "df", r->df);
+    svcmlua_setnumber(L, "p_value", r->p_value);
+    svcmlua_setnumber(L, "p_greater", r->p_greater);
+    svcmlua_setnumber(L, "p_less", r->p_less);
 }
 
 static int l_normal_cdf(lua_State *L)

@@ -34,20 +34,13 @@ static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
 static void push_result(lua_State *L, const struct svcm_erlang_result *r)
 {
     lua_createtable(L, 0, 7);
-    lua_pushinteger(L, (lua_Integer)r->agents);
-    lua_setfield(L, -2, "agents");
-    lua_pushinteger(L, (lua_Integer)r->staff);
-    lua_setfield(L, -2, "staff");
-    lua_pushnumber(L, r->traffic);
-    lua_setfield(L, -2, "traffic");
-    lua_pushnumber(L, r->p_wait);
-    lua_setfield(L, -2, "p_wait");
-    lua_pushnumber(L, r->service_level);
-    lua_setfield(L, -2, "service_level");
-    lua_pushnumber(L, r->asa_s);
-    lua_setfield(L, -2, "asa");
-    lua_pushnumber(L, r->occupancy);
-    lua_setfield(L, -2, "occupancy");
+    svcmlua_setinteger(L, "agents", (lua_Integer)r->agents);
+    svcmlua_setinteger(L, "staff", (lua_Integer)r->staff);
+    svcmlua_setnumber(L, "traffic", r->traffic);
+    svcmlua_setnumber(L, "p_wait", r->p_wait);
+    svcmlua_setnumber(L, "service_level", r->service_level);
+    svcmlua_setnumber(L, "asa", r->asa_s);
+    svcmlua_setnumber(L, "occupancy", r->occupancy);
 }
 
 /* svcm.erlang_b(a, n) / svcm.erlang_c(a, n) */
@@ -393,10 +386,8 @@ static int l_contact_counts_sum(lua_State *L)
 static void push_a_result(lua_State *L, const struct svcm_erlang_a_result *r)
 {
     lua_createtable(L, 0, 10);
-    lua_pushinteger(L, (lua_Integer)r->agents);
-    lua_setfield(L, -2, "agents");
-    lua_pushinteger(L, (lua_Integer)r->staff);
-    lua_setfield(L, -2, "staff");
+    svcmlua_setinteger(L, "agents", (lua_Integer)r->agents);
+    svcmlua_setinteger(L, "staff", (lua_Integer)r->staff);
     const struct {
         const char *name;
         double value;
@@ -586,10 +577,8 @@ static int l_schedule_pattern(lua_State *L);
 static void push_chat_result(lua_State *L, const struct svcm_erlang_chat_result *r)
 {
     lua_createtable(L, 0, 10);
-    lua_pushinteger(L, (lua_Integer)r->agents);
-    lua_setfield(L, -2, "agents");
-    lua_pushinteger(L, (lua_Integer)r->staff);
-    lua_setfield(L, -2, "staff");
+    svcmlua_setinteger(L, "agents", (lua_Integer)r->agents);
+    svcmlua_setinteger(L, "staff", (lua_Integer)r->staff);
     const struct {
         const char *name;
         double value;
@@ -981,8 +970,7 @@ static void sched_push_result(lua_State *L, const struct svcm_schedule_result *r
 {
     static const char *const status[] = {"optimal", "node_limit", "pivot_limit", "time_limit"};
     lua_createtable(L, 0, 10);
-    lua_pushnumber(L, r->objective);
-    lua_setfield(L, -2, "cost");
+    svcmlua_setnumber(L, "cost", r->objective);
     lua_createtable(L, (int)p, 0);
     for (size_t j = 0; j < p; j++) {
         lua_pushinteger(L, (lua_Integer)x[j]);
@@ -995,10 +983,8 @@ static void sched_push_result(lua_State *L, const struct svcm_schedule_result *r
         lua_pushnumber(L, nums[k]);
         lua_setfield(L, -2, names[k]);
     }
-    lua_pushboolean(L, r->status == SVCM_SCHEDULE_STATUS_OPTIMAL);
-    lua_setfield(L, -2, "optimal");
-    lua_pushstring(L, status[r->status]);
-    lua_setfield(L, -2, "status");
+    svcmlua_setboolean(L, "optimal", r->status == SVCM_SCHEDULE_STATUS_OPTIMAL);
+    svcmlua_setstring(L, "status", status[r->status]);
     const uint64_t ints[] = {r->staff, r->nodes, r->pivots};
     const char *const inames[] = {"staff", "nodes", "pivots"};
     for (int k = 0; k < 3; k++) {

@@ -79,8 +79,7 @@ static void push_feedback_result(lua_State *L, const struct svcm_feedback_result
     svcmlua_setnumber(L, "std_error", r->std_error);
     svcmlua_setnumber(L, "mean", r->mean);
     svcmlua_setnumber(L, "confidence", confidence);
-    lua_pushstring(L, svcm_feedback_kind_name((int)r->kind));
-    lua_setfield(L, -2, "kind");
+    svcmlua_setstring(L, "kind", svcm_feedback_kind_name((int)r->kind));
     svcmlua_setcount(L, "satisfied", r->satisfied);
     svcmlua_setcount(L, "promoters", r->promoters);
     svcmlua_setcount(L, "passives", r->passives);
@@ -111,8 +110,7 @@ static void push_rate_result(lua_State *L, const struct svcm_rate_result *s, dou
     set_interval(L, "ci", s->ci);
     svcmlua_setcount(L, "successes", s->successes);
     svcmlua_setcount(L, "trials", s->trials);
-    lua_pushstring(L, svcm_rate_kind_name((int)s->kind));
-    lua_setfield(L, -2, "kind");
+    svcmlua_setstring(L, "kind", svcm_rate_kind_name((int)s->kind));
     svcmlua_setnumber(L, "confidence", confidence);
 }
 
@@ -855,8 +853,7 @@ static int l_consistency(lua_State *L)
     svcmlua_setnumber(L, "cv", r.cv);
     svcmlua_setnumber(L, "sd_population", r.sd_population);
     svcmlua_setnumber(L, "cv_population", r.cv_population);
-    lua_pushinteger(L, (lua_Integer)r.n);
-    lua_setfield(L, -2, "n");
+    svcmlua_setinteger(L, "n", (lua_Integer)r.n);
     svcmlua_setnumber(L, "min", r.min);
     svcmlua_setnumber(L, "max", r.max);
     return 1;
@@ -1293,15 +1290,12 @@ static void kg_push_slot(lua_State *L, const svcm_kpi_slot *s)
         lua_pushstring(L, options_convention(&s->feedback));
         lua_setfield(L, -3, s->feedback.kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method");
     } else if (s->kind == SVCM_KPI_SLOT_KIND_RATE) {
-        lua_pushstring(L, svcm_rate_kind_name((int)s->rate));
-        lua_setfield(L, -2, "kind");
+        svcmlua_setstring(L, "kind", svcm_rate_kind_name((int)s->rate));
         lua_pushliteral(L, "rate");
     } else if (s->kind == SVCM_KPI_SLOT_KIND_DURATIONS) {
         svcmlua_setnumber(L, "rel_err", s->sketch.rel_err);
-        lua_pushinteger(L, (lua_Integer)s->sketch.max_buckets);
-        lua_setfield(L, -2, "max_buckets");
-        lua_pushinteger(L, (lua_Integer)s->sketch.exact_limit);
-        lua_setfield(L, -2, "exact_limit");
+        svcmlua_setinteger(L, "max_buckets", (lua_Integer)s->sketch.max_buckets);
+        svcmlua_setinteger(L, "exact_limit", (lua_Integer)s->sketch.exact_limit);
         lua_pushliteral(L, "durations");
     } else {
         lua_pushliteral(L, "sla");

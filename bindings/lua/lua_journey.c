@@ -250,8 +250,7 @@ static int l_journey_result(lua_State *L)
     lua_setfield(L, -2, "entered");
     svcmlua_pushcount(L, r.completed);
     lua_setfield(L, -2, "completed");
-    lua_pushnumber(L, r.conversion);
-    lua_setfield(L, -2, "conversion");
+    svcmlua_setnumber(L, "conversion", r.conversion);
     return 1;
 }
 
@@ -268,30 +267,22 @@ static int push_steps(lua_State *L, const svcm_journey *j)
     lua_createtable(L, (int)n, 0);
     for (size_t k = 0; k < n; k++) {
         lua_createtable(L, 0, 12);
-        lua_pushstring(L, s[k].touchpoint);
-        lua_setfield(L, -2, "touchpoint");
+        svcmlua_setstring(L, "touchpoint", s[k].touchpoint);
         svcmlua_pushcount(L, s[k].reached);
         lua_setfield(L, -2, "reached");
         svcmlua_pushcount(L, s[k].continued);
         lua_setfield(L, -2, "continued");
-        lua_pushnumber(L, s[k].continue_rate);
-        lua_setfield(L, -2, "continue_rate");
-        lua_pushnumber(L, s[k].drop_rate);
-        lua_setfield(L, -2, "drop_rate");
+        svcmlua_setnumber(L, "continue_rate", s[k].continue_rate);
+        svcmlua_setnumber(L, "drop_rate", s[k].drop_rate);
         svcmlua_pushinterval(L, s[k].ci);
         lua_setfield(L, -2, "ci");
-        lua_pushnumber(L, s[k].conversion);
-        lua_setfield(L, -2, "conversion");
+        svcmlua_setnumber(L, "conversion", s[k].conversion);
         svcmlua_pushcount(L, s[k].timed);
         lua_setfield(L, -2, "timed");
-        lua_pushnumber(L, s[k].time_mean_s);
-        lua_setfield(L, -2, "time_mean");
-        lua_pushnumber(L, s[k].time_p50_s);
-        lua_setfield(L, -2, "time_p50");
-        lua_pushnumber(L, s[k].time_p90_s);
-        lua_setfield(L, -2, "time_p90");
-        lua_pushnumber(L, s[k].time_max_s);
-        lua_setfield(L, -2, "time_max");
+        svcmlua_setnumber(L, "time_mean", s[k].time_mean_s);
+        svcmlua_setnumber(L, "time_p50", s[k].time_p50_s);
+        svcmlua_setnumber(L, "time_p90", s[k].time_p90_s);
+        svcmlua_setnumber(L, "time_max", s[k].time_max_s);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     return 1;
@@ -320,28 +311,21 @@ static int l_journey_touchpoints(lua_State *L)
     lua_createtable(L, (int)n, 0);
     for (size_t k = 0; k < n; k++) {
         lua_createtable(L, 0, 12);
-        lua_pushstring(L, t[k].touchpoint);
-        lua_setfield(L, -2, "touchpoint");
+        svcmlua_setstring(L, "touchpoint", t[k].touchpoint);
         svcmlua_pushcount(L, t[k].events);
         lua_setfield(L, -2, "events");
         svcmlua_pushcount(L, t[k].scored);
         lua_setfield(L, -2, "scored");
-        lua_pushnumber(L, t[k].mean_score);
-        lua_setfield(L, -2, "mean_score");
+        svcmlua_setnumber(L, "mean_score", t[k].mean_score);
         svcmlua_pushcount(L, t[k].last);
         lua_setfield(L, -2, "last");
         svcmlua_pushcount(L, t[k].lost_last);
         lua_setfield(L, -2, "lost_last");
-        lua_pushnumber(L, t[k].last_share);
-        lua_setfield(L, -2, "last_share");
-        lua_pushnumber(L, t[k].lost_share);
-        lua_setfield(L, -2, "lost_share");
-        lua_pushnumber(L, t[k].excess);
-        lua_setfield(L, -2, "excess");
-        lua_pushnumber(L, t[k].lift);
-        lua_setfield(L, -2, "lift");
-        lua_pushnumber(L, t[k].loss_rate);
-        lua_setfield(L, -2, "loss_rate");
+        svcmlua_setnumber(L, "last_share", t[k].last_share);
+        svcmlua_setnumber(L, "lost_share", t[k].lost_share);
+        svcmlua_setnumber(L, "excess", t[k].excess);
+        svcmlua_setnumber(L, "lift", t[k].lift);
+        svcmlua_setnumber(L, "loss_rate", t[k].loss_rate);
         svcmlua_pushinterval(L, t[k].loss_ci);
         lua_setfield(L, -2, "loss_ci");
         lua_rawseti(L, -2, (lua_Integer)k + 1);
@@ -374,12 +358,10 @@ static int l_journey_paths(lua_State *L)
             lua_rawseti(L, -2, (lua_Integer)m + 1);
         }
         lua_setfield(L, -2, "touchpoints");
-        lua_pushboolean(L, p[i].truncated);
-        lua_setfield(L, -2, "truncated");
+        svcmlua_setboolean(L, "truncated", p[i].truncated);
         svcmlua_pushcount(L, p[i].customers);
         lua_setfield(L, -2, "customers");
-        lua_pushnumber(L, p[i].share);
-        lua_setfield(L, -2, "share");
+        svcmlua_setnumber(L, "share", p[i].share);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
@@ -398,13 +380,10 @@ static int l_journey_options(lua_State *L)
     }
     lua_setfield(L, -2, "steps");
     if (!isinf(o.window_s)) {
-        lua_pushnumber(L, o.window_s);
-        lua_setfield(L, -2, "window");
+        svcmlua_setnumber(L, "window", o.window_s);
     }
-    lua_pushinteger(L, (lua_Integer)o.path_len);
-    lua_setfield(L, -2, "path_len");
-    lua_pushnumber(L, o.confidence);
-    lua_setfield(L, -2, "confidence");
+    svcmlua_setinteger(L, "path_len", (lua_Integer)o.path_len);
+    svcmlua_setnumber(L, "confidence", o.confidence);
     return 1;
 }
 

@@ -143,41 +143,27 @@ static int read_request(lua_State *L, int idx, size_t index, svcm_request *r, sv
 static void push_request(lua_State *L, const svcm_request *r)
 {
     lua_createtable(L, 0, 8);
-    lua_pushinteger(L, (lua_Integer)r->id);
-    lua_setfield(L, -2, "id");
-    lua_pushstring(L, svcm_tier_name(r->tier));
-    lua_setfield(L, -2, "tier");
-    lua_pushstring(L, svcm_impact_name(r->impact));
-    lua_setfield(L, -2, "impact");
-    lua_pushinteger(L, r->severity);
-    lua_setfield(L, -2, "severity");
-    lua_pushnumber(L, r->value);
-    lua_setfield(L, -2, "value");
-    lua_pushinteger(L, (lua_Integer)r->created);
-    lua_setfield(L, -2, "created");
+    svcmlua_setinteger(L, "id", (lua_Integer)r->id);
+    svcmlua_setstring(L, "tier", svcm_tier_name(r->tier));
+    svcmlua_setstring(L, "impact", svcm_impact_name(r->impact));
+    svcmlua_setinteger(L, "severity", r->severity);
+    svcmlua_setnumber(L, "value", r->value);
+    svcmlua_setinteger(L, "created", (lua_Integer)r->created);
     if (r->due != SVCM_NO_DUE) {
-        lua_pushinteger(L, (lua_Integer)r->due);
-        lua_setfield(L, -2, "due");
+        svcmlua_setinteger(L, "due", (lua_Integer)r->due);
     }
-    lua_pushboolean(L, r->urgent);
-    lua_setfield(L, -2, "urgent");
+    svcmlua_setboolean(L, "urgent", r->urgent);
 }
 
 static void push_result(lua_State *L, const struct svcm_priority_result *r)
 {
     lua_createtable(L, 0, 7);
-    lua_pushinteger(L, (lua_Integer)r->id);
-    lua_setfield(L, -2, "id");
-    lua_pushstring(L, svcm_quadrant_name(r->quadrant));
-    lua_setfield(L, -2, "quadrant");
-    lua_pushinteger(L, r->priority);
-    lua_setfield(L, -2, "priority");
-    lua_pushnumber(L, r->score);
-    lua_setfield(L, -2, "score");
-    lua_pushnumber(L, r->importance);
-    lua_setfield(L, -2, "importance");
-    lua_pushnumber(L, r->urgency);
-    lua_setfield(L, -2, "urgency");
+    svcmlua_setinteger(L, "id", (lua_Integer)r->id);
+    svcmlua_setstring(L, "quadrant", svcm_quadrant_name(r->quadrant));
+    svcmlua_setinteger(L, "priority", r->priority);
+    svcmlua_setnumber(L, "score", r->score);
+    svcmlua_setnumber(L, "importance", r->importance);
+    svcmlua_setnumber(L, "urgency", r->urgency);
     lua_pushinteger(L, (lua_Integer)r->index + 1); /* 1-based, as Lua counts */
     lua_setfield(L, -2, "index");
 }
@@ -607,10 +593,8 @@ static int l_wsjf_order(lua_State *L)
     lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_createtable(L, 0, 2);
-        lua_pushinteger(L, (lua_Integer)items[order[i]].id);
-        lua_setfield(L, -2, "id");
-        lua_pushnumber(L, scores[order[i]]);
-        lua_setfield(L, -2, "wsjf");
+        svcmlua_setinteger(L, "id", (lua_Integer)items[order[i]].id);
+        svcmlua_setnumber(L, "wsjf", scores[order[i]]);
         lua_rawseti(L, -2, (lua_Integer)(i + 1));
     }
     return 1;
@@ -911,10 +895,8 @@ static int l_problem_request(lua_State *L)
         lua_insert(L, -2);
         lua_rawset(L, -4);
     }
-    lua_pushinteger(L, r.severity);
-    lua_setfield(L, -2, "severity");
-    lua_pushinteger(L, r.impact);
-    lua_setfield(L, -2, "impact");
+    svcmlua_setinteger(L, "severity", r.severity);
+    svcmlua_setinteger(L, "impact", r.impact);
     return 1;
 }
 

@@ -30,15 +30,13 @@ static svcm_target_direction opt_direction(lua_State *L, int arg, const char *de
 static int push_result(lua_State *L, const struct svcm_target_result *r)
 {
     lua_createtable(L, 0, 8);
-    lua_pushstring(L, svcm_target_outcome_name(r->outcome));
-    lua_setfield(L, -2, "verdict");
+    svcmlua_setstring(L, "verdict", svcm_target_outcome_name(r->outcome));
     svcmlua_setnumber(L, "value", r->value);
     svcmlua_pushinterval(L, r->ci);
     lua_setfield(L, -2, "ci");
     svcmlua_setcount(L, "n", r->n);
     svcmlua_setnumber(L, "target", r->target);
-    lua_pushstring(L, directions[r->direction]);
-    lua_setfield(L, -2, "direction");
+    svcmlua_setstring(L, "direction", directions[r->direction]);
     svcmlua_setnumber(L, "confidence", r->confidence);
     svcmlua_setcount(L, "n_to_decide", r->n_to_decide);
     return 1;
@@ -264,13 +262,10 @@ static int l_targets_parse(lua_State *L)
     for (size_t i = 0; i < t->count; i++) {
         const svcm_target *it = &t->item[i];
         lua_createtable(L, 0, 4);
-        lua_pushstring(L, it->name);
-        lua_setfield(L, -2, "name");
-        lua_pushstring(L, directions[it->direction]);
-        lua_setfield(L, -2, "direction");
+        svcmlua_setstring(L, "name", it->name);
+        svcmlua_setstring(L, "direction", directions[it->direction]);
         svcmlua_setnumber(L, "value", it->value);
-        lua_pushstring(L, svcm_target_unit_name(it->unit));
-        lua_setfield(L, -2, "unit");
+        svcmlua_setstring(L, "unit", svcm_target_unit_name(it->unit));
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;

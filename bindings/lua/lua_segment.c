@@ -31,8 +31,7 @@ static void push_bytes(lua_State *L, const uint8_t *v, size_t n)
 static void push_edges(lua_State *L, const svcm_rfm_edges *e)
 {
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, e->bins);
-    lua_setfield(L, -2, "bins");
+    svcmlua_setinteger(L, "bins", e->bins);
     svcmlua_pushdoubles(L, e->recency, (size_t)e->bins - 1);
     lua_setfield(L, -2, "recency");
     svcmlua_pushdoubles(L, e->frequency, (size_t)e->bins - 1);
@@ -609,12 +608,9 @@ static int l_tier_summary(lua_State *L)
     lua_createtable(L, SVCM_TIER_COUNT, 0);
     for (int t = 0; t < SVCM_TIER_COUNT; t++) {
         lua_createtable(L, 0, 12);
-        lua_pushinteger(L, t);
-        lua_setfield(L, -2, "tier");
-        lua_pushstring(L, svcm_tier_name(t));
-        lua_setfield(L, -2, "name");
-        lua_pushinteger(L, (lua_Integer)s[t].count);
-        lua_setfield(L, -2, "count");
+        svcmlua_setinteger(L, "tier", t);
+        svcmlua_setstring(L, "name", svcm_tier_name(t));
+        svcmlua_setinteger(L, "count", (lua_Integer)s[t].count);
         const double v[9] = {s[t].customer_share, s[t].monetary_total, s[t].monetary_share,
                              s[t].mean_recency,   s[t].mean_frequency, s[t].mean_monetary,
                              s[t].mean_r_score,   s[t].mean_f_score,   s[t].mean_m_score};
@@ -840,10 +836,8 @@ static int cu_read(lua_State *L, int arg, svcm_customers **out)
 static void cu_push(lua_State *L, const svcm_customers *c)
 {
     lua_createtable(L, 0, 12);
-    lua_pushstring(L, cu_units[c->unit]);
-    lua_setfield(L, -2, "unit");
-    lua_pushinteger(L, (lua_Integer)c->n);
-    lua_setfield(L, -2, "n");
+    svcmlua_setstring(L, "unit", cu_units[c->unit]);
+    svcmlua_setinteger(L, "n", (lua_Integer)c->n);
     for (int k = 0; k < 10; k++) {
         const void *v = cu_col(c, k);
         if (v == NULL)
@@ -1041,8 +1035,7 @@ static int l_lifetime_table_fit(lua_State *L)
         svcmlua_pushdoubles(L, out + 2 * n, n);
         lua_setfield(L, -2, "clv");
     }
-    lua_pushstring(L, cu_units[r.unit]);
-    lua_setfield(L, -2, "unit");
+    svcmlua_setstring(L, "unit", cu_units[r.unit]);
     return 1;
 }
 
@@ -1171,12 +1164,9 @@ static int l_builder_result(lua_State *L)
     struct svcm_customers_builder_result r;
     svcm_customers_builder_result(check_builder(L, 1), &r);
     lua_createtable(L, 0, 3);
-    lua_pushinteger(L, (lua_Integer)r.rows);
-    lua_setfield(L, -2, "rows");
-    lua_pushinteger(L, (lua_Integer)r.periods);
-    lua_setfield(L, -2, "periods");
-    lua_pushinteger(L, (lua_Integer)r.bytes);
-    lua_setfield(L, -2, "bytes");
+    svcmlua_setinteger(L, "rows", (lua_Integer)r.rows);
+    svcmlua_setinteger(L, "periods", (lua_Integer)r.periods);
+    svcmlua_setinteger(L, "bytes", (lua_Integer)r.bytes);
     return 1;
 }
 

@@ -234,8 +234,7 @@ static int l_sketch_stats(lua_State *L)
     svcmlua_setnumber(L, "min", st.min);
     svcmlua_setnumber(L, "max", st.max);
     svcmlua_setinteger(L, "buckets", (lua_Integer)st.buckets);
-    lua_pushboolean(L, st.exact);
-    lua_setfield(L, -2, "exact");
+    svcmlua_setboolean(L, "exact", st.exact);
     svcmlua_setnumber(L, "collapsed_below", st.collapsed_below);
     return 1;
 }
