@@ -8,6 +8,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "parallel.h"
 
+#include "internal.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -44,4 +46,12 @@ void svcm__parallel(svcm__task_fn fn, void *tasks, size_t size, unsigned n)
         else
             fn(t + i * size); /* no thread: run its task here */
     }
+}
+
+int svcm__threads_check(unsigned threads, unsigned most, svcm_error *err)
+{
+    if (threads < 1 || threads > most)
+        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
+                           "threads must be in 1..%u, got %u", most, threads);
+    return SVCM_OK;
 }

@@ -21,6 +21,11 @@ typedef void (*svcm__task_fn)(void *task);
 
 void svcm__parallel(svcm__task_fn fn, void *tasks, size_t size, unsigned n);
 
+struct svcm_error;
+/* The check of a run-options thread count: SVCM_OK when 1 <= threads <=
+ * most, else SVCM_EINVAL with field "threads" and the range in err. */
+int svcm__threads_check(unsigned threads, unsigned most, struct svcm_error *err);
+
 /* Row range [*lo, *hi) of part i of n parts of rows 0..total, in order. */
 static inline void svcm__part(size_t total, unsigned n, unsigned i, size_t *lo, size_t *hi)
 {

@@ -876,11 +876,7 @@ int svcm_priority_run_options_check(const svcm_priority_run_options *o, svcm_err
 {
     if (o == NULL)
         return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, NULL, "run options are NULL");
-    if (o->threads < 1 || o->threads > SVCM_PRIORITY_MAX_THREADS)
-        return svcm__error(err, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
-                           "threads must be in 1..%d, got %u", SVCM_PRIORITY_MAX_THREADS,
-                           o->threads);
-    return SVCM_OK;
+    return svcm__threads_check(o->threads, SVCM_PRIORITY_MAX_THREADS, err);
 }
 
 int svcm_priority_run(const svcm_priority_options *opts, const svcm_priority_run_options *run,

@@ -912,20 +912,39 @@ static PyObject *results_row(PyObject *module, PyObject *const *cols, Py_ssize_t
 /* The n results as an svcm.Table: order (int64 input positions), id
  * (int64), quadrant (uint8: 0 do, 1 schedule, 2 delegate, 3 eliminate),
  * priority (uint8), score, importance, urgency (float64), due (int64). */
-static PyObject *results_table(PyObject *module, const struct svcm_priority_result *res,
-                               size_t n)
+static const char result_codes[NCOLS] = {'q', 'q', 'B', 'B', 'd', 'd', 'd', 'q'};
+
+/* Blocks for the NCOLS result columns of n rows (huge pages asked for the
+ * large ones): 0, or -1 with MemoryError set and nothing held. */
+static int alloc_result_columns(void *data[NCOLS], size_t n)
 {
-    static const char codes[NCOLS] = {'q', 'q', 'B', 'B', 'd', 'd', 'd', 'q'};
-    void *data[NCOLS];
-    int k;
-    for (k = 0; k < NCOLS; k++) {
-        data[k] = svcmpy_column_alloc(codes[k], (Py_ssize_t)n);
+    for (int k = 0; k < NCOLS; k++) {
+        data[k] = svcmpy_column_alloc(result_codes[k], (Py_ssize_t)n);
         if (data[k] == NULL) {
             while (k-- > 0)
                 PyMem_Free(data[k]);
-            return NULL;
+            return -1;
         }
+        svcmpy_advise_huge(data[k], n * (result_codes[k] == 'B' ? 1u : 8u));
     }
+    return 0;
+}
+
+/* The table over the filled blocks (owned by the table from here on). */
+static PyObject *result_columns_table(PyObject *module, void *data[NCOLS], size_t n)
+{
+    PyObject *cols[NCOLS];
+    for (int k = 0; k < NCOLS; k++)
+        cols[k] = svcmpy_column_new(module, result_codes[k], (Py_ssize_t)n, data[k]);
+    return svcmpy_table_new(module, result_columns, cols, NCOLS, (Py_ssize_t)n, results_row);
+}
+
+static PyObject *results_table(PyObject *module, const struct svcm_priority_result *res,
+                               size_t n)
+{
+    void *data[NCOLS];
+    if (alloc_result_columns(data, n) < 0)
+        return NULL;
     int64_t *order = data[COL_ORDER], *id = data[COL_ID], *due = data[COL_DUE];
     unsigned char *quad = data[COL_QUADRANT], *prio = data[COL_PRIORITY];
     double *score = data[COL_SCORE], *imp = data[COL_IMPORTANCE], *urg = data[COL_URGENCY];
@@ -939,10 +958,7 @@ static PyObject *results_table(PyObject *module, const struct svcm_priority_resu
         urg[i] = res[i].urgency;
         due[i] = res[i].due;
     }
-    PyObject *cols[NCOLS];
-    for (k = 0; k < NCOLS; k++)
-        cols[k] = svcmpy_column_new(module, codes[k], (Py_ssize_t)n, data[k]);
-    return svcmpy_table_new(module, result_columns, cols, NCOLS, (Py_ssize_t)n, results_row);
+    return result_columns_table(module, data, n);
 }
 
 /* prioritize(): svcm_priority_run writes the result columns in place (no
@@ -950,18 +966,9 @@ static PyObject *results_table(PyObject *module, const struct svcm_priority_resu
 static PyObject *ordered_table(PyObject *module, const svcm_priority_options *o,
                                const svcm_request *reqs, size_t n, int64_t now, unsigned threads)
 {
-    static const char codes[NCOLS] = {'q', 'q', 'B', 'B', 'd', 'd', 'd', 'q'};
     void *data[NCOLS];
-    int k;
-    for (k = 0; k < NCOLS; k++) {
-        data[k] = svcmpy_column_alloc(codes[k], (Py_ssize_t)n);
-        if (data[k] == NULL) {
-            while (k-- > 0)
-                PyMem_Free(data[k]);
-            return NULL;
-        }
-        svcmpy_advise_huge(data[k], n * (codes[k] == 'B' ? 1u : 8u));
-    }
+    if (alloc_result_columns(data, n) < 0)
+        return NULL;
     svcm_priority_columns c = {data[COL_ORDER],   data[COL_ID],         data[COL_DUE],
                                data[COL_IMPORTANCE], data[COL_URGENCY], data[COL_SCORE],
                                data[COL_QUADRANT], data[COL_PRIORITY]};
@@ -974,14 +981,11 @@ static PyObject *ordered_table(PyObject *module, const svcm_priority_options *o,
     rc = svcm_priority_run(o, &run, reqs, n, now, NULL, NULL, &c, &err);
     Py_END_ALLOW_THREADS
     if (rc != SVCM_OK) {
-        for (k = 0; k < NCOLS; k++)
+        for (int k = 0; k < NCOLS; k++)
             PyMem_Free(data[k]);
         return svcmpy_raise(module, rc, &err);
     }
-    PyObject *cols[NCOLS];
-    for (k = 0; k < NCOLS; k++)
-        cols[k] = svcmpy_column_new(module, codes[k], (Py_ssize_t)n, data[k]);
-    return svcmpy_table_new(module, result_columns, cols, NCOLS, (Py_ssize_t)n, results_row);
+    return result_columns_table(module, data, n);
 }
 
 /* Take the execution keyword `name` out of a copy of kw (*rest: the
