@@ -376,11 +376,12 @@ static PyObject *calendar_batch(PyObject *self, PyObject *args, int add)
                      add ? "seconds" : "ends", x.n, y.n);
         goto done;
     }
-    int64_t *out = PyMem_Malloc(x.n > 0 ? (size_t)x.n * sizeof *out : 1);
-    if (out == NULL) {
-        PyErr_NoMemory();
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    if (module == NULL)
         goto done;
-    }
+    int64_t *out = svcmpy_column_alloc('q', x.n);
+    if (out == NULL)
+        goto done;
     svcm_error err;
     svcm_error_clear(&err);
     int rc;
@@ -392,11 +393,12 @@ static PyObject *calendar_batch(PyObject *self, PyObject *args, int add)
         rc = svcm_calendar_business_seconds_batch(cal_of(self), x.data, y.data, (size_t)x.n, out,
                                                   &err);
     Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    else
-        res = svcmpy_list_from_int64s(out, (size_t)x.n);
-    PyMem_Free(out);
+    if (rc != SVCM_OK) {
+        svcmpy_raise(module, rc, &err);
+        PyMem_Free(out);
+    } else {
+        res = svcmpy_column_new(module, 'q', x.n, out); /* owns out, even on failure */
+    }
 done:
     svcmpy_array_release(&x);
     svcmpy_array_release(&y);
@@ -404,16 +406,18 @@ done:
 }
 
 PyDoc_STRVAR(bs_batch_doc,
-    "business_seconds_batch(starts, ends) -> list[int]\n\n"
-    "business_seconds() over parallel sequences or int64 buffers (GIL released).");
+    "business_seconds_batch(starts, ends) -> svcm.Column\n\n"
+    "business_seconds() over parallel sequences or int64 buffers (GIL released):\n"
+    "an int64 column (type code 'q'; numpy and pandas wrap it without a copy).");
 static PyObject *calendar_bs_batch(PyObject *self, PyObject *args)
 {
     return calendar_batch(self, args, 0);
 }
 
 PyDoc_STRVAR(add_batch_doc,
-    "add_business_seconds_batch(starts, seconds) -> list[int]\n\n"
-    "add_business_seconds() over parallel sequences or int64 buffers.");
+    "add_business_seconds_batch(starts, seconds) -> svcm.Column\n\n"
+    "add_business_seconds() over parallel sequences or int64 buffers (GIL\n"
+    "released): an int64 column (type code 'q').");
 static PyObject *calendar_add_batch(PyObject *self, PyObject *args)
 {
     return calendar_batch(self, args, 1);

@@ -164,6 +164,20 @@ class CalendarTests(unittest.TestCase):
                          [at(2026, 1, 12, 10), at(2026, 1, 13, 10)])
         with self.assertRaises(ValueError):
             self.cal.business_seconds_batch([1, 2], [3])
+
+    def test_batch_forms_return_int64_columns(self):
+        starts = [at(2026, 1, 9, 16), at(2026, 1, 10)]
+        out = self.cal.business_seconds_batch(starts, [at(2026, 1, 12, 10), at(2026, 1, 13)])
+        self.assertIsInstance(out, svcm.Column)
+        self.assertEqual(out.typecode, "q")
+        self.assertEqual(memoryview(out).format, "q")
+        self.assertEqual(out.tolist(), [2 * H, 8 * H])
+        due = self.cal.add_business_seconds_batch(starts, [2 * H, 9 * H])
+        self.assertIsInstance(due, svcm.Column)
+        self.assertEqual(list(due), [at(2026, 1, 12, 10), at(2026, 1, 13, 10)])
+        empty = self.cal.business_seconds_batch([], [])
+        self.assertEqual(len(empty), 0)
+        self.assertEqual(memoryview(empty).format, "q")
         with self.assertRaises(svcm.InvalidInput) as cm:
             self.cal.add_business_seconds_batch([1, 2], [3, -4])
         self.assertEqual(cm.exception.index, 1)
