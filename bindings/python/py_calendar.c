@@ -629,6 +629,25 @@ static PyObject *make_result(PyObject *module, const struct svcm_sla_result *r)
                      make_metric(module, &r->resolution));
 }
 
+/* The per-ticket results of sla_compliance(per_ticket=True) as a table:
+ * one column per metric field, named <metric>_<field>; rows are SLAResult
+ * records. */
+_Static_assert(sizeof(bool) == 1, "bool columns are read as uint8");
+#define SLA_COLUMNS(M)                                                                            \
+    {#M "_elapsed", offsetof(struct svcm_sla_result, M.elapsed), SVCMPY_I64, 'q'},               \
+    {#M "_remaining", offsetof(struct svcm_sla_result, M.remaining), SVCMPY_I64, 'q'},           \
+    {#M "_due", offsetof(struct svcm_sla_result, M.due), SVCMPY_I64, 'q'},                       \
+    {#M "_stopped", offsetof(struct svcm_sla_result, M.stopped), SVCMPY_U8, 'B'},                \
+    {#M "_met", offsetof(struct svcm_sla_result, M.met), SVCMPY_U8, 'B'},                        \
+    {#M "_breached", offsetof(struct svcm_sla_result, M.breached), SVCMPY_U8, 'B'}
+static const svcmpy_field sla_result_columns[] = {SLA_COLUMNS(response), SLA_COLUMNS(resolution)};
+#undef SLA_COLUMNS
+
+static PyObject *result_record(PyObject *module, const void *r)
+{
+    return make_result(module, r);
+}
+
 static PyObject *make_rate(PyObject *module, const svcm_sla_rate *r)
 {
     PyObject *tp = engine_type(module, T_RATE);
@@ -868,8 +887,11 @@ PyDoc_STRVAR(compliance_doc,
     "metric: met / (met + breached), with a Wilson interval; open tickets\n"
     "within target are pending. Targets are an int for all tickets or an\n"
     "array. pauses: None or one sequence of (start, end) pairs per ticket.\n"
-    "With per_ticket=True returns (SlaSummary, list[SlaResult]). A bad ticket\n"
-    "raises svcm.InvalidInput with its index and field.");
+    "With per_ticket=True returns (SlaSummary, svcm.Table): the table's columns\n"
+    "are response_elapsed, response_remaining, response_due (int64) and\n"
+    "response_stopped, response_met, response_breached (uint8 0/1), and the same\n"
+    "for resolution_; its rows are SlaResult records. A bad ticket raises\n"
+    "svcm.InvalidInput with its index and field.");
 static PyObject *py_sla_compliance(PyObject *module, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"calendar", "created", "first_response", "resolved",
@@ -959,23 +981,16 @@ static PyObject *py_sla_compliance(PyObject *module, PyObject *args, PyObject *k
         res = summary;
         goto done;
     }
-    PyObject *list = PyList_New(n);
-    if (list == NULL) {
+    PyObject *table = svcmpy_table_from_records(
+        module, results, sizeof *results, n, sla_result_columns,
+        (int)(sizeof sla_result_columns / sizeof sla_result_columns[0]), result_record);
+    if (table == NULL) {
         Py_DECREF(summary);
         goto done;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *r = make_result(module, &results[i]);
-        if (r == NULL) {
-            Py_DECREF(list);
-            Py_DECREF(summary);
-            goto done;
-        }
-        PyList_SET_ITEM(list, i, r);
-    }
-    res = PyTuple_Pack(2, summary, list);
+    res = PyTuple_Pack(2, summary, table);
     Py_DECREF(summary);
-    Py_DECREF(list);
+    Py_DECREF(table);
 done:
     if (pp != NULL)
         for (Py_ssize_t i = 0; i < n; i++)

@@ -459,6 +459,19 @@ class SlaTests(unittest.TestCase):
         self.assertAlmostEqual(s.response.ci[0], center - half, places=12)
         self.assertAlmostEqual(s.response.ci[1], center + half, places=12)
         self.assertEqual(per[4].response.elapsed, 4 * H)
+        # per_ticket is a table: columns per metric field, rows are records
+        self.assertIsInstance(per, svcm.Table)
+        self.assertEqual(len(per), 5)
+        self.assertEqual(per.columns[:3],
+                         ("response_elapsed", "response_remaining", "response_due"))
+        self.assertEqual(memoryview(per.response_elapsed).format, "q")
+        self.assertEqual(memoryview(per.resolution_met).format, "B")
+        for i, r in enumerate(per):
+            for metric in ("response", "resolution"):
+                m = getattr(r, metric)
+                for field in ("elapsed", "remaining", "due", "stopped", "met", "breached"):
+                    col = getattr(per, metric + "_" + field)
+                    self.assertEqual(col[i], int(getattr(m, field)), (i, metric, field))
         only = svcm.sla_compliance(self.cal, created, first, resolved, response_target=[H] * 5,
                                    resolution_target=8 * H, now=at(2026, 1, 14, 12),
                                    pauses=[[], [], [], None, [(at(2026, 1, 14, 9), None)]])
