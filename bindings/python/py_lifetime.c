@@ -1630,8 +1630,9 @@ PyDoc_STRVAR(summarize_doc,
              "period=604800.0) -> dict\n\n"
              "Per-customer (x, t_x, T, mean_spend) from transactions (int ids, epoch-second "
              "times, values). Purchases in the same slot of `granularity` seconds are one; "
-             "slots after end's are the holdout. Returns a dict of lists 'id', 'first', 'x', "
-             "'t_x', 'T', 'mean_spend', sorted by id; times in units of `period` seconds.");
+             "slots after end's are the holdout. Returns a dict of svcm.Column: 'id', 'first', "
+             "'x' (int64), 't_x', 'T', 'mean_spend' (float64), sorted by id; times in units of "
+             "`period` seconds.");
 
 static PyObject *py_summarize(PyObject *module, PyObject *args, PyObject *kw)
 {
@@ -1673,32 +1674,34 @@ static PyObject *py_summarize(PyObject *module, PyObject *args, PyObject *kw)
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    res = PyDict_New();
-    if (res == NULL)
-        goto done;
     static const char *const keys[] = {"id", "first", "x", "t_x", "T", "mean_spend"};
+    static const char codes[] = {'q', 'q', 'q', 'd', 'd', 'd'};
+    void *data[6];
     for (int k = 0; k < 6; k++) {
-        PyObject *list = PyList_New((Py_ssize_t)count);
-        if (list == NULL || PyDict_SetItemString(res, keys[k], list) < 0) {
-            Py_XDECREF(list);
-            Py_CLEAR(res);
+        data[k] = svcmpy_column_alloc(codes[k], (Py_ssize_t)count);
+        if (data[k] == NULL) {
+            while (k-- > 0)
+                PyMem_Free(data[k]);
             goto done;
         }
-        Py_DECREF(list); /* the dict holds it */
-        for (size_t i = 0; i < count; i++) {
-            const svcm_customer_summary *s = &out[i];
-            PyObject *v = k == 0   ? PyLong_FromLongLong(s->id)
-                          : k == 1 ? PyLong_FromLongLong(s->first)
-                          : k == 2 ? PyLong_FromDouble(s->x)
-                                   : PyFloat_FromDouble(k == 3   ? s->t_x
-                                                        : k == 4 ? s->T
-                                                                 : s->mean_spend);
-            if (v == NULL) {
-                Py_CLEAR(res);
-                goto done;
-            }
-            PyList_SET_ITEM(list, (Py_ssize_t)i, v);
-        }
+    }
+    int64_t *cid = data[0], *cfirst = data[1], *cx = data[2];
+    double *ctx = data[3], *cT = data[4], *cm = data[5];
+    for (size_t i = 0; i < count; i++) {
+        cid[i] = out[i].id;
+        cfirst[i] = out[i].first;
+        cx[i] = (int64_t)out[i].x; /* a whole number of repeat purchase slots */
+        ctx[i] = out[i].t_x;
+        cT[i] = out[i].T;
+        cm[i] = out[i].mean_spend;
+    }
+    res = PyDict_New();
+    for (int k = 0; k < 6; k++) {
+        /* svcmpy_column_new owns data[k] from here, even when it fails. */
+        PyObject *col = svcmpy_column_new(module, codes[k], (Py_ssize_t)count, data[k]);
+        if (col == NULL || res == NULL || PyDict_SetItemString(res, keys[k], col) < 0)
+            Py_CLEAR(res);
+        Py_XDECREF(col);
     }
 done:
     PyMem_Free(out);

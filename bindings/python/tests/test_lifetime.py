@@ -136,6 +136,15 @@ class GammaGammaAndSummaryTests(unittest.TestCase):
             for got, want in zip(s[k], ref):
                 self.assertAlmostEqual(got, want, delta=0.005 + 1e-9)
         self.assertEqual(s["first"][0], calendar.timegm((1997, 1, 1, 0, 0, 0)))
+        # columns, not lists: int64 id, first, x; float64 t_x, T, mean_spend
+        for k, code in (("id", "q"), ("first", "q"), ("x", "q"), ("t_x", "d"), ("T", "d"),
+                        ("mean_spend", "d")):
+            self.assertIsInstance(s[k], svcm.Column, k)
+            self.assertEqual(memoryview(s[k]).format, code, k)
+            self.assertEqual(len(s[k]), 2357, k)
+        # and they feed a fit as they are
+        fit = svcm.BGNBD.fit(s["x"], s["t_x"], s["T"])
+        self.assertAlmostEqual(fit.r, 0.2426, places=3)
 
     def test_same_day_purchases_merge(self):
         day = 86400
