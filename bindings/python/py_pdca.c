@@ -128,6 +128,19 @@ static PyObject *signals_list(const svcm_we_signal *s, size_t n)
     return list;
 }
 
+/* western_electric()'s result: a table with columns rule (int) and index
+ * (int64), whose rows are (rule, index) tuples. */
+static PyObject *signal_row(PyObject *module, const void *rec)
+{
+    (void)module;
+    const svcm_we_signal *s = rec;
+    return Py_BuildValue("(in)", s->rule, (Py_ssize_t)s->index);
+}
+static const svcmpy_field signal_columns[] = {
+    {"rule", offsetof(svcm_we_signal, rule), SVCMPY_INT, 'i'},
+    {"index", offsetof(svcm_we_signal, index), SVCMPY_SIZE, 'q'},
+};
+
 static PyObject *xmr_record(PyObject *module, const svcm_xmr *x)
 {
     return record(engine_type(module, T_XMR),
@@ -1099,9 +1112,10 @@ static PyType_Spec Cycle_spec = {
 
 /* --------------------------------------------------------- functions */
 
-PyDoc_STRVAR(we_doc, "western_electric(values, mean, sigma) -> list[tuple[int, int]]\n\n"
+PyDoc_STRVAR(we_doc, "western_electric(values, mean, sigma) -> svcm.Table\n\n"
                      "Western Electric rules 1-4: (rule, index) at the point completing\n"
-                     "each pattern, ordered by index then rule.");
+                     "each pattern, ordered by index then rule, as a table with the columns\n"
+                     "rule (int) and index (int64) whose rows are (rule, index) tuples.");
 static PyObject *py_western_electric(PyObject *module, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"values", "mean", "sigma", NULL};
@@ -1126,7 +1140,9 @@ static PyObject *py_western_electric(PyObject *module, PyObject *args, PyObject 
         Py_BEGIN_ALLOW_THREADS
         rc = svcm_western_electric(v.data, (size_t)v.n, mean, sigma, out, cap, &n, &err);
         Py_END_ALLOW_THREADS
-        ret = rc == SVCM_OK ? signals_list(out, n) : svcmpy_raise(module, rc, &err);
+        ret = rc == SVCM_OK ? svcmpy_table_from_records(module, out, sizeof *out, (Py_ssize_t)n,
+                                                        signal_columns, 2, signal_row)
+                            : svcmpy_raise(module, rc, &err);
     }
     PyMem_Free(out);
     svcmpy_array_release(&v);

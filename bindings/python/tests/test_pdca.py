@@ -332,6 +332,16 @@ class WesternElectricTest(unittest.TestCase):
                          [(4, 7), (4, 8)])
         self.assertEqual(svcm.western_electric(array.array("d"), 0, 1), [])
 
+    def test_signals_are_a_table_of_rule_and_index_columns(self):
+        t = svcm.western_electric([0.5, 3.5, -3.2, 3.0], 0, 1)
+        self.assertIsInstance(t, svcm.Table)
+        self.assertEqual(t.columns, ("rule", "index"))
+        self.assertEqual(memoryview(t.index).format, "q")
+        self.assertEqual(list(t.rule), [1, 1, 2])
+        self.assertEqual(list(t.index), [1, 2, 3])
+        self.assertEqual(t[2], (2, 3))
+        self.assertEqual(len(svcm.western_electric([], 0, 1)), 0)
+
     def test_matches_a_zone_based_reimplementation(self):
         # A second, independent formulation: label each point with its signed
         # zone (how many sigmas out, capped at 3, sign = side), then scan
