@@ -2,7 +2,8 @@
  * business-hours calendar, FCR, reopen rate) or survey KPIs (CSAT, NPS, CES),
  * overall and per group, with consistency across groups.
  *
- * The file is read once, record by record, into the library's mergeable
+ * The file is read once, record by record (cli_rows, load.h: the columns,
+ * conversions and messages of cli_load), into the library's mergeable
  * per-group accumulators (svcm_kpi_groups: duration sketches, SLA counts,
  * rates, feedback histograms), so memory follows the number of groups, not
  * the rows. What cannot be decided before the end is kept in packed form:
@@ -15,7 +16,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "csv.h"
@@ -380,439 +380,6 @@ static int emit_with_notes(const kpi_opts *o, cli_table **tables, const char **k
     return cli_emit(&o->c, tables, keys, n);
 }
 
-/* ------------------------------------------------------------ the reader
- *
- * The file is read once, record by record, with the columns and messages
- * of cli_load() (load.c): the same header lookup, missing-value tokens,
- * UTF-8 check or Latin-1 conversion, and "FILE:LINE: column 'NAME' (field
- * K): 'VALUE' reason" for a field that cannot be read. Only the current
- * record's values are held. */
-
-#define KPI_MAX_COLS 8
-#define KPI_NA_MAX 32
-
-typedef struct kpi_reader {
-    const char *path;
-    const cli_read_opts *ro;
-    FILE *in;
-    cli_csv csv;
-    bool csv_open;
-    bool pending;   /* --no-header: the first record (read as the header) is data */
-    bool progress;  /* stderr is a terminal: count rows every million */
-    bool plain_instants; /* no --time-format or --epoch: fast_instant() may read */
-    cli_col *cols;
-    size_t ncols, width;
-    long field2[KPI_MAX_COLS];
-    char op[KPI_MAX_COLS];
-    /* the --na tokens, split once (as load.c does) */
-    const char *na_tok[KPI_NA_MAX];
-    size_t na_len[KPI_NA_MAX], na_n, na_max;
-    bool na_first[256], na_split;
-    char *scratch; /* an "A+B" field or a Latin-1 conversion */
-    size_t scratch_cap;
-    /* the current row */
-    double num[KPI_MAX_COLS];
-    int64_t inst[KPI_MAX_COLS];
-    char *str[KPI_MAX_COLS]; /* string columns: NUL-terminated copies */
-    size_t str_cap[KPI_MAX_COLS];
-    uint64_t line; /* where the current row starts */
-    size_t rows;   /* data rows read */
-} kpi_reader;
-
-static void reader_na_init(kpi_reader *r)
-{
-    const char *t = r->ro->na ? r->ro->na : CLI_NA_DEFAULT;
-    r->na_split = true;
-    for (;;) {
-        const char *comma = strchr(t, ',');
-        size_t n = comma ? (size_t)(comma - t) : strlen(t);
-        if (n > 0) {
-            if (r->na_n == KPI_NA_MAX) {
-                r->na_split = false;
-                return;
-            }
-            r->na_tok[r->na_n] = t;
-            r->na_len[r->na_n++] = n;
-            r->na_first[(unsigned char)t[0]] = true;
-            if (n > r->na_max)
-                r->na_max = n;
-        }
-        if (comma == NULL)
-            return;
-        t = comma + 1;
-    }
-}
-
-/* cli_is_missing() with the tokens split once. */
-static bool reader_missing(const kpi_reader *r, const cli_field *f)
-{
-    const char *b = f->ptr, *e = f->ptr + f->len;
-    while (b < e && (*b == ' ' || *b == '\t'))
-        b++;
-    if (b == e)
-        return true;
-    if (!r->na_split)
-        return cli_is_missing(r->ro, f);
-    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-        e--;
-    size_t len = (size_t)(e - b);
-    if (len > r->na_max || !r->na_first[(unsigned char)*b])
-        return false;
-    for (size_t k = 0; k < r->na_n; k++)
-        if (r->na_len[k] == len && memcmp(r->na_tok[k], b, len) == 0)
-            return true;
-    return false;
-}
-
-static int reserve(char **buf, size_t *cap, size_t n)
-{
-    if (n <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < n)
-        c *= 2;
-    char *p = realloc(*buf, c);
-    if (p == NULL)
-        return -1;
-    *buf = p;
-    *cap = c;
-    return 0;
-}
-
-/* Text of a string field as UTF-8: checked, or converted from Latin-1 into
- * the scratch. Returns NULL, or why it is refused. */
-static const char *reader_utf8(kpi_reader *r, cli_field *f)
-{
-    const unsigned char *p = (const unsigned char *)f->ptr;
-    if (r->ro->latin1) {
-        size_t high = 0;
-        for (size_t i = 0; i < f->len; i++)
-            high += p[i] >= 0x80;
-        if (high == 0)
-            return NULL;
-        if (reserve(&r->scratch, &r->scratch_cap, f->len + high + 1) != 0)
-            return "out of memory";
-        char *q = r->scratch;
-        for (size_t i = 0; i < f->len; i++) {
-            if (p[i] < 0x80) {
-                *q++ = (char)p[i];
-            } else {
-                *q++ = (char)(0xC0 | p[i] >> 6);
-                *q++ = (char)(0x80 | (p[i] & 0x3F));
-            }
-        }
-        *q = '\0';
-        f->ptr = r->scratch;
-        f->len = (size_t)(q - r->scratch);
-        return NULL;
-    }
-    for (size_t i = 0; i < f->len;) {
-        while (i < f->len && p[i] < 0x80)
-            i++;
-        if (i == f->len)
-            break;
-        int n = cli_utf8_sequence(p + i);
-        if (n < 0) {
-            static char why[128];
-            snprintf(why, sizeof why, "is not valid UTF-8 (byte %zu); for a Latin-1 file use "
-                     "--encoding latin-1", i + 1);
-            return why;
-        }
-        i += (size_t)n;
-    }
-    return NULL;
-}
-
-static const char *reader_number(const cli_field *f, double *out)
-{
-    int rc = cli_parse_double(f, out);
-    return rc == CLI_PARSE_OK      ? NULL
-           : rc == CLI_PARSE_RANGE ? "is out of the range of a double"
-                                   : "is not a finite number";
-}
-
-/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The common instant YYYY-MM-DDTHH:MM:SSZ (exactly 20 bytes, years
- * 1000-9999, seconds 00-59) without the general parser: the profile of a
- * 5 M-ticket file showed a third of the run in instant parsing. Only with
- * the default reading of instants (no --time-format or --epoch); a Z offset
- * makes --tz and --ambiguous irrelevant. Returns false for anything else,
- * which the general parser (cli_read_instant_opts) then reads, so results
- * and messages are those of the general parser. */
-static bool fast_instant(const cli_field *f, int64_t *out)
-{
-    static const unsigned char mdays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const unsigned char *p = (const unsigned char *)f->ptr;
-    if (f->len != 20 || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
-        p[16] != ':' || p[19] != 'Z')
-        return false;
-    static const unsigned char at[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
-    int v[14];
-    for (int i = 0; i < 14; i++) {
-        unsigned d = (unsigned)p[at[i]] - '0';
-        if (d > 9)
-            return false;
-        v[i] = (int)d;
-    }
-    int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], mo = v[4] * 10 + v[5],
-        d = v[6] * 10 + v[7], h = v[8] * 10 + v[9], mi = v[10] * 10 + v[11],
-        sec = v[12] * 10 + v[13];
-    if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo] || h > 23 || mi > 59 || sec > 59)
-        return false;
-    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-        return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-    return true;
-}
-
-/* Column c of the current record. Returns NULL or why it is refused; *bad
- * is the field at fault. */
-static const char *reader_store(kpi_reader *r, size_t c, cli_field *bad)
-{
-    const cli_col *col = &r->cols[c];
-    const cli_field *fields = r->csv.fields;
-    const char op = r->op[c];
-    cli_field f = fields[col->field];
-    if (op == '+') {
-        cli_colspec sp = {col->field, r->field2[c], op};
-        if (cli_colspec_text(&sp, fields, &r->scratch, &r->scratch_cap, &f) != 0) {
-            *bad = f;
-            return "out of memory";
-        }
-    }
-    *bad = f;
-    if (reader_missing(r, &fields[col->field]) || (op != 0 && reader_missing(r, &fields[r->field2[c]]))) {
-        if (!col->optional_value)
-            return strspn(f.ptr, " \t") == f.len ? "empty" : "is a missing value";
-        r->num[c] = NAN;
-        r->inst[c] = INT64_MIN;
-        if (col->type == CLI_COL_STRING)
-            r->str[c][0] = '\0';
-        return NULL;
-    }
-    const char *why = NULL;
-    if (col->type == CLI_COL_STRING) {
-        if ((why = reader_utf8(r, &f)) != NULL)
-            return why;
-        if (reserve(&r->str[c], &r->str_cap[c], f.len + 1) != 0)
-            return "out of memory";
-        memcpy(r->str[c], f.ptr, f.len);
-        r->str[c][f.len] = '\0';
-        return NULL;
-    }
-    if (col->type == CLI_COL_INSTANT) {
-        if (r->plain_instants && fast_instant(&f, &r->inst[c]))
-            return NULL;
-        cli_read_instant_opts(&f, &r->ro->time, r->ro->zone, &r->inst[c], &why);
-        return why;
-    }
-    if ((why = reader_number(&f, &r->num[c])) != NULL)
-        return why;
-    if (op == '*') {
-        double w;
-        *bad = fields[r->field2[c]];
-        if ((why = reader_number(bad, &w)) != NULL)
-            return why;
-        r->num[c] *= w;
-        if (!isfinite(r->num[c]))
-            return "times the other column is out of the range of a double";
-    }
-    return NULL;
-}
-
-/* Up to 40 bytes of a field for a message, bytes that are not UTF-8 as
- * \xNN, "..." when cut (as load.c prints them). */
-static void print_value(FILE *out, const cli_field *f)
-{
-    const unsigned char *p = (const unsigned char *)f->ptr;
-    size_t i = 0;
-    while (i < f->len && i < 40) {
-        int n = cli_utf8_sequence(p + i);
-        if (n < 0) {
-            fprintf(out, "\\x%02X", p[i]);
-            i++;
-        } else {
-            fwrite(p + i, 1, (size_t)n, out);
-            i += (size_t)n;
-        }
-    }
-    if (i < f->len)
-        fputs("...", out);
-}
-
-static void reader_csv_error(const kpi_reader *r)
-{
-    fprintf(stderr, "svcm kpi: %s:%llu:%llu: %s\n", r->path,
-            (unsigned long long)r->csv.error_line, (unsigned long long)r->csv.error_col,
-            r->csv.error);
-}
-
-static void reader_close(kpi_reader *r)
-{
-    if (r->csv_open)
-        cli_csv_close(&r->csv);
-    if (r->in != NULL && r->in != stdin)
-        fclose(r->in);
-    free(r->scratch);
-    for (size_t c = 0; c < KPI_MAX_COLS; c++)
-        free(r->str[c]);
-    *r = (kpi_reader){0};
-}
-
-/* Open path ("-": standard input) and read its header record. Returns 0,
- * or -1 after printing why. */
-static int reader_open(kpi_reader *r, const char *path, const cli_read_opts *ro)
-{
-    *r = (kpi_reader){0};
-    r->path = path;
-    r->ro = ro;
-    r->in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (r->in == NULL) {
-        fprintf(stderr, "svcm kpi: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    if (cli_csv_open(&r->csv, r->in, ro->sep) != 0) {
-        fprintf(stderr, "svcm kpi: out of memory\n");
-        return -1;
-    }
-    r->csv_open = true;
-    if (ro->whitespace)
-        cli_csv_set_whitespace(&r->csv);
-    reader_na_init(r);
-    r->plain_instants = ro->time.format == NULL && ro->time.epoch == SVCM_TIME_EPOCH_NONE;
-    r->progress = isatty(STDERR_FILENO) != 0;
-    int rc = cli_csv_next(&r->csv);
-    if (rc == 1)
-        return 0;
-    if (rc == 0 && ferror(r->in))
-        fprintf(stderr, "svcm kpi: %s: read error\n", path);
-    else if (rc == 0)
-        fprintf(stderr, "svcm kpi: %s: no header row\n", path);
-    else
-        reader_csv_error(r);
-    return -1;
-}
-
-/* Find the columns in the header record (as cli_load does). Returns 0, or
- * -1 after printing why. */
-static int reader_columns(kpi_reader *r, cli_col *cols, size_t ncols)
-{
-    const cli_csv *csv = &r->csv;
-    r->cols = cols;
-    r->ncols = ncols;
-    for (size_t c = 0; c < ncols; c++) {
-        cli_colspec sp;
-        int rc = cli_colspec_find("kpi", r->path, r->ro, csv->fields, csv->nfields,
-                                  cols[c].name, &sp);
-        r->field2[c] = -1;
-        r->op[c] = 0;
-        if (rc == -2)
-            return -1;
-        if (rc == 0 && sp.op == '*' && cols[c].type != CLI_COL_DOUBLE) {
-            fprintf(stderr, "svcm kpi: %s: '%s': A*B multiplies numbers; this field "
-                    "is not a number\n", r->path, cols[c].name);
-            return -1;
-        }
-        if (rc == 0) {
-            r->field2[c] = sp.field2;
-            r->op[c] = sp.op;
-        }
-        if (rc != 0 && cols[c].required) {
-            if (r->ro->no_header)
-                fprintf(stderr, "svcm kpi: %s:1: no column %s: without a header, columns are "
-                        "numbered 1..%zu (map fields with --col FIELD=NUMBER)\n",
-                        r->path, cols[c].name, csv->nfields);
-            else
-                fprintf(stderr, "svcm kpi: %s:1: no column named '%s' in the header\n",
-                        r->path, cols[c].name);
-            return -1;
-        }
-        cols[c].field = rc == 0 ? sp.field : -1;
-        cols[c].values = NULL;
-        if (cols[c].type == CLI_COL_STRING &&
-            reserve(&r->str[c], &r->str_cap[c], 64) != 0) {
-            fprintf(stderr, "svcm kpi: out of memory\n");
-            return -1;
-        }
-    }
-    r->width = csv->nfields;
-    r->pending = r->ro->no_header;
-    return 0;
-}
-
-/* The next data row into r's values (absent columns read as missing).
- * Returns 1, 0 at the end, or -1 after printing why. */
-static int reader_next(kpi_reader *r)
-{
-    cli_csv *csv = &r->csv;
-    for (;;) {
-        int rc = 1;
-        if (r->pending)
-            r->pending = false;
-        else
-            rc = cli_csv_next(csv);
-        if (rc <= 0) {
-            if (r->progress && r->rows >= 1000000)
-                fputc('\n', stderr);
-            r->progress = false;
-            if (rc < 0) {
-                reader_csv_error(r);
-                return -1;
-            }
-            if (ferror(r->in)) {
-                fprintf(stderr, "svcm kpi: %s: read error\n", r->path);
-                return -1;
-            }
-            return 0;
-        }
-        if (csv->nfields == 1 && csv->fields[0].len == 0)
-            continue; /* blank line */
-        if (csv->nfields != r->width) {
-            fprintf(stderr, "svcm kpi: %s:%llu: expected %zu fields as in the %s, found %zu\n",
-                    r->path, (unsigned long long)csv->rec_line, r->width,
-                    r->ro->no_header ? "first row" : "header", csv->nfields);
-            return -1;
-        }
-        for (size_t c = 0; c < r->ncols; c++) {
-            const cli_col *col = &r->cols[c];
-            if (col->field < 0) {
-                r->num[c] = NAN;
-                r->inst[c] = INT64_MIN;
-                if (r->str[c] != NULL)
-                    r->str[c][0] = '\0';
-                continue;
-            }
-            cli_field f;
-            const char *why = reader_store(r, c, &f);
-            if (why) {
-                long k = r->field2[c] >= 0 && f.ptr == csv->fields[r->field2[c]].ptr
-                             ? r->field2[c]
-                             : col->field;
-                fprintf(stderr, "svcm kpi: %s:%llu: column '%s' (field %ld): '", r->path,
-                        (unsigned long long)csv->rec_line, col->name, k + 1);
-                print_value(stderr, &f);
-                fprintf(stderr, "' %s\n", why);
-                return -1;
-            }
-        }
-        r->line = csv->rec_line;
-        r->rows++;
-        if (r->progress && r->rows % 1000000 == 0)
-            fprintf(stderr, "\rsvcm kpi: %s: %zu rows read", r->path, r->rows);
-        return 1;
-    }
-}
-
 /* ------------------------------------------------- errors found later
  *
  * Reading stops at the first field that cannot be read. The other checks
@@ -1015,6 +582,23 @@ typedef struct name_map {
     size_t *slots, nslots;   /* k + 1, or 0 for free; nslots a power of two */
 } name_map;
 
+/* Room for n bytes in *buf (grown by doubling). Returns 0, or -1 when
+ * memory runs out. */
+static int reserve(char **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < n)
+        c *= 2;
+    char *p = realloc(*buf, c);
+    if (p == NULL)
+        return -1;
+    *buf = p;
+    *cap = c;
+    return 0;
+}
+
 static uint64_t hash_text(const char *s)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
@@ -1185,13 +769,13 @@ static bool fast_sla(const svcm_calendar *cal, const svcm_sla_ticket *t, int64_t
 
 /* One ticket row (the reader's current values). Returns 0, or -1 when out
  * of memory (nothing printed). */
-static int ticket_row(tickets_run *t, const kpi_reader *r)
+static int ticket_row(tickets_run *t, const cli_rows *r)
 {
     const kpi_opts *o = t->o;
-    const int64_t created = r->inst[C_CREATED], first = r->inst[C_FIRST],
-                  resolved = r->inst[C_RESOLVED];
-    const double fcr = r->num[C_FCR], reo = r->num[C_REOPENED];
-    const char *id = t->cols[C_ID].field >= 0 ? r->str[C_ID] : NULL;
+    const int64_t created = r->val[C_CREATED].inst, first = r->val[C_FIRST].inst,
+                  resolved = r->val[C_RESOLVED].inst;
+    const double fcr = r->val[C_FCR].num, reo = r->val[C_REOPENED].num;
+    const char *id = t->cols[C_ID].field >= 0 ? r->val[C_ID].str : NULL;
     if (t->rows++ == 0) {
         t->first_line = r->line;
         if (id != NULL && (t->first_id = cli_strdupf("%s", id)) == NULL)
@@ -1235,7 +819,7 @@ static int ticket_row(tickets_run *t, const kpi_reader *r)
             return skip_note(t, reason, 1);
     }
     size_t index = t->kept++; /* the row's number among those counted */
-    const char *gname = t->cols[C_GROUP].field >= 0 ? r->str[C_GROUP] : "all";
+    const char *gname = t->cols[C_GROUP].field >= 0 ? r->val[C_GROUP].str : "all";
     size_t k = 0;
     int rc = group_of(&t->gr, gname, &k);
     if (rc == SVCM_ENOMEM)
@@ -1292,7 +876,7 @@ static int ticket_row(tickets_run *t, const kpi_reader *r)
     if (rc != SVCM_OK)
         return -1;
     if (t->repeats) {
-        const char *cust = r->str[C_CUSTOMER];
+        const char *cust = r->val[C_CUSTOMER].str;
         if (cust[0] == '\0') {
             t->no_customer++;
         } else {
@@ -1539,7 +1123,7 @@ static int emit_tickets(const groups *gr, const cli_col *cols, bool has_fcr, con
     return code;
 }
 
-static int kpi_tickets(kpi_reader *r, cli_col *cols, const kpi_opts *o)
+static int kpi_tickets(cli_rows *r, cli_col *cols, const kpi_opts *o)
 {
     tickets_run t = {0};
     notes nt = {0};
@@ -1556,7 +1140,7 @@ static int kpi_tickets(kpi_reader *r, cli_col *cols, const kpi_opts *o)
     svcm_calendar *cal = load_calendar(o->calendar, &ce);
     int code = CLI_EXIT_DATA, rc;
     if (cal == NULL) {
-        while ((rc = reader_next(r)) == 1)
+        while ((rc = cli_rows_next(r)) == 1)
             ;
         if (rc == 0)
             calendar_error_print(o->calendar, &ce);
@@ -1575,7 +1159,7 @@ static int kpi_tickets(kpi_reader *r, cli_col *cols, const kpi_opts *o)
                                "resolved column (or both)\n", r->path)) != 0)
         goto oom;
     t.repeats = cols[C_FCR].field < 0 && o->fcr_window >= 0 && cols[C_CUSTOMER].field >= 0;
-    while ((rc = reader_next(r)) == 1)
+    while ((rc = cli_rows_next(r)) == 1)
         if (ticket_row(&t, r) != 0)
             goto oom;
     if (rc < 0)
@@ -1710,7 +1294,7 @@ static int emit_feedback(const groups *gr, const int *slot_of, const kpi_opts *o
     return code;
 }
 
-static int kpi_feedback(kpi_reader *r, cli_col *cols, const kpi_opts *o)
+static int kpi_feedback(cli_rows *r, cli_col *cols, const kpi_opts *o)
 {
     /* cols: 0 id, 1 nps, 2 csat, 3 ces, 4 group */
     static const int kinds[3] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
@@ -1737,9 +1321,9 @@ static int kpi_feedback(kpi_reader *r, cli_col *cols, const kpi_opts *o)
         goto oom;
     /* Answers are counted (histograms: the order does not matter); the
      * checks keep the old order: group names, then each column. */
-    while ((rc = reader_next(r)) == 1) {
+    while ((rc = cli_rows_next(r)) == 1) {
         size_t k;
-        const char *gname = cols[4].field >= 0 ? r->str[4] : "all";
+        const char *gname = cols[4].field >= 0 ? r->val[4].str : "all";
         int grc = group_of(&gr, gname, &k);
         if (grc == SVCM_ENOMEM)
             goto oom;
@@ -1752,7 +1336,7 @@ static int kpi_feedback(kpi_reader *r, cli_col *cols, const kpi_opts *o)
         if (err.prio == KPI_ERR_GROUP)
             continue;
         for (int j = 0; j < 3; j++) {
-            double v = r->num[1 + j];
+            double v = r->val[1 + j].num;
             if (slot_of[j] < 0 || isnan(v))
                 continue;
             int arc = svcm_kpi_groups_add_score(gr.g, k, (size_t)slot_of[j], v, NULL);
@@ -1761,7 +1345,7 @@ static int kpi_feedback(kpi_reader *r, cli_col *cols, const kpi_opts *o)
                 snprintf(msg, sizeof msg, "%g is not an answer on the %s scale %s", v, names[j],
                          scales[j]);
                 if (error_record(&err, KPI_ERR_NPS + j, r->line, cols[1 + j].field, names[j],
-                                 cols[0].field >= 0 ? r->str[0] : NULL, msg) != 0)
+                                 cols[0].field >= 0 ? r->val[0].str : NULL, msg) != 0)
                     goto oom;
             } else if (arc != SVCM_OK) {
                 fprintf(stderr, "svcm kpi: %s: %s\n", r->path, svcm_strerror(arc));
@@ -1792,9 +1376,12 @@ done:
  * report on it. */
 static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
 {
-    kpi_reader r;
+    cli_rows r;
     int code = CLI_EXIT_DATA;
-    if (reader_open(&r, file, &o->c.read) != 0)
+    int orc = cli_rows_open("kpi", file, &o->c.read, &r);
+    if (orc == CLI_ROWS_EMPTY)
+        fprintf(stderr, "svcm kpi: %s: no header row\n", file);
+    if (orc != 0)
         goto done;
     const cli_read_opts *ro = &o->c.read;
     const cli_field *hf = r.csv.fields;
@@ -1822,7 +1409,7 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
             {cli_colname(&o->c, "customer"), CLI_COL_STRING, false, true, -1, NULL},
             {o->by, CLI_COL_STRING, true, true, -1, NULL},
         };
-        if (reader_columns(&r, cols, ncols) == 0)
+        if (cli_rows_columns(&r, cols, ncols) == 0)
             code = kpi_tickets(&r, cols, o);
     } else {
         if (o->c.svg)
@@ -1834,11 +1421,11 @@ static int kpi_run(const cli_args *a, const char *file, kpi_opts *o)
             {cli_colname(&o->c, "ces"), CLI_COL_DOUBLE, false, true, -1, NULL},
             {o->by, CLI_COL_STRING, true, true, -1, NULL},
         };
-        if (reader_columns(&r, cols, ncols) == 0)
+        if (cli_rows_columns(&r, cols, ncols) == 0)
             code = kpi_feedback(&r, cols, o);
     }
 done:
-    reader_close(&r);
+    cli_rows_close(&r);
     return code;
 }
 

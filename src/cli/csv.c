@@ -569,8 +569,50 @@ int cli_parse_int64(const cli_field *f, int64_t *out)
     return CLI_PARSE_OK;
 }
 
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d. */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The profile of svcm kpi on 5 M tickets showed a third of the run in the
+ * general instant parser; nearly every instant a program writes has this
+ * one layout. */
+bool cli_fast_instant(const cli_field *f, int64_t *out)
+{
+    static const unsigned char mdays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const unsigned char at[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    const unsigned char *p = (const unsigned char *)f->ptr;
+    if (f->len != 20 || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
+        p[16] != ':' || p[19] != 'Z')
+        return false;
+    int v[14];
+    for (int i = 0; i < 14; i++) {
+        unsigned d = (unsigned)p[at[i]] - '0';
+        if (d > 9)
+            return false;
+        v[i] = (int)d;
+    }
+    int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], mo = v[4] * 10 + v[5],
+        d = v[6] * 10 + v[7], h = v[8] * 10 + v[9], mi = v[10] * 10 + v[11],
+        sec = v[12] * 10 + v[13];
+    if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo] || h > 23 || mi > 59 || sec > 59)
+        return false;
+    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return false;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return true;
+}
+
 int cli_parse_instant(const cli_field *f, int64_t *out)
 {
+    if (cli_fast_instant(f, out))
+        return 0;
     const char *b, *e;
     trim(f, &b, &e);
     if (cli_parse_int64(f, out) == CLI_PARSE_OK)
@@ -619,6 +661,8 @@ int cli_read_instant_opts(const cli_field *f, const svcm_time_options *opts,
                           const svcm_zone *zone, int64_t *out, const char **why)
 {
     bool explicit = opts != NULL && (opts->format != NULL || opts->epoch != SVCM_TIME_EPOCH_NONE);
+    if (!explicit && cli_fast_instant(f, out))
+        return 0;
     if (!explicit && (zone == NULL || integer_text(f)))
         return cli_read_instant(f, out, why);
     const char *b, *e;

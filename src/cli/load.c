@@ -13,26 +13,11 @@
 #include "csv.h"
 #include "table.h"
 
-/* The missing-value tokens of --na, split once per load: a field is
- * compared only with the tokens of its length that start with its first
- * byte. */
-#define NA_MAX 32
-typedef struct na_set {
-    const char *tok[NA_MAX];
-    size_t len[NA_MAX];
-    size_t n, max_len;
-    bool first[256]; /* some token starts with this byte */
-    bool split;      /* false: more than NA_MAX tokens, compare with the list */
-} na_set;
-
-/* What one load needs besides the dataset. */
+/* How column() looks names up and reports duplicates. */
 typedef struct loader {
     const char *cmd, *path;
     const cli_read_opts *opts;
-    char *scratch; /* a joined "A+B" field or a converted text */
-    size_t scratch_cap;
-    bool quiet; /* column(): do not report duplicated names */
-    na_set na;  /* the missing-value tokens, split once */
+    bool quiet; /* do not report duplicated names */
 } loader;
 
 void cli_read_opts_init(cli_read_opts *o)
@@ -42,18 +27,20 @@ void cli_read_opts_init(cli_read_opts *o)
     svcm_time_options_init(&o->time);
 }
 
-static int reserve(loader *l, size_t n)
+/* Room for n bytes in *buf (grown with realloc; *cap its size). Returns 0,
+ * or -1 when memory runs out (*buf unchanged). */
+static int reserve(char **buf, size_t *cap, size_t n)
 {
-    if (n <= l->scratch_cap)
+    if (n <= *cap)
         return 0;
-    size_t cap = l->scratch_cap ? l->scratch_cap : 256;
-    while (cap < n)
-        cap *= 2;
-    char *p = realloc(l->scratch, cap);
+    size_t c = *cap ? *cap : 256;
+    while (c < n)
+        c *= 2;
+    char *p = realloc(*buf, c);
     if (p == NULL)
         return -1;
-    l->scratch = p;
-    l->scratch_cap = cap;
+    *buf = p;
+    *cap = c;
     return 0;
 }
 
@@ -246,32 +233,34 @@ int cli_colspec_text(const cli_colspec *s, const cli_field *fields, char **buf, 
  * never read: which of the two was meant would be a guess. A name that is
  * not a column but reads "A*B" or "A+B" with A and B columns is their
  * product or their join. Returns 0, or -1 after printing why. */
-static int find_columns(const loader *l, const cli_csv *r, cli_dataset *d)
+static int find_columns(cli_rows *r)
 {
-    cli_col *cols = d->cols;
-    for (size_t c = 0; c < d->ncols; c++) {
+    cli_col *cols = r->cols;
+    const cli_csv *csv = &r->csv;
+    for (size_t c = 0; c < r->ncols; c++) {
         const char *name = cols[c].name;
         cli_colspec sp;
-        int rc = cli_colspec_find(l->cmd, l->path, l->opts, r->fields, r->nfields, name, &sp);
+        int rc = cli_colspec_find(r->cmd, r->path, r->opts, csv->fields, csv->nfields, name,
+                                  &sp);
         if (rc == -2)
             return -1;
         if (rc == 0 && sp.op == '*' && cols[c].type != CLI_COL_DOUBLE) {
             fprintf(stderr, "svcm %s: %s: '%s': A*B multiplies numbers; this field "
-                    "is not a number\n", l->cmd, l->path, name);
+                    "is not a number\n", r->cmd, r->path, name);
             return -1;
         }
         if (rc == 0) {
-            d->field2[c] = sp.field2;
-            d->op[c] = sp.op;
+            r->field2[c] = sp.field2;
+            r->op[c] = sp.op;
         }
         if (rc != 0 && cols[c].required) {
-            if (l->opts->no_header)
+            if (r->opts->no_header)
                 fprintf(stderr, "svcm %s: %s:1: no column %s: without a header, columns are "
                         "numbered 1..%zu (map fields with --col FIELD=NUMBER)\n",
-                        l->cmd, l->path, name, r->nfields);
+                        r->cmd, r->path, name, csv->nfields);
             else
-                fprintf(stderr, "svcm %s: %s:1: no column named '%s' in the header\n", l->cmd,
-                        l->path, name);
+                fprintf(stderr, "svcm %s: %s:1: no column named '%s' in the header\n", r->cmd,
+                        r->path, name);
             return -1;
         }
         cols[c].field = rc == 0 ? sp.field : -1;
@@ -338,7 +327,10 @@ static bool na_listed(const char *list, const char *b, const char *e)
     }
 }
 
-static void na_init(na_set *s, const cli_read_opts *o)
+/* The missing-value tokens of --na, split once per reader: a field is
+ * compared only with the tokens of its length that start with its first
+ * byte. */
+static void na_init(cli_na_set *s, const cli_read_opts *o)
 {
     memset(s, 0, sizeof *s);
     const char *t = o->na ? o->na : CLI_NA_DEFAULT;
@@ -347,7 +339,7 @@ static void na_init(na_set *s, const cli_read_opts *o)
         const char *comma = strchr(t, ',');
         size_t n = comma ? (size_t)(comma - t) : strlen(t);
         if (n > 0) {
-            if (s->n == NA_MAX) {
+            if (s->n == CLI_NA_MAX) {
                 s->split = false;
                 return;
             }
@@ -363,15 +355,15 @@ static void na_init(na_set *s, const cli_read_opts *o)
     }
 }
 
-/* cli_is_missing() with the tokens of l. */
-static bool missing(const loader *l, const cli_field *f)
+/* cli_is_missing() with the tokens of r. */
+static bool missing(const cli_rows *r, const cli_field *f)
 {
     const char *b, *e;
     if (strip(f, &b, &e))
         return true;
-    const na_set *s = &l->na;
+    const cli_na_set *s = &r->na;
     if (!s->split)
-        return na_listed(l->opts->na ? l->opts->na : CLI_NA_DEFAULT, b, e);
+        return na_listed(r->opts->na ? r->opts->na : CLI_NA_DEFAULT, b, e);
     size_t len = (size_t)(e - b);
     if (len > s->max_len || !s->first[(unsigned char)*b])
         return false;
@@ -392,19 +384,19 @@ bool cli_is_missing(const cli_read_opts *o, const cli_field *f)
 }
 
 /* Text of a string field as UTF-8: checked, or converted from Latin-1 into
- * the loader's scratch. Returns NULL, or why it is refused. */
-static const char *utf8_text(loader *l, cli_field *f)
+ * t->conv (f may point into t->join). Returns NULL, or why it is refused. */
+static const char *utf8_text(const cli_rows *r, cli_rows_text *t, cli_field *f)
 {
     const unsigned char *p = (const unsigned char *)f->ptr;
-    if (l->opts->latin1) {
+    if (r->opts->latin1) {
         size_t high = 0;
         for (size_t i = 0; i < f->len; i++)
             high += p[i] >= 0x80;
         if (high == 0)
             return NULL;
-        if (reserve(l, f->len + high + 1) != 0)
+        if (reserve(&t->conv, &t->conv_cap, f->len + high + 1) != 0)
             return "out of memory";
-        char *q = l->scratch;
+        char *q = t->conv;
         for (size_t i = 0; i < f->len; i++) {
             if (p[i] < 0x80) {
                 *q++ = (char)p[i];
@@ -414,8 +406,8 @@ static const char *utf8_text(loader *l, cli_field *f)
             }
         }
         *q = '\0';
-        f->ptr = l->scratch;
-        f->len = (size_t)(q - l->scratch);
+        f->ptr = t->conv;
+        f->len = (size_t)(q - t->conv);
         return NULL;
     }
     for (size_t i = 0; i < f->len;) {
@@ -443,16 +435,6 @@ static const char *utf8_text(loader *l, cli_field *f)
     return NULL;
 }
 
-/* Field f of column c, with its second field for "A+B" joined in. */
-static const char *field_of(loader *l, const cli_dataset *d, size_t c, const cli_csv *r,
-                            cli_field *f)
-{
-    cli_colspec sp = {d->cols[c].field, d->field2[c], d->op[c]};
-    return cli_colspec_text(&sp, r->fields, &l->scratch, &l->scratch_cap, f) == 0
-               ? NULL
-               : "out of memory";
-}
-
 static const char *number(const cli_field *f, double *out)
 {
     int rc = cli_parse_double(f, out);
@@ -461,59 +443,72 @@ static const char *number(const cli_field *f, double *out)
                                    : "is not a finite number";
 }
 
-/* Store column col of the current record as row i. Returns NULL or why it
- * is refused; *bad is the field at fault. */
-static const char *store(loader *l, cli_dataset *d, size_t c, const cli_csv *r, size_t i,
-                         cli_field *bad)
+/* Column c of the current record into r->val[c], or with d into row d->n
+ * of the dataset's column (cli_load: no copy in between). Returns NULL or
+ * why it is refused; *bad is the field at fault. */
+static const char *store(cli_rows *r, size_t c, cli_field *bad, cli_dataset *d)
 {
-    cli_col *col = &d->cols[c];
-    const char op = d->op[c];
-    cli_field f;
-    const char *why = op == '+' ? field_of(l, d, c, r, &f) : NULL;
-    if (op != '+')
-        f = r->fields[col->field];
+    const cli_col *col = &r->cols[c];
+    const cli_field *fields = r->csv.fields;
+    const cli_field *own = &fields[col->field];
+    const char op = r->op[c];
+    cli_value *v = &r->val[c];
+    double *num = &v->num;
+    int64_t *inst = &v->inst;
+    if (d != NULL && col->type == CLI_COL_DOUBLE)
+        num = &((double *)d->cols[c].values)[d->n];
+    else if (d != NULL && col->type == CLI_COL_INSTANT)
+        inst = &((int64_t *)d->cols[c].values)[d->n];
+    cli_field f = *own;
     *bad = f;
-    if (why)
-        return why;
+    if (op == '+') {
+        cli_colspec sp = {col->field, r->field2[c], op};
+        if (cli_colspec_text(&sp, fields, &r->text[c].join, &r->text[c].join_cap, &f) != 0)
+            return "out of memory";
+        *bad = f;
+    }
     /* A field that starts and ends with a byte above the blank and whose
      * first byte starts no --na token (a number, mostly) is not missing:
      * missing() would strip nothing and find no token. */
-    const cli_field *own = &r->fields[col->field];
-    const bool present = op == 0 && l->na.split && own->len > 0 &&
+    const bool present = op == 0 && r->na.split && own->len > 0 &&
                          (unsigned char)own->ptr[0] > ' ' &&
                          (unsigned char)own->ptr[own->len - 1] > ' ' &&
-                         !l->na.first[(unsigned char)own->ptr[0]];
-    if (!present && (missing(l, own) || (op != 0 && missing(l, &r->fields[d->field2[c]])))) {
+                         !r->na.first[(unsigned char)own->ptr[0]];
+    if (!present && (missing(r, own) || (op != 0 && missing(r, &fields[r->field2[c]])))) {
         if (!col->optional_value)
             return blank(&f) ? "empty" : "is a missing value";
-        if (col->type == CLI_COL_DOUBLE)
-            ((double *)col->values)[i] = NAN;
-        else if (col->type == CLI_COL_INSTANT)
-            ((int64_t *)col->values)[i] = INT64_MIN;
-        else
-            return arena_add(d, "", 0, &((size_t *)col->values)[i]) ? "out of memory" : NULL;
+        *num = NAN;
+        *inst = INT64_MIN;
+        v->str = "";
+        v->len = 0;
+        if (d != NULL && col->type == CLI_COL_STRING &&
+            arena_add(d, "", 0, &((size_t *)d->cols[c].values)[d->n]) != 0)
+            return "out of memory";
         return NULL;
     }
+    const char *why = NULL;
     if (col->type == CLI_COL_STRING) {
-        if ((why = utf8_text(l, &f)) != NULL)
+        if ((why = utf8_text(r, &r->text[c], &f)) != NULL)
             return why;
-        return arena_add(d, f.ptr, f.len, &((size_t *)col->values)[i]) ? "out of memory" : NULL;
+        v->str = f.ptr;
+        v->len = f.len;
+        if (d != NULL && arena_add(d, f.ptr, f.len, &((size_t *)d->cols[c].values)[d->n]) != 0)
+            return "out of memory";
+        return NULL;
     }
     if (col->type == CLI_COL_INSTANT) {
-        cli_read_instant_opts(&f, &l->opts->time, l->opts->zone, &((int64_t *)col->values)[i],
-                              &why);
+        cli_read_instant_opts(&f, &r->opts->time, r->opts->zone, inst, &why);
         return why;
     }
-    double *v = &((double *)col->values)[i];
-    if ((why = number(&f, v)) != NULL)
+    if ((why = number(&f, num)) != NULL)
         return why;
     if (op == '*') {
         double w;
-        *bad = r->fields[d->field2[c]];
+        *bad = fields[r->field2[c]];
         if ((why = number(bad, &w)) != NULL)
             return why;
-        *v *= w;
-        if (!isfinite(*v))
+        *num *= w;
+        if (!isfinite(*num))
             return "times the other column is out of the range of a double";
     }
     return NULL;
@@ -539,98 +534,192 @@ static void print_value(FILE *out, const cli_field *f)
         fputs("...", out);
 }
 
-/* One data record into row d->n (cap rows have room). Returns 0, or -1
- * after printing why. */
-static int load_row(loader *l, const cli_csv *r, cli_dataset *d, size_t cap)
-{
-    for (size_t c = 0; c < d->ncols; c++) {
-        cli_col *col = &d->cols[c];
-        if (col->field < 0)
-            continue;
-        cli_field f;
-        const char *why = store(l, d, c, r, d->n, &f);
-        if (why) {
-            /* The value as far as 40 bytes, marked when cut for the message. */
-            long k = d->field2[c] >= 0 && f.ptr == r->fields[d->field2[c]].ptr ? d->field2[c]
-                                                                                : col->field;
-            fprintf(stderr, "svcm %s: %s:%llu: column '%s' (field %ld): '", l->cmd, l->path,
-                    (unsigned long long)r->rec_line, col->name, k + 1);
-            print_value(stderr, &f);
-            fprintf(stderr, "' %s\n", why);
-            return -1;
-        }
-    }
-    if (d->lines == NULL && d->n == 0) {
-        d->line0 = r->rec_line;
-    } else if (d->lines == NULL && r->rec_line != d->line0 + d->n) {
-        /* The first row off the consecutive lines (after a blank line or a
-         * record over several lines): from here on, an array. */
-        d->lines = malloc(cap * sizeof *d->lines);
-        if (d->lines == NULL) {
-            fprintf(stderr, "svcm %s: out of memory\n", l->cmd);
-            return -1;
-        }
-        for (size_t i = 0; i < d->n; i++)
-            d->lines[i] = d->line0 + i;
-        d->line0 = 0;
-    }
-    if (d->lines != NULL)
-        d->lines[d->n] = r->rec_line;
-    d->n++;
-    return 0;
-}
-
 static void report_csv_error(const char *cmd, const char *path, const cli_csv *r)
 {
     fprintf(stderr, "svcm %s: %s:%llu:%llu: %s\n", cmd, path, (unsigned long long)r->error_line,
             (unsigned long long)r->error_col, r->error);
 }
 
-/* The header row and every data row. Returns 0, or -1 after printing why. */
-static int load_records(loader *l, FILE *in, cli_csv *r, cli_dataset *out)
+int cli_rows_open(const char *cmd, const char *path, const cli_read_opts *opts,
+                  cli_rows *rows)
 {
-    int rc = cli_csv_next(r);
-    if (rc <= 0) {
-        if (rc < 0)
-            report_csv_error(l->cmd, l->path, r);
-        else
-            fprintf(stderr, "svcm %s: %s: %s\n", l->cmd, l->path,
-                    ferror(in) ? "read error"
-                    : l->opts->no_header ? "empty file"
-                                         : "empty file (a header row is required)");
+    memset(rows, 0, sizeof *rows);
+    rows->cmd = cmd;
+    rows->path = path;
+    rows->opts = opts;
+    rows->in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (rows->in == NULL) {
+        fprintf(stderr, "svcm %s: cannot open %s: %s\n", cmd, path, strerror(errno));
         return -1;
     }
-    if (find_columns(l, r, out) != 0)
+    rows->csv_open = true;
+    if (cli_csv_open(&rows->csv, rows->in, opts->sep) != 0) {
+        fprintf(stderr, "svcm %s: out of memory\n", cmd);
         return -1;
-    size_t width = r->nfields, cap = 0;
-    bool progress = isatty(STDERR_FILENO) != 0;
-    bool first = l->opts->no_header; /* the first record is data */
-    while (first || (rc = cli_csv_next(r)) == 1) {
-        first = false;
-        if (r->nfields == 1 && r->fields[0].len == 0)
-            continue; /* blank line */
-        if (r->nfields != width) {
-            fprintf(stderr, "svcm %s: %s:%llu: expected %zu fields as in the %s, found %zu\n",
-                    l->cmd, l->path, (unsigned long long)r->rec_line, width,
-                    l->opts->no_header ? "first row" : "header", r->nfields);
-            return -1;
-        }
-        if (grow(out, &cap) != 0) {
-            fprintf(stderr, "svcm %s: out of memory\n", l->cmd);
-            return -1;
-        }
-        if (load_row(l, r, out, cap) != 0)
-            return -1;
-        if (progress && out->n % 1000000 == 0)
-            fprintf(stderr, "\rsvcm %s: %s: %zu rows read", l->cmd, l->path, out->n);
     }
-    if (progress && out->n >= 1000000)
-        fputc('\n', stderr);
+    if (opts->whitespace)
+        cli_csv_set_whitespace(&rows->csv);
+    na_init(&rows->na, opts);
+    rows->progress = isatty(STDERR_FILENO) != 0;
+    int rc = cli_csv_next(&rows->csv);
+    if (rc == 1)
+        return 0;
     if (rc < 0)
-        report_csv_error(l->cmd, l->path, r);
-    else if (ferror(in))
-        fprintf(stderr, "svcm %s: %s: read error\n", l->cmd, l->path);
-    return rc < 0 || ferror(in) ? -1 : 0;
+        report_csv_error(cmd, path, &rows->csv);
+    else if (ferror(rows->in))
+        fprintf(stderr, "svcm %s: %s: read error\n", cmd, path);
+    else
+        return CLI_ROWS_EMPTY;
+    return -1;
+}
+
+int cli_rows_columns(cli_rows *rows, cli_col *cols, size_t ncols)
+{
+    const size_t m = ncols ? ncols : 1;
+    rows->cols = cols;
+    rows->ncols = 0;
+    rows->field2 = malloc(m * sizeof *rows->field2);
+    rows->op = calloc(m, 1);
+    rows->val = calloc(m, sizeof *rows->val);
+    rows->text = calloc(m, sizeof *rows->text);
+    if (rows->field2 == NULL || rows->op == NULL || rows->val == NULL || rows->text == NULL) {
+        fprintf(stderr, "svcm %s: out of memory\n", rows->cmd);
+        return -1;
+    }
+    rows->ncols = ncols;
+    for (size_t c = 0; c < ncols; c++) {
+        rows->field2[c] = -1;
+        cols[c].field = -1;
+        cols[c].values = NULL;
+        /* absent columns, and anything before the first record */
+        rows->val[c] = (cli_value){NAN, INT64_MIN, "", 0};
+    }
+    if (find_columns(rows) != 0)
+        return -1;
+    rows->width = rows->csv.nfields;
+    rows->pending = rows->opts->no_header; /* the first record is data */
+    return 0;
+}
+
+/* cli_rows_next(), with d: the values go into row d->n of d's columns
+ * (which have room for it) instead of rows->val. */
+static int rows_next(cli_rows *rows, cli_dataset *d)
+{
+    cli_csv *csv = &rows->csv;
+    for (;;) {
+        int rc = 1;
+        if (rows->pending)
+            rows->pending = false;
+        else
+            rc = cli_csv_next(csv);
+        if (rc <= 0) {
+            if (rows->progress && rows->rows >= 1000000)
+                fputc('\n', stderr);
+            rows->progress = false;
+            if (rc < 0) {
+                report_csv_error(rows->cmd, rows->path, csv);
+                return -1;
+            }
+            if (ferror(rows->in)) {
+                fprintf(stderr, "svcm %s: %s: read error\n", rows->cmd, rows->path);
+                return -1;
+            }
+            return 0;
+        }
+        if (csv->nfields == 1 && csv->fields[0].len == 0)
+            continue; /* blank line */
+        if (csv->nfields != rows->width) {
+            fprintf(stderr, "svcm %s: %s:%llu: expected %zu fields as in the %s, found %zu\n",
+                    rows->cmd, rows->path, (unsigned long long)csv->rec_line, rows->width,
+                    rows->opts->no_header ? "first row" : "header", csv->nfields);
+            return -1;
+        }
+        for (size_t c = 0; c < rows->ncols; c++) {
+            const cli_col *col = &rows->cols[c];
+            if (col->field < 0)
+                continue;
+            cli_field f;
+            const char *why = store(rows, c, &f, d);
+            if (why) {
+                /* The value as far as 40 bytes, marked when cut. */
+                long k = rows->field2[c] >= 0 && f.ptr == csv->fields[rows->field2[c]].ptr
+                             ? rows->field2[c]
+                             : col->field;
+                fprintf(stderr, "svcm %s: %s:%llu: column '%s' (field %ld): '", rows->cmd,
+                        rows->path, (unsigned long long)csv->rec_line, col->name, k + 1);
+                print_value(stderr, &f);
+                fprintf(stderr, "' %s\n", why);
+                return -1;
+            }
+        }
+        rows->line = csv->rec_line;
+        rows->rows++;
+        if (rows->progress && rows->rows % 1000000 == 0)
+            fprintf(stderr, "\rsvcm %s: %s: %zu rows read", rows->cmd, rows->path, rows->rows);
+        return 1;
+    }
+}
+
+int cli_rows_next(cli_rows *rows) { return rows_next(rows, NULL); }
+
+void cli_rows_close(cli_rows *rows)
+{
+    if (rows->csv_open)
+        cli_csv_close(&rows->csv);
+    if (rows->in != NULL && rows->in != stdin)
+        fclose(rows->in);
+    if (rows->text != NULL)
+        for (size_t c = 0; c < rows->ncols; c++) {
+            free(rows->text[c].join);
+            free(rows->text[c].conv);
+        }
+    free(rows->text);
+    free(rows->val);
+    free(rows->op);
+    free(rows->field2);
+    memset(rows, 0, sizeof *rows);
+}
+
+/* The line of the reader's current record, stored as row d->n (cap rows
+ * have room), which is then counted. Returns 0, or -1 after printing why. */
+static int load_row(const cli_rows *r, cli_dataset *d, size_t cap)
+{
+    if (d->lines == NULL && d->n == 0) {
+        d->line0 = r->line;
+    } else if (d->lines == NULL && r->line != d->line0 + d->n) {
+        /* The first row off the consecutive lines (after a blank line or a
+         * record over several lines): from here on, an array. */
+        d->lines = malloc(cap * sizeof *d->lines);
+        if (d->lines == NULL) {
+            fprintf(stderr, "svcm %s: out of memory\n", r->cmd);
+            return -1;
+        }
+        for (size_t k = 0; k < d->n; k++)
+            d->lines[k] = d->line0 + k;
+        d->line0 = 0;
+    }
+    if (d->lines != NULL)
+        d->lines[d->n] = r->line;
+    d->n++;
+    return 0;
+}
+
+/* Every data row of the reader into out. Returns 0, or -1 after printing
+ * why. */
+static int load_records(cli_rows *r, cli_dataset *out)
+{
+    size_t cap = 0;
+    for (;;) {
+        if (grow(out, &cap) != 0) {
+            fprintf(stderr, "svcm %s: out of memory\n", r->cmd);
+            return -1;
+        }
+        int rc = rows_next(r, out);
+        if (rc != 1)
+            return rc;
+        if (load_row(r, out, cap) != 0)
+            return -1;
+    }
 }
 
 int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_col *cols,
@@ -655,32 +744,23 @@ int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_c
         cli_dataset_free(out);
         return -1;
     }
-    for (size_t c = 0; c < ncols; c++)
-        out->field2[c] = -1;
-    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (in == NULL) {
-        fprintf(stderr, "svcm %s: cannot open %s: %s\n", cmd, path, strerror(errno));
-        cli_dataset_free(out);
-        return -1;
+    cli_rows rows;
+    int rc = cli_rows_open(cmd, path, opts, &rows);
+    if (rc == CLI_ROWS_EMPTY) {
+        fprintf(stderr, "svcm %s: %s: %s\n", cmd, path,
+                opts->no_header ? "empty file" : "empty file (a header row is required)");
+        rc = -1;
     }
-    loader l;
-    memset(&l, 0, sizeof l);
-    l.cmd = cmd;
-    l.path = path;
-    l.opts = opts;
-    na_init(&l.na, opts);
-    cli_csv r;
-    int rc = cli_csv_open(&r, in, opts->sep);
-    if (opts->whitespace)
-        cli_csv_set_whitespace(&r);
-    if (rc != 0)
-        fprintf(stderr, "svcm %s: out of memory\n", cmd);
-    else
-        rc = load_records(&l, in, &r, out);
-    cli_csv_close(&r);
-    free(l.scratch);
-    if (in != stdin)
-        fclose(in);
+    if (rc == 0)
+        rc = cli_rows_columns(&rows, cols, ncols);
+    if (rc == 0) {
+        if (ncols > 0) {
+            memcpy(out->field2, rows.field2, ncols * sizeof *out->field2);
+            memcpy(out->op, rows.op, ncols);
+        }
+        rc = load_records(&rows, out);
+    }
+    cli_rows_close(&rows);
     if (rc != 0)
         cli_dataset_free(out);
     return rc;

@@ -6,9 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csv.h"
 #include "svcm.h"
-
-struct cli_field;
 
 typedef enum cli_col_type {
     CLI_COL_DOUBLE,  /* finite number; empty -> NaN when optional_value */
@@ -121,6 +120,107 @@ bool cli_colspec_missing(const cli_read_opts *o, const cli_colspec *s,
  * memory runs out. */
 int cli_colspec_text(const cli_colspec *s, const struct cli_field *fields, char **buf,
                      size_t *cap, struct cli_field *out);
+
+/* ------------------------------------------------------ row by row
+ *
+ * The reader behind cli_load(), for commands that stream their input and
+ * hold one record at a time: the same header lookup (cli_colspec_find),
+ * missing-value tokens, UTF-8 check or Latin-1 conversion, "A*B" / "A+B"
+ * columns, instant and number rules, and the same messages ("svcm CMD:
+ * FILE:LINE: column 'NAME' (field K): 'VALUE' reason"). Use:
+ *
+ *     cli_rows rows;
+ *     int rc = cli_rows_open("cmd", path, &opts, &rows);
+ *     if (rc == CLI_ROWS_EMPTY)
+ *         ... no record at all: say so in the command's words ...
+ *     else if (rc == 0 && cli_rows_columns(&rows, cols, ncols) == 0)
+ *         while ((rc = cli_rows_next(&rows)) == 1)
+ *             ... rows.val[c] for column c of the current record ...
+ *     cli_rows_close(&rows);
+ *
+ * Between cli_rows_open() and cli_rows_columns() the header record is in
+ * rows.csv.fields / rows.csv.nfields (e.g. for cli_has_column()). Every
+ * function prints its own messages to stderr (prefixed "svcm CMD: "),
+ * except that CLI_ROWS_EMPTY is left to the caller. A reader is used by
+ * one thread at a time; distinct readers are independent. */
+
+/* One column of the current record, by its cli_col::type; the members of
+ * the other types are unspecified. An absent column (cli_col::field < 0),
+ * or a missing value in an optional_value column, reads as NaN, INT64_MIN
+ * or "". */
+typedef struct cli_value {
+    double num;      /* CLI_COL_DOUBLE: finite ("A*B": the product) */
+    int64_t inst;    /* CLI_COL_INSTANT: seconds since the epoch */
+    const char *str; /* CLI_COL_STRING: valid UTF-8, NUL-terminated, owned by */
+    size_t len;      /* the reader; valid until the next cli_rows_next() or close */
+} cli_value;
+
+/* The --na tokens, split once per reader (private to load.c). */
+#define CLI_NA_MAX 32
+typedef struct cli_na_set {
+    const char *tok[CLI_NA_MAX];
+    size_t len[CLI_NA_MAX];
+    size_t n, max_len;
+    bool first[256]; /* some token starts with this byte */
+    bool split;      /* false: more than CLI_NA_MAX tokens, compare with the list */
+} cli_na_set;
+
+/* Joined ("A+B") and converted (Latin-1) text of one string column. */
+typedef struct cli_rows_text {
+    char *join, *conv;
+    size_t join_cap, conv_cap;
+} cli_rows_text;
+
+typedef struct cli_rows {
+    /* For the caller to read (not to change): */
+    const char *cmd, *path;
+    const cli_read_opts *opts;
+    cli_csv csv;     /* the header record after cli_rows_open(), then the current one */
+    cli_col *cols;   /* the caller's columns (cli_rows_columns()) */
+    size_t ncols;
+    long *field2;    /* per column: "A*B"/"A+B": the second field; -1 otherwise */
+    char *op;        /* per column: '*', '+' or 0 */
+    cli_value *val;  /* per column: the current record's values */
+    uint64_t line;   /* input line where the current record starts */
+    size_t rows;     /* data records read so far, the current one included */
+    /* The reader's own: */
+    FILE *in;
+    bool csv_open, pending, progress;
+    size_t width; /* fields per record (the header's) */
+    cli_na_set na;
+    cli_rows_text *text;
+} cli_rows;
+
+/* cli_rows_open(): the input holds no record (not even a header). */
+#define CLI_ROWS_EMPTY 1
+
+/* Open path ("-": standard input, which is not closed) with the reading
+ * options opts (not NULL; kept, not copied: valid until cli_rows_close())
+ * and read its first record (the header, or with no_header the first data
+ * record, which cli_rows_next() returns first). Returns 0; CLI_ROWS_EMPTY
+ * when the input has no record and could be read to its end (nothing
+ * printed: the caller says "empty file" in its own words); -1 after
+ * printing why (cannot open, read error, malformed first record, out of
+ * memory). Call cli_rows_close() in every case. */
+int cli_rows_open(const char *cmd, const char *path, const cli_read_opts *opts,
+                  cli_rows *rows);
+/* Find the columns in the header record, as cli_load() does: sets each
+ * cols[c].field (-1 when absent) and cols[c].values = NULL. cols must stay
+ * valid until cli_rows_close(). Returns 0, or -1 after printing why (a
+ * required column missing, a duplicated name, "A*B" on a column that is
+ * not a number, out of memory). */
+int cli_rows_columns(cli_rows *rows, cli_col *cols, size_t ncols);
+/* The next data record into rows->val, rows->line and rows->rows (blank
+ * lines are skipped). Returns 1; 0 at the end of the input; -1 after
+ * printing why (a field that cannot be read, a record with another number
+ * of fields, malformed CSV, a read error, out of memory). After -1 the
+ * reader can only be closed. While stderr is a terminal, a count of rows
+ * is shown every million. */
+int cli_rows_next(cli_rows *rows);
+/* Release everything the reader holds and close the file (not standard
+ * input). Safe after any result of cli_rows_open(), and twice. */
+void cli_rows_close(cli_rows *rows);
+
 /* The input line where row i of d starts, or 0 when not known. */
 static inline uint64_t cli_row_line(const cli_dataset *d, size_t i)
 {

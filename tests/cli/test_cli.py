@@ -1759,5 +1759,58 @@ class Issue12(unittest.TestCase):
         self.assertIn("U+FFFD", run("segment", "--help").stdout)
 
 
+
+class ThreadsGiveTheSameOutput(unittest.TestCase):
+    """`--threads N` of svcm priority and svcm segment changes how the work is
+    split, never the output: 1, 2 and the default print the same bytes (text,
+    CSV, JSON), and N outside 1..64 is a usage error naming the option."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="svcm-threads-")
+        r = run("demo", "--data-only", "--dir", cls.tmp.name, "--tickets", "20000",
+                "--customers", "20000", "--answers", "10")
+        assert r.returncode == 0, r.stderr
+        cls.tickets = os.path.join(cls.tmp.name, "tickets.csv")
+        cls.customers = os.path.join(cls.tmp.name, "customers.csv")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def same_for_every_count(self, *args):
+        outputs = {}
+        for threads in (["--threads", "1"], ["--threads", "2"], []):
+            r = run(*args, *threads)
+            self.assertEqual(r.returncode, 0, (args, threads, r.stderr))
+            outputs[" ".join(threads) or "default"] = r.stdout
+        self.assertGreater(len(outputs["default"]), 1000)
+        for name, out in outputs.items():
+            self.assertEqual(out, outputs["--threads 1"], (args, name))
+
+    def refuses_bad_counts(self, *args):
+        for bad in ("0", "65", "-1", "two", ""):
+            r = run(*args, "--threads", bad)
+            self.assertEqual(r.returncode, 2, (args, bad, r.stderr))
+            self.assertIn("--threads", r.stderr)
+            self.assertIn("1..64", r.stderr)
+            self.assertEqual(r.stdout, "")
+
+    def test_priority_output_does_not_depend_on_threads(self):
+        for fmt in ("text", "csv", "json"):
+            self.same_for_every_count("priority", self.tickets, "--all", "--format", fmt)
+        self.same_for_every_count("priority", self.tickets, "--now", "2026-03-01T00:00:00Z",
+                                  "--format", "csv")
+
+    def test_segment_output_does_not_depend_on_threads(self):
+        for fmt in ("text", "csv", "json"):
+            self.same_for_every_count("segment", self.customers, "--format", fmt)
+        self.same_for_every_count("segment", self.customers, "--customers-only", "--format", "csv")
+
+    def test_threads_outside_1_to_64_are_usage_errors(self):
+        self.refuses_bad_counts("priority", self.tickets)
+        self.refuses_bad_counts("segment", self.customers)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,4 +1,5 @@
-/* Tests of the CLI's RFC 4180 CSV reader, field parsers and row lines of cli_load. */
+/* Tests of the CLI's RFC 4180 CSV reader, field parsers, the row reader
+ * (cli_rows) and row lines of cli_load. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -725,6 +726,278 @@ static void test_unreadable_instants_are_errors_not_empty(void **state)
     assert_int_equal(t, -INT64_MAX);
 }
 
+/* cli_fast_instant, the direct path for YYYY-MM-DDTHH:MM:SSZ, against the
+ * general parser (svcm_time_parse): whatever it accepts, the general
+ * parser reads to the same value, and within its layout (years 1000-9999)
+ * it accepts everything the general parser does. Edge strings first, then
+ * random ones near the layout: digits out of their ranges, bad days, Feb 29
+ * in leap and other years, :60, other separators and lengths. */
+static bool in_fast_layout(const char *s, size_t n)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (n != 20)
+        return false;
+    for (size_t i = 0; i < 20; i++)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+            return false;
+    return s[0] != '0';
+}
+
+static void expect_fast_agrees(const char *s, size_t n, long *fast_count)
+{
+    cli_field f = {s, n};
+    int64_t fast = 0, slow = 0;
+    bool took = cli_fast_instant(&f, &fast);
+    int rc = svcm_time_parse(s, n, NULL, NULL, &slow, NULL, NULL);
+    if (took && (rc != SVCM_OK || fast != slow))
+        fail_msg("'%.*s': fast path %lld, general parser rc %d value %lld", (int)n, s,
+                 (long long)fast, rc, (long long)slow);
+    /* Within the layout, only what the general parser refuses (or a
+     * leap second, which it may read as the next minute) is left to it. */
+    if (!took && rc == SVCM_OK && in_fast_layout(s, n) && memcmp(s + 17, "60", 2) != 0)
+        fail_msg("'%.*s': the general parser reads it, the fast path does not", (int)n, s);
+    /* What every command reads (default options): the same verdict and
+     * value as the general path. */
+    int64_t got = 0;
+    const char *why = NULL;
+    int crc = cli_read_instant_opts(&f, NULL, NULL, &got, &why);
+    if (took && (crc != 0 || got != fast))
+        fail_msg("'%.*s': cli_read_instant_opts disagrees with the fast path", (int)n, s);
+    *fast_count += took;
+}
+
+static void test_fast_instant_path_agrees_with_the_general_parser(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool fast;
+        int64_t want;
+    } edge[] = {
+        {"1000-01-01T00:00:00Z", true, INT64_C(-30610224000)},
+        {"9999-12-31T23:59:59Z", true, INT64_C(253402300799)},
+        {"2024-02-29T12:00:00Z", true, 1709208000},        /* leap year */
+        {"2000-02-29T12:00:00Z", true, 951825600},         /* divisible by 400 */
+        {"2026-01-02T03:04:05Z", true, 1767323045},
+        {"2023-02-29T12:00:00Z", false, 0},                /* not a leap year */
+        {"1900-02-29T12:00:00Z", false, 0},                /* divisible by 100 */
+        {"2026-04-31T00:00:00Z", false, 0},
+        {"2026-02-30T00:00:00Z", false, 0},
+        {"2026-00-10T00:00:00Z", false, 0},
+        {"2026-13-10T00:00:00Z", false, 0},
+        {"2026-01-00T00:00:00Z", false, 0},
+        {"2026-01-32T00:00:00Z", false, 0},
+        {"2026-01-02T24:00:00Z", false, 0},
+        {"2026-01-02T23:60:00Z", false, 0},
+        {"2026-01-02T23:59:60Z", false, 0},                /* :60, left to the parser */
+        {"0999-12-31T23:59:59Z", false, 0},                /* years below 1000 */
+        {"2026-01-02T03:04:05", false, 0},                 /* 19 bytes */
+        {"2026-01-02T03:04:05ZZ", false, 0},               /* 21 bytes */
+        {" 2026-01-02T03:04:05Z", false, 0},               /* blanks: the parser trims */
+        {"2026-01-02t03:04:05z", false, 0},
+        {"2026-01-02 03:04:05Z", false, 0},
+        {"2026-01-02T03:04:05+", false, 0},
+        {"+026-01-02T03:04:05Z", false, 0},
+        {"2026-1-02T03:04:05ZZ", false, 0},
+    };
+    long fast_count = 0;
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        cli_field f = F(edge[i].text);
+        int64_t t = 0;
+        if (cli_fast_instant(&f, &t) != edge[i].fast)
+            fail_msg("'%s': fast path %s", edge[i].text, edge[i].fast ? "refused" : "accepted");
+        if (edge[i].fast)
+            assert_int_equal(t, edge[i].want);
+        expect_fast_agrees(edge[i].text, strlen(edge[i].text), &fast_count);
+    }
+    /* Random strings around the layout. */
+    static const char pool[] = "0123456789-:TZtz +.";
+    long n = sweep(400000);
+    fast_count = 0;
+    for (long i = 0; i < n; i++) {
+        uint64_t r = rng();
+        int y = (int)(r % 10000);
+        if (r % 7 == 0)
+            y = (int)(995 + (r >> 8) % 10); /* around 1000 */
+        else if (r % 11 == 0)
+            y = (int)(9990 + (r >> 8) % 10);
+        else if (r % 5 == 0)
+            y = (int)(1896 + (r >> 8) % 512); /* many leap-year rules */
+        r = rng();
+        int mo = (int)(r % 14), d = (int)((r >> 8) % 33), h = (int)((r >> 16) % 26),
+            mi = (int)((r >> 24) % 62), se = (int)((r >> 32) % 62);
+        if ((r >> 40) % 3 == 0) { /* mostly in range, with Feb 29 often */
+            mo = 1 + mo % 12;
+            d = (r >> 44) % 4 == 0 && mo == 2 ? 29 : 1 + d % 31;
+            h %= 24;
+            mi %= 60;
+            se %= 60;
+        }
+        char s[40];
+        int len = snprintf(s, sizeof s, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, se);
+        r = rng();
+        switch (r % 8) {
+        case 0: /* one byte replaced */
+            s[(r >> 8) % (uint64_t)len] = pool[(r >> 16) % (sizeof pool - 1)];
+            break;
+        case 1: /* one byte cut, or one added */
+            if ((r >> 8) % 2)
+                len--;
+            else
+                s[len++] = pool[(r >> 16) % (sizeof pool - 1)];
+            s[len] = '\0';
+            break;
+        default:
+            break;
+        }
+        expect_fast_agrees(s, (size_t)len, &fast_count);
+    }
+    /* The sweep reaches the fast path often, not only its refusals. */
+    assert_true(fast_count > n / 10);
+}
+
+/* cli_rows, the reader behind cli_load: one record at a time, each column
+ * by its type; an absent column and a missing optional value read as NaN,
+ * INT64_MIN or ""; blank lines skipped; lines and counts kept; the end
+ * reported once and again. */
+static void test_rows_are_read_one_at_a_time(void **state)
+{
+    (void)state;
+    char path[64];
+    temp_csv(path, sizeof path,
+             "id,when,v,note\n"
+             "a,2026-01-02T03:04:05Z,1.5,x\n"
+             "\n"
+             "b, NA ,NA,\n"
+             "\"c\nc\",1767323045,-2,note\n");
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
+    cli_col cols[5] = {{"id", CLI_COL_STRING, true, false, -1, NULL},
+                       {"when", CLI_COL_INSTANT, true, true, -1, NULL},
+                       {"v", CLI_COL_DOUBLE, true, true, -1, NULL},
+                       {"note", CLI_COL_STRING, false, true, -1, NULL},
+                       {"absent", CLI_COL_DOUBLE, false, true, -1, NULL}};
+    cli_rows rows;
+    assert_int_equal(cli_rows_open("test", path, &ro, &rows), 0);
+    assert_int_equal(rows.csv.nfields, 4); /* the header, before the columns */
+    assert_true(cli_has_column(&ro, rows.csv.fields, rows.csv.nfields, "when"));
+    assert_int_equal(cli_rows_columns(&rows, cols, 5), 0);
+    assert_int_equal(cols[3].field, 3);
+    assert_int_equal(cols[4].field, -1);
+
+    assert_int_equal(cli_rows_next(&rows), 1);
+    assert_string_equal(rows.val[0].str, "a");
+    assert_int_equal(rows.val[0].len, 1);
+    assert_int_equal(rows.val[1].inst, 1767323045);
+    assert_true(rows.val[2].num == 1.5);
+    assert_string_equal(rows.val[3].str, "x");
+    assert_true(isnan(rows.val[4].num));
+    assert_int_equal(rows.line, 2);
+    assert_int_equal(rows.rows, 1);
+
+    assert_int_equal(cli_rows_next(&rows), 1); /* the blank line 3 skipped */
+    assert_string_equal(rows.val[0].str, "b");
+    assert_int_equal(rows.val[1].inst, INT64_MIN);
+    assert_true(isnan(rows.val[2].num));
+    assert_string_equal(rows.val[3].str, "");
+    assert_int_equal(rows.val[3].len, 0);
+    assert_int_equal(rows.line, 4);
+
+    assert_int_equal(cli_rows_next(&rows), 1);
+    assert_string_equal(rows.val[0].str, "c\nc");
+    assert_int_equal(rows.val[1].inst, 1767323045);
+    assert_true(rows.val[2].num == -2);
+    assert_int_equal(rows.line, 5);
+    assert_int_equal(rows.rows, 3);
+
+    assert_int_equal(cli_rows_next(&rows), 0);
+    assert_int_equal(cli_rows_next(&rows), 0);
+    cli_rows_close(&rows);
+    cli_rows_close(&rows); /* twice is harmless */
+    remove(path);
+
+    /* No header: the first record is data, columns are numbers. */
+    temp_csv(path, sizeof path, "x,1\ny,2\n");
+    ro.no_header = true;
+    cli_col num[2] = {{"2", CLI_COL_DOUBLE, true, false, -1, NULL},
+                      {"1", CLI_COL_STRING, true, false, -1, NULL}};
+    assert_int_equal(cli_rows_open("test", path, &ro, &rows), 0);
+    assert_int_equal(cli_rows_columns(&rows, num, 2), 0);
+    assert_int_equal(cli_rows_next(&rows), 1);
+    assert_true(rows.val[0].num == 1);
+    assert_string_equal(rows.val[1].str, "x");
+    assert_int_equal(rows.line, 1);
+    assert_int_equal(cli_rows_next(&rows), 1);
+    assert_string_equal(rows.val[1].str, "y");
+    assert_int_equal(cli_rows_next(&rows), 0);
+    cli_rows_close(&rows);
+    remove(path);
+}
+
+/* What cli_rows refuses: an empty input is left to the caller to word; a
+ * missing file, a missing required column and an unreadable field are -1
+ * (with the message on stderr). */
+static void test_rows_report_empty_input_and_bad_fields(void **state)
+{
+    (void)state;
+    char path[64];
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
+    cli_rows rows;
+    temp_csv(path, sizeof path, "");
+    assert_int_equal(cli_rows_open("test", path, &ro, &rows), CLI_ROWS_EMPTY);
+    cli_rows_close(&rows);
+    remove(path);
+    assert_int_equal(cli_rows_open("test", path, &ro, &rows), -1); /* gone */
+    cli_rows_close(&rows);
+
+    temp_csv(path, sizeof path, "a,b\n1,2\n3,x\n");
+    cli_col want[1] = {{"c", CLI_COL_DOUBLE, true, false, -1, NULL}};
+    assert_int_equal(cli_rows_open("test", path, &ro, &rows), 0);
+    assert_int_equal(cli_rows_columns(&rows, want, 1), -1);
+    cli_rows_close(&rows);
+    cli_col b[1] = {{"b", CLI_COL_DOUBLE, true, false, -1, NULL}};
+    assert_int_equal(cli_rows_open("test", path, &ro, &rows), 0);
+    assert_int_equal(cli_rows_columns(&rows, b, 1), 0);
+    assert_int_equal(cli_rows_next(&rows), 1);
+    assert_int_equal(cli_rows_next(&rows), -1); /* 'x' is not a number */
+    cli_rows_close(&rows);
+    remove(path);
+}
+
+/* Latin-1 text in "A+B" columns: the joined text is converted whole (the
+ * conversion once wrote over the text it was reading), and two converted
+ * columns of one record keep their own text. cli_load reads the same. */
+static void test_latin1_joined_columns_are_converted_whole(void **state)
+{
+    (void)state;
+    char path[64];
+    temp_csv(path, sizeof path, "name,town,when\ncaf\xe9,s\xe8te,2026-01-02\n");
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
+    ro.latin1 = true;
+    cli_col cols[3] = {{"name+town", CLI_COL_STRING, true, false, -1, NULL},
+                       {"town", CLI_COL_STRING, true, false, -1, NULL},
+                       {"town+name", CLI_COL_STRING, true, false, -1, NULL}};
+    cli_rows rows;
+    assert_int_equal(cli_rows_open("test", path, &ro, &rows), 0);
+    assert_int_equal(cli_rows_columns(&rows, cols, 3), 0);
+    assert_int_equal(cli_rows_next(&rows), 1);
+    assert_string_equal(rows.val[0].str, "caf\xc3\xa9 s\xc3\xa8te");
+    assert_int_equal(rows.val[0].len, strlen("caf\xc3\xa9 s\xc3\xa8te"));
+    assert_string_equal(rows.val[1].str, "s\xc3\xa8te");
+    assert_string_equal(rows.val[2].str, "s\xc3\xa8te caf\xc3\xa9");
+    cli_rows_close(&rows);
+
+    cli_dataset d;
+    assert_int_equal(cli_load("test", path, &ro, cols, 3, &d), 0);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(cli_str(&d, &cols[0], 0), "caf\xc3\xa9 s\xc3\xa8te");
+    assert_string_equal(cli_str(&d, &cols[2], 0), "s\xc3\xa8te caf\xc3\xa9");
+    cli_dataset_free(&d);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -746,6 +1019,10 @@ int main(void)
         cmocka_unit_test(test_records_across_block_ends),
         cmocka_unit_test(test_numbers_equal_strtod_bit_for_bit),
         cmocka_unit_test(test_loaded_rows_know_their_lines),
+        cmocka_unit_test(test_fast_instant_path_agrees_with_the_general_parser),
+        cmocka_unit_test(test_rows_are_read_one_at_a_time),
+        cmocka_unit_test(test_rows_report_empty_input_and_bad_fields),
+        cmocka_unit_test(test_latin1_joined_columns_are_converted_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

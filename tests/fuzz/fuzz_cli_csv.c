@@ -2,7 +2,8 @@
  * to the end or the first error, and the strict number and instant parsers
  * on every field. Properties: fields are NUL-terminated at their length; an
  * accepted number holds no NUL byte (the whole field must be the number);
- * an integer is also an instant with the same value; and the records,
+ * an integer is also an instant with the same value; an instant the direct
+ * YYYY-MM-DDTHH:MM:SSZ path reads has the general parser's value; and the records,
  * written back with every field quoted, read back identical. Each input is
  * read twice: with ',' and with fields separated by runs of blanks
  * (--separator whitespace), whose records are written back quoted and
@@ -76,6 +77,12 @@ static void check_field(const cli_field *f)
     if (ri == 0) {
         FUZZ_CHECK(cli_parse_instant(f, &t) == 0 && t == i);
     }
+    /* the direct path for YYYY-MM-DDTHH:MM:SSZ reads what the general
+     * parser reads */
+    int64_t fast, slow;
+    if (cli_fast_instant(f, &fast))
+        FUZZ_CHECK(svcm_time_parse(f->ptr, f->len, NULL, NULL, &slow, NULL, NULL) == SVCM_OK &&
+                   slow == fast);
 }
 
 static void one_mode(const uint8_t *data, size_t size, bool ws)
