@@ -856,6 +856,12 @@ static PyMethodDef table_methods[] = {
     {"to_dict", table_to_dict, METH_NOARGS,
      "to_dict() -> dict[str, Column]\n\nThe columns by name (for pandas.DataFrame after\n"
      "numpy.asarray, or any dict-of-columns consumer)."},
+    /* Table is generic in the stubs (Table[Staffing]: rows are Staffing
+       records); this makes the subscript work at run time too, as for
+       list[int]: a types.GenericAlias, nothing checked. */
+    {"__class_getitem__", Py_GenericAlias, METH_O | METH_CLASS,
+     "Table[Row] -> types.GenericAlias\n\nThe table type whose rows are Row records, for\n"
+     "annotations evaluated at run time (as list[int]; see PEP 585)."},
     {NULL, NULL, 0, NULL},
 };
 

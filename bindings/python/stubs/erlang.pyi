@@ -3,9 +3,8 @@
 from types import SimpleNamespace
 from typing import Mapping, NamedTuple, Sequence, SupportsFloat, Union
 
-from typing_extensions import Buffer
 
-_Numbers = Union[Sequence[SupportsFloat], Buffer]
+_ErlangNumbers = Union[Sequence[SupportsFloat], _Buffer]
 
 class Staffing(NamedTuple):
     """What N agents achieve on the offered traffic (Erlang C)."""
@@ -43,7 +42,7 @@ def staffing(calls: float, aht_s: float, interval_s: float, target_s: float = 20
              target_sl: float = 0.8, *, max_occupancy: float | None = None,
              max_asa_s: float | None = None, shrinkage: float = 0.0,
              agents: int | None = None, max_agents: int | None = None) -> Staffing: ...
-def staffing_batch(calls: _Numbers, aht_s: Union[_Numbers, float], interval_s: float,
+def staffing_batch(calls: _ErlangNumbers, aht_s: Union[_ErlangNumbers, float], interval_s: float,
                    target_s: float = 20.0, target_sl: float = 0.8, *,
                    max_occupancy: float | None = None, max_asa_s: float | None = None,
                    shrinkage: float = 0.0, max_agents: int | None = None) -> Table[Staffing]: ...
@@ -117,12 +116,12 @@ def staffing_a_frac(calls: float, aht_s: float, interval_s: float, patience_s: f
 # offered) and wait_virtual (mean would-be wait, s; CCmath's "ASA").
 def erlang_chat(chats: float, aht: float, interval: float, agents: int,
                 concurrency: int | None = None,
-                aht_by_concurrency: Sequence[float] | Buffer | None = None,
+                aht_by_concurrency: Sequence[float] | _Buffer | None = None,
                 patience: float | None = None, target_s: float = 20.0, *,
                 shrinkage: float = 0.0) -> SimpleNamespace: ...
 def agents_needed_chat(chats: float, aht: float, interval: float, target_sl: float = 0.8,
                        target_s: float = 20.0, concurrency: int | None = None,
-                       aht_by_concurrency: Sequence[float] | Buffer | None = None,
+                       aht_by_concurrency: Sequence[float] | _Buffer | None = None,
                        patience: float | None = None, *, max_abandon: float | None = None,
                        max_occupancy: float | None = None, max_asa_s: float | None = None,
                        max_agents: int | None = None) -> int: ...
@@ -131,7 +130,7 @@ def agents_needed_chat(chats: float, aht: float, interval: float, target_sl: flo
 # result is a types.SimpleNamespace with cost (objective value), counts
 # (agents per pattern), gap, bound, lp_bound, optimal, status ('optimal',
 # 'node_limit', 'pivot_limit', 'time_limit'), staff, nodes and pivots.
-def schedule_shifts(required: Sequence[int], coverage: Sequence[Sequence[int]] | Buffer,
+def schedule_shifts(required: Sequence[int], coverage: Sequence[Sequence[int]] | _Buffer,
                     cost: Sequence[float] | None = None, objective: str = "min_cost",
                     max_staff: int | None = None, *, max_nodes: int | None = None,
                     max_pivots: int | None = None,

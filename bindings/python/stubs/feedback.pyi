@@ -2,9 +2,9 @@
 # comparisons, SERVQUAL, consistency). Merged into svcm.pyi by the lead.
 from typing import ClassVar, Iterable, Literal, Mapping, Sequence, SupportsFloat, Union
 
-from typing_extensions import Buffer, Self
+from typing_extensions import Self
 
-_Scores = Union[Buffer, Sequence[SupportsFloat]]
+_Scores = Union[_Buffer, Sequence[SupportsFloat]]
 _Dimension = Union[str, int]
 # KPI conventions (since 0.2; None or omitted: the default, listed first).
 _CsatMethod = Literal["top_box", "rated", "mean"]
@@ -14,7 +14,9 @@ _NpsInterval = Literal["wald", "adjusted"]
 SERVQUAL_DIMENSIONS: tuple[str, str, str, str, str]
 RATE_KINDS: tuple[str, ...]
 
-class FeedbackResult(tuple):
+# Result records are tuples of their fields, in order (unpacking is typed).
+class FeedbackResult(tuple[float, int, tuple[float, float], float, float, float, str,
+                           int, int, int, int, int, str]):
     n_fields: ClassVar[int]
     @property
     def value(self) -> float: ...  # share in [0, 1] (CSAT top_box/rated, CES top); points in [-100, 100] (NPS, CES index); mean answer (mean)
@@ -43,7 +45,7 @@ class FeedbackResult(tuple):
     @property
     def convention(self) -> str: ...  # CSAT/CES method or NPS interval
 
-class Comparison(tuple):
+class Comparison(tuple[float, tuple[float, float], float, float, float, float, float, float]):
     n_fields: ClassVar[int]
     @property
     def diff(self) -> float: ...
@@ -62,7 +64,7 @@ class Comparison(tuple):
     @property
     def confidence(self) -> float: ...
 
-class RateResult(tuple):
+class RateResult(tuple[float, tuple[float, float], int, int, str, float]):
     n_fields: ClassVar[int]
     @property
     def rate(self) -> float: ...
@@ -77,7 +79,7 @@ class RateResult(tuple):
     @property
     def confidence(self) -> float: ...
 
-class ServqualResult(tuple):
+class ServqualResult(tuple[dict[str, float], float, float, dict[str, float], dict[str, float], dict[str, int], dict[str, float]]):
     n_fields: ClassVar[int]
     @property
     def gaps(self) -> dict[str, float]: ...
@@ -94,7 +96,7 @@ class ServqualResult(tuple):
     @property
     def weights(self) -> dict[str, float]: ...
 
-class ConsistencyResult(tuple):
+class ConsistencyResult(tuple[float, float, float, float, float, int, float, float]):
     n_fields: ClassVar[int]
     @property
     def mean(self) -> float: ...
@@ -119,7 +121,7 @@ class _Feedback:
     def result(self, confidence: float = 0.95) -> FeedbackResult: ...
     def to_bytes(self) -> bytes: ...
     @classmethod
-    def from_bytes(cls, data: Buffer, /) -> Self: ...
+    def from_bytes(cls, data: _Buffer, /) -> Self: ...
     def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
     @property
     def n(self) -> int: ...
@@ -151,7 +153,7 @@ class Rate:
     def result(self, confidence: float = 0.95) -> RateResult: ...
     def to_bytes(self) -> bytes: ...
     @classmethod
-    def from_bytes(cls, data: Buffer, /) -> Rate: ...
+    def from_bytes(cls, data: _Buffer, /) -> Rate: ...
     def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
     @property
     def kind(self) -> str: ...
@@ -181,7 +183,7 @@ def servqual(expectations: _Scores, perceptions: _Scores,
              weights: Union[Sequence[float], Mapping[str, float], None] = None,
              dimensions: Union[Iterable[_Dimension], None] = None) -> ServqualResult: ...
 def consistency(values: Union[_Scores, Mapping[str, float]], /) -> ConsistencyResult: ...
-def fcr_repeats(customers: Union[Buffer, Sequence[int]], created: Union[Buffer, Sequence[int]],
+def fcr_repeats(customers: Union[_Buffer, Sequence[int]], created: Union[_Buffer, Sequence[int]],
                 window: int, as_of: int | None = None
                 ) -> tuple[Rate, list[Literal["repeated", "resolved", "undecided"]]]: ...
 
@@ -191,10 +193,10 @@ def fcr_repeats(customers: Union[Buffer, Sequence[int]], created: Union[Buffer, 
 # 'method': 'index'}); ('rate', 'fcr') or ('rate', {'kind': 'fcr'}); ('durations',
 # {'rel_err': 0.01, 'max_buckets': 2048, 'exact_limit': 1024}); 'sla'.
 _SlotDescription = Union[str, tuple[str], tuple[str, Union[None, str, int, Mapping[str, object]]]]
-_Key = Union[str, bytes, Buffer]
-_Ints = Union[Buffer, Sequence[int]]
+_Key = Union[str, bytes, _Buffer]
+_FeedbackInts = Union[_Buffer, Sequence[int]]
 
-class KPIGroupsSLAResult(tuple):
+class KPIGroupsSLAResult(tuple[int, int, int, float, tuple[float, float], float]):
     n_fields: ClassVar[int]
     @property
     def met(self) -> int: ...
@@ -224,9 +226,9 @@ class KPIGroups:
     def add_duration(self, group: int, slot: int, seconds: float, /) -> None: ...
     def add_sla(self, group: int, slot: int, met: int = 0, breached: int = 0,
                 pending: int = 0) -> None: ...
-    def add_scores(self, groups: _Ints, slot: int, scores: _Scores, /) -> None: ...
-    def add_outcomes(self, groups: _Ints, slot: int, outcomes: _Scores, /) -> None: ...
-    def add_durations(self, groups: _Ints, slot: int, seconds: _Scores, /) -> None: ...
+    def add_scores(self, groups: _FeedbackInts, slot: int, scores: _Scores, /) -> None: ...
+    def add_outcomes(self, groups: _FeedbackInts, slot: int, outcomes: _Scores, /) -> None: ...
+    def add_durations(self, groups: _FeedbackInts, slot: int, seconds: _Scores, /) -> None: ...
     def feedback(self, group: int, slot: int, confidence: float = 0.95) -> FeedbackResult: ...
     def rate(self, group: int, slot: int, confidence: float = 0.95) -> RateResult: ...
     def durations(self, group: int, slot: int, /) -> DurationsSummary: ...
@@ -235,5 +237,5 @@ class KPIGroups:
     def merge(self, other: KPIGroups, /) -> None: ...
     def to_bytes(self) -> bytes: ...
     @classmethod
-    def from_bytes(cls, data: Buffer, /) -> KPIGroups: ...
+    def from_bytes(cls, data: _Buffer, /) -> KPIGroups: ...
     def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form

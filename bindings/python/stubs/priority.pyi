@@ -11,7 +11,7 @@ class Quadrant(str):
     @property
     def advice(self) -> str: ...
 
-class PriorityResult(tuple):
+class PriorityResult(tuple[int, Quadrant, int, float]):
     """A classified request; unpacks as (id, quadrant, priority, score)."""
     @property
     def id(self) -> int: ...
@@ -26,7 +26,7 @@ class PriorityResult(tuple):
     @property
     def urgency(self) -> float: ...
     @property
-    def index(self) -> int: ...
+    def index(self) -> int: ...  # type: ignore[override]  # the field hides tuple.index
     n_fields: int
     n_sequence_fields: int
     n_unnamed_fields: int

@@ -2,9 +2,9 @@
 import array
 from typing import Iterable, List, Literal, Sequence, Tuple, TypedDict, Union
 
-_Values = Union[Sequence[float], memoryview, bytes, bytearray, "array.array[float]", "array.array[int]"]
+_ScorecardValues = Union[Sequence[float], memoryview, bytes, bytearray, "array.array[float]", "array.array[int]"]
 _Direction = Literal["at_least", "at_most", ">=", "<="]
-_Unit = Literal["", "%", "s", "m", "h", "d"]
+_ScorecardUnit = Literal["", "%", "s", "m", "h", "d"]
 
 class _TargetResult(TypedDict):
     verdict: Literal["met", "missed", "undetermined"]
@@ -27,17 +27,17 @@ def target_result(
     """The verdict of target_verdict with its interval and the sample size that would decide."""
     ...
 def target_mean_result(
-    values: _Values, target: float, direction: _Direction = "at_least", confidence: float = 0.95
+    values: _ScorecardValues, target: float, direction: _Direction = "at_least", confidence: float = 0.95
 ) -> _TargetResult:
     """Verdict on the mean of values with the Student t interval."""
     ...
 def target_quantile_result(
-    values: _Values, q: float, target: float, direction: _Direction = "at_most", confidence: float = 0.95
+    values: _ScorecardValues, q: float, target: float, direction: _Direction = "at_most", confidence: float = 0.95
 ) -> _TargetResult:
     """Verdict on the q-quantile of values with the order-statistic (binomial) interval."""
     ...
 def target_nps_result(
-    scores: _Values, target: float, direction: _Direction = "at_least", confidence: float = 0.95
+    scores: _ScorecardValues, target: float, direction: _Direction = "at_least", confidence: float = 0.95
 ) -> _TargetResult:
     """Verdict on the NPS of 0-10 answers with the library's NPS interval."""
     ...
@@ -52,7 +52,7 @@ def target_change(
     """Change of a rate against the previous period by the two-proportion z-test."""
     ...
 def target_mean_change(
-    previous_values: _Values, values: _Values, direction: _Direction = "at_least", confidence: float = 0.95
+    previous_values: _ScorecardValues, values: _ScorecardValues, direction: _Direction = "at_least", confidence: float = 0.95
 ) -> Literal["better", "worse", "unchanged"]:
     """Change of a mean against the previous period by Welch's t-test."""
     ...
@@ -71,12 +71,12 @@ def target_feedback_change(
 ) -> Literal["better", "worse", "unchanged"]:
     """Change between two feedback accumulators by the library's comparison."""
     ...
-def target_scaled(value: float, unit: _Unit = "") -> float:
+def target_scaled(value: float, unit: _ScorecardUnit = "") -> float:
     """A target value as a share ('%') or in seconds (s, m, h, d)."""
     ...
-def targets_parse(text: str) -> List[Tuple[str, Literal["at_least", "at_most"], float, _Unit]]:
+def targets_parse(text: str) -> List[Tuple[str, Literal["at_least", "at_most"], float, _ScorecardUnit]]:
     """Read a targets file: (name, direction, value, unit) per target."""
     ...
-def targets_format(targets: Iterable[Tuple[str, _Direction, float, _Unit]]) -> str:
+def targets_format(targets: Iterable[Tuple[str, _Direction, float, _ScorecardUnit]]) -> str:
     """Write targets as text that targets_parse reads back."""
     ...

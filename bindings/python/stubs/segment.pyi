@@ -1,12 +1,11 @@
 # Type stubs for the segment engine of the svcm extension (merged by the lead
 # into bindings/python/svcm.pyi).
-from array import array
+import array
 from typing import Mapping, NamedTuple, Optional, Sequence, SupportsFloat, SupportsInt, Tuple, Union
 
-from typing_extensions import Buffer
 
-_Numbers = Union[Sequence[SupportsFloat], Buffer]
-_Ints = Union[Sequence[SupportsInt], Buffer]
+_SegmentNumbers = Union[Sequence[SupportsFloat], _Buffer]
+_SegmentInts = Union[Sequence[SupportsInt], _Buffer]
 
 SEGMENT_REASON_NAMES: Tuple[str, ...]  # indexed by reason code 0..7
 SEGMENT_REASON_LOST_INACTIVE: int      # 0: recency > churn_days
@@ -50,7 +49,7 @@ class Segmentation(NamedTuple):
 class TierSummary(NamedTuple):
     tier: int
     name: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field hides tuple.count
     customer_share: float
     monetary_total: float
     monetary_share: float   # 0 when the total value is 0
@@ -91,12 +90,12 @@ class Policy:
     def to_text(self) -> str: ...
     def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
 
-def rfm_edges(values: _Numbers, bins: int = 5, sorted: bool = False) -> Tuple[float, ...]: ...
-def rfm_scores(recency: _Numbers, frequency: _Numbers, monetary: _Numbers, bins: int = 5,
+def rfm_edges(values: _SegmentNumbers, bins: int = 5, sorted: bool = False) -> Tuple[float, ...]: ...
+def rfm_scores(recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers, bins: int = 5,
                edges: Optional[_Edges] = None) -> RfmScores: ...
-def segment(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
-            tenure: Optional[_Numbers] = None, policy: Optional[Policy] = None,
-            p_alive: Optional[_Numbers] = None, edges: Optional[_Edges] = None, *,
+def segment(recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers,
+            tenure: Optional[_SegmentNumbers] = None, policy: Optional[Policy] = None,
+            p_alive: Optional[_SegmentNumbers] = None, edges: Optional[_Edges] = None, *,
             threads: int = 1) -> Segmentation:
     """threads: 1..64 threads for the checks, the edge fit and the tiering,
     with the GIL released (the results are bit for bit those of one
@@ -111,46 +110,46 @@ def segment_records(records: Sequence[Sequence[Optional[SupportsFloat]]],
     """records: (id, recency, frequency, monetary[, tenure[, p_alive]]); tenure
     and p_alive may be None per record. threads as in segment()."""
     ...
-def rfm_fit(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
+def rfm_fit(recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers,
             bins: int = 5) -> RfmEdges: ...
-def check_customers(recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
-                    tenure: Optional[_Numbers] = None,
-                    p_alive: Optional[_Numbers] = None) -> None: ...
-def tier_summary(tiers: Union[_Ints, Segmentation], recency: _Numbers, frequency: _Numbers, monetary: _Numbers,
-                 r: Optional[_Ints] = None, f: Optional[_Ints] = None,
-                 m: Optional[_Ints] = None) -> Tuple[TierSummary, ...]: ...
-def migration(old_ids: _Ints, old_tiers: Union[_Ints, Segmentation], new_ids: _Ints,
-              new_tiers: Union[_Ints, Segmentation], *, threads: int = 1) -> Migration:
+def check_customers(recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers,
+                    tenure: Optional[_SegmentNumbers] = None,
+                    p_alive: Optional[_SegmentNumbers] = None) -> None: ...
+def tier_summary(tiers: Union[_SegmentInts, Segmentation], recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers,
+                 r: Optional[_SegmentInts] = None, f: Optional[_SegmentInts] = None,
+                 m: Optional[_SegmentInts] = None) -> Tuple[TierSummary, ...]: ...
+def migration(old_ids: _SegmentInts, old_tiers: Union[_SegmentInts, Segmentation], new_ids: _SegmentInts,
+              new_tiers: Union[_SegmentInts, Segmentation], *, threads: int = 1) -> Migration:
     """threads: 1..64 (default 1); the counts are those of one thread."""
-def days_since(instants: _Ints, as_of: int) -> array: ...
+def days_since(instants: _SegmentInts, as_of: int) -> "array.array[float]": ...
 def reason_name(code: int) -> str: ...
 
 # ---- customer table (segment.h, "Customer table")
-_Unit = str  # 'day', 'week' or 'second'
+_SegmentUnit = str  # 'day', 'week' or 'second'
 
 class LifetimeFit(NamedTuple):
     bgnbd: "BGNBD"                   # fitted: loglik, n, groups, iterations set
     gammagamma: Optional["GammaGamma"]  # None when fit_lifetime(clv=False)
-    p_alive: array                   # array('d')
-    expected: array                  # array('d'): purchases in the next horizon units
-    clv: Optional[array]             # array('d'), None when clv=False
-    unit: _Unit                      # the models' time unit
+    p_alive: "array.array[float]"  # array('d')
+    expected: "array.array[float]"  # array('d'): purchases in the next horizon units
+    clv: Optional["array.array[float]"]  # array('d'), None when clv=False
+    unit: _SegmentUnit                      # the models' time unit
 
 class Customers:
     """A library-owned customer table; columns are read-only memoryviews."""
-    def __init__(self, *, unit: _Unit = "day", id: Optional[_Ints] = None,
-                 recency: Optional[_Numbers] = None, frequency: Optional[_Numbers] = None,
-                 monetary: Optional[_Numbers] = None, tenure: Optional[_Numbers] = None,
-                 p_alive: Optional[_Numbers] = None, x: Optional[_Numbers] = None,
-                 t_x: Optional[_Numbers] = None, T: Optional[_Numbers] = None,
-                 mean_repeat_spend: Optional[_Numbers] = None) -> None: ...
+    def __init__(self, *, unit: _SegmentUnit = "day", id: Optional[_SegmentInts] = None,
+                 recency: Optional[_SegmentNumbers] = None, frequency: Optional[_SegmentNumbers] = None,
+                 monetary: Optional[_SegmentNumbers] = None, tenure: Optional[_SegmentNumbers] = None,
+                 p_alive: Optional[_SegmentNumbers] = None, x: Optional[_SegmentNumbers] = None,
+                 t_x: Optional[_SegmentNumbers] = None, T: Optional[_SegmentNumbers] = None,
+                 mean_repeat_spend: Optional[_SegmentNumbers] = None) -> None: ...
     @classmethod
-    def from_columns(cls, *, unit: _Unit = "day", id: Optional[_Ints] = None,
-                     recency: Optional[_Numbers] = None, frequency: Optional[_Numbers] = None,
-                     monetary: Optional[_Numbers] = None, tenure: Optional[_Numbers] = None,
-                     p_alive: Optional[_Numbers] = None, x: Optional[_Numbers] = None,
-                     t_x: Optional[_Numbers] = None, T: Optional[_Numbers] = None,
-                     mean_repeat_spend: Optional[_Numbers] = None) -> "Customers": ...
+    def from_columns(cls, *, unit: _SegmentUnit = "day", id: Optional[_SegmentInts] = None,
+                     recency: Optional[_SegmentNumbers] = None, frequency: Optional[_SegmentNumbers] = None,
+                     monetary: Optional[_SegmentNumbers] = None, tenure: Optional[_SegmentNumbers] = None,
+                     p_alive: Optional[_SegmentNumbers] = None, x: Optional[_SegmentNumbers] = None,
+                     t_x: Optional[_SegmentNumbers] = None, T: Optional[_SegmentNumbers] = None,
+                     mean_repeat_spend: Optional[_SegmentNumbers] = None) -> "Customers": ...
     @property
     def id(self) -> Optional[memoryview]: ...  # format 'q'
     @property
@@ -172,30 +171,30 @@ class Customers:
     @property
     def mean_repeat_spend(self) -> Optional[memoryview]: ...
     @property
-    def unit(self) -> _Unit: ...
+    def unit(self) -> _SegmentUnit: ...
     def __len__(self) -> int: ...
     def segment(self, policy: Optional[Policy] = None,
-                edges: Optional[Union[RfmEdges, Mapping[str, _Numbers],
-                                      Sequence[_Numbers]]] = None) -> Segmentation: ...
-    def fit_lifetime(self, horizon: float = 52.0, unit: _Unit = "week", *, clv: bool = True,
+                edges: Optional[Union[RfmEdges, Mapping[str, _SegmentNumbers],
+                                      Sequence[_SegmentNumbers]]] = None) -> Segmentation: ...
+    def fit_lifetime(self, horizon: float = 52.0, unit: _SegmentUnit = "week", *, clv: bool = True,
                      max_iter: Optional[int] = None, gtol: float = 1e-9,
                      clv_horizon: Optional[int] = None, period_length: float = 365.25 / 12 / 7,
                      discount_rate: float = 0.01, margin: float = 1.0) -> LifetimeFit: ...
 
-def summarize_customers(ids: _Ints, times: _Ints, values: _Numbers, end: int,
-                        period: _Unit = "week", *, granularity: int = 86400,
+def summarize_customers(ids: _SegmentInts, times: _SegmentInts, values: _SegmentNumbers, end: int,
+                        period: _SegmentUnit = "week", *, granularity: int = 86400,
                         offset: int = 0,
                         returns: str = "error") -> Customers: ...  # "error", "net" or "drop"
-def time_unit_seconds(unit: Union[_Unit, int]) -> float: ...
+def time_unit_seconds(unit: Union[_SegmentUnit, int]) -> float: ...
 
 class CustomersBuilder:
     """The customer table of a transaction log fed in batches, in any order
     (svcm_customers_builder_*): memory per customer and purchase slot, not
     per row; finish() gives the table summarize_customers() gives."""
-    def __init__(self, end: Optional[int] = None, period: _Unit = "week", *,
+    def __init__(self, end: Optional[int] = None, period: _SegmentUnit = "week", *,
                  granularity: int = 86400, offset: int = 0,
                  returns: str = "error") -> None: ...  # "error", "net" or "drop"
-    def add(self, ids: _Ints, times: _Ints, values: _Numbers) -> None: ...
+    def add(self, ids: _SegmentInts, times: _SegmentInts, values: _SegmentNumbers) -> None: ...
     def merge(self, other: "CustomersBuilder") -> None: ...
     def finish(self) -> Customers: ...
     @property

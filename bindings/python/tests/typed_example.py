@@ -29,6 +29,12 @@ def core() -> None:
     again = svcm.Moments.from_bytes(m.to_bytes())
     assert_type(again, svcm.Moments)
     assert_type(svcm.tier_name(svcm.TIER_VIP), str)
+    # Result records are typed tuples: items and unpacking keep their types.
+    t = svcm.welch_t_test(10.0, 4.0, 30.0, 9.0, 4.0, 30.0)
+    assert_type(t[1], tuple[float, float])
+    diff, ci, statistic, df, p_value, p_greater, p_less = t
+    assert_type(ci, tuple[float, float])
+    assert diff == t.diff and ci == t.ci and p_value == t.p_value
 
 
 def errors() -> None:
@@ -74,9 +80,9 @@ def erlang() -> None:
     assert_type(st, svcm.Staffing)
     assert_type(st.agents, int)
     table = svcm.staffing_batch([100.0, 120.0], 180.0, 1800.0)
-    # svcm.Table is generic in the stubs only: subscript it in annotations
-    # (strings, or with `from __future__ import annotations`).
-    assert_type(table, "svcm.Table[svcm.Staffing]")
+    # svcm.Table is generic for type checkers and at run time (assert_type
+    # evaluates its second argument when this runs).
+    assert_type(table, svcm.Table[svcm.Staffing])
     assert_type(table[0], svcm.Staffing)
     assert_type(table.agents, svcm.Column)
     for row in table:
@@ -92,6 +98,13 @@ def segment() -> None:
     assert len(seg.tiers) == 4
     policy = svcm.Policy(churn_days=180.0)
     assert_type(policy.to_text(), str)
+    # Buffers (array, memoryview, bytes) are accepted where the stubs say
+    # Buffer, and the result is array('d'), typed as such.
+    instants = array.array("q", [0, 86400, 3 * 86400])
+    days = svcm.days_since(instants, 4 * 86400)
+    assert_type(days, "array.array[float]")
+    assert list(days) == [4.0, 3.0, 1.0]
+    assert list(svcm.days_since(memoryview(instants), 4 * 86400)) == [4.0, 3.0, 1.0]
 
 
 def priority() -> None:
@@ -103,6 +116,20 @@ def lifetime() -> None:
     model = svcm.BGNBD(0.24, 4.41, 0.79, 2.43)
     assert_type(model.p_alive(2.0, 30.0, 39.0), float)
     assert_type(model.p_alive([2.0, 0.0], [30.0, 0.0], [39.0, 39.0]), list[float])
+    # One sequence among scalars is enough for a list (scalars broadcast).
+    assert_type(model.p_alive(2.0, [30.0, 20.0], 39.0), list[float])
+    assert_type(model.p_alive(2.0, 30.0, array.array("d", [39.0])), list[float])
+    # An argument typed "scalar or sequence" gives either result type.
+    x: float | list[float] = 2.0
+    either = model.p_alive(x, 30.0, 39.0)
+    assert_type(either, float | list[float])
+    assert isinstance(either, float)
+    summary = svcm.summarize_transactions([1, 1, 2], [0, 3 * 86400, 0], [1.0, 2.0, 3.0], 10 * 86400)
+    assert_type(summary, dict[str, svcm.Column])
+    assert summary["x"] == [1, 0]
+    signals = svcm.western_electric([0.5, 3.5, -3.2, 3.0], 0.0, 1.0)
+    assert_type(signals, svcm.Table[tuple[int, int]])
+    assert signals[0] == (1, 1)
 
 
 def time() -> None:
