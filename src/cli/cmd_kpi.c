@@ -906,7 +906,9 @@ static int fcr_from_repeats(tickets_run *t, notes *nt)
     const kpi_opts *o = t->o;
     size_t n = t->contacts.n, undecided = 0;
     const contact_row *c = t->contacts.p;
-    int64_t *who = malloc((n ? n : 1) * sizeof *who), *when = malloc((n ? n : 1) * sizeof *when);
+    /* calloc: gcc's -Wmaybe-uninitialized (with ASan) cannot see that the
+     * loop below fills all n items that svcm_fcr_repeats reads. */
+    int64_t *who = calloc(n ? n : 1, sizeof *who), *when = calloc(n ? n : 1, sizeof *when);
     uint8_t *outcome = malloc(n ? n : 1);
     int rc = -1;
     if (who == NULL || when == NULL || outcome == NULL)
