@@ -582,23 +582,6 @@ typedef struct name_map {
     size_t *slots, nslots;   /* k + 1, or 0 for free; nslots a power of two */
 } name_map;
 
-/* Room for n bytes in *buf (grown by doubling). Returns 0, or -1 when
- * memory runs out. */
-static int reserve(char **buf, size_t *cap, size_t n)
-{
-    if (n <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < n)
-        c *= 2;
-    char *p = realloc(*buf, c);
-    if (p == NULL)
-        return -1;
-    *buf = p;
-    *cap = c;
-    return 0;
-}
-
 static uint64_t hash_text(const char *s)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
@@ -645,7 +628,7 @@ static int64_t map_name(name_map *m, const char *s)
         m->off = p;
         m->cap_off = nc;
     }
-    if (reserve(&m->arena, &m->arena_cap, m->arena_len + len + 1) != 0)
+    if (cli_reserve(&m->arena, &m->arena_cap, m->arena_len + len + 1) != 0)
         return -1;
     memcpy(m->arena + m->arena_len, s, len + 1);
     m->off[m->n] = m->arena_len;

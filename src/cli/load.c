@@ -27,9 +27,7 @@ void cli_read_opts_init(cli_read_opts *o)
     svcm_time_options_init(&o->time);
 }
 
-/* Room for n bytes in *buf (grown with realloc; *cap its size). Returns 0,
- * or -1 when memory runs out (*buf unchanged). */
-static int reserve(char **buf, size_t *cap, size_t n)
+int cli_reserve(char **buf, size_t *cap, size_t n)
 {
     if (n <= *cap)
         return 0;
@@ -394,7 +392,7 @@ static const char *utf8_text(const cli_rows *r, cli_rows_text *t, cli_field *f)
             high += p[i] >= 0x80;
         if (high == 0)
             return NULL;
-        if (reserve(&t->conv, &t->conv_cap, f->len + high + 1) != 0)
+        if (cli_reserve(&t->conv, &t->conv_cap, f->len + high + 1) != 0)
             return "out of memory";
         char *q = t->conv;
         for (size_t i = 0; i < f->len; i++) {

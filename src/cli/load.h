@@ -75,6 +75,9 @@ int cli_load(const char *cmd, const char *path, const cli_read_opts *opts, cli_c
 int cli_load_csv(const char *cmd, const char *path, char sep, cli_col *cols, size_t ncols,
                  cli_dataset *out);
 void cli_dataset_free(cli_dataset *d);
+/* Room for n bytes in *buf (grown by doubling with realloc; *cap its size).
+ * Returns 0, or -1 when memory runs out (*buf unchanged). */
+int cli_reserve(char **buf, size_t *cap, size_t n);
 /* Where field k of the record starting at line `line` of path begins:
  * *col receives its 1-based byte column (and *at_line its line, which
  * differs for a field after a quoted line break). The file is read again
