@@ -1,5 +1,6 @@
 /* The svcm Lua 5.4 module: local svcm = require "svcm". */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 static int l_version(lua_State *L)
 {
@@ -44,6 +45,8 @@ SVCM_API int luaopen_svcm(lua_State *L)
     SVCM_ERRORS(SVCMLUA_CODE)
 #undef SVCMLUA_CODE
     lua_setfield(L, -2, "codes");
+    /* Everything the description (bindings/api/<engine>.py) generates. */
+    svcmlua_gen_open(L);
 #ifdef SVCMLUA_HAVE_CORE
     svcmlua_open_core(L);
 #endif

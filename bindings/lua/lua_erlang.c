@@ -1,6 +1,7 @@
 /* Lua surface of the erlang engine: Erlang B/C, service level, ASA,
  * staffing, and contact-centre interval metrics. */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <limits.h>
 #include <math.h>
@@ -31,93 +32,6 @@ static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
     return 0;
 }
 
-static void push_result(lua_State *L, const struct svcm_erlang_result *r)
-{
-    lua_createtable(L, 0, 7);
-    svcmlua_setinteger(L, "agents", (lua_Integer)r->agents);
-    svcmlua_setinteger(L, "staff", (lua_Integer)r->staff);
-    svcmlua_setnumber(L, "traffic", r->traffic);
-    svcmlua_setnumber(L, "p_wait", r->p_wait);
-    svcmlua_setnumber(L, "service_level", r->service_level);
-    svcmlua_setnumber(L, "asa", r->asa_s);
-    svcmlua_setnumber(L, "occupancy", r->occupancy);
-}
-
-/* svcm.erlang_b(a, n) / svcm.erlang_c(a, n) */
-static int erlang_bc(lua_State *L, int which_c)
-{
-    double a = luaL_checknumber(L, 1);
-    lua_Integer n = luaL_checkinteger(L, 2);
-    uint32_t agents;
-    if (to_agents(L, n, &agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
-    double out = 0.0;
-    svcm_error err;
-    int rc = which_c ? svcm_erlang_c(a, agents, &out, &err)
-                     : svcm_erlang_b(a, agents, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
-static int l_erlang_b(lua_State *L) { return erlang_bc(L, 0); }
-static int l_erlang_c(lua_State *L) { return erlang_bc(L, 1); }
-
-/* svcm.traffic_erlangs(calls, aht_s, interval_s) */
-static int l_traffic(lua_State *L)
-{
-    double a = 0.0;
-    svcm_error err;
-    int rc = svcm_erlang_traffic(luaL_checknumber(L, 1), luaL_checknumber(L, 2),
-                                 luaL_checknumber(L, 3), &a, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, a);
-    return 1;
-}
-
-/* svcm.service_level(calls, aht_s, interval_s, agents, target_s) */
-static int l_service_level(lua_State *L)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3);
-    lua_Integer n = luaL_checkinteger(L, 4);
-    double target = luaL_checknumber(L, 5);
-    uint32_t agents;
-    if (to_agents(L, n, &agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
-    double a = 0.0, out = 0.0;
-    svcm_error err;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_service_level(a, aht, agents, target, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
-/* svcm.asa(calls, aht_s, interval_s, agents) */
-static int l_asa(lua_State *L)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3);
-    lua_Integer n = luaL_checkinteger(L, 4);
-    uint32_t agents;
-    if (to_agents(L, n, &agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
-    double a = 0.0, out = 0.0;
-    svcm_error err;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_asa(a, aht, agents, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
 /* Options from the fields of the table at idx (absent fields: defaults).
  * Returns 0, or -1 when max_agents is out of range (caller fails). */
 static int read_options(lua_State *L, int idx, svcm_erlang_options *o)
@@ -131,67 +45,6 @@ static int read_options(lua_State *L, int idx, svcm_erlang_options *o)
     lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
     return to_agents(L, m, &o->max_agents);
 }
-
-/* A required number field of the table at idx. */
-static double need_number(lua_State *L, int idx, const char *key)
-{
-    int t = lua_getfield(L, idx, key);
-    if (t != LUA_TNUMBER)
-        luaL_error(L, "field '%s': number expected, got %s", key, lua_typename(L, t));
-    double v = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
-/* Shared body of agents_needed and staffing. Forms:
- *   f(calls, aht_s, interval_s, target_s, target_sl [, opts])
- *   f{calls=, aht_s=, interval_s=, target_s=, target_sl=, ...options} */
-static int staffing_common(lua_State *L, int want_table)
-{
-    double calls, aht, interval;
-    svcm_erlang_options o;
-    int opts_idx;
-    int bad_max = 0;
-    if (lua_istable(L, 1)) {
-        calls = need_number(L, 1, "calls");
-        aht = need_number(L, 1, "aht_s");
-        interval = need_number(L, 1, "interval_s");
-        opts_idx = 1;
-        bad_max = read_options(L, 1, &o) < 0;
-    } else {
-        calls = luaL_checknumber(L, 1);
-        aht = luaL_checknumber(L, 2);
-        interval = luaL_checknumber(L, 3);
-        opts_idx = 6;
-        bad_max = read_options(L, 6, &o) < 0;
-        o.target_answer_s = luaL_optnumber(L, 4, o.target_answer_s);
-        o.target_sl = luaL_optnumber(L, 5, o.target_sl);
-    }
-    if (bad_max)
-        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
-    lua_Integer n = svcmlua_optfield_integer(L, opts_idx, "agents", -1);
-    uint32_t agents = 0;
-    int evaluate = n != -1;
-    if (evaluate && to_agents(L, n, &agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
-    double a = 0.0;
-    svcm_error err;
-    struct svcm_erlang_result r;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = evaluate ? svcm_erlang_eval(a, aht, agents, &o, &r, &err)
-                      : svcm_erlang_staff(a, aht, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    if (want_table)
-        push_result(L, &r);
-    else
-        lua_pushinteger(L, (lua_Integer)r.agents);
-    return 1;
-}
-
-static int l_agents_needed(lua_State *L) { return staffing_common(L, 0); }
-static int l_staffing(lua_State *L) { return staffing_common(L, 1); }
 
 /* svcm.staffing_batch(calls, aht_s, interval_s [, opts]): calls a table,
  * aht_s a table of the same length or one number. */
@@ -230,25 +83,9 @@ static int l_staffing_batch(lua_State *L)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        push_result(L, &out[i]);
+        svcmlua_rec_Staffing(L, &out[i]);
         lua_rawseti(L, -2, (lua_Integer)(i + 1));
     }
-    return 1;
-}
-
-/* svcm.staff_with_shrinkage(agents, shrinkage) */
-static int l_staff_with_shrinkage(lua_State *L)
-{
-    lua_Integer n = luaL_checkinteger(L, 1);
-    double s = luaL_checknumber(L, 2);
-    uint32_t agents, out = 0;
-    if (to_agents(L, n, &agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
-    svcm_error err;
-    int rc = svcm_erlang_staff_with_shrinkage(agents, s, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushinteger(L, (lua_Integer)out);
     return 1;
 }
 
@@ -294,39 +131,6 @@ static void read_counts(lua_State *L, int idx, svcm_contact_counts *c)
     }
 }
 
-static void push_metrics(lua_State *L, const svcm_contact_metrics *m)
-{
-    lua_createtable(L, 0, 10);
-#define SVCMLUA_SET(key, val)                                                  \
-    lua_pushnumber(L, val);                                                    \
-    lua_setfield(L, -2, key);
-    SVCMLUA_SET("offered", m->offered)
-    SVCMLUA_SET("sl_answered", m->sl_answered)
-    SVCMLUA_SET("sl_offered", m->sl_offered)
-    SVCMLUA_SET("sl_excl_short", m->sl_excl_short)
-    SVCMLUA_SET("sl_abandon_positive", m->sl_abandon_positive)
-    SVCMLUA_SET("asa", m->asa_s)
-    SVCMLUA_SET("abandon_rate", m->abandon_rate)
-    SVCMLUA_SET("abandon_rate_excl_short", m->abandon_rate_excl_short)
-    SVCMLUA_SET("aht", m->aht_s)
-    SVCMLUA_SET("occupancy", m->occupancy)
-#undef SVCMLUA_SET
-}
-
-/* svcm.contact_metrics{answered=..., ...} (also svcm.contact_centre) */
-static int l_contact_metrics(lua_State *L)
-{
-    svcm_contact_counts c;
-    read_counts(L, 1, &c);
-    svcm_contact_metrics m;
-    svcm_error err;
-    int rc = svcm_contact_metrics_compute(&c, &m, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_metrics(L, &m);
-    return 1;
-}
-
 /* An array of count tables as a userdata-backed C array (pushed). */
 static svcm_contact_counts *read_counts_list(lua_State *L, int idx, size_t *n)
 {
@@ -356,7 +160,7 @@ static int l_contact_metrics_batch(lua_State *L)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        push_metrics(L, &m[i]);
+        svcmlua_rec_ContactMetrics(L, &m[i]);
         lua_rawseti(L, -2, (lua_Integer)(i + 1));
     }
     return 1;
@@ -383,217 +187,11 @@ static int l_contact_counts_sum(lua_State *L)
 /* ------------------------------------------------------------ Erlang A,
  * Erlang B inverse, fractional agents, reverse calculation (0.2) */
 
-static void push_a_result(lua_State *L, const struct svcm_erlang_a_result *r)
-{
-    lua_createtable(L, 0, 10);
-    svcmlua_setinteger(L, "agents", (lua_Integer)r->agents);
-    svcmlua_setinteger(L, "staff", (lua_Integer)r->staff);
-    const struct {
-        const char *name;
-        double value;
-    } fields[] = {
-        {"traffic", r->traffic},         {"p_wait", r->p_wait},
-        {"p_abandon", r->p_abandon},     {"service_level", r->service_level},
-        {"sl_virtual", r->sl_virtual},   {"asa", r->asa_s},
-        {"wait_all", r->wait_all_s},     {"occupancy", r->occupancy},
-        {"wait_virtual", r->wait_virtual_s},
-    };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        lua_pushnumber(L, fields[i].value);
-        lua_setfield(L, -2, fields[i].name);
-    }
-}
-
-/* Erlang A options from the table at idx (absent fields: defaults).
- * Returns 0, or -1 when max_agents is out of range (caller fails). */
-static int read_a_options(lua_State *L, int idx, svcm_erlang_a_options *o)
-{
-    svcm_erlang_a_options_init(o);
-    o->target_answer_s = svcmlua_optfield_number(L, idx, "target_s", o->target_answer_s);
-    o->target_sl = svcmlua_optfield_number(L, idx, "target_sl", o->target_sl);
-    o->max_occupancy = svcmlua_optfield_number(L, idx, "max_occupancy", o->max_occupancy);
-    o->max_asa_s = svcmlua_optfield_number(L, idx, "max_asa_s", o->max_asa_s);
-    o->max_abandon = svcmlua_optfield_number(L, idx, "max_abandon", o->max_abandon);
-    o->shrinkage = svcmlua_optfield_number(L, idx, "shrinkage", o->shrinkage);
-    lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
-    return to_agents(L, m, &o->max_agents);
-}
-
-/* svcm.erlang_a(calls, aht_s, interval_s, agents, patience_s [, target_s]) */
-static int l_erlang_a(lua_State *L)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3);
-    lua_Integer n = luaL_checkinteger(L, 4);
-    double patience = luaL_checknumber(L, 5);
-    svcm_erlang_a_options o;
-    svcm_erlang_a_options_init(&o);
-    o.target_answer_s = luaL_optnumber(L, 6, o.target_answer_s);
-    uint32_t agents;
-    if (to_agents(L, n, &agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
-    double a = 0.0;
-    svcm_error err;
-    struct svcm_erlang_a_result r;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_a_eval(a, aht, patience, agents, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_a_result(L, &r);
-    return 1;
-}
-
-/* svcm.agents_needed_a(calls, aht_s, interval_s, patience_s, target_sl,
- * target_s [, {max_abandon=, max_occupancy=, max_asa_s=, max_agents=}]) and
- * svcm.staffing_a(calls, aht_s, interval_s, patience_s [, options]) whose
- * options also take target_s, target_sl, shrinkage and staff (reverse). */
-static int staffing_a_common(lua_State *L, int want_table)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3), patience = luaL_checknumber(L, 4);
-    int opts_idx = want_table ? 5 : 7;
-    svcm_erlang_a_options o;
-    if (read_a_options(L, opts_idx, &o) < 0)
-        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
-    if (!want_table) {
-        o.target_sl = luaL_checknumber(L, 5);
-        o.target_answer_s = luaL_checknumber(L, 6);
-    }
-    lua_Integer staff = want_table ? svcmlua_optfield_integer(L, opts_idx, "staff", -1) : -1;
-    uint32_t s = 0;
-    if (staff != -1 && to_agents(L, staff, &s) < 0)
-        return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
-    double a = 0.0;
-    svcm_error err;
-    struct svcm_erlang_a_result r;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = staff != -1 ? svcm_erlang_a_eval_staff(a, aht, patience, s, &o, &r, &err)
-                         : svcm_erlang_a_staff(a, aht, patience, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    if (want_table)
-        push_a_result(L, &r);
-    else
-        lua_pushinteger(L, (lua_Integer)r.agents);
-    return 1;
-}
-
-static int l_agents_needed_a(lua_State *L) { return staffing_a_common(L, 0); }
-static int l_staffing_a(lua_State *L) { return staffing_a_common(L, 1); }
-
-/* svcm.eval_staff(calls, aht_s, interval_s, staff [, {target_s=, shrinkage=}]) */
-static int l_eval_staff(lua_State *L)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3);
-    lua_Integer staff = luaL_checkinteger(L, 4);
-    svcm_erlang_options o;
-    svcm_erlang_options_init(&o);
-    o.target_answer_s = svcmlua_optfield_number(L, 5, "target_s", o.target_answer_s);
-    o.shrinkage = svcmlua_optfield_number(L, 5, "shrinkage", o.shrinkage);
-    uint32_t s;
-    if (to_agents(L, staff, &s) < 0)
-        return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
-    double a = 0.0;
-    svcm_error err;
-    struct svcm_erlang_result r;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_eval_staff(a, aht, s, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, &r);
-    return 1;
-}
-
-/* svcm.agents_from_staff(staff, shrinkage) */
-static int l_agents_from_staff(lua_State *L)
-{
-    lua_Integer n = luaL_checkinteger(L, 1);
-    double sh = luaL_checknumber(L, 2);
-    uint32_t staff, out = 0;
-    if (to_agents(L, n, &staff) < 0)
-        return fail_field(L, SVCM_EINVAL, "staff", "staff must be in [0, 4294967295]");
-    svcm_error err;
-    int rc = svcm_erlang_agents_from_staff(staff, sh, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushinteger(L, (lua_Integer)out);
-    return 1;
-}
-
-/* svcm.erlang_b_capacity(trunks, blocking) */
-static int l_erlang_b_capacity(lua_State *L)
-{
-    lua_Integer n = luaL_checkinteger(L, 1);
-    double p = luaL_checknumber(L, 2), out = 0.0;
-    uint32_t trunks;
-    if (to_agents(L, n, &trunks) < 0)
-        return fail_field(L, SVCM_EINVAL, "trunks", "trunks must be in [0, 4294967295]");
-    svcm_error err;
-    int rc = svcm_erlang_b_capacity(trunks, p, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
-/* svcm.erlang_b_trunks(a, blocking) */
-static int l_erlang_b_trunks(lua_State *L)
-{
-    double a = luaL_checknumber(L, 1), p = luaL_checknumber(L, 2);
-    uint32_t out = 0;
-    svcm_error err;
-    int rc = svcm_erlang_b_trunks(a, p, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushinteger(L, (lua_Integer)out);
-    return 1;
-}
-
-/* svcm.erlang_b_frac(a, x) / svcm.erlang_c_frac(a, x) */
-static int erlang_frac(lua_State *L, int which_c)
-{
-    double a = luaL_checknumber(L, 1), x = luaL_checknumber(L, 2), out = 0.0;
-    svcm_error err;
-    int rc = which_c ? svcm_erlang_c_frac(a, x, &out, &err) : svcm_erlang_b_frac(a, x, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
-static int l_erlang_b_frac(lua_State *L) { return erlang_frac(L, 0); }
-static int l_erlang_c_frac(lua_State *L) { return erlang_frac(L, 1); }
-
 /* Shift scheduling, defined at the end of the file. */
 static int l_schedule_shifts(lua_State *L);
 static int l_schedule_pattern(lua_State *L);
 /* ------------------------------------------------------------ chat (0.2):
  * agents with up to k concurrent chats, AHT by concurrency. */
-
-static void push_chat_result(lua_State *L, const struct svcm_erlang_chat_result *r)
-{
-    lua_createtable(L, 0, 10);
-    svcmlua_setinteger(L, "agents", (lua_Integer)r->agents);
-    svcmlua_setinteger(L, "staff", (lua_Integer)r->staff);
-    const struct {
-        const char *name;
-        double value;
-    } fields[] = {
-        {"arrival_rate", r->arrival_rate}, {"sessions", r->sessions},
-        {"p_wait", r->p_wait},             {"p_abandon", r->p_abandon},
-        {"service_level", r->service_level}, {"asa", r->asa_s},
-        {"wait_all", r->wait_all_s},       {"occupancy", r->occupancy},
-        {"sl_virtual", r->sl_virtual},     {"wait_virtual", r->wait_virtual_s},
-    };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        lua_pushnumber(L, fields[i].value);
-        lua_setfield(L, -2, fields[i].name);
-    }
-}
 
 /* The chat model and goals from the options table at idx (absent: aht at
  * every level of concurrency 1). Returns 0, or pushes the failure triple
@@ -684,7 +282,7 @@ static int l_erlang_chat(lua_State *L)
     int rc = svcm_erlang_chat_eval(chats, interval, agents, &o, &r, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    push_chat_result(L, &r);
+    svcmlua_rec_ErlangChat(L, &r);
     return 1;
 }
 
@@ -713,133 +311,14 @@ static int l_agents_needed_chat(lua_State *L)
 
 /* ------------------------------------------------- fractional staffing */
 
-static void push_number_fields(lua_State *L, const char *const *names, const double *values,
-                               size_t n)
-{
-    lua_createtable(L, 0, (int)n);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushnumber(L, values[i]);
-        lua_setfield(L, -2, names[i]);
-    }
-}
-
-static void push_frac_result(lua_State *L, const struct svcm_erlang_frac_result *r)
-{
-    static const char *const names[] = {"agents", "staff", "traffic", "p_wait",
-                                        "service_level", "asa", "occupancy"};
-    const double values[] = {r->agents, r->staff, r->traffic, r->p_wait,
-                             r->service_level, r->asa_s, r->occupancy};
-    push_number_fields(L, names, values, 7);
-}
-
-static void push_a_frac_result(lua_State *L, const struct svcm_erlang_a_frac_result *r)
-{
-    static const char *const names[] = {"agents",        "staff",      "traffic", "p_wait",
-                                        "p_abandon",     "service_level", "sl_virtual",
-                                        "asa",           "wait_all",   "occupancy",
-                                        "wait_virtual"};
-    const double values[] = {r->agents,     r->staff,         r->traffic,    r->p_wait,
-                             r->p_abandon,  r->service_level, r->sl_virtual, r->asa_s,
-                             r->wait_all_s, r->occupancy,     r->wait_virtual_s};
-    push_number_fields(L, names, values, 11);
-}
-
-/* svcm.staffing_frac(calls, aht_s, interval_s [, {target_s=, target_sl=,
- * max_occupancy=, max_asa_s=, shrinkage=, max_agents=}]) */
-static int l_staffing_frac(lua_State *L)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3);
-    svcm_erlang_options o;
-    if (read_options(L, 4, &o) < 0)
-        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
-    double a = 0.0;
-    svcm_error err;
-    struct svcm_erlang_frac_result r;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_staff_frac(a, aht, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_frac_result(L, &r);
-    return 1;
-}
-
-/* svcm.erlang_a_frac(calls, aht_s, interval_s, agents, patience_s
- * [, target_s [, {shrinkage=}]]): agents is a real number >= 1. */
-static int l_erlang_a_frac(lua_State *L)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3), x = luaL_checknumber(L, 4);
-    double patience = luaL_checknumber(L, 5);
-    svcm_erlang_a_options o;
-    if (read_a_options(L, 7, &o) < 0)
-        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
-    o.target_answer_s = luaL_optnumber(L, 6, 20.0);
-    double a = 0.0;
-    svcm_error err;
-    struct svcm_erlang_a_frac_result r;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_a_eval_frac(a, aht, patience, x, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_a_frac_result(L, &r);
-    return 1;
-}
-
-/* svcm.staffing_a_frac(calls, aht_s, interval_s, patience_s [, {target_s=,
- * target_sl=, max_abandon=, max_occupancy=, max_asa_s=, shrinkage=,
- * max_agents=}]) */
-static int l_staffing_a_frac(lua_State *L)
-{
-    double calls = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3), patience = luaL_checknumber(L, 4);
-    svcm_erlang_a_options o;
-    if (read_a_options(L, 5, &o) < 0)
-        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
-    double a = 0.0;
-    svcm_error err;
-    struct svcm_erlang_a_frac_result r;
-    int rc = svcm_erlang_traffic(calls, aht, interval, &a, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_erlang_a_staff_frac(a, aht, patience, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_a_frac_result(L, &r);
-    return 1;
-}
-
 static const luaL_Reg erlang_funcs[] = {
     {"schedule_shifts", l_schedule_shifts},
     {"schedule_pattern", l_schedule_pattern},
-    {"erlang_b", l_erlang_b},
-    {"erlang_c", l_erlang_c},
-    {"traffic_erlangs", l_traffic},
-    {"service_level", l_service_level},
-    {"asa", l_asa},
-    {"agents_needed", l_agents_needed},
-    {"staffing", l_staffing},
     {"staffing_batch", l_staffing_batch},
-    {"staff_with_shrinkage", l_staff_with_shrinkage},
-    {"contact_metrics", l_contact_metrics},
-    {"contact_centre", l_contact_metrics},
     {"contact_metrics_batch", l_contact_metrics_batch},
     {"contact_counts_sum", l_contact_counts_sum},
-    {"erlang_a", l_erlang_a},
-    {"erlang_a_frac", l_erlang_a_frac},
-    {"staffing_a_frac", l_staffing_a_frac},
-    {"staffing_frac", l_staffing_frac},
     {"erlang_chat", l_erlang_chat},
     {"agents_needed_chat", l_agents_needed_chat},
-    {"agents_needed_a", l_agents_needed_a},
-    {"staffing_a", l_staffing_a},
-    {"eval_staff", l_eval_staff},
-    {"agents_from_staff", l_agents_from_staff},
-    {"erlang_b_capacity", l_erlang_b_capacity},
-    {"erlang_b_trunks", l_erlang_b_trunks},
-    {"erlang_b_frac", l_erlang_b_frac},
-    {"erlang_c_frac", l_erlang_c_frac},
     {NULL, NULL},
 };
 

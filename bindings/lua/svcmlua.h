@@ -12,6 +12,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,65 @@ double svcmlua_optfield_number(lua_State *L, int idx, const char *key, double de
 lua_Integer svcmlua_optfield_integer(lua_State *L, int idx, const char *key, lua_Integer def);
 int svcmlua_optfield_boolean(lua_State *L, int idx, const char *key, int def);
 const char *svcmlua_optfield_string(lua_State *L, int idx, const char *key, const char *def);
+
+/* The described surface (bindings/api/<engine>.py, turned into gen_lua.c by
+ * bindings/gen/svcmgen.py; lgen.c is its runtime). */
+enum svcmlua_ctype {
+    SVCMLUA_F64,
+    SVCMLUA_I64,
+    SVCMLUA_U32,
+    SVCMLUA_INT,
+    SVCMLUA_SIZE,
+    SVCMLUA_U8,
+    SVCMLUA_U64,
+    SVCMLUA_BOOL,     /* bool (one byte) */
+    SVCMLUA_IBOOL,    /* int used as a truth value */
+    SVCMLUA_STR,      /* const char *; NULL leaves the key absent */
+    SVCMLUA_INTERVAL, /* svcm_interval -> {lo, hi} */
+    SVCMLUA_NAME      /* int (or enum) -> string through name_of */
+};
+/* A record field: key, where it is in the C struct, its C type. */
+typedef struct svcmlua_field {
+    const char *name;
+    size_t offset;
+    enum svcmlua_ctype ctype;
+    const char *(*name_of)(int);
+} svcmlua_field;
+/* Push the value at p (of C type ctype) / a table of a record's fields. */
+void svcmlua_push_value(lua_State *L, const void *p, enum svcmlua_ctype ctype,
+                        const char *(*name_of)(int));
+void svcmlua_push_record(lua_State *L, const void *rec, const svcmlua_field *fields, int n);
+/* Arguments of a described function with nreq required and npos
+ * positional parameters (names: every parameter, NULL-terminated): given
+ * positionally, then optionally a table of the rest by name (keyword-only
+ * parameters and positional ones not given), or as one table of them all,
+ * f{name = value, ...}. Raises for too many arguments and for a table key
+ * that names no parameter. */
+typedef struct svcmlua_args {
+    int named; /* 1: the arguments are the fields of the table at 1 */
+    int opts;  /* stack index of the table of named values, or 0 */
+    int given; /* number of positional arguments given */
+} svcmlua_args;
+void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int nreq, int npos,
+                        const char *const *names);
+/* Stack index of parameter `name` (position pos, 0 for keyword-only), or 0
+ * when it is absent or nil; raises "missing argument" when it is absent and
+ * not optional. May push the value (named and keyword-only forms). */
+int svcmlua_arg(lua_State *L, const svcmlua_args *a, int pos, const char *name, int optional);
+/* The value at idx as the C type of a kind. Raise for a value of the wrong
+ * Lua type; return -1 for a number outside the C type's range (the caller
+ * returns svcmlua_range_fail), else 0. */
+int svcmlua_get_f64(lua_State *L, int idx, const char *name, double *out);
+int svcmlua_get_i64(lua_State *L, int idx, const char *name, int64_t *out);
+int svcmlua_get_u32(lua_State *L, int idx, const char *name, uint32_t *out);
+int svcmlua_get_int(lua_State *L, int idx, const char *name, int *out);
+int svcmlua_get_size(lua_State *L, int idx, const char *name, size_t *out);
+int svcmlua_get_bool(lua_State *L, int idx, const char *name, bool *out);
+int svcmlua_get_str(lua_State *L, int idx, const char *name, const char **out);
+/* nil, "field 'name': out of range", EINVAL, detail (svcmlua_fail). */
+int svcmlua_range_fail(lua_State *L, const char *name);
+/* Same with a given status and message. */
+int svcmlua_fail_field(lua_State *L, int rc, const char *field, const char *msg);
 
 void svcmlua_open_core(lua_State *L);
 void svcmlua_open_time(lua_State *L);

@@ -1,54 +1,14 @@
 /* The svcm CPython extension: module state, exceptions, engine wiring. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <stdio.h>
 
-/* Exception classes by status code: name, extra builtin base, doc. */
-static const struct {
-    int code;
-    const char *name;
-    const char *doc;
-} exc_table[] = {
-    {SVCM_EINVAL, "svcm.InvalidInput", "Bad input: a value out of its domain, NaN, a wrong size (SVCM_EINVAL)."},
-    {SVCM_ENOMEM, "svcm.OutOfMemory", "The C library could not allocate memory (SVCM_ENOMEM)."},
-    {SVCM_ERANGE, "svcm.OutOfRange", "A result or argument outside its representable range (SVCM_ERANGE)."},
-    {SVCM_ESTATE, "svcm.StateError", "The operation is not allowed in the object's current state (SVCM_ESTATE)."},
-    {SVCM_EFORMAT, "svcm.FormatError", "Malformed saved bytes or text (SVCM_EFORMAT)."},
-    {SVCM_EEMPTY, "svcm.EmptyError", "No data to compute from (SVCM_EEMPTY)."},
-    {SVCM_ENOTFOUND, "svcm.NotFound", "No such item (SVCM_ENOTFOUND)."},
-    {SVCM_EMISMATCH, "svcm.Mismatch", "Objects with incompatible settings (SVCM_EMISMATCH)."},
-    {SVCM_ENOCONV, "svcm.NoConvergence", "An iterative fit did not converge (SVCM_ENOCONV)."},
-    {SVCM_ENOSPC, "svcm.BufferTooSmall", "An output buffer is too small (SVCM_ENOSPC)."},
-    {SVCM_EEXIST, "svcm.AlreadyExists", "An item with that key already exists (SVCM_EEXIST)."},
-    {SVCM_EIO, "svcm.InputOutputError", "Reading or writing failed (SVCM_EIO)."},
-};
-_Static_assert(sizeof exc_table / sizeof exc_table[0] == SVCMPY_NCODES - 1,
-               "every status code of SVCM_ERRORS but SVCM_OK needs an exception class here");
-
-static PyObject *extra_base(int code)
-{
-    switch (code) {
-    case SVCM_EINVAL:
-    case SVCM_ERANGE:
-    case SVCM_EFORMAT:
-    case SVCM_EEMPTY:
-    case SVCM_EMISMATCH:
-    case SVCM_EEXIST:
-        return PyExc_ValueError;
-    case SVCM_ENOMEM:
-        return PyExc_MemoryError;
-    case SVCM_ESTATE:
-        return PyExc_RuntimeError;
-    case SVCM_ENOTFOUND:
-        return PyExc_LookupError;
-    case SVCM_ENOCONV:
-        return PyExc_ArithmeticError;
-    case SVCM_EIO:
-        return PyExc_OSError;
-    default:
-        return NULL;
-    }
-}
+/* Exception classes by status code come from the description
+ * (bindings/api/core.py, status(...) entries -> svcmpy_statuses). */
+_Static_assert(SVCMPY_NSTATUSES == SVCMPY_NCODES - 1,
+               "every status code of SVCM_ERRORS but SVCM_OK needs a status() entry "
+               "in bindings/api/core.py");
 
 svcmpy_state *svcmpy_state_of(PyObject *module)
 {
@@ -210,17 +170,18 @@ static int add_exceptions(PyObject *m, svcmpy_state *st)
     if (st->error == NULL || PyModule_AddObjectRef(m, "Error", st->error) < 0)
         return -1;
     st->by_code[0] = Py_NewRef(st->error);
-    for (size_t i = 0; i < sizeof exc_table / sizeof exc_table[0]; i++) {
-        PyObject *extra = extra_base(exc_table[i].code);
+    for (size_t i = 0; i < SVCMPY_NSTATUSES; i++) {
+        const svcmpy_status *x = &svcmpy_statuses[i];
+        PyObject *extra = x->base ? *x->base : NULL;
         PyObject *bases = extra ? PyTuple_Pack(2, st->error, extra) : PyTuple_Pack(1, st->error);
         if (bases == NULL)
             return -1;
-        PyObject *cls = PyErr_NewExceptionWithDoc(exc_table[i].name, exc_table[i].doc, bases, NULL);
+        PyObject *cls = PyErr_NewExceptionWithDoc(x->name, x->doc, bases, NULL);
         Py_DECREF(bases);
         if (cls == NULL)
             return -1;
-        st->by_code[-exc_table[i].code] = cls;
-        if (PyModule_AddObjectRef(m, exc_table[i].name + 5, cls) < 0)
+        st->by_code[-x->code] = cls;
+        if (PyModule_AddObjectRef(m, x->name + 5, cls) < 0)
             return -1;
     }
     /* Status codes by name: svcm.codes["EINVAL"] == -1. */
@@ -258,6 +219,8 @@ static int module_exec(PyObject *m)
     if (add_exceptions(m, st) < 0)
         return -1;
     if (PyModule_AddStringConstant(m, "__version__", svcm_version()) < 0)
+        return -1;
+    if (svcmpy_gen_init(m) < 0)
         return -1;
 #ifdef SVCMPY_HAVE_CORE
     if (svcmpy_init_core(m) < 0)
@@ -335,6 +298,7 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg)
         Py_VISIT(st->by_code[i]);
     for (int i = 0; i < SVCMPY_ENGINE_COUNT; i++)
         Py_VISIT(st->engine[i]);
+    Py_VISIT(st->records);
     return 0;
 }
 
@@ -348,6 +312,7 @@ static int module_clear(PyObject *m)
         Py_CLEAR(st->by_code[i]);
     for (int i = 0; i < SVCMPY_ENGINE_COUNT; i++)
         Py_CLEAR(st->engine[i]);
+    Py_CLEAR(st->records);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Python surface of the erlang engine: Erlang B/C, service level, ASA,
  * staffing, and contact-centre interval metrics. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <stddef.h>
 
@@ -8,48 +9,6 @@
 #include <string.h>
 
 #include "svcm/erlang.h"
-
-/* Items of the engine tuple. */
-enum { ERL_STAFFING_TYPE, ERL_METRICS_TYPE, ERL_NITEMS };
-
-static PyStructSequence_Field staffing_fields[] = {
-    {"agents", "agents on the phones, N"},
-    {"staff", "scheduled staff after shrinkage: ceil(N / (1 - shrinkage))"},
-    {"traffic", "offered load A in Erlangs"},
-    {"p_wait", "Erlang C: probability that a call waits"},
-    {"service_level", "fraction answered within the target time"},
-    {"asa", "average speed of answer over all calls, seconds"},
-    {"occupancy", "A / N, capped at 1"},
-    {NULL, NULL},
-};
-
-static PyStructSequence_Desc staffing_desc = {
-    "svcm.Staffing",
-    "What N agents achieve on the offered traffic (Erlang C).",
-    staffing_fields,
-    7,
-};
-
-static PyStructSequence_Field metrics_fields[] = {
-    {"offered", "answered + abandoned"},
-    {"sl_answered", "(a) answered within T / answered"},
-    {"sl_offered", "(b) answered within T / (answered + abandoned)"},
-    {"sl_excl_short", "(c) answered within T / (answered + abandoned after T)"},
-    {"sl_abandon_positive", "(d) (answered + abandoned within T) / (answered + abandoned)"},
-    {"asa", "wait_time_s / answered, seconds"},
-    {"abandon_rate", "abandoned / offered"},
-    {"abandon_rate_excl_short", "(abandoned - short) / (offered - short)"},
-    {"aht", "(talk + hold + after-call work) / handled, seconds"},
-    {"occupancy", "(talk + hold + after-call work) / staffed time"},
-    {NULL, NULL},
-};
-
-static PyStructSequence_Desc metrics_desc = {
-    "svcm.ContactMetrics",
-    "Contact-centre metrics of an interval; undefined ratios are nan.",
-    metrics_fields,
-    10,
-};
 
 /* The count fields accepted by contact_metrics(), in struct order. */
 static const char *const count_names[] = {
@@ -70,42 +29,6 @@ static double *count_slot(svcm_contact_counts *c, size_t i)
     return slots[i];
 }
 
-static PyObject *raise_field(PyObject *module, int rc, const char *field, const char *msg)
-{
-    svcm_error err;
-    svcm_error_clear(&err);
-    err.code = rc;
-    err.field = field;
-    snprintf(err.message, sizeof err.message, "%s", msg);
-    return svcmpy_raise(module, rc, &err);
-}
-
-/* An agent count: a Python int in [0, UINT32_MAX] (the C call checks the
- * tighter range and names the field). Returns 0 or -1 with an exception. */
-static int get_count(PyObject *module, PyObject *obj, const char *field, uint32_t *out)
-{
-    if (!PyLong_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s: expected an int, got %s", field,
-                     Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    int overflow = 0;
-    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
-    if (v == -1 && PyErr_Occurred())
-        return -1;
-    if (overflow || v < 0 || v > (long long)UINT32_MAX) {
-        raise_field(module, SVCM_EINVAL, field, "must be an integer in [0, 4294967295]");
-        return -1;
-    }
-    *out = (uint32_t)v;
-    return 0;
-}
-
-static int get_agents(PyObject *module, PyObject *obj, uint32_t *out)
-{
-    return get_count(module, obj, "agents", out);
-}
-
 /* An optional number: None keeps *out. */
 static int get_optional(PyObject *obj, const char *name, double *out)
 {
@@ -115,216 +38,6 @@ static int get_optional(PyObject *obj, const char *name, double *out)
     if (rc > 0)
         PyErr_Format(PyExc_TypeError, "%s: expected a number or None", name);
     return rc == 0 ? 0 : -1;
-}
-
-/* A = calls * aht / interval; 0, or -1 with the svcm exception set. */
-static int traffic_of(PyObject *module, double calls, double aht, double interval, double *a)
-{
-    svcm_error err;
-    int rc = svcm_erlang_traffic(calls, aht, interval, a, &err);
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        return -1;
-    }
-    return 0;
-}
-
-static PyObject *make_staffing(PyObject *module, const struct svcm_erlang_result *r)
-{
-    PyObject *tp = svcmpy_engine_item(module, SVCMPY_ERLANG, ERL_STAFFING_TYPE);
-    if (tp == NULL)
-        return NULL;
-    PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
-    if (o == NULL)
-        return NULL;
-    PyObject *items[7] = {
-        PyLong_FromUnsignedLong(r->agents), PyLong_FromUnsignedLong(r->staff),
-        PyFloat_FromDouble(r->traffic),     PyFloat_FromDouble(r->p_wait),
-        PyFloat_FromDouble(r->service_level), PyFloat_FromDouble(r->asa_s),
-        PyFloat_FromDouble(r->occupancy),
-    };
-    int ok = 1;
-    for (int i = 0; i < 7; i++) {
-        if (items[i] == NULL)
-            ok = 0;
-        PyStructSequence_SetItem(o, i, items[i] ? items[i] : Py_NewRef(Py_None));
-    }
-    if (!ok) {
-        Py_DECREF(o);
-        return NULL;
-    }
-    return o;
-}
-
-static PyObject *make_metrics(PyObject *module, const svcm_contact_metrics *m)
-{
-    PyObject *tp = svcmpy_engine_item(module, SVCMPY_ERLANG, ERL_METRICS_TYPE);
-    if (tp == NULL)
-        return NULL;
-    PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
-    if (o == NULL)
-        return NULL;
-    const double v[10] = {m->offered,       m->sl_answered,   m->sl_offered,
-                          m->sl_excl_short, m->sl_abandon_positive, m->asa_s,
-                          m->abandon_rate,  m->abandon_rate_excl_short, m->aht_s,
-                          m->occupancy};
-    for (int i = 0; i < 10; i++) {
-        PyObject *f = PyFloat_FromDouble(v[i]);
-        if (f == NULL) {
-            Py_DECREF(o);
-            return NULL;
-        }
-        PyStructSequence_SetItem(o, i, f);
-    }
-    return o;
-}
-
-/* Batch results as columns (svcm.Table): one entry per field. */
-#define F64(st, f) {#f, offsetof(st, f), SVCMPY_F64, 'd'}
-static const svcmpy_field staffing_columns[] = {
-    {"agents", offsetof(struct svcm_erlang_result, agents), SVCMPY_U32, 'q'},
-    {"staff", offsetof(struct svcm_erlang_result, staff), SVCMPY_U32, 'q'},
-    F64(struct svcm_erlang_result, traffic),
-    F64(struct svcm_erlang_result, p_wait),
-    F64(struct svcm_erlang_result, service_level),
-    {"asa", offsetof(struct svcm_erlang_result, asa_s), SVCMPY_F64, 'd'},
-    F64(struct svcm_erlang_result, occupancy),
-};
-static const svcmpy_field metrics_columns[] = {
-    F64(svcm_contact_metrics, offered),
-    F64(svcm_contact_metrics, sl_answered),
-    F64(svcm_contact_metrics, sl_offered),
-    F64(svcm_contact_metrics, sl_excl_short),
-    F64(svcm_contact_metrics, sl_abandon_positive),
-    {"asa", offsetof(svcm_contact_metrics, asa_s), SVCMPY_F64, 'd'},
-    F64(svcm_contact_metrics, abandon_rate),
-    F64(svcm_contact_metrics, abandon_rate_excl_short),
-    {"aht", offsetof(svcm_contact_metrics, aht_s), SVCMPY_F64, 'd'},
-    F64(svcm_contact_metrics, occupancy),
-};
-#undef F64
-
-static PyObject *staffing_record(PyObject *module, const void *r)
-{
-    return make_staffing(module, (const struct svcm_erlang_result *)r);
-}
-
-static PyObject *metrics_record(PyObject *module, const void *r)
-{
-    return make_metrics(module, (const svcm_contact_metrics *)r);
-}
-
-PyDoc_STRVAR(erlang_b_doc,
-"erlang_b(traffic_erlangs: float, agents: int) -> float\n\n"
-"Erlang B blocking probability for A Erlangs offered to N servers\n"
-"(stable recursion; exact for any traffic that fits a double).");
-static PyObject *py_erlang_b(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"traffic_erlangs", "agents", NULL};
-    double a;
-    PyObject *nobj;
-    uint32_t n;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dO:erlang_b", kwlist, &a, &nobj) ||
-        get_agents(module, nobj, &n) < 0)
-        return NULL;
-    double out = 0.0;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_b(a, n, &out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(erlang_c_doc,
-"erlang_c(traffic_erlangs: float, agents: int) -> float\n\n"
-"Erlang C: probability that a call waits with N agents and A Erlangs\n"
-"(1.0 when N <= A: the queue is unstable).");
-static PyObject *py_erlang_c(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"traffic_erlangs", "agents", NULL};
-    double a;
-    PyObject *nobj;
-    uint32_t n;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dO:erlang_c", kwlist, &a, &nobj) ||
-        get_agents(module, nobj, &n) < 0)
-        return NULL;
-    double out = 0.0;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_c(a, n, &out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(traffic_doc,
-"traffic_erlangs(calls: float, aht_s: float, interval_s: float) -> float\n\n"
-"Offered load A = calls * aht_s / interval_s, in Erlangs.");
-static PyObject *py_traffic(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls", "aht_s", "interval_s", NULL};
-    double calls, aht, interval, a = 0.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddd:traffic_erlangs", kwlist, &calls, &aht,
-                                     &interval))
-        return NULL;
-    if (traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    return PyFloat_FromDouble(a);
-}
-
-PyDoc_STRVAR(service_level_doc,
-"service_level(calls, aht_s, interval_s, agents, target_s) -> float\n\n"
-"Fraction of calls answered within target_s seconds with `agents` agents:\n"
-"1 - C * exp(-(N - A) * target_s / aht_s); 0.0 when N <= A.");
-static PyObject *py_service_level(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", "target_s", NULL};
-    double calls, aht, interval, target, a = 0.0, out = 0.0;
-    PyObject *nobj;
-    uint32_t n;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddOd:service_level", kwlist, &calls, &aht,
-                                     &interval, &nobj, &target) ||
-        get_agents(module, nobj, &n) < 0 ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_service_level(a, aht, n, target, &out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(asa_doc,
-"asa(calls, aht_s, interval_s, agents) -> float\n\n"
-"Average speed of answer in seconds over all calls: C * aht_s / (N - A);\n"
-"inf when N <= A.");
-static PyObject *py_asa(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", NULL};
-    double calls, aht, interval, a = 0.0, out = 0.0;
-    PyObject *nobj;
-    uint32_t n;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddO:asa", kwlist, &calls, &aht, &interval,
-                                     &nobj) ||
-        get_agents(module, nobj, &n) < 0 ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_asa(a, aht, n, &out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyFloat_FromDouble(out);
 }
 
 /* Options from keyword values; Nones keep the defaults. */
@@ -341,81 +54,11 @@ static int fill_options(PyObject *module, svcm_erlang_options *o, double target_
         return -1;
     if (max_agents != NULL && max_agents != Py_None) {
         uint32_t m;
-        if (get_count(module, max_agents, "max_agents", &m) < 0)
+        if (svcmpy_arg_u32(module, max_agents, "max_agents", &m) < 0)
             return -1;
         o->max_agents = m;
     }
     return 0;
-}
-
-PyDoc_STRVAR(agents_needed_doc,
-"agents_needed(calls, aht_s, interval_s, target_s, target_sl,\n"
-"              max_occupancy=None, max_asa_s=None, max_agents=None) -> int\n\n"
-"The smallest number of agents on the phones that answers target_sl of\n"
-"calls within target_s seconds, and, when given, keeps occupancy <=\n"
-"max_occupancy and ASA <= max_asa_s. Raises svcm.OutOfRange when no count\n"
-"up to max_agents (default 1,000,000) does.");
-static PyObject *py_agents_needed(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls",        "aht_s",     "interval_s", "target_s", "target_sl",
-                             "max_occupancy", "max_asa_s", "max_agents", NULL};
-    double calls, aht, interval, target_s, target_sl, a = 0.0;
-    PyObject *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddddd|OOO:agents_needed", kwlist, &calls, &aht,
-                                     &interval, &target_s, &target_sl, &max_occ, &max_asa,
-                                     &max_agents))
-        return NULL;
-    svcm_erlang_options o;
-    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, 0.0, max_agents) < 0 ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    struct svcm_erlang_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_staff(a, aht, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyLong_FromUnsignedLong(r.agents);
-}
-
-PyDoc_STRVAR(staffing_doc,
-"staffing(calls, aht_s, interval_s, target_s=20.0, target_sl=0.8, *,\n"
-"         max_occupancy=None, max_asa_s=None, shrinkage=0.0, agents=None,\n"
-"         max_agents=None) -> svcm.Staffing\n\n"
-"With agents=None: the least agents meeting the goals (as agents_needed)\n"
-"and what they achieve. With agents=N: what N agents achieve. staff is\n"
-"ceil(agents / (1 - shrinkage)), the scheduled head count.");
-static PyObject *py_staffing(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls",     "aht_s",     "interval_s", "target_s",
-                             "target_sl", "max_occupancy", "max_asa_s", "shrinkage",
-                             "agents",    "max_agents", NULL};
-    double calls, aht, interval, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0, a = 0.0;
-    PyObject *max_occ = NULL, *max_asa = NULL, *agents = NULL, *max_agents = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddd|dd$OOdOO:staffing", kwlist, &calls, &aht,
-                                     &interval, &target_s, &target_sl, &max_occ, &max_asa,
-                                     &shrinkage, &agents, &max_agents))
-        return NULL;
-    svcm_erlang_options o;
-    uint32_t n = 0;
-    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, shrinkage,
-                     max_agents) < 0 ||
-        (agents != NULL && agents != Py_None && get_agents(module, agents, &n) < 0) ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    int evaluate = agents != NULL && agents != Py_None;
-    struct svcm_erlang_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = evaluate ? svcm_erlang_eval(a, aht, n, &o, &r, &err)
-                  : svcm_erlang_staff(a, aht, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_staffing(module, &r);
 }
 
 PyDoc_STRVAR(staffing_batch_doc,
@@ -494,9 +137,8 @@ static PyObject *py_staffing_batch(PyObject *module, PyObject *args, PyObject *k
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    result = svcmpy_table_from_records(module, out, sizeof *out, (Py_ssize_t)n, staffing_columns,
-                                       (int)(sizeof staffing_columns / sizeof staffing_columns[0]),
-                                       staffing_record);
+    result = svcmpy_table_from_records(module, out, sizeof *out, (Py_ssize_t)n, svcmpy_cols_Staffing,
+                                       SVCMPY_NCOLS_Staffing, svcmpy_rec_Staffing);
 done:
     PyMem_Free(traffic);
     PyMem_Free(ahts);
@@ -504,27 +146,6 @@ done:
     svcmpy_array_release(&calls);
     svcmpy_array_release(&aht);
     return result;
-}
-
-PyDoc_STRVAR(shrinkage_doc,
-"staff_with_shrinkage(agents: int, shrinkage: float) -> int\n\n"
-"Scheduled staff ceil(agents / (1 - shrinkage)) (float noise ignored:\n"
-"14 agents at 0.3 give 20).");
-static PyObject *py_staff_with_shrinkage(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"agents", "shrinkage", NULL};
-    PyObject *nobj;
-    double shrinkage;
-    uint32_t n, out = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od:staff_with_shrinkage", kwlist, &nobj,
-                                     &shrinkage) ||
-        get_agents(module, nobj, &n) < 0)
-        return NULL;
-    svcm_error err;
-    int rc = svcm_erlang_staff_with_shrinkage(n, shrinkage, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyLong_FromUnsignedLong(out);
 }
 
 /* Fill counts from a mapping (or kwargs dict); unknown keys are a TypeError,
@@ -563,33 +184,6 @@ static int counts_from_mapping(PyObject *map, svcm_contact_counts *c, Py_ssize_t
         }
     }
     return 0;
-}
-
-PyDoc_STRVAR(contact_metrics_doc,
-"contact_metrics(*, answered=0, answered_within_target=0, abandoned=0,\n"
-"                abandoned_within_target=0, abandoned_short=0, wait_time_s=0,\n"
-"                handled=0, talk_time_s=0, hold_time_s=0, acw_time_s=0,\n"
-"                staffed_time_s=0) -> svcm.ContactMetrics\n\n"
-"Service level four ways (sl_answered, sl_offered, sl_excl_short,\n"
-"sl_abandon_positive), ASA, abandonment with and without short abandons,\n"
-"AHT and occupancy of one interval. Undefined ratios are nan. A bad count\n"
-"raises svcm.InvalidInput naming the field. Also available as\n"
-"contact_centre().");
-static PyObject *py_contact_metrics(PyObject *module, PyObject *args, PyObject *kw)
-{
-    if (PyTuple_GET_SIZE(args) != 0) {
-        PyErr_SetString(PyExc_TypeError, "contact_metrics() takes keyword arguments only");
-        return NULL;
-    }
-    svcm_contact_counts c;
-    if (counts_from_mapping(kw, &c, 0) < 0)
-        return NULL;
-    svcm_contact_metrics m;
-    svcm_error err;
-    int rc = svcm_contact_metrics_compute(&c, &m, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_metrics(module, &m);
 }
 
 /* A list of dicts as a PyMem array of counts; NULL with an exception. */
@@ -641,9 +235,8 @@ static PyObject *py_contact_metrics_batch(PyObject *module, PyObject *arg)
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    result = svcmpy_table_from_records(module, m, sizeof *m, (Py_ssize_t)n, metrics_columns,
-                                       (int)(sizeof metrics_columns / sizeof metrics_columns[0]),
-                                       metrics_record);
+    result = svcmpy_table_from_records(module, m, sizeof *m, (Py_ssize_t)n, svcmpy_cols_ContactMetrics,
+                                       SVCMPY_NCOLS_ContactMetrics, svcmpy_rec_ContactMetrics);
 done:
     PyMem_Free(c);
     PyMem_Free(m);
@@ -684,333 +277,8 @@ static PyObject *py_contact_counts_sum(PyObject *module, PyObject *arg)
 /* ------------------------------------------------------------ Erlang A,
  * Erlang B inverse, fractional agents, reverse calculation (0.2) */
 
-/* An Erlang A result as a types.SimpleNamespace (a plain attribute
- * record that pickles and compares by value). */
-static PyObject *make_erlang_a(const struct svcm_erlang_a_result *r)
-{
-    PyObject *types = PyImport_ImportModule("types");
-    if (types == NULL)
-        return NULL;
-    PyObject *ns_type = PyObject_GetAttrString(types, "SimpleNamespace");
-    Py_DECREF(types);
-    if (ns_type == NULL)
-        return NULL;
-    PyObject *kw = Py_BuildValue(
-        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
-        "staff", (unsigned long)r->staff, "traffic", r->traffic, "p_wait", r->p_wait,
-        "p_abandon", r->p_abandon, "service_level", r->service_level, "sl_virtual",
-        r->sl_virtual, "asa", r->asa_s, "wait_all", r->wait_all_s, "occupancy", r->occupancy,
-        "wait_virtual", r->wait_virtual_s);
-    PyObject *ns = NULL;
-    if (kw != NULL) {
-        PyObject *empty = PyTuple_New(0);
-        if (empty != NULL)
-            ns = PyObject_Call(ns_type, empty, kw);
-        Py_XDECREF(empty);
-        Py_DECREF(kw);
-    }
-    Py_DECREF(ns_type);
-    return ns;
-}
-
-PyDoc_STRVAR(erlang_a_doc,
-"erlang_a(calls, aht_s, interval_s, agents, patience_s, target_s=20.0, *,\n"
-"         shrinkage=0.0) -> types.SimpleNamespace\n\n"
-"Erlang A (M/M/N+M): what `agents` achieve when callers abandon after an\n"
-"exponential patience with mean patience_s seconds. Attributes: agents,\n"
-"staff (after shrinkage), traffic, p_wait, p_abandon, service_level\n"
-"(answered within target_s / offered), sl_virtual (would-be wait <=\n"
-"target_s / offered), asa (mean wait of answered calls, s), wait_all (mean\n"
-"wait of all calls, abandoned ones included, s), occupancy and\n"
-"wait_virtual (mean would-be wait with unlimited patience, s).");
-static PyObject *py_erlang_a(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", "patience_s",
-                             "target_s", "shrinkage", NULL};
-    double calls, aht, interval, patience, target_s = 20.0, shrinkage = 0.0, a = 0.0;
-    PyObject *nobj;
-    uint32_t n;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddOd|d$d:erlang_a", kwlist, &calls, &aht,
-                                     &interval, &nobj, &patience, &target_s, &shrinkage) ||
-        get_agents(module, nobj, &n) < 0 || traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    svcm_erlang_a_options o;
-    svcm_erlang_a_options_init(&o);
-    o.target_answer_s = target_s;
-    o.shrinkage = shrinkage;
-    struct svcm_erlang_a_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_a_eval(a, aht, patience, n, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_erlang_a(&r);
-}
-
-/* Erlang A options from keyword values; Nones keep the defaults. */
-static int fill_a_options(PyObject *module, svcm_erlang_a_options *o, double target_s,
-                          double target_sl, PyObject *max_abandon, PyObject *max_occ,
-                          PyObject *max_asa, double shrinkage, PyObject *max_agents)
-{
-    svcm_erlang_a_options_init(o);
-    o->target_answer_s = target_s;
-    o->target_sl = target_sl;
-    o->shrinkage = shrinkage;
-    if (get_optional(max_abandon, "max_abandon", &o->max_abandon) < 0 ||
-        get_optional(max_occ, "max_occupancy", &o->max_occupancy) < 0 ||
-        get_optional(max_asa, "max_asa_s", &o->max_asa_s) < 0)
-        return -1;
-    if (max_agents != NULL && max_agents != Py_None) {
-        uint32_t m;
-        if (get_count(module, max_agents, "max_agents", &m) < 0)
-            return -1;
-        o->max_agents = m;
-    }
-    return 0;
-}
-
-PyDoc_STRVAR(agents_needed_a_doc,
-"agents_needed_a(calls, aht_s, interval_s, patience_s, target_sl, target_s,\n"
-"                max_abandon=None, *, max_occupancy=None, max_asa_s=None,\n"
-"                max_agents=None) -> int\n\n"
-"Erlang A staffing: the least agents that answer target_sl of the calls\n"
-"within target_s seconds and, when given, keep P(abandon) <= max_abandon,\n"
-"occupancy <= max_occupancy and the answered calls' ASA <= max_asa_s.\n"
-"Raises svcm.OutOfRange when no count up to max_agents does.");
-static PyObject *py_agents_needed_a(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls",       "aht_s",         "interval_s", "patience_s",
-                             "target_sl",   "target_s",      "max_abandon", "max_occupancy",
-                             "max_asa_s",   "max_agents",    NULL};
-    double calls, aht, interval, patience, target_sl, target_s, a = 0.0;
-    PyObject *max_ab = NULL, *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddddd|O$OOO:agents_needed_a", kwlist, &calls,
-                                     &aht, &interval, &patience, &target_sl, &target_s,
-                                     &max_ab, &max_occ, &max_asa, &max_agents))
-        return NULL;
-    svcm_erlang_a_options o;
-    if (fill_a_options(module, &o, target_s, target_sl, max_ab, max_occ, max_asa, 0.0,
-                       max_agents) < 0 ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    struct svcm_erlang_a_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_a_staff(a, aht, patience, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyLong_FromUnsignedLong(r.agents);
-}
-
-PyDoc_STRVAR(staffing_a_doc,
-"staffing_a(calls, aht_s, interval_s, patience_s, target_s=20.0,\n"
-"           target_sl=0.8, *, max_abandon=None, max_occupancy=None,\n"
-"           max_asa_s=None, shrinkage=0.0, staff=None, max_agents=None)\n"
-"           -> types.SimpleNamespace\n\n"
-"Erlang A staffing with its result (attributes as erlang_a). With\n"
-"staff=S, the reverse calculation: what S scheduled staff achieve, with\n"
-"floor(S * (1 - shrinkage)) agents on the phones (exact for decimals).");
-static PyObject *py_staffing_a(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls",     "aht_s",       "interval_s",    "patience_s",
-                             "target_s",  "target_sl",   "max_abandon",   "max_occupancy",
-                             "max_asa_s", "shrinkage",   "staff",         "max_agents",
-                             NULL};
-    double calls, aht, interval, patience, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0;
-    double a = 0.0;
-    PyObject *max_ab = NULL, *max_occ = NULL, *max_asa = NULL, *staff = NULL,
-             *max_agents = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddd|dd$OOOdOO:staffing_a", kwlist, &calls,
-                                     &aht, &interval, &patience, &target_s, &target_sl,
-                                     &max_ab, &max_occ, &max_asa, &shrinkage, &staff,
-                                     &max_agents))
-        return NULL;
-    svcm_erlang_a_options o;
-    uint32_t s = 0;
-    int reverse = staff != NULL && staff != Py_None;
-    if (fill_a_options(module, &o, target_s, target_sl, max_ab, max_occ, max_asa, shrinkage,
-                       max_agents) < 0 ||
-        (reverse && get_count(module, staff, "staff", &s) < 0) ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    struct svcm_erlang_a_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = reverse ? svcm_erlang_a_eval_staff(a, aht, patience, s, &o, &r, &err)
-                 : svcm_erlang_a_staff(a, aht, patience, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_erlang_a(&r);
-}
-
-PyDoc_STRVAR(eval_staff_doc,
-"eval_staff(calls, aht_s, interval_s, staff, target_s=20.0, *,\n"
-"           shrinkage=0.0) -> svcm.Staffing\n\n"
-"Reverse calculation under Erlang C: what `staff` scheduled people\n"
-"achieve, with floor(staff * (1 - shrinkage)) agents on the phones.");
-static PyObject *py_eval_staff(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls", "aht_s", "interval_s", "staff", "target_s",
-                             "shrinkage", NULL};
-    double calls, aht, interval, target_s = 20.0, shrinkage = 0.0, a = 0.0;
-    PyObject *sobj;
-    uint32_t s;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddO|d$d:eval_staff", kwlist, &calls, &aht,
-                                     &interval, &sobj, &target_s, &shrinkage) ||
-        get_count(module, sobj, "staff", &s) < 0 ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    svcm_erlang_options o;
-    svcm_erlang_options_init(&o);
-    o.target_answer_s = target_s;
-    o.shrinkage = shrinkage;
-    struct svcm_erlang_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_eval_staff(a, aht, s, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_staffing(module, &r);
-}
-
-PyDoc_STRVAR(agents_from_staff_doc,
-"agents_from_staff(staff: int, shrinkage: float) -> int\n\n"
-"Agents on the phones that `staff` scheduled people give:\n"
-"floor(staff * (1 - shrinkage)), exact for decimal shrinkage.");
-static PyObject *py_agents_from_staff(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"staff", "shrinkage", NULL};
-    PyObject *sobj;
-    double shrinkage;
-    uint32_t s, out = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od:agents_from_staff", kwlist, &sobj,
-                                     &shrinkage) ||
-        get_count(module, sobj, "staff", &s) < 0)
-        return NULL;
-    svcm_error err;
-    int rc = svcm_erlang_agents_from_staff(s, shrinkage, &out, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyLong_FromUnsignedLong(out);
-}
-
-PyDoc_STRVAR(erlang_b_capacity_doc,
-"erlang_b_capacity(trunks: int, blocking: float) -> float\n\n"
-"The traffic in Erlangs that `trunks` carry at the given blocking\n"
-"probability: the root A of Erlang B(trunks, A) = blocking.");
-static PyObject *py_erlang_b_capacity(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"trunks", "blocking", NULL};
-    PyObject *nobj;
-    double blocking, out = 0.0;
-    uint32_t n;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od:erlang_b_capacity", kwlist, &nobj,
-                                     &blocking) ||
-        get_count(module, nobj, "trunks", &n) < 0)
-        return NULL;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_b_capacity(n, blocking, &out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(erlang_b_trunks_doc,
-"erlang_b_trunks(traffic_erlangs: float, blocking: float) -> int\n\n"
-"The least number of trunks whose Erlang B blocking is <= blocking.");
-static PyObject *py_erlang_b_trunks(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"traffic_erlangs", "blocking", NULL};
-    double a, blocking;
-    uint32_t out = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dd:erlang_b_trunks", kwlist, &a, &blocking))
-        return NULL;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_b_trunks(a, blocking, &out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyLong_FromUnsignedLong(out);
-}
-
-/* erlang_b_frac / erlang_c_frac share everything but the C call. */
-static PyObject *erlang_frac(PyObject *module, PyObject *args, PyObject *kw, int which_c)
-{
-    static char *kwlist[] = {"traffic_erlangs", "agents", NULL};
-    double a, x, out = 0.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, which_c ? "dd:erlang_c_frac" : "dd:erlang_b_frac",
-                                     kwlist, &a, &x))
-        return NULL;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = which_c ? svcm_erlang_c_frac(a, x, &out, &err) : svcm_erlang_b_frac(a, x, &out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(erlang_b_frac_doc,
-"erlang_b_frac(traffic_erlangs: float, agents: float) -> float\n\n"
-"Erlang B for a real number of servers (Jagerman's analytic continuation\n"
-"through the incomplete gamma function); integers give erlang_b exactly.");
-static PyObject *py_erlang_b_frac(PyObject *module, PyObject *args, PyObject *kw)
-{
-    return erlang_frac(module, args, kw, 0);
-}
-
-PyDoc_STRVAR(erlang_c_frac_doc,
-"erlang_c_frac(traffic_erlangs: float, agents: float) -> float\n\n"
-"Erlang C for a real number of agents, from erlang_b_frac; integers give\n"
-"erlang_c exactly.");
-static PyObject *py_erlang_c_frac(PyObject *module, PyObject *args, PyObject *kw)
-{
-    return erlang_frac(module, args, kw, 1);
-}
-
 /* ------------------------------------------------------------ chat (0.2):
  * agents with up to k concurrent chats, AHT by concurrency. */
-
-static PyObject *make_chat(const struct svcm_erlang_chat_result *r)
-{
-    PyObject *types = PyImport_ImportModule("types");
-    if (types == NULL)
-        return NULL;
-    PyObject *ns_type = PyObject_GetAttrString(types, "SimpleNamespace");
-    Py_DECREF(types);
-    if (ns_type == NULL)
-        return NULL;
-    PyObject *kw = Py_BuildValue(
-        "{s:k,s:k,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", (unsigned long)r->agents,
-        "staff", (unsigned long)r->staff, "arrival_rate", r->arrival_rate, "sessions",
-        r->sessions, "p_wait", r->p_wait, "p_abandon", r->p_abandon, "service_level",
-        r->service_level, "asa", r->asa_s, "wait_all", r->wait_all_s, "occupancy",
-        r->occupancy, "sl_virtual", r->sl_virtual, "wait_virtual", r->wait_virtual_s);
-    PyObject *ns = NULL;
-    if (kw != NULL) {
-        PyObject *empty = PyTuple_New(0);
-        if (empty != NULL)
-            ns = PyObject_Call(ns_type, empty, kw);
-        Py_XDECREF(empty);
-        Py_DECREF(kw);
-    }
-    Py_DECREF(ns_type);
-    return ns;
-}
 
 /* The chat model from the Python arguments: concurrency (None or an int),
  * aht (level 1), aht_by_concurrency (None: aht at every level; else one
@@ -1022,10 +290,10 @@ static int fill_chat_model(PyObject *module, svcm_erlang_chat_options *o, double
     uint32_t k = 0;
     int have_k = concurrency != NULL && concurrency != Py_None;
     if (have_k) {
-        if (get_count(module, concurrency, "concurrency", &k) < 0)
+        if (svcmpy_arg_u32(module, concurrency, "concurrency", &k) < 0)
             return -1;
         if (k < 1 || k > SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
-            raise_field(module, SVCM_EINVAL, "concurrency", "must be in [1, 16]");
+            svcmpy_raise_field(module, SVCM_EINVAL, "concurrency", "must be in [1, 16]");
             return -1;
         }
     }
@@ -1041,7 +309,7 @@ static int fill_chat_model(PyObject *module, svcm_erlang_chat_options *o, double
         const double *v = arr.data;
         int ok = 1;
         if (arr.n < 1 || arr.n > (Py_ssize_t)SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
-            raise_field(module, SVCM_EINVAL, "aht_by_concurrency",
+            svcmpy_raise_field(module, SVCM_EINVAL, "aht_by_concurrency",
                         "needs 1 to 16 handling times, one per concurrency level");
             ok = 0;
         } else if (have_k && (Py_ssize_t)k != arr.n) {
@@ -1074,7 +342,7 @@ static int fill_chat_model(PyObject *module, svcm_erlang_chat_options *o, double
 PyDoc_STRVAR(erlang_chat_doc,
 "erlang_chat(chats, aht, interval, agents, concurrency=None,\n"
 "            aht_by_concurrency=None, patience=None, target_s=20.0, *,\n"
-"            shrinkage=0.0) -> types.SimpleNamespace\n\n"
+"            shrinkage=0.0) -> svcm.ErlangChat\n\n"
 "Chat staffing model: `agents` agents each hold up to `concurrency` chats\n"
 "(chats spread evenly); a chat whose agent holds j chats takes\n"
 "aht_by_concurrency[j-1] seconds on average (default: aht at every level;\n"
@@ -1095,7 +363,7 @@ static PyObject *py_erlang_chat(PyObject *module, PyObject *args, PyObject *kw)
     if (!PyArg_ParseTupleAndKeywords(args, kw, "dddO|OOOd$d:erlang_chat", kwlist, &chats, &aht,
                                      &interval, &nobj, &conc, &by_level, &patience, &target_s,
                                      &shrinkage) ||
-        get_agents(module, nobj, &n) < 0)
+        svcmpy_arg_u32(module, nobj, "agents", &n) < 0)
         return NULL;
     svcm_erlang_chat_options o;
     if (fill_chat_model(module, &o, aht, conc, by_level, patience) < 0)
@@ -1110,7 +378,7 @@ static PyObject *py_erlang_chat(PyObject *module, PyObject *args, PyObject *kw)
     Py_END_ALLOW_THREADS
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, &err);
-    return make_chat(&r);
+    return svcmpy_rec_ErlangChat(module, &r);
 }
 
 PyDoc_STRVAR(agents_needed_chat_doc,
@@ -1147,7 +415,7 @@ static PyObject *py_agents_needed_chat(PyObject *module, PyObject *args, PyObjec
         return NULL;
     if (max_agents != NULL && max_agents != Py_None) {
         uint32_t m;
-        if (get_count(module, max_agents, "max_agents", &m) < 0)
+        if (svcmpy_arg_u32(module, max_agents, "max_agents", &m) < 0)
             return NULL;
         o.max_agents = m;
     }
@@ -1170,172 +438,12 @@ static PyObject *py_schedule_pattern(PyObject *module, PyObject *args, PyObject 
 extern const char svcmpy_schedule_pattern_doc[];
 /* ------------------------------------------------- fractional staffing */
 
-/* A types.SimpleNamespace from a dict of keyword values (steals kw). */
-static PyObject *namespace_of(PyObject *kw)
-{
-    if (kw == NULL)
-        return NULL;
-    PyObject *types = PyImport_ImportModule("types");
-    PyObject *ns_type = types != NULL ? PyObject_GetAttrString(types, "SimpleNamespace") : NULL;
-    Py_XDECREF(types);
-    PyObject *ns = NULL, *empty = ns_type != NULL ? PyTuple_New(0) : NULL;
-    if (empty != NULL)
-        ns = PyObject_Call(ns_type, empty, kw);
-    Py_XDECREF(empty);
-    Py_XDECREF(ns_type);
-    Py_DECREF(kw);
-    return ns;
-}
-
-static PyObject *make_frac(const struct svcm_erlang_frac_result *r)
-{
-    return namespace_of(Py_BuildValue(
-        "{s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", r->agents, "staff", r->staff, "traffic",
-        r->traffic, "p_wait", r->p_wait, "service_level", r->service_level, "asa", r->asa_s,
-        "occupancy", r->occupancy));
-}
-
-static PyObject *make_a_frac(const struct svcm_erlang_a_frac_result *r)
-{
-    return namespace_of(Py_BuildValue(
-        "{s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "agents", r->agents, "staff",
-        r->staff, "traffic", r->traffic, "p_wait", r->p_wait, "p_abandon", r->p_abandon,
-        "service_level", r->service_level, "sl_virtual", r->sl_virtual, "asa", r->asa_s,
-        "wait_all", r->wait_all_s, "occupancy", r->occupancy, "wait_virtual",
-        r->wait_virtual_s));
-}
-
-PyDoc_STRVAR(staffing_frac_doc,
-"staffing_frac(calls, aht_s, interval_s, target_s=20.0, target_sl=0.8, *,\n"
-"              max_occupancy=None, max_asa_s=None, shrinkage=0.0,\n"
-"              max_agents=None) -> types.SimpleNamespace\n\n"
-"Fractional Erlang C staffing: the least real number of agents meeting\n"
-"the goals on the continuous Erlang C curve (erlang_c_frac). Attributes:\n"
-"agents and staff (= agents / (1 - shrinkage)) as floats, traffic,\n"
-"p_wait, service_level, asa (s) and occupancy.");
-static PyObject *py_staffing_frac(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls",         "aht_s",     "interval_s", "target_s",
-                             "target_sl",     "max_occupancy", "max_asa_s", "shrinkage",
-                             "max_agents",    NULL};
-    double calls, aht, interval, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0, a = 0.0;
-    PyObject *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddd|dd$OOdO:staffing_frac", kwlist, &calls,
-                                     &aht, &interval, &target_s, &target_sl, &max_occ,
-                                     &max_asa, &shrinkage, &max_agents))
-        return NULL;
-    svcm_erlang_options o;
-    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, shrinkage,
-                     max_agents) < 0 ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    struct svcm_erlang_frac_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_staff_frac(a, aht, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_frac(&r);
-}
-
-PyDoc_STRVAR(erlang_a_frac_doc,
-"erlang_a_frac(calls, aht_s, interval_s, agents, patience_s, target_s=20.0,\n"
-"              *, shrinkage=0.0) -> types.SimpleNamespace\n\n"
-"Erlang A for a real number of agents >= 1: every measure interpolated\n"
-"linearly between floor(agents) and floor(agents) + 1 (an integer gives\n"
-"erlang_a's values). Attributes as erlang_a, with agents and staff\n"
-"(= agents / (1 - shrinkage)) as floats.");
-static PyObject *py_erlang_a_frac(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls", "aht_s", "interval_s", "agents", "patience_s",
-                             "target_s", "shrinkage", NULL};
-    double calls, aht, interval, x, patience, target_s = 20.0, shrinkage = 0.0, a = 0.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "ddddd|d$d:erlang_a_frac", kwlist, &calls,
-                                     &aht, &interval, &x, &patience, &target_s, &shrinkage) ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    svcm_erlang_a_options o;
-    svcm_erlang_a_options_init(&o);
-    o.target_answer_s = target_s;
-    o.shrinkage = shrinkage;
-    struct svcm_erlang_a_frac_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_a_eval_frac(a, aht, patience, x, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_a_frac(&r);
-}
-
-PyDoc_STRVAR(staffing_a_frac_doc,
-"staffing_a_frac(calls, aht_s, interval_s, patience_s, target_s=20.0,\n"
-"                target_sl=0.8, *, max_abandon=None, max_occupancy=None,\n"
-"                max_asa_s=None, shrinkage=0.0, max_agents=None)\n"
-"                -> types.SimpleNamespace\n\n"
-"Fractional Erlang A staffing: the least real number of agents >= 1 whose\n"
-"interpolated measures (erlang_a_frac) meet the goals; attributes as\n"
-"erlang_a_frac.");
-static PyObject *py_staffing_a_frac(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls",     "aht_s",     "interval_s",  "patience_s",
-                             "target_s",  "target_sl", "max_abandon", "max_occupancy",
-                             "max_asa_s", "shrinkage", "max_agents",  NULL};
-    double calls, aht, interval, patience, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0;
-    double a = 0.0;
-    PyObject *max_ab = NULL, *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddd|dd$OOOdO:staffing_a_frac", kwlist,
-                                     &calls, &aht, &interval, &patience, &target_s,
-                                     &target_sl, &max_ab, &max_occ, &max_asa, &shrinkage,
-                                     &max_agents))
-        return NULL;
-    svcm_erlang_a_options o;
-    if (fill_a_options(module, &o, target_s, target_sl, max_ab, max_occ, max_asa, shrinkage,
-                       max_agents) < 0 ||
-        traffic_of(module, calls, aht, interval, &a) < 0)
-        return NULL;
-    struct svcm_erlang_a_frac_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_a_staff_frac(a, aht, patience, &o, &r, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return make_a_frac(&r);
-}
-
 static PyMethodDef erlang_methods[] = {
     KW("schedule_shifts", py_schedule_shifts, svcmpy_schedule_shifts_doc),
     KW("schedule_pattern", py_schedule_pattern, svcmpy_schedule_pattern_doc),
-    KW("erlang_b", py_erlang_b, erlang_b_doc),
-    KW("erlang_c", py_erlang_c, erlang_c_doc),
-    KW("traffic_erlangs", py_traffic, traffic_doc),
-    KW("service_level", py_service_level, service_level_doc),
-    KW("asa", py_asa, asa_doc),
-    KW("agents_needed", py_agents_needed, agents_needed_doc),
-    KW("staffing", py_staffing, staffing_doc),
     KW("staffing_batch", py_staffing_batch, staffing_batch_doc),
-    KW("staff_with_shrinkage", py_staff_with_shrinkage, shrinkage_doc),
-    KW("contact_metrics", py_contact_metrics, contact_metrics_doc),
-    KW("contact_centre", py_contact_metrics, contact_metrics_doc),
     {"contact_metrics_batch", py_contact_metrics_batch, METH_O, contact_metrics_batch_doc},
     {"contact_counts_sum", py_contact_counts_sum, METH_O, contact_counts_sum_doc},
-    KW("erlang_a", py_erlang_a, erlang_a_doc),
-    KW("agents_needed_a", py_agents_needed_a, agents_needed_a_doc),
-    KW("staffing_a", py_staffing_a, staffing_a_doc),
-    KW("eval_staff", py_eval_staff, eval_staff_doc),
-    KW("agents_from_staff", py_agents_from_staff, agents_from_staff_doc),
-    KW("erlang_b_capacity", py_erlang_b_capacity, erlang_b_capacity_doc),
-    KW("erlang_b_trunks", py_erlang_b_trunks, erlang_b_trunks_doc),
-    KW("erlang_b_frac", py_erlang_b_frac, erlang_b_frac_doc),
-    KW("erlang_c_frac", py_erlang_c_frac, erlang_c_frac_doc),
-    KW("staffing_frac", py_staffing_frac, staffing_frac_doc),
-    KW("erlang_a_frac", py_erlang_a_frac, erlang_a_frac_doc),
-    KW("staffing_a_frac", py_staffing_a_frac, staffing_a_frac_doc),
     KW("erlang_chat", py_erlang_chat, erlang_chat_doc),
     KW("agents_needed_chat", py_agents_needed_chat, agents_needed_chat_doc),
     {NULL, NULL, 0, NULL},
@@ -1344,26 +452,7 @@ static PyMethodDef erlang_methods[] = {
 
 int svcmpy_init_erlang(PyObject *module)
 {
-    if (PyModule_AddFunctions(module, erlang_methods) < 0)
-        return -1;
-    PyTypeObject *staffing = PyStructSequence_NewType(&staffing_desc);
-    if (staffing == NULL)
-        return -1;
-    PyTypeObject *metrics = PyStructSequence_NewType(&metrics_desc);
-    if (metrics == NULL) {
-        Py_DECREF(staffing);
-        return -1;
-    }
-    int rc = 0;
-    if (PyModule_AddObjectRef(module, "Staffing", (PyObject *)staffing) < 0 ||
-        PyModule_AddObjectRef(module, "ContactMetrics", (PyObject *)metrics) < 0)
-        rc = -1;
-    PyObject *tuple = rc == 0 ? PyTuple_Pack(ERL_NITEMS, staffing, metrics) : NULL;
-    Py_DECREF(staffing);
-    Py_DECREF(metrics);
-    if (tuple == NULL)
-        return -1;
-    return svcmpy_engine_set(module, SVCMPY_ERLANG, tuple);
+    return PyModule_AddFunctions(module, erlang_methods);
 }
 
 /* ------------------------------------------------------ shift scheduling
@@ -1460,13 +549,13 @@ static int sched_options(PyObject *module, const char *objective, PyObject *max_
     else if (strcmp(objective, "min_abs_diff") == 0)
         o->objective = SVCM_SCHEDULE_OBJECTIVE_MIN_ABS_DIFF;
     else {
-        raise_field(module, SVCM_EINVAL, "objective",
+        svcmpy_raise_field(module, SVCM_EINVAL, "objective",
                     "objective must be 'min_cost' or 'min_abs_diff'");
         return -1;
     }
     uint32_t v32;
     if (max_staff != Py_None) {
-        if (get_count(module, max_staff, "max_staff", &v32) < 0)
+        if (svcmpy_arg_u32(module, max_staff, "max_staff", &v32) < 0)
             return -1;
         o->max_staff = v32;
     }
@@ -1479,7 +568,7 @@ static int sched_options(PyObject *module, const char *objective, PyObject *max_
         int64_t v;
         int rc = svcmpy_as_int64(lim[k], &v);
         if (rc > 0 || (rc == 0 && v < 0))
-            raise_field(module, SVCM_EINVAL, names[k], "limit must be an int >= 1");
+            svcmpy_raise_field(module, SVCM_EINVAL, names[k], "limit must be an int >= 1");
         if (rc != 0 || v < 0)
             return -1;
         *dst[k] = (uint64_t)v;
@@ -1614,7 +703,7 @@ static int get_size(PyObject *module, PyObject *obj, const char *field, size_t *
     if (v == -1 && PyErr_Occurred())
         return -1;
     if (overflow || v < 0 || (unsigned long long)v > (unsigned long long)PY_SSIZE_T_MAX) {
-        raise_field(module, SVCM_EINVAL, field, "must be an integer >= 0 that fits a bytes length");
+        svcmpy_raise_field(module, SVCM_EINVAL, field, "must be an integer >= 0 that fits a bytes length");
         return -1;
     }
     *out = (size_t)v;

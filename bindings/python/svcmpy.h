@@ -11,6 +11,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <stdbool.h>
+
 #include "svcm.h"
 
 enum svcmpy_engine {
@@ -38,6 +40,7 @@ typedef struct svcmpy_state {
     PyObject *error;                  /* svcm.Error */
     PyObject *by_code[SVCMPY_NCODES]; /* class for status -i; [0] = Error */
     PyObject *engine[SVCMPY_ENGINE_COUNT]; /* engine-private tuple, or NULL */
+    PyObject *records;                /* tuple of the described record types */
 } svcmpy_state;
 
 extern PyModuleDef svcmpy_module_def;
@@ -151,7 +154,21 @@ PyObject *svcmpy_table_new(PyObject *module, const char *const *names, PyObject 
  * records (the one description of a batch result: name, where the field
  * is, its C type and the column's type code), and a function that makes the
  * Python record of one C record (the records are copied and kept for it). */
-enum svcmpy_ctype { SVCMPY_F64, SVCMPY_I64, SVCMPY_SIZE, SVCMPY_U32, SVCMPY_INT, SVCMPY_U8 };
+enum svcmpy_ctype {
+    SVCMPY_F64,
+    SVCMPY_I64,
+    SVCMPY_SIZE,
+    SVCMPY_U32,
+    SVCMPY_INT,
+    SVCMPY_U8,
+    /* Record fields only (records.c), never a column's type: */
+    SVCMPY_U64,
+    SVCMPY_BOOL,     /* bool (one byte) */
+    SVCMPY_IBOOL,    /* int used as a truth value */
+    SVCMPY_STR,      /* const char *, NULL -> None */
+    SVCMPY_INTERVAL, /* svcm_interval -> (lo, hi) */
+    SVCMPY_NAME      /* int (or enum) -> str through a name function */
+};
 typedef struct svcmpy_field {
     const char *name;
     size_t offset;          /* offsetof(struct ..., field) */
@@ -163,6 +180,45 @@ PyObject *svcmpy_table_from_records(PyObject *module, const void *records, size_
                                     Py_ssize_t n, const svcmpy_field *fields, int nfields,
                                     svcmpy_record_fn rec);
 int svcmpy_init_columns(PyObject *module);
+
+/* The described surface (bindings/api/<engine>.py, turned into gen_py.c by
+ * bindings/gen/svcmgen.py; records.c is its runtime). A record field: where
+ * it is in the C struct, its C type, and for SVCMPY_NAME the function that
+ * names its value. */
+typedef struct svcmpy_rfield {
+    size_t offset;
+    enum svcmpy_ctype ctype;
+    const char *(*name_of)(int);
+} svcmpy_rfield;
+/* A new struct sequence of record type `index` (a described record) from
+ * the C struct at rec. New reference, or NULL with an exception. */
+PyObject *svcmpy_record(PyObject *module, int index, const void *rec,
+                        const svcmpy_rfield *fields, int nfields);
+/* Create the described record types (svcm.Name), add them to the module
+ * and keep them in the module state. 0 or -1 with an exception. */
+int svcmpy_records_init(PyObject *module, PyStructSequence_Desc *const *descs, int n);
+/* An exception class of the description: status code, "svcm.Name", doc,
+ * and the builtin class it also derives from (or NULL). */
+typedef struct svcmpy_status {
+    int code;
+    const char *name;
+    const char *doc;
+    PyObject **base;
+} svcmpy_status;
+/* Generated argument conversions: a Python object to the C value of an
+ * argument kind. 0, or -1 with TypeError (not a number / string) or the
+ * svcm InvalidInput exception naming the field (out of the C type's
+ * range). A name starting with '?' marks an argument that may be None: the
+ * TypeError says "expected ... or None" and the field is the rest. */
+int svcmpy_arg_f64(PyObject *module, PyObject *obj, const char *name, double *out);
+int svcmpy_arg_i64(PyObject *module, PyObject *obj, const char *name, int64_t *out);
+int svcmpy_arg_u32(PyObject *module, PyObject *obj, const char *name, uint32_t *out);
+int svcmpy_arg_int(PyObject *module, PyObject *obj, const char *name, int *out);
+int svcmpy_arg_size(PyObject *module, PyObject *obj, const char *name, size_t *out);
+int svcmpy_arg_bool(PyObject *module, PyObject *obj, const char *name, bool *out);
+int svcmpy_arg_str(PyObject *module, PyObject *obj, const char *name, const char **out);
+/* Raise the svcm exception of rc for field `field` with message msg. */
+PyObject *svcmpy_raise_field(PyObject *module, int rc, const char *field, const char *msg);
 
 /* The C accumulator inside an svcm.Durations (py_sketch.c) or an svcm.NPS,
  * svcm.CSAT or svcm.CES (py_feedback.c), borrowed while obj lives and the

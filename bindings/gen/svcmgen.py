@@ -1,0 +1,507 @@
+#!/usr/bin/env python3
+"""svcmgen: the one description of svcm's binding surface, turned into C for
+the Python extension, C for the Lua module and the Python type stubs.
+
+Usage (meson runs it at build time; see bindings/gen/meson.build):
+    svcmgen.py OUTDIR DESC.py [DESC.py ...]
+writes OUTDIR/gen_py.c, gen_py.h, gen_lua.c, gen_lua.h and gen.pyi.
+
+A description file (bindings/api/<engine>.py) is Python that calls:
+
+    include("svcm/erlang.h")
+    record("Staffing", "struct svcm_erlang_result", "doc", [
+        ("agents", "u32", "field doc"),           # Python/Lua name, kind, doc
+        ("asa", "f64", "field doc", "asa_s"),     # C member when it differs
+    ])
+    function("erlang_b", "doc",
+             ["traffic_erlangs: f64", "agents: u32"], "f64",
+             "rc = svcm_erlang_b(traffic_erlangs, agents, &out, &err);")
+    status("EINVAL", "InvalidInput", "ValueError", "doc")   # exception class
+
+Argument specs: "name: kind", "name: kind = C default", "name: kind?" (None
+or absent keeps the default; `has_name` says whether it was given), and
+"*" (what follows is keyword-only: a trailing options table in Lua). Kinds
+of arguments: f64, i64, u32, int, size, bool, str. Kinds of record fields:
+the same plus u8, u64, ibool (an int used as a truth value), interval and
+name:FUNC (an int or enum member shown as the string FUNC(value)). A result
+is a kind, a record name, or "none".
+
+The call is C shared by both languages: it sees every argument as a C local
+of its name, `out` (the result, zeroed), `err` (svcm_error) and `rc`, and
+must set rc; it runs without the GIL in Python, so it may not touch Python
+objects. A function is then, in Python, name(args) with keywords, the
+docstring "signature\\n\\ndoc", svcm exceptions for a failed rc; in Lua
+svcm.name(args...) or svcm.name{name=value, ...}, returning nil, message,
+code, detail for a failed rc (svcmlua_fail).
+
+A record is, in Python, a struct sequence svcm.Name (a named tuple type in
+the stubs) and a column description for svcm.Table (svcmpy_cols_Name); in
+Lua a table with those keys. Hand-written binding code uses the generated
+makers: svcmpy_rec_Name(module, &c_struct), svcmlua_rec_Name(L, &c_struct).
+"""
+import os
+import re
+import sys
+
+# ---------------------------------------------------------------- the model
+KINDS = {
+    # kind: (C type, stub type, Python record ctype, Lua pusher, column code)
+    "f64": ("double", "float", "SVCMPY_F64", "SVCMLUA_F64", "d"),
+    "i64": ("int64_t", "int", "SVCMPY_I64", "SVCMLUA_I64", "q"),
+    "u32": ("uint32_t", "int", "SVCMPY_U32", "SVCMLUA_U32", "q"),
+    "int": ("int", "int", "SVCMPY_INT", "SVCMLUA_INT", "i"),
+    "size": ("size_t", "int", "SVCMPY_SIZE", "SVCMLUA_SIZE", "q"),
+    "u8": ("uint8_t", "int", "SVCMPY_U8", "SVCMLUA_U8", "B"),
+    "u64": ("uint64_t", "int", "SVCMPY_U64", "SVCMLUA_U64", None),
+    "bool": ("bool", "bool", "SVCMPY_BOOL", "SVCMLUA_BOOL", "B"),
+    "ibool": ("int", "bool", "SVCMPY_IBOOL", "SVCMLUA_IBOOL", None),
+    "str": ("const char *", "str", "SVCMPY_STR", "SVCMLUA_STR", None),
+    "interval": ("svcm_interval", "tuple[float, float]", "SVCMPY_INTERVAL", "SVCMLUA_INTERVAL",
+                 None),
+}
+ARG_KINDS = ("f64", "i64", "u32", "int", "size", "bool", "str")
+
+
+class Record:
+    def __init__(self, name, ctype, doc, fields, engine):
+        self.name, self.ctype, self.doc, self.engine = name, ctype, doc, engine
+        self.fields = []
+        for f in fields:
+            pyname, kind, fdoc = f[0], f[1], f[2]
+            member = f[3] if len(f) > 3 else pyname
+            if kind.startswith("name:"):
+                kind, namefn = "name", kind[5:]
+            else:
+                namefn = None
+                if kind not in KINDS:
+                    sys.exit(f"svcmgen: record {name}: field {pyname}: unknown kind {kind}")
+            self.fields.append((pyname, kind, fdoc, member, namefn))
+
+
+class Arg:
+    SPEC = re.compile(r"^(\w+)\s*:\s*(\w+)(\?)?\s*(?:=\s*(.+))?$")
+
+    def __init__(self, spec, kwonly, where):
+        m = self.SPEC.match(spec.strip())
+        if not m or m.group(2) not in ARG_KINDS:
+            sys.exit(f"svcmgen: {where}: bad argument spec {spec!r}")
+        self.name, self.kind = m.group(1), m.group(2)
+        self.optional = m.group(3) is not None
+        self.default = m.group(4)
+        self.kwonly = kwonly
+
+    @property
+    def has_default(self):
+        return self.optional or self.default is not None
+
+
+class Function:
+    def __init__(self, name, doc, args, ret, call, engine, locals_=""):
+        self.name, self.doc, self.ret, self.call, self.engine = name, doc, ret, call, engine
+        self.locals = locals_
+        self.args = []
+        kwonly = False
+        for spec in args:
+            if spec.strip() == "*":
+                kwonly = True
+                continue
+            self.args.append(Arg(spec, kwonly, name))
+        seen_default = False
+        for a in self.args:
+            if a.kwonly:
+                continue
+            if seen_default and not a.has_default:
+                sys.exit(f"svcmgen: {name}: {a.name} without a default follows one with it")
+            seen_default = seen_default or a.has_default
+
+
+class Api:
+    def __init__(self):
+        self.includes, self.records, self.functions, self.statuses = [], [], [], []
+        self.record_by_name = {}
+        self.engine = None
+
+    def namespace(self):
+        def include(h):
+            if h not in self.includes:
+                self.includes.append(h)
+
+        def record(name, ctype, doc, fields):
+            if name in self.record_by_name:
+                sys.exit(f"svcmgen: record {name} described twice")
+            r = Record(name, ctype, doc, fields, self.engine)
+            self.records.append(r)
+            self.record_by_name[name] = r
+
+        def function(name, doc, args, ret, call, locals=""):
+            self.functions.append(Function(name, doc, args, ret, call, self.engine, locals))
+
+        def status(code, pyname, base, doc):
+            self.statuses.append((code, pyname, base, doc))
+
+        return {"include": include, "record": record, "function": function, "status": status}
+
+    def load(self, path):
+        self.engine = os.path.splitext(os.path.basename(path))[0]
+        with open(path) as f:
+            src = f.read()
+        exec(compile(src, path, "exec"), self.namespace())
+
+    def check(self):
+        for fn in self.functions:
+            if fn.ret not in KINDS and fn.ret != "none" and fn.ret not in self.record_by_name:
+                sys.exit(f"svcmgen: {fn.name}: unknown result {fn.ret}")
+
+
+# ------------------------------------------------------------------ helpers
+def cstr(s):
+    """A C string literal of s (split into lines at its newlines)."""
+    out = []
+    lines = s.split("\n")
+    for i, line in enumerate(lines):
+        piece = line.replace("\\", "\\\\").replace('"', '\\"')
+        if i < len(lines) - 1:
+            piece += "\\n"
+        out.append('"' + piece + '"')
+    return "\n    ".join(out) if out else '""'
+
+
+def stub_type(kind, api):
+    if kind in api.record_by_name:
+        return kind
+    if kind == "none":
+        return "None"
+    return KINDS[kind][1]
+
+
+def signature(fn, api, for_stub=False):
+    parts = []
+    star = False
+    for a in fn.args:
+        if a.kwonly and not star:
+            parts.append("*")
+            star = True
+        t = stub_type(a.kind, api)
+        if a.optional:
+            parts.append(f"{a.name}: {t} | None = None")
+        elif a.default is not None:
+            if for_stub:
+                parts.append(f"{a.name}: {t} = ...")
+            else:
+                parts.append(f"{a.name}: {t} = {py_default(a)}")
+        else:
+            parts.append(f"{a.name}: {t}")
+    return f"{fn.name}({', '.join(parts)}) -> {stub_type(fn.ret, api)}"
+
+
+def py_default(a):
+    d = a.default.strip()
+    if a.kind == "bool":
+        return {"1": "True", "0": "False", "true": "True", "false": "False"}.get(d, d)
+    if a.kind == "str":
+        return d if d.startswith('"') else repr(d)
+    return d
+
+
+# ----------------------------------------------------------------- Python
+def gen_py(api, outdir):
+    h = ["/* Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit. */",
+         "#ifndef SVCM_GEN_PY_H", "#define SVCM_GEN_PY_H", "#include \"svcmpy.h\""]
+    c = ["/* Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit. */",
+         "#include \"svcmpy.h\"", "#include \"gen_py.h\"", "#include <stddef.h>",
+         "#include <stdbool.h>", "#include <string.h>"]
+    for inc in api.includes:
+        c.append(f"#include \"{inc}\"")
+    h.append("enum svcmpy_gen_record {")
+    for r in api.records:
+        h.append(f"    SVCMPY_REC_{r.name},")
+    h.append("    SVCMPY_REC_COUNT\n};")
+    # Records: struct sequence descriptions and the field tables.
+    for idx, r in enumerate(api.records):
+        n = len(r.fields)
+        c.append(f"static PyStructSequence_Field rf_{r.name}[] = {{")
+        for f in r.fields:
+            c.append(f"    {{\"{f[0]}\", {cstr(f[2])}}},")
+        c.append("    {NULL, NULL},\n};")
+        c.append(f"static PyStructSequence_Desc rd_{r.name} = {{\"svcm.{r.name}\", "
+                 f"{cstr(r.doc)}, rf_{r.name}, {n}}};")
+        c.append(f"static const svcmpy_rfield rk_{r.name}[] = {{")
+        for pyname, kind, _doc, member, namefn in r.fields:
+            ctype = "SVCMPY_NAME" if kind == "name" else KINDS[kind][2]
+            fnp = namefn if namefn else "NULL"
+            c.append(f"    {{offsetof({r.ctype}, {member}), {ctype}, {fnp}}},")
+        c.append("};")
+        cols = [f for f in r.fields if f[1] == "name" or KINDS[f[1]][4]]
+        h.append(f"/* svcm.{r.name} of a {r.ctype}: new reference, or NULL with an "
+                 "exception. */")
+        h.append(f"PyObject *svcmpy_rec_{r.name}(PyObject *module, const void *rec);")
+        c.append(f"PyObject *svcmpy_rec_{r.name}(PyObject *module, const void *rec)\n{{\n"
+                 f"    return svcmpy_record(module, SVCMPY_REC_{r.name}, rec, rk_{r.name}, {n});\n}}")
+        h.append(f"/* The columns of svcm.Table[{r.name}] (svcmpy_table_from_records). */")
+        h.append(f"extern const svcmpy_field svcmpy_cols_{r.name}[];")
+        h.append(f"#define SVCMPY_NCOLS_{r.name} {len(cols)}")
+        c.append(f"const svcmpy_field svcmpy_cols_{r.name}[] = {{")
+        for pyname, kind, _doc, member, namefn in cols:
+            ctype = "SVCMPY_INT" if kind == "name" else KINDS[kind][2]
+            code = "i" if kind == "name" else KINDS[kind][4]
+            c.append(f"    {{\"{pyname}\", offsetof({r.ctype}, {member}), {ctype}, '{code}'}},")
+        c.append("};")
+    c.append("static PyStructSequence_Desc *const record_descs[] = {")
+    for r in api.records:
+        c.append(f"    &rd_{r.name},")
+    c.append("    NULL,\n};")
+    # Functions.
+    for fn in api.functions:
+        c.extend(py_function(fn, api))
+    c.append("static PyMethodDef gen_methods[] = {")
+    for fn in api.functions:
+        c.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.name}, "
+                 f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.name}}},")
+    c.append("    {NULL, NULL, 0, NULL},\n};")
+    # Status codes: exception classes.
+    c.append("const svcmpy_status svcmpy_statuses[] = {")
+    for code, pyname, base, doc in api.statuses:
+        basep = f"&PyExc_{base}" if base else "NULL"
+        c.append(f"    {{SVCM_{code}, \"svcm.{pyname}\", {cstr(doc)}, {basep}}},")
+    c.append("};")
+    h.append("/* Exception classes by status code (from the description). */")
+    h.append("extern const svcmpy_status svcmpy_statuses[];")
+    h.append(f"#define SVCMPY_NSTATUSES {len(api.statuses)}")
+    c.append("int svcmpy_gen_init(PyObject *module)\n{\n"
+             "    return svcmpy_records_init(module, record_descs, SVCMPY_REC_COUNT) < 0 ||\n"
+             "                   PyModule_AddFunctions(module, gen_methods) < 0\n"
+             "               ? -1\n               : 0;\n}")
+    h.append("/* Record types and generated functions into the module. */")
+    h.append("int svcmpy_gen_init(PyObject *module);")
+    h.append("#endif")
+    write(outdir, "gen_py.h", h)
+    write(outdir, "gen_py.c", c)
+
+
+def py_function(fn, api):
+    out = [f"PyDoc_STRVAR(gdoc_{fn.name}, {cstr(signature(fn, api) + chr(10) * 2 + fn.doc)});",
+           f"static PyObject *gpy_{fn.name}(PyObject *module, PyObject *args, PyObject *kw)",
+           "{"]
+    kwlist = ", ".join(f"\"{a.name}\"" for a in fn.args)
+    out.append(f"    static char *kwlist[] = {{{kwlist + ', ' if kwlist else ''}NULL}};")
+    fmt, ptrs, convs = "", [], []
+    opt_started = kw_started = False
+    for a in fn.args:
+        if a.kwonly and not kw_started:
+            if not opt_started:
+                fmt += "|"
+                opt_started = True
+            fmt += "$"
+            kw_started = True
+        elif a.has_default and not opt_started:
+            fmt += "|"
+            opt_started = True
+        ctype = KINDS[a.kind][0]
+        init = a.default if a.default is not None else ("NULL" if a.kind == "str" else "0")
+        out.append(f"    {ctype} {a.name} = {init};")
+        if a.optional:
+            out.append(f"    int has_{a.name} = 0;")
+        if a.kind == "f64" and not a.optional:
+            fmt += "d"
+            ptrs.append(f"&{a.name}")
+        elif a.kind == "str" and not a.optional:
+            fmt += "s"
+            ptrs.append(f"&{a.name}")
+        elif a.kind == "bool" and not a.optional:
+            out.append(f"    int b_{a.name} = {a.name};")
+            fmt += "p"
+            ptrs.append(f"&b_{a.name}")
+            convs.append(f"    {a.name} = b_{a.name} != 0;")
+        else:
+            out.append(f"    PyObject *o_{a.name} = NULL;")
+            fmt += "O"
+            ptrs.append(f"&o_{a.name}")
+            mark = "?" if a.optional else ""
+            conv = f"svcmpy_arg_{a.kind}(module, o_{a.name}, \"{mark}{a.name}\", &{a.name})"
+            if a.optional:
+                convs.append(f"    if (o_{a.name} != NULL && o_{a.name} != Py_None) {{\n"
+                             f"        if ({conv} < 0)\n            return NULL;\n"
+                             f"        has_{a.name} = 1;\n    }}")
+            elif a.has_default:
+                convs.append(f"    if (o_{a.name} != NULL && {conv} < 0)\n        return NULL;")
+            else:
+                convs.append(f"    if ({conv} < 0)\n        return NULL;")
+    args_p = "".join(", " + p for p in ptrs)
+    out.append(f"    if (!PyArg_ParseTupleAndKeywords(args, kw, \"{fmt}:{fn.name}\", kwlist{args_p}))")
+    out.append("        return NULL;")
+    out.extend(convs)
+    out.extend(ret_decl(fn, api))
+    if fn.locals:
+        out.append("    " + fn.locals)
+    out.append("    svcm_error err;\n    svcm_error_clear(&err);\n    int rc = SVCM_OK;")
+    out.append("    Py_BEGIN_ALLOW_THREADS")
+    out.append("    " + fn.call.strip().replace("\n", "\n    "))
+    out.append("    Py_END_ALLOW_THREADS")
+    for a in fn.args:
+        if a.optional:
+            out.append(f"    (void)has_{a.name};")
+    out.append("    if (rc != SVCM_OK)\n        return svcmpy_raise(module, rc, &err);")
+    out.append("    " + py_return(fn, api))
+    out.append("}")
+    return out
+
+
+def ret_decl(fn, api):
+    if fn.ret == "none":
+        return []
+    if fn.ret in api.record_by_name:
+        r = api.record_by_name[fn.ret]
+        return [f"    {r.ctype} out;", "    memset(&out, 0, sizeof out);"]
+    ctype = KINDS[fn.ret][0]
+    if fn.ret == "interval":
+        return ["    svcm_interval out = {0.0, 0.0};"]
+    return [f"    {ctype} out = 0;" if fn.ret != "str" else "    const char *out = NULL;"]
+
+
+def py_return(fn, api):
+    r = fn.ret
+    if r == "none":
+        return "Py_RETURN_NONE;"
+    if r in api.record_by_name:
+        return f"return svcmpy_rec_{r}(module, &out);"
+    return {
+        "f64": "return PyFloat_FromDouble(out);",
+        "i64": "return PyLong_FromLongLong((long long)out);",
+        "u32": "return PyLong_FromUnsignedLong(out);",
+        "int": "return PyLong_FromLong(out);",
+        "size": "return PyLong_FromSize_t(out);",
+        "u8": "return PyLong_FromLong(out);",
+        "u64": "return PyLong_FromUnsignedLongLong(out);",
+        "bool": "return PyBool_FromLong(out);",
+        "ibool": "return PyBool_FromLong(out);",
+        "str": "return PyUnicode_FromString(out ? out : \"\");",
+        "interval": "return svcmpy_interval(out);",
+    }[r]
+
+
+# -------------------------------------------------------------------- Lua
+def gen_lua(api, outdir):
+    h = ["/* Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit. */",
+         "#ifndef SVCM_GEN_LUA_H", "#define SVCM_GEN_LUA_H", "#include \"svcmlua.h\""]
+    c = ["/* Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit. */",
+         "#include \"svcmlua.h\"", "#include \"gen_lua.h\"", "#include <stddef.h>",
+         "#include <stdbool.h>", "#include <string.h>"]
+    for inc in api.includes:
+        c.append(f"#include \"{inc}\"")
+    for r in api.records:
+        c.append(f"static const svcmlua_field lf_{r.name}[] = {{")
+        for pyname, kind, _doc, member, namefn in r.fields:
+            ctype = "SVCMLUA_NAME" if kind == "name" else KINDS[kind][3]
+            c.append(f"    {{\"{pyname}\", offsetof({r.ctype}, {member}), {ctype}, "
+                     f"{namefn if namefn else 'NULL'}}},")
+        c.append("};")
+        h.append(f"/* Push the table of a {r.ctype}. */")
+        h.append(f"void svcmlua_rec_{r.name}(lua_State *L, const void *rec);")
+        c.append(f"void svcmlua_rec_{r.name}(lua_State *L, const void *rec)\n{{\n"
+                 f"    svcmlua_push_record(L, rec, lf_{r.name}, {len(r.fields)});\n}}")
+    for fn in api.functions:
+        c.extend(lua_function(fn, api))
+    c.append("static const luaL_Reg gen_funcs[] = {")
+    for fn in api.functions:
+        c.append(f"    {{\"{fn.name}\", glua_{fn.name}}},")
+    c.append("    {NULL, NULL},\n};")
+    c.append("void svcmlua_gen_open(lua_State *L)\n{\n    luaL_setfuncs(L, gen_funcs, 0);\n}")
+    h.append("/* Add the generated functions to the module table on top of the stack. */")
+    h.append("void svcmlua_gen_open(lua_State *L);")
+    h.append("#endif")
+    write(outdir, "gen_lua.h", h)
+    write(outdir, "gen_lua.c", c)
+
+
+def lua_function(fn, api):
+    npos = sum(1 for a in fn.args if not a.kwonly)
+    nreq = sum(1 for a in fn.args if not a.kwonly and not a.has_default)
+    names = ", ".join(f"\"{a.name}\"" for a in fn.args)
+    out = [f"static int glua_{fn.name}(lua_State *L)", "{",
+           f"    static const char *const names[] = {{{names + ', ' if names else ''}NULL}};",
+           "    svcmlua_args gen_args_;",
+           f"    svcmlua_args_begin(L, &gen_args_, {nreq}, {npos}, names);", "    int gen_idx_;"]
+    pos = 0
+    for a in fn.args:
+        if not a.kwonly:
+            pos += 1
+        ctype = KINDS[a.kind][0]
+        init = a.default if a.default is not None else ("NULL" if a.kind == "str" else "0")
+        out.append(f"    {ctype} {a.name} = {init};")
+        if a.optional:
+            out.append(f"    int has_{a.name} = 0;")
+        p = 0 if a.kwonly else pos
+        out.append(f"    gen_idx_ = svcmlua_arg(L, &gen_args_, {p}, \"{a.name}\", {1 if a.has_default else 0});")
+        conv = f"svcmlua_get_{a.kind}(L, gen_idx_, \"{a.name}\", &{a.name})"
+        body = f"        if ({conv} < 0)\n            return svcmlua_range_fail(L, \"{a.name}\");"
+        if a.optional:
+            body += f"\n        has_{a.name} = 1;"
+        out.append(f"    if (gen_idx_ != 0) {{\n{body}\n    }}")
+    out.extend(ret_decl(fn, api))
+    if fn.locals:
+        out.append("    " + fn.locals)
+    out.append("    svcm_error err;\n    svcm_error_clear(&err);\n    int rc = SVCM_OK;")
+    out.append("    " + fn.call.strip().replace("\n", "\n    "))
+    for a in fn.args:
+        if a.optional:
+            out.append(f"    (void)has_{a.name};")
+    out.append("    if (rc != SVCM_OK)\n        return svcmlua_fail(L, rc, &err);")
+    r = fn.ret
+    if r == "none":
+        out.append("    lua_pushboolean(L, 1);")
+    elif r in api.record_by_name:
+        out.append(f"    svcmlua_rec_{r}(L, &out);")
+    else:
+        out.append(f"    svcmlua_push_value(L, &out, {KINDS[r][3]}, NULL);")
+    out.append("    return 1;\n}")
+    return out
+
+
+# ------------------------------------------------------------------ stubs
+def gen_pyi(api, outdir):
+    s = ["# Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit.",
+         "# Records and functions of the one description (see HACKING.md).",
+         "from typing import NamedTuple"]
+    for r in api.records:
+        s.append("")
+        s.append(f"class {r.name}(NamedTuple):")
+        s.append(f"    \"\"\"{r.doc}\"\"\"")
+        for pyname, kind, doc, _m, _n in r.fields:
+            t = "str" if kind == "name" else KINDS[kind][1]
+            s.append(f"    {pyname}: {t}  # {doc}")
+    s.append("")
+    for fn in api.functions:
+        sig = signature(fn, api, for_stub=True)
+        s.append(f"def {sig}:")
+        s.append(f"    \"\"\"{fn.doc}\"\"\"")
+    write(outdir, "gen.pyi", s)
+
+
+def write(outdir, name, lines):
+    path = os.path.join(outdir, name)
+    text = "\n".join(lines) + "\n"
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__.split("\n\n")[1])
+    outdir = argv[1]
+    api = Api()
+    for path in argv[2:]:
+        api.load(path)
+    api.check()
+    gen_py(api, outdir)
+    gen_lua(api, outdir)
+    gen_pyi(api, outdir)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

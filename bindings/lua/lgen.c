@@ -1,0 +1,243 @@
+/* Runtime of the described surface (bindings/api/<engine>.py -> gen_lua.c):
+ * argument reading by kind, records pushed from field tables. */
+#include "svcmlua.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+void svcmlua_push_value(lua_State *L, const void *p, enum svcmlua_ctype ctype,
+                        const char *(*name_of)(int))
+{
+    switch (ctype) {
+    case SVCMLUA_F64: {
+        double v;
+        memcpy(&v, p, sizeof v);
+        lua_pushnumber(L, v);
+        return;
+    }
+    case SVCMLUA_I64: {
+        int64_t v;
+        memcpy(&v, p, sizeof v);
+        lua_pushinteger(L, (lua_Integer)v);
+        return;
+    }
+    case SVCMLUA_U32: {
+        uint32_t v;
+        memcpy(&v, p, sizeof v);
+        lua_pushinteger(L, (lua_Integer)v);
+        return;
+    }
+    case SVCMLUA_SIZE: {
+        size_t v;
+        memcpy(&v, p, sizeof v);
+        svcmlua_pushcount(L, v);
+        return;
+    }
+    case SVCMLUA_U64: {
+        uint64_t v;
+        memcpy(&v, p, sizeof v);
+        svcmlua_pushcount(L, v);
+        return;
+    }
+    case SVCMLUA_U8: {
+        uint8_t v;
+        memcpy(&v, p, sizeof v);
+        lua_pushinteger(L, v);
+        return;
+    }
+    case SVCMLUA_BOOL: {
+        bool v;
+        memcpy(&v, p, sizeof v);
+        lua_pushboolean(L, v);
+        return;
+    }
+    case SVCMLUA_STR: {
+        const char *v;
+        memcpy(&v, p, sizeof v);
+        if (v)
+            lua_pushstring(L, v);
+        else
+            lua_pushnil(L);
+        return;
+    }
+    case SVCMLUA_INTERVAL: {
+        svcm_interval v;
+        memcpy(&v, p, sizeof v);
+        svcmlua_pushinterval(L, v);
+        return;
+    }
+    default: { /* SVCMLUA_INT, SVCMLUA_IBOOL, SVCMLUA_NAME: an int */
+        int v;
+        memcpy(&v, p, sizeof v);
+        if (ctype == SVCMLUA_IBOOL)
+            lua_pushboolean(L, v != 0);
+        else if (ctype == SVCMLUA_NAME && name_of(v) != NULL)
+            lua_pushstring(L, name_of(v));
+        else if (ctype == SVCMLUA_NAME)
+            lua_pushnil(L);
+        else
+            lua_pushinteger(L, v);
+        return;
+    }
+    }
+}
+
+void svcmlua_push_record(lua_State *L, const void *rec, const svcmlua_field *fields, int n)
+{
+    luaL_checkstack(L, 3, NULL);
+    lua_createtable(L, 0, n);
+    for (int i = 0; i < n; i++) {
+        svcmlua_push_value(L, (const char *)rec + fields[i].offset, fields[i].ctype,
+                           fields[i].name_of);
+        lua_setfield(L, -2, fields[i].name);
+    }
+}
+
+void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int nreq, int npos,
+                        const char *const *names)
+{
+    int top = lua_gettop(L), nparams = 0;
+    while (names[nparams] != NULL)
+        nparams++;
+    /* Each argument read from a table leaves its value on the stack. */
+    luaL_checkstack(L, nparams + 8, "too many arguments");
+    a->named = nparams > 0 && top == 1 && lua_type(L, 1) == LUA_TTABLE;
+    a->opts = 0;
+    a->given = top;
+    if (a->named) {
+        a->opts = 1;
+        a->given = 0;
+    } else if (nparams > 0 && top > nreq && lua_type(L, top) == LUA_TTABLE) {
+        a->opts = top;
+        a->given = top - 1;
+    }
+    if (a->given > npos)
+        luaL_error(L, "too many arguments (%d given, at most %d and an options table)", top,
+                   npos);
+    if (a->opts == 0)
+        return;
+    /* Every key of the table names a parameter: a misspelt option is an
+     * error, not a silent default. */
+    lua_pushnil(L);
+    while (lua_next(L, a->opts) != 0) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "options: keys must be parameter names, got a %s",
+                       luaL_typename(L, -1));
+        const char *key = lua_tostring(L, -1);
+        int k = 0;
+        while (names[k] != NULL && strcmp(names[k], key) != 0)
+            k++;
+        if (names[k] == NULL)
+            luaL_error(L, "unknown option '%s'", key);
+    }
+}
+
+int svcmlua_arg(lua_State *L, const svcmlua_args *a, int pos, const char *name, int optional)
+{
+    int idx = 0;
+    if (pos >= 1 && pos <= a->given) {
+        if (!lua_isnoneornil(L, pos))
+            idx = pos;
+    } else if (a->opts != 0) {
+        if (lua_getfield(L, a->opts, name) != LUA_TNIL)
+            idx = lua_gettop(L);
+        else
+            lua_pop(L, 1);
+    }
+    if (idx == 0 && !optional)
+        luaL_error(L, "missing argument '%s'", name);
+    return idx;
+}
+
+static int wrong_type(lua_State *L, int idx, const char *name, const char *want)
+{
+    return luaL_error(L, "bad argument '%s' (%s expected, got %s)", name, want,
+                      luaL_typename(L, idx));
+}
+
+int svcmlua_get_f64(lua_State *L, int idx, const char *name, double *out)
+{
+    /* A number, not a string that looks like one. */
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        return wrong_type(L, idx, name, "number");
+    *out = lua_tonumber(L, idx);
+    return 0;
+}
+
+int svcmlua_get_i64(lua_State *L, int idx, const char *name, int64_t *out)
+{
+    int isnum = 0;
+    lua_Integer v = lua_type(L, idx) == LUA_TNUMBER ? lua_tointegerx(L, idx, &isnum) : 0;
+    if (!isnum)
+        return wrong_type(L, idx, name,
+                          lua_type(L, idx) == LUA_TNUMBER ? "integral number" : "integer");
+    *out = (int64_t)v;
+    return 0;
+}
+
+int svcmlua_get_u32(lua_State *L, int idx, const char *name, uint32_t *out)
+{
+    int64_t v = 0;
+    svcmlua_get_i64(L, idx, name, &v);
+    if (v < 0 || v > (int64_t)UINT32_MAX)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int svcmlua_get_int(lua_State *L, int idx, const char *name, int *out)
+{
+    int64_t v = 0;
+    svcmlua_get_i64(L, idx, name, &v);
+    if (v < INT_MIN || v > INT_MAX)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int svcmlua_get_size(lua_State *L, int idx, const char *name, size_t *out)
+{
+    int64_t v = 0;
+    svcmlua_get_i64(L, idx, name, &v);
+    if (v < 0)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+int svcmlua_get_bool(lua_State *L, int idx, const char *name, bool *out)
+{
+    if (lua_type(L, idx) != LUA_TBOOLEAN)
+        return wrong_type(L, idx, name, "boolean");
+    *out = lua_toboolean(L, idx) != 0;
+    return 0;
+}
+
+int svcmlua_get_str(lua_State *L, int idx, const char *name, const char **out)
+{
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return wrong_type(L, idx, name, "string");
+    size_t len = 0;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (strlen(s) != len)
+        return luaL_error(L, "bad argument '%s' (string contains a zero byte)", name);
+    *out = s;
+    return 0;
+}
+
+int svcmlua_fail_field(lua_State *L, int rc, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = rc;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmlua_fail(L, rc, &err);
+}
+
+int svcmlua_range_fail(lua_State *L, const char *name)
+{
+    return svcmlua_fail_field(L, SVCM_EINVAL, name, "out of the range of its type");
+}

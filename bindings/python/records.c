@@ -1,0 +1,241 @@
+/* Runtime of the described surface (bindings/api/<engine>.py -> gen_py.c): record
+ * types built from field tables, argument conversions by kind. */
+#include "svcmpy.h"
+
+#include <limits.h>
+#include <string.h>
+
+PyObject *svcmpy_raise_field(PyObject *module, int rc, const char *field, const char *msg)
+{
+    svcm_error err;
+    svcm_error_clear(&err);
+    err.code = rc;
+    err.field = field;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    return svcmpy_raise(module, rc, &err);
+}
+
+int svcmpy_records_init(PyObject *module, PyStructSequence_Desc *const *descs, int n)
+{
+    PyObject *types = PyTuple_New(n);
+    if (types == NULL)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        PyTypeObject *tp = PyStructSequence_NewType(descs[i]);
+        if (tp == NULL) {
+            Py_DECREF(types);
+            return -1;
+        }
+        /* "svcm.Name": __module__ is "svcm" already; the module attribute
+         * is the part after the dot. */
+        PyTuple_SET_ITEM(types, i, (PyObject *)tp);
+        if (PyModule_AddObjectRef(module, strchr(descs[i]->name, '.') + 1, (PyObject *)tp) < 0) {
+            Py_DECREF(types);
+            return -1;
+        }
+    }
+    svcmpy_state *st = svcmpy_state_of(module);
+    Py_XSETREF(st->records, types);
+    return 0;
+}
+
+/* One field of the C record at p as a new Python object. */
+static PyObject *field_value(const char *p, const svcmpy_rfield *f)
+{
+    const char *q = p + f->offset;
+    switch (f->ctype) {
+    case SVCMPY_F64: {
+        double v;
+        memcpy(&v, q, sizeof v);
+        return PyFloat_FromDouble(v);
+    }
+    case SVCMPY_I64: {
+        int64_t v;
+        memcpy(&v, q, sizeof v);
+        return PyLong_FromLongLong((long long)v);
+    }
+    case SVCMPY_SIZE: {
+        size_t v;
+        memcpy(&v, q, sizeof v);
+        return PyLong_FromSize_t(v);
+    }
+    case SVCMPY_U32: {
+        uint32_t v;
+        memcpy(&v, q, sizeof v);
+        return PyLong_FromUnsignedLong(v);
+    }
+    case SVCMPY_U64: {
+        uint64_t v;
+        memcpy(&v, q, sizeof v);
+        return PyLong_FromUnsignedLongLong(v);
+    }
+    case SVCMPY_U8: {
+        uint8_t v;
+        memcpy(&v, q, sizeof v);
+        return PyLong_FromLong(v);
+    }
+    case SVCMPY_BOOL: {
+        bool v;
+        memcpy(&v, q, sizeof v);
+        return PyBool_FromLong(v);
+    }
+    case SVCMPY_STR: {
+        const char *v;
+        memcpy(&v, q, sizeof v);
+        return v ? PyUnicode_FromString(v) : Py_NewRef(Py_None);
+    }
+    case SVCMPY_INTERVAL: {
+        svcm_interval v;
+        memcpy(&v, q, sizeof v);
+        return svcmpy_interval(v);
+    }
+    default: { /* SVCMPY_INT, SVCMPY_IBOOL, SVCMPY_NAME: an int */
+        int v;
+        memcpy(&v, q, sizeof v);
+        if (f->ctype == SVCMPY_IBOOL)
+            return PyBool_FromLong(v);
+        if (f->ctype == SVCMPY_NAME) {
+            const char *s = f->name_of(v);
+            return s ? PyUnicode_FromString(s) : Py_NewRef(Py_None);
+        }
+        return PyLong_FromLong(v);
+    }
+    }
+}
+
+PyObject *svcmpy_record(PyObject *module, int index, const void *rec,
+                        const svcmpy_rfield *fields, int nfields)
+{
+    svcmpy_state *st = svcmpy_state_of(module);
+    if (st == NULL || st->records == NULL || index < 0 ||
+        index >= PyTuple_GET_SIZE(st->records)) {
+        PyErr_SetString(PyExc_SystemError, "svcm: record type missing");
+        return NULL;
+    }
+    PyObject *o = PyStructSequence_New((PyTypeObject *)PyTuple_GET_ITEM(st->records, index));
+    if (o == NULL)
+        return NULL;
+    for (int i = 0; i < nfields; i++) {
+        PyObject *v = field_value(rec, &fields[i]);
+        if (v == NULL) {
+            /* The struct sequence's dealloc tolerates the NULL items left. */
+            Py_DECREF(o);
+            return NULL;
+        }
+        PyStructSequence_SetItem(o, i, v);
+    }
+    return o;
+}
+
+/* The name of an argument that may be None starts with '?' (the
+ * generator's mark): its TypeError says so, and the field is the rest. */
+static const char *or_none(const char **name)
+{
+    if ((*name)[0] != '?')
+        return "";
+    (*name)++;
+    return " or None";
+}
+
+int svcmpy_arg_f64(PyObject *module, PyObject *obj, const char *name, double *out)
+{
+    const char *alt = or_none(&name);
+    int rc = svcmpy_as_double(obj, out);
+    if (rc == 1 && alt[0])
+        PyErr_Format(PyExc_TypeError, "%s: expected a number%s", name, alt);
+    else if (rc == 1)
+        PyErr_Format(PyExc_TypeError, "%s: expected a number, got %s", name,
+                     Py_TYPE(obj)->tp_name);
+    else if (rc == 2)
+        svcmpy_raise_field(module, SVCM_EINVAL, name, "out of the range of a double");
+    return rc == 0 ? 0 : -1;
+}
+
+/* An integer in [lo, hi]; TypeError for a non-integer (floats included). */
+static int arg_range(PyObject *module, PyObject *obj, const char *name, int64_t lo, int64_t hi,
+                     int64_t *out)
+{
+    const char *alt = or_none(&name);
+    int rc = svcmpy_as_int64(obj, out);
+    if (rc == 1 && alt[0]) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an int%s", name, alt);
+        return -1;
+    }
+    if (rc == 1) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an int, got %s", name, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    if (rc == -1)
+        return -1;
+    if (rc == 2 || *out < lo || *out > hi) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "must be an integer in [%lld, %lld]", (long long)lo,
+                 (long long)hi);
+        svcmpy_raise_field(module, SVCM_EINVAL, name, msg);
+        return -1;
+    }
+    return 0;
+}
+
+int svcmpy_arg_i64(PyObject *module, PyObject *obj, const char *name, int64_t *out)
+{
+    return arg_range(module, obj, name, INT64_MIN, INT64_MAX, out);
+}
+
+int svcmpy_arg_u32(PyObject *module, PyObject *obj, const char *name, uint32_t *out)
+{
+    int64_t v;
+    if (arg_range(module, obj, name, 0, UINT32_MAX, &v) < 0)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int svcmpy_arg_int(PyObject *module, PyObject *obj, const char *name, int *out)
+{
+    int64_t v;
+    if (arg_range(module, obj, name, INT_MIN, INT_MAX, &v) < 0)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int svcmpy_arg_size(PyObject *module, PyObject *obj, const char *name, size_t *out)
+{
+    int64_t v;
+    if (arg_range(module, obj, name, 0, PY_SSIZE_T_MAX, &v) < 0)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+int svcmpy_arg_bool(PyObject *module, PyObject *obj, const char *name, bool *out)
+{
+    (void)module;
+    (void)name;
+    int t = PyObject_IsTrue(obj);
+    if (t < 0)
+        return -1;
+    *out = t != 0;
+    return 0;
+}
+
+int svcmpy_arg_str(PyObject *module, PyObject *obj, const char *name, const char **out)
+{
+    (void)module;
+    (void)or_none(&name);
+    if (!PyUnicode_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a str, got %s", name, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    Py_ssize_t len;
+    const char *s = PyUnicode_AsUTF8AndSize(obj, &len);
+    if (s == NULL)
+        return -1;
+    if ((size_t)len != strlen(s)) {
+        PyErr_Format(PyExc_ValueError, "%s: embedded null character", name);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
