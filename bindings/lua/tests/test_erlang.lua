@@ -318,5 +318,40 @@ test("exact shrinkage and the reverse calculation", function()
   fails_with("shrinkage", bad, msg, code)
 end)
 
+-- The calling forms of functions generated from bindings/api/erlang.py
+-- (svcmlua_args_begin in lgen.c): positional, positional then a table of
+-- the rest by name, or one table of every parameter.
+test("generated functions: positional, trailing table, one table", function()
+  local p = assert(svcm.staffing(100, 180, 1800, 20, 0.8))
+  local t = assert(svcm.staffing(100, 180, 1800, {target_s = 20, target_sl = 0.8}))
+  local n = assert(svcm.staffing{calls = 100, aht_s = 180, interval_s = 1800})
+  assert(p.agents == t.agents and t.agents == n.agents and p.asa == n.asa)
+  -- A positional value wins over the defaults; the table sets kw-only ones.
+  local e = assert(svcm.staffing(100, 180, 1800, 20, 0.8, {agents = p.agents + 2}))
+  assert(e.agents == p.agents + 2 and e.service_level > p.service_level)
+  -- Erlang A result tables carry every field of svcm_erlang_a_result.
+  local a = assert(svcm.erlang_a(100, 180, 1800, 12, 120))
+  for _, k in ipairs({"agents", "staff", "traffic", "p_wait", "p_abandon", "service_level",
+                      "sl_virtual", "asa", "wait_all", "occupancy", "wait_virtual"}) do
+    assert(a[k] ~= nil, k)
+  end
+end)
+
+test("generated functions: misspelt options, extra arguments, strings raise", function()
+  local ok, msg = pcall(svcm.staffing, 100, 180, 1800, {target_sl = 0.8, shrinkge = 0.3})
+  assert(not ok and msg:find("unknown option 'shrinkge'", 1, true), msg)
+  ok, msg = pcall(svcm.erlang_b, 1.0, 2, 3)
+  assert(not ok and msg:find("too many arguments", 1, true), msg)
+  ok, msg = pcall(svcm.erlang_b, "1.0", 2)
+  assert(not ok and msg:find("'traffic_erlangs'", 1, true), msg)
+  ok, msg = pcall(svcm.erlang_b, 1.0)
+  assert(not ok and msg:find("missing argument 'agents'", 1, true), msg)
+  ok, msg = pcall(svcm.staffing, 100, 180, 1800, {[1] = 2})
+  assert(not ok and msg:find("keys must be parameter names", 1, true), msg)
+  -- Out of the C type's range: the failure triple naming the field.
+  fails_with("max_agents", svcm.staffing(100, 180, 1800, {max_agents = -1}))
+  fails_with("agents", svcm.erlang_b(1.0, 1 << 40))
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

@@ -502,5 +502,46 @@ class ExactShrinkage(unittest.TestCase):
             svcm.eval_staff(100, 180, 1800, 1, shrinkage=0.3)
 
 
+class GeneratedSurface(unittest.TestCase):
+    """Functions and records generated from bindings/api/erlang.py
+    (bindings/gen/svcmgen.py; runtime in records.c)."""
+
+    def test_results_are_records_that_pickle(self):
+        import pickle
+        for r, cls, n in ((svcm.erlang_a(100, 180, 1800, 12, 120), svcm.ErlangA, 11),
+                          (svcm.erlang_a_frac(100, 180, 1800, 12.5, 120), svcm.ErlangAFrac, 11),
+                          (svcm.staffing_frac(100, 180, 1800), svcm.ErlangFrac, 7),
+                          (svcm.staffing(100, 180, 1800), svcm.Staffing, 7),
+                          (svcm.erlang_chat(100, 180, 1800, 12), svcm.ErlangChat, 12)):
+            self.assertIs(type(r), cls)
+            self.assertIsInstance(r, tuple)
+            self.assertEqual(len(r), n)
+            self.assertEqual(r, pickle.loads(pickle.dumps(r)))
+        a = svcm.erlang_a(100, 180, 1800, 12, 120)
+        self.assertIsInstance(a.agents, int)
+        self.assertEqual((a.agents, a.staff), (12, 12))
+        self.assertEqual(a.wait_virtual, a[-1])
+        self.assertIsInstance(svcm.staffing_frac(100, 180, 1800).agents, float)
+
+    def test_argument_kinds(self):
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.erlang_b(1.0, 2 ** 32)
+        self.assertEqual(cm.exception.field, "agents")
+        with self.assertRaises(TypeError):
+            svcm.erlang_b(1.0, 2.0)  # a count is an int, not a float
+        with self.assertRaisesRegex(TypeError, "max_agents: expected an int or None"):
+            svcm.staffing(100, 180, 1800, max_agents="12")
+        # None keeps the library default, like leaving the argument out.
+        self.assertEqual(svcm.staffing(100, 180, 1800, max_occupancy=None),
+                         svcm.staffing(100, 180, 1800))
+        with self.assertRaises(TypeError):
+            svcm.staffing(100, 180, 1800, 20.0, 0.8, None)  # keyword-only after target_sl
+
+    def test_docstrings_start_with_the_signature(self):
+        self.assertTrue(svcm.erlang_b.__doc__.startswith(
+            "erlang_b(traffic_erlangs: float, agents: int) -> float\n\n"))
+        self.assertIn("agents: int | None = None", svcm.staffing.__doc__)
+
+
 if __name__ == '__main__':
     unittest.main()
