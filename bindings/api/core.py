@@ -22,3 +22,28 @@ status("ENOSPC", "BufferTooSmall", None, "An output buffer is too small (SVCM_EN
 status("EEXIST", "AlreadyExists", "ValueError",
        "An item with that key already exists (SVCM_EEXIST).")
 status("EIO", "InputOutputError", "OSError", "Reading or writing failed (SVCM_EIO).")
+
+# ------------------------------------------------------------- statistics
+record("TestResult", "struct svcm_test_result",
+       "Result of a two-sample comparison (second minus first).", [
+           ("diff", "f64", "estimate of second minus first"),
+           ("ci", "interval", "(lo, hi) confidence interval of diff"),
+           ("statistic", "f64", "t (Welch) or z (two-proportion)"),
+           ("df", "f64", "degrees of freedom (inf for z)"),
+           ("p_value", "f64", "two-sided p-value"),
+           ("p_greater", "f64", "one-sided p-value, H1: second > first"),
+           ("p_less", "f64", "one-sided p-value, H1: second < first"),
+       ])
+function("normal_cdf", "Standard normal CDF Phi(x).", ["x: f64"], "f64",
+         "rc = svcm_normal_cdf(x, &out);")
+function("normal_quantile", "Standard normal quantile (inverse CDF) for p in (0, 1).",
+         ["p: f64"], "f64", "rc = svcm_normal_quantile(p, &out);")
+function("t_cdf", "CDF of Student's t with df > 0 degrees of freedom.", ["t: f64", "df: f64"],
+         "f64", "rc = svcm_t_cdf(t, df, &out);")
+function("t_quantile", "Quantile of Student's t.", ["p: f64", "df: f64"], "f64",
+         "rc = svcm_t_quantile(p, df, &out);")
+function("welch_t_test", "Welch's unequal-variance t-test from summary statistics (sample\n"
+         "variances); diff = mean2 - mean1.",
+         ["mean1: f64", "var1: f64", "n1: f64", "mean2: f64", "var2: f64", "n2: f64",
+          "confidence: f64 = 0.95"], "TestResult",
+         "rc = svcm_welch_t_test(mean1, var1, n1, mean2, var2, n2, confidence, &out);")

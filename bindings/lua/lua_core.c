@@ -4,61 +4,9 @@
 #include <string.h>
 
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #define MOMENTS_MT "svcm.Moments"
-
-static void push_test_result(lua_State *L, const struct svcm_test_result *r)
-{
-    lua_createtable(L, 0, 7);
-    svcmlua_setnumber(L, "diff", r->diff);
-    svcmlua_pushinterval(L, r->ci);
-    lua_setfield(L, -2, "ci");
-    svcmlua_setnumber(L, "statistic", r->statistic);
-    svcmlua_setnumber(L, "df", r->df);
-    svcmlua_setnumber(L, "p_value", r->p_value);
-    svcmlua_setnumber(L, "p_greater", r->p_greater);
-    svcmlua_setnumber(L, "p_less", r->p_less);
-}
-
-static int l_normal_cdf(lua_State *L)
-{
-    double out;
-    int rc = svcm_normal_cdf(luaL_checknumber(L, 1), &out);
-    if (rc)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
-static int l_normal_quantile(lua_State *L)
-{
-    double out;
-    int rc = svcm_normal_quantile(luaL_checknumber(L, 1), &out);
-    if (rc)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
-static int l_t_cdf(lua_State *L)
-{
-    double out;
-    int rc = svcm_t_cdf(luaL_checknumber(L, 1), luaL_checknumber(L, 2), &out);
-    if (rc)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushnumber(L, out);
-    return 1;
-}
-
-static int l_t_quantile(lua_State *L)
-{
-    double out;
-    int rc = svcm_t_quantile(luaL_checknumber(L, 1), luaL_checknumber(L, 2), &out);
-    if (rc)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushnumber(L, out);
-    return 1;
-}
 
 /* svcm.wilson(successes, n [, confidence]) -> lo, hi */
 static int l_wilson(lua_State *L)
@@ -73,19 +21,6 @@ static int l_wilson(lua_State *L)
     return 2;
 }
 
-static int l_welch(lua_State *L)
-{
-    struct svcm_test_result r;
-    int rc = svcm_welch_t_test(luaL_checknumber(L, 1), luaL_checknumber(L, 2),
-                               luaL_checknumber(L, 3), luaL_checknumber(L, 4),
-                               luaL_checknumber(L, 5), luaL_checknumber(L, 6),
-                               luaL_optnumber(L, 7, 0.95), &r);
-    if (rc)
-        return svcmlua_fail(L, rc, NULL);
-    push_test_result(L, &r);
-    return 1;
-}
-
 static int l_ztest(lua_State *L)
 {
     struct svcm_test_result r;
@@ -93,7 +28,7 @@ static int l_ztest(lua_State *L)
                                         svcmlua_checkcount(L, 4), luaL_optnumber(L, 5, 0.95), &r);
     if (rc)
         return svcmlua_fail(L, rc, NULL);
-    push_test_result(L, &r);
+    svcmlua_rec_TestResult(L, &r);
     return 1;
 }
 
@@ -252,12 +187,7 @@ static const luaL_Reg moments_methods[] = {
 };
 
 static const luaL_Reg core_funcs[] = {
-    {"normal_cdf", l_normal_cdf},
-    {"normal_quantile", l_normal_quantile},
-    {"t_cdf", l_t_cdf},
-    {"t_quantile", l_t_quantile},
     {"wilson", l_wilson},
-    {"welch_t_test", l_welch},
     {"two_proportion_z_test", l_ztest},
     {"tier_name", l_tier_name},
     {"tier_parse", l_tier_parse},

@@ -1,91 +1,11 @@
 /* Python binding of the core: statistics helpers, Welford moments, tiers. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <math.h>
 #include <stdio.h>
 
-enum { CORE_TESTRESULT, CORE_MOMENTS, CORE_NITEMS };
-
-static PyStructSequence_Field testresult_fields[] = {
-    {"diff", "estimate of second minus first"},
-    {"ci", "(lo, hi) confidence interval of diff"},
-    {"statistic", "t (Welch) or z (two-proportion)"},
-    {"df", "degrees of freedom (inf for z)"},
-    {"p_value", "two-sided p-value"},
-    {"p_greater", "one-sided p-value, H1: second > first"},
-    {"p_less", "one-sided p-value, H1: second < first"},
-    {NULL, NULL},
-};
-
-static PyStructSequence_Desc testresult_desc = {
-    "svcm.TestResult", "Result of a two-sample comparison (second minus first).",
-    testresult_fields, 7};
-
-static PyObject *make_testresult(PyObject *module, const struct svcm_test_result *r)
-{
-    PyObject *type = svcmpy_engine_item(module, SVCMPY_CORE, CORE_TESTRESULT);
-    if (type == NULL)
-        return NULL;
-    PyObject *o = PyStructSequence_New((PyTypeObject *)type);
-    if (o == NULL)
-        return NULL;
-    PyObject *items[7] = {PyFloat_FromDouble(r->diff), svcmpy_interval(r->ci),
-                          PyFloat_FromDouble(r->statistic), PyFloat_FromDouble(r->df),
-                          PyFloat_FromDouble(r->p_value), PyFloat_FromDouble(r->p_greater),
-                          PyFloat_FromDouble(r->p_less)};
-    int ok = 1;
-    for (int i = 0; i < 7; i++) {
-        if (items[i] == NULL)
-            ok = 0;
-        PyStructSequence_SetItem(o, i, items[i]); /* steals (NULL tolerated) */
-    }
-    if (!ok) {
-        Py_DECREF(o);
-        return NULL;
-    }
-    return o;
-}
-
-PyDoc_STRVAR(normal_cdf_doc, "normal_cdf(x) -> float\n\nStandard normal CDF Phi(x).");
-static PyObject *py_normal_cdf(PyObject *m, PyObject *arg)
-{
-    double x = PyFloat_AsDouble(arg), out;
-    if (x == -1.0 && PyErr_Occurred())
-        return NULL;
-    int rc = svcm_normal_cdf(x, &out);
-    return rc ? svcmpy_raise(m, rc, NULL) : PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(normal_quantile_doc,
-             "normal_quantile(p) -> float\n\nStandard normal quantile (inverse CDF) for p in (0, 1).");
-static PyObject *py_normal_quantile(PyObject *m, PyObject *arg)
-{
-    double p = PyFloat_AsDouble(arg), out;
-    if (p == -1.0 && PyErr_Occurred())
-        return NULL;
-    int rc = svcm_normal_quantile(p, &out);
-    return rc ? svcmpy_raise(m, rc, NULL) : PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(t_cdf_doc, "t_cdf(t, df) -> float\n\nCDF of Student's t with df > 0 degrees of freedom.");
-static PyObject *py_t_cdf(PyObject *m, PyObject *args)
-{
-    double t, df, out;
-    if (!PyArg_ParseTuple(args, "dd:t_cdf", &t, &df))
-        return NULL;
-    int rc = svcm_t_cdf(t, df, &out);
-    return rc ? svcmpy_raise(m, rc, NULL) : PyFloat_FromDouble(out);
-}
-
-PyDoc_STRVAR(t_quantile_doc, "t_quantile(p, df) -> float\n\nQuantile of Student's t.");
-static PyObject *py_t_quantile(PyObject *m, PyObject *args)
-{
-    double p, df, out;
-    if (!PyArg_ParseTuple(args, "dd:t_quantile", &p, &df))
-        return NULL;
-    int rc = svcm_t_quantile(p, df, &out);
-    return rc ? svcmpy_raise(m, rc, NULL) : PyFloat_FromDouble(out);
-}
+enum { CORE_MOMENTS, CORE_NITEMS };
 
 /* Parse a non-negative integer count argument. */
 static int to_u64(PyObject *o, uint64_t *out, const char *name)
@@ -122,22 +42,6 @@ static PyObject *py_wilson(PyObject *m, PyObject *args, PyObject *kw)
     return rc ? svcmpy_raise(m, rc, NULL) : svcmpy_interval(iv);
 }
 
-PyDoc_STRVAR(welch_doc,
-             "welch_t_test(mean1, var1, n1, mean2, var2, n2, confidence=0.95) -> TestResult\n\n"
-             "Welch's unequal-variance t-test from summary statistics (sample\n"
-             "variances); diff = mean2 - mean1.");
-static PyObject *py_welch(PyObject *m, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"mean1", "var1", "n1", "mean2", "var2", "n2", "confidence", NULL};
-    double m1, v1, n1, m2, v2, n2, conf = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dddddd|d:welch_t_test", kwlist, &m1, &v1, &n1,
-                                     &m2, &v2, &n2, &conf))
-        return NULL;
-    struct svcm_test_result r;
-    int rc = svcm_welch_t_test(m1, v1, n1, m2, v2, n2, conf, &r);
-    return rc ? svcmpy_raise(m, rc, NULL) : make_testresult(m, &r);
-}
-
 PyDoc_STRVAR(ztest_doc,
              "two_proportion_z_test(x1, n1, x2, n2, confidence=0.95) -> TestResult\n\n"
              "Pooled two-proportion z-test; diff = x2/n2 - x1/n1 with a Wald interval.");
@@ -155,7 +59,7 @@ static PyObject *py_ztest(PyObject *m, PyObject *args, PyObject *kw)
         return NULL;
     struct svcm_test_result r;
     int rc = svcm_two_proportion_z_test(x1, n1, x2, n2, conf, &r);
-    return rc ? svcmpy_raise(m, rc, NULL) : make_testresult(m, &r);
+    return rc ? svcmpy_raise(m, rc, NULL) : svcmpy_rec_TestResult(m, &r);
 }
 
 PyDoc_STRVAR(tier_name_doc, "tier_name(tier: int) -> str\n\nName of a tier 0..4.");
@@ -407,12 +311,7 @@ static PyType_Spec moments_spec = {"svcm.Moments", sizeof(MomentsObject), 0,
                                    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, moments_slots};
 
 static PyMethodDef core_methods[] = {
-    {"normal_cdf", py_normal_cdf, METH_O, normal_cdf_doc},
-    {"normal_quantile", py_normal_quantile, METH_O, normal_quantile_doc},
-    {"t_cdf", py_t_cdf, METH_VARARGS, t_cdf_doc},
-    {"t_quantile", py_t_quantile, METH_VARARGS, t_quantile_doc},
     {"wilson", (PyCFunction)(void (*)(void))py_wilson, METH_VARARGS | METH_KEYWORDS, wilson_doc},
-    {"welch_t_test", (PyCFunction)(void (*)(void))py_welch, METH_VARARGS | METH_KEYWORDS, welch_doc},
     {"two_proportion_z_test", (PyCFunction)(void (*)(void))py_ztest, METH_VARARGS | METH_KEYWORDS,
      ztest_doc},
     {"tier_name", py_tier_name, METH_O, tier_name_doc},
@@ -424,26 +323,14 @@ int svcmpy_init_core(PyObject *m)
 {
     if (PyModule_AddFunctions(m, core_methods) < 0)
         return -1;
-    PyTypeObject *tr = PyStructSequence_NewType(&testresult_desc);
-    if (tr == NULL)
-        return -1;
     PyObject *mt = PyType_FromModuleAndSpec(m, &moments_spec, NULL);
-    if (mt == NULL) {
-        Py_DECREF(tr);
+    if (mt == NULL)
         return -1;
-    }
-    if (PyModule_AddObjectRef(m, "TestResult", (PyObject *)tr) < 0 ||
-        PyModule_AddObjectRef(m, "Moments", mt) < 0) {
-        Py_DECREF(tr);
+    if (PyModule_AddObjectRef(m, "Moments", mt) < 0 ||
+        svcmpy_engine_set(m, SVCMPY_CORE, PyTuple_Pack(CORE_NITEMS, mt)) < 0) {
         Py_DECREF(mt);
         return -1;
     }
-    if (svcmpy_engine_set(m, SVCMPY_CORE, PyTuple_Pack(CORE_NITEMS, tr, mt)) < 0) {
-        Py_DECREF(tr);
-        Py_DECREF(mt);
-        return -1;
-    }
-    Py_DECREF(tr);
     Py_DECREF(mt);
     PyObject *names = PyTuple_New(SVCM_TIER_COUNT);
     if (names == NULL)
