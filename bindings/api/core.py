@@ -47,3 +47,7 @@ function("welch_t_test", "Welch's unequal-variance t-test from summary statistic
          ["mean1: f64", "var1: f64", "n1: f64", "mean2: f64", "var2: f64", "n2: f64",
           "confidence: f64 = 0.95"], "TestResult",
          "rc = svcm_welch_t_test(mean1, var1, n1, mean2, var2, n2, confidence, &out);")
+function("two_proportion_z_test",
+         "Pooled two-proportion z-test; diff = x2/n2 - x1/n1 with a Wald interval.",
+         ["x1: count", "n1: count", "x2: count", "n2: count", "confidence: f64 = 0.95"],
+         "TestResult", "rc = svcm_two_proportion_z_test(x1, n1, x2, n2, confidence, &out);")

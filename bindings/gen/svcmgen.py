@@ -59,7 +59,15 @@ KINDS = {
     "interval": ("svcm_interval", "tuple[float, float]", "SVCMPY_INTERVAL", "SVCMLUA_INTERVAL",
                  None),
 }
-ARG_KINDS = ("f64", "i64", "u32", "int", "size", "bool", "str")
+# Argument-only kinds: count (uint64_t; negative raises in Lua, as every
+# count argument does there), and arrays f64s / i64s (any sequence or 1-D
+# buffer in Python, a sequence table in Lua): the call sees `name` (const
+# double * / const int64_t *) and `name_n` (size_t).
+KINDS["count"] = ("uint64_t", "int", "SVCMPY_U64", "SVCMLUA_U64", None)
+KINDS["f64s"] = ("const double *", "Sequence[SupportsFloat] | _Buffer", None, None, None)
+KINDS["i64s"] = ("const int64_t *", "Sequence[SupportsIndex] | _Buffer", None, None, None)
+ARRAY_KINDS = {"f64s": "svcmpy_doubles", "i64s": "svcmpy_int64s"}
+ARG_KINDS = ("f64", "i64", "u32", "int", "size", "bool", "str", "count", "f64s", "i64s")
 
 
 class Record:
@@ -284,7 +292,8 @@ def py_function(fn, api):
            "{"]
     kwlist = ", ".join(f"\"{a.name}\"" for a in fn.args)
     out.append(f"    static char *kwlist[] = {{{kwlist + ', ' if kwlist else ''}NULL}};")
-    fmt, ptrs, convs = "", [], []
+    out.append("    PyObject *result = NULL;")
+    fmt, ptrs, convs, arrays = "", [], [], []
     opt_started = kw_started = False
     for a in fn.args:
         if a.kwonly and not kw_started:
@@ -297,8 +306,13 @@ def py_function(fn, api):
             fmt += "|"
             opt_started = True
         ctype = KINDS[a.kind][0]
-        init = a.default if a.default is not None else ("NULL" if a.kind == "str" else "0")
-        out.append(f"    {ctype} {a.name} = {init};")
+        if a.kind in ARRAY_KINDS:
+            out.append(f"    {ctype}{a.name} = NULL;\n    size_t {a.name}_n = 0;")
+            out.append(f"    svcmpy_array a_{a.name} = {{0}};")
+            arrays.append(a.name)
+        else:
+            init = a.default if a.default is not None else ("NULL" if a.kind == "str" else "0")
+            out.append(f"    {ctype} {a.name} = {init};")
         if a.optional:
             out.append(f"    int has_{a.name} = 0;")
         if a.kind == "f64" and not a.optional:
@@ -317,15 +331,17 @@ def py_function(fn, api):
             fmt += "O"
             ptrs.append(f"&o_{a.name}")
             mark = "?" if a.optional else ""
-            conv = f"svcmpy_arg_{a.kind}(module, o_{a.name}, \"{mark}{a.name}\", &{a.name})"
-            if a.optional:
-                convs.append(f"    if (o_{a.name} != NULL && o_{a.name} != Py_None) {{\n"
-                             f"        if ({conv} < 0)\n            return NULL;\n"
-                             f"        has_{a.name} = 1;\n    }}")
-            elif a.has_default:
-                convs.append(f"    if (o_{a.name} != NULL && {conv} < 0)\n        return NULL;")
+            if a.kind in ARRAY_KINDS:
+                conv = (f"{ARRAY_KINDS[a.kind]}(o_{a.name}, &a_{a.name}, \"{a.name}\") < 0)\n"
+                        f"            goto done;\n        {a.name} = a_{a.name}.data;\n"
+                        f"        {a.name}_n = (size_t)a_{a.name}.n;\n        if (0")
             else:
-                convs.append(f"    if ({conv} < 0)\n        return NULL;")
+                conv = f"svcmpy_arg_{a.kind}(module, o_{a.name}, \"{mark}{a.name}\", &{a.name})"
+            guard = (f"o_{a.name} != NULL && o_{a.name} != Py_None" if a.optional
+                     else f"o_{a.name} != NULL")
+            set_has = f"\n        has_{a.name} = 1;" if a.optional else ""
+            convs.append(f"    if ({guard}) {{\n        if ({conv} < 0)\n            goto done;"
+                         f"{set_has}\n    }}")
     args_p = "".join(", " + p for p in ptrs)
     out.append(f"    if (!PyArg_ParseTupleAndKeywords(args, kw, \"{fmt}:{fn.name}\", kwlist{args_p}))")
     out.append("        return NULL;")
@@ -340,9 +356,13 @@ def py_function(fn, api):
     for a in fn.args:
         if a.optional:
             out.append(f"    (void)has_{a.name};")
-    out.append("    if (rc != SVCM_OK)\n        return svcmpy_raise(module, rc, &err);")
-    out.append("    " + py_return(fn, api))
-    out.append("}")
+    out.append("    if (rc != SVCM_OK)\n        svcmpy_raise(module, rc, &err);\n    else")
+    out.append("        " + py_return(fn, api).replace("return ", "result = "))
+    if any("goto done" in c for c in convs):
+        out.append("done:")
+    for n in arrays:
+        out.append(f"    svcmpy_array_release(&a_{n});")
+    out.append("    return result;\n}")
     return out
 
 
@@ -361,7 +381,7 @@ def ret_decl(fn, api):
 def py_return(fn, api):
     r = fn.ret
     if r == "none":
-        return "Py_RETURN_NONE;"
+        return "return Py_NewRef(Py_None);"
     if r in api.record_by_name:
         return f"return svcmpy_rec_{r}(module, &out);"
     return {
@@ -426,13 +446,20 @@ def lua_function(fn, api):
         if not a.kwonly:
             pos += 1
         ctype = KINDS[a.kind][0]
-        init = a.default if a.default is not None else ("NULL" if a.kind == "str" else "0")
-        out.append(f"    {ctype} {a.name} = {init};")
+        if a.kind in ARRAY_KINDS:
+            out.append(f"    {ctype}{a.name} = NULL;\n    size_t {a.name}_n = 0;")
+        else:
+            init = a.default if a.default is not None else ("NULL" if a.kind == "str" else "0")
+            out.append(f"    {ctype} {a.name} = {init};")
         if a.optional:
             out.append(f"    int has_{a.name} = 0;")
         p = 0 if a.kwonly else pos
         out.append(f"    gen_idx_ = svcmlua_arg(L, &gen_args_, {p}, \"{a.name}\", {1 if a.has_default else 0});")
-        conv = f"svcmlua_get_{a.kind}(L, gen_idx_, \"{a.name}\", &{a.name})"
+        if a.kind in ARRAY_KINDS:
+            fn_ = "svcmlua_checkdoubles" if a.kind == "f64s" else "svcmlua_checkint64s"
+            conv = f"({a.name} = {fn_}(L, gen_idx_, &{a.name}_n)) == NULL ? -1 : 0"
+        else:
+            conv = f"svcmlua_get_{a.kind}(L, gen_idx_, \"{a.name}\", &{a.name})"
         body = f"        if ({conv} < 0)\n            return svcmlua_range_fail(L, \"{a.name}\");"
         if a.optional:
             body += f"\n        has_{a.name} = 1;"

@@ -207,6 +207,16 @@ int svcmlua_get_size(lua_State *L, int idx, const char *name, size_t *out)
     return 0;
 }
 
+int svcmlua_get_count(lua_State *L, int idx, const char *name, uint64_t *out)
+{
+    int64_t v = 0;
+    svcmlua_get_i64(L, idx, name, &v);
+    if (v < 0)
+        return luaL_error(L, "bad argument '%s' (count must be non-negative)", name);
+    *out = (uint64_t)v;
+    return 0;
+}
+
 int svcmlua_get_bool(lua_State *L, int idx, const char *name, bool *out)
 {
     if (lua_type(L, idx) != LUA_TBOOLEAN)

@@ -21,17 +21,6 @@ static int l_wilson(lua_State *L)
     return 2;
 }
 
-static int l_ztest(lua_State *L)
-{
-    struct svcm_test_result r;
-    int rc = svcm_two_proportion_z_test(svcmlua_checkcount(L, 1), svcmlua_checkcount(L, 2), svcmlua_checkcount(L, 3),
-                                        svcmlua_checkcount(L, 4), luaL_optnumber(L, 5, 0.95), &r);
-    if (rc)
-        return svcmlua_fail(L, rc, NULL);
-    svcmlua_rec_TestResult(L, &r);
-    return 1;
-}
-
 static int l_tier_name(lua_State *L)
 {
     lua_Integer t = luaL_checkinteger(L, 1);
@@ -188,7 +177,6 @@ static const luaL_Reg moments_methods[] = {
 
 static const luaL_Reg core_funcs[] = {
     {"wilson", l_wilson},
-    {"two_proportion_z_test", l_ztest},
     {"tier_name", l_tier_name},
     {"tier_parse", l_tier_parse},
     {"Moments", l_moments_new},

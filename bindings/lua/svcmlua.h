@@ -119,6 +119,8 @@ int svcmlua_get_u32(lua_State *L, int idx, const char *name, uint32_t *out);
 int svcmlua_get_int(lua_State *L, int idx, const char *name, int *out);
 int svcmlua_get_size(lua_State *L, int idx, const char *name, size_t *out);
 int svcmlua_get_bool(lua_State *L, int idx, const char *name, bool *out);
+/* A count: raises for a negative value, as every Lua count argument does. */
+int svcmlua_get_count(lua_State *L, int idx, const char *name, uint64_t *out);
 int svcmlua_get_str(lua_State *L, int idx, const char *name, const char **out);
 /* nil, "field 'name': out of range", EINVAL, detail (svcmlua_fail). */
 int svcmlua_range_fail(lua_State *L, const char *name);

@@ -42,26 +42,6 @@ static PyObject *py_wilson(PyObject *m, PyObject *args, PyObject *kw)
     return rc ? svcmpy_raise(m, rc, NULL) : svcmpy_interval(iv);
 }
 
-PyDoc_STRVAR(ztest_doc,
-             "two_proportion_z_test(x1, n1, x2, n2, confidence=0.95) -> TestResult\n\n"
-             "Pooled two-proportion z-test; diff = x2/n2 - x1/n1 with a Wald interval.");
-static PyObject *py_ztest(PyObject *m, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"x1", "n1", "x2", "n2", "confidence", NULL};
-    PyObject *a, *b, *c, *d;
-    double conf = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOO|d:two_proportion_z_test", kwlist, &a, &b,
-                                     &c, &d, &conf))
-        return NULL;
-    uint64_t x1, n1, x2, n2;
-    if (to_u64(a, &x1, "x1") < 0 || to_u64(b, &n1, "n1") < 0 || to_u64(c, &x2, "x2") < 0 ||
-        to_u64(d, &n2, "n2") < 0)
-        return NULL;
-    struct svcm_test_result r;
-    int rc = svcm_two_proportion_z_test(x1, n1, x2, n2, conf, &r);
-    return rc ? svcmpy_raise(m, rc, NULL) : svcmpy_rec_TestResult(m, &r);
-}
-
 PyDoc_STRVAR(tier_name_doc, "tier_name(tier: int) -> str\n\nName of a tier 0..4.");
 static PyObject *py_tier_name(PyObject *m, PyObject *arg)
 {
@@ -312,8 +292,6 @@ static PyType_Spec moments_spec = {"svcm.Moments", sizeof(MomentsObject), 0,
 
 static PyMethodDef core_methods[] = {
     {"wilson", (PyCFunction)(void (*)(void))py_wilson, METH_VARARGS | METH_KEYWORDS, wilson_doc},
-    {"two_proportion_z_test", (PyCFunction)(void (*)(void))py_ztest, METH_VARARGS | METH_KEYWORDS,
-     ztest_doc},
     {"tier_name", py_tier_name, METH_O, tier_name_doc},
     {"tier_parse", py_tier_parse, METH_O, tier_parse_doc},
     {NULL, NULL, 0, NULL},

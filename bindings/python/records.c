@@ -239,3 +239,27 @@ int svcmpy_arg_str(PyObject *module, PyObject *obj, const char *name, const char
     *out = s;
     return 0;
 }
+
+int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t *out)
+{
+    const char *alt = or_none(&name);
+    if (!PyLong_Check(obj) && PyIndex_Check(obj) == 0) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an int%s, got %s", name, alt,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    PyObject *v = PyNumber_Index(obj);
+    if (v == NULL)
+        return -1;
+    unsigned long long x = PyLong_AsUnsignedLongLong(v);
+    Py_DECREF(v);
+    if (x == (unsigned long long)-1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+            return -1;
+        PyErr_Clear();
+        svcmpy_raise_field(module, SVCM_EINVAL, name, "must be an integer in [0, 2**64 - 1]");
+        return -1;
+    }
+    *out = (uint64_t)x;
+    return 0;
+}

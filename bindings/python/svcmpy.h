@@ -215,6 +215,7 @@ int svcmpy_arg_i64(PyObject *module, PyObject *obj, const char *name, int64_t *o
 int svcmpy_arg_u32(PyObject *module, PyObject *obj, const char *name, uint32_t *out);
 int svcmpy_arg_int(PyObject *module, PyObject *obj, const char *name, int *out);
 int svcmpy_arg_size(PyObject *module, PyObject *obj, const char *name, size_t *out);
+int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t *out);
 int svcmpy_arg_bool(PyObject *module, PyObject *obj, const char *name, bool *out);
 int svcmpy_arg_str(PyObject *module, PyObject *obj, const char *name, const char **out);
 /* Raise the svcm exception of rc for field `field` with message msg. */
