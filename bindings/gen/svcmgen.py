@@ -104,9 +104,12 @@ class Arg:
 
 
 class Function:
-    def __init__(self, name, doc, args, ret, call, engine, locals_=""):
+    def __init__(self, name, doc, args, ret, call, engine, locals_="", klass=None, getter=False):
         self.name, self.doc, self.ret, self.call, self.engine = name, doc, ret, call, engine
         self.locals = locals_
+        self.klass, self.getter = klass, getter
+        # C identifier: function name, or Class_method.
+        self.cname = f"{klass}_{name}" if klass else name
         self.args = []
         kwonly = False
         for spec in args:
@@ -127,6 +130,7 @@ class Api:
     def __init__(self):
         self.includes, self.records, self.functions, self.statuses = [], [], [], []
         self.record_by_name = {}
+        self.classes = {}  # name -> (ctype, doc, stub lines, [members])
         self.engine = None
 
     def namespace(self):
@@ -147,7 +151,25 @@ class Api:
         def status(code, pyname, base, doc):
             self.statuses.append((code, pyname, base, doc))
 
-        return {"include": include, "record": record, "function": function, "status": status}
+        def klass(name, ctype, doc, stub=""):
+            if name in self.classes:
+                sys.exit(f"svcmgen: class {name} described twice")
+            self.classes[name] = (ctype, doc, stub, [])
+
+        def member(cls, fn):
+            if cls not in self.classes:
+                sys.exit(f"svcmgen: {fn.name}: class {cls} is not described (klass(...))")
+            self.classes[cls][3].append(fn)
+
+        def method(cls, name, doc, args, ret, call, locals=""):
+            member(cls, Function(name, doc, args, ret, call, self.engine, locals, klass=cls))
+
+        def getter(cls, name, ret, doc, call, locals=""):
+            member(cls, Function(name, doc, [], ret, call, self.engine, locals, klass=cls,
+                                 getter=True))
+
+        return {"include": include, "record": record, "function": function, "status": status,
+                "klass": klass, "method": method, "getter": getter}
 
     def load(self, path):
         self.engine = os.path.splitext(os.path.basename(path))[0]
@@ -155,8 +177,11 @@ class Api:
             src = f.read()
         exec(compile(src, path, "exec"), self.namespace())
 
+    def members(self):
+        return [fn for c in self.classes.values() for fn in c[3]]
+
     def check(self):
-        for fn in self.functions:
+        for fn in self.functions + self.members():
             if fn.ret not in KINDS and fn.ret != "none" and fn.ret not in self.record_by_name:
                 sys.exit(f"svcmgen: {fn.name}: unknown result {fn.ret}")
 
@@ -199,6 +224,8 @@ def signature(fn, api, for_stub=False):
                 parts.append(f"{a.name}: {t} = {py_default(a)}")
         else:
             parts.append(f"{a.name}: {t}")
+    if fn.klass and for_stub:
+        parts.insert(0, "self")
     return f"{fn.name}({', '.join(parts)}) -> {stub_type(fn.ret, api)}"
 
 
@@ -258,13 +285,35 @@ def gen_py(api, outdir):
     for r in api.records:
         c.append(f"    &rd_{r.name},")
     c.append("    NULL,\n};")
-    # Functions.
-    for fn in api.functions:
+    # Functions, then methods and getters of the described classes: the
+    # hand-written binding of each class provides svcmpy_enter_<Class> /
+    # svcmpy_leave_<Class> and calls svcmpy_members_<Class>(type).
+    for fn in api.functions + api.members():
         c.extend(py_function(fn, api))
+    for cls, (ctype, _doc, _stub, members) in api.classes.items():
+        h.append(f"/* Hand-written: the {ctype} of an svcm.{cls}, marked in use until "
+                 f"svcmpy_leave_{cls}; NULL with an exception when it cannot be used. */")
+        h.append(f"{ctype} *svcmpy_enter_{cls}(PyObject *op);")
+        h.append(f"void svcmpy_leave_{cls}(PyObject *op);")
+        h.append(f"/* Add the described methods and properties of {cls} to its type. */")
+        h.append(f"int svcmpy_members_{cls}(PyObject *type);")
+        c.append(f"static PyMethodDef gm_{cls}[] = {{")
+        for fn in members:
+            if not fn.getter:
+                c.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.cname}, "
+                         f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.cname}}},")
+        c.append("    {NULL, NULL, 0, NULL},\n};")
+        c.append(f"static PyGetSetDef gg_{cls}[] = {{")
+        for fn in members:
+            if fn.getter:
+                c.append(f"    {{\"{fn.name}\", gpy_{fn.cname}, NULL, gdoc_{fn.cname}, NULL}},")
+        c.append("    {NULL, NULL, NULL, NULL, NULL},\n};")
+        c.append(f"int svcmpy_members_{cls}(PyObject *type)\n{{\n"
+                 f"    return svcmpy_add_members(type, gm_{cls}, gg_{cls});\n}}")
     c.append("static PyMethodDef gen_methods[] = {")
     for fn in api.functions:
-        c.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.name}, "
-                 f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.name}}},")
+        c.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.cname}, "
+                 f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.cname}}},")
     c.append("    {NULL, NULL, 0, NULL},\n};")
     # Status codes: exception classes.
     c.append("const svcmpy_status svcmpy_statuses[] = {")
@@ -287,9 +336,28 @@ def gen_py(api, outdir):
 
 
 def py_function(fn, api):
-    out = [f"PyDoc_STRVAR(gdoc_{fn.name}, {cstr(signature(fn, api) + chr(10) * 2 + fn.doc)});",
-           f"static PyObject *gpy_{fn.name}(PyObject *module, PyObject *args, PyObject *kw)",
-           "{"]
+    doc = fn.doc if fn.getter else signature(fn, api) + chr(10) * 2 + fn.doc
+    out = [f"PyDoc_STRVAR(gdoc_{fn.cname}, {cstr(doc)});"]
+    if fn.getter:
+        out += [f"static PyObject *gpy_{fn.cname}(PyObject *op, void *closure)", "{",
+                "    (void)closure;", "    PyObject *result = NULL;"]
+    elif fn.klass:
+        out += [f"static PyObject *gpy_{fn.cname}(PyObject *op, PyObject *args, PyObject *kw)",
+                "{"]
+    else:
+        out += [f"static PyObject *gpy_{fn.cname}(PyObject *module, PyObject *args, PyObject *kw)",
+                "{"]
+    if fn.klass:
+        out.append("    PyObject *module = svcmpy_module_of_type(Py_TYPE(op));\n"
+                   "    if (module == NULL)\n        return NULL;")
+    if fn.getter:
+        return out + py_call(fn, api, [], [])
+    out.extend(py_args(fn))
+    return out
+
+
+def py_args(fn):
+    out = []
     kwlist = ", ".join(f"\"{a.name}\"" for a in fn.args)
     out.append(f"    static char *kwlist[] = {{{kwlist + ', ' if kwlist else ''}NULL}};")
     out.append("    PyObject *result = NULL;")
@@ -345,20 +413,30 @@ def py_function(fn, api):
     args_p = "".join(", " + p for p in ptrs)
     out.append(f"    if (!PyArg_ParseTupleAndKeywords(args, kw, \"{fmt}:{fn.name}\", kwlist{args_p}))")
     out.append("        return NULL;")
-    out.extend(convs)
+    return out + py_call(fn, API, convs, arrays)
+
+
+def py_call(fn, api, convs, arrays):
+    out = list(convs)
     out.extend(ret_decl(fn, api))
     if fn.locals:
         out.append("    " + fn.locals)
     out.append("    svcm_error err;\n    svcm_error_clear(&err);\n    int rc = SVCM_OK;")
+    if fn.klass:
+        ctype = api.classes[fn.klass][0]
+        out.append(f"    {ctype} *self = svcmpy_enter_{fn.klass}(op);\n"
+                   "    if (self == NULL)\n        goto done;")
     out.append("    Py_BEGIN_ALLOW_THREADS")
     out.append("    " + fn.call.strip().replace("\n", "\n    "))
     out.append("    Py_END_ALLOW_THREADS")
+    if fn.klass:
+        out.append(f"    svcmpy_leave_{fn.klass}(op);")
     for a in fn.args:
         if a.optional:
             out.append(f"    (void)has_{a.name};")
     out.append("    if (rc != SVCM_OK)\n        svcmpy_raise(module, rc, &err);\n    else")
     out.append("        " + py_return(fn, api).replace("return ", "result = "))
-    if any("goto done" in c for c in convs):
+    if fn.klass or any("goto done" in c for c in convs):
         out.append("done:")
     for n in arrays:
         out.append(f"    svcmpy_array_release(&a_{n});")
@@ -419,11 +497,24 @@ def gen_lua(api, outdir):
         h.append(f"void svcmlua_rec_{r.name}(lua_State *L, const void *rec);")
         c.append(f"void svcmlua_rec_{r.name}(lua_State *L, const void *rec)\n{{\n"
                  f"    svcmlua_push_record(L, rec, lf_{r.name}, {len(r.fields)});\n}}")
-    for fn in api.functions:
+    for fn in api.functions + api.members():
         c.extend(lua_function(fn, api))
+    for cls, (ctype, _doc, _stub, members) in api.classes.items():
+        h.append(f"/* Hand-written: the {ctype} of the svcm.{cls} at idx (raises for another "
+                 "type or a closed object). */")
+        h.append(f"{ctype} *svcmlua_check_{cls}(lua_State *L, int idx);")
+        h.append(f"/* Add the described methods of {cls} (getters are methods) to the table on "
+                 "top of the stack. */")
+        h.append(f"void svcmlua_members_{cls}(lua_State *L);")
+        c.append(f"static const luaL_Reg glm_{cls}[] = {{")
+        for fn in members:
+            c.append(f"    {{\"{fn.name}\", glua_{fn.cname}}},")
+        c.append("    {NULL, NULL},\n};")
+        c.append(f"void svcmlua_members_{cls}(lua_State *L)\n{{\n"
+                 f"    luaL_setfuncs(L, glm_{cls}, 0);\n}}")
     c.append("static const luaL_Reg gen_funcs[] = {")
     for fn in api.functions:
-        c.append(f"    {{\"{fn.name}\", glua_{fn.name}}},")
+        c.append(f"    {{\"{fn.name}\", glua_{fn.cname}}},")
     c.append("    {NULL, NULL},\n};")
     c.append("void svcmlua_gen_open(lua_State *L)\n{\n    luaL_setfuncs(L, gen_funcs, 0);\n}")
     h.append("/* Add the generated functions to the module table on top of the stack. */")
@@ -437,10 +528,15 @@ def lua_function(fn, api):
     npos = sum(1 for a in fn.args if not a.kwonly)
     nreq = sum(1 for a in fn.args if not a.kwonly and not a.has_default)
     names = ", ".join(f"\"{a.name}\"" for a in fn.args)
-    out = [f"static int glua_{fn.name}(lua_State *L)", "{",
-           f"    static const char *const names[] = {{{names + ', ' if names else ''}NULL}};",
-           "    svcmlua_args gen_args_;",
-           f"    svcmlua_args_begin(L, &gen_args_, {nreq}, {npos}, names);", "    int gen_idx_;"]
+    base = 1 if fn.klass else 0
+    out = [f"static int glua_{fn.cname}(lua_State *L)", "{"]
+    if fn.klass:
+        out.append(f"    {api.classes[fn.klass][0]} *self = svcmlua_check_{fn.klass}(L, 1);")
+    out += [f"    static const char *const names[] = {{{names + ', ' if names else ''}NULL}};",
+            "    svcmlua_args gen_args_;",
+            f"    svcmlua_args_begin(L, &gen_args_, {base}, {nreq}, {npos}, names);"]
+    if fn.args:
+        out.append("    int gen_idx_;")
     pos = 0
     for a in fn.args:
         if not a.kwonly:
@@ -474,7 +570,9 @@ def lua_function(fn, api):
             out.append(f"    (void)has_{a.name};")
     out.append("    if (rc != SVCM_OK)\n        return svcmlua_fail(L, rc, &err);")
     r = fn.ret
-    if r == "none":
+    if r == "none" and fn.klass:
+        out.append("    lua_settop(L, 1); /* the object, for chained calls */")
+    elif r == "none":
         out.append("    lua_pushboolean(L, 1);")
     elif r in api.record_by_name:
         out.append(f"    svcmlua_rec_{r}(L, &out);")
@@ -495,12 +593,27 @@ def gen_pyi(api, outdir):
         s.append(f"    \"\"\"{r.doc}\"\"\"")
         for pyname, kind, doc, _m, _n in r.fields:
             t = "str" if kind == "name" else KINDS[kind][1]
-            s.append(f"    {pyname}: {t}  # {doc}")
+            # A field named like a tuple method hides it (mypy says so).
+            hide = "  # type: ignore[assignment]" if pyname in ("count", "index") else ""
+            s.append(f"    {pyname}: {t}{hide}  # {doc}")
     s.append("")
     for fn in api.functions:
         sig = signature(fn, api, for_stub=True)
         s.append(f"def {sig}:")
         s.append(f"    \"\"\"{fn.doc}\"\"\"")
+    for cls, (_ctype, doc, stub, members) in api.classes.items():
+        s.append("")
+        s.append(f"class {cls}:")
+        s.append(f"    \"\"\"{doc}\"\"\"")
+        for line in stub.strip("\n").split("\n"):
+            if line.strip():
+                s.append("    " + line)
+        for fn in members:
+            if fn.getter:
+                s.append("    @property")
+                s.append(f"    def {fn.name}(self) -> {stub_type(fn.ret, api)}: ...")
+            else:
+                s.append(f"    def {signature(fn, api, for_stub=True)}: ...")
     write(outdir, "gen.pyi", s)
 
 
@@ -517,6 +630,9 @@ def write(outdir, name, lines):
         f.write(text)
 
 
+API = None
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__.split("\n\n")[1])
@@ -525,6 +641,8 @@ def main(argv):
     for path in argv[2:]:
         api.load(path)
     api.check()
+    global API
+    API = api
     gen_py(api, outdir)
     gen_lua(api, outdir)
     gen_pyi(api, outdir)

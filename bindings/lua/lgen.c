@@ -94,22 +94,23 @@ void svcmlua_push_record(lua_State *L, const void *rec, const svcmlua_field *fie
     }
 }
 
-void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int nreq, int npos,
+void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int base, int nreq, int npos,
                         const char *const *names)
 {
-    int top = lua_gettop(L), nparams = 0;
+    int top = lua_gettop(L) - base, nparams = 0;
     while (names[nparams] != NULL)
         nparams++;
     /* Each argument read from a table leaves its value on the stack. */
     luaL_checkstack(L, nparams + 8, "too many arguments");
-    a->named = nparams > 0 && top == 1 && lua_type(L, 1) == LUA_TTABLE;
+    a->base = base;
+    a->named = nparams > 0 && top == 1 && lua_type(L, base + 1) == LUA_TTABLE;
     a->opts = 0;
-    a->given = top;
+    a->given = top < 0 ? 0 : top;
     if (a->named) {
-        a->opts = 1;
+        a->opts = base + 1;
         a->given = 0;
-    } else if (nparams > 0 && top > nreq && lua_type(L, top) == LUA_TTABLE) {
-        a->opts = top;
+    } else if (nparams > 0 && top > nreq && lua_type(L, base + top) == LUA_TTABLE) {
+        a->opts = base + top;
         a->given = top - 1;
     }
     if (a->given > npos)
@@ -138,8 +139,8 @@ int svcmlua_arg(lua_State *L, const svcmlua_args *a, int pos, const char *name, 
 {
     int idx = 0;
     if (pos >= 1 && pos <= a->given) {
-        if (!lua_isnoneornil(L, pos))
-            idx = pos;
+        if (!lua_isnoneornil(L, a->base + pos))
+            idx = a->base + pos;
     } else if (a->opts != 0) {
         if (lua_getfield(L, a->opts, name) != LUA_TNIL)
             idx = lua_gettop(L);

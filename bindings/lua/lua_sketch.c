@@ -1,6 +1,7 @@
 /* Lua binding of the quantile sketch and the durations summary:
  * svcm.Sketch{...}, svcm.Durations{...}. */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,6 +28,9 @@ static svcm_sketch *check_sketch(lua_State *L, int arg) { return check_open(L, a
 static svcm_durations *check_dur(lua_State *L, int arg) { return check_open(L, arg, DURATIONS_MT); }
 
 svcm_durations *svcmlua_check_durations(lua_State *L, int arg) { return check_dur(L, arg); }
+/* The hooks of the described methods (bindings/api/sketch.py). */
+svcm_sketch *svcmlua_check_Sketch(lua_State *L, int idx) { return check_sketch(L, idx); }
+svcm_durations *svcmlua_check_Durations(lua_State *L, int idx) { return check_dur(L, idx); }
 
 /* Options table at idx (may be absent): rel_err, max_buckets, exact_limit. */
 static void read_options(lua_State *L, int idx, svcm_sketch_options *o)
@@ -127,21 +131,6 @@ static int quantiles_of(lua_State *L, int dur, const double *qs, size_t n, doubl
                : svcm_sketch_quantiles(check_sketch(L, 1), qs, n, out, err);
 }
 
-/* x:quantile(q) -> number, or nil, msg, code */
-static int quantile(lua_State *L, int dur)
-{
-    double q = luaL_checknumber(L, 2), v;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = quantiles_of(L, dur, &q, 1, &v, &err);
-    if (rc)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, v);
-    return 1;
-}
-static int l_sketch_quantile(lua_State *L) { return quantile(L, 0); }
-static int l_durations_quantile(lua_State *L) { return quantile(L, 1); }
-
 /* x:quantiles({q...}) -> {v...}, or nil, msg, code */
 static int quantiles(lua_State *L, int dur)
 {
@@ -173,19 +162,6 @@ static int l_durations_merge(lua_State *L)
     int rc = svcm_durations_merge(check_dur(L, 1), check_dur(L, 2));
     if (rc)
         return svcmlua_fail(L, rc, NULL);
-    lua_settop(L, 1);
-    return 1;
-}
-
-static int l_sketch_reset(lua_State *L)
-{
-    svcm_sketch_reset(check_sketch(L, 1));
-    lua_settop(L, 1);
-    return 1;
-}
-static int l_durations_reset(lua_State *L)
-{
-    svcm_durations_reset(check_dur(L, 1));
     lua_settop(L, 1);
     return 1;
 }
@@ -251,28 +227,6 @@ static int l_sketch_options(lua_State *L)
     return 1;
 }
 
-/* d:summary() -> {count, sum, mean, std, min, max, p50, p90, p95, p99},
- * or nil, msg, code when empty */
-static int l_durations_summary(lua_State *L)
-{
-    struct svcm_durations_result r;
-    int rc = svcm_durations_result(check_dur(L, 1), &r);
-    if (rc)
-        return svcmlua_fail(L, rc, NULL);
-    lua_createtable(L, 0, 10);
-    svcmlua_setcount(L, "count", r.count);
-    svcmlua_setnumber(L, "sum", r.sum);
-    svcmlua_setnumber(L, "mean", r.mean);
-    svcmlua_setnumber(L, "std", r.std);
-    svcmlua_setnumber(L, "min", r.min);
-    svcmlua_setnumber(L, "max", r.max);
-    svcmlua_setnumber(L, "p50", r.p50);
-    svcmlua_setnumber(L, "p90", r.p90);
-    svcmlua_setnumber(L, "p95", r.p95);
-    svcmlua_setnumber(L, "p99", r.p99);
-    return 1;
-}
-
 static int l_sketch_tostring(lua_State *L)
 {
     box *b = luaL_checkudata(L, 1, SKETCH_MT);
@@ -304,12 +258,9 @@ static int l_durations_tostring(lua_State *L)
 
 static const luaL_Reg sketch_methods[] = {
     {"add", l_sketch_add},
-    {"quantile", l_sketch_quantile},
     {"quantiles", l_sketch_quantiles},
     {"merge", l_sketch_merge},
-    {"reset", l_sketch_reset},
     {"to_bytes", l_sketch_to_bytes},
-    {"count", l_sketch_count},
     {"stats", l_sketch_stats},
     {"options", l_sketch_options},
     {"close", l_sketch_close},
@@ -318,28 +269,24 @@ static const luaL_Reg sketch_methods[] = {
 
 static const luaL_Reg durations_methods[] = {
     {"add", l_durations_add},
-    {"summary", l_durations_summary},
-    {"result", l_durations_summary},
-    {"quantile", l_durations_quantile},
     {"quantiles", l_durations_quantiles},
     {"merge", l_durations_merge},
-    {"reset", l_durations_reset},
     {"to_bytes", l_durations_to_bytes},
-    {"count", l_durations_count},
     {"close", l_durations_close},
     {NULL, NULL},
 };
 
-/* Register metatable mt with methods, __gc/__close = closer, __len = len;
+/* Register metatable mt with methods and the described ones, __gc/__close = closer, __len = len;
  * then set module[name] to a class table callable as a constructor and
  * holding from_bytes. The module table is at the top of the stack. */
 static void register_type(lua_State *L, const char *mt, const luaL_Reg *methods,
-                          lua_CFunction closer, lua_CFunction len, lua_CFunction tostring,
+                          void (*described)(lua_State *), lua_CFunction closer, lua_CFunction len, lua_CFunction tostring,
                           const char *name, lua_CFunction ctor, lua_CFunction load)
 {
     luaL_newmetatable(L, mt);
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
+    described(L);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, closer);
     lua_setfield(L, -2, "__gc");
@@ -369,8 +316,9 @@ static const luaL_Reg sketch_funcs[] = {
 void svcmlua_open_sketch(lua_State *L)
 {
     luaL_setfuncs(L, sketch_funcs, 0);
-    register_type(L, SKETCH_MT, sketch_methods, l_sketch_close, l_sketch_count,
+    register_type(L, SKETCH_MT, sketch_methods, svcmlua_members_Sketch, l_sketch_close, l_sketch_count,
                   l_sketch_tostring, "Sketch", l_sketch_new, l_sketch_from_bytes);
-    register_type(L, DURATIONS_MT, durations_methods, l_durations_close, l_durations_count,
+    register_type(L, DURATIONS_MT, durations_methods, svcmlua_members_Durations,
+                  l_durations_close, l_durations_count,
                   l_durations_tostring, "Durations", l_durations_new, l_durations_from_bytes);
 }

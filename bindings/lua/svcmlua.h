@@ -94,7 +94,8 @@ void svcmlua_push_value(lua_State *L, const void *p, enum svcmlua_ctype ctype,
                         const char *(*name_of)(int));
 void svcmlua_push_record(lua_State *L, const void *rec, const svcmlua_field *fields, int n);
 /* Arguments of a described function with nreq required and npos
- * positional parameters (names: every parameter, NULL-terminated): given
+ * positional parameters (names: every parameter, NULL-terminated) after
+ * `base` fixed ones (1 for a method's self, else 0): given
  * positionally, then optionally a table of the rest by name (keyword-only
  * parameters and positional ones not given), or as one table of them all,
  * f{name = value, ...}. Raises for too many arguments and for a table key
@@ -103,8 +104,9 @@ typedef struct svcmlua_args {
     int named; /* 1: the arguments are the fields of the table at 1 */
     int opts;  /* stack index of the table of named values, or 0 */
     int given; /* number of positional arguments given */
+    int base;  /* stack slots before the first parameter */
 } svcmlua_args;
-void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int nreq, int npos,
+void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int base, int nreq, int npos,
                         const char *const *names);
 /* Stack index of parameter `name` (position pos, 0 for keyword-only), or 0
  * when it is absent or nil; raises "missing argument" when it is absent and

@@ -1,12 +1,15 @@
 /* Python binding of the quantile sketch and the durations summary:
  * svcm.Sketch, svcm.Durations, svcm.DurationsSummary. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <math.h>
 #include <stdio.h>
 
 #include "svcm/sketch.h"
 
+/* Items of the engine tuple; DurationsSummary (a described record, kept
+ * here too for py_feedback.c) is the generated type. */
 enum { SK_TYPE_SKETCH, SK_TYPE_DURATIONS, SK_TYPE_SUMMARY, SK_NITEMS };
 
 /* An object wraps either a sketch or a durations accumulator. `busy` is set
@@ -18,25 +21,6 @@ typedef struct {
     int busy;
     int dur; /* h is an svcm_durations (else an svcm_sketch) */
 } HandleObject;
-
-static PyStructSequence_Field summary_fields[] = {
-    {"count", "number of durations"},
-    {"sum", "total"},
-    {"mean", "arithmetic mean"},
-    {"std", "sample standard deviation (n - 1); nan if count < 2"},
-    {"min", "exact minimum"},
-    {"max", "exact maximum"},
-    {"p50", "median (lower nearest rank, within rel_err)"},
-    {"p90", "90th percentile"},
-    {"p95", "95th percentile"},
-    {"p99", "99th percentile"},
-    {NULL, NULL},
-};
-
-static PyStructSequence_Desc summary_desc = {
-    "svcm.DurationsSummary",
-    "Summary of durations: count, sum, mean, std, min, max, p50, p90, p95, p99.",
-    summary_fields, 10};
 
 /* ------------------------------------------------------------ shared */
 
@@ -53,6 +37,21 @@ static void *ready(PyObject *op)
         return svcmpy_state_error(Py_TYPE(op), "object is in use by another thread");
     return self->h;
 }
+
+/* The hooks of the described methods (bindings/api/sketch.py): the handle,
+ * marked in use while the method runs without the GIL. */
+static void *enter(PyObject *op)
+{
+    void *h = ready(op);
+    if (h != NULL)
+        ((HandleObject *)op)->busy = 1;
+    return h;
+}
+static void leave(PyObject *op) { ((HandleObject *)op)->busy = 0; }
+svcm_sketch *svcmpy_enter_Sketch(PyObject *op) { return enter(op); }
+void svcmpy_leave_Sketch(PyObject *op) { leave(op); }
+svcm_durations *svcmpy_enter_Durations(PyObject *op) { return enter(op); }
+void svcmpy_leave_Durations(PyObject *op) { leave(op); }
 
 const svcm_durations *svcmpy_durations_of(PyObject *module, PyObject *obj)
 {
@@ -164,21 +163,6 @@ static int quantiles_of(PyObject *op, const double *qs, size_t n, double *out, s
                             : svcm_sketch_quantiles(h, qs, n, out, err);
 }
 
-/* Both read the level(s) first: converting may run Python code (__float__)
- * that re-runs __init__ or lets another thread start a batch insert. */
-static PyObject *py_quantile(PyObject *op, PyObject *arg)
-{
-    double q = PyFloat_AsDouble(arg), v;
-    if (q == -1.0 && PyErr_Occurred())
-        return NULL;
-    if (ready(op) == NULL)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = quantiles_of(op, &q, 1, &v, &err);
-    return rc ? svcmpy_raise_type(Py_TYPE(op), rc, &err) : PyFloat_FromDouble(v);
-}
-
 static PyObject *py_quantiles(PyObject *op, PyObject *arg)
 {
     svcmpy_array a;
@@ -231,18 +215,6 @@ static PyObject *py_merge(PyObject *op, PyObject *other)
                                       : svcm_strerror(rc));
         return svcmpy_raise_type(Py_TYPE(op), rc, &err);
     }
-    Py_RETURN_NONE;
-}
-
-static PyObject *py_reset(PyObject *op, PyObject *unused)
-{
-    void *h = ready(op);
-    if (h == NULL)
-        return NULL;
-    if (is_durations(op))
-        svcm_durations_reset(h);
-    else
-        svcm_sketch_reset(h);
     Py_RETURN_NONE;
 }
 
@@ -348,43 +320,6 @@ static int sketch_init(PyObject *op, PyObject *args, PyObject *kw)
     return 0;
 }
 
-static PyObject *sketch_get(PyObject *op, void *which)
-{
-    svcm_sketch *s = ready(op);
-    if (s == NULL)
-        return NULL;
-    struct svcm_sketch_result st;
-    svcm_sketch_options o;
-    svcm_sketch_result(s, &st);
-    svcm_sketch_get_options(s, &o);
-    switch ((int)(intptr_t)which) {
-    case 0:
-        return PyLong_FromUnsignedLongLong(st.count);
-    case 1:
-        return PyLong_FromUnsignedLongLong(st.zero_count);
-    case 2:
-        return PyFloat_FromDouble(st.sum);
-    case 3:
-        return PyFloat_FromDouble(st.mean);
-    case 4:
-        return PyFloat_FromDouble(st.min);
-    case 5:
-        return PyFloat_FromDouble(st.max);
-    case 6:
-        return PyLong_FromSize_t(st.buckets);
-    case 7:
-        return PyBool_FromLong(st.exact);
-    case 8:
-        return PyFloat_FromDouble(st.collapsed_below);
-    case 9:
-        return PyFloat_FromDouble(o.rel_err);
-    case 10:
-        return PyLong_FromSize_t(o.max_buckets);
-    default:
-        return PyLong_FromSize_t(o.exact_limit);
-    }
-}
-
 static PyObject *sketch_repr(PyObject *op)
 {
     HandleObject *self = (HandleObject *)op;
@@ -404,35 +339,14 @@ static PyMethodDef sketch_methods[] = {
     {"add", py_add, METH_O,
      "add(values) -> None\n\nAdd a number, or a buffer (array('d'), numpy) or sequence of\n"
      "numbers >= 0; all or nothing. The GIL is released while counting."},
-    {"quantile", py_quantile, METH_O,
-     "quantile(q) -> float\n\nThe q-quantile, q in [0, 1]: the lower nearest rank\n"
-     "x[floor(q (n - 1))], exact while exact, else within rel_err."},
     {"quantiles", py_quantiles, METH_O, "quantiles(qs) -> list[float]\n\nSeveral quantiles at once."},
     {"merge", py_merge, METH_O,
      "merge(other) -> None\n\nAdd another Sketch with the same settings (else svcm.Mismatch)."},
-    {"reset", py_reset, METH_NOARGS, "reset() -> None\n\nEmpty the sketch, keeping its settings."},
     {"to_bytes", py_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nVersioned little-endian state."},
     {"from_bytes", py_from_bytes, METH_O | METH_CLASS,
      "from_bytes(b) -> Sketch\n\nLoad a sketch saved by to_bytes() (svcm.FormatError if malformed)."},
     SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
-};
-
-static PyGetSetDef sketch_getset[] = {
-    {"count", sketch_get, NULL, "number of values", (void *)0},
-    {"zero_count", sketch_get, NULL, "number of zeros", (void *)1},
-    {"sum", sketch_get, NULL, "exact (compensated) sum", (void *)2},
-    {"mean", sketch_get, NULL, "exact mean (nan when empty)", (void *)3},
-    {"min", sketch_get, NULL, "exact minimum (nan when empty)", (void *)4},
-    {"max", sketch_get, NULL, "exact maximum (nan when empty)", (void *)5},
-    {"buckets", sketch_get, NULL, "bucket counters spanned (<= max_buckets)", (void *)6},
-    {"exact", sketch_get, NULL, "True while quantiles are exact (count <= exact_limit)", (void *)7},
-    {"collapsed_below", sketch_get, NULL,
-     "0.0, or the bound at or below which quantiles lost the guarantee", (void *)8},
-    {"rel_err", sketch_get, NULL, "relative error setting", (void *)9},
-    {"max_buckets", sketch_get, NULL, "bucket limit setting", (void *)10},
-    {"exact_limit", sketch_get, NULL, "exact-mode limit setting", (void *)11},
-    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot sketch_slots[] = {
@@ -443,7 +357,6 @@ static PyType_Slot sketch_slots[] = {
     {Py_tp_init, sketch_init},
     {Py_tp_dealloc, handle_dealloc},
     {Py_tp_methods, sketch_methods},
-    {Py_tp_getset, sketch_getset},
     {Py_tp_repr, sketch_repr},
     {Py_sq_length, py_len},
     {0, NULL},
@@ -481,46 +394,6 @@ static int durations_init(PyObject *op, PyObject *args, PyObject *kw)
     return 0;
 }
 
-static PyObject *durations_summary(PyObject *op, PyObject *unused)
-{
-    svcm_durations *d = ready(op);
-    if (d == NULL)
-        return NULL;
-    struct svcm_durations_result r;
-    int rc = svcm_durations_result(d, &r);
-    if (rc)
-        return svcmpy_raise_type(Py_TYPE(op), rc, NULL);
-    PyObject *m = svcmpy_module_of_type(Py_TYPE(op));
-    PyObject *type = m ? svcmpy_engine_item(m, SVCMPY_SKETCH, SK_TYPE_SUMMARY) : NULL;
-    if (type == NULL)
-        return NULL;
-    PyObject *o = PyStructSequence_New((PyTypeObject *)type);
-    if (o == NULL)
-        return NULL;
-    const double v[9] = {r.sum, r.mean, r.std, r.min, r.max, r.p50, r.p90, r.p95, r.p99};
-    PyObject *items[10];
-    items[0] = PyLong_FromUnsignedLongLong(r.count);
-    for (int i = 0; i < 9; i++)
-        items[i + 1] = PyFloat_FromDouble(v[i]);
-    int ok = 1;
-    for (int i = 0; i < 10; i++) {
-        if (items[i] == NULL)
-            ok = 0;
-        PyStructSequence_SetItem(o, i, items[i]); /* steals (NULL tolerated) */
-    }
-    if (!ok) {
-        Py_DECREF(o);
-        return NULL;
-    }
-    return o;
-}
-
-static PyObject *durations_count(PyObject *op, void *unused)
-{
-    svcm_durations *d = ready(op);
-    return d ? PyLong_FromUnsignedLongLong(svcm_durations_count(d)) : NULL;
-}
-
 static PyObject *durations_repr(PyObject *op)
 {
     HandleObject *self = (HandleObject *)op;
@@ -536,25 +409,14 @@ static PyMethodDef durations_methods[] = {
     {"add", py_add, METH_O,
      "add(values) -> None\n\nAdd a duration (seconds, >= 0) or a buffer/sequence of them;\n"
      "all or nothing. The GIL is released while counting."},
-    {"summary", durations_summary, METH_NOARGS,
-     "summary() -> DurationsSummary\n\ncount, sum, mean, std, min, max, p50, p90, p95, p99\n"
-     "(svcm.EmptyError when empty)."},
-    {"result", durations_summary, METH_NOARGS, "result() -> DurationsSummary\n\nSame as summary()."},
-    {"quantile", py_quantile, METH_O, "quantile(q) -> float\n\nAny quantile, q in [0, 1]."},
     {"quantiles", py_quantiles, METH_O, "quantiles(qs) -> list[float]\n\nSeveral quantiles at once."},
     {"merge", py_merge, METH_O,
      "merge(other) -> None\n\nAdd another Durations with the same settings (else svcm.Mismatch)."},
-    {"reset", py_reset, METH_NOARGS, "reset() -> None\n\nEmpty the accumulator."},
     {"to_bytes", py_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nVersioned little-endian state."},
     {"from_bytes", py_from_bytes, METH_O | METH_CLASS,
      "from_bytes(b) -> Durations\n\nLoad state saved by to_bytes() (svcm.FormatError if malformed)."},
     SVCMPY_REDUCE_METHOD,
     {NULL, NULL, 0, NULL},
-};
-
-static PyGetSetDef durations_getset[] = {
-    {"count", durations_count, NULL, "number of durations", NULL},
-    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot durations_slots[] = {
@@ -565,7 +427,6 @@ static PyType_Slot durations_slots[] = {
     {Py_tp_init, durations_init},
     {Py_tp_dealloc, handle_dealloc},
     {Py_tp_methods, durations_methods},
-    {Py_tp_getset, durations_getset},
     {Py_tp_repr, durations_repr},
     {Py_sq_length, py_len},
     {0, NULL},
@@ -578,15 +439,15 @@ int svcmpy_init_sketch(PyObject *m)
 {
     PyObject *st = PyType_FromModuleAndSpec(m, &sketch_spec, NULL);
     PyObject *dt = st ? PyType_FromModuleAndSpec(m, &durations_spec, NULL) : NULL;
-    PyObject *sm = dt ? (PyObject *)PyStructSequence_NewType(&summary_desc) : NULL;
+    PyObject *records = svcmpy_state_of(m)->records;
+    PyObject *sm = records ? PyTuple_GetItem(records, SVCMPY_REC_DurationsSummary) : NULL;
     int rc = -1;
-    if (sm != NULL && PyModule_AddObjectRef(m, "Sketch", st) == 0 &&
+    if (dt != NULL && sm != NULL && svcmpy_members_Sketch(st) == 0 &&
+        svcmpy_members_Durations(dt) == 0 && PyModule_AddObjectRef(m, "Sketch", st) == 0 &&
         PyModule_AddObjectRef(m, "Durations", dt) == 0 &&
-        PyModule_AddObjectRef(m, "DurationsSummary", sm) == 0 &&
         svcmpy_engine_set(m, SVCMPY_SKETCH, PyTuple_Pack(SK_NITEMS, st, dt, sm)) == 0)
         rc = 0;
     Py_XDECREF(st);
     Py_XDECREF(dt);
-    Py_XDECREF(sm);
     return rc;
 }

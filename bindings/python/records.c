@@ -263,3 +263,23 @@ int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t
     *out = (uint64_t)x;
     return 0;
 }
+
+int svcmpy_add_members(PyObject *type, PyMethodDef *methods, PyGetSetDef *getsets)
+{
+    PyTypeObject *tp = (PyTypeObject *)type;
+    for (PyMethodDef *m = methods; m->ml_name != NULL; m++) {
+        PyObject *d = PyDescr_NewMethod(tp, m);
+        int rc = d == NULL ? -1 : PyObject_SetAttrString(type, m->ml_name, d);
+        Py_XDECREF(d);
+        if (rc < 0)
+            return -1;
+    }
+    for (PyGetSetDef *g = getsets; g->name != NULL; g++) {
+        PyObject *d = PyDescr_NewGetSet(tp, g);
+        int rc = d == NULL ? -1 : PyObject_SetAttrString(type, g->name, d);
+        Py_XDECREF(d);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -218,6 +218,9 @@ int svcmpy_arg_size(PyObject *module, PyObject *obj, const char *name, size_t *o
 int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t *out);
 int svcmpy_arg_bool(PyObject *module, PyObject *obj, const char *name, bool *out);
 int svcmpy_arg_str(PyObject *module, PyObject *obj, const char *name, const char **out);
+/* Add described methods and properties (NULL-terminated arrays, static:
+ * the type keeps pointers to them) to a heap type after its creation. */
+int svcmpy_add_members(PyObject *type, PyMethodDef *methods, PyGetSetDef *getsets);
 /* Raise the svcm exception of rc for field `field` with message msg. */
 PyObject *svcmpy_raise_field(PyObject *module, int rc, const char *field, const char *msg);
 
