@@ -1,5 +1,8 @@
-/* Lua binding of the journey engine: svcm.Journey{...} and svcm.funnel. */
+/* Lua binding of the journey engine: svcm.Journey{...} and svcm.funnel. The
+ * step and touchpoint tables are the records of bindings/api/journey.py
+ * (gen_lua.h). */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -266,23 +269,7 @@ static int push_steps(lua_State *L, const svcm_journey *j)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, (int)n, 0);
     for (size_t k = 0; k < n; k++) {
-        lua_createtable(L, 0, 12);
-        svcmlua_setstring(L, "touchpoint", s[k].touchpoint);
-        svcmlua_pushcount(L, s[k].reached);
-        lua_setfield(L, -2, "reached");
-        svcmlua_pushcount(L, s[k].continued);
-        lua_setfield(L, -2, "continued");
-        svcmlua_setnumber(L, "continue_rate", s[k].continue_rate);
-        svcmlua_setnumber(L, "drop_rate", s[k].drop_rate);
-        svcmlua_pushinterval(L, s[k].ci);
-        lua_setfield(L, -2, "ci");
-        svcmlua_setnumber(L, "conversion", s[k].conversion);
-        svcmlua_pushcount(L, s[k].timed);
-        lua_setfield(L, -2, "timed");
-        svcmlua_setnumber(L, "time_mean", s[k].time_mean_s);
-        svcmlua_setnumber(L, "time_p50", s[k].time_p50_s);
-        svcmlua_setnumber(L, "time_p90", s[k].time_p90_s);
-        svcmlua_setnumber(L, "time_max", s[k].time_max_s);
+        svcmlua_rec_FunnelStep(L, &s[k]);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     return 1;
@@ -310,24 +297,7 @@ static int l_journey_touchpoints(lua_State *L)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, (int)n, 0);
     for (size_t k = 0; k < n; k++) {
-        lua_createtable(L, 0, 12);
-        svcmlua_setstring(L, "touchpoint", t[k].touchpoint);
-        svcmlua_pushcount(L, t[k].events);
-        lua_setfield(L, -2, "events");
-        svcmlua_pushcount(L, t[k].scored);
-        lua_setfield(L, -2, "scored");
-        svcmlua_setnumber(L, "mean_score", t[k].mean_score);
-        svcmlua_pushcount(L, t[k].last);
-        lua_setfield(L, -2, "last");
-        svcmlua_pushcount(L, t[k].lost_last);
-        lua_setfield(L, -2, "lost_last");
-        svcmlua_setnumber(L, "last_share", t[k].last_share);
-        svcmlua_setnumber(L, "lost_share", t[k].lost_share);
-        svcmlua_setnumber(L, "excess", t[k].excess);
-        svcmlua_setnumber(L, "lift", t[k].lift);
-        svcmlua_setnumber(L, "loss_rate", t[k].loss_rate);
-        svcmlua_pushinterval(L, t[k].loss_ci);
-        lua_setfield(L, -2, "loss_ci");
+        svcmlua_rec_TouchpointLoss(L, &t[k]);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     return 1;

@@ -1,5 +1,9 @@
-/* Python binding of the journey engine: svcm.Journey and svcm.funnel. */
+/* Python binding of the journey engine: svcm.Journey and svcm.funnel. The
+ * FunnelStep and TouchpointLoss records are described in
+ * bindings/api/journey.py (gen_py.h); JourneyPath, whose touchpoints are a
+ * tuple, stays here. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -16,45 +20,9 @@ typedef struct {
     int busy;
 } JourneyObject;
 
-/* The row types, in the Journey type's dict under this key (the type is
- * immutable, so Python code cannot replace them) and bound to funnel(). */
-#define ROW_TYPES "_row_types"
-enum { T_STEP, T_TOUCHPOINT, T_PATH, T_COUNT };
-
-static PyStructSequence_Field step_fields[] = {
-    {"touchpoint", "the step's touchpoint name"},
-    {"reached", "customers reaching this step in order within the window"},
-    {"continued", "customers reaching the next step (0 for the last)"},
-    {"continue_rate", "continued / reached (nan for the last step or none reached)"},
-    {"drop_rate", "1 - continue_rate"},
-    {"ci", "Wilson interval (low, high) of drop_rate"},
-    {"conversion", "reached / reached of the first step"},
-    {"timed", "customers timed from the previous step"},
-    {"time_mean", "mean seconds from the previous step (nan if none)"},
-    {"time_p50", "median seconds from the previous step"},
-    {"time_p90", "90th percentile seconds from the previous step"},
-    {"time_max", "longest seconds from the previous step"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc step_desc = {"svcm.FunnelStep", "One funnel step.", step_fields, 12};
-
-static PyStructSequence_Field tp_fields[] = {
-    {"touchpoint", "touchpoint name"},
-    {"events", "events at this touchpoint"},
-    {"scored", "events with a score"},
-    {"mean_score", "mean score (nan if none)"},
-    {"last", "customers whose last touchpoint this is"},
-    {"lost_last", "lost customers whose last touchpoint this is"},
-    {"last_share", "last / customers"},
-    {"lost_share", "lost_last / lost customers (nan if none lost)"},
-    {"excess", "lost_share - last_share"},
-    {"lift", "lost_share / last_share"},
-    {"loss_rate", "lost_last / last"},
-    {"loss_ci", "Wilson interval (low, high) of loss_rate"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc tp_desc = {"svcm.TouchpointLoss",
-                                        "One touchpoint: satisfaction and loss.", tp_fields, 12};
+/* The JourneyPath type, in the Journey type's dict under this key (the type
+ * is immutable, so Python code cannot replace it). */
+#define PATH_TYPE "_path_type"
 
 static PyStructSequence_Field path_fields[] = {
     {"touchpoints", "tuple of touchpoint names in time order"},
@@ -87,19 +55,14 @@ static void journey_dealloc(PyObject *op)
     Py_DECREF(tp);
 }
 
-static PyTypeObject *row_type(PyObject *types, int i)
+static PyTypeObject *path_type_of(PyObject *op)
 {
-    return (PyTypeObject *)PyTuple_GET_ITEM(types, i);
-}
-
-static PyObject *types_of(PyObject *op)
-{
-    PyObject *t = PyDict_GetItemString(Py_TYPE(op)->tp_dict, ROW_TYPES);
-    if (t == NULL || !PyTuple_Check(t) || PyTuple_GET_SIZE(t) != T_COUNT) {
-        PyErr_SetString(PyExc_RuntimeError, "svcm.Journey: row types are missing");
+    PyObject *t = PyDict_GetItemString(Py_TYPE(op)->tp_dict, PATH_TYPE);
+    if (t == NULL || !PyType_Check(t)) {
+        PyErr_SetString(PyExc_RuntimeError, "svcm.Journey: the JourneyPath type is missing");
         return NULL;
     }
-    return t;
+    return (PyTypeObject *)t;
 }
 
 /* Options from Python arguments: steps (iterable of str), window (None or
@@ -444,8 +407,7 @@ static int put(PyObject *row, Py_ssize_t i, PyObject *v)
     return 0;
 }
 
-static PyObject *steps_list(PyObject *types, const svcm_journey *j, PyTypeObject *owner,
-                            PyObject *module)
+static PyObject *steps_list(PyObject *module, const svcm_journey *j)
 {
     size_t n = 0;
     svcm_error err;
@@ -457,24 +419,12 @@ static PyObject *steps_list(PyObject *types, const svcm_journey *j, PyTypeObject
     int rc = svcm_journey_steps(j, s, n, &n, &err);
     if (rc) {
         PyMem_Free(s);
-        return owner ? svcmpy_raise_type(owner, rc, &err) : svcmpy_raise(module, rc, &err);
+        return svcmpy_raise(module, rc, &err);
     }
     PyObject *list = PyList_New((Py_ssize_t)n);
     for (size_t k = 0; list != NULL && k < n; k++) {
-        PyObject *row = PyStructSequence_New(row_type(types, T_STEP));
-        if (row == NULL || put(row, 0, PyUnicode_FromString(s[k].touchpoint)) < 0 ||
-            put(row, 1, PyLong_FromUnsignedLongLong(s[k].reached)) < 0 ||
-            put(row, 2, PyLong_FromUnsignedLongLong(s[k].continued)) < 0 ||
-            put(row, 3, PyFloat_FromDouble(s[k].continue_rate)) < 0 ||
-            put(row, 4, PyFloat_FromDouble(s[k].drop_rate)) < 0 ||
-            put(row, 5, svcmpy_interval(s[k].ci)) < 0 ||
-            put(row, 6, PyFloat_FromDouble(s[k].conversion)) < 0 ||
-            put(row, 7, PyLong_FromUnsignedLongLong(s[k].timed)) < 0 ||
-            put(row, 8, PyFloat_FromDouble(s[k].time_mean_s)) < 0 ||
-            put(row, 9, PyFloat_FromDouble(s[k].time_p50_s)) < 0 ||
-            put(row, 10, PyFloat_FromDouble(s[k].time_p90_s)) < 0 ||
-            put(row, 11, PyFloat_FromDouble(s[k].time_max_s)) < 0) {
-            Py_XDECREF(row);
+        PyObject *row = svcmpy_rec_FunnelStep(module, &s[k]);
+        if (row == NULL) {
             Py_CLEAR(list);
             break;
         }
@@ -487,17 +437,17 @@ static PyObject *steps_list(PyObject *types, const svcm_journey *j, PyTypeObject
 static PyObject *journey_steps(PyObject *op, PyObject *unused)
 {
     svcm_journey *j = ready(op);
-    PyObject *types = j ? types_of(op) : NULL;
-    if (types == NULL)
+    PyObject *module = j ? svcmpy_module_of_type(Py_TYPE(op)) : NULL;
+    if (module == NULL)
         return NULL;
-    return steps_list(types, j, Py_TYPE(op), NULL);
+    return steps_list(module, j);
 }
 
 static PyObject *journey_touchpoints(PyObject *op, PyObject *unused)
 {
     svcm_journey *j = ready(op);
-    PyObject *types = j ? types_of(op) : NULL;
-    if (types == NULL)
+    PyObject *module = j ? svcmpy_module_of_type(Py_TYPE(op)) : NULL;
+    if (module == NULL)
         return NULL;
     size_t n = 0;
     svcm_journey_touchpoints(j, NULL, 0, &n, NULL);
@@ -509,24 +459,12 @@ static PyObject *journey_touchpoints(PyObject *op, PyObject *unused)
     int rc = svcm_journey_touchpoints(j, t, n, &n, &err);
     if (rc) {
         PyMem_Free(t);
-        return svcmpy_raise_type(Py_TYPE(op), rc, &err);
+        return svcmpy_raise(module, rc, &err);
     }
     PyObject *list = PyList_New((Py_ssize_t)n);
     for (size_t k = 0; list != NULL && k < n; k++) {
-        PyObject *row = PyStructSequence_New(row_type(types, T_TOUCHPOINT));
-        if (row == NULL || put(row, 0, PyUnicode_FromString(t[k].touchpoint)) < 0 ||
-            put(row, 1, PyLong_FromUnsignedLongLong(t[k].events)) < 0 ||
-            put(row, 2, PyLong_FromUnsignedLongLong(t[k].scored)) < 0 ||
-            put(row, 3, PyFloat_FromDouble(t[k].mean_score)) < 0 ||
-            put(row, 4, PyLong_FromUnsignedLongLong(t[k].last)) < 0 ||
-            put(row, 5, PyLong_FromUnsignedLongLong(t[k].lost_last)) < 0 ||
-            put(row, 6, PyFloat_FromDouble(t[k].last_share)) < 0 ||
-            put(row, 7, PyFloat_FromDouble(t[k].lost_share)) < 0 ||
-            put(row, 8, PyFloat_FromDouble(t[k].excess)) < 0 ||
-            put(row, 9, PyFloat_FromDouble(t[k].lift)) < 0 ||
-            put(row, 10, PyFloat_FromDouble(t[k].loss_rate)) < 0 ||
-            put(row, 11, svcmpy_interval(t[k].loss_ci)) < 0) {
-            Py_XDECREF(row);
+        PyObject *row = svcmpy_rec_TouchpointLoss(module, &t[k]);
+        if (row == NULL) {
             Py_CLEAR(list);
             break;
         }
@@ -547,8 +485,8 @@ static PyObject *journey_paths(PyObject *op, PyObject *args, PyObject *kw)
         return NULL;
     }
     svcm_journey *j = ready(op);
-    PyObject *types = j ? types_of(op) : NULL;
-    if (types == NULL)
+    PyTypeObject *path_type = j ? path_type_of(op) : NULL;
+    if (path_type == NULL)
         return NULL;
     struct svcm_journey_result tot;
     svcm_journey_result(j, &tot);
@@ -566,7 +504,7 @@ static PyObject *journey_paths(PyObject *op, PyObject *args, PyObject *kw)
     }
     PyObject *list = PyList_New((Py_ssize_t)n);
     for (size_t k = 0; list != NULL && k < n; k++) {
-        PyObject *row = PyStructSequence_New(row_type(types, T_PATH));
+        PyObject *row = PyStructSequence_New(path_type);
         PyObject *names = PyTuple_New((Py_ssize_t)p[k].length);
         for (size_t i = 0; names != NULL && i < p[k].length; i++) {
             PyObject *s = PyUnicode_FromString(p[k].touchpoints[i]);
@@ -632,25 +570,19 @@ static PyObject *journey_repr(PyObject *op)
     return PyUnicode_FromString(buf);
 }
 
-/* svcm.funnel: self is the tuple of row types. */
-static PyObject *py_funnel(PyObject *types, PyObject *args, PyObject *kw)
+static PyObject *py_funnel(PyObject *module, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"customer_ids", "touchpoints", "times", "steps", "window", NULL};
     PyObject *c, *t, *x, *steps, *window = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:funnel", kwlist, &c, &t, &x, &steps,
                                      &window))
         return NULL;
-    PyObject *module = PyImport_ImportModule("svcm._svcm"); /* the extension (module state) */
-    if (module == NULL)
-        return NULL;
     svcm_journey_options o;
     const char **names;
     PyObject *keep_steps;
     PyObject *res = NULL;
-    if (options_of(steps, window, 5, 0.95, &o, &names, &keep_steps) < 0) {
-        Py_DECREF(module);
+    if (options_of(steps, window, 5, 0.95, &o, &names, &keep_steps) < 0)
         return NULL;
-    }
     svcm_journey_event *ev = NULL;
     Py_ssize_t n = 0;
     PyObject *keep = NULL;
@@ -671,26 +603,27 @@ static PyObject *py_funnel(PyObject *types, PyObject *args, PyObject *kw)
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    res = steps_list(types, j, NULL, module);
+    res = steps_list(module, j);
 done:
     svcm_journey_free(j);
     PyMem_Free(ev);
     Py_XDECREF(keep);
     PyMem_Free(names);
     Py_XDECREF(keep_steps);
-    Py_DECREF(module);
     return res;
 }
 
-static PyMethodDef funnel_def = {
-    "funnel", (PyCFunction)(void (*)(void))py_funnel, METH_VARARGS | METH_KEYWORDS,
+static PyMethodDef journey_functions[] = {
+    {"funnel", (PyCFunction)(void (*)(void))py_funnel, METH_VARARGS | METH_KEYWORDS,
     "funnel(customer_ids, touchpoints, times, steps, window=None) -> list[FunnelStep]\n\n"
     "Customers reaching each step of an ordered funnel: a customer enters at its\n"
     "first steps[0] event; step k is its earliest steps[k] event at or after step\n"
     "k-1, counted when within window seconds of the entry (None: no window). Events\n"
     "may come in any order. One row per step: .reached, .continued (reached the\n"
     "next step), .drop_rate, .ci (Wilson 95% interval of drop_rate), .conversion and\n"
-    "the time from the previous step (.time_mean, .time_p50, .time_p90, .time_max)."};
+    "the time from the previous step (.time_mean, .time_p50, .time_p90, .time_max)."},
+    {NULL, NULL, 0, NULL},
+};
 
 static PyMethodDef journey_methods[] = {
     {"add", (PyCFunction)(void (*)(void))journey_add, METH_VARARGS | METH_KEYWORDS,
@@ -744,41 +677,27 @@ static PyType_Spec journey_spec = {"svcm.Journey", sizeof(JourneyObject), 0,
 
 int svcmpy_init_journey(PyObject *m)
 {
-    PyStructSequence_Desc *descs[T_COUNT] = {&step_desc, &tp_desc, &path_desc};
-    static const char *const attr[T_COUNT] = {"FunnelStep", "TouchpointLoss", "JourneyPath"};
-    PyObject *types = PyTuple_New(T_COUNT);
-    if (types == NULL)
+    if (PyModule_AddFunctions(m, journey_functions) < 0)
         return -1;
-    for (int i = 0; i < T_COUNT; i++) {
-        PyTypeObject *tp = PyStructSequence_NewType(descs[i]);
-        if (tp == NULL) {
-            Py_DECREF(types);
-            return -1;
-        }
-        PyTuple_SET_ITEM(types, i, (PyObject *)tp);
-        if (PyModule_AddObjectRef(m, attr[i], (PyObject *)tp) < 0) {
-            Py_DECREF(types);
-            return -1;
-        }
+    PyTypeObject *path = PyStructSequence_NewType(&path_desc);
+    if (path == NULL)
+        return -1;
+    if (PyModule_AddObjectRef(m, "JourneyPath", (PyObject *)path) < 0) {
+        Py_DECREF(path);
+        return -1;
     }
     PyObject *t = PyType_FromModuleAndSpec(m, &journey_spec, NULL);
     if (t == NULL) {
-        Py_DECREF(types);
+        Py_DECREF(path);
         return -1;
     }
-    int rc = PyDict_SetItemString(((PyTypeObject *)t)->tp_dict, ROW_TYPES, types);
+    int rc = PyDict_SetItemString(((PyTypeObject *)t)->tp_dict, PATH_TYPE, (PyObject *)path);
     PyType_Modified((PyTypeObject *)t);
-    PyObject *name = rc < 0 ? NULL : PyModule_GetNameObject(m);
-    PyObject *f = name == NULL ? NULL : PyCFunction_NewEx(&funnel_def, types, name);
-    Py_XDECREF(name);
-    Py_DECREF(types);
-    if (f == NULL || PyModule_AddObjectRef(m, "Journey", t) < 0 ||
-        PyModule_AddObjectRef(m, "funnel", f) < 0) {
-        Py_XDECREF(f);
+    Py_DECREF(path);
+    if (rc < 0 || PyModule_AddObjectRef(m, "Journey", t) < 0) {
         Py_DECREF(t);
         return -1;
     }
-    Py_DECREF(f);
     Py_DECREF(t);
     return 0;
 }

@@ -1,39 +1,11 @@
 # Type stubs for the journey engine of svcm (touchpoint funnels, paths, loss).
+# FunnelStep and TouchpointLoss are described in bindings/api/journey.py and
+# their stubs generated.
 import array
 from typing import NamedTuple, Optional, Sequence, Union
 
 _Times = Union[Sequence[float], memoryview, bytes, bytearray, "array.array[float]", "array.array[int]"]
 _CustomerId = Union[str, bytes, int]
-
-class FunnelStep(NamedTuple):
-    """One funnel step."""
-    touchpoint: str
-    reached: int
-    continued: int
-    continue_rate: float
-    drop_rate: float
-    ci: tuple[float, float]
-    conversion: float
-    timed: int
-    time_mean: float
-    time_p50: float
-    time_p90: float
-    time_max: float
-
-class TouchpointLoss(NamedTuple):
-    """One touchpoint: satisfaction and loss."""
-    touchpoint: str
-    events: int
-    scored: int
-    mean_score: float
-    last: int
-    lost_last: int
-    last_share: float
-    lost_share: float
-    excess: float
-    lift: float
-    loss_rate: float
-    loss_ci: tuple[float, float]
 
 class JourneyPath(NamedTuple):
     """One path of touchpoints."""
