@@ -252,3 +252,26 @@ int svcmlua_range_fail(lua_State *L, const char *name)
 {
     return svcmlua_fail_field(L, SVCM_EINVAL, name, "out of the range of its type");
 }
+
+int svcmlua_get_choice(lua_State *L, int idx, const char *name, const char *const *choices,
+                       int *out)
+{
+    const char *s = NULL;
+    svcmlua_get_str(L, idx, name, &s);
+    for (int i = 0; choices[i] != NULL; i++) {
+        if (strcmp(s, choices[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; choices[i] != NULL; i++) {
+        luaL_addstring(&b, i == 0 ? "'" : choices[i + 1] == NULL ? " or '" : ", '");
+        luaL_addstring(&b, choices[i]);
+        luaL_addchar(&b, '\'');
+    }
+    luaL_pushresult(&b);
+    return luaL_error(L, "bad argument '%s' (expected %s, got '%s')", name, lua_tostring(L, -1),
+                      s);
+}

@@ -138,29 +138,6 @@ static int l_target_nps_result(lua_State *L)
     return push_result(L, &r);
 }
 
-/* svcm.target_change(prev_successes, prev_trials, successes, trials
- *                    [, direction [, confidence]]) -> "better" | "worse" | "unchanged" */
-static int l_target_change(lua_State *L)
-{
-    uint64_t ps = svcmlua_checkcount(L, 1), pn = svcmlua_checkcount(L, 2);
-    uint64_t s = svcmlua_checkcount(L, 3), n = svcmlua_checkcount(L, 4);
-    svcm_target_direction d = opt_direction(L, 5, "at_least");
-    double confidence = luaL_optnumber(L, 6, 0.95);
-    svcm_rate a, b;
-    svcm_rate_init(&a, SVCM_RATE_KIND_GENERIC);
-    svcm_rate_init(&b, SVCM_RATE_KIND_GENERIC);
-    int rc = svcm_rate_add_counts(&a, ps, pn);
-    if (rc == SVCM_OK)
-        rc = svcm_rate_add_counts(&b, s, n);
-    struct svcm_target_change_result r;
-    if (rc == SVCM_OK)
-        rc = svcm_target_change_rate(&a, &b, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushstring(L, svcm_target_change_name(r.change));
-    return 1;
-}
-
 /* svcm.target_mean_change(previous_values, values [, direction [, confidence]]) */
 static int l_target_mean_change(lua_State *L)
 {
@@ -343,7 +320,6 @@ static const luaL_Reg scorecard_functions[] = {
     {"target_mean_result", l_target_mean_result},
     {"target_quantile_result", l_target_quantile_result},
     {"target_nps_result", l_target_nps_result},
-    {"target_change", l_target_change},
     {"target_mean_change", l_target_mean_change},
     {"target_durations_result", l_target_durations_result},
     {"target_feedback_result", l_target_feedback_result},

@@ -124,6 +124,10 @@ int svcmlua_get_bool(lua_State *L, int idx, const char *name, bool *out);
 /* A count: raises for a negative value, as every Lua count argument does. */
 int svcmlua_get_count(lua_State *L, int idx, const char *name, uint64_t *out);
 int svcmlua_get_str(lua_State *L, int idx, const char *name, const char **out);
+/* One of the strings of choices (NULL-terminated) as its index; raises for
+ * anything else, listing the choices. */
+int svcmlua_get_choice(lua_State *L, int idx, const char *name, const char *const *choices,
+                       int *out);
 /* nil, "field 'name': out of range", EINVAL, detail (svcmlua_fail). */
 int svcmlua_range_fail(lua_State *L, const char *name);
 /* Same with a given status and message. */

@@ -250,38 +250,6 @@ static PyObject *target_nps_result(PyObject *module, PyObject *args, PyObject *k
     return result_dict(&r);
 }
 
-PyDoc_STRVAR(target_change_doc,
-             "target_change(previous_successes, previous_trials, successes, trials,\n"
-             "              direction='at_least', confidence=0.95) -> str\n\n"
-             "'better', 'worse' or 'unchanged' against the previous period by the\n"
-             "two-proportion z-test (changed when p < 1 - confidence).");
-
-static PyObject *target_change(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"previous_successes", "previous_trials", "successes", "trials",
-                             "direction", "confidence", NULL};
-    uint64_t ps, pn, s, n;
-    double confidence = 0.95;
-    const char *dir = "at_least";
-    svcm_target_direction d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&O&O&O&|sd", kwlist, count_of, &ps, count_of,
-                                     &pn, count_of, &s, count_of, &n, &dir, &confidence) ||
-        direction_of(dir, &d) < 0)
-        return NULL;
-    svcm_rate a, b;
-    svcm_rate_init(&a, SVCM_RATE_KIND_GENERIC);
-    svcm_rate_init(&b, SVCM_RATE_KIND_GENERIC);
-    int rc = svcm_rate_add_counts(&a, ps, pn);
-    if (rc == SVCM_OK)
-        rc = svcm_rate_add_counts(&b, s, n);
-    struct svcm_target_change_result r;
-    if (rc == SVCM_OK)
-        rc = svcm_target_change_rate(&a, &b, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return PyUnicode_FromString(svcm_target_change_name(r.change));
-}
-
 PyDoc_STRVAR(target_mean_change_doc,
              "target_mean_change(previous_values, values, direction='at_least',"
              " confidence=0.95) -> str\n\n"
@@ -530,8 +498,6 @@ static PyMethodDef scorecard_functions[] = {
      METH_VARARGS | METH_KEYWORDS, target_quantile_result_doc},
     {"target_nps_result", (PyCFunction)(void (*)(void))target_nps_result,
      METH_VARARGS | METH_KEYWORDS, target_nps_result_doc},
-    {"target_change", (PyCFunction)(void (*)(void))target_change, METH_VARARGS | METH_KEYWORDS,
-     target_change_doc},
     {"target_mean_change", (PyCFunction)(void (*)(void))target_mean_change,
      METH_VARARGS | METH_KEYWORDS, target_mean_change_doc},
     {"target_durations_result", (PyCFunction)(void (*)(void))target_durations_result,

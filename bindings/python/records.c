@@ -283,3 +283,27 @@ int svcmpy_add_members(PyObject *type, PyMethodDef *methods, PyGetSetDef *getset
     }
     return 0;
 }
+
+int svcmpy_arg_choice(PyObject *obj, const char *name, const char *const *choices, int *out)
+{
+    const char *alt = or_none(&name);
+    const char *s = PyUnicode_Check(obj) ? PyUnicode_AsUTF8(obj) : NULL;
+    if (s == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_TypeError, "%s: expected a str%s, got %s", name, alt,
+                     Py_TYPE(obj)->tp_name);
+    if (s == NULL)
+        return -1;
+    for (int i = 0; choices[i] != NULL; i++) {
+        if (strcmp(s, choices[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    char list[160] = "";
+    size_t used = 0;
+    for (int i = 0; choices[i] != NULL && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s'",
+                                 i == 0 ? "" : choices[i + 1] == NULL ? " or " : ", ", choices[i]);
+    PyErr_Format(PyExc_ValueError, "%s: expected %s, got '%.60s'", name, list, s);
+    return -1;
+}

@@ -216,6 +216,9 @@ int svcmpy_arg_u32(PyObject *module, PyObject *obj, const char *name, uint32_t *
 int svcmpy_arg_int(PyObject *module, PyObject *obj, const char *name, int *out);
 int svcmpy_arg_size(PyObject *module, PyObject *obj, const char *name, size_t *out);
 int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t *out);
+/* One of the strings of choices (NULL-terminated) as its index; TypeError
+ * for a non-str, ValueError listing the choices for another string. */
+int svcmpy_arg_choice(PyObject *obj, const char *name, const char *const *choices, int *out);
 int svcmpy_arg_bool(PyObject *module, PyObject *obj, const char *name, bool *out);
 int svcmpy_arg_str(PyObject *module, PyObject *obj, const char *name, const char **out);
 /* Add described methods and properties (NULL-terminated arrays, static:

@@ -41,16 +41,6 @@ def target_nps_result(
 ) -> _TargetResult:
     """Verdict on the NPS of 0-10 answers with the library's NPS interval."""
     ...
-def target_change(
-    previous_successes: int,
-    previous_trials: int,
-    successes: int,
-    trials: int,
-    direction: _Direction = "at_least",
-    confidence: float = 0.95,
-) -> Literal["better", "worse", "unchanged"]:
-    """Change of a rate against the previous period by the two-proportion z-test."""
-    ...
 def target_mean_change(
     previous_values: _ScorecardValues, values: _ScorecardValues, direction: _Direction = "at_least", confidence: float = 0.95
 ) -> Literal["better", "worse", "unchanged"]:

@@ -189,6 +189,18 @@ class Changes(unittest.TestCase):
         self.assertEqual(svcm.target_change(80, 100, 90, 100, "at_most"), "worse")
         self.assertEqual(svcm.target_change(85, 100, 90, 100), "unchanged")
         self.assertEqual(svcm.target_change(10, 10, 20, 20), "unchanged")
+        # direction is a choice (bindings/api/scorecard.py): the symbols are
+        # synonyms, anything else names the choices.
+        self.assertEqual(svcm.target_change(80, 100, 90, 100, "<="), "worse")
+        self.assertEqual(svcm.target_change(80, 100, 90, 100, direction=">="), "better")
+        with self.assertRaisesRegex(ValueError, "direction: expected 'at_least', 'at_most', "
+                                    "'>=' or '<=', got 'up'"):
+            svcm.target_change(80, 100, 90, 100, "up")
+        with self.assertRaisesRegex(TypeError, "direction: expected a str"):
+            svcm.target_change(80, 100, 90, 100, 1)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            svcm.target_change(-1, 100, 90, 100)
+        self.assertEqual(cm.exception.field, "previous_successes")
         with self.assertRaises(svcm.EmptyError):
             svcm.target_change(0, 0, 1, 2)
 
