@@ -1,6 +1,7 @@
 /* Lua binding of the feedback engine: CSAT / NPS / CES accumulators and
  * one-shot functions, rates, period comparisons, SERVQUAL and consistency. */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include "svcm/kpi.h"
 
@@ -847,15 +848,7 @@ static int l_consistency(lua_State *L)
             err.index++;
         return svcmlua_fail(L, rc, &err);
     }
-    lua_createtable(L, 0, 8);
-    svcmlua_setnumber(L, "mean", r.mean);
-    svcmlua_setnumber(L, "sd", r.sd);
-    svcmlua_setnumber(L, "cv", r.cv);
-    svcmlua_setnumber(L, "sd_population", r.sd_population);
-    svcmlua_setnumber(L, "cv_population", r.cv_population);
-    svcmlua_setinteger(L, "n", (lua_Integer)r.n);
-    svcmlua_setnumber(L, "min", r.min);
-    svcmlua_setnumber(L, "max", r.max);
+    svcmlua_rec_ConsistencyResult(L, &r);
     return 1;
 }
 

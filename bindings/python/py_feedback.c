@@ -1,6 +1,7 @@
 /* Python binding of the feedback engine: CSAT / NPS / CES accumulators and
  * one-shot functions, rates, period comparisons, SERVQUAL and consistency. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include "svcm/kpi.h"
 
@@ -12,7 +13,6 @@ enum {
     T_COMPARISON,
     T_RATE_RESULT,
     T_SERVQUAL_RESULT,
-    T_CONSISTENCY_RESULT,
     T_NPS,
     T_CSAT,
     T_CES,
@@ -127,20 +127,6 @@ static PyStructSequence_Field servqual_fields[] = {
 static PyStructSequence_Desc servqual_desc = {
     "svcm.ServqualResult", "SERVQUAL gap scores per dimension and in total.", servqual_fields,
     7};
-
-static PyStructSequence_Field consistency_fields[] = {
-    {"mean", "mean of the values"},
-    {"sd", "sample standard deviation (n - 1)"},
-    {"cv", "sd / |mean|"},
-    {"sd_population", "population standard deviation (n)"},
-    {"cv_population", "sd_population / |mean|"},
-    {"n", "number of channels"},
-    {"min", "smallest value"},
-    {"max", "largest value"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc consistency_desc = {
-    "svcm.ConsistencyResult", "Spread of one KPI across channels.", consistency_fields, 8};
 
 /* Fill a struct sequence from a format of Python objects (steals them).
  * Returns the record or NULL; on failure every item is released. */
@@ -1480,16 +1466,7 @@ static PyObject *py_consistency(PyObject *module, PyObject *values)
     svcmpy_array_release(&a);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, &err);
-    PyTypeObject *tp = engine_type(module, T_CONSISTENCY_RESULT);
-    if (tp == NULL)
-        return NULL;
-    PyObject *items[8] = {
-        PyFloat_FromDouble(r.mean),          PyFloat_FromDouble(r.sd),
-        PyFloat_FromDouble(r.cv),            PyFloat_FromDouble(r.sd_population),
-        PyFloat_FromDouble(r.cv_population), PyLong_FromSize_t(r.n),
-        PyFloat_FromDouble(r.min),           PyFloat_FromDouble(r.max),
-    };
-    return fill_record(tp, items, 8);
+    return svcmpy_rec_ConsistencyResult(module, &r);
 }
 
 /* ----------------------------------------------------------------- init */
@@ -1539,10 +1516,9 @@ int svcmpy_init_feedback(PyObject *module)
     if (tuple == NULL)
         return -1;
     PyStructSequence_Desc *descs[] = {&feedback_result_desc, &comparison_desc, &rate_result_desc,
-                                      &servqual_desc, &consistency_desc};
+                                      &servqual_desc};
     const char *names[T_COUNT] = {"FeedbackResult", "Comparison", "RateResult",
-                                  "ServqualResult", "ConsistencyResult", "NPS", "CSAT", "CES",
-                                  "Rate"};
+                                  "ServqualResult", "NPS", "CSAT", "CES", "Rate"};
     PyType_Spec *specs[] = {&NPS_spec, &CSAT_spec, &CES_spec, &Rate_spec};
     for (int i = 0; i < T_COUNT; i++) {
         PyObject *tp = i < T_NPS ? (PyObject *)PyStructSequence_NewType(descs[i])
@@ -1575,10 +1551,6 @@ int svcmpy_init_feedback(PyObject *module)
  * answers, rates, durations, SLA counts) for every group key. Its two types
  * extend this engine's private tuple after T_COUNT. */
 enum { T_KPI_GROUPS = T_COUNT, T_KPI_SLA_RESULT, T_KPI_COUNT };
-
-/* DurationsSummary is item 2 (SK_TYPE_SUMMARY) of the sketch engine's tuple
- * (py_sketch.c): durations() returns the record svcm.Durations gives. */
-#define KG_SKETCH_SUMMARY_ITEM 2
 
 /* Slot kind names, in the order of kg_kind_of(). */
 static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla"};
@@ -2474,19 +2446,7 @@ static PyObject *KPIGroups_durations(PyObject *self, PyObject *args)
     if (rc != SVCM_OK)
         return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    PyTypeObject *tp = module == NULL ? NULL
-                       : (PyTypeObject *)svcmpy_engine_item(module, SVCMPY_SKETCH,
-                                                            KG_SKETCH_SUMMARY_ITEM);
-    if (tp == NULL)
-        return NULL;
-    PyObject *items[10] = {
-        PyLong_FromUnsignedLongLong(r.count), PyFloat_FromDouble(r.sum),
-        PyFloat_FromDouble(r.mean),           PyFloat_FromDouble(r.std),
-        PyFloat_FromDouble(r.min),            PyFloat_FromDouble(r.max),
-        PyFloat_FromDouble(r.p50),            PyFloat_FromDouble(r.p90),
-        PyFloat_FromDouble(r.p95),            PyFloat_FromDouble(r.p99),
-    };
-    return fill_record(tp, items, 10);
+    return module == NULL ? NULL : svcmpy_rec_DurationsSummary(module, &r);
 }
 
 static PyObject *KPIGroups_quantiles(PyObject *self, PyObject *args)

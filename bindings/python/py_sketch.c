@@ -8,9 +8,7 @@
 
 #include "svcm/sketch.h"
 
-/* Items of the engine tuple; DurationsSummary (a described record, kept
- * here too for py_feedback.c) is the generated type. */
-enum { SK_TYPE_SKETCH, SK_TYPE_DURATIONS, SK_TYPE_SUMMARY, SK_NITEMS };
+enum { SK_TYPE_SKETCH, SK_TYPE_DURATIONS, SK_NITEMS };
 
 /* An object wraps either a sketch or a durations accumulator. `busy` is set
  * while a batch insert runs without the GIL: any other use of the object from
@@ -439,13 +437,11 @@ int svcmpy_init_sketch(PyObject *m)
 {
     PyObject *st = PyType_FromModuleAndSpec(m, &sketch_spec, NULL);
     PyObject *dt = st ? PyType_FromModuleAndSpec(m, &durations_spec, NULL) : NULL;
-    PyObject *records = svcmpy_state_of(m)->records;
-    PyObject *sm = records ? PyTuple_GetItem(records, SVCMPY_REC_DurationsSummary) : NULL;
     int rc = -1;
-    if (dt != NULL && sm != NULL && svcmpy_members_Sketch(st) == 0 &&
+    if (dt != NULL && svcmpy_members_Sketch(st) == 0 &&
         svcmpy_members_Durations(dt) == 0 && PyModule_AddObjectRef(m, "Sketch", st) == 0 &&
         PyModule_AddObjectRef(m, "Durations", dt) == 0 &&
-        svcmpy_engine_set(m, SVCMPY_SKETCH, PyTuple_Pack(SK_NITEMS, st, dt, sm)) == 0)
+        svcmpy_engine_set(m, SVCMPY_SKETCH, PyTuple_Pack(SK_NITEMS, st, dt)) == 0)
         rc = 0;
     Py_XDECREF(st);
     Py_XDECREF(dt);
