@@ -67,8 +67,15 @@ KINDS["count"] = ("uint64_t", "int", "SVCMPY_U64", "SVCMLUA_U64", None)
 KINDS["f64s"] = ("const double *", "Sequence[SupportsFloat] | _Buffer", None, None, None)
 KINDS["i64s"] = ("const int64_t *", "Sequence[SupportsIndex] | _Buffer", None, None, None)
 KINDS["choice"] = ("int", "str", None, None, None)
+# f64v: a number or an array; the f64v arguments of a call broadcast against
+# each other (numbers repeat, arrays agree in length) and the call sees each
+# as const double * of `rows_n` rows. A result "f64v" is `out`, a double[rows_n]
+# the call fills: a float when every f64v argument was a number, else an
+# svcm.Column (Python) / a sequence table (Lua).
+KINDS["f64v"] = ("const double *", "SupportsFloat | Sequence[SupportsFloat] | _Buffer", None,
+                 None, None)
 ARRAY_KINDS = {"f64s": "svcmpy_doubles", "i64s": "svcmpy_int64s"}
-ARG_KINDS = ("f64", "i64", "u32", "int", "size", "bool", "str", "count", "f64s", "i64s")
+ARG_KINDS = ("f64", "i64", "u32", "int", "size", "bool", "str", "count", "f64s", "i64s", "f64v")
 
 
 class Record:
@@ -369,6 +376,8 @@ def py_function(fn, api):
 
 def py_args(fn):
     out = []
+    if vec_args(fn):
+        out.append("    svcmpy_bcast bc;\n    memset(&bc, 0, sizeof bc);")
     kwlist = ", ".join(f"\"{a.name}\"" for a in fn.args)
     out.append(f"    static char *kwlist[] = {{{kwlist + ', ' if kwlist else ''}NULL}};")
     out.append("    PyObject *result = NULL;")
@@ -385,6 +394,11 @@ def py_args(fn):
             fmt += "|"
             opt_started = True
         ctype = KINDS[a.kind][0]
+        if a.kind == "f64v":
+            out.append(f"    {ctype}{a.name} = NULL;\n    PyObject *o_{a.name} = NULL;")
+            fmt += "O"
+            ptrs.append(f"&o_{a.name}")
+            continue
         if a.kind in ARRAY_KINDS:
             out.append(f"    {ctype}{a.name} = NULL;\n    size_t {a.name}_n = 0;")
             out.append(f"    svcmpy_array a_{a.name} = {{0}};")
@@ -432,8 +446,24 @@ def py_args(fn):
     return out + py_call(fn, API, convs, arrays)
 
 
+def vec_args(fn):
+    return [a for a in fn.args if a.kind == "f64v"]
+
+
 def py_call(fn, api, convs, arrays):
     out = list(convs)
+    vec = vec_args(fn)
+    if vec:
+        objs = ", ".join(f"o_{a.name}" for a in vec)
+        names = ", ".join(f'"{a.name}"' for a in vec)
+        out.append(f"    PyObject *bc_objs[] = {{{objs}}};")
+        out.append(f"    static const char *const bc_names[] = {{{names}}};")
+        out.append(f"    if (svcmpy_bcast_get(&bc, {len(vec)}, bc_objs, bc_names, "
+                   f"{1 if fn.ret == 'f64v' else 0}) < 0)\n        goto done;")
+        for i, a in enumerate(vec):
+            out.append(f"    {a.name} = bc.data[{i}];")
+        out.append("    size_t rows_n = (size_t)bc.n;")
+        convs = convs + ["goto done"]
     out.extend(ret_decl(fn, api))
     if fn.locals:
         out.append("    " + fn.locals)
@@ -456,13 +486,17 @@ def py_call(fn, api, convs, arrays):
         out.append("done:")
     for n in arrays:
         out.append(f"    svcmpy_array_release(&a_{n});")
+    if vec:
+        out.append("    svcmpy_bcast_release(&bc);")
     out.append("    return result;\n}")
     return out
 
 
-def ret_decl(fn, api):
+def ret_decl(fn, api, lua=False):
     if fn.ret == "none":
         return []
+    if fn.ret == "f64v":
+        return ["    double *out = " + ("svcmlua_bcast_out(L, &bc);" if lua else "bc.out;")]
     if fn.ret in api.record_by_name:
         r = api.record_by_name[fn.ret]
         return [f"    {r.ctype} out;", "    memset(&out, 0, sizeof out);"]
@@ -474,6 +508,8 @@ def ret_decl(fn, api):
 
 def py_return(fn, api):
     r = fn.ret
+    if r == "f64v":
+        return "return svcmpy_bcast_result(module, &bc);"
     if r == "none":
         return "return Py_NewRef(Py_None);"
     if r in api.record_by_name:
@@ -553,12 +589,15 @@ def lua_function(fn, api):
             f"    svcmlua_args_begin(L, &gen_args_, {base}, {nreq}, {npos}, names);"]
     if fn.args:
         out.append("    int gen_idx_;")
+    vec = vec_args(fn)
+    if vec:
+        out.append(f"    int bc_idx[{len(vec)}];\n    svcmlua_bcast bc;")
     pos = 0
     for a in fn.args:
         if not a.kwonly:
             pos += 1
         ctype = KINDS[a.kind][0]
-        if a.kind in ARRAY_KINDS:
+        if a.kind in ARRAY_KINDS or a.kind == "f64v":
             out.append(f"    {ctype}{a.name} = NULL;\n    size_t {a.name}_n = 0;")
         else:
             init = a.default if a.default is not None else ("NULL" if a.kind == "str" else "0")
@@ -567,6 +606,9 @@ def lua_function(fn, api):
             out.append(f"    int has_{a.name} = 0;")
         p = 0 if a.kwonly else pos
         out.append(f"    gen_idx_ = svcmlua_arg(L, &gen_args_, {p}, \"{a.name}\", {1 if a.has_default else 0});")
+        if a.kind == "f64v":
+            out.append(f"    bc_idx[{vec_args(fn).index(a)}] = gen_idx_;")
+            continue
         if a.kind in ARRAY_KINDS:
             fn_ = "svcmlua_checkdoubles" if a.kind == "f64s" else "svcmlua_checkint64s"
             conv = f"({a.name} = {fn_}(L, gen_idx_, &{a.name}_n)) == NULL ? -1 : 0"
@@ -580,7 +622,14 @@ def lua_function(fn, api):
         if a.optional:
             body += f"\n        has_{a.name} = 1;"
         out.append(f"    if (gen_idx_ != 0) {{\n{body}\n    }}")
-    out.extend(ret_decl(fn, api))
+    if vec:
+        names = ", ".join(f'"{a.name}"' for a in vec)
+        out.append(f"    static const char *const bc_names[] = {{{names}}};")
+        out.append(f"    svcmlua_bcast_get(L, &bc, {len(vec)}, bc_idx, bc_names);")
+        for i, a in enumerate(vec):
+            out.append(f"    {a.name} = bc.data[{i}];\n    (void){a.name}_n;")
+        out.append("    size_t rows_n = bc.n;")
+    out.extend(ret_decl(fn, api, lua=True))
     if fn.locals:
         out.append("    " + fn.locals)
     out.append("    svcm_error err;\n    svcm_error_clear(&err);\n    int rc = SVCM_OK;")
@@ -596,6 +645,8 @@ def lua_function(fn, api):
         out.append("    lua_pushboolean(L, 1);")
     elif r in api.record_by_name:
         out.append(f"    svcmlua_rec_{r}(L, &out);")
+    elif r == "f64v":
+        out.append("    svcmlua_bcast_push(L, &bc, out);")
     else:
         out.append(f"    svcmlua_push_value(L, &out, {KINDS[r][3]}, NULL);")
     out.append("    return 1;\n}")

@@ -275,3 +275,50 @@ int svcmlua_get_choice(lua_State *L, int idx, const char *name, const char *cons
     return luaL_error(L, "bad argument '%s' (expected %s, got '%s')", name, lua_tostring(L, -1),
                       s);
 }
+
+void svcmlua_bcast_get(lua_State *L, svcmlua_bcast *c, int k, const int *idx,
+                       const char *const *names)
+{
+    int have = 0;
+    c->all_num = 1;
+    c->n = 0;
+    luaL_checkstack(L, k + 2, NULL);
+    for (int i = 0; i < k; i++) {
+        if (lua_type(L, idx[i]) == LUA_TNUMBER) {
+            c->data[i] = NULL;
+            continue;
+        }
+        size_t len = 0;
+        c->data[i] = svcmlua_checkdoubles(L, idx[i], &len);
+        c->all_num = 0;
+        if (have && len != c->n)
+            luaL_error(L, "bad argument '%s' (%d items, expected %d like the tables before it)",
+                       names[i], (int)len, (int)c->n);
+        c->n = len;
+        have = 1;
+    }
+    if (c->all_num)
+        c->n = 1;
+    for (int i = 0; i < k; i++) {
+        if (c->data[i] != NULL)
+            continue;
+        double v = lua_tonumber(L, idx[i]);
+        double *buf = lua_newuserdatauv(L, c->n * sizeof(double) + 1, 0);
+        for (size_t j = 0; j < c->n; j++)
+            buf[j] = v;
+        c->data[i] = buf;
+    }
+}
+
+double *svcmlua_bcast_out(lua_State *L, const svcmlua_bcast *c)
+{
+    return lua_newuserdatauv(L, c->n * sizeof(double) + 1, 0);
+}
+
+void svcmlua_bcast_push(lua_State *L, const svcmlua_bcast *c, const double *out)
+{
+    if (c->all_num)
+        lua_pushnumber(L, out[0]);
+    else
+        svcmlua_pushdoubles(L, out, c->n);
+}

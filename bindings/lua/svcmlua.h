@@ -124,6 +124,21 @@ int svcmlua_get_bool(lua_State *L, int idx, const char *name, bool *out);
 /* A count: raises for a negative value, as every Lua count argument does. */
 int svcmlua_get_count(lua_State *L, int idx, const char *name, uint64_t *out);
 int svcmlua_get_str(lua_State *L, int idx, const char *name, const char **out);
+/* Broadcast arguments (kind f64v) at the stack indices idx[0..k-1] (k <=
+ * 8): numbers or sequence tables; numbers repeat against the tables, which
+ * must agree in length (else raises). Buffers live in userdata pushed on
+ * the stack. */
+typedef struct svcmlua_bcast {
+    const double *data[8];
+    size_t n;
+    int all_num;
+} svcmlua_bcast;
+void svcmlua_bcast_get(lua_State *L, svcmlua_bcast *c, int k, const int *idx,
+                       const char *const *names);
+/* A result buffer of c->n doubles (userdata pushed on the stack). */
+double *svcmlua_bcast_out(lua_State *L, const svcmlua_bcast *c);
+/* Push the result: a number when every argument was one, else a table. */
+void svcmlua_bcast_push(lua_State *L, const svcmlua_bcast *c, const double *out);
 /* One of the strings of choices (NULL-terminated) as its index; raises for
  * anything else, listing the choices. */
 int svcmlua_get_choice(lua_State *L, int idx, const char *name, const char *const *choices,

@@ -307,3 +307,81 @@ int svcmpy_arg_choice(PyObject *obj, const char *name, const char *const *choice
     PyErr_Format(PyExc_ValueError, "%s: expected %s, got '%.60s'", name, list, s);
     return -1;
 }
+
+/* A plain number (int, float, numpy scalar), not a sequence or buffer. */
+static int is_number(PyObject *o)
+{
+    return PyNumber_Check(o) && !PySequence_Check(o) && !PyObject_CheckBuffer(o);
+}
+
+int svcmpy_bcast_get(svcmpy_bcast *c, int k, PyObject *const *objs, const char *const *names,
+                     int want_out)
+{
+    c->k = k;
+    c->n = -1;
+    c->all_scalar = 1;
+    for (int i = 0; i < k; i++) {
+        if (is_number(objs[i])) {
+            c->scalar[i] = PyFloat_AsDouble(objs[i]);
+            if (c->scalar[i] == -1.0 && PyErr_Occurred())
+                return -1;
+            continue;
+        }
+        c->all_scalar = 0;
+        if (svcmpy_doubles(objs[i], &c->arr[i], names[i]) < 0)
+            return -1;
+        if (c->n >= 0 && c->arr[i].n != c->n) {
+            PyErr_Format(PyExc_ValueError, "%s has %zd items, expected %zd (like the arrays "
+                         "before it)", names[i], c->arr[i].n, c->n);
+            return -1;
+        }
+        c->n = c->arr[i].n;
+        c->data[i] = c->arr[i].data;
+    }
+    if (c->all_scalar)
+        c->n = 1;
+    size_t bytes = (c->n > 0 ? (size_t)c->n : 1) * sizeof(double);
+    for (int i = 0; i < k; i++) {
+        if (c->data[i] != NULL)
+            continue;
+        if (c->all_scalar) {
+            c->data[i] = &c->scalar[i];
+            continue;
+        }
+        c->fill[i] = PyMem_Malloc(bytes);
+        if (c->fill[i] == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t j = 0; j < c->n; j++)
+            c->fill[i][j] = c->scalar[i];
+        c->data[i] = c->fill[i];
+    }
+    if (want_out) {
+        c->out = c->all_scalar ? &c->out1 : svcmpy_column_alloc('d', c->n);
+        if (c->out == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+PyObject *svcmpy_bcast_result(PyObject *module, svcmpy_bcast *c)
+{
+    if (c->all_scalar)
+        return PyFloat_FromDouble(c->out[0]);
+    double *data = c->out;
+    c->out = NULL; /* the column owns it now, also when making it fails */
+    return svcmpy_column_new(module, 'd', c->n, data);
+}
+
+void svcmpy_bcast_release(svcmpy_bcast *c)
+{
+    for (int i = 0; i < c->k; i++) {
+        svcmpy_array_release(&c->arr[i]);
+        PyMem_Free(c->fill[i]);
+        c->fill[i] = NULL;
+    }
+    if (c->out != &c->out1)
+        PyMem_Free(c->out);
+    c->out = NULL;
+}

@@ -221,6 +221,28 @@ int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t
 int svcmpy_arg_choice(PyObject *obj, const char *name, const char *const *choices, int *out);
 int svcmpy_arg_bool(PyObject *module, PyObject *obj, const char *name, bool *out);
 int svcmpy_arg_str(PyObject *module, PyObject *obj, const char *name, const char **out);
+/* Broadcast arguments (kind f64v): up to 8, each a number or a 1-D
+ * array-like; numbers repeat against the arrays, which must agree in
+ * length. data[i] are n doubles each (n = 1 when all are numbers). With
+ * want_out, out is n doubles for the result: svcmpy_bcast_result makes it a
+ * float (all numbers) or an svcm.Column (taking the buffer). Zero the
+ * struct first; release it on every path. */
+#define SVCMPY_BCAST_MAX 8
+typedef struct svcmpy_bcast {
+    int k;
+    Py_ssize_t n;
+    int all_scalar;
+    const double *data[SVCMPY_BCAST_MAX];
+    svcmpy_array arr[SVCMPY_BCAST_MAX];
+    double scalar[SVCMPY_BCAST_MAX];
+    double *fill[SVCMPY_BCAST_MAX];
+    double *out;
+    double out1;
+} svcmpy_bcast;
+int svcmpy_bcast_get(svcmpy_bcast *c, int k, PyObject *const *objs, const char *const *names,
+                     int want_out);
+PyObject *svcmpy_bcast_result(PyObject *module, svcmpy_bcast *c);
+void svcmpy_bcast_release(svcmpy_bcast *c);
 /* Add described methods and properties (NULL-terminated arrays, static:
  * the type keeps pointers to them) to a heap type after its creation. */
 int svcmpy_add_members(PyObject *type, PyMethodDef *methods, PyGetSetDef *getsets);
