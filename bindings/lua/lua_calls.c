@@ -1,5 +1,6 @@
 /* Lua binding of the call-log accumulator: svcm.Calls{...}. */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -27,6 +28,8 @@ static svcm_calls *check_calls(lua_State *L, int arg)
         luaL_argerror(L, arg, "object is closed");
     return b->h;
 }
+/* The hook of the described methods (bindings/api/calls.py). */
+svcm_calls *svcmlua_check_Calls(lua_State *L, int idx) { return check_calls(L, idx); }
 
 /* svcm.Calls{target=20, short_abandon=5, sl_abandoned="against",
  * exclude_short=true, tolerance=0} -> Calls, or nil, msg, code, detail. The constructor
@@ -172,41 +175,6 @@ static int l_calls_merge(lua_State *L)
     return 1;
 }
 
-/* c:result() -> table of counts and metrics (NaN when undefined) */
-static int l_calls_result(lua_State *L)
-{
-    struct svcm_calls_result r;
-    svcm_calls_result(check_calls(L, 1), &r);
-    lua_createtable(L, 0, 18);
-#define SVCMLUA_COUNT(f)                                                       \
-    svcmlua_pushcount(L, r.f);                                                        \
-    lua_setfield(L, -2, #f);
-#define SVCMLUA_NUM(f)                                                         \
-    lua_pushnumber(L, r.f);                                                    \
-    lua_setfield(L, -2, #f);
-    SVCMLUA_COUNT(offered)
-    SVCMLUA_COUNT(answered)
-    SVCMLUA_COUNT(abandoned)
-    SVCMLUA_COUNT(abandoned_short)
-    SVCMLUA_COUNT(other)
-    SVCMLUA_COUNT(answered_within_target)
-    SVCMLUA_COUNT(abandoned_within_target)
-    SVCMLUA_NUM(service_level)
-    SVCMLUA_NUM(asa_s)
-    SVCMLUA_NUM(aht_s)
-    SVCMLUA_NUM(longest_wait_s)
-    SVCMLUA_NUM(abandon_rate)
-    SVCMLUA_NUM(abandon_rate_excl_short)
-    SVCMLUA_NUM(abandon_hazard)
-    SVCMLUA_NUM(mean_patience_s)
-    SVCMLUA_NUM(wait_answered_s)
-    SVCMLUA_NUM(wait_total_s)
-    SVCMLUA_NUM(handle_s)
-#undef SVCMLUA_COUNT
-#undef SVCMLUA_NUM
-    return 1;
-}
-
 /* c:options() -> {target=, short_abandon=, sl_abandoned=, exclude_short=, tolerance=} */
 static int l_calls_options(lua_State *L)
 {
@@ -278,7 +246,6 @@ static const luaL_Reg calls_methods[] = {
     {"add", l_calls_add},
     {"add_batch", l_calls_add_batch},
     {"merge", l_calls_merge},
-    {"result", l_calls_result},
     {"options", l_calls_options},
     {"save", l_calls_save},
     {"close", l_calls_close},
@@ -290,6 +257,7 @@ void svcmlua_open_calls(lua_State *L)
     luaL_newmetatable(L, CALLS_MT);
     lua_newtable(L);
     luaL_setfuncs(L, calls_methods, 0);
+    svcmlua_members_Calls(L);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, l_calls_close);
     lua_setfield(L, -2, "__gc");

@@ -1,5 +1,6 @@
 /* Python binding of the call-log accumulator: svcm.Calls. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,16 @@ static svcm_calls *ready(PyObject *op)
     }
     return self->h;
 }
+
+/* The hooks of the described methods (bindings/api/calls.py). */
+svcm_calls *svcmpy_enter_Calls(PyObject *op)
+{
+    svcm_calls *c = ready(op);
+    if (c != NULL)
+        ((CallsObject *)op)->busy = 1;
+    return c;
+}
+void svcmpy_leave_Calls(PyObject *op) { ((CallsObject *)op)->busy = 0; }
 
 static void calls_dealloc(PyObject *op)
 {
@@ -270,67 +281,6 @@ static PyObject *calls_merge(PyObject *op, PyObject *other)
     Py_RETURN_NONE;
 }
 
-static int set_item(PyObject *d, const char *key, PyObject *v)
-{
-    if (v == NULL)
-        return -1;
-    int rc = PyDict_SetItemString(d, key, v);
-    Py_DECREF(v);
-    return rc;
-}
-
-static PyObject *calls_result(PyObject *op, PyObject *unused)
-{
-    svcm_calls *c = ready(op);
-    if (c == NULL)
-        return NULL;
-    struct svcm_calls_result r;
-    int rc = svcm_calls_result(c, &r);
-    if (rc)
-        return svcmpy_raise_type(Py_TYPE(op), rc, NULL);
-    PyObject *d = PyDict_New();
-    if (d == NULL)
-        return NULL;
-    const struct {
-        const char *k;
-        uint64_t v;
-    } counts[] = {
-        {"offered", r.offered},
-        {"answered", r.answered},
-        {"abandoned", r.abandoned},
-        {"abandoned_short", r.abandoned_short},
-        {"other", r.other},
-        {"answered_within_target", r.answered_within_target},
-        {"abandoned_within_target", r.abandoned_within_target},
-    };
-    const struct {
-        const char *k;
-        double v;
-    } nums[] = {
-        {"service_level", r.service_level},
-        {"asa_s", r.asa_s},
-        {"aht_s", r.aht_s},
-        {"longest_wait_s", r.longest_wait_s},
-        {"abandon_rate", r.abandon_rate},
-        {"abandon_rate_excl_short", r.abandon_rate_excl_short},
-        {"abandon_hazard", r.abandon_hazard},
-        {"mean_patience_s", r.mean_patience_s},
-        {"wait_answered_s", r.wait_answered_s},
-        {"wait_total_s", r.wait_total_s},
-        {"handle_s", r.handle_s},
-    };
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
-        if (set_item(d, counts[i].k, PyLong_FromUnsignedLongLong(counts[i].v)) < 0)
-            goto fail;
-    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
-        if (set_item(d, nums[i].k, PyFloat_FromDouble(nums[i].v)) < 0)
-            goto fail;
-    return d;
-fail:
-    Py_DECREF(d);
-    return NULL;
-}
-
 static PyObject *calls_options(PyObject *op, void *unused)
 {
     svcm_calls *c = ready(op);
@@ -410,10 +360,6 @@ static PyMethodDef calls_methods[] = {
      "is released while counting."},
     {"merge", calls_merge, METH_O,
      "merge(other) -> None\n\nAdd another Calls with the same options (else svcm.Mismatch)."},
-    {"result", calls_result, METH_NOARGS,
-     "result() -> dict\n\nCounts (offered, answered, abandoned, abandoned_short, other, ...)\n"
-     "and metrics (service_level, asa_s, aht_s, longest_wait_s, abandon_rate,\n"
-     "abandon_rate_excl_short, abandon_hazard, mean_patience_s, ...); nan when undefined."},
     {"save", calls_save, METH_NOARGS, "save() -> bytes\n\nVersioned little-endian state."},
     {"load", calls_load, METH_O | METH_CLASS,
      "load(b) -> Calls\n\nLoad state saved by save() (svcm.FormatError if malformed)."},
@@ -452,7 +398,7 @@ int svcmpy_init_calls(PyObject *m)
     PyObject *t = PyType_FromModuleAndSpec(m, &calls_spec, NULL);
     if (t == NULL)
         return -1;
-    int rc = PyModule_AddObjectRef(m, "Calls", t);
+    int rc = svcmpy_members_Calls(t) < 0 ? -1 : PyModule_AddObjectRef(m, "Calls", t);
     Py_DECREF(t);
     return rc;
 }

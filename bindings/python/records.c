@@ -385,3 +385,16 @@ void svcmpy_bcast_release(svcmpy_bcast *c)
         PyMem_Free(c->out);
     c->out = NULL;
 }
+
+PyObject *svcmpy_record_dict(const void *rec, const svcmpy_rfield *fields,
+                             const char *const *names, int nfields)
+{
+    PyObject *d = PyDict_New();
+    for (int i = 0; d != NULL && i < nfields; i++) {
+        PyObject *v = field_value(rec, &fields[i]);
+        if (v == NULL || PyDict_SetItemString(d, names[i], v) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    return d;
+}

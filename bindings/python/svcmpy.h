@@ -194,6 +194,10 @@ typedef struct svcmpy_rfield {
  * the C struct at rec. New reference, or NULL with an exception. */
 PyObject *svcmpy_record(PyObject *module, int index, const void *rec,
                         const svcmpy_rfield *fields, int nfields);
+/* A dict of the fields (names[i] -> field i) of the C struct at rec: the
+ * described records shown as dicts (record(..., as_dict=True)). */
+PyObject *svcmpy_record_dict(const void *rec, const svcmpy_rfield *fields,
+                             const char *const *names, int nfields);
 /* Create the described record types (svcm.Name), add them to the module
  * and keep them in the module state. 0 or -1 with an exception. */
 int svcmpy_records_init(PyObject *module, PyStructSequence_Desc *const *descs, int n);
