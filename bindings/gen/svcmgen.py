@@ -148,6 +148,7 @@ class Api:
         self.includes, self.records, self.functions, self.statuses = [], [], [], []
         self.record_by_name = {}
         self.classes = {}  # name -> (ctype, doc, stub lines, [members])
+        self.helpers = []  # C code put before everything generated (both languages)
         self.engine = None
 
     def namespace(self):
@@ -185,7 +186,11 @@ class Api:
             member(cls, Function(name, doc, [], ret, call, self.engine, locals, klass=cls,
                                  getter=True))
 
+        def helper(code):
+            self.helpers.append(code.strip("\n"))
+
         return {"include": include, "record": record, "function": function, "status": status,
+                "helper": helper,
                 "klass": klass, "method": method, "getter": getter}
 
     def load(self, path):
@@ -268,6 +273,7 @@ def gen_py(api, outdir):
          "#include <stdbool.h>", "#include <string.h>"]
     for inc in api.includes:
         c.append(f"#include \"{inc}\"")
+    c.extend(api.helpers)
     h.append("enum svcmpy_gen_record {")
     for r in api.records:
         if not r.as_dict:
@@ -561,6 +567,7 @@ def gen_lua(api, outdir):
          "#include <stdbool.h>", "#include <string.h>"]
     for inc in api.includes:
         c.append(f"#include \"{inc}\"")
+    c.extend(api.helpers)
     for r in api.records:
         c.append(f"static const svcmlua_field lf_{r.name}[] = {{")
         for pyname, kind, _doc, member, namefn in r.fields:
@@ -634,7 +641,7 @@ def lua_function(fn, api):
             continue
         if a.kind in ARRAY_KINDS:
             fn_ = "svcmlua_checkdoubles" if a.kind == "f64s" else "svcmlua_checkint64s"
-            conv = f"({a.name} = {fn_}(L, gen_idx_, &{a.name}_n)) == NULL ? -1 : 0"
+            conv = f"(({a.name} = {fn_}(L, gen_idx_, &{a.name}_n)) == NULL ? -1 : 0)"
         else:
             conv = f"svcmlua_get_{a.kind}(L, gen_idx_, \"{a.name}\", &{a.name})"
         if a.choices:

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "svcmlua.h"
+#include "gen_lua.h"
 #include "svcm/scorecard.h"
 
 void svcmlua_open_scorecard(lua_State *L);
@@ -27,142 +28,6 @@ static svcm_target_direction opt_direction(lua_State *L, int arg, const char *de
     return (svcm_target_direction)luaL_checkoption(L, arg, def, directions);
 }
 
-static int push_result(lua_State *L, const struct svcm_target_result *r)
-{
-    lua_createtable(L, 0, 8);
-    svcmlua_setstring(L, "verdict", svcm_target_outcome_name(r->outcome));
-    svcmlua_setnumber(L, "value", r->value);
-    svcmlua_pushinterval(L, r->ci);
-    lua_setfield(L, -2, "ci");
-    svcmlua_setcount(L, "n", r->n);
-    svcmlua_setnumber(L, "target", r->target);
-    svcmlua_setstring(L, "direction", directions[r->direction]);
-    svcmlua_setnumber(L, "confidence", r->confidence);
-    svcmlua_setcount(L, "n_to_decide", r->n_to_decide);
-    return 1;
-}
-
-/* svcm.target_verdict(successes, trials, target [, direction [, confidence]])
- * -> "met" | "missed" | "undetermined" */
-static int proportion(lua_State *L, struct svcm_target_result *r)
-{
-    uint64_t s = svcmlua_checkcount(L, 1), n = svcmlua_checkcount(L, 2);
-    double target = luaL_checknumber(L, 3);
-    svcm_target_direction d = opt_direction(L, 4, "at_least");
-    double confidence = luaL_optnumber(L, 5, 0.95);
-    return svcm_target_verdict(s, n, target, d, confidence, r);
-}
-
-static int l_target_verdict(lua_State *L)
-{
-    struct svcm_target_result r;
-    int rc = proportion(L, &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushstring(L, svcm_target_outcome_name(r.outcome));
-    return 1;
-}
-
-static int l_target_result(lua_State *L)
-{
-    struct svcm_target_result r;
-    int rc = proportion(L, &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    return push_result(L, &r);
-}
-
-/* svcm.target_mean_result(values, target [, direction [, confidence]]) */
-static int l_target_mean_result(lua_State *L)
-{
-    /* the scalars first: svcmlua_checkdoubles pushes onto the stack */
-    double target = luaL_checknumber(L, 2);
-    svcm_target_direction d = opt_direction(L, 3, "at_least");
-    double confidence = luaL_optnumber(L, 4, 0.95);
-    size_t n;
-    const double *v = svcmlua_checkdoubles(L, 1, &n);
-    svcm_moments m;
-    svcm_error err;
-    svcm_moments_init(&m);
-    int rc = svcm_moments_add_batch(&m, v, n, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    struct svcm_target_result r;
-    rc = svcm_target_verdict_mean(&m, target, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    return push_result(L, &r);
-}
-
-/* svcm.target_quantile_result(values, q, target [, direction [, confidence]]);
- * direction defaults to "at_most" (first response P90 <= 1 h). */
-static int l_target_quantile_result(lua_State *L)
-{
-    double q = luaL_checknumber(L, 2);
-    double target = luaL_checknumber(L, 3);
-    svcm_target_direction d = opt_direction(L, 4, "at_most");
-    double confidence = luaL_optnumber(L, 5, 0.95);
-    size_t n;
-    const double *v = svcmlua_checkdoubles(L, 1, &n);
-    struct svcm_target_result r;
-    svcm_error err;
-    int rc = svcm_target_verdict_quantile(v, n, q, target, d, confidence, NULL, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    return push_result(L, &r);
-}
-
-/* svcm.target_nps_result(scores, target [, direction [, confidence]]) */
-static int l_target_nps_result(lua_State *L)
-{
-    double target = luaL_checknumber(L, 2);
-    svcm_target_direction d = opt_direction(L, 3, "at_least");
-    double confidence = luaL_optnumber(L, 4, 0.95);
-    size_t n;
-    const double *v = svcmlua_checkdoubles(L, 1, &n);
-    svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
-    svcm_feedback *f = NULL;
-    svcm_error err;
-    int rc = svcm_feedback_new(&o, NULL, &f, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_feedback_add_batch(f, v, n, &err);
-    struct svcm_target_result r;
-    if (rc == SVCM_OK) {
-        svcm_error_clear(&err);
-        rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
-    }
-    svcm_feedback_free(f);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    return push_result(L, &r);
-}
-
-/* svcm.target_mean_change(previous_values, values [, direction [, confidence]]) */
-static int l_target_mean_change(lua_State *L)
-{
-    svcm_target_direction d = opt_direction(L, 3, "at_least");
-    double confidence = luaL_optnumber(L, 4, 0.95);
-    size_t na, nb;
-    const double *va = svcmlua_checkdoubles(L, 1, &na);
-    const double *vb = svcmlua_checkdoubles(L, 2, &nb);
-    svcm_moments a, b;
-    svcm_error err;
-    svcm_moments_init(&a);
-    svcm_moments_init(&b);
-    int rc = svcm_moments_add_batch(&a, va, na, &err);
-    if (rc == SVCM_OK)
-        rc = svcm_moments_add_batch(&b, vb, nb, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    struct svcm_target_change_result r;
-    rc = svcm_target_change_mean(&a, &b, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushstring(L, svcm_target_change_name(r.change));
-    return 1;
-}
-
 /* svcm.target_durations_result(durations, q, target [, direction [, confidence]]) */
 static int l_target_durations_result(lua_State *L)
 {
@@ -176,7 +41,8 @@ static int l_target_durations_result(lua_State *L)
     int rc = svcm_target_verdict_durations(du, q, target, d, confidence, &r);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
-    return push_result(L, &r);
+    svcmlua_rec_TargetResult(L, &r);
+    return 1;
 }
 
 /* svcm.target_feedback_result(feedback, target [, direction [, confidence]]) */
@@ -191,7 +57,8 @@ static int l_target_feedback_result(lua_State *L)
     int rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
-    return push_result(L, &r);
+    svcmlua_rec_TargetResult(L, &r);
+    return 1;
 }
 
 /* svcm.target_feedback_change(previous, current [, direction [, confidence]]) */
@@ -315,12 +182,6 @@ static int l_targets_format(lua_State *L)
 }
 
 static const luaL_Reg scorecard_functions[] = {
-    {"target_verdict", l_target_verdict},
-    {"target_result", l_target_result},
-    {"target_mean_result", l_target_mean_result},
-    {"target_quantile_result", l_target_quantile_result},
-    {"target_nps_result", l_target_nps_result},
-    {"target_mean_change", l_target_mean_change},
     {"target_durations_result", l_target_durations_result},
     {"target_feedback_result", l_target_feedback_result},
     {"target_feedback_change", l_target_feedback_change},

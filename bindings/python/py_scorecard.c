@@ -2,6 +2,7 @@
  * targets, changes against the previous period, the targets text. Module
  * functions only; rich results are dicts. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include "svcm/scorecard.h"
 
@@ -25,254 +26,6 @@ static int direction_of(const char *s, svcm_target_direction *out)
 static const char *direction_name(svcm_target_direction d)
 {
     return d == SVCM_TARGET_DIRECTION_AT_LEAST ? "at_least" : "at_most";
-}
-
-/* O& converter: a non-negative int (or __index__) into uint64_t. */
-static int count_of(PyObject *obj, void *out)
-{
-    PyObject *i = PyNumber_Index(obj);
-    if (i == NULL)
-        return 0;
-    PyObject *zero = PyLong_FromLong(0);
-    int neg = zero == NULL ? -1 : PyObject_RichCompareBool(i, zero, Py_LT);
-    Py_XDECREF(zero);
-    unsigned long long v = neg == 0 ? PyLong_AsUnsignedLongLong(i) : 0;
-    Py_DECREF(i);
-    if (neg != 0) {
-        if (neg > 0)
-            PyErr_SetString(PyExc_ValueError, "counts must be >= 0");
-        return 0;
-    }
-    if (v == (unsigned long long)-1 && PyErr_Occurred())
-        return 0;
-    *(uint64_t *)out = (uint64_t)v;
-    return 1;
-}
-
-static PyObject *result_dict(const struct svcm_target_result *r)
-{
-    return Py_BuildValue("{s:s,s:d,s:(dd),s:K,s:d,s:s,s:d,s:K}", "verdict",
-                         svcm_target_outcome_name(r->outcome), "value", r->value, "ci",
-                         r->ci.lo, r->ci.hi, "n", (unsigned long long)r->n, "target", r->target,
-                         "direction", direction_name(r->direction), "confidence", r->confidence,
-                         "n_to_decide", (unsigned long long)r->n_to_decide);
-}
-
-static int proportion(PyObject *args, PyObject *kw, struct svcm_target_result *r,
-                      PyObject *module)
-{
-    static char *kwlist[] = {"successes", "trials", "target", "direction", "confidence", NULL};
-    uint64_t s, n;
-    double target, confidence = 0.95;
-    const char *dir = "at_least";
-    svcm_target_direction d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&O&d|sd", kwlist, count_of, &s, count_of, &n,
-                                     &target, &dir,
-                                     &confidence) ||
-        direction_of(dir, &d) < 0)
-        return -1;
-    int rc = svcm_target_verdict(s, n, target, d, confidence, r);
-    if (rc != SVCM_OK) {
-        svcm_error err;
-        svcm_error_clear(&err);
-        err.code = rc;
-        snprintf(err.message, sizeof err.message, "%s",
-                 rc == SVCM_EEMPTY ? "no trials"
-                                   : "successes must be <= trials, target in [0, 1], "
-                                     "confidence in (0, 1)");
-        svcmpy_raise(module, rc, &err);
-        return -1;
-    }
-    return 0;
-}
-
-PyDoc_STRVAR(target_verdict_doc,
-             "target_verdict(successes, trials, target, direction='at_least', confidence=0.95)"
-             " -> str\n\n"
-             "'met' when the whole Wilson interval of successes / trials is on the good side\n"
-             "of target (a share in [0, 1]), 'missed' when wholly on the bad side,\n"
-             "'undetermined' otherwise.");
-
-static PyObject *target_verdict(PyObject *module, PyObject *args, PyObject *kw)
-{
-    struct svcm_target_result r;
-    if (proportion(args, kw, &r, module) < 0)
-        return NULL;
-    return PyUnicode_FromString(svcm_target_outcome_name(r.outcome));
-}
-
-PyDoc_STRVAR(target_result_doc,
-             "target_result(successes, trials, target, direction='at_least', confidence=0.95)"
-             " -> dict\n\n"
-             "The verdict of target_verdict with its basis: verdict, value, ci (lo, hi), n,\n"
-             "target, direction, confidence and n_to_decide (the smallest number of trials\n"
-             "that would decide at the observed rate; 0 when decided or when none does).");
-
-static PyObject *target_result(PyObject *module, PyObject *args, PyObject *kw)
-{
-    struct svcm_target_result r;
-    if (proportion(args, kw, &r, module) < 0)
-        return NULL;
-    return result_dict(&r);
-}
-
-/* values (any sequence or buffer of numbers) into moments; -1 with an
- * exception. */
-static int moments_of(PyObject *module, PyObject *values, const char *name, svcm_moments *m)
-{
-    svcmpy_array a = {0};
-    if (svcmpy_doubles(values, &a, name) < 0)
-        return -1;
-    svcm_error err;
-    svcm_moments_init(m);
-    int rc = svcm_moments_add_batch(m, (const double *)a.data, (size_t)a.n, &err);
-    svcmpy_array_release(&a);
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        return -1;
-    }
-    return 0;
-}
-
-PyDoc_STRVAR(target_mean_result_doc,
-             "target_mean_result(values, target, direction='at_least', confidence=0.95)"
-             " -> dict\n\n"
-             "Verdict on the mean of values (at least two) with the Student t interval.");
-
-static PyObject *target_mean_result(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"values", "target", "direction", "confidence", NULL};
-    PyObject *values;
-    double target, confidence = 0.95;
-    const char *dir = "at_least";
-    svcm_target_direction d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od|sd", kwlist, &values, &target, &dir,
-                                     &confidence) ||
-        direction_of(dir, &d) < 0)
-        return NULL;
-    svcm_moments m;
-    if (moments_of(module, values, "values", &m) < 0)
-        return NULL;
-    struct svcm_target_result r;
-    int rc = svcm_target_verdict_mean(&m, target, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return result_dict(&r);
-}
-
-PyDoc_STRVAR(target_quantile_result_doc,
-             "target_quantile_result(values, q, target, direction='at_most', confidence=0.95)"
-             " -> dict\n\n"
-             "Verdict on the q-quantile of values (e.g. q=0.9 for first response P90 <= 3600)\n"
-             "with the distribution-free order-statistic (binomial) interval of the sorted\n"
-             "sample.");
-
-static PyObject *target_quantile_result(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"values", "q", "target", "direction", "confidence", NULL};
-    PyObject *values;
-    double q, target, confidence = 0.95;
-    const char *dir = "at_most";
-    svcm_target_direction d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Odd|sd", kwlist, &values, &q, &target, &dir,
-                                     &confidence) ||
-        direction_of(dir, &d) < 0)
-        return NULL;
-    svcmpy_array a = {0};
-    if (svcmpy_doubles(values, &a, "values") < 0)
-        return NULL;
-    struct svcm_target_result r;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_target_verdict_quantile((const double *)a.data, (size_t)a.n, q, target, d,
-                                      confidence, NULL, &r, &err);
-    Py_END_ALLOW_THREADS
-    svcmpy_array_release(&a);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return result_dict(&r);
-}
-
-/* NPS answers (0-10) into a default NPS accumulator; NULL with an
- * exception. */
-static svcm_feedback *nps_of(PyObject *module, PyObject *scores, const char *name)
-{
-    svcm_feedback_options o;
-    svcm_feedback_options_init(&o, SVCM_FEEDBACK_KIND_NPS);
-    svcm_feedback *f = NULL;
-    svcm_error err;
-    int rc = svcm_feedback_new(&o, NULL, &f, &err);
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        return NULL;
-    }
-    svcmpy_array a = {0};
-    if (svcmpy_doubles(scores, &a, name) < 0) {
-        svcm_feedback_free(f);
-        return NULL;
-    }
-    rc = svcm_feedback_add_batch(f, (const double *)a.data, (size_t)a.n, &err);
-    svcmpy_array_release(&a);
-    if (rc != SVCM_OK) {
-        svcm_feedback_free(f);
-        svcmpy_raise(module, rc, &err);
-        return NULL;
-    }
-    return f;
-}
-
-PyDoc_STRVAR(target_nps_result_doc,
-             "target_nps_result(scores, target, direction='at_least', confidence=0.95)"
-             " -> dict\n\n"
-             "Verdict on the NPS (points, -100..100) of 0-10 answers with the library's NPS\n"
-             "interval (Wald).");
-
-static PyObject *target_nps_result(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"scores", "target", "direction", "confidence", NULL};
-    PyObject *scores;
-    double target, confidence = 0.95;
-    const char *dir = "at_least";
-    svcm_target_direction d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Od|sd", kwlist, &scores, &target, &dir,
-                                     &confidence) ||
-        direction_of(dir, &d) < 0)
-        return NULL;
-    svcm_feedback *f = nps_of(module, scores, "scores");
-    if (f == NULL)
-        return NULL;
-    struct svcm_target_result r;
-    int rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
-    svcm_feedback_free(f);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return result_dict(&r);
-}
-
-PyDoc_STRVAR(target_mean_change_doc,
-             "target_mean_change(previous_values, values, direction='at_least',"
-             " confidence=0.95) -> str\n\n"
-             "'better', 'worse' or 'unchanged' by Welch's t-test between the periods.");
-
-static PyObject *target_mean_change(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"previous_values", "values", "direction", "confidence", NULL};
-    PyObject *pv, *v;
-    double confidence = 0.95;
-    const char *dir = "at_least";
-    svcm_target_direction d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|sd", kwlist, &pv, &v, &dir, &confidence) ||
-        direction_of(dir, &d) < 0)
-        return NULL;
-    svcm_moments a, b;
-    if (moments_of(module, pv, "previous_values", &a) < 0 || moments_of(module, v, "values", &b) < 0)
-        return NULL;
-    struct svcm_target_change_result r;
-    int rc = svcm_target_change_mean(&a, &b, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return PyUnicode_FromString(svcm_target_change_name(r.change));
 }
 
 PyDoc_STRVAR(target_durations_result_doc,
@@ -299,7 +52,7 @@ static PyObject *target_durations_result(PyObject *module, PyObject *args, PyObj
     int rc = svcm_target_verdict_durations(du, q, target, d, confidence, &r);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
-    return result_dict(&r);
+    return svcmpy_rec_TargetResult(module, &r);
 }
 
 PyDoc_STRVAR(target_feedback_result_doc,
@@ -327,7 +80,7 @@ static PyObject *target_feedback_result(PyObject *module, PyObject *args, PyObje
     int rc = svcm_target_verdict_feedback(f, target, d, confidence, &r);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
-    return result_dict(&r);
+    return svcmpy_rec_TargetResult(module, &r);
 }
 
 PyDoc_STRVAR(target_feedback_change_doc,
@@ -488,18 +241,6 @@ done:
 }
 
 static PyMethodDef scorecard_functions[] = {
-    {"target_verdict", (PyCFunction)(void (*)(void))target_verdict,
-     METH_VARARGS | METH_KEYWORDS, target_verdict_doc},
-    {"target_result", (PyCFunction)(void (*)(void))target_result, METH_VARARGS | METH_KEYWORDS,
-     target_result_doc},
-    {"target_mean_result", (PyCFunction)(void (*)(void))target_mean_result,
-     METH_VARARGS | METH_KEYWORDS, target_mean_result_doc},
-    {"target_quantile_result", (PyCFunction)(void (*)(void))target_quantile_result,
-     METH_VARARGS | METH_KEYWORDS, target_quantile_result_doc},
-    {"target_nps_result", (PyCFunction)(void (*)(void))target_nps_result,
-     METH_VARARGS | METH_KEYWORDS, target_nps_result_doc},
-    {"target_mean_change", (PyCFunction)(void (*)(void))target_mean_change,
-     METH_VARARGS | METH_KEYWORDS, target_mean_change_doc},
     {"target_durations_result", (PyCFunction)(void (*)(void))target_durations_result,
      METH_VARARGS | METH_KEYWORDS, target_durations_result_doc},
     {"target_feedback_result", (PyCFunction)(void (*)(void))target_feedback_result,

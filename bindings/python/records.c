@@ -251,15 +251,23 @@ int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t
     PyObject *v = PyNumber_Index(obj);
     if (v == NULL)
         return -1;
-    unsigned long long x = PyLong_AsUnsignedLongLong(v);
-    Py_DECREF(v);
-    if (x == (unsigned long long)-1 && PyErr_Occurred()) {
-        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
-            return -1;
-        PyErr_Clear();
-        svcmpy_raise_field(module, SVCM_EINVAL, name, "must be an integer in [0, 2**64 - 1]");
+    /* Negative: InvalidInput naming the argument; too large: the
+     * OverflowError Python gives for any int that does not fit. */
+    int overflow = 0;
+    long long sv = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (sv == -1 && overflow == 0 && PyErr_Occurred()) {
+        Py_DECREF(v);
         return -1;
     }
+    if (overflow < 0 || (overflow == 0 && sv < 0)) {
+        Py_DECREF(v);
+        svcmpy_raise_field(module, SVCM_EINVAL, name, "must be an integer >= 0");
+        return -1;
+    }
+    unsigned long long x = PyLong_AsUnsignedLongLong(v);
+    Py_DECREF(v);
+    if (x == (unsigned long long)-1 && PyErr_Occurred())
+        return -1;
     *out = (uint64_t)x;
     return 0;
 }
