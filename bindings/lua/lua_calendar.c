@@ -1,6 +1,8 @@
 /* Lua binding of the calendar engine: svcm.Calendar, svcm.calendar_parse,
- * svcm.sla, svcm.sla_compliance, svcm.days_from_civil, svcm.civil_from_days. */
+ * svcm.sla, svcm.sla_compliance, svcm.civil_from_days (svcm.days_from_civil
+ * and the SlaRate table are generated from bindings/api/calendar.py). */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -424,17 +426,6 @@ static int l_sla(lua_State *L)
     return 1;
 }
 
-static void push_rate(lua_State *L, const svcm_sla_rate *r)
-{
-    lua_createtable(L, 0, 5);
-    svcmlua_setinteger(L, "met", (lua_Integer)r->met);
-    svcmlua_setinteger(L, "breached", (lua_Integer)r->breached);
-    svcmlua_setinteger(L, "pending", (lua_Integer)r->pending);
-    svcmlua_setnumber(L, "rate", r->rate);
-    svcmlua_pushinterval(L, r->ci);
-    lua_setfield(L, -2, "ci");
-}
-
 /* svcm.sla_compliance(cal, tickets, now [, confidence]) -> summary, per_ticket */
 static int l_sla_compliance(lua_State *L)
 {
@@ -463,9 +454,9 @@ static int l_sla_compliance(lua_State *L)
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, 0, 2);
-    push_rate(L, &s.response);
+    svcmlua_rec_SlaRate(L, &s.response);
     lua_setfield(L, -2, "response");
-    push_rate(L, &s.resolution);
+    svcmlua_rec_SlaRate(L, &s.resolution);
     lua_setfield(L, -2, "resolution");
     lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
@@ -473,22 +464,6 @@ static int l_sla_compliance(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)(i + 1));
     }
     return 2;
-}
-
-static int l_days_from_civil(lua_State *L)
-{
-    lua_Integer y = luaL_checkinteger(L, 1), m = luaL_checkinteger(L, 2),
-                d = luaL_checkinteger(L, 3);
-    if (y < INT32_MIN || y > INT32_MAX || m < INT32_MIN || m > INT32_MAX || d < INT32_MIN ||
-        d > INT32_MAX)
-        return svcmlua_fail(L, SVCM_EINVAL, NULL);
-    svcm_date date = {(int32_t)y, (int32_t)m, (int32_t)d};
-    int64_t days;
-    int rc = svcm_days_from_civil(&date, &days);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushinteger(L, days);
-    return 1;
 }
 
 static int l_civil_from_days(lua_State *L)
@@ -520,7 +495,6 @@ static const luaL_Reg funcs[] = {
     {"calendar_parse", l_calendar_parse},
     {"sla", l_sla},
     {"sla_compliance", l_sla_compliance},
-    {"days_from_civil", l_days_from_civil},
     {"civil_from_days", l_civil_from_days},
     {NULL, NULL},
 };

@@ -1,7 +1,9 @@
 /* Lua surface of the PDCA engine: svcm.Cycle(...), svcm.Cycle.load(text),
  * svcm.western_electric, svcm.xmr_limits. Action and sample indices are
- * 1-based in Lua. */
+ * 1-based in Lua. XmR limits and actions are the described records of
+ * bindings/api/pdca.py (svcmlua_rec_XmrLimits, svcmlua_rec_Action). */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -271,17 +273,6 @@ static int l_start(lua_State *L)
     return ok_or_fail(L, svcm_cycle_start(c, now, actor, note, &err), &err);
 }
 
-static void push_xmr(lua_State *L, const svcm_xmr *x)
-{
-    lua_createtable(L, 0, 6);
-    svcmlua_setinteger(L, "n", (lua_Integer)x->n);
-    svcmlua_setnumber(L, "center", x->center);
-    svcmlua_setnumber(L, "mr_bar", x->mr_bar);
-    svcmlua_setnumber(L, "sigma", x->sigma);
-    svcmlua_setnumber(L, "ucl", x->ucl);
-    svcmlua_setnumber(L, "lcl", x->lcl);
-}
-
 /* {{rule, index}, ...} with 1-based indices. */
 static void push_signals(lua_State *L, const svcm_we_signal *s, size_t n)
 {
@@ -317,7 +308,7 @@ static void push_check(lua_State *L, const struct svcm_cycle_check_result *r)
     svcmlua_pushinterval(L, r->result.ci);
     lua_setfield(L, -2, "ci");
     svcmlua_setnumber(L, "alpha", r->alpha);
-    push_xmr(L, &r->limits);
+    svcmlua_rec_XmrLimits(L, &r->limits);
     lua_setfield(L, -2, "limits");
     lua_createtable(L, SVCM_WE_RULES, 0);
     for (int i = 0; i < SVCM_WE_RULES; i++) {
@@ -546,11 +537,7 @@ static int l_actions(lua_State *L)
     for (size_t i = 0; i < in.n_actions; i++) {
         svcm_pdca_action a;
         (void)svcm_cycle_action(c, i, &a);
-        lua_createtable(L, 0, 4);
-        svcmlua_setstring(L, "description", a.description);
-        svcmlua_setstring(L, "owner", a.owner);
-        svcmlua_setinteger(L, "due", (lua_Integer)a.due);
-        svcmlua_setstring(L, "status", svcm_action_status_name(a.status));
+        svcmlua_rec_Action(L, &a);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
@@ -605,7 +592,7 @@ static int l_xmr_limits(lua_State *L)
     int rc = svcm_xmr_limits(x, n, &r, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    push_xmr(L, &r);
+    svcmlua_rec_XmrLimits(L, &r);
     return 1;
 }
 

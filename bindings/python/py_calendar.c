@@ -1,13 +1,16 @@
 /* Python binding of the calendar engine: svcm.Calendar, svcm.sla,
- * svcm.sla_compliance, svcm.days_from_civil, svcm.civil_from_days. */
+ * svcm.sla_compliance, svcm.civil_from_days (svcm.SlaRate and
+ * svcm.days_from_civil are generated from bindings/api/calendar.py). */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <string.h>
 
 #include "svcm/calendar.h"
 
-/* Items of the engine tuple. */
-enum { T_CALENDAR, T_METRIC, T_RESULT, T_RATE, T_SUMMARY, T_COUNT };
+/* Items of the engine tuple (SlaRate is a described record of
+ * bindings/api/calendar.py). */
+enum { T_CALENDAR, T_METRIC, T_RESULT, T_SUMMARY, T_COUNT };
 
 typedef struct {
     PyObject_HEAD
@@ -560,17 +563,6 @@ static PyStructSequence_Field result_fields[] = {
 static PyStructSequence_Desc result_desc = {"svcm.SlaResult", "Both SLA metrics of a ticket.",
                                             result_fields, 2};
 
-static PyStructSequence_Field rate_fields[] = {
-    {"met", "tickets that met the target"},
-    {"breached", "tickets that breached it (open ones included)"},
-    {"pending", "open tickets still within target"},
-    {"rate", "met / (met + breached), NaN when none decided"},
-    {"ci", "Wilson interval (lo, hi) for rate"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc rate_desc = {"svcm.SlaRate", "Compliance of one metric.",
-                                          rate_fields, 5};
-
 static PyStructSequence_Field summary_fields[] = {
     {"response", "first-response compliance (SlaRate)"},
     {"resolution", "resolution compliance (SlaRate)"},
@@ -646,31 +638,6 @@ static const svcmpy_field sla_result_columns[] = {SLA_COLUMNS(response), SLA_COL
 static PyObject *result_record(PyObject *module, const void *r)
 {
     return make_result(module, r);
-}
-
-static PyObject *make_rate(PyObject *module, const svcm_sla_rate *r)
-{
-    PyObject *tp = engine_type(module, T_RATE);
-    if (tp == NULL)
-        return NULL;
-    PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
-    if (o == NULL)
-        return NULL;
-    PyObject *items[5] = {PyLong_FromUnsignedLongLong(r->met),
-                          PyLong_FromUnsignedLongLong(r->breached),
-                          PyLong_FromUnsignedLongLong(r->pending), PyFloat_FromDouble(r->rate),
-                          svcmpy_interval(r->ci)};
-    int bad = 0;
-    for (int i = 0; i < 5; i++) {
-        if (items[i] == NULL)
-            bad = 1;
-        PyStructSequence_SET_ITEM(o, i, items[i] ? items[i] : Py_NewRef(Py_None));
-    }
-    if (bad) {
-        Py_DECREF(o);
-        return NULL;
-    }
-    return o;
 }
 
 static svcm_calendar *check_calendar(PyObject *module, PyObject *o)
@@ -975,8 +942,8 @@ static PyObject *py_sla_compliance(PyObject *module, PyObject *args, PyObject *k
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    PyObject *summary = make_pair(module, T_SUMMARY, make_rate(module, &s.response),
-                                  make_rate(module, &s.resolution));
+    PyObject *summary = make_pair(module, T_SUMMARY, svcmpy_rec_SlaRate(module, &s.response),
+                                  svcmpy_rec_SlaRate(module, &s.resolution));
     if (summary == NULL || !per) {
         res = summary;
         goto done;
@@ -1007,22 +974,6 @@ done:
     return res;
 }
 
-PyDoc_STRVAR(days_from_civil_doc,
-    "days_from_civil(year: int, month: int, day: int) -> int\n\n"
-    "Days since 1970-01-01 of a proleptic Gregorian date (negative before).");
-static PyObject *py_days_from_civil(PyObject *module, PyObject *args)
-{
-    int y, m, d;
-    if (!PyArg_ParseTuple(args, "iii:days_from_civil", &y, &m, &d))
-        return NULL;
-    svcm_date date = {y, m, d};
-    int64_t days;
-    int rc = svcm_days_from_civil(&date, &days);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return PyLong_FromLongLong(days);
-}
-
 PyDoc_STRVAR(civil_from_days_doc,
     "civil_from_days(days: int) -> tuple[int, int, int]\n\n"
     "The (year, month, day) of a day number since 1970-01-01.");
@@ -1042,7 +993,6 @@ static PyMethodDef calendar_functions[] = {
     {"sla", (PyCFunction)(void (*)(void))py_sla, METH_VARARGS | METH_KEYWORDS, sla_doc},
     {"sla_compliance", (PyCFunction)(void (*)(void))py_sla_compliance,
      METH_VARARGS | METH_KEYWORDS, compliance_doc},
-    {"days_from_civil", py_days_from_civil, METH_VARARGS, days_from_civil_doc},
     {"civil_from_days", py_civil_from_days, METH_O, civil_from_days_doc},
     {NULL, NULL, 0, NULL},
 };
@@ -1066,8 +1016,8 @@ int svcmpy_init_calendar(PyObject *module)
         return -1;
     }
     PyTuple_SET_ITEM(types, T_CALENDAR, cal);
-    PyStructSequence_Desc *descs[4] = {&metric_desc, &result_desc, &rate_desc, &summary_desc};
-    for (int i = 0; i < 4; i++) {
+    PyStructSequence_Desc *descs[3] = {&metric_desc, &result_desc, &summary_desc};
+    for (int i = 0; i < 3; i++) {
         PyTypeObject *tp = PyStructSequence_NewType(descs[i]);
         if (tp == NULL) {
             Py_DECREF(types);
@@ -1075,7 +1025,7 @@ int svcmpy_init_calendar(PyObject *module)
         }
         PyTuple_SET_ITEM(types, T_METRIC + i, (PyObject *)tp);
     }
-    static const char *const names[T_COUNT] = {"Calendar", "SlaMetric", "SlaResult", "SlaRate",
+    static const char *const names[T_COUNT] = {"Calendar", "SlaMetric", "SlaResult",
                                                "SlaSummary"};
     for (int i = 0; i < T_COUNT; i++) {
         if (PyModule_AddObjectRef(module, names[i], PyTuple_GET_ITEM(types, i)) < 0) {

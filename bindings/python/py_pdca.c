@@ -1,16 +1,15 @@
 /* Python binding of the PDCA engine: svcm.Cycle, svcm.western_electric,
  * svcm.xmr_limits. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include "svcm/pdca.h"
 
-/* Items of the engine tuple. */
+/* Items of the engine tuple (XmrLimits, AuditEntry and Action are the
+ * described records of bindings/api/pdca.py). */
 enum {
     T_CYCLE,
     T_CHECK,
-    T_XMR,
-    T_AUDIT,
-    T_ACTION,
     T_SAMPLE,
     T_COUNT
 };
@@ -52,38 +51,6 @@ static PyStructSequence_Field check_fields[] = {
 };
 static PyStructSequence_Desc check_desc = {"svcm.CheckResult", "Result of a PDCA Check.",
                                            check_fields, 18};
-
-static PyStructSequence_Field xmr_fields[] = {
-    {"n", "number of points"},
-    {"center", "centre line (mean)"},
-    {"mr_bar", "mean moving range"},
-    {"sigma", "mr_bar / 1.128"},
-    {"ucl", "upper control limit"},
-    {"lcl", "lower control limit"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc xmr_desc = {"svcm.XmrLimits", "Individuals (XmR) chart limits.",
-                                         xmr_fields, 6};
-
-static PyStructSequence_Field audit_fields[] = {
-    {"at", "instant of the transition"},
-    {"actor", "who"},
-    {"note", "why"},
-    {"from_phase", "phase left"},
-    {"to_phase", "phase entered"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc audit_desc = {"svcm.AuditEntry", "A PDCA audit trail entry.",
-                                           audit_fields, 5};
-
-static PyStructSequence_Field action_fields[] = {
-    {"description", "what"},
-    {"owner", "who"},
-    {"due", "due instant"},
-    {"status", "'open', 'done' or 'dropped'"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc action_desc = {"svcm.Action", "A PDCA action.", action_fields, 4};
 
 static PyStructSequence_Field sample_fields[] = {
     {"t", "instant"},
@@ -141,17 +108,10 @@ static const svcmpy_field signal_columns[] = {
     {"index", offsetof(svcm_we_signal, index), SVCMPY_SIZE, 'q'},
 };
 
-static PyObject *xmr_record(PyObject *module, const svcm_xmr *x)
-{
-    return record(engine_type(module, T_XMR),
-                  Py_BuildValue("(nddddd)", (Py_ssize_t)x->n, x->center, x->mr_bar, x->sigma,
-                                x->ucl, x->lcl));
-}
-
 static PyObject *check_record(PyObject *module, const struct svcm_cycle_check_result *r)
 {
     PyObject *sig = signals_list(r->signals, r->n_signals);
-    PyObject *lim = sig ? xmr_record(module, &r->limits) : NULL;
+    PyObject *lim = sig ? svcmpy_rec_XmrLimits(module, &r->limits) : NULL;
     if (lim == NULL) {
         Py_XDECREF(sig);
         return NULL;
@@ -836,10 +796,7 @@ static PyObject *get_audit(PyObject *self, void *c)
     for (size_t i = 0; list != NULL && i < in.n_audit; i++) {
         svcm_pdca_audit a;
         (void)svcm_cycle_audit(CYC(self), i, &a);
-        PyObject *r = record(engine_type(module, T_AUDIT),
-                             Py_BuildValue("(Lssss)", (long long)a.at, a.actor, a.note,
-                                           svcm_pdca_phase_name(a.from),
-                                           svcm_pdca_phase_name(a.to)));
+        PyObject *r = svcmpy_rec_AuditEntry(module, &a);
         if (r == NULL)
             Py_CLEAR(list);
         else
@@ -858,9 +815,7 @@ static PyObject *get_actions(PyObject *self, void *c)
     for (size_t i = 0; list != NULL && i < in.n_actions; i++) {
         svcm_pdca_action a;
         (void)svcm_cycle_action(CYC(self), i, &a);
-        PyObject *r = record(engine_type(module, T_ACTION),
-                             Py_BuildValue("(ssLs)", a.description, a.owner, (long long)a.due,
-                                           svcm_action_status_name(a.status)));
+        PyObject *r = svcmpy_rec_Action(module, &a);
         if (r == NULL)
             Py_CLEAR(list);
         else
@@ -1163,7 +1118,7 @@ static PyObject *py_xmr_limits(PyObject *module, PyObject *arg)
     svcmpy_array_release(&v);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, &err);
-    return xmr_record(module, &x);
+    return svcmpy_rec_XmrLimits(module, &x);
 }
 
 static PyMethodDef pdca_functions[] = {
@@ -1180,9 +1135,6 @@ int svcmpy_init_pdca(PyObject *module)
     PyObject *t[T_COUNT] = {NULL};
     t[T_CYCLE] = PyType_FromModuleAndSpec(module, &Cycle_spec, NULL);
     t[T_CHECK] = (PyObject *)PyStructSequence_NewType(&check_desc);
-    t[T_XMR] = (PyObject *)PyStructSequence_NewType(&xmr_desc);
-    t[T_AUDIT] = (PyObject *)PyStructSequence_NewType(&audit_desc);
-    t[T_ACTION] = (PyObject *)PyStructSequence_NewType(&action_desc);
     t[T_SAMPLE] = (PyObject *)PyStructSequence_NewType(&sample_desc);
     PyObject *tuple = NULL;
     for (int i = 0; i < T_COUNT; i++)
@@ -1190,9 +1142,6 @@ int svcmpy_init_pdca(PyObject *module)
             goto fail;
     if (PyModule_AddObjectRef(module, "Cycle", t[T_CYCLE]) < 0 ||
         PyModule_AddObjectRef(module, "CheckResult", t[T_CHECK]) < 0 ||
-        PyModule_AddObjectRef(module, "XmrLimits", t[T_XMR]) < 0 ||
-        PyModule_AddObjectRef(module, "AuditEntry", t[T_AUDIT]) < 0 ||
-        PyModule_AddObjectRef(module, "Action", t[T_ACTION]) < 0 ||
         PyModule_AddObjectRef(module, "Sample", t[T_SAMPLE]) < 0)
         goto fail;
     tuple = PyTuple_New(T_COUNT);

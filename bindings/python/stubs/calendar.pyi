@@ -43,12 +43,8 @@ class SlaResult(NamedTuple):
     response: SlaMetric
     resolution: SlaMetric
 
-class SlaRate(NamedTuple):
-    met: int
-    breached: int
-    pending: int
-    rate: float
-    ci: Tuple[float, float]
+# SlaRate and days_from_civil are generated from bindings/api/calendar.py
+# (gen.pyi, appended to the assembled stubs).
 
 class SlaSummary(NamedTuple):
     response: SlaRate
@@ -93,5 +89,4 @@ def sla_compliance(
     confidence: float = ...,
     per_ticket: Literal[True],
 ) -> Tuple[SlaSummary, Table[SlaResult]]: ...
-def days_from_civil(year: int, month: int, day: int, /) -> int: ...
 def civil_from_days(days: int, /) -> Tuple[int, int, int]: ...

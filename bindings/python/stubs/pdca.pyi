@@ -9,14 +9,8 @@ _Phase = Literal["plan", "do", "check", "act", "closed"]
 _Verdict = Literal["improved", "improved-target-missed", "no-change", "worse"]
 _Status = Literal["open", "done", "dropped"]
 
-class XmrLimits(NamedTuple):
-    """Individuals (XmR) chart limits: sigma = mr_bar / 1.128."""
-    n: int
-    center: float
-    mr_bar: float
-    sigma: float
-    ucl: float
-    lcl: float
+# XmrLimits, AuditEntry and Action are generated from bindings/api/pdca.py
+# (gen.pyi, appended to the assembled stubs).
 
 class CheckResult(NamedTuple):
     """The result of a Check (after samples vs baseline samples)."""
@@ -38,19 +32,6 @@ class CheckResult(NamedTuple):
     alpha: float
     limits: XmrLimits                # of the baseline samples
     rule_counts: Tuple[int, int, int, int]
-
-class AuditEntry(NamedTuple):
-    at: int
-    actor: str
-    note: str
-    from_phase: _Phase
-    to_phase: _Phase
-
-class Action(NamedTuple):
-    description: str
-    owner: str
-    due: int
-    status: _Status
 
 class Sample(NamedTuple):
     t: int
