@@ -1,6 +1,9 @@
 /* Importance, time-based urgency, Eisenhower quadrants, the dispatch score,
  * deterministic ordering, and WSJF. */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 #include "parallel.h"
@@ -257,6 +260,93 @@ void svcm__priority_eval(const svcm_priority_options *o, const svcm_request *r, 
     eval_one(o, r, now, out);
 }
 
+/* The batch loops' form of eval_one: the same operations on the same
+ * operands, so the same doubles bit for bit, with what does not depend on
+ * the request worked out once (the ITIL score of each priority) and the
+ * data-dependent choices (the urgency cases, the quadrant, the aging term)
+ * written as selects rather than branches that random requests mispredict.
+ * queue.c and the single-request calls keep eval_one; both give the same
+ * results (the tests compare the batch results with the single calls). */
+typedef struct eval_plan {
+    svcm_priority_options o;
+    double itil_score[SVCM_ITIL_MAX + 1]; /* ps of eval_one, by priority 1..levels */
+} eval_plan;
+
+static void eval_plan_init(eval_plan *pl, const svcm_priority_options *o)
+{
+    pl->o = *o;
+    const svcm_itil_table *t = &o->table;
+    pl->itil_score[0] = 0.0;
+    for (int p = 1; p <= SVCM_ITIL_MAX; p++)
+        pl->itil_score[p] = t->levels > 1 ? (double)(t->levels - p) / (t->levels - 1) : 1.0;
+}
+
+/* Bit patterns of doubles, for selects the compiler keeps branch-free
+ * (with ?: on doubles it may emit a branch, which random requests
+ * mispredict). */
+static inline uint64_t dbits(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static inline double bitsd(uint64_t u)
+{
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* A mask of all ones when c holds, else 0. */
+static inline uint64_t mask_of(bool c) { return (uint64_t)0 - (uint64_t)c; }
+
+/* urgency_of() without branches: every case is worked out, the one that
+ * applies is kept (later selects take precedence, as earlier returns do). */
+static inline double urgency_sel(const svcm_request *r, int64_t now)
+{
+    uint64_t den = span(r->created, r->due);
+    double u = (double)span(r->created, now) / (double)(den != 0 ? den : 1);
+    u = now <= r->created ? 0.0 : u;
+    u = now >= r->due ? 1.0 : u;
+    u = r->due == SVCM_NO_DUE ? 0.0 : u;
+    return r->urgent ? 1.0 : u;
+}
+
+/* The fields of a result (eval_one's), in registers. */
+typedef struct eval_out {
+    double importance, urgency, score;
+    unsigned quadrant, priority;
+} eval_out;
+
+static inline eval_out eval_fast(const eval_plan *pl, const svcm_request *r, int64_t now)
+{
+    const svcm_priority_options *o = &pl->o;
+    eval_out e;
+    double imp = importance_of(o, r);
+    double urg = urgency_sel(r, now);
+    /* quadrant_of(): 0 do, 1 schedule, 2 delegate, 3 eliminate */
+    unsigned q = (unsigned)!(urg >= o->urgent_threshold) + 2u * !(imp >= o->important_threshold);
+    const svcm_itil_table *t = &o->table;
+    int p = t->cell[level_of(imp, t->rows) - 1][level_of(urg, t->cols) - 1];
+    double qs = quadrant_norm[q];
+    double ps = pl->itil_score[p];
+    double ts = tier_norm[r->tier];
+    /* eval_one: wait = now > created ? span : 0, then + (wait > 0 ? aged : 0);
+     * a span of 1 or more converts to a double >= 1, so both tests are
+     * now > created. */
+    uint64_t waited = mask_of(now > r->created);
+    double wait = (double)span(r->created, now);
+    double base = o->w_quadrant * qs + o->w_itil * ps + o->w_tier_score * ts + o->w_sla * urg;
+    double aged = bitsd(dbits(o->aging_per_hour * wait / 3600.0) & waited);
+    e.importance = imp;
+    e.urgency = urg;
+    e.score = base + aged;
+    e.quadrant = q;
+    e.priority = (unsigned)p;
+    return e;
+}
+
 int svcm_importance(const svcm_priority_options *opts, const svcm_request *req, double *out,
                     svcm_error *err)
 {
@@ -287,6 +377,27 @@ int svcm_urgency(const svcm_request *req, int64_t now, double *out, svcm_error *
         return rc;
     *out = urgency_of(req, now);
     return SVCM_OK;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+/* Records ahead of the one being gathered whose loads are started early. */
+#define GATHER_AHEAD 16
+/* Requests ahead of the one being scored in input order whose loads are
+ * started early: the hardware prefetcher alone left the keying pass
+ * waiting on memory (the loop is long, so it streams slowly). */
+#define KEYS_AHEAD 16
+/* Pairs ahead of the run being ordered whose keys and records are loaded early. */
+#define RUN_AHEAD 32
+
+/* Start loading request r (it may straddle two cache lines). */
+static inline void prefetch_request(const svcm_request *r)
+{
+    PREFETCH(r);
+    PREFETCH((const char *)r + sizeof *r - 1);
 }
 
 /* Check the options (NULL: the defaults, copied into *def) and every
@@ -321,10 +432,21 @@ int svcm_priority_classify(const svcm_priority_options *opts, const svcm_request
     int rc = check_batch(opts, &def, &opts, reqs, n, err);
     if (rc != SVCM_OK)
         return rc;
-    const svcm_priority_options o = *opts; /* a local copy: out cannot alias it */
+    eval_plan pl; /* a local copy of the options: out cannot alias it */
+    eval_plan_init(&pl, opts);
     for (size_t i = 0; i < n; i++) {
-        eval_one(&o, &reqs[i], now, &out[i]);
-        out[i].index = i;
+        if (i + KEYS_AHEAD < n)
+            prefetch_request(&reqs[i + KEYS_AHEAD]);
+        eval_out e = eval_fast(&pl, &reqs[i], now);
+        struct svcm_priority_result *r = &out[i];
+        r->id = reqs[i].id;
+        r->due = reqs[i].due;
+        r->index = i;
+        r->importance = e.importance;
+        r->urgency = e.urgency;
+        r->score = e.score;
+        r->quadrant = (svcm_quadrant)e.quadrant;
+        r->priority = (int)e.priority;
     }
     return SVCM_OK;
 }
@@ -337,11 +459,16 @@ int svcm_priority_classify(const svcm_priority_options *opts, const svcm_request
  * score, highest first: the double mapped to an order-preserving integer
  * (-0 and +0 are one key), complemented. The bits above the highest bit in
  * which two keys differ are the same in every key and say nothing, so the
- * radix sort works on the 32 bits just below it: pairs (those 32 bits,
- * position) go through an LSD radix sort of three 11-bit digits, skipping
- * a digit that every pair shares. LSD radix sorting is stable. A run of
- * pairs equal in those 32 bits is then ordered by a comparator: the full
- * keys, then the tie-break fields, then the position. The order is total,
+ * radix sort works on the 32 bits just below it (that bit is the highest
+ * bit of the largest key XOR the smallest, which svcm_priority_run finds
+ * while it keys the requests): pairs (those 32 bits, position) go through
+ * an LSD radix sort of three 11-bit digits, skipping a digit that every
+ * pair shares; the first pass that moves makes the pairs from the keys as
+ * it scatters them (no pass writes pairs in input order). LSD radix
+ * sorting is stable. A run of pairs equal in those 32 bits is then ordered
+ * by a comparator: the full keys, then the tie-break fields, then the
+ * position (svcm_priority_run orders its runs in the output pass, from the
+ * requests it evaluates there: gather_part). The order is total,
  * so the result is deterministic and the same as any correct sort's (the
  * tests compare it with qsort). Runs are short unless many scores are
  * equal or crowd within about 2^-31 of the spread of the keys; a run is
@@ -361,14 +488,6 @@ typedef bool (*tie_less_fn)(const void *ctx, size_t a, size_t b);
 #define RADIX_BITS 11
 #define RADIX_SIZE (1u << RADIX_BITS)
 #define RADIX_PASSES 3 /* ceil(32 / 11) */
-
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-/* Records ahead of the one being gathered whose loads are started early. */
-#define GATHER_AHEAD 16
 
 typedef struct sorter {
     const svcm_allocator *alloc;
@@ -425,6 +544,8 @@ typedef struct run_ctx {
     const uint64_t *keys;
     tie_less_fn less;
     const void *ctx;
+    const char *recs; /* the records less reads: position i at recs + i * rec_size */
+    size_t rec_size;
 } run_ctx;
 
 static inline bool pair_less(sort_pair x, sort_pair y, const run_ctx *c)
@@ -488,11 +609,12 @@ static void sort_run(sort_pair *a, size_t m, const run_ctx *c)
  * thread gets, bit for bit. */
 typedef enum part_phase {
     PHASE_KEYS,    /* check and key requests (svcm_priority_run) */
-    PHASE_PAIRS,   /* pairs from keys, and each part's counts of every digit */
+    PHASE_HIST,    /* each part's counts of every digit of its keys */
+    PHASE_PAIRS,   /* pairs from keys (when no radix pass had to move them) */
     PHASE_COUNT,   /* each part's counts of one digit (after a pass moved pairs) */
     PHASE_SCATTER, /* one radix pass */
     PHASE_RUNS,    /* runs of equal radix keys, by the comparator */
-    PHASE_GATHER   /* results in dispatch order (svcm_priority_run) */
+    PHASE_GATHER   /* runs ordered, results in dispatch order (svcm_priority_run) */
 } part_phase;
 
 typedef struct sort_job {
@@ -500,9 +622,12 @@ typedef struct sort_job {
     sorter *s;
     size_t n;
     unsigned shift;       /* the pairs hold keys >> shift */
+    bool ranged;          /* kmin, kmax hold the range of the keys */
+    uint64_t kmin, kmax;
     unsigned pass;        /* PHASE_COUNT, PHASE_SCATTER: the digit */
-    const sort_pair *src; /* PHASE_COUNT, PHASE_SCATTER: the pairs; PHASE_GATHER: sorted */
-    sort_pair *dst;       /* PHASE_SCATTER: the next pairs; PHASE_RUNS: sorted */
+    const sort_pair *src; /* PHASE_COUNT, PHASE_SCATTER: the pairs (PHASE_SCATTER: NULL to
+                             make them from the keys) */
+    sort_pair *dst;       /* PHASE_SCATTER: the next pairs; PHASE_RUNS, PHASE_GATHER: sorted */
     run_ctx runs;
     /* svcm_priority_run */
     const svcm_priority_options *o;
@@ -517,6 +642,7 @@ typedef struct sort_part {
     unsigned index;
     size_t lo, hi; /* rows [lo, hi) */
     size_t bad;    /* PHASE_KEYS: the part's first bad request, or SVCM_NO_INDEX */
+    uint64_t kmin, kmax; /* PHASE_KEYS: the smallest and largest key of the part */
 } sort_part;
 
 static inline unsigned digit_of(uint32_t key, unsigned pass)
@@ -524,68 +650,236 @@ static inline unsigned digit_of(uint32_t key, unsigned pass)
     return (key >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1);
 }
 
-/* Start loading request r (it may straddle two cache lines). */
-static inline void prefetch_request(const svcm_request *r)
-{
-    PREFETCH(r);
-    PREFETCH((const char *)r + sizeof *r - 1);
-}
-
 static void keys_part(const sort_job *j, sort_part *pt)
 {
-    const svcm_priority_options o = *j->o; /* a local copy: no store aliases it */
+    eval_plan pl; /* a local copy: no store aliases it */
+    eval_plan_init(&pl, j->o);
     uint64_t *keys = j->s->keys;
+    const svcm_request *reqs = j->reqs;
+    const int64_t now = j->now;
+    uint64_t kmin = UINT64_MAX, kmax = 0;
     pt->bad = SVCM_NO_INDEX;
     for (size_t i = pt->lo; i < pt->hi; i++) {
-        if (check_request(&j->reqs[i], i, NULL) != SVCM_OK) {
+        if (i + KEYS_AHEAD < pt->hi)
+            prefetch_request(&reqs[i + KEYS_AHEAD]);
+        if (check_request(&reqs[i], i, NULL) != SVCM_OK) {
             pt->bad = i;
             return;
         }
-        struct svcm_priority_result r;
-        eval_one(&o, &j->reqs[i], j->now, &r);
-        keys[i] = desc_key(r.score);
+        uint64_t k = desc_key(eval_fast(&pl, &reqs[i], now).score);
+        keys[i] = k;
+        kmin = k < kmin ? k : kmin;
+        kmax = k > kmax ? k : kmax;
     }
+    pt->kmin = kmin;
+    pt->kmax = kmax;
 }
 
-/* Each request is evaluated again, in dispatch order, straight into the
- * outputs (the same arithmetic, so the same score): cheaper than keeping n
- * results in scratch and gathering them, because the scratch's writes and
- * first-touch page faults are gone. The requests' loads are started
- * GATHER_AHEAD records early: independent loads, not one miss at a time. */
+/* Rows of results the output pass builds in local buffers before copying
+ * them to the outputs, and the number of rows from which the copies bypass
+ * the cache. */
+#define OUT_BLOCK 256
+#define STREAM_MIN_ROWS 65536
+
+/* Copy `bytes` bytes to dst. With `stream`, the whole aligned 64-byte lines
+ * of dst are written with non-temporal stores: a line is written whole
+ * without first being read (the outputs of a large batch are written once
+ * and not read again here), which halves the memory traffic of the output
+ * pass; the partial lines at either end are copied as usual. */
+static inline void put_block(void *dst, const void *src, size_t bytes, bool stream)
+{
+#if defined(__SSE2__)
+    if (stream) {
+        char *d = dst;
+        const char *s = src;
+        size_t head = (64 - ((uintptr_t)d & 63)) & 63;
+        if (head > bytes)
+            head = bytes;
+        memcpy(d, s, head);
+        d += head;
+        s += head;
+        bytes -= head;
+        for (; bytes >= 64; bytes -= 64, d += 64, s += 64) {
+            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)s);
+            __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+            __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+            __m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+            _mm_stream_si128((__m128i *)(void *)d, x0);
+            _mm_stream_si128((__m128i *)(void *)(d + 16), x1);
+            _mm_stream_si128((__m128i *)(void *)(d + 32), x2);
+            _mm_stream_si128((__m128i *)(void *)(d + 48), x3);
+        }
+        memcpy(d, s, bytes);
+        return;
+    }
+#else
+    (void)stream;
+#endif
+    memcpy(dst, src, bytes);
+}
+
+/* Results of up to OUT_BLOCK consecutive output rows, one array a column. */
+typedef struct out_block {
+    struct svcm_priority_result res[OUT_BLOCK];
+    int64_t index[OUT_BLOCK], id[OUT_BLOCK], due[OUT_BLOCK];
+    double importance[OUT_BLOCK], urgency[OUT_BLOCK], score[OUT_BLOCK];
+    uint8_t quadrant[OUT_BLOCK], priority[OUT_BLOCK];
+} out_block;
+
+/* One evaluated request: what the outputs take, and its place in the order
+ * (key, due, id, position: pair_less with request_tie_less). */
+typedef struct out_row {
+    eval_out e;
+    uint64_t key;
+    int64_t id, due;
+    uint32_t idx;
+} out_row;
+
+static inline bool out_row_less(const out_row *x, const out_row *y)
+{
+    if (x->key != y->key)
+        return x->key < y->key;
+    if (x->due != y->due)
+        return x->due < y->due;
+    if (x->id != y->id)
+        return x->id < y->id;
+    return x->idx < y->idx;
+}
+
+static inline out_row out_row_of(const eval_plan *pl, const svcm_request *reqs, uint32_t idx,
+                                 int64_t now)
+{
+    const svcm_request *q = &reqs[idx];
+    out_row r;
+    r.e = eval_fast(pl, q, now);
+    r.key = desc_key(r.e.score);
+    r.id = q->id;
+    r.due = q->due;
+    r.idx = idx;
+    return r;
+}
+
+static inline void out_put(out_block *b, size_t k, const out_row *r, bool structs)
+{
+    if (structs) {
+        struct svcm_priority_result *o = &b->res[k];
+        o->id = r->id;
+        o->due = r->due;
+        o->index = r->idx;
+        o->importance = r->e.importance;
+        o->urgency = r->e.urgency;
+        o->score = r->e.score;
+        o->quadrant = (svcm_quadrant)r->e.quadrant;
+        o->priority = (int)r->e.priority;
+    }
+    b->index[k] = (int64_t)r->idx;
+    b->id[k] = r->id;
+    b->due[k] = r->due;
+    b->importance[k] = r->e.importance;
+    b->urgency[k] = r->e.urgency;
+    b->score[k] = r->e.score;
+    b->quadrant[k] = (uint8_t)r->e.quadrant;
+    b->priority[k] = (uint8_t)r->e.priority;
+}
+
+/* Rows i0 .. i0 + m - 1 of the outputs from the block. */
+static void out_flush(const sort_job *j, const out_block *b, size_t i0, size_t m, bool stream)
+{
+    const svcm_priority_columns *c = j->cols;
+    if (j->out != NULL)
+        put_block(j->out + i0, b->res, m * sizeof *b->res, stream);
+    if (c == NULL)
+        return;
+    if (c->index != NULL)
+        put_block(c->index + i0, b->index, m * sizeof *b->index, stream);
+    if (c->id != NULL)
+        put_block(c->id + i0, b->id, m * sizeof *b->id, stream);
+    if (c->due != NULL)
+        put_block(c->due + i0, b->due, m * sizeof *b->due, stream);
+    if (c->importance != NULL)
+        put_block(c->importance + i0, b->importance, m * sizeof *b->importance, stream);
+    if (c->urgency != NULL)
+        put_block(c->urgency + i0, b->urgency, m * sizeof *b->urgency, stream);
+    if (c->score != NULL)
+        put_block(c->score + i0, b->score, m * sizeof *b->score, stream);
+    if (c->quadrant != NULL)
+        put_block(c->quadrant + i0, b->quadrant, m, stream);
+    if (c->priority != NULL)
+        put_block(c->priority + i0, b->priority, m, stream);
+}
+
+/* The output pass of svcm_priority_run, which also orders the runs of equal
+ * radix keys. Each request is evaluated again, in dispatch order (the same
+ * arithmetic, so the same score and key): cheaper than keeping n results
+ * in scratch and gathering them. A run of up to RUN_LOCAL pairs is ordered
+ * here from the requests just evaluated (its full keys, dues and ids), so
+ * its records are read once; a longer run is first ordered in place by
+ * sort_run. The requests' loads are started GATHER_AHEAD pairs early:
+ * independent loads, not one miss at a time. The results of OUT_BLOCK rows
+ * go to a local block, then to the outputs (put_block). The part's pairs
+ * start and end at run ends. */
+#define RUN_LOCAL 32
+
 static void gather_part(const sort_job *j, const sort_part *pt)
 {
-    const svcm_priority_options o = *j->o;
-    const sort_pair *sorted = j->src;
+    eval_plan pl;
+    eval_plan_init(&pl, j->o);
+    sort_pair *sorted = j->dst; /* long runs are ordered in place */
     const svcm_request *reqs = j->reqs;
-    struct svcm_priority_result *out = j->out;
-    const svcm_priority_columns *c = j->cols;
-    for (size_t i = pt->lo; i < pt->hi; i++) {
-        if (i + GATHER_AHEAD < j->n)
-            prefetch_request(&reqs[sorted[i + GATHER_AHEAD].idx]);
-        size_t idx = sorted[i].idx;
-        struct svcm_priority_result tmp;
-        struct svcm_priority_result *r = out != NULL ? &out[i] : &tmp;
-        eval_one(&o, &reqs[idx], j->now, r);
-        r->index = idx;
-        if (c == NULL)
-            continue;
-        if (c->index != NULL)
-            c->index[i] = (int64_t)idx;
-        if (c->id != NULL)
-            c->id[i] = r->id;
-        if (c->due != NULL)
-            c->due[i] = r->due;
-        if (c->importance != NULL)
-            c->importance[i] = r->importance;
-        if (c->urgency != NULL)
-            c->urgency[i] = r->urgency;
-        if (c->score != NULL)
-            c->score[i] = r->score;
-        if (c->quadrant != NULL)
-            c->quadrant[i] = (uint8_t)r->quadrant;
-        if (c->priority != NULL)
-            c->priority[i] = (uint8_t)r->priority;
+    const int64_t now = j->now;
+    const bool structs = j->out != NULL;
+    const bool stream = j->n >= STREAM_MIN_ROWS;
+    const size_t lo = pt->lo, hi = pt->hi;
+    out_block b;
+    out_row run[RUN_LOCAL];
+    size_t pf = lo;    /* the requests of the pairs before pf have been prefetched */
+    size_t plain = lo; /* the pairs before plain are in order (a long run) */
+    size_t i0 = lo, k = 0; /* the block holds output rows i0 .. i0 + k - 1 */
+    for (size_t i = lo; i < hi;) {
+        size_t e = i + 1;
+        if (i >= plain) {
+            while (e < hi && sorted[e].key == sorted[i].key)
+                e++;
+            if (e - i > RUN_LOCAL) {
+                sort_run(sorted + i, e - i, &j->runs);
+                plain = e;
+                e = i + 1;
+            }
+        }
+        const size_t m = e - i;
+        if (k + m > OUT_BLOCK) {
+            out_flush(j, &b, i0, k, stream);
+            i0 += k;
+            k = 0;
+        }
+        const size_t want = hi - e > GATHER_AHEAD ? e + GATHER_AHEAD : hi;
+        for (; pf < want; pf++)
+            prefetch_request(&reqs[sorted[pf].idx]);
+        if (m == 1) {
+            out_row r = out_row_of(&pl, reqs, sorted[i].idx, now);
+            out_put(&b, k, &r, structs);
+        } else {
+            for (size_t t = 0; t < m; t++) {
+                out_row r = out_row_of(&pl, reqs, sorted[i + t].idx, now);
+                size_t u = t;
+                while (u > 0 && out_row_less(&r, &run[u - 1])) {
+                    run[u] = run[u - 1];
+                    u--;
+                }
+                run[u] = r;
+            }
+            for (size_t t = 0; t < m; t++)
+                out_put(&b, k + t, &run[t], structs);
+        }
+        k += m;
+        i = e;
     }
+    if (k > 0)
+        out_flush(j, &b, i0, k, stream);
+#if defined(__SSE2__)
+    if (stream)
+        _mm_sfence(); /* the streamed lines are visible before the part ends */
+#endif
 }
 
 static void part_run(void *arg)
@@ -598,19 +892,25 @@ static void part_run(void *arg)
     case PHASE_KEYS:
         keys_part(j, pt);
         break;
-    case PHASE_PAIRS: {
+    case PHASE_HIST: {
         uint32_t *h0 = hist, *h1 = hist + RADIX_SIZE, *h2 = hist + 2 * RADIX_SIZE;
+        const uint64_t *keys = s->keys;
+        const unsigned shift = j->shift;
         memset(hist, 0, (size_t)RADIX_PASSES * RADIX_SIZE * sizeof *hist);
         for (size_t i = pt->lo; i < pt->hi; i++) {
-            uint32_t k = (uint32_t)(s->keys[i] >> j->shift);
-            s->a[i].key = k;
-            s->a[i].idx = (uint32_t)i;
+            uint32_t k = (uint32_t)(keys[i] >> shift);
             h0[digit_of(k, 0)]++;
             h1[digit_of(k, 1)]++;
             h2[digit_of(k, 2)]++;
         }
         break;
     }
+    case PHASE_PAIRS:
+        for (size_t i = pt->lo; i < pt->hi; i++) {
+            s->a[i].key = (uint32_t)(s->keys[i] >> j->shift);
+            s->a[i].idx = (uint32_t)i;
+        }
+        break;
     case PHASE_COUNT: {
         uint32_t *h = hist + (size_t)j->pass * RADIX_SIZE;
         memset(h, 0, RADIX_SIZE * sizeof *h);
@@ -622,18 +922,43 @@ static void part_run(void *arg)
         uint32_t *h = hist + (size_t)j->pass * RADIX_SIZE;
         const sort_pair *src = j->src;
         sort_pair *dst = j->dst;
+        const unsigned pass = j->pass;
+        if (src == NULL) { /* the first pass that moves: pairs made from the keys */
+            const uint64_t *keys = s->keys;
+            const unsigned shift = j->shift;
+            for (size_t i = pt->lo; i < pt->hi; i++) {
+                sort_pair v = {(uint32_t)(keys[i] >> shift), (uint32_t)i};
+                dst[h[digit_of(v.key, pass)]++] = v;
+            }
+            break;
+        }
         for (size_t i = pt->lo; i < pt->hi; i++)
-            dst[h[digit_of(src[i].key, j->pass)]++] = src[i];
+            dst[h[digit_of(src[i].key, pass)]++] = src[i];
         break;
     }
     case PHASE_RUNS: {
+        /* The full keys and records of the pairs in runs are read at
+         * random: their loads are started RUN_AHEAD pairs early. */
         sort_pair *a = j->dst;
-        for (size_t i = pt->lo; i < pt->hi;) {
+        const run_ctx *c = &j->runs;
+        const size_t lo = pt->lo, hi = pt->hi;
+        size_t pf = lo; /* pairs before pf have been looked at for prefetching */
+        for (size_t i = lo; i < hi;) {
             size_t e = i + 1;
-            while (e < pt->hi && a[e].key == a[i].key)
+            while (e < hi && a[e].key == a[i].key)
                 e++;
+            const size_t want = hi - e > RUN_AHEAD ? e + RUN_AHEAD : hi;
+            for (; pf < want; pf++) {
+                if ((pf > lo && a[pf].key == a[pf - 1].key) ||
+                    (pf + 1 < hi && a[pf + 1].key == a[pf].key)) {
+                    const size_t idx = a[pf].idx;
+                    PREFETCH(&c->keys[idx]);
+                    PREFETCH(c->recs + idx * c->rec_size);
+                    PREFETCH(c->recs + idx * c->rec_size + c->rec_size - 1);
+                }
+            }
             if (e - i > 1)
-                sort_run(a + i, e - i, &j->runs);
+                sort_run(a + i, e - i, c);
             i = e;
         }
         break;
@@ -662,8 +987,11 @@ static void parts_run(sort_job *j, sort_part *pt, part_phase phase)
 }
 
 /* Sort positions 0..j->n - 1 by s->keys, then by less; returns the sorted
- * pairs (s->a or s->b). pt has s->parts entries. */
-static const sort_pair *sort_keys(sort_job *j, sort_part *pt, tie_less_fn less, const void *ctx)
+ * pairs (s->a or s->b). pt has s->parts entries. With runs_later, the runs
+ * of equal radix keys are left for the caller to order (j->runs, j->dst and
+ * the parts in pt, which end at run ends, are set for it). */
+static const sort_pair *sort_keys(sort_job *j, sort_part *pt, tie_less_fn less, const void *ctx,
+                                  const void *recs, size_t rec_size, bool runs_later)
 {
     sorter *s = j->s;
     const size_t n = j->n;
@@ -671,26 +999,32 @@ static const sort_pair *sort_keys(sort_job *j, sort_part *pt, tie_less_fn less, 
     sort_pair *a = s->a, *b = s->b;
     if (n == 0)
         return a;
+    /* The highest bit in which two keys differ is the highest bit of
+     * kmax ^ kmin (the keys agree above it, so kmin has 0 there, kmax 1). */
     uint64_t diff = 0;
-    for (size_t i = 1; i < n; i++)
-        diff |= s->keys[i] ^ s->keys[0];
+    if (j->ranged)
+        diff = j->kmax ^ j->kmin;
+    else
+        for (size_t i = 1; i < n; i++)
+            diff |= s->keys[i] ^ s->keys[0];
     unsigned shift = 0; /* (diff >> shift) fits in 32 bits */
     while ((diff >> shift) > UINT32_MAX)
         shift++;
     j->shift = shift;
     parts_split(j, pt);
-    parts_run(j, pt, PHASE_PAIRS);
+    parts_run(j, pt, PHASE_HIST);
+    const uint32_t key0 = (uint32_t)(s->keys[0] >> shift);
     bool moved = false;
     for (unsigned p = 0; p < RADIX_PASSES; p++) {
         /* Digit totals do not depend on the order: the counts of the pairs
          * phase tell whether every key has the same digit. */
-        const unsigned d0 = digit_of(a[0].key, p);
+        const unsigned d0 = digit_of(key0, p);
         size_t same = 0;
         for (unsigned t = 0; t < parts; t++)
             same += s->hist[((size_t)t * RADIX_PASSES + p) * RADIX_SIZE + d0];
         if (same == n)
             continue; /* the pass would not move anything */
-        j->src = a;
+        j->src = moved ? a : NULL;
         j->dst = b;
         j->pass = p;
         if (moved && parts > 1)
@@ -712,8 +1046,10 @@ static const sort_pair *sort_keys(sort_job *j, sort_part *pt, tie_less_fn less, 
         b = t;
         moved = true;
     }
+    if (!moved) /* every radix key is the same: one run of pairs in input order */
+        parts_run(j, pt, PHASE_PAIRS);
     /* Runs of equal radix keys: parts end where a run ends. */
-    j->runs = (run_ctx){s->keys, less, ctx};
+    j->runs = (run_ctx){s->keys, less, ctx, recs, rec_size};
     j->dst = a;
     for (unsigned t = 1; t < parts; t++) {
         size_t lo = pt[t].lo < pt[t - 1].lo ? pt[t - 1].lo : pt[t].lo;
@@ -723,19 +1059,21 @@ static const sort_pair *sort_keys(sort_job *j, sort_part *pt, tie_less_fn less, 
         pt[t - 1].hi = lo;
     }
     pt[parts - 1].hi = n;
-    parts_run(j, pt, PHASE_RUNS);
+    if (!runs_later)
+        parts_run(j, pt, PHASE_RUNS);
     return a;
 }
 
 /* Sort positions 0..n-1 of a sorter filled with keys, on one thread. */
-static const sort_pair *sort_keys_1(sorter *s, size_t n, tie_less_fn less, const void *ctx)
+static const sort_pair *sort_keys_1(sorter *s, size_t n, tie_less_fn less, const void *ctx,
+                                    const void *recs, size_t rec_size)
 {
     sort_job j;
     memset(&j, 0, sizeof j);
     j.s = s;
     j.n = n;
     sort_part pt[1];
-    return sort_keys(&j, pt, less, ctx);
+    return sort_keys(&j, pt, less, ctx, recs, rec_size, false);
 }
 
 /* Results with equal scores: earlier due, smaller id, smaller index,
@@ -789,7 +1127,7 @@ int svcm_priority_sort(struct svcm_priority_result *res, size_t n, const svcm_al
     memcpy(copy, res, n * sizeof *copy);
     for (size_t i = 0; i < n; i++)
         s.keys[i] = desc_key(copy[i].score);
-    const sort_pair *sorted = sort_keys_1(&s, n, result_tie_less, copy);
+    const sort_pair *sorted = sort_keys_1(&s, n, result_tie_less, copy, copy, sizeof *copy);
     /* A gather (independent loads, started GATHER_AHEAD records early)
      * rather than an in-place cycle walk, whose loads depend on each other
      * and so pay every cache miss in turn. */
@@ -839,15 +1177,21 @@ static int order_run(const svcm_priority_options *opts, unsigned threads, const 
      * of all is the first found by the first part that found one. */
     parts_split(&j, pt);
     parts_run(&j, pt, PHASE_KEYS);
+    j.kmin = UINT64_MAX;
+    j.kmax = 0;
     for (unsigned t = 0; t < s.parts; t++) {
         if (pt[t].bad != SVCM_NO_INDEX) {
             rc = check_request(&reqs[pt[t].bad], pt[t].bad, err);
             sorter_free(&s);
             return rc;
         }
+        j.kmin = pt[t].kmin < j.kmin ? pt[t].kmin : j.kmin;
+        j.kmax = pt[t].kmax > j.kmax ? pt[t].kmax : j.kmax;
     }
-    j.src = sort_keys(&j, pt, request_tie_less, reqs);
-    parts_split(&j, pt);
+    j.ranged = true;
+    /* The runs are ordered by the output pass (gather_part), in the parts
+     * the sort left (they end at run ends). */
+    j.src = sort_keys(&j, pt, request_tie_less, reqs, reqs, sizeof *reqs, true);
     parts_run(&j, pt, PHASE_GATHER);
     sorter_free(&s);
     return SVCM_OK;
@@ -1005,7 +1349,7 @@ int svcm_wsjf_order(const svcm_wsjf_item *items, size_t n, const svcm_allocator 
         s.keys[i] = desc_key(w[i]);
     }
     wsjf_ctx ctx = {items, w};
-    const sort_pair *sorted = sort_keys_1(&s, n, wsjf_tie_less, &ctx);
+    const sort_pair *sorted = sort_keys_1(&s, n, wsjf_tie_less, &ctx, items, sizeof *items);
     for (size_t i = 0; i < n; i++)
         order[i] = sorted[i].idx;
     if (scores != NULL)

@@ -1051,6 +1051,62 @@ static void test_run_on_threads_matches_order_bit_for_bit(void **state)
     free(c.priority);
 }
 
+/* A batch past the size from which the output pass writes whole cache
+ * lines past the cache (65536 rows), with runs of equal scores both shorter
+ * and longer than the runs that pass orders itself (32), and columns at odd
+ * addresses (partial lines at both ends of every block): qsort's order, the
+ * same on 1, 2 and 3 threads, in the structs and the columns. */
+static void test_run_large_batch_with_long_and_short_runs_matches_qsort(void **state)
+{
+    (void)state;
+    rng_state = 0x8BADF00DDEADBEEFu;
+    enum { N = 70001 };
+    svcm_request *in = malloc(N * sizeof *in);
+    struct svcm_priority_result *want = malloc(N * sizeof *want), *got = malloc(N * sizeof *got);
+    int64_t *i64 = malloc((3 * (size_t)N + 1) * sizeof *i64);
+    double *dbl = malloc((3 * (size_t)N + 1) * sizeof *dbl);
+    uint8_t *u8 = malloc(2 * (size_t)N + 3);
+    assert_non_null(in);
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_non_null(i64);
+    assert_non_null(dbl);
+    assert_non_null(u8);
+    for (int i = 0; i < N; i++) {
+        in[i] = random_request(rnd() % 50000, 80 * HOUR);
+        if (i % 3 == 0) { /* whole hours, few values: long runs of equal scores */
+            in[i] = req(rnd() % 4, 1, 1, 1, 0.5, (int64_t)(rnd() % 3) * HOUR, SVCM_NO_DUE);
+        } else if (i % 3 == 1) { /* pairs and triples: short runs */
+            in[i].created = (int64_t)(rnd() % 20000) * 60;
+            in[i].due = in[i].created + 3600;
+        }
+    }
+    const int64_t now = 40 * HOUR;
+    assert_int_equal(svcm_priority_classify(NULL, in, N, now, want, NULL), SVCM_OK);
+    qsort(want, N, sizeof *want, cmp_result);
+    /* Column starts one element past an allocation, three bytes for bytes. */
+    svcm_priority_columns c = {i64 + 1, i64 + 1 + N, i64 + 1 + 2 * (size_t)N, dbl + 1,
+                               dbl + 1 + N,  dbl + 1 + 2 * (size_t)N, u8 + 3, u8 + 3 + N};
+    const unsigned threads[] = {1, 2, 3};
+    for (size_t ti = 0; ti < sizeof threads / sizeof threads[0]; ti++) {
+        svcm_priority_run_options run;
+        svcm_priority_run_options_init(&run);
+        run.threads = threads[ti];
+        memset(got, 0x5A, N * sizeof *got);
+        assert_int_equal(svcm_priority_run(NULL, &run, in, N, now, NULL, got, &c, NULL), SVCM_OK);
+        assert_memory_equal(got, want, N * sizeof *got);
+        assert_columns_match(want, N, &c);
+    }
+    assert_int_equal(svcm_priority_order(NULL, in, N, now, NULL, got, NULL), SVCM_OK);
+    assert_memory_equal(got, want, N * sizeof *got);
+    free(in);
+    free(want);
+    free(got);
+    free(i64);
+    free(dbl);
+    free(u8);
+}
+
 static void test_run_reports_the_first_bad_request_and_writes_nothing(void **state)
 {
     (void)state;
@@ -1740,6 +1796,7 @@ int main(void)
         cmocka_unit_test(test_order_matches_reference_sort_on_random_requests),
         cmocka_unit_test(test_sort_matches_qsort_on_ties_zeros_subnormals_and_infinities),
         cmocka_unit_test(test_run_on_threads_matches_order_bit_for_bit),
+        cmocka_unit_test(test_run_large_batch_with_long_and_short_runs_matches_qsort),
         cmocka_unit_test(test_run_reports_the_first_bad_request_and_writes_nothing),
         cmocka_unit_test(test_sort_rejects_nan_score),
         cmocka_unit_test(test_order_out_of_memory_writes_nothing),

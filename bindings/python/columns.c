@@ -13,9 +13,19 @@
 
 #include <string.h>
 
+/* A column's block: from svcmpy_column_alloc() (PyMem), or for the large
+ * result columns of prioritize() and classify() from svcmpy_big_take()
+ * (convert.c), which takes it back for reuse. */
+
+static void column_block_free(void *data)
+{
+    if (!svcmpy_big_give(data))
+        PyMem_Free(data);
+}
+
 typedef struct {
     PyObject_HEAD
-    void *data;           /* PyMem_Malloc'ed, owned */
+    void *data;           /* owned: freed by column_block_free() */
     Py_ssize_t n;         /* items */
     Py_ssize_t itemsize;  /* bytes per item */
     char fmt[2];          /* struct-module code: q d B b i */
@@ -60,14 +70,14 @@ PyObject *svcmpy_column_new(PyObject *module, char code, Py_ssize_t n, void *dat
     Py_ssize_t size = itemsize_of(code);
     PyObject *tp = svcmpy_engine_item(module, SVCMPY_COLUMNS, COLUMN_TYPE);
     if (size == 0 || n < 0 || tp == NULL) {
-        PyMem_Free(data);
+        column_block_free(data);
         if (!PyErr_Occurred())
             PyErr_SetString(PyExc_SystemError, "svcm: bad column type");
         return NULL;
     }
     column *c = PyObject_New(column, (PyTypeObject *)tp);
     if (c == NULL) {
-        PyMem_Free(data);
+        column_block_free(data);
         return NULL;
     }
     c->data = data;
@@ -96,7 +106,7 @@ const void *svcmpy_column_data(PyObject *col) { return ((column *)col)->data; }
 static void column_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
-    PyMem_Free(((column *)self)->data);
+    column_block_free(((column *)self)->data);
     tp->tp_free(self);
     Py_DECREF(tp);
 }

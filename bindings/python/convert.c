@@ -3,6 +3,8 @@
 #include "svcmpy.h"
 
 #include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -31,6 +33,152 @@ void svcmpy_advise_huge(void *p, size_t size)
 #endif
 }
 
+/* Big blocks for buffers that never leave the extension (conversion
+ * copies, prioritize()'s request array and sort scratch). From HUGE_FROM up,
+ * svcmpy_big_take() gives a block aligned to 2 MiB and rounded up to whole
+ * 2 MiB units, so that all of it gets transparent huge pages (a malloc'ed
+ * block keeps up to 4 MiB of 4 KiB pages at its ends), and
+ * svcmpy_big_give() keeps a few freed ones for the next call: fresh memory
+ * is faulted in and zeroed by the kernel, which cost prioritize() on 1 M
+ * requests (56 MB of requests, 24 MB of scratch, 50 MB of result columns,
+ * whose Columns give their blocks back: columns.c) more than its sort, and
+ * the int64 conversions of segment() most of their extra time. At most
+ * SPARE_SLOTS blocks and SPARE_MOST bytes are kept, each marked
+ * reclaimable (MADV_FREE: the kernel may take its pages under memory
+ * pressure; a later write then faults in zeroed pages, and no caller reads
+ * a block before writing it). Blocks handed out are listed with their
+ * sizes (LIVE_SLOTS; when the list is full, svcmpy_big_take() gives none).
+ * Both functions touch no Python state (they run without the GIL) and
+ * share a spin lock held for a few loads and stores, never across a call. */
+
+#define SPARE_SLOTS 12
+#define SPARE_MOST ((size_t)256 << 20)
+#define LIVE_SLOTS 32
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+typedef struct big_block {
+    void *p;
+    size_t size;
+} big_block;
+
+static atomic_flag big_lock = ATOMIC_FLAG_INIT;
+static big_block big_spare[SPARE_SLOTS]; /* kept for reuse (p NULL: none) */
+static big_block big_live[LIVE_SLOTS];   /* handed out, with their sizes */
+
+static void big_enter(void)
+{
+    while (atomic_flag_test_and_set_explicit(&big_lock, memory_order_acquire))
+        ;
+}
+
+static void big_leave(void) { atomic_flag_clear_explicit(&big_lock, memory_order_release); }
+
+void *svcmpy_big_take(size_t size)
+{
+    if (size < HUGE_FROM || size > SIZE_MAX - HUGE_PAGE)
+        return NULL;
+    size_t whole = (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+    big_block got = {NULL, 0};
+    big_enter();
+    /* The smallest kept block that holds it and is not half again as large. */
+    int best = -1;
+    for (int k = 0; k < SPARE_SLOTS; k++) {
+        size_t have = big_spare[k].size;
+        if (big_spare[k].p != NULL && have >= whole && have - whole <= whole / 2 &&
+            (best < 0 || have < big_spare[best].size))
+            best = k;
+    }
+    if (best >= 0) {
+        got = big_spare[best];
+        big_spare[best].p = NULL;
+        big_spare[best].size = 0;
+    }
+    big_leave();
+    if (got.p == NULL) {
+        got.p = aligned_alloc(HUGE_PAGE, whole);
+        if (got.p == NULL)
+            return NULL;
+        got.size = whole;
+        svcmpy_advise_huge(got.p, whole);
+    }
+    bool listed = false;
+    big_enter();
+    for (int k = 0; k < LIVE_SLOTS && !listed; k++) {
+        if (big_live[k].p == NULL) {
+            big_live[k] = got;
+            listed = true;
+        }
+    }
+    big_leave();
+    if (!listed) {
+        free(got.p);
+        return NULL;
+    }
+    return got.p;
+}
+
+bool svcmpy_big_give(void *p)
+{
+    if (p == NULL)
+        return false;
+    big_block mine = {p, 0};
+    big_enter();
+    for (int k = 0; k < LIVE_SLOTS; k++) {
+        if (big_live[k].p == p) {
+            mine = big_live[k];
+            big_live[k].p = NULL;
+            big_live[k].size = 0;
+            break;
+        }
+    }
+    big_leave();
+    if (mine.size == 0)
+        return false; /* not one of these blocks */
+#if defined(MADV_FREE)
+    /* Before it is shared: a block another call has taken must not be
+     * marked reclaimable while it is being written. */
+    (void)madvise(p, mine.size, MADV_FREE);
+#endif
+    void *drop = p, *evict = NULL;
+    big_enter();
+    /* An empty slot, else the smallest kept block if smaller than this one. */
+    int slot = -1;
+    size_t total = 0;
+    for (int k = 0; k < SPARE_SLOTS; k++) {
+        total += big_spare[k].size;
+        if (big_spare[k].p == NULL) {
+            if (slot < 0 || big_spare[slot].p != NULL)
+                slot = k;
+        } else if (slot < 0 ||
+                   (big_spare[slot].p != NULL && big_spare[k].size < big_spare[slot].size)) {
+            slot = k;
+        }
+    }
+    if (slot >= 0 && (big_spare[slot].p == NULL || big_spare[slot].size < mine.size) &&
+        total - big_spare[slot].size + mine.size <= SPARE_MOST) {
+        evict = big_spare[slot].p;
+        big_spare[slot] = mine;
+        drop = NULL;
+    }
+    big_leave();
+    free(evict);
+    free(drop);
+    return true;
+}
+#else
+void *svcmpy_big_take(size_t size)
+{
+    (void)size;
+    return NULL;
+}
+
+bool svcmpy_big_give(void *p)
+{
+    (void)p;
+    return false;
+}
+#endif
+
 PyObject *svcmpy_snapshot(PyObject *obj, const char *msg)
 {
     if (PyTuple_Check(obj))
@@ -51,7 +199,8 @@ void svcmpy_array_release(svcmpy_array *a)
         PyBuffer_Release(&a->view);
         a->has_view = 0;
     }
-    PyMem_Free(a->owned);
+    if (!svcmpy_big_give(a->owned))
+        PyMem_Free(a->owned);
     a->owned = NULL;
     a->data = NULL;
     a->n = 0;
@@ -226,6 +375,9 @@ static int alloc_owned(svcmpy_array *out, Py_ssize_t n)
         PyErr_NoMemory();
         return -1;
     }
+    out->owned = svcmpy_big_take((size_t)n * 8); /* released by svcmpy_big_give() */
+    if (out->owned != NULL)
+        return 0;
     out->owned = PyMem_Malloc(n > 0 ? (size_t)n * 8 : 1);
     if (out->owned == NULL) {
         PyErr_NoMemory();

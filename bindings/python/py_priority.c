@@ -231,8 +231,47 @@ static int column_int64(PyObject *cols, const char *key, int required, svcmpy_ar
     return svcmpy_int64s(o, a, key);
 }
 
-/* Requests from items (a list of dicts, or a dict of columns). Returns a
- * PyMem_Malloc'ed array (caller frees) or NULL with an exception set. */
+/* Large blocks of the batch calls (the request array, the ordering's
+ * scratch): svcmpy_big_take() (convert.c: 2 MiB aligned huge-page blocks, a
+ * few freed ones kept for the next call), else malloc. Free with
+ * big_free(). No Python state: safe without the GIL. */
+
+static void *big_alloc(size_t size)
+{
+    void *p = svcmpy_big_take(size);
+    return p != NULL ? p : malloc(size > 0 ? size : 1);
+}
+
+static void big_free(void *p)
+{
+    if (!svcmpy_big_give(p))
+        free(p);
+}
+
+static void *alloc_big(void *ctx, size_t size)
+{
+    (void)ctx;
+    return big_alloc(size);
+}
+
+static void *realloc_big(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    return realloc(p, size > 0 ? size : 1);
+}
+
+static void free_big(void *ctx, void *p)
+{
+    (void)ctx;
+    big_free(p);
+}
+
+/* The allocator prioritize() gives svcm_priority_run() for its scratch. */
+static const svcm_allocator big_allocator = {alloc_big, realloc_big, free_big, NULL};
+
+/* Requests from items (a list of dicts, or a dict of columns). Returns an
+ * array from big_alloc() (caller frees with big_free()) or NULL with an
+ * exception set. */
 static svcm_request *requests_from_items(PyObject *module, PyObject *items, size_t *n_out)
 {
     if (PyDict_Check(items)) {
@@ -269,12 +308,11 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
                         "column 'value' differs in length from 'id'");
             goto cols_done;
         }
-        reqs = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *reqs : 1);
+        reqs = big_alloc((size_t)n * sizeof *reqs);
         if (reqs == NULL) {
             PyErr_NoMemory();
             goto cols_done;
         }
-        svcmpy_advise_huge(reqs, (size_t)n * sizeof *reqs);
         for (Py_ssize_t i = 0; i < n; i++) {
             const int64_t *c[7];
             for (int k = 0; k < 7; k++)
@@ -283,7 +321,7 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
             r->id = c[0][i];
 #define SVCMPY_CLAMP(v) ((v) < INT32_MIN ? INT32_MIN : (v) > INT32_MAX ? INT32_MAX : (int)(v))
             if (tier_byte(module, c[1][i], (size_t)i, &r->tier) < 0) {
-                PyMem_Free(reqs);
+                big_free(reqs);
                 reqs = NULL;
                 goto cols_done;
             }
@@ -306,7 +344,7 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
     if (seq == NULL)
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    svcm_request *reqs = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *reqs : 1);
+    svcm_request *reqs = big_alloc((size_t)n * sizeof *reqs);
     if (reqs == NULL) {
         Py_DECREF(seq);
         PyErr_NoMemory();
@@ -315,7 +353,7 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
     for (Py_ssize_t i = 0; i < n; i++) {
         if (request_from_mapping(module, PySequence_Fast_GET_ITEM(seq, i), (size_t)i, &reqs[i]) <
             0) {
-            PyMem_Free(reqs);
+            big_free(reqs);
             Py_DECREF(seq);
             return NULL;
         }
@@ -916,16 +954,32 @@ static const char result_codes[NCOLS] = {'q', 'q', 'B', 'B', 'd', 'd', 'd', 'q'}
 
 /* Blocks for the NCOLS result columns of n rows (huge pages asked for the
  * large ones): 0, or -1 with MemoryError set and nothing held. */
+static void free_result_columns(void *data[NCOLS])
+{
+    for (int k = 0; k < NCOLS; k++)
+        if (!svcmpy_big_give(data[k]))
+            PyMem_Free(data[k]);
+}
+
+/* A large column is a block from svcmpy_big_take(), often one a result
+ * freed earlier left (no page faults to write it), which the Column gives
+ * back when it goes; the others come from svcmpy_column_alloc(). Every
+ * block is written whole before the Column is made. */
 static int alloc_result_columns(void *data[NCOLS], size_t n)
 {
     for (int k = 0; k < NCOLS; k++) {
-        data[k] = svcmpy_column_alloc(result_codes[k], (Py_ssize_t)n);
+        size_t bytes = n * (result_codes[k] == 'B' ? 1u : 8u);
+        data[k] = n <= PY_SSIZE_T_MAX / 8 ? svcmpy_big_take(bytes) : NULL;
+        if (data[k] == NULL) {
+            data[k] = svcmpy_column_alloc(result_codes[k], (Py_ssize_t)n);
+            svcmpy_advise_huge(data[k], bytes);
+        }
         if (data[k] == NULL) {
             while (k-- > 0)
-                PyMem_Free(data[k]);
+                if (!svcmpy_big_give(data[k]))
+                    PyMem_Free(data[k]);
             return -1;
         }
-        svcmpy_advise_huge(data[k], n * (result_codes[k] == 'B' ? 1u : 8u));
     }
     return 0;
 }
@@ -978,11 +1032,10 @@ static PyObject *ordered_table(PyObject *module, const svcm_priority_options *o,
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = svcm_priority_run(o, &run, reqs, n, now, NULL, NULL, &c, &err);
+    rc = svcm_priority_run(o, &run, reqs, n, now, &big_allocator, NULL, &c, &err);
     Py_END_ALLOW_THREADS
     if (rc != SVCM_OK) {
-        for (int k = 0; k < NCOLS; k++)
-            PyMem_Free(data[k]);
+        free_result_columns(data);
         return svcmpy_raise(module, rc, &err);
     }
     return result_columns_table(module, data, n);
@@ -1072,12 +1125,12 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
         return NULL;
     if (ordered) {
         PyObject *table = ordered_table(module, &o, reqs, n, now, threads);
-        PyMem_Free(reqs);
+        big_free(reqs);
         return table;
     }
     struct svcm_priority_result *res = PyMem_Malloc(n > 0 ? n * sizeof *res : 1);
     if (res == NULL) {
-        PyMem_Free(reqs);
+        big_free(reqs);
         return PyErr_NoMemory();
     }
     svcmpy_advise_huge(res, n * sizeof *res);
@@ -1091,7 +1144,7 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
             svcm_error_clear(&err);
     }
     Py_END_ALLOW_THREADS
-    PyMem_Free(reqs);
+    big_free(reqs);
     if (rc != SVCM_OK) {
         PyMem_Free(res);
         return svcmpy_raise(module, rc, &err);

@@ -97,6 +97,18 @@ void svcmpy_array_release(svcmpy_array *a);
  * then fault it in 2 MiB at a time. Harmless to skip or to fail. */
 void svcmpy_advise_huge(void *p, size_t size);
 
+/* Big blocks (convert.c) for buffers that never leave the extension and
+ * for large result columns: from 4 MiB up, svcmpy_big_take() gives a block
+ * aligned to 2 MiB and rounded up to whole 2 MiB units (all of it gets
+ * transparent huge pages), else NULL (the caller then uses malloc);
+ * svcmpy_big_give() takes back a block it gave (true) or refuses any other
+ * pointer (false), and keeps a few freed blocks (at most 12, 256 MiB in
+ * all, marked MADV_FREE so the kernel may reclaim their pages) for the next
+ * call: zeroing fresh pages was the largest cost of a 1 M-row call. No
+ * Python state: safe without the GIL. */
+void *svcmpy_big_take(size_t size);
+bool svcmpy_big_give(void *p);
+
 /* One user object as a number, keeping the user's exception: 0 with *out
  * set; 1 when obj is not a number (no __float__ or __index__, or complex;
  * for svcmpy_as_int64 no __index__: floats are the caller's choice) and 2
