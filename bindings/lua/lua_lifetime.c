@@ -1,7 +1,12 @@
-/* Lua surface of the lifetime engine: BG/NBD, Gamma-Gamma, CLV and
- * transaction summaries. Models are value userdata (no resources, so no
- * __gc) with the metatables "svcm.BGNBD" and "svcm.GammaGamma". */
+/* Lua surface of the lifetime engine: BG/NBD, Gamma-Gamma, MBG/NBD, BG/BB,
+ * Pareto/NBD, CLV and transaction summaries. Models are value userdata (no
+ * resources, so no __gc) with the metatables "svcm.BGNBD", "svcm.GammaGamma",
+ * "svcm.MBGNBD", "svcm.BGBB" and "svcm.ParetoNBD". The per-customer methods
+ * are described in bindings/api/lifetime.py; here: constructors, fits,
+ * the fields (__index), p_alive of BG/NBD, clv, expected_purchases_unconditional
+ * and the weighted log_likelihood of BG/BB and Pareto/NBD. */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <string.h>
 
@@ -21,6 +26,18 @@ typedef struct {
     int fitted;
     struct svcm_gammagamma_fit_result fit;
 } lgg;
+
+/* The described methods' hook (bindings/api/lifetime.py). */
+svcm_bgnbd_params *svcmlua_check_BGNBD(lua_State *L, int idx)
+{
+    return &((lbgnbd *)luaL_checkudata(L, idx, BGNBD_MT))->p;
+}
+
+/* The described methods' hook (bindings/api/lifetime.py). */
+svcm_gammagamma_params *svcmlua_check_GammaGamma(lua_State *L, int idx)
+{
+    return &((lgg *)luaL_checkudata(L, idx, GG_MT))->p;
+}
 
 /* ---------------------------------------------------------- columns */
 
@@ -156,24 +173,6 @@ static int m_p_alive(lua_State *L)
     return 1;
 }
 
-/* m:expected_purchases(t, x, t_x, T) */
-static int m_expected(lua_State *L)
-{
-    static const char *const names[] = {"x", "t_x", "T"};
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
-    double t = luaL_checknumber(L, 2);
-    const double *d[3];
-    size_t n;
-    int all = check_cols(L, 3, 3, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_error err;
-    int rc = svcm_bgnbd_expected_purchases(&m->p, t, d[0], d[1], d[2], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
 /* m:expected_purchases_unconditional(t) */
 static int m_expected_uncond(lua_State *L)
 {
@@ -188,59 +187,6 @@ static int m_expected_uncond(lua_State *L)
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_result(L, all, out, n);
-    return 1;
-}
-
-/* m:p_alive_at(tau, x, t_x, T) */
-static int m_p_alive_at(lua_State *L)
-{
-    static const char *const names[] = {"x", "t_x", "T"};
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
-    double tau = luaL_checknumber(L, 2);
-    const double *d[3];
-    size_t n;
-    int all = check_cols(L, 3, 3, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_error err;
-    int rc = svcm_bgnbd_p_alive_at(&m->p, tau, d[0], d[1], d[2], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-/* m:probability_of_purchases(t, n) */
-static int m_bg_pmf(lua_State *L)
-{
-    static const char *const names[] = {"n"};
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
-    double t = luaL_checknumber(L, 2);
-    const double *d[1];
-    size_t n;
-    int all = check_cols(L, 3, 1, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_error err;
-    int rc = svcm_bgnbd_probability_of_purchases(&m->p, t, d[0], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-/* m:log_likelihood(x, t_x, T) */
-static int m_bg_loglik(lua_State *L)
-{
-    static const char *const names[] = {"x", "t_x", "T"};
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
-    const double *d[3];
-    size_t n;
-    check_cols(L, 2, 3, d, &n, names);
-    double ll = 0.0;
-    svcm_error err;
-    int rc = svcm_bgnbd_loglik(&m->p, d[0], d[1], d[2], n, &ll, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, ll);
     return 1;
 }
 
@@ -289,11 +235,7 @@ static int bg_tostring(lua_State *L)
 
 static const luaL_Reg bg_methods[] = {
     {"p_alive", m_p_alive},
-    {"expected_purchases", m_expected},
     {"expected_purchases_unconditional", m_expected_uncond},
-    {"log_likelihood", m_bg_loglik},
-    {"p_alive_at", m_p_alive_at},
-    {"probability_of_purchases", m_bg_pmf},
     {NULL, NULL},
 };
 
@@ -340,40 +282,6 @@ static int l_gg_fit(lua_State *L)
     m->p = r.params;
     m->fitted = 1;
     m->fit = r;
-    return 1;
-}
-
-/* m:conditional_expected_spend(x, mean_spend) */
-static int m_spend(lua_State *L)
-{
-    static const char *const names[] = {"x", "mean_spend"};
-    lgg *m = luaL_checkudata(L, 1, GG_MT);
-    const double *d[2];
-    size_t n;
-    int all = check_cols(L, 2, 2, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_error err;
-    int rc = svcm_gammagamma_conditional_spend(&m->p, d[0], d[1], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-/* m:log_likelihood(x, mean_spend) */
-static int m_gg_loglik(lua_State *L)
-{
-    static const char *const names[] = {"x", "mean_spend"};
-    lgg *m = luaL_checkudata(L, 1, GG_MT);
-    const double *d[2];
-    size_t n;
-    check_cols(L, 2, 2, d, &n, names);
-    double ll = 0.0;
-    svcm_error err;
-    int rc = svcm_gammagamma_loglik(&m->p, d[0], d[1], n, &ll, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, ll);
     return 1;
 }
 
@@ -440,8 +348,6 @@ static int gg_tostring(lua_State *L)
 }
 
 static const luaL_Reg gg_methods[] = {
-    {"conditional_expected_spend", m_spend},
-    {"log_likelihood", m_gg_loglik},
     {"clv", m_clv},
     {NULL, NULL},
 };
@@ -501,12 +407,16 @@ static const luaL_Reg lifetime_funcs[] = {
     {NULL, NULL},
 };
 
+/* The metatable name: methods (hand-written, then the described ones
+ * added by members) in the upvalue of index, which serves the fields. */
 static void new_metatable(lua_State *L, const char *name, const luaL_Reg *methods,
-                          lua_CFunction index, lua_CFunction tostring)
+                          void (*members)(lua_State *L), lua_CFunction index,
+                          lua_CFunction tostring)
 {
     luaL_newmetatable(L, name);
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
+    members(L);
     lua_pushcclosure(L, index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, tostring);
@@ -522,6 +432,8 @@ static void new_metatable(lua_State *L, const char *name, const luaL_Reg *method
 /* Both models: four parameters and, once fitted, the fit's summary. */
 typedef struct {
     double p[4];
+    svcm_mbgnbd_params pm; /* p as the model's parameters */
+    svcm_bgbb_params pb;
     int fitted;
     double se[4];
     double loglik, weight;
@@ -529,11 +441,25 @@ typedef struct {
     unsigned iterations;
 } ldisc;
 
+/* The described methods' hook (bindings/api/lifetime.py). */
+svcm_mbgnbd_params *svcmlua_check_MBGNBD(lua_State *L, int idx)
+{
+    return &((ldisc *)luaL_checkudata(L, idx, MBG_MT))->pm;
+}
+
+/* The described methods' hook (bindings/api/lifetime.py). */
+svcm_bgbb_params *svcmlua_check_BGBB(lua_State *L, int idx)
+{
+    return &((ldisc *)luaL_checkudata(L, idx, BGBB_MT))->pb;
+}
+
 static ldisc *push_disc(lua_State *L, const char *mt, const double p[4])
 {
     ldisc *m = lua_newuserdatauv(L, sizeof *m, 0);
     memset(m, 0, sizeof *m);
     memcpy(m->p, p, sizeof m->p);
+    m->pm = (svcm_mbgnbd_params){p[0], p[1], p[2], p[3]};
+    m->pb = (svcm_bgbb_params){p[0], p[1], p[2], p[3]};
     luaL_setmetatable(L, mt);
     return m;
 }
@@ -626,52 +552,22 @@ static ldisc *check_disc(lua_State *L, int *bgbb)
     return m != NULL ? m : luaL_checkudata(L, 1, BGBB_MT);
 }
 
-enum { LD_P_ALIVE, LD_EXPECTED, LD_LOGLIK };
-
-/* m:p_alive(x, t_x, T|n), m:expected_purchases(t, x, t_x, T|n),
- * m:log_likelihood(x, t_x, T|n [, weights (BG/BB)]) */
-static int disc_rows(lua_State *L, int what)
+/* m:log_likelihood(x, t_x, n [, weights]) of BG/BB: hand-written for the
+ * optional weights column. */
+static int bb_loglik(lua_State *L)
 {
-    static const char *const names[] = {"x", "t_x", "T", "weights"};
-    int bgbb;
-    ldisc *m = check_disc(L, &bgbb);
-    double t = what == LD_EXPECTED ? luaL_checknumber(L, 2) : 0.0;
+    static const char *const names[] = {"x", "t_x", "n", "weights"};
+    ldisc *m = luaL_checkudata(L, 1, BGBB_MT);
     const double *d[4];
     size_t n;
-    int all = disc_cols(L, what == LD_EXPECTED ? 3 : 2, what == LD_LOGLIK && bgbb, d, &n, names);
-    double ll = 0.0, *out = what == LD_LOGLIK ? &ll : out_buffer(L, n);
-    svcm_mbgnbd_params pm = {m->p[0], m->p[1], m->p[2], m->p[3]};
-    svcm_bgbb_params pb = {m->p[0], m->p[1], m->p[2], m->p[3]};
+    disc_cols(L, 2, 1, d, &n, names);
+    double ll = 0.0;
     svcm_error err;
-    int rc;
-    if (what == LD_P_ALIVE)
-        rc = bgbb ? svcm_bgbb_p_alive(&pb, d[0], d[1], d[2], n, out, &err)
-                  : svcm_mbgnbd_p_alive(&pm, d[0], d[1], d[2], n, out, &err);
-    else if (what == LD_EXPECTED)
-        rc = bgbb ? svcm_bgbb_expected_purchases(&pb, t, d[0], d[1], d[2], n, out, &err)
-                  : svcm_mbgnbd_expected_purchases(&pm, t, d[0], d[1], d[2], n, out, &err);
-    else
-        rc = bgbb ? svcm_bgbb_loglik(&pb, d[0], d[1], d[2], d[3], n, out, &err)
-                  : svcm_mbgnbd_loglik(&pm, d[0], d[1], d[2], n, out, &err);
+    int rc = svcm_bgbb_loglik(&m->pb, d[0], d[1], d[2], d[3], n, &ll, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    if (what == LD_LOGLIK)
-        lua_pushnumber(L, ll);
-    else
-        push_result(L, all, out, n);
+    lua_pushnumber(L, ll);
     return 1;
-}
-static int d_p_alive(lua_State *L)
-{
-    return disc_rows(L, LD_P_ALIVE);
-}
-static int d_expected(lua_State *L)
-{
-    return disc_rows(L, LD_EXPECTED);
-}
-static int d_loglik(lua_State *L)
-{
-    return disc_rows(L, LD_LOGLIK);
 }
 
 /* m:expected_purchases_unconditional(t) */
@@ -740,39 +636,14 @@ static int disc_tostring(lua_State *L)
     return 1;
 }
 
-/* m:purchase_pmf(t, k) (MBG/NBD only): P(X(t) = k) of a new customer */
-static int d_pmf(lua_State *L)
-{
-    static const char *const names[] = {"k"};
-    ldisc *m = luaL_checkudata(L, 1, MBG_MT);
-    double t = luaL_checknumber(L, 2);
-    const double *d[1];
-    size_t n;
-    int all = check_cols(L, 3, 1, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_mbgnbd_params pm = {m->p[0], m->p[1], m->p[2], m->p[3]};
-    svcm_error err;
-    int rc = svcm_mbgnbd_purchase_pmf(&pm, t, d[0], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-static const luaL_Reg disc_methods[] = {
-    {"p_alive", d_p_alive},
-    {"expected_purchases", d_expected},
+static const luaL_Reg bb_methods[] = {
     {"expected_purchases_unconditional", d_uncond},
-    {"log_likelihood", d_loglik},
+    {"log_likelihood", bb_loglik},
     {NULL, NULL},
 };
 
 static const luaL_Reg mbg_methods[] = {
-    {"p_alive", d_p_alive},
-    {"expected_purchases", d_expected},
     {"expected_purchases_unconditional", d_uncond},
-    {"log_likelihood", d_loglik},
-    {"purchase_pmf", d_pmf},
     {NULL, NULL},
 };
 
@@ -789,8 +660,8 @@ static const luaL_Reg disc_funcs[] = {
 static void open_discrete(lua_State *L)
 {
     luaL_setfuncs(L, disc_funcs, 0);
-    new_metatable(L, MBG_MT, mbg_methods, disc_index, disc_tostring);
-    new_metatable(L, BGBB_MT, disc_methods, disc_index, disc_tostring);
+    new_metatable(L, MBG_MT, mbg_methods, svcmlua_members_MBGNBD, disc_index, disc_tostring);
+    new_metatable(L, BGBB_MT, bb_methods, svcmlua_members_BGBB, disc_index, disc_tostring);
 }
 
 /* --------------------------------------------------------- Pareto/NBD */
@@ -802,6 +673,12 @@ typedef struct {
     int fitted;
     struct svcm_paretonbd_fit_result fit;
 } lpnbd;
+
+/* The described methods' hook (bindings/api/lifetime.py). */
+svcm_paretonbd_params *svcmlua_check_ParetoNBD(lua_State *L, int idx)
+{
+    return &((lpnbd *)luaL_checkudata(L, idx, PNBD_MT))->p;
+}
 
 static lpnbd *push_pnbd(lua_State *L)
 {
@@ -845,77 +722,41 @@ static int l_pnbd_fit(lua_State *L)
     return 1;
 }
 
-enum { LP_P_ALIVE, LP_EXPECTED, LP_LOGLIK, LP_P_ALIVE_AT };
-
-/* m:p_alive(x, t_x, T), m:p_alive_at(tau, x, t_x, T), m:expected_purchases(t, x, t_x, T),
- * m:log_likelihood(x, t_x, T [, weights]) */
-static int pnbd_rows(lua_State *L, int what)
+/* m:log_likelihood(x, t_x, T [, weights]): hand-written for the optional
+ * weights column. */
+static int p_loglik(lua_State *L)
 {
     static const char *const names[] = {"x", "t_x", "T", "weights"};
     lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
-    bool timed = what == LP_EXPECTED || what == LP_P_ALIVE_AT;
-    double t = timed ? luaL_checknumber(L, 2) : 0.0;
     const double *d[4];
     size_t n;
-    int all = disc_cols(L, timed ? 3 : 2, what == LP_LOGLIK, d, &n, names);
-    double ll = 0.0, *out = what == LP_LOGLIK ? &ll : out_buffer(L, n);
+    disc_cols(L, 2, 1, d, &n, names);
+    double ll = 0.0;
     svcm_error err;
-    int rc = what == LP_P_ALIVE ? svcm_paretonbd_p_alive(&m->p, d[0], d[1], d[2], n, out, &err)
-             : what == LP_P_ALIVE_AT
-                 ? svcm_paretonbd_p_alive_at(&m->p, t, d[0], d[1], d[2], n, out, &err)
-             : what == LP_EXPECTED
-                 ? svcm_paretonbd_expected_purchases(&m->p, t, d[0], d[1], d[2], n, out, &err)
-                 : svcm_paretonbd_loglik(&m->p, d[0], d[1], d[2], d[3], n, out, &err);
+    int rc = svcm_paretonbd_loglik(&m->p, d[0], d[1], d[2], d[3], n, &ll, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    if (what == LP_LOGLIK)
-        lua_pushnumber(L, ll);
-    else
-        push_result(L, all, out, n);
+    lua_pushnumber(L, ll);
     return 1;
 }
-static int p_p_alive(lua_State *L)
-{
-    return pnbd_rows(L, LP_P_ALIVE);
-}
-static int p_p_alive_at(lua_State *L)
-{
-    return pnbd_rows(L, LP_P_ALIVE_AT);
-}
-static int p_expected(lua_State *L)
-{
-    return pnbd_rows(L, LP_EXPECTED);
-}
-static int p_loglik(lua_State *L)
-{
-    return pnbd_rows(L, LP_LOGLIK);
-}
 
-/* m:expected_purchases_unconditional(t) and m:probability_of_purchases(t, n) */
-static int pnbd_column(lua_State *L, int pmf)
+/* m:expected_purchases_unconditional(t): hand-written, as in every model,
+ * because a described method reads a lone table argument as its named
+ * arguments, not as the column t. */
+static int p_uncond(lua_State *L)
 {
-    static const char *const n_t[] = {"t"}, *const n_n[] = {"n"};
+    static const char *const names[] = {"t"};
     lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
-    double t = pmf ? luaL_checknumber(L, 2) : 0.0;
     const double *d[1];
     size_t n;
-    int all = check_cols(L, pmf ? 3 : 2, 1, d, &n, pmf ? n_n : n_t);
+    int all = check_cols(L, 2, 1, d, &n, names);
     double *out = out_buffer(L, n);
     svcm_error err;
-    int rc = pmf ? svcm_paretonbd_probability_of_purchases(&m->p, t, d[0], n, out, &err)
-                 : svcm_paretonbd_expected_purchases_unconditional(&m->p, d[0], n, out, &err);
+    int rc = svcm_paretonbd_expected_purchases_unconditional(&m->p, d[0], n, out, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_result(L, all, out, n);
     return 1;
-}
-static int p_uncond(lua_State *L)
-{
-    return pnbd_column(L, 0);
-}
-static int p_pmf(lua_State *L)
-{
-    return pnbd_column(L, 1);
 }
 
 /* Fields: r, alpha, s, beta; then loglik, n, groups, iterations, weight,
@@ -964,11 +805,7 @@ static int pnbd_tostring(lua_State *L)
 }
 
 static const luaL_Reg pnbd_methods[] = {
-    {"p_alive", p_p_alive},
-    {"p_alive_at", p_p_alive_at},
-    {"expected_purchases", p_expected},
     {"expected_purchases_unconditional", p_uncond},
-    {"probability_of_purchases", p_pmf},
     {"log_likelihood", p_loglik},
     {NULL, NULL},
 };
@@ -983,14 +820,14 @@ static const luaL_Reg pnbd_funcs[] = {
 static void open_paretonbd(lua_State *L)
 {
     luaL_setfuncs(L, pnbd_funcs, 0);
-    new_metatable(L, PNBD_MT, pnbd_methods, pnbd_index, pnbd_tostring);
+    new_metatable(L, PNBD_MT, pnbd_methods, svcmlua_members_ParetoNBD, pnbd_index, pnbd_tostring);
 }
 
 void svcmlua_open_lifetime(lua_State *L)
 {
     luaL_setfuncs(L, lifetime_funcs, 0);
-    new_metatable(L, BGNBD_MT, bg_methods, bg_index, bg_tostring);
-    new_metatable(L, GG_MT, gg_methods, gg_index, gg_tostring);
+    new_metatable(L, BGNBD_MT, bg_methods, svcmlua_members_BGNBD, bg_index, bg_tostring);
+    new_metatable(L, GG_MT, gg_methods, svcmlua_members_GammaGamma, gg_index, gg_tostring);
     open_discrete(L);
     open_paretonbd(L);
 }

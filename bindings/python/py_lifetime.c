@@ -1,6 +1,13 @@
 /* Python binding of the lifetime engine: svcm.BGNBD, svcm.GammaGamma,
- * svcm.summarize_transactions. */
+ * svcm.MBGNBD, svcm.BGBB, svcm.ParetoNBD, svcm.summarize_transactions.
+ * The per-customer methods are described in bindings/api/lifetime.py;
+ * here: the types, constructors, fit(), pickling, the properties (the fit
+ * ones are None unless fitted), BGNBD.p_alive, GammaGamma.clv and the
+ * weighted log_likelihood of BGBB and ParetoNBD. The models' parameters
+ * never change after construction, so the described methods read them
+ * without marking the object in use. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <math.h>
 #include <string.h>
@@ -89,12 +96,31 @@ fail:
     return -1;
 }
 
-/* The result: a float for scalar input, else a list (takes out). */
+/* The result: a float for scalar input, else a list (BGNBD.p_alive only,
+ * see there). */
 static PyObject *cols_result(const cols *c, const double *out)
 {
     if (c->all_scalar)
         return PyFloat_FromDouble(out[0]);
     return svcmpy_list_from_doubles(out, (size_t)c->n);
+}
+
+/* The result of the other hand-written column methods, as the described
+ * ones give it: a float for scalar input, else an svcm.Column (a copy of
+ * out). */
+static PyObject *cols_column(PyObject *self, const cols *c, const double *out)
+{
+    if (c->all_scalar)
+        return PyFloat_FromDouble(out[0]);
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    if (module == NULL)
+        return NULL;
+    double *data = svcmpy_column_alloc('d', c->n);
+    if (data == NULL)
+        return NULL;
+    if (c->n > 0)
+        memcpy(data, out, (size_t)c->n * sizeof *data);
+    return svcmpy_column_new(module, 'd', c->n, data);
 }
 
 static double *out_buffer(Py_ssize_t n)
@@ -175,6 +201,16 @@ typedef struct {
     struct svcm_bgnbd_fit_result fit;
 } BGNBDObject;
 
+/* The described methods' hooks (bindings/api/lifetime.py). */
+svcm_bgnbd_params *svcmpy_enter_BGNBD(PyObject *op)
+{
+    return &((BGNBDObject *)op)->p;
+}
+void svcmpy_leave_BGNBD(PyObject *op)
+{
+    (void)op;
+}
+
 static void lt_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
@@ -235,71 +271,28 @@ static PyObject *bgnbd_fit(PyObject *cls, PyObject *args, PyObject *kw)
     return (PyObject *)o;
 }
 
-/* p_alive(x, t_x, T) and log_likelihood(x, t_x, T) share the parsing. */
-static PyObject *bgnbd_rows(PyObject *self, PyObject *args, int loglik)
+/* p_alive(x, t_x, T): hand-written because its Python result for columns,
+ * a list, is pinned by tests/typed_example.py (the described methods give
+ * an svcm.Column). */
+static PyObject *bgnbd_p_alive(PyObject *self, PyObject *args)
 {
     PyObject *objs[3];
-    if (!PyArg_UnpackTuple(args, loglik ? "log_likelihood" : "p_alive", 3, 3, &objs[0], &objs[1],
-                           &objs[2]))
+    if (!PyArg_UnpackTuple(args, "p_alive", 3, 3, &objs[0], &objs[1], &objs[2]))
         return NULL;
     static const char *const names[] = {"x", "t_x", "T"};
     cols c;
     if (cols_get(&c, 3, objs, names) < 0)
         return NULL;
+    double *out = out_buffer(c.n);
+    if (out == NULL) {
+        cols_release(&c);
+        return NULL;
+    }
     const svcm_bgnbd_params *p = &((BGNBDObject *)self)->p;
     svcm_error err;
     int rc;
-    if (loglik) {
-        double ll = 0.0;
-        Py_BEGIN_ALLOW_THREADS rc =
-            svcm_bgnbd_loglik(p, c.data[0], c.data[1], c.data[2], (size_t)c.n, &ll, &err);
-        Py_END_ALLOW_THREADS cols_release(&c);
-        if (rc != SVCM_OK)
-            return svcmpy_raise_type(Py_TYPE(self), rc, &err);
-        return PyFloat_FromDouble(ll);
-    }
-    double *out = out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
     Py_BEGIN_ALLOW_THREADS rc =
         svcm_bgnbd_p_alive(p, c.data[0], c.data[1], c.data[2], (size_t)c.n, out, &err);
-    Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    PyMem_Free(out);
-    cols_release(&c);
-    return res;
-}
-
-static PyObject *bgnbd_p_alive(PyObject *self, PyObject *args)
-{
-    return bgnbd_rows(self, args, 0);
-}
-static PyObject *bgnbd_loglik(PyObject *self, PyObject *args)
-{
-    return bgnbd_rows(self, args, 1);
-}
-
-static PyObject *bgnbd_expected(PyObject *self, PyObject *args)
-{
-    double t;
-    PyObject *objs[3];
-    if (!PyArg_ParseTuple(args, "dOOO:expected_purchases", &t, &objs[0], &objs[1], &objs[2]))
-        return NULL;
-    static const char *const names[] = {"x", "t_x", "T"};
-    cols c;
-    if (cols_get(&c, 3, objs, names) < 0)
-        return NULL;
-    double *out = out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS rc = svcm_bgnbd_expected_purchases(
-        &((BGNBDObject *)self)->p, t, c.data[0], c.data[1], c.data[2], (size_t)c.n, out, &err);
     Py_END_ALLOW_THREADS PyObject *res =
         rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
     PyMem_Free(out);
@@ -323,61 +316,7 @@ static PyObject *bgnbd_expected_uncond(PyObject *self, PyObject *arg)
     Py_BEGIN_ALLOW_THREADS rc = svcm_bgnbd_expected_purchases_unconditional(
         &((BGNBDObject *)self)->p, c.data[0], (size_t)c.n, out, &err);
     Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    PyMem_Free(out);
-    cols_release(&c);
-    return res;
-}
-
-/* P(X(t) = n) for each n of a column. */
-static PyObject *bgnbd_pmf(PyObject *self, PyObject *args)
-{
-    double t;
-    PyObject *col;
-    if (!PyArg_ParseTuple(args, "dO:probability_of_purchases", &t, &col))
-        return NULL;
-    static const char *const names[] = {"n"};
-    cols c;
-    if (cols_get(&c, 1, &col, names) < 0)
-        return NULL;
-    double *out = out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS rc = svcm_bgnbd_probability_of_purchases(
-        &((BGNBDObject *)self)->p, t, c.data[0], (size_t)c.n, out, &err);
-    Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    PyMem_Free(out);
-    cols_release(&c);
-    return res;
-}
-
-/* P(alive at T + tau | x, t_x, T). */
-static PyObject *bgnbd_p_alive_at(PyObject *self, PyObject *args)
-{
-    double tau;
-    PyObject *objs[3];
-    if (!PyArg_ParseTuple(args, "dOOO:p_alive_at", &tau, &objs[0], &objs[1], &objs[2]))
-        return NULL;
-    static const char *const names[] = {"x", "t_x", "T"};
-    cols c;
-    if (cols_get(&c, 3, objs, names) < 0)
-        return NULL;
-    double *out = out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS rc = svcm_bgnbd_p_alive_at(
-        &((BGNBDObject *)self)->p, tau, c.data[0], c.data[1], c.data[2], (size_t)c.n, out, &err);
-    Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+        rc == SVCM_OK ? cols_column(self, &c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
     PyMem_Free(out);
     cols_release(&c);
     return res;
@@ -491,25 +430,13 @@ static PyMethodDef bgnbd_methods[] = {
      "number, sequences/buffers a list (scalars broadcast). Under BG/NBD a customer can only "
      "drop out after a repeat purchase, so x = 0 gives 1, which overstates P(alive) for "
      "one-time buyers; use MBGNBD for them."},
-    {"p_alive_at", bgnbd_p_alive_at, METH_VARARGS,
-     "p_alive_at(tau, x, t_x, T) -> float | list[float]\n\nP(alive at T + tau | x, t_x, T): "
-     "P(alive) times E[(1-p)^N(tau)], the chance of surviving the purchases made in the next "
-     "tau time units; tau = 0 gives p_alive."},
-    {"probability_of_purchases", bgnbd_pmf, METH_VARARGS,
-     "probability_of_purchases(t, n) -> float | list[float]\n\nP(X(t) = n) for a new "
-     "customer (eq. 8 of the paper)."},
-    {"expected_purchases", bgnbd_expected, METH_VARARGS,
-     "expected_purchases(t, x, t_x, T) -> float | list[float]\n\nExpected purchases in the next "
-     "t time units, E[Y(t) | x, t_x, T] (eq. 10 of the paper)."},
-    {"expected_purchases_unconditional", bgnbd_expected_uncond, METH_O,
-     "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] for a new customer."},
-    {"log_likelihood", bgnbd_loglik, METH_VARARGS,
-     "log_likelihood(x, t_x, T) -> float\n\nTotal log-likelihood of these customers."},
     {"__reduce__", bgnbd_reduce, METH_NOARGS,
      "__reduce__() -> tuple\n\nPickle and copy: the parameters and any fit diagnostics."},
     {"__setstate__", bgnbd_setstate, METH_O,
      "__setstate__(state) -> None\n\nThe fit summary (loglik, n, groups, iterations, weight, "
      "standard errors, grad_norm) from __reduce__, or None."},
+    {"expected_purchases_unconditional", bgnbd_expected_uncond, METH_O,
+     "expected_purchases_unconditional(t) -> float | Column\n\nE[X(t)] for a new customer."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -557,6 +484,16 @@ typedef struct {
     int fitted;
     struct svcm_gammagamma_fit_result fit;
 } GGObject;
+
+/* The described methods' hooks (bindings/api/lifetime.py). */
+svcm_gammagamma_params *svcmpy_enter_GammaGamma(PyObject *op)
+{
+    return &((GGObject *)op)->p;
+}
+void svcmpy_leave_GammaGamma(PyObject *op)
+{
+    (void)op;
+}
 
 static PyObject *gg_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
 {
@@ -610,51 +547,6 @@ static PyObject *gg_fit(PyObject *cls, PyObject *args, PyObject *kw)
     return (PyObject *)o;
 }
 
-static PyObject *gg_rows(PyObject *self, PyObject *args, int loglik)
-{
-    PyObject *objs[2];
-    if (!PyArg_UnpackTuple(args, loglik ? "log_likelihood" : "conditional_expected_spend", 2, 2,
-                           &objs[0], &objs[1]))
-        return NULL;
-    static const char *const names[] = {"x", "mean_spend"};
-    cols c;
-    if (cols_get(&c, 2, objs, names) < 0)
-        return NULL;
-    const svcm_gammagamma_params *p = &((GGObject *)self)->p;
-    svcm_error err;
-    int rc;
-    if (loglik) {
-        double ll = 0.0;
-        Py_BEGIN_ALLOW_THREADS rc =
-            svcm_gammagamma_loglik(p, c.data[0], c.data[1], (size_t)c.n, &ll, &err);
-        Py_END_ALLOW_THREADS cols_release(&c);
-        if (rc != SVCM_OK)
-            return svcmpy_raise_type(Py_TYPE(self), rc, &err);
-        return PyFloat_FromDouble(ll);
-    }
-    double *out = out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
-    Py_BEGIN_ALLOW_THREADS rc =
-        svcm_gammagamma_conditional_spend(p, c.data[0], c.data[1], (size_t)c.n, out, &err);
-    Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    PyMem_Free(out);
-    cols_release(&c);
-    return res;
-}
-
-static PyObject *gg_spend(PyObject *self, PyObject *args)
-{
-    return gg_rows(self, args, 0);
-}
-static PyObject *gg_loglik(PyObject *self, PyObject *args)
-{
-    return gg_rows(self, args, 1);
-}
-
 static PyObject *gg_clv(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"bgnbd",      "x",       "t_x",           "T",
@@ -698,7 +590,7 @@ static PyObject *gg_clv(PyObject *self, PyObject *args, PyObject *kw)
         svcm_clv(&((BGNBDObject *)bg)->p, &((GGObject *)self)->p, c.data[0], c.data[1], c.data[2],
                  c.data[3], (size_t)c.n, &o, out, &err);
     Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+        rc == SVCM_OK ? cols_column(self, &c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
     PyMem_Free(out);
     cols_release(&c);
     return res;
@@ -784,14 +676,9 @@ static PyMethodDef gg_methods[] = {
      "Maximum-likelihood fit (Fader & Hardie 2013) from the customers with x > 0 (x = 0 rows "
      "are not used). An estimate q <= 1 (mean spend p gamma / (q - 1) undefined) raises the "
      "range error, field 'q'. penalizer: L2 penalty as in BGNBD.fit."},
-    {"conditional_expected_spend", gg_spend, METH_VARARGS,
-     "conditional_expected_spend(x, mean_spend) -> float | list[float]\n\n"
-     "p (gamma + x m) / (p x + q - 1); x = 0 gives the population mean."},
-    {"log_likelihood", gg_loglik, METH_VARARGS,
-     "log_likelihood(x, mean_spend) -> float\n\nTotal log-likelihood of the x > 0 customers."},
     {"clv", (PyCFunction)(void (*)(void))gg_clv, METH_VARARGS | METH_KEYWORDS,
      "clv(bgnbd, x, t_x, T, mean_spend, horizon=12, discount_rate=0.01, "
-     "period_length=4.348214285714286, margin=1.0) -> float | list[float]\n\n"
+     "period_length=4.348214285714286, margin=1.0) -> float | Column\n\n"
      "margin * E(M) * sum_{k=1..horizon} (E[Y(k L)] - E[Y((k-1) L)]) / (1 + d)^k, "
      "L = period_length (in the unit of t_x and T: the default 4.348 is a month only when "
      "times are in weeks; 30.44 for months in days), d = discount_rate per period (not per "
@@ -840,6 +727,8 @@ static PyType_Spec gg_spec = {"svcm.GammaGamma", sizeof(GGObject), 0, Py_TPFLAGS
  * once fitted, the fit's summary. */
 typedef struct {
     PyObject_HEAD double p[4];
+    svcm_mbgnbd_params pm; /* p as the model's parameters */
+    svcm_bgbb_params pb;
     int fitted;
     double se[4];
     double loglik, weight;
@@ -847,16 +736,24 @@ typedef struct {
     unsigned iterations;
 } DiscObject;
 
-static svcm_mbgnbd_params mbg_of(PyObject *self)
+/* The described methods' hooks (bindings/api/lifetime.py). */
+svcm_mbgnbd_params *svcmpy_enter_MBGNBD(PyObject *op)
 {
-    const double *v = ((DiscObject *)self)->p;
-    return (svcm_mbgnbd_params){v[0], v[1], v[2], v[3]};
+    return &((DiscObject *)op)->pm;
+}
+void svcmpy_leave_MBGNBD(PyObject *op)
+{
+    (void)op;
 }
 
-static svcm_bgbb_params bb_of(PyObject *self)
+/* The described methods' hooks (bindings/api/lifetime.py). */
+svcm_bgbb_params *svcmpy_enter_BGBB(PyObject *op)
 {
-    const double *v = ((DiscObject *)self)->p;
-    return (svcm_bgbb_params){v[0], v[1], v[2], v[3]};
+    return &((DiscObject *)op)->pb;
+}
+void svcmpy_leave_BGBB(PyObject *op)
+{
+    (void)op;
 }
 
 static PyObject *disc_alloc(PyTypeObject *tp, const double p[4])
@@ -865,6 +762,8 @@ static PyObject *disc_alloc(PyTypeObject *tp, const double p[4])
     if (o == NULL)
         return NULL;
     memcpy(o->p, p, sizeof o->p);
+    o->pm = (svcm_mbgnbd_params){p[0], p[1], p[2], p[3]};
+    o->pb = (svcm_bgbb_params){p[0], p[1], p[2], p[3]};
     return (PyObject *)o;
 }
 
@@ -966,88 +865,6 @@ static PyObject *bb_fit(PyObject *cls, PyObject *args, PyObject *kw)
     return disc_fit(cls, args, kw, 1);
 }
 
-enum { DISC_P_ALIVE, DISC_EXPECTED, DISC_LOGLIK };
-
-/* The C call behind one per-customer method. */
-static int disc_call(PyObject *self, int bgbb, int what, double t, const cols *c, double *out,
-                     svcm_error *err)
-{
-    const double *a = c->data[0], *b = c->data[1], *d = c->data[2];
-    const double *w = c->k == 4 ? c->data[3] : NULL;
-    size_t n = (size_t)c->n;
-    svcm_mbgnbd_params pm = mbg_of(self);
-    svcm_bgbb_params pb = bb_of(self);
-    int rc;
-    Py_BEGIN_ALLOW_THREADS if (what == DISC_P_ALIVE) rc =
-        bgbb ? svcm_bgbb_p_alive(&pb, a, b, d, n, out, err)
-             : svcm_mbgnbd_p_alive(&pm, a, b, d, n, out, err);
-    else if (what == DISC_EXPECTED) rc =
-        bgbb ? svcm_bgbb_expected_purchases(&pb, t, a, b, d, n, out, err)
-             : svcm_mbgnbd_expected_purchases(&pm, t, a, b, d, n, out, err);
-    else rc = bgbb ? svcm_bgbb_loglik(&pb, a, b, d, w, n, out, err)
-                   : svcm_mbgnbd_loglik(&pm, a, b, d, n, out, err);
-    Py_END_ALLOW_THREADS return rc;
-}
-
-/* p_alive(x, t_x, T|n), expected_purchases(t, x, t_x, T|n) and
- * log_likelihood(x, t_x, T|n[, weights]) of either model. */
-static PyObject *disc_rows(PyObject *self, PyObject *args, int bgbb, int what)
-{
-    static const char *const n_mbg[] = {"x", "t_x", "T", "weights"};
-    static const char *const n_bb[] = {"x", "t_x", "n", "weights"};
-    PyObject *objs[3], *weights = NULL;
-    double t = 0.0;
-    int ok = what == DISC_EXPECTED
-                 ? PyArg_ParseTuple(args, "dOOO:expected_purchases", &t, &objs[0], &objs[1],
-                                    &objs[2])
-             : what == DISC_P_ALIVE
-                 ? PyArg_ParseTuple(args, "OOO:p_alive", &objs[0], &objs[1], &objs[2])
-                 : PyArg_ParseTuple(args, bgbb ? "OOO|O:log_likelihood" : "OOO:log_likelihood",
-                                    &objs[0], &objs[1], &objs[2], &weights);
-    cols c;
-    if (!ok || disc_columns(&c, objs, weights, bgbb ? n_bb : n_mbg) < 0)
-        return NULL;
-    double ll = 0.0, *out = what == DISC_LOGLIK ? &ll : out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
-    svcm_error err;
-    int rc = disc_call(self, bgbb, what, t, &c, out, &err);
-    PyObject *res = rc != SVCM_OK        ? svcmpy_raise_type(Py_TYPE(self), rc, &err)
-                    : what == DISC_LOGLIK ? PyFloat_FromDouble(ll)
-                                          : cols_result(&c, out);
-    if (what != DISC_LOGLIK)
-        PyMem_Free(out);
-    cols_release(&c);
-    return res;
-}
-
-static PyObject *mbg_p_alive(PyObject *self, PyObject *args)
-{
-    return disc_rows(self, args, 0, DISC_P_ALIVE);
-}
-static PyObject *mbg_expected(PyObject *self, PyObject *args)
-{
-    return disc_rows(self, args, 0, DISC_EXPECTED);
-}
-static PyObject *mbg_loglik(PyObject *self, PyObject *args)
-{
-    return disc_rows(self, args, 0, DISC_LOGLIK);
-}
-static PyObject *bb_p_alive(PyObject *self, PyObject *args)
-{
-    return disc_rows(self, args, 1, DISC_P_ALIVE);
-}
-static PyObject *bb_expected(PyObject *self, PyObject *args)
-{
-    return disc_rows(self, args, 1, DISC_EXPECTED);
-}
-static PyObject *bb_loglik(PyObject *self, PyObject *args)
-{
-    return disc_rows(self, args, 1, DISC_LOGLIK);
-}
-
 static PyObject *disc_uncond(PyObject *self, PyObject *arg, int bgbb)
 {
     static const char *const names[] = {"t"};
@@ -1059,43 +876,15 @@ static PyObject *disc_uncond(PyObject *self, PyObject *arg, int bgbb)
         cols_release(&c);
         return NULL;
     }
-    svcm_mbgnbd_params pm = mbg_of(self);
-    svcm_bgbb_params pb = bb_of(self);
+    const DiscObject *o = (const DiscObject *)self;
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS rc =
-        bgbb ? svcm_bgbb_expected_purchases_unconditional(&pb, c.data[0], (size_t)c.n, out, &err)
-             : svcm_mbgnbd_expected_purchases_unconditional(&pm, c.data[0], (size_t)c.n, out,
+        bgbb ? svcm_bgbb_expected_purchases_unconditional(&o->pb, c.data[0], (size_t)c.n, out, &err)
+             : svcm_mbgnbd_expected_purchases_unconditional(&o->pm, c.data[0], (size_t)c.n, out,
                                                             &err);
     Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    PyMem_Free(out);
-    cols_release(&c);
-    return res;
-}
-
-/* m.purchase_pmf(t, k): P(X(t) = k) of a new customer. */
-static PyObject *mbg_pmf(PyObject *self, PyObject *args)
-{
-    static const char *const names[] = {"k"};
-    double t;
-    PyObject *ko;
-    if (!PyArg_ParseTuple(args, "dO:purchase_pmf", &t, &ko))
-        return NULL;
-    cols c;
-    if (cols_get(&c, 1, &ko, names) < 0)
-        return NULL;
-    double *out = out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
-    svcm_mbgnbd_params pm = mbg_of(self);
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS rc = svcm_mbgnbd_purchase_pmf(&pm, t, c.data[0], (size_t)c.n, out, &err);
-    Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+        rc == SVCM_OK ? cols_column(self, &c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
     PyMem_Free(out);
     cols_release(&c);
     return res;
@@ -1105,9 +894,34 @@ static PyObject *mbg_uncond(PyObject *self, PyObject *arg)
 {
     return disc_uncond(self, arg, 0);
 }
+
 static PyObject *bb_uncond(PyObject *self, PyObject *arg)
 {
     return disc_uncond(self, arg, 1);
+}
+
+/* BGBB.log_likelihood(x, t_x, n, weights=None): hand-written for the
+ * optional weights column. */
+static PyObject *bb_loglik(PyObject *self, PyObject *args)
+{
+    static const char *const names[] = {"x", "t_x", "n", "weights"};
+    PyObject *objs[3], *weights = NULL;
+    if (!PyArg_ParseTuple(args, "OOO|O:log_likelihood", &objs[0], &objs[1], &objs[2], &weights))
+        return NULL;
+    cols c;
+    if (disc_columns(&c, objs, weights, names) < 0)
+        return NULL;
+    const svcm_bgbb_params *p = &((DiscObject *)self)->pb;
+    const double *w = c.k == 4 ? c.data[3] : NULL;
+    double ll = 0.0;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc =
+        svcm_bgbb_loglik(p, c.data[0], c.data[1], c.data[2], w, (size_t)c.n, &ll, &err);
+    Py_END_ALLOW_THREADS cols_release(&c);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    return PyFloat_FromDouble(ll);
 }
 
 /* Getters: 0-3 the parameters, then loglik, n, groups, iterations, weight,
@@ -1202,20 +1016,10 @@ static PyMethodDef mbg_methods[] = {
     {"fit", (PyCFunction)(void (*)(void))mbg_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
      "fit(x, t_x, T, weights=None, *, max_iter=200, gtol=1e-9) -> MBGNBD\n\nMaximum-likelihood "
      "fit (Batislam, Denizel & Filiztekin 2007); weights = customers per row."},
-    {"p_alive", mbg_p_alive, METH_VARARGS,
-     "p_alive(x, t_x, T) -> float | list[float]\n\nP(alive | x, t_x, T); below 1 also for "
-     "x = 0."},
-    {"expected_purchases", mbg_expected, METH_VARARGS,
-     "expected_purchases(t, x, t_x, T) -> float | list[float]\n\nE[Y(t) | x, t_x, T]."},
-    {"expected_purchases_unconditional", mbg_uncond, METH_O,
-     "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] for a new "
-     "customer."},
-    {"log_likelihood", mbg_loglik, METH_VARARGS,
-     "log_likelihood(x, t_x, T) -> float\n\nTotal log-likelihood of these customers."},
-    {"purchase_pmf", mbg_pmf, METH_VARARGS,
-     "purchase_pmf(t, k) -> float | list[float]\n\nP(X(t) = k): probability that a new "
-     "customer makes exactly k repeat purchases in (0, t]."},
     DISC_PICKLE_METHODS,
+    {"expected_purchases_unconditional", mbg_uncond, METH_O,
+     "expected_purchases_unconditional(t) -> float | Column\n\nE[X(t)] for a new "
+     "customer."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1224,17 +1028,12 @@ static PyMethodDef bb_methods[] = {
      "fit(frequency, recency, periods, weights=None, *, max_iter=200, gtol=1e-9) -> BGBB\n\n"
      "Maximum-likelihood fit (Fader, Hardie & Shang 2010) from transactions x, the opportunity "
      "t_x of the last one and the opportunities n, whole numbers; weights = customers per row."},
-    {"p_alive", bb_p_alive, METH_VARARGS,
-     "p_alive(x, t_x, n) -> float | list[float]\n\nP(alive in period n + 1 | x, t_x, n)."},
-    {"expected_purchases", bb_expected, METH_VARARGS,
-     "expected_purchases(t, x, t_x, n) -> float | list[float]\n\nExpected transactions in the "
-     "next t (whole) opportunities, E(X(n, n + t) | x, t_x, n)."},
-    {"expected_purchases_unconditional", bb_uncond, METH_O,
-     "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] over a new "
-     "customer's first t opportunities."},
     {"log_likelihood", bb_loglik, METH_VARARGS,
      "log_likelihood(x, t_x, n, weights=None) -> float\n\nWeighted total log-likelihood."},
     DISC_PICKLE_METHODS,
+    {"expected_purchases_unconditional", bb_uncond, METH_O,
+     "expected_purchases_unconditional(t) -> float | Column\n\nE[X(t)] over a new "
+     "customer's first t opportunities."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1302,7 +1101,9 @@ static int lt_add_discrete(PyObject *module)
         PyObject *tp = PyType_FromModuleAndSpec(module, specs[i], NULL);
         if (tp == NULL)
             return -1;
-        int rc = PyModule_AddObjectRef(module, names[i], tp);
+        int rc = (i == 0 ? svcmpy_members_MBGNBD(tp) : svcmpy_members_BGBB(tp)) < 0
+                     ? -1
+                     : PyModule_AddObjectRef(module, names[i], tp);
         Py_DECREF(tp);
         if (rc < 0)
             return -1;
@@ -1318,6 +1119,16 @@ typedef struct {
     int fitted;
     struct svcm_paretonbd_fit_result fit;
 } PNBDObject;
+
+/* The described methods' hooks (bindings/api/lifetime.py). */
+svcm_paretonbd_params *svcmpy_enter_ParetoNBD(PyObject *op)
+{
+    return &((PNBDObject *)op)->p;
+}
+void svcmpy_leave_ParetoNBD(PyObject *op)
+{
+    (void)op;
+}
 
 static PyObject *pnbd_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
 {
@@ -1368,77 +1179,11 @@ static PyObject *pnbd_fit(PyObject *cls, PyObject *args, PyObject *kw)
     return (PyObject *)o;
 }
 
-enum { PNBD_P_ALIVE, PNBD_EXPECTED, PNBD_LOGLIK, PNBD_P_ALIVE_AT };
-
-/* p_alive(x, t_x, T), expected_purchases(t, x, t_x, T) and
- * log_likelihood(x, t_x, T, weights=None). */
-static PyObject *pnbd_rows(PyObject *self, PyObject *args, int what)
+static PyObject *pnbd_uncond(PyObject *self, PyObject *arg)
 {
-    static const char *const names[] = {"x", "t_x", "T", "weights"};
-    PyObject *objs[4] = {NULL, NULL, NULL, NULL};
-    double t = 0.0;
-    int ok = what == PNBD_EXPECTED || what == PNBD_P_ALIVE_AT
-                 ? PyArg_ParseTuple(args,
-                                    what == PNBD_EXPECTED ? "dOOO:expected_purchases"
-                                                          : "dOOO:p_alive_at",
-                                    &t, &objs[0], &objs[1], &objs[2])
-             : what == PNBD_P_ALIVE
-                 ? PyArg_ParseTuple(args, "OOO:p_alive", &objs[0], &objs[1], &objs[2])
-                 : PyArg_ParseTuple(args, "OOO|O:log_likelihood", &objs[0], &objs[1], &objs[2],
-                                    &objs[3]);
-    int k = objs[3] != NULL && objs[3] != Py_None ? 4 : 3;
+    static const char *const names[] = {"t"};
     cols c;
-    if (!ok || cols_get(&c, k, objs, names) < 0)
-        return NULL;
-    double ll = 0.0, *out = what == PNBD_LOGLIK ? &ll : out_buffer(c.n);
-    if (out == NULL) {
-        cols_release(&c);
-        return NULL;
-    }
-    const svcm_paretonbd_params *p = &((PNBDObject *)self)->p;
-    const double *a = c.data[0], *b = c.data[1], *d = c.data[2], *w = k == 4 ? c.data[3] : NULL;
-    size_t n = (size_t)c.n;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS rc = what == PNBD_P_ALIVE ? svcm_paretonbd_p_alive(p, a, b, d, n, out, &err)
-                                : what == PNBD_P_ALIVE_AT
-                                    ? svcm_paretonbd_p_alive_at(p, t, a, b, d, n, out, &err)
-                                : what == PNBD_EXPECTED
-                                    ? svcm_paretonbd_expected_purchases(p, t, a, b, d, n, out, &err)
-                                    : svcm_paretonbd_loglik(p, a, b, d, w, n, out, &err);
-    Py_END_ALLOW_THREADS PyObject *res = rc != SVCM_OK ? svcmpy_raise_type(Py_TYPE(self), rc, &err)
-                                         : what == PNBD_LOGLIK ? PyFloat_FromDouble(ll)
-                                                               : cols_result(&c, out);
-    if (what != PNBD_LOGLIK)
-        PyMem_Free(out);
-    cols_release(&c);
-    return res;
-}
-
-static PyObject *pnbd_p_alive(PyObject *self, PyObject *args)
-{
-    return pnbd_rows(self, args, PNBD_P_ALIVE);
-}
-static PyObject *pnbd_p_alive_at(PyObject *self, PyObject *args)
-{
-    return pnbd_rows(self, args, PNBD_P_ALIVE_AT);
-}
-static PyObject *pnbd_expected(PyObject *self, PyObject *args)
-{
-    return pnbd_rows(self, args, PNBD_EXPECTED);
-}
-static PyObject *pnbd_loglik(PyObject *self, PyObject *args)
-{
-    return pnbd_rows(self, args, PNBD_LOGLIK);
-}
-
-/* expected_purchases_unconditional(t) and probability_of_purchases(t, n):
- * one column each (t, or the counts n). */
-static PyObject *pnbd_column(PyObject *self, PyObject *col, double t, int pmf)
-{
-    static const char *const n_t[] = {"t"}, *const n_n[] = {"n"};
-    cols c;
-    if (cols_get(&c, 1, &col, pmf ? n_n : n_t) < 0)
+    if (cols_get(&c, 1, &arg, names) < 0)
         return NULL;
     double *out = out_buffer(c.n);
     if (out == NULL) {
@@ -1449,27 +1194,37 @@ static PyObject *pnbd_column(PyObject *self, PyObject *col, double t, int pmf)
     svcm_error err;
     int rc;
     Py_BEGIN_ALLOW_THREADS rc =
-        pmf ? svcm_paretonbd_probability_of_purchases(p, t, c.data[0], (size_t)c.n, out, &err)
-            : svcm_paretonbd_expected_purchases_unconditional(p, c.data[0], (size_t)c.n, out,
-                                                              &err);
+        svcm_paretonbd_expected_purchases_unconditional(p, c.data[0], (size_t)c.n, out, &err);
     Py_END_ALLOW_THREADS PyObject *res =
-        rc == SVCM_OK ? cols_result(&c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
+        rc == SVCM_OK ? cols_column(self, &c, out) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
     PyMem_Free(out);
     cols_release(&c);
     return res;
 }
 
-static PyObject *pnbd_uncond(PyObject *self, PyObject *arg)
+/* log_likelihood(x, t_x, T, weights=None): hand-written for the optional
+ * weights column. */
+static PyObject *pnbd_loglik(PyObject *self, PyObject *args)
 {
-    return pnbd_column(self, arg, 0.0, 0);
-}
-static PyObject *pnbd_pmf(PyObject *self, PyObject *args)
-{
-    double t;
-    PyObject *n;
-    if (!PyArg_ParseTuple(args, "dO:probability_of_purchases", &t, &n))
+    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    PyObject *objs[4] = {NULL, NULL, NULL, NULL};
+    if (!PyArg_ParseTuple(args, "OOO|O:log_likelihood", &objs[0], &objs[1], &objs[2], &objs[3]))
         return NULL;
-    return pnbd_column(self, n, t, 1);
+    int k = objs[3] != NULL && objs[3] != Py_None ? 4 : 3;
+    cols c;
+    if (cols_get(&c, k, objs, names) < 0)
+        return NULL;
+    const svcm_paretonbd_params *p = &((PNBDObject *)self)->p;
+    const double *w = k == 4 ? c.data[3] : NULL;
+    double ll = 0.0;
+    svcm_error err;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS rc =
+        svcm_paretonbd_loglik(p, c.data[0], c.data[1], c.data[2], w, (size_t)c.n, &ll, &err);
+    Py_END_ALLOW_THREADS cols_release(&c);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
+    return PyFloat_FromDouble(ll);
 }
 
 /* Getters: 0-3 the parameters, then loglik, n, groups, iterations, weight,
@@ -1558,19 +1313,6 @@ static PyMethodDef pnbd_methods[] = {
     {"fit", (PyCFunction)(void (*)(void))pnbd_fit, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
      "fit(x, t_x, T, weights=None, *, max_iter=200, gtol=1e-9) -> ParetoNBD\n\nMaximum-"
      "likelihood fit (Schmittlein, Morrison & Colombo 1987); weights = customers per row."},
-    {"p_alive_at", pnbd_p_alive_at, METH_VARARGS,
-     "p_alive_at(tau, x, t_x, T) -> float | list[float]\n\nP(alive at T + tau | x, t_x, T) = "
-     "p_alive times ((beta+T)/(beta+T+tau))**s; tau = 0 gives p_alive."},
-    {"p_alive", pnbd_p_alive, METH_VARARGS,
-     "p_alive(x, t_x, T) -> float | list[float]\n\nP(alive | x, t_x, T)."},
-    {"expected_purchases", pnbd_expected, METH_VARARGS,
-     "expected_purchases(t, x, t_x, T) -> float | list[float]\n\nE[X(t) | x, t_x, T]."},
-    {"expected_purchases_unconditional", pnbd_uncond, METH_O,
-     "expected_purchases_unconditional(t) -> float | list[float]\n\nE[X(t)] for a new "
-     "customer."},
-    {"probability_of_purchases", pnbd_pmf, METH_VARARGS,
-     "probability_of_purchases(t, n) -> float | list[float]\n\nP(X(t) = n) for a new "
-     "customer."},
     {"log_likelihood", pnbd_loglik, METH_VARARGS,
      "log_likelihood(x, t_x, T, weights=None) -> float\n\nWeighted total log-likelihood."},
     {"__reduce__", pnbd_reduce, METH_NOARGS,
@@ -1578,6 +1320,9 @@ static PyMethodDef pnbd_methods[] = {
     {"__setstate__", pnbd_setstate, METH_O,
      "__setstate__(state) -> None\n\nThe fit summary (loglik, n, groups, iterations, weight, "
      "standard errors, grad_norm) from __reduce__, or None."},
+    {"expected_purchases_unconditional", pnbd_uncond, METH_O,
+     "expected_purchases_unconditional(t) -> float | Column\n\nE[X(t)] for a new "
+     "customer."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1618,7 +1363,7 @@ static int lt_add_paretonbd(PyObject *module)
     PyObject *tp = PyType_FromModuleAndSpec(module, &pnbd_spec, NULL);
     if (tp == NULL)
         return -1;
-    int rc = PyModule_AddObjectRef(module, "ParetoNBD", tp);
+    int rc = svcmpy_members_ParetoNBD(tp) < 0 ? -1 : PyModule_AddObjectRef(module, "ParetoNBD", tp);
     Py_DECREF(tp);
     return rc;
 }
@@ -1734,7 +1479,8 @@ int svcmpy_init_lifetime(PyObject *module)
         return -1;
     }
     int rc = -1;
-    if (PyModule_AddObjectRef(module, "BGNBD", bg) == 0 &&
+    if (svcmpy_members_BGNBD(bg) == 0 && svcmpy_members_GammaGamma(gg) == 0 &&
+        PyModule_AddObjectRef(module, "BGNBD", bg) == 0 &&
         PyModule_AddObjectRef(module, "GammaGamma", gg) == 0 &&
         svcmpy_engine_set(module, SVCMPY_LIFETIME, PyTuple_Pack(LT_NITEMS, bg, gg)) == 0)
         rc = 0;

@@ -321,5 +321,49 @@ test("clv takes period_length and discount_rate by name; no hidden month", funct
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("margin", 1, true), msg)
 end)
 
+test("described methods: numbers give a number, tables a table, arguments by name", function()
+  local bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local one = bg:expected_purchases(39, 2, 30.43, 38.86)
+  assert(math.type(one) == "float" and math.abs(one - 1.226) < 0.0005, one)
+  local col = bg:expected_purchases(39, {2, 0}, {30.43, 0}, 38.86)
+  assert(type(col) == "table" and #col == 2 and col[1] == one, tostring(col[1]))
+  assert(col[2] == bg:expected_purchases(39, 0, 0, 38.86))
+  -- or one table of all the arguments by name; an unknown name raises
+  assert(bg:expected_purchases{t = 39, x = 2, t_x = 30.43, T = 38.86} == one)
+  assert(not pcall(bg.expected_purchases, bg, {t = 39, x = 2, t_x = 30.43, T = 38.86, tee = 1}))
+  assert(not pcall(bg.expected_purchases, bg, 39, {2, 0}, {30.43}, 38.86))  -- lengths differ
+  local pn = assert(svcm.paretonbd(0.553, 10.578, 0.606, 11.669))
+  local mb = assert(svcm.mbgnbd(0.525, 6.183, 0.891, 1.614))
+  local bb = assert(svcm.bgbb(1.204, 0.750, 0.657, 2.783))
+  local gg = assert(svcm.gammagamma(6.25, 3.74, 15.44))
+  local cases = {
+    {bg, "p_alive_at", {26}, {{2, 0}, {30, 0}, 40}}, {bg, "probability_of_purchases", {39}, {{0, 1, 2}}},
+    {pn, "p_alive", {}, {{2, 0}, {30, 0}, 40}}, {pn, "p_alive_at", {26}, {{2, 0}, {30, 0}, 40}},
+    {pn, "expected_purchases", {10}, {{2, 0}, {30, 0}, 40}},
+    {pn, "probability_of_purchases", {39}, {{0, 1, 2}}},
+    {mb, "p_alive", {}, {{2, 0}, {30, 0}, 40}}, {mb, "expected_purchases", {10}, {{2, 0}, {30, 0}, 40}},
+    {mb, "purchase_pmf", {10}, {{0, 1, 5}}}, {bb, "p_alive", {}, {{3, 0}, {5, 0}, 6}},
+    {bb, "expected_purchases", {5}, {{3, 0}, {5, 0}, 6}},
+    {gg, "conditional_expected_spend", {}, {{2, 0}, 20}},
+  }
+  for _, c in ipairs(cases) do
+    local m, name, head, cols = c[1], c[2], c[3], c[4]
+    local args = {table.unpack(head)}
+    for _, v in ipairs(cols) do args[#args + 1] = v end
+    local got = m[name](m, table.unpack(args))
+    assert(type(got) == "table" and #got == #cols[1], name)
+    for i = 1, #cols[1] do
+      local row = {table.unpack(head)}
+      for _, v in ipairs(cols) do row[#row + 1] = type(v) == "table" and v[i] or v end
+      local v = m[name](m, table.unpack(row))
+      assert(type(v) == "number" and v == got[i], name .. " row " .. i)
+    end
+  end
+  local ll = mb:log_likelihood({2, 0}, {30, 0}, {40, 40})
+  assert(math.abs(ll - (mb:log_likelihood(2, 30, 40) + mb:log_likelihood(0, 0, 40))) < 1e-9)
+  local ok, msg, code = gg:conditional_expected_spend({1, 2}, {10, -5})
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1", 1, true), msg)
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then error(failed .. " test(s) failed") end

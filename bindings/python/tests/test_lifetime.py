@@ -434,5 +434,86 @@ class WhatUsersAskedForTests(unittest.TestCase):
         self.assertEqual(g2.standard_errors, g.standard_errors)
 
 
+class DescribedMethods(unittest.TestCase):
+    """The per-customer methods described in bindings/api/lifetime.py: a
+    float for numbers, an svcm.Column for sequences or buffers (numbers
+    broadcast), keywords by the parameter names."""
+
+    def test_column_results_for_sequences_and_floats_for_numbers(self):
+        bg = svcm.BGNBD(*PUBLISHED)
+        pn = svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669)
+        mb = svcm.MBGNBD(0.525, 6.183, 0.891, 1.614)
+        bb = svcm.BGBB(1.204, 0.750, 0.657, 2.783)
+        gg = svcm.GammaGamma(6.25, 3.74, 15.44)
+        calls = [
+            (bg.expected_purchases, (10.0,), ([2, 0], [30.0, 0.0], 40.0)),
+            (bg.p_alive_at, (26.0,), ([2, 0], [30.0, 0.0], 40.0)),
+            (bg.probability_of_purchases, (39.0,), ([0, 1, 2],)),
+            (pn.p_alive, (), ([2, 0], [30.0, 0.0], 40.0)),
+            (pn.p_alive_at, (26.0,), ([2, 0], [30.0, 0.0], 40.0)),
+            (pn.expected_purchases, (10.0,), ([2, 0], [30.0, 0.0], 40.0)),
+            (pn.probability_of_purchases, (39.0,), ([0, 1, 2],)),
+            (mb.p_alive, (), ([2, 0], [30.0, 0.0], 40.0)),
+            (mb.expected_purchases, (10.0,), ([2, 0], [30.0, 0.0], 40.0)),
+            (mb.purchase_pmf, (10.0,), ([0, 1, 5],)),
+            (bb.p_alive, (), ([3, 0], [5, 0], 6)),
+            (bb.expected_purchases, (5.0,), ([3, 0], [5, 0], 6)),
+            (gg.conditional_expected_spend, (), ([2, 0], 20.0)),
+            # hand-written, the same shape of result
+            (bg.expected_purchases_unconditional, (), ([1.0, 30.0],)),
+            (pn.expected_purchases_unconditional, (), ([1.0, 30.0],)),
+            (mb.expected_purchases_unconditional, (), ([1.0, 30.0],)),
+            (bb.expected_purchases_unconditional, (), ([1.0, 6.0],)),
+            (gg.clv, (bg,), ([2, 0], [30.43, 0.0], 38.86, 22.35)),
+        ]
+        for fn, head, cols in calls:
+            with self.subTest(fn.__qualname__):
+                col = fn(*head, *cols)
+                self.assertIsInstance(col, svcm.Column)
+                self.assertEqual(col.typecode, "d")
+                self.assertEqual(len(col), len(cols[0]))
+                # Row by row with numbers: floats equal to the column's items.
+                for i in range(len(cols[0])):
+                    row = [c[i] if isinstance(c, list) else c for c in cols]
+                    one = fn(*head, *row)
+                    self.assertIsInstance(one, float)
+                    self.assertEqual(one, col[i])
+                # Buffers in, a Column out.
+                bufs = [array.array("d", c) if isinstance(c, list) else c for c in cols]
+                self.assertEqual(fn(*head, *bufs), col)
+
+    def test_bgnbd_p_alive_still_gives_a_list(self):
+        # The one exception: tests/typed_example.py types it list[float].
+        p = svcm.BGNBD(*PUBLISHED).p_alive([2, 0], [30.43, 0.0], 38.86)
+        self.assertIsInstance(p, list)
+        self.assertEqual(p[1], 1.0)
+
+    def test_keywords_name_the_parameters(self):
+        bg = svcm.BGNBD(*PUBLISHED)
+        self.assertEqual(bg.expected_purchases(39, x=2, t_x=30.43, T=38.86),
+                         bg.expected_purchases(39, 2, 30.43, 38.86))
+        self.assertEqual(bg.log_likelihood(T=[38.86, 40], t_x=[30.43, 0], x=[2, 0]),
+                         bg.log_likelihood([2, 0], [30.43, 0], [38.86, 40]))
+        with self.assertRaises(TypeError):
+            bg.expected_purchases(39, 2, 30.43, 38.86, horizon=3)
+
+    def test_log_likelihood_of_columns_is_the_sum_of_the_rows(self):
+        mb = svcm.MBGNBD(0.525, 6.183, 0.891, 1.614)
+        rows = [(2, 30.0, 40.0), (0, 0.0, 40.0), (5, 38.0, 39.0)]
+        total = mb.log_likelihood(*[list(c) for c in zip(*rows)])
+        self.assertIsInstance(total, float)
+        self.assertAlmostEqual(total, sum(mb.log_likelihood(*r) for r in rows), delta=1e-9)
+
+    def test_length_mismatch_and_bad_items_raise(self):
+        gg = svcm.GammaGamma(6.25, 3.74, 15.44)
+        with self.assertRaises(ValueError):
+            gg.conditional_expected_spend([1, 2], [10.0])
+        with self.assertRaises(TypeError):
+            gg.conditional_expected_spend([1, "a"], [10.0, 20.0])
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            gg.conditional_expected_spend([1, 2], [10.0, -5.0])
+        self.assertEqual(cm.exception.index, 1)
+
+
 if __name__ == "__main__":
     unittest.main()
