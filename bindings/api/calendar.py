@@ -22,3 +22,4 @@ function("days_from_civil",
          ["year: int", "month: int", "day: int"], "i64",
          "svcm_date date = {year, month, day};\n"
          "rc = svcm_days_from_civil(&date, &out);")
+fast("days_from_civil")

@@ -51,3 +51,6 @@ function("two_proportion_z_test",
          "Pooled two-proportion z-test; diff = x2/n2 - x1/n1 with a Wald interval.",
          ["x1: count", "n1: count", "x2: count", "n2: count", "confidence: f64 = 0.95"],
          "TestResult", "rc = svcm_two_proportion_z_test(x1, n1, x2, n2, confidence, &out);")
+# Constant-time calls keep the GIL in Python.
+fast("normal_cdf", "normal_quantile", "t_cdf", "t_quantile", "welch_t_test",
+     "two_proportion_z_test")

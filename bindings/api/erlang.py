@@ -4,6 +4,7 @@
 # model (a list argument) and shift scheduling are hand-written in
 # bindings/python/py_erlang.c and bindings/lua/lua_erlang.c.
 include("svcm/erlang.h")
+include("stdlib.h")
 
 record("Staffing", "struct svcm_erlang_result",
        "What N agents achieve on the offered traffic (Erlang C).", [
@@ -234,3 +235,26 @@ function("staffing_a_frac",
          options("a", ["target_s", "target_sl", "max_abandon?", "max_occupancy?", "max_asa_s?",
                        "shrinkage", "max_agents?"]) +
          traffic_then("rc = svcm_erlang_a_staff_frac(a, aht_s, patience_s, &o, &out, &err);"))
+function("staffing_batch",
+         "staffing() for every interval of a forecast: calls and aht_s are\n"
+         "sequences or buffers of the same length (either may be one number).\n"
+         "All or nothing; errors name the interval index. The result is an\n"
+         "svcm.Table with columns agents, staff (int64), traffic, p_wait,\n"
+         "service_level, asa, occupancy (float64); t[i] and iteration give\n"
+         "Staffing records.",
+         ["calls: f64v", "aht_s: f64v", "interval_s: f64", "target_s: f64 = 20.0",
+          "target_sl: f64 = 0.8", "*", "max_occupancy: f64?", "max_asa_s: f64?",
+          "shrinkage: f64 = 0.0", "max_agents: u32?"], "Staffing[]",
+         options("c", ["target_s", "target_sl", "max_occupancy?", "max_asa_s?", "shrinkage",
+                       "max_agents?"]) + """double *traffic = malloc((rows_n ? rows_n : 1) * sizeof *traffic);
+rc = traffic == NULL ? SVCM_ENOMEM : SVCM_OK;
+for (size_t i = 0; rc == SVCM_OK && i < rows_n; i++) {
+    rc = svcm_erlang_traffic(calls[i], aht_s[i], interval_s, &traffic[i], &err);
+    if (rc != SVCM_OK)
+        err.index = i;
+}
+if (rc == SVCM_OK)
+    rc = svcm_erlang_staff_batch(traffic, aht_s, rows_n, &o, out, &err);
+free(traffic);""")
+fast("traffic_erlangs", "staff_with_shrinkage", "agents_from_staff", "contact_metrics",
+     "contact_centre")

@@ -107,3 +107,4 @@ if (rc == SVCM_OK)
                                  &r);
 if (rc == SVCM_OK)
     out = svcm_target_change_name(r.change);""")
+fast("target_change", "target_verdict", "target_result")

@@ -121,8 +121,12 @@ class Arg:
 
 
 class Function:
-    def __init__(self, name, doc, args, ret, call, engine, locals_="", klass=None, getter=False):
+    def __init__(self, name, doc, args, ret, call, engine, locals_="", klass=None, getter=False,
+                 fast=False):
         self.name, self.doc, self.ret, self.call, self.engine = name, doc, ret, call, engine
+        # fast: the call takes constant, short time; Python keeps the GIL
+        # (releasing and taking it again costs more than such a call).
+        self.fast = fast or getter
         self.locals = locals_
         self.klass, self.getter = klass, getter
         # C identifier: function name, or Class_method.
@@ -163,8 +167,9 @@ class Api:
             self.records.append(r)
             self.record_by_name[name] = r
 
-        def function(name, doc, args, ret, call, locals=""):
-            self.functions.append(Function(name, doc, args, ret, call, self.engine, locals))
+        def function(name, doc, args, ret, call, locals="", fast=False):
+            self.functions.append(Function(name, doc, args, ret, call, self.engine, locals,
+                                           fast=fast))
 
         def status(code, pyname, base, doc):
             self.statuses.append((code, pyname, base, doc))
@@ -179,8 +184,9 @@ class Api:
                 sys.exit(f"svcmgen: {fn.name}: class {cls} is not described (klass(...))")
             self.classes[cls][3].append(fn)
 
-        def method(cls, name, doc, args, ret, call, locals=""):
-            member(cls, Function(name, doc, args, ret, call, self.engine, locals, klass=cls))
+        def method(cls, name, doc, args, ret, call, locals="", fast=False):
+            member(cls, Function(name, doc, args, ret, call, self.engine, locals, klass=cls,
+                                 fast=fast))
 
         def getter(cls, name, ret, doc, call, locals=""):
             member(cls, Function(name, doc, [], ret, call, self.engine, locals, klass=cls,
@@ -189,8 +195,17 @@ class Api:
         def helper(code):
             self.helpers.append(code.strip("\n"))
 
+        def fast(*names):
+            """Mark functions described before as fast (see Function)."""
+            for n in names:
+                fns = [f for f in self.functions if f.name == n]
+                if not fns:
+                    sys.exit(f"svcmgen: fast({n!r}): no such function described before")
+                for f in fns:
+                    f.fast = True
+
         return {"include": include, "record": record, "function": function, "status": status,
-                "helper": helper,
+                "helper": helper, "fast": fast,
                 "klass": klass, "method": method, "getter": getter}
 
     def load(self, path):
@@ -204,7 +219,11 @@ class Api:
 
     def check(self):
         for fn in self.functions + self.members():
-            if fn.ret not in KINDS and fn.ret != "none" and fn.ret not in self.record_by_name:
+            if fn.ret.endswith("[]"):
+                if fn.ret[:-2] not in self.record_by_name or not (
+                        vec_args(fn) or any(a.kind in ARRAY_KINDS for a in fn.args)):
+                    sys.exit(f"svcmgen: {fn.name}: {fn.ret} needs a record and array arguments")
+            elif fn.ret not in KINDS and fn.ret != "none" and fn.ret not in self.record_by_name:
                 sys.exit(f"svcmgen: {fn.name}: unknown result {fn.ret}")
 
 
@@ -221,7 +240,19 @@ def cstr(s):
     return "\n    ".join(out) if out else '""'
 
 
+def rows_of(fn):
+    """The C expression of the row count of a Record[] result: the
+    broadcast rows, else the length of the first array argument."""
+    if vec_args(fn):
+        return "rows_n"
+    return next(a.name for a in fn.args if a.kind in ARRAY_KINDS) + "_n"
+
+
 def stub_type(kind, api):
+    if kind == "f64v_result":
+        return "float | Column"
+    if kind.endswith("[]"):
+        return f"Table[{kind[:-2]}]"
     if kind in api.record_by_name:
         return "_" + kind if api.record_by_name[kind].as_dict else kind
     if kind == "none":
@@ -229,14 +260,16 @@ def stub_type(kind, api):
     return KINDS[kind][1]
 
 
-def signature(fn, api, for_stub=False):
+def signature(fn, api, for_stub=False, types=None, ret=None):
+    """fn's signature; types (argument name -> stub type) and ret override
+    the described types (the overloads of f64v results)."""
     parts = []
     star = False
     for a in fn.args:
         if a.kwonly and not star:
             parts.append("*")
             star = True
-        t = stub_type(a.kind, api)
+        t = (types or {}).get(a.name) or stub_type(a.kind, api)
         if a.choices:
             t = "Literal[" + ", ".join(repr(c) for c in a.choices) + "]"
         if a.optional:
@@ -250,7 +283,26 @@ def signature(fn, api, for_stub=False):
             parts.append(f"{a.name}: {t}")
     if fn.klass and for_stub:
         parts.insert(0, "self")
-    return f"{fn.name}({', '.join(parts)}) -> {stub_type(fn.ret, api)}"
+    rt = stub_type("f64v_result" if fn.ret == "f64v" else fn.ret, api)
+    return f"{fn.name}({', '.join(parts)}) -> {ret or rt}"
+
+
+def stub_defs(fn, api, indent=""):
+    """The stub lines of a function or method. An f64v result gets
+    overloads that do not overlap: every f64v argument a number -> float;
+    else split by which f64v argument is the first array -> Column."""
+    if fn.ret != "f64v":
+        return [f"{indent}def {signature(fn, api, for_stub=True)}: ..."]
+    vec = vec_args(fn)
+    num, arr = "SupportsFloat", "Sequence[SupportsFloat] | _Buffer"
+    out = [f"{indent}@overload",
+           f"{indent}def {signature(fn, api, True, {a.name: num for a in vec}, 'float')}: ..."]
+    for i in range(len(vec)):
+        types = {a.name: num for a in vec[:i]}
+        types[vec[i].name] = arr
+        out += [f"{indent}@overload",
+                f"{indent}def {signature(fn, api, True, types, 'Column')}: ..."]
+    return out
 
 
 def py_default(a):
@@ -407,6 +459,8 @@ def py_args(fn):
     out = []
     if vec_args(fn):
         out.append("    svcmpy_bcast bc;\n    memset(&bc, 0, sizeof bc);")
+    if fn.ret.endswith("[]"):
+        out.append(f"    {API.record_by_name[fn.ret[:-2]].ctype} *out = NULL;")
     kwlist = ", ".join(f"\"{a.name}\"" for a in fn.args)
     out.append(f"    static char *kwlist[] = {{{kwlist + ', ' if kwlist else ''}NULL}};")
     out.append("    PyObject *result = NULL;")
@@ -501,9 +555,12 @@ def py_call(fn, api, convs, arrays):
         ctype = api.classes[fn.klass][0]
         out.append(f"    {ctype} *self = svcmpy_enter_{fn.klass}(op);\n"
                    "    if (self == NULL)\n        goto done;")
-    out.append("    Py_BEGIN_ALLOW_THREADS")
+    if fn.fast:
+        out.append("    {")
+    else:
+        out.append("    Py_BEGIN_ALLOW_THREADS")
     out.append("    " + fn.call.strip().replace("\n", "\n    "))
-    out.append("    Py_END_ALLOW_THREADS")
+    out.append("    }" if fn.fast else "    Py_END_ALLOW_THREADS")
     if fn.klass:
         out.append(f"    svcmpy_leave_{fn.klass}(op);")
     for a in fn.args:
@@ -511,8 +568,10 @@ def py_call(fn, api, convs, arrays):
             out.append(f"    (void)has_{a.name};")
     out.append("    if (rc != SVCM_OK)\n        svcmpy_raise(module, rc, &err);\n    else")
     out.append("        " + py_return(fn, api).replace("return ", "result = "))
-    if fn.klass or any("goto done" in c for c in convs):
+    if fn.klass or fn.ret.endswith("[]") or any("goto done" in c for c in convs):
         out.append("done:")
+    if fn.ret.endswith("[]"):
+        out.append("    PyMem_Free(out);")
     for n in arrays:
         out.append(f"    svcmpy_array_release(&a_{n});")
     if vec:
@@ -524,6 +583,15 @@ def py_call(fn, api, convs, arrays):
 def ret_decl(fn, api, lua=False):
     if fn.ret == "none":
         return []
+    if fn.ret.endswith("[]"):
+        # A Record[] result: rows records the call fills (Python: freed at
+        # the end, the table keeps a copy; Lua: a userdata on the stack).
+        t = api.record_by_name[fn.ret[:-2]].ctype
+        n = rows_of(fn)
+        if lua:
+            return [f"    {t} *out = lua_newuserdatauv(L, ({n} ? {n} : 1) * sizeof *out, 0);"]
+        return [f"    out = PyMem_Malloc(({n} ? {n} : 1) * sizeof *out);",
+                "    if (out == NULL) {\n        PyErr_NoMemory();\n        goto done;\n    }"]
     if fn.ret == "f64v":
         return ["    double *out = " + ("svcmlua_bcast_out(L, &bc);" if lua else "bc.out;")]
     if fn.ret in api.record_by_name:
@@ -537,6 +605,10 @@ def ret_decl(fn, api, lua=False):
 
 def py_return(fn, api):
     r = fn.ret
+    if r.endswith("[]"):
+        n = r[:-2]
+        return (f"return svcmpy_table_from_records(module, out, sizeof *out, "
+                f"(Py_ssize_t){rows_of(fn)}, svcmpy_cols_{n}, SVCMPY_NCOLS_{n}, svcmpy_rec_{n});")
     if r == "f64v":
         return "return svcmpy_bcast_result(module, &bc);"
     if r == "none":
@@ -611,12 +683,14 @@ def lua_function(fn, api):
     nreq = sum(1 for a in fn.args if not a.kwonly and not a.has_default)
     names = ", ".join(f"\"{a.name}\"" for a in fn.args)
     base = 1 if fn.klass else 0
+    first_array = int(bool(fn.args) and (fn.args[0].kind in ARRAY_KINDS or
+                                         fn.args[0].kind == "f64v"))
     out = [f"static int glua_{fn.cname}(lua_State *L)", "{"]
     if fn.klass:
         out.append(f"    {api.classes[fn.klass][0]} *self = svcmlua_check_{fn.klass}(L, 1);")
     out += [f"    static const char *const names[] = {{{names + ', ' if names else ''}NULL}};",
             "    svcmlua_args gen_args_;",
-            f"    svcmlua_args_begin(L, &gen_args_, {base}, {nreq}, {npos}, names);"]
+            f"    svcmlua_args_begin(L, &gen_args_, {base}, {nreq}, {npos}, names, {first_array});"]
     if fn.args:
         out.append("    int gen_idx_;")
     vec = vec_args(fn)
@@ -677,6 +751,12 @@ def lua_function(fn, api):
         out.append(f"    svcmlua_rec_{r}(L, &out);")
     elif r == "f64v":
         out.append("    svcmlua_bcast_push(L, &bc, out);")
+    elif r.endswith("[]"):
+        n = rows_of(fn)
+        out.append(f"    lua_createtable(L, {n} > INT32_MAX ? 0 : (int){n}, 0);")
+        out.append(f"    for (size_t i_ = 0; i_ < {n}; i_++) {{\n"
+                   f"        svcmlua_rec_{r[:-2]}(L, &out[i_]);\n"
+                   f"        lua_rawseti(L, -2, (lua_Integer)(i_ + 1));\n    }}")
     else:
         out.append(f"    svcmlua_push_value(L, &out, {KINDS[r][3]}, NULL);")
     out.append("    return 1;\n}")
@@ -687,7 +767,7 @@ def lua_function(fn, api):
 def gen_pyi(api, outdir):
     s = ["# Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit.",
          "# Records and functions of the one description (see HACKING.md).",
-         "from typing import Literal, NamedTuple, TypedDict"]
+         "from typing import Literal, NamedTuple, TypedDict, overload"]
     for r in api.records:
         s.append("")
         if r.as_dict:
@@ -706,6 +786,9 @@ def gen_pyi(api, outdir):
             s.append(f"    {pyname}: {t}{hide}  # {doc}")
     s.append("")
     for fn in api.functions:
+        if fn.ret == "f64v":
+            s.extend(stub_defs(fn, api))
+            continue
         sig = signature(fn, api, for_stub=True)
         s.append(f"def {sig}:")
         s.append(f"    \"\"\"{fn.doc}\"\"\"")
@@ -721,7 +804,7 @@ def gen_pyi(api, outdir):
                 s.append("    @property")
                 s.append(f"    def {fn.name}(self) -> {stub_type(fn.ret, api)}: ...")
             else:
-                s.append(f"    def {signature(fn, api, for_stub=True)}: ...")
+                s.extend(stub_defs(fn, api, "    "))
     write(outdir, "gen.pyi", s)
 
 

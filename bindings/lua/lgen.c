@@ -95,7 +95,7 @@ void svcmlua_push_record(lua_State *L, const void *rec, const svcmlua_field *fie
 }
 
 void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int base, int nreq, int npos,
-                        const char *const *names)
+                        const char *const *names, int first_is_array)
 {
     int top = lua_gettop(L) - base, nparams = 0;
     while (names[nparams] != NULL)
@@ -103,7 +103,9 @@ void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int base, int nreq, int n
     /* Each argument read from a table leaves its value on the stack. */
     luaL_checkstack(L, nparams + 8, "too many arguments");
     a->base = base;
-    a->named = nparams > 0 && top == 1 && lua_type(L, base + 1) == LUA_TTABLE;
+    /* One table is the named form, unless the first parameter is itself a
+     * table (an array): then it is that argument. */
+    a->named = nparams > 0 && !first_is_array && top == 1 && lua_type(L, base + 1) == LUA_TTABLE;
     a->opts = 0;
     a->given = top < 0 ? 0 : top;
     if (a->named) {

@@ -32,63 +32,6 @@ static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
     return 0;
 }
 
-/* Options from the fields of the table at idx (absent fields: defaults).
- * Returns 0, or -1 when max_agents is out of range (caller fails). */
-static int read_options(lua_State *L, int idx, svcm_erlang_options *o)
-{
-    svcm_erlang_options_init(o);
-    o->target_answer_s = svcmlua_optfield_number(L, idx, "target_s", o->target_answer_s);
-    o->target_sl = svcmlua_optfield_number(L, idx, "target_sl", o->target_sl);
-    o->max_occupancy = svcmlua_optfield_number(L, idx, "max_occupancy", o->max_occupancy);
-    o->max_asa_s = svcmlua_optfield_number(L, idx, "max_asa_s", o->max_asa_s);
-    o->shrinkage = svcmlua_optfield_number(L, idx, "shrinkage", o->shrinkage);
-    lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
-    return to_agents(L, m, &o->max_agents);
-}
-
-/* svcm.staffing_batch(calls, aht_s, interval_s [, opts]): calls a table,
- * aht_s a table of the same length or one number. */
-static int l_staffing_batch(lua_State *L)
-{
-    size_t n = 0, naht = 0;
-    lua_settop(L, 4); /* the arrays below are pushed above the arguments */
-    double interval = luaL_checknumber(L, 3);
-    svcm_erlang_options o;
-    if (read_options(L, 4, &o) < 0)
-        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
-    const double *calls = svcmlua_checkdoubles(L, 1, &n);
-    int aht_scalar = lua_type(L, 2) == LUA_TNUMBER;
-    const double *aht = svcmlua_checkdoubles(L, 2, &naht);
-    if (!aht_scalar && naht != n)
-        return luaL_argerror(L, 2, "length differs from calls");
-    /* Scratch in a userdata so that a raise cannot leak it. */
-    size_t per = 2 * sizeof(double) + sizeof(struct svcm_erlang_result);
-    if (n > (SIZE_MAX - 1) / per)
-        return luaL_argerror(L, 1, "table too large");
-    char *scratch = lua_newuserdatauv(L, n * per + 1, 0);
-    struct svcm_erlang_result *out = (struct svcm_erlang_result *)(void *)scratch;
-    double *traffic = (double *)(void *)(scratch + n * sizeof(struct svcm_erlang_result));
-    double *ahts = traffic + n;
-    svcm_error err;
-    for (size_t i = 0; i < n; i++) {
-        ahts[i] = aht_scalar ? aht[0] : aht[i];
-        int rc = svcm_erlang_traffic(calls[i], ahts[i], interval, &traffic[i], &err);
-        if (rc != SVCM_OK) {
-            err.index = i;
-            return svcmlua_fail(L, rc, &err);
-        }
-    }
-    int rc = svcm_erlang_staff_batch(traffic, ahts, n, &o, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        svcmlua_rec_Staffing(L, &out[i]);
-        lua_rawseti(L, -2, (lua_Integer)(i + 1));
-    }
-    return 1;
-}
-
 static const char *const count_names[] = {
     "answered",       "answered_within_target", "abandoned",   "abandoned_within_target",
     "abandoned_short", "wait_time_s",           "handled",     "talk_time_s",
@@ -314,7 +257,6 @@ static int l_agents_needed_chat(lua_State *L)
 static const luaL_Reg erlang_funcs[] = {
     {"schedule_shifts", l_schedule_shifts},
     {"schedule_pattern", l_schedule_pattern},
-    {"staffing_batch", l_staffing_batch},
     {"contact_metrics_batch", l_contact_metrics_batch},
     {"contact_counts_sum", l_contact_counts_sum},
     {"erlang_chat", l_erlang_chat},

@@ -98,8 +98,9 @@ void svcmlua_push_record(lua_State *L, const void *rec, const svcmlua_field *fie
  * `base` fixed ones (1 for a method's self, else 0): given
  * positionally, then optionally a table of the rest by name (keyword-only
  * parameters and positional ones not given), or as one table of them all,
- * f{name = value, ...}. Raises for too many arguments and for a table key
- * that names no parameter. */
+ * f{name = value, ...} (not when the first parameter is an array: a lone
+ * table is then that array). Raises for too many arguments and for a table
+ * key that names no parameter. */
 typedef struct svcmlua_args {
     int named; /* 1: the arguments are the fields of the table at 1 */
     int opts;  /* stack index of the table of named values, or 0 */
@@ -107,7 +108,7 @@ typedef struct svcmlua_args {
     int base;  /* stack slots before the first parameter */
 } svcmlua_args;
 void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int base, int nreq, int npos,
-                        const char *const *names);
+                        const char *const *names, int first_is_array);
 /* Stack index of parameter `name` (position pos, 0 for keyword-only), or 0
  * when it is absent or nil; raises "missing argument" when it is absent and
  * not optional. May push the value (named and keyword-only forms). */

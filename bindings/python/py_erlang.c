@@ -40,114 +40,6 @@ static int get_optional(PyObject *obj, const char *name, double *out)
     return rc == 0 ? 0 : -1;
 }
 
-/* Options from keyword values; Nones keep the defaults. */
-static int fill_options(PyObject *module, svcm_erlang_options *o, double target_s,
-                        double target_sl, PyObject *max_occ, PyObject *max_asa,
-                        double shrinkage, PyObject *max_agents)
-{
-    svcm_erlang_options_init(o);
-    o->target_answer_s = target_s;
-    o->target_sl = target_sl;
-    o->shrinkage = shrinkage;
-    if (get_optional(max_occ, "max_occupancy", &o->max_occupancy) < 0 ||
-        get_optional(max_asa, "max_asa_s", &o->max_asa_s) < 0)
-        return -1;
-    if (max_agents != NULL && max_agents != Py_None) {
-        uint32_t m;
-        if (svcmpy_arg_u32(module, max_agents, "max_agents", &m) < 0)
-            return -1;
-        o->max_agents = m;
-    }
-    return 0;
-}
-
-PyDoc_STRVAR(staffing_batch_doc,
-"staffing_batch(calls, aht_s, interval_s, target_s=20.0, target_sl=0.8, *,\n"
-"               max_occupancy=None, max_asa_s=None, shrinkage=0.0,\n"
-"               max_agents=None) -> svcm.Table[svcm.Staffing]\n\n"
-"staffing() for every interval of a forecast: calls and aht_s are\n"
-"sequences or buffers of the same length (aht_s may be one number).\n"
-"All or nothing; errors name the interval index. The result is an\n"
-"svcm.Table with columns agents, staff (int64), traffic, p_wait,\n"
-"service_level, asa, occupancy (float64); t[i] and iteration give\n"
-"Staffing records.");
-static PyObject *py_staffing_batch(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"calls",     "aht_s",         "interval_s", "target_s",
-                             "target_sl", "max_occupancy", "max_asa_s",  "shrinkage",
-                             "max_agents", NULL};
-    PyObject *calls_obj, *aht_obj, *max_occ = NULL, *max_asa = NULL, *max_agents = NULL;
-    double interval, target_s = 20.0, target_sl = 0.8, shrinkage = 0.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOd|dd$OOdO:staffing_batch", kwlist,
-                                     &calls_obj, &aht_obj, &interval, &target_s, &target_sl,
-                                     &max_occ, &max_asa, &shrinkage, &max_agents))
-        return NULL;
-    svcm_erlang_options o;
-    if (fill_options(module, &o, target_s, target_sl, max_occ, max_asa, shrinkage,
-                     max_agents) < 0)
-        return NULL;
-    svcmpy_array calls = {0}, aht = {0};
-    double aht_one = 0.0;
-    /* One number (a float, an int, a numpy scalar) is used for every interval. */
-    int aht_scalar = PyNumber_Check(aht_obj) && !PySequence_Check(aht_obj);
-    if (svcmpy_doubles(calls_obj, &calls, "calls") < 0)
-        return NULL;
-    if (aht_scalar) {
-        aht_one = PyFloat_AsDouble(aht_obj);
-        if (aht_one == -1.0 && PyErr_Occurred()) {
-            svcmpy_array_release(&calls);
-            return NULL;
-        }
-    } else if (svcmpy_doubles(aht_obj, &aht, "aht_s") < 0) {
-        svcmpy_array_release(&calls);
-        return NULL;
-    }
-    PyObject *result = NULL;
-    size_t n = (size_t)calls.n;
-    double *traffic = NULL, *ahts = NULL;
-    struct svcm_erlang_result *out = NULL;
-    if (!aht_scalar && aht.n != calls.n) {
-        PyErr_Format(PyExc_ValueError, "aht_s: length %zd differs from calls (%zd)", aht.n,
-                     calls.n);
-        goto done;
-    }
-    traffic = PyMem_Malloc(n ? n * sizeof *traffic : 1);
-    ahts = PyMem_Malloc(n ? n * sizeof *ahts : 1);
-    out = PyMem_Malloc(n ? n * sizeof *out : 1);
-    if (traffic == NULL || ahts == NULL || out == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    svcm_error err;
-    for (size_t i = 0; i < n; i++) {
-        ahts[i] = aht_scalar ? aht_one : ((const double *)aht.data)[i];
-        int rc = svcm_erlang_traffic(((const double *)calls.data)[i], ahts[i], interval,
-                                     &traffic[i], &err);
-        if (rc != SVCM_OK) {
-            err.index = i;
-            svcmpy_raise(module, rc, &err);
-            goto done;
-        }
-    }
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_erlang_staff_batch(traffic, ahts, n, &o, out, &err);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        goto done;
-    }
-    result = svcmpy_table_from_records(module, out, sizeof *out, (Py_ssize_t)n, svcmpy_cols_Staffing,
-                                       SVCMPY_NCOLS_Staffing, svcmpy_rec_Staffing);
-done:
-    PyMem_Free(traffic);
-    PyMem_Free(ahts);
-    PyMem_Free(out);
-    svcmpy_array_release(&calls);
-    svcmpy_array_release(&aht);
-    return result;
-}
-
 /* Fill counts from a mapping (or kwargs dict); unknown keys are a TypeError,
  * missing keys are 0. */
 static int counts_from_mapping(PyObject *map, svcm_contact_counts *c, Py_ssize_t index)
@@ -441,7 +333,6 @@ extern const char svcmpy_schedule_pattern_doc[];
 static PyMethodDef erlang_methods[] = {
     KW("schedule_shifts", py_schedule_shifts, svcmpy_schedule_shifts_doc),
     KW("schedule_pattern", py_schedule_pattern, svcmpy_schedule_pattern_doc),
-    KW("staffing_batch", py_staffing_batch, staffing_batch_doc),
     {"contact_metrics_batch", py_contact_metrics_batch, METH_O, contact_metrics_batch_doc},
     {"contact_counts_sum", py_contact_counts_sum, METH_O, contact_counts_sum_doc},
     KW("erlang_chat", py_erlang_chat, erlang_chat_doc),

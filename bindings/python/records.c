@@ -274,21 +274,25 @@ int svcmpy_arg_count(PyObject *module, PyObject *obj, const char *name, uint64_t
 
 int svcmpy_add_members(PyObject *type, PyMethodDef *methods, PyGetSetDef *getsets)
 {
+    /* Into the type's dict directly, as type creation does: attribute
+     * assignment is refused on immutable types (Py_TPFLAGS_IMMUTABLETYPE). */
     PyTypeObject *tp = (PyTypeObject *)type;
+    PyObject *dict = tp->tp_dict;
     for (PyMethodDef *m = methods; m->ml_name != NULL; m++) {
         PyObject *d = PyDescr_NewMethod(tp, m);
-        int rc = d == NULL ? -1 : PyObject_SetAttrString(type, m->ml_name, d);
+        int rc = d == NULL ? -1 : PyDict_SetItemString(dict, m->ml_name, d);
         Py_XDECREF(d);
         if (rc < 0)
             return -1;
     }
     for (PyGetSetDef *g = getsets; g->name != NULL; g++) {
         PyObject *d = PyDescr_NewGetSet(tp, g);
-        int rc = d == NULL ? -1 : PyObject_SetAttrString(type, g->name, d);
+        int rc = d == NULL ? -1 : PyDict_SetItemString(dict, g->name, d);
         Py_XDECREF(d);
         if (rc < 0)
             return -1;
     }
+    PyType_Modified(tp);
     return 0;
 }
 

@@ -5,12 +5,7 @@ from types import SimpleNamespace
 from typing import Mapping, Sequence, SupportsFloat, Union
 
 
-_ErlangNumbers = Union[Sequence[SupportsFloat], _Buffer]
 
-def staffing_batch(calls: _ErlangNumbers, aht_s: Union[_ErlangNumbers, float], interval_s: float,
-                   target_s: float = 20.0, target_sl: float = 0.8, *,
-                   max_occupancy: float | None = None, max_asa_s: float | None = None,
-                   shrinkage: float = 0.0, max_agents: int | None = None) -> Table[Staffing]: ...
 def contact_metrics_batch(counts: Sequence[Mapping[str, float]]) -> Table[ContactMetrics]: ...
 def contact_counts_sum(counts: Sequence[Mapping[str, float]]) -> dict[str, float]: ...
 
