@@ -21,10 +21,18 @@ A description file (bindings/api/<engine>.py) is Python that calls:
 Argument specs: "name: kind", "name: kind = C default", "name: kind?" (None
 or absent keeps the default; `has_name` says whether it was given), and
 "*" (what follows is keyword-only: a trailing options table in Lua). Kinds
-of arguments: f64, i64, u32, int, size, bool, str. Kinds of record fields:
-the same plus u8, u64, ibool (an int used as a truth value), interval and
-name:FUNC (an int or enum member shown as the string FUNC(value)). A result
-is a kind, a record name, or "none".
+of arguments: f64, i64, u32, int, size, bool, str, count (uint64), the
+arrays f64s and i64s (the call also sees name_n), choice(a|b|...) (the
+index of one of these strings) and f64v (numbers or arrays that broadcast;
+the call sees rows_n). Kinds of record fields: the scalar kinds plus u8,
+u64, ibool (an int used as a truth value), interval and name:FUNC (an int
+or enum member shown as the string FUNC(value)). A result is a kind, a
+record name, "Record[]" (a batch of rows), "f64v" or "none".
+
+Also: klass/method/getter (methods and properties of a hand-written type,
+through hooks it provides), record(..., as_dict=True), helper("C code")
+and fast("name", ...) (constant-time calls that keep the GIL). HACKING.md,
+"Bindings: the description", is the full reference.
 
 The call is C shared by both languages: it sees every argument as a C local
 of its name, `out` (the result, zeroed), `err` (svcm_error) and `rc`, and
