@@ -11,16 +11,6 @@
 
 #include "svcm/erlang.h"
 
-static int fail_field(lua_State *L, int rc, const char *field, const char *msg)
-{
-    svcm_error err;
-    svcm_error_clear(&err);
-    err.code = rc;
-    err.field = field;
-    snprintf(err.message, sizeof err.message, "%s", msg);
-    return svcmlua_fail(L, rc, &err);
-}
-
 /* An agent count from a Lua integer; 0 or, when out of [0, UINT32_MAX], -1
  * (the caller returns the failure triple). Non-integers raise. */
 static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
@@ -150,7 +140,7 @@ static int read_chat_options(lua_State *L, int idx, double aht, svcm_erlang_chat
         k = svcmlua_optfield_integer(L, idx, "concurrency", 1);
     }
     if (have_k && (k < 1 || k > (lua_Integer)SVCM_ERLANG_CHAT_MAX_CONCURRENCY))
-        return fail_field(L, SVCM_EINVAL, "concurrency", "concurrency must be in [1, 16]");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "concurrency", "concurrency must be in [1, 16]");
     int type = lua_isnoneornil(L, idx) ? LUA_TNIL : lua_getfield(L, idx, "aht_by_concurrency");
     if (type == LUA_TNIL) {
         if (!lua_isnoneornil(L, idx))
@@ -166,7 +156,7 @@ static int read_chat_options(lua_State *L, int idx, double aht, svcm_erlang_chat
         lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
         if (len < 1 || len > (lua_Integer)SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
             lua_pop(L, 1);
-            return fail_field(L, SVCM_EINVAL, "aht_by_concurrency",
+            return svcmlua_fail_field(L, SVCM_EINVAL, "aht_by_concurrency",
                               "needs 1 to 16 handling times, one per concurrency level");
         }
         if (have_k && k != len)
@@ -199,7 +189,7 @@ static int read_chat_options(lua_State *L, int idx, double aht, svcm_erlang_chat
     o->shrinkage = svcmlua_optfield_number(L, idx, "shrinkage", o->shrinkage);
     lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
     if (to_agents(L, m, &o->max_agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
     return 0;
 }
 
@@ -219,7 +209,7 @@ static int l_erlang_chat(lua_State *L)
         return nret;
     uint32_t agents;
     if (to_agents(L, n, &agents) < 0)
-        return fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
     svcm_error err;
     struct svcm_erlang_chat_result r;
     int rc = svcm_erlang_chat_eval(chats, interval, agents, &o, &r, &err);
@@ -344,12 +334,12 @@ static int sched_options_arg(lua_State *L, svcm_schedule_options *o)
                                                     : SVCM_SCHEDULE_OBJECTIVE_MIN_COST;
     lua_pop(L, 1);
     if (bad)
-        return fail_field(L, SVCM_EINVAL, "objective",
+        return svcmlua_fail_field(L, SVCM_EINVAL, "objective",
                           "objective must be 'min_cost' or 'min_abs_diff'");
     lua_Integer v;
     if (sched_opt_int(L, "max_staff", &v)) {
         if (v < 0 || v >= (lua_Integer)UINT32_MAX)
-            return fail_field(L, SVCM_EINVAL, "max_staff", "max_staff must be >= 0");
+            return svcmlua_fail_field(L, SVCM_EINVAL, "max_staff", "max_staff must be >= 0");
         o->max_staff = (uint32_t)v;
     }
     if (sched_opt_int(L, "max_nodes", &v))

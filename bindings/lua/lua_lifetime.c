@@ -41,41 +41,21 @@ svcm_gammagamma_params *svcmlua_check_GammaGamma(lua_State *L, int idx)
 
 /* ---------------------------------------------------------- columns */
 
-/* Arguments first..first+k-1, each a number or a sequence table of
- * numbers; numbers broadcast against tables. Buffers live in userdata
- * pushed onto the stack. Returns whether all were numbers. */
+/* Arguments first..first+k-1 (k <= 8), each a number or a sequence table
+ * of numbers, broadcast as the described f64v arguments are
+ * (svcmlua_bcast_get). Returns whether all were numbers. */
 static int check_cols(lua_State *L, int first, int k, const double **data, size_t *n,
                       const char *const *names)
 {
-    int all_num = 1;
-    size_t len = 0, lens[8];
-    int have = 0;
-    for (int i = 0; i < k; i++) {
-        int arg = first + i;
-        if (lua_type(L, arg) == LUA_TNUMBER) {
-            data[i] = NULL;
-            continue;
-        }
-        all_num = 0;
-        data[i] = svcmlua_checkdoubles(L, arg, &lens[i]);
-        if (have && lens[i] != len)
-            luaL_error(L, "%s has %d items, expected %d", names[i], (int)lens[i], (int)len);
-        len = lens[i];
-        have = 1;
-    }
-    if (all_num)
-        len = 1;
-    for (int i = 0; i < k; i++) {
-        if (data[i] != NULL)
-            continue;
-        double v = lua_tonumber(L, first + i);
-        double *buf = lua_newuserdatauv(L, len * sizeof(double) + 1, 0);
-        for (size_t j = 0; j < len; j++)
-            buf[j] = v;
-        data[i] = buf;
-    }
-    *n = len;
-    return all_num;
+    int idx[8];
+    for (int i = 0; i < k; i++)
+        idx[i] = first + i;
+    svcmlua_bcast bc;
+    svcmlua_bcast_get(L, &bc, k, idx, names);
+    for (int i = 0; i < k; i++)
+        data[i] = bc.data[i];
+    *n = bc.n;
+    return bc.all_num;
 }
 
 static double *out_buffer(lua_State *L, size_t n)

@@ -35,16 +35,6 @@ static void push_cycle(lua_State *L, svcm_cycle *c)
     luaL_setmetatable(L, CYCLE_MT);
 }
 
-static int fail_msg(lua_State *L, int rc, const char *field, const char *msg)
-{
-    svcm_error err;
-    svcm_error_clear(&err);
-    err.code = rc;
-    err.field = field;
-    snprintf(err.message, sizeof err.message, "%s", msg);
-    return svcmlua_fail(L, rc, &err);
-}
-
 /* svcm.Cycle(title, metric [, higher_is_better, baseline, target, deadline [, opts]])
  * opts: owner, unit, rate, alpha, id. */
 static int l_cycle_new(lua_State *L)
@@ -69,7 +59,7 @@ static int l_cycle_new(lua_State *L)
     o.alpha = svcmlua_optfield_number(L, 7, "alpha", 0.05);
     lua_Integer id = svcmlua_optfield_integer(L, 7, "id", 1);
     if (id < 0)
-        return fail_msg(L, SVCM_EINVAL, "id", "id must be >= 0");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "id", "id must be >= 0");
     o.id = (uint64_t)id;
     svcm_cycle *c = NULL;
     svcm_error err;
@@ -196,7 +186,7 @@ static int l_set_action_status(lua_State *L)
     lua_Integer i = luaL_checkinteger(L, 2);
     int st = luaL_checkoption(L, 3, NULL, names);
     if (i < 1)
-        return fail_msg(L, SVCM_ENOTFOUND, NULL, "action indices start at 1");
+        return svcmlua_fail_field(L, SVCM_ENOTFOUND, NULL, "action indices start at 1");
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_cycle_set_action_status(c, (size_t)(i - 1), (svcm_action_status)st, &err);
@@ -232,7 +222,7 @@ static int l_measure(lua_State *L)
     if (!lua_isnoneornil(L, 5) || !lua_isnoneornil(L, 6)) {
         lua_Integer a = luaL_checkinteger(L, 5), b = luaL_checkinteger(L, 6);
         if (a < 0 || b < 0)
-            return fail_msg(L, SVCM_EINVAL, "counts", "counts must be >= 0");
+            return svcmlua_fail_field(L, SVCM_EINVAL, "counts", "counts must be >= 0");
         s.has_counts = true;
         s.successes = (uint64_t)a;
         s.trials = (uint64_t)b;
@@ -384,16 +374,16 @@ static int l_act(lua_State *L)
     when_who(L, c, 3, &now, &actor, &note);
     struct svcm_cycle_result in = info_of(c);
     if (which == 2 && note[0] == '\0')
-        return fail_msg(L, SVCM_EINVAL, "reason", "abandoning a cycle needs a reason (note)");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "reason", "abandoning a cycle needs a reason (note)");
     struct svcm_cycle_check_result r;
     /* Validate the adjust target and id before leaving CHECK so that a
      * refused decision changes nothing. */
     if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && svcm_cycle_check_result(c, &r) == SVCM_OK &&
         !(isfinite(target) && (in.higher_is_better ? target > r.after_mean : target < r.after_mean)))
-        return fail_msg(L, SVCM_EINVAL, "target",
+        return svcmlua_fail_field(L, SVCM_EINVAL, "target",
                         "target must be finite and better than the new baseline");
     if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && in.id == UINT64_MAX)
-        return fail_msg(L, SVCM_ERANGE, "id", "no id left for the next cycle");
+        return svcmlua_fail_field(L, SVCM_ERANGE, "id", "no id left for the next cycle");
     svcm_error err;
     svcm_error_clear(&err);
     int rc = SVCM_OK;

@@ -18,82 +18,22 @@ enum { LT_BGNBD, LT_GAMMAGAMMA, LT_NITEMS };
 
 /* ------------------------------------------------------------ columns */
 
-/* Up to five numeric arguments that are each a scalar or a sequence/buffer.
- * Scalars broadcast against the arrays; when every argument is a scalar the
- * result is a scalar too. */
-#define COLS_MAX 5
+/* Up to five numeric arguments that are each a scalar or a sequence/buffer,
+ * broadcast as the described f64v arguments are (svcmpy_bcast_get): when
+ * every argument is a scalar the result is a scalar too. cols_get releases
+ * what it took when it fails; cols_release after success. */
+typedef svcmpy_bcast cols;
 
-typedef struct cols {
-    int k;
-    Py_ssize_t n;
-    int all_scalar;
-    const double *data[COLS_MAX];
-    svcmpy_array arr[COLS_MAX];
-    double scalar[COLS_MAX];
-    double *fill[COLS_MAX]; /* PyMem buffers of broadcast scalars */
-} cols;
-
-/* A plain number (int, float, numpy scalar), not a sequence or buffer. */
-static int is_scalar(PyObject *o)
-{
-    return PyNumber_Check(o) && !PySequence_Check(o) && !PyObject_CheckBuffer(o);
-}
-
-static void cols_release(cols *c)
-{
-    for (int i = 0; i < c->k; i++) {
-        svcmpy_array_release(&c->arr[i]);
-        PyMem_Free(c->fill[i]);
-        c->fill[i] = NULL;
-    }
-}
+static void cols_release(cols *c) { svcmpy_bcast_release(c); }
 
 static int cols_get(cols *c, int k, PyObject *const *objs, const char *const *names)
 {
     memset(c, 0, sizeof *c);
-    c->k = k;
-    c->n = -1;
-    c->all_scalar = 1;
-    for (int i = 0; i < k; i++) {
-        if (is_scalar(objs[i])) {
-            c->scalar[i] = PyFloat_AsDouble(objs[i]);
-            if (c->scalar[i] == -1.0 && PyErr_Occurred())
-                goto fail;
-            continue;
-        }
-        c->all_scalar = 0;
-        if (svcmpy_doubles(objs[i], &c->arr[i], names[i]) < 0)
-            goto fail;
-        if (c->n >= 0 && c->arr[i].n != c->n) {
-            PyErr_Format(PyExc_ValueError, "%s has %zd items, expected %zd (like %s)", names[i],
-                         c->arr[i].n, c->n, names[0]);
-            goto fail;
-        }
-        c->n = c->arr[i].n;
-        c->data[i] = c->arr[i].data;
-    }
-    if (c->all_scalar)
-        c->n = 1;
-    for (int i = 0; i < k; i++) {
-        if (c->data[i] != NULL)
-            continue;
-        if (c->all_scalar) {
-            c->data[i] = &c->scalar[i];
-            continue;
-        }
-        c->fill[i] = PyMem_Malloc(c->n > 0 ? (size_t)c->n * sizeof(double) : 1);
-        if (c->fill[i] == NULL) {
-            PyErr_NoMemory();
-            goto fail;
-        }
-        for (Py_ssize_t j = 0; j < c->n; j++)
-            c->fill[i][j] = c->scalar[i];
-        c->data[i] = c->fill[i];
+    if (svcmpy_bcast_get(c, k, objs, names, 0) < 0) {
+        svcmpy_bcast_release(c);
+        return -1;
     }
     return 0;
-fail:
-    cols_release(c);
-    return -1;
 }
 
 /* The result: a float for scalar input, else a list (BGNBD.p_alive only,

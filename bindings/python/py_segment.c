@@ -135,16 +135,6 @@ static PyObject *segmentation(PyObject *module, uint8_t **out, size_t n,
     return make_struct(module, SEG_RESULT, items, 7);
 }
 
-static PyObject *invalid(PyObject *module, const char *field, const char *msg)
-{
-    svcm_error err;
-    svcm_error_clear(&err);
-    err.code = SVCM_EINVAL;
-    err.field = field;
-    snprintf(err.message, sizeof err.message, "%s", msg);
-    return svcmpy_raise(module, SVCM_EINVAL, &err);
-}
-
 /* Read one column of edges (any sequence of numbers) into dst. Returns its
  * length, or -1 with an exception set. */
 static Py_ssize_t read_edge_column(PyObject *module, PyObject *obj, const char *name, double *dst)
@@ -155,7 +145,7 @@ static Py_ssize_t read_edge_column(PyObject *module, PyObject *obj, const char *
     Py_ssize_t n = a.n;
     if (n < SVCM_RFM_MIN_BINS - 1 || n > SVCM_RFM_MAX_BINS - 1) {
         svcmpy_array_release(&a);
-        invalid(module, name, "edges need 1 to 9 cut points (2 to 10 bins)");
+        svcmpy_raise_field(module, SVCM_EINVAL, name, "edges need 1 to 9 cut points (2 to 10 bins)");
         return -1;
     }
     memcpy(dst, a.data, (size_t)n * sizeof(double));
@@ -200,7 +190,7 @@ static int parse_edges(PyObject *module, PyObject *obj, svcm_rfm_edges *out)
             return -1;
     }
     if (len[1] != len[0] || len[2] != len[0]) {
-        invalid(module, "edges", "recency, frequency and monetary need the same number of edges");
+        svcmpy_raise_field(module, SVCM_EINVAL, "edges", "recency, frequency and monetary need the same number of edges");
         return -1;
     }
     out->bins = (int)len[0] + 1;
@@ -243,7 +233,7 @@ static int columns_read(PyObject *module, columns *c, PyObject *r, PyObject *f, 
             snprintf(msg, sizeof msg, "%s has %zd values but recency has %zd", names[i],
                      c->a[i].n, c->a[0].n);
             columns_release(c);
-            invalid(module, names[i], msg);
+            svcmpy_raise_field(module, SVCM_EINVAL, names[i], msg);
             return -1;
         }
     }
@@ -259,7 +249,7 @@ static int columns_read(PyObject *module, columns *c, PyObject *r, PyObject *f, 
 static int check_bins(PyObject *module, int bins)
 {
     if (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS) {
-        invalid(module, "bins", "bins must be in 2..10");
+        svcmpy_raise_field(module, SVCM_EINVAL, "bins", "bins must be in 2..10");
         return -1;
     }
     return 0;
@@ -639,7 +629,7 @@ static int check_threads(PyObject *module, Py_ssize_t threads)
     char msg[96];
     snprintf(msg, sizeof msg, "threads must be in 1..%d, got %zd", SVCM_SEGMENT_MAX_THREADS,
              threads);
-    invalid(module, "threads", msg);
+    svcmpy_raise_field(module, SVCM_EINVAL, "threads", msg);
     return -1;
 }
 
@@ -1000,12 +990,12 @@ static PyObject *py_tier_summary(PyObject *module, PyObject *args, PyObject *kwa
             goto done;
         nsc++;
         if (sc[i].n != tiers.n) {
-            invalid(module, snames[i], "scores and tiers differ in length");
+            svcmpy_raise_field(module, SVCM_EINVAL, snames[i], "scores and tiers differ in length");
             goto done;
         }
     }
     if (tiers.n != (Py_ssize_t)c.view.n) {
-        invalid(module, "tiers", "tiers and recency differ in length");
+        svcmpy_raise_field(module, SVCM_EINVAL, "tiers", "tiers and recency differ in length");
         goto done;
     }
     svcm_tier_summary s[SVCM_TIER_COUNT];
@@ -1102,7 +1092,7 @@ static PyObject *py_migration(PyObject *module, PyObject *args, PyObject *kwargs
         tiers_read(module, nt, "new_tiers", &ntr) < 0)
         goto done;
     if (otr.n != oid.n || ntr.n != nid.n) {
-        invalid(module, otr.n != oid.n ? "old_tiers" : "new_tiers",
+        svcmpy_raise_field(module, SVCM_EINVAL, otr.n != oid.n ? "old_tiers" : "new_tiers",
                 "ids and tiers differ in length");
         goto done;
     }
@@ -1382,7 +1372,7 @@ static int cu_unit(PyObject *module, PyObject *obj, const char *field, svcm_time
         }
     if (PyErr_Occurred())
         return -1;
-    invalid(module, field, "unknown time unit (expected 'day', 'week' or 'second')");
+    svcmpy_raise_field(module, SVCM_EINVAL, field, "unknown time unit (expected 'day', 'week' or 'second')");
     return -1;
 }
 
@@ -1527,7 +1517,7 @@ static int cu_read_columns(PyObject *module, PyObject *const *objs, svcmpy_array
             char msg[120];
             snprintf(msg, sizeof msg, "%s has %zd values but %s has %zd", cu_col_names[k], a[k].n,
                      cu_col_names[first], a[first].n);
-            invalid(module, cu_col_names[k], msg);
+            svcmpy_raise_field(module, SVCM_EINVAL, cu_col_names[k], msg);
             return -1;
         }
     }
@@ -1846,7 +1836,7 @@ static int cu_returns(PyObject *module, PyObject *obj, svcm_summary_returns *out
         }
     if (PyErr_Occurred())
         return -1;
-    invalid(module, "returns", "unknown rule for returns (expected 'error', 'net' or 'drop')");
+    svcmpy_raise_field(module, SVCM_EINVAL, "returns", "unknown rule for returns (expected 'error', 'net' or 'drop')");
     return -1;
 }
 
@@ -1876,7 +1866,7 @@ static PyObject *py_summarize_customers(PyObject *module, PyObject *args, PyObje
         svcmpy_doubles(oval, &val, "values") < 0)
         goto done;
     if (tm.n != ids.n || val.n != ids.n) {
-        invalid(module, tm.n != ids.n ? "times" : "values", "ids, times and values differ in length");
+        svcmpy_raise_field(module, SVCM_EINVAL, tm.n != ids.n ? "times" : "values", "ids, times and values differ in length");
         goto done;
     }
     svcm_customers *c = NULL;
