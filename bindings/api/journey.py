@@ -1,9 +1,10 @@
-# The description of the journey engine's binding surface: the funnel-step
-# and touchpoint-loss records (bindings/gen/svcmgen.py turns them into the
-# svcm.FunnelStep / svcm.TouchpointLoss types, the Lua tables and the stubs).
-# The Journey object, svcm.funnel (columns of events), the JourneyPath rows
-# (a tuple of touchpoint names) and the result / options dicts stay
-# hand-written in bindings/python/py_journey.c and bindings/lua/lua_journey.c.
+# The description of the journey engine's binding surface: the funnel-step,
+# touchpoint-loss and totals records and Journey.result()
+# (bindings/gen/svcmgen.py turns them into Python and Lua and the stubs).
+# The Journey type (constructor, events of several id types, merge, lists of
+# records), svcm.funnel (columns of events), the JourneyPath rows (a tuple of
+# touchpoint names) and the options dict stay hand-written in
+# bindings/python/py_journey.c and bindings/lua/lua_journey.c.
 include("svcm/journey.h")
 
 record("FunnelStep", "struct svcm_journey_step_result", "One funnel step.", [
@@ -35,3 +36,46 @@ record("TouchpointLoss", "struct svcm_journey_touchpoint_result",
            ("loss_rate", "f64", "lost_last / last"),
            ("loss_ci", "interval", "Wilson interval (low, high) of loss_rate"),
        ])
+record("JourneySummary", "struct svcm_journey_result", "Totals of a Journey.", [
+    ("events", "u64", "events added"),
+    ("customers", "u64", "distinct customers"),
+    ("lost_customers", "u64", "customers marked lost"),
+    ("touchpoints", "size", "distinct touchpoints"),
+    ("steps", "size", "funnel steps"),
+    ("entered", "u64", "customers reaching the first step (0 without steps)"),
+    ("completed", "u64", "customers reaching the last step (0 without steps)"),
+    ("conversion", "f64", "completed / entered (nan if none entered)"),
+], as_dict=True)
+
+klass("Journey", "svcm_journey",
+      "Customer-journey accumulator: funnel, satisfaction per touchpoint, paths,\n"
+      "last touchpoint before loss.",
+      """def __init__(
+    self,
+    steps: Optional[Sequence[str]] = (),
+    window: Optional[float] = None,
+    path_len: int = 5,
+    confidence: float = 0.95,
+) -> None: ...
+def add(
+    self, customer: _CustomerId, touchpoint: str, time: float, score: float = ...,
+    lost: bool = False,
+) -> None: ...
+def add_batch(
+    self,
+    customer_ids: Sequence[_CustomerId],
+    touchpoints: Sequence[str],
+    times: _Times,
+    scores: Optional[_Times] = None,
+    lost: Optional[Sequence[bool]] = None,
+) -> None: ...
+def merge(self, other: Journey, /) -> None: ...
+def steps(self) -> list[FunnelStep]: ...
+def touchpoints(self) -> list[TouchpointLoss]: ...
+def paths(self, k: int = 10) -> list[JourneyPath]: ...
+@property
+def options(self) -> dict[str, object]: ...
+""")
+method("Journey", "result", "events, customers, lost_customers, touchpoints, steps, entered,\n"
+       "completed, conversion (completed / entered, nan if none entered).",
+       [], "JourneySummary", "rc = svcm_journey_result(self, &out);", fast=True)

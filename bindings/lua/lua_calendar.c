@@ -1,6 +1,6 @@
 /* Lua binding of the calendar engine: svcm.Calendar, svcm.calendar_parse,
- * svcm.sla, svcm.sla_compliance, svcm.civil_from_days (svcm.days_from_civil
- * and the SlaRate table are generated from bindings/api/calendar.py). */
+ * svcm.sla, svcm.sla_compliance (the Calendar queries, the civil-date
+ * functions and the SlaRate table are generated from bindings/api/calendar.py). */
 #include "svcmlua.h"
 #include "gen_lua.h"
 
@@ -16,13 +16,19 @@ typedef struct {
     svcm_calendar *cal;
 } lcal;
 
-static svcm_calendar *check_cal(lua_State *L, int arg)
+/* Also the hook of the described methods (bindings/api/calendar.py). */
+svcm_calendar *svcmlua_check_Calendar(lua_State *L, int arg)
 {
     lcal *c = luaL_checkudata(L, arg, CAL_MT);
     if (c->cal == NULL)
         luaL_argerror(L, arg, "calendar is closed");
     return c->cal;
 }
+
+/* The text parsers shared with the Python binding (a helper of
+ * bindings/api/calendar.py, in gen_lua.c). */
+long svcmbind_parse_hms(const char *s);
+int svcmbind_parse_date(const char *s, svcm_date *out);
 
 /* Push an empty calendar handle first, so that the calendar made into it is
  * owned by a collectable object from the start (a Lua memory error after
@@ -35,55 +41,6 @@ static lcal *push_cal_slot(lua_State *L)
     return c;
 }
 
-/* "HH:MM", "H:MM" or "HH:MM:SS" (24:00 allowed) -> seconds, or -1. */
-static long parse_hms(const char *s)
-{
-    long h = 0, m, sec = 0;
-    int nd = 0;
-    while (*s >= '0' && *s <= '9' && nd < 2) {
-        h = h * 10 + (*s++ - '0');
-        nd++;
-    }
-    if (nd == 0 || *s++ != ':')
-        return -1;
-    if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
-        return -1;
-    m = (s[0] - '0') * 10 + (s[1] - '0');
-    s += 2;
-    if (*s == ':') {
-        s++;
-        if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
-            return -1;
-        sec = (s[0] - '0') * 10 + (s[1] - '0');
-        s += 2;
-    }
-    if (*s != '\0' || m > 59 || sec > 59 || h > 24 || (h == 24 && (m || sec)))
-        return -1;
-    return h * 3600 + m * 60 + sec;
-}
-
-static bool digit(char c) { return c >= '0' && c <= '9'; }
-
-/* "YYYY-MM-DD", optionally with a leading '-' and up to 7 year digits. */
-static bool parse_date(const char *s, svcm_date *out)
-{
-    bool neg = *s == '-';
-    s += neg;
-    long y = 0;
-    int nd = 0;
-    while (digit(*s) && nd < 7) {
-        y = y * 10 + (*s++ - '0');
-        nd++;
-    }
-    if (nd == 0 || s[0] != '-' || !digit(s[1]) || !digit(s[2]) || s[3] != '-' || !digit(s[4]) ||
-        !digit(s[5]) || s[6] != '\0')
-        return false;
-    out->year = (int32_t)(neg ? -y : y);
-    out->month = (s[1] - '0') * 10 + (s[2] - '0');
-    out->day = (s[4] - '0') * 10 + (s[5] - '0');
-    return true;
-}
-
 /* The value on top of the stack as a time of day; pops it. */
 static int32_t pop_time(lua_State *L, int day, lua_Integer k, const char *what)
 {
@@ -92,7 +49,7 @@ static int32_t pop_time(lua_State *L, int day, lua_Integer k, const char *what)
         size_t len;
         const char *str = lua_tolstring(L, -1, &len);
         /* An embedded NUL would end the C string early: "09:00\0junk". */
-        long s = strlen(str) == len ? parse_hms(str) : -1;
+        long s = strlen(str) == len ? svcmbind_parse_hms(str) : -1;
         if (s < 0)
             luaL_error(L, "week[%d][%d]: %s '%s' is not HH:MM or HH:MM:SS", day, (int)k, what,
                        lua_tostring(L, -1));
@@ -175,7 +132,7 @@ static int l_calendar(lua_State *L)
             svcm_date date;
             size_t len;
             const char *str = lua_tolstring(L, -1, &len);
-            if (strlen(str) != len || !parse_date(str, &date))
+            if (strlen(str) != len || !svcmbind_parse_date(str, &date))
                 return luaL_error(L, "holidays[%d]: '%s' is not YYYY-MM-DD", (int)(i + 1),
                                   lua_tostring(L, -1));
             hol[i] = date;
@@ -236,33 +193,9 @@ static int l_cal_gc(lua_State *L)
     return 0;
 }
 
-static int l_business_seconds(lua_State *L)
-{
-    svcm_calendar *cal = check_cal(L, 1);
-    int64_t v;
-    int rc = svcm_calendar_business_seconds(cal, luaL_checkinteger(L, 2), luaL_checkinteger(L, 3),
-                                            &v);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushinteger(L, v);
-    return 1;
-}
-
-static int l_add_business_seconds(lua_State *L)
-{
-    svcm_calendar *cal = check_cal(L, 1);
-    int64_t v;
-    int rc = svcm_calendar_add_business_seconds(cal, luaL_checkinteger(L, 2),
-                                                luaL_checkinteger(L, 3), &v);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushinteger(L, v);
-    return 1;
-}
-
 static int batch(lua_State *L, int add)
 {
-    svcm_calendar *cal = check_cal(L, 1);
+    svcm_calendar *cal = svcmlua_check_Calendar(L, 1);
     size_t n, m;
     const int64_t *a = svcmlua_checkint64s(L, 2, &n);
     const int64_t *b = svcmlua_checkint64s(L, 3, &m);
@@ -282,31 +215,9 @@ static int batch(lua_State *L, int add)
 static int l_business_seconds_batch(lua_State *L) { return batch(L, 0); }
 static int l_add_business_seconds_batch(lua_State *L) { return batch(L, 1); }
 
-static int l_is_open(lua_State *L)
-{
-    svcm_calendar *cal = check_cal(L, 1);
-    bool open;
-    int rc = svcm_calendar_is_open(cal, luaL_checkinteger(L, 2), &open);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushboolean(L, open);
-    return 1;
-}
-
-static int l_next_open(lua_State *L)
-{
-    svcm_calendar *cal = check_cal(L, 1);
-    int64_t v;
-    int rc = svcm_calendar_next_open(cal, luaL_checkinteger(L, 2), &v);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushinteger(L, v);
-    return 1;
-}
-
 static int l_to_text(lua_State *L)
 {
-    svcm_calendar *cal = check_cal(L, 1);
+    svcm_calendar *cal = svcmlua_check_Calendar(L, 1);
     size_t len = 0;
     (void)svcm_calendar_format(cal, NULL, 0, &len);
     luaL_Buffer b;
@@ -412,7 +323,7 @@ static void push_result(lua_State *L, const struct svcm_sla_result *r)
 /* svcm.sla(cal, ticket, now) -> {response = {...}, resolution = {...}} */
 static int l_sla(lua_State *L)
 {
-    svcm_calendar *cal = check_cal(L, 1);
+    svcm_calendar *cal = svcmlua_check_Calendar(L, 1);
     lua_Integer now = luaL_checkinteger(L, 3);
     svcm_sla_ticket t;
     read_ticket(L, 2, &t);
@@ -429,7 +340,7 @@ static int l_sla(lua_State *L)
 /* svcm.sla_compliance(cal, tickets, now [, confidence]) -> summary, per_ticket */
 static int l_sla_compliance(lua_State *L)
 {
-    svcm_calendar *cal = check_cal(L, 1);
+    svcm_calendar *cal = svcmlua_check_Calendar(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_Integer now = luaL_checkinteger(L, 3);
     double confidence = luaL_optnumber(L, 4, 0.95);
@@ -466,25 +377,9 @@ static int l_sla_compliance(lua_State *L)
     return 2;
 }
 
-static int l_civil_from_days(lua_State *L)
-{
-    svcm_date date;
-    int rc = svcm_civil_from_days(luaL_checkinteger(L, 1), &date);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushinteger(L, date.year);
-    lua_pushinteger(L, date.month);
-    lua_pushinteger(L, date.day);
-    return 3;
-}
-
 static const luaL_Reg cal_methods[] = {
-    {"business_seconds", l_business_seconds},
-    {"add_business_seconds", l_add_business_seconds},
     {"business_seconds_batch", l_business_seconds_batch},
     {"add_business_seconds_batch", l_add_business_seconds_batch},
-    {"is_open", l_is_open},
-    {"next_open", l_next_open},
     {"to_text", l_to_text},
     {"close", l_cal_gc},
     {NULL, NULL},
@@ -495,7 +390,6 @@ static const luaL_Reg funcs[] = {
     {"calendar_parse", l_calendar_parse},
     {"sla", l_sla},
     {"sla_compliance", l_sla_compliance},
-    {"civil_from_days", l_civil_from_days},
     {NULL, NULL},
 };
 
@@ -507,6 +401,7 @@ void svcmlua_open_calendar(lua_State *L)
     lua_pushcfunction(L, l_cal_gc);
     lua_setfield(L, -2, "__close");
     luaL_newlib(L, cal_methods);
+    svcmlua_members_Calendar(L);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
     luaL_setfuncs(L, funcs, 0);

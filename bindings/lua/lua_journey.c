@@ -20,7 +20,8 @@ typedef struct {
     svcm_journey *h;
 } box;
 
-static svcm_journey *check_journey(lua_State *L, int arg)
+/* Also the hook of the described methods (bindings/api/journey.py). */
+svcm_journey *svcmlua_check_Journey(lua_State *L, int arg)
 {
     box *b = luaL_checkudata(L, arg, JOURNEY_MT);
     if (b->h == NULL)
@@ -34,12 +35,9 @@ static const char *anchored_string(lua_State *L, int anchor, int arg, const char
                                    bool allow_int, size_t *len)
 {
     int t = lua_type(L, -1);
-    if (t != LUA_TSTRING && !(allow_int && lua_isinteger(L, -1))) {
-        char msg[80];
-        snprintf(msg, sizeof msg, "%s must be %s", what,
-                 allow_int ? "strings or integers" : "strings");
-        luaL_argerror(L, arg, msg);
-    }
+    if (t != LUA_TSTRING && !(allow_int && lua_isinteger(L, -1)))
+        luaL_argerror(L, arg, lua_pushfstring(L, "%s must be %s", what,
+                                              allow_int ? "strings or integers" : "strings"));
     const char *s = lua_tolstring(L, -1, len); /* converts an integer in place */
     lua_rawseti(L, anchor, luaL_len(L, anchor) + 1);
     return s;
@@ -114,7 +112,7 @@ static int l_journey_new(lua_State *L)
 /* j:add(customer, touchpoint, time, score, lost) -> j, or nil, msg, code, detail */
 static int l_journey_add(lua_State *L)
 {
-    svcm_journey *j = check_journey(L, 1);
+    svcm_journey *j = svcmlua_check_Journey(L, 1);
     lua_settop(L, 6);
     lua_newtable(L);
     int anchor = 7;
@@ -151,26 +149,17 @@ static svcm_journey_event *check_events(lua_State *L, int idx, size_t *n_out)
         lua_getfield(L, idx, cols[k]);
         at[k] = lua_gettop(L);
         if (lua_isnil(L, at[k])) {
-            if (k < 3) {
-                char msg[64];
-                snprintf(msg, sizeof msg, "%s is required", cols[k]);
-                luaL_argerror(L, idx, msg);
-            }
+            if (k < 3)
+                luaL_argerror(L, idx, lua_pushfstring(L, "%s is required", cols[k]));
             at[k] = 0;
             continue;
         }
-        if (!lua_istable(L, at[k])) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "%s must be a table", cols[k]);
-            luaL_argerror(L, idx, msg);
-        }
+        if (!lua_istable(L, at[k]))
+            luaL_argerror(L, idx, lua_pushfstring(L, "%s must be a table", cols[k]));
         lua_Integer m = luaL_len(L, at[k]);
-        if (n >= 0 && m != n) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "%s has %lld values, customer has %lld", cols[k],
-                     (long long)m, (long long)n);
-            luaL_argerror(L, idx, msg);
-        }
+        if (n >= 0 && m != n)
+            luaL_argerror(L, idx, lua_pushfstring(L, "%s has %I values, customer has %I",
+                                                  cols[k], m, n));
         n = m;
     }
     size_t times_n;
@@ -204,7 +193,7 @@ static svcm_journey_event *check_events(lua_State *L, int idx, size_t *n_out)
  * lost={...}} -> j, or nil, msg, code, detail (nothing added) */
 static int l_journey_add_batch(lua_State *L)
 {
-    svcm_journey *j = check_journey(L, 1);
+    svcm_journey *j = svcmlua_check_Journey(L, 1);
     lua_settop(L, 2);
     size_t n;
     svcm_journey_event *ev = check_events(L, 2, &n);
@@ -220,7 +209,7 @@ static int l_journey_add_batch(lua_State *L)
 /* j:merge(other) -> j, or nil, msg, code (options differ) */
 static int l_journey_merge(lua_State *L)
 {
-    int rc = svcm_journey_merge(check_journey(L, 1), check_journey(L, 2));
+    int rc = svcm_journey_merge(svcmlua_check_Journey(L, 1), svcmlua_check_Journey(L, 2));
     if (rc) {
         svcm_error err;
         svcm_error_clear(&err);
@@ -232,81 +221,49 @@ static int l_journey_merge(lua_State *L)
     return 1;
 }
 
-/* j:result() -> {events, customers, lost_customers, touchpoints, steps,
- * entered, completed, conversion} */
-static int l_journey_result(lua_State *L)
+/* The funnel steps (touchpoints = 0) or the touchpoints of j: an array of
+ * step / touchpoint tables. */
+static int push_rows(lua_State *L, const svcm_journey *j, int touchpoints)
 {
-    struct svcm_journey_result r;
-    svcm_journey_result(check_journey(L, 1), &r);
-    lua_createtable(L, 0, 8);
-    svcmlua_pushcount(L, r.events);
-    lua_setfield(L, -2, "events");
-    svcmlua_pushcount(L, r.customers);
-    lua_setfield(L, -2, "customers");
-    svcmlua_pushcount(L, r.lost_customers);
-    lua_setfield(L, -2, "lost_customers");
-    svcmlua_pushcount(L, r.touchpoints);
-    lua_setfield(L, -2, "touchpoints");
-    svcmlua_pushcount(L, r.steps);
-    lua_setfield(L, -2, "steps");
-    svcmlua_pushcount(L, r.entered);
-    lua_setfield(L, -2, "entered");
-    svcmlua_pushcount(L, r.completed);
-    lua_setfield(L, -2, "completed");
-    svcmlua_setnumber(L, "conversion", r.conversion);
-    return 1;
-}
-
-static int push_steps(lua_State *L, const svcm_journey *j)
-{
-    size_t n = 0;
-    svcm_journey_steps(j, NULL, 0, &n, NULL);
-    struct svcm_journey_step_result *s = lua_newuserdatauv(L, (n ? n : 1) * sizeof *s, 0);
+    size_t n = 0, size = touchpoints ? sizeof(struct svcm_journey_touchpoint_result)
+                                     : sizeof(struct svcm_journey_step_result);
+    if (touchpoints)
+        svcm_journey_touchpoints(j, NULL, 0, &n, NULL);
+    else
+        svcm_journey_steps(j, NULL, 0, &n, NULL);
+    char *rows = lua_newuserdatauv(L, (n ? n : 1) * size, 0);
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_journey_steps(j, s, n, &n, &err);
+    int rc = touchpoints ? svcm_journey_touchpoints(j, (void *)rows, n, &n, &err)
+                         : svcm_journey_steps(j, (void *)rows, n, &n, &err);
     if (rc)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, (int)n, 0);
     for (size_t k = 0; k < n; k++) {
-        svcmlua_rec_FunnelStep(L, &s[k]);
+        if (touchpoints)
+            svcmlua_rec_TouchpointLoss(L, rows + k * size);
+        else
+            svcmlua_rec_FunnelStep(L, rows + k * size);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     return 1;
 }
 
 /* j:steps() -> array of step tables (see svcm.funnel) */
-static int l_journey_steps(lua_State *L)
-{
-    return push_steps(L, check_journey(L, 1));
-}
+static int l_journey_steps(lua_State *L) { return push_rows(L, svcmlua_check_Journey(L, 1), 0); }
 
 /* j:touchpoints() -> array of {touchpoint, events, scored, mean_score, last,
  * lost_last, last_share, lost_share, excess, lift, loss_rate, loss_ci},
  * ranked by excess loss */
 static int l_journey_touchpoints(lua_State *L)
 {
-    svcm_journey *j = check_journey(L, 1);
-    size_t n = 0;
-    svcm_journey_touchpoints(j, NULL, 0, &n, NULL);
-    struct svcm_journey_touchpoint_result *t = lua_newuserdatauv(L, (n ? n : 1) * sizeof *t, 0);
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_journey_touchpoints(j, t, n, &n, &err);
-    if (rc)
-        return svcmlua_fail(L, rc, &err);
-    lua_createtable(L, (int)n, 0);
-    for (size_t k = 0; k < n; k++) {
-        svcmlua_rec_TouchpointLoss(L, &t[k]);
-        lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-    return 1;
+    return push_rows(L, svcmlua_check_Journey(L, 1), 1);
 }
 
 /* j:paths(k=10) -> array of {touchpoints={...}, truncated, customers, share} */
 static int l_journey_paths(lua_State *L)
 {
-    svcm_journey *j = check_journey(L, 1);
+    svcm_journey *j = svcmlua_check_Journey(L, 1);
     lua_Integer k = luaL_optinteger(L, 2, 10);
     luaL_argcheck(L, k >= 0, 2, "k must be >= 0");
     struct svcm_journey_result tot;
@@ -341,7 +298,7 @@ static int l_journey_paths(lua_State *L)
 static int l_journey_options(lua_State *L)
 {
     svcm_journey_options o;
-    svcm_journey_get_options(check_journey(L, 1), &o);
+    svcm_journey_get_options(svcmlua_check_Journey(L, 1), &o);
     lua_createtable(L, 0, 4);
     lua_createtable(L, (int)o.n_steps, 0);
     for (size_t k = 0; k < o.n_steps; k++) {
@@ -386,7 +343,7 @@ static int l_funnel(lua_State *L)
     if (lua_isnil(L, -r))
         return r; /* nil, msg, code, detail */
     int jat = lua_gettop(L);
-    svcm_journey *j = check_journey(L, jat);
+    svcm_journey *j = svcmlua_check_Journey(L, jat);
     size_t n;
     svcm_journey_event *ev = check_events(L, 7, &n);
     svcm_error err;
@@ -394,7 +351,7 @@ static int l_funnel(lua_State *L)
     int rc = svcm_journey_add_batch(j, ev, n, &err);
     if (rc)
         return svcmlua_fail(L, rc, &err);
-    return push_steps(L, j);
+    return push_rows(L, j, 0);
 }
 
 static int l_journey_close(lua_State *L)
@@ -425,7 +382,6 @@ static const luaL_Reg journey_methods[] = {
     {"add", l_journey_add},
     {"add_batch", l_journey_add_batch},
     {"merge", l_journey_merge},
-    {"result", l_journey_result},
     {"steps", l_journey_steps},
     {"touchpoints", l_journey_touchpoints},
     {"paths", l_journey_paths},
@@ -439,6 +395,7 @@ void svcmlua_open_journey(lua_State *L)
     luaL_newmetatable(L, JOURNEY_MT);
     lua_newtable(L);
     luaL_setfuncs(L, journey_methods, 0);
+    svcmlua_members_Journey(L);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, l_journey_close);
     lua_setfield(L, -2, "__gc");

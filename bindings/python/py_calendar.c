@@ -1,6 +1,6 @@
 /* Python binding of the calendar engine: svcm.Calendar, svcm.sla,
- * svcm.sla_compliance, svcm.civil_from_days (svcm.SlaRate and
- * svcm.days_from_civil are generated from bindings/api/calendar.py). */
+ * svcm.sla_compliance (the Calendar queries, svcm.SlaRate and the civil-date
+ * functions are generated from bindings/api/calendar.py). */
 #include "svcmpy.h"
 #include "gen_py.h"
 
@@ -19,32 +19,10 @@ typedef struct {
 
 /* ------------------------------------------------------------ conversions */
 
-/* "HH:MM", "H:MM" or "HH:MM:SS" (24:00 allowed) -> seconds, or -1. */
-static long parse_hms(const char *s)
-{
-    long h = 0, m = 0, sec = 0;
-    int nd = 0;
-    while (*s >= '0' && *s <= '9' && nd < 2) {
-        h = h * 10 + (*s++ - '0');
-        nd++;
-    }
-    if (nd == 0 || *s++ != ':')
-        return -1;
-    if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
-        return -1;
-    m = (s[0] - '0') * 10 + (s[1] - '0');
-    s += 2;
-    if (*s == ':') {
-        s++;
-        if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
-            return -1;
-        sec = (s[0] - '0') * 10 + (s[1] - '0');
-        s += 2;
-    }
-    if (*s != '\0' || m > 59 || sec > 59 || h > 24 || (h == 24 && (m || sec)))
-        return -1;
-    return h * 3600 + m * 60 + sec;
-}
+/* The text parsers shared with the Lua binding (a helper of
+ * bindings/api/calendar.py, in gen_py.c). */
+long svcmbind_parse_hms(const char *s);
+int svcmbind_parse_date(const char *s, svcm_date *out);
 
 /* A time of day: a "HH:MM[:SS]" string or an int of seconds. */
 static int time_of_day(PyObject *o, int32_t *out, const char *what, int day, Py_ssize_t k)
@@ -55,7 +33,7 @@ static int time_of_day(PyObject *o, int32_t *out, const char *what, int day, Py_
         if (s == NULL)
             return -1;
         /* An embedded NUL would end the C string early: "09:00\0junk". */
-        long v = strlen(s) == (size_t)len ? parse_hms(s) : -1;
+        long v = strlen(s) == (size_t)len ? svcmbind_parse_hms(s) : -1;
         if (v < 0) {
             PyErr_Format(PyExc_ValueError, "week[%d][%zd]: %s '%s' is not HH:MM or HH:MM:SS", day,
                          k, what, s);
@@ -157,30 +135,11 @@ static int read_date(PyObject *o, svcm_date *out, Py_ssize_t i)
         const char *s = PyUnicode_AsUTF8AndSize(o, &len);
         if (s == NULL)
             return -1;
-        const char *p = s;
-        int neg = 0;
-        long y = 0, m = 0, d = 0;
-        int nd = 0;
-        if (*p == '-') {
-            neg = 1;
-            p++;
-        }
-        while (*p >= '0' && *p <= '9' && nd < 7) {
-            y = y * 10 + (*p++ - '0');
-            nd++;
-        }
-        int ok = nd > 0 && *p == '-' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
-                 p[2] <= '9' && p[3] == '-' && p[4] >= '0' && p[4] <= '9' && p[5] >= '0' &&
-                 p[5] <= '9' && p[6] == '\0' && p + 6 == s + len;
-        if (!ok) {
+        /* An embedded NUL would end the C string early. */
+        if (strlen(s) != (size_t)len || !svcmbind_parse_date(s, out)) {
             PyErr_Format(PyExc_ValueError, "holidays[%zd]: '%s' is not YYYY-MM-DD", i, s);
             return -1;
         }
-        m = (p[1] - '0') * 10 + (p[2] - '0');
-        d = (p[4] - '0') * 10 + (p[5] - '0');
-        out->year = (int32_t)(neg ? -y : y);
-        out->month = (int32_t)m;
-        out->day = (int32_t)d;
         return 0;
     }
     long v[3];
@@ -315,49 +274,10 @@ static void calendar_dealloc(PyObject *self)
 
 static svcm_calendar *cal_of(PyObject *self) { return ((CalendarObject *)self)->cal; }
 
-PyDoc_STRVAR(business_seconds_doc,
-    "business_seconds(start: int, end: int) -> int\n\n"
-    "Business seconds in [start, end) (instants: int seconds since the epoch,\n"
-    "UTC). start > end gives the negative of the reverse count. With a zone\n"
-    "the count is exact across daylight-saving changeovers (elapsed seconds:\n"
-    "open hours in a skipped hour do not exist, in a repeated hour count twice).\n"
-    "Raises svcm.OutOfRange for instants beyond +-1e14 s (zoned: outside the\n"
-    "years 0000..9999).");
-static PyObject *calendar_business_seconds(PyObject *self, PyObject *args)
-{
-    long long a, b;
-    if (!PyArg_ParseTuple(args, "LL:business_seconds", &a, &b))
-        return NULL;
-    int64_t v;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS /* long zoned spans probe the zone once a day */
-    rc = svcm_calendar_business_seconds(cal_of(self), a, b, &v);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return PyLong_FromLongLong(v);
-}
-
-PyDoc_STRVAR(add_doc,
-    "add_business_seconds(start: int, seconds: int) -> int\n\n"
-    "The earliest instant with `seconds` business seconds since start; with\n"
-    "seconds > 0 it is inside hours or exactly at a closing time; 0 gives start.\n"
-    "Raises svcm.InvalidInput for seconds < 0, svcm.NotFound if the calendar is\n"
-    "never open, svcm.OutOfRange beyond +-1e14 s (zoned: the years 0000..9999).");
-static PyObject *calendar_add(PyObject *self, PyObject *args)
-{
-    long long a, n;
-    if (!PyArg_ParseTuple(args, "LL:add_business_seconds", &a, &n))
-        return NULL;
-    int64_t v;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_calendar_add_business_seconds(cal_of(self), a, n, &v);
-    Py_END_ALLOW_THREADS
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return PyLong_FromLongLong(v);
-}
+/* The hooks of the described methods (bindings/api/calendar.py): a calendar
+ * never changes after it is made, so nothing is marked in use. */
+svcm_calendar *svcmpy_enter_Calendar(PyObject *op) { return cal_of(op); }
+void svcmpy_leave_Calendar(PyObject *op) { (void)op; }
 
 /* Shared body of the two batch methods. */
 static PyObject *calendar_batch(PyObject *self, PyObject *args, int add)
@@ -426,38 +346,6 @@ static PyObject *calendar_add_batch(PyObject *self, PyObject *args)
     return calendar_batch(self, args, 1);
 }
 
-PyDoc_STRVAR(is_open_doc,
-    "is_open(t: int) -> bool\n\n"
-    "Whether t is within hours (open at the opening instant, closed at the\n"
-    "closing one).");
-static PyObject *calendar_is_open(PyObject *self, PyObject *arg)
-{
-    long long t = PyLong_AsLongLong(arg);
-    if (t == -1 && PyErr_Occurred())
-        return NULL;
-    bool open;
-    int rc = svcm_calendar_is_open(cal_of(self), t, &open);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return PyBool_FromLong(open);
-}
-
-PyDoc_STRVAR(next_open_doc,
-    "next_open(t: int) -> int\n\n"
-    "The earliest instant >= t within hours (t itself when open). Raises\n"
-    "svcm.NotFound if the calendar is never open.");
-static PyObject *calendar_next_open(PyObject *self, PyObject *arg)
-{
-    long long t = PyLong_AsLongLong(arg);
-    if (t == -1 && PyErr_Occurred())
-        return NULL;
-    int64_t v;
-    int rc = svcm_calendar_next_open(cal_of(self), t, &v);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return PyLong_FromLongLong(v);
-}
-
 PyDoc_STRVAR(to_text_doc,
     "to_text() -> str\n\nThe calendar in the text format read by Calendar.parse().");
 static PyObject *calendar_to_text(PyObject *self, PyObject *unused)
@@ -501,12 +389,8 @@ static PyObject *calendar_repr(PyObject *self)
 }
 
 static PyMethodDef calendar_methods[] = {
-    {"business_seconds", calendar_business_seconds, METH_VARARGS, business_seconds_doc},
     {"business_seconds_batch", calendar_bs_batch, METH_VARARGS, bs_batch_doc},
-    {"add_business_seconds", calendar_add, METH_VARARGS, add_doc},
     {"add_business_seconds_batch", calendar_add_batch, METH_VARARGS, add_batch_doc},
-    {"is_open", calendar_is_open, METH_O, is_open_doc},
-    {"next_open", calendar_next_open, METH_O, next_open_doc},
     {"to_text", calendar_to_text, METH_NOARGS, to_text_doc},
     {"parse", calendar_parse, METH_O | METH_CLASS, parse_doc},
     SVCMPY_REDUCE_METHOD,
@@ -571,14 +455,9 @@ static PyStructSequence_Field summary_fields[] = {
 static PyStructSequence_Desc summary_desc = {"svcm.SlaSummary", "SLA compliance of many tickets.",
                                              summary_fields, 2};
 
-static PyObject *engine_type(PyObject *module, int i)
-{
-    return svcmpy_engine_item(module, SVCMPY_CALENDAR, i);
-}
-
 static PyObject *make_metric(PyObject *module, const svcm_sla_metric *m)
 {
-    PyObject *tp = engine_type(module, T_METRIC);
+    PyObject *tp = svcmpy_engine_item(module, SVCMPY_CALENDAR, T_METRIC);
     if (tp == NULL)
         return NULL;
     PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
@@ -603,7 +482,7 @@ static PyObject *make_metric(PyObject *module, const svcm_sla_metric *m)
 
 static PyObject *make_pair(PyObject *module, int type, PyObject *a, PyObject *b)
 {
-    PyObject *tp = engine_type(module, type);
+    PyObject *tp = svcmpy_engine_item(module, SVCMPY_CALENDAR, type);
     PyObject *o = (tp && a && b) ? PyStructSequence_New((PyTypeObject *)tp) : NULL;
     if (o == NULL) {
         Py_XDECREF(a);
@@ -615,8 +494,10 @@ static PyObject *make_pair(PyObject *module, int type, PyObject *a, PyObject *b)
     return o;
 }
 
-static PyObject *make_result(PyObject *module, const struct svcm_sla_result *r)
+/* Also the row builder of the per-ticket table. */
+static PyObject *make_result(PyObject *module, const void *rec)
 {
+    const struct svcm_sla_result *r = rec;
     return make_pair(module, T_RESULT, make_metric(module, &r->response),
                      make_metric(module, &r->resolution));
 }
@@ -635,14 +516,9 @@ _Static_assert(sizeof(bool) == 1, "bool columns are read as uint8");
 static const svcmpy_field sla_result_columns[] = {SLA_COLUMNS(response), SLA_COLUMNS(resolution)};
 #undef SLA_COLUMNS
 
-static PyObject *result_record(PyObject *module, const void *r)
-{
-    return make_result(module, r);
-}
-
 static svcm_calendar *check_calendar(PyObject *module, PyObject *o)
 {
-    PyObject *tp = engine_type(module, T_CALENDAR);
+    PyObject *tp = svcmpy_engine_item(module, SVCMPY_CALENDAR, T_CALENDAR);
     if (tp == NULL)
         return NULL;
     if (!PyObject_TypeCheck(o, (PyTypeObject *)tp)) {
@@ -950,7 +826,7 @@ static PyObject *py_sla_compliance(PyObject *module, PyObject *args, PyObject *k
     }
     PyObject *table = svcmpy_table_from_records(
         module, results, sizeof *results, n, sla_result_columns,
-        (int)(sizeof sla_result_columns / sizeof sla_result_columns[0]), result_record);
+        (int)(sizeof sla_result_columns / sizeof sla_result_columns[0]), make_result);
     if (table == NULL) {
         Py_DECREF(summary);
         goto done;
@@ -974,26 +850,10 @@ done:
     return res;
 }
 
-PyDoc_STRVAR(civil_from_days_doc,
-    "civil_from_days(days: int) -> tuple[int, int, int]\n\n"
-    "The (year, month, day) of a day number since 1970-01-01.");
-static PyObject *py_civil_from_days(PyObject *module, PyObject *arg)
-{
-    long long days = PyLong_AsLongLong(arg);
-    if (days == -1 && PyErr_Occurred())
-        return NULL;
-    svcm_date date;
-    int rc = svcm_civil_from_days(days, &date);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return Py_BuildValue("(iii)", (int)date.year, (int)date.month, (int)date.day);
-}
-
 static PyMethodDef calendar_functions[] = {
     {"sla", (PyCFunction)(void (*)(void))py_sla, METH_VARARGS | METH_KEYWORDS, sla_doc},
     {"sla_compliance", (PyCFunction)(void (*)(void))py_sla_compliance,
      METH_VARARGS | METH_KEYWORDS, compliance_doc},
-    {"civil_from_days", py_civil_from_days, METH_O, civil_from_days_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1011,7 +871,8 @@ int svcmpy_init_calendar(PyObject *module)
     if (types == NULL)
         return -1;
     PyObject *cal = PyType_FromModuleAndSpec(module, &calendar_spec, NULL);
-    if (cal == NULL) {
+    if (cal == NULL || svcmpy_members_Calendar(cal) < 0) {
+        Py_XDECREF(cal);
         Py_DECREF(types);
         return -1;
     }

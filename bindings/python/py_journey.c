@@ -45,6 +45,16 @@ static svcm_journey *ready(PyObject *op)
     return self->h;
 }
 
+/* The hooks of the described methods (bindings/api/journey.py). */
+svcm_journey *svcmpy_enter_Journey(PyObject *op)
+{
+    svcm_journey *j = ready(op);
+    if (j != NULL)
+        ((JourneyObject *)op)->busy = 1;
+    return j;
+}
+void svcmpy_leave_Journey(PyObject *op) { ((JourneyObject *)op)->busy = 0; }
+
 static void journey_dealloc(PyObject *op)
 {
     JourneyObject *self = (JourneyObject *)op;
@@ -380,24 +390,6 @@ static PyObject *journey_merge(PyObject *op, PyObject *other)
     Py_RETURN_NONE;
 }
 
-static PyObject *journey_result(PyObject *op, PyObject *unused)
-{
-    svcm_journey *j = ready(op);
-    if (j == NULL)
-        return NULL;
-    struct svcm_journey_result r;
-    int rc = svcm_journey_result(j, &r);
-    if (rc)
-        return svcmpy_raise_type(Py_TYPE(op), rc, NULL);
-    return Py_BuildValue("{s:K,s:K,s:K,s:n,s:n,s:K,s:K,s:d}", "events",
-                         (unsigned long long)r.events, "customers",
-                         (unsigned long long)r.customers, "lost_customers",
-                         (unsigned long long)r.lost_customers, "touchpoints",
-                         (Py_ssize_t)r.touchpoints, "steps", (Py_ssize_t)r.steps, "entered",
-                         (unsigned long long)r.entered, "completed",
-                         (unsigned long long)r.completed, "conversion", r.conversion);
-}
-
 /* Set item i of a struct sequence, stealing v; -1 if v is NULL. */
 static int put(PyObject *row, Py_ssize_t i, PyObject *v)
 {
@@ -407,71 +399,54 @@ static int put(PyObject *row, Py_ssize_t i, PyObject *v)
     return 0;
 }
 
-static PyObject *steps_list(PyObject *module, const svcm_journey *j)
+/* The funnel steps (touchpoints = 0) or the touchpoints of j: a list of
+ * FunnelStep / TouchpointLoss records. */
+static int fetch_rows(const svcm_journey *j, int touchpoints, void *rows, size_t cap, size_t *n,
+                      svcm_error *err)
 {
-    size_t n = 0;
+    return touchpoints ? svcm_journey_touchpoints(j, rows, cap, n, err)
+                       : svcm_journey_steps(j, rows, cap, n, err);
+}
+
+static PyObject *rows_list(PyObject *module, const svcm_journey *j, int touchpoints)
+{
+    size_t n = 0, size = touchpoints ? sizeof(struct svcm_journey_touchpoint_result)
+                                     : sizeof(struct svcm_journey_step_result);
+    fetch_rows(j, touchpoints, NULL, 0, &n, NULL);
+    char *rows = PyMem_Calloc(n ? n : 1, size);
+    if (rows == NULL)
+        return PyErr_NoMemory();
     svcm_error err;
     svcm_error_clear(&err);
-    svcm_journey_steps(j, NULL, 0, &n, NULL);
-    struct svcm_journey_step_result *s = PyMem_Calloc(n ? n : 1, sizeof *s);
-    if (s == NULL)
-        return PyErr_NoMemory();
-    int rc = svcm_journey_steps(j, s, n, &n, &err);
-    if (rc) {
-        PyMem_Free(s);
-        return svcmpy_raise(module, rc, &err);
-    }
-    PyObject *list = PyList_New((Py_ssize_t)n);
+    int rc = fetch_rows(j, touchpoints, rows, n, &n, &err);
+    PyObject *list = rc ? svcmpy_raise(module, rc, &err) : PyList_New((Py_ssize_t)n);
     for (size_t k = 0; list != NULL && k < n; k++) {
-        PyObject *row = svcmpy_rec_FunnelStep(module, &s[k]);
+        PyObject *row = touchpoints ? svcmpy_rec_TouchpointLoss(module, rows + k * size)
+                                    : svcmpy_rec_FunnelStep(module, rows + k * size);
         if (row == NULL) {
             Py_CLEAR(list);
             break;
         }
         PyList_SET_ITEM(list, (Py_ssize_t)k, row);
     }
-    PyMem_Free(s);
+    PyMem_Free(rows);
     return list;
 }
 
-static PyObject *journey_steps(PyObject *op, PyObject *unused)
+static PyObject *journey_rows(PyObject *op, int touchpoints)
 {
     svcm_journey *j = ready(op);
     PyObject *module = j ? svcmpy_module_of_type(Py_TYPE(op)) : NULL;
     if (module == NULL)
         return NULL;
-    return steps_list(module, j);
+    return rows_list(module, j, touchpoints);
 }
+
+static PyObject *journey_steps(PyObject *op, PyObject *unused) { return journey_rows(op, 0); }
 
 static PyObject *journey_touchpoints(PyObject *op, PyObject *unused)
 {
-    svcm_journey *j = ready(op);
-    PyObject *module = j ? svcmpy_module_of_type(Py_TYPE(op)) : NULL;
-    if (module == NULL)
-        return NULL;
-    size_t n = 0;
-    svcm_journey_touchpoints(j, NULL, 0, &n, NULL);
-    struct svcm_journey_touchpoint_result *t = PyMem_Calloc(n ? n : 1, sizeof *t);
-    if (t == NULL)
-        return PyErr_NoMemory();
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_journey_touchpoints(j, t, n, &n, &err);
-    if (rc) {
-        PyMem_Free(t);
-        return svcmpy_raise(module, rc, &err);
-    }
-    PyObject *list = PyList_New((Py_ssize_t)n);
-    for (size_t k = 0; list != NULL && k < n; k++) {
-        PyObject *row = svcmpy_rec_TouchpointLoss(module, &t[k]);
-        if (row == NULL) {
-            Py_CLEAR(list);
-            break;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)k, row);
-    }
-    PyMem_Free(t);
-    return list;
+    return journey_rows(op, 1);
 }
 
 static PyObject *journey_paths(PyObject *op, PyObject *args, PyObject *kw)
@@ -603,7 +578,7 @@ static PyObject *py_funnel(PyObject *module, PyObject *args, PyObject *kw)
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    res = steps_list(module, j);
+    res = rows_list(module, j, 0);
 done:
     svcm_journey_free(j);
     PyMem_Free(ev);
@@ -636,9 +611,6 @@ static PyMethodDef journey_methods[] = {
      "event. The GIL is released while adding."},
     {"merge", journey_merge, METH_O,
      "merge(other) -> None\n\nAdd another Journey with the same options (else svcm.Mismatch)."},
-    {"result", journey_result, METH_NOARGS,
-     "result() -> dict\n\nevents, customers, lost_customers, touchpoints, steps, entered,\n"
-     "completed, conversion (completed / entered, nan if none entered)."},
     {"steps", journey_steps, METH_NOARGS,
      "steps() -> list[FunnelStep]\n\nThe funnel, one row per step (see svcm.funnel)."},
     {"touchpoints", journey_touchpoints, METH_NOARGS,
@@ -687,7 +659,8 @@ int svcmpy_init_journey(PyObject *m)
         return -1;
     }
     PyObject *t = PyType_FromModuleAndSpec(m, &journey_spec, NULL);
-    if (t == NULL) {
+    if (t == NULL || svcmpy_members_Journey(t) < 0) {
+        Py_XDECREF(t);
         Py_DECREF(path);
         return -1;
     }

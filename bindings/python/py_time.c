@@ -1,8 +1,7 @@
-/* Python surface of the time engine: svcm.parse_time and svcm.Zone. */
+/* Python surface of the time engine: svcm.parse_time and svcm.Zone (its
+ * methods and name are described in bindings/api/time.py). */
 #include "svcmpy.h"
-
-#include <stdio.h>
-#include <string.h>
+#include "gen_py.h"
 
 #include "svcm/time.h"
 
@@ -14,20 +13,12 @@ typedef struct {
     PyObject *tzif; /* bytes the zone was loaded from (from_tzif), else NULL */
 } ZoneObject;
 
-/* "earlier" / "later" / "error" -> the enum; -1 with ValueError. */
-static int ambiguous_of(const char *s, svcm_time_ambiguous *out)
-{
-    static const char *const names[] = {"earlier", "later", "error"};
-    for (int i = 0; i < 3; i++) {
-        if (strcmp(s, names[i]) == 0) {
-            *out = (svcm_time_ambiguous)i;
-            return 0;
-        }
-    }
-    PyErr_Format(PyExc_ValueError, "ambiguous: expected 'earlier', 'later' or 'error', got '%s'",
-                 s);
-    return -1;
-}
+static svcm_zone *zone_of(PyObject *self) { return ((ZoneObject *)self)->zone; }
+
+/* The hooks of the described members: a zone never changes after it is
+ * made, so nothing is marked in use. */
+svcm_zone *svcmpy_enter_Zone(PyObject *op) { return zone_of(op); }
+void svcmpy_leave_Zone(PyObject *op) { (void)op; }
 
 static PyObject *wrap_zone(PyTypeObject *tp, svcm_zone *z)
 {
@@ -95,93 +86,6 @@ static void zone_dealloc(PyObject *self)
     Py_DECREF(tp);
 }
 
-static svcm_zone *zone_of(PyObject *self) { return ((ZoneObject *)self)->zone; }
-
-static int instant_of(PyObject *arg, long long *out)
-{
-    *out = PyLong_AsLongLong(arg);
-    return *out == -1 && PyErr_Occurred() ? -1 : 0;
-}
-
-PyDoc_STRVAR(offset_doc,
-    "offset(utc: int) -> tuple[int, bool]\n\n"
-    "(offset in seconds east of UTC, daylight saving in effect) at the instant\n"
-    "utc (int seconds since the epoch).");
-static PyObject *zone_offset(PyObject *self, PyObject *arg)
-{
-    long long t;
-    if (instant_of(arg, &t) < 0)
-        return NULL;
-    int32_t off = 0;
-    int dst = 0;
-    (void)svcm_zone_offset(zone_of(self), t, &off, &dst);
-    return Py_BuildValue("(lO)", (long)off, dst ? Py_True : Py_False);
-}
-
-PyDoc_STRVAR(abbrev_doc,
-    "abbrev(utc: int) -> str\n\nThe zone abbreviation at the instant, e.g. 'CEST'.");
-static PyObject *zone_abbrev(PyObject *self, PyObject *arg)
-{
-    long long t;
-    if (instant_of(arg, &t) < 0)
-        return NULL;
-    return PyUnicode_FromString(svcm_zone_abbrev(zone_of(self), t));
-}
-
-PyDoc_STRVAR(to_local_doc,
-    "to_local(utc: int) -> tuple[int, int, int, int, int, int]\n\n"
-    "(year, month, day, hour, minute, second) of the instant in this zone.\n"
-    "Raises svcm.OutOfRange outside years 0..9999.");
-static PyObject *zone_to_local(PyObject *self, PyObject *arg)
-{
-    long long t;
-    if (instant_of(arg, &t) < 0)
-        return NULL;
-    svcm_civil c;
-    int rc = svcm_zone_to_local(zone_of(self), t, &c, NULL);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return Py_BuildValue("(iiiiii)", (int)c.year, c.month, c.day, c.hour, c.minute, c.second);
-}
-
-/* A civil field for a uint8_t slot: values outside 0..255 become 255, which
- * every field refuses, so the C call names the field. */
-static uint8_t u8(int v) { return (uint8_t)(v < 0 || v > 255 ? 255 : v); }
-
-PyDoc_STRVAR(to_utc_doc,
-    "to_utc(year, month, day, hour=0, minute=0, second=0, ambiguous='earlier') -> int\n\n"
-    "The instant of a local time in this zone. ambiguous decides skipped and\n"
-    "repeated local times: 'earlier' uses the offset before the transition,\n"
-    "'later' the offset after it (PEP 495 fold=0 / fold=1), 'error' raises\n"
-    "svcm.InvalidInput.");
-static PyObject *zone_to_utc(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"year", "month", "day", "hour", "minute", "second", "ambiguous",
-                             NULL};
-    int y, mo, d, h = 0, mi = 0, s = 0;
-    const char *amb = "earlier";
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "iii|iiis:to_utc", kwlist, &y, &mo, &d, &h,
-                                     &mi, &s, &amb))
-        return NULL;
-    svcm_time_ambiguous rule;
-    if (ambiguous_of(amb, &rule) < 0)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    svcm_civil c = {y, u8(mo), u8(d), u8(h), u8(mi), u8(s), 0};
-    int64_t t = 0;
-    int rc = svcm_zone_from_local(zone_of(self), &c, rule, &t, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    return PyLong_FromLongLong(t);
-}
-
-static PyObject *zone_name(PyObject *self, void *closure)
-{
-    (void)closure;
-    return PyUnicode_FromString(svcm_zone_name(zone_of(self)));
-}
-
 static PyObject *zone_repr(PyObject *self)
 {
     PyObject *name = PyUnicode_FromString(svcm_zone_name(zone_of(self)));
@@ -211,17 +115,8 @@ static PyObject *zone_reduce(PyObject *self, PyObject *unused)
 
 static PyMethodDef zone_methods[] = {
     {"__reduce__", zone_reduce, METH_NOARGS, zone_reduce_doc},
-    {"offset", zone_offset, METH_O, offset_doc},
-    {"abbrev", zone_abbrev, METH_O, abbrev_doc},
-    {"to_local", zone_to_local, METH_O, to_local_doc},
-    {"to_utc", (PyCFunction)(void (*)(void))zone_to_utc, METH_VARARGS | METH_KEYWORDS, to_utc_doc},
     {"from_tzif", zone_from_tzif, METH_O | METH_CLASS, from_tzif_doc},
     {NULL, NULL, 0, NULL},
-};
-
-static PyGetSetDef zone_getset[] = {
-    {"name", zone_name, NULL, "the specification the zone was made from", NULL},
-    {NULL, NULL, NULL, NULL, NULL},
 };
 
 PyDoc_STRVAR(zone_doc,
@@ -236,7 +131,6 @@ static PyType_Slot zone_slots[] = {
     {Py_tp_new, zone_new},
     {Py_tp_dealloc, zone_dealloc},
     {Py_tp_methods, zone_methods},
-    {Py_tp_getset, zone_getset},
     {Py_tp_repr, zone_repr},
     {Py_tp_doc, (void *)zone_doc},
     {0, NULL},
@@ -283,28 +177,6 @@ static int zone_arg(PyObject *module, PyObject *tz, const svcm_zone **z, svcm_zo
     return 0;
 }
 
-static int epoch_of(PyObject *epoch, svcm_time_epoch *out)
-{
-    *out = SVCM_TIME_EPOCH_NONE;
-    if (epoch == NULL || epoch == Py_None)
-        return 0;
-    const char *s = PyUnicode_Check(epoch) ? PyUnicode_AsUTF8(epoch) : NULL;
-    if (s != NULL && (strcmp(s, "s") == 0 || strcmp(s, "ms") == 0)) {
-        *out = s[0] == 'm' ? SVCM_TIME_EPOCH_MS : SVCM_TIME_EPOCH_S;
-        return 0;
-    }
-    PyErr_Clear();
-    PyErr_SetString(PyExc_ValueError, "epoch: expected None, 's' or 'ms'");
-    return -1;
-}
-
-/* The svcm exception for rc; its .column (and .line) carry the position,
- * the message does not repeat it (issue 13). */
-static PyObject *raise_at(PyObject *module, int rc, svcm_error *err)
-{
-    return svcmpy_raise(module, rc, err);
-}
-
 PyDoc_STRVAR(parse_time_doc,
     "parse_time(text, fmt=None, tz='UTC', epoch=None, ambiguous='earlier') -> int | float\n\n"
     "Unix seconds of a timestamp: ISO 8601 / RFC 3339 when fmt is None, else\n"
@@ -316,17 +188,23 @@ PyDoc_STRVAR(parse_time_doc,
 static PyObject *py_parse_time(PyObject *module, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"text", "fmt", "tz", "epoch", "ambiguous", NULL};
-    const char *text, *fmt = NULL, *amb = "earlier";
+    static const char *const epochs[] = {"s", "ms", NULL}; /* after SVCM_TIME_EPOCH_NONE */
+    static const char *const rules[] = {"earlier", "later", "error", NULL};
+    const char *text, *fmt = NULL;
     Py_ssize_t len;
-    PyObject *tz = NULL, *epoch = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#|zOOs:parse_time", kwlist, &text, &len,
+    PyObject *tz = NULL, *epoch = NULL, *amb = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#|zOOO:parse_time", kwlist, &text, &len,
                                      &fmt, &tz, &epoch, &amb))
         return NULL;
     svcm_time_options o;
     svcm_time_options_init(&o);
     o.format = fmt;
-    if (epoch_of(epoch, &o.epoch) < 0 || ambiguous_of(amb, &o.ambiguous) < 0)
+    int e = -1, rule = 0;
+    if ((epoch != NULL && epoch != Py_None && svcmpy_arg_choice(epoch, "?epoch", epochs, &e) < 0) ||
+        (amb != NULL && svcmpy_arg_choice(amb, "ambiguous", rules, &rule) < 0))
         return NULL;
+    o.epoch = (svcm_time_epoch)(e + 1);
+    o.ambiguous = (svcm_time_ambiguous)rule;
     const svcm_zone *z;
     svcm_zone *made;
     if (zone_arg(module, tz, &z, &made) < 0)
@@ -337,8 +215,10 @@ static PyObject *py_parse_time(PyObject *module, PyObject *args, PyObject *kwds)
     svcm_error_clear(&err);
     int rc = svcm_time_parse(text, (size_t)len, &o, z, &s, &ns, &err);
     svcm_zone_free(made);
+    /* The exception's .column (and .line) carry the position, the message
+     * does not repeat it (issue 13). */
     if (rc != SVCM_OK)
-        return raise_at(module, rc, &err);
+        return svcmpy_raise(module, rc, &err);
     if (ns == 0)
         return PyLong_FromLongLong(s);
     return PyFloat_FromDouble((double)s + ns * 1e-9);
@@ -358,7 +238,8 @@ int svcmpy_init_time(PyObject *module)
     if (types == NULL)
         return -1;
     PyObject *zt = PyType_FromModuleAndSpec(module, &zone_spec, NULL);
-    if (zt == NULL) {
+    if (zt == NULL || svcmpy_members_Zone(zt) < 0) {
+        Py_XDECREF(zt);
         Py_DECREF(types);
         return -1;
     }

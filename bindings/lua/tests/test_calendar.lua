@@ -46,8 +46,8 @@ test("days_from_civil agrees with the day count", function()
   for _, ymd in ipairs({{1970, 1, 1}, {2000, 3, 1}, {1600, 2, 29}, {2026, 1, 1}, {1, 1, 1}}) do
     local n = svcm.days_from_civil(ymd[1], ymd[2], ymd[3])
     eq(n, days(ymd[1], ymd[2], ymd[3]))
-    local y, m, d = svcm.civil_from_days(n)
-    eq(y, ymd[1]); eq(m, ymd[2]); eq(d, ymd[3])
+    local c = svcm.civil_from_days(n)
+    eq(c.year, ymd[1]); eq(c.month, ymd[2]); eq(c.day, ymd[3])
   end
   local v, msg, code = svcm.days_from_civil(2023, 2, 29)
   eq(v, nil); eq(code, svcm.codes.EINVAL); assert(type(msg) == "string")

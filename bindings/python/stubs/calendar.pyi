@@ -12,24 +12,9 @@ _Pause = Tuple[int, Optional[int]]
 
 SLA_NONE: int
 
-class Calendar:
-    def __new__(
-        cls,
-        utc_offset_minutes: int = ...,
-        week: Optional[Sequence[_Day]] = ...,
-        holidays: Optional[Iterable[_Date]] = ...,
-        zone: Optional[str] = ...,  # IANA name, POSIX TZ rule or "+HH:MM" (0.2)
-    ) -> Calendar: ...
-    def business_seconds(self, start: int, end: int, /) -> int: ...
-    def business_seconds_batch(self, starts: _Int64s, ends: _Int64s, /) -> Column: ...
-    def add_business_seconds(self, start: int, seconds: int, /) -> int: ...
-    def add_business_seconds_batch(self, starts: _Int64s, seconds: _Int64s, /) -> Column: ...
-    def is_open(self, t: int, /) -> bool: ...
-    def next_open(self, t: int, /) -> int: ...
-    def to_text(self) -> str: ...
-    @classmethod
-    def parse(cls, text: str, /) -> Calendar: ...
-    def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
+# Calendar, SlaRate, CivilDate, days_from_civil and civil_from_days are
+# generated from bindings/api/calendar.py (gen.pyi, appended to the
+# assembled stubs).
 
 class SlaMetric(NamedTuple):
     elapsed: int
@@ -42,9 +27,6 @@ class SlaMetric(NamedTuple):
 class SlaResult(NamedTuple):
     response: SlaMetric
     resolution: SlaMetric
-
-# SlaRate and days_from_civil are generated from bindings/api/calendar.py
-# (gen.pyi, appended to the assembled stubs).
 
 class SlaSummary(NamedTuple):
     response: SlaRate
@@ -89,4 +71,3 @@ def sla_compliance(
     confidence: float = ...,
     per_ticket: Literal[True],
 ) -> Tuple[SlaSummary, Table[SlaResult]]: ...
-def civil_from_days(days: int, /) -> Tuple[int, int, int]: ...

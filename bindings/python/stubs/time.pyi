@@ -1,24 +1,9 @@
-# Type stubs for the time engine of the svcm extension (merged by the lead
-# into bindings/python/svcm.pyi).
-from typing import Literal, Optional, Tuple, Union
+# Type stubs for the time engine of svcm: parse_time. Zone, ZoneOffset and
+# LocalTime are described in bindings/api/time.py and their stubs generated.
+from typing import Literal, Optional, Union
 
 
 _Ambiguous = Literal["earlier", "later", "error"]
-
-class Zone:
-    """A time zone: 'UTC', '+HH:MM', a POSIX TZ rule string or an IANA name."""
-    def __init__(self, spec: str) -> None: ...
-    # pickle, copy: Zone(spec), or Zone.from_tzif(data) with the bytes it was loaded from
-    def __reduce__(self) -> tuple[object, ...]: ...
-    @property
-    def name(self) -> str: ...
-    @classmethod
-    def from_tzif(cls, data: _Buffer) -> "Zone": ...
-    def offset(self, utc: int) -> Tuple[int, bool]: ...
-    def abbrev(self, utc: int) -> str: ...
-    def to_local(self, utc: int) -> Tuple[int, int, int, int, int, int]: ...
-    def to_utc(self, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-               second: int = 0, ambiguous: _Ambiguous = "earlier") -> int: ...
 
 def parse_time(text: str, fmt: Optional[str] = None, tz: Union[str, Zone, None] = "UTC",
                epoch: Optional[Literal["s", "ms"]] = None,
