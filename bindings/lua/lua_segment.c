@@ -2,22 +2,18 @@
  * tables and text, per-tier summaries, migration. Tiers and reason codes
  * keep their C values (tiers 0..4: vip, key, regular, potential, lost). */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "svcm/segment.h"
 
-static int fail_field(lua_State *L, int rc, size_t index, const char *field, const char *msg)
-{
-    svcm_error err;
-    svcm_error_clear(&err);
-    err.code = rc;
-    err.index = index;
-    err.field = field;
-    snprintf(err.message, sizeof err.message, "%s", msg);
-    return svcmlua_fail(L, rc, &err);
-}
+/* A TierSummary record (bindings/api/segment.py, which declares it too). */
+struct seg_tier_row {
+    int tier;
+    svcm_tier_summary s;
+};
 
 static void push_bytes(lua_State *L, const uint8_t *v, size_t n)
 {
@@ -56,14 +52,14 @@ static int read_edges(lua_State *L, int idx, svcm_rfm_edges *out)
         const double *v = svcmlua_checkdoubles(L, -1, &len[i]);
         if (len[i] < 1 || len[i] > SVCM_RFM_MAX_BINS - 1) {
             lua_pop(L, 2);
-            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, fields[i],
+            return svcmlua_fail_field(L, SVCM_EINVAL, fields[i],
                               "edges need 1 to 9 cut points (2 to 10 bins)");
         }
         memcpy(dst[i], v, len[i] * sizeof(double));
         lua_pop(L, 2);
     }
     if (len[1] != len[0] || len[2] != len[0])
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "edges",
+        return svcmlua_fail_field(L, SVCM_EINVAL, "edges",
                           "recency, frequency and monetary need the same number of edges");
     out->bins = (int)len[0] + 1;
     svcm_error err;
@@ -94,7 +90,7 @@ static int read_columns(lua_State *L, int opts, svcm_customers *c)
             char msg[96];
             snprintf(msg, sizeof msg, "%s has %zu values but recency has %zu", names[i], n[i],
                      n[0]);
-            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, names[i], msg);
+            return svcmlua_fail_field(L, SVCM_EINVAL, names[i], msg);
         }
     }
     memset(c, 0, sizeof *c);
@@ -248,7 +244,7 @@ static int l_rfm_edges(lua_State *L)
     lua_Integer bins = luaL_optinteger(L, 2, 5);
     int is_sorted = lua_toboolean(L, 3);
     if (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS)
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "bins", "bins must be in 2..10");
     double e[SVCM_RFM_MAX_BINS - 1];
     svcm_error err;
     int rc = is_sorted ? svcm_rfm_sorted_edges(v, n, (int)bins, e, &err)
@@ -283,7 +279,7 @@ static int l_rfm_scores(lua_State *L)
         lua_pop(L, 1);
     }
     if (fit && (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS))
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "bins", "bins must be in 2..10");
     uint8_t *buf = lua_newuserdatauv(L, 3 * c.n + 1, 0);
     svcm_error err;
     int rc = fit ? svcm_rfm_fit(&c, (int)bins, NULL, &e, &err) : SVCM_OK;
@@ -349,17 +345,50 @@ static int read_threads(lua_State *L, int opts, unsigned *threads)
         char msg[96];
         snprintf(msg, sizeof msg, "threads must be in 1..%d, got %lld", SVCM_SEGMENT_MAX_THREADS,
                  (long long)t);
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "threads", msg);
+        return svcmlua_fail_field(L, SVCM_EINVAL, "threads", msg);
     }
     *threads = (unsigned)t;
     return 0;
 }
 
-/* Check, fit unless edges were given, tier (svcm_segment_run on the given
- * number of threads); push the result table. */
-static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segment_options *p,
-                        svcm_rfm_edges *e, int fit, unsigned threads)
+/* The reason names by code 0..7 (the keys are the C codes). */
+static void push_reason_names(lua_State *L)
 {
+    lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT);
+    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
+        lua_pushstring(L, svcm_segment_reason_name(i));
+        lua_rawseti(L, -2, i);
+    }
+}
+
+/* The result of segment(): the five byte columns of buf (n each), edges e. */
+static int push_segmentation(lua_State *L, const uint8_t *buf, size_t n, const svcm_rfm_edges *e)
+{
+    static const char *const names[5] = {"tiers", "reasons", "r", "f", "m"};
+    lua_createtable(L, 0, 7);
+    for (int i = 0; i < 5; i++) {
+        push_bytes(L, buf + (size_t)i * n, n);
+        lua_setfield(L, -2, names[i]);
+    }
+    push_edges(L, e);
+    lua_setfield(L, -2, "edges");
+    push_reason_names(L);
+    lua_setfield(L, -2, "reason_names");
+    return 1;
+}
+
+/* Check, fit unless edges were given, tier (svcm_segment_run on the
+ * threads of the options table at opts); push the result table. */
+static int segment_view(lua_State *L, const svcm_customers *c, int opts)
+{
+    svcm_segment_options p;
+    svcm_rfm_edges e;
+    unsigned threads;
+    int fit, nret = read_policy_edges(L, opts, &p, &e, &fit);
+    if (nret == 0)
+        nret = read_threads(L, opts, &threads);
+    if (nret)
+        return nret;
     uint8_t *buf = lua_newuserdatauv(L, 5 * c->n + 1, 0);
     svcm_error err;
     /* The policy is checked first, so that a bad one is named before any
@@ -367,25 +396,11 @@ static int segment_view(lua_State *L, const svcm_customers *c, const svcm_segmen
     svcm_segment_run_options run;
     svcm_segment_run_options_init(&run);
     run.threads = threads;
-    int rc = svcm_segment_run(c, p, fit ? NULL : e, &run, NULL, buf, buf + c->n,
-                              buf + 2 * c->n, buf + 3 * c->n, buf + 4 * c->n, e, &err);
+    int rc = svcm_segment_run(c, &p, fit ? NULL : &e, &run, NULL, buf, buf + c->n,
+                              buf + 2 * c->n, buf + 3 * c->n, buf + 4 * c->n, &e, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    static const char *const names[5] = {"tiers", "reasons", "r", "f", "m"};
-    lua_createtable(L, 0, 6);
-    for (int i = 0; i < 5; i++) {
-        push_bytes(L, buf + (size_t)i * c->n, c->n);
-        lua_setfield(L, -2, names[i]);
-    }
-    push_edges(L, e);
-    lua_setfield(L, -2, "edges");
-    lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT); /* reason_names[code], code 0..7 */
-    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
-        lua_pushstring(L, svcm_segment_reason_name(i));
-        lua_rawseti(L, -2, i);
-    }
-    lua_setfield(L, -2, "reason_names");
-    return 1;
+    return push_segmentation(L, buf, c->n, &e);
 }
 
 /* svcm.segment(recency, frequency, monetary [, {tenure =, p_alive =,
@@ -401,17 +416,7 @@ static int l_segment(lua_State *L)
     int nret = read_columns(L, 4, &c);
     if (nret)
         return nret;
-    svcm_segment_options p;
-    svcm_rfm_edges e;
-    int fit;
-    nret = read_policy_edges(L, 4, &p, &e, &fit);
-    if (nret)
-        return nret;
-    unsigned threads;
-    nret = read_threads(L, 4, &threads);
-    if (nret)
-        return nret;
-    return segment_view(L, &c, &p, &e, fit, threads);
+    return segment_view(L, &c, 4);
 }
 
 /* A number field of record table at idx; returns 1 when present. Raises
@@ -470,17 +475,7 @@ static int l_segment_records(lua_State *L)
     int rc = svcm_customers_from_records(recs, n, &view);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
-    svcm_segment_options p;
-    svcm_rfm_edges e;
-    int fit;
-    int nret = read_policy_edges(L, 2, &p, &e, &fit);
-    if (nret)
-        return nret;
-    unsigned threads;
-    nret = read_threads(L, 2, &threads);
-    if (nret)
-        return nret;
-    return segment_view(L, &view, &p, &e, fit, threads);
+    return segment_view(L, &view, 2);
 }
 
 /* svcm.rfm_fit(recency, frequency, monetary [, bins]) -> edges table */
@@ -494,33 +489,13 @@ static int l_rfm_fit(lua_State *L)
     if (nret)
         return nret;
     if (bins < SVCM_RFM_MIN_BINS || bins > SVCM_RFM_MAX_BINS)
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "bins", "bins must be in 2..10");
+        return svcmlua_fail_field(L, SVCM_EINVAL, "bins", "bins must be in 2..10");
     svcm_rfm_edges e;
     svcm_error err;
     int rc = svcm_rfm_fit(&c, (int)bins, NULL, &e, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_edges(L, &e);
-    return 1;
-}
-
-/* svcm.check_customers(recency, frequency, monetary [, {tenure =, p_alive =}])
- * -> true, or nil, msg, code naming the first bad record and field */
-static int l_check_customers(lua_State *L)
-{
-    lua_settop(L, 4);
-    luaL_checkstack(L, 24, "svcm"); /* buffers and result tables */
-    if (!lua_isnoneornil(L, 4))
-        luaL_checktype(L, 4, LUA_TTABLE);
-    svcm_customers c;
-    int nret = read_columns(L, 4, &c);
-    if (nret)
-        return nret;
-    svcm_error err;
-    int rc = svcm_customers_check(&c, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushboolean(L, 1);
     return 1;
 }
 
@@ -532,8 +507,15 @@ static int check_bytes(lua_State *L, int arg, const char *field, const uint8_t *
     const int64_t *v = svcmlua_checkint64s(L, arg, n);
     uint8_t *b = lua_newuserdatauv(L, *n + 1, 0);
     for (size_t i = 0; i < *n; i++) {
-        if (v[i] < 0 || v[i] > 255)
-            return fail_field(L, SVCM_EINVAL, i, field, "not a tier or score");
+        if (v[i] < 0 || v[i] > 255) {
+            svcm_error err;
+            svcm_error_clear(&err);
+            err.code = SVCM_EINVAL;
+            err.index = i;
+            err.field = field;
+            snprintf(err.message, sizeof err.message, "not a tier or score");
+            return svcmlua_fail(L, SVCM_EINVAL, &err);
+        }
         b[i] = (uint8_t)v[i];
     }
     *out = b;
@@ -581,7 +563,7 @@ static int l_tier_summary(lua_State *L)
     for (int i = 0; i < 3; i++) {
         col[i] = svcmlua_checkdoubles(L, i + 2, &n[i]);
         if (n[i] != nt)
-            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, cnames[i],
+            return svcmlua_fail_field(L, SVCM_EINVAL, cnames[i],
                               "column and tiers differ in length");
     }
     static const char *const snames[3] = {"r", "f", "m"};
@@ -595,7 +577,7 @@ static int l_tier_summary(lua_State *L)
             if (nret)
                 return nret;
             if (ns != nt)
-                return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, snames[i],
+                return svcmlua_fail_field(L, SVCM_EINVAL, snames[i],
                                   "scores and tiers differ in length");
         }
     }
@@ -607,32 +589,11 @@ static int l_tier_summary(lua_State *L)
         return svcmlua_fail(L, rc, &err);
     lua_createtable(L, SVCM_TIER_COUNT, 0);
     for (int t = 0; t < SVCM_TIER_COUNT; t++) {
-        lua_createtable(L, 0, 12);
-        svcmlua_setinteger(L, "tier", t);
-        svcmlua_setstring(L, "name", svcm_tier_name(t));
-        svcmlua_setinteger(L, "count", (lua_Integer)s[t].count);
-        const double v[9] = {s[t].customer_share, s[t].monetary_total, s[t].monetary_share,
-                             s[t].mean_recency,   s[t].mean_frequency, s[t].mean_monetary,
-                             s[t].mean_r_score,   s[t].mean_f_score,   s[t].mean_m_score};
-        static const char *const vn[9] = {"customer_share", "monetary_total", "monetary_share",
-                                          "mean_recency",   "mean_frequency", "mean_monetary",
-                                          "mean_r_score",   "mean_f_score",   "mean_m_score"};
-        for (int i = 0; i < 9; i++) {
-            lua_pushnumber(L, v[i]);
-            lua_setfield(L, -2, vn[i]);
-        }
+        struct seg_tier_row row = {t, s[t]};
+        svcmlua_rec_TierSummary(L, &row);
         lua_rawseti(L, -2, t + 1);
     }
     return 1;
-}
-
-static void push_counts(lua_State *L, const uint64_t *v)
-{
-    lua_createtable(L, SVCM_TIER_COUNT, 0);
-    for (int i = 0; i < SVCM_TIER_COUNT; i++) {
-        lua_pushinteger(L, (lua_Integer)v[i]);
-        lua_rawseti(L, -2, i + 1);
-    }
 }
 
 /* svcm.migration(old_ids, old_tiers, new_ids, new_tiers [, {threads =}])
@@ -661,7 +622,7 @@ static int l_migration(lua_State *L)
     if (nret)
         return nret;
     if (nto != no || ntn != nn)
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, nto != no ? "old_tiers" : "new_tiers",
+        return svcmlua_fail_field(L, SVCM_EINVAL, nto != no ? "old_tiers" : "new_tiers",
                           "ids and tiers differ in length");
     svcm_migration mg;
     svcm_error err;
@@ -674,13 +635,13 @@ static int l_migration(lua_State *L)
     lua_createtable(L, 0, 3);
     lua_createtable(L, SVCM_TIER_COUNT, 0);
     for (int t = 0; t < SVCM_TIER_COUNT; t++) {
-        push_counts(L, mg.counts[t]);
+        svcmlua_pushint64s(L, (const int64_t *)mg.counts[t], SVCM_TIER_COUNT);
         lua_rawseti(L, -2, t + 1);
     }
     lua_setfield(L, -2, "counts");
-    push_counts(L, mg.arrived);
+    svcmlua_pushint64s(L, (const int64_t *)mg.arrived, SVCM_TIER_COUNT);
     lua_setfield(L, -2, "arrived");
-    push_counts(L, mg.gone);
+    svcmlua_pushint64s(L, (const int64_t *)mg.gone, SVCM_TIER_COUNT);
     lua_setfield(L, -2, "gone");
     return 1;
 }
@@ -701,32 +662,18 @@ static int l_days_since(lua_State *L)
     return 1;
 }
 
-/* svcm.reason_name(code) -> string (raises for an unknown code) */
-static int l_reason_name(lua_State *L)
-{
-    lua_Integer code = luaL_checkinteger(L, 1);
-    const char *name = (code >= 0 && code < SVCM_SEGMENT_REASON_COUNT)
-                           ? svcm_segment_reason_name((int)code)
-                           : NULL;
-    luaL_argcheck(L, name != NULL, 1, "unknown reason code");
-    lua_pushstring(L, name);
-    return 1;
-}
-
 static const luaL_Reg segment_funcs[] = {
     {"rfm_edges", l_rfm_edges},
     {"rfm_scores", l_rfm_scores},
     {"segment", l_segment},
     {"segment_records", l_segment_records},
     {"rfm_fit", l_rfm_fit},
-    {"check_customers", l_check_customers},
     {"policy", l_policy},
     {"policy_from_text", l_policy_from_text},
     {"policy_to_text", l_policy_to_text},
     {"tier_summary", l_tier_summary},
     {"migration", l_migration},
     {"days_since", l_days_since},
-    {"reason_name", l_reason_name},
     {NULL, NULL},
 };
 
@@ -736,12 +683,7 @@ void svcmlua_open_segment(lua_State *L)
 {
     luaL_setfuncs(L, segment_funcs, 0);
     customers_open(L);
-    /* SEGMENT_REASON_NAMES[code] for code 0..7 (keys are the C codes). */
-    lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT);
-    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
-        lua_pushstring(L, svcm_segment_reason_name(i));
-        lua_rawseti(L, -2, i);
-    }
+    push_reason_names(L);
     lua_setfield(L, -2, "SEGMENT_REASON_NAMES");
 }
 
@@ -781,7 +723,7 @@ static int cu_unit(lua_State *L, const char *name, const char *field, svcm_time_
             *u = (svcm_time_unit)k;
             return 0;
         }
-    return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, field,
+    return svcmlua_fail_field(L, SVCM_EINVAL, field,
                       "unknown time unit (expected 'day', 'week' or 'second')");
 }
 
@@ -814,7 +756,7 @@ static int cu_read(lua_State *L, int arg, svcm_customers **out)
             char msg[120];
             snprintf(msg, sizeof msg, "%s has %zu values but %s has %zu", cu_cols[k], len[k],
                      cu_cols[first], len[first]);
-            return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, cu_cols[k], msg);
+            return svcmlua_fail_field(L, SVCM_EINVAL, cu_cols[k], msg);
         }
     }
     o.n = first < 0 ? 0 : len[first];
@@ -850,6 +792,30 @@ static void cu_push(lua_State *L, const svcm_customers *c)
     }
 }
 
+/* The options period ("week"), granularity, offset and returns ("error",
+ * "net" or "drop") of the table at opts into o; 0, or the failure's count. */
+static int read_summary(lua_State *L, int opts, svcm_summary_options *o)
+{
+    static const char *const rules[] = {"error", "net", "drop"};
+    static const svcm_summary_returns codes[] = {
+        SVCM_SUMMARY_RETURNS_ERROR, SVCM_SUMMARY_RETURNS_NET, SVCM_SUMMARY_RETURNS_DROP};
+    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
+    int nret = cu_unit(L, svcmlua_optfield_string(L, opts, "period", "week"), "period", &u);
+    if (nret)
+        return nret;
+    o->period = svcm_time_unit_seconds((int)u);
+    o->granularity = (int64_t)svcmlua_optfield_integer(L, opts, "granularity", o->granularity);
+    o->offset = (int64_t)svcmlua_optfield_integer(L, opts, "offset", o->offset);
+    const char *ret = svcmlua_optfield_string(L, opts, "returns", "error");
+    for (int k = 0; k < 3; k++)
+        if (strcmp(ret, rules[k]) == 0) {
+            o->returns = codes[k];
+            return 0;
+        }
+    return svcmlua_fail_field(L, SVCM_EINVAL, "returns",
+                              "unknown rule for returns (expected 'error', 'net' or 'drop')");
+}
+
 /* svcm.summarize_customers(ids, times, values, end [, {period = "week",
  * granularity =, offset =, returns = "error" | "net" | "drop"}]) -> customer
  * table */
@@ -866,23 +832,11 @@ static int l_summarize_customers(lua_State *L)
         luaL_checktype(L, 5, LUA_TTABLE);
     svcm_summary_options o;
     svcm_summary_options_init(&o);
-    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
-    int nret = cu_unit(L, svcmlua_optfield_string(L, 5, "period", "week"), "period", &u);
+    int nret = read_summary(L, 5, &o);
     if (nret)
         return nret;
-    o.period = svcm_time_unit_seconds((int)u);
-    o.granularity = (int64_t)svcmlua_optfield_integer(L, 5, "granularity", o.granularity);
-    o.offset = (int64_t)svcmlua_optfield_integer(L, 5, "offset", o.offset);
-    const char *ret = svcmlua_optfield_string(L, 5, "returns", "error");
-    if (strcmp(ret, "net") == 0)
-        o.returns = SVCM_SUMMARY_RETURNS_NET;
-    else if (strcmp(ret, "drop") == 0)
-        o.returns = SVCM_SUMMARY_RETURNS_DROP;
-    else if (strcmp(ret, "error") != 0)
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "returns",
-                          "unknown rule for returns (expected 'error', 'net' or 'drop')");
     if (nt != n || nv != n)
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, nt != n ? "times" : "values",
+        return svcmlua_fail_field(L, SVCM_EINVAL, nt != n ? "times" : "values",
                           "ids, times and values differ in length");
     svcm_customers **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL;
@@ -926,21 +880,7 @@ static int l_customers_segment(lua_State *L)
         rc = svcm_rfm_score(&days, &used, buf + 2 * n, buf + 3 * n, buf + 4 * n, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    static const char *const names[5] = {"tiers", "reasons", "r", "f", "m"};
-    lua_createtable(L, 0, 7);
-    for (int i = 0; i < 5; i++) {
-        push_bytes(L, buf + (size_t)i * n, n);
-        lua_setfield(L, -2, names[i]);
-    }
-    push_edges(L, &used);
-    lua_setfield(L, -2, "edges");
-    lua_createtable(L, 0, SVCM_SEGMENT_REASON_COUNT); /* reason_names[code], code 0..7 */
-    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++) {
-        lua_pushstring(L, svcm_segment_reason_name(i));
-        lua_rawseti(L, -2, i);
-    }
-    lua_setfield(L, -2, "reason_names");
-    return 1;
+    return push_segmentation(L, buf, n, &used);
 }
 
 /* A count option (absent: *out kept); out of range becomes 0, which the C
@@ -951,43 +891,31 @@ static void cu_count(lua_State *L, int opts, const char *key, unsigned *out)
     *out = v < 0 || v > 0x7FFFFFFF ? 0u : (unsigned)v;
 }
 
-static void cu_set_number(lua_State *L, const char *key, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, key);
-}
-
-static void cu_set_integer(lua_State *L, const char *key, size_t v)
-{
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, key);
-}
-
 /* The models of a successful fit as tables {r, alpha, a, b, loglik, n,
  * groups, iterations} and {p, q, gamma, loglik, n, iterations}. */
 static void cu_push_models(lua_State *L, const struct svcm_lifetime_table_result *r, int want_clv)
 {
     const struct svcm_bgnbd_fit_result *b = &r->bgnbd;
     lua_createtable(L, 0, 8);
-    cu_set_number(L, "r", b->params.r);
-    cu_set_number(L, "alpha", b->params.alpha);
-    cu_set_number(L, "a", b->params.a);
-    cu_set_number(L, "b", b->params.b);
-    cu_set_number(L, "loglik", b->loglik);
-    cu_set_integer(L, "n", b->n);
-    cu_set_integer(L, "groups", b->groups);
-    cu_set_integer(L, "iterations", b->iterations);
+    svcmlua_setnumber(L, "r", b->params.r);
+    svcmlua_setnumber(L, "alpha", b->params.alpha);
+    svcmlua_setnumber(L, "a", b->params.a);
+    svcmlua_setnumber(L, "b", b->params.b);
+    svcmlua_setnumber(L, "loglik", b->loglik);
+    svcmlua_setinteger(L, "n", (lua_Integer)b->n);
+    svcmlua_setinteger(L, "groups", (lua_Integer)b->groups);
+    svcmlua_setinteger(L, "iterations", (lua_Integer)b->iterations);
     lua_setfield(L, -2, "bgnbd");
     if (!want_clv)
         return;
     const struct svcm_gammagamma_fit_result *g = &r->gammagamma;
     lua_createtable(L, 0, 6);
-    cu_set_number(L, "p", g->params.p);
-    cu_set_number(L, "q", g->params.q);
-    cu_set_number(L, "gamma", g->params.gamma);
-    cu_set_number(L, "loglik", g->loglik);
-    cu_set_integer(L, "n", g->n);
-    cu_set_integer(L, "iterations", g->iterations);
+    svcmlua_setnumber(L, "p", g->params.p);
+    svcmlua_setnumber(L, "q", g->params.q);
+    svcmlua_setnumber(L, "gamma", g->params.gamma);
+    svcmlua_setnumber(L, "loglik", g->loglik);
+    svcmlua_setinteger(L, "n", (lua_Integer)g->n);
+    svcmlua_setinteger(L, "iterations", (lua_Integer)g->iterations);
     lua_setfield(L, -2, "gammagamma");
 }
 
@@ -1071,6 +999,10 @@ static svcm_customers_builder *check_builder(lua_State *L, int arg)
         luaL_argerror(L, arg, "object is closed");
     return x->b;
 }
+svcm_customers_builder *svcmlua_check_CustomersBuilder(lua_State *L, int idx)
+{
+    return check_builder(L, idx);
+}
 
 /* svcm.CustomersBuilder{["end"] = seconds, period = "week", granularity =,
  * offset =, returns = "error" | "net" | "drop"} -> builder, or nil, msg,
@@ -1082,50 +1014,16 @@ static int l_builder_new(lua_State *L)
         luaL_checktype(L, 2, LUA_TTABLE);
     svcm_customers_builder_options o;
     svcm_customers_builder_options_init(&o);
-    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
-    int nret = cu_unit(L, svcmlua_optfield_string(L, 2, "period", "week"), "period", &u);
+    o.end = (int64_t)svcmlua_optfield_integer(L, 2, "end", o.end);
+    int nret = read_summary(L, 2, &o.summary);
     if (nret)
         return nret;
-    o.summary.period = svcm_time_unit_seconds((int)u);
-    o.summary.granularity =
-        (int64_t)svcmlua_optfield_integer(L, 2, "granularity", o.summary.granularity);
-    o.summary.offset = (int64_t)svcmlua_optfield_integer(L, 2, "offset", o.summary.offset);
-    o.end = (int64_t)svcmlua_optfield_integer(L, 2, "end", o.end);
-    const char *ret = svcmlua_optfield_string(L, 2, "returns", "error");
-    if (strcmp(ret, "net") == 0)
-        o.summary.returns = SVCM_SUMMARY_RETURNS_NET;
-    else if (strcmp(ret, "drop") == 0)
-        o.summary.returns = SVCM_SUMMARY_RETURNS_DROP;
-    else if (strcmp(ret, "error") != 0)
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, "returns",
-                          "unknown rule for returns (expected 'error', 'net' or 'drop')");
     builder_box *x = lua_newuserdatauv(L, sizeof *x, 0);
     x->b = NULL;
     luaL_setmetatable(L, BUILDER_MT);
     svcm_error err;
     int rc = svcm_customers_builder_new(&o, NULL, &x->b, &err);
     return rc ? svcmlua_fail(L, rc, &err) : 1;
-}
-
-/* b:add(ids, times, values) -> true, or nil, msg, code, detail (index: the
- * 0-based row of this batch) */
-static int l_builder_add(lua_State *L)
-{
-    lua_settop(L, 4);
-    svcm_customers_builder *b = check_builder(L, 1);
-    size_t n, nt, nv;
-    const int64_t *ids = svcmlua_checkint64s(L, 2, &n);
-    const int64_t *times = svcmlua_checkint64s(L, 3, &nt);
-    const double *values = svcmlua_checkdoubles(L, 4, &nv);
-    if (nt != n || nv != n)
-        return fail_field(L, SVCM_EINVAL, SVCM_NO_INDEX, nt != n ? "times" : "values",
-                          "ids, times and values differ in length");
-    svcm_error err;
-    int rc = svcm_customers_builder_add(b, ids, times, values, n, &err);
-    if (rc)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushboolean(L, 1);
-    return 1;
 }
 
 /* b:merge(other) -> true, or nil, msg, code, detail */
@@ -1193,8 +1091,8 @@ static int l_builder_tostring(lua_State *L)
 }
 
 static const luaL_Reg builder_methods[] = {
-    {"add", l_builder_add},       {"merge", l_builder_merge}, {"finish", l_builder_finish},
-    {"result", l_builder_result}, {"close", l_builder_close}, {NULL, NULL},
+    {"merge", l_builder_merge},   {"finish", l_builder_finish}, {"result", l_builder_result},
+    {"close", l_builder_close},   {NULL, NULL},
 };
 
 /* The metatable and svcm.CustomersBuilder, with the module table on top. */
@@ -1203,6 +1101,7 @@ static void builder_open(lua_State *L)
     luaL_newmetatable(L, BUILDER_MT);
     lua_newtable(L);
     luaL_setfuncs(L, builder_methods, 0);
+    svcmlua_members_CustomersBuilder(L); /* add */
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, l_builder_close);
     lua_setfield(L, -2, "__gc");

@@ -4,6 +4,7 @@
  * per-customer results come back as svcm.Column objects ('B', one byte
  * each) that own the memory the library wrote: nothing is copied. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <limits.h>
 #include <math.h>
@@ -19,14 +20,23 @@ enum {
     SEG_EDGES,   /* RfmEdges */
     SEG_SCORES,  /* RfmScores */
     SEG_RESULT,  /* Segmentation */
-    SEG_SUMMARY, /* TierSummary */
     SEG_MIGRATION,
     SEG_POLICY,
     SEG_REASON_NAMES, /* tuple of reason names, by code */
+    SEG_CUSTOMERS,    /* the customer table's types */
+    SEG_COLUMN,
+    SEG_FIT,
+    SEG_BUILDER,
     SEG_NITEMS
 };
 
 /* ------------------------------------------------------------ helpers */
+
+/* A TierSummary record (bindings/api/segment.py, which declares it too). */
+struct seg_tier_row {
+    int tier;
+    svcm_tier_summary s;
+};
 
 /* A new struct sequence of engine type `which`; steals every item (NULL
  * items make the call fail after releasing the others). */
@@ -97,18 +107,28 @@ static int outputs_columns(PyObject *module, uint8_t **out, int k, size_t n, PyO
     return -1;
 }
 
-static PyObject *float_tuple(const double *v, int n)
+/* array('d') holding a copy of n doubles. */
+static PyObject *double_array(PyObject *module, const double *v, size_t n)
+{
+    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_ARRAY);
+    PyObject *bytes = type ? PyBytes_FromStringAndSize((const char *)v, (Py_ssize_t)(n * 8)) : NULL;
+    if (bytes == NULL)
+        return NULL;
+    PyObject *arr = PyObject_CallFunction(type, "sO", "d", bytes);
+    Py_DECREF(bytes);
+    return arr;
+}
+
+/* A tuple of n doubles (d) or of n uint64 (u). */
+static PyObject *number_tuple(const double *d, const uint64_t *u, int n)
 {
     PyObject *t = PyTuple_New(n);
-    if (t == NULL)
-        return NULL;
-    for (int i = 0; i < n; i++) {
-        PyObject *x = PyFloat_FromDouble(v[i]);
-        if (x == NULL) {
-            Py_DECREF(t);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(t, i, x);
+    for (int i = 0; t != NULL && i < n; i++) {
+        PyObject *x = d ? PyFloat_FromDouble(d[i]) : PyLong_FromUnsignedLongLong(u[i]);
+        if (x == NULL)
+            Py_CLEAR(t);
+        else
+            PyTuple_SET_ITEM(t, i, x);
     }
     return t;
 }
@@ -118,7 +138,7 @@ static PyObject *make_edges(PyObject *module, const svcm_rfm_edges *e)
     const double *cols[3] = {e->recency, e->frequency, e->monetary};
     PyObject *items[4] = {PyLong_FromLong(e->bins), NULL, NULL, NULL};
     for (int i = 0; i < 3 && items[i] != NULL; i++)
-        items[i + 1] = float_tuple(cols[i], e->bins - 1);
+        items[i + 1] = number_tuple(cols[i], NULL, e->bins - 1);
     return make_struct(module, SEG_EDGES, items, 4);
 }
 
@@ -353,21 +373,8 @@ static int policy_set(PyObject *self, PyObject *value, void *closure)
     return 0;
 }
 
-static PyGetSetDef policy_getset[] = {
-    {"bins", policy_get, policy_set, "RFM bins k (2..10); default 5", (void *)(uintptr_t)0},
-    {"churn_days", policy_get, policy_set, "LOST when recency > churn_days; default 180", (void *)(uintptr_t)1},
-    {"p_alive_min", policy_get, policy_set, "LOST when p_alive < p_alive_min; default 0.2", (void *)(uintptr_t)2},
-    {"new_tenure_days", policy_get, policy_set, "POTENTIAL when tenure < new_tenure_days; default 90", (void *)(uintptr_t)3},
-    {"new_max_frequency", policy_get, policy_set, "POTENTIAL when frequency <= new_max_frequency; default 1", (void *)(uintptr_t)4},
-    {"vip_active_days", policy_get, policy_set, "VIP needs recency <= vip_active_days; default 90", (void *)(uintptr_t)5},
-    {"vip_m_top_scores", policy_get, policy_set, "VIP when M is among the top this many scores; default 1", (void *)(uintptr_t)6},
-    {"vip_min_monetary", policy_get, policy_set, "VIP when monetary >= vip_min_monetary; default inf (off)", (void *)(uintptr_t)7},
-    {"key_weight_r", policy_get, policy_set, "weight of R; default 1", (void *)(uintptr_t)8},
-    {"key_weight_f", policy_get, policy_set, "weight of F; default 1", (void *)(uintptr_t)9},
-    {"key_weight_m", policy_get, policy_set, "weight of M; default 1", (void *)(uintptr_t)10},
-    {"key_min_score", policy_get, policy_set, "KEY when the weighted mean RFM score >= key_min_score; default 4", (void *)(uintptr_t)11},
-    {NULL, NULL, NULL, NULL, NULL},
-};
+/* Filled from policy_keys by svcmpy_init_segment. */
+static PyGetSetDef policy_getset[NPOLICY_KEYS + 1];
 
 static PyObject *policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
@@ -569,7 +576,7 @@ static PyObject *py_rfm_edges(PyObject *module, PyObject *args, PyObject *kwargs
     svcmpy_array_release(&a);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, &err);
-    return float_tuple(e, bins - 1);
+    return number_tuple(e, NULL, bins - 1);
 }
 
 PyDoc_STRVAR(rfm_scores_doc,
@@ -833,80 +840,9 @@ static PyObject *py_rfm_fit(PyObject *module, PyObject *args, PyObject *kwargs)
     return rc == SVCM_OK ? make_edges(module, &e) : svcmpy_raise(module, rc, &err);
 }
 
-PyDoc_STRVAR(check_customers_doc,
-             "check_customers(recency, frequency, monetary, tenure=None, p_alive=None) -> None\n\n"
-             "Raise InvalidInput (index = record, field = column) for the first record\n"
-             "that breaks the input rules: NaN or infinite values, negative recency,\n"
-             "frequency, monetary or tenure, recency above tenure, p_alive outside\n"
-             "[0, 1].");
-static PyObject *py_check_customers(PyObject *module, PyObject *args, PyObject *kwargs)
-{
-    static char *kwlist[] = {"recency", "frequency", "monetary", "tenure", "p_alive", NULL};
-    PyObject *r, *f, *m, *t = Py_None, *pa = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OO:check_customers", kwlist, &r, &f, &m,
-                                     &t, &pa))
-        return NULL;
-    columns c;
-    if (columns_read(module, &c, r, f, m, t, pa) < 0)
-        return NULL;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_customers_check(&c.view, &err);
-    Py_END_ALLOW_THREADS
-    columns_release(&c);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    Py_RETURN_NONE;
-}
-
-/* Bytes 0..255 from a buffer or a sequence of ints; *data points into the
- * buffer (zero-copy for array('B'), bytes) or into a PyMem copy in *owned. */
-static int read_small_ints(PyObject *obj, const char *name, Py_buffer *view, int *has_view,
-                           uint8_t **owned, const uint8_t **data, Py_ssize_t *n)
-{
-    *has_view = 0;
-    *owned = NULL;
-    if (PyObject_CheckBuffer(obj) && PyObject_GetBuffer(obj, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) == 0) {
-        const char *fmt = view->format ? view->format : "B";
-        if (view->itemsize == 1 && (strcmp(fmt, "B") == 0 || strcmp(fmt, "b") == 0 ||
-                                    strcmp(fmt, "c") == 0) && view->ndim <= 1) {
-            *has_view = 1;
-            *data = view->buf;
-            *n = view->len;
-            return 0;
-        }
-        PyBuffer_Release(view);
-    }
-    PyErr_Clear();
-    svcmpy_array a;
-    if (svcmpy_int64s(obj, &a, name) < 0)
-        return -1;
-    *owned = PyMem_Malloc((size_t)a.n + 1);
-    if (*owned == NULL) {
-        svcmpy_array_release(&a);
-        PyErr_NoMemory();
-        return -1;
-    }
-    const int64_t *v = a.data;
-    for (Py_ssize_t i = 0; i < a.n; i++) {
-        if (v[i] < 0 || v[i] > 255) {
-            long long bad = (long long)v[i];
-            svcmpy_array_release(&a);
-            PyMem_Free(*owned);
-            *owned = NULL;
-            PyErr_Format(PyExc_ValueError, "%s[%zd]: %lld is not a small non-negative int", name,
-                         i, bad);
-            return -1;
-        }
-        (*owned)[i] = (uint8_t)v[i];
-    }
-    *n = a.n;
-    *data = *owned;
-    svcmpy_array_release(&a);
-    return 0;
-}
-
+/* Bytes 0..255 (tiers, scores) from a buffer or a sequence of ints: data
+ * points into the buffer (zero-copy for array('B'), bytes) or into a PyMem
+ * copy in owned. */
 typedef struct small_ints {
     Py_buffer view;
     int has_view;
@@ -918,7 +854,45 @@ typedef struct small_ints {
 static int small_read(PyObject *obj, const char *name, small_ints *s)
 {
     memset(s, 0, sizeof *s);
-    return read_small_ints(obj, name, &s->view, &s->has_view, &s->owned, &s->data, &s->n);
+    Py_buffer *view = &s->view;
+    if (PyObject_CheckBuffer(obj) && PyObject_GetBuffer(obj, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) == 0) {
+        const char *fmt = view->format ? view->format : "B";
+        if (view->itemsize == 1 && (strcmp(fmt, "B") == 0 || strcmp(fmt, "b") == 0 ||
+                                    strcmp(fmt, "c") == 0) && view->ndim <= 1) {
+            s->has_view = 1;
+            s->data = view->buf;
+            s->n = view->len;
+            return 0;
+        }
+        PyBuffer_Release(view);
+    }
+    PyErr_Clear();
+    svcmpy_array a;
+    if (svcmpy_int64s(obj, &a, name) < 0)
+        return -1;
+    s->owned = PyMem_Malloc((size_t)a.n + 1);
+    if (s->owned == NULL) {
+        svcmpy_array_release(&a);
+        PyErr_NoMemory();
+        return -1;
+    }
+    const int64_t *v = a.data;
+    for (Py_ssize_t i = 0; i < a.n; i++) {
+        if (v[i] < 0 || v[i] > 255) {
+            long long bad = (long long)v[i];
+            svcmpy_array_release(&a);
+            PyMem_Free(s->owned);
+            s->owned = NULL;
+            PyErr_Format(PyExc_ValueError, "%s[%zd]: %lld is not a small non-negative int", name,
+                         i, bad);
+            return -1;
+        }
+        s->owned[i] = (uint8_t)v[i];
+    }
+    s->n = a.n;
+    s->data = s->owned;
+    svcmpy_array_release(&a);
+    return 0;
 }
 
 /* Field `name` of obj when obj is a Segmentation (new reference), else NULL
@@ -1013,21 +987,8 @@ static PyObject *py_tier_summary(PyObject *module, PyObject *args, PyObject *kwa
     if (res == NULL)
         goto done;
     for (int t = 0; t < SVCM_TIER_COUNT; t++) {
-        PyObject *items[12] = {
-            PyLong_FromLong(t),
-            PyUnicode_FromString(svcm_tier_name(t)),
-            PyLong_FromUnsignedLongLong(s[t].count),
-            PyFloat_FromDouble(s[t].customer_share),
-            PyFloat_FromDouble(s[t].monetary_total),
-            PyFloat_FromDouble(s[t].monetary_share),
-            PyFloat_FromDouble(s[t].mean_recency),
-            PyFloat_FromDouble(s[t].mean_frequency),
-            PyFloat_FromDouble(s[t].mean_monetary),
-            PyFloat_FromDouble(s[t].mean_r_score),
-            PyFloat_FromDouble(s[t].mean_f_score),
-            PyFloat_FromDouble(s[t].mean_m_score),
-        };
-        PyObject *o = make_struct(module, SEG_SUMMARY, items, 12);
+        struct seg_tier_row row = {t, s[t]};
+        PyObject *o = svcmpy_rec_TierSummary(module, &row);
         if (o == NULL) {
             Py_CLEAR(res);
             goto done;
@@ -1040,22 +1001,6 @@ done:
         small_release(&sc[i]);
     columns_release(&c);
     return res;
-}
-
-static PyObject *u64_tuple(const uint64_t *v, int n)
-{
-    PyObject *t = PyTuple_New(n);
-    if (t == NULL)
-        return NULL;
-    for (int i = 0; i < n; i++) {
-        PyObject *x = PyLong_FromUnsignedLongLong(v[i]);
-        if (x == NULL) {
-            Py_DECREF(t);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(t, i, x);
-    }
-    return t;
 }
 
 PyDoc_STRVAR(migration_doc,
@@ -1113,7 +1058,7 @@ static PyObject *py_migration(PyObject *module, PyObject *args, PyObject *kwargs
     PyObject *counts = PyTuple_New(SVCM_TIER_COUNT);
     if (counts != NULL) {
         for (int t = 0; t < SVCM_TIER_COUNT; t++) {
-            PyObject *row = u64_tuple(mg.counts[t], SVCM_TIER_COUNT);
+            PyObject *row = number_tuple(NULL, mg.counts[t], SVCM_TIER_COUNT);
             if (row == NULL) {
                 Py_CLEAR(counts);
                 break;
@@ -1121,8 +1066,8 @@ static PyObject *py_migration(PyObject *module, PyObject *args, PyObject *kwargs
             PyTuple_SET_ITEM(counts, t, row);
         }
     }
-    PyObject *items[3] = {counts, u64_tuple(mg.arrived, SVCM_TIER_COUNT),
-                          u64_tuple(mg.gone, SVCM_TIER_COUNT)};
+    PyObject *items[3] = {counts, number_tuple(NULL, mg.arrived, SVCM_TIER_COUNT),
+                          number_tuple(NULL, mg.gone, SVCM_TIER_COUNT)};
     res = make_struct(module, SEG_MIGRATION, items, 3);
 done:
     svcmpy_array_release(&oid);
@@ -1156,57 +1101,13 @@ static PyObject *py_days_since(PyObject *module, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     rc = svcm_segment_days_since(a.data, (size_t)a.n, (int64_t)as_of, out, &err);
     Py_END_ALLOW_THREADS
-    PyObject *res = NULL;
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-    } else {
-        PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_ARRAY);
-        PyObject *bytes = type ? PyBytes_FromStringAndSize((const char *)out,
-                                                           a.n * (Py_ssize_t)sizeof(double))
-                               : NULL;
-        if (bytes != NULL) {
-            res = PyObject_CallFunction(type, "sO", "d", bytes);
-            Py_DECREF(bytes);
-        }
-    }
+    PyObject *res = rc == SVCM_OK ? double_array(module, out, (size_t)a.n)
+                                  : svcmpy_raise(module, rc, &err);
     svcmpy_array_release(&a);
     PyMem_Free(out);
     return res;
 }
 
-PyDoc_STRVAR(reason_name_doc,
-             "reason_name(code: int) -> str\n\nName of a reason code, e.g. 'vip_m_score'.");
-static PyObject *py_reason_name(PyObject *module, PyObject *arg)
-{
-    long code = PyLong_AsLong(arg);
-    if (code == -1 && PyErr_Occurred())
-        return NULL;
-    const char *name = (code >= 0 && code < SVCM_SEGMENT_REASON_COUNT)
-                           ? svcm_segment_reason_name((int)code)
-                           : NULL;
-    if (name == NULL) {
-        PyErr_Format(PyExc_ValueError, "reason code %ld is not in 0..%d", code,
-                     SVCM_SEGMENT_REASON_COUNT - 1);
-        return NULL;
-    }
-    return PyUnicode_FromString(name);
-}
-
-#define KW(f) (PyCFunction)(void (*)(void))(f), METH_VARARGS | METH_KEYWORDS
-static PyMethodDef segment_methods[] = {
-    {"rfm_edges", KW(py_rfm_edges), rfm_edges_doc},
-    {"rfm_scores", KW(py_rfm_scores), rfm_scores_doc},
-    {"segment", KW(py_segment), segment_doc},
-    {"segment_records", KW(py_segment_records), segment_records_doc},
-    {"rfm_fit", KW(py_rfm_fit), rfm_fit_doc},
-    {"check_customers", KW(py_check_customers), check_customers_doc},
-    {"tier_summary", KW(py_tier_summary), tier_summary_doc},
-    {"migration", KW(py_migration), migration_doc},
-    {"days_since", py_days_since, METH_VARARGS, days_since_doc},
-    {"reason_name", py_reason_name, METH_O, reason_name_doc},
-    {NULL, NULL, 0, NULL},
-};
-#undef KW
 
 /* ------------------------------------------------------------ types */
 
@@ -1245,24 +1146,6 @@ static PyStructSequence_Desc result_desc = {"svcm.Segmentation",
                                             "Tiers, reasons and RFM scores of a population.",
                                             result_fields, 7};
 
-static PyStructSequence_Field summary_fields[] = {
-    {"tier", "tier number"},
-    {"name", "tier name"},
-    {"count", "customers in the tier"},
-    {"customer_share", "count / all customers"},
-    {"monetary_total", "sum of monetary"},
-    {"monetary_share", "monetary_total / total (0 when the total is 0)"},
-    {"mean_recency", "mean recency (NaN if empty)"},
-    {"mean_frequency", "mean frequency (NaN if empty)"},
-    {"mean_monetary", "mean monetary (NaN if empty)"},
-    {"mean_r_score", "mean R score (NaN if empty or not given)"},
-    {"mean_f_score", "mean F score"},
-    {"mean_m_score", "mean M score"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc summary_desc = {"svcm.TierSummary", "Summary of one tier.",
-                                             summary_fields, 12};
-
 static PyStructSequence_Field migration_fields[] = {
     {"counts", "counts[old_tier][new_tier] for ids in both snapshots"},
     {"arrived", "ids only in the new snapshot, by new tier"},
@@ -1273,67 +1156,6 @@ static PyStructSequence_Desc migration_desc = {"svcm.Migration",
                                                "Tier migration between two snapshots.",
                                                migration_fields, 3};
 
-static int customers_init(PyObject *m);
-
-int svcmpy_init_segment(PyObject *m)
-{
-    if (PyModule_AddFunctions(m, segment_methods) < 0)
-        return -1;
-    PyObject *items[SEG_NITEMS] = {NULL};
-    PyObject *array_mod = PyImport_ImportModule("array");
-    if (array_mod != NULL) {
-        items[SEG_ARRAY] = PyObject_GetAttrString(array_mod, "array");
-        Py_DECREF(array_mod);
-    }
-    items[SEG_EDGES] = (PyObject *)PyStructSequence_NewType(&edges_desc);
-    items[SEG_SCORES] = (PyObject *)PyStructSequence_NewType(&scores_desc);
-    items[SEG_RESULT] = (PyObject *)PyStructSequence_NewType(&result_desc);
-    items[SEG_SUMMARY] = (PyObject *)PyStructSequence_NewType(&summary_desc);
-    items[SEG_MIGRATION] = (PyObject *)PyStructSequence_NewType(&migration_desc);
-    items[SEG_POLICY] = PyType_FromModuleAndSpec(m, &policy_spec, NULL);
-    items[SEG_REASON_NAMES] = PyTuple_New(SVCM_SEGMENT_REASON_COUNT);
-    for (int i = 0; items[SEG_REASON_NAMES] != NULL && i < SVCM_SEGMENT_REASON_COUNT; i++) {
-        PyObject *s = PyUnicode_FromString(svcm_segment_reason_name(i));
-        if (s == NULL)
-            Py_CLEAR(items[SEG_REASON_NAMES]);
-        else
-            PyTuple_SET_ITEM(items[SEG_REASON_NAMES], i, s);
-    }
-    PyObject *tuple = NULL;
-    int ok = 1;
-    for (int i = 0; i < SEG_NITEMS; i++)
-        ok &= items[i] != NULL;
-    static const char *const exported[SEG_NITEMS] = {NULL,           "RfmEdges",  "RfmScores",
-                                                     "Segmentation", "TierSummary", "Migration",
-                                                     "Policy",       "SEGMENT_REASON_NAMES"};
-    for (int i = 0; ok && i < SEG_NITEMS; i++)
-        if (exported[i] && PyModule_AddObjectRef(m, exported[i], items[i]) < 0)
-            ok = 0;
-    if (ok) {
-        tuple = PyTuple_New(SEG_NITEMS);
-        ok = tuple != NULL;
-    }
-    for (int i = 0; i < SEG_NITEMS; i++) {
-        if (ok)
-            PyTuple_SET_ITEM(tuple, i, items[i]); /* steals */
-        else
-            Py_XDECREF(items[i]);
-    }
-    if (!ok || svcmpy_engine_set(m, SVCMPY_SEGMENT, tuple) < 0)
-        return -1;
-    static const char *const consts[SVCM_SEGMENT_REASON_COUNT] = {
-        "SEGMENT_REASON_LOST_INACTIVE", "SEGMENT_REASON_LOST_P_ALIVE", "SEGMENT_REASON_POTENTIAL_NEW",
-        "SEGMENT_REASON_POTENTIAL_FEW", "SEGMENT_REASON_VIP_M_SCORE",  "SEGMENT_REASON_VIP_MONETARY",
-        "SEGMENT_REASON_KEY_SCORE",     "SEGMENT_REASON_REGULAR"};
-    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++)
-        if (PyModule_AddIntConstant(m, consts[i], i) < 0)
-            return -1;
-    if (PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS) < 0)
-        return -1;
-    /* Segmentation, RfmScores and the other results pickle as struct
-     * sequences; their Column fields pickle themselves (columns.c). */
-    return customers_init(m); /* the customer-table block at the end */
-}
 
 /* ------------------------------------------------------ customer table */
 /* The customer table (segment.h, "Customer table"): svcm.Customers owns an
@@ -1341,8 +1163,6 @@ int svcmpy_init_segment(PyObject *m)
  * library-owned memory, each holding a reference to the table through a
  * small exporter object, so numpy.asarray(c.recency) shares the memory and
  * the table lives as long as any view of it. */
-
-enum { CU_TYPE, CU_COLUMN, CU_FIT, CU_BUILDER, CU_NITEMS }; /* after the SEG_* items */
 
 static const char *const cu_unit_names[SVCM_TIME_UNIT_COUNT] = {"day", "week", "second"};
 
@@ -1463,7 +1283,7 @@ static PyObject *customers_get(PyObject *self, void *closure)
     if (data == NULL)
         Py_RETURN_NONE;
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    PyObject *tp = module ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_NITEMS + CU_COLUMN)
+    PyObject *tp = module ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_COLUMN)
                           : NULL;
     if (tp == NULL)
         return NULL;
@@ -1632,18 +1452,6 @@ static PyObject *customers_segment(PyObject *self, PyObject *args, PyObject *kw)
     return segmentation(module, out, n, &used);
 }
 
-/* array('d') holding a copy of n doubles. */
-static PyObject *cu_double_array(PyObject *module, const double *v, size_t n)
-{
-    PyObject *type = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_ARRAY);
-    PyObject *bytes = type ? PyBytes_FromStringAndSize((const char *)v, (Py_ssize_t)(n * 8)) : NULL;
-    if (bytes == NULL)
-        return NULL;
-    PyObject *arr = PyObject_CallFunction(type, "sO", "d", bytes);
-    Py_DECREF(bytes);
-    return arr;
-}
-
 /* svcm.<name>(*params) with its fit diagnostics put back through the
  * model's own __setstate__ (the form its pickles use). Steals both. */
 static PyObject *cu_model(PyObject *module, const char *name, PyObject *params, PyObject *state)
@@ -1701,16 +1509,16 @@ static PyObject *cu_fit_result(PyObject *module, const struct svcm_lifetime_tabl
                             : Py_NewRef(Py_None);
     PyObject *items[6] = {bg, gg, NULL, NULL, NULL, NULL};
     /* each step only after the previous succeeded: no call with an error set */
-    if (bg != NULL && gg != NULL && (items[2] = cu_double_array(module, out, n)) != NULL &&
-        (items[3] = cu_double_array(module, out + n, n)) != NULL &&
-        (items[4] = want_clv ? cu_double_array(module, out + 2 * n, n) : Py_NewRef(Py_None)))
+    if (bg != NULL && gg != NULL && (items[2] = double_array(module, out, n)) != NULL &&
+        (items[3] = double_array(module, out + n, n)) != NULL &&
+        (items[4] = want_clv ? double_array(module, out + 2 * n, n) : Py_NewRef(Py_None)))
         items[5] = PyUnicode_FromString(cu_unit_names[r->unit]);
     if (items[5] == NULL) {
         for (int i = 0; i < 6; i++)
             Py_XDECREF(items[i]);
         return NULL;
     }
-    return make_struct(module, SEG_NITEMS + CU_FIT, items, 6);
+    return make_struct(module, SEG_FIT, items, 6);
 }
 
 PyDoc_STRVAR(customers_fit_doc,
@@ -1840,6 +1648,21 @@ static int cu_returns(PyObject *module, PyObject *obj, svcm_summary_returns *out
     return -1;
 }
 
+/* period (a unit name; default week), returns, granularity and offset of
+ * summarize_customers() and CustomersBuilder() into o. */
+static int cu_summary(PyObject *module, PyObject *per, PyObject *ret, long long gran,
+                      long long off, svcm_summary_options *o)
+{
+    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
+    if ((per != NULL && cu_unit(module, per, "period", &u) < 0) ||
+        (ret != NULL && cu_returns(module, ret, &o->returns) < 0))
+        return -1;
+    o->period = svcm_time_unit_seconds((int)u);
+    o->granularity = gran;
+    o->offset = off;
+    return 0;
+}
+
 static PyObject *py_summarize_customers(PyObject *module, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"ids", "times", "values", "end", "period", "granularity", "offset",
@@ -1852,16 +1675,10 @@ static PyObject *py_summarize_customers(PyObject *module, PyObject *args, PyObje
     if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOL|O$LLO:summarize_customers", kwlist, &oid,
                                      &otm, &oval, &end, &per, &gran, &off, &ret))
         return NULL;
-    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
-    if (per != NULL && cu_unit(module, per, "period", &u) < 0)
+    if (cu_summary(module, per, ret, gran, off, &o) < 0)
         return NULL;
-    if (ret != NULL && cu_returns(module, ret, &o.returns) < 0)
-        return NULL;
-    o.period = svcm_time_unit_seconds((int)u);
-    o.granularity = gran;
-    o.offset = off;
     svcmpy_array ids = {0}, tm = {0}, val = {0};
-    PyObject *res = NULL, *tp = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_NITEMS + CU_TYPE);
+    PyObject *res = NULL, *tp = svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_CUSTOMERS);
     if (tp == NULL || svcmpy_int64s(oid, &ids, "ids") < 0 || svcmpy_int64s(otm, &tm, "times") < 0 ||
         svcmpy_doubles(oval, &val, "values") < 0)
         goto done;
@@ -1913,6 +1730,16 @@ static svcm_customers_builder *builder_ready(PyObject *self)
     return o->b;
 }
 
+/* Hooks of the methods described in bindings/api/segment.py. */
+svcm_customers_builder *svcmpy_enter_CustomersBuilder(PyObject *op)
+{
+    svcm_customers_builder *b = builder_ready(op);
+    if (b != NULL)
+        ((BuilderObject *)op)->busy = 1;
+    return b;
+}
+void svcmpy_leave_CustomersBuilder(PyObject *op) { ((BuilderObject *)op)->busy = 0; }
+
 PyDoc_STRVAR(builder_doc,
              "CustomersBuilder(end=None, period='week', *, granularity=86400, offset=0,\n"
              "                 returns='error')\n\n"
@@ -1951,14 +1778,8 @@ static PyObject *builder_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
         }
         o.end = e;
     }
-    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
-    if (per != NULL && cu_unit(module, per, "period", &u) < 0)
+    if (cu_summary(module, per, ret, gran, off, &o.summary) < 0)
         return NULL;
-    if (ret != NULL && cu_returns(module, ret, &o.summary.returns) < 0)
-        return NULL;
-    o.summary.period = svcm_time_unit_seconds((int)u);
-    o.summary.granularity = gran;
-    o.summary.offset = off;
     svcm_customers_builder *b = NULL;
     svcm_error err;
     int rc = svcm_customers_builder_new(&o, NULL, &b, &err);
@@ -1971,41 +1792,6 @@ static PyObject *builder_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
     }
     self->b = b;
     return (PyObject *)self;
-}
-
-static PyObject *builder_add(PyObject *self, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"ids", "times", "values", NULL};
-    PyObject *oid, *otm, *oval;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO:add", kwlist, &oid, &otm, &oval))
-        return NULL;
-    svcmpy_array ids = {0}, tm = {0}, val = {0};
-    PyObject *res = NULL;
-    if (svcmpy_int64s(oid, &ids, "ids") < 0 || svcmpy_int64s(otm, &tm, "times") < 0 ||
-        svcmpy_doubles(oval, &val, "values") < 0)
-        goto done;
-    if (tm.n != ids.n || val.n != ids.n) {
-        PyErr_Format(PyExc_ValueError, "add: ids, times and values differ in length (%zd, %zd, %zd)",
-                     ids.n, tm.n, val.n);
-        goto done;
-    }
-    svcm_customers_builder *b = builder_ready(self);
-    if (b == NULL)
-        goto done;
-    BuilderObject *o = (BuilderObject *)self;
-    svcm_error err;
-    int rc;
-    o->busy = 1;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_customers_builder_add(b, ids.data, tm.data, val.data, (size_t)ids.n, &err);
-    Py_END_ALLOW_THREADS
-    o->busy = 0;
-    res = rc == SVCM_OK ? Py_NewRef(Py_None) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-done:
-    svcmpy_array_release(&ids);
-    svcmpy_array_release(&tm);
-    svcmpy_array_release(&val);
-    return res;
 }
 
 static PyObject *builder_merge(PyObject *self, PyObject *other)
@@ -2032,7 +1818,7 @@ static PyObject *builder_finish(PyObject *self, PyObject *unused)
     if (b == NULL)
         return NULL;
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    PyObject *tp = module ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_NITEMS + CU_TYPE) : NULL;
+    PyObject *tp = module ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_CUSTOMERS) : NULL;
     if (tp == NULL)
         return NULL;
     BuilderObject *o = (BuilderObject *)self;
@@ -2071,10 +1857,6 @@ static PyObject *builder_repr(PyObject *self)
 }
 
 static PyMethodDef builder_methods[] = {
-    {"add", (PyCFunction)(void (*)(void))builder_add, METH_VARARGS | METH_KEYWORDS,
-     "add(ids, times, values) -> None\n\n"
-     "Add a batch of transactions (int ids, Unix-second times, values), all or\n"
-     "nothing: a bad row raises InvalidInput with its index in this batch."},
     {"merge", builder_merge, METH_O,
      "merge(other) -> None\n\n"
      "Add what another builder made with the same arguments holds (other is\n"
@@ -2130,12 +1912,6 @@ static PyObject *py_time_unit_seconds(PyObject *module, PyObject *arg)
     return PyFloat_FromDouble(svcm_time_unit_seconds(u));
 }
 
-static PyMethodDef customers_functions[] = {
-    {"summarize_customers", (PyCFunction)(void (*)(void))py_summarize_customers,
-     METH_VARARGS | METH_KEYWORDS, summarize_customers_doc},
-    {"time_unit_seconds", py_time_unit_seconds, METH_O, time_unit_seconds_doc},
-    {NULL, NULL, 0, NULL},
-};
 
 static PyStructSequence_Field fit_fields[] = {
     {"bgnbd", "the fitted svcm.BGNBD (loglik, n, groups, iterations set)"},
@@ -2150,37 +1926,85 @@ static PyStructSequence_Desc fit_desc = {"svcm.LifetimeFit",
                                          "Models and per-customer values of Customers.fit_lifetime().",
                                          fit_fields, 6};
 
-/* Types and functions of the customer table; the types are appended to the
- * engine's tuple (indices SEG_NITEMS + CU_*). */
-static int customers_init(PyObject *m)
+#define KW(f) (PyCFunction)(void (*)(void))(f), METH_VARARGS | METH_KEYWORDS
+static PyMethodDef segment_methods[] = {
+    {"rfm_edges", KW(py_rfm_edges), rfm_edges_doc},
+    {"rfm_scores", KW(py_rfm_scores), rfm_scores_doc},
+    {"segment", KW(py_segment), segment_doc},
+    {"segment_records", KW(py_segment_records), segment_records_doc},
+    {"rfm_fit", KW(py_rfm_fit), rfm_fit_doc},
+    {"tier_summary", KW(py_tier_summary), tier_summary_doc},
+    {"migration", KW(py_migration), migration_doc},
+    {"days_since", py_days_since, METH_VARARGS, days_since_doc},
+    {"summarize_customers", KW(py_summarize_customers), summarize_customers_doc},
+    {"time_unit_seconds", py_time_unit_seconds, METH_O, time_unit_seconds_doc},
+    {NULL, NULL, 0, NULL},
+};
+#undef KW
+
+int svcmpy_init_segment(PyObject *m)
 {
-    if (PyModule_AddFunctions(m, customers_functions) < 0)
+    if (PyModule_AddFunctions(m, segment_methods) < 0)
         return -1;
-    PyObject *t = PyTuple_New(SEG_NITEMS + CU_NITEMS);
-    if (t == NULL)
+    for (size_t k = 0; k < NPOLICY_KEYS; k++)
+        policy_getset[k] = (PyGetSetDef){policy_keys[k].name, policy_get, policy_set,
+                                         policy_keys[k].doc, (void *)(uintptr_t)k};
+    PyObject *items[SEG_NITEMS] = {NULL};
+    PyObject *array_mod = PyImport_ImportModule("array");
+    if (array_mod != NULL) {
+        items[SEG_ARRAY] = PyObject_GetAttrString(array_mod, "array");
+        Py_DECREF(array_mod);
+    }
+    items[SEG_EDGES] = (PyObject *)PyStructSequence_NewType(&edges_desc);
+    items[SEG_SCORES] = (PyObject *)PyStructSequence_NewType(&scores_desc);
+    items[SEG_RESULT] = (PyObject *)PyStructSequence_NewType(&result_desc);
+    items[SEG_MIGRATION] = (PyObject *)PyStructSequence_NewType(&migration_desc);
+    items[SEG_POLICY] = PyType_FromModuleAndSpec(m, &policy_spec, NULL);
+    items[SEG_REASON_NAMES] = PyTuple_New(SVCM_SEGMENT_REASON_COUNT);
+    for (int i = 0; items[SEG_REASON_NAMES] != NULL && i < SVCM_SEGMENT_REASON_COUNT; i++) {
+        PyObject *s = PyUnicode_FromString(svcm_segment_reason_name(i));
+        if (s == NULL)
+            Py_CLEAR(items[SEG_REASON_NAMES]);
+        else
+            PyTuple_SET_ITEM(items[SEG_REASON_NAMES], i, s);
+    }
+    items[SEG_CUSTOMERS] = PyType_FromModuleAndSpec(m, &customers_spec, NULL);
+    items[SEG_COLUMN] = PyType_FromModuleAndSpec(m, &column_spec, NULL);
+    items[SEG_FIT] = (PyObject *)PyStructSequence_NewType(&fit_desc);
+    items[SEG_BUILDER] = PyType_FromModuleAndSpec(m, &builder_spec, NULL);
+    /* The tuple takes every item (a failed one stays NULL in it). */
+    PyObject *tuple = PyTuple_New(SEG_NITEMS);
+    int ok = tuple != NULL;
+    for (int i = 0; i < SEG_NITEMS; i++) {
+        ok &= items[i] != NULL;
+        if (tuple != NULL)
+            PyTuple_SET_ITEM(tuple, i, items[i]);
+        else
+            Py_XDECREF(items[i]);
+    }
+    static const char *const exported[SEG_NITEMS] = {
+        [SEG_EDGES] = "RfmEdges",   [SEG_SCORES] = "RfmScores",
+        [SEG_RESULT] = "Segmentation", [SEG_MIGRATION] = "Migration",
+        [SEG_POLICY] = "Policy",    [SEG_REASON_NAMES] = "SEGMENT_REASON_NAMES",
+        [SEG_CUSTOMERS] = "Customers", [SEG_FIT] = "LifetimeFit",
+        [SEG_BUILDER] = "CustomersBuilder"};
+    for (int i = 0; ok && i < SEG_NITEMS; i++)
+        if (exported[i] && PyModule_AddObjectRef(m, exported[i], items[i]) < 0)
+            ok = 0;
+    if (!ok || svcmpy_members_CustomersBuilder(items[SEG_BUILDER]) < 0) {
+        Py_XDECREF(tuple);
         return -1;
-    for (Py_ssize_t i = 0; i < SEG_NITEMS; i++) {
-        PyObject *it = svcmpy_engine_item(m, SVCMPY_SEGMENT, i);
-        if (it == NULL) {
-            Py_DECREF(t);
+    }
+    if (svcmpy_engine_set(m, SVCMPY_SEGMENT, tuple) < 0)
+        return -1;
+    static const char *const consts[SVCM_SEGMENT_REASON_COUNT] = {
+        "SEGMENT_REASON_LOST_INACTIVE", "SEGMENT_REASON_LOST_P_ALIVE", "SEGMENT_REASON_POTENTIAL_NEW",
+        "SEGMENT_REASON_POTENTIAL_FEW", "SEGMENT_REASON_VIP_M_SCORE",  "SEGMENT_REASON_VIP_MONETARY",
+        "SEGMENT_REASON_KEY_SCORE",     "SEGMENT_REASON_REGULAR"};
+    for (int i = 0; i < SVCM_SEGMENT_REASON_COUNT; i++)
+        if (PyModule_AddIntConstant(m, consts[i], i) < 0)
             return -1;
-        }
-        PyTuple_SET_ITEM(t, i, Py_NewRef(it));
-    }
-    PyObject *mine[CU_NITEMS] = {PyType_FromModuleAndSpec(m, &customers_spec, NULL),
-                                 PyType_FromModuleAndSpec(m, &column_spec, NULL),
-                                 (PyObject *)PyStructSequence_NewType(&fit_desc),
-                                 PyType_FromModuleAndSpec(m, &builder_spec, NULL)};
-    int ok = 1;
-    for (int i = 0; i < CU_NITEMS; i++) {
-        ok &= mine[i] != NULL;
-        PyTuple_SET_ITEM(t, SEG_NITEMS + i, mine[i] ? mine[i] : Py_NewRef(Py_None));
-    }
-    if (!ok || PyModule_AddObjectRef(m, "Customers", mine[CU_TYPE]) < 0 ||
-        PyModule_AddObjectRef(m, "LifetimeFit", mine[CU_FIT]) < 0 ||
-        PyModule_AddObjectRef(m, "CustomersBuilder", mine[CU_BUILDER]) < 0) {
-        Py_DECREF(t);
-        return -1;
-    }
-    return svcmpy_engine_set(m, SVCMPY_SEGMENT, t);
+    /* Segmentation, RfmScores and the other results pickle as struct
+     * sequences; their Column fields pickle themselves (columns.c). */
+    return PyModule_AddIntConstant(m, "RFM_MAX_BINS", SVCM_RFM_MAX_BINS);
 }

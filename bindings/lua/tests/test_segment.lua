@@ -259,7 +259,7 @@ test("days since", function()
   same(assert(svcm.days_since({as_of, as_of - 3 * 86400, as_of - 43200}, as_of)), {0, 3, 0.5})
   local msg = fails(svcm.codes.EINVAL, "time", svcm.days_since({as_of, as_of + 1}, as_of))
   assert(msg:find("record 1", 1, true), msg)
-  assert(not pcall(svcm.reason_name, 8))
+  fails(svcm.codes.EINVAL, "code", svcm.reason_name(8))
 end)
 
 test("records with per-record optional fields", function()

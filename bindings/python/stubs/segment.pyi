@@ -46,20 +46,6 @@ class Segmentation(NamedTuple):
     edges: RfmEdges
     reason_names: Tuple[str, ...]  # SEGMENT_REASON_NAMES: reason_names[reasons[i]]
 
-class TierSummary(NamedTuple):
-    tier: int
-    name: str
-    count: int  # type: ignore[assignment]  # the field hides tuple.count
-    customer_share: float
-    monetary_total: float
-    monetary_share: float   # 0 when the total value is 0
-    mean_recency: float     # nan for an empty tier
-    mean_frequency: float
-    mean_monetary: float
-    mean_r_score: float     # nan for an empty tier or when no scores were given
-    mean_f_score: float
-    mean_m_score: float
-
 class Migration(NamedTuple):
     counts: Tuple[Tuple[int, ...], ...]  # counts[old_tier][new_tier]
     arrived: Tuple[int, ...]             # only in the new snapshot, by new tier
@@ -112,9 +98,6 @@ def segment_records(records: Sequence[Sequence[Optional[SupportsFloat]]],
     ...
 def rfm_fit(recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers,
             bins: int = 5) -> RfmEdges: ...
-def check_customers(recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers,
-                    tenure: Optional[_SegmentNumbers] = None,
-                    p_alive: Optional[_SegmentNumbers] = None) -> None: ...
 def tier_summary(tiers: Union[_SegmentInts, Segmentation], recency: _SegmentNumbers, frequency: _SegmentNumbers, monetary: _SegmentNumbers,
                  r: Optional[_SegmentInts] = None, f: Optional[_SegmentInts] = None,
                  m: Optional[_SegmentInts] = None) -> Tuple[TierSummary, ...]: ...
@@ -122,7 +105,6 @@ def migration(old_ids: _SegmentInts, old_tiers: Union[_SegmentInts, Segmentation
               new_tiers: Union[_SegmentInts, Segmentation], *, threads: int = 1) -> Migration:
     """threads: 1..64 (default 1); the counts are those of one thread."""
 def days_since(instants: _SegmentInts, as_of: int) -> "array.array[float]": ...
-def reason_name(code: int) -> str: ...
 
 # ---- customer table (segment.h, "Customer table")
 _SegmentUnit = str  # 'day', 'week' or 'second'
@@ -186,20 +168,3 @@ def summarize_customers(ids: _SegmentInts, times: _SegmentInts, values: _Segment
                         offset: int = 0,
                         returns: str = "error") -> Customers: ...  # "error", "net" or "drop"
 def time_unit_seconds(unit: Union[_SegmentUnit, int]) -> float: ...
-
-class CustomersBuilder:
-    """The customer table of a transaction log fed in batches, in any order
-    (svcm_customers_builder_*): memory per customer and purchase slot, not
-    per row; finish() gives the table summarize_customers() gives."""
-    def __init__(self, end: Optional[int] = None, period: _SegmentUnit = "week", *,
-                 granularity: int = 86400, offset: int = 0,
-                 returns: str = "error") -> None: ...  # "error", "net" or "drop"
-    def add(self, ids: _SegmentInts, times: _SegmentInts, values: _SegmentNumbers) -> None: ...
-    def merge(self, other: "CustomersBuilder") -> None: ...
-    def finish(self) -> Customers: ...
-    @property
-    def rows(self) -> int: ...
-    @property
-    def periods(self) -> int: ...
-    @property
-    def nbytes(self) -> int: ...
