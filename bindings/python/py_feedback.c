@@ -7,16 +7,20 @@
 
 #include <string.h>
 
+/* Records of the one-shot functions, made in the generated code (the helper
+ * of bindings/api/feedback.py) from the view structs it describes. */
+PyObject *svcmpy_feedback_record(PyObject *module, const svcm_feedback *f, double confidence);
+PyObject *svcmpy_comparison_record(PyObject *module, const struct svcm_test_result *t,
+                                   double confidence);
+
 /* Items of this engine's private tuple. */
 enum {
-    T_FEEDBACK_RESULT,
-    T_COMPARISON,
-    T_RATE_RESULT,
     T_SERVQUAL_RESULT,
     T_NPS,
     T_CSAT,
     T_CES,
     T_RATE,
+    T_KPI_GROUPS,
     T_COUNT
 };
 
@@ -26,29 +30,6 @@ static PyTypeObject *engine_type(PyObject *module, int item)
 }
 
 /* ------------------------------------------------------ result records */
-
-static PyStructSequence_Field feedback_result_fields[] = {
-    {"value", "the score under the convention: a share in [0, 1] (CSAT top_box and rated, CES "
-              "top), points in [-100, 100] (NPS, CES index) or the mean answer (mean)"},
-    {"n", "number of answers"},
-    {"ci", "(lo, hi) confidence interval for value"},
-    {"std_error", "standard error of value"},
-    {"mean", "mean answer"},
-    {"confidence", "confidence level of ci"},
-    {"kind", "'csat', 'nps' or 'ces'"},
-    {"satisfied", "CSAT: answers in the top boxes (else 0)"},
-    {"promoters", "NPS: answers 9-10 (else 0)"},
-    {"passives", "NPS: answers 7-8 (else 0)"},
-    {"detractors", "NPS: answers 0-6 (else 0)"},
-    {"dissatisfied", "CSAT: answers in the bottom top_boxes levels; CES index: answers 1-3 "
-                     "(else 0)"},
-    {"convention", "CSAT method ('top_box', 'rated', 'mean'), CES method ('mean', 'top', "
-                   "'index') or NPS interval ('wald', 'adjusted')"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc feedback_result_desc = {
-    "svcm.FeedbackResult", "A CSAT, NPS or CES score with its confidence interval.",
-    feedback_result_fields, 13};
 
 /* Python spellings of the conventions, in the order of their enum values. */
 static const char *const csat_methods[] = {"top_box", "rated", "mean", NULL};
@@ -87,33 +68,6 @@ static int convention_of(PyObject *module, PyTypeObject *tp, const char *s,
     return -2;
 }
 
-static PyStructSequence_Field comparison_fields[] = {
-    {"diff", "second minus first (NPS: points; CSAT and rates: share; CES: mean)"},
-    {"ci", "(lo, hi) confidence interval for diff"},
-    {"p_value", "two-sided p-value"},
-    {"statistic", "z (NPS, CSAT, rates) or Welch t (CES)"},
-    {"df", "degrees of freedom (inf for z tests)"},
-    {"p_greater", "one-sided p-value for second > first"},
-    {"p_less", "one-sided p-value for second < first"},
-    {"confidence", "confidence level of ci"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc comparison_desc = {
-    "svcm.Comparison", "A two-period comparison: difference, interval, p-value.",
-    comparison_fields, 8};
-
-static PyStructSequence_Field rate_result_fields[] = {
-    {"rate", "successes / trials"},
-    {"ci", "(lo, hi) Wilson score interval"},
-    {"successes", "successes counted"},
-    {"trials", "trials counted"},
-    {"kind", "KPI label, e.g. 'fcr'"},
-    {"confidence", "confidence level of ci"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc rate_result_desc = {
-    "svcm.RateResult", "A rate with its Wilson interval.", rate_result_fields, 6};
-
 static PyStructSequence_Field servqual_fields[] = {
     {"gaps", "{dimension: mean of perception - expectation}"},
     {"weighted", "sum of weight * gap"},
@@ -148,61 +102,6 @@ fail:
     return NULL;
 }
 
-static PyObject *feedback_record(PyObject *module, const struct svcm_feedback_result *r,
-                                 double confidence)
-{
-    PyTypeObject *tp = engine_type(module, T_FEEDBACK_RESULT);
-    if (tp == NULL)
-        return NULL;
-    PyObject *items[13] = {
-        PyFloat_FromDouble(r->value),
-        PyLong_FromUnsignedLongLong(r->n),
-        svcmpy_interval(r->ci),
-        PyFloat_FromDouble(r->std_error),
-        PyFloat_FromDouble(r->mean),
-        PyFloat_FromDouble(confidence),
-        PyUnicode_FromString(svcm_feedback_kind_name((int)r->kind)),
-        PyLong_FromUnsignedLongLong(r->satisfied),
-        PyLong_FromUnsignedLongLong(r->promoters),
-        PyLong_FromUnsignedLongLong(r->passives),
-        PyLong_FromUnsignedLongLong(r->detractors),
-        PyLong_FromUnsignedLongLong(r->dissatisfied),
-        PyUnicode_FromString(convention_name(r->kind, (int)r->csat_method, (int)r->ces_method,
-                                             (int)r->nps_interval)),
-    };
-    return fill_record(tp, items, 13);
-}
-
-static PyObject *comparison_record(PyObject *module, const struct svcm_test_result *t, double confidence)
-{
-    PyTypeObject *tp = engine_type(module, T_COMPARISON);
-    if (tp == NULL)
-        return NULL;
-    PyObject *items[8] = {
-        PyFloat_FromDouble(t->diff),      svcmpy_interval(t->ci),
-        PyFloat_FromDouble(t->p_value),   PyFloat_FromDouble(t->statistic),
-        PyFloat_FromDouble(t->df),        PyFloat_FromDouble(t->p_greater),
-        PyFloat_FromDouble(t->p_less),    PyFloat_FromDouble(confidence),
-    };
-    return fill_record(tp, items, 8);
-}
-
-static PyObject *rate_record(PyObject *module, const struct svcm_rate_result *s, double confidence)
-{
-    PyTypeObject *tp = engine_type(module, T_RATE_RESULT);
-    if (tp == NULL)
-        return NULL;
-    PyObject *items[6] = {
-        PyFloat_FromDouble(s->rate),
-        svcmpy_interval(s->ci),
-        PyLong_FromUnsignedLongLong(s->successes),
-        PyLong_FromUnsignedLongLong(s->trials),
-        PyUnicode_FromString(svcm_rate_kind_name((int)s->kind)),
-        PyFloat_FromDouble(confidence),
-    };
-    return fill_record(tp, items, 6);
-}
-
 /* ------------------------------------------------ feedback accumulators */
 
 typedef struct {
@@ -234,6 +133,22 @@ static int check_idle(FeedbackObject *o)
     return 0;
 }
 
+/* Hooks of the members described in bindings/api/feedback.py: the C object,
+ * marked in use while a call runs without the GIL. */
+svcm_feedback *svcmpy_enter__Feedback(PyObject *op)
+{
+    FeedbackObject *o = (FeedbackObject *)op;
+    if (check_idle(o) < 0)
+        return NULL;
+    o->busy = 1;
+    return o->f;
+}
+
+void svcmpy_leave__Feedback(PyObject *op)
+{
+    ((FeedbackObject *)op)->busy = 0;
+}
+
 const svcm_feedback *svcmpy_feedback_of(PyObject *module, PyObject *obj)
 {
     if (!is_feedback(module, obj)) {
@@ -242,46 +157,6 @@ const svcm_feedback *svcmpy_feedback_of(PyObject *module, PyObject *obj)
         return NULL;
     }
     return check_idle((FeedbackObject *)obj) < 0 ? NULL : ((FeedbackObject *)obj)->f;
-}
-
-/* Count scores (a number, a buffer or a sequence) into f, releasing the GIL
- * for the batch. Returns 0, or -1 with an exception set. */
-static int add_scores(PyObject *module, FeedbackObject *owner, svcm_feedback *f, PyObject *scores)
-{
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc;
-    if (PyFloat_Check(scores) || PyLong_Check(scores)) {
-        double x = PyFloat_AsDouble(scores);
-        if (x == -1.0 && PyErr_Occurred())
-            return -1;
-        rc = svcm_feedback_add(f, x);
-        if (rc == SVCM_EINVAL) {
-            svcm_feedback_options o;
-            svcm_feedback_get_options(f, &o);
-            err.field = "score";
-            snprintf(err.message, sizeof err.message,
-                     "score %g is not an integer on the scale %ld..%ld", x, (long)o.low,
-                     (long)o.high);
-        }
-    } else {
-        svcmpy_array a;
-        if (svcmpy_doubles(scores, &a, "scores") < 0)
-            return -1;
-        if (owner != NULL)
-            owner->busy = 1;
-        Py_BEGIN_ALLOW_THREADS
-        rc = svcm_feedback_add_batch(f, a.data, (size_t)a.n, &err);
-        Py_END_ALLOW_THREADS
-        if (owner != NULL)
-            owner->busy = 0;
-        svcmpy_array_release(&a);
-    }
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        return -1;
-    }
-    return 0;
 }
 
 static int kind_of_type(PyObject *module, PyTypeObject *tp)
@@ -397,21 +272,6 @@ static void Feedback_dealloc(PyObject *self)
     Py_DECREF(tp);
 }
 
-PyDoc_STRVAR(Feedback_add_doc,
-             "add(scores) -> None\n\nCount one answer (a number) or many (a buffer such as "
-             "array('d') or a sequence). All or nothing: a bad score raises InvalidInput "
-             "naming its index and nothing is counted.");
-static PyObject *Feedback_add(PyObject *self, PyObject *scores)
-{
-    FeedbackObject *o = (FeedbackObject *)self;
-    if (check_idle(o) < 0)
-        return NULL;
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    if (module == NULL || add_scores(module, o, o->f, scores) < 0)
-        return NULL;
-    Py_RETURN_NONE;
-}
-
 PyDoc_STRVAR(Feedback_merge_doc,
              "merge(other) -> None\n\nAdd every answer counted by other (same kind and scale, "
              "else Mismatch).");
@@ -432,29 +292,6 @@ static PyObject *Feedback_merge(PyObject *self, PyObject *other)
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
     Py_RETURN_NONE;
-}
-
-PyDoc_STRVAR(Feedback_result_doc,
-             "result(confidence=0.95) -> FeedbackResult\n\nThe score with its interval "
-             "(CSAT: Wilson; NPS: multinomial normal; CES: Student t). Raises EmptyError "
-             "when nothing was counted (CES: fewer than two answers).");
-static PyObject *Feedback_result(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"confidence", NULL};
-    double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|d:result", kwlist, &confidence))
-        return NULL;
-    FeedbackObject *o = (FeedbackObject *)self;
-    if (check_idle(o) < 0)
-        return NULL;
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    if (module == NULL)
-        return NULL;
-    struct svcm_feedback_result r;
-    int rc = svcm_feedback_result(o->f, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return feedback_record(module, &r, confidence);
 }
 
 PyDoc_STRVAR(Feedback_to_bytes_doc,
@@ -518,13 +355,6 @@ static PyObject *Feedback_from_bytes(PyObject *cls, PyObject *data)
     return load_feedback(module, data, kind_of_type(module, (PyTypeObject *)cls));
 }
 
-static PyObject *Feedback_get_n(PyObject *self, void *closure)
-{
-    if (check_idle((FeedbackObject *)self) < 0)
-        return NULL;
-    return PyLong_FromUnsignedLongLong(svcm_feedback_count(((FeedbackObject *)self)->f));
-}
-
 static PyObject *Feedback_get_counts(PyObject *self, void *closure)
 {
     FeedbackObject *o = (FeedbackObject *)self;
@@ -563,14 +393,6 @@ static PyObject *Feedback_get_top_boxes(PyObject *self, void *closure)
     return PyLong_FromUnsignedLong(opts.top_boxes);
 }
 
-static PyObject *Feedback_get_convention(PyObject *self, void *closure)
-{
-    svcm_feedback_options o;
-    svcm_feedback_get_options(((FeedbackObject *)self)->f, &o);
-    return PyUnicode_FromString(
-        convention_name(o.kind, (int)o.csat_method, (int)o.ces_method, (int)o.nps_interval));
-}
-
 static PyObject *Feedback_repr(PyObject *self)
 {
     svcm_feedback_options opts;
@@ -587,10 +409,7 @@ static PyObject *Feedback_repr(PyObject *self)
 }
 
 static PyMethodDef Feedback_methods[] = {
-    {"add", Feedback_add, METH_O, Feedback_add_doc},
     {"merge", Feedback_merge, METH_O, Feedback_merge_doc},
-    {"result", (PyCFunction)(void (*)(void))Feedback_result, METH_VARARGS | METH_KEYWORDS,
-     Feedback_result_doc},
     {"to_bytes", Feedback_to_bytes, METH_NOARGS, Feedback_to_bytes_doc},
     {"from_bytes", Feedback_from_bytes, METH_O | METH_CLASS, Feedback_from_bytes_doc},
     SVCMPY_REDUCE_METHOD,
@@ -598,13 +417,10 @@ static PyMethodDef Feedback_methods[] = {
 };
 
 static PyGetSetDef Feedback_getset[] = {
-    {"n", Feedback_get_n, NULL, "number of answers counted", NULL},
     {"counts", Feedback_get_counts, NULL, "{answer: count} for every level of the scale", NULL},
     {"scale", Feedback_get_scale, NULL, "(low, high) answers of the scale", NULL},
     {"top_boxes", Feedback_get_top_boxes, NULL, "CSAT: levels counted as satisfied (else None)",
      NULL},
-    {"convention", Feedback_get_convention, NULL,
-     "the KPI convention: CSAT and CES method, NPS interval", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -678,12 +494,19 @@ static svcm_feedback *feedback_of(PyObject *module, PyObject *obj, const svcm_fe
         svcmpy_raise(module, rc, &err);
         return NULL;
     }
-    if (add_scores(module, NULL, *tmp, obj) < 0) {
-        svcm_feedback_free(*tmp);
-        *tmp = NULL;
-        return NULL;
+    svcmpy_array a;
+    if (svcmpy_doubles(obj, &a, "scores") == 0) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = svcm_feedback_add_batch(*tmp, a.data, (size_t)a.n, &err);
+        Py_END_ALLOW_THREADS
+        svcmpy_array_release(&a);
+        if (rc == SVCM_OK)
+            return *tmp;
+        svcmpy_raise(module, rc, &err);
     }
-    return *tmp;
+    svcm_feedback_free(*tmp);
+    *tmp = NULL;
+    return NULL;
 }
 
 static PyObject *score_once(PyObject *module, PyObject *scores, const svcm_feedback_options *o,
@@ -694,12 +517,9 @@ static PyObject *score_once(PyObject *module, PyObject *scores, const svcm_feedb
         feedback_of(module, scores, o, explicit, &tmp, svcm_feedback_kind_name((int)o->kind));
     if (f == NULL)
         return NULL;
-    struct svcm_feedback_result r;
-    int rc = svcm_feedback_result(f, confidence, &r);
+    PyObject *res = svcmpy_feedback_record(module, f, confidence);
     svcm_feedback_free(tmp);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return feedback_record(module, &r, confidence);
+    return res;
 }
 
 PyDoc_STRVAR(nps_doc, "nps(scores, confidence=0.95, *, interval='wald') -> FeedbackResult\n\n"
@@ -804,7 +624,7 @@ static PyObject *compare_once(PyObject *module, PyObject *a, PyObject *b,
     svcm_feedback_free(tb);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
-    return comparison_record(module, &t, confidence);
+    return svcmpy_comparison_record(module, &t, confidence);
 }
 
 PyDoc_STRVAR(compare_nps_doc,
@@ -893,21 +713,18 @@ static int rate_idle(RateObject *o)
     return 0;
 }
 
-/* A non-negative integer count; -1 with ValueError/TypeError set. */
-static int get_count(PyObject *obj, const char *what, uint64_t *out)
+svcm_rate *svcmpy_enter_Rate(PyObject *op)
 {
-    if (!PyLong_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s: expected an int, got %s", what, Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    unsigned long long v = PyLong_AsUnsignedLongLong(obj);
-    if (v == (unsigned long long)-1 && PyErr_Occurred()) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_ValueError, "%s: expected a count in 0..2**64-1", what);
-        return -1;
-    }
-    *out = (uint64_t)v;
-    return 0;
+    RateObject *o = (RateObject *)op;
+    if (rate_idle(o) < 0)
+        return NULL;
+    o->busy = 1;
+    return &o->r;
+}
+
+void svcmpy_leave_Rate(PyObject *op)
+{
+    ((RateObject *)op)->busy = 0;
 }
 
 /* A rate kind from a name or an int; -1 with ValueError/TypeError set. */
@@ -1006,24 +823,6 @@ static PyObject *Rate_add(PyObject *self, PyObject *outcomes)
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(Rate_add_counts_doc,
-             "add_counts(successes, trials) -> None\n\nCount trials of which successes "
-             "succeeded (successes <= trials).");
-static PyObject *Rate_add_counts(PyObject *self, PyObject *args)
-{
-    PyObject *ps, *pt;
-    uint64_t s, t;
-    if (!PyArg_ParseTuple(args, "OO:add_counts", &ps, &pt))
-        return NULL;
-    if (get_count(ps, "successes", &s) < 0 || get_count(pt, "trials", &t) < 0 ||
-        rate_idle((RateObject *)self) < 0)
-        return NULL;
-    int rc = svcm_rate_add_counts(&((RateObject *)self)->r, s, t);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    Py_RETURN_NONE;
-}
-
 static PyObject *Rate_merge(PyObject *self, PyObject *other)
 {
     if (!Py_IS_TYPE(other, Py_TYPE(self))) {
@@ -1036,24 +835,6 @@ static PyObject *Rate_merge(PyObject *self, PyObject *other)
     if (rc != SVCM_OK)
         return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
     Py_RETURN_NONE;
-}
-
-static PyObject *Rate_result(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"confidence", NULL};
-    double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|d:result", kwlist, &confidence))
-        return NULL;
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    if (module == NULL)
-        return NULL;
-    if (rate_idle((RateObject *)self) < 0)
-        return NULL;
-    struct svcm_rate_result s;
-    int rc = svcm_rate_result(&((RateObject *)self)->r, confidence, &s);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return rate_record(module, &s, confidence);
 }
 
 static PyObject *Rate_to_bytes(PyObject *self, PyObject *unused)
@@ -1086,22 +867,6 @@ static PyObject *Rate_from_bytes(PyObject *cls, PyObject *data)
     return (PyObject *)self;
 }
 
-static PyObject *Rate_get_kind(PyObject *self, void *closure)
-{
-    return PyUnicode_FromString(svcm_rate_kind_name((int)((RateObject *)self)->r.kind));
-}
-static PyObject *Rate_get_successes(PyObject *self, void *closure)
-{
-    if (rate_idle((RateObject *)self) < 0)
-        return NULL;
-    return PyLong_FromUnsignedLongLong(((RateObject *)self)->r.successes);
-}
-static PyObject *Rate_get_trials(PyObject *self, void *closure)
-{
-    if (rate_idle((RateObject *)self) < 0)
-        return NULL;
-    return PyLong_FromUnsignedLongLong(((RateObject *)self)->r.trials);
-}
 static PyObject *Rate_repr(PyObject *self)
 {
     RateObject *o = (RateObject *)self;
@@ -1116,12 +881,8 @@ static PyObject *Rate_repr(PyObject *self)
 
 static PyMethodDef Rate_methods[] = {
     {"add", Rate_add, METH_O, Rate_add_doc},
-    {"add_counts", Rate_add_counts, METH_VARARGS, Rate_add_counts_doc},
     {"merge", Rate_merge, METH_O,
      "merge(other) -> None\n\nAdd another Rate's counts (same kind, else Mismatch)."},
-    {"result", (PyCFunction)(void (*)(void))Rate_result, METH_VARARGS | METH_KEYWORDS,
-     "result(confidence=0.95) -> RateResult\n\nThe rate with its Wilson interval; EmptyError "
-     "without trials."},
     {"to_bytes", Rate_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nThe counter as bytes."},
     {"from_bytes", Rate_from_bytes, METH_O | METH_CLASS,
      "from_bytes(data) -> Rate\n\nLoad bytes made by to_bytes(); FormatError if malformed."},
@@ -1129,18 +890,11 @@ static PyMethodDef Rate_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static PyGetSetDef Rate_getset[] = {
-    {"kind", Rate_get_kind, NULL, "KPI label, e.g. 'fcr'", NULL},
-    {"successes", Rate_get_successes, NULL, "successes counted", NULL},
-    {"trials", Rate_get_trials, NULL, "trials counted", NULL},
-    {NULL, NULL, NULL, NULL, NULL},
-};
 
 static PyType_Slot Rate_slots[] = {
     {Py_tp_new, (void *)Rate_new},
     {Py_tp_dealloc, (void *)Rate_dealloc},
     {Py_tp_methods, Rate_methods},
-    {Py_tp_getset, Rate_getset},
     {Py_tp_repr, (void *)Rate_repr},
     {Py_tp_doc, (void *)"Rate(kind='generic')\n--\n\nMergeable successes-over-trials counter "
                         "labelled with a KPI kind: generic, fcr, complaint, resolution, churn, "
@@ -1149,33 +903,6 @@ static PyType_Slot Rate_slots[] = {
 };
 static PyType_Spec Rate_spec = {"svcm.Rate", sizeof(RateObject), 0, Py_TPFLAGS_DEFAULT,
                                 Rate_slots};
-
-PyDoc_STRVAR(rate_doc, "rate(successes, trials, kind='generic', confidence=0.95) -> RateResult\n\n"
-                       "A rate from counts with its Wilson interval.");
-static PyObject *py_rate(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"successes", "trials", "kind", "confidence", NULL};
-    PyObject *ps, *pt, *kind = NULL;
-    double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|Od:rate", kwlist, &ps, &pt, &kind,
-                                     &confidence))
-        return NULL;
-    int k = parse_rate_kind(module, kind);
-    if (k < 0)
-        return NULL;
-    uint64_t s, t;
-    if (get_count(ps, "successes", &s) < 0 || get_count(pt, "trials", &t) < 0)
-        return NULL;
-    svcm_rate r;
-    svcm_rate_init(&r, k);
-    int rc = svcm_rate_add_counts(&r, s, t);
-    struct svcm_rate_result sum;
-    if (rc == SVCM_OK)
-        rc = svcm_rate_result(&r, confidence, &sum);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return rate_record(module, &sum, confidence);
-}
 
 PyDoc_STRVAR(compare_rates_doc,
              "compare_rates(a, b, confidence=0.95) -> Comparison\n\nRate of b minus rate of a "
@@ -1201,7 +928,7 @@ static PyObject *py_compare_rates(PyObject *module, PyObject *args, PyObject *kw
     int rc = svcm_rate_compare(&((RateObject *)a)->r, &((RateObject *)b)->r, confidence, &t);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, NULL);
-    return comparison_record(module, &t, confidence);
+    return svcmpy_comparison_record(module, &t, confidence);
 }
 
 /* ------------------------------------------------------------- SERVQUAL */
@@ -1267,21 +994,18 @@ static PyObject *py_servqual(PyObject *module, PyObject *args, PyObject *kwds)
     }
     if (pw != Py_None) {
         if (PyDict_Check(pw)) {
+            Py_ssize_t known = 0;
             for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
                 PyObject *x = PyDict_GetItemString(pw, svcm_servqual_dimension_name(d));
+                known += x != NULL;
                 w[d] = x ? PyFloat_AsDouble(x) : 0.0;
                 if (w[d] == -1.0 && PyErr_Occurred())
                     goto done;
             }
-            if (PyDict_Size(pw) > 0) {
-                Py_ssize_t known = 0;
-                for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++)
-                    known += PyDict_GetItemString(pw, svcm_servqual_dimension_name(d)) != NULL;
-                if (known != PyDict_Size(pw)) {
-                    PyErr_SetString(PyExc_ValueError,
-                                    "servqual: weights has a key that is not a dimension name");
-                    goto done;
-                }
+            if (known != PyDict_Size(pw)) {
+                PyErr_SetString(PyExc_ValueError,
+                                "servqual: weights has a key that is not a dimension name");
+                goto done;
             }
         } else {
             svcmpy_array wa;
@@ -1481,7 +1205,6 @@ static PyMethodDef feedback_functions[] = {
      compare_csat_doc},
     {"compare_ces", (PyCFunction)(void (*)(void))py_compare_ces, METH_VARARGS | METH_KEYWORDS,
      compare_ces_doc},
-    {"rate", (PyCFunction)(void (*)(void))py_rate, METH_VARARGS | METH_KEYWORDS, rate_doc},
     {"compare_rates", (PyCFunction)(void (*)(void))py_compare_rates,
      METH_VARARGS | METH_KEYWORDS, compare_rates_doc},
     {"servqual", (PyCFunction)(void (*)(void))py_servqual, METH_VARARGS | METH_KEYWORDS,
@@ -1506,51 +1229,10 @@ static PyObject *name_tuple(const char *(*name)(int), int count)
     return t;
 }
 
-static int init_kpi_groups(PyObject *module); /* grouped KPIs, at the end */
-
-int svcmpy_init_feedback(PyObject *module)
-{
-    if (PyModule_AddFunctions(module, feedback_functions) < 0)
-        return -1;
-    PyObject *tuple = PyTuple_New(T_COUNT);
-    if (tuple == NULL)
-        return -1;
-    PyStructSequence_Desc *descs[] = {&feedback_result_desc, &comparison_desc, &rate_result_desc,
-                                      &servqual_desc};
-    const char *names[T_COUNT] = {"FeedbackResult", "Comparison", "RateResult",
-                                  "ServqualResult", "NPS", "CSAT", "CES", "Rate"};
-    PyType_Spec *specs[] = {&NPS_spec, &CSAT_spec, &CES_spec, &Rate_spec};
-    for (int i = 0; i < T_COUNT; i++) {
-        PyObject *tp = i < T_NPS ? (PyObject *)PyStructSequence_NewType(descs[i])
-                                 : PyType_FromModuleAndSpec(module, specs[i - T_NPS], NULL);
-        if (tp == NULL || PyModule_AddObjectRef(module, names[i], tp) < 0) {
-            Py_XDECREF(tp);
-            Py_DECREF(tuple);
-            return -1;
-        }
-        PyTuple_SET_ITEM(tuple, i, tp);
-    }
-    if (svcmpy_engine_set(module, SVCMPY_FEEDBACK, tuple) < 0 || init_kpi_groups(module) < 0)
-        return -1;
-    PyObject *dims = name_tuple(svcm_servqual_dimension_name, SVCM_SERVQUAL_DIMENSIONS);
-    if (dims == NULL || PyModule_AddObject(module, "SERVQUAL_DIMENSIONS", dims) < 0) {
-        Py_XDECREF(dims);
-        return -1;
-    }
-    PyObject *kinds = name_tuple(svcm_rate_kind_name, SVCM_RATE_KIND_COUNT);
-    if (kinds == NULL || PyModule_AddObject(module, "RATE_KINDS", kinds) < 0) {
-        Py_XDECREF(kinds);
-        return -1;
-    }
-    return 0;
-}
-
 /* --------------------------------------------------------- grouped KPIs */
 
 /* svcm.KPIGroups wraps an svcm_kpi_groups: the same slots (NPS/CSAT/CES
- * answers, rates, durations, SLA counts) for every group key. Its two types
- * extend this engine's private tuple after T_COUNT. */
-enum { T_KPI_GROUPS = T_COUNT, T_KPI_SLA_RESULT, T_KPI_COUNT };
+ * answers, rates, durations, SLA counts) for every group key. */
 
 /* Slot kind names, in the order of kg_kind_of(). */
 static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla"};
@@ -1561,19 +1243,6 @@ typedef struct {
     svcm_kpi_groups *g;
     int busy; /* set while a batch runs without the GIL */
 } KPIGroupsObject;
-
-static PyStructSequence_Field kg_sla_fields[] = {
-    {"met", "tickets that met the target"},
-    {"breached", "tickets past the target"},
-    {"pending", "open tickets still within the target"},
-    {"rate", "met / (met + breached); nan when nothing is decided"},
-    {"ci", "(lo, hi) Wilson score interval for rate"},
-    {"confidence", "confidence level of ci"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc kg_sla_desc = {
-    "svcm.KPIGroupsSLAResult", "SLA compliance of one group: counts, rate, Wilson interval.",
-    kg_sla_fields, 6};
 
 /* Raise an svcm error (code rc, record index, field) from a KPIGroups method
  * or constructor. Returns NULL. */
@@ -1607,21 +1276,75 @@ static svcm_kpi_groups *kg_ready(PyObject *self)
     return o->g;
 }
 
+svcm_kpi_groups *svcmpy_enter_KPIGroups(PyObject *op)
+{
+    KPIGroupsObject *o = (KPIGroupsObject *)op;
+    if (kg_ready(op) == NULL)
+        return NULL;
+    o->busy = 1;
+    return o->g;
+}
+
+void svcmpy_leave_KPIGroups(PyObject *op)
+{
+    ((KPIGroupsObject *)op)->busy = 0;
+}
+
 /* ---- slot descriptions */
 
-/* One int setting of a slot description in [lo, hi]; absent leaves *out. */
-static int kg_int_setting(PyTypeObject *tp, PyObject *d, const char *key, size_t i,
-                          const char *field, long long lo, long long hi, long long *out)
+/* One setting of slot i, by its key (a convention name, a rate kind, a
+ * number or an int in range); TypeError for a value of another type,
+ * InvalidInput naming field and the slot for a bad one. */
+static int kg_setting(PyTypeObject *tp, const char *key, PyObject *v, size_t i,
+                      const char *field, svcm_kpi_slot *s)
 {
-    PyObject *v = PyDict_GetItemString(d, key);
-    if (v == NULL)
-        return 0;
-    if (!PyLong_Check(v)) {
-        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s must be an int, got %s", i, key,
+    static const char *const wants[] = {"a rate kind", "a str", "a number", "an int"};
+    svcm_feedback_options *f = &s->feedback;
+    int t = strcmp(key, "kind") == 0                                    ? 0
+            : strcmp(key, "method") == 0 || strcmp(key, "interval") == 0 ? 1
+            : strcmp(key, "rel_err") == 0                                ? 2
+                                                                         : 3;
+    if ((t == 1 && !PyUnicode_Check(v)) || (t == 2 && !PyFloat_Check(v) && !PyLong_Check(v)) ||
+        (t == 3 && !PyLong_Check(v))) {
+        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s must be %s, got %s", i, key, wants[t],
                      Py_TYPE(v)->tp_name);
         return -1;
     }
-    int overflow;
+    if (t == 0) { /* a name or an int */
+        PyObject *module = svcmpy_module_of_type(tp);
+        int k = module == NULL ? -1 : parse_rate_kind(module, v);
+        s->rate = (svcm_rate_kind)(k < 0 ? 0 : k);
+        return k < 0 ? -1 : 0;
+    }
+    if (t == 1) { /* a convention of f's kind */
+        const char *name = PyUnicode_AsUTF8(v);
+        const char *const *names = f->kind == SVCM_FEEDBACK_KIND_CSAT  ? csat_methods
+                                   : f->kind == SVCM_FEEDBACK_KIND_CES ? ces_methods
+                                                                       : nps_intervals;
+        int c = 0;
+        if (name == NULL)
+            return -1;
+        while (names[c] != NULL && strcmp(name, names[c]) != 0)
+            c++;
+        if (names[c] == NULL) {
+            kg_raise(tp, SVCM_EINVAL, i, field, "unknown %s '%.40s'", key, name);
+            return -1;
+        }
+        f->csat_method = f->kind == SVCM_FEEDBACK_KIND_CSAT ? (svcm_csat_method)c : f->csat_method;
+        f->ces_method = f->kind == SVCM_FEEDBACK_KIND_CES ? (svcm_ces_method)c : f->ces_method;
+        f->nps_interval = f->kind == SVCM_FEEDBACK_KIND_NPS ? (svcm_nps_interval)c
+                                                            : f->nps_interval;
+        return 0;
+    }
+    if (t == 2) {
+        s->sketch.rel_err = PyFloat_AsDouble(v);
+        return s->sketch.rel_err == -1.0 && PyErr_Occurred() ? -1 : 0;
+    }
+    int overflow, scale = strcmp(key, "scale") == 0, low = strcmp(key, "low") == 0;
+    long long lo = scale || low ? INT32_MIN : 0,
+              hi = scale || low ? INT32_MAX
+                   : strcmp(key, "top_boxes") == 0 ? (long long)UINT32_MAX
+                                                   : (long long)PY_SSIZE_T_MAX;
     long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
     if (x == -1 && PyErr_Occurred())
         return -1;
@@ -1629,169 +1352,56 @@ static int kg_int_setting(PyTypeObject *tp, PyObject *d, const char *key, size_t
         kg_raise(tp, SVCM_EINVAL, i, field, "%s must be in %lld..%lld", key, lo, hi);
         return -1;
     }
-    *out = x;
+    if (scale || low)
+        *(scale ? &f->high : &f->low) = (int32_t)x;
+    else if (strcmp(key, "top_boxes") == 0)
+        f->top_boxes = (uint32_t)x;
+    else
+        *(strcmp(key, "max_buckets") == 0 ? &s->sketch.max_buckets : &s->sketch.exact_limit) =
+            (size_t)x;
     return 0;
 }
 
-/* Settings must be None or a dict whose keys are all in names. */
-static int kg_check_keys(PyTypeObject *tp, PyObject *d, size_t i, const char *field,
-                         const char *kind, const char *const *names, int n)
+/* Slot i of kind k (an index into kg_kind_names) with its settings: None or
+ * a dict of the keys of its kind; a rate slot also takes its kind alone. */
+static int kg_make_slot(PyTypeObject *tp, int k, PyObject *d, size_t i, svcm_kpi_slot *s)
 {
+    static const char *const keys[6][5] = {{"interval"}, {"scale", "low", "top_boxes", "method"},
+                                           {"scale", "low", "method"}, {"kind"},
+                                           {"rel_err", "max_buckets", "exact_limit"}, {NULL}};
+    static const char *const field[] = {"slot.feedback", "slot.feedback", "slot.feedback",
+                                        "slot.rate", "slot.sketch", "slot.kind"};
+    static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT,
+                             SVCM_FEEDBACK_KIND_CES};
+    svcm_kpi_slot_init(s, k <= 2   ? SVCM_KPI_SLOT_KIND_FEEDBACK
+                          : k == 3 ? SVCM_KPI_SLOT_KIND_RATE
+                          : k == 4 ? SVCM_KPI_SLOT_KIND_DURATIONS
+                                   : SVCM_KPI_SLOT_KIND_SLA);
+    if (k <= 2)
+        svcm_feedback_options_init(&s->feedback, fk[k]);
     if (d == Py_None)
         return 0;
+    if (k == 3 && !PyDict_Check(d))
+        return kg_setting(tp, "kind", d, i, field[k], s);
     if (!PyDict_Check(d)) {
-        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s settings must be a dict, got %s", i, kind,
-                     Py_TYPE(d)->tp_name);
+        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s settings must be a dict, got %s", i,
+                     kg_kind_names[k], Py_TYPE(d)->tp_name);
         return -1;
     }
     Py_ssize_t known = 0;
-    for (int k = 0; k < n; k++)
-        known += PyDict_GetItemString(d, names[k]) != NULL;
+    for (int j = 0; keys[k][j] != NULL; j++)
+        known += PyDict_GetItemString(d, keys[k][j]) != NULL;
     if (known != PyDict_Size(d)) {
-        kg_raise(tp, SVCM_EINVAL, i, field, "unknown setting for a %s slot", kind);
+        kg_raise(tp, SVCM_EINVAL, i, field[k], "unknown setting for a %s slot",
+                 kg_kind_names[k]);
         return -1;
     }
-    return 0;
-}
-
-/* A convention setting (a str) of slot i: the index of its name in names,
- * unchanged *out when absent; -1 with an exception set. */
-static int kg_convention_setting(PyTypeObject *tp, PyObject *d, const char *key, size_t i,
-                                 const char *const *names, int *out)
-{
-    PyObject *v = PyDict_GetItemString(d, key);
-    if (v == NULL)
-        return 0;
-    if (!PyUnicode_Check(v)) {
-        PyErr_Format(PyExc_TypeError, "slots[%zu]: %s must be a str, got %s", i, key,
-                     Py_TYPE(v)->tp_name);
-        return -1;
-    }
-    const char *name = PyUnicode_AsUTF8(v);
-    if (name == NULL)
-        return -1;
-    for (int k = 0; names[k] != NULL; k++)
-        if (strcmp(name, names[k]) == 0) {
-            *out = k;
-            return 0;
-        }
-    kg_raise(tp, SVCM_EINVAL, i, "slot.feedback", "unknown %s '%.40s'", key, name);
-    return -1;
-}
-
-/* FEEDBACK settings of kind fk: {scale, low, top_boxes, method} (csat),
- * {scale, low, method} (ces), {interval} (nps). */
-static int kg_feedback_slot(PyTypeObject *tp, PyObject *d, size_t i, int fk, svcm_kpi_slot *s)
-{
-    static const char *const csat_keys[] = {"scale", "low", "top_boxes", "method"};
-    static const char *const ces_keys[] = {"scale", "low", "method"};
-    static const char *const nps_keys[] = {"interval"};
-    const char *kind = svcm_feedback_kind_name(fk);
-    const char *const *names = fk == SVCM_FEEDBACK_KIND_CSAT  ? csat_keys
-                               : fk == SVCM_FEEDBACK_KIND_CES ? ces_keys
-                                                              : nps_keys;
-    int n = fk == SVCM_FEEDBACK_KIND_CSAT ? 4 : fk == SVCM_FEEDBACK_KIND_CES ? 3 : 1;
-    svcm_feedback_options_init(&s->feedback, fk);
-    if (kg_check_keys(tp, d, i, "slot.feedback", kind, names, n) < 0)
-        return -1;
-    if (d == Py_None)
-        return 0;
-    int csat = (int)s->feedback.csat_method, ces = (int)s->feedback.ces_method,
-        nps = (int)s->feedback.nps_interval;
-    if (fk == SVCM_FEEDBACK_KIND_NPS) {
-        if (kg_convention_setting(tp, d, "interval", i, nps_intervals, &nps) < 0)
-            return -1;
-        s->feedback.nps_interval = (svcm_nps_interval)nps;
-        return 0;
-    }
-    if (kg_convention_setting(tp, d, "method", i,
-                              fk == SVCM_FEEDBACK_KIND_CSAT ? csat_methods : ces_methods,
-                              fk == SVCM_FEEDBACK_KIND_CSAT ? &csat : &ces) < 0)
-        return -1;
-    s->feedback.csat_method = (svcm_csat_method)csat;
-    s->feedback.ces_method = (svcm_ces_method)ces;
-    long long high = s->feedback.high, low = s->feedback.low, top = s->feedback.top_boxes;
-    if (kg_int_setting(tp, d, "scale", i, "slot.feedback", INT32_MIN, INT32_MAX, &high) < 0 ||
-        kg_int_setting(tp, d, "low", i, "slot.feedback", INT32_MIN, INT32_MAX, &low) < 0 ||
-        kg_int_setting(tp, d, "top_boxes", i, "slot.feedback", 0, UINT32_MAX, &top) < 0)
-        return -1;
-    s->feedback.high = (int32_t)high;
-    s->feedback.low = (int32_t)low;
-    s->feedback.top_boxes = (uint32_t)top;
-    return 0;
-}
-
-/* DURATIONS settings {rel_err, max_buckets, exact_limit}. */
-static int kg_durations_slot(PyTypeObject *tp, PyObject *d, size_t i, svcm_kpi_slot *s)
-{
-    static const char *const names[] = {"rel_err", "max_buckets", "exact_limit"};
-    if (kg_check_keys(tp, d, i, "slot.sketch", "durations", names, 3) < 0)
-        return -1;
-    if (d == Py_None)
-        return 0;
-    PyObject *v = PyDict_GetItemString(d, "rel_err");
-    if (v != NULL) {
-        if (!PyFloat_Check(v) && !PyLong_Check(v)) {
-            PyErr_Format(PyExc_TypeError, "slots[%zu]: rel_err must be a number, got %s", i,
-                         Py_TYPE(v)->tp_name);
-            return -1;
-        }
-        Py_INCREF(v);
-        s->sketch.rel_err = PyFloat_AsDouble(v);
-        Py_DECREF(v);
-        if (s->sketch.rel_err == -1.0 && PyErr_Occurred())
+    for (int j = 0; keys[k][j] != NULL; j++) {
+        PyObject *v = PyDict_GetItemString(d, keys[k][j]);
+        if (v != NULL && kg_setting(tp, keys[k][j], v, i, field[k], s) < 0)
             return -1;
     }
-    long long maxb = (long long)s->sketch.max_buckets, exact = (long long)s->sketch.exact_limit;
-    if (kg_int_setting(tp, d, "max_buckets", i, "slot.sketch", 0, PY_SSIZE_T_MAX, &maxb) < 0 ||
-        kg_int_setting(tp, d, "exact_limit", i, "slot.sketch", 0, PY_SSIZE_T_MAX, &exact) < 0)
-        return -1;
-    s->sketch.max_buckets = (size_t)maxb;
-    s->sketch.exact_limit = (size_t)exact;
     return 0;
-}
-
-/* RATE settings: a rate kind (name or int) or {kind: ...}. */
-static int kg_rate_slot(PyTypeObject *tp, PyObject *d, size_t i, svcm_kpi_slot *s)
-{
-    static const char *const names[] = {"kind"};
-    PyObject *module = svcmpy_module_of_type(tp);
-    if (module == NULL)
-        return -1;
-    PyObject *kind = d;
-    if (d == Py_None || PyDict_Check(d)) {
-        if (kg_check_keys(tp, d, i, "slot.rate", "rate", names, 1) < 0)
-            return -1;
-        kind = d == Py_None ? NULL : PyDict_GetItemString(d, "kind");
-    }
-    Py_XINCREF(kind);
-    int k = parse_rate_kind(module, kind);
-    Py_XDECREF(kind);
-    if (k < 0)
-        return -1;
-    s->rate = (svcm_rate_kind)k;
-    return 0;
-}
-
-/* Slot i of kind k (an index into kg_kind_names) with its settings. */
-static int kg_make_slot(PyTypeObject *tp, int k, PyObject *settings, size_t i, svcm_kpi_slot *s)
-{
-    static const char *const none[] = {NULL};
-    static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
-    if (k <= 2) {
-        svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_FEEDBACK);
-        return kg_feedback_slot(tp, settings, i, fk[k], s);
-    }
-    if (k == 3) {
-        svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_RATE);
-        return kg_rate_slot(tp, settings, i, s);
-    }
-    if (k == 4) {
-        svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_DURATIONS);
-        return kg_durations_slot(tp, settings, i, s);
-    }
-    svcm_kpi_slot_init(s, SVCM_KPI_SLOT_KIND_SLA);
-    return kg_check_keys(tp, settings, i, "slot.kind", "sla", none, 0);
 }
 
 /* Slot i from its description: "kind" or (kind,) or (kind, settings). */
@@ -2114,21 +1724,6 @@ static Py_ssize_t KPIGroups_len(PyObject *self)
 
 /* ---- adding, one value */
 
-/* Parse "nn" + rest: group and slot numbers; the group is checked here, the
- * slot (range and kind) by the C call, which names it. */
-static int kg_where(PyObject *self, Py_ssize_t group, Py_ssize_t slot, size_t *gi, size_t *si)
-{
-    if (kg_group_arg(self, ((KPIGroupsObject *)self)->g, group, gi) < 0)
-        return -1;
-    if (slot < 0) {
-        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot", "slot %zd is negative",
-                 slot);
-        return -1;
-    }
-    *si = (size_t)slot;
-    return 0;
-}
-
 static PyObject *kg_done(PyObject *self, int rc, const svcm_error *err)
 {
     if (rc != SVCM_OK)
@@ -2136,18 +1731,24 @@ static PyObject *kg_done(PyObject *self, int rc, const svcm_error *err)
     Py_RETURN_NONE;
 }
 
-static PyObject *KPIGroups_add_score(PyObject *self, PyObject *args)
+/* Group and slot numbers of a call, the slot of kind `kind`: InvalidInput
+ * naming the field unless both exist. */
+static int kg_locate(PyObject *self, Py_ssize_t group, Py_ssize_t slot, svcm_kpi_slot_kind kind,
+                     size_t *gi, size_t *si)
 {
-    Py_ssize_t group, slot;
-    double score;
-    size_t gi, si;
-    if (!PyArg_ParseTuple(args, "nnd:add_score", &group, &slot, &score) ||
-        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_add_score(((KPIGroupsObject *)self)->g, gi, si, score, &err);
-    return kg_done(self, rc, &err);
+    static const char *const names[] = {"feedback", "rate", "durations", "sla"};
+    const svcm_kpi_groups *g = ((KPIGroupsObject *)self)->g;
+    svcm_kpi_slot s;
+    if (kg_group_arg(self, g, group, gi) < 0)
+        return -1;
+    *si = (size_t)slot;
+    if (slot < 0 || svcm_kpi_groups_slot(g, *si, &s) != SVCM_OK || s.kind != kind) {
+        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot",
+                 "slot %zd of %zu is not a %s slot", slot, svcm_kpi_groups_slot_count(g),
+                 names[kind]);
+        return -1;
+    }
+    return 0;
 }
 
 /* An outcome: a bool or the int 0 or 1. */
@@ -2176,7 +1777,8 @@ static PyObject *KPIGroups_add_outcome(PyObject *self, PyObject *args)
     size_t gi, si;
     bool ok;
     if (!PyArg_ParseTuple(args, "nnO:add_outcome", &group, &slot, &success) ||
-        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0 ||
+        kg_ready(self) == NULL ||
+        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_RATE, &gi, &si) < 0 ||
         kg_outcome(success, &ok) < 0)
         return NULL;
     svcm_error err;
@@ -2185,279 +1787,22 @@ static PyObject *KPIGroups_add_outcome(PyObject *self, PyObject *args)
     return kg_done(self, rc, &err);
 }
 
-static PyObject *KPIGroups_add_duration(PyObject *self, PyObject *args)
-{
-    Py_ssize_t group, slot;
-    double seconds;
-    size_t gi, si;
-    if (!PyArg_ParseTuple(args, "nnd:add_duration", &group, &slot, &seconds) ||
-        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_add_duration(((KPIGroupsObject *)self)->g, gi, si, seconds, &err);
-    return kg_done(self, rc, &err);
-}
-
-static PyObject *KPIGroups_add_sla(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"group", "slot", "met", "breached", "pending", NULL};
-    Py_ssize_t group, slot;
-    PyObject *pm = NULL, *pb = NULL, *pp = NULL;
-    uint64_t c[3] = {0, 0, 0};
-    size_t gi, si;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|OOO:add_sla", kwlist, &group, &slot, &pm,
-                                     &pb, &pp) ||
-        (pm && get_count(pm, "met", &c[0]) < 0) || (pb && get_count(pb, "breached", &c[1]) < 0) ||
-        (pp && get_count(pp, "pending", &c[2]) < 0) || kg_ready(self) == NULL ||
-        kg_where(self, group, slot, &gi, &si) < 0)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_add_sla(((KPIGroupsObject *)self)->g, gi, si, c[0], c[1], c[2],
-                                     &err);
-    return kg_done(self, rc, &err);
-}
-
-/* ---- adding, batches */
-
-enum { KG_SCORES, KG_OUTCOMES, KG_DURATIONS };
-
-typedef struct {
-    svcm_kpi_groups *g;
-    size_t slot;
-    const int64_t *groups;
-    const double *v;
-    size_t n;
-    int what;
-    svcm_error err;
-} kg_batch;
-
-/* Record i's value is one the slot accepts (the C rules, checked up front so
- * that a bad record leaves the object unchanged). */
-static int kg_value_ok(const kg_batch *b, const svcm_kpi_slot *s, double x)
-{
-    if (b->what == KG_SCORES)
-        return isfinite(x) && x == floor(x) && x >= s->feedback.low && x <= s->feedback.high;
-    if (b->what == KG_OUTCOMES)
-        return x == 0.0 || x == 1.0;
-    return isfinite(x) && x >= 0.0;
-}
-
-static int kg_batch_check(kg_batch *b)
-{
-    static const svcm_kpi_slot_kind want[] = {SVCM_KPI_SLOT_KIND_FEEDBACK,
-                                              SVCM_KPI_SLOT_KIND_RATE,
-                                              SVCM_KPI_SLOT_KIND_DURATIONS};
-    static const char *const field[] = {"scores", "outcomes", "seconds"};
-    svcm_kpi_slot s;
-    size_t count = svcm_kpi_groups_count(b->g), n_slots = svcm_kpi_groups_slot_count(b->g);
-    svcm_error *e = &b->err;
-    if (svcm_kpi_groups_slot(b->g, b->slot, &s) != SVCM_OK || s.kind != want[b->what]) {
-        e->field = "slot";
-        snprintf(e->message, sizeof e->message, "slot %zu of %zu is not of this kind", b->slot,
-                 n_slots);
-        return SVCM_EINVAL;
-    }
-    for (size_t i = 0; i < b->n; i++) {
-        e->index = i;
-        if (b->groups[i] < 0 || (uint64_t)b->groups[i] >= count) {
-            e->field = "groups";
-            snprintf(e->message, sizeof e->message, "group %lld is not one of the %zu groups",
-                     (long long)b->groups[i], count);
-            return SVCM_EINVAL;
-        }
-        if (!kg_value_ok(b, &s, b->v[i])) {
-            e->field = field[b->what];
-            if (b->what == KG_SCORES)
-                snprintf(e->message, sizeof e->message,
-                         "score %g is not an integer on the scale %ld..%ld", b->v[i],
-                         (long)s.feedback.low, (long)s.feedback.high);
-            else if (b->what == KG_OUTCOMES)
-                snprintf(e->message, sizeof e->message, "outcome %g is not 0 or 1", b->v[i]);
-            else
-                snprintf(e->message, sizeof e->message, "duration %g is not finite and >= 0",
-                         b->v[i]);
-            return SVCM_EINVAL;
-        }
-    }
-    e->index = SVCM_NO_INDEX;
-    return SVCM_OK;
-}
-
-/* Only a 64-bit count overflow or out-of-memory can stop the loop. */
-static int kg_batch_run(kg_batch *b)
-{
-    int rc = kg_batch_check(b);
-    for (size_t i = 0; rc == SVCM_OK && i < b->n; i++) {
-        size_t k = (size_t)b->groups[i];
-        if (b->what == KG_SCORES)
-            rc = svcm_kpi_groups_add_score(b->g, k, b->slot, b->v[i], &b->err);
-        else if (b->what == KG_OUTCOMES)
-            rc = svcm_kpi_groups_add_outcome(b->g, k, b->slot, b->v[i] == 1.0, &b->err);
-        else
-            rc = svcm_kpi_groups_add_duration(b->g, k, b->slot, b->v[i], &b->err);
-        if (rc != SVCM_OK)
-            b->err.index = i;
-    }
-    return rc;
-}
-
-static PyObject *kg_add_batch(PyObject *self, PyObject *args, int what, const char *fmt)
-{
-    PyObject *pg, *pv;
-    Py_ssize_t slot;
-    if (!PyArg_ParseTuple(args, fmt, &pg, &slot, &pv))
-        return NULL;
-    KPIGroupsObject *o = (KPIGroupsObject *)self;
-    svcmpy_array ga = {0}, va = {0};
-    PyObject *res = NULL;
-    if (kg_ready(self) == NULL || svcmpy_int64s(pg, &ga, "groups") < 0 ||
-        svcmpy_doubles(pv, &va, "values") < 0)
-        goto done;
-    if (ga.n != va.n) {
-        PyErr_Format(PyExc_ValueError, "%zd groups but %zd values", ga.n, va.n);
-        goto done;
-    }
-    if (slot < 0) {
-        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot", "slot %zd is negative",
-                 slot);
-        goto done;
-    }
-    {
-        kg_batch b = {o->g, (size_t)slot, ga.data, va.data, (size_t)ga.n, what, {0}};
-        svcm_error_clear(&b.err);
-        int rc;
-        o->busy = 1;
-        Py_BEGIN_ALLOW_THREADS
-        rc = kg_batch_run(&b);
-        Py_END_ALLOW_THREADS
-        o->busy = 0;
-        res = kg_done(self, rc, &b.err);
-    }
-done:
-    svcmpy_array_release(&ga);
-    svcmpy_array_release(&va);
-    return res;
-}
-
-static PyObject *KPIGroups_add_scores(PyObject *self, PyObject *args)
-{
-    return kg_add_batch(self, args, KG_SCORES, "OnO:add_scores");
-}
-static PyObject *KPIGroups_add_outcomes(PyObject *self, PyObject *args)
-{
-    return kg_add_batch(self, args, KG_OUTCOMES, "OnO:add_outcomes");
-}
-static PyObject *KPIGroups_add_durations(PyObject *self, PyObject *args)
-{
-    return kg_add_batch(self, args, KG_DURATIONS, "OnO:add_durations");
-}
-
-/* ---- results */
-
-/* Group and slot of a result call, the slot of kind `kind` (the C getters
- * have no error detail, so the field is named here). */
-static int kg_locate(PyObject *self, Py_ssize_t group, Py_ssize_t slot, svcm_kpi_slot_kind kind,
-                     size_t *gi, size_t *si)
-{
-    static const char *const names[] = {"feedback", "rate", "durations", "sla"};
-    const svcm_kpi_groups *g = ((KPIGroupsObject *)self)->g;
-    svcm_kpi_slot s;
-    if (kg_where(self, group, slot, gi, si) < 0)
-        return -1;
-    if (svcm_kpi_groups_slot(g, *si, &s) != SVCM_OK || s.kind != kind) {
-        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot",
-                 "slot %zd of %zu is not a %s slot", slot, svcm_kpi_groups_slot_count(g),
-                 names[kind]);
-        return -1;
-    }
-    return 0;
-}
-
-static PyObject *KPIGroups_feedback(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"group", "slot", "confidence", NULL};
-    Py_ssize_t group, slot;
-    double confidence = 0.95;
-    size_t gi, si;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|d:feedback", kwlist, &group, &slot,
-                                     &confidence) ||
-        kg_ready(self) == NULL ||
-        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_FEEDBACK, &gi, &si) < 0)
-        return NULL;
-    const svcm_feedback *f;
-    struct svcm_feedback_result r;
-    int rc = svcm_kpi_groups_feedback(((KPIGroupsObject *)self)->g, gi, si, &f);
-    if (rc == SVCM_OK)
-        rc = svcm_feedback_result(f, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    return module == NULL ? NULL : feedback_record(module, &r, confidence);
-}
-
-static PyObject *KPIGroups_rate(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"group", "slot", "confidence", NULL};
-    Py_ssize_t group, slot;
-    double confidence = 0.95;
-    size_t gi, si;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|d:rate", kwlist, &group, &slot,
-                                     &confidence) ||
-        kg_ready(self) == NULL ||
-        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_RATE, &gi, &si) < 0)
-        return NULL;
-    svcm_rate r;
-    struct svcm_rate_result s;
-    int rc = svcm_kpi_groups_rate(((KPIGroupsObject *)self)->g, gi, si, &r);
-    if (rc == SVCM_OK)
-        rc = svcm_rate_result(&r, confidence, &s);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    return module == NULL ? NULL : rate_record(module, &s, confidence);
-}
-
-/* The durations accumulator of (group, slot), or NULL with an exception. */
-static const svcm_durations *kg_durations(PyObject *self, Py_ssize_t group, Py_ssize_t slot)
-{
-    size_t gi, si;
-    const svcm_durations *d = NULL;
-    if (kg_ready(self) == NULL ||
-        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_DURATIONS, &gi, &si) < 0)
-        return NULL;
-    int rc = svcm_kpi_groups_durations(((KPIGroupsObject *)self)->g, gi, si, &d);
-    if (rc != SVCM_OK)
-        svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return d;
-}
-
-static PyObject *KPIGroups_durations(PyObject *self, PyObject *args)
-{
-    Py_ssize_t group, slot;
-    if (!PyArg_ParseTuple(args, "nn:durations", &group, &slot))
-        return NULL;
-    const svcm_durations *d = kg_durations(self, group, slot);
-    if (d == NULL)
-        return NULL;
-    struct svcm_durations_result r;
-    int rc = svcm_durations_result(d, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    return module == NULL ? NULL : svcmpy_rec_DurationsSummary(module, &r);
-}
-
 static PyObject *KPIGroups_quantiles(PyObject *self, PyObject *args)
 {
     Py_ssize_t group, slot;
     PyObject *pq;
     if (!PyArg_ParseTuple(args, "nnO:quantiles", &group, &slot, &pq))
         return NULL;
-    const svcm_durations *d = kg_durations(self, group, slot);
+    const svcm_durations *d;
+    size_t gi, si;
     svcmpy_array qa;
-    if (d == NULL || svcmpy_doubles(pq, &qa, "qs") < 0)
+    if (kg_ready(self) == NULL ||
+        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_DURATIONS, &gi, &si) < 0)
+        return NULL;
+    int rc = svcm_kpi_groups_durations(((KPIGroupsObject *)self)->g, gi, si, &d);
+    if (rc != SVCM_OK)
+        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
+    if (svcmpy_doubles(pq, &qa, "qs") < 0)
         return NULL;
     double *out = PyMem_Malloc(qa.n > 0 ? (size_t)qa.n * sizeof *out : 1);
     PyObject *res = NULL;
@@ -2466,42 +1811,13 @@ static PyObject *KPIGroups_quantiles(PyObject *self, PyObject *args)
     if (out == NULL) {
         PyErr_NoMemory();
     } else {
-        int rc = svcm_durations_quantiles(d, qa.data, (size_t)qa.n, out, &err);
+        rc = svcm_durations_quantiles(d, qa.data, (size_t)qa.n, out, &err);
         res = rc == SVCM_OK ? svcmpy_list_from_doubles(out, (size_t)qa.n)
                             : svcmpy_raise_type(Py_TYPE(self), rc, &err);
     }
     PyMem_Free(out);
     svcmpy_array_release(&qa);
     return res;
-}
-
-static PyObject *KPIGroups_sla(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"group", "slot", "confidence", NULL};
-    Py_ssize_t group, slot;
-    double confidence = 0.95;
-    size_t gi, si;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn|d:sla", kwlist, &group, &slot,
-                                     &confidence) ||
-        kg_ready(self) == NULL || kg_where(self, group, slot, &gi, &si) < 0)
-        return NULL;
-    struct svcm_kpi_groups_sla_result r;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_sla_result(((KPIGroupsObject *)self)->g, gi, si, confidence, &r,
-                                        &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    PyTypeObject *tp = module == NULL ? NULL : engine_type(module, T_KPI_SLA_RESULT);
-    if (tp == NULL)
-        return NULL;
-    PyObject *items[6] = {
-        PyLong_FromUnsignedLongLong(r.met), PyLong_FromUnsignedLongLong(r.breached),
-        PyLong_FromUnsignedLongLong(r.pending), PyFloat_FromDouble(r.rate),
-        svcmpy_interval(r.ci), PyFloat_FromDouble(confidence),
-    };
-    return fill_record(tp, items, 6);
 }
 
 /* ---- merge and saved form */
@@ -2567,7 +1883,6 @@ static PyObject *KPIGroups_repr(PyObject *self)
                                 svcm_kpi_groups_slot_count(o->g), svcm_kpi_groups_count(o->g));
 }
 
-#define KG_KW(f) (PyCFunction)(void (*)(void))(f), METH_VARARGS | METH_KEYWORDS
 static PyMethodDef KPIGroups_methods[] = {
     {"group", KPIGroups_group, METH_O, KPIGroups_group_doc},
     {"find", KPIGroups_find, METH_O, KPIGroups_find_doc},
@@ -2576,44 +1891,11 @@ static PyMethodDef KPIGroups_methods[] = {
      "keys() -> list[str]\n\nEvery key, in group order (first seen first)."},
     {"order", KPIGroups_order, METH_NOARGS,
      "order() -> list[int]\n\nThe group numbers sorted by key (code-point order)."},
-    {"add_score", KPIGroups_add_score, METH_VARARGS,
-     "add_score(group, slot, score) -> None\n\nCount one answer in a feedback slot "
-     "(nps/csat/ces) of a group; InvalidInput for an answer off the scale."},
     {"add_outcome", KPIGroups_add_outcome, METH_VARARGS,
      "add_outcome(group, slot, success) -> None\n\nCount one trial (True/False or 1/0) in "
      "a rate slot."},
-    {"add_duration", KPIGroups_add_duration, METH_VARARGS,
-     "add_duration(group, slot, seconds) -> None\n\nCount one duration (finite, >= 0) in a "
-     "durations slot."},
-    {"add_sla", KG_KW(KPIGroups_add_sla),
-     "add_sla(group, slot, met=0, breached=0, pending=0) -> None\n\nAdd SLA ticket counts "
-     "to an sla slot."},
-    {"add_scores", KPIGroups_add_scores, METH_VARARGS,
-     "add_scores(groups, slot, scores) -> None\n\nadd_score for each pair of two equally "
-     "long arrays (buffers or sequences), counted without the GIL. Every record is checked "
-     "first (InvalidInput names its index): a bad one leaves the object unchanged."},
-    {"add_outcomes", KPIGroups_add_outcomes, METH_VARARGS,
-     "add_outcomes(groups, slot, outcomes) -> None\n\nadd_outcome for each pair (outcomes "
-     "0 or 1), as add_scores."},
-    {"add_durations", KPIGroups_add_durations, METH_VARARGS,
-     "add_durations(groups, slot, seconds) -> None\n\nadd_duration for each pair, as "
-     "add_scores. Only running out of memory can stop a checked batch midway (the records "
-     "before the one named stay counted)."},
-    {"feedback", KG_KW(KPIGroups_feedback),
-     "feedback(group, slot, confidence=0.95) -> FeedbackResult\n\nThe score of a feedback "
-     "slot, as NPS/CSAT/CES.result() gives it; EmptyError when nothing was counted."},
-    {"rate", KG_KW(KPIGroups_rate),
-     "rate(group, slot, confidence=0.95) -> RateResult\n\nThe rate of a rate slot, as "
-     "Rate.result() gives it; EmptyError without trials."},
-    {"durations", KPIGroups_durations, METH_VARARGS,
-     "durations(group, slot) -> DurationsSummary\n\nThe summary of a durations slot, as "
-     "Durations.summary() gives it; EmptyError when empty."},
     {"quantiles", KPIGroups_quantiles, METH_VARARGS,
      "quantiles(group, slot, qs) -> list[float]\n\nQuantiles of a durations slot."},
-    {"sla", KG_KW(KPIGroups_sla),
-     "sla(group, slot, confidence=0.95) -> KPIGroupsSLAResult\n\nThe counts of an sla slot, "
-     "the rate met / (met + breached) and its Wilson interval (nan when nothing is "
-     "decided)."},
     {"merge", KPIGroups_merge, METH_O,
      "merge(other) -> None\n\nAdd every group of other by key (new keys at the end); "
      "Mismatch if the slots differ. other is unchanged."},
@@ -2656,23 +1938,44 @@ static PyType_Slot KPIGroups_slots[] = {
 static PyType_Spec KPIGroups_spec = {"svcm.KPIGroups", sizeof(KPIGroupsObject), 0,
                                      Py_TPFLAGS_DEFAULT, KPIGroups_slots};
 
-/* Add KPIGroups and KPIGroupsSLAResult to the module and to the end of this
- * engine's tuple (set just before by svcmpy_init_feedback). */
-static int init_kpi_groups(PyObject *module)
+/* ----------------------------------------------------------------- init */
+
+int svcmpy_init_feedback(PyObject *module)
 {
-    PyObject *tp = PyType_FromModuleAndSpec(module, &KPIGroups_spec, NULL);
-    PyObject *rt = tp ? (PyObject *)PyStructSequence_NewType(&kg_sla_desc) : NULL;
-    PyObject *old = svcmpy_state_of(module)->engine[SVCMPY_FEEDBACK];
-    PyObject *more = rt ? PyTuple_Pack(2, tp, rt) : NULL;
-    PyObject *all = more ? PySequence_Concat(old, more) : NULL;
-    int rc = -1;
-    if (all != NULL && PyTuple_GET_SIZE(all) == T_KPI_COUNT &&
-        PyModule_AddObjectRef(module, "KPIGroups", tp) == 0 &&
-        PyModule_AddObjectRef(module, "KPIGroupsSLAResult", rt) == 0)
-        rc = svcmpy_engine_set(module, SVCMPY_FEEDBACK, Py_NewRef(all));
-    Py_XDECREF(all);
-    Py_XDECREF(more);
-    Py_XDECREF(rt);
-    Py_XDECREF(tp);
-    return rc;
+    if (PyModule_AddFunctions(module, feedback_functions) < 0)
+        return -1;
+    PyObject *tuple = PyTuple_New(T_COUNT);
+    if (tuple == NULL)
+        return -1;
+    const char *names[T_COUNT] = {"ServqualResult", "NPS", "CSAT", "CES", "Rate", "KPIGroups"};
+    PyType_Spec *specs[] = {&NPS_spec, &CSAT_spec, &CES_spec, &Rate_spec, &KPIGroups_spec};
+    for (int i = 0; i < T_COUNT; i++) {
+        PyObject *tp = i < T_NPS ? (PyObject *)PyStructSequence_NewType(&servqual_desc)
+                                 : PyType_FromModuleAndSpec(module, specs[i - T_NPS], NULL);
+        /* the described methods and properties (bindings/api/feedback.py) */
+        int members = tp == NULL          ? -1
+                      : i == T_RATE       ? svcmpy_members_Rate(tp)
+                      : i == T_KPI_GROUPS ? svcmpy_members_KPIGroups(tp)
+                      : i >= T_NPS        ? svcmpy_members__Feedback(tp)
+                                          : 0;
+        if (members < 0 || PyModule_AddObjectRef(module, names[i], tp) < 0) {
+            Py_XDECREF(tp);
+            Py_DECREF(tuple);
+            return -1;
+        }
+        PyTuple_SET_ITEM(tuple, i, tp);
+    }
+    if (svcmpy_engine_set(module, SVCMPY_FEEDBACK, tuple) < 0)
+        return -1;
+    PyObject *dims = name_tuple(svcm_servqual_dimension_name, SVCM_SERVQUAL_DIMENSIONS);
+    if (dims == NULL || PyModule_AddObject(module, "SERVQUAL_DIMENSIONS", dims) < 0) {
+        Py_XDECREF(dims);
+        return -1;
+    }
+    PyObject *kinds = name_tuple(svcm_rate_kind_name, SVCM_RATE_KIND_COUNT);
+    if (kinds == NULL || PyModule_AddObject(module, "RATE_KINDS", kinds) < 0) {
+        Py_XDECREF(kinds);
+        return -1;
+    }
+    return 0;
 }
