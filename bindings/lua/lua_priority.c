@@ -1,7 +1,9 @@
 /* Lua binding of the priority engine: quadrants, ITIL tables,
  * prioritize/classify, WSJF and the dispatch queue (svcm.Queue). */
 #include "svcmlua.h"
+#include "gen_lua.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,13 +11,22 @@
 
 #define QUEUE_MT "svcm.Queue"
 
-static int set_error(svcm_error *err, int rc, size_t index, const char *field, const char *msg)
+/* Fill err for a record index and field, the message formatted as printf
+ * does; returns rc. */
+#ifdef __GNUC__
+__attribute__((format(printf, 5, 6)))
+#endif
+static int set_error(svcm_error *err, int rc, size_t index, const char *field, const char *fmt,
+                     ...)
 {
     svcm_error_clear(err);
     err->code = rc;
     err->index = index;
     err->field = field;
-    snprintf(err->message, sizeof err->message, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
     return rc;
 }
 
@@ -45,9 +56,8 @@ static int clamp_int(lua_Integer v)
 static int tier_byte(int64_t v, size_t index, uint8_t *out, svcm_error *err)
 {
     if (v < 0 || v >= SVCM_TIER_COUNT) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "unknown tier %lld (need 0 = vip .. 4 = lost)", (long long)v);
-        return set_error(err, SVCM_EINVAL, index, "tier", msg);
+        return set_error(err, SVCM_EINVAL, index, "tier",
+                         "unknown tier %lld (need 0 = vip .. 4 = lost)", (long long)v);
     }
     *out = (uint8_t)v;
     return SVCM_OK;
@@ -60,9 +70,7 @@ static int get_named(lua_State *L, int idx, const char *key, size_t index, int *
     int t = lua_getfield(L, idx, key);
     if (t == LUA_TNIL) {
         lua_pop(L, 1);
-        char msg[64];
-        snprintf(msg, sizeof msg, "missing field '%s'", key);
-        return set_error(err, SVCM_EINVAL, index, key, msg);
+        return set_error(err, SVCM_EINVAL, index, key, "missing field '%s'", key);
     }
     if (t == LUA_TSTRING) {
         const char *s = lua_tostring(L, -1);
@@ -76,14 +84,10 @@ static int get_named(lua_State *L, int idx, const char *key, size_t index, int *
             rc = svcm_impact_parse(s, &im);
             *out = (int)im;
         }
-        if (rc != SVCM_OK) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "unknown %s name '%.40s'", key, s);
-            lua_pop(L, 1);
-            return set_error(err, SVCM_EINVAL, index, key, msg);
-        }
+        if (rc != SVCM_OK) /* s stays valid: the value is still on the stack */
+            rc = set_error(err, SVCM_EINVAL, index, key, "unknown %s name '%.40s'", key, s);
         lua_pop(L, 1);
-        return SVCM_OK;
+        return rc;
     }
     int ok = 0;
     lua_Integer v = lua_tointegerx(L, -1, &ok);
@@ -102,16 +106,12 @@ static int read_request(lua_State *L, int idx, size_t index, svcm_request *r, sv
     if (!lua_istable(L, idx))
         luaL_error(L, "item %d: table expected, got %s", (int)(index + 1), luaL_typename(L, idx));
     memset(r, 0, sizeof *r);
-    r->due = SVCM_NO_DUE;
     static const char *const required[] = {"id", "severity", "created"};
     lua_Integer v[3];
-    for (int k = 0; k < 3; k++) {
-        if (!get_int_field(L, idx, required[k], &v[k])) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "missing field '%s'", required[k]);
-            return set_error(err, SVCM_EINVAL, index, required[k], msg);
-        }
-    }
+    for (int k = 0; k < 3; k++)
+        if (!get_int_field(L, idx, required[k], &v[k]))
+            return set_error(err, SVCM_EINVAL, index, required[k], "missing field '%s'",
+                             required[k]);
     r->id = (int64_t)v[0];
     r->severity = clamp_int(v[1]);
     r->created = (int64_t)v[2];
@@ -123,36 +123,10 @@ static int read_request(lua_State *L, int idx, size_t index, svcm_request *r, sv
         rc = get_named(L, idx, "impact", index, &r->impact, err);
     if (rc != SVCM_OK)
         return rc;
-    lua_Integer due;
-    if (get_int_field(L, idx, "due", &due))
-        r->due = (int64_t)due;
-    int t = lua_getfield(L, idx, "value");
-    if (t == LUA_TNUMBER)
-        r->value = lua_tonumber(L, -1);
-    else if (t != LUA_TNIL)
-        luaL_error(L, "field 'value': number expected, got %s", luaL_typename(L, -1));
-    lua_pop(L, 1);
-    t = lua_getfield(L, idx, "urgent");
-    if (t != LUA_TNIL && t != LUA_TBOOLEAN)
-        luaL_error(L, "field 'urgent': boolean expected, got %s", luaL_typename(L, -1));
-    r->urgent = lua_toboolean(L, -1) != 0;
-    lua_pop(L, 1);
+    r->due = (int64_t)svcmlua_optfield_integer(L, idx, "due", SVCM_NO_DUE);
+    r->value = svcmlua_optfield_number(L, idx, "value", 0.0);
+    r->urgent = svcmlua_optfield_boolean(L, idx, "urgent", 0) != 0;
     return SVCM_OK;
-}
-
-static void push_request(lua_State *L, const svcm_request *r)
-{
-    lua_createtable(L, 0, 8);
-    svcmlua_setinteger(L, "id", (lua_Integer)r->id);
-    svcmlua_setstring(L, "tier", svcm_tier_name(r->tier));
-    svcmlua_setstring(L, "impact", svcm_impact_name(r->impact));
-    svcmlua_setinteger(L, "severity", r->severity);
-    svcmlua_setnumber(L, "value", r->value);
-    svcmlua_setinteger(L, "created", (lua_Integer)r->created);
-    if (r->due != SVCM_NO_DUE) {
-        svcmlua_setinteger(L, "due", (lua_Integer)r->due);
-    }
-    svcmlua_setboolean(L, "urgent", r->urgent);
 }
 
 static void push_result(lua_State *L, const struct svcm_priority_result *r)
@@ -195,10 +169,8 @@ static int read_table(lua_State *L, int idx, svcm_itil_table *t, svcm_error *err
             nc = m;
         if (m != nc || m < 1 || m > SVCM_ITIL_MAX) {
             lua_pop(L, 1);
-            char msg[96];
-            snprintf(msg, sizeof msg, "row %d has %d cells, expected %d (a hole)", (int)i, (int)m,
-                     (int)nc);
-            return set_error(err, SVCM_EINVAL, (size_t)(i - 1), "cols", msg);
+            return set_error(err, SVCM_EINVAL, (size_t)(i - 1), "cols",
+                             "row %d has %d cells, expected %d (a hole)", (int)i, (int)m, (int)nc);
         }
         for (lua_Integer j = 1; j <= m; j++) {
             lua_rawgeti(L, -1, j);
@@ -273,11 +245,9 @@ static int read_items(lua_State *L, int idx, svcm_request **out, size_t *n_out, 
         int t = lua_getfield(L, idx, names[k]);
         if (t == LUA_TNIL) {
             lua_pop(L, 1);
-            if (k < 5) {
-                char msg[64];
-                snprintf(msg, sizeof msg, "missing column '%s'", names[k]);
-                return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, names[k], msg);
-            }
+            if (k < 5)
+                return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, names[k], "missing column '%s'",
+                                 names[k]);
             continue;
         }
         if (k == 6 && t == LUA_TTABLE) { /* booleans allowed */
@@ -304,14 +274,10 @@ static int read_items(lua_State *L, int idx, svcm_request **out, size_t *n_out, 
         lua_pop(L, 1);
     }
     size_t n = len[0];
-    for (int k = 0; k < 7; k++) {
-        if (col[k] != NULL && len[k] != n) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "column '%s' has %zu entries, 'id' has %zu", names[k],
-                     len[k], n);
-            return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, names[k], msg);
-        }
-    }
+    for (int k = 0; k < 7; k++)
+        if (col[k] != NULL && len[k] != n)
+            return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, names[k],
+                             "column '%s' has %zu entries, 'id' has %zu", names[k], len[k], n);
     if (value != NULL && nvalue != n)
         return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, "value",
                          "column 'value' differs in length from 'id'");
@@ -333,8 +299,6 @@ static int read_items(lua_State *L, int idx, svcm_request **out, size_t *n_out, 
     *n_out = n;
     return SVCM_OK;
 }
-
-static int64_t check_now(lua_State *L, int arg) { return (int64_t)luaL_checkinteger(L, arg); }
 
 /* ------------------------------------------------------------- functions */
 
@@ -392,6 +356,22 @@ static int l_itil_priority(lua_State *L)
     return 1;
 }
 
+/* Push nested sequences of the table cells at v: dims[0] tables (integers
+ * at the last of depth levels) whose elements lie strides[0] bytes apart. */
+static void push_cells(lua_State *L, const unsigned char *v, const int *dims,
+                       const size_t *strides, int depth)
+{
+    lua_createtable(L, dims[0], 0);
+    for (int i = 0; i < dims[0]; i++) {
+        const unsigned char *p = v + (size_t)i * strides[0];
+        if (depth > 1)
+            push_cells(L, p, dims + 1, strides + 1, depth - 1);
+        else
+            lua_pushinteger(L, *p);
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
 static int l_itil_table(lua_State *L)
 {
     svcm_itil_table t;
@@ -399,15 +379,9 @@ static int l_itil_table(lua_State *L)
     int rc = read_table(L, 1, &t, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    lua_createtable(L, t.rows, 0);
-    for (int i = 0; i < t.rows; i++) {
-        lua_createtable(L, t.cols, 0);
-        for (int j = 0; j < t.cols; j++) {
-            lua_pushinteger(L, t.cell[i][j]);
-            lua_rawseti(L, -2, j + 1);
-        }
-        lua_rawseti(L, -2, i + 1);
-    }
+    int dims[] = {t.rows, t.cols};
+    static const size_t strides[] = {SVCM_ITIL_MAX, 1};
+    push_cells(L, &t.cell[0][0], dims, strides, 2);
     return 1;
 }
 
@@ -438,7 +412,7 @@ static int l_format_itil_table(lua_State *L)
 static int run_batch(lua_State *L, int ordered)
 {
     lua_settop(L, 3);
-    int64_t now = check_now(L, 2);
+    int64_t now = (int64_t)luaL_checkinteger(L, 2);
     svcm_priority_options o;
     svcm_error err;
     int rc = read_options(L, 3, &o, &err);
@@ -455,14 +429,11 @@ static int run_batch(lua_State *L, int ordered)
     svcm_priority_run_options_init(&run);
     if (ordered) {
         lua_Integer t = svcmlua_optfield_integer(L, 3, "threads", 1);
-        if (t < 1 || t > SVCM_PRIORITY_MAX_THREADS) {
-            svcm_error_clear(&err);
-            err.code = SVCM_EINVAL;
-            err.field = "threads";
-            snprintf(err.message, sizeof err.message, "threads must be in 1..%d, got %lld",
-                     SVCM_PRIORITY_MAX_THREADS, (long long)t);
-            return svcmlua_fail(L, SVCM_EINVAL, &err);
-        }
+        if (t < 1 || t > SVCM_PRIORITY_MAX_THREADS)
+            return svcmlua_fail(L, set_error(&err, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
+                                             "threads must be in 1..%d, got %lld",
+                                             SVCM_PRIORITY_MAX_THREADS, (long long)t),
+                                &err);
         run.threads = (unsigned)t;
     }
     struct svcm_priority_result *res = lua_newuserdatauv(L, n * sizeof *res + 1, 0);
@@ -487,118 +458,28 @@ static int run_batch(lua_State *L, int ordered)
 static int l_prioritize(lua_State *L) { return run_batch(L, 1); }
 static int l_classify(lua_State *L) { return run_batch(L, 0); }
 
-static int l_importance(lua_State *L)
+/* svcm.importance(item [, options]) and svcm.urgency(item, now). */
+static int request_measure(lua_State *L, int urgency)
 {
+    int64_t now = urgency ? (int64_t)luaL_checkinteger(L, 2) : 0;
     svcm_priority_options o;
+    svcm_priority_options_init(&o);
     svcm_request r;
     svcm_error err;
-    int rc = read_options(L, 2, &o, &err);
+    int rc = urgency ? SVCM_OK : read_options(L, 2, &o, &err);
     if (rc == SVCM_OK)
         rc = read_request(L, 1, SVCM_NO_INDEX, &r, &err);
     double v = 0.0;
     if (rc == SVCM_OK)
-        rc = svcm_importance(&o, &r, &v, &err);
+        rc = urgency ? svcm_urgency(&r, now, &v, &err) : svcm_importance(&o, &r, &v, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     lua_pushnumber(L, v);
     return 1;
 }
 
-static int l_urgency(lua_State *L)
-{
-    int64_t now = check_now(L, 2);
-    svcm_request r;
-    svcm_error err;
-    int rc = read_request(L, 1, SVCM_NO_INDEX, &r, &err);
-    double v = 0.0;
-    if (rc == SVCM_OK)
-        rc = svcm_urgency(&r, now, &v, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, v);
-    return 1;
-}
-
-/* WSJF items from four numbers or four arrays (+ optional ids at arg 5). */
-static svcm_wsjf_item *read_wsjf(lua_State *L, size_t *n_out, int *scalar)
-{
-    lua_settop(L, 5); /* arrays read below are pushed above the arguments */
-    *scalar = lua_type(L, 1) == LUA_TNUMBER;
-    const double *c[4];
-    size_t len[4];
-    for (int k = 0; k < 4; k++)
-        c[k] = svcmlua_checkdoubles(L, k + 1, &len[k]);
-    for (int k = 1; k < 4; k++)
-        if (len[k] != len[0])
-            luaL_argerror(L, k + 1, "arrays differ in length");
-    const int64_t *ids = NULL;
-    size_t nids = 0;
-    if (!lua_isnoneornil(L, 5)) {
-        ids = svcmlua_checkint64s(L, 5, &nids);
-        if (nids != len[0])
-            luaL_argerror(L, 5, "ids differ in length from the values");
-    }
-    size_t n = len[0];
-    svcm_wsjf_item *items = lua_newuserdatauv(L, n * sizeof *items + 1, 0);
-    for (size_t i = 0; i < n; i++) {
-        items[i].id = ids ? ids[i] : (int64_t)(i + 1);
-        items[i].business_value = c[0][i];
-        items[i].time_criticality = c[1][i];
-        items[i].risk_reduction = c[2][i];
-        items[i].job_size = c[3][i];
-    }
-    *n_out = n;
-    return items;
-}
-
-static int l_wsjf(lua_State *L)
-{
-    size_t n;
-    int scalar;
-    svcm_wsjf_item *items = read_wsjf(L, &n, &scalar);
-    double *out = lua_newuserdatauv(L, n * sizeof *out + 1, 0);
-    svcm_error err;
-    int rc;
-    if (scalar) {
-        rc = svcm_wsjf(items[0].business_value, items[0].time_criticality,
-                       items[0].risk_reduction, items[0].job_size, out);
-        if (rc != SVCM_OK) /* the batch form names the field at fault */
-            rc = svcm_wsjf_batch(items, 1, out, &err);
-    } else {
-        rc = svcm_wsjf_batch(items, n, out, &err);
-    }
-    if (rc != SVCM_OK) {
-        if (scalar)
-            err.index = SVCM_NO_INDEX;
-        return svcmlua_fail(L, rc, &err);
-    }
-    if (scalar)
-        lua_pushnumber(L, out[0]);
-    else
-        svcmlua_pushdoubles(L, out, n);
-    return 1;
-}
-
-static int l_wsjf_order(lua_State *L)
-{
-    size_t n;
-    int scalar;
-    svcm_wsjf_item *items = read_wsjf(L, &n, &scalar);
-    size_t *order = lua_newuserdatauv(L, n * sizeof *order + 1, 0);
-    double *scores = lua_newuserdatauv(L, n * sizeof *scores + 1, 0);
-    svcm_error err;
-    int rc = svcm_wsjf_order(items, n, NULL, order, scores, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_createtable(L, 0, 2);
-        svcmlua_setinteger(L, "id", (lua_Integer)items[order[i]].id);
-        svcmlua_setnumber(L, "wsjf", scores[order[i]]);
-        lua_rawseti(L, -2, (lua_Integer)(i + 1));
-    }
-    return 1;
-}
+static int l_importance(lua_State *L) { return request_measure(L, 0); }
+static int l_urgency(lua_State *L) { return request_measure(L, 1); }
 
 /* ------------------------------------------------------------------ queue */
 
@@ -606,11 +487,11 @@ typedef struct {
     svcm_pqueue *q;
 } lqueue;
 
-static svcm_pqueue *check_queue(lua_State *L)
+svcm_pqueue *svcmlua_check_Queue(lua_State *L, int idx)
 {
-    lqueue *u = luaL_checkudata(L, 1, QUEUE_MT);
+    lqueue *u = luaL_checkudata(L, idx, QUEUE_MT);
     if (u->q == NULL)
-        luaL_argerror(L, 1, "queue is closed");
+        luaL_argerror(L, idx, "queue is closed");
     return u->q;
 }
 
@@ -640,14 +521,14 @@ static int l_queue_gc(lua_State *L)
 
 static int queue_put(lua_State *L, int update)
 {
-    check_queue(L);
+    svcmlua_check_Queue(L, 1);
     svcm_request r;
     svcm_error err;
     int rc = read_request(L, 2, SVCM_NO_INDEX, &r, &err);
     /* Reading the fields may run __index metamethods, which may close the
      * queue: fetch the handle only now. */
     if (rc == SVCM_OK) {
-        svcm_pqueue *q = check_queue(L);
+        svcm_pqueue *q = svcmlua_check_Queue(L, 1);
         rc = update ? svcm_pqueue_update(q, &r, &err) : svcm_pqueue_push(q, &r, &err);
     }
     if (rc != SVCM_OK)
@@ -659,32 +540,10 @@ static int queue_put(lua_State *L, int update)
 static int l_queue_push(lua_State *L) { return queue_put(L, 0); }
 static int l_queue_update(lua_State *L) { return queue_put(L, 1); }
 
-static int l_queue_remove(lua_State *L)
-{
-    svcm_pqueue *q = check_queue(L);
-    svcm_request r;
-    int rc = svcm_pqueue_remove(q, (int64_t)luaL_checkinteger(L, 2), &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    push_request(L, &r);
-    return 1;
-}
-
-static int l_queue_get(lua_State *L)
-{
-    svcm_pqueue *q = check_queue(L);
-    svcm_request r;
-    int rc = svcm_pqueue_get(q, (int64_t)luaL_checkinteger(L, 2), &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    push_request(L, &r);
-    return 1;
-}
-
 static int queue_front(lua_State *L, int pop)
 {
-    svcm_pqueue *q = check_queue(L);
-    int64_t now = check_now(L, 2);
+    svcm_pqueue *q = svcmlua_check_Queue(L, 1);
+    int64_t now = (int64_t)luaL_checkinteger(L, 2);
     struct svcm_priority_result res;
     int rc = pop ? svcm_pqueue_pop(q, now, NULL, &res) : svcm_pqueue_peek(q, now, NULL, &res);
     if (rc != SVCM_OK)
@@ -696,28 +555,16 @@ static int queue_front(lua_State *L, int pop)
 static int l_queue_pop(lua_State *L) { return queue_front(L, 1); }
 static int l_queue_peek(lua_State *L) { return queue_front(L, 0); }
 
-static int l_queue_rescore(lua_State *L)
-{
-    svcm_pqueue_rescore(check_queue(L), check_now(L, 2));
-    return 0;
-}
-
 static int l_queue_size(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)svcm_pqueue_size(check_queue(L)));
-    return 1;
-}
-
-static int l_queue_instant(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)svcm_pqueue_instant(check_queue(L)));
+    lua_pushinteger(L, (lua_Integer)svcm_pqueue_size(svcmlua_check_Queue(L, 1)));
     return 1;
 }
 
 /* q:to_bytes(): the saved form (options, instant, requests). */
 static int l_queue_to_bytes(lua_State *L)
 {
-    svcm_pqueue *q = check_queue(L);
+    svcm_pqueue *q = svcmlua_check_Queue(L, 1);
     size_t len = 0;
     svcm_pqueue_save(q, NULL, 0, &len);
     luaL_Buffer buf;
@@ -792,12 +639,10 @@ static int read_grade_table(lua_State *L, int idx, svcm_grade_table *t, svcm_err
                 lua_pop(L, 1);
                 if (c < 1 || c > SVCM_GRADE_LEVELS) {
                     lua_pop(L, 2);
-                    char msg[96];
-                    snprintf(msg, sizeof msg,
-                             "grade %lld at urgency %d, impact %d, difficulty %d is outside 1..4",
-                             (long long)c, u, i, d);
                     return set_error(err, SVCM_EINVAL,
-                                     (size_t)((u - 1) * SVCM_GRADE_LEVELS + i - 1), "cell", msg);
+                                     (size_t)((u - 1) * SVCM_GRADE_LEVELS + i - 1), "cell",
+                                     "grade %lld at urgency %d, impact %d, difficulty %d is "
+                                     "outside 1..4", (long long)c, u, i, d);
                 }
                 t->cell[u - 1][i - 1][d - 1] = (unsigned char)c;
             }
@@ -808,26 +653,46 @@ static int read_grade_table(lua_State *L, int idx, svcm_grade_table *t, svcm_err
     return svcm_grade_table_check(t, err);
 }
 
-/* svcm.problem_grade(urgency, impact, difficulty [, table]) -> grade 1..4 */
-static int l_problem_grade(lua_State *L)
+/* svcm.problem_grade(urgency, impact, difficulty [, table]) -> grade 1..4,
+ * and svcm.problem_request(item, urgency, impact, difficulty [, table]) ->
+ * a shallow copy of item with severity = the grade and impact = the level
+ * (the levels from argument first + 1). */
+static int grade_call(lua_State *L, int first)
 {
-    int u = clamp_int(luaL_checkinteger(L, 1));
-    int i = clamp_int(luaL_checkinteger(L, 2));
-    int d = clamp_int(luaL_checkinteger(L, 3));
+    int v[3];
+    for (int k = 0; k < 3; k++)
+        v[k] = clamp_int(luaL_checkinteger(L, first + 1 + k));
+    int targ = first + 4, given = !lua_isnoneornil(L, targ);
     svcm_grade_table t;
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = lua_isnoneornil(L, 4) ? SVCM_OK : read_grade_table(L, 4, &t, &err);
-    int g = 0;
-    if (rc == SVCM_OK)
-        rc = svcm_problem_grade(lua_isnoneornil(L, 4) ? NULL : &t, u, i, d, &g, &err);
+    int rc = given ? read_grade_table(L, targ, &t, &err) : SVCM_OK;
+    svcm_request r;
+    memset(&r, 0, sizeof r);
+    if (rc == SVCM_OK && first == 0)
+        rc = svcm_problem_grade(given ? &t : NULL, v[0], v[1], v[2], &r.severity, &err);
+    else if (rc == SVCM_OK)
+        rc = svcm_problem_request(given ? &t : NULL, v[0], v[1], v[2], &r, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    lua_pushinteger(L, g);
+    if (first == 0) {
+        lua_pushinteger(L, r.severity);
+        return 1;
+    }
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    svcmlua_setinteger(L, "severity", r.severity);
+    svcmlua_setinteger(L, "impact", r.impact);
     return 1;
 }
 
-/* svcm.grade_table([table]) -> t[urgency][impact][difficulty] */
+static int l_problem_grade(lua_State *L) { return grade_call(L, 0); }
+
 static int l_grade_table(lua_State *L)
 {
     svcm_grade_table t;
@@ -836,19 +701,9 @@ static int l_grade_table(lua_State *L)
     int rc = read_grade_table(L, 1, &t, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    lua_createtable(L, SVCM_GRADE_LEVELS, 0);
-    for (int u = 0; u < SVCM_GRADE_LEVELS; u++) {
-        lua_createtable(L, SVCM_GRADE_LEVELS, 0);
-        for (int i = 0; i < SVCM_GRADE_LEVELS; i++) {
-            lua_createtable(L, SVCM_GRADE_LEVELS, 0);
-            for (int d = 0; d < SVCM_GRADE_LEVELS; d++) {
-                lua_pushinteger(L, t.cell[u][i][d]);
-                lua_rawseti(L, -2, d + 1);
-            }
-            lua_rawseti(L, -2, i + 1);
-        }
-        lua_rawseti(L, -2, u + 1);
-    }
+    static const int dims[] = {SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS};
+    static const size_t strides[] = {SVCM_GRADE_LEVELS * SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, 1};
+    push_cells(L, &t.cell[0][0][0], dims, strides, 3);
     return 1;
 }
 
@@ -870,47 +725,19 @@ static int l_format_grade_table(lua_State *L)
     return 1;
 }
 
-/* svcm.problem_request(item, urgency, impact, difficulty [, table]) -> a
- * shallow copy of item with severity = the grade and impact = the level. */
 static int l_problem_request(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
-    int u = clamp_int(luaL_checkinteger(L, 2));
-    int i = clamp_int(luaL_checkinteger(L, 3));
-    int d = clamp_int(luaL_checkinteger(L, 4));
-    svcm_grade_table t;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = lua_isnoneornil(L, 5) ? SVCM_OK : read_grade_table(L, 5, &t, &err);
-    svcm_request r;
-    memset(&r, 0, sizeof r);
-    if (rc == SVCM_OK)
-        rc = svcm_problem_request(lua_isnoneornil(L, 5) ? NULL : &t, u, i, d, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_newtable(L);
-    lua_pushnil(L);
-    while (lua_next(L, 1) != 0) {
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, -4);
-    }
-    svcmlua_setinteger(L, "severity", r.severity);
-    svcmlua_setinteger(L, "impact", r.impact);
-    return 1;
+    return grade_call(L, 1);
 }
 
 static const luaL_Reg queue_methods[] = {
     {"to_bytes", l_queue_to_bytes},
     {"push", l_queue_push},
     {"update", l_queue_update},
-    {"remove", l_queue_remove},
-    {"get", l_queue_get},
     {"pop", l_queue_pop},
     {"peek", l_queue_peek},
-    {"rescore", l_queue_rescore},
     {"size", l_queue_size},
-    {"instant", l_queue_instant},
     {"close", l_queue_gc},
     {NULL, NULL},
 };
@@ -929,8 +756,6 @@ static const luaL_Reg priority_funcs[] = {
     {"classify", l_classify},
     {"importance", l_importance},
     {"urgency", l_urgency},
-    {"wsjf", l_wsjf},
-    {"wsjf_order", l_wsjf_order},
     {"queue", l_queue_new},
     {"queue_from_bytes", l_queue_from_bytes},
     {NULL, NULL},
@@ -963,6 +788,7 @@ void svcmlua_open_priority(lua_State *L)
     set_level_constants(L);
     if (luaL_newmetatable(L, QUEUE_MT)) {
         luaL_newlib(L, queue_methods);
+        svcmlua_members_Queue(L);
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, l_queue_gc);
         lua_setfield(L, -2, "__gc");

@@ -1,8 +1,10 @@
 /* Python binding of the priority engine: quadrants, ITIL tables,
  * prioritize/classify, WSJF and the dispatch Queue. */
 #include "svcmpy.h"
+#include "gen_py.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,15 +21,23 @@ static PyObject *quadrant_value(PyObject *module, int q)
     return v ? Py_NewRef(v) : NULL;
 }
 
+/* Raise the exception of rc for a record index and field, the message
+ * formatted as printf does. Returns NULL. */
+#ifdef __GNUC__
+__attribute__((format(printf, 5, 6)))
+#endif
 static PyObject *raise_field(PyObject *module, int rc, size_t index, const char *field,
-                             const char *msg)
+                             const char *fmt, ...)
 {
     svcm_error err;
     svcm_error_clear(&err);
     err.code = rc;
     err.index = index;
     err.field = field;
-    snprintf(err.message, sizeof err.message, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err.message, sizeof err.message, fmt, ap);
+    va_end(ap);
     return svcmpy_raise(module, rc, &err);
 }
 
@@ -72,56 +82,37 @@ static int get_small_int(PyObject *o, int *out, const char *field)
 static int tier_byte(PyObject *module, int64_t v, size_t index, uint8_t *out)
 {
     if (v < 0 || v >= SVCM_TIER_COUNT) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "unknown tier %lld (need 0 = vip .. 4 = lost)", (long long)v);
-        raise_field(module, SVCM_EINVAL, index, "tier", msg);
+        raise_field(module, SVCM_EINVAL, index, "tier",
+                    "unknown tier %lld (need 0 = vip .. 4 = lost)", (long long)v);
         return -1;
     }
     *out = (uint8_t)v;
     return 0;
 }
 
-/* Tier: an int or a name ("vip", "key", ...). */
-static int get_tier(PyObject *module, PyObject *o, size_t index, uint8_t *out)
+/* Tier or impact (field "tier" / "impact"): an int or a name ("vip",
+ * "team", ...). */
+static int get_named(PyObject *module, PyObject *o, size_t index, const char *field, int *out)
 {
-    if (PyUnicode_Check(o)) {
-        svcm_tier t;
-        const char *s = PyUnicode_AsUTF8(o);
-        if (s == NULL)
-            return -1;
-        if (svcm_tier_parse(s, &t) != SVCM_OK) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "unknown tier name '%.40s'", s);
-            raise_field(module, SVCM_EINVAL, index, "tier", msg);
-            return -1;
-        }
-        *out = (uint8_t)t;
-        return 0;
-    }
-    int64_t v;
-    if (get_int64(o, &v, "tier") < 0)
+    if (!PyUnicode_Check(o))
+        return get_small_int(o, out, field);
+    const char *s = PyUnicode_AsUTF8(o);
+    if (s == NULL)
         return -1;
-    return tier_byte(module, v, index, out);
-}
-
-/* Impact: an int or a name ("individual", "team", ...). */
-static int get_impact(PyObject *module, PyObject *o, size_t index, int *out)
-{
-    if (PyUnicode_Check(o)) {
+    int rc;
+    if (field[0] == 't') {
+        svcm_tier t;
+        rc = svcm_tier_parse(s, &t);
+        *out = (int)t;
+    } else {
         svcm_impact im;
-        const char *s = PyUnicode_AsUTF8(o);
-        if (s == NULL)
-            return -1;
-        if (svcm_impact_parse(s, &im) != SVCM_OK) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "unknown impact name '%.40s'", s);
-            raise_field(module, SVCM_EINVAL, index, "impact", msg);
-            return -1;
-        }
+        rc = svcm_impact_parse(s, &im);
         *out = (int)im;
-        return 0;
     }
-    return get_small_int(o, out, "impact");
+    if (rc == SVCM_OK)
+        return 0;
+    raise_field(module, SVCM_EINVAL, index, field, "unknown %s name '%.40s'", field, s);
+    return -1;
 }
 
 /* One request from a mapping. Required keys: id, tier, impact, severity,
@@ -143,15 +134,16 @@ static int request_from_mapping(PyObject *module, PyObject *m, size_t index, svc
         if (v[k] == NULL) {
             if (PyErr_ExceptionMatches(PyExc_KeyError)) {
                 PyErr_Clear();
-                char msg[64];
-                snprintf(msg, sizeof msg, "missing key '%s'", required[k]);
-                raise_field(module, SVCM_EINVAL, index, required[k], msg);
+                raise_field(module, SVCM_EINVAL, index, required[k], "missing key '%s'",
+                            required[k]);
             }
             goto done;
         }
     }
-    if (get_int64(v[0], &r->id, "id") < 0 || get_tier(module, v[1], index, &r->tier) < 0 ||
-        get_impact(module, v[2], index, &r->impact) < 0 ||
+    int tier;
+    if (get_int64(v[0], &r->id, "id") < 0 || get_named(module, v[1], index, "tier", &tier) < 0 ||
+        tier_byte(module, tier, index, &r->tier) < 0 ||
+        get_named(module, v[2], index, "impact", &r->impact) < 0 ||
         get_small_int(v[3], &r->severity, "severity") < 0 ||
         get_int64(v[4], &r->created, "created") < 0)
         goto done;
@@ -296,10 +288,8 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
         Py_ssize_t n = col[0].n;
         for (int k = 0; k < 7; k++) {
             if (present[k] && col[k].n != n) {
-                char msg[96];
-                snprintf(msg, sizeof msg, "column '%s' has %zd entries, 'id' has %zd", names[k],
-                         col[k].n, n);
-                raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, names[k], msg);
+                raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, names[k],
+                            "column '%s' has %zd entries, 'id' has %zd", names[k], col[k].n, n);
                 goto cols_done;
             }
         }
@@ -363,16 +353,18 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
     return reqs;
 }
 
-static PyObject *request_to_dict(const svcm_request *r)
+/* seq itself (i < 0) or its item i as a tuple of n items (any number when
+ * n < 0): a new reference, or NULL with TypeError (what) or InvalidInput
+ * naming field at index (msg). */
+static PyObject *nested(PyObject *module, PyObject *seq, Py_ssize_t i, Py_ssize_t n,
+                        const char *what, size_t index, const char *field, const char *msg)
 {
-    PyObject *due = r->due == SVCM_NO_DUE ? Py_NewRef(Py_None) : PyLong_FromLongLong(r->due);
-    if (due == NULL)
-        return NULL;
-    return Py_BuildValue("{s:L,s:s,s:s,s:i,s:d,s:L,s:N,s:O}", "id", (long long)r->id, "tier",
-                         svcm_tier_name(r->tier), "impact", svcm_impact_name(r->impact),
-                         "severity", r->severity, "value", r->value, "created",
-                         (long long)r->created, "due", due, "urgent",
-                         r->urgent ? Py_True : Py_False);
+    PyObject *t = svcmpy_snapshot(i < 0 ? seq : PyTuple_GET_ITEM(seq, i), what);
+    if (t != NULL && n >= 0 && PyTuple_GET_SIZE(t) != n) {
+        Py_CLEAR(t);
+        raise_field(module, SVCM_EINVAL, index, field, "%s", msg);
+    }
+    return t;
 }
 
 /* An ITIL table from None (builtin), a str (text form) or rows of ints. */
@@ -392,47 +384,41 @@ static int table_from_object(PyObject *module, PyObject *o, svcm_itil_table *t)
             return -1;
         rc = svcm_itil_table_parse(s, (size_t)len, t, &err);
     } else {
-        PyObject *rows = svcmpy_snapshot(o, "table: expected rows of ints or a str");
+        PyObject *rows = nested(module, o, -1, -1, "table: expected rows of ints or a str", 0,
+                                NULL, NULL);
+        PyObject *row = NULL;
         if (rows == NULL)
             return -1;
-        Py_ssize_t nr = PySequence_Fast_GET_SIZE(rows), nc = -1;
+        Py_ssize_t nr = PyTuple_GET_SIZE(rows), nc = -1;
         int cells[SVCM_ITIL_MAX * SVCM_ITIL_MAX];
+        int ok = 0;
         if (nr < 1 || nr > SVCM_ITIL_MAX) {
-            Py_DECREF(rows);
-            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
-                        "table needs 1..16 rows");
-            return -1;
+            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "rows", "table needs 1..16 rows");
+            goto done;
         }
         for (Py_ssize_t i = 0; i < nr; i++) {
-            PyObject *row = PySequence_Fast(PySequence_Fast_GET_ITEM(rows, i),
-                                            "table: each row must be a sequence of ints");
-            if (row == NULL) {
-                Py_DECREF(rows);
-                return -1;
-            }
-            Py_ssize_t m = PySequence_Fast_GET_SIZE(row);
+            Py_XSETREF(row, nested(module, rows, i, -1,
+                                   "table: each row must be a sequence of ints", 0, NULL, NULL));
+            if (row == NULL)
+                goto done;
+            Py_ssize_t m = PyTuple_GET_SIZE(row);
             if (nc < 0)
                 nc = m;
             if (m != nc || m < 1 || m > SVCM_ITIL_MAX) {
-                Py_DECREF(row);
-                Py_DECREF(rows);
-                char msg[96];
-                snprintf(msg, sizeof msg, "row %zd has %zd cells, expected %zd (a hole)", i + 1,
-                         m, nc);
-                raise_field(module, SVCM_EINVAL, (size_t)i, "cols", msg);
-                return -1;
+                raise_field(module, SVCM_EINVAL, (size_t)i, "cols",
+                            "row %zd has %zd cells, expected %zd (a hole)", i + 1, m, nc);
+                goto done;
             }
-            for (Py_ssize_t j = 0; j < m; j++) {
-                if (get_small_int(PySequence_Fast_GET_ITEM(row, j), &cells[i * nc + j], "cell") <
-                    0) {
-                    Py_DECREF(row);
-                    Py_DECREF(rows);
-                    return -1;
-                }
-            }
-            Py_DECREF(row);
+            for (Py_ssize_t j = 0; j < m; j++)
+                if (get_small_int(PyTuple_GET_ITEM(row, j), &cells[i * nc + j], "cell") < 0)
+                    goto done;
         }
+        ok = 1;
+    done:
+        Py_XDECREF(row);
         Py_DECREF(rows);
+        if (!ok)
+            return -1;
         rc = svcm_itil_table_from_array((size_t)nr, (size_t)nc, cells, t, &err);
     }
     if (rc != SVCM_OK) {
@@ -442,26 +428,27 @@ static int table_from_object(PyObject *module, PyObject *o, svcm_itil_table *t)
     return 0;
 }
 
-static PyObject *table_to_list(const svcm_itil_table *t)
+/* Nested lists of the table cells at v: dims[0] lists (ints at the last of
+ * depth levels) whose elements lie strides[0] bytes apart. */
+static PyObject *cell_lists(const unsigned char *v, const int *dims, const size_t *strides,
+                            int depth)
 {
-    PyObject *rows = PyList_New(t->rows);
-    if (rows == NULL)
-        return NULL;
-    for (int i = 0; i < t->rows; i++) {
-        PyObject *row = PyList_New(t->cols);
-        if (row == NULL) {
-            Py_DECREF(rows);
-            return NULL;
-        }
-        for (int j = 0; j < t->cols; j++)
-            PyList_SET_ITEM(row, j, PyLong_FromLong(t->cell[i][j]));
-        PyList_SET_ITEM(rows, i, row);
+    PyObject *l = PyList_New(dims[0]);
+    for (int i = 0; l != NULL && i < dims[0]; i++) {
+        const unsigned char *p = v + (size_t)i * strides[0];
+        PyObject *x = depth > 1 ? cell_lists(p, dims + 1, strides + 1, depth - 1)
+                                : PyLong_FromLong(*p);
+        if (x == NULL)
+            Py_CLEAR(l);
+        else
+            PyList_SET_ITEM(l, i, x);
     }
-    return rows;
+    return l;
 }
 
 /* Options from keyword arguments (may be NULL). */
-static int options_from_kwargs(PyObject *module, PyObject *kw, svcm_priority_options *o)
+static int options_from_kwargs(PyObject *module, PyObject *kw, const char *skip,
+                               svcm_priority_options *o)
 {
     svcm_priority_options_init(o);
     if (kw == NULL)
@@ -488,6 +475,8 @@ static int options_from_kwargs(PyObject *module, PyObject *kw, svcm_priority_opt
         const char *k = PyUnicode_AsUTF8(key);
         if (k == NULL)
             return -1;
+        if (skip != NULL && strcmp(k, skip) == 0)
+            continue;
         if (strcmp(k, "table") == 0) {
             if (table_from_object(module, val, &o->table) < 0)
                 return -1;
@@ -652,7 +641,9 @@ static PyObject *py_itil_table(PyObject *module, PyObject *args)
     svcm_itil_table t;
     if (table_from_object(module, table, &t) < 0)
         return NULL;
-    return table_to_list(&t);
+    int dims[] = {t.rows, t.cols};
+    static const size_t strides[] = {SVCM_ITIL_MAX, 1};
+    return cell_lists(&t.cell[0][0], dims, strides, 2);
 }
 
 PyDoc_STRVAR(format_itil_table_doc,
@@ -696,6 +687,7 @@ static PyObject *py_format_itil_table(PyObject *module, PyObject *args, PyObject
  * 4 x 4 x 4 nested sequences of ints [urgency][impact][difficulty]. */
 static int grade_table_from_object(PyObject *module, PyObject *o, svcm_grade_table *t)
 {
+    enum { L = SVCM_GRADE_LEVELS };
     svcm_error err;
     svcm_error_clear(&err);
     int rc;
@@ -710,73 +702,45 @@ static int grade_table_from_object(PyObject *module, PyObject *o, svcm_grade_tab
             return -1;
         rc = svcm_grade_table_parse(s, (size_t)len, t, &err);
     } else {
-        PyObject *us = svcmpy_snapshot(o, "table: expected 4 x 4 x 4 nested ints or a str");
-        if (us == NULL)
-            return -1;
-        if (PySequence_Fast_GET_SIZE(us) != SVCM_GRADE_LEVELS) {
-            Py_DECREF(us);
-            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
-                        "table needs 4 urgency levels of 4 impact rows of 4 cells");
-            return -1;
-        }
-        for (Py_ssize_t u = 0; u < SVCM_GRADE_LEVELS; u++) {
-            PyObject *is = PySequence_Fast(PySequence_Fast_GET_ITEM(us, u),
-                                           "table: each urgency level must be a sequence");
-            if (is == NULL) {
-                Py_DECREF(us);
-                return -1;
-            }
-            if (PySequence_Fast_GET_SIZE(is) != SVCM_GRADE_LEVELS) {
-                Py_DECREF(is);
-                Py_DECREF(us);
-                raise_field(module, SVCM_EINVAL, (size_t)(u * SVCM_GRADE_LEVELS), "rows",
-                            "each urgency level needs 4 impact rows");
-                return -1;
-            }
-            for (Py_ssize_t i = 0; i < SVCM_GRADE_LEVELS; i++) {
-                size_t row = (size_t)(u * SVCM_GRADE_LEVELS + i);
-                PyObject *ds = PySequence_Fast(PySequence_Fast_GET_ITEM(is, i),
-                                               "table: each row must be a sequence of ints");
-                if (ds == NULL) {
-                    Py_DECREF(is);
-                    Py_DECREF(us);
-                    return -1;
-                }
-                if (PySequence_Fast_GET_SIZE(ds) != SVCM_GRADE_LEVELS) {
-                    Py_DECREF(ds);
-                    Py_DECREF(is);
-                    Py_DECREF(us);
-                    raise_field(module, SVCM_EINVAL, row, "cols",
-                                "each row needs 4 cells (difficulty 1..4)");
-                    return -1;
-                }
-                for (Py_ssize_t d = 0; d < SVCM_GRADE_LEVELS; d++) {
+        PyObject *us = nested(module, o, -1, L, "table: expected 4 x 4 x 4 nested ints or a str",
+                              SVCM_NO_INDEX, "rows",
+                              "table needs 4 urgency levels of 4 impact rows of 4 cells");
+        PyObject *is = NULL, *ds = NULL;
+        int ok = 0;
+        for (int u = 0; us != NULL && u < L; u++) {
+            Py_XSETREF(is, nested(module, us, u, L,
+                                  "table: each urgency level must be a sequence", (size_t)(u * L),
+                                  "rows", "each urgency level needs 4 impact rows"));
+            if (is == NULL)
+                goto done;
+            for (int i = 0; i < L; i++) {
+                size_t row = (size_t)(u * L + i);
+                Py_XSETREF(ds, nested(module, is, i, L,
+                                      "table: each row must be a sequence of ints", row, "cols",
+                                      "each row needs 4 cells (difficulty 1..4)"));
+                if (ds == NULL)
+                    goto done;
+                for (int d = 0; d < L; d++) {
                     int v;
-                    if (get_small_int(PySequence_Fast_GET_ITEM(ds, d), &v, "cell") < 0) {
-                        Py_DECREF(ds);
-                        Py_DECREF(is);
-                        Py_DECREF(us);
-                        return -1;
-                    }
-                    if (v < 1 || v > SVCM_GRADE_LEVELS) {
-                        Py_DECREF(ds);
-                        Py_DECREF(is);
-                        Py_DECREF(us);
-                        char msg[96];
-                        snprintf(msg, sizeof msg,
-                                 "grade %d at urgency %zd, impact %zd, difficulty %zd is outside "
-                                 "1..4",
-                                 v, u + 1, i + 1, d + 1);
-                        raise_field(module, SVCM_EINVAL, row, "cell", msg);
-                        return -1;
+                    if (get_small_int(PyTuple_GET_ITEM(ds, d), &v, "cell") < 0)
+                        goto done;
+                    if (v < 1 || v > L) {
+                        raise_field(module, SVCM_EINVAL, row, "cell",
+                                    "grade %d at urgency %d, impact %d, difficulty %d is "
+                                    "outside 1..4", v, u + 1, i + 1, d + 1);
+                        goto done;
                     }
                     t->cell[u][i][d] = (unsigned char)v;
                 }
-                Py_DECREF(ds);
             }
-            Py_DECREF(is);
         }
-        Py_DECREF(us);
+        ok = us != NULL;
+    done:
+        Py_XDECREF(ds);
+        Py_XDECREF(is);
+        Py_XDECREF(us);
+        if (!ok)
+            return -1;
         rc = svcm_grade_table_check(t, &err);
     }
     if (rc != SVCM_OK) {
@@ -794,26 +758,53 @@ PyDoc_STRVAR(problem_grade_doc,
     "s of the three levels, grade 1 for s <= 5, 2 for 6..7, 3 for 8..9, 4 for\n"
     "10..12; else a 4 x 4 x 4 table [urgency][impact][difficulty] or its text\n"
     "form (see grade_table()). Bad levels or tables raise InvalidInput.");
-static PyObject *py_problem_grade(PyObject *module, PyObject *args, PyObject *kw)
+/* problem_grade() (item NULL) and problem_request(): the three levels and
+ * the optional table, graded by the library. */
+static PyObject *grade_call(PyObject *module, PyObject *args, PyObject *kw, int with_item)
 {
-    static char *kwlist[] = {"urgency", "impact", "difficulty", "table", NULL};
-    PyObject *uo, *io, *dobj, *table = Py_None;
-    int u, i, d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|O:problem_grade", kwlist, &uo, &io, &dobj,
-                                     &table))
+    static char *kwlist[] = {"item", "urgency", "impact", "difficulty", "table", NULL};
+    PyObject *item = NULL, *lv[3], *table = Py_None;
+    int v[3];
+    if (with_item ? !PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:problem_request", kwlist,
+                                                 &item, &lv[0], &lv[1], &lv[2], &table)
+                  : !PyArg_ParseTupleAndKeywords(args, kw, "OOO|O:problem_grade", kwlist + 1,
+                                                 &lv[0], &lv[1], &lv[2], &table))
         return NULL;
-    if (get_small_int(uo, &u, "urgency") < 0 || get_small_int(io, &i, "impact") < 0 ||
-        get_small_int(dobj, &d, "difficulty") < 0)
+    if (item != NULL && !PyDict_Check(item)) {
+        PyErr_Format(PyExc_TypeError, "item: expected a dict, got %s", Py_TYPE(item)->tp_name);
         return NULL;
+    }
+    for (int k = 0; k < 3; k++)
+        if (get_small_int(lv[k], &v[k], kwlist[k + 1]) < 0)
+            return NULL;
     svcm_grade_table t;
     if (table != Py_None && grade_table_from_object(module, table, &t) < 0)
         return NULL;
-    int g = 0;
+    const svcm_grade_table *tp = table != Py_None ? &t : NULL;
+    svcm_request r;
+    memset(&r, 0, sizeof r);
     svcm_error err;
-    int rc = svcm_problem_grade(table != Py_None ? &t : NULL, u, i, d, &g, &err);
+    int rc = item ? svcm_problem_request(tp, v[0], v[1], v[2], &r, &err)
+                  : svcm_problem_grade(tp, v[0], v[1], v[2], &r.severity, &err);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, &err);
-    return PyLong_FromLong(g);
+    if (item == NULL)
+        return PyLong_FromLong(r.severity);
+    PyObject *out = PyDict_Copy(item);
+    PyObject *set = out ? Py_BuildValue("{s:i,s:i}", "severity", r.severity, "impact", r.impact)
+                        : NULL;
+    if (set == NULL || PyDict_Update(out, set) < 0) {
+        Py_XDECREF(set);
+        Py_XDECREF(out);
+        return NULL;
+    }
+    Py_DECREF(set);
+    return out;
+}
+
+static PyObject *py_problem_grade(PyObject *module, PyObject *args, PyObject *kw)
+{
+    return grade_call(module, args, kw, 0);
 }
 
 PyDoc_STRVAR(grade_table_doc,
@@ -833,27 +824,9 @@ static PyObject *py_grade_table(PyObject *module, PyObject *args)
     svcm_grade_table t;
     if (grade_table_from_object(module, table, &t) < 0)
         return NULL;
-    PyObject *us = PyList_New(SVCM_GRADE_LEVELS);
-    if (us == NULL)
-        return NULL;
-    for (int u = 0; u < SVCM_GRADE_LEVELS; u++) {
-        PyObject *is = PyList_New(SVCM_GRADE_LEVELS);
-        if (is == NULL) {
-            Py_DECREF(us);
-            return NULL;
-        }
-        PyList_SET_ITEM(us, u, is);
-        for (int i = 0; i < SVCM_GRADE_LEVELS; i++) {
-            PyObject *ds = Py_BuildValue("[iiii]", t.cell[u][i][0], t.cell[u][i][1],
-                                         t.cell[u][i][2], t.cell[u][i][3]);
-            if (ds == NULL) {
-                Py_DECREF(us);
-                return NULL;
-            }
-            PyList_SET_ITEM(is, i, ds);
-        }
-    }
-    return us;
+    static const int dims[] = {SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS};
+    static const size_t strides[] = {SVCM_GRADE_LEVELS * SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, 1};
+    return cell_lists(&t.cell[0][0][0], dims, strides, 3);
 }
 
 PyDoc_STRVAR(format_grade_table_doc,
@@ -887,42 +860,7 @@ PyDoc_STRVAR(problem_request_doc,
     "prioritize() / classify() / Queue.push(). Other keys are kept.");
 static PyObject *py_problem_request(PyObject *module, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"item", "urgency", "impact", "difficulty", "table", NULL};
-    PyObject *item, *uo, *io, *dobj, *table = Py_None;
-    int u, i, d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:problem_request", kwlist, &item, &uo, &io,
-                                     &dobj, &table))
-        return NULL;
-    if (!PyDict_Check(item)) {
-        PyErr_Format(PyExc_TypeError, "item: expected a dict, got %s", Py_TYPE(item)->tp_name);
-        return NULL;
-    }
-    if (get_small_int(uo, &u, "urgency") < 0 || get_small_int(io, &i, "impact") < 0 ||
-        get_small_int(dobj, &d, "difficulty") < 0)
-        return NULL;
-    svcm_grade_table t;
-    if (table != Py_None && grade_table_from_object(module, table, &t) < 0)
-        return NULL;
-    svcm_request r;
-    memset(&r, 0, sizeof r);
-    svcm_error err;
-    int rc = svcm_problem_request(table != Py_None ? &t : NULL, u, i, d, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    PyObject *out = PyDict_Copy(item);
-    if (out == NULL)
-        return NULL;
-    PyObject *sv = PyLong_FromLong(r.severity), *iv = PyLong_FromLong(r.impact);
-    if (sv == NULL || iv == NULL || PyDict_SetItemString(out, "severity", sv) < 0 ||
-        PyDict_SetItemString(out, "impact", iv) < 0) {
-        Py_XDECREF(sv);
-        Py_XDECREF(iv);
-        Py_DECREF(out);
-        return NULL;
-    }
-    Py_DECREF(sv);
-    Py_DECREF(iv);
-    return out;
+    return grade_call(module, args, kw, 1);
 }
 
 /* Columns of a batch result, in this order (results_row reads them). */
@@ -1041,30 +979,6 @@ static PyObject *ordered_table(PyObject *module, const svcm_priority_options *o,
     return result_columns_table(module, data, n);
 }
 
-/* Take the execution keyword `name` out of a copy of kw (*rest: the
- * options left; new reference or NULL when kw is NULL). *value keeps its
- * default when absent. Returns 0 or -1 with an exception set. */
-static int pop_keyword(PyObject *kw, const char *name, PyObject **rest, PyObject **value)
-{
-    *rest = NULL;
-    *value = NULL;
-    if (kw == NULL)
-        return 0;
-    *rest = PyDict_Copy(kw);
-    if (*rest == NULL)
-        return -1;
-    PyObject *v = PyDict_GetItemString(*rest, name); /* borrowed */
-    if (v == NULL)
-        return 0;
-    *value = Py_NewRef(v);
-    if (PyDict_DelItemString(*rest, name) < 0) {
-        Py_CLEAR(*value);
-        Py_CLEAR(*rest);
-        return -1;
-    }
-    return 0;
-}
-
 /* threads= of prioritize(): an int in 1..SVCM_PRIORITY_MAX_THREADS, else
  * InvalidError naming "threads" (TypeError for a non-int). */
 static int threads_from(PyObject *module, PyObject *v, unsigned *threads)
@@ -1081,14 +995,13 @@ static int threads_from(PyObject *module, PyObject *v, unsigned *threads)
     if (t == -1 && PyErr_Occurred())
         return -1;
     if (overflow != 0 || t < 1 || t > SVCM_PRIORITY_MAX_THREADS) {
-        char msg[96];
         if (overflow != 0)
-            snprintf(msg, sizeof msg, "threads must be in 1..%d, got an int out of range",
-                     SVCM_PRIORITY_MAX_THREADS);
+            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
+                        "threads must be in 1..%d, got an int out of range",
+                        SVCM_PRIORITY_MAX_THREADS);
         else
-            snprintf(msg, sizeof msg, "threads must be in 1..%d, got %lld",
-                     SVCM_PRIORITY_MAX_THREADS, t);
-        raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "threads", msg);
+            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
+                        "threads must be in 1..%d, got %lld", SVCM_PRIORITY_MAX_THREADS, t);
         return -1;
     }
     *threads = (unsigned)t;
@@ -1105,19 +1018,17 @@ static PyObject *run_batch(PyObject *module, PyObject *args, PyObject *kw, int o
     if (parse_now(now_obj, &now) < 0)
         return NULL;
     /* classify(..., sort=True) sorts the classified records separately;
-     * prioritize(..., threads=N) orders on N threads. */
-    PyObject *opts, *extra;
-    if (pop_keyword(kw, ordered ? "threads" : "sort", &opts, &extra) < 0)
-        return NULL;
+     * prioritize(..., threads=N) orders on N threads; the other keywords
+     * are options. */
+    const char *extra_name = ordered ? "threads" : "sort";
+    PyObject *extra = kw ? Py_XNewRef(PyDict_GetItemString(kw, extra_name)) : NULL;
     int sort = 0;
     unsigned threads = 1;
     int bad = ordered ? threads_from(module, extra, &threads) < 0
                       : (extra != NULL && (sort = PyObject_IsTrue(extra)) < 0);
     Py_XDECREF(extra);
     svcm_priority_options o;
-    bad = bad || options_from_kwargs(module, opts, &o) < 0;
-    Py_XDECREF(opts);
-    if (bad)
+    if (bad || options_from_kwargs(module, kw, extra_name, &o) < 0)
         return NULL;
     size_t n = 0;
     svcm_request *reqs = requests_from_items(module, items, &n);
@@ -1191,22 +1102,29 @@ static PyObject *py_classify(PyObject *module, PyObject *args, PyObject *kw)
 PyDoc_STRVAR(importance_doc,
     "importance(item: dict, **options) -> float\n\n"
     "Importance on 0..1: the weighted mean of tier, impact, severity and value.");
-static PyObject *py_importance(PyObject *module, PyObject *args, PyObject *kw)
+/* importance(item, **options) and urgency(item, now). */
+static PyObject *request_measure(PyObject *module, PyObject *args, PyObject *kw, int urgency)
 {
-    PyObject *item;
-    if (!PyArg_ParseTuple(args, "O:importance", &item))
+    PyObject *item, *now_obj = NULL;
+    if (!PyArg_ParseTuple(args, urgency ? "OO:urgency" : "O:importance", &item, &now_obj))
         return NULL;
+    int64_t now = 0;
     svcm_priority_options o;
     svcm_request r;
-    if (options_from_kwargs(module, kw, &o) < 0 ||
+    if (options_from_kwargs(module, kw, NULL, &o) < 0 || (urgency && parse_now(now_obj, &now) < 0) ||
         request_from_mapping(module, item, SVCM_NO_INDEX, &r) < 0)
         return NULL;
     double v;
     svcm_error err;
-    int rc = svcm_importance(&o, &r, &v, &err);
+    int rc = urgency ? svcm_urgency(&r, now, &v, &err) : svcm_importance(&o, &r, &v, &err);
     if (rc != SVCM_OK)
         return svcmpy_raise(module, rc, &err);
     return PyFloat_FromDouble(v);
+}
+
+static PyObject *py_importance(PyObject *module, PyObject *args, PyObject *kw)
+{
+    return request_measure(module, args, kw, 0);
 }
 
 PyDoc_STRVAR(urgency_doc,
@@ -1215,205 +1133,7 @@ PyDoc_STRVAR(urgency_doc,
     "or flagged urgent, 0 without a deadline).");
 static PyObject *py_urgency(PyObject *module, PyObject *args)
 {
-    PyObject *item, *now_obj;
-    if (!PyArg_ParseTuple(args, "OO:urgency", &item, &now_obj))
-        return NULL;
-    int64_t now;
-    svcm_request r;
-    if (parse_now(now_obj, &now) < 0 || request_from_mapping(module, item, SVCM_NO_INDEX, &r) < 0)
-        return NULL;
-    double v;
-    svcm_error err;
-    int rc = svcm_urgency(&r, now, &v, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    return PyFloat_FromDouble(v);
-}
-
-/* WSJF inputs: four numbers, or four parallel arrays. Returns the item
- * array (PyMem) and n, or NULL; *scalar tells which form. */
-static svcm_wsjf_item *wsjf_items(PyObject *args, PyObject *kw, int with_ids, size_t *n_out,
-                                  int *scalar)
-{
-    static char *kwlist[] = {"business_value", "time_criticality", "risk_reduction", "job_size",
-                             "ids", NULL};
-    static char *kwlist4[] = {"business_value", "time_criticality", "risk_reduction",
-                              "job_size", NULL};
-    PyObject *a[4], *ids_obj = Py_None;
-    if (with_ids ? !PyArg_ParseTupleAndKeywords(args, kw, "OOOO|O:wsjf_order", kwlist, &a[0],
-                                                &a[1], &a[2], &a[3], &ids_obj)
-                 : !PyArg_ParseTupleAndKeywords(args, kw, "OOOO:wsjf", kwlist4, &a[0], &a[1],
-                                                &a[2], &a[3]))
-        return NULL;
-    static const char *const names[] = {"business_value", "time_criticality", "risk_reduction",
-                                        "job_size"};
-    *scalar = PyFloat_Check(a[0]) || PyLong_Check(a[0]);
-    if (*scalar) {
-        double v[4];
-        for (int k = 0; k < 4; k++) {
-            if (!PyFloat_Check(a[k]) && !PyLong_Check(a[k])) {
-                PyErr_Format(PyExc_TypeError, "wsjf: %s must be a number like business_value",
-                             names[k]);
-                return NULL;
-            }
-            v[k] = PyFloat_AsDouble(a[k]);
-            if (v[k] == -1.0 && PyErr_Occurred())
-                return NULL;
-        }
-        svcm_wsjf_item *one = PyMem_Malloc(sizeof *one);
-        if (one == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
-        one->id = 0;
-        one->business_value = v[0];
-        one->time_criticality = v[1];
-        one->risk_reduction = v[2];
-        one->job_size = v[3];
-        *n_out = 1;
-        return one;
-    }
-    svcmpy_array col[4], ids;
-    memset(col, 0, sizeof col);
-    memset(&ids, 0, sizeof ids);
-    svcm_wsjf_item *items = NULL;
-    for (int k = 0; k < 4; k++)
-        if (svcmpy_doubles(a[k], &col[k], names[k]) < 0)
-            goto done;
-    if (ids_obj != NULL && ids_obj != Py_None && svcmpy_int64s(ids_obj, &ids, "ids") < 0)
-        goto done;
-    Py_ssize_t n = col[0].n;
-    for (int k = 1; k < 4; k++) {
-        if (col[k].n != n) {
-            PyErr_Format(PyExc_ValueError, "wsjf: %s has %zd values, business_value has %zd",
-                         names[k], col[k].n, n);
-            goto done;
-        }
-    }
-    if (ids.data != NULL && ids.n != n) {
-        PyErr_Format(PyExc_ValueError, "wsjf: ids has %zd values, expected %zd", ids.n, n);
-        goto done;
-    }
-    items = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *items : 1);
-    if (items == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        items[i].id = ids.data ? ((const int64_t *)ids.data)[i] : (int64_t)i;
-        items[i].business_value = ((const double *)col[0].data)[i];
-        items[i].time_criticality = ((const double *)col[1].data)[i];
-        items[i].risk_reduction = ((const double *)col[2].data)[i];
-        items[i].job_size = ((const double *)col[3].data)[i];
-    }
-    *n_out = (size_t)n;
-done:
-    for (int k = 0; k < 4; k++)
-        svcmpy_array_release(&col[k]);
-    svcmpy_array_release(&ids);
-    return items;
-}
-
-PyDoc_STRVAR(wsjf_doc,
-    "wsjf(business_value, time_criticality, risk_reduction, job_size) -> float | list[float]\n\n"
-    "Weighted Shortest Job First (SAFe): (business value + time criticality +\n"
-    "risk reduction/opportunity enablement) / job size. Numbers give a float;\n"
-    "parallel sequences or buffers give a list.");
-static PyObject *py_wsjf(PyObject *module, PyObject *args, PyObject *kw)
-{
-    size_t n = 0;
-    int scalar = 0;
-    svcm_wsjf_item *items = wsjf_items(args, kw, 0, &n, &scalar);
-    if (items == NULL)
-        return NULL;
-    double *out = PyMem_Malloc(n > 0 ? n * sizeof *out : 1);
-    if (out == NULL) {
-        PyMem_Free(items);
-        return PyErr_NoMemory();
-    }
-    svcm_error err;
-    int rc;
-    if (scalar) {
-        rc = svcm_wsjf(items[0].business_value, items[0].time_criticality,
-                       items[0].risk_reduction, items[0].job_size, out);
-        if (rc != SVCM_OK) /* the batch form names the field at fault */
-            rc = svcm_wsjf_batch(items, 1, out, &err);
-    } else {
-        rc = svcm_wsjf_batch(items, n, out, &err);
-    }
-    PyMem_Free(items);
-    PyObject *res = NULL;
-    if (rc != SVCM_OK) {
-        if (scalar)
-            err.index = SVCM_NO_INDEX; /* a single value: no record to name */
-        svcmpy_raise(module, rc, &err);
-    } else if (scalar)
-        res = PyFloat_FromDouble(out[0]);
-    else
-        res = svcmpy_list_from_doubles(out, n);
-    PyMem_Free(out);
-    return res;
-}
-
-PyDoc_STRVAR(wsjf_order_doc,
-    "wsjf_order(business_value, time_criticality, risk_reduction, job_size, ids=None)\n"
-    "    -> Table[tuple[int, float]]\n\n"
-    "(id, wsjf) pairs, highest WSJF first; ties go to the smaller job, then\n"
-    "the smaller id, then input position. ids default to positions. The\n"
-    "result is an svcm.Table with columns order (int64 input positions), id\n"
-    "(int64) and wsjf (float64); its rows are the (id, wsjf) pairs.");
-/* Row i of a wsjf_order() table: the (id, wsjf) pair. */
-static PyObject *wsjf_row(PyObject *module, PyObject *const *cols, Py_ssize_t i)
-{
-    (void)module;
-    return Py_BuildValue("(Ld)", (long long)((const int64_t *)svcmpy_column_data(cols[1]))[i],
-                         ((const double *)svcmpy_column_data(cols[2]))[i]);
-}
-
-static PyObject *py_wsjf_order(PyObject *module, PyObject *args, PyObject *kw)
-{
-    size_t n = 0;
-    int scalar = 0;
-    svcm_wsjf_item *items = wsjf_items(args, kw, 1, &n, &scalar);
-    if (items == NULL)
-        return NULL;
-    size_t *order = PyMem_Malloc(n > 0 ? n * sizeof *order : 1);
-    double *scores = PyMem_Malloc(n > 0 ? n * sizeof *scores : 1);
-    if (order == NULL || scores == NULL) {
-        PyMem_Free(items);
-        PyMem_Free(order);
-        PyMem_Free(scores);
-        return PyErr_NoMemory();
-    }
-    svcm_error err;
-    int rc = svcm_wsjf_order(items, n, NULL, order, scores, &err);
-    PyObject *table = NULL;
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-    } else {
-        int64_t *pos = svcmpy_column_alloc('q', (Py_ssize_t)n);
-        int64_t *ids = pos ? svcmpy_column_alloc('q', (Py_ssize_t)n) : NULL;
-        double *w = ids ? svcmpy_column_alloc('d', (Py_ssize_t)n) : NULL;
-        if (w == NULL) {
-            PyMem_Free(pos);
-            PyMem_Free(ids);
-        } else {
-            for (size_t i = 0; i < n; i++) {
-                pos[i] = (int64_t)order[i];
-                ids[i] = items[order[i]].id;
-                w[i] = scores[order[i]];
-            }
-            static const char *const names[] = {"order", "id", "wsjf"};
-            PyObject *cols[3] = {svcmpy_column_new(module, 'q', (Py_ssize_t)n, pos),
-                                 svcmpy_column_new(module, 'q', (Py_ssize_t)n, ids),
-                                 svcmpy_column_new(module, 'd', (Py_ssize_t)n, w)};
-            table = svcmpy_table_new(module, names, cols, 3, (Py_ssize_t)n, wsjf_row);
-        }
-    }
-    PyMem_Free(items);
-    PyMem_Free(order);
-    PyMem_Free(scores);
-    return table;
+    return request_measure(module, args, NULL, 1);
 }
 
 /* ------------------------------------------------------------------ Queue */
@@ -1433,7 +1153,7 @@ static PyObject *queue_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
     if (module == NULL)
         return NULL;
     svcm_priority_options o;
-    if (options_from_kwargs(module, kw, &o) < 0)
+    if (options_from_kwargs(module, kw, NULL, &o) < 0)
         return NULL;
     QueueObject *self = (QueueObject *)tp->tp_alloc(tp, 0);
     if (self == NULL)
@@ -1473,59 +1193,29 @@ static int queue_request(QueueObject *self, PyObject *args, PyObject *kw, svcm_r
 PyDoc_STRVAR(queue_push_doc,
     "push(item: dict | **fields) -> None\n\n"
     "Add a request (keys as for prioritize). AlreadyExists for a duplicate id.");
-static PyObject *queue_push(QueueObject *self, PyObject *args, PyObject *kw)
-{
-    svcm_request r;
-    if (queue_request(self, args, kw, &r) < 0)
-        return NULL;
-    svcm_error err;
-    int rc = svcm_pqueue_push(self->q, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    Py_RETURN_NONE;
-}
-
 PyDoc_STRVAR(queue_update_doc,
     "update(item: dict | **fields) -> None\n\n"
     "Replace the queued request with the same id. NotFound if there is none.");
-static PyObject *queue_update(QueueObject *self, PyObject *args, PyObject *kw)
+static PyObject *queue_put(QueueObject *self, PyObject *args, PyObject *kw, int update)
 {
     svcm_request r;
     if (queue_request(self, args, kw, &r) < 0)
         return NULL;
     svcm_error err;
-    int rc = svcm_pqueue_update(self->q, &r, &err);
+    int rc = update ? svcm_pqueue_update(self->q, &r, &err) : svcm_pqueue_push(self->q, &r, &err);
     if (rc != SVCM_OK)
         return svcmpy_raise_type(Py_TYPE(self), rc, &err);
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(queue_remove_doc,
-    "remove(id: int) -> dict\n\nRemove a request by id and return it. NotFound if absent.");
-static PyObject *queue_remove(QueueObject *self, PyObject *arg)
+static PyObject *queue_push(QueueObject *self, PyObject *args, PyObject *kw)
 {
-    int64_t id;
-    if (get_int64(arg, &id, "id") < 0)
-        return NULL;
-    svcm_request r;
-    int rc = svcm_pqueue_remove(self->q, id, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return request_to_dict(&r);
+    return queue_put(self, args, kw, 0);
 }
 
-PyDoc_STRVAR(queue_get_doc,
-    "get(id: int) -> dict\n\nThe queued request with that id. NotFound if absent.");
-static PyObject *queue_get(QueueObject *self, PyObject *arg)
+static PyObject *queue_update(QueueObject *self, PyObject *args, PyObject *kw)
 {
-    int64_t id;
-    if (get_int64(arg, &id, "id") < 0)
-        return NULL;
-    svcm_request r;
-    int rc = svcm_pqueue_get(self->q, id, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return request_to_dict(&r);
+    return queue_put(self, args, kw, 1);
 }
 
 static PyObject *queue_front(QueueObject *self, PyObject *arg, int pop)
@@ -1553,21 +1243,11 @@ PyDoc_STRVAR(queue_peek_doc,
     "peek(now: int) -> PriorityResult\n\nLike pop() without removing.");
 static PyObject *queue_peek(QueueObject *self, PyObject *arg) { return queue_front(self, arg, 0); }
 
-PyDoc_STRVAR(queue_rescore_doc,
-    "rescore(now: int) -> None\n\nRe-score every request at instant now (O(n)).");
-static PyObject *queue_rescore(QueueObject *self, PyObject *arg)
-{
-    int64_t now;
-    if (parse_now(arg, &now) < 0)
-        return NULL;
-    svcm_pqueue_rescore(self->q, now);
-    Py_RETURN_NONE;
-}
+/* Hooks of the described methods (bindings/api/priority.py): they keep the
+ * GIL, so nothing else can reach the queue while they run. */
+svcm_pqueue *svcmpy_enter_Queue(PyObject *op) { return ((QueueObject *)op)->q; }
 
-static PyObject *queue_instant(QueueObject *self, void *closure)
-{
-    return PyLong_FromLongLong(svcm_pqueue_instant(self->q));
-}
+void svcmpy_leave_Queue(PyObject *op) { (void)op; }
 
 static Py_ssize_t queue_len(QueueObject *self) { return (Py_ssize_t)svcm_pqueue_size(self->q); }
 
@@ -1636,18 +1316,9 @@ static PyMethodDef queue_methods[] = {
      queue_push_doc},
     {"update", (PyCFunction)(void (*)(void))queue_update, METH_VARARGS | METH_KEYWORDS,
      queue_update_doc},
-    {"remove", (PyCFunction)(void (*)(void))queue_remove, METH_O, queue_remove_doc},
-    {"get", (PyCFunction)(void (*)(void))queue_get, METH_O, queue_get_doc},
     {"pop", (PyCFunction)(void (*)(void))queue_pop, METH_O, queue_pop_doc},
     {"peek", (PyCFunction)(void (*)(void))queue_peek, METH_O, queue_peek_doc},
-    {"rescore", (PyCFunction)(void (*)(void))queue_rescore, METH_O, queue_rescore_doc},
     {NULL, NULL, 0, NULL},
-};
-
-static PyGetSetDef queue_getset[] = {
-    {"instant", (getter)(void (*)(void))queue_instant, NULL, "The instant the queue's order was scored at.",
-     NULL},
-    {NULL, NULL, NULL, NULL, NULL},
 };
 
 PyDoc_STRVAR(queue_doc,
@@ -1662,7 +1333,6 @@ static PyType_Slot queue_slots[] = {
     {Py_tp_new, queue_new},
     {Py_tp_dealloc, queue_dealloc},
     {Py_tp_methods, queue_methods},
-    {Py_tp_getset, queue_getset},
     {Py_tp_doc, (void *)queue_doc},
     {Py_sq_length, queue_len},
     {Py_sq_contains, queue_contains},
@@ -1751,9 +1421,6 @@ static PyMethodDef priority_methods[] = {
     {"importance", (PyCFunction)(void (*)(void))py_importance, METH_VARARGS | METH_KEYWORDS,
      importance_doc},
     {"urgency", py_urgency, METH_VARARGS, urgency_doc},
-    {"wsjf", (PyCFunction)(void (*)(void))py_wsjf, METH_VARARGS | METH_KEYWORDS, wsjf_doc},
-    {"wsjf_order", (PyCFunction)(void (*)(void))py_wsjf_order, METH_VARARGS | METH_KEYWORDS,
-     wsjf_order_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1782,45 +1449,33 @@ int svcmpy_init_priority(PyObject *module)
 {
     if (PyModule_AddFunctions(module, priority_methods) < 0 || add_level_constants(module) < 0)
         return -1;
-    PyTypeObject *result = PyStructSequence_NewType(&result_desc);
-    if (result == NULL)
-        return -1;
-    PyObject *queue = PyType_FromModuleAndSpec(module, &queue_spec, NULL);
-    if (queue == NULL) {
-        Py_DECREF(result);
-        return -1;
-    }
-    if (PyModule_AddObjectRef(module, "PriorityResult", (PyObject *)result) < 0 ||
-        PyModule_AddObjectRef(module, "Queue", queue) < 0) {
-        Py_DECREF(result);
-        Py_DECREF(queue);
-        return -1;
-    }
     PyObject *tuple = PyTuple_New(PRI_COUNT);
     PyObject *bases = PyTuple_Pack(1, (PyObject *)&PyUnicode_Type);
-    PyObject *qtype = bases ? PyType_FromModuleAndSpec(module, &quadrant_spec, bases) : NULL;
-    Py_XDECREF(bases);
-    if (tuple == NULL || qtype == NULL) {
-        Py_XDECREF(tuple);
-        Py_XDECREF(qtype);
-        Py_DECREF(result);
-        Py_DECREF(queue);
-        return -1;
-    }
-    PyTuple_SET_ITEM(tuple, PRI_RESULT, (PyObject *)result);
+    if (tuple == NULL || bases == NULL)
+        goto fail;
+    /* The tuple owns each type as soon as it is made (a NULL item is fine
+     * when the tuple is freed on failure). */
+    PyObject *result = (PyObject *)PyStructSequence_NewType(&result_desc);
+    PyTuple_SET_ITEM(tuple, PRI_RESULT, result);
+    PyObject *queue = result ? PyType_FromModuleAndSpec(module, &queue_spec, NULL) : NULL;
     PyTuple_SET_ITEM(tuple, PRI_QUEUE, queue);
+    PyObject *qtype = queue ? PyType_FromModuleAndSpec(module, &quadrant_spec, bases) : NULL;
     PyTuple_SET_ITEM(tuple, PRI_QUADRANT_TYPE, qtype);
+    if (qtype == NULL || svcmpy_members_Queue(queue) < 0 ||
+        PyModule_AddObjectRef(module, "PriorityResult", result) < 0 ||
+        PyModule_AddObjectRef(module, "Queue", queue) < 0 ||
+        PyModule_AddObjectRef(module, "Quadrant", qtype) < 0)
+        goto fail;
     for (int q = 0; q < SVCM_QUADRANT_COUNT; q++) {
         PyObject *v = PyObject_CallFunction(qtype, "s", svcm_quadrant_name(q));
-        if (v == NULL) {
-            Py_DECREF(tuple);
-            return -1;
-        }
+        if (v == NULL)
+            goto fail;
         PyTuple_SET_ITEM(tuple, PRI_QUADRANT0 + q, v);
     }
-    if (PyModule_AddObjectRef(module, "Quadrant", qtype) < 0) {
-        Py_DECREF(tuple);
-        return -1;
-    }
+    Py_DECREF(bases);
     return svcmpy_engine_set(module, SVCMPY_PRIORITY, tuple);
+fail:
+    Py_XDECREF(bases);
+    Py_XDECREF(tuple);
+    return -1;
 }

@@ -234,7 +234,7 @@ test("wsjf is cost of delay over job size", function()
   local none, msg, code = svcm.wsjf(1, 1, 1, 0)
   assert(none == nil and code == svcm.codes.EINVAL and msg:find("job_size"))
   local o = svcm.wsjf_order({3, 1, 20, 3, 1}, {3, 1, 8, 3, 0}, {2, 0, 2, 2, 0}, {4, 1, 5, 4, 8},
-                            {1, 2, 3, 0, 4})
+                            {ids = {1, 2, 3, 0, 4}})
   local ids = {}
   for i, x in ipairs(o) do ids[i] = x.id end
   assert(table.concat(ids, ",") == "3,2,0,1,4" and o[1].wsjf == 6.0)

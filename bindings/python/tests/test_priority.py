@@ -343,12 +343,12 @@ class WsjfTest(unittest.TestCase):
     def test_order_ties_by_smaller_job_then_id(self):
         got = svcm.wsjf_order([3, 1, 20, 3, 1], [3, 1, 8, 3, 0], [2, 0, 2, 2, 0],
                               [4, 1, 5, 4, 8], ids=[1, 2, 3, 0, 4])
-        self.assertEqual([i for i, _ in got], [3, 2, 0, 1, 4])
-        self.assertEqual(got[0][1], 6.0)
+        self.assertEqual([r.id for r in got], [3, 2, 0, 1, 4])
+        self.assertEqual(got[0].wsjf, 6.0)
         self.assertEqual(got.columns, ("order", "id", "wsjf"))
         self.assertEqual(list(got.order), [2, 1, 3, 0, 4])  # input positions
         self.assertEqual(list(got.id), [3, 2, 0, 1, 4])
-        self.assertEqual(list(got.wsjf), [w for _, w in got])
+        self.assertEqual(list(got.wsjf), [r.wsjf for r in got])
         self.assertEqual(memoryview(got.wsjf).format, "d")
 
 
@@ -618,7 +618,7 @@ class ColumnarResultTest(unittest.TestCase):
     def test_tables_pickle_and_copy(self):
         # Column.__reduce__ saves each column; Table.__reduce__ saves the
         # names, the columns and the rows as records (PriorityResult, or the
-        # (id, wsjf) tuples of wsjf_order), which a loaded table serves.
+        # WsjfRank records of wsjf_order), which a loaded table serves.
         cols = self.columns(300, seed=11)
         tables = (svcm.prioritize(cols, 11 * HOUR), svcm.classify(cols, 11 * HOUR),
                   svcm.prioritize([], 0),
