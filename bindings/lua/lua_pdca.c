@@ -1,7 +1,7 @@
-/* Lua surface of the PDCA engine: svcm.Cycle(...), svcm.Cycle.load(text),
- * svcm.western_electric, svcm.xmr_limits. Action and sample indices are
- * 1-based in Lua. XmR limits and actions are the described records of
- * bindings/api/pdca.py (svcmlua_rec_XmrLimits, svcmlua_rec_Action). */
+/* Lua surface of the PDCA engine: the hand-written parts of svcm.Cycle
+ * (svcm.Cycle(...), svcm.Cycle.load(text)) and svcm.western_electric; the
+ * records and the methods of scalars are described in bindings/api/pdca.py.
+ * Action, sample and signal indices are 1-based in Lua. */
 #include "svcmlua.h"
 #include "gen_lua.h"
 
@@ -11,6 +11,11 @@
 #include <string.h>
 
 #include "svcm/pdca.h"
+
+/* Defined by the helper of bindings/api/pdca.py (generated into gen_lua.c). */
+int64_t svcm_pdcab_latest(const svcm_cycle *c);
+int svcm_pdcab_act(svcm_cycle *c, int which, int64_t now, const char *actor, const char *note,
+                   double target, int64_t deadline, svcm_cycle **next, svcm_error *err);
 
 #define CYCLE_MT "svcm.Cycle"
 
@@ -26,6 +31,9 @@ static svcm_cycle *check_cycle(lua_State *L, int idx)
     return u->c;
 }
 
+/* The hook of the described methods. */
+svcm_cycle *svcmlua_check_Cycle(lua_State *L, int idx) { return check_cycle(L, idx); }
+
 /* Push a new userdata owning c; uservalue 1 holds the successor's
  * userdata and uservalue 2 the predecessor's (Lua's GC handles the cycle). */
 static void push_cycle(lua_State *L, svcm_cycle *c)
@@ -39,20 +47,18 @@ static void push_cycle(lua_State *L, svcm_cycle *c)
  * opts: owner, unit, rate, alpha, id. */
 static int l_cycle_new(lua_State *L)
 {
-    const char *title = luaL_checkstring(L, 1);
-    const char *metric = luaL_checkstring(L, 2);
-    int higher = lua_isnoneornil(L, 3) ? 1 : (luaL_checktype(L, 3, LUA_TBOOLEAN), lua_toboolean(L, 3));
+    svcm_cycle_options o;
+    svcm_cycle_options_init(&o);
+    o.title = luaL_checkstring(L, 1);
+    o.metric = luaL_checkstring(L, 2);
+    o.higher_is_better =
+        lua_isnoneornil(L, 3) || (luaL_checktype(L, 3, LUA_TBOOLEAN), lua_toboolean(L, 3));
     int given = !lua_isnoneornil(L, 4) + !lua_isnoneornil(L, 5) + !lua_isnoneornil(L, 6);
     if (given != 0 && given != 3)
         return luaL_error(L, "Cycle: give baseline, target and deadline together");
     double b = given ? luaL_checknumber(L, 4) : 0.0;
     double t = given ? luaL_checknumber(L, 5) : 0.0;
     lua_Integer d = given ? luaL_checkinteger(L, 6) : 0;
-    svcm_cycle_options o;
-    svcm_cycle_options_init(&o);
-    o.title = title;
-    o.metric = metric;
-    o.higher_is_better = higher != 0;
     o.owner = svcmlua_optfield_string(L, 7, "owner", "");
     o.unit = svcmlua_optfield_string(L, 7, "unit", "");
     o.rate = svcmlua_optfield_boolean(L, 7, "rate", 0) != 0;
@@ -65,11 +71,8 @@ static int l_cycle_new(lua_State *L)
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_cycle_new(&o, NULL, &c, &err);
-    if (rc == SVCM_OK && given) {
-        rc = svcm_cycle_set_goal(c, b, t, (int64_t)d, &err);
-        if (rc != SVCM_OK)
-            svcm_cycle_free(c);
-    }
+    if (rc == SVCM_OK && given && (rc = svcm_cycle_set_goal(c, b, t, (int64_t)d, &err)) != SVCM_OK)
+        svcm_cycle_free(c);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_cycle(L, c);
@@ -121,80 +124,6 @@ static int ok_or_fail(lua_State *L, int rc, const svcm_error *err)
     return 1;
 }
 
-static struct svcm_cycle_result info_of(svcm_cycle *c)
-{
-    struct svcm_cycle_result in;
-    (void)svcm_cycle_result(c, &in);
-    return in;
-}
-
-/* The latest instant the cycle knows: last audit entry or sample. */
-static int64_t latest(svcm_cycle *c)
-{
-    struct svcm_cycle_result in = info_of(c);
-    int64_t t = INT64_MIN;
-    svcm_pdca_audit a;
-    if (in.n_audit > 0 && svcm_cycle_audit(c, in.n_audit - 1, &a) == SVCM_OK)
-        t = a.at;
-    for (size_t i = 0; i < in.n_samples; i++) {
-        svcm_pdca_sample s;
-        if (svcm_cycle_sample(c, i, &s) == SVCM_OK && s.t > t)
-            t = s.t;
-    }
-    return t == INT64_MIN ? 0 : t;
-}
-
-/* (now, actor, note) at arg, arg+1, arg+2 with defaults. */
-static void when_who(lua_State *L, svcm_cycle *c, int arg, int64_t *now, const char **actor,
-                     const char **note)
-{
-    *now = lua_isnoneornil(L, arg) ? latest(c) : (int64_t)luaL_checkinteger(L, arg);
-    *actor = luaL_optstring(L, arg + 1, info_of(c).owner);
-    *note = luaL_optstring(L, arg + 2, "");
-}
-
-static int l_set_goal(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    double b = luaL_checknumber(L, 2), t = luaL_checknumber(L, 3);
-    lua_Integer d = luaL_checkinteger(L, 4);
-    svcm_error err;
-    svcm_error_clear(&err);
-    return ok_or_fail(L, svcm_cycle_set_goal(c, b, t, (int64_t)d, &err), &err);
-}
-
-static int l_add_action(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    const char *desc = luaL_checkstring(L, 2);
-    const char *owner = luaL_optstring(L, 3, "");
-    lua_Integer due = luaL_optinteger(L, 4, 0);
-    size_t idx = 0;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_cycle_add_action(c, desc, owner, (int64_t)due, &idx, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushinteger(L, (lua_Integer)idx + 1);
-    return 1;
-}
-
-static int l_set_action_status(lua_State *L)
-{
-    static const char *const names[] = {"open", "done", "dropped", NULL};
-    svcm_cycle *c = check_cycle(L, 1);
-    lua_Integer i = luaL_checkinteger(L, 2);
-    int st = luaL_checkoption(L, 3, NULL, names);
-    if (i < 1)
-        return svcmlua_fail_field(L, SVCM_ENOTFOUND, NULL, "action indices start at 1");
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_cycle_set_action_status(c, (size_t)(i - 1), (svcm_action_status)st, &err);
-    if (rc != SVCM_OK && err.index != SVCM_NO_INDEX)
-        err.index++; /* report the Lua index */
-    return ok_or_fail(L, rc, &err);
-}
-
 static int l_overdue(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
@@ -211,68 +140,13 @@ static int l_overdue(lua_State *L)
     return 1;
 }
 
-/* c:measure(t, value [, baseline [, successes, trials]]) */
-static int l_measure(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    svcm_pdca_sample s = {0};
-    s.t = (int64_t)luaL_checkinteger(L, 2);
-    s.value = luaL_checknumber(L, 3);
-    s.baseline = lua_toboolean(L, 4) != 0;
-    if (!lua_isnoneornil(L, 5) || !lua_isnoneornil(L, 6)) {
-        lua_Integer a = luaL_checkinteger(L, 5), b = luaL_checkinteger(L, 6);
-        if (a < 0 || b < 0)
-            return svcmlua_fail_field(L, SVCM_EINVAL, "counts", "counts must be >= 0");
-        s.has_counts = true;
-        s.successes = (uint64_t)a;
-        s.trials = (uint64_t)b;
-    }
-    svcm_error err;
-    svcm_error_clear(&err);
-    return ok_or_fail(L, svcm_cycle_measure(c, &s, 1, &err), &err);
-}
-
-/* c:measure_many(times, values [, baseline]) */
-static int l_measure_many(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    /* Read before the array helpers push their buffers (an absent argument
-     * 4 would otherwise be the first buffer, which is true). */
-    bool baseline = lua_toboolean(L, 4) != 0;
-    size_t nt = 0, nv = 0;
-    const int64_t *ts = svcmlua_checkint64s(L, 2, &nt);
-    const double *vs = svcmlua_checkdoubles(L, 3, &nv);
-    if (nt != nv)
-        return luaL_error(L, "measure_many: %d times but %d values", (int)nt, (int)nv);
-    svcm_pdca_sample *s = lua_newuserdatauv(L, (nt > 0 ? nt : 1) * sizeof *s, 0);
-    for (size_t i = 0; i < nt; i++)
-        s[i] = (svcm_pdca_sample){ts[i], vs[i], baseline, false, 0, 0};
-    svcm_error err;
-    svcm_error_clear(&err);
-    return ok_or_fail(L, svcm_cycle_measure(c, s, nt, &err), &err);
-}
-
-static int l_start(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    int64_t now = (int64_t)luaL_checkinteger(L, 2);
-    const char *actor = luaL_optstring(L, 3, "");
-    const char *note = luaL_optstring(L, 4, "");
-    svcm_error err;
-    svcm_error_clear(&err);
-    return ok_or_fail(L, svcm_cycle_start(c, now, actor, note, &err), &err);
-}
-
-/* {{rule, index}, ...} with 1-based indices. */
+/* A sequence of Signal records with 1-based indices. */
 static void push_signals(lua_State *L, const svcm_we_signal *s, size_t n)
 {
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        lua_createtable(L, 2, 0);
-        lua_pushinteger(L, s[i].rule);
-        lua_rawseti(L, -2, 1);
-        lua_pushinteger(L, (lua_Integer)s[i].index + 1);
-        lua_rawseti(L, -2, 2);
+        svcm_we_signal one = {s[i].rule, s[i].index + 1};
+        svcmlua_rec_Signal(L, &one);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }
@@ -308,6 +182,18 @@ static void push_check(lua_State *L, const struct svcm_cycle_check_result *r)
     lua_setfield(L, -2, "rule_counts");
 }
 
+/* (now, actor, note) at arg, arg+1, arg+2: now defaults to the latest
+ * instant the cycle knows, actor to its owner. */
+static void when_who(lua_State *L, svcm_cycle *c, int arg, int64_t *now, const char **actor,
+                     const char **note)
+{
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(c, &in);
+    *now = lua_isnoneornil(L, arg) ? svcm_pdcab_latest(c) : (int64_t)luaL_checkinteger(L, arg);
+    *actor = luaL_optstring(L, arg + 1, in.owner);
+    *note = luaL_optstring(L, arg + 2, "");
+}
+
 static int l_check(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
@@ -333,17 +219,6 @@ static int l_result(lua_State *L)
     else
         push_check(L, &r);
     return 1;
-}
-
-static int l_enter_act(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    int64_t now;
-    const char *actor, *note;
-    when_who(L, c, 2, &now, &actor, &note);
-    svcm_error err;
-    svcm_error_clear(&err);
-    return ok_or_fail(L, svcm_cycle_enter_act(c, now, actor, note, &err), &err);
 }
 
 /* c:act(decision [, now, actor, note, {target=, deadline=}]): from CHECK the
@@ -372,32 +247,10 @@ static int l_act(lua_State *L)
     int64_t now;
     const char *actor, *note;
     when_who(L, c, 3, &now, &actor, &note);
-    struct svcm_cycle_result in = info_of(c);
-    if (which == 2 && note[0] == '\0')
-        return svcmlua_fail_field(L, SVCM_EINVAL, "reason", "abandoning a cycle needs a reason (note)");
-    struct svcm_cycle_check_result r;
-    /* Validate the adjust target and id before leaving CHECK so that a
-     * refused decision changes nothing. */
-    if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && svcm_cycle_check_result(c, &r) == SVCM_OK &&
-        !(isfinite(target) && (in.higher_is_better ? target > r.after_mean : target < r.after_mean)))
-        return svcmlua_fail_field(L, SVCM_EINVAL, "target",
-                        "target must be finite and better than the new baseline");
-    if (which == 1 && in.phase == SVCM_PDCA_PHASE_CHECK && in.id == UINT64_MAX)
-        return svcmlua_fail_field(L, SVCM_ERANGE, "id", "no id left for the next cycle");
+    svcm_cycle *next = NULL;
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = SVCM_OK;
-    if (in.phase == SVCM_PDCA_PHASE_CHECK)
-        rc = svcm_cycle_enter_act(c, now, actor, "", &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    svcm_cycle *next = NULL;
-    if (which == 0)
-        rc = svcm_cycle_standardize(c, now, actor, note, &err);
-    else if (which == 2)
-        rc = svcm_cycle_abandon(c, now, actor, note, &err);
-    else
-        rc = svcm_cycle_adjust(c, now, actor, note, target, (int64_t)deadline, &next, &err);
+    int rc = svcm_pdcab_act(c, which, now, actor, note, target, (int64_t)deadline, &next, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     if (next == NULL) {
@@ -462,15 +315,10 @@ static int l_save(lua_State *L)
     return 1;
 }
 
-static int l_phase(lua_State *L)
-{
-    lua_pushstring(L, svcm_pdca_phase_name(info_of(check_cycle(L, 1)).phase));
-    return 1;
-}
-
 static int l_info(lua_State *L)
 {
-    struct svcm_cycle_result in = info_of(check_cycle(L, 1));
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(check_cycle(L, 1), &in);
     lua_createtable(L, 0, 20);
     svcmlua_setcount(L, "id", in.id);
     svcmlua_setstring(L, "title", in.title);
@@ -500,59 +348,38 @@ static int l_info(lua_State *L)
     return 1;
 }
 
-static int l_audit(lua_State *L)
+/* c:audit(), c:actions(), c:samples(): sequences of records. */
+enum { L_AUDIT, L_ACTIONS, L_SAMPLES };
+
+static int push_list(lua_State *L, int which)
 {
     svcm_cycle *c = check_cycle(L, 1);
-    struct svcm_cycle_result in = info_of(c);
-    lua_createtable(L, (int)in.n_audit, 0);
-    for (size_t i = 0; i < in.n_audit; i++) {
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(c, &in);
+    size_t n = which == L_AUDIT ? in.n_audit : which == L_ACTIONS ? in.n_actions : in.n_samples;
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
         svcm_pdca_audit a;
-        (void)svcm_cycle_audit(c, i, &a);
-        lua_createtable(L, 0, 5);
-        svcmlua_setinteger(L, "at", (lua_Integer)a.at);
-        svcmlua_setstring(L, "actor", a.actor);
-        svcmlua_setstring(L, "note", a.note);
-        svcmlua_setstring(L, "from", svcm_pdca_phase_name(a.from));
-        svcmlua_setstring(L, "to", svcm_pdca_phase_name(a.to));
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    return 1;
-}
-
-static int l_actions(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    struct svcm_cycle_result in = info_of(c);
-    lua_createtable(L, (int)in.n_actions, 0);
-    for (size_t i = 0; i < in.n_actions; i++) {
-        svcm_pdca_action a;
-        (void)svcm_cycle_action(c, i, &a);
-        svcmlua_rec_Action(L, &a);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    return 1;
-}
-
-static int l_samples(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    struct svcm_cycle_result in = info_of(c);
-    lua_createtable(L, (int)in.n_samples, 0);
-    for (size_t i = 0; i < in.n_samples; i++) {
+        svcm_pdca_action b;
         svcm_pdca_sample s;
-        (void)svcm_cycle_sample(c, i, &s);
-        lua_createtable(L, 0, 5);
-        svcmlua_setinteger(L, "t", (lua_Integer)s.t);
-        svcmlua_setnumber(L, "value", s.value);
-        svcmlua_setboolean(L, "baseline", s.baseline);
-        if (s.has_counts) {
-            svcmlua_setcount(L, "successes", s.successes);
-            svcmlua_setcount(L, "trials", s.trials);
-        }
+        if (which == L_AUDIT && svcm_cycle_audit(c, i, &a) == SVCM_OK)
+            svcmlua_rec_AuditEntry(L, &a);
+        else if (which == L_ACTIONS && svcm_cycle_action(c, i, &b) == SVCM_OK)
+            svcmlua_rec_Action(L, &b);
+        else if (which == L_SAMPLES && svcm_cycle_sample(c, i, &s) == SVCM_OK)
+            svcmlua_rec_Sample(L, &s);
+        else
+            lua_pushboolean(L, 0); /* not reached: i < n */
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
 }
+
+static int l_audit(lua_State *L) { return push_list(L, L_AUDIT); }
+
+static int l_actions(lua_State *L) { return push_list(L, L_ACTIONS); }
+
+static int l_samples(lua_State *L) { return push_list(L, L_SAMPLES); }
 
 /* svcm.western_electric(values, mean, sigma) -> {{rule, index}, ...} */
 static int l_western_electric(lua_State *L)
@@ -569,20 +396,6 @@ static int l_western_electric(lua_State *L)
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
     push_signals(L, out, count);
-    return 1;
-}
-
-static int l_xmr_limits(lua_State *L)
-{
-    size_t n = 0;
-    const double *x = svcmlua_checkdoubles(L, 1, &n);
-    svcm_xmr r;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_xmr_limits(x, n, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    svcmlua_rec_XmrLimits(L, &r);
     return 1;
 }
 
@@ -661,21 +474,15 @@ static int l_problem(lua_State *L)
     return 1;
 }
 
-/* The cycle's record, or an empty one (every item missing). */
-static void problem_or_empty(svcm_cycle *c, svcm_problem *p)
-{
-    if (svcm_cycle_problem(c, p) != SVCM_OK) {
-        memset(p, 0, sizeof *p);
-        p->how_much = NAN;
-    }
-}
-
 /* c:problem_missing() -> list of the missing items' names, 5W2H order */
 static int l_problem_missing(lua_State *L)
 {
     svcm_cycle *c = check_cycle(L, 1);
     svcm_problem p;
-    problem_or_empty(c, &p);
+    if (svcm_cycle_problem(c, &p) != SVCM_OK) {
+        memset(&p, 0, sizeof p); /* no record: every item missing */
+        p.how_much = NAN;
+    }
     unsigned m = svcm_problem_missing(&p);
     lua_newtable(L);
     lua_Integer n = 0;
@@ -688,35 +495,15 @@ static int l_problem_missing(lua_State *L)
     return 1;
 }
 
-/* c:check_problem() -> true when complete, else nil, message, code,
- * detail (field = the first missing item) */
-static int l_check_problem(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    svcm_problem p;
-    problem_or_empty(c, &p);
-    svcm_error err;
-    svcm_error_clear(&err);
-    return ok_or_fail(L, svcm_problem_check(&p, &err), &err);
-}
-
 static const luaL_Reg cycle_methods[] = {
-    {"set_goal", l_set_goal},
-    {"add_action", l_add_action},
-    {"set_action_status", l_set_action_status},
     {"overdue", l_overdue},
-    {"measure", l_measure},
-    {"measure_many", l_measure_many},
-    {"start", l_start},
     {"check", l_check},
     {"result", l_result},
-    {"enter_act", l_enter_act},
     {"act", l_act},
     {"link", l_link},
     {"next", l_next},
     {"prev", l_prev},
     {"save", l_save},
-    {"phase", l_phase},
     {"info", l_info},
     {"audit", l_audit},
     {"actions", l_actions},
@@ -724,14 +511,12 @@ static const luaL_Reg cycle_methods[] = {
     {"set_problem", l_set_problem},
     {"problem", l_problem},
     {"problem_missing", l_problem_missing},
-    {"check_problem", l_check_problem},
     {"close", l_gc},
     {NULL, NULL},
 };
 
 static const luaL_Reg pdca_funcs[] = {
     {"western_electric", l_western_electric},
-    {"xmr_limits", l_xmr_limits},
     {NULL, NULL},
 };
 
@@ -747,6 +532,7 @@ void svcmlua_open_pdca(lua_State *L)
     if (luaL_newmetatable(L, CYCLE_MT)) {
         lua_newtable(L);
         luaL_setfuncs(L, cycle_methods, 0);
+        svcmlua_members_Cycle(L);
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, l_gc);
         lua_setfield(L, -2, "__gc");
