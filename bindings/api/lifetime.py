@@ -4,7 +4,8 @@
 # against numbers (kind f64v): a float when every column argument is a
 # number, else an svcm.Column (Python) / a sequence table (Lua).
 # Hand-written in bindings/python/py_lifetime.c and bindings/lua/lua_lifetime.c
-# (their stub lines are the klass stubs below):
+# (their stub lines are the klass stubs below), from one table of the five
+# models in each file:
 # - constructors and fit() (classmethods / module functions building objects),
 #   pickling, repr;
 # - the properties: Lua reads them as fields (m.r), where a described getter
@@ -12,13 +13,9 @@
 # - GammaGamma.clv (takes a BGNBD);
 # - log_likelihood of BGBB and ParetoNBD (an optional weights column: f64v
 #   has no optional form);
-# - expected_purchases_unconditional(t) of every model: in Lua a described
-#   method reads a lone table argument as the table of its named arguments,
-#   so m:expected_purchases_unconditional({10, 20}) would fail;
 # - BGNBD.p_alive: tests/typed_example.py pins its Python result as
 #   list[float] (and float), which a described f64v result is not; it is the
-#   one method still giving a list (the other hand-written column methods
-#   give an svcm.Column like the described ones);
+#   one method still giving a list;
 # - svcm.summarize_transactions (three arrays in, a dict of Columns out).
 include("svcm/lifetime.h")
 
@@ -26,10 +23,6 @@ COLS = ["x: f64v", "t_x: f64v", "T: f64v"]
 # Class docstrings: what the per-customer methods return.
 SCALAR_OR_LIST = ("Numbers in give a float out; sequences/buffers give an svcm.Column\n"
                   "(scalars broadcast)")
-
-
-def rows(name, doc, args, call, ret="f64v"):
-    return (name, doc, args, call, ret)
 
 
 def params(names, doc):
@@ -50,11 +43,11 @@ def weight(self) -> Optional[float]: ...  # total weight fitted
 @property
 def standard_errors(self) -> Optional[Tuple[float, float, float, float]]: ...
 '''
-UNCOND = '''@overload
-def expected_purchases_unconditional(self, t: float) -> float: ...
-@overload
-def expected_purchases_unconditional(self, t: _LifetimeNumbers) -> Column: ...
-'''
+# The parameters of BG/NBD and MBG/NBD.
+BG_PARAMS = params(["r", "alpha", "a", "b"], ["shape of the purchase-rate gamma",
+                                              "scale of the purchase-rate gamma",
+                                              "first shape of the dropout beta",
+                                              "second shape of the dropout beta"])
 PICKLE = '''def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: parameters, fit summary
 def __setstate__(self, state: Optional[tuple[object, ...]], /) -> None: ...
 '''
@@ -77,11 +70,8 @@ klass("BGNBD", "svcm_bgnbd_params",
       "data with many of them.",
       "def __init__(self, r: float, alpha: float, a: float, b: float) -> None: ...\n"
       + fit_stub("BGNBD", ["x", "t_x", "T"], penalizer=True)
-      + params(["r", "alpha", "a", "b"], ["shape of the purchase-rate gamma",
-                                          "scale of the purchase-rate gamma",
-                                          "first shape of the dropout beta",
-                                          "second shape of the dropout beta"])
-      + FIT_PROPS + UNCOND + '''@property
+      + BG_PARAMS
+      + FIT_PROPS + '''@property
 def grad_norm(self) -> Optional[float]: ...
 @overload
 def p_alive(self, x: float, t_x: float, T: float) -> float: ...
@@ -92,19 +82,19 @@ def p_alive(self, x: float, t_x: _LifetimeNumbers, T: _NumOrNumbers) -> List[flo
 @overload
 def p_alive(self, x: float, t_x: float, T: _LifetimeNumbers) -> List[float]: ...
 ''' + PICKLE)
-for name, doc, args, call, ret in (
-        rows("p_alive_at", "P(alive at T + tau | x, t_x, T): P(alive) times E[(1-p)^N(tau)], the\n"
-             "chance of surviving the purchases made in the next tau time units; tau = 0\n"
-             "gives p_alive.", ["tau: f64"] + COLS,
-             "rc = svcm_bgnbd_p_alive_at(self, tau, x, t_x, T, rows_n, out, &err);"),
-        rows("probability_of_purchases", "P(X(t) = n) for a new customer (eq. 8 of the paper).",
-             ["t: f64", "n: f64v"],
-             "rc = svcm_bgnbd_probability_of_purchases(self, t, n, rows_n, out, &err);"),
-        rows("expected_purchases", "Expected purchases in the next t time units, E[Y(t) | x, "
-             "t_x, T]\n(eq. 10 of the paper).", ["t: f64"] + COLS,
-             "rc = svcm_bgnbd_expected_purchases(self, t, x, t_x, T, rows_n, out, &err);"),
-        rows("log_likelihood", "Total log-likelihood of these customers.", COLS,
-             "rc = svcm_bgnbd_loglik(self, x, t_x, T, rows_n, &out, &err);", "f64")):
+for name, doc, args, ret, call in (
+        ("p_alive_at", "P(alive at T + tau | x, t_x, T): P(alive) times E[(1-p)^N(tau)], the\n"
+         "chance of surviving the purchases made in the next tau time units; tau = 0\n"
+         "gives p_alive.", ["tau: f64"] + COLS, "f64v",
+         "rc = svcm_bgnbd_p_alive_at(self, tau, x, t_x, T, rows_n, out, &err);"),
+        ("probability_of_purchases", "P(X(t) = n) for a new customer (eq. 8 of the paper).",
+         ["t: f64", "n: f64v"], "f64v",
+         "rc = svcm_bgnbd_probability_of_purchases(self, t, n, rows_n, out, &err);"),
+        ("expected_purchases", "Expected purchases in the next t time units, E[Y(t) | x, "
+         "t_x, T]\n(eq. 10 of the paper).", ["t: f64"] + COLS, "f64v",
+         "rc = svcm_bgnbd_expected_purchases(self, t, x, t_x, T, rows_n, out, &err);"),
+        ("log_likelihood", "Total log-likelihood of these customers.", COLS, "f64",
+         "rc = svcm_bgnbd_loglik(self, x, t_x, T, rows_n, &out, &err);")):
     method("BGNBD", name, doc, args, ret, call)
 
 # ----------------------------------------------------------- Gamma-Gamma
@@ -160,11 +150,8 @@ klass("MBGNBD", "svcm_mbgnbd_params",
       + SCALAR_OR_LIST + ".",
       "def __init__(self, r: float, alpha: float, a: float, b: float) -> None: ...\n"
       + fit_stub("MBGNBD", ["x", "t_x", "T"])
-      + params(["r", "alpha", "a", "b"], ["shape of the purchase-rate gamma",
-                                          "scale of the purchase-rate gamma",
-                                          "first shape of the dropout beta",
-                                          "second shape of the dropout beta"])
-      + FIT_PROPS + UNCOND + PICKLE)
+      + BG_PARAMS
+      + FIT_PROPS + PICKLE)
 klass("BGBB", "svcm_bgbb_params",
       "BG/BB discrete-time model (Fader, Hardie & Shang 2010): x\n"
       "transactions in n opportunities, the last at t_x (whole numbers).\n"
@@ -175,7 +162,7 @@ klass("BGBB", "svcm_bgbb_params",
                ["first shape of the transaction-probability beta",
                 "second shape of the transaction-probability beta",
                 "first shape of the dropout beta", "second shape of the dropout beta"])
-      + FIT_PROPS + UNCOND
+      + FIT_PROPS
       + "def log_likelihood(self, x: _NumOrNumbers, t_x: _NumOrNumbers, n: _NumOrNumbers,\n"
         "                   weights: Optional[_LifetimeNumbers] = ...) -> float: ...\n"
       + PICKLE)
@@ -210,7 +197,7 @@ klass("ParetoNBD", "svcm_paretonbd_params",
                                              "scale of the purchase-rate gamma",
                                              "shape of the dropout-rate gamma",
                                              "scale of the dropout-rate gamma"])
-      + FIT_PROPS + UNCOND + '''@property
+      + FIT_PROPS + '''@property
 def grad_norm(self) -> Optional[float]: ...
 def log_likelihood(self, x: _NumOrNumbers, t_x: _NumOrNumbers, T: _NumOrNumbers,
                    weights: Optional[_LifetimeNumbers] = ...) -> float: ...
@@ -227,3 +214,12 @@ for name, doc, args, call in (
         ("probability_of_purchases", "P(X(t) = n) for a new customer.", ["t: f64", "n: f64v"],
          "rc = svcm_paretonbd_probability_of_purchases(self, t, n, rows_n, out, &err);")):
     method("ParetoNBD", name, doc, args, "f64v", call)
+
+# E[X(t)] for a new customer: expected_purchases_unconditional of the
+# four purchase models.
+for cls, pre in (("BGNBD", "svcm_bgnbd"), ("MBGNBD", "svcm_mbgnbd"), ("BGBB", "svcm_bgbb"),
+                 ("ParetoNBD", "svcm_paretonbd")):
+    method(cls, "expected_purchases_unconditional",
+           "E[X(t)] over a new customer's first t opportunities." if cls == "BGBB"
+           else "E[X(t)] for a new customer.", ["t: f64v"], "f64v",
+           f"rc = {pre}_expected_purchases_unconditional(self, t, rows_n, out, &err);")

@@ -1,277 +1,325 @@
 /* Lua surface of the lifetime engine: BG/NBD, Gamma-Gamma, MBG/NBD, BG/BB,
  * Pareto/NBD, CLV and transaction summaries. Models are value userdata (no
  * resources, so no __gc) with the metatables "svcm.BGNBD", "svcm.GammaGamma",
- * "svcm.MBGNBD", "svcm.BGBB" and "svcm.ParetoNBD". The per-customer methods
- * are described in bindings/api/lifetime.py; here: constructors, fits,
- * the fields (__index), p_alive of BG/NBD, clv, expected_purchases_unconditional
- * and the weighted log_likelihood of BG/BB and Pareto/NBD. */
+ * "svcm.MBGNBD", "svcm.BGBB" and "svcm.ParetoNBD", one layout for all five
+ * and one table of what differs (lt_models). The per-customer methods are
+ * described in bindings/api/lifetime.py; here: constructors, fits, the
+ * fields (__index), p_alive of BG/NBD (as in Python), clv and the weighted
+ * log_likelihood of BG/BB and Pareto/NBD. */
 #include "svcmlua.h"
 #include "gen_lua.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "svcm/lifetime.h"
 
-#define BGNBD_MT "svcm.BGNBD"
-#define GG_MT "svcm.GammaGamma"
+enum { LT_BGNBD, LT_GG, LT_MBGNBD, LT_BGBB, LT_PNBD, LT_NMODELS };
+
+/* Flags of a model: a grad_norm field, a penalizer fit option. The
+ * four-parameter models (all but Gamma-Gamma) also fit three columns and
+ * optional weights, and report groups and weight. */
+enum { LT_GRAD = 1, LT_PENALIZER = 2 };
 
 typedef struct {
-    svcm_bgnbd_params p;
-    int fitted;
-    struct svcm_bgnbd_fit_result fit;
-} lbgnbd;
+    const char *mt;   /* the metatable, "svcm.Name" */
+    const char *ctor; /* svcm.<ctor>(parameters) and svcm.<ctor>_fit(columns...) */
+    int np;           /* parameters: 4, or 3 (Gamma-Gamma) */
+    int flags;
+    const char *params[4];
+    const char *cols[4]; /* the fit's columns, the weights last */
+} lt_model;
+
+static const lt_model lt_models[LT_NMODELS] = {
+    {"svcm.BGNBD", "bgnbd", 4, LT_GRAD | LT_PENALIZER, {"r", "alpha", "a", "b"},
+     {"x", "t_x", "T", "weights"}},
+    {"svcm.GammaGamma", "gammagamma", 3, LT_GRAD | LT_PENALIZER, {"p", "q", "gamma", NULL},
+     {"x", "mean_spend", NULL, NULL}},
+    {"svcm.MBGNBD", "mbgnbd", 4, 0, {"r", "alpha", "a", "b"}, {"x", "t_x", "T", "weights"}},
+    {"svcm.BGBB", "bgbb", 4, 0, {"alpha", "beta", "gamma", "delta"},
+     {"frequency", "recency", "periods", "weights"}},
+    {"svcm.ParetoNBD", "paretonbd", 4, LT_GRAD, {"r", "alpha", "s", "beta"},
+     {"x", "t_x", "T", "weights"}},
+};
+
+/* ------------------------------------------------------ the model layer */
+
+/* The parameters of any model, in their order. */
+typedef union {
+    double v[4];
+    svcm_bgnbd_params bgnbd;
+    svcm_gammagamma_params gg;
+    svcm_mbgnbd_params mbgnbd;
+    svcm_bgbb_params bgbb;
+    svcm_paretonbd_params pnbd;
+} lt_params;
+_Static_assert(sizeof(svcm_bgnbd_params) == 4 * sizeof(double) &&
+                   sizeof(svcm_gammagamma_params) == 3 * sizeof(double) &&
+                   sizeof(svcm_mbgnbd_params) == 4 * sizeof(double) &&
+                   sizeof(svcm_bgbb_params) == 4 * sizeof(double) &&
+                   sizeof(svcm_paretonbd_params) == 4 * sizeof(double),
+               "lifetime parameters are plain doubles");
+
+/* A fit's diagnostics; groups and weight of the four-parameter models,
+ * grad_norm of those with LT_GRAD. */
+typedef struct {
+    double loglik, weight, grad_norm, se[4];
+    size_t n, groups;
+    unsigned iterations;
+} lt_fit;
+
+/* Validates p as the model's constructor does: a call on no rows. */
+static int lt_check(int m, const lt_params *p, svcm_error *err)
+{
+    double ll;
+    switch (m) {
+    case LT_BGNBD:
+        return svcm_bgnbd_p_alive(&p->bgnbd, NULL, NULL, NULL, 0, NULL, err);
+    case LT_GG:
+        return svcm_gammagamma_loglik(&p->gg, NULL, NULL, 0, &ll, err);
+    case LT_MBGNBD:
+        return svcm_mbgnbd_p_alive(&p->mbgnbd, NULL, NULL, NULL, 0, NULL, err);
+    case LT_BGBB:
+        return svcm_bgbb_p_alive(&p->bgbb, NULL, NULL, NULL, 0, NULL, err);
+    default:
+        return svcm_paretonbd_p_alive(&p->pnbd, NULL, NULL, NULL, 0, NULL, err);
+    }
+}
+
+/* The estimates and diagnostics of a C fit result r (any model). */
+#define LT_TAKE(r)                                                                                \
+    do {                                                                                          \
+        memcpy(p->v, &(r).params, sizeof(r).params);                                              \
+        memcpy(f->se, &(r).se, sizeof(r).se);                                                     \
+        f->loglik = (r).loglik;                                                                   \
+        f->n = (r).n;                                                                             \
+        f->iterations = (r).iterations;                                                           \
+    } while (0)
+#define LT_TAKE_ROWS(r)                                                                           \
+    do {                                                                                          \
+        f->groups = (r).groups;                                                                   \
+        f->weight = (r).weight;                                                                   \
+    } while (0)
+
+/* Fits model m to the columns d (x, t_x, T, weights or NULL; GammaGamma: x,
+ * mean_spend) of n rows into p and f. */
+static int lt_run_fit(int m, const double *const *d, size_t n, const svcm_lifetime_fit_options *o,
+                      lt_params *p, lt_fit *f, svcm_error *err)
+{
+    union {
+        struct svcm_bgnbd_fit_result bgnbd;
+        struct svcm_gammagamma_fit_result gg;
+        struct svcm_mbgnbd_fit_result mbgnbd;
+        struct svcm_bgbb_fit_result bgbb;
+        struct svcm_paretonbd_fit_result pnbd;
+    } r;
+    int rc;
+    memset(&r, 0, sizeof r);
+    memset(f, 0, sizeof *f);
+    f->grad_norm = NAN;
+    switch (m) {
+    case LT_BGNBD:
+        rc = svcm_bgnbd_fit(d[0], d[1], d[2], d[3], n, o, NULL, &r.bgnbd, err);
+        LT_TAKE(r.bgnbd);
+        LT_TAKE_ROWS(r.bgnbd);
+        f->grad_norm = r.bgnbd.grad_norm;
+        break;
+    case LT_GG:
+        rc = svcm_gammagamma_fit(d[0], d[1], n, o, NULL, &r.gg, err);
+        LT_TAKE(r.gg);
+        f->grad_norm = r.gg.grad_norm;
+        break;
+    case LT_MBGNBD:
+        rc = svcm_mbgnbd_fit(d[0], d[1], d[2], d[3], n, o, NULL, &r.mbgnbd, err);
+        LT_TAKE(r.mbgnbd);
+        LT_TAKE_ROWS(r.mbgnbd);
+        break;
+    case LT_BGBB:
+        rc = svcm_bgbb_fit(d[0], d[1], d[2], d[3], n, o, NULL, &r.bgbb, err);
+        LT_TAKE(r.bgbb);
+        LT_TAKE_ROWS(r.bgbb);
+        break;
+    default:
+        rc = svcm_paretonbd_fit(d[0], d[1], d[2], d[3], n, o, NULL, &r.pnbd, err);
+        LT_TAKE(r.pnbd);
+        LT_TAKE_ROWS(r.pnbd);
+        f->grad_norm = r.pnbd.grad_norm;
+        break;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ userdata */
 
 typedef struct {
-    svcm_gammagamma_params p;
-    int fitted;
-    struct svcm_gammagamma_fit_result fit;
-} lgg;
+    int model, fitted;
+    lt_params p;
+    lt_fit fit;
+} ltm;
 
-/* The described methods' hook (bindings/api/lifetime.py). */
-svcm_bgnbd_params *svcmlua_check_BGNBD(lua_State *L, int idx)
+/* The described methods' hooks (bindings/api/lifetime.py). */
+#define LT_HOOK(Name, ctype, member, m)                                                           \
+    ctype *svcmlua_check_##Name(lua_State *L, int idx)                                            \
+    {                                                                                             \
+        return &((ltm *)luaL_checkudata(L, idx, lt_models[m].mt))->p.member;                      \
+    }
+LT_HOOK(BGNBD, svcm_bgnbd_params, bgnbd, LT_BGNBD)
+LT_HOOK(GammaGamma, svcm_gammagamma_params, gg, LT_GG)
+LT_HOOK(MBGNBD, svcm_mbgnbd_params, mbgnbd, LT_MBGNBD)
+LT_HOOK(BGBB, svcm_bgbb_params, bgbb, LT_BGBB)
+LT_HOOK(ParetoNBD, svcm_paretonbd_params, pnbd, LT_PNBD)
+
+static ltm *lt_push(lua_State *L, int m)
 {
-    return &((lbgnbd *)luaL_checkudata(L, idx, BGNBD_MT))->p;
+    ltm *o = lua_newuserdatauv(L, sizeof *o, 0);
+    memset(o, 0, sizeof *o);
+    o->model = m;
+    luaL_setmetatable(L, lt_models[m].mt);
+    return o;
 }
 
-/* The described methods' hook (bindings/api/lifetime.py). */
-svcm_gammagamma_params *svcmlua_check_GammaGamma(lua_State *L, int idx)
+/* Arguments first..first+k-1, each a number or a sequence table of
+ * numbers, broadcast as the described f64v arguments are. */
+static void lt_cols(lua_State *L, svcmlua_bcast *bc, int first, int k, const char *const *names)
 {
-    return &((lgg *)luaL_checkudata(L, idx, GG_MT))->p;
-}
-
-/* ---------------------------------------------------------- columns */
-
-/* Arguments first..first+k-1 (k <= 8), each a number or a sequence table
- * of numbers, broadcast as the described f64v arguments are
- * (svcmlua_bcast_get). Returns whether all were numbers. */
-static int check_cols(lua_State *L, int first, int k, const double **data, size_t *n,
-                      const char *const *names)
-{
-    int idx[8];
+    int idx[4];
     for (int i = 0; i < k; i++)
         idx[i] = first + i;
-    svcmlua_bcast bc;
-    svcmlua_bcast_get(L, &bc, k, idx, names);
-    for (int i = 0; i < k; i++)
-        data[i] = bc.data[i];
-    *n = bc.n;
-    return bc.all_num;
+    svcmlua_bcast_get(L, bc, k, idx, names);
 }
 
-static double *out_buffer(lua_State *L, size_t n)
+/* svcm.bgnbd(r, alpha, a, b), svcm.gammagamma(p, q, gamma), ...: the
+ * model is upvalue 1. */
+static int l_new(lua_State *L)
 {
-    return lua_newuserdatauv(L, n * sizeof(double) + 1, 0);
-}
-
-static void push_result(lua_State *L, int all_num, const double *out, size_t n)
-{
-    if (all_num)
-        lua_pushnumber(L, out[0]);
-    else
-        svcmlua_pushdoubles(L, out, n);
-}
-
-static void fit_options(lua_State *L, int idx, svcm_lifetime_fit_options *o)
-{
-    svcm_lifetime_fit_options_init(o);
-    lua_Integer mi = svcmlua_optfield_integer(L, idx, "max_iter", (lua_Integer)o->max_iter);
-    o->max_iter = (mi < 0 || mi > 0x7FFFFFFF) ? 0 : (unsigned)mi; /* 0 is refused by C */
-    o->gtol = svcmlua_optfield_number(L, idx, "gtol", o->gtol);
-}
-
-/* ------------------------------------------------------------ BG/NBD */
-
-static lbgnbd *push_bgnbd(lua_State *L)
-{
-    lbgnbd *m = lua_newuserdatauv(L, sizeof *m, 0);
-    memset(m, 0, sizeof *m);
-    luaL_setmetatable(L, BGNBD_MT);
-    return m;
-}
-
-/* svcm.bgnbd(r, alpha, a, b) */
-static int l_bgnbd(lua_State *L)
-{
-    svcm_bgnbd_params p = {luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3),
-                           luaL_checknumber(L, 4)};
+    int m = (int)lua_tointeger(L, lua_upvalueindex(1));
+    lt_params p = {{0.0, 0.0, 0.0, 0.0}};
+    for (int i = 0; i < lt_models[m].np; i++)
+        p.v[i] = luaL_checknumber(L, i + 1);
     svcm_error err;
-    int rc = svcm_bgnbd_p_alive(&p, NULL, NULL, NULL, 0, NULL, &err); /* checks p */
+    int rc = lt_check(m, &p, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    push_bgnbd(L)->p = p;
+    lt_push(L, m)->p = p;
     return 1;
 }
 
-/* Three columns from first on, plus weights at first+3 unless nil;
- * returns whether all were numbers. */
-static int rows_and_weights(lua_State *L, int first, const double **d, size_t *n,
-                            const char *const *names)
+/* svcm.bgnbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=, penalizer=}]]),
+ * svcm.gammagamma_fit(x, mean_spend [, {max_iter=, gtol=, penalizer=}]),
+ * svcm.mbgnbd_fit / paretonbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=}]]),
+ * svcm.bgbb_fit(frequency, recency, periods [, weights [, {...}]]). */
+static int l_fit(lua_State *L)
 {
-    int k = !lua_isnoneornil(L, first + 3) ? 4 : 3;
-    int all = check_cols(L, first, k, d, n, names);
-    if (k == 3)
-        d[3] = NULL;
-    return all;
-}
-
-/* svcm.bgnbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=, penalizer=}]]) */
-static int l_bgnbd_fit(lua_State *L)
-{
-    static const char *const names[] = {"x", "t_x", "T", "weights"};
+    int m = (int)lua_tointeger(L, lua_upvalueindex(1));
+    const lt_model *md = &lt_models[m];
+    int opt = md->np == 4 ? 5 : 3; /* the options table */
     svcm_lifetime_fit_options o;
-    fit_options(L, 5, &o);
-    o.penalizer = svcmlua_optfield_number(L, 5, "penalizer", o.penalizer);
-    const double *d[4];
-    size_t n;
-    rows_and_weights(L, 1, d, &n, names);
-    struct svcm_bgnbd_fit_result r;
+    svcm_lifetime_fit_options_init(&o);
+    lua_Integer mi = svcmlua_optfield_integer(L, opt, "max_iter", (lua_Integer)o.max_iter);
+    o.max_iter = (mi < 0 || mi > 0x7FFFFFFF) ? 0 : (unsigned)mi; /* 0 is refused by C */
+    o.gtol = svcmlua_optfield_number(L, opt, "gtol", o.gtol);
+    if (md->flags & LT_PENALIZER)
+        o.penalizer = svcmlua_optfield_number(L, opt, "penalizer", o.penalizer);
+    int k = md->np == 4 ? (lua_isnoneornil(L, 4) ? 3 : 4) : 2;
+    svcmlua_bcast bc;
+    lt_cols(L, &bc, 1, k, md->cols);
+    const double *d[4] = {bc.data[0], bc.data[1], k > 2 ? bc.data[2] : NULL,
+                          k > 3 ? bc.data[3] : NULL};
+    lt_params p;
+    lt_fit f;
     svcm_error err;
-    int rc = svcm_bgnbd_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &r, &err);
+    int rc = lt_run_fit(m, d, bc.n, &o, &p, &f, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    lbgnbd *m = push_bgnbd(L);
-    m->p = r.params;
-    m->fitted = 1;
-    m->fit = r;
+    ltm *u = lt_push(L, m);
+    u->p = p;
+    u->fit = f;
+    u->fitted = 1;
     return 1;
 }
 
-/* m:p_alive(x, t_x, T) */
-static int m_p_alive(lua_State *L)
+/* Fields: the parameters by name, then loglik, n, iterations,
+ * standard_errors, groups and weight (four-parameter models), grad_norm
+ * (LT_GRAD), nil unless fitted. Upvalues: the methods, the model. */
+static int lt_index(lua_State *L)
 {
-    static const char *const names[] = {"x", "t_x", "T"};
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
-    const double *d[3];
-    size_t n;
-    int all = check_cols(L, 2, 3, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_error err;
-    int rc = svcm_bgnbd_p_alive(&m->p, d[0], d[1], d[2], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-/* m:expected_purchases_unconditional(t) */
-static int m_expected_uncond(lua_State *L)
-{
-    static const char *const names[] = {"t"};
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
-    const double *d[1];
-    size_t n;
-    int all = check_cols(L, 2, 1, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_error err;
-    int rc = svcm_bgnbd_expected_purchases_unconditional(&m->p, d[0], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-static int bg_index(lua_State *L)
-{
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
+    const lt_model *md = &lt_models[lua_tointeger(L, lua_upvalueindex(2))];
+    const ltm *o = luaL_checkudata(L, 1, md->mt);
+    const lt_fit *f = &o->fit;
     const char *k = luaL_checkstring(L, 2);
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
         return 1;
-    if (strcmp(k, "r") == 0)
-        lua_pushnumber(L, m->p.r);
-    else if (strcmp(k, "alpha") == 0)
-        lua_pushnumber(L, m->p.alpha);
-    else if (strcmp(k, "a") == 0)
-        lua_pushnumber(L, m->p.a);
-    else if (strcmp(k, "b") == 0)
-        lua_pushnumber(L, m->p.b);
-    else if (strcmp(k, "loglik") == 0 && m->fitted)
-        lua_pushnumber(L, m->fit.loglik);
-    else if (strcmp(k, "n") == 0 && m->fitted)
-        lua_pushinteger(L, (lua_Integer)m->fit.n);
-    else if (strcmp(k, "groups") == 0 && m->fitted)
-        lua_pushinteger(L, (lua_Integer)m->fit.groups);
-    else if (strcmp(k, "iterations") == 0 && m->fitted)
-        lua_pushinteger(L, (lua_Integer)m->fit.iterations);
-    else if (strcmp(k, "weight") == 0 && m->fitted)
-        lua_pushnumber(L, m->fit.weight);
-    else if (strcmp(k, "grad_norm") == 0 && m->fitted)
-        lua_pushnumber(L, m->fit.grad_norm);
-    else if (strcmp(k, "standard_errors") == 0 && m->fitted) {
-        const double se[4] = {m->fit.se.r, m->fit.se.alpha, m->fit.se.a, m->fit.se.b};
-        svcmlua_pushdoubles(L, se, 4);
-    } else
+    for (int i = 0; i < md->np; i++)
+        if (strcmp(k, md->params[i]) == 0) {
+            lua_pushnumber(L, o->p.v[i]);
+            return 1;
+        }
+    int rows = md->np == 4, grad = md->flags & LT_GRAD;
+    if (!o->fitted)
+        lua_pushnil(L);
+    else if (strcmp(k, "loglik") == 0)
+        lua_pushnumber(L, f->loglik);
+    else if (strcmp(k, "n") == 0)
+        lua_pushinteger(L, (lua_Integer)f->n);
+    else if (strcmp(k, "iterations") == 0)
+        lua_pushinteger(L, (lua_Integer)f->iterations);
+    else if (strcmp(k, "standard_errors") == 0)
+        svcmlua_pushdoubles(L, f->se, (size_t)md->np);
+    else if (rows && strcmp(k, "groups") == 0)
+        lua_pushinteger(L, (lua_Integer)f->groups);
+    else if (rows && strcmp(k, "weight") == 0)
+        lua_pushnumber(L, f->weight);
+    else if (grad && strcmp(k, "grad_norm") == 0)
+        lua_pushnumber(L, f->grad_norm);
+    else
         lua_pushnil(L);
     return 1;
 }
 
-static int bg_tostring(lua_State *L)
+/* "svcm.BGNBD(r=..., alpha=..., a=..., b=...)"; upvalue: the model. */
+static int lt_tostring(lua_State *L)
 {
-    lbgnbd *m = luaL_checkudata(L, 1, BGNBD_MT);
-    lua_pushfstring(L, "svcm.BGNBD(r=%f, alpha=%f, a=%f, b=%f)", m->p.r, m->p.alpha, m->p.a,
-                    m->p.b);
+    const lt_model *md = &lt_models[lua_tointeger(L, lua_upvalueindex(1))];
+    const ltm *o = luaL_checkudata(L, 1, md->mt);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, md->mt);
+    for (int i = 0; i < md->np; i++) {
+        lua_pushfstring(L, "%s%s=%f", i > 0 ? ", " : "(", md->params[i], o->p.v[i]);
+        luaL_addvalue(&b);
+    }
+    luaL_addchar(&b, ')');
+    luaL_pushresult(&b);
     return 1;
 }
 
-static const luaL_Reg bg_methods[] = {
-    {"p_alive", m_p_alive},
-    {"expected_purchases_unconditional", m_expected_uncond},
-    {NULL, NULL},
-};
+/* ------------------------------------------ hand-written column methods */
 
-/* ------------------------------------------------------- Gamma-Gamma */
-
-static lgg *push_gg(lua_State *L)
+/* m:p_alive(x, t_x, T) of BG/NBD: hand-written as in Python, where it
+ * gives a list. */
+static int bg_p_alive(lua_State *L)
 {
-    lgg *m = lua_newuserdatauv(L, sizeof *m, 0);
-    memset(m, 0, sizeof *m);
-    luaL_setmetatable(L, GG_MT);
-    return m;
-}
-
-/* svcm.gammagamma(p, q, gamma) */
-static int l_gg(lua_State *L)
-{
-    svcm_gammagamma_params p = {luaL_checknumber(L, 1), luaL_checknumber(L, 2),
-                                luaL_checknumber(L, 3)};
-    double ll;
+    static const char *const names[] = {"x", "t_x", "T"};
+    const ltm *o = luaL_checkudata(L, 1, lt_models[LT_BGNBD].mt);
+    svcmlua_bcast bc;
+    lt_cols(L, &bc, 2, 3, names);
+    double *out = svcmlua_bcast_out(L, &bc);
     svcm_error err;
-    int rc = svcm_gammagamma_loglik(&p, NULL, NULL, 0, &ll, &err); /* checks p */
+    int rc = svcm_bgnbd_p_alive(&o->p.bgnbd, bc.data[0], bc.data[1], bc.data[2], bc.n, out, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    push_gg(L)->p = p;
-    return 1;
-}
-
-/* svcm.gammagamma_fit(x, mean_spend [, {max_iter=, gtol=, penalizer=}]) */
-static int l_gg_fit(lua_State *L)
-{
-    static const char *const names[] = {"x", "mean_spend"};
-    svcm_lifetime_fit_options o;
-    fit_options(L, 3, &o);
-    o.penalizer = svcmlua_optfield_number(L, 3, "penalizer", o.penalizer);
-    const double *d[2];
-    size_t n;
-    check_cols(L, 1, 2, d, &n, names);
-    struct svcm_gammagamma_fit_result r;
-    svcm_error err;
-    int rc = svcm_gammagamma_fit(d[0], d[1], n, &o, NULL, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lgg *m = push_gg(L);
-    m->p = r.params;
-    m->fitted = 1;
-    m->fit = r;
+    svcmlua_bcast_push(L, &bc, out);
     return 1;
 }
 
 /* m:clv(bgnbd, x, t_x, T, mean_spend [, {horizon=, discount_rate=,
- * period_length=, margin=}]) */
-static int m_clv(lua_State *L)
+ * period_length=, margin=}]) of Gamma-Gamma: takes a BG/NBD. */
+static int gg_clv(lua_State *L)
 {
     static const char *const names[] = {"x", "t_x", "T", "mean_spend"};
-    lgg *m = luaL_checkudata(L, 1, GG_MT);
-    lbgnbd *bg = luaL_checkudata(L, 2, BGNBD_MT);
+    const ltm *g = luaL_checkudata(L, 1, lt_models[LT_GG].mt);
+    const ltm *bg = luaL_checkudata(L, 2, lt_models[LT_BGNBD].mt);
     svcm_clv_options o;
     svcm_clv_options_init(&o);
     lua_Integer h = svcmlua_optfield_integer(L, 7, "horizon", (lua_Integer)o.horizon);
@@ -279,58 +327,41 @@ static int m_clv(lua_State *L)
     o.discount_rate = svcmlua_optfield_number(L, 7, "discount_rate", o.discount_rate);
     o.period_length = svcmlua_optfield_number(L, 7, "period_length", o.period_length);
     o.margin = svcmlua_optfield_number(L, 7, "margin", o.margin);
-    const double *d[4];
-    size_t n;
-    int all = check_cols(L, 3, 4, d, &n, names);
-    double *out = out_buffer(L, n);
+    svcmlua_bcast bc;
+    lt_cols(L, &bc, 3, 4, names);
+    double *out = svcmlua_bcast_out(L, &bc);
     svcm_error err;
-    int rc = svcm_clv(&bg->p, &m->p, d[0], d[1], d[2], d[3], n, &o, out, &err);
+    int rc = svcm_clv(&bg->p.bgnbd, &g->p.gg, bc.data[0], bc.data[1], bc.data[2], bc.data[3],
+                      bc.n, &o, out, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
+    svcmlua_bcast_push(L, &bc, out);
     return 1;
 }
 
-static int gg_index(lua_State *L)
+/* m:log_likelihood(x, t_x, n or T [, weights]) of BG/BB and Pareto/NBD:
+ * hand-written for the optional weights column. */
+static int lt_loglik_weighted(lua_State *L)
 {
-    lgg *m = luaL_checkudata(L, 1, GG_MT);
-    const char *k = luaL_checkstring(L, 2);
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-        return 1;
-    if (strcmp(k, "p") == 0)
-        lua_pushnumber(L, m->p.p);
-    else if (strcmp(k, "q") == 0)
-        lua_pushnumber(L, m->p.q);
-    else if (strcmp(k, "gamma") == 0)
-        lua_pushnumber(L, m->p.gamma);
-    else if (strcmp(k, "loglik") == 0 && m->fitted)
-        lua_pushnumber(L, m->fit.loglik);
-    else if (strcmp(k, "n") == 0 && m->fitted)
-        lua_pushinteger(L, (lua_Integer)m->fit.n);
-    else if (strcmp(k, "iterations") == 0 && m->fitted)
-        lua_pushinteger(L, (lua_Integer)m->fit.iterations);
-    else if (strcmp(k, "grad_norm") == 0 && m->fitted)
-        lua_pushnumber(L, m->fit.grad_norm);
-    else if (strcmp(k, "standard_errors") == 0 && m->fitted) {
-        const double se[3] = {m->fit.se.p, m->fit.se.q, m->fit.se.gamma};
-        svcmlua_pushdoubles(L, se, 3);
-    } else
-        lua_pushnil(L);
+    const ltm *o = luaL_testudata(L, 1, lt_models[LT_BGBB].mt);
+    if (o == NULL)
+        o = luaL_checkudata(L, 1, lt_models[LT_PNBD].mt);
+    const char *names[] = {"x", "t_x", o->model == LT_BGBB ? "n" : "T", "weights"};
+    int k = lua_isnoneornil(L, 5) ? 3 : 4; /* before lt_cols pushes its buffers */
+    svcmlua_bcast bc;
+    lt_cols(L, &bc, 2, k, names);
+    const double *w = k == 4 ? bc.data[3] : NULL;
+    double ll = 0.0;
+    svcm_error err;
+    int rc = o->model == LT_BGBB ? svcm_bgbb_loglik(&o->p.bgbb, bc.data[0], bc.data[1],
+                                                    bc.data[2], w, bc.n, &ll, &err)
+                                 : svcm_paretonbd_loglik(&o->p.pnbd, bc.data[0], bc.data[1],
+                                                         bc.data[2], w, bc.n, &ll, &err);
+    if (rc != SVCM_OK)
+        return svcmlua_fail(L, rc, &err);
+    lua_pushnumber(L, ll);
     return 1;
 }
-
-static int gg_tostring(lua_State *L)
-{
-    lgg *m = luaL_checkudata(L, 1, GG_MT);
-    lua_pushfstring(L, "svcm.GammaGamma(p=%f, q=%f, gamma=%f)", m->p.p, m->p.q, m->p.gamma);
-    return 1;
-}
-
-static const luaL_Reg gg_methods[] = {
-    {"clv", m_clv},
-    {NULL, NULL},
-};
 
 /* ---------------------------------------------------------- summaries */
 
@@ -378,436 +409,43 @@ static int l_summarize(lua_State *L)
     return 1;
 }
 
-static const luaL_Reg lifetime_funcs[] = {
-    {"bgnbd", l_bgnbd},
-    {"bgnbd_fit", l_bgnbd_fit},
-    {"gammagamma", l_gg},
-    {"gammagamma_fit", l_gg_fit},
-    {"summarize_transactions", l_summarize},
-    {NULL, NULL},
-};
-
-/* The metatable name: methods (hand-written, then the described ones
- * added by members) in the upvalue of index, which serves the fields. */
-static void new_metatable(lua_State *L, const char *name, const luaL_Reg *methods,
-                          void (*members)(lua_State *L), lua_CFunction index,
-                          lua_CFunction tostring)
-{
-    luaL_newmetatable(L, name);
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    members(L);
-    lua_pushcclosure(L, index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pop(L, 1);
-}
-
-/* -------------------------------------------------- MBG/NBD and BG/BB */
-
-#define MBG_MT "svcm.MBGNBD"
-#define BGBB_MT "svcm.BGBB"
-
-/* Both models: four parameters and, once fitted, the fit's summary. */
-typedef struct {
-    double p[4];
-    svcm_mbgnbd_params pm; /* p as the model's parameters */
-    svcm_bgbb_params pb;
-    int fitted;
-    double se[4];
-    double loglik, weight;
-    size_t n, groups;
-    unsigned iterations;
-} ldisc;
-
-/* The described methods' hook (bindings/api/lifetime.py). */
-svcm_mbgnbd_params *svcmlua_check_MBGNBD(lua_State *L, int idx)
-{
-    return &((ldisc *)luaL_checkudata(L, idx, MBG_MT))->pm;
-}
-
-/* The described methods' hook (bindings/api/lifetime.py). */
-svcm_bgbb_params *svcmlua_check_BGBB(lua_State *L, int idx)
-{
-    return &((ldisc *)luaL_checkudata(L, idx, BGBB_MT))->pb;
-}
-
-static ldisc *push_disc(lua_State *L, const char *mt, const double p[4])
-{
-    ldisc *m = lua_newuserdatauv(L, sizeof *m, 0);
-    memset(m, 0, sizeof *m);
-    memcpy(m->p, p, sizeof m->p);
-    m->pm = (svcm_mbgnbd_params){p[0], p[1], p[2], p[3]};
-    m->pb = (svcm_bgbb_params){p[0], p[1], p[2], p[3]};
-    luaL_setmetatable(L, mt);
-    return m;
-}
-
-/* svcm.mbgnbd(r, alpha, a, b) and svcm.bgbb(alpha, beta, gamma, delta) */
-static int disc_new(lua_State *L, int bgbb)
-{
-    double v[4];
-    for (int i = 0; i < 4; i++)
-        v[i] = luaL_checknumber(L, i + 1);
-    svcm_mbgnbd_params pm = {v[0], v[1], v[2], v[3]};
-    svcm_bgbb_params pb = {v[0], v[1], v[2], v[3]};
-    svcm_error err;
-    int rc = bgbb ? svcm_bgbb_p_alive(&pb, NULL, NULL, NULL, 0, NULL, &err) /* checks p */
-                  : svcm_mbgnbd_p_alive(&pm, NULL, NULL, NULL, 0, NULL, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_disc(L, bgbb ? BGBB_MT : MBG_MT, v);
-    return 1;
-}
-static int l_mbgnbd(lua_State *L)
-{
-    return disc_new(L, 0);
-}
-static int l_bgbb(lua_State *L)
-{
-    return disc_new(L, 1);
-}
-
-/* Three columns from first on, plus weights at first+3 unless nil;
- * returns whether all were numbers. */
-static int disc_cols(lua_State *L, int first, int with_weights, const double **d, size_t *n,
-                     const char *const *names)
-{
-    int k = with_weights && !lua_isnoneornil(L, first + 3) ? 4 : 3;
-    int all = check_cols(L, first, k, d, n, names);
-    if (k == 3)
-        d[3] = NULL;
-    return all;
-}
-
-/* svcm.mbgnbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=}]]) and
- * svcm.bgbb_fit(frequency, recency, periods [, weights [, {...}]]) */
-static int disc_fit(lua_State *L, int bgbb)
-{
-    static const char *const n_mbg[] = {"x", "t_x", "T", "weights"};
-    static const char *const n_bb[] = {"frequency", "recency", "periods", "weights"};
-    svcm_lifetime_fit_options o;
-    fit_options(L, 5, &o);
-    const double *d[4];
-    size_t n;
-    disc_cols(L, 1, 1, d, &n, bgbb ? n_bb : n_mbg);
-    struct svcm_mbgnbd_fit_result rm;
-    struct svcm_bgbb_fit_result rb;
-    memset(&rm, 0, sizeof rm); /* only one is filled; both are read below */
-    memset(&rb, 0, sizeof rb);
-    svcm_error err;
-    int rc = bgbb ? svcm_bgbb_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &rb, &err)
-                  : svcm_mbgnbd_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &rm, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    double pm[4] = {rm.params.r, rm.params.alpha, rm.params.a, rm.params.b},
-           sm[4] = {rm.se.r, rm.se.alpha, rm.se.a, rm.se.b},
-           pb[4] = {rb.params.alpha, rb.params.beta, rb.params.gamma, rb.params.delta},
-           sb[4] = {rb.se.alpha, rb.se.beta, rb.se.gamma, rb.se.delta};
-    ldisc *m = push_disc(L, bgbb ? BGBB_MT : MBG_MT, bgbb ? pb : pm);
-    m->fitted = 1;
-    memcpy(m->se, bgbb ? sb : sm, sizeof m->se);
-    m->loglik = bgbb ? rb.loglik : rm.loglik;
-    m->weight = bgbb ? rb.weight : rm.weight;
-    m->n = bgbb ? rb.n : rm.n;
-    m->groups = bgbb ? rb.groups : rm.groups;
-    m->iterations = bgbb ? rb.iterations : rm.iterations;
-    return 1;
-}
-static int l_mbgnbd_fit(lua_State *L)
-{
-    return disc_fit(L, 0);
-}
-static int l_bgbb_fit(lua_State *L)
-{
-    return disc_fit(L, 1);
-}
-
-/* The model at argument 1, either kind; *bgbb tells which. */
-static ldisc *check_disc(lua_State *L, int *bgbb)
-{
-    ldisc *m = luaL_testudata(L, 1, MBG_MT);
-    *bgbb = m == NULL;
-    return m != NULL ? m : luaL_checkudata(L, 1, BGBB_MT);
-}
-
-/* m:log_likelihood(x, t_x, n [, weights]) of BG/BB: hand-written for the
- * optional weights column. */
-static int bb_loglik(lua_State *L)
-{
-    static const char *const names[] = {"x", "t_x", "n", "weights"};
-    ldisc *m = luaL_checkudata(L, 1, BGBB_MT);
-    const double *d[4];
-    size_t n;
-    disc_cols(L, 2, 1, d, &n, names);
-    double ll = 0.0;
-    svcm_error err;
-    int rc = svcm_bgbb_loglik(&m->pb, d[0], d[1], d[2], d[3], n, &ll, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, ll);
-    return 1;
-}
-
-/* m:expected_purchases_unconditional(t) */
-static int d_uncond(lua_State *L)
-{
-    static const char *const names[] = {"t"};
-    int bgbb;
-    ldisc *m = check_disc(L, &bgbb);
-    const double *d[1];
-    size_t n;
-    int all = check_cols(L, 2, 1, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_mbgnbd_params pm = {m->p[0], m->p[1], m->p[2], m->p[3]};
-    svcm_bgbb_params pb = {m->p[0], m->p[1], m->p[2], m->p[3]};
-    svcm_error err;
-    int rc = bgbb ? svcm_bgbb_expected_purchases_unconditional(&pb, d[0], n, out, &err)
-                  : svcm_mbgnbd_expected_purchases_unconditional(&pm, d[0], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-/* Fields: the parameters by name, then loglik, n, groups, iterations,
- * weight, standard_errors (nil unless fitted). */
-static int disc_index(lua_State *L)
-{
-    static const char *const pn[2][4] = {{"r", "alpha", "a", "b"},
-                                         {"alpha", "beta", "gamma", "delta"}};
-    int bgbb;
-    ldisc *m = check_disc(L, &bgbb);
-    const char *k = luaL_checkstring(L, 2);
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-        return 1;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(k, pn[bgbb][i]) == 0) {
-            lua_pushnumber(L, m->p[i]);
-            return 1;
-        }
-    if (!m->fitted)
-        lua_pushnil(L);
-    else if (strcmp(k, "loglik") == 0)
-        lua_pushnumber(L, m->loglik);
-    else if (strcmp(k, "weight") == 0)
-        lua_pushnumber(L, m->weight);
-    else if (strcmp(k, "n") == 0 || strcmp(k, "groups") == 0)
-        lua_pushinteger(L, (lua_Integer)(k[0] == 'n' ? m->n : m->groups));
-    else if (strcmp(k, "iterations") == 0)
-        lua_pushinteger(L, (lua_Integer)m->iterations);
-    else if (strcmp(k, "standard_errors") == 0)
-        svcmlua_pushdoubles(L, m->se, 4);
-    else
-        lua_pushnil(L);
-    return 1;
-}
-
-static int disc_tostring(lua_State *L)
-{
-    int bgbb;
-    ldisc *m = check_disc(L, &bgbb);
-    lua_pushfstring(L,
-                    bgbb ? "svcm.BGBB(alpha=%f, beta=%f, gamma=%f, delta=%f)"
-                         : "svcm.MBGNBD(r=%f, alpha=%f, a=%f, b=%f)",
-                    m->p[0], m->p[1], m->p[2], m->p[3]);
-    return 1;
-}
-
-static const luaL_Reg bb_methods[] = {
-    {"expected_purchases_unconditional", d_uncond},
-    {"log_likelihood", bb_loglik},
-    {NULL, NULL},
-};
-
-static const luaL_Reg mbg_methods[] = {
-    {"expected_purchases_unconditional", d_uncond},
-    {NULL, NULL},
-};
-
-static const luaL_Reg disc_funcs[] = {
-    {"mbgnbd", l_mbgnbd},
-    {"mbgnbd_fit", l_mbgnbd_fit},
-    {"bgbb", l_bgbb},
-    {"bgbb_fit", l_bgbb_fit},
-    {NULL, NULL},
-};
-
-/* Registers the functions into the module table on top of the stack and
- * the two metatables. */
-static void open_discrete(lua_State *L)
-{
-    luaL_setfuncs(L, disc_funcs, 0);
-    new_metatable(L, MBG_MT, mbg_methods, svcmlua_members_MBGNBD, disc_index, disc_tostring);
-    new_metatable(L, BGBB_MT, bb_methods, svcmlua_members_BGBB, disc_index, disc_tostring);
-}
-
-/* --------------------------------------------------------- Pareto/NBD */
-
-#define PNBD_MT "svcm.ParetoNBD"
-
-typedef struct {
-    svcm_paretonbd_params p;
-    int fitted;
-    struct svcm_paretonbd_fit_result fit;
-} lpnbd;
-
-/* The described methods' hook (bindings/api/lifetime.py). */
-svcm_paretonbd_params *svcmlua_check_ParetoNBD(lua_State *L, int idx)
-{
-    return &((lpnbd *)luaL_checkudata(L, idx, PNBD_MT))->p;
-}
-
-static lpnbd *push_pnbd(lua_State *L)
-{
-    lpnbd *m = lua_newuserdatauv(L, sizeof *m, 0);
-    memset(m, 0, sizeof *m);
-    luaL_setmetatable(L, PNBD_MT);
-    return m;
-}
-
-/* svcm.paretonbd(r, alpha, s, beta) */
-static int l_pnbd(lua_State *L)
-{
-    svcm_paretonbd_params p = {luaL_checknumber(L, 1), luaL_checknumber(L, 2),
-                               luaL_checknumber(L, 3), luaL_checknumber(L, 4)};
-    svcm_error err;
-    int rc = svcm_paretonbd_p_alive(&p, NULL, NULL, NULL, 0, NULL, &err); /* checks p */
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_pnbd(L)->p = p;
-    return 1;
-}
-
-/* svcm.paretonbd_fit(x, t_x, T [, weights [, {max_iter=, gtol=}]]) */
-static int l_pnbd_fit(lua_State *L)
-{
-    static const char *const names[] = {"x", "t_x", "T", "weights"};
-    svcm_lifetime_fit_options o;
-    fit_options(L, 5, &o);
-    const double *d[4];
-    size_t n;
-    disc_cols(L, 1, 1, d, &n, names);
-    struct svcm_paretonbd_fit_result r;
-    svcm_error err;
-    int rc = svcm_paretonbd_fit(d[0], d[1], d[2], d[3], n, &o, NULL, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lpnbd *m = push_pnbd(L);
-    m->p = r.params;
-    m->fitted = 1;
-    m->fit = r;
-    return 1;
-}
-
-/* m:log_likelihood(x, t_x, T [, weights]): hand-written for the optional
- * weights column. */
-static int p_loglik(lua_State *L)
-{
-    static const char *const names[] = {"x", "t_x", "T", "weights"};
-    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
-    const double *d[4];
-    size_t n;
-    disc_cols(L, 2, 1, d, &n, names);
-    double ll = 0.0;
-    svcm_error err;
-    int rc = svcm_paretonbd_loglik(&m->p, d[0], d[1], d[2], d[3], n, &ll, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushnumber(L, ll);
-    return 1;
-}
-
-/* m:expected_purchases_unconditional(t): hand-written, as in every model,
- * because a described method reads a lone table argument as its named
- * arguments, not as the column t. */
-static int p_uncond(lua_State *L)
-{
-    static const char *const names[] = {"t"};
-    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
-    const double *d[1];
-    size_t n;
-    int all = check_cols(L, 2, 1, d, &n, names);
-    double *out = out_buffer(L, n);
-    svcm_error err;
-    int rc = svcm_paretonbd_expected_purchases_unconditional(&m->p, d[0], n, out, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_result(L, all, out, n);
-    return 1;
-}
-
-/* Fields: r, alpha, s, beta; then loglik, n, groups, iterations, weight,
- * standard_errors, grad_norm (nil unless fitted). */
-static int pnbd_index(lua_State *L)
-{
-    static const char *const pn[4] = {"r", "alpha", "s", "beta"};
-    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
-    const char *k = luaL_checkstring(L, 2);
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-        return 1;
-    const double v[4] = {m->p.r, m->p.alpha, m->p.s, m->p.beta};
-    const struct svcm_paretonbd_fit_result *f = &m->fit;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(k, pn[i]) == 0) {
-            lua_pushnumber(L, v[i]);
-            return 1;
-        }
-    if (!m->fitted)
-        lua_pushnil(L);
-    else if (strcmp(k, "loglik") == 0)
-        lua_pushnumber(L, f->loglik);
-    else if (strcmp(k, "weight") == 0)
-        lua_pushnumber(L, f->weight);
-    else if (strcmp(k, "grad_norm") == 0)
-        lua_pushnumber(L, f->grad_norm);
-    else if (strcmp(k, "n") == 0 || strcmp(k, "groups") == 0)
-        lua_pushinteger(L, (lua_Integer)(k[0] == 'n' ? f->n : f->groups));
-    else if (strcmp(k, "iterations") == 0)
-        lua_pushinteger(L, (lua_Integer)f->iterations);
-    else if (strcmp(k, "standard_errors") == 0) {
-        const double se[4] = {f->se.r, f->se.alpha, f->se.s, f->se.beta};
-        svcmlua_pushdoubles(L, se, 4);
-    } else
-        lua_pushnil(L);
-    return 1;
-}
-
-static int pnbd_tostring(lua_State *L)
-{
-    lpnbd *m = luaL_checkudata(L, 1, PNBD_MT);
-    lua_pushfstring(L, "svcm.ParetoNBD(r=%f, alpha=%f, s=%f, beta=%f)", m->p.r, m->p.alpha, m->p.s,
-                    m->p.beta);
-    return 1;
-}
-
-static const luaL_Reg pnbd_methods[] = {
-    {"expected_purchases_unconditional", p_uncond},
-    {"log_likelihood", p_loglik},
-    {NULL, NULL},
-};
-
-static const luaL_Reg pnbd_funcs[] = {
-    {"paretonbd", l_pnbd},
-    {"paretonbd_fit", l_pnbd_fit},
-    {NULL, NULL},
-};
-
-/* Registers svcm.paretonbd* into the module table on top of the stack. */
-static void open_paretonbd(lua_State *L)
-{
-    luaL_setfuncs(L, pnbd_funcs, 0);
-    new_metatable(L, PNBD_MT, pnbd_methods, svcmlua_members_ParetoNBD, pnbd_index, pnbd_tostring);
-}
-
 void svcmlua_open_lifetime(lua_State *L)
 {
-    luaL_setfuncs(L, lifetime_funcs, 0);
-    new_metatable(L, BGNBD_MT, bg_methods, svcmlua_members_BGNBD, bg_index, bg_tostring);
-    new_metatable(L, GG_MT, gg_methods, svcmlua_members_GammaGamma, gg_index, gg_tostring);
-    open_discrete(L);
-    open_paretonbd(L);
+    static void (*const members[LT_NMODELS])(lua_State *L) = {
+        svcmlua_members_BGNBD, svcmlua_members_GammaGamma, svcmlua_members_MBGNBD,
+        svcmlua_members_BGBB, svcmlua_members_ParetoNBD};
+    /* The hand-written methods of each model. */
+    static const luaL_Reg extra[LT_NMODELS][2] = {
+        {{"p_alive", bg_p_alive}, {NULL, NULL}},
+        {{"clv", gg_clv}, {NULL, NULL}},
+        {{NULL, NULL}, {NULL, NULL}},
+        {{"log_likelihood", lt_loglik_weighted}, {NULL, NULL}},
+        {{"log_likelihood", lt_loglik_weighted}, {NULL, NULL}},
+    };
+    lua_pushcfunction(L, l_summarize);
+    lua_setfield(L, -2, "summarize_transactions");
+    for (int m = 0; m < LT_NMODELS; m++) {
+        const lt_model *md = &lt_models[m];
+        lua_pushinteger(L, m);
+        lua_pushcclosure(L, l_new, 1);
+        lua_setfield(L, -2, md->ctor);
+        lua_pushinteger(L, m);
+        lua_pushcclosure(L, l_fit, 1);
+        lua_pushfstring(L, "%s_fit", md->ctor);
+        lua_insert(L, -2);
+        lua_settable(L, -3);
+        /* The metatable: the methods (hand-written, then the described
+         * ones) in the first upvalue of __index, which serves the fields. */
+        luaL_newmetatable(L, md->mt);
+        lua_newtable(L);
+        luaL_setfuncs(L, extra[m], 0);
+        members[m](L);
+        lua_pushinteger(L, m);
+        lua_pushcclosure(L, lt_index, 2);
+        lua_setfield(L, -2, "__index");
+        lua_pushinteger(L, m);
+        lua_pushcclosure(L, lt_tostring, 1);
+        lua_setfield(L, -2, "__tostring");
+        lua_pop(L, 1);
+    }
 }

@@ -459,11 +459,11 @@ class DescribedMethods(unittest.TestCase):
             (bb.p_alive, (), ([3, 0], [5, 0], 6)),
             (bb.expected_purchases, (5.0,), ([3, 0], [5, 0], 6)),
             (gg.conditional_expected_spend, (), ([2, 0], 20.0)),
-            # hand-written, the same shape of result
             (bg.expected_purchases_unconditional, (), ([1.0, 30.0],)),
             (pn.expected_purchases_unconditional, (), ([1.0, 30.0],)),
             (mb.expected_purchases_unconditional, (), ([1.0, 30.0],)),
             (bb.expected_purchases_unconditional, (), ([1.0, 6.0],)),
+            # hand-written (takes a BGNBD), the same shape of result
             (gg.clv, (bg,), ([2, 0], [30.43, 0.0], 38.86, 22.35)),
         ]
         for fn, head, cols in calls:
