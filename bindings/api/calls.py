@@ -1,7 +1,7 @@
 # The description of the calls engine's binding surface: svcm.Calls (contact
-# records -> contact-centre measures). Its constructor, add(), add_batch()
-# (outcomes as names or codes), merge(), save/load and options stay
-# hand-written (py_calls.c, lua_calls.c).
+# records -> contact-centre measures). Its add(), add_batch()
+# (outcomes as names or codes) and options stay hand-written (py_calls.c,
+# lua_calls.c); the type itself, constructor, merge, save and load are generated.
 include("svcm/calls.h")
 
 record("CallsResult", "struct svcm_calls_result",
@@ -28,11 +28,12 @@ record("CallsResult", "struct svcm_calls_result",
 
 klass("Calls", "svcm_calls",
       "Call-log accumulator: per-contact records to offered, answered, abandoned,\n"
-      "service level, ASA, AHT, longest wait, abandonment rate and mean patience.",
-      """def __init__(self, target: float = 20.0, short_abandon: float = 5.0,
-             sl_abandoned: Literal["ignore", "against", "met"] = "against",
-             exclude_short: bool = True, tolerance: float = 0.0) -> None: ...
-def add(self, arrival: float, queue_start: float = ..., queue_end: float = ...,
+      "service level (abandons 'ignore'd, counted 'against' or early ones as 'met';\n"
+      "short abandons, wait < short_abandon, left out when exclude_short), ASA, AHT,\n"
+      "longest wait, abandonment rate and mean patience (total wait / abandoned).\n"
+      "Instants out of order by at most tolerance seconds count as equal.\n"
+      "Mergeable, saveable and picklable. One thread at a time.",
+      """def add(self, arrival: float, queue_start: float = ..., queue_end: float = ...,
         service_start: float = ..., service_end: float = ...,
         outcome: _Outcome = "answered") -> None: ...
 def add_batch(self, arrival: _CallTimes, queue_start: Optional[_CallTimes] = None,
@@ -40,13 +41,26 @@ def add_batch(self, arrival: _CallTimes, queue_start: Optional[_CallTimes] = Non
               service_start: Optional[_CallTimes] = None,
               service_end: Optional[_CallTimes] = None, *,
               outcome: Union[Sequence[_Outcome], memoryview, "array.array[int]"]) -> None: ...
-def merge(self, other: Calls, /) -> None: ...
-def save(self) -> bytes: ...
-@classmethod
-def load(cls, b: Union[bytes, bytearray, memoryview], /) -> Calls: ...
-def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
 @property
 def options(self) -> dict[str, Union[float, str, bool]]: ...
-""")
+""",
+      free="svcm_calls_free", merge="svcm_calls_merge", save="svcm_calls_save",
+      load="svcm_calls_load",
+      mismatch="options differ (target, short_abandon, sl_abandoned, exclude_short, tolerance)",
+      repr="""struct svcm_calls_result r;
+svcm_calls_result(self, &r);
+snprintf(buf, cap, "svcm.Calls(offered=%llu, other=%llu)", (unsigned long long)r.offered,
+         (unsigned long long)r.other);""")
+constructor("Calls", ["target: f64 = 20.0", "short_abandon: f64 = 5.0",
+                      "sl_abandoned: choice(ignore|against|met) = 1", "exclude_short: bool = 1",
+                      "tolerance: f64 = 0.0"],
+            """svcm_calls_options o;
+svcm_calls_options_init(&o);
+o.target_s = target;
+o.short_abandon_s = short_abandon;
+o.sl_abandoned = (svcm_calls_sl)sl_abandoned;
+o.exclude_short = exclude_short;
+o.tolerance_s = tolerance;
+rc = svcm_calls_new(&o, NULL, &out, &err);""")
 method("Calls", "result", "The measures of the contacts added so far.", [], "CallsResult",
        "svcm_calls_result(self, &out);")

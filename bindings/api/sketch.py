@@ -1,8 +1,6 @@
 # The description of the sketch engine's binding surface: svcm.Sketch
-# (DDSketch quantiles) and svcm.Durations (duration summaries). Their
-# constructors, add(), quantiles(), merge(), saving and len() are
-# hand-written (py_sketch.c, lua_sketch.c): they take numbers or arrays,
-# other objects and bytes.
+# (DDSketch quantiles) and svcm.Durations (duration summaries), both
+# generated whole.
 include("svcm/sketch.h")
 
 record("DurationsSummary", "struct svcm_durations_result",
@@ -19,30 +17,63 @@ record("DurationsSummary", "struct svcm_durations_result",
            ("p99", "f64", "99th percentile"),
        ])
 
-# Stubs of the hand-written members (the aliases are in stubs/sketch.pyi).
-def settings(cls):
-    return f'''def __init__(self, rel_err: float = 0.01, max_buckets: int = 2048,
-             exact_limit: int = 1024, values: Optional[_SketchValues] = None) -> None: ...
-def add(self, values: _SketchValues, /) -> None: ...
-def quantiles(self, qs: _Doubles, /) -> list[float]: ...
-def merge(self, other: {cls}, /) -> None: ...
-def to_bytes(self) -> bytes: ...
-@classmethod
-def from_bytes(cls, b: Union[bytes, bytearray, memoryview], /) -> {cls}: ...
-def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
-def __len__(self) -> int: ...
-'''
+helper("""
+/* The message of options svcm_sketch_new / svcm_durations_new refused. */
+static void sketch_option_error(svcm_error *err, const svcm_sketch_options *o)
+{
+    svcm_error_clear(err);
+    snprintf(err->message, sizeof err->message,
+             "bad options: rel_err %g (allowed %g..%g), max_buckets %zu (%u..%u), "
+             "exact_limit %zu (0..%u)",
+             o->rel_err, SVCM_SKETCH_MIN_REL_ERR, SVCM_SKETCH_MAX_REL_ERR, o->max_buckets,
+             SVCM_SKETCH_MIN_BUCKETS, (unsigned)SVCM_SKETCH_MAX_BUCKETS, o->exact_limit,
+             (unsigned)SVCM_SKETCH_MAX_EXACT);
+}
+""")
 
+# Both types are generated whole (managed classes); the stubs of the
+# aliases they use are in stubs/sketch.pyi.
 klass("Sketch", "svcm_sketch",
       "Mergeable quantile sketch (DDSketch) for values >= 0 with a relative-error\n"
-      "guarantee; exact for up to exact_limit values.",
-      settings("Sketch"))
+      "guarantee; exact for up to exact_limit values. One thread at a time: a\n"
+      "call made while another thread's add() runs raises svcm.StateError (a RuntimeError).",
+      free="svcm_sketch_free", merge="svcm_sketch_merge", save="svcm_sketch_save",
+      load="svcm_sketch_load", count="svcm_sketch_count", save_as="to_bytes",
+      load_as="from_bytes", mismatch="settings differ (rel_err, max_buckets, exact_limit)",
+      repr="""svcm_sketch_options o;
+svcm_sketch_get_options(self, &o);
+snprintf(buf, cap, "svcm.Sketch(rel_err=%g, max_buckets=%zu, exact_limit=%zu, count=%llu)",
+         o.rel_err, o.max_buckets, o.exact_limit, (unsigned long long)svcm_sketch_count(self));""")
 klass("Durations", "svcm_durations",
       "Summary of durations (first-response, resolution, handle time): count,\n"
-      "mean, std, min, max and quantiles; mergeable and saveable.",
-      settings("Durations"))
+      "mean, std, min, max and quantiles; mergeable and saveable. One thread\n"
+      "at a time, as for Sketch.",
+      free="svcm_durations_free", merge="svcm_durations_merge", save="svcm_durations_save",
+      load="svcm_durations_load", count="svcm_durations_count", save_as="to_bytes",
+      load_as="from_bytes", mismatch="settings differ (rel_err, max_buckets, exact_limit)",
+      repr="""snprintf(buf, cap, "svcm.Durations(count=%llu)",
+         (unsigned long long)svcm_durations_count(self));""")
 
 for cls, c in (("Sketch", "svcm_sketch"), ("Durations", "svcm_durations")):
+    constructor(cls, ["rel_err: f64 = 0.01", "max_buckets: size = 2048",
+                      "exact_limit: size = 1024", "values: f64s?"],
+                f"""svcm_sketch_options o;
+svcm_sketch_options_init(&o);
+o.rel_err = rel_err;
+o.max_buckets = max_buckets;
+o.exact_limit = exact_limit;
+rc = {c}_new(&o, NULL, &out, NULL);
+if (rc)
+    sketch_option_error(&err, &o);
+else if (has_values && (rc = {c}_add_batch(out, values, values_n, &err)) != SVCM_OK) {{
+    {c}_free(out);
+    out = NULL;
+}}""")
+    method(cls, "add", "Add a number, or an array (buffer or sequence) of numbers >= 0;\n"
+           "all or nothing. The GIL is released while counting.", ["values: f64v"], "none",
+           f"rc = {c}_add_batch(self, values, rows_n, &err);")
+    method(cls, "quantiles", "Several quantiles at once.", ["qs: f64s"], "f64s",
+           f"rc = {c}_quantiles(self, qs, qs_n, out, &err);")
     method(cls, "quantile", "The q-quantile, q in [0, 1]: the lower nearest rank x[floor(q (n - 1))],\n"
            "exact while exact, else within rel_err.",
            ["q: f64"], "f64", f"rc = {c}_quantiles(self, &q, 1, &out, &err);")

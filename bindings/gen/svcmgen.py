@@ -130,8 +130,11 @@ class Arg:
 
 class Function:
     def __init__(self, name, doc, args, ret, call, engine, locals_="", klass=None, getter=False,
-                 fast=False):
+                 fast=False, ctor=False):
         self.name, self.doc, self.ret, self.call, self.engine = name, doc, ret, call, engine
+        # ctor: the constructor of a managed class; the call sets `out` to
+        # the new handle (Python: __init__, Lua: the class table's __call).
+        self.ctor = ctor
         # fast: the call takes constant, short time; Python keeps the GIL
         # (releasing and taking it again costs more than such a call).
         self.fast = fast or getter
@@ -160,6 +163,9 @@ class Api:
         self.includes, self.records, self.functions, self.statuses = [], [], [], []
         self.record_by_name = {}
         self.classes = {}  # name -> (ctype, doc, stub lines, [members])
+        # Managed classes: name -> {"free", "merge", "mismatch", "save", "load",
+        # "repr", "ctor": Function}; the type itself is generated.
+        self.managed = {}
         self.helpers = []  # C code put before everything generated (both languages)
         self.engine = None
 
@@ -182,10 +188,23 @@ class Api:
         def status(code, pyname, base, doc):
             self.statuses.append((code, pyname, base, doc))
 
-        def klass(name, ctype, doc, stub=""):
+        def klass(name, ctype, doc, stub="", free=None, merge=None, mismatch=None, save=None,
+                  load=None, repr=None, count=None, save_as="save", load_as="load"):
             if name in self.classes:
                 sys.exit(f"svcmgen: class {name} described twice")
             self.classes[name] = (ctype, doc, stub, [])
+            if free is not None:
+                self.managed[name] = {"free": free, "merge": merge, "mismatch": mismatch,
+                                      "save": save, "load": load, "repr": repr, "count": count,
+                                      "save_as": save_as, "load_as": load_as, "ctor": None}
+            elif merge or save or load or repr:
+                sys.exit(f"svcmgen: class {name}: merge/save/load/repr need free=")
+
+        def constructor(cls, args, call, locals=""):
+            if cls not in self.managed:
+                sys.exit(f"svcmgen: constructor of {cls}: not a managed class (klass(free=...))")
+            self.managed[cls]["ctor"] = Function("__init__", "", args, "none", call, self.engine,
+                                                 locals, klass=cls, fast=True, ctor=True)
 
         def member(cls, fn):
             if cls not in self.classes:
@@ -214,7 +233,7 @@ class Api:
 
         return {"include": include, "record": record, "function": function, "status": status,
                 "helper": helper, "fast": fast,
-                "klass": klass, "method": method, "getter": getter}
+                "klass": klass, "method": method, "getter": getter, "constructor": constructor}
 
     def load(self, path):
         self.engine = os.path.splitext(os.path.basename(path))[0]
@@ -226,11 +245,17 @@ class Api:
         return [fn for c in self.classes.values() for fn in c[3]]
 
     def check(self):
+        for cls, m in self.managed.items():
+            if m["ctor"] is None:
+                sys.exit(f"svcmgen: managed class {cls} has no constructor(...)")
         for fn in self.functions + self.members():
             if fn.ret.endswith("[]"):
                 if fn.ret[:-2] not in self.record_by_name or not (
                         vec_args(fn) or any(a.kind in ARRAY_KINDS for a in fn.args)):
                     sys.exit(f"svcmgen: {fn.name}: {fn.ret} needs a record and array arguments")
+            elif fn.ret == "f64s":
+                if not any(a.kind in ARRAY_KINDS for a in fn.args):
+                    sys.exit(f"svcmgen: {fn.name}: an f64s result needs an array argument")
             elif fn.ret not in KINDS and fn.ret != "none" and fn.ret not in self.record_by_name:
                 sys.exit(f"svcmgen: {fn.name}: unknown result {fn.ret}")
 
@@ -259,6 +284,8 @@ def rows_of(fn):
 def stub_type(kind, api):
     if kind == "f64v_result":
         return "float | Column"
+    if kind == "f64s":
+        return "list[float]"
     if kind.endswith("[]"):
         return f"Table[{kind[:-2]}]"
     if kind in api.record_by_name:
@@ -291,6 +318,8 @@ def signature(fn, api, for_stub=False, types=None, ret=None):
             parts.append(f"{a.name}: {t}")
     if fn.klass and for_stub:
         parts.insert(0, "self")
+    if fn.ctor and not for_stub:
+        return f"{fn.klass}({', '.join(parts)})"
     rt = stub_type("f64v_result" if fn.ret == "f64v" else fn.ret, api)
     return f"{fn.name}({', '.join(parts)}) -> {ret or rt}"
 
@@ -324,13 +353,134 @@ def py_default(a):
     return d
 
 
+def class_wrappers(cls, api):
+    """C functions of a managed class over void pointers (both languages):
+    free, merge, save, load and repr, calling the described C functions."""
+    ctype, m = api.classes[cls][0], api.managed[cls]
+    out = [f"static void gfree_{cls}(void *h) {{ {m['free']}(({ctype} *)h); }}"]
+    if m["merge"]:
+        out.append(f"static int gmerge_{cls}(void *d, const void *s)\n{{\n"
+                   f"    return {m['merge']}(({ctype} *)d, (const {ctype} *)s);\n}}")
+    if m["save"]:
+        out.append(f"static int gsave_{cls}(const void *h, unsigned char *b, size_t cap, "
+                   f"size_t *n)\n{{\n    return {m['save']}((const {ctype} *)h, b, cap, n);\n}}")
+    if m["load"]:
+        out.append(f"static int gload_{cls}(const unsigned char *b, size_t n, void **out, "
+                   f"svcm_error *err)\n{{\n    {ctype} *h = NULL;\n"
+                   f"    int rc = {m['load']}(b, n, NULL, &h, err);\n    *out = h;\n"
+                   "    return rc;\n}")
+    if m["count"]:
+        out.append(f"static uint64_t gcount_{cls}(const void *h) "
+                   f"{{ return {m['count']}((const {ctype} *)h); }}")
+    if m["repr"]:
+        out.append(f"static void grepr_{cls}(const void *h, char *buf, size_t cap)\n{{\n"
+                   f"    const {ctype} *self = h;\n    " +
+                   m["repr"].strip().replace("\n", "\n    ") + "\n}")
+    return out
+
+
+def class_table(cls, api, extra):
+    """The initialiser of a managed class's svcmpy_class / svcmlua_class."""
+    m = api.managed[cls]
+    mis = cstr(m["mismatch"]) if m["mismatch"] else "NULL"
+    fns = [f"gfree_{cls}", f"gmerge_{cls}" if m["merge"] else "NULL", mis,
+           f"gsave_{cls}" if m["save"] else "NULL", f"gload_{cls}" if m["load"] else "NULL",
+           f"grepr_{cls}" if m["repr"] else "NULL", f"gcount_{cls}" if m["count"] else "NULL",
+           f"\"{m['save_as']}\"", f"\"{m['load_as']}\""] + extra
+    return f"{{\"svcm.{cls}\", " + ", ".join(fns) + "}"
+
+
+def py_managed(cls, api, h, c):
+    """A managed class: the whole type (constructor as __init__, dealloc,
+    merge, save, load, __reduce__, repr) around svcmpy_handle."""
+    ctype, doc, _stub, members = api.classes[cls]
+    m = api.managed[cls]
+    ctor = m["ctor"]
+    ctor.doc = doc
+    c.extend(class_wrappers(cls, api))
+    c.append(f"static void gdealloc_{cls}(PyObject *op);")
+    c.append(f"const svcmpy_class svcmpy_class_{cls} = "
+             + class_table(cls, api, [f"gdealloc_{cls}"]) + ";")
+    c.append(f"static void gdealloc_{cls}(PyObject *op) "
+             f"{{ svcmpy_handle_dealloc(op, &svcmpy_class_{cls}); }}")
+    c.append(f"{ctype} *svcmpy_enter_{cls}(PyObject *op) {{ return svcmpy_handle_enter(op); }}")
+    c.append(f"void svcmpy_leave_{cls}(PyObject *op) {{ svcmpy_handle_leave(op); }}")
+    c.extend(py_function(ctor, api))
+    c.append(f"static int ginit_{cls}(PyObject *op, PyObject *args, PyObject *kw)\n{{\n"
+             f"    PyObject *r = gpy_{cls}___init__(op, args, kw);\n"
+             "    if (r == NULL)\n        return -1;\n    Py_DECREF(r);\n    return 0;\n}")
+    c.append(f"static PyObject *grepr_py_{cls}(PyObject *op) "
+             f"{{ return svcmpy_handle_repr(op, &svcmpy_class_{cls}); }}")
+    methods = []
+    if m["merge"]:
+        c.append(f"static PyObject *gmerge_py_{cls}(PyObject *op, PyObject *o) "
+                 f"{{ return svcmpy_handle_merge(op, o, &svcmpy_class_{cls}); }}")
+        methods.append(f"    {{\"merge\", gmerge_py_{cls}, METH_O, \"merge(other) -> None\\n\\n"
+                       f"Add another {cls} with the same options (else svcm.Mismatch).\"}},")
+    if m["save"]:
+        c.append(f"static PyObject *gsave_py_{cls}(PyObject *op, PyObject *u)\n{{\n"
+                 f"    (void)u;\n    return svcmpy_handle_save(op, &svcmpy_class_{cls});\n}}")
+        methods.append(f"    {{\"{m['save_as']}\", gsave_py_{cls}, METH_NOARGS, "
+                       f"\"{m['save_as']}() -> bytes\\n\\nVersioned little-endian state.\"}},")
+    if m["load"]:
+        c.append(f"static PyObject *gload_py_{cls}(PyObject *t, PyObject *b) "
+                 f"{{ return svcmpy_handle_load(t, b, &svcmpy_class_{cls}); }}")
+        methods.append(f"    {{\"{m['load_as']}\", gload_py_{cls}, METH_O | METH_CLASS, "
+                       f"\"{m['load_as']}(b) -> {cls}\\n\\nLoad state saved by {m['save_as']}() "
+                       "(svcm.FormatError if malformed).\"},")
+    if m["save"] and m["load"]:
+        methods.append("    SVCMPY_REDUCE_METHOD,")
+    for fn in members:
+        if not fn.getter:
+            methods.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.cname}, "
+                           f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.cname}}},")
+    c.append(f"static PyMethodDef gm_{cls}[] = {{")
+    c.extend(methods)
+    c.append("    {NULL, NULL, 0, NULL},\n};")
+    c.append(f"static PyGetSetDef gg_{cls}[] = {{")
+    for fn in members:
+        if fn.getter:
+            c.append(f"    {{\"{fn.name}\", gpy_{fn.cname}, NULL, gdoc_{fn.cname}, NULL}},")
+    c.append("    {NULL, NULL, NULL, NULL, NULL},\n};")
+    if m["count"]:
+        c.append(f"static Py_ssize_t glen_{cls}(PyObject *op) "
+                 f"{{ return svcmpy_handle_len(op, &svcmpy_class_{cls}); }}")
+    c.append(f"static PyType_Slot gslots_{cls}[] = {{\n"
+             f"    {{Py_tp_doc, (void *)gdoc_{cls}___init__}},\n"
+             f"    {{Py_tp_init, ginit_{cls}}},\n    {{Py_tp_dealloc, gdealloc_{cls}}},\n"
+             f"    {{Py_tp_methods, gm_{cls}}},\n    {{Py_tp_getset, gg_{cls}}},\n"
+             f"    {{Py_tp_repr, grepr_py_{cls}}},\n" +
+             (f"    {{Py_sq_length, glen_{cls}}},\n" if m["count"] else "") +
+             "    {0, NULL},\n};")
+    c.append(f"static PyType_Spec gspec_{cls} = {{\"svcm.{cls}\", sizeof(svcmpy_handle), 0,\n"
+             f"    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, gslots_{cls}}};")
+    c.append(f"int svcmpy_add_{cls}(PyObject *module, PyMethodDef *methods, PyGetSetDef *getsets)"
+             f"\n{{\n    PyObject *t = PyType_FromModuleAndSpec(module, &gspec_{cls}, NULL);\n"
+             "    if (t == NULL)\n        return -1;\n"
+             "    int rc = (methods != NULL || getsets != NULL) &&\n"
+             "                     svcmpy_add_members(t, methods ? methods : gm_none_,\n"
+             "                                        getsets ? getsets : gg_none_) < 0\n"
+             "                 ? -1\n"
+             f"                 : PyModule_AddObjectRef(module, \"{cls}\", t);\n"
+             "    Py_DECREF(t);\n    return rc;\n}")
+    h.append(f"/* svcm.{cls}, generated whole (a managed class). */")
+    h.append(f"extern const svcmpy_class svcmpy_class_{cls};")
+    h.append(f"/* The {ctype} of an svcm.{cls}, marked in use until svcmpy_leave_{cls}; NULL "
+             "with an exception when it cannot be used. */")
+    h.append(f"{ctype} *svcmpy_enter_{cls}(PyObject *op);")
+    h.append(f"void svcmpy_leave_{cls}(PyObject *op);")
+    h.append(f"/* Create svcm.{cls} with the hand-written methods and getsets (NULL-terminated "
+             "static arrays, or NULL) and add it to the module. */")
+    h.append(f"int svcmpy_add_{cls}(PyObject *module, PyMethodDef *methods, PyGetSetDef *getsets);")
+
+
 # ----------------------------------------------------------------- Python
 def gen_py(api, outdir):
     h = ["/* Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit. */",
          "#ifndef SVCM_GEN_PY_H", "#define SVCM_GEN_PY_H", "#include \"svcmpy.h\""]
     c = ["/* Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit. */",
          "#include \"svcmpy.h\"", "#include \"gen_py.h\"", "#include <stddef.h>",
-         "#include <stdbool.h>", "#include <string.h>"]
+         "#include <stdbool.h>", "#include <stdio.h>", "#include <string.h>"]
     for inc in api.includes:
         c.append(f"#include \"{inc}\"")
     c.extend(api.helpers)
@@ -397,7 +547,13 @@ def gen_py(api, outdir):
     # svcmpy_leave_<Class> and calls svcmpy_members_<Class>(type).
     for fn in api.functions + api.members():
         c.extend(py_function(fn, api))
+    if api.managed:
+        c.append("static PyMethodDef gm_none_[] = {{NULL, NULL, 0, NULL}};")
+        c.append("static PyGetSetDef gg_none_[] = {{NULL, NULL, NULL, NULL, NULL}};")
     for cls, (ctype, _doc, _stub, members) in api.classes.items():
+        if cls in api.managed:
+            py_managed(cls, api, h, c)
+            continue
         h.append(f"/* Hand-written: the {ctype} of an svcm.{cls}, marked in use until "
                  f"svcmpy_leave_{cls}; NULL with an exception when it cannot be used. */")
         h.append(f"{ctype} *svcmpy_enter_{cls}(PyObject *op);")
@@ -469,6 +625,8 @@ def py_args(fn):
         out.append("    svcmpy_bcast bc;\n    memset(&bc, 0, sizeof bc);")
     if fn.ret.endswith("[]"):
         out.append(f"    {API.record_by_name[fn.ret[:-2]].ctype} *out = NULL;")
+    elif fn.ret == "f64s":
+        out.append("    double *out = NULL;")
     kwlist = ", ".join(f"\"{a.name}\"" for a in fn.args)
     out.append(f"    static char *kwlist[] = {{{kwlist + ', ' if kwlist else ''}NULL}};")
     out.append("    PyObject *result = NULL;")
@@ -532,7 +690,8 @@ def py_args(fn):
             convs.append(f"    if ({guard}) {{\n        if ({conv} < 0)\n            goto done;"
                          f"{set_has}\n    }}")
     args_p = "".join(", " + p for p in ptrs)
-    out.append(f"    if (!PyArg_ParseTupleAndKeywords(args, kw, \"{fmt}:{fn.name}\", kwlist{args_p}))")
+    pyname = fn.klass if fn.ctor else fn.name
+    out.append(f"    if (!PyArg_ParseTupleAndKeywords(args, kw, \"{fmt}:{pyname}\", kwlist{args_p}))")
     out.append("        return NULL;")
     return out + py_call(fn, API, convs, arrays)
 
@@ -559,7 +718,7 @@ def py_call(fn, api, convs, arrays):
     if fn.locals:
         out.append("    " + fn.locals)
     out.append("    svcm_error err;\n    svcm_error_clear(&err);\n    int rc = SVCM_OK;")
-    if fn.klass:
+    if fn.klass and not fn.ctor:
         ctype = api.classes[fn.klass][0]
         out.append(f"    {ctype} *self = svcmpy_enter_{fn.klass}(op);\n"
                    "    if (self == NULL)\n        goto done;")
@@ -569,16 +728,17 @@ def py_call(fn, api, convs, arrays):
         out.append("    Py_BEGIN_ALLOW_THREADS")
     out.append("    " + fn.call.strip().replace("\n", "\n    "))
     out.append("    }" if fn.fast else "    Py_END_ALLOW_THREADS")
-    if fn.klass:
+    if fn.klass and not fn.ctor:
         out.append(f"    svcmpy_leave_{fn.klass}(op);")
     for a in fn.args:
         if a.optional:
             out.append(f"    (void)has_{a.name};")
     out.append("    if (rc != SVCM_OK)\n        svcmpy_raise(module, rc, &err);\n    else")
     out.append("        " + py_return(fn, api).replace("return ", "result = "))
-    if fn.klass or fn.ret.endswith("[]") or any("goto done" in c for c in convs):
+    alloc = fn.ret.endswith("[]") or fn.ret == "f64s"
+    if (fn.klass and not fn.ctor) or alloc or any("goto done" in c for c in convs):
         out.append("done:")
-    if fn.ret.endswith("[]"):
+    if alloc:
         out.append("    PyMem_Free(out);")
     for n in arrays:
         out.append(f"    svcmpy_array_release(&a_{n});")
@@ -589,6 +749,8 @@ def py_call(fn, api, convs, arrays):
 
 
 def ret_decl(fn, api, lua=False):
+    if fn.ctor:
+        return [f"    {api.classes[fn.klass][0]} *out = NULL;"]
     if fn.ret == "none":
         return []
     if fn.ret.endswith("[]"):
@@ -602,6 +764,13 @@ def ret_decl(fn, api, lua=False):
                 "    if (out == NULL) {\n        PyErr_NoMemory();\n        goto done;\n    }"]
     if fn.ret == "f64v":
         return ["    double *out = " + ("svcmlua_bcast_out(L, &bc);" if lua else "bc.out;")]
+    if fn.ret == "f64s":
+        # As many doubles as the first array argument has items.
+        n = rows_of(fn)
+        if lua:
+            return [f"    double *out = lua_newuserdatauv(L, ({n} ? {n} : 1) * sizeof *out, 0);"]
+        return [f"    out = PyMem_Malloc(({n} ? {n} : 1) * sizeof *out);",
+                "    if (out == NULL) {\n        PyErr_NoMemory();\n        goto done;\n    }"]
     if fn.ret in api.record_by_name:
         r = api.record_by_name[fn.ret]
         return [f"    {r.ctype} out;", "    memset(&out, 0, sizeof out);"]
@@ -613,12 +782,17 @@ def ret_decl(fn, api, lua=False):
 
 def py_return(fn, api):
     r = fn.ret
+    if fn.ctor:
+        return (f"return svcmpy_handle_set(op, out, &svcmpy_class_{fn.klass}) < 0 ? NULL : "
+                "Py_NewRef(Py_None);")
     if r.endswith("[]"):
         n = r[:-2]
         return (f"return svcmpy_table_from_records(module, out, sizeof *out, "
                 f"(Py_ssize_t){rows_of(fn)}, svcmpy_cols_{n}, SVCMPY_NCOLS_{n}, svcmpy_rec_{n});")
     if r == "f64v":
         return "return svcmpy_bcast_result(module, &bc);"
+    if r == "f64s":
+        return f"return svcmpy_list_from_doubles(out, {rows_of(fn)});"
     if r == "none":
         return "return Py_NewRef(Py_None);"
     if r in api.record_by_name:
@@ -644,7 +818,7 @@ def gen_lua(api, outdir):
          "#ifndef SVCM_GEN_LUA_H", "#define SVCM_GEN_LUA_H", "#include \"svcmlua.h\""]
     c = ["/* Generated by bindings/gen/svcmgen.py from bindings/api/<engine>.py: do not edit. */",
          "#include \"svcmlua.h\"", "#include \"gen_lua.h\"", "#include <stddef.h>",
-         "#include <stdbool.h>", "#include <string.h>"]
+         "#include <stdbool.h>", "#include <stdio.h>", "#include <string.h>"]
     for inc in api.includes:
         c.append(f"#include \"{inc}\"")
     c.extend(api.helpers)
@@ -662,6 +836,9 @@ def gen_lua(api, outdir):
     for fn in api.functions + api.members():
         c.extend(lua_function(fn, api))
     for cls, (ctype, _doc, _stub, members) in api.classes.items():
+        if cls in api.managed:
+            lua_managed(cls, api, h, c)
+            continue
         h.append(f"/* Hand-written: the {ctype} of the svcm.{cls} at idx (raises for another "
                  "type or a closed object). */")
         h.append(f"{ctype} *svcmlua_check_{cls}(lua_State *L, int idx);")
@@ -686,6 +863,29 @@ def gen_lua(api, outdir):
     write(outdir, "gen_lua.c", c)
 
 
+def lua_managed(cls, api, h, c):
+    """A managed class in Lua: the userdata's metatable and svcm.<cls>
+    (constructor as __call of the class table, load, merge, save, close)."""
+    ctype, _doc, _stub, members = api.classes[cls]
+    c.extend(class_wrappers(cls, api))
+    c.append(f"static svcmlua_class glc_{cls} = " + class_table(cls, api, []) + ";")
+    c.append(f"{ctype} *svcmlua_check_{cls}(lua_State *L, int idx)\n{{\n"
+             f"    return svcmlua_handle_check(L, idx, \"svcm.{cls}\");\n}}")
+    c.extend(lua_function(api.managed[cls]["ctor"], api))
+    c.append(f"static const luaL_Reg glm_{cls}[] = {{")
+    for fn in members:
+        c.append(f"    {{\"{fn.name}\", glua_{fn.cname}}},")
+    c.append("    {NULL, NULL},\n};")
+    c.append(f"void svcmlua_add_{cls}(lua_State *L, const luaL_Reg *methods)\n{{\n"
+             f"    svcmlua_class_open(L, &glc_{cls}, glm_{cls}, methods, glua_{cls}___init__);\n}}")
+    h.append(f"/* The {ctype} of the svcm.{cls} at idx (raises for another type or a closed "
+             "object). */")
+    h.append(f"{ctype} *svcmlua_check_{cls}(lua_State *L, int idx);")
+    h.append(f"/* Register svcm.{cls} (generated whole) with the hand-written methods (or "
+             "NULL) into the module table on top of the stack. */")
+    h.append(f"void svcmlua_add_{cls}(lua_State *L, const luaL_Reg *methods);")
+
+
 def lua_function(fn, api):
     npos = sum(1 for a in fn.args if not a.kwonly)
     nreq = sum(1 for a in fn.args if not a.kwonly and not a.has_default)
@@ -694,7 +894,7 @@ def lua_function(fn, api):
     first_array = int(bool(fn.args) and (fn.args[0].kind in ARRAY_KINDS or
                                          fn.args[0].kind == "f64v"))
     out = [f"static int glua_{fn.cname}(lua_State *L)", "{"]
-    if fn.klass:
+    if fn.klass and not fn.ctor:
         out.append(f"    {api.classes[fn.klass][0]} *self = svcmlua_check_{fn.klass}(L, 1);")
     out += [f"    static const char *const names[] = {{{names + ', ' if names else ''}NULL}};",
             "    svcmlua_args gen_args_;",
@@ -742,6 +942,11 @@ def lua_function(fn, api):
             out.append(f"    {a.name} = bc.data[{i}];\n    (void){a.name}_n;")
         out.append("    size_t rows_n = bc.n;")
     out.extend(ret_decl(fn, api, lua=True))
+    if fn.ctor:
+        # The box first, so that no Lua error can come between the handle's
+        # creation and its owner.
+        out.append(f"    void **slot_ = svcmlua_handle_new(L, \"svcm.{fn.klass}\");\n"
+                   "    int box_ = lua_gettop(L);")
     if fn.locals:
         out.append("    " + fn.locals)
     out.append("    svcm_error err;\n    svcm_error_clear(&err);\n    int rc = SVCM_OK;")
@@ -751,7 +956,9 @@ def lua_function(fn, api):
             out.append(f"    (void)has_{a.name};")
     out.append("    if (rc != SVCM_OK)\n        return svcmlua_fail(L, rc, &err);")
     r = fn.ret
-    if r == "none" and fn.klass:
+    if fn.ctor:
+        out.append("    *slot_ = out;\n    lua_pushvalue(L, box_);")
+    elif r == "none" and fn.klass:
         out.append("    lua_settop(L, 1); /* the object, for chained calls */")
     elif r == "none":
         out.append("    lua_pushboolean(L, 1);")
@@ -759,6 +966,8 @@ def lua_function(fn, api):
         out.append(f"    svcmlua_rec_{r}(L, &out);")
     elif r == "f64v":
         out.append("    svcmlua_bcast_push(L, &bc, out);")
+    elif r == "f64s":
+        out.append(f"    svcmlua_pushdoubles(L, out, {rows_of(fn)});")
     elif r.endswith("[]"):
         n = rows_of(fn)
         out.append(f"    lua_createtable(L, {n} > INT32_MAX ? 0 : (int){n}, 0);")
@@ -804,6 +1013,21 @@ def gen_pyi(api, outdir):
         s.append("")
         s.append(f"class {cls}:")
         s.append(f"    \"\"\"{doc}\"\"\"")
+        if cls in api.managed:
+            m = api.managed[cls]
+            s.append(f"    def {signature(m['ctor'], api, for_stub=True)}: ...")
+            if m["merge"]:
+                s.append(f"    def merge(self, other: {cls}, /) -> None: ...")
+            if m["save"]:
+                s.append(f"    def {m['save_as']}(self) -> bytes: ...")
+            if m["load"]:
+                s.append("    @classmethod")
+                s.append(f"    def {m['load_as']}(cls, b: bytes | bytearray | memoryview, /) "
+                         f"-> {cls}: ...")
+            if m["count"]:
+                s.append("    def __len__(self) -> int: ...")
+            if m["save"] and m["load"]:
+                s.append("    def __reduce__(self) -> tuple[object, ...]: ...")
         for line in stub.strip("\n").split("\n"):
             if line.strip():
                 s.append("    " + line)

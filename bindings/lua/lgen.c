@@ -324,3 +324,148 @@ void svcmlua_bcast_push(lua_State *L, const svcmlua_bcast *c, const double *out)
     else
         svcmlua_pushdoubles(L, out, c->n);
 }
+
+/* ------------------------------------------------------- managed classes */
+typedef struct {
+    void *h;
+} handle_box;
+
+void *svcmlua_handle_check(lua_State *L, int idx, const char *mt)
+{
+    handle_box *b = luaL_checkudata(L, idx, mt);
+    if (b->h == NULL)
+        luaL_argerror(L, idx, "object is closed");
+    return b->h;
+}
+
+void **svcmlua_handle_new(lua_State *L, const char *mt)
+{
+    handle_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->h = NULL;
+    luaL_setmetatable(L, mt);
+    return &b->h;
+}
+
+static const svcmlua_class *class_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* c:merge(other) -> c, or nil, msg, code */
+static int handle_merge(lua_State *L)
+{
+    const svcmlua_class *c = class_of(L);
+    void *dst = svcmlua_handle_check(L, 1, c->mt);
+    int rc = c->merge(dst, svcmlua_handle_check(L, 2, c->mt));
+    if (rc) {
+        svcm_error err;
+        svcm_error_clear(&err);
+        snprintf(err.message, sizeof err.message, "%s",
+                 rc == SVCM_EMISMATCH && c->mismatch ? c->mismatch : svcm_strerror(rc));
+        return svcmlua_fail(L, rc, &err);
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* c:save() -> string */
+static int handle_save(lua_State *L)
+{
+    const svcmlua_class *c = class_of(L);
+    void *h = svcmlua_handle_check(L, 1, c->mt);
+    size_t len = 0;
+    c->save(h, NULL, 0, &len);
+    luaL_Buffer buf;
+    unsigned char *p = (unsigned char *)luaL_buffinitsize(L, &buf, len);
+    int rc = c->save(h, p, len, NULL);
+    if (rc)
+        return svcmlua_raise(L, rc, NULL);
+    luaL_pushresultsize(&buf, len);
+    return 1;
+}
+
+/* svcm.Name.load(s) -> object, or nil, msg, code, detail */
+static int handle_load(lua_State *L)
+{
+    const svcmlua_class *c = class_of(L);
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    void **slot = svcmlua_handle_new(L, c->mt);
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = c->load((const unsigned char *)s, len, slot, &err);
+    return rc ? svcmlua_fail(L, rc, &err) : 1;
+}
+
+static int handle_close(lua_State *L)
+{
+    const svcmlua_class *c = class_of(L);
+    handle_box *b = luaL_checkudata(L, 1, c->mt);
+    if (b->h != NULL)
+        c->free(b->h);
+    b->h = NULL;
+    return 0;
+}
+
+static int handle_tostring(lua_State *L)
+{
+    const svcmlua_class *c = class_of(L);
+    handle_box *b = luaL_checkudata(L, 1, c->mt);
+    if (b->h == NULL) {
+        lua_pushfstring(L, "%s(closed)", c->mt);
+        return 1;
+    }
+    if (c->repr == NULL) {
+        lua_pushfstring(L, "%s()", c->mt);
+        return 1;
+    }
+    char buf[256];
+    c->repr(b->h, buf, sizeof buf);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+static int handle_len(lua_State *L)
+{
+    const svcmlua_class *c = class_of(L);
+    svcmlua_pushcount(L, c->count(svcmlua_handle_check(L, 1, c->mt)));
+    return 1;
+}
+
+static void set_closure(lua_State *L, svcmlua_class *c, lua_CFunction f, const char *name)
+{
+    lua_pushlightuserdata(L, c);
+    lua_pushcclosure(L, f, 1);
+    lua_setfield(L, -2, name);
+}
+
+void svcmlua_class_open(lua_State *L, svcmlua_class *c, const luaL_Reg *described,
+                        const luaL_Reg *extra, lua_CFunction ctor)
+{
+    luaL_newmetatable(L, c->mt);
+    lua_newtable(L); /* the methods */
+    if (described != NULL)
+        luaL_setfuncs(L, described, 0);
+    if (extra != NULL)
+        luaL_setfuncs(L, extra, 0);
+    if (c->merge != NULL)
+        set_closure(L, c, handle_merge, "merge");
+    if (c->save != NULL)
+        set_closure(L, c, handle_save, c->save_name);
+    set_closure(L, c, handle_close, "close");
+    lua_setfield(L, -2, "__index");
+    set_closure(L, c, handle_close, "__gc");
+    set_closure(L, c, handle_close, "__close");
+    set_closure(L, c, handle_tostring, "__tostring");
+    if (c->count != NULL)
+        set_closure(L, c, handle_len, "__len");
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1); /* the class table */
+    if (c->load != NULL)
+        set_closure(L, c, handle_load, c->load_name);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, ctor);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, -2, c->mt + 5); /* after "svcm." */
+}

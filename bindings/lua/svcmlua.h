@@ -149,6 +149,33 @@ int svcmlua_range_fail(lua_State *L, const char *name);
 /* Same with a given status and message. */
 int svcmlua_fail_field(lua_State *L, int rc, const char *field, const char *msg);
 
+/* Classes the description manages whole (klass(..., free=...)): a userdata
+ * box holding the C handle (NULL once closed) with metatable c->mt; the
+ * generated code supplies the class's functions. */
+typedef struct svcmlua_class {
+    const char *mt; /* "svcm.Name": metatable name and the text of tostring */
+    void (*free)(void *h);
+    int (*merge)(void *dst, const void *src); /* NULL: no merge() */
+    const char *mismatch;                     /* message of SVCM_EMISMATCH */
+    int (*save)(const void *h, unsigned char *buf, size_t cap, size_t *len); /* or NULL */
+    int (*load)(const unsigned char *buf, size_t len, void **out, svcm_error *err);
+    void (*repr)(const void *h, char *buf, size_t cap); /* NULL: "svcm.Name()" */
+    uint64_t (*count)(const void *h);         /* #obj; NULL: no __len */
+    const char *save_name, *load_name;        /* "save", "load" or others */
+} svcmlua_class;
+/* The handle of the c->mt object at idx; raises for another type or a
+ * closed object. */
+void *svcmlua_handle_check(lua_State *L, int idx, const char *mt);
+/* Push a new closed box of metatable mt; the caller stores the handle. */
+void **svcmlua_handle_new(lua_State *L, const char *mt);
+/* Register class c: its metatable (methods: the described ones, then
+ * `extra`, either may be NULL; merge, save, close, __gc, __close,
+ * __tostring, __len) and, into the table on top of the stack, svcm.<Name>:
+ * a class table whose __call is ctor (arg 1 is the class table) and with
+ * load(s) when c->load is set (save and load under their names in c). */
+void svcmlua_class_open(lua_State *L, svcmlua_class *c, const luaL_Reg *described,
+                        const luaL_Reg *extra, lua_CFunction ctor);
+
 void svcmlua_open_core(lua_State *L);
 void svcmlua_open_time(lua_State *L);
 void svcmlua_open_feedback(lua_State *L);

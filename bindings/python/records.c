@@ -3,6 +3,7 @@
 #include "svcmpy.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 PyObject *svcmpy_raise_field(PyObject *module, int rc, const char *field, const char *msg)
@@ -409,4 +410,156 @@ PyObject *svcmpy_record_dict(const void *rec, const svcmpy_rfield *fields,
         Py_XDECREF(v);
     }
     return d;
+}
+
+/* ------------------------------------------------------- managed classes */
+void *svcmpy_handle_ready(PyObject *op)
+{
+    svcmpy_handle *self = (svcmpy_handle *)op;
+    if (self->h == NULL || self->busy) {
+        svcmpy_state_error(Py_TYPE(op), self->h == NULL ? "object is not initialised"
+                                                        : "object is in use by another thread");
+        return NULL;
+    }
+    return self->h;
+}
+
+void *svcmpy_handle_enter(PyObject *op)
+{
+    void *h = svcmpy_handle_ready(op);
+    if (h != NULL)
+        ((svcmpy_handle *)op)->busy = 1;
+    return h;
+}
+
+void svcmpy_handle_leave(PyObject *op) { ((svcmpy_handle *)op)->busy = 0; }
+
+int svcmpy_handle_is(PyObject *obj, const svcmpy_class *c)
+{
+    /* By the dealloc slot, so that instances from another svcm module
+     * object (subinterpreters, reloads) and subclasses count. */
+    PyObject *mro = Py_TYPE(obj)->tp_mro;
+    if (mro == NULL || !PyTuple_Check(mro))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro); i++) {
+        PyTypeObject *t = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        if (PyType_HasFeature(t, Py_TPFLAGS_HEAPTYPE) &&
+            PyType_GetSlot(t, Py_tp_dealloc) == (void *)c->dealloc)
+            return 1;
+    }
+    return 0;
+}
+
+void *svcmpy_handle_of(PyObject *obj, const svcmpy_class *c, const char *what)
+{
+    if (!svcmpy_handle_is(obj, c)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected %s, got %s", what, c->name,
+                     Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    return svcmpy_handle_ready(obj);
+}
+
+int svcmpy_handle_set(PyObject *op, void *h, const svcmpy_class *c)
+{
+    svcmpy_handle *self = (svcmpy_handle *)op;
+    if (self->busy) {
+        c->free(h);
+        svcmpy_state_error(Py_TYPE(op), "object is in use by another thread");
+        return -1;
+    }
+    void *old = self->h;
+    self->h = h;
+    if (old != NULL)
+        c->free(old);
+    return 0;
+}
+
+void svcmpy_handle_dealloc(PyObject *op, const svcmpy_class *c)
+{
+    svcmpy_handle *self = (svcmpy_handle *)op;
+    PyTypeObject *tp = Py_TYPE(op);
+    if (self->h != NULL)
+        c->free(self->h);
+    self->h = NULL;
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+PyObject *svcmpy_handle_merge(PyObject *op, PyObject *other, const svcmpy_class *c)
+{
+    void *src = svcmpy_handle_of(other, c, "merge");
+    void *dst = src != NULL ? svcmpy_handle_ready(op) : NULL;
+    if (dst == NULL)
+        return NULL;
+    int rc = c->merge(dst, src);
+    if (rc) {
+        svcm_error err;
+        svcm_error_clear(&err);
+        snprintf(err.message, sizeof err.message, "%s",
+                 rc == SVCM_EMISMATCH && c->mismatch ? c->mismatch : svcm_strerror(rc));
+        return svcmpy_raise_type(Py_TYPE(op), rc, &err);
+    }
+    Py_RETURN_NONE;
+}
+
+PyObject *svcmpy_handle_save(PyObject *op, const svcmpy_class *c)
+{
+    void *h = svcmpy_handle_ready(op);
+    if (h == NULL)
+        return NULL;
+    size_t len = 0;
+    c->save(h, NULL, 0, &len);
+    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
+    if (b == NULL)
+        return NULL;
+    int rc = c->save(h, (unsigned char *)PyBytes_AS_STRING(b), len, NULL);
+    if (rc) {
+        Py_DECREF(b);
+        return svcmpy_raise_type(Py_TYPE(op), rc, NULL);
+    }
+    return b;
+}
+
+PyObject *svcmpy_handle_load(PyObject *cls, PyObject *arg, const svcmpy_class *c)
+{
+    PyTypeObject *tp = (PyTypeObject *)cls;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    void *h = NULL;
+    svcm_error err;
+    svcm_error_clear(&err);
+    int rc = c->load(view.buf, (size_t)view.len, &h, &err);
+    PyBuffer_Release(&view);
+    if (rc)
+        return svcmpy_raise_type(tp, rc, &err);
+    PyObject *o = tp->tp_alloc(tp, 0);
+    if (o == NULL) {
+        c->free(h);
+        return NULL;
+    }
+    ((svcmpy_handle *)o)->h = h;
+    return o;
+}
+
+PyObject *svcmpy_handle_repr(PyObject *op, const svcmpy_class *c)
+{
+    svcmpy_handle *self = (svcmpy_handle *)op;
+    if (self->h == NULL || self->busy)
+        return PyUnicode_FromFormat("%s(<uninitialised or busy>)", c->name);
+    if (c->repr == NULL)
+        return PyUnicode_FromFormat("%s()", c->name);
+    char buf[256];
+    c->repr(self->h, buf, sizeof buf);
+    return PyUnicode_FromString(buf);
+}
+
+Py_ssize_t svcmpy_handle_len(PyObject *op, const svcmpy_class *c)
+{
+    void *h = svcmpy_handle_ready(op);
+    if (h == NULL)
+        return -1;
+    uint64_t n = c->count(h);
+    return n > (uint64_t)PY_SSIZE_T_MAX ? PY_SSIZE_T_MAX : (Py_ssize_t)n;
 }

@@ -18,7 +18,6 @@
 enum svcmpy_engine {
     SVCMPY_CORE,
     SVCMPY_FEEDBACK,
-    SVCMPY_SKETCH,
     SVCMPY_CALENDAR,
     SVCMPY_ERLANG,
     SVCMPY_SEGMENT,
@@ -262,6 +261,44 @@ void svcmpy_bcast_release(svcmpy_bcast *c);
 /* Add described methods and properties (NULL-terminated arrays, static:
  * the type keeps pointers to them) to a heap type after its creation. */
 int svcmpy_add_members(PyObject *type, PyMethodDef *methods, PyGetSetDef *getsets);
+/* Classes the description manages whole (klass(..., free=...)): the object
+ * holds the C handle; the generated code supplies the class's functions. */
+typedef struct svcmpy_handle {
+    PyObject_HEAD
+    void *h;  /* NULL until initialised */
+    int busy; /* set while a call runs without the GIL */
+} svcmpy_handle;
+typedef struct svcmpy_class {
+    const char *name; /* "svcm.Name" */
+    void (*free)(void *h);
+    int (*merge)(void *dst, const void *src);   /* NULL: no merge() */
+    const char *mismatch;                       /* message of SVCM_EMISMATCH */
+    int (*save)(const void *h, unsigned char *buf, size_t cap, size_t *len); /* or NULL */
+    int (*load)(const unsigned char *buf, size_t len, void **out, svcm_error *err);
+    void (*repr)(const void *h, char *buf, size_t cap); /* NULL: "svcm.Name()" */
+    uint64_t (*count)(const void *h);           /* len(); NULL: no len() */
+    const char *save_name, *load_name;          /* "save", "load" or others */
+    destructor dealloc;                         /* the type's tp_dealloc */
+} svcmpy_class;
+/* The handle, marked in use until svcmpy_handle_leave; NULL with StateError
+ * when it is not initialised or in use by another thread. */
+void *svcmpy_handle_enter(PyObject *op);
+void svcmpy_handle_leave(PyObject *op);
+/* The handle for a short call under the GIL (not marked), or NULL raised. */
+void *svcmpy_handle_ready(PyObject *op);
+/* Is obj an instance of the class c (or a subclass of it)? */
+int svcmpy_handle_is(PyObject *obj, const svcmpy_class *c);
+/* The handle of obj, an instance of c, for a call under the GIL: NULL with
+ * TypeError naming `what` for another type, or StateError. */
+void *svcmpy_handle_of(PyObject *obj, const svcmpy_class *c, const char *what);
+/* Install a new handle h (the old one is freed); -1 (h freed) when busy. */
+int svcmpy_handle_set(PyObject *op, void *h, const svcmpy_class *c);
+void svcmpy_handle_dealloc(PyObject *op, const svcmpy_class *c);
+PyObject *svcmpy_handle_merge(PyObject *op, PyObject *other, const svcmpy_class *c);
+PyObject *svcmpy_handle_save(PyObject *op, const svcmpy_class *c);
+PyObject *svcmpy_handle_load(PyObject *cls, PyObject *arg, const svcmpy_class *c);
+PyObject *svcmpy_handle_repr(PyObject *op, const svcmpy_class *c);
+Py_ssize_t svcmpy_handle_len(PyObject *op, const svcmpy_class *c);
 /* Raise the svcm exception of rc for field `field` with message msg. */
 PyObject *svcmpy_raise_field(PyObject *module, int rc, const char *field, const char *msg);
 

@@ -118,5 +118,23 @@ test("save and load", function()
   assert(tostring(d) == "svcm.Calls(closed)")
 end)
 
+test("generated class", function()
+  -- svcm.Calls is generated whole from bindings/api/calls.py.
+  local c = fill(assert(svcm.Calls(30, 5, "met")))
+  assert(c:options().target == 30 and c:options().sl_abandoned == "met")
+  local d = fill(assert(svcm.Calls{target = 30, sl_abandoned = "met"}))
+  assert(c:merge(d) == c and c:result().offered == 2 * d:result().offered)
+  assert(tostring(c):match("^svcm%.Calls%(offered=%d+, other=%d+%)$"))
+  local ok, msg, code = c:merge(assert(svcm.Calls()))
+  assert(ok == nil and code == svcm.codes.EMISMATCH and msg:find("options differ"), msg)
+  assert(not pcall(c.merge, c, {}))                       -- not a Calls
+  assert(not pcall(svcm.Calls, {tolerence = 1}))          -- misspelt option
+  assert(not pcall(svcm.Calls, 1, 2, "met", true, 0, 9))  -- too many
+  local e = assert(svcm.Calls())
+  e:close()
+  e:close() -- twice is fine
+  assert(not pcall(e.save, e) and not pcall(c.merge, c, e))
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 if failed > 0 then os.exit(1) end

@@ -139,6 +139,43 @@ class CallsTest(unittest.TestCase):
             svcm.Calls(target=-1)
         self.assertEqual(cm.exception.field, "target_s")
 
+    def test_generated_type(self):
+        # svcm.Calls is generated whole from bindings/api/calls.py (a managed
+        # class): the constructor, state checks, merge, repr and subclasses.
+        self.assertTrue(svcm.Calls.__doc__.startswith("Calls(target: float = 20.0,"))
+        raw = svcm.Calls.__new__(svcm.Calls)
+        self.assertEqual(repr(raw), "svcm.Calls(<uninitialised or busy>)")
+        with self.assertRaises(svcm.StateError):
+            raw.result()
+        with self.assertRaises(svcm.StateError):
+            raw.save()
+        with self.assertRaises(svcm.StateError):
+            svcm.Calls().merge(raw)
+        with self.assertRaises(TypeError) as cm:
+            svcm.Calls().merge(3)
+        self.assertEqual(str(cm.exception), "merge: expected svcm.Calls, got int")
+        with self.assertRaises(TypeError):
+            svcm.Calls(20.0, 5.0, "met", True, 0.0, 1)  # too many
+        with self.assertRaises(TypeError):
+            svcm.Calls(tolerence=1)  # misspelt
+        with self.assertRaises(ValueError) as cm:
+            svcm.Calls(sl_abandoned="sometimes")
+        self.assertIn("sl_abandoned", str(cm.exception))
+
+        class Mine(svcm.Calls):
+            pass
+
+        m = fill(Mine(30.0, tolerance=1.0))
+        self.assertEqual(repr(m), "svcm.Calls(offered=6, other=1)")
+        self.assertEqual(m.options["target"], 30.0)
+        c = fill(svcm.Calls(30.0, tolerance=1.0))
+        c.merge(m)
+        m.merge(c)
+        self.assertEqual(m.result()["offered"], 18)
+        self.assertIsInstance(Mine.load(m.save()), Mine)
+        c.__init__(target=10.0)  # re-initialising replaces the state
+        self.assertEqual((c.result()["offered"], c.options["target"]), (0, 10.0))
+
     def test_save_load_pickle_copy(self):
         c = fill(svcm.Calls(target=15, short_abandon=2))
         for twin in (svcm.Calls.load(c.save()), pickle.loads(pickle.dumps(c)), copy.deepcopy(c)):
