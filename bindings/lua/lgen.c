@@ -111,7 +111,10 @@ void svcmlua_args_begin(lua_State *L, svcmlua_args *a, int base, int nreq, int n
     if (a->named) {
         a->opts = base + 1;
         a->given = 0;
-    } else if (nparams > 0 && top > nreq && lua_type(L, base + top) == LUA_TTABLE) {
+    } else if (nparams > 0 && top > nreq && !(first_is_array && top == 1) &&
+               lua_type(L, base + top) == LUA_TTABLE) {
+        /* A trailing table holds the rest by name (a lone table is the
+         * array when the first parameter is one). */
         a->opts = base + top;
         a->given = top - 1;
     }
@@ -432,6 +435,21 @@ static int handle_len(lua_State *L)
     return 1;
 }
 
+/* __index when the class has fields: a field's getter is called, anything
+ * else is looked up in the methods table (upvalue 2). */
+static int handle_index(lua_State *L)
+{
+    const svcmlua_class *c = class_of(L);
+    const char *k = lua_tostring(L, 2);
+    for (const luaL_Reg *f = c->fields; k != NULL && f->name != NULL; f++)
+        if (strcmp(f->name, k) == 0) {
+            lua_settop(L, 1);
+            return f->func(L);
+        }
+    lua_gettable(L, lua_upvalueindex(2));
+    return 1;
+}
+
 static void set_closure(lua_State *L, svcmlua_class *c, lua_CFunction f, const char *name)
 {
     lua_pushlightuserdata(L, c);
@@ -453,6 +471,11 @@ void svcmlua_class_open(lua_State *L, svcmlua_class *c, const luaL_Reg *describe
     if (c->save != NULL)
         set_closure(L, c, handle_save, c->save_name);
     set_closure(L, c, handle_close, "close");
+    if (c->fields != NULL && c->fields->name != NULL) {
+        lua_pushlightuserdata(L, c);
+        lua_insert(L, -2);
+        lua_pushcclosure(L, handle_index, 2);
+    }
     lua_setfield(L, -2, "__index");
     set_closure(L, c, handle_close, "__gc");
     set_closure(L, c, handle_close, "__close");

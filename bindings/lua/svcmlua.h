@@ -162,6 +162,7 @@ typedef struct svcmlua_class {
     void (*repr)(const void *h, char *buf, size_t cap); /* NULL: "svcm.Name()" */
     uint64_t (*count)(const void *h);         /* #obj; NULL: no __len */
     const char *save_name, *load_name;        /* "save", "load" or others */
+    const luaL_Reg *fields; /* getters read as fields (obj.name); may be empty */
 } svcmlua_class;
 /* The handle of the c->mt object at idx; raises for another type or a
  * closed object. */

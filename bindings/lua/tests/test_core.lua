@@ -102,7 +102,9 @@ test("tiers", function()
   assert(svcm.tier_parse("Important") == svcm.TIER_KEY)
   local r, _, code = svcm.tier_parse("gold")
   assert(r == nil and code == svcm.codes.EINVAL)
-  assert(not pcall(svcm.tier_name, 9))
+  r, _, code = svcm.tier_name(9) -- generated: nil, message, code, as tier_parse
+  assert(r == nil and code == svcm.codes.EINVAL)
+  assert(not pcall(svcm.tier_name, "key"))
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

@@ -333,6 +333,7 @@ local FUNCS = {
   ["Rate.from_bytes"] = function() return pack(svcm.Rate():to_bytes()) end,
   ["Sketch.from_bytes"] = function() return pack(svcm.Sketch():to_bytes()) end,
   ["Durations.from_bytes"] = function() return pack(svcm.Durations():to_bytes()) end,
+  ["Moments.from_bytes"] = function() return pack(svcm.Moments():to_bytes()) end,
   Calls = function() return pack({target = 20, sl_abandoned = "met"}) end,
   ["Calls.load"] = function() return pack(svcm.Calls():save()) end,
   CustomersBuilder = function() return pack({["end"] = 7 * DAY, period = "day", returns = "net"}) end,
