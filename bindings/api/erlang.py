@@ -153,6 +153,21 @@ for name in ("contact_metrics", "contact_centre"):
              ["*"] + [f"{c}: f64 = 0.0" for c in COUNTS], "ContactMetrics",
              "svcm_contact_counts c;\n" + "".join(f"c.{n} = {n};\n" for n in COUNTS) +
              "rc = svcm_contact_metrics_compute(&c, &out, &err);")
+record("ContactCounts", "svcm_contact_counts",
+       "Counts of one interval, each 0 when absent (the keywords of contact_metrics).",
+       [(c, "f64", c.replace("_", " ")) for c in COUNTS], as_dict=True)
+function("contact_metrics_batch",
+         "contact_metrics() for each interval (dicts with the same keys); all or\n"
+         "nothing, errors name the interval index and field. The result is an\n"
+         "svcm.Table: one float64 column per ContactMetrics field; t[i] and\n"
+         "iteration give ContactMetrics records.",
+         ["counts: ContactCounts[]"], "ContactMetrics[]",
+         "rc = svcm_contact_metrics_batch(counts, counts_n, out, &err);")
+function("contact_counts_sum",
+         "Field-by-field sum of interval counts (e.g. a day from its half hours);\n"
+         "pass the result to contact_metrics(**sum) for the day's metrics.",
+         ["counts: ContactCounts[]"], "ContactCounts",
+         "rc = svcm_contact_counts_sum(counts, counts_n, &out, &err);")
 function("erlang_a",
          "Erlang A (M/M/N+M): what `agents` achieve when callers abandon after an\n"
          "exponential patience with mean patience_s seconds.",

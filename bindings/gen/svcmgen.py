@@ -106,11 +106,14 @@ class Record:
 
 
 class Arg:
-    SPEC = re.compile(r"^(\w+)\s*:\s*(\w+|choice\([^)]+\))(\?)?\s*(?:=\s*(.+))?$")
+    SPEC = re.compile(r"^(\w+)\s*:\s*(\w+(?:\[\])?|choice\([^)]+\))(\?)?\s*(?:=\s*(.+))?$")
 
     def __init__(self, spec, kwonly, where):
         m = self.SPEC.match(spec.strip())
-        if not m or (m.group(2) not in ARG_KINDS and not m.group(2).startswith("choice(")):
+        # Besides ARG_KINDS and choice(): a described record (a dict / table
+        # read into its C struct) or Record[] (a sequence of them; the call
+        # sees name and name_n), checked against the records in Api.check.
+        if not m:
             sys.exit(f"svcmgen: {where}: bad argument spec {spec!r}")
         self.name, self.kind = m.group(1), m.group(2)
         # choice(a|b|c): one of these strings, seen by the call as its index
@@ -167,6 +170,7 @@ class Api:
         # "repr", "ctor": Function}; the type itself is generated.
         self.managed = {}
         self.helpers = []  # C code put before everything generated (both languages)
+        self.inputs = set()  # records that are argument kinds
         self.engine = None
 
     def namespace(self):
@@ -247,16 +251,29 @@ class Api:
         return [fn for c in self.classes.values() for fn in c[3]]
 
     def check(self):
+        for fn in self.functions + self.members() + [m["ctor"] for m in self.managed.values()
+                                                     if m["ctor"]]:
+            for a in fn.args:
+                if a.kind in ARG_KINDS or a.choices:
+                    continue
+                r = self.record_by_name.get(a.kind.removesuffix("[]"))
+                if r is None:
+                    sys.exit(f"svcmgen: {fn.name}: {a.name}: unknown argument kind {a.kind}")
+                if a.optional or a.default is not None:
+                    sys.exit(f"svcmgen: {fn.name}: {a.name}: a record argument has no default")
+                if any(f[1] not in ("f64", "i64") for f in r.fields):
+                    sys.exit(f"svcmgen: {fn.name}: {a.name}: input records have f64/i64 fields")
+                self.inputs.add(r.name)
         for cls, m in self.managed.items():
             if m["ctor"] is None:
                 sys.exit(f"svcmgen: managed class {cls} has no constructor(...)")
         for fn in self.functions + self.members():
             if fn.ret.endswith("[]"):
                 if fn.ret[:-2] not in self.record_by_name or not (
-                        vec_args(fn) or any(a.kind in ARRAY_KINDS for a in fn.args)):
+                        vec_args(fn) or any(is_array(a) for a in fn.args)):
                     sys.exit(f"svcmgen: {fn.name}: {fn.ret} needs a record and array arguments")
             elif fn.ret == "f64s":
-                if not any(a.kind in ARRAY_KINDS for a in fn.args):
+                if not any(is_array(a) for a in fn.args):
                     sys.exit(f"svcmgen: {fn.name}: an f64s result needs an array argument")
             elif fn.ret not in KINDS and fn.ret != "none" and fn.ret not in self.record_by_name:
                 sys.exit(f"svcmgen: {fn.name}: unknown result {fn.ret}")
@@ -280,7 +297,12 @@ def rows_of(fn):
     broadcast rows, else the length of the first array argument."""
     if vec_args(fn):
         return "rows_n"
-    return next(a.name for a in fn.args if a.kind in ARRAY_KINDS) + "_n"
+    return next(a.name for a in fn.args if is_array(a)) + "_n"
+
+
+def is_array(a):
+    """An array argument: f64s, i64s or Record[] (the call sees name_n)."""
+    return a.kind in ARRAY_KINDS or a.kind.endswith("[]")
 
 
 def stub_type(kind, api):
@@ -306,7 +328,10 @@ def signature(fn, api, for_stub=False, types=None, ret=None):
         if a.kwonly and not star:
             parts.append("*")
             star = True
-        t = (types or {}).get(a.name) or stub_type(a.kind, api)
+        if a.kind.removesuffix("[]") in api.inputs:  # a record read from a dict
+            t = "Sequence[dict[str, float]]" if a.kind.endswith("[]") else "dict[str, float]"
+        else:
+            t = (types or {}).get(a.name) or stub_type(a.kind, api)
         if a.choices:
             t = "Literal[" + ", ".join(repr(c) for c in a.choices) + "]"
         if a.optional:
@@ -525,6 +550,9 @@ def gen_py(api, outdir):
             fnp = namefn if namefn else "NULL"
             c.append(f"    {{offsetof({r.ctype}, {member}), {ctype}, {fnp}}},")
         c.append("};")
+        if r.name in api.inputs:
+            names = ", ".join(f'"{f[0]}"' for f in r.fields)
+            c.append(f"static const char *const rn_{r.name}[] = {{{names}}};")
         cols = [f for f in r.fields if f[1] == "name" or KINDS[f[1]][4]]
         h.append(f"/* svcm.{r.name} of a {r.ctype}: new reference, or NULL with an "
                  "exception. */")
@@ -645,6 +673,14 @@ def py_args(fn):
         elif a.has_default and not opt_started:
             fmt += "|"
             opt_started = True
+        if a.kind.removesuffix("[]") in API.inputs:
+            fmt += "O"
+            ptrs.append(f"&o_{a.name}")
+            out.extend(py_record_arg(a))
+            convs.append(py_record_conv(a))
+            if a.kind.endswith("[]"):
+                arrays.append("RECORDS:" + a.name)
+            continue
         ctype = KINDS[a.kind][0]
         if a.kind == "f64v":
             out.append(f"    {ctype}{a.name} = NULL;\n    PyObject *o_{a.name} = NULL;")
@@ -699,6 +735,27 @@ def py_args(fn):
     return out + py_call(fn, API, convs, arrays)
 
 
+def py_record_arg(a):
+    r = API.record_by_name[a.kind.removesuffix("[]")]
+    if a.kind.endswith("[]"):
+        return [f"    PyObject *o_{a.name} = NULL;", f"    const {r.ctype} *{a.name} = NULL;",
+                f"    void *ri_{a.name} = NULL;", f"    size_t {a.name}_n = 0;"]
+    return [f"    PyObject *o_{a.name} = NULL;", f"    {r.ctype} {a.name};",
+            f"    memset(&{a.name}, 0, sizeof {a.name});"]
+
+
+def py_record_conv(a):
+    """Reading a record argument (a dict, or a sequence of dicts)."""
+    r = API.record_by_name[a.kind.removesuffix("[]")]
+    n = len(r.fields)
+    if a.kind.endswith("[]"):
+        return (f"    ri_{a.name} = svcmpy_records_in(o_{a.name}, rk_{r.name}, rn_{r.name}, {n}, "
+                f"sizeof *{a.name}, \"{a.name}\", &{a.name}_n);\n"
+                f"    if (ri_{a.name} == NULL)\n        goto done;\n    {a.name} = ri_{a.name};")
+    return (f"    if (svcmpy_record_in(o_{a.name}, rk_{r.name}, rn_{r.name}, {n}, &{a.name}, "
+            f"\"{a.name}\", -1) < 0)\n        goto done;")
+
+
 def vec_args(fn):
     return [a for a in fn.args if a.kind == "f64v"]
 
@@ -744,7 +801,10 @@ def py_call(fn, api, convs, arrays):
     if alloc:
         out.append("    PyMem_Free(out);")
     for n in arrays:
-        out.append(f"    svcmpy_array_release(&a_{n});")
+        if n.startswith("RECORDS:"):
+            out.append(f"    PyMem_Free(ri_{n[8:]});")
+        else:
+            out.append(f"    svcmpy_array_release(&a_{n});")
     if vec:
         out.append("    svcmpy_bcast_release(&bc);")
     out.append("    return result;\n}")
@@ -899,13 +959,30 @@ def lua_managed(cls, api, h, c):
     h.append(f"void svcmlua_add_{cls}(lua_State *L, const luaL_Reg *methods);")
 
 
+def lua_record_arg(a, api, p):
+    """Reading a record argument in Lua (a table, or a sequence of them)."""
+    r = api.record_by_name[a.kind.removesuffix("[]")]
+    n = len(r.fields)
+    if a.kind.endswith("[]"):
+        out = [f"    const {r.ctype} *{a.name} = NULL;\n    size_t {a.name}_n = 0;"]
+        read = (f"{a.name} = svcmlua_records_in(L, gen_idx_, lf_{r.name}, {n}, sizeof *{a.name}, "
+                f"\"{a.name}\", &{a.name}_n);")
+    else:
+        out = [f"    {r.ctype} {a.name};\n    memset(&{a.name}, 0, sizeof {a.name});"]
+        read = f"svcmlua_record_in(L, gen_idx_, lf_{r.name}, {n}, &{a.name}, \"{a.name}\", -1);"
+    out.append(f"    gen_idx_ = svcmlua_arg(L, &gen_args_, {p}, \"{a.name}\", 0);")
+    out.append(f"    if (gen_idx_ != 0)\n        {read}")
+    return out
+
+
 def lua_function(fn, api):
     npos = sum(1 for a in fn.args if not a.kwonly)
     nreq = sum(1 for a in fn.args if not a.kwonly and not a.has_default)
     names = ", ".join(f"\"{a.name}\"" for a in fn.args)
     base = 1 if fn.klass else 0
     first_array = int(bool(fn.args) and (fn.args[0].kind in ARRAY_KINDS or
-                                         fn.args[0].kind == "f64v"))
+                                         fn.args[0].kind == "f64v" or
+                                         fn.args[0].kind[:-2] in api.inputs))
     out = [f"static int glua_{fn.cname}(lua_State *L)", "{"]
     if fn.klass and not fn.ctor:
         out.append(f"    {api.classes[fn.klass][0]} *self = svcmlua_check_{fn.klass}(L, 1);")
@@ -921,6 +998,9 @@ def lua_function(fn, api):
     for a in fn.args:
         if not a.kwonly:
             pos += 1
+        if a.kind.removesuffix("[]") in api.inputs:
+            out.extend(lua_record_arg(a, api, 0 if a.kwonly else pos))
+            continue
         ctype = KINDS[a.kind][0]
         if a.kind in ARRAY_KINDS or a.kind == "f64v":
             out.append(f"    {ctype}{a.name} = NULL;\n    size_t {a.name}_n = 0;")

@@ -492,3 +492,63 @@ void svcmlua_class_open(lua_State *L, svcmlua_class *c, const luaL_Reg *describe
     lua_setmetatable(L, -2);
     lua_setfield(L, -2, c->mt + 5); /* after "svcm." */
 }
+
+/* ---------------------------------------------------------- input records */
+void svcmlua_record_in(lua_State *L, int idx, const svcmlua_field *fields, int nfields, void *out,
+                       const char *what, lua_Integer index)
+{
+    idx = lua_absindex(L, idx);
+    char where[96];
+    if (index < 0)
+        snprintf(where, sizeof where, "%s", what);
+    else
+        snprintf(where, sizeof where, "%s[%lld]", what, (long long)index);
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "%s: expected a table, got %s", where, luaL_typename(L, idx));
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "%s: keys must be field names", where);
+        const char *name = lua_tostring(L, -2);
+        int i = 0;
+        while (i < nfields && strcmp(fields[i].name, name) != 0)
+            i++;
+        if (i == nfields)
+            luaL_error(L, "%s: unknown field '%s'", where, name);
+        if (lua_type(L, -1) != LUA_TNUMBER)
+            luaL_error(L, "%s: field '%s' must be a number", where, name);
+        char *p = (char *)out + fields[i].offset;
+        if (fields[i].ctype == SVCMLUA_I64) {
+            int isint = 0;
+            lua_Integer v = lua_tointegerx(L, -1, &isint);
+            if (!isint)
+                luaL_error(L, "%s: field '%s' must be an integer", where, name);
+            int64_t x = (int64_t)v;
+            memcpy(p, &x, sizeof x);
+        } else {
+            double v = lua_tonumber(L, -1);
+            memcpy(p, &v, sizeof v);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+void *svcmlua_records_in(lua_State *L, int idx, const svcmlua_field *fields, int nfields,
+                         size_t size, const char *what, size_t *n)
+{
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_Unsigned len = lua_rawlen(L, idx);
+    if (len > (SIZE_MAX - 1) / size)
+        luaL_error(L, "%s: table too large", what);
+    char *arr = lua_newuserdatauv(L, (size_t)len * size + 1, 0);
+    memset(arr, 0, (size_t)len * size + 1);
+    for (lua_Unsigned i = 0; i < len; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)(i + 1));
+        svcmlua_record_in(L, -1, fields, nfields, arr + (size_t)i * size, what,
+                          (lua_Integer)i);
+        lua_pop(L, 1);
+    }
+    *n = (size_t)len;
+    return arr;
+}

@@ -22,101 +22,6 @@ static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
     return 0;
 }
 
-static const char *const count_names[] = {
-    "answered",       "answered_within_target", "abandoned",   "abandoned_within_target",
-    "abandoned_short", "wait_time_s",           "handled",     "talk_time_s",
-    "hold_time_s",    "acw_time_s",             "staffed_time_s",
-};
-#define NCOUNTS (sizeof count_names / sizeof count_names[0])
-
-static double *count_slot(svcm_contact_counts *c, size_t i)
-{
-    double *slots[NCOUNTS] = {&c->answered,       &c->answered_within_target,
-                              &c->abandoned,      &c->abandoned_within_target,
-                              &c->abandoned_short, &c->wait_time_s,
-                              &c->handled,        &c->talk_time_s,
-                              &c->hold_time_s,    &c->acw_time_s,
-                              &c->staffed_time_s};
-    return slots[i];
-}
-
-/* Counts from the table at idx: unknown keys and non-numbers raise;
- * missing keys are 0. */
-static void read_counts(lua_State *L, int idx, svcm_contact_counts *c)
-{
-    idx = lua_absindex(L, idx);
-    luaL_checktype(L, idx, LUA_TTABLE);
-    memset(c, 0, sizeof *c);
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        if (lua_type(L, -2) != LUA_TSTRING)
-            luaL_error(L, "counts: keys must be field names");
-        const char *name = lua_tostring(L, -2);
-        size_t i = 0;
-        while (i < NCOUNTS && strcmp(count_names[i], name) != 0)
-            i++;
-        if (i == NCOUNTS)
-            luaL_error(L, "counts: unknown field '%s'", name);
-        if (lua_type(L, -1) != LUA_TNUMBER)
-            luaL_error(L, "counts: field '%s' must be a number", name);
-        *count_slot(c, i) = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-    }
-}
-
-/* An array of count tables as a userdata-backed C array (pushed). */
-static svcm_contact_counts *read_counts_list(lua_State *L, int idx, size_t *n)
-{
-    luaL_checktype(L, idx, LUA_TTABLE);
-    lua_Unsigned len = lua_rawlen(L, idx);
-    if (len > SIZE_MAX / sizeof(svcm_contact_counts) - 1)
-        luaL_argerror(L, idx, "table too large");
-    svcm_contact_counts *c = lua_newuserdatauv(L, (size_t)len * sizeof *c + 1, 0);
-    for (lua_Unsigned i = 0; i < len; i++) {
-        lua_rawgeti(L, idx, (lua_Integer)(i + 1));
-        read_counts(L, -1, &c[i]);
-        lua_pop(L, 1);
-    }
-    *n = (size_t)len;
-    return c;
-}
-
-/* svcm.contact_metrics_batch{ {..}, {..} } */
-static int l_contact_metrics_batch(lua_State *L)
-{
-    size_t n = 0;
-    svcm_contact_counts *c = read_counts_list(L, 1, &n);
-    svcm_contact_metrics *m = lua_newuserdatauv(L, n * sizeof *m + 1, 0);
-    svcm_error err;
-    int rc = svcm_contact_metrics_batch(c, n, m, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        svcmlua_rec_ContactMetrics(L, &m[i]);
-        lua_rawseti(L, -2, (lua_Integer)(i + 1));
-    }
-    return 1;
-}
-
-/* svcm.contact_counts_sum{ {..}, {..} } -> counts table */
-static int l_contact_counts_sum(lua_State *L)
-{
-    size_t n = 0;
-    svcm_contact_counts *c = read_counts_list(L, 1, &n);
-    svcm_contact_counts sum;
-    svcm_error err;
-    int rc = svcm_contact_counts_sum(c, n, &sum, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_createtable(L, 0, (int)NCOUNTS);
-    for (size_t i = 0; i < NCOUNTS; i++) {
-        lua_pushnumber(L, *count_slot(&sum, i));
-        lua_setfield(L, -2, count_names[i]);
-    }
-    return 1;
-}
-
 /* ------------------------------------------------------------ Erlang A,
  * Erlang B inverse, fractional agents, reverse calculation (0.2) */
 
@@ -247,8 +152,6 @@ static int l_agents_needed_chat(lua_State *L)
 static const luaL_Reg erlang_funcs[] = {
     {"schedule_shifts", l_schedule_shifts},
     {"schedule_pattern", l_schedule_pattern},
-    {"contact_metrics_batch", l_contact_metrics_batch},
-    {"contact_counts_sum", l_contact_counts_sum},
     {"erlang_chat", l_erlang_chat},
     {"agents_needed_chat", l_agents_needed_chat},
     {NULL, NULL},

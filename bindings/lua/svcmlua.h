@@ -149,6 +149,18 @@ int svcmlua_range_fail(lua_State *L, const char *name);
 /* Same with a given status and message. */
 int svcmlua_fail_field(lua_State *L, int rc, const char *field, const char *msg);
 
+/* Input records (a described record as an argument kind): the C struct at
+ * out from the table at idx by the record's fields (f64 and i64 only);
+ * missing keys leave out untouched; raises for another type, an unknown
+ * key or a value that is not a number, naming what[index] (index < 0:
+ * what alone). */
+void svcmlua_record_in(lua_State *L, int idx, const svcmlua_field *fields, int nfields, void *out,
+                       const char *what, lua_Integer index);
+/* A sequence table of such tables as a zeroed array of n structs of `size`
+ * bytes in a userdata pushed on the stack. */
+void *svcmlua_records_in(lua_State *L, int idx, const svcmlua_field *fields, int nfields,
+                         size_t size, const char *what, size_t *n);
+
 /* Classes the description manages whole (klass(..., free=...)): a userdata
  * box holding the C handle (NULL once closed) with metatable c->mt; the
  * generated code supplies the class's functions. */

@@ -10,24 +10,6 @@
 
 #include "svcm/erlang.h"
 
-/* The count fields accepted by contact_metrics(), in struct order. */
-static const char *const count_names[] = {
-    "answered",       "answered_within_target", "abandoned",   "abandoned_within_target",
-    "abandoned_short", "wait_time_s",           "handled",     "talk_time_s",
-    "hold_time_s",    "acw_time_s",             "staffed_time_s",
-};
-#define NCOUNTS (sizeof count_names / sizeof count_names[0])
-
-static double *count_slot(svcm_contact_counts *c, size_t i)
-{
-    double *slots[NCOUNTS] = {&c->answered,       &c->answered_within_target,
-                              &c->abandoned,      &c->abandoned_within_target,
-                              &c->abandoned_short, &c->wait_time_s,
-                              &c->handled,        &c->talk_time_s,
-                              &c->hold_time_s,    &c->acw_time_s,
-                              &c->staffed_time_s};
-    return slots[i];
-}
 
 /* An optional number: None keeps *out. */
 static int get_optional(PyObject *obj, const char *name, double *out)
@@ -38,132 +20,6 @@ static int get_optional(PyObject *obj, const char *name, double *out)
     if (rc > 0)
         PyErr_Format(PyExc_TypeError, "%s: expected a number or None", name);
     return rc == 0 ? 0 : -1;
-}
-
-/* Fill counts from a mapping (or kwargs dict); unknown keys are a TypeError,
- * missing keys are 0. */
-static int counts_from_mapping(PyObject *map, svcm_contact_counts *c, Py_ssize_t index)
-{
-    memset(c, 0, sizeof *c);
-    if (map == NULL)
-        return 0;
-    if (!PyDict_Check(map)) {
-        PyErr_Format(PyExc_TypeError, "counts[%zd]: expected a dict, got %s", index,
-                     Py_TYPE(map)->tp_name);
-        return -1;
-    }
-    PyObject *key, *value;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(map, &pos, &key, &value)) {
-        const char *name = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
-        if (name == NULL) {
-            PyErr_Clear();
-            PyErr_SetString(PyExc_TypeError, "count names must be strings");
-            return -1;
-        }
-        size_t i = 0;
-        while (i < NCOUNTS && strcmp(count_names[i], name) != 0)
-            i++;
-        if (i == NCOUNTS) {
-            PyErr_Format(PyExc_TypeError, "unknown count '%s'", name);
-            return -1;
-        }
-        int rc = svcmpy_as_double(value, count_slot(c, i));
-        if (rc != 0) {
-            if (rc > 0)
-                PyErr_Format(PyExc_TypeError, "count '%s': expected a number", name);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* A list of dicts as a PyMem array of counts; NULL with an exception. */
-static svcm_contact_counts *counts_list(PyObject *seq_obj, size_t *n)
-{
-    PyObject *seq = svcmpy_snapshot(seq_obj, "counts: expected a sequence of dicts");
-    if (seq == NULL)
-        return NULL;
-    Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
-    svcm_contact_counts *c = PyMem_Malloc(len > 0 ? (size_t)len * sizeof *c : 1);
-    if (c == NULL) {
-        Py_DECREF(seq);
-        PyErr_NoMemory();
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < len; i++) {
-        if (counts_from_mapping(PySequence_Fast_GET_ITEM(seq, i), &c[i], i) < 0) {
-            PyMem_Free(c);
-            Py_DECREF(seq);
-            return NULL;
-        }
-    }
-    Py_DECREF(seq);
-    *n = (size_t)len;
-    return c;
-}
-
-PyDoc_STRVAR(contact_metrics_batch_doc,
-"contact_metrics_batch(counts: Sequence[dict]) -> svcm.Table[svcm.ContactMetrics]\n\n"
-"contact_metrics() for each interval (dicts with the same keys); all or\n"
-"nothing, errors name the interval index and field. The result is an\n"
-"svcm.Table: one float64 column per ContactMetrics field; t[i] and\n"
-"iteration give ContactMetrics records.");
-static PyObject *py_contact_metrics_batch(PyObject *module, PyObject *arg)
-{
-    size_t n = 0;
-    svcm_contact_counts *c = counts_list(arg, &n);
-    if (c == NULL)
-        return NULL;
-    PyObject *result = NULL;
-    svcm_contact_metrics *m = PyMem_Malloc(n ? n * sizeof *m : 1);
-    if (m == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    svcm_error err;
-    int rc = svcm_contact_metrics_batch(c, n, m, &err);
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        goto done;
-    }
-    result = svcmpy_table_from_records(module, m, sizeof *m, (Py_ssize_t)n, svcmpy_cols_ContactMetrics,
-                                       SVCMPY_NCOLS_ContactMetrics, svcmpy_rec_ContactMetrics);
-done:
-    PyMem_Free(c);
-    PyMem_Free(m);
-    return result;
-}
-
-PyDoc_STRVAR(contact_counts_sum_doc,
-"contact_counts_sum(counts: Sequence[dict]) -> dict\n\n"
-"Field-by-field sum of interval counts (e.g. a day from its half hours);\n"
-"pass the result to contact_metrics(**sum) for the day's metrics.");
-static PyObject *py_contact_counts_sum(PyObject *module, PyObject *arg)
-{
-    size_t n = 0;
-    svcm_contact_counts *c = counts_list(arg, &n);
-    if (c == NULL)
-        return NULL;
-    svcm_contact_counts sum;
-    svcm_error err;
-    int rc = svcm_contact_counts_sum(c, n, &sum, &err);
-    PyMem_Free(c);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    PyObject *d = PyDict_New();
-    if (d == NULL)
-        return NULL;
-    for (size_t i = 0; i < NCOUNTS; i++) {
-        PyObject *v = PyFloat_FromDouble(*count_slot(&sum, i));
-        if (v == NULL || PyDict_SetItemString(d, count_names[i], v) < 0) {
-            Py_XDECREF(v);
-            Py_DECREF(d);
-            return NULL;
-        }
-        Py_DECREF(v);
-    }
-    return d;
 }
 
 /* ------------------------------------------------------------ Erlang A,
@@ -333,8 +189,6 @@ extern const char svcmpy_schedule_pattern_doc[];
 static PyMethodDef erlang_methods[] = {
     KW("schedule_shifts", py_schedule_shifts, svcmpy_schedule_shifts_doc),
     KW("schedule_pattern", py_schedule_pattern, svcmpy_schedule_pattern_doc),
-    {"contact_metrics_batch", py_contact_metrics_batch, METH_O, contact_metrics_batch_doc},
-    {"contact_counts_sum", py_contact_counts_sum, METH_O, contact_counts_sum_doc},
     KW("erlang_chat", py_erlang_chat, erlang_chat_doc),
     KW("agents_needed_chat", py_agents_needed_chat, agents_needed_chat_doc),
     {NULL, NULL, 0, NULL},

@@ -563,3 +563,99 @@ Py_ssize_t svcmpy_handle_len(PyObject *op, const svcmpy_class *c)
     uint64_t n = c->count(h);
     return n > (uint64_t)PY_SSIZE_T_MAX ? PY_SSIZE_T_MAX : (Py_ssize_t)n;
 }
+
+/* ---------------------------------------------------------- input records */
+static int record_field_in(PyObject *key, PyObject *value, const svcmpy_rfield *fields,
+                           const char *const *names, int nfields, void *out, const char *where);
+
+int svcmpy_record_in(PyObject *obj, const svcmpy_rfield *fields, const char *const *names,
+                     int nfields, void *out, const char *what, Py_ssize_t index)
+{
+    char where[96];
+    if (index < 0)
+        snprintf(where, sizeof where, "%s", what);
+    else
+        snprintf(where, sizeof where, "%s[%zd]", what, index);
+    if (!PyDict_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a dict, got %s", where, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    /* The items first: reading a value may run Python code (__float__)
+     * that changes the dict. */
+    PyObject *items = PyDict_Items(obj);
+    if (items == NULL)
+        return -1;
+    int result = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(items) && result == 0; k++) {
+        PyObject *key = PyTuple_GET_ITEM(PyList_GET_ITEM(items, k), 0);
+        PyObject *value = PyTuple_GET_ITEM(PyList_GET_ITEM(items, k), 1);
+        result = record_field_in(key, value, fields, names, nfields, out, where);
+    }
+    Py_DECREF(items);
+    return result;
+}
+
+static int record_field_in(PyObject *key, PyObject *value, const svcmpy_rfield *fields,
+                           const char *const *names, int nfields, void *out, const char *where)
+{
+    const char *name = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
+    if (name == NULL) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "%s: keys must be field names", where);
+        return -1;
+    }
+    int i = 0;
+    while (i < nfields && strcmp(names[i], name) != 0)
+        i++;
+    if (i == nfields) {
+        PyErr_Format(PyExc_TypeError, "%s: unknown field '%s'", where, name);
+        return -1;
+    }
+    char *p = (char *)out + fields[i].offset;
+    int rc;
+    if (fields[i].ctype == SVCMPY_I64) {
+        int64_t v;
+        rc = svcmpy_as_int64(value, &v);
+        if (rc == 0)
+            memcpy(p, &v, sizeof v);
+    } else {
+        double v;
+        rc = svcmpy_as_double(value, &v);
+        if (rc == 0)
+            memcpy(p, &v, sizeof v);
+    }
+    if (rc > 0)
+        PyErr_Format(PyExc_TypeError, "%s.%s: expected a number", where, name);
+    if (rc != 0)
+        return -1;
+    return 0;
+}
+
+void *svcmpy_records_in(PyObject *seq_obj, const svcmpy_rfield *fields, const char *const *names,
+                        int nfields, size_t size, const char *what, size_t *n)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "%s: expected a sequence of dicts", what);
+    PyObject *seq = svcmpy_snapshot(seq_obj, msg); /* hooks may change the original */
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
+    char *arr = (size_t)len > ((size_t)PY_SSIZE_T_MAX - 1) / size
+                    ? NULL
+                    : PyMem_Calloc(len > 0 ? (size_t)len : 1, size);
+    if (arr == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < len; i++)
+        if (svcmpy_record_in(PySequence_Fast_GET_ITEM(seq, i), fields, names, nfields,
+                             arr + (size_t)i * size, what, i) < 0) {
+            PyMem_Free(arr);
+            Py_DECREF(seq);
+            return NULL;
+        }
+    Py_DECREF(seq);
+    *n = (size_t)len;
+    return arr;
+}

@@ -209,6 +209,17 @@ PyObject *svcmpy_record(PyObject *module, int index, const void *rec,
  * described records shown as dicts (record(..., as_dict=True)). */
 PyObject *svcmpy_record_dict(const void *rec, const svcmpy_rfield *fields,
                              const char *const *names, int nfields);
+/* Input records (a described record as an argument kind): the C struct at
+ * out (zeroed first) from the dict obj, names[i] -> field i; only f64 and
+ * i64 fields. A missing key leaves 0; another type, an unknown key or a
+ * value that is not a number is a TypeError naming what[index].field
+ * (index < 0: what.field). */
+int svcmpy_record_in(PyObject *obj, const svcmpy_rfield *fields, const char *const *names,
+                     int nfields, void *out, const char *what, Py_ssize_t index);
+/* A sequence of such dicts as a PyMem_Malloc'ed array of n structs of
+ * `size` bytes (free it with PyMem_Free); NULL with an exception. */
+void *svcmpy_records_in(PyObject *seq, const svcmpy_rfield *fields, const char *const *names,
+                        int nfields, size_t size, const char *what, size_t *n);
 /* Create the described record types (svcm.Name), add them to the module
  * and keep them in the module state. 0 or -1 with an exception. */
 int svcmpy_records_init(PyObject *module, PyStructSequence_Desc *const *descs, int n);

@@ -157,6 +157,15 @@ test("contact metrics: ASA, AHT, occupancy, errors, batch and sum", function()
   near(svcm.contact_metrics(total).sl_answered, 0.6, 1e-15)
   local ok, msg, code = svcm.contact_metrics_batch{days[1], {abandoned = 1, abandoned_short = 2}}
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'abandoned_short'", 1, true), msg)
+  -- Input records: an unknown key, a non-number and a non-table raise, naming the interval.
+  local e
+  ok, e = pcall(svcm.contact_metrics_batch, {{answered = 1}, {anwsered = 2}})
+  assert(not ok and e:find("counts[1]: unknown field 'anwsered'", 1, true), e)
+  ok, e = pcall(svcm.contact_counts_sum, {{answered = "x"}})
+  assert(not ok and e:find("counts[0]: field 'answered' must be a number", 1, true), e)
+  ok, e = pcall(svcm.contact_counts_sum, {{answered = 1}, 5})
+  assert(not ok and e:find("counts[1]: expected a table", 1, true), e)
+  assert(#svcm.contact_metrics_batch{} == 0 and svcm.contact_counts_sum{}.answered == 0)
 end)
 
 test("contact metrics that overflow fail with ERANGE", function()

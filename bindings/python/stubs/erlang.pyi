@@ -6,8 +6,6 @@ from typing import Mapping, Sequence, SupportsFloat, Union
 
 
 
-def contact_metrics_batch(counts: Sequence[Mapping[str, float]]) -> Table[ContactMetrics]: ...
-def contact_counts_sum(counts: Sequence[Mapping[str, float]]) -> dict[str, float]: ...
 
 # Chat (0.2): agents holding up to `concurrency` chats each, a chat taking
 # aht_by_concurrency[j-1] s while its agent holds j (default aht at every

@@ -120,7 +120,7 @@ class UserExceptionTest(unittest.TestCase):
             (lambda: svcm.agents_needed(100, 180.0, 1800.0, 20.0, 0.8, max_occupancy="x"),
              TypeError, "max_occupancy: expected a number or None"),
             (lambda: svcm.contact_metrics_batch([dict(answered="x")]), TypeError,
-             "count 'answered': expected a number"),
+             "counts[0].answered: expected a number"),
             (lambda: svcm.segment_records([(1, "x", 1, 5.0)]), TypeError,
              "records[0].recency: expected a number"),
             (lambda: svcm.segment_records([("a", 1, 1, 5.0)]), TypeError,

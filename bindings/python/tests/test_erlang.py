@@ -248,6 +248,18 @@ class ContactMetrics(unittest.TestCase):
         self.assertEqual((cm.exception.index, cm.exception.field), (2, 'abandoned_short'))
         with self.assertRaises(TypeError):
             svcm.contact_counts_sum([1, 2])
+        # Input records (ContactCounts[] in bindings/api/erlang.py): the
+        # messages name the interval and the key.
+        for bad, msg in (([dict(answered=1), dict(anwsered=2)], "counts[1]: unknown field 'anwsered'"),
+                         ([dict(answered=1), 5], "counts[1]: expected a dict, got int"),
+                         ([{1: 2}], "counts[0]: keys must be field names"),
+                         (7, "counts: expected a sequence of dicts")):
+            with self.assertRaises(TypeError) as cm:
+                svcm.contact_metrics_batch(bad)
+            self.assertEqual(str(cm.exception), msg)
+        self.assertEqual(len(svcm.contact_metrics_batch([])), 0)
+        self.assertEqual(svcm.contact_counts_sum([])['answered'], 0.0)
+        self.assertEqual(svcm.contact_counts_sum(counts=(dict(handled=2.5),))['handled'], 2.5)
 
 
 def erlang_a_chain(a, n, r, states=400):
