@@ -273,3 +273,83 @@ if (rc == SVCM_OK)
 free(traffic);""")
 fast("traffic_erlangs", "staff_with_shrinkage", "agents_from_staff", "contact_metrics",
      "contact_centre")
+
+# Chat staffing: agents with up to k concurrent chats, AHT by concurrency.
+helper("""
+/* The chat model from the arguments: concurrency (given or not),
+ * aht_by_concurrency (NULL: aht at every level; else one AHT per level
+ * 1..k, the first equal to aht) and patience (given or not). */
+static int chat_model(svcm_erlang_chat_options *o, double aht, int has_k, uint32_t k,
+                      const double *levels, size_t nlevels, int has_patience, double patience,
+                      svcm_error *err)
+{
+    svcm_erlang_chat_options_init(o);
+    err->field = "aht_by_concurrency";
+    if (has_k && (k < 1 || k > SVCM_ERLANG_CHAT_MAX_CONCURRENCY)) {
+        err->field = "concurrency";
+        snprintf(err->message, sizeof err->message, "concurrency must be in [1, 16]");
+        return SVCM_EINVAL;
+    }
+    if (levels == NULL) {
+        k = has_k ? k : 1;
+        for (uint32_t j = 0; j < k; j++)
+            o->aht_s[j] = aht;
+    } else if (nlevels < 1 || nlevels > SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
+        snprintf(err->message, sizeof err->message,
+                 "needs 1 to 16 handling times, one per concurrency level");
+        return SVCM_EINVAL;
+    } else if (has_k && k != nlevels) {
+        snprintf(err->message, sizeof err->message, "%zu levels given but concurrency=%u",
+                 nlevels, (unsigned)k);
+        return SVCM_EINVAL;
+    } else if (!(levels[0] == aht)) {
+        snprintf(err->message, sizeof err->message,
+                 "its first level (%.17g) must equal aht (%.17g), the handling time of a "
+                 "chat handled alone", levels[0], aht);
+        return SVCM_EINVAL;
+    } else {
+        k = (uint32_t)nlevels;
+        memcpy(o->aht_s, levels, nlevels * sizeof *levels);
+    }
+    err->field = NULL;
+    o->concurrency = k;
+    if (has_patience)
+        o->patience_s = patience;
+    return SVCM_OK;
+}
+""")
+CHAT_MODEL = ["concurrency: u32?", "aht_by_concurrency: f64s?", "patience: f64?"]
+MODEL = ("svcm_erlang_chat_options o;\n"
+         "rc = chat_model(&o, aht, has_concurrency, concurrency,\n"
+         "                has_aht_by_concurrency ? aht_by_concurrency : NULL, "
+         "aht_by_concurrency_n,\n"
+         "                has_patience, patience, &err);\n"
+         "o.target_answer_s = target_s;\n")
+function("erlang_chat",
+         "Chat staffing model: `agents` agents each hold up to `concurrency` chats\n"
+         "(chats spread evenly); a chat whose agent holds j chats takes\n"
+         "aht_by_concurrency[j-1] seconds on average (default: aht at every level;\n"
+         "the first level must equal aht, and concurrency defaults to its length).\n"
+         "With patience (seconds), waiting chats abandon; without, load at or above\n"
+         "capacity raises svcm.OutOfRange.",
+         ["chats: f64", "aht: f64", "interval: f64", "agents: u32"] + CHAT_MODEL +
+         ["target_s: f64 = 20.0", "*", "shrinkage: f64 = 0.0"], "ErlangChat",
+         MODEL + "o.shrinkage = shrinkage;\n"
+         "if (rc == SVCM_OK)\n"
+         "    rc = svcm_erlang_chat_eval(chats, interval, agents, &o, &out, &err);")
+function("agents_needed_chat",
+         "The least agents for which erlang_chat() (same model arguments) answers\n"
+         "target_sl of the chats within target_s seconds and, when given, keeps\n"
+         "p_abandon <= max_abandon, occupancy <= max_occupancy and asa <=\n"
+         "max_asa_s. Raises svcm.OutOfRange when no count up to max_agents does.",
+         ["chats: f64", "aht: f64", "interval: f64", "target_sl: f64 = 0.8",
+          "target_s: f64 = 20.0"] + CHAT_MODEL +
+         ["*", "max_abandon: f64?", "max_occupancy: f64?", "max_asa_s: f64?",
+          "max_agents: u32?"], "u32",
+         MODEL + "o.target_sl = target_sl;\n" +
+         "".join(f"if (has_{m})\n    o.{m} = {m};\n"
+                 for m in ("max_abandon", "max_occupancy", "max_asa_s", "max_agents")) +
+         "struct svcm_erlang_chat_result r;\n"
+         "if (rc == SVCM_OK)\n"
+         "    rc = svcm_erlang_chat_staff(chats, interval, &o, &r, &err);\n"
+         "out = r.agents;")

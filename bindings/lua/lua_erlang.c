@@ -11,17 +11,6 @@
 
 #include "svcm/erlang.h"
 
-/* An agent count from a Lua integer; 0 or, when out of [0, UINT32_MAX], -1
- * (the caller returns the failure triple). Non-integers raise. */
-static int to_agents(lua_State *L, lua_Integer v, uint32_t *out)
-{
-    (void)L;
-    if (v < 0 || (uint64_t)v > UINT32_MAX)
-        return -1;
-    *out = (uint32_t)v;
-    return 0;
-}
-
 /* ------------------------------------------------------------ Erlang A,
  * Erlang B inverse, fractional agents, reverse calculation (0.2) */
 
@@ -31,129 +20,11 @@ static int l_schedule_pattern(lua_State *L);
 /* ------------------------------------------------------------ chat (0.2):
  * agents with up to k concurrent chats, AHT by concurrency. */
 
-/* The chat model and goals from the options table at idx (absent: aht at
- * every level of concurrency 1). Returns 0, or pushes the failure triple
- * and returns its count; raises on wrong types. */
-static int read_chat_options(lua_State *L, int idx, double aht, svcm_erlang_chat_options *o)
-{
-    svcm_erlang_chat_options_init(o);
-    lua_Integer k = 1;
-    int have_k = 0;
-    if (!lua_isnoneornil(L, idx)) {
-        have_k = lua_getfield(L, idx, "concurrency") != LUA_TNIL;
-        lua_pop(L, 1);
-        k = svcmlua_optfield_integer(L, idx, "concurrency", 1);
-    }
-    if (have_k && (k < 1 || k > (lua_Integer)SVCM_ERLANG_CHAT_MAX_CONCURRENCY))
-        return svcmlua_fail_field(L, SVCM_EINVAL, "concurrency", "concurrency must be in [1, 16]");
-    int type = lua_isnoneornil(L, idx) ? LUA_TNIL : lua_getfield(L, idx, "aht_by_concurrency");
-    if (type == LUA_TNIL) {
-        if (!lua_isnoneornil(L, idx))
-            lua_pop(L, 1);
-        if (!have_k)
-            k = 1;
-        for (lua_Integer j = 0; j < k; j++)
-            o->aht_s[j] = aht;
-    } else {
-        if (type != LUA_TTABLE)
-            return luaL_error(L, "aht_by_concurrency: expected a table of numbers, got %s",
-                              lua_typename(L, type));
-        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
-        if (len < 1 || len > (lua_Integer)SVCM_ERLANG_CHAT_MAX_CONCURRENCY) {
-            lua_pop(L, 1);
-            return svcmlua_fail_field(L, SVCM_EINVAL, "aht_by_concurrency",
-                              "needs 1 to 16 handling times, one per concurrency level");
-        }
-        if (have_k && k != len)
-            return luaL_error(L, "aht_by_concurrency: %d levels given but concurrency=%d",
-                              (int)len, (int)k);
-        for (lua_Integer j = 1; j <= len; j++) {
-            lua_geti(L, -1, j);
-            int isnum = 0;
-            double v = (double)lua_tonumberx(L, -1, &isnum);
-            lua_pop(L, 1);
-            if (!isnum)
-                return luaL_error(L, "aht_by_concurrency[%d]: expected a number", (int)j);
-            o->aht_s[j - 1] = v;
-        }
-        lua_pop(L, 1);
-        if (!(o->aht_s[0] == aht))
-            return luaL_error(L,
-                              "aht_by_concurrency: its first level (%f) must equal aht (%f), "
-                              "the handling time of a chat handled alone",
-                              (lua_Number)o->aht_s[0], (lua_Number)aht);
-        k = len;
-    }
-    o->concurrency = (uint32_t)k;
-    o->patience_s = svcmlua_optfield_number(L, idx, "patience", o->patience_s);
-    o->target_answer_s = svcmlua_optfield_number(L, idx, "target_s", o->target_answer_s);
-    o->target_sl = svcmlua_optfield_number(L, idx, "target_sl", o->target_sl);
-    o->max_occupancy = svcmlua_optfield_number(L, idx, "max_occupancy", o->max_occupancy);
-    o->max_asa_s = svcmlua_optfield_number(L, idx, "max_asa_s", o->max_asa_s);
-    o->max_abandon = svcmlua_optfield_number(L, idx, "max_abandon", o->max_abandon);
-    o->shrinkage = svcmlua_optfield_number(L, idx, "shrinkage", o->shrinkage);
-    lua_Integer m = svcmlua_optfield_integer(L, idx, "max_agents", (lua_Integer)o->max_agents);
-    if (to_agents(L, m, &o->max_agents) < 0)
-        return svcmlua_fail_field(L, SVCM_EINVAL, "max_agents", "max_agents must be in [0, 4294967295]");
-    return 0;
-}
-
-/* svcm.erlang_chat(chats, aht_s, interval_s, agents [, {concurrency=,
- * aht_by_concurrency={...}, patience=, target_s=, shrinkage=}]) */
-static int l_erlang_chat(lua_State *L)
-{
-    double chats = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3);
-    lua_Integer n = luaL_checkinteger(L, 4);
-    if (!lua_isnoneornil(L, 5))
-        luaL_checktype(L, 5, LUA_TTABLE);
-    lua_settop(L, 5);
-    svcm_erlang_chat_options o;
-    int nret = read_chat_options(L, 5, aht, &o);
-    if (nret > 0)
-        return nret;
-    uint32_t agents;
-    if (to_agents(L, n, &agents) < 0)
-        return svcmlua_fail_field(L, SVCM_EINVAL, "agents", "agents must be in [0, 4294967295]");
-    svcm_error err;
-    struct svcm_erlang_chat_result r;
-    int rc = svcm_erlang_chat_eval(chats, interval, agents, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    svcmlua_rec_ErlangChat(L, &r);
-    return 1;
-}
-
-/* svcm.agents_needed_chat(chats, aht_s, interval_s [, options]): options as
- * erlang_chat's plus target_sl, max_abandon, max_occupancy, max_asa_s,
- * max_agents. Returns the agent count. */
-static int l_agents_needed_chat(lua_State *L)
-{
-    double chats = luaL_checknumber(L, 1), aht = luaL_checknumber(L, 2);
-    double interval = luaL_checknumber(L, 3);
-    if (!lua_isnoneornil(L, 4))
-        luaL_checktype(L, 4, LUA_TTABLE);
-    lua_settop(L, 4);
-    svcm_erlang_chat_options o;
-    int nret = read_chat_options(L, 4, aht, &o);
-    if (nret > 0)
-        return nret;
-    svcm_error err;
-    struct svcm_erlang_chat_result r;
-    int rc = svcm_erlang_chat_staff(chats, interval, &o, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushinteger(L, (lua_Integer)r.agents);
-    return 1;
-}
-
 /* ------------------------------------------------- fractional staffing */
 
 static const luaL_Reg erlang_funcs[] = {
     {"schedule_shifts", l_schedule_shifts},
     {"schedule_pattern", l_schedule_pattern},
-    {"erlang_chat", l_erlang_chat},
-    {"agents_needed_chat", l_agents_needed_chat},
     {NULL, NULL},
 };
 

@@ -105,8 +105,8 @@ test("agents_needed_chat is the least meeting count", function()
   local levels = {300, 420, 600}
   for _, chats in ipairs({20, 150, 1200}) do
     for _, patience in ipairs({math.huge, 90}) do
-      local opts = {aht_by_concurrency = levels, patience = patience, target_sl = 0.85}
-      local n = assert(svcm.agents_needed_chat(chats, 300, 3600, opts))
+      local opts = {aht_by_concurrency = levels, patience = patience}
+      local n = assert(svcm.agents_needed_chat(chats, 300, 3600, 0.85, opts))
       local r = assert(svcm.erlang_chat(chats, 300, 3600, n, opts))
       assert(r.service_level >= 0.85)
       if n > 1 then
@@ -150,12 +150,16 @@ end)
 test("misuse raises", function()
   assert(not pcall(svcm.erlang_chat, "x", 300, 3600, 5))
   assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5.5))
-  assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, 7))
-  assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, {aht_by_concurrency = 3}))
+  assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, "seven"))
+  assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, {aht_by_concurrency = "3"}))
   assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, {aht_by_concurrency = {300, "a"}}))
-  assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, {aht_by_concurrency = {250, 400}}))
-  assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5,
-                   {concurrency = 2, aht_by_concurrency = {300, 400, 500}}))
+  assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, {max_agents = 3})) -- not an option here
+  -- Levels that disagree with aht or concurrency fail naming the argument.
+  local bad, msg, code = svcm.erlang_chat(100, 300, 3600, 5, {aht_by_concurrency = {250, 400}})
+  fails_with("aht_by_concurrency", "EINVAL", bad, msg, code)
+  bad, msg, code = svcm.erlang_chat(100, 300, 3600, 5,
+                                    {concurrency = 2, aht_by_concurrency = {300, 400, 500}})
+  fails_with("aht_by_concurrency", "EINVAL", bad, msg, code)
   assert(not pcall(svcm.erlang_chat, 100, 300, 3600, 5, {patience = "long"}))
 end)
 
