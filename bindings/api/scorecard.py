@@ -108,3 +108,9 @@ if (rc == SVCM_OK)
 if (rc == SVCM_OK)
     out = svcm_target_change_name(r.change);""")
 fast("target_change", "target_verdict", "target_result")
+function("target_durations_result",
+         "Verdict on the q-quantile of an svcm.Durations accumulator (seconds), the\n"
+         "order-statistic interval read from its sketch (exact while it is exact).",
+         ["durations: Durations", "q: f64", "target: f64", DIRECTION_AT_MOST,
+          "confidence: f64 = 0.95"], "TargetResult",
+         f"rc = svcm_target_verdict_durations(durations, q, target, {DIR}, confidence, &out);")

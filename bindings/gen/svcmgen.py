@@ -256,6 +256,14 @@ class Api:
             for a in fn.args:
                 if a.kind in ARG_KINDS or a.choices:
                     continue
+                if a.kind in self.managed:
+                    # An object of a managed class: the call sees its C
+                    # handle; the GIL is kept so that no other thread can
+                    # change or re-initialise it during the call.
+                    if a.default is not None:
+                        sys.exit(f"svcmgen: {fn.name}: {a.name}: an object has no default")
+                    fn.fast = True
+                    continue
                 r = self.record_by_name.get(a.kind.removesuffix("[]"))
                 if r is None:
                     sys.exit(f"svcmgen: {fn.name}: {a.name}: unknown argument kind {a.kind}")
@@ -328,7 +336,9 @@ def signature(fn, api, for_stub=False, types=None, ret=None):
         if a.kwonly and not star:
             parts.append("*")
             star = True
-        if a.kind.removesuffix("[]") in api.inputs:  # a record read from a dict
+        if a.kind in api.managed:
+            t = a.kind
+        elif a.kind.removesuffix("[]") in api.inputs:  # a record read from a dict
             t = "Sequence[dict[str, float]]" if a.kind.endswith("[]") else "dict[str, float]"
         else:
             t = (types or {}).get(a.name) or stub_type(a.kind, api)
@@ -673,6 +683,14 @@ def py_args(fn):
         elif a.has_default and not opt_started:
             fmt += "|"
             opt_started = True
+        if a.kind in API.managed:
+            fmt += "O"
+            ptrs.append(f"&o_{a.name}")
+            ctype = API.classes[a.kind][0]
+            out.append(f"    PyObject *o_{a.name} = NULL;\n    {ctype} *{a.name} = NULL;")
+            if a.optional:
+                out.append(f"    int has_{a.name} = 0;")
+            continue
         if a.kind.removesuffix("[]") in API.inputs:
             fmt += "O"
             ptrs.append(f"&o_{a.name}")
@@ -774,6 +792,17 @@ def py_call(fn, api, convs, arrays):
             out.append(f"    {a.name} = bc.data[{i}];")
         out.append("    size_t rows_n = (size_t)bc.n;")
         convs = convs + ["goto done"]
+    for a in fn.args:
+        if a.kind in api.managed:
+            get = (f"if (({a.name} = svcmpy_handle_of(o_{a.name}, &svcmpy_class_{a.kind}, "
+                   f"\"{a.name}\")) == NULL)\n        goto done;")
+            if a.optional:
+                out.append(f"    if (o_{a.name} != NULL && o_{a.name} != Py_None) {{\n"
+                           f"        has_{a.name} = 1;\n    " + get.replace("\n", "\n    ") +
+                           "\n    }")
+            else:
+                out.append("    " + get)
+            convs = convs + ["goto done"]
     out.extend(ret_decl(fn, api))
     if fn.locals:
         out.append("    " + fn.locals)
@@ -1000,6 +1029,17 @@ def lua_function(fn, api):
             pos += 1
         if a.kind.removesuffix("[]") in api.inputs:
             out.extend(lua_record_arg(a, api, 0 if a.kwonly else pos))
+            continue
+        if a.kind in api.classes:
+            ctype = api.classes[a.kind][0]
+            out.append(f"    {ctype} *{a.name} = NULL;")
+            if a.optional:
+                out.append(f"    int has_{a.name} = 0;")
+            out.append(f"    gen_idx_ = svcmlua_arg(L, &gen_args_, {0 if a.kwonly else pos}, "
+                       f"\"{a.name}\", {1 if a.optional else 0});")
+            has = f"\n        has_{a.name} = 1;" if a.optional else ""
+            out.append(f"    if (gen_idx_ != 0) {{\n        {a.name} = svcmlua_check_{a.kind}(L, gen_idx_);"
+                       f"{has}\n    }}")
             continue
         ctype = KINDS[a.kind][0]
         if a.kind in ARRAY_KINDS or a.kind == "f64v":

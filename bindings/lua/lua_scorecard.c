@@ -28,23 +28,6 @@ static svcm_target_direction opt_direction(lua_State *L, int arg, const char *de
     return (svcm_target_direction)luaL_checkoption(L, arg, def, directions);
 }
 
-/* svcm.target_durations_result(durations, q, target [, direction [, confidence]]) */
-static int l_target_durations_result(lua_State *L)
-{
-    double q = luaL_checknumber(L, 2);
-    double target = luaL_checknumber(L, 3);
-    svcm_target_direction d = opt_direction(L, 4, "at_most");
-    double confidence = luaL_optnumber(L, 5, 0.95);
-    lua_settop(L, 5);
-    const svcm_durations *du = svcmlua_check_durations(L, 1);
-    struct svcm_target_result r;
-    int rc = svcm_target_verdict_durations(du, q, target, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    svcmlua_rec_TargetResult(L, &r);
-    return 1;
-}
-
 /* svcm.target_feedback_result(feedback, target [, direction [, confidence]]) */
 static int l_target_feedback_result(lua_State *L)
 {
@@ -182,7 +165,6 @@ static int l_targets_format(lua_State *L)
 }
 
 static const luaL_Reg scorecard_functions[] = {
-    {"target_durations_result", l_target_durations_result},
     {"target_feedback_result", l_target_feedback_result},
     {"target_feedback_change", l_target_feedback_change},
     {"target_scaled", l_target_scaled},

@@ -6,11 +6,6 @@
 
 #include "svcm/sketch.h"
 
-svcm_durations *svcmlua_check_durations(lua_State *L, int arg)
-{
-    return svcmlua_check_Durations(L, arg);
-}
-
 /* s:stats() -> {count, zero_count, sum, mean, min, max, buckets, exact,
  * collapsed_below} (mean, min, max are nan when empty) */
 static int l_sketch_stats(lua_State *L)

@@ -200,10 +200,8 @@ void svcmlua_open_lifetime(lua_State *L);
 void svcmlua_open_priority(lua_State *L);
 void svcmlua_open_pdca(lua_State *L);
 
-/* The accumulator inside an svcm.Durations (lua_sketch.c) or svcm.Feedback
- * (lua_feedback.c) at arg, borrowed: raises for another type or a closed
- * object. */
-svcm_durations *svcmlua_check_durations(lua_State *L, int arg);
+/* The accumulator inside an svcm.Feedback (lua_feedback.c) at arg,
+ * borrowed: raises for another type or a closed object. */
 svcm_feedback *svcmlua_check_feedback(lua_State *L, int arg);
 
 #endif /* SVCMLUA_H */

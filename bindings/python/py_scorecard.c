@@ -28,33 +28,6 @@ static const char *direction_name(svcm_target_direction d)
     return d == SVCM_TARGET_DIRECTION_AT_LEAST ? "at_least" : "at_most";
 }
 
-PyDoc_STRVAR(target_durations_result_doc,
-             "target_durations_result(durations, q, target, direction='at_most',"
-             " confidence=0.95) -> dict\n\n"
-             "Verdict on the q-quantile of an svcm.Durations accumulator (seconds), the\n"
-             "order-statistic interval read from its sketch (exact while it is exact).");
-
-static PyObject *target_durations_result(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"durations", "q", "target", "direction", "confidence", NULL};
-    PyObject *obj;
-    double q, target, confidence = 0.95;
-    const char *dir = "at_most";
-    svcm_target_direction d;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Odd|sd", kwlist, &obj, &q, &target, &dir,
-                                     &confidence) ||
-        direction_of(dir, &d) < 0)
-        return NULL;
-    const svcm_durations *du = svcmpy_durations_of(module, obj);
-    if (du == NULL)
-        return NULL;
-    struct svcm_target_result r;
-    int rc = svcm_target_verdict_durations(du, q, target, d, confidence, &r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return svcmpy_rec_TargetResult(module, &r);
-}
-
 PyDoc_STRVAR(target_feedback_result_doc,
              "target_feedback_result(feedback, target, direction='at_least', confidence=0.95)"
              " -> dict\n\n"
@@ -241,8 +214,6 @@ done:
 }
 
 static PyMethodDef scorecard_functions[] = {
-    {"target_durations_result", (PyCFunction)(void (*)(void))target_durations_result,
-     METH_VARARGS | METH_KEYWORDS, target_durations_result_doc},
     {"target_feedback_result", (PyCFunction)(void (*)(void))target_feedback_result,
      METH_VARARGS | METH_KEYWORDS, target_feedback_result_doc},
     {"target_feedback_change", (PyCFunction)(void (*)(void))target_feedback_change,

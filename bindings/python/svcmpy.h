@@ -313,11 +313,10 @@ Py_ssize_t svcmpy_handle_len(PyObject *op, const svcmpy_class *c);
 /* Raise the svcm exception of rc for field `field` with message msg. */
 PyObject *svcmpy_raise_field(PyObject *module, int rc, const char *field, const char *msg);
 
-/* The C accumulator inside an svcm.Durations (py_sketch.c) or an svcm.NPS,
- * svcm.CSAT or svcm.CES (py_feedback.c), borrowed while obj lives and the
- * caller holds the GIL; NULL with TypeError for another type, or with
- * StateError when the object is in use by another thread. */
-const svcm_durations *svcmpy_durations_of(PyObject *module, PyObject *obj);
+/* The C accumulator inside an svcm.NPS, svcm.CSAT or svcm.CES
+ * (py_feedback.c), borrowed while obj lives and the caller holds the GIL;
+ * NULL with TypeError for another type, or with StateError when the object
+ * is in use by another thread. */
 const svcm_feedback *svcmpy_feedback_of(PyObject *module, PyObject *obj);
 
 /* Engine initialisers, one per bindings/python/py_<engine>.c. */

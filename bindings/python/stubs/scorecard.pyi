@@ -6,11 +6,6 @@ _ScorecardValues = Union[Sequence[float], memoryview, bytes, bytearray, "array.a
 _Direction = Literal["at_least", "at_most", ">=", "<="]
 _ScorecardUnit = Literal["", "%", "s", "m", "h", "d"]
 
-def target_durations_result(
-    durations: object, q: float, target: float, direction: _Direction = "at_most", confidence: float = 0.95
-) -> _TargetResult:
-    """Verdict on the q-quantile of an svcm.Durations accumulator (seconds)."""
-    ...
 def target_feedback_result(
     feedback: object, target: float, direction: _Direction = "at_least", confidence: float = 0.95
 ) -> _TargetResult:

@@ -151,8 +151,13 @@ class Accumulators(unittest.TestCase):
                              svcm.target_quantile_result(values, 0.9, t))
         with self.assertRaises(TypeError):
             svcm.target_durations_result(svcm.NPS(), 0.9, 1.0)
-        with self.assertRaises(TypeError):
+        with self.assertRaises(TypeError) as cm:
             svcm.target_durations_result(5, 0.9, 1.0)
+        # An object argument (bindings/api/scorecard.py: "durations: Durations").
+        self.assertEqual(str(cm.exception), "durations: expected svcm.Durations, got int")
+        with self.assertRaises(svcm.StateError):
+            svcm.target_durations_result(svcm.Durations.__new__(svcm.Durations), 0.9, 1.0)
+        self.assertEqual(svcm.target_durations_result(q=0.9, target=100.0, durations=d)["n"], 100)
         with self.assertRaises(svcm.EmptyError):
             svcm.target_durations_result(svcm.Durations(), 0.9, 1.0)
 
