@@ -1251,13 +1251,6 @@ static const luaL_Reg kg_methods[] = {
 static void open_kpi_groups(lua_State *L)
 {
     new_type(L, KPI_GROUPS_MT, kg_methods, svcmlua_members_KPIGroups, l_kg_gc, l_kg_tostring);
-    /* The batch adds are Python's for now (test_misuse.lua does not cover
-     * them in Lua yet): Lua programs call add_score and friends in a loop. */
-    static const char *const python_only[] = {"add_scores", "add_outcomes", "add_durations"};
-    for (int k = 0; k < 3; k++) {
-        lua_pushnil(L);
-        lua_setfield(L, -2, python_only[k]);
-    }
     lua_pushcfunction(L, l_kg_count);
     lua_setfield(L, -3, "__len");
     lua_pop(L, 2);

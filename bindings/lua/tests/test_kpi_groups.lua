@@ -158,6 +158,29 @@ test("merge of two partitions equals one object", function()
   assert(ok == nil and code == svcm.codes.EMISMATCH, msg)
 end)
 
+test("batch adds equal one-by-one adds, all or nothing", function()
+  local one, many = svcm.kpi_groups(SLOTS), svcm.kpi_groups(SLOTS)
+  for _, g in ipairs({one, many}) do g:group("email"); g:group("chat") end
+  local groups, scores, fcr, secs = {1, 2, 2, 1}, {9, 10, 3, 7}, {1, 0, 1, 1}, {30, 60.5, 5, 12}
+  for i = 1, 4 do
+    one:add_score(groups[i], NPS, scores[i])
+    one:add_outcome(groups[i], FCR, fcr[i] == 1)
+    one:add_duration(groups[i], FIRST, secs[i])
+  end
+  assert(many:add_scores(groups, NPS, scores) == many)
+  assert(many:add_outcomes(groups, FCR, fcr) == many)
+  assert(many:add_durations(groups, FIRST, secs) == many)
+  for gi = 1, 2 do
+    same_table(many:feedback(gi, NPS), one:feedback(gi, NPS), 0, "nps")
+    same_table(many:rate(gi, FCR), one:rate(gi, FCR), 0, "fcr")
+    same_table(many:durations(gi, FIRST), one:durations(gi, FIRST), 0, "durations")
+  end
+  local ok, msg, code, detail = many:add_scores({1, 3}, NPS, {9, 9}) -- no group 3
+  assert(ok == nil and code == svcm.codes.EINVAL and detail.field == "groups", msg)
+  assert(msg:find("record 2", 1, true), msg) -- the second record, counted from 1 in Lua
+  same_table(many:feedback(1, NPS), one:feedback(1, NPS), 0, "nothing added")
+end)
+
 test("to_bytes round trip and malformed bytes", function()
   local g = svcm.kpi_groups(SLOTS)
   feed(g, events(300, 11))
