@@ -55,7 +55,7 @@ record("Request", "struct pri_request_view", "A queued request.", [
     ("severity", "int", "1 (critical) .. 4 (minor)", "r.severity"),
     ("value", "f64", "business value on 0..1", "r.value"),
     ("created", "i64", "instant the request was raised", "r.created"),
-    ("due", "i64", "due instant (INT64_MAX: none)", "r.due"),
+    ("due", "i64?", "due instant, or None (absent in Lua) when it has none", "r.due"),
     ("urgent", "bool", "explicit urgent flag", "r.urgent"),
 ], as_dict=True)
 

@@ -71,6 +71,10 @@ KINDS = {
 # count argument does there), and arrays f64s / i64s (any sequence or 1-D
 # buffer in Python, a sequence table in Lua): the call sees `name` (const
 # double * / const int64_t *) and `name_n` (size_t).
+# Optional record fields: None in Python (a key left out in Lua) when the
+# value is INT64_MAX / NaN.
+KINDS["i64?"] = ("int64_t", "int | None", "SVCMPY_I64N", "SVCMLUA_I64N", None)
+KINDS["f64?"] = ("double", "float | None", "SVCMPY_F64N", "SVCMLUA_F64N", None)
 KINDS["count"] = ("uint64_t", "int", "SVCMPY_U64", "SVCMLUA_U64", None)
 KINDS["f64s"] = ("const double *", "Sequence[SupportsFloat] | _Buffer", None, None, None)
 KINDS["i64s"] = ("const int64_t *", "Sequence[SupportsIndex] | _Buffer", None, None, None)

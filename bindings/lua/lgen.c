@@ -3,6 +3,7 @@
 #include "svcmlua.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,10 +17,23 @@ void svcmlua_push_value(lua_State *L, const void *p, enum svcmlua_ctype ctype,
         lua_pushnumber(L, v);
         return;
     }
-    case SVCMLUA_I64: {
+    case SVCMLUA_I64:
+    case SVCMLUA_I64N: {
         int64_t v;
         memcpy(&v, p, sizeof v);
-        lua_pushinteger(L, (lua_Integer)v);
+        if (ctype == SVCMLUA_I64N && v == INT64_MAX)
+            lua_pushnil(L);
+        else
+            lua_pushinteger(L, (lua_Integer)v);
+        return;
+    }
+    case SVCMLUA_F64N: {
+        double v;
+        memcpy(&v, p, sizeof v);
+        if (isnan(v))
+            lua_pushnil(L);
+        else
+            lua_pushnumber(L, v);
         return;
     }
     case SVCMLUA_U32: {

@@ -80,7 +80,9 @@ enum svcmlua_ctype {
     SVCMLUA_IBOOL,    /* int used as a truth value */
     SVCMLUA_STR,      /* const char *; NULL leaves the key absent */
     SVCMLUA_INTERVAL, /* svcm_interval -> {lo, hi} */
-    SVCMLUA_NAME      /* int (or enum) -> string through name_of */
+    SVCMLUA_NAME,     /* int (or enum) -> string through name_of */
+    SVCMLUA_I64N,     /* int64_t; INT64_MAX leaves the key absent ("i64?") */
+    SVCMLUA_F64N      /* double; NaN leaves the key absent ("f64?") */
 };
 /* A record field: key, where it is in the C struct, its C type. */
 typedef struct svcmlua_field {

@@ -3,6 +3,7 @@
 #include "svcmpy.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,15 +46,18 @@ static PyObject *field_value(const char *p, const svcmpy_rfield *f)
 {
     const char *q = p + f->offset;
     switch (f->ctype) {
-    case SVCMPY_F64: {
+    case SVCMPY_F64:
+    case SVCMPY_F64N: {
         double v;
         memcpy(&v, q, sizeof v);
-        return PyFloat_FromDouble(v);
+        return f->ctype == SVCMPY_F64N && isnan(v) ? Py_NewRef(Py_None) : PyFloat_FromDouble(v);
     }
-    case SVCMPY_I64: {
+    case SVCMPY_I64:
+    case SVCMPY_I64N: {
         int64_t v;
         memcpy(&v, q, sizeof v);
-        return PyLong_FromLongLong((long long)v);
+        return f->ctype == SVCMPY_I64N && v == INT64_MAX ? Py_NewRef(Py_None)
+                                                         : PyLong_FromLongLong((long long)v);
     }
     case SVCMPY_SIZE: {
         size_t v;

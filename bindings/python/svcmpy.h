@@ -178,7 +178,9 @@ enum svcmpy_ctype {
     SVCMPY_IBOOL,    /* int used as a truth value */
     SVCMPY_STR,      /* const char *, NULL -> None */
     SVCMPY_INTERVAL, /* svcm_interval -> (lo, hi) */
-    SVCMPY_NAME      /* int (or enum) -> str through a name function */
+    SVCMPY_NAME,     /* int (or enum) -> str through a name function */
+    SVCMPY_I64N,     /* int64_t, INT64_MAX -> None ("i64?") */
+    SVCMPY_F64N      /* double, NaN -> None ("f64?") */
 };
 typedef struct svcmpy_field {
     const char *name;

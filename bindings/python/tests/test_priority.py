@@ -367,7 +367,12 @@ class QueueTest(unittest.TestCase):
         self.assertEqual(cm.exception.field, "severity")
         self.assertEqual(len(q), 1)
         self.assertIn(5, q)
-        self.assertEqual(q.remove(5)["id"], 5)
+        got = q.remove(5)
+        self.assertEqual(got["id"], 5)
+        self.assertEqual(got["due"], 10)
+        q.push(item(7))  # no due instant: None, as the request dicts take it
+        self.assertIsNone(q.get(7)["due"])
+        q.remove(7)
         with self.assertRaises(svcm.EmptyError):
             q.pop(0)
         with self.assertRaises(svcm.EmptyError):
