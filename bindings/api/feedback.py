@@ -76,15 +76,11 @@ static int svcmb_feedback(const svcm_feedback *f, double confidence,
 }
 
 /* add(): one score (a bad one names the field "score") or many (a bad one
- * names its record as the language counts; then nothing is counted). */
+ * names its record; then nothing is counted). */
 static int svcmb_add(svcm_feedback *f, const double *x, size_t n, int one, svcm_error *err)
 {
-    if (!one) {
-        int rc = svcm_feedback_add_batch(f, x, n, err);
-        if (err->index != SVCM_NO_INDEX)
-            err->index += SVCMB_BASE;
-        return rc;
-    }
+    if (!one)
+        return svcm_feedback_add_batch(f, x, n, err);
     int rc = svcm_feedback_add(f, x[0]);
     if (rc == SVCM_EINVAL) {
         svcm_feedback_options o;
@@ -175,7 +171,7 @@ static int svcmb_add_batch(svcm_kpi_groups *g, const int64_t *groups, size_t gro
     }
     int rc = svcmb_slot(g, slot, kind[what], &s, &si, e);
     for (size_t i = 0; rc == SVCM_OK && i < groups_n; i++) {
-        e->index = i + SVCMB_BASE;
+        e->index = i;
         rc = svcmb_group(g, groups[i], "groups", &gi, e);
         if (rc == SVCM_OK && !svcmb_value_ok(what, &s, v[i])) {
             e->field = field[what];
@@ -187,7 +183,7 @@ static int svcmb_add_batch(svcm_kpi_groups *g, const int64_t *groups, size_t gro
     /* Only a 64-bit count overflow or out-of-memory can stop this loop. */
     for (size_t i = 0; rc == SVCM_OK && i < groups_n; i++) {
         gi = (size_t)(groups[i] - SVCMB_BASE);
-        e->index = i + SVCMB_BASE;
+        e->index = i;
         rc = what == SVCMB_SCORES ? svcm_kpi_groups_add_score(g, gi, si, v[i], e)
              : what == SVCMB_OUTCOMES
                  ? svcm_kpi_groups_add_outcome(g, gi, si, v[i] == 1.0, e)
@@ -351,15 +347,56 @@ getter("_Feedback", "convention", "str",
        "the KPI convention: CSAT and CES method, NPS interval",
        OPTS + "out = svcmb_convention(&o);")
 
-klass("Rate", "svcm_rate", "Mergeable counter of successes over trials (FCR, churn, ...).",
-      '''def __init__(self, kind: Union[str, int] = "generic") -> None: ...
-def add(self, outcomes: Union[_Scores, bool, int, float], /) -> None: ...
-def merge(self, other: Rate, /) -> None: ...
-def to_bytes(self) -> bytes: ...
-@classmethod
-def from_bytes(cls, data: _Buffer, /) -> Rate: ...
-def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
-''')
+# svcm_rate is a value in C; the binding keeps one on the heap, a handle like
+# the others.
+helper("""
+static void svcmb_rate_free(svcm_rate *r) { free(r); }
+static int svcmb_rate_new(svcm_rate **out, const svcm_rate *from)
+{
+    *out = malloc(sizeof **out);
+    if (*out == NULL)
+        return SVCM_ENOMEM;
+    **out = *from;
+    return SVCM_OK;
+}
+static int svcmb_rate_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+                           svcm_rate **out, svcm_error *err)
+{
+    (void)alloc;
+    svcm_rate r;
+    int rc = svcm_rate_load(buf, len, &r, err);
+    return rc == SVCM_OK ? svcmb_rate_new(out, &r) : rc;
+}
+/* A kind from its name; EINVAL naming the field otherwise. */
+static int svcmb_rate_kind(const char *name, svcm_rate_kind *k, svcm_error *err)
+{
+    if (svcm_rate_kind_parse(name, k) == SVCM_OK)
+        return SVCM_OK;
+    err->field = "kind";
+    snprintf(err->message, sizeof err->message, "unknown rate kind '%.60s'", name);
+    return SVCM_EINVAL;
+}
+""")
+klass("Rate", "svcm_rate",
+      "Mergeable successes-over-trials counter labelled with a KPI kind: generic, fcr,\n"
+      "complaint, resolution, churn, retention, repurchase, reopen, sla_compliance.",
+      free="svcmb_rate_free", merge="svcm_rate_merge", save="svcm_rate_save",
+      load="svcmb_rate_load", save_as="to_bytes", load_as="from_bytes",
+      mismatch="kinds differ",
+      repr="""snprintf(buf, cap, "<svcm.Rate kind=%s %llu/%llu>", svcm_rate_kind_name((int)self->kind),
+         (unsigned long long)self->successes, (unsigned long long)self->trials);""")
+constructor("Rate", ['kind: str = "generic"'], """svcm_rate_kind k = SVCM_RATE_KIND_GENERIC;
+svcm_rate r;
+rc = svcmb_rate_kind(kind, &k, &err);
+svcm_rate_init(&r, k);
+if (rc == SVCM_OK)
+    rc = svcmb_rate_new(&out, &r);""")
+method("Rate", "add", "Count one outcome (True/False or 1/0) or many (a buffer or sequence of\n"
+       "0/1). All or nothing.", ["outcomes: f64v"], "none",
+       "rc = svcm_rate_add_batch(self, outcomes, rows_n, &err);")
+function("compare_rates", "Rate of b minus rate of a (two Rate objects of the same kind),\n"
+         "two-proportion z-test.", ["a: Rate", "b: Rate", CONF], "Comparison",
+         "rc = svcm_rate_compare(a, b, confidence, &out.r);\nout.confidence = confidence;")
 method("Rate", "add_counts", "Add successes out of trials (successes <= trials).",
        ["successes: count", "trials: count"], "none",
        "rc = svcm_rate_add_counts(self, successes, trials);", fast=True)

@@ -510,6 +510,9 @@ def py_managed(cls, api, h, c):
              "with an exception when it cannot be used. */")
     h.append(f"{ctype} *svcmpy_enter_{cls}(PyObject *op);")
     h.append(f"void svcmpy_leave_{cls}(PyObject *op);")
+    h.append(f"/* A new svcm.{cls} owning h (freed, NULL with an exception, on failure). */")
+    h.append(f"static inline PyObject *svcmpy_wrap_{cls}(PyObject *module, {ctype} *h)\n{{\n"
+             f"    return svcmpy_handle_wrap(module, &svcmpy_class_{cls}, h);\n}}")
     h.append(f"/* Create svcm.{cls} with the hand-written methods and getsets (NULL-terminated "
              "static arrays, or NULL) and add it to the module. */")
     h.append(f"int svcmpy_add_{cls}(PyObject *module, PyMethodDef *methods, PyGetSetDef *getsets);")

@@ -303,7 +303,8 @@ void svcmlua_bcast_get(lua_State *L, svcmlua_bcast *c, int k, const int *idx,
     c->n = 0;
     luaL_checkstack(L, k + 2, NULL);
     for (int i = 0; i < k; i++) {
-        if (lua_type(L, idx[i]) == LUA_TNUMBER) {
+        /* A boolean is the number 1 or 0, as True and False are in Python. */
+        if (lua_type(L, idx[i]) == LUA_TNUMBER || lua_type(L, idx[i]) == LUA_TBOOLEAN) {
             c->data[i] = NULL;
             continue;
         }
@@ -321,7 +322,8 @@ void svcmlua_bcast_get(lua_State *L, svcmlua_bcast *c, int k, const int *idx,
     for (int i = 0; i < k; i++) {
         if (c->data[i] != NULL)
             continue;
-        double v = lua_tonumber(L, idx[i]);
+        double v = lua_isboolean(L, idx[i]) ? (double)lua_toboolean(L, idx[i])
+                                             : lua_tonumber(L, idx[i]);
         double *buf = lua_newuserdatauv(L, c->n * sizeof(double) + 1, 0);
         for (size_t j = 0; j < c->n; j++)
             buf[j] = v;

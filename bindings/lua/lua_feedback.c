@@ -6,6 +6,7 @@
 #include "svcm/kpi.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Records of the one-shot functions, made in the generated code (the helper
@@ -14,7 +15,6 @@ int svcmlua_feedback_record(lua_State *L, const svcm_feedback *f, double confide
 void svcmlua_comparison_record(lua_State *L, const struct svcm_test_result *t, double confidence);
 
 #define FEEDBACK_MT "svcm.Feedback"
-#define RATE_MT "svcm.Rate"
 
 /* Lua spellings of the conventions, in the order of their enum values. */
 static const char *const csat_methods[] = {"top_box", "rated", "mean", NULL};
@@ -391,9 +391,6 @@ static int l_compare_ces(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_KI
 
 /* ---------------------------------------------------------------- rates */
 
-static svcm_rate *check_rate(lua_State *L, int arg) { return luaL_checkudata(L, arg, RATE_MT); }
-svcm_rate *svcmlua_check_Rate(lua_State *L, int idx) { return check_rate(L, idx); }
-
 static int opt_rate_kind(lua_State *L, int arg)
 {
     if (lua_isnoneornil(L, arg))
@@ -409,112 +406,6 @@ static int opt_rate_kind(lua_State *L, int arg)
     if (svcm_rate_kind_parse(name, &k) != SVCM_OK)
         luaL_argerror(L, arg, lua_pushfstring(L, "unknown rate kind '%s'", name));
     return (int)k;
-}
-
-static int l_rate_call(lua_State *L)
-{
-    int kind;
-    if (lua_type(L, 2) == LUA_TTABLE) {
-        lua_getfield(L, 2, "kind");
-        kind = opt_rate_kind(L, -1);
-        lua_pop(L, 1);
-    } else {
-        kind = opt_rate_kind(L, 2);
-    }
-    svcm_rate *r = lua_newuserdatauv(L, sizeof *r, 0);
-    svcm_rate_init(r, kind);
-    luaL_setmetatable(L, RATE_MT);
-    return 1;
-}
-
-static int l_rate_from_bytes(lua_State *L)
-{
-    size_t len;
-    const char *s = luaL_checklstring(L, 1, &len);
-    svcm_rate r;
-    int rc = svcm_rate_load((const unsigned char *)s, len, &r, NULL);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    svcm_rate *u = lua_newuserdatauv(L, sizeof *u, 0);
-    *u = r;
-    luaL_setmetatable(L, RATE_MT);
-    return 1;
-}
-
-static int l_rate_add(lua_State *L)
-{
-    svcm_rate *r = check_rate(L, 1);
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc;
-    if (lua_type(L, 2) == LUA_TBOOLEAN) {
-        rc = svcm_rate_add(r, lua_toboolean(L, 2));
-    } else {
-        size_t n;
-        const double *xs = svcmlua_checkdoubles(L, 2, &n);
-        rc = svcm_rate_add_batch(r, xs, n, &err);
-        if (err.index != SVCM_NO_INDEX)
-            err.index++;
-    }
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int l_rate_merge(lua_State *L)
-{
-    int rc = svcm_rate_merge(check_rate(L, 1), check_rate(L, 2));
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int l_rate_to_bytes(lua_State *L)
-{
-    unsigned char buf[SVCM_RATE_SAVED_SIZE];
-    size_t len;
-    int rc = svcm_rate_save(check_rate(L, 1), buf, sizeof buf, &len);
-    if (rc != SVCM_OK)
-        return svcmlua_raise(L, rc, NULL);
-    lua_pushlstring(L, (const char *)buf, len);
-    return 1;
-}
-
-static int l_rate_tostring(lua_State *L)
-{
-    svcm_rate *r = check_rate(L, 1);
-    char b[96];
-    snprintf(b, sizeof b, "svcm.Rate %s %llu/%llu", svcm_rate_kind_name((int)r->kind),
-             (unsigned long long)r->successes, (unsigned long long)r->trials);
-    lua_pushstring(L, b);
-    return 1;
-}
-
-static int l_rate_close(lua_State *L)
-{
-    (void)check_rate(L, 1); /* a plain value: nothing to release */
-    return 0;
-}
-
-static const luaL_Reg rate_methods[] = {
-    {"add", l_rate_add},
-    {"merge", l_rate_merge},
-    {"to_bytes", l_rate_to_bytes},
-    {NULL, NULL},
-};
-
-static int l_compare_rates(lua_State *L)
-{
-    svcm_rate *a = check_rate(L, 1), *b = check_rate(L, 2);
-    double confidence = luaL_optnumber(L, 3, 0.95);
-    struct svcm_test_result t;
-    int rc = svcm_rate_compare(a, b, confidence, &t);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    svcmlua_comparison_record(L, &t, confidence);
-    return 1;
 }
 
 /* ------------------------------------------------------------- SERVQUAL */
@@ -703,9 +594,12 @@ static int l_fcr_repeats(lua_State *L)
             err.index++; /* Lua counts from 1 */
         return svcmlua_fail(L, rc, &err);
     }
-    svcm_rate *u = lua_newuserdatauv(L, sizeof *u, 0);
+    void **slot = svcmlua_handle_new(L, "svcm.Rate"); /* the box first: no leak on a Lua error */
+    svcm_rate *u = malloc(sizeof *u);
+    if (u == NULL)
+        return svcmlua_fail(L, SVCM_ENOMEM, NULL);
     *u = r;
-    luaL_setmetatable(L, RATE_MT);
+    *slot = u;
     lua_createtable(L, (int)(nt < INT32_MAX ? nt : 0), 0);
     for (size_t i = 0; i < nt; i++) {
         lua_pushstring(L, names[outcome[i]]);
@@ -721,7 +615,6 @@ static const luaL_Reg feedback_funcs[] = {
     {"compare_nps", l_compare_nps},
     {"compare_csat", l_compare_csat},
     {"compare_ces", l_compare_ces},
-    {"compare_rates", l_compare_rates},
     {"servqual", l_servqual},
     {"consistency", l_consistency},
     {"fcr_repeats", l_fcr_repeats},
@@ -784,12 +677,11 @@ void svcmlua_open_feedback(lua_State *L)
     open_kpi_groups(L);
     new_type(L, FEEDBACK_MT, feedback_methods, svcmlua_members__Feedback, l_feedback_gc,
              l_feedback_tostring);
-    new_type(L, RATE_MT, rate_methods, svcmlua_members_Rate, l_rate_close, l_rate_tostring);
-    lua_pop(L, 4);
+    lua_pop(L, 2);
+    svcmlua_add_Rate(L, NULL);
     add_class(L, "NPS", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_NPS);
     add_class(L, "CSAT", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_CSAT);
     add_class(L, "CES", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_CES);
-    add_class(L, "Rate", l_rate_call, l_rate_from_bytes, 0);
     set_names(L, "SERVQUAL_DIMENSIONS", svcm_servqual_dimension_name, SVCM_SERVQUAL_DIMENSIONS);
     set_names(L, "RATE_KINDS", svcm_rate_kind_name, SVCM_RATE_KIND_COUNT);
 }

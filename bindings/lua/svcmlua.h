@@ -128,7 +128,7 @@ int svcmlua_get_bool(lua_State *L, int idx, const char *name, bool *out);
 int svcmlua_get_count(lua_State *L, int idx, const char *name, uint64_t *out);
 int svcmlua_get_str(lua_State *L, int idx, const char *name, const char **out);
 /* Broadcast arguments (kind f64v) at the stack indices idx[0..k-1] (k <=
- * 8): numbers or sequence tables; numbers repeat against the tables, which
+ * 8): numbers (a boolean is 1 or 0) or sequence tables; numbers repeat against the tables, which
  * must agree in length (else raises). Buffers live in userdata pushed on
  * the stack. */
 typedef struct svcmlua_bcast {

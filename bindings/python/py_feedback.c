@@ -5,6 +5,7 @@
 
 #include "svcm/kpi.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Records of the one-shot functions, made in the generated code (the helper
@@ -19,7 +20,6 @@ enum {
     T_NPS,
     T_CSAT,
     T_CES,
-    T_RATE,
     T_KPI_GROUPS,
     T_COUNT
 };
@@ -698,34 +698,6 @@ static PyObject *py_compare_ces(PyObject *module, PyObject *args, PyObject *kwds
 
 /* ---------------------------------------------------------------- rates */
 
-typedef struct {
-    PyObject_HEAD
-    svcm_rate r;
-    int busy; /* set while a batch runs without the GIL */
-} RateObject;
-
-static int rate_idle(RateObject *o)
-{
-    if (o->busy) {
-        svcmpy_state_error(Py_TYPE(o), "object is in use by another thread");
-        return -1;
-    }
-    return 0;
-}
-
-svcm_rate *svcmpy_enter_Rate(PyObject *op)
-{
-    RateObject *o = (RateObject *)op;
-    if (rate_idle(o) < 0)
-        return NULL;
-    o->busy = 1;
-    return &o->r;
-}
-
-void svcmpy_leave_Rate(PyObject *op)
-{
-    ((RateObject *)op)->busy = 0;
-}
 
 /* A rate kind from a name or an int; -1 with ValueError/TypeError set. */
 static int parse_rate_kind(PyObject *module, PyObject *obj)
@@ -760,175 +732,6 @@ static int parse_rate_kind(PyObject *module, PyObject *obj)
     PyErr_Format(PyExc_TypeError, "kind: expected a name such as 'fcr', got %s",
                  Py_TYPE(obj)->tp_name);
     return -1;
-}
-
-static PyObject *Rate_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"kind", NULL};
-    PyObject *kind = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:Rate", kwlist, &kind))
-        return NULL;
-    PyObject *module = svcmpy_module_of_type(tp);
-    if (module == NULL)
-        return NULL;
-    int k = parse_rate_kind(module, kind);
-    if (k < 0)
-        return NULL;
-    RateObject *self = (RateObject *)PyType_GenericAlloc(tp, 0);
-    if (self == NULL)
-        return NULL;
-    svcm_rate_init(&self->r, k);
-    self->busy = 0;
-    return (PyObject *)self;
-}
-
-static void Rate_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-}
-
-PyDoc_STRVAR(Rate_add_doc,
-             "add(outcomes) -> None\n\nCount one outcome (True/False or 1/0) or many (a "
-             "buffer or sequence of 0/1). All or nothing.");
-static PyObject *Rate_add(PyObject *self, PyObject *outcomes)
-{
-    RateObject *o = (RateObject *)self;
-    if (rate_idle(o) < 0)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc;
-    if (PyBool_Check(outcomes)) {
-        rc = svcm_rate_add(&o->r, outcomes == Py_True);
-    } else if (PyLong_Check(outcomes) || PyFloat_Check(outcomes)) {
-        double x = PyFloat_AsDouble(outcomes);
-        if (x == -1.0 && PyErr_Occurred())
-            return NULL;
-        rc = svcm_rate_add_batch(&o->r, &x, 1, &err);
-    } else {
-        svcmpy_array a;
-        if (svcmpy_doubles(outcomes, &a, "outcomes") < 0)
-            return NULL;
-        o->busy = 1;
-        Py_BEGIN_ALLOW_THREADS
-        rc = svcm_rate_add_batch(&o->r, a.data, (size_t)a.n, &err);
-        Py_END_ALLOW_THREADS
-        o->busy = 0;
-        svcmpy_array_release(&a);
-    }
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    Py_RETURN_NONE;
-}
-
-static PyObject *Rate_merge(PyObject *self, PyObject *other)
-{
-    if (!Py_IS_TYPE(other, Py_TYPE(self))) {
-        PyErr_Format(PyExc_TypeError, "merge: expected a Rate, got %s", Py_TYPE(other)->tp_name);
-        return NULL;
-    }
-    if (rate_idle((RateObject *)self) < 0 || rate_idle((RateObject *)other) < 0)
-        return NULL;
-    int rc = svcm_rate_merge(&((RateObject *)self)->r, &((RateObject *)other)->r);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    Py_RETURN_NONE;
-}
-
-static PyObject *Rate_to_bytes(PyObject *self, PyObject *unused)
-{
-    unsigned char buf[SVCM_RATE_SAVED_SIZE];
-    size_t len;
-    if (rate_idle((RateObject *)self) < 0)
-        return NULL;
-    int rc = svcm_rate_save(&((RateObject *)self)->r, buf, sizeof buf, &len);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    return PyBytes_FromStringAndSize((const char *)buf, (Py_ssize_t)len);
-}
-
-static PyObject *Rate_from_bytes(PyObject *cls, PyObject *data)
-{
-    Py_buffer view;
-    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    svcm_rate r;
-    int rc = svcm_rate_load(view.buf, (size_t)view.len, &r, NULL);
-    PyBuffer_Release(&view);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type((PyTypeObject *)cls, rc, NULL);
-    RateObject *self = (RateObject *)PyType_GenericAlloc((PyTypeObject *)cls, 0);
-    if (self == NULL)
-        return NULL;
-    self->r = r;
-    self->busy = 0;
-    return (PyObject *)self;
-}
-
-static PyObject *Rate_repr(PyObject *self)
-{
-    RateObject *o = (RateObject *)self;
-    if (o->busy)
-        return PyUnicode_FromFormat("<svcm.Rate kind=%s (busy)>",
-                                    svcm_rate_kind_name((int)o->r.kind));
-    return PyUnicode_FromFormat("<svcm.Rate kind=%s %llu/%llu>",
-                                svcm_rate_kind_name((int)o->r.kind),
-                                (unsigned long long)o->r.successes,
-                                (unsigned long long)o->r.trials);
-}
-
-static PyMethodDef Rate_methods[] = {
-    {"add", Rate_add, METH_O, Rate_add_doc},
-    {"merge", Rate_merge, METH_O,
-     "merge(other) -> None\n\nAdd another Rate's counts (same kind, else Mismatch)."},
-    {"to_bytes", Rate_to_bytes, METH_NOARGS, "to_bytes() -> bytes\n\nThe counter as bytes."},
-    {"from_bytes", Rate_from_bytes, METH_O | METH_CLASS,
-     "from_bytes(data) -> Rate\n\nLoad bytes made by to_bytes(); FormatError if malformed."},
-    SVCMPY_REDUCE_METHOD,
-    {NULL, NULL, 0, NULL},
-};
-
-
-static PyType_Slot Rate_slots[] = {
-    {Py_tp_new, (void *)Rate_new},
-    {Py_tp_dealloc, (void *)Rate_dealloc},
-    {Py_tp_methods, Rate_methods},
-    {Py_tp_repr, (void *)Rate_repr},
-    {Py_tp_doc, (void *)"Rate(kind='generic')\n--\n\nMergeable successes-over-trials counter "
-                        "labelled with a KPI kind: generic, fcr, complaint, resolution, churn, "
-                        "retention, repurchase, reopen, sla_compliance."},
-    {0, NULL},
-};
-static PyType_Spec Rate_spec = {"svcm.Rate", sizeof(RateObject), 0, Py_TPFLAGS_DEFAULT,
-                                Rate_slots};
-
-PyDoc_STRVAR(compare_rates_doc,
-             "compare_rates(a, b, confidence=0.95) -> Comparison\n\nRate of b minus rate of a "
-             "(two Rate objects of the same kind), two-proportion z-test.");
-static PyObject *py_compare_rates(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"a", "b", "confidence", NULL};
-    PyObject *a, *b;
-    double confidence = 0.95;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d:compare_rates", kwlist, &a, &b,
-                                     &confidence))
-        return NULL;
-    PyTypeObject *tp = engine_type(module, T_RATE);
-    if (tp == NULL)
-        return NULL;
-    if (!Py_IS_TYPE(a, tp) || !Py_IS_TYPE(b, tp)) {
-        PyErr_SetString(PyExc_TypeError, "compare_rates: a and b must be svcm.Rate objects");
-        return NULL;
-    }
-    if (rate_idle((RateObject *)a) < 0 || rate_idle((RateObject *)b) < 0)
-        return NULL;
-    struct svcm_test_result t;
-    int rc = svcm_rate_compare(&((RateObject *)a)->r, &((RateObject *)b)->r, confidence, &t);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return svcmpy_comparison_record(module, &t, confidence);
 }
 
 /* ------------------------------------------------------------- SERVQUAL */
@@ -1134,14 +937,15 @@ static PyObject *py_fcr_repeats(PyObject *module, PyObject *args, PyObject *kwds
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    PyTypeObject *tp = engine_type(module, T_RATE);
-    if (tp == NULL)
+    svcm_rate *h = malloc(sizeof *h);
+    if (h == NULL) {
+        PyErr_NoMemory();
         goto done;
-    RateObject *rate = (RateObject *)PyType_GenericAlloc(tp, 0);
+    }
+    *h = r;
+    PyObject *rate = svcmpy_wrap_Rate(module, h);
     if (rate == NULL)
         goto done;
-    rate->r = r;
-    rate->busy = 0;
     list = PyList_New(t.n);
     for (Py_ssize_t i = 0; list != NULL && i < t.n; i++) {
         PyObject *name = PyUnicode_FromString(outcome_names[outcome[i]]);
@@ -1154,7 +958,7 @@ static PyObject *py_fcr_repeats(PyObject *module, PyObject *args, PyObject *kwds
         Py_DECREF(rate);
         goto done;
     }
-    result = PyTuple_Pack(2, (PyObject *)rate, list);
+    result = PyTuple_Pack(2, rate, list);
     Py_DECREF(rate);
     Py_DECREF(list);
 done:
@@ -1205,8 +1009,6 @@ static PyMethodDef feedback_functions[] = {
      compare_csat_doc},
     {"compare_ces", (PyCFunction)(void (*)(void))py_compare_ces, METH_VARARGS | METH_KEYWORDS,
      compare_ces_doc},
-    {"compare_rates", (PyCFunction)(void (*)(void))py_compare_rates,
-     METH_VARARGS | METH_KEYWORDS, compare_rates_doc},
     {"servqual", (PyCFunction)(void (*)(void))py_servqual, METH_VARARGS | METH_KEYWORDS,
      servqual_doc},
     {"consistency", py_consistency, METH_O, consistency_doc},
@@ -1942,19 +1744,19 @@ static PyType_Spec KPIGroups_spec = {"svcm.KPIGroups", sizeof(KPIGroupsObject), 
 
 int svcmpy_init_feedback(PyObject *module)
 {
-    if (PyModule_AddFunctions(module, feedback_functions) < 0)
+    if (PyModule_AddFunctions(module, feedback_functions) < 0 ||
+        svcmpy_add_Rate(module, NULL, NULL) < 0)
         return -1;
     PyObject *tuple = PyTuple_New(T_COUNT);
     if (tuple == NULL)
         return -1;
-    const char *names[T_COUNT] = {"ServqualResult", "NPS", "CSAT", "CES", "Rate", "KPIGroups"};
-    PyType_Spec *specs[] = {&NPS_spec, &CSAT_spec, &CES_spec, &Rate_spec, &KPIGroups_spec};
+    const char *names[T_COUNT] = {"ServqualResult", "NPS", "CSAT", "CES", "KPIGroups"};
+    PyType_Spec *specs[] = {&NPS_spec, &CSAT_spec, &CES_spec, &KPIGroups_spec};
     for (int i = 0; i < T_COUNT; i++) {
         PyObject *tp = i < T_NPS ? (PyObject *)PyStructSequence_NewType(&servqual_desc)
                                  : PyType_FromModuleAndSpec(module, specs[i - T_NPS], NULL);
         /* the described methods and properties (bindings/api/feedback.py) */
         int members = tp == NULL          ? -1
-                      : i == T_RATE       ? svcmpy_members_Rate(tp)
                       : i == T_KPI_GROUPS ? svcmpy_members_KPIGroups(tp)
                       : i >= T_NPS        ? svcmpy_members__Feedback(tp)
                                           : 0;

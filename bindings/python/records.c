@@ -663,3 +663,19 @@ void *svcmpy_records_in(PyObject *seq_obj, const svcmpy_rfield *fields, const ch
     *n = (size_t)len;
     return arr;
 }
+
+PyObject *svcmpy_handle_wrap(PyObject *module, const svcmpy_class *c, void *h)
+{
+    PyObject *tp = PyObject_GetAttrString(module, c->name + 5); /* after "svcm." */
+    PyObject *o = tp != NULL && PyType_Check(tp) ? ((PyTypeObject *)tp)->tp_alloc((PyTypeObject *)tp, 0)
+                                                 : NULL;
+    if (tp != NULL && !PyType_Check(tp))
+        PyErr_Format(PyExc_TypeError, "svcm.%s is not a type", c->name + 5);
+    Py_XDECREF(tp);
+    if (o == NULL) {
+        c->free(h);
+        return NULL;
+    }
+    ((svcmpy_handle *)o)->h = h;
+    return o;
+}

@@ -312,6 +312,9 @@ PyObject *svcmpy_handle_save(PyObject *op, const svcmpy_class *c);
 PyObject *svcmpy_handle_load(PyObject *cls, PyObject *arg, const svcmpy_class *c);
 PyObject *svcmpy_handle_repr(PyObject *op, const svcmpy_class *c);
 Py_ssize_t svcmpy_handle_len(PyObject *op, const svcmpy_class *c);
+/* A new svcm.<Name> (the module's type of class c) owning handle h; on
+ * failure h is freed and NULL returned with an exception. */
+PyObject *svcmpy_handle_wrap(PyObject *module, const svcmpy_class *c, void *h);
 /* Raise the svcm exception of rc for field `field` with message msg. */
 PyObject *svcmpy_raise_field(PyObject *module, int rc, const char *field, const char *msg);
 

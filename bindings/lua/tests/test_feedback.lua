@@ -70,7 +70,7 @@ test("NPS accumulator add merge result bytes", function()
   local bad1, bmsg, bcode = a:add(10.5)
   assert(bad1 == nil and bcode == svcm.codes.EINVAL and bmsg:find("score", 1, true), bmsg)
   local ok, msg = a:add({10, 12})
-  assert(ok == nil and msg:find("record 2", 1, true))
+  assert(ok == nil and msg:find("record 1", 1, true), msg) -- records count from 0
   assert(a:n() == 4) -- all or nothing
   assert(a:counts()[10] == 1 and a:counts()[0] == 1 and a:counts()[5] == 1)
   local lo, hi = a:scale()
@@ -193,11 +193,14 @@ test("rates wilson counts merge bytes compare", function()
   assert(r:add_counts(3, 4))
   assert(r:successes() == 7 and r:trials() == 10 and r:kind() == "fcr")
   local ok, msg, code = r:add({1, 0.5})
-  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 2", 1, true), msg)
+  -- the second outcome: records count from 0, as in Python and every generated call
+  assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1", 1, true), msg)
   local ok2, _, code2 = r:add_counts(5, 4)
   assert(ok2 == nil and code2 == svcm.codes.EINVAL)
   assert(not pcall(r.add_counts, r, -1, 4))
-  assert(not pcall(svcm.Rate, "nope"))
+  local nope, _, ncode = svcm.Rate("nope") -- a bad kind fails like every bad value
+  assert(nope == nil and ncode == svcm.codes.EINVAL)
+  assert(not pcall(svcm.Rate, 7))
   assert(svcm.Rate():kind() == "generic")
   assert(svcm.Rate({kind = "churn"}):kind() == "churn")
   -- Newcombe (1998) Table I: 15/148 -> 0.0624, 0.1605.
