@@ -23,15 +23,20 @@ or absent keeps the default; `has_name` says whether it was given), and
 "*" (what follows is keyword-only: a trailing options table in Lua). Kinds
 of arguments: f64, i64, u32, int, size, bool, str, count (uint64), the
 arrays f64s and i64s (the call also sees name_n), choice(a|b|...) (the
-index of one of these strings) and f64v (numbers or arrays that broadcast;
-the call sees rows_n). Kinds of record fields: the scalar kinds plus u8,
-u64, ibool (an int used as a truth value), interval and name:FUNC (an int
-or enum member shown as the string FUNC(value)). A result is a kind, a
-record name, "Record[]" (a batch of rows), "f64v" or "none".
+index of one of these strings), f64v (numbers or arrays that broadcast;
+the call sees rows_n), a managed class's name (an instance; the call sees
+its handle) and a record with f64/i64 fields, "Rec" or "Rec[]" (a dict /
+table, or a sequence of them, read into the C struct). Kinds of record
+fields: the scalar kinds plus u8, u64, ibool (an int used as a truth
+value), interval, name:FUNC (an int or enum member shown as the string
+FUNC(value)) and the optional i64? / f64? (None / absent at INT64_MAX /
+NaN). A result is a kind, a record name, "Record[]" (a batch of rows),
+"f64v", "f64s" (a list as long as the first array argument) or "none".
 
-Also: klass/method/getter (methods and properties of a hand-written type,
-through hooks it provides), record(..., as_dict=True), helper("C code")
-and fast("name", ...) (constant-time calls that keep the GIL). HACKING.md,
+Also: klass/method/getter (methods and properties of a class through hooks;
+with free=... the class is managed and its whole type generated, with
+constructor(...)), record(..., as_dict=True), helper("C code") and
+fast("name", ...) (constant-time calls that keep the GIL). HACKING.md,
 "Bindings: the description", is the full reference.
 
 The call is C shared by both languages: it sees every argument as a C local
