@@ -325,7 +325,7 @@ def is_array(a):
 def stub_type(kind, api):
     if kind == "f64v_result":
         return "float | Column"
-    if kind == "f64s":
+    if kind == "f64s_result":
         return "list[float]"
     if kind.endswith("[]"):
         return f"Table[{kind[:-2]}]"
@@ -366,7 +366,7 @@ def signature(fn, api, for_stub=False, types=None, ret=None):
         parts.insert(0, "self")
     if fn.ctor and not for_stub:
         return f"{fn.klass}({', '.join(parts)})"
-    rt = stub_type("f64v_result" if fn.ret == "f64v" else fn.ret, api)
+    rt = stub_type(fn.ret + "_result" if fn.ret in ("f64v", "f64s") else fn.ret, api)
     return f"{fn.name}({', '.join(parts)}) -> {ret or rt}"
 
 
@@ -390,6 +390,8 @@ def stub_defs(fn, api, indent=""):
 
 def py_default(a):
     d = a.default.strip()
+    d = {"NAN": "nan", "INFINITY": "inf", "-INFINITY": "-inf", "INT64_MAX": str(2**63 - 1),
+         "UINT32_MAX": str(2**32 - 1)}.get(d, d)
     if a.choices:
         return repr(a.choices[int(d)])
     if a.kind == "bool":
@@ -726,13 +728,16 @@ def py_args(fn):
             out.append(f"    {ctype} {a.name} = {init};")
         if a.optional:
             out.append(f"    int has_{a.name} = 0;")
-        if a.kind == "f64" and not a.optional:
+        # A keyword-only argument without a default is read as an object, so
+        # that its absence can be told ("$" makes PyArg treat it as optional).
+        req_kw = a.kwonly and not a.has_default
+        if a.kind == "f64" and not a.optional and not req_kw:
             fmt += "d"
             ptrs.append(f"&{a.name}")
-        elif a.kind == "str" and not a.optional:
+        elif a.kind == "str" and not a.optional and not req_kw:
             fmt += "s"
             ptrs.append(f"&{a.name}")
-        elif a.kind == "bool" and not a.optional:
+        elif a.kind == "bool" and not a.optional and not req_kw:
             out.append(f"    int b_{a.name} = {a.name};")
             fmt += "p"
             ptrs.append(f"&b_{a.name}")
@@ -762,6 +767,11 @@ def py_args(fn):
     pyname = fn.klass if fn.ctor else fn.name
     out.append(f"    if (!PyArg_ParseTupleAndKeywords(args, kw, \"{fmt}:{pyname}\", kwlist{args_p}))")
     out.append("        return NULL;")
+    for a in fn.args:
+        if a.kwonly and not a.has_default:
+            out.append(f"    if (o_{a.name} == NULL) {{\n        PyErr_SetString(PyExc_TypeError, "
+                       f"\"{pyname}() missing required keyword-only argument: '{a.name}'\");\n"
+                       "        return NULL;\n    }")
     return out + py_call(fn, API, convs, arrays)
 
 
