@@ -91,7 +91,8 @@ KINDS["choice"] = ("int", "str", None, None, None)
 # svcm.Column (Python) / a sequence table (Lua).
 KINDS["f64v"] = ("const double *", "SupportsFloat | Sequence[SupportsFloat] | _Buffer", None,
                  None, None)
-ARRAY_KINDS = {"f64s": "svcmpy_doubles", "i64s": "svcmpy_int64s"}
+ARRAY_KINDS = {"f64s": "svcmpy_doubles", "i64s": "svcmpy_int64s", "codes": "svcmpy_codes"}
+KINDS["codes"] = ("const int64_t *", "Sequence[str | int] | _Buffer", None, None, None)
 ARG_KINDS = ("f64", "i64", "u32", "int", "size", "bool", "str", "count", "f64s", "i64s", "f64v")
 
 
@@ -115,7 +116,7 @@ class Record:
 
 
 class Arg:
-    SPEC = re.compile(r"^(\w+)\s*:\s*(\w+(?:\[\])?|choice\([^)]+\))(\?)?\s*(?:=\s*(.+))?$")
+    SPEC = re.compile(r"^(\w+)\s*:\s*(\w+(?:\[\])?|(?:choice|codes)\([^)]+\))(\?)?\s*(?:=\s*(.+))?$")
 
     def __init__(self, spec, kwonly, where):
         m = self.SPEC.match(spec.strip())
@@ -131,6 +132,11 @@ class Arg:
         if self.kind.startswith("choice("):
             self.choices = self.kind[7:-1].split("|")
             self.kind = "choice"
+        # codes(a|b|c): an array of codes, each one of these names (its
+        # index) or an integer; the call sees name (const int64_t *) and name_n.
+        if self.kind.startswith("codes("):
+            self.choices = self.kind[6:-1].split("|")
+            self.kind = "codes"
         self.optional = m.group(3) is not None
         self.default = m.group(4)
         self.kwonly = kwonly
@@ -353,6 +359,8 @@ def signature(fn, api, for_stub=False, types=None, ret=None):
             t = (types or {}).get(a.name) or stub_type(a.kind, api)
         if a.choices:
             t = "Literal[" + ", ".join(repr(c) for c in a.choices) + "]"
+            if a.kind == "codes":
+                t = f"Sequence[{t} | int] | _Buffer"
         if a.optional:
             parts.append(f"{a.name}: {t} | None = None")
         elif a.default is not None:
@@ -747,15 +755,17 @@ def py_args(fn):
             fmt += "O"
             ptrs.append(f"&o_{a.name}")
             mark = "?" if a.optional else ""
+            extra = f", ch_{a.name}" if a.kind == "codes" else ""
+            if a.choices:
+                out.append(f"    static const char *const ch_{a.name}[] = {{"
+                           + ", ".join(f'\"{c}\"' for c in a.choices) + ", NULL};")
             if a.kind in ARRAY_KINDS:
-                conv = (f"{ARRAY_KINDS[a.kind]}(o_{a.name}, &a_{a.name}, \"{a.name}\") < 0)\n"
+                conv = (f"{ARRAY_KINDS[a.kind]}(o_{a.name}, &a_{a.name}, \"{a.name}\"{extra}) < 0)\n"
                         f"            goto done;\n        {a.name} = a_{a.name}.data;\n"
                         f"        {a.name}_n = (size_t)a_{a.name}.n;\n        if (0")
             else:
                 conv = f"svcmpy_arg_{a.kind}(module, o_{a.name}, \"{mark}{a.name}\", &{a.name})"
-            if a.choices:
-                out.append(f"    static const char *const ch_{a.name}[] = {{"
-                           + ", ".join(f'\"{c}\"' for c in a.choices) + ", NULL};")
+            if a.kind == "choice":
                 conv = (f"svcmpy_arg_choice(o_{a.name}, \"{mark}{a.name}\", ch_{a.name}, "
                         f"&{a.name})")
             guard = (f"o_{a.name} != NULL && o_{a.name} != Py_None" if a.optional
@@ -1076,15 +1086,19 @@ def lua_function(fn, api):
         if a.kind == "f64v":
             out.append(f"    bc_idx[{vec_args(fn).index(a)}] = gen_idx_;")
             continue
-        if a.kind in ARRAY_KINDS:
-            fn_ = "svcmlua_checkdoubles" if a.kind == "f64s" else "svcmlua_checkint64s"
-            conv = f"(({a.name} = {fn_}(L, gen_idx_, &{a.name}_n)) == NULL ? -1 : 0)"
-        else:
-            conv = f"svcmlua_get_{a.kind}(L, gen_idx_, \"{a.name}\", &{a.name})"
         if a.choices:
             out.append(f"    static const char *const ch_{a.name}[] = {{"
                        + ", ".join(f'\"{c}\"' for c in a.choices) + ", NULL};")
+        if a.kind == "codes":
+            conv = (f"(({a.name} = svcmlua_checkcodes(L, gen_idx_, \"{a.name}\", ch_{a.name}, "
+                    f"&{a.name}_n)) == NULL ? -1 : 0)")
+        elif a.kind in ARRAY_KINDS:
+            fn_ = "svcmlua_checkdoubles" if a.kind == "f64s" else "svcmlua_checkint64s"
+            conv = f"(({a.name} = {fn_}(L, gen_idx_, &{a.name}_n)) == NULL ? -1 : 0)"
+        elif a.kind == "choice":
             conv = f"svcmlua_get_choice(L, gen_idx_, \"{a.name}\", ch_{a.name}, &{a.name})"
+        else:
+            conv = f"svcmlua_get_{a.kind}(L, gen_idx_, \"{a.name}\", &{a.name})"
         body = f"        if ({conv} < 0)\n            return svcmlua_range_fail(L, \"{a.name}\");"
         if a.optional:
             body += f"\n        has_{a.name} = 1;"

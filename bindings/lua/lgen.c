@@ -568,3 +568,36 @@ void *svcmlua_records_in(lua_State *L, int idx, const svcmlua_field *fields, int
     *n = (size_t)len;
     return arr;
 }
+
+const int64_t *svcmlua_checkcodes(lua_State *L, int idx, const char *name,
+                                  const char *const *choices, size_t *n)
+{
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_Unsigned len = lua_rawlen(L, idx);
+    if (len > (SIZE_MAX - 1) / sizeof(int64_t))
+        luaL_error(L, "%s: table too large", name);
+    int64_t *v = lua_newuserdatauv(L, (size_t)len * sizeof *v + 1, 0);
+    for (lua_Unsigned i = 0; i < len; i++) {
+        int t = lua_rawgeti(L, idx, (lua_Integer)(i + 1));
+        int isint = 0;
+        if (t == LUA_TSTRING) {
+            const char *s = lua_tostring(L, -1);
+            int k = 0;
+            while (choices[k] != NULL && strcmp(choices[k], s) != 0)
+                k++;
+            if (choices[k] == NULL)
+                luaL_error(L, "%s[%d]: '%s' is not one of the names", name, (int)i, s);
+            v[i] = k;
+        } else {
+            lua_Integer x = lua_tointegerx(L, -1, &isint);
+            if (t != LUA_TNUMBER || !isint)
+                luaL_error(L, "%s[%d]: expected a name or an integer, got %s", name, (int)i,
+                           luaL_typename(L, -1));
+            v[i] = (int64_t)x;
+        }
+        lua_pop(L, 1);
+    }
+    *n = (size_t)len;
+    return v;
+}

@@ -151,6 +151,12 @@ int svcmlua_range_fail(lua_State *L, const char *name);
 /* Same with a given status and message. */
 int svcmlua_fail_field(lua_State *L, int rc, const char *field, const char *msg);
 
+/* An array of codes (argument kind codes(a|b|...)) from the sequence table
+ * at idx: items are one of the names (read as its index) or integers; raises
+ * naming name[i] otherwise. The array lives in a userdata pushed on the
+ * stack. */
+const int64_t *svcmlua_checkcodes(lua_State *L, int idx, const char *name,
+                                  const char *const *choices, size_t *n);
 /* Input records (a described record as an argument kind): the C struct at
  * out from the table at idx by the record's fields (f64 and i64 only);
  * missing keys leave out untouched; raises for another type, an unknown

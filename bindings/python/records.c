@@ -679,3 +679,56 @@ PyObject *svcmpy_handle_wrap(PyObject *module, const svcmpy_class *c, void *h)
     ((svcmpy_handle *)o)->h = h;
     return o;
 }
+
+int svcmpy_codes(PyObject *obj, svcmpy_array *out, const char *name, const char *const *choices)
+{
+    memset(out, 0, sizeof *out);
+    /* Integer arrays in C; names (lists, object arrays, pandas Series of
+     * str) item by item. */
+    if (!PyList_Check(obj) && !PyTuple_Check(obj)) {
+        if (svcmpy_int64s(obj, out, name) == 0)
+            return 0;
+        if (!PyErr_ExceptionMatches(PyExc_TypeError) && !PyErr_ExceptionMatches(PyExc_ValueError))
+            return -1;
+        PyErr_Clear();
+        memset(out, 0, sizeof *out);
+    }
+    PyObject *items = svcmpy_snapshot(obj, "expected a sequence"); /* hooks may change obj */
+    if (items == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(items);
+    int64_t *v = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *v : 1);
+    if (v == NULL) {
+        Py_DECREF(items);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *it = PyTuple_GET_ITEM(items, i);
+        int rc = 0;
+        if (PyUnicode_Check(it)) {
+            const char *s = PyUnicode_AsUTF8(it);
+            int k = 0;
+            while (s != NULL && choices[k] != NULL && strcmp(choices[k], s) != 0)
+                k++;
+            if (s != NULL && choices[k] == NULL)
+                PyErr_Format(PyExc_ValueError, "%s[%zd]: '%s' is not one of the names", name, i,
+                             s);
+            rc = s != NULL && choices[k] != NULL ? 0 : -1;
+            v[i] = k;
+        } else if ((rc = svcmpy_as_int64(it, &v[i])) > 0) {
+            PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a str or an int, got %s", name, i,
+                         Py_TYPE(it)->tp_name);
+        }
+        if (rc != 0) {
+            PyMem_Free(v);
+            Py_DECREF(items);
+            return -1;
+        }
+    }
+    Py_DECREF(items);
+    out->data = v;
+    out->owned = v;
+    out->n = n;
+    return 0;
+}

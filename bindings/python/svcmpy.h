@@ -211,6 +211,12 @@ PyObject *svcmpy_record(PyObject *module, int index, const void *rec,
  * described records shown as dicts (record(..., as_dict=True)). */
 PyObject *svcmpy_record_dict(const void *rec, const svcmpy_rfield *fields,
                              const char *const *names, int nfields);
+/* An array of codes (argument kind codes(a|b|...)): any integer array (read
+ * as svcmpy_int64s), or a sequence (list, tuple, object array, pandas
+ * Series of str) whose items are one of the names (read as its index) or
+ * ints. ValueError naming name[i] for an unknown name, TypeError for another
+ * item type; release with svcmpy_array_release. */
+int svcmpy_codes(PyObject *obj, svcmpy_array *out, const char *name, const char *const *choices);
 /* Input records (a described record as an argument kind): the C struct at
  * out (zeroed first) from the dict obj, names[i] -> field i; only f64 and
  * i64 fields. A missing key leaves 0; another type, an unknown key or a
