@@ -65,17 +65,30 @@ test("empty accumulator has NaN ratios", function()
 end)
 
 test("batch equals one by one; merge equals one accumulator", function()
-  local cols = {arrival = {}, queue_start = {}, queue_end = {}, service_start = {},
-                service_end = {}, outcome = {}}
-  local names = {"arrival", "queue_start", "queue_end", "service_start", "service_end"}
+  local arrival, cols = {}, {queue_start = {}, queue_end = {}, service_start = {},
+                             service_end = {}, outcome = {}}
+  local names = {"queue_start", "queue_end", "service_start", "service_end"}
+  local codes = {answered = 0, abandoned = 1, other = 2}
   for i, r in ipairs(WORKED) do
-    for k, name in ipairs(names) do cols[name][i] = r[k] or (0 / 0) end
-    cols.outcome[i] = r[6]
+    arrival[i] = r[1]
+    for k, name in ipairs(names) do cols[name][i] = r[k + 1] or (0 / 0) end
+    cols.outcome[i] = codes[r[6]]
   end
   local a = fill(assert(svcm.Calls()))
   local b = assert(svcm.Calls())
-  assert(b:add_batch(cols))
+  assert(b:add_batch(arrival, cols) == b)
   assert(a:save() == b:save())
+  b = assert(svcm.Calls()) -- all positional
+  assert(b:add_batch(arrival, cols.queue_start, cols.queue_end, cols.service_start,
+                     cols.service_end, {outcome = cols.outcome}))
+  assert(a:save() == b:save())
+  local named = {}
+  for i, r in ipairs(WORKED) do named[i] = r[6] end -- outcomes as names
+  b = assert(svcm.Calls())
+  assert(b:add_batch(arrival, cols.queue_start, cols.queue_end, cols.service_start,
+                     cols.service_end, {outcome = named}))
+  assert(a:save() == b:save())
+  assert(not pcall(b.add_batch, b, {0}, {outcome = {"hung up"}}))
   local p, q = assert(svcm.Calls()), assert(svcm.Calls())
   for i, r in ipairs(WORKED) do
     local t = (i % 2 == 0) and p or q
@@ -92,15 +105,20 @@ test("bad records name the index and field; nothing added", function()
   local c = assert(svcm.Calls())
   local ok, msg, code, detail = c:add(0, 10, 5, nil, nil, "abandoned")
   assert(ok == nil and code == svcm.codes.EINVAL and detail.field == "queue_end", msg)
-  ok, msg, code, detail = c:add_batch{arrival = {0, 0, 0}, queue_start = {0, 0, 0},
+  ok, msg, code, detail = c:add_batch({0, 0, 0}, {queue_start = {0, 0, 0},
                                       queue_end = {1, 2, 3}, service_start = {1, 2, 1},
-                                      service_end = {5, 5, 5}, outcome = {0, 0, 0}}
+                                      service_end = {5, 5, 5}, outcome = {0, 0, 0}})
   assert(ok == nil and detail.index == 2 and detail.field == "service_start", msg)
   assert(c:result().offered == 0)
-  ok, msg, code, detail = c:add(0, nil, nil, nil, nil, 7)
-  assert(ok == nil and detail.field == "outcome", msg)
+  ok, msg, code, detail = c:add_batch({0, 1}, {outcome = {2, 7}})
+  assert(ok == nil and detail.index == 1 and detail.field == "outcome", msg)
   assert(not pcall(c.add, c, 0, nil, nil, nil, nil, "hung up"))
-  assert(not pcall(c.add_batch, c, {arrival = {0, 1}, outcome = {0}}))
+  assert(not pcall(c.add, c, 0, nil, nil, nil, nil, 1))       -- codes only in add_batch
+  ok, msg, code, detail = c:add_batch({0, 1}, {outcome = {0}})
+  assert(ok == nil and code == svcm.codes.EINVAL and detail.field == "outcome", msg)
+  ok, msg, code, detail = c:add_batch({0, 1}, {0}, {outcome = {0, 0}})
+  assert(ok == nil and detail.field == "queue_start", msg)
+  assert(not pcall(c.add_batch, c, {0, 1}))                   -- outcome is required
   assert(not pcall(svcm.Calls, {sl_abandoned = "sometimes"}))
   ok, msg, code, detail = svcm.Calls{target = -1}
   assert(ok == nil and detail.field == "target_s", msg)

@@ -78,7 +78,7 @@ class CallsTest(unittest.TestCase):
         cols = list(zip(*WORKED))
         a = fill(svcm.Calls())
         b = svcm.Calls()
-        b.add_batch(*[list(x) for x in cols[:5]], outcome=list(cols[5]))
+        b.add_batch(*[list(x) for x in cols[:5]], outcome=list(cols[5]))  # names
         self.assertEqual(a.save(), b.save())
         codes = {"answered": 0, "abandoned": 1, "other": 2}
         c = svcm.Calls()
@@ -125,14 +125,26 @@ class CallsTest(unittest.TestCase):
         self.assertEqual((cm.exception.index, cm.exception.field), (2, "service_start"))
         self.assertEqual(c.result()["offered"], 0)  # all or nothing
         with self.assertRaises(svcm.InvalidInput) as cm:
-            c.add(0, outcome=7)
-        self.assertEqual(cm.exception.field, "outcome")
-        with self.assertRaises(ValueError):
+            c.add_batch([0, 1], outcome=[2, 7])
+        self.assertEqual((cm.exception.index, cm.exception.field), (1, "outcome"))
+        with self.assertRaises(ValueError) as cm:
             c.add(0, outcome="hung up")
-        with self.assertRaises(ValueError):
-            c.add_batch([0, 1], outcome=[0])
+        self.assertIn("outcome", str(cm.exception))
         with self.assertRaises(TypeError):
-            c.add_batch([0])
+            c.add(0, outcome=1)  # codes only in add_batch
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            c.add_batch([0, 1], outcome=[0])
+        self.assertEqual(cm.exception.field, "outcome")
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            c.add_batch([0, 1], [0], outcome=[0, 0])
+        self.assertEqual(cm.exception.field, "queue_start")
+        with self.assertRaises(TypeError):
+            c.add_batch([0])  # outcome is required
+        with self.assertRaises(ValueError) as cm:
+            c.add_batch([0, 1], outcome=["answered", "hung up"])
+        self.assertEqual(str(cm.exception), "outcome[1]: 'hung up' is not one of the names")
+        with self.assertRaises(TypeError):
+            c.add_batch([0], outcome=[None])
         with self.assertRaises(ValueError):
             svcm.Calls(sl_abandoned="sometimes")
         with self.assertRaises(svcm.InvalidInput) as cm:
