@@ -4,6 +4,7 @@
 # edges in three forms, Segmentation results standing for their tiers, and
 # return svcm.Column fields or arrays, which the description has no kinds for.
 include("stdio.h")
+include("string.h")
 include("svcm/segment.h")
 
 helper("""
@@ -20,6 +21,44 @@ static int seg_fail(svcm_error *err, const char *field)
     err->code = SVCM_EINVAL;
     err->field = field;
     return SVCM_EINVAL;
+}
+
+static const char *const seg_units[SVCM_TIME_UNIT_COUNT] = {"day", "week", "second"};
+
+/* A time unit by name into *u, else InvalidInput naming `field`. */
+static int seg_unit(const char *name, const char *field, svcm_time_unit *u, svcm_error *err)
+{
+    for (int k = 0; k < SVCM_TIME_UNIT_COUNT; k++)
+        if (strcmp(name, seg_units[k]) == 0) {
+            *u = (svcm_time_unit)k;
+            return SVCM_OK;
+        }
+    snprintf(err->message, sizeof err->message,
+             "unknown time unit (expected 'day', 'week' or 'second')");
+    return seg_fail(err, field);
+}
+
+/* The summary options period, returns, granularity and offset into o. */
+static int seg_summary(svcm_summary_options *o, const char *period, const char *returns,
+                       int64_t granularity, int64_t offset, svcm_error *err)
+{
+    static const char *const rules[] = {"error", "net", "drop"};
+    static const svcm_summary_returns codes[] = {
+        SVCM_SUMMARY_RETURNS_ERROR, SVCM_SUMMARY_RETURNS_NET, SVCM_SUMMARY_RETURNS_DROP};
+    svcm_time_unit u = SVCM_TIME_UNIT_WEEK;
+    int rc = seg_unit(period, "period", &u, err);
+    o->period = svcm_time_unit_seconds((int)u);
+    o->granularity = granularity;
+    o->offset = offset;
+    for (int k = 0; rc == SVCM_OK && k < 3; k++)
+        if (strcmp(returns, rules[k]) == 0) {
+            o->returns = codes[k];
+            return SVCM_OK;
+        }
+    if (rc == SVCM_OK)
+        snprintf(err->message, sizeof err->message,
+                 "unknown rule for returns (expected 'error', 'net' or 'drop')");
+    return rc == SVCM_OK ? seg_fail(err, "returns") : rc;
 }
 """)
 
@@ -72,27 +111,51 @@ if (code >= 0 && code < SVCM_SEGMENT_REASON_COUNT) {
 }""")
 fast("reason_name")
 
-# svcm.CustomersBuilder: its constructor, merge(), finish() and repr stay in
-# py_segment.c / lua_segment.c (they take or make other objects), and so do
-# its Python properties rows, periods, nbytes and its Lua method result()
-# (described getters would be Lua methods, a described result() a new
-# Python method).
+function("time_unit_seconds", "Seconds in a time unit: 'day' 86400, 'week' 604800, 'second' 1.",
+         ["unit: str"], "f64", """
+svcm_time_unit u = SVCM_TIME_UNIT_DAY;
+rc = seg_unit(unit, "unit", &u, &err);
+out = svcm_time_unit_seconds((int)u);""")
+fast("time_unit_seconds")
+
+# svcm.CustomersBuilder, generated whole but for finish(), which makes a
+# customer table (hand-written in py_segment.c / lua_segment.c).
 klass("CustomersBuilder", "svcm_customers_builder",
-      "The customer table of a transaction log fed in batches, in any order\n"
-      "(svcm_customers_builder_*): memory per customer and purchase slot, not\n"
-      "per row; finish() gives the table summarize_customers() gives.",
-      '''def __init__(self, end: Optional[int] = None, period: _SegmentUnit = "week", *,
-             granularity: int = 86400, offset: int = 0,
-             returns: str = "error") -> None: ...  # "error", "net" or "drop"
-def merge(self, other: "CustomersBuilder") -> None: ...
-def finish(self) -> Customers: ...
-@property
-def rows(self) -> int: ...
-@property
-def periods(self) -> int: ...
-@property
-def nbytes(self) -> int: ...
-''')
+      "The customer table of a transaction log fed in batches, in any order:\n"
+      "add(ids, times, values) as often as needed, then finish() gives the\n"
+      "table summarize_customers() gives for all the rows at once (same\n"
+      "arguments; end=None: no end). Memory holds one entry per customer and\n"
+      "purchase slot (granularity), not per row; rows after `end` and dropped\n"
+      "returns take none. Bit-identical to summarize_customers() whenever a\n"
+      "slot's values add up the same in any order (rows in time order, at most\n"
+      "two per slot, or values that are multiples of a power of two such as\n"
+      "0.25); otherwise a merged slot may differ in its last bit.",
+      "def finish(self) -> Customers: ...\n",
+      free="svcm_customers_builder_free", lua_fields=True,
+      repr="""struct svcm_customers_builder_result r;
+svcm_customers_builder_result(self, &r);
+snprintf(buf, cap, "svcm.CustomersBuilder(rows=%zu, periods=%zu)", r.rows, r.periods);""")
+constructor("CustomersBuilder", ["end: i64?", "period: str = \"week\"", "*",
+                                 "granularity: i64 = 86400", "offset: i64 = 0",
+                                 "returns: str = \"error\""], """
+svcm_customers_builder_options o;
+svcm_customers_builder_options_init(&o);
+if (has_end)
+    o.end = end;
+rc = seg_summary(&o.summary, period, returns, granularity, offset, &err);
+if (rc == SVCM_OK)
+    rc = svcm_customers_builder_new(&o, NULL, &out, &err);""")
+method("CustomersBuilder", "merge",
+       "Add what another builder made with the same arguments holds (other is\n"
+       "unchanged), as if its rows had been added after this one's.",
+       ["other: CustomersBuilder"], "none",
+       "rc = svcm_customers_builder_merge(self, other, &err);")
+for name, member, doc in (("rows", "rows", "rows added (merged builders' included)"),
+                          ("periods", "periods", "customer-periods held: what memory grows with"),
+                          ("nbytes", "bytes", "bytes the builder has allocated")):
+    getter("CustomersBuilder", name, "size", doc, f"""struct svcm_customers_builder_result r;
+svcm_customers_builder_result(self, &r);
+out = r.{member};""")
 method("CustomersBuilder", "add",
        "Add a batch of transactions (int ids, Unix-second times, values), all or\n"
        "nothing: a bad row raises InvalidInput with its index in this batch.",

@@ -967,83 +967,11 @@ static int l_lifetime_table_fit(lua_State *L)
     return 1;
 }
 
-/* svcm.time_unit_seconds(unit): a name ("day", "week", "second") or the C
- * svcm_time_unit value (any integer; 0.0 when it is no unit). */
-static int l_time_unit_seconds(lua_State *L)
-{
-    if (lua_type(L, 1) == LUA_TSTRING) {
-        svcm_time_unit u = SVCM_TIME_UNIT_DAY;
-        int nret = cu_unit(L, lua_tostring(L, 1), "unit", &u);
-        if (nret)
-            return nret;
-        lua_pushnumber(L, svcm_time_unit_seconds((int)u));
-        return 1;
-    }
-    lua_Integer v = luaL_checkinteger(L, 1);
-    lua_pushnumber(L, svcm_time_unit_seconds(v < INT32_MIN || v > INT32_MAX ? -1 : (int)v));
-    return 1;
-}
-
-/* ---- svcm.CustomersBuilder: the streaming customer table */
-
-#define BUILDER_MT "svcm.CustomersBuilder"
-
-typedef struct builder_box {
-    svcm_customers_builder *b; /* NULL once closed */
-} builder_box;
-
-static svcm_customers_builder *check_builder(lua_State *L, int arg)
-{
-    builder_box *x = luaL_checkudata(L, arg, BUILDER_MT);
-    if (x->b == NULL)
-        luaL_argerror(L, arg, "object is closed");
-    return x->b;
-}
-svcm_customers_builder *svcmlua_check_CustomersBuilder(lua_State *L, int idx)
-{
-    return check_builder(L, idx);
-}
-
-/* svcm.CustomersBuilder{["end"] = seconds, period = "week", granularity =,
- * offset =, returns = "error" | "net" | "drop"} -> builder, or nil, msg,
- * code, detail. The class table's __call: arg 1 is the class table. */
-static int l_builder_new(lua_State *L)
-{
-    lua_settop(L, 2);
-    if (!lua_isnoneornil(L, 2))
-        luaL_checktype(L, 2, LUA_TTABLE);
-    svcm_customers_builder_options o;
-    svcm_customers_builder_options_init(&o);
-    o.end = (int64_t)svcmlua_optfield_integer(L, 2, "end", o.end);
-    int nret = read_summary(L, 2, &o.summary);
-    if (nret)
-        return nret;
-    builder_box *x = lua_newuserdatauv(L, sizeof *x, 0);
-    x->b = NULL;
-    luaL_setmetatable(L, BUILDER_MT);
-    svcm_error err;
-    int rc = svcm_customers_builder_new(&o, NULL, &x->b, &err);
-    return rc ? svcmlua_fail(L, rc, &err) : 1;
-}
-
-/* b:merge(other) -> true, or nil, msg, code, detail */
-static int l_builder_merge(lua_State *L)
-{
-    svcm_customers_builder *b = check_builder(L, 1);
-    svcm_customers_builder *s = check_builder(L, 2);
-    svcm_error err;
-    int rc = svcm_customers_builder_merge(b, s, &err);
-    if (rc)
-        return svcmlua_fail(L, rc, &err);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
 /* b:finish() -> customer table (as svcm.summarize_customers), or nil, msg,
- * code, detail */
+ * code, detail (the rest of svcm.CustomersBuilder is generated). */
 static int l_builder_finish(lua_State *L)
 {
-    svcm_customers_builder *b = check_builder(L, 1);
+    svcm_customers_builder *b = svcmlua_check_CustomersBuilder(L, 1);
     luaL_checkstack(L, 8, "svcm");
     svcm_customers **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL;
@@ -1056,73 +984,12 @@ static int l_builder_finish(lua_State *L)
     return 1;
 }
 
-/* b:result() -> {rows =, periods =, bytes =} */
-static int l_builder_result(lua_State *L)
-{
-    struct svcm_customers_builder_result r;
-    svcm_customers_builder_result(check_builder(L, 1), &r);
-    lua_createtable(L, 0, 3);
-    svcmlua_setinteger(L, "rows", (lua_Integer)r.rows);
-    svcmlua_setinteger(L, "periods", (lua_Integer)r.periods);
-    svcmlua_setinteger(L, "bytes", (lua_Integer)r.bytes);
-    return 1;
-}
-
-static int l_builder_close(lua_State *L)
-{
-    builder_box *x = luaL_checkudata(L, 1, BUILDER_MT);
-    svcm_customers_builder_free(x->b);
-    x->b = NULL;
-    return 0;
-}
-
-static int l_builder_tostring(lua_State *L)
-{
-    builder_box *x = luaL_checkudata(L, 1, BUILDER_MT);
-    if (x->b == NULL) {
-        lua_pushliteral(L, "svcm.CustomersBuilder(closed)");
-        return 1;
-    }
-    struct svcm_customers_builder_result r;
-    svcm_customers_builder_result(x->b, &r);
-    lua_pushfstring(L, "svcm.CustomersBuilder(rows=%I, periods=%I)", (lua_Integer)r.rows,
-                    (lua_Integer)r.periods);
-    return 1;
-}
-
-static const luaL_Reg builder_methods[] = {
-    {"merge", l_builder_merge},   {"finish", l_builder_finish}, {"result", l_builder_result},
-    {"close", l_builder_close},   {NULL, NULL},
-};
-
-/* The metatable and svcm.CustomersBuilder, with the module table on top. */
-static void builder_open(lua_State *L)
-{
-    luaL_newmetatable(L, BUILDER_MT);
-    lua_newtable(L);
-    luaL_setfuncs(L, builder_methods, 0);
-    svcmlua_members_CustomersBuilder(L); /* add */
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_builder_close);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_builder_close);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, l_builder_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pop(L, 1);
-    lua_newtable(L); /* the class table */
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, l_builder_new);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, -2, "CustomersBuilder");
-}
+static const luaL_Reg builder_methods[] = {{"finish", l_builder_finish}, {NULL, NULL}};
 
 static const luaL_Reg customers_funcs[] = {
     {"summarize_customers", l_summarize_customers},
     {"customers_segment", l_customers_segment},
     {"lifetime_table_fit", l_lifetime_table_fit},
-    {"time_unit_seconds", l_time_unit_seconds},
     {NULL, NULL},
 };
 
@@ -1136,5 +1003,5 @@ static void customers_open(lua_State *L)
     lua_pushcfunction(L, cu_box_gc);
     lua_setfield(L, -2, "__close");
     lua_pop(L, 1);
-    builder_open(L);
+    svcmlua_add_CustomersBuilder(L, builder_methods);
 }

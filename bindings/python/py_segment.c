@@ -26,7 +26,6 @@ enum {
     SEG_CUSTOMERS,    /* the customer table's types */
     SEG_COLUMN,
     SEG_FIT,
-    SEG_BUILDER,
     SEG_NITEMS
 };
 
@@ -1701,217 +1700,33 @@ done:
     return res;
 }
 
-/* ---- svcm.CustomersBuilder: the streaming customer table */
-
-/* `busy` is set while a batch runs without the GIL: any other use of the
- * object from another thread meanwhile raises instead of racing. */
-typedef struct BuilderObject {
-    PyObject_HEAD
-    svcm_customers_builder *b; /* never NULL once made */
-    int busy;
-} BuilderObject;
-
-static void builder_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    svcm_customers_builder_free(((BuilderObject *)self)->b);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-}
-
-static svcm_customers_builder *builder_ready(PyObject *self)
-{
-    BuilderObject *o = (BuilderObject *)self;
-    if (o->b == NULL || o->busy) {
-        svcmpy_state_error(Py_TYPE(self), o->b == NULL ? "object is not initialised"
-                                                       : "object is in use by another thread");
-        return NULL;
-    }
-    return o->b;
-}
-
-/* Hooks of the methods described in bindings/api/segment.py. */
-svcm_customers_builder *svcmpy_enter_CustomersBuilder(PyObject *op)
-{
-    svcm_customers_builder *b = builder_ready(op);
-    if (b != NULL)
-        ((BuilderObject *)op)->busy = 1;
-    return b;
-}
-void svcmpy_leave_CustomersBuilder(PyObject *op) { ((BuilderObject *)op)->busy = 0; }
-
-PyDoc_STRVAR(builder_doc,
-             "CustomersBuilder(end=None, period='week', *, granularity=86400, offset=0,\n"
-             "                 returns='error')\n\n"
-             "The customer table of a transaction log fed in batches, in any order:\n"
-             "add(ids, times, values) as often as needed, then finish() gives the\n"
-             "Customers table summarize_customers() gives for all the rows at once\n"
-             "(same arguments; end=None: no end). Memory holds one entry per customer\n"
-             "and purchase slot (granularity), not per row; rows after `end` and\n"
-             "dropped returns take none. Bit-identical to summarize_customers()\n"
-             "whenever a slot's values add up the same in any order (rows in time\n"
-             "order, at most two per slot, or values that are multiples of a power\n"
-             "of two such as 0.25); otherwise a merged slot may differ in its last bit.");
-
-static PyObject *builder_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"end", "period", "granularity", "offset", "returns", NULL};
-    PyObject *oend = Py_None, *per = NULL, *ret = NULL;
-    svcm_customers_builder_options o;
-    svcm_customers_builder_options_init(&o);
-    long long gran = o.summary.granularity, off = o.summary.offset;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO$LLO:CustomersBuilder", kwlist, &oend, &per,
-                                     &gran, &off, &ret))
-        return NULL;
-    PyObject *module = svcmpy_module_of_type(tp);
-    if (module == NULL)
-        return NULL;
-    if (oend != Py_None) {
-        int64_t e;
-        int r = svcmpy_as_int64(oend, &e);
-        if (r == -1)
-            return NULL;
-        if (r != 0 || PyFloat_Check(oend)) {
-            PyErr_SetString(r == 2 ? PyExc_OverflowError : PyExc_TypeError,
-                             "end: expected an int (Unix seconds) or None");
-            return NULL;
-        }
-        o.end = e;
-    }
-    if (cu_summary(module, per, ret, gran, off, &o.summary) < 0)
-        return NULL;
-    svcm_customers_builder *b = NULL;
-    svcm_error err;
-    int rc = svcm_customers_builder_new(&o, NULL, &b, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    BuilderObject *self = (BuilderObject *)tp->tp_alloc(tp, 0);
-    if (self == NULL) {
-        svcm_customers_builder_free(b);
-        return NULL;
-    }
-    self->b = b;
-    return (PyObject *)self;
-}
-
-static PyObject *builder_merge(PyObject *self, PyObject *other)
-{
-    if (!PyObject_TypeCheck(other, Py_TYPE(self)) &&
-        PyType_GetSlot(Py_TYPE(other), Py_tp_dealloc) != (void *)builder_dealloc) {
-        PyErr_Format(PyExc_TypeError, "merge: expected svcm.CustomersBuilder, got %s",
-                     Py_TYPE(other)->tp_name);
-        return NULL;
-    }
-    svcm_customers_builder *d = builder_ready(self);
-    svcm_customers_builder *s = d ? builder_ready(other) : NULL;
-    if (s == NULL)
-        return NULL;
-    svcm_error err;
-    int rc = svcm_customers_builder_merge(d, s, &err);
-    return rc == SVCM_OK ? Py_NewRef(Py_None) : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-}
-
+/* CustomersBuilder.finish() -> Customers (the rest of svcm.CustomersBuilder
+ * is generated from bindings/api/segment.py). */
 static PyObject *builder_finish(PyObject *self, PyObject *unused)
 {
     (void)unused;
-    svcm_customers_builder *b = builder_ready(self);
-    if (b == NULL)
-        return NULL;
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
     PyObject *tp = module ? svcmpy_engine_item(module, SVCMPY_SEGMENT, SEG_CUSTOMERS) : NULL;
-    if (tp == NULL)
+    svcm_customers_builder *b = tp ? svcmpy_enter_CustomersBuilder(self) : NULL;
+    if (b == NULL)
         return NULL;
-    BuilderObject *o = (BuilderObject *)self;
     svcm_customers *c = NULL;
     svcm_error err;
     int rc;
-    o->busy = 1;
     Py_BEGIN_ALLOW_THREADS
     rc = svcm_customers_builder_finish(b, NULL, &c, &err);
     Py_END_ALLOW_THREADS
-    o->busy = 0;
+    svcmpy_leave_CustomersBuilder(self);
     return rc == SVCM_OK ? customers_wrap((PyTypeObject *)tp, c)
                          : svcmpy_raise_type(Py_TYPE(self), rc, &err);
 }
 
-/* rows, periods or nbytes (closure 0, 1, 2). */
-static PyObject *builder_get(PyObject *self, void *closure)
-{
-    svcm_customers_builder *b = builder_ready(self);
-    if (b == NULL)
-        return NULL;
-    struct svcm_customers_builder_result r;
-    svcm_customers_builder_result(b, &r);
-    size_t v[3] = {r.rows, r.periods, r.bytes};
-    return PyLong_FromSize_t(v[(intptr_t)closure]);
-}
-
-static PyObject *builder_repr(PyObject *self)
-{
-    BuilderObject *o = (BuilderObject *)self;
-    struct svcm_customers_builder_result r = {0, 0, 0};
-    if (o->b != NULL)
-        svcm_customers_builder_result(o->b, &r);
-    return PyUnicode_FromFormat("<svcm.CustomersBuilder: %zu rows, %zu customer-periods>", r.rows,
-                                r.periods);
-}
-
 static PyMethodDef builder_methods[] = {
-    {"merge", builder_merge, METH_O,
-     "merge(other) -> None\n\n"
-     "Add what another builder made with the same arguments holds (other is\n"
-     "unchanged), as if its rows had been added after this one's."},
     {"finish", builder_finish, METH_NOARGS,
      "finish() -> Customers\n\n"
      "The customer table of the rows added so far; the builder stays usable."},
     {NULL, NULL, 0, NULL},
 };
-
-static PyGetSetDef builder_getset[] = {
-    {"rows", builder_get, NULL, "rows added (merged builders' included)", (void *)0},
-    {"periods", builder_get, NULL, "customer-periods held: what memory grows with", (void *)1},
-    {"nbytes", builder_get, NULL, "bytes the builder has allocated", (void *)2},
-    {NULL, NULL, NULL, NULL, NULL},
-};
-
-static PyType_Slot builder_slots[] = {
-    {Py_tp_new, builder_new},
-    {Py_tp_dealloc, builder_dealloc},
-    {Py_tp_methods, builder_methods},
-    {Py_tp_getset, builder_getset},
-    {Py_tp_repr, builder_repr},
-    {Py_tp_doc, (void *)builder_doc},
-    {0, NULL},
-};
-
-static PyType_Spec builder_spec = {"svcm.CustomersBuilder", sizeof(BuilderObject), 0,
-                                   Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, builder_slots};
-
-PyDoc_STRVAR(time_unit_seconds_doc,
-             "time_unit_seconds(unit) -> float\n\n"
-             "Seconds in a time unit: 'day' 86400, 'week' 604800, 'second' 1. An int\n"
-             "is the C svcm_time_unit value (0 day, 1 week, 2 second; others give 0.0).");
-static PyObject *py_time_unit_seconds(PyObject *module, PyObject *arg)
-{
-    if (PyUnicode_Check(arg)) {
-        svcm_time_unit u;
-        return cu_unit(module, arg, "unit", &u) < 0
-                   ? NULL
-                   : PyFloat_FromDouble(svcm_time_unit_seconds((int)u));
-    }
-    if (!PyLong_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "unit: expected a unit name or an int");
-        return NULL;
-    }
-    int overflow = 0;
-    long v = PyLong_AsLongAndOverflow(arg, &overflow);
-    if (v == -1 && PyErr_Occurred())
-        return NULL;
-    /* any int is accepted: beyond int range it is no unit either */
-    int u = overflow || v < INT_MIN || v > INT_MAX ? -1 : (int)v;
-    return PyFloat_FromDouble(svcm_time_unit_seconds(u));
-}
-
 
 static PyStructSequence_Field fit_fields[] = {
     {"bgnbd", "the fitted svcm.BGNBD (loglik, n, groups, iterations set)"},
@@ -1937,7 +1752,6 @@ static PyMethodDef segment_methods[] = {
     {"migration", KW(py_migration), migration_doc},
     {"days_since", py_days_since, METH_VARARGS, days_since_doc},
     {"summarize_customers", KW(py_summarize_customers), summarize_customers_doc},
-    {"time_unit_seconds", py_time_unit_seconds, METH_O, time_unit_seconds_doc},
     {NULL, NULL, 0, NULL},
 };
 #undef KW
@@ -1971,7 +1785,6 @@ int svcmpy_init_segment(PyObject *m)
     items[SEG_CUSTOMERS] = PyType_FromModuleAndSpec(m, &customers_spec, NULL);
     items[SEG_COLUMN] = PyType_FromModuleAndSpec(m, &column_spec, NULL);
     items[SEG_FIT] = (PyObject *)PyStructSequence_NewType(&fit_desc);
-    items[SEG_BUILDER] = PyType_FromModuleAndSpec(m, &builder_spec, NULL);
     /* The tuple takes every item (a failed one stays NULL in it). */
     PyObject *tuple = PyTuple_New(SEG_NITEMS);
     int ok = tuple != NULL;
@@ -1986,12 +1799,11 @@ int svcmpy_init_segment(PyObject *m)
         [SEG_EDGES] = "RfmEdges",   [SEG_SCORES] = "RfmScores",
         [SEG_RESULT] = "Segmentation", [SEG_MIGRATION] = "Migration",
         [SEG_POLICY] = "Policy",    [SEG_REASON_NAMES] = "SEGMENT_REASON_NAMES",
-        [SEG_CUSTOMERS] = "Customers", [SEG_FIT] = "LifetimeFit",
-        [SEG_BUILDER] = "CustomersBuilder"};
+        [SEG_CUSTOMERS] = "Customers", [SEG_FIT] = "LifetimeFit"};
     for (int i = 0; ok && i < SEG_NITEMS; i++)
         if (exported[i] && PyModule_AddObjectRef(m, exported[i], items[i]) < 0)
             ok = 0;
-    if (!ok || svcmpy_members_CustomersBuilder(items[SEG_BUILDER]) < 0) {
+    if (!ok || svcmpy_add_CustomersBuilder(m, builder_methods, NULL) < 0) {
         Py_XDECREF(tuple);
         return -1;
     }

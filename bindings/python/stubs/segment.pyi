@@ -167,4 +167,3 @@ def summarize_customers(ids: _SegmentInts, times: _SegmentInts, values: _Segment
                         period: _SegmentUnit = "week", *, granularity: int = 86400,
                         offset: int = 0,
                         returns: str = "error") -> Customers: ...  # "error", "net" or "drop"
-def time_unit_seconds(unit: Union[_SegmentUnit, int]) -> float: ...
