@@ -1,8 +1,6 @@
-# The description of the erlang engine's binding surface (Erlang B/C/A,
-# staffing, contact-centre interval metrics): bindings/gen/svcmgen.py turns
-# it into Python and Lua functions and the stubs. Batch calls, the chat
-# model (a list argument) and shift scheduling are hand-written in
-# bindings/python/py_erlang.c and bindings/lua/lua_erlang.c.
+# The description of the erlang engine's binding surface (Erlang B/C/A, chat,
+# staffing, contact-centre interval metrics). Shift scheduling is hand-written
+# in bindings/python/py_erlang.c and bindings/lua/lua_erlang.c.
 include("svcm/erlang.h")
 include("stdlib.h")
 

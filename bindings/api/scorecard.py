@@ -114,3 +114,13 @@ function("target_durations_result",
          ["durations: Durations", "q: f64", "target: f64", DIRECTION_AT_MOST,
           "confidence: f64 = 0.95"], "TargetResult",
          f"rc = svcm_target_verdict_durations(durations, q, target, {DIR}, confidence, &out);")
+function("target_scaled",
+         "A target value in the units the verdicts take: '%' as a share (value / 100),\n"
+         "'s', 'm', 'h', 'd' in seconds, '' as it is.",
+         ["value: f64", "unit: choice(|%|s|m|h|d) = 0"], "f64",
+         """svcm_target t;
+memset(&t, 0, sizeof t);
+t.value = value;
+t.unit = (svcm_target_unit)unit;
+rc = svcm_target_scaled(&t, &out);""")
+fast("target_scaled")

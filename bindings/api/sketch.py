@@ -31,8 +31,7 @@ static void sketch_option_error(svcm_error *err, const svcm_sketch_options *o)
 }
 """)
 
-# Both types are generated whole (managed classes); the stubs of the
-# aliases they use are in stubs/sketch.pyi.
+# Both types are generated whole (managed classes).
 klass("Sketch", "svcm_sketch",
       "Mergeable quantile sketch (DDSketch) for values >= 0 with a relative-error\n"
       "guarantee; exact for up to exact_limit values. One thread at a time: a\n"
@@ -103,3 +102,18 @@ for name, kind, doc, expr in (
         ("max_buckets", "size", "bucket limit setting", OPT + "out = o.max_buckets;"),
         ("exact_limit", "size", "exact-mode limit setting", OPT + "out = o.exact_limit;")):
     getter("Sketch", name, kind, doc, expr)
+# The same as two records (Lua reads them so; its getters are methods).
+record("SketchStats", "struct svcm_sketch_result", "The statistics of a Sketch.", [
+    ("count", "u64", "number of values"), ("zero_count", "u64", "number of zeros"),
+    ("sum", "f64", "exact sum"), ("mean", "f64", "mean (nan when empty)"),
+    ("min", "f64", "minimum (nan when empty)"), ("max", "f64", "maximum (nan when empty)"),
+    ("buckets", "size", "bucket counters spanned"), ("exact", "ibool", "quantiles are exact"),
+    ("collapsed_below", "f64", "0.0, or the bound of the lost guarantee")], as_dict=True)
+record("SketchOptions", "svcm_sketch_options", "The settings of a Sketch.", [
+    ("rel_err", "f64", "relative error"), ("max_buckets", "size", "bucket limit"),
+    ("exact_limit", "size", "exact-mode limit")], as_dict=True)
+method("Sketch", "stats", "count, zero_count, sum, mean, min, max, buckets, exact and\n"
+       "collapsed_below as a dict.", [], "SketchStats", "svcm_sketch_result(self, &out);",
+       fast=True)
+method("Sketch", "options", "rel_err, max_buckets and exact_limit as a dict.", [],
+       "SketchOptions", "svcm_sketch_get_options(self, &out);", fast=True)

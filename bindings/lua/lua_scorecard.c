@@ -60,21 +60,6 @@ static int l_target_feedback_change(lua_State *L)
     return 1;
 }
 
-/* svcm.target_scaled(value [, unit]) -> number */
-static int l_target_scaled(lua_State *L)
-{
-    svcm_target t;
-    memset(&t, 0, sizeof t);
-    t.value = luaL_checknumber(L, 1);
-    t.unit = (svcm_target_unit)luaL_checkoption(L, 2, "", units);
-    double v;
-    int rc = svcm_target_scaled(&t, &v);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushnumber(L, v);
-    return 1;
-}
-
 /* svcm.targets_parse(text) -> { {name=, direction=, value=, unit=}, ... } */
 static int l_targets_parse(lua_State *L)
 {
@@ -98,6 +83,11 @@ static int l_targets_parse(lua_State *L)
     return 1;
 }
 
+static int bad_target(lua_State *L, lua_Integer i, const char *what)
+{
+    return luaL_error(L, "bad argument #1 to 'targets_format' (target %d%s)", (int)i, what);
+}
+
 /* svcm.targets_format(targets) -> text; targets as targets_parse returns
  * them (unit optional, "" by default). */
 static int l_targets_format(lua_State *L)
@@ -108,47 +98,26 @@ static int l_targets_format(lua_State *L)
     lua_Integer n = luaL_len(L, 1);
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_geti(L, 1, i) != LUA_TTABLE)
-            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d is not a table)",
-                              (int)i);
+            return bad_target(L, i, " is not a table");
         int row = lua_gettop(L);
-        lua_getfield(L, row, "name");
-        const char *name = lua_tostring(L, -1);
-        if (name == NULL || lua_type(L, -1) != LUA_TSTRING)
-            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: name "
-                                 "must be a string)",
-                              (int)i);
-        lua_getfield(L, row, "direction");
-        if (lua_type(L, -1) != LUA_TSTRING)
-            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: direction "
-                                 "must be 'at_least' or 'at_most')",
-                              (int)i);
-        int d = option_index(lua_tostring(L, -1), directions);
-        if (d < 0)
-            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: direction "
-                                 "must be 'at_least' or 'at_most')",
-                              (int)i);
+        int tn = lua_getfield(L, row, "name"), td = lua_getfield(L, row, "direction");
         lua_getfield(L, row, "value");
-        if (!lua_isnumber(L, -1))
-            return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: value "
-                                 "must be a number)",
-                              (int)i);
-        double value = lua_tonumber(L, -1);
-        lua_getfield(L, row, "unit");
-        int u = 0;
-        if (!lua_isnil(L, -1)) {
-            if (lua_type(L, -1) != LUA_TSTRING)
-                return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: unit "
-                                     "must be a string)",
-                                  (int)i);
-            u = option_index(lua_tostring(L, -1), units);
-            if (u < 0)
-                return luaL_error(L, "bad argument #1 to 'targets_format' (target %d: unit "
-                                     "must be '', '%%', 's', 'm', 'h' or 'd')",
-                                  (int)i);
-        }
+        int tu = lua_getfield(L, row, "unit");
+        int d = td == LUA_TSTRING ? option_index(lua_tostring(L, row + 2), directions) : -1;
+        int u = tu == LUA_TNIL      ? 0
+                : tu == LUA_TSTRING ? option_index(lua_tostring(L, row + 4), units)
+                                    : -1;
+        if (tn != LUA_TSTRING)
+            return bad_target(L, i, ": name must be a string");
+        if (d < 0)
+            return bad_target(L, i, ": direction must be 'at_least' or 'at_most'");
+        if (!lua_isnumber(L, row + 3))
+            return bad_target(L, i, ": value must be a number");
+        if (u < 0)
+            return bad_target(L, i, ": unit must be '', '%', 's', 'm', 'h' or 'd'");
         svcm_error err;
-        int rc = svcm_targets_add(t, name, (svcm_target_direction)d, value,
-                                  (svcm_target_unit)u, &err);
+        int rc = svcm_targets_add(t, lua_tostring(L, row + 1), (svcm_target_direction)d,
+                                  lua_tonumber(L, row + 3), (svcm_target_unit)u, &err);
         if (rc != SVCM_OK)
             return svcmlua_fail(L, rc, &err);
         lua_settop(L, row - 1);
@@ -167,7 +136,6 @@ static int l_targets_format(lua_State *L)
 static const luaL_Reg scorecard_functions[] = {
     {"target_feedback_result", l_target_feedback_result},
     {"target_feedback_change", l_target_feedback_change},
-    {"target_scaled", l_target_scaled},
     {"targets_parse", l_targets_parse},
     {"targets_format", l_targets_format},
     {NULL, NULL},

@@ -85,33 +85,6 @@ static PyObject *target_feedback_change(PyObject *module, PyObject *args, PyObje
     return PyUnicode_FromString(svcm_target_change_name(r.change));
 }
 
-PyDoc_STRVAR(target_scaled_doc,
-             "target_scaled(value, unit='') -> float\n\n"
-             "A target value in the units the verdicts take: '%' as a share (value / 100),\n"
-             "'s', 'm', 'h', 'd' in seconds, '' as it is.");
-
-static int unit_of(const char *s, svcm_target_unit *out);
-
-static PyObject *target_scaled(PyObject *module, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"value", "unit", NULL};
-    double value;
-    const char *unit = "";
-    svcm_target_unit u;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "d|s", kwlist, &value, &unit) ||
-        unit_of(unit, &u) < 0)
-        return NULL;
-    svcm_target t;
-    memset(&t, 0, sizeof t);
-    t.value = value;
-    t.unit = u;
-    double out;
-    int rc = svcm_target_scaled(&t, &out);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return PyFloat_FromDouble(out);
-}
-
 PyDoc_STRVAR(targets_parse_doc,
              "targets_parse(text) -> list[tuple[str, str, float, str]]\n\n"
              "Read a targets file ('fcr >= 70%', 'first_response_p90 <= 1h', '# comment'):\n"
@@ -218,8 +191,6 @@ static PyMethodDef scorecard_functions[] = {
      METH_VARARGS | METH_KEYWORDS, target_feedback_result_doc},
     {"target_feedback_change", (PyCFunction)(void (*)(void))target_feedback_change,
      METH_VARARGS | METH_KEYWORDS, target_feedback_change_doc},
-    {"target_scaled", (PyCFunction)(void (*)(void))target_scaled, METH_VARARGS | METH_KEYWORDS,
-     target_scaled_doc},
     {"targets_parse", targets_parse, METH_O, targets_parse_doc},
     {"targets_format", targets_format, METH_O, targets_format_doc},
     {NULL, NULL, 0, NULL},

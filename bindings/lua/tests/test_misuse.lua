@@ -437,7 +437,7 @@ local TYPES = {
     close = function() return pack() end}},
   ["svcm.Calls"] = {function() return svcm.Calls() end, {
     add = function() return pack(0, 0, 8, 8, 60, "answered") end,
-    add_batch = function() return pack({arrival = {0, 1}, queue_end = {3, 9}, outcome = {1, "abandoned"}}) end,
+    add_batch = function() return pack({0, 1}, {queue_end = {3, 9}, outcome = {1, 1}}) end,
     merge = function() return pack(svcm.Calls()) end,
     result = function() return pack() end,
     options = function() return pack() end,
@@ -451,7 +451,6 @@ local TYPES = {
     add = function() return pack({1, 3}, {DAY, 2 * DAY}, {4, 5}) end,
     merge = function() return pack(svcm.CustomersBuilder({["end"] = 7 * DAY, period = "day"})) end,
     finish = function() return pack() end,
-    result = function() return pack() end,
     close = function() return pack() end}},
   ["svcm.Calendar"] = {cal, {
     business_seconds = function() return pack(0, 3 * DAY) end,

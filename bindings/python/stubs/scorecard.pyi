@@ -1,8 +1,6 @@
 # Type stubs for the scorecard engine of svcm (targets with statistical verdicts).
-import array
-from typing import Iterable, List, Literal, Sequence, Tuple, Union
+from typing import Iterable, List, Literal, Tuple
 
-_ScorecardValues = Union[Sequence[float], memoryview, bytes, bytearray, "array.array[float]", "array.array[int]"]
 _Direction = Literal["at_least", "at_most", ">=", "<="]
 _ScorecardUnit = Literal["", "%", "s", "m", "h", "d"]
 
@@ -15,9 +13,6 @@ def target_feedback_change(
     previous: object, current: object, direction: _Direction = "at_least", confidence: float = 0.95
 ) -> Literal["better", "worse", "unchanged"]:
     """Change between two feedback accumulators by the library's comparison."""
-    ...
-def target_scaled(value: float, unit: _ScorecardUnit = "") -> float:
-    """A target value as a share ('%') or in seconds (s, m, h, d)."""
     ...
 def targets_parse(text: str) -> List[Tuple[str, Literal["at_least", "at_most"], float, _ScorecardUnit]]:
     """Read a targets file: (name, direction, value, unit) per target."""

@@ -368,6 +368,7 @@ CLASSES = {
         "quantiles": lambda: (([0.1, 0.9],), {}),
         "merge": lambda: ((svcm.Sketch(values=[5.0]),), {}),
         "reset": lambda: ((), {}), "to_bytes": lambda: ((), {}),
+        "stats": lambda: ((), {}), "options": lambda: ((), {}),
         "from_bytes": lambda: ((svcm.Sketch(values=[1.0]).to_bytes(),), {})}),
     "Durations": (lambda: svcm.Durations(values=[1.0, 2.0, 3.0]),
                   lambda: ((0.01, 2048, 1024), {"values": [1.0]}), {
@@ -379,7 +380,7 @@ CLASSES = {
         "from_bytes": lambda: ((svcm.Durations(values=[1.0]).to_bytes(),), {})}),
     "Calls": (lambda: svcm.Calls(), lambda: ((20.0, 5.0, "met", True), {}), {
         "add": lambda: ((0.0, 0.0, 8.0, 8.0, 60.0), {"outcome": "answered"}),
-        "add_batch": lambda: (([0.0, 1.0], [0.0, 1.0], [3.0, 9.0]), {"outcome": [1, "abandoned"]}),
+        "add_batch": lambda: (([0.0, 1.0], [0.0, 1.0], [3.0, 9.0]), {"outcome": [1, 1]}),
         "merge": lambda: ((svcm.Calls(),), {}), "result": lambda: ((), {}),
         "save": lambda: ((), {}), "load": lambda: ((svcm.Calls().save(),), {})}),
     "Calendar": (cal, lambda: ((0, NINE_TO_FIVE, ["2026-01-01"]), {}), {

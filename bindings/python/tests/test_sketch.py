@@ -45,6 +45,19 @@ class SketchTest(unittest.TestCase):
         self.assertTrue(sk.exact)
         self.assertIn("rel_err=0.01", repr(sk))
 
+    def test_stats_and_options_dicts_match_the_properties(self):
+        # The Lua tables s:stats() / s:options(), one description for both.
+        sk = svcm.Sketch(0.02, 1000, 2, values=[0.0, 3.0, 5.0])
+        self.assertEqual(sk.options(), {"rel_err": 0.02, "max_buckets": 1000, "exact_limit": 2})
+        st = sk.stats()
+        self.assertEqual(list(st), ["count", "zero_count", "sum", "mean", "min", "max",
+                                    "buckets", "exact", "collapsed_below"])
+        self.assertEqual((st["count"], st["zero_count"], st["sum"], st["min"], st["max"]),
+                         (3, 1, 8.0, 0.0, 5.0))
+        self.assertIs(st["exact"], False)
+        for k, v in st.items():
+            self.assertEqual(v, getattr(sk, k), k)
+
     def test_accepts_number_list_array_and_memoryview(self):
         sk = svcm.Sketch(exact_limit=100)
         sk.add(5)
