@@ -1,12 +1,12 @@
-# The description of the pdca engine's binding surface: its records, the
-# functions of arrays and the methods and properties of svcm.Cycle whose
-# arguments and results are scalars. The constructor, check() and
-# result (CheckResult nests a list of signals, XmrLimits and a tuple),
-# act() and link() (other cycles), overdue() (a list), the 5W2H problem
-# record and remove_problem() (Python only: in Lua it is set_problem(nil)), saving and loading, the goal and links (None or a tuple) and the
-# lists of audit entries, actions and samples stay in
-# bindings/python/py_pdca.c and bindings/lua/lua_pdca.c, which use the
-# records and the helpers below.
+# The description of the pdca engine's binding surface: its records,
+# xmr_limits() and svcm.Cycle, generated whole (a managed class: the
+# constructor, save/load, repr and the methods and properties of scalars).
+# check() and result (CheckResult nests a list of signals, XmrLimits and a
+# tuple), act() and link() (other cycles, kept alive by their neighbours),
+# overdue() (a list), the 5W2H problem record, the goal and links (None or
+# a tuple), the lists of audit entries, actions and samples and
+# western_electric() stay in bindings/python/py_pdca.c and
+# bindings/lua/lua_pdca.c, which use the records and the helpers below.
 include("svcm/pdca.h")
 
 record("XmrLimits", "svcm_xmr", "Individuals (XmR) chart limits.", [
@@ -38,6 +38,16 @@ record("Sample", "svcm_pdca_sample", "A PDCA measurement.", [
     ("trials", "u64", "trials (0 without counts)"),
     ("has_counts", "bool", "successes and trials were given"),
 ])
+record("Problem", "svcm_problem", "The 5W2H problem record.", [
+    ("what", "str", "what the problem is ('' when missing)"),
+    ("why", "str", "why it matters"),
+    ("who", "str", "who is affected"),
+    ("when", "str", "when it occurs"),
+    ("where", "str", "where it occurs"),
+    ("how", "str", "how it shows"),
+    ("how_much", "f64?", "how much it costs (None when missing)"),
+    ("how_much_unit", "str", "the unit of how_much"),
+], as_dict=True)
 record("Signal", "svcm_we_signal", "A Western Electric signal.", [
     ("rule", "int", "Western Electric rule 1..4"),
     ("index", "size", "the sample completing the pattern"),
@@ -48,6 +58,7 @@ helper(r'''
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Action and signal indices are 0-based in Python and 1-based in Lua. */
 #ifdef Py_PYTHON_H
@@ -61,12 +72,18 @@ int64_t svcm_pdcab_latest(const svcm_cycle *c);
 int svcm_pdcab_act(svcm_cycle *c, int which, int64_t now, const char *actor, const char *note,
                    double target, int64_t deadline, svcm_cycle **next, svcm_error *err);
 
+static struct svcm_cycle_result pdca_info(const svcm_cycle *c)
+{
+    struct svcm_cycle_result in;
+    (void)svcm_cycle_result(c, &in);
+    return in;
+}
+
 /* The latest instant the cycle knows (its last audit entry or sample, 0
  * without either): the default `now` of check, enter_act and act. */
 int64_t svcm_pdcab_latest(const svcm_cycle *c)
 {
-    struct svcm_cycle_result in;
-    (void)svcm_cycle_result(c, &in);
+    struct svcm_cycle_result in = pdca_info(c);
     int64_t t = INT64_MIN;
     svcm_pdca_audit a;
     if (in.n_audit > 0 && svcm_cycle_audit(c, in.n_audit - 1, &a) == SVCM_OK)
@@ -77,6 +94,28 @@ int64_t svcm_pdcab_latest(const svcm_cycle *c)
             t = s.t;
     }
     return t == INT64_MIN ? 0 : t;
+}
+
+/* The saved text in the managed classes' save shape: sized with buf NULL,
+ * then written into exactly cap bytes (svcm_cycle_format wants one more
+ * for its NUL). */
+static int pdca_save(const svcm_cycle *c, unsigned char *buf, size_t cap, size_t *len)
+{
+    if (buf == NULL)
+        return svcm_cycle_format(c, NULL, 0, len);
+    char *tmp = malloc(cap + 1);
+    size_t n = 0;
+    int rc = tmp != NULL ? svcm_cycle_format(c, tmp, cap + 1, &n) : SVCM_ENOMEM;
+    if (rc == SVCM_OK)
+        memcpy(buf, tmp, n);
+    free(tmp);
+    return rc;
+}
+
+static int pdca_load(const unsigned char *buf, size_t len, const svcm_allocator *alloc,
+                     svcm_cycle **out, svcm_error *err)
+{
+    return svcm_cycle_parse((const char *)buf, len, alloc, out, err);
 }
 
 static int pdca_refuse(svcm_error *err, int rc, const char *field, const char *message)
@@ -124,10 +163,7 @@ function("xmr_limits", "Individuals chart: centre, MRbar, sigma = MRbar / 1.128,
 
 # Stubs of the hand-written members of svcm.Cycle: methods, then properties.
 PROPERTIES = (
-    ("problem", "Optional[dict[str, Union[str, float, None]]]"), ("problem_missing", "List[str]"),
-    ("outcome", 'Literal["none", "standardized", "adjusted", "abandoned"]'), ("id", "int"),
-    ("title", "str"), ("owner", "str"), ("metric", "str"), ("unit", "str"),
-    ("higher_is_better", "bool"), ("rate", "bool"), ("alpha", "float"),
+    ("problem", "Optional[_Problem]"), ("problem_missing", "List[str]"),
     ("goal", "Optional[Tuple[float, float, int]]"), ("do_start", "Optional[int]"),
     ("predecessor", "Optional[Tuple[int, str]]"), ("successor", "Optional[Tuple[int, str]]"),
     ("next", 'Optional["Cycle"]'), ("prev", 'Optional["Cycle"]'),
@@ -136,26 +172,36 @@ PROPERTIES = (
 klass("Cycle", "svcm_cycle",
       "A Plan-Do-Check-Act improvement cycle on one KPI. Give baseline, target\n"
       "and deadline together to set the SMART goal (or call set_goal later).", '''
-def __init__(self, title: str, metric: str, higher_is_better: bool = ...,
-             baseline: Optional[float] = ..., target: Optional[float] = ...,
-             deadline: Optional[int] = ..., *, owner: str = ..., unit: str = ...,
-             rate: bool = ..., alpha: float = ..., id: int = ...) -> None: ...
 def overdue(self, as_of: int) -> List[int]: ...
-def remove_problem(self) -> None: ...
 def check(self, now: Optional[int] = ..., actor: Optional[str] = ..., note: str = ...) -> CheckResult: ...
 def act(self, decision: Literal["standardize", "adjust", "abandon"], now: Optional[int] = ...,
         actor: Optional[str] = ..., note: str = ..., *, target: Optional[float] = ...,
         deadline: Optional[int] = ..., reason: Optional[str] = ...) -> Optional["Cycle"]: ...
 def link(self, next: "Cycle") -> None: ...
-def set_problem(self, *, what: Optional[str] = ..., why: Optional[str] = ...,
-                who: Optional[str] = ..., when: Optional[str] = ...,
-                where: Optional[str] = ..., how: Optional[str] = ...,
-                how_much: Optional[float] = ..., how_much_unit: Optional[str] = ...) -> None: ...
-def save(self) -> str: ...
-@classmethod
-def load(cls, text: Union[str, bytes]) -> "Cycle": ...
-def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
-''' + "".join(f"@property\ndef {name}(self) -> {t}: ...\n" for name, t in PROPERTIES))
+''' + "".join(f"@property\ndef {name}(self) -> {t}: ...\n" for name, t in PROPERTIES),
+      free="svcm_cycle_free", save="pdca_save", load="pdca_load", lua_fields=True,
+      repr="""struct svcm_cycle_result in = pdca_info(self);
+snprintf(buf, cap, "<svcm.Cycle %llu '%s' %s>", (unsigned long long)in.id, in.title, svcm_pdca_phase_name(in.phase));""")
+constructor("Cycle", ["title: str", "metric: str", "higher_is_better: bool = true",
+                      "baseline: f64?", "target: f64?", "deadline: i64?", "*",
+                      "owner: str = \"\"", "unit: str = \"\"", "rate: bool = false",
+                      "alpha: f64 = 0.05", "id: count = 1"], """svcm_cycle_options o;
+svcm_cycle_options_init(&o);
+o.title = title;
+o.metric = metric;
+o.higher_is_better = higher_is_better;
+o.owner = owner;
+o.unit = unit;
+o.rate = rate;
+o.alpha = alpha;
+o.id = id;
+if ((has_baseline + has_target + has_deadline) % 3)
+    rc = pdca_refuse(&err, SVCM_EINVAL, "goal", "give baseline, target and deadline together");
+else if ((rc = svcm_cycle_new(&o, NULL, &out, &err)) == SVCM_OK && has_baseline &&
+         (rc = svcm_cycle_set_goal(out, baseline, target, deadline, &err)) != SVCM_OK) {
+    svcm_cycle_free(out);
+    out = NULL;
+}""")
 
 for name, doc, args, ret, call in (
         ("set_goal", "Set the SMART goal (PLAN only); target must beat baseline.",
@@ -199,10 +245,23 @@ for name, doc, args, ret, call in (
          "rc = svcm_cycle_start(self, now, actor, note, &err);"),
         ("enter_act", "CHECK -> ACT. now defaults to the latest instant the cycle knows,\n"
          "actor to the cycle's owner.", ["now: i64?", "actor: str?", "note: str = \"\""], "none",
-         "struct svcm_cycle_result in;\n"
-         "(void)svcm_cycle_result(self, &in);\n"
          "rc = svcm_cycle_enter_act(self, has_now ? now : svcm_pdcab_latest(self),\n"
-         "                          has_actor ? actor : in.owner, note, &err);"),
+         "                          has_actor ? actor : pdca_info(self).owner, note, &err);"),
+        ("set_problem", "Attach or replace the cycle's 5W2H problem record (PLAN only; items not\n"
+         "given are missing, how_much None is a missing amount). The record may be\n"
+         "incomplete: check_problem() requires it complete. Bad text, a NaN or an\n"
+         "infinite how_much raise InvalidInput naming the item; outside PLAN\n"
+         "raises StateError.",
+         ["*", "what: str?", "why: str?", "who: str?", "when: str?", "where: str?", "how: str?",
+          "how_much: f64?", "how_much_unit: str?"], "none",
+         "svcm_problem p = {what, why, who, when, where, how, has_how_much ? how_much : NAN,\n"
+         "                  how_much_unit};\n"
+         "if (has_how_much && isnan(how_much))\n"
+         "    rc = pdca_refuse(&err, SVCM_EINVAL, \"how_much\", \"NaN: leave it out for a missing amount\");\n"
+         "else\n"
+         "    rc = svcm_cycle_set_problem(self, &p, &err);"),
+        ("remove_problem", "Remove the 5W2H problem record (PLAN only).", [], "none",
+         "rc = svcm_cycle_set_problem(self, NULL, &err);"),
         ("check_problem", "Require a complete 5W2H record: nothing when all seven items are\n"
          "present, else InvalidInput whose field is the first missing item ('what'\n"
          ".. 'how_much') and whose message lists them all (no record: all seven).\n"
@@ -215,9 +274,16 @@ for name, doc, args, ret, call in (
          "rc = svcm_problem_check(&p, &err);")):
     method("Cycle", name, doc, args, ret, call, fast=True)
 
-# A property in Python, a method in Lua. The other properties of the
-# cycle's scalar view are fields of c:info() in Lua, which would gain a
-# method each if they were described here.
-getter("Cycle", "phase", "str", "'plan', 'do', 'check', 'act' or 'closed'",
-       "struct svcm_cycle_result in;\n(void)svcm_cycle_result(self, &in);\n"
-       "out = svcm_pdca_phase_name(in.phase);")
+# The scalar view of the cycle: properties in Python, fields in Lua.
+for name, kind, doc, expr in (
+        ("phase", "str", "'plan', 'do', 'check', 'act' or 'closed'", "svcm_pdca_phase_name(in.phase)"),
+        ("outcome", "str", "'none', 'standardized', 'adjusted' or 'abandoned'",
+         "svcm_pdca_outcome_name(in.outcome)"),
+        ("id", "u64", "the cycle's id", "in.id"), ("title", "str", "title", "in.title"),
+        ("owner", "str", "owner", "in.owner"), ("metric", "str", "KPI name", "in.metric"),
+        ("unit", "str", "KPI unit", "in.unit"),
+        ("higher_is_better", "bool", "KPI direction", "in.higher_is_better"),
+        ("rate", "bool", "the KPI is a rate", "in.rate"),
+        ("alpha", "f64", "significance level", "in.alpha")):
+    getter("Cycle", name, kind, doc,
+           f"struct svcm_cycle_result in = pdca_info(self);\nout = {expr};")

@@ -1,13 +1,11 @@
-/* Lua surface of the PDCA engine: the hand-written parts of svcm.Cycle
- * (svcm.Cycle(...), svcm.Cycle.load(text)) and svcm.western_electric; the
- * records and the methods of scalars are described in bindings/api/pdca.py.
- * Action, sample and signal indices are 1-based in Lua. */
+/* Lua surface of the PDCA engine: the hand-written methods of svcm.Cycle
+ * and svcm.western_electric; the type and the methods and fields of
+ * scalars are described in bindings/api/pdca.py. Action, sample and signal
+ * indices are 1-based in Lua. */
 #include "svcmlua.h"
 #include "gen_lua.h"
 
-#include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "svcm/pdca.h"
@@ -17,111 +15,29 @@ int64_t svcm_pdcab_latest(const svcm_cycle *c);
 int svcm_pdcab_act(svcm_cycle *c, int which, int64_t now, const char *actor, const char *note,
                    double target, int64_t deadline, svcm_cycle **next, svcm_error *err);
 
-#define CYCLE_MT "svcm.Cycle"
+#define check_cycle svcmlua_check_Cycle
 
-typedef struct {
-    svcm_cycle *c; /* NULL once closed */
-} lcycle;
+/* The neighbours' userdata: a registry table with weak keys maps a cycle to
+ * {successor, predecessor}, so that a neighbour lives while the cycle does. */
+static const char LINKS = 0;
 
-static svcm_cycle *check_cycle(lua_State *L, int idx)
+/* Set slot (1 next, 2 prev) of the links of the cycle at idx to the value on
+ * top (popped). */
+static void set_link(lua_State *L, int idx, int slot)
 {
-    lcycle *u = luaL_checkudata(L, idx, CYCLE_MT);
-    if (u->c == NULL)
-        luaL_argerror(L, idx, "cycle is closed");
-    return u->c;
-}
-
-/* The hook of the described methods. */
-svcm_cycle *svcmlua_check_Cycle(lua_State *L, int idx) { return check_cycle(L, idx); }
-
-/* Push a new userdata owning c; uservalue 1 holds the successor's
- * userdata and uservalue 2 the predecessor's (Lua's GC handles the cycle). */
-static void push_cycle(lua_State *L, svcm_cycle *c)
-{
-    lcycle *u = lua_newuserdatauv(L, sizeof *u, 2);
-    u->c = c;
-    luaL_setmetatable(L, CYCLE_MT);
-}
-
-/* svcm.Cycle(title, metric [, higher_is_better, baseline, target, deadline [, opts]])
- * opts: owner, unit, rate, alpha, id. */
-static int l_cycle_new(lua_State *L)
-{
-    svcm_cycle_options o;
-    svcm_cycle_options_init(&o);
-    o.title = luaL_checkstring(L, 1);
-    o.metric = luaL_checkstring(L, 2);
-    o.higher_is_better =
-        lua_isnoneornil(L, 3) || (luaL_checktype(L, 3, LUA_TBOOLEAN), lua_toboolean(L, 3));
-    int given = !lua_isnoneornil(L, 4) + !lua_isnoneornil(L, 5) + !lua_isnoneornil(L, 6);
-    if (given != 0 && given != 3)
-        return luaL_error(L, "Cycle: give baseline, target and deadline together");
-    double b = given ? luaL_checknumber(L, 4) : 0.0;
-    double t = given ? luaL_checknumber(L, 5) : 0.0;
-    lua_Integer d = given ? luaL_checkinteger(L, 6) : 0;
-    o.owner = svcmlua_optfield_string(L, 7, "owner", "");
-    o.unit = svcmlua_optfield_string(L, 7, "unit", "");
-    o.rate = svcmlua_optfield_boolean(L, 7, "rate", 0) != 0;
-    o.alpha = svcmlua_optfield_number(L, 7, "alpha", 0.05);
-    lua_Integer id = svcmlua_optfield_integer(L, 7, "id", 1);
-    if (id < 0)
-        return svcmlua_fail_field(L, SVCM_EINVAL, "id", "id must be >= 0");
-    o.id = (uint64_t)id;
-    svcm_cycle *c = NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_cycle_new(&o, NULL, &c, &err);
-    if (rc == SVCM_OK && given && (rc = svcm_cycle_set_goal(c, b, t, (int64_t)d, &err)) != SVCM_OK)
-        svcm_cycle_free(c);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    push_cycle(L, c);
-    return 1;
-}
-
-static int l_cycle_load(lua_State *L)
-{
-    size_t n = 0;
-    const char *text = luaL_checklstring(L, 1, &n);
-    svcm_cycle *c = NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_cycle_parse(text, n, NULL, &c, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err); /* the detail table has the line */
-    push_cycle(L, c);
-    return 1;
-}
-
-static int l_tostring(lua_State *L)
-{
-    lcycle *u = luaL_checkudata(L, 1, CYCLE_MT);
-    if (u->c == NULL) {
-        lua_pushliteral(L, "svcm.Cycle (closed)");
-        return 1;
+    idx = lua_absindex(L, idx);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &LINKS);
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, -2) == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_createtable(L, 2, 0);
+        lua_pushvalue(L, idx);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
     }
-    struct svcm_cycle_result in;
-    (void)svcm_cycle_result(u->c, &in);
-    char id[24];
-    snprintf(id, sizeof id, "%" PRIu64, in.id);
-    lua_pushfstring(L, "svcm.Cycle %s %s %s", id, in.title, svcm_pdca_phase_name(in.phase));
-    return 1;
-}
-
-static int l_gc(lua_State *L)
-{
-    lcycle *u = luaL_checkudata(L, 1, CYCLE_MT);
-    svcm_cycle_free(u->c);
-    u->c = NULL;
-    return 0;
-}
-
-static int ok_or_fail(lua_State *L, int rc, const svcm_error *err)
-{
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, err);
-    lua_pushboolean(L, 1);
-    return 1;
+    lua_rotate(L, -3, -1); /* links, t, value */
+    lua_rawseti(L, -2, slot);
+    lua_pop(L, 2);
 }
 
 static int l_overdue(lua_State *L)
@@ -257,11 +173,11 @@ static int l_act(lua_State *L)
         lua_pushboolean(L, 1);
         return 1;
     }
-    push_cycle(L, next);
+    *svcmlua_handle_new(L, "svcm.Cycle") = next;
     lua_pushvalue(L, -1);
-    lua_setiuservalue(L, 1, 1); /* the predecessor keeps its successor alive */
+    set_link(L, 1, 1); /* the predecessor keeps its successor alive */
     lua_pushvalue(L, 1);
-    lua_setiuservalue(L, -2, 2);
+    set_link(L, -2, 2);
     return 1;
 }
 
@@ -273,27 +189,27 @@ static int l_link(lua_State *L)
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, NULL);
     lua_pushvalue(L, 2);
-    lua_setiuservalue(L, 1, 1);
+    set_link(L, 1, 1);
     lua_pushvalue(L, 1);
-    lua_setiuservalue(L, 2, 2);
+    set_link(L, 2, 2);
     lua_pushboolean(L, 1);
     return 1;
 }
 
-/* The neighbour in uservalue slot, only while still linked in C (either
- * may have been closed). */
+/* The neighbour in links slot, only while still linked in C (either may
+ * have been closed). */
 static int neighbour(lua_State *L, int slot)
 {
     svcm_cycle *c = check_cycle(L, 1);
-    lua_getiuservalue(L, 1, slot);
-    if (!lua_isnil(L, -1)) {
-        lcycle *u = luaL_testudata(L, -1, CYCLE_MT);
-        svcm_cycle *linked = slot == 1 ? svcm_cycle_next(c) : svcm_cycle_prev(c);
-        if (u == NULL || u->c == NULL || linked != u->c) {
-            lua_pop(L, 1);
-            lua_pushnil(L);
-        }
-    }
+    svcm_cycle *linked = slot == 1 ? svcm_cycle_next(c) : svcm_cycle_prev(c);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &LINKS);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) != LUA_TTABLE || lua_rawgeti(L, -1, slot) == LUA_TNIL)
+        lua_pushnil(L);
+    /* The box starts with the handle (svcmlua_handle_new returns its address). */
+    void **box = luaL_testudata(L, -1, "svcm.Cycle");
+    if (linked == NULL || box == NULL || *box != linked)
+        lua_pushnil(L);
     return 1;
 }
 
@@ -301,40 +217,16 @@ static int l_next(lua_State *L) { return neighbour(L, 1); }
 
 static int l_prev(lua_State *L) { return neighbour(L, 2); }
 
-static int l_save(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    size_t len = 0;
-    (void)svcm_cycle_format(c, NULL, 0, &len);
-    luaL_Buffer b;
-    char *p = luaL_buffinitsize(L, &b, len + 1);
-    int rc = svcm_cycle_format(c, p, len + 1, &len);
-    if (rc != SVCM_OK)
-        return svcmlua_raise(L, rc, NULL);
-    luaL_pushresultsize(&b, len);
-    return 1;
-}
-
 static int l_info(lua_State *L)
 {
     struct svcm_cycle_result in;
     (void)svcm_cycle_result(check_cycle(L, 1), &in);
-    lua_createtable(L, 0, 20);
-    svcmlua_setcount(L, "id", in.id);
-    svcmlua_setstring(L, "title", in.title);
-    svcmlua_setstring(L, "owner", in.owner);
-    svcmlua_setstring(L, "metric", in.metric);
-    svcmlua_setstring(L, "unit", in.unit);
-    svcmlua_setboolean(L, "higher_is_better", in.higher_is_better);
-    svcmlua_setboolean(L, "rate", in.rate);
-    svcmlua_setnumber(L, "alpha", in.alpha);
+    lua_createtable(L, 0, 8);
     if (in.has_goal) {
         svcmlua_setnumber(L, "baseline", in.baseline);
         svcmlua_setnumber(L, "target", in.target);
         svcmlua_setinteger(L, "deadline", (lua_Integer)in.deadline);
     }
-    svcmlua_setstring(L, "phase", svcm_pdca_phase_name(in.phase));
-    svcmlua_setstring(L, "outcome", svcm_pdca_outcome_name(in.outcome));
     if (in.has_do_start)
         svcmlua_setinteger(L, "do_start", (lua_Integer)in.do_start);
     if (in.has_prev) {
@@ -401,76 +293,14 @@ static int l_western_electric(lua_State *L)
 
 /* ------------------------------------------------- 5W2H problem record */
 
-/* Field k of the table at idx as a string without NUL bytes, or NULL when
- * absent; misuse (a non-string, a NUL byte) raises. */
-static const char *problem_text(lua_State *L, int idx, const char *k)
-{
-    lua_getfield(L, idx, k);
-    const char *s = NULL;
-    if (!lua_isnil(L, -1)) {
-        if (lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "problem.%s: string expected, got %s", k, luaL_typename(L, -1));
-        size_t n;
-        s = lua_tolstring(L, -1, &n);
-        if (strlen(s) != n)
-            luaL_error(L, "problem.%s: NUL byte in the text", k);
-    }
-    lua_pop(L, 1); /* s stays valid: the table still holds the string */
-    return s;
-}
-
-/* c:set_problem(t) with t = {what=, why=, who=, when=, where=, how=,
- * how_much=, how_much_unit=} (any may be nil: missing), or nil to remove
- * the record. true, or nil, message, code, detail. */
-static int l_set_problem(lua_State *L)
-{
-    svcm_cycle *c = check_cycle(L, 1);
-    svcm_error err;
-    svcm_error_clear(&err);
-    if (lua_isnoneornil(L, 2))
-        return ok_or_fail(L, svcm_cycle_set_problem(c, NULL, &err), &err);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    svcm_problem p;
-    p.what = problem_text(L, 2, "what");
-    p.why = problem_text(L, 2, "why");
-    p.who = problem_text(L, 2, "who");
-    p.when = problem_text(L, 2, "when");
-    p.where = problem_text(L, 2, "where");
-    p.how = problem_text(L, 2, "how");
-    p.how_much_unit = problem_text(L, 2, "how_much_unit");
-    p.how_much = NAN;
-    lua_getfield(L, 2, "how_much");
-    if (!lua_isnil(L, -1)) {
-        int ok = 0;
-        p.how_much = (double)lua_tonumberx(L, -1, &ok);
-        if (!ok || lua_type(L, -1) != LUA_TNUMBER)
-            luaL_error(L, "problem.how_much: number expected, got %s", luaL_typename(L, -1));
-        if (p.how_much != p.how_much)
-            luaL_error(L, "problem.how_much: NaN; leave it nil for a missing amount");
-    }
-    lua_pop(L, 1);
-    return ok_or_fail(L, svcm_cycle_set_problem(c, &p, &err), &err);
-}
-
 /* c:problem() -> the record as a table (how_much nil when missing), or nil */
 static int l_problem(lua_State *L)
 {
-    svcm_cycle *c = check_cycle(L, 1);
     svcm_problem p;
-    if (svcm_cycle_problem(c, &p) != SVCM_OK) {
+    if (svcm_cycle_problem(check_cycle(L, 1), &p) != SVCM_OK)
         lua_pushnil(L);
-        return 1;
-    }
-    lua_createtable(L, 0, 8);
-    svcmlua_setstring(L, "what", p.what);
-    svcmlua_setstring(L, "why", p.why);
-    svcmlua_setstring(L, "who", p.who);
-    svcmlua_setstring(L, "when", p.when);
-    svcmlua_setstring(L, "where", p.where);
-    svcmlua_setstring(L, "how", p.how);
-    if (p.how_much == p.how_much)
-        svcmlua_setnumber(L, "how_much", p.how_much);
-    svcmlua_setstring(L, "how_much_unit", p.how_much_unit);
+    else
+        svcmlua_rec_Problem(L, &p);
     return 1;
 }
 
@@ -503,15 +333,12 @@ static const luaL_Reg cycle_methods[] = {
     {"link", l_link},
     {"next", l_next},
     {"prev", l_prev},
-    {"save", l_save},
     {"info", l_info},
     {"audit", l_audit},
     {"actions", l_actions},
     {"samples", l_samples},
-    {"set_problem", l_set_problem},
     {"problem", l_problem},
     {"problem_missing", l_problem_missing},
-    {"close", l_gc},
     {NULL, NULL},
 };
 
@@ -520,35 +347,14 @@ static const luaL_Reg pdca_funcs[] = {
     {NULL, NULL},
 };
 
-static int l_cycle_call(lua_State *L)
-{
-    lua_remove(L, 1); /* the svcm.Cycle table */
-    return l_cycle_new(L);
-}
-
 void svcmlua_open_pdca(lua_State *L)
 {
     luaL_setfuncs(L, pdca_funcs, 0);
-    if (luaL_newmetatable(L, CYCLE_MT)) {
-        lua_newtable(L);
-        luaL_setfuncs(L, cycle_methods, 0);
-        svcmlua_members_Cycle(L);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, l_gc);
-        lua_setfield(L, -2, "__close");
-        lua_pushcfunction(L, l_tostring);
-        lua_setfield(L, -2, "__tostring");
-    }
-    lua_pop(L, 1);
-    /* svcm.Cycle(...) constructs; svcm.Cycle.load(text) loads. */
-    lua_newtable(L);
-    lua_pushcfunction(L, l_cycle_load);
-    lua_setfield(L, -2, "load");
-    lua_newtable(L);
-    lua_pushcfunction(L, l_cycle_call);
-    lua_setfield(L, -2, "__call");
+    svcmlua_add_Cycle(L, cycle_methods);
+    lua_newtable(L); /* the links, weak keys */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
-    lua_setfield(L, -2, "Cycle");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &LINKS);
 }
