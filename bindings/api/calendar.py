@@ -5,8 +5,7 @@
 # bindings/lua/lua_calendar.c: the Calendar type (week tables, holidays,
 # parsing and printing, the batch methods with their int64 columns), sla and
 # sla_compliance (a Calendar argument, ticket arrays, pauses), the records
-# SlaMetric (due is None / absent when there is none), SlaResult and
-# SlaSummary (records of records).
+# SlaResult and SlaSummary (records of records).
 include("svcm/calendar.h")
 
 # The week and holiday readers of the hand-written constructors of both
@@ -65,6 +64,25 @@ int svcmbind_parse_date(const char *s, svcm_date *out)
 }
 """)
 
+helper("""
+/* An SLA metric with due INT64_MAX (the "none" of an i64? field) where the
+ * library has SVCM_SLA_NONE (declared again in py_calendar.c, lua_calendar.c). */
+svcm_sla_metric svcmb_sla_metric(svcm_sla_metric m);
+svcm_sla_metric svcmb_sla_metric(svcm_sla_metric m)
+{
+    m.due = m.due == SVCM_SLA_NONE ? INT64_MAX : m.due;
+    return m;
+}
+""")
+
+record("SlaMetric", "svcm_sla_metric", "One SLA metric of a ticket.", [
+    ("elapsed", "i64", "business seconds on the clock, pauses excluded"),
+    ("remaining", "i64", "target - elapsed (negative once over)"),
+    ("due", "i64?", "instant the target is reached given the pauses so far, or None"),
+    ("stopped", "bool", "the stop event (response / resolution) happened"),
+    ("met", "bool", "stopped within target"),
+    ("breached", "bool", "elapsed > target"),
+])
 record("SlaRate", "svcm_sla_rate", "Compliance of one metric.", [
     ("met", "u64", "tickets that met the target"),
     ("breached", "u64", "tickets that breached it (open ones included)"),

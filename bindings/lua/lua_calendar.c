@@ -298,17 +298,12 @@ static void read_ticket(lua_State *L, int idx, svcm_sla_ticket *t)
     lua_remove(L, -2); /* the pauses table; keep the userdata */
 }
 
+svcm_sla_metric svcmb_sla_metric(svcm_sla_metric m); /* bindings/api/calendar.py */
+
 static void push_metric(lua_State *L, const svcm_sla_metric *m)
 {
-    lua_createtable(L, 0, 6);
-    svcmlua_setinteger(L, "elapsed", m->elapsed);
-    svcmlua_setinteger(L, "remaining", m->remaining);
-    if (m->due != SVCM_SLA_NONE) {
-        svcmlua_setinteger(L, "due", m->due);
-    }
-    svcmlua_setboolean(L, "stopped", m->stopped);
-    svcmlua_setboolean(L, "met", m->met);
-    svcmlua_setboolean(L, "breached", m->breached);
+    svcm_sla_metric v = svcmb_sla_metric(*m);
+    svcmlua_rec_SlaMetric(L, &v);
 }
 
 static void push_result(lua_State *L, const struct svcm_sla_result *r)

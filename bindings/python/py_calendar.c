@@ -10,7 +10,7 @@
 
 /* Items of the engine tuple (SlaRate is a described record of
  * bindings/api/calendar.py). */
-enum { T_CALENDAR, T_METRIC, T_RESULT, T_SUMMARY, T_COUNT };
+enum { T_CALENDAR, T_RESULT, T_SUMMARY, T_COUNT };
 
 typedef struct {
     PyObject_HEAD
@@ -427,18 +427,6 @@ static PyType_Spec calendar_spec = {
 
 /* ------------------------------------------------------------------- SLA */
 
-static PyStructSequence_Field metric_fields[] = {
-    {"elapsed", "business seconds on the clock, pauses excluded"},
-    {"remaining", "target - elapsed (negative once over)"},
-    {"due", "instant the target is reached given the pauses so far, or None"},
-    {"stopped", "the stop event (response / resolution) happened"},
-    {"met", "stopped within target"},
-    {"breached", "elapsed > target"},
-    {NULL, NULL},
-};
-static PyStructSequence_Desc metric_desc = {"svcm.SlaMetric", "One SLA metric of a ticket.",
-                                            metric_fields, 6};
-
 static PyStructSequence_Field result_fields[] = {
     {"response", "first-response metric (SlaMetric)"},
     {"resolution", "resolution metric (SlaMetric)"},
@@ -455,29 +443,12 @@ static PyStructSequence_Field summary_fields[] = {
 static PyStructSequence_Desc summary_desc = {"svcm.SlaSummary", "SLA compliance of many tickets.",
                                              summary_fields, 2};
 
+svcm_sla_metric svcmb_sla_metric(svcm_sla_metric m); /* bindings/api/calendar.py */
+
 static PyObject *make_metric(PyObject *module, const svcm_sla_metric *m)
 {
-    PyObject *tp = svcmpy_engine_item(module, SVCMPY_CALENDAR, T_METRIC);
-    if (tp == NULL)
-        return NULL;
-    PyObject *o = PyStructSequence_New((PyTypeObject *)tp);
-    if (o == NULL)
-        return NULL;
-    PyObject *due = m->due == SVCM_SLA_NONE ? Py_NewRef(Py_None) : PyLong_FromLongLong(m->due);
-    PyObject *items[6] = {PyLong_FromLongLong(m->elapsed), PyLong_FromLongLong(m->remaining), due,
-                          PyBool_FromLong(m->stopped), PyBool_FromLong(m->met),
-                          PyBool_FromLong(m->breached)};
-    int bad = 0;
-    for (int i = 0; i < 6; i++) {
-        if (items[i] == NULL)
-            bad = 1;
-        PyStructSequence_SET_ITEM(o, i, items[i] ? items[i] : Py_NewRef(Py_None));
-    }
-    if (bad) {
-        Py_DECREF(o);
-        return NULL;
-    }
-    return o;
+    svcm_sla_metric v = svcmb_sla_metric(*m);
+    return svcmpy_rec_SlaMetric(module, &v);
 }
 
 static PyObject *make_pair(PyObject *module, int type, PyObject *a, PyObject *b)
@@ -877,17 +848,16 @@ int svcmpy_init_calendar(PyObject *module)
         return -1;
     }
     PyTuple_SET_ITEM(types, T_CALENDAR, cal);
-    PyStructSequence_Desc *descs[3] = {&metric_desc, &result_desc, &summary_desc};
-    for (int i = 0; i < 3; i++) {
+    PyStructSequence_Desc *descs[2] = {&result_desc, &summary_desc};
+    for (int i = 0; i < 2; i++) {
         PyTypeObject *tp = PyStructSequence_NewType(descs[i]);
         if (tp == NULL) {
             Py_DECREF(types);
             return -1;
         }
-        PyTuple_SET_ITEM(types, T_METRIC + i, (PyObject *)tp);
+        PyTuple_SET_ITEM(types, T_RESULT + i, (PyObject *)tp);
     }
-    static const char *const names[T_COUNT] = {"Calendar", "SlaMetric", "SlaResult",
-                                               "SlaSummary"};
+    static const char *const names[T_COUNT] = {"Calendar", "SlaResult", "SlaSummary"};
     for (int i = 0; i < T_COUNT; i++) {
         if (PyModule_AddObjectRef(module, names[i], PyTuple_GET_ITEM(types, i)) < 0) {
             Py_DECREF(types);

@@ -201,8 +201,6 @@ local FUNCS = {
     return pack({2, 2, 3, 2, 2, 1}, SHIFTS, {cost = {1.0, 1.5, 1.2}, max_nodes = 1000})
   end,
   staffing_a = function() return pack(100, 180, 1800, 120, {max_abandon = 0.05, shrinkage = 0.2}) end,
-  zone = function() return pack(RULE) end,
-  zone_load = function() return pack(tzif_utc()) end,
   asa = function() return pack(100, 180, 1800, 12) end,
   bgnbd = function() return pack(0.243, 4.414, 0.793, 2.426) end,
   bgnbd_fit = function() return pack(CD.x, CD.t_x, CD.T) end,
@@ -325,6 +323,7 @@ local FUNCS = {
   CES = function() return pack(7) end,
   Rate = function() return pack("fcr") end,
   Sketch = function() return pack({rel_err = 0.01, max_buckets = 2048}) end,
+  Zone = function() return pack(RULE) end,
   Durations = function() return pack({rel_err = 0.01}) end,
   ["Cycle.load"] = function() return pack(cycle_in_do():save()) end,
   ["NPS.from_bytes"] = function() return pack(svcm.NPS():to_bytes()) end,
@@ -332,6 +331,7 @@ local FUNCS = {
   ["CES.from_bytes"] = function() return pack(svcm.CES():to_bytes()) end,
   ["Rate.from_bytes"] = function() return pack(svcm.Rate():to_bytes()) end,
   ["Sketch.from_bytes"] = function() return pack(svcm.Sketch():to_bytes()) end,
+  ["Zone.from_bytes"] = function() return pack(tzif_utc()) end,
   ["Durations.from_bytes"] = function() return pack(svcm.Durations():to_bytes()) end,
   ["Moments.from_bytes"] = function() return pack(svcm.Moments():to_bytes()) end,
   Calls = function() return pack({target = 20, sl_abandoned = "met"}) end,
@@ -479,7 +479,7 @@ local TYPES = {
     check_problem = function() return pack() end,
     save = function() return pack() end,
     info = function() return pack() end,
-    phase = function() return pack() end,
+    remove_problem = function() return pack() end,
     result = function() return pack() end,
     actions = function() return pack() end,
     audit = function() return pack() end,
@@ -524,12 +524,13 @@ local TYPES = {
     expected_purchases = function() return pack(5, 3, 5, 6) end,
     expected_purchases_unconditional = function() return pack({1, 6}) end,
     log_likelihood = function() return pack(BB.x, BB.t_x, BB.n, BB.w) end}},
-  ["svcm.Zone"] = {function() return svcm.zone(RULE) end, {
+  ["svcm.Zone"] = {function() return svcm.Zone(RULE) end, {
     name = function() return pack() end,
     offset = function() return pack(1782000000) end,
     abbrev = function() return pack(1767225600) end,
     to_local = function() return pack(1782000000) end,
     to_utc = function() return pack(2026, 10, 25, 2, 30, 0, "later") end,
+    to_bytes = function() return pack() end,
     close = function() return pack() end}},
   ["svcm.GammaGamma"] = {function() return svcm.gammagamma(6.25, 3.74, 15.44) end, {
     conditional_expected_spend = function() return pack(2, 20) end,

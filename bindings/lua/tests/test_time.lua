@@ -1,4 +1,4 @@
--- Tests of svcm.parse_time and svcm.zone. UTC instants come from a day count
+-- Tests of svcm.parse_time and svcm.Zone. UTC instants come from a day count
 -- written here (years and months added one by one from 1970); zone values
 -- were obtained with CPython 3.11 zoneinfo (tzdata 2025b), e.g.
 -- datetime.fromtimestamp(t, timezone.utc).astimezone(ZoneInfo("Europe/Berlin")),
@@ -80,7 +80,7 @@ end)
 test("tz for texts without offset", function()
   local rule = "CET-1CEST,M3.5.0,M10.5.0/3"
   eq(svcm.parse_time("2026-07-01 12:00", nil, rule), utc(2026, 7, 1, 10))
-  local z = svcm.zone(rule)
+  local z = svcm.Zone(rule)
   eq(svcm.parse_time("2026-07-01 12:00", nil, z), utc(2026, 7, 1, 10))
   eq(svcm.parse_time("2026-07-01 12:00Z", nil, z), utc(2026, 7, 1, 12))
   -- zoneinfo fold=0 / fold=1
@@ -94,7 +94,7 @@ test("tz for texts without offset", function()
 end)
 
 test("zone queries", function()
-  local z <close> = svcm.zone("EST5EDT,M3.2.0,M11.1.0")
+  local z <close> = svcm.Zone("EST5EDT,M3.2.0,M11.1.0")
   eq(z:name(), "EST5EDT,M3.2.0,M11.1.0")
   local o = z:offset(1772953199)
   eq(o.offset, -18000); eq(o.dst, false)
@@ -113,18 +113,18 @@ test("zone queries", function()
 end)
 
 test("bad specs", function()
-  local v, msg, code = svcm.zone("../etc/passwd")
+  local v, msg, code = svcm.Zone("../etc/passwd")
   eq(v, nil); eq(code, -5)
-  v, msg, code = svcm.zone("No_Such/Zone_Here")
+  v, msg, code = svcm.Zone("No_Such/Zone_Here")
   eq(v, nil); eq(code, -7)
-  v, msg, code = svcm.zone_load("TZif2 not really")
+  v, msg, code = svcm.Zone.from_bytes("TZif2 not really")
   eq(v, nil); eq(code, -5)
-  assert(not pcall(svcm.zone))
+  assert(not pcall(svcm.Zone))
 end)
 
 test("system zone files", function()
   if not have_zone("Europe/Berlin") then return end
-  local z = svcm.zone("Europe/Berlin")
+  local z = svcm.Zone("Europe/Berlin")
   eq(z:offset(1774745999).offset, 3600)
   eq(z:offset(1774746000).offset, 7200)
   eq(z:offset(4118083200).offset, 7200)   -- 2100-07-01, footer rule
@@ -133,10 +133,14 @@ test("system zone files", function()
   local f = io.open((os.getenv("TZDIR") or "/usr/share/zoneinfo") .. "/Europe/Berlin", "rb")
   local bytes = f:read("a")
   f:close()
-  local b = svcm.zone_load(bytes)
+  local b = svcm.Zone.from_bytes(bytes)
   eq(b:name(), "TZif")
   for t = 0, 4102444800, 86400 * 30 do eq(b:offset(t).offset, z:offset(t).offset, t) end
-  eq(svcm.zone_load(bytes:sub(1, -2)), nil)
+  eq(svcm.Zone.from_bytes(bytes:sub(1, -2)), nil)
+  -- the saved form is the TZif bytes, or the spec of a zone made from one
+  eq(b:to_bytes(), bytes)
+  eq(z:to_bytes(), "Europe/Berlin")
+  eq(svcm.Zone.from_bytes(z:to_bytes()):offset(1774746000).offset, 7200)
 end)
 
 print(passed .. " passed, " .. failed .. " failed")

@@ -12,17 +12,9 @@ _Pause = Tuple[int, Optional[int]]
 
 SLA_NONE: int
 
-# Calendar, SlaRate, CivilDate, days_from_civil and civil_from_days are
-# generated from bindings/api/calendar.py (gen.pyi, appended to the
-# assembled stubs).
-
-class SlaMetric(NamedTuple):
-    elapsed: int
-    remaining: int
-    due: Optional[int]
-    stopped: bool
-    met: bool
-    breached: bool
+# Calendar, SlaMetric, SlaRate, CivilDate, days_from_civil and
+# civil_from_days are generated from bindings/api/calendar.py (gen.pyi,
+# appended to the assembled stubs).
 
 class SlaResult(NamedTuple):
     response: SlaMetric

@@ -3,8 +3,6 @@
 from typing import Literal, Optional, Union
 
 
-_Ambiguous = Literal["earlier", "later", "error"]
-
 def parse_time(text: str, fmt: Optional[str] = None, tz: Union[str, Zone, None] = "UTC",
                epoch: Optional[Literal["s", "ms"]] = None,
-               ambiguous: _Ambiguous = "earlier") -> Union[int, float]: ...
+               ambiguous: Literal["earlier", "later", "error"] = "earlier") -> Union[int, float]: ...

@@ -319,7 +319,8 @@ CLASSES = {
         "abbrev": lambda: ((1767225600,), {}),
         "to_local": lambda: ((1782000000,), {}),
         "to_utc": lambda: ((2026, 10, 25, 2, 30), {"ambiguous": "later"}),
-        "from_tzif": lambda: ((tzif_utc(),), {}),
+        "from_bytes": lambda: ((tzif_utc(),), {}),
+        "to_bytes": lambda: ((), {}),
     }),
     "GammaGamma": (lambda: svcm.GammaGamma(6.25, 3.74, 15.44),
                    lambda: ((6.25, 3.74, 15.44), {}), {
@@ -651,7 +652,8 @@ def short(v):
 
 
 def methods_of(cls):
-    return [m for m, v in vars(cls).items()
+    # Through the svcm classes of the MRO: svcm.Cycle extends the generated type.
+    return [m for c in cls.__mro__ if c.__module__ == "svcm" for m, v in vars(c).items()
             if not m.startswith("_") and callable(v) and not isinstance(v, type)]
 
 

@@ -120,7 +120,7 @@ class ZoneTests(unittest.TestCase):
         with self.assertRaises(svcm.InvalidInput):
             svcm.Zone("")
         with self.assertRaises(svcm.FormatError):
-            svcm.Zone.from_tzif(b"TZif2 not really")
+            svcm.Zone.from_bytes(b"TZif2 not really")
         with self.assertRaises(svcm.InvalidInput) as cm:
             svcm.Zone("UTC").to_utc(2026, 2, 30)
         self.assertEqual(cm.exception.field, "day")
@@ -159,15 +159,21 @@ class ZoneTests(unittest.TestCase):
         self.assertIn("is ambiguous", str(cm.exception))
 
     @unittest.skipUnless(have_zone("Europe/Berlin"), "system tzdata not installed")
-    def test_from_tzif_equals_named_zone(self):
+    def test_from_bytes_of_tzif_equals_named_zone(self):
         with open(os.path.join(ZONEINFO_DIR, "Europe/Berlin"), "rb") as f:
             data = f.read()
-        a, b = svcm.Zone.from_tzif(data), svcm.Zone("Europe/Berlin")
+        a, b = svcm.Zone.from_bytes(data), svcm.Zone("Europe/Berlin")
         self.assertEqual(a.name, "TZif")
         for t in range(0, 4102444800, 86400 * 30):
             self.assertEqual(a.offset(t), b.offset(t))
         with self.assertRaises(svcm.FormatError):
-            svcm.Zone.from_tzif(data[:-1])
+            svcm.Zone.from_bytes(data[:-1])
+        # the saved form is the TZif bytes, or the spec of a zone made from one
+        self.assertEqual(a.to_bytes(), data)
+        self.assertEqual(b.to_bytes(), b"Europe/Berlin")
+        self.assertEqual(svcm.Zone.from_bytes(b"+05:30").offset(0), (19800, False))
+        with self.assertRaises(svcm.FormatError):
+            svcm.Zone.from_bytes(b"UTC\0junk")
 
 
 if __name__ == "__main__":
