@@ -1,17 +1,10 @@
-# The description of the feedback engine's binding surface (CSAT / NPS / CES,
-# rates, period comparisons, consistency, grouped KPIs): the result records,
-# svcm.rate(), and the methods and properties of the accumulators
-# (_Feedback: the methods svcm.NPS, svcm.CSAT and svcm.CES share), svcm.Rate
-# and svcm.KPIGroups.
-#
-# Hand-written in bindings/python/py_feedback.c and bindings/lua/lua_feedback.c:
-# the constructors, add() / add_outcome() (a number, a bool or an array),
-# merge() (another object), saving and loading, the properties that are
-# dicts or tuples, KPIGroups' keys (bytes with NULs) and quantiles() (a
-# list); the one-shot functions nps/csat/ces/compare_*, compare_rates,
-# servqual, consistency and fcr_repeats (they take an accumulator or an
-# array, two Rate objects, or a {channel: value} mapping); and
-# ServqualResult (its fields are dicts).
+# The feedback engine's binding surface: the result records, the managed
+# classes NPS, CSAT, CES and Rate, nps/csat/ces/compare_*, rate(),
+# compare_rates and the methods of svcm.KPIGroups. Hand-written (py_feedback.c,
+# lua_feedback.c): KPIGroups' constructor (slot descriptions), keys (bytes
+# with NULs), order() and slots; the accumulators' counts/scale/top_boxes;
+# servqual and ServqualResult (dict fields), consistency (a dict or a list)
+# and fcr_repeats (a Rate and a list of names).
 include("svcm/kpi.h")
 include("svcm/sketch.h")
 include("stdio.h")
@@ -194,41 +187,6 @@ static int svcmb_add_batch(svcm_kpi_groups *g, const int64_t *groups, size_t gro
     return rc;
 }
 
-/* For the hand-written one-shot functions of py_feedback.c / lua_feedback.c. */
-#ifdef SVCM_GEN_LUA_H
-int svcmlua_feedback_record(lua_State *L, const svcm_feedback *f, double confidence);
-int svcmlua_feedback_record(lua_State *L, const svcm_feedback *f, double confidence)
-{
-    struct svcmb_feedback_view v;
-    int rc = svcmb_feedback(f, confidence, &v);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    svcmlua_rec_FeedbackResult(L, &v);
-    return 1;
-}
-void svcmlua_comparison_record(lua_State *L, const struct svcm_test_result *t, double confidence);
-void svcmlua_comparison_record(lua_State *L, const struct svcm_test_result *t, double confidence)
-{
-    struct svcmb_test_view v = {*t, confidence};
-    svcmlua_rec_Comparison(L, &v);
-}
-#else
-PyObject *svcmpy_feedback_record(PyObject *module, const svcm_feedback *f, double confidence);
-PyObject *svcmpy_feedback_record(PyObject *module, const svcm_feedback *f, double confidence)
-{
-    struct svcmb_feedback_view v;
-    int rc = svcmb_feedback(f, confidence, &v);
-    return rc != SVCM_OK ? svcmpy_raise(module, rc, NULL) : svcmpy_rec_FeedbackResult(module, &v);
-}
-PyObject *svcmpy_comparison_record(PyObject *module, const struct svcm_test_result *t,
-                                   double confidence);
-PyObject *svcmpy_comparison_record(PyObject *module, const struct svcm_test_result *t,
-                                   double confidence)
-{
-    struct svcmb_test_view v = {*t, confidence};
-    return svcmpy_rec_Comparison(module, &v);
-}
-#endif
 """)
 
 CONFIDENCE = ("confidence", "f64", "confidence level of ci")
@@ -305,11 +263,8 @@ function("rate", "The rate successes / trials with its Wilson interval; kind is 
          ["successes: count", "trials: count", 'kind: str = "generic"', CONF], "RateResult",
          """svcm_rate_kind k;
 svcm_rate r;
-if (svcm_rate_kind_parse(kind, &k) != SVCM_OK) {
-    err.field = "kind";
-    snprintf(err.message, sizeof err.message, "unknown rate kind '%.60s'", kind);
-    rc = SVCM_EINVAL;
-} else {
+rc = svcmb_rate_kind(kind, &k, &err);
+if (rc == SVCM_OK) {
     svcm_rate_init(&r, k);
     rc = svcm_rate_add_counts(&r, successes, trials);
     if (rc == SVCM_OK)
@@ -317,35 +272,196 @@ if (svcm_rate_kind_parse(kind, &k) != SVCM_OK) {
 }""")
 
 # ------------------------------------------------- NPS, CSAT, CES, Rate
-klass("_Feedback", "svcm_feedback",
-      "What svcm.NPS, svcm.CSAT and svcm.CES have in common.",
-      '''def merge(self, other: _Feedback, /) -> None: ...
-def to_bytes(self) -> bytes: ...
-@classmethod
-def from_bytes(cls, data: _Buffer, /) -> Self: ...
-def __reduce__(self) -> tuple[object, ...]: ...  # pickle, copy: through the saved form
-@property
+helper("""
+/* Options of kind from the constructor's arguments: the highest and lowest
+ * answers, the top boxes (CSAT) and the convention's name (NULL: the
+ * default); an unknown name is SVCM_EINVAL naming "method" / "interval". */
+static int svcmb_options(svcm_feedback_options *o, int kind, int high, int low, int top,
+                         const char *conv, svcm_error *err)
+{
+    static const char *const names[3][4] = {{"top_box", "rated", "mean"},
+                                            {"wald", "adjusted"}, {"mean", "top", "index"}};
+    const char *const *n = names[kind];
+    svcm_feedback_options_init(o, kind);
+    if (kind != SVCM_FEEDBACK_KIND_NPS) {
+        o->high = high;
+        o->low = low;
+    }
+    if (kind == SVCM_FEEDBACK_KIND_CSAT)
+        o->top_boxes = top < 0 ? 0u : (uint32_t)top;
+    for (int i = 0; conv != NULL && n[i] != NULL; i++)
+        if (strcmp(conv, n[i]) == 0) {
+            o->csat_method = kind == SVCM_FEEDBACK_KIND_CSAT ? (svcm_csat_method)i : o->csat_method;
+            o->ces_method = kind == SVCM_FEEDBACK_KIND_CES ? (svcm_ces_method)i : o->ces_method;
+            o->nps_interval = kind == SVCM_FEEDBACK_KIND_NPS ? (svcm_nps_interval)i
+                                                             : o->nps_interval;
+            return SVCM_OK;
+        }
+    if (conv == NULL)
+        return SVCM_OK;
+    err->field = kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
+    snprintf(err->message, sizeof err->message, "unknown %s '%.40s' (one of %s, %s%s%s)",
+             err->field, conv, n[0], n[1], n[2] ? ", " : "", n[2] ? n[2] : "");
+    return SVCM_EINVAL;
+}
+static int svcmb_new(int kind, int high, int low, int top, const char *conv, svcm_feedback **out,
+                     svcm_error *err)
+{
+    svcm_feedback_options o;
+    int rc = svcmb_options(&o, kind, high, low, top, conv, err);
+    return rc == SVCM_OK ? svcm_feedback_new(&o, NULL, out, err) : rc;
+}
+/* Load an accumulator of kind (Mismatch for another). */
+static int svcmb_load(int kind, const unsigned char *b, size_t n, svcm_feedback **out,
+                      svcm_error *err)
+{
+    svcm_feedback_options o;
+    int rc = svcm_feedback_load(b, n, NULL, out, err);
+    if (rc != SVCM_OK)
+        return rc;
+    svcm_feedback_get_options(*out, &o);
+    if ((int)o.kind == kind)
+        return SVCM_OK;
+    svcm_feedback_free(*out);
+    *out = NULL;
+    snprintf(err->message, sizeof err->message, "bytes hold a %s accumulator, not %s",
+             svcm_feedback_kind_name((int)o.kind), svcm_feedback_kind_name(kind));
+    return SVCM_EMISMATCH;
+}
+#define SVCMB_LOAD(K)                                                                       \
+    static int svcmb_load_##K(const unsigned char *b, size_t n, const svcm_allocator *a,    \
+                              svcm_feedback **out, svcm_error *err)                         \
+    {                                                                                       \
+        (void)a;                                                                            \
+        return svcmb_load(SVCM_FEEDBACK_KIND_##K, b, n, out, err);                          \
+    }
+SVCMB_LOAD(NPS)
+SVCMB_LOAD(CSAT)
+SVCMB_LOAD(CES)
+/* nps/csat/ces (into *one) and compare_* (b, into *two): the scores
+ * counted in temporary accumulators of kind. */
+static int svcmb_score(int kind, const double *a, size_t a_n, const double *b, size_t b_n,
+                       int high, int low, int top, const char *conv, double confidence,
+                       struct svcmb_feedback_view *one, struct svcmb_test_view *two,
+                       svcm_error *err)
+{
+    svcm_feedback *fa = NULL, *fb = NULL;
+    int rc = svcmb_new(kind, high, low, top, conv, &fa, err);
+    if (rc == SVCM_OK)
+        rc = svcm_feedback_add_batch(fa, a, a_n, err);
+    if (rc == SVCM_OK && two != NULL)
+        rc = svcmb_new(kind, high, low, top, conv, &fb, err);
+    if (rc == SVCM_OK && two != NULL)
+        rc = svcm_feedback_add_batch(fb, b, b_n, err);
+    if (rc == SVCM_OK && one != NULL)
+        rc = svcmb_feedback(fa, confidence, one);
+    if (rc == SVCM_OK && two != NULL) {
+        two->confidence = confidence;
+        rc = svcm_feedback_compare(fa, fb, confidence, &two->r);
+    }
+    svcm_feedback_free(fa);
+    svcm_feedback_free(fb);
+    return rc;
+}
+/* For KPIGroups' slot settings in the hand-written files. */
+int svcmb_feedback_options(svcm_feedback_options *o, int kind, int high, int low, int top,
+                           const char *conv, svcm_error *err);
+int svcmb_feedback_options(svcm_feedback_options *o, int kind, int high, int low, int top,
+                           const char *conv, svcm_error *err)
+{
+    return svcmb_options(o, kind, high, low, top, conv, err);
+}
+""")
+
+FEEDBACK_STUB = '''@property
 def counts(self) -> dict[int, int]: ...
 @property
 def scale(self) -> tuple[int, int]: ...
 @property
 def top_boxes(self) -> int | None: ...
-''')
-method("_Feedback", "add", "Count one answer (a number) or many (a buffer such as array('d') or a\n"
-       "sequence). All or nothing: a bad score raises InvalidInput naming its index\n"
-       "and nothing is counted.", ["scores: f64v"], "none",
-       "rc = svcmb_add(self, scores, rows_n, SVCMB_ALL_NUMBERS(bc), &err);")
-method("_Feedback", "result", "The score with its interval (CSAT: Wilson; NPS: multinomial "
-       "normal; CES: Student t).\nRaises EmptyError when nothing was counted (CES: fewer than "
-       "two answers).", [CONF], "FeedbackResult",
-       "rc = svcmb_feedback(self, confidence, &out);")
-getter("_Feedback", "n", "u64", "number of answers counted", "out = svcm_feedback_count(self);")
-OPTS = "svcm_feedback_options o;\nsvcm_feedback_get_options(self, &o);\n"
-getter("_Feedback", "kind", "str", "'nps', 'csat' or 'ces'",
-       OPTS + "out = svcm_feedback_kind_name((int)o.kind);")
-getter("_Feedback", "convention", "str",
-       "the KPI convention: CSAT and CES method, NPS interval",
-       OPTS + "out = svcmb_convention(&o);")
+'''
+# Lua shows the kind in lower case ("svcm.nps scale=0..10 n=3").
+REPR = """svcm_feedback_options o;
+svcm_feedback_get_options(self, &o);
+#ifdef SVCM_GEN_LUA_H
+snprintf(buf, cap, "svcm.%s scale=%d..%d n=%llu", svcm_feedback_kind_name((int)o.kind),
+#else
+snprintf(buf, cap, "<svcm.%s scale=%d..%d n=%llu>", "%K%",
+#endif
+         (int)o.low, (int)o.high, (unsigned long long)svcm_feedback_count(self));"""
+CONV = ("'wald' (default) or 'adjusted' (adjusted Wald, Rocks 2016: n + 3, 3/4 more "
+        "promoters and detractors)")
+for K, doc, args, call in (
+        ("NPS", "Mergeable Net Promoter Score accumulator (answers 0-10; promoters 9-10,\n"
+         "detractors 0-6). interval: " + CONV + ".", ["*", "interval: str?"],
+         "0, 0, 0, has_interval ? interval : NULL"),
+        ("CSAT", "Mergeable CSAT accumulator: answers low..scale. method 'top_box' (default):\n"
+         "share of all answers in the top_boxes highest levels; 'rated': those over the top\n"
+         "and bottom top_boxes levels, the neutral ones left out (Zendesk's good / (good +\n"
+         "bad)); 'mean': the mean answer.",
+         ["scale: int = 5", "*", "top_boxes: int = 2", "low: int = 1", "method: str?"],
+         "scale, low, top_boxes, has_method ? method : NULL"),
+        ("CES", "Mergeable customer effort score accumulator: answers low..scale. method\n"
+         "'mean' (default): the mean answer; 'top': share of answers 5-7; 'index': %6-7\n"
+         "minus %1-3 in points (top and index need the 1-7 scale of CES 2.0).",
+         ["scale: int = 7", "*", "low: int = 1", "method: str?"],
+         "scale, low, 2, has_method ? method : NULL")):
+    klass(K, "svcm_feedback", doc, FEEDBACK_STUB, free="svcm_feedback_free",
+          merge="svcm_feedback_merge", save="svcm_feedback_save", load=f"svcmb_load_{K}",
+          save_as="to_bytes", load_as="from_bytes",
+          mismatch="the accumulators differ in scale or convention",
+          repr=REPR.replace("%K%", K))
+    constructor(K, args, f"rc = svcmb_new(SVCM_FEEDBACK_KIND_{K}, {call}, &out, &err);")
+    method(K, "add", "Count one answer (a number) or many (a buffer such as array('d') or a\n"
+           "sequence). All or nothing: a bad score raises InvalidInput naming its index\n"
+           "and nothing is counted.", ["scores: f64v"], "none",
+           "rc = svcmb_add(self, scores, rows_n, SVCMB_ALL_NUMBERS(bc), &err);")
+    method(K, "result", "The score with its interval (CSAT: Wilson; NPS: multinomial "
+           "normal; CES: Student t).\nRaises EmptyError when nothing was counted (CES: fewer "
+           "than two answers).", [CONF], "FeedbackResult",
+           "rc = svcmb_feedback(self, confidence, &out);")
+    getter(K, "n", "u64", "number of answers counted", "out = svcm_feedback_count(self);")
+    OPTS = "svcm_feedback_options o;\nsvcm_feedback_get_options(self, &o);\n"
+    getter(K, "kind", "str", "'nps', 'csat' or 'ces'",
+           OPTS + "out = svcm_feedback_kind_name((int)o.kind);")
+    getter(K, "convention", "str", "the KPI convention: CSAT and CES method, NPS interval",
+           OPTS + "out = svcmb_convention(&o);")
+
+INTERVAL_DOC = ("'wald' (default) or 'adjusted' (adjusted Wald, Rocks 2016: n + 3 and 3/4 "
+                "more\npromoters and detractors)")
+CSAT_DOC = ("method 'top_box' (default): share of all answers in the top_boxes highest levels,\n"
+            "Wilson interval; 'rated': those over the top and bottom top_boxes levels, the\n"
+            "neutral ones left out (Zendesk's good / (good + bad)), Wilson interval; 'mean':\n"
+            "the mean answer, t interval.")
+CES_DOC = ("method 'mean' (default): the mean answer, Student t interval; 'top': share of\n"
+           "answers 5-7, Wilson interval; 'index': %6-7 minus %1-3 in points, Wald interval\n"
+           "as NPS (top and index need the 1-7 scale of CES 2.0).")
+for name, K, doc, args, opts in (
+        ("nps", "NPS", "Net Promoter Score of answers 0-10 with its multinomial normal interval:\n"
+         + INTERVAL_DOC + ".", [CONF, "*", "interval: str?"],
+         "10, 0, 2, has_interval ? interval : NULL"),
+        ("csat", "CSAT", "CSAT of answers low..scale. " + CSAT_DOC,
+         ["scale: int = 5", "*", "top_boxes: int = 2", "low: int = 1", CONF, "method: str?"],
+         "scale, low, top_boxes, has_method ? method : NULL"),
+        ("ces", "CES", "CES of answers low..scale. " + CES_DOC,
+         ["scale: int = 7", "*", "low: int = 1", CONF, "method: str?"],
+         "scale, low, 2, has_method ? method : NULL")):
+    function(name, doc + f"\nAn accumulator's score: svcm.{K}.result().", ["scores: f64s"] + args,
+             "FeedbackResult", f"rc = svcmb_score(SVCM_FEEDBACK_KIND_{K}, scores, scores_n, NULL, "
+             f"0, {opts}, confidence, &out, NULL, &err);")
+    cargs = [CONF, "*"] + [x for x in args if x not in (CONF, "*")]
+    function(f"compare_{name}", f"{K} of b minus {K} of a (two periods' scores): "
+             + {"NPS": "z-test with multinomial\nvariances ('adjusted': of the adjusted-Wald "
+                "estimates).", "CSAT": "two-proportion z-test on\nthe shares (top_box, "
+                "rated) or Welch's t-test (mean).", "CES": "Welch's t-test (mean),\n"
+                "two-proportion z-test (top) or the NPS-style z-test (index)."}[K]
+             + f"\nTwo accumulators: a.compare(b).", ["a: f64s", "b: f64s"] + cargs, "Comparison",
+             f"rc = svcmb_score(SVCM_FEEDBACK_KIND_{K}, a, a_n, b, b_n, {opts}, confidence, NULL, "
+             "&out, &err);")
+    method(K, "compare", f"other minus this {K}: the test of svcm.compare_{name}() (the same "
+           "scale and\nconvention, else Mismatch).", [f"other: {K}", CONF], "Comparison",
+           "out.confidence = confidence;\nrc = svcm_feedback_compare(self, other, confidence, "
+           "&out.r);")
 
 # svcm_rate is a value in C; the binding keeps one on the heap, a handle like
 # the others.
@@ -408,6 +524,50 @@ getter("Rate", "successes", "u64", "successes counted", "out = self->successes;"
 getter("Rate", "trials", "u64", "trials counted", "out = self->trials;")
 
 # ------------------------------------------------------------ KPIGroups
+# svcm.KPIGroups runs on the managed classes' runtime, but its type is
+# registered by hand: its constructor reads slot descriptions (kind names
+# with settings dicts / tables), which no argument kind says.
+helper("""
+static void svcmb_kg_free(void *h) { svcm_kpi_groups_free(h); }
+static int svcmb_kg_merge(void *d, const void *s)
+{
+    svcm_error e;
+    return svcm_kpi_groups_merge(d, s, &e);
+}
+static int svcmb_kg_save(const void *h, unsigned char *b, size_t cap, size_t *n)
+{
+    return svcm_kpi_groups_save(h, b, cap, n);
+}
+static int svcmb_kg_load(const unsigned char *b, size_t n, void **out, svcm_error *err)
+{
+    svcm_kpi_groups *g = NULL;
+    int rc = svcm_kpi_groups_load(b, n, NULL, &g, err);
+    *out = g;
+    return rc;
+}
+static uint64_t svcmb_kg_count(const void *h) { return svcm_kpi_groups_count(h); }
+static void svcmb_kg_repr(const void *h, char *buf, size_t cap)
+{
+#ifdef SVCM_GEN_LUA_H
+    snprintf(buf, cap, "svcm.KPIGroups slots=%zu groups=%zu",
+#else
+    snprintf(buf, cap, "<svcm.KPIGroups slots=%zu groups=%zu>",
+#endif
+             svcm_kpi_groups_slot_count(h), svcm_kpi_groups_count(h));
+}
+#define SVCMB_KG_CLASS                                                                      \
+    "svcm.KPIGroups", svcmb_kg_free, svcmb_kg_merge, "the slots differ", svcmb_kg_save,     \
+        svcmb_kg_load, svcmb_kg_repr, svcmb_kg_count, "to_bytes", "from_bytes"
+#ifdef SVCM_GEN_LUA_H
+extern svcmlua_class svcmb_kg_class;
+svcmlua_class svcmb_kg_class = {SVCMB_KG_CLASS, NULL};
+#else
+void svcmb_kg_dealloc(PyObject *op);
+extern const svcmpy_class svcmb_kg_class;
+const svcmpy_class svcmb_kg_class = {SVCMB_KG_CLASS, svcmb_kg_dealloc};
+void svcmb_kg_dealloc(PyObject *op) { svcmpy_handle_dealloc(op, &svcmb_kg_class); }
+#endif
+""")
 klass("KPIGroups", "svcm_kpi_groups",
       "One set of KPI accumulators (slots) per group key: feedback scores, rates,\n"
       "durations and SLA counts.",
@@ -420,8 +580,6 @@ def find(self, key: _Key, /) -> Union[int, None]: ...
 def key(self, group: int, /) -> str: ...
 def keys(self) -> list[str]: ...
 def order(self) -> list[int]: ...
-def add_outcome(self, group: int, slot: int, success: Union[bool, int], /) -> None: ...
-def quantiles(self, group: int, slot: int, qs: _Scores, /) -> list[float]: ...
 def merge(self, other: KPIGroups, /) -> None: ...
 def to_bytes(self) -> bytes: ...
 @classmethod
@@ -481,3 +639,20 @@ method("KPIGroups", "sla", "SLA compliance of a group's SLA slot.", WHERE + [CON
     out.confidence = confidence;
     rc = svcm_kpi_groups_sla_result(self, gi, si, confidence, &out.r, &err);
 }"""), locals=LOC, fast=True)
+method("KPIGroups", "add_outcome", "Count one trial (True/False or 1/0) of a group in a rate slot.",
+       WHERE + ["success: f64v"], "none", where("RATE", """{
+    if (rows_n != 1 || (success[0] != 0.0 && success[0] != 1.0)) {
+        err.field = "success";
+        snprintf(err.message, sizeof err.message, "success must be one outcome, True or False");
+        rc = SVCM_EINVAL;
+    } else {
+        rc = svcm_kpi_groups_add_outcome(self, gi, si, success[0] == 1.0, &err);
+    }
+}"""), locals=LOC, fast=True)
+method("KPIGroups", "quantiles", "Quantiles of a group's durations slot.", WHERE + ["qs: f64s"],
+       "f64s", where("DURATIONS", """{
+    const svcm_durations *d;
+    rc = svcm_kpi_groups_durations(self, gi, si, &d);
+    if (rc == SVCM_OK)
+        rc = svcm_durations_quantiles(d, qs, qs_n, out, &err);
+}"""), locals=LOC)

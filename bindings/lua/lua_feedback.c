@@ -9,222 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Records of the one-shot functions, made in the generated code (the helper
- * of bindings/api/feedback.py) from the view structs it describes. */
-int svcmlua_feedback_record(lua_State *L, const svcm_feedback *f, double confidence);
-void svcmlua_comparison_record(lua_State *L, const struct svcm_test_result *t, double confidence);
-
-#define FEEDBACK_MT "svcm.Feedback"
-
-/* Lua spellings of the conventions, in the order of their enum values. */
-static const char *const csat_methods[] = {"top_box", "rated", "mean", NULL};
-static const char *const ces_methods[] = {"mean", "top", "index", NULL};
-static const char *const nps_intervals[] = {"wald", "adjusted", NULL};
-
-/* The name of the convention of a kind (its method or interval). */
-static const char *convention_name(svcm_feedback_kind kind, int csat, int ces, int nps)
-{
-    if (kind == SVCM_FEEDBACK_KIND_CSAT)
-        return csat_methods[csat];
-    if (kind == SVCM_FEEDBACK_KIND_CES)
-        return ces_methods[ces];
-    return nps_intervals[nps];
-}
-
-static const char *options_convention(const svcm_feedback_options *o)
-{
-    return convention_name(o->kind, (int)o->csat_method, (int)o->ces_method,
-                           (int)o->nps_interval);
-}
-
-/* The convention field (method= for CSAT and CES, interval= for NPS) of the
- * table at idx into o; raises for an unknown name. Returns whether the
- * field was given. */
-static int read_convention(lua_State *L, int idx, svcm_feedback_options *o)
-{
-    const char *key = o->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
-    const char *const *names = o->kind == SVCM_FEEDBACK_KIND_CSAT  ? csat_methods
-                               : o->kind == SVCM_FEEDBACK_KIND_CES ? ces_methods
-                                                                   : nps_intervals;
-    lua_getfield(L, idx, key);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    if (lua_type(L, -1) != LUA_TSTRING)
-        luaL_error(L, "%s must be a string", key);
-    const char *name = lua_tostring(L, -1);
-    int k = 0;
-    while (names[k] != NULL && strcmp(name, names[k]) != 0)
-        k++;
-    if (names[k] == NULL)
-        luaL_error(L, "unknown %s '%s' (%s, %s%s%s)", key, name, names[0], names[1],
-                   names[2] ? " or " : "", names[2] ? names[2] : "");
-    lua_pop(L, 1);
-    if (o->kind == SVCM_FEEDBACK_KIND_CSAT)
-        o->csat_method = (svcm_csat_method)k;
-    else if (o->kind == SVCM_FEEDBACK_KIND_CES)
-        o->ces_method = (svcm_ces_method)k;
-    else
-        o->nps_interval = (svcm_nps_interval)k;
-    return 1;
-}
+/* Defined in the helper of bindings/api/feedback.py. */
+int svcmb_feedback_options(svcm_feedback_options *o, int kind, int high, int low, int top,
+                           const char *conv, svcm_error *err);
 
 /* ------------------------------------------------ feedback accumulators */
 
-typedef struct {
-    svcm_feedback *f;
-} lfeedback;
-
-static svcm_feedback *check_feedback(lua_State *L, int arg)
-{
-    lfeedback *u = luaL_checkudata(L, arg, FEEDBACK_MT);
-    if (u->f == NULL)
-        luaL_argerror(L, arg, "accumulator is closed");
-    return u->f;
-}
-
-svcm_feedback *svcmlua_check_feedback(lua_State *L, int arg) { return check_feedback(L, arg); }
-
-/* Hooks of the members described in bindings/api/feedback.py. */
-svcm_feedback *svcmlua_check__Feedback(lua_State *L, int idx) { return check_feedback(L, idx); }
+/* NPS, CSAT and CES are generated whole (bindings/api/feedback.py); their
+ * metatables by kind (CSAT 0, NPS 1, CES 2). */
+static const char *const feedback_mts[] = {"svcm.CSAT", "svcm.NPS", "svcm.CES"};
 
 static svcm_feedback *test_feedback(lua_State *L, int arg)
 {
-    lfeedback *u = luaL_testudata(L, arg, FEEDBACK_MT);
-    if (u == NULL)
-        return NULL;
-    if (u->f == NULL)
-        luaL_argerror(L, arg, "accumulator is closed");
-    return u->f;
+    for (int i = 0; i < 3; i++)
+        if (luaL_testudata(L, arg, feedback_mts[i]) != NULL)
+            return svcmlua_handle_check(L, arg, feedback_mts[i]);
+    return NULL;
 }
 
-/* Options of kind from the value at arg: nil, a number (the highest
- * answer) or a table {scale=, top_boxes=, low=, method=} ({interval=} for
- * NPS). Returns whether a convention was given. */
-static int read_options(lua_State *L, int arg, int kind, svcm_feedback_options *o)
+svcm_feedback *svcmlua_check_feedback(lua_State *L, int arg)
 {
-    svcm_feedback_options_init(o, kind);
-    int explicit = lua_type(L, arg) == LUA_TTABLE && read_convention(L, arg, o);
-    if (kind == SVCM_FEEDBACK_KIND_NPS || lua_isnoneornil(L, arg))
-        return explicit;
-    lua_Integer scale = o->high, low = o->low, top = o->top_boxes;
-    if (lua_type(L, arg) == LUA_TNUMBER) {
-        scale = luaL_checkinteger(L, arg);
-    } else {
-        luaL_checktype(L, arg, LUA_TTABLE);
-        scale = svcmlua_optfield_integer(L, arg, "scale", scale);
-        low = svcmlua_optfield_integer(L, arg, "low", low);
-        top = svcmlua_optfield_integer(L, arg, "top_boxes", top);
-    }
-    if (scale < INT32_MIN || scale > INT32_MAX || low < INT32_MIN || low > INT32_MAX)
-        luaL_argerror(L, arg, "scale and low must fit in 32 bits");
-    if (top < 0 || top > (lua_Integer)UINT32_MAX)
-        luaL_argerror(L, arg, "top_boxes out of range");
-    o->high = (int32_t)scale;
-    o->low = (int32_t)low;
-    if (kind == SVCM_FEEDBACK_KIND_CSAT)
-        o->top_boxes = (uint32_t)top;
-    return explicit;
-}
-
-static lfeedback *push_feedback_slot(lua_State *L)
-{
-    lfeedback *u = lua_newuserdatauv(L, sizeof *u, 0);
-    u->f = NULL;
-    luaL_setmetatable(L, FEEDBACK_MT);
-    return u;
-}
-
-/* Create an accumulator with o into u, or push the failure (the library's
- * detail: the field at fault and why) and return its count of values. */
-static int new_or_fail(lua_State *L, lfeedback *u, const svcm_feedback_options *o)
-{
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_feedback_new(o, NULL, &u->f, &err);
-    return rc == SVCM_OK ? 0 : svcmlua_fail(L, rc, &err);
-}
-
-/* Constructor behind svcm.NPS / CSAT / CES (a callable table: argument 1 is
- * the table itself). The kind is upvalue 1. */
-static int l_feedback_call(lua_State *L)
-{
-    int kind = (int)lua_tointeger(L, lua_upvalueindex(1));
-    svcm_feedback_options o;
-    read_options(L, 2, kind, &o);
-    lfeedback *u = push_feedback_slot(L);
-    int nret = new_or_fail(L, u, &o);
-    return nret ? nret : 1;
-}
-
-static int l_feedback_from_bytes(lua_State *L)
-{
-    int kind = (int)lua_tointeger(L, lua_upvalueindex(1));
-    size_t len;
-    const char *s = luaL_checklstring(L, 1, &len);
-    lfeedback *u = push_feedback_slot(L);
-    int rc = svcm_feedback_load((const unsigned char *)s, len, NULL, &u->f, NULL);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    svcm_feedback_options o;
-    svcm_feedback_get_options(u->f, &o);
-    if ((int)o.kind != kind) {
-        svcm_error err;
-        svcm_error_clear(&err);
-        snprintf(err.message, sizeof err.message, "bytes hold a %s accumulator, not %s",
-                 svcm_feedback_kind_name((int)o.kind), svcm_feedback_kind_name(kind));
-        return svcmlua_fail(L, SVCM_EMISMATCH, &err); /* u is freed by __gc */
-    }
-    return 1;
-}
-
-/* Count the number or table at arg into f. Returns 0, or the number of
- * values pushed by svcmlua_fail. */
-static int add_values(lua_State *L, svcm_feedback *f, int arg)
-{
-    size_t n;
-    const double *xs = svcmlua_checkdoubles(L, arg, &n);
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_feedback_add_batch(f, xs, n, &err);
-    lua_pop(L, 1); /* the array userdata */
-    if (rc != SVCM_OK) {
-        /* Lua users count from 1. */
-        if (err.index != SVCM_NO_INDEX)
-            err.index++;
-        return svcmlua_fail(L, rc, &err);
-    }
-    return 0;
-}
-
-static int l_feedback_merge(lua_State *L)
-{
-    svcm_feedback *f = check_feedback(L, 1), *g = check_feedback(L, 2);
-    int rc = svcm_feedback_merge(f, g);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int l_feedback_to_bytes(lua_State *L)
-{
-    svcm_feedback *f = check_feedback(L, 1);
-    size_t len = 0;
-    (void)svcm_feedback_save(f, NULL, 0, &len);
-    luaL_Buffer b;
-    unsigned char *p = (unsigned char *)luaL_buffinitsize(L, &b, len);
-    int rc = svcm_feedback_save(f, p, len, &len);
-    if (rc != SVCM_OK)
-        return svcmlua_raise(L, rc, NULL);
-    luaL_pushresultsize(&b, len);
-    return 1;
+    svcm_feedback *f = test_feedback(L, arg);
+    if (f == NULL)
+        luaL_typeerror(L, arg, "svcm.NPS, svcm.CSAT or svcm.CES");
+    return f;
 }
 
 static int l_feedback_counts(lua_State *L)
 {
-    svcm_feedback *f = check_feedback(L, 1);
+    svcm_feedback *f = svcmlua_check_feedback(L, 1);
     svcm_feedback_options o;
     svcm_feedback_get_options(f, &o);
     uint64_t h[SVCM_FEEDBACK_MAX_LEVELS];
@@ -241,7 +54,7 @@ static int l_feedback_counts(lua_State *L)
 static int l_feedback_scale(lua_State *L)
 {
     svcm_feedback_options o;
-    svcm_feedback_get_options(check_feedback(L, 1), &o);
+    svcm_feedback_get_options(svcmlua_check_feedback(L, 1), &o);
     lua_pushinteger(L, o.low);
     lua_pushinteger(L, o.high);
     if (o.kind != SVCM_FEEDBACK_KIND_CSAT)
@@ -250,163 +63,11 @@ static int l_feedback_scale(lua_State *L)
     return 3;
 }
 
-static int l_feedback_gc(lua_State *L)
-{
-    lfeedback *u = luaL_checkudata(L, 1, FEEDBACK_MT);
-    svcm_feedback_free(u->f);
-    u->f = NULL;
-    return 0;
-}
-
-static int l_feedback_tostring(lua_State *L)
-{
-    lfeedback *u = luaL_checkudata(L, 1, FEEDBACK_MT);
-    if (u->f == NULL) {
-        lua_pushliteral(L, "svcm.Feedback (closed)");
-        return 1;
-    }
-    svcm_feedback_options o;
-    svcm_feedback_get_options(u->f, &o);
-    /* %llu, not lua_pushfstring's %I: counts above 2^63 would print negative. */
-    char b[96];
-    snprintf(b, sizeof b, "svcm.%s scale=%d..%d n=%llu", svcm_feedback_kind_name((int)o.kind),
-             (int)o.low, (int)o.high, (unsigned long long)svcm_feedback_count(u->f));
-    lua_pushstring(L, b);
-    return 1;
-}
-
 static const luaL_Reg feedback_methods[] = {
-    {"merge", l_feedback_merge},
-    {"to_bytes", l_feedback_to_bytes},
     {"counts", l_feedback_counts},
     {"scale", l_feedback_scale},
     {NULL, NULL},
 };
-
-/* ------------------------------------------------- one-shot functions */
-
-/* The accumulator at arg (a userdata of the right kind), or a temporary
- * built from a table of scores, left in a userdata on the stack so that it
- * is freed by the GC whatever happens. Returns NULL after pushing a failure
- * (*nret set). */
-static svcm_feedback *feedback_arg(lua_State *L, int arg, const svcm_feedback_options *o,
-                                   int explicit, int *nret)
-{
-    *nret = 0;
-    svcm_feedback *f = test_feedback(L, arg);
-    if (f != NULL) {
-        svcm_feedback_options have;
-        svcm_feedback_get_options(f, &have);
-        if (have.kind != o->kind)
-            luaL_argerror(L, arg, "accumulator of another kind");
-        /* An accumulator keeps its convention; one given must agree. */
-        if (explicit && strcmp(options_convention(&have), options_convention(o)) != 0) {
-            svcm_error err;
-            svcm_error_clear(&err);
-            err.field = o->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
-            snprintf(err.message, sizeof err.message,
-                     "the accumulator counts with '%s', not '%s'", options_convention(&have),
-                     options_convention(o));
-            *nret = svcmlua_fail(L, SVCM_EMISMATCH, &err);
-            return NULL;
-        }
-        return f;
-    }
-    lfeedback *u = push_feedback_slot(L);
-    if ((*nret = new_or_fail(L, u, o)) != 0)
-        return NULL;
-    *nret = add_values(L, u->f, arg);
-    return *nret ? NULL : u->f;
-}
-
-static int score_once(lua_State *L, int kind)
-{
-    lua_settop(L, 2);
-    svcm_feedback_options o;
-    double confidence = 0.95;
-    int explicit = 0;
-    if (kind == SVCM_FEEDBACK_KIND_NPS && lua_type(L, 2) != LUA_TTABLE) {
-        confidence = luaL_optnumber(L, 2, 0.95);
-        svcm_feedback_options_init(&o, kind);
-    } else {
-        explicit = read_options(L, 2, kind, &o);
-        if (lua_type(L, 2) == LUA_TTABLE)
-            confidence = svcmlua_optfield_number(L, 2, "confidence", confidence);
-    }
-    int nret;
-    svcm_feedback *f = feedback_arg(L, 1, &o, explicit, &nret);
-    if (f == NULL)
-        return nret;
-    return svcmlua_feedback_record(L, f, confidence);
-}
-
-static int l_nps(lua_State *L) { return score_once(L, SVCM_FEEDBACK_KIND_NPS); }
-static int l_csat(lua_State *L) { return score_once(L, SVCM_FEEDBACK_KIND_CSAT); }
-static int l_ces(lua_State *L) { return score_once(L, SVCM_FEEDBACK_KIND_CES); }
-
-static int compare_once(lua_State *L, int kind)
-{
-    lua_settop(L, 3);
-    svcm_feedback_options o;
-    double confidence = 0.95;
-    int explicit = 0;
-    if (lua_type(L, 3) == LUA_TNUMBER) {
-        confidence = lua_tonumber(L, 3);
-        svcm_feedback_options_init(&o, kind);
-    } else {
-        explicit = read_options(L, 3, kind, &o);
-        if (lua_type(L, 3) == LUA_TTABLE)
-            confidence = svcmlua_optfield_number(L, 3, "confidence", confidence);
-    }
-    /* Without an explicit convention, scores compared with an accumulator
-     * are counted with the accumulator's. */
-    svcm_feedback *acc = test_feedback(L, 1);
-    if (acc == NULL)
-        acc = test_feedback(L, 2);
-    if (!explicit && acc != NULL) {
-        svcm_feedback_options have;
-        svcm_feedback_get_options(acc, &have);
-        o.csat_method = have.csat_method;
-        o.ces_method = have.ces_method;
-        o.nps_interval = have.nps_interval;
-    }
-    int nret;
-    svcm_feedback *fa = feedback_arg(L, 1, &o, explicit, &nret);
-    if (fa == NULL)
-        return nret;
-    svcm_feedback *fb = feedback_arg(L, 2, &o, explicit, &nret);
-    if (fb == NULL)
-        return nret;
-    struct svcm_test_result t;
-    int rc = svcm_feedback_compare(fa, fb, confidence, &t);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, NULL);
-    svcmlua_comparison_record(L, &t, confidence);
-    return 1;
-}
-
-static int l_compare_nps(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_KIND_NPS); }
-static int l_compare_csat(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_KIND_CSAT); }
-static int l_compare_ces(lua_State *L) { return compare_once(L, SVCM_FEEDBACK_KIND_CES); }
-
-/* ---------------------------------------------------------------- rates */
-
-static int opt_rate_kind(lua_State *L, int arg)
-{
-    if (lua_isnoneornil(L, arg))
-        return SVCM_RATE_KIND_GENERIC;
-    if (lua_type(L, arg) == LUA_TNUMBER) {
-        lua_Integer k = luaL_checkinteger(L, arg);
-        if (k < 0 || k >= SVCM_RATE_KIND_COUNT)
-            luaL_argerror(L, arg, "unknown rate kind");
-        return (int)k;
-    }
-    const char *name = luaL_checkstring(L, arg);
-    svcm_rate_kind k;
-    if (svcm_rate_kind_parse(name, &k) != SVCM_OK)
-        luaL_argerror(L, arg, lua_pushfstring(L, "unknown rate kind '%s'", name));
-    return (int)k;
-}
 
 /* ------------------------------------------------------------- SERVQUAL */
 
@@ -434,77 +95,55 @@ static int l_servqual(lua_State *L)
     if (ne != np)
         return luaL_error(L, "servqual: %d expectations but %d perceptions", (int)ne, (int)np);
     double w[SVCM_SERVQUAL_DIMENSIONS];
-    const double *wp = NULL;
-    int *dims = NULL;
+    int *dims = NULL, wt = LUA_TNIL, dt = LUA_TNIL, wi = 0, di = 0, known = 0, total = 0;
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
-        int wt = lua_getfield(L, 3, "weights");
-        if (wt != LUA_TNIL && wt != LUA_TTABLE)
-            return luaL_error(L, "servqual: weights must be a table");
-        if (wt == LUA_TTABLE) {
-            if (lua_rawlen(L, -1) > 0) {
-                if (lua_rawlen(L, -1) != SVCM_SERVQUAL_DIMENSIONS)
-                    return luaL_error(L, "servqual: weights needs 5 values");
-                for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
-                    lua_rawgeti(L, -1, d + 1);
-                    if (!lua_isnumber(L, -1))
-                        return luaL_error(L, "servqual: weight %d is not a number", d + 1);
-                    w[d] = lua_tonumber(L, -1);
-                    lua_pop(L, 1);
-                }
-            } else {
-                int known = 0, total = 0;
-                for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
-                    int t = lua_getfield(L, -1, svcm_servqual_dimension_name(d));
-                    if (t != LUA_TNIL && t != LUA_TNUMBER)
-                        return luaL_error(L, "servqual: weight of %s is not a number",
-                                          svcm_servqual_dimension_name(d));
-                    known += t != LUA_TNIL;
-                    w[d] = t == LUA_TNUMBER ? lua_tonumber(L, -1) : 0.0;
-                    lua_pop(L, 1);
-                }
-                lua_pushnil(L);
-                while (lua_next(L, -2)) {
-                    total++;
-                    lua_pop(L, 1);
-                }
-                if (known != total)
-                    return luaL_error(L, "servqual: weights has a key that is not a dimension");
-            }
-            wp = w;
-        }
+        wt = lua_getfield(L, 3, "weights");
+        wi = lua_gettop(L);
+        dt = lua_getfield(L, 3, "dimensions");
+        di = lua_gettop(L);
+    }
+    if ((wt != LUA_TNIL && wt != LUA_TTABLE) || (dt != LUA_TNIL && dt != LUA_TTABLE))
+        return luaL_error(L, "servqual: weights and dimensions must be tables");
+    int list = wt == LUA_TTABLE && lua_rawlen(L, wi) > 0; /* five numbers, else by name */
+    if (list && lua_rawlen(L, wi) != SVCM_SERVQUAL_DIMENSIONS)
+        return luaL_error(L, "servqual: weights needs 5 values");
+    for (int d = 0; wt == LUA_TTABLE && d < SVCM_SERVQUAL_DIMENSIONS; d++) {
+        const char *name = svcm_servqual_dimension_name(d);
+        int t = list ? lua_rawgeti(L, wi, d + 1) : lua_getfield(L, wi, name);
+        if (t != LUA_TNUMBER && (list || t != LUA_TNIL))
+            return luaL_error(L, "servqual: weight %d (%s) is not a number", d + 1, name);
+        known += t != LUA_TNIL;
+        w[d] = t == LUA_TNUMBER ? lua_tonumber(L, -1) : 0.0;
         lua_pop(L, 1);
-        int dt = lua_getfield(L, 3, "dimensions");
-        if (dt != LUA_TNIL && dt != LUA_TTABLE)
-            return luaL_error(L, "servqual: dimensions must be a table");
-        if (dt == LUA_TTABLE) {
-            if (lua_rawlen(L, -1) != ne)
-                return luaL_error(L, "servqual: %d dimensions for %d items",
-                                  (int)lua_rawlen(L, -1), (int)ne);
-            dims = lua_newuserdatauv(L, ne * sizeof *dims + 1, 0);
-            for (size_t i = 0; i < ne; i++) {
-                int t = lua_rawgeti(L, -2, (lua_Integer)i + 1);
-                int d = -1;
-                if (t == LUA_TNUMBER && lua_isinteger(L, -1)) {
-                    lua_Integer v = lua_tointeger(L, -1);
-                    d = v < 0 || v > 1000 ? -1 : (int)v;
-                } else if (t == LUA_TSTRING) {
-                    for (int k = 0; k < SVCM_SERVQUAL_DIMENSIONS; k++)
-                        if (strcmp(lua_tostring(L, -1), svcm_servqual_dimension_name(k)) == 0)
-                            d = k;
-                }
-                lua_pop(L, 1);
-                dims[i] = d; /* range checked in C, which names the index */
-            }
-            lua_replace(L, -2); /* keep the userdata, drop the table */
-        } else {
+    }
+    if (!list && wt == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, wi)) {
+            total++;
             lua_pop(L, 1);
         }
+        if (known != total)
+            return luaL_error(L, "servqual: weights has a key that is not a dimension");
+    }
+    if (dt == LUA_TTABLE && lua_rawlen(L, di) != ne)
+        return luaL_error(L, "servqual: %d dimensions for %d items", (int)lua_rawlen(L, di),
+                          (int)ne);
+    if (dt == LUA_TTABLE)
+        dims = lua_newuserdatauv(L, ne * sizeof *dims + 1, 0);
+    for (size_t i = 0; dims != NULL && i < ne; i++) { /* a name or 0-4, checked in C */
+        int t = lua_rawgeti(L, di, (lua_Integer)i + 1);
+        lua_Integer v = t == LUA_TNUMBER && lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+        dims[i] = v < 0 || v > 1000 ? -1 : (int)v;
+        for (int k = 0; t == LUA_TSTRING && k < SVCM_SERVQUAL_DIMENSIONS; k++)
+            if (strcmp(lua_tostring(L, -1), svcm_servqual_dimension_name(k)) == 0)
+                dims[i] = k;
+        lua_pop(L, 1);
     }
     struct svcm_servqual_result r;
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_servqual(e, p, ne, dims, wp, &r, &err);
+    int rc = svcm_servqual(e, p, ne, dims, wt == LUA_TTABLE ? w : NULL, &r, &err);
     if (rc != SVCM_OK) {
         if (err.index != SVCM_NO_INDEX)
             err.index++;
@@ -609,56 +248,13 @@ static int l_fcr_repeats(lua_State *L)
 }
 
 static const luaL_Reg feedback_funcs[] = {
-    {"nps", l_nps},
-    {"csat", l_csat},
-    {"ces", l_ces},
-    {"compare_nps", l_compare_nps},
-    {"compare_csat", l_compare_csat},
-    {"compare_ces", l_compare_ces},
     {"servqual", l_servqual},
     {"consistency", l_consistency},
     {"fcr_repeats", l_fcr_repeats},
     {NULL, NULL},
 };
 
-/* module.name = a table with from_bytes, callable as a constructor. */
-static void add_class(lua_State *L, const char *name, lua_CFunction call,
-                      lua_CFunction from_bytes, int kind)
-{
-    lua_createtable(L, 0, 1);
-    lua_pushinteger(L, kind);
-    lua_pushcclosure(L, from_bytes, 1);
-    lua_setfield(L, -2, "from_bytes");
-    lua_createtable(L, 0, 1);
-    lua_pushinteger(L, kind);
-    lua_pushcclosure(L, call, 1);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, -2, name);
-}
-
 static void open_kpi_groups(lua_State *L); /* grouped KPIs, at the end */
-
-/* Register the metatable `name` of an object type: __gc and __close (gc),
- * __tostring, and __index, the hand-written methods plus the described ones
- * (added by members). Leaves the metatable and the __index table on the
- * stack, the __index table on top. */
-static void new_type(lua_State *L, const char *name, const luaL_Reg *methods,
-                     void (*members)(lua_State *), lua_CFunction gc, lua_CFunction tostring)
-{
-    luaL_newmetatable(L, name);
-    lua_pushcfunction(L, gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, gc);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    members(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "__index");
-}
 
 /* module[field] = {name(0), ..., name(count - 1)}. */
 static void set_names(lua_State *L, const char *field, const char *(*name)(int), int count)
@@ -675,13 +271,10 @@ void svcmlua_open_feedback(lua_State *L)
 {
     luaL_setfuncs(L, feedback_funcs, 0);
     open_kpi_groups(L);
-    new_type(L, FEEDBACK_MT, feedback_methods, svcmlua_members__Feedback, l_feedback_gc,
-             l_feedback_tostring);
-    lua_pop(L, 2);
     svcmlua_add_Rate(L, NULL);
-    add_class(L, "NPS", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_NPS);
-    add_class(L, "CSAT", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_CSAT);
-    add_class(L, "CES", l_feedback_call, l_feedback_from_bytes, SVCM_FEEDBACK_KIND_CES);
+    svcmlua_add_NPS(L, feedback_methods);
+    svcmlua_add_CSAT(L, feedback_methods);
+    svcmlua_add_CES(L, feedback_methods);
     set_names(L, "SERVQUAL_DIMENSIONS", svcm_servqual_dimension_name, SVCM_SERVQUAL_DIMENSIONS);
     set_names(L, "RATE_KINDS", svcm_rate_kind_name, SVCM_RATE_KIND_COUNT);
 }
@@ -698,27 +291,11 @@ void svcmlua_open_feedback(lua_State *L)
 static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla",
                                             NULL};
 
-typedef struct {
-    svcm_kpi_groups *g;
-} lkpigroups;
+extern svcmlua_class svcmb_kg_class; /* in the helper of bindings/api/feedback.py */
 
-static svcm_kpi_groups *check_kg(lua_State *L, int arg)
-{
-    lkpigroups *u = luaL_checkudata(L, arg, KPI_GROUPS_MT);
-    if (u->g == NULL)
-        luaL_argerror(L, arg, "object is closed");
-    return u->g;
-}
+#define check_kg(L, arg) ((svcm_kpi_groups *)svcmlua_handle_check(L, arg, KPI_GROUPS_MT))
 
 svcm_kpi_groups *svcmlua_check_KPIGroups(lua_State *L, int idx) { return check_kg(L, idx); }
-
-static lkpigroups *push_kg_slot(lua_State *L)
-{
-    lkpigroups *u = lua_newuserdatauv(L, sizeof *u, 0);
-    u->g = NULL;
-    luaL_setmetatable(L, KPI_GROUPS_MT);
-    return u;
-}
 
 /* Fail with code rc, a 1-based index (or SVCM_NO_INDEX), field and text. */
 static int kg_fail(lua_State *L, int rc, size_t index, const char *field, const char *msg)
@@ -765,6 +342,25 @@ static lua_Integer kg_int_field(lua_State *L, int idx, const char *key, lua_Inte
     return v;
 }
 
+/* The convention (method=, NPS interval=) of the slot table at idx into f;
+ * raises for an unknown one. */
+static void kg_convention(lua_State *L, int idx, svcm_feedback_options *f)
+{
+    const char *key = f->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
+    int t = lua_getfield(L, idx, key);
+    svcm_feedback_options c;
+    svcm_error err;
+    svcm_error_clear(&err);
+    if (t != LUA_TNIL && t != LUA_TSTRING)
+        luaL_error(L, "%s must be a string", key);
+    if (svcmb_feedback_options(&c, (int)f->kind, 0, 0, 0, lua_tostring(L, -1), &err) != SVCM_OK)
+        luaL_error(L, "%s", err.message);
+    lua_pop(L, 1);
+    f->csat_method = c.csat_method;
+    f->ces_method = c.ces_method;
+    f->nps_interval = c.nps_interval;
+}
+
 /* Settings of slot kind k (index in kg_kind_names) from the table at idx
  * (or none: idx 0). Returns 0, or 1 when a key is unknown. */
 static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
@@ -793,7 +389,7 @@ static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
     if (!kg_only_keys(L, idx, names))
         return 1;
     if (k <= 2)
-        read_convention(L, idx, &s->feedback);
+        kg_convention(L, idx, &s->feedback);
     if (k == 1 || k == 2) {
         s->feedback.high = (int32_t)kg_int_field(L, idx, "scale", s->feedback.high, INT32_MIN,
                                                  INT32_MAX);
@@ -802,8 +398,13 @@ static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
         s->feedback.top_boxes = (uint32_t)kg_int_field(L, idx, "top_boxes",
                                                        s->feedback.top_boxes, 0, UINT32_MAX);
     } else if (k == 3) {
-        lua_getfield(L, idx, "kind");
-        s->rate = (svcm_rate_kind)opt_rate_kind(L, lua_gettop(L));
+        int t = lua_getfield(L, idx, "kind"); /* a name or its number */
+        lua_Integer n = t == LUA_TNUMBER ? luaL_checkinteger(L, -1) : -1;
+        const char *name = t == LUA_TNIL || t == LUA_TNUMBER ? "generic" : luaL_checkstring(L, -1);
+        if (svcm_rate_kind_parse(name, &s->rate) != SVCM_OK || n >= SVCM_RATE_KIND_COUNT ||
+            (t == LUA_TNUMBER && n < 0))
+            luaL_error(L, "kpi_groups: unknown rate kind");
+        s->rate = t == LUA_TNUMBER ? (svcm_rate_kind)n : s->rate;
         lua_pop(L, 1);
     } else if (k == 4) {
         s->sketch.rel_err = svcmlua_optfield_number(L, idx, "rel_err", s->sketch.rel_err);
@@ -863,21 +464,18 @@ static int l_kpi_groups(lua_State *L)
     o.n_slots = n;
     svcm_error err;
     svcm_error_clear(&err);
-    lkpigroups *u = push_kg_slot(L);
-    int rc = svcm_kpi_groups_new(&o, NULL, &u->g, &err);
+    void **box = svcmlua_handle_new(L, KPI_GROUPS_MT);
+    svcm_kpi_groups *g = NULL;
+    int rc = svcm_kpi_groups_new(&o, NULL, &g, &err);
+    *box = g;
     return rc != SVCM_OK ? kg_fail_c(L, rc, &err) : 1;
 }
 
-/* svcm.kpi_groups_load(bytes) -> object, or nil, message, code. */
-static int l_kpi_groups_load(lua_State *L)
+/* svcm.KPIGroups{slot, ...}: the class table is argument 1. */
+static int l_kpi_groups_call(lua_State *L)
 {
-    size_t len;
-    const char *b = luaL_checklstring(L, 1, &len);
-    svcm_error err;
-    svcm_error_clear(&err);
-    lkpigroups *u = push_kg_slot(L);
-    int rc = svcm_kpi_groups_load((const unsigned char *)b, len, NULL, &u->g, &err);
-    return rc != SVCM_OK ? kg_fail_c(L, rc, &err) : 1;
+    lua_remove(L, 1);
+    return l_kpi_groups(L);
 }
 
 /* ---- groups and keys */
@@ -919,13 +517,6 @@ static size_t kg_group_arg(lua_State *L, const svcm_kpi_groups *g, int arg)
 static int kg_no_group(lua_State *L)
 {
     return kg_fail(L, SVCM_EINVAL, SVCM_NO_INDEX, "group", "no group with that number");
-}
-
-/* The 1-based slot number at arg as a C index (range checked in C). */
-static size_t kg_slot_arg(lua_State *L, int arg)
-{
-    lua_Integer v = luaL_checkinteger(L, arg);
-    return v < 1 ? SIZE_MAX : (size_t)(v - 1);
 }
 
 static int l_kg_key(lua_State *L)
@@ -992,7 +583,12 @@ static void kg_push_slot(lua_State *L, const svcm_kpi_slot *s)
             lua_pushinteger(L, (lua_Integer)s->feedback.top_boxes);
             lua_setfield(L, -3, "top_boxes");
         }
-        lua_pushstring(L, options_convention(&s->feedback));
+        static const char *const names[3][3] = {
+            {"top_box", "rated", "mean"}, {"wald", "adjusted"}, {"mean", "top", "index"}};
+        const svcm_feedback_options *f = &s->feedback;
+        lua_pushstring(L, names[f->kind][f->kind == SVCM_FEEDBACK_KIND_CSAT  ? (int)f->csat_method
+                                         : f->kind == SVCM_FEEDBACK_KIND_CES ? (int)f->ces_method
+                                                                   : (int)f->nps_interval]);
         lua_setfield(L, -3, s->feedback.kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method");
     } else if (s->kind == SVCM_KPI_SLOT_KIND_RATE) {
         svcmlua_setstring(L, "kind", svcm_rate_kind_name((int)s->rate));
@@ -1024,130 +620,25 @@ static int l_kg_slots(lua_State *L)
 
 /* ---- adding */
 
-static int kg_added(lua_State *L, int rc, svcm_error *err)
-{
-    if (rc != SVCM_OK)
-        return kg_fail_c(L, rc, err);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-/* Group and slot of a result call; the slot must be of kind want. Returns
- * 0, or the number of values pushed by a failure. */
-static int kg_locate(lua_State *L, svcm_kpi_groups *g, svcm_kpi_slot_kind want, size_t *k,
-                     size_t *slot)
-{
-    svcm_kpi_slot s;
-    *k = kg_group_arg(L, g, 2);
-    *slot = kg_slot_arg(L, 3);
-    if (*k == SIZE_MAX)
-        return kg_no_group(L);
-    if (svcm_kpi_groups_slot(g, *slot, &s) != SVCM_OK || s.kind != want)
-        return kg_fail(L, SVCM_EINVAL, SVCM_NO_INDEX, "slot",
-                       "no slot of this kind with that number");
-    return 0;
-}
-
-static int l_kg_add_outcome(lua_State *L)
-{
-    svcm_kpi_groups *g = check_kg(L, 1);
-    size_t k, slot;
-    int nret = kg_locate(L, g, SVCM_KPI_SLOT_KIND_RATE, &k, &slot);
-    if (nret)
-        return nret;
-    luaL_checktype(L, 4, LUA_TBOOLEAN);
-    svcm_error err;
-    svcm_error_clear(&err);
-    return kg_added(L, svcm_kpi_groups_add_outcome(g, k, slot, lua_toboolean(L, 4), &err), &err);
-}
-
-/* ---- results */
-
-static int l_kg_quantiles(lua_State *L)
-{
-    svcm_kpi_groups *g = check_kg(L, 1);
-    size_t k, slot, n;
-    int nret = kg_locate(L, g, SVCM_KPI_SLOT_KIND_DURATIONS, &k, &slot);
-    if (nret)
-        return nret;
-    const double *qs = svcmlua_checkdoubles(L, 4, &n);
-    double *out = lua_newuserdatauv(L, n > 0 ? n * sizeof *out : 1, 0);
-    const svcm_durations *d;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_durations(g, k, slot, &d);
-    if (rc == SVCM_OK)
-        rc = svcm_durations_quantiles(d, qs, n, out, &err);
-    if (rc != SVCM_OK)
-        return kg_fail_c(L, rc, &err);
-    svcmlua_pushdoubles(L, out, n);
-    return 1;
-}
-
-/* ---- merge, saved form, lifetime */
-
-static int l_kg_merge(lua_State *L)
-{
-    svcm_kpi_groups *g = check_kg(L, 1), *h = check_kg(L, 2);
-    svcm_error err;
-    svcm_error_clear(&err);
-    return kg_added(L, svcm_kpi_groups_merge(g, h, &err), &err);
-}
-
-static int l_kg_to_bytes(lua_State *L)
-{
-    svcm_kpi_groups *g = check_kg(L, 1);
-    size_t len = 0;
-    int rc = svcm_kpi_groups_save(g, NULL, 0, &len);
-    if (rc != SVCM_ENOSPC)
-        return svcmlua_fail(L, rc, NULL);
-    luaL_Buffer b;
-    unsigned char *p = (unsigned char *)luaL_buffinitsize(L, &b, len);
-    rc = svcm_kpi_groups_save(g, p, len, &len);
-    if (rc != SVCM_OK)
-        return svcmlua_raise(L, rc, NULL);
-    luaL_pushresultsize(&b, len);
-    return 1;
-}
-
-static int l_kg_gc(lua_State *L)
-{
-    lkpigroups *u = luaL_checkudata(L, 1, KPI_GROUPS_MT);
-    svcm_kpi_groups_free(u->g);
-    u->g = NULL;
-    return 0;
-}
-
-static int l_kg_tostring(lua_State *L)
-{
-    lkpigroups *u = luaL_checkudata(L, 1, KPI_GROUPS_MT);
-    if (u->g == NULL)
-        lua_pushliteral(L, "svcm.KPIGroups (closed)");
-    else
-        lua_pushfstring(L, "svcm.KPIGroups slots=%d groups=%I",
-                        (int)svcm_kpi_groups_slot_count(u->g),
-                        (lua_Integer)svcm_kpi_groups_count(u->g));
-    return 1;
-}
-
 static const luaL_Reg kg_methods[] = {
     {"group", l_kg_group},         {"find", l_kg_find},
     {"key", l_kg_key},             {"keys", l_kg_keys},
     {"order", l_kg_order},         {"count", l_kg_count},
-    {"slots", l_kg_slots},         {"add_outcome", l_kg_add_outcome},
-    {"quantiles", l_kg_quantiles}, {"merge", l_kg_merge},
-    {"to_bytes", l_kg_to_bytes},   {"close", l_kg_gc},
+    {"slots", l_kg_slots},
     {NULL, NULL},
 };
 
 static void open_kpi_groups(lua_State *L)
 {
-    new_type(L, KPI_GROUPS_MT, kg_methods, svcmlua_members_KPIGroups, l_kg_gc, l_kg_tostring);
-    lua_pushcfunction(L, l_kg_count);
-    lua_setfield(L, -3, "__len");
+    svcmlua_class_open(L, &svcmb_kg_class, NULL, kg_methods, l_kpi_groups_call);
+    luaL_getmetatable(L, KPI_GROUPS_MT);
+    lua_getfield(L, -1, "__index");
+    svcmlua_members_KPIGroups(L);
     lua_pop(L, 2);
     lua_pushcfunction(L, l_kpi_groups);
     lua_setfield(L, -2, "kpi_groups");
-    lua_pushcfunction(L, l_kpi_groups_load);
-    lua_setfield(L, -2, "kpi_groups_load");
+    lua_getfield(L, -1, "KPIGroups");
+    lua_getfield(L, -1, "from_bytes");
+    lua_setfield(L, -3, "kpi_groups_load");
+    lua_pop(L, 1);
 }

@@ -8,18 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Records of the one-shot functions, made in the generated code (the helper
- * of bindings/api/feedback.py) from the view structs it describes. */
-PyObject *svcmpy_feedback_record(PyObject *module, const svcm_feedback *f, double confidence);
-PyObject *svcmpy_comparison_record(PyObject *module, const struct svcm_test_result *t,
-                                   double confidence);
+/* Defined in the helper of bindings/api/feedback.py. */
+extern const svcmpy_class svcmb_kg_class; /* svcm.KPIGroups on the managed runtime */
+void svcmb_kg_dealloc(PyObject *op);
+int svcmb_feedback_options(svcm_feedback_options *o, int kind, int high, int low, int top,
+                           const char *conv, svcm_error *err);
 
 /* Items of this engine's private tuple. */
 enum {
     T_SERVQUAL_RESULT,
-    T_NPS,
-    T_CSAT,
-    T_CES,
     T_KPI_GROUPS,
     T_COUNT
 };
@@ -30,43 +27,6 @@ static PyTypeObject *engine_type(PyObject *module, int item)
 }
 
 /* ------------------------------------------------------ result records */
-
-/* Python spellings of the conventions, in the order of their enum values. */
-static const char *const csat_methods[] = {"top_box", "rated", "mean", NULL};
-static const char *const ces_methods[] = {"mean", "top", "index", NULL};
-static const char *const nps_intervals[] = {"wald", "adjusted", NULL};
-
-/* The name of the convention of a kind (its method or interval). */
-static const char *convention_name(svcm_feedback_kind kind, int csat, int ces, int nps)
-{
-    if (kind == SVCM_FEEDBACK_KIND_CSAT)
-        return csat_methods[csat];
-    if (kind == SVCM_FEEDBACK_KIND_CES)
-        return ces_methods[ces];
-    return nps_intervals[nps];
-}
-
-/* A convention keyword: NULL (None) gives -1, a known name its index; an
- * unknown name raises InvalidInput naming the keyword and gives -2. */
-static int convention_of(PyObject *module, PyTypeObject *tp, const char *s,
-                         const char *const *names, const char *keyword)
-{
-    if (s == NULL)
-        return -1;
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(s, names[i]) == 0)
-            return i;
-    svcm_error err;
-    svcm_error_clear(&err);
-    err.field = keyword;
-    snprintf(err.message, sizeof err.message, "unknown %s '%.40s' (one of %s, %s%s%s)", keyword,
-             s, names[0], names[1], names[2] ? ", " : "", names[2] ? names[2] : "");
-    if (tp != NULL)
-        svcmpy_raise_type(tp, SVCM_EINVAL, &err);
-    else
-        svcmpy_raise(module, SVCM_EINVAL, &err);
-    return -2;
-}
 
 static PyStructSequence_Field servqual_fields[] = {
     {"gaps", "{dimension: mean of perception - expectation}"},
@@ -82,288 +42,41 @@ static PyStructSequence_Desc servqual_desc = {
     "svcm.ServqualResult", "SERVQUAL gap scores per dimension and in total.", servqual_fields,
     7};
 
-/* Fill a struct sequence from a format of Python objects (steals them).
- * Returns the record or NULL; on failure every item is released. */
-static PyObject *fill_record(PyTypeObject *tp, PyObject **items, Py_ssize_t n)
-{
-    PyObject *rec = NULL;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (items[i] == NULL)
-            goto fail;
-    rec = PyStructSequence_New(tp);
-    if (rec == NULL)
-        goto fail;
-    for (Py_ssize_t i = 0; i < n; i++)
-        PyStructSequence_SetItem(rec, i, items[i]);
-    return rec;
-fail:
-    for (Py_ssize_t i = 0; i < n; i++)
-        Py_XDECREF(items[i]);
-    return NULL;
-}
-
 /* ------------------------------------------------ feedback accumulators */
 
-typedef struct {
-    PyObject_HEAD
-    svcm_feedback *f;
-    int busy; /* set while a batch runs without the GIL */
-} FeedbackObject;
+/* NPS, CSAT and CES are generated whole (bindings/api/feedback.py). */
+static const svcmpy_class *const feedback_classes[] = {&svcmpy_class_NPS, &svcmpy_class_CSAT,
+                                                       &svcmpy_class_CES};
 
-static int is_feedback(PyObject *module, PyObject *obj)
+/* The accumulator of obj for a call under the GIL, or NULL: with an
+ * exception when it cannot be used, without when obj is no accumulator. */
+static svcm_feedback *test_feedback(PyObject *obj)
 {
-    for (int i = T_NPS; i <= T_CES; i++) {
-        PyTypeObject *tp = engine_type(module, i);
-        if (tp == NULL) {
-            PyErr_Clear();
-            return 0;
-        }
-        if (Py_IS_TYPE(obj, tp))
-            return 1;
-    }
-    return 0;
-}
-
-static int check_idle(FeedbackObject *o)
-{
-    if (o->busy) {
-        svcmpy_state_error(Py_TYPE(o), "object is in use by another thread");
-        return -1;
-    }
-    return 0;
-}
-
-/* Hooks of the members described in bindings/api/feedback.py: the C object,
- * marked in use while a call runs without the GIL. */
-svcm_feedback *svcmpy_enter__Feedback(PyObject *op)
-{
-    FeedbackObject *o = (FeedbackObject *)op;
-    if (check_idle(o) < 0)
-        return NULL;
-    o->busy = 1;
-    return o->f;
-}
-
-void svcmpy_leave__Feedback(PyObject *op)
-{
-    ((FeedbackObject *)op)->busy = 0;
+    for (int i = 0; i < 3; i++)
+        if (svcmpy_handle_is(obj, feedback_classes[i]))
+            return svcmpy_handle_ready(obj);
+    return NULL;
 }
 
 const svcm_feedback *svcmpy_feedback_of(PyObject *module, PyObject *obj)
 {
-    if (!is_feedback(module, obj)) {
+    (void)module;
+    svcm_feedback *f = test_feedback(obj);
+    if (f == NULL && !PyErr_Occurred())
         PyErr_Format(PyExc_TypeError, "expected svcm.NPS, svcm.CSAT or svcm.CES, not %.100s",
                      Py_TYPE(obj)->tp_name);
-        return NULL;
-    }
-    return check_idle((FeedbackObject *)obj) < 0 ? NULL : ((FeedbackObject *)obj)->f;
-}
-
-static int kind_of_type(PyObject *module, PyTypeObject *tp)
-{
-    for (int i = T_NPS; i <= T_CES; i++)
-        if (engine_type(module, i) == tp)
-            return i == T_NPS ? SVCM_FEEDBACK_KIND_NPS
-                   : i == T_CSAT ? SVCM_FEEDBACK_KIND_CSAT
-                                 : SVCM_FEEDBACK_KIND_CES;
-    return -1;
-}
-
-static int type_item_of_kind(int kind)
-{
-    return kind == SVCM_FEEDBACK_KIND_NPS ? T_NPS : kind == SVCM_FEEDBACK_KIND_CSAT ? T_CSAT : T_CES;
-}
-
-/* Options from Python arguments: scale is the highest answer; convention
- * is the method (CSAT, CES) or interval (NPS), -1 for the default. */
-static int make_options(int kind, int scale, int top_boxes, int low, int convention,
-                        svcm_feedback_options *o)
-{
-    svcm_feedback_options_init(o, kind);
-    if (convention >= 0 && kind == SVCM_FEEDBACK_KIND_CSAT)
-        o->csat_method = (svcm_csat_method)convention;
-    else if (convention >= 0 && kind == SVCM_FEEDBACK_KIND_CES)
-        o->ces_method = (svcm_ces_method)convention;
-    else if (convention >= 0)
-        o->nps_interval = (svcm_nps_interval)convention;
-    if (kind != SVCM_FEEDBACK_KIND_NPS) {
-        o->high = scale;
-        o->low = low;
-    }
-    if (kind == SVCM_FEEDBACK_KIND_CSAT)
-        o->top_boxes = top_boxes < 0 ? 0u : (uint32_t)top_boxes;
-    return 0;
-}
-
-static PyObject *new_feedback_object(PyTypeObject *tp, svcm_feedback *f)
-{
-    FeedbackObject *self = (FeedbackObject *)PyType_GenericAlloc(tp, 0);
-    if (self == NULL) {
-        svcm_feedback_free(f);
-        return NULL;
-    }
-    self->f = f;
-    self->busy = 0;
-    return (PyObject *)self;
-}
-
-static PyObject *create_feedback(PyTypeObject *tp, const svcm_feedback_options *o)
-{
-    svcm_feedback *f = NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_feedback_new(o, NULL, &f, &err);
-    if (rc != SVCM_OK) {
-        return svcmpy_raise_type(tp, rc, rc == SVCM_EINVAL ? &err : NULL);
-    }
-    return new_feedback_object(tp, f);
-}
-
-static PyObject *NPS_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"interval", NULL};
-    const char *interval = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|$z:NPS", kwlist, &interval))
-        return NULL;
-    int iv = convention_of(NULL, tp, interval, nps_intervals, "interval");
-    if (iv == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_NPS, 10, 2, 0, iv, &o);
-    return create_feedback(tp, &o);
-}
-
-static PyObject *CSAT_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"scale", "top_boxes", "low", "method", NULL};
-    int scale = 5, top = 2, low = 1;
-    const char *method = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$iiz:CSAT", kwlist, &scale, &top, &low,
-                                     &method))
-        return NULL;
-    int m = convention_of(NULL, tp, method, csat_methods, "method");
-    if (m == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, m, &o);
-    return create_feedback(tp, &o);
-}
-
-static PyObject *CES_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"scale", "low", "method", NULL};
-    int scale = 7, low = 1;
-    const char *method = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i$iz:CES", kwlist, &scale, &low, &method))
-        return NULL;
-    int m = convention_of(NULL, tp, method, ces_methods, "method");
-    if (m == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, m, &o);
-    return create_feedback(tp, &o);
-}
-
-static void Feedback_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    svcm_feedback_free(((FeedbackObject *)self)->f);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-}
-
-PyDoc_STRVAR(Feedback_merge_doc,
-             "merge(other) -> None\n\nAdd every answer counted by other (same kind and scale, "
-             "else Mismatch).");
-static PyObject *Feedback_merge(PyObject *self, PyObject *other)
-{
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    if (module == NULL)
-        return NULL;
-    if (!is_feedback(module, other)) {
-        PyErr_Format(PyExc_TypeError, "merge: expected an NPS, CSAT or CES accumulator, got %s",
-                     Py_TYPE(other)->tp_name);
-        return NULL;
-    }
-    FeedbackObject *o = (FeedbackObject *)self, *p = (FeedbackObject *)other;
-    if (check_idle(o) < 0 || check_idle(p) < 0)
-        return NULL;
-    int rc = svcm_feedback_merge(o->f, p->f);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    Py_RETURN_NONE;
-}
-
-PyDoc_STRVAR(Feedback_to_bytes_doc,
-             "to_bytes() -> bytes\n\nThe accumulator in svcm's versioned little-endian format.");
-static PyObject *Feedback_to_bytes(PyObject *self, PyObject *unused)
-{
-    FeedbackObject *o = (FeedbackObject *)self;
-    if (check_idle(o) < 0)
-        return NULL;
-    size_t len = 0;
-    (void)svcm_feedback_save(o->f, NULL, 0, &len);
-    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
-    if (b == NULL)
-        return NULL;
-    int rc = svcm_feedback_save(o->f, (unsigned char *)PyBytes_AS_STRING(b), len, &len);
-    if (rc != SVCM_OK) {
-        Py_DECREF(b);
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    }
-    return b;
-}
-
-/* Load from any bytes-like object; the saved kind must match want (-1:
- * any). Returns a new accumulator object or NULL. */
-static PyObject *load_feedback(PyObject *module, PyObject *data, int want)
-{
-    Py_buffer view;
-    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    svcm_feedback *f = NULL;
-    int rc = svcm_feedback_load(view.buf, (size_t)view.len, NULL, &f, NULL);
-    PyBuffer_Release(&view);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    svcm_feedback_options o;
-    svcm_feedback_get_options(f, &o);
-    if (want >= 0 && (int)o.kind != want) {
-        svcm_feedback_free(f);
-        svcm_error err;
-        svcm_error_clear(&err);
-        snprintf(err.message, sizeof err.message, "bytes hold a %s accumulator, not %s",
-                 svcm_feedback_kind_name((int)o.kind), svcm_feedback_kind_name(want));
-        return svcmpy_raise(module, SVCM_EMISMATCH, &err);
-    }
-    PyTypeObject *tp = engine_type(module, type_item_of_kind((int)o.kind));
-    if (tp == NULL) {
-        svcm_feedback_free(f);
-        return NULL;
-    }
-    return new_feedback_object(tp, f);
-}
-
-PyDoc_STRVAR(Feedback_from_bytes_doc,
-             "from_bytes(data) -> accumulator\n\nLoad bytes made by to_bytes(). Raises "
-             "FormatError for malformed bytes and Mismatch for another kind.");
-static PyObject *Feedback_from_bytes(PyObject *cls, PyObject *data)
-{
-    PyObject *module = svcmpy_module_of_type((PyTypeObject *)cls);
-    if (module == NULL)
-        return NULL;
-    return load_feedback(module, data, kind_of_type(module, (PyTypeObject *)cls));
+    return f;
 }
 
 static PyObject *Feedback_get_counts(PyObject *self, void *closure)
 {
-    FeedbackObject *o = (FeedbackObject *)self;
-    if (check_idle(o) < 0)
+    svcm_feedback *f = svcmpy_handle_ready(self);
+    if (f == NULL)
         return NULL;
     uint64_t h[SVCM_FEEDBACK_MAX_LEVELS];
     svcm_feedback_options opts;
-    svcm_feedback_get_options(o->f, &opts);
-    (void)svcm_feedback_histogram(o->f, h, SVCM_FEEDBACK_MAX_LEVELS);
+    svcm_feedback_get_options(f, &opts);
+    (void)svcm_feedback_histogram(f, h, SVCM_FEEDBACK_MAX_LEVELS);
     size_t levels = (size_t)((int64_t)opts.high - opts.low + 1);
     PyObject *d = PyDict_New();
     for (size_t k = 0; d != NULL && k < levels; k++) {
@@ -377,385 +90,42 @@ static PyObject *Feedback_get_counts(PyObject *self, void *closure)
     return d;
 }
 
+/* scale (closure NULL) or top_boxes. */
 static PyObject *Feedback_get_scale(PyObject *self, void *closure)
 {
     svcm_feedback_options opts;
-    svcm_feedback_get_options(((FeedbackObject *)self)->f, &opts);
-    return Py_BuildValue("(ll)", (long)opts.low, (long)opts.high);
-}
-
-static PyObject *Feedback_get_top_boxes(PyObject *self, void *closure)
-{
-    svcm_feedback_options opts;
-    svcm_feedback_get_options(((FeedbackObject *)self)->f, &opts);
+    svcm_feedback *f = svcmpy_handle_ready(self);
+    if (f == NULL)
+        return NULL;
+    svcm_feedback_get_options(f, &opts);
+    if (closure == NULL)
+        return Py_BuildValue("(ll)", (long)opts.low, (long)opts.high);
     if (opts.kind != SVCM_FEEDBACK_KIND_CSAT)
         Py_RETURN_NONE;
     return PyLong_FromUnsignedLong(opts.top_boxes);
 }
 
-static PyObject *Feedback_repr(PyObject *self)
-{
-    svcm_feedback_options opts;
-    FeedbackObject *o = (FeedbackObject *)self;
-    svcm_feedback_get_options(o->f, &opts);
-    const char *name = opts.kind == SVCM_FEEDBACK_KIND_NPS    ? "NPS"
-                       : opts.kind == SVCM_FEEDBACK_KIND_CSAT ? "CSAT"
-                                                         : "CES";
-    if (o->busy) /* the count is being written by another thread */
-        return PyUnicode_FromFormat("<svcm.%s scale=%ld..%ld (busy)>", name, (long)opts.low,
-                                    (long)opts.high);
-    return PyUnicode_FromFormat("<svcm.%s scale=%ld..%ld n=%llu>", name, (long)opts.low,
-                                (long)opts.high, (unsigned long long)svcm_feedback_count(o->f));
-}
-
-static PyMethodDef Feedback_methods[] = {
-    {"merge", Feedback_merge, METH_O, Feedback_merge_doc},
-    {"to_bytes", Feedback_to_bytes, METH_NOARGS, Feedback_to_bytes_doc},
-    {"from_bytes", Feedback_from_bytes, METH_O | METH_CLASS, Feedback_from_bytes_doc},
-    SVCMPY_REDUCE_METHOD,
-    {NULL, NULL, 0, NULL},
-};
-
 static PyGetSetDef Feedback_getset[] = {
     {"counts", Feedback_get_counts, NULL, "{answer: count} for every level of the scale", NULL},
     {"scale", Feedback_get_scale, NULL, "(low, high) answers of the scale", NULL},
-    {"top_boxes", Feedback_get_top_boxes, NULL, "CSAT: levels counted as satisfied (else None)",
-     NULL},
+    {"top_boxes", Feedback_get_scale, NULL, "CSAT: levels counted as satisfied (else None)",
+     "top_boxes"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
-#define FEEDBACK_SLOTS(newfn, doc)                                                          \
-    {Py_tp_new, (void *)(newfn)}, {Py_tp_dealloc, (void *)Feedback_dealloc},                \
-        {Py_tp_methods, Feedback_methods}, {Py_tp_getset, Feedback_getset},                 \
-        {Py_tp_repr, (void *)Feedback_repr}, {Py_tp_doc, (void *)(doc)}, { 0, NULL }
-
-static PyType_Slot NPS_slots[] = {FEEDBACK_SLOTS(
-    NPS_new, "NPS(*, interval='wald')\n--\n\nMergeable Net Promoter Score accumulator (answers "
-             "0-10; promoters 9-10, detractors 0-6). interval: 'wald' (default) or 'adjusted' "
-             "(adjusted Wald, Rocks 2016: n + 3, 3/4 more promoters and detractors).")};
-static PyType_Slot CSAT_slots[] = {FEEDBACK_SLOTS(
-    CSAT_new, "CSAT(scale=5, *, top_boxes=2, low=1, method='top_box')\n--\n\nMergeable CSAT "
-              "accumulator: answers low..scale. method 'top_box' (default): share of all "
-              "answers in the top_boxes highest levels; 'rated': those over the top and bottom "
-              "top_boxes levels, the neutral ones left out (Zendesk's good / (good + bad)); "
-              "'mean': the mean answer.")};
-static PyType_Slot CES_slots[] = {FEEDBACK_SLOTS(
-    CES_new, "CES(scale=7, *, low=1, method='mean')\n--\n\nMergeable customer effort score "
-             "accumulator: answers low..scale. method 'mean' (default): the mean answer; 'top': "
-             "share of answers 5-7; 'index': %6-7 minus %1-3 in points (top and index need the "
-             "1-7 scale of CES 2.0).")};
-
-#define FEEDBACK_SPEC(name, slots)                                                          \
-    {"svcm." name, sizeof(FeedbackObject), 0, Py_TPFLAGS_DEFAULT, slots}
-static PyType_Spec NPS_spec = FEEDBACK_SPEC("NPS", NPS_slots);
-static PyType_Spec CSAT_spec = FEEDBACK_SPEC("CSAT", CSAT_slots);
-static PyType_Spec CES_spec = FEEDBACK_SPEC("CES", CES_slots);
-
-/* ------------------------------------------------- one-shot functions */
-
-/* A feedback accumulator for obj: the object's own when obj is an
- * accumulator of the wanted kind, else a temporary built from scores with
- * options o (*tmp receives it; free it after use). An accumulator keeps its
- * own convention; one given explicitly (explicit) must agree with it. */
-static svcm_feedback *feedback_of(PyObject *module, PyObject *obj, const svcm_feedback_options *o,
-                                  bool explicit, svcm_feedback **tmp, const char *what)
-{
-    *tmp = NULL;
-    if (is_feedback(module, obj)) {
-        FeedbackObject *fo = (FeedbackObject *)obj;
-        svcm_feedback_options have;
-        svcm_feedback_get_options(fo->f, &have);
-        if (have.kind != o->kind) {
-            PyErr_Format(PyExc_TypeError, "%s: expected %s scores or accumulator, got %s", what,
-                         svcm_feedback_kind_name((int)o->kind), Py_TYPE(obj)->tp_name);
-            return NULL;
-        }
-        if (check_idle(fo) < 0)
-            return NULL;
-        const char *want = convention_name(o->kind, (int)o->csat_method, (int)o->ces_method,
-                                           (int)o->nps_interval);
-        const char *own = convention_name(have.kind, (int)have.csat_method,
-                                          (int)have.ces_method, (int)have.nps_interval);
-        if (explicit && strcmp(want, own) != 0) {
-            svcm_error err;
-            svcm_error_clear(&err);
-            err.field = o->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method";
-            snprintf(err.message, sizeof err.message,
-                     "%s: the accumulator counts with '%s', not '%s'", what, own, want);
-            svcmpy_raise(module, SVCM_EMISMATCH, &err);
-            return NULL;
-        }
-        return fo->f;
-    }
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_feedback_new(o, NULL, tmp, &err);
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        return NULL;
-    }
-    svcmpy_array a;
-    if (svcmpy_doubles(obj, &a, "scores") == 0) {
-        Py_BEGIN_ALLOW_THREADS
-        rc = svcm_feedback_add_batch(*tmp, a.data, (size_t)a.n, &err);
-        Py_END_ALLOW_THREADS
-        svcmpy_array_release(&a);
-        if (rc == SVCM_OK)
-            return *tmp;
-        svcmpy_raise(module, rc, &err);
-    }
-    svcm_feedback_free(*tmp);
-    *tmp = NULL;
-    return NULL;
-}
-
-static PyObject *score_once(PyObject *module, PyObject *scores, const svcm_feedback_options *o,
-                            bool explicit, double confidence)
-{
-    svcm_feedback *tmp;
-    svcm_feedback *f =
-        feedback_of(module, scores, o, explicit, &tmp, svcm_feedback_kind_name((int)o->kind));
-    if (f == NULL)
-        return NULL;
-    PyObject *res = svcmpy_feedback_record(module, f, confidence);
-    svcm_feedback_free(tmp);
-    return res;
-}
-
-PyDoc_STRVAR(nps_doc, "nps(scores, confidence=0.95, *, interval='wald') -> FeedbackResult\n\n"
-                      "Net Promoter Score of answers 0-10 (a buffer such as array('d'), a "
-                      "sequence, or an NPS accumulator) with its multinomial normal interval: "
-                      "'wald' (default) or 'adjusted' (adjusted Wald, Rocks 2016: n + 3 and 3/4 "
-                      "more promoters and detractors). An accumulator keeps its own interval.");
-static PyObject *py_nps(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"scores", "confidence", "interval", NULL};
-    PyObject *scores;
-    double confidence = 0.95;
-    const char *interval = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|d$z:nps", kwlist, &scores, &confidence,
-                                     &interval))
-        return NULL;
-    int iv = convention_of(module, NULL, interval, nps_intervals, "interval");
-    if (iv == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_NPS, 10, 2, 0, iv, &o);
-    return score_once(module, scores, &o, iv >= 0, confidence);
-}
-
-PyDoc_STRVAR(csat_doc,
-             "csat(scores, scale=5, *, top_boxes=2, low=1, confidence=0.95, method='top_box') -> "
-             "FeedbackResult\n\n"
-             "CSAT of answers low..scale. method 'top_box' (default): share of all answers in "
-             "the top_boxes highest levels, Wilson interval; 'rated': those over the top and "
-             "bottom top_boxes levels, the neutral ones left out (Zendesk's good / (good + "
-             "bad)), Wilson interval; 'mean': the mean answer, t interval. An accumulator "
-             "keeps its own method.");
-static PyObject *py_csat(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"scores", "scale", "top_boxes", "low", "confidence", "method", NULL};
-    PyObject *scores;
-    int scale = 5, top = 2, low = 1;
-    double confidence = 0.95;
-    const char *method = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i$iidz:csat", kwlist, &scores, &scale, &top,
-                                     &low, &confidence, &method))
-        return NULL;
-    int m = convention_of(module, NULL, method, csat_methods, "method");
-    if (m == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, m, &o);
-    return score_once(module, scores, &o, m >= 0, confidence);
-}
-
-PyDoc_STRVAR(ces_doc, "ces(scores, scale=7, *, low=1, confidence=0.95, method='mean') -> "
-                      "FeedbackResult\n\n"
-                      "CES of answers low..scale. method 'mean' (default): the mean answer, "
-                      "Student t interval; 'top': share of answers 5-7, Wilson interval; "
-                      "'index': %6-7 minus %1-3 in points, Wald interval as NPS (top and index "
-                      "need the 1-7 scale of CES 2.0). An accumulator keeps its own method.");
-static PyObject *py_ces(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"scores", "scale", "low", "confidence", "method", NULL};
-    PyObject *scores;
-    int scale = 7, low = 1;
-    double confidence = 0.95;
-    const char *method = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i$idz:ces", kwlist, &scores, &scale, &low,
-                                     &confidence, &method))
-        return NULL;
-    int m = convention_of(module, NULL, method, ces_methods, "method");
-    if (m == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, m, &o);
-    return score_once(module, scores, &o, m >= 0, confidence);
-}
-
-static PyObject *compare_once(PyObject *module, PyObject *a, PyObject *b,
-                              const svcm_feedback_options *o, bool explicit, double confidence,
-                              const char *what)
-{
-    /* Without an explicit convention, scores compared with an accumulator
-     * are counted with the accumulator's. */
-    svcm_feedback_options oo = *o;
-    PyObject *acc = is_feedback(module, a) ? a : is_feedback(module, b) ? b : NULL;
-    if (!explicit && acc != NULL) {
-        svcm_feedback_options have;
-        svcm_feedback_get_options(((FeedbackObject *)acc)->f, &have);
-        oo.csat_method = have.csat_method;
-        oo.ces_method = have.ces_method;
-        oo.nps_interval = have.nps_interval;
-    }
-    svcm_feedback *ta, *tb;
-    svcm_feedback *fa = feedback_of(module, a, &oo, explicit, &ta, what);
-    if (fa == NULL)
-        return NULL;
-    svcm_feedback *fb = feedback_of(module, b, &oo, explicit, &tb, what);
-    if (fb == NULL) {
-        svcm_feedback_free(ta);
-        return NULL;
-    }
-    struct svcm_test_result t;
-    int rc = svcm_feedback_compare(fa, fb, confidence, &t);
-    svcm_feedback_free(ta);
-    svcm_feedback_free(tb);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, NULL);
-    return svcmpy_comparison_record(module, &t, confidence);
-}
-
-PyDoc_STRVAR(compare_nps_doc,
-             "compare_nps(a, b, confidence=0.95, *, interval='wald') -> Comparison\n\nNPS of b "
-             "minus NPS of a (points), z-test with multinomial variances ('adjusted': of the "
-             "adjusted-Wald estimates). a and b are NPS accumulators or score sequences; "
-             "without interval, sequences take the accumulator's.");
-static PyObject *py_compare_nps(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"a", "b", "confidence", "interval", NULL};
-    PyObject *a, *b;
-    double confidence = 0.95;
-    const char *interval = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$z:compare_nps", kwlist, &a, &b,
-                                     &confidence, &interval))
-        return NULL;
-    int iv = convention_of(module, NULL, interval, nps_intervals, "interval");
-    if (iv == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_NPS, 10, 2, 0, iv, &o);
-    return compare_once(module, a, b, &o, iv >= 0, confidence, "compare_nps");
-}
-
-PyDoc_STRVAR(compare_csat_doc,
-             "compare_csat(a, b, confidence=0.95, *, scale=5, top_boxes=2, low=1, "
-             "method='top_box') -> Comparison\n\nCSAT of b minus a: two-proportion z-test on "
-             "the shares (top_box, rated) or Welch's t-test (mean). a and b are CSAT "
-             "accumulators or score sequences (scored with scale/top_boxes/low/method; without "
-             "method, sequences take the accumulator's).");
-static PyObject *py_compare_csat(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"a", "b", "confidence", "scale", "top_boxes", "low", "method", NULL};
-    PyObject *a, *b;
-    double confidence = 0.95;
-    int scale = 5, top = 2, low = 1;
-    const char *method = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$iiiz:compare_csat", kwlist, &a, &b,
-                                     &confidence, &scale, &top, &low, &method))
-        return NULL;
-    int m = convention_of(module, NULL, method, csat_methods, "method");
-    if (m == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CSAT, scale, top, low, m, &o);
-    return compare_once(module, a, b, &o, m >= 0, confidence, "compare_csat");
-}
-
-PyDoc_STRVAR(compare_ces_doc,
-             "compare_ces(a, b, confidence=0.95, *, scale=7, low=1, method='mean') -> "
-             "Comparison\n\nCES of b minus a: Welch's t-test (mean), two-proportion z-test "
-             "(top) or the NPS-style z-test (index). a and b are CES accumulators or score "
-             "sequences (without method, sequences take the accumulator's).");
-static PyObject *py_compare_ces(PyObject *module, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"a", "b", "confidence", "scale", "low", "method", NULL};
-    PyObject *a, *b;
-    double confidence = 0.95;
-    int scale = 7, low = 1;
-    const char *method = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|d$iiz:compare_ces", kwlist, &a, &b,
-                                     &confidence, &scale, &low, &method))
-        return NULL;
-    int m = convention_of(module, NULL, method, ces_methods, "method");
-    if (m == -2)
-        return NULL;
-    svcm_feedback_options o;
-    make_options(SVCM_FEEDBACK_KIND_CES, scale, 2, low, m, &o);
-    return compare_once(module, a, b, &o, m >= 0, confidence, "compare_ces");
-}
-
-/* ---------------------------------------------------------------- rates */
-
-
-/* A rate kind from a name or an int; -1 with ValueError/TypeError set. */
-static int parse_rate_kind(PyObject *module, PyObject *obj)
-{
-    if (obj == NULL)
-        return SVCM_RATE_KIND_GENERIC;
-    if (PyUnicode_Check(obj)) {
-        const char *name = PyUnicode_AsUTF8(obj);
-        svcm_rate_kind k;
-        if (name == NULL)
-            return -1;
-        if (svcm_rate_kind_parse(name, &k) != SVCM_OK) {
-            svcm_error err;
-            svcm_error_clear(&err);
-            err.field = "kind";
-            snprintf(err.message, sizeof err.message, "unknown rate kind '%.60s'", name);
-            svcmpy_raise(module, SVCM_EINVAL, &err);
-            return -1;
-        }
-        return (int)k;
-    }
-    if (PyLong_Check(obj)) {
-        long k = PyLong_AsLong(obj);
-        if (k == -1 && PyErr_Occurred())
-            return -1;
-        if (svcm_rate_kind_name(k < 0 || k > 1000 ? -1 : (int)k) == NULL) {
-            svcmpy_raise(module, SVCM_EINVAL, NULL);
-            return -1;
-        }
-        return (int)k;
-    }
-    PyErr_Format(PyExc_TypeError, "kind: expected a name such as 'fcr', got %s",
-                 Py_TYPE(obj)->tp_name);
-    return -1;
-}
-
 /* ------------------------------------------------------------- SERVQUAL */
 
+/* A dimension: its name or its number (0-4, checked in C, which names the
+ * item). */
 static int dimension_from(PyObject *item, int *out)
 {
-    if (PyUnicode_Check(item)) {
-        for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++)
-            if (PyUnicode_CompareWithASCIIString(item, svcm_servqual_dimension_name(d)) == 0) {
-                *out = d;
-                return 0;
-            }
-        return -1;
-    }
-    if (PyLong_Check(item)) {
-        long v = PyLong_AsLong(item);
-        if (v == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            return -1;
-        }
-        *out = v < INT32_MIN || v > INT32_MAX ? -1 : (int)v; /* range checked in C */
-        return 0;
-    }
-    return -1;
+    int overflow = 0;
+    for (int d = 0; PyUnicode_Check(item) && d < SVCM_SERVQUAL_DIMENSIONS; d++)
+        if (PyUnicode_CompareWithASCIIString(item, svcm_servqual_dimension_name(d)) == 0)
+            return *out = d, 0;
+    long long v = PyLong_Check(item) ? PyLong_AsLongLongAndOverflow(item, &overflow) : -1;
+    *out = overflow || v < 0 || v > 1000 ? -1 : (int)v;
+    return PyLong_Check(item) ? 0 : -1;
 }
 
 static PyObject *dimension_dict(const double *v, const size_t *counts)
@@ -780,85 +150,64 @@ PyDoc_STRVAR(servqual_doc,
 static PyObject *py_servqual(PyObject *module, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"expectations", "perceptions", "weights", "dimensions", NULL};
-    PyObject *pe, *pp, *pw = Py_None, *pd = Py_None;
+    PyObject *pe, *pp, *pw = Py_None, *pd = Py_None, *seq = NULL, *result = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|OO:servqual", kwlist, &pe, &pp, &pw, &pd))
         return NULL;
-    svcmpy_array e = {0}, p = {0};
-    int *dims = NULL;
-    PyObject *result = NULL;
+    svcmpy_array e = {0}, p = {0}, wa = {0};
+    int *dims = NULL, dict = PyDict_Check(pw);
     double w[SVCM_SERVQUAL_DIMENSIONS];
-    const double *wp = NULL;
+    Py_ssize_t known = 0, n = 0;
     if (svcmpy_doubles(pe, &e, "expectations") < 0 || svcmpy_doubles(pp, &p, "perceptions") < 0)
         goto done;
     if (e.n != p.n) {
-        PyErr_Format(PyExc_ValueError,
-                     "servqual: %zd expectations but %zd perceptions", e.n, p.n);
+        PyErr_Format(PyExc_ValueError, "servqual: %zd expectations but %zd perceptions", e.n,
+                     p.n);
         goto done;
     }
-    if (pw != Py_None) {
-        if (PyDict_Check(pw)) {
-            Py_ssize_t known = 0;
-            for (int d = 0; d < SVCM_SERVQUAL_DIMENSIONS; d++) {
-                PyObject *x = PyDict_GetItemString(pw, svcm_servqual_dimension_name(d));
-                known += x != NULL;
-                w[d] = x ? PyFloat_AsDouble(x) : 0.0;
-                if (w[d] == -1.0 && PyErr_Occurred())
-                    goto done;
-            }
-            if (known != PyDict_Size(pw)) {
-                PyErr_SetString(PyExc_ValueError,
-                                "servqual: weights has a key that is not a dimension name");
-                goto done;
-            }
-        } else {
-            svcmpy_array wa;
-            if (svcmpy_doubles(pw, &wa, "weights") < 0)
-                goto done;
-            if (wa.n != SVCM_SERVQUAL_DIMENSIONS) {
-                svcmpy_array_release(&wa);
-                PyErr_Format(PyExc_ValueError, "servqual: weights needs 5 values, got %zd",
-                             wa.n);
-                goto done;
-            }
-            memcpy(w, wa.data, sizeof w);
-            svcmpy_array_release(&wa);
-        }
-        wp = w;
+    for (int d = 0; dict && d < SVCM_SERVQUAL_DIMENSIONS; d++) { /* {dimension: weight} */
+        PyObject *x = PyDict_GetItemString(pw, svcm_servqual_dimension_name(d));
+        known += x != NULL;
+        if ((w[d] = x ? PyFloat_AsDouble(x) : 0.0) == -1.0 && PyErr_Occurred())
+            goto done;
     }
-    if (pd != Py_None) {
-        PyObject *seq = svcmpy_snapshot(pd, "servqual: dimensions must be a sequence");
-        if (seq == NULL)
-            goto done;
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-        if (n != e.n) {
-            Py_DECREF(seq);
-            PyErr_Format(PyExc_ValueError, "servqual: %zd dimensions for %zd items", n, e.n);
-            goto done;
-        }
-        dims = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *dims : 1);
-        if (dims == NULL) {
-            Py_DECREF(seq);
-            PyErr_NoMemory();
-            goto done;
-        }
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (dimension_from(PySequence_Fast_GET_ITEM(seq, i), &dims[i]) < 0) {
-                Py_DECREF(seq);
-                svcm_error err;
-                svcm_error_clear(&err);
-                err.index = (size_t)i;
-                err.field = "dimension";
-                snprintf(err.message, sizeof err.message,
-                         "expected a dimension name or 0-4");
-                svcmpy_raise(module, SVCM_EINVAL, &err);
-                goto done;
-            }
-        Py_DECREF(seq);
+    if (dict && known != PyDict_Size(pw)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "servqual: weights has a key that is not a dimension name");
+        goto done;
     }
-    struct svcm_servqual_result r;
+    if (!dict && pw != Py_None) { /* five numbers */
+        if (svcmpy_doubles(pw, &wa, "weights") < 0)
+            goto done;
+        if (wa.n != SVCM_SERVQUAL_DIMENSIONS) {
+            PyErr_Format(PyExc_ValueError, "servqual: weights needs 5 values, got %zd", wa.n);
+            goto done;
+        }
+        memcpy(w, wa.data, sizeof w);
+    }
+    if (pd != Py_None && (seq = svcmpy_snapshot(pd, "servqual: dimensions must be a sequence")) ==
+                             NULL)
+        goto done;
+    n = seq != NULL ? PySequence_Fast_GET_SIZE(seq) : 0;
+    if (seq != NULL && n != e.n) {
+        PyErr_Format(PyExc_ValueError, "servqual: %zd dimensions for %zd items", n, e.n);
+        goto done;
+    }
+    if (seq != NULL && (dims = PyMem_Malloc(n > 0 ? (size_t)n * sizeof *dims : 1)) == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = svcm_servqual(e.data, p.data, (size_t)e.n, dims, wp, &r, &err);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (dimension_from(PySequence_Fast_GET_ITEM(seq, i), &dims[i]) < 0) {
+            err.index = (size_t)i;
+            err.field = "dimension";
+            snprintf(err.message, sizeof err.message, "expected a dimension name or 0-4");
+            svcmpy_raise(module, SVCM_EINVAL, &err);
+            goto done;
+        }
+    struct svcm_servqual_result r;
+    int rc = svcm_servqual(e.data, p.data, (size_t)e.n, dims, pw == Py_None ? NULL : w, &r, &err);
     if (rc != SVCM_OK) {
         svcmpy_raise(module, rc, &err);
         goto done;
@@ -872,10 +221,20 @@ static PyObject *py_servqual(PyObject *module, PyObject *args, PyObject *kwds)
         dimension_dict(r.perception, NULL), dimension_dict(NULL, r.items),
         dimension_dict(r.weight, NULL),
     };
-    result = fill_record(tp, items, 7);
+    result = PyStructSequence_New(tp);
+    for (int k = 0; k < 7; k++) { /* the record steals its items */
+        if (items[k] == NULL)
+            Py_CLEAR(result);
+        if (result != NULL)
+            PyStructSequence_SetItem(result, k, items[k]);
+        else
+            Py_XDECREF(items[k]);
+    }
 done:
     svcmpy_array_release(&e);
     svcmpy_array_release(&p);
+    svcmpy_array_release(&wa);
+    Py_XDECREF(seq);
     PyMem_Free(dims);
     return result;
 }
@@ -910,22 +269,17 @@ static PyObject *py_fcr_repeats(PyObject *module, PyObject *args, PyObject *kwds
         goto done;
     }
     const int64_t *tv = t.data;
-    int64_t as_of = INT64_MIN;
-    if (as_of_obj == Py_None) {
-        for (Py_ssize_t i = 0; i < t.n; i++)
-            as_of = tv[i] > as_of ? tv[i] : as_of;
-    } else {
-        long long v = PyLong_AsLongLong(as_of_obj);
-        if (v == -1 && PyErr_Occurred())
-            goto done;
-        as_of = (int64_t)v;
-    }
-    outcome = PyMem_Malloc(t.n ? (size_t)t.n : 1);
-    if (outcome == NULL) {
-        PyErr_NoMemory();
+    long long given = as_of_obj == Py_None ? INT64_MIN : PyLong_AsLongLong(as_of_obj);
+    int64_t as_of = (int64_t)given; /* default: the latest instant */
+    for (Py_ssize_t i = 0; as_of_obj == Py_None && i < t.n; i++)
+        as_of = tv[i] > as_of ? tv[i] : as_of;
+    if ((given == -1 && PyErr_Occurred()) ||
+        (outcome = PyMem_Malloc(t.n ? (size_t)t.n : 1)) == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
         goto done;
     }
-    svcm_rate r;
+    svcm_rate r, *h;
     svcm_error err;
     svcm_error_clear(&err);
     int rc;
@@ -937,16 +291,9 @@ static PyObject *py_fcr_repeats(PyObject *module, PyObject *args, PyObject *kwds
         svcmpy_raise(module, rc, &err);
         goto done;
     }
-    svcm_rate *h = malloc(sizeof *h);
-    if (h == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    *h = r;
-    PyObject *rate = svcmpy_wrap_Rate(module, h);
-    if (rate == NULL)
-        goto done;
-    list = PyList_New(t.n);
+    PyObject *rate = (h = malloc(sizeof *h)) == NULL ? PyErr_NoMemory()
+                                                     : (*h = r, svcmpy_wrap_Rate(module, h));
+    list = rate == NULL ? NULL : PyList_New(t.n);
     for (Py_ssize_t i = 0; list != NULL && i < t.n; i++) {
         PyObject *name = PyUnicode_FromString(outcome_names[outcome[i]]);
         if (name == NULL)
@@ -954,13 +301,9 @@ static PyObject *py_fcr_repeats(PyObject *module, PyObject *args, PyObject *kwds
         else
             PyList_SET_ITEM(list, i, name);
     }
-    if (list == NULL) {
-        Py_DECREF(rate);
-        goto done;
-    }
-    result = PyTuple_Pack(2, rate, list);
-    Py_DECREF(rate);
-    Py_DECREF(list);
+    result = list == NULL ? NULL : PyTuple_Pack(2, rate, list);
+    Py_XDECREF(rate);
+    Py_XDECREF(list);
 done:
     PyMem_Free(outcome);
     svcmpy_array_release(&c);
@@ -974,17 +317,10 @@ PyDoc_STRVAR(consistency_doc,
              "buffer, or {channel: value} dict). OutOfRange when the mean is 0.");
 static PyObject *py_consistency(PyObject *module, PyObject *values)
 {
-    PyObject *src = values;
-    PyObject *owned = NULL;
-    if (PyDict_Check(values)) {
-        owned = PyDict_Values(values);
-        if (owned == NULL)
-            return NULL;
-        src = owned;
-    }
+    PyObject *src = PyDict_Check(values) ? PyDict_Values(values) : Py_NewRef(values);
     svcmpy_array a;
-    int ok = svcmpy_doubles(src, &a, "values");
-    Py_XDECREF(owned);
+    int ok = src == NULL ? -1 : svcmpy_doubles(src, &a, "values");
+    Py_XDECREF(src);
     if (ok < 0)
         return NULL;
     struct svcm_consistency_result r;
@@ -1000,15 +336,6 @@ static PyObject *py_consistency(PyObject *module, PyObject *values)
 /* ----------------------------------------------------------------- init */
 
 static PyMethodDef feedback_functions[] = {
-    {"nps", (PyCFunction)(void (*)(void))py_nps, METH_VARARGS | METH_KEYWORDS, nps_doc},
-    {"csat", (PyCFunction)(void (*)(void))py_csat, METH_VARARGS | METH_KEYWORDS, csat_doc},
-    {"ces", (PyCFunction)(void (*)(void))py_ces, METH_VARARGS | METH_KEYWORDS, ces_doc},
-    {"compare_nps", (PyCFunction)(void (*)(void))py_compare_nps, METH_VARARGS | METH_KEYWORDS,
-     compare_nps_doc},
-    {"compare_csat", (PyCFunction)(void (*)(void))py_compare_csat, METH_VARARGS | METH_KEYWORDS,
-     compare_csat_doc},
-    {"compare_ces", (PyCFunction)(void (*)(void))py_compare_ces, METH_VARARGS | METH_KEYWORDS,
-     compare_ces_doc},
     {"servqual", (PyCFunction)(void (*)(void))py_servqual, METH_VARARGS | METH_KEYWORDS,
      servqual_doc},
     {"consistency", py_consistency, METH_O, consistency_doc},
@@ -1040,11 +367,6 @@ static PyObject *name_tuple(const char *(*name)(int), int count)
 static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla"};
 #define KG_KIND_NAMES 6
 
-typedef struct {
-    PyObject_HEAD
-    svcm_kpi_groups *g;
-    int busy; /* set while a batch runs without the GIL */
-} KPIGroupsObject;
 
 /* Raise an svcm error (code rc, record index, field) from a KPIGroups method
  * or constructor. Returns NULL. */
@@ -1067,30 +389,10 @@ static PyObject *kg_raise(PyTypeObject *tp, int rc, size_t index, const char *fi
     return svcmpy_raise_type(tp, rc, &err);
 }
 
-/* The object, or NULL with StateError while a batch runs in another thread. */
-static svcm_kpi_groups *kg_ready(PyObject *self)
-{
-    KPIGroupsObject *o = (KPIGroupsObject *)self;
-    if (o->busy) {
-        svcmpy_state_error(Py_TYPE(self), "object is in use by another thread");
-        return NULL;
-    }
-    return o->g;
-}
+#define kg_ready svcmpy_handle_ready
 
-svcm_kpi_groups *svcmpy_enter_KPIGroups(PyObject *op)
-{
-    KPIGroupsObject *o = (KPIGroupsObject *)op;
-    if (kg_ready(op) == NULL)
-        return NULL;
-    o->busy = 1;
-    return o->g;
-}
-
-void svcmpy_leave_KPIGroups(PyObject *op)
-{
-    ((KPIGroupsObject *)op)->busy = 0;
-}
+svcm_kpi_groups *svcmpy_enter_KPIGroups(PyObject *op) { return svcmpy_handle_enter(op); }
+void svcmpy_leave_KPIGroups(PyObject *op) { svcmpy_handle_leave(op); }
 
 /* ---- slot descriptions */
 
@@ -1112,30 +414,36 @@ static int kg_setting(PyTypeObject *tp, const char *key, PyObject *v, size_t i,
                      Py_TYPE(v)->tp_name);
         return -1;
     }
-    if (t == 0) { /* a name or an int */
-        PyObject *module = svcmpy_module_of_type(tp);
-        int k = module == NULL ? -1 : parse_rate_kind(module, v);
-        s->rate = (svcm_rate_kind)(k < 0 ? 0 : k);
-        return k < 0 ? -1 : 0;
+    if (t == 0) { /* a rate kind: its name or its number */
+        const char *name = PyUnicode_Check(v) ? PyUnicode_AsUTF8(v) : NULL;
+        long k = name == NULL && PyLong_Check(v) ? PyLong_AsLong(v) : -1;
+        if (name == NULL && !PyErr_Occurred() && !PyLong_Check(v))
+            PyErr_Format(PyExc_TypeError, "kind: expected a name such as 'fcr', got %s",
+                         Py_TYPE(v)->tp_name);
+        if (PyErr_Occurred())
+            return -1;
+        if (name != NULL ? svcm_rate_kind_parse(name, &s->rate) != SVCM_OK
+                         : k < 0 || k >= SVCM_RATE_KIND_COUNT) {
+            kg_raise(tp, SVCM_EINVAL, SVCM_NO_INDEX, "kind", "unknown rate kind '%.60s'",
+                     name != NULL ? name : "(a number)");
+            return -1;
+        }
+        s->rate = name != NULL ? s->rate : (svcm_rate_kind)k;
+        return 0;
     }
     if (t == 1) { /* a convention of f's kind */
         const char *name = PyUnicode_AsUTF8(v);
-        const char *const *names = f->kind == SVCM_FEEDBACK_KIND_CSAT  ? csat_methods
-                                   : f->kind == SVCM_FEEDBACK_KIND_CES ? ces_methods
-                                                                       : nps_intervals;
-        int c = 0;
+        svcm_feedback_options c;
+        svcm_error err;
         if (name == NULL)
             return -1;
-        while (names[c] != NULL && strcmp(name, names[c]) != 0)
-            c++;
-        if (names[c] == NULL) {
+        if (svcmb_feedback_options(&c, (int)f->kind, 0, 0, 0, name, &err) != SVCM_OK) {
             kg_raise(tp, SVCM_EINVAL, i, field, "unknown %s '%.40s'", key, name);
             return -1;
         }
-        f->csat_method = f->kind == SVCM_FEEDBACK_KIND_CSAT ? (svcm_csat_method)c : f->csat_method;
-        f->ces_method = f->kind == SVCM_FEEDBACK_KIND_CES ? (svcm_ces_method)c : f->ces_method;
-        f->nps_interval = f->kind == SVCM_FEEDBACK_KIND_NPS ? (svcm_nps_interval)c
-                                                            : f->nps_interval;
+        f->csat_method = c.csat_method;
+        f->ces_method = c.ces_method;
+        f->nps_interval = c.nps_interval;
         return 0;
     }
     if (t == 2) {
@@ -1246,41 +554,28 @@ static int kg_slot_from(PyTypeObject *tp, PyObject *item, size_t i, svcm_kpi_slo
     return rc;
 }
 
-static PyObject *kg_wrap(PyTypeObject *tp, svcm_kpi_groups *g)
-{
-    KPIGroupsObject *self = (KPIGroupsObject *)PyType_GenericAlloc(tp, 0);
-    if (self == NULL) {
-        svcm_kpi_groups_free(g);
-        return NULL;
-    }
-    self->g = g;
-    self->busy = 0;
-    return (PyObject *)self;
-}
-
-static PyObject *KPIGroups_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
+static int KPIGroups_init(PyObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"slots", NULL};
     PyObject *slots;
+    PyTypeObject *tp = Py_TYPE(self);
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:KPIGroups", kwlist, &slots))
-        return NULL;
+        return -1;
     PyObject *seq = svcmpy_snapshot(slots, "KPIGroups: slots must be a sequence of slot "
                                            "descriptions");
     if (seq == NULL)
-        return NULL;
+        return -1;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    if (n < 1 || n > (Py_ssize_t)SVCM_KPI_GROUPS_MAX_SLOTS) {
-        Py_DECREF(seq);
-        return kg_raise(tp, SVCM_EINVAL, SVCM_NO_INDEX, "n_slots", "%zd slots, need 1..%u", n,
-                        SVCM_KPI_GROUPS_MAX_SLOTS);
-    }
     svcm_kpi_slot s[SVCM_KPI_GROUPS_MAX_SLOTS];
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (kg_slot_from(tp, PySequence_Fast_GET_ITEM(seq, i), (size_t)i, &s[i]) < 0) {
-            Py_DECREF(seq);
-            return NULL;
-        }
+    int bad = n < 1 || n > (Py_ssize_t)SVCM_KPI_GROUPS_MAX_SLOTS;
+    if (bad)
+        kg_raise(tp, SVCM_EINVAL, SVCM_NO_INDEX, "n_slots", "%zd slots, need 1..%u", n,
+                 SVCM_KPI_GROUPS_MAX_SLOTS);
+    for (Py_ssize_t i = 0; !bad && i < n; i++)
+        bad = kg_slot_from(tp, PySequence_Fast_GET_ITEM(seq, i), (size_t)i, &s[i]) < 0;
     Py_DECREF(seq);
+    if (bad)
+        return -1;
     svcm_kpi_groups_options o;
     svcm_kpi_groups_options_init(&o);
     o.slots = s;
@@ -1289,17 +584,11 @@ static PyObject *KPIGroups_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
     svcm_error err;
     svcm_error_clear(&err);
     int rc = svcm_kpi_groups_new(&o, NULL, &g, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(tp, rc, &err);
-    return kg_wrap(tp, g);
-}
-
-static void KPIGroups_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    svcm_kpi_groups_free(((KPIGroupsObject *)self)->g);
-    tp->tp_free(self);
-    Py_DECREF(tp);
+    if (rc != SVCM_OK) {
+        svcmpy_raise_type(tp, rc, &err);
+        return -1;
+    }
+    return svcmpy_handle_set(self, g, &svcmb_kg_class);
 }
 
 /* The description of slot i, as the constructor takes it back. */
@@ -1323,8 +612,9 @@ static PyObject *kg_slot_description(const svcm_kpi_slot *s)
                    : f->kind == SVCM_FEEDBACK_KIND_CES ? (int)f->ces_method
                                                        : (int)f->nps_interval;
         if (t != NULL && conv != 0) {
-            PyObject *v = PyUnicode_FromString(convention_name(
-                f->kind, (int)f->csat_method, (int)f->ces_method, (int)f->nps_interval));
+            static const char *const names[3][3] = {
+                {"top_box", "rated", "mean"}, {"wald", "adjusted"}, {"mean", "top", "index"}};
+            PyObject *v = PyUnicode_FromString(names[f->kind][conv]);
             if (v == NULL ||
                 PyDict_SetItemString(PyTuple_GET_ITEM(t, 1),
                                      f->kind == SVCM_FEEDBACK_KIND_NPS ? "interval" : "method",
@@ -1347,7 +637,9 @@ static PyObject *kg_slot_description(const svcm_kpi_slot *s)
 
 static PyObject *KPIGroups_get_slots(PyObject *self, void *closure)
 {
-    const svcm_kpi_groups *g = ((KPIGroupsObject *)self)->g; /* settings never change */
+    const svcm_kpi_groups *g = kg_ready(self);
+    if (g == NULL)
+        return NULL;
     size_t n = svcm_kpi_groups_slot_count(g);
     PyObject *t = PyTuple_New((Py_ssize_t)n);
     for (size_t i = 0; t != NULL && i < n; i++) {
@@ -1518,172 +810,20 @@ static PyObject *KPIGroups_order(PyObject *self, PyObject *unused)
     return list;
 }
 
-static Py_ssize_t KPIGroups_len(PyObject *self)
-{
-    svcm_kpi_groups *g = kg_ready(self);
-    return g == NULL ? -1 : (Py_ssize_t)svcm_kpi_groups_count(g);
-}
-
-/* ---- adding, one value */
-
-static PyObject *kg_done(PyObject *self, int rc, const svcm_error *err)
-{
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, err);
-    Py_RETURN_NONE;
-}
-
-/* Group and slot numbers of a call, the slot of kind `kind`: InvalidInput
- * naming the field unless both exist. */
-static int kg_locate(PyObject *self, Py_ssize_t group, Py_ssize_t slot, svcm_kpi_slot_kind kind,
-                     size_t *gi, size_t *si)
-{
-    static const char *const names[] = {"feedback", "rate", "durations", "sla"};
-    const svcm_kpi_groups *g = ((KPIGroupsObject *)self)->g;
-    svcm_kpi_slot s;
-    if (kg_group_arg(self, g, group, gi) < 0)
-        return -1;
-    *si = (size_t)slot;
-    if (slot < 0 || svcm_kpi_groups_slot(g, *si, &s) != SVCM_OK || s.kind != kind) {
-        kg_raise(Py_TYPE(self), SVCM_EINVAL, SVCM_NO_INDEX, "slot",
-                 "slot %zd of %zu is not a %s slot", slot, svcm_kpi_groups_slot_count(g),
-                 names[kind]);
-        return -1;
-    }
-    return 0;
-}
-
-/* An outcome: a bool or the int 0 or 1. */
-static int kg_outcome(PyObject *v, bool *out)
-{
-    if (PyBool_Check(v)) {
-        *out = v == Py_True;
-        return 0;
-    }
-    long x = PyLong_Check(v) ? PyLong_AsLong(v) : -2;
-    if (x == -1 && PyErr_Occurred())
-        PyErr_Clear();
-    if (x != 0 && x != 1) {
-        PyErr_Format(PyExc_TypeError, "success: expected True, False, 0 or 1, got %s",
-                     Py_TYPE(v)->tp_name);
-        return -1;
-    }
-    *out = x == 1;
-    return 0;
-}
-
-static PyObject *KPIGroups_add_outcome(PyObject *self, PyObject *args)
-{
-    Py_ssize_t group, slot;
-    PyObject *success;
-    size_t gi, si;
-    bool ok;
-    if (!PyArg_ParseTuple(args, "nnO:add_outcome", &group, &slot, &success) ||
-        kg_ready(self) == NULL ||
-        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_RATE, &gi, &si) < 0 ||
-        kg_outcome(success, &ok) < 0)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_add_outcome(((KPIGroupsObject *)self)->g, gi, si, ok, &err);
-    return kg_done(self, rc, &err);
-}
-
-static PyObject *KPIGroups_quantiles(PyObject *self, PyObject *args)
-{
-    Py_ssize_t group, slot;
-    PyObject *pq;
-    if (!PyArg_ParseTuple(args, "nnO:quantiles", &group, &slot, &pq))
-        return NULL;
-    const svcm_durations *d;
-    size_t gi, si;
-    svcmpy_array qa;
-    if (kg_ready(self) == NULL ||
-        kg_locate(self, group, slot, SVCM_KPI_SLOT_KIND_DURATIONS, &gi, &si) < 0)
-        return NULL;
-    int rc = svcm_kpi_groups_durations(((KPIGroupsObject *)self)->g, gi, si, &d);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    if (svcmpy_doubles(pq, &qa, "qs") < 0)
-        return NULL;
-    double *out = PyMem_Malloc(qa.n > 0 ? (size_t)qa.n * sizeof *out : 1);
-    PyObject *res = NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    if (out == NULL) {
-        PyErr_NoMemory();
-    } else {
-        rc = svcm_durations_quantiles(d, qa.data, (size_t)qa.n, out, &err);
-        res = rc == SVCM_OK ? svcmpy_list_from_doubles(out, (size_t)qa.n)
-                            : svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    }
-    PyMem_Free(out);
-    svcmpy_array_release(&qa);
-    return res;
-}
-
-/* ---- merge and saved form */
-
 static PyObject *KPIGroups_merge(PyObject *self, PyObject *other)
 {
-    if (!Py_IS_TYPE(other, Py_TYPE(self))) {
-        PyErr_Format(PyExc_TypeError, "merge: expected a KPIGroups, got %s",
-                     Py_TYPE(other)->tp_name);
-        return NULL;
-    }
-    if (kg_ready(self) == NULL || kg_ready(other) == NULL)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_merge(((KPIGroupsObject *)self)->g, ((KPIGroupsObject *)other)->g,
-                                   &err);
-    return kg_done(self, rc, &err);
+    return svcmpy_handle_merge(self, other, &svcmb_kg_class);
 }
-
 static PyObject *KPIGroups_to_bytes(PyObject *self, PyObject *unused)
 {
-    svcm_kpi_groups *g = kg_ready(self);
-    if (g == NULL)
-        return NULL;
-    size_t len = 0;
-    int rc = svcm_kpi_groups_save(g, NULL, 0, &len);
-    if (rc != SVCM_ENOSPC)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
-    if (b == NULL)
-        return NULL;
-    rc = svcm_kpi_groups_save(g, (unsigned char *)PyBytes_AS_STRING(b), len, &len);
-    if (rc != SVCM_OK) {
-        Py_DECREF(b);
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    }
-    return b;
+    return svcmpy_handle_save(self, &svcmb_kg_class);
 }
-
 static PyObject *KPIGroups_from_bytes(PyObject *cls, PyObject *data)
 {
-    Py_buffer view;
-    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    svcm_kpi_groups *g = NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_kpi_groups_load(view.buf, (size_t)view.len, NULL, &g, &err);
-    PyBuffer_Release(&view);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type((PyTypeObject *)cls, rc, &err);
-    return kg_wrap((PyTypeObject *)cls, g);
+    return svcmpy_handle_load(cls, data, &svcmb_kg_class);
 }
-
-static PyObject *KPIGroups_repr(PyObject *self)
-{
-    KPIGroupsObject *o = (KPIGroupsObject *)self;
-    if (o->busy)
-        return PyUnicode_FromFormat("<svcm.KPIGroups slots=%zu (busy)>",
-                                    svcm_kpi_groups_slot_count(o->g));
-    return PyUnicode_FromFormat("<svcm.KPIGroups slots=%zu groups=%zu>",
-                                svcm_kpi_groups_slot_count(o->g), svcm_kpi_groups_count(o->g));
-}
+static PyObject *KPIGroups_repr(PyObject *self) { return svcmpy_handle_repr(self, &svcmb_kg_class); }
+static Py_ssize_t KPIGroups_len(PyObject *self) { return svcmpy_handle_len(self, &svcmb_kg_class); }
 
 static PyMethodDef KPIGroups_methods[] = {
     {"group", KPIGroups_group, METH_O, KPIGroups_group_doc},
@@ -1693,11 +833,6 @@ static PyMethodDef KPIGroups_methods[] = {
      "keys() -> list[str]\n\nEvery key, in group order (first seen first)."},
     {"order", KPIGroups_order, METH_NOARGS,
      "order() -> list[int]\n\nThe group numbers sorted by key (code-point order)."},
-    {"add_outcome", KPIGroups_add_outcome, METH_VARARGS,
-     "add_outcome(group, slot, success) -> None\n\nCount one trial (True/False or 1/0) in "
-     "a rate slot."},
-    {"quantiles", KPIGroups_quantiles, METH_VARARGS,
-     "quantiles(group, slot, qs) -> list[float]\n\nQuantiles of a durations slot."},
     {"merge", KPIGroups_merge, METH_O,
      "merge(other) -> None\n\nAdd every group of other by key (new keys at the end); "
      "Mismatch if the slots differ. other is unchanged."},
@@ -1717,8 +852,8 @@ static PyGetSetDef KPIGroups_getset[] = {
 };
 
 static PyType_Slot KPIGroups_slots[] = {
-    {Py_tp_new, (void *)KPIGroups_new},
-    {Py_tp_dealloc, (void *)KPIGroups_dealloc},
+    {Py_tp_init, (void *)KPIGroups_init},
+    {Py_tp_dealloc, (void *)svcmb_kg_dealloc},
     {Py_tp_methods, KPIGroups_methods},
     {Py_tp_getset, KPIGroups_getset},
     {Py_tp_repr, (void *)KPIGroups_repr},
@@ -1737,7 +872,7 @@ static PyType_Slot KPIGroups_slots[] = {
              "group(key) finds or creates a group. Mergeable, saveable, picklable."},
     {0, NULL},
 };
-static PyType_Spec KPIGroups_spec = {"svcm.KPIGroups", sizeof(KPIGroupsObject), 0,
+static PyType_Spec KPIGroups_spec = {"svcm.KPIGroups", sizeof(svcmpy_handle), 0,
                                      Py_TPFLAGS_DEFAULT, KPIGroups_slots};
 
 /* ----------------------------------------------------------------- init */
@@ -1747,19 +882,20 @@ int svcmpy_init_feedback(PyObject *module)
     if (PyModule_AddFunctions(module, feedback_functions) < 0 ||
         svcmpy_add_Rate(module, NULL, NULL) < 0)
         return -1;
+    if (svcmpy_add_NPS(module, NULL, Feedback_getset) < 0 ||
+        svcmpy_add_CSAT(module, NULL, Feedback_getset) < 0 ||
+        svcmpy_add_CES(module, NULL, Feedback_getset) < 0)
+        return -1;
     PyObject *tuple = PyTuple_New(T_COUNT);
     if (tuple == NULL)
         return -1;
-    const char *names[T_COUNT] = {"ServqualResult", "NPS", "CSAT", "CES", "KPIGroups"};
-    PyType_Spec *specs[] = {&NPS_spec, &CSAT_spec, &CES_spec, &KPIGroups_spec};
+    const char *names[T_COUNT] = {"ServqualResult", "KPIGroups"};
     for (int i = 0; i < T_COUNT; i++) {
-        PyObject *tp = i < T_NPS ? (PyObject *)PyStructSequence_NewType(&servqual_desc)
-                                 : PyType_FromModuleAndSpec(module, specs[i - T_NPS], NULL);
+        PyObject *tp = i == T_SERVQUAL_RESULT
+                           ? (PyObject *)PyStructSequence_NewType(&servqual_desc)
+                           : PyType_FromModuleAndSpec(module, &KPIGroups_spec, NULL);
         /* the described methods and properties (bindings/api/feedback.py) */
-        int members = tp == NULL          ? -1
-                      : i == T_KPI_GROUPS ? svcmpy_members_KPIGroups(tp)
-                      : i >= T_NPS        ? svcmpy_members__Feedback(tp)
-                                          : 0;
+        int members = tp == NULL ? -1 : i == T_KPI_GROUPS ? svcmpy_members_KPIGroups(tp) : 0;
         if (members < 0 || PyModule_AddObjectRef(module, names[i], tp) < 0) {
             Py_XDECREF(tp);
             Py_DECREF(tuple);

@@ -55,7 +55,7 @@ test("nps bad score fails naming the record", function()
   for _, bad in ipairs({11, -1, 8.5, 0 / 0, math.huge}) do
     local r, msg, code = svcm.nps({10, 9, bad})
     assert(r == nil and code == svcm.codes.EINVAL, tostring(msg))
-    assert(msg:find("record 3", 1, true) and msg:find("score", 1, true), msg)
+    assert(msg:find("record 2", 1, true) and msg:find("score", 1, true), msg) -- from 0
   end
   local r, _, code = svcm.nps({})
   assert(r == nil and code == svcm.codes.EEMPTY)
@@ -88,7 +88,8 @@ test("NPS accumulator add merge result bytes", function()
   end
   local r, _, code = svcm.CSAT.from_bytes(bytes)
   assert(r == nil and code == svcm.codes.EMISMATCH)
-  local _, _, c2 = a:merge(svcm.CSAT())
+  assert(not pcall(a.merge, a, svcm.CSAT())) -- another class
+  local _, _, c2 = a:merge(svcm.NPS({interval = "adjusted"}))
   assert(c2 == svcm.codes.EMISMATCH)
   assert(tostring(a):find("nps", 1, true))
   do
@@ -158,7 +159,14 @@ test("ces t interval and welch compare hand computation", function()
   near(r.ci[2], 5.600657455084339, 1e-5)
   local a = svcm.CES()
   a:add({3, 4, 4, 5, 5, 6})
-  local c = assert(svcm.compare_ces(a, {2, 3, 3, 4, 4, 4, 5}))
+  local b = svcm.CES()
+  b:add({2, 3, 3, 4, 4, 4, 5})
+  local c = assert(a:compare(b))
+  local c2 = assert(svcm.compare_ces({3, 4, 4, 5, 5, 6}, {2, 3, 3, 4, 4, 4, 5}))
+  for _, k in ipairs({"diff", "statistic", "df", "p_value", "p_less", "p_greater"}) do
+    near(c2[k], c[k], 0, k)
+  end
+  assert(not pcall(svcm.compare_ces, a, {2, 3})) -- scores or a:compare(b)
   near(c.statistic, -1.6430704522880653, 1e-9)
   near(c.df, 10.40122667929155, 1e-9)
   near(c.p_value, 0.1302194347928074, 1e-6)
@@ -384,13 +392,16 @@ test("nps adjusted wald", function()
   assert(r.convention == "adjusted")
   local acc = svcm.NPS({interval = "adjusted"})
   assert(acc:add(NPS_EX))
-  near(assert(svcm.nps(acc)).ci[1], r.ci[1], 0, "accumulator keeps its own")
-  local none, _, code = svcm.nps(acc, {interval = "wald"})
-  assert(none == nil and code == svcm.codes.EMISMATCH)
+  near(assert(acc:result()).ci[1], r.ci[1], 0, "accumulator keeps its own")
+  assert(not pcall(svcm.nps, acc)) -- scores only
   near(assert(svcm.nps(scores({{10, 10}}), {interval = "adjusted"})).ci[1],
        47.50355154479021, 1e-9, "small sample")
-  local c = assert(svcm.compare_nps(acc, NPS_EX)) -- the table takes acc's interval
+  local twin = svcm.NPS({interval = "adjusted"})
+  twin:add(NPS_EX)
+  local c = assert(acc:compare(twin))
   assert(c.diff == 0)
+  local none, _, code = acc:compare(svcm.NPS()) -- wald vs adjusted
+  assert(none == nil and code == svcm.codes.EMISMATCH)
 end)
 
 test("conventions do not merge across and survive bytes", function()
@@ -402,8 +413,10 @@ test("conventions do not merge across and survive bytes", function()
   local back = assert(svcm.CSAT.from_bytes(a:to_bytes()))
   assert(back:convention() == "rated")
   near(assert(back:result()).value, 0.875, 1e-15, "loaded")
-  assert(not pcall(svcm.NPS, {interval = "exact"}))
-  assert(not pcall(svcm.csat, {1}, {method = "top2"}))
+  local none2, _, code2 = svcm.NPS({interval = "exact"})
+  assert(none2 == nil and code2 == svcm.codes.EINVAL)
+  local none3, _, code3 = svcm.csat({1}, {method = "top2"})
+  assert(none3 == nil and code3 == svcm.codes.EINVAL)
   assert(not pcall(svcm.CES, {method = 3}))
 end)
 

@@ -229,6 +229,8 @@ local FUNCS = {
   durations_from_bytes = function() return pack(svcm.Durations():to_bytes()) end,
   kpi_groups = function() return pack(KPI_SLOTS) end,
   kpi_groups_load = function() return pack(kpi_groups():to_bytes()) end,
+  KPIGroups = function() return pack(KPI_SLOTS) end,
+  ["KPIGroups.from_bytes"] = function() return pack(kpi_groups():to_bytes()) end,
   erlang_b = function() return pack(10.0, 12) end,
   erlang_c = function() return pack(10.0, 12) end,
   format_itil_table = function() return pack("1 2\n2 3\n") end,
@@ -357,11 +359,17 @@ local ACC = function(values, other)
     scale = function() return pack() end,
     kind = function() return pack() end,
     convention = function() return pack() end,
+    close = function() return pack() end,
+    compare = function() return pack(other()) end,
   }
 end
 local TYPES = {
-  ["svcm.Feedback"] = {function() return filled(svcm.NPS, {0, 9}) end,
-                       ACC({9, 10}, function() return svcm.NPS() end)},
+  ["svcm.NPS"] = {function() return filled(svcm.NPS, {0, 9}) end,
+                  ACC({9, 10}, function() return svcm.NPS() end)},
+  ["svcm.CSAT"] = {function() return filled(svcm.CSAT, {1, 5}) end,
+                   ACC({4, 5}, function() return svcm.CSAT() end)},
+  ["svcm.CES"] = {function() return filled(svcm.CES, {1, 7}) end,
+                  ACC({6, 7}, function() return svcm.CES() end)},
   ["svcm.Rate"] = {function() return filled(svcm.Rate, {1, 0}, "fcr") end, {
     add = function() return pack({1, 0}) end,
     add_counts = function() return pack(3, 5) end,

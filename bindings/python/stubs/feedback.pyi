@@ -1,18 +1,12 @@
 # Type stubs for the feedback engine of svcm (CSAT, NPS, CES, rates,
 # comparisons, SERVQUAL, consistency). Merged into svcm.pyi by the lead.
-# The records (but ServqualResult), svcm.rate() and the classes _Feedback
-# (the base of NPS, CSAT and CES), Rate and KPIGroups are described in
-# bindings/api/feedback.py and their stubs generated (gen.pyi).
+# The records (but ServqualResult), svcm.rate() and the classes NPS, CSAT,
+# CES, Rate and KPIGroups are described in bindings/api/feedback.py and
+# their stubs generated (gen.pyi).
 from typing import ClassVar, Iterable, Literal, Mapping, Sequence, SupportsFloat, Union
-
-from typing_extensions import Self
 
 _Scores = Union[_Buffer, Sequence[SupportsFloat]]
 _Dimension = Union[str, int]
-# KPI conventions (since 0.2; None or omitted: the default, listed first).
-_CsatMethod = Literal["top_box", "rated", "mean"]
-_CesMethod = Literal["mean", "top", "index"]
-_NpsInterval = Literal["wald", "adjusted"]
 
 SERVQUAL_DIMENSIONS: tuple[str, str, str, str, str]
 RATE_KINDS: tuple[str, ...]
@@ -35,31 +29,6 @@ class ServqualResult(tuple[dict[str, float], float, float, dict[str, float], dic
     @property
     def weights(self) -> dict[str, float]: ...
 
-class NPS(_Feedback):
-    def __init__(self, *, interval: _NpsInterval | None = None) -> None: ...
-
-class CSAT(_Feedback):
-    def __init__(self, scale: int = 5, *, top_boxes: int = 2, low: int = 1,
-                 method: _CsatMethod | None = None) -> None: ...
-
-class CES(_Feedback):
-    def __init__(self, scale: int = 7, *, low: int = 1,
-                 method: _CesMethod | None = None) -> None: ...
-
-def nps(scores: Union[_Scores, NPS], confidence: float = 0.95, *,
-        interval: _NpsInterval | None = None) -> FeedbackResult: ...
-def csat(scores: Union[_Scores, CSAT], scale: int = 5, *, top_boxes: int = 2, low: int = 1,
-         confidence: float = 0.95, method: _CsatMethod | None = None) -> FeedbackResult: ...
-def ces(scores: Union[_Scores, CES], scale: int = 7, *, low: int = 1,
-        confidence: float = 0.95, method: _CesMethod | None = None) -> FeedbackResult: ...
-def compare_nps(a: Union[_Scores, NPS], b: Union[_Scores, NPS],
-                confidence: float = 0.95, *,
-                interval: _NpsInterval | None = None) -> Comparison: ...
-def compare_csat(a: Union[_Scores, CSAT], b: Union[_Scores, CSAT], confidence: float = 0.95, *,
-                 scale: int = 5, top_boxes: int = 2, low: int = 1,
-                 method: _CsatMethod | None = None) -> Comparison: ...
-def compare_ces(a: Union[_Scores, CES], b: Union[_Scores, CES], confidence: float = 0.95, *,
-                scale: int = 7, low: int = 1, method: _CesMethod | None = None) -> Comparison: ...
 def servqual(expectations: _Scores, perceptions: _Scores,
              weights: Union[Sequence[float], Mapping[str, float], None] = None,
              dimensions: Union[Iterable[_Dimension], None] = None) -> ServqualResult: ...

@@ -101,8 +101,10 @@ class NPSTest(unittest.TestCase):
         p1.merge(p2)
         self.assertEqual(p1.counts, whole.counts)
         self.assertEqual(p1.result(), whole.result())
-        with self.assertRaises(svcm.Mismatch):
+        with self.assertRaises(TypeError):  # another class
             p1.merge(svcm.CSAT())
+        with self.assertRaises(svcm.Mismatch):
+            p1.merge(svcm.NPS(interval='adjusted'))
         with self.assertRaises(TypeError):
             p1.merge([1, 2])
 
@@ -136,9 +138,14 @@ class NPSTest(unittest.TestCase):
         self.assertAlmostEqual(c.ci[0], -14.144284192276153, places=7)
         self.assertAlmostEqual(c.ci[1], 20.810950858942824, places=7)
         self.assertEqual(c.df, math.inf)
-        acc = svcm.NPS()
+        acc, bcc = svcm.NPS(), svcm.NPS()
         acc.add(a)
-        self.assertEqual(svcm.compare_nps(acc, b), c)
+        bcc.add(b)
+        self.assertEqual(acc.compare(bcc), c)
+        with self.assertRaises(TypeError):  # scores or accumulators, not both
+            svcm.compare_nps(acc, b)
+        with self.assertRaises(TypeError):
+            acc.compare(b)
         with self.assertRaises(TypeError):
             svcm.compare_nps(svcm.CSAT(), b)
         with self.assertRaises(svcm.OutOfRange):
@@ -209,7 +216,7 @@ class CSATTest(unittest.TestCase):
             x.add([5])
             y = svcm.CSAT()
             y.add([5])
-            svcm.compare_csat(x, y)
+            x.compare(y)
 
     def test_bytes_round_trip_keeps_settings(self):
         acc = svcm.CSAT(7, top_boxes=3, low=0)
@@ -239,7 +246,10 @@ class CESTest(unittest.TestCase):
         # integration of the t density; see tests/test_feedback.c).
         a = svcm.CES()
         a.add([3, 4, 4, 5, 5, 6])
-        c = svcm.compare_ces(a, [2, 3, 3, 4, 4, 4, 5])
+        b = svcm.CES()
+        b.add([2, 3, 3, 4, 4, 4, 5])
+        c = a.compare(b)
+        self.assertEqual(svcm.compare_ces([3, 4, 4, 5, 5, 6], [2, 3, 3, 4, 4, 4, 5]), c)
         self.assertAlmostEqual(c.statistic, -1.6430704522880653, places=9)
         self.assertAlmostEqual(c.df, 10.40122667929155, places=9)
         self.assertAlmostEqual(c.p_value, 0.1302194347928074, delta=1e-6)
@@ -482,9 +492,8 @@ class ConventionsTest(unittest.TestCase):
         acc = svcm.NPS(interval='adjusted')
         acc.add(self.NPS)
         self.assertEqual(acc.result(), r)
-        self.assertEqual(svcm.nps(acc), r)  # the accumulator keeps its own
-        with self.assertRaises(svcm.Mismatch):
-            svcm.nps(acc, interval='wald')
+        with self.assertRaises(TypeError):  # scores only: acc.result()
+            svcm.nps(acc)
         # Where Wald collapses (10 of 10 promoters), adjusted does not.
         self.assertEqual(svcm.nps([10] * 10).ci, (100.0, 100.0))
         self.assertAlmostEqual(svcm.nps([10] * 10, interval='adjusted').ci[0],
@@ -493,7 +502,10 @@ class ConventionsTest(unittest.TestCase):
     def test_compare_follows_the_convention(self):
         a = svcm.CSAT(method='rated')
         a.add(self.CSAT)
-        c = svcm.compare_csat(a, [5, 1])  # the sequence takes a's method
+        b = svcm.CSAT(method='rated')
+        b.add([5, 1])
+        c = a.compare(b)
+        self.assertEqual(svcm.compare_csat(self.CSAT, [5, 1], method='rated'), c)
         ref = svcm.two_proportion_z_test(70, 80, 1, 2)
         self.assertAlmostEqual(c.diff, 0.5 - 0.875, places=15)
         self.assertAlmostEqual(c.p_value, ref.p_value, places=15)
@@ -501,7 +513,7 @@ class ConventionsTest(unittest.TestCase):
         self.assertEqual(w.diff, 0.0)
         self.assertGreater(w.ci[1], 0.0)
         with self.assertRaises(svcm.Mismatch):
-            svcm.compare_csat(a, svcm.CSAT())  # rated vs top_box
+            a.compare(svcm.CSAT())  # rated vs top_box
         m = svcm.compare_ces(self.CES, self.CES + [7] * 100, method='index')
         self.assertTrue(math.isinf(m.df))
 
