@@ -152,8 +152,8 @@ test("p_alive follows its closed form", function()
 end)
 
 test("clv equals the lifetime engine's clv with the same models", function()
-  local bg = svcm.bgnbd(fit.bgnbd.r, fit.bgnbd.alpha, fit.bgnbd.a, fit.bgnbd.b)
-  local gg = svcm.gammagamma(fit.gammagamma.p, fit.gammagamma.q, fit.gammagamma.gamma)
+  local bg = svcm.BGNBD(fit.bgnbd.r, fit.bgnbd.alpha, fit.bgnbd.a, fit.bgnbd.b)
+  local gg = svcm.GammaGamma(fit.gammagamma.p, fit.gammagamma.q, fit.gammagamma.gamma)
   local want = assert(gg:clv(bg, tbl.x, tbl.t_x, tbl.T, tbl.mean_repeat_spend))
   for i = 1, tbl.n do near(fit.clv[i], want[i], 1e-9 * math.max(1, math.abs(want[i])), "clv") end
 end)

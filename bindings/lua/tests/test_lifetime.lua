@@ -54,7 +54,7 @@ local x, tx, T, zbar = load_summary()
 local end_1997_09_30 = days(1997, 9, 30) * 86400
 
 test("bgnbd_fit reproduces Fader, Hardie & Lee (2005) CDNOW estimates", function()
-  local m = assert(svcm.bgnbd_fit(x, tx, T))
+  local m = assert(svcm.BGNBD.fit(x, tx, T))
   near(m.r, 0.243, 0.0005, "r")
   near(m.alpha, 4.414, 0.0005, "alpha")
   near(m.a, 0.793, 0.0005, "a")
@@ -70,7 +70,7 @@ test("bgnbd_fit reproduces Fader, Hardie & Lee (2005) CDNOW estimates", function
 end)
 
 test("p_alive of known parameters matches hand computation", function()
-  local m = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local m = assert(svcm.BGNBD(0.243, 4.414, 0.793, 2.426))
   -- 1 / (1 + 0.793/3.426 (43.274/34.844)^2.243)
   near(m:p_alive(2, 30.43, 38.86), 0.726578570080673, 1e-12)
   local p = m:p_alive({2, 0}, {30.43, 0}, 38.86)
@@ -80,16 +80,16 @@ test("p_alive of known parameters matches hand computation", function()
 end)
 
 test("bad records fail with index and field", function()
-  local m = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local m = assert(svcm.BGNBD(0.243, 4.414, 0.793, 2.426))
   local ok, msg, code = m:p_alive({1, 0}, {1, 2}, {5, 5})
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 't_x'", 1, true), msg)
   ok, msg, code = m:p_alive({1, -1}, {1, 0}, {5, 5})
   assert(ok == nil and msg:find("record 1, field 'x'", 1, true), msg)
-  ok, msg, code = svcm.bgnbd(0.2, -1, 1, 1)
+  ok, msg, code = svcm.BGNBD(0.2, -1, 1, 1)
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("alpha", 1, true), msg)
-  ok, msg, code = svcm.bgnbd_fit({0, 0}, {0, 0}, {3, 4})
+  ok, msg, code = svcm.BGNBD.fit({0, 0}, {0, 0}, {3, 4})
   assert(ok == nil and code == svcm.codes.EEMPTY, msg)
-  ok, msg, code = svcm.bgnbd_fit(x, tx, T, nil, {max_iter = 2})
+  ok, msg, code = svcm.BGNBD.fit(x, tx, T, nil, {max_iter = 2})
   assert(ok == nil and code == svcm.codes.ENOCONV, msg)
   assert(not pcall(m.p_alive, m, {1, 2}, {1}, {5, 5}))   -- length mismatch is misuse
   assert(not pcall(m.p_alive, m, {1, "a"}, {1, 1}, {5, 5}))
@@ -113,7 +113,7 @@ test("summaries of CDNOW transactions reproduce the summary CSV", function()
     near(s.mean_spend[i], zbar[i], 0.005 + 1e-9)
   end
   -- Fader & Hardie (2013) estimates from the unrounded mean spends.
-  local g = assert(svcm.gammagamma_fit(s.x, s.mean_spend))
+  local g = assert(svcm.GammaGamma.fit(s.x, s.mean_spend))
   near(g.p, 6.25, 0.005, "p")
   near(g.q, 3.74, 0.005, "q")
   near(g.gamma, 15.44, 0.005, "gamma")
@@ -126,10 +126,10 @@ end)
 
 test("log-likelihoods match hand computations", function()
   -- BG/NBD r = alpha = a = b = 1, x = 1, t_x = 1, T = 2: 1/18 + 1/8 = 13/72
-  local m = assert(svcm.bgnbd(1, 1, 1, 1))
+  local m = assert(svcm.BGNBD(1, 1, 1, 1))
   near(m:log_likelihood(1, 1, 2), math.log(13 / 72), 1e-14)
   -- Gamma-Gamma p = 1, q = 2, gamma = 1, x = 1, m = 1: 2 / 2^3
-  local g = assert(svcm.gammagamma(1, 2, 1))
+  local g = assert(svcm.GammaGamma(1, 2, 1))
   near(g:log_likelihood({1, 0}, {1, 0}), math.log(0.25), 1e-14)
   assert(g.loglik == nil and g.q == 2)
   assert(tostring(g):find("svcm.GammaGamma", 1, true))
@@ -157,11 +157,11 @@ test("same-day purchases merge into one", function()
 end)
 
 test("conditional spend and CLV match hand computations", function()
-  local g = assert(svcm.gammagamma(6.25, 3.74, 15.44))
+  local g = assert(svcm.GammaGamma(6.25, 3.74, 15.44))
   -- 6.25 (15.44 + 2 * 22.35) / (12.5 + 2.74); x = 0: 6.25 * 15.44 / 2.74
   near(g:conditional_expected_spend(2, 22.35), 375.875 / 15.24, 1e-12)
   near(g:conditional_expected_spend({0}, {0})[1], 96.5 / 2.74, 1e-12)
-  local bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local bg = assert(svcm.BGNBD(0.243, 4.414, 0.793, 2.426))
   local e = {}
   for k = 1, 3 do e[k] = bg:expected_purchases(4 * k, 2, 30.43, 38.86) end
   local want = 0.5 * (375.875 / 15.24) * (e[1] / 1.1 + (e[2] - e[1]) / 1.1 ^ 2 + (e[3] - e[2]) / 1.1 ^ 3)
@@ -170,20 +170,20 @@ test("conditional spend and CLV match hand computations", function()
   near(got, want, 1e-12 * want)
   local ok, msg, code = g:clv(bg, 2, 30.43, 38.86, 22.35, {discount_rate = -1})
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("discount_rate", 1, true), msg)
-  ok, msg, code = svcm.gammagamma(0.2, 0.9, 10):conditional_expected_spend(0, 0)
+  ok, msg, code = svcm.GammaGamma(0.2, 0.9, 10):conditional_expected_spend(0, 0)
   assert(ok == nil and code == svcm.codes.ERANGE, msg)
   assert(not pcall(g.clv, g, g, 2, 30.43, 38.86, 22.35))  -- not a BG/NBD model
-  ok, msg, code = svcm.gammagamma_fit({1, 2}, {3, 0})
+  ok, msg, code = svcm.GammaGamma.fit({1, 2}, {3, 0})
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 1, field 'mean_spend'", 1, true), msg)
 end)
 
 test("extreme parameters give accurate values or range errors", function()
   -- mpmath 1.3 reference (hyp2f1 at 60 digits; a posterior integral agrees)
-  local bg = assert(svcm.bgnbd(0.243, 4.414, 1e8, 1e9))
+  local bg = assert(svcm.BGNBD(0.243, 4.414, 1e8, 1e9))
   near(bg:expected_purchases(39, 2, 30.43, 38.86), 1.5319423456076186242, 1e-13)
-  bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 1e10))
+  bg = assert(svcm.BGNBD(0.243, 4.414, 0.793, 1e10))
   near(bg:expected_purchases(39, 0, 0, 38.86), 0.21899986133888841928, 1e-13)
-  local g = assert(svcm.gammagamma(6.25, 1.5, 1e308))
+  local g = assert(svcm.GammaGamma(6.25, 1.5, 1e308))
   local ok, msg, code = g:conditional_expected_spend({1, 2}, {1, 1.7976931348623157e308})
   assert(ok == nil and code == svcm.codes.ERANGE and msg:find("record 1, field 'mean_spend'", 1, true), msg)
 end)
@@ -191,14 +191,14 @@ end)
 -- 0.2: what users asked for -------------------------------------------------
 
 test("bgnbd_fit reports standard errors, gradient norm, weights", function()
-  local m = assert(svcm.bgnbd_fit(x, tx, T))
+  local m = assert(svcm.BGNBD.fit(x, tx, T))
   local se = m.standard_errors
   assert(#se == 4, "4 standard errors")
   for i = 1, 4 do assert(se[i] > 0 and se[i] < 10, "se " .. i) end
   assert(m.grad_norm <= 1e-6 and m.weight == 2357)
   -- standard error of r against the second difference of the public
   -- log-likelihood in r alone, other parameters held (a lower bound)
-  local function ll(r) return svcm.bgnbd(r, m.alpha, m.a, m.b):log_likelihood(x, tx, T) end
+  local function ll(r) return svcm.BGNBD(r, m.alpha, m.a, m.b):log_likelihood(x, tx, T) end
   local h = 1e-3 * m.r
   local d2 = -(ll(m.r + h) - 2 * ll(m.r) + ll(m.r - h)) / (h * h)
   assert(se[1] >= 1 / math.sqrt(d2) * 0.999, "se(r) at least the one-parameter bound")
@@ -208,30 +208,30 @@ test("bgnbd_fit reports standard errors, gradient norm, weights", function()
     x2[i], tx2[i], T2[i], w[i] = x[i], tx[i], T[i], 2
     x2[300 + i], tx2[300 + i], T2[300 + i] = x[i], tx[i], T[i]
   end
-  local a = assert(svcm.bgnbd_fit(x2, tx2, T2))
-  local b = assert(svcm.bgnbd_fit({table.unpack(x2, 1, 300)}, {table.unpack(tx2, 1, 300)},
+  local a = assert(svcm.BGNBD.fit(x2, tx2, T2))
+  local b = assert(svcm.BGNBD.fit({table.unpack(x2, 1, 300)}, {table.unpack(tx2, 1, 300)},
                                   {table.unpack(T2, 1, 300)}, w))
   near(b.r, a.r, 1e-6 * a.r, "weighted r")
   near(b.loglik, a.loglik, 1e-6 * math.abs(a.loglik), "weighted loglik")
   assert(b.weight == 600)
   w[7] = -1
-  local ok, msg, code = svcm.bgnbd_fit({table.unpack(x2, 1, 300)}, {table.unpack(tx2, 1, 300)},
+  local ok, msg, code = svcm.BGNBD.fit({table.unpack(x2, 1, 300)}, {table.unpack(tx2, 1, 300)},
                                        {table.unpack(T2, 1, 300)}, w)
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("record 6, field 'weights'", 1, true), msg)
 end)
 
 test("bgnbd_fit penalizer shrinks the estimates; bad values are refused", function()
-  local m = assert(svcm.bgnbd_fit(x, tx, T))
-  local p = assert(svcm.bgnbd_fit(x, tx, T, nil, {penalizer = 0.01}))
+  local m = assert(svcm.BGNBD.fit(x, tx, T))
+  local p = assert(svcm.BGNBD.fit(x, tx, T, nil, {penalizer = 0.01}))
   assert(p.r ^ 2 + p.alpha ^ 2 + p.a ^ 2 + p.b ^ 2 < m.r ^ 2 + m.alpha ^ 2 + m.a ^ 2 + m.b ^ 2)
   assert(p.loglik < m.loglik)
-  local ok, msg, code = svcm.bgnbd_fit(x, tx, T, nil, {penalizer = -1})
+  local ok, msg, code = svcm.BGNBD.fit(x, tx, T, nil, {penalizer = -1})
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("penalizer", 1, true), msg)
 end)
 
 test("probability_of_purchases matches eq. 8, sums to 1, has the mean E[X(t)]", function()
   local r, al, a, b = 0.243, 4.414, 0.793, 2.426
-  local bg = assert(svcm.bgnbd(r, al, a, b))
+  local bg = assert(svcm.BGNBD(r, al, a, b))
   local t = 39
   local ks = {}
   for k = 0, 1999 do ks[#ks + 1] = k end
@@ -271,7 +271,7 @@ test("probability_of_purchases matches eq. 8, sums to 1, has the mean E[X(t)]", 
 end)
 
 test("p_alive_at: tau = 0 is p_alive, later is lower, one-time buyers too", function()
-  local bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local bg = assert(svcm.BGNBD(0.243, 4.414, 0.793, 2.426))
   local now = bg:p_alive(2, 30.43, 38.86)
   assert(bg:p_alive_at(0, 2, 30.43, 38.86) == now)
   local v = bg:p_alive_at(26, {2, 0}, {30.43, 0}, {38.86, 38})
@@ -299,20 +299,20 @@ end)
 test("gammagamma: q <= 1 refused, standard errors, penalizer", function()
   local n, xs, ms = 3000, {}, {}
   for i = 1, n do xs[i] = 1; ms[i] = 10 * ((1 - (i - 0.5) / n) ^ (-1 / 0.7) - 1) end
-  local ok, msg, code = svcm.gammagamma_fit(xs, ms)
+  local ok, msg, code = svcm.GammaGamma.fit(xs, ms)
   assert(ok == nil and code == svcm.codes.ERANGE and msg:find("'q'", 1, true) and msg:find("undefined", 1, true), msg)
   local cx, cz = {}, {}
   for i = 1, #x do if x[i] > 0 then cx[#cx + 1] = x[i]; cz[#cz + 1] = zbar[i] end end
-  local g = assert(svcm.gammagamma_fit(cx, cz))
+  local g = assert(svcm.GammaGamma.fit(cx, cz))
   assert(#g.standard_errors == 3 and g.standard_errors[2] > 0 and g.grad_norm <= 1e-6)
-  local gp = assert(svcm.gammagamma_fit(cx, cz, {penalizer = 0.001}))
+  local gp = assert(svcm.GammaGamma.fit(cx, cz, {penalizer = 0.001}))
   assert(gp.gamma < g.gamma and gp.loglik < g.loglik)
 end)
 
 test("clv takes period_length and discount_rate by name; no hidden month", function()
-  local gg = assert(svcm.gammagamma(6.25, 3.74, 15.44))
-  local bw = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
-  local bd = assert(svcm.bgnbd(0.243, 7 * 4.414, 0.793, 2.426))
+  local gg = assert(svcm.GammaGamma(6.25, 3.74, 15.44))
+  local bw = assert(svcm.BGNBD(0.243, 4.414, 0.793, 2.426))
+  local bd = assert(svcm.BGNBD(0.243, 7 * 4.414, 0.793, 2.426))
   local wk = gg:clv(bw, 2, 30.43, 38.86, 22.35, {period_length = 4.348, discount_rate = 0.02})
   local dy = gg:clv(bd, 2, 7 * 30.43, 7 * 38.86, 22.35, {period_length = 7 * 4.348, discount_rate = 0.02})
   assert(wk > 0)
@@ -322,7 +322,7 @@ test("clv takes period_length and discount_rate by name; no hidden month", funct
 end)
 
 test("described methods: numbers give a number, tables a table, arguments by name", function()
-  local bg = assert(svcm.bgnbd(0.243, 4.414, 0.793, 2.426))
+  local bg = assert(svcm.BGNBD(0.243, 4.414, 0.793, 2.426))
   local one = bg:expected_purchases(39, 2, 30.43, 38.86)
   assert(math.type(one) == "float" and math.abs(one - 1.226) < 0.0005, one)
   local col = bg:expected_purchases(39, {2, 0}, {30.43, 0}, 38.86)
@@ -332,10 +332,10 @@ test("described methods: numbers give a number, tables a table, arguments by nam
   assert(bg:expected_purchases{t = 39, x = 2, t_x = 30.43, T = 38.86} == one)
   assert(not pcall(bg.expected_purchases, bg, {t = 39, x = 2, t_x = 30.43, T = 38.86, tee = 1}))
   assert(not pcall(bg.expected_purchases, bg, 39, {2, 0}, {30.43}, 38.86))  -- lengths differ
-  local pn = assert(svcm.paretonbd(0.553, 10.578, 0.606, 11.669))
-  local mb = assert(svcm.mbgnbd(0.525, 6.183, 0.891, 1.614))
-  local bb = assert(svcm.bgbb(1.204, 0.750, 0.657, 2.783))
-  local gg = assert(svcm.gammagamma(6.25, 3.74, 15.44))
+  local pn = assert(svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669))
+  local mb = assert(svcm.MBGNBD(0.525, 6.183, 0.891, 1.614))
+  local bb = assert(svcm.BGBB(1.204, 0.750, 0.657, 2.783))
+  local gg = assert(svcm.GammaGamma(6.25, 3.74, 15.44))
   local cases = {
     {bg, "p_alive_at", {26}, {{2, 0}, {30, 0}, 40}}, {bg, "probability_of_purchases", {39}, {{0, 1, 2}}},
     {pn, "p_alive", {}, {{2, 0}, {30, 0}, 40}}, {pn, "p_alive_at", {26}, {{2, 0}, {30, 0}, 40}},

@@ -38,7 +38,7 @@ end
 
 test("fit reproduces Batislam et al. (2007) on CDNOW", function()
   local x, tx, T = load_summary()
-  local m = assert(svcm.mbgnbd_fit(x, tx, T))
+  local m = assert(svcm.MBGNBD.fit(x, tx, T))
   near(m.r, 0.525, 0.0005, "r")
   near(m.alpha, 6.183, 0.0005, "alpha")
   near(m.a, 0.891, 0.0005, "a")
@@ -50,14 +50,14 @@ test("fit reproduces Batislam et al. (2007) on CDNOW", function()
   -- the same data as weighted rows
   local w = {}
   for i = 1, #x do w[i] = 1 end
-  local m2 = assert(svcm.mbgnbd_fit(x, tx, T, w, {max_iter = 300}))
+  local m2 = assert(svcm.MBGNBD.fit(x, tx, T, w, {max_iter = 300}))
   near(m2.r, m.r, 1e-9, "weighted r")
-  local ok, msg, code = svcm.mbgnbd_fit(x, tx, T, nil, {max_iter = 2})
+  local ok, msg, code = svcm.MBGNBD.fit(x, tx, T, nil, {max_iter = 2})
   assert(ok == nil and code == svcm.codes.ENOCONV, msg)
 end)
 
 test("p_alive and expectations follow the closed forms", function()
-  local m = assert(svcm.mbgnbd(0.525, 6.183, 0.891, 1.614))
+  local m = assert(svcm.MBGNBD(0.525, 6.183, 0.891, 1.614))
   assert(m.loglik == nil and m.standard_errors == nil)
   local odds = 0.891 / 1.614 * ((6.183 + 38.86) / 6.183) ^ 0.525
   near(m:p_alive(0, 0, 38.86), 1 / (1 + odds), 1e-14, "p_alive x = 0")
@@ -68,7 +68,7 @@ test("p_alive and expectations follow the closed forms", function()
 end)
 
 test("purchase_pmf sums to 1 with the unconditional mean", function()
-  local m = assert(svcm.mbgnbd(0.525, 6.183, 0.891, 1.614))
+  local m = assert(svcm.MBGNBD(0.525, 6.183, 0.891, 1.614))
   -- mpmath 1.3 at 40 digits
   near(m:purchase_pmf(39, 0), 0.58247318949328895, 1e-15, "P(X(39) = 0)")
   local k = {}
@@ -79,18 +79,18 @@ test("purchase_pmf sums to 1 with the unconditional mean", function()
   near(mean, m:expected_purchases_unconditional(39), 1e-11, "mean")
   local ok, msg, code = m:purchase_pmf(39, 1.5)
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("'k'", 1, true), msg)
-  assert(not pcall(svcm.bgbb(1, 1, 1, 1).purchase_pmf, svcm.bgbb(1, 1, 1, 1), 1, 1))
+  assert(not pcall(svcm.BGBB(1, 1, 1, 1).purchase_pmf, svcm.BGBB(1, 1, 1, 1), 1, 1))
 end)
 
 test("bad input fails with the code and field", function()
-  local ok, msg, code = svcm.mbgnbd(0.5, 0, 1, 1)
+  local ok, msg, code = svcm.MBGNBD(0.5, 0, 1, 1)
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("alpha", 1, true), msg)
-  local m = assert(svcm.mbgnbd(0.5, 6, 1, 1))
+  local m = assert(svcm.MBGNBD(0.5, 6, 1, 1))
   ok, msg, code = m:p_alive(1, 5, 3)
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("t_x", 1, true), msg)
-  ok, msg, code = svcm.mbgnbd_fit({1, 0}, {1, 0}, {3, 3}, {1, -1})
+  ok, msg, code = svcm.MBGNBD.fit({1, 0}, {1, 0}, {3, 3}, {1, -1})
   assert(ok == nil and code == svcm.codes.EINVAL and msg:find("weights", 1, true), msg)
-  ok, msg, code = svcm.mbgnbd_fit({0, 0}, {0, 0}, {3, 3})
+  ok, msg, code = svcm.MBGNBD.fit({0, 0}, {0, 0}, {3, 3})
   assert(ok == nil and code == svcm.codes.EEMPTY, msg)
 end)
 

@@ -1,6 +1,6 @@
 # Type stubs for the lifetime engine of the svcm extension (merged by the
 # lead into bindings/python/svcm.pyi).
-from typing import Dict, List, Optional, Sequence, SupportsFloat, SupportsInt, Tuple, Union, overload
+from typing import Dict, List, Optional, Sequence, SupportsFloat, SupportsInt, Tuple, Union
 
 
 _LifetimeNumbers = Union[Sequence[SupportsFloat], _Buffer]

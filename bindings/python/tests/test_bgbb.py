@@ -45,6 +45,27 @@ class BGBBTest(unittest.TestCase):
         self.assertEqual(len(m.standard_errors), 4)
         self.assertTrue(all(s > 0 for s in m.standard_errors))
 
+    def test_weights_are_as_many_as_the_rows(self):
+        m = self.m
+        one = m.log_likelihood(1, 1, 6)
+        self.assertAlmostEqual(m.log_likelihood(1, 1, 6, [2.0]), 2 * one, delta=1e-12)
+        self.assertAlmostEqual(m.log_likelihood([1, 1], [1, 1], [6, 6], weights=[1.0, 3.0]),
+                               4 * one, delta=1e-12)
+        with self.assertRaises(svcm.InvalidInput) as cm:
+            m.log_likelihood([1, 0], [1, 0], [6, 6], [1.0, 2.0, 3.0])
+        self.assertEqual(cm.exception.field, "weights")
+
+    def test_to_bytes_round_trip_and_bad_bytes(self):
+        c = svcm.BGBB.from_bytes(self.m.to_bytes())
+        for name in ("alpha", "delta", "loglik", "n", "groups", "weight", "standard_errors"):
+            self.assertEqual(getattr(c, name), getattr(self.m, name), name)
+        self.assertEqual(repr(c), repr(self.m))
+        self.assertIsNone(svcm.BGBB.from_bytes(svcm.BGBB(1, 2, 3, 4).to_bytes()).loglik)
+        for bad in (b"", self.m.to_bytes()[1:], svcm.MBGNBD(1, 1, 1, 1).to_bytes(),
+                    self.m.to_bytes()[:5] + b"\xff" * 112):
+            with self.assertRaises(svcm.FormatError):
+                svcm.BGBB.from_bytes(bad)
+
     def test_table_6_and_spreadsheet_total(self):
         pa = self.m.p_alive([0, 2, 6], [0, 4, 6], 6)
         for got, want in zip(pa, (0.11, 0.59, 0.93)):  # FHS 2010 Table 6

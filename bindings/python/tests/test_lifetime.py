@@ -463,7 +463,7 @@ class DescribedMethods(unittest.TestCase):
             (pn.expected_purchases_unconditional, (), ([1.0, 30.0],)),
             (mb.expected_purchases_unconditional, (), ([1.0, 30.0],)),
             (bb.expected_purchases_unconditional, (), ([1.0, 6.0],)),
-            # hand-written (takes a BGNBD), the same shape of result
+            # an object argument (a BGNBD), the same shape of result
             (gg.clv, (bg,), ([2, 0], [30.43, 0.0], 38.86, 22.35)),
         ]
         for fn, head, cols in calls:

@@ -278,6 +278,8 @@ ACC = {"add": lambda: (([1, 2],), {}), "result": lambda: ((), {}),
 CLASSES = {
     "BGNBD": (lambda: svcm.BGNBD(0.243, 4.414, 0.793, 2.426),
               lambda: ((0.243, 4.414, 0.793, 2.426), {}), {
+        "to_bytes": lambda: ((), {}),
+        "from_bytes": lambda: ((svcm.BGNBD(0.243, 4.414, 0.793, 2.426).to_bytes(),), {}),
         "fit": lambda: ((CD_X, CD_TX, CD_T), {}),
         "p_alive": lambda: ((2, 30.0, 40.0), {}),
         "expected_purchases": lambda: ((10.0, 2, 30.0, 40.0), {}),
@@ -288,6 +290,8 @@ CLASSES = {
     }),
     "ParetoNBD": (lambda: svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669),
                   lambda: ((0.553, 10.578, 0.606, 11.669), {}), {
+        "to_bytes": lambda: ((), {}),
+        "from_bytes": lambda: ((svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669).to_bytes(),), {}),
         "fit": lambda: ((CD_X, CD_TX, CD_T), {}),
         "p_alive": lambda: ((2, 30.0, 40.0), {}),
         "p_alive_at": lambda: ((26.0, [2, 0], [30.0, 0.0], [40.0, 40.0]), {}),
@@ -298,6 +302,8 @@ CLASSES = {
     }),
     "MBGNBD": (lambda: svcm.MBGNBD(0.525, 6.183, 0.891, 1.614),
                lambda: ((0.525, 6.183, 0.891, 1.614), {}), {
+        "to_bytes": lambda: ((), {}),
+        "from_bytes": lambda: ((svcm.MBGNBD(0.525, 6.183, 0.891, 1.614).to_bytes(),), {}),
         "fit": lambda: ((CD_X, CD_TX, CD_T), {"weights": [1.0] * len(CD_X)}),
         "p_alive": lambda: ((0, 0.0, 40.0), {}),
         "expected_purchases": lambda: ((10.0, 2, 30.0, 40.0), {}),
@@ -307,6 +313,8 @@ CLASSES = {
     }),
     "BGBB": (lambda: svcm.BGBB(1.204, 0.750, 0.657, 2.783),
              lambda: ((1.204, 0.750, 0.657, 2.783), {}), {
+        "to_bytes": lambda: ((), {}),
+        "from_bytes": lambda: ((svcm.BGBB(1.204, 0.750, 0.657, 2.783).to_bytes(),), {}),
         "fit": lambda: ((BB_X, BB_TX, BB_N, BB_W), {"gtol": 1e-8}),
         "p_alive": lambda: ((BB_X, BB_TX, BB_N), {}),
         "expected_purchases": lambda: ((5.0, 3, 5, 6), {}),
@@ -323,6 +331,8 @@ CLASSES = {
     }),
     "GammaGamma": (lambda: svcm.GammaGamma(6.25, 3.74, 15.44),
                    lambda: ((6.25, 3.74, 15.44), {}), {
+        "to_bytes": lambda: ((), {}),
+        "from_bytes": lambda: ((svcm.GammaGamma(6.25, 3.74, 15.44).to_bytes(),), {}),
         "fit": lambda: (([x for x, _ in CD_SPEND], [z for _, z in CD_SPEND]), {}),
         "conditional_expected_spend": lambda: ((2, 20.0), {}),
         "log_likelihood": lambda: (([1, 2], [10.0, 20.0]), {}),
