@@ -5,8 +5,11 @@
 # functions (Python's Quadrant is a str subclass with .advice), the
 # PriorityResult records (they carry a Quadrant and unpack as 4 fields; Lua
 # counts their index from 1), prioritize()/classify() (the benchmarked fast
-# path writes the result columns in place) and the Queue's constructor,
-# push/update, pop/peek and saving.
+# path writes the result columns in place) and the Queue's constructor
+# (options with an ITIL table), push/update and pop/peek; its type (saving,
+# len, closing) is the managed-class runtime's, with a hand-written class
+# table (svcmpy_class / svcmlua_class), because klass(free=...) needs a
+# described constructor.
 include("svcm/priority.h")
 include("svcm/tier.h")
 include("stdlib.h")

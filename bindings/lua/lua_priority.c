@@ -9,8 +9,6 @@
 
 #include "svcm/priority.h"
 
-#define QUEUE_MT "svcm.Queue"
-
 /* Fill err for a record index and field, the message formatted as printf
  * does; returns rc. */
 #ifdef __GNUC__
@@ -142,48 +140,81 @@ static void push_result(lua_State *L, const struct svcm_priority_result *r)
     lua_setfield(L, -2, "index");
 }
 
-/* An ITIL table from the value at idx: nil (built-in), a string (text form)
- * or a table of rows. Misuse raises; bad content gives a status in err. */
-static int read_table(lua_State *L, int idx, svcm_itil_table *t, svcm_error *err)
+/* The integers of nested sequence tables at idx (depth levels: 2 for an ITIL
+ * table's rows of cells, 3 for a grading table's [urgency][impact][difficulty])
+ * into cells, row-major from *at. dims[level] is the length every table of
+ * that level must have; 0 takes it (1..16) from the first. row: the 0-based
+ * row of the text form that idx starts, which a status ("rows" or "cols")
+ * names. Wrong types raise. */
+static int cells_in(lua_State *L, int idx, int level, int depth, int *dims, int *cells, size_t *at,
+                    size_t row, svcm_error *err)
 {
     idx = lua_absindex(L, idx);
-    if (lua_isnoneornil(L, idx)) {
-        svcm_itil_table_init(t);
-        return SVCM_OK;
-    }
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        size_t len;
-        const char *s = lua_tolstring(L, idx, &len);
-        return svcm_itil_table_parse(s, len, t, err);
-    }
-    luaL_checktype(L, idx, LUA_TTABLE);
-    lua_Integer nr = (lua_Integer)lua_rawlen(L, idx), nc = -1;
-    if (nr < 1 || nr > SVCM_ITIL_MAX)
-        return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, "rows", "table needs 1..16 rows");
-    int cells[SVCM_ITIL_MAX * SVCM_ITIL_MAX];
-    for (lua_Integer i = 1; i <= nr; i++) {
-        if (lua_rawgeti(L, idx, i) != LUA_TTABLE)
-            luaL_error(L, "table row %d: table expected", (int)i);
-        lua_Integer m = (lua_Integer)lua_rawlen(L, -1);
-        if (nc < 0)
-            nc = m;
-        if (m != nc || m < 1 || m > SVCM_ITIL_MAX) {
-            lua_pop(L, 1);
-            return set_error(err, SVCM_EINVAL, (size_t)(i - 1), "cols",
-                             "row %d has %d cells, expected %d (a hole)", (int)i, (int)m, (int)nc);
-        }
-        for (lua_Integer j = 1; j <= m; j++) {
-            lua_rawgeti(L, -1, j);
+    if (!lua_istable(L, idx))
+        luaL_error(L, "table level %d: table expected, got %s", level, luaL_typename(L, idx));
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    if (dims[level] == 0 && n >= 1 && n <= SVCM_ITIL_MAX)
+        dims[level] = (int)n;
+    size_t at_row = level ? row * (level + 1 < depth ? (size_t)dims[level] : 1) : SVCM_NO_INDEX;
+    const char *field = level + 1 < depth ? "rows" : "cols";
+    if (dims[level] == 0)
+        return set_error(err, SVCM_EINVAL, at_row, field, "table level %d needs 1..16 items, got %lld",
+                         level, (long long)n);
+    if (n != dims[level])
+        return set_error(err, SVCM_EINVAL, at_row, field,
+                         "table level %d needs %d items, got %lld (a hole?)", level, dims[level],
+                         (long long)n);
+    int rc = SVCM_OK;
+    for (lua_Integer i = 1; rc == SVCM_OK && i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        if (level + 1 < depth) {
+            rc = cells_in(L, -1, level + 1, depth, dims, cells, at, row * (size_t)n + (size_t)(i - 1),
+                          err);
+        } else {
             int ok = 0;
             lua_Integer c = lua_tointegerx(L, -1, &ok);
             if (!ok)
-                luaL_error(L, "table row %d, cell %d: integer expected", (int)i, (int)j);
-            cells[(i - 1) * nc + (j - 1)] = clamp_int(c);
-            lua_pop(L, 1);
+                luaL_error(L, "table cell %d: integer expected, got %s", (int)*at,
+                           luaL_typename(L, -1));
+            cells[(*at)++] = clamp_int(c);
         }
         lua_pop(L, 1);
     }
-    return svcm_itil_table_from_array((size_t)nr, (size_t)nc, cells, t, err);
+    return rc;
+}
+
+/* An ITIL table (grade NULL) or a grading table (itil NULL) from the value
+ * at idx: nil (the built-in one), a string (the text form) or nested tables
+ * of integers. Misuse raises; bad content gives a status in err. */
+static int table_in(lua_State *L, int idx, svcm_itil_table *itil, svcm_grade_table *grade,
+                    svcm_error *err)
+{
+    enum { G = SVCM_GRADE_LEVELS };
+    int cells[SVCM_ITIL_MAX * SVCM_ITIL_MAX], dims[3] = {grade ? G : 0, grade ? G : 0, G};
+    size_t at = 0, len;
+    svcm_error_clear(err);
+    if (lua_isnoneornil(L, idx)) {
+        grade ? svcm_grade_table_init(grade) : svcm_itil_table_init(itil);
+        return SVCM_OK;
+    }
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *s = lua_tolstring(L, idx, &len);
+        return grade ? svcm_grade_table_parse(s, len, grade, err)
+                     : svcm_itil_table_parse(s, len, itil, err);
+    }
+    int rc = cells_in(L, idx, 0, grade ? 3 : 2, dims, cells, &at, 0, err);
+    if (rc != SVCM_OK || itil != NULL)
+        return rc != SVCM_OK ? rc
+                             : svcm_itil_table_from_array((size_t)dims[0], (size_t)dims[1], cells,
+                                                          itil, err);
+    for (int k = 0; k < G * G * G; k++) {
+        if (cells[k] < 1 || cells[k] > G)
+            return set_error(err, SVCM_EINVAL, (size_t)(k / G), "cell",
+                             "grade %d at urgency %d, impact %d, difficulty %d is outside 1..4",
+                             cells[k], k / (G * G) + 1, k / G % G + 1, k % G + 1);
+        grade->cell[k / (G * G)][k / G % G][k % G] = (unsigned char)cells[k];
+    }
+    return svcm_grade_table_check(grade, err);
 }
 
 /* Options from the table at idx (may be absent). */
@@ -208,7 +239,7 @@ static int read_options(lua_State *L, int idx, svcm_priority_options *o, svcm_er
     SVCMLUA_OPT(aging_per_hour);
 #undef SVCMLUA_OPT
     lua_getfield(L, idx, "table");
-    int rc = read_table(L, -1, &o->table, err);
+    int rc = table_in(L, -1, &o->table, NULL, err);
     lua_pop(L, 1);
     if (rc != SVCM_OK)
         return rc;
@@ -346,7 +377,7 @@ static int l_itil_priority(lua_State *L)
     int urgency = check_level(L, 2);
     svcm_itil_table t;
     svcm_error err;
-    int rc = read_table(L, 3, &t, &err);
+    int rc = table_in(L, 3, &t, NULL, &err);
     int p = 0;
     if (rc == SVCM_OK)
         rc = svcm_itil_priority(&t, impact, urgency, &p, &err);
@@ -372,42 +403,46 @@ static void push_cells(lua_State *L, const unsigned char *v, const int *dims,
     }
 }
 
-static int l_itil_table(lua_State *L)
+/* svcm.itil_table / grade_table([table]) (text 0: nested sequences) and
+ * svcm.format_itil_table([table [, levels]]) / format_grade_table([table]) (text
+ * 1; levels sets an ITIL table's number of priority levels). Bad content
+ * returns nil, message, code, detail. */
+static int table_call(lua_State *L, int grade, int text)
 {
-    svcm_itil_table t;
+    svcm_itil_table it;
+    svcm_grade_table gt;
     svcm_error err;
-    int rc = read_table(L, 1, &t, &err);
+    int rc = table_in(L, 1, grade ? NULL : &it, grade ? &gt : NULL, &err);
+    if (rc == SVCM_OK && !grade && text && !lua_isnoneornil(L, 2))
+        it.levels = clamp_int(luaL_checkinteger(L, 2));
+    if (rc == SVCM_OK && !grade && text)
+        rc = svcm_itil_table_check(&it, &err);
     if (rc != SVCM_OK)
         return svcmlua_fail(L, rc, &err);
-    int dims[] = {t.rows, t.cols};
-    static const size_t strides[] = {SVCM_ITIL_MAX, 1};
-    push_cells(L, &t.cell[0][0], dims, strides, 2);
-    return 1;
-}
-
-/* svcm.format_itil_table([table [, levels]]) -> text: the text form of a
- * table given as read_table takes it; levels (optional) sets the number of
- * priority levels. Bad content returns nil, message, code, detail. */
-static int l_format_itil_table(lua_State *L)
-{
-    svcm_itil_table t;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = read_table(L, 1, &t, &err);
-    if (rc == SVCM_OK && !lua_isnoneornil(L, 2))
-        t.levels = clamp_int(luaL_checkinteger(L, 2));
-    if (rc == SVCM_OK)
-        rc = svcm_itil_table_check(&t, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    char buf[SVCM_ITIL_MAX * SVCM_ITIL_MAX * 3 + 32];
+    static const int gdims[] = {SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS};
+    static const size_t gstrides[] = {SVCM_GRADE_LEVELS * SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, 1};
+    static const size_t istrides[] = {SVCM_ITIL_MAX, 1};
+    if (!text && grade)
+        push_cells(L, &gt.cell[0][0][0], gdims, gstrides, 3);
+    else if (!text)
+        push_cells(L, &it.cell[0][0], (int[]){it.rows, it.cols}, istrides, 2);
+    if (!text)
+        return 1;
+    char buf[SVCM_ITIL_MAX * SVCM_ITIL_MAX * 3 + 32]; /* 16 x 16 two-digit cells fit */
     size_t len = 0;
-    rc = svcm_itil_table_format(&t, buf, sizeof buf, &len);
-    if (rc != SVCM_OK) /* cannot happen: 16 x 16 two-digit cells fit */
+    rc = grade ? svcm_grade_table_format(&gt, buf, sizeof buf, &len)
+               : svcm_itil_table_format(&it, buf, sizeof buf, &len);
+    if (rc != SVCM_OK) /* cannot happen: the table is checked */
         return svcmlua_fail(L, rc, NULL);
     lua_pushlstring(L, buf, len);
     return 1;
 }
+
+static int l_itil_table(lua_State *L) { return table_call(L, 0, 0); }
+static int l_format_itil_table(lua_State *L) { return table_call(L, 0, 1); }
+static int l_grade_table(lua_State *L) { return table_call(L, 1, 0); }
+static int l_format_grade_table(lua_State *L) { return table_call(L, 1, 1); }
+
 
 static int run_batch(lua_State *L, int ordered)
 {
@@ -483,40 +518,38 @@ static int l_urgency(lua_State *L) { return request_measure(L, 1); }
 
 /* ------------------------------------------------------------------ queue */
 
-typedef struct {
-    svcm_pqueue *q;
-} lqueue;
+/* svcm.Queue on the managed-class runtime (lgen.c): close, __gc, __close,
+ * __len, __tostring, to_bytes and Queue.from_bytes come from there; the
+ * constructor (options with an ITIL table) is hand-written. */
+static void queue_free(void *h) { svcm_pqueue_free(h); }
+static int queue_save(const void *h, unsigned char *b, size_t cap, size_t *n)
+{
+    return svcm_pqueue_save(h, b, cap, n);
+}
+static int queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err)
+{
+    return svcm_pqueue_load(b, n, NULL, (svcm_pqueue **)out, err);
+}
+static uint64_t queue_count(const void *h) { return svcm_pqueue_size(h); }
+static svcmlua_class queue_class = {"svcm.Queue", queue_free, NULL, NULL, queue_save,
+                                    queue_load, NULL, queue_count, "to_bytes", "from_bytes",
+                                    NULL};
 
 svcm_pqueue *svcmlua_check_Queue(lua_State *L, int idx)
 {
-    lqueue *u = luaL_checkudata(L, idx, QUEUE_MT);
-    if (u->q == NULL)
-        luaL_argerror(L, idx, "queue is closed");
-    return u->q;
+    return svcmlua_handle_check(L, idx, "svcm.Queue");
 }
 
+/* svcm.Queue([options]): argument 1 is the class table. */
 static int l_queue_new(lua_State *L)
 {
     svcm_priority_options o;
     svcm_error err;
-    int rc = read_options(L, 1, &o, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    lqueue *u = lua_newuserdatauv(L, sizeof *u, 0);
-    u->q = NULL;
-    luaL_setmetatable(L, QUEUE_MT);
-    rc = svcm_pqueue_new(&o, NULL, &u->q, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    return 1;
-}
-
-static int l_queue_gc(lua_State *L)
-{
-    lqueue *u = luaL_checkudata(L, 1, QUEUE_MT);
-    svcm_pqueue_free(u->q);
-    u->q = NULL;
-    return 0;
+    int rc = read_options(L, 2, &o, &err);
+    void **slot = rc == SVCM_OK ? svcmlua_handle_new(L, "svcm.Queue") : NULL;
+    if (rc == SVCM_OK)
+        rc = svcm_pqueue_new(&o, NULL, (svcm_pqueue **)slot, &err);
+    return rc != SVCM_OK ? svcmlua_fail(L, rc, &err) : 1;
 }
 
 static int queue_put(lua_State *L, int update)
@@ -555,103 +588,8 @@ static int queue_front(lua_State *L, int pop)
 static int l_queue_pop(lua_State *L) { return queue_front(L, 1); }
 static int l_queue_peek(lua_State *L) { return queue_front(L, 0); }
 
-static int l_queue_size(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)svcm_pqueue_size(svcmlua_check_Queue(L, 1)));
-    return 1;
-}
-
-/* q:to_bytes(): the saved form (options, instant, requests). */
-static int l_queue_to_bytes(lua_State *L)
-{
-    svcm_pqueue *q = svcmlua_check_Queue(L, 1);
-    size_t len = 0;
-    svcm_pqueue_save(q, NULL, 0, &len);
-    luaL_Buffer buf;
-    unsigned char *p = (unsigned char *)luaL_buffinitsize(L, &buf, len);
-    int rc = svcm_pqueue_save(q, p, len, NULL);
-    if (rc != SVCM_OK)
-        return svcmlua_raise(L, rc, NULL);
-    luaL_pushresultsize(&buf, len);
-    return 1;
-}
-
-/* svcm.queue_from_bytes(s): nil, message, code for malformed bytes. */
-static int l_queue_from_bytes(lua_State *L)
-{
-    size_t len;
-    const char *s = luaL_checklstring(L, 1, &len);
-    lqueue *u = lua_newuserdatauv(L, sizeof *u, 0);
-    u->q = NULL;
-    luaL_setmetatable(L, QUEUE_MT);
-    svcm_error err;
-    int rc = svcm_pqueue_load((const unsigned char *)s, len, NULL, &u->q, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    return 1;
-}
-
 /* ------------------------------------------------------------ problem grading */
 
-/* A grading table from the value at idx: nil (default rule), a string
- * (text form) or t[urgency][impact][difficulty]. Misuse (wrong types)
- * raises; bad content gives a status in err. */
-static int read_grade_table(lua_State *L, int idx, svcm_grade_table *t, svcm_error *err)
-{
-    idx = lua_absindex(L, idx);
-    if (lua_isnoneornil(L, idx)) {
-        svcm_grade_table_init(t);
-        return SVCM_OK;
-    }
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        size_t len;
-        const char *s = lua_tolstring(L, idx, &len);
-        return svcm_grade_table_parse(s, len, t, err);
-    }
-    luaL_checktype(L, idx, LUA_TTABLE);
-    if (lua_rawlen(L, idx) != SVCM_GRADE_LEVELS)
-        return set_error(err, SVCM_EINVAL, SVCM_NO_INDEX, "rows",
-                         "table needs 4 urgency levels of 4 impact rows of 4 cells");
-    for (int u = 1; u <= SVCM_GRADE_LEVELS; u++) {
-        if (lua_rawgeti(L, idx, u) != LUA_TTABLE)
-            luaL_error(L, "grade table urgency %d: table expected", u);
-        if (lua_rawlen(L, -1) != SVCM_GRADE_LEVELS) {
-            lua_pop(L, 1);
-            return set_error(err, SVCM_EINVAL, (size_t)((u - 1) * SVCM_GRADE_LEVELS), "rows",
-                             "each urgency level needs 4 impact rows");
-        }
-        for (int i = 1; i <= SVCM_GRADE_LEVELS; i++) {
-            if (lua_rawgeti(L, -1, i) != LUA_TTABLE)
-                luaL_error(L, "grade table urgency %d, impact %d: table expected", u, i);
-            if (lua_rawlen(L, -1) != SVCM_GRADE_LEVELS) {
-                lua_pop(L, 2);
-                return set_error(err, SVCM_EINVAL,
-                                 (size_t)((u - 1) * SVCM_GRADE_LEVELS + i - 1), "cols",
-                                 "each row needs 4 cells (difficulty 1..4)");
-            }
-            for (int d = 1; d <= SVCM_GRADE_LEVELS; d++) {
-                lua_rawgeti(L, -1, d);
-                int ok = 0;
-                lua_Integer c = lua_tointegerx(L, -1, &ok);
-                if (!ok)
-                    luaL_error(L, "grade table urgency %d, impact %d, difficulty %d: integer "
-                                  "expected", u, i, d);
-                lua_pop(L, 1);
-                if (c < 1 || c > SVCM_GRADE_LEVELS) {
-                    lua_pop(L, 2);
-                    return set_error(err, SVCM_EINVAL,
-                                     (size_t)((u - 1) * SVCM_GRADE_LEVELS + i - 1), "cell",
-                                     "grade %lld at urgency %d, impact %d, difficulty %d is "
-                                     "outside 1..4", (long long)c, u, i, d);
-                }
-                t->cell[u - 1][i - 1][d - 1] = (unsigned char)c;
-            }
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
-    return svcm_grade_table_check(t, err);
-}
 
 /* svcm.problem_grade(urgency, impact, difficulty [, table]) -> grade 1..4,
  * and svcm.problem_request(item, urgency, impact, difficulty [, table]) ->
@@ -666,7 +604,7 @@ static int grade_call(lua_State *L, int first)
     svcm_grade_table t;
     svcm_error err;
     svcm_error_clear(&err);
-    int rc = given ? read_grade_table(L, targ, &t, &err) : SVCM_OK;
+    int rc = given ? table_in(L, targ, NULL, &t, &err) : SVCM_OK;
     svcm_request r;
     memset(&r, 0, sizeof r);
     if (rc == SVCM_OK && first == 0)
@@ -693,37 +631,7 @@ static int grade_call(lua_State *L, int first)
 
 static int l_problem_grade(lua_State *L) { return grade_call(L, 0); }
 
-static int l_grade_table(lua_State *L)
-{
-    svcm_grade_table t;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = read_grade_table(L, 1, &t, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    static const int dims[] = {SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS};
-    static const size_t strides[] = {SVCM_GRADE_LEVELS * SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, 1};
-    push_cells(L, &t.cell[0][0][0], dims, strides, 3);
-    return 1;
-}
 
-/* svcm.format_grade_table([table]) -> text */
-static int l_format_grade_table(lua_State *L)
-{
-    svcm_grade_table t;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = read_grade_table(L, 1, &t, &err);
-    if (rc != SVCM_OK)
-        return svcmlua_fail(L, rc, &err);
-    char buf[512];
-    size_t len = 0;
-    rc = svcm_grade_table_format(&t, buf, sizeof buf, &len);
-    if (rc != SVCM_OK) /* cannot happen: checked, and 176 bytes long */
-        return svcmlua_fail(L, rc, NULL);
-    lua_pushlstring(L, buf, len);
-    return 1;
-}
 
 static int l_problem_request(lua_State *L)
 {
@@ -732,13 +640,10 @@ static int l_problem_request(lua_State *L)
 }
 
 static const luaL_Reg queue_methods[] = {
-    {"to_bytes", l_queue_to_bytes},
     {"push", l_queue_push},
     {"update", l_queue_update},
     {"pop", l_queue_pop},
     {"peek", l_queue_peek},
-    {"size", l_queue_size},
-    {"close", l_queue_gc},
     {NULL, NULL},
 };
 
@@ -756,8 +661,6 @@ static const luaL_Reg priority_funcs[] = {
     {"classify", l_classify},
     {"importance", l_importance},
     {"urgency", l_urgency},
-    {"queue", l_queue_new},
-    {"queue_from_bytes", l_queue_from_bytes},
     {NULL, NULL},
 };
 
@@ -786,16 +689,9 @@ void svcmlua_open_priority(lua_State *L)
 {
     luaL_setfuncs(L, priority_funcs, 0);
     set_level_constants(L);
-    if (luaL_newmetatable(L, QUEUE_MT)) {
-        luaL_newlib(L, queue_methods);
-        svcmlua_members_Queue(L);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_queue_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, l_queue_gc);
-        lua_setfield(L, -2, "__close");
-        lua_pushcfunction(L, l_queue_size);
-        lua_setfield(L, -2, "__len");
-    }
-    lua_pop(L, 1);
+    svcmlua_class_open(L, &queue_class, NULL, queue_methods, l_queue_new);
+    luaL_getmetatable(L, "svcm.Queue"); /* and the described methods */
+    lua_getfield(L, -1, "__index");
+    svcmlua_members_Queue(L);
+    lua_pop(L, 2);
 }

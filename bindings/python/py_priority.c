@@ -353,73 +353,74 @@ static svcm_request *requests_from_items(PyObject *module, PyObject *items, size
     return reqs;
 }
 
-/* seq itself (i < 0) or its item i as a tuple of n items (any number when
- * n < 0): a new reference, or NULL with TypeError (what) or InvalidInput
- * naming field at index (msg). */
-static PyObject *nested(PyObject *module, PyObject *seq, Py_ssize_t i, Py_ssize_t n,
-                        const char *what, size_t index, const char *field, const char *msg)
+/* The ints of nested sequences (depth levels: 2 for an ITIL table's rows of
+ * cells, 3 for a grading table's [urgency][impact][difficulty]) into cells,
+ * row-major from *at. dims[level] is the length every sequence of that level
+ * must have; 0 takes it (1..16) from the first. row: the 0-based row of the
+ * text form that o starts, which an InvalidInput ("rows" or "cols") names. */
+static int cells_in(PyObject *module, PyObject *o, int level, int depth, int *dims, int *cells,
+                    size_t *at, size_t row)
 {
-    PyObject *t = svcmpy_snapshot(i < 0 ? seq : PyTuple_GET_ITEM(seq, i), what);
-    if (t != NULL && n >= 0 && PyTuple_GET_SIZE(t) != n) {
-        Py_CLEAR(t);
-        raise_field(module, SVCM_EINVAL, index, field, "%s", msg);
+    PyObject *t = svcmpy_snapshot(o, level ? "table: each row must be a sequence of ints"
+                                           : "table: expected nested sequences of ints or a str");
+    if (t == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(t);
+    if (dims[level] == 0 && n >= 1 && n <= SVCM_ITIL_MAX)
+        dims[level] = (int)n;
+    int rc = n < 1 || n != dims[level] ? -1 : 0;
+    size_t at_row = level ? row * (level + 1 < depth ? (size_t)dims[level] : 1) : SVCM_NO_INDEX;
+    const char *field = level + 1 < depth ? "rows" : "cols";
+    if (rc < 0 && dims[level] == 0)
+        raise_field(module, SVCM_EINVAL, at_row, field, "table level %d needs 1..16 items, got %zd",
+                    level, n);
+    else if (rc < 0)
+        raise_field(module, SVCM_EINVAL, at_row, field,
+                    "table level %d needs %d items, got %zd (a hole?)", level, dims[level], n);
+    for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
+        PyObject *x = PyTuple_GET_ITEM(t, i);
+        rc = level + 1 < depth
+                 ? cells_in(module, x, level + 1, depth, dims, cells, at, row * (size_t)n + (size_t)i)
+                 : get_small_int(x, &cells[(*at)++], "cell");
     }
-    return t;
+    Py_DECREF(t);
+    return rc;
 }
 
-/* An ITIL table from None (builtin), a str (text form) or rows of ints. */
-static int table_from_object(PyObject *module, PyObject *o, svcm_itil_table *t)
+/* An ITIL table (grade NULL) or a grading table (itil NULL) from None (the
+ * built-in one), a str (the text form) or nested sequences of ints. */
+static int table_in(PyObject *module, PyObject *o, svcm_itil_table *itil, svcm_grade_table *grade)
 {
+    enum { L = SVCM_GRADE_LEVELS };
     svcm_error err;
     svcm_error_clear(&err);
-    int rc;
+    int rc, cells[SVCM_ITIL_MAX * SVCM_ITIL_MAX], dims[3] = {grade ? L : 0, grade ? L : 0, L};
+    size_t at = 0;
+    Py_ssize_t len;
+    const char *s;
     if (o == NULL || o == Py_None) {
-        svcm_itil_table_init(t);
+        grade ? svcm_grade_table_init(grade) : svcm_itil_table_init(itil);
         return 0;
-    }
-    if (PyUnicode_Check(o)) {
-        Py_ssize_t len;
-        const char *s = PyUnicode_AsUTF8AndSize(o, &len);
-        if (s == NULL)
+    } else if (PyUnicode_Check(o)) {
+        if ((s = PyUnicode_AsUTF8AndSize(o, &len)) == NULL)
             return -1;
-        rc = svcm_itil_table_parse(s, (size_t)len, t, &err);
+        rc = grade ? svcm_grade_table_parse(s, (size_t)len, grade, &err)
+                   : svcm_itil_table_parse(s, (size_t)len, itil, &err);
+    } else if (cells_in(module, o, 0, grade ? 3 : 2, dims, cells, &at, 0) < 0) {
+        return -1;
+    } else if (itil != NULL) {
+        rc = svcm_itil_table_from_array((size_t)dims[0], (size_t)dims[1], cells, itil, &err);
     } else {
-        PyObject *rows = nested(module, o, -1, -1, "table: expected rows of ints or a str", 0,
-                                NULL, NULL);
-        PyObject *row = NULL;
-        if (rows == NULL)
-            return -1;
-        Py_ssize_t nr = PyTuple_GET_SIZE(rows), nc = -1;
-        int cells[SVCM_ITIL_MAX * SVCM_ITIL_MAX];
-        int ok = 0;
-        if (nr < 1 || nr > SVCM_ITIL_MAX) {
-            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "rows", "table needs 1..16 rows");
-            goto done;
-        }
-        for (Py_ssize_t i = 0; i < nr; i++) {
-            Py_XSETREF(row, nested(module, rows, i, -1,
-                                   "table: each row must be a sequence of ints", 0, NULL, NULL));
-            if (row == NULL)
-                goto done;
-            Py_ssize_t m = PyTuple_GET_SIZE(row);
-            if (nc < 0)
-                nc = m;
-            if (m != nc || m < 1 || m > SVCM_ITIL_MAX) {
-                raise_field(module, SVCM_EINVAL, (size_t)i, "cols",
-                            "row %zd has %zd cells, expected %zd (a hole)", i + 1, m, nc);
-                goto done;
+        for (int k = 0; k < L * L * L; k++) {
+            if (cells[k] < 1 || cells[k] > L) {
+                raise_field(module, SVCM_EINVAL, (size_t)(k / L), "cell",
+                            "grade %d at urgency %d, impact %d, difficulty %d is outside 1..4",
+                            cells[k], k / (L * L) + 1, k / L % L + 1, k % L + 1);
+                return -1;
             }
-            for (Py_ssize_t j = 0; j < m; j++)
-                if (get_small_int(PyTuple_GET_ITEM(row, j), &cells[i * nc + j], "cell") < 0)
-                    goto done;
+            grade->cell[k / (L * L)][k / L % L][k % L] = (unsigned char)cells[k];
         }
-        ok = 1;
-    done:
-        Py_XDECREF(row);
-        Py_DECREF(rows);
-        if (!ok)
-            return -1;
-        rc = svcm_itil_table_from_array((size_t)nr, (size_t)nc, cells, t, &err);
+        rc = svcm_grade_table_check(grade, &err);
     }
     if (rc != SVCM_OK) {
         svcmpy_raise(module, rc, &err);
@@ -478,7 +479,7 @@ static int options_from_kwargs(PyObject *module, PyObject *kw, const char *skip,
         if (skip != NULL && strcmp(k, skip) == 0)
             continue;
         if (strcmp(k, "table") == 0) {
-            if (table_from_object(module, val, &o->table) < 0)
+            if (table_in(module, val, &o->table, NULL) < 0)
                 return -1;
             continue;
         }
@@ -617,7 +618,7 @@ static PyObject *py_itil_priority(PyObject *module, PyObject *args, PyObject *kw
         get_level(urgency_obj, &urgency, "urgency") < 0)
         return NULL;
     svcm_itil_table t;
-    if (table_from_object(module, table, &t) < 0)
+    if (table_in(module, table, &t, NULL) < 0)
         return NULL;
     int p;
     svcm_error err;
@@ -627,23 +628,49 @@ static PyObject *py_itil_priority(PyObject *module, PyObject *args, PyObject *kw
     return PyLong_FromLong(p);
 }
 
+/* itil_table() / grade_table() (text 0: nested lists) and format_itil_table()
+ * / format_grade_table() (text 1; levels only for an ITIL table). */
+static PyObject *table_call(PyObject *module, PyObject *args, PyObject *kw, int grade, int text)
+{
+    static char *kwlist[] = {"table", "levels", NULL}, *one[] = {"table", NULL};
+    static const char *const fmt[2][2] = {{"|O:itil_table", "|O$O:format_itil_table"},
+                                          {"|O:grade_table", "|O:format_grade_table"}};
+    PyObject *table = Py_None, *levels = Py_None;
+    svcm_itil_table it;
+    svcm_grade_table gt;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, fmt[grade][text],
+                                     text && !grade ? kwlist : one, &table, &levels) ||
+        table_in(module, table, grade ? NULL : &it, grade ? &gt : NULL) < 0 ||
+        (levels != Py_None && get_small_int(levels, &it.levels, "levels") < 0))
+        return NULL;
+    static const int gdims[] = {SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS};
+    static const size_t gstrides[] = {SVCM_GRADE_LEVELS * SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, 1};
+    static const size_t istrides[] = {SVCM_ITIL_MAX, 1};
+    if (!text && grade)
+        return cell_lists(&gt.cell[0][0][0], gdims, gstrides, 3);
+    if (!text)
+        return cell_lists(&it.cell[0][0], (int[]){it.rows, it.cols}, istrides, 2);
+    svcm_error err;
+    svcm_error_clear(&err);
+    char buf[SVCM_ITIL_MAX * SVCM_ITIL_MAX * 3 + 32]; /* 16 x 16 two-digit cells fit */
+    size_t len = 0;
+    int rc = grade ? svcm_grade_table_format(&gt, buf, sizeof buf, &len)
+                   : svcm_itil_table_check(&it, &err);
+    if (rc == SVCM_OK && !grade)
+        rc = svcm_itil_table_format(&it, buf, sizeof buf, &len);
+    return rc != SVCM_OK ? svcmpy_raise(module, rc, &err)
+                         : PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
+}
+
 PyDoc_STRVAR(itil_table_doc,
     "itil_table(table=None) -> list[list[int]]\n\n"
     "Validate a table (rows of ints, or the text form: one row per line,\n"
     "cells separated by spaces or commas, '#' comments) and return its rows.\n"
     "None gives the built-in ITIL v3 table. Bad text raises FormatError\n"
     "whose index is the line; holes and bad cells raise InvalidInput.");
-static PyObject *py_itil_table(PyObject *module, PyObject *args)
+static PyObject *py_itil_table(PyObject *module, PyObject *args, PyObject *kw)
 {
-    PyObject *table = Py_None;
-    if (!PyArg_ParseTuple(args, "|O:itil_table", &table))
-        return NULL;
-    svcm_itil_table t;
-    if (table_from_object(module, table, &t) < 0)
-        return NULL;
-    int dims[] = {t.rows, t.cols};
-    static const size_t strides[] = {SVCM_ITIL_MAX, 1};
-    return cell_lists(&t.cell[0][0], dims, strides, 2);
+    return table_call(module, args, kw, 0, 0);
 }
 
 PyDoc_STRVAR(format_itil_table_doc,
@@ -658,97 +685,10 @@ PyDoc_STRVAR(format_itil_table_doc,
     "Bad text raises FormatError, a bad table or levels InvalidInput.");
 static PyObject *py_format_itil_table(PyObject *module, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"table", "levels", NULL};
-    PyObject *table = Py_None, *levels = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|O$O:format_itil_table", kwlist, &table,
-                                     &levels))
-        return NULL;
-    svcm_itil_table t;
-    if (table_from_object(module, table, &t) < 0)
-        return NULL;
-    if (levels != Py_None && get_small_int(levels, &t.levels, "levels") < 0)
-        return NULL;
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc = svcm_itil_table_check(&t, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise(module, rc, &err);
-    size_t len = 0;
-    char buf[SVCM_ITIL_MAX * SVCM_ITIL_MAX * 3 + 32];
-    rc = svcm_itil_table_format(&t, buf, sizeof buf, &len);
-    if (rc != SVCM_OK) /* cannot happen: 16 x 16 two-digit cells fit */
-        return svcmpy_raise(module, rc, NULL);
-    return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
+    return table_call(module, args, kw, 0, 1);
 }
 
 /* ------------------------------------------------------------ problem grading */
-
-/* A grading table from None (the default rule), a str (text form) or
- * 4 x 4 x 4 nested sequences of ints [urgency][impact][difficulty]. */
-static int grade_table_from_object(PyObject *module, PyObject *o, svcm_grade_table *t)
-{
-    enum { L = SVCM_GRADE_LEVELS };
-    svcm_error err;
-    svcm_error_clear(&err);
-    int rc;
-    if (o == NULL || o == Py_None) {
-        svcm_grade_table_init(t);
-        return 0;
-    }
-    if (PyUnicode_Check(o)) {
-        Py_ssize_t len;
-        const char *s = PyUnicode_AsUTF8AndSize(o, &len);
-        if (s == NULL)
-            return -1;
-        rc = svcm_grade_table_parse(s, (size_t)len, t, &err);
-    } else {
-        PyObject *us = nested(module, o, -1, L, "table: expected 4 x 4 x 4 nested ints or a str",
-                              SVCM_NO_INDEX, "rows",
-                              "table needs 4 urgency levels of 4 impact rows of 4 cells");
-        PyObject *is = NULL, *ds = NULL;
-        int ok = 0;
-        for (int u = 0; us != NULL && u < L; u++) {
-            Py_XSETREF(is, nested(module, us, u, L,
-                                  "table: each urgency level must be a sequence", (size_t)(u * L),
-                                  "rows", "each urgency level needs 4 impact rows"));
-            if (is == NULL)
-                goto done;
-            for (int i = 0; i < L; i++) {
-                size_t row = (size_t)(u * L + i);
-                Py_XSETREF(ds, nested(module, is, i, L,
-                                      "table: each row must be a sequence of ints", row, "cols",
-                                      "each row needs 4 cells (difficulty 1..4)"));
-                if (ds == NULL)
-                    goto done;
-                for (int d = 0; d < L; d++) {
-                    int v;
-                    if (get_small_int(PyTuple_GET_ITEM(ds, d), &v, "cell") < 0)
-                        goto done;
-                    if (v < 1 || v > L) {
-                        raise_field(module, SVCM_EINVAL, row, "cell",
-                                    "grade %d at urgency %d, impact %d, difficulty %d is "
-                                    "outside 1..4", v, u + 1, i + 1, d + 1);
-                        goto done;
-                    }
-                    t->cell[u][i][d] = (unsigned char)v;
-                }
-            }
-        }
-        ok = us != NULL;
-    done:
-        Py_XDECREF(ds);
-        Py_XDECREF(is);
-        Py_XDECREF(us);
-        if (!ok)
-            return -1;
-        rc = svcm_grade_table_check(t, &err);
-    }
-    if (rc != SVCM_OK) {
-        svcmpy_raise(module, rc, &err);
-        return -1;
-    }
-    return 0;
-}
 
 PyDoc_STRVAR(problem_grade_doc,
     "problem_grade(urgency: int, impact: int, difficulty: int, table=None) -> int\n\n"
@@ -778,7 +718,7 @@ static PyObject *grade_call(PyObject *module, PyObject *args, PyObject *kw, int 
         if (get_small_int(lv[k], &v[k], kwlist[k + 1]) < 0)
             return NULL;
     svcm_grade_table t;
-    if (table != Py_None && grade_table_from_object(module, table, &t) < 0)
+    if (table != Py_None && table_in(module, table, NULL, &t) < 0)
         return NULL;
     const svcm_grade_table *tp = table != Py_None ? &t : NULL;
     svcm_request r;
@@ -816,17 +756,9 @@ PyDoc_STRVAR(grade_table_doc,
     "difficulty), optional 'urgency N' lines before each block of 4 rows,\n"
     "'#' comments. Bad text raises FormatError (.line, .column); bad cells\n"
     "and non-monotone tables raise InvalidInput naming the cell.");
-static PyObject *py_grade_table(PyObject *module, PyObject *args)
+static PyObject *py_grade_table(PyObject *module, PyObject *args, PyObject *kw)
 {
-    PyObject *table = Py_None;
-    if (!PyArg_ParseTuple(args, "|O:grade_table", &table))
-        return NULL;
-    svcm_grade_table t;
-    if (grade_table_from_object(module, table, &t) < 0)
-        return NULL;
-    static const int dims[] = {SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS};
-    static const size_t strides[] = {SVCM_GRADE_LEVELS * SVCM_GRADE_LEVELS, SVCM_GRADE_LEVELS, 1};
-    return cell_lists(&t.cell[0][0][0], dims, strides, 3);
+    return table_call(module, args, kw, 1, 0);
 }
 
 PyDoc_STRVAR(format_grade_table_doc,
@@ -835,20 +767,9 @@ PyDoc_STRVAR(format_grade_table_doc,
     "urgency level a line 'urgency N' and four rows (impact 1..4) of four\n"
     "grades (difficulty 1..4). It reads back with grade_table() to the same\n"
     "table. table is as grade_table() takes.");
-static PyObject *py_format_grade_table(PyObject *module, PyObject *args)
+static PyObject *py_format_grade_table(PyObject *module, PyObject *args, PyObject *kw)
 {
-    PyObject *table = Py_None;
-    if (!PyArg_ParseTuple(args, "|O:format_grade_table", &table))
-        return NULL;
-    svcm_grade_table t;
-    if (grade_table_from_object(module, table, &t) < 0)
-        return NULL;
-    char buf[512];
-    size_t len = 0;
-    int rc = svcm_grade_table_format(&t, buf, sizeof buf, &len);
-    if (rc != SVCM_OK) /* cannot happen: the table is checked and 176 bytes long */
-        return svcmpy_raise(module, rc, NULL);
-    return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)len);
+    return table_call(module, args, kw, 1, 1);
 }
 
 PyDoc_STRVAR(problem_request_doc,
@@ -983,25 +904,16 @@ static PyObject *ordered_table(PyObject *module, const svcm_priority_options *o,
  * InvalidError naming "threads" (TypeError for a non-int). */
 static int threads_from(PyObject *module, PyObject *v, unsigned *threads)
 {
-    *threads = 1;
-    if (v == NULL)
-        return 0;
-    if (PyBool_Check(v) || !PyLong_Check(v)) {
+    int64_t t = 1;
+    if (v != NULL && PyBool_Check(v)) {
         PyErr_SetString(PyExc_TypeError, "prioritize: threads must be an int");
         return -1;
     }
-    int overflow = 0;
-    long long t = PyLong_AsLongLongAndOverflow(v, &overflow);
-    if (t == -1 && PyErr_Occurred())
+    if (v != NULL && svcmpy_arg_i64(module, v, "threads", &t) < 0)
         return -1;
-    if (overflow != 0 || t < 1 || t > SVCM_PRIORITY_MAX_THREADS) {
-        if (overflow != 0)
-            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
-                        "threads must be in 1..%d, got an int out of range",
-                        SVCM_PRIORITY_MAX_THREADS);
-        else
-            raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
-                        "threads must be in 1..%d, got %lld", SVCM_PRIORITY_MAX_THREADS, t);
+    if (t < 1 || t > SVCM_PRIORITY_MAX_THREADS) {
+        raise_field(module, SVCM_EINVAL, SVCM_NO_INDEX, "threads",
+                    "threads must be in 1..%d, got %lld", SVCM_PRIORITY_MAX_THREADS, (long long)t);
         return -1;
     }
     *threads = (unsigned)t;
@@ -1138,98 +1050,94 @@ static PyObject *py_urgency(PyObject *module, PyObject *args)
 
 /* ------------------------------------------------------------------ Queue */
 
-typedef struct {
-    PyObject_HEAD
-    svcm_pqueue *q;
-} QueueObject;
+/* svcm.Queue on the managed-class runtime (records.c): the object is an
+ * svcmpy_handle; dealloc, to_bytes, from_bytes, pickling and len() come from
+ * there. Only the constructor (options with an ITIL table) is hand-written. */
+static void queue_free(void *h) { svcm_pqueue_free(h); }
+static int queue_save(const void *h, unsigned char *b, size_t cap, size_t *n)
+{
+    return svcm_pqueue_save(h, b, cap, n);
+}
+static int queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err)
+{
+    return svcm_pqueue_load(b, n, NULL, (svcm_pqueue **)out, err);
+}
+static uint64_t queue_count(const void *h) { return svcm_pqueue_size(h); }
+static void queue_dealloc(PyObject *op);
+static const svcmpy_class queue_class = {"svcm.Queue", queue_free, NULL, NULL, queue_save,
+                                         queue_load, NULL, queue_count, "to_bytes",
+                                         "from_bytes", queue_dealloc};
+static void queue_dealloc(PyObject *op) { svcmpy_handle_dealloc(op, &queue_class); }
 
-static PyObject *queue_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+static int queue_init(PyObject *self, PyObject *args, PyObject *kw)
 {
     if (PyTuple_GET_SIZE(args) != 0) {
         PyErr_SetString(PyExc_TypeError, "Queue() takes keyword options only");
-        return NULL;
+        return -1;
     }
-    PyObject *module = svcmpy_module_of_type(tp);
-    if (module == NULL)
-        return NULL;
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
     svcm_priority_options o;
-    if (options_from_kwargs(module, kw, NULL, &o) < 0)
-        return NULL;
-    QueueObject *self = (QueueObject *)tp->tp_alloc(tp, 0);
-    if (self == NULL)
-        return NULL;
+    if (module == NULL || options_from_kwargs(module, kw, NULL, &o) < 0)
+        return -1;
+    svcm_pqueue *q = NULL;
     svcm_error err;
-    int rc = svcm_pqueue_new(&o, NULL, &self->q, &err);
+    int rc = svcm_pqueue_new(&o, NULL, &q, &err);
     if (rc != SVCM_OK) {
-        Py_DECREF(self);
-        return svcmpy_raise(module, rc, &err);
+        svcmpy_raise(module, rc, &err);
+        return -1;
     }
-    return (PyObject *)self;
+    return svcmpy_handle_set(self, q, &queue_class);
 }
 
-static void queue_dealloc(QueueObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    svcm_pqueue_free(self->q);
-    tp->tp_free((PyObject *)self);
-    Py_DECREF(tp);
-}
-
-/* A request from push/update arguments: one dict, or keywords. */
-static int queue_request(QueueObject *self, PyObject *args, PyObject *kw, svcm_request *r)
+/* push/update: one dict, or keywords. */
+static PyObject *queue_put(PyObject *self, PyObject *args, PyObject *kw, int update)
 {
     PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    if (module == NULL)
-        return -1;
     Py_ssize_t na = PyTuple_GET_SIZE(args);
-    if (na == 1 && (kw == NULL || PyDict_Size(kw) == 0))
-        return request_from_mapping(module, PyTuple_GET_ITEM(args, 0), SVCM_NO_INDEX, r);
-    if (na == 0 && kw != NULL)
-        return request_from_mapping(module, kw, SVCM_NO_INDEX, r);
-    PyErr_SetString(PyExc_TypeError, "expected one dict or keyword fields");
-    return -1;
+    int nkw = kw != NULL && PyDict_Size(kw) != 0;
+    svcm_request r;
+    if (module == NULL)
+        return NULL;
+    if (na + nkw != 1) {
+        PyErr_SetString(PyExc_TypeError, "expected one dict or keyword fields");
+        return NULL;
+    }
+    if (request_from_mapping(module, na ? PyTuple_GET_ITEM(args, 0) : kw, SVCM_NO_INDEX, &r) < 0)
+        return NULL;
+    svcm_pqueue *q = svcmpy_handle_ready(self); /* after reading: the dict may run code */
+    svcm_error err;
+    if (q == NULL)
+        return NULL;
+    int rc = update ? svcm_pqueue_update(q, &r, &err) : svcm_pqueue_push(q, &r, &err);
+    return rc != SVCM_OK ? svcmpy_raise(module, rc, &err) : Py_NewRef(Py_None);
 }
 
 PyDoc_STRVAR(queue_push_doc,
     "push(item: dict | **fields) -> None\n\n"
     "Add a request (keys as for prioritize). AlreadyExists for a duplicate id.");
-PyDoc_STRVAR(queue_update_doc,
-    "update(item: dict | **fields) -> None\n\n"
-    "Replace the queued request with the same id. NotFound if there is none.");
-static PyObject *queue_put(QueueObject *self, PyObject *args, PyObject *kw, int update)
-{
-    svcm_request r;
-    if (queue_request(self, args, kw, &r) < 0)
-        return NULL;
-    svcm_error err;
-    int rc = update ? svcm_pqueue_update(self->q, &r, &err) : svcm_pqueue_push(self->q, &r, &err);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, &err);
-    Py_RETURN_NONE;
-}
-
-static PyObject *queue_push(QueueObject *self, PyObject *args, PyObject *kw)
+static PyObject *queue_push(PyObject *self, PyObject *args, PyObject *kw)
 {
     return queue_put(self, args, kw, 0);
 }
 
-static PyObject *queue_update(QueueObject *self, PyObject *args, PyObject *kw)
+PyDoc_STRVAR(queue_update_doc,
+    "update(item: dict | **fields) -> None\n\n"
+    "Replace the queued request with the same id. NotFound if there is none.");
+static PyObject *queue_update(PyObject *self, PyObject *args, PyObject *kw)
 {
     return queue_put(self, args, kw, 1);
 }
 
-static PyObject *queue_front(QueueObject *self, PyObject *arg, int pop)
+static PyObject *queue_front(PyObject *self, PyObject *arg, int pop)
 {
     int64_t now;
-    if (parse_now(arg, &now) < 0)
+    svcm_pqueue *q;
+    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
+    if (module == NULL || parse_now(arg, &now) < 0 || (q = svcmpy_handle_ready(self)) == NULL)
         return NULL;
     struct svcm_priority_result res;
-    int rc = pop ? svcm_pqueue_pop(self->q, now, NULL, &res)
-                 : svcm_pqueue_peek(self->q, now, NULL, &res);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    PyObject *module = svcmpy_module_of_type(Py_TYPE(self));
-    return module ? make_result(module, &res) : NULL;
+    int rc = pop ? svcm_pqueue_pop(q, now, NULL, &res) : svcm_pqueue_peek(q, now, NULL, &res);
+    return rc != SVCM_OK ? svcmpy_raise(module, rc, NULL) : make_result(module, &res);
 }
 
 PyDoc_STRVAR(queue_pop_doc,
@@ -1237,87 +1145,56 @@ PyDoc_STRVAR(queue_pop_doc,
     "Remove and return the first request in dispatch order at instant now\n"
     "(re-scoring everything first when now differs from the last instant).\n"
     "EmptyError when the queue is empty.");
-static PyObject *queue_pop(QueueObject *self, PyObject *arg) { return queue_front(self, arg, 1); }
+static PyObject *queue_pop(PyObject *self, PyObject *arg) { return queue_front(self, arg, 1); }
 
 PyDoc_STRVAR(queue_peek_doc,
     "peek(now: int) -> PriorityResult\n\nLike pop() without removing.");
-static PyObject *queue_peek(QueueObject *self, PyObject *arg) { return queue_front(self, arg, 0); }
+static PyObject *queue_peek(PyObject *self, PyObject *arg) { return queue_front(self, arg, 0); }
 
 /* Hooks of the described methods (bindings/api/priority.py): they keep the
  * GIL, so nothing else can reach the queue while they run. */
-svcm_pqueue *svcmpy_enter_Queue(PyObject *op) { return ((QueueObject *)op)->q; }
+svcm_pqueue *svcmpy_enter_Queue(PyObject *op) { return svcmpy_handle_ready(op); }
 
 void svcmpy_leave_Queue(PyObject *op) { (void)op; }
 
-static Py_ssize_t queue_len(QueueObject *self) { return (Py_ssize_t)svcm_pqueue_size(self->q); }
+static Py_ssize_t queue_len(PyObject *self) { return svcmpy_handle_len(self, &queue_class); }
 
-static int queue_contains(QueueObject *self, PyObject *key)
+static int queue_contains(PyObject *self, PyObject *key)
 {
     int64_t id;
-    if (!PyLong_Check(key))
-        return 0;
-    if (get_int64(key, &id, "id") < 0) {
+    svcm_pqueue *q = svcmpy_handle_ready(self);
+    if (q == NULL)
+        return -1;
+    if (!PyLong_Check(key) || get_int64(key, &id, "id") < 0) {
         PyErr_Clear();
         return 0;
     }
-    return svcm_pqueue_get(self->q, id, NULL) == SVCM_OK;
+    return svcm_pqueue_get(q, id, NULL) == SVCM_OK;
 }
 
-PyDoc_STRVAR(queue_to_bytes_doc,
-    "to_bytes() -> bytes\n\nVersioned little-endian state: options, instant and every request.");
-static PyObject *queue_to_bytes(QueueObject *self, PyObject *unused)
+static PyObject *queue_to_bytes(PyObject *self, PyObject *unused)
 {
     (void)unused;
-    size_t len = 0;
-    svcm_pqueue_save(self->q, NULL, 0, &len);
-    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
-    if (b == NULL)
-        return NULL;
-    int rc = svcm_pqueue_save(self->q, (unsigned char *)PyBytes_AS_STRING(b), len, NULL);
-    if (rc != SVCM_OK) {
-        Py_DECREF(b);
-        return svcmpy_raise_type(Py_TYPE(self), rc, NULL);
-    }
-    return b;
+    return svcmpy_handle_save(self, &queue_class);
 }
 
-PyDoc_STRVAR(queue_from_bytes_doc,
-    "from_bytes(b) -> Queue\n\nLoad a queue saved by to_bytes() (svcm.FormatError if malformed);\n"
-    "it pops in the same order and holds the same ids.");
 static PyObject *queue_from_bytes(PyObject *cls, PyObject *arg)
 {
-    PyTypeObject *tp = (PyTypeObject *)cls;
-    Py_buffer view;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    svcm_pqueue *q = NULL;
-    svcm_error err;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = svcm_pqueue_load(view.buf, (size_t)view.len, NULL, &q, &err);
-    Py_END_ALLOW_THREADS
-    PyBuffer_Release(&view);
-    if (rc != SVCM_OK)
-        return svcmpy_raise_type(tp, rc, &err);
-    QueueObject *self = (QueueObject *)tp->tp_alloc(tp, 0);
-    if (self == NULL) {
-        svcm_pqueue_free(q);
-        return NULL;
-    }
-    self->q = q;
-    return (PyObject *)self;
+    return svcmpy_handle_load(cls, arg, &queue_class);
 }
 
 static PyMethodDef queue_methods[] = {
-    {"to_bytes", (PyCFunction)(void (*)(void))queue_to_bytes, METH_NOARGS, queue_to_bytes_doc},
-    {"from_bytes", queue_from_bytes, METH_O | METH_CLASS, queue_from_bytes_doc},
+    {"to_bytes", queue_to_bytes, METH_NOARGS,
+     "to_bytes() -> bytes\n\nVersioned little-endian state: options, instant and every request."},
+    {"from_bytes", queue_from_bytes, METH_O | METH_CLASS,
+     "from_bytes(b) -> Queue\n\nLoad a queue saved by to_bytes() (svcm.FormatError if malformed)."},
     SVCMPY_REDUCE_METHOD,
     {"push", (PyCFunction)(void (*)(void))queue_push, METH_VARARGS | METH_KEYWORDS,
      queue_push_doc},
     {"update", (PyCFunction)(void (*)(void))queue_update, METH_VARARGS | METH_KEYWORDS,
      queue_update_doc},
-    {"pop", (PyCFunction)(void (*)(void))queue_pop, METH_O, queue_pop_doc},
-    {"peek", (PyCFunction)(void (*)(void))queue_peek, METH_O, queue_peek_doc},
+    {"pop", queue_pop, METH_O, queue_pop_doc},
+    {"peek", queue_peek, METH_O, queue_peek_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1330,18 +1207,15 @@ PyDoc_STRVAR(queue_doc,
     "prioritize(). len(q) is the number of requests; 'id in q' tests one.");
 
 static PyType_Slot queue_slots[] = {
-    {Py_tp_new, queue_new},
-    {Py_tp_dealloc, queue_dealloc},
-    {Py_tp_methods, queue_methods},
-    {Py_tp_doc, (void *)queue_doc},
-    {Py_sq_length, queue_len},
-    {Py_sq_contains, queue_contains},
+    {Py_tp_init, queue_init},       {Py_tp_dealloc, queue_dealloc},
+    {Py_tp_methods, queue_methods}, {Py_tp_doc, (void *)queue_doc},
+    {Py_sq_length, queue_len},      {Py_sq_contains, queue_contains},
     {0, NULL},
 };
 
 static PyType_Spec queue_spec = {
     .name = "svcm.Queue",
-    .basicsize = sizeof(QueueObject),
+    .basicsize = sizeof(svcmpy_handle),
     .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = queue_slots,
 };
@@ -1405,13 +1279,16 @@ static PyMethodDef priority_methods[] = {
     {"quadrant_advice", py_quadrant_advice, METH_O, quadrant_advice_doc},
     {"itil_priority", (PyCFunction)(void (*)(void))py_itil_priority, METH_VARARGS | METH_KEYWORDS,
      itil_priority_doc},
-    {"itil_table", py_itil_table, METH_VARARGS, itil_table_doc},
+    {"itil_table", (PyCFunction)(void (*)(void))py_itil_table, METH_VARARGS | METH_KEYWORDS,
+     itil_table_doc},
     {"format_itil_table", (PyCFunction)(void (*)(void))py_format_itil_table,
      METH_VARARGS | METH_KEYWORDS, format_itil_table_doc},
     {"problem_grade", (PyCFunction)(void (*)(void))py_problem_grade, METH_VARARGS | METH_KEYWORDS,
      problem_grade_doc},
-    {"grade_table", py_grade_table, METH_VARARGS, grade_table_doc},
-    {"format_grade_table", py_format_grade_table, METH_VARARGS, format_grade_table_doc},
+    {"grade_table", (PyCFunction)(void (*)(void))py_grade_table, METH_VARARGS | METH_KEYWORDS,
+     grade_table_doc},
+    {"format_grade_table", (PyCFunction)(void (*)(void))py_format_grade_table,
+     METH_VARARGS | METH_KEYWORDS, format_grade_table_doc},
     {"problem_request", (PyCFunction)(void (*)(void))py_problem_request,
      METH_VARARGS | METH_KEYWORDS, problem_request_doc},
     {"prioritize", (PyCFunction)(void (*)(void))py_prioritize, METH_VARARGS | METH_KEYWORDS,

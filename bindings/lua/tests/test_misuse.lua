@@ -145,11 +145,11 @@ local function cycle_in_do()
   return c
 end
 local function queue_with_item()
-  local q = svcm.queue()
+  local q = svcm.Queue()
   assert(q:push(item(1)))
   return q
 end
-local BG = svcm.bgnbd(0.243, 4.414, 0.793, 2.426)
+local BG = svcm.BGNBD(0.243, 4.414, 0.793, 2.426)
 local RULE = "CET-1CEST,M3.5.0,M10.5.0/3"
 -- A minimal TZif version 2 file (RFC 8536): one type, UTC, footer UTC0.
 local function tzif_utc()
@@ -178,8 +178,9 @@ local FUNCS = {
   agents_needed = function() return pack(100, 180, 1800, 20, 0.8) end,
   agents_needed_a = function() return pack(100, 180, 1800, 120, 0.8, 20, {max_abandon = 0.05}) end,
   agents_from_staff = function() return pack(14, 0.3) end,
-  bgbb = function() return pack(1.204, 0.750, 0.657, 2.783) end,
-  bgbb_fit = function() return pack(BB.x, BB.t_x, BB.n, BB.w) end,
+  BGBB = function() return pack(1.204, 0.750, 0.657, 2.783) end,
+  ["BGBB.fit"] = function() return pack(BB.x, BB.t_x, BB.n, BB.w) end,
+  ["BGBB.from_bytes"] = function() return pack(svcm.BGBB(1.204, 0.750, 0.657, 2.783):to_bytes()) end,
   erlang_a = function() return pack(100, 180, 1800, 12, 120, 20) end,
   erlang_chat = function() return pack(100, 300, 3600, 5, {aht_by_concurrency = {300, 420}, patience = 90}) end,
   agents_needed_chat = function() return pack(100, 300, 3600, {concurrency = 2, max_abandon = 0.05}) end,
@@ -191,10 +192,12 @@ local FUNCS = {
   staffing_frac = function() return pack(100, 180, 1800, {target_sl = 0.8, max_agents = 50}) end,
   staffing_a_frac = function() return pack(100, 180, 1800, 120, {max_abandon = 0.05, max_agents = 50}) end,
   eval_staff = function() return pack(100, 180, 1800, 15, {shrinkage = 0.2}) end,
-  mbgnbd = function() return pack(0.525, 6.183, 0.891, 1.614) end,
-  mbgnbd_fit = function() return pack(CD.x, CD.t_x, CD.T) end,
-  paretonbd = function() return pack(0.553, 10.578, 0.606, 11.669) end,
-  paretonbd_fit = function() return pack(CD.x, CD.t_x, CD.T) end,
+  MBGNBD = function() return pack(0.525, 6.183, 0.891, 1.614) end,
+  ["MBGNBD.fit"] = function() return pack(CD.x, CD.t_x, CD.T) end,
+  ["MBGNBD.from_bytes"] = function() return pack(svcm.MBGNBD(0.525, 6.183, 0.891, 1.614):to_bytes()) end,
+  ParetoNBD = function() return pack(0.553, 10.578, 0.606, 11.669) end,
+  ["ParetoNBD.fit"] = function() return pack(CD.x, CD.t_x, CD.T) end,
+  ["ParetoNBD.from_bytes"] = function() return pack(svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669):to_bytes()) end,
   parse_time = function() return pack("2026-03-29 02:30", nil, RULE, "none", "later") end,
   schedule_pattern = function() return pack(48, 40, 16, {{4, 1}, {8, 2}}, true) end,
   schedule_shifts = function()
@@ -202,8 +205,9 @@ local FUNCS = {
   end,
   staffing_a = function() return pack(100, 180, 1800, 120, {max_abandon = 0.05, shrinkage = 0.2}) end,
   asa = function() return pack(100, 180, 1800, 12) end,
-  bgnbd = function() return pack(0.243, 4.414, 0.793, 2.426) end,
-  bgnbd_fit = function() return pack(CD.x, CD.t_x, CD.T) end,
+  BGNBD = function() return pack(0.243, 4.414, 0.793, 2.426) end,
+  ["BGNBD.fit"] = function() return pack(CD.x, CD.t_x, CD.T) end,
+  ["BGNBD.from_bytes"] = function() return pack(svcm.BGNBD(0.243, 4.414, 0.793, 2.426):to_bytes()) end,
   calendar_parse = function() return pack(cal():to_text()) end,
   ces = function() return pack({1, 2, 7}) end,
   check_customers = function() return pack(R, F, M, {tenure = R, p_alive = {.5, .5, .5, .5, .5, .5}}) end,
@@ -238,8 +242,9 @@ local FUNCS = {
   grade_table = function() return pack() end,
   problem_grade = function() return pack(1, 2, 3) end,
   problem_request = function() return pack(item(1), 1, 2, 3) end,
-  gammagamma = function() return pack(6.25, 3.74, 15.44) end,
-  gammagamma_fit = function() return pack(GGX, GGZ) end,
+  GammaGamma = function() return pack(6.25, 3.74, 15.44) end,
+  ["GammaGamma.fit"] = function() return pack(GGX, GGZ) end,
+  ["GammaGamma.from_bytes"] = function() return pack(svcm.GammaGamma(6.25, 3.74, 15.44):to_bytes()) end,
   importance = function() return pack(item(1)) end,
   itil_priority = function() return pack(1, 2) end,
   itil_table = function() return pack("1 2\n2 3\n") end,
@@ -254,8 +259,6 @@ local FUNCS = {
   prioritize = function() return pack({item(1), item(2, H)}, 0) end,
   quadrant = function() return pack(true, false) end,
   quadrant_advice = function() return pack("do") end,
-  queue = function() return pack({}) end,
-  queue_from_bytes = function() return pack(queue_with_item():to_bytes()) end,
   rate = function() return pack(3, 5, {kind = "fcr"}) end,
   reason_name = function() return pack(0) end,
   rfm_edges = function() return pack(R, 3) end,
@@ -338,6 +341,8 @@ local FUNCS = {
   ["Moments.from_bytes"] = function() return pack(svcm.Moments():to_bytes()) end,
   Calls = function() return pack({target = 20, sl_abandoned = "met"}) end,
   ["Calls.load"] = function() return pack(svcm.Calls():save()) end,
+  Queue = function() return pack({}) end,
+  ["Queue.from_bytes"] = function() return pack(queue_with_item():to_bytes()) end,
   CustomersBuilder = function() return pack({["end"] = 7 * DAY, period = "day", returns = "net"}) end,
 }
 
@@ -505,33 +510,40 @@ local TYPES = {
     rescore = function() return pack(H) end,
     to_bytes = function() return pack() end,
     instant = function() return pack() end,
-    size = function() return pack() end,
     close = function() return pack() end}},
-  ["svcm.BGNBD"] = {function() return svcm.bgnbd(0.243, 4.414, 0.793, 2.426) end, {
+  ["svcm.BGNBD"] = {function() return svcm.BGNBD(0.243, 4.414, 0.793, 2.426) end, {
     p_alive = function() return pack(2, 30, 40) end,
     expected_purchases = function() return pack(10, 2, 30, 40) end,
     expected_purchases_unconditional = function() return pack(10) end,
     p_alive_at = function() return pack(26, {2, 0}, {30, 0}, {40, 40}) end,
     probability_of_purchases = function() return pack(39, {0, 1, 2}) end,
-    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}) end}},
-  ["svcm.ParetoNBD"] = {function() return svcm.paretonbd(0.553, 10.578, 0.606, 11.669) end, {
+    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}) end,
+    to_bytes = function() return pack() end,
+    close = function() return pack() end}},
+  ["svcm.ParetoNBD"] = {function() return svcm.ParetoNBD(0.553, 10.578, 0.606, 11.669) end, {
     p_alive = function() return pack(2, 30, 40) end,
     p_alive_at = function() return pack(26, {2, 0}, {30, 0}, {40, 40}) end,
     expected_purchases = function() return pack(10, {2, 0}, {30, 0}, {40, 40}) end,
     expected_purchases_unconditional = function() return pack({10, 20}) end,
     probability_of_purchases = function() return pack(39, {0, 1, 2}) end,
-    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}, {1, 3}) end}},
-  ["svcm.MBGNBD"] = {function() return svcm.mbgnbd(0.525, 6.183, 0.891, 1.614) end, {
+    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}, {weights = {1, 3}}) end,
+    to_bytes = function() return pack() end,
+    close = function() return pack() end}},
+  ["svcm.MBGNBD"] = {function() return svcm.MBGNBD(0.525, 6.183, 0.891, 1.614) end, {
     p_alive = function() return pack(0, 0, 40) end,
     expected_purchases = function() return pack(10, 2, 30, 40) end,
     expected_purchases_unconditional = function() return pack(10) end,
     purchase_pmf = function() return pack(10, {0, 1, 5}) end,
-    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}) end}},
-  ["svcm.BGBB"] = {function() return svcm.bgbb(1.204, 0.750, 0.657, 2.783) end, {
+    log_likelihood = function() return pack({2, 0}, {30, 0}, {40, 40}) end,
+    to_bytes = function() return pack() end,
+    close = function() return pack() end}},
+  ["svcm.BGBB"] = {function() return svcm.BGBB(1.204, 0.750, 0.657, 2.783) end, {
     p_alive = function() return pack(BB.x, BB.t_x, BB.n) end,
     expected_purchases = function() return pack(5, 3, 5, 6) end,
     expected_purchases_unconditional = function() return pack({1, 6}) end,
-    log_likelihood = function() return pack(BB.x, BB.t_x, BB.n, BB.w) end}},
+    log_likelihood = function() return pack(BB.x, BB.t_x, BB.n, {weights = BB.w}) end,
+    to_bytes = function() return pack() end,
+    close = function() return pack() end}},
   ["svcm.Zone"] = {function() return svcm.Zone(RULE) end, {
     name = function() return pack() end,
     offset = function() return pack(1782000000) end,
@@ -540,10 +552,12 @@ local TYPES = {
     to_utc = function() return pack(2026, 10, 25, 2, 30, 0, "later") end,
     to_bytes = function() return pack() end,
     close = function() return pack() end}},
-  ["svcm.GammaGamma"] = {function() return svcm.gammagamma(6.25, 3.74, 15.44) end, {
+  ["svcm.GammaGamma"] = {function() return svcm.GammaGamma(6.25, 3.74, 15.44) end, {
     conditional_expected_spend = function() return pack(2, 20) end,
     log_likelihood = function() return pack({1, 2}, {10, 20}) end,
-    clv = function() return pack(BG, 2, 30.43, 38.86, 22.35, {horizon = 3}) end}},
+    clv = function() return pack(BG, 2, 30.43, 38.86, 22.35, {horizon = 3}) end,
+    to_bytes = function() return pack() end,
+    close = function() return pack() end}},
 }
 
 -- The journey engine (svcm.funnel, svcm.Journey).
@@ -850,7 +864,7 @@ test("an emptied queue and a closed calendar given to sla", function()
   local cy = svcm.Cycle("u", "m")
   cy:close()
   call("Cycle:link(closed)", svcm.Cycle("t", "m").link, pack(svcm.Cycle("t", "m"), cy))
-  local g = svcm.gammagamma(6.25, 3.74, 15.44)
+  local g = svcm.GammaGamma(6.25, 3.74, 15.44)
   call("clv(bgnbd = a closed sketch)", g.clv, pack(g, s, 2, 30, 38, 22))
   report("closed arguments")
 end)
