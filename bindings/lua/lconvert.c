@@ -255,10 +255,3 @@ void svcmlua_setboolean(lua_State *L, const char *key, int v)
     lua_pushboolean(L, v);
     lua_setfield(L, -2, key);
 }
-
-uint64_t svcmlua_checkcount(lua_State *L, int arg)
-{
-    lua_Integer v = luaL_checkinteger(L, arg);
-    luaL_argcheck(L, v >= 0, arg, "count must be non-negative");
-    return (uint64_t)v;
-}

@@ -54,9 +54,6 @@ void svcmlua_setinteger(lua_State *L, const char *key, lua_Integer v);
 void svcmlua_setcount(lua_State *L, const char *key, uint64_t v);
 void svcmlua_setstring(lua_State *L, const char *key, const char *v);
 void svcmlua_setboolean(lua_State *L, const char *key, int v);
-/* Argument arg as a count: a non-negative Lua integer (raises "count must
- * be non-negative" otherwise). */
-uint64_t svcmlua_checkcount(lua_State *L, int arg);
 
 /* Optional fields of an options table at index idx (absolute index; the
  * table may be absent: lua_isnoneornil). Raise when a field has the wrong

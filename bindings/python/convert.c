@@ -690,22 +690,6 @@ PyObject *svcmpy_list_from_doubles(const double *v, size_t n)
     return list;
 }
 
-PyObject *svcmpy_list_from_int64s(const int64_t *v, size_t n)
-{
-    PyObject *list = PyList_New((Py_ssize_t)n);
-    if (list == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *x = PyLong_FromLongLong((long long)v[i]);
-        if (x == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, x);
-    }
-    return list;
-}
-
 PyObject *svcmpy_reduce(PyObject *self, PyObject *unused)
 {
     static const char *const forms[][2] = {

@@ -126,9 +126,8 @@ int svcmpy_as_int64(PyObject *obj, int64_t *out);
  * list itself). A non-iterable raises TypeError(msg). New reference or NULL. */
 PyObject *svcmpy_snapshot(PyObject *obj, const char *msg);
 
-/* A new Python list of n doubles / int64s, or NULL with an exception set. */
+/* A new Python list of n doubles, or NULL with an exception set. */
 PyObject *svcmpy_list_from_doubles(const double *v, size_t n);
-PyObject *svcmpy_list_from_int64s(const int64_t *v, size_t n);
 /* A (lo, hi) tuple. */
 PyObject *svcmpy_interval(svcm_interval iv);
 
