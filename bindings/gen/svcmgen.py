@@ -446,6 +446,24 @@ def class_table(cls, api, extra):
     return f"{{\"svcm.{cls}\", " + ", ".join(fns) + "}"
 
 
+def py_methoddef(fn):
+    """The PyMethodDef entry of a generated function or method."""
+    return (f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.cname}, "
+            f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.cname}}},")
+
+
+def py_member_tables(cls, members, head=()):
+    """gm_<cls> (head entries, then the methods) and gg_<cls> (the getters)."""
+    out = [f"static PyMethodDef gm_{cls}[] = {{", *head]
+    out += [py_methoddef(fn) for fn in members if not fn.getter]
+    out.append("    {NULL, NULL, 0, NULL},\n};")
+    out.append(f"static PyGetSetDef gg_{cls}[] = {{")
+    out += [f"    {{\"{fn.name}\", gpy_{fn.cname}, NULL, gdoc_{fn.cname}, NULL}},"
+            for fn in members if fn.getter]
+    out.append("    {NULL, NULL, NULL, NULL, NULL},\n};")
+    return out
+
+
 def py_managed(cls, api, h, c):
     """A managed class: the whole type (constructor as __init__, dealloc,
     merge, save, load, __reduce__, repr) around svcmpy_handle."""
@@ -486,18 +504,7 @@ def py_managed(cls, api, h, c):
                        "(svcm.FormatError if malformed).\"},")
     if m["save"] and m["load"]:
         methods.append("    SVCMPY_REDUCE_METHOD,")
-    for fn in members:
-        if not fn.getter:
-            methods.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.cname}, "
-                           f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.cname}}},")
-    c.append(f"static PyMethodDef gm_{cls}[] = {{")
-    c.extend(methods)
-    c.append("    {NULL, NULL, 0, NULL},\n};")
-    c.append(f"static PyGetSetDef gg_{cls}[] = {{")
-    for fn in members:
-        if fn.getter:
-            c.append(f"    {{\"{fn.name}\", gpy_{fn.cname}, NULL, gdoc_{fn.cname}, NULL}},")
-    c.append("    {NULL, NULL, NULL, NULL, NULL},\n};")
+    c.extend(py_member_tables(cls, members, methods))
     if m["count"]:
         c.append(f"static Py_ssize_t glen_{cls}(PyObject *op) "
                  f"{{ return svcmpy_handle_len(op, &svcmpy_class_{cls}); }}")
@@ -623,23 +630,11 @@ def gen_py(api, outdir):
         h.append(f"void svcmpy_leave_{cls}(PyObject *op);")
         h.append(f"/* Add the described methods and properties of {cls} to its type. */")
         h.append(f"int svcmpy_members_{cls}(PyObject *type);")
-        c.append(f"static PyMethodDef gm_{cls}[] = {{")
-        for fn in members:
-            if not fn.getter:
-                c.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.cname}, "
-                         f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.cname}}},")
-        c.append("    {NULL, NULL, 0, NULL},\n};")
-        c.append(f"static PyGetSetDef gg_{cls}[] = {{")
-        for fn in members:
-            if fn.getter:
-                c.append(f"    {{\"{fn.name}\", gpy_{fn.cname}, NULL, gdoc_{fn.cname}, NULL}},")
-        c.append("    {NULL, NULL, NULL, NULL, NULL},\n};")
+        c.extend(py_member_tables(cls, members))
         c.append(f"int svcmpy_members_{cls}(PyObject *type)\n{{\n"
                  f"    return svcmpy_add_members(type, gm_{cls}, gg_{cls});\n}}")
     c.append("static PyMethodDef gen_methods[] = {")
-    for fn in api.functions:
-        c.append(f"    {{\"{fn.name}\", (PyCFunction)(void (*)(void))gpy_{fn.cname}, "
-                 f"METH_VARARGS | METH_KEYWORDS, gdoc_{fn.cname}}},")
+    c.extend(py_methoddef(fn) for fn in api.functions)
     c.append("    {NULL, NULL, 0, NULL},\n};")
     # Status codes: exception classes.
     c.append("const svcmpy_status svcmpy_statuses[] = {")
@@ -970,22 +965,22 @@ def gen_lua(api, outdir):
         h.append(f"/* Add the described methods of {cls} (getters are methods) to the table on "
                  "top of the stack. */")
         h.append(f"void svcmlua_members_{cls}(lua_State *L);")
-        c.append(f"static const luaL_Reg glm_{cls}[] = {{")
-        for fn in members:
-            c.append(f"    {{\"{fn.name}\", glua_{fn.cname}}},")
-        c.append("    {NULL, NULL},\n};")
+        c.extend(lua_reg_table(f"glm_{cls}", members))
         c.append(f"void svcmlua_members_{cls}(lua_State *L)\n{{\n"
                  f"    luaL_setfuncs(L, glm_{cls}, 0);\n}}")
-    c.append("static const luaL_Reg gen_funcs[] = {")
-    for fn in api.functions:
-        c.append(f"    {{\"{fn.name}\", glua_{fn.cname}}},")
-    c.append("    {NULL, NULL},\n};")
+    c.extend(lua_reg_table("gen_funcs", api.functions))
     c.append("void svcmlua_gen_open(lua_State *L)\n{\n    luaL_setfuncs(L, gen_funcs, 0);\n}")
     h.append("/* Add the generated functions to the module table on top of the stack. */")
     h.append("void svcmlua_gen_open(lua_State *L);")
     h.append("#endif")
     write(outdir, "gen_lua.h", h)
     write(outdir, "gen_lua.c", c)
+
+
+def lua_reg_table(name, fns):
+    """A luaL_Reg table of generated functions."""
+    return ([f"static const luaL_Reg {name}[] = {{"] +
+            [f"    {{\"{fn.name}\", glua_{fn.cname}}}," for fn in fns] + ["    {NULL, NULL},\n};"])
 
 
 def lua_managed(cls, api, h, c):
@@ -999,16 +994,8 @@ def lua_managed(cls, api, h, c):
     c.extend(lua_function(api.managed[cls]["ctor"], api))
     # lua_fields: getters read as fields (obj.name), else as methods.
     fields = api.managed[cls]["lua_fields"]
-    c.append(f"static const luaL_Reg glm_{cls}[] = {{")
-    for fn in members:
-        if not (fields and fn.getter):
-            c.append(f"    {{\"{fn.name}\", glua_{fn.cname}}},")
-    c.append("    {NULL, NULL},\n};")
-    c.append(f"static const luaL_Reg glf_{cls}[] = {{")
-    for fn in members:
-        if fields and fn.getter:
-            c.append(f"    {{\"{fn.name}\", glua_{fn.cname}}},")
-    c.append("    {NULL, NULL},\n};")
+    c.extend(lua_reg_table(f"glm_{cls}", [fn for fn in members if not (fields and fn.getter)]))
+    c.extend(lua_reg_table(f"glf_{cls}", [fn for fn in members if fields and fn.getter]))
     c.append(f"void svcmlua_add_{cls}(lua_State *L, const luaL_Reg *methods)\n{{\n"
              f"    glc_{cls}.fields = glf_{cls};\n"
              f"    svcmlua_class_open(L, &glc_{cls}, glm_{cls}, methods, glua_{cls}___init__);\n}}")
