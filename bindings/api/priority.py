@@ -16,6 +16,26 @@ include("stdlib.h")
 include("stdio.h")
 
 helper("""
+/* The Queue's class functions over void pointers, for the hand-written class
+ * tables of both languages (py_priority.c, lua_priority.c declare them). */
+void pri_queue_free(void *h);
+int pri_queue_save(const void *h, unsigned char *b, size_t cap, size_t *n);
+int pri_queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err);
+uint64_t pri_queue_count(const void *h);
+void pri_queue_free(void *h) { svcm_pqueue_free(h); }
+int pri_queue_save(const void *h, unsigned char *b, size_t cap, size_t *n)
+{
+    return svcm_pqueue_save(h, b, cap, n);
+}
+int pri_queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err)
+{
+    svcm_pqueue *q = NULL;
+    int rc = svcm_pqueue_load(b, n, NULL, &q, err);
+    *out = q;
+    return rc;
+}
+uint64_t pri_queue_count(const void *h) { return svcm_pqueue_size(h); }
+
 /* A wsjf_order() row: the input position, the id and its WSJF. */
 struct pri_wsjf_rank {
     int64_t order;

@@ -521,19 +521,14 @@ static int l_urgency(lua_State *L) { return request_measure(L, 1); }
 /* svcm.Queue on the managed-class runtime (lgen.c): close, __gc, __close,
  * __len, __tostring, to_bytes and Queue.from_bytes come from there; the
  * constructor (options with an ITIL table) is hand-written. */
-static void queue_free(void *h) { svcm_pqueue_free(h); }
-static int queue_save(const void *h, unsigned char *b, size_t cap, size_t *n)
-{
-    return svcm_pqueue_save(h, b, cap, n);
-}
-static int queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err)
-{
-    return svcm_pqueue_load(b, n, NULL, (svcm_pqueue **)out, err);
-}
-static uint64_t queue_count(const void *h) { return svcm_pqueue_size(h); }
-static svcmlua_class queue_class = {"svcm.Queue", queue_free, NULL, NULL, queue_save,
-                                    queue_load, NULL, queue_count, "to_bytes", "from_bytes",
-                                    NULL};
+/* The class functions, shared with Python (bindings/api/priority.py). */
+void pri_queue_free(void *h);
+int pri_queue_save(const void *h, unsigned char *b, size_t cap, size_t *n);
+int pri_queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err);
+uint64_t pri_queue_count(const void *h);
+static svcmlua_class queue_class = {"svcm.Queue", pri_queue_free, NULL, NULL, pri_queue_save,
+                                    pri_queue_load, NULL, pri_queue_count, "to_bytes",
+                                    "from_bytes", NULL};
 
 svcm_pqueue *svcmlua_check_Queue(lua_State *L, int idx)
 {
@@ -547,8 +542,9 @@ static int l_queue_new(lua_State *L)
     svcm_error err;
     int rc = read_options(L, 2, &o, &err);
     void **slot = rc == SVCM_OK ? svcmlua_handle_new(L, "svcm.Queue") : NULL;
-    if (rc == SVCM_OK)
-        rc = svcm_pqueue_new(&o, NULL, (svcm_pqueue **)slot, &err);
+    svcm_pqueue *q = NULL;
+    if (rc == SVCM_OK && (rc = svcm_pqueue_new(&o, NULL, &q, &err)) == SVCM_OK)
+        *slot = q;
     return rc != SVCM_OK ? svcmlua_fail(L, rc, &err) : 1;
 }
 

@@ -1053,20 +1053,15 @@ static PyObject *py_urgency(PyObject *module, PyObject *args)
 /* svcm.Queue on the managed-class runtime (records.c): the object is an
  * svcmpy_handle; dealloc, to_bytes, from_bytes, pickling and len() come from
  * there. Only the constructor (options with an ITIL table) is hand-written. */
-static void queue_free(void *h) { svcm_pqueue_free(h); }
-static int queue_save(const void *h, unsigned char *b, size_t cap, size_t *n)
-{
-    return svcm_pqueue_save(h, b, cap, n);
-}
-static int queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err)
-{
-    return svcm_pqueue_load(b, n, NULL, (svcm_pqueue **)out, err);
-}
-static uint64_t queue_count(const void *h) { return svcm_pqueue_size(h); }
+/* The class functions, shared with Lua (bindings/api/priority.py). */
+void pri_queue_free(void *h);
+int pri_queue_save(const void *h, unsigned char *b, size_t cap, size_t *n);
+int pri_queue_load(const unsigned char *b, size_t n, void **out, svcm_error *err);
+uint64_t pri_queue_count(const void *h);
 static void queue_dealloc(PyObject *op);
-static const svcmpy_class queue_class = {"svcm.Queue", queue_free, NULL, NULL, queue_save,
-                                         queue_load, NULL, queue_count, "to_bytes",
-                                         "from_bytes", queue_dealloc};
+static const svcmpy_class queue_class = {"svcm.Queue", pri_queue_free, NULL, NULL,
+                                         pri_queue_save, pri_queue_load, NULL, pri_queue_count,
+                                         "to_bytes", "from_bytes", queue_dealloc};
 static void queue_dealloc(PyObject *op) { svcmpy_handle_dealloc(op, &queue_class); }
 
 static int queue_init(PyObject *self, PyObject *args, PyObject *kw)
