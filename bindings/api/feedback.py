@@ -21,6 +21,29 @@ helper("""
 #define SVCMB_ALL_NUMBERS(bc) ((bc).all_scalar)
 #endif
 
+/* KPIGroups slot descriptions, for the hand-written constructors of both
+ * languages (which declare these): the slot kinds by name (NULL-terminated),
+ * the setting keys of each kind (NULL-terminated rows) and the defaults of a
+ * slot of kind k. */
+extern const char *const svcmb_slot_kinds[7];
+extern const char *const svcmb_slot_keys[6][5];
+void svcmb_slot_start(int k, svcm_kpi_slot *s);
+const char *const svcmb_slot_kinds[7] = {"nps", "csat", "ces", "rate", "durations", "sla", NULL};
+const char *const svcmb_slot_keys[6][5] = {{"interval"}, {"scale", "low", "top_boxes", "method"},
+                                           {"scale", "low", "method"}, {"kind"},
+                                           {"rel_err", "max_buckets", "exact_limit"}, {NULL}};
+void svcmb_slot_start(int k, svcm_kpi_slot *s)
+{
+    static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT,
+                             SVCM_FEEDBACK_KIND_CES};
+    svcm_kpi_slot_init(s, k <= 2   ? SVCM_KPI_SLOT_KIND_FEEDBACK
+                          : k == 3 ? SVCM_KPI_SLOT_KIND_RATE
+                          : k == 4 ? SVCM_KPI_SLOT_KIND_DURATIONS
+                                   : SVCM_KPI_SLOT_KIND_SLA);
+    if (k <= 2)
+        svcm_feedback_options_init(&s->feedback, fk[k]);
+}
+
 /* The results with the confidence level the caller asked for, which the
  * library's result structs do not hold; FeedbackResult also names its
  * convention (the method of CSAT or CES, the interval of NPS). */

@@ -288,8 +288,10 @@ void svcmlua_open_feedback(lua_State *L)
  * exact_limit=1024}. Groups and slots are numbered from 1, as Lua counts. */
 #define KPI_GROUPS_MT "svcm.KPIGroups"
 
-static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla",
-                                            NULL};
+/* Slot kinds, their setting keys and defaults (bindings/api/feedback.py). */
+extern const char *const svcmb_slot_kinds[7];
+extern const char *const svcmb_slot_keys[6][5];
+void svcmb_slot_start(int k, svcm_kpi_slot *s);
 
 extern svcmlua_class svcmb_kg_class; /* in the helper of bindings/api/feedback.py */
 
@@ -361,32 +363,14 @@ static void kg_convention(lua_State *L, int idx, svcm_feedback_options *f)
     f->nps_interval = c.nps_interval;
 }
 
-/* Settings of slot kind k (index in kg_kind_names) from the table at idx
+/* Settings of slot kind k (index in svcmb_slot_kinds) from the table at idx
  * (or none: idx 0). Returns 0, or 1 when a key is unknown. */
 static int kg_settings(lua_State *L, int idx, int k, svcm_kpi_slot *s)
 {
-    static const char *const fb[] = {"scale", "low", "top_boxes", "method", NULL};
-    static const char *const ces[] = {"scale", "low", "method", NULL};
-    static const char *const nps[] = {"interval", NULL};
-    static const char *const rate[] = {"kind", NULL};
-    static const char *const sk[] = {"rel_err", "max_buckets", "exact_limit", NULL};
-    static const char *const none[] = {NULL};
-    static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT, SVCM_FEEDBACK_KIND_CES};
-    const char *const *names = k == 5   ? none
-                               : k == 0 ? nps
-                               : k == 1 ? fb
-                               : k == 2         ? ces
-                               : k == 3         ? rate
-                                                : sk;
-    svcm_kpi_slot_init(s, k <= 2   ? SVCM_KPI_SLOT_KIND_FEEDBACK
-                          : k == 3 ? SVCM_KPI_SLOT_KIND_RATE
-                          : k == 4 ? SVCM_KPI_SLOT_KIND_DURATIONS
-                                   : SVCM_KPI_SLOT_KIND_SLA);
-    if (k <= 2)
-        svcm_feedback_options_init(&s->feedback, fk[k]);
+    svcmb_slot_start(k, s);
     if (idx == 0)
         return 0;
-    if (!kg_only_keys(L, idx, names))
+    if (!kg_only_keys(L, idx, svcmb_slot_keys[k]))
         return 1;
     if (k <= 2)
         kg_convention(L, idx, &s->feedback);
@@ -431,10 +415,10 @@ static int kg_slot_from(lua_State *L, int idx, size_t i, svcm_kpi_slot *s)
         return luaL_error(L, "kpi_groups: slot %d must be a kind name or {kind, ...}", (int)i);
     const char *name = lua_tostring(L, -1);
     int k = 0;
-    while (kg_kind_names[k] != NULL && strcmp(kg_kind_names[k], name) != 0)
+    while (svcmb_slot_kinds[k] != NULL && strcmp(svcmb_slot_kinds[k], name) != 0)
         k++;
     lua_pop(L, 1);
-    if (kg_kind_names[k] == NULL)
+    if (svcmb_slot_kinds[k] == NULL)
         return kg_fail(L, SVCM_EINVAL, i, "slot.kind",
                        "unknown slot kind (nps, csat, ces, rate, durations, sla)");
     if (kg_settings(L, table ? idx : 0, k, s))

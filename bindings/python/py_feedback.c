@@ -364,8 +364,10 @@ static PyObject *name_tuple(const char *(*name)(int), int count)
  * answers, rates, durations, SLA counts) for every group key. */
 
 /* Slot kind names, in the order of kg_kind_of(). */
-static const char *const kg_kind_names[] = {"nps", "csat", "ces", "rate", "durations", "sla"};
-#define KG_KIND_NAMES 6
+/* Slot kinds, their setting keys and defaults (bindings/api/feedback.py). */
+extern const char *const svcmb_slot_kinds[7];
+extern const char *const svcmb_slot_keys[6][5];
+void svcmb_slot_start(int k, svcm_kpi_slot *s);
 
 
 /* Raise an svcm error (code rc, record index, field) from a KPIGroups method
@@ -472,43 +474,34 @@ static int kg_setting(PyTypeObject *tp, const char *key, PyObject *v, size_t i,
     return 0;
 }
 
-/* Slot i of kind k (an index into kg_kind_names) with its settings: None or
- * a dict of the keys of its kind; a rate slot also takes its kind alone. */
+/* Slot i of kind k (an index into svcmb_slot_kinds) with its settings: None
+ * or a dict of the keys of its kind; a rate slot also takes its kind alone. */
 static int kg_make_slot(PyTypeObject *tp, int k, PyObject *d, size_t i, svcm_kpi_slot *s)
 {
-    static const char *const keys[6][5] = {{"interval"}, {"scale", "low", "top_boxes", "method"},
-                                           {"scale", "low", "method"}, {"kind"},
-                                           {"rel_err", "max_buckets", "exact_limit"}, {NULL}};
+    const char *const *keys = svcmb_slot_keys[k];
     static const char *const field[] = {"slot.feedback", "slot.feedback", "slot.feedback",
                                         "slot.rate", "slot.sketch", "slot.kind"};
-    static const int fk[] = {SVCM_FEEDBACK_KIND_NPS, SVCM_FEEDBACK_KIND_CSAT,
-                             SVCM_FEEDBACK_KIND_CES};
-    svcm_kpi_slot_init(s, k <= 2   ? SVCM_KPI_SLOT_KIND_FEEDBACK
-                          : k == 3 ? SVCM_KPI_SLOT_KIND_RATE
-                          : k == 4 ? SVCM_KPI_SLOT_KIND_DURATIONS
-                                   : SVCM_KPI_SLOT_KIND_SLA);
-    if (k <= 2)
-        svcm_feedback_options_init(&s->feedback, fk[k]);
+    svcmb_slot_start(k, s);
     if (d == Py_None)
         return 0;
     if (k == 3 && !PyDict_Check(d))
         return kg_setting(tp, "kind", d, i, field[k], s);
     if (!PyDict_Check(d)) {
         PyErr_Format(PyExc_TypeError, "slots[%zu]: %s settings must be a dict, got %s", i,
-                     kg_kind_names[k], Py_TYPE(d)->tp_name);
+                     svcmb_slot_kinds[k], Py_TYPE(d)->tp_name);
         return -1;
     }
     Py_ssize_t known = 0;
-    for (int j = 0; keys[k][j] != NULL; j++)
-        known += PyDict_GetItemString(d, keys[k][j]) != NULL;
+    for (int j = 0; keys[j] != NULL; j++)
+        known += PyDict_GetItemString(d, keys[j]) != NULL;
     if (known != PyDict_Size(d)) {
         kg_raise(tp, SVCM_EINVAL, i, field[k], "unknown setting for a %s slot",
-                 kg_kind_names[k]);
+                 svcmb_slot_kinds[k]);
         return -1;
     }
-    for (int j = 0; keys[k][j] != NULL; j++) {
-        PyObject *v = PyDict_GetItemString(d, keys[k][j]);
-        if (v != NULL && kg_setting(tp, keys[k][j], v, i, field[k], s) < 0)
+    for (int j = 0; keys[j] != NULL; j++) {
+        PyObject *v = PyDict_GetItemString(d, keys[j]);
+        if (v != NULL && kg_setting(tp, keys[j], v, i, field[k], s) < 0)
             return -1;
     }
     return 0;
@@ -540,8 +533,8 @@ static int kg_slot_from(PyTypeObject *tp, PyObject *item, size_t i, svcm_kpi_slo
         PyErr_Format(PyExc_TypeError, "slots[%zu]: expected a kind name such as 'nps', got %s",
                      i, Py_TYPE(name)->tp_name);
     } else {
-        for (int j = 0; j < KG_KIND_NAMES; j++)
-            if (PyUnicode_CompareWithASCIIString(name, kg_kind_names[j]) == 0)
+        for (int j = 0; svcmb_slot_kinds[j] != NULL; j++)
+            if (PyUnicode_CompareWithASCIIString(name, svcmb_slot_kinds[j]) == 0)
                 k = j;
         if (k < 0)
             kg_raise(tp, SVCM_EINVAL, i, "slot.kind",
